@@ -1,0 +1,301 @@
+"""Cross-reference checks over a loaded data folder: one check per problem code, all returning Problems."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import loading, models
+from .problems import WARNING, DataError, Problem, did_you_mean, sort_key
+
+
+@dataclass
+class Checked:
+    """The outcome of loading and checking a data folder."""
+
+    project: models.Project | None
+    problems: list[Problem] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+
+def _display(path: Path, base: Path | None) -> str:
+    try:
+        if base is not None:
+            return str(path.relative_to(base))
+    except ValueError:
+        pass
+    return str(path)
+
+
+def check_folder(data_dir: Path, display_base: Path | None = None) -> Checked:
+    """Load every data file of data_dir and run every check; never raises for bad data."""
+    paths = {name: data_dir / name for name in (loading.TASKLIST, loading.UNITS, loading.JOURNAL)}
+    shown = {name: _display(p, display_base) for name, p in paths.items()}
+    units_file = loading.load_yaml_model(paths[loading.UNITS], shown[loading.UNITS], models.UnitsFile)
+    plan_file = loading.load_yaml_model(paths[loading.TASKLIST], shown[loading.TASKLIST], models.Plan)
+    journal = loading.load_journal(paths[loading.JOURNAL], shown[loading.JOURNAL])
+    problems = units_file.problems + plan_file.problems + journal.problems
+    project = None
+    if units_file.model is not None:
+        problems += check_units(units_file)
+    if units_file.model is not None and plan_file.model is not None:
+        project = models.Project(plan_file.model, units_file.model.units, journal.entries)
+        problems += check_plan(project, plan_file, units_file)
+        problems += check_journal(project, journal)
+    problems.sort(key=sort_key)
+    if any(p.is_error for p in problems):
+        project = None if units_file.model is None or plan_file.model is None else project
+    return Checked(project, problems, list(shown.values()))
+
+
+def load_checked(data_dir: Path, display_base: Path | None = None) -> tuple[models.Project, list[Problem]]:
+    """The project, or DataError when any error was found; warnings are returned."""
+    checked = check_folder(data_dir, display_base)
+    if checked.errors or checked.project is None:
+        raise DataError(checked.errors or checked.problems)
+    return checked.project, checked.warnings
+
+
+# -------------------------------------------------------------------- units
+
+
+def _unit_labels(units: list[models.Unit]) -> dict[str, str]:
+    return {u.id: u.name for u in units}
+
+
+def check_units(units_file: loading.YamlFile) -> list[Problem]:
+    units: list[models.Unit] = units_file.model.units  # type: ignore[union-attr]
+    loc = units_file.locator.locate
+    src = units_file.src
+    problems = []
+    seen_ids: dict[str, int] = {}
+    seen_names: dict[str, str] = {}
+    for i, unit in enumerate(units):
+        if unit.id in seen_ids:
+            line, col, w = loc(("units", i, "id"))
+            problems.append(src.problem(line, col, "duplicate-unit-id",
+                                        f'单位 id "{unit.id}" 重复（第 {loc(("units", seen_ids[unit.id], "id"))[0]} 行已使用）',
+                                        "每个单位的 id 必须唯一。", width=w))
+        else:
+            seen_ids[unit.id] = i
+        for j, name in enumerate([unit.name, *unit.short_names]):
+            owner = seen_names.get(name)
+            if owner is not None and owner != unit.id:
+                path = ("units", i, "name") if j == 0 else ("units", i, "short_names", j - 1)
+                line, col, w = loc(path)
+                problems.append(src.problem(line, col, "duplicate-unit-name",
+                                            f'名称 "{name}" 已被单位 "{owner}" 使用',
+                                            "全称和简称都不能与其他单位重复，否则无法判断指的是哪个单位。", width=w))
+            seen_names.setdefault(name, unit.id)
+        section_names = Counter(s.name for s in unit.sections)
+        for k, section in enumerate(unit.sections):
+            if section_names[section.name] > 1 and unit.sections.index(section) != k:
+                line, col, w = loc(("units", i, "sections", k, "name"))
+                problems.append(src.problem(line, col, "duplicate-section",
+                                            f'科室 "{section.name}" 在 {unit.name} 中重复', width=w))
+    return problems
+
+
+# --------------------------------------------------------------------- plan
+
+
+def check_plan(project: models.Project, plan_file: loading.YamlFile,
+               units_file: loading.YamlFile) -> list[Problem]:
+    plan = project.plan
+    camp = plan.campaign
+    src = plan_file.src
+    loc = plan_file.locator.locate
+    unit_ids = set(project.units_by_id)
+    labels = _unit_labels(project.units)
+    problems: list[Problem] = []
+
+    def at(path, code, message, hint="", severity="error"):
+        line, col, w = loc(path)
+        problems.append(src.problem(line, col, code, message, hint, severity, width=w))
+
+    def unit_ref(path, unit_id):
+        if unit_id not in unit_ids:
+            at(path, "unknown-unit", f'未知单位 "{unit_id}"（units.yaml 中没有此单位）',
+               did_you_mean(unit_id, unit_ids, labels) or "请先在 units.yaml 中添加该单位，或改正 id。")
+
+    unit_ref(("campaign", "lead_unit"), camp.lead_unit)
+    if camp.start > camp.end:
+        at(("campaign", "end"), "campaign-dates", "创建活动的结束日期早于开始日期")
+    if camp.start.year != camp.year and camp.end.year != camp.year:
+        at(("campaign", "year"), "campaign-dates", f"年度 {camp.year} 与活动起止日期不符",
+           severity=WARNING)
+
+    seen: dict[str, int] = {}
+    for i, ind in enumerate(plan.indicators):
+        if ind.id in seen:
+            at(("indicators", i, "id"), "duplicate-indicator-id", f'指标 id "{ind.id}" 重复',
+               "每个创建指标的 id 必须唯一。")
+        seen.setdefault(ind.id, i)
+    indicator_ids = set(seen)
+
+    seen = {}
+    owned: Counter[str] = Counter()
+    for i, task in enumerate(plan.tasks):
+        if task.id in seen:
+            at(("tasks", i, "id"), "duplicate-task-id",
+               f'任务 id "{task.id}" 重复（第 {loc(("tasks", seen[task.id], "id"))[0]} 行已使用）',
+               "每个具体任务的 id 必须唯一。")
+        seen.setdefault(task.id, i)
+        if task.indicator not in indicator_ids:
+            at(("tasks", i, "indicator"), "unknown-indicator", f'未知指标 "{task.indicator}"',
+               did_you_mean(task.indicator, indicator_ids) or f"已有指标：{'、'.join(sorted(indicator_ids))}")
+        unit_ref(("tasks", i, "lead"), task.lead)
+        owned.update(set(task.units))
+        co_seen = set()
+        for j, co in enumerate(task.co_units):
+            unit_ref(("tasks", i, "co_units", j), co)
+            if co == task.lead:
+                at(("tasks", i, "co_units", j), "co-unit-is-lead",
+                   f'配合单位 "{co}" 与牵头单位相同', "请从 co_units 中删除牵头单位。")
+            elif co in co_seen:
+                at(("tasks", i, "co_units", j), "duplicate-co-unit", f'配合单位 "{co}" 重复列出')
+            co_seen.add(co)
+        if not camp.start <= task.deadline <= camp.end:
+            at(("tasks", i, "deadline"), "date-outside-campaign",
+               f"完成时限 {task.deadline} 不在创建活动期间（{camp.start} 至 {camp.end}）",
+               "请把完成时限改到活动期间内。")
+        prev_date, prev_pct = camp.start, 0
+        for j, ms in enumerate(task.milestones):
+            path = ("tasks", i, "milestones", j, "date")
+            if not camp.start <= ms.date <= camp.end:
+                at(path, "date-outside-campaign", f"节点日期 {ms.date} 不在创建活动期间（{camp.start} 至 {camp.end}）")
+            elif ms.date >= task.deadline:
+                at(path, "milestone-order", f"节点日期 {ms.date} 不早于完成时限 {task.deadline}",
+                   "节点应在完成时限之前；完成时限本身即 100%。")
+            elif ms.date <= prev_date and j > 0:
+                at(path, "milestone-order", f"节点日期 {ms.date} 不晚于上一个节点 {prev_date}",
+                   "节点应按日期先后排列。")
+            if ms.percent < prev_pct:
+                at(("tasks", i, "milestones", j, "percent"), "milestone-order",
+                   f"节点进度 {ms.percent}% 低于上一个节点的 {prev_pct}%", "节点进度应逐步增加。")
+            prev_date, prev_pct = ms.date, ms.percent
+
+    used_indicators = {t.indicator for t in plan.tasks}
+    for i, ind in enumerate(plan.indicators):
+        if ind.id not in used_indicators:
+            at(("indicators", i, "id"), "indicator-without-task", f'指标 "{ind.name}" 下没有任何任务',
+               severity=WARNING)
+    for i, unit in enumerate(project.units):
+        if owned[unit.id] == 0:
+            line, col, w = units_file.locator.locate(("units", i, "id"))
+            problems.append(units_file.src.problem(
+                line, col, "unit-without-task", f"{unit.name} 没有承担任何任务",
+                "如该单位不再参与，可从 units.yaml 删除；否则请在 tasklist.yaml 中分配任务。",
+                WARNING, width=w))
+    return problems
+
+
+# ------------------------------------------------------------------ journal
+
+
+def check_journal(project: models.Project, journal: loading.JournalFile) -> list[Problem]:
+    problems: list[Problem] = []
+    units = project.units_by_id
+    tasks = project.tasks_by_id
+    labels = _unit_labels(project.units)
+    camp = project.plan.campaign
+    ids: dict[str, int] = {}
+    notices: dict[str, models.Notice] = {}
+    last_percent: dict[str, int] = {}
+    complete: dict[str, bool] = {}
+
+    def bad(i, key, code, message, hint="", severity="error"):
+        problems.append(journal.problem_at(i, key, code, message, hint, severity))
+
+    def unit_ok(i, key, unit_id) -> bool:
+        if unit_id in units:
+            return True
+        bad(i, key, "unknown-unit", f'未知单位 "{unit_id}"（units.yaml 中没有此单位）',
+            did_you_mean(unit_id, units, labels))
+        return False
+
+    def task_ok(i, key, task_id) -> bool:
+        if task_id in tasks:
+            return True
+        bad(i, key, "unknown-task", f'未知任务 "{task_id}"（tasklist.yaml 中没有此任务）',
+            did_you_mean(task_id, tasks))
+        return False
+
+    order = sorted(range(len(journal.entries)),
+                   key=lambda k: (journal.entries[k].date, journal.entries[k].at, k))
+    for i in range(len(journal.entries)):
+        entry = journal.entries[i]
+        if entry.id in ids:
+            bad(i, "id", "duplicate-entry-id",
+                f'记录 id "{entry.id}" 重复（第 {journal.lines[ids[entry.id]]} 行已有）',
+                "可能是合并分支时同一行被带入了两次；确认两行相同后删除其中一行。")
+        else:
+            ids[entry.id] = i
+        if entry.date < camp.start:
+            bad(i, "date", "entry-date-outside-campaign",
+                f"记录日期 {entry.date} 早于创建活动开始日期 {camp.start}", severity=WARNING)
+        if isinstance(entry, models.Notice):
+            if entry.ref in notices:
+                bad(i, "number", "duplicate-notice-number",
+                    f"督办通知编号 {entry.doc_no} 重复", "同一年度的督办通知编号必须唯一。")
+            notices.setdefault(entry.ref, entry)
+
+    for i in order:
+        entry = journal.entries[i]
+        kind = entry.kind
+        if kind in ("assign", "progress", "verify", "reopen"):
+            if not task_ok(i, "task", entry.task):
+                continue
+            task = tasks[entry.task]
+            if kind in ("assign", "progress") and unit_ok(i, "unit", entry.unit):
+                if entry.unit not in task.units:
+                    bad(i, "unit", "unit-not-on-task",
+                        f"{labels[entry.unit]} 不是任务 {task.id} 的责任单位",
+                        "该任务的责任单位：" + "、".join(labels.get(u, u) for u in task.units))
+                elif kind == "assign" and units[entry.unit].section(entry.section) is None:
+                    names = "、".join(s.name for s in units[entry.unit].sections)
+                    bad(i, "section", "unknown-section",
+                        f'{labels[entry.unit]} 没有科室 "{entry.section}"',
+                        did_you_mean(entry.section, [s.name for s in units[entry.unit].sections])
+                        or f"该单位的科室：{names}")
+            if kind == "progress":
+                prev = last_percent.get(entry.task)
+                if prev is not None and entry.percent < prev and not entry.correction:
+                    bad(i, "percent", "progress-decrease",
+                        f"进度 {entry.percent}% 低于上次报送的 {prev}%，但没有说明更正原因",
+                        '如确需下调，请在记录中写明 "correction"（更正原因）。')
+                last_percent[entry.task] = entry.percent
+                complete[entry.task] = entry.percent == 100
+            elif kind == "verify":
+                if not complete.get(entry.task):
+                    bad(i, "task", "verify-before-complete",
+                        f"任务 {entry.task} 尚未报送办结（100%），不能验收销号")
+            elif kind == "reopen":
+                complete[entry.task] = False
+        elif kind == "notice":
+            unit_ok(i, "unit", entry.unit)
+            for t in entry.tasks:
+                task_ok(i, "tasks", t)
+        elif kind in ("reply", "close"):
+            if entry.notice not in notices:
+                bad(i, "notice", "unknown-notice", f"找不到督办通知 {entry.notice}",
+                    did_you_mean(entry.notice, notices))
+            elif kind == "reply" and unit_ok(i, "unit", entry.unit) and entry.unit != notices[entry.notice].unit:
+                bad(i, "unit", "reply-wrong-unit",
+                    f"督办通知 {notices[entry.notice].doc_no} 发给的是 {labels.get(notices[entry.notice].unit)}，"
+                    f"不是 {labels[entry.unit]}")
+        elif kind == "escalate":
+            unit_ok(i, "unit", entry.unit)
+            for ref in entry.notices:
+                if ref not in notices:
+                    bad(i, "notices", "unknown-notice", f"找不到督办通知 {ref}")
+    return problems

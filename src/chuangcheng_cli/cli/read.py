@@ -1,0 +1,182 @@
+"""Commands that only read: validate, status, units, show, history."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from enum import Enum
+from typing import Annotated, Optional
+
+import typer
+
+from . import app
+from .common import AsOfOpt, DataOpt, console, display_base, find_data_dir, guarded, load, note, today
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+class Light(str, Enum):
+    red = "red"
+    yellow = "yellow"
+    green = "green"
+    done = "done"
+
+
+KINDS = ["assign", "progress", "verify", "reopen", "notice", "reply", "close", "escalate"]
+
+
+@app.command()
+@guarded
+def validate(
+    fmt: Annotated[Optional[Format], typer.Option(
+        "--format", "-f", help="输出格式：text（默认）、json、github（GitHub Actions 注释；"
+                               "GITHUB_ACTIONS=true 时默认）。", show_default=False)] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="警告也算失败（退出码 1）。")] = False,
+    data: DataOpt = None,
+):
+    """校验数据目录：列出所有问题（文件:行:列、问题代码、说明和修改提示）。"""
+    from ..checks import check_folder
+    from ..problems import render_github, render_json, render_text, summary_line
+
+    where = find_data_dir(data)
+    if where.bundled:
+        note("提示：未找到数据目录，正在校验内置示例数据。")
+    checked = check_folder(where.path, display_base())
+    if fmt is None:
+        fmt = Format.github if os.environ.get("GITHUB_ACTIONS") == "true" else Format.text
+    problems = checked.problems
+    if fmt is Format.json:
+        print(render_json(problems, checked.files))
+    elif fmt is Format.github:
+        if problems:
+            print(render_github(problems))
+        print(summary_line(problems))
+    else:
+        if problems:
+            print(render_text(problems))
+            print()
+        print(summary_line(problems))
+    failed = bool(checked.errors) or (strict and bool(problems))
+    raise typer.Exit(1 if failed else 0)
+
+
+def _snapshot(data, as_of):
+    from ..rules import snapshot
+
+    where, project = load(data)
+    return where, snapshot(project, today(as_of))
+
+
+@app.command()
+@guarded
+def status(
+    unit: Annotated[Optional[str], typer.Option(
+        "--unit", "-u", help="只看某单位承担（牵头或配合）的任务：id、全称或简称均可，如 民政局。",
+        show_default=False)] = None,
+    indicator: Annotated[Optional[str], typer.Option(
+        "--indicator", "-i", help="只看某创建指标（id 或名称）。", show_default=False)] = None,
+    light: Annotated[Optional[Light], typer.Option(
+        "--light", "-l", help="只看某种灯：red 红、yellow 黄、green 绿、done 已完成。",
+        show_default=False)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON（键名稳定，供脚本使用）。")] = False,
+    data: DataOpt = None,
+    as_of: AsOfOpt = None,
+):
+    """任务进度总表：按创建指标分组，显示进度、序时进度、红黄绿灯及原因。"""
+    from .. import reports
+
+    _, snap = _snapshot(data, as_of)
+    unit_id = reports.resolve_unit(snap.project, unit).id if unit else None
+    ind_id = reports.resolve_indicator(snap.project, indicator).id if indicator else None
+    rows = reports.status_rows(snap, unit_id, ind_id, light.value if light else None)
+    summary = reports.status_summary(snap, rows)
+    if as_json:
+        print(json.dumps({"summary": summary, "tasks": rows}, ensure_ascii=False, indent=2))
+        return
+    from ..tables import status_table
+
+    out = console()
+    out.print(status_table(rows, summary, out.width))
+
+
+@app.command()
+@guarded
+def units(
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
+    data: DataOpt = None,
+    as_of: AsOfOpt = None,
+):
+    """责任单位一览：牵头/配合任务数、完成、滞后、督办次数、是否已报告市领导。"""
+    from .. import reports
+
+    _, snap = _snapshot(data, as_of)
+    rows = reports.unit_rows(snap)
+    if as_json:
+        print(json.dumps({"as_of": snap.today.isoformat(), "units": rows}, ensure_ascii=False, indent=2))
+        return
+    from ..tables import units_table
+
+    out = console()
+    out.print(units_table(rows, snap.today.isoformat(), out.width))
+
+
+@app.command()
+@guarded
+def show(
+    task: Annotated[str, typer.Argument(help="任务编号，如 T05（也可写 5）。", show_default=False)],
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
+    data: DataOpt = None,
+    as_of: AsOfOpt = None,
+):
+    """查看一项任务的全部信息：要求、责任分解、进度、灯和全程留痕。"""
+    from .. import reports
+
+    _, snap = _snapshot(data, as_of)
+    task_id = reports.resolve_task(snap.project, task).id
+    detail = reports.task_detail(snap, task_id)
+    if as_json:
+        print(json.dumps(detail, ensure_ascii=False, indent=2))
+        return
+    from ..tables import task_view
+
+    console().print(task_view(detail, snap.today.isoformat()))
+
+
+@app.command()
+@guarded
+def history(
+    unit: Annotated[Optional[str], typer.Option("--unit", "-u", help="只看某单位。", show_default=False)] = None,
+    task: Annotated[Optional[str], typer.Option("--task", "-t", help="只看某任务。", show_default=False)] = None,
+    kind: Annotated[Optional[str], typer.Option(
+        "--kind", "-k", help="只看某类记录：" + "、".join(KINDS) + "。", show_default=False)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
+    data: DataOpt = None,
+    as_of: AsOfOpt = None,
+):
+    """全程留痕：按日期列出分解、报送、督办、反馈、验收等记录。"""
+    from .. import models, reports
+    from ..problems import UsageError
+
+    _, snap = _snapshot(data, as_of)
+    if kind and kind not in KINDS:
+        by_name = {v: k for k, v in models.ENTRY_KIND_NAMES.items()}
+        if kind not in by_name:
+            raise UsageError(f"未知的记录类型：{kind}", "可选：" + "、".join(f"{k}（{models.ENTRY_KIND_NAMES[k]}）" for k in KINDS))
+        kind = by_name[kind]
+    unit_id = reports.resolve_unit(snap.project, unit).id if unit else None
+    task_id = reports.resolve_task(snap.project, task).id if task else None
+    rows = reports.history_rows(snap, unit_id, task_id, kind)
+    if as_json:
+        print(json.dumps({"as_of": snap.today.isoformat(), "entries": rows}, ensure_ascii=False, indent=2))
+        return
+    from ..tables import history_table
+
+    if not rows:
+        print("没有符合条件的记录。")
+        return
+    console().print(history_table(rows, f"全程留痕（{len(rows)} 条）", snap.project.plan.campaign.end.year))

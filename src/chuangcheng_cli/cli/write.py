@@ -1,0 +1,1 @@
+"""Commands that write one journal entry each (filled in by the workflow issue)."""

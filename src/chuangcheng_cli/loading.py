@@ -1,0 +1,493 @@
+"""Reading the data folder into models; the one place that knows file:line:col of every node.
+
+Fast path: PyYAML's C parser and one pydantic call per file. Line numbers are worked out
+only when a problem has to be reported (the YAML is composed again, lazily).
+"""
+
+from __future__ import annotations
+
+import json
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from . import models
+from .problems import ERROR, WARNING, Problem, did_you_mean
+
+TASKLIST = "tasklist.yaml"
+UNITS = "units.yaml"
+JOURNAL = "journal.jsonl"
+MAX_YAML_BYTES = 8 * 1024 * 1024
+MAX_JOURNAL_BYTES = 256 * 1024 * 1024
+
+
+class Source:
+    """One file's text, with the helpers that turn a position into a Problem."""
+
+    def __init__(self, path: Path, display: str, text: str = ""):
+        self.path = path
+        self.display = display
+        self.text = text
+        self._lines: list[str] | None = None
+
+    @property
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            self._lines = self.text.split("\n")
+        return self._lines
+
+    def line_text(self, line: int) -> str:
+        if 1 <= line <= len(self.lines):
+            return self.lines[line - 1].rstrip("\r")
+        return ""
+
+    def problem(self, line: int, col: int, code: str, message: str, hint: str = "",
+                severity: str = ERROR, width: int = 1) -> Problem:
+        return Problem(self.display, line, col, code, message, hint, severity,
+                       self.line_text(line) if line else "", width)
+
+
+# ------------------------------------------------------------------ reading
+
+
+def read_text(path: Path, display: str, limit: int) -> tuple[Source, list[Problem]]:
+    """Read a data file as UTF-8 (a BOM is accepted); explain GBK, binary and oversize files."""
+    src = Source(path, display)
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            return src, [src.problem(0, 0, "file-too-large",
+                                     f"文件过大（{size / 1048576:.1f} MB，上限 {limit // 1048576} MB）",
+                                     "请检查是否误放了其他文件，或拆分数据。")]
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return src, [src.problem(0, 0, "missing-file", "找不到该文件",
+                                 f"数据目录中应有 {TASKLIST}、{UNITS} 和 {JOURNAL}。")]
+    except IsADirectoryError:
+        return src, [src.problem(0, 0, "unreadable-file", "这是一个目录，不是文件")]
+    except OSError as exc:
+        return src, [src.problem(0, 0, "unreadable-file", f"无法读取该文件：{exc.strerror}")]
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        src.text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        src.text = raw.decode("utf-8", errors="replace")
+        if b"\x00" in raw[:4096]:
+            return src, [src.problem(line, 0, "file-encoding", "文件不是文本文件（含有二进制内容）",
+                                     "请确认选对了文件。")]
+        try:
+            raw.decode("gb18030")
+            guess = "文件似乎是用 GBK（GB2312/GB18030）编码保存的，不是 UTF-8"
+        except UnicodeDecodeError:
+            guess = "文件不是有效的 UTF-8 编码"
+        return src, [src.problem(line, col, "file-encoding", guess,
+                                 "请用 UTF-8 编码重新保存（记事本：另存为 → 编码选 UTF-8；"
+                                 "或运行 iconv -f GBK -t UTF-8 旧文件 > 新文件）。")]
+    if "\x00" in src.text:
+        line = src.text.count("\n", 0, src.text.index("\x00")) + 1
+        return src, [src.problem(line, 0, "file-encoding", "文件中含有空字符（NUL），可能已损坏",
+                                 "请从 git 历史中恢复该文件。")]
+    return src, []
+
+
+# --------------------------------------------------------------------- YAML
+
+
+class _AliasUsed(Exception):
+    def __init__(self, mark):
+        self.mark = mark
+
+
+class _Loader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):  # type: ignore[misc]
+    """C-speed safe loader that records duplicate keys and refuses anchors/aliases."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.duplicates: list[tuple[str, yaml.Mark, yaml.Mark]] = []
+
+    def construct_object(self, node, deep=False):
+        # A node met twice is an alias; refusing them keeps a "billion laughs" file harmless.
+        if node in self.constructed_objects or node in self.recursive_objects:
+            raise _AliasUsed(node.start_mark)
+        return super().construct_object(node, deep)
+
+    def construct_mapping(self, node, deep=False):
+        if isinstance(node, yaml.MappingNode):
+            seen: dict = {}
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    raise _AliasUsed(key_node.start_mark)
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+                if key is None:
+                    continue
+                if key in seen:
+                    self.duplicates.append((key, key_node.start_mark, seen[key]))
+                else:
+                    seen[key] = key_node.start_mark
+        return super().construct_mapping(node, deep)
+
+    def construct_yaml_timestamp(self, node):
+        # An impossible date such as 2023-02-30 must reach pydantic as text, to be located there.
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+_YAML_MESSAGES = {
+    "mapping values are not allowed here": "此处不能出现“键: 值”",
+    "could not find expected ':'": "缺少冒号“:”",
+    "found character '\\t' that cannot start any token": "YAML 中不能用 Tab 缩进",
+    "found unexpected end of stream": "文件意外结束（引号或括号没有闭合？）",
+    "did not find expected key": "缩进不一致，找不到预期的键",
+    "did not find expected '-' indicator": "列表缩进不一致",
+    "expected <block end>, but found '-'": "列表项的缩进不正确",
+    "found undefined alias": "引用了未定义的锚点",
+    "found unknown escape character": "双引号字符串中有无效的转义符（\\）",
+}
+
+
+def _yaml_error_problem(src: Source, exc: yaml.YAMLError) -> Problem:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line = mark.line + 1 if mark else 0
+    col = mark.column + 1 if mark else 0
+    problem = getattr(exc, "problem", None) or str(exc)
+    message = _YAML_MESSAGES.get(problem, f"YAML 语法错误：{problem}")
+    hint = "请检查这一行及上一行的缩进、冒号和引号。"
+    if "\t" in src.line_text(line) or "'\\t'" in problem:
+        return src.problem(line, col, "yaml-tab", "YAML 中不能用 Tab 缩进",
+                           "请把 Tab 换成空格（每级缩进两个空格）。")
+    if "mapping values are not allowed" in problem:
+        hint = "如果值里本身带有冒号“: ”，请给整个值加上引号。"
+    return src.problem(line, col, "yaml-syntax", message, hint)
+
+
+def parse_yaml(src: Source) -> tuple[object, list[Problem]]:
+    """Parse one YAML document; syntax problems, duplicate keys and aliases become Problems."""
+    if not src.text.strip() or all(
+        not ln.strip() or ln.lstrip().startswith("#") for ln in src.lines
+    ):
+        return None, [src.problem(0, 0, "file-empty", "文件为空",
+                                  "请从示例数据复制一份（cc init）或从 git 历史中恢复。")]
+    loader = _Loader(src.text)
+    try:
+        data = loader.get_single_data()
+    except _AliasUsed as exc:
+        return None, [src.problem(exc.mark.line + 1, exc.mark.column + 1, "yaml-alias",
+                                  "不支持 YAML 锚点/别名（& * <<）",
+                                  "请把被引用的内容直接写出来。")]
+    except yaml.YAMLError as exc:
+        return None, [_yaml_error_problem(src, exc)]
+    except RecursionError:
+        return None, [src.problem(0, 0, "yaml-syntax", "YAML 嵌套层级过深")]
+    finally:
+        loader.dispose()
+    problems = [
+        src.problem(mark.line + 1, mark.column + 1, "duplicate-key",
+                    f'重复的键 "{key}"（第 {first.line + 1} 行已经出现过），后一个会覆盖前一个',
+                    "请删除或合并其中一个。", width=len(key))
+        for key, mark, first in loader.duplicates
+    ]
+    return data, problems
+
+
+class YamlLocator:
+    """Maps a pydantic error location to the line and column of the YAML node."""
+
+    def __init__(self, src: Source):
+        self.src = src
+        self._root = None
+
+    def _compose(self):
+        if self._root is None:
+            self._root = yaml.compose(self.src.text, Loader=_Loader)
+        return self._root
+
+    def locate(self, loc: tuple, key_only: bool = False) -> tuple[int, int, int]:
+        """(line, col, width) of the node at loc, or of the deepest existing parent."""
+        node = self._compose()
+        key_node = None
+        for part in loc:
+            if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+                nxt = next(((k, v) for k, v in node.value if k.value == part), None)
+                if nxt is None:
+                    break
+                key_node, node = nxt
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+                if part >= len(node.value):
+                    break
+                key_node, node = None, node.value[part]
+            else:
+                break
+        target = key_node if (key_only and key_node is not None) else node
+        if target is None:
+            return 0, 0, 1
+        mark = target.start_mark
+        width = 1
+        if target.end_mark.line == mark.line:
+            width = max(target.end_mark.column - mark.column, 1)
+        return mark.line + 1, mark.column + 1, width
+
+
+# --------------------------------------------------- pydantic error → Problem
+
+
+def _describe(value) -> str:
+    if value is None:
+        return "空值"
+    if isinstance(value, bool):
+        return "是/否（布尔值）"
+    if isinstance(value, (int, float)):
+        return f"数字 {value}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 30 else value[:29] + "…"
+        return f'文本 "{shown}"'
+    if isinstance(value, list):
+        return "列表"
+    if isinstance(value, dict):
+        return "映射（键: 值）"
+    return type(value).__name__
+
+
+def _model_at(model: type, loc: tuple) -> type | None:
+    """The pydantic model class found by following loc from model (for field-name hints)."""
+    current: object = model
+    for part in loc:
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            if isinstance(part, str) and part in current.model_fields:
+                current = current.model_fields[part].annotation
+            elif isinstance(part, str) and part in models.ENTRY_TYPES:
+                current = models.ENTRY_TYPES[part]
+            else:
+                return None
+        else:
+            args = [a for a in typing.get_args(current) if a is not type(None)]
+            origin = typing.get_origin(current)
+            if origin is list and args:
+                current = args[0]
+                if typing.get_origin(current) is typing.Annotated:
+                    current = typing.get_args(current)[0]
+            elif isinstance(part, str) and part in models.ENTRY_TYPES:
+                current = models.ENTRY_TYPES[part]
+            else:
+                return None
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return current
+    return None
+
+
+FIELD_NAMES = {
+    "id": "编号", "name": "名称", "short_names": "简称", "head": "负责人", "deputy": "分管领导",
+    "liaison": "联络员", "sections": "科室", "title": "标题", "phone": "电话",
+    "campaign": "创建活动", "policy": "督办规则", "indicators": "创建指标", "tasks": "具体任务",
+    "indicator": "所属指标", "lead": "牵头单位", "co_units": "配合单位", "deadline": "完成时限",
+    "milestones": "节点", "materials": "台账材料", "requirement": "标准/要求", "date": "日期",
+    "percent": "进度百分比", "unit": "单位", "task": "任务", "note": "说明", "kind": "类型",
+    "start": "开始日期", "end": "结束日期", "year": "年度", "lead_unit": "牵头单位",
+}
+
+
+def translate_error(err: dict, root_model: type) -> tuple[str, str, str, bool]:
+    """(code, message, hint, point_at_key) for one pydantic error, in Chinese."""
+    kind = err["type"]
+    loc = err["loc"]
+    fld = next((p for p in reversed(loc) if isinstance(p, str) and p not in models.ENTRY_TYPES), "")
+    label = f'"{fld}"' + (f"（{FIELD_NAMES[fld]}）" if fld in FIELD_NAMES else "") if fld else "该值"
+    value = err.get("input")
+    ctx = err.get("ctx") or {}
+    if kind == "missing":
+        return "missing-field", f"缺少必填字段 {label}", f"请补上 {fld}: …", False
+    if kind == "extra_forbidden":
+        parent = _model_at(root_model, loc[:-1])
+        hint = did_you_mean(fld, parent.model_fields) if parent else ""
+        allowed = "、".join(parent.model_fields) if parent else ""
+        return ("unknown-field", f'未知字段 "{fld}"',
+                hint or (f"允许的字段：{allowed}" if allowed else "请删除该字段。"), True)
+    if kind in ("string_type",):
+        return "wrong-type", f"{label} 应为文本，实际是{_describe(value)}", "请给这个值加上引号。", False
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return "wrong-type", f"{label} 应为整数，实际是{_describe(value)}", "例如 60（不要带 % 号或小数）。", False
+    if kind.startswith("date_") or kind.startswith("datetime_"):
+        return ("wrong-type", f"{label} 不是有效的日期：{_describe(value)}",
+                "日期请写成 YYYY-MM-DD，例如 2023-05-10，并确认该日期存在。", False)
+    if kind == "list_type":
+        return "wrong-type", f"{label} 应为列表，实际是{_describe(value)}", "列表的每一项以“- ”开头，各占一行。", False
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return ("wrong-type", f"{label} 应为映射（键: 值），实际是{_describe(value)}",
+                "请检查缩进：下一级内容应比上一级多缩进两个空格。", False)
+    if kind == "too_short":
+        return "invalid-value", f"{label} 不能为空（至少需要 {ctx.get('min_length', 1)} 项/个字符）", "", False
+    if kind == "too_long":
+        return "invalid-value", f"{label} 过长（最多 {ctx.get('max_length')} 项/个字符）", "请精简。", False
+    if kind == "string_pattern_mismatch":
+        hint = "只能使用英文字母、数字、下划线或短横线，并以字母开头。"
+        if fld in ("id", "lead", "co_units", "unit", "lead_unit") and "a-z" in str(ctx.get("pattern", "")):
+            hint = "单位 id 只能用小写英文字母、数字和下划线，以字母开头，例如 mzj。"
+        if fld in ("notice", "notices"):
+            hint = "督办通知的引用格式为 年份-序号，例如 2023-5。"
+        return "invalid-value", f"{label} 的格式不正确：{_describe(value)}", hint, False
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        bound = ctx.get("ge", ctx.get("gt", ctx.get("le", ctx.get("lt"))))
+        word = "不能小于" if kind.startswith("greater") else "不能大于"
+        return "out-of-range", f"{label} {word} {bound}（实际是 {value}）", "", False
+    if kind == "literal_error":
+        return "invalid-value", f"{label} 的取值不正确：{_describe(value)}", f"应为以下之一：{ctx.get('expected', '')}", False
+    if kind == "union_tag_invalid":
+        kinds = "、".join(models.ENTRY_TYPES)
+        return "unknown-entry-kind", f'未知的记录类型 "{ctx.get("tag", value)}"', f"kind 应为以下之一：{kinds}", False
+    if kind == "union_tag_not_found":
+        return "missing-field", '缺少记录类型字段 "kind"', "每条记录都要有 kind，例如 \"kind\":\"progress\"。", False
+    if kind == "bool_type":
+        return "wrong-type", f"{label} 应为 true 或 false，实际是{_describe(value)}", "", False
+    return "invalid-value", f"{label} 的值不正确：{err.get('msg', '')}", "", False
+
+
+def validation_problems(exc: ValidationError, root_model: type, src: Source,
+                        locator: YamlLocator) -> list[Problem]:
+    problems = []
+    for err in exc.errors(include_url=False):
+        code, message, hint, at_key = translate_error(err, root_model)
+        line, col, width = locator.locate(tuple(err["loc"]), key_only=at_key)
+        problems.append(src.problem(line, col, code, message, hint, width=width))
+    return problems
+
+
+@dataclass
+class YamlFile:
+    src: Source
+    model: object | None  # the validated root model, or None
+    problems: list[Problem]
+    locator: YamlLocator
+
+
+def load_yaml_model(path: Path, display: str, model: type) -> YamlFile:
+    src, problems = read_text(path, display, MAX_YAML_BYTES)
+    locator = YamlLocator(src)
+    if problems:
+        return YamlFile(src, None, problems, locator)
+    data, problems = parse_yaml(src)
+    if data is None and not problems:
+        problems = [src.problem(0, 0, "file-empty", "文件为空")]
+    if problems and data is None:
+        return YamlFile(src, None, problems, locator)
+    if not isinstance(data, dict):
+        problems.append(src.problem(1, 1, "wrong-type",
+                                    f"文件顶层应为映射（键: 值），实际是{_describe(data)}",
+                                    f"请参照示例数据，文件应以 {next(iter(model.model_fields))}: 开头。"))
+        return YamlFile(src, None, problems, locator)
+    try:
+        obj = model.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(validation_problems(exc, model, src, locator))
+        obj = None
+    except RecursionError:
+        problems.append(src.problem(0, 0, "yaml-syntax", "YAML 嵌套层级过深"))
+        obj = None
+    return YamlFile(src, obj, problems, locator)
+
+
+# ------------------------------------------------------------------ journal
+
+_ENTRY = TypeAdapter(models.Entry)
+_ENTRY_LIST = TypeAdapter(list[models.Entry])
+
+
+@dataclass
+class JournalFile:
+    src: Source
+    entries: list  # validated entries (bad lines left out)
+    lines: list[int]  # 1-based line number of each entry in entries
+    problems: list[Problem] = field(default_factory=list)
+
+    def locate_key(self, index: int, key: str) -> tuple[int, int]:
+        """(line, col) of "key": in the journal line of entry index."""
+        line = self.lines[index]
+        pos = self.src.line_text(line).find(f'"{key}"')
+        return line, (pos + 1 if pos >= 0 else 1)
+
+    def problem_at(self, index: int, key: str, code: str, message: str, hint: str = "",
+                   severity: str = ERROR) -> Problem:
+        line, col = self.locate_key(index, key)
+        text = self.src.line_text(line)
+        value_col = col
+        if col > 1 or text.startswith(f'"{key}"'):
+            colon = text.find(":", col - 1 + len(key) + 2)
+            if colon >= 0:
+                value_col = colon + 2
+        return self.src.problem(line, value_col, code, message, hint, severity)
+
+
+def _entry_line_problems(src: Source, line_no: int, text: str) -> tuple[object | None, list[Problem]]:
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return None, [src.problem(line_no, exc.colno, "journal-json",
+                                  f"这一行不是有效的 JSON：{exc.msg}",
+                                  "日志每行必须是一个完整的 JSON 对象；请不要手工折行。"
+                                  "若是合并冲突留下的标记（<<<<<<<），请删除标记行。")]
+    except RecursionError:
+        return None, [src.problem(line_no, 1, "journal-json", "这一行嵌套层级过深")]
+    if not isinstance(obj, dict):
+        return None, [src.problem(line_no, 1, "journal-json",
+                                  f"这一行应为一个 JSON 对象 {{…}}，实际是{_describe(obj)}")]
+    try:
+        return _ENTRY.validate_python(obj), []
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors(include_url=False):
+            code, message, hint, _ = translate_error(err, models.EntryBase)
+            loc = err["loc"]
+            key = next((p for p in loc[1:] if isinstance(p, str)), None) if len(loc) > 1 else None
+            if loc and loc[0] in models.ENTRY_TYPES and len(loc) > 1:
+                key = next((p for p in loc[1:] if isinstance(p, str)), None)
+            if code in ("unknown-entry-kind",):
+                key = "kind"
+            pos = text.find(f'"{key}"') if key else -1
+            col = 1
+            if pos >= 0:
+                colon = text.find(":", pos + len(key) + 2)
+                col = (colon + 2) if (colon >= 0 and code != "unknown-field") else pos + 1
+            problems.append(src.problem(line_no, col, code, message, hint))
+        return None, problems
+
+
+def load_journal(path: Path, display: str) -> JournalFile:
+    if not path.exists():
+        # A new group has no journal yet: that is an empty journal, not an error.
+        return JournalFile(Source(path, display, ""), [], [])
+    src, problems = read_text(path, display, MAX_JOURNAL_BYTES)
+    if problems:
+        return JournalFile(src, [], [], problems)
+    numbered = [(i + 1, ln) for i, ln in enumerate(src.lines) if ln.strip()]
+    # Fast path: the whole journal as one JSON array, validated by pydantic-core in one call.
+    try:
+        entries = _ENTRY_LIST.validate_json("[" + ",".join(ln for _, ln in numbered) + "]")
+        if len(entries) == len(numbered):  # else some line held two objects: take the slow path
+            return JournalFile(src, entries, [n for n, _ in numbered])
+    except (ValidationError, ValueError, RecursionError):
+        pass
+    entries, lines = [], []
+    for line_no, text in numbered:
+        entry, line_problems = _entry_line_problems(src, line_no, text.rstrip("\r"))
+        problems.extend(line_problems)
+        if entry is not None:
+            entries.append(entry)
+            lines.append(line_no)
+    return JournalFile(src, entries, lines, problems)
+
+
+def validate_entry_json(text: str):
+    """Validate one journal line (used before appending)."""
+    return _ENTRY.validate_json(text)
+
+
+def warning(src: Source, line: int, col: int, code: str, message: str, hint: str = "") -> Problem:
+    return src.problem(line, col, code, message, hint, severity=WARNING)

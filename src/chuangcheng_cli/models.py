@@ -1,0 +1,279 @@
+"""Pydantic models of units, the campaign plan and journal entries; no I/O."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+UNIT_ID_PATTERN = r"^[a-z][a-z0-9_]{0,31}$"
+ITEM_ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]{0,31}$"
+
+UnitId = Annotated[str, Field(pattern=UNIT_ID_PATTERN)]
+ItemId = Annotated[str, Field(pattern=ITEM_ID_PATTERN)]
+Text = Annotated[str, Field(min_length=1, max_length=100_000)]
+Percent = Annotated[int, Field(ge=0, le=100)]
+
+
+class Strict(BaseModel):
+    """Base: unknown keys are errors, so a typo'd field name never passes silently."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# ---------------------------------------------------------------- units.yaml
+
+
+class Person(Strict):
+    name: Text
+    title: str = ""
+    phone: str = ""
+
+
+class Section(Strict):
+    """A 责任科室 inside a unit, with its 负责人."""
+
+    name: Text
+    head: Text
+    phone: str = ""
+
+
+class Unit(Strict):
+    id: UnitId
+    name: Text
+    short_names: list[Text] = []
+    head: Person  # 主要负责人
+    deputy: Person  # 分管领导
+    liaison: Person  # 联络员
+    sections: list[Section] = Field(min_length=1)
+
+    def section(self, name: str) -> Section | None:
+        return next((s for s in self.sections if s.name == name), None)
+
+
+class UnitsFile(Strict):
+    units: list[Unit] = Field(min_length=1)
+
+
+# ------------------------------------------------------------- tasklist.yaml
+
+
+class Campaign(Strict):
+    name: Text
+    group: Text
+    lead_unit: UnitId
+    year: Annotated[int, Field(ge=2000, le=2100)]
+    start: dt.date
+    end: dt.date
+    issuer: Text  # 发文机关标志 printed at the top of a 督办通知
+    office: Text  # the office that signs notices (署名)
+    contact: Person  # 附注: 联系人 and 电话
+
+
+class Policy(Strict):
+    escalation_threshold: Annotated[int, Field(ge=1, le=20)] = 3
+    report_interval_days: Annotated[int, Field(ge=1, le=365)] = 30
+    lag_threshold: Annotated[int, Field(ge=0, le=100)] = 10
+    rectification_days: Annotated[int, Field(ge=1, le=365)] = 10
+    notice_prefix: Annotated[str, Field(min_length=1, max_length=20)] = "法治督"
+
+
+class Indicator(Strict):
+    id: ItemId
+    name: Text
+    content: Text  # 测评内容
+    method: Text  # 测评方式
+
+
+class Milestone(Strict):
+    date: dt.date
+    percent: Percent
+
+
+class Task(Strict):
+    id: ItemId
+    indicator: ItemId
+    title: Text
+    short_title: Annotated[str, Field(max_length=40)] = ""
+    requirement: Text  # 标准/要求
+    lead: UnitId
+    co_units: list[UnitId] = []
+    deadline: dt.date
+    milestones: list[Milestone] = []
+    materials: list[Text] = []  # 台账材料
+
+    @property
+    def units(self) -> list[str]:
+        return [self.lead, *self.co_units]
+
+    @property
+    def label(self) -> str:
+        return self.short_title or self.title
+
+
+class Plan(Strict):
+    campaign: Campaign
+    policy: Policy = Policy()
+    indicators: list[Indicator] = Field(min_length=1)
+    tasks: list[Task] = Field(min_length=1)
+
+
+# ------------------------------------------------------------- journal.jsonl
+
+
+class EntryBase(Strict):
+    id: Annotated[str, Field(min_length=4, max_length=64)]
+    date: dt.date  # the working day the entry is about (what --as-of filters on)
+    at: dt.datetime  # when it was recorded
+    by: Text
+
+
+class Assign(EntryBase):
+    """分解到责任科室、责任人."""
+
+    kind: Literal["assign"]
+    task: ItemId
+    unit: UnitId
+    section: Text
+    person: Text
+    phone: str = ""
+
+
+class Progress(EntryBase):
+    """进度报送; 100 percent is a 办结报告 awaiting 验收."""
+
+    kind: Literal["progress"]
+    task: ItemId
+    unit: UnitId
+    percent: Percent
+    note: Text
+    evidence: list[Text] = []
+    problem: str = ""  # 自查问题
+    correction: str = ""  # reason when percent is lower than the last report
+
+
+class Verify(EntryBase):
+    """验收销号 by the lead unit."""
+
+    kind: Literal["verify"]
+    task: ItemId
+    note: str = ""
+
+
+class Reopen(EntryBase):
+    """退回重办."""
+
+    kind: Literal["reopen"]
+    task: ItemId
+    reason: Text
+
+
+class Notice(EntryBase):
+    """督办通知."""
+
+    kind: Literal["notice"]
+    year: Annotated[int, Field(ge=2000, le=2100)]
+    number: Annotated[int, Field(ge=1)]
+    doc_no: Text  # 发文字号 as issued, e.g. 法治督〔2023〕5号
+    unit: UnitId
+    seq: Annotated[int, Field(ge=1)]  # 第N次督办
+    level: Literal["蓝", "黄", "红"]
+    tasks: list[ItemId] = []
+    gaps: list[Text] = []
+    reason: str = ""
+    deadline: dt.date  # 整改期限
+    file: str = ""
+
+    @property
+    def ref(self) -> str:
+        return f"{self.year}-{self.number}"
+
+
+class Reply(EntryBase):
+    """整改反馈 by the supervised unit."""
+
+    kind: Literal["reply"]
+    notice: Annotated[str, Field(pattern=r"^\d{4}-\d+$")]
+    unit: UnitId
+    note: Text
+    evidence: list[Text] = []
+
+
+class Close(EntryBase):
+    """销号 of a notice by the lead unit after review."""
+
+    kind: Literal["close"]
+    notice: Annotated[str, Field(pattern=r"^\d{4}-\d+$")]
+    note: str = ""
+
+
+class Escalate(EntryBase):
+    """报告市领导, 问效问责."""
+
+    kind: Literal["escalate"]
+    unit: UnitId
+    notices: list[Annotated[str, Field(pattern=r"^\d{4}-\d+$")]] = Field(min_length=1)
+    note: str = ""
+    file: str = ""
+
+
+Entry = Annotated[
+    Union[Assign, Progress, Verify, Reopen, Notice, Reply, Close, Escalate],
+    Field(discriminator="kind"),
+]
+ENTRY_TYPES = {
+    "assign": Assign,
+    "progress": Progress,
+    "verify": Verify,
+    "reopen": Reopen,
+    "notice": Notice,
+    "reply": Reply,
+    "close": Close,
+    "escalate": Escalate,
+}
+ENTRY_KIND_NAMES = {
+    "assign": "分解交办",
+    "progress": "进度报送",
+    "verify": "验收销号",
+    "reopen": "退回重办",
+    "notice": "督办通知",
+    "reply": "整改反馈",
+    "close": "督办销号",
+    "escalate": "报告市领导",
+}
+
+
+@dataclass(frozen=True)
+class Project:
+    """Everything loaded from one data folder, already validated."""
+
+    plan: Plan
+    units: list[Unit]
+    journal: list  # of Entry models, in file order
+
+    @cached_property
+    def units_by_id(self) -> dict[str, Unit]:
+        return {u.id: u for u in self.units}
+
+    @cached_property
+    def tasks_by_id(self) -> dict[str, Task]:
+        return {t.id: t for t in self.plan.tasks}
+
+    def unit(self, unit_id: str) -> Unit | None:
+        return self.units_by_id.get(unit_id)
+
+    def task(self, task_id: str) -> Task | None:
+        return self.tasks_by_id.get(task_id)
+
+    def unit_label(self, unit_id: str) -> str:
+        unit = self.units_by_id.get(unit_id)
+        return unit.name if unit else unit_id
+
+    def unit_short(self, unit_id: str) -> str:
+        unit = self.units_by_id.get(unit_id)
+        if unit is None:
+            return unit_id
+        return unit.short_names[0] if unit.short_names else unit.name

@@ -1,0 +1,141 @@
+"""The Problem value every check returns, and the text/JSON/GitHub renderings of a list of them."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import asdict, dataclass
+from typing import Iterable
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str  # path as shown to the user
+    line: int  # 1-based; 0 when the problem concerns the whole file
+    col: int  # 1-based; 0 when unknown
+    code: str  # stable, e.g. "unknown-unit"
+    message: str  # Chinese, one sentence
+    hint: str = ""
+    severity: str = ERROR
+    source: str = ""  # the offending line, without its newline
+    width: int = 1  # how many characters the caret underlines
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+
+class DataError(Exception):
+    """Raised by the core when data cannot be used; carries the problems to show."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(problems[0].message if problems else "数据有误")
+        self.problems = problems
+
+
+class UsageError(Exception):
+    """Raised by the core for a bad argument; the CLI shows it and exits 2."""
+
+    def __init__(self, message: str, hint: str = ""):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+def did_you_mean(word: str, candidates: Iterable[str], labels: dict[str, str] | None = None) -> str:
+    """A Chinese "是否为 …？" hint for a mistyped id or name, or "" when nothing is close."""
+    pool = [c for c in candidates if c]
+    matches = difflib.get_close_matches(word, pool, n=3, cutoff=0.5)
+    if not matches and word:
+        matches = [c for c in pool if word in c or c in word][:3]
+    if not matches:
+        return ""
+    shown = []
+    for m in matches:
+        label = (labels or {}).get(m)
+        shown.append(f'"{m}"（{label}）' if label and label != m else f'"{m}"')
+    return "是否为 " + " 或 ".join(shown) + "？"
+
+
+def sort_key(p: Problem):
+    return (p.file, p.line, p.col, p.code)
+
+
+def _display_width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def render_text(problems: list[Problem]) -> str:
+    """hledger-style: file:line:col: 错误: message [code], the line, a caret, a hint."""
+    out: list[str] = []
+    for p in problems:
+        where = p.file
+        if p.line:
+            where += f":{p.line}"
+            if p.col:
+                where += f":{p.col}"
+        level = "错误" if p.is_error else "警告"
+        out.append(f"{where}: {level}: {p.message} [{p.code}]")
+        if p.line and p.source:
+            num = str(p.line)
+            pad = " " * len(num)
+            shown = p.source.replace("\t", "→")
+            if len(shown) > 160:
+                shown = shown[:157] + "…"
+            out.append(f"  {num} | {shown}")
+            if p.col:
+                before = _display_width(shown[: p.col - 1])
+                under = shown[p.col - 1 : p.col - 1 + max(p.width, 1)]
+                out.append(f"  {pad} | " + " " * before + "^" * max(_display_width(under), 1))
+        if p.hint:
+            out.append(f"  提示: {p.hint}")
+    return "\n".join(out)
+
+
+def summary_line(problems: list[Problem]) -> str:
+    errors = sum(p.is_error for p in problems)
+    warnings = len(problems) - errors
+    if not problems:
+        return "数据校验通过：没有发现问题。"
+    return f"发现 {errors} 个错误、{warnings} 个警告。"
+
+
+def render_json(problems: list[Problem], files: list[str]) -> str:
+    errors = sum(p.is_error for p in problems)
+    doc = {
+        "ok": errors == 0,
+        "files": files,
+        "error_count": errors,
+        "warning_count": len(problems) - errors,
+        "problems": [
+            {k: v for k, v in asdict(p).items() if k != "width"} for p in problems
+        ],
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2)
+
+
+def _gh_escape(text: str, prop: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def render_github(problems: list[Problem]) -> str:
+    out = []
+    for p in problems:
+        level = "error" if p.is_error else "warning"
+        props = f"file={_gh_escape(p.file, True)}"
+        if p.line:
+            props += f",line={p.line}"
+            if p.col:
+                props += f",col={p.col}"
+        props += f",title={_gh_escape(p.code, True)}"
+        msg = p.message + (f"（{p.hint}）" if p.hint else "")
+        out.append(f"::{level} {props}::{_gh_escape(msg)}")
+    return "\n".join(out)

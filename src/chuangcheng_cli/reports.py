@@ -1,0 +1,260 @@
+"""Rows for status / units / show / history, computed from a Snapshot; plain data, no rich."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from . import models, rules
+from .problems import UsageError, did_you_mean
+
+
+# ------------------------------------------------------------------ lookups
+
+
+def resolve_unit(project: models.Project, text: str) -> models.Unit:
+    """A unit by id, full name or short name (市民政局, 民政局, mzj)."""
+    key = text.strip()
+    for unit in project.units:
+        if key == unit.id or key == unit.name or key in unit.short_names:
+            return unit
+    lowered = key.lower()
+    matches = [u for u in project.units if u.id == lowered or (key and key in u.name)]
+    if len(matches) == 1:
+        return matches[0]
+    names = {u.id: u.name for u in project.units}
+    candidates = [u.id for u in project.units] + [u.name for u in project.units] + \
+        [s for u in project.units for s in u.short_names]
+    hint = did_you_mean(key, candidates, names) or "运行 cc units 查看所有单位。"
+    if len(matches) > 1:
+        hint = "可能是：" + "、".join(u.name for u in matches) + "，请写全称。"
+    raise UsageError(f'找不到单位 "{text}"', hint)
+
+
+def resolve_task(project: models.Project, text: str) -> models.Task:
+    key = text.strip()
+    task = project.task(key) or project.task(key.upper())
+    if task is None and key.isdigit():
+        task = project.task(f"T{int(key):02d}")
+    if task is None:
+        raise UsageError(f'找不到任务 "{text}"',
+                         did_you_mean(key, project.tasks_by_id) or "运行 cc status 查看所有任务。")
+    return task
+
+
+def resolve_indicator(project: models.Project, text: str) -> models.Indicator:
+    key = text.strip()
+    for ind in project.plan.indicators:
+        if key in (ind.id, ind.name) or key.upper() == ind.id.upper():
+            return ind
+    raise UsageError(f'找不到创建指标 "{text}"',
+                     did_you_mean(key, [i.id for i in project.plan.indicators] + [i.name for i in project.plan.indicators])
+                     or "已有指标：" + "、".join(f"{i.id}（{i.name}）" for i in project.plan.indicators))
+
+
+# ------------------------------------------------------------------- status
+
+
+def _assignee(st: rules.TaskState, unit_id: str) -> str:
+    a = st.assignments.get(unit_id)
+    return f"{a.section}/{a.person}" if a else ""
+
+
+def status_rows(snap: rules.Snapshot, unit: str | None = None, indicator: str | None = None,
+                light: str | None = None) -> list[dict]:
+    """One row per task, in plan order; filters take resolved ids."""
+    project = snap.project
+    indicators = {i.id: i for i in project.plan.indicators}
+    rows = []
+    for st in snap.tasks:
+        task = st.task
+        if unit and unit not in task.units:
+            continue
+        if indicator and task.indicator != indicator:
+            continue
+        if light and st.light != light:
+            continue
+        lead_state = snap.units[task.lead]
+        rows.append({
+            "id": task.id,
+            "indicator": task.indicator,
+            "indicator_name": indicators[task.indicator].name,
+            "title": task.title,
+            "short_title": task.label,
+            "units": [project.unit_label(u) for u in task.units],
+            "lead": project.unit_short(task.lead),
+            "co_units": [project.unit_short(u) for u in task.co_units],
+            "assignee": _assignee(st, task.lead),
+            "percent": st.percent,
+            "expected_percent": st.expected,
+            "light": st.light,
+            "reasons": list(st.reasons),
+            "last_report": st.last_report.isoformat() if st.last_report else None,
+            "deadline": task.deadline.isoformat(),
+            "notice_count": lead_state.notice_count,
+            "escalated": lead_state.escalated,
+        })
+    return rows
+
+
+def status_summary(snap: rules.Snapshot, rows: list[dict]) -> dict:
+    camp = snap.project.plan.campaign
+    counts = {light: sum(r["light"] == light for r in rows) for light in rules.LIGHTS}
+    escalated = [
+        {"unit": us.unit.name, "date": us.escalations[-1].date.isoformat()}
+        for us in snap.units.values() if us.escalated
+    ]
+    return {
+        "as_of": snap.today.isoformat(),
+        "campaign": camp.name,
+        "group": camp.group,
+        "total": len(rows),
+        "done": counts[rules.DONE],
+        "lights": counts,
+        "days_left": snap.days_left,
+        "campaign_end": camp.end.isoformat(),
+        "escalated_units": escalated,
+    }
+
+
+def status_document(snap: rules.Snapshot, rows: list[dict]) -> dict:
+    return {"summary": status_summary(snap, rows), "tasks": rows}
+
+
+def summary_text(summary: dict) -> str:
+    lights = summary["lights"]
+    line = (f"红灯 {lights['red']} · 黄灯 {lights['yellow']} · 绿灯 {lights['green']} · "
+            f"已完成 {summary['done']}/{summary['total']}")
+    end = dt.date.fromisoformat(summary["campaign_end"])
+    today = dt.date.fromisoformat(summary["as_of"])
+    if today <= end:
+        line += f"；距活动结束 {summary['days_left']} 天（{rules.cn_date(end)}）"
+    else:
+        line += f"；创建活动已于{rules.cn_date(end)}结束"
+    return line
+
+
+# -------------------------------------------------------------------- units
+
+
+def unit_rows(snap: rules.Snapshot) -> list[dict]:
+    rows = []
+    for us in snap.units.values():
+        u = us.unit
+        rows.append({
+            "id": u.id,
+            "name": u.name,
+            "short_name": snap.project.unit_short(u.id),
+            "led": list(us.led),
+            "co": list(us.co),
+            "done": us.done,
+            "lagging": us.lagging,
+            "notice_count": us.notice_count,
+            "open_notices": us.open_notices,
+            "escalated": us.escalated,
+            "escalated_on": us.escalations[-1].date.isoformat() if us.escalated else None,
+            "head": u.head.name,
+            "liaison": u.liaison.name,
+            "liaison_phone": u.liaison.phone,
+        })
+    return rows
+
+
+# --------------------------------------------------------------------- show
+
+
+def describe_entry(project: models.Project, e) -> str:
+    """One line of Chinese saying what an entry records (the unit is shown beside it)."""
+    k = e.kind
+
+    def clause(text: str) -> str:
+        return text.rstrip("。；; ")
+
+    if k == "assign":
+        return f"分解到{e.section}，责任人{e.person}" + (f"（{e.phone}）" if e.phone else "")
+    if k == "progress":
+        parts = [f"报送进度{e.percent}%：{clause(e.note)}"]
+        if e.problem:
+            parts.append(f"自查问题：{clause(e.problem)}")
+        if e.correction:
+            parts.append(f"更正原因：{clause(e.correction)}")
+        if e.evidence:
+            parts.append(f"佐证材料{len(e.evidence)}件")
+        return "；".join(parts)
+    if k == "verify":
+        return "验收销号" + (f"：{clause(e.note)}" if e.note else "")
+    if k == "reopen":
+        return f"退回重办：{clause(e.reason)}"
+    if k == "notice":
+        parts = [f"{e.doc_no}，第{e.seq}次督办（{e.level}），整改期限{rules.cn_date(e.deadline)}"]
+        parts += [clause(g) for g in e.gaps]
+        if e.reason:
+            parts.append(clause(e.reason))
+        return "；".join(parts)
+    if k == "reply":
+        return f"对{_notice_no(project, e.notice)}整改反馈：{clause(e.note)}"
+    if k == "close":
+        return f"{_notice_no(project, e.notice)}销号" + (f"：{clause(e.note)}" if e.note else "")
+    if k == "escalate":
+        return f"累计督办{len(e.notices)}次，报告市领导" + (f"：{clause(e.note)}" if e.note else "")
+    return k
+
+
+def _notice_no(project: models.Project, ref: str) -> str:
+    for e in project.journal:
+        if e.kind == "notice" and e.ref == ref:
+            return e.doc_no
+    return ref
+
+
+def history_rows(snap: rules.Snapshot, unit: str | None = None, task: str | None = None,
+                 kind: str | None = None) -> list[dict]:
+    project = snap.project
+    notice_units = {ns.notice.ref: ns.notice.unit for ns in snap.notices.values()}
+    notice_tasks = {ns.notice.ref: ns.notice.tasks for ns in snap.notices.values()}
+    rows = []
+    for e in snap.entries:
+        e_unit = getattr(e, "unit", None) or notice_units.get(getattr(e, "notice", ""), None)
+        e_tasks = [e.task] if hasattr(e, "task") else list(getattr(e, "tasks", [])) or \
+            list(notice_tasks.get(getattr(e, "notice", ""), []))
+        if unit:
+            on_task = any(unit in project.tasks_by_id[t].units for t in e_tasks if t in project.tasks_by_id)
+            if e_unit != unit and not (e.kind in ("verify", "reopen") and on_task):
+                continue
+        if task and task not in e_tasks:
+            continue
+        if kind and e.kind != kind:
+            continue
+        rows.append({
+            "id": e.id,
+            "date": e.date.isoformat(),
+            "kind": e.kind,
+            "kind_name": models.ENTRY_KIND_NAMES[e.kind],
+            "unit": project.unit_short(e_unit) if e_unit else "",
+            "tasks": e_tasks,
+            "by": e.by,
+            "text": describe_entry(project, e),
+        })
+    return rows
+
+
+def task_detail(snap: rules.Snapshot, task_id: str) -> dict:
+    project = snap.project
+    st = snap.task(task_id)
+    assert st is not None
+    task = st.task
+    ind = next(i for i in project.plan.indicators if i.id == task.indicator)
+    row = status_rows(snap)[[t.task.id for t in snap.tasks].index(task_id)]
+    return {
+        **row,
+        "indicator_name": ind.name,
+        "requirement": task.requirement,
+        "method": ind.method,
+        "milestones": [{"date": m.date.isoformat(), "percent": m.percent} for m in task.milestones],
+        "materials": list(task.materials),
+        "assignments": [
+            {"unit": project.unit_label(u), "section": a.section, "person": a.person, "phone": a.phone}
+            for u, a in st.assignments.items()
+        ],
+        "history": history_rows(snap, task=task_id),
+        "campaign_end": project.plan.campaign.end.isoformat(),
+    }
