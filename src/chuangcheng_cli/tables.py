@@ -125,7 +125,8 @@ def units_table(rows: list[dict], as_of: str, width: int) -> Table:
 
 
 def history_table(rows: list[dict], title: str, year: int) -> Table:
-    table = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1), title_justify="left")
+    table = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1), title_justify="left",
+                  expand=True)
     table.add_column("日期", no_wrap=True)
     table.add_column("类型", no_wrap=True)
     table.add_column("单位", no_wrap=True)
