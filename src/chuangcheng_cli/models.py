@@ -79,6 +79,7 @@ class Policy(Strict):
     lag_threshold: Annotated[int, Field(ge=0, le=100)] = 10
     rectification_days: Annotated[int, Field(ge=1, le=365)] = 10
     notice_prefix: Annotated[str, Field(min_length=1, max_length=20)] = "法治督"
+    escalate_to: Annotated[str, Field(min_length=1, max_length=100)] = "市创建全国文明城市指挥部"
 
 
 class Indicator(Strict):

@@ -1,0 +1,144 @@
+"""Building the journal entry of each writing command from the current state; pure, refuses with UsageError."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from . import models, rules
+from .journal import new_entry_id
+from .problems import UsageError, did_you_mean
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """Who records an entry, for which working day, and when (the CLI reads the clock)."""
+
+    by: str
+    date: dt.date
+    at: dt.datetime
+
+
+def _base(stamp: Stamp) -> dict:
+    return {"id": new_entry_id(stamp.date), "date": stamp.date, "at": stamp.at, "by": stamp.by}
+
+
+def check_stamp(project: models.Project, stamp: Stamp, today: dt.date) -> None:
+    camp = project.plan.campaign
+    if not stamp.by.strip():
+        raise UsageError("记录人不能为空", "请用 --by 指定，或设置环境变量 CC_USER。")
+    if stamp.date > today:
+        raise UsageError(f"日期 {rules.cn_date(stamp.date)} 晚于今天（{rules.cn_date(today)}）",
+                         "不能提前登记未来的事项。")
+    if stamp.date < camp.start:
+        raise UsageError(f"日期 {rules.cn_date(stamp.date)} 早于创建活动开始日期 {rules.cn_date(camp.start)}")
+
+
+def _unit_on_task(project: models.Project, task: models.Task, unit: models.Unit) -> None:
+    if unit.id not in task.units:
+        owners = "、".join(project.unit_label(u) for u in task.units)
+        raise UsageError(f"{unit.name} 不是任务 {task.id}（{task.label}）的责任单位",
+                         f"该任务的责任单位：{owners}")
+
+
+def _clean(text: str, what: str, limit: int = 100_000) -> str:
+    value = text.strip()
+    if not value:
+        raise UsageError(f"{what}不能为空")
+    if len(value) > limit:
+        raise UsageError(f"{what}过长（{len(value)} 字，上限 {limit} 字）")
+    if any(ord(ch) < 32 and ch not in "\n\t" for ch in value):
+        raise UsageError(f"{what}中含有控制字符", "请删除不可见的控制字符后重试。")
+    return value
+
+
+def make_assign(project: models.Project, stamp: Stamp, task: models.Task, unit: models.Unit,
+                section: str, person: str, phone: str = "") -> models.Assign:
+    _unit_on_task(project, task, unit)
+    if unit.section(section.strip()) is None:
+        names = [s.name for s in unit.sections]
+        raise UsageError(f'{unit.name} 没有科室 "{section}"',
+                         (did_you_mean(section, names) + " " if did_you_mean(section, names) else "")
+                         + "该单位的科室：" + "、".join(names) + "（科室在 units.yaml 中维护）")
+    return models.Assign(kind="assign", task=task.id, unit=unit.id, section=section.strip(),
+                         person=_clean(person, "责任人", 50), phone=phone.strip(), **_base(stamp))
+
+
+def make_progress(snap: rules.Snapshot, stamp: Stamp, task: models.Task, unit: models.Unit,
+                  percent: int, note: str, evidence: list[str], problem: str = "",
+                  correction: str = "") -> models.Progress:
+    _unit_on_task(snap.project, task, unit)
+    if not 0 <= percent <= 100:
+        raise UsageError(f"进度应在 0 到 100 之间，实际是 {percent}")
+    state = snap.task(task.id)
+    assert state is not None
+    if state.done:
+        raise UsageError(f"任务 {task.id} 已于{rules.cn_date(state.verified_on)}验收销号，不能再报送进度",
+                         f"如需重新办理，请由牵头单位先运行 cc reopen {task.id} --reason …")
+    if state.reports and percent < state.percent and not correction.strip():
+        raise UsageError(f"进度 {percent}% 低于上次报送的 {state.percent}%",
+                         "如确需下调，请加 --correct \"更正原因\"。")
+    return models.Progress(kind="progress", task=task.id, unit=unit.id, percent=percent,
+                           note=_clean(note, "进展说明"), evidence=evidence,
+                           problem=_clean(problem, "自查问题") if problem.strip() else "",
+                           correction=_clean(correction, "更正原因") if correction.strip() else "",
+                           **_base(stamp))
+
+
+def make_verify(snap: rules.Snapshot, stamp: Stamp, task: models.Task, note: str = "") -> models.Verify:
+    state = snap.task(task.id)
+    assert state is not None
+    if state.done:
+        raise UsageError(f"任务 {task.id} 已于{rules.cn_date(state.verified_on)}验收销号")
+    if not state.reported_complete:
+        raise UsageError(f"任务 {task.id} 尚未报送办结（当前进度 {state.percent}%），不能验收销号",
+                         f"责任单位报送 100% 后再验收：cc log {task.id} --unit … --percent 100 --note …")
+    return models.Verify(kind="verify", task=task.id, note=note.strip(), **_base(stamp))
+
+
+def make_reopen(snap: rules.Snapshot, stamp: Stamp, task: models.Task, reason: str) -> models.Reopen:
+    state = snap.task(task.id)
+    assert state is not None
+    if not (state.done or state.reported_complete):
+        raise UsageError(f"任务 {task.id} 尚未报送办结或验收，无需退回重办")
+    return models.Reopen(kind="reopen", task=task.id, reason=_clean(reason, "退回原因"), **_base(stamp))
+
+
+def find_notice(snap: rules.Snapshot, text: str) -> rules.NoticeState:
+    """A notice by number (5), year-number (2023-5) or full 发文字号 (法治督〔2023〕5号)."""
+    key = text.strip()
+    notices = list(snap.notices.values())
+    for ns in notices:
+        if key in (ns.notice.ref, ns.notice.doc_no):
+            return ns
+    if key.isdigit():
+        hits = [ns for ns in notices if ns.notice.number == int(key)]
+        same_year = [ns for ns in hits if ns.notice.year == snap.today.year]
+        if len(same_year) == 1:
+            return same_year[0]
+        if len(hits) == 1:
+            return hits[0]
+        if hits:
+            raise UsageError(f"编号 {key} 在多个年度都有督办通知",
+                             "请写成 年份-序号，例如 " + "、".join(ns.notice.ref for ns in hits))
+    known = "、".join(ns.notice.doc_no for ns in notices[-5:]) or "（暂无督办通知）"
+    raise UsageError(f"找不到督办通知 {text}", f"可写序号（5）、年份-序号（2023-5）或发文字号。最近的：{known}")
+
+
+def make_reply(snap: rules.Snapshot, stamp: Stamp, ns: rules.NoticeState, note: str,
+               evidence: list[str]) -> models.Reply:
+    if ns.closed:
+        raise UsageError(f"督办通知 {ns.notice.doc_no} 已于{rules.cn_date(ns.closed.date)}销号，无需再反馈")
+    if stamp.date < ns.notice.date:
+        raise UsageError("反馈日期早于督办通知日期")
+    return models.Reply(kind="reply", notice=ns.notice.ref, unit=ns.notice.unit,
+                        note=_clean(note, "整改反馈"), evidence=evidence, **_base(stamp))
+
+
+def make_close(snap: rules.Snapshot, stamp: Stamp, ns: rules.NoticeState, note: str = "") -> models.Close:
+    if ns.closed:
+        raise UsageError(f"督办通知 {ns.notice.doc_no} 已于{rules.cn_date(ns.closed.date)}销号")
+    if not ns.replies:
+        raise UsageError(f"督办通知 {ns.notice.doc_no} 尚未收到{snap.project.unit_label(ns.notice.unit)}的整改反馈，不能销号",
+                         f"请先由该单位报送反馈：cc reply {ns.notice.ref} --note …")
+    return models.Close(kind="close", notice=ns.notice.ref, note=note.strip(), **_base(stamp))

@@ -1,0 +1,46 @@
+"""Shared test helpers: copying the real data, running the installed command."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO / "data"
+TODAY = dt.date(2023, 6, 30)
+
+
+def copy_data(tmp_path: Path) -> Path:
+    """A writable copy of the bundled data in tmp_path/data (a repo-like folder)."""
+    target = tmp_path / "data"
+    shutil.copytree(DATA, target)
+    return target
+
+
+def cc_command() -> list[str]:
+    """The installed console script next to this Python, as a user would run it."""
+    script = Path(sys.executable).with_name("cc")
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-m", "chuangcheng_cli"]
+
+
+def cc_env(**extra: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CC_", "GITHUB_"))}
+    env.update({"NO_COLOR": "1", "COLUMNS": "80", "CC_USER": "测试员", "PYTHONIOENCODING": "utf-8"})
+    env.update(extra)
+    return env
+
+
+def run_cc(*args: str, cwd: Path, timeout: float = 120, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run([*cc_command(), *args], cwd=cwd, env=cc_env(**env), capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def snapshot_files(folder: Path) -> dict[str, bytes]:
+    """Every file under folder with its bytes, to prove a command wrote nothing."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

@@ -1,0 +1,139 @@
+"""The read commands end to end through typer's CliRunner, with exact-ish output checks."""
+
+import json
+import re
+
+import pytest
+from rich.cells import cell_len
+from typer.testing import CliRunner
+
+from chuangcheng_cli.cli import app
+from helpers import DATA, cc_env
+
+runner = CliRunner()
+
+
+def cc(*args, **env):
+    return runner.invoke(app, ["--data", str(DATA), *args], env=cc_env(**env))
+
+
+def test_status_mid_year_shows_all_tasks_grouped_by_indicator():
+    result = cc("status", "--as-of", "2023-06-30")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    for i in range(1, 15):
+        assert f"T{i:02d}" in out
+    for ind in ("I1", "I2", "I3", "I4"):
+        assert re.search(rf"^{ind}\s", out, re.M)
+    assert out.index("I1") < out.index("T01") < out.index("I2") < out.index("T04")
+    assert "红灯 0 · 黄灯 3 · 绿灯 11 · 已完成 0/14；距活动结束 184 天（2023年12月31日）" in out
+    assert "T07 ●黄 市场监管局 进度20%，低于序时进度50%" in out
+
+
+def test_status_fits_80_columns_without_colour():
+    result = cc("status", "--as-of", "2023-09-10")
+    assert "\x1b[" not in result.output
+    assert max(cell_len(line) for line in result.output.splitlines()) <= 80
+
+
+def test_status_json_agrees_with_table():
+    table = cc("status", "--as-of", "2023-09-10").output
+    doc = json.loads(cc("status", "--as-of", "2023-09-10", "--json").output)
+    assert doc["summary"]["as_of"] == "2023-09-10"
+    assert len(doc["tasks"]) == 14
+    labels = {"red": "●红", "yellow": "●黄", "green": "●绿", "done": "✓完成"}
+    for task in doc["tasks"]:
+        assert {"id", "indicator", "title", "units", "percent", "expected_percent", "light", "reasons",
+                "deadline", "notice_count"} <= set(task)
+        row = next(line for line in table.splitlines() if line.startswith(task["id"] + " "))
+        assert labels[task["light"]] in row
+        assert f"{task['percent']}%" in row and f"{task['expected_percent']}%" in row
+    t09 = next(t for t in doc["tasks"] if t["id"] == "T09")
+    assert t09["units"] == ["市人力资源和社会保障局", "市住房和城乡建设局"]
+    assert t09["light"] == "red" and t09["notice_count"] == 2
+
+
+def test_status_today_shows_year_end_story():
+    doc = json.loads(cc("status", "--json").output)  # today: long after the campaign ended
+    lights = {t["id"]: t["light"] for t in doc["tasks"]}
+    assert lights["T09"] == "red" and sum(v == "done" for v in lights.values()) == 13
+    assert doc["summary"]["escalated_units"] == [{"unit": "市人力资源和社会保障局", "date": "2023-10-16"}]
+
+
+@pytest.mark.parametrize("unit", ["民政局", "市民政局", "mzj"])
+def test_status_unit_filter_accepts_id_full_and_short_names(unit):
+    doc = json.loads(cc("status", "--unit", unit, "--json", "--as-of", "2023-06-30").output)
+    assert [t["id"] for t in doc["tasks"]] == ["T10", "T11", "T12", "T13", "T14"]
+
+
+def test_status_filters_by_light_and_indicator():
+    doc = json.loads(cc("status", "--light", "yellow", "--indicator", "I3", "--json", "--as-of", "2023-06-30").output)
+    assert [t["id"] for t in doc["tasks"]] == ["T07", "T08", "T09"]
+
+
+def test_unknown_unit_is_a_usage_error_with_hint():
+    result = cc("status", "--unit", "民正局")
+    assert result.exit_code == 2
+    assert "找不到单位 \"民正局\"" in result.output and "民政局" in result.output
+
+
+def test_bad_as_of_is_a_usage_error():
+    result = cc("status", "--as-of", "2023-13-01")
+    assert result.exit_code == 2 and "--as-of 的日期无效" in result.output
+
+
+def test_global_as_of_before_the_command():
+    a = runner.invoke(app, ["--data", str(DATA), "--as-of", "2023-06-30", "status", "--json"], env=cc_env())
+    assert json.loads(a.output)["summary"]["as_of"] == "2023-06-30"
+
+
+def test_units_shows_escalation_and_counts():
+    result = cc("units", "--as-of", "2023-12-31")
+    row = next(line for line in result.output.splitlines() if line.startswith("rsj"))
+    assert "人社局" in row and "已报告10月16日" in row
+    doc = json.loads(cc("units", "--json", "--as-of", "2023-12-31").output)
+    rsj = next(u for u in doc["units"] if u["id"] == "rsj")
+    assert (rsj["notice_count"], rsj["open_notices"], rsj["escalated"]) == (3, 3, True)
+    assert len(doc["units"]) == 20
+
+
+def test_show_task_has_history_and_assignment():
+    result = cc("show", "5", "--as-of", "2023-12-31")
+    assert result.exit_code == 0
+    out = result.output
+    assert "【T05】" in out and "责任分解" in out and "退回重办" in out and "验收销号" in out
+
+
+def test_show_unknown_task():
+    result = cc("show", "T99")
+    assert result.exit_code == 2 and "找不到任务" in result.output
+
+
+def test_history_filters():
+    doc = json.loads(cc("history", "--unit", "人社局", "--kind", "notice", "--json").output)
+    assert [e["text"][:11] for e in doc["entries"]] == ["法治督〔2023〕2号", "法治督〔2023〕3号", "法治督〔2023〕4号"]
+    result = cc("history", "--kind", "督办通知")
+    assert result.exit_code == 0 and "法治督〔2023〕1号" in result.output
+    assert cc("history", "--kind", "nonsense").exit_code == 2
+
+
+def test_validate_clean_data_exits_zero():
+    result = cc("validate")
+    assert result.exit_code == 0 and "数据校验通过" in result.output
+
+
+def test_missing_data_dir_is_a_clear_error(tmp_path):
+    result = runner.invoke(app, ["status", "--data", str(tmp_path / "nope")], env=cc_env())
+    assert result.exit_code == 2 and "数据目录不存在" in result.output
+
+
+def test_bundled_data_is_used_with_a_note(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["status", "--json"], env=cc_env())
+    assert result.exit_code == 0
+    assert "内置示例数据" in result.output
+
+
+def test_version():
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.output.startswith("chuangcheng-cli ")

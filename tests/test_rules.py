@@ -1,0 +1,107 @@
+"""Pure domain logic on the real example data, with explicit dates."""
+
+import datetime as dt
+
+import pytest
+
+from chuangcheng_cli import models, rules
+from chuangcheng_cli.checks import load_checked
+from helpers import DATA
+
+START = dt.date(2023, 4, 14)
+
+
+@pytest.fixture(scope="module")
+def project():
+    proj, warnings = load_checked(DATA)
+    assert warnings == []
+    return proj
+
+
+def _task(deadline, milestones=()):
+    return models.Task(id="T1", indicator="I1", title="t", requirement="r", lead="a", deadline=deadline,
+                       milestones=[models.Milestone(date=d, percent=p) for d, p in milestones])
+
+
+def test_expected_percent_is_linear_between_start_and_deadline():
+    task = _task(dt.date(2023, 5, 14))  # 30 days after start
+    assert rules.expected_percent(task, START, START) == 0
+    assert rules.expected_percent(task, START, dt.date(2023, 4, 1)) == 0
+    assert rules.expected_percent(task, START, dt.date(2023, 4, 29)) == 50
+    assert rules.expected_percent(task, START, dt.date(2023, 5, 14)) == 100
+    assert rules.expected_percent(task, START, dt.date(2024, 1, 1)) == 100
+
+
+def test_expected_percent_follows_milestones():
+    task = _task(dt.date(2023, 6, 13), [(dt.date(2023, 4, 24), 50)])  # 10 days → 50%, then 50 days → 100%
+    assert rules.expected_percent(task, START, dt.date(2023, 4, 19)) == 25
+    assert rules.expected_percent(task, START, dt.date(2023, 4, 24)) == 50
+    assert rules.expected_percent(task, START, dt.date(2023, 5, 19)) == 75
+
+
+def test_notice_levels():
+    assert [rules.notice_level(n) for n in (1, 2, 3, 4, 9)] == ["蓝", "黄", "红", "红", "红"]
+
+
+def test_cn_date_has_no_padding():
+    assert rules.cn_date(dt.date(2023, 5, 1)) == "2023年5月1日"
+
+
+def test_mid_june_state(project):
+    snap = rules.snapshot(project, dt.date(2023, 6, 30))
+    lights = {t.task.id: t.light for t in snap.tasks}
+    assert lights["T07"] == "yellow"  # 市场监管局 behind pace before its first notice
+    assert lights["T08"] == lights["T09"] == "yellow"  # 人社局 behind and not reporting
+    assert sum(v == "green" for v in lights.values()) == 11
+    t07 = snap.task("T07")
+    assert t07.reasons == ["进度20%，低于序时进度50%"]
+    assert "已42天未报送进度" in snap.task("T09").reasons
+
+
+def test_entries_after_as_of_are_ignored(project):
+    before = rules.snapshot(project, dt.date(2023, 4, 19))
+    assert all(t.percent == 0 and not t.assignments for t in before.tasks)
+    assert before.notices == {}
+
+
+def test_open_notice_past_its_deadline_turns_tasks_red(project):
+    snap = rules.snapshot(project, dt.date(2023, 9, 10))
+    t09 = snap.task("T09")
+    assert t09.light == "red"
+    assert any("法治督〔2023〕2号整改超期" in r for r in t09.reasons)
+    # T08 was not named in notice 2, so it is only behind pace
+    assert snap.task("T08").light == "yellow"
+
+
+def test_closed_notice_no_longer_counts(project):
+    snap = rules.snapshot(project, dt.date(2023, 8, 1))
+    ns = snap.notices["2023-1"]
+    assert ns.closed is not None and not ns.is_open
+    assert snap.task("T07").light == "green"
+    assert snap.units["scjgj"].notice_count == 1
+
+
+def test_year_end_story(project):
+    snap = rules.snapshot(project, dt.date(2023, 12, 31))
+    lights = {t.task.id: t.light for t in snap.tasks}
+    assert lights.pop("T09") == "red"
+    assert set(lights.values()) == {"done"}
+    rsj = snap.units["rsj"]
+    assert rsj.notice_count == 3 and rsj.escalated and rsj.open_notices == 3
+    assert [ns.notice.seq for ns in rsj.notices] == [1, 2, 3]
+    assert [ns.notice.level for ns in rsj.notices] == ["蓝", "黄", "红"]
+    assert snap.days_left == 0
+
+
+def test_reopened_task_is_not_done_until_verified_again(project):
+    snap = rules.snapshot(project, dt.date(2023, 9, 25))
+    t05 = snap.task("T05")
+    assert not t05.done and t05.reopened and "退回重办" in t05.reasons
+    assert rules.snapshot(project, dt.date(2023, 10, 18)).task("T05").done
+
+
+def test_reported_complete_awaits_verification_without_staleness(project):
+    snap = rules.snapshot(project, dt.date(2023, 10, 17))  # T07 reported 100% on 10-16, verified 10-25
+    t07 = snap.task("T07")
+    assert t07.reported_complete and not t07.done
+    assert t07.light == "green" and "已报办结，待验收" in t07.reasons
