@@ -33,55 +33,75 @@ def light_text(light: str) -> Text:
     return Text(LIGHT_LABEL[light], style=LIGHT_STYLE[light])
 
 
+def _status_columns(wide: bool) -> list[tuple[str, dict]]:
+    cols = [("编号", {"no_wrap": True}), ("任务", {"max_width": 20 if wide else 12})]
+    if wide:
+        cols += [("牵头单位", {"max_width": 12}), ("配合单位", {"max_width": 14})]
+    else:
+        cols += [("责任单位", {"max_width": 11})]
+    cols += [("责任科室/人" if wide else "科室/人", {"max_width": 16 if wide else 10}),
+             ("进度", {"no_wrap": True, "justify": "right"}), ("序时", {"no_wrap": True, "justify": "right"})]
+    if wide:
+        cols += [("最近报送", {"no_wrap": True}), ("完成时限", {"no_wrap": True})]
+    else:
+        cols += [("报送/截止", {"no_wrap": True})]
+    cols += [("灯", {"no_wrap": True}), ("督办", {"no_wrap": True, "justify": "right"})]
+    return cols
+
+
+def _status_cells(row: dict, wide: bool, year: int) -> list:
+    assignee = row["assignee"].replace("/", "\n", 1) if row["assignee"] else "未分解"
+    cells: list = [row["id"], Text(row["short_title"], no_wrap=True, overflow="ellipsis")]
+    if wide:
+        cells += [row["lead"], "\n".join(row["co_units"]) or "—"]
+    else:
+        cells += ["\n".join([row["lead"]] + [f"+{c}" for c in row["co_units"]])]
+    cells += [assignee, f"{bar(row['percent'])}{row['percent']:>4}%", f"{row['expected_percent']}%"]
+    if wide:
+        cells += [short_date(row["last_report"], year), short_date(row["deadline"], year)]
+    else:
+        cells += [short_date(row["last_report"], year) + "\n" + short_date(row["deadline"], year)]
+    cells += [light_text(row["light"]), str(row["notice_count"]) + ("!" if row["escalated"] else "")]
+    return cells
+
+
 def status_table(rows: list[dict], summary: dict, width: int) -> Group:
+    """A header, then per indicator a heading line and its tasks, all sharing one set of column widths."""
+    from rich.console import Console
+
     year = dt.date.fromisoformat(summary["campaign_end"]).year
     wide = width >= WIDE
-    title = f"{summary['group']} 任务进度（截至{cn_date(dt.date.fromisoformat(summary['as_of']))}）"
-    table = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1 if wide else 0),
-                  show_lines=False, expand=False, title_justify="left")
-    table.add_column("编号", no_wrap=True)
-    table.add_column("任务", max_width=20 if wide else 12)
-    if wide:
-        table.add_column("牵头单位", max_width=12)
-        table.add_column("配合单位", max_width=14)
-    else:
-        table.add_column("责任单位", max_width=11)
-    table.add_column("责任科室/人" if wide else "科室/人", max_width=16 if wide else 10)
-    table.add_column("进度", no_wrap=True, justify="right")
-    table.add_column("序时", no_wrap=True, justify="right")
-    if wide:
-        table.add_column("最近报送", no_wrap=True)
-        table.add_column("完成时限", no_wrap=True)
-    else:
-        table.add_column("报送/截止", no_wrap=True)
-    table.add_column("灯", no_wrap=True)
-    table.add_column("督办", no_wrap=True, justify="right")
+    columns = _status_columns(wide)
 
+    def new_table(widths: list[int] | None, header: bool) -> Table:
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1 if wide else 0),
+                      show_header=header, expand=False)
+        for k, (name, kw) in enumerate(columns):
+            if widths:
+                kw = {**kw, "width": widths[k], "min_width": widths[k], "max_width": widths[k]}
+            table.add_column(name, **kw)
+        return table
+
+    measure = new_table(None, True)
+    for row in rows:
+        measure.add_row(*_status_cells(row, wide, year))
+    probe = Console(width=width, no_color=True)
+    widths = measure._calculate_column_widths(probe, probe.options.update_width(width))
+
+    title = f"{summary['group']} 任务进度（截至{cn_date(dt.date.fromisoformat(summary['as_of']))}）"
+    parts: list = [Text(title), new_table(widths, True)]
     current = None
+    group: Table | None = None
     for row in rows:
         if row["indicator"] != current:
             current = row["indicator"]
-            if table.row_count:
-                table.add_section()
-            cells = [Text(row["indicator"], style="bold"), Text(row["indicator_name"], style="bold")]
-            table.add_row(*cells, *[""] * (len(table.columns) - 2))
-        assignee = row["assignee"].replace("/", "\n", 1) if row["assignee"] else "未分解"
-        progress = f"{bar(row['percent'])}{row['percent']:>4}%"
-        notices = str(row["notice_count"]) + ("!" if row["escalated"] else "")
-        cells: list = [row["id"], Text(row["short_title"], no_wrap=True, overflow="ellipsis")]
-        if wide:
-            cells += [row["lead"], "\n".join(row["co_units"]) or "—"]
-        else:
-            cells += ["\n".join([row["lead"]] + [f"+{c}" for c in row["co_units"]])]
-        cells += [assignee, progress, f"{row['expected_percent']}%"]
-        if wide:
-            cells += [short_date(row["last_report"], year), short_date(row["deadline"], year)]
-        else:
-            cells += [short_date(row["last_report"], year) + "\n" + short_date(row["deadline"], year)]
-        cells += [light_text(row["light"]), notices]
-        table.add_row(*cells)
-
-    parts: list = [table]
+            if group is not None:
+                parts += [group, Text("")]
+            parts.append(Text(f"{row['indicator']} {row['indicator_name']}", style="bold"))
+            group = new_table(widths, False)
+        group.add_row(*_status_cells(row, wide, year))
+    if group is not None:
+        parts.append(group)
     if not rows:
         parts.append(Text("没有符合条件的任务。"))
     attention = [r for r in rows if r["light"] in ("red", "yellow")]

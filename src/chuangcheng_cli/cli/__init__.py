@@ -10,6 +10,9 @@ import typer
 
 from .. import __version__
 from .common import GLOBALS, AsOfOpt, DataOpt
+from .i18n import install as _install_chinese
+
+_install_chinese()
 
 app = typer.Typer(
     name="cc",

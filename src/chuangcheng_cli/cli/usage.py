@@ -12,9 +12,12 @@ _PATTERNS = [
     (r"No such command '(.+)'\.", lambda m: f"没有这个命令：{m[1]}"),
     (r"Missing argument '(.+)'\.", lambda m: f"缺少参数 {m[1]}"),
     (r"Missing option '(.+)'\.", lambda m: f"缺少必填选项 {m[1]}"),
+    (r"Missing parameter: (\S+)", lambda m: f"缺少必填参数 {m[1]}"),
     (r"Option '(.+)' requires an argument\.", lambda m: f"选项 {m[1]} 需要一个值"),
     (r"Option '(.+)' does not take a value\.", lambda m: f"选项 {m[1]} 不带值"),
     (r"Got unexpected extra arguments? \((.+)\)", lambda m: f"多余的参数：{m[1]}"),
+    (r"Invalid value for '?([^':]+)'?: (?:Value error, )?'(.*)' is not one of (.+)\.",
+     lambda m: f"{m[1]} 的值 {m[2]!r} 无效，应为以下之一：{m[3]}"),
     (r"Invalid value for '?([^':]+)'?: '(.*)' is not a valid integer\.",
      lambda m: f"{m[1]} 的值 {m[2]!r} 不是整数"),
     (r"Invalid value for '?([^':]+)'?: (.+) is not in the range (.+)\.",
@@ -22,20 +25,45 @@ _PATTERNS = [
     (r"Invalid value for '?([^':]+)'?: '(.*)' is not one of (.+)\.",
      lambda m: f"{m[1]} 的值 {m[2]!r} 无效，应为以下之一：{m[3]}"),
     (r"Invalid value for '?([^':]+)'?: (.+)", lambda m: f"{m[1]} 的值无效：{m[2]}"),
+    (r"Invalid value for '?([^':]+)'?: ", lambda m: f"{m[1]} 的值无效"),
+]
+
+
+_PHRASES = [
+    (r"'(-[\w-]+)'(?: / '-[\w-]+')+", r"'\1'"),  # '--percent' / '-p' → '--percent'
+    (r"Input should be a valid integer.*", "应为整数"),
+    (r"Input should be greater than or equal to (\S+)", r"不能小于 \1"),
+    (r"Input should be less than or equal to (\S+)", r"不能大于 \1"),
+    (r"Value error, ", ""),
 ]
 
 
 def translate(message: str) -> str:
+    message = message.strip()
+    for pattern, repl in _PHRASES:
+        message = re.sub(pattern, repl, message)
     for pattern, fn in _PATTERNS:
-        m = re.match(pattern, message.strip(), re.S)
+        m = re.match(pattern, message, re.S)
         if m:
             return fn(m)
     return message
 
 
+def click_module():
+    """The click that typer runs on: newer typer vendors its own copy as typer._click."""
+    try:
+        from typer import _click as click  # type: ignore[attr-defined]
+    except ImportError:
+        import click
+    return click
+
+
 def run(app) -> int:
-    import click
+    import importlib
+
     from typer.main import get_command
+
+    click = importlib.import_module(click_module().__name__ + ".exceptions")
 
     command = get_command(app)
     prog = os.path.basename(sys.argv[0]) or "cc"
@@ -43,7 +71,7 @@ def run(app) -> int:
         prog = "cc"
     try:
         result = command.main(args=sys.argv[1:], prog_name=prog, standalone_mode=False)
-    except getattr(click.exceptions, "NoArgsIsHelpError", ()) as exc:
+    except getattr(click, "NoArgsIsHelpError", ()) as exc:
         print(exc.ctx.get_help() if exc.ctx else "")
         return 0
     except click.UsageError as exc:
@@ -54,7 +82,7 @@ def run(app) -> int:
                   file=sys.stderr)
             print(f"运行 {path} --help 查看帮助。", file=sys.stderr)
         return 2
-    except click.exceptions.Abort:
+    except click.Abort:
         print("已取消。", file=sys.stderr)
         return 130
     except click.ClickException as exc:
