@@ -17,6 +17,7 @@ class Checked:
     project: models.Project | None
     problems: list[Problem] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    journal: loading.JournalFile | None = None
 
     @property
     def errors(self) -> list[Problem]:
@@ -54,22 +55,42 @@ def check_folder(data_dir: Path, display_base: Path | None = None) -> Checked:
     problems.sort(key=sort_key)
     if any(p.is_error for p in problems):
         project = None if units_file.model is None or plan_file.model is None else project
-    return Checked(project, problems, list(shown.values()))
+    return Checked(project, problems, list(shown.values()), journal)
 
 
 def load_checked(data_dir: Path, display_base: Path | None = None) -> tuple[models.Project, list[Problem]]:
     """The project, or DataError when any error was found; warnings are returned."""
-    checked = check_folder(data_dir, display_base)
+    checked = require_clean(check_folder(data_dir, display_base))
+    return checked.project, checked.warnings  # type: ignore[return-value]
+
+
+def require_clean(checked: Checked) -> Checked:
     if checked.errors or checked.project is None:
         raise DataError(checked.errors or checked.problems)
-    return checked.project, checked.warnings
+    return checked
+
+
+def check_append(checked: Checked, entries: list, lines: list[str]) -> list[Problem]:
+    """Errors the journal would have with these entries appended (e.g. a back-dated report that
+    makes a later one look like a decrease); empty when the append is safe."""
+    assert checked.project is not None and checked.journal is not None
+    old = checked.journal
+    text = old.src.text
+    if text and not text.endswith("\n"):
+        text += "\n"
+    first = text.count("\n") + 1
+    src = loading.Source(old.src.path, old.src.display, text + "\n".join(lines) + "\n")
+    combined = loading.JournalFile(src, [*old.entries, *entries],
+                                   [*old.lines, *range(first, first + len(entries))])
+    project = models.Project(checked.project.plan, checked.project.units, combined.entries)
+    return [p for p in check_journal(project, combined) if p.is_error]
 
 
 # -------------------------------------------------------------------- units
 
 
 def _unit_labels(units: list[models.Unit]) -> dict[str, str]:
-    return {u.id: u.name for u in units}
+    return {u.id: u.name for u in reversed(units)}  # a duplicated id means its first unit
 
 
 def check_units(units_file: loading.YamlFile) -> list[Problem]:
@@ -78,7 +99,7 @@ def check_units(units_file: loading.YamlFile) -> list[Problem]:
     src = units_file.src
     problems = []
     seen_ids: dict[str, int] = {}
-    seen_names: dict[str, str] = {}
+    seen_names: dict[str, models.Unit] = {}
     for i, unit in enumerate(units):
         if unit.id in seen_ids:
             line, col, w = loc(("units", i, "id"))
@@ -89,19 +110,21 @@ def check_units(units_file: loading.YamlFile) -> list[Problem]:
             seen_ids[unit.id] = i
         for j, name in enumerate([unit.name, *unit.short_names]):
             owner = seen_names.get(name)
-            if owner is not None and owner != unit.id:
+            if owner is not None and owner.id != unit.id:
                 path = ("units", i, "name") if j == 0 else ("units", i, "short_names", j - 1)
                 line, col, w = loc(path)
                 problems.append(src.problem(line, col, "duplicate-unit-name",
-                                            f'名称 "{name}" 已被单位 "{owner}" 使用',
+                                            f'名称 "{name}" 已被单位 "{owner.id}"（{owner.name}）使用',
                                             "全称和简称都不能与其他单位重复，否则无法判断指的是哪个单位。", width=w))
-            seen_names.setdefault(name, unit.id)
-        section_names = Counter(s.name for s in unit.sections)
+            seen_names.setdefault(name, unit)
+        section_names: set[str] = set()
         for k, section in enumerate(unit.sections):
-            if section_names[section.name] > 1 and unit.sections.index(section) != k:
+            # by name: two sections of one name are ambiguous even when their heads differ
+            if section.name in section_names:
                 line, col, w = loc(("units", i, "sections", k, "name"))
                 problems.append(src.problem(line, col, "duplicate-section",
                                             f'科室 "{section.name}" 在 {unit.name} 中重复', width=w))
+            section_names.add(section.name)
     return problems
 
 
@@ -128,7 +151,9 @@ def check_plan(project: models.Project, plan_file: loading.YamlFile,
                did_you_mean(unit_id, unit_ids, labels) or "请先在 units.yaml 中添加该单位，或改正 id。")
 
     unit_ref(("campaign", "lead_unit"), camp.lead_unit)
-    if camp.start > camp.end:
+    # With start after end every date would be "outside the campaign": report the cause once.
+    dates_ok = camp.start <= camp.end
+    if not dates_ok:
         at(("campaign", "end"), "campaign-dates", "创建活动的结束日期早于开始日期")
     if camp.start.year != camp.year and camp.end.year != camp.year:
         at(("campaign", "year"), "campaign-dates", f"年度 {camp.year} 与活动起止日期不符",
@@ -164,14 +189,14 @@ def check_plan(project: models.Project, plan_file: loading.YamlFile,
             elif co in co_seen:
                 at(("tasks", i, "co_units", j), "duplicate-co-unit", f'配合单位 "{co}" 重复列出')
             co_seen.add(co)
-        if not camp.start <= task.deadline <= camp.end:
+        if dates_ok and not camp.start <= task.deadline <= camp.end:
             at(("tasks", i, "deadline"), "date-outside-campaign",
                f"完成时限 {task.deadline} 不在创建活动期间（{camp.start} 至 {camp.end}）",
                "请把完成时限改到活动期间内。")
         prev_date, prev_pct = camp.start, 0
         for j, ms in enumerate(task.milestones):
             path = ("tasks", i, "milestones", j, "date")
-            if not camp.start <= ms.date <= camp.end:
+            if dates_ok and not camp.start <= ms.date <= camp.end:
                 at(path, "date-outside-campaign", f"节点日期 {ms.date} 不在创建活动期间（{camp.start} 至 {camp.end}）")
             elif ms.date >= task.deadline:
                 at(path, "milestone-order", f"节点日期 {ms.date} 不早于完成时限 {task.deadline}",
@@ -204,8 +229,9 @@ def check_plan(project: models.Project, plan_file: loading.YamlFile,
 
 def check_journal(project: models.Project, journal: loading.JournalFile) -> list[Problem]:
     problems: list[Problem] = []
-    units = project.units_by_id
-    tasks = project.tasks_by_id
+    # first wins for a duplicated id (reported elsewhere), as the line numbers in messages say
+    units = {u.id: u for u in reversed(project.units)}
+    tasks = {t.id: t for t in reversed(project.plan.tasks)}
     labels = _unit_labels(project.units)
     camp = project.plan.campaign
     ids: dict[str, int] = {}
@@ -240,7 +266,7 @@ def check_journal(project: models.Project, journal: loading.JournalFile) -> list
                 "可能是合并分支时同一行被带入了两次；确认两行相同后删除其中一行。")
         else:
             ids[entry.id] = i
-        if entry.date < camp.start:
+        if entry.date < camp.start <= camp.end:
             bad(i, "date", "entry-date-outside-campaign",
                 f"记录日期 {entry.date} 早于创建活动开始日期 {camp.start}", severity=WARNING)
         if isinstance(entry, models.Notice):

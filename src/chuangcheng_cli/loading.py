@@ -7,6 +7,7 @@ only when a problem has to be reported (the YAML is composed again, lazily).
 from __future__ import annotations
 
 import json
+import re
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,23 +73,30 @@ def read_text(path: Path, display: str, limit: int) -> tuple[Source, list[Proble
         return src, [src.problem(0, 0, "unreadable-file", f"无法读取该文件：{exc.strerror}")]
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
+    save_as_utf8 = ("请用 UTF-8 编码重新保存（记事本：另存为 → 编码选 UTF-8；"
+                    "或运行 iconv -f GBK -t UTF-8 旧文件 > 新文件）。")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # Notepad's "Unicode": full of NUL bytes, but not a binary file.
+        return src, [src.problem(0, 0, "file-encoding",
+                                 "文件是用 UTF-16（记事本中的“Unicode”）编码保存的，不是 UTF-8",
+                                 save_as_utf8.replace("iconv -f GBK", "iconv -f UTF-16"))]
     try:
         src.text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
         line = raw.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        # Everything before exc.start is valid UTF-8, so this counts characters, not bytes.
+        col = len(raw[line_start:exc.start].decode("utf-8")) + 1
         src.text = raw.decode("utf-8", errors="replace")
         if b"\x00" in raw[:4096]:
-            return src, [src.problem(line, 0, "file-encoding", "文件不是文本文件（含有二进制内容）",
+            return src, [src.problem(0, 0, "file-encoding", "文件不是文本文件（含有二进制内容）",
                                      "请确认选对了文件。")]
         try:
-            raw.decode("gb18030")
+            src.text = raw.decode("gb18030")  # so the offending line is shown readable
             guess = "文件似乎是用 GBK（GB2312/GB18030）编码保存的，不是 UTF-8"
         except UnicodeDecodeError:
             guess = "文件不是有效的 UTF-8 编码"
-        return src, [src.problem(line, col, "file-encoding", guess,
-                                 "请用 UTF-8 编码重新保存（记事本：另存为 → 编码选 UTF-8；"
-                                 "或运行 iconv -f GBK -t UTF-8 旧文件 > 新文件）。")]
+        return src, [src.problem(line, col, "file-encoding", guess, save_as_utf8)]
     if "\x00" in src.text:
         line = src.text.count("\n", 0, src.text.index("\x00")) + 1
         return src, [src.problem(line, 0, "file-encoding", "文件中含有空字符（NUL），可能已损坏",
@@ -152,21 +160,46 @@ _YAML_MESSAGES = {
     "expected <block end>, but found '-'": "列表项的缩进不正确",
     "found undefined alias": "引用了未定义的锚点",
     "found unknown escape character": "双引号字符串中有无效的转义符（\\）",
+    # the same problems in the words of libyaml (the C parser we use)
+    "mapping values are not allowed in this context": "此处不能出现“键: 值”",
+    "found character that cannot start any token": "值不能以这个字符开头",
+    "did not find expected ',' or ']'": "方括号 [ … ] 没有闭合，或列表项之间缺少逗号",
+    "did not find expected ',' or '}'": "花括号 { … } 没有闭合，或各项之间缺少逗号",
+    "but found another document": "文件中只能有一个 YAML 文档（多了一行 ---？）",
 }
+# Problems best shown where the unclosed quote or bracket was opened, not where the file ended.
+_AT_CONTEXT = {"found unexpected end of stream", "did not find expected ',' or ']'",
+               "did not find expected ',' or '}'"}
 
 
 def _yaml_error_problem(src: Source, exc: yaml.YAMLError) -> Problem:
+    if isinstance(exc, yaml.reader.ReaderError):
+        # libyaml reports a byte offset into the UTF-8 text and no mark.
+        raw = src.text.encode("utf-8")
+        pos = min(max(exc.position, 0), len(raw))
+        line_start = raw.rfind(b"\n", 0, pos) + 1
+        line = raw.count(b"\n", 0, pos) + 1
+        col = len(raw[line_start:pos].decode("utf-8", errors="replace")) + 1
+        return src.problem(line, col, "yaml-syntax",
+                           f"文件中含有不可见的控制字符（#x{exc.character:04X}）",
+                           "常见于从 Word 或网页复制的文字；请删除该字符后重新输入。")
+    problem = getattr(exc, "problem", None) or str(exc)
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    if problem in _AT_CONTEXT and getattr(exc, "context_mark", None) is not None:
+        mark = exc.context_mark
     line = mark.line + 1 if mark else 0
     col = mark.column + 1 if mark else 0
-    problem = getattr(exc, "problem", None) or str(exc)
     message = _YAML_MESSAGES.get(problem, f"YAML 语法错误：{problem}")
     hint = "请检查这一行及上一行的缩进、冒号和引号。"
-    if "\t" in src.line_text(line) or "'\\t'" in problem:
+    if "\t" in src.line_text(line) or "'\\t'" in problem or "tab character" in problem:
         return src.problem(line, col, "yaml-tab", "YAML 中不能用 Tab 缩进",
                            "请把 Tab 换成空格（每级缩进两个空格）。")
     if "mapping values are not allowed" in problem:
         hint = "如果值里本身带有冒号“: ”，请给整个值加上引号。"
+    elif problem == "found character that cannot start any token":
+        hint = "以 @、` 或 % 开头的值请加上引号。"
+    elif problem in _AT_CONTEXT:
+        hint = "请检查从这里开始的引号或括号是否成对。"
     return src.problem(line, col, "yaml-syntax", message, hint)
 
 
@@ -292,6 +325,13 @@ FIELD_NAMES = {
     "milestones": "节点", "materials": "台账材料", "requirement": "标准/要求", "date": "日期",
     "percent": "进度百分比", "unit": "单位", "task": "任务", "note": "说明", "kind": "类型",
     "start": "开始日期", "end": "结束日期", "year": "年度", "lead_unit": "牵头单位",
+    "group": "推进组", "issuer": "发文机关", "office": "署名机关", "contact": "联系人",
+    "escalation_threshold": "报告市领导的督办次数", "report_interval_days": "进度报送间隔天数",
+    "lag_threshold": "滞后百分点", "rectification_days": "整改天数", "notice_prefix": "机关代字",
+    "escalate_to": "报告机关", "content": "测评内容", "method": "测评方式",
+    "short_title": "任务简称", "at": "记录时间", "by": "记录人", "section": "科室", "person": "责任人",
+    "level": "督办等级", "seq": "督办次数", "number": "通知序号", "doc_no": "发文字号",
+    "notice": "督办通知", "notices": "督办通知", "evidence": "佐证材料", "correction": "更正原因",
 }
 
 
@@ -339,7 +379,9 @@ def translate_error(err: dict, root_model: type) -> tuple[str, str, str, bool]:
         word = "不能小于" if kind.startswith("greater") else "不能大于"
         return "out-of-range", f"{label} {word} {bound}（实际是 {value}）", "", False
     if kind == "literal_error":
-        return "invalid-value", f"{label} 的取值不正确：{_describe(value)}", f"应为以下之一：{ctx.get('expected', '')}", False
+        expected = str(ctx.get("expected", ""))
+        choices = "、".join(re.findall(r"'([^']*)'", expected)) or expected  # "'蓝', '黄' or '红'"
+        return "invalid-value", f"{label} 的取值不正确：{_describe(value)}", f"应为以下之一：{choices}", False
     if kind == "union_tag_invalid":
         kinds = "、".join(models.ENTRY_TYPES)
         return "unknown-entry-kind", f'未知的记录类型 "{ctx.get("tag", value)}"', f"kind 应为以下之一：{kinds}", False
@@ -379,7 +421,11 @@ def load_yaml_model(path: Path, display: str, model: type) -> YamlFile:
     if problems and data is None:
         return YamlFile(src, None, problems, locator)
     if not isinstance(data, dict):
-        problems.append(src.problem(1, 1, "wrong-type",
+        # point at the first line that is not a comment, where the list or text begins
+        line = next((n for n, text in enumerate(src.lines, 1)
+                     if text.strip() and not text.lstrip().startswith("#")), 1)
+        col = len(src.line_text(line)) - len(src.line_text(line).lstrip()) + 1
+        problems.append(src.problem(line, col, "wrong-type",
                                     f"文件顶层应为映射（键: 值），实际是{_describe(data)}",
                                     f"请参照示例数据，文件应以 {next(iter(model.model_fields))}: 开头。"))
         return YamlFile(src, None, problems, locator)
@@ -417,22 +463,62 @@ class JournalFile:
                    severity: str = ERROR) -> Problem:
         line, col = self.locate_key(index, key)
         text = self.src.line_text(line)
-        value_col = col
+        value_col, width = col, 1
         if col > 1 or text.startswith(f'"{key}"'):
             colon = text.find(":", col - 1 + len(key) + 2)
             if colon >= 0:
-                value_col = colon + 2
-        return self.src.problem(line, value_col, code, message, hint, severity)
+                value_col, width = _json_value_at(text, colon + 1)
+        return self.src.problem(line, value_col, code, message, hint, severity, width)
+
+
+_DECODER = json.JSONDecoder()
+
+
+def _json_value_at(text: str, start: int) -> tuple[int, int]:
+    """(col, width) of the JSON value that begins at or after index start of text."""
+    while start < len(text) and text[start] in " \t":
+        start += 1
+    try:
+        _, end = _DECODER.raw_decode(text, start)
+    except ValueError:
+        return start + 1, 1
+    return start + 1, max(end - start, 1)
+
+
+_JSON_MESSAGES = {
+    "Expecting value": "此处缺少一个值",
+    "Extra data": "一条记录结束后还有多余内容（两条记录写在了同一行？）",
+    "Expecting property name enclosed in double quotes": "字段名必须用英文双引号括起来（或末尾多了逗号）",
+    "Expecting ':' delimiter": "字段名后缺少英文冒号“:”",
+    "Expecting ',' delimiter": "缺少英文逗号“,”（或引号没有闭合）",
+    "Unterminated string starting at": "字符串的引号没有闭合",
+    "Invalid control character at": "字符串中含有控制字符（如 Tab）",
+    "Invalid \\escape": "无效的转义符（\\）",
+    "Illegal trailing comma before end of object": "末尾多了一个逗号",
+    "Illegal trailing comma before end of array": "末尾多了一个逗号",
+}
+_CONFLICT_MARKERS = ("<<<<<<<", "=======", ">>>>>>>", "|||||||")
+_FULLWIDTH = {"“": '"', "”": '"', "‘": "'", "’": "'", "，": ",", "：": ":",
+              "｛": "{", "｝": "}", "［": "[", "］": "]"}
 
 
 def _entry_line_problems(src: Source, line_no: int, text: str) -> tuple[object | None, list[Problem]]:
     try:
         obj = json.loads(text)
     except json.JSONDecodeError as exc:
-        return None, [src.problem(line_no, exc.colno, "journal-json",
-                                  f"这一行不是有效的 JSON：{exc.msg}",
-                                  "日志每行必须是一个完整的 JSON 对象；请不要手工折行。"
-                                  "若是合并冲突留下的标记（<<<<<<<），请删除标记行。")]
+        if text.startswith(_CONFLICT_MARKERS):
+            return None, [src.problem(line_no, 1, "journal-json", "这是 git 合并冲突留下的标记行",
+                                      "请保留需要的记录，删除 <<<<<<<、=======、>>>>>>> 标记行。",
+                                      width=7)]
+        char = text[exc.pos] if exc.pos < len(text) else ""
+        if char and char in _FULLWIDTH:
+            message = f"此处用了中文标点 {char} ，应为英文半角的 {_FULLWIDTH[char]}"
+            hint = "JSON 中的引号、逗号、冒号和括号必须是英文半角符号；中文标点只能出现在引号内的文字里。"
+        else:
+            said = next((v for k, v in _JSON_MESSAGES.items() if exc.msg.startswith(k)), exc.msg)
+            message = "这一行不是有效的 JSON：" + said
+            hint = "日志每行必须是一个完整的 JSON 对象；请不要手工折行。"
+        return None, [src.problem(line_no, exc.colno, "journal-json", message, hint)]
     except RecursionError:
         return None, [src.problem(line_no, 1, "journal-json", "这一行嵌套层级过深")]
     if not isinstance(obj, dict):
@@ -450,12 +536,17 @@ def _entry_line_problems(src: Source, line_no: int, text: str) -> tuple[object |
                 key = next((p for p in loc[1:] if isinstance(p, str)), None)
             if code in ("unknown-entry-kind",):
                 key = "kind"
+            if code == "missing-field" and key:
+                hint = f'请补上 "{key}":…'  # the shared hint speaks YAML
             pos = text.find(f'"{key}"') if key else -1
-            col = 1
+            col, width = 1, 1
             if pos >= 0:
                 colon = text.find(":", pos + len(key) + 2)
-                col = (colon + 2) if (colon >= 0 and code != "unknown-field") else pos + 1
-            problems.append(src.problem(line_no, col, code, message, hint))
+                if colon >= 0 and code != "unknown-field":
+                    col, width = _json_value_at(text, colon + 1)
+                else:
+                    col, width = pos + 1, len(key) + 2
+            problems.append(src.problem(line_no, col, code, message, hint, width=width))
         return None, problems
 
 

@@ -37,9 +37,15 @@ def lagging_tasks(snap: rules.Snapshot, unit_id: str) -> list[rules.TaskState]:
             if unit_id in st.task.units and st.light in (rules.RED, rules.YELLOW)]
 
 
+def gap_reasons(st: rules.TaskState) -> list[str]:
+    """The reasons of a lagging task that describe a gap (not the neutral notes)."""
+    if st.light not in (rules.RED, rules.YELLOW):
+        return []
+    return [r for r in st.reasons if r not in ("退回重办", "已报办结，待验收")]
+
+
 def gap_text(st: rules.TaskState) -> str:
-    reasons = [r for r in st.reasons if r not in ("退回重办", "已报办结，待验收")]
-    return f"{st.task.id}（{st.task.label}）" + "；".join(reasons or ["未达到工作要求"])
+    return f"{st.task.id}（{st.task.label}）" + ("；".join(gap_reasons(st)) or "见督办理由")
 
 
 def build_notice(snap: rules.Snapshot, stamp: Stamp, unit: models.Unit, task_ids: list[str],
@@ -59,9 +65,10 @@ def build_notice(snap: rules.Snapshot, stamp: Stamp, unit: models.Unit, task_ids
     else:
         chosen = lagging_tasks(snap, unit.id)
     reason = _clean(reason, "督办理由") if reason.strip() else ""
-    if not chosen and not reason:
-        raise UsageError(f"{unit.name} 目前没有滞后的任务（红灯或黄灯），不需要督办",
-                         "如确有问题需要督办，请用 --reason 说明理由，或用 --task 指定任务。")
+    if not reason and not any(st.light in (rules.RED, rules.YELLOW) for st in chosen):
+        what = "所选任务没有滞后（红灯或黄灯）" if task_ids else f"{unit.name} 目前没有滞后的任务（红灯或黄灯）"
+        raise UsageError(f"{what}，不需要督办",
+                         "如确有问题需要督办，请用 --reason 说明理由。")
     if deadline is None:
         deadline = stamp.date + dt.timedelta(days=days if days is not None else policy.rectification_days)
     if deadline <= stamp.date:
@@ -106,15 +113,17 @@ def notice_doc(project: models.Project, entry: models.Notice, chosen: list[rules
     for i, st in enumerate(chosen, 1):
         t = st.task
         role = "牵头" if t.lead == unit.id else "配合"
-        blocks.append(Block("para", f"{i}. {t.id} {t.title}（创建指标：{indicators[t.indicator]}；你单位{role}；"
-                                    f"完成时限{cn_date(t.deadline)}）。存在差距：{'；'.join(r for r in st.reasons if r != '退回重办')}。"))
+        gaps = "；".join(gap_reasons(st))
+        blocks.append(Block("para", f"{i}. {t.id} {t.title.rstrip('。')}（创建指标：{indicators[t.indicator]}；"
+                                    f"你单位{role}；完成时限{cn_date(t.deadline)}）。"
+                                    + (f"存在差距：{gaps}。" if gaps else "")))
     if entry.reason:
         blocks.append(Block("para", f"{len(chosen) + 1 if chosen else 1}. {entry.reason.rstrip('。')}。"))
     blocks.append(Block("h1", "二、整改要求"))
     blocks.append(Block("para", "请你单位高度重视，主要负责人亲自过问，分管领导具体负责，对照任务清单和测评标准逐项查找原因，"
                                 "落实到责任科室、责任人，立行立改，确保按时完成。"))
     blocks.append(Block("para", f"请于{cn_date(entry.deadline)}前将整改情况以书面形式报送{camp.group}办公室，"
-                                f"同时附整改佐证材料（可用 cc reply {entry.ref} 登记）。"))
+                                f"同时附整改佐证材料。"))
     blocks.append(Block("h1", "三、有关事项"))
     threshold = policy.escalation_threshold
     if entry.seq >= threshold:
@@ -138,7 +147,7 @@ def escalation_doc(snap: rules.Snapshot, unit: models.Unit, previous: list[rules
     project = snap.project
     camp = project.plan.campaign
     n = len(previous) + 1
-    blocks = [Block("para", f"按照{camp.name}工作部署，{camp.group}对各责任单位任务推进情况实行清单化管理和督办。"
+    blocks = [Block("para", f"按照{camp.name.removesuffix('工作')}工作部署，{camp.group}对各责任单位任务推进情况实行清单化管理和督办。"
                             f"{unit.name}（主要负责人：{unit.head.name}{unit.head.title}；分管领导："
                             f"{unit.deputy.name}{unit.deputy.title}）承担的创城任务推进不力，截至{cn_date(day)}"
                             f"已被督办{n}次。现将有关情况报告如下。"),

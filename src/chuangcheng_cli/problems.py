@@ -85,12 +85,19 @@ def render_text(problems: list[Problem]) -> str:
             num = str(p.line)
             pad = " " * len(num)
             shown = p.source.replace("\t", "→")
+            # other control characters are invisible: show them as their ␀…␟ symbols
+            shown = "".join(chr(0x2400 + ord(c)) if ord(c) < 0x20 else c for c in shown)
+            col = p.col
+            # a long line (a journal entry) whose problem lies past the cut: keep the caret in view
+            start = col - 1 - 60 if len(shown) > 160 and col - 1 + max(p.width, 1) > 157 else 0
+            if start > 0:
+                shown, col = "…" + shown[start:], col - start + 1
             if len(shown) > 160:
                 shown = shown[:157] + "…"
             out.append(f"  {num} | {shown}")
-            if p.col:
-                before = _display_width(shown[: p.col - 1])
-                under = shown[p.col - 1 : p.col - 1 + max(p.width, 1)]
+            if col:
+                before = _display_width(shown[: col - 1])
+                under = shown[col - 1 : col - 1 + max(p.width, 1)]
                 out.append(f"  {pad} | " + " " * before + "^" * max(_display_width(under), 1))
         if p.hint:
             out.append(f"  提示: {p.hint}")

@@ -56,7 +56,7 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
            build: Callable, day: Optional[str] = None, out_dir: Optional[Path] = None) -> None:
     """Load under the journal lock, build the entries (and documents), then write them all or nothing."""
     from .. import journal, rules
-    from ..checks import load_checked
+    from ..checks import check_append, check_folder, require_clean
     from ..loading import JOURNAL
     from ..workflow import Stamp, check_stamp
 
@@ -69,15 +69,17 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
     journal_path = where.path / JOURNAL
 
     def run():
-        project, _ = load_checked(where.path, display_base())
+        checked = require_clean(check_folder(where.path, display_base()))
+        project = checked.project
         check_stamp(project, stamp, now)
         snap = rules.snapshot(project, now)
         entries, docs, message = build(snap, stamp)
         lines = [journal.to_line(e) for e in entries]
-        from ..loading import validate_entry_json
-
-        for line in lines:
-            validate_entry_json(line)
+        conflicts = check_append(checked, entries, lines)
+        if conflicts:
+            first = conflicts[0]
+            raise UsageError(f"这条记录与日志中已有的记录冲突：{first.message}",
+                             f"冲突位置：{first.file}:{first.line}。补登过去的记录时，请注意与之后的记录保持一致。")
         return project, entries, docs, lines, message
 
     if dry_run:
@@ -252,6 +254,7 @@ def notice(
             entries.append(draft.escalation)
             docs.append((draft.report, draft.report_file_name))
             msg += f"\n{u.name} 已累计督办 {e.seq} 次，已报告市领导（问效问责）"
+        msg += f"\n被督办单位整改后登记反馈：cc reply {e.ref} --note …"
         return entries, docs, msg
 
     record(data, as_of, by, dry_run, build, out_dir=out)

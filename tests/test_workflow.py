@@ -1,0 +1,236 @@
+"""The 督办 workflow end to end through the installed `cc`: a scripted session, refusals, safety."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from helpers import cc_command, cc_env, copy_data, run_cc, snapshot_files
+
+
+def journal(data: Path) -> list[dict]:
+    return [json.loads(line) for line in (data / "journal.jsonl").read_text(encoding="utf-8").splitlines() if line]
+
+
+def ok(*args, cwd):
+    result = run_cc(*args, cwd=cwd)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    return result
+
+
+def status_of(cwd, as_of, task):
+    doc = json.loads(ok("status", "--json", "--as-of", as_of, cwd=cwd).stdout)
+    return next(t for t in doc["tasks"] if t["id"] == task)
+
+
+def unit_row(cwd, as_of, unit_id):
+    doc = json.loads(ok("units", "--json", "--as-of", as_of, cwd=cwd).stdout)
+    return next(u for u in doc["units"] if u["id"] == unit_id)
+
+
+def test_scripted_session(tmp_path):
+    """assign → log → three notices to 市住建局 → reply → close → log 100 → verify."""
+    data = copy_data(tmp_path)
+    before = len(journal(data))
+
+    ok("assign", "T09", "--unit", "住建局", "--section", "建筑市场监管科", "--person", "测试甲",
+       "--phone", "0000-1", "--as-of", "2023-12-30", cwd=tmp_path)
+    ok("log", "T09", "--unit", "人社局", "--percent", "85", "--note", "完成欠薪线索排查",
+       "--as-of", "2023-12-30", cwd=tmp_path)
+
+    first = ok("notice", "住建局", "--as-of", "2023-12-30", cwd=tmp_path)
+    assert "法治督〔2023〕5号" in first.stdout and "第1次督办（蓝色）" in first.stdout
+    assert unit_row(tmp_path, "2023-12-30", "zjj")["notice_count"] == 1
+
+    ok("reply", "5", "--note", "已约谈施工企业，落实工资专户", "--as-of", "2023-12-30", cwd=tmp_path)
+    ok("close", "2023-5", "--note", "整改到位", "--as-of", "2023-12-30", cwd=tmp_path)
+    assert unit_row(tmp_path, "2023-12-30", "zjj")["open_notices"] == 0
+
+    second = ok("notice", "市住房和城乡建设局", "--as-of", "2023-12-31", cwd=tmp_path)
+    assert "法治督〔2023〕6号" in second.stdout and "第2次督办（黄色）" in second.stdout
+    assert not unit_row(tmp_path, "2023-12-31", "zjj")["escalated"]
+    third = ok("notice", "zjj", "--days", "3", "--as-of", "2023-12-31", cwd=tmp_path)
+    assert "法治督〔2023〕7号" in third.stdout and "第3次督办（红色）" in third.stdout
+    assert "已报告市领导" in third.stdout
+    row = unit_row(tmp_path, "2023-12-31", "zjj")
+    assert row["escalated"] and row["notice_count"] == 3
+    units_table = ok("units", "--as-of", "2023-12-31", cwd=tmp_path).stdout
+    assert "已报告12月31日" in next(line for line in units_table.splitlines() if line.startswith("zjj"))
+    assert "已报告市领导：市住房和城乡建设局" in ok("status", "--as-of", "2023-12-31", cwd=tmp_path).stdout
+
+    ok("log", "T09", "--unit", "人社局", "--percent", "100", "--note", "欠薪案件全部办结",
+       "--as-of", "2023-12-31", cwd=tmp_path)
+    assert status_of(tmp_path, "2023-12-31", "T09")["light"] == "red"  # overdue until verified
+    ok("verify", "T09", "--note", "材料齐全", "--as-of", "2023-12-31", cwd=tmp_path)
+    assert status_of(tmp_path, "2023-12-31", "T09")["light"] == "done"
+
+    added = journal(data)[before:]
+    assert [e["kind"] for e in added] == [
+        "assign", "progress", "notice", "reply", "close", "notice", "notice", "escalate", "progress", "verify"]
+    notices = [e for e in added if e["kind"] == "notice"]
+    assert [(n["number"], n["seq"], n["level"]) for n in notices] == [(5, 1, "蓝"), (6, 2, "黄"), (7, 3, "红")]
+    assert notices[2]["deadline"] == "2024-01-03"
+    assert all(e["by"] == "测试员" for e in added)
+    assert len({e["id"] for e in journal(data)}) == len(journal(data))
+    escalation = added[7]
+    assert escalation["unit"] == "zjj" and escalation["notices"] == ["2023-5", "2023-6", "2023-7"]
+
+    files = sorted(p.name for p in (tmp_path / "notices" / "2023").iterdir())
+    assert files == sorted([
+        "法治督〔2023〕5号_市住房和城乡建设局督办通知.docx",
+        "法治督〔2023〕6号_市住房和城乡建设局督办通知.docx",
+        "法治督〔2023〕7号_市住房和城乡建设局督办通知.docx",
+        "关于市住房和城乡建设局创城工作督办情况的报告_法治督〔2023〕7号.docx",
+    ])
+    import docx
+
+    text = "\n".join(p.text for p in docx.Document(
+        tmp_path / "notices/2023/关于市住房和城乡建设局创城工作督办情况的报告_法治督〔2023〕7号.docx").paragraphs)
+    assert "已被督办3次" in text and "法治督〔2023〕5号" in text and "已销号" in text and "问效问责" in text
+    assert ok("validate", cwd=tmp_path).returncode == 0
+
+
+REJECTED = [
+    (["log", "T01", "--unit", "不存在局", "--percent", "50", "--note", "x"], "找不到单位"),
+    (["log", "T01", "--unit", "民政局", "--percent", "50", "--note", "x"], "不是任务 T01"),
+    (["log", "T01", "--unit", "司法局", "--percent", "150", "--note", "x"], "0 到 100 之间"),
+    (["log", "T09", "--unit", "人社局", "--percent", "50", "--note", "x"], "低于上次报送"),
+    (["log", "T09", "--unit", "人社局", "--percent", "90", "--note", "x", "--evidence", "无此文件.pdf"], "佐证材料不存在"),
+    (["log", "T99", "--unit", "人社局", "--percent", "90", "--note", "x"], "找不到任务"),
+    (["log", "T09", "--unit", "人社局", "--percent", "90", "--note", "x", "--date", "2030-01-01"], "晚于今天"),
+    (["log", "T01", "--unit", "司法局", "--percent", "100", "--note", "x"], "已于"),
+    (["assign", "T01", "--unit", "司法局", "--section", "办公室", "--person", "甲"], "没有科室"),
+    (["notice", "司法局"], "不需要督办"),
+    (["notice", "人社局", "--task", "T01"], "不是任务 T01"),
+    (["notice", "人社局", "--days", "0"], "不能小于"),
+    (["reply", "99", "--note", "x"], "找不到督办通知"),
+    (["close", "3"], "尚未收到"),
+    (["close", "1"], "已于"),
+    (["verify", "T09"], "尚未报送办结"),
+    (["reopen", "T09", "--reason", "x"], "无需退回"),
+]
+
+
+@pytest.mark.parametrize("args,message", REJECTED, ids=[" ".join(a[:2]) + f"-{i}" for i, (a, _) in enumerate(REJECTED)])
+def test_rejected_commands_change_nothing(tmp_path, args, message):
+    copy_data(tmp_path)
+    before = snapshot_files(tmp_path)
+    result = run_cc(*args, "--as-of", "2023-12-30", cwd=tmp_path)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert message in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot_files(tmp_path) == before
+
+
+def test_broken_journal_refuses_to_append_and_names_the_line(tmp_path):
+    data = copy_data(tmp_path)
+    with open(data / "journal.jsonl", "a", encoding="utf-8") as fh:
+        fh.write('{"id": "broken"\n')
+    before = snapshot_files(tmp_path)
+    result = run_cc("log", "T09", "--unit", "人社局", "--percent", "90", "--note", "x", "--as-of", "2023-12-30",
+                    cwd=tmp_path)
+    assert result.returncode == 1
+    lines = len((data / "journal.jsonl").read_text(encoding="utf-8").splitlines())
+    assert f"data/journal.jsonl:{lines}:" in result.stderr and "journal-json" in result.stderr
+    assert snapshot_files(tmp_path) == before
+
+
+def test_bundled_data_is_read_only(tmp_path):
+    result = run_cc("log", "T09", "--unit", "人社局", "--percent", "90", "--note", "x", cwd=tmp_path)
+    assert result.returncode == 2 and "只读" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_dry_run_writes_nothing(tmp_path):
+    copy_data(tmp_path)
+    before = snapshot_files(tmp_path)
+    result = run_cc("notice", "人社局", "--dry-run", "--as-of", "2023-12-30", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "法治督〔2023〕5号" in result.stdout and '"kind":"escalate"' in result.stdout
+    assert snapshot_files(tmp_path) == before
+
+
+def test_existing_document_is_never_overwritten(tmp_path):
+    copy_data(tmp_path)
+    target = tmp_path / "notices" / "2023" / "法治督〔2023〕5号_市人力资源和社会保障局督办通知.docx"
+    target.parent.mkdir(parents=True)
+    target.write_bytes(b"mine")
+    before = snapshot_files(tmp_path)
+    result = run_cc("notice", "人社局", "--as-of", "2023-12-30", cwd=tmp_path)
+    assert result.returncode == 2 and "不会覆盖" in result.stderr
+    assert snapshot_files(tmp_path) == before
+
+
+def test_twenty_parallel_logs_leave_twenty_entries(tmp_path):
+    data = copy_data(tmp_path)
+    before = len(journal(data))
+    procs = [subprocess.Popen([*cc_command(), "log", "T09", "--unit", "人社局", "--percent", "80",
+                               "--note", f"并发报送{i}", "--as-of", "2023-12-30"],
+                              cwd=tmp_path, env=cc_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+             for i in range(20)]
+    codes = [p.wait(timeout=300) for p in procs]
+    assert codes == [0] * 20
+    entries = journal(data)
+    assert len(entries) == before + 20
+    assert sorted(e["note"] for e in entries[before:]) == sorted(f"并发报送{i}" for i in range(20))
+    assert run_cc("validate", cwd=tmp_path).returncode == 0
+
+
+def test_killed_log_leaves_a_valid_journal(tmp_path):
+    """SIGKILL at varied moments: the journal holds the whole entry or none of it."""
+    data = copy_data(tmp_path)
+    original = (data / "journal.jsonl").read_bytes()
+    for delay in (0.05, 0.2, 0.4, 0.6, 0.9, 1.3):
+        proc = subprocess.Popen([*cc_command(), "log", "T09", "--unit", "人社局", "--percent", "80",
+                                 "--note", "中途被杀" * 50, "--as-of", "2023-12-30"],
+                                cwd=tmp_path, env=cc_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        content = (data / "journal.jsonl").read_bytes()
+        assert content.startswith(original) and content.endswith(b"\n")
+        for line in content[len(original):].splitlines():
+            assert json.loads(line)["note"] == "中途被杀" * 50
+        assert run_cc("validate", cwd=tmp_path).returncode == 0
+
+
+def git(*args, cwd):
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
+                   env={**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e", "GIT_COMMITTER_NAME": "t",
+                        "GIT_COMMITTER_EMAIL": "t@e"})
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="没有安装 git")
+def test_two_branches_appending_merge_without_conflict(tmp_path):
+    data = copy_data(tmp_path)
+    shutil.copy(Path(__file__).resolve().parents[1] / ".gitattributes", tmp_path / ".gitattributes")
+    git("init", "-q", "-b", "main", cwd=tmp_path)
+    git("add", "-A", cwd=tmp_path)
+    git("commit", "-qm", "start", cwd=tmp_path)
+    git("checkout", "-qb", "mzj", cwd=tmp_path)
+    ok("log", "T09", "--unit", "人社局", "--percent", "82", "--note", "分支甲", "--as-of", "2023-12-30", cwd=tmp_path)
+    git("commit", "-qam", "mzj", cwd=tmp_path)
+    git("checkout", "-q", "main", cwd=tmp_path)
+    ok("assign", "T09", "--unit", "住建局", "--section", "建筑市场监管科", "--person", "乙", "--as-of", "2023-12-30",
+       cwd=tmp_path)
+    git("commit", "-qam", "main", cwd=tmp_path)
+    git("merge", "-q", "--no-edit", "mzj", cwd=tmp_path)
+    notes = [e.get("note") for e in journal(data)]
+    assert "分支甲" in notes and any(e.get("person") == "乙" for e in journal(data))
+    assert ok("validate", cwd=tmp_path).returncode == 0
+
+
+def test_validate_flags_a_line_duplicated_by_a_bad_merge(tmp_path):
+    data = copy_data(tmp_path)
+    lines = (data / "journal.jsonl").read_text(encoding="utf-8").splitlines()
+    (data / "journal.jsonl").write_text("\n".join(lines + [lines[5]]) + "\n", encoding="utf-8")
+    result = run_cc("validate", cwd=tmp_path)
+    assert result.returncode == 1 and "duplicate-entry-id" in result.stdout
