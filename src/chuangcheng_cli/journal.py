@@ -61,3 +61,21 @@ def append_lines(fd: int, lines: list[str]) -> None:
         os.ftruncate(fd, size)
         raise OSError("写入日志不完整，已撤销")
     os.fsync(fd)
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write a generated file via a temp file and rename, so no half-written file is ever seen."""
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_bytes(path: Path, payload: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -45,6 +45,8 @@ def root(
 
 from . import read  # noqa: E402,F401  (registers commands)
 from . import write  # noqa: E402,F401
+from . import report  # noqa: E402,F401
+from . import project  # noqa: E402,F401
 
 
 def main() -> None:

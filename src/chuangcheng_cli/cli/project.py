@@ -1,0 +1,47 @@
+"""Commands that set up a repository: init and schema."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from . import app
+from .common import DataOpt, find_data_dir, guarded
+
+
+@app.command()
+@guarded
+def init(
+    directory: Annotated[Path, typer.Argument(help="新数据仓库的目录（不存在则创建）；默认当前目录。")] = Path("."),
+    blank: Annotated[bool, typer.Option("--blank", help="日志从空白开始（不带示例记录）。")] = False,
+):
+    """新建一个推进组的数据仓库：示例数据、.gitattributes、CI 配置、pre-commit 配置和 JSON Schema。"""
+    from ..scaffold import init_repository
+
+    written = init_repository(directory, blank)
+    print(f"已在 {directory} 创建 {len(written)} 个文件：")
+    for path in written:
+        print(f"  {path.relative_to(directory)}")
+    print("下一步：cd 到该目录，运行 git init && cc validate；用 pre-commit install 启用提交前校验。")
+
+
+@app.command()
+@guarded
+def schema(
+    out: Annotated[Optional[Path], typer.Option(
+        "--out", "-o", help="输出目录；默认为数据目录旁的 schemas/（数据文件第一行引用它）。",
+        show_default=False)] = None,
+    data: DataOpt = None,
+):
+    """生成 JSON Schema（tasklist、units、日志记录），供 VS Code 等编辑器补全和检查。"""
+    from ..journal import atomic_write_text
+    from ..schemas import schema_texts
+
+    if out is None:
+        where = find_data_dir(data)
+        out = Path("schemas") if where.bundled else where.path.parent / "schemas"
+    for name, text in schema_texts().items():
+        atomic_write_text(out / name, text)
+        print(f"已生成：{out / name}")

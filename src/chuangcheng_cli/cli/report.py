@@ -1,0 +1,83 @@
+"""`cc report xlsx|html|md`: the 台账 workbook, the leaders' page and the weekly brief."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from . import app
+from .common import AsOfOpt, DataOpt, guarded, note, today
+from ..problems import UsageError
+
+report_app = typer.Typer(help="生成报表：台账工作簿（xlsx）、领导阅览页（html）、周报（md）。",
+                         no_args_is_help=True)
+app.add_typer(report_app, name="report")
+
+OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="输出文件；默认见各子命令。",
+                                                show_default=False)]
+ForceOpt = Annotated[bool, typer.Option("--force", help="输出文件已存在时覆盖。")]
+
+
+def _snapshot(data, as_of):
+    from ..rules import snapshot
+    from .common import load
+
+    _, project = load(data)
+    return snapshot(project, today(as_of))
+
+
+def _target(out: Optional[Path], default: str, force: bool) -> Path:
+    path = out or Path(default)
+    if path.is_dir():
+        path = path / default
+    if path.exists() and not force:
+        raise UsageError(f"文件已存在：{path}，不会覆盖", "加 --force 覆盖，或用 --out 指定其他文件名。")
+    if not path.parent.exists():
+        raise UsageError(f"输出目录不存在：{path.parent}")
+    return path
+
+
+@report_app.command("xlsx")
+@guarded
+def report_xlsx(out: OutOpt = None, force: ForceOpt = False, data: DataOpt = None, as_of: AsOfOpt = None):
+    """台账工作簿：任务台账、单位汇总、督办记录、进度日志四张表，A4 横向可直接打印。"""
+    snap = _snapshot(data, as_of)
+    path = _target(out, f"创城法治环境台账_{snap.today.isoformat()}.xlsx", force)
+    from ..report_xlsx import write_workbook
+
+    write_workbook(snap, path)
+    print(f"已生成：{path}")
+
+
+@report_app.command("html")
+@guarded
+def report_html(out: OutOpt = None, force: ForceOpt = False, data: DataOpt = None, as_of: AsOfOpt = None):
+    """领导阅览页：单个离线 HTML 文件（内嵌 SVG 图表），可直接打印为 A4。"""
+    snap = _snapshot(data, as_of)
+    path = _target(out, f"创城法治环境进展_{snap.today.isoformat()}.html", force)
+    from ..report_html import render_html
+
+    from ..journal import atomic_write_text
+
+    atomic_write_text(path, render_html(snap))
+    print(f"已生成：{path}")
+
+
+@report_app.command("md")
+@guarded
+def report_md(out: OutOpt = None, force: ForceOpt = False, data: DataOpt = None, as_of: AsOfOpt = None):
+    """周报（Markdown）：本周进展、滞后任务、未销号督办、报告市领导情况；默认输出到屏幕。"""
+    snap = _snapshot(data, as_of)
+    from ..report_md import render_markdown
+
+    text = render_markdown(snap)
+    if out is None:
+        print(text)
+        return
+    path = _target(out, f"创城法治环境周报_{snap.today.isoformat()}.md", force)
+    from ..journal import atomic_write_text
+
+    atomic_write_text(path, text)
+    note(f"已生成：{path}")
