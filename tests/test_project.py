@@ -1,0 +1,134 @@
+"""cc init, cc schema, and the pre-commit hook, through the installed command."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from chuangcheng_cli.schemas import schema_texts
+from helpers import REPO, cc_env, run_cc, snapshot_files
+
+
+def test_committed_schemas_are_current():
+    for name, text in schema_texts().items():
+        assert (REPO / "schemas" / name).read_text(encoding="utf-8") == text, f"运行 cc schema 更新 {name}"
+
+
+def _jsonable(value):
+    return json.loads(json.dumps(value, default=lambda v: v.isoformat() if isinstance(v, dt.date) else str(v)))
+
+
+def test_data_validates_against_generated_schemas_with_jsonschema():
+    jsonschema = pytest.importorskip("jsonschema")
+    schemas = {name: json.loads(text) for name, text in schema_texts().items()}
+    for data_file, schema_name in (("tasklist.yaml", "tasklist.schema.json"), ("units.yaml", "units.schema.json")):
+        doc = _jsonable(yaml.safe_load((REPO / "data" / data_file).read_text(encoding="utf-8")))
+        jsonschema.validate(doc, schemas[schema_name], format_checker=jsonschema.FormatChecker())
+    validator = jsonschema.Draft202012Validator(schemas["journal-entry.schema.json"])
+    for line in (REPO / "data" / "journal.jsonl").read_text(encoding="utf-8").splitlines():
+        validator.validate(json.loads(line))
+    bad = _jsonable(yaml.safe_load((REPO / "data" / "tasklist.yaml").read_text(encoding="utf-8")))
+    bad["tasks"][0]["leed"] = "sfj"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, schemas["tasklist.schema.json"])
+
+
+def test_data_files_point_at_the_schemas():
+    for data_file, schema_name in (("tasklist.yaml", "tasklist.schema.json"), ("units.yaml", "units.schema.json")):
+        first = (REPO / "data" / data_file).read_text(encoding="utf-8").splitlines()[0]
+        assert first == f"# yaml-language-server: $schema=../schemas/{schema_name}"
+
+
+def test_bundled_example_equals_data():
+    for name in ("tasklist.yaml", "units.yaml", "journal.jsonl"):
+        assert (REPO / "src/chuangcheng_cli/example" / name).read_bytes() == (REPO / "data" / name).read_bytes()
+
+
+def test_init_creates_a_valid_repository_and_refuses_to_overwrite(tmp_path):
+    target = tmp_path / "新推进组"
+    result = run_cc("init", str(target), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    for rel in ("data/tasklist.yaml", "data/units.yaml", "data/journal.jsonl", ".gitattributes", ".gitignore",
+                ".github/workflows/validate.yml", ".gitlab-ci.yml", ".pre-commit-config.yaml",
+                "schemas/tasklist.schema.json"):
+        assert (target / rel).is_file(), rel
+    assert "merge=union" in (target / ".gitattributes").read_text(encoding="utf-8")
+    assert "validate --format github" in (target / ".github/workflows/validate.yml").read_text(encoding="utf-8")
+    assert run_cc("validate", cwd=target).returncode == 0
+    before = snapshot_files(target)
+    again = run_cc("init", str(target), cwd=tmp_path)
+    assert again.returncode == 2 and "不会覆盖" in again.stderr
+    assert snapshot_files(target) == before
+
+
+def test_init_blank_journal(tmp_path):
+    assert run_cc("init", "--blank", "x", cwd=tmp_path).returncode == 0
+    assert (tmp_path / "x/data/journal.jsonl").read_bytes() == b""
+    assert run_cc("validate", cwd=tmp_path / "x").returncode == 0
+
+
+def _git(*args, cwd, env):
+    return subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.skipif(shutil.which("pre-commit") is None and shutil.which("git") is None, reason="没有 git/pre-commit")
+def test_pre_commit_hook_catches_a_broken_edit(tmp_path):
+    pre_commit = shutil.which("pre-commit") or str(Path(sys.executable).with_name("pre-commit"))
+    if not Path(pre_commit).exists():
+        pytest.skip("未安装 pre-commit")
+    target = tmp_path / "repo"
+    assert run_cc("init", str(target), cwd=tmp_path).returncode == 0
+    env = cc_env(PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+                 GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@e", GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@e",
+                 PRE_COMMIT_HOME=str(tmp_path / "pc-home"))
+    assert _git("init", "-q", cwd=target, env=env).returncode == 0
+    installed = subprocess.run([pre_commit, "install"], cwd=target, env=env, capture_output=True, text=True)
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    _git("add", "-A", cwd=target, env=env)
+    first = _git("commit", "-qm", "初始数据", cwd=target, env=env)
+    assert first.returncode == 0, first.stdout + first.stderr
+    tasklist = target / "data/tasklist.yaml"
+    tasklist.write_text(tasklist.read_text(encoding="utf-8").replace("lead: mzj", "lead: mzjj", 1), encoding="utf-8")
+    _git("add", "-A", cwd=target, env=env)
+    broken = _git("commit", "-qm", "改错了", cwd=target, env=env)
+    assert broken.returncode != 0
+    assert "unknown-unit" in broken.stdout + broken.stderr and "mzjj" in broken.stdout + broken.stderr
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="没有 git")
+def test_this_repository_hook_definition_runs_through_pre_commit(tmp_path):
+    """.pre-commit-hooks.yaml: the hook as other repositories use it (pre-commit try-repo)."""
+    pre_commit = shutil.which("pre-commit") or str(Path(sys.executable).with_name("pre-commit"))
+    if not Path(pre_commit).exists():
+        pytest.skip("未安装 pre-commit")
+    if not (REPO / ".git").exists():
+        pytest.skip("不是 git 仓库")
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert hooks[0]["id"] == "cc-validate" and hooks[0]["entry"] == "chuangcheng validate"
+    result = subprocess.run([pre_commit, "validate-manifest", str(REPO / ".pre-commit-hooks.yaml")],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    target = tmp_path / "repo"
+    assert run_cc("init", str(target), cwd=tmp_path).returncode == 0
+    env = cc_env(GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@e", GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@e",
+                 PRE_COMMIT_HOME=str(tmp_path / "pc-home"))
+    _git("init", "-q", cwd=target, env=env)
+    _git("add", "-A", cwd=target, env=env)
+    # try-repo installs this repository into pre-commit's own virtualenv, as a data repository would.
+    clean = subprocess.run([pre_commit, "try-repo", str(REPO), "cc-validate", "--all-files"], cwd=target,
+                           env=env, capture_output=True, text=True, timeout=900)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    tasklist = target / "data/tasklist.yaml"
+    tasklist.write_text(tasklist.read_text(encoding="utf-8").replace("lead: mzj", "lead: mzjj", 1), encoding="utf-8")
+    _git("add", "-A", cwd=target, env=env)
+    broken = subprocess.run([pre_commit, "try-repo", str(REPO), "cc-validate", "--all-files"], cwd=target,
+                            env=env, capture_output=True, text=True, timeout=900)
+    assert broken.returncode != 0 and "unknown-unit" in broken.stdout + broken.stderr
