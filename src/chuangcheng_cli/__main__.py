@@ -1,5 +1,5 @@
-"""`python -m chuangcheng_cli` runs the same app as `cc`."""
+"""`python -m chuangcheng_cli` runs the same program as `cc`."""
 
-from .cli import main
+from .entry import main
 
 main()

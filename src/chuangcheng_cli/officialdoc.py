@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from .views import cn_date
+
 
 @dataclass(frozen=True)
 class Block:
@@ -28,10 +30,6 @@ class OfficialDoc:
     mark: str = ""  # top-left mark such as "第3次督办（红色）"
     copy_to: str = ""  # 抄送
     extra: dict = field(default_factory=dict)
-
-
-def cn_date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def render_text(doc: OfficialDoc) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 from dataclasses import asdict, dataclass
 from typing import Iterable
@@ -47,6 +46,8 @@ class UsageError(Exception):
 
 def did_you_mean(word: str, candidates: Iterable[str], labels: dict[str, str] | None = None) -> str:
     """A Chinese "是否为 …？" hint for a mistyped id or name, or "" when nothing is close."""
+    import difflib
+
     pool = [c for c in candidates if c]
     matches = difflib.get_close_matches(word, pool, n=3, cutoff=0.5)
     if not matches and word:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from . import models, rules
+from . import models, rules, views
 from .problems import UsageError, did_you_mean
 
 
@@ -67,12 +67,6 @@ def status_rows(snap: rules.Snapshot, unit: str | None = None, indicator: str | 
     rows = []
     for st in snap.tasks:
         task = st.task
-        if unit and unit not in task.units:
-            continue
-        if indicator and task.indicator != indicator:
-            continue
-        if light and st.light != light:
-            continue
         lead_state = snap.units[task.lead]
         rows.append({
             "id": task.id,
@@ -93,44 +87,39 @@ def status_rows(snap: rules.Snapshot, unit: str | None = None, indicator: str | 
             "notice_count": lead_state.notice_count,
             "escalated": lead_state.escalated,
         })
-    return rows
+    unit_name = project.unit_label(unit) if unit else None
+    return views.filter_rows(rows, unit_name, indicator, light)
 
 
-def status_summary(snap: rules.Snapshot, rows: list[dict]) -> dict:
+def summary_base(snap: rules.Snapshot) -> dict:
     camp = snap.project.plan.campaign
-    counts = {light: sum(r["light"] == light for r in rows) for light in rules.LIGHTS}
-    escalated = [
-        {"unit": us.unit.name, "date": us.escalations[-1].date.isoformat()}
-        for us in snap.units.values() if us.escalated
-    ]
     return {
         "as_of": snap.today.isoformat(),
         "campaign": camp.name,
         "group": camp.group,
-        "total": len(rows),
-        "done": counts[rules.DONE],
-        "lights": counts,
         "days_left": snap.days_left,
         "campaign_end": camp.end.isoformat(),
-        "escalated_units": escalated,
+        "escalated_units": [
+            {"unit": us.unit.name, "date": us.escalations[-1].date.isoformat()}
+            for us in snap.units.values() if us.escalated
+        ],
     }
 
 
-def status_document(snap: rules.Snapshot, rows: list[dict]) -> dict:
-    return {"summary": status_summary(snap, rows), "tasks": rows}
+def status_summary(snap: rules.Snapshot, rows: list[dict]) -> dict:
+    return views.summarize(rows, summary_base(snap))
 
 
-def summary_text(summary: dict) -> str:
-    lights = summary["lights"]
-    line = (f"红灯 {lights['red']} · 黄灯 {lights['yellow']} · 绿灯 {lights['green']} · "
-            f"已完成 {summary['done']}/{summary['total']}")
-    end = dt.date.fromisoformat(summary["campaign_end"])
-    today = dt.date.fromisoformat(summary["as_of"])
-    if today <= end:
-        line += f"；距活动结束 {summary['days_left']} 天（{rules.cn_date(end)}）"
-    else:
-        line += f"；创建活动已于{rules.cn_date(end)}结束"
-    return line
+summary_text = views.summary_text  # re-exported: reports are where callers look for it
+
+
+def lookup_table(project: models.Project) -> dict:
+    """Names a user may type for units and indicators, for the cached fast path."""
+    return {
+        "units": {u.id: [u.id, u.name, *u.short_names] for u in project.units},
+        "unit_names": {u.id: u.name for u in project.units},
+        "indicators": {i.id: [i.id, i.name] for i in project.plan.indicators},
+    }
 
 
 # -------------------------------------------------------------------- units
@@ -185,7 +174,7 @@ def describe_entry(project: models.Project, e) -> str:
     if k == "reopen":
         return f"退回重办：{clause(e.reason)}"
     if k == "notice":
-        parts = [f"{e.doc_no}，第{e.seq}次督办（{e.level}），整改期限{rules.cn_date(e.deadline)}"]
+        parts = [f"{e.doc_no}，第{e.seq}次督办（{e.level}），整改期限{views.cn_date(e.deadline)}"]
         parts += [clause(g) for g in e.gaps]
         if e.reason:
             parts.append(clause(e.reason))

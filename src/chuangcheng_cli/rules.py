@@ -6,18 +6,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from . import models
+from .views import cn_date
 
 DONE, RED, YELLOW, GREEN = "done", "red", "yellow", "green"
 LIGHTS = (RED, YELLOW, GREEN, DONE)
 LIGHT_NAMES = {DONE: "已完成", RED: "红灯", YELLOW: "黄灯", GREEN: "绿灯"}
 LEVELS = ("蓝", "黄", "红")
-
-
-def cn_date(day: dt.date | None) -> str:
-    """2023年5月10日 — no zero padding, as in 公文."""
-    if day is None:
-        return "—"
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def expected_percent(task: models.Task, start: dt.date, today: dt.date) -> int:

@@ -9,7 +9,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from .rules import cn_date
+from .views import cn_date, summary_text
 
 LIGHT_STYLE = {"red": "bold red", "yellow": "bold yellow", "green": "green", "done": "blue"}
 LIGHT_LABEL = {"red": "●红", "yellow": "●黄", "green": "●绿", "done": "✓完成"}
@@ -118,8 +118,6 @@ def status_table(rows: list[dict], summary: dict, width: int) -> Group:
     for esc in summary["escalated_units"]:
         parts.append(Text(f"已报告市领导：{esc['unit']}（{cn_date(dt.date.fromisoformat(esc['date']))}），督办列标 !",
                           style="bold red"))
-    from .reports import summary_text
-
     parts.append(Text(summary_text(summary)))
     return Group(*parts)
 

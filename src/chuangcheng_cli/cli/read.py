@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from . import app
+from .typer_app import app
 from .common import AsOfOpt, DataOpt, console, display_base, find_data_dir, guarded, load, note, today
 
 
@@ -65,11 +65,26 @@ def validate(
     raise typer.Exit(1 if failed else 0)
 
 
-def _snapshot(data, as_of):
+def _snapshot(data, as_of, remember: bool = False):
+    """Load and compute; with remember, also cache what status/units show (see cache.py)."""
+    from .. import cache
     from ..rules import snapshot
+    from .locate import cache_root
 
+    root = cache_root() if remember else None
+    key = cache.data_key(find_data_dir(data).path) if root else None
     where, project = load(data)
-    return where, snapshot(project, today(as_of))
+    snap = snapshot(project, today(as_of))
+    # Stored only when the files did not change while we read them.
+    if root is not None and key == cache.data_key(where.path):
+        from .. import reports
+
+        cache.store(root, key, snap.today.isoformat(), {
+            "status": {"base": reports.summary_base(snap), "rows": reports.status_rows(snap)},
+            "units": reports.unit_rows(snap),
+            "lookup": reports.lookup_table(project),
+        })
+    return where, snap
 
 
 @app.command()
@@ -90,7 +105,7 @@ def status(
     """任务进度总表：按创建指标分组，显示进度、序时进度、红黄绿灯及原因。"""
     from .. import reports
 
-    _, snap = _snapshot(data, as_of)
+    _, snap = _snapshot(data, as_of, remember=True)
     unit_id = reports.resolve_unit(snap.project, unit).id if unit else None
     ind_id = reports.resolve_indicator(snap.project, indicator).id if indicator else None
     rows = reports.status_rows(snap, unit_id, ind_id, light.value if light else None)
@@ -114,7 +129,7 @@ def units(
     """责任单位一览：牵头/配合任务数、完成、滞后、督办次数、是否已报告市领导。"""
     from .. import reports
 
-    _, snap = _snapshot(data, as_of)
+    _, snap = _snapshot(data, as_of, remember=True)
     rows = reports.unit_rows(snap)
     if as_json:
         print(json.dumps({"as_of": snap.today.isoformat(), "units": rows}, ensure_ascii=False, indent=2))

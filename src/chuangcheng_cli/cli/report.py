@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from . import app
+from .typer_app import app
 from .common import AsOfOpt, DataOpt, guarded, note, today
 from ..problems import UsageError
 

@@ -10,7 +10,7 @@ from typing import Annotated, Callable, Optional
 
 import typer
 
-from . import app
+from .typer_app import app
 from .common import AsOfOpt, DataOpt, display_base, find_data_dir, guarded, note, parse_date, today
 from ..problems import UsageError
 

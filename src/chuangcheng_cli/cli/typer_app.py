@@ -1,0 +1,55 @@
+"""The typer app: parse → load → call the core → render → exit code."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .. import __version__
+from .common import GLOBALS, AsOfOpt, DataOpt
+from .i18n import install as _install_chinese
+
+_install_chinese()
+
+app = typer.Typer(
+    name="cc",
+    help="创建全国文明城市 法治环境工作推进组 任务清单与督办工具。",
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool):
+    if value:
+        print(f"chuangcheng-cli {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    data: DataOpt = None,
+    as_of: AsOfOpt = None,
+    version: Annotated[Optional[bool], typer.Option(
+        "--version", callback=_version, is_eager=True, help="显示版本号并退出。")] = None,
+):
+    """创建全国文明城市 法治环境工作推进组 任务清单与督办工具（cc，别名 chuangcheng）。"""
+    GLOBALS.data = data
+    GLOBALS.as_of = as_of
+
+
+from . import read  # noqa: E402,F401  (registers commands)
+from . import write  # noqa: E402,F401
+from . import report  # noqa: E402,F401
+from . import project  # noqa: E402,F401
+
+
+def main() -> None:
+    from .usage import run
+
+    sys.exit(run(app))

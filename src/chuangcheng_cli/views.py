@@ -1,0 +1,44 @@
+"""Light helpers over computed report rows (plain dicts): Chinese dates, filtering, summary lines.
+
+Nothing here imports pydantic or yaml, so the cached fast path of `cc status` can use it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+LIGHTS = ("red", "yellow", "green", "done")
+
+
+def cn_date(day: dt.date | None) -> str:
+    """2023年5月10日 — no zero padding, as in 公文."""
+    if day is None:
+        return "—"
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def filter_rows(rows: list[dict], unit: str | None = None, indicator: str | None = None,
+                light: str | None = None) -> list[dict]:
+    """unit is a full unit name, indicator an id; rows keep plan order."""
+    return [r for r in rows
+            if (not unit or unit in r["units"]) and (not indicator or r["indicator"] == indicator)
+            and (not light or r["light"] == light)]
+
+
+def summarize(rows: list[dict], base: dict) -> dict:
+    """The summary of the shown rows; base holds the date and campaign facts."""
+    counts = {light: sum(r["light"] == light for r in rows) for light in LIGHTS}
+    return {**base, "total": len(rows), "done": counts["done"], "lights": counts}
+
+
+def summary_text(summary: dict) -> str:
+    lights = summary["lights"]
+    line = (f"红灯 {lights['red']} · 黄灯 {lights['yellow']} · 绿灯 {lights['green']} · "
+            f"已完成 {summary['done']}/{summary['total']}")
+    end = dt.date.fromisoformat(summary["campaign_end"])
+    today = dt.date.fromisoformat(summary["as_of"])
+    if today <= end:
+        line += f"；距活动结束 {summary['days_left']} 天（{cn_date(end)}）"
+    else:
+        line += f"；创建活动已于{cn_date(end)}结束"
+    return line

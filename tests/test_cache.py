@@ -1,0 +1,98 @@
+"""The content-keyed cache behind a repeated `cc status`: same answers, no heavy imports, never stale."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from helpers import copy_data, run_cc
+
+CASES = [
+    ("status", "--as-of", "2023-09-10"),
+    ("status", "--json", "--as-of", "2023-09-10"),
+    ("status", "--unit", "民政局", "--as-of", "2023-06-30"),
+    ("status", "--light", "red", "--indicator", "I3", "--as-of", "2023-12-31"),
+    ("units", "--as-of", "2023-12-31"),
+    ("units", "--json", "--as-of", "2023-12-31"),
+]
+
+
+@pytest.fixture()
+def cached(tmp_path):
+    copy_data(tmp_path)
+    return tmp_path, {"CC_NO_CACHE": "", "CC_CACHE_DIR": str(tmp_path / "cache")}
+
+
+@pytest.mark.parametrize("args", CASES, ids=[" ".join(c) for c in CASES])
+def test_warm_answer_equals_cold(cached, args):
+    cwd, env = cached
+    cold = run_cc(*args, cwd=cwd)
+    first = run_cc(*args, cwd=cwd, **env)  # fills the cache
+    warm = run_cc(*args, cwd=cwd, **env)
+    assert cold.returncode == first.returncode == warm.returncode == 0
+    assert cold.stdout == first.stdout == warm.stdout
+    assert list((cwd / "cache").glob("*.json"))
+
+
+def test_warm_status_needs_neither_yaml_pydantic_nor_typer(cached):
+    cwd, env = cached
+    run_cc("status", "--as-of", "2023-09-10", cwd=cwd, **env)
+    probe = ("import sys, runpy; sys.argv=['cc','status','--as-of','2023-09-10']\n"
+             "try:\n    runpy.run_module('chuangcheng_cli', run_name='__main__')\n"
+             "except SystemExit: pass\n"
+             "print('LOADED', sorted(m for m in ('yaml','pydantic','typer') if m in sys.modules), file=sys.stderr)")
+    from helpers import cc_env
+
+    result = subprocess.run([sys.executable, "-c", probe], cwd=cwd, env=cc_env(**env), capture_output=True,
+                            text=True, timeout=60)
+    assert "LOADED []" in result.stderr, result.stderr
+
+
+def test_changed_data_is_never_served_stale(cached):
+    cwd, env = cached
+    args = ("status", "--json", "--as-of", "2023-12-31")
+    before = json.loads(run_cc(*args, cwd=cwd, **env).stdout)
+    journal = cwd / "data" / "journal.jsonl"
+    original = journal.read_bytes()
+    assert run_cc("log", "T09", "--unit", "人社局", "--percent", "95", "--note", "新进展", "--as-of", "2023-12-31",
+                  cwd=cwd, **env).returncode == 0
+    after = json.loads(run_cc(*args, cwd=cwd, **env).stdout)
+    t09 = next(t for t in after["tasks"] if t["id"] == "T09")
+    assert t09["percent"] == 95
+    journal.write_bytes(original)  # as after `git checkout -- data/journal.jsonl`
+    again = json.loads(run_cc(*args, cwd=cwd, **env).stdout)
+    assert again == before
+
+
+def test_broken_data_is_reported_even_with_a_cache(cached):
+    cwd, env = cached
+    run_cc("status", cwd=cwd, **env)
+    tasklist = cwd / "data" / "tasklist.yaml"
+    tasklist.write_text(tasklist.read_text(encoding="utf-8").replace("lead: mzj", "lead: mzjj", 1), encoding="utf-8")
+    result = run_cc("status", cwd=cwd, **env)
+    assert result.returncode == 1 and "unknown-unit" in result.stderr
+
+
+def test_corrupt_or_unwritable_cache_is_ignored(cached):
+    cwd, env = cached
+    args = ("status", "--json", "--as-of", "2023-09-10")
+    expected = run_cc(*args, cwd=cwd).stdout
+    run_cc(*args, cwd=cwd, **env)
+    for f in (cwd / "cache").glob("*.json"):
+        f.write_text("{not json", encoding="utf-8")
+    assert run_cc(*args, cwd=cwd, **env).stdout == expected
+    blocker = cwd / "not-a-dir"
+    blocker.write_text("x", encoding="utf-8")
+    result = run_cc(*args, cwd=cwd, CC_NO_CACHE="", CC_CACHE_DIR=str(blocker / "cache"))
+    assert result.returncode == 0 and result.stdout == expected
+
+
+def test_unusual_arguments_fall_back_to_the_full_program(cached):
+    cwd, env = cached
+    run_cc("status", cwd=cwd, **env)
+    typo = run_cc("status", "--unit", "民正局", cwd=cwd, **env)
+    assert typo.returncode == 2 and "民政局" in typo.stderr  # did-you-mean comes from the full path
+    assert run_cc("status", "--help", cwd=cwd, **env).returncode == 0
