@@ -51,7 +51,8 @@ def check_folder(data_dir: Path, display_base: Path | None = None) -> Checked:
     if units_file.model is not None and plan_file.model is not None:
         project = models.Project(plan_file.model, units_file.model.units, journal.entries)
         problems += check_plan(project, plan_file, units_file)
-        problems += check_journal(project, journal)
+        known_bad = units_file.dropped.get("units", set()) | plan_file.dropped.get("tasks", set())
+        problems += check_journal(project, journal, known_bad)
     problems.sort(key=sort_key)
     if any(p.is_error for p in problems):
         project = None if units_file.model is None or plan_file.model is None else project
@@ -95,7 +96,7 @@ def _unit_labels(units: list[models.Unit]) -> dict[str, str]:
 
 def check_units(units_file: loading.YamlFile) -> list[Problem]:
     units: list[models.Unit] = units_file.model.units  # type: ignore[union-attr]
-    loc = units_file.locator.locate
+    loc = units_file.locate
     src = units_file.src
     problems = []
     seen_ids: dict[str, int] = {}
@@ -136,8 +137,8 @@ def check_plan(project: models.Project, plan_file: loading.YamlFile,
     plan = project.plan
     camp = plan.campaign
     src = plan_file.src
-    loc = plan_file.locator.locate
-    unit_ids = set(project.units_by_id)
+    loc = plan_file.locate
+    unit_ids = set(project.units_by_id) | units_file.dropped.get("units", set())
     labels = _unit_labels(project.units)
     problems: list[Problem] = []
 
@@ -165,7 +166,7 @@ def check_plan(project: models.Project, plan_file: loading.YamlFile,
             at(("indicators", i, "id"), "duplicate-indicator-id", f'指标 id "{ind.id}" 重复',
                "每个创建指标的 id 必须唯一。")
         seen.setdefault(ind.id, i)
-    indicator_ids = set(seen)
+    indicator_ids = set(seen) | plan_file.dropped.get("indicators", set())
 
     seen = {}
     owned: Counter[str] = Counter()
@@ -209,6 +210,8 @@ def check_plan(project: models.Project, plan_file: loading.YamlFile,
                    f"节点进度 {ms.percent}% 低于上一个节点的 {prev_pct}%", "节点进度应逐步增加。")
             prev_date, prev_pct = ms.date, ms.percent
 
+    if plan_file.partial or units_file.partial:
+        return problems  # "owns no task" would only echo the schema errors above
     used_indicators = {t.indicator for t in plan.tasks}
     for i, ind in enumerate(plan.indicators):
         if ind.id not in used_indicators:
@@ -216,7 +219,7 @@ def check_plan(project: models.Project, plan_file: loading.YamlFile,
                severity=WARNING)
     for i, unit in enumerate(project.units):
         if owned[unit.id] == 0:
-            line, col, w = units_file.locator.locate(("units", i, "id"))
+            line, col, w = units_file.locate(("units", i, "id"))
             problems.append(units_file.src.problem(
                 line, col, "unit-without-task", f"{unit.name} 没有承担任何任务",
                 "如该单位不再参与，可从 units.yaml 删除；否则请在 tasklist.yaml 中分配任务。",
@@ -227,7 +230,9 @@ def check_plan(project: models.Project, plan_file: loading.YamlFile,
 # ------------------------------------------------------------------ journal
 
 
-def check_journal(project: models.Project, journal: loading.JournalFile) -> list[Problem]:
+def check_journal(project: models.Project, journal: loading.JournalFile,
+                  known_bad: set[str] = frozenset()) -> list[Problem]:
+    """known_bad: ids of units and tasks that exist but failed validation (already reported)."""
     problems: list[Problem] = []
     # first wins for a duplicated id (reported elsewhere), as the line numbers in messages say
     units = {u.id: u for u in reversed(project.units)}
@@ -245,6 +250,8 @@ def check_journal(project: models.Project, journal: loading.JournalFile) -> list
     def unit_ok(i, key, unit_id) -> bool:
         if unit_id in units:
             return True
+        if unit_id in known_bad:
+            return False
         bad(i, key, "unknown-unit", f'未知单位 "{unit_id}"（units.yaml 中没有此单位）',
             did_you_mean(unit_id, units, labels))
         return False
@@ -252,6 +259,8 @@ def check_journal(project: models.Project, journal: loading.JournalFile) -> list
     def task_ok(i, key, task_id) -> bool:
         if task_id in tasks:
             return True
+        if task_id in known_bad:
+            return False
         bad(i, key, "unknown-task", f'未知任务 "{task_id}"（tasklist.yaml 中没有此任务）',
             did_you_mean(task_id, tasks))
         return False
@@ -282,7 +291,8 @@ def check_journal(project: models.Project, journal: loading.JournalFile) -> list
             if not task_ok(i, "task", entry.task):
                 continue
             task = tasks[entry.task]
-            if kind in ("assign", "progress") and unit_ok(i, "unit", entry.unit):
+            plan_ok = all(u in units for u in task.units)  # an unknown owner is reported in the plan
+            if kind in ("assign", "progress") and unit_ok(i, "unit", entry.unit) and plan_ok:
                 if entry.unit not in task.units:
                     bad(i, "unit", "unit-not-on-task",
                         f"{labels[entry.unit]} 不是任务 {task.id} 的责任单位",

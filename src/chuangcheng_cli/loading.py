@@ -405,9 +405,50 @@ def validation_problems(exc: ValidationError, root_model: type, src: Source,
 @dataclass
 class YamlFile:
     src: Source
-    model: object | None  # the validated root model, or None
+    model: object | None  # the validated root model; a partial one (see salvage) when partial
     problems: list[Problem]
     locator: YamlLocator
+    partial: bool = False
+    dropped: dict[str, set[str]] = field(default_factory=dict)  # list field → ids of items left out
+    index_map: dict[str, list[int]] = field(default_factory=dict)  # list field → original index per kept item
+
+    def locate(self, loc: tuple) -> tuple[int, int, int]:
+        """Like YamlLocator.locate, for a path into the (possibly partial) model."""
+        if len(loc) > 1 and loc[0] in self.index_map and isinstance(loc[1], int):
+            loc = (loc[0], self.index_map[loc[0]][loc[1]], *loc[2:])
+        return self.locator.locate(loc)
+
+
+# Lists whose items can be checked one by one, so that one bad task does not hide the other
+# tasks' reference problems.
+_ITEM_LISTS = {"Plan": {"indicators": models.Indicator, "tasks": models.Task},
+               "UnitsFile": {"units": models.Unit}}
+
+
+def salvage(model: type, data: dict):
+    """A partial model built from the items that do validate, or None when a required block is bad."""
+    lists = _ITEM_LISTS.get(model.__name__, {})
+    fields, dropped, index_map = {}, {}, {}
+    for name, info in model.model_fields.items():
+        if name in lists:
+            raw = data.get(name)
+            kept, where, bad = [], [], set()
+            for i, item in enumerate(raw if isinstance(raw, list) else []):
+                try:
+                    kept.append(lists[name].model_validate(item))
+                    where.append(i)
+                except ValidationError:
+                    if isinstance(item, dict) and isinstance(item.get("id"), str):
+                        bad.add(item["id"])
+            fields[name], index_map[name], dropped[name] = kept, where, bad
+        elif name in data:
+            try:
+                fields[name] = TypeAdapter(info.annotation).validate_python(data[name])
+            except ValidationError:
+                return None
+        elif info.is_required():
+            return None
+    return model.model_construct(**fields), dropped, index_map
 
 
 def load_yaml_model(path: Path, display: str, model: type) -> YamlFile:
@@ -433,7 +474,11 @@ def load_yaml_model(path: Path, display: str, model: type) -> YamlFile:
         obj = model.model_validate(data)
     except ValidationError as exc:
         problems.extend(validation_problems(exc, model, src, locator))
-        obj = None
+        partial = salvage(model, data)
+        if partial is None:
+            return YamlFile(src, None, problems, locator)
+        obj, dropped, index_map = partial
+        return YamlFile(src, obj, problems, locator, True, dropped, index_map)
     except RecursionError:
         problems.append(src.problem(0, 0, "yaml-syntax", "YAML 嵌套层级过深"))
         obj = None

@@ -50,6 +50,8 @@ def did_you_mean(word: str, candidates: Iterable[str], labels: dict[str, str] | 
 
     pool = [c for c in candidates if c]
     matches = difflib.get_close_matches(word, pool, n=3, cutoff=0.5)
+    # A candidate contained in the word (mzj in mzjj) is the likeliest typo: list it first.
+    matches.sort(key=lambda c: (not (word.startswith(c) or c.startswith(word)), not (c in word or word in c)))
     if not matches and word:
         matches = [c for c in pool if word in c or c in word][:3]
     if not matches:
