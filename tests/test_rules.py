@@ -96,7 +96,8 @@ def test_year_end_story(project):
 def test_reopened_task_is_not_done_until_verified_again(project):
     snap = rules.snapshot(project, dt.date(2023, 9, 25))
     t05 = snap.task("T05")
-    assert not t05.done and t05.reopened and "退回重办" in t05.reasons
+    assert not t05.done and t05.reopened and t05.light == "yellow"
+    assert "已退回重办，尚未重新报送办结" in t05.reasons
     assert rules.snapshot(project, dt.date(2023, 10, 18)).task("T05").done
 
 

@@ -41,7 +41,7 @@ def gap_reasons(st: rules.TaskState) -> list[str]:
     """The reasons of a lagging task that describe a gap (not the neutral notes)."""
     if st.light not in (rules.RED, rules.YELLOW):
         return []
-    return [r for r in st.reasons if r not in ("退回重办", "已报办结，待验收")]
+    return [r for r in st.reasons if r != "已报办结，待验收"]
 
 
 def gap_text(st: rules.TaskState) -> str:

@@ -234,8 +234,8 @@ def _light(st: TaskState, units: dict[str, UnitState], today: dt.date, start: dt
             idle = (today - since).days
             if idle > policy.report_interval_days:
                 yellow.append(f"已{idle}天未报送进度" if st.last_report else f"尚未报送进度（已{idle}天）")
-    if st.reopened:
-        info.append("退回重办")
+    if st.reopened and not st.reported_complete:
+        yellow.append("已退回重办，尚未重新报送办结")
     if red:
         return RED, red + yellow + info
     if yellow:

@@ -74,7 +74,7 @@ def report_md(out: OutOpt = None, force: ForceOpt = False, data: DataOpt = None,
 
     text = render_markdown(snap)
     if out is None:
-        print(text)
+        print(text, end="" if text.endswith("\n") else "\n")
         return
     path = _target(out, f"创城法治环境周报_{snap.today.isoformat()}.md", force)
     from ..journal import atomic_write_text

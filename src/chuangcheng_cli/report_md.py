@@ -1,0 +1,238 @@
+"""The weekly brief (周报) in Markdown: the week's progress, lagging tasks, notices, escalations, next week's deadlines."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from . import models, reports, rules
+
+WEEK = dt.timedelta(days=6)  # the week is the 7 days ending on the as-of day, both ends included
+NEXT_WEEK = dt.timedelta(days=7)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def cell(text: object) -> str:
+    """Text safe inside a Markdown table cell: escape backslash and pipe, keep one line."""
+    value = str(text).replace("\\", "\\\\").replace("|", "\\|")
+    return value.replace("\r\n", "\n").replace("\n", "<br>")
+
+
+def line(text: str) -> str:
+    """Text safe as one list item or paragraph line."""
+    return " ".join(str(text).split("\n"))
+
+
+def table(headers: list[str], rows: list[list]) -> list[str]:
+    out = ["| " + " | ".join(cell(h) for h in headers) + " |",
+           "| " + " | ".join("---" for _ in headers) + " |"]
+    out += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    return out
+
+
+def _clause(text: str) -> str:
+    return text.strip().rstrip("。；;，, ")
+
+
+def _task_name(project: models.Project, task_id: str) -> str:
+    task = project.task(task_id)
+    return f"{task_id} {task.label}" if task else task_id
+
+
+def _notice_no(snap: rules.Snapshot, ref: str) -> str:
+    ns = snap.notices.get(ref)
+    return ns.notice.doc_no if ns else ref
+
+
+def _in(day: dt.date, first: dt.date, last: dt.date) -> bool:
+    return first <= day <= last
+
+
+# ------------------------------------------------------------- sections
+
+
+def _week_progress(snap: rules.Snapshot, first: dt.date) -> list[dict]:
+    """Progress entries of the week, each with the task's percent before it, grouped by task in plan order."""
+    project = snap.project
+    before: dict[str, int] = {}
+    reopened: set[str] = set()  # a report after 退回重办 is a resubmission, even at the same percent
+    found = []
+    for e in snap.entries:
+        if e.kind == "reopen":
+            reopened.add(e.task)
+        if e.kind != "progress":
+            continue
+        if e.date >= first:
+            found.append({"entry": e, "from": before.get(e.task, 0), "resubmitted": e.task in reopened})
+        before[e.task] = e.percent
+        reopened.discard(e.task)
+    order = {t.id: i for i, t in enumerate(project.plan.tasks)}
+    found.sort(key=lambda row: order.get(row["entry"].task, len(order)))  # stable: dates stay in order
+    return found
+
+
+def _progress_section(snap: rules.Snapshot, first: dt.date) -> list[str]:
+    project = snap.project
+    out = ["### 进度报送", ""]
+    rows = []
+    for row in _week_progress(snap, first):
+        e = row["entry"]
+        change = f"{row['from']}% → {e.percent}%"
+        if e.percent == 100:
+            change += "（退回后重新报办结）" if row["resubmitted"] else "（办结报告）"
+        notes = [_clause(e.note)]
+        if e.problem:
+            notes.append(f"自查问题：{_clause(e.problem)}")
+        if e.correction:
+            notes.append(f"更正原因：{_clause(e.correction)}")
+        if e.evidence:
+            notes.append(f"佐证材料{len(e.evidence)}件")
+        rows.append([_task_name(project, e.task), project.unit_label(e.unit), rules.cn_date(e.date), change,
+                     "；".join(notes)])
+    out += table(["任务", "报送单位", "日期", "进度", "情况"], rows) if rows else ["本周无新的进度报送。"]
+    return out
+
+
+def _verify_section(snap: rules.Snapshot, week: list) -> list[str]:
+    project = snap.project
+    out = ["### 验收销号与退回重办", ""]
+    items = []
+    for e in week:
+        if e.kind == "verify":
+            items.append(f"- {_task_name(project, e.task)}：{rules.cn_date(e.date)}验收销号"
+                         + (f"（{_clause(e.note)}）" if e.note else "") + "。")
+        elif e.kind == "reopen":
+            items.append(f"- {_task_name(project, e.task)}：{rules.cn_date(e.date)}退回重办，{_clause(e.reason)}。")
+    out += [line(i) for i in items] or ["本周无验收销号或退回重办的任务。"]
+    return out
+
+
+def _assign_section(snap: rules.Snapshot, week: list) -> list[str]:
+    project = snap.project
+    out = ["### 分解交办", ""]
+    items = [f"- {_task_name(project, e.task)}：{project.unit_label(e.unit)}分解到{e.section}，责任人{e.person}"
+             f"（{rules.cn_date(e.date)}）。" for e in week if e.kind == "assign"]
+    out += [line(i) for i in items] or ["本周无新的分解交办。"]
+    return out
+
+
+def _lagging_section(snap: rules.Snapshot) -> list[str]:
+    project = snap.project
+    rows = reports.status_rows(snap)
+    lagging = [r for r in rows if r["light"] == rules.RED] + [r for r in rows if r["light"] == rules.YELLOW]
+    out = ["## 滞后任务", ""]
+    if not lagging:
+        return out + ["目前没有红灯、黄灯任务。"]
+    body = [[r["id"], r["short_title"], project.unit_label(project.task(r["id"]).lead), f"{r['percent']}%",
+             f"{r['expected_percent']}%", rules.LIGHT_NAMES[r["light"]], "；".join(r["reasons"])] for r in lagging]
+    return out + table(["编号", "任务", "牵头单位", "进度", "序时进度", "状态", "原因"], body)
+
+
+def _deadline_text(ns: rules.NoticeState, today: dt.date) -> str:
+    overdue = ns.overdue_days(today)
+    if overdue:
+        return f"超期{overdue}天"
+    left = (ns.notice.deadline - today).days
+    return "今日到期" if left == 0 else f"未超期（剩{left}天）"
+
+
+def _notice_section(snap: rules.Snapshot, first: dt.date) -> list[str]:
+    project = snap.project
+    today = snap.today
+    out = ["## 督办通知", "", "### 未销号的督办通知", ""]
+    open_notices = [ns for ns in snap.notices.values() if ns.is_open]
+    if open_notices:
+        out += table(
+            ["文号", "督办单位", "督办次数", "涉及任务", "整改期限", "是否超期", "状态"],
+            [[ns.notice.doc_no, project.unit_label(ns.notice.unit), f"第{ns.notice.seq}次（{ns.notice.level}）",
+              "、".join(_task_name(project, t) for t in ns.notice.tasks) or "—",
+              rules.cn_date(ns.notice.deadline), _deadline_text(ns, today), ns.status(today)]
+             for ns in open_notices])
+    else:
+        out.append("目前没有未销号的督办通知。")
+
+    events: list[tuple[dt.date, str]] = []
+    for ns in snap.notices.values():
+        n = ns.notice
+        if _in(n.date, first, today):
+            tasks = "、".join(n.tasks)
+            events.append((n.date, f"印发{n.doc_no}，督办{project.unit_label(n.unit)}（第{n.seq}次，{n.level}色）"
+                                   + (f"，涉及{tasks}" if tasks else "") + f"，整改期限{rules.cn_date(n.deadline)}。"))
+        for reply in ns.replies:
+            if _in(reply.date, first, today):
+                late = (reply.date - n.deadline).days
+                events.append((reply.date, f"{project.unit_label(reply.unit)}反馈{n.doc_no}整改情况"
+                                           + (f"（逾期{late}天）" if late > 0 else "（按期）") + "。"))
+        if ns.closed and _in(ns.closed.date, first, today):
+            events.append((ns.closed.date, f"{n.doc_no}销号" + (f"：{_clause(ns.closed.note)}" if ns.closed.note else "")
+                           + "。"))
+    events.sort(key=lambda ev: ev[0])
+    out += ["", "### 本周督办动态", ""]
+    out += [line(f"- {rules.cn_date(day)} {text}") for day, text in events] or ["本周无新发、反馈或销号的督办通知。"]
+    return out
+
+
+def _escalation_section(snap: rules.Snapshot, first: dt.date) -> list[str]:
+    project = snap.project
+    out = ["## 报告市领导", ""]
+    items = []
+    for us in snap.units.values():
+        for e in us.escalations:
+            nos = "、".join(_notice_no(snap, ref) for ref in e.notices)
+            text = (f"- {project.unit_label(e.unit)}：{rules.cn_date(e.date)}报告市领导"
+                    + ("（本周）" if _in(e.date, first, snap.today) else "")
+                    + f"，累计督办{len(e.notices)}次（{nos}）")
+            items.append((e.date, line(text + (f"；{_clause(e.note)}。" if e.note else "。"))))
+    items.sort(key=lambda it: it[0])
+    return out + ([text for _, text in items] or ["尚无单位被报告市领导。"])
+
+
+def _next_week_section(snap: rules.Snapshot) -> list[str]:
+    project = snap.project
+    first, last = snap.today + dt.timedelta(days=1), snap.today + NEXT_WEEK
+    out = [f"## 下周到期（{rules.cn_date(first)}—{rules.cn_date(last)}）", ""]
+    items: list[tuple[dt.date, int, str]] = []
+    for st in snap.tasks:
+        task = st.task
+        if not st.done and _in(task.deadline, first, last):
+            state = "已报办结，待验收" if st.reported_complete else f"当前进度{st.percent}%"
+            items.append((task.deadline, 0, f"{_task_name(project, task.id)} 完成时限到期"
+                                            f"（牵头单位：{project.unit_label(task.lead)}，{state}）"))
+    for ns in snap.notices.values():
+        if ns.is_open and _in(ns.notice.deadline, first, last):
+            state = "已反馈，待审核" if ns.replies else "尚未反馈"
+            items.append((ns.notice.deadline, 1, f"{ns.notice.doc_no} 整改期限到期"
+                                                 f"（{project.unit_label(ns.notice.unit)}，{state}）"))
+    items.sort(key=lambda it: it[:2])
+    return out + ([line(f"- {rules.cn_date(day)}：{text}") for day, _, text in items]
+                  or ["下周没有到期的任务或督办整改期限。"])
+
+
+# ------------------------------------------------------------------ brief
+
+
+def render_markdown(snap: rules.Snapshot) -> str:
+    """The 周报 for the 7 days ending snap.today, as Markdown text ending with a newline."""
+    camp = snap.project.plan.campaign
+    today = snap.today
+    first = today - WEEK
+    week = [e for e in snap.entries if e.date >= first]
+    summary = reports.status_summary(snap, reports.status_rows(snap))
+    count = {kind: sum(e.kind == kind for e in week) for kind in ("progress", "verify", "notice", "reply", "close")}
+
+    out = [f"# {camp.group}工作周报（{rules.cn_date(today)}）", "",
+           f"{camp.name} · 截至{rules.cn_date(today)}", "",
+           f"- 总体情况：{reports.summary_text(summary)}",
+           f"- 本周动态：进度报送{count['progress']}条，验收销号{count['verify']}项，新发督办通知{count['notice']}份，"
+           f"收到整改反馈{count['reply']}份，督办销号{count['close']}份",
+           "",
+           f"## 本周进展（{rules.cn_date(first)}—{rules.cn_date(today)}）", ""]
+    out += _progress_section(snap, first) + [""]
+    out += _verify_section(snap, week) + [""]
+    out += _assign_section(snap, week) + [""]
+    out += _lagging_section(snap) + [""]
+    out += _notice_section(snap, first) + [""]
+    out += _escalation_section(snap, first) + [""]
+    out += _next_week_section(snap)
+    return "\n".join(out) + "\n"

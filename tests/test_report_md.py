@@ -1,0 +1,160 @@
+"""Tests for report_md: the weekly brief for chosen weeks of the real data, and `cc report md` end to end."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from typer.testing import CliRunner
+
+from chuangcheng_cli import checks, rules
+from chuangcheng_cli.cli import app
+from chuangcheng_cli.report_md import cell, render_markdown, table
+from helpers import DATA, cc_env, run_cc
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def project():
+    return checks.load_checked(DATA)[0]
+
+
+@pytest.fixture
+def brief(project):
+    def make(day: dt.date) -> str:
+        return render_markdown(rules.snapshot(project, day))
+
+    return make
+
+
+def section(text: str, heading: str) -> str:
+    """The body under a '## ' or '### ' heading, up to the next heading of the same or higher level."""
+    level = heading.split(" ")[0]
+    start = text.index(heading + "\n") if (heading + "\n") in text else text.index(heading)
+    rest = text[start:].split("\n", 1)[1]
+    stop = re.search(rf"^#{{1,{len(level)}}} ", rest, flags=re.M)
+    return rest[: stop.start()] if stop else rest
+
+
+def assert_valid_tables(text: str) -> None:
+    """Every table has a header separator and rows with as many cells as the header."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if line.startswith("| ") and (i == 0 or not lines[i - 1].startswith("|")):
+            width = len(re.split(r"(?<!\\)\|", line)) - 2
+            assert re.fullmatch(r"\| ---( \| ---)* \|", lines[i + 1]), lines[i + 1]
+            assert len(re.split(r"(?<!\\)\|", lines[i + 1])) - 2 == width
+            j = i + 2
+            while j < len(lines) and lines[j].startswith("|"):
+                assert len(re.split(r"(?<!\\)\|", lines[j])) - 2 == width, lines[j]
+                j += 1
+
+
+def test_week_of_the_first_reply(brief):
+    text = brief(dt.date(2023, 7, 20))
+    assert text.startswith("# 法治环境工作推进组工作周报（2023年7月20日）\n")
+    assert "## 本周进展（2023年7月14日—2023年7月20日）" in text
+    assert "- 总体情况：红灯 0 · 黄灯 1 · 绿灯 13 · 已完成 0/14；距活动结束 164 天（2023年12月31日）" in text
+    progress = section(text, "### 进度报送")
+    assert "| T07 消费维权与放心消费 | 市市场监督管理局 | 2023年7月18日 | 20% → 60% | 按督办要求集中推进" in progress
+    assert "T08" not in progress  # no report from 人社局 this week
+    notices = section(text, "## 督办通知")
+    assert ("| 法治督〔2023〕1号 | 市市场监督管理局 | 第1次（蓝） | T07 消费维权与放心消费 | 2023年7月20日 | 今日到期 "
+            "| 已反馈，待审核 |") in notices
+    assert "- 2023年7月18日 市市场监督管理局反馈法治督〔2023〕1号整改情况（按期）。" in notices
+    assert "| T09 | 根治欠薪 | 市人力资源和社会保障局 | 10% | 48% | 黄灯 | 进度10%，低于序时进度48%" in text
+    assert section(text, "## 报告市领导").strip() == "尚无单位被报告市领导。"
+    assert_valid_tables(text)
+
+
+def test_week_of_the_third_notice_and_escalation(brief):
+    text = brief(dt.date(2023, 10, 16))
+    assert "## 本周进展（2023年10月10日—2023年10月16日）" in text
+    progress = section(text, "### 进度报送")
+    assert "| T07 消费维权与放心消费 | 市市场监督管理局 | 2023年10月16日 | 88% → 100%（办结报告） |" in progress
+    assert "| T05 人民调解与示范创建 | 市司法局 | 2023年10月11日 | 100% → 100%（退回后重新报办结） |" in progress
+    events = section(text, "### 本周督办动态")
+    assert ("- 2023年10月16日 印发法治督〔2023〕4号，督办市人力资源和社会保障局（第3次，红色），涉及T09、T08，"
+            "整改期限2023年10月26日。") in events
+    open_table = section(text, "### 未销号的督办通知")
+    assert "| 法治督〔2023〕3号 | 市人力资源和社会保障局 | 第2次（黄） |" in open_table
+    assert "| 2023年9月14日 | 超期32天 | 超期未反馈（32天） |" in open_table
+    assert "| 2023年10月26日 | 未超期（剩10天） | 整改中 |" in open_table
+    lagging = section(text, "## 滞后任务")
+    assert [line.split(" | ")[0] for line in lagging.strip().split("\n")[2:]] == ["| T08", "| T09"]
+    escalated = section(text, "## 报告市领导")
+    assert escalated.strip().startswith("- 市人力资源和社会保障局：2023年10月16日报告市领导（本周），累计督办3次"
+                                        "（法治督〔2023〕2号、法治督〔2023〕3号、法治督〔2023〕4号）")
+    assert section(text, "## 下周到期（2023年10月17日—2023年10月23日）").strip() == "下周没有到期的任务或督办整改期限。"
+    assert_valid_tables(text)
+
+
+def test_escalation_is_no_longer_marked_this_week_later(brief):
+    text = brief(dt.date(2023, 10, 24))
+    escalated = section(text, "## 报告市领导")
+    assert "2023年10月16日报告市领导，" in escalated and "（本周）" not in escalated
+    upcoming = section(text, "## 下周到期（2023年10月25日—2023年10月31日）")
+    assert "- 2023年10月26日：法治督〔2023〕4号 整改期限到期（市人力资源和社会保障局，尚未反馈）" in upcoming
+    assert ("- 2023年10月31日：T07 消费维权与放心消费 完成时限到期（牵头单位：市市场监督管理局，已报办结，待验收）"
+            in upcoming)
+    assert "T12" not in upcoming  # due 10-31 too, but verified on 10-19
+    verified = section(text, "### 验收销号与退回重办")
+    assert "- T10 村居依法自治：2023年10月20日验收销号" in verified
+
+
+def test_empty_week_says_so_in_one_line(brief):
+    text = brief(dt.date(2023, 10, 5))  # nothing recorded 9月29日—10月5日
+    assert section(text, "### 进度报送").strip() == "本周无新的进度报送。"
+    assert section(text, "### 验收销号与退回重办").strip() == "本周无验收销号或退回重办的任务。"
+    assert section(text, "### 分解交办").strip() == "本周无新的分解交办。"
+    assert section(text, "### 本周督办动态").strip() == "本周无新发、反馈或销号的督办通知。"
+    assert "进度报送0条" in text
+    # what is still open is reported even in a quiet week
+    assert "| 法治督〔2023〕2号 |" in section(text, "### 未销号的督办通知")
+
+
+def test_before_anything_happened(brief):
+    text = brief(dt.date(2023, 4, 13))
+    assert section(text, "## 滞后任务").strip() == "目前没有红灯、黄灯任务。"
+    assert section(text, "### 未销号的督办通知").strip() == "目前没有未销号的督办通知。"
+    assert section(text, "## 报告市领导").strip() == "尚无单位被报告市领导。"
+    assert text.endswith("\n") and not text.endswith("\n\n")
+
+
+def test_table_cells_are_escaped():
+    assert cell("a|b") == "a\\|b"
+    assert cell("a\\b") == "a\\\\b"
+    assert cell("一行\n两行") == "一行<br>两行"
+    assert table(["任务", "说明"], [["T01", "x|y"]]) == ["| 任务 | 说明 |", "| --- | --- |", "| T01 | x\\|y |"]
+
+
+# ------------------------------------------------------------------ command
+
+
+def invoke(*args):
+    return runner.invoke(app, ["--data", str(DATA), "report", "md", *args], env=cc_env())
+
+
+def test_command_prints_to_stdout(project):
+    result = invoke("--as-of", "2023-10-16")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.rstrip("\n") == render_markdown(rules.snapshot(project, dt.date(2023, 10, 16))).rstrip("\n")
+
+
+def test_command_writes_a_file_with_out(tmp_path, project):
+    out = tmp_path / "周报.md"
+    result = invoke("--as-of", "2023-07-20", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8") == render_markdown(rules.snapshot(project, dt.date(2023, 7, 20)))
+    assert result.stdout == "" and "已生成" in result.stderr
+    again = invoke("--as-of", "2023-07-20", "--out", str(out))
+    assert again.exit_code == 2
+
+
+def test_installed_command_prints_the_brief(tmp_path):
+    result = run_cc("--data", str(DATA), "report", "md", "--as-of", "2023-10-16", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("# 法治环境工作推进组工作周报（2023年10月16日）\n")
+    assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,227 @@
+"""Tests for report_xlsx: the workbook read back with openpyxl, and `cc report xlsx` end to end."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from chuangcheng_cli import checks, reports, rules
+from chuangcheng_cli.cli import app
+from chuangcheng_cli.report_xlsx import DATE_FORMAT, LIGHT_COLOURS, text_width, write_workbook
+from helpers import DATA, cc_env
+
+runner = CliRunner()
+MID = dt.date(2023, 9, 10)
+YEAR_END = dt.date(2023, 12, 31)
+TASK_HEADER = ["编号", "创建指标", "具体任务", "牵头单位", "配合单位", "责任科室/责任人", "进度", "序时进度", "状态",
+               "原因", "最近报送", "完成时限", "督办次数"]
+
+
+@pytest.fixture(scope="module")
+def project():
+    return checks.load_checked(DATA)[0]
+
+
+@pytest.fixture
+def book(project, tmp_path):
+    """book(day) -> (snapshot, workbook read back from disk)."""
+
+    def make(day: dt.date):
+        snap = rules.snapshot(project, day)
+        path = tmp_path / f"{day.isoformat()}.xlsx"
+        write_workbook(snap, path)
+        return snap, openpyxl.load_workbook(path)
+
+    return make
+
+
+def data_rows(ws) -> list[tuple]:
+    """The table body: from below the header to the last row of the auto filter range."""
+    last = int(ws.auto_filter.ref.split(":")[1].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+    return [row for row in ws.iter_rows(min_row=3, max_row=last)] if last >= 3 else []
+
+
+def by_id(ws) -> dict[str, tuple]:
+    return {row[0].value: row for row in data_rows(ws)}
+
+
+def fill_of(cell) -> str:
+    return cell.fill.fgColor.rgb[-6:]
+
+
+# ----------------------------------------------------------------- workbook
+
+
+def test_sheets_in_order_and_properties(book):
+    _, wb = book(MID)
+    assert wb.sheetnames == ["任务台账", "单位汇总", "督办记录", "进度日志"]
+    assert "法治环境工作推进组" in wb.properties.title and "2023年9月10日" in wb.properties.title
+    assert wb.properties.creator
+
+
+def test_task_sheet_title_header_and_one_row_per_task(book):
+    snap, wb = book(MID)
+    ws = wb["任务台账"]
+    assert ws["A1"].value == "法治环境工作推进组 任务台账（截至2023年9月10日）"
+    assert [c.value for c in ws[2]] == TASK_HEADER
+    rows = data_rows(ws)
+    assert [r[0].value for r in rows] == [r["id"] for r in reports.status_rows(snap)]
+    assert len(rows) == 14
+    # the summary line sits below the table, outside the filter range
+    assert any(str(c.value).startswith("红灯 1 · 黄灯 1 · 绿灯 12") for c in ws["A"] if c.value)
+
+
+def test_task_rows_match_status_json(book):
+    """Light, fill, percents and dates agree with the rows `cc status --json` prints."""
+    snap, wb = book(MID)
+    cells = by_id(wb["任务台账"])
+    for row in reports.status_rows(snap):
+        c = cells[row["id"]]
+        assert c[8].value == rules.LIGHT_NAMES[row["light"]]
+        assert fill_of(c[8]) == LIGHT_COLOURS[row["light"]][0]
+        assert c[6].value == pytest.approx(row["percent"] / 100)
+        assert c[7].value == pytest.approx(row["expected_percent"] / 100)
+        assert c[6].number_format == c[7].number_format == "0%"
+        assert c[9].value == "；".join(row["reasons"])
+        assert c[11].value.date() == dt.date.fromisoformat(row["deadline"])
+        assert c[12].value == row["notice_count"]
+    t09 = cells["T09"]
+    assert (t09[8].value, fill_of(t09[8])) == ("红灯", "FFC7CE")
+    assert (cells["T08"][8].value, fill_of(cells["T08"][8])) == ("黄灯", "FFEB9C")
+    assert (cells["T01"][8].value, fill_of(cells["T01"][8])) == ("绿灯", "C6EFCE")
+
+
+def test_task_rows_match_the_real_json_command(book):
+    _, wb = book(MID)
+    result = runner.invoke(app, ["--data", str(DATA), "status", "--as-of", "2023-09-10", "--json"], env=cc_env())
+    tasks = {t["id"]: t for t in json.loads(result.stdout)["tasks"]}
+    t09 = by_id(wb["任务台账"])["T09"]
+    assert t09[8].value == rules.LIGHT_NAMES[tasks["T09"]["light"]]
+    assert round(t09[6].value * 100) == tasks["T09"]["percent"]
+
+
+def test_task_row_full_names_assignments_and_real_dates(book):
+    _, wb = book(MID)
+    t10 = by_id(wb["任务台账"])["T10"]
+    assert t10[1].value == "I4 基层民主法治与特殊群体权益保障"
+    assert t10[2].value.startswith("依法开展村（居）民委员会选举")
+    assert t10[3].value == "市民政局"
+    assert t10[4].value == "市委组织部"
+    assert t10[5].value.split("\n") == ["市民政局：基层政权建设和社区治理科/倪某某", "市委组织部：基层组织建设科/郝某某"]
+    assert isinstance(t10[10].value, dt.datetime) and t10[10].value.date() == dt.date(2023, 8, 15)
+    assert t10[10].number_format == t10[11].number_format == DATE_FORMAT
+    t03 = by_id(wb["任务台账"])["T03"]
+    assert t03[4].value == "市公安局、市科学技术协会"
+
+
+def test_done_tasks_are_blue_at_year_end(book):
+    _, wb = book(YEAR_END)
+    t04 = by_id(wb["任务台账"])["T04"]
+    assert (t04[8].value, fill_of(t04[8])) == ("已完成", LIGHT_COLOURS[rules.DONE][0])
+    assert t04[6].value == 1
+
+
+def test_every_sheet_is_ready_to_print(book):
+    _, wb = book(MID)
+    for ws in wb:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert int(ws.page_setup.paperSize) == 9  # A4
+        assert int(ws.page_setup.fitToWidth) == 1 and int(ws.page_setup.fitToHeight) == 0
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.freeze_panes == "A3"
+        assert ws.print_title_rows == "$2:$2"
+        assert ws.auto_filter.ref.startswith("A2:")
+        header = ws[2]
+        assert all(c.font.b and fill_of(c) == "D9E1F2" and c.border.left.style == "thin" for c in header)
+        assert ws.auto_filter.ref.split(":")[1].startswith(header[-1].column_letter)
+        widths = [ws.column_dimensions[c.column_letter].width for c in header]
+        assert all(5 <= w <= 60 for w in widths), (ws.title, widths)
+    task = wb["任务台账"]
+    assert task.auto_filter.ref == "A2:M16"
+    assert task["C3"].alignment.wrap_text and task.column_dimensions["C"].width <= 50
+    assert task["C3"].border.bottom.style == "thin"
+
+
+def test_units_sheet(book):
+    snap, wb = book(YEAR_END)
+    ws = wb["单位汇总"]
+    assert [c.value for c in ws[2]] == ["单位", "牵头任务数", "配合任务数", "已完成", "滞后", "督办次数", "未销号",
+                                        "是否报告市领导", "主要负责人", "联络员", "电话"]
+    rows = by_id(ws)
+    assert len(rows) == len(snap.units) == 20
+    rsj = [c.value for c in rows["市人力资源和社会保障局"]]
+    assert rsj[1:8] == [2, 0, 1, 1, 3, 3, "已报告（2023年10月16日）"]
+    assert rows["市司法局"][7].value == "否"
+
+
+def test_notices_sheet_at_year_end(book):
+    snap, wb = book(YEAR_END)
+    ws = wb["督办记录"]
+    assert [c.value for c in ws[2]] == ["文号", "日期", "单位", "第N次", "等级", "督办任务", "差距", "整改期限",
+                                        "反馈情况", "销号日期", "状态", "是否已报告市领导"]
+    rows = data_rows(ws)
+    assert [r[0].value for r in rows] == [f"法治督〔2023〕{n}号" for n in (1, 2, 3, 4)]
+    states = list(snap.notices.values())
+    assert [r[10].value for r in rows] == [ns.status(snap.today) for ns in states]
+    first, second, third, _ = ([c.value for c in r] for r in rows)
+    assert first[1].date() == dt.date(2023, 7, 10) and first[7].date() == dt.date(2023, 7, 20)
+    assert first[8] == "2023年7月18日反馈" and first[9].date() == dt.date(2023, 7, 21)
+    assert first[11] == "否"
+    assert second[8] == "2023年8月10日反馈（逾期7天）" and second[9] == "未销号" and second[11] == "是"
+    assert third[2] == "市人力资源和社会保障局" and third[3] == "第2次" and third[4] == "黄"
+    assert third[5] == "T09 根治欠薪\nT08 和谐劳动关系" and third[8] == "未反馈"
+
+
+def test_log_sheet_has_every_entry_up_to_as_of(book):
+    snap, wb = book(MID)
+    ws = wb["进度日志"]
+    assert [c.value for c in ws[2]] == ["日期", "类型", "单位", "任务", "内容", "记录人", "记录id"]
+    expected = reports.history_rows(snap)
+    rows = data_rows(ws)
+    assert [r[6].value for r in rows] == [r["id"] for r in expected]
+    assert all(r[0].value.date() <= MID for r in rows)
+    assert rows[0][0].number_format == DATE_FORMAT
+
+
+def test_empty_tables_say_so(book):
+    _, wb = book(dt.date(2023, 4, 13))  # before the campaign started: nothing recorded yet
+    notices, log = wb["督办记录"], wb["进度日志"]
+    assert notices["A3"].value == "暂无督办通知。" and notices.auto_filter.ref == "A2:L2"
+    assert log["A3"].value == "暂无记录。"
+    assert len(data_rows(wb["任务台账"])) == 14
+
+
+def test_text_width_counts_cjk_double():
+    assert text_width("T09") == 3
+    assert text_width("市司法局") == pytest.approx(8.4)
+    assert text_width("法治督〔2023〕1号") == pytest.approx(4 * 2.1 + 2 * 2.1 + 5)
+
+
+# ------------------------------------------------------------------ command
+
+
+def invoke(*args):
+    return runner.invoke(app, ["--data", str(DATA), "report", "xlsx", *args], env=cc_env())
+
+
+def test_command_writes_and_refuses_to_overwrite(tmp_path):
+    out = tmp_path / "x.xlsx"
+    result = invoke("--out", str(out), "--as-of", "2023-09-10")
+    assert result.exit_code == 0, result.output
+    assert out.exists() and str(out) in result.stdout
+    assert openpyxl.load_workbook(out).sheetnames[0] == "任务台账"
+    before = out.read_bytes()
+
+    again = invoke("--out", str(out), "--as-of", "2023-12-31")
+    assert again.exit_code == 2
+    assert "已存在" in again.stderr
+    assert out.read_bytes() == before
+
+    forced = invoke("--out", str(out), "--as-of", "2023-12-31", "--force")
+    assert forced.exit_code == 0, forced.output
+    assert "2023年12月31日" in openpyxl.load_workbook(out)["任务台账"]["A1"].value
+    assert [p.name for p in tmp_path.iterdir()] == ["x.xlsx"]  # no temp file left behind
