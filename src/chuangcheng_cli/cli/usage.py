@@ -82,7 +82,7 @@ def run(app) -> int:
                   file=sys.stderr)
             print(f"运行 {path} --help 查看帮助。", file=sys.stderr)
         return 2
-    except click.Abort:
+    except getattr(click, "Abort", ()):
         print("已取消。", file=sys.stderr)
         return 130
     except click.ClickException as exc:

@@ -1,0 +1,574 @@
+"""The leaders' page: one self-contained offline HTML file with inline SVG charts, printable on A4."""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+
+from . import models, reports, rules
+
+# Light colours; every use also writes the light's name, so colour is never the only carrier.
+LIGHT_FILL = {rules.RED: "#c62828", rules.YELLOW: "#f2c230", rules.GREEN: "#e4f1e6", rules.DONE: "#e3ebf6"}
+LIGHT_INK = {rules.RED: "#ffffff", rules.YELLOW: "#3b2e00", rules.GREEN: "#1b5e20", rules.DONE: "#1a4f8b"}
+LIGHT_EDGE = {rules.RED: "#c62828", rules.YELLOW: "#d9a800", rules.GREEN: "#7cb487", rules.DONE: "#8fb0d8"}
+ACTUAL = "#1f4e79"  # 实际进度: solid navy
+EXPECTED = "#5f6b7a"  # 序时进度: slate, drawn hollow or dashed so it differs by shape as well
+OPEN = "#b23b1e"
+CLOSED = "#b8c2cc"
+FONT_STACK = '"Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "SimSun", sans-serif'
+
+
+# ------------------------------------------------------------------ series
+
+
+def progress_series(project: models.Project, end: dt.date, step_days: int = 7
+                    ) -> list[tuple[dt.date, float, float]]:
+    """(day, average progress, average 序时进度) weekly from the campaign start to end, end included."""
+    if step_days < 1:
+        raise ValueError("step_days must be at least 1")
+    start = project.plan.campaign.start
+    days = []
+    day = start
+    while day < end:
+        days.append(day)
+        day += dt.timedelta(days=step_days)
+    days.append(end)
+    series = []
+    for day in days:
+        snap = rules.snapshot(project, day)
+        count = len(snap.tasks)
+        series.append((day,
+                       sum(st.percent for st in snap.tasks) / count,
+                       sum(st.expected for st in snap.tasks) / count))
+    return series
+
+
+# ----------------------------------------------------------------- helpers
+
+
+def _e(value) -> str:
+    return escape(str(value), quote=True)
+
+
+def _pct(value: float) -> str:
+    return f"{int(value + 0.5)}%"
+
+
+def _short_date(day: dt.date) -> str:
+    return f"{day.month}月{day.day}日"
+
+
+def _text_width(text: str, size: float) -> float:
+    """Rough rendered width: CJK and full-width glyphs are one em, the rest a little over half."""
+    return sum(size if ord(ch) > 0x2E7F else size * 0.58 for ch in text)
+
+
+def _chip(light: str, text: str) -> str:
+    return f'<span class="chip {light}">{_e(text)}</span>'
+
+
+def _svg(width: int, height: int, label: str, body: list[str], css_class: str = "chart-svg") -> str:
+    return (f'<svg class="{css_class}" viewBox="0 0 {width} {height}" role="img" aria-label="{_e(label)}">'
+            f'<title>{_e(label)}</title>' + "".join(body) + "</svg>")
+
+
+def _text(x: float, y: float, text: str, size: float = 13, anchor: str = "start", fill: str = "#1f2328",
+          weight: str = "normal", extra: str = "") -> str:
+    bold = f' font-weight="{weight}"' if weight != "normal" else ""
+    return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" fill="{fill}"{bold}{extra}>'
+            f'{_e(text)}</text>')
+
+
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values) if values else 0.0
+
+
+# ---------------------------------------------------------------- sections
+
+
+def _masthead(snap: rules.Snapshot) -> str:
+    camp = snap.project.plan.campaign
+    lead = snap.project.unit_label(camp.lead_unit)
+    return (
+        '<header class="masthead">'
+        f'<div class="issuer">{_e(camp.issuer)}</div>'
+        f'<h1>{_e(camp.group)}工作进展情况</h1>'
+        '<div class="meta">'
+        f'<span>{_e(camp.name)}</span>'
+        f'<span>截至{_e(rules.cn_date(snap.today))}</span>'
+        f'<span>牵头单位：{_e(lead)}</span>'
+        '</div></header>'
+    )
+
+
+def _figures(snap: rules.Snapshot, summary: dict) -> str:
+    lights = summary["lights"]
+    camp = snap.project.plan.campaign
+    escalated = summary["escalated_units"]
+    if snap.today <= camp.end:
+        days = (f'<strong class="num" id="fig-days-left">{summary["days_left"]}</strong><span class="unit">天</span>',
+                "距活动结束", f"{rules.cn_date(camp.end)}结束")
+    else:
+        days = (f'<strong class="num" id="fig-days-left">{summary["days_left"]}</strong><span class="unit">天</span>',
+                "创建活动已结束", f"已于{rules.cn_date(camp.end)}结束")
+    if escalated:
+        esc_note = "、".join(f'{u["unit"]}（{_short_date(dt.date.fromisoformat(u["date"]))}）' for u in escalated)
+    else:
+        esc_note = "暂无"
+    cards = [
+        ("total",
+         f'<strong class="num" id="fig-done">{summary["done"]}</strong>'
+         f'<span class="unit">/ <span id="fig-total">{summary["total"]}</span> 项</span>',
+         "任务已完成（验收销号）", f"完成率{_pct(100 * summary['done'] / summary['total']) if summary['total'] else '—'}"),
+        (rules.RED, f'<strong class="num" id="fig-red">{lights[rules.RED]}</strong><span class="unit">项</span>',
+         "红灯", "逾期或督办整改超期"),
+        (rules.YELLOW, f'<strong class="num" id="fig-yellow">{lights[rules.YELLOW]}</strong><span class="unit">项</span>',
+         "黄灯", "低于序时进度或久未报送"),
+        (rules.GREEN, f'<strong class="num" id="fig-green">{lights[rules.GREEN]}</strong><span class="unit">项</span>',
+         "绿灯", "进度正常"),
+        (rules.DONE, f'<strong class="num" id="fig-done-light">{lights[rules.DONE]}</strong><span class="unit">项</span>',
+         "已完成", "已验收销号"),
+        ("days", *days),
+        ("escalated",
+         f'<strong class="num" id="fig-escalated">{len(escalated)}</strong><span class="unit">个单位</span>',
+         "已报告市领导", esc_note),
+    ]
+    out = ['<section class="figures" aria-label="主要数据">']
+    for key, number, label, note in cards:
+        out.append(f'<div class="card card-{key}"><div class="card-label">'
+                   + (f'<span class="dot {key}" aria-hidden="true"></span>' if key in rules.LIGHTS else "")
+                   + f'{_e(label)}</div><div class="card-value">{number}</div>'
+                   f'<div class="card-note">{_e(note)}</div></div>')
+    out.append("</section>")
+    return "".join(out)
+
+
+def _attention(snap: rules.Snapshot, rows: list[dict]) -> str:
+    flagged = [r for r in rows if r["light"] in (rules.RED, rules.YELLOW)]
+    flagged.sort(key=lambda r: (r["light"] != rules.RED, r["id"]))
+    out = ['<section class="attention block"><h2>需要关注</h2>']
+    if not flagged:
+        out.append(f'<p class="quiet">截至{_e(rules.cn_date(snap.today))}，没有红灯、黄灯任务。</p></section>')
+        return "".join(out)
+    out.append("<ul>")
+    for r in flagged:
+        out.append(f'<li>{_chip(r["light"], rules.LIGHT_NAMES[r["light"]])}'
+                   f'<span class="tid">{_e(r["id"])}</span>'
+                   f'<strong>{_e(r["short_title"])}</strong>'
+                   f'<span class="who">（{_e(r["lead"])}牵头）</span>'
+                   f'<span class="why">{_e("；".join(r["reasons"]))}</span></li>')
+    out.append("</ul></section>")
+    return "".join(out)
+
+
+def _indicator_chart(snap: rules.Snapshot, rows: list[dict]) -> str:
+    indicators = snap.project.plan.indicators
+    left, right_pad, top, group_h = 290, 70, 32, 54
+    width = 900
+    plot_w = width - left - right_pad
+    height = top + group_h * len(indicators) + 30
+    body = [
+        # legend: solid bar = 实际, hollow dashed bar = 序时
+        f'<rect x="{left}" y="8" width="22" height="11" fill="{ACTUAL}"/>',
+        _text(left + 28, 18, "平均实际进度", 12),
+        f'<rect x="{left + 130}" y="8.5" width="22" height="10" fill="#ffffff" stroke="{EXPECTED}" '
+        f'stroke-width="1.5" stroke-dasharray="3 2"/>',
+        _text(left + 158, 18, "平均序时进度", 12),
+    ]
+    bottom = top + group_h * len(indicators)
+    for tick in (0, 25, 50, 75, 100):
+        x = left + plot_w * tick / 100
+        body.append(f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{bottom}" stroke="#e3e6ea" stroke-width="1"/>')
+        body.append(_text(x, bottom + 16, f"{tick}%", 11, "middle", "#6b7480"))
+    for i, ind in enumerate(indicators):
+        mine = [r for r in rows if r["indicator"] == ind.id]
+        actual = _mean([r["percent"] for r in mine])
+        expected = _mean([r["expected_percent"] for r in mine])
+        y = top + group_h * i
+        body.append(_text(left - 12, y + 20, f"{ind.id} {ind.name}", 13.5, "end", weight="bold"))
+        counts = {light: sum(r["light"] == light for r in mine) for light in rules.LIGHTS}
+        parts = [f"{len(mine)}项任务"] + [f"{rules.LIGHT_NAMES[k]}{counts[k]}" for k in rules.LIGHTS if counts[k]]
+        body.append(_text(left - 12, y + 38, " · ".join(parts), 11.5, "end", "#5b6470"))
+        wa = plot_w * actual / 100
+        we = plot_w * expected / 100
+        body.append(f'<rect x="{left}" y="{y + 8}" width="{wa:.1f}" height="17" fill="{ACTUAL}"/>')
+        body.append(_text(left + wa + 6, y + 21, _pct(actual), 12.5, fill=ACTUAL, weight="bold"))
+        body.append(f'<rect x="{left}" y="{y + 29.5}" width="{max(we, 0.5):.1f}" height="14" fill="#ffffff" '
+                    f'stroke="{EXPECTED}" stroke-width="1.5" stroke-dasharray="3 2"/>')
+        body.append(_text(left + we + 6, y + 41, f"序时{_pct(expected)}", 11.5, fill=EXPECTED))
+    return _svg(width, height, "各创建指标平均进度与序时进度", body)
+
+
+def _trend_chart(snap: rules.Snapshot, series: list[tuple[dt.date, float, float]]) -> str:
+    width, height = 900, 270
+    left, right, top, bottom = 48, 112, 16, 40
+    plot_w, plot_h = width - left - right, height - top - bottom
+    d0, d1 = series[0][0], series[-1][0]
+    span = max((d1 - d0).days, 1)
+
+    def x(day: dt.date) -> float:
+        if d0 == d1:
+            return left + plot_w / 2
+        return left + plot_w * (day - d0).days / span
+
+    def y(value: float) -> float:
+        return top + plot_h * (1 - value / 100)
+
+    body = []
+    for tick in (0, 25, 50, 75, 100):
+        body.append(f'<line x1="{left}" y1="{y(tick):.1f}" x2="{left + plot_w}" y2="{y(tick):.1f}" '
+                    f'stroke="{"#9aa3ad" if tick == 0 else "#e3e6ea"}" stroke-width="1"/>')
+        body.append(_text(left - 8, y(tick) + 4, f"{tick}%", 11, "end", "#6b7480"))
+    multi_year = d0.year != d1.year
+    month = dt.date(d0.year, d0.month, 1)
+    ticks = [d0]
+    while True:
+        month = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+        if month > d1:
+            break
+        ticks.append(month)
+    if x(d1) - x(ticks[-1]) >= 56:
+        ticks.append(d1)  # label the last point's day when no month tick sits near it
+    for i, day in enumerate(ticks):
+        if i == 0 or day.day != 1:
+            label = _short_date(day)
+        else:
+            label = f"{day.year}年{day.month}月" if multi_year and day.month == 1 else f"{day.month}月"
+            if x(day) - x(ticks[0]) < 44:  # too close to the start label
+                continue
+        body.append(f'<line x1="{x(day):.1f}" y1="{top + plot_h}" x2="{x(day):.1f}" y2="{top + plot_h + 5}" '
+                    f'stroke="#9aa3ad" stroke-width="1"/>')
+        body.append(_text(x(day), top + plot_h + 20, label, 11.5, "middle", "#4a525c"))
+    end = snap.project.plan.campaign.end
+    if d0 < end < d1:
+        body.append(f'<line x1="{x(end):.1f}" y1="{top}" x2="{x(end):.1f}" y2="{top + plot_h}" stroke="#9aa3ad" '
+                    'stroke-width="1" stroke-dasharray="2 3"/>')
+        body.append(_text(x(end) - 4, top + plot_h - 6, f"活动结束（{_short_date(end)}）", 11, "end", "#6b7480"))
+    expected_pts = " ".join(f"{x(d):.1f},{y(e):.1f}" for d, _a, e in series)
+    actual_pts = " ".join(f"{x(d):.1f},{y(a):.1f}" for d, a, _e in series)
+    if len(series) > 1:
+        body.append(f'<polyline points="{expected_pts}" fill="none" stroke="{EXPECTED}" stroke-width="2" '
+                    'stroke-dasharray="6 4"/>')
+        body.append(f'<polyline points="{actual_pts}" fill="none" stroke="{ACTUAL}" stroke-width="2.5"/>')
+    for d, a, _e in series:
+        body.append(f'<circle cx="{x(d):.1f}" cy="{y(a):.1f}" r="2.6" fill="{ACTUAL}"/>')
+    last_day, last_a, last_e = series[-1]
+    # Two-line end labels centred on their points, kept 30 apart and inside the chart.
+    actual_above = last_a > last_e
+    hi, lo = (y(last_a), y(last_e)) if actual_above else (y(last_e), y(last_a))
+    lo = max(lo, hi + 30)
+    if lo > top + plot_h - 8:
+        lo = top + plot_h - 8
+        hi = min(hi, lo - 30)
+    if hi < 14:
+        hi = 14
+        lo = max(lo, hi + 30)
+    ya, ye = (hi, lo) if actual_above else (lo, hi)
+    lx = x(last_day) + 10
+    body.append(_text(lx, ya - 3, "实际平均", 11.5, fill=ACTUAL))
+    body.append(_text(lx, ya + 11, _pct(last_a), 13, fill=ACTUAL, weight="bold"))
+    body.append(_text(lx, ye - 3, "序时平均", 11.5, fill=EXPECTED))
+    body.append(_text(lx, ye + 11, _pct(last_e), 13, fill=EXPECTED, weight="bold"))
+    legend_y = height - 6
+    body += [
+        f'<line x1="{left}" y1="{legend_y - 4}" x2="{left + 26}" y2="{legend_y - 4}" stroke="{ACTUAL}" stroke-width="2.5"/>',
+        _text(left + 32, legend_y, "全部任务平均实际进度（实线）", 12),
+        f'<line x1="{left + 240}" y1="{legend_y - 4}" x2="{left + 266}" y2="{legend_y - 4}" stroke="{EXPECTED}" '
+        'stroke-width="2" stroke-dasharray="6 4"/>',
+        _text(left + 272, legend_y, "全部任务平均序时进度（虚线）", 12),
+    ]
+    return _svg(width, height, "全部任务平均进度与序时进度走势", body)
+
+
+def _unit_lights(snap: rules.Snapshot) -> str:
+    lights = {st.task.id: st.light for st in snap.tasks}
+
+    def chips(task_ids: list[str]) -> str:
+        if not task_ids:
+            return '<span class="quiet">—</span>'
+        return " ".join(_chip(lights[t], f"{t} {rules.LIGHT_NAMES[lights[t]]}") for t in task_ids)
+
+    out = ['<table class="units"><thead><tr><th class="c-unit">单位</th><th>牵头任务</th><th>配合任务</th>'
+           '<th class="c-num">已完成</th><th class="c-num">滞后</th></tr></thead><tbody>']
+    for row in reports.unit_rows(snap):
+        lagging = f'<strong class="warn">{row["lagging"]}</strong>' if row["lagging"] else "0"
+        out.append(f'<tr><th scope="row" class="c-unit">{_e(row["name"])}</th>'
+                   f'<td>{chips(row["led"])}</td><td>{chips(row["co"])}</td>'
+                   f'<td class="c-num">{row["done"]}</td><td class="c-num">{lagging}</td></tr>')
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+def _notice_chart(snap: rules.Snapshot) -> str:
+    rows = [r for r in reports.unit_rows(snap) if r["notice_count"]]
+    rows.sort(key=lambda r: (-r["notice_count"], -r["open_notices"]))
+    width, top, row_h = 900, 30, 34
+    left = 24 + max(_text_width(r["name"], 13) for r in rows)
+    height = top + row_h * len(rows) + 8
+    most = max(r["notice_count"] for r in rows)
+    unit_w = min(90.0, 330 / most)
+    body = [
+        f'<rect x="{left}" y="6" width="20" height="11" fill="{OPEN}"/>',
+        _text(left + 26, 16, "未销号", 12),
+        f'<rect x="{left + 90}" y="6" width="20" height="11" fill="{CLOSED}"/>',
+        _text(left + 116, 16, "已销号", 12),
+    ]
+    for i, r in enumerate(rows):
+        y = top + i * row_h
+        closed = r["notice_count"] - r["open_notices"]
+        body.append(_text(left - 12, y + 16, r["name"], 13, "end", weight="bold"))
+        x = left
+        for count, fill in ((r["open_notices"], OPEN), (closed, CLOSED)):
+            for _ in range(count):  # one block per notice, so the count can be read off the bar
+                body.append(f'<rect x="{x + 1:.1f}" y="{y + 3}" width="{unit_w - 2:.1f}" height="18" fill="{fill}"/>')
+                x += unit_w
+        label = f'督办{r["notice_count"]}次，未销号{r["open_notices"]}次'
+        if r["escalated"]:
+            label += f'，已于{_short_date(dt.date.fromisoformat(r["escalated_on"]))}报告市领导'
+        body.append(_text(x + 10, y + 16.5, label, 12.5, fill=OPEN if r["escalated"] else "#1f2328",
+                          weight="bold" if r["escalated"] else "normal"))
+    return _svg(width, height, "各单位被督办情况", body)
+
+
+def _notice_table(snap: rules.Snapshot) -> str:
+    project = snap.project
+    out = ['<table class="notices"><thead><tr><th>文号</th><th>被督办单位</th><th>督办次数</th>'
+           '<th>下发日期</th><th>涉及任务</th><th>整改期限</th><th>办理状态</th><th>报告市领导</th>'
+           '</tr></thead><tbody>']
+    for ns in snap.notices.values():
+        n = ns.notice
+        status = ns.status(snap.today)
+        late = ' class="warn"' if ns.is_open and snap.today > n.deadline else ""
+        out.append(
+            f'<tr><td class="nowrap">{_e(n.doc_no)}</td><td>{_e(project.unit_short(n.unit))}</td>'
+            f'<td class="nowrap">第{n.seq}次（{_e(n.level)}）</td>'
+            f'<td class="nowrap">{_e(rules.cn_date(n.date))}</td>'
+            f'<td>{_e("、".join(n.tasks) or "—")}</td>'
+            f'<td class="nowrap">{_e(rules.cn_date(n.deadline))}</td>'
+            f'<td{late}>{_e(status)}</td>'
+            f'<td>{"已报告" if ns.escalated else "—"}</td></tr>')
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+def _progress_cell(percent: int, expected: int) -> str:
+    body = [
+        '<rect x="0" y="3" width="100" height="10" fill="#e6e9ed"/>',
+        f'<rect x="0" y="3" width="{percent}" height="10" fill="{ACTUAL}"/>',
+        f'<line x1="{expected}" y1="0" x2="{expected}" y2="16" stroke="#111111" stroke-width="2" '
+        'vector-effect="non-scaling-stroke"/>',
+    ]
+    label = f"进度{percent}%，序时进度{expected}%"
+    return (f'<svg class="minibar" viewBox="0 0 100 16" preserveAspectRatio="none" role="img" '
+            f'aria-label="{_e(label)}">' + "".join(body) + "</svg>")
+
+
+def _deadline(day: dt.date) -> str:
+    """cn_date, allowed to wrap only after 年 so narrow printed columns stay tidy."""
+    return f'<span class="nowrap">{day.year}年</span><span class="nowrap">{day.month}月{day.day}日</span>'
+
+
+def _task_table(snap: rules.Snapshot, rows: list[dict]) -> str:
+    out = ['<table class="tasks"><colgroup><col class="w-id"><col class="w-title"><col class="w-units">'
+           '<col class="w-prog"><col class="w-exp"><col class="w-light"><col class="w-date"><col class="w-notice">'
+           '</colgroup><thead><tr>'
+           '<th class="c-id">编号</th><th class="c-title">任务</th><th class="c-units">责任单位</th>'
+           '<th class="c-prog">进度</th><th class="c-num">序时进度</th><th class="c-light">状态</th>'
+           '<th class="c-date">完成时限</th><th class="c-num">督办</th></tr></thead>']
+    for ind in snap.project.plan.indicators:
+        mine = [r for r in rows if r["indicator"] == ind.id]
+        if not mine:
+            continue
+        out.append(f'<tbody class="group"><tr class="ind"><th colspan="8">{_e(ind.id)} {_e(ind.name)}'
+                   f'<span class="ind-note">{len(mine)}项任务，平均进度'
+                   f'{_pct(_mean([r["percent"] for r in mine]))}，平均序时进度'
+                   f'{_pct(_mean([r["expected_percent"] for r in mine]))}</span></th></tr>')
+        for r in mine:
+            co = "、".join(r["co_units"])
+            last = (f'最近报送{_short_date(dt.date.fromisoformat(r["last_report"]))}' if r["last_report"]
+                    else "尚未报送")
+            notices = f'{r["notice_count"]}次' if r["notice_count"] else "0"
+            if r["escalated"]:
+                notices += '<div class="warn small wrap">报市领导</div>'
+            out.append(
+                f'<tr class="light-{r["light"]}">'
+                f'<td class="c-id">{_e(r["id"])}</td>'
+                f'<td class="c-title"><strong>{_e(r["short_title"])}</strong>'
+                f'<div class="small muted">{_e(r["title"])}</div></td>'
+                f'<td class="c-units"><div><span class="small muted">牵头：</span><strong>{_e(r["lead"])}</strong></div>'
+                + (f'<div class="small"><span class="muted">配合：</span>{_e(co)}</div>' if co else "")
+                + (f'<div class="small muted">{_e(r["assignee"])}</div>' if r["assignee"] else "")
+                + '</td>'
+                f'<td class="c-prog">{_progress_cell(r["percent"], r["expected_percent"])}'
+                f'<div><strong>{r["percent"]}%</strong></div><div class="small muted">{_e(last)}</div></td>'
+                f'<td class="c-num">{r["expected_percent"]}%</td>'
+                f'<td class="c-light">{_chip(r["light"], rules.LIGHT_NAMES[r["light"]])}'
+                f'<div class="small">{_e("；".join(r["reasons"]))}</div></td>'
+                f'<td class="c-date">{_deadline(dt.date.fromisoformat(r["deadline"]))}</td>'
+                f'<td class="c-num">{notices}</td></tr>')
+        out.append("</tbody>")
+    out.append("</table>")
+    return "".join(out)
+
+
+def _notes(snap: rules.Snapshot) -> str:
+    policy = snap.project.plan.policy
+    return (
+        '<section class="notes block"><h2>说明</h2><ol>'
+        '<li>序时进度：按时间推算“截至当日应当完成的百分比”，从工作开始日期（0%）经各节点推进到完成时限（100%）。'
+        '进度条中的竖线为序时进度。</li>'
+        f'<li>红灯：任务已逾期，或督办通知整改超期未销号；黄灯：实际进度低于序时进度{policy.lag_threshold}个百分点以上，'
+        f'或超过{policy.report_interval_days}天未报送进度；绿灯：进度正常；已完成：已由牵头单位验收销号。</li>'
+        f'<li>任务明细中的“督办”为该任务牵头单位累计被督办次数，“报市领导”表示该单位已被报告市领导；'
+        f'累计被督办{policy.escalation_threshold}次的单位报告{_e(policy.escalate_to)}、市领导。</li>'
+        f'<li>本页根据任务清单和工作日志生成，数据截至{_e(rules.cn_date(snap.today))}。</li>'
+        '</ol></section>'
+    )
+
+
+CSS = """
+@page { size: A4; margin: 12mm; }
+* { box-sizing: border-box; }
+html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+body { margin: 0; background: #e9ecef; color: #1f2328; font-family: FONTS;
+  font-size: 14px; line-height: 1.55; }
+.page { max-width: 1000px; margin: 24px auto; background: #fff; padding: 30px 40px 24px;
+  box-shadow: 0 1px 4px rgba(0,0,0,.12); }
+.masthead { text-align: center; border-bottom: 3px solid #b71c1c; padding-bottom: 12px; margin-bottom: 4px; }
+.masthead .issuer { color: #b71c1c; font-size: 15px; letter-spacing: .08em; font-weight: bold; }
+.masthead h1 { margin: 6px 0 8px; font-size: 28px; letter-spacing: .06em; }
+.masthead .meta { color: #3a424c; font-size: 14px; }
+.masthead .meta span + span::before { content: "｜"; color: #9aa3ad; padding: 0 .5em; }
+h2 { font-size: 18px; margin: 22px 0 10px; line-height: 1.3; }
+h2::before { content: ""; display: inline-block; width: 5px; height: 1.05em; background: #b71c1c;
+  margin-right: 9px; vertical-align: -3px; }
+h2 .sub { font-size: 13px; font-weight: normal; color: #5b6470; margin-left: .6em; }
+.figures { display: grid; grid-template-columns: repeat(7, 1fr); gap: 8px; margin: 14px 0 6px; }
+.card { border: 1px solid #d5dae0; border-top: 4px solid #7b8794; padding: 8px 10px 7px; background: #fafbfc; }
+.card-red { border-top-color: #c62828; } .card-yellow { border-top-color: #e0ac00; }
+.card-green { border-top-color: #2e7d32; } .card-done { border-top-color: #1a4f8b; }
+.card-total { border-top-color: #1f4e79; } .card-escalated { border-top-color: #b23b1e; }
+.card-label { font-size: 13px; color: #3a424c; font-weight: bold; white-space: nowrap; }
+.card-value { margin: 2px 0; white-space: nowrap; }
+.card-value .num { font-size: 28px; line-height: 1.1; }
+.card-value .unit { font-size: 13px; color: #5b6470; margin-left: 3px; }
+.card-note { font-size: 11.5px; color: #5b6470; line-height: 1.35; }
+.dot { display: inline-block; width: 10px; height: 10px; border-radius: 50%; margin-right: 5px;
+  border: 1px solid rgba(0,0,0,.25); vertical-align: 0; }
+.dot.red { background: #c62828; } .dot.yellow { background: #f2c230; }
+.dot.green { background: #43a047; } .dot.done { background: #1a4f8b; }
+.chip { display: inline-block; padding: 0 6px; margin: 1px 0; border-radius: 3px; font-size: 12px;
+  line-height: 1.6; white-space: nowrap; border: 1px solid; }
+CHIPS
+.attention ul { list-style: none; margin: 0; padding: 0; }
+.attention li { padding: 6px 0; border-bottom: 1px dashed #d5dae0; }
+.attention li:last-child { border-bottom: 0; }
+.attention .tid { font-weight: bold; margin: 0 .4em 0 .6em; }
+.attention .who { color: #5b6470; }
+.attention .why { display: block; margin-left: 4.2em; color: #3a424c; font-size: 13px; }
+figure.chart { margin: 6px 0 0; padding: 0; }
+figure.chart figcaption { font-size: 12px; color: #5b6470; margin-top: 2px; }
+.chart-svg { display: block; width: 100%; height: auto; }
+.chart-svg text { font-family: FONTS; }
+table { width: 100%; border-collapse: collapse; font-size: 13px; }
+th, td { border: 1px solid #cfd5dc; padding: 4px 6px; vertical-align: top; text-align: left; }
+thead th { background: #eef1f4; font-weight: bold; }
+table.tasks { table-layout: fixed; }
+.w-id { width: 5%; } .w-title { width: 22%; } .w-units { width: 14%; } .w-prog { width: 12%; }
+.w-exp { width: 8%; } .w-light { width: 20%; } .w-date { width: 11%; } .w-notice { width: 8%; }
+tr.ind th { background: #f6f3ee; font-size: 13.5px; text-align: left; }
+.ind-note { font-weight: normal; color: #5b6470; font-size: 12px; margin-left: 1em; }
+.c-num { text-align: center; white-space: nowrap; }
+.c-id { white-space: nowrap; font-weight: bold; }
+.c-unit { white-space: nowrap; font-weight: bold; background: #fafbfc; }
+.minibar { display: block; width: 100%; height: 16px; margin: 3px 0 1px; }
+.small { font-size: 11.5px; line-height: 1.45; }
+.muted { color: #5b6470; }
+.quiet { color: #5b6470; }
+.warn { color: #b23b1e; font-weight: bold; }
+.nowrap { white-space: nowrap; }
+.wrap { white-space: normal; }
+.notes ol { margin: 0; padding-left: 1.6em; font-size: 12.5px; color: #3a424c; }
+footer { margin-top: 16px; padding-top: 8px; border-top: 1px solid #d5dae0; font-size: 12px; color: #5b6470;
+  text-align: center; }
+@media (max-width: 760px) { .figures { grid-template-columns: repeat(2, 1fr); } .page { padding: 16px; } }
+@media print {
+  body { background: #fff; font-size: 10pt; }
+  .page { max-width: none; margin: 0; padding: 0; box-shadow: none; }
+  .figures { grid-template-columns: repeat(7, 1fr); gap: 5px; }
+  .card { padding: 5px 6px; }
+  .card-value .num { font-size: 20pt; }
+  table { font-size: 9pt; }
+  .small { font-size: 8pt; }
+  h2 { break-after: avoid; page-break-after: avoid; }
+  thead { display: table-header-group; }
+  tr, tbody.group, .block, figure.chart, .card, .figures, .masthead { break-inside: avoid; page-break-inside: avoid; }
+  .attention li { break-inside: avoid; page-break-inside: avoid; }
+}
+"""
+
+
+def _css() -> str:
+    chips = "\n".join(
+        f".chip.{light} {{ background: {LIGHT_FILL[light]}; color: {LIGHT_INK[light]}; "
+        f"border-color: {LIGHT_EDGE[light]};{' font-weight: bold;' if light in (rules.RED, rules.YELLOW) else ''} }}"
+        for light in rules.LIGHTS)
+    return CSS.replace("FONTS", FONT_STACK).replace("CHIPS", chips)
+
+
+def _trend_block(snap: rules.Snapshot) -> str:
+    camp = snap.project.plan.campaign
+    if snap.today < camp.start:
+        return ('<section class="block"><h2>总体进度走势</h2>'
+                f'<p class="quiet">创建工作自{_e(rules.cn_date(camp.start))}开始，尚无进度数据。</p></section>')
+    series = progress_series(snap.project, snap.today)
+    return ('<section class="block"><h2>总体进度走势<span class="sub">'
+            f'自{_e(rules.cn_date(camp.start))}起每周一个点，至{_e(rules.cn_date(snap.today))}</span></h2>'
+            f'<figure class="chart">{_trend_chart(snap, series)}</figure></section>')
+
+
+# -------------------------------------------------------------------- page
+
+
+def render_html(snap: rules.Snapshot) -> str:
+    """The whole leaders' page for snap.today, as one HTML5 string with no external resources."""
+    camp = snap.project.plan.campaign
+    rows = reports.status_rows(snap)
+    summary = reports.status_summary(snap, rows)
+    title = f"{camp.group}工作进展情况（截至{rules.cn_date(snap.today)}）"
+    notices = [r for r in reports.unit_rows(snap) if r["notice_count"]]
+    if notices:
+        notice_block = (
+            '<section class="block"><h2>督办情况<span class="sub">'
+            f'共下发督办通知{len(snap.notices)}份，涉及{len(notices)}个单位</span></h2>'
+            f'<figure class="chart">{_notice_chart(snap)}</figure></section>'
+            f'<section class="notice-list">{_notice_table(snap)}</section>')
+    else:
+        notice_block = ('<section class="block"><h2>督办情况</h2>'
+                        f'<p class="quiet">截至{_e(rules.cn_date(snap.today))}，尚未下发督办通知。</p></section>')
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="zh-CN"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        '<meta name="generator" content="chuangcheng-cli cc report html">',
+        f"<title>{_e(title)}</title>",
+        f"<style>{_css()}</style></head>",
+        '<body><main class="page">',
+        _masthead(snap),
+        _figures(snap, summary),
+        _attention(snap, rows),
+        '<section class="block"><h2>各创建指标进度<span class="sub">实心条为平均实际进度，虚线框为平均序时进度</span></h2>'
+        f'<figure class="chart">{_indicator_chart(snap, rows)}</figure></section>',
+        _trend_block(snap),
+        '<section><h2>各单位任务灯色<span class="sub">每个方框为一项任务及其灯色</span></h2>',
+        _unit_lights(snap),
+        "</section>",
+        notice_block,
+        '<section><h2>任务明细<span class="sub">与 cc status 数据一致</span></h2>',
+        _task_table(snap, rows),
+        "</section>",
+        _notes(snap),
+        f'<footer>{_e(camp.issuer)}　{_e(rules.cn_date(snap.today))}</footer>',
+        "</main></body></html>",
+    ]
+    return "\n".join(parts) + "\n"

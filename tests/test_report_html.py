@@ -1,0 +1,303 @@
+"""The leaders' HTML page: content, offline self-containment, well-formedness, the CLI, and a real browser."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from chuangcheng_cli import models, reports, rules
+from chuangcheng_cli.checks import load_checked
+from chuangcheng_cli.cli import app
+from chuangcheng_cli.report_html import progress_series, render_html
+from helpers import DATA, REPO
+
+TODAY = dt.date(2023, 9, 10)
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+@pytest.fixture(scope="module")
+def project() -> models.Project:
+    proj, warnings = load_checked(DATA)
+    assert warnings == []
+    return proj
+
+
+@pytest.fixture(scope="module")
+def snap(project) -> rules.Snapshot:
+    return rules.snapshot(project, TODAY)
+
+
+@pytest.fixture(scope="module")
+def page(snap) -> str:
+    return render_html(snap)
+
+
+class TagChecker(HTMLParser):
+    """Checks that every element is closed in order, and collects the <title> text and ids."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, tuple[int, int]]] = []
+        self.errors: list[str] = []
+        self.ids: list[str] = []
+        self.titles: list[str] = []
+        self.tags: dict[str, int] = {}
+        self._in_title = False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags[tag] = self.tags.get(tag, 0) + 1
+        self.ids += [v for k, v in attrs if k == "id"]
+        if tag not in VOID:
+            self.stack.append((tag, self.getpos()))
+        self._in_title = tag == "title"
+
+    def handle_startendtag(self, tag, attrs):  # <rect .../> inside SVG
+        self.tags[tag] = self.tags.get(tag, 0) + 1
+        self.ids += [v for k, v in attrs if k == "id"]
+
+    def handle_endtag(self, tag):
+        self._in_title = False
+        if tag in VOID:
+            self.errors.append(f"{self.getpos()}: end tag for void element </{tag}>")
+        elif not self.stack or self.stack[-1][0] != tag:
+            open_tag = self.stack[-1] if self.stack else None
+            self.errors.append(f"{self.getpos()}: </{tag}> closes {open_tag}")
+        else:
+            self.stack.pop()
+
+    def handle_data(self, data):
+        if self._in_title:
+            self.titles.append(data)
+
+
+def check_tags(page: str) -> TagChecker:
+    checker = TagChecker()
+    checker.feed(page)
+    checker.close()
+    return checker
+
+
+def figure(page: str, name: str) -> int:
+    match = re.search(rf'id="fig-{name}">(\d+)<', page)
+    assert match, f"headline figure fig-{name} missing"
+    return int(match.group(1))
+
+
+# ------------------------------------------------------------------- content
+
+
+def test_page_lists_every_task_in_the_task_table(page, project):
+    ids = re.findall(r'<td class="c-id">([^<]+)</td>', page)
+    assert ids == [t.id for t in project.plan.tasks]
+    assert len(ids) == 14
+
+
+def test_headline_figures_equal_status_summary(page, snap):
+    summary = reports.status_summary(snap, reports.status_rows(snap))
+    assert figure(page, "total") == summary["total"] == 14
+    assert figure(page, "done") == summary["done"]
+    assert figure(page, "red") == summary["lights"]["red"] == 1
+    assert figure(page, "yellow") == summary["lights"]["yellow"] == 1
+    assert figure(page, "green") == summary["lights"]["green"] == 12
+    assert figure(page, "done-light") == summary["lights"]["done"]
+    assert figure(page, "days-left") == summary["days_left"] == 112
+    assert figure(page, "escalated") == len(summary["escalated_units"]) == 0
+
+
+def test_header_names_group_campaign_date_and_lead_unit(page):
+    head = page[page.index('<header class="masthead">'):page.index("</header>")]
+    assert "法治环境工作推进组" in head
+    assert "2023年创建全国文明城市工作" in head
+    assert "截至2023年9月10日" in head
+    assert "牵头单位：市司法局" in head
+    assert "<title>法治环境工作推进组工作进展情况（截至2023年9月10日）</title>" in page
+
+
+def test_every_light_is_written_in_words_not_only_colour(page, snap):
+    for row in reports.status_rows(snap):
+        cell = re.search(rf'<td class="c-id">{row["id"]}</td>.*?</tr>', page, re.S).group(0)
+        assert f'<span class="chip {row["light"]}">{rules.LIGHT_NAMES[row["light"]]}</span>' in cell
+        assert "；".join(row["reasons"]) in cell
+        assert f'{row["expected_percent"]}%' in cell
+    # the unit grid writes the light beside each task id
+    assert '<span class="chip red">T09 红灯</span>' in page
+    assert '<span class="chip yellow">T08 黄灯</span>' in page
+
+
+def test_notices_per_unit_are_shown(page):
+    assert "市人力资源和社会保障局" in page
+    assert "督办2次，未销号2次" in page  # 人社局: 法治督〔2023〕2号 and 3号
+    assert "督办1次，未销号0次" in page  # 市场监管局: 1号, closed
+    assert "法治督〔2023〕3号" in page
+
+
+def test_escalation_shows_once_a_unit_is_reported(project):
+    snap = rules.snapshot(project, dt.date(2023, 12, 31))
+    page = render_html(snap)
+    summary = reports.status_summary(snap, reports.status_rows(snap))
+    assert figure(page, "escalated") == len(summary["escalated_units"]) == 1
+    assert "已于10月16日报告市领导" in page
+    assert figure(page, "done") == summary["done"]
+
+
+def test_before_the_campaign_starts_there_is_no_trend_yet(project):
+    page = render_html(rules.snapshot(project, dt.date(2023, 4, 1)))
+    assert "尚无进度数据" in page
+    assert "尚未下发督办通知" in page
+    assert check_tags(page).errors == []
+
+
+def test_after_the_campaign_ends_the_page_says_so(project):
+    page = render_html(rules.snapshot(project, dt.date(2024, 3, 1)))
+    assert "创建活动已结束" in page
+    assert "活动结束（12月31日）" in page  # marker on the trend chart
+    assert check_tags(page).errors == []
+
+
+# ----------------------------------------------------- offline, print, markup
+
+
+def test_page_is_self_contained(page):
+    lowered = page.lower()
+    assert "<script" not in lowered
+    assert "http://" not in lowered and "https://" not in lowered
+    assert "src=" not in lowered
+    assert "@import" not in lowered
+    assert "url(" not in lowered
+    assert "<link" not in lowered and "<img" not in lowered and "<iframe" not in lowered
+    assert not re.search(r"\son[a-z]+=", lowered) and "javascript:" not in lowered  # no event handlers
+
+
+def test_page_prints_on_a4_with_chinese_fonts(page):
+    assert page.startswith("<!DOCTYPE html>")
+    assert '<meta charset="utf-8">' in page
+    assert "@page { size: A4; margin: 12mm; }" in page
+    assert "break-inside: avoid" in page
+    assert '"Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "SimSun", sans-serif' in page
+
+
+def test_page_is_well_formed(page):
+    checker = check_tags(page)
+    assert checker.errors == []
+    assert checker.stack == []
+    assert len(checker.ids) == len(set(checker.ids))
+    assert checker.tags["svg"] >= 4  # indicator chart, trend, notices, and one progress bar per task
+    assert checker.tags["polyline"] == 2  # actual and expected lines of the trend chart
+
+
+def test_charts_are_inline_svg_with_titles(page):
+    for label in ("各创建指标平均进度与序时进度", "全部任务平均进度与序时进度走势", "各单位被督办情况"):
+        assert f'aria-label="{label}"><title>{label}</title>' in page
+
+
+def test_data_is_escaped(project):
+    evil_title = '<script>alert("x")</script> & 测试'
+    tasks = [t.model_copy(update={"title": evil_title, "short_title": "<i>短</i>"}) if t.id == "T01" else t
+             for t in project.plan.tasks]
+    units = [u.model_copy(update={"name": '市<b>司法局</b>"&'}) if u.id == "sfj" else u for u in project.units]
+    evil = models.Project(plan=project.plan.model_copy(update={"tasks": tasks}), units=units,
+                          journal=project.journal)
+    page = render_html(rules.snapshot(evil, TODAY))
+    assert "<script" not in page and "<b>" not in page and "<i>" not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; 测试" in page
+    assert "牵头单位：市&lt;b&gt;司法局&lt;/b&gt;&quot;&amp;" in page
+    assert check_tags(page).errors == []
+
+
+# -------------------------------------------------------------------- series
+
+
+def test_progress_series_ends_at_today_with_the_status_means(project, snap):
+    series = progress_series(project, TODAY)
+    rows = reports.status_rows(snap)
+    day, actual, expected = series[-1]
+    assert day == TODAY
+    assert actual == pytest.approx(sum(r["percent"] for r in rows) / len(rows))
+    assert expected == pytest.approx(sum(r["expected_percent"] for r in rows) / len(rows))
+
+
+def test_progress_series_is_weekly_from_the_campaign_start(project):
+    series = progress_series(project, TODAY)
+    days = [d for d, _a, _e in series]
+    assert days[0] == project.plan.campaign.start == dt.date(2023, 4, 14)
+    assert all((b - a).days == 7 for a, b in zip(days, days[1:-1]))
+    assert 0 < (days[-1] - days[-2]).days <= 7
+    assert series[0][1:] == (0, 0)
+    assert all(0 <= a <= 100 and 0 <= e <= 100 for _d, a, e in series)
+    assert [d for d, *_ in progress_series(project, TODAY, step_days=30)][:3] == [
+        dt.date(2023, 4, 14), dt.date(2023, 5, 14), dt.date(2023, 6, 13)]
+
+
+def test_progress_series_before_start_is_one_point(project):
+    assert progress_series(project, dt.date(2023, 4, 1)) == [(dt.date(2023, 4, 1), 0, 0)]
+    with pytest.raises(ValueError):
+        progress_series(project, TODAY, step_days=0)
+
+
+# ----------------------------------------------------------------------- CLI
+
+
+def test_cli_writes_the_page(tmp_path, monkeypatch):
+    monkeypatch.chdir(REPO)
+    out = tmp_path / "r.html"
+    result = CliRunner().invoke(app, ["--data", "data", "report", "html", "--out", str(out),
+                                      "--as-of", "2023-09-10"])
+    assert result.exit_code == 0, result.output
+    assert out.exists()
+    assert "已生成" in result.output
+    text = out.read_text(encoding="utf-8")
+    assert "截至2023年9月10日" in text
+    assert text == render_html(rules.snapshot(load_checked(DATA)[0], TODAY))
+
+
+# ------------------------------------------------------------------- browser
+
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def _chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+    exe = shutil.which("chromium")
+    if exe is None:
+        pytest.skip("未安装 chromium，跳过浏览器渲染测试")
+    profile = tmp_path / "profile"
+    profile.mkdir(exist_ok=True)
+    return subprocess.run([exe, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args],
+                          capture_output=True, text=True, timeout=120)
+
+
+def _console_problems(stderr: str) -> list[str]:
+    """Console messages and uncaught errors; chromium's own dbus/gpu/sandbox noise is ignored."""
+    return [line for line in stderr.splitlines() if "CONSOLE" in line or "Uncaught" in line]
+
+
+def test_chromium_renders_the_page(tmp_path, page):
+    html_file = tmp_path / "r.html"
+    html_file.write_text(page, encoding="utf-8")
+    shot = tmp_path / "shot.png"
+    result = _chromium(tmp_path, f"--screenshot={shot}", "--window-size=1280,2000", html_file.as_uri())
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert shot.exists()
+    assert shot.stat().st_size > 10_000
+
+    result = _chromium(tmp_path, "--enable-logging=stderr", "--v=0", "--dump-dom", html_file.as_uri())
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "<title>法治环境工作推进组工作进展情况（截至2023年9月10日）</title>" in result.stdout
+    assert "T14" in result.stdout
+    assert _console_problems(result.stderr) == []
+
+
+def test_console_check_would_catch_a_script_error(tmp_path):
+    """Guards the filter above: chromium must report a broken page's console errors the way we look for."""
+    bad = tmp_path / "bad.html"
+    bad.write_text("<!DOCTYPE html><title>坏页面</title><script>undefinedFn();</script>", encoding="utf-8")
+    result = _chromium(tmp_path, "--enable-logging=stderr", "--v=0", "--dump-dom", bad.as_uri())
+    assert result.returncode == 0
+    assert any("Uncaught" in line for line in _console_problems(result.stderr))
