@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import glob
 import errno
 import io
 import os
@@ -64,6 +65,10 @@ def write_docx(doc: OfficialDoc, path: pathlib.Path) -> None:
         raise FileExistsError(errno.EEXIST, "文件已存在", str(path))
     document = _build(doc)  # render before touching the disk: a rendering bug leaves nothing
     path.parent.mkdir(parents=True, exist_ok=True)
+    # A temp file of the same target left by a killed run is garbage: callers hold the journal lock.
+    for stale in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        with contextlib.suppress(OSError):
+            stale.unlink()
     tmp, fd = _create_temp(path)
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -24,7 +24,9 @@ def new_entry_id(day: dt.date) -> str:
 
 def to_line(entry) -> str:
     """One compact JSON line, Chinese kept readable, keys in model order, defaults left out."""
-    data = entry.model_dump(mode="json", exclude_defaults=True)
+    from .models import dump
+
+    data = dump(entry)
     data = {"id": data.pop("id"), "kind": entry.kind, **data}
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 

@@ -6,6 +6,7 @@ only when a problem has to be reported (the YAML is composed again, lazily).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import typing
@@ -28,11 +29,23 @@ MAX_JOURNAL_BYTES = 256 * 1024 * 1024
 class Source:
     """One file's text, with the helpers that turn a position into a Problem."""
 
-    def __init__(self, path: Path, display: str, text: str = ""):
+    def __init__(self, path: Path, display: str, text: str = "", raw: bytes | None = None):
         self.path = path
         self.display = display
-        self.text = text
+        self._text = text
+        self.raw = raw  # when given, text is decoded only if a problem has to be shown
         self._lines: list[str] | None = None
+
+    @property
+    def text(self) -> str:
+        if self.raw is not None:
+            self._text = self.raw.decode("utf-8", errors="replace")
+            self.raw = None
+        return self._text
+
+    @text.setter
+    def text(self, value: str) -> None:
+        self._text, self.raw, self._lines = value, None, None
 
     @property
     def lines(self) -> list[str]:
@@ -290,13 +303,24 @@ def _describe(value) -> str:
     return type(value).__name__
 
 
+def field_types(cls: object) -> dict[str, object] | None:
+    """Field name → annotation for a pydantic model or a (pydantic-validated) dataclass."""
+    if isinstance(cls, type) and issubclass(cls, BaseModel):
+        return {name: info.annotation for name, info in cls.model_fields.items()}
+    if isinstance(cls, type) and dataclasses.is_dataclass(cls):
+        hints = typing.get_type_hints(cls, include_extras=True)
+        return {f.name: hints.get(f.name) for f in dataclasses.fields(cls)}
+    return None
+
+
 def _model_at(model: type, loc: tuple) -> type | None:
-    """The pydantic model class found by following loc from model (for field-name hints)."""
+    """The model class found by following loc from model (for field-name hints)."""
     current: object = model
     for part in loc:
-        if isinstance(current, type) and issubclass(current, BaseModel):
-            if isinstance(part, str) and part in current.model_fields:
-                current = current.model_fields[part].annotation
+        fields = field_types(current)
+        if fields is not None:
+            if isinstance(part, str) and part in fields:
+                current = fields[part]
             elif isinstance(part, str) and part in models.ENTRY_TYPES:
                 current = models.ENTRY_TYPES[part]
             else:
@@ -312,9 +336,7 @@ def _model_at(model: type, loc: tuple) -> type | None:
                 current = models.ENTRY_TYPES[part]
             else:
                 return None
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        return current
-    return None
+    return current if field_types(current) is not None else None
 
 
 FIELD_NAMES = {
@@ -343,12 +365,13 @@ def translate_error(err: dict, root_model: type) -> tuple[str, str, str, bool]:
     label = f'"{fld}"' + (f"（{FIELD_NAMES[fld]}）" if fld in FIELD_NAMES else "") if fld else "该值"
     value = err.get("input")
     ctx = err.get("ctx") or {}
-    if kind == "missing":
+    if kind in ("missing", "missing_keyword_only_argument", "missing_argument"):
         return "missing-field", f"缺少必填字段 {label}", f"请补上 {fld}: …", False
-    if kind == "extra_forbidden":
+    if kind in ("extra_forbidden", "unexpected_keyword_argument"):
         parent = _model_at(root_model, loc[:-1])
-        hint = did_you_mean(fld, parent.model_fields) if parent else ""
-        allowed = "、".join(parent.model_fields) if parent else ""
+        names = list(field_types(parent) or {}) if parent else []
+        hint = did_you_mean(fld, names) if names else ""
+        allowed = "、".join(names)
         return ("unknown-field", f'未知字段 "{fld}"',
                 hint or (f"允许的字段：{allowed}" if allowed else "请删除该字段。"), True)
     if kind in ("string_type",):
@@ -363,10 +386,14 @@ def translate_error(err: dict, root_model: type) -> tuple[str, str, str, bool]:
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return ("wrong-type", f"{label} 应为映射（键: 值），实际是{_describe(value)}",
                 "请检查缩进：下一级内容应比上一级多缩进两个空格。", False)
-    if kind == "too_short":
-        return "invalid-value", f"{label} 不能为空（至少需要 {ctx.get('min_length', 1)} 项/个字符）", "", False
-    if kind == "too_long":
-        return "invalid-value", f"{label} 过长（最多 {ctx.get('max_length')} 项/个字符）", "请精简。", False
+    if kind in ("too_short", "string_too_short"):  # a list, or a text such as name: ""
+        least = ctx.get("min_length", 1)
+        what = "个字符" if kind.startswith("string") else "项"
+        return ("invalid-value", f"{label} 不能为空" if least <= 1 else f"{label} 过短（至少需要 {least} {what}）",
+                "", False)
+    if kind in ("too_long", "string_too_long"):
+        what = "个字符" if kind.startswith("string") else "项"
+        return "invalid-value", f"{label} 过长（最多 {ctx.get('max_length')} {what}）", "请精简。", False
     if kind == "string_pattern_mismatch":
         hint = "只能使用英文字母、数字、下划线或短横线，并以字母开头。"
         if fld in ("id", "lead", "co_units", "unit", "lead_unit") and "a-z" in str(ctx.get("pattern", "")):
@@ -439,7 +466,7 @@ def salvage(model: type, data: dict):
                     where.append(i)
                 except ValidationError:
                     if isinstance(item, dict) and isinstance(item.get("id"), str):
-                        bad.add(item["id"])
+                        bad |= {item["id"], item["id"].lower()}  # an id rejected only for its case
             fields[name], index_map[name], dropped[name] = kept, where, bad
         elif name in data:
             try:
@@ -599,25 +626,43 @@ def load_journal(path: Path, display: str) -> JournalFile:
     if not path.exists():
         # A new group has no journal yet: that is an empty journal, not an error.
         return JournalFile(Source(path, display, ""), [], [])
+    entries = _fast_journal(path, display)
+    if entries is not None:
+        return entries
+    # Slow path, only for a journal with problems: line by line, every problem located.
     src, problems = read_text(path, display, MAX_JOURNAL_BYTES)
     if problems:
         return JournalFile(src, [], [], problems)
-    numbered = [(i + 1, ln) for i, ln in enumerate(src.lines) if ln.strip()]
-    # Fast path: the whole journal as one JSON array, validated by pydantic-core in one call.
-    try:
-        entries = _ENTRY_LIST.validate_json("[" + ",".join(ln for _, ln in numbered) + "]")
-        if len(entries) == len(numbered):  # else some line held two objects: take the slow path
-            return JournalFile(src, entries, [n for n, _ in numbered])
-    except (ValidationError, ValueError, RecursionError):
-        pass
     entries, lines = [], []
-    for line_no, text in numbered:
+    for line_no, text in ((i + 1, ln) for i, ln in enumerate(src.lines) if ln.strip()):
         entry, line_problems = _entry_line_problems(src, line_no, text.rstrip("\r"))
         problems.extend(line_problems)
         if entry is not None:
             entries.append(entry)
             lines.append(line_no)
     return JournalFile(src, entries, lines, problems)
+
+
+def _fast_journal(path: Path, display: str) -> JournalFile | None:
+    """The whole journal as one JSON array of bytes, validated by pydantic-core in one call;
+    None when anything is off (then the slow path finds and explains it)."""
+    try:
+        if path.stat().st_size > MAX_JOURNAL_BYTES:
+            return None
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    chunks = raw.split(b"\n")
+    numbered = [i + 1 for i, chunk in enumerate(chunks) if chunk.strip()]
+    try:
+        entries = _ENTRY_LIST.validate_json(b"[" + b",".join(c for c in chunks if c.strip()) + b"]")
+    except (ValidationError, ValueError, RecursionError):
+        return None
+    if len(entries) != len(numbered):  # some line held two objects
+        return None
+    return JournalFile(Source(path, display, raw=raw), entries, numbered)
 
 
 def validate_entry_json(text: str):

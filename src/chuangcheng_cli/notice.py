@@ -80,7 +80,7 @@ def build_notice(snap: rules.Snapshot, stamp: Stamp, unit: models.Unit, task_ids
     doc_no = doc_number(policy.notice_prefix, year, number)
     gaps = [gap_text(st) for st in chosen]
     file_name = f"{doc_no}_{unit.name}督办通知.docx"
-    entry = models.Notice(kind="notice", year=year, number=number, doc_no=doc_no, unit=unit.id, seq=seq,
+    entry = models.make(models.Notice, kind="notice", year=year, number=number, doc_no=doc_no, unit=unit.id, seq=seq,
                           level=level, tasks=[st.task.id for st in chosen], gaps=gaps, reason=reason,
                           deadline=deadline, file=f"notices/{year}/{file_name}", **_base(stamp))
     doc = notice_doc(project, entry, chosen)
@@ -88,7 +88,7 @@ def build_notice(snap: rules.Snapshot, stamp: Stamp, unit: models.Unit, task_ids
     if seq >= policy.escalation_threshold:
         previous = [ns for ns in snap.notices.values() if ns.notice.unit == unit.id]
         report_name = f"关于{unit.name}创城工作督办情况的报告_{doc_no}.docx"
-        esc = models.Escalate(kind="escalate", unit=unit.id,
+        esc = models.make(models.Escalate, kind="escalate", unit=unit.id,
                               notices=[ns.notice.ref for ns in previous] + [entry.ref],
                               note=f"{unit.name}已被督办{seq}次，报告市领导，建议对主要负责人问效问责",
                               file=f"notices/{year}/{report_name}", **_base(stamp))

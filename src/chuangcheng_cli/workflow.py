@@ -60,7 +60,7 @@ def make_assign(project: models.Project, stamp: Stamp, task: models.Task, unit: 
         raise UsageError(f'{unit.name} 没有科室 "{section}"',
                          (did_you_mean(section, names) + " " if did_you_mean(section, names) else "")
                          + "该单位的科室：" + "、".join(names) + "（科室在 units.yaml 中维护）")
-    return models.Assign(kind="assign", task=task.id, unit=unit.id, section=section.strip(),
+    return models.make(models.Assign, kind="assign", task=task.id, unit=unit.id, section=section.strip(),
                          person=_clean(person, "责任人", 50), phone=phone.strip(), **_base(stamp))
 
 
@@ -78,7 +78,7 @@ def make_progress(snap: rules.Snapshot, stamp: Stamp, task: models.Task, unit: m
     if state.reports and percent < state.percent and not correction.strip():
         raise UsageError(f"进度 {percent}% 低于上次报送的 {state.percent}%",
                          "如确需下调，请加 --correct \"更正原因\"。")
-    return models.Progress(kind="progress", task=task.id, unit=unit.id, percent=percent,
+    return models.make(models.Progress, kind="progress", task=task.id, unit=unit.id, percent=percent,
                            note=_clean(note, "进展说明"), evidence=evidence,
                            problem=_clean(problem, "自查问题") if problem.strip() else "",
                            correction=_clean(correction, "更正原因") if correction.strip() else "",
@@ -93,7 +93,7 @@ def make_verify(snap: rules.Snapshot, stamp: Stamp, task: models.Task, note: str
     if not state.reported_complete:
         raise UsageError(f"任务 {task.id} 尚未报送办结（当前进度 {state.percent}%），不能验收销号",
                          f"责任单位报送 100% 后再验收：cc log {task.id} --unit … --percent 100 --note …")
-    return models.Verify(kind="verify", task=task.id, note=note.strip(), **_base(stamp))
+    return models.make(models.Verify, kind="verify", task=task.id, note=note.strip(), **_base(stamp))
 
 
 def make_reopen(snap: rules.Snapshot, stamp: Stamp, task: models.Task, reason: str) -> models.Reopen:
@@ -101,7 +101,7 @@ def make_reopen(snap: rules.Snapshot, stamp: Stamp, task: models.Task, reason: s
     assert state is not None
     if not (state.done or state.reported_complete):
         raise UsageError(f"任务 {task.id} 尚未报送办结或验收，无需退回重办")
-    return models.Reopen(kind="reopen", task=task.id, reason=_clean(reason, "退回原因"), **_base(stamp))
+    return models.make(models.Reopen, kind="reopen", task=task.id, reason=_clean(reason, "退回原因"), **_base(stamp))
 
 
 def find_notice(snap: rules.Snapshot, text: str) -> rules.NoticeState:
@@ -131,7 +131,7 @@ def make_reply(snap: rules.Snapshot, stamp: Stamp, ns: rules.NoticeState, note: 
         raise UsageError(f"督办通知 {ns.notice.doc_no} 已于{rules.cn_date(ns.closed.date)}销号，无需再反馈")
     if stamp.date < ns.notice.date:
         raise UsageError("反馈日期早于督办通知日期")
-    return models.Reply(kind="reply", notice=ns.notice.ref, unit=ns.notice.unit,
+    return models.make(models.Reply, kind="reply", notice=ns.notice.ref, unit=ns.notice.unit,
                         note=_clean(note, "整改反馈"), evidence=evidence, **_base(stamp))
 
 
@@ -141,4 +141,4 @@ def make_close(snap: rules.Snapshot, stamp: Stamp, ns: rules.NoticeState, note: 
     if not ns.replies:
         raise UsageError(f"督办通知 {ns.notice.doc_no} 尚未收到{snap.project.unit_label(ns.notice.unit)}的整改反馈，不能销号",
                          f"请先由该单位报送反馈：cc reply {ns.notice.ref} --note …")
-    return models.Close(kind="close", notice=ns.notice.ref, note=note.strip(), **_base(stamp))
+    return models.make(models.Close, kind="close", notice=ns.notice.ref, note=note.strip(), **_base(stamp))

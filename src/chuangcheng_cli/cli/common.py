@@ -55,7 +55,7 @@ def note(message: str) -> None:
 def console(stderr: bool = False):
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    return Console(stderr=stderr, highlight=False, soft_wrap=False, markup=False)
 
 
 def fail_usage(exc: UsageError) -> "typer.Exit":

@@ -97,7 +97,7 @@ def _status(doc: dict, opts: dict, bundled: bool) -> Optional[int]:
 
     from ..tables import status_table
 
-    out = Console(highlight=False, soft_wrap=False)
+    out = Console(highlight=False, soft_wrap=False, markup=False)
     out.print(status_table(rows, summary, out.width))
     return 0
 
@@ -112,7 +112,7 @@ def _units(doc: dict, opts: dict, bundled: bool) -> int:
 
     from ..tables import units_table
 
-    out = Console(highlight=False, soft_wrap=False)
+    out = Console(highlight=False, soft_wrap=False, markup=False)
     out.print(units_table(doc["units"], doc["status"]["base"]["as_of"], out.width))
     return 0
 

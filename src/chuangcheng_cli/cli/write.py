@@ -55,6 +55,8 @@ def _rel(path: Path) -> str:
 def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_run: bool,
            build: Callable, day: Optional[str] = None, out_dir: Optional[Path] = None) -> None:
     """Load under the journal lock, build the entries (and documents), then write them all or nothing."""
+    from pydantic import ValidationError
+
     from .. import journal, rules
     from ..checks import check_append, check_folder, require_clean
     from ..loading import JOURNAL
@@ -73,7 +75,14 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
         project = checked.project
         check_stamp(project, stamp, now)
         snap = rules.snapshot(project, now)
-        entries, docs, message = build(snap, stamp)
+        try:
+            entries, docs, message = build(snap, stamp)
+        except ValidationError as exc:  # an argument the schema refuses (too long, bad format …)
+            from ..loading import translate_error
+
+            err = exc.errors(include_url=False)[0]
+            _code, text, hint, _ = translate_error(err, type(None))
+            raise UsageError(f"参数无效：{text}", hint) from None
         lines = [journal.to_line(e) for e in entries]
         conflicts = check_append(checked, entries, lines)
         if conflicts:

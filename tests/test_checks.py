@@ -1,0 +1,375 @@
+"""Cross-reference checks on small inline data folders, the real data/ folder, and the plan from the speech."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import textwrap
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from chuangcheng_cli import checks
+from chuangcheng_cli.problems import DataError
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+UNITS = textwrap.dedent("""
+    units:
+      - id: sfj
+        name: 市司法局
+        short_names: [司法局]
+        head: {name: 王某某, title: 局长}
+        deputy: {name: 李某, title: 副局长}
+        liaison: {name: 吴某某, phone: 0000-60000101}
+        sections:
+          - {name: 普法与依法治理科, head: 陈某某}
+          - {name: 公共法律服务管理科, head: 刘某}
+      - id: mzj
+        name: 市民政局
+        short_names: [民政局]
+        head: {name: 薛某某}
+        deputy: {name: 雷某}
+        liaison: {name: 贺某某}
+        sections:
+          - {name: 基层政权建设和社区治理科, head: 倪某某}
+      - id: zzb
+        name: 市委组织部
+        short_names: [组织部]
+        head: {name: 殷某某}
+        deputy: {name: 罗某}
+        liaison: {name: 毕某某}
+        sections:
+          - {name: 基层组织建设科, head: 郝某某}
+    """).lstrip("\n")
+
+PLAN = textwrap.dedent("""
+    campaign:
+      name: 2023年创建全国文明城市工作
+      group: 法治环境工作推进组
+      lead_unit: sfj
+      year: 2023
+      start: 2023-04-14
+      end: 2023-12-31
+      issuer: 市创建全国文明城市指挥部法治环境工作推进组
+      office: 法治环境工作推进组办公室
+      contact: {name: 周某某}
+    indicators:
+      - {id: I1, name: 法治宣传教育, content: 普法, method: 材料审核}
+      - {id: I4, name: 基层民主法治, content: 村居自治, method: 实地考察}
+    tasks:
+      - id: T01
+        indicator: I1
+        title: 落实普法责任制
+        requirement: 印发普法责任清单
+        lead: sfj
+        deadline: 2023-11-30
+        milestones:
+          - {date: 2023-06-30, percent: 35}
+          - {date: 2023-09-30, percent: 75}
+      - id: T10
+        indicator: I4
+        title: 村居依法自治
+        requirement: 依法选举、村务公开
+        lead: mzj
+        co_units: [zzb]
+        deadline: 2023-10-31
+    """).lstrip("\n")
+
+
+def entry(kind: str, date: str = "2023-05-10", **fields) -> str:
+    digest = hashlib.sha1(json.dumps([kind, date, fields], ensure_ascii=False).encode()).hexdigest()
+    fields.setdefault("id", f"{date.replace('-', '')}-{digest[:8]}")
+    data = {"id": fields.pop("id"), "kind": kind, "date": date, "at": f"{date}T10:00:00+08:00",
+            "by": "吴某某", **fields}
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def progress(percent: int, task: str = "T01", unit: str = "sfj", date: str = "2023-05-10", **more) -> str:
+    return entry("progress", date, task=task, unit=unit, percent=percent, note="进度说明。", **more)
+
+
+def notice(number: int, unit: str, date: str = "2023-07-10") -> str:
+    return entry("notice", date, year=2023, number=number, doc_no=f"法治督〔2023〕{number}号", unit=unit,
+                 seq=1, level="蓝", tasks=["T10"], deadline="2023-07-20")
+
+
+@pytest.fixture
+def check(data_dir):
+    """check(units=…, plan=…, journal=[lines]) → Checked, on a folder holding only these files."""
+
+    def run(units: str = UNITS, plan: str = PLAN, journal: list[str] | None = None):
+        folder = data_dir({"units.yaml": units, "tasklist.yaml": plan,
+                           "journal.jsonl": "".join(line + "\n" for line in journal or [])})
+        return checks.check_folder(folder, display_base=folder)
+
+    return run
+
+
+def found(checked) -> list[tuple[str, str, int]]:
+    return [(p.code, p.file, p.line) for p in checked.problems]
+
+
+def line_of(text: str, needle: str, nth: int = 1) -> int:
+    """1-based line of the nth line containing needle in text as written (dedented)."""
+    lines = textwrap.dedent(text).lstrip("\n").split("\n")
+    hits = [i + 1 for i, line in enumerate(lines) if needle in line]
+    return hits[nth - 1]
+
+
+def test_small_folder_is_clean(check):
+    checked = check(journal=[progress(20)])
+    assert checked.problems == []
+    assert checked.project is not None
+
+
+# -------------------------------------------------------------------- units
+
+
+def test_duplicate_unit_id_names_the_first_line(check):
+    units = UNITS.replace("id: zzb", "id: mzj")
+    checked = check(units=units, plan=PLAN.replace("    co_units: [zzb]\n", ""))
+    assert found(checked) == [("duplicate-unit-id", "units.yaml", line_of(UNITS, "id: zzb"))]
+    assert f"第 {line_of(UNITS, 'id: mzj')} 行" in checked.problems[0].message
+
+
+def test_duplicate_unit_id_does_not_make_the_journal_look_at_the_wrong_unit(check):
+    units = UNITS.replace("id: zzb", "id: mzj")
+    assign = entry("assign", task="T10", unit="mzj", section="基层政权建设和社区治理科", person="倪某某")
+    checked = check(units=units, plan=PLAN.replace("    co_units: [zzb]\n", ""), journal=[assign])
+    assert [p.code for p in checked.problems] == ["duplicate-unit-id"]
+
+
+def test_a_short_name_used_by_two_units(check):
+    checked = check(units=UNITS.replace("short_names: [组织部]", "short_names: [组织部, 民政局]"))
+    (p,) = checked.problems
+    assert (p.code, p.line) == ("duplicate-unit-name", line_of(UNITS, "short_names: [组织部]"))
+    assert "市民政局" in p.message
+
+
+def test_two_sections_of_one_name_even_with_different_heads(check):
+    units = UNITS.replace("- {name: 公共法律服务管理科, head: 刘某}", "- {name: 普法与依法治理科, head: 刘某}")
+    assert found(check(units=units)) == [("duplicate-section", "units.yaml", line_of(UNITS, "公共法律服务管理科"))]
+
+
+def test_unit_without_task_is_a_warning(check):
+    checked = check(plan=PLAN.replace("    co_units: [zzb]\n", ""))
+    assert found(checked) == [("unit-without-task", "units.yaml", line_of(UNITS, "id: zzb"))]
+    assert checked.errors == [] and checked.project is not None
+
+
+# --------------------------------------------------------------------- plan
+
+
+def test_unknown_lead_unit_with_suggestion(check):
+    checked = check(plan=PLAN.replace("lead: mzj", "lead: mzjj"))
+    assert found(checked) == [("unknown-unit", "tasklist.yaml", line_of(PLAN, "lead: mzj")),
+                              ("unit-without-task", "units.yaml", line_of(UNITS, "id: mzj"))]
+    assert checked.problems[0].hint == '是否为 "mzj"（市民政局）？'
+    assert checked.problems[0].col == 11 and checked.problems[0].width == 4
+
+
+def test_unknown_campaign_lead_unit(check):
+    checked = check(plan=PLAN.replace("lead_unit: sfj", "lead_unit: sfjj"))
+    assert found(checked) == [("unknown-unit", "tasklist.yaml", line_of(PLAN, "lead_unit:"))]
+
+
+def test_co_unit_problems(check):
+    plan = PLAN.replace("co_units: [zzb]", "co_units: [zzb, mzj, zzb, xyz]")
+    checked = check(plan=plan)
+    line = line_of(PLAN, "co_units")
+    assert found(checked) == [("co-unit-is-lead", "tasklist.yaml", line),
+                              ("duplicate-co-unit", "tasklist.yaml", line),
+                              ("unknown-unit", "tasklist.yaml", line)]
+    assert [p.col for p in checked.problems] == [21, 26, 31]
+
+
+def test_unknown_indicator(check):
+    checked = check(plan=PLAN.replace("indicator: I4", "indicator: I5"))
+    assert found(checked) == [("indicator-without-task", "tasklist.yaml", line_of(PLAN, "id: I4")),
+                              ("unknown-indicator", "tasklist.yaml", line_of(PLAN, "indicator: I4"))]
+    assert checked.problems[1].hint == '是否为 "I4" 或 "I1"？'
+
+
+def test_duplicate_task_and_indicator_ids(check):
+    plan = PLAN.replace("id: T10", "id: T01").replace("id: I4,", "id: I1,").replace("indicator: I4", "indicator: I1")
+    checked = check(plan=plan)
+    assert found(checked) == [("duplicate-indicator-id", "tasklist.yaml", line_of(PLAN, "id: I4")),
+                              ("duplicate-task-id", "tasklist.yaml", line_of(PLAN, "id: T10"))]
+    assert f"第 {line_of(PLAN, 'id: T01')} 行" in checked.problems[1].message
+
+
+def test_deadline_and_milestone_outside_campaign(check):
+    plan = PLAN.replace("deadline: 2023-10-31", "deadline: 2024-01-31").replace("2023-06-30", "2023-04-01")
+    assert found(check(plan=plan)) == [
+        ("date-outside-campaign", "tasklist.yaml", line_of(PLAN, "2023-06-30")),
+        ("date-outside-campaign", "tasklist.yaml", line_of(PLAN, "deadline: 2023-10-31")),
+    ]
+
+
+@pytest.mark.parametrize("old, new, needle", [
+    ("{date: 2023-09-30, percent: 75}", "{date: 2023-12-30, percent: 75}", "2023-09-30"),  # after deadline
+    ("{date: 2023-09-30, percent: 75}", "{date: 2023-06-01, percent: 75}", "2023-09-30"),  # not in order
+    ("{date: 2023-09-30, percent: 75}", "{date: 2023-09-30, percent: 30}", "2023-09-30"),  # percent down
+])
+def test_milestone_order(check, old, new, needle):
+    assert found(check(plan=PLAN.replace(old, new))) == [
+        ("milestone-order", "tasklist.yaml", line_of(PLAN, needle))]
+
+
+def test_campaign_ending_before_it_starts_is_reported_once(check):
+    checked = check(plan=PLAN.replace("end: 2023-12-31", "end: 2023-01-31"), journal=[progress(20)])
+    assert found(checked) == [("campaign-dates", "tasklist.yaml", line_of(PLAN, "end:"))]
+
+
+def test_campaign_year_not_matching_dates_is_a_warning(check):
+    checked = check(plan=PLAN.replace("year: 2023", "year: 2022"))
+    assert found(checked) == [("campaign-dates", "tasklist.yaml", line_of(PLAN, "year:"))]
+    assert checked.errors == []
+
+
+# ------------------------------------------------------------------ journal
+
+
+def test_journal_references(check):
+    journal = [
+        progress(10, task="T99"),
+        progress(10, unit="xyz"),
+        progress(10, unit="mzj"),
+        entry("assign", task="T01", unit="sfj", section="普法科", person="陈某某"),
+    ]
+    checked = check(journal=journal)
+    assert [(p.code, p.line) for p in checked.problems] == [
+        ("unknown-task", 1), ("unknown-unit", 2), ("unit-not-on-task", 3), ("unknown-section", 4)]
+    assert checked.problems[2].hint == "该任务的责任单位：市司法局"
+    assert checked.problems[3].hint == '是否为 "普法与依法治理科"？'
+    col = journal[1].index('"xyz"') + 1
+    assert (checked.problems[1].col, checked.problems[1].width) == (col, 5)
+
+
+def test_progress_decrease_needs_a_correction(check):
+    journal = [progress(40, date="2023-05-10"), progress(30, date="2023-06-10"),
+               progress(20, date="2023-07-10", correction="上次统计口径有误，重新核算。")]
+    assert [(p.code, p.line) for p in check(journal=journal).problems] == [("progress-decrease", 2)]
+
+
+def test_progress_is_compared_in_date_order_not_file_order(check):
+    journal = [progress(40, date="2023-06-10"), progress(20, date="2023-05-10")]  # appended late
+    assert check(journal=journal).problems == []
+
+
+def test_verify_only_after_completion(check):
+    verify = entry("verify", "2023-09-01", task="T01")
+    reopen = entry("reopen", "2023-09-02", task="T01", reason="退回重办。")
+    verify_again = entry("verify", "2023-09-03", task="T01")
+    assert [(p.code, p.line) for p in check(journal=[progress(60), verify]).problems] == [
+        ("verify-before-complete", 2)]
+    assert check(journal=[progress(100), verify]).problems == []
+    assert [(p.code, p.line) for p in check(journal=[progress(100), verify, reopen, verify_again]).problems] == [
+        ("verify-before-complete", 4)]
+
+
+def test_duplicate_entry_id(check):
+    line = progress(20)
+    checked = check(journal=[line, line])
+    assert [(p.code, p.line) for p in checked.problems] == [("duplicate-entry-id", 2)]
+    assert "第 1 行" in checked.problems[0].message
+
+
+def test_notices_replies_and_escalations(check):
+    journal = [
+        notice(1, "mzj"),
+        notice(1, "zzb", date="2023-07-11"),  # the same number again
+        entry("reply", "2023-07-15", notice="2023-1", unit="zzb", note="已整改。"),  # not its notice
+        entry("reply", "2023-07-16", notice="2023-9", unit="mzj", note="已整改。"),
+        entry("close", "2023-07-17", notice="2023-8"),
+        entry("escalate", "2023-07-18", unit="mzj", notices=["2023-1", "2023-7"]),
+    ]
+    assert [(p.code, p.line) for p in check(journal=journal).problems] == [
+        ("duplicate-notice-number", 2), ("reply-wrong-unit", 3), ("unknown-notice", 4),
+        ("unknown-notice", 5), ("unknown-notice", 6)]
+
+
+def test_entry_before_campaign_is_a_warning(check):
+    checked = check(journal=[progress(10, date="2023-03-01")])
+    assert [(p.code, p.severity) for p in checked.problems] == [("entry-date-outside-campaign", "warning")]
+
+
+# --------------------------------------------------------------- load_checked
+
+
+def test_load_checked_raises_data_error_with_the_problems(data_dir):
+    folder = data_dir({"tasklist.yaml": PLAN.replace("lead: mzj", "lead: mzjj"), "units.yaml": UNITS,
+                       "journal.jsonl": None})
+    with pytest.raises(DataError) as caught:
+        checks.load_checked(folder, display_base=folder)
+    assert [p.code for p in caught.value.problems] == ["unknown-unit"]  # errors only, no warnings
+    assert str(caught.value) == caught.value.problems[0].message
+
+
+def test_load_checked_returns_warnings(data_dir):
+    folder = data_dir({"tasklist.yaml": PLAN.replace("    co_units: [zzb]\n", ""), "units.yaml": UNITS,
+                       "journal.jsonl": None})
+    project, warnings = checks.load_checked(folder, display_base=folder)
+    assert [w.code for w in warnings] == ["unit-without-task"]
+    assert project.task("T10").lead == "mzj"
+
+
+def test_load_checked_raises_when_a_file_cannot_be_read(data_dir):
+    folder = data_dir({"units.yaml": None})
+    with pytest.raises(DataError) as caught:
+        checks.load_checked(folder)
+    assert [p.code for p in caught.value.problems] == ["missing-file"]
+
+
+# ------------------------------------------------------------ the real data
+
+
+@pytest.fixture(scope="module")
+def real():
+    return checks.check_folder(DATA, display_base=DATA)
+
+
+def test_real_data_is_clean(real):
+    assert real.problems == [], "\n".join(f"{p.file}:{p.line}: {p.message} [{p.code}]" for p in real.problems)
+
+
+def test_real_plan_matches_the_speech(real):
+    """Ownership as announced: 4 indicators, 14 tasks, 20 units, and who does what."""
+    project = real.project
+    plan = project.plan
+    assert len(plan.indicators) == 4
+    assert len(plan.tasks) == 14
+    assert len(project.units) == 20
+
+    def uid(name: str) -> str:
+        (unit,) = [u for u in project.units if name == u.name or name in u.short_names]
+        return unit.id
+
+    teams = [frozenset(t.units) for t in plan.tasks]
+    owners = Counter(u for team in teams for u in team)
+    assert set(owners) == {u.id for u in project.units}  # every unit owns at least one task
+
+    accounted: set[int] = set()
+
+    def alone(*names) -> int:
+        """Tasks whose units are exactly these (one name: the unit alone)."""
+        mine = {i for i, team in enumerate(teams) if team == {uid(n) for n in names}}
+        accounted.update(mine)
+        return len(mine)
+
+    def with_others(name) -> int:
+        mine = {i for i, team in enumerate(teams) if uid(name) in team}
+        assert all(len(teams[i]) > 1 for i in mine), f"{name} also works alone"
+        accounted.update(mine)
+        return len(mine)
+
+    assert alone("市司法局") == owners[uid("市司法局")] == 3
+    assert alone("市中级人民法院") == 1
+    assert alone("市委宣传部", "市委党校") == 1
+    assert alone("市委统战部", "市公安局", "市科协") == 1
+    assert alone("市市场监督管理局") == 1
+    assert with_others("市人社局") == 2
+    assert with_others("市民政局") == 5
+    assert accounted == set(range(14))  # and that is every task

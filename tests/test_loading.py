@@ -1,0 +1,333 @@
+"""Reading files into models: encodings, YAML pitfalls, journal lines, and where each problem is located."""
+
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+
+import pytest
+
+from chuangcheng_cli import loading, models
+from chuangcheng_cli.problems import render_text
+
+
+def write(tmp_path, name: str, content, dedent: bool = True):
+    path = tmp_path / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(textwrap.dedent(content).lstrip("\n") if dedent else content, encoding="utf-8")
+    return path
+
+
+def where(problems) -> list[tuple[str, int, int]]:
+    return [(p.code, p.line, p.col) for p in problems]
+
+
+def read(tmp_path, content, limit: int = loading.MAX_YAML_BYTES):
+    return loading.read_text(write(tmp_path, "units.yaml", content), "units.yaml", limit)
+
+
+def parse(text: str):
+    src = loading.Source(None, "tasklist.yaml", textwrap.dedent(text).lstrip("\n"))
+    return loading.parse_yaml(src)
+
+
+def load_plan(tmp_path, text: str):
+    return loading.load_yaml_model(write(tmp_path, "tasklist.yaml", text, dedent=False), "tasklist.yaml",
+                                   models.Plan)
+
+
+def load_journal(tmp_path, text, dedent: bool = False):
+    return loading.load_journal(write(tmp_path, "journal.jsonl", text, dedent), "journal.jsonl")
+
+
+def has_english(message: str) -> bool:
+    """True when a message still carries an untranslated English phrase (ids and codes aside)."""
+    return bool(re.search(r"[A-Za-z]{3,} [A-Za-z]{2,}", message))
+
+
+# ----------------------------------------------------------------- encodings
+
+
+def test_utf8_bom_is_accepted(tmp_path):
+    src, problems = read(tmp_path, "\ufeffunits: []\n".encode("utf-8"))
+    assert problems == []
+    assert src.text == "units: []\n"
+
+
+def test_gbk_file_is_detected_and_shown_readable(tmp_path):
+    src, problems = read(tmp_path, "units:\n  - id: sfj\n    name: 市司法局\n".encode("gbk"))
+    (p,) = problems
+    assert (p.code, p.line, p.col) == ("file-encoding", 3, 11)
+    assert "GBK" in p.message and "UTF-8" in p.hint
+    assert p.source == "    name: 市司法局"  # decoded as GBK, not mojibake
+
+
+def test_gbk_column_counts_characters_before_it(tmp_path):
+    raw = "名称：".encode("utf-8") + "市司法局".encode("gbk") + b"\n"
+    (p,) = read(tmp_path, raw)[1]
+    assert (p.line, p.col) == (1, 4)
+
+
+def test_utf16_is_named_not_called_binary(tmp_path):
+    (p,) = read(tmp_path, "units: []\n".encode("utf-16"))[1]
+    assert p.code == "file-encoding" and "UTF-16" in p.message and "UTF-8" in p.hint
+
+
+def test_binary_file(tmp_path):
+    (p,) = read(tmp_path, b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00\xb8\xe6")[1]
+    assert (p.code, p.line, p.source) == ("file-encoding", 0, "")
+    assert "二进制" in p.message
+
+
+def test_nul_bytes_in_text(tmp_path):
+    (p,) = read(tmp_path, b"units:\n\x00\x00\n")[1]
+    assert (p.code, p.line) == ("file-encoding", 2)
+    assert "␀␀" in render_text([p])  # shown, not printed raw to the terminal
+
+
+def test_file_too_large(tmp_path):
+    (p,) = read(tmp_path, "units: []\n" * 20, limit=100)[1]
+    assert (p.code, p.line) == ("file-too-large", 0)
+
+
+def test_missing_file(tmp_path):
+    src, problems = loading.read_text(tmp_path / "units.yaml", "units.yaml", 100)
+    assert where(problems) == [("missing-file", 0, 0)]
+
+
+# ---------------------------------------------------------------------- YAML
+
+
+def test_tab_indentation_is_located():
+    data, problems = parse("campaign:\n  name: 创城\n\tgroup: 推进组\n")
+    assert where(problems) == [("yaml-tab", 3, 1)]
+    assert "空格" in problems[0].hint
+
+
+def test_duplicate_keys_report_both_lines():
+    data, problems = parse("""
+        campaign:
+          name: 创城
+          year: 2023
+          name: 创城工作
+        """)
+    (p,) = problems
+    assert (p.code, p.line, p.col, p.width) == ("duplicate-key", 4, 3, 4)
+    assert "第 2 行" in p.message
+
+
+def test_billion_laughs_is_refused_without_expanding():
+    levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    levels += [f"{c}: &{c} [{','.join(['*' + p] * 9)}]" for p, c in zip("abcdefgh", "bcdefghi")]
+    data, problems = parse("\n".join(levels) + "\n")  # 9**9 strings if it were expanded
+    assert data is None
+    assert where(problems) == [("yaml-alias", 1, 4)]
+
+
+def test_merge_keys_are_refused():
+    data, problems = parse("""
+        base: &b {lead: sfj}
+        task:
+          <<: *b
+        """)
+    assert data is None and [p.code for p in problems] == ["yaml-alias"]
+
+
+@pytest.mark.parametrize("text, line, col", [
+    ("a: b: c\n", 1, 5),  # a colon in a plain value
+    ('name: "市司法局\nyear: 2023\n', 1, 7),  # unclosed quote: at the quote, not at the end
+    ("co_units: [gaj, kx\nyear: 2023\n", 1, 11),  # unclosed bracket: at the bracket
+    ("a:\n  b: 1\n c: 2\n", 3, 2),
+    ("name: @司法局\n", 1, 7),
+    ("name: 司法局\x07\n", 1, 10),  # a control character pasted from Word
+    ("a: 1\n---\nb: 2\n", 2, 1),
+])
+def test_yaml_syntax_errors_are_located_and_in_chinese(text, line, col):
+    data, problems = parse(text)
+    (p,) = problems
+    assert (p.code, p.line, p.col) == ("yaml-syntax", line, col)
+    assert not has_english(p.message), p.message
+    assert p.hint
+
+
+def test_comment_only_file_is_empty():
+    assert [p.code for p in parse("# 只有注释\n\n# 还是注释\n")[1]] == ["file-empty"]
+
+
+def test_top_level_list_points_at_the_list(tmp_path):
+    result = loading.load_yaml_model(write(tmp_path, "units.yaml", """
+        # 单位名册
+        - id: sfj
+          name: 市司法局
+        """), "units.yaml", models.UnitsFile)
+    assert where(result.problems) == [("wrong-type", 2, 1)]
+    assert "units:" in result.problems[0].hint
+
+
+PLAN = textwrap.dedent("""
+    campaign:
+      name: 2023年创建全国文明城市工作
+      group: 法治环境工作推进组
+      lead_unit: sfj
+      year: 2023
+      start: 2023-04-14
+      end: 2023-12-31
+      issuer: 推进组
+      office: 推进组办公室
+      contact: {name: 周某某}
+    indicators:
+      - {id: I1, name: 法治宣传教育, content: 普法, method: 材料审核}
+    tasks:
+      - id: T01
+        indicator: I1
+        title: 落实普法责任制
+        requirement: 印发普法责任清单
+        lead: sfj
+        deadline: 2023-11-30
+    """).lstrip("\n")
+
+
+def test_valid_plan_loads(tmp_path):
+    result = load_plan(tmp_path, PLAN)
+    assert result.problems == []
+    assert result.model.tasks[0].deadline.isoformat() == "2023-11-30"
+
+
+def test_impossible_date_is_located_at_its_line(tmp_path):
+    result = load_plan(tmp_path, PLAN.replace("deadline: 2023-11-30", "deadline: 2023-02-30"))
+    (p,) = result.problems
+    assert (p.code, p.line, p.col, p.width) == ("wrong-type", 19, 15, 10)
+    assert "2023-02-30" in p.message and "日期" in p.message
+
+
+def test_text_where_a_date_belongs(tmp_path):
+    result = load_plan(tmp_path, PLAN.replace("start: 2023-04-14", "start: 下周一"))
+    assert where(result.problems) == [("wrong-type", 6, 10)]
+
+
+def test_unknown_field_points_at_the_key_with_a_suggestion(tmp_path):
+    result = load_plan(tmp_path, PLAN.replace("    lead: sfj\n", "    lead: sfj\n    co_unit: [zy]\n"))
+    (p,) = result.problems
+    assert (p.code, p.line, p.col, p.width) == ("unknown-field", 19, 5, 7)
+    assert p.hint == '是否为 "co_units"？'
+
+
+def test_missing_field_points_at_the_mapping(tmp_path):
+    result = load_plan(tmp_path, PLAN.replace("    requirement: 印发普法责任清单\n", ""))
+    (p,) = result.problems
+    assert (p.code, p.line, p.col) == ("missing-field", 14, 5)
+    assert "requirement" in p.message
+
+
+def test_empty_and_overlong_text(tmp_path):
+    text = PLAN.replace("name: 2023年创建全国文明城市工作", 'name: ""').replace(
+        "title: 落实普法责任制", "title: 落实普法责任制\n    short_title: " + "长" * 41)
+    result = load_plan(tmp_path, text)
+    assert sorted(where(result.problems)) == [("invalid-value", 2, 9), ("invalid-value", 17, 18)]
+    assert sorted(p.message for p in result.problems) == [
+        '"name"（名称） 不能为空', '"short_title"（任务简称） 过长（最多 40 个字符）']
+
+
+def test_out_of_range_and_pattern(tmp_path):
+    text = PLAN.replace("lead_unit: sfj", "lead_unit: SFJ").replace("year: 2023", "year: 1999")
+    result = load_plan(tmp_path, text)
+    assert sorted(where(result.problems)) == [("invalid-value", 4, 14), ("out-of-range", 5, 9)]
+
+
+# ------------------------------------------------------------------- journal
+
+ASSIGN = ('{"id":"20230420-7f55de93","kind":"assign","date":"2023-04-20","at":"2023-04-20T15:47:00+08:00",'
+          '"by":"吴某某","task":"T01","unit":"sfj","section":"普法与依法治理科","person":"陈某某"}')
+PROGRESS = ('{"id":"20230427-43ddef4d","kind":"progress","date":"2023-04-27","at":"2023-04-27T14:44:00+08:00",'
+            '"by":"吴某某","task":"T01","unit":"sfj","percent":15,"note":"印发清单。"}')
+
+
+def test_journal_loads_with_line_numbers(tmp_path):
+    journal = load_journal(tmp_path, f"{ASSIGN}\n{PROGRESS}\n")
+    assert journal.problems == []
+    assert [e.kind for e in journal.entries] == ["assign", "progress"]
+    assert journal.lines == [1, 2]
+
+
+def test_blank_lines_in_journal_are_ignored(tmp_path):
+    journal = load_journal(tmp_path, f"\n{ASSIGN}\n   \n\n{PROGRESS}\n\n")
+    assert journal.problems == []
+    assert journal.lines == [2, 5]
+
+
+def test_crlf_journal(tmp_path):
+    journal = load_journal(tmp_path, f"{ASSIGN}\r\n{PROGRESS}\r\n".encode())
+    assert journal.problems == [] and len(journal.entries) == 2
+
+
+def test_missing_journal_is_an_empty_journal(tmp_path):
+    journal = loading.load_journal(tmp_path / "journal.jsonl", "journal.jsonl")
+    assert (journal.entries, journal.problems) == ([], [])
+
+
+def test_bad_line_does_not_hide_the_good_ones(tmp_path):
+    journal = load_journal(tmp_path, f"{ASSIGN}\nnot json\n{PROGRESS}\n")
+    assert where(journal.problems) == [("journal-json", 2, 1)]
+    assert journal.lines == [1, 3]
+
+
+def test_pydantic_error_in_journal_is_located_at_the_value(tmp_path):
+    line = PROGRESS.replace('"percent":15', '"percent": "六十"')
+    journal = load_journal(tmp_path, f"{ASSIGN}\n{line}\n")
+    (p,) = journal.problems
+    col = line.index('"六十"') + 1
+    assert (p.code, p.line, p.col, p.width) == ("wrong-type", 2, col, 4)
+
+
+def test_unknown_field_in_journal_is_located_at_the_key(tmp_path):
+    line = PROGRESS.replace('"note"', '"notes"')
+    journal = load_journal(tmp_path, line + "\n")
+    assert sorted(where(journal.problems)) == [("missing-field", 1, 1),
+                                                ("unknown-field", 1, line.index('"notes"') + 1)]
+    assert journal.problems[-1].hint == '是否为 "note"？'
+
+
+def test_unknown_kind(tmp_path):
+    line = PROGRESS.replace('"kind":"progress"', '"kind":"pogress"')
+    (p,) = load_journal(tmp_path, line + "\n").problems
+    assert (p.code, p.col) == ("unknown-entry-kind", line.index('"pogress"') + 1)
+    assert "progress" in p.hint
+
+
+def test_two_objects_on_one_line(tmp_path):
+    journal = load_journal(tmp_path, ASSIGN + PROGRESS + "\n")
+    (p,) = journal.problems
+    assert (p.code, p.line, p.col) == ("journal-json", 1, len(ASSIGN) + 1)
+    assert "同一行" in p.message
+    assert journal.entries == []
+
+
+def test_merge_conflict_markers(tmp_path):
+    text = "\n".join([ASSIGN, "<<<<<<< HEAD", PROGRESS, "=======", ">>>>>>> 分支", ""])
+    journal = load_journal(tmp_path, text)
+    assert where(journal.problems) == [("journal-json", 2, 1), ("journal-json", 4, 1), ("journal-json", 5, 1)]
+    assert "合并冲突" in journal.problems[0].message
+    assert len(journal.entries) == 2
+
+
+def test_fullwidth_punctuation(tmp_path):
+    line = PROGRESS.replace('"percent":15,', '"percent":15，')
+    (p,) = load_journal(tmp_path, line + "\n").problems
+    assert (p.code, p.col) == ("journal-json", line.index("，") + 1)
+    assert "，" in p.message and "半角" in p.hint
+
+
+@pytest.mark.parametrize("line", ['{"id": "x",}', '{"id" "x"}', '{"id": "x" "kind": 1}', '{"id": "x',
+                                  '{id: 1}', '{"id": }', '["list"]', '{"id": "\\q"}'])
+def test_json_messages_are_in_chinese(tmp_path, line):
+    (p,) = load_journal(tmp_path, line + "\n").problems
+    assert p.code == "journal-json"
+    assert not has_english(p.message), p.message
+
+
+def test_validate_entry_json_accepts_a_good_line():
+    entry = loading.validate_entry_json(PROGRESS)
+    assert entry.percent == 15 and json.loads(PROGRESS)["id"] == entry.id
