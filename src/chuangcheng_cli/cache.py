@@ -45,6 +45,34 @@ def data_key(data_dir: Path) -> str:
     return h.hexdigest()
 
 
+def digest(raw: bytes) -> str:
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
+
+
+def plan_key(data_dir: Path) -> str:
+    """Key of the two YAML files (and this code): what a journal index was checked against."""
+    h = hashlib.blake2b(_code_stamp(), digest_size=16)
+    for name in DATA_FILES[:2]:
+        h.update(b"\0" + name.encode() + b"\0")
+        try:
+            h.update((data_dir / name).read_bytes())
+        except OSError:
+            h.update(b"<missing>")
+    h.update(str(data_dir.resolve()).encode())
+    return h.hexdigest()
+
+
+def store_bytes(root: Path, name: str, payload: bytes) -> None:
+    """Best effort, atomic."""
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        tmp = root / f".{name}.{secrets.token_hex(4)}.tmp"
+        tmp.write_bytes(payload)
+        os.replace(tmp, root / name)
+    except OSError:
+        pass
+
+
 def _path(root: Path, key: str, day: str) -> Path:
     return root / f"{key}-{day}.json"
 

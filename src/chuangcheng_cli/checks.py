@@ -8,6 +8,7 @@ from pathlib import Path
 
 from . import loading, models
 from .problems import WARNING, DataError, Problem, did_you_mean, sort_key
+from .rules import journal_order
 
 
 @dataclass
@@ -76,15 +77,31 @@ def check_append(checked: Checked, entries: list, lines: list[str]) -> list[Prob
     makes a later one look like a decrease); empty when the append is safe."""
     assert checked.project is not None and checked.journal is not None
     old = checked.journal
-    text = old.src.text
-    if text and not text.endswith("\n"):
-        text += "\n"
-    first = text.count("\n") + 1
-    src = loading.Source(old.src.path, old.src.display, text + "\n".join(lines) + "\n")
+    raw = old.src.raw
+    if raw is not None:  # count lines in the bytes: decoding a city's journal is not needed
+        first = raw.count(b"\n") + (1 if raw.endswith(b"\n") or not raw else 2)
+    else:
+        text = old.src.text
+        first = text.count("\n") + (1 if text.endswith("\n") or not text else 2)
+    src = _Appended(old.src, first, lines)
     combined = loading.JournalFile(src, [*old.entries, *entries],
                                    [*old.lines, *range(first, first + len(entries))])
     project = models.Project(checked.project.plan, checked.project.units, combined.entries)
     return [p for p in check_journal(project, combined) if p.is_error]
+
+
+class _Appended(loading.Source):
+    """The journal as it would read with lines appended, without copying it."""
+
+    def __init__(self, old: loading.Source, first: int, lines: list[str]):
+        super().__init__(old.path, old.display, "")
+        self.old, self.first, self.new = old, first, lines
+
+    def line_text(self, line: int) -> str:
+        if line >= self.first:
+            k = line - self.first
+            return self.new[k] if k < len(self.new) else ""
+        return self.old.line_text(line)
 
 
 # -------------------------------------------------------------------- units
@@ -265,8 +282,9 @@ def check_journal(project: models.Project, journal: loading.JournalFile,
             did_you_mean(task_id, tasks))
         return False
 
-    order = sorted(range(len(journal.entries)),
-                   key=lambda k: (journal.entries[k].date, journal.entries[k].at, k))
+    order = journal_order(journal.entries)
+    owners = {t.id: set(t.units) for t in tasks.values()}
+    plan_ok = {tid: all(u in units for u in us) for tid, us in owners.items()}  # else reported in the plan
     for i in range(len(journal.entries)):
         entry = journal.entries[i]
         if entry.id in ids:
@@ -291,9 +309,8 @@ def check_journal(project: models.Project, journal: loading.JournalFile,
             if not task_ok(i, "task", entry.task):
                 continue
             task = tasks[entry.task]
-            plan_ok = all(u in units for u in task.units)  # an unknown owner is reported in the plan
-            if kind in ("assign", "progress") and unit_ok(i, "unit", entry.unit) and plan_ok:
-                if entry.unit not in task.units:
+            if kind in ("assign", "progress") and unit_ok(i, "unit", entry.unit) and plan_ok[task.id]:
+                if entry.unit not in owners[task.id]:
                     bad(i, "unit", "unit-not-on-task",
                         f"{labels[entry.unit]} 不是任务 {task.id} 的责任单位",
                         "该任务的责任单位：" + "、".join(labels.get(u, u) for u in task.units))

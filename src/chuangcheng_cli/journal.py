@@ -31,6 +31,15 @@ def to_line(entry) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
+def read_all(fd: int) -> bytes:
+    """The whole journal, read through the locked descriptor."""
+    os.lseek(fd, 0, os.SEEK_SET)
+    chunks = []
+    while chunk := os.read(fd, 1 << 22):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 @contextlib.contextmanager
 def locked(path: Path):
     """Hold an exclusive lock on the journal (created if missing) for read-check-append."""
@@ -49,8 +58,9 @@ def locked(path: Path):
         os.close(fd)  # closing releases the lock
 
 
-def append_lines(fd: int, lines: list[str]) -> None:
-    """Append whole lines with a single write, then fsync; a kill leaves all of them or none."""
+def append_lines(fd: int, lines: list[str]) -> bytes:
+    """Append whole lines with a single write, then fsync; a kill leaves all of them or none.
+    Returns the bytes written."""
     size = os.fstat(fd).st_size
     prefix = b""
     if size:
@@ -63,6 +73,7 @@ def append_lines(fd: int, lines: list[str]) -> None:
         os.ftruncate(fd, size)
         raise OSError("写入日志不完整，已撤销")
     os.fsync(fd)
+    return payload
 
 
 def atomic_write_text(path: Path, text: str) -> None:

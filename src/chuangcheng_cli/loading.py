@@ -202,6 +202,13 @@ def _yaml_error_problem(src: Source, exc: yaml.YAMLError) -> Problem:
         mark = exc.context_mark
     line = mark.line + 1 if mark else 0
     col = mark.column + 1 if mark else 0
+    last = len(src.text.rstrip("\n").split("\n"))
+    if line > last:  # libyaml may point just past the end of a file without a final newline
+        context = getattr(exc, "context_mark", None)
+        if context is not None and context.line + 1 <= last:
+            line, col = context.line + 1, context.column + 1
+        else:
+            line, col = last, len(src.line_text(last)) + 1
     message = _YAML_MESSAGES.get(problem, f"YAML 语法错误：{problem}")
     hint = "请检查这一行及上一行的缩进、冒号和引号。"
     if "\t" in src.line_text(line) or "'\\t'" in problem or "tab character" in problem:
@@ -216,6 +223,18 @@ def _yaml_error_problem(src: Source, exc: yaml.YAMLError) -> Problem:
     return src.problem(line, col, "yaml-syntax", message, hint)
 
 
+MAX_FLOW_DEPTH = 200
+
+
+def _flow_depth(text: str) -> int:
+    """Deepest nesting of [ and { (quotes ignored: an overestimate is harmless here)."""
+    depth = deepest = 0
+    for ch in re.findall(r"[\[\]{}]", text):
+        depth = depth + 1 if ch in "[{" else max(depth - 1, 0)
+        deepest = max(deepest, depth)
+    return deepest
+
+
 def parse_yaml(src: Source) -> tuple[object, list[Problem]]:
     """Parse one YAML document; syntax problems, duplicate keys and aliases become Problems."""
     if not src.text.strip() or all(
@@ -223,6 +242,10 @@ def parse_yaml(src: Source) -> tuple[object, list[Problem]]:
     ):
         return None, [src.problem(0, 0, "file-empty", "文件为空",
                                   "请从示例数据复制一份（cc init）或从 git 历史中恢复。")]
+    depth = _flow_depth(src.text)
+    if depth > MAX_FLOW_DEPTH:  # libyaml's recursive composer would overflow the C stack
+        return None, [src.problem(0, 0, "yaml-syntax", f"YAML 嵌套层级过深（{depth} 层方括号/花括号）",
+                                  "任务清单不需要这么深的嵌套；请检查是否误粘贴了大量 [ 或 {。")]
     loader = _Loader(src.text)
     try:
         data = loader.get_single_data()
@@ -654,10 +677,13 @@ def _fast_journal(path: Path, display: str) -> JournalFile | None:
         return None
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
-    chunks = raw.split(b"\n")
-    numbered = [i + 1 for i, chunk in enumerate(chunks) if chunk.strip()]
+    chunks = [c.strip() for c in raw.split(b"\n")]
+    numbered = [i + 1 for i, chunk in enumerate(chunks) if chunk]
+    # Each line must be one object on its own: {…} — a split or doubled object takes the slow path.
+    if any(c and (c[:1] != b"{" or c[-1:] != b"}") for c in chunks):
+        return None
     try:
-        entries = _ENTRY_LIST.validate_json(b"[" + b",".join(c for c in chunks if c.strip()) + b"]")
+        entries = _ENTRY_LIST.validate_json(b"[" + b",".join(c for c in chunks if c) + b"]")
     except (ValidationError, ValueError, RecursionError):
         return None
     if len(entries) != len(numbered):  # some line held two objects

@@ -128,12 +128,22 @@ class Snapshot:
         return next((t for t in self.tasks if t.task.id == task_id), None)
 
 
+def journal_order(journal: list) -> list[int]:
+    """Indices of the entries by date, then recording time, then file order (union merges put
+    branches' lines side by side, so file order alone says little)."""
+    try:
+        return sorted(range(len(journal)), key=lambda k: (journal[k].date, journal[k].at, k))
+    except TypeError:  # a hand-written entry without a time zone beside ones with it
+        def moment(e):
+            at = e.at if e.at.tzinfo else e.at.replace(tzinfo=dt.timezone.utc)
+            return at.timestamp()
+
+        return sorted(range(len(journal)), key=lambda k: (journal[k].date, moment(journal[k]), k))
+
+
 def ordered_entries(journal: list, today: dt.date) -> list:
-    """Entries dated on or before today, by date then recording time (file order breaks ties)."""
-    kept = [(e.date, e.at.timestamp() if e.at.tzinfo else e.at.replace(tzinfo=dt.timezone.utc).timestamp(), i, e)
-            for i, e in enumerate(journal) if e.date <= today]
-    kept.sort(key=lambda row: row[:3])
-    return [row[3] for row in kept]
+    """Entries dated on or before today, in journal_order."""
+    return [journal[k] for k in journal_order(journal) if journal[k].date <= today]
 
 
 def snapshot(project: models.Project, today: dt.date) -> Snapshot:

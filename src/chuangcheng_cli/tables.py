@@ -7,6 +7,7 @@ import datetime as dt
 from rich import box
 from rich.console import Group
 from rich.table import Table
+from rich.cells import cell_len
 from rich.text import Text
 
 from .views import cn_date, summary_text
@@ -33,88 +34,123 @@ def light_text(light: str) -> Text:
     return Text(LIGHT_LABEL[light], style=LIGHT_STYLE[light])
 
 
-def _status_columns(wide: bool) -> list[tuple[str, dict]]:
-    cols = [("编号", {"no_wrap": True}), ("任务", {"max_width": 20 if wide else 12})]
-    if wide:
-        cols += [("牵头单位", {"max_width": 12}), ("配合单位", {"max_width": 14})]
+def show(console, renderable) -> None:
+    """Print; a group of plain lines goes straight to the file when there is no colour to add
+    (piped output, NO_COLOR), which for a city's thousand tasks is several times faster."""
+    items = getattr(renderable, "renderables", None)
+    if console.color_system is None and items is not None and all(isinstance(t, Text) for t in items):
+        console.file.write("".join(t.plain + "\n" for t in items))
     else:
-        cols += [("责任单位", {"max_width": 11})]
-    cols += [("责任科室/人" if wide else "科室/人", {"max_width": 16 if wide else 10}),
-             ("进度", {"no_wrap": True, "justify": "right"}), ("序时", {"no_wrap": True, "justify": "right"})]
-    if wide:
-        cols += [("最近报送", {"no_wrap": True}), ("完成时限", {"no_wrap": True})]
-    else:
-        cols += [("报送/截止", {"no_wrap": True})]
-    cols += [("灯", {"no_wrap": True}), ("督办", {"no_wrap": True, "justify": "right"})]
+        console.print(renderable)
+
+
+def fit(text: str, width: int, justify: str = "left") -> str:
+    """text cut to width terminal cells (with …) and padded; CJK characters count as two cells."""
+    if cell_len(text) > width:
+        out, used = [], 0
+        for ch in text:
+            w = cell_len(ch)
+            if used + w > width - 1:
+                break
+            out.append(ch)
+            used += w
+        text = "".join(out) + "…"
+    pad = " " * (width - cell_len(text))
+    return pad + text if justify == "right" else text + pad
+
+
+def fold(text: str, width: int) -> list[str]:
+    """text broken into lines of at most width cells (CJK text has no spaces to break at)."""
+    lines, current, used = [], [], 0
+    for ch in text:
+        w = cell_len(ch)
+        if current and used + w > width:
+            lines.append("".join(current))
+            current, used = [], 0
+        current.append(ch)
+        used += w
+    lines.append("".join(current))
+    return lines
+
+
+def _status_columns(wide: bool) -> list[tuple[str, int, str]]:
+    """(header, widest allowed, justify); 0 means as wide as the content."""
+    cols = [("编号", 0, "left"), ("任务", 20 if wide else 12, "left")]
+    cols += [("牵头单位", 12, "left"), ("配合单位", 14, "left")] if wide else [("责任单位", 11, "left")]
+    cols += [("责任科室/人" if wide else "科室/人", 16 if wide else 10, "left"),
+             ("进度", 0, "right"), ("序时", 0, "right")]
+    cols += [("最近报送", 0, "left"), ("完成时限", 0, "left")] if wide else [("报送/截止", 0, "left")]
+    cols += [("灯", 0, "left"), ("督办", 0, "right")]
     return cols
 
 
-def _status_cells(row: dict, wide: bool, year: int) -> list:
-    assignee = row["assignee"].replace("/", "\n", 1) if row["assignee"] else "未分解"
-    cells: list = [row["id"], Text(row["short_title"], no_wrap=True, overflow="ellipsis")]
+def _status_cells(row: dict, wide: bool, year: int) -> list[list[str]]:
+    """Each cell as its lines of text."""
+    assignee = row["assignee"].split("/", 1) if row["assignee"] else ["未分解"]
+    cells = [[row["id"]], [row["short_title"]]]
     if wide:
-        cells += [row["lead"], "\n".join(row["co_units"]) or "—"]
+        cells += [[row["lead"]], list(row["co_units"]) or ["—"]]
     else:
-        cells += ["\n".join([row["lead"]] + [f"+{c}" for c in row["co_units"]])]
-    cells += [assignee, f"{bar(row['percent'])}{row['percent']:>4}%", f"{row['expected_percent']}%"]
-    if wide:
-        cells += [short_date(row["last_report"], year), short_date(row["deadline"], year)]
-    else:
-        cells += [short_date(row["last_report"], year) + "\n" + short_date(row["deadline"], year)]
-    cells += [light_text(row["light"]), str(row["notice_count"]) + ("!" if row["escalated"] else "")]
+        cells += [[row["lead"]] + [f"+{c}" for c in row["co_units"]]]
+    cells += [assignee, [f"{bar(row['percent'])}{row['percent']:>4}%"], [f"{row['expected_percent']}%"]]
+    last, deadline = short_date(row["last_report"], year), short_date(row["deadline"], year)
+    cells += [[last], [deadline]] if wide else [[last, deadline]]
+    cells += [[LIGHT_LABEL[row["light"]]], [str(row["notice_count"]) + ("!" if row["escalated"] else "")]]
     return cells
 
 
 def status_table(rows: list[dict], summary: dict, width: int) -> Group:
-    """A header, then per indicator a heading line and its tasks, all sharing one set of column widths."""
-    from rich.console import Console
+    """A header, then per indicator a heading line and its tasks, in aligned columns.
 
+    Laid out by hand rather than with rich's Table: a city's thousand tasks render in a blink.
+    """
     year = dt.date.fromisoformat(summary["campaign_end"]).year
     wide = width >= WIDE
     columns = _status_columns(wide)
+    light_col = len(columns) - 2
+    all_cells = [_status_cells(row, wide, year) for row in rows]
+    widths = []
+    for k, (header, cap, _) in enumerate(columns):
+        natural = max([cell_len(header)] + [cell_len(line) for cells in all_cells for line in cells[k]])
+        widths.append(min(natural, cap) if cap else natural)
+    gap = "  " if wide else " "
 
-    def new_table(widths: list[int] | None, header: bool) -> Table:
-        table = Table(box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1 if wide else 0),
-                      show_header=header, expand=False)
-        for k, (name, kw) in enumerate(columns):
-            if widths:
-                kw = {**kw, "width": widths[k], "min_width": widths[k], "max_width": widths[k]}
-            table.add_column(name, **kw)
-        return table
-
-    measure = new_table(None, True)
-    for row in rows:
-        measure.add_row(*_status_cells(row, wide, year))
-    probe = Console(width=width, no_color=True)
-    widths = measure._calculate_column_widths(probe, probe.options.update_width(width))
+    def line(texts: list[str], light: str | None = None, style: str = "") -> Text:
+        out = Text(style=style)
+        for k, (text, (_, _, justify)) in enumerate(zip(texts, columns)):
+            if k:
+                out.append(gap)
+            out.append(fit(text, widths[k], justify), style=LIGHT_STYLE[light] if light and k == light_col else "")
+        out.rstrip()
+        return out
 
     title = f"{summary['group']} 任务进度（截至{cn_date(dt.date.fromisoformat(summary['as_of']))}）"
-    parts: list = [Text(title), new_table(widths, True)]
+    header = line([c[0] for c in columns], style="bold")
+    parts: list = [Text(title), header, Text("─" * header.cell_len)]
     current = None
-    group: Table | None = None
-    for row in rows:
+    for row, cells in zip(rows, all_cells):
         if row["indicator"] != current:
+            if current is not None:
+                parts.append(Text(""))
             current = row["indicator"]
-            if group is not None:
-                parts += [group, Text("")]
             parts.append(Text(f"{row['indicator']} {row['indicator_name']}", style="bold"))
-            group = new_table(widths, False)
-        group.add_row(*_status_cells(row, wide, year))
-    if group is not None:
-        parts.append(group)
+        for n in range(max(len(c) for c in cells)):
+            parts.append(line([c[n] if n < len(c) else "" for c in cells], row["light"] if n == 0 else None))
     if not rows:
         parts.append(Text("没有符合条件的任务。"))
     attention = [r for r in rows if r["light"] in ("red", "yellow")]
     if attention:
         parts.append(Text("需要关注：", style="bold"))
-        grid = Table.grid(padding=(0, 1))
-        grid.add_column(no_wrap=True)
-        grid.add_column(no_wrap=True)
-        grid.add_column(no_wrap=True)
-        grid.add_column(overflow="fold")
+        id_w = max(cell_len(r["id"]) for r in attention)
+        lead_w = max(cell_len(r["lead"]) for r in attention)
+        indent = 1 + id_w + 1 + 3 + 1 + lead_w + 1
         for r in attention:
-            grid.add_row(" " + r["id"], light_text(r["light"]), r["lead"], "；".join(r["reasons"]))
-        parts.append(grid)
+            reasons = fold("；".join(r["reasons"]), max(width - indent, 20))
+            first = Text(" " + fit(r["id"], id_w) + " ")
+            first.append(LIGHT_LABEL[r["light"]], style=LIGHT_STYLE[r["light"]])
+            first.append(" " + fit(r["lead"], lead_w) + " " + reasons[0])
+            parts.append(first)
+            parts += [Text(" " * indent + more) for more in reasons[1:]]
     for esc in summary["escalated_units"]:
         parts.append(Text(f"已报告市领导：{esc['unit']}（{cn_date(dt.date.fromisoformat(esc['date']))}），督办列标 !",
                           style="bold red"))

@@ -95,10 +95,10 @@ def _status(doc: dict, opts: dict, bundled: bool) -> Optional[int]:
         return 0
     from rich.console import Console
 
-    from ..tables import status_table
+    from ..tables import show, status_table
 
     out = Console(highlight=False, soft_wrap=False, markup=False)
-    out.print(status_table(rows, summary, out.width))
+    show(out, status_table(rows, summary, out.width))
     return 0
 
 

@@ -113,10 +113,10 @@ def status(
     if as_json:
         print(json.dumps({"summary": summary, "tasks": rows}, ensure_ascii=False, indent=2))
         return
-    from ..tables import status_table
+    from ..tables import show, status_table
 
     out = console()
-    out.print(status_table(rows, summary, out.width))
+    show(out, status_table(rows, summary, out.width))
 
 
 @app.command()

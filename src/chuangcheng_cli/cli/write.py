@@ -53,14 +53,20 @@ def _rel(path: Path) -> str:
 
 
 def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_run: bool,
-           build: Callable, day: Optional[str] = None, out_dir: Optional[Path] = None) -> None:
-    """Load under the journal lock, build the entries (and documents), then write them all or nothing."""
+           build: Callable, day: Optional[str] = None, out_dir: Optional[Path] = None,
+           scope: Optional[Callable] = None) -> None:
+    """Load under the journal lock, build the entries (and documents), then write them all or nothing.
+
+    scope(project) names the tasks the command touches; with it, a journal already known to be
+    valid is not checked again in full (see fastappend.py).
+    """
     from pydantic import ValidationError
 
-    from .. import journal, rules
+    from .. import cache, fastappend, journal, models, rules
     from ..checks import check_append, check_folder, require_clean
     from ..loading import JOURNAL
     from ..workflow import Stamp, check_stamp
+    from .locate import cache_root
 
     where = find_data_dir(data)
     if where.bundled and not dry_run:
@@ -69,9 +75,26 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
     now = today(as_of)
     stamp = Stamp(_who(by), parse_date(day, "--date") if day else now, dt.datetime.now().astimezone())
     journal_path = where.path / JOURNAL
+    root = cache_root() if scope is not None else None
 
-    def run():
+    def prepare(raw: Optional[bytes]):
+        """(checked, index, key, sliced): a slice from a matching index, else a full check."""
+        key = cache.plan_key(where.path) if root is not None and raw is not None else None
+        if key is not None:
+            index = fastappend.load_index(root, key)
+            if index is not None and index.digest == cache.digest(raw):
+                tasks = scope(models.Project(index.plan, index.units, []))
+                part = fastappend.slice_of(index, raw, journal_path, _rel(journal_path), tasks)
+                return part, index, key, True
         checked = require_clean(check_folder(where.path, display_base()))
+        index = None
+        if key is not None and journal_path.exists() and journal_path.read_bytes() == raw:
+            index = fastappend.build_index(checked, raw)
+            fastappend.store_index(root, key, index)
+        return checked, index, key, False
+
+    def run(raw: Optional[bytes]):
+        checked, index, key, sliced = prepare(raw)
         project = checked.project
         check_stamp(project, stamp, now)
         snap = rules.snapshot(project, now)
@@ -84,15 +107,17 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
             _code, text, hint, _ = translate_error(err, type(None))
             raise UsageError(f"参数无效：{text}", hint) from None
         lines = [journal.to_line(e) for e in entries]
-        conflicts = check_append(checked, entries, lines)
-        if conflicts:
-            first = conflicts[0]
+        problems = (fastappend.conflicts(index, checked, entries, lines) if sliced
+                    else check_append(checked, entries, lines))
+        if problems:
+            first = problems[0]
             raise UsageError(f"这条记录与日志中已有的记录冲突：{first.message}",
                              f"冲突位置：{first.file}:{first.line}。补登过去的记录时，请注意与之后的记录保持一致。")
-        return project, entries, docs, lines, message
+        return entries, docs, lines, message, index, key
 
     if dry_run:
-        _, entries, docs, lines, message = run()
+        raw = journal_path.read_bytes() if journal_path.exists() and not where.bundled else None
+        entries, docs, lines, message, _, _ = run(raw)
         for doc, _name in docs:
             from ..officialdoc import render_text
 
@@ -104,12 +129,12 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
         return
 
     with journal.locked(journal_path) as fd:
-        project, entries, docs, lines, message = run()
+        raw = journal.read_all(fd)
+        entries, docs, lines, message, index, key = run(raw)
         written: list[Path] = []
         try:
             if docs:
                 from ..docs_docx import write_docx
-                from ..officialdoc import render_text
 
                 folder = out_dir or (where.path.parent / "notices" / str(stamp.date.year))
                 for doc, name in docs:
@@ -118,19 +143,48 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
                         raise UsageError(f"文件已存在：{_rel(target)}，不会覆盖",
                                          "如是上次中断留下的文件，请确认后删除再重试；或用 --out 指定其他目录。")
                 for doc, name in docs:
-                    print(render_text(doc))
-                    print()
                     write_docx(doc, folder / name)
                     written.append(folder / name)
-            journal.append_lines(fd, lines)
+            payload = journal.append_lines(fd, lines)
         except BaseException:
             for path in written:
                 path.unlink(missing_ok=True)
             raise
+        if index is not None:  # the journal is still valid: so is the index, extended
+            fastappend.store_index(root, key, fastappend.extended(index, raw, payload, entries))
+    if docs:  # the documents' text, shown only once they are really issued
+        from ..officialdoc import render_text
+
+        for doc, _name in docs:
+            print(render_text(doc))
+            print()
     print(message)
     for path in written:
         print(f"已生成：{_rel(path)}")
     note(f"已写入 {_rel(journal_path)}（{len(lines)} 条记录）")
+
+
+def _task_scope(task: str) -> Callable:
+    def scope(project):
+        from ..reports import resolve_task
+
+        return {resolve_task(project, task).id}
+
+    return scope
+
+
+def _unit_scope(unit: str) -> Callable:
+    def scope(project):
+        from ..reports import resolve_unit
+
+        unit_id = resolve_unit(project, unit).id
+        return {t.id for t in project.plan.tasks if unit_id in t.units}
+
+    return scope
+
+
+def _notices_only(project) -> set:
+    return set()
 
 
 @app.command()
@@ -153,7 +207,7 @@ def assign(
         entry = make_assign(snap.project, stamp, t, u, section, person, phone)
         return [entry], [], f"已分解：{t.id}（{t.label}）{u.name} → {entry.section}，责任人 {entry.person}"
 
-    record(data, as_of, by, dry_run, build)
+    record(data, as_of, by, dry_run, build, scope=_task_scope(task))
 
 
 @app.command()
@@ -188,7 +242,7 @@ def log(
             msg += "；已报办结，待牵头单位验收销号"
         return [entry], [], msg
 
-    record(data, as_of, by, dry_run, build, day=day)
+    record(data, as_of, by, dry_run, build, day=day, scope=_task_scope(task))
 
 
 @app.command()
@@ -206,7 +260,7 @@ def verify(
         t = resolve_task(snap.project, task)
         return [make_verify(snap, stamp, t, note_)], [], f"已验收销号：{t.id}（{t.label}）"
 
-    record(data, as_of, by, dry_run, build)
+    record(data, as_of, by, dry_run, build, scope=_task_scope(task))
 
 
 @app.command()
@@ -224,7 +278,7 @@ def reopen(
         t = resolve_task(snap.project, task)
         return [make_reopen(snap, stamp, t, reason)], [], f"已退回重办：{t.id}（{t.label}）"
 
-    record(data, as_of, by, dry_run, build)
+    record(data, as_of, by, dry_run, build, scope=_task_scope(task))
 
 
 @app.command()
@@ -266,7 +320,7 @@ def notice(
         msg += f"\n被督办单位整改后登记反馈：cc reply {e.ref} --note …"
         return entries, docs, msg
 
-    record(data, as_of, by, dry_run, build, out_dir=out)
+    record(data, as_of, by, dry_run, build, out_dir=out, scope=_unit_scope(unit))
 
 
 @app.command()
@@ -289,7 +343,7 @@ def reply(
         late = "（已超过整改期限）" if stamp.date > ns.notice.deadline else ""
         return [entry], [], f"已登记整改反馈：{ns.notice.doc_no}（{snap.project.unit_label(ns.notice.unit)}）{late}"
 
-    record(data, as_of, by, dry_run, build)
+    record(data, as_of, by, dry_run, build, scope=_notices_only)
 
 
 @app.command()
@@ -307,4 +361,4 @@ def close(
         ns = find_notice(snap, notice_ref)
         return [make_close(snap, stamp, ns, note_)], [], f"已销号：{ns.notice.doc_no}"
 
-    record(data, as_of, by, dry_run, build)
+    record(data, as_of, by, dry_run, build, scope=_notices_only)

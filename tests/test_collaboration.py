@@ -1,0 +1,197 @@
+"""Twenty units working on their own git branches: union merges of the journal lose nothing, duplicate
+nothing, conflict nowhere, and the merged status is the replay of all entries (sorted by date, at)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import random
+import shutil
+import subprocess
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from chuangcheng_cli import checks, journal as journal_mod, reports, rules
+from helpers import REPO, copy_data, run_cc
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="没有安装 git")
+
+AS_OF = "2023-12-31"
+DAY = dt.date(2023, 12, 31)
+CST = dt.timezone(dt.timedelta(hours=8))
+
+
+def git(*args, cwd: Path, check: bool = True) -> subprocess.CompletedProcess:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@e", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+    result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, env=env)
+    if check:
+        assert result.returncode == 0, f"git {' '.join(args)}: {result.stdout}{result.stderr}"
+    return result
+
+
+def ok(*args, cwd: Path) -> subprocess.CompletedProcess:
+    result = run_cc(*args, cwd=cwd)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    return result
+
+
+def journal_lines(data: Path) -> list[str]:
+    return [ln for ln in (data / "journal.jsonl").read_text(encoding="utf-8").split("\n") if ln]
+
+
+def start_repo(tmp_path: Path) -> Path:
+    data = copy_data(tmp_path)
+    shutil.copy(REPO / ".gitattributes", tmp_path / ".gitattributes")
+    git("init", "-q", "-b", "main", cwd=tmp_path)
+    return data
+
+
+def reopen_done_tasks(data: Path) -> None:
+    """Base commit setup: the lead unit sends every verified task back (退回重办) and each lead reports a
+    corrected 50%, so that every unit has an open task to report on at 2023-12-31."""
+    project, _ = checks.load_checked(data)
+    snap = rules.snapshot(project, DAY)
+    lines = []
+    at = dt.datetime(2023, 12, 31, 8, 0, tzinfo=CST)
+    for st in snap.tasks:
+        if not st.done:
+            continue
+        # written as documented in the README (journal.jsonl), then checked below
+        for kind, fields in (("reopen", {"reason": "年终复核：台账材料不全，退回重办"}),
+                             ("progress", {"unit": st.task.lead, "percent": 50, "note": "按复核意见重新核定进度",
+                                           "correction": "退回重办后重新核定"})):
+            at += dt.timedelta(minutes=1)
+            lines.append(json.dumps({"id": journal_mod.new_entry_id(DAY), "kind": kind, "date": DAY.isoformat(),
+                                     "at": at.isoformat(), "by": "周某某", "task": st.task.id, **fields},
+                                    ensure_ascii=False, separators=(",", ":")))
+    with open(data / "journal.jsonl", "a", encoding="utf-8") as fh:
+        fh.write("".join(line + "\n" for line in lines))
+    checked = checks.check_folder(data)
+    assert checked.errors == [], checked.errors
+
+
+def current_percents(cwd: Path) -> dict[str, int]:
+    doc = json.loads(ok("status", "--json", "--as-of", AS_OF, cwd=cwd).stdout)
+    assert not [t for t in doc["tasks"] if t["light"] == "done"]
+    return {t["id"]: t["percent"] for t in doc["tasks"]}
+
+
+def status_from_library(data: Path) -> dict:
+    project, _warnings = checks.load_checked(data)
+    snap = rules.snapshot(project, DAY)
+    rows = reports.status_rows(snap)
+    return json.loads(json.dumps({"summary": reports.status_summary(snap, rows), "tasks": rows},
+                                 ensure_ascii=False))
+
+
+def test_twenty_branches_merge_cleanly_and_status_is_the_replay(tmp_path):
+    data = start_repo(tmp_path)
+    reopen_done_tasks(data)
+    git("add", "-A", cwd=tmp_path)
+    git("commit", "-qm", "base", cwd=tmp_path)
+    git("tag", "base", cwd=tmp_path)
+    base_lines = journal_lines(data)
+
+    project, _ = checks.load_checked(data)
+    percent = current_percents(tmp_path)
+    units = project.units
+    assert len(units) == 20
+    added: dict[str, list[str]] = {}
+    last_reported: dict[str, int] = {}
+    main_added: list[str] = []
+
+    for n, unit in enumerate(units):
+        if n == len(units) // 2:
+            # meanwhile on main: the lead unit (市司法局) issues a 督办通知 to the lagging 人社局
+            git("checkout", "-q", "main", cwd=tmp_path)
+            out = ok("notice", "人社局", "--as-of", AS_OF, "--by", "周某某", cwd=tmp_path).stdout
+            assert "法治督〔2023〕5号" in out
+            main_added = journal_lines(data)[len(base_lines):]
+            assert [json.loads(ln)["kind"] for ln in main_added] == ["notice", "escalate"]
+            git("add", "-A", cwd=tmp_path)
+            git("commit", "-qm", "notice 5", cwd=tmp_path)
+        git("checkout", "-q", "-b", f"unit-{unit.id}", "base", cwd=tmp_path)
+        tasks = [t.id for t in project.plan.tasks if unit.id in t.units]
+        for k, task in enumerate([tasks[0], tasks[1 % len(tasks)]]):
+            # percents rise with every report on a task, across all branches, in recording order
+            percent[task] += 1
+            last_reported[task] = percent[task]
+            name = unit.short_names[0] if unit.short_names else unit.name
+            ok("log", task, "--unit", name, "--percent", str(percent[task]),
+               "--note", f"{unit.name}第{k + 1}次报送（{task}）", "--as-of", AS_OF, cwd=tmp_path)
+        lines = journal_lines(data)
+        assert lines[: len(base_lines)] == base_lines
+        added[unit.id] = lines[len(base_lines):]
+        assert len(added[unit.id]) == 2
+        git("commit", "-qam", f"{unit.id} reports", cwd=tmp_path)
+
+    git("checkout", "-q", "main", cwd=tmp_path)
+    order = list(added)
+    random.Random(20231231).shuffle(order)  # merge order differs from recording order
+    for branch in order:
+        result = git("merge", "--no-edit", f"unit-{branch}", cwd=tmp_path, check=False)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert git("diff", "--name-only", "--diff-filter=U", cwd=tmp_path).stdout == ""
+        assert "<<<<<<<" not in (data / "journal.jsonl").read_text(encoding="utf-8")
+
+    merged = journal_lines(data)
+    ids = Counter(json.loads(ln)["id"] for ln in merged)
+    assert [i for i, c in ids.items() if c > 1] == []
+    expected_lines = base_lines + main_added + [ln for lines in added.values() for ln in lines]
+    assert sorted(merged) == sorted(expected_lines)  # every entry, byte for byte, exactly once
+    assert merged[: len(base_lines)] == base_lines
+    # the union merge left some task's reports out of order in the file: only sorting by (date, at)
+    # makes the status right, which is what this test is about
+    in_file: dict[str, list[int]] = {}
+    for ln in merged[len(base_lines):]:
+        entry = json.loads(ln)
+        if entry["kind"] == "progress":
+            in_file.setdefault(entry["task"], []).append(entry["percent"])
+    assert any(seq != sorted(seq) for seq in in_file.values()), in_file
+
+    validate = ok("validate", cwd=tmp_path)
+    assert "数据校验通过" in validate.stdout
+
+    cli = json.loads(ok("status", "--json", "--as-of", AS_OF, cwd=tmp_path).stdout)
+    assert cli == status_from_library(data)
+    by_task = {t["id"]: t for t in cli["tasks"]}
+    assert {t: by_task[t]["percent"] for t in last_reported} == last_reported
+    assert by_task["T09"]["notice_count"] == 4 and by_task["T09"]["escalated"]
+
+
+def test_same_task_reported_on_two_branches_fails_validation_after_a_clean_merge(tmp_path):
+    """Documents a limit of merge=union (see the report): two branches each report T09 from the
+    same base, the later-recorded one with a lower percent.  Each branch validates; git merges
+    without conflict; the merged journal has a progress-decrease, so every command refuses to
+    work until someone edits the journal by hand."""
+    data = start_repo(tmp_path)
+    git("add", "-A", cwd=tmp_path)
+    git("commit", "-qm", "base", cwd=tmp_path)
+    git("checkout", "-q", "-b", "rsj", cwd=tmp_path)
+    ok("log", "T09", "--unit", "人社局", "--percent", "90", "--note", "人社局：欠薪线索基本清零", "--as-of", AS_OF,
+       cwd=tmp_path)
+    git("commit", "-qam", "rsj", cwd=tmp_path)
+    git("checkout", "-q", "main", cwd=tmp_path)
+    git("checkout", "-q", "-b", "zjj", cwd=tmp_path)
+    ok("log", "T09", "--unit", "住建局", "--percent", "85", "--note", "住建局：工程项目欠薪排查完毕", "--as-of", AS_OF,
+       cwd=tmp_path)  # recorded later than the 90% on the other branch
+    assert ok("validate", cwd=tmp_path).returncode == 0
+    git("commit", "-qam", "zjj", cwd=tmp_path)
+    git("checkout", "-q", "main", cwd=tmp_path)
+    for branch in ("zjj", "rsj"):
+        assert git("merge", "--no-edit", branch, cwd=tmp_path, check=False).returncode == 0
+
+    lines = journal_lines(data)
+    zjj_line = next(n for n, ln in enumerate(lines, 1) if "住建局：工程项目欠薪排查完毕" in ln)
+    result = run_cc("validate", cwd=tmp_path)
+    assert result.returncode == 1
+    assert f"data/journal.jsonl:{zjj_line}:" in result.stdout and "[progress-decrease]" in result.stdout
+    # …and from now on the data is unusable until the journal is edited by hand
+    refused = run_cc("status", "--as-of", AS_OF, cwd=tmp_path)
+    assert refused.returncode == 1 and "progress-decrease" in refused.stderr
+    assert "Traceback" not in refused.stderr

@@ -1,0 +1,207 @@
+"""SIGKILL at random moments: the journal keeps the whole entry or none of it, and no half-written
+.docx ever appears under its final name."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import signal
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+
+from chuangcheng_cli import checks
+from chuangcheng_cli.problems import render_text
+from helpers import cc_command, cc_env, copy_data, run_cc, snapshot_files
+
+AS_OF = "2023-12-31"
+NOTICE_NAME = "法治督〔2023〕5号_市人力资源和社会保障局督办通知.docx"
+REPORT_NAME = "关于市人力资源和社会保障局创城工作督办情况的报告_法治督〔2023〕5号.docx"
+TEMP_NAME = re.compile(r"^\..+\.docx\.[0-9a-f]{8}\.tmp$")
+
+
+def assert_journal_clean(repo: Path) -> None:
+    checked = checks.check_folder(repo / "data", repo)
+    assert checked.errors == [], render_text(checked.errors)
+
+
+def added_entries(before: bytes, after: bytes) -> list[dict]:
+    """The entries appended to a journal that held `before`; it must still start with those bytes."""
+    assert after.startswith(before), "the journal was rewritten, not appended to"
+    tail = after[len(before):]
+    assert tail == b"" or tail.endswith(b"\n"), f"a partial line was left: {tail[-200:]!r}"
+    return [json.loads(line) for line in tail.decode("utf-8").splitlines()]
+
+
+def kill_after(args: list[str], cwd: Path, delay: float) -> int | None:
+    """Start cc, SIGKILL it after delay seconds; the exit code if it finished first."""
+    proc = subprocess.Popen([*cc_command(), *args], cwd=cwd, env=cc_env(), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        return proc.wait(timeout=delay)
+    except subprocess.TimeoutExpired:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        return None
+
+
+def timed_run(args: list[str], cwd: Path) -> float:
+    started = time.monotonic()
+    result = run_cc(*args, cwd=cwd)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return time.monotonic() - started
+
+
+def kill_delays(rng: random.Random, duration: float, count: int) -> list[float]:
+    """A third anywhere in the run, the rest in its second half where the writing happens."""
+    return [duration * (rng.uniform(0, 1.05) if i % 3 == 0 else rng.uniform(0.5, 1.05)) for i in range(count)]
+
+
+def test_killed_log_leaves_the_whole_entry_or_none(tmp_path):
+    copy_data(tmp_path)
+    journal = tmp_path / "data" / "journal.jsonl"
+    rng = random.Random(20231231)
+    note = "中途被杀的进度报送" * 200  # a long line: one write, or nothing
+
+    def args(i: int) -> list[str]:
+        return ["log", "T09", "--unit", "人社局", "--percent", str(81 + i // 3), "--note", f"{i}:{note}",
+                "--as-of", AS_OF]
+
+    before = journal.read_bytes()
+    duration = timed_run(args(0), tmp_path)  # calibration run, to spread the kills over a real run
+    assert [e["note"] for e in added_entries(before, journal.read_bytes())] == [f"0:{note}"]
+    outcomes = []
+    for i, delay in enumerate(kill_delays(rng, duration, 25), start=1):
+        before = journal.read_bytes()
+        code = kill_after(args(i), tmp_path, delay)
+        entries = added_entries(before, journal.read_bytes())
+        assert len(entries) <= 1
+        for entry in entries:
+            assert entry["kind"] == "progress" and entry["note"] == f"{i}:{note}"
+            assert entry["percent"] == 81 + i // 3 and entry["unit"] == "rsj"
+        if code is not None:
+            assert code == 0 and len(entries) == 1
+        outcomes.append("done" if code is not None else f"killed-{len(entries)}")
+        assert_journal_clean(tmp_path)
+    assert run_cc("validate", cwd=tmp_path).returncode == 0
+    assert "killed-0" in outcomes, outcomes  # some kills did land before the write
+
+
+def docx_opens(path: Path) -> None:
+    import docx
+
+    text = "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
+    assert "市人力资源和社会保障局" in text and "2023年12月31日" in text
+
+
+def check_notice_folder(repo: Path, original: bytes, leftovers: list[str]) -> tuple[list[dict], list[str]]:
+    """After a (killed) `cc notice`: journal whole-or-nothing, every .docx readable; returns (entries, docx names)."""
+    entries = added_entries(original, (repo / "data" / "journal.jsonl").read_bytes())
+    assert [e["kind"] for e in entries] in ([], ["notice", "escalate"])
+    if entries:
+        assert entries[0]["doc_no"] == "法治督〔2023〕5号" and entries[1]["notices"][-1] == "2023-5"
+    folder = repo / "notices" / "2023"
+    names = sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+    docs = [n for n in names if n.endswith(".docx")]
+    assert set(docs) <= {NOTICE_NAME, REPORT_NAME}, names
+    for name in docs:
+        docx_opens(folder / name)
+    temps = [n for n in names if not n.endswith(".docx")]
+    assert all(TEMP_NAME.match(n) for n in temps), temps
+    leftovers.extend(temps)
+    if entries:
+        assert docs == sorted([NOTICE_NAME, REPORT_NAME])  # documents are written before the entry
+    assert_journal_clean(repo)
+    return entries, docs
+
+
+def test_killed_notice_leaves_no_broken_document(tmp_path):
+    rng = random.Random(5)
+    calibration = tmp_path / "calibration"
+    copy_data(calibration)
+    original = (calibration / "data" / "journal.jsonl").read_bytes()
+    duration = timed_run(["notice", "人社局", "--as-of", AS_OF], calibration)
+    leftovers: list[str] = []
+    assert check_notice_folder(calibration, original, leftovers)[0]
+
+    outcomes, refusals = [], 0
+    for i, delay in enumerate(kill_delays(rng, duration, 15)):
+        repo = tmp_path / f"run{i}"
+        copy_data(repo)
+        code = kill_after(["notice", "人社局", "--as-of", AS_OF], repo, delay)
+        entries, docs = check_notice_folder(repo, original, leftovers)
+        if code is not None:
+            assert code == 0 and entries
+        outcomes.append((round(delay, 2), "done" if code is not None else "killed", len(entries), len(docs)))
+        if docs and not entries and refusals < 2:
+            # a document without its journal entry: the next run refuses, naming the file, and writes nothing
+            refusals += 1
+            before = snapshot_files(repo)
+            again = run_cc("notice", "人社局", "--as-of", AS_OF, cwd=repo)
+            assert again.returncode == 2, again.stdout + again.stderr
+            assert "Traceback" not in again.stderr
+            assert "不会覆盖" in again.stderr and docs[0] in again.stderr
+            assert snapshot_files(repo) == before
+    if leftovers:
+        warnings.warn(f"killed cc notice left {len(leftovers)} temporary file(s) behind: {leftovers[:3]}")
+    print("notice kill outcomes (delay, result, entries, documents):", outcomes)
+
+
+# Deterministic kills at the two dangerous moments, by wrapping the functions cc calls.
+KILL_IN = """
+import os, sys
+import chuangcheng_cli.docs_docx as d
+where = sys.argv.pop(1)
+if where == "save":  # the temporary file is fully written, not yet linked to its final name
+    save = d._save
+    def _save(document, handle):
+        save(document, handle)
+        handle.flush()
+        os.kill(os.getpid(), 9)
+    d._save = _save
+elif where == "append":  # both documents are in place, the journal entry is not
+    import chuangcheng_cli.journal as j
+    def append_lines(fd, lines):
+        os.kill(os.getpid(), 9)
+    j.append_lines = append_lines
+sys.argv[0] = "cc"
+from chuangcheng_cli.entry import main
+main()
+"""
+
+
+def run_killed_in(where: str, repo: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", KILL_IN, where, "notice", "人社局", "--as-of", AS_OF], cwd=repo,
+                          env=cc_env(), capture_output=True, text=True, timeout=120)
+
+
+def test_kill_while_saving_a_document_leaves_only_a_temporary_file(tmp_path):
+    copy_data(tmp_path)
+    original = (tmp_path / "data" / "journal.jsonl").read_bytes()
+    result = run_killed_in("save", tmp_path)
+    assert result.returncode == -signal.SIGKILL, result.stderr
+    leftovers: list[str] = []
+    entries, docs = check_notice_folder(tmp_path, original, leftovers)
+    assert entries == [] and docs == []
+    # Finding: the temporary file stays behind; nothing ever removes it.
+    assert len(leftovers) == 1 and leftovers[0].startswith(f".{NOTICE_NAME}.")
+    again = run_cc("notice", "人社局", "--as-of", AS_OF, cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert check_notice_folder(tmp_path, original, [])[0]
+
+
+def test_kill_before_the_journal_append_leaves_documents_the_next_run_refuses_to_overwrite(tmp_path):
+    copy_data(tmp_path)
+    original = (tmp_path / "data" / "journal.jsonl").read_bytes()
+    result = run_killed_in("append", tmp_path)
+    assert result.returncode == -signal.SIGKILL, result.stderr
+    entries, docs = check_notice_folder(tmp_path, original, [])
+    assert entries == [] and docs == sorted([NOTICE_NAME, REPORT_NAME])
+    before = snapshot_files(tmp_path)
+    again = run_cc("notice", "人社局", "--as-of", AS_OF, cwd=tmp_path)
+    assert again.returncode == 2 and "Traceback" not in again.stderr
+    assert "不会覆盖" in again.stderr and NOTICE_NAME in again.stderr
+    assert snapshot_files(tmp_path) == before
