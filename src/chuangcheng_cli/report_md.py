@@ -81,13 +81,7 @@ def _progress_section(snap: rules.Snapshot, first: dt.date) -> list[str]:
         change = f"{row['from']}% → {e.percent}%"
         if e.percent == 100:
             change += "（退回后重新报办结）" if row["resubmitted"] else "（办结报告）"
-        notes = [_clause(e.note)]
-        if e.problem:
-            notes.append(f"自查问题：{_clause(e.problem)}")
-        if e.correction:
-            notes.append(f"更正原因：{_clause(e.correction)}")
-        if e.evidence:
-            notes.append(f"佐证材料{len(e.evidence)}件")
+        notes = [_clause(e.note), *reports.progress_details(e)]
         rows.append([_task_name(project, e.task), project.unit_label(e.unit), rules.cn_date(e.date), change,
                      "；".join(notes)])
     out += table(["任务", "报送单位", "日期", "进度", "情况"], rows) if rows else ["本周无新的进度报送。"]

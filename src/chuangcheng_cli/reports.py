@@ -151,24 +151,30 @@ def unit_rows(snap: rules.Snapshot) -> list[dict]:
 # --------------------------------------------------------------------- show
 
 
+def clause(text: str) -> str:
+    """A sentence ready to be joined with "；"."""
+    return text.rstrip("。；; ")
+
+
+def progress_details(e) -> list[str]:
+    """What a progress report says besides its note: 自查问题, 更正原因, 佐证材料."""
+    parts = []
+    if e.problem:
+        parts.append(f"自查问题：{clause(e.problem)}")
+    if e.correction:
+        parts.append(f"更正原因：{clause(e.correction)}")
+    if e.evidence:
+        parts.append(f"佐证材料{len(e.evidence)}件")
+    return parts
+
+
 def describe_entry(project: models.Project, e) -> str:
     """One line of Chinese saying what an entry records (the unit is shown beside it)."""
     k = e.kind
-
-    def clause(text: str) -> str:
-        return text.rstrip("。；; ")
-
     if k == "assign":
         return f"分解到{e.section}，责任人{e.person}" + (f"（{e.phone}）" if e.phone else "")
     if k == "progress":
-        parts = [f"报送进度{e.percent}%：{clause(e.note)}"]
-        if e.problem:
-            parts.append(f"自查问题：{clause(e.problem)}")
-        if e.correction:
-            parts.append(f"更正原因：{clause(e.correction)}")
-        if e.evidence:
-            parts.append(f"佐证材料{len(e.evidence)}件")
-        return "；".join(parts)
+        return "；".join([f"报送进度{e.percent}%：{clause(e.note)}", *progress_details(e)])
     if k == "verify":
         return "验收销号" + (f"：{clause(e.note)}" if e.note else "")
     if k == "reopen":
