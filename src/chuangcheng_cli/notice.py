@@ -37,19 +37,31 @@ def lagging_tasks(snap: rules.Snapshot, unit_id: str) -> list[rules.TaskState]:
             if unit_id in st.task.units and st.light in (rules.RED, rules.YELLOW)]
 
 
-def gap_reasons(st: rules.TaskState) -> list[str]:
-    """The reasons of a lagging task that describe a gap (not the neutral notes)."""
+def gap_reasons(st: rules.TaskState, unit_id: str, today) -> list[str]:
+    """The gaps of a lagging task as they concern one unit: notices sent to other units are theirs."""
     if st.light not in (rules.RED, rules.YELLOW):
         return []
-    return [r for r in st.reasons if r != "已报办结，待验收"]
+    everyone = rules.late_notices_reason(st.late_notices, today) if st.late_notices else None
+    own = [ns for ns in st.late_notices if ns.notice.unit == unit_id]
+    out = []
+    for r in st.reasons:
+        if r == "已报办结，待验收":
+            continue
+        if r == everyone:
+            if own:
+                out.append(rules.late_notices_reason(own, today))
+            continue
+        out.append(r)
+    return out
 
 
-def gap_text(st: rules.TaskState) -> str:
-    return f"{st.task.id}（{st.task.label}）" + ("；".join(gap_reasons(st)) or "见督办理由")
+def gap_text(st: rules.TaskState, unit_id: str, today) -> str:
+    return f"{st.task.id}（{st.task.label}）" + ("；".join(gap_reasons(st, unit_id, today)) or "见督办理由")
 
 
 def build_notice(snap: rules.Snapshot, stamp: Stamp, unit: models.Unit, task_ids: list[str],
-                 reason: str, deadline: dt.date | None, days: int | None) -> NoticeDraft:
+                 reason: str, deadline: dt.date | None, days: int | None, folder: str = "") -> NoticeDraft:
+    """folder: where the documents go, as recorded in the journal (default notices/<year>)."""
     project = snap.project
     camp, policy = project.plan.campaign, project.plan.policy
     if task_ids:
@@ -73,16 +85,21 @@ def build_notice(snap: rules.Snapshot, stamp: Stamp, unit: models.Unit, task_ids
         deadline = stamp.date + dt.timedelta(days=days if days is not None else policy.rectification_days)
     if deadline <= stamp.date:
         raise UsageError(f"整改期限 {cn_date(deadline)} 应晚于发文日期 {cn_date(stamp.date)}")
+    later = [e for e in project.journal if e.kind == "notice" and e.date > stamp.date]
+    if later:
+        raise UsageError(f"日志中已有{cn_date(later[-1].date)}发出的督办通知 {later[-1].doc_no}，"
+                         f"不能再补发{cn_date(stamp.date)}的督办通知",
+                         "督办通知的编号和次数按发文先后计算；请以今天（或更晚的 --as-of）发文。")
     year = stamp.date.year
     number = next_number(snap, year)
     seq = len([e for e in project.journal if e.kind == "notice" and e.unit == unit.id]) + 1
     level = rules.notice_level(seq)
     doc_no = doc_number(policy.notice_prefix, year, number)
-    gaps = [gap_text(st) for st in chosen]
+    gaps = [gap_text(st, unit.id, stamp.date) for st in chosen]
     file_name = f"{doc_no}_{unit.name}督办通知.docx"
     entry = models.make(models.Notice, kind="notice", year=year, number=number, doc_no=doc_no, unit=unit.id, seq=seq,
                           level=level, tasks=[st.task.id for st in chosen], gaps=gaps, reason=reason,
-                          deadline=deadline, file=f"notices/{year}/{file_name}", **_base(stamp))
+                          deadline=deadline, file=f"{folder or f'notices/{year}'}/{file_name}", **_base(stamp))
     doc = notice_doc(project, entry, chosen)
     draft = NoticeDraft(entry, doc, file_name)
     if seq >= policy.escalation_threshold:
@@ -91,7 +108,7 @@ def build_notice(snap: rules.Snapshot, stamp: Stamp, unit: models.Unit, task_ids
         esc = models.make(models.Escalate, kind="escalate", unit=unit.id,
                               notices=[ns.notice.ref for ns in previous] + [entry.ref],
                               note=f"{unit.name}已被督办{seq}次，报告市领导，建议对主要负责人问效问责",
-                              file=f"notices/{year}/{report_name}", **_base(stamp))
+                              file=f"{folder or f'notices/{year}'}/{report_name}", **_base(stamp))
         report = escalation_doc(snap, unit, previous, entry, stamp.date)
         draft = NoticeDraft(entry, doc, file_name, esc, report, report_name)
     return draft
@@ -113,7 +130,7 @@ def notice_doc(project: models.Project, entry: models.Notice, chosen: list[rules
     for i, st in enumerate(chosen, 1):
         t = st.task
         role = "牵头" if t.lead == unit.id else "配合"
-        gaps = "；".join(gap_reasons(st))
+        gaps = "；".join(gap_reasons(st, unit.id, entry.date))
         blocks.append(Block("para", f"{i}. {t.id} {t.title.rstrip('。')}（创建指标：{indicators[t.indicator]}；"
                                     f"你单位{role}；完成时限{cn_date(t.deadline)}）。"
                                     + (f"存在差距：{gaps}。" if gaps else "")))
@@ -166,7 +183,7 @@ def escalation_doc(snap: rules.Snapshot, unit: models.Unit, previous: list[rules
     blocks.append(Block("para", f"{n}. {cn_date(entry.date)}，{entry.doc_no}（第{entry.seq}次督办，{entry.level}色），"
                                 f"督办事项：{'、'.join(entry.tasks) or entry.reason}；整改期限{cn_date(entry.deadline)}。"))
     blocks.append(Block("h1", "二、当前差距"))
-    gaps = [gap_text(st) for st in lagging_tasks(snap, unit.id)]
+    gaps = [gap_text(st, unit.id, day) for st in lagging_tasks(snap, unit.id)]
     for g in gaps or ["暂无红灯、黄灯任务，但督办事项整改未到位。"]:
         blocks.append(Block("para", g.rstrip("。") + "。"))
     blocks.append(Block("h1", "三、问效问责建议"))

@@ -74,6 +74,7 @@ class TaskState:
     light: str = GREEN
     reasons: list[str] = field(default_factory=list)
     history: list = field(default_factory=list)
+    late_notices: list = field(default_factory=list)  # open notices past their deadline, any unit
 
     @property
     def done(self) -> bool:
@@ -217,6 +218,12 @@ def snapshot(project: models.Project, today: dt.date) -> Snapshot:
     return Snapshot(project, today, ordered, units, notices, entries)
 
 
+def late_notices_reason(late: list[NoticeState], today: dt.date) -> str:
+    if len(late) == 1:
+        return f"督办通知{late[0].notice.doc_no}整改超期{late[0].overdue_days(today)}天未销号"
+    return f"{len(late)}份督办通知整改超期未销号（最早超期{max(ns.overdue_days(today) for ns in late)}天）"
+
+
 def _light(st: TaskState, units: dict[str, UnitState], today: dt.date, start: dt.date,
            policy: models.Policy) -> tuple[str, list[str]]:
     task = st.task
@@ -226,12 +233,10 @@ def _light(st: TaskState, units: dict[str, UnitState], today: dt.date, start: dt
     yellow: list[str] = []
     if today > task.deadline:
         red.append(f"已逾期{(today - task.deadline).days}天（时限{cn_date(task.deadline)}）")
-    late = [ns for unit_id in task.units for ns in units[unit_id].notices
-            if (not ns.notice.tasks or task.id in ns.notice.tasks) and ns.overdue_days(today)]
-    if len(late) == 1:
-        red.append(f"督办通知{late[0].notice.doc_no}整改超期{late[0].overdue_days(today)}天未销号")
-    elif late:
-        red.append(f"{len(late)}份督办通知整改超期未销号（最早超期{max(ns.overdue_days(today) for ns in late)}天）")
+    st.late_notices = [ns for unit_id in task.units for ns in units[unit_id].notices
+                       if (not ns.notice.tasks or task.id in ns.notice.tasks) and ns.overdue_days(today)]
+    if st.late_notices:
+        red.append(late_notices_reason(st.late_notices, today))
     if st.reported_complete:
         info = ["已报办结，待验收"]
     else:

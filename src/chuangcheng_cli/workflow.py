@@ -70,6 +70,10 @@ def make_progress(snap: rules.Snapshot, stamp: Stamp, task: models.Task, unit: m
                   percent: int, note: str, evidence: list[str], problem: str = "",
                   correction: str = "") -> models.Progress:
     _unit_on_task(snap.project, task, unit)
+    if unit.id != task.lead:  # one voice per task: a co-unit's 100% must not close the lead's task
+        lead = snap.project.unit_label(task.lead)
+        raise UsageError(f"{unit.name} 是任务 {task.id} 的配合单位；共同承担的任务由牵头单位 {lead} 统一报送进度",
+                         f"请把本单位的进展报给 {lead} 汇总；本单位的责任科室、责任人可用 cc assign 登记。")
     if not 0 <= percent <= 100:
         raise UsageError(f"进度应在 0 到 100 之间，实际是 {percent}")
     state = snap.task(task.id)
@@ -92,6 +96,9 @@ def make_verify(snap: rules.Snapshot, stamp: Stamp, task: models.Task, note: str
     assert state is not None
     if state.done:
         raise UsageError(f"任务 {task.id} 已于{rules.cn_date(state.verified_on)}验收销号")
+    if state.reopened and not state.reported_complete:
+        raise UsageError(f"任务 {task.id} 已退回重办，需牵头单位重新报送办结（100%）后才能验收销号",
+                         f"cc log {task.id} --unit … --percent 100 --note …")
     if not state.reported_complete:
         raise UsageError(f"任务 {task.id} 尚未报送办结（当前进度 {state.percent}%），不能验收销号",
                          f"责任单位报送 100% 后再验收：cc log {task.id} --unit … --percent 100 --note …")

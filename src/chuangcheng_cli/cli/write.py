@@ -97,6 +97,8 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
         checked, index, key, sliced = prepare(raw)
         project = checked.project
         check_stamp(project, stamp, now)
+        if stamp.date > project.plan.campaign.end:
+            note(f"提示：创建活动已于{rules.cn_date(project.plan.campaign.end)}结束（见 tasklist.yaml 的 campaign）。")
         snap = rules.snapshot(project, now)
         try:
             entries, docs, message = build(snap, stamp)
@@ -309,7 +311,7 @@ def notice(
     def build(snap, stamp):
         u = resolve_unit(snap.project, unit)
         ids = [resolve_task(snap.project, t).id for t in task or []]
-        draft = build_notice(snap, stamp, u, ids, reason, limit, days)
+        draft = build_notice(snap, stamp, u, ids, reason, limit, days, _rel(out) if out else "")
         e = draft.entry
         entries, docs = [e], [(draft.doc, draft.file_name)]
         msg = f"已发出督办通知 {e.doc_no}：{u.name} 第{e.seq}次督办（{e.level}色），整改期限{cn_date(e.deadline)}"
