@@ -285,18 +285,23 @@ def check_journal(project: models.Project, journal: loading.JournalFile,
     order = journal_order(journal.entries)
     owners = {t.id: set(t.units) for t in tasks.values()}
     plan_ok = {tid: all(u in units for u in us) for tid, us in owners.items()}  # else reported in the plan
-    for i in range(len(journal.entries)):
-        entry = journal.entries[i]
-        if entry.id in ids:
-            bad(i, "id", "duplicate-entry-id",
-                f'记录 id "{entry.id}" 重复（第 {journal.lines[ids[entry.id]]} 行已有）',
-                "可能是合并分支时同一行被带入了两次；确认两行相同后删除其中一行。")
-        else:
-            ids[entry.id] = i
-        if entry.date < camp.start <= camp.end:
+    entries = journal.entries
+    # The common case (no duplicate id, nothing dated before the campaign) is settled at C speed.
+    all_ids = [e.id for e in entries]
+    unique = len(set(all_ids)) == len(all_ids)
+    early = camp.start <= camp.end and min((e.date for e in entries), default=camp.start) < camp.start
+    for i, entry in enumerate(entries):
+        if not unique:
+            if entry.id in ids:
+                bad(i, "id", "duplicate-entry-id",
+                    f'记录 id "{entry.id}" 重复（第 {journal.lines[ids[entry.id]]} 行已有）',
+                    "可能是合并分支时同一行被带入了两次；确认两行相同后删除其中一行。")
+            else:
+                ids[entry.id] = i
+        if early and entry.date < camp.start:
             bad(i, "date", "entry-date-outside-campaign",
                 f"记录日期 {entry.date} 早于创建活动开始日期 {camp.start}", severity=WARNING)
-        if isinstance(entry, models.Notice):
+        if entry.kind == "notice":
             if entry.ref in notices:
                 bad(i, "number", "duplicate-notice-number",
                     f"督办通知编号 {entry.doc_no} 重复", "同一年度的督办通知编号必须唯一。")
