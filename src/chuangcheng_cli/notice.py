@@ -63,7 +63,7 @@ def build_notice(snap: rules.Snapshot, stamp: Stamp, unit: models.Unit, task_ids
                  reason: str, deadline: dt.date | None, days: int | None, folder: str = "") -> NoticeDraft:
     """folder: where the documents go, as recorded in the journal (default notices/<year>)."""
     project = snap.project
-    camp, policy = project.plan.campaign, project.plan.policy
+    policy = project.plan.policy
     if task_ids:
         chosen = []
         for tid in task_ids:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 
 from . import models, rules, views
 from .problems import UsageError, did_you_mean
