@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 import math
@@ -214,21 +215,31 @@ def _write_sheet(ws: Worksheet, title: str, cols: list[Col], rows: list[list], e
         cell.border = BORDER
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
+    # Setting a style re-hashes it, which for a city's 100,000-row log took minutes: each kind of
+    # plain cell is styled once, and later cells of that kind copy its style record.
+    styled: dict[tuple, object] = {}
+    alignments = {wrap: Alignment(horizontal="left" if wrap else "center", vertical="top", wrap_text=wrap)
+                  for wrap in (False, True)}
     for i, values in enumerate(rows):
         r = FIRST_ROW + i
         for j, (col, raw) in enumerate(zip(cols, values), 1):
             value, colours = (raw.value, raw.colours) if isinstance(raw, Cell) else (raw, None)
             cell = ws.cell(r, j, value)
-            cell.border = BORDER
-            cell.alignment = Alignment(horizontal="left" if col.wrap else "center", vertical="top",
-                                       wrap_text=col.wrap)
-            if isinstance(value, dt.date):
-                cell.number_format = DATE_FORMAT
-            elif col.kind == "percent" and isinstance(value, (int, float)):
-                cell.number_format = PERCENT_FORMAT
-            if colours:
-                cell.fill = _fill(colours[0])
-                cell.font = Font(color=colours[1], bold=True)
+            number_format = (DATE_FORMAT if isinstance(value, dt.date) else
+                             PERCENT_FORMAT if col.kind == "percent" and isinstance(value, (int, float)) else None)
+            key = (col.wrap, number_format)
+            if not colours and key in styled:
+                cell._style = copy.copy(styled[key])
+            else:
+                cell.border = BORDER
+                cell.alignment = alignments[col.wrap]
+                if number_format:
+                    cell.number_format = number_format
+                if colours:
+                    cell.fill = _fill(colours[0])
+                    cell.font = Font(color=colours[1], bold=True)
+                else:
+                    styled[key] = cell._style
             shown = _display(value, col.kind)
             widths[j - 1] = max(widths[j - 1], max(text_width(line) for line in shown.split("\n")) + PADDING + 0.5)
 
