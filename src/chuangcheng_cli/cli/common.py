@@ -16,10 +16,10 @@ from . import locate
 from .locate import DataDir
 
 DataOpt = Annotated[Optional[Path], typer.Option(
-    "--data", help="数据目录（含 tasklist.yaml、units.yaml、journal.jsonl）；默认依次为 CC_DATA、"
+    "--data", metavar="DIR", help="数据目录（含 tasklist.yaml、units.yaml、journal.jsonl）；默认依次为 CC_DATA、"
                    "当前目录向上最近的 data/、内置示例数据。", show_default=False)]
 AsOfOpt = Annotated[Optional[str], typer.Option(
-    "--as-of", help="按指定日期（YYYY-MM-DD）查看，忽略此日期之后的记录；默认今天。",
+    "--as-of", metavar="YYYY-MM-DD", help="按指定日期查看或办理，忽略此日期之后的记录；默认今天。",
     show_default=False)]
 
 

@@ -66,6 +66,9 @@ def run(app) -> int:
     click = importlib.import_module(click_module().__name__ + ".exceptions")
 
     command = get_command(app)
+    from .i18n import translate_params
+
+    translate_params(command)
     prog = os.path.basename(sys.argv[0]) or "cc"
     if prog in ("__main__.py", "-m"):
         prog = "cc"
@@ -78,8 +81,10 @@ def run(app) -> int:
         print(f"错误：{translate(exc.format_message())}", file=sys.stderr)
         if exc.ctx is not None:
             path = exc.ctx.command_path
-            print(f"用法：{exc.ctx.get_usage().removeprefix('Usage: ').replace('[OPTIONS]', '[选项]')}",
-                  file=sys.stderr)
+            usage = exc.ctx.get_usage().strip()
+            if not usage.startswith("用法"):
+                usage = "用法：" + usage.removeprefix("Usage: ").replace("[OPTIONS]", "[选项]")
+            print(usage, file=sys.stderr)
             print(f"运行 {path} --help 查看帮助。", file=sys.stderr)
         return 2
     except getattr(click, "Abort", ()):
