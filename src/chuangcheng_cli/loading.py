@@ -17,7 +17,7 @@ import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from . import models
-from .problems import ERROR, WARNING, Problem, did_you_mean
+from .problems import ERROR, Problem, did_you_mean
 
 TASKLIST = "tasklist.yaml"
 UNITS = "units.yaml"
@@ -689,12 +689,3 @@ def _fast_journal(path: Path, display: str) -> JournalFile | None:
     if len(entries) != len(numbered):  # some line held two objects
         return None
     return JournalFile(Source(path, display, raw=raw), entries, numbered)
-
-
-def validate_entry_json(text: str):
-    """Validate one journal line (used before appending)."""
-    return _ENTRY.validate_json(text)
-
-
-def warning(src: Source, line: int, col: int, code: str, message: str, hint: str = "") -> Problem:
-    return src.problem(line, col, code, message, hint, severity=WARNING)

@@ -65,7 +65,8 @@ def validate(
 
 
 def _snapshot(data, as_of, remember: bool = False):
-    """Load and compute; with remember, also cache what status/units show (see cache.py)."""
+    """Load and compute. With remember, also return what status/units show, computed once, and
+    cache it (see cache.py) when the files did not change while we read them."""
     from .. import cache
     from ..rules import snapshot
     from .locate import cache_root
@@ -74,16 +75,18 @@ def _snapshot(data, as_of, remember: bool = False):
     key = cache.data_key(find_data_dir(data).path) if root else None
     where, project = load(data)
     snap = snapshot(project, today(as_of))
-    # Stored only when the files did not change while we read them.
-    if root is not None and key == cache.data_key(where.path):
-        from .. import reports
+    if not remember:
+        return where, snap, None
+    from .. import reports
 
-        cache.store(root, key, snap.today.isoformat(), {
-            "status": {"base": reports.summary_base(snap), "rows": reports.status_rows(snap)},
-            "units": reports.unit_rows(snap),
-            "lookup": reports.lookup_table(project),
-        })
-    return where, snap
+    doc = {
+        "status": {"base": reports.summary_base(snap), "rows": reports.status_rows(snap)},
+        "units": reports.unit_rows(snap),
+        "lookup": reports.lookup_table(project),
+    }
+    if root is not None and key == cache.data_key(where.path):
+        cache.store(root, key, snap.today.isoformat(), doc)
+    return where, snap, doc
 
 
 @app.command()
@@ -104,11 +107,13 @@ def status(
     """任务进度总表：按创建指标分组，显示进度、序时进度、红黄绿灯及原因。"""
     from .. import reports
 
-    _, snap = _snapshot(data, as_of, remember=True)
-    unit_id = reports.resolve_unit(snap.project, unit).id if unit else None
+    from .. import views
+
+    _, snap, doc = _snapshot(data, as_of, remember=True)
+    unit_name = reports.resolve_unit(snap.project, unit).name if unit else None
     ind_id = reports.resolve_indicator(snap.project, indicator).id if indicator else None
-    rows = reports.status_rows(snap, unit_id, ind_id, light.value if light else None)
-    summary = reports.status_summary(snap, rows)
+    rows = views.filter_rows(doc["status"]["rows"], unit_name, ind_id, light.value if light else None)
+    summary = views.summarize(rows, doc["status"]["base"])
     if as_json:
         print(json.dumps({"summary": summary, "tasks": rows}, ensure_ascii=False, indent=2))
         return
@@ -126,10 +131,9 @@ def units(
     as_of: AsOfOpt = None,
 ):
     """责任单位一览：牵头/配合任务数、完成、滞后、督办次数、是否已报告市领导。"""
-    from .. import reports
 
-    _, snap = _snapshot(data, as_of, remember=True)
-    rows = reports.unit_rows(snap)
+    _, snap, doc = _snapshot(data, as_of, remember=True)
+    rows = doc["units"]
     if as_json:
         print(json.dumps({"as_of": snap.today.isoformat(), "units": rows}, ensure_ascii=False, indent=2))
         return
@@ -150,7 +154,7 @@ def show(
     """查看一项任务的全部信息：要求、责任分解、进度、灯和全程留痕。"""
     from .. import reports
 
-    _, snap = _snapshot(data, as_of)
+    _, snap, _ = _snapshot(data, as_of)
     task_id = reports.resolve_task(snap.project, task).id
     detail = reports.task_detail(snap, task_id)
     if as_json:
@@ -176,7 +180,7 @@ def history(
     from .. import models, reports
     from ..problems import UsageError
 
-    _, snap = _snapshot(data, as_of)
+    _, snap, _ = _snapshot(data, as_of)
     if kind and kind not in KINDS:
         by_name = {v: k for k, v in models.ENTRY_KIND_NAMES.items()}
         if kind not in by_name:
