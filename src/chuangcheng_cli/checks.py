@@ -8,7 +8,9 @@ from pathlib import Path
 
 from . import loading, models
 from .problems import WARNING, DataError, Problem, did_you_mean, sort_key
-from .rules import journal_order
+
+
+NOTICE_FAMILY = ("notice", "reply", "close", "escalate")  # the entries without a "task" field
 
 
 @dataclass
@@ -40,6 +42,11 @@ def _display(path: Path, base: Path | None) -> str:
 
 def check_folder(data_dir: Path, display_base: Path | None = None) -> Checked:
     """Load every data file of data_dir and run every check; never raises for bad data."""
+    with loading.gc_paused():
+        return _check_folder(data_dir, display_base)
+
+
+def _check_folder(data_dir: Path, display_base: Path | None) -> Checked:
     paths = {name: data_dir / name for name in (loading.TASKLIST, loading.UNITS, loading.JOURNAL)}
     shown = {name: _display(p, display_base) for name, p in paths.items()}
     units_file = loading.load_yaml_model(paths[loading.UNITS], shown[loading.UNITS], models.UnitsFile)
@@ -77,6 +84,13 @@ def check_append(checked: Checked, entries: list, lines: list[str]) -> list[Prob
     makes a later one look like a decrease); empty when the append is safe."""
     assert checked.project is not None and checked.journal is not None
     old = checked.journal
+    # Every rule an append can break looks at the entries of one task, or at the notice family,
+    # so only those are checked again, unless a new id is already taken (then all of them).
+    taken = {e.id for e in old.entries}
+    if not any(e.id in taken for e in entries):
+        touched = {e.task for e in entries if e.kind not in NOTICE_FAMILY}
+        keep = [k for k, e in enumerate(old.entries) if e.kind in NOTICE_FAMILY or e.task in touched]
+        old = loading.JournalFile(old.src, [old.entries[k] for k in keep], [old.lines[k] for k in keep])
     raw = old.src.raw
     if raw is not None:  # count lines in the bytes: decoding a city's journal is not needed
         first = raw.count(b"\n") + (1 if raw.endswith(b"\n") or not raw else 2)
@@ -282,7 +296,7 @@ def check_journal(project: models.Project, journal: loading.JournalFile,
             did_you_mean(task_id, tasks))
         return False
 
-    order = journal_order(journal.entries)
+    order = project.order
     owners = {t.id: set(t.units) for t in tasks.values()}
     plan_ok = {tid: all(u in units for u in us) for tid, us in owners.items()}  # else reported in the plan
     entries = journal.entries
@@ -308,8 +322,19 @@ def check_journal(project: models.Project, journal: loading.JournalFile,
             notices.setdefault(entry.ref, entry)
 
     for i in order:
-        entry = journal.entries[i]
+        entry = entries[i]
         kind = entry.kind
+        if kind == "progress" and entry.task in tasks and entry.unit in owners[entry.task] and entry.unit in units:
+            # the common case, settled without the helpers below: a known task reported by a
+            # known unit that is one of its own
+            prev = last_percent.get(entry.task)
+            if prev is not None and entry.percent < prev and not entry.correction:
+                bad(i, "percent", "progress-decrease",
+                    f"进度 {entry.percent}% 低于上次报送的 {prev}%，但没有说明更正原因",
+                    '如确需下调，请在记录中写明 "correction"（更正原因）。')
+            last_percent[entry.task] = entry.percent
+            complete[entry.task] = entry.percent == 100
+            continue
         if kind in ("assign", "progress", "verify", "reopen"):
             if not task_ok(i, "task", entry.task):
                 continue

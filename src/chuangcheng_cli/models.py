@@ -19,9 +19,12 @@ Percent = Annotated[int, Field(ge=0, le=100)]
 
 
 class Strict(BaseModel):
-    """Base: unknown keys are errors, so a typo'd field name never passes silently."""
+    """Base: unknown keys are errors, so a typo'd field name never passes silently.
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    Validators are built on first use (defer_build): an append that reads the plan from the
+    journal index (fastappend.py) never validates it, and saves building them (~0.08 s)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 # ---------------------------------------------------------------- units.yaml
@@ -291,6 +294,13 @@ class Project:
     plan: Plan
     units: list[Unit]
     journal: list  # of Entry models, in file order
+
+    @cached_property
+    def order(self) -> list[int]:
+        """Indices of the journal's entries in the order they took effect (see rules.journal_order)."""
+        from .rules import journal_order
+
+        return journal_order(self.journal)
 
     @cached_property
     def units_by_id(self) -> dict[str, Unit]:

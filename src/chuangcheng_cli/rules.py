@@ -132,19 +132,25 @@ class Snapshot:
 def journal_order(journal: list) -> list[int]:
     """Indices of the entries by date, then recording time, then file order (union merges put
     branches' lines side by side, so file order alone says little)."""
+    # sorted() is stable, so equal (date, at) keep file order; the keys are built once, not per
+    # comparison, and a journal already in order (the usual append-only case) costs one pass.
     try:
-        return sorted(range(len(journal)), key=lambda k: (journal[k].date, journal[k].at, k))
+        keys = [(e.date, e.at) for e in journal]
+        return sorted(range(len(journal)), key=keys.__getitem__)
     except TypeError:  # a hand-written entry without a time zone beside ones with it
         def moment(e):
             at = e.at if e.at.tzinfo else e.at.replace(tzinfo=dt.timezone.utc)
             return at.timestamp()
 
-        return sorted(range(len(journal)), key=lambda k: (journal[k].date, moment(journal[k]), k))
+        keys = [(e.date, moment(e)) for e in journal]
+        return sorted(range(len(journal)), key=keys.__getitem__)
 
 
-def ordered_entries(journal: list, today: dt.date) -> list:
-    """Entries dated on or before today, in journal_order."""
-    return [journal[k] for k in journal_order(journal) if journal[k].date <= today]
+def ordered_entries(journal: list, today: dt.date, order: list[int] | None = None) -> list:
+    """Entries dated on or before today, in journal_order (pass order when already known)."""
+    if order is None:
+        order = journal_order(journal)
+    return [journal[k] for k in order if journal[k].date <= today]
 
 
 def snapshot(project: models.Project, today: dt.date) -> Snapshot:
@@ -158,7 +164,7 @@ def snapshot(project: models.Project, today: dt.date) -> Snapshot:
         for co in t.co_units:
             units[co].co.append(t.id)
     notices: dict[str, NoticeState] = {}
-    entries = ordered_entries(project.journal, today)
+    entries = ordered_entries(project.journal, today, project.order)
 
     for e in entries:
         kind = e.kind

@@ -115,13 +115,14 @@ def status_table(rows: list[dict], summary: dict, width: int) -> Group:
         widths.append(min(natural, cap) if cap else natural)
     gap = "  " if wide else " "
 
+    justify = [c[2] for c in columns]
+
     def line(texts: list[str], light: str | None = None, style: str = "") -> Text:
-        out = Text(style=style)
-        for k, (text, (_, _, justify)) in enumerate(zip(texts, columns)):
-            if k:
-                out.append(gap)
-            out.append(fit(text, widths[k], justify), style=LIGHT_STYLE[light] if light and k == light_col else "")
-        out.rstrip()
+        cells = [fit(text, widths[k], justify[k]) for k, text in enumerate(texts)]
+        out = Text(gap.join(cells).rstrip(), style=style)
+        if light:  # colour the light's cell only
+            start = sum(len(c) for c in cells[:light_col]) + len(gap) * light_col
+            out.stylize(LIGHT_STYLE[light], start, start + len(cells[light_col]))
         return out
 
     title = f"{summary['group']} 任务进度（截至{cn_date(dt.date.fromisoformat(summary['as_of']))}）"
