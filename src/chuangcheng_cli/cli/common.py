@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..problems import DataError, UsageError, render_text
+from ..problems import DataError, UsageError
 from . import locate
 from .locate import DataDir
 
@@ -52,16 +52,15 @@ def note(message: str) -> None:
 
 
 def console(stderr: bool = False):
-    from rich.console import Console
+    from .plain import console as make
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False, markup=False)
+    return make(stderr)
 
 
 def fail_usage(exc: UsageError) -> "typer.Exit":
-    note(f"错误：{exc.message}")
-    if exc.hint:
-        note(f"提示：{exc.hint}")
-    return typer.Exit(2)
+    from .plain import usage_error
+
+    return typer.Exit(usage_error(exc))
 
 
 def guarded(fn):
@@ -74,9 +73,9 @@ def guarded(fn):
         except UsageError as exc:
             raise fail_usage(exc) from None
         except DataError as exc:
-            note(render_text(exc.problems))
-            note(f"数据有误（{len(exc.problems)} 处），请先修正；可运行 cc validate 查看全部问题。")
-            raise typer.Exit(1) from None
+            from .plain import data_error
+
+            raise typer.Exit(data_error(exc)) from None
         except BrokenPipeError:
             raise typer.Exit(0) from None
 
@@ -85,10 +84,7 @@ def guarded(fn):
 
 def load(data: Optional[Path]):
     """The checked project of the chosen data folder (warnings are ignored here)."""
-    from ..checks import load_checked
+    from .plain import load as load_project
 
     where = find_data_dir(data)
-    if where.bundled:
-        note(locate.BUNDLED_NOTE)
-    project, _warnings = load_checked(where.path, display_base())
-    return where, project
+    return where, load_project(where)

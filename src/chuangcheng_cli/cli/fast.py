@@ -1,47 +1,86 @@
-"""The fast path: `cc status` / `cc units` served from the cache without typer, yaml or pydantic.
+"""The fast path: plain `cc validate` / `cc status` / `cc units` / `cc log` without typer.
 
-Only plain invocations are handled here; anything else (help, a name that needs a did-you-mean,
-a cache miss, an error) returns None and the full typer app answers instead.
+A repeated status or units is served from the cache (no yaml or pydantic either); otherwise
+these commands run through plain.py and recording.py, the same functions the typer commands
+call, minus the 0.2–0.3 s of importing typer and building its commands. Anything this parser
+does not know (help, a bad option value, an unknown option, a missing one) returns None and the
+full typer app answers instead, with its messages.
 """
 
 from __future__ import annotations
 
-import json
+import os
 import sys
 from pathlib import Path
 from typing import Optional
 
 VALUE_OPTIONS = {"--data": "data", "--as-of": "as_of", "--unit": "unit", "-u": "unit",
-                 "--indicator": "indicator", "-i": "indicator", "--light": "light", "-l": "light"}
-FLAGS = {"--json": "json"}
-COMMANDS = {"status": {"data", "as_of", "unit", "indicator", "light", "json"}, "units": {"data", "as_of", "json"}}
+                 "--indicator": "indicator", "-i": "indicator", "--light": "light", "-l": "light",
+                 "--format": "format", "-f": "format", "--percent": "percent", "-p": "percent",
+                 "--note": "note", "-n": "note", "--evidence": "evidence", "-e": "evidence",
+                 "--problem": "problem", "--correct": "correct", "--date": "date", "--by": "by"}
+FLAGS = {"--json": "json", "--strict": "strict", "--dry-run": "dry_run"}
+REPEATABLE = {"evidence"}
+GLOBAL = {"data", "as_of"}  # the options `cc` itself takes before the command
+COMMANDS = {  # command: (its options, how many arguments, options it cannot do without)
+    "status": ({"data", "as_of", "unit", "indicator", "light", "json"}, 0, set()),
+    "units": ({"data", "as_of", "json"}, 0, set()),
+    "validate": ({"data", "format", "strict"}, 0, set()),
+    "log": ({"data", "as_of", "unit", "percent", "note", "evidence", "problem", "correct", "date", "by",
+             "dry_run"}, 1, {"unit", "percent", "note"}),
+}
+CHOICES = {"light": ("red", "yellow", "green", "done"), "format": ("text", "json", "github")}
 
 
 def parse(argv: list[str]) -> Optional[tuple[str, dict]]:
-    command, opts = None, {}
+    """(command, options with "args" the arguments), or None for anything not plain."""
+    command, opts, positional = None, {}, []
     args = list(argv)
     while args:
         arg = args.pop(0)
-        name, _, inline = arg.partition("=") if arg.startswith("--") else (arg, "", "")
-        if name in VALUE_OPTIONS:
-            if inline:
-                value = inline
-            elif args:
-                value = args.pop(0)
+        if arg.startswith("--"):
+            name, eq, inline = arg.partition("=")
+        else:
+            name, eq, inline = arg, "", ""
+        key = VALUE_OPTIONS.get(name) or (FLAGS.get(arg) if not eq else None)
+        if key is not None:
+            allowed = GLOBAL if command is None else COMMANDS[command][0]
+            if key not in allowed or (key in opts and key not in REPEATABLE):
+                return None
+            if name in VALUE_OPTIONS:
+                if eq:
+                    value = inline
+                elif args:
+                    value = args.pop(0)
+                else:
+                    return None
+                if value not in CHOICES.get(key, (value,)):
+                    return None
+                if key in REPEATABLE:
+                    opts.setdefault(key, []).append(value)
+                else:
+                    opts[key] = value
             else:
+                opts[key] = True
+        elif arg.startswith("-") and arg != "-":
+            return None  # --help, --, a bundle of short options …: typer's to answer
+        elif command is None:
+            if arg not in COMMANDS:
                 return None
-            key = VALUE_OPTIONS[name]
-            if key in opts:
-                return None
-            opts[key] = value
-        elif arg in FLAGS:
-            opts[FLAGS[arg]] = True
-        elif command is None and arg in COMMANDS:
             command = arg
         else:
-            return None
-    if command is None or not set(opts) <= COMMANDS[command]:
+            positional.append(arg)
+    if command is None:
         return None
+    _, nargs, required = COMMANDS[command]
+    if len(positional) != nargs or not required <= set(opts):
+        return None
+    if "percent" in opts:
+        try:
+            opts["percent"] = int(opts["percent"])  # as click reads an int
+        except ValueError:
+            return None
+    opts["args"] = positional
     return command, opts
 
 
@@ -50,28 +89,58 @@ def run_fast(argv: list[str]) -> Optional[int]:
     if parsed is None:
         return None
     command, opts = parsed
-    from .. import cache
-    from ..problems import UsageError
-    from . import locate
+    from ..problems import DataError, UsageError
+    from . import plain
 
-    root = locate.cache_root()
-    if root is None:
-        return None
     try:
-        where = locate.find_data_dir(Path(opts["data"]) if "data" in opts else None)
-        day = locate.report_day(opts.get("as_of"))
-    except UsageError:
-        return None
-    doc = cache.load(root, cache.data_key(where.path), day.isoformat())
-    if doc is None:
-        return None
-    if command == "status":
-        return _status(doc, opts, where.bundled)
-    return _units(doc, opts, where.bundled)
+        return _run(command, opts)
+    except UsageError as exc:
+        return plain.usage_error(exc)
+    except DataError as exc:
+        return plain.data_error(exc)
+    except BrokenPipeError:  # `cc status | head`: stop quietly, and let exit flush into nothing
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _run(command: str, opts: dict) -> Optional[int]:
+    from . import locate, plain
+
+    if command == "log":
+        from . import recording
+
+        recording.log(opts["args"][0], opts["unit"], opts["percent"], opts["note"], opts.get("evidence", []),
+                      opts.get("problem", ""), opts.get("correct", ""), opts.get("date"), opts.get("by"),
+                      bool(opts.get("dry_run")), Path(opts["data"]) if "data" in opts else None, opts.get("as_of"))
+        return 0
+    where = locate.find_data_dir(Path(opts["data"]) if "data" in opts else None)
+    if command == "validate":
+        return plain.validate(opts.get("format"), bool(opts.get("strict")), where)
+    day = locate.report_day(opts.get("as_of"))
+    root = locate.cache_root()
+    if root is not None:
+        from .. import cache
+
+        doc = cache.load(root, cache.data_key(where.path), day.isoformat())
+        if doc is not None:
+            code = _status(doc, opts, where.bundled) if command == "status" else _units(doc, opts, where.bundled)
+            if code is not None:
+                return code
+    snap, doc = plain.snapshot_doc(where, day, remember=True)
+    if command == "units":
+        plain.print_units(doc, bool(opts.get("json")))
+        return 0
+    from .. import reports
+
+    unit = reports.resolve_unit(snap.project, opts["unit"]).name if "unit" in opts else None
+    indicator = reports.resolve_indicator(snap.project, opts["indicator"]).id if "indicator" in opts else None
+    plain.print_status(doc, unit, indicator, opts.get("light"), bool(opts.get("json")))
+    return 0
 
 
 def _status(doc: dict, opts: dict, bundled: bool) -> Optional[int]:
-    from .. import views
+    """status from a cached document; None when a name needs the full data to resolve."""
+    from . import plain
 
     lookup = doc["lookup"]
     unit = None
@@ -85,35 +154,16 @@ def _status(doc: dict, opts: dict, bundled: bool) -> Optional[int]:
         indicator = next((iid for iid, names in lookup["indicators"].items() if opts["indicator"] in names), None)
         if indicator is None:
             return None
-    if opts.get("light", "red") not in views.LIGHTS:
-        return None
-    rows = views.filter_rows(doc["status"]["rows"], unit, indicator, opts.get("light"))
-    summary = views.summarize(rows, doc["status"]["base"])
     _note(bundled)
-    if opts.get("json"):
-        print(json.dumps({"summary": summary, "tasks": rows}, ensure_ascii=False, indent=2))
-        return 0
-    from rich.console import Console
-
-    from ..tables import show, status_table
-
-    out = Console(highlight=False, soft_wrap=False, markup=False)
-    show(out, status_table(rows, summary, out.width))
+    plain.print_status(doc, unit, indicator, opts.get("light"), bool(opts.get("json")))
     return 0
 
 
 def _units(doc: dict, opts: dict, bundled: bool) -> int:
+    from . import plain
+
     _note(bundled)
-    if opts.get("json"):
-        print(json.dumps({"as_of": doc["status"]["base"]["as_of"], "units": doc["units"]},
-                         ensure_ascii=False, indent=2))
-        return 0
-    from rich.console import Console
-
-    from ..tables import units_table
-
-    out = Console(highlight=False, soft_wrap=False, markup=False)
-    out.print(units_table(doc["units"], doc["status"]["base"]["as_of"], out.width))
+    plain.print_units(doc, bool(opts.get("json")))
     return 0
 
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 from enum import Enum
 from typing import Annotated, Optional
 
 import typer
 
 from .typer_app import app
-from .common import AsOfOpt, DataOpt, console, display_base, find_data_dir, guarded, load, note, today
+from .common import AsOfOpt, DataOpt, console, find_data_dir, guarded, today
 
 
 class Format(str, Enum):
@@ -39,54 +38,15 @@ def validate(
     data: DataOpt = None,
 ):
     """校验数据目录：列出所有问题（文件:行:列、问题代码、说明和修改提示）。"""
-    from ..checks import check_folder
-    from ..problems import render_github, render_json, render_text, summary_line
+    from . import plain
 
-    where = find_data_dir(data)
-    if where.bundled:
-        note("提示：未找到数据目录，正在校验内置示例数据。")
-    checked = check_folder(where.path, display_base())
-    if fmt is None:
-        fmt = Format.github if os.environ.get("GITHUB_ACTIONS") == "true" else Format.text
-    problems = checked.problems
-    if fmt is Format.json:
-        print(render_json(problems, checked.files))
-    elif fmt is Format.github:
-        if problems:
-            print(render_github(problems))
-        print(summary_line(problems))
-    else:
-        if problems:
-            print(render_text(problems))
-            print()
-        print(summary_line(problems))
-    failed = bool(checked.errors) or (strict and bool(problems))
-    raise typer.Exit(1 if failed else 0)
+    raise typer.Exit(plain.validate(fmt.value if fmt else None, strict, find_data_dir(data)))
 
 
 def _snapshot(data, as_of, remember: bool = False):
-    """Load and compute. With remember, also return what status/units show, computed once, and
-    cache it (see cache.py) when the files did not change while we read them."""
-    from .. import cache
-    from ..rules import snapshot
-    from .locate import cache_root
+    from . import plain
 
-    root = cache_root() if remember else None
-    key = cache.data_key(find_data_dir(data).path) if root else None
-    where, project = load(data)
-    snap = snapshot(project, today(as_of))
-    if not remember:
-        return where, snap, None
-    from .. import reports
-
-    doc = {
-        "status": {"base": reports.summary_base(snap), "rows": reports.status_rows(snap)},
-        "units": reports.unit_rows(snap),
-        "lookup": reports.lookup_table(project),
-    }
-    if root is not None and key == cache.data_key(where.path):
-        cache.store(root, key, snap.today.isoformat(), doc)
-    return where, snap, doc
+    return plain.snapshot_doc(find_data_dir(data), today(as_of), remember)
 
 
 @app.command()
@@ -106,21 +66,12 @@ def status(
 ):
     """任务进度总表：按创建指标分组，显示进度、序时进度、红黄绿灯及原因。"""
     from .. import reports
+    from . import plain
 
-    from .. import views
-
-    _, snap, doc = _snapshot(data, as_of, remember=True)
+    snap, doc = _snapshot(data, as_of, remember=True)
     unit_name = reports.resolve_unit(snap.project, unit).name if unit else None
     ind_id = reports.resolve_indicator(snap.project, indicator).id if indicator else None
-    rows = views.filter_rows(doc["status"]["rows"], unit_name, ind_id, light.value if light else None)
-    summary = views.summarize(rows, doc["status"]["base"])
-    if as_json:
-        print(json.dumps({"summary": summary, "tasks": rows}, ensure_ascii=False, indent=2))
-        return
-    from ..tables import show, status_table
-
-    out = console()
-    show(out, status_table(rows, summary, out.width))
+    plain.print_status(doc, unit_name, ind_id, light.value if light else None, as_json)
 
 
 @app.command()
@@ -131,16 +82,10 @@ def units(
     as_of: AsOfOpt = None,
 ):
     """责任单位一览：牵头/配合任务数、完成、滞后、督办次数、是否已报告市领导。"""
+    from . import plain
 
-    _, snap, doc = _snapshot(data, as_of, remember=True)
-    rows = doc["units"]
-    if as_json:
-        print(json.dumps({"as_of": snap.today.isoformat(), "units": rows}, ensure_ascii=False, indent=2))
-        return
-    from ..tables import units_table
-
-    out = console()
-    out.print(units_table(rows, snap.today.isoformat(), out.width))
+    _, doc = _snapshot(data, as_of, remember=True)
+    plain.print_units(doc, as_json)
 
 
 @app.command()
@@ -154,7 +99,7 @@ def show(
     """查看一项任务的全部信息：要求、责任分解、进度、灯和全程留痕。"""
     from .. import reports
 
-    _, snap, _ = _snapshot(data, as_of)
+    snap, _ = _snapshot(data, as_of)
     task_id = reports.resolve_task(snap.project, task).id
     detail = reports.task_detail(snap, task_id)
     if as_json:
@@ -180,7 +125,7 @@ def history(
     from .. import models, reports
     from ..problems import UsageError
 
-    _, snap, _ = _snapshot(data, as_of)
+    snap, _ = _snapshot(data, as_of)
     if kind and kind not in KINDS:
         by_name = {v: k for k, v in models.ENTRY_KIND_NAMES.items()}
         if kind not in by_name:

@@ -1,0 +1,130 @@
+"""validate, status and units without typer: shared by the typer commands and the fast path.
+
+Importing typer and building its commands costs about 0.3 s, a tenth of a cold `cc status` on a
+city's data, so entry.py answers plain invocations of these three commands through here; the
+typer commands in read.py call the same functions, so both give the same output.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Optional
+
+from ..problems import DataError, UsageError
+from . import locate
+
+FORMATS = ("text", "json", "github")
+
+
+def note(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def usage_error(exc: UsageError) -> int:
+    note(f"错误：{exc.message}")
+    if exc.hint:
+        note(f"提示：{exc.hint}")
+    return 2
+
+
+def data_error(exc: DataError) -> int:
+    from ..problems import render_text
+
+    note(render_text(exc.problems))
+    note(f"数据有误（{len(exc.problems)} 处），请先修正；可运行 cc validate 查看全部问题。")
+    return 1
+
+
+def console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=False, markup=False)
+
+
+def validate(fmt: Optional[str], strict: bool, where: locate.DataDir) -> int:
+    """Print every problem of the data folder; the exit code (1 on errors, or warnings with strict)."""
+    from ..checks import check_folder
+    from ..problems import render_github, render_json, render_text, summary_line
+
+    if where.bundled:
+        note("提示：未找到数据目录，正在校验内置示例数据。")
+    checked = check_folder(where.path, Path.cwd())
+    if fmt is None:
+        fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    problems = checked.problems
+    if fmt == "json":
+        print(render_json(problems, checked.files))
+    elif fmt == "github":
+        if problems:
+            print(render_github(problems))
+        print(summary_line(problems))
+    else:
+        if problems:
+            print(render_text(problems))
+            print()
+        print(summary_line(problems))
+    failed = bool(checked.errors) or (strict and bool(problems))
+    return 1 if failed else 0
+
+
+def load(where: locate.DataDir):
+    """The checked project of the data folder (warnings are ignored here); DataError on errors."""
+    from ..checks import load_checked
+
+    if where.bundled:
+        note(locate.BUNDLED_NOTE)
+    project, _warnings = load_checked(where.path, Path.cwd())
+    return project
+
+
+def snapshot_doc(where: locate.DataDir, today, remember: bool = False):
+    """Load and compute. With remember, also return what status/units show, computed once, and
+    cache it (see cache.py) when the files did not change while we read them."""
+    from .. import cache
+    from ..rules import snapshot
+
+    root = locate.cache_root() if remember else None
+    key = cache.data_key(where.path) if root else None
+    project = load(where)
+    snap = snapshot(project, today)
+    if not remember:
+        return snap, None
+    from .. import reports
+
+    doc = {
+        "status": {"base": reports.summary_base(snap), "rows": reports.status_rows(snap)},
+        "units": reports.unit_rows(snap),
+        "lookup": reports.lookup_table(project),
+    }
+    if root is not None and key == cache.data_key(where.path):
+        cache.store(root, key, snap.today.isoformat(), doc)
+    return snap, doc
+
+
+def print_status(doc: dict, unit_name: Optional[str], indicator_id: Optional[str], light: Optional[str],
+                 as_json: bool) -> None:
+    from .. import views
+
+    rows = views.filter_rows(doc["status"]["rows"], unit_name, indicator_id, light)
+    summary = views.summarize(rows, doc["status"]["base"])
+    if as_json:
+        print(json.dumps({"summary": summary, "tasks": rows}, ensure_ascii=False, indent=2))
+        return
+    from ..tables import show, status_table
+
+    out = console()
+    show(out, status_table(rows, summary, out.width))
+
+
+def print_units(doc: dict, as_json: bool) -> None:
+    as_of = doc["status"]["base"]["as_of"]
+    if as_json:
+        print(json.dumps({"as_of": as_of, "units": doc["units"]}, ensure_ascii=False, indent=2))
+        return
+    from ..tables import units_table
+
+    out = console()
+    out.print(units_table(doc["units"], as_of, out.width))

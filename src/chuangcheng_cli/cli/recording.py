@@ -1,0 +1,219 @@
+"""Writing to the journal, without typer: the record() every writing command goes through, and
+`cc log` itself, which entry.py runs directly (fast.py) when the command line is plain.
+
+A city's `cc log` must take well under a second; importing typer and building its commands is
+about a quarter of that, so the append path must not need it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import os
+from pathlib import Path
+from typing import Callable, Optional
+
+from ..problems import UsageError
+from .locate import find_data_dir, parse_date, report_day
+from .plain import note
+
+
+def display_base() -> Path:
+    return Path.cwd()
+
+
+def _who(by: Optional[str]) -> str:
+    if by is not None:
+        return by
+    try:
+        return os.environ.get("CC_USER") or getpass.getuser()
+    except Exception:  # no user name on this system
+        return ""
+
+
+def _evidence(items: Optional[list[str]]) -> list[str]:
+    out = []
+    for item in items or []:
+        value = item.strip()
+        if not value or "\n" in value or "\r" in value:
+            raise UsageError(f"佐证材料无效：{item!r}", "每个 --evidence 写一个文件路径或网址。")
+        if value.startswith(("http://", "https://")):
+            out.append(value)
+            continue
+        if not Path(value).expanduser().exists():
+            raise UsageError(f"佐证材料不存在：{value}", "请检查文件路径（相对于当前目录），或改用网址。")
+        out.append(value)
+    return out
+
+
+def _rel(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(display_base().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_run: bool,
+           build: Callable, day: Optional[str] = None, out_dir: Optional[Path] = None,
+           scope: Optional[Callable] = None) -> None:
+    """Load under the journal lock, build the entries (and documents), then write them all or nothing.
+
+    scope(project) names the tasks the command touches; with it, a journal already known to be
+    valid is not checked again in full (see fastappend.py).
+    """
+    from pydantic import ValidationError
+
+    from .. import cache, fastappend, journal, models, rules
+    from ..checks import check_append, check_folder, require_clean
+    from ..loading import JOURNAL
+    from ..workflow import Stamp, check_stamp
+    from .locate import cache_root
+
+    where = find_data_dir(data)
+    if where.bundled and not dry_run:
+        raise UsageError("内置示例数据是只读的，不能写入",
+                         "请先用 cc init 目录 新建数据目录，或用 --data 指定数据目录。")
+    now = report_day(as_of)
+    stamp = Stamp(_who(by), parse_date(day, "--date") if day else now, dt.datetime.now().astimezone())
+    journal_path = where.path / JOURNAL
+    root = cache_root() if scope is not None else None
+
+    def prepare(raw: Optional[bytes]):
+        """(checked, index, key, state, sliced): a slice from a matching index, else a full check;
+        state is the digest state of raw when there is an index to extend after writing."""
+        key = cache.plan_key(where.path) if root is not None and raw is not None else None
+        if key is not None:
+            index = fastappend.load_index(root, key)
+            state = fastappend.hasher(raw)
+            if index is not None and index.digest == state.hexdigest():
+                tasks = scope(models.Project(index.plan, index.units, []))
+                part = fastappend.slice_of(index, raw, journal_path, _rel(journal_path), tasks)
+                return part, index, key, state, True
+        checked = require_clean(check_folder(where.path, display_base()))
+        index = state = None
+        if key is not None and journal_path.exists() and journal_path.read_bytes() == raw:
+            index = fastappend.build_index(checked, raw)
+            fastappend.store_index(root, key, index)
+            state = fastappend.hasher(raw)
+        return checked, index, key, state, False
+
+    def run(raw: Optional[bytes]):
+        checked, index, key, state, sliced = prepare(raw)
+        project = checked.project
+        check_stamp(project, stamp, now)
+        if stamp.date > project.plan.campaign.end:
+            note(f"提示：创建活动已于{rules.cn_date(project.plan.campaign.end)}结束（见 tasklist.yaml 的 campaign）。")
+        snap = rules.snapshot(project, now)
+        try:
+            entries, docs, message = build(snap, stamp)
+        except ValidationError as exc:  # an argument the schema refuses (too long, bad format …)
+            from ..loading import translate_error
+
+            err = exc.errors(include_url=False)[0]
+            _code, text, hint, _ = translate_error(err, type(None))
+            raise UsageError(f"参数无效：{text}", hint) from None
+        lines = [journal.to_line(e) for e in entries]
+        problems = fastappend.conflicts(checked, raw, entries, lines) if sliced else None
+        if problems is None:
+            full = checked if not sliced else require_clean(check_folder(where.path, display_base()))
+            problems = check_append(full, entries, lines)
+        if problems:
+            first = problems[0]
+            raise UsageError(f"这条记录与日志中已有的记录冲突：{first.message}",
+                             f"冲突位置：{first.file}:{first.line}。补登过去的记录时，请注意与之后的记录保持一致。")
+        return entries, docs, lines, message, index, key, state
+
+    if dry_run:
+        raw = journal_path.read_bytes() if journal_path.exists() and not where.bundled else None
+        entries, docs, lines, message, *_ = run(raw)
+        for doc, _name in docs:
+            from ..officialdoc import render_text
+
+            print(render_text(doc))
+            print()
+        print("（演练，未写入）将追加到日志：")
+        for line in lines:
+            print(line)
+        return
+
+    with journal.locked(journal_path) as fd:
+        raw = journal.read_all(fd)
+        entries, docs, lines, message, index, key, state = run(raw)
+        written: list[Path] = []
+        try:
+            if docs:
+                from ..docs_docx import write_docx
+
+                folder = out_dir or (where.path.parent / "notices" / str(stamp.date.year))
+                for doc, name in docs:
+                    target = folder / name
+                    if target.exists():
+                        raise UsageError(f"文件已存在：{_rel(target)}，不会覆盖",
+                                         "如是上次中断留下的文件，请确认后删除再重试；或用 --out 指定其他目录。")
+                for doc, name in docs:
+                    write_docx(doc, folder / name)
+                    written.append(folder / name)
+            payload = journal.append_lines(fd, lines)
+        except BaseException:
+            for path in written:
+                path.unlink(missing_ok=True)
+            raise
+        if index is not None:  # the journal is still valid: so is the index, extended
+            fastappend.store_index(root, key, fastappend.extend(index, raw, state, payload, entries))
+    if docs:  # the documents' text, shown only once they are really issued
+        from ..officialdoc import render_text
+
+        for doc, _name in docs:
+            print(render_text(doc))
+            print()
+    print(message)
+    for path in written:
+        print(f"已生成：{_rel(path)}")
+    note(f"已写入 {_rel(journal_path)}（{len(lines)} 条记录）")
+
+
+def _task_scope(task: str) -> Callable:
+    def scope(project):
+        from ..reports import resolve_task
+
+        return {resolve_task(project, task).id}
+
+    return scope
+
+
+def _unit_scope(unit: str) -> Callable:
+    def scope(project):
+        from ..reports import resolve_unit
+
+        unit_id = resolve_unit(project, unit).id
+        return {t.id for t in project.plan.tasks if unit_id in t.units}
+
+    return scope
+
+
+def _notices_only(project) -> set:
+    return set()
+
+
+
+
+def log(task: str, unit: str, percent: int, note_text: str, evidence: list[str], problem: str, correct: str,
+        day: Optional[str], by: Optional[str], dry_run: bool, data: Optional[Path], as_of: Optional[str]) -> None:
+    """cc log: one progress report (see write.log for the options)."""
+    from ..reports import resolve_task, resolve_unit
+    from ..workflow import make_progress
+
+    files = _evidence(evidence)
+    if not 0 <= percent <= 100:
+        raise UsageError(f"进度应在 0 到 100 之间，实际是 {percent}")
+
+    def build(snap, stamp):
+        t, u = resolve_task(snap.project, task), resolve_unit(snap.project, unit)
+        entry = make_progress(snap, stamp, t, u, percent, note_text, files, problem, correct)
+        st = snap.task(t.id)
+        msg = f"已登记：{t.id}（{t.label}）{u.name} 报送进度 {percent}%（序时进度 {st.expected}%）"
+        if percent == 100:
+            msg += "；已报办结，待牵头单位验收销号"
+        return [entry], [], msg
+
+    record(data, as_of, by, dry_run, build, day=day, scope=_task_scope(task))

@@ -1,0 +1,156 @@
+"""The fast path (cli/fast.py) answers exactly as the typer app does, or leaves the answer to it."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from chuangcheng_cli.cli import fast
+from helpers import cc_command, cc_env, copy_data
+
+TYPER_ONLY = [sys.executable, "-c",
+              "import sys; sys.argv[0] = 'cc'; from chuangcheng_cli.cli import main; main()"]
+
+
+def _run(prefix: list[str], args: list[str], cwd: Path, **env: str) -> tuple[int, str, str]:
+    result = subprocess.run([*prefix, *args], cwd=cwd, env=cc_env(**env), capture_output=True, text=True,
+                            timeout=120)
+    return result.returncode, result.stdout, result.stderr
+
+
+READ_CASES = [
+    ["status"],
+    ["status", "--json"],
+    ["status", "-u", "民政局", "--light", "green"],
+    ["status", "--unit=民政"],  # a partial name: resolved against the data, not the cache
+    ["status", "-u", "不存在"],
+    ["status", "-i", "I1"],
+    ["status", "-i", "I9"],
+    ["--as-of", "2023-12-29", "status", "-l", "done"],
+    ["status", "--as-of", "2023-02-30"],
+    ["units"],
+    ["units", "--json"],
+    ["validate"],
+    ["validate", "-f", "json"],
+    ["validate", "--format=github", "--strict"],
+    ["--data", "nowhere", "status"],
+    ["status", "--data", "data/journal.jsonl"],
+]
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("repo")
+    copy_data(root)
+    return root
+
+
+@pytest.mark.parametrize("args", READ_CASES, ids=[" ".join(a) for a in READ_CASES])
+@pytest.mark.parametrize("cache", ["off", "on"])
+def test_read_commands_match_typer(args, cache, repo, tmp_path):
+    env: dict[str, str] = {}
+    if cache == "on":  # a warm cache: the second run is served from it
+        env = {"CC_NO_CACHE": "", "CC_CACHE_DIR": str(tmp_path / "cache")}
+        _run(cc_command(), args, repo, **env)
+    if "--as-of" not in args:
+        args = ["--as-of", "2023-06-30", *args]
+    with ThreadPoolExecutor(2) as pool:
+        ours, theirs = pool.map(lambda prefix: _run(prefix, args, repo, **env), [cc_command(), TYPER_ONLY])
+    assert ours == theirs
+
+
+def test_bad_data_is_reported_alike(tmp_path):
+    data = copy_data(tmp_path)
+    with open(data / "journal.jsonl", "a", encoding="utf-8") as fh:
+        fh.write('{"id": "x"}\n')
+    for args in (["status"], ["units"], ["validate"], ["log", "T01", "-u", "sfj", "-p", "50", "-n", "说明。"]):
+        ours = _run(cc_command(), ["--as-of", "2023-06-30", *args], tmp_path)
+        theirs = _run(TYPER_ONLY, ["--as-of", "2023-06-30", *args], tmp_path)
+        assert ours == theirs
+        assert ours[0] == 1 and "journal.jsonl:151" in ours[1] + ours[2]
+
+
+LOG_CASES = [  # the first, second, fourth and last succeed; the others are refused
+    ["log", "T09", "-u", "rsj", "-p", "90", "-n", "欠薪案件已基本清零。"],
+    ["log", "T09", "--unit=人社局", "--percent=90", "--note=说明。", "-e", "https://example.org/a", "-e",
+     "https://example.org/b", "--problem", "台账不全。", "--by", "张三", "--date", "2023-12-29"],
+    ["log", "T09", "-u", "rsj", "-p", "50", "-n", "下调。"],  # a decrease without --correct
+    ["log", "T09", "-u", "rsj", "-p", "50", "-n", "下调。", "--correct", "上次多报了。"],
+    ["log", "T09", "-u", "rsj", "-p", "101", "-n", "说明。"],
+    ["log", "T09", "-u", "rsj", "-p", "90", "-n", ""],
+    ["log", "T09", "-u", "mzj", "-p", "90", "-n", "说明。"],  # not this task's unit
+    ["log", "T99", "-u", "rsj", "-p", "90", "-n", "说明。"],
+    ["log", "T09", "-u", "rsj", "-p", "90", "-n", "说明。", "-e", "no/such/file.pdf"],
+    ["log", "T09", "-u", "rsj", "-p", "90", "-n", "说明。", "--dry-run"],
+]
+
+
+def _normalize(text: str) -> str:
+    text = re.sub(r'"id":\s*"[^"]+"', '"id":"…"', text)
+    return re.sub(r'"at":\s*"[^"]+"', '"at":"…"', text)
+
+
+@pytest.mark.parametrize("args", LOG_CASES, ids=[" ".join(a[1:]) for a in LOG_CASES])
+def test_log_matches_typer(args, tmp_path):
+    results, journals = [], []
+    for name, prefix in (("ours", cc_command()), ("typer", TYPER_ONLY)):
+        root = tmp_path / name
+        data = copy_data(root)
+        code, out, err = _run(prefix, ["--as-of", "2023-12-29", *args], root)
+        results.append((code, _normalize(out), err))
+        journals.append(_normalize((data / "journal.jsonl").read_text(encoding="utf-8")))
+    assert results[0] == results[1]
+    assert journals[0] == journals[1]
+    k = LOG_CASES.index(args)
+    assert results[0][0] == (0 if k in (0, 1, 3, len(LOG_CASES) - 1) else 2), results[0]
+
+
+def test_log_fast_path_appends_one_valid_line(tmp_path):
+    data = copy_data(tmp_path)
+    before = (data / "journal.jsonl").read_bytes()
+    code, _, err = _run(cc_command(), ["--as-of", "2023-12-29", "log", "T09", "-u", "rsj", "-p", "90", "-n",
+                                       "说明。"], tmp_path)
+    assert code == 0, err
+    after = (data / "journal.jsonl").read_bytes()
+    assert after.startswith(before)
+    added = json.loads(after[len(before):])
+    assert (added["task"], added["unit"], added["percent"], added["by"]) == ("T09", "rsj", 90, "测试员")
+    assert _run(cc_command(), ["validate", "--strict"], tmp_path)[0] == 0
+
+
+@pytest.mark.parametrize("argv", [
+    [], ["--help"], ["status", "--help"], ["-h"], ["status", "extra"], ["status", "--bogus"],
+    ["--unit", "x", "status"], ["status", "--light", "purple"], ["validate", "-f", "xml"],
+    ["validate", "--as-of", "2023-06-30"], ["status", "--data"], ["status", "-u", "a", "-u", "b"],
+    ["log", "T01", "-u", "sfj", "-p", "60"], ["log", "-u", "sfj", "-p", "60", "-n", "x"],
+    ["log", "T01", "T02", "-u", "sfj", "-p", "60", "-n", "x"], ["log", "T01", "-u", "sfj", "-p", "6x", "-n", "x"],
+    ["log", "T01", "-u", "sfj", "-p60", "-n", "x"], ["log", "T01", "-u", "sfj", "-p", "60", "-n", "x", "--"],
+    ["--dry-run", "log", "T01", "-u", "sfj", "-p", "60", "-n", "x"], ["status", "--json=1"], ["show", "T01"],
+])
+def test_parse_leaves_the_unusual_to_typer(argv):
+    assert fast.parse(argv) is None
+
+
+def test_parse_reads_what_typer_reads():
+    command, opts = fast.parse(["--data", "d", "log", "T01", "--note=", "-u", "sfj", "-p", " 7", "-e", "a", "-e", "b",
+                                "--dry-run", "-n", "x"]) or (None, None)
+    assert command is None  # --note given twice
+    command, opts = fast.parse(["--data", "d", "log", "T01", "--note=", "-u", "sfj", "-p", " 7", "-e", "a",
+                                "-e", "b", "--dry-run"])
+    assert command == "log"
+    assert opts == {"data": "d", "args": ["T01"], "note": "", "unit": "sfj", "percent": 7,
+                    "evidence": ["a", "b"], "dry_run": True}
+    assert fast.parse(["status", "--unit", "-x"]) == ("status", {"unit": "-x", "args": []})
+
+
+def test_bundled_data_note_matches(tmp_path):
+    ours = _run(cc_command(), ["--as-of", "2023-06-30", "status"], tmp_path)
+    theirs = _run(TYPER_ONLY, ["--as-of", "2023-06-30", "status"], tmp_path)
+    assert ours == theirs
+    assert "内置示例数据" in ours[2]
