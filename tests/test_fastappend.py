@@ -77,3 +77,115 @@ def test_damaged_index_is_ignored(tmp_path, damage):
     assert result.returncode == 0, result.stderr
     last = json.loads((data / "journal.jsonl").read_text(encoding="utf-8").splitlines()[-1])
     assert last["percent"] == 86
+
+
+# ------------------------------------------- lines added by someone else (a pull, a merge)
+
+from chuangcheng_cli import fastappend  # noqa: E402
+from chuangcheng_cli.cache import digest  # noqa: E402
+
+
+def _line(**fields) -> str:
+    base = {"id": "20231230-0000aaaa", "kind": "progress", "date": "2023-12-30", "at": "2023-12-30T09:00:00+08:00",
+            "by": "他人", "task": "T09", "unit": "rsj", "percent": 90, "note": "别的分支报送。"}
+    return json.dumps({**base, **fields}, ensure_ascii=False) + "\n"
+
+
+def _index_of(folder):
+    raw = (folder / "journal.jsonl").read_bytes()
+    return fastappend.build_index(checks.require_clean(checks.check_folder(folder)), raw), raw
+
+
+def _same(a, b) -> bool:
+    return (a.digest, a.size, list(a.offsets), list(a.lines), {k: list(v) for k, v in a.by_task.items()},
+            list(a.notice_family)) == (b.digest, b.size, list(b.offsets), list(b.lines),
+                                       {k: list(v) for k, v in b.by_task.items()}, list(b.notice_family))
+
+
+def test_catch_up_equals_a_fresh_index(tmp_path):
+    data = copy_data(tmp_path)
+    index, _ = _index_of(data)
+    with open(data / "journal.jsonl", "a", encoding="utf-8") as fh:
+        fh.write(_line() + "\n" + _line(id="20231230-0000bbbb", task="T01", unit="sfj", percent=100,
+                                        date="2023-12-30", note="补报。"))
+    raw = (data / "journal.jsonl").read_bytes()
+    how, state = fastappend.matching(index, raw)
+    assert how == "grown"
+    grown = fastappend.catch_up(index, raw, state, data / "journal.jsonl", "journal.jsonl")
+    fresh, _ = _index_of(data)
+    assert grown is not None and _same(grown, fresh)
+    assert grown.digest == digest(raw)
+    assert fastappend.matching(grown, raw)[0] == "same"
+
+
+@pytest.mark.parametrize("tail", [
+    '{"id": "broken"\n',  # not JSON
+    '{"id": "x", "kind": "progress"}\n',  # not an entry
+    _line(percent=50),  # a decrease after the 80% of 12-29, without a correction
+    _line(task="T99"),  # unknown task
+    _line(id="20230420-3a0d6903"),  # an id the journal already has
+    _line() + _line(),  # the same id twice in the new lines
+])
+def test_catch_up_leaves_trouble_to_the_full_check(tmp_path, tail):
+    data = copy_data(tmp_path)
+    index, raw = _index_of(data)
+    if '"20230420-3a0d6903"' in tail:
+        assert b'"20230420-3a0d6903"' in raw
+    (data / "journal.jsonl").write_bytes(raw + tail.encode())
+    new = (data / "journal.jsonl").read_bytes()
+    how, state = fastappend.matching(index, new)
+    assert how == "grown"
+    assert fastappend.catch_up(index, new, state, data / "journal.jsonl", "journal.jsonl") is None
+
+
+def test_changed_or_unterminated_prefix_is_not_grown(tmp_path):
+    data = copy_data(tmp_path)
+    index, raw = _index_of(data)
+    assert fastappend.matching(index, raw.replace("普法".encode(), "守法".encode(), 1) + _line().encode())[0] is None
+    assert fastappend.matching(index, raw[:-1] + b" " + _line().encode())[0] is None
+    assert fastappend.matching(index, raw[:-10])[0] is None
+
+
+def test_session_with_foreign_appends_equals_session_without(tmp_path):
+    """Between our commands, lines arrive from elsewhere (written without our index)."""
+    plain, fast = tmp_path / "plain", tmp_path / "fast"
+    for folder in (plain, fast):
+        folder.mkdir()
+        copy_data(folder)
+    env = {"CC_NO_CACHE": "", "CC_CACHE_DIR": str(tmp_path / "cache")}
+    foreign = [_line(id="20231230-0000cccc", task="T09", percent=82),
+               _line(id="20231230-0000dddd", task="T09", percent=70),  # a decrease: refused on the next log
+               None]
+    for n, args in enumerate(SESSION):
+        line = foreign[n % len(foreign)] if n in (1, 5) else None
+        for folder in (plain, fast):
+            if line:
+                with open(folder / "data" / "journal.jsonl", "a", encoding="utf-8") as fh:
+                    fh.write(line)
+        a = run_cc(*args, cwd=plain)
+        b = run_cc(*args, cwd=fast, **env)
+        assert (a.returncode, a.stdout, a.stderr) == (b.returncode, b.stdout, b.stderr), args
+    assert _normalised(plain) == _normalised(fast)
+
+
+def test_log_after_a_pull_checks_only_the_new_lines(tmp_path, monkeypatch):
+    """In process, with the full check made impossible once the index exists."""
+    from chuangcheng_cli.cli import fast
+
+    data = copy_data(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CC_NO_CACHE", raising=False)
+    monkeypatch.setenv("CC_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("CC_USER", "测试员")
+    log = ["--as-of", "2023-12-31", "log", "T09", "-u", "rsj", "-n", "进展。", "-p"]
+    assert fast.run_fast([*log, "85"]) == 0
+    with open(data / "journal.jsonl", "a", encoding="utf-8") as fh:
+        fh.write(_line(id="20231231-0000eeee", task="T01", unit="sfj", percent=100, date="2023-12-31"))
+
+    def no_full_check(*args, **kwargs):
+        raise AssertionError("the whole journal was checked again")
+
+    monkeypatch.setattr(checks, "check_folder", no_full_check)
+    assert fast.run_fast([*log, "86"]) == 0
+    lines = (data / "journal.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(x)["percent"] for x in lines[-3:]] == [85, 100, 86]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+import re
 from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +23,7 @@ from pathlib import Path
 from . import cache, checks, loading, models
 
 NOTICE_FAMILY = checks.NOTICE_FAMILY
-FORMAT = 2  # of the pickled index; an index of another format is not used
+FORMAT = 3  # of the pickled index; an index of another format is not used
 
 
 def _positions() -> array:
@@ -36,6 +37,7 @@ class JournalIndex:
     plan: models.Plan
     units: list
     digest: str  # of the journal bytes this index describes
+    size: int = 0  # their length
     offsets: array = field(default_factory=_positions)  # byte offset of each entry's line
     lines: array = field(default_factory=_positions)  # 1-based line number of each entry
     by_task: dict[str, array] = field(default_factory=dict)  # task id → entry positions
@@ -66,7 +68,7 @@ def build_index(checked: checks.Checked, raw: bytes) -> JournalIndex:
     while pos >= 0:
         starts.append(pos + 1)
         pos = find(b"\n", pos + 1)
-    index = JournalIndex(checked.project.plan, checked.project.units, cache.digest(raw))
+    index = JournalIndex(checked.project.plan, checked.project.units, cache.digest(raw), len(raw))
     for entry, line in zip(checked.journal.entries, checked.journal.lines):
         index.add(entry, starts[line - 1], line)
     return index
@@ -85,6 +87,64 @@ def load_index(root: Path, key: str) -> JournalIndex | None:
 
 def store_index(root: Path, key: str, index: JournalIndex) -> None:
     cache.store_bytes(root, f"append-{key}.pickle", pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def matching(index: JournalIndex | None, raw: bytes):
+    """How index relates to the journal bytes raw: ("same", state) when it describes them,
+    ("grown", state) when it describes a prefix of them ending at a line end (lines were added at
+    the end: a pull, a union merge, another unit's append), else (None, state); state is the
+    digest state of raw (see hasher)."""
+    if index is None or index.size > len(raw):
+        return None, hasher(raw)
+    view = memoryview(raw)
+    state = hasher(view[:index.size])
+    if state.hexdigest() != index.digest:
+        return None, hasher(raw)
+    if index.size == len(raw):
+        return "same", state
+    if index.size and raw[index.size - 1:index.size] != b"\n":
+        state.update(view[index.size:])
+        return None, state
+    state.update(view[index.size:])
+    return "grown", state
+
+
+def catch_up(index: JournalIndex, raw: bytes, state, path: Path, display: str) -> JournalIndex | None:
+    """The index extended over the lines added after index.size, when they are valid entries that
+    break no rule with what came before (checked as an append is); None when they are not, or
+    cannot be told apart from trouble cheaply, so that the caller checks everything in full."""
+    tail = raw[index.size:]
+    chunks = tail.split(b"\n")
+    if any(c.strip() and (c.strip()[:1] != b"{" or c.strip()[-1:] != b"}") for c in chunks):
+        return None
+    try:
+        texts = [c.decode("utf-8").rstrip("\r") for c in chunks]
+    except UnicodeDecodeError:
+        return None
+    first_line = raw.count(b"\n", 0, index.size) + 1
+    numbered = [(first_line + n, text) for n, text in enumerate(texts) if text.strip()]
+    if not numbered:
+        return None
+    try:
+        entries = loading._ENTRY_LIST.validate_json(b"[" + ",".join(t for _, t in numbered).encode() + b"]")
+    except Exception:  # ValidationError, bad JSON: the full check explains it
+        return None
+    if len(entries) != len(numbered) or len({e.id for e in entries}) != len(entries):
+        return None
+    prefix = raw[:index.size]
+    touched = {e.task for e in entries if e.kind not in NOTICE_FAMILY}
+    part = slice_of(index, prefix, path, display, touched)
+    problems = conflicts(part, prefix, entries, [t for _, t in numbered])
+    if problems is None or problems:
+        return None
+    offsets, at = [], index.size
+    for chunk in chunks:
+        offsets.append(at)
+        at += len(chunk) + 1
+    for (line, _), entry in zip(numbered, entries):
+        index.add(entry, offsets[line - first_line], line)
+    index.size, index.digest = len(raw), state.hexdigest()
+    return index
 
 
 def slice_of(index: JournalIndex, raw: bytes, path: Path, display: str, tasks: set[str]) -> checks.Checked:
@@ -106,8 +166,12 @@ def conflicts(part: checks.Checked, raw: bytes, entries: list, lines: list[str])
     """Errors the new entries would bring, checked against the slice; None when the slice cannot
     tell: a new entry's id appears somewhere in the journal's bytes (entry ids are random, so in
     practice never), and only a full check can say whether that is an entry's id."""
-    for entry in entries:
-        if b'"' + entry.id.encode() + b'"' in raw:
+    if len(entries) <= 8:
+        if any(b'"' + entry.id.encode() + b'"' in raw for entry in entries):
+            return None
+    else:  # many (lines from a pull): one pass collecting every quoted value after an "id" key
+        taken = set(re.findall(rb'"id"\s*:\s*"([^"\\]*)"', raw))
+        if any(entry.id.encode() in taken for entry in entries):
             return None
     return checks.check_append(part, entries, lines)
 
@@ -124,6 +188,7 @@ def extend(index: JournalIndex, raw: bytes, state, payload: bytes, entries: list
     state = state.copy()
     state.update(payload)
     index.digest = state.hexdigest()
+    index.size = len(raw) + len(payload)
     for n, entry in enumerate(entries):
         index.add(entry, offset, first_line + n)
         offset = payload.index(b"\n", offset - content_end) + content_end + 1

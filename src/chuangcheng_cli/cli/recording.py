@@ -82,19 +82,22 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
         """(checked, index, key, state, sliced): a slice from a matching index, else a full check;
         state is the digest state of raw when there is an index to extend after writing."""
         key = cache.plan_key(where.path) if root is not None and raw is not None else None
+        state = None
         if key is not None:
             index = fastappend.load_index(root, key)
-            state = fastappend.hasher(raw)
-            if index is not None and index.digest == state.hexdigest():
+            how, state = fastappend.matching(index, raw)
+            if how == "grown":  # lines added since (a pull, a merge): check just those
+                index = fastappend.catch_up(index, raw, state, journal_path, _rel(journal_path))
+                how = "same" if index is not None else None
+            if how == "same":
                 tasks = scope(models.Project(index.plan, index.units, []))
                 part = fastappend.slice_of(index, raw, journal_path, _rel(journal_path), tasks)
                 return part, index, key, state, True
         checked = require_clean(check_folder(where.path, display_base()))
-        index = state = None
+        index = None
         if key is not None and journal_path.exists() and journal_path.read_bytes() == raw:
             index = fastappend.build_index(checked, raw)
             fastappend.store_index(root, key, index)
-            state = fastappend.hasher(raw)
         return checked, index, key, state, False
 
     def run(raw: Optional[bytes]):
