@@ -50,7 +50,7 @@ SIZES = {
 }
 SIZE_NAMES = {"1": "1×（内置数据）", "10": "10×", "100": "100×", "10k": "城市规模·1万条", "full": "城市规模·10万条"}
 COMMANDS = ["python -c pass", "floor", "cc validate", "cc status（冷）", "cc status（热）", "cc units",
-            "cc report xlsx", "cc log（冷）", "cc log（热）"]
+            "cc report xlsx", "cc log（冷）", "cc log（热）", "cc log（拉取后）"]
 
 
 # ------------------------------------------------------------------ running
@@ -173,6 +173,36 @@ def last_state(data: Path) -> tuple[str, str, str, int]:
         raise SystemExit(f"{data}: no task that can take a progress report")
     task = candidates[len(candidates) // 2]
     return last, task, unit[task], percent[task] + 1
+
+
+PULLED = 200  # lines another unit's branch adds before "cc log（拉取后）" (about two days of a city)
+
+
+def pulled_lines(data: Path, day: str, skip: str, count: int = PULLED) -> bytes:
+    """Valid progress reports from elsewhere, as a pull or a union merge would add them: one per
+    open task (not skip), at its current percent, reported by the unit that last reported it."""
+    percent: dict[str, int] = {}
+    unit: dict[str, str] = {}
+    closed: set[str] = set()
+    with open(data / "journal.jsonl", encoding="utf-8") as fh:
+        for line in fh:
+            if not line.strip():
+                continue
+            e = json.loads(line)
+            kind, task = e["kind"], e.get("task")
+            if kind == "progress":
+                percent[task], unit[task] = e["percent"], e["unit"]
+            elif kind == "verify":
+                closed.add(task)
+            elif kind == "reopen":
+                closed.discard(task)
+    tasks = [t for t in sorted(percent) if t != skip and t not in closed and percent[t] < 100][:count]
+    stamp = day.replace("-", "")
+    return "".join(json.dumps({"id": f"{stamp}-f{n:07x}", "kind": "progress", "date": day,
+                               "at": f"{day}T09:00:00+08:00", "by": "其他单位", "task": t, "unit": unit[t],
+                               "percent": percent[t], "note": "基准测试：其他分支的报送"},
+                              ensure_ascii=False, separators=(",", ":")) + "\n"
+                   for n, t in enumerate(tasks)).encode()
 
 
 def prepare_sizes(names: list[str], tmp: Path) -> dict[str, Path]:
@@ -407,7 +437,9 @@ def markdown(info: dict, rows: list[list[str]], targets: list[Target], args, sta
         "- `cc log 任务 --unit 单位 --percent 上次+1 --note … --by 基准测试`：每次在数据目录的新副本上运行"
         "（复制不计时），并核对日志恰好多了一行。`cc log（冷）`：CC_NO_CACHE=1，每次全量校验；"
         "`cc log（热）`：先用 `--dry-run` 在缓存中建立该日志的索引（fastappend），每次运行前恢复这份缓存"
-        "（真正追加后索引会扩展到新日志，所以必须恢复）。",
+        "（真正追加后索引会扩展到新日志，所以必须恢复）。"
+        f"`cc log（拉取后）`：同样恢复这份缓存，但日志末尾先加上 {PULLED} 条（或全部未完成任务数，取少者）"
+        "其他单位的进度报送（模拟 git pull / 合并带来的新行），索引只需补查这些新行。",
         "",
         "## 目标",
         "",
@@ -525,6 +557,23 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 go("cc log（热）", log, {**base_env, "CC_CACHE_DIR": str(log_cache)},
                    before=fresh_copy_and_cache, after=appended_one)
+                # After a pull: the index describes the journal as it was, and lines from other
+                # branches have been added at its end since.
+                pulled = pulled_lines(data, day, task)
+                n_pulled = pulled.count(b"\n")
+
+                def fresh_copy_cache_and_pull() -> None:
+                    fresh_copy_and_cache()
+                    with open(copy / "journal.jsonl", "ab") as fh:
+                        fh.write(pulled)
+
+                def appended_after_pull() -> str:
+                    n = entry_count(copy)
+                    want = lines_before + n_pulled + 1
+                    return "" if n == want else f"日志应为 {want} 行，实际 {n} 行"
+
+                go("cc log（拉取后）", log, {**base_env, "CC_CACHE_DIR": str(log_cache)},
+                   before=fresh_copy_cache_and_pull, after=appended_after_pull)
     finally:
         if args.keep:
             print(f"保留生成的数据：{tmp}", file=sys.stderr)
