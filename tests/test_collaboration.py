@@ -19,6 +19,7 @@ from helpers import REPO, copy_data, run_cc
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="没有安装 git")
 
+CACHE: dict[str, str] = {}  # the environment of every cc run (set per test: with or without the cache)
 AS_OF = "2023-12-31"
 DAY = dt.date(2023, 12, 31)
 CST = dt.timezone(dt.timedelta(hours=8))
@@ -33,8 +34,8 @@ def git(*args, cwd: Path, check: bool = True) -> subprocess.CompletedProcess:
     return result
 
 
-def ok(*args, cwd: Path) -> subprocess.CompletedProcess:
-    result = run_cc(*args, cwd=cwd)
+def ok(*args, cwd: Path, **env: str) -> subprocess.CompletedProcess:
+    result = run_cc(*args, cwd=cwd, **{**CACHE, **env})
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
     return result
@@ -89,7 +90,18 @@ def status_from_library(data: Path) -> dict:
                                  ensure_ascii=False))
 
 
-def test_twenty_branches_merge_cleanly_and_status_is_the_replay(tmp_path):
+@pytest.fixture(params=["no-cache", "cache"])
+def cache_mode(request, tmp_path, monkeypatch):
+    """Without the cache, and with one cache shared by every branch (journal indexes keyed by the
+    plan, so an index made on one branch meets the journal of another, and the merged one)."""
+    env = {}
+    if request.param == "cache":
+        env = {"CC_NO_CACHE": "", "CC_CACHE_DIR": str(tmp_path.with_name(tmp_path.name + "-cache"))}
+    monkeypatch.setitem(globals(), "CACHE", env)
+    return request.param
+
+
+def test_twenty_branches_merge_cleanly_and_status_is_the_replay(tmp_path, cache_mode):
     data = start_repo(tmp_path)
     reopen_done_tasks(data)
     git("add", "-A", cwd=tmp_path)
@@ -165,6 +177,12 @@ def test_twenty_branches_merge_cleanly_and_status_is_the_replay(tmp_path):
     by_task = {t["id"]: t for t in cli["tasks"]}
     assert {t: by_task[t]["percent"] for t in last_reported} == last_reported
     assert by_task["T09"]["notice_count"] == 4 and by_task["T09"]["escalated"]
+
+    # and work goes on after the merges: one more report, then a clean journal
+    task = next(iter(last_reported))
+    ok("log", task, "--unit", project.task(task).lead, "--percent", str(last_reported[task] + 1),
+       "--note", "合并后继续报送", "--as-of", AS_OF, cwd=tmp_path)
+    assert "数据校验通过" in ok("validate", cwd=tmp_path).stdout
 
 
 def test_same_task_reported_on_two_branches_fails_validation_after_a_clean_merge(tmp_path):
