@@ -11,7 +11,15 @@ from typer.testing import CliRunner
 
 from chuangcheng_cli import checks, reports, rules
 from chuangcheng_cli.cli import app
-from chuangcheng_cli.report_xlsx import DATE_FORMAT, LIGHT_COLOURS, text_width, write_workbook
+from chuangcheng_cli.report_xlsx import (
+    DATE_FORMAT,
+    LIGHT_COLOURS,
+    LINE_HEIGHT,
+    build_workbook,
+    text_width,
+    workbook_bytes,
+    write_workbook,
+)
 from helpers import DATA, cc_env
 
 runner = CliRunner()
@@ -144,6 +152,52 @@ def test_every_sheet_is_ready_to_print(book):
     assert task.auto_filter.ref == "A2:M16"
     assert task["C3"].alignment.wrap_text and task.column_dimensions["C"].width <= 50
     assert task["C3"].border.bottom.style == "thin"
+
+
+def test_title_is_merged_over_the_table_and_rows_are_sized(book):
+    """The layout a streamed (write-only) sheet must set before or while its rows are appended."""
+    _, wb = book(YEAR_END)
+    for ws in wb:
+        last = ws[2][-1].column_letter
+        assert [str(r) for r in ws.merged_cells.ranges] == [f"A1:{last}1"], ws.title
+        assert ws["A1"].font.b and ws["A1"].font.sz == 14 and ws["A1"].alignment.horizontal == "center"
+        assert ws.row_dimensions[1].height == 26
+        assert ws.row_dimensions[2].height >= LINE_HEIGHT + 4  # header: at least one line
+    task = wb["任务台账"]
+    t10 = next(r for r in data_rows(task) if r[0].value == "T10")
+    # two assignment lines in 责任科室/责任人, so the row is at least two lines tall
+    assert task.row_dimensions[t10[0].row].height >= 2 * LINE_HEIGHT + 3
+    assert task.column_dimensions["C"].width == 32  # 具体任务 capped at its max width
+    assert all(task.column_dimensions[c].width for c in "ABCDEFGHIJKLM")
+
+
+def test_footer_leaves_one_blank_row_below_the_table(book):
+    _, wb = book(YEAR_END)
+    ws = wb["任务台账"]
+    end = int(ws.auto_filter.ref.split(":")[1][1:])
+    assert ws.cell(end + 1, 1).value is None
+    assert ws.cell(end + 2, 1).value.startswith("红灯 ")
+    assert ws.cell(end + 3, 1).value.startswith("已报告市领导：")
+    assert ws.max_row == end + 3
+
+
+def test_sheets_declare_their_used_range(project, tmp_path):
+    """Streamed sheets still carry <dimension>, which read-only readers use for the sheet size."""
+    path = tmp_path / "x.xlsx"
+    path.write_bytes(workbook_bytes(rules.snapshot(project, YEAR_END)))
+    wb = openpyxl.load_workbook(path, read_only=True)
+    task, log = wb["任务台账"], wb["进度日志"]
+    assert task.calculate_dimension() == "A1:M19"
+    assert (log.max_row, log.max_column) == (2 + len(reports.history_rows(rules.snapshot(project, YEAR_END))), 7)
+    wb.close()
+
+
+def test_built_workbook_is_streamed(project, tmp_path):
+    """build_workbook hands back a write-only workbook: rows already streamed, to be saved once."""
+    wb = build_workbook(rules.snapshot(project, MID))
+    assert wb.write_only
+    wb.save(tmp_path / "a.xlsx")
+    assert openpyxl.load_workbook(tmp_path / "a.xlsx").sheetnames == ["任务台账", "单位汇总", "督办记录", "进度日志"]
 
 
 def test_units_sheet(book):

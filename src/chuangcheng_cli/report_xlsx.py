@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
+import functools
 import io
 import math
 import unicodedata
@@ -12,8 +12,13 @@ from pathlib import Path
 from typing import Sequence
 
 from openpyxl import Workbook
+from openpyxl.cell import Cell as XlCell
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -39,6 +44,14 @@ LINE_HEIGHT = 15.0  # points per wrapped line at 11 pt
 PADDING = 1.5  # width units a cell loses to its margins
 THIN = Side(style="thin", color="808080")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+# Style parts shared by every workbook: openpyxl keeps them in per-workbook lists by value, so one
+# object of each is enough (they are never mutated).
+TITLE_FONT = Font(bold=True, size=14)
+HEADER_FONT = Font(bold=True)
+CENTERED = Alignment(horizontal="center", vertical="center")
+HEADER_ALIGNMENT = Alignment(horizontal="center", vertical="center", wrap_text=True)
+BODY_ALIGNMENTS = {wrap: Alignment(horizontal="left" if wrap else "center", vertical="top", wrap_text=wrap)
+                   for wrap in (False, True)}
 
 
 @dataclass(frozen=True)
@@ -169,9 +182,23 @@ def log_table(snap: rules.Snapshot) -> tuple[list[Col], list[list]]:
 # ------------------------------------------------------------- rendering
 
 
+class _CharWidths(dict):
+    """Width units per character, looked up in the Unicode tables once per distinct character."""
+
+    def __missing__(self, ch: str) -> float:
+        width = self[ch] = CJK_WIDTH if unicodedata.east_asian_width(ch) in ("W", "F") else 1.0
+        return width
+
+
+_CHAR_WIDTHS = _CharWidths()
+
+
 def text_width(text: str) -> float:
     """Column-width units a line needs: CJK and full-width characters count about double."""
-    return sum(CJK_WIDTH if unicodedata.east_asian_width(ch) in ("W", "F") else 1.0 for ch in text)
+    if text.isascii():
+        return float(len(text))
+    # Summed left to right like a per-character loop, so results are bit-identical to one.
+    return sum(map(_CHAR_WIDTHS.__getitem__, text))
 
 
 def _display(value: object, kind: str) -> str:
@@ -190,86 +217,186 @@ def _header_width(header: str) -> float:
     return text_width(header[:math.ceil(len(header) / 2)]) + PADDING
 
 
+def _longest_line(text: str) -> float:
+    if "\n" not in text:
+        return text_width(text)
+    return max(text_width(line) for line in text.split("\n"))
+
+
 def _lines(text: str, width: float) -> int:
     usable = max(width - PADDING, 1.0)
+    if "\n" not in text:
+        return max(1, math.ceil(text_width(text) / usable))
     return sum(max(1, math.ceil(text_width(line) / usable)) for line in text.split("\n"))
 
 
+@functools.cache
 def _fill(hex_colour: str) -> PatternFill:
     return PatternFill(fill_type="solid", start_color=hex_colour, end_color=hex_colour)
 
 
-def _write_sheet(ws: Worksheet, title: str, cols: list[Col], rows: list[list], empty: str,
-                 footer_lines: Sequence[str] = ()) -> None:
+@functools.cache
+def _highlight_font(hex_colour: str) -> Font:
+    return Font(color=hex_colour, bold=True)
+
+
+def _number_format(value: object, kind: str) -> str | None:
+    if isinstance(value, dt.date):
+        return DATE_FORMAT
+    if kind == "percent" and isinstance(value, (int, float)):
+        return PERCENT_FORMAT
+    return None
+
+
+def _unwrap(raw: object) -> tuple[object, tuple[str, str] | None]:
+    return (raw.value, raw.colours) if isinstance(raw, Cell) else (raw, None)
+
+
+class _Sheet(WriteOnlyWorksheet):
+    """A write-only sheet that is appended rows of ready-made cells, and knows its used range.
+
+    openpyxl's own append binds each value to a scratch cell first and learns that a value is a
+    ready-made cell only from the ValueError this raises (whose message formats the cell's repr);
+    for a city's 700,000 styled cells that detour alone took about 10 s. Rows here are lists of
+    WriteOnlyCell and plain values, so they are placed directly.
+
+    This leans on openpyxl 3.1 internals: Workbook._add_sheet adds the sheet (create_sheet cannot
+    make a subclass), and both methods are hooks openpyxl calls but does not document. Should a
+    later version stop calling them, the file is the same except for the missing <dimension>,
+    only slower to write.
+    """
+
+    def __init__(self, parent: Workbook, title: str, used_range: str):
+        super().__init__(parent, title)
+        self._used_range = used_range
+
+    def _values_to_row(self, values, row_idx):
+        for col_idx, value in enumerate(values, 1):
+            if value is None:
+                continue
+            cell = value if isinstance(value, XlCell) else WriteOnlyCell(self, value)
+            cell.column = col_idx
+            cell.row = row_idx
+            yield cell
+
+    def calculate_dimension(self) -> str:
+        """The <dimension> the writer emits, as a normal sheet would; a streamed one cannot tell by itself."""
+        return self._used_range
+
+
+class _Looks:
+    """The style record of each distinct cell look in one workbook, built on first use.
+
+    Assigning a font, fill, border or alignment to a cell hashes it into the workbook's style lists;
+    doing that for each of a city's 700,000 cells cost over a minute. Each look is therefore
+    assigned once, to a template cell, and later cells share the template's record. A record only
+    holds indices into workbook-wide lists, so it is valid on every sheet of the workbook, and
+    sharing it is safe because a write-only cell is serialised when its row is appended and never
+    changed afterwards. Looks are built in the order cells first need them, so the style ids in
+    the file are the same as when every cell was styled in turn.
+    """
+
+    def __init__(self) -> None:
+        self._records: dict[tuple, StyleArray] = {}
+
+    def _build(self, ws: WriteOnlyWorksheet, key: tuple) -> StyleArray:
+        cell = WriteOnlyCell(ws)
+        if key[0] == "title":
+            cell.font = TITLE_FONT
+            cell.alignment = CENTERED
+        elif key[0] == "header":
+            cell.font = HEADER_FONT
+            cell.fill = _fill(HEADER_FILL)
+            cell.border = BORDER
+            cell.alignment = HEADER_ALIGNMENT
+        else:
+            _, wrap, number_format, colours = key
+            cell.border = BORDER
+            cell.alignment = BODY_ALIGNMENTS[wrap]
+            if number_format:
+                cell.number_format = number_format
+            if colours:
+                cell.fill = _fill(colours[0])
+                cell.font = _highlight_font(colours[1])
+        self._records[key] = cell._style
+        return cell._style
+
+    def cell(self, ws: WriteOnlyWorksheet, value: object, key: tuple) -> WriteOnlyCell:
+        """A cell holding value, styled as key: ("title",), ("header",) or ("body", wrap, format, colours)."""
+        cell = WriteOnlyCell(ws, value)
+        # Replace the record only after the value is bound: binding a date sets a default number format.
+        cell._style = self._records.get(key) or self._build(ws, key)
+        return cell
+
+
+def _column_widths(cols: list[Col], rows: list[list]) -> list[float]:
+    """Each column fits its header (maybe on two lines) and longest value, up to its maximum."""
+    widths = []
+    for j, col in enumerate(cols):
+        width = _header_width(col.header)
+        if rows:
+            longest = max(_longest_line(_display(_unwrap(values[j])[0], col.kind)) for values in rows)
+            width = max(width, longest + PADDING + 0.5)
+        widths.append(min(width, col.max_width if col.wrap else 60))
+    return widths
+
+
+def _write_sheet(wb: Workbook, name: str, looks: _Looks, title: str, cols: list[Col], rows: list[list],
+                 empty: str, footer_lines: Sequence[str] = ()) -> None:
+    """Stream one sheet: title, header, body and notes below it, appended strictly top to bottom.
+
+    A write-only sheet writes its sheet properties, view (freeze panes) and column widths when the
+    first row is appended, and each row's height when that row is appended; filter, merged cells
+    and print settings are written when the workbook is saved. So everything that depends on the
+    whole table (the column widths) is measured first.
+    """
     last = get_column_letter(len(cols))
-    ws.cell(TITLE_ROW, 1, title).font = Font(bold=True, size=14)
-    ws.cell(TITLE_ROW, 1).alignment = Alignment(horizontal="center", vertical="center")
-    ws.merge_cells(f"A{TITLE_ROW}:{last}{TITLE_ROW}")
-    ws.row_dimensions[TITLE_ROW].height = 26
+    widths = _column_widths(cols, rows)
+    end_row = FIRST_ROW + len(rows) - 1 if rows else HEADER_ROW
+    notes = {FIRST_ROW: empty} if not rows else {}
+    for k, line in enumerate(footer_lines):  # below the table, outside the filter range
+        notes[max(end_row, FIRST_ROW) + 2 + k] = line
+    last_row = max([end_row, *notes])
+    ws = _Sheet(wb, name, f"A1:{last}{last_row}")
+    wb._add_sheet(ws)
 
-    widths = [_header_width(c.header) for c in cols]
-    for j, col in enumerate(cols, 1):
-        cell = ws.cell(HEADER_ROW, j, col.header)
-        cell.font = Font(bold=True)
-        cell.fill = _fill(HEADER_FILL)
-        cell.border = BORDER
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-
-    # Setting a style re-hashes it, which for a city's 100,000-row log took minutes: each kind of
-    # plain cell is styled once, and later cells of that kind copy its style record.
-    styled: dict[tuple, object] = {}
-    alignments = {wrap: Alignment(horizontal="left" if wrap else "center", vertical="top", wrap_text=wrap)
-                  for wrap in (False, True)}
-    for i, values in enumerate(rows):
-        r = FIRST_ROW + i
-        for j, (col, raw) in enumerate(zip(cols, values), 1):
-            value, colours = (raw.value, raw.colours) if isinstance(raw, Cell) else (raw, None)
-            cell = ws.cell(r, j, value)
-            number_format = (DATE_FORMAT if isinstance(value, dt.date) else
-                             PERCENT_FORMAT if col.kind == "percent" and isinstance(value, (int, float)) else None)
-            key = (col.wrap, number_format)
-            if not colours and key in styled:
-                cell._style = copy.copy(styled[key])
-            else:
-                cell.border = BORDER
-                cell.alignment = alignments[col.wrap]
-                if number_format:
-                    cell.number_format = number_format
-                if colours:
-                    cell.fill = _fill(colours[0])
-                    cell.font = Font(color=colours[1], bold=True)
-                else:
-                    styled[key] = cell._style
-            shown = _display(value, col.kind)
-            widths[j - 1] = max(widths[j - 1], max(text_width(line) for line in shown.split("\n")) + PADDING + 0.5)
-
-    widths = [min(w, c.max_width if c.wrap else 60) for w, c in zip(widths, cols)]
     for j, w in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(j)].width = round(w, 1)
-    # Row heights are estimated so wrapped text prints in full even where the viewer does not autofit.
-    ws.row_dimensions[HEADER_ROW].height = LINE_HEIGHT * max(
-        _lines(c.header, w) for c, w in zip(cols, widths)) + 4
-    for i, values in enumerate(rows):
-        lines = max(_lines(_display(v.value if isinstance(v, Cell) else v, c.kind), w) if c.wrap else 1
-                    for c, v, w in zip(cols, values, widths))
-        if lines > 1:
-            ws.row_dimensions[FIRST_ROW + i].height = LINE_HEIGHT * lines + 3
-
-    end_row = FIRST_ROW + len(rows) - 1 if rows else HEADER_ROW
-    if not rows:
-        ws.cell(FIRST_ROW, 1, empty)
-    for k, line in enumerate(footer_lines):  # below the table, outside the filter range
-        ws.cell(max(end_row, FIRST_ROW) + 2 + k, 1, line)
-
     ws.freeze_panes = f"A{FIRST_ROW}"
     ws.auto_filter.ref = f"A{HEADER_ROW}:{last}{end_row}"
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.merged_cells.add(CellRange(f"A{TITLE_ROW}:{last}{TITLE_ROW}"))
     _page_setup(ws, title)
 
+    dims = ws.row_dimensions
+    dims[TITLE_ROW].height = 26
+    ws.append([looks.cell(ws, title, ("title",))])
+    # Row heights are estimated so wrapped text prints in full even where the viewer does not autofit.
+    dims[HEADER_ROW].height = LINE_HEIGHT * max(_lines(c.header, w) for c, w in zip(cols, widths)) + 4
+    ws.append([looks.cell(ws, c.header, ("header",)) for c in cols])
 
-def _page_setup(ws: Worksheet, title: str) -> None:
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    for r, values in enumerate(rows, FIRST_ROW):
+        cells = []
+        lines = 1
+        for col, raw, width in zip(cols, values, widths):
+            value, colours = _unwrap(raw)
+            cells.append(looks.cell(ws, value, ("body", col.wrap, _number_format(value, col.kind), colours)))
+            if col.wrap:
+                lines = max(lines, _lines(_display(value, col.kind), width))
+        if lines > 1:
+            dims[r].height = LINE_HEIGHT * lines + 3
+        ws.append(cells)
+        dims.pop(r, None)  # already written: keep no dimension object per tall row until the save
+
+    for r in range(end_row + 1, last_row + 1):
+        ws.append([notes[r]] if r in notes else [])  # a skipped row is written as an empty <row/>
+    dims.pop(TITLE_ROW, None)
+    dims.pop(HEADER_ROW, None)
+
+
+def _page_setup(ws: WriteOnlyWorksheet, title: str) -> None:
+    ws.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0  # as many pages tall as needed
     ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -282,11 +409,14 @@ def _page_setup(ws: Worksheet, title: str) -> None:
 
 
 def build_workbook(snap: rules.Snapshot) -> Workbook:
-    """The four sheets, each ready to print on A4 landscape."""
+    """The four sheets, each ready to print on A4 landscape.
+
+    The workbook is write-only: its rows are already streamed to temporary files, so it can be
+    saved exactly once and its cells cannot be read back or changed.
+    """
     camp = snap.project.plan.campaign
     as_of = f"截至{rules.cn_date(snap.today)}"
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = Workbook(write_only=True)
     wb.properties.title = f"{camp.group}台账（{as_of}）"
     wb.properties.subject = camp.name
     wb.properties.creator = camp.issuer
@@ -296,15 +426,17 @@ def build_workbook(snap: rules.Snapshot) -> Workbook:
     footer = [reports.summary_text(summary)] + [
         f"已报告市领导：{e['unit']}（{rules.cn_date(_iso(e['date']))}）" for e in summary["escalated_units"]]
     tables = {
-        "任务台账": (task_table(snap), "没有任务。", footer),
-        "单位汇总": (unit_table(snap), "没有责任单位。", []),
-        "督办记录": (notice_table(snap), "暂无督办通知。", []),
-        "进度日志": (log_table(snap), "暂无记录。", []),
+        "任务台账": (task_table, "没有任务。", footer),
+        "单位汇总": (unit_table, "没有责任单位。", []),
+        "督办记录": (notice_table, "暂无督办通知。", []),
+        "进度日志": (log_table, "暂无记录。", []),
     }
+    looks = _Looks()
     for name in SHEETS:
-        (cols, rows), empty, lines = tables[name]
-        ws = wb.create_sheet(name)
-        _write_sheet(ws, f"{camp.group} {name}（{as_of}）", cols, rows, empty, lines)
+        table, empty, lines = tables[name]
+        cols, rows = table(snap)  # one table in memory at a time
+        _write_sheet(wb, name, looks, f"{camp.group} {name}（{as_of}）", cols, rows, empty, lines)
+        del rows
     return wb
 
 
@@ -315,5 +447,5 @@ def workbook_bytes(snap: rules.Snapshot) -> bytes:
 
 
 def write_workbook(snap: rules.Snapshot, path: Path) -> None:
-    """Build the workbook in memory, then replace path atomically (no half-written file)."""
+    """Build the workbook, then replace path atomically (no half-written file)."""
     journal.atomic_write_bytes(path, workbook_bytes(snap))
