@@ -303,6 +303,15 @@ class Project:
         return journal_order(self.journal)
 
     @cached_property
+    def notice_numbers(self) -> dict[str, str]:
+        """文号 of each notice by its ref ("2023-5"); the first notice of a ref, as listed."""
+        numbers: dict[str, str] = {}
+        for e in self.journal:
+            if e.kind == "notice":
+                numbers.setdefault(e.ref, e.doc_no)
+        return numbers
+
+    @cached_property
     def units_by_id(self) -> dict[str, Unit]:
         return {u.id: u for u in self.units}
 

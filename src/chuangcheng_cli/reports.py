@@ -194,10 +194,7 @@ def describe_entry(project: models.Project, e) -> str:
 
 
 def _notice_no(project: models.Project, ref: str) -> str:
-    for e in project.journal:
-        if e.kind == "notice" and e.ref == ref:
-            return e.doc_no
-    return ref
+    return project.notice_numbers.get(ref, ref)
 
 
 def history_rows(snap: rules.Snapshot, unit: str | None = None, task: str | None = None,
