@@ -154,3 +154,22 @@ def test_bundled_data_note_matches(tmp_path):
     theirs = _run(TYPER_ONLY, ["--as-of", "2023-06-30", "status"], tmp_path)
     assert ours == theirs
     assert "内置示例数据" in ours[2]
+
+
+def test_interrupt_is_reported_not_a_traceback(tmp_path):
+    """Ctrl-C during a long load: the same message and exit code as the typer app (130)."""
+    import os
+    import signal
+    import time
+
+    copy_data(tmp_path)
+    proc = subprocess.Popen([*cc_command(), "validate"], cwd=tmp_path, env=cc_env(),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=os.setsid)
+    time.sleep(0.3)  # inside imports or the load
+    os.killpg(proc.pid, signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    if proc.returncode == 0:
+        pytest.skip("the command finished before the interrupt arrived")
+    assert "Traceback" not in err
+    assert proc.returncode == 130 and "已中断。" in err

@@ -1,4 +1,4 @@
-"""The console-script entry: answer a repeated `cc status`/`cc units` from the cache, else run the full app."""
+"""The console-script entry: plain commands through the fast path (no typer), else the full app."""
 
 from __future__ import annotations
 
@@ -6,9 +6,13 @@ import sys
 
 
 def main() -> None:
-    from .cli.fast import run_fast
+    try:
+        from .cli.fast import run_fast
 
-    code = run_fast(sys.argv[1:])
+        code = run_fast(sys.argv[1:])
+    except KeyboardInterrupt:  # Ctrl-C while still starting up
+        print("已中断。", file=sys.stderr)
+        sys.exit(130)
     if code is not None:
         sys.exit(code)
     from .cli import main as full_main

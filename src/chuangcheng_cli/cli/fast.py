@@ -98,6 +98,9 @@ def run_fast(argv: list[str]) -> Optional[int]:
         return plain.usage_error(exc)
     except DataError as exc:
         return plain.data_error(exc)
+    except KeyboardInterrupt:  # as the typer app says it (cli/usage.py)
+        print("已中断。", file=sys.stderr)
+        return 130
     except BrokenPipeError:  # `cc status | head`: stop quietly, and let exit flush into nothing
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
