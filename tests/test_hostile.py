@@ -293,7 +293,7 @@ def evidence_args(items: list[str], root: Path) -> list[str]:
 
 
 def accepted_evidence(items: list[str], cwd: Path) -> list[str] | None:
-    """What write._evidence stores, or None when it refuses the list."""
+    """What recording.evidence_list stores, or None when it refuses the list."""
     out = []
     for item in items:
         value = item.strip()

@@ -31,7 +31,7 @@ def _who(by: Optional[str]) -> str:
         return ""
 
 
-def _evidence(items: Optional[list[str]]) -> list[str]:
+def evidence_list(items: Optional[list[str]]) -> list[str]:
     out = []
     for item in items or []:
         value = item.strip()
@@ -46,7 +46,7 @@ def _evidence(items: Optional[list[str]]) -> list[str]:
     return out
 
 
-def _rel(path: Path) -> str:
+def shown_path(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(display_base().resolve()))
     except ValueError:
@@ -87,11 +87,11 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
             index = fastappend.load_index(root, key)
             how, state = fastappend.matching(index, raw)
             if how == "grown":  # lines added since (a pull, a merge): check just those
-                index = fastappend.catch_up(index, raw, state, journal_path, _rel(journal_path))
+                index = fastappend.catch_up(index, raw, state, journal_path, shown_path(journal_path))
                 how = "same" if index is not None else None
             if how == "same":
                 tasks = scope(models.Project(index.plan, index.units, []))
-                part = fastappend.slice_of(index, raw, journal_path, _rel(journal_path), tasks)
+                part = fastappend.slice_of(index, raw, journal_path, shown_path(journal_path), tasks)
                 return part, index, key, state, True
         checked = require_clean(check_folder(where.path, display_base()))
         index = None
@@ -151,7 +151,7 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
                 for doc, name in docs:
                     target = folder / name
                     if target.exists():
-                        raise UsageError(f"文件已存在：{_rel(target)}，不会覆盖",
+                        raise UsageError(f"文件已存在：{shown_path(target)}，不会覆盖",
                                          "如是上次中断留下的文件，请确认后删除再重试；或用 --out 指定其他目录。")
                 for doc, name in docs:
                     write_docx(doc, folder / name)
@@ -171,11 +171,11 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
             print()
     print(message)
     for path in written:
-        print(f"已生成：{_rel(path)}")
-    note(f"已写入 {_rel(journal_path)}（{len(lines)} 条记录）")
+        print(f"已生成：{shown_path(path)}")
+    note(f"已写入 {shown_path(journal_path)}（{len(lines)} 条记录）")
 
 
-def _task_scope(task: str) -> Callable:
+def task_scope(task: str) -> Callable:
     def scope(project):
         from ..reports import resolve_task
 
@@ -184,7 +184,7 @@ def _task_scope(task: str) -> Callable:
     return scope
 
 
-def _unit_scope(unit: str) -> Callable:
+def unit_scope(unit: str) -> Callable:
     def scope(project):
         from ..reports import resolve_unit
 
@@ -194,7 +194,7 @@ def _unit_scope(unit: str) -> Callable:
     return scope
 
 
-def _notices_only(project) -> set:
+def notices_only(project) -> set:
     return set()
 
 
@@ -206,7 +206,7 @@ def log(task: str, unit: str, percent: int, note_text: str, evidence: list[str],
     from ..reports import resolve_task, resolve_unit
     from ..workflow import make_progress
 
-    files = _evidence(evidence)
+    files = evidence_list(evidence)
     if not 0 <= percent <= 100:
         raise UsageError(f"进度应在 0 到 100 之间，实际是 {percent}")
 
@@ -219,4 +219,4 @@ def log(task: str, unit: str, percent: int, note_text: str, evidence: list[str],
             msg += "；已报办结，待牵头单位验收销号"
         return [entry], [], msg
 
-    record(data, as_of, by, dry_run, build, day=day, scope=_task_scope(task))
+    record(data, as_of, by, dry_run, build, day=day, scope=task_scope(task))

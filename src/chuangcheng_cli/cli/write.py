@@ -11,7 +11,7 @@ from .typer_app import app
 from .common import GLOBALS, AsOfOpt, DataOpt, guarded
 from . import recording
 from .locate import parse_date
-from .recording import _evidence, _notices_only, _rel, _task_scope, _unit_scope
+from .recording import evidence_list, notices_only, shown_path, task_scope, unit_scope
 from ..problems import UsageError
 
 
@@ -46,7 +46,7 @@ def assign(
         entry = make_assign(snap.project, stamp, t, u, section, person, phone)
         return [entry], [], f"已分解：{t.id}（{t.label}）{u.name} → {entry.section}，责任人 {entry.person}"
 
-    record(data, as_of, by, dry_run, build, scope=_task_scope(task))
+    record(data, as_of, by, dry_run, build, scope=task_scope(task))
 
 
 @app.command()
@@ -84,7 +84,7 @@ def verify(
         t = resolve_task(snap.project, task)
         return [make_verify(snap, stamp, t, note_)], [], f"已验收销号：{t.id}（{t.label}）"
 
-    record(data, as_of, by, dry_run, build, scope=_task_scope(task))
+    record(data, as_of, by, dry_run, build, scope=task_scope(task))
 
 
 @app.command()
@@ -102,7 +102,7 @@ def reopen(
         t = resolve_task(snap.project, task)
         return [make_reopen(snap, stamp, t, reason)], [], f"已退回重办：{t.id}（{t.label}）"
 
-    record(data, as_of, by, dry_run, build, scope=_task_scope(task))
+    record(data, as_of, by, dry_run, build, scope=task_scope(task))
 
 
 @app.command()
@@ -133,7 +133,7 @@ def notice(
     def build(snap, stamp):
         u = resolve_unit(snap.project, unit)
         ids = [resolve_task(snap.project, t).id for t in task or []]
-        draft = build_notice(snap, stamp, u, ids, reason, limit, days, _rel(out) if out else "")
+        draft = build_notice(snap, stamp, u, ids, reason, limit, days, shown_path(out) if out else "")
         e = draft.entry
         entries, docs = [e], [(draft.doc, draft.file_name)]
         msg = f"已发出督办通知 {e.doc_no}：{u.name} 第{e.seq}次督办（{e.level}色），整改期限{cn_date(e.deadline)}"
@@ -144,7 +144,7 @@ def notice(
         msg += f"\n被督办单位整改后登记反馈：cc reply {e.ref} --note …"
         return entries, docs, msg
 
-    record(data, as_of, by, dry_run, build, out_dir=out, scope=_unit_scope(unit))
+    record(data, as_of, by, dry_run, build, out_dir=out, scope=unit_scope(unit))
 
 
 @app.command()
@@ -159,7 +159,7 @@ def reply(
     """整改反馈（被督办单位）。"""
     from ..workflow import find_notice, make_reply
 
-    files = _evidence(evidence)
+    files = evidence_list(evidence)
 
     def build(snap, stamp):
         ns = find_notice(snap, notice_ref)
@@ -167,7 +167,7 @@ def reply(
         late = "（已超过整改期限）" if stamp.date > ns.notice.deadline else ""
         return [entry], [], f"已登记整改反馈：{ns.notice.doc_no}（{snap.project.unit_label(ns.notice.unit)}）{late}"
 
-    record(data, as_of, by, dry_run, build, scope=_notices_only)
+    record(data, as_of, by, dry_run, build, scope=notices_only)
 
 
 @app.command()
@@ -185,4 +185,4 @@ def close(
         ns = find_notice(snap, notice_ref)
         return [make_close(snap, stamp, ns, note_)], [], f"已销号：{ns.notice.doc_no}"
 
-    record(data, as_of, by, dry_run, build, scope=_notices_only)
+    record(data, as_of, by, dry_run, build, scope=notices_only)
