@@ -96,7 +96,8 @@ def cache_mode(request, tmp_path, monkeypatch):
     plan, so an index made on one branch meets the journal of another, and the merged one)."""
     env = {}
     if request.param == "cache":
-        env = {"CC_NO_CACHE": "", "CC_CACHE_DIR": str(tmp_path.with_name(tmp_path.name + "-cache"))}
+        env = {"CC_NO_CACHE": "", "CC_CACHE_DIR": str(tmp_path.with_name(tmp_path.name + "-cache")),
+               "CC_INDEX_MIN_BYTES": "0"}  # the index, even on this small journal
     monkeypatch.setitem(globals(), "CACHE", env)
     return request.param
 

@@ -39,7 +39,7 @@ def test_session_with_index_equals_session_without(tmp_path):
     for folder in (plain, fast):
         folder.mkdir()
         copy_data(folder)
-    env = {"CC_NO_CACHE": "", "CC_CACHE_DIR": str(tmp_path / "cache")}
+    env = {"CC_NO_CACHE": "", "CC_CACHE_DIR": str(tmp_path / "cache"), "CC_INDEX_MIN_BYTES": "0"}
     for args in SESSION:
         a = run_cc(*args, cwd=plain)
         b = run_cc(*args, cwd=fast, **env)
@@ -52,7 +52,7 @@ def test_session_with_index_equals_session_without(tmp_path):
 
 def test_hand_edit_is_noticed_even_with_an_index(tmp_path):
     data = copy_data(tmp_path)
-    env = {"CC_NO_CACHE": "", "CC_CACHE_DIR": str(tmp_path / "cache")}
+    env = {"CC_NO_CACHE": "", "CC_CACHE_DIR": str(tmp_path / "cache"), "CC_INDEX_MIN_BYTES": "0"}
     assert run_cc("log", "T09", "--unit", "人社局", "--percent", "85", "--note", "a", "--as-of", "2023-12-31",
                   cwd=tmp_path, **env).returncode == 0
     with open(data / "journal.jsonl", "a", encoding="utf-8") as fh:
@@ -67,7 +67,7 @@ def test_hand_edit_is_noticed_even_with_an_index(tmp_path):
 @pytest.mark.parametrize("damage", [b"", b"not a pickle"])
 def test_damaged_index_is_ignored(tmp_path, damage):
     data = copy_data(tmp_path)
-    env = {"CC_NO_CACHE": "", "CC_CACHE_DIR": str(tmp_path / "cache")}
+    env = {"CC_NO_CACHE": "", "CC_CACHE_DIR": str(tmp_path / "cache"), "CC_INDEX_MIN_BYTES": "0"}
     run_cc("log", "T09", "--unit", "人社局", "--percent", "85", "--note", "a", "--as-of", "2023-12-31",
            cwd=tmp_path, **env)
     for f in (tmp_path / "cache").glob("append-*.pickle"):
@@ -152,7 +152,7 @@ def test_session_with_foreign_appends_equals_session_without(tmp_path):
     for folder in (plain, fast):
         folder.mkdir()
         copy_data(folder)
-    env = {"CC_NO_CACHE": "", "CC_CACHE_DIR": str(tmp_path / "cache")}
+    env = {"CC_NO_CACHE": "", "CC_CACHE_DIR": str(tmp_path / "cache"), "CC_INDEX_MIN_BYTES": "0"}
     foreign = [_line(id="20231230-0000cccc", task="T09", percent=82),
                _line(id="20231230-0000dddd", task="T09", percent=70),  # a decrease: refused on the next log
                None]
@@ -177,6 +177,7 @@ def test_log_after_a_pull_checks_only_the_new_lines(tmp_path, monkeypatch):
     monkeypatch.delenv("CC_NO_CACHE", raising=False)
     monkeypatch.setenv("CC_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("CC_USER", "测试员")
+    monkeypatch.setenv("CC_INDEX_MIN_BYTES", "0")
     log = ["--as-of", "2023-12-31", "log", "T09", "-u", "rsj", "-n", "进展。", "-p"]
     assert fast.run_fast([*log, "85"]) == 0
     with open(data / "journal.jsonl", "a", encoding="utf-8") as fh:
@@ -189,3 +190,12 @@ def test_log_after_a_pull_checks_only_the_new_lines(tmp_path, monkeypatch):
     assert fast.run_fast([*log, "86"]) == 0
     lines = (data / "journal.jsonl").read_text(encoding="utf-8").splitlines()
     assert [json.loads(x)["percent"] for x in lines[-3:]] == [85, 100, 86]
+
+
+def test_a_small_journal_is_checked_in_full_without_an_index(tmp_path):
+    """A working group's journal is checked in full faster than an index is loaded and stored."""
+    copy_data(tmp_path)
+    result = run_cc("log", "T09", "--unit", "人社局", "--percent", "85", "--note", "a", "--as-of", "2023-12-31",
+                    cwd=tmp_path, CC_NO_CACHE="", CC_CACHE_DIR=str(tmp_path / "cache"))
+    assert result.returncode == 0, result.stderr
+    assert not list((tmp_path / "cache").glob("append-*.pickle"))

@@ -156,14 +156,15 @@ def test_bundled_data_note_matches(tmp_path):
     assert "内置示例数据" in ours[2]
 
 
-def test_interrupt_is_reported_not_a_traceback(tmp_path):
-    """Ctrl-C during a long load: the same message and exit code as the typer app (130)."""
+@pytest.mark.parametrize("args", [["validate"], ["show", "T09"], ["report", "md"]])
+def test_interrupt_is_reported_not_a_traceback(tmp_path, args):
+    """Ctrl-C on the fast path and on the typer app: 已中断。 and exit code 130."""
     import os
     import signal
     import time
 
     copy_data(tmp_path)
-    proc = subprocess.Popen([*cc_command(), "validate"], cwd=tmp_path, env=cc_env(),
+    proc = subprocess.Popen([*cc_command(), "--as-of", "2023-12-29", *args], cwd=tmp_path, env=cc_env(),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             preexec_fn=os.setsid)
     time.sleep(0.3)  # inside imports or the load

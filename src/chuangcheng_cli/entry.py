@@ -10,11 +10,11 @@ def main() -> None:
         from .cli.fast import run_fast
 
         code = run_fast(sys.argv[1:])
+        if code is None:
+            from .cli import main as full_main
+
+            full_main()  # exits
     except KeyboardInterrupt:  # Ctrl-C while still starting up
         print("已中断。", file=sys.stderr)
         sys.exit(130)
-    if code is not None:
-        sys.exit(code)
-    from .cli import main as full_main
-
-    full_main()
+    sys.exit(code)

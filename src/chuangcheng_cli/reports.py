@@ -17,7 +17,8 @@ def resolve_unit(project: models.Project, text: str) -> models.Unit:
         if key == unit.id or key == unit.name or key in unit.short_names:
             return unit
     lowered = key.lower()
-    matches = [u for u in project.units if u.id == lowered or (key and key in u.name)]
+    matches = [u for u in project.units
+               if u.id == lowered or (key and (key in u.name or any(key in s for s in u.short_names)))]
     if len(matches) == 1:
         return matches[0]
     names = {u.id: u.name for u in project.units}

@@ -77,11 +77,16 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
     stamp = Stamp(_who(by), parse_date(day, "--date") if day else now, dt.datetime.now().astimezone())
     journal_path = where.path / JOURNAL
     root = cache_root() if scope is not None else None
+    try:
+        min_bytes = int(os.environ.get("CC_INDEX_MIN_BYTES", fastappend.MIN_BYTES))
+    except ValueError:
+        min_bytes = fastappend.MIN_BYTES
 
     def prepare(raw: Optional[bytes]):
         """(checked, index, key, state, sliced): a slice from a matching index, else a full check;
         state is the digest state of raw when there is an index to extend after writing."""
-        key = cache.plan_key(where.path) if root is not None and raw is not None else None
+        indexed = root is not None and raw is not None and len(raw) >= min_bytes
+        key = cache.plan_key(where.path) if indexed else None
         state = None
         if key is not None:
             index = fastappend.load_index(root, key)
@@ -104,8 +109,6 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
         checked, index, key, state, sliced = prepare(raw)
         project = checked.project
         check_stamp(project, stamp, now)
-        if stamp.date > project.plan.campaign.end:
-            note(f"提示：创建活动已于{rules.cn_date(project.plan.campaign.end)}结束（见 tasklist.yaml 的 campaign）。")
         snap = rules.snapshot(project, now)
         try:
             entries, docs, message = build(snap, stamp)
@@ -124,6 +127,8 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
             first = problems[0]
             raise UsageError(f"这条记录与日志中已有的记录冲突：{first.message}",
                              f"冲突位置：{first.file}:{first.line}。补登过去的记录时，请注意与之后的记录保持一致。")
+        if stamp.date > project.plan.campaign.end:  # said only of a record that will be written
+            note(f"提示：创建活动已于{rules.cn_date(project.plan.campaign.end)}结束（见 tasklist.yaml 的 campaign）。")
         return entries, docs, lines, message, index, key, state
 
     if dry_run:

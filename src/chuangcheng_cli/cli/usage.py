@@ -98,4 +98,6 @@ def run(app) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    if result == 130:  # typer turns Ctrl-C inside a command into Exit(130), silently
+        print("已中断。", file=sys.stderr)
     return result if isinstance(result, int) else 0
