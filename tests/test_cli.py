@@ -8,7 +8,7 @@ from rich.cells import cell_len
 from typer.testing import CliRunner
 
 from chuangcheng_cli.cli import app
-from helpers import DATA, cc_env
+from helpers import DATA, cc_env, run_cc
 
 runner = CliRunner()
 
@@ -137,3 +137,21 @@ def test_bundled_data_is_used_with_a_note(tmp_path, monkeypatch):
 def test_version():
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0 and result.output.startswith("chuangcheng-cli ")
+
+
+def test_help_shows_no_python_type_names(tmp_path):
+    """Every command's help names its values and arguments in Chinese, not <str>/{task}."""
+    import typer.main
+    from concurrent.futures import ThreadPoolExecutor
+
+    from chuangcheng_cli.cli import app
+
+    root = typer.main.get_command(app)
+    paths = [[name] for name, cmd in root.commands.items() if not hasattr(cmd, "commands")]
+    paths += [[name, sub] for name, cmd in root.commands.items() for sub in getattr(cmd, "commands", {})]
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(lambda p: run_cc(*p, "--help", cwd=tmp_path, COLUMNS="200"), paths))
+    for path, result in zip(paths, results):
+        assert result.returncode == 0, (path, result.stderr)
+        for english in ("<str>", "<int>", "<list[", "<path>", "{task}", "{unit}", "NOTICE", "range>"):
+            assert english not in result.stdout, (path, english, result.stdout)

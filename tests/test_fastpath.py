@@ -31,6 +31,8 @@ READ_CASES = [
     ["status", "--unit=民政"],  # a partial name: resolved against the data, not the cache
     ["status", "-u", "不存在"],
     ["status", "-i", "I1"],
+    ["status", "-l", "黄"],
+    ["status", "--light", "purple"],
     ["status", "-i", "I9"],
     ["--as-of", "2023-12-29", "status", "-l", "done"],
     ["status", "--as-of", "2023-02-30"],
@@ -126,7 +128,7 @@ def test_log_fast_path_appends_one_valid_line(tmp_path):
 
 @pytest.mark.parametrize("argv", [
     [], ["--help"], ["status", "--help"], ["-h"], ["status", "extra"], ["status", "--bogus"],
-    ["--unit", "x", "status"], ["status", "--light", "purple"], ["validate", "-f", "xml"],
+    ["--unit", "x", "status"], ["validate", "-f", "xml"],
     ["validate", "--as-of", "2023-06-30"], ["status", "--data"], ["status", "-u", "a", "-u", "b"],
     ["log", "T01", "-u", "sfj", "-p", "60"], ["log", "-u", "sfj", "-p", "60", "-n", "x"],
     ["log", "T01", "T02", "-u", "sfj", "-p", "60", "-n", "x"], ["log", "T01", "-u", "sfj", "-p", "6x", "-n", "x"],
@@ -172,5 +174,7 @@ def test_interrupt_is_reported_not_a_traceback(tmp_path, args):
     out, err = proc.communicate(timeout=60)
     if proc.returncode == 0:
         pytest.skip("the command finished before the interrupt arrived")
+    if "Traceback" in err and "chuangcheng_cli" not in err:
+        pytest.skip("the interrupt arrived while Python itself was starting, before any of our code ran")
     assert "Traceback" not in err
     assert proc.returncode == 130 and "已中断。" in err

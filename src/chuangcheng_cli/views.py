@@ -8,6 +8,19 @@ from __future__ import annotations
 import datetime as dt
 
 LIGHTS = ("red", "yellow", "green", "done")
+LIGHT_NAMES = {"红": "red", "红灯": "red", "黄": "yellow", "黄灯": "yellow", "绿": "green", "绿灯": "green",
+               "完成": "done", "已完成": "done"}
+
+
+def light_key(text: str) -> str:
+    """red/yellow/green/done from English or Chinese (黄、黄灯 …); UsageError otherwise."""
+    key = text.strip()
+    key = LIGHT_NAMES.get(key, key.lower())
+    if key not in LIGHTS:
+        from .problems import UsageError
+
+        raise UsageError(f"--light 的值无效：{text!r}", "可选：red 红、yellow 黄、green 绿、done 已完成。")
+    return key
 
 
 def cn_date(day: dt.date | None) -> str:

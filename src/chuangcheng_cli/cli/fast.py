@@ -29,7 +29,7 @@ COMMANDS = {  # command: (its options, how many arguments, options it cannot do 
     "log": ({"data", "as_of", "unit", "percent", "note", "evidence", "problem", "correct", "date", "by",
              "dry_run"}, 1, {"unit", "percent", "note"}),
 }
-CHOICES = {"light": ("red", "yellow", "green", "done"), "format": ("text", "json", "github")}
+CHOICES = {"format": ("text", "json", "github")}
 
 
 def parse(argv: list[str]) -> Optional[tuple[str, dict]]:
@@ -116,6 +116,10 @@ def _run(command: str, opts: dict) -> Optional[int]:
                       opts.get("problem", ""), opts.get("correct", ""), opts.get("date"), opts.get("by"),
                       bool(opts.get("dry_run")), Path(opts["data"]) if "data" in opts else None, opts.get("as_of"))
         return 0
+    if "light" in opts:
+        from ..views import light_key
+
+        opts["light"] = light_key(opts["light"])
     where = locate.find_data_dir(Path(opts["data"]) if "data" in opts else None)
     if command == "validate":
         return plain.validate(opts.get("format"), bool(opts.get("strict")), where)

@@ -59,8 +59,29 @@ COMPLETION_HELP = {
 }
 
 
+# What typer shows as an option's value (<str>, <int> …) and an argument's name, in Chinese.
+VALUE_LABELS = {"<str>": "<文字>", "<int>": "<整数>", "<float>": "<数字>", "<path>": "<路径>",
+                "<list[str]>": "<文字>", "<file>": "<文件>", "<directory>": "<目录>",
+                "<int range>": "<整数>"}
+ARGUMENT_NAMES = {"task": "任务", "unit": "单位", "directory": "目录", "notice": "通知"}
+
+
 def translate_params(command) -> None:
-    """Chinese help for the options typer adds itself (shell completion)."""
+    """Chinese help for the options typer adds itself (shell completion), Chinese names for the
+    arguments and value placeholders, on this command and every subcommand."""
     for param in getattr(command, "params", []):
         if param.name in COMPLETION_HELP:
             param.help = COMPLETION_HELP[param.name]
+        if param.param_type_name == "argument" and param.metavar is None and param.name in ARGUMENT_NAMES:
+            param.metavar = ARGUMENT_NAMES[param.name]
+        if hasattr(param, "display_type") and not getattr(param, "_chinese_type", False):
+            display_type = param.display_type
+
+            def chinese(ctx, display_type=display_type):
+                text = display_type(ctx)
+                return VALUE_LABELS.get(text, text) if isinstance(text, str) else text
+
+            param.display_type = chinese
+            param._chinese_type = True
+    for sub in getattr(command, "commands", {}).values():
+        translate_params(sub)

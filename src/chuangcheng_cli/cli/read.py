@@ -18,13 +18,6 @@ class Format(str, Enum):
     github = "github"
 
 
-class Light(str, Enum):
-    red = "red"
-    yellow = "yellow"
-    green = "green"
-    done = "done"
-
-
 KINDS = ["assign", "progress", "verify", "reopen", "notice", "reply", "close", "escalate"]
 
 
@@ -57,8 +50,8 @@ def status(
         show_default=False)] = None,
     indicator: Annotated[Optional[str], typer.Option(
         "--indicator", "-i", help="只看某创建指标（id 或名称）。", show_default=False)] = None,
-    light: Annotated[Optional[Light], typer.Option(
-        "--light", "-l", help="只看某种灯：red 红、yellow 黄、green 绿、done 已完成。",
+    light: Annotated[Optional[str], typer.Option(
+        "--light", "-l", help="只看某种灯：red 红、yellow 黄、green 绿、done 已完成（中文、英文均可）。",
         show_default=False)] = None,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON（键名稳定，供脚本使用）。")] = False,
     data: DataOpt = None,
@@ -68,10 +61,13 @@ def status(
     from .. import reports
     from . import plain
 
+    from ..views import light_key
+
+    light = light_key(light) if light is not None else None  # before the data is loaded
     snap, doc = _snapshot(data, as_of, remember=True)
     unit_name = reports.resolve_unit(snap.project, unit).name if unit else None
     ind_id = reports.resolve_indicator(snap.project, indicator).id if indicator else None
-    plain.print_status(doc, unit_name, ind_id, light.value if light else None, as_json)
+    plain.print_status(doc, unit_name, ind_id, light, as_json)
 
 
 @app.command()

@@ -150,7 +150,7 @@ def notice(
 @app.command()
 @guarded
 def reply(
-    notice_ref: Annotated[str, typer.Argument(metavar="NOTICE", help="督办通知：序号 5、2023-5 或发文字号。",
+    notice_ref: Annotated[str, typer.Argument(metavar="通知", help="督办通知：序号 5、2023-5 或发文字号。",
                                               show_default=False)],
     note_: Annotated[str, typer.Option("--note", "-n", help="整改情况。", show_default=False)],
     evidence: EvidenceOpt = None,
@@ -173,7 +173,7 @@ def reply(
 @app.command()
 @guarded
 def close(
-    notice_ref: Annotated[str, typer.Argument(metavar="NOTICE", help="督办通知：序号 5、2023-5 或发文字号。",
+    notice_ref: Annotated[str, typer.Argument(metavar="通知", help="督办通知：序号 5、2023-5 或发文字号。",
                                               show_default=False)],
     note_: Annotated[str, typer.Option("--note", "-n", help="审核意见。")] = "",
     by: ByOpt = None, dry_run: DryOpt = False, data: DataOpt = None, as_of: AsOfOpt = None,
