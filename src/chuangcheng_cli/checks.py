@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import loading, models
+from . import loading, models, rules
 from .problems import WARNING, DataError, Problem, did_you_mean, sort_key
 
 
@@ -296,7 +296,8 @@ def check_journal(project: models.Project, journal: loading.JournalFile,
             did_you_mean(task_id, tasks))
         return False
 
-    order = project.order
+    # the project's cached order when it holds these very entries (it always does here)
+    order = project.order if project.journal is journal.entries else rules.journal_order(journal.entries)
     owners = {t.id: set(t.units) for t in tasks.values()}
     plan_ok = {tid: all(u in units for u in us) for tid, us in owners.items()}  # else reported in the plan
     entries = journal.entries
