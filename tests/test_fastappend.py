@@ -34,12 +34,22 @@ def _normalised(path):
     return re.sub(r'"at":"[^"]+"', '"at":"…"', text)
 
 
-def test_session_with_index_equals_session_without(tmp_path):
+def _indexed(tmp_path) -> dict:
+    """The environment of a cc run with the cache on and the index used even on small data."""
+    return {"CC_NO_CACHE": "", "CC_CACHE_DIR": str(tmp_path / "cache"), "CC_INDEX_MIN_BYTES": "0"}
+
+
+def _two_repos(tmp_path):
+    """Two copies of the data: one run without the cache, one with the index; and the latter's env."""
     plain, fast = tmp_path / "plain", tmp_path / "fast"
     for folder in (plain, fast):
         folder.mkdir()
         copy_data(folder)
-    env = {"CC_NO_CACHE": "", "CC_CACHE_DIR": str(tmp_path / "cache"), "CC_INDEX_MIN_BYTES": "0"}
+    return plain, fast, _indexed(tmp_path)
+
+
+def test_session_with_index_equals_session_without(tmp_path):
+    plain, fast, env = _two_repos(tmp_path)
     for args in SESSION:
         a = run_cc(*args, cwd=plain)
         b = run_cc(*args, cwd=fast, **env)
@@ -52,7 +62,7 @@ def test_session_with_index_equals_session_without(tmp_path):
 
 def test_hand_edit_is_noticed_even_with_an_index(tmp_path):
     data = copy_data(tmp_path)
-    env = {"CC_NO_CACHE": "", "CC_CACHE_DIR": str(tmp_path / "cache"), "CC_INDEX_MIN_BYTES": "0"}
+    env = _indexed(tmp_path)
     assert run_cc("log", "T09", "--unit", "人社局", "--percent", "85", "--note", "a", "--as-of", "2023-12-31",
                   cwd=tmp_path, **env).returncode == 0
     with open(data / "journal.jsonl", "a", encoding="utf-8") as fh:
@@ -67,7 +77,7 @@ def test_hand_edit_is_noticed_even_with_an_index(tmp_path):
 @pytest.mark.parametrize("damage", [b"", b"not a pickle"])
 def test_damaged_index_is_ignored(tmp_path, damage):
     data = copy_data(tmp_path)
-    env = {"CC_NO_CACHE": "", "CC_CACHE_DIR": str(tmp_path / "cache"), "CC_INDEX_MIN_BYTES": "0"}
+    env = _indexed(tmp_path)
     run_cc("log", "T09", "--unit", "人社局", "--percent", "85", "--note", "a", "--as-of", "2023-12-31",
            cwd=tmp_path, **env)
     for f in (tmp_path / "cache").glob("append-*.pickle"):
@@ -148,11 +158,7 @@ def test_changed_or_unterminated_prefix_is_not_grown(tmp_path):
 
 def test_session_with_foreign_appends_equals_session_without(tmp_path):
     """Between our commands, lines arrive from elsewhere (written without our index)."""
-    plain, fast = tmp_path / "plain", tmp_path / "fast"
-    for folder in (plain, fast):
-        folder.mkdir()
-        copy_data(folder)
-    env = {"CC_NO_CACHE": "", "CC_CACHE_DIR": str(tmp_path / "cache"), "CC_INDEX_MIN_BYTES": "0"}
+    plain, fast, env = _two_repos(tmp_path)
     foreign = [_line(id="20231230-0000cccc", task="T09", percent=82),
                _line(id="20231230-0000dddd", task="T09", percent=70),  # a decrease: refused on the next log
                None]

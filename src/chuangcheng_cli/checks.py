@@ -325,32 +325,26 @@ def check_journal(project: models.Project, journal: loading.JournalFile,
     for i in order:
         entry = entries[i]
         kind = entry.kind
-        if kind == "progress" and entry.task in tasks and entry.unit in owners[entry.task] and entry.unit in units:
-            # the common case, settled without the helpers below: a known task reported by a
-            # known unit that is one of its own
-            prev = last_percent.get(entry.task)
-            if prev is not None and entry.percent < prev and not entry.correction:
-                bad(i, "percent", "progress-decrease",
-                    f"进度 {entry.percent}% 低于上次报送的 {prev}%，但没有说明更正原因",
-                    '如确需下调，请在记录中写明 "correction"（更正原因）。')
-            last_percent[entry.task] = entry.percent
-            complete[entry.task] = entry.percent == 100
-            continue
         if kind in ("assign", "progress", "verify", "reopen"):
-            if not task_ok(i, "task", entry.task):
-                continue
-            task = tasks[entry.task]
-            if kind in ("assign", "progress") and unit_ok(i, "unit", entry.unit) and plan_ok[task.id]:
-                if entry.unit not in owners[task.id]:
-                    bad(i, "unit", "unit-not-on-task",
-                        f"{labels[entry.unit]} 不是任务 {task.id} 的责任单位",
-                        "该任务的责任单位：" + "、".join(labels.get(u, u) for u in task.units))
-                elif kind == "assign" and units[entry.unit].section(entry.section) is None:
-                    names = "、".join(s.name for s in units[entry.unit].sections)
-                    bad(i, "section", "unknown-section",
-                        f'{labels[entry.unit]} 没有科室 "{entry.section}"',
-                        did_you_mean(entry.section, [s.name for s in units[entry.unit].sections])
-                        or f"该单位的科室：{names}")
+            # The common case needs none of the reference checks: a progress report on a known
+            # task by a known unit that is one of its own.
+            settled = (kind == "progress" and entry.task in tasks and entry.unit in units
+                       and entry.unit in owners[entry.task])
+            if not settled:
+                if not task_ok(i, "task", entry.task):
+                    continue
+                task = tasks[entry.task]
+                if kind in ("assign", "progress") and unit_ok(i, "unit", entry.unit) and plan_ok[task.id]:
+                    if entry.unit not in owners[task.id]:
+                        bad(i, "unit", "unit-not-on-task",
+                            f"{labels[entry.unit]} 不是任务 {task.id} 的责任单位",
+                            "该任务的责任单位：" + "、".join(labels.get(u, u) for u in task.units))
+                    elif kind == "assign" and units[entry.unit].section(entry.section) is None:
+                        names = "、".join(s.name for s in units[entry.unit].sections)
+                        bad(i, "section", "unknown-section",
+                            f'{labels[entry.unit]} 没有科室 "{entry.section}"',
+                            did_you_mean(entry.section, [s.name for s in units[entry.unit].sections])
+                            or f"该单位的科室：{names}")
             if kind == "progress":
                 prev = last_percent.get(entry.task)
                 if prev is not None and entry.percent < prev and not entry.correction:

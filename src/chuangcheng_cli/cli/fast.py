@@ -125,15 +125,17 @@ def _run(command: str, opts: dict) -> Optional[int]:
         return plain.validate(opts.get("format"), bool(opts.get("strict")), where)
     day = locate.report_day(opts.get("as_of"))
     root = locate.cache_root()
+    key = None
     if root is not None:
         from .. import cache
 
-        doc = cache.load(root, cache.data_key(where.path), day.isoformat())
+        key = cache.data_key(where.path)
+        doc = cache.load(root, key, day.isoformat())
         if doc is not None:
             code = _status(doc, opts, where.bundled) if command == "status" else _units(doc, opts, where.bundled)
             if code is not None:
                 return code
-    snap, doc = plain.snapshot_doc(where, day, remember=True)
+    snap, doc = plain.snapshot_doc(where, day, remember=True, key=key)
     if command == "units":
         plain.print_units(doc, bool(opts.get("json")))
         return 0

@@ -80,14 +80,16 @@ def load(where: locate.DataDir):
     return project
 
 
-def snapshot_doc(where: locate.DataDir, today, remember: bool = False):
+def snapshot_doc(where: locate.DataDir, today, remember: bool = False, key: Optional[str] = None):
     """Load and compute. With remember, also return what status/units show, computed once, and
-    cache it (see cache.py) when the files did not change while we read them."""
+    cache it (see cache.py) when the files did not change while we read them. key: the files'
+    cache key, when the caller has just worked it out (hashing a city's journal is not free)."""
     from .. import cache
     from ..rules import snapshot
 
     root = locate.cache_root() if remember else None
-    key = cache.data_key(where.path) if root else None
+    if root is not None and key is None:
+        key = cache.data_key(where.path)
     project = load(where)
     snap = snapshot(project, today)
     if not remember:
