@@ -75,7 +75,14 @@ def test_bad_data_is_reported_alike(tmp_path):
         ours = _run(cc_command(), ["--as-of", "2023-06-30", *args], tmp_path)
         theirs = _run(TYPER_ONLY, ["--as-of", "2023-06-30", *args], tmp_path)
         assert ours == theirs
-        assert ours[0] == 1 and "journal.jsonl:151" in ours[1] + ours[2]
+        if args[0] in ("status", "units"):  # reads run on the usable entries, with a warning
+            assert ours[0] == 0 and "1 条记录未计入" in ours[2]
+        else:
+            assert ours[0] == 1 and "journal.jsonl:152" in ours[1] + ours[2]
+    for args in (["status", "--strict"], ["units", "--strict"]):
+        ours = _run(cc_command(), ["--as-of", "2023-06-30", *args], tmp_path)
+        theirs = _run(TYPER_ONLY, ["--as-of", "2023-06-30", *args], tmp_path)
+        assert ours == theirs and ours[0] == 1 and "journal.jsonl:152" in ours[2]
 
 
 LOG_CASES = [  # the first, second, fourth and last succeed; the others are refused

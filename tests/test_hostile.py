@@ -404,7 +404,7 @@ def test_notice_with_hostile_reason_makes_a_readable_document(reason):
         stored = accepted_text(reason)
         refused = reason.strip() and stored is None  # an empty reason is fine: 人社局 has a red task
         expected = None if refused else {"reason": stored or "", "unit": "rsj", "number": 5, "seq": 4}
-        _, added = run_and_check(repo, ["notice", "人社局", "--reason", reason], expected,
+        _, added = run_and_check(repo, ["notice", "人社局", "--yes", "--reason", reason], expected,
                                  kinds=("notice", "escalate"))
         folder = repo / "notices" / "2023"
         if expected is None:

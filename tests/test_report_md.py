@@ -56,7 +56,10 @@ def test_week_of_the_first_reply(brief):
     text = brief(dt.date(2023, 7, 20))
     assert text.startswith("# 法治环境工作推进组工作周报（2023年7月20日）\n")
     assert "## 本周进展（2023年7月14日—2023年7月20日）" in text
-    assert "- 总体情况：红灯 0 · 黄灯 1 · 绿灯 13 · 已完成 0/14；距活动结束 164 天（2023年12月31日）" in text
+    # 市场监管局 answered in time: its task waits for the lead unit's review, not red or yellow
+    assert "- 总体情况：红灯 0 · 黄灯 1 · 待审核 1 · 绿灯 12 · 已完成 0/14；距活动结束 164 天（2023年12月31日）" in text
+    queue = section(text, "## 牵头单位待办（市司法局）")
+    assert "- 待审核：法治督〔2023〕1号（市市场监督管理局）2023年7月18日反馈，已等待2天。" in queue
     progress = section(text, "### 进度报送")
     assert "| T07 消费维权与放心消费 | 市市场监督管理局 | 2023年7月18日 | 20% → 60% | 按督办要求集中推进" in progress
     assert "T08" not in progress  # no report from 人社局 this week

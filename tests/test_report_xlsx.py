@@ -225,7 +225,9 @@ def test_notices_sheet_at_year_end(book):
     assert first[1].date() == dt.date(2023, 7, 10) and first[7].date() == dt.date(2023, 7, 20)
     assert first[8] == "2023年7月18日反馈" and first[9].date() == dt.date(2023, 7, 21)
     assert first[11] == "否"
-    assert second[8] == "2023年8月10日反馈（逾期7天）" and second[9] == "未销号" and second[11] == "是"
+    assert second[8] == "2023年8月10日反馈（逾期7天）\n2023年8月14日退回整改，期限2023年8月24日"
+    assert second[7].date() == dt.date(2023, 8, 24)  # the 整改期限 in force after the reject
+    assert second[9] == "未销号" and second[11] == "是"
     assert third[2] == "市人力资源和社会保障局" and third[3] == "第2次" and third[4] == "黄"
     assert third[5] == "T09 根治欠薪\nT08 和谐劳动关系" and third[8] == "未反馈"
 

@@ -105,4 +105,4 @@ def test_reported_complete_awaits_verification_without_staleness(project):
     snap = rules.snapshot(project, dt.date(2023, 10, 17))  # T07 reported 100% on 10-16, verified 10-25
     t07 = snap.task("T07")
     assert t07.reported_complete and not t07.done
-    assert t07.light == "green" and "已报办结，待验收" in t07.reasons
+    assert t07.light == "accept" and "已于2023年10月16日报办结，待验收" in t07.reasons

@@ -37,7 +37,8 @@ def unit_row(cwd, as_of, unit_id):
 
 
 def test_scripted_session(tmp_path):
-    """assign → log → three notices to 市住建局 → reply → close → log 100 → verify."""
+    """assign → log → three notices to 市住建局 (a co-unit of T09: each with --task and --reason; the
+    third forced over the open second and confirmed with --yes) → reply → close → log 100 → verify."""
     data = copy_data(tmp_path)
     before = len(journal(data))
 
@@ -46,7 +47,8 @@ def test_scripted_session(tmp_path):
     ok("log", "T09", "--unit", "人社局", "--percent", "85", "--note", "完成欠薪线索排查",
        "--as-of", "2023-12-30", cwd=tmp_path)
 
-    first = ok("notice", "住建局", "--as-of", "2023-12-30", cwd=tmp_path)
+    part = ["--task", "T09", "--reason", "工程建设领域欠薪线索核查不力"]
+    first = ok("notice", "住建局", *part, "--as-of", "2023-12-30", cwd=tmp_path)
     assert "法治督〔2023〕5号" in first.stdout and "第1次督办（蓝色）" in first.stdout
     assert unit_row(tmp_path, "2023-12-30", "zjj")["notice_count"] == 1
 
@@ -54,10 +56,10 @@ def test_scripted_session(tmp_path):
     ok("close", "2023-5", "--note", "整改到位", "--as-of", "2023-12-30", cwd=tmp_path)
     assert unit_row(tmp_path, "2023-12-30", "zjj")["open_notices"] == 0
 
-    second = ok("notice", "市住房和城乡建设局", "--as-of", "2023-12-31", cwd=tmp_path)
+    second = ok("notice", "市住房和城乡建设局", *part, "--as-of", "2023-12-31", cwd=tmp_path)
     assert "法治督〔2023〕6号" in second.stdout and "第2次督办（黄色）" in second.stdout
     assert not unit_row(tmp_path, "2023-12-31", "zjj")["escalated"]
-    third = ok("notice", "zjj", "--days", "3", "--as-of", "2023-12-31", cwd=tmp_path)
+    third = ok("notice", "zjj", *part, "--force", "--yes", "--days", "3", "--as-of", "2023-12-31", cwd=tmp_path)
     assert "法治督〔2023〕7号" in third.stdout and "第3次督办（红色）" in third.stdout
     assert "已报告市领导" in third.stdout
     row = unit_row(tmp_path, "2023-12-31", "zjj")
@@ -68,7 +70,10 @@ def test_scripted_session(tmp_path):
 
     ok("log", "T09", "--unit", "人社局", "--percent", "100", "--note", "欠薪案件全部办结",
        "--as-of", "2023-12-31", cwd=tmp_path)
-    assert status_of(tmp_path, "2023-12-31", "T09")["light"] == "red"  # overdue until verified
+    finished = status_of(tmp_path, "2023-12-31", "T09")  # waits for 验收, saying it came late;
+    assert any("待验收" in r and "晚于完成时限" in r for r in finished["reasons"])  # still red only for
+    assert not any(r.startswith("已逾期") for r in finished["reasons"])  # 人社局's unanswered notices
+    assert finished["light"] == "red" and any("整改超期" in r for r in finished["reasons"])
     ok("verify", "T09", "--note", "材料齐全", "--as-of", "2023-12-31", cwd=tmp_path)
     assert status_of(tmp_path, "2023-12-31", "T09")["light"] == "done"
 
@@ -88,13 +93,13 @@ def test_scripted_session(tmp_path):
         "法治督〔2023〕5号_市住房和城乡建设局督办通知.docx",
         "法治督〔2023〕6号_市住房和城乡建设局督办通知.docx",
         "法治督〔2023〕7号_市住房和城乡建设局督办通知.docx",
-        "关于市住房和城乡建设局创城工作督办情况的报告_法治督〔2023〕7号.docx",
+        "法治督报〔2023〕2号_关于市住房和城乡建设局创城工作督办情况的报告.docx",
     ])
     import docx
 
     text = "\n".join(p.text for p in docx.Document(
-        tmp_path / "notices/2023/关于市住房和城乡建设局创城工作督办情况的报告_法治督〔2023〕7号.docx").paragraphs)
-    assert "已被督办3次" in text and "法治督〔2023〕5号" in text and "已销号" in text and "问效问责" in text
+        tmp_path / "notices/2023/法治督报〔2023〕2号_关于市住房和城乡建设局创城工作督办情况的报告.docx").paragraphs)
+    assert "已被督办3次" in text and "法治督〔2023〕5号" in text and "审核销号" in text and "问效问责" in text
     assert ok("validate", cwd=tmp_path).returncode == 0
 
 
@@ -164,10 +169,10 @@ def test_existing_document_is_never_overwritten(tmp_path):
     target = tmp_path / "notices" / "2023" / "法治督〔2023〕5号_市人力资源和社会保障局督办通知.docx"
     target.parent.mkdir(parents=True)
     target.write_bytes(b"mine")
-    before = snapshot_files(tmp_path)
-    result = run_cc("notice", "人社局", "--as-of", "2023-12-30", cwd=tmp_path)
-    assert result.returncode == 2 and "不会覆盖" in result.stderr
-    assert snapshot_files(tmp_path) == before
+    result = run_cc("notice", "人社局", "--yes", "--as-of", "2023-12-30", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr  # a stray document never blocks a notice …
+    assert target.read_bytes() == b"mine"  # … and is never overwritten: the new one takes another name
+    assert (target.parent / "法治督〔2023〕5号_市人力资源和社会保障局督办通知（2）.docx").is_file()
 
 
 def test_twenty_parallel_logs_leave_twenty_entries(tmp_path):

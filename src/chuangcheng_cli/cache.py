@@ -14,7 +14,7 @@ import os
 import secrets
 from pathlib import Path
 
-FORMAT = 1
+FORMAT = 2
 DATA_FILES = ("tasklist.yaml", "units.yaml", "journal.jsonl")
 KEEP = 64  # cached documents kept; older ones are pruned
 

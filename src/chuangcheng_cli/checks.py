@@ -10,7 +10,7 @@ from . import loading, models, rules
 from .problems import WARNING, DataError, Problem, did_you_mean, sort_key
 
 
-NOTICE_FAMILY = ("notice", "reply", "close", "escalate")  # the entries without a "task" field
+NOTICE_FAMILY = rules.NOTICE_FAMILY  # the entries without a "task" field
 
 
 @dataclass
@@ -21,6 +21,8 @@ class Checked:
     problems: list[Problem] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     journal: loading.JournalFile | None = None
+    plan: models.Plan | None = None  # set when both YAML files gave a plan free of errors
+    units: list | None = None
 
     @property
     def errors(self) -> list[Problem]:
@@ -61,10 +63,70 @@ def _check_folder(data_dir: Path, display_base: Path | None) -> Checked:
         problems += check_plan(project, plan_file, units_file)
         known_bad = units_file.dropped.get("units", set()) | plan_file.dropped.get("tasks", set())
         problems += check_journal(project, journal, known_bad)
+    problems += check_documents(journal, data_dir.parent)
     problems.sort(key=sort_key)
-    if any(p.is_error for p in problems):
-        project = None if units_file.model is None or plan_file.model is None else project
-    return Checked(project, problems, list(shown.values()), journal)
+    plan_errors = any(p.is_error and p.file != shown[loading.JOURNAL] for p in problems)
+    usable = project is not None and not plan_errors and not plan_file.partial and not units_file.partial
+    return Checked(project if not any(p.is_error for p in problems) else None, problems,
+                   list(shown.values()), journal,
+                   project.plan if usable else None, project.units if usable else None)
+
+
+@dataclass
+class Usable:
+    """What reads run on: the project without the journal lines that have errors."""
+
+    project: models.Project
+    problems: list[Problem]  # everything check_folder found (errors and warnings)
+    skipped: int  # journal lines not counted
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+
+def load_usable(data_dir: Path, display_base: Path | None = None) -> Usable:
+    """For reads: a broken journal line never locks the office out. Entries on lines with
+    errors are left out (and then any entry that only made sense with them, e.g. a reply to a
+    left-out notice), so status and reports still run on the rest. DataError when the YAML
+    files themselves cannot give a plan."""
+    checked = check_folder(data_dir, display_base)
+    if not checked.errors:
+        return Usable(checked.project, checked.problems, 0)  # type: ignore[arg-type]
+    journal = checked.journal
+    shown = journal.src.display if journal is not None else None
+    if journal is None or any(p.file != shown for p in checked.errors) or checked.plan is None:
+        raise DataError(checked.errors or checked.problems)
+    bad = {p.line for p in checked.errors}
+    if 0 in bad:  # the file as a whole (unreadable, too large …): nothing of it counts
+        entries, lines = [], []
+    else:
+        keep = [k for k, line in enumerate(journal.lines) if line not in bad]
+        entries, lines = [journal.entries[k] for k in keep], [journal.lines[k] for k in keep]
+    for _ in range(10):  # drop what depended on dropped lines, until nothing more is wrong
+        part = loading.JournalFile(journal.src, entries, lines)
+        project = models.Project(checked.plan, checked.units, entries)
+        more = {p.line for p in check_journal(project, part) if p.is_error}
+        if not more:
+            break
+        keep = [k for k, line in enumerate(lines) if line not in more]
+        entries, lines = [entries[k] for k in keep], [lines[k] for k in keep]
+        bad |= more
+    else:  # pragma: no cover - each round drops at least one line, so this is a long journal's cascade
+        entries, lines = [], []
+    project = models.Project(checked.plan, checked.units, entries)
+    return Usable(project, checked.problems, _skipped_lines(journal, lines, bad))
+
+
+def _skipped_lines(journal: loading.JournalFile, kept: list[int], bad: set[int]) -> int:
+    """Journal lines holding an entry (or meant to) that is not counted."""
+    meant = set(journal.lines) | {line for line in bad if line}
+    return len(meant - set(kept)) if 0 not in bad else max(len(meant - {0}), 1)
+
+
+def warning_line(usable: Usable) -> str:
+    return (f"数据有 {len(usable.errors)} 处问题，{usable.skipped} 条记录未计入；"
+            "运行 cc validate 查看，用 cc void 作废错误的记录。")
 
 
 def load_checked(data_dir: Path, display_base: Path | None = None) -> tuple[models.Project, list[Problem]]:
@@ -89,7 +151,10 @@ def check_append(checked: Checked, entries: list, lines: list[str]) -> list[Prob
     taken = {e.id for e in old.entries}
     if not any(e.id in taken for e in entries):
         touched = {e.task for e in entries if e.kind not in NOTICE_FAMILY}
-        keep = [k for k, e in enumerate(old.entries) if e.kind in NOTICE_FAMILY or e.task in touched]
+        targets = {e.entry for e in entries if e.kind == "void"}  # and the tasks of what they void
+        touched |= {e.task for e in old.entries if e.id in targets and e.kind not in NOTICE_FAMILY}
+        keep = [k for k, e in enumerate(old.entries)
+                if e.kind in NOTICE_FAMILY or e.task in touched or e.id in targets]
         old = loading.JournalFile(old.src, [old.entries[k] for k in keep], [old.lines[k] for k in keep])
     raw = old.src.raw
     if raw is not None:  # count lines in the bytes: decoding a city's journal is not needed
@@ -101,7 +166,10 @@ def check_append(checked: Checked, entries: list, lines: list[str]) -> list[Prob
     combined = loading.JournalFile(src, [*old.entries, *entries],
                                    [*old.lines, *range(first, first + len(entries))])
     project = models.Project(checked.project.plan, checked.project.units, combined.entries)
-    return [p for p in check_journal(project, combined) if p.is_error]
+    # A slice may hold a void whose target lies outside it: the full check that built the
+    # slice's source already found every old void's target, so only new lines can miss one.
+    return [p for p in check_journal(project, combined)
+            if p.is_error and not (p.code == "unknown-entry" and p.line < first)]
 
 
 class _Appended(loading.Source):
@@ -301,10 +369,14 @@ def check_journal(project: models.Project, journal: loading.JournalFile,
     owners = {t.id: set(t.units) for t in tasks.values()}
     plan_ok = {tid: all(u in units for u in us) for tid, us in owners.items()}  # else reported in the plan
     entries = journal.entries
+    # Voided entries count nowhere, so no rule between entries applies to them.
+    has_voids = any(e.kind == "void" for e in entries)
+    voided = rules.active_voids([entries[i] for i in order]) if has_voids else {}
     # The common case (no duplicate id, nothing dated before the campaign) is settled at C speed.
     all_ids = [e.id for e in entries]
     unique = len(set(all_ids)) == len(all_ids)
     early = camp.start <= camp.end and min((e.date for e in entries), default=camp.start) < camp.start
+    first_of_ref: dict[str, int] = {}
     for i, entry in enumerate(entries):
         if not unique:
             if entry.id in ids:
@@ -316,15 +388,31 @@ def check_journal(project: models.Project, journal: loading.JournalFile,
         if early and entry.date < camp.start:
             bad(i, "date", "entry-date-outside-campaign",
                 f"记录日期 {entry.date} 早于创建活动开始日期 {camp.start}", severity=WARNING)
-        if entry.kind == "notice":
+        if entry.kind == "notice" and entry.id not in voided:
             if entry.ref in notices:
+                first = first_of_ref[entry.ref]
                 bad(i, "number", "duplicate-notice-number",
-                    f"督办通知编号 {entry.doc_no} 重复", "同一年度的督办通知编号必须唯一。")
+                    f"督办通知编号 {entry.doc_no} 重复（第 {journal.lines[first]} 行已有，记录 {entries[first].id}）",
+                    f'两个分支各自发出了同一编号（合并后才发现）。请作废其中一份：cc void {entry.id} --reason "编号重复"，'
+                    f"再用 cc notice 重新发文（取下一个编号，原编号不再使用）；作废的通知不计入督办次数。")
             notices.setdefault(entry.ref, entry)
+            first_of_ref.setdefault(entry.ref, i)
+    known_ids = set(all_ids) if has_voids else set()
+    void_refs = {e.ref for e in entries if e.kind == "notice" and e.id in voided}  # still answerable
 
     for i in order:
         entry = entries[i]
         kind = entry.kind
+        if kind == "void":
+            if entry.entry not in known_ids:
+                same_day = [k for k in known_ids if k[:9] == entry.entry[:9] and k != entry.id]
+                bad(i, "entry", "unknown-entry", f"找不到要作废的记录 {entry.entry}",
+                    did_you_mean(entry.entry, same_day) or "请用 cc history 查看记录 id。")
+            elif entry.entry == entry.id:
+                bad(i, "entry", "unknown-entry", "记录不能作废自身")
+            continue
+        if entry.id in voided:
+            continue
         if kind in ("assign", "progress", "verify", "reopen"):
             # The common case needs none of the reference checks: a progress report on a known
             # task by a known unit that is one of its own.
@@ -363,7 +451,9 @@ def check_journal(project: models.Project, journal: loading.JournalFile,
             unit_ok(i, "unit", entry.unit)
             for t in entry.tasks:
                 task_ok(i, "tasks", t)
-        elif kind in ("reply", "close"):
+        elif kind in ("reply", "close", "reject"):
+            if entry.notice in void_refs and entry.notice not in notices:
+                continue  # about a notice voided since: it counts nowhere, nor does this
             if entry.notice not in notices:
                 bad(i, "notice", "unknown-notice", f"找不到督办通知 {entry.notice}",
                     did_you_mean(entry.notice, notices))
@@ -374,6 +464,27 @@ def check_journal(project: models.Project, journal: loading.JournalFile,
         elif kind == "escalate":
             unit_ok(i, "unit", entry.unit)
             for ref in entry.notices:
-                if ref not in notices:
+                if ref not in notices and ref not in void_refs:
                     bad(i, "notices", "unknown-notice", f"找不到督办通知 {ref}")
+    return problems
+
+
+def check_documents(journal: loading.JournalFile, root: Path) -> list[Problem]:
+    """Warnings for recorded documents that are not where the journal says (root: the folder the
+    recorded paths are relative to, the data folder's parent). Documents may live elsewhere, so
+    this is a warning; cc reprint makes them again from the record."""
+    problems = []
+    for i, entry in enumerate(journal.entries):
+        path = getattr(entry, "file", "") if entry.kind in ("notice", "escalate") else ""
+        if not path:
+            continue
+        try:
+            present = (root / path).is_file()
+        except (OSError, ValueError):
+            present = False
+        if not present:
+            ref = entry.ref if entry.kind == "notice" else (entry.notices[-1] if entry.notices else "")
+            problems.append(journal.problem_at(
+                i, "file", "document-missing", f"记录的文书不存在：{path}",
+                f"如文书另有存放可忽略；重新生成：cc reprint {ref}", WARNING))
     return problems

@@ -74,10 +74,20 @@ class Campaign(Strict):
     issuer: Text  # 发文机关标志 printed at the top of a 督办通知
     office: Text  # the office that signs notices (署名)
     contact: Person  # 附注: 联系人 and 电话
+    # Whose requirements a notice cites ("根据…工作要求"); empty: policy.escalate_to.
+    authority: Annotated[str, Field(max_length=100)] = ""
 
 
 class Policy(Strict):
     escalation_threshold: Annotated[int, Field(ge=1, le=20)] = 3
+    # Days the lead unit has to review a reply (close or reject it) or verify a task reported
+    # complete; past them the item is the lead unit's overdue item, never the unit's.
+    review_days: Annotated[int, Field(ge=1, le=60)] = 5
+    # True: a notice's --days count 工作日 ("10个工作日内"); false: calendar days. Either way a
+    # 整改期限 that falls on a weekend or public holiday moves to the next working day.
+    workdays: bool = False
+    # 发文字号 prefix of the reports to 市领导 (their own series, a 上行文); empty: notice_prefix + 报.
+    report_prefix: Annotated[str, Field(max_length=20)] = ""
     report_interval_days: Annotated[int, Field(ge=1, le=365)] = 30
     lag_threshold: Annotated[int, Field(ge=0, le=100)] = 10
     rectification_days: Annotated[int, Field(ge=1, le=365)] = 10
@@ -204,6 +214,8 @@ class Notice(EntryBase):
     reason: str = ""
     deadline: dt.date  # 整改期限
     file: str = ""
+    forced: bool = False  # issued with --force over an open notice; reason says why
+    copy_to: list[Text] = field(default_factory=list)  # 抄送 of this notice, when not the group's
 
     @property
     def ref(self) -> str:
@@ -219,6 +231,16 @@ class Reply(EntryBase):
     unit: UnitId
     note: Text
     evidence: list[Text] = field(default_factory=list)
+
+
+@entry
+class Reject(EntryBase):
+    """退回整改: the lead unit sends a reply back with a new 整改期限 (the unit's clock restarts)."""
+
+    kind: Literal["reject"]
+    notice: Annotated[str, Field(pattern=r"^\d{4}-\d+$")]
+    note: Text
+    deadline: dt.date  # the new 整改期限
 
 
 @entry
@@ -239,10 +261,23 @@ class Escalate(EntryBase):
     notices: list[Annotated[str, Field(pattern=r"^\d{4}-\d+$")]] = Field(min_length=1)
     note: str = ""
     file: str = ""
+    trigger: str = ""  # id of the notice whose issue reached the threshold (voided with it)
+    number: Annotated[int, Field(ge=0)] = 0  # the report's own 文号 series; 0 for older records
+    doc_no: str = ""
+
+
+@entry
+class Void(EntryBase):
+    """作废: an entry recorded by mistake counts nowhere from now on; it stays in the journal,
+    shown as 作废 with the reason. A void may itself be voided (the entry counts again)."""
+
+    kind: Literal["void"]
+    entry: Annotated[str, Field(min_length=4, max_length=64)]  # the id of the voided entry
+    reason: Text
 
 
 Entry = Annotated[
-    Union[Assign, Progress, Verify, Reopen, Notice, Reply, Close, Escalate],
+    Union[Assign, Progress, Verify, Reopen, Notice, Reply, Reject, Close, Escalate, Void],
     Field(discriminator="kind"),
 ]
 _ADAPTERS: dict = {}
@@ -272,8 +307,10 @@ ENTRY_TYPES = {
     "reopen": Reopen,
     "notice": Notice,
     "reply": Reply,
+    "reject": Reject,
     "close": Close,
     "escalate": Escalate,
+    "void": Void,
 }
 ENTRY_KIND_NAMES = {
     "assign": "分解交办",
@@ -282,8 +319,10 @@ ENTRY_KIND_NAMES = {
     "reopen": "退回重办",
     "notice": "督办通知",
     "reply": "整改反馈",
+    "reject": "退回整改",
     "close": "督办销号",
     "escalate": "报告市领导",
+    "void": "作废",
 }
 
 

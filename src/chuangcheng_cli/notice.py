@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from . import models, rules
 from .officialdoc import Block, OfficialDoc, cn_date
-from .problems import UsageError
+from .deadlines import rectification_deadline
+from .problems import Refusal, UsageError
 from .workflow import Stamp, _base, _clean
 
 
@@ -19,11 +20,19 @@ class NoticeDraft:
     escalation: models.Escalate | None = None
     report: OfficialDoc | None = None
     report_file_name: str = ""
+    notes: tuple[str, ...] = ()  # what the user should know (a deadline moved past a holiday …)
 
 
 def next_number(snap: rules.Snapshot, year: int) -> int:
-    """Numbers run per year without gaps; all notices in the journal count, whatever --as-of says."""
+    """Numbers run per year without gaps; every notice in the journal counts, whatever --as-of
+    says, voided ones too: a 文号 once issued is never issued again."""
     used = [e.number for e in snap.project.journal if e.kind == "notice" and e.year == year]
+    return max(used, default=0) + 1
+
+
+def next_report_number(snap: rules.Snapshot, year: int) -> int:
+    """The reports to 市领导 have their own series, per year, never reused either."""
+    used = [e.number for e in snap.project.journal if e.kind == "escalate" and e.date.year == year]
     return max(used, default=0) + 1
 
 
@@ -32,38 +41,50 @@ def doc_number(prefix: str, year: int, number: int) -> str:
     return f"{prefix}〔{year}〕{number}号"
 
 
+def report_prefix(policy: models.Policy) -> str:
+    return policy.report_prefix or f"{policy.notice_prefix}报"
+
+
 def lagging_tasks(snap: rules.Snapshot, unit_id: str) -> list[rules.TaskState]:
+    """The tasks a unit leads that lag for reasons it answers for (see rules.own_gaps)."""
     return [st for st in snap.tasks
-            if unit_id in st.task.units and st.light in (rules.RED, rules.YELLOW)]
-
-
-def gap_reasons(st: rules.TaskState, unit_id: str, today) -> list[str]:
-    """The gaps of a lagging task as they concern one unit: notices sent to other units are theirs."""
-    if st.light not in (rules.RED, rules.YELLOW):
-        return []
-    everyone = rules.late_notices_reason(st.late_notices, today) if st.late_notices else None
-    own = [ns for ns in st.late_notices if ns.notice.unit == unit_id]
-    out = []
-    for r in st.reasons:
-        if r == "已报办结，待验收":
-            continue
-        if r == everyone:
-            if own:
-                out.append(rules.late_notices_reason(own, today))
-            continue
-        out.append(r)
-    return out
+            if st.task.lead == unit_id and st.light in (rules.RED, rules.YELLOW)
+            and rules.own_gaps(st, unit_id, snap.today)]
 
 
 def gap_text(st: rules.TaskState, unit_id: str, today) -> str:
-    return f"{st.task.id}（{st.task.label}）" + ("；".join(gap_reasons(st, unit_id, today)) or "见督办理由")
+    return f"{st.task.id}（{st.task.label}）" + ("；".join(rules.own_gaps(st, unit_id, today)) or "见督办理由")
+
+
+def blocking_notices(snap: rules.Snapshot, unit_id: str) -> list[rules.NoticeState]:
+    return [ns for ns in snap.units[unit_id].notices if ns.blocks_new_notice(snap.today)]
+
+
+def _refuse_open(unit: models.Unit, open_ones: list[rules.NoticeState], today) -> None:
+    ns = open_ones[0]
+    if ns.awaiting_review():
+        raise Refusal(f"{unit.name} 已于{cn_date(ns.pending.date)}对督办通知 {ns.notice.doc_no} 作出整改反馈"
+                      f"（整改期限{cn_date(ns.deadline)}），正待牵头单位审核，不能再次督办",
+                      f"请先审核这份反馈：整改到位的 cc close {ns.notice.ref}；不到位的 cc reject {ns.notice.ref} "
+                      f"--note \"退回理由\"（给出新的整改期限）。确需另行督办，加 --force --reason \"理由\"。")
+    raise Refusal(f"{unit.name} 的督办通知 {ns.notice.doc_no} 整改期限{cn_date(ns.deadline)}尚未届满，不能再次督办",
+                  f"请等整改期限过后再督办（期限内该单位可用 cc reply {ns.notice.ref} 反馈整改情况）。"
+                  f"确需另行督办，加 --force --reason \"理由\"（强制督办及其理由记入日志）。")
 
 
 def build_notice(snap: rules.Snapshot, stamp: Stamp, unit: models.Unit, task_ids: list[str],
-                 reason: str, deadline: dt.date | None, days: int | None, folder: str = "") -> NoticeDraft:
-    """folder: where the documents go, as recorded in the journal (default notices/<year>)."""
+                 reason: str, deadline: dt.date | None, days: int | None, folder: str = "",
+                 force: bool = False, taken: frozenset[str] = frozenset()) -> NoticeDraft:
+    """folder: where the documents go, as recorded in the journal (default notices/<year>);
+    taken: file names already present there (a stray document never blocks a notice)."""
     project = snap.project
     policy = project.plan.policy
+    reason = _clean(reason, "督办理由") if reason.strip() else ""
+    if force and not reason:
+        raise UsageError("--force 须同时用 --reason 写明强制督办的理由", "强制督办及其理由会记入日志并在全程留痕中显示。")
+    open_ones = blocking_notices(snap, unit.id)
+    if open_ones and not force:
+        _refuse_open(unit, open_ones, snap.today)
     if task_ids:
         chosen = []
         for tid in task_ids:
@@ -73,18 +94,22 @@ def build_notice(snap: rules.Snapshot, stamp: Stamp, unit: models.Unit, task_ids
                 raise UsageError(f"{unit.name} 不是任务 {tid}（{st.task.label}）的责任单位")
             if st.done:
                 raise UsageError(f"任务 {tid} 已验收销号，无需督办")
+            if st.task.lead != unit.id and not reason:
+                lead = project.unit_label(st.task.lead)
+                raise UsageError(f"{unit.name} 是任务 {tid} 的配合单位；任务的进度和时限由牵头单位 {lead} 负责",
+                                 "督办配合单位须用 --reason 写明其本单位承担部分的问题；"
+                                 f"任务整体滞后请督办牵头单位：cc notice {project.unit_short(st.task.lead)}")
             chosen.append(st)
     else:
         chosen = lagging_tasks(snap, unit.id)
-    reason = _clean(reason, "督办理由") if reason.strip() else ""
-    if not reason and not any(st.light in (rules.RED, rules.YELLOW) for st in chosen):
-        what = "所选任务没有滞后（红灯或黄灯）" if task_ids else f"{unit.name} 目前没有滞后的任务（红灯或黄灯）"
+    if not reason and not any(rules.own_gaps(st, unit.id, snap.today) for st in chosen):
+        what = "所选任务没有该单位负责的滞后问题" if task_ids else f"{unit.name} 牵头的任务目前没有滞后（红灯或黄灯）"
         raise UsageError(f"{what}，不需要督办",
-                         "如确有问题需要督办，请用 --reason 说明理由。")
-    if deadline is None:
-        deadline = stamp.date + dt.timedelta(days=days if days is not None else policy.rectification_days)
-    if deadline <= stamp.date:
+                         "如确有问题需要督办，请用 --reason 说明理由；配合单位只对本单位承担的部分负责。")
+    if deadline is not None and deadline <= stamp.date:
         raise UsageError(f"整改期限 {cn_date(deadline)} 应晚于发文日期 {cn_date(stamp.date)}")
+    limit = rectification_deadline(stamp.date, days if days is not None else policy.rectification_days,
+                                   deadline, policy.workdays)
     later = [e for e in project.journal if e.kind == "notice" and e.date > stamp.date]
     if later:
         raise UsageError(f"日志中已有{cn_date(later[-1].date)}发出的督办通知 {later[-1].doc_no}，"
@@ -92,45 +117,84 @@ def build_notice(snap: rules.Snapshot, stamp: Stamp, unit: models.Unit, task_ids
                          "督办通知的编号和次数按发文先后计算；请以今天（或更晚的 --as-of）发文。")
     year = stamp.date.year
     number = next_number(snap, year)
-    seq = len([e for e in project.journal if e.kind == "notice" and e.unit == unit.id]) + 1
+    seq = snap.units[unit.id].notice_count + 1
     level = rules.notice_level(seq)
     doc_no = doc_number(policy.notice_prefix, year, number)
     gaps = [gap_text(st, unit.id, stamp.date) for st in chosen]
-    file_name = f"{doc_no}_{unit.name}督办通知.docx"
+    where = folder or f"notices/{year}"
+    file_name = free_name(f"{doc_no}_{unit.name}督办通知.docx", taken)
     entry = models.make(models.Notice, kind="notice", year=year, number=number, doc_no=doc_no, unit=unit.id, seq=seq,
                           level=level, tasks=[st.task.id for st in chosen], gaps=gaps, reason=reason,
-                          deadline=deadline, file=f"{folder or f'notices/{year}'}/{file_name}", **_base(stamp))
-    doc = notice_doc(project, entry, chosen)
-    draft = NoticeDraft(entry, doc, file_name)
+                          deadline=limit.day, file=f"{where}/{file_name}", forced=bool(open_ones) and force,
+                          **_base(stamp))
+    doc = notice_doc(project, entry)
+    notes = (f"整改期限：{limit.note}",) if limit.note else ()
+    draft = NoticeDraft(entry, doc, file_name, notes=notes)
     if seq >= policy.escalation_threshold:
-        previous = [ns for ns in snap.notices.values() if ns.notice.unit == unit.id]
-        report_name = f"关于{unit.name}创城工作督办情况的报告_{doc_no}.docx"
+        r_number = next_report_number(snap, year)
+        r_no = doc_number(report_prefix(policy), year, r_number)
+        report_name = free_name(f"{r_no}_关于{unit.name}创城工作督办情况的报告.docx", taken | {file_name})
+        previous = list(snap.units[unit.id].notices)
         esc = models.make(models.Escalate, kind="escalate", unit=unit.id,
                               notices=[ns.notice.ref for ns in previous] + [entry.ref],
                               note=f"{unit.name}已被督办{seq}次，报告市领导，建议对主要负责人问效问责",
-                              file=f"{folder or f'notices/{year}'}/{report_name}", **_base(stamp))
-        report = escalation_doc(snap, unit, previous, entry, stamp.date)
-        draft = NoticeDraft(entry, doc, file_name, esc, report, report_name)
+                              file=f"{where}/{report_name}", trigger=entry.id, number=r_number, doc_no=r_no,
+                              **_base(stamp))
+        report = escalation_doc(snap, unit, previous, entry, esc)
+        draft = NoticeDraft(entry, doc, file_name, esc, report, report_name, notes)
     return draft
 
 
-def notice_doc(project: models.Project, entry: models.Notice, chosen: list[rules.TaskState]) -> OfficialDoc:
+def free_name(name: str, taken: frozenset[str] | set[str]) -> str:
+    """name, or name with (2), (3) … before the extension when a file of that name is already
+    there (a document left by hand or by an older version: it never blocks a notice)."""
+    if name not in taken:
+        return name
+    stem, dot, ext = name.rpartition(".")
+    for n in range(2, 1000):
+        candidate = f"{stem}（{n}）.{ext}"
+        if candidate not in taken:
+            return candidate
+    raise UsageError(f"文件名 {name} 已被占用过多次")
+
+
+def _task_gaps(entry: models.Notice, task: models.Task) -> str:
+    """What the notice recorded against one task, without the task's name in front."""
+    for gap in entry.gaps:
+        if gap.startswith(f"{task.id}（"):
+            rest = gap[len(task.id):]
+            label = f"（{task.label}）"
+            if rest.startswith(label):
+                return rest[len(label):]
+            return rest[rest.find("）") + 1:] if "）" in rest else rest
+    return ""
+
+
+def authority(project: models.Project) -> str:
+    """Whose requirements the group's notices cite (data: campaign.authority)."""
+    return project.plan.campaign.authority or project.plan.policy.escalate_to
+
+
+def notice_doc(project: models.Project, entry: models.Notice) -> OfficialDoc:
+    """The 督办通知 as a rendering of its journal entry: the same text whenever it is made."""
     camp, policy = project.plan.campaign, project.plan.policy
     indicators = {i.id: i.name for i in project.plan.indicators}
     unit = project.unit(entry.unit)
     assert unit is not None
+    chosen = [project.task(t) for t in entry.tasks if project.task(t) is not None]
     blocks = []
     if chosen:
-        blocks.append(Block("para", f"根据{camp.name}任务清单和市创建全国文明城市指挥部工作要求，"
+        blocks.append(Block("para", f"根据{camp.name}任务清单和{authority(project)}工作要求，"
                                     f"{camp.group}对各责任单位任务推进情况进行了跟踪督导。截至{cn_date(entry.date)}，"
                                     f"你单位承担的以下任务推进滞后，现予督办。"))
     else:
         blocks.append(Block("para", f"{camp.group}在日常督导检查中发现，你单位在创城工作中存在以下问题，现予督办。"))
     blocks.append(Block("h1", "一、督办事项"))
-    for i, st in enumerate(chosen, 1):
-        t = st.task
+    for i, t in enumerate(chosen, 1):
         role = "牵头" if t.lead == unit.id else "配合"
-        gaps = "；".join(gap_reasons(st, unit.id, entry.date))
+        gaps = _task_gaps(entry, t)
+        if gaps == "见督办理由":
+            gaps = ""
         blocks.append(Block("para", f"{i}. {t.id} {t.title.rstrip('。')}（创建指标：{indicators[t.indicator]}；"
                                     f"你单位{role}；完成时限{cn_date(t.deadline)}）。"
                                     + (f"存在差距：{gaps}。" if gaps else "")))
@@ -144,8 +208,8 @@ def notice_doc(project: models.Project, entry: models.Notice, chosen: list[rules
     blocks.append(Block("h1", "三、有关事项"))
     threshold = policy.escalation_threshold
     if entry.seq >= threshold:
-        consequence = (f"本通知为对你单位的第{entry.seq}次督办。按照督办规则，{camp.group}将同时报告市领导，"
-                       f"并建议对你单位主要负责人予以问效问责。")
+        consequence = (f"本通知为对你单位的第{entry.seq}次督办。按照督办规则（累计督办{threshold}次即报告市领导），"
+                       f"{camp.group}将同时报告市领导，并建议对你单位主要负责人予以问效问责。")
     else:
         consequence = (f"本通知为对你单位的第{entry.seq}次督办。对经{threshold}次督办仍整改不力的单位，"
                        f"将报告市领导，并对单位负责人予以问效问责。")
@@ -160,9 +224,13 @@ def notice_doc(project: models.Project, entry: models.Notice, chosen: list[rules
 
 
 def escalation_doc(snap: rules.Snapshot, unit: models.Unit, previous: list[rules.NoticeState],
-                   entry: models.Notice, day: dt.date) -> OfficialDoc:
+                   entry: models.Notice, esc: models.Escalate) -> OfficialDoc:
+    """The report to 市领导: each earlier notice with what became of it by the day of this one
+    (snap is the state just before this notice), then this notice and the unit's own gaps."""
     project = snap.project
     camp = project.plan.campaign
+    threshold = project.plan.policy.escalation_threshold
+    day = entry.date
     n = len(previous) + 1
     blocks = [Block("para", f"按照{camp.name.removesuffix('工作')}工作部署，{camp.group}对各责任单位任务推进情况实行清单化管理和督办。"
                             f"{unit.name}（主要负责人：{unit.head.name}{unit.head.title}；分管领导："
@@ -171,28 +239,80 @@ def escalation_doc(snap: rules.Snapshot, unit: models.Unit, previous: list[rules
               Block("h1", "一、督办情况")]
     for i, ns in enumerate(previous, 1):
         e = ns.notice
-        if ns.closed:
-            answer = f"已于{cn_date(ns.replies[-1].date) if ns.replies else cn_date(ns.closed.date)}反馈，已销号"
-        elif ns.replies:
-            late = ns.replies[0].date > e.deadline
-            answer = f"于{cn_date(ns.replies[0].date)}反馈{'（超期）' if late else ''}，整改未到位，未销号"
-        else:
-            answer = "未按期反馈" if day > e.deadline else "整改期限未到，尚未反馈"
         blocks.append(Block("para", f"{i}. {cn_date(e.date)}，{e.doc_no}（第{e.seq}次督办，{e.level}色），"
-                                    f"督办事项：{'、'.join(e.tasks) or e.reason}；整改期限{cn_date(e.deadline)}；{answer}。"))
+                                    f"督办事项：{'、'.join(e.tasks) or e.reason}；整改期限{cn_date(e.deadline)}；"
+                                    f"{notice_outcome(ns, day)}。"))
     blocks.append(Block("para", f"{n}. {cn_date(entry.date)}，{entry.doc_no}（第{entry.seq}次督办，{entry.level}色），"
                                 f"督办事项：{'、'.join(entry.tasks) or entry.reason}；整改期限{cn_date(entry.deadline)}。"))
     blocks.append(Block("h1", "二、当前差距"))
-    gaps = [gap_text(st, unit.id, day) for st in lagging_tasks(snap, unit.id)]
+    gaps = list(entry.gaps) + ([entry.reason] if entry.reason else [])
     for g in gaps or ["暂无红灯、黄灯任务，但督办事项整改未到位。"]:
         blocks.append(Block("para", g.rstrip("。") + "。"))
     blocks.append(Block("h1", "三、问效问责建议"))
-    blocks.append(Block("para", f"根据{camp.group}督办规则，对三次督办的单位负责人应及时报告市领导，并予以问效问责。"
+    blocks.append(Block("para", f"根据{camp.group}督办规则，对累计督办{threshold}次的单位负责人应及时报告市领导，并予以问效问责。"
                                 f"建议由市领导约谈{unit.name}主要负责人{unit.head.name}同志，责令限期整改、书面说明情况；"
                                 f"对整改仍不到位的，按照有关规定予以问效问责。"))
     blocks.append(Block("para", "妥否，请批示。"))
     return OfficialDoc(
-        issuer=camp.issuer, doc_no="", title=f"关于{unit.name}创城工作督办情况的报告",
+        issuer=camp.issuer, doc_no=esc.doc_no, title=f"关于{unit.name}创城工作督办情况的报告",
         recipient=project.plan.policy.escalate_to, blocks=tuple(blocks), signature=camp.office, date=day,
         note=f"（联系人：{camp.contact.name}；联系电话：{camp.contact.phone}）",
     )
+
+
+def notice_outcome(ns: rules.NoticeState, day: dt.date) -> str:
+    """What became of an earlier notice by `day`: answered or not, on time or late, rejected,
+    closed — each stated, since the report is what a unit head is held to account on."""
+    parts = []
+    for deadline, reply, reject in ns.rounds:
+        if reply is None:
+            continue
+        late = (reply.date - deadline).days
+        said = f"{cn_date(reply.date)}反馈" + (f"（超过整改期限{late}天）" if late > 0 else "（按期）")
+        if reject is not None:
+            said += f"，{cn_date(reject.date)}退回整改（新的整改期限{cn_date(reject.deadline)}）"
+        parts.append(said)
+    if ns.closed is not None:
+        parts.append(f"{cn_date(ns.closed.date)}审核销号")
+    elif ns.pending is not None:
+        parts.append("反馈待审核")
+    elif day > ns.deadline:
+        parts.append(f"{'退回后' if ns.rejects else ''}逾期{(day - ns.deadline).days}天未反馈")
+    else:
+        parts.append("整改期限未到，尚未反馈")
+    return "，".join(parts)
+
+
+def before(project: models.Project, entry) -> rules.Snapshot:
+    """The group's state just before entry took effect, on its day (for reprinting)."""
+    order = project.order
+    position = next(k for k, i in enumerate(order) if project.journal[i] is entry)
+    earlier = models.Project(project.plan, project.units, [project.journal[i] for i in order[:position]])
+    return rules.snapshot(earlier, entry.date)
+
+
+def documents_of(project: models.Project, entry: models.Notice) -> list[tuple[OfficialDoc, str]]:
+    """A recorded notice's documents, made again from the journal: the notice, and the report to
+    市领导 when this notice triggered one (voided ones are not reprinted). (doc, recorded file)."""
+    unit = project.unit(entry.unit)
+    assert unit is not None
+    where = f"notices/{entry.year}"  # for records made before file paths were recorded
+    out = [(notice_doc(project, entry), entry.file or f"{where}/{entry.doc_no}_{unit.name}督办通知.docx")]
+    esc = triggered_escalation(project, entry)
+    if esc is not None:
+        snap = before(project, entry)
+        previous = list(snap.units[unit.id].notices)
+        name = f"关于{unit.name}创城工作督办情况的报告.docx"
+        out.append((escalation_doc(snap, unit, previous, entry, esc),
+                    esc.file or f"{where}/{esc.doc_no or entry.doc_no}_{name}"))
+    return out
+
+
+def triggered_escalation(project: models.Project, entry: models.Notice) -> models.Escalate | None:
+    """The report to 市领导 this notice triggered: by its trigger id, or for records made before
+    triggers were recorded, the escalation of the same unit and day that ends with this notice."""
+    for e in project.journal:
+        if e.kind == "escalate" and (e.trigger == entry.id or (
+                not e.trigger and e.unit == entry.unit and e.date == entry.date and e.notices[-1:] == [entry.ref])):
+            return e
+    return None

@@ -38,10 +38,19 @@ class DataError(Exception):
 class UsageError(Exception):
     """Raised by the core for a bad argument; the CLI shows it and exits 2."""
 
+    exit_code = 2
+
     def __init__(self, message: str, hint: str = ""):
         super().__init__(message)
         self.message = message
         self.hint = hint
+
+
+class Refusal(UsageError):
+    """A well-formed request the record does not allow (a notice while one is still open, an
+    escalation nobody confirmed): shown like a usage error, exit 1, nothing written."""
+
+    exit_code = 1
 
 
 def did_you_mean(word: str, candidates: Iterable[str], labels: dict[str, str] | None = None) -> str:

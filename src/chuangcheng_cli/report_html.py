@@ -8,9 +8,12 @@ from html import escape
 from . import models, reports, rules
 
 # Light colours; every use also writes the light's name, so colour is never the only carrier.
-LIGHT_FILL = {rules.RED: "#c62828", rules.YELLOW: "#f2c230", rules.GREEN: "#e4f1e6", rules.DONE: "#e3ebf6"}
-LIGHT_INK = {rules.RED: "#ffffff", rules.YELLOW: "#3b2e00", rules.GREEN: "#1b5e20", rules.DONE: "#1a4f8b"}
-LIGHT_EDGE = {rules.RED: "#c62828", rules.YELLOW: "#d9a800", rules.GREEN: "#7cb487", rules.DONE: "#8fb0d8"}
+LIGHT_FILL = {rules.RED: "#c62828", rules.YELLOW: "#f2c230", rules.GREEN: "#e4f1e6", rules.DONE: "#e3ebf6",
+              rules.REVIEW: "#e0f2f1", rules.ACCEPT: "#e0f2f1"}
+LIGHT_INK = {rules.RED: "#ffffff", rules.YELLOW: "#3b2e00", rules.GREEN: "#1b5e20", rules.DONE: "#1a4f8b",
+             rules.REVIEW: "#00514a", rules.ACCEPT: "#00514a"}
+LIGHT_EDGE = {rules.RED: "#c62828", rules.YELLOW: "#d9a800", rules.GREEN: "#7cb487", rules.DONE: "#8fb0d8",
+              rules.REVIEW: "#4db6ac", rules.ACCEPT: "#4db6ac"}
 ACTUAL = "#1f4e79"  # 实际进度: solid navy
 EXPECTED = "#5f6b7a"  # 序时进度: slate, drawn hollow or dashed so it differs by shape as well
 OPEN = "#b23b1e"
@@ -140,6 +143,26 @@ def _figures(snap: rules.Snapshot, summary: dict) -> str:
                    + f'{_e(label)}</div><div class="card-value">{number}</div>'
                    f'<div class="card-note">{_e(note)}</div></div>')
     out.append("</section>")
+    return "".join(out)
+
+
+def _lead_queue(snap: rules.Snapshot) -> str:
+    """The lead unit's pending reviews and 验收, with its own overdue items marked as its own."""
+    queue = reports.queue_rows(snap)
+    lead = snap.project.unit_label(snap.project.plan.campaign.lead_unit)
+    out = [f'<section class="attention block"><h2>牵头单位待办（{_e(lead)}）</h2>']
+    if not queue:
+        out.append('<p class="quiet">没有待审核的整改反馈和待验收的任务。</p></section>')
+        return "".join(out)
+    out.append("<ul>")
+    for q in queue:
+        late = f"（逾期{q['late']}天反馈）" if q["late"] else ""
+        over = f"，超过审核时限{q['overdue']}天（牵头单位逾期）" if q["overdue"] else ""
+        out.append(f'<li>{_chip(q["kind"], q["kind_name"])}<span class="tid">{_e(q["subject"])}</span>'
+                   f'<span class="who">（{_e(q["unit"])}）</span>'
+                   f'<span class="why">{_e(rules.cn_date(dt.date.fromisoformat(q["since"])))}'
+                   f'{"反馈" if q["kind"] == rules.REVIEW else "报办结"}{_e(late)}，已等待{q["days"]}天{_e(over)}</span></li>')
+    out.append("</ul></section>")
     return "".join(out)
 
 
@@ -557,6 +580,7 @@ def render_html(snap: rules.Snapshot) -> str:
         _masthead(snap),
         _figures(snap, summary),
         _attention(snap, rows),
+        _lead_queue(snap),
         '<section class="block"><h2>各创建指标进度<span class="sub">实心条为平均实际进度，虚线框为平均序时进度</span></h2>'
         f'<figure class="chart">{_indicator_chart(snap, rows)}</figure></section>',
         _trend_block(snap),

@@ -58,7 +58,7 @@ def _week_progress(snap: rules.Snapshot, first: dt.date) -> list[dict]:
     before: dict[str, int] = {}
     reopened: set[str] = set()  # a report after 退回重办 is a resubmission, even at the same percent
     found = []
-    for e in snap.entries:
+    for e in snap.counted:
         if e.kind == "reopen":
             reopened.add(e.task)
         if e.kind != "progress":
@@ -153,11 +153,14 @@ def _notice_section(snap: rules.Snapshot, first: dt.date) -> list[str]:
             tasks = "、".join(n.tasks)
             events.append((n.date, f"印发{n.doc_no}，督办{project.unit_label(n.unit)}（第{n.seq}次，{n.level}色）"
                                    + (f"，涉及{tasks}" if tasks else "") + f"，整改期限{rules.cn_date(n.deadline)}。"))
-        for reply in ns.replies:
-            if _in(reply.date, first, today):
-                late = (reply.date - n.deadline).days
+        for deadline, reply, reject in ns.rounds:
+            if reply is not None and _in(reply.date, first, today):
+                late = (reply.date - deadline).days
                 events.append((reply.date, f"{project.unit_label(reply.unit)}反馈{n.doc_no}整改情况"
                                            + (f"（逾期{late}天）" if late > 0 else "（按期）") + "。"))
+            if reject is not None and _in(reject.date, first, today):
+                events.append((reject.date, f"{n.doc_no}退回整改，新的整改期限{rules.cn_date(reject.deadline)}："
+                                            f"{_clause(reject.note)}。"))
         if ns.closed and _in(ns.closed.date, first, today):
             events.append((ns.closed.date, f"{n.doc_no}销号" + (f"：{_clause(ns.closed.note)}" if ns.closed.note else "")
                            + "。"))
@@ -165,6 +168,22 @@ def _notice_section(snap: rules.Snapshot, first: dt.date) -> list[str]:
     out += ["", "### 本周督办动态", ""]
     out += [line(f"- {rules.cn_date(day)} {text}") for day, text in events] or ["本周无新发、反馈或销号的督办通知。"]
     return out
+
+
+def _queue_section(snap: rules.Snapshot) -> list[str]:
+    """The lead unit's own pending work: replies to review, 办结报告 to verify."""
+    lead = snap.project.unit_label(snap.project.plan.campaign.lead_unit)
+    out = [f"## 牵头单位待办（{lead}）", ""]
+    items = []
+    for q in reports.queue_rows(snap):
+        since = rules.cn_date(dt.date.fromisoformat(q["since"]))
+        if q["kind"] == rules.REVIEW:
+            text = f"- 待审核：{q['subject']}（{q['unit_name']}）{since}反馈" + (f"（逾期{q['late']}天）" if q["late"] else "")
+        else:
+            text = f"- 待验收：{_task_name(snap.project, q['subject'])}（{q['unit_name']}）{since}报办结"
+        text += f"，已等待{q['days']}天" + (f"，超过审核时限{q['overdue']}天（牵头单位逾期）" if q["overdue"] else "") + "。"
+        items.append(line(text))
+    return out + (items or ["没有待审核的整改反馈和待验收的任务。"])
 
 
 def _escalation_section(snap: rules.Snapshot, first: dt.date) -> list[str]:
@@ -194,9 +213,9 @@ def _next_week_section(snap: rules.Snapshot) -> list[str]:
             items.append((task.deadline, 0, f"{_task_name(project, task.id)} 完成时限到期"
                                             f"（牵头单位：{project.unit_label(task.lead)}，{state}）"))
     for ns in snap.notices.values():
-        if ns.is_open and _in(ns.notice.deadline, first, last):
-            state = "已反馈，待审核" if ns.replies else "尚未反馈"
-            items.append((ns.notice.deadline, 1, f"{ns.notice.doc_no} 整改期限到期"
+        if ns.is_open and _in(ns.deadline, first, last):
+            state = "已反馈，待审核" if ns.pending is not None else "尚未反馈"
+            items.append((ns.deadline, 1, f"{ns.notice.doc_no} 整改期限到期"
                                                  f"（{project.unit_label(ns.notice.unit)}，{state}）"))
     items.sort(key=lambda it: it[:2])
     return out + ([line(f"- {rules.cn_date(day)}：{text}") for day, _, text in items]
@@ -211,7 +230,7 @@ def render_markdown(snap: rules.Snapshot) -> str:
     camp = snap.project.plan.campaign
     today = snap.today
     first = today - WEEK
-    week = [e for e in snap.entries if e.date >= first]
+    week = [e for e in snap.counted if e.date >= first]
     summary = reports.status_summary(snap, reports.status_rows(snap))
     count = {kind: sum(e.kind == kind for e in week) for kind in ("progress", "verify", "notice", "reply", "close")}
 
@@ -227,6 +246,7 @@ def render_markdown(snap: rules.Snapshot) -> str:
     out += _assign_section(snap, week) + [""]
     out += _lagging_section(snap) + [""]
     out += _notice_section(snap, first) + [""]
+    out += _queue_section(snap) + [""]
     out += _escalation_section(snap, first) + [""]
     out += _next_week_section(snap)
     return "\n".join(out) + "\n"

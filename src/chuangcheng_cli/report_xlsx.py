@@ -34,6 +34,8 @@ LIGHT_COLOURS = {
     rules.YELLOW: ("FFEB9C", "9C5700"),
     rules.GREEN: ("C6EFCE", "006100"),
     rules.DONE: ("DDEBF7", "1F4E78"),
+    rules.REVIEW: ("E2EFDA", "375623"),
+    rules.ACCEPT: ("E2EFDA", "375623"),
 }
 LEVEL_COLOURS = {"蓝": ("DDEBF7", "1F4E78"), "黄": ("FFEB9C", "9C5700"), "红": ("FFC7CE", "9C0006")}
 HEADER_FILL = "D9E1F2"
@@ -139,9 +141,13 @@ def _replies_text(ns: rules.NoticeState) -> str:
     if not ns.replies:
         return "未反馈"
     parts = []
-    for reply in ns.replies:
-        late = (reply.date - ns.notice.deadline).days
+    for deadline, reply, reject in ns.rounds:
+        if reply is None:
+            continue
+        late = (reply.date - deadline).days
         parts.append(f"{rules.cn_date(reply.date)}反馈" + (f"（逾期{late}天）" if late > 0 else ""))
+        if reject is not None:
+            parts.append(f"{rules.cn_date(reject.date)}退回整改，期限{rules.cn_date(reject.deadline)}")
     return "\n".join(parts)
 
 
@@ -162,7 +168,7 @@ def notice_table(snap: rules.Snapshot) -> tuple[list[Col], list[list]]:
         rows.append([
             n.doc_no, n.date, project.unit_label(n.unit), f"第{n.seq}次",
             Cell(n.level, LEVEL_COLOURS.get(n.level)), "\n".join(tasks) or "全部牵头和配合任务",
-            "\n".join(n.gaps) or n.reason or "—", n.deadline, _replies_text(ns),
+            "\n".join(n.gaps) or n.reason or "—", ns.deadline, _replies_text(ns),
             ns.closed.date if ns.closed else "未销号",
             Cell(ns.status(snap.today), status_colours), "是" if ns.escalated else "否",
         ])

@@ -103,7 +103,25 @@ def summary_base(snap: rules.Snapshot) -> dict:
             {"unit": us.unit.name, "date": us.escalations[-1].date.isoformat()}
             for us in snap.units.values() if us.escalated
         ],
+        "lead_unit": snap.project.unit_label(camp.lead_unit),
+        "lead_queue": queue_rows(snap),
     }
+
+
+def queue_rows(snap: rules.Snapshot) -> list[dict]:
+    """The lead unit's pending work (rules.lead_queue) as plain rows."""
+    return [{
+        "kind": q.kind,
+        "kind_name": rules.LIGHT_NAMES[q.kind],
+        "unit": snap.project.unit_short(q.unit),
+        "unit_name": snap.project.unit_label(q.unit),
+        "subject": q.subject,
+        "ref": q.ref,
+        "since": q.since.isoformat(),
+        "days": q.days,
+        "overdue": q.overdue,
+        "late": q.late,
+    } for q in snap.queue]
 
 
 def status_summary(snap: rules.Snapshot, rows: list[dict]) -> dict:
@@ -139,6 +157,7 @@ def unit_rows(snap: rules.Snapshot) -> list[dict]:
             "lagging": us.lagging,
             "notice_count": us.notice_count,
             "open_notices": us.open_notices,
+            "pending_review": us.pending_review,
             "escalated": us.escalated,
             "escalated_on": us.escalations[-1].date.isoformat() if us.escalated else None,
             "head": u.head.name,
@@ -184,13 +203,20 @@ def describe_entry(project: models.Project, e) -> str:
         parts += [clause(g) for g in e.gaps]
         if e.reason:
             parts.append(clause(e.reason))
+        if e.forced:
+            parts.append("强制督办（上一份督办通知尚未办结）")
         return "；".join(parts)
     if k == "reply":
         return f"对{_notice_no(project, e.notice)}整改反馈：{clause(e.note)}"
     if k == "close":
         return f"{_notice_no(project, e.notice)}销号" + (f"：{clause(e.note)}" if e.note else "")
+    if k == "reject":
+        return f"{_notice_no(project, e.notice)}退回整改，新的整改期限{views.cn_date(e.deadline)}：{clause(e.note)}"
     if k == "escalate":
-        return f"累计督办{len(e.notices)}次，报告市领导" + (f"：{clause(e.note)}" if e.note else "")
+        return (f"累计督办{len(e.notices)}次，报告市领导" + (f"（{e.doc_no}）" if e.doc_no else "")
+                + (f"：{clause(e.note)}" if e.note else ""))
+    if k == "void":
+        return f"作废记录 {e.entry}：{clause(e.reason)}"
     return k
 
 
@@ -200,14 +226,30 @@ def _notice_no(project: models.Project, ref: str) -> str:
 
 def history_rows(snap: rules.Snapshot, unit: str | None = None, task: str | None = None,
                  kind: str | None = None) -> list[dict]:
+    """Every entry up to the day, voided ones included and marked, with its id (for cc void)."""
     project = snap.project
-    notice_units = {ns.notice.ref: ns.notice.unit for ns in snap.notices.values()}
-    notice_tasks = {ns.notice.ref: ns.notice.tasks for ns in snap.notices.values()}
+    by_ref: dict = {}
+    for e in project.journal:  # voided notices too: their replies still need a unit and tasks
+        if e.kind == "notice" and (e.ref not in by_ref or e.id not in snap.voided):
+            by_ref[e.ref] = e
+    by_id = {e.id: e for e in snap.entries} if any(e.kind == "void" for e in snap.entries) else {}
+
+    def about(e):
+        """The unit and tasks an entry concerns (a void: those of what it voids)."""
+        if e.kind == "void":
+            target = by_id.get(e.entry)
+            return about(target) if target is not None and target.kind != "void" else (None, [])
+        ref = getattr(e, "notice", "")
+        e_unit = getattr(e, "unit", None) or (by_ref[ref].unit if ref in by_ref else None)
+        if hasattr(e, "task"):
+            return e_unit, [e.task]
+        if e.kind == "notice":
+            return e_unit, list(e.tasks)
+        return e_unit, list(by_ref[ref].tasks) if ref in by_ref else []
+
     rows = []
     for e in snap.entries:
-        e_unit = getattr(e, "unit", None) or notice_units.get(getattr(e, "notice", ""), None)
-        e_tasks = [e.task] if hasattr(e, "task") else list(getattr(e, "tasks", [])) or \
-            list(notice_tasks.get(getattr(e, "notice", ""), []))
+        e_unit, e_tasks = about(e)
         if unit:
             on_task = any(unit in project.tasks_by_id[t].units for t in e_tasks if t in project.tasks_by_id)
             if e_unit != unit and not (e.kind in ("verify", "reopen") and on_task):
@@ -216,6 +258,10 @@ def history_rows(snap: rules.Snapshot, unit: str | None = None, task: str | None
             continue
         if kind and e.kind != kind:
             continue
+        void = snap.voided.get(e.id)
+        text = describe_entry(project, e)
+        if void is not None:
+            text = f"【已作废：{clause(void.reason)}（{views.cn_date(void.date)}，{void.by}）】{text}"
         rows.append({
             "id": e.id,
             "date": e.date.isoformat(),
@@ -224,7 +270,9 @@ def history_rows(snap: rules.Snapshot, unit: str | None = None, task: str | None
             "unit": project.unit_short(e_unit) if e_unit else "",
             "tasks": e_tasks,
             "by": e.by,
-            "text": describe_entry(project, e),
+            "text": text,
+            "voided": void is not None,
+            "void_reason": void.reason if void is not None else "",
         })
     return rows
 

@@ -9,9 +9,11 @@ from . import models
 from .views import cn_date
 
 DONE, RED, YELLOW, GREEN = "done", "red", "yellow", "green"
-LIGHTS = (RED, YELLOW, GREEN, DONE)
-LIGHT_NAMES = {DONE: "已完成", RED: "红灯", YELLOW: "黄灯", GREEN: "绿灯"}
+REVIEW, ACCEPT = "review", "accept"  # waiting for the lead unit: a reply to review, a task to verify
+LIGHTS = (RED, YELLOW, REVIEW, ACCEPT, GREEN, DONE)
+LIGHT_NAMES = {DONE: "已完成", RED: "红灯", YELLOW: "黄灯", GREEN: "绿灯", REVIEW: "待审核", ACCEPT: "待验收"}
 LEVELS = ("蓝", "黄", "红")
+NOTICE_FAMILY = ("notice", "reply", "reject", "close", "escalate", "void")  # entries without "task"
 
 
 def expected_percent(task: models.Task, start: dt.date, today: dt.date) -> int:
@@ -37,26 +39,73 @@ def notice_level(seq: int) -> str:
 
 @dataclass
 class NoticeState:
+    """A notice and what followed it. A reply hands the notice to the lead unit for review and
+    stops the unit's clock; a reject (退回整改) sets a new 整改期限 and restarts it; a close ends it."""
+
     notice: models.Notice
     replies: list[models.Reply] = field(default_factory=list)
+    rejects: list[models.Reject] = field(default_factory=list)
     closed: models.Close | None = None
     escalated: bool = False
+    pending: models.Reply | None = None  # the reply awaiting review (none after a reject)
+    rounds: list = field(default_factory=list)  # (deadline, reply or None, reject or None), in order
 
     @property
     def is_open(self) -> bool:
         return self.closed is None
 
+    @property
+    def deadline(self) -> dt.date:
+        """The 整改期限 in force: the last reject's, else the notice's."""
+        return self.rejects[-1].deadline if self.rejects else self.notice.deadline
+
+    def add_reply(self, reply: models.Reply) -> None:
+        self.replies.append(reply)
+        if self.pending is None:
+            self.pending = reply
+            self.rounds.append((self.deadline, reply, None))
+
+    def add_reject(self, reject: models.Reject) -> None:
+        if self.rounds and self.rounds[-1][1] is self.pending and self.pending is not None:
+            deadline, reply, _ = self.rounds.pop()
+            self.rounds.append((deadline, reply, reject))
+        self.rejects.append(reject)
+        self.pending = None
+
+    def late_reply_days(self, reply: models.Reply | None = None) -> int:
+        """How many days after the 整改期限 then in force the (pending) reply came; 0 on time."""
+        for deadline, r, _ in self.rounds:
+            if r is (reply or self.pending) and r is not None:
+                return max((r.date - deadline).days, 0)
+        return 0
+
+    def awaiting_review(self) -> bool:
+        return self.is_open and self.pending is not None
+
     def overdue_days(self, today: dt.date) -> int:
-        return (today - self.notice.deadline).days if self.is_open and today > self.notice.deadline else 0
+        """Days the unit is late: open, not answered since the last reject, past the 整改期限."""
+        if not self.is_open or self.pending is not None or today <= self.deadline:
+            return 0
+        return (today - self.deadline).days
+
+    def review_days(self, today: dt.date) -> int:
+        """Days the pending reply has waited for the lead unit's review."""
+        return (today - self.pending.date).days if self.awaiting_review() else 0
+
+    def blocks_new_notice(self, today: dt.date) -> bool:
+        """A new notice to the unit would be unfair: its 整改期限 has not come, or it answered."""
+        return self.is_open and (self.pending is not None or today <= self.deadline)
 
     def status(self, today: dt.date) -> str:
         if self.closed:
             return "已销号"
-        if self.replies:
-            return "已反馈，待审核"
-        if today > self.notice.deadline:
-            return f"超期未反馈（{(today - self.notice.deadline).days}天）"
-        return "整改中"
+        if self.pending is not None:
+            late = self.late_reply_days()
+            return "已反馈，待审核" + (f"（逾期{late}天反馈）" if late else "")
+        again = "退回整改后" if self.rejects else ""
+        if today > self.deadline:
+            return f"{again}超期未反馈（{(today - self.deadline).days}天）"
+        return "退回整改中" if self.rejects else "整改中"
 
 
 @dataclass
@@ -67,6 +116,7 @@ class TaskState:
     last_report: dt.date | None = None
     reports: int = 0
     reported_complete: bool = False  # 办结报告 received, awaiting 验收
+    completed_on: dt.date | None = None  # date of that 办结报告
     verified_on: dt.date | None = None
     reopened: bool = False
     problem: str = ""  # last 自查问题
@@ -75,10 +125,18 @@ class TaskState:
     reasons: list[str] = field(default_factory=list)
     history: list = field(default_factory=list)
     late_notices: list = field(default_factory=list)  # open notices past their deadline, any unit
+    review_notices: list = field(default_factory=list)  # answered notices awaiting review
+    lead_gaps: list[str] = field(default_factory=list)  # the gaps the lead unit answers for
 
     @property
     def done(self) -> bool:
         return self.verified_on is not None
+
+    def accept_days(self, today: dt.date) -> int:
+        """Days a 办结报告 has waited for 验收 (0 when none waits)."""
+        if self.done or not self.reported_complete or self.completed_on is None:
+            return 0
+        return (today - self.completed_on).days
 
 
 @dataclass
@@ -88,11 +146,12 @@ class UnitState:
     co: list[str] = field(default_factory=list)
     done: int = 0
     lagging: int = 0
-    notices: list[NoticeState] = field(default_factory=list)
-    escalations: list[models.Escalate] = field(default_factory=list)
+    notices: list[NoticeState] = field(default_factory=list)  # not voided, in issue order
+    escalations: list[models.Escalate] = field(default_factory=list)  # not voided
 
     @property
     def notice_count(self) -> int:
+        """What counts toward escalation: every notice to the unit that was not voided."""
         return len(self.notices)
 
     @property
@@ -100,8 +159,26 @@ class UnitState:
         return sum(n.is_open for n in self.notices)
 
     @property
+    def pending_review(self) -> int:
+        return sum(n.awaiting_review() for n in self.notices)
+
+    @property
     def escalated(self) -> bool:
         return bool(self.escalations)
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    """Something waiting for the lead unit: a reply to review or a task to verify."""
+
+    kind: str  # REVIEW or ACCEPT
+    unit: str  # the unit that is waiting
+    subject: str  # the notice's 文号 or the task id
+    ref: str  # what to type: the notice ref, or the task id
+    since: dt.date
+    days: int  # waited so far
+    overdue: int  # days past policy.review_days (0 while within them)
+    late: int = 0  # for a reply: days it came after its 整改期限
 
 
 @dataclass
@@ -112,8 +189,17 @@ class Snapshot:
     today: dt.date
     tasks: list[TaskState]
     units: dict[str, UnitState]
-    notices: dict[str, NoticeState]  # by ref "2023-5", in issue order
-    entries: list  # the entries counted (date <= today), in date order
+    notices: dict[str, NoticeState]  # by ref "2023-5", in issue order; voided ones left out
+    entries: list  # the entries dated up to today, in date order (voided ones included)
+    voided: dict = field(default_factory=dict)  # entry id → the Void entry that voided it
+    queue: list = field(default_factory=list)  # of QueueItem, the lead unit's pending work
+
+    @property
+    def counted(self) -> list:
+        """The entries that count: neither voided nor a void themselves."""
+        if not self.voided and not any(e.kind == "void" for e in self.entries):
+            return self.entries
+        return [e for e in self.entries if e.kind != "void" and e.id not in self.voided]
 
     @property
     def days_left(self) -> int:
@@ -153,6 +239,27 @@ def ordered_entries(journal: list, today: dt.date, order: list[int] | None = Non
     return [journal[k] for k in order if journal[k].date <= today]
 
 
+def active_voids(entries: list) -> dict:
+    """entry id → the Void that voids it, over entries in the order they took effect. A void
+    of a void makes its target count again."""
+    voided: dict = {}
+    kinds = {}
+    for e in entries:
+        if e.kind != "void":
+            continue
+        kinds.setdefault(e.id, e)
+        if e.id in voided:  # this void was itself voided before it took effect: impossible in order
+            continue
+        target = e.entry
+        if target in voided:
+            continue  # already void
+        voided[target] = e
+        undone = kinds.get(target)
+        if undone is not None and undone.kind == "void":
+            voided.pop(undone.entry, None)  # the voided void's target counts again
+    return voided
+
+
 def snapshot(project: models.Project, today: dt.date) -> Snapshot:
     plan = project.plan
     policy = plan.policy
@@ -165,9 +272,18 @@ def snapshot(project: models.Project, today: dt.date) -> Snapshot:
             units[co].co.append(t.id)
     notices: dict[str, NoticeState] = {}
     entries = ordered_entries(project.journal, today, project.order)
+    voided = active_voids(entries) if any(e.kind == "void" for e in entries) else {}
 
     for e in entries:
         kind = e.kind
+        if kind == "void":
+            continue
+        if e.id in voided:
+            if kind != "void":
+                for t in _entry_tasks(e, notices):
+                    if t in states:
+                        states[t].history.append(e)
+            continue
         if kind in ("assign", "progress", "verify", "reopen"):
             st = states[e.task]
             st.history.append(e)
@@ -177,16 +293,20 @@ def snapshot(project: models.Project, today: dt.date) -> Snapshot:
                 st.percent = e.percent
                 st.last_report = e.date
                 st.reports += 1
+                if e.percent == 100 and not st.reported_complete:
+                    st.completed_on = e.date
                 st.reported_complete = e.percent == 100
                 st.problem = e.problem
                 if e.percent < 100:
                     st.verified_on = None
+                    st.completed_on = None
             elif kind == "verify":
                 st.verified_on = e.date
                 st.reopened = False
             elif kind == "reopen":
                 st.verified_on = None
                 st.reported_complete = False
+                st.completed_on = None
                 st.reopened = True
         elif kind == "notice":
             ns = NoticeState(e)
@@ -194,14 +314,17 @@ def snapshot(project: models.Project, today: dt.date) -> Snapshot:
             units[e.unit].notices.append(ns)
             for t in e.tasks:
                 states[t].history.append(e)
-        elif kind == "reply":
-            ns = notices[e.notice]
-            ns.replies.append(e)
-            for t in ns.notice.tasks:
-                states[t].history.append(e)
-        elif kind == "close":
-            ns = notices[e.notice]
-            ns.closed = e
+        elif kind in ("reply", "reject", "close"):
+            ns = notices.get(e.notice)
+            if ns is None:  # about a voided notice: it counts nowhere either
+                continue
+            if kind == "reply":
+                ns.add_reply(e)
+            elif kind == "reject":
+                ns.add_reject(e)
+            else:
+                ns.closed = e
+                ns.pending = None
             for t in ns.notice.tasks:
                 states[t].history.append(e)
         elif kind == "escalate":
@@ -221,13 +344,68 @@ def snapshot(project: models.Project, today: dt.date) -> Snapshot:
             elif states[tid].light in (RED, YELLOW):
                 us.lagging += 1
     ordered = [states[t.id] for t in plan.tasks]
-    return Snapshot(project, today, ordered, units, notices, entries)
+    snap = Snapshot(project, today, ordered, units, notices, entries, voided)
+    snap.queue = lead_queue(snap)
+    return snap
+
+
+def _entry_tasks(e, notices: dict) -> list[str]:
+    if hasattr(e, "task"):
+        return [e.task]
+    if e.kind == "notice":
+        return list(e.tasks)
+    ns = notices.get(getattr(e, "notice", ""))
+    return list(ns.notice.tasks) if ns else []
+
+
+def lead_queue(snap: Snapshot) -> list[QueueItem]:
+    """The lead unit's pending work, oldest first: replies to review, 办结报告 to verify."""
+    limit = snap.project.plan.policy.review_days
+    today = snap.today
+    items = []
+    for ns in snap.notices.values():
+        if ns.awaiting_review():
+            days = ns.review_days(today)
+            items.append(QueueItem(REVIEW, ns.notice.unit, ns.notice.doc_no, ns.notice.ref, ns.pending.date,
+                                   days, max(days - limit, 0), ns.late_reply_days()))
+    for st in snap.tasks:
+        days = st.accept_days(today)
+        if st.reported_complete and not st.done and st.completed_on is not None:
+            items.append(QueueItem(ACCEPT, st.task.lead, st.task.id, st.task.id, st.completed_on, days,
+                                   max(days - limit, 0)))
+    items.sort(key=lambda q: (q.since, q.kind, q.subject))
+    return items
 
 
 def late_notices_reason(late: list[NoticeState], today: dt.date) -> str:
     if len(late) == 1:
-        return f"督办通知{late[0].notice.doc_no}整改超期{late[0].overdue_days(today)}天未销号"
-    return f"{len(late)}份督办通知整改超期未销号（最早超期{max(ns.overdue_days(today) for ns in late)}天）"
+        return f"督办通知{late[0].notice.doc_no}整改超期{late[0].overdue_days(today)}天未反馈"
+    return f"{len(late)}份督办通知整改超期未反馈（最早超期{max(ns.overdue_days(today) for ns in late)}天）"
+
+
+def review_reason(ns: NoticeState, today: dt.date, limit: int) -> str:
+    days = ns.review_days(today)
+    text = f"督办通知{ns.notice.doc_no}已于{cn_date(ns.pending.date)}反馈，待牵头单位审核"
+    if days > limit:
+        text += f"（已{days}天，超过审核时限{days - limit}天）"
+    return text
+
+
+def own_gaps(st: TaskState, unit_id: str, today: dt.date) -> list[str]:
+    """The gaps of a task that one unit answers for: the lead unit its task's lateness, lag and
+    silence; every unit (lead or co-unit) only the notices sent to itself. Never another's."""
+    if st.done:
+        return []
+    out = list(st.lead_gaps) if st.task.lead == unit_id else []
+    own = [ns for ns in st.late_notices if ns.notice.unit == unit_id]
+    if own:
+        out.insert(0, late_notices_reason(own, today))
+    return out
+
+
+def lags(gap: int, threshold: int) -> bool:
+    """低于序时进度 N 个百分点以上: a gap of exactly N counts (and any gap when N is 0)."""
+    return gap > 0 and gap >= threshold
 
 
 def _light(st: TaskState, units: dict[str, UnitState], today: dt.date, start: dt.date,
@@ -237,18 +415,28 @@ def _light(st: TaskState, units: dict[str, UnitState], today: dt.date, start: dt
         return DONE, [f"已于{cn_date(st.verified_on)}验收销号"]
     red: list[str] = []
     yellow: list[str] = []
-    if today > task.deadline:
-        red.append(f"已逾期{(today - task.deadline).days}天（时限{cn_date(task.deadline)}）")
-    st.late_notices = [ns for unit_id in task.units for ns in units[unit_id].notices
-                       if (not ns.notice.tasks or task.id in ns.notice.tasks) and ns.overdue_days(today)]
-    if st.late_notices:
-        red.append(late_notices_reason(st.late_notices, today))
+    waiting: list[str] = []
+    on_task = [ns for unit_id in task.units for ns in units[unit_id].notices
+               if not ns.notice.tasks or task.id in ns.notice.tasks]
+    st.late_notices = [ns for ns in on_task if ns.overdue_days(today)]
+    st.review_notices = [ns for ns in on_task if ns.awaiting_review()]
     if st.reported_complete:
-        info = ["已报办结，待验收"]
-    else:
-        info = []
+        # Finished work waits for the lead unit's 验收: never red for the lead unit's delay.
+        days = st.accept_days(today)
+        text = f"已于{cn_date(st.completed_on)}报办结，待验收" if st.completed_on else "已报办结，待验收"
+        if st.completed_on and st.completed_on > task.deadline:
+            text += f"（办结报告晚于完成时限{(st.completed_on - task.deadline).days}天）"
+        if days > policy.review_days:
+            text += f"（已{days}天，超过验收时限{days - policy.review_days}天）"
+        waiting.append(text)
+    elif today > task.deadline:
+        red.append(f"已逾期{(today - task.deadline).days}天（时限{cn_date(task.deadline)}）")
+    notice_red = [late_notices_reason(st.late_notices, today)] if st.late_notices else []
+    red += notice_red
+    waiting += [review_reason(ns, today, policy.review_days) for ns in st.review_notices]
+    if not st.reported_complete:
         gap = st.expected - st.percent
-        if gap > policy.lag_threshold:
+        if lags(gap, policy.lag_threshold):
             yellow.append(f"进度{st.percent}%，低于序时进度{st.expected}%")
         if today > start:
             since = st.last_report or start
@@ -257,8 +445,14 @@ def _light(st: TaskState, units: dict[str, UnitState], today: dt.date, start: dt
                 yellow.append(f"已{idle}天未报送进度" if st.last_report else f"尚未报送进度（已{idle}天）")
     if st.reopened and not st.reported_complete:
         yellow.append("已退回重办，尚未重新报送办结")
+    # Everything but the notices' lateness is the lead unit's: it alone reports progress.
+    st.lead_gaps = [r for r in red if r not in notice_red] + yellow
     if red:
-        return RED, red + yellow + info
+        return RED, red + yellow + waiting
     if yellow:
-        return YELLOW, yellow + info
-    return GREEN, info or ["进度正常"]
+        return YELLOW, yellow + waiting
+    if st.reported_complete:
+        return ACCEPT, waiting
+    if st.review_notices:
+        return REVIEW, waiting
+    return GREEN, ["进度正常"]

@@ -12,8 +12,10 @@ from rich.text import Text
 
 from .views import cn_date, summary_text
 
-LIGHT_STYLE = {"red": "bold red", "yellow": "bold yellow", "green": "green", "done": "blue"}
-LIGHT_LABEL = {"red": "●红", "yellow": "●黄", "green": "●绿", "done": "✓完成"}
+LIGHT_STYLE = {"red": "bold red", "yellow": "bold yellow", "green": "green", "done": "blue",
+               "review": "cyan", "accept": "cyan"}
+LIGHT_LABEL = {"red": "●红", "yellow": "●黄", "green": "●绿", "done": "✓完成", "review": "◐待审核",
+               "accept": "◐待验收"}
 WIDE = 120  # at or above this width, 牵头/配合 and 报送/时限 get columns of their own
 
 
@@ -152,11 +154,34 @@ def status_table(rows: list[dict], summary: dict, width: int) -> Group:
             first.append(" " + fit(r["lead"], lead_w) + " " + reasons[0])
             parts.append(first)
             parts += [Text(" " * indent + more) for more in reasons[1:]]
+    queue = summary.get("lead_queue") or []
+    if queue:
+        parts.append(Text(f"牵头单位待办（{summary.get('lead_unit', '牵头单位')}）：", style="bold"))
+        for q in queue:
+            text = queue_text(q, year)
+            parts.append(Text(" " + text, style="bold red" if q["overdue"] else ""))
     for esc in summary["escalated_units"]:
         parts.append(Text(f"已报告市领导：{esc['unit']}（{cn_date(dt.date.fromisoformat(esc['date']))}），督办列标 !",
                           style="bold red"))
     parts.append(Text(summary_text(summary)))
     return Group(*parts)
+
+
+def queue_text(q: dict, year: int) -> str:
+    """One line of the lead unit's queue: what waits, since when, and whose delay it is."""
+    since = short_date(q["since"], year)
+    if q["kind"] == "review":
+        text = f"待审核 {q['subject']}（{q['unit']}）{since}反馈"
+        if q.get("late"):
+            text += f"（逾期{q['late']}天反馈）"
+        text += f"，已等待{q['days']}天"
+        hint = f"cc close {q['ref']} 或 cc reject {q['ref']} --note …"
+    else:
+        text = f"待验收 {q['subject']}（{q['unit']}）{since}报办结，已等待{q['days']}天"
+        hint = f"cc verify {q['ref']} 或 cc reopen {q['ref']} --reason …"
+    if q["overdue"]:
+        text += f"，超过审核时限{q['overdue']}天（牵头单位逾期）"
+    return f"{text}：{hint}"
 
 
 def units_table(rows: list[dict], as_of: str, width: int) -> Table:
@@ -179,22 +204,48 @@ def units_table(rows: list[dict], as_of: str, width: int) -> Table:
     return table
 
 
-def history_table(rows: list[dict], title: str, year: int) -> Table:
+def short_ids(ids: list[str], least: int = 13) -> dict[str, str]:
+    """Each id cut to the shortest prefix (at least `least` characters, 20230718-d12c) that no
+    other id shown shares, which cc void accepts."""
+    length = least
+    longest = max((len(i) for i in ids), default=0)
+    while length < longest and len({i[:length] for i in ids}) < len(set(ids)):
+        length += 1
+    return {i: i[:length] for i in ids}
+
+
+def history_table(rows: list[dict], title: str, year: int, width: int = WIDE):
+    """A table when there is room for the text beside the other columns; below WIDE columns a
+    list, each entry a heading line (date, id, kind, unit, tasks, who) and its text indented."""
+    ids = short_ids([r["id"] for r in rows])
+    if width < WIDE:
+        parts: list = [Text(title, style="bold")]
+        for r in rows:
+            head = Text(f"{short_date(r['date'], year)}  {ids[r['id']]}  ")
+            head.append(r["kind_name"] + ("（已作废）" if r.get("voided") else ""),
+                        style="strike dim" if r.get("voided") else "bold")
+            head.append("  " + "  ".join(x for x in (r["unit"], ",".join(r["tasks"]), r["by"]) if x))
+            parts.append(head)
+            parts += [Text("    " + line) for line in fold(r["text"], max(width - 4, 20))]
+        return Group(*parts)
     table = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1), title_justify="left",
                   expand=True)
     table.add_column("日期", no_wrap=True)
+    table.add_column("记录", no_wrap=True)
     table.add_column("类型", no_wrap=True)
     table.add_column("单位", no_wrap=True)
     table.add_column("任务", no_wrap=True)
     table.add_column("内容", ratio=1, overflow="fold")
     table.add_column("记录人", no_wrap=True)
     for r in rows:
-        table.add_row(short_date(r["date"], year), r["kind_name"], r["unit"], ",".join(r["tasks"]),
+        kind = Text(r["kind_name"] + ("（已作废）" if r.get("voided") else ""),
+                    style="strike dim" if r.get("voided") else "")
+        table.add_row(short_date(r["date"], year), ids[r["id"]], kind, r["unit"], ",".join(r["tasks"]),
                       r["text"], r["by"])
     return table
 
 
-def task_view(d: dict, as_of: str) -> Group:
+def task_view(d: dict, as_of: str, width: int = WIDE) -> Group:
     year = dt.date.fromisoformat(d["campaign_end"]).year
     head = Text()
     head.append(f"【{d['id']}】{d['title']}\n", style="bold")
@@ -224,5 +275,5 @@ def task_view(d: dict, as_of: str) -> Group:
         parts.append(at)
     else:
         parts.append(Text("尚未分解到责任科室、责任人。", style="yellow"))
-    parts.append(history_table(d["history"], "全程留痕", year) if d["history"] else Text("暂无记录。"))
+    parts.append(history_table(d["history"], "全程留痕", year, width) if d["history"] else Text("暂无记录。"))
     return Group(*parts)

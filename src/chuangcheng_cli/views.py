@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-LIGHTS = ("red", "yellow", "green", "done")
+LIGHTS = ("red", "yellow", "review", "accept", "green", "done")  # as rules.LIGHTS
 LIGHT_NAMES = {"红": "red", "红灯": "red", "黄": "yellow", "黄灯": "yellow", "绿": "green", "绿灯": "green",
-               "完成": "done", "已完成": "done"}
+               "完成": "done", "已完成": "done", "待审核": "review", "审核": "review",
+               "待验收": "accept", "验收": "accept"}
 
 
 def light_key(text: str) -> str:
@@ -19,7 +20,8 @@ def light_key(text: str) -> str:
     if key not in LIGHTS:
         from .problems import UsageError
 
-        raise UsageError(f"--light 的值无效：{text!r}", "可选：red 红、yellow 黄、green 绿、done 已完成。")
+        raise UsageError(f"--light 的值无效：{text!r}",
+                         "可选：red 红、yellow 黄、review 待审核、accept 待验收、green 绿、done 已完成。")
     return key
 
 
@@ -46,8 +48,11 @@ def summarize(rows: list[dict], base: dict) -> dict:
 
 def summary_text(summary: dict) -> str:
     lights = summary["lights"]
-    line = (f"红灯 {lights['red']} · 黄灯 {lights['yellow']} · 绿灯 {lights['green']} · "
-            f"已完成 {summary['done']}/{summary['total']}")
+    line = f"红灯 {lights['red']} · 黄灯 {lights['yellow']} · "
+    for key, name in (("review", "待审核"), ("accept", "待验收")):
+        if lights.get(key):
+            line += f"{name} {lights[key]} · "
+    line += f"绿灯 {lights['green']} · 已完成 {summary['done']}/{summary['total']}"
     end = dt.date.fromisoformat(summary["campaign_end"])
     today = dt.date.fromisoformat(summary["as_of"])
     if today <= end:

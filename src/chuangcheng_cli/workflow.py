@@ -147,7 +147,79 @@ def make_reply(snap: rules.Snapshot, stamp: Stamp, ns: rules.NoticeState, note: 
 def make_close(snap: rules.Snapshot, stamp: Stamp, ns: rules.NoticeState, note: str = "") -> models.Close:
     if ns.closed:
         raise UsageError(f"督办通知 {ns.notice.doc_no} 已于{rules.cn_date(ns.closed.date)}销号")
-    if not ns.replies:
-        raise UsageError(f"督办通知 {ns.notice.doc_no} 尚未收到{snap.project.unit_label(ns.notice.unit)}的整改反馈，不能销号",
+    if ns.pending is None:
+        again = "退回整改后尚未重新收到" if ns.rejects else "尚未收到"
+        raise UsageError(f"督办通知 {ns.notice.doc_no} {again}{snap.project.unit_label(ns.notice.unit)}的整改反馈，不能销号",
                          f"请先由该单位报送反馈：cc reply {ns.notice.ref} --note …")
+    if stamp.date < ns.pending.date:
+        raise UsageError("销号日期早于整改反馈日期")
     return models.make(models.Close, kind="close", notice=ns.notice.ref, note=note.strip(), **_base(stamp))
+
+
+def make_reject(snap: rules.Snapshot, stamp: Stamp, ns: rules.NoticeState, note: str,
+                days: int | None = None, deadline: dt.date | None = None) -> tuple[models.Reject, str]:
+    """退回整改: the reply awaiting review goes back with a new 整改期限; the unit's clock restarts.
+    Returns the entry and a note on how the deadline was set ("" when nothing to say)."""
+    from .deadlines import rectification_deadline
+
+    if ns.closed:
+        raise UsageError(f"督办通知 {ns.notice.doc_no} 已于{rules.cn_date(ns.closed.date)}销号，不能退回")
+    if ns.pending is None:
+        raise UsageError(f"督办通知 {ns.notice.doc_no} 没有待审核的整改反馈，无需退回",
+                         f"被督办单位反馈后才能退回整改：cc reply {ns.notice.ref} --note …")
+    if stamp.date < ns.pending.date:
+        raise UsageError("退回日期早于整改反馈日期")
+    if deadline is not None and deadline <= stamp.date:
+        raise UsageError(f"新的整改期限 {rules.cn_date(deadline)} 应晚于退回日期 {rules.cn_date(stamp.date)}")
+    policy = snap.project.plan.policy
+    limit = rectification_deadline(stamp.date, days if days is not None else policy.rectification_days,
+                                   deadline, policy.workdays)
+    entry = models.make(models.Reject, kind="reject", notice=ns.notice.ref, note=_clean(note, "退回理由"),
+                        deadline=limit.day, **_base(stamp))
+    return entry, limit.note
+
+
+def find_entry(project: models.Project, text: str) -> list:
+    """The journal entries an argument names: an entry id or an unambiguous prefix of one (as
+    cc history shows them), else a notice's 文号 or ref. Several when the argument is ambiguous."""
+    key = text.strip()
+    if len(key) >= 4:
+        exact = [e for e in project.journal if e.id == key]
+        if exact:
+            return exact
+        hits = [e for e in project.journal if e.id.startswith(key)]
+        if hits:
+            return hits
+    return [e for e in project.journal if e.kind == "notice" and key in (e.doc_no, e.ref)]
+
+
+def make_void(project: models.Project, stamp: Stamp, text: str, reason: str) -> list:
+    """作废: a void entry for the entry named by text, and, for a notice that triggered a report to
+    市领导, one for that report too (the escalation was only as valid as its notice)."""
+    from .notice import triggered_escalation
+
+    hits = find_entry(project, text)
+    if not hits:
+        raise UsageError(f"找不到记录 {text}", "请用 cc history 查看记录 id（可只写前几位，能唯一确定即可）。")
+    if len({e.id for e in hits}) > 1:
+        shown = "；".join(f"{e.id}（{models.ENTRY_KIND_NAMES[e.kind]}，{e.date}）" for e in hits[:6])
+        raise UsageError(f"{text} 对应多条记录，请写出更完整的记录 id", f"候选：{shown}")
+    target = hits[0]
+    if len(hits) > 1:  # the same id on two lines (a bad merge): voiding would void both
+        raise UsageError(f"记录 id {target.id} 在日志中出现了 {len(hits)} 次，无法只作废其中一条",
+                         "这是合并时同一行被带入了两次：确认两行完全相同后，删除其中一行。")
+    reason = _clean(reason, "作废原因")
+    voided = rules.active_voids(rules.ordered_entries(project.journal, dt.date.max, project.order))
+    if target.id in voided:
+        v = voided[target.id]
+        raise UsageError(f"记录 {target.id} 已于{rules.cn_date(v.date)}作废（{v.reason}）",
+                         f"如作废有误，可作废那条作废记录：cc void {v.id} --reason …")
+    if stamp.date < target.date:
+        raise UsageError(f"作废日期 {rules.cn_date(stamp.date)} 早于被作废记录的日期 {rules.cn_date(target.date)}")
+    out = [models.make(models.Void, kind="void", entry=target.id, reason=reason, **_base(stamp))]
+    if target.kind == "notice":
+        esc = triggered_escalation(project, target)
+        if esc is not None and esc.id not in voided:
+            out.append(models.make(models.Void, kind="void", entry=esc.id,
+                                   reason=f"所依据的督办通知 {target.doc_no} 已作废：{reason}", **_base(stamp)))
+    return out

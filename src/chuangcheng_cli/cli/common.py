@@ -82,9 +82,9 @@ def guarded(fn):
     return wrapper
 
 
-def load(data: Optional[Path]):
-    """The checked project of the chosen data folder (warnings are ignored here)."""
+def load(data: Optional[Path], strict: bool = False):
+    """The project of the chosen data folder for a read (see plain.load)."""
     from .plain import load as load_project
 
     where = find_data_dir(data)
-    return where, load_project(where)
+    return where, load_project(where, strict)

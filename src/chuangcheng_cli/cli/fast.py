@@ -23,8 +23,8 @@ FLAGS = {"--json": "json", "--strict": "strict", "--dry-run": "dry_run"}
 REPEATABLE = {"evidence"}
 GLOBAL = {"data", "as_of"}  # the options `cc` itself takes before the command
 COMMANDS = {  # command: (its options, how many arguments, options it cannot do without)
-    "status": ({"data", "as_of", "unit", "indicator", "light", "json"}, 0, set()),
-    "units": ({"data", "as_of", "json"}, 0, set()),
+    "status": ({"data", "as_of", "unit", "indicator", "light", "json", "strict"}, 0, set()),
+    "units": ({"data", "as_of", "json", "strict"}, 0, set()),
     "validate": ({"data", "format", "strict"}, 0, set()),
     "log": ({"data", "as_of", "unit", "percent", "note", "evidence", "problem", "correct", "date", "by",
              "dry_run"}, 1, {"unit", "percent", "note"}),
@@ -131,11 +131,11 @@ def _run(command: str, opts: dict) -> Optional[int]:
 
         key = cache.data_key(where.path)
         doc = cache.load(root, key, day.isoformat())
-        if doc is not None:
+        if doc is not None and not (doc.get("warning") and opts.get("strict")):
             code = _status(doc, opts, where.bundled) if command == "status" else _units(doc, opts, where.bundled)
             if code is not None:
                 return code
-    snap, doc = plain.snapshot_doc(where, day, remember=True, key=key)
+    snap, doc = plain.snapshot_doc(where, day, remember=True, key=key, strict=bool(opts.get("strict")))
     if command == "units":
         plain.print_units(doc, bool(opts.get("json")))
         return 0
@@ -163,7 +163,7 @@ def _status(doc: dict, opts: dict, bundled: bool) -> Optional[int]:
         indicator = next((iid for iid, names in lookup["indicators"].items() if opts["indicator"] in names), None)
         if indicator is None:
             return None
-    _note(bundled)
+    _note(bundled, doc)
     plain.print_status(doc, unit, indicator, opts.get("light"), bool(opts.get("json")))
     return 0
 
@@ -171,13 +171,15 @@ def _status(doc: dict, opts: dict, bundled: bool) -> Optional[int]:
 def _units(doc: dict, opts: dict, bundled: bool) -> int:
     from . import plain
 
-    _note(bundled)
+    _note(bundled, doc)
     plain.print_units(doc, bool(opts.get("json")))
     return 0
 
 
-def _note(bundled: bool) -> None:
+def _note(bundled: bool, doc: dict) -> None:
     if bundled:
         from .locate import BUNDLED_NOTE
 
         print(BUNDLED_NOTE, file=sys.stderr)
+    if doc.get("warning"):  # the same warning block as a run that loads the data
+        print(doc["warning"], file=sys.stderr)

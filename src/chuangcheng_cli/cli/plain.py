@@ -27,7 +27,7 @@ def usage_error(exc: UsageError) -> int:
     note(f"错误：{exc.message}")
     if exc.hint:
         note(f"提示：{exc.hint}")
-    return 2
+    return exc.exit_code
 
 
 def data_error(exc: DataError) -> int:
@@ -70,17 +70,29 @@ def validate(fmt: Optional[str], strict: bool, where: locate.DataDir) -> int:
     return 1 if failed else 0
 
 
-def load(where: locate.DataDir):
-    """The checked project of the data folder (warnings are ignored here); DataError on errors."""
-    from ..checks import load_checked
-
-    if where.bundled:
-        note(locate.BUNDLED_NOTE)
-    project, _warnings = load_checked(where.path, Path.cwd())
+def load(where: locate.DataDir, strict: bool = False):
+    """The project of the data folder for a read. Journal lines with errors are left out with
+    one warning block on stderr (see checks.load_usable); with strict, any error is a DataError."""
+    project, warning = load_for_reading(where, strict)
+    if warning:
+        note(warning)
     return project
 
 
-def snapshot_doc(where: locate.DataDir, today, remember: bool = False, key: Optional[str] = None):
+def load_for_reading(where: locate.DataDir, strict: bool = False):
+    """(project, warning text or "")."""
+    from ..checks import load_usable, warning_line
+
+    if where.bundled:
+        note(locate.BUNDLED_NOTE)
+    usable = load_usable(where.path, Path.cwd())
+    if usable.errors and strict:
+        raise DataError(usable.errors)
+    return usable.project, (warning_line(usable) if usable.errors else "")
+
+
+def snapshot_doc(where: locate.DataDir, today, remember: bool = False, key: Optional[str] = None,
+                 strict: bool = False):
     """Load and compute. With remember, also return what status/units show, computed once, and
     cache it (see cache.py) when the files did not change while we read them. key: the files'
     cache key, when the caller has just worked it out (hashing a city's journal is not free)."""
@@ -90,7 +102,9 @@ def snapshot_doc(where: locate.DataDir, today, remember: bool = False, key: Opti
     root = locate.cache_root() if remember else None
     if root is not None and key is None:
         key = cache.data_key(where.path)
-    project = load(where)
+    project, warning = load_for_reading(where, strict)
+    if warning:
+        note(warning)
     snap = snapshot(project, today)
     if not remember:
         return snap, None
@@ -100,6 +114,7 @@ def snapshot_doc(where: locate.DataDir, today, remember: bool = False, key: Opti
         "status": {"base": reports.summary_base(snap), "rows": reports.status_rows(snap)},
         "units": reports.unit_rows(snap),
         "lookup": reports.lookup_table(project),
+        "warning": warning,
     }
     if root is not None and key == cache.data_key(where.path):
         cache.store(root, key, snap.today.isoformat(), doc)
@@ -122,11 +137,18 @@ def print_status(doc: dict, unit_name: Optional[str], indicator_id: Optional[str
 
 
 def print_units(doc: dict, as_json: bool) -> None:
-    as_of = doc["status"]["base"]["as_of"]
+    base = doc["status"]["base"]
+    as_of = base["as_of"]
+    queue = base.get("lead_queue", [])
     if as_json:
-        print(json.dumps({"as_of": as_of, "units": doc["units"]}, ensure_ascii=False, indent=2))
+        print(json.dumps({"as_of": as_of, "units": doc["units"], "lead_queue": queue}, ensure_ascii=False, indent=2))
         return
-    from ..tables import units_table
+    from ..tables import queue_text, units_table
 
     out = console()
     out.print(units_table(doc["units"], as_of, out.width))
+    if queue:  # the lead unit's own pending work, so its delay is never read as a unit's
+        year = int(as_of[:4])
+        out.print(f"牵头单位待办（{base.get('lead_unit', '牵头单位')}）：")
+        for q in queue:
+            out.print(" " + queue_text(q, year), style="bold red" if q["overdue"] else None)

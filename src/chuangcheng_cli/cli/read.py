@@ -18,7 +18,9 @@ class Format(str, Enum):
     github = "github"
 
 
-KINDS = ["assign", "progress", "verify", "reopen", "notice", "reply", "close", "escalate"]
+KINDS = ["assign", "progress", "verify", "reopen", "notice", "reply", "reject", "close", "escalate", "void"]
+StrictOpt = Annotated[bool, typer.Option(
+    "--strict", help="日志中有错误的记录时不显示结果，退出码 1（默认：跳过这些记录并在标准错误中提示）。")]
 
 
 @app.command()
@@ -36,10 +38,10 @@ def validate(
     raise typer.Exit(plain.validate(fmt.value if fmt else None, strict, find_data_dir(data)))
 
 
-def _snapshot(data, as_of, remember: bool = False):
+def _snapshot(data, as_of, remember: bool = False, strict: bool = False):
     from . import plain
 
-    return plain.snapshot_doc(find_data_dir(data), today(as_of), remember)
+    return plain.snapshot_doc(find_data_dir(data), today(as_of), remember, strict=strict)
 
 
 @app.command()
@@ -54,6 +56,7 @@ def status(
         "--light", "-l", help="只看某种灯：red 红、yellow 黄、green 绿、done 已完成（中文、英文均可）。",
         show_default=False)] = None,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON（键名稳定，供脚本使用）。")] = False,
+    strict: StrictOpt = False,
     data: DataOpt = None,
     as_of: AsOfOpt = None,
 ):
@@ -64,7 +67,7 @@ def status(
     from ..views import light_key
 
     light = light_key(light) if light is not None else None  # before the data is loaded
-    snap, doc = _snapshot(data, as_of, remember=True)
+    snap, doc = _snapshot(data, as_of, remember=True, strict=strict)
     unit_name = reports.resolve_unit(snap.project, unit).name if unit else None
     ind_id = reports.resolve_indicator(snap.project, indicator).id if indicator else None
     plain.print_status(doc, unit_name, ind_id, light, as_json)
@@ -74,13 +77,14 @@ def status(
 @guarded
 def units(
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
+    strict: StrictOpt = False,
     data: DataOpt = None,
     as_of: AsOfOpt = None,
 ):
     """责任单位一览：牵头/配合任务数、完成、滞后、督办次数、是否已报告市领导。"""
     from . import plain
 
-    _, doc = _snapshot(data, as_of, remember=True)
+    _, doc = _snapshot(data, as_of, remember=True, strict=strict)
     plain.print_units(doc, as_json)
 
 
@@ -89,13 +93,14 @@ def units(
 def show(
     task: Annotated[str, typer.Argument(help="任务编号，如 T05（也可写 5）。", show_default=False)],
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
+    strict: StrictOpt = False,
     data: DataOpt = None,
     as_of: AsOfOpt = None,
 ):
-    """查看一项任务的全部信息：要求、责任分解、进度、灯和全程留痕。"""
+    """查看一项任务的全部信息：要求、责任分解、进度、灯和全程留痕（作废的记录标明作废）。"""
     from .. import reports
 
-    snap, _ = _snapshot(data, as_of)
+    snap, _ = _snapshot(data, as_of, strict=strict)
     task_id = reports.resolve_task(snap.project, task).id
     detail = reports.task_detail(snap, task_id)
     if as_json:
@@ -103,7 +108,8 @@ def show(
         return
     from ..tables import task_view
 
-    console().print(task_view(detail, snap.today.isoformat()))
+    out = console()
+    out.print(task_view(detail, snap.today.isoformat(), out.width))
 
 
 @app.command()
@@ -114,14 +120,15 @@ def history(
     kind: Annotated[Optional[str], typer.Option(
         "--kind", "-k", help="只看某类记录：" + "、".join(KINDS) + "。", show_default=False)] = None,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
+    strict: StrictOpt = False,
     data: DataOpt = None,
     as_of: AsOfOpt = None,
 ):
-    """全程留痕：按日期列出分解、报送、督办、反馈、验收等记录。"""
+    """全程留痕：按日期列出每条记录及其 id（供 cc void 作废），作废的记录标明作废及原因。"""
     from .. import models, reports
     from ..problems import UsageError
 
-    snap, _ = _snapshot(data, as_of)
+    snap, _ = _snapshot(data, as_of, strict=strict)
     if kind and kind not in KINDS:
         by_name = {v: k for k, v in models.ENTRY_KIND_NAMES.items()}
         if kind not in by_name:
@@ -138,4 +145,5 @@ def history(
     if not rows:
         print("没有符合条件的记录。")
         return
-    console().print(history_table(rows, f"全程留痕（{len(rows)} 条）", snap.project.plan.campaign.end.year))
+    out = console()
+    out.print(history_table(rows, f"全程留痕（{len(rows)} 条）", snap.project.plan.campaign.end.year, out.width))

@@ -55,17 +55,24 @@ def shown_path(path: Path) -> str:
 
 def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_run: bool,
            build: Callable, day: Optional[str] = None, out_dir: Optional[Path] = None,
-           scope: Optional[Callable] = None) -> None:
-    """Load under the journal lock, build the entries (and documents), then write them all or nothing.
+           scope: Optional[Callable] = None, tolerant: bool = False,
+           confirm: Optional[Callable] = None) -> None:
+    """Load under the journal lock, build the entries (and documents), append them all or none,
+    then write the documents: the record comes first, a document is a rendering of it (cc reprint
+    makes it again if writing it failed).
 
     scope(project) names the tasks the command touches; with it, a journal already known to be
-    valid is not checked again in full (see fastappend.py).
+    valid is not checked again in full (see fastappend.py). tolerant (cc void only): the journal
+    may have errors, as long as the new lines add none. confirm(entries, docs) is asked before the
+    lock is taken (a person answering a prompt must not hold everyone's appends); it raises to
+    refuse. build(snap, stamp, folder) gets the folder the documents go to.
     """
     from pydantic import ValidationError
 
     from .. import cache, fastappend, journal, models, rules
     from ..checks import check_append, check_folder, require_clean
     from ..loading import JOURNAL
+    from ..problems import DataError, Refusal
     from ..workflow import Stamp, check_stamp
     from .locate import cache_root
 
@@ -76,7 +83,8 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
     now = report_day(as_of)
     stamp = Stamp(_who(by), parse_date(day, "--date") if day else now, dt.datetime.now().astimezone())
     journal_path = where.path / JOURNAL
-    root = cache_root() if scope is not None else None
+    folder = out_dir or (where.path.parent / "notices" / str(stamp.date.year))
+    root = cache_root() if scope is not None and not tolerant else None
     try:
         min_bytes = int(os.environ.get("CC_INDEX_MIN_BYTES", fastappend.MIN_BYTES))
     except ValueError:
@@ -98,7 +106,15 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
                 tasks = scope(models.Project(index.plan, index.units, []))
                 part = fastappend.slice_of(index, raw, journal_path, shown_path(journal_path), tasks)
                 return part, index, key, state, True
-        checked = require_clean(check_folder(where.path, display_base()))
+        checked = check_folder(where.path, display_base())
+        if tolerant and checked.errors:
+            if checked.plan is None or checked.journal is None:
+                raise DataError(checked.errors)
+            from ..checks import Checked
+
+            whole = models.Project(checked.plan, checked.units, checked.journal.entries)
+            return Checked(whole, checked.problems, checked.files, checked.journal), None, None, None, False
+        checked = require_clean(checked)
         index = None
         if key is not None and journal_path.exists() and journal_path.read_bytes() == raw:
             index = fastappend.build_index(checked, raw)
@@ -109,9 +125,12 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
         checked, index, key, state, sliced = prepare(raw)
         project = checked.project
         check_stamp(project, stamp, now)
-        snap = rules.snapshot(project, now)
+        if tolerant and checked.errors:  # rules cannot run on a broken record; void needs none
+            snap = rules.Snapshot(project, now, [], {}, {}, [])
+        else:
+            snap = rules.snapshot(project, now)
         try:
-            entries, docs, message = build(snap, stamp)
+            entries, docs, message = build(snap, stamp, folder)
         except ValidationError as exc:  # an argument the schema refuses (too long, bad format …)
             from ..loading import translate_error
 
@@ -123,6 +142,9 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
         if problems is None:
             full = checked if not sliced else require_clean(check_folder(where.path, display_base()))
             problems = check_append(full, entries, lines)
+            if tolerant and full.journal is not None:  # only what the new lines bring: the
+                last = max(full.journal.lines, default=0)  # old errors are what void is for
+                problems = [p for p in problems if p.line > last]
         if problems:
             first = problems[0]
             raise UsageError(f"这条记录与日志中已有的记录冲突：{first.message}",
@@ -131,44 +153,32 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
             note(f"提示：创建活动已于{rules.cn_date(project.plan.campaign.end)}结束（见 tasklist.yaml 的 campaign）。")
         return entries, docs, lines, message, index, key, state
 
-    if dry_run:
+    if dry_run or confirm is not None:
         raw = journal_path.read_bytes() if journal_path.exists() and not where.bundled else None
         entries, docs, lines, message, *_ = run(raw)
-        for doc, _name in docs:
-            from ..officialdoc import render_text
+        if dry_run:
+            for doc, _name in docs:
+                from ..officialdoc import render_text
 
-            print(render_text(doc))
-            print()
-        print("（演练，未写入）将追加到日志：")
-        for line in lines:
-            print(line)
-        return
+                print(render_text(doc))
+                print()
+            print("（演练，未写入）将追加到日志：")
+            for line in lines:
+                print(line)
+            return
+        confirm(entries, docs)
+        expected = [e.kind for e in entries]
 
     with journal.locked(journal_path) as fd:
         raw = journal.read_all(fd)
         entries, docs, lines, message, index, key, state = run(raw)
-        written: list[Path] = []
-        try:
-            if docs:
-                from ..docs_docx import write_docx
-
-                folder = out_dir or (where.path.parent / "notices" / str(stamp.date.year))
-                for doc, name in docs:
-                    target = folder / name
-                    if target.exists():
-                        raise UsageError(f"文件已存在：{shown_path(target)}，不会覆盖",
-                                         "如是上次中断留下的文件，请确认后删除再重试；或用 --out 指定其他目录。")
-                for doc, name in docs:
-                    write_docx(doc, folder / name)
-                    written.append(folder / name)
-            payload = journal.append_lines(fd, lines)
-        except BaseException:
-            for path in written:
-                path.unlink(missing_ok=True)
-            raise
+        if confirm is not None and [e.kind for e in entries] != expected:
+            raise Refusal("确认期间日志有了新的记录，要写入的内容已不同，未写入", "请重新运行这条命令。")
+        payload = journal.append_lines(fd, lines)
         if index is not None:  # the journal is still valid: so is the index, extended
             fastappend.store_index(root, key, fastappend.extend(index, raw, state, payload, entries))
-    if docs:  # the documents' text, shown only once they are really issued
+    written = write_documents(docs, folder)
+    if docs:  # the documents' text, shown once they are really issued
         from ..officialdoc import render_text
 
         for doc, _name in docs:
@@ -178,6 +188,30 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
     for path in written:
         print(f"已生成：{shown_path(path)}")
     note(f"已写入 {shown_path(journal_path)}（{len(lines)} 条记录）")
+
+
+def write_documents(docs: list, folder: Path) -> list[Path]:
+    """Write each (OfficialDoc, file name) into folder, never over an existing file. The record
+    is already in the journal: a failure here loses nothing, and says how to make them again."""
+    written: list[Path] = []
+    if not docs:
+        return written
+    from ..docs_docx import write_docx
+
+    for doc, name in docs:
+        target = folder / name
+        try:
+            write_docx(doc, target)
+        except FileExistsError:
+            note(f"提示：{shown_path(target)} 已存在，未覆盖。")
+            continue
+        except OSError as exc:
+            from ..problems import Refusal
+
+            raise Refusal(f"记录已写入日志，但文书未能生成：{shown_path(target)}（{exc.strerror or exc}）",
+                          "排除问题（磁盘空间、目录权限）后运行 cc reprint 通知 重新生成文书。") from None
+        written.append(target)
+    return written
 
 
 def task_scope(task: str) -> Callable:
@@ -215,7 +249,7 @@ def log(task: str, unit: str, percent: int, note_text: str, evidence: list[str],
     if not 0 <= percent <= 100:
         raise UsageError(f"进度应在 0 到 100 之间，实际是 {percent}")
 
-    def build(snap, stamp):
+    def build(snap, stamp, _folder):
         t, u = resolve_task(snap.project, task), resolve_unit(snap.project, unit)
         entry = make_progress(snap, stamp, t, u, percent, note_text, files, problem, correct)
         st = snap.task(t.id)

@@ -20,11 +20,15 @@ OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="输出文�
 ForceOpt = Annotated[bool, typer.Option("--force", help="输出文件已存在时覆盖。")]
 
 
-def _snapshot(data, as_of):
+StrictOpt = Annotated[bool, typer.Option(
+    "--strict", help="日志中有错误的记录时不生成报表，退出码 1（默认：跳过这些记录并在标准错误中提示）。")]
+
+
+def _snapshot(data, as_of, strict: bool = False):
     from ..rules import snapshot
     from .common import load
 
-    _, project = load(data)
+    _, project = load(data, strict)
     return snapshot(project, today(as_of))
 
 
@@ -41,9 +45,10 @@ def _target(out: Optional[Path], default: str, force: bool) -> Path:
 
 @report_app.command("xlsx")
 @guarded
-def report_xlsx(out: OutOpt = None, force: ForceOpt = False, data: DataOpt = None, as_of: AsOfOpt = None):
+def report_xlsx(out: OutOpt = None, force: ForceOpt = False, strict: StrictOpt = False,
+                data: DataOpt = None, as_of: AsOfOpt = None):
     """台账工作簿：任务台账、单位汇总、督办记录、进度日志四张表，A4 横向可直接打印。"""
-    snap = _snapshot(data, as_of)
+    snap = _snapshot(data, as_of, strict)
     path = _target(out, f"创城法治环境台账_{snap.today.isoformat()}.xlsx", force)
     from ..report_xlsx import write_workbook
 
@@ -53,9 +58,10 @@ def report_xlsx(out: OutOpt = None, force: ForceOpt = False, data: DataOpt = Non
 
 @report_app.command("html")
 @guarded
-def report_html(out: OutOpt = None, force: ForceOpt = False, data: DataOpt = None, as_of: AsOfOpt = None):
+def report_html(out: OutOpt = None, force: ForceOpt = False, strict: StrictOpt = False,
+                data: DataOpt = None, as_of: AsOfOpt = None):
     """领导阅览页：单个离线 HTML 文件（内嵌 SVG 图表），可直接打印为 A4。"""
-    snap = _snapshot(data, as_of)
+    snap = _snapshot(data, as_of, strict)
     path = _target(out, f"创城法治环境进展_{snap.today.isoformat()}.html", force)
     from ..report_html import render_html
 
@@ -67,9 +73,10 @@ def report_html(out: OutOpt = None, force: ForceOpt = False, data: DataOpt = Non
 
 @report_app.command("md")
 @guarded
-def report_md(out: OutOpt = None, force: ForceOpt = False, data: DataOpt = None, as_of: AsOfOpt = None):
+def report_md(out: OutOpt = None, force: ForceOpt = False, strict: StrictOpt = False,
+                data: DataOpt = None, as_of: AsOfOpt = None):
     """周报（Markdown）：本周进展、滞后任务、未销号督办、报告市领导情况；默认输出到屏幕。"""
-    snap = _snapshot(data, as_of)
+    snap = _snapshot(data, as_of, strict)
     from ..report_md import render_markdown
 
     text = render_markdown(snap)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -11,7 +12,8 @@ from .typer_app import app
 from .common import GLOBALS, AsOfOpt, DataOpt, guarded
 from . import recording
 from .locate import parse_date
-from .recording import evidence_list, notices_only, shown_path, task_scope, unit_scope
+from .locate import report_day
+from .recording import evidence_list, notices_only, shown_path, task_scope, unit_scope, write_documents
 from ..problems import UsageError
 
 
@@ -41,7 +43,7 @@ def assign(
     from ..reports import resolve_task, resolve_unit
     from ..workflow import make_assign
 
-    def build(snap, stamp):
+    def build(snap, stamp, _folder):
         t, u = resolve_task(snap.project, task), resolve_unit(snap.project, unit)
         entry = make_assign(snap.project, stamp, t, u, section, person, phone)
         return [entry], [], f"已分解：{t.id}（{t.label}）{u.name} → {entry.section}，责任人 {entry.person}"
@@ -80,7 +82,7 @@ def verify(
     from ..reports import resolve_task
     from ..workflow import make_verify
 
-    def build(snap, stamp):
+    def build(snap, stamp, _folder):
         t = resolve_task(snap.project, task)
         return [make_verify(snap, stamp, t, note_)], [], f"已验收销号：{t.id}（{t.label}）"
 
@@ -98,7 +100,7 @@ def reopen(
     from ..reports import resolve_task
     from ..workflow import make_reopen
 
-    def build(snap, stamp):
+    def build(snap, stamp, _folder):
         t = resolve_task(snap.project, task)
         return [make_reopen(snap, stamp, t, reason)], [], f"已退回重办：{t.id}（{t.label}）"
 
@@ -119,9 +121,13 @@ def notice(
                                                     show_default=False)] = None,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="文书输出目录；默认 notices/<年份>/。",
                                                 show_default=False)] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="该单位已有未到期或待审核的督办通知时仍然发文（须用 --reason 写明理由，记入日志）。")] = False,
+    yes: Annotated[bool, typer.Option(
+        "--yes", "-y", help="本次督办达到报告市领导的次数时，确认同时报告市领导（非交互使用时必须）。")] = False,
     by: ByOpt = None, dry_run: DryOpt = False, data: DataOpt = None, as_of: AsOfOpt = None,
 ):
-    """发督办通知：编号、第N次督办、差距、整改期限，生成公文格式 .docx；第3次起同时报告市领导。"""
+    """发督办通知：编号、第N次督办、差距、整改期限，生成公文格式 .docx；达到规定次数时经确认同时报告市领导。"""
     from ..notice import build_notice
     from ..rules import cn_date
     from ..reports import resolve_task, resolve_unit
@@ -130,21 +136,144 @@ def notice(
         raise UsageError("--days 和 --deadline 只能用一个")
     limit = parse_date(deadline, "--deadline") if deadline else None
 
-    def build(snap, stamp):
+    def build(snap, stamp, folder):
         u = resolve_unit(snap.project, unit)
         ids = [resolve_task(snap.project, t).id for t in task or []]
-        draft = build_notice(snap, stamp, u, ids, reason, limit, days, shown_path(out) if out else "")
+        taken = frozenset(p.name for p in folder.iterdir()) if folder.is_dir() else frozenset()
+        draft = build_notice(snap, stamp, u, ids, reason, limit, days, shown_path(out) if out else "",
+                             force=force, taken=taken)
         e = draft.entry
         entries, docs = [e], [(draft.doc, draft.file_name)]
         msg = f"已发出督办通知 {e.doc_no}：{u.name} 第{e.seq}次督办（{e.level}色），整改期限{cn_date(e.deadline)}"
+        for extra in draft.notes:
+            msg += f"\n{extra}"
+        if e.forced:
+            msg += "\n（强制督办：该单位另有未办结的督办通知，理由已记入日志）"
         if draft.escalation is not None:
             entries.append(draft.escalation)
             docs.append((draft.report, draft.report_file_name))
-            msg += f"\n{u.name} 已累计督办 {e.seq} 次，已报告市领导（问效问责）"
+            msg += (f"\n{u.name} 已累计督办 {e.seq} 次，已报告市领导（{draft.escalation.doc_no}，问效问责）")
         msg += f"\n被督办单位整改后登记反馈：cc reply {e.ref} --note …"
         return entries, docs, msg
 
-    record(data, as_of, by, dry_run, build, out_dir=out, scope=unit_scope(unit))
+    def confirm(entries, docs):
+        if len(entries) < 2 or yes:
+            return
+        e, esc = entries[0], entries[1]
+        what = (f"这将是对该单位的第{e.seq}次督办（{e.doc_no}），达到报告市领导的次数："
+                f"将同时生成报告 {esc.doc_no}，建议对其主要负责人问效问责。")
+        if not sys.stdin.isatty():
+            from ..problems import Refusal
+
+            raise Refusal(what + "未写入任何内容。",
+                          "确认后加 --yes 重新运行；先看两份文书的内容可加 --dry-run。")
+        from .plain import note
+
+        note(what)
+        try:
+            answer = input("确认发出督办通知并报告市领导？[y/N] ")
+        except EOFError:
+            answer = ""
+        if answer.strip().lower() not in ("y", "yes", "是"):
+            from ..problems import Refusal
+
+            raise Refusal("已取消，未写入任何内容。")
+
+    record(data, as_of, by, dry_run, build, out_dir=out, scope=unit_scope(unit), confirm=confirm)
+
+
+@app.command()
+@guarded
+def reject(
+    notice_ref: Annotated[str, typer.Argument(metavar="通知", help="督办通知：序号 5、2023-5 或发文字号。",
+                                              show_default=False)],
+    note_: Annotated[str, typer.Option("--note", "-n", help="退回理由（整改不到位之处）。", show_default=False)],
+    days: Annotated[Optional[int], typer.Option("--days", min=1, max=365,
+                                                help="新的整改期限天数；默认取 policy.rectification_days。",
+                                                show_default=False)] = None,
+    deadline: Annotated[Optional[str], typer.Option("--deadline", help="新的整改期限日期 YYYY-MM-DD（与 --days 二选一）。",
+                                                    show_default=False)] = None,
+    by: ByOpt = None, dry_run: DryOpt = False, data: DataOpt = None, as_of: AsOfOpt = None,
+):
+    """退回整改（牵头单位审核反馈后）：整改不到位，给出新的整改期限，重新计时。"""
+    from ..rules import cn_date
+    from ..workflow import find_notice, make_reject
+
+    if days is not None and deadline:
+        raise UsageError("--days 和 --deadline 只能用一个")
+    limit = parse_date(deadline, "--deadline") if deadline else None
+
+    def build(snap, stamp, _folder):
+        ns = find_notice(snap, notice_ref)
+        entry, how = make_reject(snap, stamp, ns, note_, days, limit)
+        msg = (f"已退回整改：{ns.notice.doc_no}（{snap.project.unit_label(ns.notice.unit)}），"
+               f"新的整改期限{cn_date(entry.deadline)}" + (f"（{how}）" if how else ""))
+        return [entry], [], msg + f"\n该单位整改后再次反馈：cc reply {ns.notice.ref} --note …"
+
+    record(data, as_of, by, dry_run, build, scope=notices_only)
+
+
+@app.command()
+@guarded
+def void(
+    entry_id: Annotated[str, typer.Argument(metavar="记录", help="要作废的记录 id（cc history 中显示，可只写能唯一确定的前几位），"
+                                                           "或督办通知的发文字号。", show_default=False)],
+    reason: Annotated[str, typer.Option("--reason", "-r", help="作废原因。", show_default=False)],
+    by: ByOpt = None, dry_run: DryOpt = False, data: DataOpt = None, as_of: AsOfOpt = None,
+):
+    """作废一条记录（改错）：追加一条作废记录，原记录保留并标明作废，不再计入任何统计。"""
+    from .. import models
+    from ..workflow import make_void
+
+    def build(snap, stamp, _folder):
+        entries = make_void(snap.project, stamp, entry_id, reason)
+        target = next(e for e in snap.project.journal if e.id == entries[0].entry)
+        what = models.ENTRY_KIND_NAMES[target.kind] + (f" {target.doc_no}" if target.kind == "notice" else "")
+        msg = f"已作废：{target.id}（{what}，{target.date}）"
+        if target.kind == "void":
+            msg += "；它所作废的记录重新计入"
+        if len(entries) > 1:
+            msg += f"\n同时作废由该通知引起的报告市领导记录 {entries[1].entry}"
+        if target.kind == "notice":
+            msg += "\n作废的督办通知不计入督办次数，其文号不再使用；如需重新发文：cc notice …"
+        return entries, [], msg
+
+    record(data, as_of, by, dry_run, build, tolerant=True)
+
+
+@app.command()
+@guarded
+def reprint(
+    notice_ref: Annotated[str, typer.Argument(metavar="通知", help="督办通知：序号 5、2023-5 或发文字号。",
+                                              show_default=False)],
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="输出目录；默认为日志中记录的位置。",
+                                                show_default=False)] = None,
+    data: DataOpt = None, as_of: AsOfOpt = None,
+):
+    """按日志重新生成督办通知（及其引起的报告市领导）的 .docx，内容与发文时相同；已存在的文件不覆盖。"""
+    from ..notice import documents_of
+    from .common import find_data_dir, load
+    from ..workflow import find_notice
+    from .. import rules
+
+    where, project = load(data)
+    snap = rules.snapshot(project, report_day(as_of or GLOBALS.as_of))
+    ns = find_notice(snap, notice_ref)
+    docs = documents_of(project, ns.notice)
+    base = where.path.parent
+    written = 0
+    for doc, recorded in docs:
+        name = Path(recorded).name
+        folder = out if out is not None else base / Path(recorded).parent
+        target = folder / name
+        if target.exists():
+            print(f"已存在，未覆盖：{shown_path(target)}（如需重新生成，请先移走它或用 --out 另存）")
+            continue
+        for path in write_documents([(doc, name)], folder):
+            print(f"已生成：{shown_path(path)}")
+            written += 1
+    if not written:
+        print("没有需要重新生成的文书。")
 
 
 @app.command()
@@ -156,16 +285,18 @@ def reply(
     evidence: EvidenceOpt = None,
     by: ByOpt = None, dry_run: DryOpt = False, data: DataOpt = None, as_of: AsOfOpt = None,
 ):
-    """整改反馈（被督办单位）。"""
+    """整改反馈（被督办单位）：按期反馈即停止计时，转由牵头单位审核。"""
+    from ..rules import cn_date
     from ..workflow import find_notice, make_reply
 
     files = evidence_list(evidence)
 
-    def build(snap, stamp):
+    def build(snap, stamp, _folder):
         ns = find_notice(snap, notice_ref)
         entry = make_reply(snap, stamp, ns, note_, files)
-        late = "（已超过整改期限）" if stamp.date > ns.notice.deadline else ""
-        return [entry], [], f"已登记整改反馈：{ns.notice.doc_no}（{snap.project.unit_label(ns.notice.unit)}）{late}"
+        late = f"（晚于整改期限{cn_date(ns.deadline)}）" if stamp.date > ns.deadline else "（按期）"
+        return [entry], [], (f"已登记整改反馈：{ns.notice.doc_no}（{snap.project.unit_label(ns.notice.unit)}）{late}，"
+                             f"待牵头单位审核（cc close 销号或 cc reject 退回整改）")
 
     record(data, as_of, by, dry_run, build, scope=notices_only)
 
@@ -181,7 +312,7 @@ def close(
     """督办销号（牵头单位审核整改反馈后）。"""
     from ..workflow import find_notice, make_close
 
-    def build(snap, stamp):
+    def build(snap, stamp, _folder):
         ns = find_notice(snap, notice_ref)
         return [make_close(snap, stamp, ns, note_)], [], f"已销号：{ns.notice.doc_no}"
 

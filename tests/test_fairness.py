@@ -1,0 +1,323 @@
+"""A record one can 问责 on (issue 9), story by story through the installed `cc`.
+
+Each story starts from the bundled data cut back to the first half of 2023 (no notices yet), so
+notices can be issued on any later day; every date is given with --as-of.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from helpers import copy_data, run_cc, snapshot_files
+
+
+def early(tmp_path: Path, before: str = "2023-07-01") -> Path:
+    """A repo-like folder whose data holds the bundled entries dated before `before`."""
+    data = copy_data(tmp_path)
+    path = data / "journal.jsonl"
+    kept = [line for line in path.read_text(encoding="utf-8").splitlines()
+            if line and json.loads(line)["date"] < before]
+    path.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    return tmp_path
+
+
+def cc(cwd: Path, *args: str, code: int = 0, **env: str) -> subprocess.CompletedProcess:
+    result = run_cc(*args, cwd=cwd, **env)
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == code, result.stdout + result.stderr
+    return result
+
+
+def entries(cwd: Path) -> list[dict]:
+    text = (cwd / "data" / "journal.jsonl").read_text(encoding="utf-8")
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def status(cwd: Path, day: str) -> dict:
+    return json.loads(cc(cwd, "status", "--json", "--as-of", day).stdout)
+
+
+def task(cwd: Path, day: str, task_id: str) -> dict:
+    return next(t for t in status(cwd, day)["tasks"] if t["id"] == task_id)
+
+
+def unit(cwd: Path, day: str, unit_id: str) -> dict:
+    doc = json.loads(cc(cwd, "units", "--json", "--as-of", day).stdout)
+    return next(u for u in doc["units"] if u["id"] == unit_id)
+
+
+# ----------------------------------------------------------------------------- notice guards
+
+
+def test_repeated_notice_is_refused_until_the_deadline_passes(tmp_path):
+    repo = early(tmp_path)
+    first = cc(repo, "notice", "人社局", "--as-of", "2023-07-05")
+    assert "法治督〔2023〕1号" in first.stdout
+    # 2023-07-15 is a Saturday: the deadline moves to Monday and the user is told.
+    assert "整改期限2023年7月17日" in first.stdout and "顺延" in first.stdout
+    before = snapshot_files(repo)
+    again = cc(repo, "notice", "人社局", "--as-of", "2023-07-05", code=1)
+    assert "法治督〔2023〕1号" in again.stderr and "2023年7月17日" in again.stderr
+    assert "--force" in again.stderr
+    assert snapshot_files(repo) == before
+    cc(repo, "notice", "人社局", "--as-of", "2023-07-17", code=1)  # on the deadline day: not yet past
+
+    forced = cc(repo, "notice", "人社局", "--force", "--reason", "市领导交办，专项督办", "--as-of", "2023-07-10")
+    assert "强制督办" in forced.stdout
+    notice = [e for e in entries(repo) if e["kind"] == "notice"][-1]
+    assert notice["forced"] is True and notice["reason"] == "市领导交办，专项督办"
+    history = cc(repo, "history", "--kind", "notice", "--as-of", "2023-07-10").stdout
+    assert "强制督办" in history
+    cc(repo, "notice", "人社局", "--force", "--as-of", "2023-07-10", code=2)  # --force needs --reason
+
+
+def test_reply_in_time_stops_the_clock_and_waits_for_review(tmp_path):
+    repo = early(tmp_path)
+    cc(repo, "notice", "人社局", "--as-of", "2023-07-05")  # T11, T14; deadline 2023-07-17
+    cc(repo, "reply", "1", "--note", "已整改到位", "--as-of", "2023-07-12")
+    assert task(repo, "2023-07-20", "T09")["light"] != "red"  # past the deadline, the lead has not reviewed
+    queue = status(repo, "2023-07-20")["summary"]["lead_queue"]
+    assert [(q["kind"], q["subject"], q["overdue"]) for q in queue] == [("review", "法治督〔2023〕1号", 3)]
+    assert status(repo, "2023-07-14")["summary"]["lead_queue"][0]["overdue"] == 0  # within review_days
+    assert unit(repo, "2023-07-20", "rsj")["pending_review"] == 1
+    text = cc(repo, "status", "--as-of", "2023-07-20").stdout
+    assert "牵头单位待办" in text and "待审核 法治督〔2023〕1号" in text and "牵头单位逾期" in text
+    refused = cc(repo, "notice", "人社局", "--as-of", "2023-07-20", code=1)
+    assert "待牵头单位审核" in refused.stderr and "cc close" in refused.stderr
+
+    # A reply after the deadline still shows that it came late.
+    repo2 = early(tmp_path / "late")
+    cc(repo2, "notice", "人社局", "--as-of", "2023-07-05")
+    late = cc(repo2, "reply", "1", "--note", "整改完成", "--as-of", "2023-07-19")
+    assert "晚于整改期限" in late.stdout
+    assert status(repo2, "2023-07-19")["summary"]["lead_queue"][0]["late"] == 2
+
+
+def test_reject_restarts_the_clock(tmp_path):
+    repo = early(tmp_path)
+    cc(repo, "notice", "人社局", "--as-of", "2023-07-05")
+    cc(repo, "reply", "1", "--note", "已整改", "--as-of", "2023-07-12")
+    rejected = cc(repo, "reject", "1", "--note", "台账不全，退回整改", "--days", "5", "--as-of", "2023-07-14")
+    assert "新的整改期限2023年7月19日" in rejected.stdout
+    assert not any("法治督" in r for r in task(repo, "2023-07-19", "T09")["reasons"] if "超期" in r)
+    after = task(repo, "2023-07-20", "T09")
+    assert after["light"] == "red" and any("整改超期1天未反馈" in r for r in after["reasons"])
+    cc(repo, "close", "1", "--as-of", "2023-07-20", code=2)  # nothing to review since the reject
+    cc(repo, "reply", "1", "--note", "补齐台账", "--as-of", "2023-07-21")
+    cc(repo, "close", "1", "--note", "整改到位", "--as-of", "2023-07-21")
+    assert unit(repo, "2023-07-21", "rsj")["open_notices"] == 0
+
+
+# ----------------------------------------------------------------------------- escalation
+
+
+def three_notices(repo: Path) -> None:
+    cc(repo, "notice", "人社局", "--as-of", "2023-07-05")  # deadline 07-17, never answered
+    cc(repo, "notice", "人社局", "--as-of", "2023-07-18")  # deadline 07-28
+    assert [e["seq"] for e in entries(repo) if e["kind"] == "notice"] == [1, 2]
+
+
+def test_third_notice_needs_a_deliberate_yes(tmp_path):
+    repo = early(tmp_path)
+    three_notices(repo)
+    before = snapshot_files(repo)
+    refused = cc(repo, "notice", "人社局", "--as-of", "2023-07-31", code=1)  # stdin is not a terminal
+    assert "第3次督办" in refused.stderr and "--yes" in refused.stderr
+    assert snapshot_files(repo) == before
+
+    preview = cc(repo, "notice", "人社局", "--dry-run", "--as-of", "2023-07-31")
+    assert "关于对市人力资源和社会保障局创城工作任务进行督办的通知" in preview.stdout
+    assert "关于市人力资源和社会保障局创城工作督办情况的报告" in preview.stdout
+    # the report says what became of each earlier notice
+    assert "逾期" in preview.stdout and "未反馈" in preview.stdout
+    assert snapshot_files(repo) == before
+
+    done = cc(repo, "notice", "人社局", "--yes", "--as-of", "2023-07-31")
+    assert "已报告市领导" in done.stdout and "法治督报〔2023〕1号" in done.stdout
+    kinds = [e["kind"] for e in entries(repo)][-2:]
+    assert kinds == ["notice", "escalate"]
+    assert len(list((repo / "notices" / "2023").glob("*.docx"))) == 4
+    row = unit(repo, "2023-07-31", "rsj")
+    assert row["notice_count"] == 3 and row["escalated"]
+
+
+def test_void_of_the_third_notice_takes_back_the_escalation(tmp_path):
+    repo = early(tmp_path)
+    three_notices(repo)
+    cc(repo, "notice", "人社局", "--yes", "--as-of", "2023-07-31")
+    third = [e for e in entries(repo) if e["kind"] == "notice"][-1]
+    history = cc(repo, "history", "--kind", "notice", "--as-of", "2023-07-31").stdout
+    shown = third["id"][:13]
+    assert shown in history
+    voided = cc(repo, "void", shown, "--reason", "误发：整改期限内已电话反馈", "--as-of", "2023-07-31")
+    assert "报告市领导" in voided.stdout
+    voids = [e for e in entries(repo) if e["kind"] == "void"]
+    assert {v["entry"] for v in voids} == {third["id"], entries(repo)[-3]["id"]}
+    row = unit(repo, "2023-07-31", "rsj")
+    assert row["notice_count"] == 2 and not row["escalated"]
+    marked = cc(repo, "history", "--unit", "人社局", "--as-of", "2023-07-31").stdout
+    assert "已作废" in marked and "误发" in marked
+    # the next notice takes the next number; the voided 文号 is never reused
+    again = cc(repo, "notice", "人社局", "--yes", "--as-of", "2023-08-01")
+    assert "法治督〔2023〕4号" in again.stdout and "第3次督办" in again.stdout
+    assert "法治督报〔2023〕2号" in again.stdout
+    # a void voided again makes its entry count once more
+    cc(repo, "void", third["id"], "--reason", "再次作废", "--as-of", "2023-08-01", code=2)
+
+
+# ----------------------------------------------------------------------------- own part only
+
+
+def test_co_unit_answers_only_for_its_own_part(tmp_path):
+    repo = early(tmp_path)
+    refused = cc(repo, "notice", "总工会", "--as-of", "2023-07-05", code=2)
+    assert "牵头的任务" in refused.stderr
+    cc(repo, "notice", "总工会", "--task", "T08", "--as-of", "2023-07-05", code=2)  # needs --reason
+    ok = cc(repo, "notice", "总工会", "--task", "T08", "--reason", "未按要求开展劳动用工法律体检",
+            "--as-of", "2023-07-05")
+    assert "第1次督办" in ok.stdout
+    notice = [e for e in entries(repo) if e["kind"] == "notice"][-1]
+    assert notice["unit"] == "zgh"
+    assert not any("未报送" in g or "序时" in g for g in notice["gaps"])  # the lead's silence is not its gap
+    # The lead's notice never cites a co-unit's lateness either.
+    cc(repo, "notice", "人社局", "--as-of", "2023-07-20")
+    lead = [e for e in entries(repo) if e["kind"] == "notice"][-1]
+    assert not any("法治督〔2023〕1号" in g for g in lead["gaps"])
+
+
+def test_finished_work_waits_for_acceptance_not_red(tmp_path):
+    repo = early(tmp_path)
+    cc(repo, "log", "T04", "--unit", "司法局", "--percent", "100", "--note", "办结", "--as-of", "2023-09-25")
+    row = task(repo, "2023-10-09", "T04")  # deadline 2023-09-30 passed, not yet verified
+    assert row["light"] == "accept"
+    assert any("待验收" in r for r in row["reasons"]) and not any("逾期" in r for r in row["reasons"])
+    queue = status(repo, "2023-10-09")["summary"]["lead_queue"]
+    assert ("accept", "T04") in [(q["kind"], q["subject"]) for q in queue]
+    cc(repo, "verify", "T04", "--as-of", "2023-10-09")
+    assert task(repo, "2023-10-09", "T04")["light"] == "done"
+
+
+# ----------------------------------------------------------------------------- deadlines
+
+
+def test_deadline_moves_past_the_national_day_holiday(tmp_path):
+    repo = early(tmp_path)
+    # 2023-10-05 falls in the 国庆 holiday; 2023-10-07 (a Saturday) is a 调休 working day.
+    out = cc(repo, "notice", "人社局", "--as-of", "2023-09-25")
+    assert "整改期限2023年10月7日" in out.stdout
+
+
+def test_workdays_policy_counts_working_days(tmp_path):
+    repo = early(tmp_path)
+    plan = repo / "data" / "tasklist.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace(
+        "  rectification_days: 10", "  workdays: true\n  rectification_days: 10"), encoding="utf-8")
+    out = cc(repo, "notice", "人社局", "--as-of", "2023-09-25")
+    # 9/26–28 (3), 9/29–10/6 holiday, 10/7–8 调休 (5), 10/9–13 (10)
+    assert "整改期限2023年10月13日" in out.stdout and "10个工作日" in out.stdout
+
+
+# ----------------------------------------------------------------------------- damaged record
+
+
+def git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args], cwd=cwd,
+                   check=True, capture_output=True)
+
+
+def test_duplicate_number_from_a_merge_never_locks_the_office_out(tmp_path):
+    repo = early(tmp_path)
+    shutil.copy(Path(__file__).resolve().parents[1] / ".gitattributes", repo / ".gitattributes")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "base")
+    git(repo, "checkout", "-qb", "other")
+    cc(repo, "notice", "人社局", "--as-of", "2023-07-05")
+    git(repo, "commit", "-qam", "notice on a clone")
+    git(repo, "checkout", "-q", "main")
+    cc(repo, "notice", "市场监管局", "--as-of", "2023-07-05")
+    git(repo, "commit", "-qam", "notice on another clone")
+    git(repo, "merge", "-q", "--no-edit", "other")
+    numbers = [e["doc_no"] for e in entries(repo) if e["kind"] == "notice"]
+    assert numbers == ["法治督〔2023〕1号", "法治督〔2023〕1号"]
+
+    for args in (["status"], ["units"], ["history"], ["show", "T09"], ["report", "md"]):
+        result = cc(repo, *args, "--as-of", "2023-07-06")
+        assert "数据有 1 处问题，1 条记录未计入" in result.stderr
+    cc(repo, "status", "--strict", "--as-of", "2023-07-06", code=1)
+    checked = cc(repo, "validate", code=1)
+    assert "duplicate-notice-number" in checked.stdout and "cc void" in checked.stdout
+    before = snapshot_files(repo / "data")
+    cc(repo, "log", "T09", "--unit", "人社局", "--percent", "20", "--note", "x", "--as-of", "2023-07-06", code=1)
+    assert snapshot_files(repo / "data") == before  # other writes still refuse on a broken journal
+
+    second = [e for e in entries(repo) if e["kind"] == "notice"][1]
+    cc(repo, "void", second["id"], "--reason", "两个分支重复编号", "--as-of", "2023-07-06")
+    assert "数据有" not in cc(repo, "status", "--as-of", "2023-07-06").stderr
+    cc(repo, "validate")
+    again = cc(repo, "notice", second["unit"], "--as-of", "2023-07-06")
+    assert "法治督〔2023〕2号" in again.stdout
+
+
+def test_broken_json_line_is_skipped_with_a_warning(tmp_path):
+    repo = early(tmp_path)
+    path = repo / "data" / "journal.jsonl"
+    path.write_text(path.read_text(encoding="utf-8") + '{"id": "broken",\n', encoding="utf-8")
+    result = cc(repo, "status", "--as-of", "2023-07-01")
+    assert "1 条记录未计入" in result.stderr and "cc validate" in result.stderr
+    cc(repo, "units", "--strict", "--as-of", "2023-07-01", code=1)
+
+
+# ----------------------------------------------------------------------------- documents
+
+
+def test_documents_are_renderings_of_the_record(tmp_path):
+    repo = early(tmp_path)
+    (repo / "notices").write_text("a file where the folder should be", encoding="utf-8")
+    failed = cc(repo, "notice", "人社局", "--as-of", "2023-07-05", code=1)
+    assert "记录已写入日志" in failed.stderr and "cc reprint" in failed.stderr
+    notice = [e for e in entries(repo) if e["kind"] == "notice"][-1]  # the record came first
+    warned = cc(repo, "validate")
+    assert "document-missing" in warned.stdout and "cc reprint 2023-1" in warned.stdout
+    cc(repo, "validate", "--strict", code=1)
+    (repo / "notices").unlink()
+    cc(repo, "reprint", "1", "--as-of", "2023-07-05")
+    assert (repo / notice["file"]).is_file()
+    cc(repo, "validate", "--strict")
+    assert not list(repo.rglob("*.tmp"))
+
+
+def test_stray_document_never_blocks_a_notice(tmp_path):
+    repo = early(tmp_path)
+    folder = repo / "notices" / "2023"
+    folder.mkdir(parents=True)
+    (folder / "法治督〔2023〕1号_市人力资源和社会保障局督办通知.docx").write_bytes(b"left by hand")
+    out = cc(repo, "notice", "人社局", "--as-of", "2023-07-05")
+    assert "法治督〔2023〕1号" in out.stdout
+    notice = [e for e in entries(repo) if e["kind"] == "notice"][-1]
+    assert notice["file"].endswith("（2）.docx") and (repo / notice["file"]).is_file()
+    assert (folder / "法治督〔2023〕1号_市人力资源和社会保障局督办通知.docx").read_bytes() == b"left by hand"
+
+
+def test_reprint_gives_the_same_text(tmp_path):
+    from docx import Document
+
+    repo = early(tmp_path)
+    three_notices(repo)
+    cc(repo, "notice", "人社局", "--yes", "--as-of", "2023-07-31")
+    later = cc(repo, "reply", "3", "--note", "整改中", "--as-of", "2023-08-02")  # after the fact
+    assert later.returncode == 0
+    files = sorted((repo / "notices" / "2023").glob("*.docx"))
+    texts = {p.name: "\n".join(par.text for par in Document(p).paragraphs) for p in files}
+    for p in files:
+        p.unlink()
+    for n in ("1", "2", "3"):
+        cc(repo, "reprint", n, "--as-of", "2023-08-02")
+    again = {p.name: "\n".join(par.text for par in Document(p).paragraphs)
+             for p in sorted((repo / "notices" / "2023").glob("*.docx"))}
+    assert again == texts
