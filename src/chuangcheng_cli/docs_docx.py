@@ -174,14 +174,19 @@ def _build(doc: OfficialDoc):
         _attachments(document, doc.attachments, fonts.body)
     # A seal's top edge comes within a line of the text above; the 署名 and 成文日期 sit just below
     # its centre: two blank lines, then the 署名 centred over the date, the date 4 chars from the right.
-    _blank(document)
-    _blank(document)
+    # The last lines of text, the 署名, the date and the 附注 stay on one page: a seal never
+    # stands on a page without text (7.3.5.5).
+    document.paragraphs[-1].paragraph_format.keep_with_next = True
+    _blank(document).paragraph_format.keep_with_next = True
+    _blank(document).paragraph_format.keep_with_next = True
     date_text = full_date(doc.date)
     signature = _para(document, doc.signature, font=fonts.body, align=WD_ALIGN_PARAGRAPH.RIGHT)
     signature.paragraph_format.right_indent = _signature_indent(doc.signature, date_text)
+    signature.paragraph_format.keep_with_next = True
     date = _para(document, date_text, font=fonts.body, align=WD_ALIGN_PARAGRAPH.RIGHT)
     date.paragraph_format.right_indent = 4 * CHAR
     if doc.note:
+        date.paragraph_format.keep_with_next = True
         _indent_chars(_para(document, doc.note, font=fonts.body), 2)
     _colophon(document, doc, fonts.body)
     return document
@@ -455,6 +460,10 @@ def _setup_styles(document, body_font: str) -> None:
         off = OxmlElement(tag)
         off.set(qn("w:val"), "0")
         p_pr.insert_element_before(off, *_PPR_AFTER_AUTOSPACE)
+    # Punctuation stays inside the text block (no 标点溢出边界): 28 characters, not 29, per line.
+    hang = OxmlElement("w:overflowPunct")
+    hang.set(qn("w:val"), "0")
+    p_pr.insert_element_before(hang, "w:topLinePunct", "w:autoSpaceDE", *_PPR_AFTER_AUTOSPACE)
 
 
 # --------------------------------------------------------------------------- paragraphs and runs
