@@ -12,6 +12,7 @@ maps them to Noto CJK (fonts-noto-cjk) and AR PL UKai (fonts-arphic-ukai) for th
 
 from __future__ import annotations
 
+import json
 import os
 import pathlib
 import shutil
@@ -23,9 +24,8 @@ import zlib
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
 DATA = REPO / "src" / "chuangcheng_cli" / "example"
-# The third notice to 市人社局 is the 123rd line of the example journal: issue it again.
+# The example journal's third notice to 市人社局 was issued on this day: issue it again.
 AS_OF = "2023-10-16"
-JOURNAL_LINES = 122
 UNIT = "人社局"
 DPI = 60
 
@@ -57,7 +57,8 @@ def main() -> int:
         data = work / "data"
         shutil.copytree(DATA, data)
         journal = (data / "journal.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
-        (data / "journal.jsonl").write_text("".join(journal[:JOURNAL_LINES]), encoding="utf-8")
+        kept = [line for line in journal if json.loads(line)["date"] < AS_OF]
+        (data / "journal.jsonl").write_text("".join(kept), encoding="utf-8")
         out = work / "out"
         subprocess.run([sys.executable, "-m", "chuangcheng_cli", "notice", UNIT, "--data", str(data),
                         "--as-of", AS_OF, "--by", "周某某", "--out", str(out)],
