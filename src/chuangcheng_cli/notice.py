@@ -150,15 +150,14 @@ def notice_doc(project: models.Project, entry: models.Notice, chosen: list[rules
         consequence = (f"本通知为对你单位的第{entry.seq}次督办。对经{threshold}次督办仍整改不力的单位，"
                        f"将报告市领导，并对单位负责人予以问效问责。")
     blocks.append(Block("para", consequence))
-    docs = project.plan.documents
     return OfficialDoc(
         issuer=camp.issuer, doc_no=entry.doc_no,
         title=f"关于对{unit.name}创城工作任务进行督办的通知",
-        recipient=unit.name, blocks=tuple(blocks), signature=docs.signature or camp.issuer, date=entry.date,
-        note=f"（联系人：{camp.contact.name}；联系电话：{camp.contact.phone}）",
+        recipient=unit.name, blocks=tuple(blocks), signature=project.plan.documents.signature or camp.issuer,
+        date=entry.date, note=f"（联系人：{camp.contact.name}；联系电话：{camp.contact.phone}）",
         mark=f"第{entry.seq}次督办（{entry.level}色）",
-        copy_to=tuple(docs.copy_to), printer=docs.printer or camp.office, fonts=docs.fonts,
-        author=camp.issuer, created=entry.at, names=(unit.name,),
+        copy_to=tuple(project.plan.documents.copy_to), printer=project.plan.documents.printer or camp.office,
+        fonts=project.plan.documents.fonts, author=camp.issuer, created=entry.at, names=(unit.name,),
     )
 
 
@@ -194,11 +193,11 @@ def escalation_doc(snap: rules.Snapshot, unit: models.Unit, previous: list[rules
                                 f"建议由市领导约谈{unit.name}主要负责人{unit.head.name}同志，责令限期整改、书面说明情况；"
                                 f"对整改仍不到位的，按照有关规定予以问效问责。"))
     blocks.append(Block("para", "妥否，请批示。"))
-    docs = project.plan.documents
     return OfficialDoc(
         issuer=camp.issuer, doc_no="", title=f"关于{unit.name}创城工作督办情况的报告",
-        recipient=project.plan.policy.escalate_to, blocks=tuple(blocks), signature=docs.signature or camp.issuer,
+        recipient=project.plan.policy.escalate_to, blocks=tuple(blocks), signature=project.plan.documents.signature or camp.issuer,
         date=day, note=f"（联系人：{camp.contact.name}；联系电话：{camp.contact.phone}）",
-        copy_to=tuple(docs.copy_to), printer=docs.printer or camp.office, fonts=docs.fonts,
-        signer=docs.signer, author=camp.issuer, created=entry.at, names=(unit.name,),
+        copy_to=tuple(project.plan.documents.copy_to), printer=project.plan.documents.printer or camp.office,
+        fonts=project.plan.documents.fonts, signer=project.plan.documents.signer, author=camp.issuer,
+        created=entry.at, names=(unit.name,),
     )
