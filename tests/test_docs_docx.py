@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import shutil
-import subprocess
+import io
+import re
 import zipfile
 
 import docx
 import pytest
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from chuangcheng_cli import docs_docx
 from chuangcheng_cli.docs_docx import docx_bytes, write_docx
-from chuangcheng_cli.officialdoc import Block, OfficialDoc
+from chuangcheng_cli.models import DocumentFonts
+from chuangcheng_cli.officialdoc import Block, OfficialDoc, render_text
 
 THEME_ATTRS = ("w:asciiTheme", "w:eastAsiaTheme", "w:hAnsiTheme", "w:cstheme")
 
@@ -37,7 +39,9 @@ NOTICE = OfficialDoc(
     note="（联系人：张某某  电话：0000-1234567）",
     attachments=("法治环境工作任务清单（市民政局部分）", "整改情况报告模板"),
     mark="第3次督办（红色）",
-    copy_to="市创城办",
+    copy_to=("市创城办", "市委宣传部"),
+    printer="推进组办公室",
+    created=dt.datetime(2023, 5, 10, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8))),
 )
 
 REPORT = OfficialDoc(
@@ -52,6 +56,12 @@ REPORT = OfficialDoc(
     ),
     signature="市创城法治环境工作推进组",
     date=dt.date(2023, 5, 20),
+)
+
+UPWARD = dataclasses.replace(
+    REPORT, doc_no="法治报〔2023〕1号", signer="王某某",
+    title="关于市人力资源和社会保障局创城工作督办情况的报告", names=("市人力资源和社会保障局",),
+    copy_to=("市创建全国文明城市指挥部办公室",), printer="法治环境工作推进组办公室",
 )
 
 
@@ -80,6 +90,13 @@ def assert_fonts(paragraph_, name: str) -> None:
         r_fonts = run._r.find(qn("w:rPr") + "/" + qn("w:rFonts"))
         for attr in THEME_ATTRS:
             assert r_fonts.get(qn(attr)) is None, attr
+
+
+def issuer_of(document):
+    """The 发文机关标志: the paragraph in red (the 署名 may have the same words)."""
+    (found,) = [p for p in document.paragraphs
+                if p.runs and all(r.font.color.type is not None and str(r.font.color.rgb) == "FF0000" for r in p.runs)]
+    return found
 
 
 def bottom_border(paragraph_):
@@ -117,11 +134,61 @@ def test_issuer_red_centred_in_xiaobiaosong(tmp_path):
     assert all(Pt(16) <= run.font.size <= Pt(26) for run in issuer.runs)
 
 
-def test_title_centred_2hao_xiaobiaosong(tmp_path):
-    title = paragraph(written(NOTICE, tmp_path), NOTICE.title)
+def test_title_centred_2hao_xiaobiaosong_broken_between_words(tmp_path):
+    document = written(UPWARD, tmp_path)
+    title = paragraph(document, "关于市人力资源和社会保障局\n创城工作督办情况的报告")
     assert title.alignment == WD_ALIGN_PARAGRAPH.CENTER
     assert_fonts(title, "方正小标宋简体")
     assert all(run.font.size == Pt(22) for run in title.runs)
+    short = paragraph(written(NOTICE, tmp_path, "n.docx"), "关于督促市民政局加快推进\n创城法治环境工作任务的通知")
+    assert short.text.replace("\n", "") == NOTICE.title
+
+
+def test_spacing_of_the_masthead_and_title(tmp_path):
+    """Two blank lines between issuer and 文号 and between the red rule and the title; one before 主送."""
+    texts = [p.text for p in written(NOTICE, tmp_path).paragraphs]
+    issuer = texts.index(NOTICE.issuer)
+    assert texts[issuer + 1:issuer + 4] == ["", "", NOTICE.doc_no]
+    assert texts[issuer + 4:issuer + 6] == ["", ""]
+    assert texts[issuer + 6].replace("\n", "") == NOTICE.title
+    assert texts[issuer + 7:issuer + 9] == ["", "市民政局："]
+
+
+def test_issuer_is_35mm_down_red_larger_than_the_title_and_on_one_line(tmp_path):
+    for doc in (NOTICE, UPWARD, dataclasses.replace(NOTICE, issuer="市创建全国文明城市指挥部法治环境工作推进组")):
+        document = written(doc, tmp_path, f"{len(doc.issuer)}{doc.signer}.docx")
+        issuer = issuer_of(document)
+        assert issuer.text == doc.issuer
+        (run,) = issuer.runs
+        assert run.font.size > Pt(22)
+        assert str(run.font.color.rgb) == "FF0000"
+        scale = run._r.find(qn("w:rPr") + "/" + qn("w:w"))
+        percent = int(scale.get(qn("w:val"))) if scale is not None else 100
+        assert 33 <= percent <= 100
+        assert len(doc.issuer) * run.font.size * percent / 100 <= Mm(156)  # fits one line
+        # 35 mm from the text block's top to the glyphs' top (the mark's line counts).
+        fmt = issuer.paragraph_format
+        above = fmt.space_before + (Pt(28.95) if doc.mark else 0) + (fmt.line_spacing - run.font.size) / 2
+        assert abs(above - Mm(35)) < Mm(1)
+
+
+def test_upward_report_has_doc_no_left_and_signer_right_in_kaiti(tmp_path):
+    document = written(UPWARD, tmp_path)
+    line = paragraph(document, "\t法治报〔2023〕1号\t签发人：王某某")
+    *_, name = line.runs
+    assert name.text == "王某某"
+    assert east_asian_font(name) == "楷体_GB2312"
+    assert all(east_asian_font(run) == "仿宋_GB2312" for run in line.runs[:-1])
+    stops = [(round(t.position.pt), t.alignment) for t in line.paragraph_format.tab_stops]
+    assert stops == [(16, WD_TAB_ALIGNMENT.LEFT), (round(Mm(156).pt - 16), WD_TAB_ALIGNMENT.RIGHT)]
+    assert not line.paragraph_format.left_indent and not line.paragraph_format.right_indent  # rule spans
+    assert bottom_border(line).get(qn("w:color")).upper() == "FF0000"
+    assert NOTICE.doc_no not in [p.text for p in document.paragraphs]
+
+
+def test_signer_without_a_number_yet_still_sits_right(tmp_path):
+    document = written(dataclasses.replace(UPWARD, doc_no=""), tmp_path)
+    assert paragraph(document, "\t\t签发人：王某某")
 
 
 def test_mark_top_left_in_heiti(tmp_path):
@@ -173,7 +240,7 @@ def test_normal_style_is_fangsong_16pt_with_east_asian_font(tmp_path):
             assert r_fonts.get(qn(attr)) is None
 
 
-def test_attachments_signature_date_note_copy_to(tmp_path):
+def test_attachments_signature_date_note(tmp_path):
     document = written(NOTICE, tmp_path)
     texts = [p.text for p in document.paragraphs]
     first = paragraph(document, "附件：1. 法治环境工作任务清单（市民政局部分）")
@@ -183,12 +250,102 @@ def test_attachments_signature_date_note_copy_to(tmp_path):
     date = paragraph(document, "2023年5月10日")
     for p in (signature, date):
         assert p.alignment == WD_ALIGN_PARAGRAPH.RIGHT
-        assert p.paragraph_format.right_indent == Pt(64)
+    # 成文日期 4 characters in from the right, for the seal; the 署名 centred over it.
+    assert date.paragraph_format.right_indent == Pt(64)
+    signature_width, date_width = len(NOTICE.signature), 3.5 + 3  # 2023, 5, 10 are half width
+    centre = signature.paragraph_format.right_indent + Pt(16) * signature_width / 2
+    assert abs(centre - (Pt(64) + Pt(16) * date_width / 2)) < Pt(1)
     note = paragraph(document, "（联系人：张某某  电话：0000-1234567）")
     assert note.paragraph_format.first_line_indent == Pt(32)
     assert texts.index(NOTICE.signature) + 1 == texts.index("2023年5月10日")
-    assert texts.index("2023年5月10日") < texts.index(NOTICE.note) < texts.index("抄送：市创城办。")
-    assert texts[-1] == "抄送：市创城办。"
+    assert texts.index("2023年5月10日") + 1 == texts.index(NOTICE.note)
+    # Two blank lines between the text above and the 署名 leave the seal its room.
+    assert texts[texts.index(NOTICE.signature) - 2:texts.index(NOTICE.signature)] == ["", ""]
+
+
+def test_long_signature_stays_right_of_the_margin(tmp_path):
+    doc = dataclasses.replace(NOTICE, signature="市创建全国文明城市指挥部法治环境工作推进组")
+    signature = paragraph(written(doc, tmp_path), doc.signature)
+    assert signature.paragraph_format.right_indent == 0
+
+
+def colophon(document):
+    (table,) = document.tables
+    return table
+
+
+def test_colophon_floats_at_the_foot_of_the_last_page(tmp_path):
+    document = written(NOTICE, tmp_path)
+    table = colophon(document)
+    body = document.element.body
+    assert body.index(table._tbl) == len(body) - 3  # then the anchor paragraph and sectPr
+    pos = table._tbl.tblPr.find(qn("w:tblpPr"))
+    assert pos.get(qn("w:vertAnchor")) == "margin" and pos.get(qn("w:tblpYSpec")) == "bottom"
+    assert abs(int(pos.get(qn("w:tblpX"))) - Mm(28).twips) <= 20 and pos.get(qn("w:horzAnchor")) == "page"
+    width = table._tbl.tblPr.find(qn("w:tblW"))
+    assert abs(int(width.get(qn("w:w"))) - Mm(156).twips) <= 20
+    assert [row.cells[0].text for row in table.rows] == [
+        "抄送：市创城办，市委宣传部。", "推进组办公室\t2023年5月10日印发"]
+
+
+def test_colophon_rules_thick_thin_thick_and_4hao_one_char_in(tmp_path):
+    table = colophon(written(NOTICE, tmp_path))
+    borders = table._tbl.tblPr.find(qn("w:tblBorders"))
+    size = {side: borders.find(qn(f"w:{side}")) for side in ("top", "bottom", "insideH", "left", "right", "insideV")}
+    assert int(size["top"].get(qn("w:sz"))) == int(size["bottom"].get(qn("w:sz"))) == 8  # 1 pt ≈ 0.35 mm
+    assert int(size["insideH"].get(qn("w:sz"))) == 6  # 0.75 pt ≈ 0.25 mm
+    for side in ("left", "right", "insideV"):
+        assert size[side].get(qn("w:val")) in ("nil", "none")
+    copy_to, imprint = (row.cells[0].paragraphs[0] for row in table.rows)
+    for p in (copy_to, imprint):
+        assert_fonts(p, "仿宋_GB2312")
+        assert all(run.font.size == Pt(14) for run in p.runs)
+        assert p.paragraph_format.right_indent == Pt(14)
+    # 抄送: wrapped lines align with the first name after the colon.
+    assert copy_to.paragraph_format.left_indent == Pt(56)
+    assert copy_to.paragraph_format.first_line_indent == Pt(-42)
+    assert imprint.paragraph_format.left_indent == Pt(14)
+    (stop,) = imprint.paragraph_format.tab_stops
+    assert stop.alignment == WD_TAB_ALIGNMENT.RIGHT and abs(stop.position - (Mm(156) - Pt(14))) < Pt(0.1)
+
+
+def test_colophon_without_copy_to_prints_only_the_imprint(tmp_path):
+    table = colophon(written(REPORT, tmp_path))
+    assert [row.cells[0].text for row in table.rows] == [f"{REPORT.signature}\t2023年5月20日印发"]
+    doc = dataclasses.replace(REPORT, print_date=dt.date(2023, 5, 22), printer="推进组办公室")
+    assert colophon(written(doc, tmp_path, "b.docx")).rows[0].cells[0].text == "推进组办公室\t2023年5月22日印发"
+
+
+def test_copy_to_as_one_string_still_works():
+    doc = dataclasses.replace(REPORT, copy_to="市创城办。")
+    assert doc.copy_to == ("市创城办",)
+
+
+def test_fonts_come_from_the_data(tmp_path):
+    fonts = DocumentFonts(body="仿宋", title="宋体", heading="微软雅黑", kai="楷体")
+    doc = dataclasses.replace(UPWARD, fonts=fonts, blocks=NOTICE.blocks)
+    document = written(doc, tmp_path)
+    assert document.styles["Normal"].font.name == "仿宋"
+    assert_fonts(issuer_of(document), "宋体")
+    assert_fonts(paragraph(document, "关于市人力资源和社会保障局\n创城工作督办情况的报告"), "宋体")
+    assert_fonts(paragraph(document, "一、存在的问题"), "微软雅黑")
+    assert_fonts(paragraph(document, "（一）任务进度滞后"), "楷体")
+    assert_fonts(paragraph(document, NOTICE.blocks[0].text), "仿宋")
+    assert east_asian_font(paragraph(document, "\t法治报〔2023〕1号\t签发人：王某某").runs[-1]) == "楷体"
+    for row in colophon(document).rows:
+        assert_fonts(row.cells[0].paragraphs[0], "仿宋")
+    xml = document.element.xml + document.styles.element.xml
+    assert "仿宋_GB2312" not in xml and "方正小标宋简体" not in xml and "楷体_GB2312" not in xml
+
+
+def test_body_is_justified(tmp_path):
+    document = written(NOTICE, tmp_path)
+    assert document.styles["Normal"].paragraph_format.alignment == WD_ALIGN_PARAGRAPH.JUSTIFY
+    for block in NOTICE.blocks:
+        assert paragraph(document, block.text).alignment is None  # inherits 两端对齐
+    p_pr = document.styles["Normal"].element.pPr
+    for tag in ("w:autoSpaceDE", "w:autoSpaceDN"):
+        assert p_pr.find(qn(tag)).get(qn("w:val")) == "0"
 
 
 def test_footer_has_page_field(tmp_path):
@@ -209,7 +366,35 @@ def test_footer_has_page_field(tmp_path):
 def test_core_properties(tmp_path):
     props = written(NOTICE, tmp_path).core_properties
     assert props.title == NOTICE.title
-    assert props.author == NOTICE.signature
+    assert props.author == props.last_modified_by == NOTICE.issuer
+    issued = dt.datetime(2023, 5, 10, 1, 30, tzinfo=dt.timezone.utc)  # 09:30 in UTC+8
+    assert props.created == props.modified == issued
+    assert props.revision == 1
+    assert not props.comments
+    other = written(dataclasses.replace(REPORT, author="推进组办公室"), tmp_path, "r.docx").core_properties
+    assert other.author == "推进组办公室"
+    assert other.created == dt.datetime(2023, 5, 20, tzinfo=dt.timezone.utc)  # no time given: the 成文日期
+
+
+def test_no_template_leftovers_in_the_package():
+    with zipfile.ZipFile(io.BytesIO(docx_bytes(NOTICE))) as archive:
+        names = archive.namelist()
+        assert not [n for n in names if "thumbnail" in n]
+        for name in names:
+            data = archive.read(name)
+            assert b"python-docx" not in data.lower(), name
+            assert not re.search(rb"2013-\d\d-\d\d", data), name
+            assert b"thumbnail" not in data, name
+        assert b"Microsoft" not in archive.read("docProps/app.xml")
+
+
+def test_render_text_shows_signer_and_colophon():
+    text = render_text(UPWARD)
+    assert "法治报〔2023〕1号　　　　签发人：王某某" in text
+    lines = text.splitlines()
+    assert lines[-5:] == ["━" * 20, "抄送：市创建全国文明城市指挥部办公室。", "─" * 20,
+                          "法治环境工作推进组办公室　　2023年5月20日印发", "━" * 20]
+    assert "签发人" not in render_text(NOTICE)
 
 
 def test_report_without_doc_no_still_has_red_rule(tmp_path):
@@ -286,32 +471,3 @@ def test_file_appearing_meanwhile_is_not_overwritten(tmp_path, monkeypatch):
         write_docx(NOTICE, path)
     assert path.read_bytes() == b"theirs"
     assert [p.name for p in tmp_path.iterdir()] == ["notice.docx"]
-
-
-# --------------------------------------------------------------------------- LibreOffice
-
-
-def test_converts_to_pdf_with_libreoffice(tmp_path):
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        pytest.skip("LibreOffice 未安装")
-    source = tmp_path / "notice.docx"
-    write_docx(NOTICE, source)
-    outdir = tmp_path / "pdf"
-    result = subprocess.run(
-        [soffice, f"-env:UserInstallation=file://{tmp_path}/lo", "--headless",
-         "--convert-to", "pdf", "--outdir", str(outdir), str(source)],
-        capture_output=True, text=True, timeout=180, check=False,
-    )
-    pdf = outdir / "notice.pdf"
-    assert result.returncode == 0, result.stderr
-    assert pdf.is_file(), result.stdout + result.stderr
-    assert pdf.read_bytes()[:5] == b"%PDF-"
-    pdftotext = shutil.which("pdftotext")
-    if pdftotext:
-        text = subprocess.run([pdftotext, "-layout", str(pdf), "-"], capture_output=True,
-                              text=True, timeout=60, check=True).stdout
-        squeezed = "".join(text.split())
-        assert "法治督〔2023〕5号" in squeezed
-        assert "2023年5月10日" in squeezed
-        assert "—1—" in squeezed

@@ -95,6 +95,28 @@ class Policy(Strict):
     escalate_to: Annotated[str, Field(min_length=1, max_length=100)] = "市创建全国文明城市指挥部"
 
 
+FontName = Annotated[str, Field(min_length=1, max_length=64)]
+
+
+class DocumentFonts(Strict):
+    """Fonts of the .docx documents, as installed on the office's computers (GB/T 9704-2012 5.2.2)."""
+
+    body: FontName = "仿宋_GB2312"  # 正文, 主送机关, 署名, 版记; 第三、四层标题
+    title: FontName = "方正小标宋简体"  # 发文机关标志 and 标题
+    heading: FontName = "黑体"  # 第一层标题 一、
+    kai: FontName = "楷体_GB2312"  # 第二层标题 （一） and the 签发人's name
+
+
+class Documents(Strict):
+    """What the 督办通知 and the report to 市领导 carry besides their text: 版记, 署名, 签发人, fonts."""
+
+    fonts: DocumentFonts = Field(default_factory=DocumentFonts)
+    copy_to: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(default_factory=list)  # 抄送机关
+    printer: Annotated[str, Field(max_length=100)] = ""  # 印发机关; "" = campaign.office
+    signature: Annotated[str, Field(max_length=100)] = ""  # 发文机关署名; "" = campaign.issuer
+    signer: Annotated[str, Field(max_length=20)] = ""  # 签发人 of the report to 市领导 (a 上行文)
+
+
 class Indicator(Strict):
     id: ItemId
     name: Text
@@ -131,6 +153,7 @@ class Task(Strict):
 class Plan(Strict):
     campaign: Campaign
     policy: Policy = Field(default_factory=Policy)
+    documents: Documents = Field(default_factory=Documents)
     indicators: list[Indicator] = Field(min_length=1)
     tasks: list[Task] = Field(min_length=1)
 

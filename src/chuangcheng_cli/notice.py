@@ -217,9 +217,11 @@ def notice_doc(project: models.Project, entry: models.Notice) -> OfficialDoc:
     return OfficialDoc(
         issuer=camp.issuer, doc_no=entry.doc_no,
         title=f"关于对{unit.name}创城工作任务进行督办的通知",
-        recipient=unit.name, blocks=tuple(blocks), signature=camp.office, date=entry.date,
-        note=f"（联系人：{camp.contact.name}；联系电话：{camp.contact.phone}）",
+        recipient=unit.name, blocks=tuple(blocks), signature=project.plan.documents.signature or camp.issuer,
+        date=entry.date, note=f"（联系人：{camp.contact.name}；联系电话：{camp.contact.phone}）",
         mark=f"第{entry.seq}次督办（{entry.level}色）",
+        copy_to=tuple(project.plan.documents.copy_to), printer=project.plan.documents.printer or camp.office,
+        fonts=project.plan.documents.fonts, author=camp.issuer, created=entry.at, names=(unit.name,),
     )
 
 
@@ -255,8 +257,11 @@ def escalation_doc(snap: rules.Snapshot, unit: models.Unit, previous: list[rules
     blocks.append(Block("para", "妥否，请批示。"))
     return OfficialDoc(
         issuer=camp.issuer, doc_no=esc.doc_no, title=f"关于{unit.name}创城工作督办情况的报告",
-        recipient=project.plan.policy.escalate_to, blocks=tuple(blocks), signature=camp.office, date=day,
-        note=f"（联系人：{camp.contact.name}；联系电话：{camp.contact.phone}）",
+        recipient=project.plan.policy.escalate_to, blocks=tuple(blocks), signature=project.plan.documents.signature or camp.issuer,
+        date=day, note=f"（联系人：{camp.contact.name}；联系电话：{camp.contact.phone}）",
+        copy_to=tuple(project.plan.documents.copy_to), printer=project.plan.documents.printer or camp.office,
+        fonts=project.plan.documents.fonts, signer=project.plan.documents.signer, author=camp.issuer,
+        created=entry.at, names=(unit.name,),
     )
 
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from .models import DocumentFonts
 from .views import cn_date
+
+__all__ = ["Block", "OfficialDoc", "DocumentFonts", "render_text", "full_date", "cn_date"]
 
 
 @dataclass(frozen=True)
@@ -28,8 +31,53 @@ class OfficialDoc:
     note: str = ""  # 附注, e.g. （联系人：张某某  电话：0000-1234567）
     attachments: tuple[str, ...] = ()  # 附件说明
     mark: str = ""  # top-left mark such as "第3次督办（红色）"
-    copy_to: str = ""  # 抄送
+    copy_to: tuple[str, ...] = ()  # 抄送机关 in the 版记 (a single string is one 机关)
     extra: dict = field(default_factory=dict)
+    printer: str = ""  # 印发机关 in the 版记; "" = the signature
+    print_date: dt.date | None = None  # 印发日期; None = the 成文日期
+    signer: str = ""  # 签发人: set only on a 上行文, which puts the 文号 left and this on the right
+    fonts: DocumentFonts = field(default_factory=DocumentFonts)
+    author: str = ""  # the package's author (core properties); "" = the issuer
+    created: dt.datetime | None = None  # when it was issued (core properties); None = date at 00:00
+    names: tuple[str, ...] = ()  # proper names (units) a wrapped title must keep whole
+
+    def __post_init__(self):
+        if isinstance(self.copy_to, str):  # the field used to be one string
+            object.__setattr__(self, "copy_to", (self.copy_to,) if self.copy_to else ())
+        object.__setattr__(self, "copy_to", tuple(c.strip().rstrip("。") for c in self.copy_to if c.strip()))
+
+    @property
+    def printed_by(self) -> str:
+        return self.printer or self.signature
+
+    @property
+    def printed_on(self) -> dt.date:
+        return self.print_date or self.date
+
+    @property
+    def upward(self) -> bool:
+        """A 上行文 (a report to a higher authority): it names its 签发人."""
+        return bool(self.signer)
+
+    @property
+    def title_names(self) -> tuple[str, ...]:
+        """Names the title must not split: those given, and the authorities the document names."""
+        return tuple(n for n in (*self.names, self.recipient, self.issuer, self.signature) if n)
+
+
+def full_date(day: dt.date) -> str:
+    """成文日期 and 印发日期: the year always in full, no zero padding (GB/T 9704-2012 7.3.5.4)."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def copy_to_text(doc: OfficialDoc) -> str:
+    """抄送：A，B。 — 机关 separated by full-width commas, a full stop after the last."""
+    return "抄送：" + "，".join(doc.copy_to) + "。"
+
+
+def imprint_text(doc: OfficialDoc) -> tuple[str, str]:
+    """The 印发机关 and the 印发日期 (…印发) of the 版记."""
+    return doc.printed_by, f"{full_date(doc.printed_on)}印发"
 
 
 def render_text(doc: OfficialDoc) -> str:
@@ -38,7 +86,9 @@ def render_text(doc: OfficialDoc) -> str:
     if doc.mark:
         lines.append(doc.mark)
     lines += [doc.issuer, ""]
-    if doc.doc_no:
+    if doc.upward:
+        lines.append(f"{doc.doc_no}{'　' * 4}签发人：{doc.signer}".lstrip("　"))
+    elif doc.doc_no:
         lines.append(doc.doc_no)
     lines += ["—" * 20, "", doc.title, "", f"{doc.recipient}："]
     for block in doc.blocks:
@@ -48,9 +98,12 @@ def render_text(doc: OfficialDoc) -> str:
         for i, name in enumerate(doc.attachments, 1):
             prefix = "附件：" if i == 1 else "　　　"
             lines.append(f"{prefix}{i}. {name}" if len(doc.attachments) > 1 else f"附件：{name}")
-    lines += ["", doc.signature.rjust(24, "　"), cn_date(doc.date).rjust(24, "　")]
+    lines += ["", doc.signature.rjust(24, "　"), full_date(doc.date).rjust(24, "　")]
     if doc.note:
         lines += [doc.note]
+    printer, printed = imprint_text(doc)
+    lines += ["", "━" * 20]
     if doc.copy_to:
-        lines += ["", f"抄送：{doc.copy_to}。"]
+        lines += [copy_to_text(doc), "─" * 20]
+    lines += [f"{printer}　　{printed}", "━" * 20]
     return "\n".join(lines)

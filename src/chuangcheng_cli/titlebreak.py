@@ -1,0 +1,150 @@
+"""Breaking a 公文 title into lines between words, in a 梯形 or 菱形 shape (GB/T 9704-2012 7.3.1).
+
+The standard asks that a wrapped title keep its words whole (词意完整) and that its lines be
+symmetric and of sensible length, arranged as a trapezoid or a diamond. Words come from jieba
+(a Chinese word segmenter), with the names the document knows (units, authorities) kept whole;
+among the ways to break at word boundaries we take the one with the best shape that leaves no
+function word stranded. jieba is imported here only, when a document is built, so that
+commands like `cc status` never pay for loading its dictionary.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterable
+
+# Words a segmenter's general dictionary lacks but 创城 titles use.
+DOMAIN_WORDS = ("创城", "创建全国文明城市", "督办", "问效问责", "推进组", "序时进度")
+
+# A line should not start with these (they lean on the word before) ...
+NO_LINE_START = frozenset("的之和与及并等了者们地得")
+# ... nor end with these (they lean on the word after).
+NO_LINE_END = frozenset({"关于", "对", "对于", "在", "为", "向", "从", "把", "将", "和", "与", "及", "并", "或"})
+CLOSING = "，。、；：？！）》」』”’〕】"
+OPENING = "（《「『“‘〔【"
+
+_tokenizer = None
+
+
+def width(text: str) -> float:
+    """Width in full-width characters: ASCII letters and digits are half as wide."""
+    return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in text)
+
+
+def title_lines(title: str, max_width: float, names: Iterable[str] = ()) -> list[str]:
+    """`title` as lines no wider than `max_width` characters, broken between words.
+
+    `names` are proper names (a unit, an authority) that must never be split.
+    """
+    title = title.strip()
+    if width(title) <= max_width:
+        return [title]
+    tagged = tag(title, names)
+    if any(width(w) > max_width for w, _ in tagged):  # a single word longer than a line: split it
+        tagged = [piece for w, f in tagged
+                  for piece in ([(ch, "x") for ch in w] if width(w) > max_width else [(w, f)])]
+    words = [w for w, _ in tagged]
+    total = width(title)
+    least = math.ceil(total / max_width)
+    best: tuple[float, list[str]] | None = None
+    for count in range(least, min(least + 2, len(words)) + 1):
+        for cuts in itertools.combinations(range(1, len(words)), count - 1):
+            bounds = (0, *cuts, len(words))
+            lines = ["".join(words[a:b]) for a, b in zip(bounds, bounds[1:])]
+            if any(width(line) > max_width for line in lines):
+                continue
+            score = _shape_cost([width(line) for line in lines]) + (count - least) * 4
+            score += sum(_break_cost(tagged[c - 1], tagged[c]) for c in cuts)
+            if best is None or score < best[0]:
+                best = (score, lines)
+        if best is not None and best[0] < 10:  # fewer lines win unless they are clearly worse
+            break
+    if best is None:  # cannot happen: every word fits a line, so ceil-count lines always do
+        return [title]
+    return best[1]
+
+
+def segment(text: str, names: Iterable[str] = ()) -> list[str]:
+    """Words of `text`; each of `names` found in it is one word (longer names first)."""
+    return [w for w, _ in tag(text, names)]
+
+
+def tag(text: str, names: Iterable[str] = ()) -> list[tuple[str, str]]:
+    """Words of `text` with jieba's part-of-speech flags; `names` are one word each, flagged "name"."""
+    return _tag(text, sorted({n for n in names if n}, key=len, reverse=True))
+
+
+def _tag(text: str, names: list[str]) -> list[tuple[str, str]]:
+    for i, name in enumerate(names):
+        if name in text:
+            out: list[tuple[str, str]] = []
+            for j, part in enumerate(text.split(name)):
+                if j:
+                    out.append((name, "name"))
+                if part:
+                    out += _tag(part, names[i + 1:])
+            return out
+    return [(p.word, p.flag) for p in _jieba().cut(text, HMM=False) if p.word]
+
+
+def _jieba():
+    """jieba's part-of-speech tokenizer, loaded on first use with its log and warnings silenced."""
+    global _tokenizer
+    if _tokenizer is None:
+        import logging
+        import warnings
+
+        with warnings.catch_warnings():  # jieba 0.42 imports pkg_resources, which warns on import
+            warnings.simplefilter("ignore")
+            import jieba
+            import jieba.posseg
+        # jieba logs "Building prefix dict ..." to stderr, and a traceback when it cannot write its
+        # cache to the temp directory (harmless: it then rebuilds the dictionary next time).
+        logging.getLogger("jieba").setLevel(logging.CRITICAL + 1)
+        tokenizer = jieba.Tokenizer()
+        for word in DOMAIN_WORDS:
+            tokenizer.add_word(word)
+        _tokenizer = jieba.posseg.POSTokenizer(tokenizer)
+    return _tokenizer
+
+
+def _shape_cost(widths: list[float]) -> float:
+    """0 for a good 梯形 or 菱形; more for a rectangle, an hourglass or very uneven lines."""
+    if len(widths) == 1:
+        return 0.0
+    cost = 0.0
+    if max(widths) - min(widths) < 1:
+        cost += 3  # a rectangle: allowed when nothing better exists, but not a 梯形
+    # Lines grow then shrink (or only one of the two): a line shorter than both neighbours makes
+    # an hourglass (沙漏形), which the standard's 梯形/菱形 rule excludes.
+    for a, b, c in zip(widths, widths[1:], widths[2:]):
+        if b < a and b < c:
+            cost += 50
+    # Neighbouring lines differ by a few characters; far more looks lopsided.
+    for a, b in zip(widths, widths[1:]):
+        cost += max(0.0, abs(a - b) - 4)
+    return cost
+
+
+def _break_cost(before: tuple[str, str], after: tuple[str, str]) -> float:
+    """The cost of ending a line with the word `before` and starting the next with `after`."""
+    (word, flag), (next_word, next_flag) = before, after
+    cost = 0.0
+    if next_word[0] in CLOSING or word[-1] in OPENING:
+        cost += 100
+    if next_word in NO_LINE_START:
+        cost += 20
+    if word in NO_LINE_END:
+        cost += 20
+    if word in ("的", "等"):
+        cost += 6  # "…情况的" / "报告" keeps the words but splits the phrase
+    if _nounish(flag) and _nounish(next_flag):
+        cost += 4  # inside a noun phrase such as 城乡/建设局: the phrase reads as one term
+    return cost
+
+
+def _nounish(flag: str) -> bool:
+    # n* nouns (nt organisations, ns places ...), vn/an nominal verbs and adjectives, b 区别词
+    # (中级), j abbreviations; "name" (a name the document knows) is a phrase of its own.
+    return flag != "name" and (flag.startswith("n") or flag in ("vn", "an", "b", "j"))

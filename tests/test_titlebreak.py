@@ -1,0 +1,114 @@
+"""Tests for titlebreak: titles break between words, in a 梯形 or 菱形, and jieba loads only for documents."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from chuangcheng_cli.titlebreak import segment, title_lines, width
+
+from helpers import DATA, cc_env
+
+MAX = 20  # 2号 characters on a 156 mm line
+
+
+def boundaries(title: str, names=()) -> set[int]:
+    """Character offsets where one word ends and the next begins."""
+    out, at = set(), 0
+    for word in segment(title, names):
+        at += len(word)
+        out.add(at)
+    return out
+
+
+def assert_good_break(title: str, lines: list[str], names=()) -> None:
+    assert "".join(lines) == title
+    assert all(width(line) <= MAX for line in lines), lines
+    ends = set(boundaries(title, names))
+    at = 0
+    for line in lines[:-1]:
+        at += len(line)
+        assert at in ends, f"{lines} breaks inside a word"
+    widths = [width(line) for line in lines]
+    for a, b, c in zip(widths, widths[1:], widths[2:]):
+        assert not (b < a and b < c), f"hourglass {lines}"
+
+
+@pytest.mark.parametrize("title, names, expected", [
+    # Never "…督办情/况的报告": the unit name and 督办情况 stay whole.
+    ("关于市人力资源和社会保障局创城工作督办情况的报告", ["市人力资源和社会保障局"],
+     ["关于市人力资源和社会保障局", "创城工作督办情况的报告"]),
+    ("关于对市人力资源和社会保障局创城工作任务进行督办的通知", ["市人力资源和社会保障局"],
+     ["关于对市人力资源和社会保障局", "创城工作任务进行督办的通知"]),
+    ("关于对市市场监督管理局创城工作任务进行督办的通知", ["市市场监督管理局"],
+     ["关于对市市场监督管理局", "创城工作任务进行督办的通知"]),
+    # Short enough for one line.
+    ("关于对市民政局创城工作任务进行督办的通知", ["市民政局"], ["关于对市民政局创城工作任务进行督办的通知"]),
+    ("关于市人社局创城工作督办情况的报告", [], ["关于市人社局创城工作督办情况的报告"]),
+])
+def test_known_titles(title, names, expected):
+    lines = title_lines(title, MAX, names)
+    assert lines == expected
+    assert_good_break(title, lines, names)
+
+
+def test_a_name_is_never_split_even_where_the_dictionary_would():
+    # jieba alone cuts 住房/和/城乡/建设局; the name given keeps it whole.
+    title = "关于对区住房和城乡建设局RW01等任务进行督办的通知"
+    lines = title_lines(title, MAX, ["区住房和城乡建设局"])
+    assert any(line.endswith("区住房和城乡建设局") or line.startswith("区住房和城乡建设局") for line in lines), lines
+    assert_good_break(title, lines, ["区住房和城乡建设局"])
+
+
+def test_no_line_starts_with_a_particle_or_ends_with_a_preposition():
+    for title in ("关于对市卫生健康委员会创城工作任务进行督办的通知",
+                  "关于市残疾人联合会和市妇女联合会创城工作督办情况的报告",
+                  "关于对某某自治州人民政府办公室城乡环境综合治理与营商环境优化工作任务进行第三次督办的通知"):
+        lines = title_lines(title, MAX)
+        assert_good_break(title, lines)
+        for line in lines[1:]:
+            assert line[0] not in "的和与及", lines
+        for line in lines[:-1]:
+            assert not line.endswith(("关于", "对", "和", "与")), lines
+
+
+def test_three_lines_make_a_trapezoid_or_diamond():
+    title = "关于对某某自治州人民政府办公室城乡环境综合治理与营商环境优化工作任务进行第三次督办的通知"
+    names = ["某某自治州人民政府办公室"]
+    lines = title_lines(title, MAX, names)
+    assert len(lines) == 3
+    assert_good_break(title, lines, names)
+
+
+def test_a_word_longer_than_a_line_is_split_rather_than_overflowing():
+    title = "关于" + "甲" * 30 + "的通知"
+    lines = title_lines(title, MAX)
+    assert "".join(lines) == title
+    assert all(width(line) <= MAX for line in lines)
+
+
+def test_width_counts_ascii_as_half():
+    assert width("RW01") == 2
+    assert width("〔2023〕") == 4
+
+
+def test_status_never_loads_jieba_and_notice_prints_nothing_from_it(tmp_path):
+    """`cc status` stays fast (no segmenter); building a document loads jieba silently."""
+    code = (
+        "import sys\n"
+        "from chuangcheng_cli.entry import main\n"
+        "sys.argv = ['cc', '--data', sys.argv[1], 'status', '--as-of', '2023-06-30']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('JIEBA', 'jieba' in sys.modules, file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code, str(DATA)], capture_output=True, text=True,
+                            env=cc_env(), timeout=120, check=False)
+    assert "JIEBA False" in result.stderr, result.stderr
+    build = ("from chuangcheng_cli.titlebreak import title_lines\n"
+             "print(title_lines('关于市人力资源和社会保障局创城工作督办情况的报告', 20))\n")
+    result = subprocess.run([sys.executable, "-c", build], capture_output=True, text=True, env=cc_env(),
+                            timeout=120, check=False)
+    assert result.returncode == 0
+    assert result.stderr == ""  # no "Building prefix dict", no pkg_resources warning
