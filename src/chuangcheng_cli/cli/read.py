@@ -18,7 +18,6 @@ class Format(str, Enum):
     github = "github"
 
 
-KINDS = ["assign", "progress", "verify", "reopen", "notice", "reply", "close", "escalate"]
 
 
 @app.command()
@@ -112,21 +111,19 @@ def history(
     unit: Annotated[Optional[str], typer.Option("--unit", "-u", help="只看某单位。", show_default=False)] = None,
     task: Annotated[Optional[str], typer.Option("--task", "-t", help="只看某任务。", show_default=False)] = None,
     kind: Annotated[Optional[str], typer.Option(
-        "--kind", "-k", help="只看某类记录：" + "、".join(KINDS) + "。", show_default=False)] = None,
+        "--kind", "-k", help="只看某类记录：分解交办、进度报送、验收销号、退回重办、督办通知、整改反馈、"
+                             "督办销号、报告市领导（可简写，如 督办；英文名 assign、progress … 亦可）。",
+        show_default=False)] = None,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
     data: DataOpt = None,
     as_of: AsOfOpt = None,
 ):
     """全程留痕：按日期列出分解、报送、督办、反馈、验收等记录。"""
-    from .. import models, reports
-    from ..problems import UsageError
+    from .. import reports
+    from ..views import kind_key
 
+    kind = kind_key(kind) if kind else None  # before the data is loaded
     snap, _ = _snapshot(data, as_of)
-    if kind and kind not in KINDS:
-        by_name = {v: k for k, v in models.ENTRY_KIND_NAMES.items()}
-        if kind not in by_name:
-            raise UsageError(f"未知的记录类型：{kind}", "可选：" + "、".join(f"{k}（{models.ENTRY_KIND_NAMES[k]}）" for k in KINDS))
-        kind = by_name[kind]
     unit_id = reports.resolve_unit(snap.project, unit).id if unit else None
     task_id = reports.resolve_task(snap.project, task).id if task else None
     rows = reports.history_rows(snap, unit_id, task_id, kind)
