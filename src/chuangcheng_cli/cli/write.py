@@ -124,7 +124,7 @@ def notice(
                                                 show_default=False)] = None,
     by: ByOpt = None, dry_run: DryOpt = False, data: DataOpt = None, as_of: AsOfOpt = None,
 ):
-    """发督办通知：编号、第N次督办、差距、整改期限，生成公文格式 .docx；第3次起同时报告市领导。"""
+    """发督办通知：编号、第N次督办、差距、整改期限，生成公文格式 .docx；累计次数达到督办规则所定次数时同时报告市领导。"""
     from ..notice import build_notice
     from ..rules import cn_date
     from ..reports import resolve_task, resolve_unit
@@ -153,7 +153,7 @@ def notice(
 @app.command()
 @guarded
 def reply(
-    notice_ref: Annotated[str, typer.Argument(metavar="通知", help="督办通知：序号 5、2023-5 或发文字号。",
+    notice_ref: Annotated[str, typer.Argument(metavar="通知", help="督办通知：序号（5 或 5号）、年份-序号（如 2025-5）或发文字号。",
                                               show_default=False)],
     note_: Annotated[str, typer.Option("--note", "-n", help="整改情况。", show_default=False)],
     evidence: EvidenceOpt = None,
@@ -176,7 +176,7 @@ def reply(
 @app.command()
 @guarded
 def close(
-    notice_ref: Annotated[str, typer.Argument(metavar="通知", help="督办通知：序号 5、2023-5 或发文字号。",
+    notice_ref: Annotated[str, typer.Argument(metavar="通知", help="督办通知：序号（5 或 5号）、年份-序号（如 2025-5）或发文字号。",
                                               show_default=False)],
     note_: Annotated[str, typer.Option("--note", "-n", help="审核意见。")] = "",
     by: ByOpt = None, dry_run: DryOpt = False, data: DataOpt = None, as_of: AsOfOpt = None,
