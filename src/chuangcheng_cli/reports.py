@@ -30,21 +30,54 @@ def resolve_unit(project: models.Project, text: str) -> models.Unit:
     raise UsageError(f'找不到单位 "{text}"', hint)
 
 
+def _by_number(ids: list[str], key: str) -> list[str]:
+    """The ids a bare number names in any numbering: 13 → T13, RW13 or 13; 1.1 → I1.1, 1-1 → T1-1."""
+    import re
+
+    hits = []
+    for item in ids:
+        m = re.fullmatch(r"[A-Za-z_]*-?0*(\d+(?:[.-]\d+)*)", item)
+        if m and re.sub(r"(?<![\d])0+(?=\d)", "", m[1]) == re.sub(r"(?<![\d])0+(?=\d)", "", key):
+            hits.append(item)
+    return hits
+
+
+def _resolve_id(ids: list[str], text: str) -> tuple[str | None, list[str]]:
+    """(the id text names, or None; the ids it could mean when a number names several)."""
+    import unicodedata
+
+    key = unicodedata.normalize("NFKC", text).strip()
+    by_upper = {i.upper(): i for i in ids}
+    if key in ids:
+        return key, []
+    if key.upper() in by_upper:
+        return by_upper[key.upper()], []
+    if key and key[0].isdigit():
+        hits = _by_number(ids, key)
+        if len(hits) == 1:
+            return hits[0], []
+        return None, hits
+    return None, []
+
+
 def resolve_task(project: models.Project, text: str) -> models.Task:
-    key = text.strip()
-    task = project.task(key) or project.task(key.upper())
-    if task is None and key.isdigit():
-        task = project.task(f"T{int(key):02d}")
-    if task is None:
-        raise UsageError(f'找不到任务 "{text}"',
-                         did_you_mean(key, project.tasks_by_id) or "运行 cc status 查看所有任务。")
-    return task
+    """A task by id (T05, t05), or by its number alone in whatever scheme the plan uses (5, 05)."""
+    found, several = _resolve_id(list(project.tasks_by_id), text)
+    if found is None:
+        hint = ("可能是：" + "、".join(several) + "，请写完整编号。" if several else
+                did_you_mean(text.strip(), project.tasks_by_id) or "运行 cc status 查看所有任务。")
+        raise UsageError(f'找不到任务 "{text}"', hint)
+    return project.tasks_by_id[found]
 
 
 def resolve_indicator(project: models.Project, text: str) -> models.Indicator:
     key = text.strip()
     for ind in project.plan.indicators:
-        if key in (ind.id, ind.name) or key.upper() == ind.id.upper():
+        if key == ind.name:
+            return ind
+    found, several = _resolve_id([i.id for i in project.plan.indicators], key)
+    for ind in project.plan.indicators:
+        if ind.id == found:
             return ind
     raise UsageError(f'找不到创建指标 "{text}"',
                      did_you_mean(key, [i.id for i in project.plan.indicators] + [i.name for i in project.plan.indicators])
