@@ -30,20 +30,19 @@ def resolve_unit(project: models.Project, text: str) -> models.Unit:
     raise UsageError(f'找不到单位 "{text}"', hint)
 
 
-def _by_number(ids: list[str], key: str) -> list[str]:
-    """The ids a bare number names in any numbering: 13 → T13, RW13 or 13; 1.1 → I1.1, 1-1 → T1-1."""
+def _numbered(item: str) -> tuple[str, str] | None:
+    """("RW", "5") for RW05, ("", "1.1") for 1.1: a letter prefix and the number without zero padding."""
     import re
 
-    hits = []
-    for item in ids:
-        m = re.fullmatch(r"[A-Za-z_]*-?0*(\d+(?:[.-]\d+)*)", item)
-        if m and re.sub(r"(?<![\d])0+(?=\d)", "", m[1]) == re.sub(r"(?<![\d])0+(?=\d)", "", key):
-            hits.append(item)
-    return hits
+    m = re.fullmatch(r"([A-Za-z_]*)-?(\d+(?:[.-]\d+)*)", item)
+    return (m[1].upper(), re.sub(r"(?<!\d)0+(?=\d)", "", m[2])) if m else None
 
 
 def _resolve_id(ids: list[str], text: str) -> tuple[str | None, list[str]]:
-    """(the id text names, or None; the ids it could mean when a number names several)."""
+    """(the id text names, or None; the ids it could mean when it names several).
+
+    Exact, then ignoring case, then by number in whatever scheme the plan uses: 13 → T13, RW13
+    or 13; rw5 → RW05; a bare number that several prefixes share is ambiguous."""
     import unicodedata
 
     key = unicodedata.normalize("NFKC", text).strip()
@@ -52,12 +51,11 @@ def _resolve_id(ids: list[str], text: str) -> tuple[str | None, list[str]]:
         return key, []
     if key.upper() in by_upper:
         return by_upper[key.upper()], []
-    if key and key[0].isdigit():
-        hits = _by_number(ids, key)
-        if len(hits) == 1:
-            return hits[0], []
-        return None, hits
-    return None, []
+    wanted = _numbered(key)
+    if wanted is None:
+        return None, []
+    hits = [i for i in ids if (n := _numbered(i)) and n[1] == wanted[1] and wanted[0] in ("", n[0])]
+    return (hits[0], []) if len(hits) == 1 else (None, hits)
 
 
 def resolve_task(project: models.Project, text: str) -> models.Task:
