@@ -102,7 +102,8 @@ def show(
         return
     from ..tables import task_view
 
-    console().print(task_view(detail, snap.today.isoformat()))
+    out = console()
+    out.print(task_view(detail, snap.today.isoformat(), out.width))
 
 
 @app.command()
@@ -135,4 +136,5 @@ def history(
     if not rows:
         print("没有符合条件的记录。")
         return
-    console().print(history_table(rows, f"全程留痕（{len(rows)} 条）", snap.project.plan.campaign.end.year))
+    out = console()
+    out.print(history_table(rows, f"全程留痕（{len(rows)} 条）", snap.today.year, out.width))
