@@ -64,10 +64,14 @@ def filter_rows(rows: list[dict], unit: str | None = None, indicator: str | None
             and (not light or r["light"] == light)]
 
 
-def summarize(rows: list[dict], base: dict) -> dict:
-    """The summary of the shown rows; base holds the date and campaign facts."""
+def summarize(rows: list[dict], base: dict, unit: str | None = None) -> dict:
+    """The summary of the shown rows; base holds the date and campaign facts. With unit (a full
+    name, as status --unit shows one unit's tasks) only that unit's escalation is listed."""
     counts = {light: sum(r["light"] == light for r in rows) for light in LIGHTS}
-    return {**base, "total": len(rows), "done": counts["done"], "lights": counts}
+    summary = {**base, "total": len(rows), "done": counts["done"], "lights": counts}
+    if unit:
+        summary["escalated_units"] = [e for e in base["escalated_units"] if e["unit"] == unit]
+    return summary
 
 
 def summary_text(summary: dict) -> str:
