@@ -77,10 +77,21 @@ def _tokens(text: str) -> list[str]:
     return out + list(text[pos:])
 
 
+def _cut(token: str, room: int) -> tuple[str, str]:
+    """token split so that the head takes at most room cells."""
+    used = 0
+    for k, ch in enumerate(token):
+        used += cell_len(ch)
+        if used > room:
+            return token[:k], token[k:]
+    return token, ""
+
+
 def fold(text: str, width: int) -> list[str]:
     """text broken into lines of at most width cells (CJK text has no spaces to break at),
     without splitting a number and following 避头尾: a closing mark never starts a line (the
-    character before it moves down with it), an opening one never ends a line."""
+    character before it moves down with it), an opening one never ends a line. Only a number
+    too long for the line it must start (a URL, or "（" + a phone number in a narrow column) is cut."""
     width = max(width, 2)
     lines: list[list[str]] = [[]]
     used = 0
@@ -89,21 +100,17 @@ def fold(text: str, width: int) -> list[str]:
         line = lines[-1]
         if line and used + w > width:
             carry: list[str] = []
-            if token in NO_LINE_START and len(line) > 1:
-                carry.append(line.pop())
+            while len(line) > 1 and (carry or [token])[0] in NO_LINE_START:  # "蓝）" + "，" go down together
+                carry.insert(0, line.pop())
             while len(line) > 1 and line[-1] in NO_LINE_END:
                 carry.insert(0, line.pop())
             lines.append(carry)
             line, used = carry, sum(cell_len(t) for t in carry)
-        while w > width and not line:  # a token wider than a line (a long URL): cut it
-            head, cut = "", 0
-            for ch in token:
-                if cut + cell_len(ch) > width:
-                    break
-                head, cut = head + ch, cut + cell_len(ch)
-            lines[-1].append(head)
+        while used + w > width:  # too long even for a line of its own
+            head, token = _cut(token, width - used)
+            line.append(head)
             lines.append([])
-            line, token, w = lines[-1], token[len(head):], w - cut
+            line, used, w = lines[-1], 0, cell_len(token)
         line.append(token)
         used += w
     return ["".join(line) for line in lines]
@@ -215,7 +222,7 @@ def status_table(rows: list[dict], summary: dict, width: int) -> Group:
 
     title = f"{summary['group']} 任务进度（截至{cn_date(dt.date.fromisoformat(summary['as_of']))}）"
     header = line([c[1] for c in columns], style="bold")
-    parts: list = [Text(title), header, Text("─" * header.cell_len)]
+    parts: list = [*map(Text, fold(title, width)), header, Text("─" * min(header.cell_len, width))]
     current = None
     for row, by_key in zip(rows, all_cells):
         if row["indicator"] != current:
@@ -242,9 +249,9 @@ def status_table(rows: list[dict], summary: dict, width: int) -> Group:
             parts.append(first)
             parts += [Text(" " * indent + more) for more in reasons[1:]]
     for esc in summary["escalated_units"]:
-        parts.append(Text(f"已报告市领导：{esc['unit']}（{cn_date(dt.date.fromisoformat(esc['date']))}），督办列标 !",
-                          style="bold red"))
-    parts.append(Text(summary_text(summary)))
+        parts += [Text(text, style="bold red") for text in fold(
+            f"已报告市领导：{esc['unit']}（{cn_date(dt.date.fromisoformat(esc['date']))}），督办列标 !", width)]
+    parts += map(Text, fold(summary_text(summary), width))
     return Group(*parts)
 
 
@@ -280,7 +287,9 @@ def history_table(rows: list[dict], title: str, year: int, width: int = 80) -> T
     caps = [natural[0], natural[1], 10, 14, 0, 8]
     widths = [min(n, c) if c else n for n, c in zip(natural, caps)]
     overhead = 3 * len(headers) - 1
-    for k, least in ((3, 4), (2, 6), (5, 6)):  # give up width before 内容 drops below 24 cells
+    # Narrow 任务, 单位, 记录人, 类型 and 日期 (in that order; they wrap onto more lines) before
+    # 内容 gets fewer than 24 cells.
+    for k, least in ((3, 4), (2, 6), (5, 6), (1, 4), (2, 4), (5, 4), (0, 8)):
         spare = width - overhead - sum(w for i, w in enumerate(widths) if i != 4)
         if spare >= 24:
             break
@@ -288,9 +297,11 @@ def history_table(rows: list[dict], title: str, year: int, width: int = 80) -> T
     widths[4] = max(min(natural[4], width - overhead - sum(w for i, w in enumerate(widths) if i != 4)), 8)
     table = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1), title_justify="left")
     for k, header in enumerate(headers):
-        table.add_column(header, width=widths[k], no_wrap=k in (0, 1), overflow="fold")
+        table.add_column(header, width=widths[k], overflow="fold")
     for date, kind, unit, tasks, text, by in cells:
-        table.add_row(date, kind, Folded(unit), Folded(tasks), Folded(text), Folded(by))
+        if cell_len(tasks) > widths[3]:
+            tasks = tasks.replace(",", "\n")  # one task a line rather than a comma on a line of its own
+        table.add_row(*(Folded(cell) for cell in (date, kind, unit, tasks, text, by)))
     return table
 
 
