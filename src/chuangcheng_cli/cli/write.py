@@ -54,7 +54,7 @@ def assign(
 def log(
     task: Annotated[str, typer.Argument(help="任务编号，如 T05。", show_default=False)],
     unit: Annotated[str, typer.Option("--unit", "-u", help="报送单位：id、全称或简称。", show_default=False)],
-    percent: Annotated[str, typer.Option("--percent", "-p", metavar="0–100",
+    percent: Annotated[str, typer.Option("--percent", "-p", metavar="<0–100>",
                                          help="当前完成进度（0–100，可带 %）；100 即办结报告，待验收。",
                                          show_default=False)],
     note_: Annotated[str, typer.Option("--note", "-n", help="进展情况说明。", show_default=False)],
