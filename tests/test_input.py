@@ -98,11 +98,17 @@ def test_every_date_option_takes_them(other, option):
     assert ('"date":"2026-02-03"' if option == "--date" else "2026年3月20日") in result.stdout
 
 
-@pytest.mark.parametrize("day", ["2023-2-30", "2023/13/1", "明天", "9/10"])
+@pytest.mark.parametrize("day", ["2023-2-30", "2023/13/1", "2023年13月1日"])
 def test_an_impossible_date_is_refused_with_the_forms(shipped, day):
     result = run_cc("status", "--as-of", day, cwd=shipped)
     assert result.returncode == 2
     assert "--as-of 的日期无效" in result.stderr and "2023年6月30日" in result.stderr
+
+
+@pytest.mark.parametrize("day", ["明天", "9/10"])
+def test_a_date_without_a_year_is_refused_with_neutral_forms(shipped, day):
+    result = run_cc("status", "--as-of", day, cwd=shipped)
+    assert result.returncode == 2 and "YYYY年6月30日" in result.stderr
 
 
 @pytest.mark.parametrize("kind,expected", [("督办", "督办通知"), ("督办通知", "督办通知"), ("notice", "督办通知"),

@@ -63,8 +63,10 @@ def parse_date(text: str, option: str = "--as-of") -> dt.date:
             raise ValueError
         return dt.date(int(m[1]), int(m[2]), int(m[3]))
     except ValueError:
+        year = re.match(r"\d{4}", halfwidth(text))  # examples in the year the user meant, if any
+        y = year.group() if year else "YYYY"
         raise UsageError(f"{option} 的日期无效：{text!r}",
-                         "请写成 2023-06-30、2023/6/30、2023.6.30 或 2023年6月30日，并确认该日期存在。") from None
+                         f"请写成 {y}-06-30、{y}/6/30、{y}.6.30 或 {y}年6月30日，并确认该日期存在。") from None
 
 
 def parse_percent(text: str, option: str = "--percent") -> int:

@@ -61,7 +61,7 @@ def log(
     evidence: EvidenceOpt = None,
     problem: Annotated[str, typer.Option("--problem", help="自查发现的问题（立行立改）。")] = "",
     correct: Annotated[str, typer.Option("--correct", help="进度低于上次报送时必填：更正原因。")] = "",
-    day: Annotated[Optional[str], typer.Option("--date", help="报送日期，如 2023-09-10 或 2023年9月10日；默认今天（或 --as-of）。",
+    day: Annotated[Optional[str], typer.Option("--date", help="报送日期 YYYY-MM-DD（也可写 YYYY/M/D、YYYY年M月D日）；默认今天（或 --as-of）。",
                                                show_default=False)] = None,
     by: ByOpt = None, dry_run: DryOpt = False, data: DataOpt = None, as_of: AsOfOpt = None,
 ):
@@ -118,7 +118,7 @@ def notice(
     days: Annotated[Optional[int], typer.Option("--days", min=1, max=365,
                                                 help="整改期限天数；默认取 policy.rectification_days。",
                                                 show_default=False)] = None,
-    deadline: Annotated[Optional[str], typer.Option("--deadline", help="整改期限日期，如 2023-09-10（与 --days 二选一）。",
+    deadline: Annotated[Optional[str], typer.Option("--deadline", help="整改期限日期 YYYY-MM-DD（也可写 YYYY/M/D、YYYY年M月D日；与 --days 二选一）。",
                                                     show_default=False)] = None,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="文书输出目录；默认 notices/<年份>/。",
                                                 show_default=False)] = None,
