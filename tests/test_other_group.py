@@ -58,6 +58,18 @@ COMMANDS = [
 ]
 
 
+HELP = [[], ["status"], ["show"], ["history"], ["log"], ["notice"], ["reply"], ["close"], ["report", "xlsx"],
+        ["report", "html"], ["report", "md"], ["init"]]
+
+
+@pytest.mark.parametrize("args", HELP, ids=[" ".join(a) or "cc" for a in HELP])
+def test_help_is_neutral(tmp_path, args):
+    """No help text names the shipped group, its units or its year, whatever the data folder."""
+    result = run_cc(*args, "--help", cwd=_copy(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert not [w for w in SHIPPED_WORDS if w in result.stdout], result.stdout
+
+
 @pytest.mark.parametrize("args", COMMANDS, ids=[" ".join(a) for a in COMMANDS])
 def test_commands_speak_in_the_groups_own_words(tmp_path, args):
     repo = _copy(tmp_path)
