@@ -8,6 +8,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,8 +16,7 @@ import pytest
 from helpers import REPO, cc_command, cc_env, copy_data, run_cc, snapshot_files
 
 OTHER = REPO / "tests" / "data" / "other_group"
-TYPER_ONLY = [cc_command()[0].replace("/cc", "/python") if cc_command()[0].endswith("/cc") else cc_command()[0],
-              "-c", "import sys; sys.argv[0] = 'cc'; from chuangcheng_cli.cli import main; main()"]
+TYPER_ONLY = [sys.executable, "-c", "import sys; sys.argv[0] = 'cc'; from chuangcheng_cli.cli import main; main()"]
 
 
 @pytest.fixture

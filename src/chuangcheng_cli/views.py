@@ -23,6 +23,7 @@ def light_key(text: str) -> str:
     return key
 
 
+# models.ENTRY_TYPES' keys, repeated here because this module must not import pydantic (fast path).
 KINDS = ("assign", "progress", "verify", "reopen", "notice", "reply", "close", "escalate")
 KIND_NAMES = {  # what people call each journal entry kind, besides models.ENTRY_KIND_NAMES
     "分解交办": "assign", "分解": "assign", "交办": "assign",
