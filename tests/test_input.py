@@ -204,3 +204,10 @@ def test_show_and_history_wrap_between_words(shipped, other, args, columns):
     text = result.stdout
     if args == ["show", "T13"]:
         assert "12338" in text  # the hotline number stays on one line
+
+
+def test_kind_names_cover_every_entry_kind():
+    from chuangcheng_cli import models, views
+
+    assert views.KINDS == tuple(models.ENTRY_TYPES)
+    assert all(views.kind_key(name) == kind for kind, name in models.ENTRY_KIND_NAMES.items())
