@@ -75,6 +75,7 @@ PLAN = textwrap.dedent("""
         lead: mzj
         co_units: [zzb]
         deadline: 2023-10-31
+    policy: {notice_prefix: 法治督}
     """).lstrip("\n")
 
 

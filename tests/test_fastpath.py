@@ -36,6 +36,9 @@ READ_CASES = [
     ["status", "-i", "I9"],
     ["--as-of", "2023-12-29", "status", "-l", "done"],
     ["status", "--as-of", "2023-02-30"],
+    ["status", "--as-of", "2023/9/10"],  # the spellings of a date people type
+    ["--as-of", "2023年9月10日", "units"],
+    ["status", "--as-of", "２０２３.９.１０", "-u", "人社局"],  # one unit: only its escalation
     ["units"],
     ["units", "--json"],
     ["validate"],

@@ -186,6 +186,7 @@ PLAN = textwrap.dedent("""
         requirement: 印发普法责任清单
         lead: sfj
         deadline: 2023-11-30
+    policy: {notice_prefix: 法治督}
     """).lstrip("\n")
 
 
@@ -193,6 +194,26 @@ def test_valid_plan_loads(tmp_path):
     result = load_plan(tmp_path, PLAN)
     assert result.problems == []
     assert result.model.tasks[0].deadline.isoformat() == "2023-11-30"
+
+
+def test_notice_prefix_has_no_default(tmp_path):
+    result = load_plan(tmp_path, PLAN.replace("policy: {notice_prefix: 法治督}", "policy: {lag_threshold: 10}"))
+    (p,) = result.problems
+    assert (p.code, p.line, p.message) == ("missing-field", 20, '缺少必填字段 "notice_prefix"（机关代字）')
+    assert "机关代字" in p.hint and "法治" not in p.hint
+    result = load_plan(tmp_path, PLAN.replace("policy: {notice_prefix: 法治督}\n", ""))
+    (p,) = result.problems
+    assert (p.code, p.message) == ("missing-field", '缺少必填字段 "policy"（督办规则）')
+    assert "notice_prefix" in p.hint
+
+
+def test_item_ids_in_any_numbering(tmp_path):
+    plan = PLAN.replace("id: I1,", "id: '1',").replace("indicator: I1", "indicator: '1'").replace("T01", "1.1")
+    result = load_plan(tmp_path, plan)
+    assert result.problems == []
+    assert [t.id for t in result.model.tasks] == ["1.1"]
+    (p,) = load_plan(tmp_path, PLAN.replace("id: T01", "id: T/01")).problems
+    assert p.code == "invalid-value" and "1.1" in p.hint
 
 
 def test_impossible_date_is_located_at_its_line(tmp_path):

@@ -45,7 +45,7 @@ def test_ci_runs_the_readme_test_command():
     commands = re.findall(r"^(python3 -m venv .*)$", README, re.M)
     assert len(commands) == 2
     status_cmd, test_cmd = commands
-    assert status_cmd.endswith("cc status") and test_cmd.endswith("python -m pytest")
+    assert re.search(r"cc status( --as-of [\d-]+)?$", status_cmd) and test_cmd.endswith("python -m pytest")
     assert test_cmd in (REPO / ".ci" / "run").read_text(encoding="utf-8")
 
 
@@ -53,3 +53,26 @@ def test_readme_outputs_are_current():
     result = subprocess.run([sys.executable, str(REPO / "scripts" / "readme_outputs.py"), "--check"],
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+
+
+def _outside_fences(text: str) -> str:
+    """README without its fenced blocks (``` … ```), as a Markdown renderer builds the outline."""
+    return re.sub(r"^(`{3,})[^\n]*\n.*?^\1[ \t]*$", "", text, flags=re.M | re.S)
+
+
+def test_the_embedded_weekly_brief_adds_no_headings():
+    """The weekly brief shown in README is Markdown with its own headings: it is fenced, so the
+    README keeps one title, and its outline has none of the brief's headings."""
+    outline = re.findall(r"^(#{1,6}) (.*)$", _outside_fences(README), re.M)
+    assert [title for level, title in outline if level == "#"] == [README.splitlines()[0][2:]]
+    assert not [title for _, title in outline if "工作周报" in title or title.startswith("本周进展")]
+    block = README.split("<!-- cc report md", 1)[1]
+    assert block.split("\n", 2)[1].startswith("```"), "the brief is not fenced"
+
+
+def test_the_first_command_looks_at_the_example_on_a_day_in_its_campaign():
+    """The bundled example is a campaign that has ended: run as of today every open task is overdue,
+    so the first command a newcomer runs names a day inside it, and the README says how to look back."""
+    first = re.search(r"^python3 -m venv .*$", README, re.M).group()
+    assert re.search(r"cc status --as-of 2023-\d\d-\d\d$", first), first
+    assert "已经结束" in README.split("## 命令一览", 1)[0] and "--as-of" in README.split("## 命令一览", 1)[0]

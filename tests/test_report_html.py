@@ -157,7 +157,7 @@ def test_before_the_campaign_starts_there_is_no_trend_yet(project):
 def test_after_the_campaign_ends_the_page_says_so(project):
     page = render_html(rules.snapshot(project, dt.date(2024, 3, 1)))
     assert "创建活动已结束" in page
-    assert "活动结束（12月31日）" in page  # marker on the trend chart
+    assert "活动结束（2023年12月31日）" in page  # marker on the trend chart, in another year than the page
     assert check_tags(page).errors == []
 
 
@@ -301,3 +301,20 @@ def test_console_check_would_catch_a_script_error(tmp_path):
     result = _chromium(tmp_path, "--enable-logging=stderr", "--v=0", "--dump-dom", bad.as_uri())
     assert result.returncode == 0
     assert any("Uncaught" in line for line in _console_problems(result.stderr))
+
+
+def test_long_indicator_names_wrap_inside_the_chart():
+    """The second group's indicator names run to 40 characters: every line of the label fits left of
+    the bars (x 290), and together the lines give the whole name."""
+    from chuangcheng_cli.report_html import _text_width
+
+    proj, _ = load_checked(REPO / "tests" / "data" / "other_group")
+    page = render_html(rules.snapshot(proj, dt.date(2026, 3, 1)))
+    chart = page[page.index('aria-label="各创建指标平均进度与序时进度"'):]
+    chart = chart[:chart.index("</svg>")]
+    labels = re.findall(r'<text x="278.0" y="[\d.]+" font-size="13.5" text-anchor="end"[^>]*>([^<]*)</text>', chart)
+    for ind in proj.plan.indicators:
+        assert f"{ind.id} {ind.name}" in "".join(labels)
+    assert len(labels) > len(proj.plan.indicators)  # some did wrap
+    assert all(_text_width(line, 13.5) <= 290 - 24 for line in labels)
+    assert "2025年3月1日" in page and "最近报送2025年9月30日" in page  # another year than the as-of day's

@@ -182,8 +182,14 @@ class _Loader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoa
         except ValueError:
             return self.construct_scalar(node)
 
+    def construct_yaml_float(self, node):
+        # No field is a float; a plain 1.1 or 1.10 is an id such as a task numbered 1.1, kept as
+        # written (as a float 1.10 would become 1.1, the same as task 1.1).
+        return self.construct_scalar(node)
+
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+_Loader.add_constructor("tag:yaml.org,2002:float", _Loader.construct_yaml_float)
 
 _YAML_MESSAGES = {
     "mapping values are not allowed here": "此处不能出现“键: 值”",
@@ -402,6 +408,13 @@ FIELD_NAMES = {
 }
 
 
+MISSING_HINTS = {
+    "notice_prefix": "请在 policy 下写明本推进组督办通知文号的机关代字，例如 notice_prefix: 环境督"
+                     "（文号即 环境督〔年份〕1号）；代字印在每份通知上，没有默认值。",
+    "policy": "请补上 policy:（督办规则），其中至少写明 notice_prefix（督办通知文号的机关代字）。",
+}
+
+
 def translate_error(err: dict, root_model: type) -> tuple[str, str, str, bool]:
     """(code, message, hint, point_at_key) for one pydantic error, in Chinese."""
     kind = err["type"]
@@ -411,7 +424,7 @@ def translate_error(err: dict, root_model: type) -> tuple[str, str, str, bool]:
     value = err.get("input")
     ctx = err.get("ctx") or {}
     if kind in ("missing", "missing_keyword_only_argument", "missing_argument"):
-        return "missing-field", f"缺少必填字段 {label}", f"请补上 {fld}: …", False
+        return "missing-field", f"缺少必填字段 {label}", MISSING_HINTS.get(fld, f"请补上 {fld}: …"), False
     if kind in ("extra_forbidden", "unexpected_keyword_argument"):
         parent = _model_at(root_model, loc[:-1])
         names = list(field_types(parent) or {}) if parent else []
@@ -440,8 +453,8 @@ def translate_error(err: dict, root_model: type) -> tuple[str, str, str, bool]:
         what = "个字符" if kind.startswith("string") else "项"
         return "invalid-value", f"{label} 过长（最多 {ctx.get('max_length')} {what}）", "请精简。", False
     if kind == "string_pattern_mismatch":
-        hint = "只能使用英文字母、数字、下划线或短横线，并以字母开头。"
-        if fld in ("id", "lead", "co_units", "unit", "lead_unit") and "a-z" in str(ctx.get("pattern", "")):
+        hint = "只能使用英文字母、数字、下划线、短横线或点，并以字母或数字开头，例如 T01、RW01、1.1。"
+        if fld in ("id", "lead", "co_units", "unit", "lead_unit") and ctx.get("pattern") == models.UNIT_ID_PATTERN:
             hint = "单位 id 只能用小写英文字母、数字和下划线，以字母开头，例如 mzj。"
         if fld in ("notice", "notices"):
             hint = "督办通知的引用格式为 年份-序号，例如 2023-5。"

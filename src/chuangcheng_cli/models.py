@@ -10,7 +10,7 @@ from typing import Annotated, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field
 
 UNIT_ID_PATTERN = r"^[a-z][a-z0-9_]{0,31}$"
-ITEM_ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]{0,31}$"
+ITEM_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$"  # T01, RW01, 1.1, 3-2 …: each group numbers its own way
 
 UnitId = Annotated[str, Field(pattern=UNIT_ID_PATTERN)]
 ItemId = Annotated[str, Field(pattern=ITEM_ID_PATTERN)]
@@ -91,7 +91,7 @@ class Policy(Strict):
     report_interval_days: Annotated[int, Field(ge=1, le=365)] = 30
     lag_threshold: Annotated[int, Field(ge=0, le=100)] = 10
     rectification_days: Annotated[int, Field(ge=1, le=365)] = 10
-    notice_prefix: Annotated[str, Field(min_length=1, max_length=20)] = "法治督"
+    notice_prefix: Annotated[str, Field(min_length=1, max_length=20)]  # 机关代字: no default, each group has its own
     escalate_to: Annotated[str, Field(min_length=1, max_length=100)] = "市创建全国文明城市指挥部"
 
 
@@ -152,7 +152,7 @@ class Task(Strict):
 
 class Plan(Strict):
     campaign: Campaign
-    policy: Policy = Field(default_factory=Policy)
+    policy: Policy  # required: notice_prefix has no default
     documents: Documents = Field(default_factory=Documents)
     indicators: list[Indicator] = Field(min_length=1)
     tasks: list[Task] = Field(min_length=1)

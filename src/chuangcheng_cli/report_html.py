@@ -57,8 +57,9 @@ def _pct(value: float) -> str:
     return f"{int(value + 0.5)}%"
 
 
-def _short_date(day: dt.date) -> str:
-    return f"{day.month}月{day.day}日"
+def _short_date(day: dt.date, year: int) -> str:
+    """5月10日 in year (the as-of day's), 2025年5月10日 in any other."""
+    return f"{day.month}月{day.day}日" if day.year == year else rules.cn_date(day)
 
 
 def _text_width(text: str, size: float) -> float:
@@ -115,7 +116,8 @@ def _figures(snap: rules.Snapshot, summary: dict) -> str:
         days = (f'<strong class="num" id="fig-days-left">{summary["days_left"]}</strong><span class="unit">天</span>',
                 "创建活动已结束", f"已于{rules.cn_date(camp.end)}结束")
     if escalated:
-        esc_note = "、".join(f'{u["unit"]}（{_short_date(dt.date.fromisoformat(u["date"]))}）' for u in escalated)
+        esc_note = "、".join(f'{u["unit"]}（{_short_date(dt.date.fromisoformat(u["date"]), snap.today.year)}）'
+                             for u in escalated)
     else:
         esc_note = "暂无"
     cards = [
@@ -184,12 +186,32 @@ def _attention(snap: rules.Snapshot, rows: list[dict]) -> str:
     return "".join(out)
 
 
+def _wrap_label(text: str, size: float, room: float) -> list[str]:
+    """text in lines no wider than room px (by _text_width); numbers and Latin words stay whole."""
+    from .tables import NO_LINE_START, _tokens
+
+    lines: list[str] = [""]
+    for token in _tokens(text):
+        if lines[-1] and _text_width(lines[-1] + token, size) > room:
+            if token in NO_LINE_START and len(lines[-1]) > 1:  # 避头尾: the mark takes a character down
+                lines[-1], token = lines[-1][:-1], lines[-1][-1] + token
+            lines.append("")
+        lines[-1] += token
+    return lines
+
+
 def _indicator_chart(snap: rules.Snapshot, rows: list[dict]) -> str:
+    """Bars per indicator; a long indicator name wraps onto as many lines as it needs, to the left
+    of its bars, instead of running off the chart's edge."""
     indicators = snap.project.plan.indicators
-    left, right_pad, top, group_h = 290, 70, 32, 54
+    left, right_pad, top, group_h, name_size, line_h = 290, 70, 32, 54, 13.5, 17
     width = 900
     plot_w = width - left - right_pad
-    height = top + group_h * len(indicators) + 30
+    names = [_wrap_label(f"{ind.id} {ind.name}", name_size, left - 24) for ind in indicators]
+    heights = [max(group_h, line_h * len(lines) + 26) for lines in names]
+    tops = [top + sum(heights[:i]) for i in range(len(indicators))]
+    bottom = top + sum(heights)
+    height = bottom + 30
     body = [
         # legend: solid bar = 实际, hollow dashed bar = 序时
         f'<rect x="{left}" y="8" width="22" height="11" fill="{ACTUAL}"/>',
@@ -198,7 +220,6 @@ def _indicator_chart(snap: rules.Snapshot, rows: list[dict]) -> str:
         f'stroke-width="1.5" stroke-dasharray="3 2"/>',
         _text(left + 158, 18, "平均序时进度", 12),
     ]
-    bottom = top + group_h * len(indicators)
     for tick in (0, 25, 50, 75, 100):
         x = left + plot_w * tick / 100
         body.append(f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{bottom}" stroke="#e3e6ea" stroke-width="1"/>')
@@ -207,11 +228,13 @@ def _indicator_chart(snap: rules.Snapshot, rows: list[dict]) -> str:
         mine = [r for r in rows if r["indicator"] == ind.id]
         actual = _mean([r["percent"] for r in mine])
         expected = _mean([r["expected_percent"] for r in mine])
-        y = top + group_h * i
-        body.append(_text(left - 12, y + 20, f"{ind.id} {ind.name}", 13.5, "end", weight="bold"))
+        y = tops[i]
+        for n, line in enumerate(names[i]):
+            body.append(_text(left - 12, y + 20 + line_h * n, line, name_size, "end", weight="bold"))
         counts = {light: sum(r["light"] == light for r in mine) for light in rules.LIGHTS}
         parts = [f"{len(mine)}项任务"] + [f"{rules.LIGHT_NAMES[k]}{counts[k]}" for k in rules.LIGHTS if counts[k]]
-        body.append(_text(left - 12, y + 38, " · ".join(parts), 11.5, "end", "#5b6470"))
+        body.append(_text(left - 12, y + 38 + line_h * (len(names[i]) - 1), " · ".join(parts), 11.5, "end",
+                          "#5b6470"))
         wa = plot_w * actual / 100
         we = plot_w * expected / 100
         body.append(f'<rect x="{left}" y="{y + 8}" width="{wa:.1f}" height="17" fill="{ACTUAL}"/>')
@@ -254,7 +277,7 @@ def _trend_chart(snap: rules.Snapshot, series: list[tuple[dt.date, float, float]
         ticks.append(d1)  # label the last point's day when no month tick sits near it
     for i, day in enumerate(ticks):
         if i == 0 or day.day != 1:
-            label = _short_date(day)
+            label = _short_date(day, snap.today.year)
         else:
             label = f"{day.year}年{day.month}月" if multi_year and day.month == 1 else f"{day.month}月"
             if x(day) - x(ticks[0]) < 44:  # too close to the start label
@@ -266,7 +289,8 @@ def _trend_chart(snap: rules.Snapshot, series: list[tuple[dt.date, float, float]
     if d0 < end < d1:
         body.append(f'<line x1="{x(end):.1f}" y1="{top}" x2="{x(end):.1f}" y2="{top + plot_h}" stroke="#9aa3ad" '
                     'stroke-width="1" stroke-dasharray="2 3"/>')
-        body.append(_text(x(end) - 4, top + plot_h - 6, f"活动结束（{_short_date(end)}）", 11, "end", "#6b7480"))
+        body.append(_text(x(end) - 4, top + plot_h - 6, f"活动结束（{_short_date(end, snap.today.year)}）", 11, "end",
+                          "#6b7480"))
     expected_pts = " ".join(f"{x(d):.1f},{y(e):.1f}" for d, _a, e in series)
     actual_pts = " ".join(f"{x(d):.1f},{y(a):.1f}" for d, a, _e in series)
     if len(series) > 1:
@@ -347,7 +371,7 @@ def _notice_chart(snap: rules.Snapshot) -> str:
                 x += unit_w
         label = f'督办{r["notice_count"]}次，未销号{r["open_notices"]}次'
         if r["escalated"]:
-            label += f'，已于{_short_date(dt.date.fromisoformat(r["escalated_on"]))}报告市领导'
+            label += f'，已于{_short_date(dt.date.fromisoformat(r["escalated_on"]), snap.today.year)}报告市领导'
         body.append(_text(x + 10, y + 16.5, label, 12.5, fill=OPEN if r["escalated"] else "#1f2328",
                           weight="bold" if r["escalated"] else "normal"))
     return _svg(width, height, "各单位被督办情况", body)
@@ -408,8 +432,8 @@ def _task_table(snap: rules.Snapshot, rows: list[dict]) -> str:
                    f'{_pct(_mean([r["expected_percent"] for r in mine]))}</span></th></tr>')
         for r in mine:
             co = "、".join(r["co_units"])
-            last = (f'最近报送{_short_date(dt.date.fromisoformat(r["last_report"]))}' if r["last_report"]
-                    else "尚未报送")
+            last = (f'最近报送{_short_date(dt.date.fromisoformat(r["last_report"]), snap.today.year)}'
+                    if r["last_report"] else "尚未报送")
             notices = f'{r["notice_count"]}次' if r["notice_count"] else "0"
             if r["escalated"]:
                 notices += '<div class="warn small wrap">报市领导</div>'

@@ -30,21 +30,52 @@ def resolve_unit(project: models.Project, text: str) -> models.Unit:
     raise UsageError(f'找不到单位 "{text}"', hint)
 
 
+def _numbered(item: str) -> tuple[str, str] | None:
+    """("RW", "5") for RW05, ("", "1.1") for 1.1: a letter prefix and the number without zero padding."""
+    import re
+
+    m = re.fullmatch(r"([A-Za-z_]*)-?(\d+(?:[.-]\d+)*)", item)
+    return (m[1].upper(), re.sub(r"(?<!\d)0+(?=\d)", "", m[2])) if m else None
+
+
+def _resolve_id(ids: list[str], text: str) -> tuple[str | None, list[str]]:
+    """(the id text names, or None; the ids it could mean when it names several).
+
+    Exact, then ignoring case, then by number in whatever scheme the plan uses: 13 → T13, RW13
+    or 13; rw5 → RW05; a bare number that several prefixes share is ambiguous."""
+    import unicodedata
+
+    key = unicodedata.normalize("NFKC", text).strip()
+    by_upper = {i.upper(): i for i in ids}
+    if key in ids:
+        return key, []
+    if key.upper() in by_upper:
+        return by_upper[key.upper()], []
+    wanted = _numbered(key)
+    if wanted is None:
+        return None, []
+    hits = [i for i in ids if (n := _numbered(i)) and n[1] == wanted[1] and wanted[0] in ("", n[0])]
+    return (hits[0], []) if len(hits) == 1 else (None, hits)
+
+
 def resolve_task(project: models.Project, text: str) -> models.Task:
-    key = text.strip()
-    task = project.task(key) or project.task(key.upper())
-    if task is None and key.isdigit():
-        task = project.task(f"T{int(key):02d}")
-    if task is None:
-        raise UsageError(f'找不到任务 "{text}"',
-                         did_you_mean(key, project.tasks_by_id) or "运行 cc status 查看所有任务。")
-    return task
+    """A task by id (T05, t05), or by its number alone in whatever scheme the plan uses (5, 05)."""
+    found, several = _resolve_id(list(project.tasks_by_id), text)
+    if found is None:
+        hint = ("可能是：" + "、".join(several) + "，请写完整编号。" if several else
+                did_you_mean(text.strip(), project.tasks_by_id) or "运行 cc status 查看所有任务。")
+        raise UsageError(f'找不到任务 "{text}"', hint)
+    return project.tasks_by_id[found]
 
 
 def resolve_indicator(project: models.Project, text: str) -> models.Indicator:
     key = text.strip()
     for ind in project.plan.indicators:
-        if key in (ind.id, ind.name) or key.upper() == ind.id.upper():
+        if key == ind.name:
+            return ind
+    found, several = _resolve_id([i.id for i in project.plan.indicators], key)
+    for ind in project.plan.indicators:
+        if ind.id == found:
             return ind
     raise UsageError(f'找不到创建指标 "{text}"',
                      did_you_mean(key, [i.id for i in project.plan.indicators] + [i.name for i in project.plan.indicators])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from rich import box
 from rich.console import Group
@@ -20,7 +21,7 @@ WIDE = 120  # at or above this width, 牵头/配合 and 报送/时限 get column
 
 
 def short_date(iso: str | None, year: int) -> str:
-    """5月10日 within the as-of year, 2023年5月10日 otherwise."""
+    """5月10日 within year (the as-of day's), 2023年5月10日 otherwise."""
     if not iso:
         return "—"
     day = dt.date.fromisoformat(iso)
@@ -61,44 +62,145 @@ def fit(text: str, width: int, justify: str = "left") -> str:
     return pad + text if justify == "right" else text + pad
 
 
+# 避头尾 (GB/T 15834 and common typesetting): these never start a line, those never end one.
+NO_LINE_START = set("，。、；：？！）》」』】〕〉”’…%‰·,.;:?!)]}")
+NO_LINE_END = set("（《「『【〔〈“‘([{")
+_WORD = re.compile(r"[0-9A-Za-z][0-9A-Za-z.%‰:/_+\-]*[0-9A-Za-z%‰]|[0-9A-Za-z]")
+
+
+def _tokens(text: str) -> list[str]:
+    """Pieces no line break may split: a number or Latin word (12338, 95%, 2023-09-10,
+    0000-60000112, T01), else a single character."""
+    out, pos = [], 0
+    for m in _WORD.finditer(text):
+        out += list(text[pos:m.start()])
+        out.append(m.group())
+        pos = m.end()
+    return out + list(text[pos:])
+
+
+def _cut(token: str, room: int) -> tuple[str, str]:
+    """token split so that the head takes at most room cells."""
+    used = 0
+    for k, ch in enumerate(token):
+        used += cell_len(ch)
+        if used > room:
+            return token[:k], token[k:]
+    return token, ""
+
+
 def fold(text: str, width: int) -> list[str]:
-    """text broken into lines of at most width cells (CJK text has no spaces to break at)."""
-    lines, current, used = [], [], 0
-    for ch in text:
-        w = cell_len(ch)
-        if current and used + w > width:
-            lines.append("".join(current))
-            current, used = [], 0
-        current.append(ch)
+    """text broken into lines of at most width cells (CJK text has no spaces to break at),
+    without splitting a number and following 避头尾: a closing mark never starts a line (the
+    character before it moves down with it), an opening one never ends a line. Only a number
+    too long for the line it must start (a URL, or "（" + a phone number in a narrow column) is cut."""
+    width = max(width, 2)
+    lines: list[list[str]] = [[]]
+    used = 0
+    for token in _tokens(text):
+        w = cell_len(token)
+        line = lines[-1]
+        if line and used + w > width:
+            carry: list[str] = []
+            while len(line) > 1 and (carry or [token])[0] in NO_LINE_START:  # "蓝）" + "，" go down together
+                carry.insert(0, line.pop())
+            while len(line) > 1 and line[-1] in NO_LINE_END:
+                carry.insert(0, line.pop())
+            lines.append(carry)
+            line, used = carry, sum(cell_len(t) for t in carry)
+        while used + w > width:  # too long even for a line of its own
+            head, token = _cut(token, width - used)
+            line.append(head)
+            lines.append([])
+            line, used, w = lines[-1], 0, cell_len(token)
+        line.append(token)
         used += w
-    lines.append("".join(current))
-    return lines
+    return ["".join(line) for line in lines]
 
 
-def _status_columns(wide: bool) -> list[tuple[str, int, str]]:
-    """(header, widest allowed, justify); 0 means as wide as the content."""
-    cols = [("编号", 0, "left"), ("任务", 20 if wide else 12, "left")]
-    cols += [("牵头单位", 12, "left"), ("配合单位", 14, "left")] if wide else [("责任单位", 11, "left")]
-    cols += [("责任科室/人" if wide else "科室/人", 16 if wide else 10, "left"),
-             ("进度", 0, "right"), ("序时", 0, "right")]
-    cols += [("最近报送", 0, "left"), ("完成时限", 0, "left")] if wide else [("报送/截止", 0, "left")]
-    cols += [("灯", 0, "left"), ("督办", 0, "right")]
+class Folded:
+    """Text that rich lays out with fold(): at whatever width its table cell or the console
+    gives it, numbers stay whole and 避头尾 holds (rich alone breaks anywhere)."""
+
+    def __init__(self, text: Text | str):
+        self.text = text if isinstance(text, Text) else Text(text)
+
+    def __rich_console__(self, console, options):
+        for paragraph in self.text.split("\n", allow_blank=True):
+            offsets, pos = [], 0
+            for line in fold(paragraph.plain, options.max_width)[:-1]:
+                pos += len(line)
+                offsets.append(pos)
+            yield from paragraph.divide(offsets)
+
+    def __rich_measure__(self, console, options):
+        from rich.measure import Measurement
+
+        words = [cell_len(t) for t in _tokens(self.text.plain)] or [1]
+        longest = max(cell_len(line) for line in self.text.plain.split("\n"))
+        return Measurement(min(max(words), options.max_width), min(longest, options.max_width))
+
+
+# What a narrow terminal gives up, least valuable first, before a task's short title is cut:
+# the progress bar (the percent stays), the 科室/人 column, the width of 责任单位, 序时.
+NARROWING = ("bar", "assignee", "unit", "expected")
+
+
+def _status_columns(wide: bool, dropped: set[str]) -> list[tuple[str, str, int, str]]:
+    """(key, header, widest allowed, justify); 0 means as wide as the content."""
+    cols = [("id", "编号", 0, "left"), ("title", "任务", 0, "left")]
+    if wide:
+        cols += [("lead", "牵头单位", 12, "left"), ("co", "配合单位", 14, "left")]
+    else:
+        cols += [("unit", "责任单位", 8 if "unit" in dropped else 11, "left")]
+    if "assignee" not in dropped:
+        cols += [("assignee", "责任科室/人" if wide else "科室/人", 16 if wide else 10, "left")]
+    cols += [("percent", "进度", 0, "right")]
+    if "expected" not in dropped:
+        cols += [("expected", "序时", 0, "right")]
+    cols += [("last", "最近报送", 0, "left"), ("deadline", "完成时限", 0, "left")] if wide else \
+        [("dates", "报送/截止", 0, "left")]
+    cols += [("light", "灯", 0, "left"), ("notices", "督办", 0, "right")]
     return cols
 
 
-def _status_cells(row: dict, wide: bool, year: int) -> list[list[str]]:
-    """Each cell as its lines of text."""
+def _status_cells(row: dict, wide: bool, year: int, dropped: set[str]) -> dict[str, list[str]]:
+    """Each cell as its lines of text, by column key."""
     assignee = row["assignee"].split("/", 1) if row["assignee"] else ["未分解"]
-    cells = [[row["id"]], [row["short_title"]]]
-    if wide:
-        cells += [[row["lead"]], list(row["co_units"]) or ["—"]]
-    else:
-        cells += [[row["lead"]] + [f"+{c}" for c in row["co_units"]]]
-    cells += [assignee, [f"{bar(row['percent'])}{row['percent']:>4}%"], [f"{row['expected_percent']}%"]]
+    percent = f"{row['percent']}%" if "bar" in dropped else f"{bar(row['percent'])}{row['percent']:>4}%"
     last, deadline = short_date(row["last_report"], year), short_date(row["deadline"], year)
-    cells += [[last], [deadline]] if wide else [[last, deadline]]
-    cells += [[LIGHT_LABEL[row["light"]]], [str(row["notice_count"]) + ("!" if row["escalated"] else "")]]
-    return cells
+    return {
+        "id": [row["id"]], "title": [row["short_title"]],
+        "lead": [row["lead"]], "co": list(row["co_units"]) or ["—"],
+        "unit": [row["lead"]] + [f"+{c}" for c in row["co_units"]],
+        "assignee": assignee, "percent": [percent], "expected": [f"{row['expected_percent']}%"],
+        "last": [last], "deadline": [deadline], "dates": [last, deadline],
+        "light": [LIGHT_LABEL[row["light"]]],
+        "notices": [str(row["notice_count"]) + ("!" if row["escalated"] else "")],
+    }
+
+
+def _status_layout(rows: list[dict], width: int, year: int):
+    """Columns, their widths and each row's cells: every short title in full when the width
+    allows it, giving up the NARROWING items in turn; the title is cut only when nothing is left."""
+    wide = width >= WIDE
+    gap = "  " if wide else " "
+    dropped: set[str] = set()
+    for step in (None, *NARROWING):
+        if step is not None:
+            dropped.add(step)
+        columns = _status_columns(wide, dropped)
+        all_cells = [_status_cells(row, wide, year, dropped) for row in rows]
+        widths = []
+        for key, header, cap, _ in columns:
+            natural = max([cell_len(header)] + [cell_len(line) for cells in all_cells for line in cells[key]])
+            widths.append(min(natural, cap) if cap else natural)
+        total = sum(widths) + len(gap) * (len(widths) - 1)
+        if total <= width:
+            return columns, widths, all_cells, gap
+    title = next(k for k, c in enumerate(columns) if c[0] == "title")
+    widths[title] = max(widths[title] - (total - width), 8)  # only now is a title cut (with …)
+    return columns, widths, all_cells, gap
 
 
 def status_table(rows: list[dict], summary: dict, width: int) -> Group:
@@ -106,18 +208,11 @@ def status_table(rows: list[dict], summary: dict, width: int) -> Group:
 
     Laid out by hand rather than with rich's Table: a city's thousand tasks render in a blink.
     """
-    year = dt.date.fromisoformat(summary["campaign_end"]).year
-    wide = width >= WIDE
-    columns = _status_columns(wide)
-    light_col = len(columns) - 2
-    all_cells = [_status_cells(row, wide, year) for row in rows]
-    widths = []
-    for k, (header, cap, _) in enumerate(columns):
-        natural = max([cell_len(header)] + [cell_len(line) for cells in all_cells for line in cells[k]])
-        widths.append(min(natural, cap) if cap else natural)
-    gap = "  " if wide else " "
-
-    justify = [c[2] for c in columns]
+    year = dt.date.fromisoformat(summary["as_of"]).year
+    columns, widths, all_cells, gap = _status_layout(rows, width, year)
+    keys = [c[0] for c in columns]
+    light_col = keys.index("light")
+    justify = [c[3] for c in columns]
 
     def line(texts: list[str], light: str | None = None, style: str = "") -> Text:
         cells = [fit(text, widths[k], justify[k]) for k, text in enumerate(texts)]
@@ -128,15 +223,16 @@ def status_table(rows: list[dict], summary: dict, width: int) -> Group:
         return out
 
     title = f"{summary['group']} 任务进度（截至{cn_date(dt.date.fromisoformat(summary['as_of']))}）"
-    header = line([c[0] for c in columns], style="bold")
-    parts: list = [Text(title), header, Text("─" * header.cell_len)]
+    header = line([c[1] for c in columns], style="bold")
+    parts: list = [*map(Text, fold(title, width)), header, Text("─" * min(header.cell_len, width))]
     current = None
-    for row, cells in zip(rows, all_cells):
+    for row, by_key in zip(rows, all_cells):
         if row["indicator"] != current:
             if current is not None:
                 parts.append(Text(""))
             current = row["indicator"]
-            parts.append(Text(f"{row['indicator']} {row['indicator_name']}", style="bold"))
+            parts += [Text(text, style="bold") for text in fold(f"{row['indicator']} {row['indicator_name']}", width)]
+        cells = [by_key[k] for k in keys]
         for n in range(max(len(c) for c in cells)):
             parts.append(line([c[n] if n < len(c) else "" for c in cells], row["light"] if n == 0 else None))
     if not rows:
@@ -158,12 +254,14 @@ def status_table(rows: list[dict], summary: dict, width: int) -> Group:
     if queue:
         parts.append(Text(f"牵头单位待办（{summary.get('lead_unit', '牵头单位')}）：", style="bold"))
         for q in queue:
-            text = queue_text(q, year)
-            parts.append(Text(" " + text, style="bold red" if q["overdue"] else ""))
+            lines = fold(queue_text(q, year), max(width - 3, 20))
+            style = "bold red" if q["overdue"] else ""
+            parts.append(Text(" " + lines[0], style=style))
+            parts += [Text("   " + more, style=style) for more in lines[1:]]
     for esc in summary["escalated_units"]:
-        parts.append(Text(f"已报告市领导：{esc['unit']}（{cn_date(dt.date.fromisoformat(esc['date']))}），督办列标 !",
-                          style="bold red"))
-    parts.append(Text(summary_text(summary)))
+        parts += [Text(text, style="bold red") for text in fold(
+            f"已报告市领导：{esc['unit']}（{cn_date(dt.date.fromisoformat(esc['date']))}），督办列标 !", width)]
+    parts += map(Text, fold(summary_text(summary), width))
     return Group(*parts)
 
 
@@ -214,39 +312,56 @@ def short_ids(ids: list[str], least: int = 13) -> dict[str, str]:
     return {i: i[:length] for i in ids}
 
 
-def history_table(rows: list[dict], title: str, year: int, width: int = WIDE):
-    """A table when there is room for the text beside the other columns; below WIDE columns a
-    list, each entry a heading line (date, id, kind, unit, tasks, who) and its text indented."""
+def _kind_cell(r: dict) -> str:
+    return r["kind_name"] + ("（已作废）" if r.get("voided") else "")
+
+
+def history_table(rows: list[dict], title: str, year: int, width: int = 80):
+    """year: the as-of day's; a date in any other year is shown with its year.
+
+    Below WIDE columns a list: each entry a heading line (date, id, kind, unit, tasks, who) and
+    its text folded under it (numbers whole, 避头尾). At WIDE and above a table whose column
+    widths are set here rather than left to rich, which would squeeze 内容 to nothing beside a
+    long task list."""
     ids = short_ids([r["id"] for r in rows])
     if width < WIDE:
         parts: list = [Text(title, style="bold")]
         for r in rows:
             head = Text(f"{short_date(r['date'], year)}  {ids[r['id']]}  ")
-            head.append(r["kind_name"] + ("（已作废）" if r.get("voided") else ""),
-                        style="strike dim" if r.get("voided") else "bold")
+            head.append(_kind_cell(r), style="strike dim" if r.get("voided") else "bold")
             head.append("  " + "  ".join(x for x in (r["unit"], ",".join(r["tasks"]), r["by"]) if x))
             parts.append(head)
             parts += [Text("    " + line) for line in fold(r["text"], max(width - 4, 20))]
         return Group(*parts)
-    table = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1), title_justify="left",
-                  expand=True)
-    table.add_column("日期", no_wrap=True)
-    table.add_column("记录", no_wrap=True)
-    table.add_column("类型", no_wrap=True)
-    table.add_column("单位", no_wrap=True)
-    table.add_column("任务", no_wrap=True)
-    table.add_column("内容", ratio=1, overflow="fold")
-    table.add_column("记录人", no_wrap=True)
-    for r in rows:
-        kind = Text(r["kind_name"] + ("（已作废）" if r.get("voided") else ""),
-                    style="strike dim" if r.get("voided") else "")
-        table.add_row(short_date(r["date"], year), ids[r["id"]], kind, r["unit"], ",".join(r["tasks"]),
-                      r["text"], r["by"])
+    cells = [(short_date(r["date"], year), ids[r["id"]], _kind_cell(r), r["unit"], ",".join(r["tasks"]),
+              r["text"], r["by"]) for r in rows]
+    headers = ("日期", "记录", "类型", "单位", "任务", "内容", "记录人")
+    text_col = 5
+    natural = [max([cell_len(h)] + [cell_len(c[k]) for c in cells]) for k, h in enumerate(headers)]
+    caps = [natural[0], natural[1], natural[2], 10, 14, 0, 8]
+    widths = [min(n, c) if c else n for n, c in zip(natural, caps)]
+    overhead = 3 * len(headers) - 1
+    # Narrow 任务, 单位, 记录人, 类型 and 日期 (in that order; they wrap onto more lines) before
+    # 内容 gets fewer than 24 cells.
+    for k, least in ((4, 4), (3, 6), (6, 6), (2, 4), (3, 4), (6, 4), (0, 8)):
+        spare = width - overhead - sum(w for i, w in enumerate(widths) if i != text_col)
+        if spare >= 24:
+            break
+        widths[k] = max(least, widths[k] - (24 - spare))
+    widths[text_col] = max(min(natural[text_col],
+                               width - overhead - sum(w for i, w in enumerate(widths) if i != text_col)), 8)
+    table = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1), title_justify="left")
+    for k, header in enumerate(headers):
+        table.add_column(header, width=widths[k], overflow="fold")
+    for date, rid, kind, unit, tasks, text, by in cells:
+        if cell_len(tasks) > widths[4]:
+            tasks = tasks.replace(",", "\n")  # one task a line rather than a comma on a line of its own
+        table.add_row(*(Folded(cell) for cell in (date, rid, kind, unit, tasks, text, by)))
     return table
 
 
-def task_view(d: dict, as_of: str, width: int = WIDE) -> Group:
-    year = dt.date.fromisoformat(d["campaign_end"]).year
+def task_view(d: dict, as_of: str, width: int = 80) -> Group:
+    year = dt.date.fromisoformat(as_of).year  # dates in another year than the as-of day carry it
     head = Text()
     head.append(f"【{d['id']}】{d['title']}\n", style="bold")
     head.append(f"所属指标：{d['indicator']} {d['indicator_name']}（测评方式：{d['method']}）\n")
@@ -262,10 +377,10 @@ def task_view(d: dict, as_of: str, width: int = WIDE) -> Group:
     head.append(f"当前进度：{bar(d['percent'], 10)} {d['percent']}%（序时进度 {d['expected_percent']}%）  ")
     head.append(LIGHT_LABEL[d["light"]], style=LIGHT_STYLE[d["light"]])
     head.append(" " + "；".join(d["reasons"]) + "\n")
-    head.append(f"最近报送：{short_date(d['last_report'], 0)}；牵头单位累计督办 {d['notice_count']} 次")
+    head.append(f"最近报送：{short_date(d['last_report'], year)}；牵头单位累计督办 {d['notice_count']} 次")
     if d["escalated"]:
         head.append("（已报告市领导）", style="bold red")
-    parts: list = [head]
+    parts: list = [Folded(head)]
     if d["assignments"]:
         at = Table(title="责任分解", box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1), title_justify="left")
         for col in ("单位", "责任科室", "责任人", "电话"):

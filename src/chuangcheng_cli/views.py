@@ -25,6 +25,35 @@ def light_key(text: str) -> str:
     return key
 
 
+# models.ENTRY_TYPES' keys, repeated here because this module must not import pydantic (fast path).
+KINDS = ("assign", "progress", "verify", "reopen", "notice", "reply", "reject", "close", "escalate", "void")
+KIND_NAMES = {  # what people call each journal entry kind, besides models.ENTRY_KIND_NAMES
+    "分解交办": "assign", "分解": "assign", "交办": "assign",
+    "进度报送": "progress", "报送": "progress", "进度": "progress", "进展": "progress",
+    "验收销号": "verify", "验收": "verify",
+    "退回重办": "reopen", "重办": "reopen",
+    "退回整改": "reject", "退回": "reject",
+    "督办通知": "notice", "督办": "notice", "通知": "notice",
+    "整改反馈": "reply", "反馈": "reply", "整改": "reply",
+    "督办销号": "close",
+    "报告市领导": "escalate", "报告": "escalate", "问责": "escalate", "问效问责": "escalate",
+    "作废": "void", "改错": "void",
+}
+
+
+def kind_key(text: str, option: str = "--kind") -> str:
+    """A journal entry kind from its English or Chinese name (督办、督办通知、notice …)."""
+    key = text.strip()
+    key = KIND_NAMES.get(key, key.lower())
+    if key not in KINDS:
+        from .problems import UsageError
+
+        names = {v: k for k, v in reversed(list(KIND_NAMES.items()))}  # the first (full) name of each
+        raise UsageError(f"未知的记录类型：{text}",
+                         "可选：" + "、".join(f"{names[k]}（{k}）" for k in KINDS))
+    return key
+
+
 def cn_date(day: dt.date | None) -> str:
     """2023年5月10日 — no zero padding, as in 公文."""
     if day is None:
@@ -40,10 +69,14 @@ def filter_rows(rows: list[dict], unit: str | None = None, indicator: str | None
             and (not light or r["light"] == light)]
 
 
-def summarize(rows: list[dict], base: dict) -> dict:
-    """The summary of the shown rows; base holds the date and campaign facts."""
+def summarize(rows: list[dict], base: dict, unit: str | None = None) -> dict:
+    """The summary of the shown rows; base holds the date and campaign facts. With unit (a full
+    name, as status --unit shows one unit's tasks) only that unit's escalation is listed."""
     counts = {light: sum(r["light"] == light for r in rows) for light in LIGHTS}
-    return {**base, "total": len(rows), "done": counts["done"], "lights": counts}
+    summary = {**base, "total": len(rows), "done": counts["done"], "lights": counts}
+    if unit:
+        summary["escalated_units"] = [e for e in base["escalated_units"] if e["unit"] == unit]
+    return summary
 
 
 def summary_text(summary: dict) -> str:

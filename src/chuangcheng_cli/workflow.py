@@ -114,24 +114,37 @@ def make_reopen(snap: rules.Snapshot, stamp: Stamp, task: models.Task, reason: s
 
 
 def find_notice(snap: rules.Snapshot, text: str) -> rules.NoticeState:
-    """A notice by number (5), year-number (2023-5) or full 发文字号 (法治督〔2023〕5号)."""
-    key = text.strip()
+    """A notice by number (5, 5号), year-number (2023-5) or 发文字号 (法治督〔2023〕5号), as typed in
+    a hurry: full-width digits, [2023] or (2023) for 〔2023〕, 第5号 all name the same notice."""
+    import re
+    import unicodedata
+
+    key = unicodedata.normalize("NFKC", text).strip()
     notices = list(snap.notices.values())
     for ns in notices:
-        if key in (ns.notice.ref, ns.notice.doc_no):
+        if key in (ns.notice.ref, ns.notice.doc_no, unicodedata.normalize("NFKC", ns.notice.doc_no)):
             return ns
-    if key.isdigit():
-        hits = [ns for ns in notices if ns.notice.number == int(key)]
+    m = (re.fullmatch(r"第?(\d+)号?", key)
+         or re.fullmatch(r"(?P<year>\d{4})\s*[-/.年]\s*第?(\d+)号?", key)
+         or re.fullmatch(r"(?P<prefix>\D*?)\s*[〔\[(【［（]\s*(?P<year>\d{4})\s*[〕\])】］）]\s*第?(\d+)号?", key))
+    if m is not None:
+        number = int(m.groups()[-1])
+        year = int(m["year"]) if "year" in m.re.groupindex else None
+        prefix = m["prefix"] if "prefix" in m.re.groupindex else ""
+        hits = [ns for ns in notices if ns.notice.number == number and year in (None, ns.notice.year)
+                and (not prefix or ns.notice.doc_no.startswith(prefix))]
         same_year = [ns for ns in hits if ns.notice.year == snap.today.year]
-        if len(same_year) == 1:
+        if len(same_year) == 1 and year is None:
             return same_year[0]
         if len(hits) == 1:
             return hits[0]
         if hits:
-            raise UsageError(f"编号 {key} 在多个年度都有督办通知",
+            raise UsageError(f"编号 {text.strip()} 在多个年度都有督办通知",
                              "请写成 年份-序号，例如 " + "、".join(ns.notice.ref for ns in hits))
     known = "、".join(ns.notice.doc_no for ns in notices[-5:]) or "（暂无督办通知）"
-    raise UsageError(f"找不到督办通知 {text}", f"可写序号（5）、年份-序号（2023-5）或发文字号。最近的：{known}")
+    example = notices[-1].notice if notices else None
+    forms = (f"{example.number}、{example.number}号、{example.ref}" if example else f"5、5号、{snap.today.year}-5")
+    raise UsageError(f"找不到督办通知 {text}", f"可写序号、年份-序号或发文字号，如 {forms}。最近的：{known}")
 
 
 def make_reply(snap: rules.Snapshot, stamp: Stamp, ns: rules.NoticeState, note: str,

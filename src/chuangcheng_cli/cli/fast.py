@@ -76,9 +76,12 @@ def parse(argv: list[str]) -> Optional[tuple[str, dict]]:
     if len(positional) != nargs or not required <= set(opts):
         return None
     if "percent" in opts:
+        from ..problems import UsageError
+        from .locate import parse_percent
+
         try:
-            opts["percent"] = int(opts["percent"])  # as click reads an int
-        except ValueError:
+            opts["percent"] = parse_percent(opts["percent"])  # as the typer command reads it
+        except UsageError:
             return None
     opts["args"] = positional
     return command, opts

@@ -1,9 +1,12 @@
-"""Finding the data folder and the day to report on; no typer, so the fast path can use it too."""
+"""Finding the data folder and the day to report on, and reading dates and percentages as a
+hurried user types them; no typer, so the fast path can use it too."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -44,11 +47,34 @@ def find_data_dir(chosen: Optional[Path]) -> DataDir:
     return DataDir(BUNDLED, True, "内置示例")
 
 
+_DATE = re.compile(r"(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?")
+
+
+def halfwidth(text: str) -> str:
+    """Full-width digits, letters and punctuation (２０２３／９／１０, ４６％) as ASCII."""
+    return unicodedata.normalize("NFKC", text).strip()
+
+
 def parse_date(text: str, option: str = "--as-of") -> dt.date:
+    """2023-09-10, 2023-9-10, 2023/9/10, 2023.9.10 or 2023年9月10日 (full-width digits too)."""
+    m = _DATE.fullmatch(halfwidth(text))
     try:
-        return dt.date.fromisoformat(text.strip())
+        if m is None:
+            raise ValueError
+        return dt.date(int(m[1]), int(m[2]), int(m[3]))
     except ValueError:
-        raise UsageError(f"{option} 的日期无效：{text!r}", "请写成 YYYY-MM-DD，例如 2023-06-30。") from None
+        year = re.match(r"\d{4}", halfwidth(text))  # examples in the year the user meant, if any
+        y = year.group() if year else "YYYY"
+        raise UsageError(f"{option} 的日期无效：{text!r}",
+                         f"请写成 {y}-06-30、{y}/6/30、{y}.6.30 或 {y}年6月30日，并确认该日期存在。") from None
+
+
+def parse_percent(text: str, option: str = "--percent") -> int:
+    """46, 46% or ４６％ as the whole number 46."""
+    value = halfwidth(text).removesuffix("%").strip()
+    if not re.fullmatch(r"-?\d+", value):
+        raise UsageError(f"{option} 的值 {text!r} 不是整数", "写完成百分比的整数，例如 60 或 60%。")
+    return int(value)  # the range is checked where the entry is made, with its own message
 
 
 def report_day(value: Optional[str]) -> dt.date:

@@ -126,7 +126,7 @@ def print_status(doc: dict, unit_name: Optional[str], indicator_id: Optional[str
     from .. import views
 
     rows = views.filter_rows(doc["status"]["rows"], unit_name, indicator_id, light)
-    summary = views.summarize(rows, doc["status"]["base"])
+    summary = views.summarize(rows, doc["status"]["base"], unit_name)
     if as_json:
         print(json.dumps({"summary": summary, "tasks": rows}, ensure_ascii=False, indent=2))
         return
@@ -150,5 +150,9 @@ def print_units(doc: dict, as_json: bool) -> None:
     if queue:  # the lead unit's own pending work, so its delay is never read as a unit's
         year = int(as_of[:4])
         out.print(f"牵头单位待办（{base.get('lead_unit', '牵头单位')}）：")
+        from ..tables import fold
+
         for q in queue:
-            out.print(" " + queue_text(q, year), style="bold red" if q["overdue"] else None)
+            lines = fold(queue_text(q, year), max(out.width - 3, 20))
+            out.print(" " + lines[0] + "".join("\n   " + more for more in lines[1:]),
+                      style="bold red" if q["overdue"] else None)

@@ -18,7 +18,6 @@ class Format(str, Enum):
     github = "github"
 
 
-KINDS = ["assign", "progress", "verify", "reopen", "notice", "reply", "reject", "close", "escalate", "void"]
 StrictOpt = Annotated[bool, typer.Option(
     "--strict", help="日志中有错误的记录时不显示结果，退出码 1（默认：跳过这些记录并在标准错误中提示）。")]
 
@@ -118,22 +117,20 @@ def history(
     unit: Annotated[Optional[str], typer.Option("--unit", "-u", help="只看某单位。", show_default=False)] = None,
     task: Annotated[Optional[str], typer.Option("--task", "-t", help="只看某任务。", show_default=False)] = None,
     kind: Annotated[Optional[str], typer.Option(
-        "--kind", "-k", help="只看某类记录：" + "、".join(KINDS) + "。", show_default=False)] = None,
+        "--kind", "-k", help="只看某类记录：分解交办、进度报送、验收销号、退回重办、督办通知、整改反馈、"
+                             "督办销号、报告市领导（可简写，如 督办；英文名 assign、progress … 亦可）。",
+        show_default=False)] = None,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
     strict: StrictOpt = False,
     data: DataOpt = None,
     as_of: AsOfOpt = None,
 ):
     """全程留痕：按日期列出每条记录及其 id（供 cc void 作废），作废的记录标明作废及原因。"""
-    from .. import models, reports
-    from ..problems import UsageError
+    from .. import reports
+    from ..views import kind_key
 
+    kind = kind_key(kind) if kind else None  # before the data is loaded
     snap, _ = _snapshot(data, as_of, strict=strict)
-    if kind and kind not in KINDS:
-        by_name = {v: k for k, v in models.ENTRY_KIND_NAMES.items()}
-        if kind not in by_name:
-            raise UsageError(f"未知的记录类型：{kind}", "可选：" + "、".join(f"{k}（{models.ENTRY_KIND_NAMES[k]}）" for k in KINDS))
-        kind = by_name[kind]
     unit_id = reports.resolve_unit(snap.project, unit).id if unit else None
     task_id = reports.resolve_task(snap.project, task).id if task else None
     rows = reports.history_rows(snap, unit_id, task_id, kind)
@@ -146,4 +143,4 @@ def history(
         print("没有符合条件的记录。")
         return
     out = console()
-    out.print(history_table(rows, f"全程留痕（{len(rows)} 条）", snap.project.plan.campaign.end.year, out.width))
+    out.print(history_table(rows, f"全程留痕（{len(rows)} 条）", snap.today.year, out.width))

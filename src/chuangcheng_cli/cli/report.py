@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -32,6 +33,12 @@ def _snapshot(data, as_of, strict: bool = False):
     return snapshot(project, today(as_of))
 
 
+def _file_name(snap, what: str, ext: str) -> str:
+    """法治环境工作推进组台账_2023-06-30.xlsx: the group's own name, the kind of report, the day."""
+    group = re.sub(r'[\\/:*?"<>|\s]+', "", snap.project.plan.campaign.group) or "推进组"
+    return f"{group}{what}_{snap.today.isoformat()}.{ext}"
+
+
 def _target(out: Optional[Path], default: str, force: bool) -> Path:
     path = out or Path(default)
     if path.is_dir():
@@ -49,7 +56,7 @@ def report_xlsx(out: OutOpt = None, force: ForceOpt = False, strict: StrictOpt =
                 data: DataOpt = None, as_of: AsOfOpt = None):
     """台账工作簿：任务台账、单位汇总、督办记录、进度日志四张表，A4 横向可直接打印。"""
     snap = _snapshot(data, as_of, strict)
-    path = _target(out, f"创城法治环境台账_{snap.today.isoformat()}.xlsx", force)
+    path = _target(out, _file_name(snap, "台账", "xlsx"), force)
     from ..report_xlsx import write_workbook
 
     write_workbook(snap, path)
@@ -62,7 +69,7 @@ def report_html(out: OutOpt = None, force: ForceOpt = False, strict: StrictOpt =
                 data: DataOpt = None, as_of: AsOfOpt = None):
     """领导阅览页：单个离线 HTML 文件（内嵌 SVG 图表），可直接打印为 A4。"""
     snap = _snapshot(data, as_of, strict)
-    path = _target(out, f"创城法治环境进展_{snap.today.isoformat()}.html", force)
+    path = _target(out, _file_name(snap, "进展", "html"), force)
     from ..report_html import render_html
 
     from ..journal import atomic_write_text
@@ -83,7 +90,7 @@ def report_md(out: OutOpt = None, force: ForceOpt = False, strict: StrictOpt = F
     if out is None:
         print(text, end="" if text.endswith("\n") else "\n")
         return
-    path = _target(out, f"创城法治环境周报_{snap.today.isoformat()}.md", force)
+    path = _target(out, _file_name(snap, "周报", "md"), force)
     from ..journal import atomic_write_text
 
     atomic_write_text(path, text)

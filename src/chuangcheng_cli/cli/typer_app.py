@@ -15,7 +15,7 @@ _install_chinese()
 
 app = typer.Typer(
     name="cc",
-    help="创建全国文明城市 法治环境工作推进组 任务清单与督办工具。",
+    help="创建全国文明城市工作推进组的任务清单与督办工具。",
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
@@ -37,7 +37,10 @@ def root(
     version: Annotated[Optional[bool], typer.Option(
         "--version", callback=_version, is_eager=True, help="显示版本号并退出。")] = None,
 ):
-    """创建全国文明城市 法治环境工作推进组 任务清单与督办工具（cc，别名 chuangcheng）。"""
+    """创建全国文明城市工作推进组的任务清单与督办工具（cc，别名 chuangcheng）：进度与红黄绿灯、督办通知、报表。
+
+    推进组名称、单位、任务和督办规则都来自数据目录（tasklist.yaml、units.yaml）。
+    """
     GLOBALS.data = data
     GLOBALS.as_of = as_of
 

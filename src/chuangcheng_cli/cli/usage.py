@@ -7,8 +7,7 @@ import re
 import sys
 
 _PATTERNS = [
-    (r"No such option: (\S+)(?:\s+Did you mean (\S+)\?)?",
-     lambda m: f"没有这个选项：{m[1]}" + (f"（是否为 {m[2]}？）" if m[2] else "")),
+    (r"No such option: (\S+)", lambda m: f"没有这个选项：{m[1]}"),  # the suggestion: see suggestion()
     (r"No such command '(.+)'\.", lambda m: f"没有这个命令：{m[1]}"),
     (r"Missing argument '(.+)'\.", lambda m: f"缺少参数 {m[1]}"),
     (r"Missing option '(.+)'\.", lambda m: f"缺少必填选项 {m[1]}"),
@@ -49,6 +48,29 @@ def translate(message: str) -> str:
     return message
 
 
+def suggestion(exc) -> str:
+    """The command or option the user probably meant (statu → status, --unti → --unit), or ""."""
+    import difflib
+
+    ctx = getattr(exc, "ctx", None)
+    if ctx is None:
+        return ""
+    command = ctx.command
+    m = re.match(r"No such command '(.+)'\.", exc.format_message())
+    if m:
+        word, names = m[1], list(getattr(command, "commands", {}))
+    elif hasattr(exc, "option_name"):
+        word = exc.option_name
+        names = [o for p in command.get_params(ctx) for o in (*p.opts, *p.secondary_opts)
+                 if o.startswith("-") and not getattr(p, "hidden", False)]
+    else:
+        return ""
+    matches = difflib.get_close_matches(word, names, n=2, cutoff=0.6)
+    if not matches and word.startswith("--"):  # an abbreviation: --perc → --percent
+        matches = [n for n in names if n.startswith(word)][:2]
+    return " 或 ".join(matches)
+
+
 def click_module():
     """The click that typer runs on: newer typer vendors its own copy as typer._click."""
     try:
@@ -79,6 +101,9 @@ def run(app) -> int:
         return 0
     except click.UsageError as exc:
         print(f"错误：{translate(exc.format_message())}", file=sys.stderr)
+        hint = suggestion(exc)
+        if hint:
+            print(f"提示：是否为 {hint}？", file=sys.stderr)
         if exc.ctx is not None:
             path = exc.ctx.command_path
             usage = exc.ctx.get_usage().strip()

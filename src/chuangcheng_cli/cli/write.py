@@ -56,18 +56,21 @@ def assign(
 def log(
     task: Annotated[str, typer.Argument(help="任务编号，如 T05。", show_default=False)],
     unit: Annotated[str, typer.Option("--unit", "-u", help="报送单位：id、全称或简称。", show_default=False)],
-    percent: Annotated[int, typer.Option("--percent", "-p", help="当前完成进度（0–100）；100 即办结报告，待验收。",
+    percent: Annotated[str, typer.Option("--percent", "-p", metavar="<0–100>",
+                                         help="当前完成进度（0–100，可带 %）；100 即办结报告，待验收。",
                                          show_default=False)],
     note_: Annotated[str, typer.Option("--note", "-n", help="进展情况说明。", show_default=False)],
     evidence: EvidenceOpt = None,
     problem: Annotated[str, typer.Option("--problem", help="自查发现的问题（立行立改）。")] = "",
     correct: Annotated[str, typer.Option("--correct", help="进度低于上次报送时必填：更正原因。")] = "",
-    day: Annotated[Optional[str], typer.Option("--date", help="报送日期 YYYY-MM-DD；默认今天（或 --as-of）。",
+    day: Annotated[Optional[str], typer.Option("--date", help="报送日期 YYYY-MM-DD（也可写 YYYY/M/D、YYYY年M月D日）；默认今天（或 --as-of）。",
                                                show_default=False)] = None,
     by: ByOpt = None, dry_run: DryOpt = False, data: DataOpt = None, as_of: AsOfOpt = None,
 ):
     """进度报送：登记一次进展（可附佐证材料、自查问题）。"""
-    recording.log(task, unit, percent, note_, evidence or [], problem, correct, day, by, dry_run,
+    from .locate import parse_percent
+
+    recording.log(task, unit, parse_percent(percent), note_, evidence or [], problem, correct, day, by, dry_run,
                   data or GLOBALS.data, as_of or GLOBALS.as_of)
 
 
@@ -117,7 +120,7 @@ def notice(
     days: Annotated[Optional[int], typer.Option("--days", min=1, max=365,
                                                 help="整改期限天数；默认取 policy.rectification_days。",
                                                 show_default=False)] = None,
-    deadline: Annotated[Optional[str], typer.Option("--deadline", help="整改期限日期 YYYY-MM-DD（与 --days 二选一）。",
+    deadline: Annotated[Optional[str], typer.Option("--deadline", help="整改期限日期 YYYY-MM-DD（也可写 YYYY/M/D、YYYY年M月D日；与 --days 二选一）。",
                                                     show_default=False)] = None,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="文书输出目录；默认 notices/<年份>/。",
                                                 show_default=False)] = None,
@@ -279,7 +282,7 @@ def reprint(
 @app.command()
 @guarded
 def reply(
-    notice_ref: Annotated[str, typer.Argument(metavar="通知", help="督办通知：序号 5、2023-5 或发文字号。",
+    notice_ref: Annotated[str, typer.Argument(metavar="通知", help="督办通知：序号（5 或 5号）、年份-序号（如 2025-5）或发文字号。",
                                               show_default=False)],
     note_: Annotated[str, typer.Option("--note", "-n", help="整改情况。", show_default=False)],
     evidence: EvidenceOpt = None,
@@ -304,7 +307,7 @@ def reply(
 @app.command()
 @guarded
 def close(
-    notice_ref: Annotated[str, typer.Argument(metavar="通知", help="督办通知：序号 5、2023-5 或发文字号。",
+    notice_ref: Annotated[str, typer.Argument(metavar="通知", help="督办通知：序号（5 或 5号）、年份-序号（如 2025-5）或发文字号。",
                                               show_default=False)],
     note_: Annotated[str, typer.Option("--note", "-n", help="审核意见。")] = "",
     by: ByOpt = None, dry_run: DryOpt = False, data: DataOpt = None, as_of: AsOfOpt = None,

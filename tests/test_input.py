@@ -1,0 +1,213 @@
+"""What a hurried user types is understood, through the installed `cc` (and the typer app alike):
+notice numbers in every form, percentages with % or full-width digits, dates in the usual Chinese
+spellings, Chinese record kinds, and a "是否为 …？" for a mistyped command or option."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpers import REPO, cc_command, cc_env, copy_data, run_cc, snapshot_files
+
+OTHER = REPO / "tests" / "data" / "other_group"
+TYPER_ONLY = [sys.executable, "-c", "import sys; sys.argv[0] = 'cc'; from chuangcheng_cli.cli import main; main()"]
+
+
+@pytest.fixture
+def other(tmp_path) -> Path:
+    """A writable copy of the second group's data (notices 市容督〔2025〕1号 and 〔2026〕1号 to 住建局)."""
+    shutil.copytree(OTHER, tmp_path / "data")
+    return tmp_path
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("repo")
+    copy_data(root)
+    return root
+
+
+@pytest.mark.parametrize("ref", ["1", "1号", "第1号", "2026-1", "2026年1号", "市容督〔2026〕1号", "市容督[2026]1号",
+                                 "市容督(2026)1号", "[2026]1号", "市容督〔２０２６〕１号", "１号", "２０２６－１"])
+def test_a_notice_in_any_form(other, ref):
+    before = snapshot_files(other)
+    result = run_cc("reply", ref, "--note", "已整改", "--dry-run", "--as-of", "2026-03-01", cwd=other)
+    assert result.returncode == 0, result.stderr
+    assert '"notice":"2026-1"' in result.stdout
+    assert snapshot_files(other) == before
+
+
+def test_a_notice_of_another_year_by_its_year(other):
+    result = run_cc("reply", "市容督[2025]1号", "--note", "已整改", "--dry-run", "--as-of", "2026-03-01", cwd=other)
+    assert result.returncode == 2 and "市容督〔2025〕1号 已于2025年7月30日销号" in result.stderr
+
+
+def test_an_unknown_notice_names_the_forms(other):
+    result = run_cc("reply", "9号", "--note", "x", "--as-of", "2026-03-01", cwd=other)
+    assert result.returncode == 2
+    assert "找不到督办通知 9号" in result.stderr and "1号" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("percent", ["46", "46%", "46％", "４６", "４６％", " 46 % "])
+@pytest.mark.parametrize("path", ["fast", "typer"])
+def test_percent_with_a_sign_or_full_width_digits(other, percent, path):
+    prefix = cc_command() if path == "fast" else TYPER_ONLY
+    result = subprocess.run([*prefix, "log", "RW03", "--unit", "城管局", "--percent", percent, "--note", "疏导点设置完成",
+                             "--as-of", "2026-03-01"], cwd=other, env=cc_env(), capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    last = json.loads((other / "data" / "journal.jsonl").read_text(encoding="utf-8").splitlines()[-1])
+    assert (last["task"], last["percent"]) == ("RW03", 46)
+
+
+@pytest.mark.parametrize("percent", ["46.5", "四十六", "%", "46%%"])
+def test_a_percent_that_is_not_a_number_is_refused(other, percent):
+    before = snapshot_files(other)
+    result = run_cc("log", "RW03", "--unit", "城管局", "--percent", percent, "--note", "x", "--as-of", "2026-03-01",
+                    cwd=other)
+    assert result.returncode == 2 and "--percent" in result.stderr and "Traceback" not in result.stderr
+    assert snapshot_files(other) == before
+
+
+DATES = ["2023-9-10", "2023/9/10", "2023.9.10", "2023年9月10日", "2023-09-10", "２０２３年９月１０日", "2023年09月10日"]
+
+
+@pytest.mark.parametrize("day", DATES)
+def test_dates_in_the_usual_spellings(shipped, day):
+    result = run_cc("status", "--as-of", day, cwd=shipped)
+    assert result.returncode == 0, result.stderr
+    assert "截至2023年9月10日" in result.stdout
+    result = run_cc("--as-of", day, "units", cwd=shipped)
+    assert result.returncode == 0 and "截至2023年9月10日" in result.stdout
+
+
+@pytest.mark.parametrize("option", ["--date", "--deadline"])
+def test_every_date_option_takes_them(other, option):
+    if option == "--date":
+        args = ["log", "RW03", "-u", "城管局", "-p", "20", "-n", "补登", "--date", "2026年2月3日"]
+    else:
+        args = ["notice", "城管局", "--deadline", "2026/3/20", "--out", "notices"]
+    result = run_cc(*args, "--as-of", "2026-03-01", "--dry-run", cwd=other)
+    assert result.returncode == 0, result.stderr
+    assert ('"date":"2026-02-03"' if option == "--date" else "2026年3月20日") in result.stdout
+
+
+@pytest.mark.parametrize("day", ["2023-2-30", "2023/13/1", "2023年13月1日"])
+def test_an_impossible_date_is_refused_with_the_forms(shipped, day):
+    result = run_cc("status", "--as-of", day, cwd=shipped)
+    assert result.returncode == 2
+    assert "--as-of 的日期无效" in result.stderr and "2023年6月30日" in result.stderr
+
+
+@pytest.mark.parametrize("day", ["明天", "9/10"])
+def test_a_date_without_a_year_is_refused_with_neutral_forms(shipped, day):
+    result = run_cc("status", "--as-of", day, cwd=shipped)
+    assert result.returncode == 2 and "YYYY年6月30日" in result.stderr
+
+
+@pytest.mark.parametrize("kind,expected", [("督办", "督办通知"), ("督办通知", "督办通知"), ("notice", "督办通知"),
+                                           ("进度报送", "进度报送"), ("报送", "进度报送"), ("反馈", "整改反馈"),
+                                           ("报告市领导", "报告市领导"), ("Progress", "进度报送")])
+def test_kinds_by_their_chinese_names(other, kind, expected):
+    result = run_cc("history", "--kind", kind, "--json", "--as-of", "2026-03-01", cwd=other)
+    assert result.returncode == 0, result.stderr
+    kinds = {e["kind_name"] for e in json.loads(result.stdout)["entries"]}
+    assert kinds == {expected}
+
+
+def test_an_unknown_kind_lists_the_chinese_names(other):
+    result = run_cc("history", "--kind", "督", cwd=other)
+    assert result.returncode == 2 and "督办通知（notice）" in result.stderr
+
+
+@pytest.mark.parametrize("argv,meant", [(["statu"], "status"), (["stauts"], "status"), (["histroy"], "history"),
+                                        (["status", "--unti", "x"], "--unit"), (["log", "T01", "--percnt", "5"],
+                                                                               "--percent")])
+def test_a_mistyped_command_or_option(shipped, argv, meant):
+    result = run_cc(*argv, cwd=shipped)
+    assert result.returncode == 2
+    assert f"提示：是否为 {meant}？" in result.stderr
+
+
+@pytest.mark.parametrize("text,task", [("13", "RW13"), ("RW13", "RW13"), ("rw13", "RW13"), ("rw5", "RW05"),
+                                       ("０５", "RW05")])
+def test_task_numbers_in_another_scheme(other, text, task):
+    result = run_cc("show", text, "--json", "--as-of", "2026-03-01", cwd=other)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["id"] == task
+
+
+def test_status_for_one_unit_lists_only_its_escalation(other):
+    mine = run_cc("status", "--unit", "住建局", "--as-of", "2026-03-01", cwd=other).stdout
+    assert "已报告市领导：市住房和城乡建设局" in mine
+    theirs = run_cc("status", "--unit", "城管局", "--as-of", "2026-03-01", cwd=other)
+    assert "已报告市领导" not in theirs.stdout
+    doc = json.loads(run_cc("status", "--unit", "城管局", "--json", "--as-of", "2026-03-01", cwd=other).stdout)
+    assert doc["summary"]["escalated_units"] == []
+
+
+def _short_titles(data: Path) -> list[str]:
+    import yaml
+
+    return [t["short_title"] for t in yaml.safe_load((data / "tasklist.yaml").read_text(encoding="utf-8"))["tasks"]]
+
+
+@pytest.mark.parametrize("columns", ["80", "72"])
+@pytest.mark.parametrize("group", ["shipped", "other"])
+def test_status_at_80_columns_shows_every_short_title_whole(shipped, other, group, columns):
+    root = shipped if group == "shipped" else other
+    result = run_cc("status", "--as-of", "2026-03-01" if group == "other" else "2023-09-10", cwd=root,
+                    COLUMNS=columns)
+    lines = result.stdout.splitlines()
+    from rich.cells import cell_len
+
+    assert max(cell_len(line) for line in lines) <= int(columns)
+    for title in _short_titles(root / "data"):
+        assert re.search(rf"^\S+\s+{re.escape(title)}(\s|$)", result.stdout, re.M), title
+
+
+@pytest.mark.parametrize("columns", [72, 60, 56])  # below ~52 the fixed columns alone do not fit
+def test_status_honours_narrow_columns(other, columns):
+    from rich.cells import cell_len
+
+    result = run_cc("status", "--as-of", "2026-03-01", cwd=other, COLUMNS=str(columns))
+    assert result.returncode == 0
+    assert max(cell_len(line) for line in result.stdout.splitlines()) <= columns
+
+
+NO_START = "，。；：、）》"
+NO_END = "（《"
+
+
+@pytest.mark.parametrize("args", [["show", "13"], ["show", "2"], ["history"], ["show", "T13"], ["history", "-u", "民政局"]])
+@pytest.mark.parametrize("columns", ["80", "64"])
+def test_show_and_history_wrap_between_words(shipped, other, args, columns):
+    root, as_of = (shipped, "2023-09-10") if args[-1] in ("T13", "民政局") else (other, "2026-03-01")
+    result = run_cc(*args, "--as-of", as_of, cwd=root, COLUMNS=columns)
+    assert result.returncode == 0, result.stderr
+    lines = [line.rstrip() for line in result.stdout.splitlines()]
+    cells = [re.split(r"\s{2,}", line.strip()) for line in lines]  # table cells are padded apart
+    for line, parts in zip(lines, cells):
+        for part in parts:
+            assert not part or part[0] not in NO_START, line
+            assert not part or part[-1] not in NO_END, line
+    entries = json.loads(run_cc(*args, "--json", "--as-of", as_of, cwd=root, COLUMNS=columns).stdout)
+    texts = [e["text"] for e in entries.get("entries", entries.get("history", []))]
+    for number in {n for t in texts for n in re.findall(r"\d[\d.%-]*\d%?", t)}:
+        assert any(number in line for line in lines), number  # each number whole on some line
+    text = result.stdout
+    if args == ["show", "T13"]:
+        assert "12338" in text  # the hotline number stays on one line
+
+
+def test_kind_names_cover_every_entry_kind():
+    from chuangcheng_cli import models, views
+
+    assert views.KINDS == tuple(models.ENTRY_TYPES)
+    assert all(views.kind_key(name) == kind for kind, name in models.ENTRY_KIND_NAMES.items())
