@@ -6,6 +6,8 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Iterable
 
+from .textguard import BAD, for_terminal
+
 ERROR = "error"
 WARNING = "warning"
 
@@ -83,13 +85,16 @@ def render_text(problems: list[Problem]) -> str:
             if p.col:
                 where += f":{p.col}"
         level = "错误" if p.is_error else "警告"
-        out.append(f"{where}: {level}: {p.message} [{p.code}]")
+        out.append(for_terminal(f"{where}: {level}: {p.message} [{p.code}]"))
         if p.line and p.source:
             num = str(p.line)
             pad = " " * len(num)
             shown = p.source.replace("\t", "→")
             # other control characters are invisible: show them as their ␀…␟ symbols
             shown = "".join(chr(0x2400 + ord(c)) if ord(c) < 0x20 else c for c in shown)
+            # DEL, C1, bidi marks, noncharacters, lone surrogates: one visible stand-in each,
+            # so the caret below stays in place and nothing reaches the terminal raw
+            shown = BAD.sub("\ufffd", shown)
             col = p.col
             # a long line (a journal entry) whose problem lies past the cut: keep the caret in view
             start = col - 1 - 60 if len(shown) > 160 and col - 1 + max(p.width, 1) > 157 else 0
@@ -103,7 +108,7 @@ def render_text(problems: list[Problem]) -> str:
                 under = shown[col - 1 : col - 1 + max(p.width, 1)]
                 out.append(f"  {pad} | " + " " * before + "^" * max(_display_width(under), 1))
         if p.hint:
-            out.append(f"  提示: {p.hint}")
+            out.append(f"  提示: {for_terminal(p.hint)}")
     return "\n".join(out)
 
 

@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.cells import cell_len
 from rich.text import Text
 
+from .textguard import clean
 from .views import cn_date, summary_text
 
 LIGHT_STYLE = {"red": "bold red", "yellow": "bold yellow", "green": "green", "done": "blue"}
@@ -104,6 +105,7 @@ def status_table(rows: list[dict], summary: dict, width: int) -> Group:
 
     Laid out by hand rather than with rich's Table: a city's thousand tasks render in a blink.
     """
+    rows, summary = clean(rows), clean(summary)  # escape controls and bidi marks that reached the data
     year = dt.date.fromisoformat(summary["campaign_end"]).year
     wide = width >= WIDE
     columns = _status_columns(wide)
@@ -160,6 +162,7 @@ def status_table(rows: list[dict], summary: dict, width: int) -> Group:
 
 
 def units_table(rows: list[dict], as_of: str, width: int) -> Table:
+    rows = clean(rows)  # escape controls and bidi marks that reached the data
     table = Table(title=f"责任单位一览（截至{cn_date(dt.date.fromisoformat(as_of))}）", box=box.SIMPLE_HEAD,
                   show_edge=False, padding=(0, 1 if width >= WIDE else 0), title_justify="left")
     table.add_column("id", no_wrap=True)
@@ -180,6 +183,7 @@ def units_table(rows: list[dict], as_of: str, width: int) -> Table:
 
 
 def history_table(rows: list[dict], title: str, year: int) -> Table:
+    rows = clean(rows)  # escape controls and bidi marks that reached the data
     table = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1), title_justify="left",
                   expand=True)
     table.add_column("日期", no_wrap=True)
@@ -195,6 +199,7 @@ def history_table(rows: list[dict], title: str, year: int) -> Table:
 
 
 def task_view(d: dict, as_of: str) -> Group:
+    d = clean(d)  # escape controls and bidi marks that reached the data
     year = dt.date.fromisoformat(d["campaign_end"]).year
     head = Text()
     head.append(f"【{d['id']}】{d['title']}\n", style="bold")

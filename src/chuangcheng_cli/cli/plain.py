@@ -24,9 +24,11 @@ def note(message: str) -> None:
 
 
 def usage_error(exc: UsageError) -> int:
-    note(f"错误：{exc.message}")
+    from ..textguard import for_terminal
+
+    note(f"错误：{for_terminal(exc.message)}")
     if exc.hint:
-        note(f"提示：{exc.hint}")
+        note(f"提示：{for_terminal(exc.hint)}")
     return 2
 
 
