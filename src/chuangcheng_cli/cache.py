@@ -39,7 +39,7 @@ def data_key(data_dir: Path) -> str:
             with open(data_dir / name, "rb") as fh:
                 while chunk := fh.read(1 << 20):
                     h.update(chunk)
-        except FileNotFoundError:
+        except OSError:  # missing, a folder, unreadable: the loader explains it; never cached as good
             h.update(b"<missing>")
     h.update(str(data_dir.resolve()).encode())
     return h.hexdigest()

@@ -154,3 +154,33 @@ def render_github(problems: list[Problem]) -> str:
         msg = p.message + (f"（{p.hint}）" if p.hint else "")
         out.append(f"::{level} {props}::{_gh_escape(msg)}")
     return "\n".join(out)
+
+
+_OS_REASONS = {
+    "EACCES": "没有权限", "EPERM": "没有权限（操作不被允许）", "EROFS": "所在的文件系统是只读的",
+    "ENOSPC": "磁盘空间已满", "EDQUOT": "超出磁盘配额", "ENAMETOOLONG": "文件名或路径过长",
+    "EISDIR": "这是一个目录，不是文件", "ENOTDIR": "路径中的某一段不是目录", "EEXIST": "文件已存在",
+    "ENOENT": "文件或目录不存在", "EIO": "读写设备出错", "EMFILE": "打开的文件过多", "ELOOP": "符号链接层数过多",
+    "EXDEV": "不能跨文件系统移动", "EBUSY": "文件正被占用", "ETXTBSY": "文件正被占用", "EINVAL": "文件名或参数无效",
+    "EFBIG": "文件过大",
+}
+
+
+def os_error_text(exc: OSError) -> str:
+    """An OSError as one Chinese sentence naming the path: 无法写入 …：磁盘空间已满."""
+    import errno
+
+    name = errno.errorcode.get(exc.errno or 0, "")
+    reason = _OS_REASONS.get(name) or (f"系统错误：{exc.strerror}" if exc.strerror else f"系统错误：{exc}")
+    paths = [str(p) for p in (exc.filename, getattr(exc, "filename2", None)) if p is not None]
+    where = "、".join(paths)
+    return f"文件操作失败：{where}（{reason}）" if where else f"文件操作失败（{reason}）"
+
+
+def with_path(exc: OSError, path) -> OSError:
+    """exc naming path, when it names no file itself (os.write, fsync and friends do not)."""
+    if exc.filename is not None:
+        return exc
+    named = OSError(exc.errno, exc.strerror or str(exc), str(path))
+    named.__cause__ = exc
+    return named

@@ -32,6 +32,15 @@ def usage_error(exc: UsageError) -> int:
     return 2
 
 
+def os_error(exc: OSError) -> int:
+    """A file the system would not read or write: one Chinese line naming it, exit 1."""
+    from ..problems import os_error_text
+    from ..textguard import for_terminal
+
+    note(f"错误：{for_terminal(os_error_text(exc))}")
+    return 1
+
+
 def data_error(exc: DataError) -> int:
     from ..problems import render_text
 
