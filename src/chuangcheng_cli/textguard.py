@@ -22,6 +22,8 @@ BAD_SINGLE_LINE = re.compile(f"[\t\n{_ALWAYS}]")
 
 def find_bad(text: str, multiline: bool = True) -> int:
     """Index of the first forbidden character in text, or -1."""
+    if text.isprintable():  # C speed; every forbidden character is non-printable
+        return -1
     m = (BAD if multiline else BAD_SINGLE_LINE).search(text)
     return m.start() if m else -1
 
@@ -49,7 +51,7 @@ def for_terminal(text: str, multiline: bool = False) -> str:
     """text with every forbidden character (and, unless multiline, tab/newline/CR) shown as a
     visible escape such as \\x1b or \\u202e, so it cannot move the cursor or reorder a line."""
     pattern = BAD if multiline else BAD_SINGLE_LINE
-    if not pattern.search(text):
+    if text.isprintable() or not pattern.search(text):
         return text
     return pattern.sub(lambda m: escape(m.group()), text)
 

@@ -23,12 +23,21 @@ def display_base() -> Path:
 
 
 def _who(by: Optional[str]) -> str:
+    from ..textguard import describe, find_bad
+
     if by is not None:
-        return by
-    try:
-        return os.environ.get("CC_USER") or getpass.getuser()
-    except Exception:  # no user name on this system
-        return ""
+        name, source = by, "--by"
+    else:
+        try:
+            env = os.environ.get("CC_USER")
+            name, source = (env, "环境变量 CC_USER") if env else (getpass.getuser(), "系统用户名")
+        except Exception:  # no user name on this system
+            return ""
+    at = find_bad(name, multiline=False)  # one line, no controls or bidi marks (textguard.py)
+    if at >= 0:
+        raise UsageError(f"记录人（{source}）中含有不允许的字符 {describe(name[at])}",
+                         "请删除不可见的字符后重试；终端请使用 UTF-8 编码。")
+    return name
 
 
 def evidence_list(items: Optional[list[str]]) -> list[str]:
