@@ -41,6 +41,8 @@ def _target(out: Optional[Path], default: str, force: bool) -> Path:
         path = out
     if path.is_dir():
         raise UsageError(f"输出路径是一个目录：{path}", "请用 --out 指定文件名。")
+    if path.exists() and not path.is_file():  # /dev/full, a FIFO …: never replaced by a file
+        raise UsageError(f"输出路径不是普通文件：{path}", "请用 --out 指定一个普通文件名。")
     if path.exists() and not force:
         raise UsageError(f"文件已存在：{path}，不会覆盖", "加 --force 覆盖，或用 --out 指定其他文件名。")
     if not path.parent.exists():
