@@ -132,14 +132,18 @@ MAX_NAME_BYTES = 120
 MAX_PREFIX_BYTES = 60
 
 
-def name_problem(src, where: tuple[int, int, int], value: str, what: str, limit: int) -> Problem | None:
+def name_problem(src, locate, value: str, what: str, limit: int) -> Problem | None:
     """unsafe-name for a name with a path separator (or nothing but dots), name-too-long for one
-    over limit bytes; None for a name fit to be part of a file name."""
-    line, col, w = where
-    if "/" in value or "\\" in value or set(value.strip()) <= {"."}:
+    over limit bytes; None for a name fit to be part of a file name. locate() gives (line, col,
+    width), called only for a problem (it composes the YAML again)."""
+    size = len(value.encode("utf-8"))
+    bad = "/" in value or "\\" in value or set(value.strip()) <= {"."}
+    if not bad and size <= limit:
+        return None
+    line, col, w = locate()
+    if bad:
         return src.problem(line, col, "unsafe-name", f'{what} "{value}" 中含有路径分隔符（/ 或 \\）或只由点组成',
                            "它会成为督办通知等文件名的一部分；请去掉 / 和 \\（可改用顿号或括号）。", width=w)
-    size = len(value.encode("utf-8"))
     if size > limit:
         return src.problem(line, col, "name-too-long",
                            f"{what}过长（{size} 字节，上限 {limit} 字节，约 {limit // 3} 个汉字）",
@@ -155,7 +159,7 @@ def check_units(units_file: loading.YamlFile) -> list[Problem]:
     for i, unit in enumerate(units):
         for j, name in enumerate([unit.name, *unit.short_names]):
             path = ("units", i, "name") if j == 0 else ("units", i, "short_names", j - 1)
-            found = name_problem(src, loc(path), name, "单位名称" if j == 0 else "单位简称", MAX_NAME_BYTES)
+            found = name_problem(src, lambda path=path: loc(path), name, "单位名称" if j == 0 else "单位简称", MAX_NAME_BYTES)
             if found is not None:
                 problems.append(found)
     seen_ids: dict[str, int] = {}
@@ -211,7 +215,7 @@ def check_plan(project: models.Project, plan_file: loading.YamlFile,
                did_you_mean(unit_id, unit_ids, labels) or "请先在 units.yaml 中添加该单位，或改正 id。")
 
     unit_ref(("campaign", "lead_unit"), camp.lead_unit)
-    found = name_problem(src, loc(("policy", "notice_prefix")), plan.policy.notice_prefix, "督办通知文号前缀",
+    found = name_problem(src, lambda: loc(("policy", "notice_prefix")), plan.policy.notice_prefix, "督办通知文号前缀",
                          MAX_PREFIX_BYTES)
     if found is not None:
         problems.append(found)

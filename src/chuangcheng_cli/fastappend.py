@@ -229,6 +229,9 @@ def catch_up(index: JournalIndex, raw: bytes, state, path: Path, display: str) -
     chunks = tail.split(b"\n")
     if any(c.strip() and (c.strip()[:1] != b"{" or c.strip()[-1:] != b"}") for c in chunks):
         return None
+    # what loading's fast path refuses to take on trust: long lines, characters textguard forbids
+    if max(map(len, chunks)) > loading.MAX_LINE_BYTES or loading._suspect(tail):
+        return None
     try:
         texts = [c.decode("utf-8").rstrip("\r") for c in chunks]
     except UnicodeDecodeError:
@@ -242,6 +245,8 @@ def catch_up(index: JournalIndex, raw: bytes, state, path: Path, display: str) -
     except Exception:  # ValidationError, bad JSON: the full check explains it
         return None
     if len(entries) != len(numbered) or len({e.id for e in entries}) != len(entries):
+        return None
+    if loading.may_repeat_keys(entries, [t.encode("utf-8") for _, t in numbered]):
         return None
     prefix = raw[:index.size]
     touched = {e.task for e in entries if e.kind not in NOTICE_FAMILY}
