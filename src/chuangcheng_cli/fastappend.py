@@ -28,12 +28,12 @@ from . import cache, checks, loading, models
 
 NOTICE_FAMILY = checks.NOTICE_FAMILY
 FORMAT = 4  # of the stored index; an index of another format is not used
-# The stored index: MAGIC, then FORMAT, the header's length and the sha256 of everything after it
-# (struct _HEAD), then a JSON header (digest, size, plan, units, the arrays' names and lengths),
-# then the arrays' raw int64 items. Data only: reading it can never run code (pickle could), and
+# The stored index: MAGIC, then FORMAT, two lengths and the sha256 of everything after them
+# (struct _HEAD), then the plan and units as JSON, a JSON header (digest, size, the arrays' names
+# and lengths), then the arrays' raw int64 items. Data only: reading it can never run code (pickle could), and
 # the plan and units are rebuilt field by field with every value's type checked (_construct).
 MAGIC = b"chuangcheng-cli append index\n"
-_HEAD = struct.Struct("<IQ32s")
+_HEAD = struct.Struct("<IQQ32s")  # format, length of the plan-and-units JSON, of the header JSON, sha256
 # Below this size a full check is quicker than loading and storing an index (a working group's
 # few hundred entries: ~0.4 s checked in full, ~0.55 s through the index); CC_INDEX_MIN_BYTES
 # overrides it (tests use 0 to exercise the index on small data).
@@ -56,7 +56,7 @@ class JournalIndex:
     lines: array = field(default_factory=_positions)  # 1-based line number of each entry
     by_task: dict[str, array] = field(default_factory=dict)  # task id → entry positions
     notice_family: array = field(default_factory=_positions)
-    format: int = FORMAT
+    static: bytes = b""  # the plan and units as stored (JSON), kept so that a store need not dump them again
 
     def add(self, entry, offset: int, line: int) -> None:
         k = len(self.offsets)
@@ -99,17 +99,20 @@ def load_index(root: Path, key: str) -> JournalIndex | None:
     if raw is None or not raw.startswith(MAGIC) or len(raw) < len(MAGIC) + _HEAD.size:
         return None
     try:
-        fmt, head_len, checksum = _HEAD.unpack_from(raw, len(MAGIC))
+        fmt, static_len, head_len, checksum = _HEAD.unpack_from(raw, len(MAGIC))
         body = memoryview(raw)[len(MAGIC) + _HEAD.size:]
         if fmt != FORMAT or hashlib.sha256(body).digest() != checksum:
             return None
-        head = json.loads(bytes(body[:head_len]))
+        static = bytes(body[:static_len])
+        fixed = json.loads(static)
+        head = json.loads(bytes(body[static_len:static_len + head_len]))
         if head.get("byteorder") != sys.byteorder:
             return None
-        index = JournalIndex(_construct(models.Plan, head["plan"]),
-                             [_construct(models.Unit, u) for u in head["units"]],
+        index = JournalIndex(_construct(models.Plan, fixed["plan"]),
+                             [_construct(models.Unit, u) for u in _typed(fixed["units"], list)],
                              _typed(head["digest"], str), _typed(head["size"], int))
-        at = head_len
+        index.static = static
+        at = static_len + head_len
         for name, count in head["arrays"]:
             items = _positions()
             items.frombytes(body[at:at + 8 * count])
@@ -126,16 +129,17 @@ def load_index(root: Path, key: str) -> JournalIndex | None:
 
 
 def store_index(root: Path, key: str, index: JournalIndex) -> None:
+    if not index.static:  # the plan and units do not change while an index is extended: dumped once
+        index.static = b"".join([b'{"plan":', index.plan.model_dump_json().encode("utf-8"), b',"units":[',
+                                 b",".join(u.model_dump_json().encode("utf-8") for u in index.units), b"]}"])
     arrays = [("offsets", index.offsets), ("lines", index.lines), ("notice_family", index.notice_family),
               *((f"task:{t}", a) for t, a in index.by_task.items())]
     head = json.dumps({"byteorder": sys.byteorder, "digest": index.digest, "size": index.size,
-                       "plan": index.plan.model_dump(mode="json"),
-                       "units": [u.model_dump(mode="json") for u in index.units],
                        "arrays": [[name, len(a)] for name, a in arrays]},
                       ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    body = b"".join([head, *(a.tobytes() for _, a in arrays)])
-    cache.store_bytes(root, _name(key),
-                      MAGIC + _HEAD.pack(FORMAT, len(head), hashlib.sha256(body).digest()) + body)
+    body = b"".join([index.static, head, *(a.tobytes() for _, a in arrays)])
+    cache.store_bytes(root, _name(key), MAGIC + _HEAD.pack(FORMAT, len(index.static), len(head),
+                                                           hashlib.sha256(body).digest()) + body)
 
 
 def _typed(value, kind: type):
