@@ -475,3 +475,35 @@ def test_streams_that_cannot_encode_chinese_never_crash(monkeypatch):
     print("●红 任务", file=out)
     out.flush()
     assert out.buffer.getvalue().startswith(b"??")
+
+
+def test_disk_full_while_saving_a_notice_leaves_nothing(tmp_path, monkeypatch):
+    from chuangcheng_cli import docs_docx
+
+    copy_data(tmp_path)
+    before = snapshot_files(tmp_path)
+
+    def full(document, handle):
+        handle.write(b"PK\x03\x04 half a document")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(docs_docx, "_save", full)
+    result = invoke(tmp_path, "notice", "人社局", *AS_OF)
+    assert result.exit_code == 1, result.output
+    assert "磁盘空间已满" in result.output and ".docx" in result.output and "Traceback" not in result.output
+    after = snapshot_files(tmp_path)
+    assert {k: v for k, v in after.items() if not k.startswith("notices")} == before
+    assert not [k for k in after if k.startswith("notices")]  # no document, no temporary file
+
+
+def test_no_hard_links_on_this_volume_still_writes_the_notice(tmp_path, monkeypatch):
+    copy_data(tmp_path)
+
+    def no_links(src, dst):
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    result = invoke(tmp_path, "notice", "人社局", *AS_OF)
+    assert result.exit_code == 0, result.output
+    docs = [p.name for p in (tmp_path / "notices").rglob("*") if p.is_file()]
+    assert docs and all(name.endswith(".docx") and not name.startswith(".") for name in docs)
