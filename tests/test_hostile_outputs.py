@@ -507,3 +507,10 @@ def test_no_hard_links_on_this_volume_still_writes_the_notice(tmp_path, monkeypa
     assert result.exit_code == 0, result.output
     docs = [p.name for p in (tmp_path / "notices").rglob("*") if p.is_file()]
     assert docs and all(name.endswith(".docx") and not name.startswith(".") for name in docs)
+
+
+def test_github_annotations_escape_controls():
+    from chuangcheng_cli.problems import render_github
+
+    text = render_github([Problem("a.yaml", 1, 1, "x", "m\x1b[2J\u202e")])
+    assert "\x1b" not in text and "\u202e" not in text

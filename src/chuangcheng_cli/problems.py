@@ -135,6 +135,7 @@ def render_json(problems: list[Problem], files: list[str]) -> str:
 
 
 def _gh_escape(text: str, prop: bool = False) -> str:
+    text = for_terminal(text, multiline=True)  # a CI log is a terminal too
     text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     if prop:
         text = text.replace(":", "%3A").replace(",", "%2C")
