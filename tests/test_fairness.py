@@ -85,7 +85,7 @@ def test_reply_in_time_stops_the_clock_and_waits_for_review(tmp_path):
     assert [(q["kind"], q["subject"], q["overdue"]) for q in queue] == [("review", "法治督〔2023〕1号", 3)]
     assert status(repo, "2023-07-14")["summary"]["lead_queue"][0]["overdue"] == 0  # within review_days
     assert unit(repo, "2023-07-20", "rsj")["pending_review"] == 1
-    text = cc(repo, "status", "--as-of", "2023-07-20").stdout
+    text = cc(repo, "status", "--as-of", "2023-07-20", COLUMNS="200").stdout
     assert "牵头单位待办" in text and "待审核 法治督〔2023〕1号" in text and "牵头单位逾期" in text
     refused = cc(repo, "notice", "人社局", "--as-of", "2023-07-20", code=1)
     assert "待牵头单位审核" in refused.stderr and "cc close" in refused.stderr
@@ -321,3 +321,74 @@ def test_reprint_gives_the_same_text(tmp_path):
     again = {p.name: "\n".join(par.text for par in Document(p).paragraphs)
              for p in sorted((repo / "notices" / "2023").glob("*.docx"))}
     assert again == texts
+
+
+def test_escalation_confirmed_at_a_terminal(tmp_path):
+    """A person at a terminal answers the prompt: n writes nothing, y issues both documents."""
+    import os
+    import pty
+    import select
+
+    from helpers import cc_command, cc_env
+
+    repo = early(tmp_path)
+    three_notices(repo)
+
+    def answer(reply: str) -> tuple[int, str]:
+        pid, fd = pty.fork()
+        if pid == 0:  # the child: cc with the pty as its terminal
+            os.chdir(repo)
+            os.execve(cc_command()[0], [*cc_command(), "notice", "人社局", "--as-of", "2023-07-31"], cc_env())
+        out, sent = b"", False
+        while True:
+            ready, _, _ = select.select([fd], [], [], 60)
+            if not ready:
+                break
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            out += chunk
+            if not sent and "[y/N]".encode() in out:
+                os.write(fd, reply.encode() + b"\n")
+                sent = True
+        _, status = os.waitpid(pid, 0)
+        return os.waitstatus_to_exitcode(status), out.decode("utf-8", "replace")
+
+    before = snapshot_files(repo)
+    code, text = answer("n")
+    assert code == 1 and "已取消" in text and snapshot_files(repo) == before
+    code, text = answer("y")
+    assert code == 0 and "已报告市领导" in text, text
+    assert [e["kind"] for e in entries(repo)][-2:] == ["notice", "escalate"]
+
+
+def test_copy_to_per_notice_and_reprint_preview(tmp_path):
+    from docx import Document
+
+    repo = early(tmp_path)
+    cc(repo, "notice", "人社局", "--cc", "市人民政府办公室", "--cc", "市纪委监委", "--as-of", "2023-07-05")
+    notice = [e for e in entries(repo) if e["kind"] == "notice"][-1]
+    assert notice["copy_to"] == ["市人民政府办公室", "市纪委监委"]
+    text = "\n".join(c.text for t in Document(repo / notice["file"]).tables for r in t.rows for c in r.cells)
+    assert "市人民政府办公室" in text and "市纪委监委" in text
+    before = snapshot_files(repo)
+    preview = cc(repo, "reprint", "1", "--dry-run", "--as-of", "2023-07-05")
+    assert "演练" in preview.stdout and "市纪委监委" in preview.stdout
+    assert snapshot_files(repo) == before
+
+
+def test_reprint_never_writes_outside_the_repository(tmp_path):
+    repo = early(tmp_path)
+    cc(repo, "notice", "人社局", "--as-of", "2023-07-05")
+    path = repo / "data" / "journal.jsonl"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    entry = json.loads(lines[-1])
+    entry["file"] = "../../escaped/督办通知.docx"  # a hostile hand edit of the record
+    lines[-1] = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    refused = cc(repo, "reprint", "1", "--as-of", "2023-07-05", code=2)
+    assert "目录之外" in refused.stderr
+    assert not (tmp_path.parent / "escaped").exists()

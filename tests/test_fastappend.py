@@ -55,7 +55,7 @@ def test_session_with_index_equals_session_without(tmp_path):
         b = run_cc(*args, cwd=fast, **env)
         assert (a.returncode, a.stdout, a.stderr) == (b.returncode, b.stdout, b.stderr), args
         assert "Traceback" not in b.stderr
-    assert list((tmp_path / "cache").glob("append-*.pickle"))
+    assert list((tmp_path / "cache").glob("append-*.index"))
     assert _normalised(plain) == _normalised(fast)
     assert not checks.check_folder(fast / "data").errors
 
@@ -74,13 +74,13 @@ def test_hand_edit_is_noticed_even_with_an_index(tmp_path):
     assert snapshot_files(tmp_path / "data") == before
 
 
-@pytest.mark.parametrize("damage", [b"", b"not a pickle"])
+@pytest.mark.parametrize("damage", [b"", b"not an index"])
 def test_damaged_index_is_ignored(tmp_path, damage):
     data = copy_data(tmp_path)
     env = _indexed(tmp_path)
     run_cc("log", "T09", "--unit", "人社局", "--percent", "85", "--note", "a", "--as-of", "2023-12-31",
            cwd=tmp_path, **env)
-    for f in (tmp_path / "cache").glob("append-*.pickle"):
+    for f in (tmp_path / "cache").glob("append-*.index"):
         f.write_bytes(damage)
     result = run_cc("log", "T09", "--unit", "人社局", "--percent", "86", "--note", "b", "--as-of", "2023-12-31",
                     cwd=tmp_path, **env)
@@ -204,4 +204,4 @@ def test_a_small_journal_is_checked_in_full_without_an_index(tmp_path):
     result = run_cc("log", "T09", "--unit", "人社局", "--percent", "85", "--note", "a", "--as-of", "2023-12-31",
                     cwd=tmp_path, CC_NO_CACHE="", CC_CACHE_DIR=str(tmp_path / "cache"))
     assert result.returncode == 0, result.stderr
-    assert not list((tmp_path / "cache").glob("append-*.pickle"))
+    assert not list((tmp_path / "cache").glob("append-*.index"))

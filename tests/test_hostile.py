@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
-from chuangcheng_cli import checks, loading, reports, rules
+from chuangcheng_cli import checks, loading, reports, rules, textguard
 from chuangcheng_cli.problems import render_github, render_json, render_text
 from helpers import DATA, copy_data, run_cc, snapshot_files
 
@@ -261,9 +261,10 @@ arg_text = st.one_of(
 
 
 def accepted_text(text: str, limit: int = 100_000) -> str | None:
-    """What workflow._clean stores for text, or None when it refuses it."""
+    """What workflow._clean stores for text, or None when it (or the check of every argument in
+    entry.py) refuses it: see textguard.py for the characters refused."""
     value = text.strip()
-    if not value or len(value) > limit or any(ord(ch) < 32 and ch not in "\n\t" for ch in value):
+    if not value or len(value) > limit or textguard.find_bad(text) >= 0:
         return None
     return value
 

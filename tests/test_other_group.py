@@ -83,7 +83,8 @@ def test_commands_speak_in_the_groups_own_words(tmp_path, args):
 
 def test_written_documents_and_reports_speak_in_the_groups_own_words(tmp_path):
     repo = _copy(tmp_path)
-    for args in (["notice", "城管局", "--out", "notices"], ["notice", "住建局", "--out", "notices"],
+    for args in (["notice", "城管局", "--out", "notices"], ["notice", "住建局", "--yes", "--out", "notices"],
+                 ["reprint", "市容督〔2026〕3号", "--out", "reprinted"],
                  ["report", "xlsx"], ["report", "html"], ["report", "md", "--out", "."]):
         result = run_cc(*args, "--as-of", AS_OF, cwd=repo)
         assert result.returncode == 0, result.stdout + result.stderr
@@ -94,6 +95,8 @@ def test_written_documents_and_reports_speak_in_the_groups_own_words(tmp_path):
     assert {"市容环境与城市管理工作推进组台账_2026-03-01.xlsx", "市容环境与城市管理工作推进组进展_2026-03-01.html",
             "市容环境与城市管理工作推进组周报_2026-03-01.md"} <= set(names), names
     assert sum(p.suffix == ".docx" for p in written) >= 2, names
+    reprinted = sorted(p.name for p in (repo / "reprinted").iterdir())  # the notice and its report
+    assert len(reprinted) == 2 and any("市容督报〔2026〕" in n for n in reprinted), reprinted
     journal = (repo / "data" / "journal.jsonl").read_text(encoding="utf-8")
     for path in [*written, repo / "data" / "journal.jsonl"]:
         text = path.name + "\n" + (journal if path.name == "journal.jsonl" else _file_text(path))

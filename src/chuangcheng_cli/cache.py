@@ -39,7 +39,7 @@ def data_key(data_dir: Path) -> str:
             with open(data_dir / name, "rb") as fh:
                 while chunk := fh.read(1 << 20):
                     h.update(chunk)
-        except FileNotFoundError:
+        except OSError:  # missing, a folder, unreadable: the loader explains it; never cached as good
             h.update(b"<missing>")
     h.update(str(data_dir.resolve()).encode())
     return h.hexdigest()
@@ -63,13 +63,47 @@ def plan_key(data_dir: Path) -> str:
     return h.hexdigest()
 
 
-def store_bytes(root: Path, name: str, payload: bytes) -> None:
-    """Best effort, atomic."""
+def private_folder(root: Path) -> Path:
+    """root, created if missing, readable and writable by this user only (0700, whatever the umask):
+    the cache holds the data's contents, and a file planted there is read by every later command."""
+    root.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if os.name != "nt" and (os.stat(root).st_mode & 0o777) != 0o700:
+        os.chmod(root, 0o700)
+    return root
+
+
+def _write_private(target: Path, payload: bytes) -> None:
+    """payload to target atomically, the file 0600 (created so: a umask can only take bits away)."""
+    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
     try:
-        root.mkdir(parents=True, exist_ok=True)
-        tmp = root / f".{name}.{secrets.token_hex(4)}.tmp"
-        tmp.write_bytes(payload)
-        os.replace(tmp, root / name)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def read_private(root: Path, name: str) -> bytes | None:
+    """The bytes of a cache file, or None when it is missing, not a regular file, or (POSIX) owned
+    by someone else or writable by others: such a file is not ours to trust."""
+    try:
+        with open(root / name, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            if os.name != "nt":
+                import stat
+
+                if not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid() or st.st_mode & 0o022:
+                    return None
+            return fh.read()
+    except OSError:
+        return None
+
+
+def store_bytes(root: Path, name: str, payload: bytes) -> None:
+    """Best effort, atomic, private."""
+    try:
+        _write_private(private_folder(root) / name, payload)
     except OSError:
         pass
 
@@ -79,22 +113,22 @@ def _path(root: Path, key: str, day: str) -> Path:
 
 
 def load(root: Path, key: str, day: str) -> dict | None:
+    raw = read_private(root, _path(root, key, day).name)
+    if raw is None:
+        return None
     try:
-        with open(_path(root, key, day), "rb") as fh:
-            doc = json.loads(fh.read())
+        doc = json.loads(raw)
         return doc if isinstance(doc, dict) and doc.get("format") == FORMAT else None
-    except (OSError, ValueError):
+    except (ValueError, RecursionError):
         return None
 
 
 def store(root: Path, key: str, day: str, doc: dict) -> None:
     """Best effort: a cache that cannot be written is simply not used."""
     try:
-        root.mkdir(parents=True, exist_ok=True)
+        private_folder(root)
         target = _path(root, key, day)
-        tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
-        tmp.write_text(json.dumps({**doc, "format": FORMAT}, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, target)
+        _write_private(target, json.dumps({**doc, "format": FORMAT}, ensure_ascii=False).encode("utf-8"))
         files = sorted(root.glob("*.json"), key=lambda p: p.stat().st_mtime)
         for old in files[:-KEEP]:
             old.unlink(missing_ok=True)

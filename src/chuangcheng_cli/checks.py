@@ -79,6 +79,7 @@ class Usable:
     project: models.Project
     problems: list[Problem]  # everything check_folder found (errors and warnings)
     skipped: int  # journal lines not counted
+    unreadable: str = ""  # the journal as shown, when it could not be read at all
 
     @property
     def errors(self) -> list[Problem]:
@@ -115,7 +116,8 @@ def load_usable(data_dir: Path, display_base: Path | None = None) -> Usable:
     else:  # pragma: no cover - each round drops at least one line, so this is a long journal's cascade
         entries, lines = [], []
     project = models.Project(checked.plan, checked.units, entries)
-    return Usable(project, checked.problems, _skipped_lines(journal, lines, bad))
+    return Usable(project, checked.problems, _skipped_lines(journal, lines, bad),
+                  journal.src.display if 0 in bad else "")
 
 
 def _skipped_lines(journal: loading.JournalFile, kept: list[int], bad: set[int]) -> int:
@@ -125,6 +127,9 @@ def _skipped_lines(journal: loading.JournalFile, kept: list[int], bad: set[int])
 
 
 def warning_line(usable: Usable) -> str:
+    if usable.unreadable:
+        return (f"数据有 {len(usable.errors)} 处问题：日志文件 {usable.unreadable} 无法读取，全部记录未计入；"
+                "运行 cc validate 查看。")
     return (f"数据有 {len(usable.errors)} 处问题，{usable.skipped} 条记录未计入；"
             "运行 cc validate 查看，用 cc void 作废错误的记录。")
 
@@ -193,11 +198,43 @@ def _unit_labels(units: list[models.Unit]) -> dict[str, str]:
     return {u.id: u.name for u in reversed(units)}  # a duplicated id means its first unit
 
 
+# Names that go into file names (督办通知 and 报告 .docx): a unit's name and the notice prefix.
+# Caps in UTF-8 bytes so that the longest generated name, 关于<单位>创城工作督办情况的报告_<文号>.docx
+# (47 bytes of fixed text, 文号 = prefix + 〔年〕 + number + 号), fits in 255 bytes.
+MAX_NAME_BYTES = 120
+MAX_PREFIX_BYTES = 60
+
+
+def name_problem(src, locate, value: str, what: str, limit: int) -> Problem | None:
+    """unsafe-name for a name with a path separator (or nothing but dots), name-too-long for one
+    over limit bytes; None for a name fit to be part of a file name. locate() gives (line, col,
+    width), called only for a problem (it composes the YAML again)."""
+    size = len(value.encode("utf-8"))
+    bad = "/" in value or "\\" in value or set(value.strip()) <= {"."}
+    if not bad and size <= limit:
+        return None
+    line, col, w = locate()
+    if bad:
+        return src.problem(line, col, "unsafe-name", f'{what} "{value}" 中含有路径分隔符（/ 或 \\）或只由点组成',
+                           "它会成为督办通知等文件名的一部分；请去掉 / 和 \\（可改用顿号或括号）。", width=w)
+    if size > limit:
+        return src.problem(line, col, "name-too-long",
+                           f"{what}过长（{size} 字节，上限 {limit} 字节，约 {limit // 3} 个汉字）",
+                           "它会成为督办通知等文件名的一部分，文件名不能超过 255 字节；请使用规范简称。", width=w)
+    return None
+
+
 def check_units(units_file: loading.YamlFile) -> list[Problem]:
     units: list[models.Unit] = units_file.model.units  # type: ignore[union-attr]
     loc = units_file.locate
     src = units_file.src
     problems = []
+    for i, unit in enumerate(units):
+        for j, name in enumerate([unit.name, *unit.short_names]):
+            path = ("units", i, "name") if j == 0 else ("units", i, "short_names", j - 1)
+            found = name_problem(src, lambda path=path: loc(path), name, "单位名称" if j == 0 else "单位简称", MAX_NAME_BYTES)
+            if found is not None:
+                problems.append(found)
     seen_ids: dict[str, int] = {}
     seen_names: dict[str, models.Unit] = {}
     for i, unit in enumerate(units):
@@ -251,6 +288,10 @@ def check_plan(project: models.Project, plan_file: loading.YamlFile,
                did_you_mean(unit_id, unit_ids, labels) or "请先在 units.yaml 中添加该单位，或改正 id。")
 
     unit_ref(("campaign", "lead_unit"), camp.lead_unit)
+    found = name_problem(src, lambda: loc(("policy", "notice_prefix")), plan.policy.notice_prefix, "督办通知文号前缀",
+                         MAX_PREFIX_BYTES)
+    if found is not None:
+        problems.append(found)
     # With start after end every date would be "outside the campaign": report the cause once.
     dates_ok = camp.start <= camp.end
     if not dates_ok:

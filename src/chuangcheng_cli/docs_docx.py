@@ -97,7 +97,20 @@ def write_docx(doc: OfficialDoc, path: pathlib.Path) -> None:
             _save(document, handle)
             handle.flush()
             os.fsync(handle.fileno())
-        os.link(tmp, path)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            raise
+        except OSError:
+            # no hard links here (a FAT/exFAT USB stick, some network shares): a rename, which
+            # callers make safe by holding the journal lock and checking that path is free
+            if path.exists():
+                raise FileExistsError(errno.EEXIST, "文件已存在", str(path)) from None
+            os.replace(tmp, path)
+    except OSError as exc:  # disk full while saving, …: say which document
+        from .problems import with_path
+
+        raise with_path(exc, path) from None
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)

@@ -5,8 +5,47 @@ from __future__ import annotations
 import sys
 
 
+def portable_streams() -> None:
+    """Chinese output that never dies on encoding. On Windows a console already takes Unicode, but
+    a pipe or a file (`cc report md > 周报.md`) gets the ANSI code page (GBK), which lacks ● █ ✓:
+    write UTF-8 there, as on the other systems. Anywhere the encoding is not UTF-8 (a GBK locale on
+    统信UOS/麒麟), a character it cannot hold becomes "?" instead of a UnicodeEncodeError."""
+    import os
+
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is None:
+            continue
+        try:
+            if os.name == "nt" and not os.environ.get("PYTHONIOENCODING") and not stream.isatty():
+                reconfigure(encoding="utf-8", errors="replace")
+            elif (stream.encoding or "").lower().replace("-", "") not in ("utf8", "utf8sig"):
+                reconfigure(errors="replace")
+        except (OSError, ValueError):  # a closed or odd stream: leave it as it is
+            pass
+
+
+def refuse_bad_arguments(argv: list[str]) -> int | None:
+    """Exit code 2 with a message when an argument holds a character no field may hold (see
+    textguard.py; tab and newline are allowed, multi-line notes need them), else None. Checked
+    here, once, so that no command, option or future argument can record one."""
+    from .textguard import describe, find_bad, for_terminal
+
+    for arg in argv:
+        at = find_bad(arg)
+        if at >= 0:
+            print(f"错误：参数 {for_terminal(arg)} 中含有不允许的字符 {describe(arg[at])}", file=sys.stderr)
+            print("提示：请删除不可见的字符后重试；终端请使用 UTF-8 编码。", file=sys.stderr)
+            return 2
+    return None
+
+
 def main() -> None:
+    portable_streams()
     try:
+        code = refuse_bad_arguments(sys.argv[1:])
+        if code is not None:
+            sys.exit(code)
         from .cli.fast import run_fast
 
         code = run_fast(sys.argv[1:])

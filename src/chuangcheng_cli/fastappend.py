@@ -13,9 +13,14 @@ would. Any other change to the files means a full check again.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
-import pickle
+import json
 import re
+import struct
+import sys
+import types
+import typing
 from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +28,13 @@ from pathlib import Path
 from . import cache, checks, loading, models
 
 NOTICE_FAMILY = checks.NOTICE_FAMILY
-FORMAT = 3  # of the pickled index; an index of another format is not used
+FORMAT = 4  # of the stored index; an index of another format is not used
+# The stored index: MAGIC, then FORMAT, two lengths and the sha256 of everything after them
+# (struct _HEAD), then the plan and units as JSON, a JSON header (digest, size, the arrays' names
+# and lengths), then the arrays' raw int64 items. Data only: reading it can never run code (pickle could), and
+# the plan and units are rebuilt field by field with every value's type checked (_construct).
+MAGIC = b"chuangcheng-cli append index\n"
+_HEAD = struct.Struct("<IQQ32s")  # format, length of the plan-and-units JSON, of the header JSON, sha256
 # Below this size a full check is quicker than loading and storing an index (a working group's
 # few hundred entries: ~0.4 s checked in full, ~0.55 s through the index); CC_INDEX_MIN_BYTES
 # overrides it (tests use 0 to exercise the index on small data).
@@ -46,7 +57,7 @@ class JournalIndex:
     lines: array = field(default_factory=_positions)  # 1-based line number of each entry
     by_task: dict[str, array] = field(default_factory=dict)  # task id → entry positions
     notice_family: array = field(default_factory=_positions)
-    format: int = FORMAT
+    static: bytes = b""  # the plan and units as stored (JSON), kept so that a store need not dump them again
 
     def add(self, entry, offset: int, line: int) -> None:
         k = len(self.offsets)
@@ -78,19 +89,124 @@ def build_index(checked: checks.Checked, raw: bytes) -> JournalIndex:
     return index
 
 
+def _name(key: str) -> str:
+    return f"append-{key}.index"
+
+
 def load_index(root: Path, key: str) -> JournalIndex | None:
+    """The stored index, or None when there is none or it is damaged, foreign or of another format
+    (the caller then checks in full and stores a new one)."""
+    raw = cache.read_private(root, _name(key))
+    if raw is None or not raw.startswith(MAGIC) or len(raw) < len(MAGIC) + _HEAD.size:
+        return None
     try:
-        with open(root / f"append-{key}.pickle", "rb") as fh:
-            index = pickle.load(fh)
-        if isinstance(index, JournalIndex) and getattr(index, "format", None) == FORMAT:
-            return index
-        return None
-    except Exception:  # a damaged or foreign cache file is simply not used
-        return None
+        fmt, static_len, head_len, checksum = _HEAD.unpack_from(raw, len(MAGIC))
+        body = memoryview(raw)[len(MAGIC) + _HEAD.size:]
+        if fmt != FORMAT or hashlib.sha256(body).digest() != checksum:
+            return None
+        static = bytes(body[:static_len])
+        fixed = json.loads(static)
+        head = json.loads(bytes(body[static_len:static_len + head_len]))
+        if head.get("byteorder") != sys.byteorder:
+            return None
+        index = JournalIndex(_construct(models.Plan, fixed["plan"]),
+                             [_construct(models.Unit, u) for u in _typed(fixed["units"], list)],
+                             _typed(head["digest"], str), _typed(head["size"], int))
+        index.static = static
+        at = static_len + head_len
+        for name, count in head["arrays"]:
+            items = _positions()
+            items.frombytes(body[at:at + 8 * count])
+            at += 8 * count
+            if name in ("offsets", "lines", "notice_family"):
+                setattr(index, name, items)
+            else:
+                index.by_task[name.removeprefix("task:")] = items
+        if at != len(body) or len(index.offsets) != len(index.lines):
+            return None
+        return index
+    except (ValueError, TypeError, KeyError, AttributeError, struct.error, RecursionError):
+        return None  # a damaged cache file is simply not used
 
 
 def store_index(root: Path, key: str, index: JournalIndex) -> None:
-    cache.store_bytes(root, f"append-{key}.pickle", pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
+    if not index.static:  # the plan and units do not change while an index is extended: dumped once
+        index.static = b"".join([b'{"plan":', index.plan.model_dump_json().encode("utf-8"), b',"units":[',
+                                 b",".join(u.model_dump_json().encode("utf-8") for u in index.units), b"]}"])
+    arrays = [("offsets", index.offsets), ("lines", index.lines), ("notice_family", index.notice_family),
+              *((f"task:{t}", a) for t, a in index.by_task.items())]
+    head = json.dumps({"byteorder": sys.byteorder, "digest": index.digest, "size": index.size,
+                       "arrays": [[name, len(a)] for name, a in arrays]},
+                      ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    body = b"".join([index.static, head, *(a.tobytes() for _, a in arrays)])
+    cache.store_bytes(root, _name(key), MAGIC + _HEAD.pack(FORMAT, len(index.static), len(head),
+                                                           hashlib.sha256(body).digest()) + body)
+
+
+def _typed(value, kind: type):
+    if type(value) is not kind:
+        raise TypeError(kind.__name__)
+    return value
+
+
+def _construct(annotation, value):
+    """value (from the index's JSON) as annotation says: models built without re-validating
+    (model_construct, quick), but each value's type checked, so that a damaged or forged file
+    cannot put a text where a date belongs; anything else raises TypeError/ValueError/KeyError."""
+    return _converter(annotation)(value)
+
+
+_CONVERTERS: dict[int, typing.Callable] = {}  # by id of an annotation (pydantic keeps them alive)
+
+
+def _converter(annotation) -> typing.Callable:
+    found = _CONVERTERS.get(id(annotation))
+    if found is None:
+        found = _CONVERTERS[id(annotation)] = _make_converter(annotation)
+    return found
+
+
+def _make_converter(annotation) -> typing.Callable:
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _converter(typing.get_args(annotation)[0])
+    if isinstance(annotation, type) and issubclass(annotation, models.BaseModel):
+        cls = annotation
+        fields = {name: _converter(info.annotation) for name, info in cls.model_fields.items()}
+        names = fields.keys()
+        new, setattr_ = cls.__new__, object.__setattr__
+
+        def model(value):
+            # store_index dumps every field: exactly those keys, or the file is not ours
+            if type(value) is not dict or value.keys() != names:
+                raise TypeError(cls.__name__)
+            # what model_construct does, minus its handling of defaults and aliases: a third of the time
+            obj = new(cls)
+            setattr_(obj, "__dict__", {name: fields[name](item) for name, item in value.items()})
+            setattr_(obj, "__pydantic_fields_set__", set(names))
+            setattr_(obj, "__pydantic_extra__", None)
+            setattr_(obj, "__pydantic_private__", None)
+            return obj
+        return model
+    if origin is list:
+        item = _converter(typing.get_args(annotation)[0])
+        return lambda value: [item(v) for v in _typed(value, list)]
+    if annotation is dt.date:
+        return lambda value: dt.date.fromisoformat(_typed(value, str))
+    if annotation in (int, str, bool):
+        return lambda value: _typed(value, annotation)
+    if origin in (typing.Union, types.UnionType) and type(None) in typing.get_args(annotation):
+        inner = _converter(next(a for a in typing.get_args(annotation) if a is not type(None)))
+        return lambda value: None if value is None else inner(value)
+    if origin is typing.Literal:
+        allowed = set(typing.get_args(annotation))
+
+        def literal(value):
+            if value not in allowed:
+                raise ValueError(value)
+            return value
+        return literal
+    raise TypeError(f"unexpected field type {annotation!r}")
 
 
 def matching(index: JournalIndex | None, raw: bytes):
@@ -121,6 +237,9 @@ def catch_up(index: JournalIndex, raw: bytes, state, path: Path, display: str) -
     chunks = tail.split(b"\n")
     if any(c.strip() and (c.strip()[:1] != b"{" or c.strip()[-1:] != b"}") for c in chunks):
         return None
+    # what loading's fast path refuses to take on trust: long lines, characters textguard forbids
+    if max(map(len, chunks)) > loading.MAX_LINE_BYTES or loading._suspect(tail):
+        return None
     try:
         texts = [c.decode("utf-8").rstrip("\r") for c in chunks]
     except UnicodeDecodeError:
@@ -134,6 +253,8 @@ def catch_up(index: JournalIndex, raw: bytes, state, path: Path, display: str) -
     except Exception:  # ValidationError, bad JSON: the full check explains it
         return None
     if len(entries) != len(numbered) or len({e.id for e in entries}) != len(entries):
+        return None
+    if loading.may_repeat_keys(entries, [t.encode("utf-8") for _, t in numbered]):
         return None
     prefix = raw[:index.size]
     touched = {e.task for e in entries if e.kind not in NOTICE_FAMILY}

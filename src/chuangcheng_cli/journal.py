@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import json
 import os
 import secrets
 from pathlib import Path
 
-from .problems import UsageError
-
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None  # type: ignore[assignment]
-
+from .problems import with_path
 
 def new_entry_id(day: dt.date) -> str:
     """Unique without coordination: two branches never mint the same id."""
@@ -40,22 +35,58 @@ def read_all(fd: int) -> bytes:
     return b"".join(chunks)
 
 
+def lock_path(path: Path) -> Path:
+    """The lock file of the journal at path: outside the repository (a lock file in data/ would show
+    in `git status` and in every copy), in a per-user folder of the system's temporary directory,
+    named after the journal's real path so that every process appending to it finds the same one."""
+    import hashlib
+    import tempfile
+
+    real = os.path.realpath(path)
+    if os.name == "nt":
+        real = real.lower()  # one file, however its path is spelt on a case-insensitive system
+    try:
+        owner = str(os.getuid())
+    except AttributeError:  # Windows: the temporary directory is per user already
+        owner = "user"
+    folder = Path(tempfile.gettempdir()) / f"chuangcheng-cli-locks-{owner}"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    return folder / (hashlib.sha256(real.encode("utf-8", "surrogateescape")).hexdigest()[:32] + ".lock")
+
+
+_OPEN = {}  # descriptor → journal path, so that an error on write() can name the file
+
+
 @contextlib.contextmanager
 def locked(path: Path):
-    """Hold an exclusive lock on the journal (created if missing) for read-check-append."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Hold an exclusive lock on the journal (created if missing) for read-check-append.
+
+    The lock is filelock's (fcntl.flock on Linux and macOS, msvcrt.locking on Windows) on a
+    companion lock file (see lock_path): another `cc` appending to the same journal waits here
+    until this one has read, checked and appended."""
+    from filelock import FileLock
+
+
     try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
-    except PermissionError:
-        raise UsageError(f"没有权限写入日志文件：{path}") from None
+        path.parent.mkdir(parents=True, exist_ok=True)
+        guard = FileLock(str(lock_path(path)))
+        guard.acquire()
     except OSError as exc:
-        raise UsageError(f"无法打开日志文件：{path}（{exc.strerror}）") from None
+        raise with_path(exc, path) from None
     try:
-        if fcntl is not None:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-        yield fd
+        try:
+            # O_BINARY: on Windows a descriptor is otherwise in text mode and writes \r\n
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND | getattr(os, "O_BINARY", 0), 0o644)
+        except OSError as exc:
+            raise with_path(exc, path) from None
+        _OPEN[fd] = path
+        try:
+            yield fd
+        finally:
+            _OPEN.pop(fd, None)
+            os.close(fd)
     finally:
-        os.close(fd)  # closing releases the lock
+        guard.release()
 
 
 def append_lines(fd: int, lines: list[str]) -> bytes:
@@ -68,11 +99,15 @@ def append_lines(fd: int, lines: list[str]) -> bytes:
         if os.read(fd, 1) != b"\n":
             prefix = b"\n"  # a hand edit left no final newline: never glue two entries together
     payload = prefix + "".join(line + "\n" for line in lines).encode("utf-8")
-    written = os.write(fd, payload)
-    if written != len(payload):  # pragma: no cover - disk full
-        os.ftruncate(fd, size)
-        raise OSError("写入日志不完整，已撤销")
-    os.fsync(fd)
+    try:
+        written = os.write(fd, payload)
+        if written != len(payload):  # disk full after a part: nothing of it may stay
+            raise OSError(errno.ENOSPC, "写入日志不完整")
+        os.fsync(fd)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.ftruncate(fd, size)  # the journal as it was, byte for byte
+        raise with_path(exc, _OPEN.get(fd, "journal.jsonl")) from None
     return payload
 
 
@@ -82,6 +117,7 @@ def atomic_write_text(path: Path, text: str) -> None:
 
 
 def atomic_write_bytes(path: Path, payload: bytes) -> None:
+    """Errors (permission, disk full, a name too long …) are OSErrors naming path; no temp file stays."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
@@ -90,5 +126,9 @@ def atomic_write_bytes(path: Path, payload: bytes) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
+    except OSError as exc:
+        named = OSError(exc.errno, exc.strerror or str(exc), str(path))  # the file meant, not the temp
+        raise named from None
     finally:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)

@@ -9,7 +9,9 @@ from __future__ import annotations
 import dataclasses
 import functools
 import gc
+import itertools
 import json
+import operator
 import re
 import typing
 from dataclasses import dataclass, field
@@ -29,6 +31,13 @@ UNITS = "units.yaml"
 JOURNAL = "journal.jsonl"
 MAX_YAML_BYTES = 8 * 1024 * 1024
 MAX_JOURNAL_BYTES = 256 * 1024 * 1024
+# One journal line: a real entry is well under 2 KB. A longer line is refused before it is parsed,
+# so that one planted 150 MB line cannot make the JSON parser build gigabytes of objects.
+MAX_LINE_BYTES = 1024 * 1024
+# Fields whose text may run over several lines (tab and newline allowed); every other text field
+# is one line. See textguard.py for the characters no field may hold.
+MULTILINE_FIELDS = {"requirement", "content", "method", "note", "reason", "problem", "correction", "gaps",
+                    "materials"}
 
 
 @contextmanager
@@ -285,6 +294,8 @@ def parse_yaml(src: Source) -> tuple[object, list[Problem]]:
         return None, [_yaml_error_problem(src, exc)]
     except RecursionError:
         return None, [src.problem(0, 0, "yaml-syntax", "YAML 嵌套层级过深")]
+    except ValueError:  # int() of a number with thousands of digits (sys.get_int_max_str_digits)
+        return None, [_huge_number_problem(src)]
     finally:
         loader.dispose()
     problems = [
@@ -294,6 +305,58 @@ def parse_yaml(src: Source) -> tuple[object, list[Problem]]:
         for key, mark, first in loader.duplicates
     ]
     return data, problems
+
+
+_LONG_NUMBER = re.compile(r"[-+]?\d[\d_]{99,}")
+
+
+def _huge_number_problem(src: Source) -> Problem:
+    m = _LONG_NUMBER.search(src.text)
+    line = src.text.count("\n", 0, m.start()) + 1 if m else 0
+    col = m.start() - src.text.rfind("\n", 0, m.start()) if m else 0
+    return src.problem(line, col, "invalid-value", "数字过长（有上千位），无法作为数值读取",
+                       "请检查是否误粘贴了大段数字；确需这串数字作为文字时请加上引号。",
+                       width=min(len(m.group()), 40) if m else 1)
+
+
+def text_problems(src: Source, data: object, locate) -> list[Problem]:
+    """A problem for every text value (and key) holding a character textguard forbids;
+    locate(path) gives (line, col, width) of the value at that path."""
+    from .textguard import describe, find_bad
+
+    problems: list[Problem] = []
+
+    def walk(value, path: tuple, multiline: bool) -> None:
+        if isinstance(value, str):
+            at = find_bad(value, multiline)
+            if at >= 0:
+                problems.append(_bad_char_problem(src, value[at], path, locate))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(key, str) and find_bad(key, False) >= 0:
+                    problems.append(_bad_char_problem(src, key[find_bad(key, False)], (*path, key), locate))
+                walk(item, (*path, key), key in MULTILINE_FIELDS)
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                walk(item, (*path, i), multiline)
+
+    walk(data, (), False)
+    return problems
+
+
+def _bad_char_problem(src: Source, ch: str, path: tuple, locate) -> Problem:
+    from .textguard import describe
+
+    line, col, width = locate(path)
+    text = src.line_text(line) if line else ""
+    if ch in text:  # the character itself is in the file: point at it
+        col, width = text.index(ch) + 1, 1
+    field = next((p for p in reversed(path) if isinstance(p, str)), "")
+    label = f'"{field}"' + (f"（{FIELD_NAMES[field]}）" if field in FIELD_NAMES else "") if field else "该值"
+    tab = "（Tab 与换行只允许出现在说明类的多行字段中）" if ch in "\t\n" else ""
+    return src.problem(line, col, "invalid-character", f"{label} 中含有不允许的字符 {describe(ch)}{tab}",
+                       "常见于从网页、Word 或终端复制的文字；请删除这个不可见的字符后重新输入。",
+                       width=width)
 
 
 class YamlLocator:
@@ -342,6 +405,8 @@ def _describe(value) -> str:
         return "空值"
     if isinstance(value, bool):
         return "是/否（布尔值）"
+    if isinstance(value, int) and abs(value) >= 10 ** 30:
+        return "一个过大的数字"  # str() of a 5,000-digit int raises ValueError
     if isinstance(value, (int, float)):
         return f"数字 {value}"
     if isinstance(value, str):
@@ -555,6 +620,7 @@ def load_yaml_model(path: Path, display: str, model: type) -> YamlFile:
                                     f"文件顶层应为映射（键: 值），实际是{_describe(data)}",
                                     f"请参照示例数据，文件应以 {next(iter(model.model_fields))}: 开头。"))
         return YamlFile(src, None, problems, locator)
+    problems.extend(text_problems(src, data, lambda path: locator.locate(path)))
     try:
         obj = model.model_validate(data)
     except ValidationError as exc:
@@ -637,9 +703,43 @@ _FULLWIDTH = {"“": '"', "”": '"', "‘": "'", "’": "'", "，": ",", "：":
               "｛": "{", "｝": "}", "［": "[", "］": "]"}
 
 
+class _DuplicateKey(Exception):
+    def __init__(self, key: str):
+        self.key = key
+
+
+def _no_duplicates(pairs: list) -> dict:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set = set()
+        raise _DuplicateKey(next(k for k, _ in pairs if k in seen or seen.add(k)))
+    return obj
+
+
+def _nth_key_col(text: str, key: str, n: int) -> int:
+    """1-based column of the n-th (0-based) occurrence of "key": in text, or 1."""
+    pos = -1
+    for _ in range(n + 1):
+        pos = text.find(f'"{key}"', pos + 1)
+        if pos < 0:
+            return 1
+    return pos + 1
+
+
 def _entry_line_problems(src: Source, line_no: int, text: str) -> tuple[object | None, list[Problem]]:
+    if len(text) > MAX_LINE_BYTES // 4 and len(text.encode("utf-8")) > MAX_LINE_BYTES:
+        return None, [Problem(src.display, line_no, 0, "journal-json",
+                              f"这一行过长（{len(text.encode('utf-8')) / 1048576:.1f} MB，每行上限 "
+                              f"{MAX_LINE_BYTES // 1048576} MB），不予读取",
+                              "日志每行是一条记录，正常不超过几 KB；请检查是否误粘贴了大段内容。",
+                              source=text[:160])]
     try:
-        obj = json.loads(text)
+        obj = json.loads(text, object_pairs_hook=_no_duplicates)
+    except _DuplicateKey as exc:
+        key = exc.key
+        return None, [src.problem(line_no, _nth_key_col(text, key, 1), "duplicate-key",
+                                  f'重复的键 "{key}"，后一个会覆盖前一个', "请删除或合并其中一个。",
+                                  width=len(key) + 2)]
     except json.JSONDecodeError as exc:
         if text.startswith(_CONFLICT_MARKERS):
             return None, [src.problem(line_no, 1, "journal-json", "这是 git 合并冲突留下的标记行",
@@ -656,9 +756,17 @@ def _entry_line_problems(src: Source, line_no: int, text: str) -> tuple[object |
         return None, [src.problem(line_no, exc.colno, "journal-json", message, hint)]
     except RecursionError:
         return None, [src.problem(line_no, 1, "journal-json", "这一行嵌套层级过深")]
+    except ValueError:  # int() of a number with thousands of digits (sys.get_int_max_str_digits)
+        m = _LONG_NUMBER.search(text)
+        return None, [src.problem(line_no, m.start() + 1 if m else 1, "invalid-value",
+                                  "数字过长（有上千位），无法作为数值读取", "请检查是否误粘贴了大段数字。",
+                                  width=min(len(m.group()), 40) if m else 1)]
     if not isinstance(obj, dict):
         return None, [src.problem(line_no, 1, "journal-json",
                                   f"这一行应为一个 JSON 对象 {{…}}，实际是{_describe(obj)}")]
+    bad = text_problems(src, obj, lambda path: _journal_locate(text, line_no, path))
+    if bad:
+        return None, bad
     try:
         return _entry_adapter().validate_python(obj), []
     except ValidationError as exc:
@@ -683,6 +791,16 @@ def _entry_line_problems(src: Source, line_no: int, text: str) -> tuple[object |
                     col, width = pos + 1, len(key) + 2
             problems.append(src.problem(line_no, col, code, message, hint, width=width))
         return None, problems
+
+
+def _journal_locate(text: str, line_no: int, path: tuple) -> tuple[int, int, int]:
+    key = next((p for p in path if isinstance(p, str)), None)
+    pos = text.find(f'"{key}"') if key else -1
+    if pos < 0:
+        return line_no, 1, 1
+    colon = text.find(":", pos + len(key) + 2)
+    col, width = _json_value_at(text, colon + 1) if colon >= 0 else (pos + 1, len(key) + 2)
+    return line_no, col, width
 
 
 def load_journal(path: Path, display: str) -> JournalFile:
@@ -717,7 +835,11 @@ def _fast_journal(path: Path, display: str) -> JournalFile | None:
         return None
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
-    chunks = [c.strip() for c in raw.split(b"\n")]
+    lines = raw.split(b"\n")
+    if max(map(len, lines), default=0) > MAX_LINE_BYTES or _suspect(raw):
+        return None
+    chunks = [c.strip() for c in lines]
+    del lines
     numbered = [i + 1 for i, chunk in enumerate(chunks) if chunk]
     # Each line must be one object on its own: {…} — a split or doubled object takes the slow path.
     if any(c and (c[:1] != b"{" or c[-1:] != b"}") for c in chunks):
@@ -728,4 +850,88 @@ def _fast_journal(path: Path, display: str) -> JournalFile | None:
         return None
     if len(entries) != len(numbered):  # some line held two objects
         return None
+    if may_repeat_keys(entries, [c for c in chunks if c], raw.count(b'":')):
+        return None
     return JournalFile(Source(path, display, raw=raw), entries, numbered)
+
+
+# What the fast path hands to the line-by-line check: UTF-8 of DEL, C1 controls, bidi overrides
+# and isolates, noncharacters (and, harmlessly, a few rare characters ending in the same bytes),
+# and any \u escape, which may spell a control character. Raw C0 controls and lone surrogates
+# already make the JSON invalid. Separate literal searches: one alternation is ten times slower.
+_SUSPECT_BYTES = [re.compile(p) for p in (rb"\x7f", rb"\xc2[\x80-\x9f]", rb"\xe2\x80[\xaa-\xae]",
+                                          rb"\xe2\x81[\xa6-\xa9]", rb"\xef\xb7[\x90-\xaf]", rb"\\u")]
+# U+FFFE/U+FFFF and the last two code points of every plane end in these bytes; so do some
+# ordinary characters (俾 is E4 BF BE), so each hit is decoded and looked at.
+_NONCHAR_TAIL = re.compile(rb"\xbf[\xbe\xbf]")
+
+
+def _suspect(raw: bytes) -> bool:
+    if any(p.search(raw) for p in _SUSPECT_BYTES):
+        return True
+    from .textguard import find_bad
+
+    for m in _NONCHAR_TAIL.finditer(raw):
+        window = raw[max(m.start() - 3, 0):m.end()].decode("utf-8", errors="ignore")
+        if find_bad(window) >= 0:
+            return True
+    return False
+
+
+@functools.cache
+def _field_counter(cls: type) -> tuple[int, tuple, tuple]:
+    """(how many fields an entry of cls always has, a getter and the default of each other one)."""
+    required, getters, defaults = 0, [], []
+    for f in dataclasses.fields(cls):
+        if f.default is not dataclasses.MISSING:
+            default = f.default
+        elif f.default_factory is not dataclasses.MISSING:
+            default = f.default_factory()
+        else:
+            required += 1
+            continue
+        getters.append(operator.attrgetter(f.name))
+        defaults.append(default)
+    return required, tuple(getters), tuple(defaults)
+
+
+def may_repeat_keys(entries: list, chunks: list[bytes], keys: int | None = None) -> bool:
+    """True when some line may hold a key twice (JSON parsers keep the last one silently).
+    Without parsing again: a line has at least as many keys as its entry has fields off their
+    default, and exactly that many unless a key is repeated or a default written out. Counting
+    `":` counts the keys (a quote inside a string is escaped, so `\\":` in a text only adds to
+    the count). When the whole journal's count equals the sum of those least counts, every line
+    has exactly its least, and no key is repeated: one bytes.count and a few C-level maps for a
+    city's 100,000 lines. Otherwise the lines with more are checked exactly (`cc` writes no
+    defaults, so that is rare). keys: the count of `":` in all the chunks, when the caller has
+    the bytes they were cut from (one count over them is quicker than one per line)."""
+    groups: dict[type, list] = {}
+    for entry in entries:
+        groups.setdefault(type(entry), []).append(entry)
+    ne = operator.ne
+    least = 0
+    for cls, group in groups.items():
+        required, getters, defaults = _field_counter(cls)
+        least += required * len(group)
+        for getter, default in zip(getters, defaults):
+            least += sum(map(ne, map(getter, group), itertools.repeat(default)))
+    if keys is None:
+        keys = sum(c.count(b'":') for c in chunks)
+    if keys == least:
+        return False
+    for entry, chunk in zip(entries, chunks):
+        required, getters, defaults = _field_counter(type(entry))
+        keys = required + sum(getter(entry) != default for getter, default in zip(getters, defaults))
+        if chunk.count(b'":') != keys and _repeats_a_key(chunk):
+            return True
+    return False
+
+
+def _repeats_a_key(chunk: bytes) -> bool:
+    try:
+        json.loads(chunk, object_pairs_hook=_no_duplicates)
+    except _DuplicateKey:
+        return True
+    except ValueError:
+        return True
+    return False

@@ -15,7 +15,8 @@ ITEM_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$"  # T01, RW01, 1.1, 3-2 �
 UnitId = Annotated[str, Field(pattern=UNIT_ID_PATTERN)]
 ItemId = Annotated[str, Field(pattern=ITEM_ID_PATTERN)]
 Text = Annotated[str, Field(min_length=1, max_length=100_000)]
-Percent = Annotated[int, Field(ge=0, le=100)]
+# strict: true and "85" are not numbers (pydantic's lax mode would read them as 1 and 85)
+Percent = Annotated[int, Field(strict=True, ge=0, le=100)]
 
 
 class Strict(BaseModel):
@@ -226,11 +227,11 @@ class Notice(EntryBase):
     """督办通知."""
 
     kind: Literal["notice"]
-    year: Annotated[int, Field(ge=2000, le=2100)]
-    number: Annotated[int, Field(ge=1)]
+    year: Annotated[int, Field(strict=True, ge=2000, le=2100)]
+    number: Annotated[int, Field(strict=True, ge=1)]
     doc_no: Text  # 发文字号 as issued, e.g. 法治督〔2023〕5号
     unit: UnitId
-    seq: Annotated[int, Field(ge=1)]  # 第N次督办
+    seq: Annotated[int, Field(strict=True, ge=1)]  # 第N次督办
     level: Literal["蓝", "黄", "红"]
     tasks: list[ItemId] = field(default_factory=list)
     gaps: list[Text] = field(default_factory=list)

@@ -9,6 +9,7 @@ from . import models, rules
 from .officialdoc import Block, OfficialDoc, cn_date
 from .deadlines import rectification_deadline
 from .problems import Refusal, UsageError
+from .safepath import safe_file_name
 from .workflow import Stamp, _base, _clean
 
 
@@ -74,7 +75,8 @@ def _refuse_open(unit: models.Unit, open_ones: list[rules.NoticeState], today) -
 
 def build_notice(snap: rules.Snapshot, stamp: Stamp, unit: models.Unit, task_ids: list[str],
                  reason: str, deadline: dt.date | None, days: int | None, folder: str = "",
-                 force: bool = False, taken: frozenset[str] = frozenset()) -> NoticeDraft:
+                 force: bool = False, taken: frozenset[str] = frozenset(),
+                 copy_to: list[str] | None = None) -> NoticeDraft:
     """folder: where the documents go, as recorded in the journal (default notices/<year>);
     taken: file names already present there (a stray document never blocks a notice)."""
     project = snap.project
@@ -122,10 +124,11 @@ def build_notice(snap: rules.Snapshot, stamp: Stamp, unit: models.Unit, task_ids
     doc_no = doc_number(policy.notice_prefix, year, number)
     gaps = [gap_text(st, unit.id, stamp.date) for st in chosen]
     where = folder or f"notices/{year}"
-    file_name = free_name(f"{doc_no}_{unit.name}督办通知.docx", taken)
+    file_name = free_name(safe_file_name(f"{doc_no}_{unit.name}督办通知.docx"), taken)
     entry = models.make(models.Notice, kind="notice", year=year, number=number, doc_no=doc_no, unit=unit.id, seq=seq,
                           level=level, tasks=[st.task.id for st in chosen], gaps=gaps, reason=reason,
                           deadline=limit.day, file=f"{where}/{file_name}", forced=bool(open_ones) and force,
+                          copy_to=[_clean(c, "抄送机关", 100) for c in copy_to or [] if c.strip()],
                           **_base(stamp))
     doc = notice_doc(project, entry)
     notes = (f"整改期限：{limit.note}",) if limit.note else ()
@@ -133,7 +136,8 @@ def build_notice(snap: rules.Snapshot, stamp: Stamp, unit: models.Unit, task_ids
     if seq >= policy.escalation_threshold:
         r_number = next_report_number(snap, year)
         r_no = doc_number(report_prefix(policy), year, r_number)
-        report_name = free_name(f"{r_no}_关于{unit.name}创城工作督办情况的报告.docx", taken | {file_name})
+        report_name = free_name(safe_file_name(f"{r_no}_关于{unit.name}创城工作督办情况的报告.docx"),
+                                taken | {file_name})
         previous = list(snap.units[unit.id].notices)
         esc = models.make(models.Escalate, kind="escalate", unit=unit.id,
                               notices=[ns.notice.ref for ns in previous] + [entry.ref],
@@ -220,7 +224,7 @@ def notice_doc(project: models.Project, entry: models.Notice) -> OfficialDoc:
         recipient=unit.name, blocks=tuple(blocks), signature=project.plan.documents.signature or camp.issuer,
         date=entry.date, note=f"（联系人：{camp.contact.name}；联系电话：{camp.contact.phone}）",
         mark=f"第{entry.seq}次督办（{entry.level}色）",
-        copy_to=tuple(project.plan.documents.copy_to), printer=project.plan.documents.printer or camp.office,
+        copy_to=tuple(entry.copy_to or project.plan.documents.copy_to), printer=project.plan.documents.printer or camp.office,
         fonts=project.plan.documents.fonts, author=camp.issuer, created=entry.at, names=(unit.name,),
     )
 
@@ -302,14 +306,15 @@ def documents_of(project: models.Project, entry: models.Notice) -> list[tuple[Of
     unit = project.unit(entry.unit)
     assert unit is not None
     where = f"notices/{entry.year}"  # for records made before file paths were recorded
-    out = [(notice_doc(project, entry), entry.file or f"{where}/{entry.doc_no}_{unit.name}督办通知.docx")]
+    out = [(notice_doc(project, entry),
+            entry.file or f"{where}/{safe_file_name(f'{entry.doc_no}_{unit.name}督办通知.docx')}")]
     esc = triggered_escalation(project, entry)
     if esc is not None:
         snap = before(project, entry)
         previous = list(snap.units[unit.id].notices)
         name = f"关于{unit.name}创城工作督办情况的报告.docx"
         out.append((escalation_doc(snap, unit, previous, entry, esc),
-                    esc.file or f"{where}/{esc.doc_no or entry.doc_no}_{name}"))
+                    esc.file or f"{where}/{safe_file_name(f'{esc.doc_no or entry.doc_no}_{name}')}"))
     return out
 
 

@@ -6,6 +6,8 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Iterable
 
+from .textguard import BAD, for_terminal
+
 ERROR = "error"
 WARNING = "warning"
 
@@ -92,13 +94,16 @@ def render_text(problems: list[Problem]) -> str:
             if p.col:
                 where += f":{p.col}"
         level = "错误" if p.is_error else "警告"
-        out.append(f"{where}: {level}: {p.message} [{p.code}]")
+        out.append(for_terminal(f"{where}: {level}: {p.message} [{p.code}]"))
         if p.line and p.source:
             num = str(p.line)
             pad = " " * len(num)
             shown = p.source.replace("\t", "→")
             # other control characters are invisible: show them as their ␀…␟ symbols
             shown = "".join(chr(0x2400 + ord(c)) if ord(c) < 0x20 else c for c in shown)
+            # DEL, C1, bidi marks, noncharacters, lone surrogates: one visible stand-in each,
+            # so the caret below stays in place and nothing reaches the terminal raw
+            shown = BAD.sub("\ufffd", shown)
             col = p.col
             # a long line (a journal entry) whose problem lies past the cut: keep the caret in view
             start = col - 1 - 60 if len(shown) > 160 and col - 1 + max(p.width, 1) > 157 else 0
@@ -112,7 +117,7 @@ def render_text(problems: list[Problem]) -> str:
                 under = shown[col - 1 : col - 1 + max(p.width, 1)]
                 out.append(f"  {pad} | " + " " * before + "^" * max(_display_width(under), 1))
         if p.hint:
-            out.append(f"  提示: {p.hint}")
+            out.append(f"  提示: {for_terminal(p.hint)}")
     return "\n".join(out)
 
 
@@ -139,6 +144,7 @@ def render_json(problems: list[Problem], files: list[str]) -> str:
 
 
 def _gh_escape(text: str, prop: bool = False) -> str:
+    text = for_terminal(text, multiline=True)  # a CI log is a terminal too
     text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     if prop:
         text = text.replace(":", "%3A").replace(",", "%2C")
@@ -158,3 +164,33 @@ def render_github(problems: list[Problem]) -> str:
         msg = p.message + (f"（{p.hint}）" if p.hint else "")
         out.append(f"::{level} {props}::{_gh_escape(msg)}")
     return "\n".join(out)
+
+
+_OS_REASONS = {
+    "EACCES": "没有权限", "EPERM": "没有权限（操作不被允许）", "EROFS": "所在的文件系统是只读的",
+    "ENOSPC": "磁盘空间已满", "EDQUOT": "超出磁盘配额", "ENAMETOOLONG": "文件名或路径过长",
+    "EISDIR": "这是一个目录，不是文件", "ENOTDIR": "路径中的某一段不是目录", "EEXIST": "文件已存在",
+    "ENOENT": "文件或目录不存在", "EIO": "读写设备出错", "EMFILE": "打开的文件过多", "ELOOP": "符号链接层数过多",
+    "EXDEV": "不能跨文件系统移动", "EBUSY": "文件正被占用", "ETXTBSY": "文件正被占用", "EINVAL": "文件名或参数无效",
+    "EFBIG": "文件过大",
+}
+
+
+def os_error_text(exc: OSError) -> str:
+    """An OSError as one Chinese sentence naming the path: 无法写入 …：磁盘空间已满."""
+    import errno
+
+    name = errno.errorcode.get(exc.errno or 0, "")
+    reason = _OS_REASONS.get(name) or (f"系统错误：{exc.strerror}" if exc.strerror else f"系统错误：{exc}")
+    paths = [str(p) for p in (exc.filename, getattr(exc, "filename2", None)) if p is not None]
+    where = "、".join(paths)
+    return f"文件操作失败：{where}（{reason}）" if where else f"文件操作失败（{reason}）"
+
+
+def with_path(exc: OSError, path) -> OSError:
+    """exc naming path, when it names no file itself (os.write, fsync and friends do not)."""
+    if exc.filename is not None:
+        return exc
+    named = OSError(exc.errno, exc.strerror or str(exc), str(path))
+    named.__cause__ = exc
+    return named

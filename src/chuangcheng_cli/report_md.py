@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from . import models, reports, rules
+from .textguard import for_terminal
 
 WEEK = dt.timedelta(days=6)  # the week is the 7 days ending on the as-of day, both ends included
 NEXT_WEEK = dt.timedelta(days=7)
@@ -13,15 +15,29 @@ NEXT_WEEK = dt.timedelta(days=7)
 # ---------------------------------------------------------------- helpers
 
 
+# Every ASCII punctuation character that Markdown (CommonMark, GFM) or the HTML inside it gives a
+# meaning: raw HTML (<script>, <img onerror>), links and images ([x](javascript:…)), emphasis,
+# code, headings, tables, strikethrough, entities. A backslash makes each of them literal.
+_SPECIAL = re.compile(r"([\\`*_\[\]<>#!|~&])")
+_BREAKS = re.compile(r"\r\n|[\r\n\u2028\u2029\x85]")  # a bare CR, too, ends a line in some renderers
+
+
+def md(text: object) -> str:
+    """Data text as literal Markdown inline text: special characters escaped, on one line."""
+    return for_terminal(_BREAKS.sub(" ", _SPECIAL.sub(r"\\\1", str(text))), multiline=True)
+
+
 def cell(text: object) -> str:
-    """Text safe inside a Markdown table cell: escape backslash and pipe, keep one line."""
-    value = str(text).replace("\\", "\\\\").replace("|", "\\|")
-    return value.replace("\r\n", "\n").replace("\n", "<br>")
+    """Text safe inside a Markdown table cell: special characters escaped, line breaks as <br>."""
+    return for_terminal(_BREAKS.sub("<br>", _SPECIAL.sub(r"\\\1", str(text))), multiline=True)
 
 
 def line(text: str) -> str:
-    """Text safe as one list item or paragraph line."""
-    return " ".join(str(text).split("\n"))
+    """Text safe as one list item ("- " kept) or paragraph line."""
+    text = str(text)
+    if text.startswith("- "):
+        return "- " + md(text[2:])
+    return md(text)
 
 
 def table(headers: list[str], rows: list[list]) -> list[str]:
@@ -234,9 +250,9 @@ def render_markdown(snap: rules.Snapshot) -> str:
     summary = reports.status_summary(snap, reports.status_rows(snap))
     count = {kind: sum(e.kind == kind for e in week) for kind in ("progress", "verify", "notice", "reply", "close")}
 
-    out = [f"# {camp.group}工作周报（{rules.cn_date(today)}）", "",
-           f"{camp.name} · 截至{rules.cn_date(today)}", "",
-           f"- 总体情况：{reports.summary_text(summary)}",
+    out = [f"# {md(camp.group)}工作周报（{rules.cn_date(today)}）", "",
+           f"{md(camp.name)} · 截至{rules.cn_date(today)}", "",
+           line(f"- 总体情况：{reports.summary_text(summary)}"),
            f"- 本周动态：进度报送{count['progress']}条，验收销号{count['verify']}项，新发督办通知{count['notice']}份，"
            f"收到整改反馈{count['reply']}份，督办销号{count['close']}份",
            "",

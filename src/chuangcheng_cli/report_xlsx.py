@@ -23,6 +23,7 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import journal, reports, rules
+from .textguard import for_terminal
 
 SHEETS = ("任务台账", "单位汇总", "督办记录", "进度日志")
 DATE_FORMAT = 'yyyy"年"m"月"d"日"'
@@ -258,6 +259,22 @@ def _unwrap(raw: object) -> tuple[object, tuple[str, str] | None]:
     return (raw.value, raw.colours) if isinstance(raw, Cell) else (raw, None)
 
 
+def _text(value: object) -> object:
+    """value without the control characters XML cannot hold (openpyxl refuses them with
+    IllegalCharacterError), shown instead as visible escapes such as \\x1b."""
+    if isinstance(value, str) and not value.isprintable():
+        return for_terminal(value, multiline=True)
+    return value
+
+
+def _never_formula(cell) -> None:
+    """Text is stored as text: openpyxl would store "=HYPERLINK(…)" or "=cmd|' /C calc'!A0" as a
+    live formula. Text starting with +, -, @, tab or CR is already stored as a text cell (t="s"/
+    "inlineStr"), which Excel and WPS show as text and never evaluate."""
+    if cell.data_type == "f":
+        cell.data_type = "s"
+
+
 class _Sheet(WriteOnlyWorksheet):
     """A write-only sheet that is appended rows of ready-made cells, and knows its used range.
 
@@ -280,7 +297,8 @@ class _Sheet(WriteOnlyWorksheet):
         for col_idx, value in enumerate(values, 1):
             if value is None:
                 continue
-            cell = value if isinstance(value, XlCell) else WriteOnlyCell(self, value)
+            cell = value if isinstance(value, XlCell) else WriteOnlyCell(self, _text(value))
+            _never_formula(cell)
             cell.column = col_idx
             cell.row = row_idx
             yield cell
@@ -329,7 +347,8 @@ class _Looks:
 
     def cell(self, ws: WriteOnlyWorksheet, value: object, key: tuple) -> WriteOnlyCell:
         """A cell holding value, styled as key: ("title",), ("header",) or ("body", wrap, format, colours)."""
-        cell = WriteOnlyCell(ws, value)
+        cell = WriteOnlyCell(ws, _text(value))
+        _never_formula(cell)
         # Replace the record only after the value is bound: binding a date sets a default number format.
         cell._style = self._records.get(key) or self._build(ws, key)
         return cell

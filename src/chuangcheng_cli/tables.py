@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.cells import cell_len
 from rich.text import Text
 
+from .textguard import clean
 from .views import cn_date, summary_text
 
 LIGHT_STYLE = {"red": "bold red", "yellow": "bold yellow", "green": "green", "done": "blue",
@@ -208,6 +209,7 @@ def status_table(rows: list[dict], summary: dict, width: int) -> Group:
 
     Laid out by hand rather than with rich's Table: a city's thousand tasks render in a blink.
     """
+    rows, summary = clean(rows), clean(summary)  # escape controls and bidi marks that reached the data
     year = dt.date.fromisoformat(summary["as_of"]).year
     columns, widths, all_cells, gap = _status_layout(rows, width, year)
     keys = [c[0] for c in columns]
@@ -283,6 +285,7 @@ def queue_text(q: dict, year: int) -> str:
 
 
 def units_table(rows: list[dict], as_of: str, width: int) -> Table:
+    rows = clean(rows)  # escape controls and bidi marks that reached the data
     table = Table(title=f"责任单位一览（截至{cn_date(dt.date.fromisoformat(as_of))}）", box=box.SIMPLE_HEAD,
                   show_edge=False, padding=(0, 1 if width >= WIDE else 0), title_justify="left")
     table.add_column("id", no_wrap=True)
@@ -323,6 +326,7 @@ def history_table(rows: list[dict], title: str, year: int, width: int = 80):
     its text folded under it (numbers whole, 避头尾). At WIDE and above a table whose column
     widths are set here rather than left to rich, which would squeeze 内容 to nothing beside a
     long task list."""
+    rows = clean(rows)  # escape controls and bidi marks that reached the data
     ids = short_ids([r["id"] for r in rows])
     if width < WIDE:
         parts: list = [Text(title, style="bold")]
@@ -361,6 +365,7 @@ def history_table(rows: list[dict], title: str, year: int, width: int = 80):
 
 
 def task_view(d: dict, as_of: str, width: int = 80) -> Group:
+    d = clean(d)  # escape controls and bidi marks that reached the data
     year = dt.date.fromisoformat(as_of).year  # dates in another year than the as-of day carry it
     head = Text()
     head.append(f"【{d['id']}】{d['title']}\n", style="bold")

@@ -47,10 +47,13 @@ def _clean(text: str, what: str, limit: int = 100_000) -> str:
         raise UsageError(f"{what}不能为空")
     if len(value) > limit:
         raise UsageError(f"{what}过长（{len(value)} 字，上限 {limit} 字）")
-    if any((ord(ch) < 32 and ch not in "\n\t") or ch in "\ufffe\uffff" or "\ud800" <= ch <= "\udfff"
-           for ch in value):
+    from .textguard import describe, find_bad
+
+    at = find_bad(value)  # see textguard.py: controls, bidi marks, noncharacters, lone surrogates
+    if at >= 0:
         # also what XML (and so a .docx) cannot hold, and the halves of characters a GBK terminal sends
-        raise UsageError(f"{what}中含有控制字符或无效字符", "请删除不可见的字符后重试；终端请使用 UTF-8 编码。")
+        raise UsageError(f"{what}中含有不允许的字符 {describe(value[at])}（第 {at + 1} 个字符）",
+                         "请删除不可见的字符后重试；终端请使用 UTF-8 编码。")
     return value
 
 

@@ -78,6 +78,10 @@ def guarded(fn):
             raise typer.Exit(data_error(exc)) from None
         except BrokenPipeError:
             raise typer.Exit(0) from None
+        except OSError as exc:  # permission, read-only, disk full, name too long …: never a traceback
+            from .plain import os_error
+
+            raise typer.Exit(os_error(exc)) from None
 
     return wrapper
 

@@ -107,6 +107,8 @@ def run_fast(argv: list[str]) -> Optional[int]:
     except BrokenPipeError:  # `cc status | head`: stop quietly, and let exit flush into nothing
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as exc:  # permission, read-only, disk full …: a message, never a traceback
+        return plain.os_error(exc)
 
 
 def _run(command: str, opts: dict) -> Optional[int]:

@@ -42,7 +42,7 @@ def find_data_dir(chosen: Optional[Path]) -> DataDir:
         return DataDir(path, False, how)
     here = Path.cwd()
     for folder in (here, *here.parents):
-        if (folder / "data" / "tasklist.yaml").is_file():
+        if (folder / "data" / "tasklist.yaml").exists():  # a folder of that name is reported, not skipped
             return DataDir(folder / "data", False, "上级目录")
     return DataDir(BUNDLED, True, "内置示例")
 

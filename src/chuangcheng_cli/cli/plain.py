@@ -24,10 +24,21 @@ def note(message: str) -> None:
 
 
 def usage_error(exc: UsageError) -> int:
-    note(f"错误：{exc.message}")
+    from ..textguard import for_terminal
+
+    note(f"错误：{for_terminal(exc.message)}")
     if exc.hint:
-        note(f"提示：{exc.hint}")
+        note(f"提示：{for_terminal(exc.hint)}")
     return exc.exit_code
+
+
+def os_error(exc: OSError) -> int:
+    """A file the system would not read or write: one Chinese line naming it, exit 1."""
+    from ..problems import os_error_text
+    from ..textguard import for_terminal
+
+    note(f"错误：{for_terminal(os_error_text(exc))}")
+    return 1
 
 
 def data_error(exc: DataError) -> int:
@@ -139,7 +150,9 @@ def print_status(doc: dict, unit_name: Optional[str], indicator_id: Optional[str
 def print_units(doc: dict, as_json: bool) -> None:
     base = doc["status"]["base"]
     as_of = base["as_of"]
-    queue = base.get("lead_queue", [])
+    from ..textguard import clean
+
+    queue = clean(base.get("lead_queue", []))
     if as_json:
         print(json.dumps({"as_of": as_of, "units": doc["units"], "lead_queue": queue}, ensure_ascii=False, indent=2))
         return

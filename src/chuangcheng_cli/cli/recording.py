@@ -23,12 +23,21 @@ def display_base() -> Path:
 
 
 def _who(by: Optional[str]) -> str:
+    from ..textguard import describe, find_bad
+
     if by is not None:
-        return by
-    try:
-        return os.environ.get("CC_USER") or getpass.getuser()
-    except Exception:  # no user name on this system
-        return ""
+        name, source = by, "--by"
+    else:
+        try:
+            env = os.environ.get("CC_USER")
+            name, source = (env, "环境变量 CC_USER") if env else (getpass.getuser(), "系统用户名")
+        except Exception:  # no user name on this system
+            return ""
+    at = find_bad(name, multiline=False)  # one line, no controls or bidi marks (textguard.py)
+    if at >= 0:
+        raise UsageError(f"记录人（{source}）中含有不允许的字符 {describe(name[at])}",
+                         "请删除不可见的字符后重试；终端请使用 UTF-8 编码。")
+    return name
 
 
 def evidence_list(items: Optional[list[str]]) -> list[str]:
@@ -84,6 +93,10 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
     stamp = Stamp(_who(by), parse_date(day, "--date") if day else now, dt.datetime.now().astimezone())
     journal_path = where.path / JOURNAL
     folder = out_dir or (where.path.parent / "notices" / str(stamp.date.year))
+    if out_dir is None:
+        from ..safepath import inside
+
+        inside(where.path.parent, folder)
     root = cache_root() if scope is not None and not tolerant else None
     try:
         min_bytes = int(os.environ.get("CC_INDEX_MIN_BYTES", fastappend.MIN_BYTES))
@@ -198,17 +211,21 @@ def write_documents(docs: list, folder: Path) -> list[Path]:
         return written
     from ..docs_docx import write_docx
 
+    from ..safepath import output_in
+
     for doc, name in docs:
-        target = folder / name
+        target = output_in(folder, name)  # a name from data never leaves its folder
         try:
             write_docx(doc, target)
         except FileExistsError:
             note(f"提示：{shown_path(target)} 已存在，未覆盖。")
             continue
         except OSError as exc:
-            from ..problems import Refusal
+            from ..problems import Refusal, os_error_text
 
-            raise Refusal(f"记录已写入日志，但文书未能生成：{shown_path(target)}（{exc.strerror or exc}）",
+            if not exc.filename:
+                exc.filename = shown_path(target)
+            raise Refusal(f"记录已写入日志，但文书未能生成。{os_error_text(exc)}",
                           "排除问题（磁盘空间、目录权限）后运行 cc reprint 通知 重新生成文书。") from None
         written.append(target)
     return written

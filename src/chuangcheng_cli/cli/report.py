@@ -40,9 +40,20 @@ def _file_name(snap, what: str, ext: str) -> str:
 
 
 def _target(out: Optional[Path], default: str, force: bool) -> Path:
-    path = out or Path(default)
+    """The file to write: --out as given, or the default name (made safe, see safepath.py) in
+    --out when that is a folder, or in the current folder."""
+    from ..safepath import output_in
+
+    if out is None:
+        path = output_in(Path("."), default)
+    elif out.is_dir():
+        path = output_in(out, default)
+    else:
+        path = out
     if path.is_dir():
-        path = path / default
+        raise UsageError(f"输出路径是一个目录：{path}", "请用 --out 指定文件名。")
+    if path.exists() and not path.is_file():  # /dev/full, a FIFO …: never replaced by a file
+        raise UsageError(f"输出路径不是普通文件：{path}", "请用 --out 指定一个普通文件名。")
     if path.exists() and not force:
         raise UsageError(f"文件已存在：{path}，不会覆盖", "加 --force 覆盖，或用 --out 指定其他文件名。")
     if not path.parent.exists():

@@ -123,6 +123,10 @@ def run(app) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # the commands' own guard catches these; this is the last line
+        from .plain import os_error
+
+        return os_error(exc)
     if result == 130:  # typer turns Ctrl-C inside a command into Exit(130), silently
         print("已中断。", file=sys.stderr)
     return result if isinstance(result, int) else 0

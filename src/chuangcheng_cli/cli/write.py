@@ -128,6 +128,8 @@ def notice(
         "--force", help="该单位已有未到期或待审核的督办通知时仍然发文（须用 --reason 写明理由，记入日志）。")] = False,
     yes: Annotated[bool, typer.Option(
         "--yes", "-y", help="本次督办达到报告市领导的次数时，确认同时报告市领导（非交互使用时必须）。")] = False,
+    copy_to: Annotated[Optional[list[str]], typer.Option(
+        "--cc", help="本通知的抄送机关（可重复）；默认取 tasklist.yaml 的 documents.copy_to。", show_default=False)] = None,
     by: ByOpt = None, dry_run: DryOpt = False, data: DataOpt = None, as_of: AsOfOpt = None,
 ):
     """发督办通知：编号、第N次督办、差距、整改期限，生成公文格式 .docx；达到规定次数时经确认同时报告市领导。"""
@@ -144,7 +146,7 @@ def notice(
         ids = [resolve_task(snap.project, t).id for t in task or []]
         taken = frozenset(p.name for p in folder.iterdir()) if folder.is_dir() else frozenset()
         draft = build_notice(snap, stamp, u, ids, reason, limit, days, shown_path(out) if out else "",
-                             force=force, taken=taken)
+                             force=force, taken=taken, copy_to=copy_to or [])
         e = draft.entry
         entries, docs = [e], [(draft.doc, draft.file_name)]
         msg = f"已发出督办通知 {e.doc_no}：{u.name} 第{e.seq}次督办（{e.level}色），整改期限{cn_date(e.deadline)}"
@@ -251,7 +253,7 @@ def reprint(
                                               show_default=False)],
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="输出目录；默认为日志中记录的位置。",
                                                 show_default=False)] = None,
-    data: DataOpt = None, as_of: AsOfOpt = None,
+    by: ByOpt = None, dry_run: DryOpt = False, data: DataOpt = None, as_of: AsOfOpt = None,
 ):
     """按日志重新生成督办通知（及其引起的报告市领导）的 .docx，内容与发文时相同；已存在的文件不覆盖。"""
     from ..notice import documents_of
@@ -263,11 +265,20 @@ def reprint(
     snap = rules.snapshot(project, report_day(as_of or GLOBALS.as_of))
     ns = find_notice(snap, notice_ref)
     docs = documents_of(project, ns.notice)
+    if dry_run:  # reprint writes no journal entry; --by is accepted like every command's
+        from ..officialdoc import render_text
+
+        for doc, recorded in docs:
+            print(render_text(doc))
+            print(f"（演练，未写入）{recorded}\n")
+        return
     base = where.path.parent
     written = 0
+    from ..safepath import inside
+
     for doc, recorded in docs:
         name = Path(recorded).name
-        folder = out if out is not None else base / Path(recorded).parent
+        folder = out if out is not None else inside(base, base / Path(recorded).parent)  # the record is data
         target = folder / name
         if target.exists():
             print(f"已存在，未覆盖：{shown_path(target)}（如需重新生成，请先移走它或用 --out 另存）")

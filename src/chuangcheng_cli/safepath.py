@@ -1,0 +1,61 @@
+"""File names built from data, made safe on every system, and output paths kept inside their folder.
+
+A unit name, a notice prefix or a date ends up in the name of a .docx or a report. Data is written
+by many hands, so a name may hold "/", "..", a control character or a Windows-reserved word: here
+it becomes one plain file name that fits in 255 bytes of UTF-8 (the limit of ext4, NTFS and APFS
+alike), and a path that would land outside its folder is refused.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from pathlib import Path
+
+from .problems import UsageError
+from .textguard import BAD_SINGLE_LINE
+
+MAX_NAME_BYTES = 255
+# Windows refuses these in a file name; "/" and "\\" separate folders everywhere.
+_RESERVED_CHARS = re.compile(r'[<>:"/\\|?*]')
+_WINDOWS_NAMES = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10)),
+                  "CONIN$", "CONOUT$"}
+
+
+def safe_file_name(text: str, max_bytes: int = MAX_NAME_BYTES) -> str:
+    """text as one file name: separators, reserved and invisible characters become "_", a name of
+    dots or a Windows device name is prefixed with "_", trailing dots and spaces (which Windows
+    drops) go, and a name over max_bytes of UTF-8 is cut before its extension (the extension kept)."""
+    name = unicodedata.normalize("NFC", text)
+    name = BAD_SINGLE_LINE.sub("_", name)
+    name = _RESERVED_CHARS.sub("_", name)
+    name = name.strip().rstrip(". ")
+    if not name or set(name) <= {"."}:
+        name = "_" + name
+    stem, dot, ext = name.rpartition(".")
+    if not dot or not stem or len(ext) > 10:
+        stem, dot, ext = name, "", ""
+    if stem.split(".")[0].strip().upper() in _WINDOWS_NAMES:
+        stem = "_" + stem
+    suffix = (dot + ext).encode("utf-8")
+    room = max_bytes - len(suffix)
+    encoded = stem.encode("utf-8")
+    if len(encoded) > room:
+        stem = encoded[:room].decode("utf-8", errors="ignore").rstrip(". ")  # never half a character
+    return stem + dot + ext
+
+
+def inside(folder: Path, path: Path) -> Path:
+    """path, once resolved (symlinks and ".." followed), when it lies inside folder; else UsageError."""
+    base = Path(os.path.realpath(folder))
+    target = Path(os.path.realpath(path))
+    if target != base and base not in target.parents:
+        raise UsageError(f"拒绝写入目录之外的文件：{path}（应在 {folder} 之内）",
+                         "文件名来自数据；请检查单位名称、文号前缀中是否含有 / 或 ..，并运行 cc validate。")
+    return path
+
+
+def output_in(folder: Path, name: str) -> Path:
+    """The path of a file named (after safe_file_name) name inside folder, checked to stay there."""
+    return inside(folder, folder / safe_file_name(name))

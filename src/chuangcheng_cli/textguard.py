@@ -1,0 +1,73 @@
+"""The one definition of characters no text field may hold, and how to show them when they still arrive.
+
+Forbidden: C0 controls (tab and newline allowed only where a field is multi-line), DEL, C1
+controls, the bidi overrides and isolates that make text read differently from how it is stored
+(U+202A–U+202E, U+2066–U+2069), noncharacters (U+FDD0–U+FDEF and the last two code points of every
+plane) and lone surrogates. They are invisible, break XML (a .docx, an .xlsx), rewrite a terminal
+(ESC sequences) or disguise a file name (U+202E), and no user means to type them.
+"""
+
+from __future__ import annotations
+
+import re
+
+_BIDI = "\u202a-\u202e\u2066-\u2069"
+_NONCHARS = "\ufdd0-\ufdef" + "".join(
+    f"{chr(plane * 0x10000 + 0xfffe)}{chr(plane * 0x10000 + 0xffff)}" for plane in range(17))
+_ALWAYS = f"\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}{_NONCHARS}\ud800-\udfff"
+BAD = re.compile(f"[{_ALWAYS}]")  # multi-line fields: tab and newline allowed
+BAD_SINGLE_LINE = re.compile(f"[\t\n{_ALWAYS}]")
+# CR is in the C0 range: a bare CR is refused everywhere (it breaks Markdown lists and CSV lines).
+
+
+def find_bad(text: str, multiline: bool = True) -> int:
+    """Index of the first forbidden character in text, or -1."""
+    if text.isprintable():  # C speed; every forbidden character is non-printable
+        return -1
+    m = (BAD if multiline else BAD_SINGLE_LINE).search(text)
+    return m.start() if m else -1
+
+
+def describe(ch: str) -> str:
+    """A forbidden character named for a Chinese message: U+001B（控制字符）."""
+    code = ord(ch)
+    if code < 0x20 or 0x7f <= code <= 0x9f:
+        kind = "控制字符"
+    elif 0x202a <= code <= 0x202e or 0x2066 <= code <= 0x2069:
+        kind = "双向文字控制符"
+    elif 0xd800 <= code <= 0xdfff:
+        kind = "不成对的代理字符"
+    else:
+        kind = "非字符"
+    return f"U+{code:04X}（{kind}）"
+
+
+def escape(ch: str) -> str:
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def for_terminal(text: str, multiline: bool = False) -> str:
+    """text with every forbidden character (and, unless multiline, tab/newline/CR) shown as a
+    visible escape such as \\x1b or \\u202e, so it cannot move the cursor or reorder a line."""
+    pattern = BAD if multiline else BAD_SINGLE_LINE
+    if text.isprintable() or not pattern.search(text):
+        return text
+    return pattern.sub(lambda m: escape(m.group()), text)
+
+
+def safe_str(text: str) -> str:
+    """for_terminal for any value that may not be a str (table cells)."""
+    return for_terminal(text) if isinstance(text, str) else text
+
+
+def clean(value):
+    """value (rows of dicts, lists and strings) with every string passed through for_terminal,
+    tab and newline kept; what a table shows of data that slipped past validate."""
+    if isinstance(value, str):
+        return for_terminal(value, multiline=True)
+    if isinstance(value, dict):
+        return {k: clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(clean(v) for v in value)
+    return value

@@ -1,0 +1,529 @@
+"""Outputs safe from hostile data: each case a reproduction from issue 10 that failed before the fix.
+
+Every case through the installed `cc` asserts the exit code, a Chinese message (with file and line
+where there is one), no traceback, and every data file byte-for-byte unchanged. The validate
+messages themselves are golden files in tests/data/invalid (unsafe-name, name-too-long,
+invalid-character*, duplicate-key-journal, wrong-type-journal-*, invalid-value-huge-number*).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import errno
+import io
+import json
+import os
+import re
+import stat
+import sys
+import tracemalloc
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from chuangcheng_cli import cache, checks, fastappend, journal, loading, report_md, report_xlsx, rules, safepath
+from chuangcheng_cli import tables, textguard
+from chuangcheng_cli.cli import app
+from chuangcheng_cli.problems import Problem, UsageError, render_text
+from helpers import DATA, TODAY, cc_env, copy_data, run_cc, snapshot_files
+
+AS_OF = ("--as-of", "2023-12-31")
+
+
+def refused(result, code: int, *needles: str) -> None:
+    out = result.stdout + result.stderr
+    assert "Traceback" not in out, out[-2000:]
+    assert result.returncode == code, out[-2000:]
+    assert re.search(r"[\u4e00-\u9fff]", out), out
+    for needle in needles:
+        assert needle in out, out[-2000:]
+
+
+def append_line(data: Path, line: str) -> None:
+    with open(data / "journal.jsonl", "a", encoding="utf-8") as fh:
+        fh.write(line + "\n")
+
+
+def progress_line(**fields) -> str:
+    base = {"id": "20231230-0000beef", "kind": "progress", "date": "2023-12-30", "at": "2023-12-30T09:00:00+08:00",
+            "by": "测试员", "task": "T09", "unit": "rsj", "percent": 90, "note": "正常报送。"}
+    return json.dumps({**base, **fields}, ensure_ascii=False, separators=(",", ":"))
+
+
+# ------------------------------------------------------------------ safepath
+
+
+@pytest.mark.parametrize("text", ["人社局/../../../escaped/pwn", "..", ".", "a\\b", "x\x1by", "CON", "nul.txt",
+                                  "a<b>c:d\"e|f?g*h", "名\u202etxt.exe", " 尾部点. "])
+def test_safe_file_name_is_one_plain_name(text):
+    name = safepath.safe_file_name(text)
+    assert name and "/" not in name and "\\" not in name and name not in (".", "..")
+    assert textguard.find_bad(name, multiline=False) < 0
+    assert not re.search(r'[<>:"|?*]', name)
+    assert name.split(".")[0].upper() not in ("CON", "NUL")
+    assert not name.endswith((".", " "))
+
+
+def test_safe_file_name_fits_255_bytes_and_keeps_the_extension():
+    name = safepath.safe_file_name("关于" + "很长的单位名称" * 40 + "创城工作督办情况的报告_法治督〔2023〕5号.docx")
+    assert len(name.encode("utf-8")) <= 255 and name.endswith(".docx")
+    name.encode("utf-8").decode("utf-8")  # never half a character
+
+
+def test_inside_refuses_a_path_outside_its_folder(tmp_path):
+    folder = tmp_path / "notices"
+    folder.mkdir()
+    assert safepath.output_in(folder, "人社局/../../x.docx").parent == folder
+    with pytest.raises(UsageError, match="目录之外"):
+        safepath.inside(folder, folder / ".." / "x.docx")
+    (folder / "link").symlink_to(tmp_path)
+    with pytest.raises(UsageError):
+        safepath.inside(folder, folder / "link" / "x.docx")
+
+
+def test_notice_for_a_unit_named_with_dot_dot_writes_nothing_anywhere(tmp_path):
+    data = copy_data(tmp_path)
+    units = (data / "units.yaml").read_text(encoding="utf-8")
+    (data / "units.yaml").write_text(units.replace("name: 市人力资源和社会保障局", "name: 人社局/../../../escaped/pwn", 1),
+                                     encoding="utf-8")
+    before = snapshot_files(tmp_path)
+    result = run_cc("notice", "人社局", *AS_OF, cwd=tmp_path)
+    refused(result, 1, "units.yaml:", "[unsafe-name]")
+    assert snapshot_files(tmp_path) == before
+    assert not (tmp_path.parent / "escaped").exists() and not (tmp_path / "escaped").exists()
+
+
+# ---------------------------------------------------------------------- xlsx
+
+
+def test_xlsx_stores_formula_like_text_as_text(tmp_path):
+    from openpyxl import load_workbook
+
+    data = copy_data(tmp_path)
+    note = "=HYPERLINK(\"http://evil.example\",\"点此\")"
+    by = "=cmd|' /C calc'!A0"
+    ok = run_cc("log", "T09", "--unit", "人社局", "--percent", "90", "--note", note, "--by", by, *AS_OF, cwd=tmp_path)
+    assert ok.returncode == 0, ok.stderr
+    ok = run_cc("log", "T09", "--unit", "人社局", "--percent", "91", "--note", "+1+1", "--problem", "@SUM(1)",
+                "--by", "-2+3", *AS_OF, cwd=tmp_path)
+    assert ok.returncode == 0, ok.stderr
+    out = tmp_path / "台账.xlsx"
+    result = run_cc("report", "xlsx", "--out", str(out), *AS_OF, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    cells = [c for ws in load_workbook(out).worksheets for row in ws.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    texts = [c.value for c in cells if isinstance(c.value, str)]
+    assert any(note in t for t in texts) and any(by in t for t in texts)
+    assert any(t.startswith(("+1+1", "-2+3", "@SUM")) or "+1+1" in t for t in texts)
+
+
+def test_xlsx_survives_control_characters_that_slipped_into_the_data():
+    project, _ = checks.load_checked(DATA)
+    bad = [dataclasses.replace(e, note="范某某\x1b[2J\x01\x0b") if e.kind == "progress" else e
+           for e in project.journal]
+    snap = rules.snapshot(dataclasses.replace(project, journal=bad), TODAY)
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(report_xlsx.workbook_bytes(snap)))
+    texts = [c.value for ws in book.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert any("范某某\\x1b[2J\\x01\\x0b" in t for t in texts)
+
+
+# ------------------------------------------------------------- textguard
+
+
+@pytest.mark.parametrize("ch", ["\x00", "\x1b", "\x7f", "\x85", "\x9b", "\u202a", "\u202e", "\u2066", "\u2069",
+                                "\ufdd0", "\ufdef", "\ufffe", "\uffff", "\U0001fffe", "\U0010ffff", "\ud800", "\r"])
+def test_find_bad_knows_every_forbidden_character(ch):
+    assert textguard.find_bad(f"好{ch}的") == 1
+    shown = textguard.for_terminal(f"好{ch}的")
+    assert textguard.find_bad(shown) < 0 and "\\" in shown
+
+
+@pytest.mark.parametrize("text", ["多行\n说明\t对齐", "emoji 👨‍👩‍👧", "全角　空格", "\u200b零宽", "普通"])
+def test_find_bad_lets_ordinary_text_pass(text):
+    assert textguard.find_bad(text) < 0
+    assert textguard.find_bad("a\nb", multiline=False) == 1
+
+
+@pytest.mark.parametrize("args", [
+    ("log", "T09", "--unit", "人社局", "--percent", "90", "--note", "正常\x1b[2J"),
+    ("log", "T09", "--unit", "人社局", "--percent", "90", "--note", "正常", "--by", "范某某\x1b[2J"),
+    ("log", "T09", "--unit", "人社局", "--percent", "90", "--note", "正常", "--evidence", "https://x/\u202egpj.exe"),
+    ("assign", "T09", "--unit", "人社局", "--section", "劳动关系科", "--person", "王某\u2066", "--phone", "1\x01"),
+    ("close", "2023-1", "--note", "销号\x7f"),
+    ("verify", "T01", "--note", "\ufffe"),
+])
+def test_write_commands_refuse_forbidden_characters_in_every_argument(tmp_path, args):
+    copy_data(tmp_path)
+    before = snapshot_files(tmp_path)
+    result = run_cc(*args, *AS_OF, cwd=tmp_path)
+    refused(result, 2, "不允许的字符")
+    assert "\x1b" not in result.stderr and "\u202e" not in result.stderr
+    assert snapshot_files(tmp_path) == before
+
+
+def test_cc_user_with_a_control_character_is_refused(tmp_path):
+    copy_data(tmp_path)
+    before = snapshot_files(tmp_path)
+    result = run_cc("log", "T09", "--unit", "人社局", "--percent", "90", "--note", "正常", *AS_OF, cwd=tmp_path,
+                    CC_USER="范某某\u202e")
+    refused(result, 2, "CC_USER", "U+202E")
+    assert snapshot_files(tmp_path) == before
+
+
+@pytest.mark.parametrize("field,value", [("note", "\u001b[2J"), ("note", "\u0000"), ("note", "\uffff"),
+                                         ("by", "\u202e某某"), ("note", "\u0085")])
+def test_status_skips_a_journal_line_with_forbidden_characters_and_names_it(tmp_path, field, value):
+    data = copy_data(tmp_path)
+    append_line(data, progress_line(**{field: value}))
+    line = (data / "journal.jsonl").read_text(encoding="utf-8").count("\n")
+    before = snapshot_files(tmp_path)
+    read = run_cc("status", *AS_OF, cwd=tmp_path)  # reads go on without the line, and say so
+    assert read.returncode == 0 and "1 条记录未计入" in read.stderr and "Traceback" not in read.stderr
+    assert "\x1b" not in read.stdout + read.stderr and "\u202e" not in read.stdout + read.stderr
+    result = run_cc("status", "--strict", *AS_OF, cwd=tmp_path)
+    refused(result, 1, f"journal.jsonl:{line}:", "[invalid-character]")
+    assert "\x1b" not in result.stderr and "\u202e" not in result.stderr
+    assert snapshot_files(tmp_path) == before
+
+
+def test_tables_escape_what_still_arrives():
+    rows = [{"id": "x", "date": "2023-06-30", "kind": "progress", "kind_name": "进度报送", "unit": "人社局\x1b[2J",
+             "tasks": ["T09"], "text": "说明\u202e反转", "by": "某\x07"}]
+    from rich.console import Console
+
+    table = tables.history_table(rows, "全程留痕", 2023)
+    out = io.StringIO()
+    Console(file=out, width=200, color_system=None).print(table)
+    text = out.getvalue()
+    assert "\x1b" not in text and "\u202e" not in text and "\\x1b" in text
+
+
+def test_problem_rendering_escapes_controls_and_bidi():
+    p = Problem("j\x1b.jsonl", 3, 2, "x", "消息\x1b[2J", "提示\u202e", source="a\u202eb\x1bc")
+    text = render_text([p])
+    assert "\x1b" not in text and "\u202e" not in text
+
+
+# ------------------------------------------------------------------ markdown
+
+
+def test_markdown_escapes_html_links_and_bare_cr():
+    project, _ = checks.load_checked(DATA)
+    hostile = "<script>alert(1)</script>[点此](javascript:alert(1))![i](http://x/a.png)\r- 伪造的列表项 *粗*"
+    bad = [dataclasses.replace(e, note=hostile) if e.kind == "progress" else e for e in project.journal]
+    bad = [dataclasses.replace(e, reason=hostile) if e.kind == "reopen" else e for e in bad]
+    text = report_md.render_markdown(rules.snapshot(dataclasses.replace(project, journal=bad), TODAY))
+    assert "\r" not in text
+    assert not re.search(r"(?<!\\)<script|(?<!\\)\]\(javascript:|(?<!\\)!(?<!\\)\[i", text)
+    assert "\\<script\\>" in text and "\\[点此\\]" in text
+    assert not any(ln.startswith("- 伪造") for ln in text.splitlines())
+
+
+# ------------------------------------------------------- huge numbers, huge lines
+
+
+def test_a_5000_digit_number_in_the_journal_is_a_located_error(tmp_path):
+    data = copy_data(tmp_path)
+    append_line(data, progress_line().replace('"percent":90', '"percent":' + "9" * 5000))
+    before = snapshot_files(tmp_path)
+    for args in (("status", "--strict"), ("log", "T09", "--unit", "人社局", "--percent", "91", "--note", "x"),
+                 ("report", "md", "--strict"), ("validate",)):
+        result = run_cc(*args, *(AS_OF if args[0] != "validate" else ()), cwd=tmp_path)
+        refused(result, 1, "journal.jsonl:", "数字过长")
+    for args in (("status",), ("report", "md")):  # without --strict: the rest, and a warning
+        result = run_cc(*args, *AS_OF, cwd=tmp_path)
+        assert result.returncode == 0 and "1 条记录未计入" in result.stderr and "Traceback" not in result.stderr
+    assert snapshot_files(tmp_path) == before
+
+
+def test_a_5000_digit_number_in_yaml_is_a_located_error(tmp_path):
+    data = copy_data(tmp_path)
+    text = (data / "tasklist.yaml").read_text(encoding="utf-8")
+    (data / "tasklist.yaml").write_text(re.sub(r"lag_threshold: \d+", "lag_threshold: " + "7" * 5000, text),
+                                        encoding="utf-8")
+    before = snapshot_files(tmp_path)
+    result = run_cc("status", *AS_OF, cwd=tmp_path)
+    refused(result, 1, "tasklist.yaml:", "数字过长")
+    assert snapshot_files(tmp_path) == before
+
+
+def test_an_over_long_journal_line_is_refused_before_parsing(tmp_path):
+    data = copy_data(tmp_path)
+    huge = progress_line(evidence=["a"] * 1_000_000)  # 4 MB of one line, a million list items
+    assert len(huge) > loading.MAX_LINE_BYTES
+    append_line(data, huge)
+    line = len((data / "journal.jsonl").read_bytes().splitlines())
+    tracemalloc.start()
+    journal_file = loading.load_journal(data / "journal.jsonl", "journal.jsonl")
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert [(p.line, p.code) for p in journal_file.problems] == [(line, "journal-json")]
+    assert peak < 12 * len(huge), peak  # parsed, the line alone would take well over 60 MB
+    result = run_cc("validate", cwd=tmp_path)
+    refused(result, 1, f"journal.jsonl:{line}:", "过长")
+    assert len(result.stdout) < 20_000
+
+
+# ---------------------------------------------------------------- strict JSON
+
+
+@pytest.mark.parametrize("line,code", [
+    (progress_line().replace('"percent":90', '"percent":10,"percent":90'), "[duplicate-key]"),
+    (progress_line(percent=True), "[wrong-type]"),
+    (progress_line(percent="85"), "[wrong-type]"),
+])
+def test_journal_json_is_strict(tmp_path, line, code):
+    data = copy_data(tmp_path)
+    append_line(data, line)
+    before = snapshot_files(tmp_path)
+    result = run_cc("log", "T09", "--unit", "人社局", "--percent", "95", "--note", "x", *AS_OF, cwd=tmp_path)
+    refused(result, 1, "journal.jsonl:", code)
+    assert snapshot_files(tmp_path) == before
+
+
+def test_a_repeated_key_is_found_behind_the_fast_path(tmp_path):
+    data = copy_data(tmp_path)
+    # the line's extra key is a default written out, so the fast count cannot decide: checked exactly
+    append_line(data, progress_line(problem="").replace('"note":', '"problem":"","note":'))
+    assert [p.code for p in loading.load_journal(data / "journal.jsonl", "j").problems] == ["duplicate-key"]
+
+
+# ---------------------------------------------------------------------- cache
+
+
+def _indexed_log(tmp_path, percent: int, **env):
+    return run_cc("log", "T09", "--unit", "人社局", "--percent", str(percent), "--note", "x", *AS_OF, cwd=tmp_path,
+                  CC_CACHE_DIR=str(tmp_path / "cache"), CC_NO_CACHE="", CC_INDEX_MIN_BYTES="0", **env)
+
+
+def test_cache_is_private_whatever_the_umask(tmp_path):
+    copy_data(tmp_path)
+    old = os.umask(0o002)
+    try:
+        assert _indexed_log(tmp_path, 85).returncode == 0
+    finally:
+        os.umask(old)
+    root = tmp_path / "cache"
+    assert stat.S_IMODE(root.stat().st_mode) == 0o700
+    files = list(root.iterdir())
+    assert files and all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in files)
+
+
+def test_a_planted_pickle_never_runs(tmp_path):
+    import pickle
+
+    copy_data(tmp_path)
+    assert _indexed_log(tmp_path, 85).returncode == 0
+    marker = tmp_path / "pwned"
+
+    class Boom:
+        def __reduce__(self):
+            return (os.system, (f"touch {marker}",))
+
+    index_files = list((tmp_path / "cache").glob("append-*"))
+    assert index_files and not index_files[0].read_bytes().startswith(b"\x80")  # not a pickle
+    for f in index_files:
+        f.write_bytes(pickle.dumps(Boom()))
+        f.with_suffix(".pickle").write_bytes(pickle.dumps(Boom()))
+    assert _indexed_log(tmp_path, 86).returncode == 0
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "foreign"])
+def test_a_damaged_or_foreign_index_is_ignored_and_rebuilt(tmp_path, damage):
+    copy_data(tmp_path)
+    assert _indexed_log(tmp_path, 85).returncode == 0
+    (index,) = (tmp_path / "cache").glob("append-*.index")
+    raw = index.read_bytes()
+    if damage == "truncate":
+        index.write_bytes(raw[: len(raw) // 2])
+    elif damage == "flip":
+        index.write_bytes(raw[:-5] + bytes([raw[-5] ^ 1]) + raw[-4:])
+    else:
+        index.write_bytes(fastappend.MAGIC + b"\x04\x00\x00\x00" + b"\x00" * 40 + b"{}")
+    assert fastappend.load_index(tmp_path / "cache", index.name[len("append-"):-len(".index")]) is None
+    result = _indexed_log(tmp_path, 86)
+    assert result.returncode == 0, result.stderr
+    (index,) = (tmp_path / "cache").glob("append-*.index")
+    assert fastappend.load_index(tmp_path / "cache", index.name[len("append-"):-len(".index")]) is not None
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root to give a file away")
+def test_a_cache_file_owned_by_someone_else_is_not_read(tmp_path):
+    root = tmp_path / "cache"
+    cache.store_bytes(root, "x.json", b"{}")
+    assert cache.read_private(root, "x.json") == b"{}"
+    os.chown(root / "x.json", 65534, 65534)
+    assert cache.read_private(root, "x.json") is None
+
+
+# ------------------------------------------------------------------ OS errors
+
+
+@pytest.mark.parametrize("out,needle", [
+    ("/proc/台账.xlsx", "/proc/台账.xlsx"),
+    ("长" * 100 + ".xlsx", "文件名或路径过长"),
+    ("不存在的目录/台账.xlsx", "输出目录不存在"),
+])
+def test_report_output_errors_are_messages(tmp_path, out, needle):
+    copy_data(tmp_path)
+    before = snapshot_files(tmp_path)
+    result = run_cc("report", "xlsx", "--out", out, *AS_OF, cwd=tmp_path)
+    assert result.returncode in (1, 2)
+    refused(result, result.returncode, needle)
+    assert snapshot_files(tmp_path) == before
+
+
+def test_report_never_replaces_a_device(tmp_path):
+    copy_data(tmp_path)
+    result = run_cc("report", "md", "--out", "/dev/null", "--force", *AS_OF, cwd=tmp_path)
+    refused(result, 2, "/dev/null")
+
+
+@pytest.mark.parametrize("name", ["journal.jsonl", "units.yaml", "tasklist.yaml"])
+def test_a_data_file_that_is_a_folder_is_a_message(tmp_path, name):
+    data = copy_data(tmp_path)
+    (data / name).unlink()
+    (data / name).mkdir()
+    for args in (("status",), ("units",), ("log", "T09", "--unit", "人社局", "--percent", "91", "--note", "x")):
+        result = run_cc(*args, *AS_OF, cwd=tmp_path, CC_NO_CACHE="")
+        if name == "journal.jsonl" and args[0] != "log":  # reads go on, saying nothing was counted
+            assert result.returncode == 0 and "无法读取" in result.stderr and name in result.stderr
+            assert "Traceback" not in result.stderr
+            continue
+        refused(result, 1, name)
+
+
+runner = CliRunner()
+
+
+def invoke(tmp_path, *args):
+    return runner.invoke(app, ["--data", str(tmp_path / "data"), *args], env=cc_env())
+
+
+def test_disk_full_on_append_leaves_the_journal_as_it_was(tmp_path, monkeypatch):
+    copy_data(tmp_path)
+    before = snapshot_files(tmp_path)
+    real_write = os.write
+
+    def full(fd, payload):
+        if b'"kind":"progress"' in payload:
+            real_write(fd, payload[:10])  # a part got through before the disk filled up
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(fd, payload)
+
+    monkeypatch.setattr(os, "write", full)
+    result = invoke(tmp_path, "log", "T09", "--unit", "人社局", "--percent", "91", "--note", "x", *AS_OF)
+    assert result.exit_code == 1, result.output
+    assert "磁盘空间已满" in result.output and "journal.jsonl" in result.output
+    assert snapshot_files(tmp_path) == before
+
+
+@pytest.mark.parametrize("error", [errno.ENOSPC, errno.EROFS, errno.EACCES])
+def test_a_failed_report_write_leaves_no_file(tmp_path, monkeypatch, error):
+    copy_data(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+
+    def fail(fd):
+        raise OSError(error, os.strerror(error))
+
+    monkeypatch.setattr(os, "fsync", fail)
+    result = invoke(tmp_path, "report", "xlsx", "--out", str(out / "台账.xlsx"), *AS_OF)
+    assert result.exit_code == 1, result.output
+    assert "台账.xlsx" in result.output and "Traceback" not in result.output
+    assert list(out.iterdir()) == []
+
+
+def test_an_unreadable_journal_is_a_message(tmp_path, monkeypatch):
+    data = copy_data(tmp_path)
+    real = Path.read_bytes
+
+    def denied(self):
+        if self.name == "journal.jsonl":
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", denied)
+    result = invoke(tmp_path, "status", *AS_OF)  # reads go on without it, and say so
+    assert result.exit_code == 0 and "journal.jsonl" in result.output and "无法读取" in result.output
+    result = invoke(tmp_path, "status", "--strict", *AS_OF)
+    assert result.exit_code == 1 and "journal.jsonl" in result.output and "无法读取" in result.output
+
+
+def test_os_error_text_names_the_path():
+    from chuangcheng_cli.problems import os_error_text
+
+    assert os_error_text(OSError(errno.ENAMETOOLONG, "x", "/a/b")) == "文件操作失败：/a/b（文件名或路径过长）"
+    assert "只读" in os_error_text(OSError(errno.EROFS, "x", "/a"))
+
+
+# ----------------------------------------------------------- lock, portability
+
+
+def test_the_journal_lock_excludes_another_holder_and_lives_outside_the_data(tmp_path):
+    from filelock import FileLock, Timeout
+
+    data = copy_data(tmp_path)
+    path = data / "journal.jsonl"
+    before = snapshot_files(tmp_path)
+    with journal.locked(path):
+        with pytest.raises(Timeout):
+            FileLock(str(journal.lock_path(path))).acquire(timeout=0)
+    FileLock(str(journal.lock_path(path))).acquire(timeout=0).lock.release()
+    assert snapshot_files(tmp_path) == before
+    assert tmp_path not in journal.lock_path(path).parents
+
+
+def test_streams_that_cannot_encode_chinese_never_crash(monkeypatch):
+    from chuangcheng_cli import entry
+
+    out = io.TextIOWrapper(io.BytesIO(), encoding="ascii")
+    monkeypatch.setattr(sys, "stdout", out)
+    entry.portable_streams()
+    print("●红 任务", file=out)
+    out.flush()
+    assert out.buffer.getvalue().startswith(b"??")
+
+
+def test_disk_full_while_saving_a_notice_leaves_nothing(tmp_path, monkeypatch):
+    from chuangcheng_cli import docs_docx
+
+    copy_data(tmp_path)
+    before = snapshot_files(tmp_path)
+
+    def full(document, handle):
+        handle.write(b"PK\x03\x04 half a document")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(docs_docx, "_save", full)
+    result = invoke(tmp_path, "notice", "人社局", "--yes", *AS_OF)
+    assert result.exit_code == 1, result.output
+    assert "磁盘空间已满" in result.output and ".docx" in result.output and "Traceback" not in result.output
+    assert "cc reprint" in result.output  # the record was written first; the documents can be made again
+    after = snapshot_files(tmp_path)
+    assert not [k for k in after if k.startswith("notices") and k.endswith(".docx")]  # no half document
+    assert not [k for k in after if k.endswith(".tmp")]  # and no temporary file
+
+
+def test_no_hard_links_on_this_volume_still_writes_the_notice(tmp_path, monkeypatch):
+    copy_data(tmp_path)
+
+    def no_links(src, dst):
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    result = invoke(tmp_path, "notice", "人社局", "--yes", *AS_OF)
+    assert result.exit_code == 0, result.output
+    docs = [p.name for p in (tmp_path / "notices").rglob("*") if p.is_file()]
+    assert docs and all(name.endswith(".docx") and not name.startswith(".") for name in docs)
+
+
+def test_github_annotations_escape_controls():
+    from chuangcheng_cli.problems import render_github
+
+    text = render_github([Problem("a.yaml", 1, 1, "x", "m\x1b[2J\u202e")])
+    assert "\x1b" not in text and "\u202e" not in text
