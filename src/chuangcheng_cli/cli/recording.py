@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+from dataclasses import replace
 import os
 from pathlib import Path
 from typing import Callable, Optional
@@ -22,13 +23,68 @@ def display_base() -> Path:
     return Path.cwd()
 
 
-def _who(by: Optional[str]) -> str:
+def _who(by: Optional[str], folder: Optional[Path] = None) -> str:
+    """The recorder's name: --by, else CC_USER, else git's user.name for the data folder, else
+    the OS user. Nobody is authenticated by this (README 安全与权限); the roster only decides
+    whether the name may record what is asked (authority.py)."""
     if by is not None:
         return by
+    if os.environ.get("CC_USER"):
+        return os.environ["CC_USER"]
+    name = _git_user(folder) if folder is not None else ""
+    if name:
+        return name
     try:
-        return os.environ.get("CC_USER") or getpass.getuser()
+        return getpass.getuser()
     except Exception:  # no user name on this system
         return ""
+
+
+def _git_user(folder: Path) -> str:
+    """`git config user.name` as seen from folder; "" when git is missing, slow or says nothing."""
+    import subprocess
+
+    try:
+        done = subprocess.run(["git", "config", "user.name"], cwd=folder, capture_output=True, timeout=3,
+                              stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    if done.returncode != 0:
+        return ""
+    try:
+        return done.stdout.decode("utf-8").strip()
+    except UnicodeDecodeError:
+        return ""
+
+
+def local_time(moment: dt.datetime, zone: str) -> dt.datetime:
+    """moment in the campaign's time zone, with its offset (a journal's times read the same on
+    every machine); the machine's own zone when that zone is unknown here (no tzdata)."""
+    from zoneinfo import ZoneInfo
+
+    try:
+        return moment.astimezone(ZoneInfo(zone))
+    except Exception:  # ZoneInfoNotFoundError: validate reports an unknown name
+        return moment.astimezone()
+
+
+def check_authority(project, entries: list) -> None:
+    """Refuse (nothing written) when the roster does not let the recorder record an entry."""
+    from ..authority import HINT, refusal, roster
+    from ..problems import Refusal
+
+    ros = roster(project.plan, project.units)
+    by_id = None
+    for entry in entries:
+        target = None
+        if entry.kind == "void":
+            if by_id is None:
+                by_id = {e.id: e for e in project.journal}
+                by_id.update((e.id, e) for e in entries)
+            target = by_id.get(entry.entry)
+        why = refusal(ros, entry, target)
+        if why:
+            raise Refusal(why + "，未写入任何内容。", HINT)
 
 
 def evidence_list(items: Optional[list[str]]) -> list[str]:
@@ -81,7 +137,9 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
         raise UsageError("内置示例数据是只读的，不能写入",
                          "请先用 cc init 目录 新建数据目录，或用 --data 指定数据目录。")
     now = report_day(as_of)
-    stamp = Stamp(_who(by), parse_date(day, "--date") if day else now, dt.datetime.now().astimezone())
+    stamp = Stamp(_who(by, where.path), parse_date(day, "--date") if day else now,
+                  dt.datetime.now(dt.timezone.utc))
+    stamp_utc = stamp
     journal_path = where.path / JOURNAL
     folder = out_dir or (where.path.parent / "notices" / str(stamp.date.year))
     root = cache_root() if scope is not None and not tolerant else None
@@ -124,6 +182,7 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
     def run(raw: Optional[bytes]):
         checked, index, key, state, sliced = prepare(raw)
         project = checked.project
+        stamp = replace(stamp_utc, at=local_time(stamp_utc.at, project.plan.campaign.timezone))
         check_stamp(project, stamp, now)
         if tolerant and checked.errors:  # rules cannot run on a broken record; void needs none
             snap = rules.Snapshot(project, now, [], {}, {}, [])
@@ -137,6 +196,7 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
             err = exc.errors(include_url=False)[0]
             _code, text, hint, _ = translate_error(err, type(None))
             raise UsageError(f"参数无效：{text}", hint) from None
+        check_authority(project, entries)
         lines = [journal.to_line(e) for e in entries]
         problems = fastappend.conflicts(checked, raw, entries, lines) if sliced else None
         if problems is None:
