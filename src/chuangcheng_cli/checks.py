@@ -486,13 +486,17 @@ def check_journal(project: models.Project, journal: loading.JournalFile,
 def check_authority(project: models.Project, journal: loading.JournalFile) -> list[Problem]:
     """Warnings for recorded entries whose `by` the roster does not authorise (see authority.py).
     A warning, not an error: history written before the roster existed must not lock anyone out."""
-    from .authority import HINT, refusal, roster
+    from .authority import HINT, acting_unit, refusal, roster
 
     ros = roster(project.plan, project.units)
     by_id = {e.id: e for e in journal.entries} if any(e.kind == "void" for e in journal.entries) else {}
     problems = []
     for i, entry in enumerate(journal.entries):
-        why = refusal(ros, entry, by_id.get(entry.entry) if entry.kind == "void" else None)
+        target = by_id.get(entry.entry) if entry.kind == "void" else None
+        unit = acting_unit(entry, target)
+        if unit is not None and unit not in ros.units:
+            continue  # an unknown (or invalid) unit: reported as such, its people cannot be known
+        why = refusal(ros, entry, target)
         if why:
             problems.append(journal.problem_at(i, "by", "unauthorized-entry", why, HINT, WARNING))
     return problems
