@@ -116,3 +116,17 @@ def test_no_git_history_is_a_clear_message(tmp_path):
     assert result.returncode == 2 and "还没有提交到 git" in result.stderr
     result = run_cc("audit", "--since", "no-such-rev", cwd=tmp_path)
     assert result.returncode == 2 and "找不到 --since 指定的版本" in result.stderr
+
+
+def test_backfill_is_marked_in_history_and_the_xlsx_log(tmp_path):
+    copy_data(tmp_path)
+    # recorded now, about a day in 2023: far more than policy.backfill_days late
+    assert run_cc("log", "T09", "--unit", "人社局", "-p", "85", "-n", "补报", "--date", "2023-12-29",
+                  "--as-of", "2023-12-30", cwd=tmp_path).returncode == 0
+    out = run_cc("history", "--unit", "人社局", "--kind", "progress", cwd=tmp_path).stdout
+    assert out.count("进度报送（补录）") == 1, out
+    import openpyxl
+
+    assert run_cc("report", "xlsx", "--out", "t.xlsx", "--as-of", "2023-12-30", cwd=tmp_path).returncode == 0
+    log_sheet = openpyxl.load_workbook(tmp_path / "t.xlsx")["进度日志"]
+    assert [row[1].value for row in log_sheet.iter_rows(min_row=3)].count("进度报送（补录）") == 1

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Callable, Optional
 
 from .problems import ERROR, WARNING, Problem, sort_key
+from .rules import backfill_late
 
 WORKTREE = "工作区"
 SHOWN_PER_COMMIT = 20  # removed lines named one by one per commit; the rest are counted
@@ -61,12 +62,6 @@ def _entry(text: str) -> dict:
     except ValueError:
         return {}
     return value if isinstance(value, dict) else {}
-
-
-def backfill_late(date: dt.date, at: dt.datetime, days: int) -> int:
-    """Days by which a record was made after its date, when more than `days` (a 补录); else 0."""
-    late = (at.date() - date).days
-    return late if late > days else 0
 
 
 def audit(commits: list[Commit], blobs: dict[str, Optional[str]], read: Callable[[str], bytes],
