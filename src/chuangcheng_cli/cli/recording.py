@@ -68,7 +68,7 @@ def local_time(moment: dt.datetime, zone: str) -> dt.datetime:
         return moment.astimezone()
 
 
-def check_authority(project, entries: list) -> None:
+def require_authority(project, entries: list) -> None:
     """Refuse (nothing written) when the roster does not let the recorder record an entry."""
     from ..authority import HINT, refusal, roster
     from ..problems import Refusal
@@ -196,7 +196,7 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
             err = exc.errors(include_url=False)[0]
             _code, text, hint, _ = translate_error(err, type(None))
             raise UsageError(f"参数无效：{text}", hint) from None
-        check_authority(project, entries)
+        require_authority(project, entries)
         lines = [journal.to_line(e) for e in entries]
         problems = fastappend.conflicts(checked, raw, entries, lines) if sliced else None
         if problems is None:
