@@ -183,6 +183,8 @@ def tasklist_yaml(indicators: list[dict], tasks: list[dict], lead_unit: str, con
         f"    name: {q(contact)}",
         f"    title: {q('推进组办公室联络员')}",
         '    phone: "0000-60000100"',
+        "  office_staff:",  # the contact records the office's acts (authority.py)
+        f"    - {q(contact)}",
         "policy:",
         "  escalation_threshold: 3",
         "  report_interval_days: 30",

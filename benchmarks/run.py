@@ -147,10 +147,12 @@ def measure(result: Result, argv: list[str], env: dict, runs: int, work: Path, w
 # ----------------------------------------------------------------- the data
 
 
-def last_state(data: Path) -> tuple[str, str, str, int]:
-    """(last journal date, task, its lead-or-reporting unit, next percent) for a `cc log` that must succeed."""
+def last_state(data: Path) -> tuple[str, str, str, int, str]:
+    """(last journal date, task, its lead-or-reporting unit, next percent, who last reported it:
+    a person the roster lets report for that unit) for a `cc log` that must succeed."""
     percent: dict[str, int] = {}
     unit: dict[str, str] = {}
+    reporter: dict[str, str] = {}
     verified: set[str] = set()
     last = ""
     with open(data / "journal.jsonl", encoding="utf-8") as fh:
@@ -161,7 +163,7 @@ def last_state(data: Path) -> tuple[str, str, str, int]:
             last = max(last, e["date"])
             kind, task = e["kind"], e.get("task")
             if kind == "progress":
-                percent[task], unit[task] = e["percent"], e["unit"]
+                percent[task], unit[task], reporter[task] = e["percent"], e["unit"], e["by"]
                 if e["percent"] < 100:
                     verified.discard(task)
             elif kind == "verify":
@@ -172,7 +174,7 @@ def last_state(data: Path) -> tuple[str, str, str, int]:
     if not candidates:
         raise SystemExit(f"{data}: no task that can take a progress report")
     task = candidates[len(candidates) // 2]
-    return last, task, unit[task], percent[task] + 1
+    return last, task, unit[task], percent[task] + 1, reporter[task]
 
 
 PULLED = 200  # lines another unit's branch adds before "cc log（拉取后）" (about two days of a city)
@@ -183,6 +185,7 @@ def pulled_lines(data: Path, day: str, skip: str, count: int = PULLED) -> bytes:
     open task (not skip), at its current percent, reported by the unit that last reported it."""
     percent: dict[str, int] = {}
     unit: dict[str, str] = {}
+    reporter: dict[str, str] = {}
     closed: set[str] = set()
     with open(data / "journal.jsonl", encoding="utf-8") as fh:
         for line in fh:
@@ -191,7 +194,7 @@ def pulled_lines(data: Path, day: str, skip: str, count: int = PULLED) -> bytes:
             e = json.loads(line)
             kind, task = e["kind"], e.get("task")
             if kind == "progress":
-                percent[task], unit[task] = e["percent"], e["unit"]
+                percent[task], unit[task], reporter[task] = e["percent"], e["unit"], e["by"]
             elif kind == "verify":
                 closed.add(task)
             elif kind == "reopen":
@@ -199,7 +202,7 @@ def pulled_lines(data: Path, day: str, skip: str, count: int = PULLED) -> bytes:
     tasks = [t for t in sorted(percent) if t != skip and t not in closed and percent[t] < 100][:count]
     stamp = day.replace("-", "")
     return "".join(json.dumps({"id": f"{stamp}-f{n:07x}", "kind": "progress", "date": day,
-                               "at": f"{day}T09:00:00+08:00", "by": "其他单位", "task": t, "unit": unit[t],
+                               "at": f"{day}T09:00:00+08:00", "by": reporter[t], "task": t, "unit": unit[t],
                                "percent": percent[t], "note": "基准测试：其他分支的报送"},
                               ensure_ascii=False, separators=(",", ":")) + "\n"
                    for n, t in enumerate(tasks)).encode()
@@ -443,7 +446,7 @@ def markdown(info: dict, rows: list[list[str]], targets: list[Target], args, sta
         "- `cc validate`：`cc --as-of 日期 validate --data 目录`（validate 本身不按日期计算）；",
         "- `cc status（冷）`：CC_NO_CACHE=1；`cc status（热）`：新建的 CC_CACHE_DIR，先运行一次填充缓存，再计时；",
         "- `cc units`、`cc report xlsx --out 临时目录/r.xlsx --force`：CC_NO_CACHE=1；",
-        "- `cc log 任务 --unit 单位 --percent 上次+1 --note … --by 基准测试`：每次在数据目录的新副本上运行"
+        "- `cc log 任务 --unit 单位 --percent 上次+1 --note … --by 该单位联络员`：每次在数据目录的新副本上运行"
         "（复制不计时），并核对日志恰好多了一行。`cc log（冷）`：CC_NO_CACHE=1，每次全量校验；"
         "`cc log（热）`：先用 `--dry-run` 在缓存中建立该日志的索引（fastappend），每次运行前恢复这份缓存"
         "（真正追加后索引会扩展到新日志，所以必须恢复）。"
@@ -508,7 +511,7 @@ def main(argv: list[str] | None = None) -> int:
             data = folders[size]
             runs = args.full_runs if size == "full" else args.runs
             entries[size] = entry_count(data)
-            day, task, unit, pct = last_state(data)
+            day, task, unit, pct, by = last_state(data)
             as_of[size] = day
             log_tasks[size] = f"{task}（{unit}，{pct}%）"
             work = tmp / f"work-{size}"
@@ -550,7 +553,7 @@ def main(argv: list[str] | None = None) -> int:
                 return "" if n == lines_before + 1 else f"日志应为 {lines_before + 1} 行，实际 {n} 行"
 
             log = [*cc, "log", task, "--unit", unit, "--percent", str(pct), "--note", "基准测试：进度报送",
-                   "--by", "基准测试", "--data", str(copy), "--as-of", day]
+                   "--by", by, "--data", str(copy), "--as-of", day]
             go("cc log（冷）", log, cold, before=fresh_copy, after=appended_one)
             # Warm: the journal index (fastappend) of this exact journal is in the cache. A dry run
             # stores it; each run then starts from a fresh copy and from that same cache, since a

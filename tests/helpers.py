@@ -31,7 +31,7 @@ def cc_command() -> list[str]:
 
 def cc_env(**extra: str) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CC_", "GITHUB_"))}
-    env.update({"NO_COLOR": "1", "COLUMNS": "80", "CC_USER": "测试员", "PYTHONIOENCODING": "utf-8",
+    env.update({"NO_COLOR": "1", "COLUMNS": "80", "CC_USER": "周某某", "PYTHONIOENCODING": "utf-8",
                 "CC_NO_CACHE": "1"})  # tests/test_cache.py turns the cache on where it is the subject
     env.update(extra)
     return env

@@ -182,7 +182,7 @@ def test_log_after_a_pull_checks_only_the_new_lines(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("CC_NO_CACHE", raising=False)
     monkeypatch.setenv("CC_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("CC_USER", "测试员")
+    monkeypatch.setenv("CC_USER", "范某某")
     monkeypatch.setenv("CC_INDEX_MIN_BYTES", "0")
     log = ["--as-of", "2023-12-31", "log", "T09", "-u", "rsj", "-n", "进展。", "-p"]
     assert fast.run_fast([*log, "85"]) == 0

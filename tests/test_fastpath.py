@@ -91,7 +91,7 @@ def test_bad_data_is_reported_alike(tmp_path):
 LOG_CASES = [  # the first, second, fourth and last succeed; the others are refused
     ["log", "T09", "-u", "rsj", "-p", "90", "-n", "欠薪案件已基本清零。"],
     ["log", "T09", "--unit=人社局", "--percent=90", "--note=说明。", "-e", "https://example.org/a", "-e",
-     "https://example.org/b", "--problem", "台账不全。", "--by", "张三", "--date", "2023-12-29"],
+     "https://example.org/b", "--problem", "台账不全。", "--by", "范某某", "--date", "2023-12-29"],
     ["log", "T09", "-u", "rsj", "-p", "50", "-n", "下调。"],  # a decrease without --correct
     ["log", "T09", "-u", "rsj", "-p", "50", "-n", "下调。", "--correct", "上次多报了。"],
     ["log", "T09", "-u", "rsj", "-p", "101", "-n", "说明。"],
@@ -132,7 +132,7 @@ def test_log_fast_path_appends_one_valid_line(tmp_path):
     after = (data / "journal.jsonl").read_bytes()
     assert after.startswith(before)
     added = json.loads(after[len(before):])
-    assert (added["task"], added["unit"], added["percent"], added["by"]) == ("T09", "rsj", 90, "测试员")
+    assert (added["task"], added["unit"], added["percent"], added["by"]) == ("T09", "rsj", 90, "周某某")
     assert _run(cc_command(), ["validate", "--strict"], tmp_path)[0] == 0
 
 

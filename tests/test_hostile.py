@@ -327,7 +327,7 @@ def run_and_check(repo: Path, args: list[str], expected: dict | None, kinds: tup
     entry = added[0]
     for key, value in expected.items():
         assert entry.get(key, [] if key == "evidence" else "") == value, (key, entry.get(key), value)
-    assert entry["by"] == "测试员" and entry["date"] == "2023-12-31"
+    assert entry["by"] == "周某某" and entry["date"] == "2023-12-31"
     checked = checks.check_folder(repo / "data", repo)
     assert checked.errors == [], render_text(checked.errors)
     return result, added

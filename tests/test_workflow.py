@@ -83,7 +83,7 @@ def test_scripted_session(tmp_path):
     notices = [e for e in added if e["kind"] == "notice"]
     assert [(n["number"], n["seq"], n["level"]) for n in notices] == [(5, 1, "蓝"), (6, 2, "黄"), (7, 3, "红")]
     assert notices[2]["deadline"] == "2024-01-03"
-    assert all(e["by"] == "测试员" for e in added)
+    assert all(e["by"] == "周某某" for e in added)
     assert len({e["id"] for e in journal(data)}) == len(journal(data))
     escalation = added[7]
     assert escalation["unit"] == "zjj" and escalation["notices"] == ["2023-5", "2023-6", "2023-7"]

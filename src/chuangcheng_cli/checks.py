@@ -63,6 +63,7 @@ def _check_folder(data_dir: Path, display_base: Path | None) -> Checked:
         problems += check_plan(project, plan_file, units_file)
         known_bad = units_file.dropped.get("units", set()) | plan_file.dropped.get("tasks", set())
         problems += check_journal(project, journal, known_bad)
+        problems += check_authority(project, journal)
     problems += check_documents(journal, data_dir.parent)
     problems.sort(key=sort_key)
     plan_errors = any(p.is_error and p.file != shown[loading.JOURNAL] for p in problems)
@@ -292,6 +293,9 @@ def check_plan(project: models.Project, plan_file: loading.YamlFile,
                          MAX_PREFIX_BYTES)
     if found is not None:
         problems.append(found)
+    if not _known_zone(camp.timezone):
+        at(("campaign", "timezone"), "invalid-value", f'未知时区 "{camp.timezone}"',
+           "请写 IANA 时区名，如 Asia/Shanghai（省略即为 Asia/Shanghai）。")
     # With start after end every date would be "outside the campaign": report the cause once.
     dates_ok = camp.start <= camp.end
     if not dates_ok:
@@ -365,6 +369,16 @@ def check_plan(project: models.Project, plan_file: loading.YamlFile,
                 "如该单位不再参与，可从 units.yaml 删除；否则请在 tasklist.yaml 中分配任务。",
                 WARNING, width=w))
     return problems
+
+
+def _known_zone(name: str) -> bool:
+    from zoneinfo import ZoneInfo
+
+    try:
+        ZoneInfo(name)
+    except Exception:  # ZoneInfoNotFoundError, or ValueError for a path-like name
+        return False
+    return True
 
 
 # ------------------------------------------------------------------ journal
@@ -507,6 +521,25 @@ def check_journal(project: models.Project, journal: loading.JournalFile,
             for ref in entry.notices:
                 if ref not in notices and ref not in void_refs:
                     bad(i, "notices", "unknown-notice", f"找不到督办通知 {ref}")
+    return problems
+
+
+def check_authority(project: models.Project, journal: loading.JournalFile) -> list[Problem]:
+    """Warnings for recorded entries whose `by` the roster does not authorise (see authority.py).
+    A warning, not an error: history written before the roster existed must not lock anyone out."""
+    from .authority import HINT, acting_unit, refusal, roster
+
+    ros = roster(project.plan, project.units)
+    by_id = {e.id: e for e in journal.entries} if any(e.kind == "void" for e in journal.entries) else {}
+    problems = []
+    for i, entry in enumerate(journal.entries):
+        target = by_id.get(entry.entry) if entry.kind == "void" else None
+        unit = acting_unit(entry, target)
+        if unit is not None and unit not in ros.units:
+            continue  # an unknown (or invalid) unit: reported as such, its people cannot be known
+        why = refusal(ros, entry, target)
+        if why:
+            problems.append(journal.problem_at(i, "by", "unauthorized-entry", why, HINT, WARNING))
     return problems
 
 

@@ -35,6 +35,9 @@ class Person(Strict):
     name: Text
     title: str = ""
     phone: str = ""
+    # The person's git identity, "Name <email>" or just the email: cc audit compares it with
+    # the author of the commit that added their journal entries.
+    git: Annotated[str, Field(max_length=200)] = ""
 
 
 class Section(Strict):
@@ -53,6 +56,12 @@ class Unit(Strict):
     deputy: Person  # 分管领导
     liaison: Person  # 联络员
     sections: list[Section] = Field(min_length=1)
+    staff: list[Person] = Field(default_factory=list)  # others who may record for the unit
+
+    @property
+    def people(self) -> list[Person]:
+        """Who may record the unit's own acts (see authority.py): its liaison and its staff."""
+        return [self.liaison, *self.staff]
 
     def section(self, name: str) -> Section | None:
         return next((s for s in self.sections if s.name == name), None)
@@ -77,6 +86,11 @@ class Campaign(Strict):
     contact: Person  # 附注: 联系人 and 电话
     # Whose requirements a notice cites ("根据…工作要求"); empty: policy.escalate_to.
     authority: Annotated[str, Field(max_length=100)] = ""
+    # Names of the 推进组办公室 staff, who record the lead unit's acts (notices, reviews, 验收);
+    # the lead unit's liaison is always one of them (see authority.py).
+    office_staff: list[Annotated[str, Field(min_length=1, max_length=50)]] = Field(default_factory=list)
+    # IANA time zone of the journal's recording times ("at"); see recording.record.
+    timezone: Annotated[str, Field(min_length=1, max_length=64)] = "Asia/Shanghai"
 
 
 class Policy(Strict):
@@ -94,6 +108,9 @@ class Policy(Strict):
     rectification_days: Annotated[int, Field(ge=1, le=365)] = 10
     notice_prefix: Annotated[str, Field(min_length=1, max_length=20)]  # 机关代字: no default, each group has its own
     escalate_to: Annotated[str, Field(min_length=1, max_length=100)] = "市创建全国文明城市指挥部"
+    # An entry whose date is more than this many days before its recording time is a 补录
+    # (a late record of past work): shown as such in history and reports, and by cc audit.
+    backfill_days: Annotated[int, Field(ge=0, le=365)] = 3
 
 
 FontName = Annotated[str, Field(min_length=1, max_length=64)]

@@ -279,6 +279,7 @@ def history_rows(snap: rules.Snapshot, unit: str | None = None, task: str | None
         return e_unit, list(by_ref[ref].tasks) if ref in by_ref else []
 
     rows = []
+    backfill_days = project.plan.policy.backfill_days
     for e in snap.entries:
         e_unit, e_tasks = about(e)
         if unit:
@@ -293,11 +294,13 @@ def history_rows(snap: rules.Snapshot, unit: str | None = None, task: str | None
         text = describe_entry(project, e)
         if void is not None:
             text = f"【已作废：{clause(void.reason)}（{views.cn_date(void.date)}，{void.by}）】{text}"
+        late = rules.backfill_late(e.date, e.at, backfill_days)
         rows.append({
             "id": e.id,
             "date": e.date.isoformat(),
             "kind": e.kind,
-            "kind_name": models.ENTRY_KIND_NAMES[e.kind],
+            "kind_name": models.ENTRY_KIND_NAMES[e.kind] + ("（补录）" if late else ""),
+            "backfill": late,  # days recorded after its date, when a 补录; else 0
             "unit": project.unit_short(e_unit) if e_unit else "",
             "tasks": e_tasks,
             "by": e.by,

@@ -456,3 +456,10 @@ def _light(st: TaskState, units: dict[str, UnitState], today: dt.date, start: dt
     if st.review_notices:
         return REVIEW, waiting
     return GREEN, ["进度正常"]
+
+
+def backfill_late(date: dt.date, at: dt.datetime, days: int) -> int:
+    """Days by which an entry was recorded after its date when more than `days` (a 补录, see
+    policy.backfill_days), else 0. The recording day is read in the entry's own offset."""
+    late = (at.date() - date).days
+    return late if late > days else 0

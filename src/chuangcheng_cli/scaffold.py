@@ -20,6 +20,7 @@ FILES = {
     ".github/workflows/validate.yml": TEMPLATES / "github-workflow.yml",
     ".gitlab-ci.yml": TEMPLATES / "gitlab-ci.yml",
     ".pre-commit-config.yaml": TEMPLATES / "pre-commit-config.yaml",
+    "CODEOWNERS": TEMPLATES / "CODEOWNERS",  # data/ reviewed by the office (README 安全与权限)
 }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+from dataclasses import replace
 import os
 from pathlib import Path
 from typing import Callable, Optional
@@ -22,22 +23,75 @@ def display_base() -> Path:
     return Path.cwd()
 
 
-def _who(by: Optional[str]) -> str:
+def _who(by: Optional[str], folder: Optional[Path] = None) -> str:
+    """The recorder's name: --by, else CC_USER, else git's user.name for the data folder, else
+    the OS user. Nobody is authenticated by this (README 安全与权限); the roster only decides
+    whether the name may record what is asked (authority.py)."""
     from ..textguard import describe, find_bad
 
     if by is not None:
         name, source = by, "--by"
+    elif os.environ.get("CC_USER"):
+        name, source = os.environ["CC_USER"], "环境变量 CC_USER"
     else:
-        try:
-            env = os.environ.get("CC_USER")
-            name, source = (env, "环境变量 CC_USER") if env else (getpass.getuser(), "系统用户名")
-        except Exception:  # no user name on this system
-            return ""
+        name, source = (_git_user(folder) if folder is not None else ""), "git config user.name"
+        if not name:
+            try:
+                name, source = getpass.getuser(), "系统用户名"
+            except Exception:  # no user name on this system
+                return ""
     at = find_bad(name, multiline=False)  # one line, no controls or bidi marks (textguard.py)
     if at >= 0:
         raise UsageError(f"记录人（{source}）中含有不允许的字符 {describe(name[at])}",
                          "请删除不可见的字符后重试；终端请使用 UTF-8 编码。")
     return name
+
+
+def _git_user(folder: Path) -> str:
+    """`git config user.name` as seen from folder; "" when git is missing, slow or says nothing."""
+    import subprocess
+
+    try:
+        done = subprocess.run(["git", "config", "user.name"], cwd=folder, capture_output=True, timeout=3,
+                              stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    if done.returncode != 0:
+        return ""
+    try:
+        return done.stdout.decode("utf-8").strip()
+    except UnicodeDecodeError:
+        return ""
+
+
+def local_time(moment: dt.datetime, zone: str) -> dt.datetime:
+    """moment in the campaign's time zone, with its offset (a journal's times read the same on
+    every machine); the machine's own zone when that zone is unknown here (no tzdata)."""
+    from zoneinfo import ZoneInfo
+
+    try:
+        return moment.astimezone(ZoneInfo(zone))
+    except Exception:  # ZoneInfoNotFoundError: validate reports an unknown name
+        return moment.astimezone()
+
+
+def require_authority(project, entries: list) -> None:
+    """Refuse (nothing written) when the roster does not let the recorder record an entry."""
+    from ..authority import HINT, refusal, roster
+    from ..problems import Refusal
+
+    ros = roster(project.plan, project.units)
+    by_id = None
+    for entry in entries:
+        target = None
+        if entry.kind == "void":
+            if by_id is None:
+                by_id = {e.id: e for e in project.journal}
+                by_id.update((e.id, e) for e in entries)
+            target = by_id.get(entry.entry)
+        why = refusal(ros, entry, target)
+        if why:
+            raise Refusal(why + "，未写入任何内容。", HINT)
 
 
 def evidence_list(items: Optional[list[str]]) -> list[str]:
@@ -90,7 +144,9 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
         raise UsageError("内置示例数据是只读的，不能写入",
                          "请先用 cc init 目录 新建数据目录，或用 --data 指定数据目录。")
     now = report_day(as_of)
-    stamp = Stamp(_who(by), parse_date(day, "--date") if day else now, dt.datetime.now().astimezone())
+    stamp = Stamp(_who(by, where.path), parse_date(day, "--date") if day else now,
+                  dt.datetime.now(dt.timezone.utc))
+    stamp_utc = stamp
     journal_path = where.path / JOURNAL
     folder = out_dir or (where.path.parent / "notices" / str(stamp.date.year))
     if out_dir is None:
@@ -137,6 +193,7 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
     def run(raw: Optional[bytes]):
         checked, index, key, state, sliced = prepare(raw)
         project = checked.project
+        stamp = replace(stamp_utc, at=local_time(stamp_utc.at, project.plan.campaign.timezone))
         check_stamp(project, stamp, now)
         if tolerant and checked.errors:  # rules cannot run on a broken record; void needs none
             snap = rules.Snapshot(project, now, [], {}, {}, [])
@@ -150,6 +207,7 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
             err = exc.errors(include_url=False)[0]
             _code, text, hint, _ = translate_error(err, type(None))
             raise UsageError(f"参数无效：{text}", hint) from None
+        require_authority(project, entries)
         lines = [journal.to_line(e) for e in entries]
         problems = fastappend.conflicts(checked, raw, entries, lines) if sliced else None
         if problems is None:

@@ -49,6 +49,7 @@ from . import read  # noqa: E402,F401  (registers commands)
 from . import write  # noqa: E402,F401
 from . import report  # noqa: E402,F401
 from . import project  # noqa: E402,F401
+from . import audit  # noqa: E402,F401
 
 
 def main() -> None:

@@ -22,7 +22,8 @@ def record(data: Optional[Path], as_of: Optional[str], *args, **kwargs) -> None:
     recording.record(data or GLOBALS.data, as_of or GLOBALS.as_of, *args, **kwargs)
 
 ByOpt = Annotated[Optional[str], typer.Option(
-    "--by", help="记录人姓名；默认取环境变量 CC_USER，再默认为系统用户名。", show_default=False)]
+    "--by", help="记录人姓名（须是名册允许办理此事的人）；默认取环境变量 CC_USER，"
+                  "再默认为 git config user.name，最后为系统用户名。", show_default=False)]
 DryOpt = Annotated[bool, typer.Option("--dry-run", help="只显示将要写入的记录（和文书），不写入任何文件。")]
 EvidenceOpt = Annotated[Optional[list[str]], typer.Option(
     "--evidence", "-e", help="佐证材料：文件路径或网址，可重复使用。", show_default=False)]

@@ -1,0 +1,105 @@
+"""Who may record which journal entry, from the roster in the data; pure, no I/O.
+
+The tool cannot authenticate anyone (`by` is whatever --by, CC_USER or git says): this module
+only keeps honest people inside their role and makes a slip visible. The lead unit's acts
+(notice, reject, close, verify, reopen, escalate, voiding others' entries) belong to the
+推进组办公室: campaign.office_staff plus the lead unit's liaison. A unit's own acts (assign,
+progress, reply, voiding its own such entries) belong to its people (liaison and staff) or the
+office. Names compare after stripping surrounding whitespace.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import models
+
+LEAD_KINDS = frozenset({"notice", "reject", "close", "verify", "reopen", "escalate"})
+UNIT_KINDS = frozenset({"assign", "progress", "reply"})
+
+
+def same_name(name: str) -> str:
+    return name.strip()
+
+
+@dataclass(frozen=True)
+class Roster:
+    """Who may act: the office's names (in data order) and each unit's people's names."""
+
+    office: tuple[str, ...]
+    units: dict[str, tuple[str, ...]]
+    labels: dict[str, str]  # unit id → name, for messages
+
+    def is_office(self, name: str) -> bool:
+        return same_name(name) in self.office
+
+    def of_unit(self, unit_id: str, name: str) -> bool:
+        return same_name(name) in self.units.get(unit_id, ())
+
+
+def _unique(names) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(n for n in (same_name(x) for x in names) if n))
+
+
+def roster(plan: models.Plan, units: list[models.Unit]) -> Roster:
+    camp = plan.campaign
+    lead = next((u for u in units if u.id == camp.lead_unit), None)
+    office = _unique([*([lead.liaison.name] if lead is not None else []), *camp.office_staff])
+    people = {u.id: _unique(p.name for p in u.people) for u in reversed(units)}  # first of a duplicated id
+    return Roster(office, people, {u.id: u.name for u in reversed(units)})
+
+
+def acting_unit(entry, target=None) -> str | None:
+    """The unit whose own act the entry is, or None for an act of the lead unit. target: the
+    entry a void voids (None when unknown: then only the office may void)."""
+    if entry.kind in UNIT_KINDS:
+        return entry.unit
+    if entry.kind == "void" and target is not None and target.kind in UNIT_KINDS:
+        return target.unit
+    return None
+
+
+def _names(names: tuple[str, ...]) -> str:
+    return "、".join(names) if names else "（名单为空）"
+
+
+def refusal(ros: Roster, entry, target=None) -> str:
+    """Why entry's `by` may not record it (Chinese, naming who may), or "" when they may."""
+    by = same_name(entry.by)
+    if ros.is_office(by):
+        return ""
+    what = models.ENTRY_KIND_NAMES.get(entry.kind, entry.kind)
+    if entry.kind == "void" and target is not None:
+        what += "“" + models.ENTRY_KIND_NAMES.get(target.kind, target.kind) + "”记录"
+    office = f"推进组办公室人员（{_names(ros.office)}）"
+    unit_id = acting_unit(entry, target)
+    if unit_id is None:
+        return f"“{by}”不能记录{what}：这是牵头单位的职责，只有{office}可以办理"
+    if ros.of_unit(unit_id, by):
+        return ""
+    label = ros.labels.get(unit_id, unit_id)
+    return (f"“{by}”不能代{label}记录{what}：只有该单位的人员（{_names(ros.units.get(unit_id, ()))}）"
+            f"或{office}可以办理")
+
+
+HINT = ("记录人取自 --by，其次是环境变量 CC_USER，再次是 git config user.name。"
+        "如确应授权此人，请在 units.yaml 该单位的 staff，或 tasklist.yaml 的 campaign.office_staff 中添加。")
+
+
+def git_identities(plan: models.Plan, units: list[models.Unit]) -> dict[str, set[str]]:
+    """name → the git identities (e-mail addresses, lower case) the roster gives that person."""
+    out: dict[str, set[str]] = {}
+    people = [plan.campaign.contact, *(p for u in units for p in (u.head, u.deputy, *u.people))]
+    for person in people:
+        email = git_email(person.git)
+        if email:
+            out.setdefault(same_name(person.name), set()).add(email)
+    return out
+
+
+def git_email(identity: str) -> str:
+    """The e-mail address in "Name <email>" or a bare address, lower case; "" when none."""
+    text = identity.strip()
+    if "<" in text and text.endswith(">"):
+        text = text[text.rindex("<") + 1:-1]
+    return text.strip().lower() if "@" in text else ""

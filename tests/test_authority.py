@@ -1,0 +1,191 @@
+"""Who may record what (authority.py): the pure rules, then through the installed command."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+
+import pytest
+
+from chuangcheng_cli import authority, checks, models
+from helpers import DATA, copy_data, run_cc, snapshot_files
+
+AS_OF = "2023-12-30"
+
+
+@pytest.fixture(scope="module")
+def project():
+    checked = checks.check_folder(DATA)
+    assert checked.project is not None
+    return checked.project
+
+
+def entry(kind, by, **fields):
+    base = {"id": f"x-{kind}-{by}", "date": dt.date(2023, 12, 1),
+            "at": dt.datetime(2023, 12, 1, 9, tzinfo=dt.timezone(dt.timedelta(hours=8))), "by": by}
+    defaults = {
+        "assign": {"task": "T10", "unit": "mzj", "section": "社会组织管理科", "person": "汤某"},
+        "progress": {"task": "T09", "unit": "rsj", "percent": 90, "note": "说明"},
+        "verify": {"task": "T09"},
+        "reopen": {"task": "T09", "reason": "原因"},
+        "notice": {"year": 2023, "number": 9, "doc_no": "法治督〔2023〕9号", "unit": "rsj", "seq": 4,
+                   "level": "红", "deadline": dt.date(2023, 12, 11)},
+        "reply": {"notice": "2023-4", "unit": "rsj", "note": "整改情况"},
+        "reject": {"notice": "2023-4", "note": "不到位", "deadline": dt.date(2023, 12, 11)},
+        "close": {"notice": "2023-4"},
+        "escalate": {"unit": "rsj", "notices": ["2023-4"]},
+        "void": {"entry": "20230101-00000000", "reason": "记错了"},
+    }[kind]
+    return models.make(models.ENTRY_TYPES[kind], kind=kind, **{**base, **defaults, **fields})
+
+
+def test_roster_is_the_office_and_each_units_people(project):
+    ros = authority.roster(project.plan, project.units)
+    assert ros.office == ("吴某某", "周某某")  # the lead unit's liaison first, then office_staff
+    assert ros.units["mzj"] == ("贺某某", "倪某某")  # liaison and staff
+    assert ros.units["rsj"] == ("范某某",)
+
+
+@pytest.mark.parametrize("kind", sorted(authority.LEAD_KINDS))
+def test_lead_acts_only_by_the_office(project, kind):
+    ros = authority.roster(project.plan, project.units)
+    why = authority.refusal(ros, entry(kind, "范某某"))
+    assert why.startswith("“范某某”不能记录") and "推进组办公室人员（吴某某、周某某）" in why
+    assert authority.refusal(ros, entry(kind, "周某某")) == ""
+    assert authority.refusal(ros, entry(kind, " 吴某某 ")) == ""  # names compare stripped
+
+
+@pytest.mark.parametrize("kind", sorted(authority.UNIT_KINDS))
+def test_unit_acts_by_the_units_people_or_the_office(project, kind):
+    ros = authority.roster(project.plan, project.units)
+    e = entry(kind, "苏某某")  # 市场监管局's liaison, acting for another unit
+    unit = e.unit
+    why = authority.refusal(ros, e)
+    assert why.startswith(f"“苏某某”不能代{project.unit_label(unit)}记录")
+    assert "推进组办公室人员" in why
+    own = project.unit(unit).liaison.name
+    assert authority.refusal(ros, entry(kind, own)) == ""
+    assert authority.refusal(ros, entry(kind, "周某某")) == ""
+
+
+def test_staff_may_act_for_their_unit(project):
+    ros = authority.roster(project.plan, project.units)
+    assert authority.refusal(ros, entry("assign", "倪某某")) == ""
+    assert "倪某某" in authority.refusal(ros, entry("assign", "倪某某", task="T09", unit="rsj",
+                                                       section="劳动保障监察科", person="郎某"))
+
+
+def test_a_unit_voids_only_its_own_reports(project):
+    ros = authority.roster(project.plan, project.units)
+    own = entry("progress", "范某某")
+    notice = entry("notice", "周某某")
+    assert authority.refusal(ros, entry("void", "范某某", entry=own.id), own) == ""
+    assert "不能记录作废“督办通知”记录" in authority.refusal(ros, entry("void", "范某某", entry=notice.id), notice)
+    assert "不能代市人力资源和社会保障局" in authority.refusal(ros, entry("void", "苏某某", entry=own.id), own)
+    assert authority.refusal(ros, entry("void", "周某某", entry=own.id), own) == ""
+    # a void of a void, or of an entry not found, is the office's
+    void = entry("void", "范某某", entry=own.id)
+    assert authority.refusal(ros, entry("void", "范某某", entry=void.id), void) != ""
+    assert authority.refusal(ros, entry("void", "范某某")) != ""
+
+
+def test_without_office_staff_the_lead_units_liaison_is_the_office(project):
+    plan = project.plan.model_copy(update={"campaign": project.plan.campaign.model_copy(update={"office_staff": []})})
+    ros = authority.roster(plan, project.units)
+    assert ros.office == ("吴某某",)
+
+
+def test_git_identities_from_the_roster():
+    assert authority.git_email("范某某 <Fan@Example.org>") == "fan@example.org"
+    assert authority.git_email("fan@example.org") == "fan@example.org"
+    assert authority.git_email("范某某") == ""
+
+
+# ------------------------------------------------------------ through the command
+
+
+def added(data, before: bytes) -> list[dict]:
+    now = (data / "journal.jsonl").read_bytes()
+    assert now.startswith(before)
+    return [json.loads(line) for line in now[len(before):].decode().splitlines() if line]
+
+
+def refused(tmp_path, *args, **env):
+    before = snapshot_files(tmp_path)
+    result = run_cc(*args, "--as-of", AS_OF, cwd=tmp_path, **env)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert "未写入任何内容" in result.stderr
+    assert snapshot_files(tmp_path) == before
+    return result.stderr
+
+
+def test_a_unit_cannot_do_the_lead_units_acts(tmp_path):
+    data = copy_data(tmp_path)
+    before = (data / "journal.jsonl").read_bytes()
+    # 人社局 reports T09 done and answers notice 2023-4: its own acts
+    assert run_cc("log", "T09", "--unit", "人社局", "-p", "100", "-n", "完成", "--by", "范某某",
+                  "--as-of", AS_OF, cwd=tmp_path).returncode == 0
+    assert run_cc("reply", "2023-4", "--note", "已整改", "--by", "范某某", "--as-of", AS_OF,
+                  cwd=tmp_path).returncode == 0
+    assert [e["by"] for e in added(data, before)] == ["范某某", "范某某"]
+    # but it cannot accept its own work, close or send back its own notice, or notice anyone
+    err = refused(tmp_path, "verify", "T09", "--by", "范某某")
+    assert "“范某某”不能记录验收销号" in err and "吴某某、周某某" in err and "campaign.office_staff" in err
+    assert "不能记录督办销号" in refused(tmp_path, "close", "2023-4", "--by", "范某某")
+    assert "不能记录退回整改" in refused(tmp_path, "reject", "2023-4", "--note", "不行", "--by", "范某某")
+    assert "不能记录退回重办" in refused(tmp_path, "reopen", "T09", "--reason", "重办", "--by", "范某某")
+    assert "不能记录督办通知" in refused(tmp_path, "notice", "住建局", "--task", "T09", "--reason", "理由",
+                                   "--yes", "--by", "范某某")
+    # the office can
+    assert run_cc("close", "2023-4", "--by", "周某某", "--as-of", AS_OF, cwd=tmp_path).returncode == 0
+    assert run_cc("verify", "T09", "--as-of", AS_OF, cwd=tmp_path, CC_USER="吴某某").returncode == 0
+    assert run_cc("validate", "--strict", cwd=tmp_path).returncode == 0
+
+
+def test_one_liaison_cannot_log_for_another_unit(tmp_path):
+    copy_data(tmp_path)
+    for args in (["log", "T09", "--unit", "人社局", "-p", "90", "-n", "代报"],  # the fast path
+                 ["log", "T09", "--unit", "人社局", "-p", "90", "-n", "代报", "--evidence", "https://x.org/a"],
+                 ["assign", "T09", "--unit", "人社局", "--section", "劳动关系科", "--person", "彭某某"]):
+        err = refused(tmp_path, *args, "--by", "苏某某")
+        assert "“苏某某”不能代市人力资源和社会保障局记录" in err
+        assert "只有该单位的人员（范某某）或推进组办公室人员（吴某某、周某某）可以办理" in err
+    # CC_USER is the recorder when there is no --by
+    assert "“苏某某”" in refused(tmp_path, "log", "T09", "--unit", "人社局", "-p", "90", "-n", "代报",
+                                CC_USER="苏某某")
+
+
+def test_a_unit_cannot_void_the_offices_records(tmp_path):
+    data = copy_data(tmp_path)
+    assert "不能记录作废“督办通知”记录" in refused(tmp_path, "void", "法治督〔2023〕4号", "--reason", "不认",
+                                          "--by", "范某某")
+    own = [json.loads(line) for line in (data / "journal.jsonl").read_text().splitlines()
+           if '"kind":"progress"' in line and '"unit":"rsj"' in line][-1]
+    before = (data / "journal.jsonl").read_bytes()
+    assert run_cc("void", own["id"], "--reason", "报错了", "--by", "范某某", "--as-of", AS_OF,
+                  cwd=tmp_path).returncode == 0
+    assert added(data, before)[0]["entry"] == own["id"]
+
+
+def test_the_recorder_defaults_to_git_user_name(tmp_path):
+    data = copy_data(tmp_path)
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run(["git", "config", "user.name", "苏某某"], cwd=tmp_path, check=True)
+    assert "“苏某某”" in refused(tmp_path, "log", "T09", "--unit", "人社局", "-p", "90", "-n", "代报", CC_USER="")
+    subprocess.run(["git", "config", "user.name", "范某某"], cwd=tmp_path, check=True)
+    before = (data / "journal.jsonl").read_bytes()
+    assert run_cc("log", "T09", "--unit", "人社局", "-p", "90", "-n", "本单位报送", "--as-of", AS_OF,
+                  cwd=tmp_path, CC_USER="").returncode == 0
+    assert added(data, before)[0]["by"] == "范某某"
+
+
+def test_recording_time_is_local_with_the_campaigns_offset(tmp_path):
+    data = copy_data(tmp_path)
+    before = (data / "journal.jsonl").read_bytes()
+    assert run_cc("log", "T09", "--unit", "人社局", "-p", "90", "-n", "说明", "--as-of", AS_OF,
+                  cwd=tmp_path, TZ="UTC").returncode == 0
+    at = added(data, before)[0]["at"]
+    assert at.endswith("+08:00"), at
+    assert abs(dt.datetime.fromisoformat(at) - dt.datetime.now(dt.timezone.utc)) < dt.timedelta(minutes=10)
