@@ -103,6 +103,9 @@ def test_xlsx_stores_formula_like_text_as_text(tmp_path):
     data = copy_data(tmp_path)
     note = "=HYPERLINK(\"http://evil.example\",\"点此\")"
     by = "=cmd|' /C calc'!A0"
+    plan = data / "tasklist.yaml"  # names a hostile roster could hold: authorised, still only text
+    plan.write_text(plan.read_text(encoding="utf-8").replace(
+        "  office_staff:", "  office_staff:\n    - \"=cmd|' /C calc'!A0\"\n    - \"-2+3\"", 1), encoding="utf-8")
     ok = run_cc("log", "T09", "--unit", "人社局", "--percent", "90", "--note", note, "--by", by, *AS_OF, cwd=tmp_path)
     assert ok.returncode == 0, ok.stderr
     ok = run_cc("log", "T09", "--unit", "人社局", "--percent", "91", "--note", "+1+1", "--problem", "@SUM(1)",

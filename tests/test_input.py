@@ -13,7 +13,16 @@ from pathlib import Path
 
 import pytest
 
-from helpers import REPO, cc_command, cc_env, copy_data, run_cc, snapshot_files
+from helpers import REPO, cc_command, cc_env, copy_data, snapshot_files
+from helpers import run_cc as _run_cc
+
+
+def run_cc(*args, cwd, **env):
+    """As the office of whichever group's data is in cwd (each roster names its own people)."""
+    plan = cwd / "data" / "tasklist.yaml"
+    if plan.is_file() and "lead_unit: cgj" in plan.read_text(encoding="utf-8"):
+        env.setdefault("CC_USER", "冯某某")  # the other group's lead-unit liaison
+    return _run_cc(*args, cwd=cwd, **env)
 
 OTHER = REPO / "tests" / "data" / "other_group"
 TYPER_ONLY = [sys.executable, "-c", "import sys; sys.argv[0] = 'cc'; from chuangcheng_cli.cli import main; main()"]
@@ -59,7 +68,7 @@ def test_an_unknown_notice_names_the_forms(other):
 def test_percent_with_a_sign_or_full_width_digits(other, percent, path):
     prefix = cc_command() if path == "fast" else TYPER_ONLY
     result = subprocess.run([*prefix, "log", "RW03", "--unit", "城管局", "--percent", percent, "--note", "疏导点设置完成",
-                             "--as-of", "2026-03-01"], cwd=other, env=cc_env(), capture_output=True, text=True,
+                             "--as-of", "2026-03-01"], cwd=other, env=cc_env(CC_USER="冯某某"), capture_output=True, text=True,
                             timeout=120)
     assert result.returncode == 0, result.stderr
     last = json.loads((other / "data" / "journal.jsonl").read_text(encoding="utf-8").splitlines()[-1])
