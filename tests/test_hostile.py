@@ -293,16 +293,28 @@ def evidence_args(items: list[str], root: Path) -> list[str]:
     return [item.replace("<ABS>", str(root / "外部 文件.txt")) for item in items]
 
 
-def accepted_evidence(items: list[str], cwd: Path) -> list[str] | None:
-    """What recording.evidence_list stores, or None when it refuses the list."""
-    out = []
+def accepted_evidence(items: list[str], cwd: Path) -> list | None:
+    """What the journal records for the --evidence values (URLs as given, files archived in the
+    repository with their sha256 and size, see evidence.py), or None when the list is refused."""
+    import hashlib
+
+    from chuangcheng_cli.safepath import safe_file_name
+
+    out: list = []
     for item in items:
         value = item.strip()
         if not value or "\n" in value or "\r" in value:
             return None
-        if not value.startswith(("http://", "https://")) and not (cwd / Path(value).expanduser()).exists():
+        if value.startswith(("http://", "https://")):
+            out.append(value)
+            continue
+        path = cwd / Path(value).expanduser()
+        if not path.is_file():
             return None
-        out.append(value)
+        payload = path.read_bytes()
+        sha = hashlib.sha256(payload).hexdigest()
+        out.append({"path": f"evidence/2023/{safe_file_name(f'{sha[:12]}-{path.name}', 200)}", "sha256": sha,
+                    "size": len(payload)})
     return out
 
 

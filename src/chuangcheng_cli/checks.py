@@ -65,6 +65,10 @@ def _check_folder(data_dir: Path, display_base: Path | None) -> Checked:
         problems += check_journal(project, journal, known_bad)
         problems += check_authority(project, journal)
     problems += check_documents(journal, data_dir.parent)
+    if any(e.kind in ("progress", "reply") and e.evidence for e in journal.entries):
+        from .evidence import check_archive
+
+        problems += check_archive(journal, data_dir.parent)
     problems.sort(key=sort_key)
     plan_errors = any(p.is_error and p.file != shown[loading.JOURNAL] for p in problems)
     usable = project is not None and not plan_errors and not plan_file.partial and not units_file.partial

@@ -111,6 +111,8 @@ class Policy(Strict):
     # An entry whose date is more than this many days before its recording time is a 补录
     # (a late record of past work): shown as such in history and reports, and by cc audit.
     backfill_days: Annotated[int, Field(ge=0, le=365)] = 3
+    # --evidence files larger than this are refused (they are copied into the repository).
+    evidence_max_mb: Annotated[int, Field(ge=1, le=2000)] = 50
 
 
 FontName = Annotated[str, Field(min_length=1, max_length=64)]
@@ -207,6 +209,17 @@ class Assign(EntryBase):
     phone: str = ""
 
 
+class EvidenceFile(Strict):
+    """A file archived in the repository by --evidence (evidence.py): where, and what it was."""
+
+    path: Annotated[str, Field(min_length=1, max_length=1000)]  # repo-relative, forward slashes
+    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+    size: Annotated[int, Field(ge=0, strict=True)]
+
+
+Evidence = Union[EvidenceFile, Text]  # an archived file, or (URLs, older records) text
+
+
 @entry
 class Progress(EntryBase):
     """进度报送; 100 percent is a 办结报告 awaiting 验收."""
@@ -216,7 +229,7 @@ class Progress(EntryBase):
     unit: UnitId
     percent: Percent
     note: Text
-    evidence: list[Text] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
     problem: str = ""  # 自查问题
     correction: str = ""  # reason when percent is lower than the last report
 
@@ -271,7 +284,7 @@ class Reply(EntryBase):
     notice: Annotated[str, Field(pattern=r"^\d{4}-\d+$")]
     unit: UnitId
     note: Text
-    evidence: list[Text] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
 
 
 @entry

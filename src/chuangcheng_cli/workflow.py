@@ -17,6 +17,7 @@ class Stamp:
     by: str
     date: dt.date
     at: dt.datetime
+    evidence: tuple = ()  # the command's --evidence, archived (models.EvidenceFile) or URLs
 
 
 def _base(stamp: Stamp) -> dict:

@@ -63,6 +63,13 @@ def validate(fmt: Optional[str], strict: bool, where: locate.DataDir) -> int:
     if where.bundled:
         note("提示：未找到数据目录，正在校验内置示例数据。")
     checked = check_folder(where.path, Path.cwd())
+    if checked.journal is not None and not where.bundled:  # validate alone reads every archived file
+        from ..evidence import check_archive
+        from ..problems import sort_key
+
+        changed = [p for p in check_archive(checked.journal, where.path.parent, hashes=True)
+                   if p.code == "evidence-changed" and p not in checked.problems]
+        checked.problems = sorted(checked.problems + changed, key=sort_key)
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     problems = checked.problems

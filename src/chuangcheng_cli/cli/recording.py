@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import hashlib
 from dataclasses import replace
 import os
 from pathlib import Path
@@ -95,16 +96,16 @@ def require_authority(project, entries: list) -> None:
 
 
 def evidence_list(items: Optional[list[str]]) -> list[str]:
+    """The --evidence values, each a URL or a path (checked and archived when recording)."""
     out = []
     for item in items or []:
         value = item.strip()
         if not value or "\n" in value or "\r" in value:
             raise UsageError(f"佐证材料无效：{item!r}", "每个 --evidence 写一个文件路径或网址。")
-        if value.startswith(("http://", "https://")):
-            out.append(value)
-            continue
-        if not Path(value).expanduser().exists():
-            raise UsageError(f"佐证材料不存在：{value}", "请检查文件路径（相对于当前目录），或改用网址。")
+        if not value.startswith(("http://", "https://")):
+            from ..evidence import check_file
+
+            check_file(Path(value).expanduser(), 2000)  # missing, a folder, a device: refused before any work
         out.append(value)
     return out
 
@@ -119,7 +120,7 @@ def shown_path(path: Path) -> str:
 def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_run: bool,
            build: Callable, day: Optional[str] = None, out_dir: Optional[Path] = None,
            scope: Optional[Callable] = None, tolerant: bool = False,
-           confirm: Optional[Callable] = None) -> None:
+           confirm: Optional[Callable] = None, evidence: Optional[list[str]] = None) -> None:
     """Load under the journal lock, build the entries (and documents), append them all or none,
     then write the documents: the record comes first, a document is a rendering of it (cc reprint
     makes it again if writing it failed).
@@ -195,6 +196,9 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
         project = checked.project
         stamp = replace(stamp_utc, at=local_time(stamp_utc.at, project.plan.campaign.timezone))
         check_stamp(project, stamp, now)
+        if evidence:  # hashed now, copied into the repository only once everything else passed
+            stamp = replace(stamp, evidence=tuple(_evidence(evidence, where.path.parent, stamp.date.year,
+                                                            project.plan.policy.evidence_max_mb)))
         if tolerant and checked.errors:  # rules cannot run on a broken record; void needs none
             snap = rules.Snapshot(project, now, [], {}, {}, [])
         else:
@@ -222,7 +226,7 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
                              f"冲突位置：{first.file}:{first.line}。补登过去的记录时，请注意与之后的记录保持一致。")
         if stamp.date > project.plan.campaign.end:  # said only of a record that will be written
             note(f"提示：创建活动已于{rules.cn_date(project.plan.campaign.end)}结束（见 tasklist.yaml 的 campaign）。")
-        return entries, docs, lines, message, index, key, state
+        return entries, docs, lines, message, index, key, state, stamp
 
     if dry_run or confirm is not None:
         raw = journal_path.read_bytes() if journal_path.exists() and not where.bundled else None
@@ -242,10 +246,16 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
 
     with journal.locked(journal_path) as fd:
         raw = journal.read_all(fd)
-        entries, docs, lines, message, index, key, state = run(raw)
+        entries, docs, lines, message, index, key, state, used = run(raw)
         if confirm is not None and [e.kind for e in entries] != expected:
             raise Refusal("确认期间日志有了新的记录，要写入的内容已不同，未写入", "请重新运行这条命令。")
-        payload = journal.append_lines(fd, lines)
+        copied = _copy_evidence(evidence or [], used.evidence, where.path.parent)
+        try:
+            payload = journal.append_lines(fd, lines)
+        except BaseException:
+            for path in copied:  # a refusal or failure leaves no new file behind
+                path.unlink(missing_ok=True)
+            raise
         if index is not None:  # the journal is still valid: so is the index, extended
             fastappend.store_index(root, key, fastappend.extend(index, raw, state, payload, entries))
     written = write_documents(docs, folder)
@@ -259,6 +269,44 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
     for path in written:
         print(f"已生成：{shown_path(path)}")
     note(f"已写入 {shown_path(journal_path)}（{len(lines)} 条记录）")
+
+
+def _evidence(items: list[str], root: Path, year: int, max_mb: int) -> list:
+    """The --evidence values as the journal records them: URLs as given, files as EvidenceFile
+    (repo-relative archive path, sha256, size), hashed but not yet copied."""
+    from .. import models
+    from ..evidence import archive, is_url
+
+    out = []
+    for item in items:
+        if is_url(item):
+            out.append(item)
+            continue
+        done = archive(Path(item).expanduser(), root, year, max_mb, write=False)
+        out.append(models.EvidenceFile(path=done.path, sha256=done.sha256, size=done.size))
+    return out
+
+
+def _copy_evidence(items: list[str], recorded: tuple, root: Path) -> list[Path]:
+    """Copy each --evidence file to where the journal records it; the new files made (to undo).
+    A file already there with the same content is kept as it is (content-addressed names)."""
+    from ..evidence import digest_of
+    from ..journal import atomic_write_bytes
+    from ..safepath import inside
+
+    made = []
+    for item, kept in zip(items, recorded):
+        if isinstance(kept, str):  # a URL
+            continue
+        target = inside(root, root / kept.path)
+        if target.is_file() and target.stat().st_size == kept.size and digest_of(target) == kept.sha256:
+            continue
+        payload = Path(item).expanduser().read_bytes()
+        if hashlib.sha256(payload).hexdigest() != kept.sha256:
+            raise UsageError(f"佐证材料在登记过程中被改动：{item}", "请确认文件内容后重试。")
+        atomic_write_bytes(target, payload)
+        made.append(target)
+    return made
 
 
 def write_documents(docs: list, folder: Path) -> list[Path]:
@@ -326,11 +374,11 @@ def log(task: str, unit: str, percent: int, note_text: str, evidence: list[str],
 
     def build(snap, stamp, _folder):
         t, u = resolve_task(snap.project, task), resolve_unit(snap.project, unit)
-        entry = make_progress(snap, stamp, t, u, percent, note_text, files, problem, correct)
+        entry = make_progress(snap, stamp, t, u, percent, note_text, list(stamp.evidence), problem, correct)
         st = snap.task(t.id)
         msg = f"已登记：{t.id}（{t.label}）{u.name} 报送进度 {percent}%（序时进度 {st.expected}%）"
         if percent == 100:
             msg += "；已报办结，待牵头单位验收销号"
         return [entry], [], msg
 
-    record(data, as_of, by, dry_run, build, day=day, scope=task_scope(task))
+    record(data, as_of, by, dry_run, build, day=day, scope=task_scope(task), evidence=files)

@@ -1,0 +1,117 @@
+"""Evidence files archived in the data repository, so colleagues who pull get the file, not a path.
+
+`--evidence 现场照片.jpg` copies the file to evidence/<year>/<first 12 hex of its sha256>-<name>
+beside data/ and the journal records that repo-relative path with the file's sha256 and size.
+The name is content-addressed: the same file given twice is stored once, two different files of
+one name never collide, and a copy left by an interrupted command is harmless (the next run
+reuses it). URLs stay URLs. validate reports archived files that are missing or changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+FOLDER = "evidence"
+
+
+@dataclass(frozen=True)
+class Archived:
+    path: str  # repo-relative, with forward slashes
+    sha256: str
+    size: int
+
+
+def is_url(text: str) -> bool:
+    return text.startswith(("http://", "https://"))
+
+
+def inspect(source: Path, max_mb: int) -> tuple[str, int]:
+    """(sha256, size) of a regular file no larger than max_mb; UsageError (Chinese) otherwise."""
+    from .problems import UsageError
+
+    size = check_file(source, max_mb)
+    try:
+        return digest_of(source), size
+    except OSError as exc:
+        raise UsageError(f"无法读取佐证材料：{source}（{exc.strerror}）") from None
+
+
+def check_file(source: Path, max_mb: int) -> int:
+    """The size of a regular file no larger than max_mb; UsageError (Chinese) otherwise."""
+    from .problems import UsageError
+
+    try:
+        info = os.stat(source)
+    except FileNotFoundError:
+        raise UsageError(f"佐证材料不存在：{source}", "请检查文件路径（相对于当前目录），或改用网址。") from None
+    except OSError as exc:
+        raise UsageError(f"无法读取佐证材料：{source}（{exc.strerror}）") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise UsageError(f"佐证材料是一个文件夹：{source}", "请逐个文件附上，或先压缩成一个文件。")
+    if not stat.S_ISREG(info.st_mode):
+        raise UsageError(f"佐证材料不是普通文件：{source}", "设备、管道等不能作为佐证材料。")
+    if info.st_size > max_mb * 1024 * 1024:
+        raise UsageError(f"佐证材料过大：{source}（{info.st_size / 1024 / 1024:.1f} MB，上限 {max_mb} MB）",
+                         "大文件请放在共享位置并附上网址，或调整 tasklist.yaml 的 policy.evidence_max_mb"
+                         "（并考虑 git LFS，见 README）。")
+    return info.st_size
+
+
+def target_of(name: str, sha256: str, year: int) -> str:
+    """The repo-relative archive path of a file of this name and content."""
+    from .safepath import safe_file_name
+
+    return f"{FOLDER}/{year}/{safe_file_name(f'{sha256[:12]}-{name}', 200)}"
+
+
+def archive(source: Path, root: Path, year: int, max_mb: int, write: bool = True) -> Archived:
+    """Copy source into root/evidence/<year>/ (unless write is False: a dry run) and say where."""
+    from .journal import atomic_write_bytes
+    from .safepath import inside
+
+    sha256, size = inspect(source, max_mb)
+    relative = target_of(source.name, sha256, year)
+    target = inside(root, root / relative)
+    if write and not (target.is_file() and target.stat().st_size == size and digest_of(target) == sha256):
+        atomic_write_bytes(target, source.read_bytes())
+    return Archived(relative, sha256, size)
+
+
+def digest_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def check_archive(journal, root: Path, hashes: bool = False) -> list:
+    """Problems with the archived evidence the journal records: a missing file is a warning (not
+    pulled yet, or kept in git LFS); a file whose size (or, with hashes, content) differs from the
+    record is an error: the evidence was changed after it was filed."""
+    from .problems import ERROR, WARNING
+
+    problems = []
+    for i, entry in enumerate(journal.entries):
+        for item in getattr(entry, "evidence", ()):
+            if isinstance(item, str):
+                continue
+            path = root / item.path
+            try:
+                size = path.stat().st_size if path.is_file() else None
+            except OSError:
+                size = None
+            if size is None:
+                problems.append(journal.problem_at(
+                    i, "evidence", "evidence-missing", f"佐证材料不在仓库中：{item.path}",
+                    "可能尚未拉取（或存放在 git LFS 中，需 git lfs pull）；如确已丢失，请重新报送并附上材料。",
+                    WARNING))
+            elif size != item.size or (hashes and digest_of(path) != item.sha256):
+                problems.append(journal.problem_at(
+                    i, "evidence", "evidence-changed", f"佐证材料在登记后被改动：{item.path}",
+                    "已登记的佐证材料不应修改；请用 git 恢复原文件，新的材料请重新报送。", ERROR))
+    return problems

@@ -1,0 +1,88 @@
+"""Evidence archived in the repository (issue 10 §4), through the installed `cc`."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from helpers import copy_data, run_cc, snapshot_files
+
+AS_OF = ["--as-of", "2023-12-30"]
+LOG = ["log", "T09", "--unit", "人社局", "--percent", "85", "--note", "补充材料"]
+
+
+def last_entry(repo: Path) -> dict:
+    return json.loads((repo / "data" / "journal.jsonl").read_text(encoding="utf-8").splitlines()[-1])
+
+
+def test_a_file_is_copied_into_the_repository_with_its_hash(tmp_path):
+    copy_data(tmp_path)
+    photo = tmp_path / "外面" / "现场照片.jpg"
+    photo.parent.mkdir()
+    photo.write_bytes(b"\xff\xd8 a photo")
+    digest = hashlib.sha256(photo.read_bytes()).hexdigest()
+    result = run_cc(*LOG, "--evidence", str(photo), "--evidence", "https://example.org/a.html", *AS_OF,
+                    cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    evidence = last_entry(tmp_path)["evidence"]
+    assert evidence[0] == {"path": f"evidence/2023/{digest[:12]}-现场照片.jpg", "sha256": digest, "size": 10}
+    assert evidence[1] == "https://example.org/a.html"  # URLs stay URLs
+    assert (tmp_path / evidence[0]["path"]).read_bytes() == photo.read_bytes()
+    # the same file again is stored once
+    again = run_cc(*LOG[:-1], "再次附上", "--evidence", str(photo), *AS_OF, cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert len(list((tmp_path / "evidence" / "2023").iterdir())) == 1
+    assert run_cc("validate", "--strict", cwd=tmp_path).returncode == 0
+    # a colleague who pulls gets the file: the record points inside the repository
+    assert not Path(evidence[0]["path"]).is_absolute() and ".." not in evidence[0]["path"]
+
+
+def test_refused_evidence_leaves_every_file_unchanged(tmp_path):
+    data = copy_data(tmp_path)
+    folder = tmp_path / "一个文件夹"
+    folder.mkdir()
+    big = tmp_path / "大文件.zip"
+    big.write_bytes(b"0" * (2 * 1024 * 1024))
+    plan = data / "tasklist.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace(
+        "  rectification_days: 10", "  evidence_max_mb: 1\n  rectification_days: 10"), encoding="utf-8")
+    before = snapshot_files(tmp_path)
+    for item, words in ((str(folder), "文件夹"), ("/dev/null", "不是普通文件"), ("没有这个文件.pdf", "不存在"),
+                        (str(big), "过大")):
+        result = run_cc(*LOG, "--evidence", item, *AS_OF, cwd=tmp_path)
+        assert result.returncode == 2, result.stdout + result.stderr
+        assert words in result.stderr and "Traceback" not in result.stderr
+        assert snapshot_files(tmp_path) == before
+    # a refusal after the evidence was checked (a progress decrease) copies nothing either
+    small = tmp_path / "小.pdf"
+    small.write_bytes(b"%PDF small")
+    before = snapshot_files(tmp_path)
+    result = run_cc("log", "T09", "--unit", "人社局", "--percent", "10", "--note", "下调", "--evidence", str(small),
+                    *AS_OF, cwd=tmp_path)
+    assert result.returncode == 2 and "低于上次" in result.stderr
+    assert snapshot_files(tmp_path) == before
+
+
+def test_validate_reports_missing_and_changed_evidence(tmp_path):
+    copy_data(tmp_path)
+    photo = tmp_path / "照片.jpg"
+    photo.write_bytes(b"original")
+    assert run_cc(*LOG, "--evidence", str(photo), *AS_OF, cwd=tmp_path).returncode == 0
+    stored = tmp_path / last_entry(tmp_path)["evidence"][0]["path"]
+    stored.write_bytes(b"altered!")  # same size, other content: only validate's hash check sees it
+    changed = run_cc("validate", cwd=tmp_path)
+    assert changed.returncode == 1 and "evidence-changed" in changed.stdout
+    stored.unlink()
+    missing = run_cc("validate", cwd=tmp_path)
+    assert missing.returncode == 0 and "evidence-missing" in missing.stdout and "git lfs" in missing.stdout
+
+
+def test_dry_run_copies_nothing(tmp_path):
+    copy_data(tmp_path)
+    photo = tmp_path / "照片.jpg"
+    photo.write_bytes(b"a photo")
+    before = snapshot_files(tmp_path)
+    result = run_cc(*LOG, "--evidence", str(photo), "--dry-run", *AS_OF, cwd=tmp_path)
+    assert result.returncode == 0 and '"sha256"' in result.stdout
+    assert snapshot_files(tmp_path) == before
