@@ -25,6 +25,7 @@ def test_a_file_is_copied_into_the_repository_with_its_hash(tmp_path):
     result = run_cc(*LOG, "--evidence", str(photo), "--evidence", "https://example.org/a.html", *AS_OF,
                     cwd=tmp_path)
     assert result.returncode == 0, result.stderr
+    assert "佐证材料已存入仓库" in result.stdout and "请与日志一起提交" in result.stdout
     evidence = last_entry(tmp_path)["evidence"]
     assert evidence[0] == {"path": f"evidence/2023/{digest[:12]}-现场照片.jpg", "sha256": digest, "size": 10}
     assert evidence[1] == "https://example.org/a.html"  # URLs stay URLs

@@ -107,7 +107,7 @@ def test_reject_restarts_the_clock(tmp_path):
     assert not any("法治督" in r for r in task(repo, "2023-07-19", "T09")["reasons"] if "超期" in r)
     after = task(repo, "2023-07-20", "T09")
     assert after["light"] == "red" and any("整改超期1天未反馈" in r for r in after["reasons"])
-    cc(repo, "close", "1", "--as-of", "2023-07-20", code=2)  # nothing to review since the reject
+    cc(repo, "close", "1", "--as-of", "2023-07-20", code=1)  # nothing to review since the reject
     cc(repo, "reply", "1", "--note", "补齐台账", "--as-of", "2023-07-21")
     cc(repo, "close", "1", "--note", "整改到位", "--as-of", "2023-07-21")
     assert unit(repo, "2023-07-21", "rsj")["open_notices"] == 0
@@ -155,19 +155,21 @@ def test_void_of_the_third_notice_takes_back_the_escalation(tmp_path):
     shown = third["id"][:13]
     assert shown in history
     voided = cc(repo, "void", shown, "--reason", "误发：整改期限内已电话反馈", "--as-of", "2023-07-31")
-    assert "报告市领导" in voided.stdout
+    assert "报告市领导" in voided.stdout and "已生成的文书随之作废" in voided.stdout
     voids = [e for e in entries(repo) if e["kind"] == "void"]
     assert {v["entry"] for v in voids} == {third["id"], entries(repo)[-3]["id"]}
     row = unit(repo, "2023-07-31", "rsj")
     assert row["notice_count"] == 2 and not row["escalated"]
     marked = cc(repo, "history", "--unit", "人社局", "--as-of", "2023-07-31").stdout
     assert "已作废" in marked and "误发" in marked
+    brief = cc(repo, "report", "md", "--as-of", "2023-07-31").stdout
+    assert "### 作废的记录" in brief and "作废督办通知 法治督〔2023〕3号" in brief
     # the next notice takes the next number; the voided 文号 is never reused
     again = cc(repo, "notice", "人社局", "--yes", "--as-of", "2023-08-01")
     assert "法治督〔2023〕4号" in again.stdout and "第3次督办" in again.stdout
     assert "法治督报〔2023〕2号" in again.stdout
     # a void voided again makes its entry count once more
-    cc(repo, "void", third["id"], "--reason", "再次作废", "--as-of", "2023-08-01", code=2)
+    cc(repo, "void", third["id"], "--reason", "再次作废", "--as-of", "2023-08-01", code=1)
 
 
 # ----------------------------------------------------------------------------- own part only
@@ -175,7 +177,7 @@ def test_void_of_the_third_notice_takes_back_the_escalation(tmp_path):
 
 def test_co_unit_answers_only_for_its_own_part(tmp_path):
     repo = early(tmp_path)
-    refused = cc(repo, "notice", "总工会", "--as-of", "2023-07-05", code=2)
+    refused = cc(repo, "notice", "总工会", "--as-of", "2023-07-05", code=1)
     assert "牵头的任务" in refused.stderr
     cc(repo, "notice", "总工会", "--task", "T08", "--as-of", "2023-07-05", code=2)  # needs --reason
     ok = cc(repo, "notice", "总工会", "--task", "T08", "--reason", "未按要求开展劳动用工法律体检",
@@ -270,6 +272,7 @@ def test_broken_json_line_is_skipped_with_a_warning(tmp_path):
     path.write_text(path.read_text(encoding="utf-8") + '{"id": "broken",\n', encoding="utf-8")
     result = cc(repo, "status", "--as-of", "2023-07-01")
     assert "1 条记录未计入" in result.stderr and "cc validate" in result.stderr
+    assert "手工修正" in result.stderr  # a line with no entry has no id to void
     cc(repo, "units", "--strict", "--as-of", "2023-07-01", code=1)
 
 
@@ -389,6 +392,8 @@ def test_reprint_never_writes_outside_the_repository(tmp_path):
     entry["file"] = "../../escaped/督办通知.docx"  # a hostile hand edit of the record
     lines[-1] = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    refused = cc(repo, "reprint", "1", "--as-of", "2023-07-05", code=2)
-    assert "目录之外" in refused.stderr
+    refused = cc(repo, "reprint", "1", "--as-of", "2023-07-05", code=2)  # the tampered record is not used
+    assert "1 条记录未计入" in refused.stderr
+    flagged = cc(repo, "validate", code=1)
+    assert "文书路径指向仓库之外" in flagged.stdout and "[unsafe-name]" in flagged.stdout
     assert not (tmp_path.parent / "escaped").exists()

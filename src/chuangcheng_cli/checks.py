@@ -85,6 +85,7 @@ class Usable:
     problems: list[Problem]  # everything check_folder found (errors and warnings)
     skipped: int  # journal lines not counted
     unreadable: str = ""  # the journal as shown, when it could not be read at all
+    unparsed: int = 0  # lines that hold no entry at all (broken JSON …): no id to void
 
     @property
     def errors(self) -> list[Problem]:
@@ -113,6 +114,9 @@ def load_usable(data_dir: Path, display_base: Path | None = None) -> Usable:
         part = loading.JournalFile(journal.src, entries, lines)
         project = models.Project(checked.plan, checked.units, entries)
         more = {p.line for p in check_journal(project, part) if p.is_error}
+        # a report to 市领导 stands or falls with the notice that triggered it
+        gone = {e.id for e, line in zip(journal.entries, journal.lines) if line in bad}
+        more |= {line for e, line in zip(entries, lines) if e.kind == "escalate" and e.trigger in gone}
         if not more:
             break
         keep = [k for k, line in enumerate(lines) if line not in more]
@@ -121,8 +125,9 @@ def load_usable(data_dir: Path, display_base: Path | None = None) -> Usable:
     else:  # pragma: no cover - each round drops at least one line, so this is a long journal's cascade
         entries, lines = [], []
     project = models.Project(checked.plan, checked.units, entries)
+    unparsed = len({line for line in bad if line} - set(journal.lines))  # no entry: only a hand edit fixes it
     return Usable(project, checked.problems, _skipped_lines(journal, lines, bad),
-                  journal.src.display if 0 in bad else "")
+                  journal.src.display if 0 in bad else "", unparsed)
 
 
 def _skipped_lines(journal: loading.JournalFile, kept: list[int], bad: set[int]) -> int:
@@ -135,8 +140,11 @@ def warning_line(usable: Usable) -> str:
     if usable.unreadable:
         return (f"数据有 {len(usable.errors)} 处问题：日志文件 {usable.unreadable} 无法读取，全部记录未计入；"
                 "运行 cc validate 查看。")
-    return (f"数据有 {len(usable.errors)} 处问题，{usable.skipped} 条记录未计入；"
-            "运行 cc validate 查看，用 cc void 作废错误的记录。")
+    fix = "用 cc void 作废错误的记录"
+    if usable.unparsed:
+        fix = (f"其中 {usable.unparsed} 行无法解析，只能按 cc validate 给出的行号手工修正"
+               + ("，其余用 cc void 作废" if usable.unparsed < usable.skipped else ""))
+    return f"数据有 {len(usable.errors)} 处问题，{usable.skipped} 条记录未计入；运行 cc validate 查看，{fix}。"
 
 
 def load_checked(data_dir: Path, display_base: Path | None = None) -> tuple[models.Project, list[Problem]]:
@@ -555,6 +563,11 @@ def check_documents(journal: loading.JournalFile, root: Path) -> list[Problem]:
     for i, entry in enumerate(journal.entries):
         path = getattr(entry, "file", "") if entry.kind in ("notice", "escalate") else ""
         if not path:
+            continue
+        if path.startswith(("/", "\\")) or ".." in path.replace("\\", "/").split("/") or ":" in path[:3]:
+            problems.append(journal.problem_at(
+                i, "file", "unsafe-name", f"文书路径指向仓库之外：{path}",
+                "文书路径应是相对于仓库的 notices/… ；这一行可能被手工改过，请用 git 查看并恢复。"))
             continue
         try:
             present = (root / path).is_file()

@@ -106,7 +106,7 @@ def build_notice(snap: rules.Snapshot, stamp: Stamp, unit: models.Unit, task_ids
         chosen = lagging_tasks(snap, unit.id)
     if not reason and not any(rules.own_gaps(st, unit.id, snap.today) for st in chosen):
         what = "所选任务没有该单位负责的滞后问题" if task_ids else f"{unit.name} 牵头的任务目前没有滞后（红灯或黄灯）"
-        raise UsageError(f"{what}，不需要督办",
+        raise Refusal(f"{what}，不需要督办",
                          "如确有问题需要督办，请用 --reason 说明理由；配合单位只对本单位承担的部分负责。")
     if deadline is not None and deadline <= stamp.date:
         raise UsageError(f"整改期限 {cn_date(deadline)} 应晚于发文日期 {cn_date(stamp.date)}")
@@ -114,7 +114,7 @@ def build_notice(snap: rules.Snapshot, stamp: Stamp, unit: models.Unit, task_ids
                                    deadline, policy.workdays)
     later = [e for e in project.journal if e.kind == "notice" and e.date > stamp.date]
     if later:
-        raise UsageError(f"日志中已有{cn_date(later[-1].date)}发出的督办通知 {later[-1].doc_no}，"
+        raise Refusal(f"日志中已有{cn_date(later[-1].date)}发出的督办通知 {later[-1].doc_no}，"
                          f"不能再补发{cn_date(stamp.date)}的督办通知",
                          "督办通知的编号和次数按发文先后计算；请以今天（或更晚的 --as-of）发文。")
     year = stamp.date.year

@@ -186,6 +186,21 @@ def _notice_section(snap: rules.Snapshot, first: dt.date) -> list[str]:
     return out
 
 
+def _void_section(snap: rules.Snapshot, first: dt.date) -> list[str]:
+    """The entries voided this week: a correction is part of the record, so the brief says it."""
+    by_id = {e.id: e for e in snap.entries}
+    items = []
+    for e in snap.entries:
+        if e.kind != "void" or e.date < first or e.id in snap.voided:
+            continue
+        target = by_id.get(e.entry)
+        what = models.ENTRY_KIND_NAMES.get(target.kind, "记录") if target is not None else "记录"
+        if target is not None and target.kind == "notice":
+            what += f" {target.doc_no}"
+        items.append(line(f"- {rules.cn_date(e.date)} 作废{what}（{e.entry}）：{_clause(e.reason)}。"))
+    return ["### 作废的记录", "", *items] if items else []
+
+
 def _queue_section(snap: rules.Snapshot) -> list[str]:
     """The lead unit's own pending work: replies to review, 办结报告 to verify."""
     lead = snap.project.unit_label(snap.project.plan.campaign.lead_unit)
@@ -260,6 +275,9 @@ def render_markdown(snap: rules.Snapshot) -> str:
     out += _progress_section(snap, first) + [""]
     out += _verify_section(snap, week) + [""]
     out += _assign_section(snap, week) + [""]
+    voids = _void_section(snap, first)
+    if voids:
+        out += voids + [""]
     out += _lagging_section(snap) + [""]
     out += _notice_section(snap, first) + [""]
     out += _queue_section(snap) + [""]

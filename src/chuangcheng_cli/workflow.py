@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from . import models, rules
 from .journal import new_entry_id
-from .problems import UsageError, did_you_mean
+from .problems import Refusal, UsageError, did_you_mean
 
 
 @dataclass(frozen=True)
@@ -166,7 +166,7 @@ def make_close(snap: rules.Snapshot, stamp: Stamp, ns: rules.NoticeState, note: 
         raise UsageError(f"督办通知 {ns.notice.doc_no} 已于{rules.cn_date(ns.closed.date)}销号")
     if ns.pending is None:
         again = "退回整改后尚未重新收到" if ns.rejects else "尚未收到"
-        raise UsageError(f"督办通知 {ns.notice.doc_no} {again}{snap.project.unit_label(ns.notice.unit)}的整改反馈，不能销号",
+        raise Refusal(f"督办通知 {ns.notice.doc_no} {again}{snap.project.unit_label(ns.notice.unit)}的整改反馈，不能销号",
                          f"请先由该单位报送反馈：cc reply {ns.notice.ref} --note …")
     if stamp.date < ns.pending.date:
         raise UsageError("销号日期早于整改反馈日期")
@@ -180,9 +180,9 @@ def make_reject(snap: rules.Snapshot, stamp: Stamp, ns: rules.NoticeState, note:
     from .deadlines import rectification_deadline
 
     if ns.closed:
-        raise UsageError(f"督办通知 {ns.notice.doc_no} 已于{rules.cn_date(ns.closed.date)}销号，不能退回")
+        raise Refusal(f"督办通知 {ns.notice.doc_no} 已于{rules.cn_date(ns.closed.date)}销号，不能退回")
     if ns.pending is None:
-        raise UsageError(f"督办通知 {ns.notice.doc_no} 没有待审核的整改反馈，无需退回",
+        raise Refusal(f"督办通知 {ns.notice.doc_no} 没有待审核的整改反馈，无需退回",
                          f"被督办单位反馈后才能退回整改：cc reply {ns.notice.ref} --note …")
     if stamp.date < ns.pending.date:
         raise UsageError("退回日期早于整改反馈日期")
@@ -229,7 +229,7 @@ def make_void(project: models.Project, stamp: Stamp, text: str, reason: str) -> 
     voided = rules.active_voids(rules.ordered_entries(project.journal, dt.date.max, project.order))
     if target.id in voided:
         v = voided[target.id]
-        raise UsageError(f"记录 {target.id} 已于{rules.cn_date(v.date)}作废（{v.reason}）",
+        raise Refusal(f"记录 {target.id} 已于{rules.cn_date(v.date)}作废（{v.reason}）",
                          f"如作废有误，可作废那条作废记录：cc void {v.id} --reason …")
     if stamp.date < target.date:
         raise UsageError(f"作废日期 {rules.cn_date(stamp.date)} 早于被作废记录的日期 {rules.cn_date(target.date)}")

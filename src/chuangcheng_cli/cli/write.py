@@ -242,6 +242,9 @@ def void(
             msg += f"\n同时作废由该通知引起的报告市领导记录 {entries[1].entry}"
         if target.kind == "notice":
             msg += "\n作废的督办通知不计入督办次数，其文号不再使用；如需重新发文：cc notice …"
+            files = [e.file for e in snap.project.journal if e.id in {v.entry for v in entries} and e.file]
+            if files:
+                msg += "\n已生成的文书随之作废，请勿再发送（可删除或另行标注）：" + "、".join(files)
         return entries, [], msg
 
     record(data, as_of, by, dry_run, build, tolerant=True)
