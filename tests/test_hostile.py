@@ -303,8 +303,8 @@ def accepted_evidence(items: list[str], cwd: Path) -> list | None:
     out: list = []
     for item in items:
         value = item.strip()
-        if not value or "\n" in value or "\r" in value:
-            return None
+        if not value or "\n" in value or "\r" in value or textguard.find_bad(item) >= 0:
+            return None  # entry.py refuses a control character in any argument, even at its ends
         if value.startswith(("http://", "https://")):
             out.append(value)
             continue
