@@ -89,6 +89,9 @@ def test_reply_in_time_stops_the_clock_and_waits_for_review(tmp_path):
     assert "牵头单位待办" in text and "待审核 法治督〔2023〕1号" in text and "牵头单位逾期" in text
     refused = cc(repo, "notice", "人社局", "--as-of", "2023-07-20", code=1)
     assert "待牵头单位审核" in refused.stderr and "cc close" in refused.stderr
+    # a unit's liaison is told first that notices are the office's, not what the office's queue holds
+    other = cc(repo, "notice", "人社局", "--as-of", "2023-07-20", code=1, CC_USER="范某某")
+    assert "不能记录督办通知" in other.stderr and "待审核" not in other.stderr
 
     # A reply after the deadline still shows that it came late.
     repo2 = early(tmp_path / "late")

@@ -120,7 +120,8 @@ def shown_path(path: Path) -> str:
 def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_run: bool,
            build: Callable, day: Optional[str] = None, out_dir: Optional[Path] = None,
            scope: Optional[Callable] = None, tolerant: bool = False,
-           confirm: Optional[Callable] = None, evidence: Optional[list[str]] = None) -> None:
+           confirm: Optional[Callable] = None, evidence: Optional[list[str]] = None,
+           lead_act: Optional[str] = None) -> None:
     """Load under the journal lock, build the entries (and documents), append them all or none,
     then write the documents: the record comes first, a document is a rendering of it (cc reprint
     makes it again if writing it failed).
@@ -196,6 +197,10 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
         project = checked.project
         stamp = replace(stamp_utc, at=local_time(stamp_utc.at, project.plan.campaign.timezone))
         check_stamp(project, stamp, now)
+        if lead_act:  # who may, before what the record allows: a unit never learns the lead's queue
+            from types import SimpleNamespace
+
+            require_authority(project, [SimpleNamespace(kind=lead_act, by=stamp.by)])
         if evidence:  # hashed now, copied into the repository only once everything else passed
             stamp = replace(stamp, evidence=tuple(_evidence(evidence, where.path.parent, stamp.date.year,
                                                             project.plan.policy.evidence_max_mb)))

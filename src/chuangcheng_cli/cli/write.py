@@ -90,7 +90,7 @@ def verify(
         t = resolve_task(snap.project, task)
         return [make_verify(snap, stamp, t, note_)], [], f"已验收销号：{t.id}（{t.label}）"
 
-    record(data, as_of, by, dry_run, build, scope=task_scope(task))
+    record(data, as_of, by, dry_run, build, scope=task_scope(task), lead_act="verify")
 
 
 @app.command()
@@ -108,7 +108,7 @@ def reopen(
         t = resolve_task(snap.project, task)
         return [make_reopen(snap, stamp, t, reason)], [], f"已退回重办：{t.id}（{t.label}）"
 
-    record(data, as_of, by, dry_run, build, scope=task_scope(task))
+    record(data, as_of, by, dry_run, build, scope=task_scope(task), lead_act="reopen")
 
 
 @app.command()
@@ -185,7 +185,8 @@ def notice(
 
             raise Refusal("已取消，未写入任何内容。")
 
-    record(data, as_of, by, dry_run, build, out_dir=out, scope=unit_scope(unit), confirm=confirm)
+    record(data, as_of, by, dry_run, build, out_dir=out, scope=unit_scope(unit), confirm=confirm,
+           lead_act="notice")
 
 
 @app.command()
@@ -216,7 +217,7 @@ def reject(
                f"新的整改期限{cn_date(entry.deadline)}" + (f"（{how}）" if how else ""))
         return [entry], [], msg + f"\n该单位整改后再次反馈：cc reply {ns.notice.ref} --note …"
 
-    record(data, as_of, by, dry_run, build, scope=notices_only)
+    record(data, as_of, by, dry_run, build, scope=notices_only, lead_act="reject")
 
 
 @app.command()
@@ -334,4 +335,4 @@ def close(
         ns = find_notice(snap, notice_ref)
         return [make_close(snap, stamp, ns, note_)], [], f"已销号：{ns.notice.doc_no}"
 
-    record(data, as_of, by, dry_run, build, scope=notices_only)
+    record(data, as_of, by, dry_run, build, scope=notices_only, lead_act="close")
