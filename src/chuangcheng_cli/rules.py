@@ -243,19 +243,16 @@ def active_voids(entries: list) -> dict:
     """entry id → the Void that voids it, over entries in the order they took effect. A void
     of a void makes its target count again."""
     voided: dict = {}
-    kinds = {}
+    voids = {}  # the void entries seen so far, by id
     for e in entries:
         if e.kind != "void":
             continue
-        kinds.setdefault(e.id, e)
-        if e.id in voided:  # this void was itself voided before it took effect: impossible in order
-            continue
-        target = e.entry
-        if target in voided:
+        voids[e.id] = e
+        if e.entry in voided:
             continue  # already void
-        voided[target] = e
-        undone = kinds.get(target)
-        if undone is not None and undone.kind == "void":
+        voided[e.entry] = e
+        undone = voids.get(e.entry)
+        if undone is not None:
             voided.pop(undone.entry, None)  # the voided void's target counts again
     return voided
 
@@ -278,11 +275,10 @@ def snapshot(project: models.Project, today: dt.date) -> Snapshot:
         kind = e.kind
         if kind == "void":
             continue
-        if e.id in voided:
-            if kind != "void":
-                for t in _entry_tasks(e, notices):
-                    if t in states:
-                        states[t].history.append(e)
+        if e.id in voided:  # shown in the task's history, counted nowhere
+            for t in _entry_tasks(e, notices):
+                if t in states:
+                    states[t].history.append(e)
             continue
         if kind in ("assign", "progress", "verify", "reopen"):
             st = states[e.task]
@@ -341,8 +337,8 @@ def snapshot(project: models.Project, today: dt.date) -> Snapshot:
         for tid in us.led + us.co:
             if states[tid].done:
                 us.done += 1
-            elif states[tid].light in (RED, YELLOW):
-                us.lagging += 1
+            elif states[tid].light in (RED, YELLOW) and own_gaps(states[tid], us.unit.id, today):
+                us.lagging += 1  # only for what this unit answers for: never the lead's or a co-unit's lag
     ordered = [states[t.id] for t in plan.tasks]
     snap = Snapshot(project, today, ordered, units, notices, entries, voided)
     snap.queue = lead_queue(snap)
