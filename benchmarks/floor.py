@@ -3,7 +3,7 @@
     python benchmarks/floor.py DATA_DIR
 
 json.loads per journal line, yaml.load(..., Loader=yaml.CSafeLoader) for the two YAML files,
-and the pydantic models of chuangcheng_cli.models: no cross-reference checks, no rendering,
+and the pydantic models of chuangcheng_cli.domain.models: no cross-reference checks, no rendering,
 no CLI framework. benchmarks/run.py divides each command's time by this one's.
 """
 
@@ -16,7 +16,7 @@ from pathlib import Path
 import pydantic
 import yaml
 
-from chuangcheng_cli import models
+from chuangcheng_cli.domain import models
 
 
 def main(data: Path) -> int:

@@ -8,7 +8,8 @@ import subprocess
 
 import pytest
 
-from chuangcheng_cli import authority, checks, models
+from chuangcheng_cli.domain import authority, models
+from chuangcheng_cli.store import checks
 from helpers import DATA, copy_data, run_cc, snapshot_files
 
 AS_OF = "2023-12-30"

@@ -27,7 +27,8 @@ import typer.main
 import typer.testing
 from typer.testing import CliRunner
 
-from chuangcheng_cli import checks, problems
+from chuangcheng_cli.store import checks
+from chuangcheng_cli import diagnostics as problems
 from chuangcheng_cli.cli import app
 from helpers import cc_env
 
@@ -93,7 +94,7 @@ def expected_exit(golden: str) -> int:
     return 1 if match and int(match.group(1)) > 0 else 0
 
 
-def validate_output(found: list[problems.Problem]) -> str:
+def validate_output(found: list[problems.Diagnostic]) -> str:
     """What `cc validate` prints in text format (see cli/read.py)."""
     body = problems.render_text(found) + "\n\n" if found else ""
     return body + problems.summary_line(found) + "\n"

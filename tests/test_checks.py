@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from chuangcheng_cli import checks
-from chuangcheng_cli.problems import DataError
+from chuangcheng_cli.store import checks
+from chuangcheng_cli.diagnostics import DataError
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

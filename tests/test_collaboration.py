@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from chuangcheng_cli import checks, journal as journal_mod, reports, rules
+from chuangcheng_cli.store import checks, journal as journal_mod
+from chuangcheng_cli.reports import rows as reports
+from chuangcheng_cli.domain import rules, workflow
 from helpers import REPO, copy_data, run_cc
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="没有安装 git")
@@ -67,7 +69,7 @@ def reopen_done_tasks(data: Path) -> None:
                              ("progress", {"unit": st.task.lead, "percent": 50, "note": "按复核意见重新核定进度",
                                            "correction": "退回重办后重新核定"})):
             at += dt.timedelta(minutes=1)
-            lines.append(json.dumps({"id": journal_mod.new_entry_id(DAY), "kind": kind, "date": DAY.isoformat(),
+            lines.append(json.dumps({"id": workflow.new_entry_id(DAY), "kind": kind, "date": DAY.isoformat(),
                                      "at": at.isoformat(), "by": "周某某", "task": st.task.id, **fields},
                                     ensure_ascii=False, separators=(",", ":")))
     with open(data / "journal.jsonl", "a", encoding="utf-8") as fh:

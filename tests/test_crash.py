@@ -14,8 +14,8 @@ import time
 import warnings
 from pathlib import Path
 
-from chuangcheng_cli import checks
-from chuangcheng_cli.problems import render_text
+from chuangcheng_cli.store import checks
+from chuangcheng_cli.diagnostics import render_text
 from helpers import cc_command, cc_env, copy_data, run_cc, snapshot_files
 
 AS_OF = "2023-12-31"
@@ -153,7 +153,7 @@ def test_killed_notice_leaves_no_broken_document(tmp_path):
 # Deterministic kills at the two dangerous moments, by wrapping the functions cc calls.
 KILL_IN = """
 import os, sys
-import chuangcheng_cli.docs_docx as d
+import chuangcheng_cli.documents.docx as d
 where = sys.argv.pop(1)
 if where == "save":  # the temporary file is fully written, not yet linked to its final name
     save = d._save
@@ -163,7 +163,7 @@ if where == "save":  # the temporary file is fully written, not yet linked to it
         os.kill(os.getpid(), 9)
     d._save = _save
 elif where == "append":  # both documents are in place, the journal entry is not
-    import chuangcheng_cli.journal as j
+    import chuangcheng_cli.store.journal as j
     def append_lines(fd, lines):
         os.kill(os.getpid(), 9)
     j.append_lines = append_lines

@@ -14,10 +14,10 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from chuangcheng_cli import docs_docx
-from chuangcheng_cli.docs_docx import docx_bytes, write_docx
-from chuangcheng_cli.models import DocumentFonts
-from chuangcheng_cli.officialdoc import Block, OfficialDoc, render_text
+from chuangcheng_cli.documents import docx as docs_docx
+from chuangcheng_cli.documents.docx import docx_bytes, write_docx
+from chuangcheng_cli.domain.models import DocumentFonts
+from chuangcheng_cli.documents.officialdoc import Block, OfficialDoc, render_text
 
 THEME_ATTRS = ("w:asciiTheme", "w:eastAsiaTheme", "w:hAnsiTheme", "w:cstheme")
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from chuangcheng_cli.titlebreak import segment
+from chuangcheng_cli.documents.titlebreak import segment
 from helpers import DATA, run_cc
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from chuangcheng_cli import checks
+from chuangcheng_cli.store import checks
 from helpers import copy_data, run_cc, snapshot_files
 
 SESSION = [
@@ -91,8 +91,8 @@ def test_damaged_index_is_ignored(tmp_path, damage):
 
 # ------------------------------------------- lines added by someone else (a pull, a merge)
 
-from chuangcheng_cli import fastappend  # noqa: E402
-from chuangcheng_cli.cache import digest  # noqa: E402
+from chuangcheng_cli.store import fastappend
+from chuangcheng_cli.store.cache import digest
 
 
 def _line(**fields) -> str:

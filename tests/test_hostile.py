@@ -16,8 +16,11 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
-from chuangcheng_cli import checks, loading, reports, rules, textguard
-from chuangcheng_cli.problems import render_github, render_json, render_text
+from chuangcheng_cli.store import checks, loading
+from chuangcheng_cli.reports import rows as reports
+from chuangcheng_cli.domain import rules
+from chuangcheng_cli import textguard
+from chuangcheng_cli.diagnostics import render_github, render_json, render_text
 from helpers import DATA, copy_data, run_cc, snapshot_files
 
 FILES = (loading.UNITS, loading.TASKLIST, loading.JOURNAL)
@@ -298,7 +301,7 @@ def accepted_evidence(items: list[str], cwd: Path) -> list | None:
     repository with their sha256 and size, see evidence.py), or None when the list is refused."""
     import hashlib
 
-    from chuangcheng_cli.safepath import safe_file_name
+    from chuangcheng_cli.store.safepath import safe_file_name
 
     out: list = []
     for item in items:

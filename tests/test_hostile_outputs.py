@@ -22,10 +22,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from chuangcheng_cli import cache, checks, fastappend, journal, loading, report_md, report_xlsx, rules, safepath
-from chuangcheng_cli import tables, textguard
+from chuangcheng_cli.store import cache, checks, fastappend, journal, loading, safepath
+from chuangcheng_cli.reports import md as report_md, xlsx as report_xlsx
+from chuangcheng_cli.domain import rules
+from chuangcheng_cli.reports import tables
+from chuangcheng_cli import textguard
 from chuangcheng_cli.cli import app
-from chuangcheng_cli.problems import Problem, UsageError, render_text
+from chuangcheng_cli.diagnostics import Diagnostic, UsageError, render_text
 from helpers import DATA, TODAY, cc_env, copy_data, run_cc, snapshot_files
 
 AS_OF = ("--as-of", "2023-12-31")
@@ -205,7 +208,7 @@ def test_tables_escape_what_still_arrives():
 
 
 def test_problem_rendering_escapes_controls_and_bidi():
-    p = Problem("j\x1b.jsonl", 3, 2, "x", "消息\x1b[2J", "提示\u202e", source="a\u202eb\x1bc")
+    p = Diagnostic("j\x1b.jsonl", 3, 2, "x", "消息\x1b[2J", "提示\u202e", source="a\u202eb\x1bc")
     text = render_text([p])
     assert "\x1b" not in text and "\u202e" not in text
 
@@ -458,7 +461,7 @@ def test_an_unreadable_journal_is_a_message(tmp_path, monkeypatch):
 
 
 def test_os_error_text_names_the_path():
-    from chuangcheng_cli.problems import os_error_text
+    from chuangcheng_cli.diagnostics import os_error_text
 
     assert os_error_text(OSError(errno.ENAMETOOLONG, "x", "/a/b")) == "文件操作失败：/a/b（文件名或路径过长）"
     assert "只读" in os_error_text(OSError(errno.EROFS, "x", "/a"))
@@ -493,7 +496,7 @@ def test_streams_that_cannot_encode_chinese_never_crash(monkeypatch):
 
 
 def test_disk_full_while_saving_a_notice_leaves_nothing(tmp_path, monkeypatch):
-    from chuangcheng_cli import docs_docx
+    from chuangcheng_cli.documents import docx as docs_docx
 
     copy_data(tmp_path)
     before = snapshot_files(tmp_path)
@@ -526,7 +529,7 @@ def test_no_hard_links_on_this_volume_still_writes_the_notice(tmp_path, monkeypa
 
 
 def test_github_annotations_escape_controls():
-    from chuangcheng_cli.problems import render_github
+    from chuangcheng_cli.diagnostics import render_github
 
-    text = render_github([Problem("a.yaml", 1, 1, "x", "m\x1b[2J\u202e")])
+    text = render_github([Diagnostic("a.yaml", 1, 1, "x", "m\x1b[2J\u202e")])
     assert "\x1b" not in text and "\u202e" not in text

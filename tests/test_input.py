@@ -216,7 +216,7 @@ def test_show_and_history_wrap_between_words(shipped, other, args, columns):
 
 
 def test_kind_names_cover_every_entry_kind():
-    from chuangcheng_cli import models, views
+    from chuangcheng_cli.domain import models, views
 
     assert views.KINDS == tuple(models.ENTRY_TYPES)
     assert all(views.kind_key(name) == kind for kind, name in models.ENTRY_KIND_NAMES.items())

@@ -7,8 +7,9 @@ import textwrap
 
 import pytest
 
-from chuangcheng_cli import loading, models
-from chuangcheng_cli.problems import render_text
+from chuangcheng_cli.store import loading
+from chuangcheng_cli.domain import models
+from chuangcheng_cli.diagnostics import render_text
 
 
 def write(tmp_path, name: str, content, dedent: bool = True):

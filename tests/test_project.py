@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from chuangcheng_cli.schemas import schema_texts
+from chuangcheng_cli.store.schemas import schema_texts
 from helpers import REPO, cc_env, run_cc, snapshot_files
 
 

@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from chuangcheng_cli import models, reports, rules
-from chuangcheng_cli.checks import load_checked
+from chuangcheng_cli.domain import models, rules
+from chuangcheng_cli.reports import rows as reports
+from chuangcheng_cli.store.checks import load_checked
 from chuangcheng_cli.cli import app
-from chuangcheng_cli.report_html import progress_series, render_html
+from chuangcheng_cli.reports.html import progress_series, render_html
 from helpers import DATA, REPO
 
 TODAY = dt.date(2023, 9, 10)
@@ -306,7 +307,7 @@ def test_console_check_would_catch_a_script_error(tmp_path):
 def test_long_indicator_names_wrap_inside_the_chart():
     """The second group's indicator names run to 40 characters: every line of the label fits left of
     the bars (x 290), and together the lines give the whole name."""
-    from chuangcheng_cli.report_html import _text_width
+    from chuangcheng_cli.reports.html import _text_width
 
     proj, _ = load_checked(REPO / "tests" / "data" / "other_group")
     page = render_html(rules.snapshot(proj, dt.date(2026, 3, 1)))

@@ -8,9 +8,10 @@ import re
 import pytest
 from typer.testing import CliRunner
 
-from chuangcheng_cli import checks, rules
+from chuangcheng_cli.store import checks
+from chuangcheng_cli.domain import rules
 from chuangcheng_cli.cli import app
-from chuangcheng_cli.report_md import cell, render_markdown, table
+from chuangcheng_cli.reports.md import cell, render_markdown, table
 from helpers import DATA, cc_env, run_cc
 
 runner = CliRunner()

@@ -9,17 +9,11 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from chuangcheng_cli import checks, reports, rules
+from chuangcheng_cli.store import checks
+from chuangcheng_cli.reports import rows as reports
+from chuangcheng_cli.domain import rules
 from chuangcheng_cli.cli import app
-from chuangcheng_cli.report_xlsx import (
-    DATE_FORMAT,
-    LIGHT_COLOURS,
-    LINE_HEIGHT,
-    build_workbook,
-    text_width,
-    workbook_bytes,
-    write_workbook,
-)
+from chuangcheng_cli.reports.xlsx import DATE_FORMAT, LIGHT_COLOURS, LINE_HEIGHT, build_workbook, text_width, workbook_bytes, write_workbook
 from helpers import DATA, cc_env
 
 runner = CliRunner()

@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from chuangcheng_cli import models, rules
-from chuangcheng_cli.checks import load_checked
+from chuangcheng_cli.domain import models, rules
+from chuangcheng_cli.store.checks import load_checked
 from helpers import DATA
 
 START = dt.date(2023, 4, 14)

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from chuangcheng_cli.titlebreak import segment, title_lines, width
+from chuangcheng_cli.documents.titlebreak import segment, title_lines, width
 
 from helpers import DATA, cc_env
 
@@ -106,7 +106,7 @@ def test_status_never_loads_jieba_and_notice_prints_nothing_from_it(tmp_path):
     result = subprocess.run([sys.executable, "-c", code, str(DATA)], capture_output=True, text=True,
                             env=cc_env(), timeout=120, check=False)
     assert "JIEBA False" in result.stderr, result.stderr
-    build = ("from chuangcheng_cli.titlebreak import title_lines\n"
+    build = ("from chuangcheng_cli.documents.titlebreak import title_lines\n"
              "print(title_lines('关于市人力资源和社会保障局创城工作督办情况的报告', 20))\n")
     result = subprocess.run([sys.executable, "-c", build], capture_output=True, text=True, env=cc_env(),
                             timeout=120, check=False)

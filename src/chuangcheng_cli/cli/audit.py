@@ -13,7 +13,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..problems import UsageError
+from ..diagnostics import UsageError
 from .common import DataOpt, find_data_dir, guarded, note
 from .read import Format
 from .typer_app import app
@@ -73,9 +73,9 @@ def audit(
     data: DataOpt = None,
 ):
     """审计日志的 git 提交历史：已提交的记录被改写或删除（退出码 1）、记录人与提交人不符、补录。"""
-    from .. import audit as core
-    from .. import loading
-    from ..problems import render_github, render_json, render_text, summary_line
+    from ..store import audit as core
+    from ..store import loading
+    from ..diagnostics import render_github, render_json, render_text, summary_line
 
     where = find_data_dir(data)
     if where.bundled:
@@ -164,8 +164,9 @@ def _blobs(folder: Path, oids: list[str], rel: str) -> dict:
 def _roster(folder: Path) -> tuple[dict, int]:
     """Git identities by name, and policy.backfill_days, from the current YAML files (defaults
     when they cannot be read: the history is audited all the same)."""
-    from .. import loading, models
-    from ..authority import git_identities
+    from ..store import loading
+    from ..domain import models
+    from ..domain.authority import git_identities
 
     units = loading.load_yaml_model(folder / loading.UNITS, loading.UNITS, models.UnitsFile).model
     plan = loading.load_yaml_model(folder / loading.TASKLIST, loading.TASKLIST, models.Plan).model

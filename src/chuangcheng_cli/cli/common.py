@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..problems import DataError, UsageError
+from ..diagnostics import DataError, UsageError
 from . import locate
 from .locate import DataDir
 

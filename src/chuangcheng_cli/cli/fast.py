@@ -76,7 +76,7 @@ def parse(argv: list[str]) -> Optional[tuple[str, dict]]:
     if len(positional) != nargs or not required <= set(opts):
         return None
     if "percent" in opts:
-        from ..problems import UsageError
+        from ..diagnostics import UsageError
         from .locate import parse_percent
 
         try:
@@ -92,7 +92,7 @@ def run_fast(argv: list[str]) -> Optional[int]:
     if parsed is None:
         return None
     command, opts = parsed
-    from ..problems import DataError, UsageError
+    from ..diagnostics import DataError, UsageError
     from . import plain
 
     try:
@@ -122,7 +122,7 @@ def _run(command: str, opts: dict) -> Optional[int]:
                       bool(opts.get("dry_run")), Path(opts["data"]) if "data" in opts else None, opts.get("as_of"))
         return 0
     if "light" in opts:
-        from ..views import light_key
+        from ..domain.views import light_key
 
         opts["light"] = light_key(opts["light"])
     where = locate.find_data_dir(Path(opts["data"]) if "data" in opts else None)
@@ -132,7 +132,7 @@ def _run(command: str, opts: dict) -> Optional[int]:
     root = locate.cache_root()
     key = None
     if root is not None:
-        from .. import cache
+        from ..store import cache
 
         key = cache.data_key(where.path)
         doc = cache.load(root, key, day.isoformat())
@@ -144,7 +144,7 @@ def _run(command: str, opts: dict) -> Optional[int]:
     if command == "units":
         plain.print_units(doc, bool(opts.get("json")))
         return 0
-    from .. import reports
+    from ..reports import rows as reports
 
     unit = reports.resolve_unit(snap.project, opts["unit"]).name if "unit" in opts else None
     indicator = reports.resolve_indicator(snap.project, opts["indicator"]).id if "indicator" in opts else None

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from ..problems import UsageError
+from ..diagnostics import UsageError
 
 BUNDLED = Path(__file__).resolve().parent.parent / "example"
 

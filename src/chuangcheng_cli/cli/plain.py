@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Optional
 
-from ..problems import DataError, UsageError
+from ..diagnostics import DataError, UsageError
 from . import locate
 
 FORMATS = ("text", "json", "github")
@@ -34,7 +34,7 @@ def usage_error(exc: UsageError) -> int:
 
 def os_error(exc: OSError) -> int:
     """A file the system would not read or write: one Chinese line naming it, exit 1."""
-    from ..problems import os_error_text
+    from ..diagnostics import os_error_text
     from ..textguard import for_terminal
 
     note(f"错误：{for_terminal(os_error_text(exc))}")
@@ -42,7 +42,7 @@ def os_error(exc: OSError) -> int:
 
 
 def data_error(exc: DataError) -> int:
-    from ..problems import render_text
+    from ..diagnostics import render_text
 
     note(render_text(exc.problems))
     note(f"数据有误（{len(exc.problems)} 处），请先修正；可运行 cc validate 查看全部问题。")
@@ -57,15 +57,15 @@ def console(stderr: bool = False):
 
 def validate(fmt: Optional[str], strict: bool, where: locate.DataDir) -> int:
     """Print every problem of the data folder; the exit code (1 on errors, or warnings with strict)."""
-    from ..checks import check_folder
-    from ..problems import render_github, render_json, render_text, summary_line
+    from ..store.checks import check_folder
+    from ..diagnostics import render_github, render_json, render_text, summary_line
 
     if where.bundled:
         note("提示：未找到数据目录，正在校验内置示例数据。")
     checked = check_folder(where.path, Path.cwd())
     if checked.journal is not None and not where.bundled:  # validate alone reads every archived file
-        from ..evidence import check_archive
-        from ..problems import sort_key
+        from ..store.evidence import check_archive
+        from ..diagnostics import sort_key
 
         changed = [p for p in check_archive(checked.journal, where.path.parent, hashes=True)
                    if p.code == "evidence-changed" and p not in checked.problems]
@@ -99,7 +99,7 @@ def load(where: locate.DataDir, strict: bool = False):
 
 def load_for_reading(where: locate.DataDir, strict: bool = False):
     """(project, warning text or "")."""
-    from ..checks import load_usable, warning_line
+    from ..store.checks import load_usable, warning_line
 
     if where.bundled:
         note(locate.BUNDLED_NOTE)
@@ -114,8 +114,8 @@ def snapshot_doc(where: locate.DataDir, today, remember: bool = False, key: Opti
     """Load and compute. With remember, also return what status/units show, computed once, and
     cache it (see cache.py) when the files did not change while we read them. key: the files'
     cache key, when the caller has just worked it out (hashing a city's journal is not free)."""
-    from .. import cache
-    from ..rules import snapshot
+    from ..store import cache
+    from ..domain.rules import snapshot
 
     root = locate.cache_root() if remember else None
     if root is not None and key is None:
@@ -126,7 +126,7 @@ def snapshot_doc(where: locate.DataDir, today, remember: bool = False, key: Opti
     snap = snapshot(project, today)
     if not remember:
         return snap, None
-    from .. import reports
+    from ..reports import rows as reports
 
     doc = {
         "status": {"base": reports.summary_base(snap), "rows": reports.status_rows(snap)},
@@ -141,14 +141,14 @@ def snapshot_doc(where: locate.DataDir, today, remember: bool = False, key: Opti
 
 def print_status(doc: dict, unit_name: Optional[str], indicator_id: Optional[str], light: Optional[str],
                  as_json: bool) -> None:
-    from .. import views
+    from ..domain import views
 
     rows = views.filter_rows(doc["status"]["rows"], unit_name, indicator_id, light)
     summary = views.summarize(rows, doc["status"]["base"], unit_name)
     if as_json:
         print(json.dumps({"summary": summary, "tasks": rows}, ensure_ascii=False, indent=2))
         return
-    from ..tables import show, status_table
+    from ..reports.tables import show, status_table
 
     out = console()
     show(out, status_table(rows, summary, out.width))
@@ -163,14 +163,14 @@ def print_units(doc: dict, as_json: bool) -> None:
     if as_json:
         print(json.dumps({"as_of": as_of, "units": doc["units"], "lead_queue": queue}, ensure_ascii=False, indent=2))
         return
-    from ..tables import queue_text, units_table
+    from ..reports.tables import queue_text, units_table
 
     out = console()
     out.print(units_table(doc["units"], as_of, out.width))
     if queue:  # the lead unit's own pending work, so its delay is never read as a unit's
         year = int(as_of[:4])
         out.print(f"牵头单位待办（{base.get('lead_unit', '牵头单位')}）：")
-        from ..tables import fold
+        from ..reports.tables import fold
 
         for q in queue:
             lines = fold(queue_text(q, year), max(out.width - 3, 20))

@@ -18,7 +18,7 @@ def init(
     blank: Annotated[bool, typer.Option("--blank", help="日志从空白开始（不带示例记录）。")] = False,
 ):
     """新建一个推进组的数据仓库：示例数据、.gitattributes、CI 配置、pre-commit 配置和 JSON Schema。"""
-    from ..scaffold import init_repository
+    from ..store.scaffold import init_repository
 
     written = init_repository(directory, blank)
     print(f"已在 {directory} 创建 {len(written)} 个文件：")
@@ -39,8 +39,8 @@ def schema(
     data: DataOpt = None,
 ):
     """生成 JSON Schema（tasklist、units、日志记录），供 VS Code 等编辑器补全和检查。"""
-    from ..journal import atomic_write_text
-    from ..schemas import schema_texts
+    from ..store.journal import atomic_write_text
+    from ..store.schemas import schema_texts
 
     if out is None:
         where = find_data_dir(data)

@@ -60,10 +60,10 @@ def status(
     as_of: AsOfOpt = None,
 ):
     """任务进度总表：按创建指标分组，显示进度、序时进度、红黄绿灯及原因。"""
-    from .. import reports
+    from ..reports import rows as reports
     from . import plain
 
-    from ..views import light_key
+    from ..domain.views import light_key
 
     light = light_key(light) if light is not None else None  # before the data is loaded
     snap, doc = _snapshot(data, as_of, remember=True, strict=strict)
@@ -97,7 +97,7 @@ def show(
     as_of: AsOfOpt = None,
 ):
     """查看一项任务的全部信息：要求、责任分解、进度、灯和全程留痕（作废的记录标明作废）。"""
-    from .. import reports
+    from ..reports import rows as reports
 
     snap, _ = _snapshot(data, as_of, strict=strict)
     task_id = reports.resolve_task(snap.project, task).id
@@ -105,7 +105,7 @@ def show(
     if as_json:
         print(json.dumps(detail, ensure_ascii=False, indent=2))
         return
-    from ..tables import task_view
+    from ..reports.tables import task_view
 
     out = console()
     out.print(task_view(detail, snap.today.isoformat(), out.width))
@@ -126,8 +126,8 @@ def history(
     as_of: AsOfOpt = None,
 ):
     """全程留痕：按日期列出每条记录及其 id（供 cc void 作废），作废的记录标明作废及原因。"""
-    from .. import reports
-    from ..views import kind_key
+    from ..reports import rows as reports
+    from ..domain.views import kind_key
 
     kind = kind_key(kind) if kind else None  # before the data is loaded
     snap, _ = _snapshot(data, as_of, strict=strict)
@@ -137,7 +137,7 @@ def history(
     if as_json:
         print(json.dumps({"as_of": snap.today.isoformat(), "entries": rows}, ensure_ascii=False, indent=2))
         return
-    from ..tables import history_table
+    from ..reports.tables import history_table
 
     if not rows:
         print("没有符合条件的记录。")

@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 from typing import Callable, Optional
 
-from ..problems import UsageError
+from ..diagnostics import UsageError
 from .locate import find_data_dir, parse_date, report_day
 from .plain import note
 
@@ -78,8 +78,8 @@ def local_time(moment: dt.datetime, zone: str) -> dt.datetime:
 
 def require_authority(project, entries: list) -> None:
     """Refuse (nothing written) when the roster does not let the recorder record an entry."""
-    from ..authority import HINT, refusal, roster
-    from ..problems import Refusal
+    from ..domain.authority import HINT, refusal, roster
+    from ..diagnostics import Refusal
 
     ros = roster(project.plan, project.units)
     by_id = None
@@ -103,7 +103,7 @@ def evidence_list(items: Optional[list[str]]) -> list[str]:
         if not value or "\n" in value or "\r" in value:
             raise UsageError(f"佐证材料无效：{item!r}", "每个 --evidence 写一个文件路径或网址。")
         if not value.startswith(("http://", "https://")):
-            from ..evidence import check_file
+            from ..store.evidence import check_file
 
             check_file(Path(value).expanduser(), 2000)  # missing, a folder, a device: refused before any work
         out.append(value)
@@ -134,11 +134,12 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
     """
     from pydantic import ValidationError
 
-    from .. import cache, fastappend, journal, models, rules
-    from ..checks import check_append, check_folder, require_clean
-    from ..loading import JOURNAL
-    from ..problems import DataError, Refusal
-    from ..workflow import Stamp, check_stamp
+    from ..store import cache, fastappend, journal
+    from ..domain import models, rules
+    from ..store.checks import check_append, check_folder, require_clean
+    from ..store.loading import JOURNAL
+    from ..diagnostics import DataError, Refusal
+    from ..domain.workflow import Stamp, check_stamp
     from .locate import cache_root
 
     where = find_data_dir(data)
@@ -152,7 +153,7 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
     journal_path = where.path / JOURNAL
     folder = out_dir or (where.path.parent / "notices" / str(stamp.date.year))
     if out_dir is None:
-        from ..safepath import inside
+        from ..store.safepath import inside
 
         inside(where.path.parent, folder)
     root = cache_root() if scope is not None and not tolerant else None
@@ -181,7 +182,7 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
         if tolerant and checked.errors:
             if checked.plan is None or checked.journal is None:
                 raise DataError(checked.errors)
-            from ..checks import Checked
+            from ..store.checks import Checked
 
             whole = models.Project(checked.plan, checked.units, checked.journal.entries)
             return Checked(whole, checked.problems, checked.files, checked.journal), None, None, None, False
@@ -211,7 +212,7 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
         try:
             entries, docs, message = build(snap, stamp, folder)
         except ValidationError as exc:  # an argument the schema refuses (too long, bad format …)
-            from ..loading import translate_error
+            from ..store.loading import translate_error
 
             err = exc.errors(include_url=False)[0]
             _code, text, hint, _ = translate_error(err, type(None))
@@ -238,7 +239,7 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
         entries, docs, lines, message, *_ = run(raw)
         if dry_run:
             for doc, _name in docs:
-                from ..officialdoc import render_text
+                from ..documents.officialdoc import render_text
 
                 print(render_text(doc))
                 print()
@@ -265,7 +266,7 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
             fastappend.store_index(root, key, fastappend.extend(index, raw, state, payload, entries))
     written = write_documents(docs, folder)
     if docs:  # the documents' text, shown once they are really issued
-        from ..officialdoc import render_text
+        from ..documents.officialdoc import render_text
 
         for doc, _name in docs:
             print(render_text(doc))
@@ -282,8 +283,8 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
 def _evidence(items: list[str], root: Path, year: int, max_mb: int) -> list:
     """The --evidence values as the journal records them: URLs as given, files as EvidenceFile
     (repo-relative archive path, sha256, size), hashed but not yet copied."""
-    from .. import models
-    from ..evidence import archive, is_url
+    from ..domain import models
+    from ..store.evidence import archive, is_url
 
     out = []
     for item in items:
@@ -298,9 +299,9 @@ def _evidence(items: list[str], root: Path, year: int, max_mb: int) -> list:
 def _copy_evidence(items: list[str], recorded: tuple, root: Path) -> list[Path]:
     """Copy each --evidence file to where the journal records it; the new files made (to undo).
     A file already there with the same content is kept as it is (content-addressed names)."""
-    from ..evidence import digest_of
-    from ..journal import atomic_write_bytes
-    from ..safepath import inside
+    from ..store.evidence import digest_of
+    from ..store.journal import atomic_write_bytes
+    from ..store.safepath import inside
 
     made = []
     for item, kept in zip(items, recorded):
@@ -323,9 +324,9 @@ def write_documents(docs: list, folder: Path) -> list[Path]:
     written: list[Path] = []
     if not docs:
         return written
-    from ..docs_docx import write_docx
+    from ..documents.docx import write_docx
 
-    from ..safepath import output_in
+    from ..store.safepath import output_in
 
     for doc, name in docs:
         target = output_in(folder, name)  # a name from data never leaves its folder
@@ -335,7 +336,7 @@ def write_documents(docs: list, folder: Path) -> list[Path]:
             note(f"提示：{shown_path(target)} 已存在，未覆盖。")
             continue
         except OSError as exc:
-            from ..problems import Refusal, os_error_text
+            from ..diagnostics import Refusal, os_error_text
 
             if not exc.filename:
                 exc.filename = shown_path(target)
@@ -347,7 +348,7 @@ def write_documents(docs: list, folder: Path) -> list[Path]:
 
 def task_scope(task: str) -> Callable:
     def scope(project):
-        from ..reports import resolve_task
+        from ..reports.rows import resolve_task
 
         return {resolve_task(project, task).id}
 
@@ -356,7 +357,7 @@ def task_scope(task: str) -> Callable:
 
 def unit_scope(unit: str) -> Callable:
     def scope(project):
-        from ..reports import resolve_unit
+        from ..reports.rows import resolve_unit
 
         unit_id = resolve_unit(project, unit).id
         return {t.id for t in project.plan.tasks if unit_id in t.units}
@@ -373,8 +374,8 @@ def notices_only(project) -> set:
 def log(task: str, unit: str, percent: int, note_text: str, evidence: list[str], problem: str, correct: str,
         day: Optional[str], by: Optional[str], dry_run: bool, data: Optional[Path], as_of: Optional[str]) -> None:
     """cc log: one progress report (see write.log for the options)."""
-    from ..reports import resolve_task, resolve_unit
-    from ..workflow import make_progress
+    from ..reports.rows import resolve_task, resolve_unit
+    from ..domain.workflow import make_progress
 
     files = evidence_list(evidence)
     if not 0 <= percent <= 100:

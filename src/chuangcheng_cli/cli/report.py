@@ -10,7 +10,7 @@ import typer
 
 from .typer_app import app
 from .common import AsOfOpt, DataOpt, guarded, note, today
-from ..problems import UsageError
+from ..diagnostics import UsageError
 
 report_app = typer.Typer(help="生成报表：台账工作簿（xlsx）、领导阅览页（html）、周报（md）。",
                          no_args_is_help=True)
@@ -26,7 +26,7 @@ StrictOpt = Annotated[bool, typer.Option(
 
 
 def _snapshot(data, as_of, strict: bool = False):
-    from ..rules import snapshot
+    from ..domain.rules import snapshot
     from .common import load
 
     _, project = load(data, strict)
@@ -42,7 +42,7 @@ def _file_name(snap, what: str, ext: str) -> str:
 def _target(out: Optional[Path], default: str, force: bool) -> Path:
     """The file to write: --out as given, or the default name (made safe, see safepath.py) in
     --out when that is a folder, or in the current folder."""
-    from ..safepath import output_in
+    from ..store.safepath import output_in
 
     if out is None:
         path = output_in(Path("."), default)
@@ -68,7 +68,7 @@ def report_xlsx(out: OutOpt = None, force: ForceOpt = False, strict: StrictOpt =
     """台账工作簿：任务台账、单位汇总、督办记录、进度日志四张表，A4 横向可直接打印。"""
     snap = _snapshot(data, as_of, strict)
     path = _target(out, _file_name(snap, "台账", "xlsx"), force)
-    from ..report_xlsx import write_workbook
+    from ..reports.xlsx import write_workbook
 
     write_workbook(snap, path)
     print(f"已生成：{path}")
@@ -81,9 +81,9 @@ def report_html(out: OutOpt = None, force: ForceOpt = False, strict: StrictOpt =
     """领导阅览页：单个离线 HTML 文件（内嵌 SVG 图表），可直接打印为 A4。"""
     snap = _snapshot(data, as_of, strict)
     path = _target(out, _file_name(snap, "进展", "html"), force)
-    from ..report_html import render_html
+    from ..reports.html import render_html
 
-    from ..journal import atomic_write_text
+    from ..store.journal import atomic_write_text
 
     atomic_write_text(path, render_html(snap))
     print(f"已生成：{path}")
@@ -95,14 +95,14 @@ def report_md(out: OutOpt = None, force: ForceOpt = False, strict: StrictOpt = F
                 data: DataOpt = None, as_of: AsOfOpt = None):
     """周报（Markdown）：本周进展、滞后任务、未销号督办、报告市领导情况；默认输出到屏幕。"""
     snap = _snapshot(data, as_of, strict)
-    from ..report_md import render_markdown
+    from ..reports.md import render_markdown
 
     text = render_markdown(snap)
     if out is None:
         print(text, end="" if text.endswith("\n") else "\n")
         return
     path = _target(out, _file_name(snap, "周报", "md"), force)
-    from ..journal import atomic_write_text
+    from ..store.journal import atomic_write_text
 
     atomic_write_text(path, text)
     note(f"已生成：{path}")

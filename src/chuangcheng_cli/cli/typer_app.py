@@ -45,11 +45,11 @@ def root(
     GLOBALS.as_of = as_of
 
 
-from . import read  # noqa: E402,F401  (registers commands)
-from . import write  # noqa: E402,F401
-from . import report  # noqa: E402,F401
-from . import project  # noqa: E402,F401
-from . import audit  # noqa: E402,F401
+from . import read
+from . import write
+from . import report
+from . import project
+from . import audit
 
 
 def main() -> None:

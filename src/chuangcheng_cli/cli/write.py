@@ -14,7 +14,7 @@ from . import recording
 from .locate import parse_date
 from .locate import report_day
 from .recording import evidence_list, notices_only, shown_path, task_scope, unit_scope, write_documents
-from ..problems import UsageError
+from ..diagnostics import UsageError
 
 
 def record(data: Optional[Path], as_of: Optional[str], *args, **kwargs) -> None:
@@ -41,8 +41,8 @@ def assign(
     by: ByOpt = None, dry_run: DryOpt = False, data: DataOpt = None, as_of: AsOfOpt = None,
 ):
     """分解到责任科室、责任人（清单化管理）。"""
-    from ..reports import resolve_task, resolve_unit
-    from ..workflow import make_assign
+    from ..reports.rows import resolve_task, resolve_unit
+    from ..domain.workflow import make_assign
 
     def build(snap, stamp, _folder):
         t, u = resolve_task(snap.project, task), resolve_unit(snap.project, unit)
@@ -83,8 +83,8 @@ def verify(
     by: ByOpt = None, dry_run: DryOpt = False, data: DataOpt = None, as_of: AsOfOpt = None,
 ):
     """验收销号（牵头单位）：任务报送 100% 后确认完成。"""
-    from ..reports import resolve_task
-    from ..workflow import make_verify
+    from ..reports.rows import resolve_task
+    from ..domain.workflow import make_verify
 
     def build(snap, stamp, _folder):
         t = resolve_task(snap.project, task)
@@ -101,8 +101,8 @@ def reopen(
     by: ByOpt = None, dry_run: DryOpt = False, data: DataOpt = None, as_of: AsOfOpt = None,
 ):
     """退回重办（牵头单位）：已报办结或已验收的任务重新办理。"""
-    from ..reports import resolve_task
-    from ..workflow import make_reopen
+    from ..reports.rows import resolve_task
+    from ..domain.workflow import make_reopen
 
     def build(snap, stamp, _folder):
         t = resolve_task(snap.project, task)
@@ -134,9 +134,9 @@ def notice(
     by: ByOpt = None, dry_run: DryOpt = False, data: DataOpt = None, as_of: AsOfOpt = None,
 ):
     """发督办通知：编号、第N次督办、差距、整改期限，生成公文格式 .docx；达到规定次数时经确认同时报告市领导。"""
-    from ..notice import build_notice
-    from ..rules import cn_date
-    from ..reports import resolve_task, resolve_unit
+    from ..documents.notice import build_notice
+    from ..domain.rules import cn_date
+    from ..reports.rows import resolve_task, resolve_unit
 
     if days is not None and deadline:
         raise UsageError("--days 和 --deadline 只能用一个")
@@ -169,7 +169,7 @@ def notice(
         what = (f"这将是对该单位的第{e.seq}次督办（{e.doc_no}），达到报告市领导的次数："
                 f"将同时生成报告 {esc.doc_no}，建议对其主要负责人问效问责。")
         if not sys.stdin.isatty():
-            from ..problems import Refusal
+            from ..diagnostics import Refusal
 
             raise Refusal(what + "未写入任何内容。",
                           "确认后加 --yes 重新运行；先看两份文书的内容可加 --dry-run。")
@@ -181,7 +181,7 @@ def notice(
         except EOFError:
             answer = ""
         if answer.strip().lower() not in ("y", "yes", "是"):
-            from ..problems import Refusal
+            from ..diagnostics import Refusal
 
             raise Refusal("已取消，未写入任何内容。")
 
@@ -203,8 +203,8 @@ def reject(
     by: ByOpt = None, dry_run: DryOpt = False, data: DataOpt = None, as_of: AsOfOpt = None,
 ):
     """退回整改（牵头单位审核反馈后）：整改不到位，给出新的整改期限，重新计时。"""
-    from ..rules import cn_date
-    from ..workflow import find_notice, make_reject
+    from ..domain.rules import cn_date
+    from ..domain.workflow import find_notice, make_reject
 
     if days is not None and deadline:
         raise UsageError("--days 和 --deadline 只能用一个")
@@ -229,8 +229,8 @@ def void(
     by: ByOpt = None, dry_run: DryOpt = False, data: DataOpt = None, as_of: AsOfOpt = None,
 ):
     """作废一条记录（改错）：追加一条作废记录，原记录保留并标明作废，不再计入任何统计。"""
-    from .. import models
-    from ..workflow import make_void
+    from ..domain import models
+    from ..domain.workflow import make_void
 
     def build(snap, stamp, _folder):
         entries = make_void(snap.project, stamp, entry_id, reason)
@@ -261,17 +261,17 @@ def reprint(
     by: ByOpt = None, dry_run: DryOpt = False, data: DataOpt = None, as_of: AsOfOpt = None,
 ):
     """按日志重新生成督办通知（及其引起的报告市领导）的 .docx，内容与发文时相同；已存在的文件不覆盖。"""
-    from ..notice import documents_of
+    from ..documents.notice import documents_of
     from .common import find_data_dir, load
-    from ..workflow import find_notice
-    from .. import rules
+    from ..domain.workflow import find_notice
+    from ..domain import rules
 
     where, project = load(data)
     snap = rules.snapshot(project, report_day(as_of or GLOBALS.as_of))
     ns = find_notice(snap, notice_ref)
     docs = documents_of(project, ns.notice)
     if dry_run:  # reprint writes no journal entry; --by is accepted like every command's
-        from ..officialdoc import render_text
+        from ..documents.officialdoc import render_text
 
         for doc, recorded in docs:
             print(render_text(doc))
@@ -279,7 +279,7 @@ def reprint(
         return
     base = where.path.parent
     written = 0
-    from ..safepath import inside
+    from ..store.safepath import inside
 
     for doc, recorded in docs:
         name = Path(recorded).name
@@ -305,8 +305,8 @@ def reply(
     by: ByOpt = None, dry_run: DryOpt = False, data: DataOpt = None, as_of: AsOfOpt = None,
 ):
     """整改反馈（被督办单位）：按期反馈即停止计时，转由牵头单位审核。"""
-    from ..rules import cn_date
-    from ..workflow import find_notice, make_reply
+    from ..domain.rules import cn_date
+    from ..domain.workflow import find_notice, make_reply
 
     files = evidence_list(evidence)
 
@@ -329,7 +329,7 @@ def close(
     by: ByOpt = None, dry_run: DryOpt = False, data: DataOpt = None, as_of: AsOfOpt = None,
 ):
     """督办销号（牵头单位审核整改反馈后）。"""
-    from ..workflow import find_notice, make_close
+    from ..domain.workflow import find_notice, make_close
 
     def build(snap, stamp, _folder):
         ns = find_notice(snap, notice_ref)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from . import models, rules
+from ..domain import models, rules
 from .officialdoc import Block, OfficialDoc, cn_date
-from .deadlines import rectification_deadline
-from .problems import Refusal, UsageError
-from .safepath import safe_file_name
-from .workflow import Stamp, _base, _clean
+from ..domain.deadlines import rectification_deadline
+from ..diagnostics import Refusal, UsageError
+from ..store.safepath import safe_file_name
+from ..domain.workflow import Stamp, _base, _clean
 
 
 @dataclass(frozen=True)
@@ -308,7 +308,7 @@ def documents_of(project: models.Project, entry: models.Notice) -> list[tuple[Of
     where = f"notices/{entry.year}"  # for records made before file paths were recorded
     out = [(notice_doc(project, entry),
             entry.file or f"{where}/{safe_file_name(f'{entry.doc_no}_{unit.name}督办通知.docx')}")]
-    esc = triggered_escalation(project, entry)
+    esc = rules.triggered_escalation(project, entry)
     if esc is not None:
         snap = before(project, entry)
         previous = list(snap.units[unit.id].notices)
@@ -316,13 +316,3 @@ def documents_of(project: models.Project, entry: models.Notice) -> list[tuple[Of
         out.append((escalation_doc(snap, unit, previous, entry, esc),
                     esc.file or f"{where}/{safe_file_name(f'{esc.doc_no or entry.doc_no}_{name}')}"))
     return out
-
-
-def triggered_escalation(project: models.Project, entry: models.Notice) -> models.Escalate | None:
-    """The report to 市领导 this notice triggered: by its trigger id, or for records made before
-    triggers were recorded, the escalation of the same unit and day that ends with this notice."""
-    for e in project.journal:
-        if e.kind == "escalate" and (e.trigger == entry.id or (
-                not e.trigger and e.unit == entry.unit and e.date == entry.date and e.notices[-1:] == [entry.ref])):
-            return e
-    return None

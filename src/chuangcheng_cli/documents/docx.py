@@ -108,7 +108,7 @@ def write_docx(doc: OfficialDoc, path: pathlib.Path) -> None:
                 raise FileExistsError(errno.EEXIST, "文件已存在", str(path)) from None
             os.replace(tmp, path)
     except OSError as exc:  # disk full while saving, …: say which document
-        from .problems import with_path
+        from ..diagnostics import with_path
 
         raise with_path(exc, path) from None
     finally:
@@ -273,7 +273,7 @@ def _upward_line(document, doc_no: str, signer: str, fonts):
 
 def _title(document, doc: OfficialDoc, font: str) -> None:
     """The title, 2号 centred, its lines broken between words in a 梯形 or 菱形."""
-    from .titlebreak import title_lines  # loads jieba: only documents pay for it
+    from .titlebreak import title_lines
 
     lines = title_lines(doc.title, TITLE_MAX_CHARS, doc.title_names)
     paragraph = _para(document, "", font=font, size=SIZE_TITLE, align=WD_ALIGN_PARAGRAPH.CENTER)

@@ -13,8 +13,8 @@ import re
 import unicodedata
 from pathlib import Path
 
-from .problems import UsageError
-from .textguard import BAD_SINGLE_LINE
+from ..diagnostics import UsageError
+from ..textguard import BAD_SINGLE_LINE
 
 MAX_NAME_BYTES = 255
 # Windows refuses these in a file name; "/" and "\\" separate folders everywhere.

@@ -6,7 +6,7 @@ import json
 
 from pydantic import TypeAdapter
 
-from . import models
+from ..domain import models
 
 SCHEMA_FILES = {
     "tasklist.schema.json": ("创城任务清单 tasklist.yaml", lambda: models.Plan.model_json_schema()),

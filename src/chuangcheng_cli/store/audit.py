@@ -15,8 +15,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, Optional
 
-from .problems import ERROR, WARNING, Problem, sort_key
-from .rules import backfill_late
+from ..diagnostics import ERROR, WARNING, Diagnostic, sort_key
+from ..domain.rules import backfill_late
 
 WORKTREE = "工作区"
 SHOWN_PER_COMMIT = 20  # removed lines named one by one per commit; the rest are counted
@@ -66,7 +66,7 @@ def _entry(text: str) -> dict:
 
 def audit(commits: list[Commit], blobs: dict[str, Optional[str]], read: Callable[[str], bytes],
           display: str, identities: dict[str, set[str]], backfill_days: int,
-          repo_path: str = "") -> list[Problem]:
+          repo_path: str = "") -> list[Diagnostic]:
     """Problems of the commits (parents before children; a parent outside the list is known by
     its blob in `blobs`): rewritten or removed lines (errors), recorder ≠ author and 补录
     (warnings) among the lines each commit added."""
@@ -81,7 +81,7 @@ def audit(commits: list[Commit], blobs: dict[str, Optional[str]], read: Callable
             cache[blob] = _Version.of(read(blob))
         return cache[blob]
 
-    problems: list[Problem] = []
+    problems: list[Diagnostic] = []
     for commit in commits:
         parent_blobs = [blobs.get(p) for p in commit.parents]
         if commit.parents and all(b == commit.blob for b in parent_blobs):
@@ -97,8 +97,8 @@ def audit(commits: list[Commit], blobs: dict[str, Optional[str]], read: Callable
 
 
 def _removed(commit: Commit, parent_blobs: list, child: _Version, version, display: str,
-             repo_path: str) -> list[Problem]:
-    problems: list[Problem] = []
+             repo_path: str) -> list[Diagnostic]:
+    problems: list[Diagnostic] = []
     reported: Counter = Counter()
     by_id: dict[str, int] = {}
     for n, text in child.lines:
@@ -132,22 +132,22 @@ def _removed(commit: Commit, parent_blobs: list, child: _Version, version, displ
                 how = f"改写（现为第 {by_id[entry_id]} 行）"
             else:
                 how = "删除"
-            problems.append(Problem(
+            problems.append(Diagnostic(
                 display, n, 0, "journal-rewritten",
                 f"已提交的第 {n} 行（{ident}见提交 {parent[:8]}）被{commit.label}{how}；"
                 "日志只能追加，已提交的行不能修改或删除",
                 f"恢复原行（git show {parent[:8]}:{repo_path} 可看原文）；记错了请用 cc void 追加作废记录。",
                 ERROR, text))
     if missing_total > SHOWN_PER_COMMIT:
-        problems.append(Problem(display, 0, 0, "journal-rewritten",
+        problems.append(Diagnostic(display, 0, 0, "journal-rewritten",
                                 f"{commit.label}共删除或改写了 {missing_total} 行已提交的记录，"
                                 f"以上只列出前 {SHOWN_PER_COMMIT} 行", "", ERROR))
     return problems
 
 
 def _added(commit: Commit, child: _Version, before: Counter, display: str,
-           identities: dict[str, set[str]], backfill_days: int) -> list[Problem]:
-    problems: list[Problem] = []
+           identities: dict[str, set[str]], backfill_days: int) -> list[Diagnostic]:
+    problems: list[Diagnostic] = []
     new = child.counts - before
     for n, text in child.lines:
         if not new[text]:
@@ -161,7 +161,7 @@ def _added(commit: Commit, child: _Version, before: Counter, display: str,
         if commit.parents and commit.oid != WORKTREE and isinstance(by, str) and identities.get(by.strip()):
             allowed = identities[by.strip()]
             if commit.email.strip().lower() not in allowed:
-                problems.append(Problem(
+                problems.append(Diagnostic(
                     display, n, 0, "author-mismatch",
                     f"记录 {entry_id} 的记录人是“{by.strip()}”，但{commit.label}的作者不是此人"
                     f"（名册中此人的 git 身份：{'、'.join(sorted(allowed))}）",
@@ -174,7 +174,7 @@ def _added(commit: Commit, child: _Version, before: Counter, display: str,
             continue
         late = backfill_late(date, at, backfill_days)
         if late:
-            problems.append(Problem(
+            problems.append(Diagnostic(
                 display, n, 0, "backfill",
                 f"记录 {entry_id} 是补录：业务日期 {date}，{late} 天后（{at:%Y-%m-%d %H:%M}）才记录",
                 f"超过 policy.backfill_days（{backfill_days} 天）；补录本身可以，请核实事项确实发生在该日期。",

@@ -18,7 +18,7 @@ def light_key(text: str) -> str:
     key = text.strip()
     key = LIGHT_NAMES.get(key, key.lower())
     if key not in LIGHTS:
-        from .problems import UsageError
+        from ..diagnostics import UsageError
 
         raise UsageError(f"--light 的值无效：{text!r}",
                          "可选：red 红、yellow 黄、review 待审核、accept 待验收、green 绿、done 已完成。")
@@ -46,7 +46,7 @@ def kind_key(text: str, option: str = "--kind") -> str:
     key = text.strip()
     key = KIND_NAMES.get(key, key.lower())
     if key not in KINDS:
-        from .problems import UsageError
+        from ..diagnostics import UsageError
 
         names = {v: k for k, v in reversed(list(KIND_NAMES.items()))}  # the first (full) name of each
         raise UsageError(f"未知的记录类型：{text}",

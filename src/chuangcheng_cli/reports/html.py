@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
-from . import models, reports, rules
+from ..domain import models, rules
+from . import rows as reports
 
 # Light colours; every use also writes the light's name, so colour is never the only carrier.
 LIGHT_FILL = {rules.RED: "#c62828", rules.YELLOW: "#f2c230", rules.GREEN: "#e4f1e6", rules.DONE: "#e3ebf6",

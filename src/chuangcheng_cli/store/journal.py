@@ -10,16 +10,11 @@ import os
 import secrets
 from pathlib import Path
 
-from .problems import with_path
-
-def new_entry_id(day: dt.date) -> str:
-    """Unique without coordination: two branches never mint the same id."""
-    return f"{day:%Y%m%d}-{secrets.token_hex(4)}"
-
+from ..diagnostics import with_path
 
 def to_line(entry) -> str:
     """One compact JSON line, Chinese kept readable, keys in model order, defaults left out."""
-    from .models import dump
+    from ..domain.models import dump
 
     data = dump(entry)
     data = {"id": data.pop("id"), "kind": entry.kind, **data}

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from .models import DocumentFonts
-from .views import cn_date
+from ..domain.models import DocumentFonts
+from ..domain.views import cn_date
 
 __all__ = ["Block", "OfficialDoc", "DocumentFonts", "render_text", "full_date", "cn_date"]
 

@@ -23,8 +23,8 @@ from typing import Iterator
 import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from . import models
-from .problems import ERROR, Problem, did_you_mean
+from ..domain import models
+from ..diagnostics import ERROR, Diagnostic, did_you_mean
 
 TASKLIST = "tasklist.yaml"
 UNITS = "units.yaml"
@@ -58,7 +58,7 @@ def gc_paused() -> Iterator[None]:
 
 
 class Source:
-    """One file's text, with the helpers that turn a position into a Problem."""
+    """One file's text, with the helpers that turn a position into a Diagnostic."""
 
     def __init__(self, path: Path, display: str, text: str = "", raw: bytes | None = None):
         self.path = path
@@ -90,15 +90,15 @@ class Source:
         return ""
 
     def problem(self, line: int, col: int, code: str, message: str, hint: str = "",
-                severity: str = ERROR, width: int = 1) -> Problem:
-        return Problem(self.display, line, col, code, message, hint, severity,
+                severity: str = ERROR, width: int = 1) -> Diagnostic:
+        return Diagnostic(self.display, line, col, code, message, hint, severity,
                        self.line_text(line) if line else "", width)
 
 
 # ------------------------------------------------------------------ reading
 
 
-def read_text(path: Path, display: str, limit: int) -> tuple[Source, list[Problem]]:
+def read_text(path: Path, display: str, limit: int) -> tuple[Source, list[Diagnostic]]:
     """Read a data file as UTF-8 (a BOM is accepted); explain GBK, binary and oversize files."""
     src = Source(path, display)
     try:
@@ -222,7 +222,7 @@ _AT_CONTEXT = {"found unexpected end of stream", "did not find expected ',' or '
                "did not find expected ',' or '}'"}
 
 
-def _yaml_error_problem(src: Source, exc: yaml.YAMLError) -> Problem:
+def _yaml_error_problem(src: Source, exc: yaml.YAMLError) -> Diagnostic:
     if isinstance(exc, yaml.reader.ReaderError):
         # libyaml reports a byte offset into the UTF-8 text and no mark.
         raw = src.text.encode("utf-8")
@@ -272,7 +272,7 @@ def _flow_depth(text: str) -> int:
     return deepest
 
 
-def parse_yaml(src: Source) -> tuple[object, list[Problem]]:
+def parse_yaml(src: Source) -> tuple[object, list[Diagnostic]]:
     """Parse one YAML document; syntax problems, duplicate keys and aliases become Problems."""
     if not src.text.strip() or all(
         not ln.strip() or ln.lstrip().startswith("#") for ln in src.lines
@@ -310,7 +310,7 @@ def parse_yaml(src: Source) -> tuple[object, list[Problem]]:
 _LONG_NUMBER = re.compile(r"[-+]?\d[\d_]{99,}")
 
 
-def _huge_number_problem(src: Source) -> Problem:
+def _huge_number_problem(src: Source) -> Diagnostic:
     m = _LONG_NUMBER.search(src.text)
     line = src.text.count("\n", 0, m.start()) + 1 if m else 0
     col = m.start() - src.text.rfind("\n", 0, m.start()) if m else 0
@@ -319,12 +319,12 @@ def _huge_number_problem(src: Source) -> Problem:
                        width=min(len(m.group()), 40) if m else 1)
 
 
-def text_problems(src: Source, data: object, locate) -> list[Problem]:
+def text_problems(src: Source, data: object, locate) -> list[Diagnostic]:
     """A problem for every text value (and key) holding a character textguard forbids;
     locate(path) gives (line, col, width) of the value at that path."""
-    from .textguard import describe, find_bad
+    from ..textguard import describe, find_bad
 
-    problems: list[Problem] = []
+    problems: list[Diagnostic] = []
 
     def walk(value, path: tuple, multiline: bool) -> None:
         if isinstance(value, str):
@@ -344,8 +344,8 @@ def text_problems(src: Source, data: object, locate) -> list[Problem]:
     return problems
 
 
-def _bad_char_problem(src: Source, ch: str, path: tuple, locate) -> Problem:
-    from .textguard import describe
+def _bad_char_problem(src: Source, ch: str, path: tuple, locate) -> Diagnostic:
+    from ..textguard import describe
 
     line, col, width = locate(path)
     text = src.line_text(line) if line else ""
@@ -397,7 +397,7 @@ class YamlLocator:
         return mark.line + 1, mark.column + 1, width
 
 
-# --------------------------------------------------- pydantic error → Problem
+# --------------------------------------------------- pydantic error → Diagnostic
 
 
 def _describe(value) -> str:
@@ -543,7 +543,7 @@ def translate_error(err: dict, root_model: type) -> tuple[str, str, str, bool]:
 
 
 def validation_problems(exc: ValidationError, root_model: type, src: Source,
-                        locator: YamlLocator) -> list[Problem]:
+                        locator: YamlLocator) -> list[Diagnostic]:
     problems = []
     for err in exc.errors(include_url=False):
         code, message, hint, at_key = translate_error(err, root_model)
@@ -556,7 +556,7 @@ def validation_problems(exc: ValidationError, root_model: type, src: Source,
 class YamlFile:
     src: Source
     model: object | None  # the validated root model; a partial one (see salvage) when partial
-    problems: list[Problem]
+    problems: list[Diagnostic]
     locator: YamlLocator
     partial: bool = False
     dropped: dict[str, set[str]] = field(default_factory=dict)  # list field → ids of items left out
@@ -652,7 +652,7 @@ class JournalFile:
     src: Source
     entries: list  # validated entries (bad lines left out)
     lines: list[int]  # 1-based line number of each entry in entries
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Diagnostic] = field(default_factory=list)
 
     def locate_key(self, index: int, key: str) -> tuple[int, int]:
         """(line, col) of "key": in the journal line of entry index."""
@@ -661,7 +661,7 @@ class JournalFile:
         return line, (pos + 1 if pos >= 0 else 1)
 
     def problem_at(self, index: int, key: str, code: str, message: str, hint: str = "",
-                   severity: str = ERROR) -> Problem:
+                   severity: str = ERROR) -> Diagnostic:
         line, col = self.locate_key(index, key)
         text = self.src.line_text(line)
         value_col, width = col, 1
@@ -726,9 +726,9 @@ def _nth_key_col(text: str, key: str, n: int) -> int:
     return pos + 1
 
 
-def _entry_line_problems(src: Source, line_no: int, text: str) -> tuple[object | None, list[Problem]]:
+def _entry_line_problems(src: Source, line_no: int, text: str) -> tuple[object | None, list[Diagnostic]]:
     if len(text) > MAX_LINE_BYTES // 4 and len(text.encode("utf-8")) > MAX_LINE_BYTES:
-        return None, [Problem(src.display, line_no, 0, "journal-json",
+        return None, [Diagnostic(src.display, line_no, 0, "journal-json",
                               f"这一行过长（{len(text.encode('utf-8')) / 1048576:.1f} MB，每行上限 "
                               f"{MAX_LINE_BYTES // 1048576} MB），不予读取",
                               "日志每行是一条记录，正常不超过几 KB；请检查是否误粘贴了大段内容。",
@@ -869,7 +869,7 @@ _NONCHAR_TAIL = re.compile(rb"\xbf[\xbe\xbf]")
 def _suspect(raw: bytes) -> bool:
     if any(p.search(raw) for p in _SUSPECT_BYTES):
         return True
-    from .textguard import find_bad
+    from ..textguard import find_bad
 
     for m in _NONCHAR_TAIL.finditer(raw):
         window = raw[max(m.start() - 3, 0):m.end()].decode("utf-8", errors="ignore")

@@ -11,8 +11,8 @@ from rich.table import Table
 from rich.cells import cell_len
 from rich.text import Text
 
-from .textguard import clean
-from .views import cn_date, summary_text
+from ..textguard import clean
+from ..domain.views import cn_date, summary_text
 
 LIGHT_STYLE = {"red": "bold red", "yellow": "bold yellow", "green": "green", "done": "blue",
                "review": "cyan", "accept": "cyan"}

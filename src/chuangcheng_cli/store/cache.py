@@ -20,14 +20,14 @@ KEEP = 64  # cached documents kept; older ones are pruned
 
 
 def _code_stamp() -> bytes:
-    from . import __version__
+    from .. import __version__
 
-    here = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent
     parts = [f"{__version__}:{FORMAT}"]
-    for folder in (here, here / "cli"):
+    for folder in (package, *(package / sub for sub in ("cli", "domain", "store", "documents", "reports"))):
         for entry in sorted(os.scandir(folder), key=lambda e: e.name):
             if entry.name.endswith(".py"):
-                parts.append(f"{entry.name}:{entry.stat().st_mtime_ns}")
+                parts.append(f"{folder.name}/{entry.name}:{entry.stat().st_mtime_ns}")
     return "|".join(parts).encode()
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from . import models, reports, rules
-from .textguard import for_terminal
+from ..domain import models, rules
+from . import rows as reports
+from ..textguard import for_terminal
 
 WEEK = dt.timedelta(days=6)  # the week is the 7 days ending on the as-of day, both ends included
 NEXT_WEEK = dt.timedelta(days=7)

@@ -22,8 +22,10 @@ from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
-from . import journal, reports, rules
-from .textguard import for_terminal
+from ..store import journal
+from . import rows as reports
+from ..domain import rules
+from ..textguard import for_terminal
 
 SHEETS = ("任务台账", "单位汇总", "督办记录", "进度日志")
 DATE_FORMAT = 'yyyy"年"m"月"d"日"'

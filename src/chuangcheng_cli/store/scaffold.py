@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .problems import UsageError
+from ..diagnostics import UsageError
 
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parent.parent
 TEMPLATES = PACKAGE / "templates"
 EXAMPLE = PACKAGE / "example"
 

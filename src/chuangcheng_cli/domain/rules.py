@@ -459,3 +459,13 @@ def backfill_late(date: dt.date, at: dt.datetime, days: int) -> int:
     policy.backfill_days), else 0. The recording day is read in the entry's own offset."""
     late = (at.date() - date).days
     return late if late > days else 0
+
+
+def triggered_escalation(project: models.Project, entry: models.Notice) -> models.Escalate | None:
+    """The report to 市领导 this notice triggered: by its trigger id, or for records made before
+    triggers were recorded, the escalation of the same unit and day that ends with this notice."""
+    for e in project.journal:
+        if e.kind == "escalate" and (e.trigger == entry.id or (
+                not e.trigger and e.unit == entry.unit and e.date == entry.date and e.notices[-1:] == [entry.ref])):
+            return e
+    return None

@@ -6,8 +6,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import loading, models, rules
-from .problems import WARNING, DataError, Problem, did_you_mean, sort_key
+from . import loading
+from ..domain import models, rules
+from ..diagnostics import WARNING, DataError, Diagnostic, did_you_mean, sort_key
 
 
 NOTICE_FAMILY = rules.NOTICE_FAMILY  # the entries without a "task" field
@@ -18,18 +19,18 @@ class Checked:
     """The outcome of loading and checking a data folder."""
 
     project: models.Project | None
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Diagnostic] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     journal: loading.JournalFile | None = None
     plan: models.Plan | None = None  # set when both YAML files gave a plan free of errors
     units: list | None = None
 
     @property
-    def errors(self) -> list[Problem]:
+    def errors(self) -> list[Diagnostic]:
         return [p for p in self.problems if p.is_error]
 
     @property
-    def warnings(self) -> list[Problem]:
+    def warnings(self) -> list[Diagnostic]:
         return [p for p in self.problems if not p.is_error]
 
 
@@ -82,13 +83,13 @@ class Usable:
     """What reads run on: the project without the journal lines that have errors."""
 
     project: models.Project
-    problems: list[Problem]  # everything check_folder found (errors and warnings)
+    problems: list[Diagnostic]  # everything check_folder found (errors and warnings)
     skipped: int  # journal lines not counted
     unreadable: str = ""  # the journal as shown, when it could not be read at all
     unparsed: int = 0  # lines that hold no entry at all (broken JSON …): no id to void
 
     @property
-    def errors(self) -> list[Problem]:
+    def errors(self) -> list[Diagnostic]:
         return [p for p in self.problems if p.is_error]
 
 
@@ -147,7 +148,7 @@ def warning_line(usable: Usable) -> str:
     return f"数据有 {len(usable.errors)} 处问题，{usable.skipped} 条记录未计入；运行 cc validate 查看，{fix}。"
 
 
-def load_checked(data_dir: Path, display_base: Path | None = None) -> tuple[models.Project, list[Problem]]:
+def load_checked(data_dir: Path, display_base: Path | None = None) -> tuple[models.Project, list[Diagnostic]]:
     """The project, or DataError when any error was found; warnings are returned."""
     checked = require_clean(check_folder(data_dir, display_base))
     return checked.project, checked.warnings  # type: ignore[return-value]
@@ -159,7 +160,7 @@ def require_clean(checked: Checked) -> Checked:
     return checked
 
 
-def check_append(checked: Checked, entries: list, lines: list[str]) -> list[Problem]:
+def check_append(checked: Checked, entries: list, lines: list[str]) -> list[Diagnostic]:
     """Errors the journal would have with these entries appended (e.g. a back-dated report that
     makes a later one look like a decrease); empty when the append is safe."""
     assert checked.project is not None and checked.journal is not None
@@ -218,7 +219,7 @@ MAX_NAME_BYTES = 120
 MAX_PREFIX_BYTES = 60
 
 
-def name_problem(src, locate, value: str, what: str, limit: int) -> Problem | None:
+def name_problem(src, locate, value: str, what: str, limit: int) -> Diagnostic | None:
     """unsafe-name for a name with a path separator (or nothing but dots), name-too-long for one
     over limit bytes; None for a name fit to be part of a file name. locate() gives (line, col,
     width), called only for a problem (it composes the YAML again)."""
@@ -237,7 +238,7 @@ def name_problem(src, locate, value: str, what: str, limit: int) -> Problem | No
     return None
 
 
-def check_units(units_file: loading.YamlFile) -> list[Problem]:
+def check_units(units_file: loading.YamlFile) -> list[Diagnostic]:
     units: list[models.Unit] = units_file.model.units  # type: ignore[union-attr]
     loc = units_file.locate
     src = units_file.src
@@ -282,14 +283,14 @@ def check_units(units_file: loading.YamlFile) -> list[Problem]:
 
 
 def check_plan(project: models.Project, plan_file: loading.YamlFile,
-               units_file: loading.YamlFile) -> list[Problem]:
+               units_file: loading.YamlFile) -> list[Diagnostic]:
     plan = project.plan
     camp = plan.campaign
     src = plan_file.src
     loc = plan_file.locate
     unit_ids = set(project.units_by_id) | units_file.dropped.get("units", set())
     labels = _unit_labels(project.units)
-    problems: list[Problem] = []
+    problems: list[Diagnostic] = []
 
     def at(path, code, message, hint="", severity="error"):
         line, col, w = loc(path)
@@ -397,9 +398,9 @@ def _known_zone(name: str) -> bool:
 
 
 def check_journal(project: models.Project, journal: loading.JournalFile,
-                  known_bad: set[str] = frozenset()) -> list[Problem]:
+                  known_bad: set[str] = frozenset()) -> list[Diagnostic]:
     """known_bad: ids of units and tasks that exist but failed validation (already reported)."""
-    problems: list[Problem] = []
+    problems: list[Diagnostic] = []
     # first wins for a duplicated id (reported elsewhere), as the line numbers in messages say
     units = {u.id: u for u in reversed(project.units)}
     tasks = {t.id: t for t in reversed(project.plan.tasks)}
@@ -536,10 +537,10 @@ def check_journal(project: models.Project, journal: loading.JournalFile,
     return problems
 
 
-def check_authority(project: models.Project, journal: loading.JournalFile) -> list[Problem]:
+def check_authority(project: models.Project, journal: loading.JournalFile) -> list[Diagnostic]:
     """Warnings for recorded entries whose `by` the roster does not authorise (see authority.py).
     A warning, not an error: history written before the roster existed must not lock anyone out."""
-    from .authority import HINT, acting_unit, refusal, roster
+    from ..domain.authority import HINT, acting_unit, refusal, roster
 
     ros = roster(project.plan, project.units)
     by_id = {e.id: e for e in journal.entries} if any(e.kind == "void" for e in journal.entries) else {}
@@ -555,7 +556,7 @@ def check_authority(project: models.Project, journal: loading.JournalFile) -> li
     return problems
 
 
-def check_documents(journal: loading.JournalFile, root: Path) -> list[Problem]:
+def check_documents(journal: loading.JournalFile, root: Path) -> list[Diagnostic]:
     """Warnings for recorded documents that are not where the journal says (root: the folder the
     recorded paths are relative to, the data folder's parent). Documents may live elsewhere, so
     this is a warning; cc reprint makes them again from the record."""

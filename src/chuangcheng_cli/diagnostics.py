@@ -1,4 +1,4 @@
-"""The Problem value every check returns, and the text/JSON/GitHub renderings of a list of them."""
+"""The Diagnostic value every check returns, and the text/JSON/GitHub renderings of a list of them."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ WARNING = "warning"
 
 
 @dataclass(frozen=True)
-class Problem:
+class Diagnostic:
     file: str  # path as shown to the user
     line: int  # 1-based; 0 when the problem concerns the whole file
     col: int  # 1-based; 0 when unknown
@@ -32,7 +32,7 @@ class Problem:
 class DataError(Exception):
     """Raised by the core when data cannot be used; carries the problems to show."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Diagnostic]):
         super().__init__(problems[0].message if problems else "数据有误")
         self.problems = problems
 
@@ -74,7 +74,7 @@ def did_you_mean(word: str, candidates: Iterable[str], labels: dict[str, str] | 
     return "是否为 " + " 或 ".join(shown) + "？"
 
 
-def sort_key(p: Problem):
+def sort_key(p: Diagnostic):
     return (p.file, p.line, p.col, p.code)
 
 
@@ -84,7 +84,7 @@ def _display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def render_text(problems: list[Problem]) -> str:
+def render_text(problems: list[Diagnostic]) -> str:
     """hledger-style: file:line:col: 错误: message [code], the line, a caret, a hint."""
     out: list[str] = []
     for p in problems:
@@ -121,7 +121,7 @@ def render_text(problems: list[Problem]) -> str:
     return "\n".join(out)
 
 
-def summary_line(problems: list[Problem]) -> str:
+def summary_line(problems: list[Diagnostic]) -> str:
     errors = sum(p.is_error for p in problems)
     warnings = len(problems) - errors
     if not problems:
@@ -129,7 +129,7 @@ def summary_line(problems: list[Problem]) -> str:
     return f"发现 {errors} 个错误、{warnings} 个警告。"
 
 
-def render_json(problems: list[Problem], files: list[str]) -> str:
+def render_json(problems: list[Diagnostic], files: list[str]) -> str:
     errors = sum(p.is_error for p in problems)
     doc = {
         "ok": errors == 0,
@@ -151,7 +151,7 @@ def _gh_escape(text: str, prop: bool = False) -> str:
     return text
 
 
-def render_github(problems: list[Problem]) -> str:
+def render_github(problems: list[Diagnostic]) -> str:
     out = []
     for p in problems:
         level = "error" if p.is_error else "warning"

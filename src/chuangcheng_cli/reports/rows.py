@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 
-from . import models, rules, views
-from .problems import UsageError, did_you_mean
+from ..domain import models, rules, views
+from ..diagnostics import UsageError, did_you_mean
 
 
 # ------------------------------------------------------------------ lookups

@@ -31,7 +31,7 @@ def is_url(text: str) -> bool:
 
 def inspect(source: Path, max_mb: int) -> tuple[str, int]:
     """(sha256, size) of a regular file no larger than max_mb; UsageError (Chinese) otherwise."""
-    from .problems import UsageError
+    from ..diagnostics import UsageError
 
     size = check_file(source, max_mb)
     try:
@@ -42,7 +42,7 @@ def inspect(source: Path, max_mb: int) -> tuple[str, int]:
 
 def check_file(source: Path, max_mb: int) -> int:
     """The size of a regular file no larger than max_mb; UsageError (Chinese) otherwise."""
-    from .problems import UsageError
+    from ..diagnostics import UsageError
 
     try:
         info = os.stat(source)
@@ -93,7 +93,7 @@ def check_archive(journal, root: Path, hashes: bool = False) -> list:
     """Problems with the archived evidence the journal records: a missing file is a warning (not
     pulled yet, or kept in git LFS); a file whose size (or, with hashes, content) differs from the
     record is an error: the evidence was changed after it was filed."""
-    from .problems import ERROR, WARNING
+    from ..diagnostics import ERROR, WARNING
 
     problems = []
     for i, entry in enumerate(journal.entries):

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass
 
 from . import models, rules
-from .journal import new_entry_id
-from .problems import Refusal, UsageError, did_you_mean
+from ..diagnostics import Refusal, UsageError, did_you_mean
+
+
+def new_entry_id(day: dt.date) -> str:
+    """Unique without coordination: two branches never mint the same id."""
+    return f"{day:%Y%m%d}-{secrets.token_hex(4)}"
 
 
 @dataclass(frozen=True)
@@ -48,7 +53,7 @@ def _clean(text: str, what: str, limit: int = 100_000) -> str:
         raise UsageError(f"{what}不能为空")
     if len(value) > limit:
         raise UsageError(f"{what}过长（{len(value)} 字，上限 {limit} 字）")
-    from .textguard import describe, find_bad
+    from ..textguard import describe, find_bad
 
     at = find_bad(value)  # see textguard.py: controls, bidi marks, noncharacters, lone surrogates
     if at >= 0:
@@ -213,7 +218,6 @@ def find_entry(project: models.Project, text: str) -> list:
 def make_void(project: models.Project, stamp: Stamp, text: str, reason: str) -> list:
     """作废: a void entry for the entry named by text, and, for a notice that triggered a report to
     市领导, one for that report too (the escalation was only as valid as its notice)."""
-    from .notice import triggered_escalation
 
     hits = find_entry(project, text)
     if not hits:
@@ -235,7 +239,7 @@ def make_void(project: models.Project, stamp: Stamp, text: str, reason: str) -> 
         raise UsageError(f"作废日期 {rules.cn_date(stamp.date)} 早于被作废记录的日期 {rules.cn_date(target.date)}")
     out = [models.make(models.Void, kind="void", entry=target.id, reason=reason, **_base(stamp))]
     if target.kind == "notice":
-        esc = triggered_escalation(project, target)
+        esc = rules.triggered_escalation(project, target)
         if esc is not None and esc.id not in voided:
             out.append(models.make(models.Void, kind="void", entry=esc.id,
                                    reason=f"所依据的督办通知 {target.doc_no} 已作废：{reason}", **_base(stamp)))

@@ -25,7 +25,8 @@ from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cache, checks, loading, models
+from . import cache, checks, loading
+from ..domain import models
 
 NOTICE_FAMILY = checks.NOTICE_FAMILY
 FORMAT = 4  # of the stored index; an index of another format is not used
