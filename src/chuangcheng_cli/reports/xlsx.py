@@ -9,15 +9,16 @@ import math
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Iterable, Sequence
 
 from openpyxl import Workbook
-from openpyxl.cell import Cell as XlCell
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet._writer import WorksheetWriter
+from openpyxl.xml.constants import SHEET_MAIN_NS
+from openpyxl.xml.functions import tostring
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
@@ -226,12 +227,6 @@ def _header_width(header: str) -> float:
     return text_width(header[:math.ceil(len(header) / 2)]) + PADDING
 
 
-def _longest_line(text: str) -> float:
-    if "\n" not in text:
-        return text_width(text)
-    return max(text_width(line) for line in text.split("\n"))
-
-
 def _lines(text: str, width: float) -> int:
     usable = max(width - PADDING, 1.0)
     if "\n" not in text:
@@ -257,10 +252,6 @@ def _number_format(value: object, kind: str) -> str | None:
     return None
 
 
-def _unwrap(raw: object) -> tuple[object, tuple[str, str] | None]:
-    return (raw.value, raw.colours) if isinstance(raw, Cell) else (raw, None)
-
-
 def _text(value: object) -> object:
     """value without the control characters XML cannot hold (openpyxl refuses them with
     IllegalCharacterError), shown instead as visible escapes such as \\x1b."""
@@ -269,64 +260,125 @@ def _text(value: object) -> object:
     return value
 
 
-def _never_formula(cell) -> None:
-    """Text is stored as text: openpyxl would store "=HYPERLINK(…)" or "=cmd|' /C calc'!A0" as a
-    live formula. Text starting with +, -, @, tab or CR is already stored as a text cell (t="s"/
-    "inlineStr"), which Excel and WPS show as text and never evaluate."""
-    if cell.data_type == "f":
-        cell.data_type = "s"
+def _escape(text: str) -> str:
+    """text as XML character data (the three characters that need it; textguard removed the rest)."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
+
+
+_EPOCH = dt.date(1899, 12, 30)  # Excel's day 0 for every date after 1900-03-01 (the 1900 leap-year bug)
+
+
+def _cell_xml(ref: str, style: int, value: object) -> str:
+    """One <c> element, as openpyxl writes it for a write-only cell.
+
+    Text is always an inline string, never a formula: openpyxl would store "=HYPERLINK(…)" or
+    "=cmd|' /C calc'!A0" as a live formula. Text starting with +, -, @, tab or CR is a text cell too,
+    which Excel and WPS show as text and never evaluate."""
+    s = f' s="{style}"' if style else ""
+    if isinstance(value, str):
+        value = _text(value)
+        if not value:
+            return f'<c r="{ref}"{s}/>'
+        space = ' xml:space="preserve"' if value != value.strip() else ""
+        return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{_escape(value)}</t></is></c>'
+    if isinstance(value, bool):
+        return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, (int, float)):
+        return f'<c r="{ref}"{s} t="n"><v>{"%.16g" % value}</v></c>'
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return f'<c r="{ref}"{s} t="n"><v>{(value - _EPOCH).days}</v></c>'
+    raise TypeError(f"no xlsx cell for {type(value).__name__}")
+
+
+def _row_xml(r: int, cells: list[str], height: float | None = None) -> str:
+    ht = f' ht="{"%.16g" % height}" customHeight="1"' if height else ""
+    return f'<row r="{r}"{ht}>{"".join(cells)}</row>' if cells else f'<row r="{r}"{ht}/>'
+
+
+class _Writer(WorksheetWriter):
+    """openpyxl's sheet writer with a plain text stream: the elements around the rows (sheet
+    properties, view, columns, filter, merged cells, page setup) serialised from openpyxl's own
+    objects, and the stream itself handed out for the rows (see _Sheet.write)."""
+
+    def get_stream(self):
+        with open(self.out, "w", encoding="utf-8", newline="") as out:
+            out.write(f'<worksheet xmlns="{SHEET_MAIN_NS}">')
+            try:
+                while True:
+                    el = yield
+                    if el is True:  # the rows' turn: hand out the stream, resume on the next send
+                        yield out
+                    elif el is not None:
+                        out.write(tostring(el, encoding="unicode"))
+            except GeneratorExit:
+                out.write("</worksheet>")
 
 
 class _Sheet(WriteOnlyWorksheet):
-    """A write-only sheet that is appended rows of ready-made cells, and knows its used range.
+    """A write-only sheet written in one go from rows of XML text built here.
 
-    openpyxl's own append binds each value to a scratch cell first and learns that a value is a
-    ready-made cell only from the ValueError this raises (whose message formats the cell's repr);
-    for a city's 700,000 styled cells that detour alone took about 10 s. Rows here are lists of
-    WriteOnlyCell and plain values, so they are placed directly.
+    openpyxl turns each value into a cell object and each cell into XML through an incremental
+    XML writer; for a city's 700,000 cells that alone took about 15 s of a 23 s report. Here a row
+    is one f-string: the same markup (inline strings, numbers, date serials, style ids), with
+    nothing in between. Everything else in the sheet is still written by openpyxl.
 
     This leans on openpyxl 3.1 internals: Workbook._add_sheet adds the sheet (create_sheet cannot
-    make a subclass), and both methods are hooks openpyxl calls but does not document. Should a
-    later version stop calling them, the file is the same except for the missing <dimension>,
-    only slower to write.
+    make a subclass), WorksheetWriter's write_top/write_tail and the stream protocol of its
+    get_stream, calculate_dimension (the <dimension> a streamed sheet cannot work out), and the
+    saved flag that tells the workbook writer the sheet is done. tests/test_report_xlsx.py reads
+    every sheet back with openpyxl.
     """
 
     def __init__(self, parent: Workbook, title: str, used_range: str):
         super().__init__(parent, title)
         self._used_range = used_range
 
-    def _values_to_row(self, values, row_idx):
-        for col_idx, value in enumerate(values, 1):
-            if value is None:
-                continue
-            cell = value if isinstance(value, XlCell) else WriteOnlyCell(self, _text(value))
-            _never_formula(cell)
-            cell.column = col_idx
-            cell.row = row_idx
-            yield cell
-
     def calculate_dimension(self) -> str:
-        """The <dimension> the writer emits, as a normal sheet would; a streamed one cannot tell by itself."""
         return self._used_range
+
+    def append(self, row):
+        raise TypeError("rows are written all at once by write()")
+
+    def write(self, rows: Iterable[str]) -> None:
+        """Write the whole sheet: openpyxl's parts before the rows, the rows, openpyxl's parts after."""
+        writer = self._writer = _Writer(self)
+        writer.write_top()
+        out = writer.xf.send(True)
+        out.write("<sheetData>")
+        out.writelines(rows)
+        out.write("</sheetData>")
+        writer.xf.send(None)
+        writer.write_tail()
+        writer.close()
+        self._WriteOnlyWorksheet__saved = True  # the workbook writer then takes the file as it is
 
 
 class _Looks:
-    """The style record of each distinct cell look in one workbook, built on first use.
+    """The style id of each distinct cell look in one workbook, built on first use.
 
-    Assigning a font, fill, border or alignment to a cell hashes it into the workbook's style lists;
-    doing that for each of a city's 700,000 cells cost over a minute. Each look is therefore
-    assigned once, to a template cell, and later cells share the template's record. A record only
-    holds indices into workbook-wide lists, so it is valid on every sheet of the workbook, and
-    sharing it is safe because a write-only cell is serialised when its row is appended and never
-    changed afterwards. Looks are built in the order cells first need them, so the style ids in
-    the file are the same as when every cell was styled in turn.
+    Assigning a font, fill, border or alignment hashes it into the workbook's style lists; doing
+    that per cell cost over a minute at city scale. Each look is assigned once, to a template
+    cell, and its id (an index into the workbook's list of cell formats) is shared by every cell
+    that looks the same, on every sheet. Ids are given in the order cells first need them.
     """
 
-    def __init__(self) -> None:
-        self._records: dict[tuple, StyleArray] = {}
+    def __init__(self, ws: WriteOnlyWorksheet) -> None:
+        self._ws = ws  # any sheet of the workbook: a template cell needs one to reach the workbook
+        self._ids: dict[tuple, int] = {}
 
-    def _build(self, ws: WriteOnlyWorksheet, key: tuple) -> StyleArray:
-        cell = WriteOnlyCell(ws)
+    def id(self, key: tuple) -> int:
+        """The style id of key: ("title",), ("header",) or ("body", wrap, number format, colours)."""
+        found = self._ids.get(key)
+        return found if found is not None else self._build(key)
+
+    def _build(self, key: tuple) -> int:
+        cell = WriteOnlyCell(self._ws)
         if key[0] == "title":
             cell.font = TITLE_FONT
             cell.alignment = CENTERED
@@ -344,41 +396,68 @@ class _Looks:
             if colours:
                 cell.fill = _fill(colours[0])
                 cell.font = _highlight_font(colours[1])
-        self._records[key] = cell._style
-        return cell._style
-
-    def cell(self, ws: WriteOnlyWorksheet, value: object, key: tuple) -> WriteOnlyCell:
-        """A cell holding value, styled as key: ("title",), ("header",) or ("body", wrap, format, colours)."""
-        cell = WriteOnlyCell(ws, _text(value))
-        _never_formula(cell)
-        # Replace the record only after the value is bound: binding a date sets a default number format.
-        cell._style = self._records.get(key) or self._build(ws, key)
-        return cell
+        found = self._ids[key] = cell.style_id
+        return found
 
 
-def _column_widths(cols: list[Col], rows: list[list]) -> list[float]:
-    """Each column fits its header (maybe on two lines) and longest value, up to its maximum."""
-    widths = []
-    for j, col in enumerate(cols):
-        width = _header_width(col.header)
-        if rows:
-            longest = max(_longest_line(_display(_unwrap(values[j])[0], col.kind)) for values in rows)
-            width = max(width, longest + PADDING + 0.5)
-        widths.append(min(width, col.max_width if col.wrap else 60))
-    return widths
+def _measure(cols: list[Col], rows: list[list]) -> tuple[list[float], list[list]]:
+    """Each column's width (it fits its header, maybe on two lines, and its longest value, up to its
+    maximum), and for each row the widths of its wrapped cells' text: a number for one line, a
+    list for several (the row's height follows from them once the widths are known)."""
+    widths = [_header_width(col.header) - PADDING - 0.5 for col in cols]  # compared with text widths
+    kinds = [col.kind for col in cols]
+    wrapped = [j for j, col in enumerate(cols) if col.wrap]
+    known: dict[str, object] = {}  # text → its width(s): most cells repeat a unit, a kind, a date
+    shown: dict[tuple, str] = {}  # (kind, value) → the text of a number or date
+    line_widths: list[list] = []
+    for values in rows:
+        measured = []
+        for j, value in enumerate(values):
+            if value.__class__ is Cell:
+                value = value.value
+            if value.__class__ is str:
+                text = value
+            elif value is None:
+                text = ""
+            else:
+                text = shown.get((kinds[j], value))
+                if text is None:
+                    text = shown[kinds[j], value] = _display(value, kinds[j])
+            w = known.get(text)
+            if w is None:
+                w = known[text] = [text_width(line) for line in text.split("\n")] if "\n" in text else text_width(text)
+            longest = max(w) if w.__class__ is list else w
+            if longest > widths[j]:
+                widths[j] = longest
+            measured.append(w)
+        line_widths.append([measured[j] for j in wrapped] if wrapped else measured[:0])
+    final = [min(w + PADDING + 0.5, col.max_width if col.wrap else 60) for w, col in zip(widths, cols)]
+    return final, line_widths
 
 
-def _write_sheet(wb: Workbook, name: str, looks: _Looks, title: str, cols: list[Col], rows: list[list],
-                 empty: str, footer_lines: Sequence[str] = ()) -> None:
-    """Stream one sheet: title, header, body and notes below it, appended strictly top to bottom.
+def _row_lines(measured: list, usable: list[float]) -> int:
+    """Lines the tallest wrapped cell of a row needs at the final widths (usable: width less margins)."""
+    lines = 1
+    for w, room in zip(measured, usable):
+        if w.__class__ is list:
+            n = sum(max(1, math.ceil(x / room)) for x in w)
+        else:
+            n = math.ceil(w / room) if w > room else 1
+        if n > lines:
+            lines = n
+    return lines
 
-    A write-only sheet writes its sheet properties, view (freeze panes) and column widths when the
-    first row is appended, and each row's height when that row is appended; filter, merged cells
-    and print settings are written when the workbook is saved. So everything that depends on the
-    whole table (the column widths) is measured first.
+
+def _write_sheet(wb: Workbook, name: str, looks: _Looks | None, title: str, cols: list[Col], rows: list[list],
+                 empty: str, footer_lines: Sequence[str] = ()) -> _Looks:
+    """Write one sheet: title, header, body and notes below it, top to bottom; returns the looks
+    (made here for the first sheet, shared by the later ones).
+
+    Everything that depends on the whole table (the column widths) is measured first; row heights
+    are estimated so wrapped text prints in full even where the viewer does not autofit.
     """
     last = get_column_letter(len(cols))
-    widths = _column_widths(cols, rows)
+    widths, line_widths = _measure(cols, rows)
     end_row = FIRST_ROW + len(rows) - 1 if rows else HEADER_ROW
     notes = {FIRST_ROW: empty} if not rows else {}
     for k, line in enumerate(footer_lines):  # below the table, outside the filter range
@@ -386,6 +465,7 @@ def _write_sheet(wb: Workbook, name: str, looks: _Looks, title: str, cols: list[
     last_row = max([end_row, *notes])
     ws = _Sheet(wb, name, f"A1:{last}{last_row}")
     wb._add_sheet(ws)
+    looks = looks or _Looks(ws)
 
     for j, w in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(j)].width = round(w, 1)
@@ -395,30 +475,45 @@ def _write_sheet(wb: Workbook, name: str, looks: _Looks, title: str, cols: list[
     ws.merged_cells.add(CellRange(f"A{TITLE_ROW}:{last}{TITLE_ROW}"))
     _page_setup(ws, title)
 
-    dims = ws.row_dimensions
-    dims[TITLE_ROW].height = 26
-    ws.append([looks.cell(ws, title, ("title",))])
-    # Row heights are estimated so wrapped text prints in full even where the viewer does not autofit.
-    dims[HEADER_ROW].height = LINE_HEIGHT * max(_lines(c.header, w) for c, w in zip(cols, widths)) + 4
-    ws.append([looks.cell(ws, c.header, ("header",)) for c in cols])
+    def body():
+        letters = [get_column_letter(j) for j in range(1, len(cols) + 1)]
+        yield _row_xml(TITLE_ROW, [_cell_xml(f"A{TITLE_ROW}", looks.id(("title",)), title)], 26)
+        header_lines = max(_lines(c.header, w) for c, w in zip(cols, widths))
+        yield _row_xml(HEADER_ROW, [_cell_xml(f"{x}{HEADER_ROW}", looks.id(("header",)), c.header)
+                                    for x, c in zip(letters, cols)], LINE_HEIGHT * header_lines + 4)
+        usable = [max(w - PADDING, 1.0) for c, w in zip(cols, widths) if c.wrap]
+        plain = [looks.id(("body", c.wrap, None, None)) for c in cols]  # the look of most cells
+        styles: dict[tuple, int] = {}  # (column, number format, colours) → id, for the others
+        for r, (values, measured) in enumerate(zip(rows, line_widths), FIRST_ROW):
+            cells = []
+            for j, value in enumerate(values):
+                colours = None
+                if value.__class__ is Cell:
+                    value, colours = value.value, value.colours
+                if value is None:
+                    continue
+                if value.__class__ is str and colours is None:  # _cell_xml inlined for the common case
+                    if not value.isprintable():
+                        value = _text(value)
+                    if value and value == value.strip():
+                        if "&" in value or "<" in value or ">" in value:
+                            value = _escape(value)
+                        cells.append(f'<c r="{letters[j]}{r}" s="{plain[j]}" t="inlineStr"><is><t>{value}</t></is></c>')
+                        continue
+                    style = plain[j]
+                else:
+                    fmt = _number_format(value, cols[j].kind)
+                    style = styles.get((j, fmt, colours))
+                    if style is None:
+                        style = styles[j, fmt, colours] = looks.id(("body", cols[j].wrap, fmt, colours))
+                cells.append(_cell_xml(f"{letters[j]}{r}", style, value))
+            lines = _row_lines(measured, usable) if measured else 1
+            yield _row_xml(r, cells, LINE_HEIGHT * lines + 3 if lines > 1 else None)
+        for r in range(end_row + 1, last_row + 1):
+            yield _row_xml(r, [_cell_xml(f"A{r}", 0, notes[r])] if r in notes else [])
 
-    for r, values in enumerate(rows, FIRST_ROW):
-        cells = []
-        lines = 1
-        for col, raw, width in zip(cols, values, widths):
-            value, colours = _unwrap(raw)
-            cells.append(looks.cell(ws, value, ("body", col.wrap, _number_format(value, col.kind), colours)))
-            if col.wrap:
-                lines = max(lines, _lines(_display(value, col.kind), width))
-        if lines > 1:
-            dims[r].height = LINE_HEIGHT * lines + 3
-        ws.append(cells)
-        dims.pop(r, None)  # already written: keep no dimension object per tall row until the save
-
-    for r in range(end_row + 1, last_row + 1):
-        ws.append([notes[r]] if r in notes else [])  # a skipped row is written as an empty <row/>
-    dims.pop(TITLE_ROW, None)
-    dims.pop(HEADER_ROW, None)
+    ws.write(body())
+    return looks
 
 
 def _page_setup(ws: WriteOnlyWorksheet, title: str) -> None:
@@ -458,11 +553,11 @@ def build_workbook(snap: rules.Snapshot) -> Workbook:
         "督办记录": (notice_table, "暂无督办通知。", []),
         "进度日志": (log_table, "暂无记录。", []),
     }
-    looks = _Looks()
+    looks = None
     for name in SHEETS:
         table, empty, lines = tables[name]
         cols, rows = table(snap)  # one table in memory at a time
-        _write_sheet(wb, name, looks, f"{camp.group} {name}（{as_of}）", cols, rows, empty, lines)
+        looks = _write_sheet(wb, name, looks, f"{camp.group} {name}（{as_of}）", cols, rows, empty, lines)
         del rows
     return wb
 
