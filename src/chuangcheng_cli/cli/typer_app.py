@@ -51,6 +51,7 @@ from . import report
 from . import project
 from . import audit
 from . import problem
+from . import score
 
 
 def main() -> None:

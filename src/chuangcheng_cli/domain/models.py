@@ -123,6 +123,29 @@ class Policy(Strict):
     problem_red: Annotated[int, Field(ge=1, le=1000)] = 3
 
 
+
+Points = Annotated[int, Field(ge=0, le=100)]  # whole numbers: the journal index stores no floats
+
+
+class Score(Strict):
+    """Weights of the 综合评价 (cc score, see domain/score.py): a unit starts at `base` and loses
+    points for what it answers for. Per item: tasks red or yellow for the unit's own gaps, 督办通知
+    received by level, reports to 市领导, problems overdue today, and (the lead unit only) its own
+    reviews past policy.review_days. Per rate: weight × (1 − 按期结案率), weight × 返工率, weight × 延期率."""
+
+    base: Annotated[int, Field(ge=1, le=1000)] = 100
+    red_task: Points = 5
+    yellow_task: Points = 2
+    notice_blue: Points = 2
+    notice_yellow: Points = 4
+    notice_red: Points = 6
+    escalation: Points = 10
+    overdue_problem: Points = 2
+    on_time_rate: Points = 10
+    rework_rate: Points = 5
+    extension_rate: Points = 0  # an approved 延期 is the office's decision: no points unless a group wants them
+    late_review: Points = 1
+
 FontName = Annotated[str, Field(min_length=1, max_length=64)]
 
 
@@ -182,6 +205,7 @@ class Plan(Strict):
     campaign: Campaign
     policy: Policy  # required: notice_prefix has no default
     documents: Documents = Field(default_factory=Documents)
+    score: Score = Field(default_factory=Score)
     indicators: list[Indicator] = Field(min_length=1)
     tasks: list[Task] = Field(min_length=1)
 

@@ -470,3 +470,50 @@ def problem_view(d: dict, as_of: str, width: int = 80) -> Group:
     parts: list = [Folded(head)]
     parts.append(history_table(d["history"], "全程留痕", year, width))
     return Group(*parts)
+
+
+def score_table(rows: list[dict], as_of: str, base: int, width: int = 80) -> Table:
+    """综合评价 (cc score): rank, unit, score, points lost and what cost most."""
+    from .scores import deduction_text
+
+    rows = clean(rows)
+    wide = width >= WIDE
+    title = f"综合评价（截至{cn_date(dt.date.fromisoformat(as_of))}，满分{base}）"
+    table = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1 if wide else 0),
+                  title_justify="left")
+    table.add_column("排名", no_wrap=True, justify="right")
+    table.add_column("单位", no_wrap=True, max_width=24 if wide else 10)
+    table.add_column("得分", no_wrap=True, justify="right")
+    table.add_column("扣分", no_wrap=True, justify="right")
+    table.add_column("主要扣分项", ratio=1)
+    for r in rows:
+        lost = r["deducted"]
+        style = "bold red" if lost >= 20 else "bold yellow" if lost else ""
+        table.add_row(str(r["rank"]), r["name"] if wide else r["short_name"], Text(_points(r["score"]), style=style),
+                      _points(lost) if lost else "—", deduction_text(r, 3) if lost else "")
+    return table
+
+
+def score_view(row: dict, as_of: str, base: int, width: int = 80) -> Group:
+    """One unit's score line by line (cc score --unit): each component, its count, weight and points."""
+    from .scores import percent_of
+
+    row = clean(row)
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1 if width >= WIDE else 0))
+    table.add_column("扣分项", no_wrap=True)
+    table.add_column("计数", no_wrap=True, justify="right")
+    table.add_column("分值", no_wrap=True, justify="right")
+    table.add_column("扣分", no_wrap=True, justify="right")
+    table.add_column("依据", ratio=1)
+    for c in row["components"]:
+        count = (f"{c['count']}/{c['of']}（{percent_of(c)}）" if c["of"] else "—") if c["of"] is not None \
+            else str(c["count"])
+        table.add_row(c["name"], count, str(c["weight"]), _points(c["points"]) if c["points"] else "—",
+                      "、".join(c["items"]))
+    head = Text(f"{row['name']} 综合评价（截至{cn_date(dt.date.fromisoformat(as_of))}）：第{row['rank']}名，"
+                f"{_points(row['score'])}分（满分{base}，扣{_points(row['deducted'])}分）", style="bold")
+    return Group(head, table)
+
+
+def _points(x: float) -> str:
+    return f"{x:.2f}".rstrip("0").rstrip(".") if x != int(x) else str(int(x))

@@ -1,4 +1,4 @@
-"""The 台账 workbook (任务台账, 单位汇总, 督办记录, 进度日志): the only module importing openpyxl."""
+"""The 台账 workbook (任务台账, 单位汇总, 督办记录, 问题清单, 问题整改率, 综合评价, 进度日志): the only module importing openpyxl."""
 
 from __future__ import annotations
 
@@ -25,12 +25,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..store import journal
 from . import rows as reports
-from ..domain import rules
+from ..domain import problemlist, rules
 from ..textguard import for_terminal
 
-SHEETS = ("任务台账", "单位汇总", "督办记录", "进度日志")
+SHEETS = ("任务台账", "单位汇总", "督办记录", "问题清单", "问题整改率", "综合评价", "进度日志")
 DATE_FORMAT = 'yyyy"年"m"月"d"日"'
 PERCENT_FORMAT = "0%"
+RATE_FORMAT = "0.0%"  # 按期结案率 99.8%: whole percents would round it to 100%
 
 # (fill, font colour) per light; the usual Excel "good / neutral / bad" palette people recognise.
 LIGHT_COLOURS = {
@@ -65,7 +66,7 @@ class Col:
     """One table column: how its cells are typed, aligned and how wide it may grow."""
 
     header: str
-    kind: str = "text"  # text | int | percent | date
+    kind: str = "text"  # text | int | number | percent | rate | date
     wrap: bool = False
     max_width: float = 24  # wrapped columns only; the others fit their longest value
 
@@ -189,6 +190,114 @@ def log_table(snap: rules.Snapshot) -> tuple[list[Col], list[list]]:
     return cols, rows
 
 
+PROBLEM_STATUS_COLOURS = {
+    problemlist.OPEN: None,
+    problemlist.FIXED: LIGHT_COLOURS[rules.REVIEW],
+    problemlist.CLOSED: LIGHT_COLOURS[rules.DONE],
+}
+OVERDUE_ROW = (LIGHT_COLOURS[rules.RED][0], None)  # the whole row of an overdue problem: fill only
+
+
+def problem_table(snap: rules.Snapshot) -> tuple[list[Col], list[list], list[str]]:
+    """问题清单: one row per problem (not voided) recorded by the day; overdue rows filled red."""
+    project = snap.project
+    cols = [
+        Col("编号"), Col("来源"), Col("发现日期", "date"), Col("点位", wrap=True, max_width=16),
+        Col("问题描述", wrap=True, max_width=32), Col("责任单位", wrap=True, max_width=14),
+        Col("配合单位", wrap=True, max_width=14), Col("所属任务", wrap=True, max_width=12), Col("整改方式"),
+        Col("整改期限", "date"), Col("状态", wrap=True, max_width=16), Col("逾期天数", "int"),
+        Col("返工次数", "int"), Col("延期次数", "int"), Col("销号日期", "date"), Col("是否按期"),
+    ]
+    rows = []
+    for r in reports.problem_rows(snap):
+        task = project.task(r["task"]) if r["task"] else None
+        late = r["overdue_days"]
+        status = Cell(r["status_text"], LIGHT_COLOURS[rules.RED] if late else PROBLEM_STATUS_COLOURS[r["status"]])
+        values = [
+            r["id"], r["source"], _iso(r["found"]), r["place"], r["desc"], r["unit_name"],
+            _join(project.unit_label(u) for u in snap.problems[r["id"]].problem.co_units) or "—",
+            f"{r['task']} {task.label}" if task else (r["task"] or "—"), r["mode"], _iso(r["deadline"]),
+            status, late, r["reworked"], r["extended"], _iso(r["closed_on"]) or "—",
+            "—" if r["on_time"] is None else ("是" if r["on_time"] else "否"),
+        ]
+        if late:
+            values = [v if isinstance(v, Cell) else Cell(v, OVERDUE_ROW) for v in values]
+        rows.append(values)
+    totals = problemlist.rates(snap.problems.values(), snap.today)
+    footer = [_rates_line("全部问题", totals)] if totals.total else []
+    return cols, rows, footer
+
+
+def _rate(value: float | None) -> object:
+    return "—" if value is None else value
+
+
+def _rates_line(who: str, r: problemlist.Rates) -> str:
+    p = problemlist.percent
+    return (f"{who}：共{r.total}个，已销号{r.closed}个，待复查{r.fixed}个，整改中{r.open}个（逾期{r.overdue}个）；"
+            f"结案率{p(r.close_rate)}，按期结案率{p(r.on_time_rate)}，返工率{p(r.rework_rate)}，"
+            f"延期率{p(r.extension_rate)}")
+
+
+def problem_rate_table(snap: rules.Snapshot) -> tuple[list[Col], list[list], list[str]]:
+    """问题整改率: per responsible unit, its problems' counts and the four rates (see problemlist)."""
+    cols = [
+        Col("单位", wrap=True, max_width=24), Col("问题数", "int"), Col("已销号", "int"), Col("待复查", "int"),
+        Col("整改中", "int"), Col("逾期", "int"), Col("应结案数", "int"), Col("结案率", "rate"),
+        Col("按期结案率", "rate"), Col("返工率", "rate"), Col("延期率", "rate"),
+    ]
+    rows = []
+    for us in snap.units.values():
+        r = us.problem_rates(snap.today)
+        if not r.total:
+            continue
+        rows.append([
+            us.unit.name, r.total, r.closed, r.fixed, r.open,
+            Cell(r.overdue, LIGHT_COLOURS[rules.RED]) if r.overdue else 0, r.due,
+            _rate(r.close_rate), _rate(r.on_time_rate), _rate(r.rework_rate), _rate(r.extension_rate),
+        ])
+    totals = problemlist.rates(snap.problems.values(), snap.today)
+    footer = [_rates_line("合计", totals),
+              "结案率 = 已销号 ÷ 应结案数；按期结案率 = 按期销号 ÷ 应结案数（应结案数 = 已销号 + 逾期未整改）；"
+              "返工率 = 返工问题 ÷ 已复查问题；延期率 = 延期问题 ÷ 问题数。分母为 0 时记“—”。"] if totals.total else []
+    return cols, rows, footer
+
+
+SCORE_GROUPS = (  # the columns of the 综合评价 sheet: (header, the components summed in it)
+    ("红灯任务", ("red_task",)), ("黄灯任务", ("yellow_task",)),
+    ("督办通知", ("notice_blue", "notice_yellow", "notice_red")), ("报告市领导", ("escalation",)),
+    ("逾期问题", ("overdue_problem",)), ("按期结案率", ("on_time_rate",)), ("返工率", ("rework_rate",)),
+    ("延期率", ("extension_rate",)), ("逾期审核", ("late_review",)),
+)
+
+
+def score_table(snap: rules.Snapshot) -> tuple[list[Col], list[list], list[str]]:
+    """综合评价: rank, unit, score, and the points lost in each part, with the reason line by line."""
+    from . import scores
+
+    cols = [Col("排名", "int"), Col("单位", wrap=True, max_width=24), Col("得分", "number"), Col("扣分合计", "number")]
+    cols += [Col(f"{header}扣分", "number") for header, _ in SCORE_GROUPS]
+    cols.append(Col("扣分明细", wrap=True, max_width=48))
+    rows = []
+    for r in scores.score_rows(snap):
+        points = {c["key"]: c["points"] for c in r["components"]}
+        lost = r["deducted"]
+        rows.append([
+            r["rank"], r["name"],
+            Cell(r["score"], LIGHT_COLOURS[rules.RED] if lost >= 20 else LIGHT_COLOURS[rules.YELLOW]) if lost
+            else r["score"], lost,
+            *(round(sum(points[k] for k in keys), 2) for _, keys in SCORE_GROUPS),
+            "\n".join(c["explain"] for c in r["components"] if c["points"] > 0) or "无扣分",
+        ])
+    w = snap.project.plan.score
+    footer = [f"满分{w.base}，扣完为止。分值（tasklist.yaml 的 score）：红灯任务每项{w.red_task}分，黄灯任务每项{w.yellow_task}分；"
+              f"督办通知每份 蓝{w.notice_blue}分、黄{w.notice_yellow}分、红{w.notice_red}分；报告市领导每次{w.escalation}分；"
+              f"逾期未整改问题每个{w.overdue_problem}分；{w.on_time_rate} ×（1 − 按期结案率）；{w.rework_rate} × 返工率；"
+              f"{w.extension_rate} × 延期率；牵头单位逾期审核每项{w.late_review}分。",
+              "只计本单位自己的原因：牵头单位待审核、待验收、待复查的事项不计入被督办单位；已作废的记录不计。"]
+    return cols, rows, footer
+
+
 # ------------------------------------------------------------- rendering
 
 
@@ -217,6 +326,10 @@ def _display(value: object, kind: str) -> str:
         return rules.cn_date(value)
     if kind == "percent" and isinstance(value, (int, float)):
         return f"{round(value * 100)}%"
+    if kind == "rate" and isinstance(value, (int, float)):
+        return f"{value * 100:.1f}%"
+    if kind == "number" and isinstance(value, float):
+        return f"{value:.2f}".rstrip("0").rstrip(".")
     return str(value)
 
 
@@ -249,6 +362,8 @@ def _number_format(value: object, kind: str) -> str | None:
         return DATE_FORMAT
     if kind == "percent" and isinstance(value, (int, float)):
         return PERCENT_FORMAT
+    if kind == "rate" and isinstance(value, (int, float)):
+        return RATE_FORMAT
     return None
 
 
@@ -395,7 +510,8 @@ class _Looks:
                 cell.number_format = number_format
             if colours:
                 cell.fill = _fill(colours[0])
-                cell.font = _highlight_font(colours[1])
+                if colours[1]:  # (fill, None): a row's fill, its text left as it is
+                    cell.font = _highlight_font(colours[1])
         found = self._ids[key] = cell.style_id
         return found
 
@@ -531,7 +647,7 @@ def _page_setup(ws: WriteOnlyWorksheet, title: str) -> None:
 
 
 def build_workbook(snap: rules.Snapshot) -> Workbook:
-    """The four sheets, each ready to print on A4 landscape.
+    """The seven sheets, each ready to print on A4 landscape.
 
     The workbook is write-only: its rows are already streamed to temporary files, so it can be
     saved exactly once and its cells cannot be read back or changed.
@@ -551,12 +667,16 @@ def build_workbook(snap: rules.Snapshot) -> Workbook:
         "任务台账": (task_table, "没有任务。", footer),
         "单位汇总": (unit_table, "没有责任单位。", []),
         "督办记录": (notice_table, "暂无督办通知。", []),
+        "问题清单": (problem_table, "暂无问题。", []),
+        "问题整改率": (problem_rate_table, "暂无问题。", []),
+        "综合评价": (score_table, "没有责任单位。", []),
         "进度日志": (log_table, "暂无记录。", []),
     }
     looks = None
     for name in SHEETS:
         table, empty, lines = tables[name]
-        cols, rows = table(snap)  # one table in memory at a time
+        cols, rows, *footer = table(snap)  # one table in memory at a time
+        lines = footer[0] if footer else lines
         looks = _write_sheet(wb, name, looks, f"{camp.group} {name}（{as_of}）", cols, rows, empty, lines)
         del rows
     return wb

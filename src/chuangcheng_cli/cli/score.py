@@ -1,0 +1,47 @@
+"""`cc score`: the 综合评价 of every unit (domain/score.py), as a table, one unit line by line, or JSON."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Optional
+
+import typer
+
+from .typer_app import app
+from .common import AsOfOpt, DataOpt, console, guarded, load, today
+
+
+@app.command()
+@guarded
+def score(
+    unit: Annotated[Optional[str], typer.Option(
+        "--unit", "-u", help="只看某单位的逐项扣分：id、全称或简称均可，如 人社局。", show_default=False)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON：每个单位的得分和每一项的计数、分值、扣分。")] = False,
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="日志中有错误的记录时不显示结果，退出码 1（默认：跳过这些记录并在标准错误中提示）。")] = False,
+    data: DataOpt = None,
+    as_of: AsOfOpt = None,
+):
+    """综合评价：每个单位的得分、排名和扣分明细（任务灯色、督办、问题整改），分值在 tasklist.yaml 的 score 中设定。"""
+    from ..domain.rules import snapshot
+    from ..reports.rows import resolve_unit
+    from ..reports.scores import score_doc
+
+    _, project = load(data, strict)
+    wanted = resolve_unit(project, unit).id if unit else None
+    snap = snapshot(project, today(as_of))
+    doc = score_doc(snap)
+    if wanted:
+        doc["units"] = [r for r in doc["units"] if r["id"] == wanted]
+    if as_json:
+        print(json.dumps(doc, ensure_ascii=False, indent=2))
+        return
+    from ..reports.tables import score_table, score_view
+
+    out = console()
+    base = doc["weights"]["base"]
+    if wanted:
+        out.print(score_view(doc["units"][0], doc["as_of"], base, out.width))
+        return
+    out.print(score_table(doc["units"], doc["as_of"], base, out.width))
+    print("分值见 tasklist.yaml 的 score；cc score --unit 单位 查看逐项扣分，--json 输出全部明细。")
