@@ -19,6 +19,7 @@ from helpers import DATA, cc_env
 runner = CliRunner()
 MID = dt.date(2023, 9, 10)
 YEAR_END = dt.date(2023, 12, 31)
+SHEETS = ["任务台账", "单位汇总", "督办记录", "问题清单", "问题整改率", "综合评价", "进度日志"]
 TASK_HEADER = ["编号", "创建指标", "具体任务", "牵头单位", "配合单位", "责任科室/责任人", "进度", "序时进度", "状态",
                "原因", "最近报送", "完成时限", "督办次数"]
 
@@ -60,7 +61,7 @@ def fill_of(cell) -> str:
 
 def test_sheets_in_order_and_properties(book):
     _, wb = book(MID)
-    assert wb.sheetnames == ["任务台账", "单位汇总", "督办记录", "进度日志"]
+    assert wb.sheetnames == SHEETS
     assert "法治环境工作推进组" in wb.properties.title and "2023年9月10日" in wb.properties.title
     assert wb.properties.creator
 
@@ -191,7 +192,7 @@ def test_built_workbook_is_streamed(project, tmp_path):
     wb = build_workbook(rules.snapshot(project, MID))
     assert wb.write_only
     wb.save(tmp_path / "a.xlsx")
-    assert openpyxl.load_workbook(tmp_path / "a.xlsx").sheetnames == ["任务台账", "单位汇总", "督办记录", "进度日志"]
+    assert openpyxl.load_workbook(tmp_path / "a.xlsx").sheetnames == SHEETS
 
 
 def test_units_sheet(book):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
-from ..domain import models, rules
+from ..domain import models, problemlist, rules
 from . import rows as reports
 
 # Light colours; every use also writes the light's name, so colour is never the only carrier.
@@ -462,6 +462,159 @@ def _task_table(snap: rules.Snapshot, rows: list[dict]) -> str:
     return "".join(out)
 
 
+# ---------------------------------------------------------------- problems
+
+
+NEW = "#1f4e79"  # 新增 (交办): navy, solid
+CLOSED_BAR = "#7cb487"  # 销号: green, hatched so it differs by more than colour
+MAX_WEEKS = 16  # a longer span is shown by month
+
+
+def problem_periods(snap: rules.Snapshot) -> tuple[str, list[tuple[dt.date, dt.date, int, int]]]:
+    """("周" or "月", [(first day, last day, new, closed)]) from the first problem to the day.
+
+    Weeks are the 7 days ending on the as-of day and those before it (as the weekly brief's);
+    when they would be more than MAX_WEEKS, calendar months instead (the last one ends on the day)."""
+    states = list(snap.problems.values())
+    if not states:
+        return "周", []
+    today = snap.today
+    first = min(ps.problem.date for ps in states)
+    periods: list[tuple[dt.date, dt.date]] = []
+    if (today - first).days < 7 * MAX_WEEKS:
+        unit, end = "周", today
+        while end >= first:
+            periods.insert(0, (end - dt.timedelta(days=6), end))
+            end -= dt.timedelta(days=7)
+    else:
+        unit, month = "月", dt.date(first.year, first.month, 1)
+        while month <= today:
+            following = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+            periods.append((month, min(following - dt.timedelta(days=1), today)))
+            month = following
+    return unit, [(a, b, problemlist.found_between(states, a, b), problemlist.closed_between(states, a, b))
+                  for a, b in periods]
+
+
+def _period_label(first: dt.date, last: dt.date, unit: str, year: int) -> str:
+    if unit == "月":
+        return f"{first.month}月" if first.year == year else f"{first.year}年{first.month}月"
+    return f"{last.month}/{last.day}"
+
+
+def _problem_trend_chart(snap: rules.Snapshot, unit: str, periods: list) -> str:
+    """Per period, a bar of problems found (交办) beside a bar of problems closed (销号), each labelled."""
+    left, right, top, bottom = 40, 16, 30, 46
+    # As wide as the periods need, drawn no wider than that (see max-width below): a few weeks stay
+    # legible on a phone instead of being a 900-unit drawing shrunk to a third.
+    width, height = min(900, max(440, 60 * len(periods) + left + right)), 250
+    plot_w, plot_h = width - left - right, height - top - bottom
+    most = max([max(n, c) for _a, _b, n, c in periods] + [1])
+    step = max(1, -(-most // 4))  # about four grid lines, at whole numbers
+    ceiling = step * -(-most // step)
+    slot = plot_w / len(periods)
+    bar = min(28.0, slot * 0.36)
+
+    def y(value: float) -> float:
+        return top + plot_h * (1 - value / ceiling)
+
+    body = [
+        '<defs><pattern id="hatch-closed" width="6" height="6" patternUnits="userSpaceOnUse" '
+        'patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffffff"/>'
+        f'<rect width="3" height="6" fill="{CLOSED_BAR}"/></pattern></defs>',
+        f'<rect x="{left}" y="6" width="20" height="11" fill="{NEW}"/>',
+        _text(left + 26, 16, "新交办问题", 12),
+        f'<rect x="{left + 110}" y="6" width="20" height="11" fill="url(#hatch-closed)" stroke="{CLOSED_BAR}"/>',
+        _text(left + 136, 16, "销号问题", 12),
+    ]
+    for tick in range(0, ceiling + 1, step):
+        body.append(f'<line x1="{left}" y1="{y(tick):.1f}" x2="{left + plot_w}" y2="{y(tick):.1f}" '
+                    f'stroke="{"#9aa3ad" if tick == 0 else "#e3e6ea"}" stroke-width="1"/>')
+        body.append(_text(left - 6, y(tick) + 4, str(tick), 11, "end", "#6b7480"))
+    every = max(1, -(-len(periods) * 44 // plot_w))  # label at most one period per 44 px
+    for i, (first, last, new, closed) in enumerate(periods):
+        cx = left + slot * (i + 0.5)
+        for x, count, fill, edge in ((cx - bar - 1, new, NEW, NEW), (cx + 1, closed, "url(#hatch-closed)", CLOSED_BAR)):
+            if count:
+                body.append(f'<rect x="{x:.1f}" y="{y(count):.1f}" width="{bar:.1f}" height="{y(0) - y(count):.1f}" '
+                            f'fill="{fill}" stroke="{edge}"/>')
+                body.append(_text(x + bar / 2, y(count) - 3, str(count), 11, "middle", "#1f2328"))
+        if (len(periods) - 1 - i) % every == 0:
+            body.append(_text(cx, top + plot_h + 16, _period_label(first, last, unit, snap.today.year), 11.5,
+                              "middle", "#4a525c"))
+    caption = "每周（截至当日的7天）" if unit == "周" else "每月"
+    body.append(_text(left, height - 6, f"{caption}新交办、销号的问题数" + ("，横轴为每周最后一天" if unit == "周" else ""),
+                      12, fill="#5b6470"))
+    return _svg(width, height, f"问题清单：{caption}新交办与销号", body).replace(
+        "<svg ", f'<svg style="max-width: {width}px" ', 1)
+
+
+def _rate_cells(r: problemlist.Rates) -> str:
+    p = problemlist.percent
+    on_time = r.on_time_rate
+    warn = ' class="c-num warn"' if on_time is not None and on_time < 1 else ' class="c-num"'
+    return (f'<td class="c-num">{_e(p(r.close_rate))}</td><td{warn}>{_e(p(on_time))}</td>'
+            f'<td class="c-num">{_e(p(r.rework_rate))}</td><td class="c-num">{_e(p(r.extension_rate))}</td>')
+
+
+def _rates_table(label: str, groups: list[tuple[str, problemlist.Rates]]) -> str:
+    out = [f'<div class="scroll"><table class="rates"><thead><tr><th class="c-unit">{_e(label)}</th>'
+           '<th class="c-num">问题</th><th class="c-num opt">已销号</th><th class="c-num opt">待复查</th>'
+           '<th class="c-num opt">整改中</th><th class="c-num">逾期</th><th class="c-num">结案率</th>'
+           '<th class="c-num">按期结案率</th><th class="c-num">返工率</th><th class="c-num">延期率</th>'
+           '</tr></thead><tbody>']
+    for name, r in groups:
+        overdue = f'<strong class="warn">{r.overdue}</strong>' if r.overdue else "0"
+        out.append(f'<tr><th scope="row" class="c-unit">{_e(name)}</th><td class="c-num">{r.total}</td>'
+                   f'<td class="c-num opt">{r.closed}</td><td class="c-num opt">{r.fixed}</td>'
+                   f'<td class="c-num opt">{r.open}</td>'
+                   f'<td class="c-num">{overdue}</td>{_rate_cells(r)}</tr>')
+    out.append("</tbody></table></div>")
+    return "".join(out)
+
+
+def _problems_block(snap: rules.Snapshot) -> str:
+    today = snap.today
+    states = list(snap.problems.values())
+    if not states:
+        return ('<section class="block"><h2>问题清单</h2>'
+                f'<p class="quiet">截至{_e(rules.cn_date(today))}，尚未登记问题。</p></section>')
+    total = problemlist.rates(states, today)
+    p = problemlist.percent
+    out = ['<section class="block problems" id="problems"><h2>问题清单<span class="sub">'
+           f'共{total.total}个问题：已销号{total.closed}，待复查{total.fixed}，整改中{total.open}'
+           f'（逾期{total.overdue}）</span></h2>',
+           '<p class="rates-line">'
+           f'结案率 <strong>{_e(p(total.close_rate))}</strong>　按期结案率 <strong>{_e(p(total.on_time_rate))}</strong>'
+           f'　返工率 <strong>{_e(p(total.rework_rate))}</strong>　延期率 <strong>{_e(p(total.extension_rate))}</strong></p>']
+    by_unit = [(snap.project.unit_short(us.unit.id), us.problem_rates(today)) for us in snap.units.values()
+               if us.problems]
+    by_unit.sort(key=lambda g: (-g[1].overdue, 2 if g[1].on_time_rate is None else g[1].on_time_rate))
+    out.append('<h3>各责任单位</h3>' + _rates_table("责任单位", by_unit))
+    sources = [(s, problemlist.rates([ps for ps in states if ps.problem.source == s], today))
+               for s in models.PROBLEM_SOURCES]
+    out.append('<h3>按问题来源</h3>' + _rates_table("来源", [(s, r) for s, r in sources if r.total]))
+    unit, periods = problem_periods(snap)
+    out.append(f'<h3>新交办与销号（按{unit}）</h3>'
+               f'<figure class="chart">{_problem_trend_chart(snap, unit, periods)}</figure>')
+    overdue = sorted((ps for ps in states if ps.overdue_days(today)), key=lambda ps: (-ps.overdue_days(today), ps.id))
+    out.append(f'<h3>逾期未整改（{len(overdue)}个）</h3>')
+    if overdue:
+        out.append('<ul class="overdue">')
+        for ps in overdue:
+            pr = ps.problem
+            again = "返工后" if ps.in_rework else ""
+            out.append(f'<li><span class="tid">{_e(ps.id)}</span><strong>{_e(snap.project.unit_short(ps.unit))}</strong>'
+                       f'<span class="who">（{_e(pr.source)}）</span>{_e(pr.place)}'
+                       f'<span class="why">{_e(pr.desc)}</span><span class="why warn">{again}逾期{ps.overdue_days(today)}天'
+                       f'（整改期限{_e(rules.cn_date(ps.deadline))}）</span></li>')
+        out.append("</ul>")
+    else:
+        out.append('<p class="quiet">没有逾期未整改的问题。</p>')
+    out.append("</section>")
+    return "".join(out)
+
+
 def _notes(snap: rules.Snapshot) -> str:
     policy = snap.project.plan.policy
     return (
@@ -472,6 +625,9 @@ def _notes(snap: rules.Snapshot) -> str:
         f'或超过{policy.report_interval_days}天未报送进度；绿灯：进度正常；已完成：已由牵头单位验收销号。</li>'
         f'<li>任务明细中的“督办”为该任务牵头单位累计被督办次数，“报市领导”表示该单位已被报告市领导；'
         f'累计被督办{policy.escalation_threshold}次的单位报告{_e(policy.escalate_to)}、市领导。</li>'
+        '<li>问题清单：结案率 = 已销号 ÷ 应结案数，按期结案率 = 按期销号 ÷ 应结案数（应结案数 = 已销号 + 逾期未整改；'
+        '已报整改完成、待复查的问题不计入，复查用时不算单位逾期）；返工率 = 复查未通过过的问题 ÷ 已复查的问题；'
+        '延期率 = 经批准延期的问题 ÷ 问题总数；分母为 0 时记“—”。</li>'
         f'<li>本页根据任务清单和工作日志生成，数据截至{_e(rules.cn_date(snap.today))}。</li>'
         '</ol></section>'
     )
@@ -539,10 +695,23 @@ tr.ind th { background: #f6f3ee; font-size: 13.5px; text-align: left; }
 .warn { color: #b23b1e; font-weight: bold; }
 .nowrap { white-space: nowrap; }
 .wrap { white-space: normal; }
+h3 { font-size: 15px; margin: 16px 0 6px; }
+.scroll { overflow-x: auto; }
+table.rates th.c-unit { white-space: nowrap; }
+.rates-line { margin: 4px 0 8px; }
+.rates-line strong { font-size: 16px; }
+.overdue { list-style: none; margin: 0; padding: 0; }
+.overdue li { padding: 5px 0; border-bottom: 1px dashed #d5dae0; }
+.overdue .tid { font-weight: bold; margin-right: .6em; }
+.overdue .who { color: #5b6470; margin-right: .4em; }
+.overdue .why { display: block; margin-left: 1em; font-size: 13px; color: #3a424c; }
+.overdue .why.warn { color: #b23b1e; }
 .notes ol { margin: 0; padding-left: 1.6em; font-size: 12.5px; color: #3a424c; }
 footer { margin-top: 16px; padding-top: 8px; border-top: 1px solid #d5dae0; font-size: 12px; color: #5b6470;
   text-align: center; }
 @media (max-width: 760px) { .figures { grid-template-columns: repeat(2, 1fr); } .page { padding: 16px; } }
+@media (max-width: 560px) { table.rates .opt { display: none; } table.rates { font-size: 12px; }
+  table.rates th, table.rates td { padding: 3px 4px; } }
 @media print {
   body { background: #fff; font-size: 10pt; }
   .page { max-width: none; margin: 0; padding: 0; box-shadow: none; }
@@ -554,7 +723,8 @@ footer { margin-top: 16px; padding-top: 8px; border-top: 1px solid #d5dae0; font
   h2 { break-after: avoid; page-break-after: avoid; }
   thead { display: table-header-group; }
   tr, tbody.group, .block, figure.chart, .card, .figures, .masthead { break-inside: avoid; page-break-inside: avoid; }
-  .attention li { break-inside: avoid; page-break-inside: avoid; }
+  .attention li, .overdue li { break-inside: avoid; page-break-inside: avoid; }
+  .scroll { overflow: visible; }
 }
 """
 
@@ -616,6 +786,7 @@ def render_html(snap: rules.Snapshot) -> str:
         _unit_lights(snap),
         "</section>",
         notice_block,
+        _problems_block(snap),
         '<section><h2>任务明细<span class="sub">与 cc status 数据一致</span></h2>',
         _task_table(snap, rows),
         "</section>",

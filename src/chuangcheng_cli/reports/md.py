@@ -1,11 +1,11 @@
-"""The weekly brief (周报) in Markdown: the week's progress, lagging tasks, notices, escalations, next week's deadlines."""
+"""The weekly brief (周报) in Markdown: the week's progress, lagging tasks, notices, the 问题清单, escalations, next week's deadlines."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 
-from ..domain import models, rules
+from ..domain import models, problemlist, rules
 from . import rows as reports
 from ..textguard import for_terminal
 
@@ -187,6 +187,58 @@ def _notice_section(snap: rules.Snapshot, first: dt.date) -> list[str]:
     return out
 
 
+def _problem_label(snap: rules.Snapshot, ps: problemlist.ProblemState) -> str:
+    return f"{ps.id}（{snap.project.unit_label(ps.unit)}，{ps.problem.place}）"
+
+
+def _problem_section(snap: rules.Snapshot, first: dt.date) -> list[str]:
+    """The week's problems: found, closed, sent back (返工), extended; and those overdue now."""
+    today = snap.today
+    states = list(snap.problems.values())
+    out = ["## 问题清单", ""]
+    if not states:
+        return out + ["尚未登记问题。"]
+    r = problemlist.rates(states, today)
+    p = problemlist.percent
+    out += [f"共{r.total}个问题：已销号{r.closed}个，待复查{r.fixed}个，整改中{r.open}个（逾期{r.overdue}个）；"
+            f"结案率{p(r.close_rate)}，按期结案率{p(r.on_time_rate)}，返工率{p(r.rework_rate)}，延期率{p(r.extension_rate)}。",
+            ""]
+
+    new = [ps for ps in states if _in(ps.problem.date, first, today)]
+    out += [f"### 本周新交办（{len(new)}个）", ""]
+    out += table(["编号", "来源", "责任单位", "点位", "问题", "整改期限"],
+                 [[ps.id, ps.problem.source, snap.project.unit_label(ps.unit), ps.problem.place, ps.problem.desc,
+                   rules.cn_date(ps.problem.deadline)] for ps in new]) if new else ["本周无新交办的问题。"]
+
+    closed = [ps for ps in states if ps.closed is not None and _in(ps.closed.date, first, today)]
+    closed.sort(key=lambda ps: (ps.closed.date, ps.id))
+    out += ["", f"### 本周销号（{len(closed)}个）", ""]
+    out += [line(f"- {_problem_label(snap, ps)}：{rules.cn_date(ps.closed.date)}复查销号，"
+                 + ("按期整改。" if ps.on_time else "逾期整改。")) for ps in closed] or ["本周无销号的问题。"]
+
+    overdue = sorted((ps for ps in states if ps.overdue_days(today)), key=lambda ps: (-ps.overdue_days(today), ps.id))
+    out += ["", f"### 逾期未整改（{len(overdue)}个）", ""]
+    out += table(["编号", "责任单位", "点位", "整改期限", "逾期天数", "状态"],
+                 [[ps.id, snap.project.unit_label(ps.unit), ps.problem.place, rules.cn_date(ps.deadline),
+                   f"{ps.overdue_days(today)}天", "返工整改中" if ps.in_rework else "整改中"] for ps in overdue]) \
+        if overdue else ["目前没有逾期未整改的问题。"]
+
+    events: list[tuple[dt.date, str, str]] = []
+    for ps in states:
+        for e in ps.failed:
+            if _in(e.date, first, today):
+                events.append((e.date, ps.id, f"{_problem_label(snap, ps)}复查未通过，返工，新的整改期限"
+                                              f"{rules.cn_date(e.deadline)}：{_clause(e.note)}。"))
+        for e in ps.extensions:
+            if _in(e.date, first, today):
+                events.append((e.date, ps.id, f"{_problem_label(snap, ps)}延期至{rules.cn_date(e.deadline)}："
+                                              f"{_clause(e.reason)}。"))
+    events.sort(key=lambda ev: ev[:2])
+    out += ["", "### 本周返工与延期", ""]
+    out += [line(f"- {rules.cn_date(day)} {text}") for day, _, text in events] or ["本周无返工或延期的问题。"]
+    return out
+
+
 def _void_section(snap: rules.Snapshot, first: dt.date) -> list[str]:
     """The entries voided this week: a correction is part of the record, so the brief says it."""
     by_id = {e.id: e for e in snap.entries}
@@ -260,6 +312,16 @@ def _next_week_section(snap: rules.Snapshot) -> list[str]:
 # ------------------------------------------------------------------ brief
 
 
+def _problem_line(snap: rules.Snapshot, first: dt.date) -> list[str]:
+    """The brief's second summary line for problems (none before any problem is recorded)."""
+    states = list(snap.problems.values())
+    if not states:
+        return []
+    r = problemlist.rates(states, snap.today)
+    return [f"- 问题清单：本周新交办{problemlist.found_between(states, first, snap.today)}个，"
+            f"销号{problemlist.closed_between(states, first, snap.today)}个；现逾期未整改{r.overdue}个"]
+
+
 def render_markdown(snap: rules.Snapshot) -> str:
     """The 周报 for the 7 days ending snap.today, as Markdown text ending with a newline."""
     camp = snap.project.plan.campaign
@@ -274,6 +336,7 @@ def render_markdown(snap: rules.Snapshot) -> str:
            line(f"- 总体情况：{reports.summary_text(summary)}"),
            f"- 本周动态：进度报送{count['progress']}条，验收销号{count['verify']}项，新发督办通知{count['notice']}份，"
            f"收到整改反馈{count['reply']}份，督办销号{count['close']}份",
+           *_problem_line(snap, first),
            "",
            f"## 本周进展（{rules.cn_date(first)}—{rules.cn_date(today)}）", ""]
     out += _progress_section(snap, first) + [""]
@@ -284,6 +347,7 @@ def render_markdown(snap: rules.Snapshot) -> str:
         out += voids + [""]
     out += _lagging_section(snap) + [""]
     out += _notice_section(snap, first) + [""]
+    out += _problem_section(snap, first) + [""]
     out += _queue_section(snap) + [""]
     out += _escalation_section(snap, first) + [""]
     out += _next_week_section(snap)

@@ -242,7 +242,7 @@ def _rates_line(who: str, r: problemlist.Rates) -> str:
 def problem_rate_table(snap: rules.Snapshot) -> tuple[list[Col], list[list], list[str]]:
     """问题整改率: per responsible unit, its problems' counts and the four rates (see problemlist)."""
     cols = [
-        Col("单位", wrap=True, max_width=24), Col("问题数", "int"), Col("已销号", "int"), Col("待复查", "int"),
+        Col("单位", wrap=True, max_width=26), Col("问题数", "int"), Col("已销号", "int"), Col("待复查", "int"),
         Col("整改中", "int"), Col("逾期", "int"), Col("应结案数", "int"), Col("结案率", "rate"),
         Col("按期结案率", "rate"), Col("返工率", "rate"), Col("延期率", "rate"),
     ]
@@ -275,7 +275,7 @@ def score_table(snap: rules.Snapshot) -> tuple[list[Col], list[list], list[str]]
     """综合评价: rank, unit, score, and the points lost in each part, with the reason line by line."""
     from . import scores
 
-    cols = [Col("排名", "int"), Col("单位", wrap=True, max_width=24), Col("得分", "number"), Col("扣分合计", "number")]
+    cols = [Col("排名", "int"), Col("单位", wrap=True, max_width=26), Col("得分", "number"), Col("扣分合计", "number")]
     cols += [Col(f"{header}扣分", "number") for header, _ in SCORE_GROUPS]
     cols.append(Col("扣分明细", wrap=True, max_width=48))
     rows = []
