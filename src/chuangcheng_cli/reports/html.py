@@ -466,7 +466,7 @@ def _task_table(snap: rules.Snapshot, rows: list[dict]) -> str:
 
 
 NEW = "#1f4e79"  # 新增 (交办): navy, solid
-CLOSED_BAR = "#7cb487"  # 销号: green, hatched so it differs by more than colour
+CLOSED_BAR = "#3d8b4f"  # 销号: a green outline, hollow, so it differs by more than colour
 MAX_WEEKS = 16  # a longer span is shown by month
 
 
@@ -518,13 +518,10 @@ def _problem_trend_chart(snap: rules.Snapshot, unit: str, periods: list) -> str:
     def y(value: float) -> float:
         return top + plot_h * (1 - value / ceiling)
 
-    body = [
-        '<defs><pattern id="hatch-closed" width="6" height="6" patternUnits="userSpaceOnUse" '
-        'patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffffff"/>'
-        f'<rect width="3" height="6" fill="{CLOSED_BAR}"/></pattern></defs>',
+    body = [  # solid bars for problems found, hollow ones for problems closed: they differ in shape too
         f'<rect x="{left}" y="6" width="20" height="11" fill="{NEW}"/>',
         _text(left + 26, 16, "新交办问题", 12),
-        f'<rect x="{left + 110}" y="6" width="20" height="11" fill="url(#hatch-closed)" stroke="{CLOSED_BAR}"/>',
+        f'<rect x="{left + 111}" y="7" width="18" height="9" fill="#ffffff" stroke="{CLOSED_BAR}" stroke-width="2"/>',
         _text(left + 136, 16, "销号问题", 12),
     ]
     for tick in range(0, ceiling + 1, step):
@@ -534,10 +531,11 @@ def _problem_trend_chart(snap: rules.Snapshot, unit: str, periods: list) -> str:
     every = max(1, -(-len(periods) * 44 // plot_w))  # label at most one period per 44 px
     for i, (first, last, new, closed) in enumerate(periods):
         cx = left + slot * (i + 0.5)
-        for x, count, fill, edge in ((cx - bar - 1, new, NEW, NEW), (cx + 1, closed, "url(#hatch-closed)", CLOSED_BAR)):
+        for x, count, fill in ((cx - bar - 1, new, NEW), (cx + 1, closed, "#ffffff")):
             if count:
-                body.append(f'<rect x="{x:.1f}" y="{y(count):.1f}" width="{bar:.1f}" height="{y(0) - y(count):.1f}" '
-                            f'fill="{fill}" stroke="{edge}"/>')
+                edge = NEW if fill == NEW else CLOSED_BAR
+                body.append(f'<rect x="{x + 1:.1f}" y="{y(count) + 1:.1f}" width="{bar - 2:.1f}" '
+                            f'height="{y(0) - y(count) - 1:.1f}" fill="{fill}" stroke="{edge}" stroke-width="2"/>')
                 body.append(_text(x + bar / 2, y(count) - 3, str(count), 11, "middle", "#1f2328"))
         if (len(periods) - 1 - i) % every == 0:
             body.append(_text(cx, top + plot_h + 16, _period_label(first, last, unit, snap.today.year), 11.5,

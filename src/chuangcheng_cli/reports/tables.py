@@ -506,12 +506,17 @@ def score_view(row: dict, as_of: str, base: int, width: int = 80) -> Group:
     table.add_column("扣分", no_wrap=True, justify="right")
     table.add_column("依据", ratio=1)
     for c in row["components"]:
-        count = (f"{c['count']}/{c['of']}（{percent_of(c)}）" if c["of"] else "—") if c["of"] is not None \
-            else str(c["count"])
+        if c["of"] is None:
+            count = str(c["count"])
+        elif not c["of"]:
+            count = "—"
+        else:  # the rate and the fraction it is: 按期结案率 counts those on time, the others those counted
+            part = c["of"] - c["count"] if c["key"] == "on_time_rate" else c["count"]
+            count = f"{percent_of(c)}（{part}/{c['of']}）"
         table.add_row(c["name"], count, str(c["weight"]), _points(c["points"]) if c["points"] else "—",
                       "、".join(c["items"]))
-    head = Text(f"{row['name']} 综合评价（截至{cn_date(dt.date.fromisoformat(as_of))}）：第{row['rank']}名，"
-                f"{_points(row['score'])}分（满分{base}，扣{_points(row['deducted'])}分）", style="bold")
+    head = Text(f"{row['name']} 综合评价（截至{cn_date(dt.date.fromisoformat(as_of))}）\n"
+                f"第{row['rank']}名，{_points(row['score'])}分（满分{base}，扣{_points(row['deducted'])}分）", style="bold")
     return Group(head, table)
 
 

@@ -1,0 +1,221 @@
+"""综合评价 (domain/score.py, cc score): the formula on a hand-built journal, checked by hand (see
+problem_scenario.py for the record and the arithmetic), the weights from data, and the command."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from chuangcheng_cli.cli import app
+from chuangcheng_cli.domain import rules, score
+from chuangcheng_cli.store import checks
+from helpers import cc_env, run_cc
+from problem_scenario import AS_OF, make_data, snapshot
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def snap(tmp_path_factory):
+    return snapshot(tmp_path_factory.mktemp("score"))
+
+
+@pytest.fixture(scope="module")
+def by_unit(snap):
+    return {s.unit.id: s for s in score.scores(snap)}
+
+
+def components(s: score.UnitScore) -> dict:
+    return {c.key: (c.count, c.weight, c.points) for c in s.components}
+
+
+# ------------------------------------------------------------------------ the formula
+
+
+def test_a_unit_with_a_red_task_a_notice_and_a_reworked_problem(by_unit):
+    rsj = by_unit["rsj"]
+    assert components(rsj) == {
+        "red_task": (1, 5, 5.0),  # T09: its notice 法治督〔2023〕1号 is past its 整改期限, unanswered
+        "yellow_task": (1, 2, 2.0),  # T08: 10% against its 序时进度
+        "notice_blue": (1, 2, 2.0),
+        "notice_yellow": (0, 4, 0.0),  # 2号 was voided
+        "notice_red": (0, 6, 0.0),
+        "escalation": (0, 10, 0.0),
+        "overdue_problem": (1, 2, 2.0),  # W2023-0002; W2023-0003 awaits 复查, W2023-0007 was voided
+        "on_time_rate": (1, 10, 3.33),  # 应结案 3 (two closed, one overdue), 按期 2: 10 × 1/3
+        "rework_rate": (1, 5, 2.5),  # W2023-0001 of the two rechecked
+        "extension_rate": (1, 0, 0.0),  # W2023-0004 extended; weight 0 by default
+        "late_review": (0, 1, 0.0),  # the office's queue is never 人社局's
+    }
+    assert rsj.deducted == 16.83 and rsj.score == 83.17
+    items = {c.key: c.items for c in rsj.components}
+    assert items["red_task"] == ("T09",) and items["yellow_task"] == ("T08",)
+    assert items["notice_blue"] == ("法治督〔2023〕1号",) and items["notice_yellow"] == ()
+    assert items["overdue_problem"] == ("W2023-0002",)
+    assert items["on_time_rate"] == ("W2023-0002",) and items["rework_rate"] == ("W2023-0001",)
+    assert {c.key: c.of for c in rsj.components if c.of is not None} == {
+        "on_time_rate": 3, "rework_rate": 2, "extension_rate": 4}
+
+
+def test_every_point_is_explained_in_one_line(by_unit):
+    lines = [c.explain() for c in by_unit["rsj"].components if c.points]
+    assert lines == [
+        "红灯任务1项 × 5 = 5",
+        "黄灯任务1项 × 2 = 2",
+        "督办通知（蓝）1份 × 2 = 2",
+        "逾期未整改问题1个 × 2 = 2",
+        "按期结案率66.7%（应结案3个，未按期1个）：10 × 1/3 = 3.33",
+        "返工率50%（已复查2个，返工1个）：5 × 1/2 = 2.5",
+    ]
+    assert [c.key for c in by_unit["rsj"].main_deductions()] == ["red_task", "on_time_rate", "rework_rate"]
+    assert by_unit["mzj"].components[7].explain() == "按期结案率：无可计算的问题，不扣分"
+
+
+def test_problems_are_not_deducted_twice_through_the_task_light(snap, by_unit):
+    """T10 is yellow only for 民政局's problem in 返工: the rework rate counts it, the light does not."""
+    assert snap.task("T10").light == rules.YELLOW
+    mzj = by_unit["mzj"]
+    assert components(mzj)["yellow_task"] == (0, 2, 0.0)
+    assert components(mzj)["rework_rate"] == (1, 5, 5.0)
+    assert components(mzj)["on_time_rate"] == (0, 10, 0.0)  # nothing 应结案 yet: no rate, no points
+    assert mzj.score == 95
+
+
+def test_co_units_are_never_blamed_for_the_lead_units_task(snap, by_unit):
+    assert snap.task("T09").light == rules.RED and snap.task("T08").light == rules.YELLOW
+    for co in ("zjj", "zgh", "gsl"):  # T09's and T08's co-units
+        assert by_unit[co].score == 100 and by_unit[co].deducted == 0
+
+
+def test_the_lead_unit_answers_for_its_own_late_reviews(snap, by_unit):
+    late = [q for q in snap.queue if q.overdue]
+    assert [(q.kind, q.subject, q.days) for q in late] == [(rules.RECHECK, "W2023-0003", 13)]
+    assert components(by_unit["sfj"])["late_review"] == (1, 1, 1.0)
+    assert by_unit["sfj"].score == 99
+
+
+def test_ranking_shares_ranks_and_puts_the_worst_last(snap):
+    ranked = score.scores(snap)
+    assert [(s.unit.id, s.rank, s.score) for s in ranked[-3:]] == [("sfj", 18, 99), ("mzj", 19, 95),
+                                                                   ("rsj", 20, 83.17)]
+    assert {s.rank for s in ranked[:-3]} == {1}
+    assert [s.unit.id for s in ranked[:3]] == ["zy", "xcb", "dx"]  # ties in units.yaml order
+
+
+def test_task_light_is_the_units_own(snap):
+    t09 = snap.task("T09")
+    assert score.task_light(t09, "rsj", AS_OF) == rules.RED
+    assert score.task_light(t09, "zjj", AS_OF) is None
+    assert score.task_light(t09, "mzj", AS_OF) is None  # not its task at all
+    assert score.task_light(snap.task("T08"), "rsj", AS_OF) == rules.YELLOW
+    # a task past its deadline without a 办结报告 is red for the lead unit
+    late = rules.snapshot(snap.project, dt.date(2023, 12, 1))
+    assert score.task_light(late.task("T08"), "rsj", late.today) == rules.RED
+    assert score.task_light(late.task("T08"), "zgh", late.today) is None
+
+
+def test_weights_come_from_the_data(tmp_path):
+    data = make_data(tmp_path)
+    plan = data / "tasklist.yaml"
+    text = plan.read_text(encoding="utf-8")
+    plan.write_text(text.replace("  red_task: 5 ", "  red_task: 20 ").replace("  extension_rate: 0 ", "  extension_rate: 8 "),
+                    encoding="utf-8")
+    project, warnings = checks.load_checked(data)
+    assert warnings == []
+    rsj = {s.unit.id: s for s in score.scores(rules.snapshot(project, AS_OF))}["rsj"]
+    assert components(rsj)["red_task"] == (1, 20, 20.0)
+    assert components(rsj)["extension_rate"] == (1, 8, 2.0)  # 8 × 1/4
+    assert rsj.deducted == 16.83 + 15 + 2
+
+
+def test_a_plan_without_a_score_section_uses_the_defaults(tmp_path):
+    data = make_data(tmp_path)
+    plan = data / "tasklist.yaml"
+    text = plan.read_text(encoding="utf-8")
+    start = text.index("score:\n")
+    end = text.index("\n\n", start)
+    plan.write_text(text[:start] + text[end + 2:], encoding="utf-8")
+    project, _ = checks.load_checked(data)
+    assert project.plan.score == type(project.plan.score)()
+    assert {s.unit.id: s for s in score.scores(rules.snapshot(project, AS_OF))}["rsj"].score == 83.17
+
+
+@pytest.mark.parametrize("line, code", [("  red_task: -1 ", "out-of-range"), ("  red_task: 2.5 ", "wrong-type"),
+                                        ("  red_tasks: 5 ", "unknown-field")])
+def test_bad_weights_are_data_errors(tmp_path, line, code):
+    data = make_data(tmp_path)
+    plan = data / "tasklist.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("  red_task: 5 ", line, 1), encoding="utf-8")
+    result = run_cc("validate", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.startswith("data/tasklist.yaml:66:"), result.stdout
+    assert "red_task" in result.stdout and f"[{code}]" in result.stdout, result.stdout
+
+
+def test_score_never_goes_below_zero_and_ties_at_zero_rank_by_points_lost(tmp_path):
+    data = make_data(tmp_path)
+    plan = data / "tasklist.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("  base: 100 ", "  base: 5 "), encoding="utf-8")
+    project, _ = checks.load_checked(data)
+    ranked = score.scores(rules.snapshot(project, AS_OF))
+    assert [(s.unit.id, s.score, s.deducted, s.rank) for s in ranked[-2:]] == [("mzj", 0.0, 5.0, 19),
+                                                                                ("rsj", 0.0, 16.83, 20)]
+
+
+# ---------------------------------------------------------------------------- command
+
+
+def test_cc_score_json_gives_every_component(tmp_path):
+    data = make_data(tmp_path)
+    result = runner.invoke(app, ["score", "--json", "--data", str(data), "--as-of", "2023-07-31"], env=cc_env())
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["as_of"] == "2023-07-31" and doc["weights"]["base"] == 100 and doc["weights"]["red_task"] == 5
+    assert len(doc["units"]) == 20
+    rsj = doc["units"][-1]
+    assert (rsj["rank"], rsj["id"], rsj["name"], rsj["score"], rsj["deducted"]) == (
+        20, "rsj", "市人力资源和社会保障局", 83.17, 16.83)
+    on_time = next(c for c in rsj["components"] if c["key"] == "on_time_rate")
+    assert on_time == {"key": "on_time_rate", "name": "按期结案率", "count": 1, "of": 3, "rate": 0.3333, "weight": 10,
+                       "points": 3.33, "items": ["W2023-0002"],
+                       "explain": "按期结案率66.7%（应结案3个，未按期1个）：10 × 1/3 = 3.33"}
+    assert [c["key"] for c in rsj["components"]] == list(score.NAMES)
+    assert round(sum(c["points"] for c in rsj["components"]), 2) == rsj["deducted"]
+
+
+def test_cc_score_table_and_one_unit_through_the_installed_command(tmp_path):
+    make_data(tmp_path)
+    table = run_cc("score", "--as-of", "2023-07-31", cwd=tmp_path)
+    assert table.returncode == 0, table.stderr
+    lines = [line.rstrip() for line in table.stdout.splitlines()]
+    assert lines[0] == "综合评价（截至2023年7月31日，满分100）"
+    assert lines[1].split() == ["排名", "单位", "得分", "扣分", "主要扣分项"]
+    ranked = {line.split()[1]: line.split() for line in lines[3:] if line.split()[0].isdigit()}
+    assert len(ranked) == 20 and ranked["卫健委"] == ["1", "卫健委", "100", "—"]
+    assert ranked["司法局"] == ["18", "司法局", "99", "1", "牵头单位逾期审核1项", "−1"]
+    assert ranked["人社局"][:4] == ["20", "人社局", "83.17", "16.83"] and "红灯任务1项 −5" in table.stdout
+    assert lines[-1].startswith("分值见 tasklist.yaml 的 score")
+
+    one = run_cc("score", "--unit", "人社局", "--as-of", "2023-07-31", cwd=tmp_path)
+    assert one.returncode == 0, one.stderr
+    text = one.stdout
+    assert "市人力资源和社会保障局 综合评价（截至2023年7月31日）" in text
+    assert "第20名，83.17分（满分100，扣16.83分）" in text
+    assert any(line.split()[:5] == ["按期结案率", "66.7%（2/3）", "10", "3.33", "W2023-0002"]
+               for line in text.splitlines())
+
+    unknown = run_cc("score", "--unit", "不存在局", "--as-of", "2023-07-31", cwd=tmp_path)
+    assert unknown.returncode == 2 and "找不到单位" in unknown.stderr
+
+
+def test_cc_score_strict_refuses_a_journal_with_errors(tmp_path):
+    data = make_data(tmp_path)
+    with open(data / "journal.jsonl", "a", encoding="utf-8") as fh:
+        fh.write('{"kind":"progress"}\n')
+    lenient = run_cc("score", "--json", "--as-of", "2023-07-31", cwd=tmp_path)
+    assert lenient.returncode == 0 and json.loads(lenient.stdout)["units"]
+    strict = run_cc("score", "--strict", "--as-of", "2023-07-31", cwd=tmp_path)
+    assert strict.returncode == 1 and strict.stdout == ""
