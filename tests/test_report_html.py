@@ -319,3 +319,86 @@ def test_long_indicator_names_wrap_inside_the_chart():
     assert len(labels) > len(proj.plan.indicators)  # some did wrap
     assert all(_text_width(line, 13.5) <= 290 - 24 for line in labels)
     assert "2025年3月1日" in page and "最近报送2025年9月30日" in page  # another year than the as-of day's
+
+
+# ------------------------------------------------------ 问题清单 (problem_scenario)
+
+
+@pytest.fixture(scope="module")
+def scenario(tmp_path_factory):
+    from problem_scenario import snapshot
+
+    snap = snapshot(tmp_path_factory.mktemp("html"))
+    return snap, render_html(snap)
+
+
+def problems_section(page: str) -> str:
+    return page[page.index('<section class="block problems" id="problems">'):].split("</section>", 1)[0]
+
+
+def table_rows(html: str, heading: str) -> list[list[str]]:
+    """The cells of the table under an <h3>heading</h3>, tags stripped."""
+    part = html.split(f"<h3>{heading}</h3>", 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r"<tr>(.*?)</tr>", part.split("<tbody>", 1)[1], re.S)
+    return [[re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+            for row in rows]
+
+
+def test_problem_rates_by_unit_and_by_source(scenario):
+    _, page = scenario
+    section = problems_section(page)
+    assert "共6个问题：已销号2，待复查1，整改中3（逾期1）" in section
+    assert "结案率 <strong>66.7%</strong>　按期结案率 <strong>66.7%</strong>　返工率 <strong>66.7%</strong>" in section
+    # worst first: the unit with an overdue problem
+    assert table_rows(section, "各责任单位") == [
+        ["人社局", "4", "2", "1", "1", "1", "66.7%", "66.7%", "50%", "25%"],
+        ["民政局", "2", "0", "0", "2", "0", "—", "—", "100%", "50%"],
+    ]
+    assert table_rows(section, "按问题来源") == [["暗访", "6", "2", "1", "3", "1", "66.7%", "66.7%", "66.7%", "33.3%"]]
+
+
+def test_problem_trend_counts_found_and_closed_per_week(scenario):
+    snap, page = scenario
+    from chuangcheng_cli.reports.html import problem_periods
+
+    unit, periods = problem_periods(snap)
+    assert unit == "周" and periods[-1][:2] == (dt.date(2023, 7, 25), dt.date(2023, 7, 31))
+    assert periods[0][:2] == (dt.date(2023, 6, 6), dt.date(2023, 6, 12))
+    assert [(p[1].isoformat()[5:], p[2], p[3]) for p in periods if p[2] or p[3]] == [
+        ("06-12", 1, 0), ("07-03", 3, 0), ("07-10", 0, 1), ("07-24", 1, 0), ("07-31", 1, 1)]
+    assert 'aria-label="问题清单：每周（截至当日的7天）新交办与销号"' in page
+
+
+def test_problem_trend_goes_by_month_over_a_long_span(scenario):
+    snap, _ = scenario
+    from chuangcheng_cli.reports.html import problem_periods
+
+    later = rules.snapshot(snap.project, dt.date(2023, 12, 31))
+    unit, periods = problem_periods(later)
+    assert unit == "月"
+    assert [(p[0], p[1]) for p in periods][:2] == [(dt.date(2023, 6, 1), dt.date(2023, 6, 30)),
+                                                   (dt.date(2023, 7, 1), dt.date(2023, 7, 31))]
+    assert periods[-1][1] == dt.date(2023, 12, 31)
+    assert sum(p[2] for p in periods) == 6 and sum(p[3] for p in periods) == 2
+
+
+def test_overdue_problems_are_listed(scenario):
+    _, page = scenario
+    section = problems_section(page)
+    assert "<h3>逾期未整改（1个）</h3>" in section
+    item = section.split('<ul class="overdue">', 1)[1].split("</ul>", 1)[0]
+    assert re.sub(r"<[^>]+>", "", item) == "W2023-0002人社局（暗访）点位2问题2逾期16天（整改期限2023年7月15日）"
+
+
+def test_page_with_problems_stays_self_contained_and_well_formed(scenario):
+    _, page = scenario
+    test_page_is_self_contained(page)
+    checker = check_tags(page)
+    assert checker.errors == [] and checker.stack == []
+    assert len(checker.ids) == len(set(checker.ids))
+
+
+def test_before_the_first_problem_the_section_says_so(scenario):
+    snap, _ = scenario
+    page = render_html(rules.snapshot(snap.project, dt.date(2023, 6, 9)))
+    assert "<h2>问题清单</h2><p class=\"quiet\">截至2023年6月9日，尚未登记问题。</p>" in page

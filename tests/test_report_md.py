@@ -162,3 +162,50 @@ def test_installed_command_prints_the_brief(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("# 法治环境工作推进组工作周报（2023年10月16日）\n")
     assert list(tmp_path.iterdir()) == []
+
+
+# ------------------------------------------------------ 问题清单 (problem_scenario)
+
+
+@pytest.fixture(scope="module")
+def scenario(tmp_path_factory):
+    from problem_scenario import snapshot
+
+    return snapshot(tmp_path_factory.mktemp("md"))
+
+
+def test_problem_section_of_the_week(scenario):
+    text = render_markdown(scenario)
+    assert "- 问题清单：本周新交办1个，销号1个；现逾期未整改1个\n" in text
+    body = section(text, "## 问题清单")
+    assert body.startswith("\n共6个问题：已销号2个，待复查1个，整改中3个（逾期1个）；结案率66.7%，按期结案率66.7%，"
+                           "返工率66.7%，延期率33.3%。\n")
+    assert section(text, "### 本周新交办（1个）").strip().split("\n")[2:] == [
+        "| W2023-0006 | 暗访 | 市民政局 | 点位6 | 问题6 | 2023年8月10日 |"]
+    assert section(text, "### 本周销号（1个）").strip() == (
+        "- W2023-0004（市人力资源和社会保障局，点位4）：2023年7月26日复查销号，按期整改。")
+    assert section(text, "### 逾期未整改（1个）").strip().split("\n")[2:] == [
+        "| W2023-0002 | 市人力资源和社会保障局 | 点位2 | 2023年7月15日 | 16天 | 整改中 |"]
+    assert section(text, "### 本周返工与延期").strip().split("\n") == [
+        "- 2023年7月28日 W2023-0005（市民政局，点位5）复查未通过，返工，新的整改期限2023年8月4日：复查未通过。",
+        "- 2023年7月29日 W2023-0006（市民政局，点位6）延期至2023年8月20日：涉及多部门协调。",
+    ]
+    assert_valid_tables(text)
+    # the section sits between the notices and the lead unit's own queue, which lists the 复查 waiting
+    assert text.index("## 督办通知") < text.index("## 问题清单") < text.index("## 牵头单位待办")
+    assert "- 待复查：问题W2023-0003（市人力资源和社会保障局）2023年7月18日报整改完成，已等待13天，超过审核时限8天" in text
+
+
+def test_problem_section_in_a_quiet_week(scenario):
+    text = render_markdown(rules.snapshot(scenario.project, dt.date(2023, 7, 17)))
+    # W2023-0002, 2 days late, and W2023-0007, not voided until 7月30日
+    assert "- 问题清单：本周新交办0个，销号0个；现逾期未整改2个\n" in text
+    for heading, quiet in (("### 本周新交办（0个）", "本周无新交办的问题。"), ("### 本周销号（0个）", "本周无销号的问题。"),
+                           ("### 本周返工与延期", "本周无返工或延期的问题。")):
+        assert section(text, heading).strip() == quiet
+
+
+def test_no_problem_section_lines_before_any_problem(scenario):
+    text = render_markdown(rules.snapshot(scenario.project, dt.date(2023, 6, 9)))
+    assert "- 问题清单：" not in text
+    assert section(text, "## 问题清单").strip() == "尚未登记问题。"

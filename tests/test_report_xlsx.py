@@ -276,3 +276,95 @@ def test_command_writes_and_refuses_to_overwrite(tmp_path):
     assert forced.exit_code == 0, forced.output
     assert "2023年12月31日" in openpyxl.load_workbook(out)["任务台账"]["A1"].value
     assert [p.name for p in tmp_path.iterdir()] == ["x.xlsx"]  # no temp file left behind
+
+
+# ------------------------------------------------- 问题清单, 问题整改率, 综合评价 (problem_scenario)
+
+
+@pytest.fixture(scope="module")
+def scenario_book(tmp_path_factory):
+    from problem_scenario import snapshot
+
+    tmp = tmp_path_factory.mktemp("xlsx")
+    snap = snapshot(tmp)
+    write_workbook(snap, tmp / "s.xlsx")
+    return snap, openpyxl.load_workbook(tmp / "s.xlsx")
+
+
+def values(row) -> list:
+    return [c.value.date() if isinstance(c.value, dt.datetime) else c.value for c in row]
+
+
+def test_problem_sheet_one_row_per_problem(scenario_book):
+    snap, wb = scenario_book
+    ws = wb["问题清单"]
+    assert ws["A1"].value == "法治环境工作推进组 问题清单（截至2023年7月31日）"
+    assert [c.value for c in ws[2]] == ["编号", "来源", "发现日期", "点位", "问题描述", "责任单位", "配合单位", "所属任务",
+                                        "整改方式", "整改期限", "状态", "逾期天数", "返工次数", "延期次数", "销号日期",
+                                        "是否按期"]
+    rows = by_id(ws)
+    assert list(rows) == [f"W2023-000{n}" for n in range(1, 7)]  # W2023-0007 was voided
+    assert values(rows["W2023-0001"]) == [
+        "W2023-0001", "暗访", dt.date(2023, 6, 10), "点位1", "问题1", "市人力资源和社会保障局", "—", "—", "限期整改",
+        dt.date(2023, 7, 10), "已销号（2023年7月8日，按期）", 0, 1, 0, dt.date(2023, 7, 8), "是"]
+    assert values(rows["W2023-0004"])[9:] == [dt.date(2023, 7, 25), "已销号（2023年7月26日，按期）", 0, 0, 1,
+                                              dt.date(2023, 7, 26), "是"]
+    assert values(rows["W2023-0005"])[7] == "T10 村居依法自治"
+    assert values(rows["W2023-0005"])[10:14] == ["返工整改中", 0, 1, 0]
+    assert values(rows["W2023-0003"])[10] == "已报整改完成，待复查"
+    assert rows["W2023-0001"][2].number_format == DATE_FORMAT and rows["W2023-0001"][11].data_type == "n"
+    assert ws.freeze_panes == "A3" and ws.auto_filter.ref == "A2:P8"
+    assert ws["A10"].value == ("全部问题：共6个，已销号2个，待复查1个，整改中3个（逾期1个）；结案率66.7%，按期结案率66.7%，"
+                               "返工率66.7%，延期率33.3%")
+
+
+def test_overdue_problems_are_highlighted_across_the_row(scenario_book):
+    _, wb = scenario_book
+    rows = by_id(wb["问题清单"])
+    late = rows["W2023-0002"]
+    assert values(late)[10:12] == ["整改中（逾期16天）", 16]
+    assert all(fill_of(c) == LIGHT_COLOURS[rules.RED][0] for c in late)
+    assert late[10].font.b and late[10].font.color.rgb.endswith(LIGHT_COLOURS[rules.RED][1])
+    assert not late[0].font.b  # the row is filled; only its status is bold
+    assert fill_of(rows["W2023-0001"][10]) == LIGHT_COLOURS[rules.DONE][0]
+    assert rows["W2023-0006"][0].fill.fill_type is None
+
+
+def test_problem_rates_sheet_has_real_percentages(scenario_book):
+    _, wb = scenario_book
+    ws = wb["问题整改率"]
+    assert [c.value for c in ws[2]] == ["单位", "问题数", "已销号", "待复查", "整改中", "逾期", "应结案数", "结案率",
+                                        "按期结案率", "返工率", "延期率"]
+    rows = by_id(ws)
+    assert list(rows) == ["市人力资源和社会保障局", "市民政局"]  # units without problems are left out
+    rsj = values(rows["市人力资源和社会保障局"])
+    assert rsj[:7] == ["市人力资源和社会保障局", 4, 2, 1, 1, 1, 3]
+    assert rsj[7:] == [pytest.approx(0.6667), pytest.approx(0.6667), 0.5, 0.25]
+    assert all(c.number_format == "0.0%" for c in rows["市人力资源和社会保障局"][7:])
+    assert values(rows["市民政局"])[7:] == ["—", "—", 1, 0.5]  # nothing 应结案: no rate, never 100%
+    assert fill_of(rows["市人力资源和社会保障局"][5]) == LIGHT_COLOURS[rules.RED][0]
+
+
+def test_score_sheet(scenario_book):
+    _, wb = scenario_book
+    ws = wb["综合评价"]
+    assert [c.value for c in ws[2]] == ["排名", "单位", "得分", "扣分合计", "红灯任务扣分", "黄灯任务扣分", "督办通知扣分",
+                                        "报告市领导扣分", "逾期问题扣分", "按期结案率扣分", "返工率扣分", "延期率扣分",
+                                        "逾期审核扣分", "扣分明细"]
+    rows = data_rows(ws)
+    assert len(rows) == 20 and [r[0].value for r in rows][-3:] == [18, 19, 20]
+    rsj = values(rows[-1])
+    assert rsj[:13] == [20, "市人力资源和社会保障局", 83.17, 16.83, 5, 2, 2, 0, 2, 3.33, 2.5, 0, 0]
+    assert rsj[13].split("\n")[0] == "红灯任务1项 × 5 = 5" and len(rsj[13].split("\n")) == 6
+    assert values(rows[0])[2:4] == [100, 0] and values(rows[0])[13] == "无扣分"
+    footer = [c.value for c in ws["A"][len(rows) + 3:] if c.value]
+    assert footer[0].startswith("满分100，扣完为止。分值（tasklist.yaml 的 score）：红灯任务每项5分")
+
+
+def test_every_new_sheet_prints_like_the_others(scenario_book):
+    _, wb = scenario_book
+    for name in ("问题清单", "问题整改率", "综合评价"):
+        ws = wb[name]
+        assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$2:$2"
+        assert all(c.font.b and fill_of(c) == "D9E1F2" for c in ws[2])
+        assert all(5 <= ws.column_dimensions[c.column_letter].width <= 60 for c in ws[2])
