@@ -336,3 +336,12 @@ def test_the_bundled_example_sheet_reads_cleanly(project):
     assert len({r.unit for r in rows}) >= 10 and any(r.co_units for r in rows)
     assert any(r.task for r in rows) and any(not r.task for r in rows)
     assert len({r.key for r in rows}) == len(rows)
+
+
+def test_the_bundled_example_sheet_is_what_its_script_writes():
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, str(REPO / "scripts" / "make_example_sheet.py"), "--check"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
