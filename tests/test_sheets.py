@@ -58,7 +58,7 @@ def messy_rows() -> list[list]:
         ["４", "社区志愿服务站未公示服务项目", "阳光社区志愿服务站", "民政局、社会工作部",
          "２０２３年６月７日", "2023年6月30日", "T11", ""],  # full-width digits
         ["５", "诉讼服务中心导诉台无人", "市中级人民法院诉讼服务中心", "中院",
-         "6月8日", 45117, "t6", "督查"],
+         "6月8日", 45117, "t6", "督查"],  # 45117: an Excel serial number (2023-07-10)
     ]
 
 
@@ -102,6 +102,33 @@ def test_headers_with_spaces_notes_and_line_breaks_are_recognised(tmp_path, proj
             ["宣传栏破损", "人民广场", "司法局", "2023年7月1日"]]
     (row,) = read_problem_sheet(write_xlsx(tmp_path / "c.xlsx", rows), project)
     assert (row.desc, row.place, row.deadline) == ("宣传栏破损", "人民广场", D(2023, 7, 1))
+
+
+def test_every_date_form_reads_as_the_same_day(tmp_path, project):
+    forms = [dt.date(2023, 7, 5), dt.datetime(2023, 7, 5, 9, 30), 45112, 20230705, "20230705", "2023.7.5",
+             "２０２３／７／５", "2023 年 7 月 5 日", "2023-07-05 00:00:00", "2023/7/5 0:00", "7月5号"]
+    rows = [["问题描述", "点位", "责任单位", "发现时间"]] + [[f"问题{n}", "人民广场", "司法局", f] for n, f in enumerate(forms)]
+    read = read_problem_sheet(write_xlsx(tmp_path / "dates.xlsx", rows), project)
+    assert [r.found for r in read] == [D(2023, 7, 5)] * len(forms)
+
+
+@pytest.mark.parametrize("given, source", [
+    ("暗访", "暗访"), ("市创城办暗访", "暗访"), ("第三方测评", "测评反馈"), ("测评", "测评反馈"),
+    ("12345热线", "群众反映"), ("市民投诉", "群众反映"), ("群众投诉", "群众反映"), ("新闻报道", "媒体曝光"),
+    ("媒体", "媒体曝光"), ("督导", "督查"), ("督查", "督查"), (" 自查 ", "自查"), ("交叉检查", "互查")])
+def test_source_names_and_their_usual_variants(tmp_path, project, given, source):
+    rows = [["问题描述", "点位", "责任单位", "来源"], ["宣传栏破损", "人民广场", "司法局", given],
+            ["热线无人接听", "12348热线", "司法局", None]]
+    path = write_xlsx(tmp_path / "src.xlsx", rows)
+    assert [r.source for r in read_problem_sheet(path, project, source=given)] == [source, source]
+
+
+def test_a_source_naming_two_kinds_is_not_guessed(tmp_path, project):
+    rows = [["问题描述", "点位", "责任单位", "来源"], ["宣传栏破损", "人民广场", "司法局", "督查暗访"]]
+    with pytest.raises(ImportRefused) as caught:
+        read_problem_sheet(write_xlsx(tmp_path / "two.xlsx", rows), project)
+    assert caught.value.messages == [
+        "工作表“6月暗访”第2行：来源“督查暗访”无法识别（应为 自查、互查、督查、暗访、测评反馈、群众反映、媒体曝光 之一）"]
 
 
 def test_a_mapping_names_unusual_headers(tmp_path, project):
@@ -243,10 +270,14 @@ def test_merged_unit_cells_and_role_marks(tmp_path, project):
     rows = [["问题描述", "点位", "责任单位"],
             ["未成年人保护工作站未挂牌", "城南街道", "市教育局（配合）；市民政局（牵头）"],
             ["救助站制度未上墙", "市救助站", "牵头单位：民政局\n配合单位：团委、妇联"],
-            ["儿童之家活动记录缺失", "城北社区", None]]
+            ["儿童之家活动记录缺失", "城北社区", None],
+            ["问题描述", "点位", "责任单位"],  # a second list pasted below the first
+            ["无障碍通道被占用", "残疾人之家", "市残联 市卫健委"],
+            ["法律援助指引未张贴", "公共法律服务中心", "市 司法局"]]
     path = write_xlsx(tmp_path / "m.xlsx", rows, merges=("C3:C4",))
     rows = read_problem_sheet(path, project)
-    assert [(r.unit, r.co_units) for r in rows] == [("mzj", ("jyj",)), ("mzj", ("tsw", "fl")), ("mzj", ("tsw", "fl"))]
+    assert [(r.row, r.unit, r.co_units) for r in rows] == [
+        (2, "mzj", ("jyj",)), (3, "mzj", ("tsw", "fl")), (4, "mzj", ("tsw", "fl")), (6, "cl", ("wjw",)), (7, "sfj", ())]
 
 
 def test_a_note_row_merged_across_the_table_is_not_a_problem(tmp_path, project):

@@ -135,6 +135,8 @@ def read_problem_sheet(path: Path, project: models.Project, *, sheet: str | None
                      for f, c in columns.items()}
             if all(_is_blank(v) for v in cells.values()):
                 continue
+            if all(_field_of(_header_key(v), mapped) == f for f, v in cells.items()):
+                continue  # the header again: two lists pasted one under the other, or a page's repeat
             row, reasons = _read_row(table, number, cells, resolver, default_source)
             if row is not None and not reasons:
                 here = f"{table.where}第{number}行"
@@ -372,7 +374,7 @@ def _columns(table: _Table, header: int, mapped: dict[str, str], path: Path) -> 
     mapped header that is not there, or two columns claiming one field."""
     row = table.rows[header - 1]
     keys = [_header_key(v) for v in row]
-    texts = [str(v).strip() for v in row if not _is_blank(v)]
+    texts = [str(v).strip()[:20] for v in row if not _is_blank(v)]
     shown = "、".join(f"“{t}”" for t in dict.fromkeys(texts))
     for key in mapped:
         if key not in keys:
@@ -474,8 +476,16 @@ def _units(cell: str, resolver: _Resolver) -> tuple[list[str], list[str]]:
     ids: list[str] = []
     lead: str | None = None
     reasons: list[str] = []
+    parts = []
     for part in _UNIT_SPLIT.split(_nfkc(cell)):
-        name = re.sub(r"\s+", "", part)
+        words = part.split()
+        # "市民政局 市残联": spaces between names that each resolve separate them; otherwise
+        # spaces are padding ("市 民政局")
+        if len(words) > 1 and all(resolver.unit(_UNIT_ROLE.sub("", _UNIT_LABEL.sub("", w))) for w in words):
+            parts += words
+        else:
+            parts.append("".join(words))
+    for name in parts:
         label = _UNIT_LABEL.match(name)
         role = _UNIT_ROLE.search(name)
         name = _UNIT_ROLE.sub("", _UNIT_LABEL.sub("", name))
@@ -532,8 +542,8 @@ def _date(value, what: str, table: _Table, year: int) -> tuple[dt.date | None, s
     if isinstance(value, dt.date):
         return value, ""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if isinstance(value, int) and 19000101 <= value <= 21001231:  # 20230705 typed as a number
-            value = str(value)
+        if float(value).is_integer() and 19000101 <= value <= 21001231:  # 20230705 typed as a number
+            value = str(int(value))
         elif 36526 <= value < 73051:  # an Excel serial number, 2000 … 2099
             from openpyxl.utils.datetime import CALENDAR_WINDOWS_1900, from_excel
 
