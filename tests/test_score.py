@@ -3,8 +3,10 @@ problem_scenario.py for the record and the arithmetic), the weights from data, a
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
+import re
 
 import pytest
 from typer.testing import CliRunner
@@ -219,3 +221,42 @@ def test_cc_score_strict_refuses_a_journal_with_errors(tmp_path):
     assert lenient.returncode == 0 and json.loads(lenient.stdout)["units"]
     strict = run_cc("score", "--strict", "--as-of", "2023-07-31", cwd=tmp_path)
     assert strict.returncode == 1 and strict.stdout == ""
+
+
+# ------------------------------------------------------------------- hostile text
+
+
+HOSTILE_PLACE = '<img src=x onerror=alert(1)>| [链接](javascript:alert(1)) **粗**'
+HOSTILE_DESC = '=HYPERLINK("http://x/","点我")\x1b[2J\u202e'
+
+
+def test_hostile_problem_text_stays_text_in_every_report(tmp_path):
+    """Problem text that slipped past validate (as from a hand-edited journal): escaped in the page
+    and the brief, a text cell (never a formula, controls shown as escapes) in the workbook."""
+    import io
+
+    import openpyxl
+
+    from chuangcheng_cli.reports.html import render_html
+    from chuangcheng_cli.reports.md import render_markdown
+    from chuangcheng_cli.reports.xlsx import workbook_bytes
+    from problem_scenario import snapshot as scenario
+
+    snap = scenario(tmp_path)
+    bad = [dataclasses.replace(e, place=HOSTILE_PLACE, desc=HOSTILE_DESC) if e.kind == "problem" else e
+           for e in snap.project.journal]
+    snap = rules.snapshot(dataclasses.replace(snap.project, journal=bad), AS_OF)
+
+    page = render_html(snap)
+    assert "<img" not in page and "onerror=alert" not in page.replace("onerror=alert(1)&gt;", "")
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page and "\x1b" not in page.replace("\\x1b", "")
+
+    brief = render_markdown(snap)
+    assert not re.search(r"(?<!\\)<img|(?<!\\)\]\(javascript:", brief) and "\x1b" not in brief
+    assert "\\<img src=x onerror=alert(1)\\>\\| \\[链接\\](javascript:alert(1)) \\*\\*粗\\*\\*" in brief
+
+    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(snap)))
+    cells = [c for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    texts = [c.value for c in cells if isinstance(c.value, str)]
+    assert '=HYPERLINK("http://x/","点我")\\x1b[2J\\u202e' in texts and HOSTILE_PLACE in texts

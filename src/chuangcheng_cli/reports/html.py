@@ -7,6 +7,7 @@ from html import escape
 
 from ..domain import models, problemlist, rules
 from . import rows as reports
+from ..textguard import for_terminal
 
 # Light colours; every use also writes the light's name, so colour is never the only carrier.
 LIGHT_FILL = {rules.RED: "#c62828", rules.YELLOW: "#f2c230", rules.GREEN: "#e4f1e6", rules.DONE: "#e3ebf6",
@@ -51,7 +52,9 @@ def progress_series(project: models.Project, end: dt.date, step_days: int = 7
 
 
 def _e(value) -> str:
-    return escape(str(value), quote=True)
+    """Data as HTML text: markup escaped, and the characters textguard forbids (controls, bidi
+    overrides that would make a line read differently from how it is stored) shown as escapes."""
+    return escape(for_terminal(str(value), multiline=True), quote=True)
 
 
 def _pct(value: float) -> str:
