@@ -197,11 +197,11 @@ def test_rates_on_a_hand_checked_example(tmp_path):
     assert mine["problem_light"] == "yellow"  # C, on no task: the unit's own row
     assert mine["problem_gaps"] == [f"问题{c}（点位C）逾期20天未整改（整改期限2023年6月20日）"]
     listed = cc(repo, "problem", "list", "--unit", "民政局", "--as-of", "2023-07-10").stdout
-    assert "结案率 66.7% · 按期结案率 33.3% · 返工率 50% · 延期率 25%" in listed
+    assert "结案率 66.7% · 按期结案率 33.3% · 返工率 50% · 延期率 25%" in listed.replace("\n", "")
     assert [r["id"] for r in problems(repo, "2023-07-10", "--status", "已销号")] == [a, b]
     assert [r["id"] for r in problems(repo, "2023-07-10", "--overdue")] == [c]
     line = cc(repo, "status", "--as-of", "2023-07-10").stdout
-    assert "问题清单：整改中 2（逾期 1） · 待复查 0 · 已销号 2 · 共 4；本周新增 0、销号 0" in line
+    assert "问题清单：整改中 2（逾期 1）· 待复查 0 · 已销号 2 · 共 4；本周新增 0、销号 0" in line
 
 
 # ---------------------------------------------------------------------- lights and notices

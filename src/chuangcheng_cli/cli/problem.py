@@ -199,9 +199,14 @@ def list_(
     out.print(problems_table(rows, f"问题清单（截至{reports.views.cn_date(snap.today)}，{len(rows)} 个）",
                              snap.today.year, out.width))
     r = rates(chosen, snap.today)
-    print(f"整改中 {r.open}（逾期 {r.overdue}）· 待复查 {r.fixed} · 已销号 {r.closed}；"
-          f"结案率 {percent(r.close_rate)} · 按期结案率 {percent(r.on_time_rate)} · "
-          f"返工率 {percent(r.rework_rate)} · 延期率 {percent(r.extension_rate)}")
+    line = f"整改中 {r.open}（逾期 {r.overdue}）· 待复查 {r.fixed} · 已销号 {r.closed}"
+    if not (status_key or overdue):  # rates of a list cut by state would mislead
+        line += (f"；结案率 {percent(r.close_rate)} · 按期结案率 {percent(r.on_time_rate)} · "
+                 f"返工率 {percent(r.rework_rate)} · 延期率 {percent(r.extension_rate)}")
+    from ..reports.tables import fold
+
+    for part in fold(line, max(out.width, 40)):
+        print(part)
 
 
 @problem_app.command("show")
