@@ -267,3 +267,70 @@ def test_dry_run_and_refusals_write_nothing(tmp_path):
     cc(repo, "problem", "add", "--unit", "民政局", *AFANG, "--place", "P", "--desc", "D", "--mode", "长期整改",
        "--as-of", "2023-06-07", code=2)
     assert snapshot_files(repo / "data") == before
+
+
+# ------------------------------------------------------------------------------- import
+
+
+def messy_sheet(path: Path, bad: bool = False) -> Path:
+    """A sheet as an 暗访 team sends it: a merged title over the header, full-width 序号, a blank
+    row, dates as Excel dates and as text, short and full unit names, one cell naming two units."""
+    import datetime as dt
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "7月暗访"
+    for row in [
+        ["2023年7月暗访问题清单"],
+        ["序号", "存在问题", "问题点位", "责任单位", "检查时间", "整改期限", "任务编号"],
+        ["１", "法治宣传栏破损", "人民公园", "司法局", dt.datetime(2023, 7, 3), dt.datetime(2023, 7, 20), "T01"],
+        [None] * 7,
+        ["２", "志愿服务站未公示服务项目", "阳光社区", "民政局、社会工作部", "2023-7-4", "2023/7/25", ""],
+        ["３", "导诉台无人", "市中院诉讼服务中心", "市中级人民法院", "2023年7月4日",
+         "不知道" if bad else "2023年7月28日", ""],
+    ]:
+        ws.append(row)
+    ws.merge_cells("A1:G1")
+    book.save(path)
+    return path
+
+
+def test_import_a_messy_sheet_once(tmp_path):
+    repo = early(tmp_path)
+    sheet = messy_sheet(tmp_path / "7月暗访问题.xlsx")
+    out = cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--found-by", "市创城办暗访组",
+             "--as-of", "2023-07-06").stdout
+    assert "已导入 3 个问题（W2023-0001 至 W2023-0003）" in out
+    rows = problems(repo, "2023-07-06")
+    assert [(r["unit"], r["co_units"], r["task"], r["found"], r["deadline"], r["source"]) for r in rows] == [
+        ("司法局", [], "T01", "2023-07-03", "2023-07-20", "暗访"),
+        ("民政局", ["社会工作部"], "", "2023-07-04", "2023-07-25", "暗访"),
+        ("中院", [], "", "2023-07-04", "2023-07-28", "暗访")]
+    assert rows[1]["origin"] == "7月暗访问题.xlsx 工作表“7月暗访”第5行"
+    before = snapshot_files(repo / "data")
+    again = cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-07-07").stdout
+    assert "3 个问题此前都已导入，没有新的问题，未写入任何内容" in again
+    assert snapshot_files(repo / "data") == before
+
+
+def test_import_with_a_bad_row_imports_nothing_and_names_it(tmp_path):
+    repo = early(tmp_path)
+    before = snapshot_files(repo / "data")
+    sheet = messy_sheet(tmp_path / "bad.xlsx", bad=True)
+    refused = cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-07-06", code=1)
+    assert "工作表“7月暗访”第6行" in refused.stderr and "不知道" in refused.stderr
+    assert snapshot_files(repo / "data") == before
+    no_source = cc(repo, "problem", "import", str(messy_sheet(tmp_path / "ok.xlsx")), "--as-of", "2023-07-06",
+                   code=2)
+    assert "第3行：没有问题来源" in no_source.stderr and "--source 暗访" in no_source.stderr
+    assert snapshot_files(repo / "data") == before
+
+
+def test_a_unit_imports_nothing_for_others(tmp_path):
+    repo = early(tmp_path)
+    sheet = messy_sheet(tmp_path / "7月暗访问题.xlsx")
+    refused = cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-07-06",
+                 "--by", "贺某某", code=1)
+    assert "各单位只能登记本单位自查发现的问题" in refused.stderr
