@@ -334,3 +334,19 @@ def test_a_unit_imports_nothing_for_others(tmp_path):
     refused = cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-07-06",
                  "--by", "贺某某", code=1)
     assert "各单位只能登记本单位自查发现的问题" in refused.stderr
+
+
+def test_a_bad_problem_line_is_reported_once_and_reads_skip_it_with_its_lifecycle(tmp_path):
+    repo = tmp_path
+    data = copy_data(tmp_path)
+    path = data / "journal.jsonl"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    at = next(k for k, line in enumerate(lines) if '"problem":"W2023-0006"' in line and '"kind":"problem"' in line)
+    lines[at] = lines[at].replace('"unit":"mzj"', '"unit":"nosuch"')
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    checked = cc(repo, "validate", code=1)
+    assert checked.stdout.count("[unknown-unit]") == 1 and "fix-wrong-unit" not in checked.stdout
+    listed = cc(repo, "problem", "list", "--json", "--as-of", "2023-12-31")
+    assert "5 条记录未计入" in listed.stderr  # the problem, its two fixes and two rechecks
+    assert "W2023-0006" not in [r["id"] for r in json.loads(listed.stdout)["problems"]]
+    cc(repo, "problem", "list", "--strict", "--as-of", "2023-12-31", code=1)
