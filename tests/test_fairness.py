@@ -13,25 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from helpers import copy_data, run_cc, snapshot_files
+from helpers import cc_ok, early_copy, snapshot_files
 
 
 def early(tmp_path: Path, before: str = "2023-07-01") -> Path:
-    """A repo-like folder whose data holds the bundled entries dated before `before`."""
-    data = copy_data(tmp_path)
-    path = data / "journal.jsonl"
-    kept = [line for line in path.read_text(encoding="utf-8").splitlines()  # the problem list is tested apart
-            if line and json.loads(line)["date"] < before
-            and json.loads(line)["kind"] not in ("problem", "fix", "recheck", "extend")]
-    path.write_text("\n".join(kept) + "\n", encoding="utf-8")
-    return tmp_path
+    return early_copy(tmp_path, before)
 
 
-def cc(cwd: Path, *args: str, code: int = 0, **env: str) -> subprocess.CompletedProcess:
-    result = run_cc(*args, cwd=cwd, **env)
-    assert "Traceback" not in result.stderr, result.stderr
-    assert result.returncode == code, result.stdout + result.stderr
-    return result
+cc = cc_ok
 
 
 def entries(cwd: Path) -> list[dict]:

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from .typer_app import app
-from .common import GLOBALS, AsOfOpt, DataOpt, console, find_data_dir, guarded, today
+from .common import AsOfOpt, DataOpt, console, guarded
 from .locate import parse_date
 from .recording import evidence_list, notices_only
 from .read import StrictOpt
