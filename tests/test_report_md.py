@@ -58,7 +58,8 @@ def test_week_of_the_first_reply(brief):
     assert text.startswith("# 法治环境工作推进组工作周报（2023年7月20日）\n")
     assert "## 本周进展（2023年7月14日—2023年7月20日）" in text
     # 市场监管局 answered in time: its task waits for the lead unit's review, not red or yellow
-    assert "- 总体情况：红灯 0 · 黄灯 1 · 待审核 1 · 绿灯 12 · 已完成 0/14；距活动结束 164 天（2023年12月31日）" in text
+    # T09 behind 序时进度, T13 yellow for 妇联's overdue problem W2023-0018
+    assert "- 总体情况：红灯 0 · 黄灯 2 · 待审核 1 · 绿灯 11 · 已完成 0/14；距活动结束 164 天（2023年12月31日）" in text
     queue = section(text, "## 牵头单位待办（市司法局）")
     assert "- 待审核：法治督〔2023〕1号（市市场监督管理局）2023年7月18日反馈，已等待2天。" in queue
     progress = section(text, "### 进度报送")
@@ -87,7 +88,7 @@ def test_week_of_the_third_notice_and_escalation(brief):
     assert "| 2023年9月14日 | 超期32天 | 超期未反馈（32天） |" in open_table
     assert "| 2023年10月26日 | 未超期（剩10天） | 整改中 |" in open_table
     lagging = section(text, "## 滞后任务")
-    assert [line.split(" | ")[0] for line in lagging.strip().split("\n")[2:]] == ["| T08", "| T09"]
+    assert [line.split(" | ")[0] for line in lagging.strip().split("\n")[2:]] == ["| T08", "| T09", "| T13"]
     escalated = section(text, "## 报告市领导")
     assert escalated.strip().startswith("- 市人力资源和社会保障局：2023年10月16日报告市领导（本周），累计督办3次"
                                         "（法治督〔2023〕2号、法治督〔2023〕3号、法治督〔2023〕4号）")

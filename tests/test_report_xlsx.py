@@ -75,7 +75,8 @@ def test_task_sheet_title_header_and_one_row_per_task(book):
     assert [r[0].value for r in rows] == [r["id"] for r in reports.status_rows(snap)]
     assert len(rows) == 14
     # the summary line sits below the table, outside the filter range
-    assert any(str(c.value).startswith("红灯 1 · 黄灯 1 · 绿灯 12") for c in ws["A"] if c.value)
+    # T13 is yellow for 妇联's overdue problem W2023-0018 (the example journal's 问题清单)
+    assert any(str(c.value).startswith("红灯 1 · 黄灯 2 · 绿灯 11") for c in ws["A"] if c.value)
 
 
 def test_task_rows_match_status_json(book):
