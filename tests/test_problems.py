@@ -204,7 +204,8 @@ def test_overdue_problems_light_their_task_and_only_their_unit_is_cited(tmp_path
               "--desc", "法治宣传栏内容陈旧", "--deadline", "2023-06-12")
     row = task(repo, "2023-06-20", "T10")
     reason = f"问题{pid}（市委组织部党员活动室）逾期8天未整改（整改期限2023年6月12日）"
-    assert reason in row["reasons"] and row["light"] in ("yellow", "red")
+    # shown under the lead unit's name, so the task's reason names whose problem it is
+    assert f"组织部{reason}" in row["reasons"] and row["light"] in ("yellow", "red")
     notice = cc(repo, "notice", "组织部", "--as-of", "2023-06-20")
     entry = [e for e in journal(repo) if e["kind"] == "notice"][-1]
     assert entry["unit"] == "zzb" and entry["problems"] == [pid] and entry["tasks"] == ["T10"]
@@ -340,3 +341,45 @@ def test_a_bad_problem_line_is_reported_once_and_reads_skip_it_with_its_lifecycl
     assert "5 条记录未计入" in listed.stderr  # the problem, its two fixes and two rechecks
     assert "W2023-0006" not in [r["id"] for r in json.loads(listed.stdout)["problems"]]
     cc(repo, "problem", "list", "--strict", "--as-of", "2023-12-31", code=1)
+
+
+def test_a_co_units_problem_on_the_lead_units_task_is_named_with_its_unit(tmp_path):
+    """T13 is 民政局's task with 妇联 as co-unit: 妇联's overdue problem lights T13, but the line
+    shown under 民政局's name must say whose problem it is (and 民政局 is not counted 滞后)."""
+    repo = early(tmp_path)
+
+    def lagging() -> dict:
+        out = cc(repo, "units", "--json", "--as-of", "2023-06-30").stdout
+        return {u["id"]: u["lagging"] for u in json.loads(out)["units"]}
+
+    before = lagging()
+    pid = add(repo, "2023-06-05", "--unit", "妇联", "--source", "暗访", "--place", "城北街道妇女儿童之家",
+              "--desc", "维权指引未公示", "--task", "T13", "--days", "5")
+    status = cc(repo, "status", "--as-of", "2023-06-30", COLUMNS="300").stdout
+    line = next(ln for ln in status.splitlines() if ln.lstrip().startswith("T13 ●"))
+    assert f"妇联问题{pid}（城北街道妇女儿童之家）逾期" in line
+    after = lagging()
+    assert after["fl"] == before["fl"] + 1 and after["mzj"] == before["mzj"]
+
+
+def test_import_refuses_rows_the_recording_refuses_one_line_each_exit_1(tmp_path):
+    """A row the sheet reader accepts but recording refuses (found before the campaign, found
+    after the day of import) is listed like any bad row: one line each, exit 1, nothing written
+    (it used to come out as one line with a literal \\x0a, exit 2)."""
+    import openpyxl
+
+    repo = early(tmp_path)
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["序号", "问题描述", "点位", "责任单位", "发现时间", "整改时限"])
+    ws.append([1, "公示栏未更新", "甲点位", "司法局", "1900-01-01", "2023-06-20"])
+    ws.append([2, "公示栏未更新", "乙点位", "司法局", "2023-08-01", "2023-08-20"])
+    sheet = tmp_path / "暗访.xlsx"
+    book.save(sheet)
+    before = snapshot_files(repo / "data")
+    refused = cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-07-06", code=1)
+    assert "\\x0a" not in refused.stderr
+    lines = refused.stderr.splitlines()
+    assert any(ln.strip().startswith("工作表“Sheet”第2行：发现日期") for ln in lines)
+    assert any(ln.strip().startswith("工作表“Sheet”第3行：发现日期") for ln in lines)
+    assert snapshot_files(repo / "data") == before
