@@ -383,3 +383,38 @@ def test_import_refuses_rows_the_recording_refuses_one_line_each_exit_1(tmp_path
     assert any(ln.strip().startswith("工作表“Sheet”第2行：发现日期") for ln in lines)
     assert any(ln.strip().startswith("工作表“Sheet”第3行：发现日期") for ln in lines)
     assert snapshot_files(repo / "data") == before
+
+
+def test_typos_are_refused_not_guessed(tmp_path):
+    repo = early(tmp_path)
+    before = snapshot_files(repo / "data")
+    base = ("problem", "add", "--unit", "妇联", "--place", "P", "--desc", "D", "--as-of", "2023-06-07")
+    assert "未知的问题来源：暗访x" in cc(repo, *base, "--source", "暗访x", code=2).stderr
+    far = cc(repo, *base, "--source", "暗访", "--deadline", "9999-12-31", code=2)
+    assert "整改期限 9999年12月31日 距今超过1年" in far.stderr
+    assert snapshot_files(repo / "data") == before
+    pid = add(repo, "2023-06-07", "--unit", "妇联", "--source", "测评", "--place", "P", "--desc", "D")
+    assert journal(repo)[-1]["source"] == "测评反馈"  # a unique part of a name is enough
+    too_early = cc(repo, "problem", "fix", pid, "--note", "x", "--as-of", "2023-06-06", code=2)
+    assert f"问题 {pid} 于2023年6月7日登记，晚于所办理的日期（2023年6月6日）" in too_early.stderr
+
+
+def test_a_fix_dated_before_its_problem_is_named_as_such(tmp_path):
+    repo = early(tmp_path)
+    pid = add(repo, "2023-06-07", "--unit", "妇联", *AFANG, "--place", "P", "--desc", "D")
+    path = repo / "data" / "journal.jsonl"
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(json.dumps({"id": "20230605-0000ab01", "kind": "fix", "date": "2023-06-05",
+                             "at": "2023-06-05T10:00:00+08:00", "by": "穆某某", "problem": pid, "unit": "fl",
+                             "note": "x"}, ensure_ascii=False) + "\n")
+    out = cc(repo, "validate", code=1).stdout
+    assert f"问题整改完成日期 2023-06-05 早于问题 {pid} 的登记日期 2023-06-07 [problem-dates]" in out
+
+
+def test_status_names_overdue_problems_on_no_task_under_attention(tmp_path):
+    repo = early(tmp_path)
+    add(repo, "2023-06-07", "--unit", "妇联", *AFANG, "--place", "妇女儿童之家", "--desc", "D",
+        "--deadline", "2023-06-12")
+    text = cc(repo, "status", "--as-of", "2023-06-20").stdout
+    assert "●黄 妇联 问题W2023-0001（妇女儿童之家）逾期8天未整改" in text
+    assert "W2023-0001" not in cc(repo, "status", "--unit", "民政局", "--as-of", "2023-06-20").stdout
