@@ -190,6 +190,7 @@ def tasklist_yaml(indicators: list[dict], tasks: list[dict], lead_unit: str, con
         "  report_interval_days: 30",
         "  lag_threshold: 10",
         "  rectification_days: 10",
+        "  notice_prefix: 法治督",
         "indicators:",
     ]
     for ind in indicators:
