@@ -217,6 +217,8 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
             err = exc.errors(include_url=False)[0]
             _code, text, hint, _ = translate_error(err, type(None))
             raise UsageError(f"参数无效：{text}", hint) from None
+        if not entries:  # nothing new to record (a sheet imported before): no check, no write
+            return entries, docs, [], message, None, None, None, stamp
         require_authority(project, entries)
         lines = [journal.to_line(e) for e in entries]
         problems = fastappend.conflicts(checked, raw, entries, lines) if sliced else None
@@ -237,6 +239,9 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
     if dry_run or confirm is not None:
         raw = journal_path.read_bytes() if journal_path.exists() and not where.bundled else None
         entries, docs, lines, message, *_ = run(raw)
+        if not lines:
+            print(message)
+            return
         if dry_run:
             for doc, _name in docs:
                 from ..documents.officialdoc import render_text
@@ -253,6 +258,9 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
     with journal.locked(journal_path) as fd:
         raw = journal.read_all(fd)
         entries, docs, lines, message, index, key, state, used = run(raw)
+        if not lines:
+            print(message)
+            return
         if confirm is not None and [e.kind for e in entries] != expected:
             raise Refusal("确认期间日志有了新的记录，要写入的内容已不同，未写入", "请重新运行这条命令。")
         copied = _copy_evidence(evidence or [], used.evidence, where.path.parent)

@@ -50,6 +50,7 @@ from . import write
 from . import report
 from . import project
 from . import audit
+from . import problem
 
 
 def main() -> None:

@@ -13,6 +13,9 @@ from ..store.safepath import safe_file_name
 from ..domain.workflow import Stamp, _base, _clean
 
 
+PROBLEM_GAP = "问题整改不力："  # a recorded gap about a problem on no task (notice.gaps)
+
+
 @dataclass(frozen=True)
 class NoticeDraft:
     entry: models.Notice
@@ -47,10 +50,17 @@ def report_prefix(policy: models.Policy) -> str:
 
 
 def lagging_tasks(snap: rules.Snapshot, unit_id: str) -> list[rules.TaskState]:
-    """The tasks a unit leads that lag for reasons it answers for (see rules.own_gaps)."""
+    """The tasks that lag for reasons the unit answers for (see rules.own_gaps): those it leads,
+    and those of any unit's where its own problems are overdue or in 返工."""
     return [st for st in snap.tasks
-            if st.task.lead == unit_id and st.light in (rules.RED, rules.YELLOW)
-            and rules.own_gaps(st, unit_id, snap.today)]
+            if (st.task.lead == unit_id or any(ps.unit == unit_id for ps in st.problem_gaps))
+            and st.light in (rules.RED, rules.YELLOW) and rules.own_gaps(st, unit_id, snap.today)]
+
+
+def problem_gaps(snap: rules.Snapshot, unit_id: str, tasks: list[rules.TaskState]) -> list:
+    """The unit's problems to cite as 问题整改不力: those on the chosen tasks, and those on no open task."""
+    on_tasks = [ps for st in tasks for ps in st.problem_gaps if ps.unit == unit_id]
+    return on_tasks + list(snap.units[unit_id].problem_gaps)
 
 
 def gap_text(st: rules.TaskState, unit_id: str, today) -> str:
@@ -96,7 +106,7 @@ def build_notice(snap: rules.Snapshot, stamp: Stamp, unit: models.Unit, task_ids
                 raise UsageError(f"{unit.name} 不是任务 {tid}（{st.task.label}）的责任单位")
             if st.done:
                 raise UsageError(f"任务 {tid} 已验收销号，无需督办")
-            if st.task.lead != unit.id and not reason:
+            if st.task.lead != unit.id and not reason and not any(ps.unit == unit.id for ps in st.problem_gaps):
                 lead = project.unit_label(st.task.lead)
                 raise UsageError(f"{unit.name} 是任务 {tid} 的配合单位；任务的进度和时限由牵头单位 {lead} 负责",
                                  "督办配合单位须用 --reason 写明其本单位承担部分的问题；"
@@ -104,8 +114,11 @@ def build_notice(snap: rules.Snapshot, stamp: Stamp, unit: models.Unit, task_ids
             chosen.append(st)
     else:
         chosen = lagging_tasks(snap, unit.id)
-    if not reason and not any(rules.own_gaps(st, unit.id, snap.today) for st in chosen):
-        what = "所选任务没有该单位负责的滞后问题" if task_ids else f"{unit.name} 牵头的任务目前没有滞后（红灯或黄灯）"
+    cited = problem_gaps(snap, unit.id, chosen)
+    loose = list(snap.units[unit.id].problem_gaps)  # on no open task: cited on their own
+    if not reason and not loose and not any(rules.own_gaps(st, unit.id, snap.today) for st in chosen):
+        what = ("所选任务没有该单位负责的滞后问题" if task_ids else
+                f"{unit.name} 目前没有滞后的任务（红灯或黄灯），也没有逾期或返工的问题")
         raise Refusal(f"{what}，不需要督办",
                          "如确有问题需要督办，请用 --reason 说明理由；配合单位只对本单位承担的部分负责。")
     if deadline is not None and deadline <= stamp.date:
@@ -123,13 +136,14 @@ def build_notice(snap: rules.Snapshot, stamp: Stamp, unit: models.Unit, task_ids
     level = rules.notice_level(seq)
     doc_no = doc_number(policy.notice_prefix, year, number)
     gaps = [gap_text(st, unit.id, stamp.date) for st in chosen]
+    gaps += [PROBLEM_GAP + ps.gap(stamp.date) for ps in loose]
     where = folder or f"notices/{year}"
     file_name = free_name(safe_file_name(f"{doc_no}_{unit.name}督办通知.docx"), taken)
     entry = models.make(models.Notice, kind="notice", year=year, number=number, doc_no=doc_no, unit=unit.id, seq=seq,
                           level=level, tasks=[st.task.id for st in chosen], gaps=gaps, reason=reason,
                           deadline=limit.day, file=f"{where}/{file_name}", forced=bool(open_ones) and force,
                           copy_to=[_clean(c, "抄送机关", 100) for c in copy_to or [] if c.strip()],
-                          **_base(stamp))
+                          problems=[ps.id for ps in cited], **_base(stamp))
     doc = notice_doc(project, entry)
     notes = (f"整改期限：{limit.note}",) if limit.note else ()
     draft = NoticeDraft(entry, doc, file_name, notes=notes)
@@ -202,8 +216,11 @@ def notice_doc(project: models.Project, entry: models.Notice) -> OfficialDoc:
         blocks.append(Block("para", f"{i}. {t.id} {t.title.rstrip('。')}（创建指标：{indicators[t.indicator]}；"
                                     f"你单位{role}；完成时限{cn_date(t.deadline)}）。"
                                     + (f"存在差距：{gaps}。" if gaps else "")))
+    loose = [g[len(PROBLEM_GAP):] for g in entry.gaps if g.startswith(PROBLEM_GAP)]
+    for i, gap in enumerate(loose, len(chosen) + 1):
+        blocks.append(Block("para", f"{i}. 问题整改不力：{gap.rstrip('。')}。"))
     if entry.reason:
-        blocks.append(Block("para", f"{len(chosen) + 1 if chosen else 1}. {entry.reason.rstrip('。')}。"))
+        blocks.append(Block("para", f"{len(chosen) + len(loose) + 1}. {entry.reason.rstrip('。')}。"))
     blocks.append(Block("h1", "二、整改要求"))
     blocks.append(Block("para", "请你单位高度重视，主要负责人亲自过问，分管领导具体负责，对照任务清单和测评标准逐项查找原因，"
                                 "落实到责任科室、责任人，立行立改，确保按时完成。"))

@@ -2,10 +2,11 @@
 
 The tool cannot authenticate anyone (`by` is whatever --by, CC_USER or git says): this module
 only keeps honest people inside their role and makes a slip visible. The lead unit's acts
-(notice, reject, close, verify, reopen, escalate, voiding others' entries) belong to the
-推进组办公室: campaign.office_staff plus the lead unit's liaison. A unit's own acts (assign,
-progress, reply, voiding its own such entries) belong to its people (liaison and staff) or the
-office. Names compare after stripping surrounding whitespace.
+(notice, reject, close, verify, reopen, escalate, a problem's 复查 and 延期, recording a problem
+found by others, voiding others' entries) belong to the 推进组办公室: campaign.office_staff plus
+the lead unit's liaison. A unit's own acts (assign, progress, reply, a problem's 整改完成, a
+problem it found itself (自查), voiding its own such entries) belong to its people (liaison and
+staff) or the office. Names compare after stripping surrounding whitespace.
 """
 
 from __future__ import annotations
@@ -14,8 +15,14 @@ from dataclasses import dataclass
 
 from . import models
 
-LEAD_KINDS = frozenset({"notice", "reject", "close", "verify", "reopen", "escalate"})
-UNIT_KINDS = frozenset({"assign", "progress", "reply"})
+LEAD_KINDS = frozenset({"notice", "reject", "close", "verify", "reopen", "escalate", "recheck", "extend"})
+UNIT_KINDS = frozenset({"assign", "progress", "reply", "fix"})
+
+
+def _own_act(entry) -> bool:
+    """A unit's own act: its progress and replies, its 整改完成, and problems it finds in itself
+    (自查). A problem from any other source is recorded (交办) by the office."""
+    return entry.kind in UNIT_KINDS or (entry.kind == "problem" and entry.source == "自查")
 
 
 def same_name(name: str) -> str:
@@ -52,9 +59,9 @@ def roster(plan: models.Plan, units: list[models.Unit]) -> Roster:
 def acting_unit(entry, target=None) -> str | None:
     """The unit whose own act the entry is, or None for an act of the lead unit. target: the
     entry a void voids (None when unknown: then only the office may void)."""
-    if entry.kind in UNIT_KINDS:
+    if _own_act(entry):
         return entry.unit
-    if entry.kind == "void" and target is not None and target.kind in UNIT_KINDS:
+    if entry.kind == "void" and target is not None and _own_act(target):
         return target.unit
     return None
 
@@ -74,6 +81,9 @@ def refusal(ros: Roster, entry, target=None) -> str:
     office = f"推进组办公室人员（{_names(ros.office)}）"
     unit_id = acting_unit(entry, target)
     if unit_id is None:
+        if entry.kind == "problem":
+            return (f"“{by}”不能登记来源为“{entry.source}”的问题：各单位只能登记本单位自查发现的问题"
+                    f"（--source 自查），其他来源的问题由{office}登记交办")
         return f"“{by}”不能记录{what}：这是牵头单位的职责，只有{office}可以办理"
     if ros.of_unit(unit_id, by):
         return ""

@@ -113,6 +113,14 @@ class Policy(Strict):
     backfill_days: Annotated[int, Field(ge=0, le=365)] = 3
     # --evidence files larger than this are refused (they are copied into the repository).
     evidence_max_mb: Annotated[int, Field(ge=1, le=2000)] = 50
+    # The 问题清单 (see problemlist.py): ids are <problem_prefix><year>-<number>, e.g. W2023-0001.
+    problem_prefix: Annotated[str, Field(pattern=r"^[A-Za-z]{1,8}$")] = "W"
+    # 整改期限 of a 立行立改 problem, and of a 限期整改 one recorded without --days/--deadline.
+    immediate_days: Annotated[int, Field(ge=1, le=60)] = 3
+    problem_days: Annotated[int, Field(ge=1, le=365)] = 15
+    # A task (or, for problems without a task, a unit) with this many of a unit's problems
+    # overdue or in 返工 is red; with fewer (at least one) yellow.
+    problem_red: Annotated[int, Field(ge=1, le=1000)] = 3
 
 
 FontName = Annotated[str, Field(min_length=1, max_length=64)]
@@ -270,6 +278,7 @@ class Notice(EntryBase):
     file: str = ""
     forced: bool = False  # issued with --force over an open notice; reason says why
     copy_to: list[Text] = field(default_factory=list)  # 抄送 of this notice, when not the group's
+    problems: list[ProblemId] = field(default_factory=list)  # problems cited as 问题整改不力
 
     @property
     def ref(self) -> str:
@@ -320,6 +329,68 @@ class Escalate(EntryBase):
     doc_no: str = ""
 
 
+PROBLEM_SOURCES = ("自查", "互查", "督查", "暗访", "测评反馈", "群众反映", "媒体曝光")
+PROBLEM_MODES = ("立行立改", "限期整改", "长期整改")
+ProblemId = Annotated[str, Field(pattern=r"^[A-Za-z]{1,8}\d{4}-\d{4,9}$")]
+
+
+@entry
+class Problem(EntryBase):
+    """A problem found (问题清单): who answers for it, where, what, and by when it is to be fixed.
+    `date` is when it was recorded and 交办; `found` when it was found (an 暗访 a few days earlier)."""
+
+    kind: Literal["problem"]
+    problem: ProblemId  # W2023-0001: policy.problem_prefix, year, number
+    year: Annotated[int, Field(strict=True, ge=2000, le=2100)]
+    number: Annotated[int, Field(strict=True, ge=1, le=999_999_999)]
+    source: Literal["自查", "互查", "督查", "暗访", "测评反馈", "群众反映", "媒体曝光"]
+    found: dt.date
+    found_by: Annotated[str, Field(max_length=100)] = ""  # who found it (暗访组, the pointing unit …)
+    place: Annotated[str, Field(min_length=1, max_length=200)]  # 点位
+    desc: Annotated[str, Field(min_length=1, max_length=2000)]
+    unit: UnitId  # 责任单位
+    co_units: list[UnitId] = field(default_factory=list)
+    task: Annotated[str, Field(max_length=32)] = ""  # the task it belongs to, when known
+    mode: Literal["立行立改", "限期整改", "长期整改"]
+    deadline: dt.date  # 整改期限 (for 长期整改 the plan's end)
+    plan: Annotated[str, Field(max_length=2000)] = ""  # 整改计划 of a 长期整改 problem
+    evidence: list[Evidence] = field(default_factory=list)
+    origin: Annotated[str, Field(max_length=300)] = ""  # imported from: file, sheet and row
+    key: Annotated[str, Field(max_length=64)] = ""  # content key of an imported row: a re-import adds nothing
+
+
+@entry
+class Fix(EntryBase):
+    """整改完成, reported by the responsible unit: the problem waits for the office's 复查."""
+
+    kind: Literal["fix"]
+    problem: ProblemId
+    unit: UnitId
+    note: Text
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@entry
+class Recheck(EntryBase):
+    """复查 by the office: passed is 销号; failed is 返工, with a new 整改期限."""
+
+    kind: Literal["recheck"]
+    problem: ProblemId
+    passed: Annotated[bool, Field(strict=True)]
+    note: Text
+    deadline: dt.date | None = None  # the new 整改期限 of a failed 复查
+
+
+@entry
+class Extend(EntryBase):
+    """延期, approved by the office: the 整改期限 moves to `deadline`."""
+
+    kind: Literal["extend"]
+    problem: ProblemId
+    deadline: dt.date
+    reason: Text
+
+
 @entry
 class Void(EntryBase):
     """作废: an entry recorded by mistake counts nowhere from now on; it stays in the journal,
@@ -331,7 +402,8 @@ class Void(EntryBase):
 
 
 Entry = Annotated[
-    Union[Assign, Progress, Verify, Reopen, Notice, Reply, Reject, Close, Escalate, Void],
+    Union[Assign, Progress, Verify, Reopen, Notice, Reply, Reject, Close, Escalate, Problem, Fix, Recheck,
+          Extend, Void],
     Field(discriminator="kind"),
 ]
 _ADAPTERS: dict = {}
@@ -364,6 +436,10 @@ ENTRY_TYPES = {
     "reject": Reject,
     "close": Close,
     "escalate": Escalate,
+    "problem": Problem,
+    "fix": Fix,
+    "recheck": Recheck,
+    "extend": Extend,
     "void": Void,
 }
 ENTRY_KIND_NAMES = {
@@ -376,6 +452,10 @@ ENTRY_KIND_NAMES = {
     "reject": "退回整改",
     "close": "督办销号",
     "escalate": "报告市领导",
+    "problem": "问题交办",
+    "fix": "问题整改完成",
+    "recheck": "问题复查",
+    "extend": "问题延期",
     "void": "作废",
 }
 

@@ -5,15 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from . import models
+from . import models, problemlist
 from .views import cn_date
 
 DONE, RED, YELLOW, GREEN = "done", "red", "yellow", "green"
 REVIEW, ACCEPT = "review", "accept"  # waiting for the lead unit: a reply to review, a task to verify
+RECHECK = "recheck"  # waiting for the lead unit: a problem reported fixed, to re-inspect (复查)
+QUEUE_NAMES = {REVIEW: "待审核", ACCEPT: "待验收", RECHECK: "待复查"}
 LIGHTS = (RED, YELLOW, REVIEW, ACCEPT, GREEN, DONE)
 LIGHT_NAMES = {DONE: "已完成", RED: "红灯", YELLOW: "黄灯", GREEN: "绿灯", REVIEW: "待审核", ACCEPT: "待验收"}
 LEVELS = ("蓝", "黄", "红")
-NOTICE_FAMILY = ("notice", "reply", "reject", "close", "escalate", "void")  # entries without "task"
+# Entries not about one task, so every check and slice sees all of them: the notices' and the
+# problem list's (a problem names a task only sometimes; its fix, recheck, extend never do).
+NOTICE_FAMILY = ("notice", "reply", "reject", "close", "escalate", "void", *problemlist.PROBLEM_KINDS)
 
 
 def expected_percent(task: models.Task, start: dt.date, today: dt.date) -> int:
@@ -127,6 +131,7 @@ class TaskState:
     late_notices: list = field(default_factory=list)  # open notices past their deadline, any unit
     review_notices: list = field(default_factory=list)  # answered notices awaiting review
     lead_gaps: list[str] = field(default_factory=list)  # the gaps the lead unit answers for
+    problem_gaps: list = field(default_factory=list)  # ProblemStates overdue or in 返工 on this task
 
     @property
     def done(self) -> bool:
@@ -148,6 +153,12 @@ class UnitState:
     lagging: int = 0
     notices: list[NoticeState] = field(default_factory=list)  # not voided, in issue order
     escalations: list[models.Escalate] = field(default_factory=list)  # not voided
+    problems: list = field(default_factory=list)  # its ProblemStates, not voided, in order
+    problem_gaps: list = field(default_factory=list)  # overdue or in 返工, not on an open task
+    problem_light: str = GREEN  # from problem_gaps (policy.problem_red): the unit's own row
+
+    def problem_rates(self, today: dt.date) -> problemlist.Rates:
+        return problemlist.rates(self.problems, today)
 
     @property
     def notice_count(self) -> int:
@@ -171,14 +182,14 @@ class UnitState:
 class QueueItem:
     """Something waiting for the lead unit: a reply to review or a task to verify."""
 
-    kind: str  # REVIEW or ACCEPT
+    kind: str  # REVIEW, ACCEPT or RECHECK
     unit: str  # the unit that is waiting
-    subject: str  # the notice's 文号 or the task id
-    ref: str  # what to type: the notice ref, or the task id
+    subject: str  # the notice's 文号, the task id or the problem id
+    ref: str  # what to type: the notice ref, the task id or the problem id
     since: dt.date
     days: int  # waited so far
     overdue: int  # days past policy.review_days (0 while within them)
-    late: int = 0  # for a reply: days it came after its 整改期限
+    late: int = 0  # for a reply or a fix: days it came after its 整改期限
 
 
 @dataclass
@@ -193,6 +204,7 @@ class Snapshot:
     entries: list  # the entries dated up to today, in date order (voided ones included)
     voided: dict = field(default_factory=dict)  # entry id → the Void entry that voided it
     queue: list = field(default_factory=list)  # of QueueItem, the lead unit's pending work
+    problems: dict = field(default_factory=dict)  # problem id → ProblemState, not voided, in order
 
     @property
     def counted(self) -> list:
@@ -268,6 +280,7 @@ def snapshot(project: models.Project, today: dt.date) -> Snapshot:
         for co in t.co_units:
             units[co].co.append(t.id)
     notices: dict[str, NoticeState] = {}
+    problems: dict[str, problemlist.ProblemState] = {}
     entries = ordered_entries(project.journal, today, project.order)
     voided = active_voids(entries) if any(e.kind == "void" for e in entries) else {}
 
@@ -275,10 +288,12 @@ def snapshot(project: models.Project, today: dt.date) -> Snapshot:
         kind = e.kind
         if kind == "void":
             continue
-        if e.id in voided:  # shown in the task's history, counted nowhere
-            for t in _entry_tasks(e, notices):
+        if e.id in voided:  # shown in the task's (and the problem's) history, counted nowhere
+            for t in _entry_tasks(e, notices, problems):
                 if t in states:
                     states[t].history.append(e)
+            if kind in problemlist.PROBLEM_KINDS and e.problem in problems:
+                problems[e.problem].history.append(e)
             continue
         if kind in ("assign", "progress", "verify", "reopen"):
             st = states[e.task]
@@ -328,7 +343,32 @@ def snapshot(project: models.Project, today: dt.date) -> Snapshot:
             for ref in e.notices:
                 if ref in notices:
                     notices[ref].escalated = True
+        elif kind == "problem":
+            if e.problem in problems:  # a duplicated id (validate reports it): the first counts
+                continue
+            ps = problems[e.problem] = problemlist.new_state(e)
+            units[e.unit].problems.append(ps)
+            if e.task in states:
+                states[e.task].history.append(e)
+        elif kind in problemlist.PROBLEM_KINDS:  # fix, recheck, extend
+            ps = problems.get(e.problem)
+            if ps is None:  # about a voided problem: it counts nowhere either
+                continue
+            ps.apply(e)
+            if ps.task in states:
+                states[ps.task].history.append(e)
 
+    for ps in problems.values():
+        if not ps.gap(today):
+            continue
+        st = states.get(ps.task)
+        if st is not None and not st.done:
+            st.problem_gaps.append(ps)
+        else:  # no task, or a task already 验收: the unit's own row shows it
+            units[ps.unit].problem_gaps.append(ps)
+    for us in units.values():
+        if us.problem_gaps:
+            us.problem_light = RED if len(us.problem_gaps) >= policy.problem_red else YELLOW
     for st in states.values():
         task = st.task
         st.expected = expected_percent(task, start, today)
@@ -340,14 +380,17 @@ def snapshot(project: models.Project, today: dt.date) -> Snapshot:
             elif states[tid].light in (RED, YELLOW) and own_gaps(states[tid], us.unit.id, today):
                 us.lagging += 1  # only for what this unit answers for: never the lead's or a co-unit's lag
     ordered = [states[t.id] for t in plan.tasks]
-    snap = Snapshot(project, today, ordered, units, notices, entries, voided)
+    snap = Snapshot(project, today, ordered, units, notices, entries, voided, problems=problems)
     snap.queue = lead_queue(snap)
     return snap
 
 
-def _entry_tasks(e, notices: dict) -> list[str]:
+def _entry_tasks(e, notices: dict, problems: dict) -> list[str]:
     if hasattr(e, "task"):
         return [e.task]
+    if e.kind in problemlist.PROBLEM_KINDS:
+        ps = problems.get(e.problem)
+        return [ps.task] if ps is not None and ps.task else []
     if e.kind == "notice":
         return list(e.tasks)
     ns = notices.get(getattr(e, "notice", ""))
@@ -355,7 +398,8 @@ def _entry_tasks(e, notices: dict) -> list[str]:
 
 
 def lead_queue(snap: Snapshot) -> list[QueueItem]:
-    """The lead unit's pending work, oldest first: replies to review, 办结报告 to verify."""
+    """The lead unit's pending work, oldest first: replies to review, 办结报告 to verify, problems
+    reported fixed to re-inspect (复查)."""
     limit = snap.project.plan.policy.review_days
     today = snap.today
     items = []
@@ -369,6 +413,11 @@ def lead_queue(snap: Snapshot) -> list[QueueItem]:
         if st.reported_complete and not st.done and st.completed_on is not None:
             items.append(QueueItem(ACCEPT, st.task.lead, st.task.id, st.task.id, st.completed_on, days,
                                    max(days - limit, 0)))
+    for ps in snap.problems.values():
+        if ps.pending is not None:
+            days = ps.wait_days(today)
+            items.append(QueueItem(RECHECK, ps.unit, ps.id, ps.id, ps.pending.date, days, max(days - limit, 0),
+                                   ps.late_fix_days()))
     items.sort(key=lambda q: (q.since, q.kind, q.subject))
     return items
 
@@ -396,6 +445,7 @@ def own_gaps(st: TaskState, unit_id: str, today: dt.date) -> list[str]:
     own = [ns for ns in st.late_notices if ns.notice.unit == unit_id]
     if own:
         out.insert(0, late_notices_reason(own, today))
+    out += [ps.gap(today) for ps in st.problem_gaps if ps.unit == unit_id]
     return out
 
 
@@ -441,8 +491,12 @@ def _light(st: TaskState, units: dict[str, UnitState], today: dt.date, start: dt
                 yellow.append(f"已{idle}天未报送进度" if st.last_report else f"尚未报送进度（已{idle}天）")
     if st.reopened and not st.reported_complete:
         yellow.append("已退回重办，尚未重新报送办结")
-    # Everything but the notices' lateness is the lead unit's: it alone reports progress.
+    # Everything but the notices' lateness and the problems is the lead unit's: it alone reports
+    # progress. A problem is its responsible unit's (own_gaps), lead or co-unit.
     st.lead_gaps = [r for r in red if r not in notice_red] + yellow
+    problem_texts = [ps.gap(today) for ps in st.problem_gaps]
+    if problem_texts:
+        (red if len(problem_texts) >= policy.problem_red else yellow).extend(problem_texts)
     if red:
         return RED, red + yellow + waiting
     if yellow:

@@ -26,7 +26,8 @@ def light_key(text: str) -> str:
 
 
 # models.ENTRY_TYPES' keys, repeated here because this module must not import pydantic (fast path).
-KINDS = ("assign", "progress", "verify", "reopen", "notice", "reply", "reject", "close", "escalate", "void")
+KINDS = ("assign", "progress", "verify", "reopen", "notice", "reply", "reject", "close", "escalate", "problem",
+         "fix", "recheck", "extend", "void")
 KIND_NAMES = {  # what people call each journal entry kind, besides models.ENTRY_KIND_NAMES
     "分解交办": "assign", "分解": "assign", "交办": "assign",
     "进度报送": "progress", "报送": "progress", "进度": "progress", "进展": "progress",
@@ -38,6 +39,10 @@ KIND_NAMES = {  # what people call each journal entry kind, besides models.ENTRY
     "督办销号": "close",
     "报告市领导": "escalate", "报告": "escalate", "问责": "escalate", "问效问责": "escalate",
     "作废": "void", "改错": "void",
+    "问题交办": "problem", "问题": "problem", "问题登记": "problem",
+    "问题整改完成": "fix", "整改完成": "fix",
+    "问题复查": "recheck", "复查": "recheck",
+    "问题延期": "extend", "延期": "extend",
 }
 
 
@@ -76,7 +81,21 @@ def summarize(rows: list[dict], base: dict, unit: str | None = None) -> dict:
     summary = {**base, "total": len(rows), "done": counts["done"], "lights": counts}
     if unit:
         summary["escalated_units"] = [e for e in base["escalated_units"] if e["unit"] == unit]
+        summary["problems"] = base.get("unit_problems", {}).get(unit)
+    summary.pop("unit_problems", None)
     return summary
+
+
+def problems_text(counts: dict | None) -> str:
+    """The problems line of cc status ("" when there are none)."""
+    if not counts or not counts.get("total"):
+        return ""
+    line = f"问题清单：整改中 {counts['open']}"
+    if counts["overdue"]:
+        line += f"（逾期 {counts['overdue']}）"
+    line += f" · 待复查 {counts['fixed']} · 已销号 {counts['closed']} · 共 {counts['total']}"
+    line += f"；本周新增 {counts['new_this_week']}、销号 {counts['closed_this_week']}"
+    return line
 
 
 def summary_text(summary: dict) -> str:

@@ -6,7 +6,7 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 
-from . import models, rules
+from . import models, problemlist, rules
 from ..diagnostics import Refusal, UsageError, did_you_mean
 
 
@@ -203,7 +203,8 @@ def make_reject(snap: rules.Snapshot, stamp: Stamp, ns: rules.NoticeState, note:
 
 def find_entry(project: models.Project, text: str) -> list:
     """The journal entries an argument names: an entry id or an unambiguous prefix of one (as
-    cc history shows them), else a notice's 文号 or ref. Several when the argument is ambiguous."""
+    cc history shows them), else a notice's 文号 or ref, or a problem's id (its 交办 entry).
+    Several when the argument is ambiguous."""
     key = text.strip()
     if len(key) >= 4:
         exact = [e for e in project.journal if e.id == key]
@@ -212,7 +213,8 @@ def find_entry(project: models.Project, text: str) -> list:
         hits = [e for e in project.journal if e.id.startswith(key)]
         if hits:
             return hits
-    return [e for e in project.journal if e.kind == "notice" and key in (e.doc_no, e.ref)]
+    return [e for e in project.journal if (e.kind == "notice" and key in (e.doc_no, e.ref))
+            or (e.kind == "problem" and e.problem.upper() == key.upper())]
 
 
 def make_void(project: models.Project, stamp: Stamp, text: str, reason: str) -> list:
@@ -244,3 +246,140 @@ def make_void(project: models.Project, stamp: Stamp, text: str, reason: str) -> 
             out.append(models.make(models.Void, kind="void", entry=esc.id,
                                    reason=f"所依据的督办通知 {target.doc_no} 已作废：{reason}", **_base(stamp)))
     return out
+
+
+# ------------------------------------------------------------------ 问题清单 (problemlist.py)
+
+
+def find_problem(snap: rules.Snapshot, text: str) -> problemlist.ProblemState:
+    """A problem by id as typed in a hurry: W2023-0001, w2023-1, 2023-1, or the number alone (1,
+    0001) for this year's; full-width characters too. Voided problems are not found."""
+    import re
+    import unicodedata
+
+    key = unicodedata.normalize("NFKC", text).strip().upper()
+    problems = snap.problems
+    if key in problems:
+        return problems[key]
+    m = re.fullmatch(r"([A-Z]*)(\d{4})\s*-\s*0*(\d+)", key) or re.fullmatch(r"()()第?0*(\d+)号?", key)
+    if m is not None:
+        prefix, year, number = m[1], int(m[2]) if m[2] else snap.today.year, int(m[3])
+        hits = [ps for ps in problems.values()
+                if ps.problem.year == year and ps.problem.number == number
+                and (not prefix or ps.id.upper().startswith(prefix))]
+        if len(hits) == 1:
+            return hits[0]
+    recent = "、".join(list(problems)[-5:]) or "（暂无问题）"
+    voided = [e for e in snap.project.journal if e.kind == "problem" and e.id in snap.voided
+              and e.problem.upper() == key]
+    if voided:
+        v = snap.voided[voided[0].id]
+        raise UsageError(f"问题 {voided[0].problem} 已于{rules.cn_date(v.date)}作废（{v.reason}）")
+    raise UsageError(f"找不到问题 {text}", f"可写完整编号或年份-序号，如 W{snap.today.year}-0001、{snap.today.year}-1；"
+                                          f"本年度的也可只写序号。最近的：{recent}")
+
+
+def problem_deadline(snap: rules.Snapshot, start: dt.date, mode: str, days: int | None,
+                     deadline: dt.date | None):
+    """The 整改期限 of a problem 交办 on `start`: the date given (an 暗访 list recorded late may
+    name one already past), or `days` (else the policy's days for its mode) later, moved off rest
+    days like a notice's (deadlines.py)."""
+    from .deadlines import rectification_deadline
+
+    policy = snap.project.plan.policy
+    if deadline is None and days is None:
+        days = policy.immediate_days if mode == "立行立改" else policy.problem_days
+    return rectification_deadline(start, days, deadline, policy.workdays)
+
+
+def make_problem(snap: rules.Snapshot, stamp: Stamp, unit: models.Unit, source: str, place: str, desc: str,
+                 *, found: dt.date | None = None, found_by: str = "", task: models.Task | None = None,
+                 co_units: list[models.Unit] = (), mode: str = "", days: int | None = None,
+                 deadline: dt.date | None = None, plan: str = "", evidence: list | None = None,
+                 origin: str = "", key: str = "", number: int | None = None) -> tuple[models.Problem, str]:
+    """A problem recorded (交办) today with the next number of the year; the entry and a note on how
+    its deadline was set. mode: 立行立改 / 限期整改 / 长期整改; "" picks 限期整改 when a deadline or
+    days are given, else 立行立改."""
+    if source not in models.PROBLEM_SOURCES:
+        raise UsageError(f"问题来源“{source}”无效", "可选：" + "、".join(models.PROBLEM_SOURCES))
+    if not mode:
+        mode = "限期整改" if deadline is not None or days is not None else "立行立改"
+    if mode not in models.PROBLEM_MODES:
+        raise UsageError(f"整改方式“{mode}”无效", "可选：" + "、".join(models.PROBLEM_MODES))
+    if mode == "长期整改" and (deadline is None or not plan.strip()):
+        raise UsageError("长期整改的问题须写明整改计划和完成期限", "加 --plan \"整改计划\" --deadline 日期。")
+    found = found or stamp.date
+    if found > stamp.date:
+        raise UsageError(f"发现日期 {rules.cn_date(found)} 晚于登记日期 {rules.cn_date(stamp.date)}")
+    if found < snap.project.plan.campaign.start:
+        raise UsageError(f"发现日期 {rules.cn_date(found)} 早于创建活动开始日期")
+    limit = problem_deadline(snap, stamp.date, mode, days, deadline)
+    if limit.day < found:
+        raise UsageError(f"整改期限 {rules.cn_date(limit.day)} 早于发现日期 {rules.cn_date(found)}")
+    co = []
+    for other in co_units:
+        if other.id == unit.id:
+            raise UsageError(f"{unit.name} 已是责任单位，不必再列为配合单位")
+        if other.id not in co:
+            co.append(other.id)
+    policy = snap.project.plan.policy
+    year = stamp.date.year
+    number = number or problemlist.next_number(snap.project.journal, year)
+    entry = models.make(
+        models.Problem, kind="problem", problem=problemlist.problem_id(policy.problem_prefix, year, number),
+        year=year, number=number, source=source, found=found, found_by=_clean(found_by, "发现人", 100)
+        if found_by.strip() else "", place=_clean(place, "问题点位", 200), desc=_clean(desc, "问题描述", 2000),
+        unit=unit.id, co_units=co, task=task.id if task else "", mode=mode, deadline=limit.day,
+        plan=_clean(plan, "整改计划", 2000) if plan.strip() else "", evidence=list(evidence or []),
+        origin=origin, key=key, **_base(stamp))
+    return entry, limit.note
+
+
+def make_fix(snap: rules.Snapshot, stamp: Stamp, ps: problemlist.ProblemState, note: str,
+             evidence: list) -> models.Fix:
+    if ps.closed is not None:
+        raise Refusal(f"问题 {ps.id} 已于{rules.cn_date(ps.closed.date)}复查销号，无需再报整改完成")
+    if ps.pending is not None:
+        raise Refusal(f"问题 {ps.id} 已于{rules.cn_date(ps.pending.date)}报整改完成，正待复查",
+                      f"复查由推进组办公室办理：cc problem recheck {ps.id} --pass 或 --fail。")
+    if stamp.date < ps.problem.date:
+        raise UsageError(f"整改完成日期 {rules.cn_date(stamp.date)} 早于问题交办日期 {rules.cn_date(ps.problem.date)}")
+    return models.make(models.Fix, kind="fix", problem=ps.id, unit=ps.unit, note=_clean(note, "整改情况"),
+                       evidence=evidence, **_base(stamp))
+
+
+def make_recheck(snap: rules.Snapshot, stamp: Stamp, ps: problemlist.ProblemState, passed: bool, note: str,
+                 days: int | None = None, deadline: dt.date | None = None) -> tuple[models.Recheck, str]:
+    """复查: passed is 销号; failed is 返工 with a new 整改期限 (days, else policy.problem_days)."""
+    if ps.closed is not None:
+        raise Refusal(f"问题 {ps.id} 已于{rules.cn_date(ps.closed.date)}复查销号")
+    if ps.pending is None:
+        again = "返工后尚未重新" if ps.in_rework else "尚未"
+        raise Refusal(f"问题 {ps.id} {again}报整改完成，不能复查",
+                      f"请先由{snap.project.unit_label(ps.unit)}报整改完成：cc problem fix {ps.id} --note …")
+    if stamp.date < ps.pending.date:
+        raise UsageError("复查日期早于整改完成日期")
+    if passed and (days is not None or deadline is not None):
+        raise UsageError("复查通过（销号）不需要新的整改期限", "--days / --deadline 只用于 --fail（返工）。")
+    how = ""
+    new_deadline = None
+    if not passed:
+        if deadline is not None and deadline <= stamp.date:
+            raise UsageError(f"新的整改期限 {rules.cn_date(deadline)} 应晚于复查日期 {rules.cn_date(stamp.date)}")
+        limit = problem_deadline(snap, stamp.date, "限期整改", days, deadline)
+        new_deadline, how = limit.day, limit.note
+    entry = models.make(models.Recheck, kind="recheck", problem=ps.id, passed=passed, note=_clean(note, "复查意见"),
+                        deadline=new_deadline, **_base(stamp))
+    return entry, how
+
+
+def make_extend(snap: rules.Snapshot, stamp: Stamp, ps: problemlist.ProblemState, to: dt.date,
+                reason: str) -> models.Extend:
+    if ps.closed is not None:
+        raise Refusal(f"问题 {ps.id} 已于{rules.cn_date(ps.closed.date)}复查销号，无需延期")
+    if to <= ps.deadline:
+        raise UsageError(f"延期后的期限 {rules.cn_date(to)} 应晚于现在的整改期限 {rules.cn_date(ps.deadline)}")
+    if to <= stamp.date:
+        raise UsageError(f"延期后的期限 {rules.cn_date(to)} 应晚于今天（{rules.cn_date(stamp.date)}）")
+    return models.make(models.Extend, kind="extend", problem=ps.id, deadline=to, reason=_clean(reason, "延期理由"),
+                       **_base(stamp))

@@ -149,22 +149,25 @@ def _figures(snap: rules.Snapshot, summary: dict) -> str:
     return "".join(out)
 
 
+_QUEUE_VERB = {rules.REVIEW: "反馈", rules.ACCEPT: "报办结", rules.RECHECK: "报整改完成"}
+
+
 def _lead_queue(snap: rules.Snapshot) -> str:
     """The lead unit's pending reviews and 验收, with its own overdue items marked as its own."""
     queue = reports.queue_rows(snap)
     lead = snap.project.unit_label(snap.project.plan.campaign.lead_unit)
     out = [f'<section class="attention block"><h2>牵头单位待办（{_e(lead)}）</h2>']
     if not queue:
-        out.append('<p class="quiet">没有待审核的整改反馈和待验收的任务。</p></section>')
+        out.append('<p class="quiet">没有待审核的整改反馈、待验收的任务和待复查的问题。</p></section>')
         return "".join(out)
     out.append("<ul>")
     for q in queue:
-        late = f"（逾期{q['late']}天反馈）" if q["late"] else ""
+        late = f"（逾期{q['late']}天{'完成' if q['kind'] == rules.RECHECK else '反馈'}）" if q["late"] else ""
         over = f"，超过审核时限{q['overdue']}天（牵头单位逾期）" if q["overdue"] else ""
-        out.append(f'<li>{_chip(q["kind"], q["kind_name"])}<span class="tid">{_e(q["subject"])}</span>'
+        out.append(f'<li>{_chip(rules.REVIEW if q["kind"] == rules.RECHECK else q["kind"], q["kind_name"])}<span class="tid">{_e(q["subject"])}</span>'
                    f'<span class="who">（{_e(q["unit"])}）</span>'
                    f'<span class="why">{_e(rules.cn_date(dt.date.fromisoformat(q["since"])))}'
-                   f'{"反馈" if q["kind"] == rules.REVIEW else "报办结"}{_e(late)}，已等待{q["days"]}天{_e(over)}</span></li>')
+                   f'{_QUEUE_VERB[q["kind"]]}{_e(late)}，已等待{q["days"]}天{_e(over)}</span></li>')
     out.append("</ul></section>")
     return "".join(out)
 

@@ -203,7 +203,7 @@ def _void_section(snap: rules.Snapshot, first: dt.date) -> list[str]:
 
 
 def _queue_section(snap: rules.Snapshot) -> list[str]:
-    """The lead unit's own pending work: replies to review, 办结报告 to verify."""
+    """The lead unit's own pending work: replies to review, 办结报告 to verify, problems to 复查."""
     lead = snap.project.unit_label(snap.project.plan.campaign.lead_unit)
     out = [f"## 牵头单位待办（{lead}）", ""]
     items = []
@@ -211,11 +211,14 @@ def _queue_section(snap: rules.Snapshot) -> list[str]:
         since = rules.cn_date(dt.date.fromisoformat(q["since"]))
         if q["kind"] == rules.REVIEW:
             text = f"- 待审核：{q['subject']}（{q['unit_name']}）{since}反馈" + (f"（逾期{q['late']}天）" if q["late"] else "")
+        elif q["kind"] == rules.RECHECK:
+            text = f"- 待复查：问题{q['subject']}（{q['unit_name']}）{since}报整改完成" + (
+                f"（逾期{q['late']}天）" if q["late"] else "")
         else:
             text = f"- 待验收：{_task_name(snap.project, q['subject'])}（{q['unit_name']}）{since}报办结"
         text += f"，已等待{q['days']}天" + (f"，超过审核时限{q['overdue']}天（牵头单位逾期）" if q["overdue"] else "") + "。"
         items.append(line(text))
-    return out + (items or ["没有待审核的整改反馈和待验收的任务。"])
+    return out + (items or ["没有待审核的整改反馈、待验收的任务和待复查的问题。"])
 
 
 def _escalation_section(snap: rules.Snapshot, first: dt.date) -> list[str]:

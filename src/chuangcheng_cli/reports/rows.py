@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 
-from ..domain import models, rules, views
+import datetime as dt
+
+from ..domain import models, problemlist, rules, views
 from ..diagnostics import UsageError, did_you_mean
 
 
@@ -136,14 +138,28 @@ def summary_base(snap: rules.Snapshot) -> dict:
         ],
         "lead_unit": snap.project.unit_label(camp.lead_unit),
         "lead_queue": queue_rows(snap),
+        "problems": problem_counts(snap, snap.problems.values()),
+        "unit_problems": {us.unit.name: problem_counts(snap, us.problems) for us in snap.units.values()
+                          if us.problems},
     }
+
+
+def problem_counts(snap: rules.Snapshot, states) -> dict:
+    """The problems line of cc status: open (overdue among them), awaiting 复查, closed, and this
+    week's (the 7 days ending today) new and closed ones."""
+    states = list(states)
+    r = problemlist.rates(states, snap.today)
+    first = snap.today - dt.timedelta(days=6)
+    return {"total": r.total, "open": r.open, "overdue": r.overdue, "fixed": r.fixed, "closed": r.closed,
+            "new_this_week": problemlist.found_between(states, first, snap.today),
+            "closed_this_week": problemlist.closed_between(states, first, snap.today)}
 
 
 def queue_rows(snap: rules.Snapshot) -> list[dict]:
     """The lead unit's pending work (rules.lead_queue) as plain rows."""
     return [{
         "kind": q.kind,
-        "kind_name": rules.LIGHT_NAMES[q.kind],
+        "kind_name": rules.QUEUE_NAMES[q.kind],
         "unit": snap.project.unit_short(q.unit),
         "unit_name": snap.project.unit_label(q.unit),
         "subject": q.subject,
@@ -191,11 +207,113 @@ def unit_rows(snap: rules.Snapshot) -> list[dict]:
             "pending_review": us.pending_review,
             "escalated": us.escalated,
             "escalated_on": us.escalations[-1].date.isoformat() if us.escalated else None,
+            "problems": _unit_problem_rates(us, snap.today),
+            "problem_light": us.problem_light,
+            "problem_gaps": [ps.gap(snap.today) for ps in us.problem_gaps],
             "head": u.head.name,
             "liaison": u.liaison.name,
             "liaison_phone": u.liaison.phone,
         })
     return rows
+
+
+def _unit_problem_rates(us: rules.UnitState, today: dt.date) -> dict:
+    r = us.problem_rates(today)
+    return {"total": r.total, "closed": r.closed, "overdue": r.overdue, "close_rate": r.close_rate,
+            "on_time_rate": r.on_time_rate, "rework_rate": r.rework_rate, "extension_rate": r.extension_rate}
+
+
+# ----------------------------------------------------------------- problems
+
+
+PROBLEM_STATUS_KEYS = {"open": problemlist.OPEN, "整改中": problemlist.OPEN, "fixed": problemlist.FIXED,
+                       "待复查": problemlist.FIXED, "closed": problemlist.CLOSED, "已销号": problemlist.CLOSED,
+                       "销号": problemlist.CLOSED}
+
+
+def problem_status_key(text: str) -> str:
+    key = PROBLEM_STATUS_KEYS.get(text.strip().lower()) or PROBLEM_STATUS_KEYS.get(text.strip())
+    if key is None:
+        raise UsageError(f"未知的问题状态：{text}", "可选：整改中（open）、待复查（fixed）、已销号（closed）；"
+                                                  "只看逾期的用 --overdue。")
+    return key
+
+
+def problem_source_key(text: str) -> str:
+    key = text.strip()
+    if key in models.PROBLEM_SOURCES:
+        return key
+    hits = [s for s in models.PROBLEM_SOURCES if key and (key in s or s in key)]
+    if len(hits) == 1:
+        return hits[0]
+    raise UsageError(f"未知的问题来源：{text}", "可选：" + "、".join(models.PROBLEM_SOURCES))
+
+
+def problem_row(snap: rules.Snapshot, ps: problemlist.ProblemState) -> dict:
+    project, p, today = snap.project, ps.problem, snap.today
+    return {
+        "id": ps.id,
+        "date": p.date.isoformat(),
+        "source": p.source,
+        "found": p.found.isoformat(),
+        "found_by": p.found_by,
+        "place": p.place,
+        "desc": p.desc,
+        "unit": project.unit_short(p.unit),
+        "unit_name": project.unit_label(p.unit),
+        "co_units": [project.unit_short(u) for u in p.co_units],
+        "task": p.task,
+        "mode": p.mode,
+        "deadline": ps.deadline.isoformat(),
+        "first_deadline": p.deadline.isoformat(),
+        "status": ps.status,
+        "status_name": problemlist.STATUS_NAMES[ps.status],
+        "status_text": ps.status_text(today),
+        "overdue_days": ps.overdue_days(today),
+        "reworked": len(ps.failed),
+        "extended": len(ps.extensions),
+        "fixed_on": ps.pending.date.isoformat() if ps.pending is not None else None,
+        "closed_on": ps.closed.date.isoformat() if ps.closed is not None else None,
+        "on_time": ps.on_time if ps.closed is not None else None,
+        "gap": ps.gap(today),
+        "origin": p.origin,
+    }
+
+
+def problem_rows(snap: rules.Snapshot, unit: str | None = None, task: str | None = None,
+                 source: str | None = None, status: str | None = None, overdue: bool = False) -> list[dict]:
+    """The problems recorded by today, not voided, in id order; filters take resolved values."""
+    out = []
+    for ps in snap.problems.values():
+        if unit and ps.unit != unit and unit not in ps.problem.co_units:
+            continue
+        if task and ps.task != task:
+            continue
+        if source and ps.problem.source != source:
+            continue
+        if status and ps.status != status:
+            continue
+        if overdue and not ps.overdue_days(snap.today):
+            continue
+        out.append(problem_row(snap, ps))
+    return out
+
+
+def problem_detail(snap: rules.Snapshot, ps: problemlist.ProblemState) -> dict:
+    project = snap.project
+    history = []
+    for e in ps.history:
+        void = snap.voided.get(e.id)
+        text = describe_entry(project, e)
+        if void is not None:
+            text = f"【已作废：{clause(void.reason)}（{views.cn_date(void.date)}，{void.by}）】{text}"
+        history.append({"id": e.id, "date": e.date.isoformat(), "kind": e.kind,
+                        "kind_name": models.ENTRY_KIND_NAMES[e.kind], "unit": project.unit_short(ps.unit),
+                        "tasks": [ps.task] if ps.task else [], "by": e.by, "text": text,
+                        "voided": void is not None, "void_reason": void.reason if void is not None else ""})
+    task = project.task(ps.task) if ps.task else None
+    return {**problem_row(snap, ps), "task_title": task.label if task else "", "plan": ps.problem.plan,
+            "evidence": len(ps.problem.evidence), "history": history}
 
 
 # --------------------------------------------------------------------- show
@@ -246,6 +364,18 @@ def describe_entry(project: models.Project, e) -> str:
     if k == "escalate":
         return (f"累计督办{len(e.notices)}次，报告市领导" + (f"（{e.doc_no}）" if e.doc_no else "")
                 + (f"：{clause(e.note)}" if e.note else ""))
+    if k == "problem":
+        where = f"{e.place}：{clause(e.desc)}"
+        return (f"{e.problem}（{e.source}，{views.cn_date(e.found)}发现）{where}；{e.mode}，"
+                f"整改期限{views.cn_date(e.deadline)}")
+    if k == "fix":
+        return f"{e.problem}整改完成：{clause(e.note)}" + (f"；佐证材料{len(e.evidence)}件" if e.evidence else "")
+    if k == "recheck":
+        if e.passed:
+            return f"{e.problem}复查通过，销号：{clause(e.note)}"
+        return f"{e.problem}复查未通过，返工，新的整改期限{views.cn_date(e.deadline)}：{clause(e.note)}"
+    if k == "extend":
+        return f"{e.problem}延期至{views.cn_date(e.deadline)}：{clause(e.reason)}"
     if k == "void":
         return f"作废记录 {e.entry}：{clause(e.reason)}"
     return k
@@ -264,12 +394,20 @@ def history_rows(snap: rules.Snapshot, unit: str | None = None, task: str | None
         if e.kind == "notice" and (e.ref not in by_ref or e.id not in snap.voided):
             by_ref[e.ref] = e
     by_id = {e.id: e for e in snap.entries} if any(e.kind == "void" for e in snap.entries) else {}
+    problems = {}  # problem id → its (first) 交办 entry, voided ones too
+    for e in snap.entries:
+        if e.kind == "problem" and (e.problem not in problems
+                                    or (problems[e.problem].id in snap.voided and e.id not in snap.voided)):
+            problems[e.problem] = e
 
     def about(e):
         """The unit and tasks an entry concerns (a void: those of what it voids)."""
         if e.kind == "void":
             target = by_id.get(e.entry)
             return about(target) if target is not None and target.kind != "void" else (None, [])
+        if e.kind in problemlist.PROBLEM_KINDS:
+            p = problems.get(e.problem)
+            return (p.unit, [p.task] if p.task else []) if p is not None else (None, [])
         ref = getattr(e, "notice", "")
         e_unit = getattr(e, "unit", None) or (by_ref[ref].unit if ref in by_ref else None)
         if hasattr(e, "task"):

@@ -12,7 +12,7 @@ from rich.cells import cell_len
 from rich.text import Text
 
 from ..textguard import clean
-from ..domain.views import cn_date, summary_text
+from ..domain.views import cn_date, problems_text, summary_text
 
 LIGHT_STYLE = {"red": "bold red", "yellow": "bold yellow", "green": "green", "done": "blue",
                "review": "cyan", "accept": "cyan"}
@@ -264,6 +264,9 @@ def status_table(rows: list[dict], summary: dict, width: int) -> Group:
         parts += [Text(text, style="bold red") for text in fold(
             f"已报告市领导：{esc['unit']}（{cn_date(dt.date.fromisoformat(esc['date']))}），督办列标 !", width)]
     parts += map(Text, fold(summary_text(summary), width))
+    problems = problems_text(summary.get("problems"))
+    if problems:
+        parts += map(Text, fold(problems, width))
     return Group(*parts)
 
 
@@ -276,6 +279,12 @@ def queue_text(q: dict, year: int) -> str:
             text += f"（逾期{q['late']}天反馈）"
         text += f"，已等待{q['days']}天"
         hint = f"cc close {q['ref']} 或 cc reject {q['ref']} --note …"
+    elif q["kind"] == "recheck":
+        text = f"待复查 问题{q['subject']}（{q['unit']}）{since}报整改完成"
+        if q.get("late"):
+            text += f"（逾期{q['late']}天完成）"
+        text += f"，已等待{q['days']}天"
+        hint = f"cc problem recheck {q['ref']} --pass 或 --fail --note …"
     else:
         text = f"待验收 {q['subject']}（{q['unit']}）{since}报办结，已等待{q['days']}天"
         hint = f"cc verify {q['ref']} 或 cc reopen {q['ref']} --reason …"
@@ -290,7 +299,7 @@ def units_table(rows: list[dict], as_of: str, width: int) -> Table:
                   show_edge=False, padding=(0, 1 if width >= WIDE else 0), title_justify="left")
     table.add_column("id", no_wrap=True)
     table.add_column("单位", no_wrap=True, max_width=24 if width >= WIDE else 10)
-    for name in ("牵头", "配合", "完成", "滞后", "督办", "未销号"):
+    for name in ("牵头", "配合", "完成", "滞后", "督办", "未销号", "问题", "逾期"):
         table.add_column(name, no_wrap=True, justify="right")
     table.add_column("报告市领导", no_wrap=True)
     table.add_column("联络员", no_wrap=True)
@@ -299,9 +308,12 @@ def units_table(rows: list[dict], as_of: str, width: int) -> Table:
         esc = (Text("已报告" + short_date(r["escalated_on"], dt.date.fromisoformat(as_of).year), style="bold red")
                if r["escalated"] else Text("—"))
         contact = r["liaison"] + (f" {r['liaison_phone']}" if width >= 100 and r["liaison_phone"] else "")
+        problems = r.get("problems") or {}
+        overdue = Text(str(problems.get("overdue", 0)),
+                       style=LIGHT_STYLE.get(r.get("problem_light", ""), "") if problems.get("overdue") else "")
         table.add_row(r["id"], r["name"] if width >= WIDE else r["short_name"], str(len(r["led"])),
                       str(len(r["co"])), str(r["done"]), lag, str(r["notice_count"]),
-                      str(r["open_notices"]), esc, contact)
+                      str(r["open_notices"]), str(problems.get("total", 0)), overdue, esc, contact)
     return table
 
 
@@ -396,4 +408,65 @@ def task_view(d: dict, as_of: str, width: int = 80) -> Group:
     else:
         parts.append(Text("尚未分解到责任科室、责任人。", style="yellow"))
     parts.append(history_table(d["history"], "全程留痕", year, width) if d["history"] else Text("暂无记录。"))
+    return Group(*parts)
+
+
+PROBLEM_STATUS_STYLE = {"open": "", "fixed": "cyan", "closed": "green"}
+
+
+def problems_table(rows: list[dict], title: str, year: int, width: int = 80) -> Table:
+    """The 问题清单: one line per problem, the overdue ones marked."""
+    rows = clean(rows)
+    wide = width >= WIDE
+    table = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1 if wide else 0),
+                  title_justify="left")
+    table.add_column("编号", no_wrap=True)
+    table.add_column("来源", no_wrap=True)
+    table.add_column("责任单位", no_wrap=True, max_width=12 if wide else 8)
+    table.add_column("点位", max_width=24 if wide else 12)
+    if wide:
+        table.add_column("问题", ratio=1)
+    table.add_column("期限", no_wrap=True)
+    table.add_column("状态")
+    for r in rows:
+        late = r["overdue_days"]
+        style = "bold red" if late else PROBLEM_STATUS_STYLE.get(r["status"], "")
+        status = Text(r["status_text"], style=style)
+        cells = [r["id"], r["source"], r["unit"], r["place"]]
+        if wide:
+            cells.append(r["desc"])
+        cells += [short_date(r["deadline"], year), status]
+        table.add_row(*cells)
+    return table
+
+
+def problem_view(d: dict, as_of: str, width: int = 80) -> Group:
+    d = clean(d)
+    year = dt.date.fromisoformat(as_of).year
+    head = Text()
+    head.append(f"【{d['id']}】{d['place']}\n", style="bold")
+    head.append(f"问题描述：{d['desc']}\n")
+    found_by = f"，{d['found_by']}" if d["found_by"] else ""
+    head.append(f"来源：{d['source']}（{cn_date(dt.date.fromisoformat(d['found']))}发现{found_by}）；"
+                f"交办：{cn_date(dt.date.fromisoformat(d['date']))}\n")
+    units = d["unit_name"] + ("（配合：" + "、".join(d["co_units"]) + "）" if d["co_units"] else "")
+    head.append(f"责任单位：{units}\n")
+    if d["task"]:
+        head.append(f"所属任务：{d['task']}（{d['task_title']}）\n")
+    deadline = cn_date(dt.date.fromisoformat(d["deadline"]))
+    if d["deadline"] != d["first_deadline"]:
+        deadline += f"（原期限{cn_date(dt.date.fromisoformat(d['first_deadline']))}）"
+    head.append(f"整改方式：{d['mode']}；整改期限：{deadline}\n")
+    if d["plan"]:
+        head.append(f"整改计划：{d['plan']}\n")
+    if d["origin"]:
+        head.append(f"导入自：{d['origin']}\n")
+    head.append("状态：")
+    head.append(d["status_text"], style="bold red" if d["overdue_days"] else PROBLEM_STATUS_STYLE.get(d["status"], ""))
+    if d["reworked"]:
+        head.append(f"；返工{d['reworked']}次")
+    if d["extended"]:
+        head.append(f"；延期{d['extended']}次")
+    parts: list = [Folded(head)]
+    parts.append(history_table(d["history"], "全程留痕", year, width))
     return Group(*parts)

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import loading
-from ..domain import models, rules
+from ..domain import models, problemlist, rules
 from ..diagnostics import WARNING, DataError, Diagnostic, did_you_mean, sort_key
 
 
-NOTICE_FAMILY = rules.NOTICE_FAMILY  # the entries without a "task" field
+NOTICE_FAMILY = rules.NOTICE_FAMILY  # the entries checked across tasks (see rules.NOTICE_FAMILY)
+PROBLEM_KINDS = problemlist.PROBLEM_KINDS
 
 
 @dataclass
@@ -467,6 +470,8 @@ def check_journal(project: models.Project, journal: loading.JournalFile,
             first_of_ref.setdefault(entry.ref, i)
     known_ids = set(all_ids) if has_voids else set()
     void_refs = {e.ref for e in entries if e.kind == "notice" and e.id in voided}  # still answerable
+    found_problems: dict[str, _ProblemSeen] = {}
+    void_problems = {e.problem for e in entries if e.kind == "problem" and e.id in voided}
 
     for i in order:
         entry = entries[i]
@@ -534,7 +539,85 @@ def check_journal(project: models.Project, journal: loading.JournalFile,
             for ref in entry.notices:
                 if ref not in notices and ref not in void_refs:
                     bad(i, "notices", "unknown-notice", f"找不到督办通知 {ref}")
+        elif kind in PROBLEM_KINDS:
+            _check_problem_entry(i, entry, found_problems, void_problems, bad, unit_ok, task_ok, labels)
     return problems
+
+
+@dataclass
+class _ProblemSeen:
+    """What the checks need to know of a problem while walking the journal."""
+
+    entry: models.Problem
+    line: int
+    deadline: dt.date
+    pending: bool = False
+    closed: bool = False
+
+
+def _check_problem_entry(i, entry, found: dict, void_ids: set, bad, unit_ok, task_ok, labels) -> None:
+    """The 问题清单's rules (problemlist.py): ids unique, references known, 整改 → 复查 → 销号 in order."""
+    pid = entry.problem
+    if entry.kind == "problem":
+        if pid in found:
+            bad(i, "problem", "duplicate-problem-id", f"问题编号 {pid} 重复（第 {found[pid].line} 行已有）",
+                f'两个分支各自登记了同一编号（合并后才发现）。请作废其中一条：cc void {entry.id} --reason "编号重复"，'
+                "再用 cc problem add 重新登记（取下一个编号）。")
+            return
+        parts = re.fullmatch(r"[A-Za-z]+(\d{4})-(\d+)", pid)
+        if parts is None or int(parts[1]) != entry.year or int(parts[2]) != entry.number:
+            bad(i, "problem", "problem-id-mismatch",
+                f"问题编号 {pid} 与记录的年度 {entry.year}、序号 {entry.number} 不符")
+        found[pid] = _ProblemSeen(entry, i + 1, entry.deadline)
+        unit_ok(i, "unit", entry.unit)
+        for k, co in enumerate(entry.co_units):
+            if co == entry.unit:
+                bad(i, "co_units", "co-unit-is-lead", f"配合单位 {labels.get(co, co)} 就是责任单位")
+            else:
+                unit_ok(i, "co_units", co)
+        if entry.task:
+            task_ok(i, "task", entry.task)
+        if entry.found > entry.date:
+            bad(i, "found", "problem-dates", f"发现日期 {entry.found} 晚于登记日期 {entry.date}")
+        elif entry.deadline < entry.found:
+            bad(i, "deadline", "problem-dates", f"整改期限 {entry.deadline} 早于发现日期 {entry.found}")
+        if entry.mode == "长期整改" and not entry.plan.strip():
+            bad(i, "plan", "problem-dates", "长期整改的问题须写明整改计划（plan）",
+                "cc problem add … --mode 长期整改 --deadline 日期 --plan \"整改计划\"")
+        return
+    seen = found.get(pid)
+    if seen is None:
+        if pid not in void_ids:  # about a problem voided since: it counts nowhere, nor does this
+            bad(i, "problem", "unknown-problem", f"找不到问题 {pid}", did_you_mean(pid, list(found)))
+        return
+    if seen.closed:
+        what = models.ENTRY_KIND_NAMES[entry.kind]
+        bad(i, "problem", "problem-closed", f"问题 {pid} 已复查销号，不能再登记{what}",
+            "复查销号后又发现同样的问题，请用 cc problem add 另行登记。")
+        return
+    if entry.kind == "fix":
+        if unit_ok(i, "unit", entry.unit) and entry.unit != seen.entry.unit:
+            bad(i, "unit", "fix-wrong-unit",
+                f"问题 {pid} 的责任单位是 {labels.get(seen.entry.unit)}，不是 {labels[entry.unit]}")
+        seen.pending = True
+    elif entry.kind == "recheck":
+        if not seen.pending:
+            bad(i, "problem", "recheck-without-fix", f"问题 {pid} 没有待复查的整改完成报告，不能复查",
+                "复查在责任单位报整改完成（cc problem fix）之后进行。")
+        if not entry.passed:
+            if entry.deadline is None:
+                bad(i, "deadline", "problem-dates", "复查未通过（返工）须给出新的整改期限（deadline）")
+            elif entry.deadline <= entry.date:
+                bad(i, "deadline", "problem-dates", f"返工的整改期限 {entry.deadline} 应晚于复查日期 {entry.date}")
+            else:
+                seen.deadline = entry.deadline
+        seen.pending = False
+        seen.closed = entry.passed
+    elif entry.kind == "extend":
+        if entry.deadline <= seen.deadline:
+            bad(i, "deadline", "problem-dates", f"延期后的期限 {entry.deadline} 应晚于原整改期限 {seen.deadline}")
+        else:
+            seen.deadline = entry.deadline
 
 
 def check_authority(project: models.Project, journal: loading.JournalFile) -> list[Diagnostic]:

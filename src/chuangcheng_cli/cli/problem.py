@@ -1,0 +1,312 @@
+"""`cc problem …`: the 问题清单's commands — add, fix, recheck, extend, list, show, import."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .typer_app import app
+from .common import GLOBALS, AsOfOpt, DataOpt, console, find_data_dir, guarded, today
+from .locate import parse_date
+from .recording import evidence_list, notices_only
+from .write import ByOpt, DryOpt, EvidenceOpt, record
+from ..diagnostics import UsageError
+
+problem_app = typer.Typer(
+    help="问题清单：登记交办、整改完成、复查销号或返工、延期，查看和导入（暗访、督查问题表）。",
+    no_args_is_help=True, rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(problem_app, name="problem")
+
+ProblemArg = Annotated[str, typer.Argument(metavar="问题", help="问题编号，如 W2023-0001（也可写 2023-1，本年度的可只写序号）。",
+                                           show_default=False)]
+DaysOpt = Annotated[Optional[int], typer.Option("--days", min=1, max=365, help="整改期限天数（与 --deadline 二选一）。",
+                                                show_default=False)]
+DeadlineOpt = Annotated[Optional[str], typer.Option(
+    "--deadline", help="整改期限日期 YYYY-MM-DD（也可写 YYYY/M/D、YYYY年M月D日）。", show_default=False)]
+
+
+def _limit(days: Optional[int], deadline: Optional[str]):
+    if days is not None and deadline:
+        raise UsageError("--days 和 --deadline 只能用一个")
+    return parse_date(deadline, "--deadline") if deadline else None
+
+
+def _when(note: str) -> str:
+    return f"（{note}）" if note else ""
+
+
+@problem_app.command("add")
+@guarded
+def add(
+    unit: Annotated[str, typer.Option("--unit", "-u", help="责任单位：id、全称或简称。", show_default=False)],
+    source: Annotated[str, typer.Option("--source", "-s", help="问题来源：自查、互查、督查、暗访、测评反馈、群众反映、媒体曝光。",
+                                        show_default=False)],
+    place: Annotated[str, typer.Option("--place", "-p", help="问题点位（地点）。", show_default=False)],
+    desc: Annotated[str, typer.Option("--desc", "-d", help="问题描述。", show_default=False)],
+    task: Annotated[Optional[str], typer.Option("--task", "-t", help="所属任务编号（已知时）。", show_default=False)] = None,
+    co: Annotated[Optional[list[str]], typer.Option("--co", help="配合单位（可重复）。", show_default=False)] = None,
+    found: Annotated[Optional[str], typer.Option("--found", help="发现日期；默认为登记当天。", show_default=False)] = None,
+    found_by: Annotated[str, typer.Option("--found-by", help="发现人或检查组，如 市创城办暗访组。")] = "",
+    mode: Annotated[str, typer.Option("--mode", help="整改方式：立行立改、限期整改、长期整改；默认有期限时为限期整改，否则立行立改。")] = "",
+    days: DaysOpt = None, deadline: DeadlineOpt = None,
+    plan: Annotated[str, typer.Option("--plan", help="整改计划（长期整改必填）。")] = "",
+    evidence: EvidenceOpt = None,
+    by: ByOpt = None, dry_run: DryOpt = False, data: DataOpt = None, as_of: AsOfOpt = None,
+):
+    """登记问题并交办：各单位可登记本单位自查发现的问题，其他来源由推进组办公室登记。输出问题编号。"""
+    from ..domain.rules import cn_date
+    from ..domain.workflow import make_problem
+    from ..reports.rows import problem_source_key, resolve_task, resolve_unit
+
+    src = problem_source_key(source)
+    limit = _limit(days, deadline)
+    found_on = parse_date(found, "--found") if found else None
+    files = evidence_list(evidence)
+
+    def build(snap, stamp, _folder):
+        project = snap.project
+        u = resolve_unit(project, unit)
+        t = resolve_task(project, task) if task else None
+        others = [resolve_unit(project, c) for c in co or []]
+        entry, how = make_problem(snap, stamp, u, src, place, desc, found=found_on, found_by=found_by, task=t,
+                                  co_units=others, mode=mode.strip(), days=days, deadline=limit, plan=plan,
+                                  evidence=list(stamp.evidence))
+        msg = (f"{entry.problem}\n已登记问题 {entry.problem}：{u.name}，{entry.place}（{entry.source}）；"
+               f"{entry.mode}，整改期限{cn_date(entry.deadline)}{_when(how)}"
+               f"\n整改完成后登记：cc problem fix {entry.problem} --note …")
+        return [entry], [], msg
+
+    record(data, as_of, by, dry_run, build, scope=notices_only, evidence=files)
+
+
+@problem_app.command("fix")
+@guarded
+def fix(
+    problem: ProblemArg,
+    note_: Annotated[str, typer.Option("--note", "-n", help="整改情况。", show_default=False)],
+    evidence: EvidenceOpt = None,
+    by: ByOpt = None, dry_run: DryOpt = False, data: DataOpt = None, as_of: AsOfOpt = None,
+):
+    """报整改完成（责任单位）：停止计时，转由推进组办公室复查。"""
+    from ..domain.rules import cn_date
+    from ..domain.workflow import find_problem, make_fix
+
+    files = evidence_list(evidence)
+
+    def build(snap, stamp, _folder):
+        ps = find_problem(snap, problem)
+        entry = make_fix(snap, stamp, ps, note_, list(stamp.evidence))
+        late = (f"（晚于整改期限{cn_date(ps.deadline)} {(stamp.date - ps.deadline).days} 天）"
+                if stamp.date > ps.deadline else "（按期）")
+        return [entry], [], (f"已登记整改完成：{ps.id}（{snap.project.unit_label(ps.unit)}，{ps.problem.place}）{late}，"
+                             f"待复查：cc problem recheck {ps.id} --pass 或 --fail")
+
+    record(data, as_of, by, dry_run, build, scope=notices_only, evidence=files)
+
+
+@problem_app.command("recheck")
+@guarded
+def recheck(
+    problem: ProblemArg,
+    note_: Annotated[str, typer.Option("--note", "-n", help="复查意见。", show_default=False)],
+    passed: Annotated[Optional[bool], typer.Option("--pass/--fail", help="复查通过（销号）或未通过（返工，给出新的整改期限）。",
+                                                   show_default=False)] = None,
+    days: DaysOpt = None, deadline: DeadlineOpt = None,
+    by: ByOpt = None, dry_run: DryOpt = False, data: DataOpt = None, as_of: AsOfOpt = None,
+):
+    """复查（推进组办公室）：通过即销号；未通过为返工，给出新的整改期限（计入返工率）。"""
+    from ..domain.rules import cn_date
+    from ..domain.workflow import find_problem, make_recheck
+
+    if passed is None:
+        raise UsageError("请写明复查结果：--pass（通过，销号）或 --fail（未通过，返工）")
+    limit = _limit(days, deadline)
+
+    def build(snap, stamp, _folder):
+        ps = find_problem(snap, problem)
+        entry, how = make_recheck(snap, stamp, ps, passed, note_, days, limit)
+        if passed:
+            msg = f"已复查销号：{ps.id}（{snap.project.unit_label(ps.unit)}，{ps.problem.place}）"
+        else:
+            msg = (f"复查未通过，已返工：{ps.id}（{snap.project.unit_label(ps.unit)}），"
+                   f"新的整改期限{cn_date(entry.deadline)}{_when(how)}\n整改后再报：cc problem fix {ps.id} --note …")
+        return [entry], [], msg
+
+    record(data, as_of, by, dry_run, build, scope=notices_only, lead_act="recheck")
+
+
+@problem_app.command("extend")
+@guarded
+def extend(
+    problem: ProblemArg,
+    to: Annotated[str, typer.Option("--to", help="延期后的整改期限 YYYY-MM-DD。", show_default=False)],
+    reason: Annotated[str, typer.Option("--reason", "-r", help="延期理由。", show_default=False)],
+    by: ByOpt = None, dry_run: DryOpt = False, data: DataOpt = None, as_of: AsOfOpt = None,
+):
+    """批准延期（推进组办公室）：整改期限改为 --to（计入延期率）。"""
+    from ..domain.rules import cn_date
+    from ..domain.workflow import find_problem, make_extend
+
+    day = parse_date(to, "--to")
+
+    def build(snap, stamp, _folder):
+        ps = find_problem(snap, problem)
+        before = ps.deadline
+        entry = make_extend(snap, stamp, ps, day, reason)
+        return [entry], [], f"已批准延期：{ps.id} 整改期限由{cn_date(before)}延至{cn_date(entry.deadline)}"
+
+    record(data, as_of, by, dry_run, build, scope=notices_only, lead_act="extend")
+
+
+@problem_app.command("list")
+@guarded
+def list_(
+    unit: Annotated[Optional[str], typer.Option("--unit", "-u", help="只看某单位（责任或配合）。", show_default=False)] = None,
+    task: Annotated[Optional[str], typer.Option("--task", "-t", help="只看某任务的问题。", show_default=False)] = None,
+    source: Annotated[Optional[str], typer.Option("--source", "-s", help="只看某来源，如 暗访。", show_default=False)] = None,
+    status: Annotated[Optional[str], typer.Option("--status", help="只看某状态：整改中、待复查、已销号（open、fixed、closed）。",
+                                                  show_default=False)] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="只看逾期未整改的问题。")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
+    data: DataOpt = None, as_of: AsOfOpt = None,
+):
+    """问题清单：编号、来源、责任单位、点位、期限和状态（逾期的标红）。"""
+    from ..reports import rows as reports
+    from ..domain.problemlist import rates, percent
+    from .read import _snapshot
+
+    status_key = reports.problem_status_key(status) if status else None
+    source_key = reports.problem_source_key(source) if source else None
+    snap, _ = _snapshot(data, as_of)
+    unit_id = reports.resolve_unit(snap.project, unit).id if unit else None
+    task_id = reports.resolve_task(snap.project, task).id if task else None
+    rows = reports.problem_rows(snap, unit_id, task_id, source_key, status_key, overdue)
+    if as_json:
+        print(json.dumps({"as_of": snap.today.isoformat(), "problems": rows}, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        print("没有符合条件的问题。" if snap.problems else "问题清单为空：用 cc problem add 登记，或 cc problem import 导入问题表。")
+        return
+    from ..reports.tables import problems_table
+
+    out = console()
+    chosen = [snap.problems[r["id"]] for r in rows]
+    out.print(problems_table(rows, f"问题清单（截至{reports.views.cn_date(snap.today)}，{len(rows)} 个）",
+                             snap.today.year, out.width))
+    r = rates(chosen, snap.today)
+    print(f"整改中 {r.open}（逾期 {r.overdue}）· 待复查 {r.fixed} · 已销号 {r.closed}；"
+          f"结案率 {percent(r.close_rate)} · 按期结案率 {percent(r.on_time_rate)} · "
+          f"返工率 {percent(r.rework_rate)} · 延期率 {percent(r.extension_rate)}")
+
+
+@problem_app.command("show")
+@guarded
+def show(
+    problem: ProblemArg,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
+    data: DataOpt = None, as_of: AsOfOpt = None,
+):
+    """查看一个问题：描述、责任单位、期限、状态和全程留痕。"""
+    from ..reports import rows as reports
+    from ..domain.workflow import find_problem
+    from .read import _snapshot
+
+    snap, _ = _snapshot(data, as_of)
+    ps = find_problem(snap, problem)
+    detail = reports.problem_detail(snap, ps)
+    if as_json:
+        print(json.dumps(detail, ensure_ascii=False, indent=2))
+        return
+    from ..reports.tables import problem_view
+
+    out = console()
+    out.print(problem_view(detail, snap.today.isoformat(), out.width))
+
+
+FIELDS = {"desc": "desc", "问题描述": "desc", "place": "place", "点位": "place", "unit": "unit", "责任单位": "unit",
+          "deadline": "deadline", "整改时限": "deadline", "found": "found", "发现时间": "found", "source": "source",
+          "来源": "source", "task": "task", "任务": "task"}
+
+
+def _mapping(pairs: Optional[list[str]]) -> dict[str, str]:
+    out = {}
+    for pair in pairs or []:
+        header, sep, field = pair.partition("=")
+        if not sep or not header.strip() or not field.strip():
+            raise UsageError(f"--map 的写法无效：{pair}", "写成 表头=字段，如 --map 检查点位=点位 或 --map 问题情况=desc。")
+        if field.strip() not in FIELDS:
+            raise UsageError(f"--map 的字段无效：{field.strip()}",
+                             "可选：问题描述（desc）、点位（place）、责任单位（unit）、整改时限（deadline）、"
+                             "发现时间（found）、来源（source）、任务（task）。")
+        out[header.strip()] = FIELDS[field.strip()]
+    return out
+
+
+@problem_app.command("import")
+@guarded
+def import_(
+    file: Annotated[Path, typer.Argument(metavar="文件", help="问题表：.xlsx 或 .csv（暗访、督查等问题清单）。",
+                                         show_default=False)],
+    sheet: Annotated[Optional[str], typer.Option("--sheet", help="工作表名称；默认为第一个工作表。", show_default=False)] = None,
+    source: Annotated[Optional[str], typer.Option(
+        "--source", "-s", help="问题来源（表中没有“来源”列或该列为空时使用），如 暗访。", show_default=False)] = None,
+    mapping: Annotated[Optional[list[str]], typer.Option(
+        "--map", help="表头对应的字段，写成 表头=字段（可重复），如 --map 检查点位=点位。", show_default=False)] = None,
+    found_by: Annotated[str, typer.Option("--found-by", help="发现人或检查组，如 市创城办暗访组。")] = "",
+    by: ByOpt = None, dry_run: DryOpt = False, data: DataOpt = None, as_of: AsOfOpt = None,
+):
+    """导入问题表（.xlsx/.csv）：自动识别表头，全部行无误才导入；同一张表再导入不会重复登记。"""
+    from ..domain import problemlist
+    from ..domain.workflow import make_problem
+    from ..reports.rows import problem_source_key
+    from ..store.sheets import read_problem_sheet
+
+    default_source = problem_source_key(source) if source else ""
+    fields = _mapping(mapping)
+    path = file.expanduser()
+
+    def build(snap, stamp, _folder):
+        project = snap.project
+        rows = read_problem_sheet(path, project, sheet=sheet, mapping=fields, source=default_source)
+        known = {e.key for e in project.journal if e.kind == "problem" and e.key}
+        fresh, seen, errors = [], set(), []
+        for row in rows:
+            if row.key in known or row.key in seen:
+                continue
+            seen.add(row.key)
+            fresh.append(row)
+        number = problemlist.next_number(project.journal, stamp.date.year)
+        entries = []
+        for row in fresh:
+            where = f"工作表“{row.sheet}”第{row.row}行" if row.sheet else f"第{row.row}行"
+            if not row.source:
+                errors.append(f"{where}：没有问题来源（表中无“来源”列或为空），请用 --source 指定，如 --source 暗访")
+                continue
+            try:
+                entry, _how = make_problem(
+                    snap, stamp, project.unit(row.unit), row.source, row.place, row.desc, found=row.found,
+                    found_by=found_by, task=project.task(row.task) if row.task else None,
+                    co_units=[project.unit(u) for u in row.co_units], deadline=row.deadline,
+                    origin=f"{path.name} {where}", key=row.key, number=number)
+            except UsageError as exc:
+                errors.append(f"{where}：{exc.message}")
+                continue
+            entries.append(entry)
+            number += 1
+        if errors:
+            raise UsageError(f"问题表 {path.name} 有 {len(errors)} 行无法导入，未导入任何问题：\n" + "\n".join(errors),
+                             "请修改问题表后重新导入（全部行无误才导入）。")
+        skipped = len(rows) - len(fresh)
+        if not entries:  # recorded before: nothing is written (record() writes no empty append)
+            return [], [], f"问题表 {path.name} 的 {len(rows)} 个问题此前都已导入，没有新的问题，未写入任何内容。"
+        msg = f"已导入 {len(entries)} 个问题（{entries[0].problem} 至 {entries[-1].problem}）"
+        if skipped:
+            msg += f"；另有 {skipped} 行此前已导入，已跳过"
+        return entries, [], msg
+
+    record(data, as_of, by, dry_run, build, scope=notices_only)

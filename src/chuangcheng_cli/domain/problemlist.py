@@ -1,0 +1,242 @@
+"""The 问题清单 as of a day: each problem through 交办 → 整改 → 复查 → 销号, its gaps, and the rates.
+
+A problem is found (自查, 暗访 …) and recorded against one responsible unit with a 整改期限; the unit
+reports 整改完成 (fix); the office re-inspects (recheck): passed is 销号, failed is 返工 with a new
+期限; the office may approve a 延期 (extend). As with notices, a fix hands the problem to the office
+and stops the unit's clock: a problem waiting for 复查 is never the unit's lateness, and a 复查 not
+done within policy.review_days is the lead unit's overdue item.
+
+The rates are those a 数字化城市管理 centre publishes for its closed loop, over the problems that
+count (not voided) and are recorded by `today`:
+- 应结案数 (due): problems 销号, plus problems still 整改中 past their 期限 (the unit's to finish);
+- 结案率 = 销号数 / 应结案数; 按期结案率 = 按期销号数 / 应结案数, where a 销号 is 按期 when the fix
+  that passed was reported by the 期限 then in force (an approved 延期 moves it; the office's time
+  spent on 复查 never counts against the unit);
+- 返工率 = 返工问题数 (复查 failed at least once) / 已复查问题数;
+- 延期率 = 延期问题数 (at least one approved 延期) / 问题总数.
+A rate with nothing to divide by is None (shown as "—"), never 100%.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from . import models
+from .views import cn_date
+
+OPEN, FIXED, CLOSED = "open", "fixed", "closed"
+STATUS_NAMES = {OPEN: "整改中", FIXED: "待复查", CLOSED: "已销号"}
+PROBLEM_KINDS = ("problem", "fix", "recheck", "extend")
+
+
+@dataclass
+class ProblemState:
+    """One problem and what followed it, in the order the entries took effect."""
+
+    problem: models.Problem
+    fixes: list = field(default_factory=list)
+    rechecks: list = field(default_factory=list)
+    extensions: list = field(default_factory=list)
+    pending: models.Fix | None = None  # the fix awaiting 复查
+    closed: models.Recheck | None = None  # the 复查 that passed (销号)
+    deadline: dt.date | None = None  # the 整改期限 in force
+    pending_deadline: dt.date | None = None  # the 期限 in force when the pending fix came
+    on_time: bool = False  # for a closed problem: the fix that passed came by its 期限
+    history: list = field(default_factory=list)  # every entry about it, voided ones included
+
+    def __post_init__(self) -> None:
+        if self.deadline is None:
+            self.deadline = self.problem.deadline
+
+    @property
+    def id(self) -> str:
+        return self.problem.problem
+
+    @property
+    def unit(self) -> str:
+        return self.problem.unit
+
+    @property
+    def task(self) -> str:
+        return self.problem.task
+
+    @property
+    def label(self) -> str:
+        return f"{self.id}（{self.problem.place}）"
+
+    @property
+    def status(self) -> str:
+        if self.closed is not None:
+            return CLOSED
+        return FIXED if self.pending is not None else OPEN
+
+    @property
+    def failed(self) -> list:
+        return [r for r in self.rechecks if not r.passed]
+
+    @property
+    def reworked(self) -> bool:
+        """返工: a 复查 found the fix wanting at least once."""
+        return any(not r.passed for r in self.rechecks)
+
+    @property
+    def in_rework(self) -> bool:
+        """Sent back by a failed 复查 and not yet reported fixed again."""
+        return self.status == OPEN and bool(self.rechecks) and not self.rechecks[-1].passed
+
+    @property
+    def extended(self) -> bool:
+        return bool(self.extensions)
+
+    def apply(self, e) -> None:
+        self.history.append(e)
+        if e.kind == "fix":
+            self.fixes.append(e)
+            if self.pending is None and self.closed is None:
+                self.pending = e
+                self.pending_deadline = self.deadline
+        elif e.kind == "recheck":
+            self.rechecks.append(e)
+            if e.passed:
+                self.closed = e
+                fixed_on = self.pending.date if self.pending is not None else e.date
+                due = self.pending_deadline or self.deadline
+                self.on_time = fixed_on <= due
+            elif e.deadline is not None:
+                self.deadline = e.deadline
+            self.pending = None
+        elif e.kind == "extend":
+            self.extensions.append(e)
+            self.deadline = e.deadline
+
+    def overdue_days(self, today: dt.date) -> int:
+        """Days the unit is late: still 整改中 (no fix waiting for 复查) past the 期限 in force."""
+        if self.status != OPEN or today <= self.deadline:
+            return 0
+        return (today - self.deadline).days
+
+    def late_fix_days(self) -> int:
+        """How many days after its 期限 the pending fix came (0: on time, or none pending)."""
+        if self.pending is None or self.pending_deadline is None:
+            return 0
+        return max((self.pending.date - self.pending_deadline).days, 0)
+
+    def wait_days(self, today: dt.date) -> int:
+        """Days the pending fix has waited for the office's 复查."""
+        return (today - self.pending.date).days if self.pending is not None else 0
+
+    def gap(self, today: dt.date) -> str:
+        """What makes this problem the unit's 整改不力 today, or "" (see is_gap)."""
+        late = self.overdue_days(today)
+        if late:
+            again = "返工后" if self.in_rework else ""
+            return f"问题{self.label}{again}逾期{late}天未整改（整改期限{cn_date(self.deadline)}）"
+        if self.in_rework:
+            last = self.rechecks[-1]
+            return f"问题{self.label}于{cn_date(last.date)}复查未通过，返工整改中（期限{cn_date(self.deadline)}）"
+        return ""
+
+    def status_text(self, today: dt.date) -> str:
+        if self.closed is not None:
+            return f"已销号（{cn_date(self.closed.date)}" + ("，按期）" if self.on_time else "，逾期整改）")
+        if self.pending is not None:
+            late = self.late_fix_days()
+            return "已报整改完成，待复查" + (f"（逾期{late}天完成）" if late else "")
+        late = self.overdue_days(today)
+        head = "返工整改中" if self.in_rework else "整改中"
+        return f"{head}（逾期{late}天）" if late else head
+
+
+def new_state(entry: models.Problem) -> ProblemState:
+    state = ProblemState(entry)
+    state.history.append(entry)
+    return state
+
+
+@dataclass(frozen=True)
+class Rates:
+    """Counts and the four rates over a set of problems (see the module docstring)."""
+
+    total: int = 0
+    open: int = 0  # 整改中
+    fixed: int = 0  # 待复查
+    closed: int = 0
+    overdue: int = 0
+    due: int = 0  # 应结案数
+    on_time: int = 0  # 按期销号
+    reworked: int = 0
+    rechecked: int = 0
+    extended: int = 0
+
+    @staticmethod
+    def _ratio(part: int, whole: int) -> float | None:
+        return round(part / whole, 4) if whole else None
+
+    @property
+    def close_rate(self) -> float | None:
+        return self._ratio(self.closed, self.due)
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self._ratio(self.on_time, self.due)
+
+    @property
+    def rework_rate(self) -> float | None:
+        return self._ratio(self.reworked, self.rechecked)
+
+    @property
+    def extension_rate(self) -> float | None:
+        return self._ratio(self.extended, self.total)
+
+    def as_json(self) -> dict:
+        return {"total": self.total, "open": self.open, "fixed": self.fixed, "closed": self.closed,
+                "overdue": self.overdue, "due": self.due, "on_time": self.on_time, "reworked": self.reworked,
+                "extended": self.extended, "close_rate": self.close_rate, "on_time_rate": self.on_time_rate,
+                "rework_rate": self.rework_rate, "extension_rate": self.extension_rate}
+
+
+def rates(states, today: dt.date) -> Rates:
+    total = open_ = fixed = closed = overdue = on_time = reworked = rechecked = extended = 0
+    for ps in states:
+        total += 1
+        status = ps.status
+        if status == CLOSED:
+            closed += 1
+            on_time += ps.on_time
+        elif status == FIXED:
+            fixed += 1
+        else:
+            open_ += 1
+            overdue += ps.overdue_days(today) > 0
+        reworked += ps.reworked
+        rechecked += bool(ps.rechecks)
+        extended += ps.extended
+    return Rates(total, open_, fixed, closed, overdue, closed + overdue, on_time, reworked, rechecked, extended)
+
+
+def percent(rate: float | None) -> str:
+    """A rate as people write it: 98.5%, or — when there is nothing to divide by."""
+    if rate is None:
+        return "—"
+    text = f"{rate * 100:.1f}".rstrip("0").rstrip(".")
+    return f"{text}%"
+
+
+def closed_between(states, first: dt.date, last: dt.date) -> int:
+    return sum(1 for ps in states if ps.closed is not None and first <= ps.closed.date <= last)
+
+
+def found_between(states, first: dt.date, last: dt.date) -> int:
+    return sum(1 for ps in states if first <= ps.problem.date <= last)
+
+
+def problem_id(prefix: str, year: int, number: int) -> str:
+    """W2023-0001: the group's prefix, the year, a number padded to four digits (more when needed)."""
+    return f"{prefix}{year}-{number:04d}"
+
+
+def next_number(journal: list, year: int) -> int:
+    """Numbers run per year and are never reused: voided problems keep theirs."""
+    used = [e.number for e in journal if e.kind == "problem" and e.year == year]
+    return max(used, default=0) + 1
