@@ -1,4 +1,4 @@
-"""Writing with the journal index (fastappend.py) answers exactly as a full check would."""
+"""The store (store/state.py): writes and reads through it answer exactly as a full run would."""
 
 from __future__ import annotations
 
@@ -34,35 +34,35 @@ def _normalised(path):
     return re.sub(r'"at":"[^"]+"', '"at":"…"', text)
 
 
-def _indexed(tmp_path) -> dict:
-    """The environment of a cc run with the cache on and the index used even on small data."""
+def _stored(tmp_path) -> dict:
+    """The environment of a cc run with the store on and its state used even on small data."""
     return {"CC_NO_CACHE": "", "CC_CACHE_DIR": str(tmp_path / "cache"), "CC_INDEX_MIN_BYTES": "0"}
 
 
 def _two_repos(tmp_path):
-    """Two copies of the data: one run without the cache, one with the index; and the latter's env."""
+    """Two copies of the data: one run without the cache, one with the store; and the latter's env."""
     plain, fast = tmp_path / "plain", tmp_path / "fast"
     for folder in (plain, fast):
         folder.mkdir()
         copy_data(folder)
-    return plain, fast, _indexed(tmp_path)
+    return plain, fast, _stored(tmp_path)
 
 
-def test_session_with_index_equals_session_without(tmp_path):
+def test_session_with_the_store_equals_session_without(tmp_path):
     plain, fast, env = _two_repos(tmp_path)
     for args in SESSION:
         a = run_cc(*args, cwd=plain)
         b = run_cc(*args, cwd=fast, **env)
         assert (a.returncode, a.stdout, a.stderr) == (b.returncode, b.stdout, b.stderr), args
         assert "Traceback" not in b.stderr
-    assert list((tmp_path / "cache").glob("append-*.index"))
+    assert list((tmp_path / "cache").glob("state-*.bin"))
     assert _normalised(plain) == _normalised(fast)
     assert not checks.check_folder(fast / "data").errors
 
 
-def test_hand_edit_is_noticed_even_with_an_index(tmp_path):
+def test_hand_edit_is_noticed_even_with_a_state(tmp_path):
     data = copy_data(tmp_path)
-    env = _indexed(tmp_path)
+    env = _stored(tmp_path)
     assert run_cc("log", "T09", "--unit", "人社局", "--percent", "85", "--note", "a", "--as-of", "2023-12-31",
                   cwd=tmp_path, **env).returncode == 0
     with open(data / "journal.jsonl", "a", encoding="utf-8") as fh:
@@ -74,13 +74,13 @@ def test_hand_edit_is_noticed_even_with_an_index(tmp_path):
     assert snapshot_files(tmp_path / "data") == before
 
 
-@pytest.mark.parametrize("damage", [b"", b"not an index"])
-def test_damaged_index_is_ignored(tmp_path, damage):
+@pytest.mark.parametrize("damage", [b"", b"not a state"])
+def test_damaged_state_is_ignored(tmp_path, damage):
     data = copy_data(tmp_path)
-    env = _indexed(tmp_path)
+    env = _stored(tmp_path)
     run_cc("log", "T09", "--unit", "人社局", "--percent", "85", "--note", "a", "--as-of", "2023-12-31",
            cwd=tmp_path, **env)
-    for f in (tmp_path / "cache").glob("append-*.index"):
+    for f in (tmp_path / "cache").glob("state-*.bin"):
         f.write_bytes(damage)
     result = run_cc("log", "T09", "--unit", "人社局", "--percent", "86", "--note", "b", "--as-of", "2023-12-31",
                     cwd=tmp_path, **env)
@@ -91,8 +91,8 @@ def test_damaged_index_is_ignored(tmp_path, damage):
 
 # ------------------------------------------- lines added by someone else (a pull, a merge)
 
-from chuangcheng_cli.store import fastappend
-from chuangcheng_cli.store.cache import digest
+from chuangcheng_cli.store import state as store
+from chuangcheng_cli.store.state import digest
 
 
 def _line(**fields) -> str:
@@ -101,31 +101,31 @@ def _line(**fields) -> str:
     return json.dumps({**base, **fields}, ensure_ascii=False) + "\n"
 
 
-def _index_of(folder):
+def _state_of(folder):
     raw = (folder / "journal.jsonl").read_bytes()
-    return fastappend.build_index(checks.require_clean(checks.check_folder(folder)), raw), raw
+    return store.build_state(checks.require_clean(checks.check_folder(folder)), raw), raw
 
 
 def _same(a, b) -> bool:
     return (a.digest, a.size, list(a.offsets), list(a.lines), {k: list(v) for k, v in a.by_task.items()},
-            list(a.notice_family)) == (b.digest, b.size, list(b.offsets), list(b.lines),
-                                       {k: list(v) for k, v in b.by_task.items()}, list(b.notice_family))
+            list(a.family)) == (b.digest, b.size, list(b.offsets), list(b.lines),
+                                       {k: list(v) for k, v in b.by_task.items()}, list(b.family))
 
 
-def test_catch_up_equals_a_fresh_index(tmp_path):
+def test_catch_up_equals_a_fresh_state(tmp_path):
     data = copy_data(tmp_path)
-    index, _ = _index_of(data)
+    index, _ = _state_of(data)
     with open(data / "journal.jsonl", "a", encoding="utf-8") as fh:
         fh.write(_line() + "\n" + _line(id="20231230-0000bbbb", task="T01", unit="sfj", percent=100,
                                         date="2023-12-30", note="补报。"))
     raw = (data / "journal.jsonl").read_bytes()
-    how, state = fastappend.matching(index, raw)
+    how, state = store.matching(index, raw)
     assert how == "grown"
-    grown = fastappend.catch_up(index, raw, state, data / "journal.jsonl", "journal.jsonl")
-    fresh, _ = _index_of(data)
+    grown = store.catch_up(index, raw, state, data / "journal.jsonl", "journal.jsonl")
+    fresh, _ = _state_of(data)
     assert grown is not None and _same(grown, fresh)
     assert grown.digest == digest(raw)
-    assert fastappend.matching(grown, raw)[0] == "same"
+    assert store.matching(grown, raw)[0] == "same"
 
 
 @pytest.mark.parametrize("tail", [
@@ -138,22 +138,22 @@ def test_catch_up_equals_a_fresh_index(tmp_path):
 ])
 def test_catch_up_leaves_trouble_to_the_full_check(tmp_path, tail):
     data = copy_data(tmp_path)
-    index, raw = _index_of(data)
+    index, raw = _state_of(data)
     if '"20230420-3a0d6903"' in tail:
         assert b'"20230420-3a0d6903"' in raw
     (data / "journal.jsonl").write_bytes(raw + tail.encode())
     new = (data / "journal.jsonl").read_bytes()
-    how, state = fastappend.matching(index, new)
+    how, state = store.matching(index, new)
     assert how == "grown"
-    assert fastappend.catch_up(index, new, state, data / "journal.jsonl", "journal.jsonl") is None
+    assert store.catch_up(index, new, state, data / "journal.jsonl", "journal.jsonl") is None
 
 
 def test_changed_or_unterminated_prefix_is_not_grown(tmp_path):
     data = copy_data(tmp_path)
-    index, raw = _index_of(data)
-    assert fastappend.matching(index, raw.replace("普法".encode(), "守法".encode(), 1) + _line().encode())[0] is None
-    assert fastappend.matching(index, raw[:-1] + b" " + _line().encode())[0] is None
-    assert fastappend.matching(index, raw[:-10])[0] is None
+    index, raw = _state_of(data)
+    assert store.matching(index, raw.replace("普法".encode(), "守法".encode(), 1) + _line().encode())[0] is None
+    assert store.matching(index, raw[:-1] + b" " + _line().encode())[0] is None
+    assert store.matching(index, raw[:-10])[0] is None
 
 
 def test_session_with_foreign_appends_equals_session_without(tmp_path):
@@ -198,10 +198,10 @@ def test_log_after_a_pull_checks_only_the_new_lines(tmp_path, monkeypatch):
     assert [json.loads(x)["percent"] for x in lines[-3:]] == [85, 100, 86]
 
 
-def test_a_small_journal_is_checked_in_full_without_an_index(tmp_path):
-    """A working group's journal is checked in full faster than an index is loaded and stored."""
+def test_a_small_journal_is_checked_in_full_without_a_state(tmp_path):
+    """A working group's journal is checked in full faster than a state is loaded and stored."""
     copy_data(tmp_path)
     result = run_cc("log", "T09", "--unit", "人社局", "--percent", "85", "--note", "a", "--as-of", "2023-12-31",
                     cwd=tmp_path, CC_NO_CACHE="", CC_CACHE_DIR=str(tmp_path / "cache"))
     assert result.returncode == 0, result.stderr
-    assert not list((tmp_path / "cache").glob("append-*.index"))
+    assert not list((tmp_path / "cache").glob("state-*.bin"))
