@@ -205,3 +205,193 @@ def test_a_small_journal_is_checked_in_full_without_a_state(tmp_path):
                     cwd=tmp_path, CC_NO_CACHE="", CC_CACHE_DIR=str(tmp_path / "cache"))
     assert result.returncode == 0, result.stderr
     assert not list((tmp_path / "cache").glob("state-*.bin"))
+
+
+# ----------------------------------------------- reads: the incremental path is the full run
+
+
+import contextlib
+import io
+import os
+import shutil
+import subprocess
+
+from chuangcheng_cli.cli import fast, plain
+
+DAY = "2023-12-31"
+
+
+def _status_json(monkeypatch, folder, cache: str | None, full_allowed: bool = True) -> tuple[dict, int]:
+    """status --json of folder, in process (as cc runs it); with cache None, without the store.
+    (the answer, how many full checks it took); full_allowed=False makes a full check fail."""
+    monkeypatch.chdir(folder)
+    if cache is None:
+        monkeypatch.setenv("CC_NO_CACHE", "1")
+    else:
+        monkeypatch.delenv("CC_NO_CACHE", raising=False)
+        monkeypatch.setenv("CC_CACHE_DIR", str(cache))
+        monkeypatch.setenv("CC_INDEX_MIN_BYTES", "0")
+    calls = []
+    real = checks.check_folder
+
+    def counted(*args, **kwargs):
+        if not full_allowed:
+            raise AssertionError("the whole journal was checked again")
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(checks, "check_folder", counted)
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = fast.run_fast(["status", "--json", "--as-of", DAY])
+    monkeypatch.setattr(checks, "check_folder", real)
+    assert code == 0, err.getvalue()
+    return json.loads(out.getvalue()), len(calls)
+
+
+def _full(monkeypatch, folder) -> dict:
+    return _status_json(monkeypatch, folder, None)[0]
+
+
+def _append(data, *lines: str) -> None:
+    with open(data / "journal.jsonl", "a", encoding="utf-8") as fh:
+        fh.write("".join(lines))
+
+
+PULLED = [_line(id="20231231-0000a001", task="T09", percent=92, date=DAY),
+          _line(id="20231231-0000a002", task="T01", unit="sfj", percent=100, date=DAY),
+          _line(id="20231231-0000a003", task="T09", unit="rsj", percent=100, date=DAY, note="办结。")]
+
+
+def test_a_read_after_appended_lines_checks_only_them_and_answers_as_the_full_run(tmp_path, monkeypatch):
+    data = copy_data(tmp_path)
+    cache = tmp_path / "cache"
+    _, full_checks = _status_json(monkeypatch, tmp_path, cache)  # no state yet: a full run leaves one
+    assert full_checks == 1 and list(cache.glob("state-*.bin"))
+    for n in range(1, len(PULLED) + 1):
+        _append(data, PULLED[n - 1])
+        answer, _ = _status_json(monkeypatch, tmp_path, cache, full_allowed=False)
+        assert answer == _full(monkeypatch, tmp_path)
+    t09 = next(t for t in answer["tasks"] if t["id"] == "T09")
+    assert t09["percent"] == 100 and "待验收" in "".join(t09["reasons"])
+
+
+def test_a_read_after_a_union_merge_answers_as_the_full_run(tmp_path, monkeypatch):
+    if shutil.which("git") is None:
+        pytest.skip("没有安装 git")
+    from helpers import REPO
+
+    data = copy_data(tmp_path)
+    shutil.copy(REPO / ".gitattributes", tmp_path / ".gitattributes")
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@e", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+
+    def git(*args):
+        done = subprocess.run(["git", *args], cwd=tmp_path, capture_output=True, text=True, env=env)
+        assert done.returncode == 0, done.stdout + done.stderr
+
+    git("init", "-q", "-b", "main")
+    git("add", "-A")
+    git("commit", "-qm", "base")
+    git("checkout", "-qb", "other")
+    _append(data, PULLED[1])
+    git("commit", "-qam", "other unit")
+    git("checkout", "-q", "main")
+    _append(data, PULLED[0])
+    git("commit", "-qam", "this unit")
+    cache = tmp_path / "cache"
+    _status_json(monkeypatch, tmp_path, cache)  # the state of main's journal
+    git("merge", "-q", "--no-edit", "other")
+    merged = (data / "journal.jsonl").read_text(encoding="utf-8")
+    assert merged.endswith(PULLED[0] + PULLED[1])  # union: ours, then theirs, after the base
+    answer, _ = _status_json(monkeypatch, tmp_path, cache, full_allowed=False)
+    assert answer == _full(monkeypatch, tmp_path)
+
+
+@pytest.mark.parametrize("change", ["rewritten line", "removed line", "changed yaml", "last line edited"])
+def test_anything_but_a_pure_append_is_a_full_run(tmp_path, monkeypatch, change):
+    data = copy_data(tmp_path)
+    cache = tmp_path / "cache"
+    _append(data, PULLED[0])
+    _status_json(monkeypatch, tmp_path, cache)
+    journal = data / "journal.jsonl"
+    text = journal.read_text(encoding="utf-8")
+    if change == "rewritten line":
+        assert '"percent": 92' in text
+        journal.write_text(text.replace('"percent": 92', '"percent": 93'), encoding="utf-8")
+    elif change == "removed line":
+        lines = text.splitlines(keepends=True)
+        journal.write_text("".join(lines[:100] + lines[101:]), encoding="utf-8")
+    elif change == "changed yaml":
+        tasklist = data / "tasklist.yaml"
+        plan = tasklist.read_text(encoding="utf-8")
+        assert "lag_threshold: 10" in plan
+        tasklist.write_text(plan.replace("lag_threshold: 10", "lag_threshold: 5"), encoding="utf-8")
+    else:  # the last line edited by hand (a space before its newline)
+        journal.write_text(text[:-1] + " " + "\n", encoding="utf-8")
+    answer, full_checks = _status_json(monkeypatch, tmp_path, cache)
+    assert full_checks == 1
+    assert answer == _full(monkeypatch, tmp_path)
+
+
+@pytest.mark.parametrize("tail", [
+    _line(percent=50),  # a decrease after the 80% of 12-29, without a correction: left out, with a warning
+    '{"id": "broken"\n',  # not JSON
+])
+def test_a_bad_appended_line_is_read_as_the_full_run_reads_it(tmp_path, monkeypatch, tail):
+    data = copy_data(tmp_path)
+    cache = tmp_path / "cache"
+    _status_json(monkeypatch, tmp_path, cache)
+    _append(data, tail)
+    answer, full_checks = _status_json(monkeypatch, tmp_path, cache)
+    assert full_checks == 1
+    assert answer == _full(monkeypatch, tmp_path)
+
+
+def test_a_write_leaves_the_view_current(tmp_path, monkeypatch):
+    """cc log with the whole project at hand stores what status shows: the next status loads nothing."""
+    data = copy_data(tmp_path)
+    cache = tmp_path / "cache"
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CC_NO_CACHE", raising=False)
+    monkeypatch.setenv("CC_CACHE_DIR", str(cache))
+    monkeypatch.setenv("CC_USER", "范某某")
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert fast.run_fast(["--as-of", DAY, "log", "T09", "-u", "rsj", "-n", "进展。", "-p", "85"]) == 0
+    assert list(cache.glob("view-*.json"))
+
+    def no_read(*args, **kwargs):
+        raise AssertionError("the data was read again")
+
+    monkeypatch.setattr(plain, "read_project", no_read)
+    answer, _ = _status_json(monkeypatch, tmp_path, cache, full_allowed=False)
+    monkeypatch.undo()
+    assert answer == _full(monkeypatch, tmp_path)
+    assert next(t for t in answer["tasks"] if t["id"] == "T09")["percent"] == 85
+    del data
+
+
+@pytest.mark.parametrize("damage", ["delete", "garbage", "truncate"])
+@pytest.mark.parametrize("kind", ["view-", "out-", "state-"])
+def test_any_store_file_may_be_deleted_or_damaged(tmp_path, monkeypatch, damage, kind):
+    data = copy_data(tmp_path)
+    cache = tmp_path / "cache"
+    _status_json(monkeypatch, tmp_path, cache)
+    monkeypatch.chdir(tmp_path)
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert fast.run_fast(["status", "--json", "--as-of", DAY]) == 0  # leaves an output too
+    _append(data, PULLED[0])
+    _status_json(monkeypatch, tmp_path, cache)
+    files = [f for f in cache.iterdir() if f.name.startswith(kind)]
+    assert files
+    for f in files:
+        if damage == "delete":
+            f.unlink()
+        elif damage == "garbage":
+            f.write_bytes(b"\x00garbage{" * 7)
+        else:
+            f.write_bytes(f.read_bytes()[: f.stat().st_size // 2])
+    expected = _full(monkeypatch, tmp_path)
+    assert _status_json(monkeypatch, tmp_path, cache)[0] == expected
+    _append(data, PULLED[1])  # and the next append is checked right, whatever was left
+    assert _status_json(monkeypatch, tmp_path, cache)[0] == _full(monkeypatch, tmp_path)
