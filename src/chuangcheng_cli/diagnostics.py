@@ -55,6 +55,18 @@ class Refusal(UsageError):
     exit_code = 1
 
 
+class ImportRefused(Refusal):
+    """Rows of a spreadsheet that cannot be imported, one Chinese line each (sheet, row, reason):
+    exit 1, nothing imported. str() is every line; the CLI prints message, messages, hint."""
+
+    def __init__(self, messages: list[str], hint: str = ""):
+        self.messages = list(messages)
+        super().__init__(f"表格中有 {len(self.messages)} 行不能导入，本次没有导入任何问题：", hint)
+
+    def __str__(self) -> str:
+        return "\n".join(self.messages)
+
+
 def did_you_mean(word: str, candidates: Iterable[str], labels: dict[str, str] | None = None) -> str:
     """A Chinese "是否为 …？" hint for a mistyped id or name, or "" when nothing is close."""
     import difflib

@@ -27,6 +27,8 @@ def usage_error(exc: UsageError) -> int:
     from ..textguard import for_terminal
 
     note(f"错误：{for_terminal(exc.message)}")
+    for line in getattr(exc, "messages", ()):  # ImportRefused: every bad row
+        note(f"  {for_terminal(line)}")
     if exc.hint:
         note(f"提示：{for_terminal(exc.hint)}")
     return exc.exit_code

@@ -1,0 +1,633 @@
+"""Reading a 问题清单 spreadsheet (.xlsx or .csv) into checked rows, all valid or none.
+
+暗访 and 督查 lists arrive as the sheets people make by hand: title rows and merged cells above the
+header, a 序号 column, blank rows, dates typed as Excel dates or as text, units by their short
+names, GBK-encoded CSV from Excel on Chinese Windows. This module finds the header row by its
+known column names (or the user's `--map 表头=字段`), reads every data row, and either returns
+them all or raises ImportRefused naming every bad row by sheet and row number, because a list
+imported half-way is worse than none. Each row carries a content key (source, found date, unit,
+place, description) so the caller can skip problems already recorded: importing a re-sent sheet,
+re-ordered or re-numbered, adds nothing. No clock, no environment, no printing: the caller
+decides what a blank deadline or found date means.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import re
+import stat
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..diagnostics import ImportRefused, UsageError, did_you_mean
+from ..domain import models
+from ..textguard import describe, find_bad
+
+# Limits against hostile or mistaken input (module constants so tests can lower them).
+MAX_BYTES = 20 * 1024 * 1024  # the file as stored
+MAX_UNZIPPED = 100 * 1024 * 1024  # an .xlsx is a zip: its parts once inflated (a zip bomb)
+MAX_ROWS = 50_000  # rows of one worksheet or CSV file
+MAX_COLUMNS = 200  # columns read; no problem list is wider
+HEADER_SCAN = 20  # rows searched for the header row
+MAX_DESC = 2000
+MAX_PLACE = 200
+
+SOURCES = ("自查", "互查", "督查", "暗访", "测评反馈", "群众反映", "媒体曝光")
+
+FIELDS = ("desc", "place", "unit", "deadline", "found", "source", "task")
+LABELS = {"desc": "问题描述", "place": "点位", "unit": "责任单位", "deadline": "整改时限",
+          "found": "发现时间", "source": "来源", "task": "任务"}
+REQUIRED = ("desc", "place", "unit")
+SEQ = "seq"  # the 序号 column: read past, never imported
+
+# Header texts (after _header_key: NFKC, no spaces) for each field. Exact matches only, so that
+# 问题类型 is not taken for 问题; a trailing （说明） is dropped before matching.
+HEADERS = {
+    "desc": ("问题描述", "存在问题", "问题", "问题内容", "具体问题", "主要问题"),
+    "place": ("点位", "问题点位", "地点", "点位名称", "检查点位", "问题地点", "具体点位"),
+    "unit": ("责任单位", "整改责任单位", "整改单位", "责任部门"),
+    "deadline": ("整改时限", "整改期限", "完成时限", "整改完成时限"),
+    "found": ("发现时间", "发现日期", "检查时间", "检查日期"),
+    "source": ("来源", "问题来源"),
+    "task": ("任务", "任务编号"),
+    SEQ: ("序号",),
+}
+_HEADER_FIELD = {h: f for f, names in HEADERS.items() for h in names}
+
+# Words that name a source inside a longer description (市创城办暗访, 12345热线 …).
+_SOURCE_WORDS = {
+    "自查": ("自查", "自检"),
+    "互查": ("互查", "互检", "交叉检查"),
+    "督查": ("督查", "督导", "巡查"),
+    "暗访": ("暗访", "暗查"),
+    "测评反馈": ("测评",),
+    "群众反映": ("群众", "市民", "12345", "热线", "投诉", "举报", "信访"),
+    "媒体曝光": ("媒体", "新闻", "报道", "曝光", "舆情"),
+}
+
+ERROR_CODES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A")  # Excel's error values
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and any password-protected Office file
+_SAVE_AS = "请在 Excel 或 WPS 中打开，另存为 .xlsx（或 CSV）后再导入。"
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    sheet: str  # worksheet name ("" for csv)
+    row: int  # row number as Excel/the file shows it (1-based)
+    desc: str  # 问题描述, required
+    place: str  # 点位, required
+    unit: str  # responsible unit id (first unit named in the cell)
+    co_units: tuple[str, ...]  # other units named in the same cell, in order
+    task: str  # task id, "" when the sheet has none / cell blank
+    deadline: dt.date | None  # 整改时限, None when blank (the caller then applies policy)
+    found: dt.date | None  # 发现时间, None when blank (caller uses today)
+    source: str  # one of SOURCES; "" when neither column nor default
+    key: str  # stable content key for idempotent import
+
+
+@dataclass
+class _Table:
+    """One worksheet (or the CSV file) as values, merged ranges already filled in."""
+
+    name: str  # "" for csv
+    where: str  # how a message names it: 工作表“6月暗访” / 文件“x.csv”
+    rows: list[list]  # rows[i] is row i+1
+    notes: set[int]  # 1-based rows whose only content is one merged range over several columns
+    epoch: dt.datetime | None = None  # the workbook's date system, for serial numbers
+
+
+# ------------------------------------------------------------------------------------ entry point
+
+
+def read_problem_sheet(path: Path, project: models.Project, *, sheet: str | None = None,
+                       mapping: dict[str, str] | None = None, source: str = "") -> list[SheetRow]:
+    """Every problem row of the spreadsheet at path, checked against project's units and tasks.
+
+    sheet=None reads every visible worksheet whose first rows hold a recognised header (a 说明 or
+    汇总 sheet without one is passed over). mapping is the user's 表头 → 字段 pairs; source the
+    default 来源 for rows whose 来源 cell is blank. File-level problems raise UsageError; bad rows
+    raise ImportRefused listing every one of them.
+    """
+    path = Path(path)
+    default_source = _default_source(source)
+    mapped = _mapping(mapping or {})
+    tables = _read_tables(path, sheet)
+    resolver = _Resolver(project)
+    rows: list[SheetRow] = []
+    errors: list[str] = []
+    seen: dict[str, str] = {}  # key → where it first appeared
+    found_header = False
+    for table in tables:
+        header = _find_header(table, mapped)
+        if header is None:
+            if sheet is not None or len(tables) == 1:
+                raise _no_header(table, mapped, path)
+            continue
+        found_header = True
+        columns = _columns(table, header, mapped, path)
+        for number in range(header + 1, len(table.rows) + 1):
+            if number in table.notes:
+                continue
+            cells = {f: table.rows[number - 1][c] if c < len(table.rows[number - 1]) else None
+                     for f, c in columns.items()}
+            if all(_is_blank(v) for v in cells.values()):
+                continue
+            if all(_field_of(_header_key(v), mapped) == f for f, v in cells.items()):
+                continue  # the header again: two lists pasted one under the other, or a page's repeat
+            row, reasons = _read_row(table, number, cells, resolver, default_source)
+            if row is not None and not reasons:
+                here = f"{table.where}第{number}行"
+                first = seen.setdefault(row.key, here)
+                if first != here:
+                    reasons.append(f"与{first}重复（来源、发现时间、责任单位、点位和问题描述都相同）")
+            if reasons:
+                errors.append(f"{table.where}第{number}行：" + "；".join(reasons))
+            else:
+                rows.append(row)
+    if not found_header:
+        raise _no_header(tables[0], mapped, path, others=[t.name for t in tables[1:]])
+    if errors:
+        raise ImportRefused(errors, "请改正这些行后重新导入；所有行都正确时才会导入。")
+    return rows
+
+
+# ----------------------------------------------------------------------------- files and sheets
+
+
+def _read_tables(path: Path, sheet: str | None) -> list[_Table]:
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise UsageError(f"找不到文件：{path}", "请检查文件路径（相对于当前目录）。") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise UsageError(f"这是一个文件夹，不是表格文件：{path}", "请给出 .xlsx 或 .csv 文件。")
+    suffix = path.suffix.lower()
+    if suffix in (".xls", ".xlsm", ".xlsb", ".et", ".ods", ".numbers"):
+        raise UsageError(f"不能读取 {suffix} 格式的表格：{path}（只能导入 .xlsx 或 .csv）", _SAVE_AS)
+    if suffix not in (".xlsx", ".csv"):
+        raise UsageError(f"不是表格文件：{path}（只能导入 .xlsx 或 .csv）", _SAVE_AS)
+    if not stat.S_ISREG(info.st_mode):
+        raise UsageError(f"不是普通文件：{path}", "请给出 .xlsx 或 .csv 文件。")
+    if info.st_size > MAX_BYTES:
+        raise UsageError(f"文件过大：{path}（{info.st_size / 1024 / 1024:.1f} MB，上限 "
+                         f"{MAX_BYTES / 1024 / 1024:g} MB）",
+                         "问题清单通常不足 1 MB；请确认选对了文件，或拆分后分批导入。")
+    if suffix == ".csv":
+        if sheet is not None:
+            raise UsageError(f"CSV 文件没有工作表，不能指定 --sheet：{path}", "去掉 --sheet 即可。")
+        return [_read_csv(path)]
+    return _read_xlsx(path, sheet)
+
+
+def _read_csv(path: Path) -> _Table:
+    import csv
+    import io
+
+    data = path.read_bytes()
+    text = None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode 文本": UTF-16, tab-separated
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    else:
+        # Strict decodes, in this order: valid UTF-8 is almost never valid GBK text by accident,
+        # and a wrong guess that still decodes shows up as unrecognised (garbled) headers.
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = data.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+    if text is None or "\x00" in text:
+        raise UsageError(f"无法识别 CSV 文件的编码：{path}",
+                         "请另存为“CSV UTF-8（逗号分隔）”或 .xlsx 后再导入。")
+    first = text.split("\n", 1)[0]
+    delimiter = "\t" if first.count("\t") > first.count(",") else ","
+    rows: list[list] = []
+    try:
+        for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            if len(rows) >= MAX_ROWS:
+                raise _too_many_rows(f"文件“{path.name}”", len(rows) + 1, path)
+            rows.append([v if v.strip() else None for v in record[:MAX_COLUMNS]])
+    except csv.Error as exc:
+        raise UsageError(f"CSV 文件格式有误：{path}（第 {len(rows) + 1} 行：{exc}）", _SAVE_AS) from None
+    return _Table("", f"文件“{path.name}”", rows, set())
+
+
+def _read_xlsx(path: Path, sheet: str | None) -> list[_Table]:
+    import warnings
+    import zipfile
+
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+    if head == _OLE_MAGIC:
+        raise UsageError(f"文件是旧版 Excel（.xls）格式或设置了打开密码：{path}",
+                         "请在 Excel 或 WPS 中打开，去掉密码并另存为 .xlsx 后再导入。")
+    try:
+        with zipfile.ZipFile(path) as zf:
+            inflated = sum(i.file_size for i in zf.infolist())
+    except zipfile.BadZipFile:
+        raise UsageError(f"不是有效的 .xlsx 文件（可能已损坏）：{path}", _SAVE_AS) from None
+    if inflated > MAX_UNZIPPED:
+        raise UsageError(f"文件解压后过大：{path}（{inflated / 1024 / 1024:.0f} MB，上限 "
+                         f"{MAX_UNZIPPED / 1024 / 1024:g} MB）", "请确认选对了文件，或拆分后分批导入。")
+
+    import openpyxl
+
+    try:
+        with warnings.catch_warnings():  # openpyxl warns about extensions it skips; we never print
+            warnings.simplefilter("ignore")
+            # data_only: the values Excel last computed, never formula text
+            book = openpyxl.load_workbook(path, data_only=True)
+    except OSError:
+        raise
+    except Exception as exc:  # a malformed workbook fails in many ways inside openpyxl
+        raise UsageError(f"无法读取 .xlsx 文件（可能已损坏）：{path}（{type(exc).__name__}）", _SAVE_AS) from None
+
+    names = book.sheetnames
+    if sheet is not None:
+        chosen = [n for n in names if n == sheet] or [n for n in names if _nfkc(n).strip() == _nfkc(sheet).strip()]
+        if not chosen:
+            raise UsageError(f"工作表“{sheet}”不存在：{path}", "文件中的工作表有：" + "、".join(f"“{n}”" for n in names))
+        worksheets = [book[chosen[0]]]
+    else:
+        worksheets = [ws for ws in book.worksheets if ws.sheet_state == "visible"] or book.worksheets[:1]
+    return [_sheet_table(ws, book.epoch, path) for ws in worksheets]
+
+
+def _sheet_table(ws, epoch, path: Path) -> _Table:
+    where = f"工作表“{ws.title}”"
+    if ws.max_row > MAX_ROWS:
+        raise _too_many_rows(where, ws.max_row, path)
+    width = min(ws.max_column, MAX_COLUMNS)
+    rows = [list(values) for values in ws.iter_rows(max_col=width, values_only=True)]
+    merges = [m for m in ws.merged_cells.ranges if m.min_row <= len(rows) and m.min_col <= width]
+    for merged in merges:  # every cell of a merge shows its top-left value, as Excel draws it
+        top = rows[merged.min_row - 1][merged.min_col - 1]
+        for r in range(merged.min_row, min(merged.max_row, len(rows)) + 1):
+            for c in range(merged.min_col, min(merged.max_col, width) + 1):
+                rows[r - 1][c - 1] = top
+    notes: set[int] = set()
+    for merged in merges:  # a title, group heading or note typed across the table: not a problem
+        if merged.max_col > merged.min_col and not _is_blank(rows[merged.min_row - 1][merged.min_col - 1]):
+            for r in range(merged.min_row, min(merged.max_row, len(rows)) + 1):
+                if all(_is_blank(v) for c, v in enumerate(rows[r - 1], 1)
+                       if not merged.min_col <= c <= merged.max_col):
+                    notes.add(r)
+    return _Table(ws.title, where, rows, notes, epoch)
+
+
+def _too_many_rows(where: str, count: int, path: Path) -> UsageError:
+    return UsageError(f"{where}行数过多：{path}（{count} 行以上，上限 {MAX_ROWS} 行）",
+                      "请确认选对了文件，或拆分后分批导入。")
+
+
+# ---------------------------------------------------------------------------------- the header
+
+
+def _nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def _header_key(value) -> str:
+    """A header cell as matched: NFKC, no spaces or line breaks, no trailing ：or * (必填)."""
+    if value is None:
+        return ""
+    return re.sub(r"\s+", "", _nfkc(str(value))).strip("*").rstrip(":")
+
+
+def _field_of(key: str, mapped: dict[str, str]) -> str | None:
+    if not key:
+        return None
+    if key in mapped:
+        return mapped[key]
+    if key in _HEADER_FIELD:
+        return _HEADER_FIELD[key]
+    bare = re.sub(r"\([^()]*\)$", "", key)  # 整改时限（年月日）
+    return _HEADER_FIELD.get(bare)
+
+
+def _mapping(mapping: dict[str, str]) -> dict[str, str]:
+    """The user's 表头 → 字段 pairs with header keys normalised and fields as field names."""
+    by_label = {label: f for f, label in LABELS.items()}
+    out: dict[str, str] = {}
+    for header, target in mapping.items():
+        name = target.strip()
+        field = name if name in FIELDS else by_label.get(_nfkc(name).replace(" ", ""))
+        if field is None:
+            raise UsageError(f"--map {header}={target}：不认识字段“{target}”",
+                             "字段可写：" + "、".join(f"{LABELS[f]}（{f}）" for f in FIELDS))
+        key = _header_key(header)
+        if not key:
+            raise UsageError(f"--map {header}={target}：表头不能为空", "写法：--map 表头=字段，如 --map 地址=点位")
+        out[key] = field
+    return out
+
+
+def _row_fields(row: list, mapped: dict[str, str]) -> dict[str, list[int]]:
+    found: dict[str, list[int]] = {}
+    for col, value in enumerate(row):
+        field = _field_of(_header_key(value), mapped)
+        if field is not None:
+            found.setdefault(field, []).append(col)
+    return found
+
+
+def _find_header(table: _Table, mapped: dict[str, str]) -> int | None:
+    """The 1-based header row: of the first HEADER_SCAN rows, the one naming most fields (at least
+    two; the first on a tie); None when no row does."""
+    best, best_score = None, 1
+    for number, row in enumerate(table.rows[:HEADER_SCAN], 1):
+        fields = _row_fields(row, mapped)
+        score = len([f for f in fields if f != SEQ])
+        if score > best_score:
+            best, best_score = number, score
+    return best
+
+
+def _cells_seen(table: _Table) -> list[str]:
+    """The texts of the fullest of the first rows, for a message saying what was there."""
+    fullest: list[str] = []
+    for row in table.rows[:HEADER_SCAN]:
+        texts = [str(v).strip()[:20] for v in row if not _is_blank(v)]
+        if len(dict.fromkeys(texts)) > len(fullest):
+            fullest = list(dict.fromkeys(texts))
+    return fullest[:12]
+
+
+def _no_header(table: _Table, mapped: dict[str, str], path: Path, others: list[str] = ()) -> UsageError:
+    looked = "；".join("/".join(HEADERS[f]) for f in FIELDS)
+    seen = _cells_seen(table)
+    where = "工作表" + "、".join(f"“{n}”" for n in (table.name, *others)) if others else table.where
+    hint = f"要找的表头：{looked}。"
+    hint += ("看到的是：" + "、".join(f"“{s}”" for s in seen) + "。") if seen else "这些行都是空的。"
+    hint += "表头不同时可用 --map 指定，如 --map 问题情况=问题描述；表头是乱码时请另存为 UTF-8 CSV 或 .xlsx。"
+    return UsageError(f"{where}的前 {HEADER_SCAN} 行中找不到表头行：{path}", hint)
+
+
+def _columns(table: _Table, header: int, mapped: dict[str, str], path: Path) -> dict[str, int]:
+    """field → 0-based column of the header row; UsageError for a missing required column, a
+    mapped header that is not there, or two columns claiming one field."""
+    row = table.rows[header - 1]
+    keys = [_header_key(v) for v in row]
+    texts = [str(v).strip()[:20] for v in row if not _is_blank(v)]
+    shown = "、".join(f"“{t}”" for t in dict.fromkeys(texts))
+    for key in mapped:
+        if key not in keys:
+            raise UsageError(f"{table.where}的表头行（第{header}行）中没有“{key}”（--map 指定）：{path}",
+                             f"表头行有：{shown}。")
+    fields = _row_fields(row, mapped)
+    columns: dict[str, int] = {}
+    for field, cols in fields.items():
+        if field == SEQ:
+            continue
+        chosen = [c for c in cols if keys[c] in mapped] or cols  # the user's choice wins
+        if len(set(keys[c] for c in chosen)) > 1:
+            a, b = (str(row[c]).strip() for c in chosen[:2])
+            raise UsageError(f"{table.where}的表头“{a}”和“{b}”都可作为{LABELS[field]}列：{path}",
+                             f"请用 --map 指定其中一个，如 --map {a}={LABELS[field]}。")
+        columns[field] = chosen[0]  # one header merged across columns: its first column
+    missing = [LABELS[f] for f in REQUIRED if f not in columns]
+    if missing:
+        raise UsageError(f"{table.where}的表头（第{header}行）缺少必需的列：{'、'.join(missing)}：{path}",
+                         f"表头行有：{shown}。表头不同时可用 --map 指定，如 --map 地址=点位。")
+    return columns
+
+
+# ------------------------------------------------------------------------------------- the rows
+
+
+def _is_blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    elif isinstance(value, dt.datetime):
+        value = value.date() if value.time() == dt.time() else value
+    return str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def _bad_char(text: str, what: str, multiline: bool = False) -> str:
+    at = find_bad(text, multiline=multiline)
+    return f"{what}含有不可见的字符 {describe(text[at])}" if at >= 0 else ""
+
+
+class _Resolver:
+    """Unit names and task ids of one project, as spreadsheet cells spell them."""
+
+    def __init__(self, project: models.Project):
+        self.year = project.plan.campaign.year
+        self.units: dict[str, str] = {}
+        self.names: dict[str, str] = {}  # every spelling → the unit's full name, for did-you-mean
+        for unit in project.units:
+            for spelling in (unit.name, *unit.short_names):
+                key = _unit_key(spelling)
+                self.units.setdefault(key, unit.id)
+                self.names.setdefault(spelling, unit.name)
+            self.units.setdefault(unit.id.lower(), unit.id)
+        self.tasks = {t.id.upper(): t.id for t in project.plan.tasks}
+        self.task_numbers: dict[tuple[str, int], str] = {}
+        for t in project.plan.tasks:
+            m = re.fullmatch(r"([A-Z]*)0*(\d+)", t.id.upper())
+            if m:
+                self.task_numbers.setdefault((m.group(1), int(m.group(2))), t.id)
+
+    def unit(self, name: str) -> str | None:
+        key = _unit_key(name)
+        found = self.units.get(key) or self.units.get(key.lower())
+        if found is None and key.startswith("市"):  # 市宣传部 for 宣传部
+            found = self.units.get(key[1:])
+        if found is None and not key.startswith("市"):  # 民政局 for 市民政局
+            found = self.units.get("市" + key)
+        return found
+
+    def unit_hint(self, name: str) -> str:
+        # the closest spelling only, named by the unit's full name: 市民正局 → 市民政局, not also 市监局
+        best = re.findall(r'"([^"]*)"', did_you_mean(name, list(self.names)))[:1]
+        return f"是否为“{self.names[best[0]]}”？" if best and best[0] in self.names else ""
+
+    def task(self, text: str) -> str | None:
+        key = re.sub(r"\s+", "", _nfkc(text)).upper()
+        if key in self.tasks:
+            return self.tasks[key]
+        m = re.match(r"([A-Z]*)0*(\d+)(?![\d.A-Z])", key)  # T5, T05 人民调解…
+        return self.task_numbers.get((m.group(1), int(m.group(2)))) if m else None
+
+
+def _unit_key(name: str) -> str:
+    return re.sub(r"\s+", "", _nfkc(name))
+
+
+_UNIT_SPLIT = re.compile(r"[、,;/\n]+")  # after NFKC: ， ； ／ are , ; /
+_UNIT_LABEL = re.compile(r"^(牵头单位|主责单位|责任单位|配合单位|协办单位|牵头|配合|协办)[:]?")
+_UNIT_ROLE = re.compile(r"\((牵头|主责|配合|协办|协助|参与)(单位)?\)$")
+
+
+def _units(cell: str, resolver: _Resolver) -> tuple[list[str], list[str]]:
+    """(unit ids in order, the lead one first; reasons for names not known)."""
+    ids: list[str] = []
+    lead: str | None = None
+    reasons: list[str] = []
+    parts = []
+    for part in _UNIT_SPLIT.split(_nfkc(cell)):
+        words = part.split()
+        # "市民政局 市残联": spaces between names that each resolve separate them; otherwise
+        # spaces are padding ("市 民政局")
+        if len(words) > 1 and all(resolver.unit(_UNIT_ROLE.sub("", _UNIT_LABEL.sub("", w))) for w in words):
+            parts += words
+        else:
+            parts.append("".join(words))
+    for name in parts:
+        label = _UNIT_LABEL.match(name)
+        role = _UNIT_ROLE.search(name)
+        name = _UNIT_ROLE.sub("", _UNIT_LABEL.sub("", name))
+        if not name:
+            continue
+        unit = resolver.unit(name)
+        if unit is None:
+            hint = resolver.unit_hint(name)
+            reasons.append(f"责任单位“{name}”不存在" + (f"（{hint}）" if hint else ""))
+            continue
+        if unit not in ids:
+            ids.append(unit)
+        marks = {m.group(1) for m in (label, role) if m}
+        if lead is None and marks & {"牵头", "牵头单位", "主责", "主责单位"}:
+            lead = unit
+    if lead is not None:
+        ids.remove(lead)
+        ids.insert(0, lead)
+    return ids, reasons
+
+
+def _source(text: str) -> str | None:
+    key = re.sub(r"\s+", "", _nfkc(text))
+    if key in SOURCES:
+        return key
+    named = {s for s, words in _SOURCE_WORDS.items() if any(w in key for w in words)}
+    return named.pop() if len(named) == 1 else None
+
+
+def _default_source(source: str) -> str:
+    if not source.strip():
+        return ""
+    found = _source(source)
+    if found is None:
+        raise UsageError(f"--source“{source}”无法识别", "来源可写：" + "、".join(SOURCES))
+    return found
+
+
+_DATE_FORMS = (
+    (re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})"), (1, 3, 4)),
+    (re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})[日号]?"), (1, 2, 3)),
+    (re.compile(r"(\d{4})(\d{2})(\d{2})"), (1, 2, 3)),
+    (re.compile(r"(\d{1,2})月(\d{1,2})[日号]?"), (None, 1, 2)),  # the campaign's year
+)
+_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"  # "2023/6/5 0:00" from Excel's CSV
+
+
+def _date(value, what: str, table: _Table, year: int) -> tuple[dt.date | None, str]:
+    """(the date, "") or (None, the reason it is not one); (None, "") for a blank cell."""
+    if _is_blank(value):
+        return None, ""
+    if isinstance(value, dt.datetime):
+        return value.date(), ""
+    if isinstance(value, dt.date):
+        return value, ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if float(value).is_integer() and 19000101 <= value <= 21001231:  # 20230705 typed as a number
+            value = str(int(value))
+        elif 36526 <= value < 73051:  # an Excel serial number, 2000 … 2099
+            from openpyxl.utils.datetime import CALENDAR_WINDOWS_1900, from_excel
+
+            return from_excel(value, table.epoch or CALENDAR_WINDOWS_1900).date(), ""
+        else:
+            return None, f"{what}“{_text(value)}”不是日期"
+    text = _text(value)
+    key = re.sub(r"\s+(?=[年月日号])|(?<=[年月])\s+", "", _nfkc(text))
+    for pattern, (y, m, d) in _DATE_FORMS:
+        match = re.fullmatch(pattern.pattern + _TIME, key)
+        if match:
+            try:
+                return dt.date(int(match.group(y)) if y else year, int(match.group(m)), int(match.group(d))), ""
+            except ValueError:
+                return None, f"{what}“{text}”不是有效日期"
+    return None, f"{what}“{text}”无法识别为日期（可写 2023-7-5、2023/7/5、2023年7月5日）"
+
+
+def _read_row(table: _Table, number: int, cells: dict, resolver: _Resolver,
+              default_source: str) -> tuple[SheetRow | None, list[str]]:
+    reasons = [f"{LABELS[f]}是公式错误值 {v}" for f, v in cells.items() if isinstance(v, str) and v in ERROR_CODES]
+    if reasons:
+        return None, reasons
+    texts = {f: _text(cells[f]) for f in ("desc", "place", "unit", "source", "task") if f in cells}
+
+    desc = re.sub(r"[ \t]*\n\s*", "\n", texts.get("desc", ""))  # blank lines and line-end spaces
+    place = re.sub(r"\s+", " ", texts.get("place", ""))
+    for value, what, limit, multiline in ((desc, "问题描述", MAX_DESC, True), (place, "点位", MAX_PLACE, False)):
+        if not value:
+            reasons.append(f"{what}为空")
+        elif bad := _bad_char(value, what, multiline):
+            reasons.append(bad)
+        elif len(value) > limit:
+            reasons.append(f"{what}过长（{len(value)} 字，上限 {limit} 字）")
+
+    units: list[str] = []
+    unit_cell = texts.get("unit", "")
+    if not unit_cell:
+        reasons.append("责任单位为空")
+    elif bad := _bad_char(unit_cell, "责任单位", multiline=True):
+        reasons.append(bad)
+    else:
+        units, unknown = _units(unit_cell, resolver)
+        reasons += unknown
+        if not units and not unknown:
+            reasons.append("责任单位为空")
+
+    for field in ("task", "source"):
+        if bad := _bad_char(texts.get(field, ""), LABELS[field]):
+            reasons.append(bad)
+            texts[field] = ""
+
+    task = ""
+    if task_cell := texts.get("task", ""):
+        task = resolver.task(task_cell) or ""
+        if not task:
+            shown = "、".join(sorted(resolver.tasks.values())[:3])
+            reasons.append(f"任务“{task_cell}”不存在（任务编号如 {shown}…）")
+
+    source = default_source
+    if source_cell := texts.get("source", ""):
+        source = _source(source_cell) or ""
+        if not source:
+            reasons.append(f"来源“{source_cell}”无法识别（应为 {'、'.join(SOURCES)} 之一）")
+
+    found, why = _date(cells.get("found"), "发现时间", table, resolver.year)
+    if why:
+        reasons.append(why)
+    deadline, why = _date(cells.get("deadline"), "整改时限", table, resolver.year)
+    if why:
+        reasons.append(why)
+    if found and deadline and deadline < found:
+        reasons.append(f"整改时限（{deadline.isoformat()}）早于发现时间（{found.isoformat()}）")
+
+    if reasons:
+        return None, list(dict.fromkeys(reasons))
+    return SheetRow(sheet=table.name, row=number, desc=desc, place=place, unit=units[0],
+                    co_units=tuple(units[1:]), task=task, deadline=deadline, found=found,
+                    source=source, key=problem_key(source, found, units[0], place, desc)), []
+
+
+def problem_key(source: str, found: dt.date | None, unit: str, place: str, desc: str) -> str:
+    """First 16 hex of sha256 over the normalised (source, found, unit, place, desc): the same
+    problem in a re-sent sheet (re-ordered, re-numbered, re-wrapped) gets the same key."""
+    parts = (source, found.isoformat() if found else "", unit, place, desc)
+    text = "\x1f".join(re.sub(r"\s+", "", _nfkc(p)) for p in parts)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]

@@ -1,0 +1,269 @@
+"""The 问题清单 (issue 12) through the installed `cc`: the closed loop, authority, rates, lights
+and notices. Each test starts from the bundled data cut back to before June 2023 with its own
+problems left out, so every number below can be checked by hand."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+from helpers import copy_data, run_cc, snapshot_files
+
+PROBLEM_KINDS = {"problem", "fix", "recheck", "extend"}
+
+
+def early(tmp_path: Path, before: str = "2023-06-01") -> Path:
+    data = copy_data(tmp_path)
+    path = data / "journal.jsonl"
+    kept = [line for line in path.read_text(encoding="utf-8").splitlines()
+            if line and json.loads(line)["date"] < before and json.loads(line)["kind"] not in PROBLEM_KINDS]
+    path.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    return tmp_path
+
+
+def cc(cwd: Path, *args: str, code: int = 0, **env: str) -> subprocess.CompletedProcess:
+    result = run_cc(*args, cwd=cwd, **env)
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == code, result.stdout + result.stderr
+    return result
+
+
+def add(cwd: Path, day: str, *args: str, **env: str) -> str:
+    """cc problem add …; the new id (the first line of its output)."""
+    out = cc(cwd, "problem", "add", "--as-of", day, *args, **env).stdout
+    return out.splitlines()[0]
+
+
+def problems(cwd: Path, day: str, *args: str) -> list[dict]:
+    return json.loads(cc(cwd, "problem", "list", "--json", "--as-of", day, *args).stdout)["problems"]
+
+
+def detail(cwd: Path, day: str, pid: str) -> dict:
+    return json.loads(cc(cwd, "problem", "show", pid, "--json", "--as-of", day).stdout)
+
+
+def unit(cwd: Path, day: str, unit_id: str) -> dict:
+    doc = json.loads(cc(cwd, "units", "--json", "--as-of", day).stdout)
+    return next(u for u in doc["units"] if u["id"] == unit_id)
+
+
+def task(cwd: Path, day: str, task_id: str) -> dict:
+    doc = json.loads(cc(cwd, "status", "--json", "--as-of", day).stdout)
+    return next(t for t in doc["tasks"] if t["id"] == task_id)
+
+
+def journal(cwd: Path) -> list[dict]:
+    text = (cwd / "data" / "journal.jsonl").read_text(encoding="utf-8")
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+AFANG = ("--source", "暗访", "--found-by", "市创城办暗访组")
+
+
+# ------------------------------------------------------------------------ the closed loop
+
+
+def test_add_fix_fail_fix_pass(tmp_path):
+    repo = early(tmp_path)
+    pid = add(repo, "2023-06-07", "--unit", "民政局", "--task", "T10", *AFANG, "--place", "人民路社区公共法律服务站",
+              "--desc", "工作时间无人值守", "--found", "2023-06-05", "--deadline", "2023-06-20")
+    assert pid == "W2023-0001"
+    entry = journal(repo)[-1]
+    assert entry["kind"] == "problem" and entry["unit"] == "mzj" and entry["task"] == "T10"
+    assert entry["mode"] == "限期整改" and entry["deadline"] == "2023-06-20" and entry["found"] == "2023-06-05"
+
+    fixed = cc(repo, "problem", "fix", "1", "--note", "已安排专人值守", "--as-of", "2023-06-16", "--by", "贺某某")
+    assert "（按期）" in fixed.stdout and "待复查" in fixed.stdout
+    shown = detail(repo, "2023-06-21", pid)
+    assert shown["status"] == "fixed" and shown["overdue_days"] == 0  # waiting for the office is not late
+
+    failed = cc(repo, "problem", "recheck", pid, "--fail", "--note", "复查时仍无人值守", "--days", "7",
+                "--as-of", "2023-06-19")
+    assert "新的整改期限2023年6月26日" in failed.stdout
+    shown = detail(repo, "2023-06-28", pid)
+    assert shown["status"] == "open" and shown["reworked"] == 1 and shown["overdue_days"] == 2
+    assert shown["status_text"] == "返工整改中（逾期2天）"
+    assert shown["first_deadline"] == "2023-06-20" and shown["deadline"] == "2023-06-26"
+
+    cc(repo, "problem", "fix", pid, "--note", "已落实值班表并上墙公示", "--as-of", "2023-06-29", "--by", "贺某某")
+    cc(repo, "problem", "recheck", pid, "--pass", "--note", "复查已整改到位", "--as-of", "2023-06-30")
+    shown = detail(repo, "2023-06-30", pid)
+    assert shown["status"] == "closed" and shown["closed_on"] == "2023-06-30"
+    assert shown["on_time"] is False  # the fix that passed came 3 days after the 期限 in force
+    assert [h["kind"] for h in shown["history"]] == ["problem", "fix", "recheck", "fix", "recheck"]
+    rates = unit(repo, "2023-06-30", "mzj")["problems"]
+    assert rates == {"total": 1, "closed": 1, "overdue": 0, "close_rate": 1.0, "on_time_rate": 0.0,
+                     "rework_rate": 1.0, "extension_rate": 0.0}
+    # after 销号 nothing more is recorded on it
+    late = cc(repo, "problem", "fix", pid, "--note", "再次整改", "--as-of", "2023-07-01", "--by", "贺某某", code=1)
+    assert "已于2023年6月30日复查销号" in late.stderr
+
+
+def test_extend_moves_the_deadline_and_counts(tmp_path):
+    repo = early(tmp_path)
+    pid = add(repo, "2023-06-07", "--unit", "人社局", *AFANG, "--place", "市劳动监察大队窗口",
+              "--desc", "维权投诉指引未公示", "--deadline", "2023-06-15")
+    assert problems(repo, "2023-06-16", "--overdue")[0]["id"] == pid
+    cc(repo, "problem", "extend", pid, "--to", "2023-06-30", "--reason", "需重新制作公示牌", "--as-of", "2023-06-14")
+    assert problems(repo, "2023-06-16", "--overdue") == []
+    row = problems(repo, "2023-06-16")[0]
+    assert row["deadline"] == "2023-06-30" and row["extended"] == 1
+    assert unit(repo, "2023-06-16", "rsj")["problems"]["extension_rate"] == 1.0
+    back = cc(repo, "problem", "extend", pid, "--to", "2023-06-20", "--reason", "x", "--as-of", "2023-06-15", code=2)
+    assert "应晚于现在的整改期限 2023年6月30日" in back.stderr
+
+
+def test_voided_problem_counts_nowhere_and_keeps_its_number(tmp_path):
+    repo = early(tmp_path)
+    pid = add(repo, "2023-06-07", "--unit", "民政局", *AFANG, "--place", "A点", "--desc", "问题一", "--deadline",
+              "2023-06-10")
+    cc(repo, "problem", "fix", pid, "--note", "已整改", "--as-of", "2023-06-08", "--by", "贺某某")
+    cc(repo, "void", pid, "--reason", "登记错单位", "--as-of", "2023-06-09")
+    assert problems(repo, "2023-06-20") == []
+    gone = cc(repo, "problem", "show", pid, "--as-of", "2023-06-20", code=2)
+    assert "已于2023年6月9日作废（登记错单位）" in gone.stderr
+    assert unit(repo, "2023-06-20", "mzj")["problems"]["total"] == 0
+    assert add(repo, "2023-06-10", "--unit", "人社局", *AFANG, "--place", "A点", "--desc", "问题一") == "W2023-0002"
+    assert cc(repo, "validate").returncode == 0
+    history = cc(repo, "history", "--kind", "问题", "--as-of", "2023-06-20").stdout
+    assert "已作废" in history and "W2023-0002" in history
+
+
+# ------------------------------------------------------------------------------ authority
+
+
+def test_who_may_record_what(tmp_path):
+    repo = early(tmp_path)
+    before = snapshot_files(repo / "data")
+    # a unit records only its own 自查 problems
+    other = cc(repo, "problem", "add", "--unit", "民政局", *AFANG, "--place", "P", "--desc", "D",
+               "--as-of", "2023-06-07", "--by", "贺某某", code=1)
+    assert "各单位只能登记本单位自查发现的问题" in other.stderr
+    theirs = cc(repo, "problem", "add", "--unit", "人社局", "--source", "自查", "--place", "P", "--desc", "D",
+                "--as-of", "2023-06-07", "--by", "贺某某", code=1)
+    assert "不能代市人力资源和社会保障局记录问题交办" in theirs.stderr
+    assert snapshot_files(repo / "data") == before  # refusals change no byte
+    own = add(repo, "2023-06-07", "--unit", "民政局", "--source", "自查", "--place", "市民政局婚姻登记处",
+              "--desc", "法治宣传资料架空置", "--by", "倪某某")
+    entry = journal(repo)[-1]
+    assert entry["mode"] == "立行立改" and entry["by"] == "倪某某"
+    assert entry["deadline"] == "2023-06-12"  # 3 days (policy.immediate_days), off the weekend
+    # only the problem's unit (or the office) reports it fixed; only the office rechecks and extends
+    wrong = cc(repo, "problem", "fix", own, "--note", "x", "--as-of", "2023-06-08", "--by", "范某某", code=1)
+    assert "不能代市民政局记录问题整改完成" in wrong.stderr
+    cc(repo, "problem", "fix", own, "--note", "已补充资料", "--as-of", "2023-06-08", "--by", "贺某某")
+    for args in (("recheck", own, "--pass", "--note", "x"), ("extend", own, "--to", "2023-07-01", "--reason", "x")):
+        refused = cc(repo, "problem", *args, "--as-of", "2023-06-09", "--by", "贺某某", code=1)
+        assert "这是牵头单位的职责" in refused.stderr
+
+
+def test_recheck_needs_a_fix_and_a_verdict(tmp_path):
+    repo = early(tmp_path)
+    pid = add(repo, "2023-06-07", "--unit", "民政局", *AFANG, "--place", "P", "--desc", "D")
+    early_check = cc(repo, "problem", "recheck", pid, "--pass", "--note", "x", "--as-of", "2023-06-08", code=1)
+    assert "尚未报整改完成，不能复查" in early_check.stderr
+    no_verdict = cc(repo, "problem", "recheck", pid, "--note", "x", "--as-of", "2023-06-08", code=2)
+    assert "--pass" in no_verdict.stderr
+    unknown = cc(repo, "problem", "show", "W2023-0042", "--as-of", "2023-06-08", code=2)
+    assert "找不到问题 W2023-0042" in unknown.stderr and "W2023-0001" in unknown.stderr
+
+
+# --------------------------------------------------------------------------------- rates
+
+
+def test_rates_on_a_hand_checked_example(tmp_path):
+    """Four problems of 市民政局 by 2023-07-10:
+    A fixed on time, passed            → 销号, 按期
+    B fixed, failed, fixed late, passed → 销号, not 按期, 返工
+    C never fixed, 期限 6月20日          → 逾期
+    D extended to 7月31日, still open   → not yet due
+    应结案 = 2 销号 + 1 逾期 = 3; 结案率 2/3; 按期结案率 1/3; 返工率 1 of 2 rechecked; 延期率 1/4."""
+    repo = early(tmp_path)
+    ids = [add(repo, "2023-06-07", "--unit", "民政局", *AFANG, "--place", f"点位{k}", "--desc", f"问题{k}",
+               "--deadline", "2023-06-20") for k in "ABCD"]
+    a, b, c, d = ids
+    fix = ("--by", "贺某某")
+    cc(repo, "problem", "fix", a, "--note", "ok", "--as-of", "2023-06-10", *fix)
+    cc(repo, "problem", "recheck", a, "--pass", "--note", "ok", "--as-of", "2023-06-12")
+    cc(repo, "problem", "fix", b, "--note", "ok", "--as-of", "2023-06-10", *fix)
+    cc(repo, "problem", "recheck", b, "--fail", "--note", "no", "--deadline", "2023-06-25", "--as-of", "2023-06-12")
+    cc(repo, "problem", "fix", b, "--note", "ok", "--as-of", "2023-06-28", *fix)
+    cc(repo, "problem", "recheck", b, "--pass", "--note", "ok", "--as-of", "2023-06-29")
+    cc(repo, "problem", "extend", d, "--to", "2023-07-31", "--reason", "施工周期", "--as-of", "2023-06-19")
+    mine = unit(repo, "2023-07-10", "mzj")
+    assert mine["problems"] == {"total": 4, "closed": 2, "overdue": 1, "close_rate": 0.6667,
+                                "on_time_rate": 0.3333, "rework_rate": 0.5, "extension_rate": 0.25}
+    assert mine["problem_light"] == "yellow"  # C, on no task: the unit's own row
+    assert mine["problem_gaps"] == [f"问题{c}（点位C）逾期20天未整改（整改期限2023年6月20日）"]
+    listed = cc(repo, "problem", "list", "--unit", "民政局", "--as-of", "2023-07-10").stdout
+    assert "结案率 66.7% · 按期结案率 33.3% · 返工率 50% · 延期率 25%" in listed
+    assert [r["id"] for r in problems(repo, "2023-07-10", "--status", "已销号")] == [a, b]
+    assert [r["id"] for r in problems(repo, "2023-07-10", "--overdue")] == [c]
+    line = cc(repo, "status", "--as-of", "2023-07-10").stdout
+    assert "问题清单：整改中 2（逾期 1） · 待复查 0 · 已销号 2 · 共 4；本周新增 0、销号 0" in line
+
+
+# ---------------------------------------------------------------------- lights and notices
+
+
+def test_overdue_problems_light_their_task_and_only_their_unit_is_cited(tmp_path):
+    repo = early(tmp_path)
+    # T10: 市民政局 leads, 市委组织部 co-operates. 组织部's problem on T10 is overdue.
+    pid = add(repo, "2023-06-07", "--unit", "组织部", "--task", "T10", *AFANG, "--place", "市委组织部党员活动室",
+              "--desc", "法治宣传栏内容陈旧", "--deadline", "2023-06-12")
+    row = task(repo, "2023-06-20", "T10")
+    reason = f"问题{pid}（市委组织部党员活动室）逾期8天未整改（整改期限2023年6月12日）"
+    assert reason in row["reasons"] and row["light"] in ("yellow", "red")
+    notice = cc(repo, "notice", "组织部", "--as-of", "2023-06-20")
+    entry = [e for e in journal(repo) if e["kind"] == "notice"][-1]
+    assert entry["unit"] == "zzb" and entry["problems"] == [pid] and entry["tasks"] == ["T10"]
+    assert reason in entry["gaps"][0]
+    assert "问题W2023-0001" in notice.stdout  # the document's text cites it by id and place
+    # the lead unit is never noticed for its co-unit's problem
+    lead = [e for e in journal(repo) if e["kind"] == "notice"]
+    assert all(e["unit"] != "mzj" for e in lead)
+
+
+def test_problems_on_no_task_light_the_units_row_red_at_the_threshold(tmp_path):
+    repo = early(tmp_path)
+    for k in range(3):
+        add(repo, "2023-06-07", "--unit", "妇联", *AFANG, "--place", f"妇女儿童活动中心{k}", "--desc", "无普法资料",
+            "--deadline", "2023-06-12")
+    assert unit(repo, "2023-06-12", "fl")["problem_light"] == "green"
+    assert unit(repo, "2023-06-13", "fl")["problem_light"] == "red"  # policy.problem_red: 3
+    notice = cc(repo, "notice", "妇联", "--as-of", "2023-06-13")
+    entry = [e for e in journal(repo) if e["kind"] == "notice"][-1]
+    assert "tasks" not in entry and len(entry["problems"]) == 3  # no task: the field is left out
+    assert entry["gaps"][0].startswith("问题整改不力：问题W2023-0001（妇女儿童活动中心0）逾期1天未整改")
+    assert "1. 问题整改不力：问题W2023-0001" in notice.stdout
+
+
+def test_a_fix_waiting_for_recheck_is_the_lead_units_queue(tmp_path):
+    repo = early(tmp_path)
+    pid = add(repo, "2023-06-07", "--unit", "妇联", *AFANG, "--place", "P", "--desc", "D", "--deadline", "2023-06-12")
+    cc(repo, "problem", "fix", pid, "--note", "已整改", "--as-of", "2023-06-09", "--by", "穆某某")
+    status = json.loads(cc(repo, "status", "--json", "--as-of", "2023-06-20").stdout)
+    queue = status["summary"]["lead_queue"]
+    assert [(q["kind"], q["subject"], q["days"], q["overdue"]) for q in queue if q["kind"] == "recheck"] == [
+        ("recheck", pid, 11, 6)]  # policy.review_days 5: six days the lead unit's own
+    assert unit(repo, "2023-06-20", "fl")["problems"]["overdue"] == 0
+    text = cc(repo, "status", "--as-of", "2023-06-20").stdout
+    assert f"待复查 问题{pid}（妇联）6月9日报整改完成，已等待11天，超过审核时限6天（牵头单位逾期）" in text.replace("\n   ", "")
+    refused = cc(repo, "notice", "妇联", "--as-of", "2023-06-20", code=1)
+    assert "没有逾期或返工的问题" in refused.stderr
+
+
+def test_dry_run_and_refusals_write_nothing(tmp_path):
+    repo = early(tmp_path)
+    before = snapshot_files(repo / "data")
+    out = cc(repo, "problem", "add", "--unit", "民政局", *AFANG, "--place", "P", "--desc", "D", "--dry-run",
+             "--as-of", "2023-06-07").stdout
+    assert "（演练，未写入）" in out and '"problem":"W2023-0001"' in out
+    cc(repo, "problem", "add", "--unit", "民政局", "--source", "小道消息", "--place", "P", "--desc", "D",
+       "--as-of", "2023-06-07", code=2)
+    cc(repo, "problem", "add", "--unit", "民政局", *AFANG, "--place", "P", "--desc", "a\x07b", "--as-of", "2023-06-07",
+       code=2)
+    cc(repo, "problem", "add", "--unit", "民政局", *AFANG, "--place", "P", "--desc", "D", "--mode", "长期整改",
+       "--as-of", "2023-06-07", code=2)
+    assert snapshot_files(repo / "data") == before

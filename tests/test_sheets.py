@@ -1,0 +1,378 @@
+"""store/sheets.py: 问题清单 spreadsheets as people make them, read all-or-nothing (issue 12, import)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from chuangcheng_cli.diagnostics import ImportRefused, UsageError
+from chuangcheng_cli.store import checks, sheets
+from chuangcheng_cli.store.sheets import SheetRow, read_problem_sheet
+from helpers import DATA, REPO
+
+D = dt.date
+HEADER = ["序号", "问题描述", "点位", "责任单位", "发现时间", "整改时限", "任务编号", "来源"]
+TITLE = "2023年6月创建全国文明城市暗访问题清单（法治环境工作推进组）"
+
+
+@pytest.fixture(scope="module")
+def project():
+    loaded, _ = checks.load_checked(DATA)
+    return loaded
+
+
+def write_xlsx(path: Path, rows: list[list], *, title: str = "6月暗访", merges: tuple[str, ...] = (),
+               more: dict[str, list[list]] | None = None) -> Path:
+    """A workbook whose first sheet holds rows (row 1 first); merges like "A1:H1"."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = title
+    for row in rows:
+        ws.append(row)
+    for ref in merges:
+        ws.merge_cells(ref)
+    for name, extra in (more or {}).items():
+        other = book.create_sheet(name)
+        for row in extra:
+            other.append(row)
+    book.save(path)
+    return path
+
+
+def messy_rows() -> list[list]:
+    """The 'Done means' sheet: a merged title over the header, a blank row and a 序号-only row,
+    full-width 序号, dates as Excel dates, as a serial number and as three text forms, short and
+    full unit names, a lead and a co-unit in one cell, a full-width task id."""
+    return [
+        [TITLE],
+        HEADER,
+        ["１", "法治宣传栏内容陈旧，仍为2021年宣传材料", "人民公园法治文化广场", "市司法局",
+         dt.datetime(2023, 6, 5), dt.datetime(2023, 6, 20), "Ｔ０１", "暗访"],
+        ["２", "社区公共法律服务工作室无人值守，\n\n未公示值班律师电话", "幸福路社区党群服务中心", "司法局",
+         "2023-6-6", "2023/7/5", "", "市创城办暗访"],
+        [None] * 8,
+        ["３", None, None, None, None, None, None, None],
+        ["４", "社区志愿服务站未公示服务项目", "阳光社区志愿服务站", "民政局、社会工作部",
+         "２０２３年６月７日", "2023年6月30日", "T11", ""],  # full-width digits
+        ["５", "诉讼服务中心导诉台无人", "市中级人民法院诉讼服务中心", "中院",
+         "6月8日", 45117, "t6", "督查"],  # 45117: an Excel serial number (2023-07-10)
+    ]
+
+
+def test_the_messy_sheet_gives_every_problem(tmp_path, project):
+    path = write_xlsx(tmp_path / "暗访.xlsx", messy_rows(), merges=("A1:H1",))
+    rows = read_problem_sheet(path, project, source="自查")
+    assert [(r.sheet, r.row) for r in rows] == [("6月暗访", 3), ("6月暗访", 4), ("6月暗访", 7), ("6月暗访", 8)]
+    first, second, third, fourth = rows
+    assert first == SheetRow(sheet="6月暗访", row=3, desc="法治宣传栏内容陈旧，仍为2021年宣传材料",
+                             place="人民公园法治文化广场", unit="sfj", co_units=(), task="T01",
+                             deadline=D(2023, 6, 20), found=D(2023, 6, 5), source="暗访", key=first.key)
+    assert second.desc == "社区公共法律服务工作室无人值守，\n未公示值班律师电话"  # blank line collapsed
+    assert (second.unit, second.found, second.deadline, second.task, second.source) == (
+        "sfj", D(2023, 6, 6), D(2023, 7, 5), "", "暗访")
+    assert (third.unit, third.co_units, third.found, third.deadline, third.task, third.source) == (
+        "mzj", ("shgzb",), D(2023, 6, 7), D(2023, 6, 30), "T11", "自查")  # blank 来源: the default
+    assert (fourth.unit, fourth.found, fourth.deadline, fourth.task, fourth.source) == (
+        "zy", D(2023, 6, 8), D(2023, 7, 10), "T06", "督查")  # 6月8日 takes the campaign year
+    assert all(len(r.key) == 16 and int(r.key, 16) >= 0 for r in rows)
+    assert len({r.key for r in rows}) == 4
+
+
+def test_without_a_source_column_or_default_the_source_is_empty(tmp_path, project):
+    path = write_xlsx(tmp_path / "a.xlsx", [["问题描述", "点位", "责任单位"], ["宣传栏破损", "人民广场", "市司法局"]])
+    (row,) = read_problem_sheet(path, project)
+    assert (row.source, row.found, row.deadline, row.task, row.row) == ("", None, None, "", 2)
+
+
+def test_header_on_row_3_under_two_title_rows(tmp_path, project):
+    rows = [[TITLE], ["填报单位：市创城办", None, None, "填报日期：2023年6月10日"],
+            ["序号", "存在问题", "问题点位", "责任单位", "整改期限", "检查时间"],
+            [1, "法律援助指引未张贴", "市公共法律服务中心", "市司法局", "2023.6.30", "2023.6.9"]]
+    path = write_xlsx(tmp_path / "b.xlsx", rows, merges=("A1:F1", "A2:C2", "D2:F2"))
+    (row,) = read_problem_sheet(path, project, source="督查")
+    assert (row.row, row.desc, row.place, row.deadline, row.found, row.source) == (
+        4, "法律援助指引未张贴", "市公共法律服务中心", D(2023, 6, 30), D(2023, 6, 9), "督查")
+
+
+def test_headers_with_spaces_notes_and_line_breaks_are_recognised(tmp_path, project):
+    rows = [["问 题", "点位\n名称", "责任单位*", "整改时限（年月日）"],
+            ["宣传栏破损", "人民广场", "司法局", "2023年7月1日"]]
+    (row,) = read_problem_sheet(write_xlsx(tmp_path / "c.xlsx", rows), project)
+    assert (row.desc, row.place, row.deadline) == ("宣传栏破损", "人民广场", D(2023, 7, 1))
+
+
+def test_every_date_form_reads_as_the_same_day(tmp_path, project):
+    forms = [dt.date(2023, 7, 5), dt.datetime(2023, 7, 5, 9, 30), 45112, 20230705, "20230705", "2023.7.5",
+             "２０２３／７／５", "2023 年 7 月 5 日", "2023-07-05 00:00:00", "2023/7/5 0:00", "7月5号"]
+    rows = [["问题描述", "点位", "责任单位", "发现时间"]] + [[f"问题{n}", "人民广场", "司法局", f] for n, f in enumerate(forms)]
+    read = read_problem_sheet(write_xlsx(tmp_path / "dates.xlsx", rows), project)
+    assert [r.found for r in read] == [D(2023, 7, 5)] * len(forms)
+
+
+@pytest.mark.parametrize("given, source", [
+    ("暗访", "暗访"), ("市创城办暗访", "暗访"), ("第三方测评", "测评反馈"), ("测评", "测评反馈"),
+    ("12345热线", "群众反映"), ("市民投诉", "群众反映"), ("群众投诉", "群众反映"), ("新闻报道", "媒体曝光"),
+    ("媒体", "媒体曝光"), ("督导", "督查"), ("督查", "督查"), (" 自查 ", "自查"), ("交叉检查", "互查")])
+def test_source_names_and_their_usual_variants(tmp_path, project, given, source):
+    rows = [["问题描述", "点位", "责任单位", "来源"], ["宣传栏破损", "人民广场", "司法局", given],
+            ["热线无人接听", "12348热线", "司法局", None]]
+    path = write_xlsx(tmp_path / "src.xlsx", rows)
+    assert [r.source for r in read_problem_sheet(path, project, source=given)] == [source, source]
+
+
+def test_a_source_naming_two_kinds_is_not_guessed(tmp_path, project):
+    rows = [["问题描述", "点位", "责任单位", "来源"], ["宣传栏破损", "人民广场", "司法局", "督查暗访"]]
+    with pytest.raises(ImportRefused) as caught:
+        read_problem_sheet(write_xlsx(tmp_path / "two.xlsx", rows), project)
+    assert caught.value.messages == [
+        "工作表“6月暗访”第2行：来源“督查暗访”无法识别（应为 自查、互查、督查、暗访、测评反馈、群众反映、媒体曝光 之一）"]
+
+
+def test_a_mapping_names_unusual_headers(tmp_path, project):
+    rows = [["编号", "情况说明", "所在位置", "承办单位", "截止日期", "问题"],
+            [1, "调解室无调解记录", "东城街道人民调解委员会", "市司法局", "2023-07-10", "（旧列，不用）"]]
+    path = write_xlsx(tmp_path / "d.xlsx", rows)
+    mapping = {"情况说明": "desc", "所在位置": "点位", "承办单位": "责任单位", "截止日期": "deadline"}
+    (row,) = read_problem_sheet(path, project, mapping=mapping)
+    assert (row.desc, row.place, row.unit, row.deadline) == (
+        "调解室无调解记录", "东城街道人民调解委员会", "sfj", D(2023, 7, 10))  # the mapped 问题描述 wins over 问题
+
+
+def test_a_mapping_naming_a_header_the_sheet_lacks_is_a_usage_error(tmp_path, project):
+    path = write_xlsx(tmp_path / "e.xlsx", [["问题描述", "点位", "责任单位"], ["宣传栏破损", "人民广场", "市司法局"]])
+    with pytest.raises(UsageError) as caught:
+        read_problem_sheet(path, project, mapping={"检查地点": "place"})
+    assert caught.value.message == f"工作表“6月暗访”的表头行（第1行）中没有“检查地点”（--map 指定）：{path}"
+    assert caught.value.hint == "表头行有：“问题描述”、“点位”、“责任单位”。"
+    with pytest.raises(UsageError) as caught:
+        read_problem_sheet(path, project, mapping={"点位": "地址"})
+    assert caught.value.message == "--map 点位=地址：不认识字段“地址”"
+    assert caught.value.hint.startswith("字段可写：问题描述（desc）、点位（place）、责任单位（unit）")
+
+
+def test_a_missing_required_column_is_a_usage_error(tmp_path, project):
+    path = write_xlsx(tmp_path / "f.xlsx", [["序号", "问题描述", "地址", "责任单位"], [1, "宣传栏破损", "人民广场", "市司法局"]])
+    with pytest.raises(UsageError) as caught:
+        read_problem_sheet(path, project)
+    assert caught.value.message == f"工作表“6月暗访”的表头（第1行）缺少必需的列：点位：{path}"
+    assert caught.value.hint == ("表头行有：“序号”、“问题描述”、“地址”、“责任单位”。"
+                                 "表头不同时可用 --map 指定，如 --map 地址=点位。")
+
+
+def test_two_columns_for_one_field_ask_for_a_mapping(tmp_path, project):
+    path = write_xlsx(tmp_path / "g.xlsx", [["存在问题", "问题描述", "点位", "责任单位"], ["a", "b", "c", "市司法局"]])
+    with pytest.raises(UsageError) as caught:
+        read_problem_sheet(path, project)
+    assert caught.value.message == f"工作表“6月暗访”的表头“存在问题”和“问题描述”都可作为问题描述列：{path}"
+    assert caught.value.hint == "请用 --map 指定其中一个，如 --map 存在问题=问题描述。"
+    (row,) = read_problem_sheet(path, project, mapping={"问题描述": "问题描述"})
+    assert row.desc == "b"
+
+
+CSV_TEXT = ("序号,问题描述,点位,责任单位,发现时间,整改时限,来源\n"
+            "1,\"劳动保障维权公示牌信息过期，\n投诉电话无法接通\",人力资源市场,人社局,2023/6/6,2023/6/26,12345热线\n"
+            ",,,,,,\n"
+            "２,志愿服务站点未公示服务时间,市民中心志愿服务站,\"民政局，团市委\",2023年6月7日,2023-6-21,第三方测评\n")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "gbk", "utf-8"])
+def test_csv_in_utf8_with_or_without_bom_and_in_gbk(tmp_path, project, encoding):
+    path = tmp_path / "清单.csv"
+    path.write_bytes(CSV_TEXT.replace("\n", "\r\n").encode(encoding))
+    rows = read_problem_sheet(path, project)
+    assert [(r.sheet, r.row, r.unit, r.co_units, r.source, r.found, r.deadline) for r in rows] == [
+        ("", 2, "rsj", (), "群众反映", D(2023, 6, 6), D(2023, 6, 26)),
+        ("", 4, "mzj", ("tsw",), "测评反馈", D(2023, 6, 7), D(2023, 6, 21))]  # a quoted line break stays in its row, as Excel shows it
+    assert rows[0].desc == "劳动保障维权公示牌信息过期，\n投诉电话无法接通"
+
+
+def test_a_csv_in_no_known_encoding_is_a_usage_error(tmp_path, project):
+    path = tmp_path / "乱码.csv"
+    path.write_bytes(b"\x81\x30\xff\xfe\x80,\xff\n")
+    with pytest.raises(UsageError) as caught:
+        read_problem_sheet(path, project)
+    assert caught.value.message == f"无法识别 CSV 文件的编码：{path}"
+
+
+def test_the_same_problems_reordered_and_renumbered_give_the_same_keys(tmp_path, project):
+    first = messy_rows()
+    body = [r for r in first[2:] if r[1]]
+    again = [["某某推进组问题清单（第二次报送）"], HEADER] + [
+        [str(n), desc + "  ", " " + place, unit, found, deadline, task, source]
+        for n, (_, desc, place, unit, found, deadline, task, source) in enumerate(reversed(body), 11)]
+    again[2][3] = "市中级人民法院"  # the full name where the first sheet had 中院
+    a = read_problem_sheet(write_xlsx(tmp_path / "1.xlsx", first, merges=("A1:H1",)), project, source="自查")
+    b = read_problem_sheet(write_xlsx(tmp_path / "2.xlsx", again), project, source="自查")
+    assert sorted(r.key for r in a) == sorted(r.key for r in b)
+    assert sheets.problem_key("暗访", D(2023, 6, 5), "sfj", "人民 公园", "宣传栏") == \
+        sheets.problem_key("暗访", D(2023, 6, 5), "sfj", "人民公园", "宣传栏\n")
+    assert sheets.problem_key("暗访", None, "sfj", "p", "d") != sheets.problem_key("督查", None, "sfj", "p", "d")
+
+
+def test_one_bad_row_refuses_the_whole_sheet_and_names_the_row(tmp_path, project):
+    rows = messy_rows()
+    rows[6][3] = "市民正局"  # row 7
+    path = write_xlsx(tmp_path / "bad.xlsx", rows, merges=("A1:H1",))
+    with pytest.raises(ImportRefused) as caught:
+        read_problem_sheet(path, project)
+    assert caught.value.messages == ["工作表“6月暗访”第7行：责任单位“市民正局”不存在（是否为“市民政局”？）"]
+    assert str(caught.value) == caught.value.messages[0]
+    assert caught.value.exit_code == 1
+    assert caught.value.message == "表格中有 1 行不能导入，本次没有导入任何问题："
+
+
+def test_every_bad_row_is_listed(tmp_path, project):
+    rows = [HEADER,
+            [1, "宣传栏破损", "人民广场", "市司法局", "2023-6-5", "2023-6-20", "", "暗访"],
+            [2, "宣传栏破损", "", "市司法局", "2023-2-30", "下周", "", ""],
+            [3, "调解室无人", "东城街道", "市场局", "2023-6-10", "2023-6-1", "T99", "领导交办"],
+            [4, "窗口\u202e服务差", "政务中心", "人社局", "", "", "", ""],
+            [5, "长" * 2001, "点" * 201, "foo", "", "", "", ""],
+            [6, "宣传栏破损", "人民广场", "司法局", "2023年6月5日", "2023-6-30", "", "市创城办暗访"],
+            [7, "#N/A", "人民广场", "司法局", "", "", "", ""]]
+    path = write_xlsx(tmp_path / "bad.xlsx", rows, title="督查")
+    with pytest.raises(ImportRefused) as caught:
+        read_problem_sheet(path, project)
+    assert caught.value.messages == [
+        "工作表“督查”第3行：点位为空；发现时间“2023-2-30”不是有效日期；"
+        "整改时限“下周”无法识别为日期（可写 2023-7-5、2023/7/5、2023年7月5日）",
+        "工作表“督查”第4行：责任单位“市场局”不存在（是否为“市市场监督管理局”？）；任务“T99”不存在（任务编号如 T01、T02、T03…）；"
+        "来源“领导交办”无法识别（应为 自查、互查、督查、暗访、测评反馈、群众反映、媒体曝光 之一）；"
+        "整改时限（2023-06-01）早于发现时间（2023-06-10）",
+        "工作表“督查”第5行：问题描述含有不可见的字符 U+202E（双向文字控制符）",
+        "工作表“督查”第6行：问题描述过长（2001 字，上限 2000 字）；点位过长（201 字，上限 200 字）；责任单位“foo”不存在",
+        "工作表“督查”第7行：与工作表“督查”第2行重复（来源、发现时间、责任单位、点位和问题描述都相同）",
+        "工作表“督查”第8行：问题描述是公式错误值 #N/A",
+    ]
+
+
+def test_a_control_character_in_a_csv_cell_is_a_row_error(tmp_path, project):
+    path = tmp_path / "c.csv"
+    path.write_text("问题描述,点位,责任单位\n窗口\x1b[2J服务差,政务中心,人社局\n好,政务中心,人社局\r\n", encoding="utf-8")
+    with pytest.raises(ImportRefused) as caught:
+        read_problem_sheet(path, project)
+    assert caught.value.messages == ["文件“c.csv”第2行：问题描述含有不可见的字符 U+001B（控制字符）"]
+
+
+def test_the_cli_prints_every_bad_row(capsys):
+    from chuangcheng_cli.cli import plain
+
+    code = plain.usage_error(ImportRefused(["工作表“a”第2行：点位为空", "工作表“a”第5行：责任单位为空"], "请改正"))
+    assert code == 1
+    assert capsys.readouterr().err == ("错误：表格中有 2 行不能导入，本次没有导入任何问题：\n"
+                                       "  工作表“a”第2行：点位为空\n  工作表“a”第5行：责任单位为空\n提示：请改正\n")
+
+
+def test_merged_unit_cells_and_role_marks(tmp_path, project):
+    rows = [["问题描述", "点位", "责任单位"],
+            ["未成年人保护工作站未挂牌", "城南街道", "市教育局（配合）；市民政局（牵头）"],
+            ["救助站制度未上墙", "市救助站", "牵头单位：民政局\n配合单位：团委、妇联"],
+            ["儿童之家活动记录缺失", "城北社区", None],
+            ["问题描述", "点位", "责任单位"],  # a second list pasted below the first
+            ["无障碍通道被占用", "残疾人之家", "市残联 市卫健委"],
+            ["法律援助指引未张贴", "公共法律服务中心", "市 司法局"]]
+    path = write_xlsx(tmp_path / "m.xlsx", rows, merges=("C3:C4",))
+    rows = read_problem_sheet(path, project)
+    assert [(r.row, r.unit, r.co_units) for r in rows] == [
+        (2, "mzj", ("jyj",)), (3, "mzj", ("tsw", "fl")), (4, "mzj", ("tsw", "fl")), (6, "cl", ("wjw",)), (7, "sfj", ())]
+
+
+def test_a_note_row_merged_across_the_table_is_not_a_problem(tmp_path, project):
+    rows = [["问题描述", "点位", "责任单位"], ["一、公共法律服务"], ["热线无人接听", "12348热线", "司法局"],
+            ["注：请于7月10日前报送整改情况"]]
+    path = write_xlsx(tmp_path / "n.xlsx", rows, merges=("A2:C2", "A4:C4"))
+    assert [r.row for r in read_problem_sheet(path, project)] == [3]
+
+
+def test_hidden_rows_are_read_and_formulas_give_their_values(tmp_path, project):
+    path = write_xlsx(tmp_path / "h.xlsx", [["问题描述", "点位", "责任单位"], ["热线无人接听", "12348热线", "司法局"]])
+    book = openpyxl.load_workbook(path)
+    book.active.row_dimensions[2].hidden = True
+    book.save(path)
+    assert [r.row for r in read_problem_sheet(path, project)] == [2]
+
+
+def test_every_visible_sheet_with_a_header_is_read_unless_one_is_named(tmp_path, project):
+    body = [["问题描述", "点位", "责任单位"], ["热线无人接听", "12348热线", "司法局"]]
+    path = write_xlsx(tmp_path / "s.xlsx", [["填表说明：每个组一张表"]], title="说明",
+                      more={"一组": body, "二组": [body[0], ["宣传栏破损", "人民广场", "民政局"]]})
+    assert [(r.sheet, r.row, r.unit) for r in read_problem_sheet(path, project)] == [
+        ("一组", 2, "sfj"), ("二组", 2, "mzj")]
+    assert [r.sheet for r in read_problem_sheet(path, project, sheet="二组")] == ["二组"]
+
+
+def test_an_unknown_sheet_name_lists_the_sheets(tmp_path, project):
+    path = write_xlsx(tmp_path / "s.xlsx", messy_rows(), more={"5月督查": []})
+    with pytest.raises(UsageError) as caught:
+        read_problem_sheet(path, project, sheet="6月督查")
+    assert caught.value.message == f"工作表“6月督查”不存在：{path}"
+    assert caught.value.hint == "文件中的工作表有：“6月暗访”、“5月督查”"
+
+
+def test_no_header_row_says_what_was_looked_for_and_seen(tmp_path, project):
+    path = write_xlsx(tmp_path / "x.xlsx", [[TITLE], ["名称", "地址", "电话"], ["人民公园", "人民路1号", "12345"]])
+    with pytest.raises(UsageError) as caught:
+        read_problem_sheet(path, project)
+    assert caught.value.message == f"工作表“6月暗访”的前 20 行中找不到表头行：{path}"
+    assert caught.value.hint == (
+        "要找的表头：问题描述/存在问题/问题/问题内容/具体问题/主要问题；"
+        "点位/问题点位/地点/点位名称/检查点位/问题地点/具体点位；责任单位/整改责任单位/整改单位/责任部门；"
+        "整改时限/整改期限/完成时限/整改完成时限；发现时间/发现日期/检查时间/检查日期；来源/问题来源；任务/任务编号。"
+        "看到的是：“名称”、“地址”、“电话”。"
+        "表头不同时可用 --map 指定，如 --map 问题情况=问题描述；表头是乱码时请另存为 UTF-8 CSV 或 .xlsx。")
+
+
+def test_file_level_refusals(tmp_path, project, monkeypatch):
+    def message(path, **kw):
+        with pytest.raises(UsageError) as caught:
+            read_problem_sheet(path, project, **kw)
+        return caught.value.message
+
+    assert message(tmp_path / "无.xlsx") == f"找不到文件：{tmp_path / '无.xlsx'}"
+    old = tmp_path / "旧.xls"
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+    assert message(old) == f"不能读取 .xls 格式的表格：{old}（只能导入 .xlsx 或 .csv）"
+    renamed = tmp_path / "改名.xlsx"
+    renamed.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
+    assert message(renamed) == f"文件是旧版 Excel（.xls）格式或设置了打开密码：{renamed}"
+    text = tmp_path / "清单.docx"
+    text.write_bytes(b"PK")
+    assert message(text) == f"不是表格文件：{text}（只能导入 .xlsx 或 .csv）"
+    broken = tmp_path / "坏.xlsx"
+    broken.write_bytes(b"not a zip at all")
+    assert message(broken) == f"不是有效的 .xlsx 文件（可能已损坏）：{broken}"
+    assert message(tmp_path / "坏.xlsx", source="领导交办") == "--source“领导交办”无法识别"
+
+    big = write_xlsx(tmp_path / "大.xlsx", messy_rows())
+    monkeypatch.setattr(sheets, "MAX_BYTES", 1024)
+    size = big.stat().st_size / 1024 / 1024
+    assert message(big) == f"文件过大：{big}（{size:.1f} MB，上限 {1024 / 1024 / 1024:g} MB）"
+    monkeypatch.setattr(sheets, "MAX_BYTES", 20 * 1024 * 1024)
+    monkeypatch.setattr(sheets, "MAX_ROWS", 5)
+    assert message(big) == f"工作表“6月暗访”行数过多：{big}（8 行以上，上限 5 行）"
+    monkeypatch.setattr(sheets, "MAX_UNZIPPED", 1000)
+    assert message(big).startswith(f"文件解压后过大：{big}")
+
+
+def test_the_bundled_example_sheet_reads_cleanly(project):
+    path = REPO / "data" / "imports" / "2023-06暗访问题清单.xlsx"
+    rows = read_problem_sheet(path, project, source="暗访")
+    assert 18 <= len(rows) <= 22
+    assert {r.source for r in rows} == {"暗访"}
+    assert all(D(2023, 6, 5) <= r.found <= D(2023, 6, 9) for r in rows)
+    assert all(D(2023, 6, 20) <= r.deadline <= D(2023, 7, 10) for r in rows)
+    assert len({r.unit for r in rows}) >= 10 and any(r.co_units for r in rows)
+    assert any(r.task for r in rows) and any(not r.task for r in rows)
+    assert len({r.key for r in rows}) == len(rows)
+
+
+def test_the_bundled_example_sheet_is_what_its_script_writes():
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, str(REPO / "scripts" / "make_example_sheet.py"), "--check"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
