@@ -161,8 +161,9 @@ def _replay(command: str, opts: dict) -> int | None:
     if got is None:
         return None
     out, err = got
+    sys.stderr.write(err)  # notes come before the answer, as when they were first printed
+    sys.stderr.flush()
     sys.stdout.write(out)
-    sys.stderr.write(err)
     return 0
 
 
@@ -193,6 +194,7 @@ def _run(command: str, opts: dict) -> int | None:
                       opts.get("problem", ""), opts.get("correct", ""), opts.get("date"), opts.get("by"),
                       bool(opts.get("dry_run")), Path(opts["data"]) if "data" in opts else None, opts.get("as_of"))
         return 0
+    output_key = _output_key(command, opts) if command in ("status", "units") else ""  # as _replay sees it
     if "light" in opts:
         from ..domain.views import light_key
 
@@ -214,8 +216,7 @@ def _run(command: str, opts: dict) -> int | None:
     if key is not None:
         from ..store import state
 
-        state.store_output(root, key, day.isoformat(), _output_key(command, opts), "".join(out.parts),
-                           "".join(err.parts))
+        state.store_output(root, key, day.isoformat(), output_key, "".join(out.parts), "".join(err.parts))
     return 0
 
 

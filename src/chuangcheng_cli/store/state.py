@@ -20,6 +20,12 @@ as a *view*, keyed by the plan key and the journal's digest, one per day; a comm
 from a view is kept too (`out` files), so that a repeated `cc status` only hashes the data files
 and prints. A write that has the whole project at hand leaves the view of its day current.
 
+What a read still computes in full after a pull, from the state: it reads every entry (by the
+entry model alone, no checks) and runs rules.snapshot over them; a status of a journal whose view
+is stored (the data did not change, or a write with the whole project at hand left it) computes
+nothing. Files outside the three data files (documents, archived evidence) are not part of the
+keys: a full run (cc validate) reports them.
+
 Keys hash the content, so nothing here is ever stale: a changed byte is a different key. Nothing
 is pickled: the state is JSON and raw int64 arrays with a SHA-256 checksum, rebuilt field by
 field with every value's type checked; views are JSON; outputs are text. Any file here may be
@@ -38,6 +44,7 @@ FORMAT = 5  # of the state file; a state of another format is not used
 VIEW_FORMAT = 1
 DATA_FILES = ("tasklist.yaml", "units.yaml", "journal.jsonl")
 KEEP = 64  # views and outputs kept; older ones are pruned
+KEEP_STATES = 8  # states (a city's is a few MB): one per data folder and version of its YAML files
 # Below this size a full check is quicker than loading and storing a state (a working group's
 # few hundred entries: ~0.4 s checked in full, ~0.55 s through the state); CC_INDEX_MIN_BYTES
 # overrides it (tests use 0 to exercise the state on small data).
@@ -147,16 +154,16 @@ def read_private(root, name: str) -> bytes | None:
         return None
 
 
-def store_bytes(root, name: str, payload: bytes, prune: str = "") -> None:
+def store_bytes(root, name: str, payload: bytes, prune: str = "", keep: int = KEEP) -> None:
     """Best effort, atomic, private: a store that cannot be written is simply not used. prune: a
-    file name prefix whose older files beyond KEEP are removed."""
+    file name prefix whose older files beyond the newest `keep` are removed."""
     try:
         folder = private_folder(root)
         _write_private(os.path.join(folder, name), payload)
         if prune:
             files = [e for e in os.scandir(folder) if e.name.startswith(prune)]
             files.sort(key=lambda e: e.stat().st_mtime_ns)
-            for old in files[:-KEEP]:
+            for old in files[:-keep]:
                 os.unlink(old.path)
     except OSError:
         pass
@@ -346,7 +353,8 @@ def store_state(root, key: str, state: JournalState) -> None:
                       ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     body = b"".join([state.static, head, *(a.tobytes() for _, a in arrays)])
     store_bytes(root, _state_name(key), MAGIC + _head().pack(FORMAT, len(state.static), len(head),
-                                                             hashlib.sha256(body).digest()) + body)
+                                                             hashlib.sha256(body).digest()) + body,
+                prune="state-", keep=KEEP_STATES)
 
 
 def _typed(value, kind: type):
