@@ -45,3 +45,25 @@ def run_cc(*args: str, cwd: Path, timeout: float = 120, **env: str) -> subproces
 def snapshot_files(folder: Path) -> dict[str, bytes]:
     """Every file under folder with its bytes, to prove a command wrote nothing."""
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def early_copy(tmp_path: Path, before: str) -> Path:
+    """A repo-like folder whose data holds the bundled entries dated before `before`, the problem
+    list's left out (each test of notices or of problems builds the part it is about)."""
+    import json
+
+    data = copy_data(tmp_path)
+    path = data / "journal.jsonl"
+    kept = [line for line in path.read_text(encoding="utf-8").splitlines()
+            if line and json.loads(line)["date"] < before
+            and json.loads(line)["kind"] not in ("problem", "fix", "recheck", "extend")]
+    path.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    return tmp_path
+
+
+def cc_ok(cwd: Path, *args: str, code: int = 0, **env: str) -> subprocess.CompletedProcess:
+    """Run the installed cc; assert its exit code and that no traceback reached the user."""
+    result = run_cc(*args, cwd=cwd, **env)
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == code, result.stdout + result.stderr
+    return result

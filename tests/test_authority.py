@@ -37,6 +37,12 @@ def entry(kind, by, **fields):
         "close": {"notice": "2023-4"},
         "escalate": {"unit": "rsj", "notices": ["2023-4"]},
         "void": {"entry": "20230101-00000000", "reason": "记错了"},
+        "problem": {"problem": "W2023-0099", "year": 2023, "number": 99, "source": "暗访",
+                    "found": dt.date(2023, 11, 30), "place": "点位", "desc": "描述", "unit": "rsj",
+                    "mode": "限期整改", "deadline": dt.date(2023, 12, 11)},
+        "fix": {"problem": "W2023-0099", "unit": "rsj", "note": "已整改"},
+        "recheck": {"problem": "W2023-0099", "passed": True, "note": "到位"},
+        "extend": {"problem": "W2023-0099", "deadline": dt.date(2023, 12, 20), "reason": "理由"},
     }[kind]
     return models.make(models.ENTRY_TYPES[kind], kind=kind, **{**base, **defaults, **fields})
 
@@ -190,3 +196,13 @@ def test_recording_time_is_local_with_the_campaigns_offset(tmp_path):
     at = added(data, before)[0]["at"]
     assert at.endswith("+08:00"), at
     assert abs(dt.datetime.fromisoformat(at) - dt.datetime.now(dt.timezone.utc)) < dt.timedelta(minutes=10)
+
+
+def test_a_unit_records_only_its_own_self_found_problems(project):
+    ros = authority.roster(project.plan, project.units)
+    own = entry("problem", "范某某", source="自查")
+    assert authority.refusal(ros, own) == ""
+    found_by_others = authority.refusal(ros, entry("problem", "范某某"))
+    assert found_by_others.startswith("“范某某”不能登记来源为“暗访”的问题") and "推进组办公室人员" in found_by_others
+    assert "不能代市人力资源和社会保障局" in authority.refusal(ros, entry("problem", "苏某某", source="自查"))
+    assert authority.refusal(ros, entry("problem", "周某某")) == ""

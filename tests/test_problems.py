@@ -5,28 +5,18 @@ problems left out, so every number below can be checked by hand."""
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
-from helpers import copy_data, run_cc, snapshot_files
+from helpers import cc_ok, copy_data, early_copy, snapshot_files
 
 PROBLEM_KINDS = {"problem", "fix", "recheck", "extend"}
 
 
 def early(tmp_path: Path, before: str = "2023-06-01") -> Path:
-    data = copy_data(tmp_path)
-    path = data / "journal.jsonl"
-    kept = [line for line in path.read_text(encoding="utf-8").splitlines()
-            if line and json.loads(line)["date"] < before and json.loads(line)["kind"] not in PROBLEM_KINDS]
-    path.write_text("\n".join(kept) + "\n", encoding="utf-8")
-    return tmp_path
+    return early_copy(tmp_path, before)
 
 
-def cc(cwd: Path, *args: str, code: int = 0, **env: str) -> subprocess.CompletedProcess:
-    result = run_cc(*args, cwd=cwd, **env)
-    assert "Traceback" not in result.stderr, result.stderr
-    assert result.returncode == code, result.stdout + result.stderr
-    return result
+cc = cc_ok
 
 
 def add(cwd: Path, day: str, *args: str, **env: str) -> str:
@@ -197,11 +187,11 @@ def test_rates_on_a_hand_checked_example(tmp_path):
     assert mine["problem_light"] == "yellow"  # C, on no task: the unit's own row
     assert mine["problem_gaps"] == [f"问题{c}（点位C）逾期20天未整改（整改期限2023年6月20日）"]
     listed = cc(repo, "problem", "list", "--unit", "民政局", "--as-of", "2023-07-10").stdout
-    assert "结案率 66.7% · 按期结案率 33.3% · 返工率 50% · 延期率 25%" in listed
+    assert "结案率 66.7% · 按期结案率 33.3% · 返工率 50% · 延期率 25%" in listed.replace("\n", "")
     assert [r["id"] for r in problems(repo, "2023-07-10", "--status", "已销号")] == [a, b]
     assert [r["id"] for r in problems(repo, "2023-07-10", "--overdue")] == [c]
     line = cc(repo, "status", "--as-of", "2023-07-10").stdout
-    assert "问题清单：整改中 2（逾期 1） · 待复查 0 · 已销号 2 · 共 4；本周新增 0、销号 0" in line
+    assert "问题清单：整改中 2（逾期 1）· 待复查 0 · 已销号 2 · 共 4；本周新增 0、销号 0" in line
 
 
 # ---------------------------------------------------------------------- lights and notices
@@ -267,3 +257,86 @@ def test_dry_run_and_refusals_write_nothing(tmp_path):
     cc(repo, "problem", "add", "--unit", "民政局", *AFANG, "--place", "P", "--desc", "D", "--mode", "长期整改",
        "--as-of", "2023-06-07", code=2)
     assert snapshot_files(repo / "data") == before
+
+
+# ------------------------------------------------------------------------------- import
+
+
+def messy_sheet(path: Path, bad: bool = False) -> Path:
+    """A sheet as an 暗访 team sends it: a merged title over the header, full-width 序号, a blank
+    row, dates as Excel dates and as text, short and full unit names, one cell naming two units."""
+    import datetime as dt
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "7月暗访"
+    for row in [
+        ["2023年7月暗访问题清单"],
+        ["序号", "存在问题", "问题点位", "责任单位", "检查时间", "整改期限", "任务编号"],
+        ["１", "法治宣传栏破损", "人民公园", "司法局", dt.datetime(2023, 7, 3), dt.datetime(2023, 7, 20), "T01"],
+        [None] * 7,
+        ["２", "志愿服务站未公示服务项目", "阳光社区", "民政局、社会工作部", "2023-7-4", "2023/7/25", ""],
+        ["３", "导诉台无人", "市中院诉讼服务中心", "市中级人民法院", "2023年7月4日",
+         "不知道" if bad else "2023年7月28日", ""],
+    ]:
+        ws.append(row)
+    ws.merge_cells("A1:G1")
+    book.save(path)
+    return path
+
+
+def test_import_a_messy_sheet_once(tmp_path):
+    repo = early(tmp_path)
+    sheet = messy_sheet(tmp_path / "7月暗访问题.xlsx")
+    out = cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--found-by", "市创城办暗访组",
+             "--as-of", "2023-07-06").stdout
+    assert "已导入 3 个问题（W2023-0001 至 W2023-0003）" in out
+    rows = problems(repo, "2023-07-06")
+    assert [(r["unit"], r["co_units"], r["task"], r["found"], r["deadline"], r["source"]) for r in rows] == [
+        ("司法局", [], "T01", "2023-07-03", "2023-07-20", "暗访"),
+        ("民政局", ["社会工作部"], "", "2023-07-04", "2023-07-25", "暗访"),
+        ("中院", [], "", "2023-07-04", "2023-07-28", "暗访")]
+    assert rows[1]["origin"] == "7月暗访问题.xlsx 工作表“7月暗访”第5行"
+    before = snapshot_files(repo / "data")
+    again = cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-07-07").stdout
+    assert "3 个问题此前都已导入，没有新的问题，未写入任何内容" in again
+    assert snapshot_files(repo / "data") == before
+
+
+def test_import_with_a_bad_row_imports_nothing_and_names_it(tmp_path):
+    repo = early(tmp_path)
+    before = snapshot_files(repo / "data")
+    sheet = messy_sheet(tmp_path / "bad.xlsx", bad=True)
+    refused = cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-07-06", code=1)
+    assert "工作表“7月暗访”第6行" in refused.stderr and "不知道" in refused.stderr
+    assert snapshot_files(repo / "data") == before
+    no_source = cc(repo, "problem", "import", str(messy_sheet(tmp_path / "ok.xlsx")), "--as-of", "2023-07-06",
+                   code=2)
+    assert "第3行：没有问题来源" in no_source.stderr and "--source 暗访" in no_source.stderr
+    assert snapshot_files(repo / "data") == before
+
+
+def test_a_unit_imports_nothing_for_others(tmp_path):
+    repo = early(tmp_path)
+    sheet = messy_sheet(tmp_path / "7月暗访问题.xlsx")
+    refused = cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-07-06",
+                 "--by", "贺某某", code=1)
+    assert "各单位只能登记本单位自查发现的问题" in refused.stderr
+
+
+def test_a_bad_problem_line_is_reported_once_and_reads_skip_it_with_its_lifecycle(tmp_path):
+    repo = tmp_path
+    data = copy_data(tmp_path)
+    path = data / "journal.jsonl"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    at = next(k for k, line in enumerate(lines) if '"problem":"W2023-0006"' in line and '"kind":"problem"' in line)
+    lines[at] = lines[at].replace('"unit":"mzj"', '"unit":"nosuch"')
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    checked = cc(repo, "validate", code=1)
+    assert checked.stdout.count("[unknown-unit]") == 1 and "fix-wrong-unit" not in checked.stdout
+    listed = cc(repo, "problem", "list", "--json", "--as-of", "2023-12-31")
+    assert "5 条记录未计入" in listed.stderr  # the problem, its two fixes and two rechecks
+    assert "W2023-0006" not in [r["id"] for r in json.loads(listed.stdout)["problems"]]
+    cc(repo, "problem", "list", "--strict", "--as-of", "2023-12-31", code=1)

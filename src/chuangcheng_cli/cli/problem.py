@@ -9,9 +9,10 @@ from typing import Annotated, Optional
 import typer
 
 from .typer_app import app
-from .common import GLOBALS, AsOfOpt, DataOpt, console, find_data_dir, guarded, today
+from .common import AsOfOpt, DataOpt, console, guarded
 from .locate import parse_date
 from .recording import evidence_list, notices_only
+from .read import StrictOpt
 from .write import ByOpt, DryOpt, EvidenceOpt, record
 from ..diagnostics import UsageError
 
@@ -173,7 +174,7 @@ def list_(
                                                   show_default=False)] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="只看逾期未整改的问题。")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
-    data: DataOpt = None, as_of: AsOfOpt = None,
+    strict: StrictOpt = False, data: DataOpt = None, as_of: AsOfOpt = None,
 ):
     """问题清单：编号、来源、责任单位、点位、期限和状态（逾期的标红）。"""
     from ..reports import rows as reports
@@ -182,7 +183,7 @@ def list_(
 
     status_key = reports.problem_status_key(status) if status else None
     source_key = reports.problem_source_key(source) if source else None
-    snap, _ = _snapshot(data, as_of)
+    snap, _ = _snapshot(data, as_of, strict=strict)
     unit_id = reports.resolve_unit(snap.project, unit).id if unit else None
     task_id = reports.resolve_task(snap.project, task).id if task else None
     rows = reports.problem_rows(snap, unit_id, task_id, source_key, status_key, overdue)
@@ -199,9 +200,14 @@ def list_(
     out.print(problems_table(rows, f"问题清单（截至{reports.views.cn_date(snap.today)}，{len(rows)} 个）",
                              snap.today.year, out.width))
     r = rates(chosen, snap.today)
-    print(f"整改中 {r.open}（逾期 {r.overdue}）· 待复查 {r.fixed} · 已销号 {r.closed}；"
-          f"结案率 {percent(r.close_rate)} · 按期结案率 {percent(r.on_time_rate)} · "
-          f"返工率 {percent(r.rework_rate)} · 延期率 {percent(r.extension_rate)}")
+    line = f"整改中 {r.open}（逾期 {r.overdue}）· 待复查 {r.fixed} · 已销号 {r.closed}"
+    if not (status_key or overdue):  # rates of a list cut by state would mislead
+        line += (f"；结案率 {percent(r.close_rate)} · 按期结案率 {percent(r.on_time_rate)} · "
+                 f"返工率 {percent(r.rework_rate)} · 延期率 {percent(r.extension_rate)}")
+    from ..reports.tables import fold
+
+    for part in fold(line, max(out.width, 40)):
+        print(part)
 
 
 @problem_app.command("show")
@@ -209,14 +215,14 @@ def list_(
 def show(
     problem: ProblemArg,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
-    data: DataOpt = None, as_of: AsOfOpt = None,
+    strict: StrictOpt = False, data: DataOpt = None, as_of: AsOfOpt = None,
 ):
     """查看一个问题：描述、责任单位、期限、状态和全程留痕。"""
     from ..reports import rows as reports
     from ..domain.workflow import find_problem
     from .read import _snapshot
 
-    snap, _ = _snapshot(data, as_of)
+    snap, _ = _snapshot(data, as_of, strict=strict)
     ps = find_problem(snap, problem)
     detail = reports.problem_detail(snap, ps)
     if as_json:

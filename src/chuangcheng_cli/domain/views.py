@@ -91,9 +91,8 @@ def problems_text(counts: dict | None) -> str:
     if not counts or not counts.get("total"):
         return ""
     line = f"问题清单：整改中 {counts['open']}"
-    if counts["overdue"]:
-        line += f"（逾期 {counts['overdue']}）"
-    line += f" · 待复查 {counts['fixed']} · 已销号 {counts['closed']} · 共 {counts['total']}"
+    line += f"（逾期 {counts['overdue']}）· " if counts["overdue"] else " · "
+    line += f"待复查 {counts['fixed']} · 已销号 {counts['closed']} · 共 {counts['total']}"
     line += f"；本周新增 {counts['new_this_week']}、销号 {counts['closed_this_week']}"
     return line
 

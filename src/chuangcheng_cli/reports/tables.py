@@ -422,22 +422,33 @@ def problems_table(rows: list[dict], title: str, year: int, width: int = 80) -> 
                   title_justify="left")
     table.add_column("编号", no_wrap=True)
     table.add_column("来源", no_wrap=True)
-    table.add_column("责任单位", no_wrap=True, max_width=12 if wide else 8)
-    table.add_column("点位", max_width=24 if wide else 12)
+    table.add_column("单位", overflow="fold", max_width=12 if wide else 6)
+    table.add_column("点位", overflow="fold", max_width=24 if wide else 16)
     if wide:
-        table.add_column("问题", ratio=1)
+        table.add_column("问题", overflow="fold", ratio=1)
     table.add_column("期限", no_wrap=True)
-    table.add_column("状态")
+    table.add_column("状态", overflow="fold")
     for r in rows:
         late = r["overdue_days"]
         style = "bold red" if late else PROBLEM_STATUS_STYLE.get(r["status"], "")
-        status = Text(r["status_text"], style=style)
+        status = Text(problem_status_short(r, year), style=style)
         cells = [r["id"], r["source"], r["unit"], r["place"]]
         if wide:
             cells.append(r["desc"])
         cells += [short_date(r["deadline"], year), status]
         table.add_row(*cells)
     return table
+
+
+def problem_status_short(r: dict, year: int) -> str:
+    """The state of a problem in a few characters, for the list (cc problem show says it in full)."""
+    if r["status"] == "closed":
+        return f"已销号 {short_date(r['closed_on'], year)}" + ("" if r["on_time"] else "（逾期整改）")
+    if r["status"] == "fixed":
+        late = r["status_text"].rpartition("（逾期")[2].rstrip("）")
+        return "待复查" + (f"（逾期{late}）" if "（逾期" in r["status_text"] else "")
+    head = "返工中" if r["status_text"].startswith("返工") else "整改中"
+    return head + (f"（逾期{r['overdue_days']}天）" if r["overdue_days"] else "")
 
 
 def problem_view(d: dict, as_of: str, width: int = 80) -> Group:

@@ -602,7 +602,8 @@ def _check_problem_entry(i, entry, found: dict, void_ids: set, bad, unit_ok, tas
             "复查销号后又发现同样的问题，请用 cc problem add 另行登记。")
         return
     if entry.kind == "fix":
-        if unit_ok(i, "unit", entry.unit) and entry.unit != seen.entry.unit:
+        # an unknown unit on the problem itself is reported there, not again on each fix
+        if unit_ok(i, "unit", entry.unit) and seen.entry.unit in labels and entry.unit != seen.entry.unit:
             bad(i, "unit", "fix-wrong-unit",
                 f"问题 {pid} 的责任单位是 {labels.get(seen.entry.unit)}，不是 {labels[entry.unit]}")
         seen.pending = True

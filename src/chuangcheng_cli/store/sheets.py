@@ -35,7 +35,7 @@ HEADER_SCAN = 20  # rows searched for the header row
 MAX_DESC = 2000
 MAX_PLACE = 200
 
-SOURCES = ("自查", "互查", "督查", "暗访", "测评反馈", "群众反映", "媒体曝光")
+SOURCES = models.PROBLEM_SOURCES
 
 FIELDS = ("desc", "place", "unit", "deadline", "found", "source", "task")
 LABELS = {"desc": "问题描述", "place": "点位", "unit": "责任单位", "deadline": "整改时限",
