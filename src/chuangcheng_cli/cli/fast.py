@@ -93,10 +93,17 @@ def run_fast(argv: list[str]) -> int | None:
     if parsed is None:
         return None
     command, opts = parsed
-    if command in ("status", "units"):
-        code = _replay(command, opts)
-        if code is not None:
-            return code
+    stored = _replay(command, opts) if command in ("status", "units") else None
+    if stored is not None:  # printed before anything else is loaded
+        out, err = stored
+        try:
+            sys.stderr.write(err)  # notes come before the answer, as when they were first printed
+            sys.stderr.flush()
+            sys.stdout.write(out)
+            sys.stdout.flush()
+        except BrokenPipeError:  # `cc status | head`: stop quietly, as below
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     from ..diagnostics import DataError, UsageError
     from . import plain
 
@@ -142,9 +149,9 @@ def _isatty(stream) -> bool | None:
         return None
 
 
-def _replay(command: str, opts: dict) -> int | None:
-    """0 after printing what this very command line printed before from the same data and
-    day (store/state.py outputs); None when there is no such output (or anything is unusual)."""
+def _replay(command: str, opts: dict) -> tuple[str, str] | None:
+    """(stdout, stderr) this very command line printed before from the same data and day
+    (store/state.py outputs); None when there is no such output (or anything is unusual)."""
     from . import locate
 
     root = locate.cache_root()
@@ -153,18 +160,11 @@ def _replay(command: str, opts: dict) -> int | None:
     try:
         where = locate.find_data_dir(opts.get("data"))
         day = locate.report_day(opts.get("as_of")).isoformat()
-    except Exception:  # a bad folder or date: the full path explains it
-        return None
-    from ..store import state
+        from ..store import state
 
-    got = state.load_output(root, state.data_key(where.folder), day, _output_key(command, opts))
-    if got is None:
+        return state.load_output(root, state.data_key(where.folder), day, _output_key(command, opts))
+    except Exception:  # a bad folder or date, a vanished working directory: the full path explains it
         return None
-    out, err = got
-    sys.stderr.write(err)  # notes come before the answer, as when they were first printed
-    sys.stderr.flush()
-    sys.stdout.write(out)
-    return 0
 
 
 class _Tee:
