@@ -474,3 +474,40 @@ def test_stored_text_that_looks_like_rich_markup_is_shown_literally(tmp_path):
         assert "Traceback" not in result.stderr, result.stderr[-1500:]
         assert result.returncode == 0
         assert note in result.stdout
+
+
+@pytest.mark.parametrize("args", [
+    ["problem", "add", "--unit", "人社局", "--source", "暗访", "--place", "工地\t东门", "--desc", "围挡破损"],
+    ["problem", "add", "--unit", "人社局", "--source", "暗访", "--place", "工地\n东门", "--desc", "围挡破损"],
+    ["problem", "add", "--unit", "人社局", "--source", "暗访", "--place", "工地", "--desc", "围挡破损",
+     "--found-by", "暗访组\n第二组"],
+    ["assign", "T09", "--unit", "人社局", "--section", "劳动关系科", "--person", "彭\n某某"],
+])
+def test_tab_or_newline_in_a_one_line_field_is_refused_before_writing(tmp_path, args):
+    """Written, such a line passed the journal's fast read but not its line-by-line read: once
+    anything sent the journal the slow way it counted nowhere and blocked every write."""
+    repo = make_workspace(tmp_path)
+    run_and_check(repo, args, None)
+
+
+def test_a_multiline_problem_description_is_written_and_reads_back_line_by_line(tmp_path):
+    repo = make_workspace(tmp_path)
+    desc = "围挡破损，\n\n未设置警示标志"
+    run_and_check(repo, ["problem", "add", "--unit", "人社局", "--source", "暗访", "--place", "工地",
+                         "--desc", desc, "--task", "T09"], {"desc": desc})
+    journal = repo / "data" / "journal.jsonl"
+    src = loading.Source(journal, "journal.jsonl", "")
+    last = journal.read_text(encoding="utf-8").splitlines()[-1]
+    assert loading._entry_line_problems(src, 1, last)[1] == []
+
+
+def test_an_imported_file_whose_name_holds_a_newline_is_refused(tmp_path):
+    repo = make_workspace(tmp_path)
+    sheet = tmp_path / "暗访\n问题.csv"
+    sheet.write_text("问题描述,点位,责任单位,发现时间,整改时限\n围挡破损,工地,人社局,2023-12-20,2023-12-29\n",
+                     encoding="utf-8")
+    before = snapshot_files(repo)
+    result = run_cc("problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-12-31", cwd=repo)
+    assert "Traceback" not in result.stderr, result.stderr[-1500:]
+    assert result.returncode == 2 and "U+000A" in result.stderr
+    assert snapshot_files(repo) == before

@@ -204,7 +204,8 @@ def test_overdue_problems_light_their_task_and_only_their_unit_is_cited(tmp_path
               "--desc", "法治宣传栏内容陈旧", "--deadline", "2023-06-12")
     row = task(repo, "2023-06-20", "T10")
     reason = f"问题{pid}（市委组织部党员活动室）逾期8天未整改（整改期限2023年6月12日）"
-    assert reason in row["reasons"] and row["light"] in ("yellow", "red")
+    # shown under the lead unit's name, so the task's reason names whose problem it is
+    assert f"组织部{reason}" in row["reasons"] and row["light"] in ("yellow", "red")
     notice = cc(repo, "notice", "组织部", "--as-of", "2023-06-20")
     entry = [e for e in journal(repo) if e["kind"] == "notice"][-1]
     assert entry["unit"] == "zzb" and entry["problems"] == [pid] and entry["tasks"] == ["T10"]
@@ -340,3 +341,80 @@ def test_a_bad_problem_line_is_reported_once_and_reads_skip_it_with_its_lifecycl
     assert "5 条记录未计入" in listed.stderr  # the problem, its two fixes and two rechecks
     assert "W2023-0006" not in [r["id"] for r in json.loads(listed.stdout)["problems"]]
     cc(repo, "problem", "list", "--strict", "--as-of", "2023-12-31", code=1)
+
+
+def test_a_co_units_problem_on_the_lead_units_task_is_named_with_its_unit(tmp_path):
+    """T13 is 民政局's task with 妇联 as co-unit: 妇联's overdue problem lights T13, but the line
+    shown under 民政局's name must say whose problem it is (and 民政局 is not counted 滞后)."""
+    repo = early(tmp_path)
+
+    def lagging() -> dict:
+        out = cc(repo, "units", "--json", "--as-of", "2023-06-30").stdout
+        return {u["id"]: u["lagging"] for u in json.loads(out)["units"]}
+
+    before = lagging()
+    pid = add(repo, "2023-06-05", "--unit", "妇联", "--source", "暗访", "--place", "城北街道妇女儿童之家",
+              "--desc", "维权指引未公示", "--task", "T13", "--days", "5")
+    status = cc(repo, "status", "--as-of", "2023-06-30", COLUMNS="300").stdout
+    line = next(ln for ln in status.splitlines() if ln.lstrip().startswith("T13 ●"))
+    assert f"妇联问题{pid}（城北街道妇女儿童之家）逾期" in line
+    after = lagging()
+    assert after["fl"] == before["fl"] + 1 and after["mzj"] == before["mzj"]
+
+
+def test_import_refuses_rows_the_recording_refuses_one_line_each_exit_1(tmp_path):
+    """A row the sheet reader accepts but recording refuses (found before the campaign, found
+    after the day of import) is listed like any bad row: one line each, exit 1, nothing written
+    (it used to come out as one line with a literal \\x0a, exit 2)."""
+    import openpyxl
+
+    repo = early(tmp_path)
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["序号", "问题描述", "点位", "责任单位", "发现时间", "整改时限"])
+    ws.append([1, "公示栏未更新", "甲点位", "司法局", "1900-01-01", "2023-06-20"])
+    ws.append([2, "公示栏未更新", "乙点位", "司法局", "2023-08-01", "2023-08-20"])
+    sheet = tmp_path / "暗访.xlsx"
+    book.save(sheet)
+    before = snapshot_files(repo / "data")
+    refused = cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-07-06", code=1)
+    assert "\\x0a" not in refused.stderr
+    lines = refused.stderr.splitlines()
+    assert any(ln.strip().startswith("工作表“Sheet”第2行：发现日期") for ln in lines)
+    assert any(ln.strip().startswith("工作表“Sheet”第3行：发现日期") for ln in lines)
+    assert snapshot_files(repo / "data") == before
+
+
+def test_typos_are_refused_not_guessed(tmp_path):
+    repo = early(tmp_path)
+    before = snapshot_files(repo / "data")
+    base = ("problem", "add", "--unit", "妇联", "--place", "P", "--desc", "D", "--as-of", "2023-06-07")
+    assert "未知的问题来源：暗访x" in cc(repo, *base, "--source", "暗访x", code=2).stderr
+    far = cc(repo, *base, "--source", "暗访", "--deadline", "9999-12-31", code=2)
+    assert "整改期限 9999年12月31日 距今超过1年" in far.stderr
+    assert snapshot_files(repo / "data") == before
+    pid = add(repo, "2023-06-07", "--unit", "妇联", "--source", "测评", "--place", "P", "--desc", "D")
+    assert journal(repo)[-1]["source"] == "测评反馈"  # a unique part of a name is enough
+    too_early = cc(repo, "problem", "fix", pid, "--note", "x", "--as-of", "2023-06-06", code=2)
+    assert f"问题 {pid} 于2023年6月7日登记，晚于所办理的日期（2023年6月6日）" in too_early.stderr
+
+
+def test_a_fix_dated_before_its_problem_is_named_as_such(tmp_path):
+    repo = early(tmp_path)
+    pid = add(repo, "2023-06-07", "--unit", "妇联", *AFANG, "--place", "P", "--desc", "D")
+    path = repo / "data" / "journal.jsonl"
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(json.dumps({"id": "20230605-0000ab01", "kind": "fix", "date": "2023-06-05",
+                             "at": "2023-06-05T10:00:00+08:00", "by": "穆某某", "problem": pid, "unit": "fl",
+                             "note": "x"}, ensure_ascii=False) + "\n")
+    out = cc(repo, "validate", code=1).stdout
+    assert f"问题整改完成日期 2023-06-05 早于问题 {pid} 的登记日期 2023-06-07 [problem-dates]" in out
+
+
+def test_status_names_overdue_problems_on_no_task_under_attention(tmp_path):
+    repo = early(tmp_path)
+    add(repo, "2023-06-07", "--unit", "妇联", *AFANG, "--place", "妇女儿童之家", "--desc", "D",
+        "--deadline", "2023-06-12")
+    text = cc(repo, "status", "--as-of", "2023-06-20").stdout
+    assert "●黄 妇联 问题W2023-0001（妇女儿童之家）逾期8天未整改" in text
+    assert "W2023-0001" not in cc(repo, "status", "--unit", "民政局", "--as-of", "2023-06-20").stdout

@@ -270,6 +270,7 @@ def import_(
     from ..domain import problemlist
     from ..domain.workflow import make_problem
     from ..reports.rows import problem_source_key
+    from ..diagnostics import ImportRefused
     from ..store.sheets import read_problem_sheet
 
     default_source = problem_source_key(source) if source else ""
@@ -280,7 +281,7 @@ def import_(
         project = snap.project
         rows = read_problem_sheet(path, project, sheet=sheet, mapping=fields, source=default_source)
         known = {e.key for e in project.journal if e.kind == "problem" and e.key}
-        fresh, seen, errors = [], set(), []
+        fresh, seen, errors, no_source = [], set(), [], False
         for row in rows:
             if row.key in known or row.key in seen:
                 continue
@@ -292,6 +293,7 @@ def import_(
             where = f"工作表“{row.sheet}”第{row.row}行" if row.sheet else f"第{row.row}行"
             if not row.source:
                 errors.append(f"{where}：没有问题来源（表中无“来源”列或为空），请用 --source 指定，如 --source 暗访")
+                no_source = True
                 continue
             try:
                 entry, _how = make_problem(
@@ -304,9 +306,11 @@ def import_(
                 continue
             entries.append(entry)
             number += 1
-        if errors:
-            raise UsageError(f"问题表 {path.name} 有 {len(errors)} 行无法导入，未导入任何问题：\n" + "\n".join(errors),
-                             "请修改问题表后重新导入（全部行无误才导入）。")
+        if errors:  # like the reader's bad rows: one line each (not one line with "\x0a" in it)
+            refused = ImportRefused(errors, "请改正这些行后重新导入；所有行都正确时才会导入。")
+            if no_source:  # what --source supplies: a usage error, exit 2
+                refused.exit_code = 2
+            raise refused
         skipped = len(rows) - len(fresh)
         if not entries:  # recorded before: nothing is written (record() writes no empty append)
             return [], [], f"问题表 {path.name} 的 {len(rows)} 个问题此前都已导入，没有新的问题，未写入任何内容。"

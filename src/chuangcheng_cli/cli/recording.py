@@ -117,6 +117,19 @@ def shown_path(path: Path) -> str:
         return str(path)
 
 
+def _readable(lines: list[str], journal_path: Path) -> None:
+    """Refuse a new line the journal's own line-by-line reading would reject (a tab or newline in a
+    one-line field such as --place or an imported file's name): written, it would pass the fast
+    read, then count nowhere and block every write once anything sent the journal the slow way."""
+    from ..store.loading import Source, _entry_line_problems
+
+    src = Source(journal_path, shown_path(journal_path), "")
+    for line in lines:
+        _entry, problems = _entry_line_problems(src, 1, line)
+        if problems:
+            raise UsageError(f"参数无效：{problems[0].message}", problems[0].hint)
+
+
 def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_run: bool,
            build: Callable, day: Optional[str] = None, out_dir: Optional[Path] = None,
            scope: Optional[Callable] = None, tolerant: bool = False,
@@ -215,6 +228,7 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
             return entries, docs, [], message, None, plan, None, stamp, None
         require_authority(project, entries)
         lines = [journal.to_line(e) for e in entries]
+        _readable(lines, journal_path)
         problems = store.conflicts(checked, raw, entries, lines) if sliced else None
         if problems is None:
             full = checked if not sliced else require_clean(check_folder(where.path, display_base()))

@@ -494,7 +494,9 @@ def _light(st: TaskState, units: dict[str, UnitState], today: dt.date, start: dt
     # Everything but the notices' lateness and the problems is the lead unit's: it alone reports
     # progress. A problem is its responsible unit's (own_gaps), lead or co-unit.
     st.lead_gaps = [r for r in red if r not in notice_red] + yellow
-    problem_texts = [ps.gap(today) for ps in st.problem_gaps]
+    # A co-unit's problem is named with its unit: the line is shown under the lead unit's name.
+    problem_texts = [ps.gap(today) if ps.unit == task.lead else _short(units, ps.unit) + ps.gap(today)
+                     for ps in st.problem_gaps]
     if problem_texts:
         (red if len(problem_texts) >= policy.problem_red else yellow).extend(problem_texts)
     if red:
@@ -506,6 +508,13 @@ def _light(st: TaskState, units: dict[str, UnitState], today: dt.date, start: dt
     if st.review_notices:
         return REVIEW, waiting
     return GREEN, ["进度正常"]
+
+
+def _short(units: dict[str, UnitState], unit_id: str) -> str:
+    us = units.get(unit_id)
+    if us is None:
+        return unit_id
+    return us.unit.short_names[0] if us.unit.short_names else us.unit.name
 
 
 def backfill_late(date: dt.date, at: dt.datetime, days: int) -> int:

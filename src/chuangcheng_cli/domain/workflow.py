@@ -275,6 +275,11 @@ def find_problem(snap: rules.Snapshot, text: str) -> problemlist.ProblemState:
     if voided:
         v = snap.voided[voided[0].id]
         raise UsageError(f"问题 {voided[0].problem} 已于{rules.cn_date(v.date)}作废（{v.reason}）")
+    later = [e for e in snap.project.journal if e.kind == "problem" and e.problem.upper() == key
+             and e.date > snap.today]
+    if later:
+        raise UsageError(f"问题 {later[0].problem} 于{rules.cn_date(later[0].date)}登记，晚于所办理的日期"
+                         f"（{rules.cn_date(snap.today)}）", "请用更晚的 --as-of（或不写，即今天）。")
     raise UsageError(f"找不到问题 {text}", f"可写完整编号或年份-序号，如 W{snap.today.year}-0001、{snap.today.year}-1；"
                                           f"本年度的也可只写序号。最近的：{recent}")
 
@@ -289,7 +294,16 @@ def problem_deadline(snap: rules.Snapshot, start: dt.date, mode: str, days: int 
     policy = snap.project.plan.policy
     if deadline is None and days is None:
         days = policy.immediate_days if mode == "立行立改" else policy.problem_days
+    _not_too_far(start, deadline, mode)
     return rectification_deadline(start, days, deadline, policy.workdays)
+
+
+def _not_too_far(start: dt.date, deadline: dt.date | None, mode: str = "") -> None:
+    """A 期限 years away is a typo (9999-12-31), not a plan: at most a year, three for 长期整改."""
+    years = 3 if mode == "长期整改" else 1
+    if deadline is not None and (deadline - start).days > 366 * years:
+        raise UsageError(f"整改期限 {rules.cn_date(deadline)} 距今超过{years}年",
+                         "请检查日期；确需更长的整改，登记为长期整改（--mode 长期整改，最长三年）并写明整改计划。")
 
 
 def make_problem(snap: rules.Snapshot, stamp: Stamp, unit: models.Unit, source: str, place: str, desc: str,
@@ -381,5 +395,6 @@ def make_extend(snap: rules.Snapshot, stamp: Stamp, ps: problemlist.ProblemState
         raise UsageError(f"延期后的期限 {rules.cn_date(to)} 应晚于现在的整改期限 {rules.cn_date(ps.deadline)}")
     if to <= stamp.date:
         raise UsageError(f"延期后的期限 {rules.cn_date(to)} 应晚于今天（{rules.cn_date(stamp.date)}）")
+    _not_too_far(stamp.date, to, ps.problem.mode)
     return models.make(models.Extend, kind="extend", problem=ps.id, deadline=to, reason=_clean(reason, "延期理由"),
                        **_base(stamp))

@@ -141,6 +141,10 @@ def summary_base(snap: rules.Snapshot) -> dict:
         "problems": problem_counts(snap, snap.problems.values()),
         "unit_problems": {us.unit.name: problem_counts(snap, us.problems) for us in snap.units.values()
                           if us.problems},
+        # overdue or 返工 problems on no open task: shown under 需要关注 by unit, not by task
+        "unit_problem_gaps": [{"unit": snap.project.unit_short(us.unit.id), "unit_name": us.unit.name,
+                               "light": us.problem_light, "gaps": [ps.gap(snap.today) for ps in us.problem_gaps]}
+                              for us in snap.units.values() if us.problem_gaps],
     }
 
 
@@ -243,7 +247,7 @@ def problem_source_key(text: str) -> str:
     key = text.strip()
     if key in models.PROBLEM_SOURCES:
         return key
-    hits = [s for s in models.PROBLEM_SOURCES if key and (key in s or s in key)]
+    hits = [s for s in models.PROBLEM_SOURCES if key and key in s]  # 测评 → 测评反馈; never 暗访x → 暗访
     if len(hits) == 1:
         return hits[0]
     raise UsageError(f"未知的问题来源：{text}", "可选：" + "、".join(models.PROBLEM_SOURCES))

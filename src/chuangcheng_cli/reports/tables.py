@@ -252,6 +252,17 @@ def status_table(rows: list[dict], summary: dict, width: int) -> Group:
             first.append(" " + fit(r["lead"], lead_w) + " " + reasons[0])
             parts.append(first)
             parts += [Text(" " * indent + more) for more in reasons[1:]]
+    loose = summary.get("unit_problem_gaps") or []
+    if loose:  # problems on no open task: the unit's own row (cc units), named here too
+        if not attention:
+            parts.append(Text("需要关注：", style="bold"))
+        for g in loose:
+            first = Text(" ")
+            first.append(LIGHT_LABEL[g["light"]], style=LIGHT_STYLE[g["light"]])
+            lines = fold(f"{g['unit']} " + "；".join(g["gaps"]), max(width - 5, 20))
+            first.append(" " + lines[0])
+            parts.append(first)
+            parts += [Text("     " + more) for more in lines[1:]]
     queue = summary.get("lead_queue") or []
     if queue:
         parts.append(Text(f"牵头单位待办（{summary.get('lead_unit', '牵头单位')}）：", style="bold"))

@@ -478,6 +478,7 @@ def check_journal(project: models.Project, journal: loading.JournalFile,
     void_refs = {e.ref for e in entries if e.kind == "notice" and e.id in voided}  # still answerable
     found_problems: dict[str, _ProblemSeen] = {}
     void_problems = {e.problem for e in entries if e.kind == "problem" and e.id in voided}
+    problem_days = {e.problem: e.date for e in entries if e.kind == "problem" and e.id not in voided}
 
     for i in order:
         entry = entries[i]
@@ -546,7 +547,8 @@ def check_journal(project: models.Project, journal: loading.JournalFile,
                 if ref not in notices and ref not in void_refs:
                     bad(i, "notices", "unknown-notice", f"找不到督办通知 {ref}")
         elif kind in PROBLEM_KINDS:
-            _check_problem_entry(i, entry, found_problems, void_problems, bad, unit_ok, task_ok, labels)
+            _check_problem_entry(i, entry, found_problems, void_problems, bad, unit_ok, task_ok, labels,
+                                 problem_days)
     return problems
 
 
@@ -561,7 +563,8 @@ class _ProblemSeen:
     closed: bool = False
 
 
-def _check_problem_entry(i, entry, found: dict, void_ids: set, bad, unit_ok, task_ok, labels) -> None:
+def _check_problem_entry(i, entry, found: dict, void_ids: set, bad, unit_ok, task_ok, labels,
+                         later: dict) -> None:
     """The 问题清单's rules (problemlist.py): ids unique, references known, 整改 → 复查 → 销号 in order."""
     pid = entry.problem
     if entry.kind == "problem":
@@ -593,7 +596,10 @@ def _check_problem_entry(i, entry, found: dict, void_ids: set, bad, unit_ok, tas
         return
     seen = found.get(pid)
     if seen is None:
-        if pid not in void_ids:  # about a problem voided since: it counts nowhere, nor does this
+        if pid in later:  # recorded, but on a later day than this entry about it
+            bad(i, "date", "problem-dates", f"{models.ENTRY_KIND_NAMES[entry.kind]}日期 {entry.date} 早于问题 {pid} "
+                f"的登记日期 {later[pid]}")
+        elif pid not in void_ids:  # about a problem voided since: it counts nowhere, nor does this
             bad(i, "problem", "unknown-problem", f"找不到问题 {pid}", did_you_mean(pid, list(found)))
         return
     if seen.closed:

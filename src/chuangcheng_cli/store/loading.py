@@ -37,7 +37,7 @@ MAX_LINE_BYTES = 1024 * 1024
 # Fields whose text may run over several lines (tab and newline allowed); every other text field
 # is one line. See textguard.py for the characters no field may hold.
 MULTILINE_FIELDS = {"requirement", "content", "method", "note", "reason", "problem", "correction", "gaps",
-                    "materials"}
+                    "materials", "desc", "plan"}
 
 
 @contextmanager
