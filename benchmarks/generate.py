@@ -3,8 +3,12 @@
 Deterministic: everything comes from random.Random(seed); the clock is never read.
 
     python benchmarks/generate.py OUT_DIR [--groups 12] [--tasks 1000] [--units 200]
-                                          [--entries 100000] [--seed 1]
+                                          [--entries 100000] [--seed 1] [--problems 0]
     python benchmarks/generate.py OUT_DIR --scale N
+
+--problems N adds a 问题清单 on top: N problems found in the campaign's last year (2025), each
+with its lifecycle (整改完成 → 复查 passed, some 返工 once, some 延期, some still open and overdue):
+about 3.3 journal lines a problem. Off by default, so the sizes without it stay what they were.
 
 --scale N means N times the bundled data folder (4 indicators, 14 tasks, 20 units, 150 entries):
     tasks   = 14·N
@@ -17,8 +21,10 @@ The campaign runs 2023-04-14 to 2025-12-31 (the 3-year city run). Every generate
 `cc validate` with exit code 0: all cross-references of checks.py hold, progress never decreases
 without a `correction`, verifies follow a 100% report, notices are numbered consecutively per
 year with seq/level consistent per unit (蓝 1, 黄 2, 红 ≥3), replies/closes/escalations refer to
-existing notices. Every dependent entry is dated strictly after what it depends on, so the
-journal (sorted by date, then time) is consistent at every prefix.
+existing notices; problems are numbered W2025-00001… with year and number to match, each fix is
+its own unit's, each 复查 follows a fix, each 延期 moves the 期限 later. Every dependent entry is
+dated strictly after what it depends on, so the journal (sorted by date, then time) is
+consistent at every prefix.
 """
 
 from __future__ import annotations
@@ -50,6 +56,12 @@ TASK_VERBS = ("健全", "完善", "推进", "落实", "深化", "规范", "加�
 TASK_OBJECTS = ("普法责任制", "法治文化阵地", "法律援助", "人民调解", "诉讼服务", "消费维权", "欠薪治理",
                 "社区自治", "社会组织管理", "未成年人保护", "执法公示", "信用信息公示", "知识产权保护",
                 "矛盾纠纷排查", "法治宣传栏", "公共法律服务站", "劳动争议调解", "村规民约")
+PROBLEM_SOURCES = ("自查", "互查", "督查", "暗访", "测评反馈", "群众反映", "媒体曝光")
+PLACES = ("人民路与解放路交叉口", "中山公园东门", "火车站广场", "滨江路农贸市场", "文化路社区", "实验小学周边",
+          "长途汽车站", "建设路公交站台", "城南老旧小区", "商业步行街")
+FLAWS = ("共享单车乱停放，占用盲道", "公益广告破损未更换", "垃圾分类桶满溢未清运", "店外经营占道",
+         "围挡破损、宣传画褪色", "公厕无人保洁、缺少洗手液", "车辆乱停乱放", "绿化带内堆放杂物", "路面坑洼积水",
+         "志愿服务站无人值守")
 NOTES = ("按计划推进，已完成阶段性工作。", "召开专题会议部署，细化工作方案。", "开展实地督查，发现问题已立行立改。",
          "完成台账整理，材料已归档。", "组织培训一次，覆盖全部责任科室。", "推进中，部分指标已达到测评要求。",
          "与配合单位联合检查，问题清单已下发。", "专项行动开展中，进度符合序时要求。")
@@ -190,6 +202,7 @@ def tasklist_yaml(indicators: list[dict], tasks: list[dict], lead_unit: str, con
         "  report_interval_days: 30",
         "  lag_threshold: 10",
         "  rectification_days: 10",
+        "  notice_prefix: 法治督",
         "indicators:",
     ]
     for ind in indicators:
@@ -252,7 +265,7 @@ def day(offset: int) -> dt.date:
 
 
 def make_journal(rng: random.Random, units: list[dict], tasks: list[dict], n_entries: int,
-                 contact: str) -> list[str]:
+                 contact: str, problems: int = 0) -> list[str]:
     j = Journal(rng)
     by_id = {u["id"]: u for u in units}
     liaison = {u["id"]: u["liaison"]["name"] for u in units}
@@ -385,20 +398,84 @@ def make_journal(rng: random.Random, units: list[dict], tasks: list[dict], n_ent
                 j.add(day(p), "progress", liaison[t["lead"]], task=tid, unit=t["lead"], percent=100,
                       note="退回问题已全部整改到位，再次报送办结。")
                 j.add(day(p + rng.randint(1, 7)), "verify", contact, task=tid, note="经复查，予以验收销号。")
+    added = add_problems(j, rng, units, tasks, problems, contact) if problems else 0
     lines = j.lines()
-    assert len(lines) == n_entries, (len(lines), n_entries)
+    assert len(lines) == n_entries + added, (len(lines), n_entries, added)
     return lines
+
+
+def add_problems(j: Journal, rng: random.Random, units: list[dict], tasks: list[dict], n: int,
+                 contact: str) -> int:
+    """n problems found in 2025 and what followed each; the number of entries added."""
+    first, last = dt.date(2025, 1, 2), END
+    liaison = {u["id"]: u["liaison"]["name"] for u in units}
+    tasks_of: dict[str, list[str]] = {}
+    for t in tasks:
+        for uid in (t["lead"], *t["co_units"]):
+            tasks_of.setdefault(uid, []).append(t["id"])
+    unit_ids = [u["id"] for u in units]
+    days = sorted(first + dt.timedelta(days=rng.randint(0, (last - first).days - 5)) for _ in range(n))
+    width = max(4, len(str(n)))
+    count = 0
+
+    def add(d: dt.date, kind: str, by: str, **fields) -> bool:
+        nonlocal count
+        if d > last:
+            return False
+        j.add(d, kind, by, **fields)
+        count += 1
+        return True
+
+    for number, d in enumerate(days, 1):
+        pid = f"W{d.year}-{number:0{width}d}"
+        uid = rng.choice(unit_ids)
+        source = rng.choice(PROBLEM_SOURCES)
+        roll = rng.random()
+        mode = "立行立改" if roll < 0.3 else ("限期整改" if roll < 0.9 else "长期整改")
+        deadline = d + dt.timedelta(days=3 if mode == "立行立改" else 15) if mode != "长期整改" else last
+        fields = {"problem": pid, "year": d.year, "number": number, "source": source,
+                  "found": (d - dt.timedelta(days=rng.randint(0, 3))).isoformat(),
+                  "found_by": "本单位自查" if source == "自查" else "市创城办" + source + "组",
+                  "place": rng.choice(PLACES), "desc": rng.choice(FLAWS) + "。", "unit": uid}
+        if rng.random() < 0.5 and tasks_of.get(uid):
+            fields["task"] = rng.choice(tasks_of[uid])
+        fields["mode"] = mode
+        fields["deadline"] = deadline.isoformat()
+        if mode == "长期整改":
+            fields["plan"] = "分三个阶段整改：排查、集中整治、巩固提升。"
+        add(d, "problem", liaison[uid] if source == "自查" else contact, **fields)
+        at = d
+        if rng.random() < 0.1:  # 延期, approved before the 期限 runs out
+            at = d + dt.timedelta(days=1)
+            deadline = deadline + dt.timedelta(days=rng.randint(10, 30))
+            if not add(at, "extend", contact, problem=pid, deadline=deadline.isoformat(), reason="涉及施工审批，申请延期。"):
+                continue
+        if rng.random() < 0.2:  # still open: overdue once its 期限 has passed
+            continue
+        for attempt in range(2):
+            at = at + dt.timedelta(days=rng.randint(1, 20 if attempt == 0 else 12))
+            if not add(at, "fix", liaison[uid], problem=pid, unit=uid, note="已按要求整改到位。"):
+                break
+            at = at + dt.timedelta(days=rng.randint(1, 5))
+            passed = attempt == 1 or rng.random() < 0.85
+            extra = {} if passed else {"deadline": (at + dt.timedelta(days=10)).isoformat()}
+            if not add(at, "recheck", contact, problem=pid, passed=passed,
+                       note="经复查已整改到位，予以销号。" if passed else "复查发现整改不彻底，退回返工。", **extra):
+                break
+            if passed:
+                break
+    return count
 
 
 # ------------------------------------------------------------------- main
 
 
-def generate(out_dir: Path, groups: int, tasks: int, units: int, entries: int, seed: int) -> Path:
+def generate(out_dir: Path, groups: int, tasks: int, units: int, entries: int, seed: int, problems: int = 0) -> Path:
     rng = random.Random(seed)
     unit_list = make_units(rng, units)
     contact = person(rng)
     indicators, task_list = make_plan(rng, groups, tasks, unit_list)
-    lines = make_journal(rng, unit_list, task_list, entries, contact)
+    lines = make_journal(rng, unit_list, task_list, entries, contact, problems)
     data = out_dir / "data"
     data.mkdir(parents=True, exist_ok=True)
     (data / "units.yaml").write_text(units_yaml(unit_list), encoding="utf-8")
@@ -426,6 +503,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--units", type=int)
     ap.add_argument("--entries", type=int)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--problems", type=int, default=0,
+                    help="also a 问题清单 of this many problems found in 2025, with their lifecycle (default none)")
     args = ap.parse_args(argv)
     sizes = scale_args(args.scale) if args.scale else {"groups": 12, "tasks": 1000, "units": 200,
                                                         "entries": 100_000}
@@ -434,9 +513,10 @@ def main(argv: list[str] | None = None) -> int:
             sizes[key] = getattr(args, key)
     if min(sizes.values()) < 1:
         ap.error("sizes must be at least 1")
-    data = generate(args.out_dir, seed=args.seed, **sizes)
+    data = generate(args.out_dir, seed=args.seed, problems=args.problems, **sizes)
     print(f"{data}: {sizes['groups']} groups, {sizes['tasks']} tasks, {sizes['units']} units, "
-          f"{sizes['entries']} entries; last journal date {last_date(data)}", file=sys.stderr)
+          f"{sizes['entries']} entries" + (f" and {args.problems} problems" if args.problems else "")
+          + f"; last journal date {last_date(data)}", file=sys.stderr)
     return 0
 
 

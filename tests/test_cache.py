@@ -1,4 +1,4 @@
-"""The content-keyed cache behind a repeated `cc status`: same answers, no heavy imports, never stale."""
+"""The store's views and outputs behind a repeated `cc status` (store/state.py): same answers, no heavy imports, never stale."""
 
 from __future__ import annotations
 
@@ -37,13 +37,14 @@ def test_warm_answer_equals_cold(cached, args):
     assert list((cwd / "cache").glob("*.json"))
 
 
-def test_warm_status_needs_neither_yaml_pydantic_nor_typer(cached):
+def test_warm_status_needs_neither_yaml_pydantic_typer_nor_rich(cached):
+    """A repeated command prints what it printed before (store/state.py outputs)."""
     cwd, env = cached
     run_cc("status", "--as-of", "2023-09-10", cwd=cwd, **env)
     probe = ("import sys, runpy; sys.argv=['cc','status','--as-of','2023-09-10']\n"
              "try:\n    runpy.run_module('chuangcheng_cli', run_name='__main__')\n"
              "except SystemExit: pass\n"
-             "print('LOADED', sorted(m for m in ('yaml','pydantic','typer') if m in sys.modules), file=sys.stderr)")
+             "print('LOADED', sorted(m for m in ('yaml','pydantic','typer','rich') if m in sys.modules), file=sys.stderr)")
     from helpers import cc_env
 
     result = subprocess.run([sys.executable, "-c", probe], cwd=cwd, env=cc_env(**env), capture_output=True,

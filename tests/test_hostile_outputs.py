@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from chuangcheng_cli.store import cache, checks, fastappend, journal, loading, safepath
+from chuangcheng_cli.store import checks, journal, loading, safepath, state as store
 from chuangcheng_cli.reports import md as report_md, xlsx as report_xlsx
 from chuangcheng_cli.domain import rules
 from chuangcheng_cli.reports import tables
@@ -329,7 +329,7 @@ def test_a_planted_pickle_never_runs(tmp_path):
         def __reduce__(self):
             return (os.system, (f"touch {marker}",))
 
-    index_files = list((tmp_path / "cache").glob("append-*"))
+    index_files = list((tmp_path / "cache").glob("state-*"))
     assert index_files and not index_files[0].read_bytes().startswith(b"\x80")  # not a pickle
     for f in index_files:
         f.write_bytes(pickle.dumps(Boom()))
@@ -342,28 +342,28 @@ def test_a_planted_pickle_never_runs(tmp_path):
 def test_a_damaged_or_foreign_index_is_ignored_and_rebuilt(tmp_path, damage):
     copy_data(tmp_path)
     assert _indexed_log(tmp_path, 85).returncode == 0
-    (index,) = (tmp_path / "cache").glob("append-*.index")
+    (index,) = (tmp_path / "cache").glob("state-*.bin")
     raw = index.read_bytes()
     if damage == "truncate":
         index.write_bytes(raw[: len(raw) // 2])
     elif damage == "flip":
         index.write_bytes(raw[:-5] + bytes([raw[-5] ^ 1]) + raw[-4:])
     else:
-        index.write_bytes(fastappend.MAGIC + b"\x04\x00\x00\x00" + b"\x00" * 40 + b"{}")
-    assert fastappend.load_index(tmp_path / "cache", index.name[len("append-"):-len(".index")]) is None
+        index.write_bytes(store.MAGIC + b"\x05\x00\x00\x00" + b"\x00" * 40 + b"{}")
+    assert store.load_state(tmp_path / "cache", index.name[len("state-"):-len(".bin")]) is None
     result = _indexed_log(tmp_path, 86)
     assert result.returncode == 0, result.stderr
-    (index,) = (tmp_path / "cache").glob("append-*.index")
-    assert fastappend.load_index(tmp_path / "cache", index.name[len("append-"):-len(".index")]) is not None
+    (index,) = (tmp_path / "cache").glob("state-*.bin")
+    assert store.load_state(tmp_path / "cache", index.name[len("state-"):-len(".bin")]) is not None
 
 
 @pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root to give a file away")
 def test_a_cache_file_owned_by_someone_else_is_not_read(tmp_path):
     root = tmp_path / "cache"
-    cache.store_bytes(root, "x.json", b"{}")
-    assert cache.read_private(root, "x.json") == b"{}"
+    store.store_bytes(root, "x.json", b"{}")
+    assert store.read_private(root, "x.json") == b"{}"
     os.chown(root / "x.json", 65534, 65534)
-    assert cache.read_private(root, "x.json") is None
+    assert store.read_private(root, "x.json") is None
 
 
 # ------------------------------------------------------------------ OS errors

@@ -29,6 +29,8 @@ def refuse_bad_arguments(argv: list[str]) -> int | None:
     """Exit code 2 with a message when an argument holds a character no field may hold (see
     textguard.py; tab and newline are allowed, multi-line notes need them), else None. Checked
     here, once, so that no command, option or future argument can record one."""
+    if all(arg.isprintable() for arg in argv):  # every forbidden character is unprintable (textguard)
+        return None
     from .textguard import describe, find_bad, for_terminal
 
     for arg in argv:

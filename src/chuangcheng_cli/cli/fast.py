@@ -1,18 +1,19 @@
 """The fast path: plain `cc validate` / `cc status` / `cc units` / `cc log` without typer.
 
-A repeated status or units is served from the cache (no yaml or pydantic either); otherwise
-these commands run through plain.py and recording.py, the same functions the typer commands
-call, minus the 0.2–0.3 s of importing typer and building its commands. Anything this parser
-does not know (help, a bad option value, an unknown option, a missing one) returns None and the
-full typer app answers instead, with its messages.
+A repeated status or units prints what the same command line printed before from the same data
+(the store's outputs, store/state.py): it hashes the data files and prints, loading neither
+yaml, pydantic nor rich. A status or units whose view is stored (the data did not change, or a
+write left it current) renders that view; otherwise these commands run through plain.py and
+recording.py, the same functions the typer commands call, minus the 0.2–0.3 s of importing
+typer and building its commands. Anything this parser does not know (help, a bad option value,
+an unknown option, a missing one) returns None and the full typer app answers instead, with its
+messages.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
-from typing import Optional
 
 VALUE_OPTIONS = {"--data": "data", "--as-of": "as_of", "--unit": "unit", "-u": "unit",
                  "--indicator": "indicator", "-i": "indicator", "--light": "light", "-l": "light",
@@ -32,7 +33,7 @@ COMMANDS = {  # command: (its options, how many arguments, options it cannot do 
 CHOICES = {"format": ("text", "json", "github")}
 
 
-def parse(argv: list[str]) -> Optional[tuple[str, dict]]:
+def parse(argv: list[str]) -> tuple[str, dict] | None:
     """(command, options with "args" the arguments), or None for anything not plain."""
     command, opts, positional = None, {}, []
     args = list(argv)
@@ -87,11 +88,22 @@ def parse(argv: list[str]) -> Optional[tuple[str, dict]]:
     return command, opts
 
 
-def run_fast(argv: list[str]) -> Optional[int]:
+def run_fast(argv: list[str]) -> int | None:
     parsed = parse(argv)
     if parsed is None:
         return None
     command, opts = parsed
+    stored = _replay(command, opts) if command in ("status", "units") else None
+    if stored is not None:  # printed before anything else is loaded
+        out, err = stored
+        try:
+            sys.stderr.write(err)  # notes come before the answer, as when they were first printed
+            sys.stderr.flush()
+            sys.stdout.write(out)
+            sys.stdout.flush()
+        except BrokenPipeError:  # `cc status | head`: stop quietly, as below
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     from ..diagnostics import DataError, UsageError
     from . import plain
 
@@ -111,49 +123,130 @@ def run_fast(argv: list[str]) -> Optional[int]:
         return plain.os_error(exc)
 
 
-def _run(command: str, opts: dict) -> Optional[int]:
+def _output_key(command: str, opts: dict) -> str:
+    """A digest of the command line and of everything that may shape what it prints: the whole
+    environment (COLUMNS, NO_COLOR, TERM … and whatever rich may read), the terminal's size and
+    whether each stream is one, the streams' encodings. A different terminal or setting is a
+    different key: its output is rendered anew, never served from another's."""
+    import hashlib
+
+    sizes = []
+    for fd in (0, 1, 2):
+        try:
+            sizes.append(tuple(os.get_terminal_size(fd)))
+        except (OSError, ValueError):
+            sizes.append(None)
+    streams = [(getattr(s, "encoding", None), getattr(s, "errors", None), _isatty(s)) for s in (sys.stdout, sys.stderr)]
+    text = repr((command, sorted((k, v) for k, v in opts.items()), sorted(os.environ.items()), sizes, streams,
+                 os.name, sys.platform, os.getcwd()))
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:40]
+
+
+def _isatty(stream) -> bool | None:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def _replay(command: str, opts: dict) -> tuple[str, str] | None:
+    """(stdout, stderr) this very command line printed before from the same data and day
+    (store/state.py outputs); None when there is no such output (or anything is unusual)."""
+    from . import locate
+
+    root = locate.cache_root()
+    if root is None:
+        return None
+    try:
+        where = locate.find_data_dir(opts.get("data"))
+        day = locate.report_day(opts.get("as_of")).isoformat()
+        from ..store import state
+
+        return state.load_output(root, state.data_key(where.folder), day, _output_key(command, opts))
+    except Exception:  # a bad folder or date, a vanished working directory: the full path explains it
+        return None
+
+
+class _Tee:
+    """A stream that also keeps what is written to it (so the store can print it again)."""
+
+    def __init__(self, stream):
+        self._stream = stream
+        self.parts: list[str] = []
+
+    def write(self, text: str) -> int:
+        self.parts.append(text)
+        return self._stream.write(text)
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+def _run(command: str, opts: dict) -> int | None:
     from . import locate, plain
 
     if command == "log":
+        from pathlib import Path
+
         from . import recording
 
         recording.log(opts["args"][0], opts["unit"], opts["percent"], opts["note"], opts.get("evidence", []),
                       opts.get("problem", ""), opts.get("correct", ""), opts.get("date"), opts.get("by"),
                       bool(opts.get("dry_run")), Path(opts["data"]) if "data" in opts else None, opts.get("as_of"))
         return 0
+    output_key = _output_key(command, opts) if command in ("status", "units") else ""  # as _replay sees it
     if "light" in opts:
         from ..domain.views import light_key
 
         opts["light"] = light_key(opts["light"])
-    where = locate.find_data_dir(Path(opts["data"]) if "data" in opts else None)
+    where = locate.find_data_dir(opts.get("data"))
     if command == "validate":
         return plain.validate(opts.get("format"), bool(opts.get("strict")), where)
     day = locate.report_day(opts.get("as_of"))
     root = locate.cache_root()
-    key = None
-    if root is not None:
-        from ..store import cache
+    if root is None:
+        _answer(command, opts, where, day, None)
+        return 0
+    out, err = _Tee(sys.stdout), _Tee(sys.stderr)
+    sys.stdout, sys.stderr = out, err
+    try:
+        key = _answer(command, opts, where, day, root)
+    finally:
+        sys.stdout, sys.stderr = out._stream, err._stream
+    if key is not None:
+        from ..store import state
 
-        key = cache.data_key(where.path)
-        doc = cache.load(root, key, day.isoformat())
+        state.store_output(root, key, day.isoformat(), output_key, "".join(out.parts), "".join(err.parts))
+    return 0
+
+
+def _answer(command: str, opts: dict, where, day, root) -> str | None:
+    """Print the answer; the view key it was printed from, when the store may keep the output."""
+    from . import plain
+
+    if root is not None:
+        from ..store import state
+
+        key = state.data_key(where.folder)
+        doc = state.load_view(root, key, day.isoformat())
         if doc is not None and not (doc.get("warning") and opts.get("strict")):
-            code = _status(doc, opts, where.bundled) if command == "status" else _units(doc, opts, where.bundled)
-            if code is not None:
-                return code
-    snap, doc = plain.snapshot_doc(where, day, remember=True, key=key, strict=bool(opts.get("strict")))
+            done = _status(doc, opts, where.bundled) if command == "status" else _units(doc, opts, where.bundled)
+            if done is not None:
+                return key
+    snap, doc, key = plain.snapshot_doc(where, day, remember=True, strict=bool(opts.get("strict")))
     if command == "units":
         plain.print_units(doc, bool(opts.get("json")))
-        return 0
+        return key
     from ..reports import rows as reports
 
     unit = reports.resolve_unit(snap.project, opts["unit"]).name if "unit" in opts else None
     indicator = reports.resolve_indicator(snap.project, opts["indicator"]).id if "indicator" in opts else None
     plain.print_status(doc, unit, indicator, opts.get("light"), bool(opts.get("json")))
-    return 0
+    return key
 
 
-def _status(doc: dict, opts: dict, bundled: bool) -> Optional[int]:
-    """status from a cached document; None when a name needs the full data to resolve."""
+def _status(doc: dict, opts: dict, bundled: bool) -> int | None:
+    """status from a stored view; None when a name needs the full data to resolve."""
     from . import plain
 
     lookup = doc["lookup"]

@@ -1,63 +1,99 @@
 """Finding the data folder and the day to report on, and reading dates and percentages as a
-hurried user types them; no typer, so the fast path can use it too."""
+hurried user types them; no typer, so the fast path can use it too.
+
+Only os is imported up front: a repeated `cc status` (cli/fast.py) finds its data folder and day
+here before anything else is loaded, so pathlib, re and the error classes come in when needed."""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
-import re
-import unicodedata
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Optional
 
-from ..diagnostics import UsageError
-
-BUNDLED = Path(__file__).resolve().parent.parent / "example"
+BUNDLED = os.path.join(os.path.dirname(os.path.dirname(os.path.realpath(__file__))), "example")
 
 
-@dataclass(frozen=True)
 class DataDir:
-    path: Path
-    bundled: bool
-    how: str
+    """The data folder: folder (a str), whether it is the bundled example, and how it was found."""
+
+    __slots__ = ("folder", "bundled", "how")
+
+    def __init__(self, folder, bundled: bool, how: str):
+        self.folder, self.bundled, self.how = os.fspath(folder), bundled, how
+
+    @property
+    def path(self):
+        from pathlib import Path
+
+        return Path(self.folder)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, DataDir) and (self.folder, self.bundled, self.how) == (
+            other.folder, other.bundled, other.how)
+
+    def __repr__(self) -> str:
+        return f"DataDir({self.folder!r}, {self.bundled!r}, {self.how!r})"
 
 
-def find_data_dir(chosen: Optional[Path]) -> DataDir:
+def _usage(message: str, hint: str = ""):
+    from ..diagnostics import UsageError
+
+    return UsageError(message, hint)
+
+
+def _shown(path: str) -> str:
+    from pathlib import Path
+
+    return str(Path(path))  # as pathlib spells it (no trailing slash), as messages always have
+
+
+def find_data_dir(chosen) -> DataDir:
     """--data, else CC_DATA, else the nearest ancestor holding data/tasklist.yaml, else bundled."""
     how = "--data"
     if chosen is None and os.environ.get("CC_DATA"):
-        chosen, how = Path(os.environ["CC_DATA"]), "CC_DATA"
+        chosen, how = os.environ["CC_DATA"], "CC_DATA"
     if chosen is not None:
-        path = chosen.expanduser()
-        if not path.exists():
-            raise UsageError(f"数据目录不存在：{path}（由 {how} 指定）",
-                             "请检查路径；新建数据目录可用 cc init。")
-        if not path.is_dir():
-            raise UsageError(f"不是目录：{path}（由 {how} 指定）", "--data 应指向含 tasklist.yaml 的目录。")
+        path = os.path.expanduser(os.fspath(chosen))
+        if not os.path.exists(path):
+            raise _usage(f"数据目录不存在：{_shown(path)}（由 {how} 指定）", "请检查路径；新建数据目录可用 cc init。")
+        if not os.path.isdir(path):
+            raise _usage(f"不是目录：{_shown(path)}（由 {how} 指定）", "--data 应指向含 tasklist.yaml 的目录。")
         if not os.access(path, os.R_OK | os.X_OK):
-            raise UsageError(f"没有权限读取数据目录：{path}")
-        if not (path / "tasklist.yaml").exists() and (path / "data" / "tasklist.yaml").exists():
-            path = path / "data"
+            raise _usage(f"没有权限读取数据目录：{_shown(path)}")
+        if not os.path.exists(os.path.join(path, "tasklist.yaml")) and \
+                os.path.exists(os.path.join(path, "data", "tasklist.yaml")):
+            path = os.path.join(path, "data")
         return DataDir(path, False, how)
-    here = Path.cwd()
-    for folder in (here, *here.parents):
-        if (folder / "data" / "tasklist.yaml").exists():  # a folder of that name is reported, not skipped
-            return DataDir(folder / "data", False, "上级目录")
-    return DataDir(BUNDLED, True, "内置示例")
+    folder = os.getcwd()
+    while True:  # a folder of that name is reported, not skipped
+        if os.path.exists(os.path.join(folder, "data", "tasklist.yaml")):
+            return DataDir(os.path.join(folder, "data"), False, "上级目录")
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return DataDir(BUNDLED, True, "内置示例")
+        folder = parent
 
 
-_DATE = re.compile(r"(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?")
+_DATE = r"(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?"
 
 
 def halfwidth(text: str) -> str:
     """Full-width digits, letters and punctuation (２０２３／９／１０, ４６％) as ASCII."""
+    import unicodedata
+
     return unicodedata.normalize("NFKC", text).strip()
 
 
-def parse_date(text: str, option: str = "--as-of") -> dt.date:
+def parse_date(text: str, option: str = "--as-of"):
     """2023-09-10, 2023-9-10, 2023/9/10, 2023.9.10 or 2023年9月10日 (full-width digits too)."""
-    m = _DATE.fullmatch(halfwidth(text))
+    import datetime as dt
+    import re
+
+    if len(text) == 10 and text.isascii() and text[4] == "-" and text[7] == "-" and \
+            (text[:4] + text[5:7] + text[8:]).isdigit():
+        try:  # the common spelling, without loading re and unicodedata
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            pass  # explained below, as any other
+    m = re.fullmatch(_DATE, halfwidth(text))
     try:
         if m is None:
             raise ValueError
@@ -65,31 +101,35 @@ def parse_date(text: str, option: str = "--as-of") -> dt.date:
     except ValueError:
         year = re.match(r"\d{4}", halfwidth(text))  # examples in the year the user meant, if any
         y = year.group() if year else "YYYY"
-        raise UsageError(f"{option} 的日期无效：{text!r}",
-                         f"请写成 {y}-06-30、{y}/6/30、{y}.6.30 或 {y}年6月30日，并确认该日期存在。") from None
+        raise _usage(f"{option} 的日期无效：{text!r}",
+                     f"请写成 {y}-06-30、{y}/6/30、{y}.6.30 或 {y}年6月30日，并确认该日期存在。") from None
 
 
 def parse_percent(text: str, option: str = "--percent") -> int:
     """46, 46% or ４６％ as the whole number 46."""
+    import re
+
     value = halfwidth(text).removesuffix("%").strip()
     if not re.fullmatch(r"-?\d+", value):
-        raise UsageError(f"{option} 的值 {text!r} 不是整数", "写完成百分比的整数，例如 60 或 60%。")
+        raise _usage(f"{option} 的值 {text!r} 不是整数", "写完成百分比的整数，例如 60 或 60%。")
     return int(value)  # the range is checked where the entry is made, with its own message
 
 
-def report_day(value: Optional[str]) -> dt.date:
+def report_day(value: str | None):
     """The only place that reads the clock."""
+    import datetime as dt
+
     return parse_date(value) if value else dt.date.today()
 
 
 BUNDLED_NOTE = "提示：未找到数据目录，正在使用内置示例数据（只读）。用 cc init 创建自己的数据目录。"
 
 
-def cache_root() -> Optional[Path]:
-    """Where computed reports are cached (outside git), or None when caching is off."""
+def cache_root() -> str | None:
+    """The folder of the store (store/state.py: outside git), or None when it is off."""
     if os.environ.get("CC_NO_CACHE"):
         return None
     if os.environ.get("CC_CACHE_DIR"):
-        return Path(os.environ["CC_CACHE_DIR"])
+        return os.environ["CC_CACHE_DIR"]
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "chuangcheng-cli"
+    return os.path.join(base, "chuangcheng-cli")

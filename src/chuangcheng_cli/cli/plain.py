@@ -93,52 +93,88 @@ def validate(fmt: Optional[str], strict: bool, where: locate.DataDir) -> int:
 def load(where: locate.DataDir, strict: bool = False):
     """The project of the data folder for a read. Journal lines with errors are left out with
     one warning block on stderr (see checks.load_usable); with strict, any error is a DataError."""
-    project, warning = load_for_reading(where, strict)
+    project, warning, _ = read_project(where, strict)
     if warning:
         note(warning)
     return project
 
 
-def load_for_reading(where: locate.DataDir, strict: bool = False):
-    """(project, warning text or "")."""
-    from ..store.checks import load_usable, warning_line
+def read_project(where: locate.DataDir, strict: bool = False):
+    """(project, warning text or "", view key or None) for a read.
+
+    With the store on (store/state.py) and a journal it holds a state of, the journal is not
+    checked again: only lines added since are (a pull, a merge), and the entries are read into
+    the project without the checks. Otherwise the full check (checks.load_usable), after which a
+    journal free of errors leaves a state for the next read. The view key is that of the bytes
+    read, when they did not change while we read them (None when the store is off)."""
+    from ..store import state as store
+    from ..store.checks import check_folder, usable_from, warning_line
+    from ..store.loading import JOURNAL
 
     if where.bundled:
         note(locate.BUNDLED_NOTE)
-    usable = load_usable(where.path, Path.cwd())
+    root = locate.cache_root()
+    raw = plan = None
+    journal_path = where.path / JOURNAL
+    if root is not None:
+        plan = store.plan_key(where.folder)
+        try:
+            raw = journal_path.read_bytes()
+        except OSError:
+            raw = None
+        if store.usable_raw(raw):
+            found = store.read_project(root, plan, raw, journal_path, _shown(journal_path))
+            if found is not None:
+                return found[0], "", store.view_key(plan, found[1].digest)
+    checked = check_folder(where.path, Path.cwd(), authority=False)
+    key = None
+    if root is not None and raw is not None and store.data_key(where.folder) == store.view_key(plan, store.digest(raw)):
+        key = store.view_key(plan, store.digest(raw))  # nothing changed while we read
+        if not checked.errors and store.usable_raw(raw):
+            store.store_state(root, plan, store.build_state(checked, raw))
+    usable = usable_from(checked)
     if usable.errors and strict:
         raise DataError(usable.errors)
-    return usable.project, (warning_line(usable) if usable.errors else "")
+    return usable.project, (warning_line(usable) if usable.errors else ""), key
 
 
-def snapshot_doc(where: locate.DataDir, today, remember: bool = False, key: Optional[str] = None,
-                 strict: bool = False):
-    """Load and compute. With remember, also return what status/units show, computed once, and
-    cache it (see cache.py) when the files did not change while we read them. key: the files'
-    cache key, when the caller has just worked it out (hashing a city's journal is not free)."""
-    from ..store import cache
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def document(snap, warning: str = "") -> dict:
+    """What status and units show, computed once from a snapshot: the view the store keeps."""
+    from ..reports import rows as reports
+
+    return {
+        "status": {"base": reports.summary_base(snap), "rows": reports.status_rows(snap)},
+        "units": reports.unit_rows(snap),
+        "lookup": reports.lookup_table(snap.project),
+        "warning": warning,
+    }
+
+
+def snapshot_doc(where: locate.DataDir, today, remember: bool = False, strict: bool = False):
+    """(snapshot, document or None, view key or None). With remember, also what status/units
+    show (document), kept in the store as the view of the data read on that day."""
     from ..domain.rules import snapshot
 
-    root = locate.cache_root() if remember else None
-    if root is not None and key is None:
-        key = cache.data_key(where.path)
-    project, warning = load_for_reading(where, strict)
+    project, warning, key = read_project(where, strict)
     if warning:
         note(warning)
     snap = snapshot(project, today)
     if not remember:
-        return snap, None
-    from ..reports import rows as reports
+        return snap, None, key
+    doc = document(snap, warning)
+    root = locate.cache_root()
+    if root is not None and key is not None:
+        from ..store import state as store
 
-    doc = {
-        "status": {"base": reports.summary_base(snap), "rows": reports.status_rows(snap)},
-        "units": reports.unit_rows(snap),
-        "lookup": reports.lookup_table(project),
-        "warning": warning,
-    }
-    if root is not None and key == cache.data_key(where.path):
-        cache.store(root, key, snap.today.isoformat(), doc)
-    return snap, doc
+        store.store_view(root, key, snap.today.isoformat(), doc)
+    return snap, doc, key
 
 
 def print_status(doc: dict, unit_name: Optional[str], indicator_id: Optional[str], light: Optional[str],

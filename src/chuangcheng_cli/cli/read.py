@@ -40,7 +40,7 @@ def validate(
 def _snapshot(data, as_of, remember: bool = False, strict: bool = False):
     from . import plain
 
-    return plain.snapshot_doc(find_data_dir(data), today(as_of), remember, strict=strict)
+    return plain.snapshot_doc(find_data_dir(data), today(as_of), remember, strict=strict)[:2]
 
 
 @app.command()

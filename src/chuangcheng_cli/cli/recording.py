@@ -139,15 +139,17 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
     then write the documents: the record comes first, a document is a rendering of it (cc reprint
     makes it again if writing it failed).
 
-    scope(project) names the tasks the command touches; with it, a journal already known to be
-    valid is not checked again in full (see fastappend.py). tolerant (cc void only): the journal
+    scope(project) names the tasks the command touches; with it, a journal the store holds as
+    valid (store/state.py) is not checked again in full: only lines added since, and the new
+    entries against the slice of the journal they concern. tolerant (cc void only): the journal
     may have errors, as long as the new lines add none. confirm(entries, docs) is asked before the
     lock is taken (a person answering a prompt must not hold everyone's appends); it raises to
-    refuse. build(snap, stamp, folder) gets the folder the documents go to.
+    refuse. build(snap, stamp, folder) gets the folder the documents go to. A write that had the
+    whole project at hand leaves the store's view of its day current, so the next status is a hit.
     """
     from pydantic import ValidationError
 
-    from ..store import cache, fastappend, journal
+    from ..store import journal, state as store
     from ..domain import models, rules
     from ..store.checks import check_append, check_folder, require_clean
     from ..store.loading import JOURNAL
@@ -169,28 +171,20 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
         from ..store.safepath import inside
 
         inside(where.path.parent, folder)
-    root = cache_root() if scope is not None and not tolerant else None
-    try:
-        min_bytes = int(os.environ.get("CC_INDEX_MIN_BYTES", fastappend.MIN_BYTES))
-    except ValueError:
-        min_bytes = fastappend.MIN_BYTES
+    root = cache_root()
+    use_state = root is not None and scope is not None and not tolerant
 
     def prepare(raw: Optional[bytes]):
-        """(checked, index, key, state, sliced): a slice from a matching index, else a full check;
-        state is the digest state of raw when there is an index to extend after writing."""
-        indexed = root is not None and raw is not None and len(raw) >= min_bytes
-        key = cache.plan_key(where.path) if indexed else None
-        state = None
-        if key is not None:
-            index = fastappend.load_index(root, key)
-            how, state = fastappend.matching(index, raw)
-            if how == "grown":  # lines added since (a pull, a merge): check just those
-                index = fastappend.catch_up(index, raw, state, journal_path, shown_path(journal_path))
-                how = "same" if index is not None else None
-            if how == "same":
-                tasks = scope(models.Project(index.plan, index.units, []))
-                part = fastappend.slice_of(index, raw, journal_path, shown_path(journal_path), tasks)
-                return part, index, key, state, True
+        """(checked, held, plan, h, sliced): a slice of the journal from the store's state, else a
+        full check; held is the state to extend after writing (h: the digest state of raw), plan
+        the plan key when the store is on."""
+        plan = store.plan_key(where.folder) if root is not None else None
+        if use_state and store.usable_raw(raw):
+            held, h = store.bring_up_to_date(root, plan, raw, journal_path, shown_path(journal_path))
+            if held is not None:
+                tasks = scope(models.Project(held.plan, held.units, []))
+                part = store.slice_of(held, raw, journal_path, shown_path(journal_path), tasks)
+                return part, held, plan, h, True
         checked = check_folder(where.path, display_base())
         if tolerant and checked.errors:
             if checked.plan is None or checked.journal is None:
@@ -198,16 +192,16 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
             from ..store.checks import Checked
 
             whole = models.Project(checked.plan, checked.units, checked.journal.entries)
-            return Checked(whole, checked.problems, checked.files, checked.journal), None, None, None, False
+            return Checked(whole, checked.problems, checked.files, checked.journal), None, plan, None, False
         checked = require_clean(checked)
-        index = None
-        if key is not None and journal_path.exists() and journal_path.read_bytes() == raw:
-            index = fastappend.build_index(checked, raw)
-            fastappend.store_index(root, key, index)
-        return checked, index, key, state, False
+        held = h = None
+        if use_state and store.usable_raw(raw) and journal_path.exists() and journal_path.read_bytes() == raw:
+            held, h = store.build_state(checked, raw), store.hasher(raw)
+            store.store_state(root, plan, held)
+        return checked, held, plan, h, False
 
     def run(raw: Optional[bytes]):
-        checked, index, key, state, sliced = prepare(raw)
+        checked, held, plan, h, sliced = prepare(raw)
         project = checked.project
         stamp = replace(stamp_utc, at=local_time(stamp_utc.at, project.plan.campaign.timezone))
         check_stamp(project, stamp, now)
@@ -231,11 +225,11 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
             _code, text, hint, _ = translate_error(err, type(None))
             raise UsageError(f"参数无效：{text}", hint) from None
         if not entries:  # nothing new to record (a sheet imported before): no check, no write
-            return entries, docs, [], message, None, None, None, stamp
+            return entries, docs, [], message, None, plan, None, stamp, None
         require_authority(project, entries)
         lines = [journal.to_line(e) for e in entries]
         _readable(lines, journal_path)
-        problems = fastappend.conflicts(checked, raw, entries, lines) if sliced else None
+        problems = store.conflicts(checked, raw, entries, lines) if sliced else None
         if problems is None:
             full = checked if not sliced else require_clean(check_folder(where.path, display_base()))
             problems = check_append(full, entries, lines)
@@ -248,7 +242,8 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
                              f"冲突位置：{first.file}:{first.line}。补登过去的记录时，请注意与之后的记录保持一致。")
         if stamp.date > project.plan.campaign.end:  # said only of a record that will be written
             note(f"提示：创建活动已于{rules.cn_date(project.plan.campaign.end)}结束（见 tasklist.yaml 的 campaign）。")
-        return entries, docs, lines, message, index, key, state, stamp
+        whole = None if sliced or (tolerant and checked.errors) else project  # for the view it leaves
+        return entries, docs, lines, message, held, plan, h, stamp, whole
 
     if dry_run or confirm is not None:
         raw = journal_path.read_bytes() if journal_path.exists() and not where.bundled else None
@@ -271,7 +266,7 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
 
     with journal.locked(journal_path) as fd:
         raw = journal.read_all(fd)
-        entries, docs, lines, message, index, key, state, used = run(raw)
+        entries, docs, lines, message, held, plan, h, used, whole = run(raw)
         if not lines:
             print(message)
             return
@@ -284,8 +279,10 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
             for path in copied:  # a refusal or failure leaves no new file behind
                 path.unlink(missing_ok=True)
             raise
-        if index is not None:  # the journal is still valid: so is the index, extended
-            fastappend.store_index(root, key, fastappend.extend(index, raw, state, payload, entries))
+        if held is not None:  # the journal is still valid: so is the state, extended
+            store.store_state(root, plan, store.extend(held, raw, h, payload, entries))
+    if whole is not None and root is not None:
+        leave_view(root, plan, whole, raw + payload, lines, now)
     written = write_documents(docs, folder)
     if docs:  # the documents' text, shown once they are really issued
         from ..documents.officialdoc import render_text
@@ -300,6 +297,19 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
     if archived:  # the copies are part of the record: they travel with the journal in git
         print("佐证材料已存入仓库：" + "、".join(archived) + "（请与日志一起提交）")
     note(f"已写入 {shown_path(journal_path)}（{len(lines)} 条记录）")
+
+
+def leave_view(root, plan: str, project, written: bytes, lines: list[str], day) -> None:
+    """Store the view of day (what status and units show, plain.document) of the journal as
+    written: the project before the write and the new lines, read back as a read would read them."""
+    from ..domain import models, rules
+    from ..store import loading, state as store
+    from .plain import document
+
+    new = loading._ENTRY_LIST.validate_json(("[" + ",".join(lines) + "]").encode("utf-8"))
+    whole = models.Project(project.plan, project.units, [*project.journal, *new])
+    store.store_view(root, store.view_key(plan, store.digest(written)), day.isoformat(),
+                     document(rules.snapshot(whole, day)))
 
 
 def _evidence(items: list[str], root: Path, year: int, max_mb: int) -> list:

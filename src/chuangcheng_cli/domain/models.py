@@ -23,7 +23,7 @@ class Strict(BaseModel):
     """Base: unknown keys are errors, so a typo'd field name never passes silently.
 
     Validators are built on first use (defer_build): an append that reads the plan from the
-    journal index (fastappend.py) never validates it, and saves building them (~0.08 s)."""
+    journal state (store/state.py) never validates it, and saves building them (~0.08 s)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 

@@ -46,13 +46,14 @@ def _display(path: Path, base: Path | None) -> str:
     return str(path)
 
 
-def check_folder(data_dir: Path, display_base: Path | None = None) -> Checked:
-    """Load every data file of data_dir and run every check; never raises for bad data."""
+def check_folder(data_dir: Path, display_base: Path | None = None, authority: bool = True) -> Checked:
+    """Load every data file of data_dir and run every check; never raises for bad data.
+    authority=False leaves out check_authority, whose findings are only warnings (reads show none)."""
     with loading.gc_paused():
-        return _check_folder(data_dir, display_base)
+        return _check_folder(data_dir, display_base, authority)
 
 
-def _check_folder(data_dir: Path, display_base: Path | None) -> Checked:
+def _check_folder(data_dir: Path, display_base: Path | None, authority: bool = True) -> Checked:
     paths = {name: data_dir / name for name in (loading.TASKLIST, loading.UNITS, loading.JOURNAL)}
     shown = {name: _display(p, display_base) for name, p in paths.items()}
     units_file = loading.load_yaml_model(paths[loading.UNITS], shown[loading.UNITS], models.UnitsFile)
@@ -67,7 +68,8 @@ def _check_folder(data_dir: Path, display_base: Path | None) -> Checked:
         problems += check_plan(project, plan_file, units_file)
         known_bad = units_file.dropped.get("units", set()) | plan_file.dropped.get("tasks", set())
         problems += check_journal(project, journal, known_bad)
-        problems += check_authority(project, journal)
+        if authority:
+            problems += check_authority(project, journal)
     problems += check_documents(journal, data_dir.parent)
     if any(e.kind in ("progress", "reply") and e.evidence for e in journal.entries):
         from .evidence import check_archive
@@ -86,7 +88,7 @@ class Usable:
     """What reads run on: the project without the journal lines that have errors."""
 
     project: models.Project
-    problems: list[Diagnostic]  # everything check_folder found (errors and warnings)
+    problems: list[Diagnostic]  # what check_folder found (errors, and warnings but the roster's)
     skipped: int  # journal lines not counted
     unreadable: str = ""  # the journal as shown, when it could not be read at all
     unparsed: int = 0  # lines that hold no entry at all (broken JSON …): no id to void
@@ -101,7 +103,11 @@ def load_usable(data_dir: Path, display_base: Path | None = None) -> Usable:
     errors are left out (and then any entry that only made sense with them, e.g. a reply to a
     left-out notice), so status and reports still run on the rest. DataError when the YAML
     files themselves cannot give a plan."""
-    checked = check_folder(data_dir, display_base)
+    return usable_from(check_folder(data_dir, display_base, authority=False))
+
+
+def usable_from(checked: Checked) -> Usable:
+    """load_usable of what check_folder found."""
     if not checked.errors:
         return Usable(checked.project, checked.problems, 0)  # type: ignore[arg-type]
     journal = checked.journal

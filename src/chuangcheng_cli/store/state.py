@@ -1,0 +1,637 @@
+"""The one store of validated state outside git: what a full check found, extended by appends, and what reads computed from it.
+
+A full check of a city's journal (100,000 entries) takes seconds, and the record only grows, so
+no command should pay for it twice. After a full check finds no error, the store keeps, under a
+key of the two YAML files (and this code and the folder's path), the validated plan and units
+and an index of the journal: its exact digest and length, where each entry's line starts, and
+which entries concern which task (the others: the entries checks.NOTICE_FAMILY says every check
+must see). Both writes and reads then bring it up to date the same way (`bring_up_to_date`):
+
+- the journal is byte for byte the one the state describes: nothing to check;
+- lines were added at its end (an append by `cc`, a git pull, a union merge, another unit's
+  append): only the new lines are validated, by the very functions a full run uses (the entry
+  model through loading._ENTRY_LIST, checks.check_append on the slice of the journal they concern;
+  see `catch_up` for what that slice assumes of the checks), and the index is extended;
+- anything else (a line changed or removed, a YAML file changed, a damaged or foreign store
+  file): a full check, and a new state.
+
+What reads compute from a journal (status and units: plain.snapshot_doc) is kept beside the state
+as a *view*, keyed by the plan key and the journal's digest, one per day; a command line's output
+from a view is kept too (`out` files), so that a repeated `cc status` only hashes the data files
+and prints. A write that has the whole project at hand leaves the view of its day current.
+
+What a read still computes in full after a pull, from the state: it reads every entry (by the
+entry model alone, no checks) and runs rules.snapshot over them; a status of a journal whose view
+is stored (the data did not change, or a write with the whole project at hand left it) computes
+nothing. Files outside the three data files (documents, archived evidence) are not part of the
+keys: a full run (cc validate) reports them.
+
+Keys hash the content, so nothing here is ever stale: a changed byte is a different key. Nothing
+is pickled: the state is JSON and raw int64 arrays with a SHA-256 checksum, rebuilt field by
+field with every value's type checked; views are JSON; outputs are text. Any file here may be
+deleted or damaged at any time: it is then not used, and the command does a full run.
+The store lives in CC_CACHE_DIR or ~/.cache/chuangcheng-cli (0700, files 0600); CC_NO_CACHE=1
+turns it off. This module's top imports only os and hashlib: the warm path of cli/fast.py uses
+its key functions before anything else is loaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+
+FORMAT = 5  # of the state file; a state of another format is not used
+VIEW_FORMAT = 1
+DATA_FILES = ("tasklist.yaml", "units.yaml", "journal.jsonl")
+KEEP = 64  # views and outputs kept; older ones are pruned
+KEEP_STATES = 8  # states (a city's is a few MB): one per data folder and version of its YAML files
+# Below this size a full check is quicker than loading and storing a state (a working group's
+# few hundred entries: ~0.4 s checked in full, ~0.55 s through the state); CC_INDEX_MIN_BYTES
+# overrides it (tests use 0 to exercise the state on small data).
+MIN_BYTES = 256 * 1024
+MAGIC = b"chuangcheng-cli state\n"
+OUT_MAGIC = b"cc-out 1\n"
+
+
+# ----------------------------------------------------------------------- keys
+
+
+def _code_stamp() -> bytes:
+    """This package's version and its modules' modification times: new code, new keys."""
+    from .. import __version__
+
+    package = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
+    parts = [f"{__version__}:{FORMAT}:{VIEW_FORMAT}"]
+    for sub in ("", "cli", "domain", "store", "documents", "reports"):
+        folder = os.path.join(package, sub) if sub else package
+        for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+            if entry.name.endswith(".py"):
+                parts.append(f"{sub}/{entry.name}:{entry.stat().st_mtime_ns}")
+    return "|".join(parts).encode()
+
+
+def _file_bytes(path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read()
+    except OSError:  # missing, a folder, unreadable: the loader explains it; never stored as good
+        return None
+
+
+def plan_key(data_dir) -> str:
+    """Key of the two YAML files, this code and the folder: what a state was checked against."""
+    folder = os.fspath(data_dir)
+    h = hashlib.sha256(_code_stamp())
+    for name in DATA_FILES[:2]:
+        raw = _file_bytes(os.path.join(folder, name))
+        h.update(b"\0" + name.encode() + b"\0")
+        h.update(b"<missing>" if raw is None else raw)
+    h.update(os.path.realpath(folder).encode("utf-8", "surrogateescape"))
+    return h.hexdigest()
+
+
+def digest(raw: bytes) -> str:
+    # sha256 throughout: CPUs hash it in hardware, twice as fast as blake2b on a city's 22 MB journal
+    return hashlib.sha256(raw).hexdigest()
+
+
+def journal_digest(data_dir) -> str:
+    raw = _file_bytes(os.path.join(os.fspath(data_dir), DATA_FILES[2]))
+    return "<missing>" if raw is None else digest(raw)
+
+
+def view_key(plan: str, journal: str) -> str:
+    """Key of what the data folder shows: the plan key and the journal's digest."""
+    return hashlib.sha256(f"{plan}:{journal}".encode()).hexdigest()
+
+
+def data_key(data_dir) -> str:
+    """The view key of the data folder as it is now."""
+    return view_key(plan_key(data_dir), journal_digest(data_dir))
+
+
+# ------------------------------------------------------------------ the files
+
+
+def private_folder(root) -> str:
+    """root, created if missing, readable and writable by this user only (0700, whatever the umask):
+    the store holds the data's contents, and a file planted there is read by every later command."""
+    root = os.fspath(root)
+    os.makedirs(root, mode=0o700, exist_ok=True)
+    if os.name != "nt" and (os.stat(root).st_mode & 0o777) != 0o700:
+        os.chmod(root, 0o700)
+    return root
+
+
+def _write_private(target: str, payload: bytes) -> None:
+    """payload to target atomically, the file 0600 (created so: a umask can only take bits away)."""
+    tmp = os.path.join(os.path.dirname(target), f".{os.path.basename(target)}.{os.urandom(4).hex()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+        os.replace(tmp, target)
+    finally:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+
+
+def read_private(root, name: str) -> bytes | None:
+    """The bytes of a store file, or None when it is missing, not a regular file, or (POSIX) owned
+    by someone else or writable by others: such a file is not ours to trust."""
+    try:
+        with open(os.path.join(os.fspath(root), name), "rb") as fh:
+            st = os.fstat(fh.fileno())
+            if os.name != "nt":
+                import stat
+
+                if not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid() or st.st_mode & 0o022:
+                    return None
+            return fh.read()
+    except (OSError, ValueError):
+        return None
+
+
+def store_bytes(root, name: str, payload: bytes, prune: str = "", keep: int = KEEP) -> None:
+    """Best effort, atomic, private: a store that cannot be written is simply not used. prune: a
+    file name prefix whose older files beyond the newest `keep` are removed."""
+    try:
+        folder = private_folder(root)
+        _write_private(os.path.join(folder, name), payload)
+        if prune:
+            files = [e for e in os.scandir(folder) if e.name.startswith(prune)]
+            files.sort(key=lambda e: e.stat().st_mtime_ns)
+            for old in files[:-keep]:
+                os.unlink(old.path)
+    except OSError:
+        pass
+
+
+# ---------------------------------------------------------------------- views
+
+
+def _view_name(key: str, day: str) -> str:
+    return f"view-{key}-{day}.json"
+
+
+def load_view(root, key: str, day: str) -> dict | None:
+    """The document status/units showed on day for the data of view key, or None."""
+    raw = read_private(root, _view_name(key, day))
+    if raw is None:
+        return None
+    import json
+
+    try:
+        doc = json.loads(raw)
+    except (ValueError, RecursionError):
+        return None
+    return doc if isinstance(doc, dict) and doc.get("format") == VIEW_FORMAT else None
+
+
+def store_view(root, key: str, day: str, doc: dict) -> None:
+    import json
+
+    store_bytes(root, _view_name(key, day),
+                json.dumps({**doc, "format": VIEW_FORMAT}, ensure_ascii=False).encode("utf-8"), prune="view-")
+
+
+def _out_name(key: str, day: str, command: str) -> str:
+    return f"out-{key}-{day}-{command}.txt"
+
+
+def load_output(root, key: str, day: str, command: str) -> tuple[str, str] | None:
+    """(stdout, stderr) a command line printed from the view (key, day), or None. command: a
+    digest of the command line and of everything that shapes its output (see cli/fast.py)."""
+    raw = read_private(root, _out_name(key, day, command))
+    if raw is None or not raw.startswith(OUT_MAGIC):
+        return None
+    try:
+        head, _, body = raw[len(OUT_MAGIC):].partition(b"\n")
+        size = int(head)
+        if not 0 <= size <= len(body):
+            return None
+        text = body.decode("utf-8", "surrogatepass")
+        out = body[:size].decode("utf-8", "surrogatepass")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return out, text[len(out):]
+
+
+def store_output(root, key: str, day: str, command: str, out: str, err: str) -> None:
+    body = out.encode("utf-8", "surrogatepass")
+    store_bytes(root, _out_name(key, day, command),
+                OUT_MAGIC + str(len(body)).encode() + b"\n" + body + err.encode("utf-8", "surrogatepass"),
+                prune="out-")
+
+
+# ---------------------------------------------------------------------- state
+
+
+def _positions():
+    from array import array
+
+    return array("q")
+
+
+class JournalState:
+    """The validated plan and units, and the index of a journal a full check found free of errors.
+    Arrays rather than lists of ints, so that loading and storing a city's state is quick."""
+
+    def __init__(self, plan, units: list, digest: str, size: int = 0):
+        self.plan = plan
+        self.units = units
+        self.digest = digest  # of the journal bytes this state describes
+        self.size = size  # their length
+        self.offsets = _positions()  # byte offset of each entry's line
+        self.lines = _positions()  # 1-based line number of each entry
+        self.by_task: dict = {}  # task id → entry positions
+        self.family = _positions()  # the entries every check sees (checks.NOTICE_FAMILY)
+        self.static = b""  # the plan and units as stored (JSON), kept so that a store need not dump them again
+
+    def add(self, entry, offset: int, line: int) -> None:
+        from .checks import NOTICE_FAMILY
+
+        k = len(self.offsets)
+        self.offsets.append(offset)
+        self.lines.append(line)
+        if entry.kind in NOTICE_FAMILY:
+            self.family.append(k)
+        else:
+            self.by_task.setdefault(entry.task, _positions()).append(k)
+
+
+def hasher(raw: bytes):
+    """The digest state of raw: .hexdigest() is digest(raw); .copy().update() extends it."""
+    return hashlib.sha256(raw)
+
+
+def build_state(checked, raw: bytes) -> JournalState:
+    """The state of a journal that a full check found free of errors."""
+    assert checked.project is not None and checked.journal is not None
+    starts = [0]
+    find = raw.find
+    pos = find(b"\n")
+    while pos >= 0:
+        starts.append(pos + 1)
+        pos = find(b"\n", pos + 1)
+    state = JournalState(checked.project.plan, checked.project.units, digest(raw), len(raw))
+    for entry, line in zip(checked.journal.entries, checked.journal.lines):
+        state.add(entry, starts[line - 1], line)
+    return state
+
+
+# The state file: MAGIC, then FORMAT, two lengths and the sha256 of everything after them (_HEAD),
+# then the plan and units as JSON, a JSON header (digest, size, the arrays' names and lengths),
+# then the arrays' raw int64 items. Data only: reading it can never run code (pickle could), and
+# the plan and units are rebuilt field by field with every value's type checked (_construct).
+def _head():
+    import struct
+
+    return struct.Struct("<IQQ32s")  # format, length of the plan-and-units JSON, of the header JSON, sha256
+
+
+def _state_name(key: str) -> str:
+    return f"state-{key}.bin"
+
+
+def load_state(root, key: str) -> JournalState | None:
+    """The stored state, or None when there is none or it is damaged, foreign or of another format
+    (the caller then checks in full and stores a new one)."""
+    import json
+    import struct
+    import sys
+
+    from ..domain import models
+
+    raw = read_private(root, _state_name(key))
+    head_struct = _head()
+    if raw is None or not raw.startswith(MAGIC) or len(raw) < len(MAGIC) + head_struct.size:
+        return None
+    try:
+        fmt, static_len, head_len, checksum = head_struct.unpack_from(raw, len(MAGIC))
+        body = memoryview(raw)[len(MAGIC) + head_struct.size:]
+        if fmt != FORMAT or hashlib.sha256(body).digest() != checksum:
+            return None
+        static = bytes(body[:static_len])
+        fixed = json.loads(static)
+        head = json.loads(bytes(body[static_len:static_len + head_len]))
+        if head.get("byteorder") != sys.byteorder:
+            return None
+        state = JournalState(_construct(models.Plan, fixed["plan"]),
+                             [_construct(models.Unit, u) for u in _typed(fixed["units"], list)],
+                             _typed(head["digest"], str), _typed(head["size"], int))
+        state.static = static
+        at = static_len + head_len
+        for name, count in head["arrays"]:
+            items = _positions()
+            items.frombytes(body[at:at + 8 * count])
+            at += 8 * count
+            if name in ("offsets", "lines", "family"):
+                setattr(state, name, items)
+            else:
+                state.by_task[name.removeprefix("task:")] = items
+        if at != len(body) or len(state.offsets) != len(state.lines):
+            return None
+        return state
+    except (ValueError, TypeError, KeyError, AttributeError, struct.error, RecursionError):
+        return None  # a damaged store file is simply not used
+
+
+def store_state(root, key: str, state: JournalState) -> None:
+    import json
+    import sys
+
+    if not state.static:  # the plan and units do not change while a state is extended: dumped once
+        state.static = b"".join([b'{"plan":', state.plan.model_dump_json().encode("utf-8"), b',"units":[',
+                                 b",".join(u.model_dump_json().encode("utf-8") for u in state.units), b"]}"])
+    arrays = [("offsets", state.offsets), ("lines", state.lines), ("family", state.family),
+              *((f"task:{t}", a) for t, a in state.by_task.items())]
+    head = json.dumps({"byteorder": sys.byteorder, "digest": state.digest, "size": state.size,
+                       "arrays": [[name, len(a)] for name, a in arrays]},
+                      ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    body = b"".join([state.static, head, *(a.tobytes() for _, a in arrays)])
+    store_bytes(root, _state_name(key), MAGIC + _head().pack(FORMAT, len(state.static), len(head),
+                                                             hashlib.sha256(body).digest()) + body,
+                prune="state-", keep=KEEP_STATES)
+
+
+def _typed(value, kind: type):
+    if type(value) is not kind:
+        raise TypeError(kind.__name__)
+    return value
+
+
+def _construct(annotation, value):
+    """value (from the state's JSON) as annotation says: models built without re-validating
+    (model_construct, quick), but each value's type checked, so that a damaged or forged file
+    cannot put a text where a date belongs; anything else raises TypeError/ValueError/KeyError."""
+    return _converter(annotation)(value)
+
+
+_CONVERTERS: dict = {}  # by id of an annotation (pydantic keeps them alive)
+
+
+def _converter(annotation):
+    found = _CONVERTERS.get(id(annotation))
+    if found is None:
+        found = _CONVERTERS[id(annotation)] = _make_converter(annotation)
+    return found
+
+
+def _make_converter(annotation):
+    import datetime as dt
+    import types
+    import typing
+
+    from ..domain import models
+
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _converter(typing.get_args(annotation)[0])
+    if isinstance(annotation, type) and issubclass(annotation, models.BaseModel):
+        cls = annotation
+        fields = {name: _converter(info.annotation) for name, info in cls.model_fields.items()}
+        names = fields.keys()
+        new, setattr_ = cls.__new__, object.__setattr__
+
+        def model(value):
+            # store_state dumps every field: exactly those keys, or the file is not ours
+            if type(value) is not dict or value.keys() != names:
+                raise TypeError(cls.__name__)
+            # what model_construct does, minus its handling of defaults and aliases: a third of the time
+            obj = new(cls)
+            setattr_(obj, "__dict__", {name: fields[name](item) for name, item in value.items()})
+            setattr_(obj, "__pydantic_fields_set__", set(names))
+            setattr_(obj, "__pydantic_extra__", None)
+            setattr_(obj, "__pydantic_private__", None)
+            return obj
+        return model
+    if origin is list:
+        item = _converter(typing.get_args(annotation)[0])
+        return lambda value: [item(v) for v in _typed(value, list)]
+    if annotation is dt.date:
+        return lambda value: dt.date.fromisoformat(_typed(value, str))
+    if annotation in (int, str, bool):
+        return lambda value: _typed(value, annotation)
+    if origin in (typing.Union, types.UnionType) and type(None) in typing.get_args(annotation):
+        inner = _converter(next(a for a in typing.get_args(annotation) if a is not type(None)))
+        return lambda value: None if value is None else inner(value)
+    if origin is typing.Literal:
+        allowed = set(typing.get_args(annotation))
+
+        def literal(value):
+            if value not in allowed:
+                raise ValueError(value)
+            return value
+        return literal
+    raise TypeError(f"unexpected field type {annotation!r}")
+
+
+def matching(state: JournalState | None, raw: bytes):
+    """How state relates to the journal bytes raw: ("same", hash) when it describes them,
+    ("grown", hash) when it describes a prefix of them ending at a line end (lines were added at
+    the end: a pull, a union merge, another unit's append), else (None, hash); hash is the
+    digest state of raw (see hasher)."""
+    if state is None or state.size > len(raw):
+        return None, hasher(raw)
+    view = memoryview(raw)
+    h = hasher(view[:state.size])
+    if h.hexdigest() != state.digest:
+        return None, hasher(raw)
+    if state.size == len(raw):
+        return "same", h
+    h.update(view[state.size:])
+    if state.size and raw[state.size - 1:state.size] != b"\n":
+        return None, h
+    return "grown", h
+
+
+def _tail_lines(state: JournalState, raw: bytes) -> list | None:
+    """[(line number, text)] of the lines added after state.size, when they pass what loading's
+    fast path checks before it parses (one object per line, no long line, no character textguard
+    forbids, UTF-8); None otherwise (or when there is no such line)."""
+    from . import loading
+
+    tail = raw[state.size:]
+    chunks = tail.split(b"\n")
+    if any(c.strip() and (c.strip()[:1] != b"{" or c.strip()[-1:] != b"}") for c in chunks):
+        return None
+    if max(map(len, chunks)) > loading.MAX_LINE_BYTES or loading._suspect(tail):
+        return None
+    try:
+        texts = [c.decode("utf-8").rstrip("\r") for c in chunks]
+    except UnicodeDecodeError:
+        return None
+    first_line = raw.count(b"\n", 0, state.size) + 1
+    return [(first_line + n, text) for n, text in enumerate(texts) if text.strip()] or None
+
+
+def catch_up(state: JournalState, raw: bytes, h, path, display: str, entries: list | None = None):
+    """The state extended over the lines added after state.size, when they are valid entries that
+    break no rule with what came before; None when they are not, or cannot be told apart from
+    trouble cheaply, so that the caller checks everything in full. entries: every entry of raw
+    in file order, when the caller has read them all (a read does): the new ones and the slice
+    are then taken from them instead of being parsed again.
+
+    The new lines go through what the full run's fast path does to a journal (loading: one
+    object per line, no long line, no character textguard forbids, no repeated key, the entry
+    model) and then checks.check_append against the slice of the journal it needs. What that
+    assumes of the checks is what check_append itself assumes and says: every rule between
+    entries looks at the entries of one task, or at the entries of checks.NOTICE_FAMILY, which
+    every slice holds in full (with ids: an id found anywhere in the journal's bytes sends the
+    append to the full check, see `conflicts`)."""
+    from . import loading
+    from .checks import NOTICE_FAMILY
+
+    numbered = _tail_lines(state, raw)
+    if numbered is None:
+        return None
+    old = len(state.offsets)
+    if entries is None:
+        try:
+            new = loading._ENTRY_LIST.validate_json(b"[" + ",".join(t for _, t in numbered).encode() + b"]")
+        except Exception:  # ValidationError, bad JSON: the full check explains it
+            return None
+    elif len(entries) != old + len(numbered):
+        return None
+    else:
+        new = entries[old:]
+    if len(new) != len(numbered) or len({e.id for e in new}) != len(new):
+        return None
+    if loading.may_repeat_keys(new, [t.encode("utf-8") for _, t in numbered]):
+        return None
+    prefix = raw[:state.size]
+    touched = {e.task for e in new if e.kind not in NOTICE_FAMILY}
+    part = slice_of(state, prefix, path, display, touched, entries)
+    problems = conflicts(part, prefix, new, [t for _, t in numbered],
+                         None if entries is None else {e.id for e in entries[:old]})
+    if problems is None or problems:
+        return None
+    starts, at = [], state.size  # of each added line
+    for chunk in raw[state.size:].split(b"\n"):
+        starts.append(at)
+        at += len(chunk) + 1
+    base = raw.count(b"\n", 0, state.size) + 1  # the first added line's number
+    for (line, _), entry in zip(numbered, new):
+        state.add(entry, starts[line - base], line)
+    state.size, state.digest = len(raw), h.hexdigest()
+    return state
+
+
+def slice_of(state: JournalState, raw: bytes, path, display: str, tasks: set, read: list | None = None):
+    """A checks.Checked holding only the entries of `tasks` and of the family, in file order.
+    read: the journal's entries in file order, when already read (else the slice is parsed)."""
+    from . import checks, loading
+    from ..domain import models
+
+    positions = sorted({k for t in tasks for k in state.by_task.get(t, ())} | set(state.family))
+    if read is not None:
+        entries = [read[k] for k in positions]
+    else:
+        chunks = []
+        for k in positions:
+            start = state.offsets[k]
+            end = raw.find(b"\n", start)
+            chunks.append(raw[start:] if end < 0 else raw[start:end])
+        entries = loading._ENTRY_LIST.validate_json(b"[" + b",".join(chunks) + b"]") if chunks else []
+    src = loading.Source(path, display, raw=raw)
+    journal = loading.JournalFile(src, list(entries), [state.lines[k] for k in positions])
+    project = models.Project(state.plan, state.units, journal.entries)
+    return checks.Checked(project, [], [], journal)
+
+
+def conflicts(part, raw: bytes, entries: list, lines: list[str], taken: set | None = None) -> list | None:
+    """Errors the new entries would bring, checked against the slice; None when the slice cannot
+    tell: a new entry's id appears somewhere in the journal's bytes (entry ids are random, so in
+    practice never), and only a full check can say whether that is an entry's id. taken: the ids
+    of every entry of raw, when known (then they are what is compared)."""
+    import re
+
+    from .checks import check_append
+
+    if taken is not None:
+        if any(entry.id in taken for entry in entries):
+            return None
+    elif len(entries) <= 8:
+        if any(b'"' + entry.id.encode() + b'"' in raw for entry in entries):
+            return None
+    else:  # many (lines from a pull): one pass collecting every quoted value after an "id" key
+        taken = set(re.findall(rb'"id"\s*:\s*"([^"\\]*)"', raw))
+        if any(entry.id.encode() in taken for entry in entries):
+            return None
+    return check_append(part, entries, lines)
+
+
+def extend(state: JournalState, raw: bytes, h, payload: bytes, entries: list) -> JournalState:
+    """The state, changed in place, after payload (the appended bytes, one line per entry) was
+    written to the journal raw whose digest state (see hasher) is h."""
+    content_end = len(raw)
+    first_line = raw.count(b"\n") + 1
+    offset = content_end
+    if payload.startswith(b"\n"):  # a newline was added before the entries
+        offset += 1
+        first_line += 1
+    h = h.copy()
+    h.update(payload)
+    state.digest = h.hexdigest()
+    state.size = len(raw) + len(payload)
+    for n, entry in enumerate(entries):
+        state.add(entry, offset, first_line + n)
+        offset = payload.index(b"\n", offset - content_end) + content_end + 1
+    return state
+
+
+def bring_up_to_date(root, key: str, raw: bytes, path, display: str):
+    """(state, hash) when the stored state of plan key describes raw or a prefix of it whose new
+    lines pass (see catch_up; the state is then stored extended), else (None, hash of raw)."""
+    state = load_state(root, key)
+    how, h = matching(state, raw)
+    if how == "grown":  # lines added since (a pull, a merge): check just those
+        state = catch_up(state, raw, h, path, display)
+        if state is not None:
+            store_state(root, key, state)
+        how = "same" if state is not None else None
+    return (state, h) if how == "same" else (None, h)
+
+
+def read_project(root, key: str, raw: bytes, path, display: str):
+    """(project, state) of the journal raw for a read, from the stored state of plan key: its
+    entries read by the entry model alone (every check already passed on these very bytes),
+    and lines added since checked as catch_up does (the state is then stored extended); None when
+    the store cannot vouch for raw (the caller then checks in full)."""
+    from . import loading
+    from ..domain import models
+
+    state = load_state(root, key)
+    how, h = matching(state, raw)
+    if how is None or (how == "grown" and _tail_lines(state, raw) is None):
+        return None
+    with loading.gc_paused():
+        chunks = [c for c in (line.strip() for line in raw.split(b"\n")) if c]
+        try:
+            entries = loading._ENTRY_LIST.validate_json(b"[" + b",".join(chunks) + b"]")
+        except Exception:  # ValidationError, bad JSON in the new lines: the full check explains it
+            return None
+    if how == "grown":
+        state = catch_up(state, raw, h, path, display, entries)
+        if state is None:
+            return None
+        store_state(root, key, state)
+    if len(entries) != len(state.offsets):
+        return None
+    return models.Project(state.plan, state.units, entries), state
+
+
+def min_bytes() -> int:
+    try:
+        return int(os.environ.get("CC_INDEX_MIN_BYTES", MIN_BYTES))
+    except ValueError:
+        return MIN_BYTES
+
+
+def usable_raw(raw: bytes | None) -> bool:
+    """Whether a journal of these bytes gets a state: large enough for one to pay (MIN_BYTES), and
+    without a byte-order mark (loading drops it, so lines would not start where the state says)."""
+    return raw is not None and len(raw) >= min_bytes() and not raw.startswith(b"\xef\xbb\xbf")

@@ -1,0 +1,397 @@
+"""The store (store/state.py): writes and reads through it answer exactly as a full run would."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from chuangcheng_cli.store import checks
+from helpers import copy_data, run_cc, snapshot_files
+
+SESSION = [
+    ("assign", "T09", "--unit", "住建局", "--section", "建筑市场监管科", "--person", "甲", "--as-of", "2023-12-30"),
+    ("log", "T09", "--unit", "人社局", "--percent", "85", "--note", "进展", "--as-of", "2023-12-30"),
+    ("log", "T09", "--unit", "人社局", "--percent", "80", "--note", "下调", "--as-of", "2023-12-30"),  # refused
+    ("log", "T09", "--unit", "人社局", "--percent", "84", "--note", "补登", "--date", "2023-12-19",
+     "--as-of", "2023-12-30"),  # refused: the 12-29 report of 80% would then be a decrease
+    ("notice", "住建局", "--as-of", "2023-12-30"),
+    ("reply", "5", "--note", "已整改", "--as-of", "2023-12-31"),
+    ("close", "5", "--as-of", "2023-12-31"),
+    ("close", "5", "--as-of", "2023-12-31"),  # refused: already closed
+    ("verify", "T09", "--as-of", "2023-12-31"),  # refused: not reported complete
+    ("log", "T09", "--unit", "人社局", "--percent", "100", "--note", "完成", "--as-of", "2023-12-31"),
+    ("verify", "T09", "--as-of", "2023-12-31"),
+    ("reopen", "T09", "--reason", "抽查不合格", "--as-of", "2023-12-31"),
+    ("notice", "人社局", "--as-of", "2023-12-31"),
+]
+
+
+def _normalised(path):
+    text = (path / "data" / "journal.jsonl").read_text(encoding="utf-8")
+    text = re.sub(r'"id":"\d{8}-[0-9a-f]{8}"', '"id":"…"', text)
+    return re.sub(r'"at":"[^"]+"', '"at":"…"', text)
+
+
+def _stored(tmp_path) -> dict:
+    """The environment of a cc run with the store on and its state used even on small data."""
+    return {"CC_NO_CACHE": "", "CC_CACHE_DIR": str(tmp_path / "cache"), "CC_INDEX_MIN_BYTES": "0"}
+
+
+def _two_repos(tmp_path):
+    """Two copies of the data: one run without the cache, one with the store; and the latter's env."""
+    plain, fast = tmp_path / "plain", tmp_path / "fast"
+    for folder in (plain, fast):
+        folder.mkdir()
+        copy_data(folder)
+    return plain, fast, _stored(tmp_path)
+
+
+def test_session_with_the_store_equals_session_without(tmp_path):
+    plain, fast, env = _two_repos(tmp_path)
+    for args in SESSION:
+        a = run_cc(*args, cwd=plain)
+        b = run_cc(*args, cwd=fast, **env)
+        assert (a.returncode, a.stdout, a.stderr) == (b.returncode, b.stdout, b.stderr), args
+        assert "Traceback" not in b.stderr
+    assert list((tmp_path / "cache").glob("state-*.bin"))
+    assert _normalised(plain) == _normalised(fast)
+    assert not checks.check_folder(fast / "data").errors
+
+
+def test_hand_edit_is_noticed_even_with_a_state(tmp_path):
+    data = copy_data(tmp_path)
+    env = _stored(tmp_path)
+    assert run_cc("log", "T09", "--unit", "人社局", "--percent", "85", "--note", "a", "--as-of", "2023-12-31",
+                  cwd=tmp_path, **env).returncode == 0
+    with open(data / "journal.jsonl", "a", encoding="utf-8") as fh:
+        fh.write('{"id": "broken"\n')
+    before = snapshot_files(tmp_path / "data")
+    result = run_cc("log", "T09", "--unit", "人社局", "--percent", "86", "--note", "b", "--as-of", "2023-12-31",
+                    cwd=tmp_path, **env)
+    assert result.returncode == 1 and "journal-json" in result.stderr
+    assert snapshot_files(tmp_path / "data") == before
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a state"])
+def test_damaged_state_is_ignored(tmp_path, damage):
+    data = copy_data(tmp_path)
+    env = _stored(tmp_path)
+    run_cc("log", "T09", "--unit", "人社局", "--percent", "85", "--note", "a", "--as-of", "2023-12-31",
+           cwd=tmp_path, **env)
+    for f in (tmp_path / "cache").glob("state-*.bin"):
+        f.write_bytes(damage)
+    result = run_cc("log", "T09", "--unit", "人社局", "--percent", "86", "--note", "b", "--as-of", "2023-12-31",
+                    cwd=tmp_path, **env)
+    assert result.returncode == 0, result.stderr
+    last = json.loads((data / "journal.jsonl").read_text(encoding="utf-8").splitlines()[-1])
+    assert last["percent"] == 86
+
+
+# ------------------------------------------- lines added by someone else (a pull, a merge)
+
+from chuangcheng_cli.store import state as store
+from chuangcheng_cli.store.state import digest
+
+
+def _line(**fields) -> str:
+    base = {"id": "20231230-0000aaaa", "kind": "progress", "date": "2023-12-30", "at": "2023-12-30T09:00:00+08:00",
+            "by": "他人", "task": "T09", "unit": "rsj", "percent": 90, "note": "别的分支报送。"}
+    return json.dumps({**base, **fields}, ensure_ascii=False) + "\n"
+
+
+def _state_of(folder):
+    raw = (folder / "journal.jsonl").read_bytes()
+    return store.build_state(checks.require_clean(checks.check_folder(folder)), raw), raw
+
+
+def _same(a, b) -> bool:
+    return (a.digest, a.size, list(a.offsets), list(a.lines), {k: list(v) for k, v in a.by_task.items()},
+            list(a.family)) == (b.digest, b.size, list(b.offsets), list(b.lines),
+                                       {k: list(v) for k, v in b.by_task.items()}, list(b.family))
+
+
+def test_catch_up_equals_a_fresh_state(tmp_path):
+    data = copy_data(tmp_path)
+    index, _ = _state_of(data)
+    with open(data / "journal.jsonl", "a", encoding="utf-8") as fh:
+        fh.write(_line() + "\n" + _line(id="20231230-0000bbbb", task="T01", unit="sfj", percent=100,
+                                        date="2023-12-30", note="补报。"))
+    raw = (data / "journal.jsonl").read_bytes()
+    how, state = store.matching(index, raw)
+    assert how == "grown"
+    grown = store.catch_up(index, raw, state, data / "journal.jsonl", "journal.jsonl")
+    fresh, _ = _state_of(data)
+    assert grown is not None and _same(grown, fresh)
+    assert grown.digest == digest(raw)
+    assert store.matching(grown, raw)[0] == "same"
+
+
+@pytest.mark.parametrize("tail", [
+    '{"id": "broken"\n',  # not JSON
+    '{"id": "x", "kind": "progress"}\n',  # not an entry
+    _line(percent=50),  # a decrease after the 80% of 12-29, without a correction
+    _line(task="T99"),  # unknown task
+    _line(id="20230420-3a0d6903"),  # an id the journal already has
+    _line() + _line(),  # the same id twice in the new lines
+])
+def test_catch_up_leaves_trouble_to_the_full_check(tmp_path, tail):
+    data = copy_data(tmp_path)
+    index, raw = _state_of(data)
+    if '"20230420-3a0d6903"' in tail:
+        assert b'"20230420-3a0d6903"' in raw
+    (data / "journal.jsonl").write_bytes(raw + tail.encode())
+    new = (data / "journal.jsonl").read_bytes()
+    how, state = store.matching(index, new)
+    assert how == "grown"
+    assert store.catch_up(index, new, state, data / "journal.jsonl", "journal.jsonl") is None
+
+
+def test_changed_or_unterminated_prefix_is_not_grown(tmp_path):
+    data = copy_data(tmp_path)
+    index, raw = _state_of(data)
+    assert store.matching(index, raw.replace("普法".encode(), "守法".encode(), 1) + _line().encode())[0] is None
+    assert store.matching(index, raw[:-1] + b" " + _line().encode())[0] is None
+    assert store.matching(index, raw[:-10])[0] is None
+
+
+def test_session_with_foreign_appends_equals_session_without(tmp_path):
+    """Between our commands, lines arrive from elsewhere (written without our index)."""
+    plain, fast, env = _two_repos(tmp_path)
+    foreign = [_line(id="20231230-0000cccc", task="T09", percent=82),
+               _line(id="20231230-0000dddd", task="T09", percent=70),  # a decrease: refused on the next log
+               None]
+    for n, args in enumerate(SESSION):
+        line = foreign[n % len(foreign)] if n in (1, 5) else None
+        for folder in (plain, fast):
+            if line:
+                with open(folder / "data" / "journal.jsonl", "a", encoding="utf-8") as fh:
+                    fh.write(line)
+        a = run_cc(*args, cwd=plain)
+        b = run_cc(*args, cwd=fast, **env)
+        assert (a.returncode, a.stdout, a.stderr) == (b.returncode, b.stdout, b.stderr), args
+    assert _normalised(plain) == _normalised(fast)
+
+
+def test_log_after_a_pull_checks_only_the_new_lines(tmp_path, monkeypatch):
+    """In process, with the full check made impossible once the index exists."""
+    from chuangcheng_cli.cli import fast
+
+    data = copy_data(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CC_NO_CACHE", raising=False)
+    monkeypatch.setenv("CC_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("CC_USER", "范某某")
+    monkeypatch.setenv("CC_INDEX_MIN_BYTES", "0")
+    log = ["--as-of", "2023-12-31", "log", "T09", "-u", "rsj", "-n", "进展。", "-p"]
+    assert fast.run_fast([*log, "85"]) == 0
+    with open(data / "journal.jsonl", "a", encoding="utf-8") as fh:
+        fh.write(_line(id="20231231-0000eeee", task="T01", unit="sfj", percent=100, date="2023-12-31"))
+
+    def no_full_check(*args, **kwargs):
+        raise AssertionError("the whole journal was checked again")
+
+    monkeypatch.setattr(checks, "check_folder", no_full_check)
+    assert fast.run_fast([*log, "86"]) == 0
+    lines = (data / "journal.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(x)["percent"] for x in lines[-3:]] == [85, 100, 86]
+
+
+def test_a_small_journal_is_checked_in_full_without_a_state(tmp_path):
+    """A working group's journal is checked in full faster than a state is loaded and stored."""
+    copy_data(tmp_path)
+    result = run_cc("log", "T09", "--unit", "人社局", "--percent", "85", "--note", "a", "--as-of", "2023-12-31",
+                    cwd=tmp_path, CC_NO_CACHE="", CC_CACHE_DIR=str(tmp_path / "cache"))
+    assert result.returncode == 0, result.stderr
+    assert not list((tmp_path / "cache").glob("state-*.bin"))
+
+
+# ----------------------------------------------- reads: the incremental path is the full run
+
+
+import contextlib
+import io
+import os
+import shutil
+import subprocess
+
+from chuangcheng_cli.cli import fast, plain
+
+DAY = "2023-12-31"
+
+
+def _status_json(monkeypatch, folder, cache: str | None, full_allowed: bool = True) -> tuple[dict, int]:
+    """status --json of folder, in process (as cc runs it); with cache None, without the store.
+    (the answer, how many full checks it took); full_allowed=False makes a full check fail."""
+    monkeypatch.chdir(folder)
+    if cache is None:
+        monkeypatch.setenv("CC_NO_CACHE", "1")
+    else:
+        monkeypatch.delenv("CC_NO_CACHE", raising=False)
+        monkeypatch.setenv("CC_CACHE_DIR", str(cache))
+        monkeypatch.setenv("CC_INDEX_MIN_BYTES", "0")
+    calls = []
+    real = checks.check_folder
+
+    def counted(*args, **kwargs):
+        if not full_allowed:
+            raise AssertionError("the whole journal was checked again")
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(checks, "check_folder", counted)
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = fast.run_fast(["status", "--json", "--as-of", DAY])
+    monkeypatch.setattr(checks, "check_folder", real)
+    assert code == 0, err.getvalue()
+    return json.loads(out.getvalue()), len(calls)
+
+
+def _full(monkeypatch, folder) -> dict:
+    return _status_json(monkeypatch, folder, None)[0]
+
+
+def _append(data, *lines: str) -> None:
+    with open(data / "journal.jsonl", "a", encoding="utf-8") as fh:
+        fh.write("".join(lines))
+
+
+PULLED = [_line(id="20231231-0000a001", task="T09", percent=92, date=DAY),
+          _line(id="20231231-0000a002", task="T01", unit="sfj", percent=100, date=DAY),
+          _line(id="20231231-0000a003", task="T09", unit="rsj", percent=100, date=DAY, note="办结。")]
+
+
+def test_a_read_after_appended_lines_checks_only_them_and_answers_as_the_full_run(tmp_path, monkeypatch):
+    data = copy_data(tmp_path)
+    cache = tmp_path / "cache"
+    _, full_checks = _status_json(monkeypatch, tmp_path, cache)  # no state yet: a full run leaves one
+    assert full_checks == 1 and list(cache.glob("state-*.bin"))
+    for n in range(1, len(PULLED) + 1):
+        _append(data, PULLED[n - 1])
+        answer, _ = _status_json(monkeypatch, tmp_path, cache, full_allowed=False)
+        assert answer == _full(monkeypatch, tmp_path)
+    t09 = next(t for t in answer["tasks"] if t["id"] == "T09")
+    assert t09["percent"] == 100 and "待验收" in "".join(t09["reasons"])
+
+
+def test_a_read_after_a_union_merge_answers_as_the_full_run(tmp_path, monkeypatch):
+    if shutil.which("git") is None:
+        pytest.skip("没有安装 git")
+    from helpers import REPO
+
+    data = copy_data(tmp_path)
+    shutil.copy(REPO / ".gitattributes", tmp_path / ".gitattributes")
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@e", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+
+    def git(*args):
+        done = subprocess.run(["git", *args], cwd=tmp_path, capture_output=True, text=True, env=env)
+        assert done.returncode == 0, done.stdout + done.stderr
+
+    git("init", "-q", "-b", "main")
+    git("add", "-A")
+    git("commit", "-qm", "base")
+    git("checkout", "-qb", "other")
+    _append(data, PULLED[1])
+    git("commit", "-qam", "other unit")
+    git("checkout", "-q", "main")
+    _append(data, PULLED[0])
+    git("commit", "-qam", "this unit")
+    cache = tmp_path / "cache"
+    _status_json(monkeypatch, tmp_path, cache)  # the state of main's journal
+    git("merge", "-q", "--no-edit", "other")
+    merged = (data / "journal.jsonl").read_text(encoding="utf-8")
+    assert merged.endswith(PULLED[0] + PULLED[1])  # union: ours, then theirs, after the base
+    answer, _ = _status_json(monkeypatch, tmp_path, cache, full_allowed=False)
+    assert answer == _full(monkeypatch, tmp_path)
+
+
+@pytest.mark.parametrize("change", ["rewritten line", "removed line", "changed yaml", "last line edited"])
+def test_anything_but_a_pure_append_is_a_full_run(tmp_path, monkeypatch, change):
+    data = copy_data(tmp_path)
+    cache = tmp_path / "cache"
+    _append(data, PULLED[0])
+    _status_json(monkeypatch, tmp_path, cache)
+    journal = data / "journal.jsonl"
+    text = journal.read_text(encoding="utf-8")
+    if change == "rewritten line":
+        assert '"percent": 92' in text
+        journal.write_text(text.replace('"percent": 92', '"percent": 93'), encoding="utf-8")
+    elif change == "removed line":
+        lines = text.splitlines(keepends=True)
+        journal.write_text("".join(lines[:100] + lines[101:]), encoding="utf-8")
+    elif change == "changed yaml":
+        tasklist = data / "tasklist.yaml"
+        plan = tasklist.read_text(encoding="utf-8")
+        assert "lag_threshold: 10" in plan
+        tasklist.write_text(plan.replace("lag_threshold: 10", "lag_threshold: 5"), encoding="utf-8")
+    else:  # the last line edited by hand (a space before its newline)
+        journal.write_text(text[:-1] + " " + "\n", encoding="utf-8")
+    answer, full_checks = _status_json(monkeypatch, tmp_path, cache)
+    assert full_checks == 1
+    assert answer == _full(monkeypatch, tmp_path)
+
+
+@pytest.mark.parametrize("tail", [
+    _line(percent=50),  # a decrease after the 80% of 12-29, without a correction: left out, with a warning
+    '{"id": "broken"\n',  # not JSON
+])
+def test_a_bad_appended_line_is_read_as_the_full_run_reads_it(tmp_path, monkeypatch, tail):
+    data = copy_data(tmp_path)
+    cache = tmp_path / "cache"
+    _status_json(monkeypatch, tmp_path, cache)
+    _append(data, tail)
+    answer, full_checks = _status_json(monkeypatch, tmp_path, cache)
+    assert full_checks == 1
+    assert answer == _full(monkeypatch, tmp_path)
+
+
+def test_a_write_leaves_the_view_current(tmp_path, monkeypatch):
+    """cc log with the whole project at hand stores what status shows: the next status loads nothing."""
+    data = copy_data(tmp_path)
+    cache = tmp_path / "cache"
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CC_NO_CACHE", raising=False)
+    monkeypatch.setenv("CC_CACHE_DIR", str(cache))
+    monkeypatch.setenv("CC_USER", "范某某")
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert fast.run_fast(["--as-of", DAY, "log", "T09", "-u", "rsj", "-n", "进展。", "-p", "85"]) == 0
+    assert list(cache.glob("view-*.json"))
+
+    def no_read(*args, **kwargs):
+        raise AssertionError("the data was read again")
+
+    monkeypatch.setattr(plain, "read_project", no_read)
+    answer, _ = _status_json(monkeypatch, tmp_path, cache, full_allowed=False)
+    monkeypatch.undo()
+    assert answer == _full(monkeypatch, tmp_path)
+    assert next(t for t in answer["tasks"] if t["id"] == "T09")["percent"] == 85
+    del data
+
+
+@pytest.mark.parametrize("damage", ["delete", "garbage", "truncate"])
+@pytest.mark.parametrize("kind", ["view-", "out-", "state-"])
+def test_any_store_file_may_be_deleted_or_damaged(tmp_path, monkeypatch, damage, kind):
+    data = copy_data(tmp_path)
+    cache = tmp_path / "cache"
+    _status_json(monkeypatch, tmp_path, cache)
+    monkeypatch.chdir(tmp_path)
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert fast.run_fast(["status", "--json", "--as-of", DAY]) == 0  # leaves an output too
+    _append(data, PULLED[0])
+    _status_json(monkeypatch, tmp_path, cache)
+    files = [f for f in cache.iterdir() if f.name.startswith(kind)]
+    assert files
+    for f in files:
+        if damage == "delete":
+            f.unlink()
+        elif damage == "garbage":
+            f.write_bytes(b"\x00garbage{" * 7)
+        else:
+            f.write_bytes(f.read_bytes()[: f.stat().st_size // 2])
+    expected = _full(monkeypatch, tmp_path)
+    assert _status_json(monkeypatch, tmp_path, cache)[0] == expected
+    _append(data, PULLED[1])  # and the next append is checked right, whatever was left
+    assert _status_json(monkeypatch, tmp_path, cache)[0] == _full(monkeypatch, tmp_path)
