@@ -292,7 +292,8 @@ def snapshot(project: models.Project, today: dt.date) -> Snapshot:
             for t in _entry_tasks(e, notices, problems):
                 if t in states:
                     states[t].history.append(e)
-            if kind in problemlist.PROBLEM_KINDS and e.problem in problems:
+            # a voided 交办 of the same id is another problem (a duplicate from a merge), not this one's
+            if kind in problemlist.PROBLEM_KINDS and kind != "problem" and e.problem in problems:
                 problems[e.problem].history.append(e)
             continue
         if kind in ("assign", "progress", "verify", "reopen"):
