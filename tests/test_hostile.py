@@ -414,11 +414,14 @@ def docx_text(path: Path) -> str:
 @settings(WRITE_SETTINGS, max_examples=6)
 @given(reason=arg_text)
 @example(reason="<w:t>]]>&amp;</w:p> 法治督〔2023〕1号\n第二段\t制表 😀\u200b\u202e")
+@example(reason="\x85")  # found by hypothesis: whitespace to str.strip, refused by the argument check
 def test_notice_with_hostile_reason_makes_a_readable_document(reason):
     with tempfile.TemporaryDirectory() as tmp:
         repo = make_workspace(Path(tmp))
         stored = accepted_text(reason)
-        refused = reason.strip() and stored is None  # an empty reason is fine: 人社局 has a red task
+        # an empty reason is fine (人社局 has a red task); a control character is refused even when
+        # strip() would drop it (U+0085 is whitespace to Python, a control character to the argument check)
+        refused = stored is None and (bool(reason.strip()) or textguard.find_bad(reason) >= 0)
         expected = None if refused else {"reason": stored or "", "unit": "rsj", "number": 5, "seq": 4}
         _, added = run_and_check(repo, ["notice", "人社局", "--yes", "--reason", reason], expected,
                                  kinds=("notice", "escalate"))
