@@ -221,9 +221,11 @@ from chuangcheng_cli.cli import fast, plain
 DAY = "2023-12-31"
 
 
-def _status_json(monkeypatch, folder, cache: str | None, full_allowed: bool = True) -> tuple[dict, int]:
-    """status --json of folder, in process (as cc runs it); with cache None, without the store.
-    (the answer, how many full checks it took); full_allowed=False makes a full check fail."""
+def _status_json(monkeypatch, folder, cache: str | None, full_allowed: bool = True, command: str = "status",
+                 as_of: str = DAY) -> tuple[dict, int]:
+    """status --json of folder (or another command's --json), in process (as cc runs it); with
+    cache None, without the store. (the answer, how many full checks it took); full_allowed=False
+    makes a full check fail."""
     monkeypatch.chdir(folder)
     if cache is None:
         monkeypatch.setenv("CC_NO_CACHE", "1")
@@ -243,14 +245,14 @@ def _status_json(monkeypatch, folder, cache: str | None, full_allowed: bool = Tr
     monkeypatch.setattr(checks, "check_folder", counted)
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = fast.run_fast(["status", "--json", "--as-of", DAY])
+        code = fast.run_fast([command, "--json", "--as-of", as_of])
     monkeypatch.setattr(checks, "check_folder", real)
     assert code == 0, err.getvalue()
     return json.loads(out.getvalue()), len(calls)
 
 
-def _full(monkeypatch, folder) -> dict:
-    return _status_json(monkeypatch, folder, None)[0]
+def _full(monkeypatch, folder, command: str = "status", as_of: str = DAY) -> dict:
+    return _status_json(monkeypatch, folder, None, command=command, as_of=as_of)[0]
 
 
 def _append(data, *lines: str) -> None:
@@ -372,7 +374,7 @@ def test_a_write_leaves_the_view_current(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("damage", ["delete", "garbage", "truncate"])
-@pytest.mark.parametrize("kind", ["view-", "out-", "state-"])
+@pytest.mark.parametrize("kind", ["view-", "out-", "state-", "fold-"])
 def test_any_store_file_may_be_deleted_or_damaged(tmp_path, monkeypatch, damage, kind):
     data = copy_data(tmp_path)
     cache = tmp_path / "cache"
@@ -395,3 +397,143 @@ def test_any_store_file_may_be_deleted_or_damaged(tmp_path, monkeypatch, damage,
     assert _status_json(monkeypatch, tmp_path, cache)[0] == expected
     _append(data, PULLED[1])  # and the next append is checked right, whatever was left
     assert _status_json(monkeypatch, tmp_path, cache)[0] == _full(monkeypatch, tmp_path)
+
+
+# ------------------------------ the fold (store/folds.py): a read applies only what was added
+
+from chuangcheng_cli.store import folds
+
+
+def _fold_used(monkeypatch) -> list:
+    """Whether each read since took its answer from the stored fold (True) or read in full."""
+    used: list = []
+    real = folds.read
+
+    def spy(*args, **kwargs):
+        found = real(*args, **kwargs)
+        used.append(found is not None)
+        return found
+
+    monkeypatch.setattr(folds, "read", spy)
+    return used
+
+
+def _no_entry_reading(monkeypatch) -> None:
+    """Reading every entry of the journal (the state's read path, or a full check) now fails."""
+    def no_read(*args, **kwargs):
+        raise AssertionError("every entry was read again")
+
+    monkeypatch.setattr(store, "read_project", no_read)
+
+
+def _both(monkeypatch, folder, cache, as_of: str = DAY) -> tuple[dict, dict]:
+    return (_status_json(monkeypatch, folder, cache, as_of=as_of)[0],
+            _status_json(monkeypatch, folder, cache, command="units", as_of=as_of)[0])
+
+
+def _both_full(monkeypatch, folder, as_of: str = DAY) -> tuple[dict, dict]:
+    return _full(monkeypatch, folder, as_of=as_of), _full(monkeypatch, folder, "units", as_of)
+
+
+def test_a_read_after_a_pull_applies_only_the_new_lines_to_the_fold(tmp_path, monkeypatch):
+    data = copy_data(tmp_path)
+    cache = tmp_path / "cache"
+    _status_json(monkeypatch, tmp_path, cache)  # a full run leaves a state and a fold
+    assert list(cache.glob("fold-*.json"))
+    for line in PULLED:
+        _append(data, line)
+        used = _fold_used(monkeypatch)
+        _no_entry_reading(monkeypatch)
+        answer = _status_json(monkeypatch, tmp_path, cache, full_allowed=False)[0]
+        monkeypatch.undo()
+        assert used == [True]
+        assert answer == _full(monkeypatch, tmp_path)
+    assert _both(monkeypatch, tmp_path, cache) == _both_full(monkeypatch, tmp_path)
+
+
+@pytest.mark.parametrize("earlier", [
+    # the same day as T09's last report (80%, 15:13), recorded a minute before it on another branch
+    _line(id="20231229-0000b001", task="T09", percent=80, date="2023-12-29", at="2023-12-29T15:12:00+08:00"),
+    # a report of 12-20, between the 75% of 12-15 and the 80% of 12-29, merged in late
+    _line(id="20231220-0000b002", task="T09", percent=77, date="2023-12-20", at="2023-12-20T10:00:00+08:00"),
+    # a 办结 report dated before T01's last entry
+    _line(id="20231201-0000b003", task="T01", unit="sfj", percent=100, date="2023-12-01",
+          at="2023-12-01T10:00:00+08:00"),
+])
+def test_a_merged_line_before_its_task_s_own_entries_folds_the_task_again(tmp_path, monkeypatch, earlier):
+    data = copy_data(tmp_path)
+    cache = tmp_path / "cache"
+    _status_json(monkeypatch, tmp_path, cache)
+    _append(data, earlier)
+    expected = _both_full(monkeypatch, tmp_path)
+    used = _fold_used(monkeypatch)
+    answer = _both(monkeypatch, tmp_path, cache)
+    assert used[0] is True or answer[0] == expected[0]  # a line refused by the checks reads in full
+    assert answer == expected
+
+
+@pytest.mark.parametrize("case", ["void", "earlier day", "earlier notice reply"])
+def test_what_the_fold_cannot_take_in_order_is_read_in_full(tmp_path, monkeypatch, case):
+    data = copy_data(tmp_path)
+    cache = tmp_path / "cache"
+    _append(data, PULLED[0])
+    _status_json(monkeypatch, tmp_path, cache)
+    as_of = DAY
+    if case == "void":
+        _append(data, json.dumps({"id": "20231231-0000c001", "kind": "void", "date": DAY,
+                                  "at": "2023-12-31T10:00:00+08:00", "by": "范某某",
+                                  "entry": "20231231-0000a001", "reason": "报错了任务。"}, ensure_ascii=False) + "\n")
+    elif case == "earlier day":
+        as_of = "2023-12-30"  # before the journal's last entry: the fold holds an entry it must leave out
+    else:  # a problem's fix dated before the last entry of the problem list
+        _append(data, json.dumps({"id": "20231221-0000c002", "kind": "fix", "date": "2023-12-21",
+                                  "at": "2023-12-21T10:00:00+08:00", "by": "苏某某", "problem": "W2023-0027",
+                                  "unit": json.loads([x for x in (data / "journal.jsonl").read_text(
+                                      encoding="utf-8").splitlines() if '"W2023-0027"' in x][0])["unit"],
+                                  "note": "已整改。"}, ensure_ascii=False) + "\n")
+    expected = _both_full(monkeypatch, tmp_path, as_of)
+    used = _fold_used(monkeypatch)
+    assert _both(monkeypatch, tmp_path, cache, as_of) == expected
+    assert used and not any(used)
+
+
+def test_writes_then_reads_answer_as_the_full_run(tmp_path, monkeypatch):
+    """Each write extends the state, not the fold; the next read applies what the fold lacks."""
+    data = copy_data(tmp_path)
+    cache = tmp_path / "cache"
+    env = {**_stored(tmp_path), "CC_USER": "范某某"}
+    _status_json(monkeypatch, tmp_path, cache)
+    done = 0
+    for args in SESSION:
+        result = run_cc(*args, cwd=tmp_path, **env)
+        assert "Traceback" not in result.stderr
+        for view in cache.glob("view-*.json"):  # so that the read computes its answer
+            view.unlink()
+        for out in cache.glob("out-*.txt"):
+            out.unlink()
+        used = _fold_used(monkeypatch)
+        answer = _both(monkeypatch, tmp_path, cache, "2023-12-31")
+        monkeypatch.undo()
+        assert answer == _both_full(monkeypatch, tmp_path, "2023-12-31"), args
+        done += used[0]
+    assert done == len(SESSION)  # a refused command changes nothing: the fold is as it was
+    del data
+
+
+def test_a_fold_that_does_not_fit_the_journal_is_not_used(tmp_path, monkeypatch):
+    data = copy_data(tmp_path)
+    cache = tmp_path / "cache"
+    _status_json(monkeypatch, tmp_path, cache)
+    fold_file = next(cache.glob("fold-*.json"))
+    check, _, body = fold_file.read_bytes().partition(b"\n")
+    doc = json.loads(body)
+    import hashlib
+
+    # one whose positions or kinds do not fit the journal is not used
+    doc["tasks"]["T09"][8] = [["rsj", 10 ** 9]]
+    body = json.dumps(doc, ensure_ascii=False).encode()
+    fold_file.write_bytes(hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+    _append(data, PULLED[0])
+    used = _fold_used(monkeypatch)
+    assert _status_json(monkeypatch, tmp_path, cache)[0] == _full(monkeypatch, tmp_path)
+    assert used == [False]

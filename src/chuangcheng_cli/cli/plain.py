@@ -100,7 +100,14 @@ def load(where: locate.DataDir, strict: bool = False):
 
 
 def read_project(where: locate.DataDir, strict: bool = False):
-    """(project, warning text or "", view key or None) for a read.
+    """(project, warning text or "", view key or None) for a read (see _read)."""
+    return _read(where, strict)[:3]
+
+
+def _read(where: locate.DataDir, strict: bool = False):
+    """(project, warning text or "", view key or None, plan key, state) for a read; state: the
+    store's state of the journal when the project's journal is exactly its entries in file order
+    (a fold of them may then be kept, store/folds.py), else None.
 
     With the store on (store/state.py) and a journal it holds a state of, the journal is not
     checked again: only lines added since are (a pull, a merge), and the entries are read into
@@ -125,17 +132,18 @@ def read_project(where: locate.DataDir, strict: bool = False):
         if store.usable_raw(raw):
             found = store.read_project(root, plan, raw, journal_path, _shown(journal_path))
             if found is not None:
-                return found[0], "", store.view_key(plan, found[1].digest)
+                return found[0], "", store.view_key(plan, found[1].digest), plan, found[1]
     checked = check_folder(where.path, Path.cwd(), authority=False)
-    key = None
+    key = held = None
     if root is not None and raw is not None and store.data_key(where.folder) == store.view_key(plan, store.digest(raw)):
         key = store.view_key(plan, store.digest(raw))  # nothing changed while we read
         if not checked.errors and store.usable_raw(raw):
-            store.store_state(root, plan, store.build_state(checked, raw))
+            held = store.build_state(checked, raw)
+            store.store_state(root, plan, held)
     usable = usable_from(checked)
     if usable.errors and strict:
         raise DataError(usable.errors)
-    return usable.project, (warning_line(usable) if usable.errors else ""), key
+    return usable.project, (warning_line(usable) if usable.errors else ""), key, plan, held
 
 
 def _shown(path: Path) -> str:
@@ -162,18 +170,55 @@ def snapshot_doc(where: locate.DataDir, today, remember: bool = False, strict: b
     show (document), kept in the store as the view of the data read on that day."""
     from ..domain.rules import snapshot
 
-    project, warning, key = read_project(where, strict)
+    root = locate.cache_root()
+    if remember and root is not None:
+        found = _from_fold(where, today, root)
+        if found is not None:
+            return found
+    project, warning, key, plan, held = _read(where, strict)
     if warning:
         note(warning)
     snap = snapshot(project, today)
+    if held is not None and snap.fold.count == len(project.journal):  # every entry: a fold for later reads
+        from ..store import folds
+
+        folds.keep(root, plan, snap.fold, folds.where(project.journal), len(project.journal), held.size,
+                   held.digest)
     if not remember:
         return snap, None, key
     doc = document(snap, warning)
-    root = locate.cache_root()
     if root is not None and key is not None:
         from ..store import state as store
 
         store.store_view(root, key, snap.today.isoformat(), doc)
+    return snap, doc, key
+
+
+def _from_fold(where: locate.DataDir, today, root):
+    """snapshot_doc's answer from the store's fold of the journal (store/folds.py), or None."""
+    from ..store import folds, state as store
+    from ..store.loading import JOURNAL
+
+    journal_path = where.path / JOURNAL
+    try:
+        raw = journal_path.read_bytes()
+    except OSError:
+        return None
+    if not store.usable_raw(raw):
+        return None
+    plan = store.plan_key(where.folder)
+    found = folds.read(root, plan, raw, journal_path, _shown(journal_path), today)
+    if found is None:
+        return None
+    from ..domain import models, rules
+
+    fold, held = found
+    if where.bundled:
+        note(locate.BUNDLED_NOTE)
+    snap = rules.finish(models.Project(held.plan, held.units, []), fold, today, [])
+    doc = document(snap)
+    key = store.view_key(plan, held.digest)
+    store.store_view(root, key, today.isoformat(), doc)
     return snap, doc, key
 
 

@@ -132,6 +132,10 @@ class TaskState:
     review_notices: list = field(default_factory=list)  # answered notices awaiting review
     lead_gaps: list[str] = field(default_factory=list)  # the gaps the lead unit answers for
     problem_gaps: list = field(default_factory=list)  # ProblemStates overdue or in 返工 on this task
+    # what the checks of a later entry of the task need of its past (store/folds.py): the last
+    # progress report that counts, and a reopen that counts after it
+    last_progress: models.Progress | None = None
+    last_reopen: models.Reopen | None = None
 
     @property
     def done(self) -> bool:
@@ -205,6 +209,7 @@ class Snapshot:
     voided: dict = field(default_factory=dict)  # entry id → the Void entry that voided it
     queue: list = field(default_factory=list)  # of QueueItem, the lead unit's pending work
     problems: dict = field(default_factory=dict)  # problem id → ProblemState, not voided, in order
+    fold: object = None  # the Fold it was finished from
 
     @property
     def counted(self) -> list:
@@ -269,67 +274,76 @@ def active_voids(entries: list) -> dict:
     return voided
 
 
-def snapshot(project: models.Project, today: dt.date) -> Snapshot:
-    plan = project.plan
-    policy = plan.policy
-    start = plan.campaign.start
-    states = {t.id: TaskState(t) for t in plan.tasks}
-    units = {u.id: UnitState(u) for u in project.units}
-    for t in plan.tasks:
-        units[t.lead].led.append(t.id)
-        for co in t.co_units:
-            units[co].co.append(t.id)
-    notices: dict[str, NoticeState] = {}
-    problems: dict[str, problemlist.ProblemState] = {}
-    entries = ordered_entries(project.journal, today, project.order)
-    voided = active_voids(entries) if any(e.kind == "void" for e in entries) else {}
+def moment(e) -> tuple:
+    """An entry's place in journal_order as comparable integers: (date ordinal, microseconds since
+    1970 of its recording time, a time without zone read as UTC, as journal_order reads it)."""
+    at = e.at
+    since = at - (_EPOCH if at.tzinfo is not None else _NAIVE_EPOCH)
+    return e.date.toordinal(), (since.days * 86400 + since.seconds) * 1_000_000 + since.microseconds
 
-    for e in entries:
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+_NAIVE_EPOCH = dt.datetime(1970, 1, 1)
+
+
+class Fold:
+    """What the entries say, before any day's judgement: the snapshot's state machine. Entries are
+    applied in journal_order; finish() then judges the result as of a day. Kept apart so that a
+    store (store/fold.py) can keep a fold of a whole journal and apply only the lines a pull adds.
+
+    Which state an entry changes: a task's entries (assign, progress, verify, reopen) only that
+    task's TaskState; the rest (notices, replies …, escalations, the problem list's) the notices,
+    problems and units. So a fold stays exact when an entry is applied after every entry of the
+    same kind of state that precedes it in journal_order (see `last_task`, `last_family`)."""
+
+    def __init__(self, plan: models.Plan, units: list, voided: dict | None = None):
+        self.states = {t.id: TaskState(t) for t in plan.tasks}
+        self.units = {u.id: UnitState(u) for u in units}
+        for t in plan.tasks:
+            self.units[t.lead].led.append(t.id)
+            for co in t.co_units:
+                self.units[co].co.append(t.id)
+        self.notices: dict[str, NoticeState] = {}
+        self.problems: dict[str, problemlist.ProblemState] = {}
+        self.voided = voided or {}
+        self.last_task: dict[str, tuple] = {}  # task id → moment() of its latest entry applied
+        self.last_family: tuple = (0, 0)  # moment() of the latest other entry applied
+        self.last_date: dt.date | None = None  # the latest entry date applied
+        self.count = 0  # entries applied
+
+    def apply(self, e) -> None:
         kind = e.kind
+        self.count += 1
+        if self.last_date is None or e.date > self.last_date:
+            self.last_date = e.date
+        states, notices, problems = self.states, self.notices, self.problems
+        when = moment(e)
+        if kind in TASK_KINDS:
+            self.last_task[e.task] = when
+        else:
+            self.last_family = when
         if kind == "void":
-            continue
-        if e.id in voided:  # shown in the task's (and the problem's) history, counted nowhere
+            return
+        if e.id in self.voided:  # shown in the task's (and the problem's) history, counted nowhere
             for t in _entry_tasks(e, notices, problems):
                 if t in states:
                     states[t].history.append(e)
             # a voided 交办 of the same id is another problem (a duplicate from a merge), not this one's
             if kind in problemlist.PROBLEM_KINDS and kind != "problem" and e.problem in problems:
                 problems[e.problem].history.append(e)
-            continue
-        if kind in ("assign", "progress", "verify", "reopen"):
-            st = states[e.task]
-            st.history.append(e)
-            if kind == "assign":
-                st.assignments[e.unit] = e
-            elif kind == "progress":
-                st.percent = e.percent
-                st.last_report = e.date
-                st.reports += 1
-                if e.percent == 100 and not st.reported_complete:
-                    st.completed_on = e.date
-                st.reported_complete = e.percent == 100
-                st.problem = e.problem
-                if e.percent < 100:
-                    st.verified_on = None
-                    st.completed_on = None
-            elif kind == "verify":
-                st.verified_on = e.date
-                st.reopened = False
-            elif kind == "reopen":
-                st.verified_on = None
-                st.reported_complete = False
-                st.completed_on = None
-                st.reopened = True
+            return
+        if kind in TASK_KINDS:
+            _task_entry(states[e.task], e)
         elif kind == "notice":
             ns = NoticeState(e)
             notices[e.ref] = ns
-            units[e.unit].notices.append(ns)
+            self.units[e.unit].notices.append(ns)
             for t in e.tasks:
                 states[t].history.append(e)
         elif kind in ("reply", "reject", "close"):
             ns = notices.get(e.notice)
             if ns is None:  # about a voided notice: it counts nowhere either
-                continue
+                return
             if kind == "reply":
                 ns.add_reply(e)
             elif kind == "reject":
@@ -340,25 +354,106 @@ def snapshot(project: models.Project, today: dt.date) -> Snapshot:
             for t in ns.notice.tasks:
                 states[t].history.append(e)
         elif kind == "escalate":
-            units[e.unit].escalations.append(e)
+            self.units[e.unit].escalations.append(e)
             for ref in e.notices:
                 if ref in notices:
                     notices[ref].escalated = True
         elif kind == "problem":
             if e.problem in problems:  # a duplicated id (validate reports it): the first counts
-                continue
+                return
             ps = problems[e.problem] = problemlist.new_state(e)
-            units[e.unit].problems.append(ps)
+            self.units[e.unit].problems.append(ps)
             if e.task in states:
                 states[e.task].history.append(e)
         elif kind in problemlist.PROBLEM_KINDS:  # fix, recheck, extend
             ps = problems.get(e.problem)
             if ps is None:  # about a voided problem: it counts nowhere either
-                continue
+                return
             ps.apply(e)
             if ps.task in states:
                 states[ps.task].history.append(e)
 
+    def refold_task(self, task_id: str, entries: list) -> None:
+        """The task's state anew from all its entries (in file order; applied in journal_order):
+        for an entry that came before some of the task's own (a merge's earlier line)."""
+        old = self.states[task_id]
+        st = self.states[task_id] = TaskState(old.task)
+        ordered = [entries[k] for k in journal_order(entries)]
+        for e in ordered:
+            if e.id not in self.voided:
+                _task_entry(st, e)
+            else:
+                st.history.append(e)
+        if ordered:
+            self.last_task[task_id] = max(map(moment, ordered))
+
+    def takes_in_order(self, e) -> bool:
+        """Whether applying e now gives what a fold of the whole journal in journal_order would:
+        e comes, in that order, after every applied entry whose state it changes (an equal
+        moment is fine: e is later in the file). A void changes what came before it: never."""
+        if e.kind == "void":
+            return False
+        when = moment(e)
+        if e.kind in TASK_KINDS:
+            return when >= self.last_task.get(e.task, (0, 0))
+        return when >= self.last_family
+
+
+TASK_KINDS = ("assign", "progress", "verify", "reopen")
+
+
+def _task_entry(st: TaskState, e) -> None:
+    """A task's entry applied to its state (it counts: not voided)."""
+    kind = e.kind
+    st.history.append(e)
+    if kind == "assign":
+        st.assignments[e.unit] = e
+    elif kind == "progress":
+        st.last_progress, st.last_reopen = e, None
+        st.percent = e.percent
+        st.last_report = e.date
+        st.reports += 1
+        if e.percent == 100 and not st.reported_complete:
+            st.completed_on = e.date
+        st.reported_complete = e.percent == 100
+        st.problem = e.problem
+        if e.percent < 100:
+            st.verified_on = None
+            st.completed_on = None
+    elif kind == "verify":
+        st.verified_on = e.date
+        st.reopened = False
+    elif kind == "reopen":
+        st.last_reopen = e
+        st.verified_on = None
+        st.reported_complete = False
+        st.completed_on = None
+        st.reopened = True
+
+
+def snapshot(project: models.Project, today: dt.date) -> Snapshot:
+    entries = ordered_entries(project.journal, today, project.order)
+    voided = active_voids(entries) if any(e.kind == "void" for e in entries) else {}
+    fold = Fold(project.plan, project.units, voided)
+    for e in entries:
+        fold.apply(e)
+    return finish(project, fold, today, entries)
+
+
+def finish(project: models.Project, fold: Fold, today: dt.date, entries: list) -> Snapshot:
+    """The snapshot of a fold as of today: lights and their reasons, gaps, the lead unit's queue.
+    entries: what the fold applied, in order (a fold from the store passes [] and its project no
+    journal: status and units need neither)."""
+    plan = project.plan
+    policy = plan.policy
+    start = plan.campaign.start
+    states, units, problems = fold.states, fold.units, fold.problems
+    for st in states.values():  # what a previous finish judged is judged again
+        st.problem_gaps = []
+    for us in units.values():
+        us.done = us.lagging = 0
+        us.problem_gaps = []
+        us.problem_light = GREEN
     for ps in problems.values():
         if not ps.gap(today):
             continue
@@ -381,8 +476,9 @@ def snapshot(project: models.Project, today: dt.date) -> Snapshot:
             elif states[tid].light in (RED, YELLOW) and own_gaps(states[tid], us.unit.id, today):
                 us.lagging += 1  # only for what this unit answers for: never the lead's or a co-unit's lag
     ordered = [states[t.id] for t in plan.tasks]
-    snap = Snapshot(project, today, ordered, units, notices, entries, voided, problems=problems)
+    snap = Snapshot(project, today, ordered, units, fold.notices, entries, fold.voided, problems=problems)
     snap.queue = lead_queue(snap)
+    snap.fold = fold
     return snap
 
 

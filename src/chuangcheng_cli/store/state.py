@@ -40,7 +40,7 @@ from __future__ import annotations
 import hashlib
 import os
 
-FORMAT = 5  # of the state file; a state of another format is not used
+FORMAT = 6  # of the state file; a state of another format is not used
 VIEW_FORMAT = 1
 DATA_FILES = ("tasklist.yaml", "units.yaml", "journal.jsonl")
 KEEP = 64  # views and outputs kept; older ones are pruned
@@ -248,6 +248,8 @@ class JournalState:
         self.lines = _positions()  # 1-based line number of each entry
         self.by_task: dict = {}  # task id → entry positions
         self.family = _positions()  # the entries every check sees (checks.NOTICE_FAMILY)
+        self.voids = _positions()  # the family's voids: what a check of one task's entries needs of it
+        self.added: list = []  # the entries catch_up last added (see catch_up)
         self.static = b""  # the plan and units as stored (JSON), kept so that a store need not dump them again
 
     def add(self, entry, offset: int, line: int) -> None:
@@ -258,6 +260,8 @@ class JournalState:
         self.lines.append(line)
         if entry.kind in NOTICE_FAMILY:
             self.family.append(k)
+            if entry.kind == "void":
+                self.voids.append(k)
         else:
             self.by_task.setdefault(entry.task, _positions()).append(k)
 
@@ -328,7 +332,7 @@ def load_state(root, key: str) -> JournalState | None:
             items = _positions()
             items.frombytes(body[at:at + 8 * count])
             at += 8 * count
-            if name in ("offsets", "lines", "family"):
+            if name in ("offsets", "lines", "family", "voids"):
                 setattr(state, name, items)
             else:
                 state.by_task[name.removeprefix("task:")] = items
@@ -346,7 +350,7 @@ def store_state(root, key: str, state: JournalState) -> None:
     if not state.static:  # the plan and units do not change while a state is extended: dumped once
         state.static = b"".join([b'{"plan":', state.plan.model_dump_json().encode("utf-8"), b',"units":[',
                                  b",".join(u.model_dump_json().encode("utf-8") for u in state.units), b"]}"])
-    arrays = [("offsets", state.offsets), ("lines", state.lines), ("family", state.family),
+    arrays = [("offsets", state.offsets), ("lines", state.lines), ("family", state.family), ("voids", state.voids),
               *((f"task:{t}", a) for t, a in state.by_task.items())]
     head = json.dumps({"byteorder": sys.byteorder, "digest": state.digest, "size": state.size,
                        "arrays": [[name, len(a)] for name, a in arrays]},
@@ -468,7 +472,8 @@ def _tail_lines(state: JournalState, raw: bytes) -> list | None:
     return [(first_line + n, text) for n, text in enumerate(texts) if text.strip()] or None
 
 
-def catch_up(state: JournalState, raw: bytes, h, path, display: str, entries: list | None = None):
+def catch_up(state: JournalState, raw: bytes, h, path, display: str, entries: list | None = None,
+             witness=None):
     """The state extended over the lines added after state.size, when they are valid entries that
     break no rule with what came before; None when they are not, or cannot be told apart from
     trouble cheaply, so that the caller checks everything in full. entries: every entry of raw
@@ -481,7 +486,10 @@ def catch_up(state: JournalState, raw: bytes, h, path, display: str, entries: li
     assumes of the checks is what check_append itself assumes and says: every rule between
     entries looks at the entries of one task, or at the entries of checks.NOTICE_FAMILY, which
     every slice holds in full (with ids: an id found anywhere in the journal's bytes sends the
-    append to the full check, see `conflicts`)."""
+    append to the full check, see `conflicts`).
+
+    witness: a function of the new entries giving the positions of a smaller slice that checks
+    them exactly as the whole one would, or None (see folds.witnesses)."""
     from . import loading
     from .checks import NOTICE_FAMILY
 
@@ -504,7 +512,9 @@ def catch_up(state: JournalState, raw: bytes, h, path, display: str, entries: li
         return None
     prefix = raw[:state.size]
     touched = {e.task for e in new if e.kind not in NOTICE_FAMILY}
-    part = slice_of(state, prefix, path, display, touched, entries)
+    family = any(e.kind in NOTICE_FAMILY for e in new)
+    chosen = witness(new) if witness is not None else None
+    part = slice_of(state, prefix, path, display, touched, entries, family, chosen)
     problems = conflicts(part, prefix, new, [t for _, t in numbered],
                          None if entries is None else {e.id for e in entries[:old]})
     if problems is None or problems:
@@ -517,16 +527,24 @@ def catch_up(state: JournalState, raw: bytes, h, path, display: str, entries: li
     for (line, _), entry in zip(numbered, new):
         state.add(entry, starts[line - base], line)
     state.size, state.digest = len(raw), h.hexdigest()
+    state.added = list(new)
     return state
 
 
-def slice_of(state: JournalState, raw: bytes, path, display: str, tasks: set, read: list | None = None):
+def slice_of(state: JournalState, raw: bytes, path, display: str, tasks: set, read: list | None = None,
+             family: bool = True, positions: list | None = None):
     """A checks.Checked holding only the entries of `tasks` and of the family, in file order.
-    read: the journal's entries in file order, when already read (else the slice is parsed)."""
+    read: the journal's entries in file order, when already read (else the slice is parsed).
+    family=False: of the family only the voids, enough to check entries of those tasks alone
+    (checks.check_journal's rules for a task's entries read the task's entries and what voids
+    them; the notices' and the problem list's rules are not reached). positions: the slice's
+    entries, when the caller knows a smaller one that checks the same (catch_up's witness)."""
     from . import checks, loading
     from ..domain import models
 
-    positions = sorted({k for t in tasks for k in state.by_task.get(t, ())} | set(state.family))
+    if positions is None:
+        positions = sorted({k for t in tasks for k in state.by_task.get(t, ())}
+                           | set(state.family if family else state.voids))
     if read is not None:
         entries = [read[k] for k in positions]
     else:
@@ -556,6 +574,22 @@ def conflicts(part, raw: bytes, entries: list, lines: list[str], taken: set | No
             return None
     elif len(entries) <= 8:
         if any(b'"' + entry.id.encode() + b'"' in raw for entry in entries):
+            return None
+    elif len(heads := {entry.id[:9] for entry in entries}) <= 8:
+        # many, sharing a few beginnings (ids begin with their day, 20231201-…): every quoted
+        # value that begins so, found by a quick search for each beginning
+        seen: set[bytes] = set()
+        for head in heads:
+            needle = b'"' + head.encode()
+            at = raw.find(needle)
+            while at >= 0:
+                end = raw.find(b'"', at + 1)
+                if end < 0:
+                    seen.add(raw[at + 1:])
+                    break
+                seen.add(raw[at + 1:end])
+                at = raw.find(needle, end + 1)
+        if any(entry.id.encode() in seen for entry in entries):
             return None
     else:  # many (lines from a pull): one pass collecting every quoted value after an "id" key
         taken = set(re.findall(rb'"id"\s*:\s*"([^"\\]*)"', raw))

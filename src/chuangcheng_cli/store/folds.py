@@ -1,0 +1,327 @@
+"""A fold of a whole journal (rules.Fold) kept in the store, so that a read after a pull applies
+only the lines the pull added instead of reading every entry again.
+
+What a fold holds is judged afresh each day (rules.finish), so one fold serves every day on or
+after its journal's last entry date. It is kept beside the journal's state (state.py) under the
+same plan key and is used only when it describes exactly the journal the state describes (same
+digest): the state vouches that those bytes passed every check, and catch_up checks the lines
+added since. The fold names entries by their position in the journal (the state's index), and
+loading it reads just those lines again by the entry model: the objects are the journal's own,
+never a copy that could drift from it. Nothing is pickled: the file is JSON, each value's type
+checked as it is rebuilt; a damaged or foreign file is not used (a full read follows).
+
+What a stored fold leaves out: the tasks' and problems' histories (history) and the snapshot's
+entries. Status and units need neither; every other command reads the journal in full.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+
+from . import state as store
+
+FORMAT = 1
+
+
+def _name(plan_key: str) -> str:
+    return f"fold-{plan_key}.json"
+
+
+def where(journal: list) -> dict:
+    """id of each entry → its position, for a journal list in file order."""
+    return {id(e): k for k, e in enumerate(journal)}
+
+
+def dump(fold, pos: dict, count: int, size: int, digest: str) -> bytes:
+    """The fold as JSON; pos: id of each entry → its position in the journal of count entries,
+    size bytes whose digest is given."""
+
+    def at(e):
+        return None if e is None else pos[id(e)]
+
+    def day(d):
+        return None if d is None else d.isoformat()
+
+    tasks = {}
+    for tid, st in fold.states.items():
+        tasks[tid] = [st.percent, day(st.last_report), st.reports, st.reported_complete, day(st.completed_on),
+                      day(st.verified_on), st.reopened, st.problem,
+                      [[unit, at(e)] for unit, e in st.assignments.items()], list(fold.last_task.get(tid, (0, 0))),
+                      at(st.last_progress), at(st.last_reopen)]
+    notices = [[at(ns.notice), [at(r) for r in ns.replies], [at(r) for r in ns.rejects], at(ns.closed),
+                ns.escalated, at(ns.pending), [[day(d), at(r), at(j)] for d, r, j in ns.rounds]]
+               for ns in fold.notices.values()]
+    units = {uid: [[ns.notice.ref for ns in us.notices], [at(e) for e in us.escalations]]
+             for uid, us in fold.units.items()}
+    problems = [[at(ps.problem), [at(e) for e in ps.fixes], [at(e) for e in ps.rechecks],
+                 [at(e) for e in ps.extensions], at(ps.pending), at(ps.closed), day(ps.deadline),
+                 day(ps.pending_deadline), ps.on_time] for ps in fold.problems.values()]
+    doc = {"format": FORMAT, "digest": digest, "count": fold.count, "entries": count, "size": size,
+           "last_date": day(fold.last_date), "last_family": list(fold.last_family), "tasks": tasks,
+           "notices": notices, "units": units, "problems": problems,
+           "voided": [[k, at(v)] for k, v in fold.voided.items()]}
+    body = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return hashlib.sha256(body).hexdigest().encode() + b"\n" + body
+
+
+def keep(root, plan_key: str, fold, pos: dict, count: int, size: int, digest: str) -> None:
+    """Store the fold of the journal whose first size bytes have digest (best effort, like every
+    store file)."""
+    try:
+        payload = dump(fold, pos, count, size, digest)
+    except KeyError:  # an entry the journal does not hold: not a fold of these entries
+        return
+    store.store_bytes(root, _name(plan_key), payload, prune="fold-", keep=store.KEEP_STATES)
+
+
+def load_doc(root, plan_key: str) -> dict | None:
+    """The stored fold's JSON, or None (missing, damaged, of another format)."""
+    raw = store.read_private(root, _name(plan_key))
+    if raw is None:
+        return None
+    check, _, body = raw.partition(b"\n")
+    if hashlib.sha256(body).hexdigest().encode() != check:
+        return None
+    try:
+        doc = json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+    if type(doc) is not dict or doc.get("format") != FORMAT or type(doc.get("digest")) is not str:
+        return None
+    return doc
+
+
+def positions(doc: dict, typed_count: int) -> list[int]:
+    """Every journal position the fold names, sorted; typed_count: how many entries the journal has."""
+    out: set[int] = set()
+    for t in doc["tasks"].values():
+        out.update(p for _, p in t[8])
+        out.update(p for p in t[10:12] if p is not None)
+    for n in doc["notices"]:
+        out.add(n[0])
+        out.update(n[1])
+        out.update(n[2])
+        out.update(p for p in (n[3], n[5]) if p is not None)
+    for u in doc["units"].values():
+        out.update(u[1])
+    for p in doc["problems"]:
+        out.add(p[0])
+        for group in p[1:4]:
+            out.update(group)
+        out.update(x for x in (p[4], p[5]) if x is not None)
+    out.update(v for _, v in doc["voided"])
+    if not all(type(k) is int for k in out):
+        raise TypeError("position")
+    wanted = sorted(out)
+    if wanted and (wanted[0] < 0 or wanted[-1] >= typed_count):
+        raise ValueError("position")
+    return wanted
+
+
+def read_entries(state, raw: bytes, wanted: list[int]) -> dict:
+    """position → entry, the lines at those positions read by the entry model."""
+    from . import loading
+
+    chunks = []
+    offsets = state.offsets
+    for k in wanted:
+        start = offsets[k]
+        end = raw.find(b"\n", start)
+        chunks.append(raw[start:] if end < 0 else raw[start:end])
+    entries = loading._ENTRY_LIST.validate_json(b"[" + b",".join(chunks) + b"]") if chunks else []
+    return dict(zip(wanted, entries))
+
+
+def typed(value, kind: type):
+    if type(value) is not kind:
+        raise TypeError(kind.__name__)
+    return value
+
+
+def restore(doc: dict, plan, units: list, entries: dict):
+    """The rules.Fold the JSON describes, over the plan and units its state holds; TypeError,
+    ValueError or KeyError when the file does not fit them (the caller then reads in full)."""
+    from ..domain import problemlist, rules
+
+    def day(value):
+        return None if value is None else dt.date.fromisoformat(typed(value, str))
+
+    def entry(p, kind):
+        if p is None:
+            return None
+        e = entries[p]
+        if e.kind != kind:
+            raise ValueError(kind)
+        return e
+
+    def moment(value):
+        a, b = typed(value, list)
+        return typed(a, int), typed(b, int)
+
+    fold = rules.Fold(plan, units)
+    tasks = typed(doc["tasks"], dict)
+    if tasks.keys() != fold.states.keys():
+        raise KeyError("tasks")
+    for tid, row in tasks.items():
+        st = fold.states[tid]
+        (percent, last_report, reports, complete, completed_on, verified_on, reopened, problem, assigned,
+         last, last_progress, last_reopen) = typed(row, list)
+        st.percent, st.last_report, st.reports = typed(percent, int), day(last_report), typed(reports, int)
+        st.reported_complete, st.completed_on = typed(complete, bool), day(completed_on)
+        st.verified_on, st.reopened, st.problem = day(verified_on), typed(reopened, bool), typed(problem, str)
+        st.assignments = {typed(u, str): entry(p, "assign") for u, p in typed(assigned, list)}
+        st.last_progress, st.last_reopen = entry(last_progress, "progress"), entry(last_reopen, "reopen")
+        if last != [0, 0]:
+            fold.last_task[tid] = moment(last)
+    by_ref = {}
+    for row in typed(doc["notices"], list):
+        at, replies, rejects, closed, escalated, pending, rounds = typed(row, list)
+        ns = rules.NoticeState(entry(at, "notice"))
+        ns.replies = [entry(p, "reply") for p in typed(replies, list)]
+        ns.rejects = [entry(p, "reject") for p in typed(rejects, list)]
+        ns.closed, ns.escalated, ns.pending = entry(closed, "close"), typed(escalated, bool), entry(pending, "reply")
+        ns.rounds = [(day(d), entry(r, "reply"), entry(j, "reject")) for d, r, j in typed(rounds, list)]
+        fold.notices[ns.notice.ref] = by_ref[ns.notice.ref] = ns
+    units_doc = typed(doc["units"], dict)
+    if units_doc.keys() != fold.units.keys():
+        raise KeyError("units")
+    for uid, (refs, escalations) in units_doc.items():
+        us = fold.units[uid]
+        us.notices = [by_ref[typed(r, str)] for r in typed(refs, list)]
+        us.escalations = [entry(p, "escalate") for p in typed(escalations, list)]
+    for row in typed(doc["problems"], list):
+        at, fixes, rechecks, extensions, pending, closed, deadline, pending_deadline, on_time = typed(row, list)
+        ps = problemlist.ProblemState(entry(at, "problem"))
+        ps.history = []
+        ps.fixes = [entry(p, "fix") for p in typed(fixes, list)]
+        ps.rechecks = [entry(p, "recheck") for p in typed(rechecks, list)]
+        ps.extensions = [entry(p, "extend") for p in typed(extensions, list)]
+        ps.pending, ps.closed = entry(pending, "fix"), entry(closed, "recheck")
+        ps.deadline, ps.pending_deadline, ps.on_time = day(deadline), day(pending_deadline), typed(on_time, bool)
+        if ps.deadline is None:
+            raise ValueError("deadline")
+        fold.problems[ps.id] = ps
+        fold.units[ps.unit].problems.append(ps)
+    fold.voided = {typed(k, str): entry(p, "void") for k, p in typed(doc["voided"], list)}
+    fold.count = typed(doc["count"], int)
+    fold.last_date = day(doc["last_date"])
+    fold.last_family = moment(doc["last_family"])
+    return fold
+
+
+def read(root, plan_key: str, raw: bytes, path, display: str, today: dt.date):
+    """(fold, state) of the journal raw for a read as of today; None when the store cannot give
+    it exactly (the caller then reads the journal in full).
+
+    The stored fold may describe the state's journal or an earlier part of it (a write extends
+    the state, not the fold): the entries after it, which the state vouches for, are applied
+    first. Lines added after the state (a pull, a merge) are then checked by state.catch_up,
+    against the few entries the fold names as what the checks need (witnesses) when it can,
+    and applied. An entry that goes before some entries of its own task (a merge's earlier
+    line) has its task folded again from all the task's entries; one that goes before a
+    notice's or problem's entry, or a void, or a day before the journal's last entry (the fold
+    holds every entry) means a full read."""
+    state = store.load_state(root, plan_key)
+    how, h = store.matching(state, raw)
+    if how is None:
+        return None
+    doc = load_doc(root, plan_key)
+    if doc is None:
+        return None
+    total = len(state.offsets)
+    try:
+        count, size = typed(doc["entries"], int), typed(doc["size"], int)
+        if not 0 <= count <= total or size > state.size or (count < total and state.offsets[count] < size):
+            return None
+        if (size, doc["digest"]) != (state.size, state.digest) and store.digest(memoryview(raw)[:size]) != doc["digest"]:
+            return None
+        entries = read_entries(state, raw, positions(doc, count) + list(range(count, total)))
+        fold = restore(doc, state.plan, state.units, entries)
+    except (TypeError, ValueError, KeyError, IndexError, AttributeError):
+        return None
+    except Exception:  # the entry model refused a line: not the journal the state describes
+        return None
+    changed = count < total
+    if changed and not _advance(fold, [entries[k] for k in range(count, total)], state, raw, entries):
+        return None
+    if how == "grown":
+        where = {id(e): k for k, e in entries.items()}
+        state = store.catch_up(state, raw, h, path, display, witness=lambda new: witnesses(fold, state, where, new))
+        if state is None:
+            return None
+        store.store_state(root, plan_key, state)
+        new = state.added
+        entries.update((total + n, e) for n, e in enumerate(new))
+        if not _advance(fold, new, state, raw, entries):
+            return None
+        changed, total = True, len(state.offsets)
+    if fold.count != total:
+        return None
+    if changed:
+        keep(root, plan_key, fold, {id(e): k for k, e in entries.items()}, total, state.size, state.digest)
+    if fold.last_date is not None and fold.last_date > today:
+        return None  # the fold holds entries dated after today: a full read leaves them out
+    return fold, state
+
+
+def _advance(fold, new: list, state, raw: bytes, entries: dict) -> bool:
+    """Apply new (entries the state vouches for, at the journal's end) to the fold in journal
+    order; False when only a full read can (see read). entries: position → entry, extended with
+    what had to be read again."""
+    from ..domain import rules
+
+    again = set()  # tasks with an added entry that goes before some of their own (a merge)
+    for k in rules.journal_order(new):
+        e = new[k]
+        if e.kind in rules.TASK_KINDS and (e.task in again or not fold.takes_in_order(e)):
+            again.add(e.task)
+            fold.count += 1  # applied below, with the rest of its task
+            fold.last_date = max(fold.last_date or e.date, e.date)
+        elif not fold.takes_in_order(e):
+            return False  # a void, or a notice's or problem's entry out of order: read in full
+        else:
+            fold.apply(e)
+    if again:
+        mine = sorted(k for t in again for k in state.by_task.get(t, ()))
+        try:
+            entries.update(read_entries(state, raw, [k for k in mine if k not in entries]))
+        except Exception:  # pragma: no cover - the state vouches for these very lines
+            return False
+        by_task: dict = {}
+        for k in mine:
+            by_task.setdefault(entries[k].task, []).append(entries[k])
+        for t in again:
+            fold.refold_task(t, by_task.get(t, []))
+    return True
+
+
+def witnesses(fold, state, where: dict, new: list) -> list | None:
+    """Positions of a slice that checks new exactly as the whole journal would, when new are
+    entries of tasks only: for a task whose new entries come after all of its own, its last
+    progress report that counts and a reopen that counts after it (checks.check_journal reads
+    nothing else of a task's past for such an entry: the last percent, and whether the task
+    stands reported complete); for any other task all its entries, and the voids. None when
+    new hold anything else (catch_up then takes its whole slice)."""
+    from ..domain import rules
+
+    out: set = set()
+    whole: set = set()
+    for e in new:
+        if e.kind not in rules.TASK_KINDS or e.task not in fold.states:
+            return None  # a notice's or problem's entry, a void, an unknown task: the whole slice
+        if e.task in whole or not fold.takes_in_order(e):
+            whole.add(e.task)
+    for e in new:
+        if e.task not in whole:
+            st = fold.states[e.task]
+            for w in (st.last_progress, st.last_reopen):
+                if w is not None:
+                    if id(w) not in where:  # pragma: no cover - the fold's entries are all read
+                        return None
+                    out.add(where[id(w)])
+    if whole:
+        out.update(k for t in whole for k in state.by_task.get(t, ()))
+        out.update(state.voids)
+    return sorted(out)
