@@ -435,7 +435,10 @@ def _both_full(monkeypatch, folder, as_of: str = DAY) -> tuple[dict, dict]:
     return _full(monkeypatch, folder, as_of=as_of), _full(monkeypatch, folder, "units", as_of)
 
 
-def test_a_read_after_a_pull_applies_only_the_new_lines_to_the_fold(tmp_path, monkeypatch):
+@pytest.mark.parametrize("keep_after", [0, folds.KEEP_AFTER])
+def test_a_read_after_a_pull_applies_only_the_new_lines_to_the_fold(tmp_path, monkeypatch, keep_after):
+    """keep_after 0: each read stores the fold it extended, and the next one starts from that."""
+    monkeypatch.setattr(folds, "KEEP_AFTER", keep_after)
     data = copy_data(tmp_path)
     cache = tmp_path / "cache"
     _status_json(monkeypatch, tmp_path, cache)  # a full run leaves a state and a fold
@@ -446,6 +449,7 @@ def test_a_read_after_a_pull_applies_only_the_new_lines_to_the_fold(tmp_path, mo
         _no_entry_reading(monkeypatch)
         answer = _status_json(monkeypatch, tmp_path, cache, full_allowed=False)[0]
         monkeypatch.undo()
+        monkeypatch.setattr(folds, "KEEP_AFTER", keep_after)
         assert used == [True]
         assert answer == _full(monkeypatch, tmp_path)
     assert _both(monkeypatch, tmp_path, cache) == _both_full(monkeypatch, tmp_path)
@@ -497,8 +501,10 @@ def test_what_the_fold_cannot_take_in_order_is_read_in_full(tmp_path, monkeypatc
     assert used and not any(used)
 
 
-def test_writes_then_reads_answer_as_the_full_run(tmp_path, monkeypatch):
+@pytest.mark.parametrize("keep_after", [0, folds.KEEP_AFTER])
+def test_writes_then_reads_answer_as_the_full_run(tmp_path, monkeypatch, keep_after):
     """Each write extends the state, not the fold; the next read applies what the fold lacks."""
+    monkeypatch.setattr(folds, "KEEP_AFTER", keep_after)
     data = copy_data(tmp_path)
     cache = tmp_path / "cache"
     env = {**_stored(tmp_path), "CC_USER": "范某某"}
@@ -514,6 +520,7 @@ def test_writes_then_reads_answer_as_the_full_run(tmp_path, monkeypatch):
         used = _fold_used(monkeypatch)
         answer = _both(monkeypatch, tmp_path, cache, "2023-12-31")
         monkeypatch.undo()
+        monkeypatch.setattr(folds, "KEEP_AFTER", keep_after)
         assert answer == _both_full(monkeypatch, tmp_path, "2023-12-31"), args
         done += used[0]
     assert done == len(SESSION)  # a refused command changes nothing: the fold is as it was
@@ -537,3 +544,41 @@ def test_a_fold_that_does_not_fit_the_journal_is_not_used(tmp_path, monkeypatch)
     used = _fold_used(monkeypatch)
     assert _status_json(monkeypatch, tmp_path, cache)[0] == _full(monkeypatch, tmp_path)
     assert used == [False]
+
+
+PROBLEM_SESSION = [
+    ("2023-12-31", "problem", "add", "--unit", "民政局", "--task", "T10", "--source", "暗访", "--found-by", "市创城办暗访组",
+     "--place", "人民路社区公共法律服务站", "--desc", "工作时间无人值守", "--found", "2023-12-30",
+     "--deadline", "2024-01-10"),
+    ("2024-01-05", "problem", "fix", "W2023-0029", "--note", "已安排专人值守", "--by", "贺某某"),
+    ("2024-01-06", "problem", "recheck", "W2023-0029", "--fail", "--note", "复查时仍无人值守", "--days", "7"),
+    ("2024-01-08", "problem", "extend", "W2023-0029", "--to", "2024-01-20", "--reason", "需重新制作公示牌"),
+    ("2024-01-12", "problem", "fix", "W2023-0029", "--note", "已落实值班表", "--by", "贺某某"),
+    ("2024-01-13", "problem", "recheck", "W2023-0029", "--pass", "--note", "复查已整改到位"),
+]
+
+
+@pytest.mark.parametrize("keep_after", [0, folds.KEEP_AFTER])
+def test_a_problem_s_closed_loop_through_the_fold_answers_as_the_full_run(tmp_path, monkeypatch, keep_after):
+    """The problem list's entries in order are applied to the fold; a 销号 problem comes back
+    from the store as its facts alone (settled), and every day still reads as the full run."""
+    monkeypatch.setattr(folds, "KEEP_AFTER", keep_after)
+    copy_data(tmp_path)
+    cache = tmp_path / "cache"
+    env = {**_stored(tmp_path), "CC_USER": "周某某"}  # the office's
+    _status_json(monkeypatch, tmp_path, cache)
+    used_all = []
+    for day, *args in PROBLEM_SESSION:
+        result = run_cc(*args, "--as-of", day, cwd=tmp_path, **env)
+        assert result.returncode == 0, (args, result.stderr)
+        for view in [*cache.glob("view-*.json"), *cache.glob("out-*.txt")]:
+            view.unlink()
+        used = _fold_used(monkeypatch)
+        answer = _both(monkeypatch, tmp_path, cache, day)
+        monkeypatch.undo()
+        monkeypatch.setattr(folds, "KEEP_AFTER", keep_after)
+        assert answer == _both_full(monkeypatch, tmp_path, day), args
+        used_all += used
+    assert all(used_all)
+    mzj = next(u for u in answer[1]["units"] if u["id"] == "mzj")
+    assert mzj["problems"]["rework_rate"] is not None

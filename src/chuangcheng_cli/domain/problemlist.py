@@ -32,9 +32,14 @@ PROBLEM_KINDS = ("problem", "fix", "recheck", "extend")
 
 @dataclass
 class ProblemState:
-    """One problem and what followed it, in the order the entries took effect."""
+    """One problem and what followed it, in the order the entries took effect.
 
-    problem: models.Problem
+    What the rates, gaps and queue read is kept as plain facts (closed_on, reworked, rechecked,
+    extended …) beside the entries, so that a problem 销号 long ago can come back from the store
+    (store/folds.py) as those facts alone (settled: problem and the entry lists empty): a closed
+    problem takes no further entry (checks: problem-closed), and status and units need no more."""
+
+    problem: models.Problem | None
     fixes: list = field(default_factory=list)
     rechecks: list = field(default_factory=list)
     extensions: list = field(default_factory=list)
@@ -44,22 +49,35 @@ class ProblemState:
     pending_deadline: dt.date | None = None  # the 期限 in force when the pending fix came
     on_time: bool = False  # for a closed problem: the fix that passed came by its 期限
     history: list = field(default_factory=list)  # every entry about it, voided ones included
+    closed_on: dt.date | None = None  # the date of the 复查 that passed
+    reworked: bool = False  # 返工: a 复查 found the fix wanting at least once
+    rechecked: bool = False  # 复查 at least once
+    extended: bool = False  # at least one approved 延期
+    # of the problem entry, so that a settled problem needs none
+    key: str = ""  # the problem's id (W2023-0001)
+    owner: str = ""  # its responsible unit
+    task_id: str = ""
+    recorded: dt.date | None = None  # the date it was recorded (交办)
+    settled: bool = False
 
     def __post_init__(self) -> None:
-        if self.deadline is None:
-            self.deadline = self.problem.deadline
+        p = self.problem
+        if p is not None:
+            if self.deadline is None:
+                self.deadline = p.deadline
+            self.key, self.owner, self.task_id, self.recorded = p.problem, p.unit, p.task, p.date
 
     @property
     def id(self) -> str:
-        return self.problem.problem
+        return self.key
 
     @property
     def unit(self) -> str:
-        return self.problem.unit
+        return self.owner
 
     @property
     def task(self) -> str:
-        return self.problem.task
+        return self.task_id
 
     @property
     def label(self) -> str:
@@ -67,7 +85,7 @@ class ProblemState:
 
     @property
     def status(self) -> str:
-        if self.closed is not None:
+        if self.closed_on is not None:
             return CLOSED
         return FIXED if self.pending is not None else OPEN
 
@@ -76,30 +94,24 @@ class ProblemState:
         return [r for r in self.rechecks if not r.passed]
 
     @property
-    def reworked(self) -> bool:
-        """返工: a 复查 found the fix wanting at least once."""
-        return any(not r.passed for r in self.rechecks)
-
-    @property
     def in_rework(self) -> bool:
         """Sent back by a failed 复查 and not yet reported fixed again."""
         return self.status == OPEN and bool(self.rechecks) and not self.rechecks[-1].passed
-
-    @property
-    def extended(self) -> bool:
-        return bool(self.extensions)
 
     def apply(self, e) -> None:
         self.history.append(e)
         if e.kind == "fix":
             self.fixes.append(e)
-            if self.pending is None and self.closed is None:
+            if self.pending is None and self.closed_on is None:
                 self.pending = e
                 self.pending_deadline = self.deadline
         elif e.kind == "recheck":
             self.rechecks.append(e)
+            self.rechecked = True
+            self.reworked = self.reworked or not e.passed
             if e.passed:
                 self.closed = e
+                self.closed_on = e.date
                 fixed_on = self.pending.date if self.pending is not None else e.date
                 due = self.pending_deadline or self.deadline
                 self.on_time = fixed_on <= due
@@ -108,6 +120,7 @@ class ProblemState:
             self.pending = None
         elif e.kind == "extend":
             self.extensions.append(e)
+            self.extended = True
             self.deadline = e.deadline
 
     def overdue_days(self, today: dt.date) -> int:
@@ -138,8 +151,8 @@ class ProblemState:
         return ""
 
     def status_text(self, today: dt.date) -> str:
-        if self.closed is not None:
-            return f"已销号（{cn_date(self.closed.date)}" + ("，按期）" if self.on_time else "，逾期整改）")
+        if self.closed_on is not None:
+            return f"已销号（{cn_date(self.closed_on)}" + ("，按期）" if self.on_time else "，逾期整改）")
         if self.pending is not None:
             late = self.late_fix_days()
             return "已报整改完成，待复查" + (f"（逾期{late}天完成）" if late else "")
@@ -210,7 +223,7 @@ def rates(states, today: dt.date) -> Rates:
             open_ += 1
             overdue += ps.overdue_days(today) > 0
         reworked += ps.reworked
-        rechecked += bool(ps.rechecks)
+        rechecked += ps.rechecked
         extended += ps.extended
     return Rates(total, open_, fixed, closed, overdue, closed + overdue, on_time, reworked, rechecked, extended)
 
@@ -224,11 +237,11 @@ def percent(rate: float | None) -> str:
 
 
 def closed_between(states, first: dt.date, last: dt.date) -> int:
-    return sum(1 for ps in states if ps.closed is not None and first <= ps.closed.date <= last)
+    return sum(1 for ps in states if ps.closed_on is not None and first <= ps.closed_on <= last)
 
 
 def found_between(states, first: dt.date, last: dt.date) -> int:
-    return sum(1 for ps in states if first <= ps.problem.date <= last)
+    return sum(1 for ps in states if first <= ps.recorded <= last)
 
 
 def problem_id(prefix: str, year: int, number: int) -> str:

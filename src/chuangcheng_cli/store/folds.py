@@ -23,6 +23,9 @@ import json
 from . import state as store
 
 FORMAT = 1
+# A read stores the fold again once this many entries were applied after the stored one: storing
+# a city's fold costs about as much as reading a few thousand entries again on each later read.
+KEEP_AFTER = 2000
 
 
 def _name(plan_key: str) -> str:
@@ -55,9 +58,14 @@ def dump(fold, pos: dict, count: int, size: int, digest: str) -> bytes:
                for ns in fold.notices.values()]
     units = {uid: [[ns.notice.ref for ns in us.notices], [at(e) for e in us.escalations]]
              for uid, us in fold.units.items()}
-    problems = [[at(ps.problem), [at(e) for e in ps.fixes], [at(e) for e in ps.rechecks],
-                 [at(e) for e in ps.extensions], at(ps.pending), at(ps.closed), day(ps.deadline),
-                 day(ps.pending_deadline), ps.on_time] for ps in fold.problems.values()]
+    problems = []
+    for ps in fold.problems.values():
+        facts = [day(ps.deadline), ps.on_time, ps.reworked, ps.rechecked, ps.extended]
+        if ps.closed_on is not None:  # settled: its facts alone (see problemlist.ProblemState)
+            problems.append(["settled", ps.id, ps.unit, ps.task, day(ps.recorded), day(ps.closed_on), *facts])
+        else:
+            problems.append(["open", at(ps.problem), [at(e) for e in ps.fixes], [at(e) for e in ps.rechecks],
+                             [at(e) for e in ps.extensions], at(ps.pending), day(ps.pending_deadline), *facts])
     doc = {"format": FORMAT, "digest": digest, "count": fold.count, "entries": count, "size": size,
            "last_date": day(fold.last_date), "last_family": list(fold.last_family), "tasks": tasks,
            "notices": notices, "units": units, "problems": problems,
@@ -107,10 +115,12 @@ def positions(doc: dict, typed_count: int) -> list[int]:
     for u in doc["units"].values():
         out.update(u[1])
     for p in doc["problems"]:
-        out.add(p[0])
-        for group in p[1:4]:
-            out.update(group)
-        out.update(x for x in (p[4], p[5]) if x is not None)
+        if p[0] == "open":
+            out.add(p[1])
+            for group in p[2:5]:
+                out.update(group)
+            if p[5] is not None:
+                out.add(p[5])
     out.update(v for _, v in doc["voided"])
     if not all(type(k) is int for k in out):
         raise TypeError("position")
@@ -161,6 +171,10 @@ def restore(doc: dict, plan, units: list, entries: dict):
         return typed(a, int), typed(b, int)
 
     fold = rules.Fold(plan, units)
+    new = object.__new__
+    # a settled problem's fields but its facts: no entries (tuples: nothing may be added to them)
+    settled_fields = {**problemlist.ProblemState(None).__dict__, "fixes": (), "rechecks": (), "extensions": (),
+                      "history": (), "settled": True}
     tasks = typed(doc["tasks"], dict)
     if tasks.keys() != fold.states.keys():
         raise KeyError("tasks")
@@ -192,14 +206,28 @@ def restore(doc: dict, plan, units: list, entries: dict):
         us.notices = [by_ref[typed(r, str)] for r in typed(refs, list)]
         us.escalations = [entry(p, "escalate") for p in typed(escalations, list)]
     for row in typed(doc["problems"], list):
-        at, fixes, rechecks, extensions, pending, closed, deadline, pending_deadline, on_time = typed(row, list)
-        ps = problemlist.ProblemState(entry(at, "problem"))
-        ps.history = []
-        ps.fixes = [entry(p, "fix") for p in typed(fixes, list)]
-        ps.rechecks = [entry(p, "recheck") for p in typed(rechecks, list)]
-        ps.extensions = [entry(p, "extend") for p in typed(extensions, list)]
-        ps.pending, ps.closed = entry(pending, "fix"), entry(closed, "recheck")
-        ps.deadline, ps.pending_deadline, ps.on_time = day(deadline), day(pending_deadline), typed(on_time, bool)
+        how, *row = typed(row, list)
+        if how == "settled":  # built without the dataclass's __init__: a city has tens of thousands
+            pid, unit, task, recorded, closed_on, deadline, on_time, reworked, rechecked, extended = row
+            ps = new(problemlist.ProblemState)
+            ps.__dict__.update(settled_fields)
+            ps.key, ps.owner, ps.task_id = typed(pid, str), typed(unit, str), typed(task, str)
+            ps.recorded, ps.closed_on = day(recorded), day(closed_on)
+            if ps.recorded is None or ps.closed_on is None:
+                raise ValueError("dates")
+        elif how == "open":
+            at, fixes, rechecks, extensions, pending, pending_deadline, deadline, on_time, reworked, rechecked, \
+                extended = row
+            ps = problemlist.ProblemState(entry(at, "problem"))
+            ps.history = []
+            ps.fixes = [entry(p, "fix") for p in typed(fixes, list)]
+            ps.rechecks = [entry(p, "recheck") for p in typed(rechecks, list)]
+            ps.extensions = [entry(p, "extend") for p in typed(extensions, list)]
+            ps.pending, ps.pending_deadline = entry(pending, "fix"), day(pending_deadline)
+        else:
+            raise ValueError(how)
+        ps.deadline, ps.on_time = day(deadline), typed(on_time, bool)
+        ps.reworked, ps.rechecked, ps.extended = typed(reworked, bool), typed(rechecked, bool), typed(extended, bool)
         if ps.deadline is None:
             raise ValueError("deadline")
         fold.problems[ps.id] = ps
@@ -243,8 +271,7 @@ def read(root, plan_key: str, raw: bytes, path, display: str, today: dt.date):
         return None
     except Exception:  # the entry model refused a line: not the journal the state describes
         return None
-    changed = count < total
-    if changed and not _advance(fold, [entries[k] for k in range(count, total)], state, raw, entries):
+    if count < total and not _advance(fold, [entries[k] for k in range(count, total)], state, raw, entries):
         return None
     if how == "grown":
         where = {id(e): k for k, e in entries.items()}
@@ -256,10 +283,10 @@ def read(root, plan_key: str, raw: bytes, path, display: str, today: dt.date):
         entries.update((total + n, e) for n, e in enumerate(new))
         if not _advance(fold, new, state, raw, entries):
             return None
-        changed, total = True, len(state.offsets)
+        total = len(state.offsets)
     if fold.count != total:
         return None
-    if changed:
+    if total - count >= KEEP_AFTER:  # else the next read applies these few again, cheaper than storing
         keep(root, plan_key, fold, {id(e): k for k, e in entries.items()}, total, state.size, state.digest)
     if fold.last_date is not None and fold.last_date > today:
         return None  # the fold holds entries dated after today: a full read leaves them out
