@@ -3,15 +3,17 @@ only the lines the pull added instead of reading every entry again.
 
 What a fold holds is judged afresh each day (rules.finish), so one fold serves every day on or
 after its journal's last entry date. It is kept beside the journal's state (state.py) under the
-same plan key and is used only when it describes exactly the journal the state describes (same
-digest): the state vouches that those bytes passed every check, and catch_up checks the lines
-added since. The fold names entries by their position in the journal (the state's index), and
+same plan key, with the length and digest of the journal bytes it folded, and is used only while
+those bytes begin the journal the state describes: the state vouches that they and the entries
+after them passed every check (catch_up checks what a pull adds). The fold names entries by
+their position in the journal (the state's index), and
 loading it reads just those lines again by the entry model: the objects are the journal's own,
 never a copy that could drift from it. Nothing is pickled: the file is JSON, each value's type
 checked as it is rebuilt; a damaged or foreign file is not used (a full read follows).
 
-What a stored fold leaves out: the tasks' and problems' histories (history) and the snapshot's
-entries. Status and units need neither; every other command reads the journal in full.
+What a stored fold leaves out: the tasks' and problems' histories (history), the snapshot's
+entries, and of a problem 销号 everything but the facts its rates need (problemlist.ProblemState,
+settled). Status and units need no more; every other command reads the journal in full.
 """
 
 from __future__ import annotations
@@ -155,8 +157,15 @@ def restore(doc: dict, plan, units: list, entries: dict):
     ValueError or KeyError when the file does not fit them (the caller then reads in full)."""
     from ..domain import problemlist, rules
 
+    days: dict = {}  # a city's fold names a few hundred days tens of thousands of times
+
     def day(value):
-        return None if value is None else dt.date.fromisoformat(typed(value, str))
+        if value is None:
+            return None
+        found = days.get(value)
+        if found is None:
+            found = days[value] = dt.date.fromisoformat(typed(value, str))
+        return found
 
     def entry(p, kind):
         if p is None:

@@ -20,10 +20,11 @@ as a *view*, keyed by the plan key and the journal's digest, one per day; a comm
 from a view is kept too (`out` files), so that a repeated `cc status` only hashes the data files
 and prints. A write that has the whole project at hand leaves the view of its day current.
 
-What a read still computes in full after a pull, from the state: it reads every entry (by the
-entry model alone, no checks) and runs rules.snapshot over them; a status of a journal whose view
-is stored (the data did not change, or a write with the whole project at hand left it) computes
-nothing. Files outside the three data files (documents, archived evidence) are not part of the
+What a read computes after a pull: status and units take the fold of the journal kept beside
+the state (folds.py) and apply only the added entries; when the fold cannot take them (a void,
+an entry out of order, an earlier day) a read takes every entry from the state (by the entry model
+alone, no checks) and runs rules.snapshot over them. A status of a journal whose view is stored
+(the data did not change, or a write with the whole project at hand left it) computes nothing. Files outside the three data files (documents, archived evidence) are not part of the
 keys: a full run (cc validate) reports them.
 
 Keys hash the content, so nothing here is ever stale: a changed byte is a different key. Nothing
