@@ -353,6 +353,25 @@ def test_file_level_refusals(tmp_path, project, monkeypatch):
     monkeypatch.setattr(sheets, "MAX_BYTES", 20 * 1024 * 1024)
     monkeypatch.setattr(sheets, "MAX_ROWS", 5)
     assert message(big) == f"工作表“6月暗访”行数过多：{big}（8 行以上，上限 5 行）"
+    import openpyxl
+
+    real_load = openpyxl.load_workbook
+
+    def only_a_glance(*args, **kwargs):  # the size is known before the workbook is loaded
+        assert kwargs.get("read_only"), "the whole workbook was loaded before its size was checked"
+        return real_load(*args, **kwargs)
+
+    monkeypatch.setattr(openpyxl, "load_workbook", only_a_glance)
+    assert message(big) == f"工作表“6月暗访”行数过多：{big}（8 行以上，上限 5 行）"
+    # a writer that records no size (<dimension>): its rows are counted in the file
+    bare = tmp_path / "无尺寸.xlsx"
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("表")
+    for n in range(7):
+        sheet.append([n, "民政局", f"点位{n}"])
+    book.save(bare)
+    assert message(bare) == f"工作表“表”行数过多：{bare}（7 行以上，上限 5 行）"
+    monkeypatch.setattr(openpyxl, "load_workbook", real_load)
     monkeypatch.setattr(sheets, "MAX_UNZIPPED", 1000)
     assert message(big).startswith(f"文件解压后过大：{big}")
 

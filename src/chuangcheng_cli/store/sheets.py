@@ -238,25 +238,70 @@ def _read_xlsx(path: Path, sheet: str | None) -> list[_Table]:
 
     import openpyxl
 
-    try:
-        with warnings.catch_warnings():  # openpyxl warns about extensions it skips; we never print
-            warnings.simplefilter("ignore")
-            # data_only: the values Excel last computed, never formula text
-            book = openpyxl.load_workbook(path, data_only=True)
-    except OSError:
-        raise
-    except Exception as exc:  # a malformed workbook fails in many ways inside openpyxl
-        raise UsageError(f"无法读取 .xlsx 文件（可能已损坏）：{path}（{type(exc).__name__}）", _SAVE_AS) from None
+    def load(read_only: bool):
+        try:
+            with warnings.catch_warnings():  # openpyxl warns about extensions it skips; we never print
+                warnings.simplefilter("ignore")
+                # data_only: the values Excel last computed, never formula text
+                return openpyxl.load_workbook(path, data_only=True, read_only=read_only)
+        except OSError:
+            raise
+        except Exception as exc:  # a malformed workbook fails in many ways inside openpyxl
+            raise UsageError(f"无法读取 .xlsx 文件（可能已损坏）：{path}（{type(exc).__name__}）", _SAVE_AS) from None
 
+    # First the sheets' sizes as the file declares them (read-only: nothing loaded), so that a
+    # sheet of 60,000 rows is refused at once, not after a minute and a quarter of a gigabyte.
+    glance = load(True)
+    try:
+        for ws in _chosen(glance, sheet, path):
+            try:
+                declared = ws.max_row  # the <dimension> the writer recorded; None when it left none
+            except Exception:  # a malformed dimension: the full load below reports what is wrong
+                declared = None
+            if declared is None:  # a writer that leaves no size (scripts, some exporters): count
+                declared = _count_rows(path, getattr(ws, "_worksheet_path", None))
+            if declared is not None and declared > MAX_ROWS:
+                raise _too_many_rows(f"工作表“{ws.title}”", declared, path)
+    finally:
+        glance.close()
+    book = load(False)
+    return [_sheet_table(ws, book.epoch, path) for ws in _chosen(book, sheet, path)]
+
+
+def _count_rows(path: Path, part: str | None) -> int | None:
+    """How many rows a worksheet part of the .xlsx holds, read as a stream (a quick search for its
+    <row> elements, however namespaced); None when the part cannot be read so (the full load says
+    what is wrong)."""
+    import re
+    import zipfile
+
+    if not part:
+        return None
+    pattern = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
+    count, tail = 0, b""
+    try:
+        with zipfile.ZipFile(path) as zf, zf.open(part.lstrip("/")) as fh:
+            while chunk := fh.read(1 << 20):
+                block = tail + chunk
+                found = list(pattern.finditer(block))
+                cut = max(len(block) - 64, 0)  # a tag cut by the chunk's end is found with the next one
+                count += sum(1 for m in found if m.start() < cut)
+                tail = block[cut:]
+            count += len(pattern.findall(tail))
+    except (KeyError, OSError, zipfile.BadZipFile, RuntimeError, ValueError, EOFError):
+        return None
+    return count
+
+
+def _chosen(book, sheet: str | None, path: Path) -> list:
+    """The worksheets to read: the one named (exactly, else alike in NFKC), or every visible one."""
     names = book.sheetnames
     if sheet is not None:
         chosen = [n for n in names if n == sheet] or [n for n in names if _nfkc(n).strip() == _nfkc(sheet).strip()]
         if not chosen:
             raise UsageError(f"工作表“{sheet}”不存在：{path}", "文件中的工作表有：" + "、".join(f"“{n}”" for n in names))
-        worksheets = [book[chosen[0]]]
-    else:
-        worksheets = [ws for ws in book.worksheets if ws.sheet_state == "visible"] or book.worksheets[:1]
-    return [_sheet_table(ws, book.epoch, path) for ws in worksheets]
+        return [book[chosen[0]]]
+    return [ws for ws in book.worksheets if ws.sheet_state == "visible"] or book.worksheets[:1]
 
 
 def _sheet_table(ws, epoch, path: Path) -> _Table:
