@@ -111,8 +111,16 @@ def test_voided_problem_counts_nowhere_and_keeps_its_number(tmp_path):
     cc(repo, "problem", "fix", pid, "--note", "已整改", "--as-of", "2023-06-08", "--by", "贺某某")
     cc(repo, "void", pid, "--reason", "登记错单位", "--as-of", "2023-06-09")
     assert problems(repo, "2023-06-20") == []
-    gone = cc(repo, "problem", "show", pid, "--as-of", "2023-06-20", code=2)
-    assert "已于2023年6月9日作废（登记错单位）" in gone.stderr
+    # shown as the record keeps it, marked: its fix is in its history, nothing counts it
+    gone = cc(repo, "problem", "show", pid, "--as-of", "2023-06-20", "--json")
+    shown = json.loads(gone.stdout)
+    assert shown["voided"]["reason"] == "登记错单位" and shown["voided"]["date"] == "2023-06-09"
+    assert [h["kind"] for h in shown["history"]] == ["problem", "fix"]
+    text = cc(repo, "problem", "show", "w2023-0001", "--as-of", "2023-06-20").stdout
+    assert "已作废：登记错单位（2023年6月9日" in text and "不计入" in text
+    # but nothing more is done on it
+    late = cc(repo, "problem", "recheck", pid, "--pass", "--note", "复查", "--as-of", "2023-06-20", code=2)
+    assert "已于2023年6月9日作废（登记错单位）" in late.stderr
     assert unit(repo, "2023-06-20", "mzj")["problems"]["total"] == 0
     assert add(repo, "2023-06-10", "--unit", "人社局", *AFANG, "--place", "A点", "--desc", "问题一") == "W2023-0002"
     assert cc(repo, "validate").returncode == 0

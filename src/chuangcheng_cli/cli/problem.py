@@ -219,12 +219,20 @@ def show(
 ):
     """查看一个问题：描述、责任单位、期限、状态和全程留痕。"""
     from ..reports import rows as reports
-    from ..domain.workflow import find_problem
+    from ..domain.workflow import find_problem, voided_problem
     from .read import _snapshot
 
     snap, _ = _snapshot(data, as_of, strict=strict)
-    ps = find_problem(snap, problem)
+    try:
+        ps, void = find_problem(snap, problem), None
+    except UsageError:
+        found = voided_problem(snap, problem)  # shown, marked: the record keeps it, nothing counts it
+        if found is None:
+            raise
+        ps, void = found
     detail = reports.problem_detail(snap, ps)
+    if void is not None:
+        detail["voided"] = {"date": void.date.isoformat(), "by": void.by, "reason": void.reason, "entry": void.id}
     if as_json:
         print(json.dumps(detail, ensure_ascii=False, indent=2))
         return

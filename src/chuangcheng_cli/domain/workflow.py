@@ -251,6 +251,27 @@ def make_void(project: models.Project, stamp: Stamp, text: str, reason: str) -> 
 # ------------------------------------------------------------------ 问题清单 (problemlist.py)
 
 
+def voided_problem(snap: rules.Snapshot, text: str) -> tuple[problemlist.ProblemState, models.Void] | None:
+    """A voided problem by its full id (W2023-0001, as typed in a hurry: any case, full-width),
+    rebuilt from its entries up to the snapshot's day, with the void that voided it; None when
+    no voided problem has that id. For showing it (cc problem show): it counts nowhere."""
+    import unicodedata
+
+    key = unicodedata.normalize("NFKC", text).strip().upper()
+    found = next((e for e in snap.entries if e.kind == "problem" and e.id in snap.voided
+                  and e.problem.upper() == key), None)
+    if found is None:
+        return None
+    ps = problemlist.new_state(found)
+    for e in snap.entries:
+        if e.kind in problemlist.PROBLEM_KINDS and e.kind != "problem" and e.problem == found.problem:
+            if e.id in snap.voided:
+                ps.history.append(e)
+            else:
+                ps.apply(e)
+    return ps, snap.voided[found.id]
+
+
 def find_problem(snap: rules.Snapshot, text: str) -> problemlist.ProblemState:
     """A problem by id as typed in a hurry: W2023-0001, w2023-1, 2023-1, or the number alone (1,
     0001) for this year's; full-width characters too. Voided problems are not found."""

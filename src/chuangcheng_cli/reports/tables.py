@@ -467,6 +467,10 @@ def problem_view(d: dict, as_of: str, width: int = 80) -> Group:
     year = dt.date.fromisoformat(as_of).year
     head = Text()
     head.append(f"【{d['id']}】{d['place']}\n", style="bold")
+    if d.get("voided"):
+        v = d["voided"]
+        head.append(f"已作废：{v['reason']}（{cn_date(dt.date.fromisoformat(v['date']))}，{v['by']}），"
+                    "不计入任何统计和督办\n", style="bold red")
     head.append(f"问题描述：{d['desc']}\n")
     found_by = f"，{d['found_by']}" if d["found_by"] else ""
     head.append(f"来源：{d['source']}（{cn_date(dt.date.fromisoformat(d['found']))}发现{found_by}）；"
