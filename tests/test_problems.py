@@ -426,3 +426,15 @@ def test_status_names_overdue_problems_on_no_task_under_attention(tmp_path):
     text = cc(repo, "status", "--as-of", "2023-06-20").stdout
     assert "●黄 妇联 问题W2023-0001（妇女儿童之家）逾期8天未整改" in text
     assert "W2023-0001" not in cc(repo, "status", "--unit", "民政局", "--as-of", "2023-06-20").stdout
+
+
+def test_adding_the_same_problem_again_is_recorded_with_a_hint(tmp_path):
+    repo = early(tmp_path)
+    args = ("--unit", "民政局", *AFANG, "--place", "A点", "--desc", "工作时间无人值守", "--deadline", "2023-06-20")
+    first = cc(repo, "problem", "add", "--as-of", "2023-06-07", *args).stdout
+    assert "提示" not in first
+    again = cc(repo, "problem", "add", "--as-of", "2023-06-08", "--unit", "民政局", *AFANG, "--place", "Ａ点 ",
+               "--desc", "工作时间 无人值守", "--deadline", "2023-06-20").stdout
+    assert again.splitlines()[0] == "W2023-0002"  # recorded: two problems at one place do happen
+    assert "W2023-0001（整改中）的责任单位、点位和描述与此相同" in again
+    assert 'cc void W2023-0002 --reason "重复登记"' in again

@@ -80,9 +80,27 @@ def add(
         msg = (f"{entry.problem}\n已登记问题 {entry.problem}：{u.name}，{entry.place}（{entry.source}）；"
                f"{entry.mode}，整改期限{cn_date(entry.deadline)}{_when(how)}"
                f"\n整改完成后登记：cc problem fix {entry.problem} --note …")
+        same = _same_problem(snap, entry)
+        if same is not None:  # recorded all the same: two problems at one place do happen
+            msg += (f"\n提示：{same.id}（{same.status_text(snap.today)}）的责任单位、点位和描述与此相同。"
+                    f"如是重复登记，请作废这一条：cc void {entry.problem} --reason \"重复登记\"")
         return [entry], [], msg
 
     record(data, as_of, by, dry_run, build, scope=notices_only, evidence=files)
+
+
+def _same_problem(snap, entry):
+    """A problem not yet 销号 of the same unit, place and description (as typed: width, case and
+    spaces aside), or None."""
+    import unicodedata
+
+    def norm(text: str) -> str:
+        return "".join(unicodedata.normalize("NFKC", text).split()).casefold()
+
+    place, desc = norm(entry.place), norm(entry.desc)
+    return next((ps for ps in snap.problems.values()
+                 if ps.closed_on is None and ps.unit == entry.unit and ps.problem is not None
+                 and norm(ps.problem.place) == place and norm(ps.problem.desc) == desc), None)
 
 
 @problem_app.command("fix")
