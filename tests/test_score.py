@@ -260,3 +260,16 @@ def test_hostile_problem_text_stays_text_in_every_report(tmp_path):
     assert not [c.coordinate for c in cells if c.data_type == "f"]
     texts = [c.value for c in cells if isinstance(c.value, str)]
     assert '=HYPERLINK("http://x/","点我")\\x1b[2J\\u202e' in texts and HOSTILE_PLACE in texts
+
+
+def test_a_fractional_weight_is_named_a_decimal(tmp_path):
+    from helpers import copy_data
+
+    copy_data(tmp_path)
+    plan = tmp_path / "data" / "tasklist.yaml"
+    text = plan.read_text(encoding="utf-8")
+    assert "  red_task: 5 " in text
+    plan.write_text(text.replace("  red_task: 5 ", "  red_task: 2.5 ", 1), encoding="utf-8")
+    result = run_cc("validate", cwd=tmp_path)
+    assert result.returncode == 1
+    assert '"red_task" 应为整数，实际是小数 2.5' in result.stdout

@@ -410,6 +410,8 @@ def _describe(value) -> str:
     if isinstance(value, (int, float)):
         return f"数字 {value}"
     if isinstance(value, str):
+        if re.fullmatch(r"[+-]?\d{1,20}\.\d{1,20}", value):  # YAML's floats reach us as text (_Loader)
+            return f"小数 {value}"
         shown = value if len(value) <= 30 else value[:29] + "…"
         return f'文本 "{shown}"'
     if isinstance(value, list):
