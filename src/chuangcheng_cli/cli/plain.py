@@ -51,6 +51,40 @@ def data_error(exc: DataError) -> int:
     return 1
 
 
+def plain_width() -> Optional[int]:
+    """The width rich's Console would lay stdout out at, when it would add no colour or style
+    to it (not a terminal: a pipe or a file), else None. Decided as rich decides (TTY_COMPATIBLE,
+    FORCE_COLOR, isatty; COLUMNS, then the terminal's size, then 80) without importing rich;
+    on Windows, where rich also weighs the console's capabilities, always None."""
+    if os.name == "nt":
+        return None
+    env = os.environ
+    tty = env.get("TTY_COMPATIBLE", "")
+    if tty == "1":
+        return None
+    if tty != "0":
+        force = env.get("FORCE_COLOR")
+        if force is not None:
+            if force != "":
+                return None
+        else:
+            try:
+                if sys.stdout.isatty():
+                    return None
+            except (AttributeError, ValueError):
+                pass
+    columns = env.get("COLUMNS")
+    if columns is not None and columns.isdigit():
+        return int(columns)
+    for fd in (0, 1, 2):
+        try:
+            width = os.get_terminal_size(fd)[0]
+        except (AttributeError, ValueError, OSError):
+            continue
+        return width or 80
+    return 80
+
+
 def console(stderr: bool = False):
     from rich.console import Console
 
@@ -231,10 +265,16 @@ def print_status(doc: dict, unit_name: Optional[str], indicator_id: Optional[str
     if as_json:
         print(json.dumps({"summary": summary, "tasks": rows}, ensure_ascii=False, indent=2))
         return
-    from ..reports.tables import show, status_table
+    from ..reports.lines import status_lines
+
+    width = plain_width()
+    if width is not None:  # no colour to add: the lines as they are, without loading rich
+        sys.stdout.write("".join(line.plain + "\n" for line in status_lines(rows, summary, width)))
+        return
+    from ..reports.tables import show
 
     out = console()
-    show(out, status_table(rows, summary, out.width))
+    show(out, status_lines(rows, summary, out.width))
 
 
 def print_units(doc: dict, as_json: bool) -> None:
@@ -246,14 +286,15 @@ def print_units(doc: dict, as_json: bool) -> None:
     if as_json:
         print(json.dumps({"as_of": as_of, "units": doc["units"], "lead_queue": queue}, ensure_ascii=False, indent=2))
         return
-    from ..reports.tables import queue_text, units_table
+    from ..reports.lines import queue_text
+    from ..reports.tables import units_table
 
     out = console()
     out.print(units_table(doc["units"], as_of, out.width))
     if queue:  # the lead unit's own pending work, so its delay is never read as a unit's
         year = int(as_of[:4])
         out.print(f"牵头单位待办（{base.get('lead_unit', '牵头单位')}）：")
-        from ..reports.tables import fold
+        from ..reports.lines import fold
 
         for q in queue:
             lines = fold(queue_text(q, year), max(out.width - 3, 20))

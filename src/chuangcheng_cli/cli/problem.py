@@ -222,7 +222,7 @@ def list_(
     if not (status_key or overdue):  # rates of a list cut by state would mislead
         line += (f"；结案率 {percent(r.close_rate)} · 按期结案率 {percent(r.on_time_rate)} · "
                  f"返工率 {percent(r.rework_rate)} · 延期率 {percent(r.extension_rate)}")
-    from ..reports.tables import fold
+    from ..reports.lines import fold
 
     for part in fold(line, max(out.width, 40)):
         print(part)

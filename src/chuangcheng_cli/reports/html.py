@@ -195,7 +195,7 @@ def _attention(snap: rules.Snapshot, rows: list[dict]) -> str:
 
 def _wrap_label(text: str, size: float, room: float) -> list[str]:
     """text in lines no wider than room px (by _text_width); numbers and Latin words stay whole."""
-    from .tables import NO_LINE_START, _tokens
+    from .lines import NO_LINE_START, _tokens
 
     lines: list[str] = [""]
     for token in _tokens(text):

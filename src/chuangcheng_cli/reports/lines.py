@@ -1,0 +1,324 @@
+"""The status table as plain lines, laid out by hand and without rich.
+
+`cc status` on a city's thousand tasks prints some 2,500 lines; rich's Table takes a second for
+them, and even building rich Text objects and importing rich.console cost more than computing the
+answer from the store. So the layout is done here on strings: each Line is its text plus the
+styles of its parts, and tables.show prints the text straight to a pipe or file (no colour to
+add) or hands rich styled Text when the output is a terminal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from ..domain.views import cn_date, problems_text, summary_text
+from ..textguard import clean
+
+LIGHT_STYLE = {"red": "bold red", "yellow": "bold yellow", "green": "green", "done": "blue",
+               "review": "cyan", "accept": "cyan"}
+LIGHT_LABEL = {"red": "●红", "yellow": "●黄", "green": "●绿", "done": "✓完成", "review": "◐待审核",
+               "accept": "◐待验收"}
+WIDE = 120  # at or above this width, 牵头/配合 and 报送/时限 get columns of their own
+
+
+def short_date(iso: str | None, year: int) -> str:
+    """5月10日 within year (the as-of day's), 2023年5月10日 otherwise."""
+    if not iso:
+        return "—"
+    day = dt.date.fromisoformat(iso)
+    return f"{day.month}月{day.day}日" if day.year == year else cn_date(day)
+
+
+def bar(percent: int, cells: int = 5) -> str:
+    full = round(percent * cells / 100)
+    return "█" * full + "░" * (cells - full)
+
+
+
+
+_WIDTHS: dict[str, int] = {}
+
+
+def cell_len(text: str) -> int:
+    """Terminal cells of text, as rich counts them (CJK characters take two), remembered: a
+    status table measures the same few hundred strings and characters tens of thousands of times."""
+    w = _WIDTHS.get(text)
+    if w is None:
+        if text.isascii() and text.isprintable():
+            w = len(text)
+        else:
+            from rich.cells import cell_len as rich_cell_len  # its Unicode tables, imported only here
+
+            w = rich_cell_len(text)
+        if len(_WIDTHS) < 100_000:
+            _WIDTHS[text] = w
+    return w
+
+
+class Line:
+    """One printed line: its text, a style for all of it, and styled spans (start, end, style)."""
+
+    __slots__ = ("plain", "style", "spans")
+
+    def __init__(self, plain: str = "", style: str = ""):
+        self.plain = plain
+        self.style = style
+        self.spans: list[tuple[int, int, str]] = []
+
+    def append(self, text: str, style: str = "") -> None:
+        if style:
+            self.spans.append((len(self.plain), len(self.plain) + len(text), style))
+        self.plain += text
+
+    def stylize(self, style: str, start: int, end: int) -> None:
+        self.spans.append((start, end, style))
+
+    @property
+    def cell_len(self) -> int:
+        return cell_len(self.plain)
+
+    def rich(self):
+        """The rich Text of this line, for a terminal."""
+        from rich.text import Text
+
+        text = Text(self.plain, style=self.style)
+        for start, end, style in self.spans:
+            text.stylize(style, start, end)
+        return text
+
+
+def fit(text: str, width: int, justify: str = "left") -> str:
+    """text cut to width terminal cells (with …) and padded; CJK characters count as two cells."""
+    cells = cell_len(text)
+    if cells > width:
+        out, used = [], 0
+        for ch in text:
+            w = cell_len(ch)
+            if used + w > width - 1:
+                break
+            out.append(ch)
+            used += w
+        text = "".join(out) + "…"
+        cells = used + cell_len("…")
+    pad = " " * (width - cells)
+    return pad + text if justify == "right" else text + pad
+
+
+# 避头尾 (GB/T 15834 and common typesetting): these never start a line, those never end one.
+NO_LINE_START = set("，。、；：？！）》」』】〕〉”’…%‰·,.;:?!)]}")
+NO_LINE_END = set("（《「『【〔〈“‘([{")
+_WORD = re.compile(r"[0-9A-Za-z][0-9A-Za-z.%‰:/_+\-]*[0-9A-Za-z%‰]|[0-9A-Za-z]")
+
+
+def _tokens(text: str) -> list[str]:
+    """Pieces no line break may split: a number or Latin word (12338, 95%, 2023-09-10,
+    0000-60000112, T01), else a single character."""
+    out, pos = [], 0
+    for m in _WORD.finditer(text):
+        out += list(text[pos:m.start()])
+        out.append(m.group())
+        pos = m.end()
+    return out + list(text[pos:])
+
+
+def _cut(token: str, room: int) -> tuple[str, str]:
+    """token split so that the head takes at most room cells."""
+    used = 0
+    for k, ch in enumerate(token):
+        used += cell_len(ch)
+        if used > room:
+            return token[:k], token[k:]
+    return token, ""
+
+
+def fold(text: str, width: int) -> list[str]:
+    """text broken into lines of at most width cells (CJK text has no spaces to break at),
+    without splitting a number and following 避头尾: a closing mark never starts a line (the
+    character before it moves down with it), an opening one never ends a line. Only a number
+    too long for the line it must start (a URL, or "（" + a phone number in a narrow column) is cut."""
+    width = max(width, 2)
+    lines: list[list[str]] = [[]]
+    used = 0
+    for token in _tokens(text):
+        w = cell_len(token)
+        line = lines[-1]
+        if line and used + w > width:
+            carry: list[str] = []
+            while len(line) > 1 and (carry or [token])[0] in NO_LINE_START:  # "蓝）" + "，" go down together
+                carry.insert(0, line.pop())
+            while len(line) > 1 and line[-1] in NO_LINE_END:
+                carry.insert(0, line.pop())
+            lines.append(carry)
+            line, used = carry, sum(cell_len(t) for t in carry)
+        while used + w > width:  # too long even for a line of its own
+            head, token = _cut(token, width - used)
+            line.append(head)
+            lines.append([])
+            line, used, w = lines[-1], 0, cell_len(token)
+        line.append(token)
+        used += w
+    return ["".join(line) for line in lines]
+
+
+
+# What a narrow terminal gives up, least valuable first, before a task's short title is cut:
+# the progress bar (the percent stays), the 科室/人 column, the width of 责任单位, 序时.
+NARROWING = ("bar", "assignee", "unit", "expected")
+
+
+def _status_columns(wide: bool, dropped: set[str]) -> list[tuple[str, str, int, str]]:
+    """(key, header, widest allowed, justify); 0 means as wide as the content."""
+    cols = [("id", "编号", 0, "left"), ("title", "任务", 0, "left")]
+    if wide:
+        cols += [("lead", "牵头单位", 12, "left"), ("co", "配合单位", 14, "left")]
+    else:
+        cols += [("unit", "责任单位", 8 if "unit" in dropped else 11, "left")]
+    if "assignee" not in dropped:
+        cols += [("assignee", "责任科室/人" if wide else "科室/人", 16 if wide else 10, "left")]
+    cols += [("percent", "进度", 0, "right")]
+    if "expected" not in dropped:
+        cols += [("expected", "序时", 0, "right")]
+    cols += [("last", "最近报送", 0, "left"), ("deadline", "完成时限", 0, "left")] if wide else \
+        [("dates", "报送/截止", 0, "left")]
+    cols += [("light", "灯", 0, "left"), ("notices", "督办", 0, "right")]
+    return cols
+
+
+def _status_cells(row: dict, wide: bool, year: int, dropped: set[str]) -> dict[str, list[str]]:
+    """Each cell as its lines of text, by column key."""
+    assignee = row["assignee"].split("/", 1) if row["assignee"] else ["未分解"]
+    percent = f"{row['percent']}%" if "bar" in dropped else f"{bar(row['percent'])}{row['percent']:>4}%"
+    last, deadline = short_date(row["last_report"], year), short_date(row["deadline"], year)
+    return {
+        "id": [row["id"]], "title": [row["short_title"]],
+        "lead": [row["lead"]], "co": list(row["co_units"]) or ["—"],
+        "unit": [row["lead"]] + [f"+{c}" for c in row["co_units"]],
+        "assignee": assignee, "percent": [percent], "expected": [f"{row['expected_percent']}%"],
+        "last": [last], "deadline": [deadline], "dates": [last, deadline],
+        "light": [LIGHT_LABEL[row["light"]]],
+        "notices": [str(row["notice_count"]) + ("!" if row["escalated"] else "")],
+    }
+
+
+def _status_layout(rows: list[dict], width: int, year: int):
+    """Columns, their widths and each row's cells: every short title in full when the width
+    allows it, giving up the NARROWING items in turn; the title is cut only when nothing is left."""
+    wide = width >= WIDE
+    gap = "  " if wide else " "
+    dropped: set[str] = set()
+    for step in (None, *NARROWING):
+        if step is not None:
+            dropped.add(step)
+        columns = _status_columns(wide, dropped)
+        all_cells = [_status_cells(row, wide, year, dropped) for row in rows]
+        widths = []
+        for key, header, cap, _ in columns:
+            natural = max([cell_len(header)] + [cell_len(line) for cells in all_cells for line in cells[key]])
+            widths.append(min(natural, cap) if cap else natural)
+        total = sum(widths) + len(gap) * (len(widths) - 1)
+        if total <= width:
+            return columns, widths, all_cells, gap
+    title = next(k for k, c in enumerate(columns) if c[0] == "title")
+    widths[title] = max(widths[title] - (total - width), 8)  # only now is a title cut (with …)
+    return columns, widths, all_cells, gap
+
+
+def status_lines(rows: list[dict], summary: dict, width: int) -> list[Line]:
+    """A header, then per indicator a heading line and its tasks, in aligned columns.
+
+    Laid out by hand rather than with rich's Table: a city's thousand tasks render in a blink.
+    """
+    rows, summary = clean(rows), clean(summary)  # escape controls and bidi marks that reached the data
+    year = dt.date.fromisoformat(summary["as_of"]).year
+    columns, widths, all_cells, gap = _status_layout(rows, width, year)
+    keys = [c[0] for c in columns]
+    light_col = keys.index("light")
+    justify = [c[3] for c in columns]
+
+    def line(texts: list[str], light: str | None = None, style: str = "") -> Line:
+        cells = [fit(text, widths[k], justify[k]) for k, text in enumerate(texts)]
+        out = Line(gap.join(cells).rstrip(), style=style)
+        if light:  # colour the light's cell only
+            start = sum(len(c) for c in cells[:light_col]) + len(gap) * light_col
+            out.stylize(LIGHT_STYLE[light], start, start + len(cells[light_col]))
+        return out
+
+    title = f"{summary['group']} 任务进度（截至{cn_date(dt.date.fromisoformat(summary['as_of']))}）"
+    header = line([c[1] for c in columns], style="bold")
+    parts: list = [*map(Line, fold(title, width)), header, Line("─" * min(header.cell_len, width))]
+    current = None
+    for row, by_key in zip(rows, all_cells):
+        if row["indicator"] != current:
+            if current is not None:
+                parts.append(Line(""))
+            current = row["indicator"]
+            parts += [Line(text, style="bold") for text in fold(f"{row['indicator']} {row['indicator_name']}", width)]
+        cells = [by_key[k] for k in keys]
+        for n in range(max(len(c) for c in cells)):
+            parts.append(line([c[n] if n < len(c) else "" for c in cells], row["light"] if n == 0 else None))
+    if not rows:
+        parts.append(Line("没有符合条件的任务。"))
+    attention = [r for r in rows if r["light"] in ("red", "yellow")]
+    if attention:
+        parts.append(Line("需要关注：", style="bold"))
+        id_w = max(cell_len(r["id"]) for r in attention)
+        lead_w = max(cell_len(r["lead"]) for r in attention)
+        indent = 1 + id_w + 1 + 3 + 1 + lead_w + 1
+        for r in attention:
+            reasons = fold("；".join(r["reasons"]), max(width - indent, 20))
+            first = Line(" " + fit(r["id"], id_w) + " ")
+            first.append(LIGHT_LABEL[r["light"]], style=LIGHT_STYLE[r["light"]])
+            first.append(" " + fit(r["lead"], lead_w) + " " + reasons[0])
+            parts.append(first)
+            parts += [Line(" " * indent + more) for more in reasons[1:]]
+    loose = summary.get("unit_problem_gaps") or []
+    if loose:  # problems on no open task: the unit's own row (cc units), named here too
+        if not attention:
+            parts.append(Line("需要关注：", style="bold"))
+        for g in loose:
+            first = Line(" ")
+            first.append(LIGHT_LABEL[g["light"]], style=LIGHT_STYLE[g["light"]])
+            lines = fold(f"{g['unit']} " + "；".join(g["gaps"]), max(width - 5, 20))
+            first.append(" " + lines[0])
+            parts.append(first)
+            parts += [Line("     " + more) for more in lines[1:]]
+    queue = summary.get("lead_queue") or []
+    if queue:
+        parts.append(Line(f"牵头单位待办（{summary.get('lead_unit', '牵头单位')}）：", style="bold"))
+        for q in queue:
+            lines = fold(queue_text(q, year), max(width - 3, 20))
+            style = "bold red" if q["overdue"] else ""
+            parts.append(Line(" " + lines[0], style=style))
+            parts += [Line("   " + more, style=style) for more in lines[1:]]
+    for esc in summary["escalated_units"]:
+        parts += [Line(text, style="bold red") for text in fold(
+            f"已报告市领导：{esc['unit']}（{cn_date(dt.date.fromisoformat(esc['date']))}），督办列标 !", width)]
+    parts += map(Line, fold(summary_text(summary), width))
+    problems = problems_text(summary.get("problems"))
+    if problems:
+        parts += map(Line, fold(problems, width))
+    return parts
+
+
+def queue_text(q: dict, year: int) -> str:
+    """One line of the lead unit's queue: what waits, since when, and whose delay it is."""
+    since = short_date(q["since"], year)
+    if q["kind"] == "review":
+        text = f"待审核 {q['subject']}（{q['unit']}）{since}反馈"
+        if q.get("late"):
+            text += f"（逾期{q['late']}天反馈）"
+        text += f"，已等待{q['days']}天"
+        hint = f"cc close {q['ref']} 或 cc reject {q['ref']} --note …"
+    elif q["kind"] == "recheck":
+        text = f"待复查 问题{q['subject']}（{q['unit']}）{since}报整改完成"
+        if q.get("late"):
+            text += f"（逾期{q['late']}天完成）"
+        text += f"，已等待{q['days']}天"
+        hint = f"cc problem recheck {q['ref']} --pass 或 --fail --note …"
+    else:
+        text = f"待验收 {q['subject']}（{q['unit']}）{since}报办结，已等待{q['days']}天"
+        hint = f"cc verify {q['ref']} 或 cc reopen {q['ref']} --reason …"
+    if q["overdue"]:
+        text += f"，超过审核时限{q['overdue']}天（牵头单位逾期）"
+    return f"{text}：{hint}"

@@ -1,0 +1,76 @@
+"""The status table laid out as plain lines (reports/lines.py): the text printed to a pipe without
+rich is exactly what rich prints to a terminal once its colours are taken away, at every width."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+
+from chuangcheng_cli.cli import plain
+from chuangcheng_cli.reports import lines
+from helpers import REPO, TODAY, cc_ok
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+@pytest.mark.parametrize("columns", ["60", "80", "100", "140"])
+def test_coloured_status_is_the_plain_text_in_colour(columns, tmp_path):
+    piped = cc_ok(REPO, "status", "--as-of", TODAY.isoformat(), COLUMNS=columns).stdout
+    coloured = cc_ok(REPO, "status", "--as-of", TODAY.isoformat(), COLUMNS=columns,
+                     NO_COLOR="", FORCE_COLOR="1").stdout
+    assert "\x1b[" in coloured  # a terminal gets its lights in colour
+    assert ANSI.sub("", coloured) == piped
+    assert max(lines.cell_len(line) for line in piped.splitlines()) <= int(columns)
+
+
+def test_hostile_text_is_escaped_in_both_paths(tmp_path):
+    import json
+
+    shown = json.loads(cc_ok(REPO, "status", "--as-of", TODAY.isoformat(), "--json").stdout)
+    rows, summary = shown["tasks"], shown["summary"]
+    rows[0].update(short_title="标题\x1b[2J清屏\u202e", lead="单位\x07", light="red",
+                   reasons=["原因\x1b]0;x\x07"])
+    out = lines.status_lines(rows, summary, 80)
+    text = "".join(line.plain + "\n" for line in out)
+    assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
+    assert "\\x1b[2J" in text and "\\u202e" in text
+    assert "".join(line.rich().plain + "\n" for line in out) == text
+
+
+def test_fit_cuts_wide_text_to_the_cell():
+    assert lines.fit("法治宣传教育责任制", 9) == "法治宣传…"
+    assert lines.cell_len(lines.fit("法治宣传教育责任制", 9)) == 9
+    assert lines.fit("12", 4, "right") == "  12"
+    assert lines.cell_len("中a…") == 4
+
+
+@pytest.mark.parametrize("env, tty, expected", [
+    ({"COLUMNS": "97"}, False, 97),
+    ({}, False, 80),
+    ({"COLUMNS": "97"}, True, None),           # a terminal: rich prints (colour)
+    ({"COLUMNS": "97", "FORCE_COLOR": "1"}, False, None),
+    ({"COLUMNS": "97", "FORCE_COLOR": ""}, False, 97),
+    ({"COLUMNS": "97", "TTY_COMPATIBLE": "1"}, False, None),
+    ({"COLUMNS": "97", "TTY_COMPATIBLE": "0"}, True, 97),
+    ({"COLUMNS": "wide"}, False, 80),
+])
+def test_plain_width_decides_as_rich_does(env, tty, expected, monkeypatch):
+    for name in ("COLUMNS", "FORCE_COLOR", "TTY_COMPATIBLE", "LINES"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+
+    class Out(io.StringIO):
+        def isatty(self):
+            return tty
+
+    monkeypatch.setattr("sys.stdout", Out())
+    monkeypatch.setattr("os.get_terminal_size", lambda fd: (_ for _ in ()).throw(OSError()))
+    assert plain.plain_width() == (None if plain.os.name == "nt" else expected)
+    if expected is not None and plain.os.name != "nt":
+        from rich.console import Console
+
+        console = Console(highlight=False, soft_wrap=False, markup=False)
+        assert console.color_system is None and console.width == expected
