@@ -128,6 +128,26 @@ def test_catch_up_equals_a_fresh_state(tmp_path):
     assert store.matching(grown, raw)[0] == "same"
 
 
+def test_catch_up_numbers_lines_after_blank_ones(tmp_path):
+    """Blank lines inside and at the end of the stored journal: the added lines' numbers (taken
+    from the state's last entry, not by counting the whole journal again) are the full run's."""
+    data = copy_data(tmp_path)
+    path = data / "journal.jsonl"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines[:5]) + "\n\n" + "".join(lines[5:]) + "\n\n\n", encoding="utf-8")
+    index, _ = _state_of(data)
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write("\n" + _line() + "\n" + _line(id="20231230-0000bbbb", task="T01", unit="sfj", percent=100,
+                                              note="补报。"))
+    raw = path.read_bytes()
+    how, state = store.matching(index, raw)
+    assert how == "grown"
+    grown = store.catch_up(index, raw, state, path, "journal.jsonl")
+    fresh, _ = _state_of(data)
+    assert grown is not None and _same(grown, fresh)
+    assert list(grown.lines)[-2:] == [len(lines) + 7, len(lines) + 9]
+
+
 @pytest.mark.parametrize("tail", [
     '{"id": "broken"\n',  # not JSON
     '{"id": "x", "kind": "progress"}\n',  # not an entry
