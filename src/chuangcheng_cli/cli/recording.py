@@ -224,6 +224,7 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
             err = exc.errors(include_url=False)[0]
             _code, text, hint, _ = translate_error(err, type(None))
             raise UsageError(f"参数无效：{text}", hint) from None
+        del snap  # not needed past build: freed before the journal is checked again with the new lines
         if not entries:  # nothing new to record (a sheet imported before): no check, no write
             return entries, docs, [], message, None, plan, None, stamp, None
         require_authority(project, entries)

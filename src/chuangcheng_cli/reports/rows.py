@@ -4,6 +4,7 @@ from __future__ import annotations
 
 
 import datetime as dt
+from typing import Iterator
 
 from ..domain import models, problemlist, rules, views
 from ..diagnostics import UsageError, did_you_mean
@@ -392,6 +393,12 @@ def _notice_no(project: models.Project, ref: str) -> str:
 def history_rows(snap: rules.Snapshot, unit: str | None = None, task: str | None = None,
                  kind: str | None = None) -> list[dict]:
     """Every entry up to the day, voided ones included and marked, with its id (for cc void)."""
+    return list(iter_history_rows(snap, unit, task, kind))
+
+
+def iter_history_rows(snap: rules.Snapshot, unit: str | None = None, task: str | None = None,
+                      kind: str | None = None) -> Iterator[dict]:
+    """history_rows one at a time: a city's 158,000 rows need not all be held at once."""
     project = snap.project
     by_ref: dict = {}
     for e in project.journal:  # voided notices too: their replies still need a unit and tasks
@@ -420,7 +427,6 @@ def history_rows(snap: rules.Snapshot, unit: str | None = None, task: str | None
             return e_unit, list(e.tasks)
         return e_unit, list(by_ref[ref].tasks) if ref in by_ref else []
 
-    rows = []
     backfill_days = project.plan.policy.backfill_days
     for e in snap.entries:
         e_unit, e_tasks = about(e)
@@ -437,7 +443,7 @@ def history_rows(snap: rules.Snapshot, unit: str | None = None, task: str | None
         if void is not None:
             text = f"【已作废：{clause(void.reason)}（{views.cn_date(void.date)}，{void.by}）】{text}"
         late = rules.backfill_late(e.date, e.at, backfill_days)
-        rows.append({
+        yield {
             "id": e.id,
             "date": e.date.isoformat(),
             "kind": e.kind,
@@ -449,8 +455,7 @@ def history_rows(snap: rules.Snapshot, unit: str | None = None, task: str | None
             "text": text,
             "voided": void is not None,
             "void_reason": void.reason if void is not None else "",
-        })
-    return rows
+        }
 
 
 def task_detail(snap: rules.Snapshot, task_id: str) -> dict:

@@ -186,7 +186,7 @@ def log_table(snap: rules.Snapshot) -> tuple[list[Col], list[list]]:
         Col("内容", wrap=True, max_width=60), Col("记录人"), Col("记录id"),
     ]
     rows = [[_iso(r["date"]), r["kind_name"], r["unit"] or "—", _join(r["tasks"]) or "—", r["text"], r["by"], r["id"]]
-            for r in reports.history_rows(snap)]
+            for r in reports.iter_history_rows(snap)]
     return cols, rows
 
 

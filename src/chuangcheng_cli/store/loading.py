@@ -641,6 +641,28 @@ def load_yaml_model(path: Path, display: str, model: type) -> YamlFile:
 # ------------------------------------------------------------------ journal
 
 _ENTRY_LIST = TypeAdapter(list[models.Entry])
+_JOURNAL_PIECE = 1024 * 1024  # bytes of journal (whole lines) validated per pydantic call on the fast path
+
+
+def _journal_pieces(raw: bytes) -> Iterator[bytes]:
+    """raw in pieces of whole lines, each about _JOURNAL_PIECE bytes; the newline between two
+    pieces belongs to neither, so splitting each piece on newlines gives raw's lines in order."""
+    start = 0
+    while start < len(raw):
+        end = raw.find(b"\n", start + _JOURNAL_PIECE)
+        if end < 0:
+            end = len(raw)
+        yield raw[start:end]
+        start = end + 1
+
+
+def _nonempty_lines(raw: bytes) -> Iterator[bytes]:
+    """raw's lines that hold more than white space, stripped, one at a time."""
+    for piece in _journal_pieces(raw):
+        for line in piece.split(b"\n"):
+            line = line.strip()
+            if line:
+                yield line
 
 
 @functools.cache
@@ -827,8 +849,8 @@ def load_journal(path: Path, display: str) -> JournalFile:
 
 
 def _fast_journal(path: Path, display: str) -> JournalFile | None:
-    """The whole journal as one JSON array of bytes, validated by pydantic-core in one call;
-    None when anything is off (then the slow path finds and explains it)."""
+    """The whole journal validated by pydantic-core, one JSON array of bytes per piece of about a
+    megabyte; None when anything is off (then the slow path finds and explains it)."""
     try:
         if path.stat().st_size > MAX_JOURNAL_BYTES:
             return None
@@ -837,22 +859,31 @@ def _fast_journal(path: Path, display: str) -> JournalFile | None:
         return None
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
-    lines = raw.split(b"\n")
-    if max(map(len, lines), default=0) > MAX_LINE_BYTES or _suspect(raw):
+    if _suspect(raw):
         return None
-    chunks = [c.strip() for c in lines]
-    del lines
-    numbered = [i + 1 for i, chunk in enumerate(chunks) if chunk]
-    # Each line must be one object on its own: {…} — a split or doubled object takes the slow path.
-    if any(c and (c[:1] != b"{" or c[-1:] != b"}") for c in chunks):
-        return None
+    numbered: list[int] = []
+    entries: list = []
+    line_no = 0  # lines before the current piece
     try:
-        entries = _ENTRY_LIST.validate_json(b"[" + b",".join(c for c in chunks if c) + b"]")
+        for piece in _journal_pieces(raw):
+            # Validated piece by piece, about a megabyte at a time: pydantic-core parses a whole
+            # JSON input before validating it, and one array of a city's journal (with the list
+            # of its lines) would be held all at once, about 140 MB more at 158,000 lines.
+            lines = piece.split(b"\n")
+            if max(map(len, lines)) > MAX_LINE_BYTES:
+                return None
+            chunks = [c.strip() for c in lines]
+            # Each line must be one object on its own: {…} — a split or doubled object takes the slow path.
+            if any(c and (c[:1] != b"{" or c[-1:] != b"}") for c in chunks):
+                return None
+            numbered.extend(line_no + i + 1 for i, chunk in enumerate(chunks) if chunk)
+            line_no += len(lines)
+            entries.extend(_ENTRY_LIST.validate_json(b"[" + b",".join(c for c in chunks if c) + b"]"))
     except (ValidationError, ValueError, RecursionError):
         return None
     if len(entries) != len(numbered):  # some line held two objects
         return None
-    if may_repeat_keys(entries, [c for c in chunks if c], raw.count(b'":')):
+    if may_repeat_keys(entries, _nonempty_lines(raw), raw.count(b'":')):
         return None
     return JournalFile(Source(path, display, raw=raw), entries, numbered)
 
@@ -897,7 +928,7 @@ def _field_counter(cls: type) -> tuple[int, tuple, tuple]:
     return required, tuple(getters), tuple(defaults)
 
 
-def may_repeat_keys(entries: list, chunks: list[bytes], keys: int | None = None) -> bool:
+def may_repeat_keys(entries: list, chunks: typing.Iterable[bytes], keys: int | None = None) -> bool:
     """True when some line may hold a key twice (JSON parsers keep the last one silently).
     Without parsing again: a line has at least as many keys as its entry has fields off their
     default, and exactly that many unless a key is repeated or a default written out. Counting
