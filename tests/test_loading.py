@@ -349,3 +349,35 @@ def test_json_messages_are_in_chinese(tmp_path, line):
     assert not has_english(p.message), p.message
 
 
+
+
+@pytest.mark.parametrize("piece", [1, 50, 300, 5000])
+@pytest.mark.parametrize("shape", ["plain", "blank", "crlf", "no-final-newline", "double-object", "repeated-key"])
+def test_journal_read_in_pieces_is_read_as_a_whole(tmp_path, monkeypatch, piece, shape):
+    """The fast path validates the journal a piece of whole lines at a time (to keep memory
+    low); any piece size gives the same entries, line numbers and problems as one piece."""
+    from helpers import DATA
+
+    lines = (DATA / "journal.jsonl").read_text(encoding="utf-8").splitlines()[:40]
+    if shape == "blank":
+        text = "\n\n" + "\n   \n".join(lines[:20]) + "\n\n" + "\n".join(lines[20:]) + "\n\n"
+    elif shape == "crlf":
+        text = "\r\n".join(lines) + "\r\n"
+    elif shape == "no-final-newline":
+        text = "\n".join(lines)
+    elif shape == "double-object":
+        text = "\n".join(lines[:10]) + "\n" + lines[10] + lines[11] + "\n" + "\n".join(lines[12:]) + "\n"
+    elif shape == "repeated-key":
+        text = "\n".join(lines[:10]) + "\n" + lines[10][:-1] + ', "note": "又一个"}\n' + "\n".join(lines[11:]) + "\n"
+    else:
+        text = "\n".join(lines) + "\n"
+    whole = load_journal(tmp_path, text.encode())
+    monkeypatch.setattr(loading, "_JOURNAL_PIECE", piece)
+    pieces = load_journal(tmp_path, text.encode())
+    assert [e.id for e in pieces.entries] == [e.id for e in whole.entries]
+    assert pieces.lines == whole.lines
+    assert render_text(pieces.problems) == render_text(whole.problems)
+    if shape in ("double-object", "repeated-key"):
+        assert whole.problems  # found by the slow path, whatever the piece size
+    else:
+        assert not whole.problems and len(whole.entries) == 40

@@ -949,6 +949,7 @@ def may_repeat_keys(entries: list, chunks: typing.Iterable[bytes], keys: int | N
         for getter, default in zip(getters, defaults):
             least += sum(map(ne, map(getter, group), itertools.repeat(default)))
     if keys is None:
+        chunks = list(chunks)  # counted here and read again below
         keys = sum(c.count(b'":') for c in chunks)
     if keys == least:
         return False
