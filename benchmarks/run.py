@@ -311,6 +311,10 @@ def check_targets(results: dict, entries: dict) -> list[Target]:
             targets.append(Target(text, top.rss_mb <= 300, f"最大 {top.rss_mb:.0f} MB（{top.command}）"))
         else:
             targets.append(Target(text, None, "本次未测"))
+        xlsx = get(size, "cc report xlsx")
+        text = f"{name}：cc report xlsx < 10 s"
+        targets.append(Target(text, None, "本次未测") if xlsx is None else
+                       Target(text, xlsx.wall < 10, f"{xlsx.wall:.2f} s（CPU {xlsx.cpu:.2f} s）"))
         status = get(size, "cc status（冷）")
         for cmd in ("cc problem list --overdue", "cc units"):
             r = get(size, cmd)
