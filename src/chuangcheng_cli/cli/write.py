@@ -262,7 +262,7 @@ def reprint(
 ):
     """按日志重新生成督办通知（及其引起的报告市领导）的 .docx，内容与发文时相同；已存在的文件不覆盖。"""
     from ..documents.notice import documents_of
-    from .common import find_data_dir, load
+    from .common import load
     from ..domain.workflow import find_notice
     from ..domain import rules
 

@@ -216,15 +216,24 @@ def restore(doc: dict, plan, units: list, entries: dict):
         us.escalations = [entry(p, "escalate") for p in typed(escalations, list)]
     for row in typed(doc["problems"], list):
         how, *row = typed(row, list)
-        if how == "settled":  # built without the dataclass's __init__: a city has tens of thousands
+        if how == "settled":  # built without the dataclass's __init__ or a call a field: a city has tens of thousands
             pid, unit, task, recorded, closed_on, deadline, on_time, reworked, rechecked, extended = row
+            if not (type(pid) is type(unit) is type(task) is str
+                    and type(on_time) is type(reworked) is type(rechecked) is type(extended) is bool):
+                raise TypeError("settled")
             ps = new(problemlist.ProblemState)
-            ps.__dict__.update(settled_fields)
-            ps.key, ps.owner, ps.task_id = typed(pid, str), typed(unit, str), typed(task, str)
-            ps.recorded, ps.closed_on = day(recorded), day(closed_on)
-            if ps.recorded is None or ps.closed_on is None:
+            fields = ps.__dict__
+            fields.update(settled_fields)
+            fields.update(key=pid, owner=unit, task_id=task, recorded=days.get(recorded) or day(recorded),
+                          closed_on=days.get(closed_on) or day(closed_on),
+                          deadline=days.get(deadline) or day(deadline), on_time=on_time, reworked=reworked,
+                          rechecked=rechecked, extended=extended)
+            if ps.recorded is None or ps.closed_on is None or ps.deadline is None:
                 raise ValueError("dates")
-        elif how == "open":
+            fold.problems[pid] = ps
+            fold.units[unit].problems.append(ps)
+            continue
+        if how == "open":
             at, fixes, rechecks, extensions, pending, pending_deadline, deadline, on_time, reworked, rechecked, \
                 extended = row
             ps = problemlist.ProblemState(entry(at, "problem"))
