@@ -602,3 +602,30 @@ def test_a_problem_s_closed_loop_through_the_fold_answers_as_the_full_run(tmp_pa
     assert all(used_all)
     mzj = next(u for u in answer[1]["units"] if u["id"] == "mzj")
     assert mzj["problems"]["rework_rate"] is not None
+
+
+def test_a_write_on_the_state_s_path_leaves_the_view_current(tmp_path, monkeypatch):
+    """cc log on a journal the store holds a state of (a large one: no whole project in hand)
+    applies its line to the stored fold and stores the day's view: the next status reads nothing."""
+    data = copy_data(tmp_path)
+    cache = tmp_path / "cache"
+    _status_json(monkeypatch, tmp_path, cache)  # a state and a fold
+    monkeypatch.setenv("CC_INDEX_MIN_BYTES", "0")
+    monkeypatch.setenv("CC_USER", "范某某")
+    before = set(cache.glob("view-*.json"))
+    used = _fold_used(monkeypatch)
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert fast.run_fast(["--as-of", DAY, "log", "T09", "-u", "rsj", "-n", "进展。", "-p", "85"]) == 0
+    assert used == [True]  # the write left its view from the fold
+    assert set(cache.glob("view-*.json")) - before
+
+    def no_read(*args, **kwargs):
+        raise AssertionError("the data was read again")
+
+    monkeypatch.setattr(plain, "read_project", no_read)
+    answer, _ = _status_json(monkeypatch, tmp_path, cache, full_allowed=False)
+    assert used == [True]  # the status was a view hit: no fold read either
+    monkeypatch.undo()
+    assert answer == _full(monkeypatch, tmp_path)
+    assert next(t for t in answer["tasks"] if t["id"] == "T09")["percent"] == 85
+    del data

@@ -228,8 +228,9 @@ def snapshot_doc(where: locate.DataDir, today, remember: bool = False, strict: b
     return snap, doc, key
 
 
-def _from_fold(where: locate.DataDir, today, root):
-    """snapshot_doc's answer from the store's fold of the journal (store/folds.py), or None."""
+def _from_fold(where: locate.DataDir, today, root, quiet: bool = False):
+    """snapshot_doc's answer from the store's fold of the journal (store/folds.py), or None;
+    quiet: for a write leaving the view behind (no note about the bundled data)."""
     from ..store import folds, state as store
     from ..store.loading import JOURNAL
 
@@ -247,7 +248,7 @@ def _from_fold(where: locate.DataDir, today, root):
     from ..domain import models, rules
 
     fold, held = found
-    if where.bundled:
+    if where.bundled and not quiet:
         note(locate.BUNDLED_NOTE)
     snap = rules.finish(models.Project(held.plan, held.units, []), fold, today, [])
     doc = document(snap)

@@ -298,6 +298,16 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
     if archived:  # the copies are part of the record: they travel with the journal in git
         print("佐证材料已存入仓库：" + "、".join(archived) + "（请与日志一起提交）")
     note(f"已写入 {shown_path(journal_path)}（{len(lines)} 条记录）")
+    if whole is None and held is not None and root is not None:
+        # A large journal (the state's path, no whole project in hand): the view of the day from
+        # the store's fold with the new lines applied, so that the next cc status needs no
+        # reading of the journal. Done last, after everything is printed; without a fold, nothing.
+        from .plain import _from_fold
+
+        try:
+            _from_fold(where, now, root, quiet=True)
+        except OSError:
+            pass
 
 
 def leave_view(root, plan: str, project, written: bytes, lines: list[str], day) -> None:
