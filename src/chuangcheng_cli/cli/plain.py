@@ -206,7 +206,7 @@ def snapshot_doc(where: locate.DataDir, today, remember: bool = False, strict: b
 
     root = locate.cache_root()
     if remember and root is not None:
-        found = _from_fold(where, today, root)
+        found = view_from_fold(where, today, root)
         if found is not None:
             return found
     project, warning, key, plan, held = _read(where, strict)
@@ -228,7 +228,7 @@ def snapshot_doc(where: locate.DataDir, today, remember: bool = False, strict: b
     return snap, doc, key
 
 
-def _from_fold(where: locate.DataDir, today, root, quiet: bool = False):
+def view_from_fold(where: locate.DataDir, today, root, quiet: bool = False):
     """snapshot_doc's answer from the store's fold of the journal (store/folds.py), or None;
     quiet: for a write leaving the view behind (no note about the bundled data)."""
     from ..store import folds, state as store

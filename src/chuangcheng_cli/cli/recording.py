@@ -302,10 +302,10 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
         # A large journal (the state's path, no whole project in hand): the view of the day from
         # the store's fold with the new lines applied, so that the next cc status needs no
         # reading of the journal. Done last, after everything is printed; without a fold, nothing.
-        from .plain import _from_fold
+        from .plain import view_from_fold
 
         try:
-            _from_fold(where, now, root, quiet=True)
+            view_from_fold(where, now, root, quiet=True)
         except OSError:
             pass
 

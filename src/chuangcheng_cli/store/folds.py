@@ -216,7 +216,7 @@ def restore(doc: dict, plan, units: list, entries: dict):
         us.escalations = [entry(p, "escalate") for p in typed(escalations, list)]
     for row in typed(doc["problems"], list):
         how, *row = typed(row, list)
-        if how == "settled":  # built without the dataclass's __init__ or a call a field: a city has tens of thousands
+        if how == "settled":  # without the dataclass's __init__, in one dict update: a city has tens of thousands
             pid, unit, task, recorded, closed_on, deadline, on_time, reworked, rechecked, extended = row
             if not (type(pid) is type(unit) is type(task) is str
                     and type(on_time) is type(reworked) is type(rechecked) is type(extended) is bool):
