@@ -128,6 +128,59 @@ def test_catch_up_equals_a_fresh_state(tmp_path):
     assert store.matching(grown, raw)[0] == "same"
 
 
+@pytest.mark.parametrize("mark", [1, 7, 64, 1 << 20])
+def test_a_prefix_s_digest_from_the_marks_is_its_sha256(monkeypatch, mark):
+    """The digest of any prefix, taken from the digest states kept every _MARK bytes, is the
+    SHA-256 of those bytes; the digest state of the whole still extends as sha256 does."""
+    import hashlib
+
+    monkeypatch.setattr(store, "_MARK", mark)
+    store.forget_reads()
+    raw = "".join(_line(id=f"20231230-{n:08x}") for n in range(40)).encode()
+    for size in sorted({0, 1, mark - 1, mark, mark + 1, 2 * mark, len(raw) // 2, len(raw) - 1, len(raw)}):
+        if 0 <= size <= len(raw):
+            assert store.digest(raw, size) == hashlib.sha256(raw[:size]).hexdigest(), size
+            assert store.hasher(raw, size).hexdigest() == hashlib.sha256(raw[:size]).hexdigest(), size
+    h = store.hasher(raw)
+    h.update(b"more")
+    assert h.hexdigest() == hashlib.sha256(raw + b"more").hexdigest()
+    assert store.hasher(raw).hexdigest() == store.digest(raw) == hashlib.sha256(raw).hexdigest()
+    other = raw[:-1] + b" "  # another object: hashed on its own, not taken from the marks of raw
+    assert store.digest(other) == hashlib.sha256(other).hexdigest()
+    assert store.digest(memoryview(raw), 10) == hashlib.sha256(raw[:10]).hexdigest()
+
+
+def test_the_journal_is_read_once_per_command_while_the_file_stays_the_same(tmp_path):
+    """journal_raw gives the same bytes object while the file's stat signature holds; an append,
+    a rewrite (same size, new times) or a replaced file is read again; forget_reads (as each
+    command starts) drops what was kept."""
+    import os
+
+    path = tmp_path / "journal.jsonl"
+    path.write_bytes(b'{"a":1}\n')
+    store.forget_reads()
+    first = store.journal_raw(path)
+    assert first == b'{"a":1}\n' and store.journal_raw(path) is first
+    with open(path, "ab") as fh:
+        fh.write(b'{"b":2}\n')
+    grown = store.journal_raw(path)
+    assert grown == b'{"a":1}\n{"b":2}\n' and grown is not first
+    st = os.stat(path)
+    path.write_bytes(b'{"a":9}\n{"b":2}\n')  # same size, in place
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
+    assert store.journal_raw(path) == b'{"a":9}\n{"b":2}\n'
+    kept = store.journal_raw(path)
+    store.forget_reads()
+    again = store.journal_raw(path)
+    assert again == kept and again is not kept
+    replacement = tmp_path / "new.jsonl"
+    replacement.write_bytes(b'{"c":3}\n{"d":4}\n')
+    os.replace(replacement, path)
+    assert store.journal_raw(path) == b'{"c":3}\n{"d":4}\n'
+    assert store.journal_raw(tmp_path / "missing.jsonl") is None
+    assert store.journal_raw(tmp_path) is None  # a folder
+
+
 def test_catch_up_numbers_lines_after_blank_ones(tmp_path):
     """Blank lines inside and at the end of the stored journal: the added lines' numbers (taken
     from the state's last entry, not by counting the whole journal again) are the full run's."""

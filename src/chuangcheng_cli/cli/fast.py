@@ -93,6 +93,9 @@ def run_fast(argv: list[str]) -> int | None:
     if parsed is None:
         return None
     command, opts = parsed
+    from ..store.state import forget_reads
+
+    forget_reads()  # each command reads the journal afresh (tests run many in one process)
     stored = _replay(command, opts) if command in ("status", "units") else None
     if stored is not None:  # printed before anything else is loaded
         out, err = stored

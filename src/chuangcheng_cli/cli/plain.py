@@ -159,10 +159,7 @@ def _read(where: locate.DataDir, strict: bool = False):
     journal_path = where.path / JOURNAL
     if root is not None:
         plan = store.plan_key(where.folder)
-        try:
-            raw = journal_path.read_bytes()
-        except OSError:
-            raw = None
+        raw = store.journal_raw(journal_path)
         if store.usable_raw(raw):
             found = store.read_project(root, plan, raw, journal_path, _shown(journal_path))
             if found is not None:
@@ -235,10 +232,7 @@ def view_from_fold(where: locate.DataDir, today, root, quiet: bool = False):
     from ..store.loading import JOURNAL
 
     journal_path = where.path / JOURNAL
-    try:
-        raw = journal_path.read_bytes()
-    except OSError:
-        return None
+    raw = store.journal_raw(journal_path)
     if not store.usable_raw(raw):
         return None
     plan = store.plan_key(where.folder)

@@ -43,6 +43,9 @@ def root(
     """
     GLOBALS.data = data
     GLOBALS.as_of = as_of
+    from ..store.state import forget_reads
+
+    forget_reads()  # each command reads the journal afresh (tests run many in one process)
 
 
 from . import read

@@ -184,6 +184,7 @@ def restore(doc: dict, plan, units: list, entries: dict):
     # a settled problem's fields but its facts: no entries (tuples: nothing may be added to them)
     settled_fields = {**problemlist.ProblemState(None).__dict__, "fixes": (), "rechecks": (), "extensions": (),
                       "history": (), "settled": True}
+    state_class = problemlist.ProblemState
     tasks = typed(doc["tasks"], dict)
     if tasks.keys() != fold.states.keys():
         raise KeyError("tasks")
@@ -216,18 +217,17 @@ def restore(doc: dict, plan, units: list, entries: dict):
         us.escalations = [entry(p, "escalate") for p in typed(escalations, list)]
     for row in typed(doc["problems"], list):
         how, *row = typed(row, list)
-        if how == "settled":  # without the dataclass's __init__, in one dict update: a city has tens of thousands
+        if how == "settled":  # without the dataclass's __init__, its fields in one dict: a city has tens of thousands
             pid, unit, task, recorded, closed_on, deadline, on_time, reworked, rechecked, extended = row
             if not (type(pid) is type(unit) is type(task) is str
                     and type(on_time) is type(reworked) is type(rechecked) is type(extended) is bool):
                 raise TypeError("settled")
-            ps = new(problemlist.ProblemState)
-            fields = ps.__dict__
-            fields.update(settled_fields)
-            fields.update(key=pid, owner=unit, task_id=task, recorded=days.get(recorded) or day(recorded),
-                          closed_on=days.get(closed_on) or day(closed_on),
-                          deadline=days.get(deadline) or day(deadline), on_time=on_time, reworked=reworked,
-                          rechecked=rechecked, extended=extended)
+            ps = new(state_class)
+            ps.__dict__ = {**settled_fields, "key": pid, "owner": unit, "task_id": task,
+                           "recorded": days.get(recorded) or day(recorded),
+                           "closed_on": days.get(closed_on) or day(closed_on),
+                           "deadline": days.get(deadline) or day(deadline), "on_time": on_time,
+                           "reworked": reworked, "rechecked": rechecked, "extended": extended}
             if ps.recorded is None or ps.closed_on is None or ps.deadline is None:
                 raise ValueError("dates")
             fold.problems[pid] = ps
@@ -281,7 +281,7 @@ def read(root, plan_key: str, raw: bytes, path, display: str, today: dt.date):
         count, size = typed(doc["entries"], int), typed(doc["size"], int)
         if not 0 <= count <= total or size > state.size or (count < total and state.offsets[count] < size):
             return None
-        if (size, doc["digest"]) != (state.size, state.digest) and store.digest(memoryview(raw)[:size]) != doc["digest"]:
+        if (size, doc["digest"]) != (state.size, state.digest) and store.digest(raw, size) != doc["digest"]:
             return None
         entries = read_entries(state, raw, positions(doc, count) + list(range(count, total)))
         fold = restore(doc, state.plan, state.units, entries)

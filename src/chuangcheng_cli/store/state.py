@@ -91,13 +91,78 @@ def plan_key(data_dir) -> str:
     return h.hexdigest()
 
 
-def digest(raw: bytes) -> str:
+# One read and one hash of the journal per command. A read that misses the stored output hashes
+# the journal for its key, then for the view's key, then matches the state against a prefix of
+# it: three passes over a city's 22 MB (0.06 s), over 110 MB at 500,000 entries (0.3 s). The
+# bytes last read are kept with their file's stat signature, and their digest with the digest
+# state at every _MARK bytes, so that the digest of any prefix costs at most _MARK bytes more.
+# Every key of one command is then a digest of the very bytes it read and used.
+_MARK = 1 << 20
+_SEEN: list = [None, None, None]  # path, stat signature, bytes of the journal read last
+_HASHED: list = [None, None, None]  # bytes (kept alive: compared by identity), marks, digest state of all
+
+
+def _signature(st) -> tuple:
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
+
+
+def forget_reads() -> None:
+    """Drop the journal bytes and digests kept so far: called as each command starts, so that the
+    stat signature only ever vouches for a file within one command."""
+    _SEEN[:] = None, None, None
+    _HASHED[:] = None, None, None
+
+
+def journal_raw(path) -> bytes | None:
+    """The journal file's bytes; the same object again while the file's stat signature (device,
+    inode, size, modification and change times) holds; None when it cannot be read."""
+    path = os.fspath(path)
+    try:
+        with open(path, "rb") as fh:
+            seen = _signature(os.fstat(fh.fileno()))
+            if _SEEN[0] == path and _SEEN[1] == seen:
+                return _SEEN[2]
+            raw = fh.read()
+            if _signature(os.fstat(fh.fileno())) != seen or len(raw) != seen[2]:
+                return raw  # changing while read: not kept
+    except OSError:  # missing, a folder, unreadable: the loader explains it; never stored as good
+        return None
+    _SEEN[:] = path, seen, raw
+    return raw
+
+
+def _marked(raw: bytes):
+    """(marks, digest state of raw): marks[k] is the digest state of raw[:k * _MARK]."""
+    if _HASHED[0] is not raw:
+        h, marks, view = hashlib.sha256(), [], memoryview(raw)
+        for at in range(0, len(raw), _MARK):
+            marks.append(h.copy())
+            h.update(view[at:at + _MARK])
+        _HASHED[:] = raw, marks, h
+    return _HASHED[1], _HASHED[2]
+
+
+def hasher(raw: bytes, size: int | None = None):
+    """The digest state of raw (or of raw[:size]): .hexdigest() is its digest; .copy().update()
+    extends it. Every digest of the journal goes through here, so it is hashed once."""
+    marks, whole = _marked(raw)
+    if size is None or size == len(raw):
+        return whole.copy()
+    k = size // _MARK
+    h = marks[k].copy() if k < len(marks) else whole.copy()
+    h.update(memoryview(raw)[k * _MARK:size])
+    return h
+
+
+def digest(raw: bytes, size: int | None = None) -> str:
     # sha256 throughout: CPUs hash it in hardware, twice as fast as blake2b on a city's 22 MB journal
-    return hashlib.sha256(raw).hexdigest()
+    if isinstance(raw, bytes):
+        return hasher(raw, size).hexdigest()
+    return hashlib.sha256(raw if size is None else memoryview(raw)[:size]).hexdigest()
 
 
 def journal_digest(data_dir) -> str:
-    raw = _file_bytes(os.path.join(os.fspath(data_dir), DATA_FILES[2]))
+    raw = journal_raw(os.path.join(os.fspath(data_dir), DATA_FILES[2]))
     return "<missing>" if raw is None else digest(raw)
 
 
@@ -267,11 +332,6 @@ class JournalState:
             self.by_task.setdefault(entry.task, _positions()).append(k)
 
 
-def hasher(raw: bytes):
-    """The digest state of raw: .hexdigest() is digest(raw); .copy().update() extends it."""
-    return hashlib.sha256(raw)
-
-
 def build_state(checked, raw: bytes) -> JournalState:
     """The state of a journal that a full check found free of errors."""
     assert checked.project is not None and checked.journal is not None
@@ -439,15 +499,11 @@ def matching(state: JournalState | None, raw: bytes):
     ("grown", hash) when it describes a prefix of them ending at a line end (lines were added at
     the end: a pull, a union merge, another unit's append), else (None, hash); hash is the
     digest state of raw (see hasher)."""
-    if state is None or state.size > len(raw):
+    if state is None or state.size > len(raw) or hasher(raw, state.size).hexdigest() != state.digest:
         return None, hasher(raw)
-    view = memoryview(raw)
-    h = hasher(view[:state.size])
-    if h.hexdigest() != state.digest:
-        return None, hasher(raw)
+    h = hasher(raw)
     if state.size == len(raw):
         return "same", h
-    h.update(view[state.size:])
     if state.size and raw[state.size - 1:state.size] != b"\n":
         return None, h
     return "grown", h
@@ -524,15 +580,15 @@ def catch_up(state: JournalState, raw: bytes, h, path, display: str, entries: li
     family = any(e.kind in NOTICE_FAMILY for e in new)
     chosen = witness(new) if witness is not None else None
     part = slice_of(state, prefix, path, display, touched, entries, family, chosen)
+    base = _prefix_lines(state, raw) + 1  # the first added line's number
     problems = conflicts(part, prefix, new, [t for _, t in numbered],
-                         None if entries is None else {e.id for e in entries[:old]})
+                         None if entries is None else {e.id for e in entries[:old]}, base)
     if problems is None or problems:
         return None
     starts, at = [], state.size  # of each added line
     for chunk in raw[state.size:].split(b"\n"):
         starts.append(at)
         at += len(chunk) + 1
-    base = _prefix_lines(state, raw) + 1  # the first added line's number
     for (line, _), entry in zip(numbered, new):
         state.add(entry, starts[line - base], line)
     state.size, state.digest = len(raw), h.hexdigest()
@@ -569,7 +625,8 @@ def slice_of(state: JournalState, raw: bytes, path, display: str, tasks: set, re
     return checks.Checked(project, [], [], journal)
 
 
-def conflicts(part, raw: bytes, entries: list, lines: list[str], taken: set | None = None) -> list | None:
+def conflicts(part, raw: bytes, entries: list, lines: list[str], taken: set | None = None,
+              first: int | None = None) -> list | None:
     """Errors the new entries would bring, checked against the slice; None when the slice cannot
     tell: a new entry's id appears somewhere in the journal's bytes (entry ids are random, so in
     practice never), and only a full check can say whether that is an entry's id. taken: the ids
@@ -604,7 +661,7 @@ def conflicts(part, raw: bytes, entries: list, lines: list[str], taken: set | No
         taken = set(re.findall(rb'"id"\s*:\s*"([^"\\]*)"', raw))
         if any(entry.id.encode() in taken for entry in entries):
             return None
-    return check_append(part, entries, lines)
+    return check_append(part, entries, lines, first)
 
 
 def extend(state: JournalState, raw: bytes, h, payload: bytes, entries: list) -> JournalState:
