@@ -169,9 +169,10 @@ def require_clean(checked: Checked) -> Checked:
     return checked
 
 
-def check_append(checked: Checked, entries: list, lines: list[str]) -> list[Diagnostic]:
+def check_append(checked: Checked, entries: list, lines: list[str], first: int | None = None) -> list[Diagnostic]:
     """Errors the journal would have with these entries appended (e.g. a back-dated report that
-    makes a later one look like a decrease); empty when the append is safe."""
+    makes a later one look like a decrease); empty when the append is safe. first: the line
+    number the first of them gets, when the caller knows it (else the journal's lines are counted)."""
     assert checked.project is not None and checked.journal is not None
     old = checked.journal
     # Every rule an append can break looks at the entries of one task, or at the notice family,
@@ -185,9 +186,9 @@ def check_append(checked: Checked, entries: list, lines: list[str]) -> list[Diag
                 if e.kind in NOTICE_FAMILY or e.task in touched or e.id in targets]
         old = loading.JournalFile(old.src, [old.entries[k] for k in keep], [old.lines[k] for k in keep])
     raw = old.src.raw
-    if raw is not None:  # count lines in the bytes: decoding a city's journal is not needed
+    if first is None and raw is not None:  # count lines in the bytes: decoding a city's journal is not needed
         first = raw.count(b"\n") + (1 if raw.endswith(b"\n") or not raw else 2)
-    else:
+    elif first is None:
         text = old.src.text
         first = text.count("\n") + (1 if text.endswith("\n") or not text else 2)
     src = _Appended(old.src, first, lines)
