@@ -106,3 +106,26 @@ def test_reported_complete_awaits_verification_without_staleness(project):
     t07 = snap.task("T07")
     assert t07.reported_complete and not t07.done
     assert t07.light == "accept" and "已于2023年10月16日报办结，待验收" in t07.reasons
+
+
+def test_journal_order_is_date_then_moment_then_file_order():
+    """Entries take effect by date, then by the moment recorded (offsets honoured; a time without
+    a zone read as UTC), then in file order; equal moments in other zones keep file order."""
+    from types import SimpleNamespace
+
+    cst = dt.timezone(dt.timedelta(hours=8))
+
+    def e(day, at):
+        return SimpleNamespace(date=dt.date(2023, 12, day), at=at)
+
+    journal = [
+        e(2, dt.datetime(2023, 12, 2, 9, tzinfo=cst)),  # 01:00 UTC
+        e(1, dt.datetime(2023, 12, 3, 9, tzinfo=cst)),  # an earlier date goes first, whatever its time
+        e(2, dt.datetime(2023, 12, 2, 0, 30)),  # no zone: 00:30 UTC
+        e(2, dt.datetime(2023, 12, 2, 1, tzinfo=dt.timezone.utc)),  # the same moment as the first
+        e(2, dt.datetime(2023, 12, 2, 8, 59, 59, 999999, tzinfo=cst)),  # a microsecond before the first
+        e(2, dt.datetime(2023, 12, 2, 9, 0, 0, 1, tzinfo=cst)),  # a microsecond after it
+    ]
+    assert rules.journal_order(journal) == [1, 2, 4, 0, 3, 5]
+    naive = [e(2, dt.datetime(2023, 12, 2, 10)), e(2, dt.datetime(2023, 12, 2, 9)), e(2, dt.datetime(2023, 12, 2, 9))]
+    assert rules.journal_order(naive) == [1, 2, 0]
