@@ -74,3 +74,31 @@ def test_plain_width_decides_as_rich_does(env, tty, expected, monkeypatch):
 
         console = Console(highlight=False, soft_wrap=False, markup=False)
         assert console.color_system is None and console.width == expected
+
+
+def _fold_token_by_token(text: str, width: int) -> list[str]:
+    """The rule of lines.fold applied to every token in turn: what the quick fold must equal."""
+    width = max(width, 2)
+    out: list[list[str]] = [[]]
+    used = 0
+    for token in lines._tokens(text):
+        used = lines._place(out, used, token, lines.cell_len(token), width)
+    return ["".join(line) for line in out]
+
+
+def test_fold_takes_what_fits_in_one_step_and_breaks_as_token_by_token():
+    """Thousands of random texts of CJK characters, numbers, Latin words, closing and opening
+    marks, narrow and zero-width characters and over-long numbers, at every width from 1 to 40:
+    the quick fold (a bisection over running widths) gives exactly the token-by-token lines."""
+    import random
+
+    rng = random.Random(13)
+    pieces = ["法", "治", "环", "境", "督", "办", "，", "。", "、", "）", "》", "”", "（", "《", "“", "…", "%",
+              "12338", "95%", "2023-09-10", "0000-60000112", "T01", "a", "ok", " ", "·", "\u200b", "é",
+              "https://example.org/a/very/long/path/that/never/fits", "9" * 45]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 60)))
+        for width in (1, 2, 3, 5, 8, 13, 20, 27, 40):
+            assert lines.fold(text, width) == _fold_token_by_token(text, width), (text, width)
+    assert lines.fold("", 10) == [""]
+    assert lines.fold("进度63%，低于序时进度100%；问题", 10) == _fold_token_by_token("进度63%，低于序时进度100%；问题", 10)

@@ -9,7 +9,9 @@ add) or hands rich styled Text when the output is a terminal.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import itertools
 import re
 
 from ..domain.views import cn_date, problems_text, summary_text
@@ -136,30 +138,54 @@ def fold(text: str, width: int) -> list[str]:
     """text broken into lines of at most width cells (CJK text has no spaces to break at),
     without splitting a number and following 避头尾: a closing mark never starts a line (the
     character before it moves down with it), an opening one never ends a line. Only a number
-    too long for the line it must start (a URL, or "（" + a phone number in a narrow column) is cut."""
+    too long for the line it must start (a URL, or "（" + a phone number in a narrow column) is cut.
+
+    The rule, token by token, is `_place`; the tokens that simply fit on the current line are
+    taken in one step (a bisection over their running widths), which gives the same lines: a
+    city's status with its problem list folds some 200,000 tokens."""
     width = max(width, 2)
+    if 2 * len(text) <= width:  # fits, whatever its characters (none takes more than two cells)
+        return [text]
+    tokens = _tokens(text)
+    known = _WIDTHS.get
+    widths = [known(t) for t in tokens]
+    if None in widths:
+        widths = [cell_len(t) for t in tokens]
+    cum = [0, *itertools.accumulate(widths)]  # cum[k]: cells of tokens[:k]
     lines: list[list[str]] = [[]]
-    used = 0
-    for token in _tokens(text):
-        w = cell_len(token)
-        line = lines[-1]
-        if line and used + w > width:
-            carry: list[str] = []
-            while len(line) > 1 and (carry or [token])[0] in NO_LINE_START:  # "蓝）" + "，" go down together
-                carry.insert(0, line.pop())
-            while len(line) > 1 and line[-1] in NO_LINE_END:
-                carry.insert(0, line.pop())
-            lines.append(carry)
-            line, used = carry, sum(cell_len(t) for t in carry)
-        while used + w > width:  # too long even for a line of its own
-            head, token = _cut(token, width - used)
-            line.append(head)
-            lines.append([])
-            line, used, w = lines[-1], 0, cell_len(token)
-        line.append(token)
-        used += w
+    used, k, n = 0, 0, len(tokens)
+    while k < n:
+        end = bisect.bisect_right(cum, cum[k] + width - used, k) - 1  # tokens[k:end] fit as they are
+        if end > k:
+            lines[-1].extend(tokens[k:end])
+            used += cum[end] - cum[k]
+            k = end
+            if k == n:
+                break
+        used = _place(lines, used, tokens[k], widths[k], width)
+        k += 1
     return ["".join(line) for line in lines]
 
+
+def _place(lines: list[list[str]], used: int, token: str, w: int, width: int) -> int:
+    """Put token (w cells) after lines[-1] (used cells so far) by the rule of fold; the cells now
+    used on the last line."""
+    line = lines[-1]
+    if line and used + w > width:
+        carry: list[str] = []
+        while len(line) > 1 and (carry or [token])[0] in NO_LINE_START:  # "蓝）" + "，" go down together
+            carry.insert(0, line.pop())
+        while len(line) > 1 and line[-1] in NO_LINE_END:
+            carry.insert(0, line.pop())
+        lines.append(carry)
+        line, used = carry, sum(cell_len(t) for t in carry)
+    while used + w > width:  # too long even for a line of its own
+        head, token = _cut(token, width - used)
+        line.append(head)
+        lines.append([])
+        line, used, w = lines[-1], 0, cell_len(token)
+    line.append(token)
+    return used + w
 
 
 # What a narrow terminal gives up, least valuable first, before a task's short title is cut:
