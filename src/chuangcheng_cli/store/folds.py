@@ -293,7 +293,8 @@ def read(root, plan_key: str, raw: bytes, path, display: str, today: dt.date):
         return None
     if how == "grown":
         where = {id(e): k for k, e in entries.items()}
-        state = store.catch_up(state, raw, h, path, display, witness=lambda new: witnesses(fold, state, where, new))
+        state = store.catch_up(state, raw, h, path, display, witness=lambda new: witnesses(fold, state, where, new),
+                               known=entries)
         if state is None:
             return None
         store.store_state(root, plan_key, state)

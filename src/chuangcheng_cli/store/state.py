@@ -538,7 +538,7 @@ def _tail_lines(state: JournalState, raw: bytes) -> list | None:
 
 
 def catch_up(state: JournalState, raw: bytes, h, path, display: str, entries: list | None = None,
-             witness=None):
+             witness=None, known: dict | None = None):
     """The state extended over the lines added after state.size, when they are valid entries that
     break no rule with what came before; None when they are not, or cannot be told apart from
     trouble cheaply, so that the caller checks everything in full. entries: every entry of raw
@@ -554,7 +554,9 @@ def catch_up(state: JournalState, raw: bytes, h, path, display: str, entries: li
     append to the full check, see `conflicts`).
 
     witness: a function of the new entries giving the positions of a smaller slice that checks
-    them exactly as the whole one would, or None (see folds.witnesses)."""
+    them exactly as the whole one would, or None (see folds.witnesses). known: position → entry
+    of lines already read, taken from there and given what the slice reads (folds.read folds the
+    same tasks' entries again right after)."""
     from . import loading
     from .checks import NOTICE_FAMILY
 
@@ -579,7 +581,7 @@ def catch_up(state: JournalState, raw: bytes, h, path, display: str, entries: li
     touched = {e.task for e in new if e.kind not in NOTICE_FAMILY}
     family = any(e.kind in NOTICE_FAMILY for e in new)
     chosen = witness(new) if witness is not None else None
-    part = slice_of(state, prefix, path, display, touched, entries, family, chosen)
+    part = slice_of(state, prefix, path, display, touched, entries, family, chosen, known)
     base = _prefix_lines(state, raw) + 1  # the first added line's number
     problems = conflicts(part, prefix, new, [t for _, t in numbered],
                          None if entries is None else {e.id for e in entries[:old]}, base)
@@ -597,13 +599,14 @@ def catch_up(state: JournalState, raw: bytes, h, path, display: str, entries: li
 
 
 def slice_of(state: JournalState, raw: bytes, path, display: str, tasks: set, read: list | None = None,
-             family: bool = True, positions: list | None = None):
+             family: bool = True, positions: list | None = None, known: dict | None = None):
     """A checks.Checked holding only the entries of `tasks` and of the family, in file order.
     read: the journal's entries in file order, when already read (else the slice is parsed).
     family=False: of the family only the voids, enough to check entries of those tasks alone
     (checks.check_journal's rules for a task's entries read the task's entries and what voids
     them; the notices' and the problem list's rules are not reached). positions: the slice's
-    entries, when the caller knows a smaller one that checks the same (catch_up's witness)."""
+    entries, when the caller knows a smaller one that checks the same (catch_up's witness).
+    known: position → entry of lines already read (see catch_up), extended with those read here."""
     from . import checks, loading
     from ..domain import models
 
@@ -613,12 +616,16 @@ def slice_of(state: JournalState, raw: bytes, path, display: str, tasks: set, re
     if read is not None:
         entries = [read[k] for k in positions]
     else:
+        have = known if known is not None else {}
+        missing = [k for k in positions if k not in have]
         chunks = []
-        for k in positions:
+        for k in missing:
             start = state.offsets[k]
             end = raw.find(b"\n", start)
             chunks.append(raw[start:] if end < 0 else raw[start:end])
-        entries = loading._ENTRY_LIST.validate_json(b"[" + b",".join(chunks) + b"]") if chunks else []
+        if chunks:
+            have.update(zip(missing, loading._ENTRY_LIST.validate_json(b"[" + b",".join(chunks) + b"]")))
+        entries = [have[k] for k in positions]
     src = loading.Source(path, display, raw=raw)
     journal = loading.JournalFile(src, list(entries), [state.lines[k] for k in positions])
     project = models.Project(state.plan, state.units, journal.entries)
