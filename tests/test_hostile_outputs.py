@@ -453,7 +453,17 @@ def test_an_unreadable_journal_is_a_message(tmp_path, monkeypatch):
             raise PermissionError(errno.EACCES, "Permission denied", str(self))
         return real(self)
 
+    import builtins
+
+    real_open = builtins.open
+
+    def denied_open(file, *args, **kwargs):  # the store's read of the journal (state.journal_raw)
+        if isinstance(file, (str, Path)) and Path(file).name == "journal.jsonl":
+            raise PermissionError(errno.EACCES, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)
+
     monkeypatch.setattr(Path, "read_bytes", denied)
+    monkeypatch.setattr(builtins, "open", denied_open)
     result = invoke(tmp_path, "status", *AS_OF)  # reads go on without it, and say so
     assert result.exit_code == 0 and "journal.jsonl" in result.output and "无法读取" in result.output
     result = invoke(tmp_path, "status", "--strict", *AS_OF)
