@@ -129,3 +129,10 @@ def test_journal_order_is_date_then_moment_then_file_order():
     assert rules.journal_order(journal) == [1, 2, 4, 0, 3, 5]
     naive = [e(2, dt.datetime(2023, 12, 2, 10)), e(2, dt.datetime(2023, 12, 2, 9)), e(2, dt.datetime(2023, 12, 2, 9))]
     assert rules.journal_order(naive) == [1, 2, 0]
+    # past 2242 a float no longer tells microseconds apart: the datetimes still do
+    utc = dt.timezone.utc
+    far = [e(2, dt.datetime(9999, 1, 1, 0, 0, 0, 1, tzinfo=utc)), e(2, dt.datetime(9999, 1, 1, tzinfo=utc)),
+           e(2, dt.datetime.max), e(2, dt.datetime.max - dt.timedelta(microseconds=1))]
+    assert rules.journal_order(far) == [1, 0, 3, 2]
+    same = [e(2, dt.datetime(2023, 12, 2, 1)), e(2, dt.datetime(2023, 12, 2, 9, tzinfo=cst))]  # one moment
+    assert rules.journal_order(same) == [0, 1]

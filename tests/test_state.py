@@ -148,6 +148,8 @@ def test_a_prefix_s_digest_from_the_marks_is_its_sha256(monkeypatch, mark):
     other = raw[:-1] + b" "  # another object: hashed on its own, not taken from the marks of raw
     assert store.digest(other) == hashlib.sha256(other).hexdigest()
     assert store.digest(memoryview(raw), 10) == hashlib.sha256(raw[:10]).hexdigest()
+    for size in (-1, -mark - 1, -len(raw) - 5, len(raw) + 3):  # what slicing makes of it, as before
+        assert store.digest(raw, size) == hashlib.sha256(raw[:size]).hexdigest(), size
 
 
 def test_the_journal_is_read_once_per_command_while_the_file_stays_the_same(tmp_path):
@@ -177,6 +179,15 @@ def test_the_journal_is_read_once_per_command_while_the_file_stays_the_same(tmp_
     replacement.write_bytes(b'{"c":3}\n{"d":4}\n')
     os.replace(replacement, path)
     assert store.journal_raw(path) == b'{"c":3}\n{"d":4}\n'
+    import pathlib
+
+    here = os.getcwd()
+    try:
+        os.chdir(tmp_path)  # another spelling of the same path: the same read
+        kept = store.journal_raw(path)
+        assert store.journal_raw("./journal.jsonl") is kept and store.journal_raw(pathlib.Path("journal.jsonl")) is kept
+    finally:
+        os.chdir(here)
     assert store.journal_raw(tmp_path / "missing.jsonl") is None
     assert store.journal_raw(tmp_path) is None  # a folder
 
@@ -682,3 +693,39 @@ def test_a_write_on_the_state_s_path_leaves_the_view_current(tmp_path, monkeypat
     assert answer == _full(monkeypatch, tmp_path)
     assert next(t for t in answer["tasks"] if t["id"] == "T09")["percent"] == 85
     del data
+
+
+def test_a_write_reads_the_journal_afresh_under_the_lock(tmp_path, monkeypatch):
+    """cc notice reads the journal before it takes the lock (to build what it may ask about);
+    meanwhile another writer rewrites a line in place, at the same size, on a file system whose
+    times are too coarse to show it (the stat signature stays the same). Under the lock the write
+    must check the journal it appends to, not the bytes it read before: the line is now invalid,
+    so the notice is refused and nothing is appended."""
+    from typer.testing import CliRunner
+
+    from chuangcheng_cli.cli import app
+    from chuangcheng_cli.store import journal
+    from helpers import cc_env
+
+    data = copy_data(tmp_path)
+    path = data / "journal.jsonl"
+    monkeypatch.setattr(store, "_signature", lambda st: (st.st_dev, st.st_ino, st.st_size))  # coarse times
+    real = journal.locked
+
+    @contextlib.contextmanager
+    def rewritten_meanwhile(journal_path):
+        text = path.read_bytes()
+        bad = text.replace(b'"percent":85', b'"percent":05', 1)  # a leading zero: not JSON
+        assert bad != text and len(bad) == len(text)
+        with open(path, "r+b") as fh:
+            fh.write(bad)
+        with real(journal_path) as fd:
+            yield fd
+
+    monkeypatch.setattr(journal, "locked", rewritten_meanwhile)
+    before = len(path.read_bytes())
+    result = CliRunner().invoke(app, ["--data", str(data), "notice", "住建局", "--reason", "抽查发现台账不全",
+                                      "--as-of", "2023-12-30"], env=cc_env())
+    assert result.exit_code != 0 and "journal.jsonl" in result.output, result.output
+    after = path.read_bytes()
+    assert b'"percent":05' in after and len(after) == before  # rewritten by the other writer, nothing appended

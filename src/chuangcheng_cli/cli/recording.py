@@ -266,6 +266,11 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
         expected = [e.kind for e in entries]
 
     with journal.locked(journal_path) as fd:
+        from ..store.state import forget_reads
+
+        # Under the lock every read of the journal is a new one: a file system with coarse times
+        # may not tell by the stat signature that it was rewritten at the same size meanwhile.
+        forget_reads()
         raw = journal.read_all(fd)
         entries, docs, lines, message, held, plan, h, used, whole = run(raw)
         if not lines:

@@ -237,12 +237,15 @@ def journal_order(journal: list) -> list[int]:
     branches' lines side by side, so file order alone says little)."""
     # sorted() is stable, so equal (date, at) keep file order; the keys are built once, not per
     # comparison, and a journal already in order (the usual append-only case) costs one pass.
-    # A time is compared as seconds since the epoch (a float holds every microsecond exactly for
-    # centuries): comparing aware datetimes asks each for its offset, twice as slow for a city.
+    # A time is compared first as seconds since the epoch: comparing aware datetimes asks each for
+    # its offset, twice as slow for a city. A float tells microseconds apart until the year 2242;
+    # times it cannot tell apart are compared as datetimes (the third item), so the order is exact.
     # A hand-written time without a zone is read as UTC, beside zoned ones or alone.
     utc = dt.timezone.utc
-    keys = [(e.date, e.at.timestamp() if e.at.tzinfo is not None else e.at.replace(tzinfo=utc).timestamp())
-            for e in journal]
+    keys = []
+    for e in journal:
+        at = e.at if e.at.tzinfo is not None else e.at.replace(tzinfo=utc)
+        keys.append((e.date, at.timestamp(), at))
     return sorted(range(len(journal)), key=keys.__getitem__)
 
 

@@ -97,8 +97,9 @@ class Source:
 # ------------------------------------------------------------------ reading
 
 
-def read_text(path: Path, display: str, limit: int) -> tuple[Source, list[Diagnostic]]:
-    """Read a data file as UTF-8 (a BOM is accepted); explain GBK, binary and oversize files."""
+def read_text(path: Path, display: str, limit: int, reader=None) -> tuple[Source, list[Diagnostic]]:
+    """Read a data file as UTF-8 (a BOM is accepted); explain GBK, binary and oversize files.
+    reader(path): the file's bytes or None (then it is read here), once its size is known to fit."""
     src = Source(path, display)
     try:
         size = path.stat().st_size
@@ -106,7 +107,9 @@ def read_text(path: Path, display: str, limit: int) -> tuple[Source, list[Diagno
             return src, [src.problem(0, 0, "file-too-large",
                                      f"文件过大（{size / 1048576:.1f} MB，上限 {limit // 1048576} MB）",
                                      "请检查是否误放了其他文件，或拆分数据。")]
-        raw = path.read_bytes()
+        raw = reader(path) if reader is not None else None
+        if raw is None:
+            raw = path.read_bytes()
     except FileNotFoundError:
         return src, [src.problem(0, 0, "missing-file", "找不到该文件",
                                  f"数据目录中应有 {TASKLIST}、{UNITS} 和 {JOURNAL}。")]
@@ -848,8 +851,12 @@ def load_journal(path: Path, display: str) -> JournalFile:
     entries = _fast_journal(path, display)
     if entries is not None:
         return entries
-    # Slow path, only for a journal with problems: line by line, every problem located.
-    src, problems = read_text(path, display, MAX_JOURNAL_BYTES)
+    # Slow path, only for a journal with problems: line by line, every problem located; the same
+    # bytes as the fast path and the store's keys (state.journal_raw), so one command checks and
+    # keys one version of the file.
+    from .state import journal_raw
+
+    src, problems = read_text(path, display, MAX_JOURNAL_BYTES, journal_raw)
     if problems:
         return JournalFile(src, [], [], problems)
     entries, lines = [], []

@@ -116,7 +116,7 @@ def forget_reads() -> None:
 def journal_raw(path) -> bytes | None:
     """The journal file's bytes; the same object again while the file's stat signature (device,
     inode, size, modification and change times) holds; None when it cannot be read."""
-    path = os.fspath(path)
+    path = os.path.abspath(path)  # data/journal.jsonl and ./data/journal.jsonl: one file, one read
     try:
         with open(path, "rb") as fh:
             seen = _signature(os.fstat(fh.fileno()))
@@ -145,6 +145,8 @@ def _marked(raw: bytes):
 def hasher(raw: bytes, size: int | None = None):
     """The digest state of raw (or of raw[:size]): .hexdigest() is its digest; .copy().update()
     extends it. Every digest of the journal goes through here, so it is hashed once."""
+    if size is not None and not 0 <= size <= len(raw):  # what slicing makes of it, never from the marks
+        return hashlib.sha256(raw[:size])
     marks, whole = _marked(raw)
     if size is None or size == len(raw):
         return whole.copy()
@@ -387,6 +389,8 @@ def load_state(root, key: str) -> JournalState | None:
         state = JournalState(_construct(models.Plan, fixed["plan"]),
                              [_construct(models.Unit, u) for u in _typed(fixed["units"], list)],
                              _typed(head["digest"], str), _typed(head["size"], int))
+        if state.size < 0:
+            return None
         state.static = static
         at = static_len + head_len
         for name, count in head["arrays"]:
