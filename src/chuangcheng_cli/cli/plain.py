@@ -225,9 +225,10 @@ def snapshot_doc(where: locate.DataDir, today, remember: bool = False, strict: b
     return snap, doc, key
 
 
-def view_from_fold(where: locate.DataDir, today, root, quiet: bool = False):
+def view_from_fold(where: locate.DataDir, today, root, quiet: bool = False, state=None):
     """snapshot_doc's answer from the store's fold of the journal (store/folds.py), or None;
-    quiet: for a write leaving the view behind (no note about the bundled data)."""
+    quiet: for a write leaving the view behind (no note about the bundled data); state: the
+    store's state of the journal when the caller holds it (a write has just stored it)."""
     from ..store import folds, state as store
     from ..store.loading import JOURNAL
 
@@ -236,7 +237,7 @@ def view_from_fold(where: locate.DataDir, today, root, quiet: bool = False):
     if not store.usable_raw(raw):
         return None
     plan = store.plan_key(where.folder)
-    found = folds.read(root, plan, raw, journal_path, _shown(journal_path), today)
+    found = folds.read(root, plan, raw, journal_path, _shown(journal_path), today, state)
     if found is None:
         return None
     from ..domain import models, rules

@@ -310,7 +310,7 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
         from .plain import view_from_fold
 
         try:
-            view_from_fold(where, now, root, quiet=True)
+            view_from_fold(where, now, root, quiet=True, state=held)  # held: just extended and stored
         except OSError:
             pass
 

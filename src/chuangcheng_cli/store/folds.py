@@ -257,7 +257,7 @@ def restore(doc: dict, plan, units: list, entries: dict):
     return fold
 
 
-def read(root, plan_key: str, raw: bytes, path, display: str, today: dt.date):
+def read(root, plan_key: str, raw: bytes, path, display: str, today: dt.date, state=None):
     """(fold, state) of the journal raw for a read as of today; None when the store cannot give
     it exactly (the caller then reads the journal in full).
 
@@ -268,8 +268,10 @@ def read(root, plan_key: str, raw: bytes, path, display: str, today: dt.date):
     and applied. An entry that goes before some entries of its own task (a merge's earlier
     line) has its task folded again from all the task's entries; one that goes before a
     notice's or problem's entry, or a void, or a day before the journal's last entry (the fold
-    holds every entry) means a full read."""
-    state = store.load_state(root, plan_key)
+    holds every entry) means a full read. state: the stored state, when the caller holds it (not
+    read again); it is matched against raw like a loaded one."""
+    if state is None:
+        state = store.load_state(root, plan_key)
     how, h = store.matching(state, raw)
     if how is None:
         return None
