@@ -185,7 +185,9 @@ def test_interrupt_is_reported_not_a_traceback(tmp_path, args):
     out, err = proc.communicate(timeout=60)
     if proc.returncode == 0:
         pytest.skip("the command finished before the interrupt arrived")
-    if "Traceback" in err and "chuangcheng_cli" not in err:
+    if ("Traceback" in err and "chuangcheng_cli" not in err) or (proc.returncode == -signal.SIGINT and not err):
+        # killed by the signal itself, silently: Python had not yet put in its handler (a slow,
+        # loaded machine); an interrupt our code let through would print a traceback
         pytest.skip("the interrupt arrived while Python itself was starting, before any of our code ran")
     assert "Traceback" not in err
     assert proc.returncode == 130 and "已中断。" in err

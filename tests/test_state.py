@@ -172,7 +172,10 @@ def test_the_journal_is_read_once_per_command_while_the_file_stays_the_same(tmp_
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
     assert store.journal_raw(path) == b'{"a":9}\n{"b":2}\n'
     kept = store.journal_raw(path)
+    assert store.journal_raw(path, keep=False) is kept  # what is kept is given
     store.forget_reads()
+    unkept = store.journal_raw(path, keep=False)  # a command without the store: nothing held
+    assert unkept == kept and unkept is not kept and store.journal_raw(path, keep=False) is not unkept
     again = store.journal_raw(path)
     assert again == kept and again is not kept
     replacement = tmp_path / "new.jsonl"

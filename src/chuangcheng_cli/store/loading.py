@@ -856,7 +856,7 @@ def load_journal(path: Path, display: str) -> JournalFile:
     # keys one version of the file.
     from .state import journal_raw
 
-    src, problems = read_text(path, display, MAX_JOURNAL_BYTES, journal_raw)
+    src, problems = read_text(path, display, MAX_JOURNAL_BYTES, lambda p: journal_raw(p, keep=False))
     if problems:
         return JournalFile(src, [], [], problems)
     entries, lines = [], []
@@ -879,7 +879,7 @@ def _fast_journal(path: Path, display: str) -> JournalFile | None:
         return None
     from .state import journal_raw
 
-    raw = journal_raw(path)  # the bytes the store's keys hash: read once per process
+    raw = journal_raw(path, keep=False)  # the bytes the store's keys hashed, when it read them
     if raw is None:
         return None
     if raw.startswith(b"\xef\xbb\xbf"):

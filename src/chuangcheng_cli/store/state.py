@@ -113,9 +113,11 @@ def forget_reads() -> None:
     _HASHED[:] = None, None, None
 
 
-def journal_raw(path) -> bytes | None:
+def journal_raw(path, keep: bool = True) -> bytes | None:
     """The journal file's bytes; the same object again while the file's stat signature (device,
-    inode, size, modification and change times) holds; None when it cannot be read."""
+    inode, size, modification and change times) holds; None when it cannot be read. keep=False:
+    bytes read here are not kept (a command without the store would hold a journal's worth of
+    memory for nothing), but kept ones are still given."""
     path = os.path.abspath(path)  # data/journal.jsonl and ./data/journal.jsonl: one file, one read
     try:
         with open(path, "rb") as fh:
@@ -127,7 +129,8 @@ def journal_raw(path) -> bytes | None:
                 return raw  # changing while read: not kept
     except OSError:  # missing, a folder, unreadable: the loader explains it; never stored as good
         return None
-    _SEEN[:] = path, seen, raw
+    if keep:
+        _SEEN[:] = path, seen, raw
     return raw
 
 
