@@ -732,3 +732,21 @@ def test_a_write_reads_the_journal_afresh_under_the_lock(tmp_path, monkeypatch):
     assert result.exit_code != 0 and "journal.jsonl" in result.output, result.output
     after = path.read_bytes()
     assert b'"percent":05' in after and len(after) == before  # rewritten by the other writer, nothing appended
+
+
+@pytest.mark.parametrize("count", [1, 9, 40])  # few ids; many sharing a few days; many over many days
+def test_an_id_taken_before_the_stop_is_a_conflict_and_one_after_it_is_not(monkeypatch, count):
+    """catch_up hands conflicts the whole journal and where the checked part ends (no copy of
+    the prefix): the new lines' own ids, after that end, are no conflict; the same id before it is."""
+    from types import SimpleNamespace
+
+    monkeypatch.setattr(checks, "check_append", lambda *args, **kwargs: [])
+    days = 1 if count == 9 else 28
+    new = [SimpleNamespace(id=f"202312{n % days + 1:02d}-{n:08x}") for n in range(count)]
+    old = "".join(_line(id=f"20231130-{n:08x}") for n in range(50)).encode()
+    tail = "".join(_line(id=e.id) for e in new).encode()
+    raw = old + tail
+    assert store.conflicts(None, raw, new, [], stop=len(old)) == []
+    assert store.conflicts(None, raw, new, []) is None  # without the stop the new lines' ids are found
+    taken = old + _line(id=new[-1].id).encode()  # the last new id is also an old line's
+    assert store.conflicts(None, taken + tail, new, [], stop=len(taken)) is None

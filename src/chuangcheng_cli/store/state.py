@@ -584,14 +584,15 @@ def catch_up(state: JournalState, raw: bytes, h, path, display: str, entries: li
         return None
     if loading.may_repeat_keys(new, [t.encode("utf-8") for _, t in numbered]):
         return None
-    prefix = raw[:state.size]
     touched = {e.task for e in new if e.kind not in NOTICE_FAMILY}
     family = any(e.kind in NOTICE_FAMILY for e in new)
     chosen = witness(new) if witness is not None else None
-    part = slice_of(state, prefix, path, display, touched, entries, family, chosen, known)
+    # the slice reads only lines of the prefix, so it takes raw whole (a copy of the prefix would
+    # cost a city's journal once more in time and memory); the search for ids stops at its end
+    part = slice_of(state, raw, path, display, touched, entries, family, chosen, known)
     base = _prefix_lines(state, raw) + 1  # the first added line's number
-    problems = conflicts(part, prefix, new, [t for _, t in numbered],
-                         None if entries is None else {e.id for e in entries[:old]}, base)
+    problems = conflicts(part, raw, new, [t for _, t in numbered],
+                         None if entries is None else {e.id for e in entries[:old]}, base, state.size)
     if problems is None or problems:
         return None
     starts, at = [], state.size  # of each added line
@@ -640,20 +641,23 @@ def slice_of(state: JournalState, raw: bytes, path, display: str, tasks: set, re
 
 
 def conflicts(part, raw: bytes, entries: list, lines: list[str], taken: set | None = None,
-              first: int | None = None) -> list | None:
+              first: int | None = None, stop: int | None = None) -> list | None:
     """Errors the new entries would bring, checked against the slice; None when the slice cannot
     tell: a new entry's id appears somewhere in the journal's bytes (entry ids are random, so in
     practice never), and only a full check can say whether that is an entry's id. taken: the ids
-    of every entry of raw, when known (then they are what is compared)."""
+    of every entry of raw, when known (then they are what is compared). stop: the journal's
+    bytes end there (raw[:stop], without copying a city's journal to cut it)."""
     import re
 
     from .checks import check_append
 
+    if stop is None:
+        stop = len(raw)
     if taken is not None:
         if any(entry.id in taken for entry in entries):
             return None
     elif len(entries) <= 8:
-        if any(b'"' + entry.id.encode() + b'"' in raw for entry in entries):
+        if any(raw.find(b'"' + entry.id.encode() + b'"', 0, stop) >= 0 for entry in entries):
             return None
     elif len(heads := {entry.id[:9] for entry in entries}) <= 8:
         # many, sharing a few beginnings (ids begin with their day, 20231201-…): every quoted
@@ -661,18 +665,18 @@ def conflicts(part, raw: bytes, entries: list, lines: list[str], taken: set | No
         seen: set[bytes] = set()
         for head in heads:
             needle = b'"' + head.encode()
-            at = raw.find(needle)
+            at = raw.find(needle, 0, stop)
             while at >= 0:
-                end = raw.find(b'"', at + 1)
+                end = raw.find(b'"', at + 1, stop)
                 if end < 0:
-                    seen.add(raw[at + 1:])
+                    seen.add(raw[at + 1:stop])
                     break
                 seen.add(raw[at + 1:end])
-                at = raw.find(needle, end + 1)
+                at = raw.find(needle, end + 1, stop)
         if any(entry.id.encode() in seen for entry in entries):
             return None
     else:  # many (lines from a pull): one pass collecting every quoted value after an "id" key
-        taken = set(re.findall(rb'"id"\s*:\s*"([^"\\]*)"', raw))
+        taken = set(re.findall(rb'"id"\s*:\s*"([^"\\]*)"', memoryview(raw)[:stop]))
         if any(entry.id.encode() in taken for entry in entries):
             return None
     return check_append(part, entries, lines, first)
