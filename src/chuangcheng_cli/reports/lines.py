@@ -147,10 +147,7 @@ def fold(text: str, width: int) -> list[str]:
     if 2 * len(text) <= width:  # fits, whatever its characters (none takes more than two cells)
         return [text]
     tokens = _tokens(text)
-    known = _WIDTHS.get
-    widths = [known(t) for t in tokens]
-    if None in widths:
-        widths = [cell_len(t) for t in tokens]
+    widths = list(map(cell_len, tokens))
     cum = [0, *itertools.accumulate(widths)]  # cum[k]: cells of tokens[:k]
     lines: list[list[str]] = [[]]
     used, k, n = 0, 0, len(tokens)

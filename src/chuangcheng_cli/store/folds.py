@@ -184,7 +184,6 @@ def restore(doc: dict, plan, units: list, entries: dict):
     # a settled problem's fields but its facts: no entries (tuples: nothing may be added to them)
     settled_fields = {**problemlist.ProblemState(None).__dict__, "fixes": (), "rechecks": (), "extensions": (),
                       "history": (), "settled": True}
-    state_class = problemlist.ProblemState
     tasks = typed(doc["tasks"], dict)
     if tasks.keys() != fold.states.keys():
         raise KeyError("tasks")
@@ -222,7 +221,7 @@ def restore(doc: dict, plan, units: list, entries: dict):
             if not (type(pid) is type(unit) is type(task) is str
                     and type(on_time) is type(reworked) is type(rechecked) is type(extended) is bool):
                 raise TypeError("settled")
-            ps = new(state_class)
+            ps = new(problemlist.ProblemState)
             ps.__dict__ = {**settled_fields, "key": pid, "owner": unit, "task_id": task,
                            "recorded": days.get(recorded) or day(recorded),
                            "closed_on": days.get(closed_on) or day(closed_on),
