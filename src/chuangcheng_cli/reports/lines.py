@@ -113,15 +113,13 @@ NO_LINE_END = set("（《「『【〔〈“‘([{")
 _WORD = re.compile(r"[0-9A-Za-z][0-9A-Za-z.%‰:/_+\-]*[0-9A-Za-z%‰]|[0-9A-Za-z]")
 
 
+_TOKEN = re.compile(_WORD.pattern + "|.", re.S)  # at each place: a word if one starts there, else a character
+
+
 def _tokens(text: str) -> list[str]:
     """Pieces no line break may split: a number or Latin word (12338, 95%, 2023-09-10,
     0000-60000112, T01), else a single character."""
-    out, pos = [], 0
-    for m in _WORD.finditer(text):
-        out += list(text[pos:m.start()])
-        out.append(m.group())
-        pos = m.end()
-    return out + list(text[pos:])
+    return _TOKEN.findall(text)
 
 
 def _cut(token: str, room: int) -> tuple[str, str]:
@@ -147,7 +145,9 @@ def fold(text: str, width: int) -> list[str]:
     if 2 * len(text) <= width:  # fits, whatever its characters (none takes more than two cells)
         return [text]
     tokens = _tokens(text)
-    widths = list(map(cell_len, tokens))
+    widths = list(map(_WIDTHS.get, tokens))  # mostly known characters: looked up without a call each
+    if None in widths:
+        widths = [cell_len(t) if w is None else w for t, w in zip(tokens, widths)]
     cum = [0, *itertools.accumulate(widths)]  # cum[k]: cells of tokens[:k]
     lines: list[list[str]] = [[]]
     used, k, n = 0, 0, len(tokens)
@@ -208,43 +208,56 @@ def _status_columns(wide: bool, dropped: set[str]) -> list[tuple[str, str, int, 
     return cols
 
 
-def _status_cells(row: dict, wide: bool, year: int, dropped: set[str]) -> dict[str, list[str]]:
-    """Each cell as its lines of text, by column key."""
+def _status_cells(row: dict, wide: bool, year: int) -> dict[str, list[str]]:
+    """Each cell as its lines of text, by column key ("bar" is the progress with its bar, "percent"
+    the number alone, for when the bar is dropped)."""
     assignee = row["assignee"].split("/", 1) if row["assignee"] else ["未分解"]
-    percent = f"{row['percent']}%" if "bar" in dropped else f"{bar(row['percent'])}{row['percent']:>4}%"
     last, deadline = short_date(row["last_report"], year), short_date(row["deadline"], year)
-    return {
+    cells = {
         "id": [row["id"]], "title": [row["short_title"]],
-        "lead": [row["lead"]], "co": list(row["co_units"]) or ["—"],
-        "unit": [row["lead"]] + [f"+{c}" for c in row["co_units"]],
-        "assignee": assignee, "percent": [percent], "expected": [f"{row['expected_percent']}%"],
-        "last": [last], "deadline": [deadline], "dates": [last, deadline],
+        "assignee": assignee, "percent": [f"{row['percent']}%"], "bar": [f"{bar(row['percent'])}{row['percent']:>4}%"],
+        "expected": [f"{row['expected_percent']}%"],
         "light": [LIGHT_LABEL[row["light"]]],
         "notices": [str(row["notice_count"]) + ("!" if row["escalated"] else "")],
     }
+    if wide:
+        cells.update(lead=[row["lead"]], co=list(row["co_units"]) or ["—"], last=[last], deadline=[deadline])
+    else:
+        cells.update(unit=[row["lead"]] + [f"+{c}" for c in row["co_units"]], dates=[last, deadline])
+    return cells
 
 
 def _status_layout(rows: list[dict], width: int, year: int):
-    """Columns, their widths and each row's cells: every short title in full when the width
-    allows it, giving up the NARROWING items in turn; the title is cut only when nothing is left."""
+    """Columns, their widths and each row's cells (by column key): every short title in full when
+    the width allows it, giving up the NARROWING items in turn; the title is cut only when nothing
+    is left. The cells and their widths are worked out once, whatever the steps."""
     wide = width >= WIDE
     gap = "  " if wide else " "
+    all_cells = [_status_cells(row, wide, year) for row in rows]
+    natural: dict[str, int] = {}  # widest line of each column's cells
+
+    def widest(key: str) -> int:
+        if key not in natural:
+            natural[key] = max([0] + [cell_len(line) for cells in all_cells for line in cells[key]])
+        return natural[key]
+
     dropped: set[str] = set()
     for step in (None, *NARROWING):
         if step is not None:
             dropped.add(step)
         columns = _status_columns(wide, dropped)
-        all_cells = [_status_cells(row, wide, year, dropped) for row in rows]
+        source = ["bar" if key == "percent" and "bar" not in dropped else key for key, *_ in columns]
         widths = []
-        for key, header, cap, _ in columns:
-            natural = max([cell_len(header)] + [cell_len(line) for cells in all_cells for line in cells[key]])
-            widths.append(min(natural, cap) if cap else natural)
+        for (key, header, cap, _), src in zip(columns, source):
+            cells = max(cell_len(header), widest(src))
+            widths.append(min(cells, cap) if cap else cells)
         total = sum(widths) + len(gap) * (len(widths) - 1)
         if total <= width:
-            return columns, widths, all_cells, gap
-    title = next(k for k, c in enumerate(columns) if c[0] == "title")
-    widths[title] = max(widths[title] - (total - width), 8)  # only now is a title cut (with …)
-    return columns, widths, all_cells, gap
+            break
+    else:
+        title = next(k for k, c in enumerate(columns) if c[0] == "title")
+        widths[title] = max(widths[title] - (total - width), 8)  # only now is a title cut (with …)
+    return columns, widths, [[cells[src] for src in source] for cells in all_cells], gap
 
 
 def status_lines(rows: list[dict], summary: dict, width: int) -> list[Line]:
@@ -255,8 +268,7 @@ def status_lines(rows: list[dict], summary: dict, width: int) -> list[Line]:
     rows, summary = clean(rows), clean(summary)  # escape controls and bidi marks that reached the data
     year = dt.date.fromisoformat(summary["as_of"]).year
     columns, widths, all_cells, gap = _status_layout(rows, width, year)
-    keys = [c[0] for c in columns]
-    light_col = keys.index("light")
+    light_col = [c[0] for c in columns].index("light")
     justify = [c[3] for c in columns]
 
     def line(texts: list[str], light: str | None = None, style: str = "") -> Line:
@@ -271,13 +283,12 @@ def status_lines(rows: list[dict], summary: dict, width: int) -> list[Line]:
     header = line([c[1] for c in columns], style="bold")
     parts: list = [*map(Line, fold(title, width)), header, Line("─" * min(header.cell_len, width))]
     current = None
-    for row, by_key in zip(rows, all_cells):
+    for row, cells in zip(rows, all_cells):
         if row["indicator"] != current:
             if current is not None:
                 parts.append(Line(""))
             current = row["indicator"]
             parts += [Line(text, style="bold") for text in fold(f"{row['indicator']} {row['indicator_name']}", width)]
-        cells = [by_key[k] for k in keys]
         for n in range(max(len(c) for c in cells)):
             parts.append(line([c[n] if n < len(c) else "" for c in cells], row["light"] if n == 0 else None))
     if not rows:
