@@ -199,6 +199,13 @@ def document(snap, warning: str = "") -> dict:
 def snapshot_doc(where: locate.DataDir, today, remember: bool = False, strict: bool = False):
     """(snapshot, document or None, view key or None). With remember, also what status/units
     show (document), kept in the store as the view of the data read on that day."""
+    from ..store.loading import gc_paused
+
+    with gc_paused():  # see there: a city's fold, snapshot and document are some hundred thousand objects
+        return _snapshot_doc(where, today, remember, strict)
+
+
+def _snapshot_doc(where: locate.DataDir, today, remember: bool, strict: bool):
     from ..domain.rules import snapshot
 
     root = locate.cache_root()
@@ -229,6 +236,13 @@ def view_from_fold(where: locate.DataDir, today, root, quiet: bool = False, stat
     """snapshot_doc's answer from the store's fold of the journal (store/folds.py), or None;
     quiet: for a write leaving the view behind (no note about the bundled data); state: the
     store's state of the journal when the caller holds it (a write has just stored it)."""
+    from ..store.loading import gc_paused
+
+    with gc_paused():  # as in snapshot_doc (a write calls this one alone)
+        return _view_from_fold(where, today, root, quiet, state)
+
+
+def _view_from_fold(where: locate.DataDir, today, root, quiet: bool, state):
     from ..store import folds, state as store
     from ..store.loading import JOURNAL
 

@@ -201,6 +201,12 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
         return checked, held, plan, h, False
 
     def run(raw: Optional[bytes]):
+        from ..store.loading import gc_paused
+
+        with gc_paused():  # a city's state, slice and checks: some hundred thousand objects, no cycles
+            return _run(raw)
+
+    def _run(raw: Optional[bytes]):
         checked, held, plan, h, sliced = prepare(raw)
         project = checked.project
         stamp = replace(stamp_utc, at=local_time(stamp_utc.at, project.plan.campaign.timezone))

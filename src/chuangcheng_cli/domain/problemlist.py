@@ -161,6 +161,16 @@ class ProblemState:
         return f"{head}（逾期{late}天）" if late else head
 
 
+class Settled(ProblemState):
+    """A problem 销号 long ago as the store brings it back (store/folds.py): its facts alone, as
+    instance attributes, and no entries: these class attributes (empty tuples, nothing may be
+    added to them). A city has tens of thousands; each holds ten values, not twenty."""
+
+    problem = pending = closed = pending_deadline = None
+    fixes = rechecks = extensions = history = ()
+    settled = True
+
+
 def new_state(entry: models.Problem) -> ProblemState:
     state = ProblemState(entry)
     state.history.append(entry)

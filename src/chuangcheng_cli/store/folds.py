@@ -180,10 +180,7 @@ def restore(doc: dict, plan, units: list, entries: dict):
         return typed(a, int), typed(b, int)
 
     fold = rules.Fold(plan, units)
-    new = object.__new__
-    # a settled problem's fields but its facts: no entries (tuples: nothing may be added to them)
-    settled_fields = {**problemlist.ProblemState(None).__dict__, "fixes": (), "rechecks": (), "extensions": (),
-                      "history": (), "settled": True}
+    new, settled = object.__new__, problemlist.Settled
     tasks = typed(doc["tasks"], dict)
     if tasks.keys() != fold.states.keys():
         raise KeyError("tasks")
@@ -221,8 +218,8 @@ def restore(doc: dict, plan, units: list, entries: dict):
             if not (type(pid) is type(unit) is type(task) is str
                     and type(on_time) is type(reworked) is type(rechecked) is type(extended) is bool):
                 raise TypeError("settled")
-            ps = new(problemlist.ProblemState)
-            ps.__dict__ = {**settled_fields, "key": pid, "owner": unit, "task_id": task,
+            ps = new(settled)
+            ps.__dict__ = {"key": pid, "owner": unit, "task_id": task,
                            "recorded": days.get(recorded) or day(recorded),
                            "closed_on": days.get(closed_on) or day(closed_on),
                            "deadline": days.get(deadline) or day(deadline), "on_time": on_time,
