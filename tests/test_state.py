@@ -749,3 +749,28 @@ def test_an_id_taken_before_the_stop_is_a_conflict_and_one_after_it_is_not(monke
     assert store.conflicts(None, raw, new, []) is None  # without the stop the new lines' ids are found
     taken = old + _line(id=new[-1].id).encode()  # the last new id is also an old line's
     assert store.conflicts(None, taken + tail, new, [], stop=len(taken)) is None
+
+
+def test_the_garbage_collector_is_on_again_after_every_command(tmp_path, monkeypatch):
+    """Reads and writes pause the cyclic collector while they rebuild a city's objects
+    (loading.gc_paused); it must come back on after an answer, a write and a refusal alike, and
+    what it froze meanwhile must stay out of its way, not lost (the answers stay the full run's)."""
+    import gc
+
+    data = copy_data(tmp_path)
+    cache = tmp_path / "cache"
+    assert gc.isenabled()
+    answer, _ = _status_json(monkeypatch, tmp_path, cache)  # a full run: snapshot_doc
+    assert gc.isenabled()
+    _append(data, PULLED[0])
+    assert _status_json(monkeypatch, tmp_path, cache, full_allowed=False)[0] == _full(monkeypatch, tmp_path)
+    assert gc.isenabled()  # the fold's path: view_from_fold
+    monkeypatch.setenv("CC_USER", "范某某")
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        assert fast.run_fast(["--as-of", DAY, "log", "T09", "-u", "rsj", "-n", "进展。", "-p", "93"]) == 0
+        assert gc.isenabled()  # a write (recording.record)
+        assert fast.run_fast(["--as-of", DAY, "log", "T09", "-u", "rsj", "-n", "进展。", "-p", "10"]) != 0
+    assert "低于上次报送的 93%" in err.getvalue() and gc.isenabled()  # a refusal raised inside the paused part
+    assert _status_json(monkeypatch, tmp_path, cache, full_allowed=False)[0] == _full(monkeypatch, tmp_path)
+    assert gc.isenabled()
