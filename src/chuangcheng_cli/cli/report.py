@@ -69,8 +69,10 @@ def report_xlsx(out: OutOpt = None, force: ForceOpt = False, strict: StrictOpt =
     snap = _snapshot(data, as_of, strict)
     path = _target(out, _file_name(snap, "台账", "xlsx"), force)
     from ..reports.xlsx import write_workbook
+    from ..store.loading import gc_paused
 
-    write_workbook(snap, path)
+    with gc_paused():  # a city's 进度日志 sheet is some hundred thousand rows of cells, none in a cycle
+        write_workbook(snap, path)
     print(f"已生成：{path}")
 
 
