@@ -402,3 +402,42 @@ def test_before_the_first_problem_the_section_says_so(scenario):
     snap, _ = scenario
     page = render_html(rules.snapshot(snap.project, dt.date(2023, 6, 9)))
     assert "<h2>问题清单</h2><p class=\"quiet\">截至2023年6月9日，尚未登记问题。</p>" in page
+
+
+def _series_by_snapshots(project, end, step_days):
+    """The series as its definition says: a whole snapshot of each day (what progress_series
+    computes in one pass)."""
+    days, day = [], project.plan.campaign.start
+    while day < end:
+        days.append(day)
+        day += dt.timedelta(days=step_days)
+    days.append(end)
+    out = []
+    for day in days:
+        tasks = rules.snapshot(project, day).tasks
+        out.append((day, sum(t.percent for t in tasks) / len(tasks), sum(t.expected for t in tasks) / len(tasks)))
+    return out
+
+
+@pytest.mark.parametrize("step", [1, 3, 7, 30])
+def test_progress_series_in_one_pass_is_each_day_s_snapshot_even_with_voids(project, step):
+    """Folded once and read at each point, but a void makes earlier entries stop counting (and a
+    void of it, count again): every point must still be that day's own snapshot."""
+    reports_ = [e for e in project.journal if e.kind == "progress"]
+    first, second = reports_[len(reports_) // 3], reports_[len(reports_) // 2]
+    end = max(e.date for e in project.journal)
+
+    def void(n, target, on):
+        at = dt.datetime(on.year, on.month, on.day, 18, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+        return models.make(models.Void, id=f"{on:%Y%m%d}-ffff{n:04x}", kind="void", date=on, at=at,
+                           by="范某某", entry=target, reason="录入错误")
+
+    later = first.date + dt.timedelta(days=10)
+    voids = [void(1, first.id, later),  # voided ten days on
+             void(2, second.id, second.date),  # voided the very day it was reported
+             void(3, f"{later:%Y%m%d}-ffff0001", later + dt.timedelta(days=20))]  # the first void undone
+    voided = models.Project(project.plan, project.units, [*project.journal, *voids])
+    for proj in (project, voided):
+        assert progress_series(proj, end, step) == _series_by_snapshots(proj, end, step)
+        assert progress_series(proj, TODAY, step) == _series_by_snapshots(proj, TODAY, step)
+    assert progress_series(voided, end, 7) != progress_series(project, end, 7)  # the voids did count

@@ -26,11 +26,10 @@ StrictOpt = Annotated[bool, typer.Option(
 
 
 def _snapshot(data, as_of, strict: bool = False):
-    from ..domain.rules import snapshot
-    from .common import load
+    from . import plain
+    from .common import find_data_dir
 
-    _, project = load(data, strict)
-    return snapshot(project, today(as_of))
+    return plain.snapshot_doc(find_data_dir(data), today(as_of), strict=strict)[0]
 
 
 def _file_name(snap, what: str, ext: str) -> str:

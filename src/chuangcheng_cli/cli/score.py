@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from .typer_app import app
-from .common import AsOfOpt, DataOpt, console, guarded, load, today
+from .common import AsOfOpt, DataOpt, console, find_data_dir, guarded, today
 
 
 @app.command()
@@ -23,13 +23,12 @@ def score(
     as_of: AsOfOpt = None,
 ):
     """综合评价：每个单位的得分、排名和扣分明细（任务灯色、督办、问题整改），分值在 tasklist.yaml 的 score 中设定。"""
-    from ..domain.rules import snapshot
+    from . import plain
     from ..reports.rows import resolve_unit
     from ..reports.scores import score_doc
 
-    _, project = load(data, strict)
-    wanted = resolve_unit(project, unit).id if unit else None
-    snap = snapshot(project, today(as_of))
+    snap = plain.snapshot_doc(find_data_dir(data), today(as_of), strict=strict)[0]
+    wanted = resolve_unit(snap.project, unit).id if unit else None
     doc = score_doc(snap)
     if wanted:
         doc["units"] = [r for r in doc["units"] if r["id"] == wanted]

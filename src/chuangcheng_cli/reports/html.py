@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from html import escape
 
@@ -28,23 +29,39 @@ FONT_STACK = '"Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "SimSun", sa
 
 def progress_series(project: models.Project, end: dt.date, step_days: int = 7
                     ) -> list[tuple[dt.date, float, float]]:
-    """(day, average progress, average 序时进度) weekly from the campaign start to end, end included."""
+    """(day, average progress, average 序时进度) weekly from the campaign start to end, end included:
+    each point what the snapshot of that day says (rules.snapshot).
+
+    The entries are folded once, in order, and read at each point: a city's three years are some
+    150 points, and a snapshot for each would fold its 100,000 entries 150 times (20 s). A void
+    changes which earlier entries count, so after a point with a new void the fold starts over."""
     if step_days < 1:
         raise ValueError("step_days must be at least 1")
-    start = project.plan.campaign.start
+    plan = project.plan
+    start = plan.campaign.start
     days = []
     day = start
     while day < end:
         days.append(day)
         day += dt.timedelta(days=step_days)
     days.append(end)
+    entries = rules.ordered_entries(project.journal, end, project.order)  # by date first
+    dates = [e.date for e in entries]
+    count = len(plan.tasks)
     series = []
+    fold, done = None, 0  # the fold of entries[:done]
     for day in days:
-        snap = rules.snapshot(project, day)
-        count = len(snap.tasks)
+        upto = bisect.bisect_right(dates, day)
+        if fold is None or any(e.kind == "void" for e in entries[done:upto]):
+            head = entries[:upto]
+            voided = rules.active_voids(head) if any(e.kind == "void" for e in head) else {}
+            fold, done = rules.Fold(plan, project.units, voided), 0
+        for e in entries[done:upto]:
+            fold.apply(e)
+        done = upto
         series.append((day,
-                       sum(st.percent for st in snap.tasks) / count,
-                       sum(st.expected for st in snap.tasks) / count))
+                       sum(fold.states[t.id].percent for t in plan.tasks) / count,
+                       sum(rules.expected_percent(t, start, day) for t in plan.tasks) / count))
     return series
 
 
