@@ -207,6 +207,70 @@ def test_tables_escape_what_still_arrives():
     assert "\x1b" not in text and "\u202e" not in text and "\\x1b" in text
 
 
+def _rich_history_list(rows, title, year, width):
+    """The history list as rich alone lays it out: a Text per heading and per folded line of text,
+    each wrapped by rich. tables.history_lines must print exactly this, faster."""
+    from rich.console import Group
+    from rich.text import Text
+
+    from chuangcheng_cli.reports.lines import fold, short_date
+
+    rows = textguard.clean(rows)
+    ids = tables.short_ids([r["id"] for r in rows])
+    parts = [Text(title, style="bold")]
+    for r in rows:
+        head = Text(f"{short_date(r['date'], year)}  {ids[r['id']]}  ")
+        head.append(r["kind_name"] + ("（已作废）" if r.get("voided") else ""),
+                    style="strike dim" if r.get("voided") else "bold")
+        head.append("  " + "  ".join(x for x in (r["unit"], ",".join(r["tasks"]), r["by"]) if x))
+        parts.append(head)
+        parts += [Text("    " + line) for line in fold(r["text"], max(width - 4, 20))]
+    return Group(*parts)
+
+
+HOSTILE_TEXTS = ["前\t后 制表符", "第一行\n第二行\n\n第四行", "https://x.example/" + "a" * 200,
+                 "零宽\u200b字符 e\u0301 👍🏽 ❤️ ＷＩＤＥ 👨\u200d👩\u200d👧", "很长的说明" * 40, "", " 首尾 空格 ",
+                 "控制\x1b[2J字符\x07", "\u202e反转", "（括号）“引号”，。、；：？！", "T01、T02、95%、2023-09-10"]
+
+
+@pytest.mark.parametrize("width", [8, 12, 20, 23, 24, 25, 40, 60, 80, 100, 119])
+def test_history_lines_print_as_rich_alone_would(width):
+    """`cc history` lays its list out line by line (a city's journal in seconds); what it prints,
+    plain or in colour, is what rich printed when it laid out every line itself: tabs expanded,
+    line breaks kept, wide and zero-width characters, over-long headings wrapped by rich."""
+    from rich.console import Console
+
+    units = ["人社局", "精神文明建设指导委员会办公室联合工作专班第一组协调推进小组临时机构", "", "a" * 90]
+    rows = [{"id": f"20230{n % 9 + 1}01-{n:08x}", "date": f"2023-0{n % 9 + 1}-01", "kind": "progress",
+             "kind_name": "进度报送", "voided": n % 3 == 0, "unit": units[n % len(units)],
+             "tasks": [f"T{k:02d}" for k in range(n % 12)], "text": text, "by": ["某某", "范某某\t", "长" * 50][n % 3]}
+            for n, text in enumerate(HOSTILE_TEXTS * 2)]
+    title = f"全程留痕（{len(rows)} 条）"
+    for colour in (None, "truecolor"):
+        def console(out):
+            return Console(file=out, width=width, color_system=colour, force_terminal=colour is not None,
+                           highlight=False, soft_wrap=False, markup=False)
+        expected, got = io.StringIO(), io.StringIO()
+        console(expected).print(_rich_history_list(rows, title, 2023, width))
+        tables.show_lines(console(got), tables.history_lines(rows, title, 2023, width), batch=3)
+        assert got.getvalue() == expected.getvalue()
+        table, via_table = tables.history_table(rows, title, 2023, width), io.StringIO()
+        console(via_table).print(table)  # cc show's history: the same list
+        assert via_table.getvalue() == expected.getvalue()
+    assert "\x1b[2J" not in got.getvalue() and "\u202e" not in got.getvalue()
+
+
+@pytest.mark.parametrize("text", ["", "abc", "a\tb", "\x1b", "说明", "❤️", "❤\ufe0f x", "👨\u200d👩\u200d👧", "e\u0301",
+                                  "零宽\u200b字", "ＷＩＤＥ", "👍🏽", "\u0085", "\U000e0001", "很长的说明" * 200])
+def test_text_cells_counts_as_rich_does(text):
+    from rich.cells import cell_len
+
+    from chuangcheng_cli.reports.lines import text_cells
+
+    assert text_cells(text) == cell_len(text)
+    assert text_cells(text) == cell_len(text)  # again, now that its characters are cached
+
+
 def test_problem_rendering_escapes_controls_and_bidi():
     p = Diagnostic("j\x1b.jsonl", 3, 2, "x", "消息\x1b[2J", "提示\u202e", source="a\u202eb\x1bc")
     text = render_text([p])

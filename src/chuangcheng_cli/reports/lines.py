@@ -58,6 +58,22 @@ def cell_len(text: str) -> int:
     return w
 
 
+def text_cells(text: str) -> int:
+    """cell_len of a text met once (a line of a city's history): summed character by character
+    from cell_len's cache, without remembering the text itself. The same count as rich's, which
+    sums characters too, unless a zero-width joiner or variation selector 16 joins some."""
+    if text.isascii() and text.isprintable():
+        return len(text)
+    if "\u200d" in text or "\ufe0f" in text:
+        from rich.cells import cell_len as rich_cell_len
+
+        return rich_cell_len(text)
+    try:
+        return sum(map(_WIDTHS.__getitem__, text))
+    except KeyError:  # a character not met yet
+        return sum(map(cell_len, text))
+
+
 class Line:
     """One printed line: its text, a style for all of it, and styled spans (start, end, style)."""
 

@@ -6,14 +6,15 @@ from __future__ import annotations
 import datetime as dt
 
 from rich import box
-from rich.console import Group
+from rich.console import Console, Group
 from rich.table import Table
 from rich.cells import cell_len
 from rich.text import Text
 
 from ..textguard import clean
 from ..domain.views import cn_date
-from .lines import LIGHT_LABEL, LIGHT_STYLE, WIDE, _tokens, bar, fold, short_date
+from .lines import LIGHT_LABEL, LIGHT_STYLE, WIDE, Line, _tokens, bar, fold, short_date
+from .lines import text_cells
 
 
 def light_text(light: str) -> Text:
@@ -93,24 +94,64 @@ def _kind_cell(r: dict) -> str:
     return r["kind_name"] + ("（已作废）" if r.get("voided") else "")
 
 
+def show_lines(console, lines, batch: int = 2000) -> None:
+    """show() for lines given one at a time (a city's journal is some 340,000 lines of history),
+    printed a batch at a time: the same output, without holding all of it at once."""
+    chunk: list = []
+    for line in lines:
+        chunk.append(line)
+        if len(chunk) >= batch:
+            show(console, chunk)
+            chunk = []
+    if chunk:
+        show(console, chunk)
+
+
+def _as_printed(line, width: int):
+    """line (lines.Line) as rich prints it at width: itself when it fits and holds nothing rich
+    treats specially (a tab, a line break, a zero-width character), else the lines rich wraps it
+    into (rare: a long unit or task list, a note with a tab), each as a Line again."""
+    if line.plain.isprintable() and text_cells(line.plain) <= width:
+        return [line]
+    text = line.rich()
+    out = []
+    for part in text.wrap(Console(width=width), width):
+        piece = Line(part.plain, style=part.style if isinstance(part.style, str) else str(part.style))
+        piece.spans = [(s.start, s.end, str(s.style)) for s in part.spans]
+        out.append(piece)
+    return out
+
+
+def history_lines(rows: list[dict], title: str, year: int, width: int):
+    """The history as a list (below WIDE columns): each entry a heading line (date, id, kind, unit,
+    tasks, who) and its text folded under it (numbers whole, 避头尾), as plain lines (lines.Line)
+    one at a time. Printed to a pipe without rich (a city's 158,000 entries in seconds rather than
+    half a minute) and never all held at once; a line rich would wrap (too wide, or holding a tab
+    or a line break) is wrapped by rich, so that a terminal shows what rich alone would show.
+    Of each row only what is shown is escaped (clean)."""
+    ids = short_ids([clean(r["id"]) for r in rows])
+    yield from _as_printed(Line(title, style="bold"), width)
+    for r in rows:
+        kind = clean(r["kind_name"]) + ("（已作废）" if r.get("voided") else "")
+        head = Line(f"{short_date(clean(r['date']), year)}  {ids[clean(r['id'])]}  ")
+        head.append(kind, style="strike dim" if r.get("voided") else "bold")
+        shown = (clean(r["unit"]), ",".join(clean(r["tasks"])), clean(r["by"]))
+        head.append("  " + "  ".join(x for x in shown if x))
+        yield from _as_printed(head, width)
+        for line in fold(clean(r["text"]), max(width - 4, 20)):
+            yield from _as_printed(Line("    " + line), width)
+
+
 def history_table(rows: list[dict], title: str, year: int, width: int = 80):
     """year: the as-of day's; a date in any other year is shown with its year.
 
-    Below WIDE columns a list: each entry a heading line (date, id, kind, unit, tasks, who) and
-    its text folded under it (numbers whole, 避头尾). At WIDE and above a table whose column
+    Below WIDE columns the list of history_lines. At WIDE and above a table whose column
     widths are set here rather than left to rich, which would squeeze 内容 to nothing beside a
     long task list."""
+    if width < WIDE:
+        return Group(*(line.rich() for line in history_lines(rows, title, year, width)))
     rows = clean(rows)  # escape controls and bidi marks that reached the data
     ids = short_ids([r["id"] for r in rows])
-    if width < WIDE:
-        parts: list = [Text(title, style="bold")]
-        for r in rows:
-            head = Text(f"{short_date(r['date'], year)}  {ids[r['id']]}  ")
-            head.append(_kind_cell(r), style="strike dim" if r.get("voided") else "bold")
-            head.append("  " + "  ".join(x for x in (r["unit"], ",".join(r["tasks"]), r["by"]) if x))
-            parts.append(head)
-            parts += [Text("    " + line) for line in fold(r["text"], max(width - 4, 20))]
-        return Group(*parts)
     cells = [(short_date(r["date"], year), ids[r["id"]], _kind_cell(r), r["unit"], ",".join(r["tasks"]),
               r["text"], r["by"]) for r in rows]
     headers = ("日期", "记录", "类型", "单位", "任务", "内容", "记录人")
