@@ -13,8 +13,7 @@ from rich.text import Text
 
 from ..textguard import clean
 from ..domain.views import cn_date
-from .lines import LIGHT_LABEL, LIGHT_STYLE, WIDE, Line, _tokens, bar, fold, short_date
-from .lines import text_cells
+from .lines import LIGHT_LABEL, LIGHT_STYLE, WIDE, Line, _tokens, bar, fold, short_date, text_cells
 
 
 def light_text(light: str) -> Text:
