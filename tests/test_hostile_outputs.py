@@ -260,6 +260,29 @@ def test_history_lines_print_as_rich_alone_would(width):
     assert "\x1b[2J" not in got.getvalue() and "\u202e" not in got.getvalue()
 
 
+@pytest.mark.parametrize("width", [120, 121, 133, 160, 200, 250])
+def test_history_table_printed_line_by_line_is_rich_s_table(width):
+    """At 120 columns and more `cc history` prints its table row by row (rich's Table took minutes
+    and gigabytes for a city); the text and colours are rich's table's, hostile text included."""
+    from rich.console import Console
+
+    units = ["人社局", "精神文明建设指导委员会办公室联合工作专班第一组协调推进小组临时机构", "", "a" * 90]
+    rows = [{"id": f"20230{n % 9 + 1}01-{n:08x}", "date": f"2023-0{n % 9 + 1}-01", "kind": "progress",
+             "kind_name": "进度报送", "voided": n % 3 == 0, "unit": units[n % len(units)],
+             "tasks": [f"T{k:02d}" for k in range(n % 12)], "text": text, "by": ["某某", "范某某\t", "长" * 50][n % 3]}
+            for n, text in enumerate(HOSTILE_TEXTS * 2)]
+    title = f"全程留痕（{len(rows)} 条）"
+    for colour in (None, "truecolor"):
+        def console(out):
+            return Console(file=out, width=width, color_system=colour, force_terminal=colour is not None,
+                           highlight=False, soft_wrap=False, markup=False)
+        expected, got = io.StringIO(), io.StringIO()
+        console(expected).print(tables.history_table(rows, title, 2023, width))
+        tables.show_lines(console(got), tables.history_wide_lines(rows, title, 2023, width), batch=3)
+        assert got.getvalue() == expected.getvalue()
+    assert "\x1b[2J" not in got.getvalue() and "\u202e" not in got.getvalue()
+
+
 @pytest.mark.parametrize("text", ["", "abc", "a\tb", "\x1b", "说明", "❤️", "❤\ufe0f x", "👨\u200d👩\u200d👧", "e\u0301",
                                   "零宽\u200b字", "ＷＩＤＥ", "👍🏽", "\u0085", "\U000e0001", "很长的说明" * 200])
 def test_text_cells_counts_as_rich_does(text):

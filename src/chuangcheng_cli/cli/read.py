@@ -138,14 +138,12 @@ def history(
     if as_json:
         print(json.dumps({"as_of": snap.today.isoformat(), "entries": rows}, ensure_ascii=False, indent=2))
         return
-    from ..reports.tables import WIDE, history_lines, history_table, show_lines
+    from ..reports.tables import WIDE, history_lines, history_wide_lines, show_lines
 
     if not rows:
         print("没有符合条件的记录。")
         return
     out = console()
     title = f"全程留痕（{len(rows)} 条）"
-    if out.width < WIDE:  # a list: laid out here, line by line (see history_lines)
-        show_lines(out, history_lines(rows, title, snap.today.year, out.width))
-    else:
-        out.print(history_table(rows, title, snap.today.year, out.width))
+    lay_out = history_lines if out.width < WIDE else history_wide_lines  # a list, or a table
+    show_lines(out, lay_out(rows, title, snap.today.year, out.width))

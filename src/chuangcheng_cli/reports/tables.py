@@ -95,9 +95,16 @@ def _kind_cell(r: dict) -> str:
 
 def show_lines(console, lines, batch: int = 2000) -> None:
     """show() for lines given one at a time (a city's journal is some 340,000 lines of history),
-    printed a batch at a time: the same output, without holding all of it at once."""
+    printed a batch at a time: the same output, without holding all of it at once. An item that
+    is not a lines.Line is a rich renderable, printed by rich where it comes."""
     chunk: list = []
     for line in lines:
+        if not isinstance(line, Line):
+            if chunk:
+                show(console, chunk)
+                chunk = []
+            console.print(line)
+            continue
         chunk.append(line)
         if len(chunk) >= batch:
             show(console, chunk)
@@ -141,24 +148,25 @@ def history_lines(rows: list[dict], title: str, year: int, width: int):
             yield from _as_printed(Line("    " + line), width)
 
 
-def history_table(rows: list[dict], title: str, year: int, width: int = 80):
-    """year: the as-of day's; a date in any other year is shown with its year.
+HISTORY_HEADERS = ("日期", "记录", "类型", "单位", "任务", "内容", "记录人")
 
-    Below WIDE columns the list of history_lines. At WIDE and above a table whose column
-    widths are set here rather than left to rich, which would squeeze 内容 to nothing beside a
-    long task list."""
-    if width < WIDE:
-        return Group(*(line.rich() for line in history_lines(rows, title, year, width)))
-    rows = clean(rows)  # escape controls and bidi marks that reached the data
-    ids = short_ids([r["id"] for r in rows])
-    cells = [(short_date(r["date"], year), ids[r["id"]], _kind_cell(r), r["unit"], ",".join(r["tasks"]),
-              r["text"], r["by"]) for r in rows]
-    headers = ("日期", "记录", "类型", "单位", "任务", "内容", "记录人")
+
+def _history_cells(r: dict, ids: dict, year: int) -> tuple:
+    """A row's cells in the table (r escaped already)."""
+    return (short_date(r["date"], year), ids[r["id"]], _kind_cell(r), r["unit"], ",".join(r["tasks"]),
+            r["text"], r["by"])
+
+
+def _history_widths(all_cells, width: int) -> list[int]:
+    """The table's column widths, set here rather than left to rich, which would squeeze 内容 to
+    nothing beside a long task list. all_cells: every row's cells, read once."""
+    natural = [cell_len(h) for h in HISTORY_HEADERS]
+    for cells in all_cells:
+        natural = [max(n, cell_len(c)) for n, c in zip(natural, cells)]
     text_col = 5
-    natural = [max([cell_len(h)] + [cell_len(c[k]) for c in cells]) for k, h in enumerate(headers)]
     caps = [natural[0], natural[1], natural[2], 10, 14, 0, 8]
     widths = [min(n, c) if c else n for n, c in zip(natural, caps)]
-    overhead = 3 * len(headers) - 1
+    overhead = 3 * len(HISTORY_HEADERS) - 1
     # Narrow 任务, 单位, 记录人, 类型 and 日期 (in that order; they wrap onto more lines) before
     # 内容 gets fewer than 24 cells.
     for k, least in ((4, 4), (3, 6), (6, 6), (2, 4), (3, 4), (6, 4), (0, 8)):
@@ -168,14 +176,86 @@ def history_table(rows: list[dict], title: str, year: int, width: int = 80):
         widths[k] = max(least, widths[k] - (24 - spare))
     widths[text_col] = max(min(natural[text_col],
                                width - overhead - sum(w for i, w in enumerate(widths) if i != text_col)), 8)
-    table = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1), title_justify="left")
-    for k, header in enumerate(headers):
+    return widths
+
+
+def _tasks_cell(tasks: str, width: int) -> str:
+    """One task a line rather than a comma on a line of its own, when they do not fit."""
+    return tasks.replace(",", "\n") if cell_len(tasks) > width else tasks
+
+
+def _history_rich_table(title: str | None, widths: list[int], rows_cells) -> Table:
+    table = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1), title_justify="left",
+                  show_header=title is not None)
+    for k, header in enumerate(HISTORY_HEADERS):
         table.add_column(header, width=widths[k], overflow="fold")
-    for date, rid, kind, unit, tasks, text, by in cells:
-        if cell_len(tasks) > widths[4]:
-            tasks = tasks.replace(",", "\n")  # one task a line rather than a comma on a line of its own
+    for date, rid, kind, unit, tasks, text, by in rows_cells:
+        tasks = _tasks_cell(tasks, widths[4])
         table.add_row(*(Folded(cell) for cell in (date, rid, kind, unit, tasks, text, by)))
     return table
+
+
+def history_table(rows: list[dict], title: str, year: int, width: int = 80):
+    """year: the as-of day's; a date in any other year is shown with its year.
+
+    Below WIDE columns the list of history_lines. At WIDE and above a table (see _history_widths);
+    history_wide_lines prints the same table line by line."""
+    if width < WIDE:
+        return Group(*(line.rich() for line in history_lines(rows, title, year, width)))
+    rows = clean(rows)  # escape controls and bidi marks that reached the data
+    ids = short_ids([r["id"] for r in rows])
+    cells = [_history_cells(r, ids, year) for r in rows]
+    return _history_rich_table(title, _history_widths(cells, width), cells)
+
+
+def _row_lines(cells: tuple, widths: list[int]) -> list | None:
+    """A row of the history table as rich lays it out (each cell folded to its column's width by
+    Folded, padded, one space of padding each side, a space between columns), when every cell is
+    printable text that folds within its width; None otherwise (rich lays that row out)."""
+    columns = []
+    for k, (cell, w) in enumerate(zip(cells, widths)):
+        if k == 4:
+            cell = _tasks_cell(cell, w)
+        pieces = []
+        for paragraph in cell.split("\n"):
+            if not paragraph.isprintable():
+                return None
+            at = 0
+            for line in fold(paragraph, w):  # as Folded cuts the paragraph
+                pieces.append(paragraph[at:at + len(line)])
+                at += len(line)
+        columns.append(pieces)
+    out = []
+    for n in range(max(map(len, columns))):
+        parts = []
+        for pieces, w in zip(columns, widths):
+            piece = pieces[n] if n < len(pieces) else ""
+            room = w - text_cells(piece)
+            if room < 0:
+                return None
+            parts.append(piece + " " * room)
+        out.append(Line(" " + "   ".join(parts) + " "))
+    return out
+
+
+def history_wide_lines(rows: list[dict], title: str, year: int, width: int):
+    """history_table at WIDE columns and above, one entry at a time (a city's 158,000 entries in
+    seconds and without holding them all, where rich's table took minutes and gigabytes): the
+    title, the header and the first row as a rich table, then each row as lines.Line laid out as
+    rich lays it out (_row_lines), or as a table of its own row when it holds a tab, a line break
+    in a cell's text or a zero-width character (rich lays those out). For show_lines."""
+    ids = short_ids([clean(r["id"]) for r in rows])
+    widths = _history_widths((_history_cells(clean(r), ids, year) for r in rows), width)
+    if not rows or sum(widths) + 3 * len(HISTORY_HEADERS) - 1 > width:  # rich would narrow columns itself
+        yield history_table(rows, title, year, width)
+        return
+    for n, r in enumerate(rows):
+        cells = _history_cells(clean(r), ids, year)
+        lines = None if n == 0 else _row_lines(cells, widths)
+        if lines is None:
+            yield _history_rich_table(title if n == 0 else None, widths, [cells])
+        else:
+            yield from lines
 
 
 def task_view(d: dict, as_of: str, width: int = 80) -> Group:
