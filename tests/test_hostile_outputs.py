@@ -233,54 +233,55 @@ HOSTILE_TEXTS = ["前\t后 制表符", "第一行\n第二行\n\n第四行", "htt
                  "控制\x1b[2J字符\x07", "\u202e反转", "（括号）“引号”，。、；：？！", "T01、T02、95%、2023-09-10"]
 
 
+def _hostile_history_rows() -> list[dict]:
+    units = ["人社局", "精神文明建设指导委员会办公室联合工作专班第一组协调推进小组临时机构", "", "a" * 90]
+    return [{"id": f"20230{n % 9 + 1}01-{n:08x}", "date": f"2023-0{n % 9 + 1}-01", "kind": "progress",
+             "kind_name": "进度报送", "voided": n % 3 == 0, "unit": units[n % len(units)],
+             "tasks": [f"T{k:02d}" for k in range(n % 12)], "text": text, "by": ["某某", "范某某\t", "长" * 50][n % 3]}
+            for n, text in enumerate(HOSTILE_TEXTS * 2)]
+
+
+def _printed(width: int, colour: str | None, *renderables, lines=None) -> str:
+    """What a console of width prints (colour None: to a pipe) of renderables, or of lines by
+    tables.show_lines in small batches."""
+    from rich.console import Console
+
+    out = io.StringIO()
+    console = Console(file=out, width=width, color_system=colour, force_terminal=colour is not None,
+                      highlight=False, soft_wrap=False, markup=False)
+    for renderable in renderables:
+        console.print(renderable)
+    if lines is not None:
+        tables.show_lines(console, lines, batch=3)
+    return out.getvalue()
+
+
 @pytest.mark.parametrize("width", [8, 12, 20, 23, 24, 25, 40, 60, 80, 100, 119])
 def test_history_lines_print_as_rich_alone_would(width):
     """`cc history` lays its list out line by line (a city's journal in seconds); what it prints,
     plain or in colour, is what rich printed when it laid out every line itself: tabs expanded,
     line breaks kept, wide and zero-width characters, over-long headings wrapped by rich."""
-    from rich.console import Console
-
-    units = ["人社局", "精神文明建设指导委员会办公室联合工作专班第一组协调推进小组临时机构", "", "a" * 90]
-    rows = [{"id": f"20230{n % 9 + 1}01-{n:08x}", "date": f"2023-0{n % 9 + 1}-01", "kind": "progress",
-             "kind_name": "进度报送", "voided": n % 3 == 0, "unit": units[n % len(units)],
-             "tasks": [f"T{k:02d}" for k in range(n % 12)], "text": text, "by": ["某某", "范某某\t", "长" * 50][n % 3]}
-            for n, text in enumerate(HOSTILE_TEXTS * 2)]
+    rows = _hostile_history_rows()
     title = f"全程留痕（{len(rows)} 条）"
     for colour in (None, "truecolor"):
-        def console(out):
-            return Console(file=out, width=width, color_system=colour, force_terminal=colour is not None,
-                           highlight=False, soft_wrap=False, markup=False)
-        expected, got = io.StringIO(), io.StringIO()
-        console(expected).print(_rich_history_list(rows, title, 2023, width))
-        tables.show_lines(console(got), tables.history_lines(rows, title, 2023, width), batch=3)
-        assert got.getvalue() == expected.getvalue()
-        table, via_table = tables.history_table(rows, title, 2023, width), io.StringIO()
-        console(via_table).print(table)  # cc show's history: the same list
-        assert via_table.getvalue() == expected.getvalue()
-    assert "\x1b[2J" not in got.getvalue() and "\u202e" not in got.getvalue()
+        expected = _printed(width, colour, _rich_history_list(rows, title, 2023, width))
+        got = _printed(width, colour, lines=tables.history_lines(rows, title, 2023, width))
+        assert got == expected
+        assert _printed(width, colour, tables.history_table(rows, title, 2023, width)) == expected  # cc show's
+    assert "\x1b[2J" not in got and "\u202e" not in got
 
 
 @pytest.mark.parametrize("width", [120, 121, 133, 160, 200, 250])
 def test_history_table_printed_line_by_line_is_rich_s_table(width):
     """At 120 columns and more `cc history` prints its table row by row (rich's Table took minutes
     and gigabytes for a city); the text and colours are rich's table's, hostile text included."""
-    from rich.console import Console
-
-    units = ["人社局", "精神文明建设指导委员会办公室联合工作专班第一组协调推进小组临时机构", "", "a" * 90]
-    rows = [{"id": f"20230{n % 9 + 1}01-{n:08x}", "date": f"2023-0{n % 9 + 1}-01", "kind": "progress",
-             "kind_name": "进度报送", "voided": n % 3 == 0, "unit": units[n % len(units)],
-             "tasks": [f"T{k:02d}" for k in range(n % 12)], "text": text, "by": ["某某", "范某某\t", "长" * 50][n % 3]}
-            for n, text in enumerate(HOSTILE_TEXTS * 2)]
+    rows = _hostile_history_rows()
     title = f"全程留痕（{len(rows)} 条）"
     for colour in (None, "truecolor"):
-        def console(out):
-            return Console(file=out, width=width, color_system=colour, force_terminal=colour is not None,
-                           highlight=False, soft_wrap=False, markup=False)
-        expected, got = io.StringIO(), io.StringIO()
-        console(expected).print(tables.history_table(rows, title, 2023, width))
-        tables.show_lines(console(got), tables.history_wide_lines(rows, title, 2023, width), batch=3)
-        assert got.getvalue() == expected.getvalue()
-    assert "\x1b[2J" not in got.getvalue() and "\u202e" not in got.getvalue()
+        expected = _printed(width, colour, tables.history_table(rows, title, 2023, width))
+        got = _printed(width, colour, lines=tables.history_wide_lines(rows, title, 2023, width))
+        assert got == expected
+    assert "\x1b[2J" not in got and "\u202e" not in got
 
 
 @pytest.mark.parametrize("text", ["", "abc", "a\tb", "\x1b", "说明", "❤️", "❤\ufe0f x", "👨\u200d👩\u200d👧", "e\u0301",
