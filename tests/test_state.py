@@ -760,7 +760,7 @@ def test_the_garbage_collector_is_on_again_after_every_command(tmp_path, monkeyp
     data = copy_data(tmp_path)
     cache = tmp_path / "cache"
     assert gc.isenabled()
-    answer, _ = _status_json(monkeypatch, tmp_path, cache)  # a full run: snapshot_doc
+    _status_json(monkeypatch, tmp_path, cache)  # a full run: snapshot_doc
     assert gc.isenabled()
     _append(data, PULLED[0])
     assert _status_json(monkeypatch, tmp_path, cache, full_allowed=False)[0] == _full(monkeypatch, tmp_path)

@@ -138,9 +138,8 @@ def history_lines(rows: list[dict], title: str, year: int, width: int):
     ids = short_ids([clean(r["id"]) for r in rows])
     yield from _as_printed(Line(title, style="bold"), width)
     for r in rows:
-        kind = clean(r["kind_name"]) + ("（已作废）" if r.get("voided") else "")
         head = Line(f"{short_date(clean(r['date']), year)}  {ids[clean(r['id'])]}  ")
-        head.append(kind, style="strike dim" if r.get("voided") else "bold")
+        head.append(clean(_kind_cell(r)), style="strike dim" if r.get("voided") else "bold")
         shown = (clean(r["unit"]), ",".join(clean(r["tasks"])), clean(r["by"]))
         head.append("  " + "  ".join(x for x in shown if x))
         yield from _as_printed(head, width)
