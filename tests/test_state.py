@@ -774,3 +774,63 @@ def test_the_garbage_collector_is_on_again_after_every_command(tmp_path, monkeyp
     assert "低于上次报送的 93%" in err.getvalue() and gc.isenabled()  # a refusal raised inside the paused part
     assert _status_json(monkeypatch, tmp_path, cache, full_allowed=False)[0] == _full(monkeypatch, tmp_path)
     assert gc.isenabled()
+
+
+def test_a_task_s_own_command_reads_its_task_and_the_voids_alone(tmp_path, monkeypatch):
+    """assign, log, verify and reopen build from their task's state and write entries of that task
+    (recording.record's tasks_only): the slice they read from the store holds the task's entries
+    and the voids, nothing of the notices or the problem list (a city's problem list is most of its
+    journal). What they accept or refuse stays the full run's, also after a pulled void changed
+    the task's past (a decrease measured against the report the void left standing)."""
+    plain, fast_repo, env = _two_repos(tmp_path)
+    env = {**env, "CC_USER": "范某某"}
+
+    def both(*args):
+        a = run_cc(*args, "--as-of", DAY, cwd=plain, CC_USER="范某某")
+        b = run_cc(*args, "--as-of", DAY, cwd=fast_repo, **env)
+        assert (a.returncode, a.stdout, a.stderr) == (b.returncode, b.stdout, b.stderr), args
+        assert "Traceback" not in b.stderr
+        return b.returncode
+
+    assert both("log", "T09", "-u", "rsj", "-p", "90", "-n", "进展。") == 0
+    voided = {}
+    for folder in (plain, fast_repo):  # a pull brings a void of that 90% report
+        journal = folder / "data" / "journal.jsonl"
+        voided[folder] = json.loads(journal.read_text(encoding="utf-8").splitlines()[-1])["id"]
+        _append(folder / "data", json.dumps({"id": "20231231-0000c101", "kind": "void", "date": DAY,
+                                             "at": "2023-12-31T11:00:00+08:00", "by": "范某某",
+                                             "entry": voided[folder], "reason": "报错了进度。"},
+                                            ensure_ascii=False) + "\n")
+    assert both("log", "T09", "-u", "rsj", "-p", "84", "-n", "更正后的进展。") == 0  # 90% no longer counts
+    assert both("log", "T09", "-u", "rsj", "-p", "83", "-n", "下调。") != 0
+    assert both("verify", "T09") != 0  # not reported complete
+    assert both("assign", "T09", "--unit", "住建局", "--section", "建筑市场监管科", "--person", "乙", "--by", "唐某某") == 0
+    assert both("log", "T09", "-u", "rsj", "-p", "100", "-n", "办结。") == 0
+    assert both("verify", "T09", "--by", "吴某某") == 0
+    assert both("reopen", "T09", "--reason", "抽查不合格。", "--by", "吴某某") == 0
+    assert _normalised(plain).replace(voided[plain], "…") == _normalised(fast_repo).replace(voided[fast_repo], "…")
+
+    sliced = []
+    real = store.slice_of
+
+    def recorded(*args, **kwargs):
+        part = real(*args, **kwargs)
+        sliced.append(part.journal.entries)
+        return part
+
+    monkeypatch.setattr(store, "slice_of", recorded)
+    monkeypatch.chdir(fast_repo)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(checks, "check_folder", lambda *a, **k: pytest.fail("the whole journal was checked again"))
+    err = io.StringIO()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+        assert fast.run_fast(["log", "T09", "-u", "rsj", "-p", "100", "-n", "重办完成。", "--as-of", DAY]) == 0, \
+            err.getvalue()
+    whole = [json.loads(x) for x in (fast_repo / "data" / "journal.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(sliced) == 1
+    kinds = {e.kind for e in sliced[0]}
+    assert kinds <= {"assign", "progress", "verify", "reopen", "void"} and "void" in kinds
+    assert {e.task for e in sliced[0] if e.kind != "void"} == {"T09"}
+    assert [e.id for e in sliced[0] if e.kind == "void"] == [x["id"] for x in whole if x["kind"] == "void"]
+    assert {"notice", "problem", "fix"} <= {x["kind"] for x in whole}  # what the slice left out is there

@@ -134,7 +134,7 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
            build: Callable, day: Optional[str] = None, out_dir: Optional[Path] = None,
            scope: Optional[Callable] = None, tolerant: bool = False,
            confirm: Optional[Callable] = None, evidence: Optional[list[str]] = None,
-           lead_act: Optional[str] = None) -> None:
+           lead_act: Optional[str] = None, tasks_only: bool = False) -> None:
     """Load under the journal lock, build the entries (and documents), append them all or none,
     then write the documents: the record comes first, a document is a rendering of it (cc reprint
     makes it again if writing it failed).
@@ -146,6 +146,10 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
     lock is taken (a person answering a prompt must not hold everyone's appends); it raises to
     refuse. build(snap, stamp, folder) gets the folder the documents go to. A write that had the
     whole project at hand leaves the store's view of its day current, so the next status is a hit.
+    tasks_only (assign, log, verify, reopen): build reads nothing but the states of the scope's
+    tasks and makes entries of those tasks alone, so the slice leaves out the notices and the
+    problem list (of that family only the voids: state.slice_of), which a task's own state and
+    the checks of its entries never read; a city's problem list is most of its journal.
     """
     from pydantic import ValidationError
 
@@ -183,7 +187,8 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
             held, h = store.bring_up_to_date(root, plan, raw, journal_path, shown_path(journal_path))
             if held is not None:
                 tasks = scope(models.Project(held.plan, held.units, []))
-                part = store.slice_of(held, raw, journal_path, shown_path(journal_path), tasks)
+                part = store.slice_of(held, raw, journal_path, shown_path(journal_path), tasks,
+                                      family=not tasks_only)
                 return part, held, plan, h, True
         checked = check_folder(where.path, display_base())
         if tolerant and checked.errors:
@@ -236,7 +241,9 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
         require_authority(project, entries)
         lines = [journal.to_line(e) for e in entries]
         _readable(lines, journal_path)
-        problems = store.conflicts(checked, raw, entries, lines) if sliced else None
+        problems = None
+        if sliced and not (tasks_only and any(e.kind not in rules.TASK_KINDS for e in entries)):
+            problems = store.conflicts(checked, raw, entries, lines)  # else (never) the full check
         if problems is None:
             full = checked if not sliced else require_clean(check_folder(where.path, display_base()))
             problems = check_append(full, entries, lines)
@@ -444,4 +451,4 @@ def log(task: str, unit: str, percent: int, note_text: str, evidence: list[str],
             msg += "；已报办结，待牵头单位验收销号"
         return [entry], [], msg
 
-    record(data, as_of, by, dry_run, build, day=day, scope=task_scope(task), evidence=files)
+    record(data, as_of, by, dry_run, build, day=day, scope=task_scope(task), evidence=files, tasks_only=True)

@@ -49,7 +49,7 @@ def assign(
         entry = make_assign(snap.project, stamp, t, u, section, person, phone)
         return [entry], [], f"已分解：{t.id}（{t.label}）{u.name} → {entry.section}，责任人 {entry.person}"
 
-    record(data, as_of, by, dry_run, build, scope=task_scope(task))
+    record(data, as_of, by, dry_run, build, scope=task_scope(task), tasks_only=True)
 
 
 @app.command()
@@ -90,7 +90,7 @@ def verify(
         t = resolve_task(snap.project, task)
         return [make_verify(snap, stamp, t, note_)], [], f"已验收销号：{t.id}（{t.label}）"
 
-    record(data, as_of, by, dry_run, build, scope=task_scope(task), lead_act="verify")
+    record(data, as_of, by, dry_run, build, scope=task_scope(task), lead_act="verify", tasks_only=True)
 
 
 @app.command()
@@ -108,7 +108,7 @@ def reopen(
         t = resolve_task(snap.project, task)
         return [make_reopen(snap, stamp, t, reason)], [], f"已退回重办：{t.id}（{t.label}）"
 
-    record(data, as_of, by, dry_run, build, scope=task_scope(task), lead_act="reopen")
+    record(data, as_of, by, dry_run, build, scope=task_scope(task), lead_act="reopen", tasks_only=True)
 
 
 @app.command()
