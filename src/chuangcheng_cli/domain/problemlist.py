@@ -237,6 +237,30 @@ def rates(states, today: dt.date) -> Rates:
     return Rates(total, open_, fixed, closed, overdue, closed + overdue, on_time, reworked, rechecked, extended)
 
 
+def tally(states, today: dt.date, first: dt.date) -> tuple[Rates, int, int]:
+    """(rates(states, today), found_between(states, first, today), closed_between(states, first,
+    today)) in one pass over the problems: status and units want all three of every unit."""
+    total = open_ = fixed = closed = overdue = on_time = reworked = rechecked = extended = found = ended = 0
+    for ps in states:
+        total += 1
+        closed_on = ps.closed_on
+        if closed_on is not None:
+            closed += 1
+            on_time += ps.on_time
+            ended += first <= closed_on <= today
+        elif ps.pending is not None:
+            fixed += 1
+        else:
+            open_ += 1
+            overdue += ps.overdue_days(today) > 0
+        reworked += ps.reworked
+        rechecked += ps.rechecked
+        extended += ps.extended
+        found += first <= ps.recorded <= today
+    rates_ = Rates(total, open_, fixed, closed, overdue, closed + overdue, on_time, reworked, rechecked, extended)
+    return rates_, found, ended
+
+
 def percent(rate: float | None) -> str:
     """A rate as people write it: 98.5%, or — when there is nothing to divide by."""
     if rate is None:

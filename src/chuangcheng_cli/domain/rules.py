@@ -210,6 +210,7 @@ class Snapshot:
     queue: list = field(default_factory=list)  # of QueueItem, the lead unit's pending work
     problems: dict = field(default_factory=dict)  # problem id → ProblemState, not voided, in order
     fold: object = None  # the Fold it was finished from
+    memo: dict = field(default_factory=dict, repr=False, compare=False)  # what reports work out once per snapshot
 
     @property
     def counted(self) -> list:
@@ -427,9 +428,10 @@ class Fold:
         if e.kind == "void":
             return False
         when = moment(e)
-        if e.kind in TASK_KINDS:
-            return when >= self.last_task.get(e.task, (0, 0))
-        return when >= self.last_family
+        # the one latest moment needed, not last_task's settling of every task's (a read applying
+        # a pull's 200 entries to a city's 1,000 tasks would settle them all 200 times)
+        last = self._last_task.get(e.task, (0, 0)) if e.kind in TASK_KINDS else self._last_family
+        return when >= (last if type(last) is tuple else moment(last))
 
 
 TASK_KINDS = ("assign", "progress", "verify", "reopen")

@@ -140,7 +140,7 @@ def summary_base(snap: rules.Snapshot) -> dict:
         "lead_unit": snap.project.unit_label(camp.lead_unit),
         "lead_queue": queue_rows(snap),
         "problems": problem_counts(snap, snap.problems.values()),
-        "unit_problems": {us.unit.name: problem_counts(snap, us.problems) for us in snap.units.values()
+        "unit_problems": {us.unit.name: _counts(*unit_tallies(snap)[uid]) for uid, us in snap.units.items()
                           if us.problems},
         # overdue or 返工 problems on no open task: shown under 需要关注 by unit, not by task
         "unit_problem_gaps": [{"unit": snap.project.unit_short(us.unit.id), "unit_name": us.unit.name,
@@ -152,12 +152,24 @@ def summary_base(snap: rules.Snapshot) -> dict:
 def problem_counts(snap: rules.Snapshot, states) -> dict:
     """The problems line of cc status: open (overdue among them), awaiting 复查, closed, and this
     week's (the 7 days ending today) new and closed ones."""
-    states = list(states)
-    r = problemlist.rates(states, snap.today)
-    first = snap.today - dt.timedelta(days=6)
+    return _counts(*problemlist.tally(states, snap.today, snap.today - dt.timedelta(days=6)))
+
+
+def _counts(r: problemlist.Rates, found: int, ended: int) -> dict:
     return {"total": r.total, "open": r.open, "overdue": r.overdue, "fixed": r.fixed, "closed": r.closed,
-            "new_this_week": problemlist.found_between(states, first, snap.today),
-            "closed_this_week": problemlist.closed_between(states, first, snap.today)}
+            "new_this_week": found, "closed_this_week": ended}
+
+
+def unit_tallies(snap: rules.Snapshot) -> dict:
+    """unit id → problemlist.tally of its problems over the week ending today: summary_base and
+    unit_rows both want it of each unit (a city's problem list is tens of thousands), so it is
+    worked out once per snapshot."""
+    found = snap.memo.get("unit_tallies")
+    if found is None:
+        first = snap.today - dt.timedelta(days=6)
+        found = snap.memo["unit_tallies"] = {uid: problemlist.tally(us.problems, snap.today, first)
+                                             for uid, us in snap.units.items()}
+    return found
 
 
 def queue_rows(snap: rules.Snapshot) -> list[dict]:
@@ -212,7 +224,7 @@ def unit_rows(snap: rules.Snapshot) -> list[dict]:
             "pending_review": us.pending_review,
             "escalated": us.escalated,
             "escalated_on": us.escalations[-1].date.isoformat() if us.escalated else None,
-            "problems": _unit_problem_rates(us, snap.today),
+            "problems": _unit_problem_rates(unit_tallies(snap)[us.unit.id][0]),
             "problem_light": us.problem_light,
             "problem_gaps": [ps.gap(snap.today) for ps in us.problem_gaps],
             "head": u.head.name,
@@ -222,8 +234,7 @@ def unit_rows(snap: rules.Snapshot) -> list[dict]:
     return rows
 
 
-def _unit_problem_rates(us: rules.UnitState, today: dt.date) -> dict:
-    r = us.problem_rates(today)
+def _unit_problem_rates(r: problemlist.Rates) -> dict:
     return {"total": r.total, "closed": r.closed, "overdue": r.overdue, "close_rate": r.close_rate,
             "on_time_rate": r.on_time_rate, "rework_rate": r.rework_rate, "extension_rate": r.extension_rate}
 
