@@ -211,12 +211,12 @@ def list_(
     if not rows:
         print("没有符合条件的问题。" if snap.problems else "问题清单为空：用 cc problem add 登记，或 cc problem import 导入问题表。")
         return
-    from ..reports.tables import problems_table
+    from ..reports.tables import problem_lines, show_lines
 
     out = console()
     chosen = [snap.problems[r["id"]] for r in rows]
-    out.print(problems_table(rows, f"问题清单（截至{reports.views.cn_date(snap.today)}，{len(rows)} 个）",
-                             snap.today.year, out.width))
+    show_lines(out, problem_lines(rows, f"问题清单（截至{reports.views.cn_date(snap.today)}，{len(rows)} 个）",
+                                  snap.today.year, out.width))
     r = rates(chosen, snap.today)
     line = f"整改中 {r.open}（逾期 {r.overdue}）· 待复查 {r.fixed} · 已销号 {r.closed}"
     if not (status_key or overdue):  # rates of a list cut by state would mislead

@@ -207,14 +207,15 @@ def history_table(rows: list[dict], title: str, year: int, width: int = 80):
     return _history_rich_table(title, _history_widths(cells, width), cells)
 
 
-def _row_lines(cells: tuple, widths: list[int]) -> list | None:
-    """A row of the history table as rich lays it out (each cell folded to its column's width by
-    Folded, padded, one space of padding each side, a space between columns), when every cell is
-    printable text that folds within its width; None otherwise (rich lays that row out)."""
+def _row_lines(cells, widths: list[int], pad: int = 1, styles=None) -> list | None:
+    """A row of a table of ours (box SIMPLE_HEAD, no edge, the columns' widths set, each cell
+    Folded) as rich lays it out: each cell folded to its column's width by Folded and padded,
+    pad spaces of padding each side and a space between columns; styles: each cell's style or ""
+    (rich styles a cell's text and the padding of its lines, not the blank lines below it). When
+    every cell is printable text that folds within its width; None otherwise (rich lays that row
+    out)."""
     columns = []
-    for k, (cell, w) in enumerate(zip(cells, widths)):
-        if k == 4:
-            cell = _tasks_cell(cell, w)
+    for cell, w in zip(cells, widths):
         pieces = []
         for paragraph in cell.split("\n"):
             if not paragraph.isprintable():
@@ -224,16 +225,23 @@ def _row_lines(cells: tuple, widths: list[int]) -> list | None:
                 pieces.append(paragraph[at:at + len(line)])
                 at += len(line)
         columns.append(pieces)
+    edge, between = " " * pad, " " * (2 * pad + 1)
     out = []
     for n in range(max(map(len, columns))):
-        parts = []
-        for pieces, w in zip(columns, widths):
+        parts, spans, at = [], [], pad
+        for k, (pieces, w) in enumerate(zip(columns, widths)):
             piece = pieces[n] if n < len(pieces) else ""
             room = w - text_cells(piece)
             if room < 0:
                 return None
-            parts.append(piece + " " * room)
-        out.append(Line(" " + "   ".join(parts) + " "))
+            part = piece + " " * room
+            if styles and styles[k] and n < len(pieces):
+                spans.append((at, at + len(part), styles[k]))
+            parts.append(part)
+            at += len(part) + len(between)
+        line = Line(edge + between.join(parts) + edge)
+        line.spans = spans
+        out.append(line)
     return out
 
 
@@ -250,7 +258,7 @@ def history_wide_lines(rows: list[dict], title: str, year: int, width: int):
         return
     for n, r in enumerate(rows):
         cells = _history_cells(clean(r), ids, year)
-        lines = None if n == 0 else _row_lines(cells, widths)
+        lines = None if n == 0 else _row_lines((*cells[:4], _tasks_cell(cells[4], widths[4]), *cells[5:]), widths)
         if lines is None:
             yield _history_rich_table(title if n == 0 else None, widths, [cells])
         else:
@@ -295,9 +303,57 @@ def task_view(d: dict, as_of: str, width: int = 80) -> Group:
 PROBLEM_STATUS_STYLE = {"open": "", "fixed": "cyan", "closed": "green"}
 
 
-def problems_table(rows: list[dict], title: str, year: int, width: int = 80) -> Table:
-    """The 问题清单: one line per problem, the overdue ones marked."""
-    rows = clean(rows)
+PROBLEM_HEADERS = ("编号", "来源", "单位", "点位", "问题", "期限", "状态")  # 问题 only at WIDE and above
+
+
+def _problem_cells(r: dict, year: int, wide: bool) -> tuple[list[str], str]:
+    """(a problem's cells, the style of its 状态 cell: red when overdue)."""
+    style = "bold red" if r["overdue_days"] else PROBLEM_STATUS_STYLE.get(r["status"], "")
+    cells = [r["id"], r["source"], r["unit"], r["place"]]
+    if wide:
+        cells.append(r["desc"])
+    return cells + [short_date(r["deadline"], year), problem_status_short(r, year)], style
+
+
+def _problem_widths(all_cells, width: int, wide: bool) -> list[int] | None:
+    """The list's column widths: each as wide as its widest cell, 单位 and 点位 at most 6 and 16
+    cells (12 and 24 at WIDE); when that is wider than the terminal, the widest of 问题, 点位,
+    状态 and 单位 gives up a cell, then the widest again (as rich narrows a table), down to 8, 8,
+    6 and 4 cells; 编号, 来源 and 期限 stay whole. None when even that does not fit (rich then lays
+    the table out itself)."""
+    headers = PROBLEM_HEADERS if wide else PROBLEM_HEADERS[:4] + PROBLEM_HEADERS[5:]
+    natural = [cell_len(h) for h in headers]
+    for cells, _ in all_cells:
+        natural = [max(n, *map(text_cells, c.split("\n"))) for n, c in zip(natural, cells)]
+    caps = {2: 12 if wide else 6, 3: 24 if wide else 16}
+    widths = [min(n, caps[k]) if k in caps else n for k, n in enumerate(natural)]
+    floors = {2: 4, 3: 8, len(widths) - 1: 6}
+    if wide:
+        floors[4] = 8
+    excess = sum(widths) + (3 * len(widths) - 1 if wide else len(widths) - 1) - width
+    while excess > 0:
+        narrowed = [k for k, floor in floors.items() if widths[k] > floor]
+        if not narrowed:
+            return None
+        k = max(sorted(narrowed), key=widths.__getitem__)  # the widest (the leftmost of equals)
+        widths[k] -= 1
+        excess -= 1
+    return widths
+
+
+def _problems_rich_table(title: str | None, widths: list[int], rows_cells, wide: bool) -> Table:
+    table = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1 if wide else 0),
+                  title_justify="left", show_header=title is not None)
+    headers = PROBLEM_HEADERS if wide else PROBLEM_HEADERS[:4] + PROBLEM_HEADERS[5:]
+    for header, w in zip(headers, widths):
+        table.add_column(header, width=w, overflow="fold")
+    for cells, style in rows_cells:
+        table.add_row(*(Folded(c) for c in cells[:-1]), Folded(Text(cells[-1], style=style)))
+    return table
+
+
+def _problems_auto_table(rows: list[dict], title: str, year: int, width: int) -> Table:
+    """The list as rich lays it out by itself, for a terminal too narrow for _problem_widths."""
     wide = width >= WIDE
     table = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1 if wide else 0),
                   title_justify="left")
@@ -310,15 +366,43 @@ def problems_table(rows: list[dict], title: str, year: int, width: int = 80) -> 
     table.add_column("期限", no_wrap=True)
     table.add_column("状态", overflow="fold")
     for r in rows:
-        late = r["overdue_days"]
-        style = "bold red" if late else PROBLEM_STATUS_STYLE.get(r["status"], "")
-        status = Text(problem_status_short(r, year), style=style)
-        cells = [r["id"], r["source"], r["unit"], r["place"]]
-        if wide:
-            cells.append(r["desc"])
-        cells += [short_date(r["deadline"], year), status]
-        table.add_row(*cells)
+        cells, style = _problem_cells(r, year, wide)
+        table.add_row(*cells[:-1], Text(cells[-1], style=style))
     return table
+
+
+def problems_table(rows: list[dict], title: str, year: int, width: int = 80) -> Table:
+    """The 问题清单: one line per problem, the overdue ones marked; the columns' widths are set by
+    _problem_widths (problem_lines prints the same table line by line)."""
+    rows = clean(rows)
+    wide = width >= WIDE
+    cells = [_problem_cells(r, year, wide) for r in rows]
+    widths = _problem_widths(cells, width, wide) if rows else None
+    if widths is None:
+        return _problems_auto_table(rows, title, year, width)
+    return _problems_rich_table(title, widths, cells, wide)
+
+
+def problem_lines(rows: list[dict], title: str, year: int, width: int):
+    """problems_table one problem at a time, for show_lines (a year's problem list of a city is
+    20,000 problems: rich's table took a quarter of a minute for them): the title, the header
+    and the first row as a rich table, then each row as lines.Line laid out as rich lays it out
+    (_row_lines), or as a table of its own row when it holds a tab, a line break or a zero-width
+    character."""
+    rows = clean(rows)
+    wide = width >= WIDE
+    cells = [_problem_cells(r, year, wide) for r in rows]
+    widths = _problem_widths(cells, width, wide) if rows else None
+    if widths is None:
+        yield _problems_auto_table(rows, title, year, width)
+        return
+    styles = [""] * (len(widths) - 1)
+    for n, (row, style) in enumerate(cells):
+        lines = None if n == 0 else _row_lines(row, widths, 1 if wide else 0, [*styles, style])
+        if lines is None:
+            yield _problems_rich_table(title if n == 0 else None, widths, [(row, style)], wide)
+        else:
+            yield from lines
 
 
 def problem_status_short(r: dict, year: int) -> str:
