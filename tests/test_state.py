@@ -834,3 +834,93 @@ def test_a_task_s_own_command_reads_its_task_and_the_voids_alone(tmp_path, monke
     assert {e.task for e in sliced[0] if e.kind != "void"} == {"T09"}
     assert [e.id for e in sliced[0] if e.kind == "void"] == [x["id"] for x in whole if x["kind"] == "void"]
     assert {"notice", "problem", "fix"} <= {x["kind"] for x in whole}  # what the slice left out is there
+
+
+ONE_PROBLEM_SESSION = [
+    ("problem", "fix", "W2023-0008", "--note", "已整改。", "--by", "范某某"),
+    ("problem", "fix", "w2023-0008", "--note", "又整改。", "--by", "范某某"),  # refused: already waiting for 复查
+    ("problem", "recheck", "W2023-0008", "--fail", "--note", "未整改到位。", "--days", "10"),
+    ("problem", "extend", "Ｗ2023-0008", "--to", "2024-01-20", "--reason", "需要施工。"),
+    ("problem", "fix", "8", "--note", "再次整改。", "--by", "范某某"),  # the number alone: found among all
+    ("problem", "recheck", "2023-8", "--pass", "--note", "通过。"),
+    ("problem", "fix", "W2023-0008", "--note", "销号后。", "--by", "范某某"),  # refused: closed
+    ("problem", "recheck", "W2023-0018", "--pass", "--note", "未报整改。"),  # refused: no fix to re-inspect
+    ("problem", "fix", "W2099-0001", "--note", "没有这个问题。", "--by", "范某某"),  # refused: not found
+    ("problem", "fix", "W2023-0026", "--note", "已整改。", "--by", "苗某某"),  # its pulled fix was voided
+    ("problem", "extend", "W2023-0026", "--to", "2024-01-25", "--reason", "已报整改。"),
+]
+
+
+def test_a_command_on_one_problem_reads_that_problem_and_the_voids_alone(tmp_path, monkeypatch):
+    """problem fix, recheck and extend on a problem named by its id read, from the store, that
+    problem's lines and the voids (state.problem_slice), not the whole problem list; what they
+    accept or refuse stays the full run's: an id typed in lower case or full width, a number alone
+    (all problems are read to find it), a problem closed, waiting, not found, a pulled fix voided."""
+    plain, fast_repo, env = _two_repos(tmp_path)
+    for folder in (plain, fast_repo):  # pulled: a fix of W2023-0026 by another branch, then its void
+        _append(folder / "data", json.dumps({"id": "20231230-0000f001", "kind": "fix", "date": "2023-12-30",
+                                             "at": "2023-12-30T09:00:00+08:00", "by": "苗某某", "problem": "W2023-0026",
+                                             "unit": "zgh", "note": "别的分支报整改。"}, ensure_ascii=False) + "\n",
+                json.dumps({"id": "20231231-0000f002", "kind": "void", "date": DAY, "at": "2023-12-31T08:00:00+08:00",
+                            "by": "周某某", "entry": "20231230-0000f001", "reason": "报错了问题。"},
+                           ensure_ascii=False) + "\n")
+    narrowed = []
+    real = store.problem_slice
+    monkeypatch.setattr(store, "problem_slice", lambda *a, **k: narrowed.append(real(*a, **k)) or narrowed[-1])
+    codes = []
+    for args in ONE_PROBLEM_SESSION:
+        a = run_cc(*args, "--as-of", DAY, cwd=plain)
+        b = run_cc(*args, "--as-of", DAY, cwd=fast_repo, **env)
+        assert (a.returncode, a.stdout, a.stderr) == (b.returncode, b.stdout, b.stderr), args
+        assert "Traceback" not in b.stderr
+        codes.append(b.returncode)
+    assert [c == 0 for c in codes] == [True, False, True, True, True, True, False, False, False, True, True]
+    assert _normalised(plain) == _normalised(fast_repo)
+
+    # in process: the slice a fix reads holds the problem's own entries and the voids, nothing else
+    monkeypatch.chdir(fast_repo)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(checks, "check_folder", lambda *a, **k: pytest.fail("the whole journal was checked again"))
+    import sys
+
+    from chuangcheng_cli.cli import usage
+    from chuangcheng_cli.cli.typer_app import app
+
+    monkeypatch.setattr(sys, "argv", ["cc", "problem", "recheck", "W2023-0026", "--pass", "--note", "通过。", "--by", "周某某",
+                                      "--as-of", DAY])
+    err = io.StringIO()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+        code = usage.run(app)
+    assert code == 0, err.getvalue()
+    part = narrowed[-1]
+    assert part is not None
+    kinds = {e.kind for e in part.journal.entries}
+    assert kinds <= {"problem", "fix", "recheck", "extend", "void"} and "void" in kinds
+    assert {e.problem for e in part.journal.entries if e.kind != "void"} == {"W2023-0026"}
+    whole = [json.loads(x) for x in (fast_repo / "data" / "journal.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert {x["kind"] for x in whole} >= {"notice", "progress", "problem"}
+
+
+def test_a_problem_id_written_with_json_escapes_is_read_through_the_whole_family(tmp_path):
+    """A line may spell a problem's id with JSON escapes (\\u0057 for W): a search of the bytes
+    for the id would miss it, so such a journal is read the long way, and a fix of a problem
+    closed by such a line is still refused."""
+    plain, fast_repo, env = _two_repos(tmp_path)
+    for folder in (plain, fast_repo):
+        _append(folder / "data", '{"id":"20231230-0000f003","kind":"fix","date":"2023-12-30",'
+                                 '"at":"2023-12-30T09:00:00+08:00","by":"苗某某","problem":"\\u0057\\u0032023-0026",'
+                                 '"unit":"zgh","note":"整改完成。"}\n',
+                '{"id":"20231230-0000f004","kind":"recheck","date":"2023-12-30",'
+                '"at":"2023-12-30T10:00:00+08:00","by":"周某某","problem":"W2023-002\\u0036","passed":true,'
+                '"note":"通过。"}\n')
+    assert run_cc("--as-of", DAY, "validate", cwd=plain).returncode == 0
+    for args in [("problem", "fix", "W2023-0026", "--note", "再报。", "--by", "苗某某"),
+                 ("problem", "extend", "W2023-0026", "--to", "2024-01-25", "--reason", "延期。")]:
+        a = run_cc(*args, "--as-of", DAY, cwd=plain)
+        b = run_cc(*args, "--as-of", DAY, cwd=fast_repo, **env)
+        assert (a.returncode, a.stdout, a.stderr) == (b.returncode, b.stdout, b.stderr), args
+        assert b.returncode != 0 and "销号" in b.stderr
+    raw = (fast_repo / "data" / "journal.jsonl").read_bytes()
+    state, _ = _state_of(fast_repo / "data")
+    assert store.problem_slice(state, raw, fast_repo / "data" / "journal.jsonl", "j", "W2023-0026") is None

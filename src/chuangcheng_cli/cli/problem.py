@@ -125,7 +125,7 @@ def fix(
         return [entry], [], (f"已登记整改完成：{ps.id}（{snap.project.unit_label(ps.unit)}，{ps.problem.place}）{late}，"
                              f"待复查：cc problem recheck {ps.id} --pass 或 --fail")
 
-    record(data, as_of, by, dry_run, build, scope=notices_only, evidence=files)
+    record(data, as_of, by, dry_run, build, scope=notices_only, evidence=files, problem=problem)
 
 
 @problem_app.command("recheck")
@@ -156,7 +156,7 @@ def recheck(
                    f"新的整改期限{cn_date(entry.deadline)}{_when(how)}\n整改后再报：cc problem fix {ps.id} --note …")
         return [entry], [], msg
 
-    record(data, as_of, by, dry_run, build, scope=notices_only, lead_act="recheck")
+    record(data, as_of, by, dry_run, build, scope=notices_only, lead_act="recheck", problem=problem)
 
 
 @problem_app.command("extend")
@@ -179,7 +179,7 @@ def extend(
         entry = make_extend(snap, stamp, ps, day, reason)
         return [entry], [], f"已批准延期：{ps.id} 整改期限由{cn_date(before)}延至{cn_date(entry.deadline)}"
 
-    record(data, as_of, by, dry_run, build, scope=notices_only, lead_act="extend")
+    record(data, as_of, by, dry_run, build, scope=notices_only, lead_act="extend", problem=problem)
 
 
 @problem_app.command("list")

@@ -134,7 +134,7 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
            build: Callable, day: Optional[str] = None, out_dir: Optional[Path] = None,
            scope: Optional[Callable] = None, tolerant: bool = False,
            confirm: Optional[Callable] = None, evidence: Optional[list[str]] = None,
-           lead_act: Optional[str] = None, tasks_only: bool = False) -> None:
+           lead_act: Optional[str] = None, tasks_only: bool = False, problem: Optional[str] = None) -> None:
     """Load under the journal lock, build the entries (and documents), append them all or none,
     then write the documents: the record comes first, a document is a rendering of it (cc reprint
     makes it again if writing it failed).
@@ -150,6 +150,9 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
     tasks and makes entries of those tasks alone, so the slice leaves out the notices and the
     problem list (of that family only the voids: state.slice_of), which a task's own state and
     the checks of its entries never read; a city's problem list is most of its journal.
+    problem (problem fix, recheck, extend): the problem the command is about, as typed; when it
+    names one by its full id, build reads that problem's entries and the voids alone
+    (state.problem_slice), else (a number alone, a problem not found there) the whole family.
     """
     from pydantic import ValidationError
 
@@ -177,19 +180,32 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
         inside(where.path.parent, folder)
     root = cache_root()
     use_state = root is not None and scope is not None and not tolerant
+    key = None
+    if problem is not None:
+        from ..domain.workflow import problem_key
+
+        key = problem_key(problem)
+
+    def part_of(held, raw: bytes, narrow: bool):
+        """(the slice build and the checks read, whether it is one problem's)."""
+        shown = shown_path(journal_path)
+        if narrow and key is not None:
+            part = store.problem_slice(held, raw, journal_path, shown, key)
+            if part is not None:
+                return part, True
+        tasks = scope(models.Project(held.plan, held.units, []))
+        return store.slice_of(held, raw, journal_path, shown, tasks, family=not tasks_only), False
 
     def prepare(raw: Optional[bytes]):
-        """(checked, held, plan, h, sliced): a slice of the journal from the store's state, else a
-        full check; held is the state to extend after writing (h: the digest state of raw), plan
-        the plan key when the store is on."""
+        """(checked, held, plan, h, sliced, narrowed): a slice of the journal from the store's
+        state (narrowed: one problem's, see part_of), else a full check; held is the state to
+        extend after writing (h: the digest state of raw), plan the plan key when the store is on."""
         plan = store.plan_key(where.folder) if root is not None else None
         if use_state and store.usable_raw(raw):
             held, h = store.bring_up_to_date(root, plan, raw, journal_path, shown_path(journal_path))
             if held is not None:
-                tasks = scope(models.Project(held.plan, held.units, []))
-                part = store.slice_of(held, raw, journal_path, shown_path(journal_path), tasks,
-                                      family=not tasks_only)
-                return part, held, plan, h, True
+                part, narrowed = part_of(held, raw, True)
+                return part, held, plan, h, True, narrowed
         checked = check_folder(where.path, display_base())
         if tolerant and checked.errors:
             if checked.plan is None or checked.journal is None:
@@ -197,13 +213,13 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
             from ..store.checks import Checked
 
             whole = models.Project(checked.plan, checked.units, checked.journal.entries)
-            return Checked(whole, checked.problems, checked.files, checked.journal), None, plan, None, False
+            return Checked(whole, checked.problems, checked.files, checked.journal), None, plan, None, False, False
         checked = require_clean(checked)
         held = h = None
         if use_state and store.usable_raw(raw) and journal_path.exists() and journal_path.read_bytes() == raw:
             held, h = store.build_state(checked, raw), store.hasher(raw)
             store.store_state(root, plan, held)
-        return checked, held, plan, h, False
+        return checked, held, plan, h, False, False
 
     def run(raw: Optional[bytes]):
         from ..store.loading import gc_paused
@@ -212,7 +228,7 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
             return _run(raw)
 
     def _run(raw: Optional[bytes]):
-        checked, held, plan, h, sliced = prepare(raw)
+        checked, held, plan, h, sliced, narrowed = prepare(raw)
         project = checked.project
         stamp = replace(stamp_utc, at=local_time(stamp_utc.at, project.plan.campaign.timezone))
         check_stamp(project, stamp, now)
@@ -227,6 +243,10 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
             snap = rules.Snapshot(project, now, [], {}, {}, [])
         else:
             snap = rules.snapshot(project, now)
+            if narrowed and key not in snap.problems:  # not that problem's full id: the whole family says what was meant
+                checked, narrowed = part_of(held, raw, False)
+                project = checked.project
+                snap = rules.snapshot(project, now)
         try:
             entries, docs, message = build(snap, stamp, folder)
         except ValidationError as exc:  # an argument the schema refuses (too long, bad format …)
@@ -242,7 +262,9 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
         lines = [journal.to_line(e) for e in entries]
         _readable(lines, journal_path)
         problems = None
-        if sliced and not (tasks_only and any(e.kind not in rules.TASK_KINDS for e in entries)):
+        if sliced and not (tasks_only and any(e.kind not in rules.TASK_KINDS for e in entries)) \
+                and not (narrowed and any(e.kind not in ("fix", "recheck", "extend") or e.problem != key
+                                          for e in entries)):
             problems = store.conflicts(checked, raw, entries, lines)  # else (never) the full check
         if problems is None:
             full = checked if not sliced else require_clean(check_folder(where.path, display_base()))

@@ -272,13 +272,20 @@ def voided_problem(snap: rules.Snapshot, text: str) -> tuple[problemlist.Problem
     return ps, snap.voided[found.id]
 
 
+def problem_key(text: str) -> str:
+    """A problem's id as typed, as find_problem first looks it up: full-width characters made
+    plain, spaces trimmed, upper case (w2023-0001 is W2023-0001)."""
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", text).strip().upper()
+
+
 def find_problem(snap: rules.Snapshot, text: str) -> problemlist.ProblemState:
     """A problem by id as typed in a hurry: W2023-0001, w2023-1, 2023-1, or the number alone (1,
     0001) for this year's; full-width characters too. Voided problems are not found."""
     import re
-    import unicodedata
 
-    key = unicodedata.normalize("NFKC", text).strip().upper()
+    key = problem_key(text)
     problems = snap.problems
     if key in problems:
         return problems[key]

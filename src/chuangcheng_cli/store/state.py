@@ -638,6 +638,42 @@ def slice_of(state: JournalState, raw: bytes, path, display: str, tasks: set, re
     return checks.Checked(project, [], [], journal)
 
 
+def problem_slice(state: JournalState, raw: bytes, path, display: str, key: str):
+    """A slice (as slice_of gives) holding the entries about problem key (its 交办, 整改, 复查 and
+    延期, found as the lines that hold "key" as a JSON string in the state's part of raw) and the
+    voids: what a command on one problem builds from, and all that checks.check_journal's rules
+    for such an entry read (checks._check_problem_entry looks at that problem's entries alone).
+    None when the bytes cannot tell: a key that is not an id's spelling, or a JSON escape of an
+    ASCII character anywhere before the state's end (the id could be written so)."""
+    import bisect
+    import re
+
+    from . import loading
+    from ..domain.problemlist import PROBLEM_KINDS
+
+    if not re.fullmatch(r"[A-Z0-9][A-Z0-9-]{0,62}", key) or raw.find(b"\\u00", 0, state.size) >= 0:
+        return None
+    needle, offsets, found = b'"' + key.encode() + b'"', state.offsets, set()
+    at = raw.find(needle, 0, state.size)
+    while at >= 0:
+        found.add(bisect.bisect_right(offsets, at) - 1)
+        at = raw.find(needle, at + 1, state.size)
+    known: dict = {}
+    if found:
+        lines = sorted(found)
+        chunks = []
+        for k in lines:
+            end = raw.find(b"\n", offsets[k])
+            chunks.append(raw[offsets[k]:] if end < 0 else raw[offsets[k]:end])
+        try:
+            entries = loading._ENTRY_LIST.validate_json(b"[" + b",".join(chunks) + b"]")
+        except Exception:  # pragma: no cover - the state vouches for these very lines
+            return None
+        known = {k: e for k, e in zip(lines, entries) if e.kind in PROBLEM_KINDS and e.problem == key}
+    positions = sorted(set(known) | set(state.voids))
+    return slice_of(state, raw, path, display, set(), family=False, positions=positions, known=known)
+
+
 def conflicts(part, raw: bytes, entries: list, lines: list[str], taken: set | None = None,
               first: int | None = None, stop: int | None = None) -> list | None:
     """Errors the new entries would bring, checked against the slice; None when the slice cannot
