@@ -55,8 +55,9 @@ SIZES = {
 SIZE_NAMES = {"1": "1×（内置数据）", "10": "10×", "100": "100×", "10k": "城市规模·1万条", "full": "城市规模·10万条",
               "fullp": "城市规模·10万条+问题清单", "500k": "城市规模·50万条"}
 COMMANDS = ["python -c pass", "modelfloor", "floor", "stdfloor", "cc validate", "cc status（冷）", "cc status（热）",
-            "cc status（写入后）", "cc status（拉取后）", "cc units", "cc problem list --overdue", "cc report xlsx",
-            "cc report html", "cc log（冷）", "cc log（热）", "cc log（拉取后）"]
+            "cc status（写入后）", "cc status（拉取后）", "cc units", "cc problem list --overdue", "cc problem list",
+            "cc report xlsx", "cc report html", "cc log（冷）", "cc log（热）", "cc log（拉取后）", "cc problem fix（热）",
+            "cc problem fix（拉取后）"]
 # At 500,000 entries only what the growth target compares (a cold run takes ~15 s there).
 GROWTH_ONLY = {"python -c pass", "stdfloor", "cc status（冷）", "cc status（热）", "cc status（拉取后）"}
 
@@ -183,6 +184,37 @@ def last_state(data: Path) -> tuple[str, str, str, int, str]:
         raise SystemExit(f"{data}: no task that can take a progress report")
     task = candidates[len(candidates) // 2]
     return last, task, unit[task], percent[task] + 1, reporter[task]
+
+
+def open_problem(data: Path) -> tuple[str, str] | None:
+    """(id, who last reported a fix for its unit) of a problem still 整改中 with no fix waiting, for
+    a `cc problem fix` that must succeed; None when the journal has none (no problem list)."""
+    unit: dict[str, str] = {}
+    waiting: set[str] = set()
+    closed: set[str] = set()
+    fixer: dict[str, str] = {}
+    with open(data / "journal.jsonl", encoding="utf-8") as fh:
+        for line in fh:
+            if not line.strip():
+                continue
+            e = json.loads(line)
+            kind = e["kind"]
+            if kind == "problem":
+                unit[e["problem"]] = e["unit"]
+            elif kind == "fix":
+                waiting.add(e["problem"])
+                fixer[e["unit"]] = e["by"]
+            elif kind == "recheck":
+                waiting.discard(e["problem"])
+                if e.get("passed"):
+                    closed.add(e["problem"])
+            elif kind == "void":
+                return None  # a voided entry would need the rules to tell what still counts
+    candidates = sorted(p for p, u in unit.items() if p not in waiting and p not in closed and u in fixer)
+    if not candidates:
+        return None
+    pid = candidates[len(candidates) // 2]
+    return pid, fixer[unit[pid]]
 
 
 PULLED = 200  # lines another unit's branch adds before "cc log（拉取后）" (about two days of a city)
@@ -350,6 +382,11 @@ def check_targets(results: dict, entries: dict) -> list[Target]:
         targets.append(Target(f"{SIZE_NAMES[size]}：cc report html < 10 s", None if r is None else r.wall < 10,
                               "本次未测" if r is None else f"{r.wall:.2f} s（CPU {r.cpu:.2f} s）", reference=True,
                               within="10 s"))
+    for cmd, limit in (("cc problem list", 5), ("cc problem fix（拉取后）", 2)):
+        r = get("fullp", cmd)
+        targets.append(Target(f"{SIZE_NAMES['fullp']}：{cmd} < {limit} s", None if r is None else r.wall < limit,
+                              "本次未测" if r is None else f"{r.wall:.2f} s（CPU {r.cpu:.2f} s）", reference=True,
+                              within=f"{limit} s"))
     for cmd, how in (("cc log（热）", "存储中已有该日志的状态：只查所涉任务"),
                      ("cc log（拉取后）", f"状态之后日志末尾又多了 {PULLED} 条别处的记录，只补查这些")):
         r = get("full", cmd)
@@ -480,7 +517,10 @@ def markdown(info: dict, rows: list[list[str]], targets: list[Target], args, sta
         "这些任务要从头累积一遍），再计时 `cc status`；",
         "  - `cc log 任务 --unit 单位 --percent 上次+1 --note … --by 该单位联络员`，并核对日志恰好多了一行："
         "`cc log（冷）` 为 CC_NO_CACHE=1，每次全量校验；`cc log（热）` 使用恢复的存储；"
-        f"`cc log（拉取后）` 同样恢复存储，但日志末尾先加上那 {PULLED} 条。",
+        f"`cc log（拉取后）` 同样恢复存储，但日志末尾先加上那 {PULLED} 条；",
+        "  - 有问题清单时，`cc problem fix 问题 --note … --by 该单位报过整改的人`（一个整改中、未报整改的问题），"
+        "`（热）`、`（拉取后）` 与 cc log 相同。",
+        "- `cc problem list`：不加筛选的整个问题清单，CC_NO_CACHE=1。",
         "",
         "## 目标",
         "",
@@ -494,7 +534,8 @@ def markdown(info: dict, rows: list[list[str]], targets: list[Target], args, sta
         out.append(f"| {t.text} | {mark} | {t.detail} |")
     if any(t.reference for t in targets):
         out += ["", "“参考”行不计入目标，供对照：cc log 两行是上一版的目标；cc report html 两行看领导阅览页的周进度图"
-                    "（整个创建周期每周一个点）是否随记录增长变慢。"]
+                    "（整个创建周期每周一个点）是否随记录增长变慢；问题清单两行是有问题清单后最常用的两条命令"
+                    "（列出清单，单位报整改完成）。"]
     out.append("")
     return "\n".join(out)
 
@@ -572,6 +613,7 @@ def main(argv: list[str] | None = None) -> int:
                 go("cc status（热）", [*cc, "status", *common], warm_env)
             go("cc units", [*cc, "units", *common], cold)
             go("cc problem list --overdue", [*cc, "problem", "list", "--overdue", *common], cold)
+            go("cc problem list", [*cc, "problem", "list", *common], cold)
             go("cc report xlsx", [*cc, "report", "xlsx", "--out", str(work / "r.xlsx"), "--force", *common], cold)
             go("cc report html", [*cc, "report", "html", "--out", str(work / "r.html"), "--force", *common], cold)
 
@@ -634,6 +676,13 @@ def main(argv: list[str] | None = None) -> int:
                 go("cc status（拉取后）", status_copy, store_env, before=fresh_copy_store_and_pull)
                 go("cc log（热）", log, store_env, before=fresh_copy_and_store, after=appended_one)
                 go("cc log（拉取后）", log, store_env, before=fresh_copy_store_and_pull, after=appended_after_pull)
+                problem = open_problem(data)
+                if problem is not None:  # the daily write of a unit once the problem list is kept
+                    fix = [*cc, "problem", "fix", problem[0], "--note", "基准测试：整改完成", "--by", problem[1],
+                           "--data", str(copy), "--as-of", day]
+                    go("cc problem fix（热）", fix, store_env, before=fresh_copy_and_store, after=appended_one)
+                    go("cc problem fix（拉取后）", fix, store_env, before=fresh_copy_store_and_pull,
+                       after=appended_after_pull)
     finally:
         if args.keep:
             print(f"保留生成的数据：{tmp}", file=sys.stderr)
