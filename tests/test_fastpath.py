@@ -124,6 +124,36 @@ def test_log_matches_typer(args, tmp_path):
     assert results[0][0] == (0 if k in (0, 1, 3, len(LOG_CASES) - 1) else 2), results[0]
 
 
+FIX_CASES = [  # the first, second, fifth and eighth succeed; the others are refused
+    ["problem", "fix", "W2023-0008", "-n", "已整改。", "--by", "范某某"],
+    ["problem", "fix", "w2023-0026", "--note=已整改。", "-e", "https://example.org/a", "--by", "苗某某"],
+    ["problem", "fix", "W2023-0021", "-n", "又报一次。", "--by", "周某某"],  # already waiting for 复查
+    ["problem", "fix", "W2023-0001", "-n", "已销号的。", "--by", "周某某"],
+    ["problem", "fix", "8", "-n", "只写序号。", "--by", "范某某"],
+    ["problem", "fix", "W2099-0001", "-n", "没有这个问题。"],
+    ["problem", "fix", "W2023-0008", "-n", "", "--by", "范某某"],
+    ["problem", "fix", "W2023-0008", "-n", "演练。", "--dry-run", "--by", "范某某"],
+    ["problem", "fix", "W2023-0008", "-n", "代报。", "--by", "不在名册的人"],
+    ["problem", "fix", "W2023-0008", "-n", "说明。", "-e", "no/such/file.pdf", "--by", "范某某"],
+]
+
+
+@pytest.mark.parametrize("args", FIX_CASES, ids=[" ".join(a[2:]) for a in FIX_CASES])
+def test_problem_fix_matches_typer(args, tmp_path):
+    results, journals = [], []
+    for name, prefix in (("ours", cc_command()), ("typer", TYPER_ONLY)):
+        root = tmp_path / name
+        data = copy_data(root)
+        code, out, err = _run(prefix, ["--as-of", "2023-12-31", *args], root)
+        results.append((code, _normalize(out), err))
+        journals.append(_normalize((data / "journal.jsonl").read_text(encoding="utf-8")))
+    assert results[0] == results[1]
+    assert journals[0] == journals[1]
+    k = FIX_CASES.index(args)
+    assert (results[0][0] == 0) == (k in (0, 1, 4, 7)), results[0]
+    assert fast.parse(["--as-of", "2023-12-31", *args])[0] == "problem fix"
+
+
 def test_log_fast_path_appends_one_valid_line(tmp_path):
     data = copy_data(tmp_path)
     before = (data / "journal.jsonl").read_bytes()
@@ -145,6 +175,9 @@ def test_log_fast_path_appends_one_valid_line(tmp_path):
     ["log", "T01", "T02", "-u", "sfj", "-p", "60", "-n", "x"], ["log", "T01", "-u", "sfj", "-p", "6x", "-n", "x"],
     ["log", "T01", "-u", "sfj", "-p60", "-n", "x"], ["log", "T01", "-u", "sfj", "-p", "60", "-n", "x", "--"],
     ["--dry-run", "log", "T01", "-u", "sfj", "-p", "60", "-n", "x"], ["status", "--json=1"], ["show", "T01"],
+    ["problem"], ["problem", "list"], ["problem", "--data", "d", "fix", "W1", "-n", "x"], ["problem", "fix", "W1"],
+    ["problem", "fix", "-n", "x"], ["problem", "fix", "W1", "W2", "-n", "x"], ["problem", "fix", "W1", "-n", "x", "-u", "u"],
+    ["problem", "fix", "W1", "-n", "x", "--help"], ["fix", "W1", "-n", "x"], ["problem", "recheck", "W1", "-n", "x"],
 ])
 def test_parse_leaves_the_unusual_to_typer(argv):
     assert fast.parse(argv) is None

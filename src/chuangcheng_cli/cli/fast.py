@@ -1,4 +1,4 @@
-"""The fast path: plain `cc validate` / `cc status` / `cc units` / `cc log` without typer.
+"""The fast path: plain `cc validate` / `cc status` / `cc units` / `cc log` / `cc problem fix` without typer.
 
 A repeated status or units prints what the same command line printed before from the same data
 (the store's outputs, store/state.py): it hashes the data files and prints, loading neither
@@ -29,7 +29,9 @@ COMMANDS = {  # command: (its options, how many arguments, options it cannot do 
     "validate": ({"data", "format", "strict"}, 0, set()),
     "log": ({"data", "as_of", "unit", "percent", "note", "evidence", "problem", "correct", "date", "by",
              "dry_run"}, 1, {"unit", "percent", "note"}),
+    "problem fix": ({"data", "as_of", "note", "evidence", "by", "dry_run"}, 1, {"note"}),
 }
+GROUPS = {"problem": {"fix"}}  # command groups: `cc problem fix`
 CHOICES = {"format": ("text", "json", "github")}
 
 
@@ -66,9 +68,14 @@ def parse(argv: list[str]) -> tuple[str, dict] | None:
         elif arg.startswith("-") and arg != "-":
             return None  # --help, --, a bundle of short options …: typer's to answer
         elif command is None:
-            if arg not in COMMANDS:
+            if arg in GROUPS:  # its command must come next, before any option
+                if not args or args[0] not in GROUPS[arg]:
+                    return None
+                command = f"{arg} {args.pop(0)}"
+            elif arg not in COMMANDS:
                 return None
-            command = arg
+            else:
+                command = arg
         else:
             positional.append(arg)
     if command is None:
@@ -196,6 +203,15 @@ def _run(command: str, opts: dict) -> int | None:
         recording.log(opts["args"][0], opts["unit"], opts["percent"], opts["note"], opts.get("evidence", []),
                       opts.get("problem", ""), opts.get("correct", ""), opts.get("date"), opts.get("by"),
                       bool(opts.get("dry_run")), Path(opts["data"]) if "data" in opts else None, opts.get("as_of"))
+        return 0
+    if command == "problem fix":
+        from pathlib import Path
+
+        from . import recording
+
+        recording.problem_fix(opts["args"][0], opts["note"], opts.get("evidence", []), opts.get("by"),
+                              bool(opts.get("dry_run")), Path(opts["data"]) if "data" in opts else None,
+                              opts.get("as_of"))
         return 0
     output_key = _output_key(command, opts) if command in ("status", "units") else ""  # as _replay sees it
     if "light" in opts:

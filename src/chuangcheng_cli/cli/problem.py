@@ -112,20 +112,10 @@ def fix(
     by: ByOpt = None, dry_run: DryOpt = False, data: DataOpt = None, as_of: AsOfOpt = None,
 ):
     """报整改完成（责任单位）：停止计时，转由推进组办公室复查。"""
-    from ..domain.rules import cn_date
-    from ..domain.workflow import find_problem, make_fix
+    from . import recording
+    from .common import GLOBALS
 
-    files = evidence_list(evidence)
-
-    def build(snap, stamp, _folder):
-        ps = find_problem(snap, problem)
-        entry = make_fix(snap, stamp, ps, note_, list(stamp.evidence))
-        late = (f"（晚于整改期限{cn_date(ps.deadline)} {(stamp.date - ps.deadline).days} 天）"
-                if stamp.date > ps.deadline else "（按期）")
-        return [entry], [], (f"已登记整改完成：{ps.id}（{snap.project.unit_label(ps.unit)}，{ps.problem.place}）{late}，"
-                             f"待复查：cc problem recheck {ps.id} --pass 或 --fail")
-
-    record(data, as_of, by, dry_run, build, scope=notices_only, evidence=files, problem=problem)
+    recording.problem_fix(problem, note_, evidence or [], by, dry_run, data or GLOBALS.data, as_of or GLOBALS.as_of)
 
 
 @problem_app.command("recheck")

@@ -474,3 +474,22 @@ def log(task: str, unit: str, percent: int, note_text: str, evidence: list[str],
         return [entry], [], msg
 
     record(data, as_of, by, dry_run, build, day=day, scope=task_scope(task), evidence=files, tasks_only=True)
+
+
+def problem_fix(problem: str, note_text: str, evidence: list[str], by: Optional[str], dry_run: bool,
+                data: Optional[Path], as_of: Optional[str]) -> None:
+    """cc problem fix: a unit reports a problem fixed (see problem.fix for the options)."""
+    from ..domain.rules import cn_date
+    from ..domain.workflow import find_problem, make_fix
+
+    files = evidence_list(evidence)
+
+    def build(snap, stamp, _folder):
+        ps = find_problem(snap, problem)
+        entry = make_fix(snap, stamp, ps, note_text, list(stamp.evidence))
+        late = (f"（晚于整改期限{cn_date(ps.deadline)} {(stamp.date - ps.deadline).days} 天）"
+                if stamp.date > ps.deadline else "（按期）")
+        return [entry], [], (f"已登记整改完成：{ps.id}（{snap.project.unit_label(ps.unit)}，{ps.problem.place}）{late}，"
+                             f"待复查：cc problem recheck {ps.id} --pass 或 --fail")
+
+    record(data, as_of, by, dry_run, build, scope=notices_only, evidence=files, problem=problem)
