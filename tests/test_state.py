@@ -924,3 +924,48 @@ def test_a_problem_id_written_with_json_escapes_is_read_through_the_whole_family
     raw = (fast_repo / "data" / "journal.jsonl").read_bytes()
     state, _ = _state_of(fast_repo / "data")
     assert store.problem_slice(state, raw, fast_repo / "data" / "journal.jsonl", "j", "W2023-0026") is None
+
+
+@pytest.mark.parametrize("case", ["pulled lines, then a report", "a back-dated report", "a notice"])
+def test_the_view_a_write_leaves_from_its_fold_is_the_full_run_s(tmp_path, monkeypatch, case):
+    """A write on the state's path brings the state up to date through the stored fold
+    (folds.read, pulled lines checked against the entries the fold names) and then applies its
+    own lines to that fold for the day's view (recording.fold_view); a line that goes before what
+    the fold holds (a back-dated report) leaves the view to view_from_fold. Either way the next
+    status and units are view hits and answer as the full run."""
+    import sys
+
+    from chuangcheng_cli.cli import recording, usage
+    from chuangcheng_cli.cli.typer_app import app
+
+    data = copy_data(tmp_path)
+    cache = tmp_path / "cache"
+    _status_json(monkeypatch, tmp_path, cache)  # a state and a fold
+    if case.startswith("pulled"):
+        _append(data, *PULLED[:2])
+    monkeypatch.setenv("CC_INDEX_MIN_BYTES", "0")
+    monkeypatch.setenv("CC_USER", "范某某")
+    took, fell_back = [], []
+    real_fold_view, real_view = recording.fold_view, plain.view_from_fold
+    monkeypatch.setattr(recording, "fold_view", lambda *a, **k: took.append(real_fold_view(*a, **k)) or took[-1])
+    monkeypatch.setattr(plain, "view_from_fold", lambda *a, **k: fell_back.append(real_view(*a, **k)) or fell_back[-1])
+    argv = {"pulled lines, then a report": ["log", "T09", "-u", "rsj", "-n", "进展。", "-p", "95"],
+            "a back-dated report": ["log", "T09", "-u", "rsj", "-n", "补登。", "-p", "77", "--date", "2023-12-20",
+                                    "--correct", "补登当时的进度。"],
+            "a notice": ["notice", "住建局", "--reason", "抽查发现台账不全。", "--by", "周某某"]}[case]
+    monkeypatch.setattr(sys, "argv", ["cc", "--as-of", DAY, *argv])
+    err = io.StringIO()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+        code = fast.run_fast(sys.argv[1:]) if argv[0] == "log" else usage.run(app)
+    assert code == 0, err.getvalue()
+    if case == "a back-dated report":
+        assert took == [False] and len(fell_back) == 1 and fell_back[0] is not None
+    else:
+        assert took == [True] and fell_back == []
+    monkeypatch.setattr(plain, "read_project", lambda *a, **k: pytest.fail("the data was read again"))
+    monkeypatch.setattr(folds, "read", lambda *a, **k: pytest.fail("the fold was read again"))
+    answer = (_status_json(monkeypatch, tmp_path, cache, full_allowed=False)[0],
+              _status_json(monkeypatch, tmp_path, cache, full_allowed=False, command="units")[0])
+    monkeypatch.undo()
+    assert answer == _both_full(monkeypatch, tmp_path)
+    del data

@@ -196,13 +196,26 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
         tasks = scope(models.Project(held.plan, held.units, []))
         return store.slice_of(held, raw, journal_path, shown, tasks, family=not tasks_only), False
 
+    folded: list = [None]  # the store's fold of the journal read last (folds.read), for the view left after writing
+
     def prepare(raw: Optional[bytes]):
         """(checked, held, plan, h, sliced, narrowed): a slice of the journal from the store's
         state (narrowed: one problem's, see part_of), else a full check; held is the state to
-        extend after writing (h: the digest state of raw), plan the plan key when the store is on."""
+        extend after writing (h: the digest state of raw), plan the plan key when the store is on.
+        The state is brought up to date through the store's fold when there is one (folds.read:
+        lines added since are checked against the few entries the fold names), which the view
+        left after writing then takes on; else as reads without a fold do (bring_up_to_date)."""
         plan = store.plan_key(where.folder) if root is not None else None
+        folded[0] = None
         if use_state and store.usable_raw(raw):
-            held, h = store.bring_up_to_date(root, plan, raw, journal_path, shown_path(journal_path))
+            from ..store import folds
+
+            found = folds.read(root, plan, raw, journal_path, shown_path(journal_path), now)
+            if found is not None:
+                folded[0], held = found
+                h = store.hasher(raw)
+            else:
+                held, h = store.bring_up_to_date(root, plan, raw, journal_path, shown_path(journal_path))
             if held is not None:
                 part, narrowed = part_of(held, raw, True)
                 return part, held, plan, h, True, narrowed
@@ -345,9 +358,34 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
         from .plain import view_from_fold
 
         try:
-            view_from_fold(where, now, root, quiet=True, state=held)  # held: just extended and stored
+            if folded[0] is None or not fold_view(root, plan, held, folded[0], lines, now):
+                view_from_fold(where, now, root, quiet=True, state=held)  # held: just extended and stored
         except OSError:
             pass
+
+
+def fold_view(root, plan: str, held, fold, lines: list[str], day) -> bool:
+    """Store the view of day of the journal as written, from the fold of the journal before the
+    write (folds.read, in prepare) with the new lines applied, read back as a read would read
+    them; False (nothing stored) when they do not all come after what the fold holds (a
+    back-dated line: view_from_fold reads what it needs)."""
+    from ..domain import models, rules
+    from ..store import loading, state as store
+    from .plain import document
+
+    with loading.gc_paused():
+        new = loading._ENTRY_LIST.validate_json(("[" + ",".join(lines) + "]").encode("utf-8"))
+        if fold.count + len(new) != len(held.offsets):
+            return False
+        for k in rules.journal_order(new):
+            if not fold.takes_in_order(new[k]):
+                return False
+            fold.apply(new[k])
+        if fold.last_date is not None and fold.last_date > day:
+            return False
+        snap = rules.finish(models.Project(held.plan, held.units, []), fold, day, [])
+        store.store_view(root, store.view_key(plan, held.digest), day.isoformat(), document(snap))
+    return True
 
 
 def leave_view(root, plan: str, project, written: bytes, lines: list[str], day) -> None:
