@@ -273,6 +273,42 @@ def test_journal_loads_with_line_numbers(tmp_path):
     assert journal.lines == [1, 2]
 
 
+@pytest.mark.parametrize("line, bad", [
+    (PROGRESS.replace('"印发清单。"', '"印发\\b清单。"'), True),  # backspace: never
+    (PROGRESS.replace('"印发清单。"', '"印发\\f清单。"'), True),
+    (PROGRESS.replace('"印发清单。"', '"印发\\r\\n清单。"'), True),  # CR: never
+    (PROGRESS.replace('"by":"吴某某"', '"by":"吴某\\t某"'), True),  # tab in a one-line field
+    (PROGRESS.replace('"by":"吴某某"', '"by":"吴某\\n某"'), True),
+    (ASSIGN.replace('"person":"陈某某"', '"person":"陈某某","x\\ty":1'), True),  # in a key
+    (PROGRESS.replace('"印发清单。"', '"印发\\t清单。\\n第二行"'), False),  # a note may hold both
+    (PROGRESS.replace('"印发清单。"', '"见 C:\\\\bin\\\\new 目录"'), False),  # escaped backslashes
+    (PROGRESS.replace('"印发清单。"', '"结尾\\\\\\n换行"'), False),  # \\ then \n: a line break in a note
+])
+@pytest.mark.parametrize("elsewhere", ["", "\\u4e00"])
+def test_control_characters_spelled_by_json_escapes_are_refused_on_either_path(tmp_path, line, bad, elsewhere):
+    """\\b, \\f, \\r, or \\t and \\n outside the multi-line fields, spell characters no field may hold,
+    though the line's bytes hold none: refused as the line-by-line check refuses them, whether or
+    not another line sends the journal that way (a \\u escape anywhere did; else they passed)."""
+    other = PROGRESS.replace("43ddef4d", "43ddef4e").replace('"印发清单。"', f'"其他{elsewhere}"')
+    journal = load_journal(tmp_path, f"{ASSIGN}\n{other}\n{line}\n")
+    codes = {p.code for p in journal.problems}
+    if bad:
+        assert "invalid-character" in codes, journal.problems
+        assert any(p.line == 3 for p in journal.problems)
+    else:
+        assert journal.problems == [] and len(journal.entries) == 3
+        if not elsewhere:  # and such a journal keeps to the fast path
+            assert loading._fast_journal(tmp_path / "journal.jsonl", "journal.jsonl") is not None
+
+
+def test_holds_bad_text_is_text_problems_walk():
+    cases = [{"note": "a\tb\nc"}, {"by": "a\tb"}, {"by": "ok", "evidence": [{"path": "a\nb"}]},
+             {"note": ["x\ny"]}, {"a\tb": 1}, {"place": "\x1b"}, {"note": "\u202e"}, {"desc": "正常"}, "a\tb", ["a"]]
+    src = loading.Source(None, "journal.jsonl", "")
+    for data in cases:
+        assert loading.holds_bad_text(data) == bool(loading.text_problems(src, data, lambda path: (0, 1, 1))), data
+
+
 def test_blank_lines_in_journal_are_ignored(tmp_path):
     journal = load_journal(tmp_path, f"\n{ASSIGN}\n   \n\n{PROGRESS}\n\n")
     assert journal.problems == []

@@ -969,3 +969,30 @@ def test_the_view_a_write_leaves_from_its_fold_is_the_full_run_s(tmp_path, monke
     monkeypatch.undo()
     assert answer == _both_full(monkeypatch, tmp_path)
     del data
+
+
+@pytest.mark.parametrize("pulled", [
+    _line(id="20231231-0000b001", date=DAY, at="2023-12-31T09:00:00+08:00", percent=81, note="a\\bb")
+    .replace("a\\\\bb", "a\\bb"),
+    json.dumps({"id": "20231231-0000b002", "kind": "fix", "date": DAY, "at": "2023-12-31T09:00:00+08:00",
+                "by": "范某\\t某", "problem": "W2023-0008", "unit": "rsj", "note": "已整改。"},
+               ensure_ascii=False).replace("\\\\t", "\\t") + "\n",
+])
+def test_a_pulled_line_spelling_a_control_character_is_refused_with_the_store_too(tmp_path, pulled):
+    """A line a pull brings that spells a forbidden character with a JSON escape (\\b in a note,
+    \\t in a name) is refused by the next write with the store as without it (found by a
+    hostile-input review: the store checked such lines by their bytes alone)."""
+    assert "\\b" in pulled or "\\t" in pulled
+    plain, fast_repo, env = _two_repos(tmp_path)
+    log = ("log", "T09", "-u", "rsj", "-p", "81", "-n", "进展。", "--by", "范某某", "--as-of", DAY)
+    assert run_cc(*log, cwd=plain).returncode == 0 and run_cc(*log, cwd=fast_repo, **env).returncode == 0
+    assert list((tmp_path / "cache").glob("state-*.bin"))
+    for folder in (plain, fast_repo):
+        _append(folder / "data", pulled)
+    for args in [("log", "T09", "-u", "rsj", "-p", "83", "-n", "再报。", "--by", "范某某", "--as-of", DAY),
+                 ("problem", "recheck", "W2023-0021", "--pass", "--note", "通过。", "--as-of", DAY)]:
+        a = run_cc(*args, cwd=plain)
+        b = run_cc(*args, cwd=fast_repo, **env)
+        assert (a.returncode, a.stdout, a.stderr) == (b.returncode, b.stdout, b.stderr), args
+        assert b.returncode == 1 and "[invalid-character]" in b.stderr, b.stderr
+    assert _normalised(plain) == _normalised(fast_repo)

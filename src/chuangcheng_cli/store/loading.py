@@ -931,12 +931,62 @@ _NONCHAR_TAIL = re.compile(rb"\xbf[\xbe\xbf]")
 def _suspect(raw: bytes) -> bool:
     if any(first in raw and p.search(raw) for first, p in _SUSPECT_BYTES):
         return True
+    if b"\\" in raw and _escaped_controls(raw):
+        return True
     from ..textguard import find_bad
 
     for m in _NONCHAR_TAIL.finditer(raw):
         window = raw[max(m.start() - 3, 0):m.end()].decode("utf-8", errors="ignore")
         if find_bad(window) >= 0:
             return True
+    return False
+
+
+# JSON's short escapes of C0 controls: \b, \f and \r spell characters no field may hold; \t and
+# \n ones only the multi-line fields (MULTILINE_FIELDS) may.
+_ALWAYS_BAD_ESCAPES = (b"\\b", b"\\f", b"\\r")
+_MULTILINE_ESCAPES = (b"\\t", b"\\n")
+
+
+def _escaped_controls(raw: bytes) -> bool:
+    """Whether a JSON escape in raw spells a character the line-by-line check refuses (see
+    _ALWAYS_BAD_ESCAPES): the fast path's bytes show no control character, yet the entries would
+    hold one. An escape is a backslash after an even number of others (C:\\\\bin is none); a
+    line with a \t or \n escape is parsed and its texts looked at as text_problems does."""
+    starts: set[int] = set()
+    for esc in (*_ALWAYS_BAD_ESCAPES, *_MULTILINE_ESCAPES):
+        at = raw.find(esc)
+        while at >= 0:
+            before = at
+            while before > 0 and raw[before - 1] == 0x5C:  # backslashes before this one
+                before -= 1
+            if (at - before) % 2 == 0:
+                if esc in _ALWAYS_BAD_ESCAPES:
+                    return True
+                starts.add(raw.rfind(b"\n", 0, at) + 1)
+            at = raw.find(esc, at + 2)
+    for start in starts:
+        end = raw.find(b"\n", start)
+        try:
+            data = json.loads(raw[start:] if end < 0 else raw[start:end])
+        except (ValueError, RecursionError):
+            return True  # not for this check to explain
+        if holds_bad_text(data):
+            return True
+    return False
+
+
+def holds_bad_text(value, multiline: bool = False) -> bool:
+    """Whether text_problems finds anything in value (the same walk, nothing located)."""
+    from ..textguard import find_bad
+
+    if isinstance(value, str):
+        return find_bad(value, multiline) >= 0
+    if isinstance(value, dict):
+        return any((isinstance(key, str) and find_bad(key, False) >= 0) or holds_bad_text(item, key in MULTILINE_FIELDS)
+                   for key, item in value.items())
+    if isinstance(value, list):
+        return any(holds_bad_text(item, multiline) for item in value)
     return False
 
 
