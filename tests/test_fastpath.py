@@ -109,19 +109,26 @@ def _normalize(text: str) -> str:
     return re.sub(r'"at":\s*"[^"]+"', '"at":"…"', text)
 
 
-@pytest.mark.parametrize("args", LOG_CASES, ids=[" ".join(a[1:]) for a in LOG_CASES])
-def test_log_matches_typer(args, tmp_path):
+def _written_alike(args: list[str], tmp_path: Path, as_of: str) -> tuple:
+    """Run a writing command line on two copies of the data, by us and by typer alone; assert
+    the same answer and the same journal (ids and times aside); the answer."""
     results, journals = [], []
     for name, prefix in (("ours", cc_command()), ("typer", TYPER_ONLY)):
         root = tmp_path / name
         data = copy_data(root)
-        code, out, err = _run(prefix, ["--as-of", "2023-12-29", *args], root)
+        code, out, err = _run(prefix, ["--as-of", as_of, *args], root)
         results.append((code, _normalize(out), err))
         journals.append(_normalize((data / "journal.jsonl").read_text(encoding="utf-8")))
     assert results[0] == results[1]
     assert journals[0] == journals[1]
+    return results[0]
+
+
+@pytest.mark.parametrize("args", LOG_CASES, ids=[" ".join(a[1:]) for a in LOG_CASES])
+def test_log_matches_typer(args, tmp_path):
+    result = _written_alike(args, tmp_path, "2023-12-29")
     k = LOG_CASES.index(args)
-    assert results[0][0] == (0 if k in (0, 1, 3, len(LOG_CASES) - 1) else 2), results[0]
+    assert result[0] == (0 if k in (0, 1, 3, len(LOG_CASES) - 1) else 2), result
 
 
 FIX_CASES = [  # the first, second, fifth and eighth succeed; the others are refused
@@ -140,17 +147,9 @@ FIX_CASES = [  # the first, second, fifth and eighth succeed; the others are ref
 
 @pytest.mark.parametrize("args", FIX_CASES, ids=[" ".join(a[2:]) for a in FIX_CASES])
 def test_problem_fix_matches_typer(args, tmp_path):
-    results, journals = [], []
-    for name, prefix in (("ours", cc_command()), ("typer", TYPER_ONLY)):
-        root = tmp_path / name
-        data = copy_data(root)
-        code, out, err = _run(prefix, ["--as-of", "2023-12-31", *args], root)
-        results.append((code, _normalize(out), err))
-        journals.append(_normalize((data / "journal.jsonl").read_text(encoding="utf-8")))
-    assert results[0] == results[1]
-    assert journals[0] == journals[1]
+    result = _written_alike(args, tmp_path, "2023-12-31")
     k = FIX_CASES.index(args)
-    assert (results[0][0] == 0) == (k in (0, 1, 4, 7)), results[0]
+    assert (result[0] == 0) == (k in (0, 1, 4, 7)), result
     assert fast.parse(["--as-of", "2023-12-31", *args])[0] == "problem fix"
 
 

@@ -277,11 +277,18 @@ def test_history_table_printed_line_by_line_is_rich_s_table(width):
     and gigabytes for a city); the text and colours are rich's table's, hostile text included."""
     rows = _hostile_history_rows()
     title = f"全程留痕（{len(rows)} 条）"
+    _printed_alike(width, lambda: tables.history_table(rows, title, 2023, width),
+                   lambda: tables.history_wide_lines(rows, title, 2023, width))
+
+
+def _printed_alike(width: int, whole, lines) -> str:
+    """What lines() prints by tables.show_lines, asserted to be what rich prints of whole(), plain
+    and in colour, with no control sequence or bidi mark of the data left in; the colour one."""
     for colour in (None, "truecolor"):
-        expected = _printed(width, colour, tables.history_table(rows, title, 2023, width))
-        got = _printed(width, colour, lines=tables.history_wide_lines(rows, title, 2023, width))
-        assert got == expected
+        got = _printed(width, colour, lines=lines())
+        assert got == _printed(width, colour, whole())
     assert "\x1b[2J" not in got and "\u202e" not in got
+    return got
 
 
 def _hostile_problem_rows() -> list[dict]:
@@ -306,11 +313,8 @@ def test_problem_list_printed_line_by_line_is_rich_s_table(width):
     text included, and a terminal too narrow for our widths gets rich's own layout."""
     rows = _hostile_problem_rows()
     title = f"问题清单（截至2023年12月31日，{len(rows)} 个）"
-    for colour in (None, "truecolor"):
-        expected = _printed(width, colour, tables.problems_table(rows, title, 2023, width))
-        got = _printed(width, colour, lines=tables.problem_lines(rows, title, 2023, width))
-        assert got == expected
-    assert "\x1b[2J" not in got and "\u202e" not in got
+    got = _printed_alike(width, lambda: tables.problems_table(rows, title, 2023, width),
+                         lambda: tables.problem_lines(rows, title, 2023, width))
     if width >= 60:  # narrower, rich's own layout may crop 状态 away
         assert "\x1b[1;31m" in got  # the overdue in red
 

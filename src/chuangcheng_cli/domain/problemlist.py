@@ -220,21 +220,7 @@ class Rates:
 
 
 def rates(states, today: dt.date) -> Rates:
-    total = open_ = fixed = closed = overdue = on_time = reworked = rechecked = extended = 0
-    for ps in states:
-        total += 1
-        if ps.closed_on is not None:  # CLOSED, without the property (most of a year's list)
-            closed += 1
-            on_time += ps.on_time
-        elif ps.pending is not None:  # FIXED
-            fixed += 1
-        else:
-            open_ += 1
-            overdue += ps.overdue_days(today) > 0
-        reworked += ps.reworked
-        rechecked += ps.rechecked
-        extended += ps.extended
-    return Rates(total, open_, fixed, closed, overdue, closed + overdue, on_time, reworked, rechecked, extended)
+    return tally(states, today, today)[0]
 
 
 def tally(states, today: dt.date, first: dt.date) -> tuple[Rates, int, int]:

@@ -371,13 +371,19 @@ def _problems_auto_table(rows: list[dict], title: str, year: int, width: int) ->
     return table
 
 
-def problems_table(rows: list[dict], title: str, year: int, width: int = 80) -> Table:
-    """The 问题清单: one line per problem, the overdue ones marked; the columns' widths are set by
-    _problem_widths (problem_lines prints the same table line by line)."""
+def _problem_layout(rows: list[dict], year: int, width: int):
+    """(rows cleaned, wide, each row's cells and style, the columns' widths or None: see
+    _problem_widths)."""
     rows = clean(rows)
     wide = width >= WIDE
     cells = [_problem_cells(r, year, wide) for r in rows]
-    widths = _problem_widths(cells, width, wide) if rows else None
+    return rows, wide, cells, _problem_widths(cells, width, wide) if rows else None
+
+
+def problems_table(rows: list[dict], title: str, year: int, width: int = 80) -> Table:
+    """The 问题清单: one line per problem, the overdue ones marked; the columns' widths are set by
+    _problem_widths (problem_lines prints the same table line by line)."""
+    rows, wide, cells, widths = _problem_layout(rows, year, width)
     if widths is None:
         return _problems_auto_table(rows, title, year, width)
     return _problems_rich_table(title, widths, cells, wide)
@@ -389,10 +395,7 @@ def problem_lines(rows: list[dict], title: str, year: int, width: int):
     and the first row as a rich table, then each row as lines.Line laid out as rich lays it out
     (_row_lines), or as a table of its own row when it holds a tab, a line break or a zero-width
     character."""
-    rows = clean(rows)
-    wide = width >= WIDE
-    cells = [_problem_cells(r, year, wide) for r in rows]
-    widths = _problem_widths(cells, width, wide) if rows else None
+    rows, wide, cells, widths = _problem_layout(rows, year, width)
     if widths is None:
         yield _problems_auto_table(rows, title, year, width)
         return
