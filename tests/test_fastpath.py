@@ -153,6 +153,29 @@ def test_problem_fix_matches_typer(args, tmp_path):
     assert fast.parse(["--as-of", "2023-12-31", *args])[0] == "problem fix"
 
 
+OFFICE_CASES = [  # (command line, whether it succeeds): the office's 复查 and 延期
+    (["problem", "recheck", "W2023-0021", "--pass", "-n", "通过。"], True),
+    (["problem", "recheck", "W2023-0028", "--fail", "-n", "未通过。", "--days", "10"], True),
+    (["problem", "recheck", "w2023-0028", "--fail", "--note=未通过。", "--deadline", "2024/1/20"], True),
+    (["problem", "recheck", "W2023-0021", "-n", "没写结果。"], False),
+    (["problem", "recheck", "W2023-0008", "--pass", "-n", "未报整改。"], False),
+    (["problem", "recheck", "W2023-0028", "--fail", "-n", "两个期限。", "--days", "10", "--deadline", "2024-01-20"], False),
+    (["problem", "recheck", "W2023-0021", "--pass", "-n", "代办。", "--by", "范某某"], False),
+    (["problem", "recheck", "28", "--pass", "-n", "演练。", "--dry-run"], True),
+    (["problem", "extend", "W2023-0026", "--to", "2024-01-25", "-r", "需要施工。"], True),
+    (["problem", "extend", "W2023-0026", "--to", "2023-12-01", "--reason", "早于原期限。"], False),
+    (["problem", "extend", "W2023-0001", "--to", "2024-01-25", "-r", "已销号的。"], False),
+    (["problem", "extend", "W2023-0026", "--to", "不是日期", "-r", "写错日期。"], False),
+]
+
+
+@pytest.mark.parametrize("args, ok", OFFICE_CASES, ids=[" ".join(a[1:]) for a, _ in OFFICE_CASES])
+def test_problem_recheck_and_extend_match_typer(args, ok, tmp_path):
+    result = _written_alike(args, tmp_path, "2023-12-31")
+    assert (result[0] == 0) == ok, result
+    assert fast.parse(["--as-of", "2023-12-31", *args])[0] == " ".join(args[:2])
+
+
 def test_log_fast_path_appends_one_valid_line(tmp_path):
     data = copy_data(tmp_path)
     before = (data / "journal.jsonl").read_bytes()
@@ -176,7 +199,12 @@ def test_log_fast_path_appends_one_valid_line(tmp_path):
     ["--dry-run", "log", "T01", "-u", "sfj", "-p", "60", "-n", "x"], ["status", "--json=1"], ["show", "T01"],
     ["problem"], ["problem", "list"], ["problem", "--data", "d", "fix", "W1", "-n", "x"], ["problem", "fix", "W1"],
     ["problem", "fix", "-n", "x"], ["problem", "fix", "W1", "W2", "-n", "x"], ["problem", "fix", "W1", "-n", "x", "-u", "u"],
-    ["problem", "fix", "W1", "-n", "x", "--help"], ["fix", "W1", "-n", "x"], ["problem", "recheck", "W1", "-n", "x"],
+    ["problem", "fix", "W1", "-n", "x", "--help"], ["fix", "W1", "-n", "x"], ["problem", "add", "-u", "u"],
+    ["problem", "recheck", "W1", "-n", "x", "--pass", "--fail"], ["problem", "recheck", "W1", "-n", "x", "--days", "0"],
+    ["problem", "recheck", "W1", "-n", "x", "--days", "abc"], ["problem", "recheck", "W1", "-n", "x", "--days", "366"],
+    ["problem", "recheck", "W1", "-n", "x", "--days", "+5"], ["problem", "recheck", "W1", "-n", "x", "--pass=1"],
+    ["problem", "recheck", "W1", "--pass"], ["problem", "extend", "W1", "--to", "2024-01-01"],
+    ["problem", "extend", "W1", "--to", "2024-01-01", "-r", "x", "-n", "y"],
 ])
 def test_parse_leaves_the_unusual_to_typer(argv):
     assert fast.parse(argv) is None

@@ -1,4 +1,5 @@
-"""The fast path: plain `cc validate` / `cc status` / `cc units` / `cc log` / `cc problem fix` without typer.
+"""The fast path: plain `cc validate` / `cc status` / `cc units` / `cc log` / `cc problem fix|recheck|extend`
+without typer.
 
 A repeated status or units prints what the same command line printed before from the same data
 (the store's outputs, store/state.py): it hashes the data files and prints, loading neither
@@ -19,8 +20,9 @@ VALUE_OPTIONS = {"--data": "data", "--as-of": "as_of", "--unit": "unit", "-u": "
                  "--indicator": "indicator", "-i": "indicator", "--light": "light", "-l": "light",
                  "--format": "format", "-f": "format", "--percent": "percent", "-p": "percent",
                  "--note": "note", "-n": "note", "--evidence": "evidence", "-e": "evidence",
-                 "--problem": "problem", "--correct": "correct", "--date": "date", "--by": "by"}
-FLAGS = {"--json": "json", "--strict": "strict", "--dry-run": "dry_run"}
+                 "--problem": "problem", "--correct": "correct", "--date": "date", "--by": "by",
+                 "--days": "days", "--deadline": "deadline", "--to": "to", "--reason": "reason", "-r": "reason"}
+FLAGS = {"--json": "json", "--strict": "strict", "--dry-run": "dry_run", "--pass": "pass", "--fail": "fail"}
 REPEATABLE = {"evidence"}
 GLOBAL = {"data", "as_of"}  # the options `cc` itself takes before the command
 COMMANDS = {  # command: (its options, how many arguments, options it cannot do without)
@@ -30,8 +32,10 @@ COMMANDS = {  # command: (its options, how many arguments, options it cannot do 
     "log": ({"data", "as_of", "unit", "percent", "note", "evidence", "problem", "correct", "date", "by",
              "dry_run"}, 1, {"unit", "percent", "note"}),
     "problem fix": ({"data", "as_of", "note", "evidence", "by", "dry_run"}, 1, {"note"}),
+    "problem recheck": ({"data", "as_of", "note", "pass", "fail", "days", "deadline", "by", "dry_run"}, 1, {"note"}),
+    "problem extend": ({"data", "as_of", "to", "reason", "by", "dry_run"}, 1, {"to", "reason"}),
 }
-GROUPS = {"problem": {"fix"}}  # command groups: `cc problem fix`
+GROUPS = {"problem": {"fix", "recheck", "extend"}}  # command groups: `cc problem fix` …
 CHOICES = {"format": ("text", "json", "github")}
 
 
@@ -83,6 +87,13 @@ def parse(argv: list[str]) -> tuple[str, dict] | None:
     _, nargs, required = COMMANDS[command]
     if len(positional) != nargs or not required <= set(opts):
         return None
+    if "pass" in opts and "fail" in opts:
+        return None  # both: typer's to say which one counts
+    if "days" in opts:  # typer's own messages for anything but a plain number of days it accepts
+        days = opts["days"]
+        if not (days.isascii() and days.isdigit() and 1 <= int(days) <= 365):
+            return None
+        opts["days"] = int(days)
     if "percent" in opts:
         from ..diagnostics import UsageError
         from .locate import parse_percent
@@ -204,14 +215,21 @@ def _run(command: str, opts: dict) -> int | None:
                       opts.get("problem", ""), opts.get("correct", ""), opts.get("date"), opts.get("by"),
                       bool(opts.get("dry_run")), Path(opts["data"]) if "data" in opts else None, opts.get("as_of"))
         return 0
-    if command == "problem fix":
+    if command.startswith("problem "):
         from pathlib import Path
 
         from . import recording
 
-        recording.problem_fix(opts["args"][0], opts["note"], opts.get("evidence", []), opts.get("by"),
-                              bool(opts.get("dry_run")), Path(opts["data"]) if "data" in opts else None,
-                              opts.get("as_of"))
+        data = Path(opts["data"]) if "data" in opts else None
+        problem, by, dry_run, as_of = opts["args"][0], opts.get("by"), bool(opts.get("dry_run")), opts.get("as_of")
+        if command == "problem fix":
+            recording.problem_fix(problem, opts["note"], opts.get("evidence", []), by, dry_run, data, as_of)
+        elif command == "problem recheck":
+            passed = True if "pass" in opts else False if "fail" in opts else None
+            recording.problem_recheck(problem, opts["note"], passed, opts.get("days"), opts.get("deadline"), by,
+                                      dry_run, data, as_of)
+        else:
+            recording.problem_extend(problem, opts["to"], opts["reason"], by, dry_run, data, as_of)
         return 0
     output_key = _output_key(command, opts) if command in ("status", "units") else ""  # as _replay sees it
     if "light" in opts:

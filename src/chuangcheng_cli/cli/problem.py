@@ -11,7 +11,7 @@ import typer
 from .typer_app import app
 from .common import AsOfOpt, DataOpt, console, guarded
 from .locate import parse_date
-from .recording import evidence_list, notices_only
+from .recording import evidence_list, notices_only, problem_limit, when_text
 from .read import StrictOpt
 from .write import ByOpt, DryOpt, EvidenceOpt, record
 from ..diagnostics import UsageError
@@ -31,14 +31,7 @@ DeadlineOpt = Annotated[Optional[str], typer.Option(
     "--deadline", help="整改期限日期 YYYY-MM-DD（也可写 YYYY/M/D、YYYY年M月D日）。", show_default=False)]
 
 
-def _limit(days: Optional[int], deadline: Optional[str]):
-    if days is not None and deadline:
-        raise UsageError("--days 和 --deadline 只能用一个")
-    return parse_date(deadline, "--deadline") if deadline else None
-
-
-def _when(note: str) -> str:
-    return f"（{note}）" if note else ""
+_limit, _when = problem_limit, when_text  # also cc problem add's
 
 
 @problem_app.command("add")
@@ -129,24 +122,11 @@ def recheck(
     by: ByOpt = None, dry_run: DryOpt = False, data: DataOpt = None, as_of: AsOfOpt = None,
 ):
     """复查（推进组办公室）：通过即销号；未通过为返工，给出新的整改期限（计入返工率）。"""
-    from ..domain.rules import cn_date
-    from ..domain.workflow import find_problem, make_recheck
+    from . import recording
+    from .common import GLOBALS
 
-    if passed is None:
-        raise UsageError("请写明复查结果：--pass（通过，销号）或 --fail（未通过，返工）")
-    limit = _limit(days, deadline)
-
-    def build(snap, stamp, _folder):
-        ps = find_problem(snap, problem)
-        entry, how = make_recheck(snap, stamp, ps, passed, note_, days, limit)
-        if passed:
-            msg = f"已复查销号：{ps.id}（{snap.project.unit_label(ps.unit)}，{ps.problem.place}）"
-        else:
-            msg = (f"复查未通过，已返工：{ps.id}（{snap.project.unit_label(ps.unit)}），"
-                   f"新的整改期限{cn_date(entry.deadline)}{_when(how)}\n整改后再报：cc problem fix {ps.id} --note …")
-        return [entry], [], msg
-
-    record(data, as_of, by, dry_run, build, scope=notices_only, lead_act="recheck", problem=problem)
+    recording.problem_recheck(problem, note_, passed, days, deadline, by, dry_run, data or GLOBALS.data,
+                              as_of or GLOBALS.as_of)
 
 
 @problem_app.command("extend")
@@ -158,18 +138,10 @@ def extend(
     by: ByOpt = None, dry_run: DryOpt = False, data: DataOpt = None, as_of: AsOfOpt = None,
 ):
     """批准延期（推进组办公室）：整改期限改为 --to（计入延期率）。"""
-    from ..domain.rules import cn_date
-    from ..domain.workflow import find_problem, make_extend
+    from . import recording
+    from .common import GLOBALS
 
-    day = parse_date(to, "--to")
-
-    def build(snap, stamp, _folder):
-        ps = find_problem(snap, problem)
-        before = ps.deadline
-        entry = make_extend(snap, stamp, ps, day, reason)
-        return [entry], [], f"已批准延期：{ps.id} 整改期限由{cn_date(before)}延至{cn_date(entry.deadline)}"
-
-    record(data, as_of, by, dry_run, build, scope=notices_only, lead_act="extend", problem=problem)
+    recording.problem_extend(problem, to, reason, by, dry_run, data or GLOBALS.data, as_of or GLOBALS.as_of)
 
 
 @problem_app.command("list")

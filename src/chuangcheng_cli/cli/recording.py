@@ -531,3 +531,55 @@ def problem_fix(problem: str, note_text: str, evidence: list[str], by: Optional[
                              f"待复查：cc problem recheck {ps.id} --pass 或 --fail")
 
     record(data, as_of, by, dry_run, build, scope=notices_only, evidence=files, problem=problem)
+
+
+def problem_limit(days: Optional[int], deadline: Optional[str]):
+    """The 整改期限 given by --deadline (a date), or None when --days (or nothing) gives it."""
+    if days is not None and deadline:
+        raise UsageError("--days 和 --deadline 只能用一个")
+    return parse_date(deadline, "--deadline") if deadline else None
+
+
+def when_text(note: str) -> str:
+    return f"（{note}）" if note else ""
+
+
+def problem_recheck(problem: str, note_text: str, passed: Optional[bool], days: Optional[int],
+                    deadline: Optional[str], by: Optional[str], dry_run: bool, data: Optional[Path],
+                    as_of: Optional[str]) -> None:
+    """cc problem recheck: the office's 复查 (see problem.recheck for the options)."""
+    from ..domain.rules import cn_date
+    from ..domain.workflow import find_problem, make_recheck
+
+    if passed is None:
+        raise UsageError("请写明复查结果：--pass（通过，销号）或 --fail（未通过，返工）")
+    limit = problem_limit(days, deadline)
+
+    def build(snap, stamp, _folder):
+        ps = find_problem(snap, problem)
+        entry, how = make_recheck(snap, stamp, ps, passed, note_text, days, limit)
+        if passed:
+            msg = f"已复查销号：{ps.id}（{snap.project.unit_label(ps.unit)}，{ps.problem.place}）"
+        else:
+            msg = (f"复查未通过，已返工：{ps.id}（{snap.project.unit_label(ps.unit)}），"
+                   f"新的整改期限{cn_date(entry.deadline)}{when_text(how)}\n整改后再报：cc problem fix {ps.id} --note …")
+        return [entry], [], msg
+
+    record(data, as_of, by, dry_run, build, scope=notices_only, lead_act="recheck", problem=problem)
+
+
+def problem_extend(problem: str, to: str, reason: str, by: Optional[str], dry_run: bool, data: Optional[Path],
+                   as_of: Optional[str]) -> None:
+    """cc problem extend: the office approves a later 整改期限 (see problem.extend for the options)."""
+    from ..domain.rules import cn_date
+    from ..domain.workflow import find_problem, make_extend
+
+    day = parse_date(to, "--to")
+
+    def build(snap, stamp, _folder):
+        ps = find_problem(snap, problem)
+        before = ps.deadline
+        entry = make_extend(snap, stamp, ps, day, reason)
+        return [entry], [], f"已批准延期：{ps.id} 整改期限由{cn_date(before)}延至{cn_date(entry.deadline)}"
+
+    record(data, as_of, by, dry_run, build, scope=notices_only, lead_act="extend", problem=problem)
