@@ -158,6 +158,7 @@ OFFICE_CASES = [  # (command line, whether it succeeds): the office's 复查 and
     (["problem", "recheck", "W2023-0028", "--fail", "-n", "未通过。", "--days", "10"], True),
     (["problem", "recheck", "w2023-0028", "--fail", "--note=未通过。", "--deadline", "2024/1/20"], True),
     (["problem", "recheck", "W2023-0021", "-n", "没写结果。"], False),
+    (["problem", "recheck", "W2023-0021", "--pass", "--fail", "-n", "两个结果。"], False),  # not the last one's
     (["problem", "recheck", "W2023-0008", "--pass", "-n", "未报整改。"], False),
     (["problem", "recheck", "W2023-0028", "--fail", "-n", "两个期限。", "--days", "10", "--deadline", "2024-01-20"], False),
     (["problem", "recheck", "W2023-0021", "--pass", "-n", "代办。", "--by", "范某某"], False),
@@ -200,7 +201,7 @@ def test_log_fast_path_appends_one_valid_line(tmp_path):
     ["problem"], ["problem", "list"], ["problem", "--data", "d", "fix", "W1", "-n", "x"], ["problem", "fix", "W1"],
     ["problem", "fix", "-n", "x"], ["problem", "fix", "W1", "W2", "-n", "x"], ["problem", "fix", "W1", "-n", "x", "-u", "u"],
     ["problem", "fix", "W1", "-n", "x", "--help"], ["fix", "W1", "-n", "x"], ["problem", "add", "-u", "u"],
-    ["problem", "recheck", "W1", "-n", "x", "--pass", "--fail"], ["problem", "recheck", "W1", "-n", "x", "--days", "0"],
+    ["problem", "recheck", "W1", "-n", "x", "--pass", "--pass"], ["problem", "recheck", "W1", "-n", "x", "--days", "0"],
     ["problem", "recheck", "W1", "-n", "x", "--days", "abc"], ["problem", "recheck", "W1", "-n", "x", "--days", "366"],
     ["problem", "recheck", "W1", "-n", "x", "--days", "+5"], ["problem", "recheck", "W1", "-n", "x", "--pass=1"],
     ["problem", "recheck", "W1", "--pass"], ["problem", "extend", "W1", "--to", "2024-01-01"],

@@ -87,8 +87,6 @@ def parse(argv: list[str]) -> tuple[str, dict] | None:
     _, nargs, required = COMMANDS[command]
     if len(positional) != nargs or not required <= set(opts):
         return None
-    if "pass" in opts and "fail" in opts:
-        return None  # both: typer's to say which one counts
     if "days" in opts:  # typer's own messages for anything but a plain number of days it accepts
         days = opts["days"]
         if not (days.isascii() and days.isdigit() and 1 <= int(days) <= 365):
@@ -225,9 +223,8 @@ def _run(command: str, opts: dict) -> int | None:
         if command == "problem fix":
             recording.problem_fix(problem, opts["note"], opts.get("evidence", []), by, dry_run, data, as_of)
         elif command == "problem recheck":
-            passed = True if "pass" in opts else False if "fail" in opts else None
-            recording.problem_recheck(problem, opts["note"], passed, opts.get("days"), opts.get("deadline"), by,
-                                      dry_run, data, as_of)
+            recording.problem_recheck(problem, opts["note"], "pass" in opts, "fail" in opts, opts.get("days"),
+                                      opts.get("deadline"), by, dry_run, data, as_of)
         else:
             recording.problem_extend(problem, opts["to"], opts["reason"], by, dry_run, data, as_of)
         return 0

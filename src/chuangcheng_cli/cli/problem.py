@@ -116,8 +116,8 @@ def fix(
 def recheck(
     problem: ProblemArg,
     note_: Annotated[str, typer.Option("--note", "-n", help="复查意见。", show_default=False)],
-    passed: Annotated[Optional[bool], typer.Option("--pass/--fail", help="复查通过（销号）或未通过（返工，给出新的整改期限）。",
-                                                   show_default=False)] = None,
+    passed: Annotated[bool, typer.Option("--pass", help="复查通过（销号）。")] = False,
+    failed: Annotated[bool, typer.Option("--fail", help="复查未通过（返工，给出新的整改期限）。")] = False,
     days: DaysOpt = None, deadline: DeadlineOpt = None,
     by: ByOpt = None, dry_run: DryOpt = False, data: DataOpt = None, as_of: AsOfOpt = None,
 ):
@@ -125,7 +125,7 @@ def recheck(
     from . import recording
     from .common import GLOBALS
 
-    recording.problem_recheck(problem, note_, passed, days, deadline, by, dry_run, data or GLOBALS.data,
+    recording.problem_recheck(problem, note_, passed, failed, days, deadline, by, dry_run, data or GLOBALS.data,
                               as_of or GLOBALS.as_of)
 
 

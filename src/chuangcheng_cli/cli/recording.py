@@ -544,15 +544,15 @@ def when_text(note: str) -> str:
     return f"（{note}）" if note else ""
 
 
-def problem_recheck(problem: str, note_text: str, passed: Optional[bool], days: Optional[int],
+def problem_recheck(problem: str, note_text: str, passed: bool, failed: bool, days: Optional[int],
                     deadline: Optional[str], by: Optional[str], dry_run: bool, data: Optional[Path],
                     as_of: Optional[str]) -> None:
-    """cc problem recheck: the office's 复查 (see problem.recheck for the options)."""
+    """cc problem recheck: the office's 复查, --pass or --fail (see problem.recheck for the options)."""
     from ..domain.rules import cn_date
     from ..domain.workflow import find_problem, make_recheck
 
-    if passed is None:
-        raise UsageError("请写明复查结果：--pass（通过，销号）或 --fail（未通过，返工）")
+    if passed == failed:  # neither, or both: a result is recorded only as deliberately given
+        raise UsageError("请写明复查结果：--pass（通过，销号）或 --fail（未通过，返工），两者只能写一个")
     limit = problem_limit(days, deadline)
 
     def build(snap, stamp, _folder):
