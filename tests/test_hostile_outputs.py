@@ -302,7 +302,7 @@ def _hostile_problem_rows() -> list[dict]:
                      "unit": units[n % len(units)], "place": HOSTILE_TEXTS[(n + 3) % len(HOSTILE_TEXTS)],
                      "desc": text, "deadline": f"202{2 + n % 2}-0{n % 9 + 1}-15", "status": status,
                      "overdue_days": late, "status_text": status_text, "closed_on": "2023-06-01",
-                     "on_time": n % 2 == 0})
+                     "on_time": n % 2 == 0, "co_units": [["总工会"], [], ["妇联", "c" * 30], ["科\t协"]][n % 4]})
     return rows
 
 

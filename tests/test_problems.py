@@ -195,7 +195,7 @@ def test_rates_on_a_hand_checked_example(tmp_path):
     assert mine["problem_light"] == "yellow"  # C, on no task: the unit's own row
     assert mine["problem_gaps"] == [f"问题{c}（点位C）逾期20天未整改（整改期限2023年6月20日）"]
     listed = cc(repo, "problem", "list", "--unit", "民政局", "--as-of", "2023-07-10").stdout
-    assert "结案率 66.7% · 按期结案率 33.3% · 返工率 50% · 延期率 25%" in listed.replace("\n", "")
+    assert "结案率 66.7% · 按期结案率 33.3% · 返工率 50% · 延期率 25%" in listed.replace("\n", " ")  # a line breaks after a “·”
     assert [r["id"] for r in problems(repo, "2023-07-10", "--status", "已销号")] == [a, b]
     assert [r["id"] for r in problems(repo, "2023-07-10", "--overdue")] == [c]
     line = cc(repo, "status", "--as-of", "2023-07-10").stdout
@@ -471,3 +471,22 @@ def test_tally_is_the_rates_and_the_week_s_counts_in_one_pass():
             seen += len(states)
         day += dt.timedelta(days=3)
     assert seen > 1000
+
+
+def test_a_unit_s_list_counts_only_the_problems_it_is_responsible_for(tmp_path):
+    """cc problem list --unit lists the problems a unit co-operates on too (marked + in 单位),
+    but its counts and rates are those of the problems it is responsible for, as cc units gives
+    them: a co-unit's problem is its responsible unit's, never held against the co-unit."""
+    copy_data(tmp_path)
+    day = "2023-12-31"
+    listed = cc(tmp_path, "problem", "list", "--unit", "总工会", "--as-of", day).stdout
+    rows = problems(tmp_path, day, "--unit", "总工会")
+    assert {r["id"] for r in rows} == {"W2023-0007", "W2023-0026"}  # 0007: 人社局's, 总工会 co-operates
+    assert "+总工会" in listed
+    flat = listed.replace("\n", " ")
+    assert "总工会为责任单位的 1 个：整改中 1（逾期 1）· 待复查 0 · 已销号 0；" in flat
+    assert "另有 1 个为配合（标 +），计入其责任单位" in flat
+    mine = unit(tmp_path, day, "zgh")["problems"]
+    assert (mine["total"], mine["closed"], mine["overdue"]) == (1, 0, 1)
+    whole = cc(tmp_path, "problem", "list", "--unit", "人社局", "--as-of", day).stdout
+    assert "为责任单位的" not in whole  # every problem listed is its own

@@ -102,3 +102,38 @@ def test_fold_takes_what_fits_in_one_step_and_breaks_as_token_by_token():
             assert lines.fold(text, width) == _fold_token_by_token(text, width), (text, width)
     assert lines.fold("", 10) == [""]
     assert lines.fold("进度63%，低于序时进度100%；问题", 10) == _fold_token_by_token("进度63%，低于序时进度100%；问题", 10)
+
+
+def test_fold_keeps_a_command_line_option_whole():
+    text = "已等待5天：cc problem recheck W2023-0021 --pass 或 --fail --note …"
+    for width in range(20, 70):
+        folded = lines.fold(text, width)
+        assert not any(line.rstrip().endswith("-") for line in folded), (width, folded)
+        assert all(any(option in line for line in folded) for option in ("--pass", "--fail", "--note")), width
+    assert lines._tokens("-n x --dry-run -5 a-b") == ["-n", " ", "x", " ", "--dry-run", " ", "-", "5", " ", "a-b"]
+
+
+def test_a_line_of_counts_breaks_between_its_phrases():
+    """fold_phrases (the counts and rates under cc status and cc problem list): every line fits,
+    breaks come after a “·”, “；” or “，” (the space after it dropped), no phrase that fits a
+    line is split, and the lines put together are the text."""
+    import random
+
+    rng = random.Random(7)
+    phrases = ["整改中 3（逾期 3）", "待复查 2", "已销号 23", "结案率 88.5%", "按期结案率 80.8%", "返工率 4.3%",
+               "延期率 —", "本周新增 0、销号 0", "距活动结束 0 天（2023年12月31日）", "很长的说明" * 12]
+    for _ in range(500):
+        parts = [rng.choice(phrases) for _ in range(rng.randint(1, 9))]
+        text = parts[0] + "".join(rng.choice((" · ", "；", "，")) + p for p in parts[1:])
+        for width in (12, 20, 33, 40, 60, 80, 100):
+            got = lines.fold_phrases(text, width)
+            assert all(lines.cell_len(line) <= width for line in got), (text, width)
+            assert not any(line.startswith((" ", "·", "；", "，")) for line in got), (text, width)
+            rebuilt = got[0]
+            for line in got[1:]:
+                rebuilt += (" " if text[len(rebuilt):len(rebuilt) + 1] == " " else "") + line
+            assert rebuilt == text, (text, width)
+            for phrase in set(parts):
+                if lines.cell_len(phrase) <= width - 2:
+                    assert any(phrase in line for line in got) or phrase not in text, (phrase, text, width)
+    assert lines.fold_phrases("", 10) == [""]

@@ -179,14 +179,22 @@ def list_(
     chosen = [snap.problems[r["id"]] for r in rows]
     show_lines(out, problem_lines(rows, f"问题清单（截至{reports.views.cn_date(snap.today)}，{len(rows)} 个）",
                                   snap.today.year, out.width))
-    r = rates(chosen, snap.today)
+    # a unit answers for the problems it is responsible for: those it only co-operates on count for
+    # their responsible unit (as in cc units), never in this unit's counts and rates
+    own = [ps for ps in chosen if ps.unit == unit_id] if unit_id else chosen
+    r = rates(own, snap.today)
     line = f"整改中 {r.open}（逾期 {r.overdue}）· 待复查 {r.fixed} · 已销号 {r.closed}"
     if not (status_key or overdue):  # rates of a list cut by state would mislead
         line += (f"；结案率 {percent(r.close_rate)} · 按期结案率 {percent(r.on_time_rate)} · "
                  f"返工率 {percent(r.rework_rate)} · 延期率 {percent(r.extension_rate)}")
-    from ..reports.lines import fold
+    if len(own) < len(chosen):
+        from ..textguard import for_terminal
 
-    for part in fold(line, max(out.width, 40)):
+        line = (f"{for_terminal(snap.project.unit_short(unit_id))}为责任单位的 {len(own)} 个：{line}；"
+                f"另有 {len(chosen) - len(own)} 个为配合（标 +），计入其责任单位")
+    from ..reports.lines import fold_phrases
+
+    for part in fold_phrases(line, max(out.width, 40)):
         print(part)
 
 

@@ -129,12 +129,13 @@ NO_LINE_END = set("（《「『【〔〈“‘([{")
 _WORD = re.compile(r"[0-9A-Za-z][0-9A-Za-z.%‰:/_+\-]*[0-9A-Za-z%‰]|[0-9A-Za-z]")
 
 
-_TOKEN = re.compile(_WORD.pattern + "|.", re.S)  # at each place: a word if one starts there, else a character
+# at each place: a command line option (--fail, -n), else a word if one starts there, else a character
+_TOKEN = re.compile(r"--?[A-Za-z](?:[A-Za-z0-9-]*[A-Za-z0-9])?|" + _WORD.pattern + "|.", re.S)
 
 
 def _tokens(text: str) -> list[str]:
-    """Pieces no line break may split: a number or Latin word (12338, 95%, 2023-09-10,
-    0000-60000112, T01), else a single character."""
+    """Pieces no line break may split: a command line option (--pass), a number or Latin word
+    (12338, 95%, 2023-09-10, 0000-60000112, T01), else a single character."""
     return _TOKEN.findall(text)
 
 
@@ -178,6 +179,38 @@ def fold(text: str, width: int) -> list[str]:
         used = _place(lines, used, tokens[k], widths[k], width)
         k += 1
     return ["".join(line) for line in lines]
+
+
+_PHRASE = re.compile(r"([^；，·]*)([；，·]?)(\s*)")  # words, the separator after them, spaces
+
+
+def fold_phrases(text: str, width: int) -> list[str]:
+    """fold for a line of counts and rates (整改中 3（逾期 3）· 待复查 2 · 已销号 23；结案率 88.5% · …):
+    a line breaks after a “·”, “；” or “，” (the spaces there dropped), so that no phrase (返工率
+    4.3%) is split and no line starts with a separator; only a phrase longer than a line is folded
+    within, its separator kept on its last line."""
+    width = max(width, 2)
+    lines: list[str] = []
+    current = ""
+    for core, sep, space in _PHRASE.findall(text):
+        phrase = core + sep + space
+        if not phrase:
+            continue
+        if cell_len((current + phrase).rstrip()) <= width:
+            current += phrase
+            continue
+        if current.strip():
+            lines.append(current.rstrip())
+        current = phrase.lstrip()
+        if cell_len(current.rstrip()) > width:  # longer than a line by itself: folded within
+            body = core.rstrip()
+            pieces = [p.strip() for p in fold(body.lstrip(), max(width - cell_len(core[len(body):] + sep), 1))]
+            pieces = [p for p in pieces if p] or [""]
+            lines += pieces[:-1]
+            current = pieces[-1] + core[len(body):] + sep + space
+    if current.strip() or not lines:
+        lines.append(current.rstrip())
+    return lines
 
 
 def _place(lines: list[list[str]], used: int, token: str, w: int, width: int) -> int:
@@ -344,10 +377,10 @@ def status_lines(rows: list[dict], summary: dict, width: int) -> list[Line]:
     for esc in summary["escalated_units"]:
         parts += [Line(text, style="bold red") for text in fold(
             f"已报告市领导：{esc['unit']}（{cn_date(dt.date.fromisoformat(esc['date']))}），督办列标 !", width)]
-    parts += map(Line, fold(summary_text(summary), width))
+    parts += map(Line, fold_phrases(summary_text(summary), width))
     problems = problems_text(summary.get("problems"))
     if problems:
-        parts += map(Line, fold(problems, width))
+        parts += map(Line, fold_phrases(problems, width))
     return parts
 
 

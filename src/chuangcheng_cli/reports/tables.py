@@ -309,14 +309,15 @@ PROBLEM_HEADERS = ("编号", "来源", "单位", "点位", "问题", "期限", "
 def _problem_cells(r: dict, year: int, wide: bool) -> tuple[list[str], str]:
     """(a problem's cells, the style of its 状态 cell: red when overdue)."""
     style = "bold red" if r["overdue_days"] else PROBLEM_STATUS_STYLE.get(r["status"], "")
-    cells = [r["id"], r["source"], r["unit"], r["place"]]
+    unit = "\n".join([r["unit"], *(f"+{co}" for co in r.get("co_units", []))])  # as cc status marks 配合单位
+    cells = [r["id"], r["source"], unit, r["place"]]
     if wide:
         cells.append(r["desc"])
     return cells + [short_date(r["deadline"], year), problem_status_short(r, year)], style
 
 
 def _problem_widths(all_cells, width: int, wide: bool) -> list[int] | None:
-    """The list's column widths: each as wide as its widest cell, 单位 and 点位 at most 6 and 16
+    """The list's column widths: each as wide as its widest cell, 单位 and 点位 at most 8 and 16
     cells (12 and 24 at WIDE); when that is wider than the terminal, the widest of 问题, 点位,
     状态 and 单位 gives up a cell, then the widest again (as rich narrows a table), down to 8, 8,
     6 and 4 cells; 编号, 来源 and 期限 stay whole. None when even that does not fit (rich then lays
@@ -325,7 +326,7 @@ def _problem_widths(all_cells, width: int, wide: bool) -> list[int] | None:
     natural = [cell_len(h) for h in headers]
     for cells, _ in all_cells:
         natural = [max(n, *map(text_cells, c.split("\n"))) for n, c in zip(natural, cells)]
-    caps = {2: 12 if wide else 6, 3: 24 if wide else 16}
+    caps = {2: 12 if wide else 8, 3: 24 if wide else 16}
     widths = [min(n, caps[k]) if k in caps else n for k, n in enumerate(natural)]
     floors = {2: 4, 3: 8, len(widths) - 1: 6}
     if wide:
