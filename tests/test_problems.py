@@ -490,3 +490,10 @@ def test_a_unit_s_list_counts_only_the_problems_it_is_responsible_for(tmp_path):
     assert (mine["total"], mine["closed"], mine["overdue"]) == (1, 0, 1)
     whole = cc(tmp_path, "problem", "list", "--unit", "人社局", "--as-of", day).stdout
     assert "为责任单位的" not in whole  # every problem listed is its own
+
+
+def test_an_empty_problem_id_is_named_as_such(tmp_path):
+    copy_data(tmp_path)
+    for args in (("problem", "show", ""), ("problem", "show", "  "), ("problem", "fix", "", "--note", "x")):
+        result = cc(tmp_path, *args, "--as-of", "2023-12-31", code=2)
+        assert "问题编号不能为空" in result.stderr and "提示" in result.stderr, result.stderr

@@ -286,6 +286,8 @@ def find_problem(snap: rules.Snapshot, text: str) -> problemlist.ProblemState:
     import re
 
     key = problem_key(text)
+    if not key:
+        raise UsageError("问题编号不能为空", f"可写完整编号或年份-序号，如 W{snap.today.year}-0001、{snap.today.year}-1。")
     problems = snap.problems
     if key in problems:
         return problems[key]
