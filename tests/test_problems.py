@@ -497,3 +497,19 @@ def test_an_empty_problem_id_is_named_as_such(tmp_path):
     for args in (("problem", "show", ""), ("problem", "show", "  "), ("problem", "fix", "", "--note", "x")):
         result = cc(tmp_path, *args, "--as-of", "2023-12-31", code=2)
         assert "问题编号不能为空" in result.stderr and "提示" in result.stderr, result.stderr
+
+
+def test_problem_show_marks_a_backfilled_record_as_cc_history_does(tmp_path):
+    """A record entered long after its date (补录) reads so in the problem's own trail too."""
+    data = copy_data(tmp_path)
+    with open(data / "journal.jsonl", "a", encoding="utf-8") as fh:
+        fh.write(json.dumps({"id": "20231212-0000e001", "kind": "fix", "date": "2023-12-12",
+                             "at": "2023-12-30T10:00:00+08:00", "by": "苗某某", "problem": "W2023-0026",
+                             "unit": "zgh", "note": "当时已整改，今天补录。"}, ensure_ascii=False) + "\n")
+    shown = detail(tmp_path, "2023-12-31", "W2023-0026")
+    fix = next(h for h in shown["history"] if h["id"] == "20231212-0000e001")
+    assert fix["kind_name"] == "问题整改完成（补录）" and fix["backfill"] == 18
+    listed = json.loads(cc(tmp_path, "history", "--kind", "fix", "--json", "--as-of", "2023-12-31").stdout)
+    row = next(r for r in listed["entries"] if r["id"] == "20231212-0000e001")
+    assert (row["kind_name"], row["backfill"]) == (fix["kind_name"], fix["backfill"])
+    assert "（补录）" in cc(tmp_path, "problem", "show", "W2023-0026", "--as-of", "2023-12-31").stdout

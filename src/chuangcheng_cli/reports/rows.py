@@ -323,8 +323,10 @@ def problem_detail(snap: rules.Snapshot, ps: problemlist.ProblemState) -> dict:
         text = describe_entry(project, e)
         if void is not None:
             text = f"【已作废：{clause(void.reason)}（{views.cn_date(void.date)}，{void.by}）】{text}"
+        late = rules.backfill_late(e.date, e.at, project.plan.policy.backfill_days)  # a 补录, as cc history marks it
         history.append({"id": e.id, "date": e.date.isoformat(), "kind": e.kind,
-                        "kind_name": models.ENTRY_KIND_NAMES[e.kind], "unit": project.unit_short(ps.unit),
+                        "kind_name": models.ENTRY_KIND_NAMES[e.kind] + ("（补录）" if late else ""), "backfill": late,
+                        "unit": project.unit_short(ps.unit),
                         "tasks": [ps.task] if ps.task else [], "by": e.by, "text": text,
                         "voided": void is not None, "void_reason": void.reason if void is not None else ""})
     task = project.task(ps.task) if ps.task else None
