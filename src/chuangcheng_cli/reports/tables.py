@@ -256,11 +256,20 @@ def history_wide_lines(rows: list[dict], title: str, year: int, width: int):
     if not rows or sum(widths) + 3 * len(HISTORY_HEADERS) - 1 > width:  # rich would narrow columns itself
         yield history_table(rows, title, year, width)
         return
-    for n, r in enumerate(rows):
-        cells = _history_cells(clean(r), ids, year)
-        lines = None if n == 0 else _row_lines((*cells[:4], _tasks_cell(cells[4], widths[4]), *cells[5:]), widths)
+    yield from _table_lines((_history_cells(clean(r), ids, year) for r in rows),
+                            lambda cells, first: _history_rich_table(title if first else None, widths, [cells]),
+                            lambda cells: _row_lines((*cells[:4], _tasks_cell(cells[4], widths[4]), *cells[5:]),
+                                                     widths))
+
+
+def _table_lines(rows, table_of, lines_of):
+    """A table row by row, for show_lines: the first row as a rich table with the title and the
+    header (table_of(row, True)), each other as lines_of(row), or, when that gives None (a row
+    rich must lay out), as a table of its own row (table_of(row, False))."""
+    for n, row in enumerate(rows):
+        lines = None if n == 0 else lines_of(row)
         if lines is None:
-            yield _history_rich_table(title if n == 0 else None, widths, [cells])
+            yield table_of(row, n == 0)
         else:
             yield from lines
 
@@ -400,13 +409,10 @@ def problem_lines(rows: list[dict], title: str, year: int, width: int):
     if widths is None:
         yield _problems_auto_table(rows, title, year, width)
         return
-    styles = [""] * (len(widths) - 1)
-    for n, (row, style) in enumerate(cells):
-        lines = None if n == 0 else _row_lines(row, widths, 1 if wide else 0, [*styles, style])
-        if lines is None:
-            yield _problems_rich_table(title if n == 0 else None, widths, [(row, style)], wide)
-        else:
-            yield from lines
+    plain = [""] * (len(widths) - 1)  # only 状态 is styled
+    yield from _table_lines(cells,
+                            lambda row, first: _problems_rich_table(title if first else None, widths, [row], wide),
+                            lambda row: _row_lines(row[0], widths, 1 if wide else 0, [*plain, row[1]]))
 
 
 def problem_status_short(r: dict, year: int) -> str:
