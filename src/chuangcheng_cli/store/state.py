@@ -322,17 +322,38 @@ class JournalState:
         self.static = b""  # the plan and units as stored (JSON), kept so that a store need not dump them again
 
     def add(self, entry, offset: int, line: int) -> None:
+        self.extend([entry], [offset], [line])
+
+    def extend(self, entries, offsets, lines) -> None:
+        """Index entries (with their lines' byte offsets and numbers) after those already indexed.
+        One pass with everything in locals: a city's cold run indexes 150,000 of them."""
         from .checks import NOTICE_FAMILY
 
         k = len(self.offsets)
-        self.offsets.append(offset)
-        self.lines.append(line)
-        if entry.kind in NOTICE_FAMILY:
-            self.family.append(k)
-            if entry.kind == "void":
-                self.voids.append(k)
-        else:
-            self.by_task.setdefault(entry.task, _positions()).append(k)
+        family, voids, by_task = [], [], {}
+        for entry in entries:
+            kind = entry.kind
+            if kind in NOTICE_FAMILY:
+                family.append(k)
+                if kind == "void":
+                    voids.append(k)
+            else:
+                task = entry.task
+                at = by_task.get(task)
+                if at is None:
+                    by_task[task] = [k]
+                else:
+                    at.append(k)
+            k += 1
+        self.offsets.extend(offsets)
+        self.lines.extend(lines)
+        self.family.extend(family)
+        self.voids.extend(voids)
+        for task, items in by_task.items():
+            at = self.by_task.get(task)
+            if at is None:
+                self.by_task[task] = at = _positions()
+            at.extend(items)
 
 
 def build_state(checked, raw: bytes) -> JournalState:
@@ -345,8 +366,8 @@ def build_state(checked, raw: bytes) -> JournalState:
         starts.append(pos + 1)
         pos = find(b"\n", pos + 1)
     state = JournalState(checked.project.plan, checked.project.units, digest(raw), len(raw))
-    for entry, line in zip(checked.journal.entries, checked.journal.lines):
-        state.add(entry, starts[line - 1], line)
+    lines = checked.journal.lines
+    state.extend(checked.journal.entries, [starts[line - 1] for line in lines], lines)
     return state
 
 
