@@ -139,6 +139,15 @@ def test_notices_per_unit_are_shown(page):
     assert "法治督〔2023〕3号" in page
 
 
+def test_the_notice_table_shows_the_deadline_in_force(page):
+    """法治督〔2023〕2号 was sent back with a new 整改期限 (8月24日): the table shows it, the first
+    one beside it, as the status line counts its lateness from it."""
+    row = next(r for r in page.split("<tr>") if "法治督〔2023〕2号" in r and "第1次" in r)
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
+    assert cells[5] == "2023年8月24日（退回后；原2023年8月3日）"
+    assert '<td class="warn">' in row  # 17 days past it on 9月10日, no reply
+
+
 def test_escalation_shows_once_a_unit_is_reported(project):
     snap = rules.snapshot(project, dt.date(2023, 12, 31))
     page = render_html(snap)

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from chuangcheng_cli.store import checks
-from chuangcheng_cli.domain import rules
+from chuangcheng_cli.domain import models, rules
 from chuangcheng_cli.cli import app
 from chuangcheng_cli.reports.md import cell, render_markdown, table
 from helpers import DATA, cc_env, run_cc
@@ -92,8 +92,35 @@ def test_week_of_the_third_notice_and_escalation(brief):
     escalated = section(text, "## 报告市领导")
     assert escalated.strip().startswith("- 市人力资源和社会保障局：2023年10月16日报告市领导（本周），累计督办3次"
                                         "（法治督〔2023〕2号、法治督〔2023〕3号、法治督〔2023〕4号）")
-    assert section(text, "## 下周到期（2023年10月17日—2023年10月23日）").strip() == "下周没有到期的任务或督办整改期限。"
+    assert section(text, "## 下周到期（2023年10月17日—2023年10月23日）").strip() == "下周没有到期的任务、督办整改期限或问题整改期限。"
     assert_valid_tables(text)
+
+
+def test_a_notice_sent_back_shows_the_deadline_its_lateness_is_counted_from(brief):
+    """法治督〔2023〕2号 was sent back (退回整改) with a new 整改期限 of 8月24日: 超期 counts from it, and
+    the table names it, the first one beside it (a leader must not read 8月3日 and 53天 together)."""
+    open_table = section(brief(dt.date(2023, 10, 16)), "### 未销号的督办通知")
+    assert "| 2023年8月24日（退回后；原2023年8月3日） | 超期53天 | 退回整改后超期未反馈（53天） |" in open_table
+    assert "| 2023年9月14日 | 超期32天 |" in open_table  # never sent back: its one deadline
+
+
+def test_a_voided_notice_s_reply_counts_in_no_summary(project):
+    """The week's counts agree with its 督办动态: a reply to a notice voided since counts nowhere."""
+    first = next(e for e in project.journal if e.kind == "notice")  # 法治督〔2023〕1号, answered 7月18日
+    at = dt.datetime(2023, 7, 20, 18, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    void = models.make(models.Void, id="20230720-ffff0001", kind="void", date=dt.date(2023, 7, 20), at=at,
+                       by="周某某", entry=first.id, reason="发错单位")
+    before = render_markdown(rules.snapshot(project, dt.date(2023, 7, 20)))
+    assert "新发督办通知0份，收到整改反馈1份，督办销号0份" in before
+    text = render_markdown(rules.snapshot(models.Project(project.plan, project.units, [*project.journal, void]),
+                                          dt.date(2023, 7, 20)))
+    assert "新发督办通知0份，收到整改反馈0份，督办销号0份" in text
+    assert section(text, "### 本周督办动态").strip() == "本周无新发、反馈或销号的督办通知。"
+
+
+def test_next_week_names_the_problems_due(brief):
+    due = section(brief(dt.date(2023, 12, 5)), "## 下周到期（2023年12月6日—2023年12月12日）").strip()
+    assert due == "- 2023年12月11日：问题W2023-0026（市职工服务中心）整改期限到期（市总工会，整改中）"
 
 
 def test_escalation_is_no_longer_marked_this_week_later(brief):

@@ -228,6 +228,17 @@ def test_notices_sheet_at_year_end(book):
     assert third[5] == "T09 根治欠薪\nT08 和谐劳动关系" and third[8] == "未反馈"
 
 
+def test_a_notice_naming_no_task_says_what_it_is_about():
+    from chuangcheng_cli.reports.xlsx import _notice_subject
+
+    class N:
+        problems = ["W2023-0026"]
+
+    assert _notice_subject(N()) == "问题W2023-0026"  # sent over a problem: not "all the unit's tasks"
+    N.problems = []
+    assert _notice_subject(N()) == "全部牵头和配合任务"
+
+
 def test_log_sheet_has_every_entry_up_to_as_of(book):
     snap, wb = book(MID)
     ws = wb["进度日志"]

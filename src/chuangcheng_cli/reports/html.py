@@ -409,13 +409,13 @@ def _notice_table(snap: rules.Snapshot) -> str:
     for ns in snap.notices.values():
         n = ns.notice
         status = ns.status(snap.today)
-        late = ' class="warn"' if ns.is_open and snap.today > n.deadline else ""
+        late = ' class="warn"' if ns.overdue_days(snap.today) else ""  # the unit's lateness, as the status says
         out.append(
             f'<tr><td class="nowrap">{_e(n.doc_no)}</td><td>{_e(project.unit_short(n.unit))}</td>'
             f'<td class="nowrap">第{n.seq}次（{_e(n.level)}）</td>'
             f'<td class="nowrap">{_e(rules.cn_date(n.date))}</td>'
             f'<td>{_e("、".join(n.tasks) or "—")}</td>'
-            f'<td class="nowrap">{_e(rules.cn_date(n.deadline))}</td>'
+            f'<td>{_e(reports.notice_deadline(ns))}</td>'
             f'<td{late}>{_e(status)}</td>'
             f'<td>{"已报告" if ns.escalated else "—"}</td></tr>')
     out.append("</tbody></table>")

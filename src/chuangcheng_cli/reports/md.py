@@ -144,8 +144,9 @@ def _deadline_text(ns: rules.NoticeState, today: dt.date) -> str:
     overdue = ns.overdue_days(today)
     if overdue:
         return f"超期{overdue}天"
-    left = (ns.notice.deadline - today).days
+    left = (ns.deadline - today).days
     return "今日到期" if left == 0 else f"未超期（剩{left}天）"
+
 
 
 def _notice_section(snap: rules.Snapshot, first: dt.date) -> list[str]:
@@ -158,7 +159,7 @@ def _notice_section(snap: rules.Snapshot, first: dt.date) -> list[str]:
             ["文号", "督办单位", "督办次数", "涉及任务", "整改期限", "是否超期", "状态"],
             [[ns.notice.doc_no, project.unit_label(ns.notice.unit), f"第{ns.notice.seq}次（{ns.notice.level}）",
               "、".join(_task_name(project, t) for t in ns.notice.tasks) or "—",
-              rules.cn_date(ns.notice.deadline), _deadline_text(ns, today), ns.status(today)]
+              reports.notice_deadline(ns), _deadline_text(ns, today), ns.status(today)]
              for ns in open_notices])
     else:
         out.append("目前没有未销号的督办通知。")
@@ -304,9 +305,13 @@ def _next_week_section(snap: rules.Snapshot) -> list[str]:
             state = "已反馈，待审核" if ns.pending is not None else "尚未反馈"
             items.append((ns.deadline, 1, f"{ns.notice.doc_no} 整改期限到期"
                                                  f"（{project.unit_label(ns.notice.unit)}，{state}）"))
+    for ps in snap.problems.values():
+        if ps.closed_on is None and ps.pending is None and _in(ps.deadline, first, last):
+            items.append((ps.deadline, 2, f"问题{ps.id}（{ps.problem.place}）整改期限到期"
+                                            f"（{project.unit_label(ps.unit)}，{ps.status_text(snap.today)}）"))
     items.sort(key=lambda it: it[:2])
     return out + ([line(f"- {rules.cn_date(day)}：{text}") for day, _, text in items]
-                  or ["下周没有到期的任务或督办整改期限。"])
+                  or ["下周没有到期的任务、督办整改期限或问题整改期限。"])
 
 
 # ------------------------------------------------------------------ brief
@@ -329,7 +334,9 @@ def render_markdown(snap: rules.Snapshot) -> str:
     first = today - WEEK
     week = [e for e in snap.counted if e.date >= first]
     summary = reports.status_summary(snap, reports.status_rows(snap))
-    count = {kind: sum(e.kind == kind for e in week) for kind in ("progress", "verify", "notice", "reply", "close")}
+    # a reply to or the closing of a voided notice counts nowhere (as in the 督办动态 below)
+    count = {kind: sum(e.kind == kind and (kind not in ("reply", "close") or e.notice in snap.notices) for e in week)
+             for kind in ("progress", "verify", "notice", "reply", "close")}
 
     out = [f"# {md(camp.group)}工作周报（{rules.cn_date(today)}）", "",
            f"{md(camp.name)} · 截至{rules.cn_date(today)}", "",

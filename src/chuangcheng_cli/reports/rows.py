@@ -125,6 +125,15 @@ def status_rows(snap: rules.Snapshot, unit: str | None = None, indicator: str | 
     return views.filter_rows(rows, unit_name, indicator, light)
 
 
+def notice_deadline(ns: rules.NoticeState) -> str:
+    """The 整改期限 in force: after a 退回整改, the new one (what 超期 is counted from), the first
+    one named beside it."""
+    text = views.cn_date(ns.deadline)
+    if ns.deadline != ns.notice.deadline:
+        text += f"（退回后；原{views.cn_date(ns.notice.deadline)}）"
+    return text
+
+
 def summary_base(snap: rules.Snapshot) -> dict:
     camp = snap.project.plan.campaign
     return {

@@ -142,6 +142,11 @@ def unit_table(snap: rules.Snapshot) -> tuple[list[Col], list[list]]:
     return cols, rows
 
 
+def _notice_subject(n) -> str:
+    """督办任务 of a notice naming no task: the problems it cites, else all the unit's tasks."""
+    return "问题" + "、".join(n.problems) if n.problems else "全部牵头和配合任务"
+
+
 def _replies_text(ns: rules.NoticeState) -> str:
     if not ns.replies:
         return "未反馈"
@@ -172,7 +177,7 @@ def notice_table(snap: rules.Snapshot) -> tuple[list[Col], list[list]]:
                           LIGHT_COLOURS[rules.RED] if ns.overdue_days(snap.today) else None)
         rows.append([
             n.doc_no, n.date, project.unit_label(n.unit), f"第{n.seq}次",
-            Cell(n.level, LEVEL_COLOURS.get(n.level)), "\n".join(tasks) or "全部牵头和配合任务",
+            Cell(n.level, LEVEL_COLOURS.get(n.level)), "\n".join(tasks) or _notice_subject(n),
             "\n".join(n.gaps) or n.reason or "—", ns.deadline, _replies_text(ns),
             ns.closed.date if ns.closed else "未销号",
             Cell(ns.status(snap.today), status_colours), "是" if ns.escalated else "否",
