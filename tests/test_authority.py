@@ -206,3 +206,6 @@ def test_a_unit_records_only_its_own_self_found_problems(project):
     assert found_by_others.startswith("“范某某”不能登记来源为“暗访”的问题") and "推进组办公室人员" in found_by_others
     assert "不能代市人力资源和社会保障局" in authority.refusal(ros, entry("problem", "苏某某", source="自查"))
     assert authority.refusal(ros, entry("problem", "周某某")) == ""
+    # what to do about a refusal: a unit's own act may be opened to its staff, the office's only to office_staff
+    assert "该单位的 staff" in authority.hint(own) and "该单位的 staff" not in authority.hint(entry("problem", "范某某"))
+    assert "campaign.office_staff" in authority.hint(entry("problem", "范某某"))

@@ -117,7 +117,12 @@ def test_an_impossible_date_is_refused_with_the_forms(shipped, day):
 @pytest.mark.parametrize("day", ["明天", "9/10"])
 def test_a_date_without_a_year_is_refused_with_neutral_forms(shipped, day):
     result = run_cc("status", "--as-of", day, cwd=shipped)
-    assert result.returncode == 2 and "YYYY年6月30日" in result.stderr
+    assert result.returncode == 2 and "YYYY年M月D日" in result.stderr and "-06-30" not in result.stderr
+
+
+def test_a_date_with_the_year_last_gets_examples_in_that_year(shipped):
+    result = run_cc("status", "--as-of", "12/30/2023", cwd=shipped)
+    assert result.returncode == 2 and "2023-06-30" in result.stderr and "YYYY" not in result.stderr
 
 
 @pytest.mark.parametrize("kind,expected", [("督办", "督办通知"), ("督办通知", "督办通知"), ("notice", "督办通知"),

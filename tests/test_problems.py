@@ -154,6 +154,9 @@ def test_who_may_record_what(tmp_path):
     for args in (("recheck", own, "--pass", "--note", "x"), ("extend", own, "--to", "2023-07-01", "--reason", "x")):
         refused = cc(repo, "problem", *args, "--as-of", "2023-06-09", "--by", "贺某某", code=1)
         assert "这是牵头单位的职责" in refused.stderr
+        # only the office may: the hint names office_staff alone, not the unit's staff
+        assert "campaign.office_staff 中添加" in refused.stderr and "该单位的 staff" not in refused.stderr
+    assert "units.yaml 该单位的 staff" in wrong.stderr  # a unit's own act: its staff may be added
 
 
 def test_recheck_needs_a_fix_and_a_verdict(tmp_path):

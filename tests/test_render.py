@@ -105,11 +105,12 @@ def test_fold_takes_what_fits_in_one_step_and_breaks_as_token_by_token():
 
 
 def test_fold_keeps_a_command_line_option_whole():
-    text = "已等待5天：cc problem recheck W2023-0021 --pass 或 --fail --note …"
-    for width in range(20, 70):
-        folded = lines.fold(text, width)
-        assert not any(line.rstrip().endswith("-") for line in folded), (width, folded)
-        assert all(any(option in line for line in folded) for option in ("--pass", "--fail", "--note")), width
+    for text in ("已等待5天：cc problem recheck W2023-0021 --pass 或 --fail --note …",
+                 "已等待5天：cc problem recheck W2023-0021 --pass（或 --fail）--note …"):
+        for width in range(20, 70):
+            folded = lines.fold(text, width)
+            assert not any(line.rstrip().endswith("-") for line in folded), (width, folded)
+            assert all(any(option in line for line in folded) for option in ("--pass", "--fail", "--note")), width
     assert lines._tokens("-n x --dry-run -5 a-b") == ["-n", " ", "x", " ", "--dry-run", " ", "-", "5", " ", "a-b"]
 
 

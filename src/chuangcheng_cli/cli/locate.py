@@ -99,8 +99,14 @@ def parse_date(text: str, option: str = "--as-of"):
             raise ValueError
         return dt.date(int(m[1]), int(m[2]), int(m[3]))
     except ValueError:
-        year = re.match(r"\d{4}", halfwidth(text))  # examples in the year the user meant, if any
-        y = year.group() if year else "YYYY"
+        # examples in the year the user meant (12/30/2023 means 2023); without one, the forms alone
+        # (no example year: a group of another year would read it as a hint to write that one)
+        year = re.search(r"(?<!\d)\d{4}(?!\d)", halfwidth(text))
+        if year is None:
+            raise _usage(f"{option} 的日期无效：{text!r}",
+                         "请写成 YYYY-MM-DD、YYYY/M/D、YYYY.M.D 或 YYYY年M月D日（年份写全四位），"
+                         "并确认该日期存在。") from None
+        y = year.group()
         raise _usage(f"{option} 的日期无效：{text!r}",
                      f"请写成 {y}-06-30、{y}/6/30、{y}.6.30 或 {y}年6月30日，并确认该日期存在。") from None
 

@@ -52,7 +52,7 @@ def status(
     indicator: Annotated[Optional[str], typer.Option(
         "--indicator", "-i", help="只看某创建指标（id 或名称）。", show_default=False)] = None,
     light: Annotated[Optional[str], typer.Option(
-        "--light", "-l", help="只看某种灯：red 红、yellow 黄、green 绿、done 已完成（中文、英文均可）。",
+        "--light", "-l", help="只看某种灯：red 红、yellow 黄、review 待审核、accept 待验收、green 绿、done 已完成（中文、英文均可）。",
         show_default=False)] = None,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON（键名稳定，供脚本使用）。")] = False,
     strict: StrictOpt = False,

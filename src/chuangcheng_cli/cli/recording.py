@@ -78,7 +78,7 @@ def local_time(moment: dt.datetime, zone: str) -> dt.datetime:
 
 def require_authority(project, entries: list) -> None:
     """Refuse (nothing written) when the roster does not let the recorder record an entry."""
-    from ..domain.authority import HINT, refusal, roster
+    from ..domain.authority import hint, refusal, roster
     from ..diagnostics import Refusal
 
     ros = roster(project.plan, project.units)
@@ -92,7 +92,7 @@ def require_authority(project, entries: list) -> None:
             target = by_id.get(entry.entry)
         why = refusal(ros, entry, target)
         if why:
-            raise Refusal(why + "，未写入任何内容。", HINT)
+            raise Refusal(why + "，未写入任何内容。", hint(entry, target))
 
 
 def evidence_list(items: Optional[list[str]]) -> list[str]:
@@ -528,7 +528,7 @@ def problem_fix(problem: str, note_text: str, evidence: list[str], by: Optional[
         late = (f"（晚于整改期限{cn_date(ps.deadline)} {(stamp.date - ps.deadline).days} 天）"
                 if stamp.date > ps.deadline else "（按期）")
         return [entry], [], (f"已登记整改完成：{ps.id}（{snap.project.unit_label(ps.unit)}，{ps.problem.place}）{late}，"
-                             f"待复查：cc problem recheck {ps.id} --pass 或 --fail")
+                             f"待复查：cc problem recheck {ps.id} --pass（或 --fail）--note …")
 
     record(data, as_of, by, dry_run, build, scope=notices_only, evidence=files, problem=problem)
 

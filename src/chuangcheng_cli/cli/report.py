@@ -16,7 +16,7 @@ report_app = typer.Typer(help="生成报表：台账工作簿（xlsx）、领导
                          no_args_is_help=True)
 app.add_typer(report_app, name="report")
 
-OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="输出文件；默认见各子命令。",
+OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="输出文件或文件夹；默认写到当前文件夹，文件名如“法治环境工作推进组台账_2023-06-30.xlsx”（推进组名称＋台账/进展/周报＋日期）；周报不加此项时输出到屏幕。",
                                                 show_default=False)]
 ForceOpt = Annotated[bool, typer.Option("--force", help="输出文件已存在时覆盖。")]
 
@@ -64,7 +64,7 @@ def _target(out: Optional[Path], default: str, force: bool) -> Path:
 @guarded
 def report_xlsx(out: OutOpt = None, force: ForceOpt = False, strict: StrictOpt = False,
                 data: DataOpt = None, as_of: AsOfOpt = None):
-    """台账工作簿：任务台账、单位汇总、督办记录、进度日志四张表，A4 横向可直接打印。"""
+    """台账工作簿：任务台账、单位汇总、督办记录、问题清单、问题整改率、综合评价、进度日志七张表，A4 横向可直接打印。"""
     snap = _snapshot(data, as_of, strict)
     path = _target(out, _file_name(snap, "台账", "xlsx"), force)
     from ..reports.xlsx import write_workbook

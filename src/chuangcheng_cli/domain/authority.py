@@ -92,8 +92,16 @@ def refusal(ros: Roster, entry, target=None) -> str:
             f"或{office}可以办理")
 
 
-HINT = ("记录人取自 --by，其次是环境变量 CC_USER，再次是 git config user.name。"
-        "如确应授权此人，请在 units.yaml 该单位的 staff，或 tasklist.yaml 的 campaign.office_staff 中添加。")
+_WHO = "记录人取自 --by，其次是环境变量 CC_USER，再次是 git config user.name。"
+
+
+def hint(entry, target=None) -> str:
+    """What to do about a refusal: where to add the person who may record entry. Only the office
+    may record what is no unit's own act, so only campaign.office_staff would let them."""
+    if acting_unit(entry, target) is None:
+        return _WHO + "这项由推进组办公室办理；如确应授权此人，请在 tasklist.yaml 的 campaign.office_staff 中添加。"
+    return (_WHO + "如确应授权此人，请在 units.yaml 该单位的 staff，"
+            "或 tasklist.yaml 的 campaign.office_staff 中添加。")
 
 
 def git_identities(plan: models.Plan, units: list[models.Unit]) -> dict[str, set[str]]:

@@ -385,7 +385,7 @@ def make_fix(snap: rules.Snapshot, stamp: Stamp, ps: problemlist.ProblemState, n
         raise Refusal(f"问题 {ps.id} 已于{rules.cn_date(ps.closed.date)}复查销号，无需再报整改完成")
     if ps.pending is not None:
         raise Refusal(f"问题 {ps.id} 已于{rules.cn_date(ps.pending.date)}报整改完成，正待复查",
-                      f"复查由推进组办公室办理：cc problem recheck {ps.id} --pass 或 --fail。")
+                      f"复查由推进组办公室办理：cc problem recheck {ps.id} --pass（或 --fail）--note …。")
     if stamp.date < ps.problem.date:
         raise UsageError(f"整改完成日期 {rules.cn_date(stamp.date)} 早于问题交办日期 {rules.cn_date(ps.problem.date)}")
     return models.make(models.Fix, kind="fix", problem=ps.id, unit=ps.unit, note=_clean(note, "整改情况"),

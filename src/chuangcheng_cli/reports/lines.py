@@ -398,7 +398,7 @@ def queue_text(q: dict, year: int) -> str:
         if q.get("late"):
             text += f"（逾期{q['late']}天完成）"
         text += f"，已等待{q['days']}天"
-        hint = f"cc problem recheck {q['ref']} --pass 或 --fail --note …"
+        hint = f"cc problem recheck {q['ref']} --pass（或 --fail）--note …"
     else:
         text = f"待验收 {q['subject']}（{q['unit']}）{since}报办结，已等待{q['days']}天"
         hint = f"cc verify {q['ref']} 或 cc reopen {q['ref']} --reason …"

@@ -637,7 +637,7 @@ def _check_problem_entry(i, entry, found: dict, void_ids: set, bad, unit_ok, tas
 def check_authority(project: models.Project, journal: loading.JournalFile) -> list[Diagnostic]:
     """Warnings for recorded entries whose `by` the roster does not authorise (see authority.py).
     A warning, not an error: history written before the roster existed must not lock anyone out."""
-    from ..domain.authority import HINT, acting_unit, refusal, roster
+    from ..domain.authority import acting_unit, hint, refusal, roster
 
     ros = roster(project.plan, project.units)
     by_id = {e.id: e for e in journal.entries} if any(e.kind == "void" for e in journal.entries) else {}
@@ -649,7 +649,7 @@ def check_authority(project: models.Project, journal: loading.JournalFile) -> li
             continue  # an unknown (or invalid) unit: reported as such, its people cannot be known
         why = refusal(ros, entry, target)
         if why:
-            problems.append(journal.problem_at(i, "by", "unauthorized-entry", why, HINT, WARNING))
+            problems.append(journal.problem_at(i, "by", "unauthorized-entry", why, hint(entry, target), WARNING))
     return problems
 
 
