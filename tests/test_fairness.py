@@ -197,6 +197,28 @@ def test_finished_work_waits_for_acceptance_not_red(tmp_path):
     assert task(repo, "2023-10-09", "T04")["light"] == "done"
 
 
+def test_a_late_notice_stays_in_sight_after_its_task_is_verified(tmp_path):
+    """人社局 owes replies to three notices about T09; the office verifies T09. The notices stay open
+    and late, so status keeps naming them, in the unit's own row (as a problem on no open task),
+    until the office closes them: no task shows them any more."""
+    repo = early(tmp_path, "2024-01-01")
+    before = status(repo, "2023-12-30")["summary"]["unit_gaps"]
+    assert all(g["unit_name"] != "市人力资源和社会保障局" for g in before)  # T09 names them while open
+    cc(repo, "log", "T09", "--unit", "人社局", "--percent", "100", "--note", "办结", "--by", "范某某",
+       "--as-of", "2023-12-30")
+    cc(repo, "verify", "T09", "--note", "验收", "--as-of", "2023-12-30")
+    doc = status(repo, "2023-12-30")
+    assert next(t for t in doc["tasks"] if t["id"] == "T09")["light"] == "done"
+    rsj = next(g for g in doc["summary"]["unit_gaps"] if g["unit_name"] == "市人力资源和社会保障局")
+    assert rsj["light"] == "red" and rsj["gaps"][0] == "3份督办通知整改超期未反馈（最早超期128天）"
+    assert "人社局 3份督办通知整改超期未反馈" in cc(repo, "status", "--as-of", "2023-12-30").stdout
+    out = cc(repo, "report", "html", "--as-of", "2023-12-30", "-o", str(tmp_path / "r.html")).stdout
+    assert out and "3份督办通知整改超期未反馈（最早超期128天）" in (tmp_path / "r.html").read_text(encoding="utf-8")
+    # filtered to the unit, the row is still there; another unit's view leaves it out
+    assert "3份督办通知" in cc(repo, "status", "--unit", "人社局", "--as-of", "2023-12-30").stdout
+    assert "3份督办通知" not in cc(repo, "status", "--unit", "司法局", "--as-of", "2023-12-30").stdout
+
+
 # ----------------------------------------------------------------------------- deadlines
 
 

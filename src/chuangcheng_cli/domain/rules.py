@@ -160,6 +160,18 @@ class UnitState:
     problems: list = field(default_factory=list)  # its ProblemStates, not voided, in order
     problem_gaps: list = field(default_factory=list)  # overdue or in 返工, not on an open task
     problem_light: str = GREEN  # from problem_gaps (policy.problem_red): the unit's own row
+    notice_gaps: list = field(default_factory=list)  # its open notices past their deadline shown on no open task
+
+    @property
+    def own_light(self) -> str:
+        """The light of the unit's own row (what no open task shows): red for a late notice, as
+        on a task; else as its problems say."""
+        return RED if self.notice_gaps else self.problem_light
+
+    def own_gaps(self, today: dt.date) -> list[str]:
+        """The reasons of the unit's own row: late notices first, as on a task."""
+        head = [late_notices_reason(self.notice_gaps, today)] if self.notice_gaps else []
+        return head + [ps.gap(today) for ps in self.problem_gaps]
 
     def problem_rates(self, today: dt.date) -> problemlist.Rates:
         return problemlist.rates(self.problems, today)
@@ -488,6 +500,7 @@ def finish(project: models.Project, fold: Fold, today: dt.date, entries: list) -
     for us in units.values():
         us.done = us.lagging = 0
         us.problem_gaps = []
+        us.notice_gaps = []
         us.problem_light = GREEN
     for ps in problems.values():
         if ps.closed_on is not None or not ps.gap(today):  # 销号: never a gap (most of a year's list)
@@ -504,6 +517,11 @@ def finish(project: models.Project, fold: Fold, today: dt.date, entries: list) -
         task = st.task
         st.expected = expected_percent(task, start, today)
         st.light, st.reasons = _light(st, units, today, start, policy)
+    # A late notice whose every task is done (verified) shows on no task: the unit's own row shows
+    # it until the office closes it, as it does a problem on no open task.
+    shown = {id(ns) for st in states.values() if not st.done for ns in st.late_notices}
+    for us in units.values():
+        us.notice_gaps = [ns for ns in us.notices if id(ns) not in shown and ns.overdue_days(today)]
     for us in units.values():
         for tid in us.led + us.co:
             if states[tid].done:

@@ -83,6 +83,7 @@ def summarize(rows: list[dict], base: dict, unit: str | None = None) -> dict:
         summary["escalated_units"] = [e for e in base["escalated_units"] if e["unit"] == unit]
         summary["problems"] = base.get("unit_problems", {}).get(unit)
         summary["unit_problem_gaps"] = [g for g in base.get("unit_problem_gaps", []) if g["unit_name"] == unit]
+        summary["unit_gaps"] = [g for g in base.get("unit_gaps", []) if g["unit_name"] == unit]
     summary.pop("unit_problems", None)
     return summary
 

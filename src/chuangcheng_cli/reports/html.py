@@ -195,8 +195,9 @@ def _lead_queue(snap: rules.Snapshot) -> str:
 def _attention(snap: rules.Snapshot, rows: list[dict]) -> str:
     flagged = [r for r in rows if r["light"] in (rules.RED, rules.YELLOW)]
     flagged.sort(key=lambda r: (r["light"] != rules.RED, r["id"]))
+    loose = reports.unit_gaps(snap)  # late notices and problems on no open task, by unit (as cc status)
     out = ['<section class="attention block"><h2>需要关注</h2>']
-    if not flagged:
+    if not flagged and not loose:
         out.append(f'<p class="quiet">截至{_e(rules.cn_date(snap.today))}，没有红灯、黄灯任务。</p></section>')
         return "".join(out)
     out.append("<ul>")
@@ -206,6 +207,10 @@ def _attention(snap: rules.Snapshot, rows: list[dict]) -> str:
                    f'<strong>{_e(r["short_title"])}</strong>'
                    f'<span class="who">（{_e(r["lead"])}牵头）</span>'
                    f'<span class="why">{_e("；".join(r["reasons"]))}</span></li>')
+    for g in loose:
+        out.append(f'<li>{_chip(g["light"], rules.LIGHT_NAMES[g["light"]])}'
+                   f'<strong>{_e(g["unit"])}</strong>'
+                   f'<span class="why">{_e("；".join(g["gaps"]))}</span></li>')
     out.append("</ul></section>")
     return "".join(out)
 

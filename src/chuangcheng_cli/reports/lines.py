@@ -355,8 +355,8 @@ def status_lines(rows: list[dict], summary: dict, width: int) -> list[Line]:
             first.append(" " + fit(r["lead"], lead_w) + " " + reasons[0])
             parts.append(first)
             parts += [Line(" " * indent + more) for more in reasons[1:]]
-    loose = summary.get("unit_problem_gaps") or []
-    if loose:  # problems on no open task: the unit's own row (cc units), named here too
+    loose = summary.get("unit_gaps") or []
+    if loose:  # late notices and problems on no open task: the unit's own row (cc units), named here too
         if not attention:
             parts.append(Line("需要关注：", style="bold"))
         for g in loose:

@@ -151,11 +151,20 @@ def summary_base(snap: rules.Snapshot) -> dict:
         "problems": problem_counts(snap, snap.problems.values()),
         "unit_problems": {us.unit.name: _counts(*unit_tallies(snap)[uid]) for uid, us in snap.units.items()
                           if us.problems},
-        # overdue or 返工 problems on no open task: shown under 需要关注 by unit, not by task
+        # overdue or 返工 problems on no open task (kept for readers of --json)
         "unit_problem_gaps": [{"unit": snap.project.unit_short(us.unit.id), "unit_name": us.unit.name,
                                "light": us.problem_light, "gaps": [ps.gap(snap.today) for ps in us.problem_gaps]}
                               for us in snap.units.values() if us.problem_gaps],
+        "unit_gaps": unit_gaps(snap),
     }
+
+
+def unit_gaps(snap: rules.Snapshot) -> list[dict]:
+    """What no open task shows, by unit: late notices all of whose tasks are done, overdue or 返工
+    problems on no open task. Shown under 需要关注 in the unit's own row."""
+    return [{"unit": snap.project.unit_short(us.unit.id), "unit_name": us.unit.name, "light": us.own_light,
+             "gaps": us.own_gaps(snap.today)}
+            for us in snap.units.values() if us.problem_gaps or us.notice_gaps]
 
 
 def problem_counts(snap: rules.Snapshot, states) -> dict:
