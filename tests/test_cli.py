@@ -82,6 +82,14 @@ def test_bad_as_of_is_a_usage_error():
     assert result.exit_code == 2 and "--as-of 的日期无效" in result.output
 
 
+@pytest.mark.parametrize("args", [("history", "T08"), ("status", "T08", "T09")])
+def test_an_extra_argument_is_named_in_chinese(tmp_path, args):
+    """click 8.2 says "Got unexpected extra argument(s) (T08)": translated, as its older wording was."""
+    result = run_cc("--data", str(DATA), *args, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith("错误：多余的参数：T08") and "Got" not in result.stderr
+
+
 def test_global_as_of_before_the_command():
     a = runner.invoke(app, ["--data", str(DATA), "--as-of", "2023-06-30", "status", "--json"], env=cc_env())
     assert json.loads(a.output)["summary"]["as_of"] == "2023-06-30"

@@ -14,7 +14,7 @@ _PATTERNS = [
     (r"Missing parameter: (\S+)", lambda m: f"缺少必填参数 {m[1]}"),
     (r"Option '(.+)' requires an argument\.", lambda m: f"选项 {m[1]} 需要一个值"),
     (r"Option '(.+)' does not take a value\.", lambda m: f"选项 {m[1]} 不带值"),
-    (r"Got unexpected extra arguments? \((.+)\)", lambda m: f"多余的参数：{m[1]}"),
+    (r"Got unexpected extra argument(?:s|\(s\))? \((.+)\)", lambda m: f"多余的参数：{m[1]}"),
     (r"Invalid value for '?([^':]+)'?: (?:Value error, )?'(.*)' is not one of (.+)\.",
      lambda m: f"{m[1]} 的值 {m[2]!r} 无效，应为以下之一：{m[3]}"),
     (r"Invalid value for '?([^':]+)'?: '(.*)' is not a valid integer\.",
