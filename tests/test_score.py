@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from chuangcheng_cli.cli import app
 from chuangcheng_cli.domain import rules, score
 from chuangcheng_cli.store import checks
-from helpers import cc_env, run_cc
+from helpers import DATA, cc_env, run_cc
 from problem_scenario import AS_OF, make_data, snapshot
 
 runner = CliRunner()
@@ -273,3 +273,11 @@ def test_a_fractional_weight_is_named_a_decimal(tmp_path):
     result = run_cc("validate", cwd=tmp_path)
     assert result.returncode == 1
     assert '"red_task" 应为整数，实际是小数 2.5' in result.stdout
+
+
+@pytest.mark.parametrize("width", [60, 70, 80, 100])
+def test_the_ranking_never_hides_a_deduction_behind_an_ellipsis(tmp_path, width):
+    """At 80 columns 人社局's third deduction came out as "督办通知（红）1 …": the column folds instead."""
+    result = run_cc("--data", str(DATA), "score", "--as-of", "2023-12-31", cwd=tmp_path, COLUMNS=str(width))
+    assert result.returncode == 0 and "…" not in result.stdout
+    assert "督办通知（红）1份" in result.stdout.replace("\n", "").replace(" ", "")

@@ -475,7 +475,7 @@ def score_table(rows: list[dict], as_of: str, base: int, width: int = 80) -> Tab
     table.add_column("单位", no_wrap=True, max_width=24 if wide else 10)
     table.add_column("得分", no_wrap=True, justify="right")
     table.add_column("扣分", no_wrap=True, justify="right")
-    table.add_column("主要扣分项", ratio=1)
+    table.add_column("主要扣分项", ratio=1, overflow="fold")
     for r in rows:
         lost = r["deducted"]
         style = "bold red" if lost >= 20 else "bold yellow" if lost else ""
