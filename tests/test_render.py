@@ -104,6 +104,17 @@ def test_fold_takes_what_fits_in_one_step_and_breaks_as_token_by_token():
     assert lines.fold("进度63%，低于序时进度100%；问题", 10) == _fold_token_by_token("进度63%，低于序时进度100%；问题", 10)
 
 
+def test_a_multi_line_note_folds_line_by_line():
+    """A note's own line breaks stay line breaks: each line is folded, none leaks into a line (it
+    would print at column 0, out of the indent every later line has)."""
+    text = "第一行说明\n第二行说明比较长的一段文字，用来测试折行是否保持缩进\n\n末行"
+    for width in (10, 20, 40, 80):
+        folded = lines.fold(text, width)
+        assert not any("\n" in line for line in folded)
+        assert folded == [x for part in text.split("\n") for x in lines.fold(part, width)]
+    assert lines.fold("甲\n乙", 80) == ["甲", "乙"]
+
+
 def test_fold_keeps_a_command_line_option_whole():
     for text in ("已等待5天：cc problem recheck W2023-0021 --pass 或 --fail --note …",
                  "已等待5天：cc problem recheck W2023-0021 --pass（或 --fail）--note …"):

@@ -241,3 +241,16 @@ def test_validate_flags_a_line_duplicated_by_a_bad_merge(tmp_path):
     (data / "journal.jsonl").write_text("\n".join(lines + [lines[5]]) + "\n", encoding="utf-8")
     result = run_cc("validate", cwd=tmp_path)
     assert result.returncode == 1 and "duplicate-entry-id" in result.stdout
+
+
+def test_a_multi_line_note_keeps_its_indent_in_history_and_show(tmp_path):
+    copy_data(tmp_path)
+    note = "第一行说明\n第二行说明比较长的一段文字，用来测试折行是否保持缩进，第二行说明比较长的一段文字"
+    run = run_cc("log", "T13", "--unit", "民政局", "--percent", "70", "--note", note, "--by", "倪某某",
+                 "--as-of", "2023-09-01", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    for args in (("history", "--task", "T13"), ("show", "T13")):
+        out = run_cc(*args, "--as-of", "2023-12-30", cwd=tmp_path, COLUMNS="80").stdout
+        at = out.splitlines().index("    报送进度70%：第一行说明")
+        assert out.splitlines()[at + 1].startswith("    第二行说明"), out
+

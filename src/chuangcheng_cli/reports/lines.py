@@ -159,8 +159,10 @@ def fold(text: str, width: int) -> list[str]:
     taken in one step (a bisection over their running widths), which gives the same lines: a
     city's status with its problem list folds some 200,000 tokens."""
     width = max(width, 2)
-    if 2 * len(text) <= width:  # fits, whatever its characters (none takes more than two cells)
+    if 2 * len(text) <= width and "\n" not in text:  # fits, whatever its characters (none takes more than two cells)
         return [text]
+    if "\n" in text:  # a multi-line note: each of its lines folded, so every line keeps the indent
+        return [line for part in text.split("\n") for line in fold(part, width)]
     tokens = _tokens(text)
     widths = list(map(_WIDTHS.get, tokens))  # mostly known characters: looked up without a call each
     if None in widths:
