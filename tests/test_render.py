@@ -115,6 +115,17 @@ def test_a_multi_line_note_folds_line_by_line():
     assert lines.fold("甲\n乙", 80) == ["甲", "乙"]
 
 
+def test_no_line_of_text_starts_with_the_space_it_broke_at():
+    """fold_text (status's indented paragraphs) drops it; fold keeps every character, for table
+    cells whose pieces must add up to the text."""
+    text = "已等待4天：cc problem recheck W2023-0021 --pass（或 --fail）--note …"
+    for width in range(12, 70):
+        folded = lines.fold_text(text, width)
+        assert not any(line.startswith(" ") for line in folded), (width, folded)
+        assert "".join(folded).replace(" ", "") == text.replace(" ", "")
+        assert "".join(lines.fold(text, width)) == text
+
+
 def test_fold_keeps_a_command_line_option_whole():
     for text in ("已等待5天：cc problem recheck W2023-0021 --pass 或 --fail --note …",
                  "已等待5天：cc problem recheck W2023-0021 --pass（或 --fail）--note …"):

@@ -183,6 +183,13 @@ def fold(text: str, width: int) -> list[str]:
     return ["".join(line) for line in lines]
 
 
+def fold_text(text: str, width: int) -> list[str]:
+    """fold for a paragraph printed as lines of text (not a table cell, whose pieces must add up to
+    the text): a line does not start with the space it was broken at."""
+    folded = fold(text, width)
+    return folded[:1] + [line[1:] if line.startswith(" ") and line.strip() else line for line in folded[1:]]
+
+
 _PHRASE = re.compile(r"([^；，·]*)([；，·]?)(\s*)")  # words, the separator after them, spaces
 
 
@@ -351,7 +358,7 @@ def status_lines(rows: list[dict], summary: dict, width: int) -> list[Line]:
         lead_w = max(cell_len(r["lead"]) for r in attention)
         indent = 1 + id_w + 1 + 3 + 1 + lead_w + 1
         for r in attention:
-            reasons = fold("；".join(r["reasons"]), max(width - indent, 20))
+            reasons = fold_text("；".join(r["reasons"]), max(width - indent, 20))
             first = Line(" " + fit(r["id"], id_w) + " ")
             first.append(LIGHT_LABEL[r["light"]], style=LIGHT_STYLE[r["light"]])
             first.append(" " + fit(r["lead"], lead_w) + " " + reasons[0])
@@ -364,7 +371,7 @@ def status_lines(rows: list[dict], summary: dict, width: int) -> list[Line]:
         for g in loose:
             first = Line(" ")
             first.append(LIGHT_LABEL[g["light"]], style=LIGHT_STYLE[g["light"]])
-            lines = fold(f"{g['unit']} " + "；".join(g["gaps"]), max(width - 5, 20))
+            lines = fold_text(f"{g['unit']} " + "；".join(g["gaps"]), max(width - 5, 20))
             first.append(" " + lines[0])
             parts.append(first)
             parts += [Line("     " + more) for more in lines[1:]]
@@ -372,7 +379,7 @@ def status_lines(rows: list[dict], summary: dict, width: int) -> list[Line]:
     if queue:
         parts.append(Line(f"牵头单位待办（{summary.get('lead_unit', '牵头单位')}）：", style="bold"))
         for q in queue:
-            lines = fold(queue_text(q, year), max(width - 3, 20))
+            lines = fold_text(queue_text(q, year), max(width - 3, 20))
             style = "bold red" if q["overdue"] else ""
             parts.append(Line(" " + lines[0], style=style))
             parts += [Line("   " + more, style=style) for more in lines[1:]]
