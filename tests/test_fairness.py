@@ -217,6 +217,10 @@ def test_a_late_notice_stays_in_sight_after_its_task_is_verified(tmp_path):
     # filtered to the unit, the row is still there; another unit's view leaves it out
     assert "3份督办通知" in cc(repo, "status", "--unit", "人社局", "--as-of", "2023-12-30").stdout
     assert "3份督办通知" not in cc(repo, "status", "--unit", "司法局", "--as-of", "2023-12-30").stdout
+    # and the other filters: a light shows the unit rows of that light; an indicator none (they are on no task)
+    assert "3份督办通知" in cc(repo, "status", "--light", "red", "--as-of", "2023-12-30").stdout
+    assert "3份督办通知" not in cc(repo, "status", "--light", "yellow", "--as-of", "2023-12-30").stdout
+    assert "3份督办通知" not in cc(repo, "status", "--indicator", "I3", "--as-of", "2023-12-30").stdout
 
 
 # ----------------------------------------------------------------------------- deadlines

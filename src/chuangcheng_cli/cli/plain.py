@@ -271,7 +271,7 @@ def print_status(doc: dict, unit_name: Optional[str], indicator_id: Optional[str
     from ..domain import views
 
     rows = views.filter_rows(doc["status"]["rows"], unit_name, indicator_id, light)
-    summary = views.summarize(rows, doc["status"]["base"], unit_name)
+    summary = views.summarize(rows, doc["status"]["base"], unit_name, indicator_id, light)
     if as_json:
         print(json.dumps({"summary": summary, "tasks": rows}, ensure_ascii=False, indent=2))
         return

@@ -500,7 +500,7 @@ def log(task: str, unit: str, percent: int, note_text: str, evidence: list[str],
 
     files = evidence_list(evidence)
     if not 0 <= percent <= 100:
-        raise UsageError(f"进度应在 0 到 100 之间，实际是 {percent}")
+        raise UsageError(f"进度应在 0 到 100 之间，实际是 {percent}", "写整数百分比，如 --percent 80；100 表示已办结（报送办结报告）。")
 
     def build(snap, stamp, _folder):
         t, u = resolve_task(snap.project, task), resolve_unit(snap.project, unit)

@@ -74,16 +74,20 @@ def filter_rows(rows: list[dict], unit: str | None = None, indicator: str | None
             and (not light or r["light"] == light)]
 
 
-def summarize(rows: list[dict], base: dict, unit: str | None = None) -> dict:
+def summarize(rows: list[dict], base: dict, unit: str | None = None, indicator: str | None = None,
+              light: str | None = None) -> dict:
     """The summary of the shown rows; base holds the date and campaign facts. With unit (a full
-    name, as status --unit shows one unit's tasks) only that unit's escalation is listed."""
+    name, as status --unit shows one unit's tasks) only that unit's escalation is listed. The units'
+    own rows (unit_gaps: what no open task shows) follow the filters too: only that unit's, only
+    those of that light, none under one indicator (they belong to none)."""
     counts = {light: sum(r["light"] == light for r in rows) for light in LIGHTS}
     summary = {**base, "total": len(rows), "done": counts["done"], "lights": counts}
     if unit:
         summary["escalated_units"] = [e for e in base["escalated_units"] if e["unit"] == unit]
         summary["problems"] = base.get("unit_problems", {}).get(unit)
         summary["unit_problem_gaps"] = [g for g in base.get("unit_problem_gaps", []) if g["unit_name"] == unit]
-        summary["unit_gaps"] = [g for g in base.get("unit_gaps", []) if g["unit_name"] == unit]
+    summary["unit_gaps"] = [g for g in base.get("unit_gaps", []) if (not unit or g["unit_name"] == unit)
+                            and (not light or g["light"] == light) and not indicator]
     summary.pop("unit_problems", None)
     return summary
 

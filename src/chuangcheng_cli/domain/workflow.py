@@ -84,7 +84,7 @@ def make_progress(snap: rules.Snapshot, stamp: Stamp, task: models.Task, unit: m
         raise UsageError(f"{unit.name} 是任务 {task.id} 的配合单位；共同承担的任务由牵头单位 {lead} 统一报送进度",
                          f"请把本单位的进展报给 {lead} 汇总；本单位的责任科室、责任人可用 cc assign 登记。")
     if not 0 <= percent <= 100:
-        raise UsageError(f"进度应在 0 到 100 之间，实际是 {percent}")
+        raise UsageError(f"进度应在 0 到 100 之间，实际是 {percent}", "写整数百分比，如 --percent 80；100 表示已办结（报送办结报告）。")
     state = snap.task(task.id)
     assert state is not None
     if state.done:
