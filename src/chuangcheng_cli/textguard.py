@@ -64,6 +64,15 @@ def safe_str(text: str) -> str:
 def clean(value):
     """value (rows of dicts, lists and strings) with every string passed through for_terminal,
     tab and newline kept; what a table shows of data that slipped past validate."""
+    kind = type(value)  # the usual types first, without isinstance: a city's status has 25,000 values
+    if kind is str:
+        return value if value.isprintable() else for_terminal(value, multiline=True)
+    if kind is dict:
+        return {k: clean(v) for k, v in value.items()}
+    if kind is list:
+        return [clean(v) for v in value]
+    if kind is int or value is None or kind is bool:
+        return value
     if isinstance(value, str):
         return for_terminal(value, multiline=True)
     if isinstance(value, dict):
