@@ -148,7 +148,6 @@ def _deadline_text(ns: rules.NoticeState, today: dt.date) -> str:
     return "今日到期" if left == 0 else f"未超期（剩{left}天）"
 
 
-
 def _notice_section(snap: rules.Snapshot, first: dt.date) -> list[str]:
     project = snap.project
     today = snap.today
