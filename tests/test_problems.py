@@ -317,6 +317,61 @@ def test_import_a_messy_sheet_once(tmp_path):
     assert snapshot_files(repo / "data") == before
 
 
+def test_a_re_sent_sheet_with_edits_names_what_the_import_did_not_change(tmp_path):
+    """The office edits a row's 整改期限 and task and imports the sheet again: the problem is not
+    recorded twice, and the reply says which rows differ and how to change a problem (never "all
+    imported before" alone, which would let them believe the new deadline was taken)."""
+    import openpyxl
+
+    repo = early(tmp_path)
+    sheet = messy_sheet(tmp_path / "7月暗访问题.xlsx")
+    cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-07-06")
+    book = openpyxl.load_workbook(sheet)
+    book.active["F3"], book.active["G3"] = "2023-08-31", "T04"
+    book.save(sheet)
+    before = snapshot_files(repo / "data")
+    again = cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-07-07").stdout
+    assert "3 个问题此前都已导入" in again
+    assert ("工作表“7月暗访”第3行（已登记为 W2023-0001）：整改期限为2023年8月31日，已登记的是2023年7月20日；"
+            "所属任务为 T04，已登记的是 T01") in again
+    assert "cc problem extend" in again and "第5行" not in again
+    assert snapshot_files(repo / "data") == before
+
+
+def test_a_totals_row_under_the_list_is_no_problem(tmp_path):
+    import openpyxl
+
+    repo = early(tmp_path)
+    sheet = messy_sheet(tmp_path / "7月暗访问题.xlsx")
+    book = openpyxl.load_workbook(sheet)
+    book.active.append(["合  计", "3个问题", None, None, None, None, None])
+    book.active.append(["", "", "", "总计：", "", "", ""])
+    book.save(sheet)
+    out = cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-07-06").stdout
+    assert "已导入 3 个问题（W2023-0001 至 W2023-0003）" in out
+
+
+def test_the_same_sheet_under_another_source_is_refused(tmp_path):
+    repo = early(tmp_path)
+    sheet = messy_sheet(tmp_path / "7月暗访问题.xlsx")
+    cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-07-06")
+    before = snapshot_files(repo / "data")
+    refused = cc(repo, "problem", "import", str(sheet), "--source", "督查", "--as-of", "2023-07-07", code=1)
+    assert "已以来源“暗访”登记为 W2023-0001" in refused.stderr and "cc void" in refused.stderr
+    assert snapshot_files(repo / "data") == before
+    # voided as mis-sourced, the sheet goes in under the right source
+    for e in [e for e in journal(repo) if e["kind"] == "problem"]:
+        cc(repo, "void", e["id"], "--reason", "来源有误", "--as-of", "2023-07-07")
+    out = cc(repo, "problem", "import", str(sheet), "--source", "督查", "--as-of", "2023-07-07").stdout
+    assert "已导入 3 个问题（W2023-0004 至 W2023-0006）" in out
+    one = messy_sheet(tmp_path / "one.xlsx")
+    book = __import__("openpyxl").load_workbook(one)
+    book.active["B3"] = "法治宣传栏缺少更新"
+    book.save(one)
+    out = cc(repo, "problem", "import", str(one), "--source", "督查", "--as-of", "2023-07-07").stdout
+    assert "已导入 1 个问题（W2023-0007）" in out  # one problem: no "W2023-0007 至 W2023-0007"
+
+
 def test_import_with_a_bad_row_imports_nothing_and_names_it(tmp_path):
     repo = early(tmp_path)
     before = snapshot_files(repo / "data")
@@ -326,7 +381,9 @@ def test_import_with_a_bad_row_imports_nothing_and_names_it(tmp_path):
     assert snapshot_files(repo / "data") == before
     no_source = cc(repo, "problem", "import", str(messy_sheet(tmp_path / "ok.xlsx")), "--as-of", "2023-07-06",
                    code=2)
-    assert "第3行：没有问题来源" in no_source.stderr and "--source 暗访" in no_source.stderr
+    # one line for the three rows (the sheet has no 来源 column), not one per row
+    assert no_source.stderr.count("没有问题来源") == 1 and "--source 暗访" in no_source.stderr
+    assert "工作表“7月暗访”第3行、工作表“7月暗访”第5行、工作表“7月暗访”第6行没有问题来源" in no_source.stderr
     assert snapshot_files(repo / "data") == before
 
 

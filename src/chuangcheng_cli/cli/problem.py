@@ -249,6 +249,40 @@ def _mapping(pairs: Optional[list[str]]) -> dict[str, str]:
     return out
 
 
+def _row_where(row) -> str:
+    return f"工作表“{row.sheet}”第{row.row}行" if row.sheet else f"第{row.row}行"
+
+
+def _differences(row, entry, snap) -> list[str]:
+    """What a sheet row says that its recorded problem does not: the 整改期限 (neither the first
+    nor the one in force now), the task, the co-units; only what the row states."""
+    from ..domain.views import cn_date
+
+    out = []
+    state = snap.problems.get(entry.problem)
+    if row.deadline and row.deadline not in (entry.deadline, state.deadline if state else entry.deadline):
+        out.append(f"整改期限为{cn_date(row.deadline)}，已登记的是{cn_date(state.deadline if state else entry.deadline)}")
+    if row.task and row.task != entry.task:
+        out.append(f"所属任务为 {row.task}，已登记的是 {entry.task or '（无）'}")
+    if row.co_units and set(row.co_units) != set(entry.co_units):
+        names = snap.project.unit_label
+        out.append(f"配合单位为{'、'.join(map(names, row.co_units))}，已登记的是"
+                   f"{'、'.join(map(names, entry.co_units)) or '（无）'}")
+    return out
+
+
+def _other_source(row, recorded: dict, snap):
+    """The problem (not voided) this row already is under another source, or None."""
+    from ..store.sheets import SOURCES, problem_key
+
+    for source in SOURCES:
+        if source != row.source:
+            entry = recorded.get(problem_key(source, row.found, row.unit, row.place, row.desc))
+            if entry is not None and entry.id not in snap.voided:
+                return entry
+    return None
+
+
 @problem_app.command("import")
 @guarded
 def import_(
@@ -276,20 +310,35 @@ def import_(
     def build(snap, stamp, _folder):
         project = snap.project
         rows = read_problem_sheet(path, project, sheet=sheet, mapping=fields, source=default_source)
-        known = {e.key for e in project.journal if e.kind == "problem" and e.key}
-        fresh, seen, errors, no_source = [], set(), [], False
+        # a row already imported is skipped (voided ones too: a re-sent sheet must not bring back
+        # a problem the office voided); what it now says differently is named, never applied
+        recorded: dict = {}
+        for e in project.journal:
+            if e.kind == "problem" and e.key:
+                recorded.setdefault(e.key, e)
+        fresh, seen, errors, no_source, changed, sourceless = [], set(), [], False, [], []
         for row in rows:
-            if row.key in known or row.key in seen:
+            if row.key in recorded:
+                differs = _differences(row, recorded[row.key], snap)
+                if differs:
+                    changed.append(f"{_row_where(row)}（已登记为 {recorded[row.key].problem}）：{'；'.join(differs)}")
+                continue
+            if row.key in seen:
                 continue
             seen.add(row.key)
             fresh.append(row)
         number = problemlist.next_number(project.journal, stamp.date.year)
         entries = []
         for row in fresh:
-            where = f"工作表“{row.sheet}”第{row.row}行" if row.sheet else f"第{row.row}行"
+            where = _row_where(row)
             if not row.source:
-                errors.append(f"{where}：没有问题来源（表中无“来源”列或为空），请用 --source 指定，如 --source 暗访")
-                no_source = True
+                sourceless.append(where)
+                continue
+            twin = _other_source(row, recorded, snap)
+            if twin is not None:
+                errors.append(f"{where}：这个问题已以来源“{twin.source}”登记为 {twin.problem}（发现日期、责任单位、点位、"
+                              f"描述都相同），这次来源为“{row.source}”，不再重复登记；如原来源有误，先 cc void 作废 "
+                              f"{twin.problem} 的交办记录再导入")
                 continue
             try:
                 entry, _how = make_problem(
@@ -302,17 +351,27 @@ def import_(
                 continue
             entries.append(entry)
             number += 1
+        if sourceless:  # one line for them all: the sheet has no 来源 column, as a rule
+            shown = "、".join(sourceless[:5]) + (f"等 {len(sourceless)} 行" if len(sourceless) > 5 else "")
+            errors.insert(0, f"{shown}没有问题来源（表中无“来源”列或为空），请用 --source 指定，如 --source 暗访")
+            no_source = True
         if errors:  # like the reader's bad rows: one line each (not one line with "\x0a" in it)
             refused = ImportRefused(errors, "请改正这些行后重新导入；所有行都正确时才会导入。")
             if no_source:  # what --source supplies: a usage error, exit 2
                 refused.exit_code = 2
             raise refused
         skipped = len(rows) - len(fresh)
+        later = ""
+        if changed:  # the sheet was edited after the import: say so, and how to change a problem
+            later = ("\n以下行与已登记的问题不同，导入不会修改已登记的问题：\n"
+                     + "\n".join(f"  {c}" for c in changed)
+                     + "\n如需改期限请用 cc problem extend 问题编号 --to 日期 --reason …；登记有误请 cc void 交办记录后重新登记。")
         if not entries:  # recorded before: nothing is written (record() writes no empty append)
-            return [], [], f"问题表 {path.name} 的 {len(rows)} 个问题此前都已导入，没有新的问题，未写入任何内容。"
-        msg = f"已导入 {len(entries)} 个问题（{entries[0].problem} 至 {entries[-1].problem}）"
+            return [], [], f"问题表 {path.name} 的 {len(rows)} 个问题此前都已导入，没有新的问题，未写入任何内容。" + later
+        first, last = entries[0].problem, entries[-1].problem
+        msg = f"已导入 {len(entries)} 个问题（{first if first == last else f'{first} 至 {last}'}）"
         if skipped:
             msg += f"；另有 {skipped} 行此前已导入，已跳过"
-        return entries, [], msg
+        return entries, [], msg + later
 
     record(data, as_of, by, dry_run, build, scope=notices_only)

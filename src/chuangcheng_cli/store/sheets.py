@@ -137,6 +137,8 @@ def read_problem_sheet(path: Path, project: models.Project, *, sheet: str | None
                 continue
             if all(_field_of(_header_key(v), mapped) == f for f, v in cells.items()):
                 continue  # the header again: two lists pasted one under the other, or a page's repeat
+            if _is_total(table.rows[number - 1], cells):
+                continue  # 合计 …个问题 under the list: no problem of its own
             row, reasons = _read_row(table, number, cells, resolver, default_source)
             if row is not None and not reasons:
                 here = f"{table.where}第{number}行"
@@ -444,6 +446,21 @@ def _columns(table: _Table, header: int, mapped: dict[str, str], path: Path) -> 
 
 
 # ------------------------------------------------------------------------------------- the rows
+
+
+_TOTALS = {"合计", "总计", "小计", "共计"}
+
+
+def _is_total(row: list, cells: dict) -> bool:
+    """A totals row (合计 | 9个问题): it names neither a 点位 nor a 责任单位, and one of its cells says
+    合计, 总计, 小计 or 共计 (spaces aside)."""
+    def total(v) -> bool:
+        return isinstance(v, str) and re.sub(r"\s+", "", _nfkc(v)).rstrip(":") in _TOTALS
+
+    unit = cells.get("unit")
+    if not _is_blank(cells.get("place")) or not (_is_blank(unit) or total(unit)):
+        return False
+    return any(total(v) for v in row)
 
 
 def _is_blank(value) -> bool:
