@@ -139,7 +139,7 @@ def test_xlsx_survives_control_characters_that_slipped_into_the_data():
 # ------------------------------------------------------------- textguard
 
 
-@pytest.mark.parametrize("ch", ["\x00", "\x1b", "\x7f", "\x85", "\x9b", "\u202a", "\u202e", "\u2066", "\u2069",
+@pytest.mark.parametrize("ch", ["\x00", "\x1b", "\x7f", "\x85", "\x9b", "\u2028", "\u2029", "\u202a", "\u202e", "\u2066", "\u2069",
                                 "\ufdd0", "\ufdef", "\ufffe", "\uffff", "\U0001fffe", "\U0010ffff", "\ud800", "\r"])
 def test_find_bad_knows_every_forbidden_character(ch):
     assert textguard.find_bad(f"好{ch}的") == 1
@@ -180,7 +180,7 @@ def test_cc_user_with_a_control_character_is_refused(tmp_path):
 
 
 @pytest.mark.parametrize("field,value", [("note", "\u001b[2J"), ("note", "\u0000"), ("note", "\uffff"),
-                                         ("by", "\u202e某某"), ("note", "\u0085")])
+                                         ("by", "\u202e某某"), ("note", "\u0085"), ("note", "甲\u2028乙")])
 def test_status_skips_a_journal_line_with_forbidden_characters_and_names_it(tmp_path, field, value):
     data = copy_data(tmp_path)
     append_line(data, progress_line(**{field: value}))

@@ -225,3 +225,18 @@ def test_kind_names_cover_every_entry_kind():
 
     assert views.KINDS == tuple(models.ENTRY_TYPES)
     assert all(views.kind_key(name) == kind for kind, name in models.ENTRY_KIND_NAMES.items())
+
+
+@pytest.mark.parametrize("args", [
+    ("log", "T09", "--unit", "人社局", "--percent", "90", "--note", "\u200b", "--by", "范某某"),
+    ("problem", "add", "--unit", "总工会", "--source", "暗访", "--place", "\u200b\u200d", "--desc", "x",
+     "--deadline", "2024-01-04", "--by", "周某某"),
+    ("problem", "add", "--unit", "总工会", "--source", "暗访", "--place", "x", "--desc", "\ufeff\u3000",
+     "--deadline", "2024-01-04", "--by", "周某某"),
+])
+def test_text_only_zero_width_characters_make_is_empty(shipped, args):
+    """A note, place or reason nobody can see is none: refused as empty, nothing written."""
+    before = snapshot_files(shipped)
+    result = run_cc(*args, "--as-of", "2023-12-30", cwd=shipped)
+    assert result.returncode == 2 and "不能为空" in result.stderr, result.stderr
+    assert snapshot_files(shipped) == before

@@ -1,8 +1,9 @@
 """The one definition of characters no text field may hold, and how to show them when they still arrive.
 
 Forbidden: C0 controls (tab and newline allowed only where a field is multi-line), DEL, C1
-controls, the bidi overrides and isolates that make text read differently from how it is stored
-(U+202A–U+202E, U+2066–U+2069), noncharacters (U+FDD0–U+FDEF and the last two code points of every
+controls, the Unicode line and paragraph separators (U+2028, U+2029: a line break in Markdown and
+some JSON readers, none in a terminal), the bidi overrides and isolates that make text read
+differently from how it is stored (U+202A–U+202E, U+2066–U+2069), noncharacters (U+FDD0–U+FDEF and the last two code points of every
 plane) and lone surrogates. They are invisible, break XML (a .docx, an .xlsx), rewrite a terminal
 (ESC sequences) or disguise a file name (U+202E), and no user means to type them.
 """
@@ -12,9 +13,10 @@ from __future__ import annotations
 import re
 
 _BIDI = "\u202a-\u202e\u2066-\u2069"
+_SEPARATORS = "\u2028\u2029"  # LINE/PARAGRAPH SEPARATOR: a line break no field means (Markdown, JSON readers)
 _NONCHARS = "\ufdd0-\ufdef" + "".join(
     f"{chr(plane * 0x10000 + 0xfffe)}{chr(plane * 0x10000 + 0xffff)}" for plane in range(17))
-_ALWAYS = f"\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}{_NONCHARS}\ud800-\udfff"
+_ALWAYS = f"\x00-\x08\x0b-\x1f\x7f-\x9f{_SEPARATORS}{_BIDI}{_NONCHARS}\ud800-\udfff"
 BAD = re.compile(f"[{_ALWAYS}]")  # multi-line fields: tab and newline allowed
 BAD_SINGLE_LINE = re.compile(f"[\t\n{_ALWAYS}]")
 # CR is in the C0 range: a bare CR is refused everywhere (it breaks Markdown lists and CSV lines).
@@ -35,6 +37,8 @@ def describe(ch: str) -> str:
         kind = "控制字符"
     elif 0x202a <= code <= 0x202e or 0x2066 <= code <= 0x2069:
         kind = "双向文字控制符"
+    elif code in (0x2028, 0x2029):
+        kind = "Unicode 换行符"
     elif 0xd800 <= code <= 0xdfff:
         kind = "不成对的代理字符"
     else:

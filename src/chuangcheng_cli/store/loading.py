@@ -920,7 +920,7 @@ def _fast_journal(path: Path, display: str) -> JournalFile | None:
 # Each search runs only when its first byte is there at all (a memchr, six times quicker than
 # the search): DEL, C1 controls, "\" and, in journals without “”—…, U+2000-U+206F are rare.
 _SUSPECT_BYTES = [(first, re.compile(p)) for first, p in ((b"\x7f", rb"\x7f"), (b"\xc2", rb"\xc2[\x80-\x9f]"),
-                                                           (b"\xe2", rb"\xe2\x80[\xaa-\xae]"),
+                                                           (b"\xe2", rb"\xe2\x80[\xa8-\xae]"),
                                                            (b"\xe2", rb"\xe2\x81[\xa6-\xa9]"),
                                                            (b"\xef", rb"\xef\xb7[\x90-\xaf]"), (b"\\", rb"\\u"))]
 # U+FFFE/U+FFFF and the last two code points of every plane end in these bytes; so do some
