@@ -666,3 +666,12 @@ def test_github_annotations_escape_controls():
 
     text = render_github([Diagnostic("a.yaml", 1, 1, "x", "m\x1b[2J\u202e")])
     assert "\x1b" not in text and "\u202e" not in text
+
+
+@pytest.mark.parametrize("columns", ["0", "-5", "abc", " ", "1"])
+@pytest.mark.parametrize("command", [("history",), ("show", "T09"), ("status",), ("problem", "show", "W2023-0021")])
+def test_a_nonsense_terminal_width_is_no_traceback(tmp_path, columns, command):
+    """COLUMNS=0 made rich lay text out 0 cells wide and fail inside its own code."""
+    result = run_cc("--data", str(DATA), *command, "--as-of", "2023-12-30", cwd=tmp_path, COLUMNS=columns)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert result.stdout

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 
@@ -42,8 +43,18 @@ def refuse_bad_arguments(argv: list[str]) -> int | None:
     return None
 
 
+def sane_size_environment() -> None:
+    """COLUMNS/LINES that are no positive number (COLUMNS=0, a script's empty value) are dropped:
+    rich would lay text out 0 cells wide and fail; the terminal's own size (or 80) is used."""
+    for name in ("COLUMNS", "LINES"):
+        value = os.environ.get(name)
+        if value is not None and not (value.strip().isdigit() and int(value) > 0):
+            del os.environ[name]
+
+
 def main() -> None:
     portable_streams()
+    sane_size_environment()
     try:
         code = refuse_bad_arguments(sys.argv[1:])
         if code is not None:
