@@ -419,3 +419,21 @@ def test_reprint_never_writes_outside_the_repository(tmp_path):
     flagged = cc(repo, "validate", code=1)
     assert "文书路径指向仓库之外" in flagged.stdout and "[unsafe-name]" in flagged.stdout
     assert not (tmp_path.parent / "escaped").exists()
+
+
+def test_a_notice_written_elsewhere_keeps_the_record_valid(tmp_path):
+    """cc notice -o OUTSIDE recorded the absolute path, which validate then refuses for good (found
+    by a hostile-input try): the journal records the default place (cc reprint makes it there);
+    a folder inside the repository, given relative to a subfolder, is recorded relative to the repository."""
+    repo = early(tmp_path / "repo")
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    out = cc(repo, "notice", "人社局", "--as-of", "2023-07-05", "-o", str(outside)).stdout
+    assert "文书另存在仓库之外" in out and "cc reprint 2023-1" in out
+    assert entries(repo)[-1]["file"] == "notices/2023/法治督〔2023〕1号_市人力资源和社会保障局督办通知.docx"
+    assert list(outside.iterdir())  # the document is where it was asked for
+    assert "0 个错误" in cc(repo, "validate").stdout
+    (repo / "公文").mkdir()
+    cc(repo / "data", "notice", "民政局", "--reason", "测试", "--as-of", "2023-07-05", "-o", "../公文")
+    assert entries(repo)[-1]["file"].startswith("公文/法治督〔2023〕2号_")
+    assert "0 个错误" in cc(repo, "validate").stdout

@@ -111,6 +111,24 @@ def reopen(
     record(data, as_of, by, dry_run, build, scope=task_scope(task), lead_act="reopen", tasks_only=True)
 
 
+def _recorded_folder(out: Optional[Path], data: Optional[Path]) -> tuple[str, bool]:
+    """(the folder of --out as the journal records it: relative to the repository, with forward
+    slashes; "" for the default notices/<year>; whether --out is outside the repository). The
+    journal holds no path outside the repository (validate refuses one, see checks.check_documents):
+    a document written elsewhere is recorded at the default place, where cc reprint makes it."""
+    if out is None:
+        return "", False
+    from .locate import find_data_dir
+
+    root = find_data_dir(data).path.parent.resolve()
+    try:
+        rel = out.expanduser().resolve().relative_to(root)
+    except (ValueError, OSError):
+        return "", True
+    text = rel.as_posix()
+    return ("" if text == "." else text), False
+
+
 @app.command()
 @guarded
 def notice(
@@ -142,11 +160,13 @@ def notice(
         raise UsageError("--days 和 --deadline 只能用一个")
     limit = parse_date(deadline, "--deadline") if deadline else None
 
+    recorded, outside = _recorded_folder(out, data)
+
     def build(snap, stamp, folder):
         u = resolve_unit(snap.project, unit)
         ids = [resolve_task(snap.project, t).id for t in task or []]
         taken = frozenset(p.name for p in folder.iterdir()) if folder.is_dir() else frozenset()
-        draft = build_notice(snap, stamp, u, ids, reason, limit, days, shown_path(out) if out else "",
+        draft = build_notice(snap, stamp, u, ids, reason, limit, days, recorded,
                              force=force, taken=taken, copy_to=copy_to or [])
         e = draft.entry
         entries, docs = [e], [(draft.doc, draft.file_name)]
@@ -160,6 +180,9 @@ def notice(
             docs.append((draft.report, draft.report_file_name))
             msg += (f"\n{u.name} 已累计督办 {e.seq} 次，已报告市领导（{draft.escalation.doc_no}，问效问责）")
         msg += f"\n被督办单位整改后登记反馈：cc reply {e.ref} --note …"
+        if outside:
+            msg += (f"\n文书另存在仓库之外（{shown_path(out)}），日志中记录的是默认位置 notices/{e.year}/；"
+                    f"需要时可用 cc reprint {e.ref} 在仓库中重新生成。")
         return entries, docs, msg
 
     def confirm(entries, docs):
