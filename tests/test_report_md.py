@@ -118,6 +118,20 @@ def test_a_voided_notice_s_reply_counts_in_no_summary(project):
     assert section(text, "### 本周督办动态").strip() == "本周无新发、反馈或销号的督办通知。"
 
 
+def test_an_escalation_names_a_notice_voided_since_as_voided(project):
+    """人社局 was reported on three notices; the first is voided later: the brief names it by its 文号,
+    marked 已作废, and says the count was the count then (status counts two now)."""
+    second = [e for e in project.journal if e.kind == "notice"][1]  # 法治督〔2023〕2号
+    at = dt.datetime(2023, 12, 30, 18, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    void = models.make(models.Void, id="20231230-ffff0001", kind="void", date=dt.date(2023, 12, 30), at=at,
+                       by="周某某", entry=second.id, reason="误发")
+    text = render_markdown(rules.snapshot(models.Project(project.plan, project.units, [*project.journal, void]),
+                                          dt.date(2023, 12, 30)))
+    assert ("2023年10月16日报告市领导，当时累计督办3次（法治督〔2023〕2号（已作废）、法治督〔2023〕3号、"
+            "法治督〔2023〕4号）") in section(text, "## 报告市领导")
+    assert "2023-2" not in text
+
+
 def test_next_week_names_the_problems_due(brief):
     due = section(brief(dt.date(2023, 12, 5)), "## 下周到期（2023年12月6日—2023年12月12日）").strip()
     assert due == "- 2023年12月11日：问题W2023-0026（市职工服务中心）整改期限到期（市总工会，整改中）"

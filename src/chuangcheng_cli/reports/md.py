@@ -58,8 +58,12 @@ def _task_name(project: models.Project, task_id: str) -> str:
 
 
 def _notice_no(snap: rules.Snapshot, ref: str) -> str:
+    """The 文号 of a notice by its ref; a voided one's marked so (it counts nowhere since)."""
     ns = snap.notices.get(ref)
-    return ns.notice.doc_no if ns else ref
+    if ns is not None:
+        return ns.notice.doc_no
+    doc_no = snap.project.notice_numbers.get(ref)
+    return f"{doc_no}（已作废）" if doc_no else ref
 
 
 def _in(day: dt.date, first: dt.date, last: dt.date) -> bool:
@@ -282,7 +286,7 @@ def _escalation_section(snap: rules.Snapshot, first: dt.date) -> list[str]:
             nos = "、".join(_notice_no(snap, ref) for ref in e.notices)
             text = (f"- {project.unit_label(e.unit)}：{rules.cn_date(e.date)}报告市领导"
                     + ("（本周）" if _in(e.date, first, snap.today) else "")
-                    + f"，累计督办{len(e.notices)}次（{nos}）")
+                    + f"，{'当时' if any(ref not in snap.notices for ref in e.notices) else ''}累计督办{len(e.notices)}次（{nos}）")
             items.append((e.date, line(text + (f"；{_clause(e.note)}。" if e.note else "。"))))
     items.sort(key=lambda it: it[0])
     return out + ([text for _, text in items] or ["尚无单位被报告市领导。"])
