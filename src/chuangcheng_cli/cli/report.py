@@ -16,7 +16,7 @@ report_app = typer.Typer(help="生成报表：台账工作簿（xlsx）、领导
                          no_args_is_help=True)
 app.add_typer(report_app, name="report")
 
-OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="输出文件或文件夹；默认写到当前文件夹，文件名如“法治环境工作推进组台账_2023-06-30.xlsx”（推进组名称＋台账/进展/周报＋日期）；周报不加此项时输出到屏幕。",
+OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="输出文件或文件夹；默认写到当前文件夹，文件名为推进组名称＋台账/进展/周报＋“_日期”（如 ××推进组台账_YYYY-MM-DD.xlsx）；周报不加此项时输出到屏幕。",
                                                 show_default=False)]
 ForceOpt = Annotated[bool, typer.Option("--force", help="输出文件已存在时覆盖。")]
 

@@ -82,7 +82,7 @@ class Campaign(Strict):
     start: dt.date
     end: dt.date
     issuer: Text  # 发文机关标志 printed at the top of a 督办通知
-    office: Text  # the office that signs notices (署名)
+    office: Text  # the group's office: the default 印发机关 of the 版记 (documents.printer overrides it)
     contact: Person  # 附注: 联系人 and 电话
     # Whose requirements a notice cites ("根据…工作要求"); empty: policy.escalate_to.
     authority: Annotated[str, Field(max_length=100)] = ""

@@ -152,7 +152,8 @@ def warning_line(usable: Usable) -> str:
                 "运行 cc validate 查看。")
     fix = "用 cc void 作废错误的记录"
     if usable.unparsed:
-        fix = (f"其中 {usable.unparsed} 行无法解析，只能按 cc validate 给出的行号手工修正"
+        fix = (f"其中 {usable.unparsed} 行读不出有效的记录（JSON 损坏或字段值无效），cc void 无法作废，"
+               "只能按 cc validate 给出的行号手工修正"
                + ("，其余用 cc void 作废" if usable.unparsed < usable.skipped else ""))
     return f"数据有 {len(usable.errors)} 处问题，{usable.skipped} 条记录未计入；运行 cc validate 查看，{fix}。"
 
