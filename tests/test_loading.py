@@ -377,6 +377,14 @@ def test_fullwidth_punctuation(tmp_path):
     assert "，" in p.message and "半角" in p.hint
 
 
+def test_a_line_that_stops_half_way_says_so(tmp_path):
+    """The last line of an interrupted write or sync: not "do not fold lines by hand" alone."""
+    (p,) = load_journal(tmp_path, PROGRESS[: PROGRESS.index('"note"') + 10] + "\n").problems
+    assert p.code == "journal-json" and "中途就结束" in p.hint and "git" in p.hint
+    (p,) = load_journal(tmp_path, '{"id": "x" "kind": 1}\n').problems
+    assert "请不要手工折行" in p.hint  # broken in the middle: the usual hint
+
+
 @pytest.mark.parametrize("line", ['{"id": "x",}', '{"id" "x"}', '{"id": "x" "kind": 1}', '{"id": "x',
                                   '{id: 1}', '{"id": }', '["list"]', '{"id": "\\q"}'])
 def test_json_messages_are_in_chinese(tmp_path, line):

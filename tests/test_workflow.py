@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import cc_command, cc_env, copy_data, run_cc, snapshot_files
+from helpers import DATA, cc_command, cc_env, copy_data, run_cc, snapshot_files
 
 
 def journal(data: Path) -> list[dict]:
@@ -253,4 +253,11 @@ def test_a_multi_line_note_keeps_its_indent_in_history_and_show(tmp_path):
         out = run_cc(*args, "--as-of", "2023-12-30", cwd=tmp_path, COLUMNS="80").stdout
         at = out.splitlines().index("    报送进度70%：第一行说明")
         assert out.splitlines()[at + 1].startswith("    第二行说明"), out
+
+
+def test_reprint_by_the_report_s_own_number_points_to_its_notice(tmp_path):
+    result = run_cc("--data", str(DATA), "reprint", "法治督报〔2023〕1号", "--as-of", "2023-12-31", "-o", str(tmp_path),
+                    cwd=tmp_path)
+    assert result.returncode == 2 and "是报告市领导的文号" in result.stderr and "cc reprint 2023-4" in result.stderr
+    assert not list(tmp_path.iterdir())
 

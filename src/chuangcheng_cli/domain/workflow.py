@@ -153,6 +153,13 @@ def find_notice(snap: rules.Snapshot, text: str) -> rules.NoticeState:
         if hits:
             raise UsageError(f"编号 {text.strip()} 在多个年度都有督办通知",
                              "请写成 年份-序号，例如 " + "、".join(ns.notice.ref for ns in hits))
+    for us in snap.units.values():  # a 报告市领导's own 文号: the report goes with the notice that triggered it
+        for esc in us.escalations:
+            if esc.doc_no and key in (esc.doc_no, unicodedata.normalize("NFKC", esc.doc_no)):
+                trigger = next((ns for ns in notices if ns.notice.id == esc.trigger), None)
+                via = f"cc reprint {trigger.notice.ref}" if trigger else "cc reprint 触发它的督办通知编号"
+                raise UsageError(f"{esc.doc_no} 是报告市领导的文号，不是督办通知",
+                                 f"报告与触发它的督办通知一起重新生成：{via}")
     known = "、".join(ns.notice.doc_no for ns in notices[-5:]) or "（暂无督办通知）"
     example = notices[-1].notice if notices else None
     forms = (f"{example.number}、{example.number}号、{example.ref}" if example else f"5、5号、{snap.today.year}-5")

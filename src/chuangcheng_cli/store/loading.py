@@ -793,7 +793,12 @@ def _entry_line_problems(src: Source, line_no: int, text: str) -> tuple[object |
         else:
             said = next((v for k, v in _JSON_MESSAGES.items() if exc.msg.startswith(k)), exc.msg)
             message = "这一行不是有效的 JSON：" + said
-            hint = "日志每行必须是一个完整的 JSON 对象；请不要手工折行。"
+            # a line that stops half-way: an interrupted write or sync, or one folded by hand
+            if exc.msg.startswith("Unterminated string") or exc.pos >= len(text.rstrip()):
+                hint = ("这一行在中途就结束了：可能是写入被中断、文件同步不完整或被手工折行；"
+                        "请用 git diff 查看并从 git 恢复这一行。")
+            else:
+                hint = "日志每行必须是一个完整的 JSON 对象；请不要手工折行。"
         return None, [src.problem(line_no, exc.colno, "journal-json", message, hint)]
     except RecursionError:
         return None, [src.problem(line_no, 1, "journal-json", "这一行嵌套层级过深")]
