@@ -266,8 +266,11 @@ arg_text = st.one_of(
 def accepted_text(text: str, limit: int = 100_000) -> str | None:
     """What workflow._clean stores for text, or None when it (or the check of every argument in
     entry.py) refuses it: see textguard.py for the characters refused."""
+    from chuangcheng_cli.domain.workflow import _INVISIBLE
+
     value = text.strip()
-    if not value or len(value) > limit or textguard.find_bad(text) >= 0:
+    # only spaces or zero-width characters is no text at all (found by hypothesis: "\u200b")
+    if not value.strip(_INVISIBLE + " \t\n\u3000") or len(value) > limit or textguard.find_bad(text) >= 0:
         return None
     return value
 
@@ -359,6 +362,8 @@ WRITE_SETTINGS = settings(max_examples=10, deadline=None, database=None,
 @example(note="$(rm -rf /); echo `id` | cat > /tmp/pwned & ~ *", evidence=["../外部 文件.txt", "<ABS>"])
 @example(note=" 前后空格\n第二行\t制表 ", evidence=["  证据 材料.pdf  ", "https://example.com/a b?c=1&d=2"])
 @example(note="ok", evidence=["不存在.pdf"])
+@example(note="\u200b", evidence=[])  # zero-width only: empty, refused
+@example(note=" \u200b\ufeff\u3000", evidence=[])
 def test_log_with_hostile_note_and_evidence(note, evidence):
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
