@@ -223,6 +223,48 @@ def test_a_late_notice_stays_in_sight_after_its_task_is_verified(tmp_path):
     assert "3份督办通知" not in cc(repo, "status", "--indicator", "I3", "--as-of", "2023-12-30").stdout
 
 
+def test_a_notice_naming_no_task_is_its_units_own_matter(tmp_path):
+    """党校 (a co-unit of 宣传部's T02) is sent a notice about a problem on no task: the notice names
+    no task. Late, it shows on 党校's own row; T02, which 宣传部 leads on pace, stays as it was, and
+    neither unit loses points for a red task (found by a fresh-eyes try: T02 turned red)."""
+    repo = early(tmp_path, "2023-08-20")
+    cc(repo, "problem", "add", "--unit", "党校", "--source", "督查", "--place", "党校报告厅",
+       "--desc", "法治课程未列入主体班", "--days", "3", "--as-of", "2023-08-20")
+    cc(repo, "notice", "党校", "--yes", "--as-of", "2023-08-24")
+    notice = [e for e in entries(repo) if e["kind"] == "notice"][-1]
+    assert notice["unit"] == "dx" and notice.get("tasks", []) == [] and notice["doc_no"] == "法治督〔2023〕3号"
+    doc = status(repo, "2023-09-06")
+    t02 = next(t for t in doc["tasks"] if t["id"] == "T02")
+    assert t02["light"] != "red" and not any("法治督" in r for r in t02["reasons"]), t02
+    own = next(g for g in doc["summary"]["unit_gaps"] if g["unit_name"] == "市委党校")
+    assert own["light"] == "red" and own["gaps"][0].startswith("督办通知法治督〔2023〕3号整改超期")
+    for who in ("党校", "宣传部"):
+        scored = json.loads(cc(repo, "score", "--unit", who, "--json", "--as-of", "2023-09-06").stdout)
+        red = next(c for c in scored["units"][0]["components"] if c["key"] == "red_task")
+        assert red["count"] == 0, (who, red)
+    refused = cc(repo, "notice", "宣传部", "--dry-run", "--as-of", "2023-09-06", code=1)
+    assert "没有滞后的任务" in refused.stderr  # as status says: T02 is not red
+    # replied, the notice waits for the office's review on no task either
+    cc(repo, "reply", "3", "--note", "已列入主体班课程", "--by", "许某某", "--as-of", "2023-09-07")
+    t02 = task(repo, "2023-09-20", "T02")
+    assert not any("法治督" in r for r in t02["reasons"]), t02
+
+
+def test_a_co_units_late_notice_on_a_task_is_named_with_its_unit(tmp_path):
+    """妇联 (a co-unit of 民政局's T13) is sent a notice about its part of T13 and does not reply in
+    time: T13's line, shown under 民政局's name, names 妇联 as the one late (as it does a co-unit's
+    problem), and 民政局 is not counted as lagging for it."""
+    repo = early(tmp_path, "2023-09-01")
+    cc(repo, "problem", "add", "--unit", "妇联", "--task", "T13", "--source", "暗访", "--place", "城北街道妇女儿童之家",
+       "--desc", "未公示反家暴庇护救助指引", "--days", "3", "--as-of", "2023-09-01")
+    cc(repo, "notice", "妇联", "--yes", "--as-of", "2023-09-11")
+    notice = [e for e in entries(repo) if e["kind"] == "notice"][-1]
+    assert notice["unit"] == "fl" and "T13" in notice["tasks"], notice
+    t13 = task(repo, "2023-09-25", "T13")
+    late = [r for r in t13["reasons"] if notice["doc_no"] in r]
+    assert late and all(r.startswith("妇联督办通知") for r in late), t13["reasons"]
+
+
 # ----------------------------------------------------------------------------- deadlines
 
 

@@ -517,8 +517,8 @@ def finish(project: models.Project, fold: Fold, today: dt.date, entries: list) -
         task = st.task
         st.expected = expected_percent(task, start, today)
         st.light, st.reasons = _light(st, units, today, start, policy)
-    # A late notice whose every task is done (verified) shows on no task: the unit's own row shows
-    # it until the office closes it, as it does a problem on no open task.
+    # A late notice that names no task, or whose every task is done (verified), shows on no task:
+    # the unit's own row shows it until the office closes it, as it does a problem on no open task.
     shown = {id(ns) for st in states.values() if not st.done for ns in st.late_notices}
     for us in units.values():
         us.notice_gaps = [ns for ns in us.notices if id(ns) not in shown and ns.overdue_days(today)]
@@ -612,8 +612,10 @@ def _light(st: TaskState, units: dict[str, UnitState], today: dt.date, start: dt
     red: list[str] = []
     yellow: list[str] = []
     waiting: list[str] = []
-    on_task = [ns for unit_id in task.units for ns in units[unit_id].notices
-               if not ns.notice.tasks or task.id in ns.notice.tasks]
+    # A notice shows on the tasks it names; one that names none (about problems on no task, or a
+    # reason alone) is its unit's own matter, shown on the unit's own row (finish), never on a task
+    # another unit leads.
+    on_task = [ns for unit_id in task.units for ns in units[unit_id].notices if task.id in ns.notice.tasks]
     st.late_notices = [ns for ns in on_task if ns.overdue_days(today)]
     st.review_notices = [ns for ns in on_task if ns.awaiting_review()]
     if st.reported_complete:
@@ -627,9 +629,11 @@ def _light(st: TaskState, units: dict[str, UnitState], today: dt.date, start: dt
         waiting.append(text)
     elif today > task.deadline:
         red.append(f"已逾期{(today - task.deadline).days}天（时限{cn_date(task.deadline)}）")
-    notice_red = [late_notices_reason(st.late_notices, today)] if st.late_notices else []
+    notice_red = _late_by_unit(st.late_notices, task.lead, units, today)
     red += notice_red
-    waiting += [review_reason(ns, today, policy.review_days) for ns in st.review_notices]
+    # a co-unit's notice is named with its unit, as its problems are: the line shows the lead's name
+    waiting += [("" if ns.notice.unit == task.lead else _short(units, ns.notice.unit))
+                + review_reason(ns, today, policy.review_days) for ns in st.review_notices]
     if not st.reported_complete:
         gap = st.expected - st.percent
         if lags(gap, policy.lag_threshold):
@@ -658,6 +662,16 @@ def _light(st: TaskState, units: dict[str, UnitState], today: dt.date, start: dt
     if st.review_notices:
         return REVIEW, waiting
     return GREEN, ["进度正常"]
+
+
+def _late_by_unit(late: list[NoticeState], lead: str, units: dict[str, UnitState], today: dt.date) -> list[str]:
+    """The reasons of a task's late notices, one per unit (the lead's first, as task.units lists
+    them): a co-unit's named with its unit, so the line never reads as the lead's."""
+    by_unit: dict[str, list[NoticeState]] = {}
+    for ns in late:
+        by_unit.setdefault(ns.notice.unit, []).append(ns)
+    return [("" if uid == lead else _short(units, uid)) + late_notices_reason(group, today)
+            for uid, group in by_unit.items()]
 
 
 def _short(units: dict[str, UnitState], unit_id: str) -> str:
