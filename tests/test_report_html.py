@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import shutil
 import subprocess
@@ -108,8 +109,27 @@ def test_headline_figures_equal_status_summary(page, snap):
     assert figure(page, "yellow") == summary["lights"]["yellow"] == 2  # T08; T13 for 妇联's overdue problem
     assert figure(page, "green") == summary["lights"]["green"] == 11
     assert figure(page, "done-light") == summary["lights"]["done"]
+    assert figure(page, "waiting") == summary["lights"]["accept"] + summary["lights"]["review"]
+    # the light figures add up to every task (待验收 and 待审核 were left out: found by a fresh-eyes try)
+    assert sum(figure(page, k) for k in ("red", "yellow", "green", "done-light", "waiting")) == summary["total"]
     assert figure(page, "days-left") == summary["days_left"] == 112
     assert figure(page, "escalated") == len(summary["escalated_units"]) == 0
+
+
+def test_waiting_figure_counts_what_waits_for_the_lead_unit(tmp_path):
+    """On 2023年10月16日 six tasks are reported complete and wait for 验收: the page says so."""
+    from helpers import copy_data, run_cc
+
+    copy_data(tmp_path)
+    out = tmp_path / "r.html"
+    assert run_cc("report", "html", "--as-of", "2023-10-16", "-o", str(out), cwd=tmp_path).returncode == 0
+    text = out.read_text(encoding="utf-8")
+    doc = json.loads(run_cc("status", "--json", "--as-of", "2023-10-16", cwd=tmp_path).stdout)
+    lights = doc["summary"]["lights"]
+    assert lights["accept"] == 6
+    assert figure(text, "waiting") == lights["accept"] + lights["review"]
+    assert f"待验收{lights['accept']}项，待审核反馈{lights['review']}项" in text
+    assert "整改超期未反馈" in text and "整改超期未销号" not in text  # the legend: a reply in time is not red
 
 
 def test_header_names_group_campaign_date_and_lead_unit(page):

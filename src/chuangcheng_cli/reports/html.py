@@ -152,6 +152,10 @@ def _figures(snap: rules.Snapshot, summary: dict) -> str:
          "黄灯", "低于序时进度或久未报送"),
         (rules.GREEN, f'<strong class="num" id="fig-green">{lights[rules.GREEN]}</strong><span class="unit">项</span>',
          "绿灯", "进度正常"),
+        # what waits for the lead unit, so the figures add up to every task (as status and the md report count them)
+        (rules.ACCEPT, f'<strong class="num" id="fig-waiting">{lights[rules.ACCEPT] + lights[rules.REVIEW]}</strong>'
+                       '<span class="unit">项</span>',
+         "待牵头单位", f"待验收{lights[rules.ACCEPT]}项，待审核反馈{lights[rules.REVIEW]}项"),
         (rules.DONE, f'<strong class="num" id="fig-done-light">{lights[rules.DONE]}</strong><span class="unit">项</span>',
          "已完成", "已验收销号"),
         ("days", *days),
@@ -644,7 +648,7 @@ def _notes(snap: rules.Snapshot) -> str:
         '<section class="notes block"><h2>说明</h2><ol>'
         '<li>序时进度：按时间推算“截至当日应当完成的百分比”，从工作开始日期（0%）经各节点推进到完成时限（100%）。'
         '进度条中的竖线为序时进度。</li>'
-        f'<li>红灯：任务已逾期，或督办通知整改超期未销号；黄灯：实际进度低于序时进度{policy.lag_threshold}个百分点以上，'
+        f'<li>红灯：任务已逾期，或督办通知整改超期未反馈；黄灯：实际进度低于序时进度{policy.lag_threshold}个百分点以上，'
         f'或超过{policy.report_interval_days}天未报送进度；绿灯：进度正常；已完成：已由牵头单位验收销号。</li>'
         f'<li>任务明细中的“督办”为该任务牵头单位累计被督办次数，“报市领导”表示该单位已被报告市领导；'
         f'累计被督办{policy.escalation_threshold}次的单位报告{_e(policy.escalate_to)}、市领导。</li>'
@@ -673,10 +677,11 @@ h2 { font-size: 18px; margin: 22px 0 10px; line-height: 1.3; }
 h2::before { content: ""; display: inline-block; width: 5px; height: 1.05em; background: #b71c1c;
   margin-right: 9px; vertical-align: -3px; }
 h2 .sub { font-size: 13px; font-weight: normal; color: #5b6470; margin-left: .6em; }
-.figures { display: grid; grid-template-columns: repeat(7, 1fr); gap: 8px; margin: 14px 0 6px; }
+.figures { display: grid; grid-template-columns: repeat(8, 1fr); gap: 8px; margin: 14px 0 6px; }
 .card { border: 1px solid #d5dae0; border-top: 4px solid #7b8794; padding: 8px 10px 7px; background: #fafbfc; }
 .card-red { border-top-color: #c62828; } .card-yellow { border-top-color: #e0ac00; }
 .card-green { border-top-color: #2e7d32; } .card-done { border-top-color: #1a4f8b; }
+.card-accept { border-top-color: #4db6ac; }
 .card-total { border-top-color: #1f4e79; } .card-escalated { border-top-color: #b23b1e; }
 .card-label { font-size: 13px; color: #3a424c; font-weight: bold; white-space: nowrap; }
 .card-value { margin: 2px 0; white-space: nowrap; }
@@ -687,6 +692,7 @@ h2 .sub { font-size: 13px; font-weight: normal; color: #5b6470; margin-left: .6e
   border: 1px solid rgba(0,0,0,.25); vertical-align: 0; }
 .dot.red { background: #c62828; } .dot.yellow { background: #f2c230; }
 .dot.green { background: #43a047; } .dot.done { background: #1a4f8b; }
+.dot.accept { background: #4db6ac; }
 .chip { display: inline-block; padding: 0 6px; margin: 1px 0; border-radius: 3px; font-size: 12px;
   line-height: 1.6; white-space: nowrap; border: 1px solid; }
 CHIPS
@@ -738,7 +744,7 @@ footer { margin-top: 16px; padding-top: 8px; border-top: 1px solid #d5dae0; font
 @media print {
   body { background: #fff; font-size: 10pt; }
   .page { max-width: none; margin: 0; padding: 0; box-shadow: none; }
-  .figures { grid-template-columns: repeat(7, 1fr); gap: 5px; }
+  .figures { grid-template-columns: repeat(8, 1fr); gap: 5px; }
   .card { padding: 5px 6px; }
   .card-value .num { font-size: 20pt; }
   table { font-size: 9pt; }
