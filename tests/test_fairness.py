@@ -265,6 +265,47 @@ def test_a_co_units_late_notice_on_a_task_is_named_with_its_unit(tmp_path):
     assert late and all(r.startswith("妇联督办通知") for r in late), t13["reasons"]
 
 
+def test_a_task_sent_back_late_gets_a_rework_deadline(tmp_path):
+    """中院 reports T06 complete on 10月12日, before its deadline (10月31日); the office sends it back
+    on 11月6日. The days the office took are not 中院's delay: T06 is not red, and 中院 loses no
+    points for it, until the 重办期限 the reopen gives has passed (found by a fresh-eyes try: red
+    at once, 已逾期6天). An older reopen, recorded without a 重办期限, is judged the same way."""
+    repo = early(tmp_path, "2023-10-13")
+    assert task(repo, "2023-10-12", "T06")["light"] == "accept"
+    out = cc(repo, "reopen", "T06", "--reason", "台账不全", "--as-of", "2023-11-06").stdout
+    reopen = [e for e in entries(repo) if e["kind"] == "reopen"][-1]
+    due = reopen["deadline"]
+    assert due > "2023-11-06" and f"重办期限{cn(due)}" in out
+    row = task(repo, "2023-11-06", "T06")
+    assert row["light"] == "yellow" and row["deadline"] == due, row
+    assert f"已退回重办，尚未重新报送办结（重办期限{cn(due)}）" in row["reasons"]
+    assert not any("逾期" in r for r in row["reasons"])
+    scored = json.loads(cc(repo, "score", "--unit", "中院", "--json", "--as-of", "2023-11-06").stdout)
+    assert next(c for c in scored["units"][0]["components"] if c["key"] == "red_task")["count"] == 0
+    late = task(repo, "2023-11-20", "T06")
+    assert late["light"] == "red" and any(r.startswith("已逾期") and f"（重办期限{cn(due)}）" in r for r in late["reasons"])
+    # the record without its 重办期限 (as written before it was recorded) reads the same
+    before = {day: status(repo, day) for day in ("2023-11-06", "2023-11-20")}
+    path = repo / "data" / "journal.jsonl"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    old = [json.dumps({k: v for k, v in json.loads(line).items() if k != "deadline"}, ensure_ascii=False)
+           if json.loads(line)["kind"] == "reopen" and json.loads(line)["task"] == "T06" else line for line in lines]
+    path.write_text("\n".join(old) + "\n", encoding="utf-8")
+    assert {day: status(repo, day) for day in before} == before
+    # and the store's fold of the journal (a read after a pull) gives the same answer
+    store = {"CC_NO_CACHE": "", "CC_CACHE_DIR": str(tmp_path / "store")}
+    assert json.loads(cc(repo, "status", "--json", "--as-of", "2023-11-20", **store).stdout) == before["2023-11-20"]
+    cc(repo, "log", "T09", "--unit", "人社局", "--percent", "70", "--note", "推进中", "--by", "范某某",
+       "--as-of", "2023-11-20")
+    assert (json.loads(cc(repo, "status", "--json", "--as-of", "2023-11-20", **store).stdout)
+            == status(repo, "2023-11-20"))
+
+
+def cn(iso: str) -> str:
+    y, m, d = (int(x) for x in iso.split("-"))
+    return f"{y}年{m}月{d}日"
+
+
 # ----------------------------------------------------------------------------- deadlines
 
 

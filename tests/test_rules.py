@@ -98,7 +98,25 @@ def test_reopened_task_is_not_done_until_verified_again(project):
     t05 = snap.task("T05")
     assert not t05.done and t05.reopened and t05.light == "yellow"
     assert "已退回重办，尚未重新报送办结" in t05.reasons
+    # sent back on 9月20日, six weeks before its deadline: the 重办期限 (10 days) gives no later one
+    assert t05.deadline == t05.task.deadline == dt.date(2023, 10, 31) and not t05.reworking
     assert rules.snapshot(project, dt.date(2023, 10, 18)).task("T05").done
+
+
+def test_rework_deadline_is_the_later_of_the_tasks_and_the_reopens(project):
+    task = next(t for t in project.plan.tasks if t.id == "T06")  # deadline 2023-10-31
+    policy = project.plan.policy
+    at = dt.datetime(2023, 11, 6, 10, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+    def reopen(day, deadline=None):
+        return models.make(models.Reopen, kind="reopen", id="20231106-aaaa0001", date=day, at=at, by="周某某",
+                           task="T06", reason="退回", deadline=deadline)
+
+    assert rules.rework_deadline(reopen(dt.date(2023, 11, 6), dt.date(2023, 11, 20)), task, policy) == dt.date(2023, 11, 20)
+    assert rules.rework_deadline(reopen(dt.date(2023, 10, 1), dt.date(2023, 10, 20)), task, policy) == task.deadline
+    # an older record without one: policy.rectification_days from the day it was sent back
+    assert rules.rework_deadline(reopen(dt.date(2023, 11, 6)), task, policy) == \
+        dt.date(2023, 11, 6) + dt.timedelta(days=policy.rectification_days)
 
 
 def test_reported_complete_awaits_verification_without_staleness(project):

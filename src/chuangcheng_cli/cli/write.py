@@ -98,15 +98,31 @@ def verify(
 def reopen(
     task: Annotated[str, typer.Argument(help="任务编号。", show_default=False)],
     reason: Annotated[str, typer.Option("--reason", "-r", help="退回原因。", show_default=False)],
+    days: Annotated[Optional[int], typer.Option("--days", min=1, max=365,
+                                                help="重办期限天数；默认取 policy.rectification_days。",
+                                                show_default=False)] = None,
+    deadline: Annotated[Optional[str], typer.Option("--deadline", help="重办期限日期 YYYY-MM-DD（与 --days 二选一）。",
+                                                    show_default=False)] = None,
     by: ByOpt = None, dry_run: DryOpt = False, data: DataOpt = None, as_of: AsOfOpt = None,
 ):
-    """退回重办（牵头单位）：已报办结或已验收的任务重新办理。"""
+    """退回重办（牵头单位）：已报办结或已验收的任务重新办理，给出重办期限。
+
+    任务在重办期限和原完成时限都过了之后才算逾期：牵头单位验收所用的时间不算责任单位的延误。"""
+    from ..domain.rules import cn_date
     from ..reports.rows import resolve_task
     from ..domain.workflow import make_reopen
 
+    if days is not None and deadline:
+        raise UsageError("--days 和 --deadline 只能用一个")
+    limit = parse_date(deadline, "--deadline") if deadline else None
+
     def build(snap, stamp, _folder):
         t = resolve_task(snap.project, task)
-        return [make_reopen(snap, stamp, t, reason)], [], f"已退回重办：{t.id}（{t.label}）"
+        entry, how = make_reopen(snap, stamp, t, reason, days, limit)
+        due = max(entry.deadline, t.deadline)
+        when = (f"重办期限{cn_date(due)}" + (f"（{how}）" if how else "") if due > t.deadline
+                else f"须在完成时限{cn_date(t.deadline)}前重新报办结")
+        return [entry], [], f"已退回重办：{t.id}（{t.label}），{when}"
 
     record(data, as_of, by, dry_run, build, scope=task_scope(task), lead_act="reopen", tasks_only=True)
 

@@ -282,6 +282,9 @@ class Reopen(EntryBase):
     kind: Literal["reopen"]
     task: ItemId
     reason: Text
+    # 重办期限: the task is late only after it (and after its own deadline). Older records have
+    # none: rules.rework_deadline gives them what cc reopen records by default.
+    deadline: dt.date | None = None
 
 
 @entry

@@ -136,6 +136,18 @@ class TaskState:
     # progress report that counts, and a reopen that counts after it
     last_progress: models.Progress | None = None
     last_reopen: models.Reopen | None = None
+    rework: models.Reopen | None = None  # the 退回重办 the task is being redone under, until 验收
+    due: dt.date | None = None  # its deadline as judged (finish): the task's, or a later 重办期限
+
+    @property
+    def deadline(self) -> dt.date:
+        """The day after which the task is late: its 完成时限, or a later 重办期限 of a reopen."""
+        return self.due or self.task.deadline
+
+    @property
+    def reworking(self) -> bool:
+        """Sent back (退回重办) and given a 重办期限 later than the task's own deadline."""
+        return self.due is not None and self.due != self.task.deadline
 
     @property
     def done(self) -> bool:
@@ -470,8 +482,9 @@ def _task_entry(st: TaskState, e) -> None:
     elif kind == "verify":
         st.verified_on = e.date
         st.reopened = False
+        st.rework = None
     elif kind == "reopen":
-        st.last_reopen = e
+        st.last_reopen = st.rework = e
         st.verified_on = None
         st.reported_complete = False
         st.completed_on = None
@@ -515,6 +528,7 @@ def finish(project: models.Project, fold: Fold, today: dt.date, entries: list) -
             us.problem_light = RED if len(us.problem_gaps) >= policy.problem_red else YELLOW
     for st in states.values():
         task = st.task
+        st.due = rework_deadline(st.rework, task, policy) if st.rework is not None else None
         st.expected = expected_percent(task, start, today)
         st.light, st.reasons = _light(st, units, today, start, policy)
     # A late notice that names no task, or whose every task is done (verified), shows on no task:
@@ -572,6 +586,19 @@ def lead_queue(snap: Snapshot) -> list[QueueItem]:
     return items
 
 
+def rework_deadline(reopen: models.Reopen, task: models.Task, policy: models.Policy) -> dt.date:
+    """The deadline of a task sent back (退回重办) by reopen: the later of the task's own and the
+    reopen's 重办期限, so that the days the lead unit took to review a 办结报告 sent in time are
+    never the unit's delay. A record made before the 重办期限 was recorded gets what cc reopen
+    records by default: policy.rectification_days from the day it was sent back."""
+    given = reopen.deadline
+    if given is None:
+        from .deadlines import rectification_deadline
+
+        given = rectification_deadline(reopen.date, policy.rectification_days, None, policy.workdays).day
+    return max(task.deadline, given)
+
+
 def late_notices_reason(late: list[NoticeState], today: dt.date) -> str:
     if len(late) == 1:
         return f"督办通知{late[0].notice.doc_no}整改超期{late[0].overdue_days(today)}天未反馈"
@@ -622,13 +649,13 @@ def _light(st: TaskState, units: dict[str, UnitState], today: dt.date, start: dt
         # Finished work waits for the lead unit's 验收: never red for the lead unit's delay.
         days = st.accept_days(today)
         text = f"已于{cn_date(st.completed_on)}报办结，待验收" if st.completed_on else "已报办结，待验收"
-        if st.completed_on and st.completed_on > task.deadline:
-            text += f"（办结报告晚于完成时限{(st.completed_on - task.deadline).days}天）"
+        if st.completed_on and st.completed_on > st.deadline:
+            text += f"（办结报告晚于{_deadline_name(st)}{(st.completed_on - st.deadline).days}天）"
         if days > policy.review_days:
             text += f"（已{days}天，超过验收时限{days - policy.review_days}天）"
         waiting.append(text)
-    elif today > task.deadline:
-        red.append(f"已逾期{(today - task.deadline).days}天（时限{cn_date(task.deadline)}）")
+    elif today > st.deadline:
+        red.append(f"已逾期{(today - st.deadline).days}天（{'重办期限' if st.reworking else '时限'}{cn_date(st.deadline)}）")
     notice_red = _late_by_unit(st.late_notices, task.lead, units, today)
     red += notice_red
     # a co-unit's notice is named with its unit, as its problems are: the line shows the lead's name
@@ -644,7 +671,8 @@ def _light(st: TaskState, units: dict[str, UnitState], today: dt.date, start: dt
             if idle > policy.report_interval_days:
                 yellow.append(f"已{idle}天未报送进度" if st.last_report else f"尚未报送进度（已{idle}天）")
     if st.reopened and not st.reported_complete:
-        yellow.append("已退回重办，尚未重新报送办结")
+        yellow.append("已退回重办，尚未重新报送办结"
+                      + (f"（重办期限{cn_date(st.deadline)}）" if st.reworking and today <= st.deadline else ""))
     # Everything but the notices' lateness and the problems is the lead unit's: it alone reports
     # progress. A problem is its responsible unit's (own_gaps), lead or co-unit.
     st.lead_gaps = [r for r in red if r not in notice_red] + yellow
@@ -672,6 +700,10 @@ def _late_by_unit(late: list[NoticeState], lead: str, units: dict[str, UnitState
         by_unit.setdefault(ns.notice.unit, []).append(ns)
     return [("" if uid == lead else _short(units, uid)) + late_notices_reason(group, today)
             for uid, group in by_unit.items()]
+
+
+def _deadline_name(st: TaskState) -> str:
+    return "重办期限" if st.reworking else "完成时限"
 
 
 def _short(units: dict[str, UnitState], unit_id: str) -> str:

@@ -116,8 +116,9 @@ def _ratio_points(weight: int, part: int, whole: int) -> float:
 
 
 def is_overdue(st: rules.TaskState, today: dt.date) -> bool:
-    """The lead unit's red gap of a task (as rules._light): past its deadline, no 办结报告 received."""
-    return not st.done and not st.reported_complete and today > st.task.deadline
+    """The lead unit's red gap of a task (as rules._light): past its deadline (or a later 重办期限),
+    no 办结报告 received."""
+    return not st.done and not st.reported_complete and today > st.deadline
 
 
 def task_light(st: rules.TaskState, unit_id: str, today: dt.date) -> str | None:

@@ -117,12 +117,25 @@ def make_verify(snap: rules.Snapshot, stamp: Stamp, task: models.Task, note: str
     return models.make(models.Verify, kind="verify", task=task.id, note=note.strip(), **_base(stamp))
 
 
-def make_reopen(snap: rules.Snapshot, stamp: Stamp, task: models.Task, reason: str) -> models.Reopen:
+def make_reopen(snap: rules.Snapshot, stamp: Stamp, task: models.Task, reason: str,
+                days: int | None = None, deadline: dt.date | None = None) -> tuple[models.Reopen, str]:
+    """退回重办 with its 重办期限: `deadline`, or `days` (default policy.rectification_days) from
+    today; the task is late only after it and after its own deadline (rules.rework_deadline).
+    Returns the entry and a note on how the 重办期限 was set."""
+    from .deadlines import rectification_deadline
+
     state = snap.task(task.id)
     assert state is not None
     if not (state.done or state.reported_complete):
         raise UsageError(f"任务 {task.id} 尚未报送办结或验收，无需退回重办")
-    return models.make(models.Reopen, kind="reopen", task=task.id, reason=_clean(reason, "退回原因"), **_base(stamp))
+    if deadline is not None and deadline <= stamp.date:
+        raise UsageError(f"重办期限 {rules.cn_date(deadline)} 应晚于退回日期 {rules.cn_date(stamp.date)}")
+    policy = snap.project.plan.policy
+    limit = rectification_deadline(stamp.date, days if days is not None else policy.rectification_days,
+                                   deadline, policy.workdays)
+    entry = models.make(models.Reopen, kind="reopen", task=task.id, reason=_clean(reason, "退回原因"),
+                        deadline=limit.day, **_base(stamp))
+    return entry, limit.note
 
 
 def find_notice(snap: rules.Snapshot, text: str) -> rules.NoticeState:

@@ -299,9 +299,9 @@ def _next_week_section(snap: rules.Snapshot) -> list[str]:
     items: list[tuple[dt.date, int, str]] = []
     for st in snap.tasks:
         task = st.task
-        if not st.done and _in(task.deadline, first, last):
+        if not st.done and _in(st.deadline, first, last):
             state = "已报办结，待验收" if st.reported_complete else f"当前进度{st.percent}%"
-            items.append((task.deadline, 0, f"{_task_name(project, task.id)} 完成时限到期"
+            items.append((st.deadline, 0, f"{_task_name(project, task.id)} {'重办期限' if st.reworking else '完成时限'}到期"
                                             f"（牵头单位：{project.unit_label(task.lead)}，{state}）"))
     for ns in snap.notices.values():
         if ns.is_open and _in(ns.deadline, first, last):

@@ -117,7 +117,7 @@ def status_rows(snap: rules.Snapshot, unit: str | None = None, indicator: str | 
             "light": st.light,
             "reasons": list(st.reasons),
             "last_report": st.last_report.isoformat() if st.last_report else None,
-            "deadline": task.deadline.isoformat(),
+            "deadline": st.deadline.isoformat(),  # a later 重办期限 when the task was sent back
             "notice_count": lead_state.notice_count,
             "escalated": lead_state.escalated,
         })
@@ -509,4 +509,5 @@ def task_detail(snap: rules.Snapshot, task_id: str) -> dict:
         ],
         "history": history_rows(snap, task=task_id),
         "campaign_end": project.plan.campaign.end.isoformat(),
+        "task_deadline": task.deadline.isoformat(),  # its own 完成时限 ("deadline": a later 重办期限 when sent back)
     }
