@@ -87,3 +87,53 @@ def test_dry_run_copies_nothing(tmp_path):
     result = run_cc(*LOG, "--evidence", str(photo), "--dry-run", *AS_OF, cwd=tmp_path)
     assert result.returncode == 0 and '"sha256"' in result.stdout
     assert snapshot_files(tmp_path) == before
+
+
+def test_a_changed_evidence_file_is_for_validate_to_report_not_for_reads(tmp_path):
+    """The record is judged by the data files alone, with the store or without it (found by a
+    hostile-input try: a changed evidence file dropped the report from a run without the store
+    and refused writes there, while the store, which never reads such files, counted it). cc
+    validate, and so CI, reports the changed file."""
+    copy_data(tmp_path)
+    photo = tmp_path / "照片.jpg"
+    photo.write_bytes(b"original")
+    assert run_cc(*LOG, "--evidence", str(photo), *AS_OF, cwd=tmp_path).returncode == 0
+    store = {"CC_NO_CACHE": "", "CC_CACHE_DIR": str(tmp_path / "store"), "CC_INDEX_MIN_BYTES": "0"}
+    status = ["status", "--json", "--unit", "人社局", *AS_OF]
+    cached = run_cc(*status, cwd=tmp_path, **store)
+    stored = tmp_path / last_entry(tmp_path)["evidence"][0]["path"]
+    stored.write_bytes(b"altered and longer")  # its size differs from the record
+    assert run_cc("validate", cwd=tmp_path).returncode == 1
+    for env in ({}, store):
+        result = run_cc(*status, cwd=tmp_path, **env)
+        assert result.returncode == 0 and result.stderr == "" and result.stdout == cached.stdout, result.stderr
+        assert next(t for t in json.loads(result.stdout)["tasks"] if t["id"] == "T09")["percent"] == 85
+    for env in ({}, store):  # a write is not refused for it either
+        assert run_cc(*LOG[:-1], "再报", "--dry-run", *AS_OF, cwd=tmp_path, **env).returncode == 0
+
+
+def test_a_recorded_path_outside_the_repository_is_an_error_of_its_line(tmp_path):
+    """An evidence path or a document path a hand edit points outside the repository is the
+    line's error on every path (with the store too: a pulled line), and is never opened."""
+    data = copy_data(tmp_path)
+    journal = data / "journal.jsonl"
+    store = {"CC_NO_CACHE": "", "CC_CACHE_DIR": str(tmp_path / "store"), "CC_INDEX_MIN_BYTES": "0"}
+    assert run_cc("status", *AS_OF, cwd=tmp_path, **store).returncode == 0  # the store's state of the journal
+    lines = journal.read_text(encoding="utf-8").splitlines()
+    progress = json.loads(next(line for line in reversed(lines) if '"kind":"progress"' in line))
+    outside = {**progress, "id": progress["id"][:9] + "0badf00d", "percent": progress["percent"],
+               "evidence": [{"path": "evidence/../../../etc/passwd", "sha256": "0" * 64, "size": 1}]}
+    notice = json.loads(next(line for line in reversed(lines) if '"kind":"notice"' in line))
+    moved = {**notice, "id": notice["id"][:9] + "0badf00e", "number": 99, "doc_no": "法治督〔2023〕99号",
+             "seq": notice["seq"] + 1, "file": "../../../../etc/x.docx"}
+    with journal.open("a", encoding="utf-8") as fh:
+        for e in (outside, moved):
+            fh.write(json.dumps(e, ensure_ascii=False) + "\n")
+    checked = run_cc("validate", cwd=tmp_path)
+    assert checked.returncode == 1 and checked.stdout.count("[unsafe-name]") == 2, checked.stdout
+    assert "佐证材料路径不在仓库的 evidence/ 目录中" in checked.stdout and "文书路径指向仓库之外" in checked.stdout
+    full = run_cc("units", "--json", *AS_OF, cwd=tmp_path)
+    assert full.returncode == 0 and "2 条记录未计入" in full.stderr
+    assert run_cc("units", "--json", *AS_OF, cwd=tmp_path, **store).stdout == full.stdout
+    assert run_cc("status", "--json", *AS_OF, cwd=tmp_path, **store).stdout == \
+        run_cc("status", "--json", *AS_OF, cwd=tmp_path).stdout

@@ -164,7 +164,7 @@ def _read(where: locate.DataDir, strict: bool = False):
             found = store.read_project(root, plan, raw, journal_path, _shown(journal_path))
             if found is not None:
                 return found[0], "", store.view_key(plan, found[1].digest), plan, found[1]
-    checked = check_folder(where.path, Path.cwd(), authority=False)
+    checked = check_folder(where.path, Path.cwd(), authority=False, files=False)  # as the store's state judges
     key = held = None
     if root is not None and raw is not None and store.data_key(where.folder) == store.view_key(plan, store.digest(raw)):
         key = store.view_key(plan, store.digest(raw))  # nothing changed while we read

@@ -219,7 +219,7 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
             if held is not None:
                 part, narrowed = part_of(held, raw, True)
                 return part, held, plan, h, True, narrowed
-        checked = check_folder(where.path, display_base())
+        checked = check_folder(where.path, display_base(), files=False)  # as the store's state judges
         if tolerant and checked.errors:
             if checked.plan is None or checked.journal is None:
                 raise DataError(checked.errors)
@@ -280,7 +280,7 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
                                           for e in entries)):
             problems = store.conflicts(checked, raw, entries, lines)  # else (never) the full check
         if problems is None:
-            full = checked if not sliced else require_clean(check_folder(where.path, display_base()))
+            full = checked if not sliced else require_clean(check_folder(where.path, display_base(), files=False))
             problems = check_append(full, entries, lines)
             if tolerant and full.journal is not None:  # only what the new lines bring: the
                 last = max(full.journal.lines, default=0)  # old errors are what void is for

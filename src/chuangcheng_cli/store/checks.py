@@ -46,14 +46,18 @@ def _display(path: Path, base: Path | None) -> str:
     return str(path)
 
 
-def check_folder(data_dir: Path, display_base: Path | None = None, authority: bool = True) -> Checked:
+def check_folder(data_dir: Path, display_base: Path | None = None, authority: bool = True,
+                 files: bool = True) -> Checked:
     """Load every data file of data_dir and run every check; never raises for bad data.
-    authority=False leaves out check_authority, whose findings are only warnings (reads show none)."""
+    authority=False leaves out check_authority, whose findings are only warnings (reads show none).
+    files=False leaves out the checks of files outside the data files (archived evidence changed
+    or missing, documents missing): reads and writes judge the record by the three data files
+    alone, as the store's state does (cc validate, and so CI, reports those files)."""
     with loading.gc_paused():
-        return _check_folder(data_dir, display_base, authority)
+        return _check_folder(data_dir, display_base, authority, files)
 
 
-def _check_folder(data_dir: Path, display_base: Path | None, authority: bool = True) -> Checked:
+def _check_folder(data_dir: Path, display_base: Path | None, authority: bool = True, files: bool = True) -> Checked:
     paths = {name: data_dir / name for name in (loading.TASKLIST, loading.UNITS, loading.JOURNAL)}
     shown = {name: _display(p, display_base) for name, p in paths.items()}
     units_file = loading.load_yaml_model(paths[loading.UNITS], shown[loading.UNITS], models.UnitsFile)
@@ -70,8 +74,9 @@ def _check_folder(data_dir: Path, display_base: Path | None, authority: bool = T
         problems += check_journal(project, journal, known_bad)
         if authority:
             problems += check_authority(project, journal)
-    problems += check_documents(journal, data_dir.parent)
-    if any(e.kind in ("progress", "reply") and e.evidence for e in journal.entries):
+    if files:
+        problems += check_documents(journal, data_dir.parent)
+    if files and any(e.kind in ("progress", "reply") and e.evidence for e in journal.entries):
         from .evidence import check_archive
 
         problems += check_archive(journal, data_dir.parent)
@@ -103,7 +108,7 @@ def load_usable(data_dir: Path, display_base: Path | None = None) -> Usable:
     errors are left out (and then any entry that only made sense with them, e.g. a reply to a
     left-out notice), so status and reports still run on the rest. DataError when the YAML
     files themselves cannot give a plan."""
-    return usable_from(check_folder(data_dir, display_base, authority=False))
+    return usable_from(check_folder(data_dir, display_base, authority=False, files=False))
 
 
 def usable_from(checked: Checked) -> Usable:
@@ -523,17 +528,25 @@ def check_journal(project: models.Project, journal: loading.JournalFile,
                         '如确需下调，请在记录中写明 "correction"（更正原因）。')
                 last_percent[entry.task] = entry.percent
                 complete[entry.task] = entry.percent == 100
+                if entry.evidence:
+                    _check_evidence_paths(i, entry, bad)
             elif kind == "verify":
                 if not complete.get(entry.task):
                     bad(i, "task", "verify-before-complete",
                         f"任务 {entry.task} 尚未报送办结（100%），不能验收销号")
             elif kind == "reopen":
                 complete[entry.task] = False
+                if entry.deadline is not None and entry.deadline <= entry.date:
+                    bad(i, "deadline", "reopen-deadline", f"重办期限 {entry.deadline} 应晚于退回日期 {entry.date}")
         elif kind == "notice":
             unit_ok(i, "unit", entry.unit)
             for t in entry.tasks:
                 task_ok(i, "tasks", t)
+            if entry.file and unsafe_path(entry.file):
+                _unsafe_document(i, entry.file, bad)
         elif kind in ("reply", "close", "reject"):
+            if kind == "reply" and entry.evidence:
+                _check_evidence_paths(i, entry, bad)
             if entry.notice in void_refs and entry.notice not in notices:
                 continue  # about a notice voided since: it counts nowhere, nor does this
             if entry.notice not in notices:
@@ -548,6 +561,8 @@ def check_journal(project: models.Project, journal: loading.JournalFile,
             for ref in entry.notices:
                 if ref not in notices and ref not in void_refs:
                     bad(i, "notices", "unknown-notice", f"找不到督办通知 {ref}")
+            if entry.file and unsafe_path(entry.file):
+                _unsafe_document(i, entry.file, bad)
         elif kind in PROBLEM_KINDS:
             _check_problem_entry(i, entry, found_problems, void_problems, bad, unit_ok, task_ok, labels,
                                  problem_days)
@@ -654,19 +669,35 @@ def check_authority(project: models.Project, journal: loading.JournalFile) -> li
     return problems
 
 
+def unsafe_path(path: str) -> bool:
+    """A recorded path (a document's, an archived evidence file's) that leaves the repository:
+    absolute, with a drive letter, or through "..". What it names is never opened."""
+    return path.startswith(("/", "\\")) or ".." in path.replace("\\", "/").split("/") or ":" in path[:3]
+
+
+def _unsafe_document(i: int, path: str, bad) -> None:
+    bad(i, "file", "unsafe-name", f"文书路径指向仓库之外：{path}",
+        "文书路径应是相对于仓库的 notices/… ；这一行可能被手工改过，请用 git 查看并恢复。")
+
+
+def _check_evidence_paths(i: int, entry, bad) -> None:
+    """An archived evidence file is recorded under evidence/ of the repository (evidence.py)."""
+    for item in entry.evidence:
+        if not isinstance(item, str) and (unsafe_path(item.path) or not item.path.startswith("evidence/")):
+            bad(i, "evidence", "unsafe-name", f"佐证材料路径不在仓库的 evidence/ 目录中：{item.path}",
+                "佐证材料由 cc log/reply --evidence 归档在 evidence/ 下；这一行可能被手工改过，请用 git 查看并恢复。")
+            return
+
+
 def check_documents(journal: loading.JournalFile, root: Path) -> list[Diagnostic]:
     """Warnings for recorded documents that are not where the journal says (root: the folder the
     recorded paths are relative to, the data folder's parent). Documents may live elsewhere, so
-    this is a warning; cc reprint makes them again from the record."""
+    this is a warning; cc reprint makes them again from the record. A path that leaves the
+    repository is check_journal's error, and is not looked for."""
     problems = []
     for i, entry in enumerate(journal.entries):
         path = getattr(entry, "file", "") if entry.kind in ("notice", "escalate") else ""
-        if not path:
-            continue
-        if path.startswith(("/", "\\")) or ".." in path.replace("\\", "/").split("/") or ":" in path[:3]:
-            problems.append(journal.problem_at(
-                i, "file", "unsafe-name", f"文书路径指向仓库之外：{path}",
-                "文书路径应是相对于仓库的 notices/… ；这一行可能被手工改过，请用 git 查看并恢复。"))
+        if not path or unsafe_path(path):
             continue
         try:
             present = (root / path).is_file()

@@ -94,11 +94,12 @@ def check_archive(journal, root: Path, hashes: bool = False) -> list:
     pulled yet, or kept in git LFS); a file whose size (or, with hashes, content) differs from the
     record is an error: the evidence was changed after it was filed."""
     from ..diagnostics import ERROR, WARNING
+    from .checks import unsafe_path
 
     problems = []
     for i, entry in enumerate(journal.entries):
         for item in getattr(entry, "evidence", ()):
-            if isinstance(item, str):
+            if isinstance(item, str) or unsafe_path(item.path):  # the latter: check_journal's error, never opened
                 continue
             path = root / item.path
             try:

@@ -25,7 +25,9 @@ the state (folds.py) and apply only the added entries; when the fold cannot take
 an entry out of order, an earlier day) a read takes every entry from the state (by the entry model
 alone, no checks) and runs rules.snapshot over them. A status of a journal whose view is stored
 (the data did not change, or a write with the whole project at hand left it) computes nothing. Files outside the three data files (documents, archived evidence) are not part of the
-keys: a full run (cc validate) reports them.
+keys, and no read or write judges the record by them (checks.check_folder(files=False)): cc
+validate, and so CI, reports a changed evidence file or a missing document. What the journal
+says of such files (a path that leaves the repository) is the journal's, checked on every line.
 
 Keys hash the content, so nothing here is ever stale: a changed byte is a different key. Nothing
 is pickled: the state is JSON and raw int64 arrays with a SHA-256 checksum, rebuilt field by
