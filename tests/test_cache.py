@@ -97,3 +97,18 @@ def test_unusual_arguments_fall_back_to_the_full_program(cached):
     typo = run_cc("status", "--unit", "民正局", cwd=cwd, **env)
     assert typo.returncode == 2 and "民政局" in typo.stderr  # did-you-mean comes from the full path
     assert run_cc("status", "--help", cwd=cwd, **env).returncode == 0
+
+
+def test_an_indicator_named_like_another_ones_id_resolves_alike(cached):
+    """--indicator takes a name first, then an id, with a stored view as without (found by a
+    hostile-input try: the stored view matched I1's id where a full run matched I2's name "I1")."""
+    cwd, env = cached
+    plan = cwd / "data" / "tasklist.yaml"
+    text = plan.read_text(encoding="utf-8")
+    assert text.count("    name: 公共法律服务与公正司法") == 1
+    plan.write_text(text.replace("    name: 公共法律服务与公正司法", "    name: I1"), encoding="utf-8")
+    args = ("status", "--indicator", "I1", "--json", "--as-of", "2023-09-10")
+    run_cc("status", "--as-of", "2023-09-10", cwd=cwd, **env)  # a view of the day is stored
+    warm, cold = run_cc(*args, cwd=cwd, **env), run_cc(*args, cwd=cwd)
+    assert warm.returncode == cold.returncode == 0 and warm.stdout == cold.stdout
+    assert [t["id"] for t in json.loads(cold.stdout)["tasks"]] == ["T04", "T05", "T06"]

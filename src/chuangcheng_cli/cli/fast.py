@@ -292,7 +292,10 @@ def _status(doc: dict, opts: dict, bundled: bool) -> int | None:
             return None
     indicator = None
     if "indicator" in opts:
-        indicator = next((iid for iid, names in lookup["indicators"].items() if opts["indicator"] in names), None)
+        # as rows.resolve_indicator: a name first, then an id (a name may be another indicator's id)
+        by_name = (iid for iid, names in lookup["indicators"].items() if opts["indicator"] == names[-1])
+        by_id = (iid for iid, names in lookup["indicators"].items() if opts["indicator"] == names[0])
+        indicator = next(by_name, None) or next(by_id, None)
         if indicator is None:
             return None
     _note(bundled, doc)
