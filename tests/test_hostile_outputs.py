@@ -675,3 +675,27 @@ def test_a_nonsense_terminal_width_is_no_traceback(tmp_path, columns, command):
     result = run_cc("--data", str(DATA), *command, "--as-of", "2023-12-30", cwd=tmp_path, COLUMNS=columns)
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
     assert result.stdout
+
+
+def test_outputs_never_land_on_the_record_or_on_a_file_for_a_folder(tmp_path):
+    """A report written over a data file (with --force) would replace the record; --out naming a
+    file where notice and reprint want a folder took the record and made no document; an .xlsx
+    named .csv (found by a hostile-input and a fresh-eyes try)."""
+    from helpers import copy_data, run_cc, snapshot_files
+
+    copy_data(tmp_path)
+    (tmp_path / "afile.txt").write_text("hi", encoding="utf-8")
+    before = snapshot_files(tmp_path)
+    for args, words in (
+        (["notice", "人社局", "--out", "afile.txt", "--yes", "--as-of", "2023-12-30"], "不是目录"),
+        (["notice", "人社局", "--out", os.devnull, "--yes", "--as-of", "2023-12-30"], "不是目录"),
+        (["reprint", "4", "--out", "afile.txt"], "不是目录"),
+        (["report", "md", "--as-of", "2023-12-31", "-o", "data/journal.jsonl", "--force"], "数据文件"),
+        (["report", "html", "--as-of", "2023-12-31", "-o", "data/../data/tasklist.yaml", "--force"], "数据文件"),
+        (["report", "xlsx", "--as-of", "2023-12-31", "-o", "data/units.yaml", "--force"], ".xlsx"),
+        (["report", "xlsx", "--as-of", "2023-12-31", "-o", "台账.csv"], "应以 .xlsx 结尾"),
+    ):
+        result = run_cc(*args, cwd=tmp_path)
+        assert result.returncode == 2 and words in result.stderr, (args, result.stdout + result.stderr)
+        assert "Traceback" not in result.stderr
+        assert snapshot_files(tmp_path) == before, args

@@ -38,9 +38,11 @@ def _file_name(snap, what: str, ext: str) -> str:
     return f"{group}{what}_{snap.today.isoformat()}.{ext}"
 
 
-def _target(out: Optional[Path], default: str, force: bool) -> Path:
+def _target(out: Optional[Path], default: str, force: bool, data=None, suffix: str = "") -> Path:
     """The file to write: --out as given, or the default name (made safe, see safepath.py) in
-    --out when that is a folder, or in the current folder."""
+    --out when that is a folder, or in the current folder. Never one of the data files (data:
+    the --data option), and with suffix (".xlsx"), a name that ends so: Excel will not open a
+    workbook named .csv."""
     from ..store.safepath import output_in
 
     if out is None:
@@ -53,11 +55,33 @@ def _target(out: Optional[Path], default: str, force: bool) -> Path:
         raise UsageError(f"输出路径是一个目录：{path}", "请用 --out 指定文件名。")
     if path.exists() and not path.is_file():  # /dev/full, a FIFO …: never replaced by a file
         raise UsageError(f"输出路径不是普通文件：{path}", "请用 --out 指定一个普通文件名。")
+    if suffix and path.suffix.lower() != suffix:
+        raise UsageError(f"输出文件名应以 {suffix} 结尾：{path}", f"例如 --out {path.with_suffix(suffix).name}")
+    _not_a_data_file(path, data)
     if path.exists() and not force:
         raise UsageError(f"文件已存在：{path}，不会覆盖", "加 --force 覆盖，或用 --out 指定其他文件名。")
     if not path.parent.exists():
         raise UsageError(f"输出目录不存在：{path.parent}")
     return path
+
+
+def _not_a_data_file(path: Path, data) -> None:
+    """A report written over journal.jsonl or a YAML file (with --force) would replace the record
+    itself, without its lock: refused, whatever the path's spelling (found by a hostile-input try)."""
+    import os
+
+    from .common import find_data_dir
+    from ..store.loading import JOURNAL, TASKLIST, UNITS
+
+    folder = find_data_dir(data).path
+    for name in (TASKLIST, UNITS, JOURNAL):
+        f = folder / name
+        try:
+            same = os.path.samefile(path, f) if path.exists() and f.exists() else path.resolve() == f.resolve()
+        except (OSError, ValueError):
+            same = False
+        if same:
+            raise UsageError(f"输出路径是数据文件：{path}", "报表不能写在数据文件上；请用 --out 指定其他文件名。")
 
 
 @report_app.command("xlsx")
@@ -66,7 +90,7 @@ def report_xlsx(out: OutOpt = None, force: ForceOpt = False, strict: StrictOpt =
                 data: DataOpt = None, as_of: AsOfOpt = None):
     """台账工作簿：任务台账、单位汇总、督办记录、问题清单、问题整改率、综合评价、进度日志七张表，A4 横向可直接打印。"""
     snap = _snapshot(data, as_of, strict)
-    path = _target(out, _file_name(snap, "台账", "xlsx"), force)
+    path = _target(out, _file_name(snap, "台账", "xlsx"), force, data, ".xlsx")
     from ..reports.xlsx import write_workbook
     from ..store.loading import gc_paused
 
@@ -81,7 +105,7 @@ def report_html(out: OutOpt = None, force: ForceOpt = False, strict: StrictOpt =
                 data: DataOpt = None, as_of: AsOfOpt = None):
     """领导阅览页：单个离线 HTML 文件（内嵌 SVG 图表），可直接打印为 A4。"""
     snap = _snapshot(data, as_of, strict)
-    path = _target(out, _file_name(snap, "进展", "html"), force)
+    path = _target(out, _file_name(snap, "进展", "html"), force, data)
     from ..reports.html import render_html
 
     from ..store.journal import atomic_write_text
@@ -102,7 +126,7 @@ def report_md(out: OutOpt = None, force: ForceOpt = False, strict: StrictOpt = F
     if out is None:
         print(text, end="" if text.endswith("\n") else "\n")
         return
-    path = _target(out, _file_name(snap, "周报", "md"), force)
+    path = _target(out, _file_name(snap, "周报", "md"), force, data)
     from ..store.journal import atomic_write_text
 
     atomic_write_text(path, text)

@@ -127,6 +127,21 @@ def reopen(
     record(data, as_of, by, dry_run, build, scope=task_scope(task), lead_act="reopen", tasks_only=True)
 
 
+def _out_is_a_folder(out: Optional[Path]) -> None:
+    """--out of notice and reprint names a folder (made when missing): anything else there is
+    refused before a word is written (a file or /dev/null took the record and made no document)."""
+    if out is None:
+        return
+    try:
+        there = out.expanduser()
+        bad = there.exists() and not there.is_dir()
+    except (OSError, ValueError):
+        bad = True
+    if bad:
+        raise UsageError(f"--out 应是文书的输出目录，{shown_path(out)} 不是目录",
+                         "请给出一个目录（不存在时会自动创建），如 --out notices/2023；未写入任何内容。")
+
+
 def _recorded_folder(out: Optional[Path], data: Optional[Path]) -> tuple[str, bool]:
     """(the folder of --out as the journal records it: relative to the repository, with forward
     slashes; "" for the default notices/<year>; whether --out is outside the repository). The
@@ -176,6 +191,7 @@ def notice(
         raise UsageError("--days 和 --deadline 只能用一个")
     limit = parse_date(deadline, "--deadline") if deadline else None
 
+    _out_is_a_folder(out)
     recorded, outside = _recorded_folder(out, data)
 
     def build(snap, stamp, folder):
@@ -305,6 +321,7 @@ def reprint(
     from ..domain.workflow import find_notice
     from ..domain import rules
 
+    _out_is_a_folder(out)
     where, project = load(data)
     snap = rules.snapshot(project, report_day(as_of or GLOBALS.as_of))
     ns = find_notice(snap, notice_ref)
