@@ -112,3 +112,43 @@ def test_an_indicator_named_like_another_ones_id_resolves_alike(cached):
     warm, cold = run_cc(*args, cwd=cwd, **env), run_cc(*args, cwd=cwd)
     assert warm.returncode == cold.returncode == 0 and warm.stdout == cold.stdout
     assert [t["id"] for t in json.loads(cold.stdout)["tasks"]] == ["T04", "T05", "T06"]
+
+
+def test_a_store_file_edited_copied_or_of_another_shape_is_not_used(cached, tmp_path):
+    """Every store file carries a checksum and the key it was stored under: a view of another
+    shape, an edited output, another folder's state copied over this one's are not used (found by
+    a hostile-input try: a traceback, an edited figure printed as fact, another plan's lights)."""
+    import shutil
+
+    cwd, env = cached
+    store = cwd / "cache"
+    env = {**env, "CC_INDEX_MIN_BYTES": "0"}
+    args = ("status", "--json", "--as-of", "2023-09-10")
+    expected = run_cc(*args, cwd=cwd).stdout
+    run_cc(*args, cwd=cwd, **env)
+    for f in store.glob("out-*"):
+        f.unlink()
+    for f in store.glob("view-*"):
+        f.write_text('{"format":2}', encoding="utf-8")
+    result = run_cc(*args, cwd=cwd, **env)
+    assert result.returncode == 0 and "Traceback" not in result.stderr and result.stdout == expected
+    for f in store.glob("out-*"):  # an edited output: its checksum fails
+        f.write_bytes(f.read_bytes().replace(b'"yellow": 2', b'"yellow": 7'))
+    assert run_cc(*args, cwd=cwd, **env).stdout == expected
+    # another folder, the same journal, a different plan: its state copied over this one's
+    other = tmp_path / "other"
+    other.mkdir()
+    shutil.copytree(cwd / "data", other / "data")
+    plan = other / "data" / "tasklist.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("lag_threshold: 10", "lag_threshold: 60"),
+                    encoding="utf-8")
+    before = set(store.glob("state-*"))
+    assert run_cc(*args, cwd=other, **env).returncode == 0
+    (theirs,) = set(store.glob("state-*")) - before
+    want = run_cc(*args, cwd=other).stdout
+    assert want != expected
+    for f in before:
+        shutil.copyfile(f, theirs)  # this folder's state under the other folder's name
+    for f in [*store.glob("view-*"), *store.glob("out-*"), *store.glob("fold-*")]:
+        f.unlink()
+    assert run_cc(*args, cwd=other, **env).stdout == want

@@ -24,7 +24,7 @@ import json
 
 from . import state as store
 
-FORMAT = 2  # 2: a task's rework (the reopen it is redone under)
+FORMAT = 3  # 2: a task's rework (the reopen it is redone under); 3: its plan key inside
 # A read stores the fold again once this many entries were applied after the stored one: storing
 # a city's fold costs about as much as reading a few thousand entries again on each later read.
 KEEP_AFTER = 2000
@@ -39,7 +39,7 @@ def where(journal: list) -> dict:
     return {id(e): k for k, e in enumerate(journal)}
 
 
-def dump(fold, pos: dict, count: int, size: int, digest: str) -> bytes:
+def dump(fold, pos: dict, count: int, size: int, digest: str, plan_key: str = "") -> bytes:
     """The fold as JSON; pos: id of each entry → its position in the journal of count entries,
     size bytes whose digest is given."""
 
@@ -68,7 +68,7 @@ def dump(fold, pos: dict, count: int, size: int, digest: str) -> bytes:
         else:
             problems.append(["open", at(ps.problem), [at(e) for e in ps.fixes], [at(e) for e in ps.rechecks],
                              [at(e) for e in ps.extensions], at(ps.pending), day(ps.pending_deadline), *facts])
-    doc = {"format": FORMAT, "digest": digest, "count": fold.count, "entries": count, "size": size,
+    doc = {"format": FORMAT, "key": plan_key, "digest": digest, "count": fold.count, "entries": count, "size": size,
            "last_date": day(fold.last_date), "last_family": list(fold.last_family), "tasks": tasks,
            "notices": notices, "units": units, "problems": problems,
            "voided": [[k, at(v)] for k, v in fold.voided.items()]}
@@ -80,7 +80,7 @@ def keep(root, plan_key: str, fold, pos: dict, count: int, size: int, digest: st
     """Store the fold of the journal whose first size bytes have digest (best effort, like every
     store file)."""
     try:
-        payload = dump(fold, pos, count, size, digest)
+        payload = dump(fold, pos, count, size, digest, plan_key)
     except KeyError:  # an entry the journal does not hold: not a fold of these entries
         return
     store.store_bytes(root, _name(plan_key), payload, prune="fold-", keep=store.KEEP_STATES)
@@ -98,7 +98,8 @@ def load_doc(root, plan_key: str) -> dict | None:
         doc = json.loads(body)
     except (ValueError, RecursionError):
         return None
-    if type(doc) is not dict or doc.get("format") != FORMAT or type(doc.get("digest")) is not str:
+    if type(doc) is not dict or doc.get("format") != FORMAT or type(doc.get("digest")) is not str \
+            or doc.get("key") != plan_key:  # another folder's fold, copied or renamed
         return None
     return doc
 

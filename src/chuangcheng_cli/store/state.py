@@ -43,8 +43,8 @@ from __future__ import annotations
 import hashlib
 import os
 
-FORMAT = 6  # of the state file; a state of another format is not used
-VIEW_FORMAT = 1
+FORMAT = 7  # of the state file; a state of another format is not used (7: its key inside)
+VIEW_FORMAT = 2  # 2: a checksum, its key and day inside
 DATA_FILES = ("tasklist.yaml", "units.yaml", "journal.jsonl")
 KEEP = 64  # views and outputs kept; older ones are pruned
 KEEP_STATES = 8  # states (a city's is a few MB): one per data folder and version of its YAML files
@@ -53,7 +53,7 @@ KEEP_STATES = 8  # states (a city's is a few MB): one per data folder and versio
 # overrides it (tests use 0 to exercise the state on small data).
 MIN_BYTES = 256 * 1024
 MAGIC = b"chuangcheng-cli state\n"
-OUT_MAGIC = b"cc-out 1\n"
+OUT_MAGIC = b"cc-out 2\n"
 
 
 # ----------------------------------------------------------------------- keys
@@ -248,24 +248,32 @@ def _view_name(key: str, day: str) -> str:
 
 
 def load_view(root, key: str, day: str) -> dict | None:
-    """The document status/units showed on day for the data of view key, or None."""
+    """The document status/units showed on day for the data of view key, or None: a file whose
+    checksum fails, or that holds another key's or day's view (copied or renamed), is not used."""
     raw = read_private(root, _view_name(key, day))
     if raw is None:
         return None
     import json
 
+    check, _, body = raw.partition(b"\n")
+    if hashlib.sha256(body).hexdigest().encode() != check:
+        return None
     try:
-        doc = json.loads(raw)
+        doc = json.loads(body)
     except (ValueError, RecursionError):
         return None
-    return doc if isinstance(doc, dict) and doc.get("format") == VIEW_FORMAT else None
+    if not (isinstance(doc, dict) and doc.get("format") == VIEW_FORMAT and doc.get("key") == key
+            and doc.get("day") == day):
+        return None
+    return doc
 
 
 def store_view(root, key: str, day: str, doc: dict) -> None:
     import json
 
-    store_bytes(root, _view_name(key, day),
-                json.dumps({**doc, "format": VIEW_FORMAT}, ensure_ascii=False).encode("utf-8"), prune="view-")
+    body = json.dumps({**doc, "format": VIEW_FORMAT, "key": key, "day": day}, ensure_ascii=False).encode("utf-8")
+    store_bytes(root, _view_name(key, day), hashlib.sha256(body).hexdigest().encode() + b"\n" + body,
+                prune="view-")
 
 
 def _out_name(key: str, day: str, command: str) -> str:
@@ -278,8 +286,11 @@ def load_output(root, key: str, day: str, command: str) -> tuple[str, str] | Non
     raw = read_private(root, _out_name(key, day, command))
     if raw is None or not raw.startswith(OUT_MAGIC):
         return None
+    check, _, rest = raw[len(OUT_MAGIC):].partition(b"\n")
+    if _out_check(key, day, command, rest) != check:  # damaged, or another command line's output
+        return None
     try:
-        head, _, body = raw[len(OUT_MAGIC):].partition(b"\n")
+        head, _, body = rest.partition(b"\n")
         size = int(head)
         if not 0 <= size <= len(body):
             return None
@@ -290,11 +301,15 @@ def load_output(root, key: str, day: str, command: str) -> tuple[str, str] | Non
     return out, text[len(out):]
 
 
+def _out_check(key: str, day: str, command: str, rest: bytes) -> bytes:
+    return hashlib.sha256(f"{key}\0{day}\0{command}\0".encode() + rest).hexdigest().encode()
+
+
 def store_output(root, key: str, day: str, command: str, out: str, err: str) -> None:
     body = out.encode("utf-8", "surrogatepass")
+    rest = str(len(body)).encode() + b"\n" + body + err.encode("utf-8", "surrogatepass")
     store_bytes(root, _out_name(key, day, command),
-                OUT_MAGIC + str(len(body)).encode() + b"\n" + body + err.encode("utf-8", "surrogatepass"),
-                prune="out-")
+                OUT_MAGIC + _out_check(key, day, command, rest) + b"\n" + rest, prune="out-")
 
 
 # ---------------------------------------------------------------------- state
@@ -408,7 +423,7 @@ def load_state(root, key: str) -> JournalState | None:
         static = bytes(body[:static_len])
         fixed = json.loads(static)
         head = json.loads(bytes(body[static_len:static_len + head_len]))
-        if head.get("byteorder") != sys.byteorder:
+        if head.get("byteorder") != sys.byteorder or head.get("key") != key:  # another folder's, copied
             return None
         state = JournalState(_construct(models.Plan, fixed["plan"]),
                              [_construct(models.Unit, u) for u in _typed(fixed["units"], list)],
@@ -441,7 +456,7 @@ def store_state(root, key: str, state: JournalState) -> None:
                                  b",".join(u.model_dump_json().encode("utf-8") for u in state.units), b"]}"])
     arrays = [("offsets", state.offsets), ("lines", state.lines), ("family", state.family), ("voids", state.voids),
               *((f"task:{t}", a) for t, a in state.by_task.items())]
-    head = json.dumps({"byteorder": sys.byteorder, "digest": state.digest, "size": state.size,
+    head = json.dumps({"byteorder": sys.byteorder, "key": key, "digest": state.digest, "size": state.size,
                        "arrays": [[name, len(a)] for name, a in arrays]},
                       ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     body = b"".join([state.static, head, *(a.tobytes() for _, a in arrays)])
