@@ -152,3 +152,30 @@ def test_a_store_file_edited_copied_or_of_another_shape_is_not_used(cached, tmp_
     for f in [*store.glob("view-*"), *store.glob("out-*"), *store.glob("fold-*")]:
         f.unlink()
     assert run_cc(*args, cwd=other, **env).stdout == want
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX modes")
+def test_an_existing_cache_folder_keeps_its_mode_and_files(cached, tmp_path):
+    """CC_CACHE_DIR naming a folder of the user's: its mode is left alone, and pruning removes only
+    files the store wrote (found by a hostile-input try: chmod 0700 of a 1777 folder, and files
+    named out-report-*.txt pruned)."""
+    import os
+
+    cwd, _ = cached
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    os.chmod(folder, 0o1777)
+    mine = []
+    for n in range(80):
+        f = folder / f"out-report-{n}.txt"
+        f.write_text("mine", encoding="utf-8")
+        os.utime(f, (1_577_836_800, 1_577_836_800))  # 2020: older than anything the store writes
+        mine.append(f)
+    env = {"CC_NO_CACHE": "", "CC_CACHE_DIR": str(folder)}
+    for day in range(1, 30):  # more outputs than the store keeps: it prunes its own
+        assert run_cc("status", "--as-of", f"2023-09-{day:02d}", cwd=cwd, **env).returncode == 0
+    assert os.stat(folder).st_mode & 0o7777 == 0o1777
+    assert all(f.exists() for f in mine)
+    fresh = tmp_path / "new" / "store"
+    assert run_cc("status", "--as-of", "2023-09-10", cwd=cwd, CC_NO_CACHE="", CC_CACHE_DIR=str(fresh)).returncode == 0
+    assert os.stat(fresh).st_mode & 0o777 == 0o700  # one the store makes is private

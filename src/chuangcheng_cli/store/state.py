@@ -185,13 +185,27 @@ def data_key(data_dir) -> str:
 
 
 def private_folder(root) -> str:
-    """root, created if missing, readable and writable by this user only (0700, whatever the umask):
-    the store holds the data's contents, and a file planted there is read by every later command."""
+    """root, created if missing readable and writable by this user only (0700, whatever the umask):
+    the store holds the data's contents. A folder that exists (CC_CACHE_DIR naming one of the
+    user's own) is left as it is: its files are 0600, and read_private trusts only a file of this
+    user that no one else may write."""
     root = os.fspath(root)
-    os.makedirs(root, mode=0o700, exist_ok=True)
+    parent = os.path.dirname(os.path.abspath(root))
+    os.makedirs(parent, exist_ok=True)
+    try:
+        os.mkdir(root, 0o700)
+    except FileExistsError:
+        return root
     if os.name != "nt" and (os.stat(root).st_mode & 0o777) != 0o700:
         os.chmod(root, 0o700)
     return root
+
+
+def _stored_name(name: str, prefix: str) -> bool:
+    """Whether name is one the store writes with that prefix (view-<hex>-<day>.json …): pruning
+    never removes a file of the user's that merely starts alike (CC_CACHE_DIR may be any folder)."""
+    stem, dot, ext = name[len(prefix):].rpartition(".")
+    return bool(dot and stem) and ext in ("json", "txt", "bin") and not stem.strip("0123456789abcdef-")
 
 
 def _write_private(target: str, payload: bytes) -> None:
@@ -232,7 +246,8 @@ def store_bytes(root, name: str, payload: bytes, prune: str = "", keep: int = KE
         folder = private_folder(root)
         _write_private(os.path.join(folder, name), payload)
         if prune:
-            files = [e for e in os.scandir(folder) if e.name.startswith(prune)]
+            files = [e for e in os.scandir(folder) if e.name.startswith(prune) and _stored_name(e.name, prune)
+                     and e.is_file(follow_symlinks=False)]
             files.sort(key=lambda e: e.stat().st_mtime_ns)
             for old in files[:-keep]:
                 os.unlink(old.path)
