@@ -699,3 +699,28 @@ def test_outputs_never_land_on_the_record_or_on_a_file_for_a_folder(tmp_path):
         assert result.returncode == 2 and words in result.stderr, (args, result.stdout + result.stderr)
         assert "Traceback" not in result.stderr
         assert snapshot_files(tmp_path) == before, args
+
+
+def test_extreme_dates_are_refused_in_words(tmp_path):
+    """--as-of 0001-01-01 or 9999-12-31 ended in OverflowError tracebacks (the day before, a year
+    after); a notice's --deadline 9999-12-31 was recorded (found by a hostile-input try)."""
+    from helpers import copy_data, run_cc, snapshot_files
+
+    copy_data(tmp_path)
+    before = snapshot_files(tmp_path)
+    for args, words in (
+        (["status", "--as-of", "0001-01-01"], "超出范围"),
+        (["units", "--as-of", "0001-01-01"], "超出范围"),
+        (["report", "md", "--as-of", "9999-12-31"], "超出范围"),
+        (["report", "html", "--as-of", "9999-12-31", "-o", "r.html"], "超出范围"),
+        (["notice", "人社局", "--yes", "--as-of", "9999-12-25"], "超出范围"),
+        (["notice", "人社局", "--yes", "--deadline", "2999-12-31", "--as-of", "2023-12-30"], "距今超过1年"),
+        (["problem", "add", "--unit", "人社局", "--source", "督查", "--place", "工地", "--desc", "欠薪",
+          "--days", "10", "--as-of", "9999-12-31"], "超出范围"),
+    ):
+        result = run_cc(*args, cwd=tmp_path)
+        assert result.returncode == 2 and words in result.stderr, (args, result.stdout + result.stderr)
+        assert "Traceback" not in result.stderr
+    assert snapshot_files(tmp_path) == before
+    assert run_cc("status", "--as-of", "2999-12-31", cwd=tmp_path).returncode == 0  # the edges work
+    assert run_cc("report", "html", "--as-of", "2999-12-31", "-o", "r.html", cwd=tmp_path).returncode == 0

@@ -90,14 +90,16 @@ def parse_date(text: str, option: str = "--as-of"):
     if len(text) == 10 and text.isascii() and text[4] == "-" and text[7] == "-" and \
             (text[:4] + text[5:7] + text[8:]).isdigit():
         try:  # the common spelling, without loading re and unicodedata
-            return dt.date.fromisoformat(text)
+            day = dt.date.fromisoformat(text)
         except ValueError:
             pass  # explained below, as any other
+        else:
+            return _in_range(day, text, option)
     m = re.fullmatch(_DATE, halfwidth(text))
     try:
         if m is None:
             raise ValueError
-        return dt.date(int(m[1]), int(m[2]), int(m[3]))
+        return _in_range(dt.date(int(m[1]), int(m[2]), int(m[3])), text, option)
     except ValueError:
         # examples in the year the user meant (12/30/2023 means 2023); without one, the forms alone
         # (no example year: a group of another year would read it as a hint to write that one)
@@ -109,6 +111,14 @@ def parse_date(text: str, option: str = "--as-of"):
         y = year.group()
         raise _usage(f"{option} 的日期无效：{text!r}",
                      f"请写成 {y}-06-30、{y}/6/30、{y}.6.30 或 {y}年6月30日，并确认该日期存在。") from None
+
+
+def _in_range(day, text: str, option: str):
+    """A date a working group can mean: the years 1900 to 2999 (0001-01-01 or 9999-12-31 is a typo,
+    and the day before or a year after it does not exist)."""
+    if not 1900 <= day.year <= 2999:
+        raise _usage(f"{option} 的日期超出范围：{text!r}", "年份应在 1900 到 2999 之间；请检查日期。")
+    return day
 
 
 def parse_percent(text: str, option: str = "--percent") -> int:

@@ -123,6 +123,9 @@ def build_notice(snap: rules.Snapshot, stamp: Stamp, unit: models.Unit, task_ids
                          "如确有问题需要督办，请用 --reason 说明理由；配合单位只对本单位承担的部分负责。")
     if deadline is not None and deadline <= stamp.date:
         raise UsageError(f"整改期限 {cn_date(deadline)} 应晚于发文日期 {cn_date(stamp.date)}")
+    from ..domain.workflow import within_a_year
+
+    within_a_year(stamp.date, deadline, "整改期限")
     limit = rectification_deadline(stamp.date, days if days is not None else policy.rectification_days,
                                    deadline, policy.workdays)
     later = [e for e in project.journal if e.kind == "notice" and e.date > stamp.date]

@@ -131,6 +131,7 @@ def make_reopen(snap: rules.Snapshot, stamp: Stamp, task: models.Task, reason: s
     if deadline is not None and deadline <= stamp.date:
         raise UsageError(f"重办期限 {rules.cn_date(deadline)} 应晚于退回日期 {rules.cn_date(stamp.date)}")
     policy = snap.project.plan.policy
+    within_a_year(stamp.date, deadline, "重办期限")
     limit = rectification_deadline(stamp.date, days if days is not None else policy.rectification_days,
                                    deadline, policy.workdays)
     entry = models.make(models.Reopen, kind="reopen", task=task.id, reason=_clean(reason, "退回原因"),
@@ -217,6 +218,7 @@ def make_reject(snap: rules.Snapshot, stamp: Stamp, ns: rules.NoticeState, note:
     if deadline is not None and deadline <= stamp.date:
         raise UsageError(f"新的整改期限 {rules.cn_date(deadline)} 应晚于退回日期 {rules.cn_date(stamp.date)}")
     policy = snap.project.plan.policy
+    within_a_year(stamp.date, deadline, "新的整改期限")
     limit = rectification_deadline(stamp.date, days if days is not None else policy.rectification_days,
                                    deadline, policy.workdays)
     entry = models.make(models.Reject, kind="reject", notice=ns.notice.ref, note=_clean(note, "退回理由"),
@@ -349,6 +351,12 @@ def problem_deadline(snap: rules.Snapshot, start: dt.date, mode: str, days: int 
         days = policy.immediate_days if mode == "立行立改" else policy.problem_days
     _not_too_far(start, deadline, mode)
     return rectification_deadline(start, days, deadline, policy.workdays)
+
+
+def within_a_year(start: dt.date, deadline: dt.date | None, what: str) -> None:
+    """A notice's, a reject's or a reopen's 期限 years away is a typo (9999-12-31), as a problem's is."""
+    if deadline is not None and (deadline - start).days > 366:
+        raise UsageError(f"{what} {rules.cn_date(deadline)} 距今超过1年", "请检查日期（期限一般为几天到几个月）。")
 
 
 def _not_too_far(start: dt.date, deadline: dt.date | None, mode: str = "") -> None:
