@@ -585,8 +585,16 @@ def test_an_unreadable_journal_is_a_message(tmp_path, monkeypatch):
             raise PermissionError(errno.EACCES, "Permission denied", str(file))
         return real_open(file, *args, **kwargs)
 
+    real_os_open = os.open
+
+    def denied_os_open(path, flags, *args, **kwargs):  # data files are opened as regular files only (state.open_regular)
+        if Path(os.fspath(path)).name == "journal.jsonl" and not flags & (os.O_WRONLY | os.O_RDWR):
+            raise PermissionError(errno.EACCES, "Permission denied", os.fspath(path))
+        return real_os_open(path, flags, *args, **kwargs)
+
     monkeypatch.setattr(Path, "read_bytes", denied)
     monkeypatch.setattr(builtins, "open", denied_open)
+    monkeypatch.setattr(os, "open", denied_os_open)
     result = invoke(tmp_path, "status", *AS_OF)  # reads go on without it, and say so
     assert result.exit_code == 0 and "journal.jsonl" in result.output and "无法读取" in result.output
     result = invoke(tmp_path, "status", "--strict", *AS_OF)
@@ -724,3 +732,28 @@ def test_extreme_dates_are_refused_in_words(tmp_path):
     assert snapshot_files(tmp_path) == before
     assert run_cc("status", "--as-of", "2999-12-31", cwd=tmp_path).returncode == 0  # the edges work
     assert run_cc("report", "html", "--as-of", "2999-12-31", "-o", "r.html", cwd=tmp_path).returncode == 0
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo") or not os.path.exists("/dev/zero"), reason="POSIX devices and FIFOs")
+@pytest.mark.parametrize("name", ["journal.jsonl", "tasklist.yaml"])
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_data_file_that_is_a_device_or_a_pipe_is_refused_not_read(tmp_path, name, kind):
+    """/dev/zero has no end (reads ran out of memory) and a FIFO waits for a writer (reads hung):
+    neither is read, with or without the store (found by a hostile-input try)."""
+    from helpers import copy_data, run_cc
+
+    data = copy_data(tmp_path)
+    (data / name).unlink()
+    if kind == "fifo":
+        os.mkfifo(data / name)
+    else:
+        os.symlink("/dev/zero", data / name)
+    for env in ({}, {"CC_NO_CACHE": "", "CC_CACHE_DIR": str(tmp_path / "store")}):
+        checked = run_cc("validate", cwd=tmp_path, timeout=60, **env)
+        assert checked.returncode == 1 and "不是普通文件" in checked.stdout, checked.stdout + checked.stderr
+        for args in (["status", "--as-of", "2023-12-31"],
+                     ["log", "T09", "--unit", "人社局", "--percent", "90", "--note", "x", "--as-of", "2023-12-31"]):
+            result = run_cc(*args, cwd=tmp_path, timeout=60, **env)
+            said = result.stdout + result.stderr
+            assert "Traceback" not in said and ("不是普通文件" in said or "无法读取" in said), (args, said)
+            assert args[0] == "status" or result.returncode in (1, 2), (args, said)  # nothing written

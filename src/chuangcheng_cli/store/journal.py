@@ -70,10 +70,22 @@ def locked(path: Path):
         raise with_path(exc, path) from None
     try:
         try:
-            # O_BINARY: on Windows a descriptor is otherwise in text mode and writes \r\n
-            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND | getattr(os, "O_BINARY", 0), 0o644)
+            # O_BINARY: on Windows a descriptor is otherwise in text mode and writes \r\n;
+            # O_NONBLOCK: a FIFO put in its place is refused below, not waited on
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND | getattr(os, "O_BINARY", 0)
+                         | getattr(os, "O_NONBLOCK", 0), 0o644)
         except OSError as exc:
             raise with_path(exc, path) from None
+        import stat
+
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # /dev/zero would be read without end
+            os.close(fd)
+            from ..diagnostics import UsageError
+
+            raise UsageError(f"日志 {path} 不是普通文件（是设备、管道或套接字），未写入任何内容",
+                             "请确认数据目录中的 journal.jsonl 是正常的文本文件（不是指向 /dev/… 的链接）。")
+        if getattr(os, "O_NONBLOCK", 0) and hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
         _OPEN[fd] = path
         try:
             yield fd

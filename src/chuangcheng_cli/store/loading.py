@@ -100,23 +100,41 @@ class Source:
 def read_text(path: Path, display: str, limit: int, reader=None) -> tuple[Source, list[Diagnostic]]:
     """Read a data file as UTF-8 (a BOM is accepted); explain GBK, binary and oversize files.
     reader(path): the file's bytes or None (then it is read here), once its size is known to fit."""
+    import errno
+    import stat
+
+    from .state import NotARegularFile, open_regular
+
     src = Source(path, display)
     try:
-        size = path.stat().st_size
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode) and not stat.S_ISDIR(st.st_mode):
+            return src, [src.problem(0, 0, "unreadable-file", "这不是普通文件（是设备、管道或套接字）",
+                                     "请确认数据目录中的这个文件是正常的文本文件（不是指向 /dev/… 的链接）。")]
+        size = st.st_size
         if size > limit:
             return src, [src.problem(0, 0, "file-too-large",
                                      f"文件过大（{size / 1048576:.1f} MB，上限 {limit // 1048576} MB）",
                                      "请检查是否误放了其他文件，或拆分数据。")]
         raw = reader(path) if reader is not None else None
         if raw is None:
-            raw = path.read_bytes()
+            with open_regular(path) as fh:  # what it is was checked above, and is again as it is opened
+                raw = fh.read(limit + 1)
+            if len(raw) > limit:
+                return src, [src.problem(0, 0, "file-too-large", f"文件过大（上限 {limit // 1048576} MB）",
+                                         "请检查是否误放了其他文件，或拆分数据。")]
     except FileNotFoundError:
         return src, [src.problem(0, 0, "missing-file", "找不到该文件",
                                  f"数据目录中应有 {TASKLIST}、{UNITS} 和 {JOURNAL}。")]
     except IsADirectoryError:
         return src, [src.problem(0, 0, "unreadable-file", "这是一个目录，不是文件")]
+    except NotARegularFile:
+        return src, [src.problem(0, 0, "unreadable-file", "这不是普通文件（是设备、管道或套接字）")]
     except OSError as exc:
-        return src, [src.problem(0, 0, "unreadable-file", f"无法读取该文件：{exc.strerror}")]
+        from ..diagnostics import _OS_REASONS
+
+        reason = _OS_REASONS.get(errno.errorcode.get(exc.errno or 0, "")) or exc.strerror or str(exc)
+        return src, [src.problem(0, 0, "unreadable-file", f"无法读取该文件：{reason}")]
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     save_as_utf8 = ("请用 UTF-8 编码重新保存（记事本：另存为 → 编码选 UTF-8；"

@@ -73,9 +73,35 @@ def _code_stamp() -> bytes:
     return "|".join(parts).encode()
 
 
+class NotARegularFile(OSError):
+    """A data file that is a device, a pipe or a socket: never read (/dev/zero has no end, a FIFO
+    waits for a writer)."""
+
+
+def open_regular(path):
+    """path opened for reading in binary, when it is a regular file (after symlinks); else OSError
+    (IsADirectoryError for a folder, NotARegularFile for the rest), before a byte is read. A FIFO
+    is opened without waiting for a writer."""
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(21, "Is a directory", os.fspath(path))
+        if not stat.S_ISREG(mode):
+            raise NotARegularFile(22, "not a regular file", os.fspath(path))
+        if getattr(os, "O_NONBLOCK", 0) and hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def _file_bytes(path: str) -> bytes | None:
     try:
-        with open(path, "rb") as fh:
+        with open_regular(path) as fh:
             return fh.read()
     except OSError:  # missing, a folder, unreadable: the loader explains it; never stored as good
         return None
@@ -122,7 +148,7 @@ def journal_raw(path, keep: bool = True) -> bytes | None:
     memory for nothing), but kept ones are still given."""
     path = os.path.abspath(path)  # data/journal.jsonl and ./data/journal.jsonl: one file, one read
     try:
-        with open(path, "rb") as fh:
+        with open_regular(path) as fh:
             seen = _signature(os.fstat(fh.fileno()))
             if _SEEN[0] == path and _SEEN[1] == seen:
                 return _SEEN[2]
