@@ -102,6 +102,12 @@ def test_extend_moves_the_deadline_and_counts(tmp_path):
     assert unit(repo, "2023-06-16", "rsj")["problems"]["extension_rate"] == 1.0
     back = cc(repo, "problem", "extend", pid, "--to", "2023-06-20", "--reason", "x", "--as-of", "2023-06-15", code=2)
     assert "应晚于现在的整改期限 2023年6月30日" in back.stderr
+    # past the deadline, an extension would erase the days overdue: 延期 is asked for before it
+    # (found by a fresh-eyes try: the unit rose from 18th to 1st)
+    late = cc(repo, "problem", "extend", pid, "--to", "2023-07-20", "--reason", "补批", "--as-of", "2023-07-05",
+              code=1)
+    assert "整改期限2023年6月30日已过（已逾期5天），不能再延期" in late.stderr
+    assert problems(repo, "2023-07-05", "--overdue")[0]["id"] == pid
 
 
 def test_voided_problem_counts_nowhere_and_keeps_its_number(tmp_path):

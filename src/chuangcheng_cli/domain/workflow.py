@@ -452,6 +452,11 @@ def make_extend(snap: rules.Snapshot, stamp: Stamp, ps: problemlist.ProblemState
                 reason: str) -> models.Extend:
     if ps.closed is not None:
         raise Refusal(f"问题 {ps.id} 已于{rules.cn_date(ps.closed.date)}复查销号，无需延期")
+    if stamp.date > ps.deadline:  # 延期 is asked for before the deadline: never one that erases days overdue
+        raise Refusal(f"问题 {ps.id} 的整改期限{rules.cn_date(ps.deadline)}已过（已逾期{(stamp.date - ps.deadline).days}天），"
+                      "不能再延期",
+                      "延期须在整改期限届满前申请并批准；逾期的问题请督促整改（cc problem fix …）。"
+                      f"如延期确在期限内批准、只是迟录，请以批准当日登记：--as-of 批准日期（不晚于{rules.cn_date(ps.deadline)}）。")
     if to <= ps.deadline:
         raise UsageError(f"延期后的期限 {rules.cn_date(to)} 应晚于现在的整改期限 {rules.cn_date(ps.deadline)}")
     if to <= stamp.date:
