@@ -306,6 +306,21 @@ def cn(iso: str) -> str:
     return f"{y}年{m}月{d}日"
 
 
+def test_a_voided_notice_is_named_as_voided_not_as_unknown(tmp_path):
+    """A liaison holding the paper copy of a voided notice is told it was voided, why, and what
+    replaced it (found by a fresh-eyes try: 找不到督办通知 4)."""
+    repo = early(tmp_path, "2024-01-01")
+    cc(repo, "void", "法治督〔2023〕4号", "--reason", "误发", "--as-of", "2023-12-31")
+    for args in (["reply", "4", "--note", "已整改", "--by", "范某某"], ["reprint", "2023-4"],
+                 ["close", "法治督〔2023〕4号"]):
+        refused = cc(repo, *args, "--as-of", "2023-12-31", code=1)
+        assert "督办通知 法治督〔2023〕4号 已于2023年12月31日作废（误发）" in refused.stderr, refused.stderr
+        assert "无需反馈" in refused.stderr
+    cc(repo, "notice", "人社局", "--yes", "--as-of", "2023-12-31")
+    refused = cc(repo, "reply", "4", "--note", "已整改", "--by", "范某某", "--as-of", "2023-12-31", code=1)
+    assert "作废后发给该单位的督办通知：法治督〔2023〕5号" in refused.stderr
+
+
 # ----------------------------------------------------------------------------- deadlines
 
 

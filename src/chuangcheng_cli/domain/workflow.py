@@ -174,10 +174,33 @@ def find_notice(snap: rules.Snapshot, text: str) -> rules.NoticeState:
                 via = f"cc reprint {trigger.notice.ref}" if trigger else "cc reprint 触发它的督办通知编号"
                 raise UsageError(f"{esc.doc_no} 是报告市领导的文号，不是督办通知",
                                  f"报告与触发它的督办通知一起重新生成：{via}")
+    _refuse_voided(snap, key, m)
     known = "、".join(ns.notice.doc_no for ns in notices[-5:]) or "（暂无督办通知）"
     example = notices[-1].notice if notices else None
     forms = (f"{example.number}、{example.number}号、{example.ref}" if example else f"5、5号、{snap.today.year}-5")
     raise UsageError(f"找不到督办通知 {text}", f"可写序号、年份-序号或发文字号，如 {forms}。最近的：{known}")
+
+
+def _refuse_voided(snap: rules.Snapshot, key: str, m) -> None:
+    """A notice that was voided is named as such, with the reason, not as one never issued: a
+    liaison holding the paper copy learns it no longer counts, and what replaced it."""
+    import unicodedata
+
+    for e in snap.entries:
+        if e.kind != "notice" or e.id not in snap.voided:
+            continue
+        named = key in (e.ref, e.doc_no, unicodedata.normalize("NFKC", e.doc_no))
+        if not named and m is not None:
+            year = int(m["year"]) if "year" in m.re.groupindex else None
+            prefix = m["prefix"] if "prefix" in m.re.groupindex else ""
+            named = (e.number == int(m.groups()[-1]) and year in (None, e.year)
+                     and (not prefix or e.doc_no.startswith(prefix)))
+        if named:
+            void = snap.voided[e.id]
+            later = [ns for ns in snap.notices.values() if ns.notice.unit == e.unit and ns.notice.date >= void.date]
+            hint = (f"作废后发给该单位的督办通知：{later[0].notice.doc_no}（反馈：cc reply {later[0].notice.ref} --note …）"
+                    if later else "作废的督办通知不计入督办次数，无需反馈，也不再重新生成。")
+            raise Refusal(f"督办通知 {e.doc_no} 已于{rules.cn_date(void.date)}作废（{void.reason}）", hint)
 
 
 def make_reply(snap: rules.Snapshot, stamp: Stamp, ns: rules.NoticeState, note: str,
