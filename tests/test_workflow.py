@@ -261,3 +261,19 @@ def test_reprint_by_the_report_s_own_number_points_to_its_notice(tmp_path):
     assert result.returncode == 2 and "是报告市领导的文号" in result.stderr and "cc reprint 2023-4" in result.stderr
     assert not list(tmp_path.iterdir())
 
+
+
+def test_a_backfilled_report_above_a_later_one_is_explained_as_such(tmp_path):
+    """45% backfilled on 9月12日 goes before the 40% already reported on a later day: the refusal
+    names the later line as the one it conflicts with, not the numbers the other way round
+    (found by a fresh-eyes try)."""
+    from helpers import copy_data, run_cc, snapshot_files
+
+    copy_data(tmp_path)
+    before = snapshot_files(tmp_path)
+    result = run_cc("log", "T09", "--unit", "人社局", "--percent", "45", "--note", "补登", "--by", "范某某",
+                    "--as-of", "2023-09-12", cwd=tmp_path)
+    assert result.returncode == 2 and "补登的这条记录与日志中其后已有的记录冲突：日志第" in result.stderr, result.stderr
+    assert "进度 40% 低于上次报送的 45%" in result.stderr and "未写入任何内容" in result.stderr
+    assert "--correct" in result.stderr
+    assert snapshot_files(tmp_path) == before

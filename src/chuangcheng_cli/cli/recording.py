@@ -287,7 +287,12 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
                 problems = [p for p in problems if p.line > last]
         if problems:
             first = problems[0]
-            raise UsageError(f"这条记录与日志中已有的记录冲突：{first.message}",
+            existing = raw is not None and first.line <= raw.count(b"\n") + (not raw.endswith(b"\n"))
+            if existing and first.code == "progress-decrease":  # the new one goes before a later report
+                raise UsageError(f"补登的这条记录与日志中其后已有的记录冲突：日志第 {first.line} 行的{first.message}，"
+                                 "未写入任何内容",
+                                 "补登过去的进度不能高于之后已报送的进度；如确需更正当前进度，请以今天报送并用 --correct 写明更正原因。")
+            raise UsageError(f"这条记录与日志中已有的记录冲突：{first.message}，未写入任何内容",
                              f"冲突位置：{first.file}:{first.line}。补登过去的记录时，请注意与之后的记录保持一致。")
         if stamp.date > project.plan.campaign.end:  # said only of a record that will be written
             note(f"提示：创建活动已于{rules.cn_date(project.plan.campaign.end)}结束（见 tasklist.yaml 的 campaign）。")
