@@ -95,7 +95,7 @@ def test_recorder_against_author_and_backfill(tmp_path):
     result = run_cc("audit", cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr  # warnings only
     assert result.stdout.count("[author-mismatch]") == 1 and "fan@example.org" in result.stdout
-    assert "[backfill]" in result.stdout and "业务日期 2023-12-19" in result.stdout
+    assert "[backfill]" in result.stdout and "业务日期 2023年12月19日" in result.stdout
     log(tmp_path, 86)
     git("commit", "-qam", "本人报送", cwd=tmp_path, who="范某某 <FAN@example.org>")
     assert run_cc("audit", "--since", "HEAD~1", cwd=tmp_path).stdout.startswith("审计通过")

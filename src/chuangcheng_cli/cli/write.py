@@ -284,14 +284,14 @@ def void(
     by: ByOpt = None, dry_run: DryOpt = False, data: DataOpt = None, as_of: AsOfOpt = None,
 ):
     """作废一条记录（改错）：追加一条作废记录，原记录保留并标明作废，不再计入任何统计。"""
-    from ..domain import models
+    from ..domain import models, rules
     from ..domain.workflow import make_void
 
     def build(snap, stamp, _folder):
         entries = make_void(snap.project, stamp, entry_id, reason)
         target = next(e for e in snap.project.journal if e.id == entries[0].entry)
         what = models.ENTRY_KIND_NAMES[target.kind] + (f" {target.doc_no}" if target.kind == "notice" else "")
-        msg = f"已作废：{target.id}（{what}，{target.date}）"
+        msg = f"已作废：{target.id}（{what}，{rules.cn_date(target.date)}）"
         if target.kind == "void":
             msg += "；它所作废的记录重新计入"
         if len(entries) > 1:

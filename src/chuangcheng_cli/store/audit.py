@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Callable, Optional
 
 from ..diagnostics import ERROR, WARNING, Diagnostic, sort_key
-from ..domain.rules import backfill_late
+from ..domain.rules import backfill_late, cn_date
 
 WORKTREE = "工作区"
 SHOWN_PER_COMMIT = 20  # removed lines named one by one per commit; the rest are counted
@@ -176,7 +176,7 @@ def _added(commit: Commit, child: _Version, before: Counter, display: str,
         if late:
             problems.append(Diagnostic(
                 display, n, 0, "backfill",
-                f"记录 {entry_id} 是补录：业务日期 {date}，{late} 天后（{at:%Y-%m-%d %H:%M}）才记录",
+                f"记录 {entry_id} 是补录：业务日期 {cn_date(date)}，{late} 天后（{cn_date(at.date())} {at:%H:%M}）才记录",
                 f"超过 policy.backfill_days（{backfill_days} 天）；补录本身可以，请核实事项确实发生在该日期。",
                 WARNING, text))
     return problems

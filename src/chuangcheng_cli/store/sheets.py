@@ -678,7 +678,9 @@ def _read_row(table: _Table, number: int, cells: dict, resolver: _Resolver,
     if why:
         reasons.append(why)
     if found and deadline and deadline < found:
-        reasons.append(f"整改时限（{deadline.isoformat()}）早于发现时间（{found.isoformat()}）")
+        from ..domain.views import cn_date
+
+        reasons.append(f"整改时限（{cn_date(deadline)}）早于发现时间（{cn_date(found)}）")
 
     if reasons:
         return None, list(dict.fromkeys(reasons))
