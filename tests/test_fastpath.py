@@ -163,7 +163,7 @@ OFFICE_CASES = [  # (command line, whether it succeeds): the office's 复查 and
     (["problem", "recheck", "W2023-0028", "--fail", "-n", "两个期限。", "--days", "10", "--deadline", "2024-01-20"], False),
     (["problem", "recheck", "W2023-0021", "--pass", "-n", "代办。", "--by", "范某某"], False),
     (["problem", "recheck", "28", "--pass", "-n", "演练。", "--dry-run"], True),
-    (["problem", "extend", "W2023-0026", "--to", "2024-01-25", "-r", "需要施工。"], True),
+    (["problem", "extend", "W2023-0026", "--to", "2024-01-25", "-r", "需要施工。"], False),  # its deadline passed
     (["problem", "extend", "W2023-0026", "--to", "2023-12-01", "--reason", "早于原期限。"], False),
     (["problem", "extend", "W2023-0001", "--to", "2024-01-25", "-r", "已销号的。"], False),
     (["problem", "extend", "W2023-0026", "--to", "不是日期", "-r", "写错日期。"], False),

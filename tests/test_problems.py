@@ -125,7 +125,7 @@ def test_voided_problem_counts_nowhere_and_keeps_its_number(tmp_path):
     text = cc(repo, "problem", "show", "w2023-0001", "--as-of", "2023-06-20").stdout
     assert "已作废：登记错单位（2023年6月9日" in text and "不计入" in text
     # but nothing more is done on it
-    late = cc(repo, "problem", "recheck", pid, "--pass", "--note", "复查", "--as-of", "2023-06-20", code=2)
+    late = cc(repo, "problem", "recheck", pid, "--pass", "--note", "复查", "--as-of", "2023-06-20", code=1)
     assert "已于2023年6月9日作废（登记错单位）" in late.stderr
     assert unit(repo, "2023-06-20", "mzj")["problems"]["total"] == 0
     assert add(repo, "2023-06-10", "--unit", "人社局", *AFANG, "--place", "A点", "--desc", "问题一") == "W2023-0002"
@@ -464,8 +464,10 @@ def test_typos_are_refused_not_guessed(tmp_path):
     before = snapshot_files(repo / "data")
     base = ("problem", "add", "--unit", "妇联", "--place", "P", "--desc", "D", "--as-of", "2023-06-07")
     assert "未知的问题来源：暗访x" in cc(repo, *base, "--source", "暗访x", code=2).stderr
-    far = cc(repo, *base, "--source", "暗访", "--deadline", "9999-12-31", code=2)
-    assert "整改期限 9999年12月31日 距今超过1年" in far.stderr
+    far = cc(repo, *base, "--source", "暗访", "--deadline", "2999-12-31", code=2)
+    assert "整改期限 2999年12月31日 距今超过1年" in far.stderr
+    farther = cc(repo, *base, "--source", "暗访", "--deadline", "9999-12-31", code=2)
+    assert "--deadline 的日期超出范围" in farther.stderr
     assert snapshot_files(repo / "data") == before
     pid = add(repo, "2023-06-07", "--unit", "妇联", "--source", "测评", "--place", "P", "--desc", "D")
     assert journal(repo)[-1]["source"] == "测评反馈"  # a unique part of a name is enough

@@ -847,7 +847,7 @@ ONE_PROBLEM_SESSION = [
     ("problem", "recheck", "W2023-0018", "--pass", "--note", "未报整改。"),  # refused: no fix to re-inspect
     ("problem", "fix", "W2099-0001", "--note", "没有这个问题。", "--by", "范某某"),  # refused: not found
     ("problem", "fix", "W2023-0026", "--note", "已整改。", "--by", "苗某某"),  # its pulled fix was voided
-    ("problem", "extend", "W2023-0026", "--to", "2024-01-25", "--reason", "已报整改。"),
+    ("problem", "extend", "W2023-0026", "--to", "2024-01-25", "--reason", "已报整改。"),  # refused: its deadline passed
 ]
 
 
@@ -874,7 +874,7 @@ def test_a_command_on_one_problem_reads_that_problem_and_the_voids_alone(tmp_pat
         assert (a.returncode, a.stdout, a.stderr) == (b.returncode, b.stdout, b.stderr), args
         assert "Traceback" not in b.stderr
         codes.append(b.returncode)
-    assert [c == 0 for c in codes] == [True, False, True, True, True, True, False, False, False, True, True]
+    assert [c == 0 for c in codes] == [True, False, True, True, True, True, False, False, False, True, False]
     assert _normalised(plain) == _normalised(fast_repo)
 
     # in process: the slice a fix reads holds the problem's own entries and the voids, nothing else

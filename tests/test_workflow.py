@@ -111,7 +111,7 @@ REJECTED = [
     (["log", "T09", "--unit", "人社局", "--percent", "90", "--note", "x", "--evidence", "无此文件.pdf"], "佐证材料不存在"),
     (["log", "T99", "--unit", "人社局", "--percent", "90", "--note", "x"], "找不到任务"),
     (["log", "T09", "--unit", "人社局", "--percent", "90", "--note", "x", "--date", "2030-01-01"], "晚于今天"),
-    (["log", "T01", "--unit", "司法局", "--percent", "100", "--note", "x"], "已于"),
+    (["log", "T01", "--unit", "司法局", "--percent", "100", "--note", "x"], "已于", 1),  # states of the record: 1
     (["assign", "T01", "--unit", "司法局", "--section", "办公室", "--person", "甲"], "没有科室"),
     (["log", "T09", "--unit", "人社局", "--percent", "85", "--note", "x", "--date", "2023-12-19"], "冲突"),
     (["notice", "司法局"], "不需要督办", 1),  # a state of the record, not a bad argument: exit 1
@@ -119,9 +119,9 @@ REJECTED = [
     (["notice", "人社局", "--days", "0"], "不能小于"),
     (["reply", "99", "--note", "x"], "找不到督办通知"),
     (["close", "3"], "尚未收到", 1),
-    (["close", "1"], "已于"),
-    (["verify", "T09"], "尚未报送办结"),
-    (["reopen", "T09", "--reason", "x"], "无需退回"),
+    (["close", "1"], "已于", 1),
+    (["verify", "T09"], "尚未报送办结", 1),
+    (["reopen", "T09", "--reason", "x"], "无需退回", 1),
 ]
 
 

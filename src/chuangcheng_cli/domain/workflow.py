@@ -91,7 +91,7 @@ def make_progress(snap: rules.Snapshot, stamp: Stamp, task: models.Task, unit: m
     state = snap.task(task.id)
     assert state is not None
     if state.done:
-        raise UsageError(f"任务 {task.id} 已于{rules.cn_date(state.verified_on)}验收销号，不能再报送进度",
+        raise Refusal(f"任务 {task.id} 已于{rules.cn_date(state.verified_on)}验收销号，不能再报送进度",
                          f"如需重新办理，请由牵头单位先运行 cc reopen {task.id} --reason …")
     if state.reports and percent < state.percent and not correction.strip():
         raise UsageError(f"进度 {percent}% 低于上次报送的 {state.percent}%",
@@ -107,12 +107,12 @@ def make_verify(snap: rules.Snapshot, stamp: Stamp, task: models.Task, note: str
     state = snap.task(task.id)
     assert state is not None
     if state.done:
-        raise UsageError(f"任务 {task.id} 已于{rules.cn_date(state.verified_on)}验收销号")
+        raise Refusal(f"任务 {task.id} 已于{rules.cn_date(state.verified_on)}验收销号")
     if state.reopened and not state.reported_complete:
-        raise UsageError(f"任务 {task.id} 已退回重办，需牵头单位重新报送办结（100%）后才能验收销号",
+        raise Refusal(f"任务 {task.id} 已退回重办，需牵头单位重新报送办结（100%）后才能验收销号",
                          f"cc log {task.id} --unit … --percent 100 --note …")
     if not state.reported_complete:
-        raise UsageError(f"任务 {task.id} 尚未报送办结（当前进度 {state.percent}%），不能验收销号",
+        raise Refusal(f"任务 {task.id} 尚未报送办结（当前进度 {state.percent}%），不能验收销号",
                          f"责任单位报送 100% 后再验收：cc log {task.id} --unit … --percent 100 --note …")
     return models.make(models.Verify, kind="verify", task=task.id, note=note.strip(), **_base(stamp))
 
@@ -127,7 +127,7 @@ def make_reopen(snap: rules.Snapshot, stamp: Stamp, task: models.Task, reason: s
     state = snap.task(task.id)
     assert state is not None
     if not (state.done or state.reported_complete):
-        raise UsageError(f"任务 {task.id} 尚未报送办结或验收，无需退回重办")
+        raise Refusal(f"任务 {task.id} 尚未报送办结或验收，无需退回重办")
     if deadline is not None and deadline <= stamp.date:
         raise UsageError(f"重办期限 {rules.cn_date(deadline)} 应晚于退回日期 {rules.cn_date(stamp.date)}")
     policy = snap.project.plan.policy
@@ -206,7 +206,7 @@ def _refuse_voided(snap: rules.Snapshot, key: str, m) -> None:
 def make_reply(snap: rules.Snapshot, stamp: Stamp, ns: rules.NoticeState, note: str,
                evidence: list[str]) -> models.Reply:
     if ns.closed:
-        raise UsageError(f"督办通知 {ns.notice.doc_no} 已于{rules.cn_date(ns.closed.date)}销号，无需再反馈")
+        raise Refusal(f"督办通知 {ns.notice.doc_no} 已于{rules.cn_date(ns.closed.date)}销号，无需再反馈")
     if stamp.date < ns.notice.date:
         raise UsageError("反馈日期早于督办通知日期")
     return models.make(models.Reply, kind="reply", notice=ns.notice.ref, unit=ns.notice.unit,
@@ -215,7 +215,7 @@ def make_reply(snap: rules.Snapshot, stamp: Stamp, ns: rules.NoticeState, note: 
 
 def make_close(snap: rules.Snapshot, stamp: Stamp, ns: rules.NoticeState, note: str = "") -> models.Close:
     if ns.closed:
-        raise UsageError(f"督办通知 {ns.notice.doc_no} 已于{rules.cn_date(ns.closed.date)}销号")
+        raise Refusal(f"督办通知 {ns.notice.doc_no} 已于{rules.cn_date(ns.closed.date)}销号")
     if ns.pending is None:
         again = "退回整改后尚未重新收到" if ns.rejects else "尚未收到"
         raise Refusal(f"督办通知 {ns.notice.doc_no} {again}{snap.project.unit_label(ns.notice.unit)}的整改反馈，不能销号",
@@ -352,7 +352,7 @@ def find_problem(snap: rules.Snapshot, text: str) -> problemlist.ProblemState:
               and e.problem.upper() == key]
     if voided:
         v = snap.voided[voided[0].id]
-        raise UsageError(f"问题 {voided[0].problem} 已于{rules.cn_date(v.date)}作废（{v.reason}）")
+        raise Refusal(f"问题 {voided[0].problem} 已于{rules.cn_date(v.date)}作废（{v.reason}）")
     later = [e for e in snap.project.journal if e.kind == "problem" and e.problem.upper() == key
              and e.date > snap.today]
     if later:
