@@ -41,8 +41,14 @@ def describe(ch: str) -> str:
         kind = "Unicode 换行符"
     elif 0xd800 <= code <= 0xdfff:
         kind = "不成对的代理字符"
-    else:
+    elif code in (0x200b, 0x200c, 0x200d, 0x2060, 0xfeff, 0x180e):
+        kind = "零宽字符"
+    elif code in (0x200e, 0x200f, 0x061c):
+        kind = "文字方向标记"
+    elif 0xfdd0 <= code <= 0xfdef or (code & 0xfffe) == 0xfffe:
         kind = "非字符"
+    else:
+        kind = "不可见的格式字符"
     return f"U+{code:04X}（{kind}）"
 
 

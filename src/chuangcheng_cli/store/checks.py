@@ -242,7 +242,7 @@ def name_problem(src, locate, value: str, what: str, limit: int) -> Diagnostic |
     size = len(value.encode("utf-8"))
     bad = "/" in value or "\\" in value or set(value.strip()) <= {"."}
     if not bad and size <= limit:
-        return None
+        return invisible_problem(src, locate, value, what)
     line, col, w = locate()
     if bad:
         return src.problem(line, col, "unsafe-name", f'{what} "{value}" 中含有路径分隔符（/ 或 \\）或只由点组成',
@@ -254,6 +254,25 @@ def name_problem(src, locate, value: str, what: str, limit: int) -> Diagnostic |
     return None
 
 
+def invisible_problem(src, locate, value: str, what: str) -> Diagnostic | None:
+    """invalid-character for a name holding an invisible format character (a zero-width space,
+    a left-to-right mark …): two units that read alike would be told apart by nothing one sees or
+    types, and a person so named could never be matched by --by."""
+    if value.isascii():
+        return None
+    import unicodedata
+
+    from ..textguard import describe
+
+    at = next((k for k, ch in enumerate(value) if unicodedata.category(ch) == "Cf"), -1)
+    if at < 0:
+        return None
+    line, col, w = locate()
+    return src.problem(line, col, "invalid-character",
+                       f"{what} \"{value}\" 中含有不可见字符 {describe(value[at])}（第 {at + 1} 个字符）",
+                       "名称要能照着字面输入和比对；请删除这个不可见字符。", width=w)
+
+
 def check_units(units_file: loading.YamlFile) -> list[Diagnostic]:
     units: list[models.Unit] = units_file.model.units  # type: ignore[union-attr]
     loc = units_file.locate
@@ -263,6 +282,15 @@ def check_units(units_file: loading.YamlFile) -> list[Diagnostic]:
         for j, name in enumerate([unit.name, *unit.short_names]):
             path = ("units", i, "name") if j == 0 else ("units", i, "short_names", j - 1)
             found = name_problem(src, lambda path=path: loc(path), name, "单位名称" if j == 0 else "单位简称", MAX_NAME_BYTES)
+            if found is not None:
+                problems.append(found)
+        people = [(("units", i, role, "name"), getattr(unit, role).name) for role in ("head", "deputy", "liaison")]
+        people += [(("units", i, "staff", k, "name"), p.name) for k, p in enumerate(unit.staff)]
+        people += [(("units", i, "sections", k, "head"), s.head) for k, s in enumerate(unit.sections)]
+        for path, name in [*((("units", i, "sections", k, "name"), s.name) for k, s in enumerate(unit.sections)),
+                           *people]:
+            found = invisible_problem(src, lambda path=path: loc(path), name,
+                                      "科室名称" if path[2] == "sections" and path[-1] == "name" else "姓名")
             if found is not None:
                 problems.append(found)
     seen_ids: dict[str, int] = {}
