@@ -163,3 +163,19 @@ def test_help_shows_no_python_type_names(tmp_path):
         assert result.returncode == 0, (path, result.stderr)
         for english in ("<str>", "<int>", "<list[", "<path>", "{task}", "{unit}", "NOTICE", "range>"):
             assert english not in result.stdout, (path, english, result.stdout)
+
+
+def test_the_bundled_example_named_by_its_path_is_still_read_only(tmp_path):
+    """--data at the package's own example folder wrote into the installed package (found by a
+    hostile-input try): it is the bundled example, read-only, however it is named."""
+    from pathlib import Path
+
+    from chuangcheng_cli.cli.locate import BUNDLED
+    from helpers import run_cc, snapshot_files
+
+    before = snapshot_files(Path(BUNDLED))
+    result = run_cc("--data", BUNDLED, "log", "T09", "--unit", "人社局", "--percent", "90", "--note", "x",
+                    "--as-of", "2023-12-30", cwd=tmp_path)
+    assert result.returncode == 2 and "只读" in result.stderr, result.stderr
+    assert snapshot_files(Path(BUNDLED)) == before
+    assert run_cc("--data", BUNDLED, "status", "--as-of", "2023-12-30", cwd=tmp_path).returncode == 0

@@ -61,7 +61,9 @@ def find_data_dir(chosen) -> DataDir:
         if not os.path.exists(os.path.join(path, "tasklist.yaml")) and \
                 os.path.exists(os.path.join(path, "data", "tasklist.yaml")):
             path = os.path.join(path, "data")
-        return DataDir(path, False, how)
+        # the bundled example named by its path is still the read-only example in the package
+        bundled = os.path.normcase(os.path.realpath(path)) == os.path.normcase(os.path.realpath(BUNDLED))
+        return DataDir(path, bundled, how)
     folder = os.getcwd()
     while True:  # a folder of that name is reported, not skipped
         if os.path.exists(os.path.join(folder, "data", "tasklist.yaml")):
@@ -138,7 +140,7 @@ def report_day(value: str | None):
     return parse_date(value) if value else dt.date.today()
 
 
-BUNDLED_NOTE = "提示：未找到数据目录，正在使用内置示例数据（只读）。用 cc init 创建自己的数据目录。"
+BUNDLED_NOTE = "提示：正在使用内置示例数据（只读；找不到数据目录时默认用它）。用 cc init 创建自己的数据目录。"
 
 
 def cache_root() -> str | None:
