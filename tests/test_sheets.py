@@ -395,3 +395,31 @@ def test_the_bundled_example_sheet_is_what_its_script_writes():
     result = subprocess.run([sys.executable, str(REPO / "scripts" / "make_example_sheet.py"), "--check"],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
+
+
+def test_a_header_twice_an_empty_list_and_an_unsaved_formula_are_said_plainly(tmp_path):
+    """Two 问题描述 columns (the second was dropped silently), a sheet with a header and no rows
+    (said to be all imported before), a formula with no saved result (said to be empty, nothing
+    more): found by a hostile-input try."""
+    import openpyxl
+
+    from helpers import copy_data, run_cc
+
+    copy_data(tmp_path)
+    twice = tmp_path / "两列.csv"
+    twice.write_text("来源,发现时间,责任单位,点位,问题描述,问题描述\n暗访,2023-06-10,人社局,工地,欠薪,公示牌\n",
+                     encoding="utf-8")
+    result = run_cc("problem", "import", str(twice), "--as-of", "2023-06-12", cwd=tmp_path)
+    assert result.returncode == 2 and "表头“问题描述”出现在两列（第5列和第6列）" in result.stderr, result.stderr
+    empty = tmp_path / "空.csv"
+    empty.write_text("来源,发现时间,责任单位,点位,问题描述\n", encoding="utf-8")
+    result = run_cc("problem", "import", str(empty), "--as-of", "2023-06-12", cwd=tmp_path)
+    assert result.returncode == 0 and "表头之下没有问题行" in result.stdout, result.stdout + result.stderr
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["来源", "发现时间", "责任单位", "点位", "问题描述"])
+    ws.append(["暗访", "2023-06-10", "人社局", "工地", '=CONCATENATE("欠","薪")'])  # never computed
+    path = tmp_path / "公式.xlsx"
+    book.save(path)
+    result = run_cc("problem", "import", str(path), "--as-of", "2023-06-12", cwd=tmp_path)
+    assert result.returncode == 1 and "问题描述为空" in result.stderr and "公式" in result.stderr, result.stderr

@@ -356,7 +356,9 @@ def import_(
             errors.insert(0, f"{shown}没有问题来源（表中无“来源”列或为空），请用 --source 指定，如 --source 暗访")
             no_source = True
         if errors:  # like the reader's bad rows: one line each (not one line with "\x0a" in it)
-            refused = ImportRefused(errors, "请改正这些行后重新导入；所有行都正确时才会导入。")
+            from ..store.sheets import refused_hint
+
+            refused = ImportRefused(errors, refused_hint(path, errors))
             if no_source:  # what --source supplies: a usage error, exit 2
                 refused.exit_code = 2
             raise refused
@@ -366,6 +368,8 @@ def import_(
             later = ("\n以下行与已登记的问题不同，导入不会修改已登记的问题：\n"
                      + "\n".join(f"  {c}" for c in changed)
                      + "\n如需改期限请用 cc problem extend 问题编号 --to 日期 --reason …；登记有误请 cc void 交办记录后重新登记。")
+        if not rows:  # a header and nothing under it
+            return [], [], f"问题表 {path.name} 的表头之下没有问题行，未写入任何内容。"
         if not entries:  # recorded before: nothing is written (record() writes no empty append)
             return [], [], f"问题表 {path.name} 的 {len(rows)} 个问题此前都已导入，没有新的问题，未写入任何内容。" + later
         first, last = entries[0].problem, entries[-1].problem

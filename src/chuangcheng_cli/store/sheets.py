@@ -97,6 +97,7 @@ class _Table:
     rows: list[list]  # rows[i] is row i+1
     notes: set[int]  # 1-based rows whose only content is one merged range over several columns
     epoch: dt.datetime | None = None  # the workbook's date system, for serial numbers
+    filled: frozenset = frozenset()  # (row, column), 1-based, of cells showing a merge's top-left value
 
 
 # ------------------------------------------------------------------------------------ entry point
@@ -152,8 +153,17 @@ def read_problem_sheet(path: Path, project: models.Project, *, sheet: str | None
     if not found_header:
         raise _no_header(tables[0], mapped, path, others=[t.name for t in tables[1:]])
     if errors:
-        raise ImportRefused(errors, "请改正这些行后重新导入；所有行都正确时才会导入。")
+        raise ImportRefused(errors, refused_hint(path, errors))
     return rows
+
+
+def refused_hint(path: Path, errors: list[str]) -> str:
+    """What to do about refused rows; for a workbook with an empty cell, the likely cause: a formula
+    whose result was never saved (openpyxl reads the values Excel last computed, and there are none)."""
+    hint = "请改正这些行后重新导入；所有行都正确时才会导入。"
+    if Path(path).suffix.lower() in (".xlsx", ".xlsm") and any("为空" in e for e in errors):
+        hint += "看着有内容却说“为空”的格，多半是没有存下计算结果的公式：请在 Excel 中打开该文件、保存一次后再导入。"
+    return hint
 
 
 # ----------------------------------------------------------------------------- files and sheets
@@ -325,7 +335,11 @@ def _sheet_table(ws, epoch, path: Path) -> _Table:
                 if all(_is_blank(v) for c, v in enumerate(rows[r - 1], 1)
                        if not merged.min_col <= c <= merged.max_col):
                     notes.add(r)
-    return _Table(ws.title, where, rows, notes, epoch)
+    filled = frozenset((r, c) for merged in merges
+                       for r in range(merged.min_row, min(merged.max_row, len(rows)) + 1)
+                       for c in range(merged.min_col, min(merged.max_col, width) + 1)
+                       if (r, c) != (merged.min_row, merged.min_col))
+    return _Table(ws.title, where, rows, notes, epoch, filled)
 
 
 def _too_many_rows(where: str, count: int, path: Path) -> UsageError:
@@ -437,6 +451,11 @@ def _columns(table: _Table, header: int, mapped: dict[str, str], path: Path) -> 
             a, b = (str(row[c]).strip() for c in chosen[:2])
             raise UsageError(f"{table.where}的表头“{a}”和“{b}”都可作为{LABELS[field]}列：{path}",
                              f"请用 --map 指定其中一个，如 --map {a}={LABELS[field]}。")
+        twice = [c for c in chosen[1:] if (header, c + 1) not in table.filled]
+        if twice:  # the same header in two columns of its own (not one cell merged across them)
+            a = str(row[chosen[0]]).strip()
+            raise UsageError(f"{table.where}的表头“{a}”出现在两列（第{chosen[0] + 1}列和第{twice[0] + 1}列）：{path}",
+                             f"请删去或改名其中一列，或用 --map 指定要用的那一列的表头。")
         columns[field] = chosen[0]  # one header merged across columns: its first column
     missing = [LABELS[f] for f in REQUIRED if f not in columns]
     if missing:
