@@ -179,3 +179,20 @@ def test_the_bundled_example_named_by_its_path_is_still_read_only(tmp_path):
     assert result.returncode == 2 and "只读" in result.stderr, result.stderr
     assert snapshot_files(Path(BUNDLED)) == before
     assert run_cc("--data", BUNDLED, "status", "--as-of", "2023-12-30", cwd=tmp_path).returncode == 0
+
+
+def test_data_and_as_of_may_stand_between_a_group_and_its_command(tmp_path):
+    """`cc problem --as-of … list` and `cc report --as-of … md` as `cc problem list --as-of …`;
+    validate takes --as-of too, and says it does not depend on it (found by a fresh-eyes try)."""
+    from helpers import copy_data, run_cc
+
+    copy_data(tmp_path)
+    for between, after in ((["problem", "--as-of", "2023-06-30", "list"], ["problem", "list", "--as-of", "2023-06-30"]),
+                           (["report", "--as-of", "2023-06-30", "md"], ["report", "md", "--as-of", "2023-06-30"]),
+                           (["problem", "--data", "data", "--as-of", "2023-06-30", "list", "--json"],
+                            ["problem", "list", "--json", "--as-of", "2023-06-30"])):
+        a, b = run_cc(*between, cwd=tmp_path), run_cc(*after, cwd=tmp_path)
+        assert a.returncode == b.returncode == 0 and a.stdout == b.stdout, a.stderr
+    checked = run_cc("validate", "--as-of", "2023-06-30", cwd=tmp_path)
+    assert checked.returncode == 0, checked.stderr
+    assert "校验与日期无关" in run_cc("validate", "--help", cwd=tmp_path).stdout

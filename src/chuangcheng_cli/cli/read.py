@@ -30,6 +30,9 @@ def validate(
                                "GITHUB_ACTIONS=true 时默认）。", show_default=False)] = None,
     strict: Annotated[bool, typer.Option("--strict", help="警告也算失败（退出码 1）。")] = False,
     data: DataOpt = None,
+    as_of: Annotated[Optional[str], typer.Option(
+        "--as-of", metavar="YYYY-MM-DD", help="校验与日期无关，可省略（为与其他命令一致而接受，不起作用）。",
+        show_default=False)] = None,
 ):
     """校验数据目录：列出所有问题（文件:行:列、问题代码、说明和修改提示）。"""
     from . import plain

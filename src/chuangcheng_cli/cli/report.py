@@ -16,6 +16,17 @@ report_app = typer.Typer(help="生成报表：台账工作簿（xlsx）、领导
                          no_args_is_help=True)
 app.add_typer(report_app, name="report")
 
+
+@report_app.callback()
+def _report_group(data: DataOpt = None, as_of: AsOfOpt = None) -> None:
+    # --data and --as-of may also stand between `report` and its kind, as before and after it
+    from .common import GLOBALS
+
+    if data is not None:
+        GLOBALS.data = data
+    if as_of is not None:
+        GLOBALS.as_of = as_of
+
 OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="输出文件或文件夹；默认写到当前文件夹，文件名为推进组名称＋台账/进展/周报＋“_日期”（如 ××推进组台账_YYYY-MM-DD.xlsx）；周报不加此项时输出到屏幕。",
                                                 show_default=False)]
 ForceOpt = Annotated[bool, typer.Option("--force", help="输出文件已存在时覆盖。")]
