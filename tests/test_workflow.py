@@ -277,3 +277,28 @@ def test_a_backfilled_report_above_a_later_one_is_explained_as_such(tmp_path):
     assert "进度 40% 低于上次报送的 45%" in result.stderr and "未写入任何内容" in result.stderr
     assert "--correct" in result.stderr
     assert snapshot_files(tmp_path) == before
+
+
+def test_a_command_run_twice_records_once(tmp_path):
+    """The same cc problem add, cc log or cc reply run twice the same day (a retry, a double click)
+    counted twice: two problems overdue in the score (found by a fresh-eyes try). The second is
+    refused naming the first; anything different is recorded."""
+    from helpers import copy_data, run_cc, snapshot_files
+
+    copy_data(tmp_path)
+    day = ["--as-of", "2023-12-30"]
+    commands = [
+        ["problem", "add", "--unit", "总工会", "--source", "督查", "--place", "职工服务中心", "--desc", "未公示维权热线",
+         "--days", "5", *day],
+        ["log", "T09", "--unit", "人社局", "--percent", "90", "--note", "推进中", "--by", "范某某", *day],
+        ["reply", "4", "--note", "已整改到位", "--by", "范某某", *day],
+    ]
+    for args in commands:
+        assert run_cc(*args, cwd=tmp_path).returncode == 0
+        before = snapshot_files(tmp_path)
+        again = run_cc(*args, cwd=tmp_path)
+        assert again.returncode == 1 and "未重复登记" in again.stderr, (args, again.stderr)
+        assert snapshot_files(tmp_path) == before
+    different = run_cc("log", "T09", "--unit", "人社局", "--percent", "90", "--note", "推进中，补充台账", "--by", "范某某",
+                       *day, cwd=tmp_path)
+    assert different.returncode == 0, different.stderr

@@ -96,11 +96,23 @@ def make_progress(snap: rules.Snapshot, stamp: Stamp, task: models.Task, unit: m
     if state.reports and percent < state.percent and not correction.strip():
         raise UsageError(f"进度 {percent}% 低于上次报送的 {state.percent}%",
                          "如确需下调，请加 --correct \"更正原因\"。")
-    return models.make(models.Progress, kind="progress", task=task.id, unit=unit.id, percent=percent,
-                           note=_clean(note, "进展说明"), evidence=evidence,
-                           problem=_clean(problem, "自查问题") if problem.strip() else "",
-                           correction=_clean(correction, "更正原因") if correction.strip() else "",
-                           **_base(stamp))
+    entry = models.make(models.Progress, kind="progress", task=task.id, unit=unit.id, percent=percent,
+                        note=_clean(note, "进展说明"), evidence=evidence,
+                        problem=_clean(problem, "自查问题") if problem.strip() else "",
+                        correction=_clean(correction, "更正原因") if correction.strip() else "",
+                        **_base(stamp))
+    last = state.last_progress
+    if last is not None and (last.date, last.unit, last.percent, last.note, list(last.evidence), last.problem) == \
+            (entry.date, entry.unit, entry.percent, entry.note, list(entry.evidence), entry.problem):
+        _same_as(last, f"{task.id} {percent}% 的进度报送")
+    return entry
+
+
+def _same_as(earlier, what: str) -> None:
+    """A command run twice (a retry after a slow network drive, a double click): the second, the
+    same as what the record already says that day, is refused rather than counted twice."""
+    raise Refusal(f"{rules.cn_date(earlier.date)}已登记过完全相同的{what}（记录 {earlier.id}），未重复登记",
+                  "如确是新的一次，请在说明中写明不同之处；登记有误可用 cc void 作废。")
 
 
 def make_verify(snap: rules.Snapshot, stamp: Stamp, task: models.Task, note: str = "") -> models.Verify:
@@ -209,8 +221,12 @@ def make_reply(snap: rules.Snapshot, stamp: Stamp, ns: rules.NoticeState, note: 
         raise Refusal(f"督办通知 {ns.notice.doc_no} 已于{rules.cn_date(ns.closed.date)}销号，无需再反馈")
     if stamp.date < ns.notice.date:
         raise UsageError("反馈日期早于督办通知日期")
-    return models.make(models.Reply, kind="reply", notice=ns.notice.ref, unit=ns.notice.unit,
+    entry = models.make(models.Reply, kind="reply", notice=ns.notice.ref, unit=ns.notice.unit,
                         note=_clean(note, "整改反馈"), evidence=evidence, **_base(stamp))
+    for last in ns.replies[-1:]:
+        if (last.date, last.note, list(last.evidence)) == (entry.date, entry.note, list(entry.evidence)):
+            _same_as(last, f"督办通知 {ns.notice.doc_no} 的整改反馈")
+    return entry
 
 
 def make_close(snap: rules.Snapshot, stamp: Stamp, ns: rules.NoticeState, note: str = "") -> models.Close:
@@ -421,6 +437,14 @@ def make_problem(snap: rules.Snapshot, stamp: Stamp, unit: models.Unit, source: 
         if other.id not in co:
             co.append(other.id)
     policy = snap.project.plan.policy
+    if not key:  # one typed by hand (an import's rows are matched by their key)
+        same = (source, found, unit.id, place.strip(), desc.strip())
+        for ps in snap.problems.values():
+            p = ps.problem
+            if (p.source, p.found, p.unit, p.place, p.desc) == same:
+                raise Refusal(f"问题 {p.problem} 已于{rules.cn_date(p.date)}登记，来源、发现日期、责任单位、点位和问题描述"
+                              "都与这次相同，未重复登记",
+                              f"查看：cc problem show {p.problem}；如确是另一个问题，请在描述中写明不同之处。")
     year = stamp.date.year
     number = number or problemlist.next_number(snap.project.journal, year)
     entry = models.make(
