@@ -223,9 +223,9 @@ def make_reply(snap: rules.Snapshot, stamp: Stamp, ns: rules.NoticeState, note: 
         raise UsageError("反馈日期早于督办通知日期")
     entry = models.make(models.Reply, kind="reply", notice=ns.notice.ref, unit=ns.notice.unit,
                         note=_clean(note, "整改反馈"), evidence=evidence, **_base(stamp))
-    for last in ns.replies[-1:]:
-        if (last.date, last.note, list(last.evidence)) == (entry.date, entry.note, list(entry.evidence)):
-            _same_as(last, f"督办通知 {ns.notice.doc_no} 的整改反馈")
+    last = ns.pending  # the reply still waiting for review (one sent back since may be sent again)
+    if last is not None and (last.date, last.note, list(last.evidence)) == (entry.date, entry.note, list(entry.evidence)):
+        _same_as(last, f"督办通知 {ns.notice.doc_no} 的整改反馈")
     return entry
 
 
