@@ -101,7 +101,7 @@ def make_progress(snap: rules.Snapshot, stamp: Stamp, task: models.Task, unit: m
                         problem=_clean(problem, "自查问题") if problem.strip() else "",
                         correction=_clean(correction, "更正原因") if correction.strip() else "",
                         **_base(stamp))
-    last = state.last_progress
+    last = state.last_progress if state.last_reopen is None else None  # sent back since: a new report
     if last is not None and (last.date, last.unit, last.percent, last.note, list(last.evidence), last.problem) == \
             (entry.date, entry.unit, entry.percent, entry.note, list(entry.evidence), entry.problem):
         _same_as(last, f"{task.id} {percent}% 的进度报送")
