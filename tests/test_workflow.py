@@ -302,3 +302,7 @@ def test_a_command_run_twice_records_once(tmp_path):
     different = run_cc("log", "T09", "--unit", "人社局", "--percent", "90", "--note", "推进中，补充台账", "--by", "范某某",
                        *day, cwd=tmp_path)
     assert different.returncode == 0, different.stderr
+    # sent back, the same words may come again: a new round, not a repeat
+    assert run_cc("reject", "4", "--note", "台账不全", *day, cwd=tmp_path).returncode == 0
+    again = run_cc("reply", "4", "--note", "已整改到位", "--by", "范某某", *day, cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
