@@ -196,3 +196,7 @@ def test_data_and_as_of_may_stand_between_a_group_and_its_command(tmp_path):
     checked = run_cc("validate", "--as-of", "2023-06-30", cwd=tmp_path)
     assert checked.returncode == 0, checked.stderr
     assert "校验与日期无关" in run_cc("validate", "--help", cwd=tmp_path).stdout
+    bad = run_cc("validate", "--as-of", "foo", cwd=tmp_path)
+    assert bad.returncode == 2 and "日期无效" in bad.stderr
+    alone = run_cc("problem", "--data", "data", cwd=tmp_path)  # a group with no command: in Chinese
+    assert alone.returncode == 2 and "缺少命令" in alone.stderr and "Missing" not in alone.stderr

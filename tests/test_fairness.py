@@ -277,13 +277,22 @@ def test_a_task_sent_back_late_gets_a_rework_deadline(tmp_path):
     due = reopen["deadline"]
     assert due > "2023-11-06" and f"重办期限{cn(due)}" in out
     row = task(repo, "2023-11-06", "T06")
-    assert row["light"] == "yellow" and row["deadline"] == due, row
+    assert row["light"] == "yellow" and row["due"] == due and row["deadline"] == "2023-10-31", row
     assert f"已退回重办，尚未重新报送办结（重办期限{cn(due)}）" in row["reasons"]
     assert not any("逾期" in r for r in row["reasons"])
     scored = json.loads(cc(repo, "score", "--unit", "中院", "--json", "--as-of", "2023-11-06").stdout)
     assert next(c for c in scored["units"][0]["components"] if c["key"] == "red_task")["count"] == 0
     late = task(repo, "2023-11-20", "T06")
     assert late["light"] == "red" and any(r.startswith("已逾期") and f"（重办期限{cn(due)}）" in r for r in late["reasons"])
+    # a report that came after the deadline gains nothing from being sent back: still late at once
+    # (found by a review: an overdue task reported 100% and sent back the same day turned yellow)
+    t01 = task(repo, "2023-12-05", "T01")
+    assert t01["light"] == "red" and t01["due"] == t01["deadline"] == "2023-11-30", t01
+    cc(repo, "log", "T01", "--unit", "司法局", "--percent", "100", "--note", "已完成", "--as-of", "2023-12-05")
+    late = cc(repo, "reopen", "T01", "--reason", "材料不实", "--as-of", "2023-12-05").stdout
+    assert "不另给重办期限" in late
+    t01 = task(repo, "2023-12-05", "T01")
+    assert t01["light"] == "red" and t01["due"] == "2023-11-30" and any("已逾期5天" in r for r in t01["reasons"])
     # the record without its 重办期限 (as written before it was recorded) reads the same
     before = {day: status(repo, day) for day in ("2023-11-06", "2023-11-20")}
     path = repo / "data" / "journal.jsonl"

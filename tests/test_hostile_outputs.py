@@ -698,10 +698,14 @@ def test_outputs_never_land_on_the_record_or_on_a_file_for_a_folder(tmp_path):
         (["notice", "人社局", "--out", "afile.txt", "--yes", "--as-of", "2023-12-30"], "不是目录"),
         (["notice", "人社局", "--out", os.devnull, "--yes", "--as-of", "2023-12-30"], "不是目录"),
         (["reprint", "4", "--out", "afile.txt"], "不是目录"),
+        (["notice", "人社局", "--out", "afile.txt/sub", "--yes", "--as-of", "2023-12-30"], "不是目录"),
+        (["notice", "人社局", "--out", os.devnull + "/x", "--yes", "--as-of", "2023-12-30"], "不是目录"),
         (["report", "md", "--as-of", "2023-12-31", "-o", "data/journal.jsonl", "--force"], "数据文件"),
         (["report", "html", "--as-of", "2023-12-31", "-o", "data/../data/tasklist.yaml", "--force"], "数据文件"),
         (["report", "xlsx", "--as-of", "2023-12-31", "-o", "data/units.yaml", "--force"], ".xlsx"),
         (["report", "xlsx", "--as-of", "2023-12-31", "-o", "台账.csv"], "应以 .xlsx 结尾"),
+        (["--data", str(DATA), "report", "md", "--as-of", "2023-12-31", "-o", "data/journal.jsonl", "--force"],
+         "数据文件"),  # another data folder's journal
     ):
         result = run_cc(*args, cwd=tmp_path)
         assert result.returncode == 2 and words in result.stderr, (args, result.stdout + result.stderr)

@@ -108,6 +108,10 @@ def test_extend_moves_the_deadline_and_counts(tmp_path):
               code=1)
     assert "整改期限2023年6月30日已过（已逾期5天），不能再延期" in late.stderr
     assert problems(repo, "2023-07-05", "--overdue")[0]["id"] == pid
+    # fixed in time and waiting for the office's recheck: not overdue, and nothing to extend
+    cc(repo, "problem", "fix", pid, "--note", "已公示", "--by", "范某某", "--as-of", "2023-07-06")
+    waiting = cc(repo, "problem", "extend", pid, "--to", "2023-07-30", "--reason", "x", "--as-of", "2023-07-08", code=1)
+    assert "正待复查，不需要延期" in waiting.stderr and "逾期" not in waiting.stderr
 
 
 def test_voided_problem_counts_nowhere_and_keeps_its_number(tmp_path):

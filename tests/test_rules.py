@@ -112,11 +112,26 @@ def test_rework_deadline_is_the_later_of_the_tasks_and_the_reopens(project):
         return models.make(models.Reopen, kind="reopen", id="20231106-aaaa0001", date=day, at=at, by="周某某",
                            task="T06", reason="退回", deadline=deadline)
 
-    assert rules.rework_deadline(reopen(dt.date(2023, 11, 6), dt.date(2023, 11, 20)), task, policy) == dt.date(2023, 11, 20)
-    assert rules.rework_deadline(reopen(dt.date(2023, 10, 1), dt.date(2023, 10, 20)), task, policy) == task.deadline
+    def sent_back(completed_on, due=None):  # the task as it was before the reopen
+        return rules.TaskState(task, reported_complete=True, completed_on=completed_on, due=due)
+
+    in_time = sent_back(dt.date(2023, 10, 12))
+    assert rules.rework_deadline(reopen(dt.date(2023, 11, 6), dt.date(2023, 11, 20)), in_time, policy) == \
+        dt.date(2023, 11, 20)
+    assert rules.rework_deadline(reopen(dt.date(2023, 10, 13), dt.date(2023, 10, 20)), in_time, policy) == task.deadline
     # an older record without one: policy.rectification_days from the day it was sent back
-    assert rules.rework_deadline(reopen(dt.date(2023, 11, 6)), task, policy) == \
+    assert rules.rework_deadline(reopen(dt.date(2023, 11, 6)), in_time, policy) == \
         dt.date(2023, 11, 6) + dt.timedelta(days=policy.rectification_days)
+    # a report that came after the deadline gains nothing from being sent back (found by a review)
+    assert rules.rework_deadline(reopen(dt.date(2023, 11, 6), dt.date(2023, 11, 20)),
+                                 sent_back(dt.date(2023, 11, 3)), policy) is None
+    # a second round: measured against the 重办期限 then in force
+    again = sent_back(dt.date(2023, 11, 18), due=dt.date(2023, 11, 20))
+    assert rules.rework_deadline(reopen(dt.date(2023, 11, 25), dt.date(2023, 12, 5)), again, policy) == \
+        dt.date(2023, 12, 5)
+    late_again = sent_back(dt.date(2023, 11, 22), due=dt.date(2023, 11, 20))
+    assert rules.rework_deadline(reopen(dt.date(2023, 11, 25), dt.date(2023, 12, 5)), late_again, policy) == \
+        dt.date(2023, 11, 20)
 
 
 def test_reported_complete_awaits_verification_without_staleness(project):

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from .typer_app import app
-from .common import AsOfOpt, DataOpt, console, find_data_dir, guarded, today
+from .common import AsOfOpt, DataOpt, console, find_data_dir, guarded, parse_date, today
 
 
 class Format(str, Enum):
@@ -36,6 +36,9 @@ def validate(
 ):
     """校验数据目录：列出所有问题（文件:行:列、问题代码、说明和修改提示）。"""
     from . import plain
+
+    if as_of is not None:
+        parse_date(as_of)  # unused, but a bad date is said to be bad, as every command says it
 
     raise typer.Exit(plain.validate(fmt.value if fmt else None, strict, find_data_dir(data)))
 

@@ -84,6 +84,8 @@ def _not_a_data_file(path: Path, data) -> None:
     from .common import find_data_dir
     from ..store.loading import JOURNAL, TASKLIST, UNITS
 
+    if path.name in (TASKLIST, UNITS, JOURNAL) and (path.parent / TASKLIST).exists():  # any data folder's
+        raise UsageError(f"输出路径是数据文件：{path}", "报表不能写在数据文件上；请用 --out 指定其他文件名。")
     folder = find_data_dir(data).path
     for name in (TASKLIST, UNITS, JOURNAL):
         f = folder / name

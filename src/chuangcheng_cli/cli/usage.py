@@ -9,6 +9,7 @@ import sys
 _PATTERNS = [
     (r"No such option: (\S+)", lambda m: f"没有这个选项：{m[1]}"),  # the suggestion: see suggestion()
     (r"No such command '(.+)'\.", lambda m: f"没有这个命令：{m[1]}"),
+    (r"Missing command\.", lambda m: "缺少命令（加 --help 查看有哪些命令）"),
     (r"Missing argument '(.+)'\.", lambda m: f"缺少参数 {m[1]}"),
     (r"Missing option '(.+)'\.", lambda m: f"缺少必填选项 {m[1]}"),
     (r"Missing parameter: (\S+)", lambda m: f"缺少必填参数 {m[1]}"),

@@ -118,10 +118,18 @@ def reopen(
 
     def build(snap, stamp, _folder):
         t = resolve_task(snap.project, task)
+        from ..domain.rules import rework_deadline
+
+        st = snap.task(t.id)
         entry, how = make_reopen(snap, stamp, t, reason, days, limit)
-        due = max(entry.deadline, t.deadline)
-        when = (f"重办期限{cn_date(due)}" + (f"（{how}）" if how else "") if due > t.deadline
-                else f"须在完成时限{cn_date(t.deadline)}前重新报办结")
+        due = rework_deadline(entry, st, snap.project.plan.policy) or t.deadline
+        if due > st.deadline:
+            when = f"重办期限{cn_date(due)}" + (f"（{how}）" if how else "")
+        elif st.completed_on is not None and st.completed_on > st.deadline:
+            when = (f"办结报告晚于{'重办期限' if st.reworking else '完成时限'}{cn_date(st.deadline)}，"
+                    "不另给重办期限（退回不抹去逾期）")
+        else:
+            when = f"须在{'重办期限' if st.reworking else '完成时限'}{cn_date(st.deadline)}前重新报办结"
         return [entry], [], f"已退回重办：{t.id}（{t.label}），{when}"
 
     record(data, as_of, by, dry_run, build, scope=task_scope(task), lead_act="reopen", tasks_only=True)
@@ -133,8 +141,9 @@ def _out_is_a_folder(out: Optional[Path]) -> None:
     if out is None:
         return
     try:
-        there = out.expanduser()
-        bad = there.exists() and not there.is_dir()
+        there = out.expanduser().absolute()
+        existing = next(p for p in (there, *there.parents) if p.exists())  # the root exists
+        bad = not existing.is_dir()  # a file (or /dev/null) on the way: the folder cannot be made
     except (OSError, ValueError):
         bad = True
     if bad:

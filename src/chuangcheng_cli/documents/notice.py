@@ -123,11 +123,11 @@ def build_notice(snap: rules.Snapshot, stamp: Stamp, unit: models.Unit, task_ids
                          "如确有问题需要督办，请用 --reason 说明理由；配合单位只对本单位承担的部分负责。")
     if deadline is not None and deadline <= stamp.date:
         raise UsageError(f"整改期限 {cn_date(deadline)} 应晚于发文日期 {cn_date(stamp.date)}")
-    from ..domain.workflow import within_a_year
-
-    within_a_year(stamp.date, deadline, "整改期限")
     limit = rectification_deadline(stamp.date, days if days is not None else policy.rectification_days,
                                    deadline, policy.workdays)
+    from ..domain.workflow import within_a_year
+
+    within_a_year(stamp.date, limit.day, "整改期限")  # --days 365 of working days too
     later = [e for e in project.journal if e.kind == "notice" and e.date > stamp.date]
     if later:
         raise Refusal(f"日志中已有{cn_date(later[-1].date)}发出的督办通知 {later[-1].doc_no}，"

@@ -136,8 +136,9 @@ class TaskState:
     # progress report that counts, and a reopen that counts after it
     last_progress: models.Progress | None = None
     last_reopen: models.Reopen | None = None
-    rework: models.Reopen | None = None  # the 退回重办 the task is being redone under, until 验收
-    due: dt.date | None = None  # its deadline as judged (finish): the task's, or a later 重办期限
+    # the deadline in force after a 退回重办 of a 办结报告 that came in time: the later of the task's
+    # own and the reopen's 重办期限 (None: the task's own deadline; see rework_deadline)
+    due: dt.date | None = None
 
     @property
     def deadline(self) -> dt.date:
@@ -323,6 +324,7 @@ class Fold:
 
     def __init__(self, plan: models.Plan, units: list, voided: dict | None = None):
         self.states = {t.id: TaskState(t) for t in plan.tasks}
+        self.policy = plan.policy
         self.units = {u.id: UnitState(u) for u in units}
         for t in plan.tasks:
             self.units[t.lead].led.append(t.id)
@@ -391,7 +393,7 @@ class Fold:
                 problems[e.problem].history.append(e)
             return
         if kind in TASK_KINDS:
-            _task_entry(states[e.task], e)
+            _task_entry(states[e.task], e, self.policy)
         elif kind == "notice":
             ns = NoticeState(e)
             notices[e.ref] = ns
@@ -439,7 +441,7 @@ class Fold:
         ordered = [entries[k] for k in journal_order(entries)]
         for e in ordered:
             if e.id not in self.voided:
-                _task_entry(st, e)
+                _task_entry(st, e, self.policy)
             else:
                 st.history.append(e)
         if ordered:
@@ -461,7 +463,7 @@ class Fold:
 TASK_KINDS = ("assign", "progress", "verify", "reopen")
 
 
-def _task_entry(st: TaskState, e) -> None:
+def _task_entry(st: TaskState, e, policy: models.Policy) -> None:
     """A task's entry applied to its state (it counts: not voided)."""
     kind = e.kind
     st.history.append(e)
@@ -482,9 +484,9 @@ def _task_entry(st: TaskState, e) -> None:
     elif kind == "verify":
         st.verified_on = e.date
         st.reopened = False
-        st.rework = None
     elif kind == "reopen":
-        st.last_reopen = st.rework = e
+        st.due = rework_deadline(e, st, policy)
+        st.last_reopen = e
         st.verified_on = None
         st.reported_complete = False
         st.completed_on = None
@@ -528,7 +530,6 @@ def finish(project: models.Project, fold: Fold, today: dt.date, entries: list) -
             us.problem_light = RED if len(us.problem_gaps) >= policy.problem_red else YELLOW
     for st in states.values():
         task = st.task
-        st.due = rework_deadline(st.rework, task, policy) if st.rework is not None else None
         st.expected = expected_percent(task, start, today)
         st.light, st.reasons = _light(st, units, today, start, policy)
     # A late notice that names no task, or whose every task is done (verified), shows on no task:
@@ -586,17 +587,22 @@ def lead_queue(snap: Snapshot) -> list[QueueItem]:
     return items
 
 
-def rework_deadline(reopen: models.Reopen, task: models.Task, policy: models.Policy) -> dt.date:
-    """The deadline of a task sent back (退回重办) by reopen: the later of the task's own and the
-    reopen's 重办期限, so that the days the lead unit took to review a 办结报告 sent in time are
-    never the unit's delay. A record made before the 重办期限 was recorded gets what cc reopen
-    records by default: policy.rectification_days from the day it was sent back."""
+def rework_deadline(reopen: models.Reopen, st: TaskState, policy: models.Policy) -> dt.date | None:
+    """The deadline in force once reopen sends the task's 办结报告 back (退回重办), st as it was just
+    before: when that report came in time (not after the deadline then in force), the later of that
+    deadline and the reopen's 重办期限, so that the days the lead unit took to review it are never
+    the unit's delay; when it came late, the deadline stays (a reopen wipes out no lateness). A
+    record made before the 重办期限 was recorded gets what cc reopen records by default:
+    policy.rectification_days from the day it was sent back."""
+    in_force = st.deadline
+    if st.completed_on is None or st.completed_on > in_force:
+        return st.due
     given = reopen.deadline
     if given is None:
         from .deadlines import rectification_deadline
 
         given = rectification_deadline(reopen.date, policy.rectification_days, None, policy.workdays).day
-    return max(task.deadline, given)
+    return max(in_force, given)
 
 
 def late_notices_reason(late: list[NoticeState], today: dt.date) -> str:

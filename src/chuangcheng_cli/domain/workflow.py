@@ -143,9 +143,9 @@ def make_reopen(snap: rules.Snapshot, stamp: Stamp, task: models.Task, reason: s
     if deadline is not None and deadline <= stamp.date:
         raise UsageError(f"重办期限 {rules.cn_date(deadline)} 应晚于退回日期 {rules.cn_date(stamp.date)}")
     policy = snap.project.plan.policy
-    within_a_year(stamp.date, deadline, "重办期限")
     limit = rectification_deadline(stamp.date, days if days is not None else policy.rectification_days,
                                    deadline, policy.workdays)
+    within_a_year(stamp.date, limit.day, "重办期限")  # --days 365 of working days too
     entry = models.make(models.Reopen, kind="reopen", task=task.id, reason=_clean(reason, "退回原因"),
                         deadline=limit.day, **_base(stamp))
     return entry, limit.note
@@ -257,9 +257,9 @@ def make_reject(snap: rules.Snapshot, stamp: Stamp, ns: rules.NoticeState, note:
     if deadline is not None and deadline <= stamp.date:
         raise UsageError(f"新的整改期限 {rules.cn_date(deadline)} 应晚于退回日期 {rules.cn_date(stamp.date)}")
     policy = snap.project.plan.policy
-    within_a_year(stamp.date, deadline, "新的整改期限")
     limit = rectification_deadline(stamp.date, days if days is not None else policy.rectification_days,
                                    deadline, policy.workdays)
+    within_a_year(stamp.date, limit.day, "新的整改期限")  # --days 365 of working days too
     entry = models.make(models.Reject, kind="reject", notice=ns.notice.ref, note=_clean(note, "退回理由"),
                         deadline=limit.day, **_base(stamp))
     return entry, limit.note
@@ -499,6 +499,9 @@ def make_extend(snap: rules.Snapshot, stamp: Stamp, ps: problemlist.ProblemState
                 reason: str) -> models.Extend:
     if ps.closed is not None:
         raise Refusal(f"问题 {ps.id} 已于{rules.cn_date(ps.closed.date)}复查销号，无需延期")
+    if stamp.date > ps.deadline and ps.pending is not None:  # fixed, waiting for the office: nothing to extend
+        raise Refusal(f"问题 {ps.id} 已于{rules.cn_date(ps.pending.date)}报整改完成，正待复查，不需要延期",
+                      f"请复查：cc problem recheck {ps.id} --pass（或 --fail）--note …")
     if stamp.date > ps.deadline:  # 延期 is asked for before the deadline: never one that erases days overdue
         raise Refusal(f"问题 {ps.id} 的整改期限{rules.cn_date(ps.deadline)}已过（已逾期{(stamp.date - ps.deadline).days}天），"
                       "不能再延期",

@@ -117,7 +117,8 @@ def status_rows(snap: rules.Snapshot, unit: str | None = None, indicator: str | 
             "light": st.light,
             "reasons": list(st.reasons),
             "last_report": st.last_report.isoformat() if st.last_report else None,
-            "deadline": st.deadline.isoformat(),  # a later 重办期限 when the task was sent back
+            "deadline": task.deadline.isoformat(),  # its 完成时限, as the plan says
+            "due": st.deadline.isoformat(),  # the deadline in force: a later 重办期限 when sent back in time
             "notice_count": lead_state.notice_count,
             "escalated": lead_state.escalated,
         })
@@ -381,8 +382,8 @@ def describe_entry(project: models.Project, e) -> str:
         return "；".join([f"报送进度{e.percent}%：{clause(e.note)}", *progress_details(e)])
     if k == "verify":
         return "验收销号" + (f"：{clause(e.note)}" if e.note else "")
-    if k == "reopen":
-        return f"退回重办：{clause(e.reason)}"
+    if k == "reopen":  # the 重办期限 as recorded (it counts only for a 办结报告 that came in time)
+        return "退回重办" + (f"，重办期限{views.cn_date(e.deadline)}" if e.deadline else "") + f"：{clause(e.reason)}"
     if k == "notice":
         parts = [f"{e.doc_no}，第{e.seq}次督办（{e.level}），整改期限{views.cn_date(e.deadline)}"]
         parts += [clause(g) for g in e.gaps]
@@ -509,5 +510,4 @@ def task_detail(snap: rules.Snapshot, task_id: str) -> dict:
         ],
         "history": history_rows(snap, task=task_id),
         "campaign_end": project.plan.campaign.end.isoformat(),
-        "task_deadline": task.deadline.isoformat(),  # its own 完成时限 ("deadline": a later 重办期限 when sent back)
     }

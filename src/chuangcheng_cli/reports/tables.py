@@ -282,10 +282,9 @@ def task_view(d: dict, as_of: str, width: int = 80) -> Group:
     head.append(f"所属指标：{d['indicator']} {d['indicator_name']}（测评方式：{d['method']}）\n")
     head.append(f"责任单位：{'、'.join(d['units'])}（{d['units'][0]}牵头）\n")
     head.append(f"标准要求：{d['requirement']}\n")
-    own = d.get("task_deadline", d["deadline"])
-    head.append(f"完成时限：{cn_date(dt.date.fromisoformat(own))}")
-    if d["deadline"] != own:
-        head.append(f"（退回重办，重办期限{cn_date(dt.date.fromisoformat(d['deadline']))}）")
+    head.append(f"完成时限：{cn_date(dt.date.fromisoformat(d['deadline']))}")
+    if d.get("due", d["deadline"]) != d["deadline"]:
+        head.append(f"（退回重办，重办期限{cn_date(dt.date.fromisoformat(d['due']))}）")
     if d["milestones"]:
         head.append("；节点：" + "，".join(
             f"{short_date(m['date'], year)} {m['percent']}%" for m in d["milestones"]))

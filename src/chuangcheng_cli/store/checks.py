@@ -268,9 +268,10 @@ def invisible_problem(src, locate, value: str, what: str) -> Diagnostic | None:
     if at < 0:
         return None
     line, col, w = locate()
+    # a warning: data kept before this check never locks anyone out; cc validate --strict (CI) fails on it
     return src.problem(line, col, "invalid-character",
                        f"{what} \"{value}\" 中含有不可见字符 {describe(value[at])}（第 {at + 1} 个字符）",
-                       "名称要能照着字面输入和比对；请删除这个不可见字符。", width=w)
+                       "名称要能照着字面输入和比对；请删除这个不可见字符。", width=w, severity=WARNING)
 
 
 def check_units(units_file: loading.YamlFile) -> list[Diagnostic]:
@@ -339,6 +340,13 @@ def check_plan(project: models.Project, plan_file: loading.YamlFile,
     def at(path, code, message, hint="", severity="error"):
         line, col, w = loc(path)
         problems.append(src.problem(line, col, code, message, hint, severity, width=w))
+
+    people = [(("campaign", "contact", "name"), camp.contact.name)]
+    people += [(("campaign", "office_staff", k), name) for k, name in enumerate(camp.office_staff)]
+    for path, name in people:  # the office's people act by these names (--by): as units.yaml's
+        found = invisible_problem(src, lambda path=path: loc(path), name, "姓名")
+        if found is not None:
+            problems.append(found)
 
     def unit_ref(path, unit_id):
         if unit_id not in unit_ids:

@@ -24,7 +24,7 @@ import json
 
 from . import state as store
 
-FORMAT = 3  # 2: a task's rework (the reopen it is redone under); 3: its plan key inside
+FORMAT = 4  # 3: its plan key inside; 4: a task's deadline in force after a reopen (due)
 # A read stores the fold again once this many entries were applied after the stored one: storing
 # a city's fold costs about as much as reading a few thousand entries again on each later read.
 KEEP_AFTER = 2000
@@ -54,7 +54,7 @@ def dump(fold, pos: dict, count: int, size: int, digest: str, plan_key: str = ""
         tasks[tid] = [st.percent, day(st.last_report), st.reports, st.reported_complete, day(st.completed_on),
                       day(st.verified_on), st.reopened, st.problem,
                       [[unit, at(e)] for unit, e in st.assignments.items()], list(fold.last_task.get(tid, (0, 0))),
-                      at(st.last_progress), at(st.last_reopen), at(st.rework)]
+                      at(st.last_progress), at(st.last_reopen), day(st.due)]
     notices = [[at(ns.notice), [at(r) for r in ns.replies], [at(r) for r in ns.rejects], at(ns.closed),
                 ns.escalated, at(ns.pending), [[day(d), at(r), at(j)] for d, r, j in ns.rounds]]
                for ns in fold.notices.values()]
@@ -109,7 +109,7 @@ def positions(doc: dict, typed_count: int) -> list[int]:
     out: set[int] = set()
     for t in doc["tasks"].values():
         out.update(p for _, p in t[8])
-        out.update(p for p in t[10:13] if p is not None)
+        out.update(p for p in t[10:12] if p is not None)
     for n in doc["notices"]:
         out.add(n[0])
         out.update(n[1])
@@ -188,13 +188,13 @@ def restore(doc: dict, plan, units: list, entries: dict):
     for tid, row in tasks.items():
         st = fold.states[tid]
         (percent, last_report, reports, complete, completed_on, verified_on, reopened, problem, assigned,
-         last, last_progress, last_reopen, rework) = typed(row, list)
+         last, last_progress, last_reopen, due) = typed(row, list)
         st.percent, st.last_report, st.reports = typed(percent, int), day(last_report), typed(reports, int)
         st.reported_complete, st.completed_on = typed(complete, bool), day(completed_on)
         st.verified_on, st.reopened, st.problem = day(verified_on), typed(reopened, bool), typed(problem, str)
         st.assignments = {typed(u, str): entry(p, "assign") for u, p in typed(assigned, list)}
         st.last_progress, st.last_reopen = entry(last_progress, "progress"), entry(last_reopen, "reopen")
-        st.rework = entry(rework, "reopen")
+        st.due = day(due)
         if last != [0, 0]:
             fold.last_task[tid] = moment(last)
     by_ref = {}

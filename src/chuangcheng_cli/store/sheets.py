@@ -455,7 +455,7 @@ def _columns(table: _Table, header: int, mapped: dict[str, str], path: Path) -> 
         if twice:  # the same header in two columns of its own (not one cell merged across them)
             a = str(row[chosen[0]]).strip()
             raise UsageError(f"{table.where}的表头“{a}”出现在两列（第{chosen[0] + 1}列和第{twice[0] + 1}列）：{path}",
-                             f"请删去或改名其中一列，或用 --map 指定要用的那一列的表头。")
+                             "请删去其中一列，或把不用的那一列改个表头名称后重新导入。")
         columns[field] = chosen[0]  # one header merged across columns: its first column
     missing = [LABELS[f] for f in REQUIRED if f not in columns]
     if missing:
