@@ -36,6 +36,15 @@ def find_data_dir(option: Optional[Path]) -> DataDir:
     return locate.find_data_dir(option or GLOBALS.data)
 
 
+def group_options(data: Optional[Path], as_of: Optional[str]) -> None:
+    """--data and --as-of given between a command group (problem, report) and its command: as
+    if given before it."""
+    if data is not None:
+        GLOBALS.data = data
+    if as_of is not None:
+        GLOBALS.as_of = as_of
+
+
 def display_base() -> Path:
     return Path.cwd()
 

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from .typer_app import app
-from .common import GLOBALS, AsOfOpt, DataOpt, console, guarded
+from .common import AsOfOpt, DataOpt, console, group_options, guarded
 from .locate import parse_date
 from .recording import evidence_list, notices_only, problem_limit, when_text
 from .read import StrictOpt
@@ -26,11 +26,7 @@ app.add_typer(problem_app, name="problem")
 
 @problem_app.callback()
 def _problem_group(data: DataOpt = None, as_of: AsOfOpt = None) -> None:
-    # --data and --as-of may also stand between `problem` and its command, as before and after it
-    if data is not None:
-        GLOBALS.data = data
-    if as_of is not None:
-        GLOBALS.as_of = as_of
+    group_options(data, as_of)  # `cc problem --as-of … list`, as before and after it
 
 ProblemArg = Annotated[str, typer.Argument(metavar="问题", help="问题编号，如 W2023-0001（也可写 2023-1，本年度的可只写序号）。",
                                            show_default=False)]

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from .typer_app import app
-from .common import AsOfOpt, DataOpt, guarded, note, today
+from .common import AsOfOpt, DataOpt, group_options, guarded, note, today
 from ..diagnostics import UsageError
 
 report_app = typer.Typer(help="生成报表：台账工作簿（xlsx）、领导阅览页（html）、周报（md）。",
@@ -19,13 +19,7 @@ app.add_typer(report_app, name="report")
 
 @report_app.callback()
 def _report_group(data: DataOpt = None, as_of: AsOfOpt = None) -> None:
-    # --data and --as-of may also stand between `report` and its kind, as before and after it
-    from .common import GLOBALS
-
-    if data is not None:
-        GLOBALS.data = data
-    if as_of is not None:
-        GLOBALS.as_of = as_of
+    group_options(data, as_of)  # `cc report --as-of … md`, as before and after it
 
 OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="输出文件或文件夹；默认写到当前文件夹，文件名为推进组名称＋台账/进展/周报＋“_日期”（如 ××推进组台账_YYYY-MM-DD.xlsx）；周报不加此项时输出到屏幕。",
                                                 show_default=False)]

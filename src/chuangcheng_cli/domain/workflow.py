@@ -134,18 +134,11 @@ def make_reopen(snap: rules.Snapshot, stamp: Stamp, task: models.Task, reason: s
     """退回重办 with its 重办期限: `deadline`, or `days` (default policy.rectification_days) from
     today; the task is late only after it and after its own deadline (rules.rework_deadline).
     Returns the entry and a note on how the 重办期限 was set."""
-    from .deadlines import rectification_deadline
-
     state = snap.task(task.id)
     assert state is not None
     if not (state.done or state.reported_complete):
         raise Refusal(f"任务 {task.id} 尚未报送办结或验收，无需退回重办")
-    if deadline is not None and deadline <= stamp.date:
-        raise UsageError(f"重办期限 {rules.cn_date(deadline)} 应晚于退回日期 {rules.cn_date(stamp.date)}")
-    policy = snap.project.plan.policy
-    limit = rectification_deadline(stamp.date, days if days is not None else policy.rectification_days,
-                                   deadline, policy.workdays)
-    within_a_year(stamp.date, limit.day, "重办期限")  # --days 365 of working days too
+    limit = _sent_back_deadline(snap, stamp, days, deadline, "重办期限")
     entry = models.make(models.Reopen, kind="reopen", task=task.id, reason=_clean(reason, "退回原因"),
                         deadline=limit.day, **_base(stamp))
     return entry, limit.note
@@ -245,8 +238,6 @@ def make_reject(snap: rules.Snapshot, stamp: Stamp, ns: rules.NoticeState, note:
                 days: int | None = None, deadline: dt.date | None = None) -> tuple[models.Reject, str]:
     """退回整改: the reply awaiting review goes back with a new 整改期限; the unit's clock restarts.
     Returns the entry and a note on how the deadline was set ("" when nothing to say)."""
-    from .deadlines import rectification_deadline
-
     if ns.closed:
         raise Refusal(f"督办通知 {ns.notice.doc_no} 已于{rules.cn_date(ns.closed.date)}销号，不能退回")
     if ns.pending is None:
@@ -254,12 +245,7 @@ def make_reject(snap: rules.Snapshot, stamp: Stamp, ns: rules.NoticeState, note:
                          f"被督办单位反馈后才能退回整改：cc reply {ns.notice.ref} --note …")
     if stamp.date < ns.pending.date:
         raise UsageError("退回日期早于整改反馈日期")
-    if deadline is not None and deadline <= stamp.date:
-        raise UsageError(f"新的整改期限 {rules.cn_date(deadline)} 应晚于退回日期 {rules.cn_date(stamp.date)}")
-    policy = snap.project.plan.policy
-    limit = rectification_deadline(stamp.date, days if days is not None else policy.rectification_days,
-                                   deadline, policy.workdays)
-    within_a_year(stamp.date, limit.day, "新的整改期限")  # --days 365 of working days too
+    limit = _sent_back_deadline(snap, stamp, days, deadline, "新的整改期限")
     entry = models.make(models.Reject, kind="reject", notice=ns.notice.ref, note=_clean(note, "退回理由"),
                         deadline=limit.day, **_base(stamp))
     return entry, limit.note
@@ -390,6 +376,20 @@ def problem_deadline(snap: rules.Snapshot, start: dt.date, mode: str, days: int 
         days = policy.immediate_days if mode == "立行立改" else policy.problem_days
     _not_too_far(start, deadline, mode)
     return rectification_deadline(start, days, deadline, policy.workdays)
+
+
+def _sent_back_deadline(snap: rules.Snapshot, stamp: Stamp, days: int | None, deadline: dt.date | None, what: str):
+    """The deadline of something sent back (a reply's 退回整改, a task's 退回重办): `deadline`, or
+    `days` (default policy.rectification_days) from today, moved off rest days; within a year."""
+    from .deadlines import rectification_deadline
+
+    if deadline is not None and deadline <= stamp.date:
+        raise UsageError(f"{what} {rules.cn_date(deadline)} 应晚于退回日期 {rules.cn_date(stamp.date)}")
+    policy = snap.project.plan.policy
+    limit = rectification_deadline(stamp.date, days if days is not None else policy.rectification_days,
+                                   deadline, policy.workdays)
+    within_a_year(stamp.date, limit.day, what)  # --days 365 of working days too
+    return limit
 
 
 def within_a_year(start: dt.date, deadline: dt.date | None, what: str) -> None:
