@@ -291,6 +291,7 @@ def test_a_task_sent_back_late_gets_a_rework_deadline(tmp_path):
     cc(repo, "log", "T01", "--unit", "司法局", "--percent", "100", "--note", "已完成", "--as-of", "2023-12-05")
     late = cc(repo, "reopen", "T01", "--reason", "材料不实", "--as-of", "2023-12-05").stdout
     assert "不另给重办期限" in late
+    assert "deadline" not in entries(repo)[-1]  # no 重办期限 recorded that would count for nothing
     t01 = task(repo, "2023-12-05", "T01")
     assert t01["light"] == "red" and t01["due"] == "2023-11-30" and any("已逾期5天" in r for r in t01["reasons"])
     # the record without its 重办期限 (as written before it was recorded) reads the same

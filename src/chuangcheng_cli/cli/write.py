@@ -118,18 +118,15 @@ def reopen(
 
     def build(snap, stamp, _folder):
         t = resolve_task(snap.project, task)
-        from ..domain.rules import rework_deadline
-
         st = snap.task(t.id)
         entry, how = make_reopen(snap, stamp, t, reason, days, limit)
-        due = rework_deadline(entry, st, snap.project.plan.policy) or t.deadline
-        if due > st.deadline:
-            when = f"重办期限{cn_date(due)}" + (f"（{how}）" if how else "")
-        elif st.completed_on is not None and st.completed_on > st.deadline:
-            when = (f"办结报告晚于{'重办期限' if st.reworking else '完成时限'}{cn_date(st.deadline)}，"
-                    "不另给重办期限（退回不抹去逾期）")
+        named = "重办期限" if st.reworking else "完成时限"
+        if entry.deadline is None:
+            when = f"办结报告晚于{named}{cn_date(st.deadline)}，不另给重办期限（退回不抹去逾期）"
+        elif entry.deadline > st.deadline:
+            when = f"重办期限{cn_date(entry.deadline)}" + (f"（{how}）" if how else "")
         else:
-            when = f"须在{'重办期限' if st.reworking else '完成时限'}{cn_date(st.deadline)}前重新报办结"
+            when = f"须在{named}{cn_date(st.deadline)}前重新报办结"
         return [entry], [], f"已退回重办：{t.id}（{t.label}），{when}"
 
     record(data, as_of, by, dry_run, build, scope=task_scope(task), lead_act="reopen", tasks_only=True)

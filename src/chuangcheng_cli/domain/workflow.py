@@ -133,14 +133,17 @@ def make_reopen(snap: rules.Snapshot, stamp: Stamp, task: models.Task, reason: s
                 days: int | None = None, deadline: dt.date | None = None) -> tuple[models.Reopen, str]:
     """退回重办 with its 重办期限: `deadline`, or `days` (default policy.rectification_days) from
     today; the task is late only after it and after its own deadline (rules.rework_deadline).
+    A 办结报告 that came after the deadline then in force is sent back with none: a reopen wipes out
+    no lateness, and the record does not show a 重办期限 that counts for nothing.
     Returns the entry and a note on how the 重办期限 was set."""
     state = snap.task(task.id)
     assert state is not None
     if not (state.done or state.reported_complete):
         raise Refusal(f"任务 {task.id} 尚未报送办结或验收，无需退回重办")
     limit = _sent_back_deadline(snap, stamp, days, deadline, "重办期限")
+    late = state.completed_on is None or state.completed_on > state.deadline
     entry = models.make(models.Reopen, kind="reopen", task=task.id, reason=_clean(reason, "退回原因"),
-                        deadline=limit.day, **_base(stamp))
+                        deadline=None if late else limit.day, **_base(stamp))
     return entry, limit.note
 
 
