@@ -996,3 +996,145 @@ def test_a_pulled_line_spelling_a_control_character_is_refused_with_the_store_to
         assert (a.returncode, a.stdout, a.stderr) == (b.returncode, b.stdout, b.stderr), args
         assert b.returncode == 1 and "[invalid-character]" in b.stderr, b.stderr
     assert _normalised(plain) == _normalised(fast_repo)
+
+
+class _Reads:
+    """The entry model, recording every entry it reads (loading._ENTRY_LIST stands in for it)."""
+
+    def __init__(self, real):
+        self.real, self.read = real, []
+
+    def validate_json(self, data, *args, **kwargs):
+        out = self.real.validate_json(data, *args, **kwargs)
+        self.read.extend(out)
+        return out
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+
+@pytest.mark.parametrize("percent", [80, 90])
+def test_a_merged_line_among_a_task_s_recent_entries_reads_them_alone(tmp_path, monkeypatch, percent):
+    """A line a merge brings that goes before some of its task's recent entries (T09's 80% of
+    12-29 was recorded at 15:13; this one at 15:12) folds the task from its mark: its state before
+    the cut (14 days before the journal's last date) and its entries since. Neither the fold nor
+    the checks read the task's older reports; the answer is the full run's. At 90% (corrected) the
+    80% recorded after it becomes a decrease without a correction: the checks of the mark's entries
+    find it, as the full run's do."""
+    from chuangcheng_cli.domain import rules
+    from chuangcheng_cli.store import loading
+
+    data = copy_data(tmp_path)
+    cache = tmp_path / "cache"
+    _status_json(monkeypatch, tmp_path, cache)
+    doc = json.loads((next(cache.glob("fold-*.json")).read_bytes().partition(b"\n")[2]))
+    assert doc["cut"] == "2023-12-15" and "T09" in doc["marks"]  # the journal's last date is 12-29
+    _append(data, _line(id="20231229-0000b001", task="T09", percent=percent, date="2023-12-29",
+                        at="2023-12-29T15:12:00+08:00", correction="更正。"))
+    expected = _both_full(monkeypatch, tmp_path)
+    reads = _Reads(loading._ENTRY_LIST)
+    monkeypatch.setattr(loading, "_ENTRY_LIST", reads)
+    used = _fold_used(monkeypatch)
+    refolded = []
+    real = rules.Fold.refold_from_mark
+    monkeypatch.setattr(rules.Fold, "refold_from_mark", lambda self, t, new: refolded.append(t) or real(self, t, new))
+    answer = _status_json(monkeypatch, tmp_path, cache, full_allowed=percent == 90)[0]
+    t09 = sorted(e.percent for e in reads.read if e.kind == "progress" and e.task == "T09")
+    if percent == 80:
+        assert used == [True] and refolded == ["T09"]
+        assert t09 == [68, 75, 80, 80]  # the state at the cut (68% of 11-24), 12-15, 12-29 and the merged line
+    else:  # the checks of the mark's entries refuse it: read in full (as the full run reads it)
+        assert used == [False] and refolded == [] and 10 in t09
+    monkeypatch.undo()
+    assert (answer, _full(monkeypatch, tmp_path, "units")) == expected
+
+
+def _random_lines(rng, plan_tasks, n: int, days: list, serial: list, corrected: float = 1.0) -> list[str]:
+    """n progress reports on random tasks by their lead units, on random days and times: in order,
+    before some of their task's own, decreasing (a check refuses those: the read is then a full one)."""
+    lines = []
+    for _ in range(n):
+        task, unit = rng.choice(plan_tasks)
+        day = rng.choice(days[-4:] if rng.random() < 0.6 else days)  # most among the last few days
+        serial[0] += 1
+        fields = {"id": f"{day.replace('-', '')}-{serial[0]:08x}", "task": task, "unit": unit, "date": day,
+                  "at": f"{day}T{rng.randrange(8, 18):02d}:{rng.randrange(60):02d}:00+08:00",
+                  "percent": rng.choice([rng.randrange(0, 101), 100, 95]), "note": "随机的报送。"}
+        if rng.random() < corrected:
+            fields["correction"] = "更正。"
+        lines.append(_line(**fields))
+    return lines
+
+
+@pytest.mark.parametrize("seed", range(16))
+def test_random_pulls_through_the_fold_and_its_marks_answer_as_the_full_run(tmp_path, monkeypatch, seed):
+    """Rounds of lines a pull might bring (reports in order, among a task's recent entries, before
+    the cut, after a gap that moves the cut; some refused), each read with the store as without:
+    status and units are the same. A short MARK_DAYS and KEEP_AFTER 0 store the fold after every
+    read, so that marks are stored, read back, extended and moved."""
+    import datetime as dt
+    import random
+
+    import yaml
+
+    from chuangcheng_cli.domain import rules
+
+    monkeypatch.setattr(folds, "KEEP_AFTER", 0)
+    monkeypatch.setattr(rules, "MARK_DAYS", 3)
+    rng = random.Random(seed)
+    data = copy_data(tmp_path)
+    plan = yaml.safe_load((data / "tasklist.yaml").read_text(encoding="utf-8"))
+    tasks = [(t["id"], t["lead"]) for t in plan["tasks"]]
+    hot = rng.sample(tasks, 3)  # most lines on a few tasks, so that they meet their own entries
+    cache = tmp_path / "cache"
+    as_of = "2024-01-31"
+    _status_json(monkeypatch, tmp_path, cache, as_of=as_of)
+    first = dt.date(2023, 12, 20)
+    serial = [seed << 16]
+    for round_ in range(7):
+        # each round a few days later: the journal's last date moves on, and the cut with it; the
+        # last round's decreases may lack a correction (refused: every later read is a full one)
+        days = [(first + dt.timedelta(days=round_ * 4 + k)).isoformat() for k in range(-8, 3)]
+        _append(data, *_random_lines(rng, hot if rng.random() < 0.8 else tasks, rng.randrange(1, 7), days, serial,
+                                     0.5 if round_ == 6 else 1.0))
+        answer = _both(monkeypatch, tmp_path, cache, as_of)
+        assert answer == _both_full(monkeypatch, tmp_path, as_of), (seed, round_)
+        stored = _stored_fold(cache, data)
+        if stored is not None:  # the fold the read stored is the one a full fold with its cut gives
+            assert stored == _full_fold(data, as_of, stored["cut"]), (seed, round_)
+
+
+def _stored_fold(cache, data) -> dict | None:
+    """The store's fold, when it is of the journal as it is now (else None)."""
+    found = list(cache.glob("fold-*.json"))
+    assert len(found) == 1
+    doc = json.loads(found[0].read_bytes().partition(b"\n")[2])
+    return doc if doc["size"] == (data / "journal.jsonl").stat().st_size else None
+
+
+def _full_fold(data, as_of: str, cut: str) -> dict:
+    """The fold of the whole journal as of as_of, marks from cut, as the store would keep it."""
+    import datetime as dt
+
+    from chuangcheng_cli.domain import rules
+
+    checked = checks.check_folder(data)
+    project = checked.project
+    entries = rules.ordered_entries(project.journal, dt.date.fromisoformat(as_of))
+    fold = rules.Fold(project.plan, project.units, rules.active_voids(entries))
+    for e in entries:
+        if fold.cut is None and e.date >= dt.date.fromisoformat(cut):
+            fold.cut = dt.date.fromisoformat(cut)
+        fold.apply(e)
+    fold.cut = dt.date.fromisoformat(cut)
+    raw = (data / "journal.jsonl").read_bytes()
+    body = folds.dump(fold, folds.where(project.journal), len(project.journal), len(raw), digest(raw))
+    return json.loads(body.partition(b"\n")[2]) | {"key": ANY}
+
+
+class _Any:
+    def __eq__(self, other):
+        return True
+
+
+ANY = _Any()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -154,11 +155,30 @@ class TaskState:
     def done(self) -> bool:
         return self.verified_on is not None
 
+    def saved(self) -> TaskState:
+        """A copy of what the entries made of this state (FOLDED), nothing judged as of a day."""
+        copy = TaskState(self.task)
+        for name in FOLDED:
+            setattr(copy, name, getattr(self, name))
+        copy.assignments = dict(self.assignments)
+        return copy
+
     def accept_days(self, today: dt.date) -> int:
         """Days a 办结报告 has waited for 验收 (0 when none waits)."""
         if self.done or not self.reported_complete or self.completed_on is None:
             return 0
         return (today - self.completed_on).days
+
+
+# What a task's entries make of its TaskState (_task_entry); the rest is judged as of a day (finish)
+# or is its history. A fold's mark (Fold.marks) and the store's fold (store/folds.py) keep these.
+FOLDED = ("percent", "last_report", "reports", "reported_complete", "completed_on", "verified_on", "reopened",
+          "problem", "assignments", "last_progress", "last_reopen", "due")
+# A fold keeps, for each task with entries dated within this many days before the journal's last
+# entry date (from its cut), the task's state before them and those entries (its mark): an entry
+# a pull or a merge brings that goes before some of them is then folded from the mark, not from
+# every entry of the task (a city's task has hundreds).
+MARK_DAYS = 14
 
 
 @dataclass
@@ -341,6 +361,12 @@ class Fold:
         self._unsettled = False
         self.last_date: dt.date | None = None  # the latest entry date applied
         self.count = 0  # entries applied
+        # From the cut on (a day; None: no marks), task id → its mark: (its state before its first
+        # entry dated on or after the cut, its entries dated on or after the cut in journal_order,
+        # voided ones too). A task without a mark has no entry since the cut: its state is its mark.
+        # A store may keep a mark's parts unread (see store/folds.py) until refold_from_mark.
+        self.cut: dt.date | None = None
+        self.marks: dict[str, tuple] = {}
 
     def _settle(self) -> None:
         last = self._last_task
@@ -379,6 +405,12 @@ class Fold:
         states, notices, problems = self.states, self.notices, self.problems
         if kind in TASK_KINDS:
             self._last_task[e.task] = e
+            if self.cut is not None and e.date >= self.cut:
+                mark = self.marks.get(e.task)
+                if mark is None:
+                    self.marks[e.task] = (states[e.task].saved(), [e])
+                else:
+                    mark[1].append(e)
         else:
             self._last_family = e
         self._unsettled = True
@@ -436,16 +468,64 @@ class Fold:
     def refold_task(self, task_id: str, entries: list) -> None:
         """The task's state anew from all its entries (in file order; applied in journal_order):
         for an entry that came before some of the task's own (a merge's earlier line)."""
-        old = self.states[task_id]
-        st = self.states[task_id] = TaskState(old.task)
         ordered = [entries[k] for k in journal_order(entries)]
+        self.marks.pop(task_id, None)
+        self._replay(task_id, TaskState(self.states[task_id].task), ordered)
+
+    def can_refold_from_mark(self, task_id: str, entries: list) -> bool:
+        """Whether refold_from_mark may take these new entries of the task: all are dated on or
+        after the cut, and the task has a mark (else all its entries are older: they come first)."""
+        return self.cut is not None and task_id in self.marks and all(e.date >= self.cut for e in entries)
+
+    def refold_from_mark(self, task_id: str, entries: list) -> None:
+        """What refold_task gives for the task's entries with these added (they come after all of
+        them in the file), from its mark: its state before the cut and its entries since, which
+        journal_order puts after every older entry of the task. The mark's parts must be read
+        (see marks); see can_refold_from_mark."""
+        before, since = self.marks[task_id]
+        both = [*since, *entries]
+        self._replay(task_id, before.saved(), [both[k] for k in journal_order(both)], before)
+
+    def _replay(self, task_id: str, st: TaskState, ordered: list, before: TaskState | None = None) -> None:
+        """st after ordered (the task's entries, in journal_order, from st on); its mark kept anew
+        (before: the state at the cut, when st starts there)."""
+        since = []
         for e in ordered:
+            if self.cut is not None and e.date >= self.cut:
+                if before is None:
+                    before = st.saved()
+                since.append(e)
             if e.id not in self.voided:
                 _task_entry(st, e, self.policy)
             else:
                 st.history.append(e)
+        self.states[task_id] = st
+        if since:
+            self.marks[task_id] = (before, since)
+        else:
+            self.marks.pop(task_id, None)
         if ordered:
             self.last_task[task_id] = max(map(moment, ordered))
+
+    def move_cut(self, cut: dt.date) -> None:
+        """Marks from a later cut, each from its own: the entries now before the cut applied to the
+        state it keeps. The marks' parts must be read."""
+        if self.cut is None or cut <= self.cut:
+            return
+        for task_id, (before, since) in list(self.marks.items()):
+            older = [e for e in since if e.date < cut]
+            if not older:
+                continue
+            st = before.saved()
+            for e in older:
+                if e.id not in self.voided:
+                    _task_entry(st, e, self.policy)
+            later = since[len(older):]
+            if later:
+                self.marks[task_id] = (st, later)
+            else:
+                del self.marks[task_id]
+        self.cut = cut
 
     def takes_in_order(self, e) -> bool:
         """Whether applying e now gives what a fold of the whole journal in journal_order would:
@@ -497,9 +577,20 @@ def snapshot(project: models.Project, today: dt.date) -> Snapshot:
     entries = ordered_entries(project.journal, today, project.order)
     voided = active_voids(entries) if any(e.kind == "void" for e in entries) else {}
     fold = Fold(project.plan, project.units, voided)
-    for e in entries:
-        fold.apply(e)
+    apply = fold.apply
+    # entries dated before the cut first (journal_order is by date first): marks from the cut on
+    cut = entries[-1].date - dt.timedelta(days=MARK_DAYS) if entries else None
+    first = bisect.bisect_left(entries, cut, key=_date) if entries else 0
+    for e in entries[:first]:
+        apply(e)
+    fold.cut = cut
+    for e in entries[first:]:
+        apply(e)
     return finish(project, fold, today, entries)
+
+
+def _date(e) -> dt.date:
+    return e.date
 
 
 def finish(project: models.Project, fold: Fold, today: dt.date, entries: list) -> Snapshot:

@@ -24,7 +24,7 @@ import json
 
 from . import state as store
 
-FORMAT = 4  # 3: its plan key inside; 4: a task's deadline in force after a reopen (due)
+FORMAT = 5  # 3: its plan key inside; 4: a task's deadline in force after a reopen (due); 5: marks
 # A read stores the fold again once this many entries were applied after the stored one: storing
 # a city's fold costs about as much as reading a few thousand entries again on each later read.
 KEEP_AFTER = 2000
@@ -49,12 +49,16 @@ def dump(fold, pos: dict, count: int, size: int, digest: str, plan_key: str = ""
     def day(d):
         return None if d is None else d.isoformat()
 
-    tasks = {}
-    for tid, st in fold.states.items():
-        tasks[tid] = [st.percent, day(st.last_report), st.reports, st.reported_complete, day(st.completed_on),
-                      day(st.verified_on), st.reopened, st.problem,
-                      [[unit, at(e)] for unit, e in st.assignments.items()], list(fold.last_task.get(tid, (0, 0))),
-                      at(st.last_progress), at(st.last_reopen), day(st.due)]
+    def row(st):  # rules.FOLDED, entries by their position
+        return [st.percent, day(st.last_report), st.reports, st.reported_complete, day(st.completed_on),
+                day(st.verified_on), st.reopened, st.problem, [[unit, at(e)] for unit, e in st.assignments.items()],
+                at(st.last_progress), at(st.last_reopen), day(st.due)]
+
+    tasks = {tid: [*row(st), list(fold.last_task.get(tid, (0, 0)))] for tid, st in fold.states.items()}
+    # a mark's parts not read since the fold was loaded (see read_marks) are kept as they were
+    marks = {tid: [before if type(before) is list else row(before),
+                   [e if type(e) is int else pos[id(e)] for e in since]]
+             for tid, (before, since) in fold.marks.items()}
     notices = [[at(ns.notice), [at(r) for r in ns.replies], [at(r) for r in ns.rejects], at(ns.closed),
                 ns.escalated, at(ns.pending), [[day(d), at(r), at(j)] for d, r, j in ns.rounds]]
                for ns in fold.notices.values()]
@@ -70,6 +74,7 @@ def dump(fold, pos: dict, count: int, size: int, digest: str, plan_key: str = ""
                              [at(e) for e in ps.extensions], at(ps.pending), day(ps.pending_deadline), *facts])
     doc = {"format": FORMAT, "key": plan_key, "digest": digest, "count": fold.count, "entries": count, "size": size,
            "last_date": day(fold.last_date), "last_family": list(fold.last_family), "tasks": tasks,
+           "cut": day(fold.cut), "marks": marks,
            "notices": notices, "units": units, "problems": problems,
            "voided": [[k, at(v)] for k, v in fold.voided.items()]}
     body = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
@@ -109,7 +114,7 @@ def positions(doc: dict, typed_count: int) -> list[int]:
     out: set[int] = set()
     for t in doc["tasks"].values():
         out.update(p for _, p in t[8])
-        out.update(p for p in t[10:12] if p is not None)
+        out.update(p for p in t[9:11] if p is not None)
     for n in doc["notices"]:
         out.add(n[0])
         out.update(n[1])
@@ -153,28 +158,38 @@ def typed(value, kind: type):
     return value
 
 
+class _Reader:
+    """A stored fold's values rebuilt: days (each day's date made once: a city's fold names a few
+    hundred days tens of thousands of times) and entries by their position, of the kind named."""
+
+    def __init__(self, entries: dict):
+        self.entries = entries
+        self.days: dict = {}
+
+    def day(self, value):
+        if value is None:
+            return None
+        found = self.days.get(value)
+        if found is None:
+            found = self.days[value] = dt.date.fromisoformat(typed(value, str))
+        return found
+
+    def entry(self, p, kind):
+        if p is None:
+            return None
+        e = self.entries[p]
+        if e.kind != kind:
+            raise ValueError(kind)
+        return e
+
+
 def restore(doc: dict, plan, units: list, entries: dict):
     """The rules.Fold the JSON describes, over the plan and units its state holds; TypeError,
     ValueError or KeyError when the file does not fit them (the caller then reads in full)."""
     from ..domain import problemlist, rules
 
-    days: dict = {}  # a city's fold names a few hundred days tens of thousands of times
-
-    def day(value):
-        if value is None:
-            return None
-        found = days.get(value)
-        if found is None:
-            found = days[value] = dt.date.fromisoformat(typed(value, str))
-        return found
-
-    def entry(p, kind):
-        if p is None:
-            return None
-        e = entries[p]
-        if e.kind != kind:
-            raise ValueError(kind)
-        return e
+    reader = _Reader(entries)
+    day, entry, days = reader.day, reader.entry, reader.days
 
     def moment(value):
         a, b = typed(value, list)
@@ -186,15 +201,8 @@ def restore(doc: dict, plan, units: list, entries: dict):
     if tasks.keys() != fold.states.keys():
         raise KeyError("tasks")
     for tid, row in tasks.items():
-        st = fold.states[tid]
-        (percent, last_report, reports, complete, completed_on, verified_on, reopened, problem, assigned,
-         last, last_progress, last_reopen, due) = typed(row, list)
-        st.percent, st.last_report, st.reports = typed(percent, int), day(last_report), typed(reports, int)
-        st.reported_complete, st.completed_on = typed(complete, bool), day(completed_on)
-        st.verified_on, st.reopened, st.problem = day(verified_on), typed(reopened, bool), typed(problem, str)
-        st.assignments = {typed(u, str): entry(p, "assign") for u, p in typed(assigned, list)}
-        st.last_progress, st.last_reopen = entry(last_progress, "progress"), entry(last_reopen, "reopen")
-        st.due = day(due)
+        *row, last = typed(row, list)
+        _fill(fold.states[tid], row, day, entry)
         if last != [0, 0]:
             fold.last_task[tid] = moment(last)
     by_ref = {}
@@ -252,7 +260,81 @@ def restore(doc: dict, plan, units: list, entries: dict):
     fold.count = typed(doc["count"], int)
     fold.last_date = day(doc["last_date"])
     fold.last_family = moment(doc["last_family"])
+    fold.cut = day(doc["cut"])
+    marks = typed(doc["marks"], dict)
+    if fold.cut is None and marks:
+        raise ValueError("marks")
+    for tid, mark in marks.items():
+        if tid not in fold.states:
+            raise KeyError("marks")
+        before, since = typed(mark, list)
+        if len(typed(before, list)) != len(rules.FOLDED) or not typed(since, list) \
+                or not all(type(k) is int for k in since):
+            raise ValueError("mark")
+        fold.marks[tid] = (before, since)  # read when used (read_marks): a pull needs a few
     return fold
+
+
+def _fill(st, row: list, day, entry) -> None:
+    """st's rules.FOLDED from a row of the stored fold (entries by position, read as entry reads them)."""
+    (percent, last_report, reports, complete, completed_on, verified_on, reopened, problem, assigned,
+     last_progress, last_reopen, due) = row
+    st.percent, st.last_report, st.reports = typed(percent, int), day(last_report), typed(reports, int)
+    st.reported_complete, st.completed_on = typed(complete, bool), day(completed_on)
+    st.verified_on, st.reopened, st.problem = day(verified_on), typed(reopened, bool), typed(problem, str)
+    st.assignments = {typed(u, str): entry(p, "assign") for u, p in typed(assigned, list)}
+    st.last_progress, st.last_reopen = entry(last_progress, "progress"), entry(last_reopen, "reopen")
+    st.due = day(due)
+
+
+def _mark_positions(before, since: list, where: dict, whole: bool) -> list:
+    """Journal positions a mark names: its entries since the cut and, whole, the entries its state
+    holds (else only the two the checks read: its last progress report and reopen)."""
+    out = [e if type(e) is int else where[id(e)] for e in since]
+    if type(before) is list:
+        named = [p for _, p in typed(before[8], list)] if whole else []
+        named += before[9:11]
+    else:
+        named = [*before.assignments.values()] if whole else []
+        named = [where[id(e)] for e in (*named, before.last_progress, before.last_reopen) if e is not None]
+    out += [p for p in named if p is not None]
+    if not all(type(p) is int for p in out):
+        raise TypeError("position")
+    return out
+
+
+def read_marks(fold, tasks, state, raw: bytes, entries: dict) -> None:
+    """Read the parts of these tasks' marks the store left unread (rules.Fold.marks): their
+    states and entries since the cut, by the entry model; entries (position → entry) gains what
+    is read. TypeError, ValueError, KeyError or IndexError when the stored fold names what the
+    journal does not hold."""
+    from ..domain import rules
+
+    where = {id(e): k for k, e in entries.items()}
+    wanted, todo = set(), []
+    for tid in tasks:
+        mark = fold.marks.get(tid)
+        if mark is None or (type(mark[0]) is not list and all(type(e) is not int for e in mark[1])):
+            continue
+        todo.append(tid)
+        wanted.update(_mark_positions(*mark, where, True))
+    if not todo:
+        return
+    total = len(state.offsets)
+    if any(not 0 <= k < total for k in wanted):
+        raise IndexError("position")
+    entries.update(read_entries(state, raw, sorted(k for k in wanted if k not in entries)))
+    reader = _Reader(entries)
+    for tid in todo:
+        before, since = fold.marks[tid]
+        if type(before) is list:
+            st = rules.TaskState(fold.states[tid].task)
+            _fill(st, before, reader.day, reader.entry)
+            before = st
+        since = [entries[e] if type(e) is int else e for e in since]
+        if any(e.kind not in rules.TASK_KINDS or e.task != tid or e.date < fold.cut for e in since):
+            raise ValueError("mark")
+        fold.marks[tid] = (before, since)
 
 
 def read(root, plan_key: str, raw: bytes, path, display: str, today: dt.date, state=None):
@@ -306,10 +388,30 @@ def read(root, plan_key: str, raw: bytes, path, display: str, today: dt.date, st
     if fold.count != total:
         return None
     if total - count >= KEEP_AFTER:  # else the next read applies these few again, cheaper than storing
+        if not _move_cut(fold, state, raw, entries):
+            return None
         keep(root, plan_key, fold, {id(e): k for k, e in entries.items()}, total, state.size, state.digest)
     if fold.last_date is not None and fold.last_date > today:
         return None  # the fold holds entries dated after today: a full read leaves them out
     return fold, state
+
+
+def _move_cut(fold, state, raw: bytes, entries: dict) -> bool:
+    """Before the fold is stored again: its cut MARK_DAYS before its last entry date again, when it
+    has fallen twice that far behind (so that marks stay a few days of entries); False when the
+    marks named what the journal does not hold."""
+    from ..domain import rules
+
+    if fold.cut is None or fold.last_date is None or (fold.last_date - fold.cut).days <= 2 * rules.MARK_DAYS:
+        return True
+    try:
+        read_marks(fold, list(fold.marks), state, raw, entries)
+    except (TypeError, ValueError, KeyError, IndexError):
+        return False
+    except Exception:  # pragma: no cover - the state vouches for these very lines
+        return False
+    fold.move_cut(fold.last_date - dt.timedelta(days=rules.MARK_DAYS))
+    return True
 
 
 def _advance(fold, new: list, state, raw: bytes, entries: dict) -> bool:
@@ -318,28 +420,38 @@ def _advance(fold, new: list, state, raw: bytes, entries: dict) -> bool:
     what had to be read again."""
     from ..domain import rules
 
-    again = set()  # tasks with an added entry that goes before some of their own (a merge)
+    again: dict = {}  # task → its added entries, when one goes before some of the task's own (a merge)
     for k in rules.journal_order(new):
         e = new[k]
         if e.kind in rules.TASK_KINDS and (e.task in again or not fold.takes_in_order(e)):
-            again.add(e.task)
+            again.setdefault(e.task, []).append(e)
             fold.count += 1  # applied below, with the rest of its task
             fold.last_date = max(fold.last_date or e.date, e.date)
         elif not fold.takes_in_order(e):
             return False  # a void, or a notice's or problem's entry out of order: read in full
         else:
             fold.apply(e)
-    if again:
-        mine = sorted(k for t in again for k in state.by_task.get(t, ()))
-        try:
-            entries.update(read_entries(state, raw, [k for k in mine if k not in entries]))
-        except Exception:  # pragma: no cover - the state vouches for these very lines
-            return False
-        by_task: dict = {}
-        for k in mine:
-            by_task.setdefault(entries[k].task, []).append(entries[k])
-        for t in again:
-            fold.refold_task(t, by_task.get(t, []))
+    if not again:
+        return True
+    # from the task's mark when the added entries are all dated since the cut: its state before
+    # the cut and its few entries since; else from all its entries
+    marked = [t for t, added in again.items() if fold.can_refold_from_mark(t, added)]
+    whole = [t for t in again if t not in marked]
+    try:
+        read_marks(fold, marked, state, raw, entries)
+        mine = sorted(k for t in whole for k in state.by_task.get(t, ()))
+        entries.update(read_entries(state, raw, [k for k in mine if k not in entries]))
+    except (TypeError, ValueError, KeyError, IndexError):  # a stored mark that does not fit: read in full
+        return False
+    except Exception:  # pragma: no cover - the state vouches for these very lines
+        return False
+    for t in marked:
+        fold.refold_from_mark(t, again[t])
+    by_task: dict = {}
+    for k in mine:
+        by_task.setdefault(entries[k].task, []).append(entries[k])
+    for t in whole:
+        fold.refold_task(t, by_task.get(t, []))
     return True
 
 
@@ -348,17 +460,19 @@ def witnesses(fold, state, where: dict, new: list) -> list | None:
     entries of tasks only: for a task whose new entries come after all of its own, its last
     progress report that counts and a reopen that counts after it (checks.check_journal reads
     nothing else of a task's past for such an entry: the last percent, and whether the task
-    stands reported complete); for any other task all its entries, and the voids. None when
-    new hold anything else (catch_up then takes its whole slice)."""
+    stands reported complete); for a task with a new entry before some of its own, the same of
+    its state at the fold's cut and its entries since (its mark), when all its new entries are
+    dated since the cut, else all its entries; and, for those, the voids. None when new hold
+    anything else (catch_up then takes its whole slice)."""
     from ..domain import rules
 
     out: set = set()
-    whole: set = set()
+    whole: dict = {}
     for e in new:
         if e.kind not in rules.TASK_KINDS or e.task not in fold.states:
             return None  # a notice's or problem's entry, a void, an unknown task: the whole slice
         if e.task in whole or not fold.takes_in_order(e):
-            whole.add(e.task)
+            whole.setdefault(e.task, []).append(e)
     for e in new:
         if e.task not in whole:
             st = fold.states[e.task]
@@ -367,7 +481,16 @@ def witnesses(fold, state, where: dict, new: list) -> list | None:
                     if id(w) not in where:  # pragma: no cover - the fold's entries are all read
                         return None
                     out.add(where[id(w)])
+    for t, added in whole.items():
+        if fold.can_refold_from_mark(t, added):
+            try:
+                out.update(_mark_positions(*fold.marks[t], where, False))
+            except (TypeError, KeyError, IndexError):
+                return None
+        else:
+            out.update(state.by_task.get(t, ()))
     if whole:
-        out.update(k for t in whole for k in state.by_task.get(t, ()))
         out.update(state.voids)
+    if any(not 0 <= k < len(state.offsets) for k in out):
+        return None
     return sorted(out)
