@@ -700,12 +700,6 @@ def _nonempty_lines(raw: bytes) -> Iterator[bytes]:
                 yield line
 
 
-@functools.cache
-def _entry_adapter() -> TypeAdapter:
-    """One entry at a time: only for a journal with problems, so built on first use."""
-    return TypeAdapter(models.Entry)
-
-
 @dataclass
 class JournalFile:
     src: Source
@@ -831,11 +825,12 @@ def _entry_line_problems(src: Source, line_no: int, text: str) -> tuple[object |
     bad = text_problems(src, obj, lambda path: _journal_locate(text, line_no, path))
     if bad:
         return None, bad
-    try:
-        return _entry_adapter().validate_python(obj), []
+    try:  # by the journal's own validator (a one-entry one would be built anew, 10 ms, on each write)
+        return _ENTRY_LIST.validate_python([obj])[0], []
     except ValidationError as exc:
         problems = []
         for err in exc.errors(include_url=False):
+            err["loc"] = err["loc"][1:]  # the entry's place in the list of one
             code, message, hint, _ = translate_error(err, models.EntryBase)
             loc = err["loc"]
             key = next((p for p in loc[1:] if isinstance(p, str)), None) if len(loc) > 1 else None
