@@ -329,8 +329,16 @@ def status_lines(rows: list[dict], summary: dict, width: int) -> list[Line]:
     light_col = [c[0] for c in columns].index("light")
     justify = [c[3] for c in columns]
 
+    fitted = [{} for _ in columns]  # per column, each text as fitted: dates, units, lights repeat
+
+    def cell(k: int, text: str) -> str:
+        found = fitted[k].get(text)
+        if found is None:
+            found = fitted[k][text] = fit(text, widths[k], justify[k])
+        return found
+
     def line(texts: list[str], light: str | None = None, style: str = "") -> Line:
-        cells = [fit(text, widths[k], justify[k]) for k, text in enumerate(texts)]
+        cells = list(map(cell, range(len(texts)), texts))
         out = Line(gap.join(cells).rstrip(), style=style)
         if light:  # colour the light's cell only
             start = sum(len(c) for c in cells[:light_col]) + len(gap) * light_col
