@@ -514,7 +514,7 @@ def markdown(info: dict, rows: list[list[str]], targets: list[Target], args, sta
         "  - `cc status（写入后）`：先运行一次 `cc log`（不计时），再计时 `cc status`；",
         f"  - `cc status（拉取后）`：日志末尾先加上 {PULLED} 条（或全部未完成任务数，取少者）其他单位的进度报送"
         "（模拟 git pull / 合并带来的新行；都记在最后一天 09:00，所以其中一些早于同一任务当天已有的记录，"
-        "这些任务要从头累积一遍），再计时 `cc status`；",
+        "这些任务要从累积结果的标记处重新累积：store/folds.py），再计时 `cc status`；",
         "  - `cc log 任务 --unit 单位 --percent 上次+1 --note … --by 该单位联络员`，并核对日志恰好多了一行："
         "`cc log（冷）` 为 CC_NO_CACHE=1，每次全量校验；`cc log（热）` 使用恢复的存储；"
         f"`cc log（拉取后）` 同样恢复存储，但日志末尾先加上那 {PULLED} 条；",
