@@ -1138,3 +1138,20 @@ class _Any:
 
 
 ANY = _Any()
+
+
+def test_a_voided_entry_of_no_known_task_since_the_cut_is_kept_in_no_mark(tmp_path, monkeypatch):
+    """A voided entry counts nowhere, so no check looks at its task: one that names no task of
+    the plan, dated since the cut, is not given a mark (it had no state to keep: a KeyError and a
+    traceback on every read, found by review), with the store or without."""
+    data = copy_data(tmp_path)
+    _append(data, _line(id="20231229-0000d001", task="T99", percent=10, date="2023-12-29",
+                        at="2023-12-29T10:00:00+08:00"),
+            json.dumps({"id": "20231229-0000d002", "kind": "void", "date": "2023-12-29",
+                        "at": "2023-12-29T10:05:00+08:00", "by": "范某某", "entry": "20231229-0000d001",
+                        "reason": "任务编号写错。"}, ensure_ascii=False) + "\n")
+    expected = _both_full(monkeypatch, tmp_path)
+    assert _both(monkeypatch, tmp_path, tmp_path / "cache") == expected
+    _append(data, _line(id="20231229-0000d003", task="T09", percent=80, date="2023-12-29",
+                        at="2023-12-29T15:12:00+08:00"))  # a merged line among T09's recent entries
+    assert _both(monkeypatch, tmp_path, tmp_path / "cache") == _both_full(monkeypatch, tmp_path)

@@ -405,7 +405,7 @@ class Fold:
         states, notices, problems = self.states, self.notices, self.problems
         if kind in TASK_KINDS:
             self._last_task[e.task] = e
-            if self.cut is not None and e.date >= self.cut:
+            if self.cut is not None and e.date >= self.cut and e.task in states:  # (a voided entry may name none)
                 mark = self.marks.get(e.task)
                 if mark is None:
                     self.marks[e.task] = (states[e.task].saved(), [e])
