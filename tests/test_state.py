@@ -1155,3 +1155,18 @@ def test_a_voided_entry_of_no_known_task_since_the_cut_is_kept_in_no_mark(tmp_pa
     _append(data, _line(id="20231229-0000d003", task="T09", percent=80, date="2023-12-29",
                         at="2023-12-29T15:12:00+08:00"))  # a merged line among T09's recent entries
     assert _both(monkeypatch, tmp_path, tmp_path / "cache") == _both_full(monkeypatch, tmp_path)
+
+
+def test_a_void_that_leaves_a_later_entry_without_ground_leaves_no_view(tmp_path, monkeypatch):
+    """Voiding T13's 办结报告 (100%) leaves its later 验收 without ground: a check finds that and a
+    read leaves the 验收 out, with a warning. The void itself is allowed (correcting is what it is
+    for), but the view it left was computed without that check and counted the 验收 (found by
+    review): now it leaves none, and the next status answers as the full run."""
+    plain_repo, fast_repo, env = _two_repos(tmp_path)
+    void = ("void", "20231103-20d0360f", "--reason", "录错。", "--by", "周某某", "--as-of", "2023-12-29")
+    assert run_cc(*void, cwd=plain_repo).returncode == 0
+    assert run_cc(*void, cwd=fast_repo, **env).returncode == 0
+    assert not list((tmp_path / "cache").glob("view-*.json"))
+    answer = _both(monkeypatch, fast_repo, tmp_path / "cache", "2023-12-29")
+    assert answer == _both_full(monkeypatch, plain_repo, "2023-12-29")
+    assert next(t for t in answer[0]["tasks"] if t["id"] == "T13")["light"] != "done"

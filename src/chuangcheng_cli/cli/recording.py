@@ -275,6 +275,7 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
         lines = [journal.to_line(e) for e in entries]
         _readable(lines, journal_path)
         problems = None
+        broke = False  # the new lines make earlier entries break a rule (a void does that): see whole
         if sliced and not (tasks_only and any(e.kind not in rules.TASK_KINDS for e in entries)) \
                 and not (narrowed and any(e.kind not in ("fix", "recheck", "extend") or e.problem != key
                                           for e in entries)):
@@ -284,6 +285,7 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
             problems = check_append(full, entries, lines)
             if tolerant and full.journal is not None:  # only what the new lines bring: the
                 last = max(full.journal.lines, default=0)  # old errors are what void is for
+                broke = any(p.line <= last for p in problems)
                 problems = [p for p in problems if p.line > last]
         if problems:
             first = problems[0]
@@ -296,7 +298,9 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
                              f"冲突位置：{first.file}:{first.line}。补登过去的记录时，请注意与之后的记录保持一致。")
         if stamp.date > project.plan.campaign.end:  # said only of a record that will be written
             note(f"提示：创建活动已于{rules.cn_date(project.plan.campaign.end)}结束（见 tasklist.yaml 的 campaign）。")
-        whole = None if sliced or (tolerant and checked.errors) else project  # for the view it leaves
+        # for the view it leaves: not when a read must leave out entries (an error, or one the new lines
+        # bring to an earlier entry: a voided report under a later 验收), as only a check finds them
+        whole = None if sliced or (tolerant and (checked.errors or broke)) else project
         return entries, docs, lines, message, held, plan, h, stamp, whole
 
     if dry_run or confirm is not None:
