@@ -1170,3 +1170,19 @@ def test_a_void_that_leaves_a_later_entry_without_ground_leaves_no_view(tmp_path
     answer = _both(monkeypatch, fast_repo, tmp_path / "cache", "2023-12-29")
     assert answer == _both_full(monkeypatch, plain_repo, "2023-12-29")
     assert next(t for t in answer[0]["tasks"] if t["id"] == "T13")["light"] != "done"
+
+
+def test_a_pulled_entry_of_no_known_task_voided_in_the_same_pull_is_read_in_full(tmp_path, monkeypatch):
+    """A pull that brings an entry naming a task the plan does not have, and a void of it: the
+    checks pass (a voided entry counts nowhere), and the fold is not asked to apply the entry (it
+    crashed every later read with the store, found by review); the read is a full one."""
+    data = copy_data(tmp_path)
+    cache = tmp_path / "cache"
+    _status_json(monkeypatch, tmp_path, cache)
+    _append(data, _line(id="20231229-0000c001", task="T99", percent=10, date="2023-12-29",
+                        at="2023-12-29T16:00:00+08:00"),
+            json.dumps({"id": "20231229-0000c002", "kind": "void", "date": "2023-12-29",
+                        "at": "2023-12-29T16:01:00+08:00", "by": "周某某", "entry": "20231229-0000c001",
+                        "reason": "错。"}, ensure_ascii=False) + "\n")
+    for _ in range(2):  # and again, with what the first read stored
+        assert _both(monkeypatch, tmp_path, cache) == _both_full(monkeypatch, tmp_path)

@@ -346,7 +346,8 @@ def read(root, plan_key: str, raw: bytes, path, display: str, today: dt.date, st
     first. Lines added after the state (a pull, a merge) are then checked by state.catch_up,
     against the few entries the fold names as what the checks need (witnesses) when it can,
     and applied. An entry that goes before some entries of its own task (a merge's earlier
-    line) has its task folded again from all the task's entries; one that goes before a
+    line) has its task folded again: from the task's mark (rules.Fold.marks) when it is dated on
+    or after the fold's cut, else from all the task's entries; one that goes before a
     notice's or problem's entry, or a void, or a day before the journal's last entry (the fold
     holds every entry) means a full read. state: the stored state, when the caller holds it (not
     read again); it is matched against raw like a loaded one."""
@@ -420,6 +421,10 @@ def _advance(fold, new: list, state, raw: bytes, entries: dict) -> bool:
     what had to be read again."""
     from ..domain import rules
 
+    if any(e.kind == "void" for e in new):
+        # a void changes what came before it (a full read follows anyway), and what it voids is
+        # checked by nothing: it may name a task, unit or notice the fold does not have
+        return False
     again: dict = {}  # task → its added entries, when one goes before some of the task's own (a merge)
     for k in rules.journal_order(new):
         e = new[k]
