@@ -1186,3 +1186,55 @@ def test_a_pulled_entry_of_no_known_task_voided_in_the_same_pull_is_read_in_full
                         "reason": "错。"}, ensure_ascii=False) + "\n")
     for _ in range(2):  # and again, with what the first read stored
         assert _both(monkeypatch, tmp_path, cache) == _both_full(monkeypatch, tmp_path)
+
+
+def test_a_journal_dated_at_the_first_day_there_is_has_a_fold_too(tmp_path, monkeypatch):
+    """An entry dated 0001-01-05 (a typo validate warns about) is the journal's last: its cut
+    14 days earlier does not exist, so the marks start at the first day there is (it was an
+    OverflowError and a traceback, found by review)."""
+    data = copy_data(tmp_path)
+    (data / "journal.jsonl").write_text(_line(id="00010105-0000aaaa", date="0001-01-05", percent=10), encoding="utf-8")
+    expected = _both_full(monkeypatch, tmp_path)
+    assert _both(monkeypatch, tmp_path, tmp_path / "cache") == expected
+
+
+def _rewrite_fold(cache, change) -> None:
+    """Edit the stored fold's JSON with change(doc) and store it back with a matching checksum (as
+    someone with access to the user's store could)."""
+    import hashlib
+
+    path = next(cache.glob("fold-*.json"))
+    doc = json.loads(path.read_bytes().partition(b"\n")[2])
+    change(doc)
+    body = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    path.write_bytes(hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+
+
+@pytest.mark.parametrize("edit", ["another task's assignment", "a cut far back", "a position twice"])
+def test_a_mark_that_does_not_fit_the_journal_is_not_used(tmp_path, monkeypatch, edit):
+    """Cheap checks of a stored mark before it is used (found by review: a mark naming another
+    task's 分解交办 showed that assignee): it names only its task's own entries, each once, and
+    the cut lies where a fold leaves it. The read is then a full one, and answers as such."""
+    data = copy_data(tmp_path)
+    cache = tmp_path / "cache"
+    _status_json(monkeypatch, tmp_path, cache)
+    journal = (data / "journal.jsonl").read_text(encoding="utf-8").splitlines()
+    other = next(k for k, text in enumerate(journal) if '"assign"' in text and '"T09"' not in text)
+
+    def change(doc):
+        mark = doc["marks"]["T09"]
+        if edit == "another task's assignment":
+            mark[0][8] = [["rsj", other]]
+        elif edit == "a cut far back":
+            doc["cut"] = "2023-01-01"
+        else:
+            mark[1] = mark[1] + mark[1][-1:]
+
+    _rewrite_fold(cache, change)
+    _append(data, _line(id="20231229-0000b001", task="T09", percent=80, date="2023-12-29",
+                        at="2023-12-29T15:12:00+08:00"))
+    used = _fold_used(monkeypatch)
+    answer = _both(monkeypatch, tmp_path, cache)
+    assert used[0] is False
+    monkeypatch.undo()
+    assert answer == _both_full(monkeypatch, tmp_path)

@@ -579,7 +579,7 @@ def snapshot(project: models.Project, today: dt.date) -> Snapshot:
     fold = Fold(project.plan, project.units, voided)
     apply = fold.apply
     # entries dated before the cut first (journal_order is by date first): marks from the cut on
-    cut = entries[-1].date - dt.timedelta(days=MARK_DAYS) if entries else None
+    cut = _days_before(entries[-1].date, MARK_DAYS) if entries else None
     first = bisect.bisect_left(entries, cut, key=_date) if entries else 0
     for e in entries[:first]:
         apply(e)
@@ -591,6 +591,11 @@ def snapshot(project: models.Project, today: dt.date) -> Snapshot:
 
 def _date(e) -> dt.date:
     return e.date
+
+
+def _days_before(day: dt.date, days: int) -> dt.date:
+    """day minus days, or the first day there is (an entry may be dated 0001-01-05)."""
+    return day - dt.timedelta(days=days) if day.toordinal() > days else dt.date.min
 
 
 def finish(project: models.Project, fold: Fold, today: dt.date, entries: list) -> Snapshot:

@@ -264,19 +264,23 @@ def restore(doc: dict, plan, units: list, entries: dict):
     marks = typed(doc["marks"], dict)
     if fold.cut is None and marks:
         raise ValueError("marks")
+    if fold.cut is not None and (fold.last_date is None or not 0 <= (fold.last_date - fold.cut).days
+                                 <= 2 * rules.MARK_DAYS):  # as snapshot and _move_cut leave it
+        raise ValueError("cut")
     for tid, mark in marks.items():
         if tid not in fold.states:
             raise KeyError("marks")
         before, since = typed(mark, list)
         if len(typed(before, list)) != len(rules.FOLDED) or not typed(since, list) \
-                or not all(type(k) is int for k in since):
+                or not all(type(k) is int for k in since) or len(set(since)) != len(since):
             raise ValueError("mark")
         fold.marks[tid] = (before, since)  # read when used (read_marks): a pull needs a few
     return fold
 
 
 def _fill(st, row: list, day, entry) -> None:
-    """st's rules.FOLDED from a row of the stored fold (entries by position, read as entry reads them)."""
+    """st's rules.FOLDED from a row of the stored fold (entries by position, read as entry reads
+    them); ValueError when an entry it names is not one of the task's own."""
     (percent, last_report, reports, complete, completed_on, verified_on, reopened, problem, assigned,
      last_progress, last_reopen, due) = row
     st.percent, st.last_report, st.reports = typed(percent, int), day(last_report), typed(reports, int)
@@ -285,6 +289,10 @@ def _fill(st, row: list, day, entry) -> None:
     st.assignments = {typed(u, str): entry(p, "assign") for u, p in typed(assigned, list)}
     st.last_progress, st.last_reopen = entry(last_progress, "progress"), entry(last_reopen, "reopen")
     st.due = day(due)
+    tid = st.task.id
+    if any(e.task != tid or e.unit != u for u, e in st.assignments.items()) \
+            or any(e is not None and e.task != tid for e in (st.last_progress, st.last_reopen)):
+        raise ValueError("task")
 
 
 def _mark_positions(before, since: list, where: dict, whole: bool) -> list:
