@@ -469,7 +469,6 @@ class Fold:
         """The task's state anew from all its entries (in file order; applied in journal_order):
         for an entry that came before some of the task's own (a merge's earlier line)."""
         ordered = [entries[k] for k in journal_order(entries)]
-        self.marks.pop(task_id, None)
         self._replay(task_id, TaskState(self.states[task_id].task), ordered)
 
     def can_refold_from_mark(self, task_id: str, entries: list) -> bool:
