@@ -169,3 +169,35 @@ def test_journal_order_is_date_then_moment_then_file_order():
     assert rules.journal_order(far) == [1, 0, 3, 2]
     same = [e(2, dt.datetime(2023, 12, 2, 1)), e(2, dt.datetime(2023, 12, 2, 9, tzinfo=cst))]  # one moment
     assert rules.journal_order(same) == [0, 1]
+
+
+def test_journal_order_in_order_shortcut_agrees_with_the_sort():
+    """A journal whose dates and times never go back is taken as it is (without building keys):
+    on random journals, in order or nearly so, the answer is the full sort's."""
+    import random
+    from types import SimpleNamespace
+
+    zones = [dt.timezone.utc, dt.timezone(dt.timedelta(hours=8)), dt.timezone(dt.timedelta(hours=-5))]
+
+    def reference(journal):
+        def key(k):
+            at = journal[k].at if journal[k].at.tzinfo else journal[k].at.replace(tzinfo=dt.timezone.utc)
+            return journal[k].date, at
+        return sorted(range(len(journal)), key=key)
+
+    rng = random.Random(7)
+    for _ in range(400):
+        n = rng.randrange(0, 12)
+        start = dt.datetime(2023, 12, 1, 8, tzinfo=zones[0])
+        journal = []
+        for k in range(n):
+            at = start + dt.timedelta(minutes=rng.choice([0, 0, 1, 30, 600]) * k)
+            at = at.astimezone(rng.choice(zones))
+            if rng.random() < 0.1:
+                at = at.replace(tzinfo=None)
+            day = at.date() - dt.timedelta(days=rng.choice([0, 0, 0, 1]))
+            journal.append(SimpleNamespace(date=day, at=at))
+        if rng.random() < 0.3 and n > 1:
+            i = rng.randrange(n - 1)
+            journal[i], journal[i + 1] = journal[i + 1], journal[i]
+        assert rules.journal_order(journal) == reference(journal), journal
