@@ -394,6 +394,24 @@ def test_import_with_a_bad_row_imports_nothing_and_names_it(tmp_path):
     # one line for the three rows (the sheet has no 来源 column), not one per row
     assert no_source.stderr.count("没有问题来源") == 1 and "--source 暗访" in no_source.stderr
     assert "工作表“7月暗访”第3行、工作表“7月暗访”第5行、工作表“7月暗访”第6行没有问题来源" in no_source.stderr
+    assert "表格中有 3 行不能导入" in no_source.stderr  # the rows, not the one line naming them
+    assert snapshot_files(repo / "data") == before
+
+
+def test_import_dry_run_shows_each_problem_readably(tmp_path):
+    """A dry run of an import lists every problem it would register in words (number, unit, task,
+    place, deadline) before the journal lines, and writes nothing."""
+    repo = early(tmp_path)
+    before = snapshot_files(repo / "data")
+    out = cc(repo, "problem", "import", str(messy_sheet(tmp_path / "ok.xlsx")), "--source", "暗访", "--dry-run",
+             "--as-of", "2023-07-06").stdout
+    head, _, journal_lines = out.partition("日志行：\n")
+    assert head.startswith("（演练，未写入）将追加到日志 3 条记录：\n")
+    readable = head.splitlines()[1:]
+    assert len(readable) == 3 and all(line.startswith("  2023年7月6日 ") for line in readable)
+    assert "W2023-0001（暗访，" in readable[0] and "整改期限" in readable[0]
+    assert [json.loads(line)["problem"] for line in journal_lines.splitlines()] == ["W2023-0001", "W2023-0002",
+                                                                                    "W2023-0003"]
     assert snapshot_files(repo / "data") == before
 
 

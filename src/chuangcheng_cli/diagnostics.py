@@ -59,9 +59,11 @@ class ImportRefused(Refusal):
     """Rows of a spreadsheet that cannot be imported, one Chinese line each (sheet, row, reason):
     exit 1, nothing imported. str() is every line; the CLI prints message, messages, hint."""
 
-    def __init__(self, messages: list[str], hint: str = ""):
+    def __init__(self, messages: list[str], hint: str = "", rows: int | None = None):
+        """rows: how many rows the messages are about, when one message names several."""
         self.messages = list(messages)
-        super().__init__(f"表格中有 {len(self.messages)} 行不能导入，本次没有导入任何问题：", hint)
+        count = len(self.messages) if rows is None else rows
+        super().__init__(f"表格中有 {count} 行不能导入，本次没有导入任何问题：", hint)
 
     def __str__(self) -> str:
         return "\n".join(self.messages)

@@ -363,7 +363,8 @@ def import_(
         if errors:  # like the reader's bad rows: one line each (not one line with "\x0a" in it)
             from ..store.sheets import refused_hint
 
-            refused = ImportRefused(errors, refused_hint(path, errors))
+            refused = ImportRefused(errors, refused_hint(path, errors),
+                                    rows=len(errors) - no_source + len(sourceless))
             if no_source:  # what --source supplies: a usage error, exit 2
                 refused.exit_code = 2
             raise refused

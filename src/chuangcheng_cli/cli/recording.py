@@ -130,6 +130,20 @@ def _readable(lines: list[str], journal_path: Path) -> None:
             raise UsageError(f"参数无效：{problems[0].message}", problems[0].hint)
 
 
+def preview_line(project, e) -> str:
+    """One line of Chinese for an entry a --dry-run would append: its day, unit, task and what it
+    records (as cc history says it), every control character shown as an escape."""
+    from ..reports.rows import describe_entry
+    from ..domain.views import cn_date
+    from ..textguard import for_terminal
+
+    unit = getattr(e, "unit", None)
+    who = project.unit_label(unit) if unit else ""
+    task = getattr(e, "task", None) or "、".join(getattr(e, "tasks", ()) or ())
+    head = " ".join(part for part in (cn_date(e.date), who, task) if part)
+    return for_terminal(f"{head} {describe_entry(project, e)}")
+
+
 def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_run: bool,
            build: Callable, day: Optional[str] = None, out_dir: Optional[Path] = None,
            scope: Optional[Callable] = None, tolerant: bool = False,
@@ -270,7 +284,7 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
             raise UsageError(f"参数无效：{text}", hint) from None
         del snap  # not needed past build: freed before the journal is checked again with the new lines
         if not entries:  # nothing new to record (a sheet imported before): no check, no write
-            return entries, docs, [], message, None, plan, None, stamp, None
+            return entries, docs, [], message, None, plan, None, stamp, None, project
         require_authority(project, entries)
         lines = [journal.to_line(e) for e in entries]
         _readable(lines, journal_path)
@@ -301,11 +315,11 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
         # for the view it leaves: not when a read must leave out entries (an error, or one the new lines
         # bring to an earlier entry: a voided report under a later 验收), as only a check finds them
         whole = None if sliced or (tolerant and (checked.errors or broke)) else project
-        return entries, docs, lines, message, held, plan, h, stamp, whole
+        return entries, docs, lines, message, held, plan, h, stamp, whole, project
 
     if dry_run or confirm is not None:
         raw = journal_path.read_bytes() if journal_path.exists() and not where.bundled else None
-        entries, docs, lines, message, *_ = run(raw)
+        entries, docs, lines, message, *_, project = run(raw)
         if not lines:
             print(message)
             return
@@ -315,7 +329,10 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
 
                 print(render_text(doc))
                 print()
-            print("（演练，未写入）将追加到日志：")
+            print(f"（演练，未写入）将追加到日志 {len(lines)} 条记录：")
+            for e in entries:
+                print("  " + preview_line(project, e))
+            print("日志行：")
             for line in lines:
                 print(line)
             return
@@ -329,7 +346,7 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
         # may not tell by the stat signature that it was rewritten at the same size meanwhile.
         forget_reads()
         raw = journal.read_all(fd)
-        entries, docs, lines, message, held, plan, h, used, whole = run(raw)
+        entries, docs, lines, message, held, plan, h, used, whole, _project = run(raw)
         if not lines:
             print(message)
             return
