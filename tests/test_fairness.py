@@ -147,6 +147,11 @@ def test_void_of_the_third_notice_takes_back_the_escalation(tmp_path):
     history = cc(repo, "history", "--kind", "notice", "--as-of", "2023-07-31").stdout
     shown = third["id"][:13]
     assert shown in history
+    before = snapshot_files(repo / "data")
+    preview = cc(repo, "void", shown, "--reason", "误发", "--dry-run", "--as-of", "2023-07-31").stdout
+    # the dry run says in words what would be voided, not only its id
+    assert f"作废记录 {third['id']}：误发（被作废的记录：2023年7月31日 市人力资源和社会保障局 " in preview
+    assert "法治督〔2023〕3号，第3次督办" in preview and snapshot_files(repo / "data") == before
     voided = cc(repo, "void", shown, "--reason", "误发：整改期限内已电话反馈", "--as-of", "2023-07-31")
     assert "报告市领导" in voided.stdout and "已生成的文书随之作废" in voided.stdout
     voids = [e for e in entries(repo) if e["kind"] == "void"]

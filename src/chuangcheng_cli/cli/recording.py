@@ -137,11 +137,18 @@ def preview_line(project, e) -> str:
     from ..domain.views import cn_date
     from ..textguard import for_terminal
 
-    unit = getattr(e, "unit", None)
-    who = project.unit_label(unit) if unit else ""
-    task = getattr(e, "task", None) or "、".join(getattr(e, "tasks", ()) or ())
-    head = " ".join(part for part in (cn_date(e.date), who, task) if part)
-    return for_terminal(f"{head} {describe_entry(project, e)}")
+    def line(e) -> str:
+        unit = getattr(e, "unit", None)
+        who = project.unit_label(unit) if unit else ""
+        task = getattr(e, "task", None) or "、".join(getattr(e, "tasks", ()) or ())
+        return " ".join(part for part in (cn_date(e.date), who, task, describe_entry(project, e)) if part)
+
+    text = line(e)
+    if e.kind == "void":  # what it voids, in the same words
+        target = next((x for x in project.journal if x.id == e.entry), None)
+        if target is not None:
+            text += f"（被作废的记录：{line(target)}）"
+    return for_terminal(text)
 
 
 def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_run: bool,
