@@ -534,6 +534,50 @@ def test_reprint_never_writes_outside_the_repository(tmp_path):
     assert not (tmp_path.parent / "escaped").exists()
 
 
+@pytest.mark.parametrize("recorded", [".git/hooks/post-commit", ".github/workflows/evil.docx",
+                                      "notices/2023/evil.yml", "notices/.hidden/x.docx"])
+def test_reprint_never_writes_a_hook_a_workflow_or_a_non_docx(tmp_path, recorded):
+    """A recorded document path inside the repository but in a hidden folder, or not a .docx (a
+    hand edit of the record, found by a hostile-input try), is validate's error and never written."""
+    repo = early(tmp_path)
+    cc(repo, "notice", "人社局", "--as-of", "2023-07-05")
+    shutil.rmtree(repo / "notices")
+    path = repo / "data" / "journal.jsonl"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    entry = json.loads(lines[-1])
+    entry["file"] = recorded
+    lines[-1] = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    flagged = cc(repo, "validate", code=1)
+    assert "文书路径不是仓库中普通目录下的 .docx 文件" in flagged.stdout and "[unsafe-name]" in flagged.stdout
+    cc(repo, "reprint", "1", "--as-of", "2023-07-05", code=2)  # the tampered record is not used
+    assert not (repo / recorded).exists() and not (repo / "notices").exists()
+
+
+def test_a_document_that_cannot_be_written_is_not_said_to_exist(tmp_path):
+    """A file where the notices/<year> folder should be: the notice is recorded, and the command says
+    the document could not be made (exit 1, cc reprint), not that it exists already."""
+    repo = early(tmp_path)
+    (repo / "notices").mkdir(exist_ok=True)
+    (repo / "notices" / "2023").write_text("not a folder", encoding="utf-8")
+    failed = cc(repo, "notice", "人社局", "--as-of", "2023-07-05", code=1)
+    assert "记录已写入日志，但文书未能生成" in failed.stderr and "已存在" not in failed.stderr
+    assert entries(repo)[-1]["kind"] == "notice"
+    again = cc(repo, "reprint", "1", "--as-of", "2023-07-05", code=1)
+    assert "文书未能生成" in again.stderr
+    (repo / "notices" / "2023").unlink()
+    assert "已生成：" in cc(repo, "reprint", "1", "--as-of", "2023-07-05").stdout
+
+
+def test_a_notice_written_in_a_hidden_folder_records_the_default_place(tmp_path):
+    repo = early(tmp_path)
+    (repo / ".hidden").mkdir()
+    out = cc(repo, "notice", "人社局", "--as-of", "2023-07-05", "-o", str(repo / ".hidden")).stdout
+    assert "文书另存在隐藏目录中" in out
+    assert entries(repo)[-1]["file"].startswith("notices/2023/")
+    assert list((repo / ".hidden").iterdir()) and "0 个错误" in cc(repo, "validate").stdout
+
+
 def test_a_notice_written_elsewhere_keeps_the_record_valid(tmp_path):
     """cc notice -o OUTSIDE recorded the absolute path, which validate then refuses for good (found
     by a hostile-input try): the journal records the default place (cc reprint makes it there);

@@ -148,22 +148,25 @@ def _out_is_a_folder(out: Optional[Path]) -> None:
                          "请给出一个目录（不存在时会自动创建），如 --out notices/2023；未写入任何内容。")
 
 
-def _recorded_folder(out: Optional[Path], data: Optional[Path]) -> tuple[str, bool]:
+def _recorded_folder(out: Optional[Path], data: Optional[Path]) -> tuple[str, str]:
     """(the folder of --out as the journal records it: relative to the repository, with forward
-    slashes; "" for the default notices/<year>; whether --out is outside the repository). The
-    journal holds no path outside the repository (validate refuses one, see checks.check_documents):
-    a document written elsewhere is recorded at the default place, where cc reprint makes it."""
+    slashes; "" for the default notices/<year>; why it is not recorded: "仓库之外", "隐藏目录中"
+    or ""). The journal holds no path outside the repository or in a hidden folder (validate
+    refuses one, see checks.unsafe_document): a document written there is recorded at the
+    default place, where cc reprint makes it."""
     if out is None:
-        return "", False
+        return "", ""
     from .locate import find_data_dir
 
     root = find_data_dir(data).path.parent.resolve()
     try:
         rel = out.expanduser().resolve().relative_to(root)
     except (ValueError, OSError):
-        return "", True
+        return "", "仓库之外"
     text = rel.as_posix()
-    return ("" if text == "." else text), False
+    if any(part.startswith(".") for part in rel.parts):  # .git, .github …: never a document's recorded place
+        return "", "隐藏目录中"
+    return ("" if text == "." else text), ""
 
 
 @app.command()
@@ -219,7 +222,7 @@ def notice(
             msg += (f"\n{u.name} 已累计督办 {e.seq} 次，已报告市领导（{draft.escalation.doc_no}，问效问责）")
         msg += f"\n被督办单位整改后登记反馈：cc reply {e.ref} --note …"
         if outside:
-            msg += (f"\n文书另存在仓库之外（{shown_path(out)}），日志中记录的是默认位置 notices/{e.year}/；"
+            msg += (f"\n文书另存在{outside}（{shown_path(out)}），日志中记录的是默认位置 notices/{e.year}/；"
                     f"需要时可用 cc reprint {e.ref} 在仓库中重新生成。")
         return entries, docs, msg
 
@@ -343,7 +346,14 @@ def reprint(
     written = 0
     from ..store.safepath import inside
 
+    from ..store.checks import unsafe_document
+
     for doc, recorded in docs:
+        if unsafe_document(recorded):  # cc validate's error too: never written, wherever --out points
+            from ..diagnostics import Refusal
+
+            raise Refusal(f"日志记录的文书路径不是仓库中普通目录下的 .docx 文件：{recorded}，不予生成",
+                          "这一行可能被手工改过，请运行 cc validate 查看，并用 git 查看和恢复。")
         name = Path(recorded).name
         folder = out if out is not None else inside(base, base / Path(recorded).parent)  # the record is data
         target = folder / name

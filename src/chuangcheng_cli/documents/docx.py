@@ -86,7 +86,10 @@ def write_docx(doc: OfficialDoc, path: pathlib.Path) -> None:
     if path.exists():
         raise FileExistsError(errno.EEXIST, "文件已存在", str(path))
     document = _build(doc)  # render before touching the disk: a rendering bug leaves nothing
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:  # a file where a folder should be: not "the document exists"
+        raise NotADirectoryError(errno.ENOTDIR, "路径中有同名的文件，不是文件夹", str(path.parent)) from None
     # A temp file of the same target left by a killed run is garbage: callers hold the journal lock.
     for stale in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
         with contextlib.suppress(OSError):

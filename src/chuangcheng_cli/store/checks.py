@@ -578,7 +578,7 @@ def check_journal(project: models.Project, journal: loading.JournalFile,
             unit_ok(i, "unit", entry.unit)
             for t in entry.tasks:
                 task_ok(i, "tasks", t)
-            if entry.file and unsafe_path(entry.file):
+            if entry.file and unsafe_document(entry.file):
                 _unsafe_document(i, entry.file, bad)
         elif kind in ("reply", "close", "reject"):
             if kind == "reply" and entry.evidence:
@@ -597,7 +597,7 @@ def check_journal(project: models.Project, journal: loading.JournalFile,
             for ref in entry.notices:
                 if ref not in notices and ref not in void_refs:
                     bad(i, "notices", "unknown-notice", f"找不到督办通知 {ref}")
-            if entry.file and unsafe_path(entry.file):
+            if entry.file and unsafe_document(entry.file):
                 _unsafe_document(i, entry.file, bad)
         elif kind in PROBLEM_KINDS:
             _check_problem_entry(i, entry, found_problems, void_problems, bad, unit_ok, task_ok, labels,
@@ -711,9 +711,18 @@ def unsafe_path(path: str) -> bool:
     return path.startswith(("/", "\\")) or ".." in path.replace("\\", "/").split("/") or ":" in path[:3]
 
 
+def unsafe_document(path: str) -> bool:
+    """A recorded document path cc reprint must not write: outside the repository (unsafe_path),
+    not a .docx, or in a hidden folder or file (.git/hooks/…, .github/workflows/…), where a
+    file the tool writes could be taken for something else. cc notice --out records no such path."""
+    parts = path.replace("\\", "/").split("/")
+    return unsafe_path(path) or not path.lower().endswith(".docx") or any(p.startswith(".") for p in parts)
+
+
 def _unsafe_document(i: int, path: str, bad) -> None:
-    bad(i, "file", "unsafe-name", f"文书路径指向仓库之外：{path}",
-        "文书路径应是相对于仓库的 notices/… ；这一行可能被手工改过，请用 git 查看并恢复。")
+    where = "指向仓库之外" if unsafe_path(path) else "不是仓库中普通目录下的 .docx 文件"
+    bad(i, "file", "unsafe-name", f"文书路径{where}：{path}",
+        "文书路径应是相对于仓库的 notices/….docx；这一行可能被手工改过，请用 git 查看并恢复。")
 
 
 def _check_evidence_paths(i: int, entry, bad) -> None:
@@ -733,7 +742,7 @@ def check_documents(journal: loading.JournalFile, root: Path) -> list[Diagnostic
     problems = []
     for i, entry in enumerate(journal.entries):
         path = getattr(entry, "file", "") if entry.kind in ("notice", "escalate") else ""
-        if not path or unsafe_path(path):
+        if not path or unsafe_document(path):
             continue
         try:
             present = (root / path).is_file()
