@@ -137,3 +137,31 @@ def test_a_recorded_path_outside_the_repository_is_an_error_of_its_line(tmp_path
     assert run_cc("units", "--json", *AS_OF, cwd=tmp_path, **store).stdout == full.stdout
     assert run_cc("status", "--json", *AS_OF, cwd=tmp_path, **store).stdout == \
         run_cc("status", "--json", *AS_OF, cwd=tmp_path).stdout
+
+
+def test_evidence_replaced_by_a_link_or_recorded_outside_evidence_is_never_opened(tmp_path):
+    """An archived file replaced by a symbolic link (to a file outside the repository) is an error and
+    the link is not followed; a recorded path inside the repository but outside evidence/ (a hand edit)
+    is the line's unsafe-name error alone: the file it names is not opened or hashed."""
+    data = copy_data(tmp_path)
+    photo = tmp_path / "照片.jpg"
+    photo.write_bytes(b"original")
+    assert run_cc(*LOG, "--evidence", str(photo), *AS_OF, cwd=tmp_path).returncode == 0
+    stored = tmp_path / last_entry(tmp_path)["evidence"][0]["path"]
+    secret = tmp_path.parent / f"{tmp_path.name}-secret.txt"
+    secret.write_bytes(b"original")  # same size and content: only a followed link would pass
+    stored.unlink()
+    stored.symlink_to(secret)
+    linked = run_cc("validate", cwd=tmp_path)
+    assert linked.returncode == 1 and "佐证材料在登记后被换成了指向别处的链接" in linked.stdout
+    stored.unlink()
+    (tmp_path / "pipe").write_bytes(b"x")
+    journal = data / "journal.jsonl"
+    entry = last_entry(tmp_path)
+    entry["evidence"][0]["path"] = "pipe"
+    lines = journal.read_text(encoding="utf-8").splitlines()
+    lines[-1] = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+    journal.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    checked = run_cc("validate", cwd=tmp_path)
+    assert "[unsafe-name]" in checked.stdout and "evidence-changed" not in checked.stdout
+    assert "evidence-missing" not in checked.stdout

@@ -594,3 +594,12 @@ def test_a_notice_written_elsewhere_keeps_the_record_valid(tmp_path):
     cc(repo / "data", "notice", "民政局", "--reason", "测试", "--as-of", "2023-07-05", "-o", "../公文")
     assert entries(repo)[-1]["file"].startswith("公文/法治督〔2023〕2号_")
     assert "0 个错误" in cc(repo, "validate").stdout
+
+
+def test_void_of_a_too_short_prefix_says_so(tmp_path):
+    repo = early(tmp_path)
+    before = snapshot_files(repo / "data")
+    short = cc(repo, "void", "2", "--reason", "x", "--as-of", "2023-07-05", code=2)
+    assert "记录 id 至少要写前 4 位：以 2 开头的记录有" in short.stderr
+    assert "找不到记录 zz" in cc(repo, "void", "zz", "--reason", "x", "--as-of", "2023-07-05", code=2).stderr
+    assert snapshot_files(repo / "data") == before

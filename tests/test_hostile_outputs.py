@@ -15,6 +15,7 @@ import json
 import os
 import re
 import stat
+import subprocess
 import sys
 import tracemalloc
 from pathlib import Path
@@ -58,14 +59,15 @@ def progress_line(**fields) -> str:
 
 
 @pytest.mark.parametrize("text", ["人社局/../../../escaped/pwn", "..", ".", "a\\b", "x\x1by", "CON", "nul.txt",
-                                  "a<b>c:d\"e|f?g*h", "名\u202etxt.exe", " 尾部点. "])
+                                  "a<b>c:d\"e|f?g*h", "名\u202etxt.exe", " 尾部点. ", "..隐藏台账.xlsx",
+                                  "../../../../tmp/PWN/x台账.xlsx"])
 def test_safe_file_name_is_one_plain_name(text):
     name = safepath.safe_file_name(text)
     assert name and "/" not in name and "\\" not in name and name not in (".", "..")
     assert textguard.find_bad(name, multiline=False) < 0
     assert not re.search(r'[<>:"|?*]', name)
     assert name.split(".")[0].upper() not in ("CON", "NUL")
-    assert not name.endswith((".", " "))
+    assert not name.endswith((".", " ")) and not name.startswith(".")  # never a hidden file
 
 
 def test_safe_file_name_fits_255_bytes_and_keeps_the_extension():
@@ -623,6 +625,50 @@ def test_the_journal_lock_excludes_another_holder_and_lives_outside_the_data(tmp
     FileLock(str(journal.lock_path(path))).acquire(timeout=0).lock.release()
     assert snapshot_files(tmp_path) == before
     assert tmp_path not in journal.lock_path(path).parents
+
+
+def test_a_writer_says_it_waits_for_the_lock_and_gives_up_in_the_end(tmp_path, monkeypatch):
+    """Another process holding the journal's lock: the writer says once that it waits, and after
+    the limit refuses (exit 1, nothing written) instead of waiting for ever in silence."""
+    from chuangcheng_cli.diagnostics import Refusal
+
+    data = copy_data(tmp_path)
+    path = data / "journal.jsonl"
+    before = snapshot_files(tmp_path)
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import sys, time; from filelock import FileLock; lock = FileLock(sys.argv[1]); lock.acquire(); "
+        "print('held', flush=True); time.sleep(30)"), str(journal.lock_path(path))], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        monkeypatch.setattr(journal, "LOCK_NOTICE_SECONDS", 0.2)
+        monkeypatch.setattr(journal, "LOCK_GIVE_UP_SECONDS", 0.8)
+        said = []
+        with pytest.raises(Refusal, match="日志仍被另一个正在写入的 cc 占用"):
+            with journal.locked(path, waiting=lambda: said.append("waiting")):
+                pass
+        assert said == ["waiting"]
+    finally:
+        holder.kill()
+        holder.wait()
+    with journal.locked(path, waiting=lambda: said.append("again")):
+        pass
+    assert said == ["waiting"] and snapshot_files(tmp_path) == before
+
+
+@pytest.mark.skipif(os.name == "nt", reason="a shared temporary folder is a POSIX matter")
+def test_a_lock_folder_others_may_write_is_refused(tmp_path, monkeypatch):
+    import tempfile
+
+    from chuangcheng_cli.diagnostics import UsageError
+
+    monkeypatch.setattr(tempfile, "gettempdir", lambda: str(tmp_path))
+    folder = tmp_path / f"chuangcheng-cli-locks-{os.getuid()}"
+    folder.mkdir(mode=0o777)
+    folder.chmod(0o777)
+    with pytest.raises(UsageError, match="他人可写"):
+        journal.lock_path(tmp_path / "journal.jsonl")
+    folder.chmod(0o700)
+    assert journal.lock_path(tmp_path / "journal.jsonl").parent == folder
 
 
 def test_streams_that_cannot_encode_chinese_never_crash(monkeypatch):

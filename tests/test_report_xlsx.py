@@ -380,3 +380,20 @@ def test_every_new_sheet_prints_like_the_others(scenario_book):
         assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$2:$2"
         assert all(c.font.b and fill_of(c) == "D9E1F2" for c in ws[2])
         assert all(5 <= ws.column_dimensions[c.column_letter].width <= 60 for c in ws[2])
+
+
+def test_a_cell_never_exceeds_excels_limit():
+    """A note of 100,000 characters (the journal allows it) is cut to Excel's 32,767 UTF-16 units per
+    cell, saying so and how long the whole is; shorter text, and text of characters outside the
+    BMP, stays within the limit as Excel counts it."""
+    from chuangcheng_cli.reports import xlsx
+
+    assert xlsx._fit_cell("短") == "短"
+    exact = "A" * xlsx.MAX_CELL
+    assert xlsx._fit_cell(exact) == exact
+    for text in ("A" * 100_000, "汉" * 40_000, "😀" * 20_000):
+        cut = xlsx._fit_cell(text)
+        assert len(cut.encode("utf-16-le")) // 2 <= xlsx.MAX_CELL
+        assert cut.startswith(text[:100]) and f"全文共 {len(text)} 字" in cut
+    cell = xlsx._cell_xml("A1", 0, "B" * 50_000)
+    assert "超出 Excel 单元格上限" in cell and cell.count("B") < xlsx.MAX_CELL

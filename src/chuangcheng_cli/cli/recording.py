@@ -346,7 +346,7 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
         confirm(entries, docs)
         expected = [e.kind for e in entries]
 
-    with journal.locked(journal_path) as fd:
+    with journal.locked(journal_path, waiting=lambda: note("正在等待另一个 cc 写完日志……")) as fd:
         from ..store.state import forget_reads
 
         # Under the lock every read of the journal is a new one: a file system with coarse times

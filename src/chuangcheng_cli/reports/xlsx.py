@@ -394,6 +394,22 @@ def _escape(text: str) -> str:
 _EPOCH = dt.date(1899, 12, 30)  # Excel's day 0 for every date after 1900-03-01 (the 1900 leap-year bug)
 
 
+MAX_CELL = 32_767  # Excel's limit on a cell's text, in UTF-16 code units: a longer one makes it "repair" the file
+
+
+def _fit_cell(text: str) -> str:
+    """text cut to what an Excel cell holds, saying so and how long the whole is (the journal keeps it)."""
+    if len(text) <= MAX_CELL // 2 or len(text.encode("utf-16-le")) <= 2 * MAX_CELL:
+        return text
+    tail = f"……（超出 Excel 单元格上限，以下从略；全文共 {len(text)} 字，见日志）"
+    room, units = MAX_CELL - len(tail), 0
+    for k, ch in enumerate(text):
+        units += 2 if ord(ch) > 0xFFFF else 1
+        if units > room:
+            return text[:k] + tail
+    return text  # pragma: no cover - the length check above
+
+
 def _cell_xml(ref: str, style: int, value: object) -> str:
     """One <c> element, as openpyxl writes it for a write-only cell.
 
@@ -402,7 +418,7 @@ def _cell_xml(ref: str, style: int, value: object) -> str:
     which Excel and WPS show as text and never evaluate."""
     s = f' s="{style}"' if style else ""
     if isinstance(value, str):
-        value = _text(value)
+        value = _fit_cell(_text(value))
         if not value:
             return f'<c r="{ref}"{s}/>'
         space = ' xml:space="preserve"' if value != value.strip() else ""

@@ -460,7 +460,7 @@ def check_journal(project: models.Project, journal: loading.JournalFile,
     camp = project.plan.campaign
     ids: dict[str, int] = {}
     notices: dict[str, models.Notice] = {}
-    last_percent: dict[str, int] = {}
+    last_percent: dict[str, models.Progress] = {}  # task → its last report
     complete: dict[str, bool] = {}
 
     def bad(i, key, code, message, hint="", severity="error"):
@@ -557,12 +557,16 @@ def check_journal(project: models.Project, journal: loading.JournalFile,
                             did_you_mean(entry.section, [s.name for s in units[entry.unit].sections])
                             or f"该单位的科室：{names}")
             if kind == "progress":
-                prev = last_percent.get(entry.task)
-                if prev is not None and entry.percent < prev and not entry.correction:
+                before = last_percent.get(entry.task)
+                if before is not None and entry.percent < before.percent and not entry.correction:
+                    # the earlier report named: when it is the wrong one (a backfilled or merged
+                    # line with a wrong date or percent), it is what to void, not this line
                     bad(i, "percent", "progress-decrease",
-                        f"进度 {entry.percent}% 低于上次报送的 {prev}%，但没有说明更正原因",
-                        '如确需下调，请在记录中写明 "correction"（更正原因）。')
-                last_percent[entry.task] = entry.percent
+                        f"进度 {entry.percent}% 低于上次报送的 {before.percent}%"
+                        f"（{rules.cn_date(before.date)}，记录 {before.id}），但没有说明更正原因",
+                        '如确需下调，请在记录中写明 "correction"（更正原因）；如上次那条报送有误'
+                        f"（如补登、合并进来的记录日期或进度填错），请作废那一条：cc void {before.id} --reason …")
+                last_percent[entry.task] = entry
                 complete[entry.task] = entry.percent == 100
                 if entry.evidence:
                     _check_evidence_paths(i, entry, bad)

@@ -99,13 +99,23 @@ def check_archive(journal, root: Path, hashes: bool = False) -> list:
     problems = []
     for i, entry in enumerate(journal.entries):
         for item in getattr(entry, "evidence", ()):
-            if isinstance(item, str) or unsafe_path(item.path):  # the latter: check_journal's error, never opened
-                continue
+            if isinstance(item, str) or unsafe_path(item.path) or not item.path.startswith("evidence/"):
+                continue  # the latter two: check_journal's error, never opened
             path = root / item.path
+            linked, size = False, None
             try:
-                size = path.stat().st_size if path.is_file() else None
+                # an archived file is a copy: a link in its place (to anywhere) is never followed
+                linked = path.is_symlink() or (path.exists() and not path.resolve().is_relative_to(root.resolve()))
+                size = path.stat().st_size if not linked and path.is_file() else None
+            except RuntimeError:  # a loop of links
+                linked = True
             except OSError:
-                size = None
+                pass
+            if linked:
+                problems.append(journal.problem_at(
+                    i, "evidence", "evidence-changed", f"佐证材料在登记后被换成了指向别处的链接：{item.path}",
+                    "已登记的佐证材料应是仓库中的文件本身；请用 git 恢复原文件。", ERROR))
+                continue
             if size is None:
                 problems.append(journal.problem_at(
                     i, "evidence", "evidence-missing", f"佐证材料不在仓库中：{item.path}",

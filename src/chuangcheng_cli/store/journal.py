@@ -46,26 +46,50 @@ def lock_path(path: Path) -> Path:
         owner = "user"
     folder = Path(tempfile.gettempdir()) / f"chuangcheng-cli-locks-{owner}"
     folder.mkdir(mode=0o700, exist_ok=True)
+    if os.name != "nt":  # a shared /tmp: a folder someone else made (or may write) could hold our locks
+        st = os.lstat(folder)
+        import stat
+
+        if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid() or st.st_mode & 0o022:
+            from ..diagnostics import UsageError
+
+            raise UsageError(f"锁文件夹 {folder} 不属于当前用户或他人可写，不能用它保证写入不冲突，未写入任何内容",
+                             "请删除这个文件夹（或请管理员处理）后重试；它只存放写入时的锁文件。")
     return folder / (hashlib.sha256(real.encode("utf-8", "surrogateescape")).hexdigest()[:32] + ".lock")
 
 
 _OPEN = {}  # descriptor → journal path, so that an error on write() can name the file
 
 
+LOCK_NOTICE_SECONDS = 2.0  # a write holds the lock for a moment: past this, say that we wait
+LOCK_GIVE_UP_SECONDS = 120.0  # and past this, that something holds it for good
+
+
 @contextlib.contextmanager
-def locked(path: Path):
+def locked(path: Path, waiting=None):
     """Hold an exclusive lock on the journal (created if missing) for read-check-append.
 
     The lock is filelock's (fcntl.flock on Linux and macOS, msvcrt.locking on Windows) on a
     companion lock file (see lock_path): another `cc` appending to the same journal waits here
-    until this one has read, checked and appended."""
-    from filelock import FileLock
-
+    until this one has read, checked and appended. waiting() is called once when that takes more
+    than LOCK_NOTICE_SECONDS (the CLI says so); after LOCK_GIVE_UP_SECONDS it is a Refusal."""
+    from filelock import FileLock, Timeout
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         guard = FileLock(str(lock_path(path)))
-        guard.acquire()
+        try:
+            guard.acquire(timeout=LOCK_NOTICE_SECONDS)
+        except Timeout:
+            if waiting is not None:
+                waiting()
+            try:
+                guard.acquire(timeout=LOCK_GIVE_UP_SECONDS - LOCK_NOTICE_SECONDS)
+            except Timeout:
+                from ..diagnostics import Refusal
+
+                raise Refusal(f"等待了 {LOCK_GIVE_UP_SECONDS:.0f} 秒，日志仍被另一个正在写入的 cc 占用，未写入任何内容",
+                              "请确认本机没有卡住的 cc 命令（例如数据在很慢的网络盘上），结束它后重试；进程结束时锁随之释放。") from None
     except OSError as exc:
         raise with_path(exc, path) from None
     try:

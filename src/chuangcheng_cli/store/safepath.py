@@ -24,14 +24,14 @@ _WINDOWS_NAMES = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *
 
 
 def safe_file_name(text: str, max_bytes: int = MAX_NAME_BYTES) -> str:
-    """text as one file name: separators, reserved and invisible characters become "_", a name of
-    dots or a Windows device name is prefixed with "_", trailing dots and spaces (which Windows
+    """text as one file name: separators, reserved and invisible characters become "_", a name that
+    starts with a dot (hidden, or dots alone) or a Windows device name is prefixed with "_", trailing dots and spaces (which Windows
     drops) go, and a name over max_bytes of UTF-8 is cut before its extension (the extension kept)."""
     name = unicodedata.normalize("NFC", text)
     name = BAD_SINGLE_LINE.sub("_", name)
     name = _RESERVED_CHARS.sub("_", name)
     name = name.strip().rstrip(". ")
-    if not name or set(name) <= {"."}:
+    if not name or name.startswith("."):  # nothing, dots alone, or a hidden file's name
         name = "_" + name
     stem, dot, ext = name.rpartition(".")
     if not dot or not stem or len(ext) > 10:
