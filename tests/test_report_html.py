@@ -470,3 +470,18 @@ def test_progress_series_in_one_pass_is_each_day_s_snapshot_even_with_voids(proj
         assert progress_series(proj, end, step) == _series_by_snapshots(proj, end, step)
         assert progress_series(proj, TODAY, step) == _series_by_snapshots(proj, TODAY, step)
     assert progress_series(voided, end, 7) != progress_series(project, end, 7)  # the voids did count
+
+
+def test_unit_lights_never_show_a_unit_lagging_for_anothers_delay(page):
+    """In 各单位任务灯色, a co-unit's chip for a task red for the lead unit's lag (T09, 人社局's
+    late notice) is grey and says the cause is not its own; the lead's chip is red. The same
+    for a lead whose task is yellow for a co-unit's problem (T13: 妇联's overdue problem)."""
+    section = page[page.index("各单位任务灯色"):]
+    section = section[:section.index("</table>")]
+    rows = dict(re.findall(r'<th scope="row" class="c-unit">([^<]*)</th>(.*?)</tr>', section))
+    assert '<span class="chip red">T09 红灯</span>' in rows["市人力资源和社会保障局"]
+    assert '<span class="chip other">T09 红灯（非本单位原因）</span>' in rows["市住房和城乡建设局"]
+    assert '<span class="chip other">T08 黄灯（非本单位原因）</span>' in rows["市总工会"]
+    assert '<span class="chip yellow">T13 黄灯</span>' in rows["市妇女联合会"]
+    assert '<span class="chip other">T13 黄灯（非本单位原因）</span>' in rows["市民政局"]
+    assert "chip red" not in rows["市住房和城乡建设局"] and "chip yellow" not in rows["市总工会"]

@@ -722,7 +722,7 @@ def review_reason(ns: NoticeState, today: dt.date, limit: int) -> str:
     days = ns.review_days(today)
     text = f"督办通知{ns.notice.doc_no}已于{cn_date(ns.pending.date)}反馈，待牵头单位审核"
     if days > limit:
-        text += f"（已{days}天，超过审核时限{days - limit}天）"
+        text += f"（已{days}天，超过审核时限{days - limit}天，牵头单位逾期）"
     return text
 
 
@@ -765,7 +765,7 @@ def _light(st: TaskState, units: dict[str, UnitState], today: dt.date, start: dt
         if st.completed_on and st.completed_on > st.deadline:
             text += f"（办结报告晚于{_deadline_name(st)}{(st.completed_on - st.deadline).days}天）"
         if days > policy.review_days:
-            text += f"（已{days}天，超过验收时限{days - policy.review_days}天）"
+            text += f"（已{days}天，超过审核时限{days - policy.review_days}天，牵头单位逾期）"
         waiting.append(text)
     elif today > st.deadline:
         red.append(f"已逾期{(today - st.deadline).days}天（{'重办期限' if st.reworking else '时限'}{cn_date(st.deadline)}）")

@@ -361,19 +361,29 @@ def _trend_chart(snap: rules.Snapshot, series: list[tuple[dt.date, float, float]
 
 
 def _unit_lights(snap: rules.Snapshot) -> str:
-    lights = {st.task.id: st.light for st in snap.tasks}
+    """Each unit's tasks as chips of their lights; a task red or yellow for what another unit
+    answers for (the lead's lag on a co-unit's row, a co-unit's problem on the lead's) is a grey
+    chip saying so, as cc units counts it: a unit is never shown lagging for another's delay."""
+    states = {st.task.id: st for st in snap.tasks}
 
-    def chips(task_ids: list[str]) -> str:
+    def chip(t: str, unit_id: str) -> str:
+        st = states[t]
+        name = rules.LIGHT_NAMES[st.light]
+        if st.light in (rules.RED, rules.YELLOW) and not rules.own_gaps(st, unit_id, snap.today):
+            return f'<span class="chip other">{_e(f"{t} {name}（非本单位原因）")}</span>'
+        return _chip(st.light, f"{t} {name}")
+
+    def chips(task_ids: list[str], unit_id: str) -> str:
         if not task_ids:
             return '<span class="quiet">—</span>'
-        return " ".join(_chip(lights[t], f"{t} {rules.LIGHT_NAMES[lights[t]]}") for t in task_ids)
+        return " ".join(chip(t, unit_id) for t in task_ids)
 
     out = ['<table class="units"><thead><tr><th class="c-unit">单位</th><th>牵头任务</th><th>配合任务</th>'
            '<th class="c-num">已完成</th><th class="c-num">滞后</th></tr></thead><tbody>']
     for row in reports.unit_rows(snap):
         lagging = f'<strong class="warn">{row["lagging"]}</strong>' if row["lagging"] else "0"
         out.append(f'<tr><th scope="row" class="c-unit">{_e(row["name"])}</th>'
-                   f'<td>{chips(row["led"])}</td><td>{chips(row["co"])}</td>'
+                   f'<td>{chips(row["led"], row["id"])}</td><td>{chips(row["co"], row["id"])}</td>'
                    f'<td class="c-num">{row["done"]}</td><td class="c-num">{lagging}</td></tr>')
     out.append("</tbody></table>")
     return "".join(out)
@@ -696,6 +706,7 @@ h2 .sub { font-size: 13px; font-weight: normal; color: #5b6470; margin-left: .6e
 .chip { display: inline-block; padding: 0 6px; margin: 1px 0; border-radius: 3px; font-size: 12px;
   line-height: 1.6; white-space: nowrap; border: 1px solid; }
 CHIPS
+.chip.other { background: #f3f4f6; color: #5b6470; border-color: #c9ced6; }
 .attention ul { list-style: none; margin: 0; padding: 0; }
 .attention li { padding: 6px 0; border-bottom: 1px dashed #d5dae0; }
 .attention li:last-child { border-bottom: 0; }
@@ -811,7 +822,7 @@ def render_html(snap: rules.Snapshot) -> str:
         '<section class="block"><h2>各创建指标进度<span class="sub">实心条为平均实际进度，虚线框为平均序时进度</span></h2>'
         f'<figure class="chart">{_indicator_chart(snap, rows)}</figure></section>',
         _trend_block(snap),
-        '<section><h2>各单位任务灯色<span class="sub">每个方框为一项任务及其灯色</span></h2>',
+        '<section><h2>各单位任务灯色<span class="sub">每个方框为一项任务及其灯色；灰色：任务滞后，但不是本单位的原因</span></h2>',
         _unit_lights(snap),
         "</section>",
         notice_block,
