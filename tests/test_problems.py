@@ -128,6 +128,7 @@ def test_voided_problem_counts_nowhere_and_keeps_its_number(tmp_path):
     assert [h["kind"] for h in shown["history"]] == ["problem", "fix"]
     text = cc(repo, "problem", "show", "w2023-0001", "--as-of", "2023-06-20").stdout
     assert "已作废：登记错单位（2023年6月9日" in text and "不计入" in text
+    assert "状态：已作废" in text and "待复查" not in text.split("全程留痕")[0]  # not the state it had
     # but nothing more is done on it
     late = cc(repo, "problem", "recheck", pid, "--pass", "--note", "复查", "--as-of", "2023-06-20", code=1)
     assert "已于2023年6月9日作废（登记错单位）" in late.stderr

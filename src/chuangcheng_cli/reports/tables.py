@@ -454,7 +454,11 @@ def problem_view(d: dict, as_of: str, width: int = 80) -> Group:
     if d["origin"]:
         head.append(f"导入自：{d['origin']}\n")
     head.append("状态：")
-    head.append(d["status_text"], style="bold red" if d["overdue_days"] else PROBLEM_STATUS_STYLE.get(d["status"], ""))
+    if d.get("voided"):  # what it would be, were it not voided, counts nowhere: not shown as its state
+        head.append("已作废（不再整改、复查）", style="bold red")
+    else:
+        head.append(d["status_text"],
+                    style="bold red" if d["overdue_days"] else PROBLEM_STATUS_STYLE.get(d["status"], ""))
     if d["reworked"]:
         head.append(f"；返工{d['reworked']}次")
     if d["extended"]:
