@@ -267,6 +267,15 @@ def test_a_fix_waiting_for_recheck_is_the_lead_units_queue(tmp_path):
     assert "没有逾期或返工的问题" in refused.stderr
 
 
+def test_a_deadline_before_the_finding_is_refused_as_typed(tmp_path):
+    """The refusal names the deadline as typed (2023年7月1日, a Saturday), not the working day it
+    would have been moved to (7月3日), and says how to record an earlier finding."""
+    repo = early(tmp_path, "2023-08-01")
+    refused = cc(repo, "problem", "add", "--unit", "民政局", "--source", "自查", "--place", "x", "--desc", "y",
+                 "--deadline", "2023-07-01", "--as-of", "2023-07-20", "--by", "贺某某", code=2)
+    assert "整改期限 2023年7月1日 早于发现日期 2023年7月20日" in refused.stderr and "--found" in refused.stderr
+
+
 def test_dry_run_and_refusals_write_nothing(tmp_path):
     repo = early(tmp_path)
     before = snapshot_files(repo / "data")

@@ -43,11 +43,12 @@ def _file_name(snap, what: str, ext: str) -> str:
     return f"{group}{what}_{snap.today.isoformat()}.{ext}"
 
 
-def _target(out: Optional[Path], default: str, force: bool, data=None, suffix: str = "") -> Path:
+def _target(out: Optional[Path], default: str, force: bool, data=None, suffix: tuple[str, ...] = ()) -> Path:
     """The file to write: --out as given, or the default name (made safe, see safepath.py) in
     --out when that is a folder, or in the current folder. Never one of the data files (data:
-    the --data option), and with suffix (".xlsx"), a name that ends so: Excel will not open a
-    workbook named .csv."""
+    the --data option), and with suffix ((".xlsx",)), a name that ends so: Excel will not open a
+    workbook named .csv, nor a browser a page without .html; and "--out 新文件夹/" (a folder not
+    made yet: the shell's trailing slash does not reach us) is not written as a file of that name."""
     from ..store.safepath import output_in
 
     if out is None:
@@ -60,9 +61,12 @@ def _target(out: Optional[Path], default: str, force: bool, data=None, suffix: s
         raise UsageError(f"输出路径是一个目录：{path}", "请用 --out 指定文件名。")
     if path.exists() and not path.is_file():  # /dev/full, a FIFO …: never replaced by a file
         raise UsageError(f"输出路径不是普通文件：{path}", "请用 --out 指定一个普通文件名。")
-    if suffix and path.suffix.lower() != suffix:
-        raise UsageError(f"输出文件名应以 {suffix} 结尾：{path}", f"例如 --out {path.with_suffix(suffix).name}")
     _not_a_data_file(path, data)
+    if suffix and path.suffix.lower() not in suffix:
+        hint = f"例如 --out {path.with_suffix(suffix[0]).name}"
+        if not path.suffix:
+            hint += f"；如 {path.name} 是要新建的文件夹，请先建好它（mkdir {path.name}）再运行"
+        raise UsageError(f"输出文件名应以 {' 或 '.join(suffix)} 结尾：{path}", hint)
     if path.exists() and not force:
         raise UsageError(f"文件已存在：{path}，不会覆盖", "加 --force 覆盖，或用 --out 指定其他文件名。")
     if not path.parent.exists():
@@ -97,7 +101,7 @@ def report_xlsx(out: OutOpt = None, force: ForceOpt = False, strict: StrictOpt =
                 data: DataOpt = None, as_of: AsOfOpt = None):
     """台账工作簿：任务台账、单位汇总、督办记录、问题清单、问题整改率、综合评价、进度日志七张表，A4 横向可直接打印。"""
     snap = _snapshot(data, as_of, strict)
-    path = _target(out, _file_name(snap, "台账", "xlsx"), force, data, ".xlsx")
+    path = _target(out, _file_name(snap, "台账", "xlsx"), force, data, (".xlsx",))
     from ..reports.xlsx import write_workbook
     from ..store.loading import gc_paused
 
@@ -112,7 +116,7 @@ def report_html(out: OutOpt = None, force: ForceOpt = False, strict: StrictOpt =
                 data: DataOpt = None, as_of: AsOfOpt = None):
     """领导阅览页：单个离线 HTML 文件（内嵌 SVG 图表），可直接打印为 A4。"""
     snap = _snapshot(data, as_of, strict)
-    path = _target(out, _file_name(snap, "进展", "html"), force, data)
+    path = _target(out, _file_name(snap, "进展", "html"), force, data, (".html", ".htm"))
     from ..reports.html import render_html
 
     from ..store.journal import atomic_write_text
@@ -133,7 +137,7 @@ def report_md(out: OutOpt = None, force: ForceOpt = False, strict: StrictOpt = F
     if out is None:
         print(text, end="" if text.endswith("\n") else "\n")
         return
-    path = _target(out, _file_name(snap, "周报", "md"), force, data)
+    path = _target(out, _file_name(snap, "周报", "md"), force, data, (".md", ".markdown", ".txt"))
     from ..store.journal import atomic_write_text
 
     atomic_write_text(path, text)

@@ -436,8 +436,9 @@ def make_problem(snap: rules.Snapshot, stamp: Stamp, unit: models.Unit, source: 
     if found < snap.project.plan.campaign.start:
         raise UsageError(f"发现日期 {rules.cn_date(found)} 早于创建活动开始日期")
     limit = problem_deadline(snap, stamp.date, mode, days, deadline)
-    if limit.day < found:
-        raise UsageError(f"整改期限 {rules.cn_date(limit.day)} 早于发现日期 {rules.cn_date(found)}")
+    if limit.day < found:  # the date as typed, not as moved to a working day
+        raise UsageError(f"整改期限 {rules.cn_date(deadline or limit.day)} 早于发现日期 {rules.cn_date(found)}",
+                         "整改期限应在发现日期之后；发现日期默认为登记当天，较早发现的问题请用 --found 写明。")
     co = []
     for other in co_units:
         if other.id == unit.id:
