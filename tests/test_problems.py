@@ -276,6 +276,17 @@ def test_a_deadline_before_the_finding_is_refused_as_typed(tmp_path):
     assert "整改期限 2023年7月1日 早于发现日期 2023年7月20日" in refused.stderr and "--found" in refused.stderr
 
 
+def test_an_extension_to_a_rest_day_moves_to_the_next_working_day(tmp_path):
+    """As every other 期限: --to a Saturday (2023-07-29) is the Monday after, and the message says so."""
+    repo = early(tmp_path)
+    pid = add(repo, "2023-07-03", "--unit", "民政局", *AFANG, "--place", "P", "--desc", "D", "--deadline", "2023-07-20")
+    out = cc(repo, "problem", "extend", pid, "--to", "2023-07-29", "--reason", "需重新制作公示牌",
+             "--as-of", "2023-07-10").stdout
+    assert "整改期限由2023年7月20日延至2023年7月31日（2023年7月29日为休息日，顺延至下一个工作日）" in out
+    shown = json.loads(cc(repo, "problem", "show", pid, "--as-of", "2023-07-10", "--json").stdout)
+    assert shown["deadline"] == "2023-07-31"
+
+
 def test_dry_run_and_refusals_write_nothing(tmp_path):
     repo = early(tmp_path)
     before = snapshot_files(repo / "data")

@@ -613,6 +613,7 @@ def problem_extend(problem: str, to: str, reason: str, by: Optional[str], dry_ru
         ps = find_problem(snap, problem)
         before = ps.deadline
         entry = make_extend(snap, stamp, ps, day, reason)
-        return [entry], [], f"已批准延期：{ps.id} 整改期限由{cn_date(before)}延至{cn_date(entry.deadline)}"
+        moved = f"（{cn_date(day)}为休息日，顺延至下一个工作日）" if entry.deadline != day else ""
+        return [entry], [], f"已批准延期：{ps.id} 整改期限由{cn_date(before)}延至{cn_date(entry.deadline)}{moved}"
 
     record(data, as_of, by, dry_run, build, scope=notices_only, lead_act="extend", problem=problem)

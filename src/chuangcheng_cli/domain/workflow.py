@@ -521,5 +521,9 @@ def make_extend(snap: rules.Snapshot, stamp: Stamp, ps: problemlist.ProblemState
     if to <= stamp.date:
         raise UsageError(f"延期后的期限 {rules.cn_date(to)} 应晚于今天（{rules.cn_date(stamp.date)}）")
     _not_too_far(stamp.date, to, ps.problem.mode)
+    from .deadlines import rectification_deadline
+
+    # moved off rest days as every other 期限 is (a problem's, a notice's, a 退回's)
+    to = rectification_deadline(stamp.date, None, to, snap.project.plan.policy.workdays).day
     return models.make(models.Extend, kind="extend", problem=ps.id, deadline=to, reason=_clean(reason, "延期理由"),
                        **_base(stamp))
