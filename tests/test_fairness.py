@@ -603,3 +603,17 @@ def test_void_of_a_too_short_prefix_says_so(tmp_path):
     assert "记录 id 至少要写前 4 位：以 2 开头的记录有" in short.stderr
     assert "找不到记录 zz" in cc(repo, "void", "zz", "--reason", "x", "--as-of", "2023-07-05", code=2).stderr
     assert snapshot_files(repo / "data") == before
+
+
+def test_a_refused_notice_says_whose_lag_the_units_tasks_show(tmp_path):
+    """cc status shows T13 yellow under 民政局 (its lead) for 妇联's overdue problem, and T09 red
+    under 人社局 with 住建局 as co-unit: a notice to 民政局 or 住建局 is refused (nothing of theirs
+    lags) and says whose the lights are and whom to send it to."""
+    from helpers import copy_data
+
+    copy_data(tmp_path)  # with the problem list
+    repo = tmp_path
+    refused = cc(repo, "notice", "民政局", "--as-of", "2023-09-10", code=1)
+    assert "T13 亮黄灯是市妇女联合会的原因（cc notice 妇联）" in refused.stderr
+    co = cc(repo, "notice", "住建局", "--as-of", "2023-09-10", code=1)
+    assert "T09 亮红灯是市人力资源和社会保障局的原因（cc notice 人社局）" in co.stderr

@@ -57,6 +57,21 @@ def lagging_tasks(snap: rules.Snapshot, unit_id: str) -> list[rules.TaskState]:
             and st.light in (rules.RED, rules.YELLOW) and rules.own_gaps(st, unit_id, snap.today)]
 
 
+def _others_lag(snap: rules.Snapshot, unit_id: str, tasks: list[rules.TaskState]) -> list[str]:
+    """For each of these tasks red or yellow for what other units answer for (not unit_id):
+    "T13 亮黄灯是市妇女联合会的原因（cc notice 妇联）", the units as rules.own_gaps assigns them."""
+    out = []
+    for st in tasks:
+        if st.light not in (rules.RED, rules.YELLOW) or rules.own_gaps(st, unit_id, snap.today):
+            continue
+        whose = [u for u in st.task.units if u != unit_id and rules.own_gaps(st, u, snap.today)]
+        if whose:
+            names = "、".join(snap.project.unit_label(u) for u in whose)
+            hints = "、".join(f"cc notice {snap.project.unit_short(u)}" for u in whose)
+            out.append(f"{st.task.id} 亮{rules.LIGHT_NAMES[st.light]}是{names}的原因（{hints}）")
+    return out
+
+
 def problem_gaps(snap: rules.Snapshot, unit_id: str, tasks: list[rules.TaskState]) -> list:
     """The unit's problems to cite as 问题整改不力: those on the chosen tasks, and those on no open task."""
     on_tasks = [ps for st in tasks for ps in st.problem_gaps if ps.unit == unit_id]
@@ -119,8 +134,11 @@ def build_notice(snap: rules.Snapshot, stamp: Stamp, unit: models.Unit, task_ids
     if not reason and not loose and not any(rules.own_gaps(st, unit.id, snap.today) for st in chosen):
         what = ("所选任务没有该单位负责的滞后问题" if task_ids else
                 f"{unit.name} 目前没有滞后的任务（红灯或黄灯），也没有逾期或返工的问题")
-        raise Refusal(f"{what}，不需要督办",
-                         "如确有问题需要督办，请用 --reason 说明理由；配合单位只对本单位承担的部分负责。")
+        hint = "如确有问题需要督办，请用 --reason 说明理由；配合单位只对本单位承担的部分负责。"
+        others = _others_lag(snap, unit.id, [st for st in snap.tasks if unit.id in st.task.units])
+        if others:  # its tasks that status shows red or yellow: whose they are, so none is blamed on it
+            hint = "；".join(others) + "。" + hint
+        raise Refusal(f"{what}，不需要督办", hint)
     if deadline is not None and deadline <= stamp.date:
         raise UsageError(f"整改期限 {cn_date(deadline)} 应晚于发文日期 {cn_date(stamp.date)}")
     limit = rectification_deadline(stamp.date, days if days is not None else policy.rectification_days,
