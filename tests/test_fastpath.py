@@ -252,10 +252,13 @@ def test_interrupt_is_reported_not_a_traceback(slow_data, args):
     import signal
     import time
 
-    proc = subprocess.Popen([*cc_command(), "--as-of", "2025-12-31", *args], cwd=slow_data, env=cc_env(),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            preexec_fn=os.setsid)
-    time.sleep(0.5)  # inside imports or the load
+    command = [*cc_command(), "--as-of", "2025-12-31", *args]
+    started = time.perf_counter()  # how long the whole command takes on this machine, now
+    subprocess.run(command, cwd=slow_data, env=cc_env(), capture_output=True, timeout=120)
+    whole = time.perf_counter() - started
+    proc = subprocess.Popen(command, cwd=slow_data, env=cc_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, preexec_fn=os.setsid)
+    time.sleep(max(whole * 0.45, 0.2))  # inside imports or the load, well before the end (a faster cc, a quicker machine)
     os.killpg(proc.pid, signal.SIGINT)
     out, err = proc.communicate(timeout=60)
     if ("Traceback" in err and "chuangcheng_cli" not in err) or (proc.returncode == -signal.SIGINT and not err):
