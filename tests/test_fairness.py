@@ -617,3 +617,21 @@ def test_a_refused_notice_says_whose_lag_the_units_tasks_show(tmp_path):
     assert "T13 亮黄灯是市妇女联合会的原因（cc notice 妇联）" in refused.stderr
     co = cc(repo, "notice", "住建局", "--as-of", "2023-09-10", code=1)
     assert "T09 亮红灯是市人力资源和社会保障局的原因（cc notice 人社局）" in co.stderr
+
+
+def test_a_co_unit_notified_for_its_part_is_not_told_its_task_lags(tmp_path):
+    """A notice to a co-unit on one task, with a reason (nothing of the task's lag is its own): the
+    document says the task 存在问题 with the reason under it, not that the unit's tasks 推进滞后
+    with the reason as another item. Notices recorded before keep their wording (layout 1), so
+    cc reprint makes what was sent."""
+    from helpers import copy_data
+
+    copy_data(tmp_path)
+    old = cc(tmp_path, "reprint", "2023-4", "--dry-run", "--as-of", "2023-12-31").stdout
+    assert "你单位承担的以下任务推进滞后" in old and "\n　　3. " in old  # as issued: its reason an item of its own
+    out = cc(tmp_path, "notice", "住建局", "--task", "T09", "--reason", "工地维权信息公示牌设置不全",
+             "--dry-run", "--as-of", "2023-12-30").stdout
+    assert "你单位承担的以下任务存在问题，现予督办" in out and "推进滞后" not in out
+    assert "你单位配合；完成时限2023年11月15日）。存在问题：工地维权信息公示牌设置不全。" in out
+    assert "\n　　2. " not in out  # the reason is not a second item
+    assert json.loads(out.split("日志行：\n")[1].splitlines()[0])["layout"] == 2

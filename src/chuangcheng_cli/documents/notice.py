@@ -164,7 +164,7 @@ def build_notice(snap: rules.Snapshot, stamp: Stamp, unit: models.Unit, task_ids
                           level=level, tasks=[st.task.id for st in chosen], gaps=gaps, reason=reason,
                           deadline=limit.day, file=f"{where}/{file_name}", forced=bool(open_ones) and force,
                           copy_to=[_clean(c, "抄送机关", 100) for c in copy_to or [] if c.strip()],
-                          problems=[ps.id for ps in cited], **_base(stamp))
+                          problems=[ps.id for ps in cited], layout=LAYOUT, **_base(stamp))
     doc = notice_doc(project, entry)
     notes = (f"整改期限：{limit.note}",) if limit.note else ()
     draft = NoticeDraft(entry, doc, file_name, notes=notes)
@@ -214,33 +214,44 @@ def authority(project: models.Project) -> str:
     return project.plan.campaign.authority or project.plan.policy.escalate_to
 
 
+LAYOUT = 2  # the wording new notices are recorded with (models.Notice.layout)
+
+
 def notice_doc(project: models.Project, entry: models.Notice) -> OfficialDoc:
-    """The 督办通知 as a rendering of its journal entry: the same text whenever it is made."""
+    """The 督办通知 as a rendering of its journal entry: the same text whenever it is made (its
+    layout, recorded with it, keeps the wording it was sent with)."""
     camp, policy = project.plan.campaign, project.plan.policy
     indicators = {i.id: i.name for i in project.plan.indicators}
     unit = project.unit(entry.unit)
     assert unit is not None
     chosen = [project.task(t) for t in entry.tasks if project.task(t) is not None]
+    gaps_of = {t.id: ("" if _task_gaps(entry, t) == "见督办理由" else _task_gaps(entry, t)) for t in chosen}
+    # since layout 2: tasks are said to lag only when the unit has a lag of its own on one of them
+    # (a co-unit notified for its part, with a reason, is not told its tasks lag), and the reason
+    # of a notice on one such task is that task's 存在问题, not an item of its own
+    lag = entry.layout < 2 or any(gaps_of.values())
+    reason_on_task = entry.layout >= 2 and entry.reason and len(chosen) == 1 and not any(gaps_of.values())
     blocks = []
     if chosen:
+        said = "推进滞后" if lag else "存在问题"
         blocks.append(Block("para", f"根据{camp.name}任务清单和{authority(project)}工作要求，"
                                     f"{camp.group}对各责任单位任务推进情况进行了跟踪督导。截至{cn_date(entry.date)}，"
-                                    f"你单位承担的以下任务推进滞后，现予督办。"))
+                                    f"你单位承担的以下任务{said}，现予督办。"))
     else:
         blocks.append(Block("para", f"{camp.group}在日常督导检查中发现，你单位在创城工作中存在以下问题，现予督办。"))
     blocks.append(Block("h1", "一、督办事项"))
     for i, t in enumerate(chosen, 1):
         role = "牵头" if t.lead == unit.id else "配合"
-        gaps = _task_gaps(entry, t)
-        if gaps == "见督办理由":
-            gaps = ""
-        blocks.append(Block("para", f"{i}. {t.id} {t.title.rstrip('。')}（创建指标：{indicators[t.indicator]}；"
-                                    f"你单位{role}；完成时限{cn_date(t.deadline)}）。"
-                                    + (f"存在差距：{gaps}。" if gaps else "")))
+        gaps = gaps_of[t.id]
+        text = (f"{i}. {t.id} {t.title.rstrip('。')}（创建指标：{indicators[t.indicator]}；"
+                f"你单位{role}；完成时限{cn_date(t.deadline)}）。" + (f"存在差距：{gaps}。" if gaps else ""))
+        if reason_on_task:
+            text += f"存在问题：{entry.reason.rstrip('。')}。"
+        blocks.append(Block("para", text))
     loose = [g[len(PROBLEM_GAP):] for g in entry.gaps if g.startswith(PROBLEM_GAP)]
     for i, gap in enumerate(loose, len(chosen) + 1):
         blocks.append(Block("para", f"{i}. 问题整改不力：{gap.rstrip('。')}。"))
-    if entry.reason:
+    if entry.reason and not reason_on_task:
         blocks.append(Block("para", f"{len(chosen) + len(loose) + 1}. {entry.reason.rstrip('。')}。"))
     blocks.append(Block("h1", "二、整改要求"))
     blocks.append(Block("para", "请你单位高度重视，主要负责人亲自过问，分管领导具体负责，对照任务清单和测评标准逐项查找原因，"

@@ -306,6 +306,10 @@ class Notice(EntryBase):
     forced: bool = False  # issued with --force over an open notice; reason says why
     copy_to: list[Text] = field(default_factory=list)  # 抄送 of this notice, when not the group's
     problems: list[ProblemId] = field(default_factory=list)  # problems cited as 问题整改不力
+    # the wording of its document (documents/notice.py), so that cc reprint makes what was sent:
+    # 1 for notices recorded before 2 (which no longer says "推进滞后" of tasks where the unit has
+    # no lag of its own, and puts the 督办理由 of one such task under it)
+    layout: Annotated[int, Field(strict=True, ge=1, le=2)] = 1
 
     @property
     def ref(self) -> str:
