@@ -160,3 +160,14 @@ def test_a_line_of_counts_breaks_between_its_phrases():
                 if lines.cell_len(phrase) <= width - 2:
                     assert any(phrase in line for line in got) or phrase not in text, (phrase, text, width)
     assert lines.fold_phrases("", 10) == [""]
+
+
+def test_summary_line_before_the_campaign_starts_says_so():
+    """Before campaign.start the line says the campaign has not begun (not 距活动结束 333 天)."""
+    from chuangcheng_cli.domain.views import summary_text
+
+    summary = {"lights": {"red": 0, "yellow": 0, "green": 14}, "done": 0, "total": 14, "days_left": 333,
+               "campaign_start": "2023-04-14", "campaign_end": "2023-12-31", "as_of": "2023-02-01"}
+    assert summary_text(summary).endswith("；创建活动尚未开始（2023年4月14日开始）")
+    assert summary_text({**summary, "as_of": "2023-04-14", "days_left": 261}).endswith(
+        "；距活动结束 261 天（2023年12月31日）")

@@ -14,17 +14,19 @@ from .common import DataOpt, find_data_dir, guarded
 @app.command()
 @guarded
 def init(
-    directory: Annotated[Path, typer.Argument(help="新数据仓库的目录（不存在则创建）；默认当前目录。")] = Path("."),
+    directory: Annotated[Path, typer.Argument(help="新数据仓库的目录（不存在则创建）；默认当前目录。",
+                                              show_default=False)] = Path("."),
     blank: Annotated[bool, typer.Option("--blank", help="日志从空白开始（不带示例记录）。")] = False,
 ):
     """新建一个推进组的数据仓库：示例数据、.gitattributes、CI 配置、pre-commit 配置和 JSON Schema。"""
     from ..store.scaffold import init_repository
 
     written = init_repository(directory, blank)
-    print(f"已在 {directory} 创建 {len(written)} 个文件：")
+    here = directory.resolve() == Path.cwd().resolve()
+    print(f"已在{'当前目录' if here else f' {directory} '}创建 {len(written)} 个文件：")
     for path in written:
         print(f"  {path.relative_to(directory)}")
-    print("下一步：cd 到该目录，运行 git init && cc validate；用 pre-commit install 启用提交前校验。")
+    print(("下一步：" if here else "下一步：cd 到该目录，") + "运行 git init && cc validate；用 pre-commit install 启用提交前校验。")
     print("请按本推进组的实际情况修改 data/tasklist.yaml（campaign 的名称、起止日期，指标和任务）和 data/units.yaml；"
           "CI 配置中的安装地址也要改为本工具的实际地址。")
     print("CODEOWNERS 中的审核人请改为推进组办公室在代码托管平台上的团队或账号，并把主分支设为受保护分支。")

@@ -558,7 +558,7 @@ def problem_fix(problem: str, note_text: str, evidence: list[str], by: Optional[
     def build(snap, stamp, _folder):
         ps = find_problem(snap, problem)
         entry = make_fix(snap, stamp, ps, note_text, list(stamp.evidence))
-        late = (f"（晚于整改期限{cn_date(ps.deadline)} {(stamp.date - ps.deadline).days} 天）"
+        late = (f"（晚于整改期限{cn_date(ps.deadline)}{(stamp.date - ps.deadline).days}天）"
                 if stamp.date > ps.deadline else "（按期）")
         return [entry], [], (f"已登记整改完成：{ps.id}（{snap.project.unit_label(ps.unit)}，{ps.problem.place}）{late}，"
                              f"待复查：cc problem recheck {ps.id} --pass（或 --fail）--note …")

@@ -385,7 +385,8 @@ def reply(
     def build(snap, stamp, _folder):
         ns = find_notice(snap, notice_ref)
         entry = make_reply(snap, stamp, ns, note_, list(stamp.evidence))
-        late = f"（晚于整改期限{cn_date(ns.deadline)}）" if stamp.date > ns.deadline else "（按期）"
+        late = (f"（晚于整改期限{cn_date(ns.deadline)}{(stamp.date - ns.deadline).days}天）"
+                if stamp.date > ns.deadline else "（按期）")
         return [entry], [], (f"已登记整改反馈：{ns.notice.doc_no}（{snap.project.unit_label(ns.notice.unit)}）{late}，"
                              f"待牵头单位审核（cc close 销号或 cc reject 退回整改）")
 

@@ -112,7 +112,10 @@ def summary_text(summary: dict) -> str:
     line += f"绿灯 {lights['green']} · 已完成 {summary['done']}/{summary['total']}"
     end = dt.date.fromisoformat(summary["campaign_end"])
     today = dt.date.fromisoformat(summary["as_of"])
-    if today <= end:
+    start = summary.get("campaign_start")
+    if start and today < dt.date.fromisoformat(start):
+        line += f"；创建活动尚未开始（{cn_date(dt.date.fromisoformat(start))}开始）"
+    elif today <= end:
         line += f"；距活动结束 {summary['days_left']} 天（{cn_date(end)}）"
     else:
         line += f"；创建活动已于{cn_date(end)}结束"

@@ -142,6 +142,7 @@ def summary_base(snap: rules.Snapshot) -> dict:
         "campaign": camp.name,
         "group": camp.group,
         "days_left": snap.days_left,
+        "campaign_start": camp.start.isoformat(),
         "campaign_end": camp.end.isoformat(),
         "escalated_units": [
             {"unit": us.unit.name, "date": us.escalations[-1].date.isoformat()}
