@@ -200,3 +200,16 @@ def test_data_and_as_of_may_stand_between_a_group_and_its_command(tmp_path):
     assert bad.returncode == 2 and "日期无效" in bad.stderr
     alone = run_cc("problem", "--data", "data", cwd=tmp_path)  # a group with no command: in Chinese
     assert alone.returncode == 2 and "缺少命令" in alone.stderr and "Missing" not in alone.stderr
+
+
+def test_status_of_one_unit_shows_only_its_part_of_the_lead_units_queue():
+    """status --unit 中院 on 2023-11-10: the office's queue holds 宣传部's, 民政局's and 司法局's
+    办结报告 awaiting 验收; none is 中院's, so none is shown; --unit 宣传部 shows its own; the
+    lead unit (司法局) sees its whole queue."""
+    def queue(unit):
+        doc = json.loads(cc("status", "--unit", unit, "--json", "--as-of", "2023-11-10").output)
+        return [q["subject"] for q in doc["summary"]["lead_queue"]]
+
+    assert queue("中院") == []
+    assert queue("宣传部") == ["T02"]
+    assert set(queue("司法局")) >= {"T01", "T02", "T11"}

@@ -77,7 +77,8 @@ def filter_rows(rows: list[dict], unit: str | None = None, indicator: str | None
 def summarize(rows: list[dict], base: dict, unit: str | None = None, indicator: str | None = None,
               light: str | None = None) -> dict:
     """The summary of the shown rows; base holds the date and campaign facts. With unit (a full
-    name, as status --unit shows one unit's tasks) only that unit's escalation is listed. The units'
+    name, as status --unit shows one unit's tasks) only that unit's escalation is listed, and of the
+    lead unit's queue only what waits on this unit's behalf (all of it for the lead unit). The units'
     own rows (unit_gaps: what no open task shows) follow the filters too: only that unit's, only
     those of that light, none under one indicator (they belong to none)."""
     counts = {light: sum(r["light"] == light for r in rows) for light in LIGHTS}
@@ -86,6 +87,8 @@ def summarize(rows: list[dict], base: dict, unit: str | None = None, indicator: 
         summary["escalated_units"] = [e for e in base["escalated_units"] if e["unit"] == unit]
         summary["problems"] = base.get("unit_problems", {}).get(unit)
         summary["unit_problem_gaps"] = [g for g in base.get("unit_problem_gaps", []) if g["unit_name"] == unit]
+        if base.get("lead_unit") != unit:  # the lead unit's queue, as far as it concerns this unit
+            summary["lead_queue"] = [q for q in base.get("lead_queue", []) if q["unit_name"] == unit]
     summary["unit_gaps"] = [g for g in base.get("unit_gaps", []) if (not unit or g["unit_name"] == unit)
                             and (not light or g["light"] == light) and not indicator]
     summary.pop("unit_problems", None)
