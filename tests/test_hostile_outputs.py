@@ -753,6 +753,7 @@ def test_outputs_never_land_on_the_record_or_on_a_file_for_a_folder(tmp_path):
         # "--out 新文件夹/" for a folder not made yet: never a file named 新文件夹 (a fresh-eyes try)
         (["report", "html", "--as-of", "2023-12-31", "-o", "新文件夹/"], "mkdir 新文件夹"),
         (["report", "md", "--as-of", "2023-12-31", "-o", "周报.docx"], "应以 .md 或 .markdown 或 .txt 结尾"),
+        (["report", "xlsx", "--as-of", "2023-12-31", "-o", "NUL.xlsx"], "设备名"),
         (["--data", str(DATA), "report", "md", "--as-of", "2023-12-31", "-o", "data/journal.jsonl", "--force"],
          "数据文件"),  # another data folder's journal
     ):

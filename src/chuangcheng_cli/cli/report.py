@@ -62,6 +62,10 @@ def _target(out: Optional[Path], default: str, force: bool, data=None, suffix: t
     if path.exists() and not path.is_file():  # /dev/full, a FIFO …: never replaced by a file
         raise UsageError(f"输出路径不是普通文件：{path}", "请用 --out 指定一个普通文件名。")
     _not_a_data_file(path, data)
+    from ..store.safepath import _WINDOWS_NAMES
+
+    if path.name.split(".")[0].strip().upper() in _WINDOWS_NAMES:  # NUL.xlsx: a device on Windows, the report lost
+        raise UsageError(f"输出文件名 {path.name} 在 Windows 上是设备名，文件写不出来", "请换一个文件名。")
     if suffix and path.suffix.lower() not in suffix:
         hint = f"例如 --out {path.with_suffix(suffix[0]).name}"
         if not path.suffix:
