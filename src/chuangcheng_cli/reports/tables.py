@@ -343,6 +343,10 @@ def _problem_widths(all_cells, width: int, wide: bool) -> list[int] | None:
     if wide:
         floors[4] = 8
     excess = sum(widths) + (3 * len(widths) - 1 if wide else len(widths) - 1) - width
+    for k in (2, 3):  # room to spare (a 100-column terminal): 单位, then 点位, whole as far as it goes
+        grow = min(-excess, natural[k] - widths[k]) if excess < 0 else 0
+        widths[k] += grow
+        excess += grow
     while excess > 0:
         narrowed = [k for k, floor in floors.items() if widths[k] > floor]
         if not narrowed:
