@@ -213,3 +213,14 @@ def test_status_of_one_unit_shows_only_its_part_of_the_lead_units_queue():
     assert queue("中院") == []
     assert queue("宣传部") == ["T02"]
     assert set(queue("司法局")) >= {"T01", "T02", "T11"}
+
+
+def test_attention_rows_of_tasks_and_units_share_their_columns():
+    """需要关注: a unit's own row (a problem on no open task) puts its light and name in the same
+    columns as the tasks' rows, its reasons where theirs start."""
+    out = cc("status", "--as-of", "2023-12-31", COLUMNS="100").output
+    block = out[out.index("需要关注："):].splitlines()[1:]
+    task = next(line for line in block if line.startswith(" T09 "))
+    unit = next(line for line in block if "总工会" in line and "●" in line)
+    assert unit.index("●") == task.index("●")
+    assert unit.index("问题W2023-0026") == task.index("已逾期")

@@ -360,11 +360,13 @@ def status_lines(rows: list[dict], summary: dict, width: int) -> list[Line]:
     if not rows:
         parts.append(Line("没有符合条件的任务。"))
     attention = [r for r in rows if r["light"] in ("red", "yellow")]
+    loose = summary.get("unit_gaps") or []
+    # one set of columns for the tasks and the units' own rows: id (blank for a unit), light, name
+    id_w = max((cell_len(r["id"]) for r in attention), default=0)
+    lead_w = max([cell_len(r["lead"]) for r in attention] + [cell_len(g["unit"]) for g in loose], default=0)
+    indent = 1 + id_w + 1 + 3 + 1 + lead_w + 1
     if attention:
         parts.append(Line("需要关注：", style="bold"))
-        id_w = max(cell_len(r["id"]) for r in attention)
-        lead_w = max(cell_len(r["lead"]) for r in attention)
-        indent = 1 + id_w + 1 + 3 + 1 + lead_w + 1
         for r in attention:
             reasons = fold_text("；".join(r["reasons"]), max(width - indent, 20))
             first = Line(" " + fit(r["id"], id_w) + " ")
@@ -372,17 +374,16 @@ def status_lines(rows: list[dict], summary: dict, width: int) -> list[Line]:
             first.append(" " + fit(r["lead"], lead_w) + " " + reasons[0])
             parts.append(first)
             parts += [Line(" " * indent + more) for more in reasons[1:]]
-    loose = summary.get("unit_gaps") or []
     if loose:  # late notices and problems on no open task: the unit's own row (cc units), named here too
         if not attention:
             parts.append(Line("需要关注：", style="bold"))
         for g in loose:
-            first = Line(" ")
+            reasons = fold_text("；".join(g["gaps"]), max(width - indent, 20))
+            first = Line(" " + " " * id_w + " ")
             first.append(LIGHT_LABEL[g["light"]], style=LIGHT_STYLE[g["light"]])
-            lines = fold_text(f"{g['unit']} " + "；".join(g["gaps"]), max(width - 5, 20))
-            first.append(" " + lines[0])
+            first.append(" " + fit(g["unit"], lead_w) + " " + reasons[0])
             parts.append(first)
-            parts += [Line("     " + more) for more in lines[1:]]
+            parts += [Line(" " * indent + more) for more in reasons[1:]]
     queue = summary.get("lead_queue") or []
     if queue:
         parts.append(Line(f"牵头单位待办（{summary.get('lead_unit', '牵头单位')}）：", style="bold"))
