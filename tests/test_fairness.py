@@ -196,9 +196,10 @@ def test_finished_work_waits_for_acceptance_not_red(tmp_path):
     row = task(repo, "2023-10-09", "T04")  # deadline 2023-09-30 passed, not yet verified
     assert row["light"] == "accept"
     assert any("待验收" in r for r in row["reasons"])
-    # late only as the lead unit's: the wait for 验收 past the review days is the office's
-    assert not any("逾期" in r.replace("牵头单位逾期", "") for r in row["reasons"])
-    assert any("牵头单位逾期" in r for r in row["reasons"])
+    # late only as the office's, by name (beside the task's own 牵头单位, "牵头单位逾期" would read as
+    # that unit's): the wait for 验收 past the review days is 市司法局's
+    assert not any("逾期" in r.replace("市司法局逾期", "") for r in row["reasons"])
+    assert any("超过审核时限" in r and "市司法局逾期" in r for r in row["reasons"])
     queue = status(repo, "2023-10-09")["summary"]["lead_queue"]
     assert ("accept", "T04") in [(q["kind"], q["subject"]) for q in queue]
     cc(repo, "verify", "T04", "--as-of", "2023-10-09")
@@ -537,11 +538,11 @@ def test_reprint_never_writes_outside_the_repository(tmp_path):
     assert not (tmp_path.parent / "escaped").exists()
 
 
-@pytest.mark.parametrize("recorded", [".git/hooks/post-commit", ".github/workflows/evil.docx",
-                                      "notices/2023/evil.yml", "notices/.hidden/x.docx"])
+@pytest.mark.parametrize("recorded", [".git/hooks/post-commit", ".github/workflows/evil.yml", "notices/2023/evil.yml",
+                                      "data/journal.jsonl"])
 def test_reprint_never_writes_a_hook_a_workflow_or_a_non_docx(tmp_path, recorded):
-    """A recorded document path inside the repository but in a hidden folder, or not a .docx (a
-    hand edit of the record, found by a hostile-input try), is validate's error and never written."""
+    """A recorded document path inside the repository that is not a .docx (a hand edit of the
+    record, found by a hostile-input try: a git hook, a CI workflow) is validate's error and never written."""
     repo = early(tmp_path)
     cc(repo, "notice", "人社局", "--as-of", "2023-07-05")
     shutil.rmtree(repo / "notices")
@@ -552,9 +553,27 @@ def test_reprint_never_writes_a_hook_a_workflow_or_a_non_docx(tmp_path, recorded
     lines[-1] = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     flagged = cc(repo, "validate", code=1)
-    assert "文书路径不是仓库中普通目录下的 .docx 文件" in flagged.stdout and "[unsafe-name]" in flagged.stdout
+    assert "文书路径不是 .docx 文件" in flagged.stdout and "[unsafe-name]" in flagged.stdout
+    before = snapshot_files(repo)
     cc(repo, "reprint", "1", "--as-of", "2023-07-05", code=2)  # the tampered record is not used
-    assert not (repo / recorded).exists() and not (repo / "notices").exists()
+    assert snapshot_files(repo) == before and not (repo / "notices").exists()
+
+
+def test_a_document_an_older_cc_recorded_in_a_hidden_folder_stays_valid(tmp_path):
+    """cc notice -o .drafts once recorded ".drafts/….docx": still a valid record (the notice was
+    sent and counts), and cc reprint makes it there."""
+    repo = early(tmp_path)
+    cc(repo, "notice", "人社局", "--as-of", "2023-07-05")
+    shutil.rmtree(repo / "notices")
+    path = repo / "data" / "journal.jsonl"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    entry = json.loads(lines[-1])
+    entry["file"] = ".drafts/" + entry["file"].rpartition("/")[2]
+    lines[-1] = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert "0 个错误" in cc(repo, "validate").stdout
+    assert "已生成：" in cc(repo, "reprint", "1", "--as-of", "2023-07-05").stdout
+    assert list((repo / ".drafts").iterdir())
 
 
 def test_a_document_that_cannot_be_written_is_not_said_to_exist(tmp_path):
@@ -638,3 +657,6 @@ def test_a_co_unit_notified_for_its_part_is_not_told_its_task_lags(tmp_path):
     assert "你单位配合；完成时限2023年11月15日）。存在问题：工地维权信息公示牌设置不全。" in out
     assert "\n　　2. " not in out  # the reason is not a second item
     assert json.loads(out.split("日志行：\n")[1].splitlines()[0])["layout"] == 2
+    # a notice whose wording is the same either way records no layout: a line an older cc still reads
+    lead = cc(tmp_path, "notice", "人社局", "--yes", "--dry-run", "--as-of", "2023-12-30").stdout
+    assert "推进滞后" in lead and '"layout"' not in lead.split("日志行：\n")[1]

@@ -275,6 +275,8 @@ def test_a_backfilled_report_above_a_later_one_is_explained_as_such(tmp_path):
                     "--as-of", "2023-09-12", cwd=tmp_path)
     assert result.returncode == 2 and "补登的这条记录与日志中其后已有的记录冲突：日志第" in result.stderr, result.stderr
     assert "进度 40% 低于上次报送的 45%" in result.stderr and "未写入任何内容" in result.stderr
+    # the earlier report is this refused one: named as such, not by an id never written
+    assert "（2023年9月12日，即本次要写入的这条）" in result.stderr and "记录 2023" not in result.stderr
     assert "--correct" in result.stderr
     assert snapshot_files(tmp_path) == before
 

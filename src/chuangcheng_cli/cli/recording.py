@@ -310,6 +310,10 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
                 problems = [p for p in problems if p.line > last]
         if problems:
             first = problems[0]
+            said = first.message
+            for e in entries:  # a record refused here is never written: not named by an id no one will find
+                said = said.replace(f"，记录 {e.id}）", "，即本次要写入的这条）")
+            first = replace(first, message=said)
             existing = raw is not None and first.line <= raw.count(b"\n") + (not raw.endswith(b"\n"))
             if existing and first.code == "progress-decrease":  # the new one goes before a later report
                 raise UsageError(f"补登的这条记录与日志中其后已有的记录冲突：日志第 {first.line} 行的{first.message}，"

@@ -348,12 +348,13 @@ def reprint(
 
     from ..store.checks import unsafe_document
 
-    for doc, recorded in docs:
+    for _doc, recorded in docs:  # all of them before any is written
         if unsafe_document(recorded):  # cc validate's error too: never written, wherever --out points
             from ..diagnostics import Refusal
 
-            raise Refusal(f"日志记录的文书路径不是仓库中普通目录下的 .docx 文件：{recorded}，不予生成",
+            raise Refusal(f"日志记录的文书路径不是仓库中的 .docx 文件：{recorded}，不予生成",
                           "这一行可能被手工改过，请运行 cc validate 查看，并用 git 查看和恢复。")
+    for doc, recorded in docs:
         name = Path(recorded).name
         folder = out if out is not None else inside(base, base / Path(recorded).parent)  # the record is data
         target = folder / name

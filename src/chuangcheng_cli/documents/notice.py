@@ -164,7 +164,7 @@ def build_notice(snap: rules.Snapshot, stamp: Stamp, unit: models.Unit, task_ids
                           level=level, tasks=[st.task.id for st in chosen], gaps=gaps, reason=reason,
                           deadline=limit.day, file=f"{where}/{file_name}", forced=bool(open_ones) and force,
                           copy_to=[_clean(c, "抄送机关", 100) for c in copy_to or [] if c.strip()],
-                          problems=[ps.id for ps in cited], layout=LAYOUT, **_base(stamp))
+                          problems=[ps.id for ps in cited], layout=_layout(gaps, chosen), **_base(stamp))
     doc = notice_doc(project, entry)
     notes = (f"整改期限：{limit.note}",) if limit.note else ()
     draft = NoticeDraft(entry, doc, file_name, notes=notes)
@@ -214,7 +214,14 @@ def authority(project: models.Project) -> str:
     return project.plan.campaign.authority or project.plan.policy.escalate_to
 
 
-LAYOUT = 2  # the wording new notices are recorded with (models.Notice.layout)
+LAYOUT = 2  # the wording new notices are recorded with (models.Notice.layout), when it differs
+
+
+def _layout(gaps: list[str], chosen: list) -> int:
+    """LAYOUT when a notice's wording differs by layout (tasks with no gap of the unit's own, see
+    notice_doc), else 1, which the journal leaves unwritten: a line an older cc can still read."""
+    own = [g for g in gaps[:len(chosen)] if not g.endswith("见督办理由")]
+    return LAYOUT if chosen and not own else 1
 
 
 def notice_doc(project: models.Project, entry: models.Notice) -> OfficialDoc:

@@ -280,7 +280,8 @@ def make_void(project: models.Project, stamp: Stamp, text: str, reason: str) -> 
         short = sum(e.id.startswith(key) for e in project.journal) if 0 < len(key) < 4 else 0
         if short:  # a prefix too short to be taken as one (a slip of the keyboard would void something)
             raise UsageError(f"记录 id 至少要写前 4 位：以 {key} 开头的记录有 {short} 条",
-                             "请用 cc history 查看记录 id（可只写前几位，能唯一确定即可）。")
+                             "请用 cc history 查看记录 id（可只写前几位，能唯一确定即可）；"
+                             "督办通知可写 年份-序号（如 2023-2）或发文字号。")
         raise UsageError(f"找不到记录 {text}", "请用 cc history 查看记录 id（可只写前几位，能唯一确定即可）。")
     if len({e.id for e in hits}) > 1:
         shown = "；".join(f"{e.id}（{models.ENTRY_KIND_NAMES[e.kind]}，{e.date}）" for e in hits[:6])

@@ -717,14 +717,14 @@ def unsafe_path(path: str) -> bool:
 
 def unsafe_document(path: str) -> bool:
     """A recorded document path cc reprint must not write: outside the repository (unsafe_path),
-    not a .docx, or in a hidden folder or file (.git/hooks/…, .github/workflows/…), where a
-    file the tool writes could be taken for something else. cc notice --out records no such path."""
-    parts = path.replace("\\", "/").split("/")
-    return unsafe_path(path) or not path.lower().endswith(".docx") or any(p.startswith(".") for p in parts)
+    or not a .docx, so that it can never be taken for something else (a git hook, a CI workflow,
+    a data file). Every document cc makes is a .docx; one recorded in a hidden folder by an older
+    cc notice -o (now recorded at the default place) stays valid."""
+    return unsafe_path(path) or not path.lower().endswith(".docx")
 
 
 def _unsafe_document(i: int, path: str, bad) -> None:
-    where = "指向仓库之外" if unsafe_path(path) else "不是仓库中普通目录下的 .docx 文件"
+    where = "指向仓库之外" if unsafe_path(path) else "不是 .docx 文件"
     bad(i, "file", "unsafe-name", f"文书路径{where}：{path}",
         "文书路径应是相对于仓库的 notices/….docx；这一行可能被手工改过，请用 git 查看并恢复。")
 
