@@ -538,20 +538,27 @@ def test_reprint_never_writes_outside_the_repository(tmp_path):
     assert not (tmp_path.parent / "escaped").exists()
 
 
-@pytest.mark.parametrize("recorded", [".git/hooks/post-commit", ".github/workflows/evil.yml", "notices/2023/evil.yml",
-                                      "data/journal.jsonl"])
-def test_reprint_never_writes_a_hook_a_workflow_or_a_non_docx(tmp_path, recorded):
-    """A recorded document path inside the repository that is not a .docx (a hand edit of the
-    record, found by a hostile-input try: a git hook, a CI workflow) is validate's error and never written."""
+def _notice_recorded_at(tmp_path: Path, where) -> Path:
+    """A repo whose one notice (to 人社局, 2023-07-05) records its document at where(its file), as a
+    hand edit or an older cc would have it; the notices folder removed."""
     repo = early(tmp_path)
     cc(repo, "notice", "人社局", "--as-of", "2023-07-05")
     shutil.rmtree(repo / "notices")
     path = repo / "data" / "journal.jsonl"
     lines = path.read_text(encoding="utf-8").splitlines()
     entry = json.loads(lines[-1])
-    entry["file"] = recorded
+    entry["file"] = where(entry["file"])
     lines[-1] = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return repo
+
+
+@pytest.mark.parametrize("recorded", [".git/hooks/post-commit", ".github/workflows/evil.yml", "notices/2023/evil.yml",
+                                      "data/journal.jsonl"])
+def test_reprint_never_writes_a_hook_a_workflow_or_a_non_docx(tmp_path, recorded):
+    """A recorded document path inside the repository that is not a .docx (a hand edit of the
+    record, found by a hostile-input try: a git hook, a CI workflow) is validate's error and never written."""
+    repo = _notice_recorded_at(tmp_path, lambda _file: recorded)
     flagged = cc(repo, "validate", code=1)
     assert "文书路径不是 .docx 文件" in flagged.stdout and "[unsafe-name]" in flagged.stdout
     before = snapshot_files(repo)
@@ -562,15 +569,7 @@ def test_reprint_never_writes_a_hook_a_workflow_or_a_non_docx(tmp_path, recorded
 def test_a_document_an_older_cc_recorded_in_a_hidden_folder_stays_valid(tmp_path):
     """cc notice -o .drafts once recorded ".drafts/….docx": still a valid record (the notice was
     sent and counts), and cc reprint makes it there."""
-    repo = early(tmp_path)
-    cc(repo, "notice", "人社局", "--as-of", "2023-07-05")
-    shutil.rmtree(repo / "notices")
-    path = repo / "data" / "journal.jsonl"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    entry = json.loads(lines[-1])
-    entry["file"] = ".drafts/" + entry["file"].rpartition("/")[2]
-    lines[-1] = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    repo = _notice_recorded_at(tmp_path, lambda file: ".drafts/" + file.rpartition("/")[2])
     assert "0 个错误" in cc(repo, "validate").stdout
     assert "已生成：" in cc(repo, "reprint", "1", "--as-of", "2023-07-05").stdout
     assert list((repo / ".drafts").iterdir())
