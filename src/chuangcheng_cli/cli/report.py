@@ -62,13 +62,12 @@ def _target(out: Optional[Path], default: str, force: bool, data=None, suffix: t
     if path.exists() and not path.is_file():  # /dev/full, a FIFO …: never replaced by a file
         raise UsageError(f"输出路径不是普通文件：{path}", "请用 --out 指定一个普通文件名。")
     _not_a_data_file(path, data)
-    from ..store.safepath import _WINDOWS_NAMES
+    from ..store.safepath import windows_device
 
-    if path.name.split(".")[0].strip().upper() in _WINDOWS_NAMES:  # NUL.xlsx: a device on Windows, the report lost
+    if windows_device(path.name):  # NUL.xlsx: a device on Windows, the report lost
         raise UsageError(f"输出文件名 {path.name} 在 Windows 上是设备名，文件写不出来", "请换一个文件名。")
     if suffix and path.suffix.lower() not in suffix:
-        stem = path.name.rstrip(".").removesuffix(path.suffix) if path.suffix else path.name.rstrip(".")
-        hint = f"例如 --out {(stem.lstrip('.') or '报表') + suffix[0]}"
+        hint = f"例如 --out {(Path(path.name.rstrip('.')).stem.lstrip('.') or '报表') + suffix[0]}"
         if not path.suffix and not path.name.endswith("."):
             hint += f"；如 {path.name} 是要新建的文件夹，请先建好它（mkdir {path.name}）再运行"
         raise UsageError(f"输出文件名应以 {' 或 '.join(suffix)} 结尾：{path}", hint)

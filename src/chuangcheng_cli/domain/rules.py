@@ -719,13 +719,13 @@ def late_notices_reason(late: list[NoticeState], today: dt.date) -> str:
     return f"{len(late)}份督办通知整改超期未反馈（最早超期{max(ns.overdue_days(today) for ns in late)}天）"
 
 
-def review_reason(ns: NoticeState, today: dt.date, limit: int, office: str = "") -> str:
+def review_reason(ns: NoticeState, today: dt.date, limit: int, office: str) -> str:
     """office: the lead unit of the group (who reviews), named when its review is late: beside a
     task's own 牵头单位, "牵头单位逾期" would read as that unit's lateness."""
     days = ns.review_days(today)
     text = f"督办通知{ns.notice.doc_no}已于{cn_date(ns.pending.date)}反馈，待牵头单位审核"
     if days > limit:
-        text += f"（已{days}天，超过审核时限{days - limit}天，{office or '牵头单位'}逾期）"
+        text += f"（已{days}天，超过审核时限{days - limit}天，{office}逾期）"
     return text
 
 
@@ -748,7 +748,7 @@ def lags(gap: int, threshold: int) -> bool:
 
 
 def _light(st: TaskState, units: dict[str, UnitState], today: dt.date, start: dt.date,
-           policy: models.Policy, office: str = "") -> tuple[str, list[str]]:
+           policy: models.Policy, office: str) -> tuple[str, list[str]]:
     task = st.task
     if st.done:
         return DONE, [f"已于{cn_date(st.verified_on)}验收销号"]
@@ -768,7 +768,7 @@ def _light(st: TaskState, units: dict[str, UnitState], today: dt.date, start: dt
         if st.completed_on and st.completed_on > st.deadline:
             text += f"（办结报告晚于{_deadline_name(st)}{(st.completed_on - st.deadline).days}天）"
         if days > policy.review_days:
-            text += f"（已{days}天，超过审核时限{days - policy.review_days}天，{office or '牵头单位'}逾期）"
+            text += f"（已{days}天，超过审核时限{days - policy.review_days}天，{office}逾期）"
         waiting.append(text)
     elif today > st.deadline:
         red.append(f"已逾期{(today - st.deadline).days}天（{'重办期限' if st.reworking else '时限'}{cn_date(st.deadline)}）")

@@ -23,6 +23,11 @@ _WINDOWS_NAMES = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *
                   "CONIN$", "CONOUT$"}
 
 
+def windows_device(name: str) -> bool:
+    """Whether Windows takes a file of this name for a device (NUL.xlsx, con, COM1.txt …)."""
+    return name.split(".")[0].strip().upper() in _WINDOWS_NAMES
+
+
 def safe_file_name(text: str, max_bytes: int = MAX_NAME_BYTES) -> str:
     """text as one file name: separators, reserved and invisible characters become "_", a name that
     starts with a dot (hidden, or dots alone) or a Windows device name is prefixed with "_", trailing dots and spaces (which Windows
@@ -36,7 +41,7 @@ def safe_file_name(text: str, max_bytes: int = MAX_NAME_BYTES) -> str:
     stem, dot, ext = name.rpartition(".")
     if not dot or not stem or len(ext) > 10:
         stem, dot, ext = name, "", ""
-    if stem.split(".")[0].strip().upper() in _WINDOWS_NAMES:
+    if windows_device(stem):
         stem = "_" + stem
     suffix = (dot + ext).encode("utf-8")
     room = max_bytes - len(suffix)
