@@ -675,7 +675,38 @@ def load_yaml_model(path: Path, display: str, model: type) -> YamlFile:
 
 # ------------------------------------------------------------------ journal
 
-_ENTRY_LIST = TypeAdapter(list[models.Entry])
+class _EntryList:
+    """The journal's validator (list[models.Entry], by pydantic-core), built on first use.
+    pydantic's TypeAdapter takes about 35 ms to build it (generating the core schema, and importing
+    its plugin loader): a tenth of a city's read after a pull. The store keeps the core schema so
+    generated (state.keep_validator), and later commands build the very same validator from it in
+    about 4 ms (state.load_validator); use_store names the store before the first use."""
+
+    def __init__(self) -> None:
+        self.validator = None
+        self.root = None  # the store to take the schema from, and to keep it in
+        self.built = False  # built by pydantic here, so the store may keep its schema
+
+    def use_store(self, root) -> None:
+        self.root = root
+
+    def get(self):
+        if self.validator is None:
+            from . import state
+
+            self.validator = state.load_validator(self.root) if self.root is not None else None
+            if self.validator is None:
+                self.validator, self.built = TypeAdapter(list[models.Entry]).validator, True
+        return self.validator
+
+    def validate_json(self, data):
+        return self.get().validate_json(data)
+
+    def validate_python(self, data):
+        return self.get().validate_python(data)
+
+
+_ENTRY_LIST = _EntryList()
 _JOURNAL_PIECE = 1024 * 1024  # bytes of journal (whole lines) validated per pydantic call on the fast path
 
 

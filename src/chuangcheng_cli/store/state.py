@@ -353,6 +353,113 @@ def store_output(root, key: str, day: str, command: str, out: str, err: str) -> 
                 OUT_MAGIC + _out_check(key, day, command, rest) + b"\n" + rest, prune="out-")
 
 
+# ------------------------------------------------------------------ validator
+
+VALIDATOR_FORMAT = 1
+
+
+def _validator_key() -> str:
+    """Key of the journal validator's core schema: this code (the entry models), pydantic and
+    pydantic-core (which generate and read it) and Python."""
+    import sys
+
+    import pydantic
+    import pydantic_core
+
+    return hashlib.sha256(b"\0".join([_code_stamp(), pydantic.VERSION.encode(), pydantic_core.__version__.encode(),
+                                       sys.version.encode(), str(VALIDATOR_FORMAT).encode()])).hexdigest()
+
+
+def _entry_classes() -> dict:
+    """The classes the journal validator's core schema names, by name."""
+    from ..domain import models
+
+    return {cls.__name__: cls for cls in (*models.ENTRY_TYPES.values(), models.EvidenceFile)}
+
+
+def _schema_json(value, names: dict):
+    """A core schema as JSON values: each class it names as {"$class": name} (names: class →
+    name), the list factory as {"$factory": "list"}, metadata (pydantic's JSON-schema hooks,
+    which pydantic-core never reads) left out; TypeError for anything else, so that a schema this
+    cannot write exactly is not kept."""
+    if type(value) is dict:
+        if not all(type(k) is str for k in value):
+            raise TypeError("key")
+        return {k: _schema_json(v, names) for k, v in value.items() if not (k == "metadata" and "type" in value)}
+    if type(value) in (list, tuple):
+        return [_schema_json(v, names) for v in value]
+    if value is None or type(value) in (str, int, bool):
+        return value
+    if value is list:
+        return {"$factory": "list"}
+    if isinstance(value, type) and names.get(value) is not None:
+        return {"$class": names[value]}
+    raise TypeError(type(value).__name__)
+
+
+def _schema_value(value, classes: dict):
+    """_schema_json's JSON back as a core schema; KeyError for a class it does not know."""
+    if type(value) is dict:
+        if len(value) == 1 and "$class" in value:
+            return classes[value["$class"]]
+        if len(value) == 1 and "$factory" in value:
+            if value["$factory"] != "list":
+                raise KeyError(value["$factory"])
+            return list
+        return {k: _schema_value(v, classes) for k, v in value.items()}
+    if type(value) is list:
+        return [_schema_value(v, classes) for v in value]
+    return value
+
+
+def keep_validator(root, validator) -> None:
+    """Keep the core schema (and config) of the journal validator pydantic built, when it can be
+    written exactly (read back, it is the same schema), for load_validator (best effort)."""
+    import json
+
+    from pydantic_core import SchemaValidator
+
+    if type(validator) is not SchemaValidator:  # a pydantic plugin's wrapper: its hooks are not ours to drop
+        return
+    try:
+        schema, config = validator.__reduce__()[1][:2]
+        classes = _entry_classes()
+        names = {cls: name for name, cls in classes.items()}
+        doc = {"format": VALIDATOR_FORMAT, "key": _validator_key(), "schema": _schema_json(schema, names),
+               "config": _schema_json(config, names)}
+        body = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        if _schema_value(json.loads(body)["schema"], classes) != _schema_value(doc["schema"], classes):
+            return
+    except (TypeError, ValueError, KeyError, IndexError, RecursionError):
+        return
+    store_bytes(root, f"validator-{doc['key']}.json", hashlib.sha256(body).hexdigest().encode() + b"\n" + body,
+                prune="validator-", keep=4)
+
+
+def load_validator(root):
+    """The journal validator built from the core schema keep_validator kept for this code and these
+    versions of pydantic, pydantic-core and Python; None when there is none (or it is damaged)."""
+    import json
+
+    from pydantic_core import SchemaError, SchemaValidator
+
+    key = _validator_key()
+    raw = read_private(root, f"validator-{key}.json")
+    if raw is None:
+        return None
+    check, _, body = raw.partition(b"\n")
+    if hashlib.sha256(body).hexdigest().encode() != check:
+        return None
+    try:
+        doc = json.loads(body)
+        if type(doc) is not dict or doc.get("format") != VALIDATOR_FORMAT or doc.get("key") != key:
+            return None
+        classes = _entry_classes()
+        return SchemaValidator(_schema_value(doc["schema"], classes), _schema_value(doc["config"], classes))
+    except (ValueError, TypeError, KeyError, RecursionError, SchemaError):
+        return None
+
+
 # ---------------------------------------------------------------------- state
 
 
@@ -451,7 +558,9 @@ def load_state(root, key: str) -> JournalState | None:
     import sys
 
     from ..domain import models
+    from . import loading
 
+    loading._ENTRY_LIST.use_store(root)  # the entries this state leads to are read by the kept validator
     raw = read_private(root, _state_name(key))
     head_struct = _head()
     if raw is None or not raw.startswith(MAGIC) or len(raw) < len(MAGIC) + head_struct.size:
@@ -491,6 +600,12 @@ def load_state(root, key: str) -> JournalState | None:
 def store_state(root, key: str, state: JournalState) -> None:
     import json
     import sys
+
+    from . import loading
+
+    if loading._ENTRY_LIST.built:  # pydantic built the journal's validator: keep its schema for later commands
+        loading._ENTRY_LIST.built = False
+        keep_validator(root, loading._ENTRY_LIST.validator)
 
     if not state.static:  # the plan and units do not change while a state is extended: dumped once
         state.static = b"".join([b'{"plan":', state.plan.model_dump_json().encode("utf-8"), b',"units":[',

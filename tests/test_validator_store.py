@@ -1,0 +1,156 @@
+"""The journal's validator built from the core schema the store keeps (store/state.py,
+keep_validator and load_validator): pydantic's own validator, never another one."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+
+import pydantic_core
+import pytest
+from pydantic import TypeAdapter, ValidationError
+
+from chuangcheng_cli.cli import fast
+from chuangcheng_cli.domain import models
+from chuangcheng_cli.store import loading, state as store
+from helpers import DATA, REPO, copy_data
+
+DAY = "2023-12-31"
+
+
+def _pydantic_validator():
+    return TypeAdapter(list[models.Entry]).validator
+
+
+def _kept(tmp_path):
+    root = tmp_path / "cache"
+    store.keep_validator(root, _pydantic_validator())
+    return root, list(root.glob("validator-*.json"))
+
+
+def _journal_lines() -> list[bytes]:
+    """Every line of the bundled journal and of the invalid examples' journals."""
+    out = []
+    for path in [DATA / "journal.jsonl", *sorted((REPO / "tests" / "data" / "invalid").glob("*/journal.jsonl"))]:
+        out += [line for line in path.read_bytes().split(b"\n") if line.strip()]
+    return out
+
+
+def _answer(validator, line: bytes):
+    try:
+        return "ok", validator.validate_json(b"[" + line + b"]")
+    except ValidationError as exc:
+        return "error", exc.errors(include_url=False)
+    except ValueError as exc:
+        return "value", str(exc)
+
+
+def test_the_kept_validator_is_pydantic_s_own(tmp_path):
+    root, files = _kept(tmp_path)
+    assert len(files) == 1
+    kept = store.load_validator(root)
+    assert kept is not None
+    original = _pydantic_validator()
+    # the same core schema (as JSON writes it: tuples become lists, pydantic's metadata dropped)
+    classes = store._entry_classes()
+    names = {cls: name for name, cls in classes.items()}
+
+    def normal(schema):
+        return json.loads(json.dumps(store._schema_json(schema, names)))
+
+    assert normal(kept.__reduce__()[1][0]) == normal(original.__reduce__()[1][0])
+    assert kept.__reduce__()[1][1] == original.__reduce__()[1][1]
+    # and the same answer, entry or error, for every line of the bundled and the invalid journals
+    lines = _journal_lines()
+    assert len(lines) > 300
+    answers = [_answer(kept, line) for line in lines]
+    assert answers == [_answer(original, line) for line in lines]
+    assert {how for how, _ in answers} >= {"ok", "error"}
+
+
+def test_a_damaged_foreign_or_other_version_s_schema_is_not_used(tmp_path, monkeypatch):
+    root, (path,) = _kept(tmp_path)
+    good = path.read_bytes()
+    check, _, body = good.partition(b"\n")
+    doc = json.loads(body)
+
+    def signed(d) -> bytes:
+        text = json.dumps(d, ensure_ascii=False).encode("utf-8")
+        return hashlib.sha256(text).hexdigest().encode() + b"\n" + text
+
+    unknown = json.loads(body.replace(b'"$class":"Assign"', b'"$class":"Evil"'))
+    other_key = {**doc, "key": "0" * 64}
+    for bad in (b"", b"\x00garbage{", good[: len(good) // 2], good.replace(b'"max_length":64', b'"max_length":65'),
+                signed(unknown), signed(other_key), signed({**doc, "format": 99}), signed([doc]),
+                signed({**doc, "schema": {"type": "nonsense"}})):
+        path.write_bytes(bad)
+        assert store.load_validator(root) is None, bad[:80]
+    path.write_bytes(good)
+    assert store.load_validator(root) is not None
+    monkeypatch.setattr(pydantic_core, "__version__", "0.0.0")  # another pydantic-core: another key
+    assert store.load_validator(root) is None
+
+
+def _status(monkeypatch, folder, cache) -> dict:
+    """status --json in process, with a validator not built yet (as a new cc process has)."""
+    monkeypatch.setattr(loading, "_ENTRY_LIST", loading._EntryList())
+    monkeypatch.chdir(folder)
+    if cache is None:
+        monkeypatch.setenv("CC_NO_CACHE", "1")
+    else:
+        monkeypatch.delenv("CC_NO_CACHE", raising=False)
+        monkeypatch.setenv("CC_CACHE_DIR", str(cache))
+        monkeypatch.setenv("CC_INDEX_MIN_BYTES", "0")
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        assert fast.run_fast(["status", "--json", "--as-of", DAY]) == 0, err.getvalue()
+    return json.loads(out.getvalue())
+
+
+def test_a_read_after_a_pull_validates_the_new_lines_by_the_kept_schema(tmp_path, monkeypatch):
+    data = copy_data(tmp_path)
+    cache = tmp_path / "cache"
+    _status(monkeypatch, tmp_path, cache)  # a full run: pydantic builds the validator, the store keeps it
+    assert len(list(cache.glob("validator-*.json"))) == 1
+    with open(data / "journal.jsonl", "a", encoding="utf-8") as fh:  # a pull
+        fh.write(json.dumps({"id": "20231231-0000a001", "date": DAY, "at": "2023-12-31T10:00:00+08:00",
+                             "by": "刘某某", "kind": "progress", "task": "T09", "unit": "rsj", "percent": 92,
+                             "note": "推进中。"}, ensure_ascii=False) + "\n")
+    expected = _status(monkeypatch, tmp_path, None)
+
+    def no_pydantic(*args, **kwargs):
+        raise AssertionError("pydantic built the validator again")
+
+    monkeypatch.setattr(loading, "TypeAdapter", no_pydantic)
+    assert _status(monkeypatch, tmp_path, cache) == expected
+    assert type(loading._ENTRY_LIST.validator) is pydantic_core.SchemaValidator
+    t09 = next(t for t in expected["tasks"] if t["id"] == "T09")
+    assert t09["percent"] == 92
+
+
+def test_a_line_the_kept_schema_refuses_is_explained_as_the_full_run_explains_it(tmp_path, monkeypatch):
+    data = copy_data(tmp_path)
+    cache = tmp_path / "cache"
+    _status(monkeypatch, tmp_path, cache)
+    with open(data / "journal.jsonl", "a", encoding="utf-8") as fh:
+        fh.write('{"id":"20231231-0000a002","date":"2023-12-31","at":"2023-12-31T10:00:00+08:00","by":"刘某某",'
+                 '"kind":"progress","task":"T09","unit":"rsj","percent":"92","note":"推进中。"}\n')
+    assert _status(monkeypatch, tmp_path, cache) == _status(monkeypatch, tmp_path, None)
+
+
+@pytest.mark.parametrize("damage", ["garbage", "delete"])
+def test_a_damaged_kept_schema_means_pydantic_builds_it_again(tmp_path, monkeypatch, damage):
+    copy_data(tmp_path)
+    cache = tmp_path / "cache"
+    expected = _status(monkeypatch, tmp_path, cache)
+    (path,) = cache.glob("validator-*.json")
+    if damage == "garbage":
+        path.write_bytes(b"\x00garbage{" * 7)
+    else:
+        path.unlink()
+    (tmp_path / "data" / "units.yaml").write_bytes((tmp_path / "data" / "units.yaml").read_bytes() + b"\n# x\n")
+    assert _status(monkeypatch, tmp_path, cache) == expected  # a full run, with pydantic's validator
+    (path,) = cache.glob("validator-*.json")  # which the store keeps again
+    assert store.load_validator(cache) is not None
