@@ -154,3 +154,16 @@ def test_a_damaged_kept_schema_means_pydantic_builds_it_again(tmp_path, monkeypa
     assert _status(monkeypatch, tmp_path, cache) == expected  # a full run, with pydantic's validator
     (path,) = cache.glob("validator-*.json")  # which the store keeps again
     assert store.load_validator(cache) is not None
+
+
+def test_a_schema_that_names_other_classes_is_not_kept(tmp_path):
+    import dataclasses
+
+    @dataclasses.dataclass
+    class Other:
+        name: str
+
+    root = tmp_path / "cache"
+    store.keep_validator(root, TypeAdapter(list[Other]).validator)
+    assert not root.exists() or not list(root.glob("validator-*"))
+    assert store.load_validator(root) is None

@@ -29,6 +29,9 @@ keys, and no read or write judges the record by them (checks.check_folder(files=
 validate, and so CI, reports a changed evidence file or a missing document. What the journal
 says of such files (a path that leaves the repository) is the journal's, checked on every line.
 
+The journal's validator is built from the core schema pydantic generated for the entry models,
+kept here too (keep_validator, load_validator; a tenth of a city's read after a pull otherwise).
+
 Keys hash the content, so nothing here is ever stale: a changed byte is a different key. Nothing
 is pickled: the state is JSON and raw int64 arrays with a SHA-256 checksum, rebuilt field by
 field with every value's type checked; views are JSON; outputs are text. Any file here may be
@@ -397,6 +400,15 @@ def _schema_json(value, names: dict):
     raise TypeError(type(value).__name__)
 
 
+def _plain(value):
+    """A core schema as _schema_value gives it back: tuples as lists, metadata left out."""
+    if type(value) is dict:
+        return {k: _plain(v) for k, v in value.items() if not (k == "metadata" and "type" in value)}
+    if type(value) in (list, tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
 def _schema_value(value, classes: dict):
     """_schema_json's JSON back as a core schema; KeyError for a class it does not know."""
     if type(value) is dict:
@@ -428,7 +440,7 @@ def keep_validator(root, validator) -> None:
         doc = {"format": VALIDATOR_FORMAT, "key": _validator_key(), "schema": _schema_json(schema, names),
                "config": _schema_json(config, names)}
         body = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        if _schema_value(json.loads(body)["schema"], classes) != _schema_value(doc["schema"], classes):
+        if _schema_value(json.loads(body)["schema"], classes) != _plain(schema):  # not written exactly
             return
     except (TypeError, ValueError, KeyError, IndexError, RecursionError):
         return
