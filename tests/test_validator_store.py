@@ -3,16 +3,13 @@ keep_validator and load_validator): pydantic's own validator, never another one.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import io
 import json
 
 import pydantic_core
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from chuangcheng_cli.cli import fast
 from chuangcheng_cli.domain import models
 from chuangcheng_cli.store import loading, state as store
 from helpers import DATA, REPO, copy_data
@@ -94,19 +91,12 @@ def test_a_damaged_foreign_or_other_version_s_schema_is_not_used(tmp_path, monke
 
 
 def _status(monkeypatch, folder, cache) -> dict:
-    """status --json in process, with a validator not built yet (as a new cc process has)."""
+    """status --json in process (test_state's way), with a validator not built yet, as a new cc
+    process has it."""
+    from test_state import _status_json
+
     monkeypatch.setattr(loading, "_ENTRY_LIST", loading._EntryList())
-    monkeypatch.chdir(folder)
-    if cache is None:
-        monkeypatch.setenv("CC_NO_CACHE", "1")
-    else:
-        monkeypatch.delenv("CC_NO_CACHE", raising=False)
-        monkeypatch.setenv("CC_CACHE_DIR", str(cache))
-        monkeypatch.setenv("CC_INDEX_MIN_BYTES", "0")
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        assert fast.run_fast(["status", "--json", "--as-of", DAY]) == 0, err.getvalue()
-    return json.loads(out.getvalue())
+    return _status_json(monkeypatch, folder, cache)[0]
 
 
 def test_a_read_after_a_pull_validates_the_new_lines_by_the_kept_schema(tmp_path, monkeypatch):

@@ -19,7 +19,6 @@ settled). Status and units need no more; every other command reads the journal i
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 
 from . import state as store
@@ -78,7 +77,7 @@ def dump(fold, pos: dict, count: int, size: int, digest: str, plan_key: str = ""
            "notices": notices, "units": units, "problems": problems,
            "voided": [[k, at(v)] for k, v in fold.voided.items()]}
     body = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return hashlib.sha256(body).hexdigest().encode() + b"\n" + body
+    return store.signed(body)
 
 
 def keep(root, plan_key: str, fold, pos: dict, count: int, size: int, digest: str) -> None:
@@ -93,16 +92,7 @@ def keep(root, plan_key: str, fold, pos: dict, count: int, size: int, digest: st
 
 def load_doc(root, plan_key: str) -> dict | None:
     """The stored fold's JSON, or None (missing, damaged, of another format)."""
-    raw = store.read_private(root, _name(plan_key))
-    if raw is None:
-        return None
-    check, _, body = raw.partition(b"\n")
-    if hashlib.sha256(body).hexdigest().encode() != check:
-        return None
-    try:
-        doc = json.loads(body)
-    except (ValueError, RecursionError):
-        return None
+    doc = store.read_signed(root, _name(plan_key))
     if type(doc) is not dict or doc.get("format") != FORMAT or type(doc.get("digest")) is not str \
             or doc.get("key") != plan_key:  # another folder's fold, copied or renamed
         return None

@@ -284,6 +284,28 @@ def store_bytes(root, name: str, payload: bytes, prune: str = "", keep: int = KE
         pass
 
 
+def signed(body: bytes) -> bytes:
+    """A store file's bytes: the SHA-256 of body on the first line, then body (read_signed)."""
+    return hashlib.sha256(body).hexdigest().encode() + b"\n" + body
+
+
+def read_signed(root, name: str):
+    """The JSON of a store file `signed` wrote, or None: missing, not ours (read_private), its
+    checksum failing (damaged, truncated) or not JSON."""
+    raw = read_private(root, name)
+    if raw is None:
+        return None
+    import json
+
+    check, _, body = raw.partition(b"\n")
+    if hashlib.sha256(body).hexdigest().encode() != check:
+        return None
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+
+
 # ---------------------------------------------------------------------- views
 
 
@@ -294,18 +316,7 @@ def _view_name(key: str, day: str) -> str:
 def load_view(root, key: str, day: str) -> dict | None:
     """The document status/units showed on day for the data of view key, or None: a file whose
     checksum fails, or that holds another key's or day's view (copied or renamed), is not used."""
-    raw = read_private(root, _view_name(key, day))
-    if raw is None:
-        return None
-    import json
-
-    check, _, body = raw.partition(b"\n")
-    if hashlib.sha256(body).hexdigest().encode() != check:
-        return None
-    try:
-        doc = json.loads(body)
-    except (ValueError, RecursionError):
-        return None
+    doc = read_signed(root, _view_name(key, day))
     if not (isinstance(doc, dict) and doc.get("format") == VIEW_FORMAT and doc.get("key") == key
             and doc.get("day") == day):
         return None
@@ -316,8 +327,7 @@ def store_view(root, key: str, day: str, doc: dict) -> None:
     import json
 
     body = json.dumps({**doc, "format": VIEW_FORMAT, "key": key, "day": day}, ensure_ascii=False).encode("utf-8")
-    store_bytes(root, _view_name(key, day), hashlib.sha256(body).hexdigest().encode() + b"\n" + body,
-                prune="view-")
+    store_bytes(root, _view_name(key, day), signed(body), prune="view-")
 
 
 def _out_name(key: str, day: str, command: str) -> str:
@@ -444,26 +454,17 @@ def keep_validator(root, validator) -> None:
             return
     except (TypeError, ValueError, KeyError, IndexError, RecursionError):
         return
-    store_bytes(root, f"validator-{doc['key']}.json", hashlib.sha256(body).hexdigest().encode() + b"\n" + body,
-                prune="validator-", keep=4)
+    store_bytes(root, f"validator-{doc['key']}.json", signed(body), prune="validator-", keep=4)
 
 
 def load_validator(root):
     """The journal validator built from the core schema keep_validator kept for this code and these
     versions of pydantic, pydantic-core and Python; None when there is none (or it is damaged)."""
-    import json
-
     from pydantic_core import SchemaError, SchemaValidator
 
     key = _validator_key()
-    raw = read_private(root, f"validator-{key}.json")
-    if raw is None:
-        return None
-    check, _, body = raw.partition(b"\n")
-    if hashlib.sha256(body).hexdigest().encode() != check:
-        return None
+    doc = read_signed(root, f"validator-{key}.json")
     try:
-        doc = json.loads(body)
         if type(doc) is not dict or doc.get("format") != VALIDATOR_FORMAT or doc.get("key") != key:
             return None
         classes = _entry_classes()
