@@ -170,6 +170,51 @@ def test_void_of_the_third_notice_takes_back_the_escalation(tmp_path):
     cc(repo, "void", third["id"], "--reason", "再次作废", "--as-of", "2023-08-01", code=1)
 
 
+def test_void_of_an_earlier_notice_takes_back_the_report_that_counted_it(tmp_path):
+    """The report to 市领导 counted three notices; voiding the first of them (sent in error) leaves
+    two: the report goes with it, and the next notice is the third again, deliberately."""
+    repo = early(tmp_path)
+    three_notices(repo)
+    cc(repo, "notice", "人社局", "--yes", "--as-of", "2023-07-31")
+    first = [e for e in entries(repo) if e["kind"] == "notice"][0]
+    esc = next(e for e in entries(repo) if e["kind"] == "escalate")
+    assert esc["notices"] == ["2023-1", "2023-2", "2023-3"] and first["number"] == 1
+    voided = cc(repo, "void", "2023-1", "--reason", "发错对象", "--as-of", "2023-08-01")
+    assert f"同时作废以该通知为依据的报告市领导记录 {esc['id']}" in voided.stdout
+    voids = [e for e in entries(repo) if e["kind"] == "void"]
+    assert [v["entry"] for v in voids] == [first["id"], esc["id"]]
+    assert voids[1]["reason"] == "所依据的督办通知 法治督〔2023〕1号 已作废：发错对象"
+    row = unit(repo, "2023-08-01", "rsj")
+    assert row["notice_count"] == 2 and not row["escalated"]
+    assert "数据校验通过" in cc(repo, "validate").stdout
+
+
+def test_a_void_that_would_break_a_later_record_is_refused(tmp_path):
+    """T07's 100% report was verified on 10-25: voiding the report alone would leave a verify
+    without a finished report, an error that refuses every unit's writes. Refused, naming the
+    verify; voided first, the report can go too."""
+    from helpers import copy_data
+
+    copy_data(tmp_path)
+    repo = tmp_path
+    before = snapshot_files(repo / "data")
+    refused = cc(repo, "void", "20231016-9276", "--reason", "填错", "--by", "苏某某", "--as-of", "2023-12-31", code=2)
+    assert "作废后，日志第 132 行的验收销号（记录 20231025-b0bc2253）将不再成立" in refused.stderr
+    assert "cc void 20231025-b0bc2253 --reason" in refused.stderr
+    assert snapshot_files(repo / "data") == before
+    cc(repo, "void", "20231025-b0bc", "--reason", "验收有误", "--as-of", "2023-12-31")
+    cc(repo, "void", "20231016-9276", "--reason", "填错", "--by", "苏某某", "--as-of", "2023-12-31")
+    assert "数据校验通过" in cc(repo, "validate").stdout
+    # a void that mends an error already there is what void is for: still taken
+    path = repo / "data" / "journal.jsonl"
+    path.write_text(path.read_text(encoding="utf-8") + json.dumps(
+        {"id": "20231231-0000dddd", "kind": "verify", "date": "2023-12-31", "at": "2023-12-31T10:00:00+08:00",
+         "by": "周某某", "task": "T07"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert "verify-before-complete" in cc(repo, "validate", code=1).stdout
+    cc(repo, "void", "20231231-0000dddd", "--reason", "误录", "--as-of", "2023-12-31")
+    assert "数据校验通过" in cc(repo, "validate").stdout
+
+
 # ----------------------------------------------------------------------------- own part only
 
 

@@ -307,6 +307,8 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
             if tolerant and full.journal is not None:  # only what the new lines bring: the
                 last = max(full.journal.lines, default=0)  # old errors are what void is for
                 broke = any(p.line <= last for p in problems)
+                had = {(p.line, p.code) for p in full.problems if p.is_error}
+                _refuse_breaking(full.journal, [p for p in problems if p.line <= last and (p.line, p.code) not in had])
                 problems = [p for p in problems if p.line > last]
         if problems:
             first = problems[0]
@@ -423,6 +425,25 @@ def fold_view(root, plan: str, held, fold, lines: list[str], day) -> bool:
         snap = rules.finish(models.Project(held.plan, held.units, []), fold, day, [])
         store.store_view(root, store.view_key(plan, held.digest), day.isoformat(), document(snap))
     return True
+
+
+def _refuse_breaking(journal, broken: list) -> None:
+    """Refuse a void after which an earlier record breaks a rule it kept (a verify whose 100%
+    report is voided, a recheck whose fix is): the record would hold an error that refuses every
+    unit's writes until someone repairs it. The later record named, to be voided first when it
+    is wrong too."""
+    if not broken:
+        return
+    from ..domain import models
+
+    p = broken[0]
+    at = journal.lines.index(p.line) if p.line in journal.lines else None
+    e = journal.entries[at] if at is not None else None
+    what = f"{models.ENTRY_KIND_NAMES[e.kind]}（记录 {e.id}）" if e is not None else "记录"
+    raise UsageError(f"作废后，日志第 {p.line} 行的{what}将不再成立：{p.message}。未写入任何内容",
+                     "之后的记录以这一条为依据。如那一条也有误，请先作废它" +
+                     (f"：cc void {e.id} --reason …" if e is not None else "") +
+                     "，再作废这一条；如那一条无误，这一条就不应作废。")
 
 
 def leave_view(root, plan: str, project, written: bytes, lines: list[str], day) -> None:

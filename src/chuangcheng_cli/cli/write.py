@@ -304,7 +304,7 @@ def void(
         if target.kind == "void":
             msg += "；它所作废的记录重新计入"
         if len(entries) > 1:
-            msg += f"\n同时作废由该通知引起的报告市领导记录 {entries[1].entry}"
+            msg += f"\n同时作废以该通知为依据的报告市领导记录 {'、'.join(v.entry for v in entries[1:])}"
         if target.kind == "notice":
             msg += "\n作废的督办通知不计入督办次数，其文号不再使用；如需重新发文：cc notice …"
             files = [e.file for e in snap.project.journal if e.id in {v.entry for v in entries} and e.file]

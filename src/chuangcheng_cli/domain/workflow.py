@@ -271,8 +271,9 @@ def find_entry(project: models.Project, text: str) -> list:
 
 
 def make_void(project: models.Project, stamp: Stamp, text: str, reason: str) -> list:
-    """作废: a void entry for the entry named by text, and, for a notice that triggered a report to
-    市领导, one for that report too (the escalation was only as valid as its notice)."""
+    """作废: a void entry for the entry named by text, and, for a notice a report to 市领导 cites
+    (the one that triggered it, or an earlier one it counted), one for that report too: the
+    escalation was only as valid as the notices it counted."""
 
     hits = find_entry(project, text)
     if not hits:
@@ -301,8 +302,10 @@ def make_void(project: models.Project, stamp: Stamp, text: str, reason: str) -> 
     out = [models.make(models.Void, kind="void", entry=target.id, reason=reason, **_base(stamp))]
     if target.kind == "notice":
         esc = rules.triggered_escalation(project, target)
-        if esc is not None and esc.id not in voided:
-            out.append(models.make(models.Void, kind="void", entry=esc.id,
+        citing = [e for e in project.journal if e.kind == "escalate" and e.id not in voided
+                  and (e is esc or (e.unit == target.unit and target.ref in e.notices))]
+        for e in citing:
+            out.append(models.make(models.Void, kind="void", entry=e.id,
                                    reason=f"所依据的督办通知 {target.doc_no} 已作废：{reason}", **_base(stamp)))
     return out
 
