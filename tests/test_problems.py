@@ -277,6 +277,18 @@ def test_a_deadline_before_the_finding_is_refused_as_typed(tmp_path):
     assert "整改期限 2023年7月1日 早于发现日期 2023年7月20日" in refused.stderr and "--found" in refused.stderr
 
 
+def test_a_problem_goes_only_under_a_task_of_its_unit(tmp_path):
+    """残联 has no part in T01 (市司法局's alone): its problem there would light 司法局's task."""
+    repo = early(tmp_path)
+    before = snapshot_files(repo / "data")
+    refused = cc(repo, "problem", "add", "--unit", "残联", "--task", "T01", *AFANG, "--place", "P", "--desc", "D",
+                 "--as-of", "2023-07-03", code=2)
+    assert "市残疾人联合会不是任务 T01 的责任单位，问题不能归入该任务" in refused.stderr
+    assert "该任务的责任单位：市司法局" in refused.stderr and snapshot_files(repo / "data") == before
+    pid = add(repo, "2023-07-03", "--unit", "残联", *AFANG, "--place", "P", "--desc", "D")  # under no task
+    assert detail(repo, "2023-07-03", pid)["task"] == ""
+
+
 def test_an_extension_to_a_rest_day_moves_to_the_next_working_day(tmp_path):
     """As every other 期限: --to a Saturday (2023-07-29) is the Monday after, and the message says so."""
     repo = early(tmp_path)

@@ -443,6 +443,10 @@ def make_problem(snap: rules.Snapshot, stamp: Stamp, unit: models.Unit, source: 
     if limit.day < found:  # the date as typed, not as moved to a working day
         raise UsageError(f"整改期限 {rules.cn_date(deadline or limit.day)} 早于发现日期 {rules.cn_date(found)}",
                          "整改期限应在发现日期之后；发现日期默认为登记当天，较早发现的问题请用 --found 写明。")
+    if task is not None and unit.id not in task.units:  # its lateness would light a task of others
+        raise UsageError(f"{unit.name}不是任务 {task.id} 的责任单位，问题不能归入该任务",
+                         "该任务的责任单位：" + "、".join(snap.project.unit_label(u) for u in task.units)
+                         + "。问题不属于责任单位的任务时，不写所属任务（--task）。")
     co = []
     for other in co_units:
         if other.id == unit.id:

@@ -605,7 +605,7 @@ def check_journal(project: models.Project, journal: loading.JournalFile,
                 _unsafe_document(i, entry.file, bad)
         elif kind in PROBLEM_KINDS:
             _check_problem_entry(i, entry, found_problems, void_problems, bad, unit_ok, task_ok, labels,
-                                 problem_days)
+                                 problem_days, owners)
     return problems
 
 
@@ -621,8 +621,9 @@ class _ProblemSeen:
 
 
 def _check_problem_entry(i, entry, found: dict, void_ids: set, bad, unit_ok, task_ok, labels,
-                         later: dict) -> None:
-    """The 问题清单's rules (problemlist.py): ids unique, references known, 整改 → 复查 → 销号 in order."""
+                         later: dict, owners: dict) -> None:
+    """The 问题清单's rules (problemlist.py): ids unique, references known, 整改 → 复查 → 销号 in order.
+    owners: each task's units (a problem belongs to a task of its own unit's, or to none)."""
     pid = entry.problem
     if entry.kind == "problem":
         if pid in found:
@@ -641,8 +642,12 @@ def _check_problem_entry(i, entry, found: dict, void_ids: set, bad, unit_ok, tas
                 bad(i, "co_units", "co-unit-is-lead", f"配合单位 {labels.get(co, co)} 就是责任单位")
             else:
                 unit_ok(i, "co_units", co)
-        if entry.task:
-            task_ok(i, "task", entry.task)
+        if entry.task and task_ok(i, "task", entry.task) and entry.unit in labels \
+                and entry.unit not in owners[entry.task]:
+            bad(i, "task", "problem-unit-not-on-task",
+                f"问题 {pid} 的责任单位 {labels[entry.unit]} 不是任务 {entry.task} 的责任单位",
+                "问题的逾期会计入所属任务的灯色，不能记到其他单位的任务上；"
+                f'请作废这条交办记录（cc void {entry.id} --reason "所属任务有误"）后重新登记，不属于责任单位的任务时不写 --task。')
         if entry.found > entry.date:
             bad(i, "found", "problem-dates", f"发现日期 {entry.found} 晚于登记日期 {entry.date}")
         elif entry.deadline < entry.found:
