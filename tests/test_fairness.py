@@ -215,6 +215,23 @@ def test_a_void_that_would_break_a_later_record_is_refused(tmp_path):
     assert "数据校验通过" in cc(repo, "validate").stdout
 
 
+def test_a_backfilled_finish_from_before_a_reopen_is_not_called_a_resubmission(tmp_path):
+    """T14 reported finished, sent back on 12-20; a 100% report backfilled with --date 12-19 goes
+    before the reopen, so the task still waits for its resubmission: the message says so, as
+    status does, instead of 已报办结."""
+    repo = early(tmp_path, "2023-11-21")
+    cc(repo, "log", "T14", "--unit", "民政局", "--percent", "100", "--note", "全部完成", "--by", "贺某某",
+       "--as-of", "2023-12-10")
+    cc(repo, "reopen", "T14", "--reason", "台账不全", "--by", "周某某", "--as-of", "2023-12-20")
+    out = cc(repo, "log", "T14", "--unit", "民政局", "--percent", "100", "--note", "重新报办结", "--date", "2023-12-19",
+             "--by", "贺某某", "--as-of", "2023-12-22").stdout
+    assert "这份办结报告的日期早于2023年12月20日的退回重办，不算重新报办结" in out and "待牵头单位验收" not in out
+    assert "尚未重新报送办结" in " ".join(task(repo, "2023-12-22", "T14")["reasons"])
+    again = cc(repo, "log", "T14", "--unit", "民政局", "--percent", "100", "--note", "重新报办结", "--by", "贺某某",
+               "--as-of", "2023-12-22").stdout
+    assert "已报办结，待牵头单位验收销号" in again
+
+
 # ----------------------------------------------------------------------------- own part only
 
 

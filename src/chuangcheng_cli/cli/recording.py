@@ -565,7 +565,14 @@ def log(task: str, unit: str, percent: int, note_text: str, evidence: list[str],
         entry = make_progress(snap, stamp, t, u, percent, note_text, list(stamp.evidence), problem, correct)
         st = snap.task(t.id)
         msg = f"已登记：{t.id}（{t.label}）{u.name} 报送进度 {percent}%（序时进度 {st.expected}%）"
-        if percent == 100:
+        later = [e.date for e in snap.project.journal if e.kind == "reopen" and e.task == t.id
+                 and e.id not in snap.voided and e.date > stamp.date]
+        if percent == 100 and later:  # a backfill from before a reopen: the reopen still stands
+            from ..domain.rules import cn_date
+
+            msg += (f"；这份办结报告的日期早于{cn_date(max(later))}的退回重办，不算重新报办结"
+                    "（退回后重新报办结，请用退回之后的日期报送）")
+        elif percent == 100:
             msg += "；已报办结，待牵头单位验收销号"
         return [entry], [], msg
 
@@ -586,7 +593,7 @@ def problem_fix(problem: str, note_text: str, evidence: list[str], by: Optional[
         late = (f"（晚于整改期限{cn_date(ps.deadline)}{(stamp.date - ps.deadline).days}天）"
                 if stamp.date > ps.deadline else "（按期）")
         return [entry], [], (f"已登记整改完成：{ps.id}（{snap.project.unit_label(ps.unit)}，{ps.problem.place}）{late}，"
-                             f"待复查：cc problem recheck {ps.id} --pass（或 --fail）--note …")
+                             f"待牵头单位复查（cc problem recheck {ps.id} --pass 或 --fail）")
 
     record(data, as_of, by, dry_run, build, scope=notices_only, evidence=files, problem=problem)
 
