@@ -15,7 +15,8 @@ As of 2023-07-31 (the weekly brief's week: 2023-07-25 — 2023-07-31):
     W2023-0004 期限 7月10日, extended on 7月9日 to 7月25日, fixed 7月24日, passed 7月26日: on time;
     W2023-0007 overdue, voided on 7月30日: counts nowhere.
   So 4 problems, 2 closed (both on time), 1 awaiting 复查, 1 overdue; 应结案 3, 按期 2:
-  按期结案率 2/3, 结案率 2/3; 返工率 1/2 (W2023-0001 of the two rechecked); 延期率 1/4.
+  按期结案率 2/3, 结案率 2/3; 返工率 1/2 (W2023-0001 of the two rechecked); 延期率 1/4. The score's
+  按期整改率 counts W2023-0003 too, by its fix (on time): 应完成整改 4, 按期 3.
 - 民政局's problems:
     W2023-0005 on T10, recorded 7月20日, 期限 7月27日, fixed 7月26日, 复查 failed 7月28日
                (new 期限 8月4日): in 返工 this week, not overdue;
@@ -23,7 +24,7 @@ As of 2023-07-31 (the weekly brief's week: 2023-07-25 — 2023-07-31):
   返工率 1/1, 延期率 1/2, no 应结案 problem (按期结案率 —).
 
 Scores (default weights): 人社局 100 − 5 (T09 red) − 2 (T08 yellow) − 2 (notice 蓝) − 2 (one
-overdue problem) − 3.33 (10 × 1/3) − 2.5 (5 × 1/2) = 83.17; 民政局 100 − 5 (返工率 100%) = 95 (T10
+overdue problem) − 2.5 (10 × 1/4) − 2.5 (5 × 1/2) = 84; 民政局 100 − 5 (返工率 100%) = 95 (T10
 is yellow for W2023-0005 alone, counted in the rates, not again as a yellow task); 市司法局
 100 − 1 (W2023-0003 awaiting its 复查 past review_days) = 99; every other unit 100.
 """

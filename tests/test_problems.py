@@ -65,7 +65,7 @@ def test_add_fix_fail_fix_pass(tmp_path):
     assert entry["mode"] == "限期整改" and entry["deadline"] == "2023-06-20" and entry["found"] == "2023-06-05"
 
     fixed = cc(repo, "problem", "fix", "1", "--note", "已安排专人值守", "--as-of", "2023-06-16", "--by", "贺某某")
-    assert "（按期）" in fixed.stdout and "待复查" in fixed.stdout
+    assert "（按期）" in fixed.stdout and "待牵头单位复查" in fixed.stdout
     shown = detail(repo, "2023-06-21", pid)
     assert shown["status"] == "fixed" and shown["overdue_days"] == 0  # waiting for the office is not late
 
@@ -287,6 +287,29 @@ def test_a_problem_goes_only_under_a_task_of_its_unit(tmp_path):
     assert "该任务的责任单位：市司法局" in refused.stderr and snapshot_files(repo / "data") == before
     pid = add(repo, "2023-07-03", "--unit", "残联", *AFANG, "--place", "P", "--desc", "D")  # under no task
     assert detail(repo, "2023-07-03", pid)["task"] == ""
+
+
+def test_a_late_fix_costs_the_unit_when_reported_not_when_the_office_rechecks_it(tmp_path):
+    """Whether a fix was on time is known when the unit reports it: the score's 按期整改率 counts it
+    then, and the office's recheck, early or late, changes nothing; an on-time fix waiting for its
+    recheck counts as on time the same way."""
+    repo = early(tmp_path)
+
+    def on_time_rate(day: str) -> dict:
+        doc = json.loads(cc(repo, "score", "--json", "--as-of", day).stdout)
+        mzj = next(u for u in doc["units"] if u["id"] == "mzj")
+        return next(c for c in mzj["components"] if c["key"] == "on_time_rate")
+
+    late = add(repo, "2023-06-05", "--unit", "民政局", *AFANG, "--place", "P", "--desc", "D", "--deadline", "2023-06-20")
+    early_one = add(repo, "2023-06-05", "--unit", "民政局", *AFANG, "--place", "Q", "--desc", "E",
+                    "--deadline", "2023-06-30")
+    cc(repo, "problem", "fix", late, "--note", "已整改", "--as-of", "2023-07-03", "--by", "贺某某")  # 13 days late
+    cc(repo, "problem", "fix", early_one, "--note", "已整改", "--as-of", "2023-06-28", "--by", "贺某某")
+    waiting = on_time_rate("2023-07-05")
+    assert (waiting["count"], waiting["of"], waiting["points"], waiting["items"]) == (1, 2, 5.0, [late])
+    cc(repo, "problem", "recheck", late, "--pass", "--note", "到位", "--as-of", "2023-07-06")
+    cc(repo, "problem", "recheck", early_one, "--pass", "--note", "到位", "--as-of", "2023-07-06")
+    assert on_time_rate("2023-07-06") == waiting
 
 
 def test_an_extension_to_a_rest_day_moves_to_the_next_working_day(tmp_path):

@@ -47,19 +47,19 @@ def test_a_unit_with_a_red_task_a_notice_and_a_reworked_problem(by_unit):
         "notice_red": (0, 6, 0.0),
         "escalation": (0, 10, 0.0),
         "overdue_problem": (1, 2, 2.0),  # W2023-0002; W2023-0003 awaits 复查, W2023-0007 was voided
-        "on_time_rate": (1, 10, 3.33),  # 应结案 3 (two closed, one overdue), 按期 2: 10 × 1/3
+        "on_time_rate": (1, 10, 2.5),  # 应完成整改 4 (two closed, one overdue, W2023-0003 fixed in time), 按期 3: 10 × 1/4
         "rework_rate": (1, 5, 2.5),  # W2023-0001 of the two rechecked
         "extension_rate": (1, 0, 0.0),  # W2023-0004 extended; weight 0 by default
         "late_review": (0, 1, 0.0),  # the office's queue is never 人社局's
     }
-    assert rsj.deducted == 16.83 and rsj.score == 83.17
+    assert rsj.deducted == 16.0 and rsj.score == 84
     items = {c.key: c.items for c in rsj.components}
     assert items["red_task"] == ("T09",) and items["yellow_task"] == ("T08",)
     assert items["notice_blue"] == ("法治督〔2023〕1号",) and items["notice_yellow"] == ()
     assert items["overdue_problem"] == ("W2023-0002",)
     assert items["on_time_rate"] == ("W2023-0002",) and items["rework_rate"] == ("W2023-0001",)
     assert {c.key: c.of for c in rsj.components if c.of is not None} == {
-        "on_time_rate": 3, "rework_rate": 2, "extension_rate": 4}
+        "on_time_rate": 4, "rework_rate": 2, "extension_rate": 4}
 
 
 def test_every_point_is_explained_in_one_line(by_unit):
@@ -69,11 +69,11 @@ def test_every_point_is_explained_in_one_line(by_unit):
         "黄灯任务1项 × 2 = 2",
         "督办通知（蓝）1份 × 2 = 2",
         "逾期未整改问题1个 × 2 = 2",
-        "按期结案率66.7%（应结案3个，未按期1个）：10 × 1/3 = 3.33",
+        "按期整改率75%（应完成整改4个，未按期1个）：10 × 1/4 = 2.5",
         "返工率50%（已复查2个，返工1个）：5 × 1/2 = 2.5",
     ]
     assert [c.key for c in by_unit["rsj"].main_deductions()] == ["red_task", "on_time_rate", "rework_rate"]
-    assert by_unit["mzj"].components[7].explain() == "按期结案率：无可计算的问题，不扣分"
+    assert by_unit["mzj"].components[7].explain() == "按期整改率：无可计算的问题，不扣分"
 
 
 def test_problems_are_not_deducted_twice_through_the_task_light(snap, by_unit):
@@ -82,7 +82,7 @@ def test_problems_are_not_deducted_twice_through_the_task_light(snap, by_unit):
     mzj = by_unit["mzj"]
     assert components(mzj)["yellow_task"] == (0, 2, 0.0)
     assert components(mzj)["rework_rate"] == (1, 5, 5.0)
-    assert components(mzj)["on_time_rate"] == (0, 10, 0.0)  # nothing 应结案 yet: no rate, no points
+    assert components(mzj)["on_time_rate"] == (0, 10, 0.0)  # nothing 应完成整改 yet (W2023-0005 is in 返工): no rate, no points
     assert mzj.score == 95
 
 
@@ -102,7 +102,7 @@ def test_the_lead_unit_answers_for_its_own_late_reviews(snap, by_unit):
 def test_ranking_shares_ranks_and_puts_the_worst_last(snap):
     ranked = score.scores(snap)
     assert [(s.unit.id, s.rank, s.score) for s in ranked[-3:]] == [("sfj", 18, 99), ("mzj", 19, 95),
-                                                                   ("rsj", 20, 83.17)]
+                                                                   ("rsj", 20, 84.0)]
     assert {s.rank for s in ranked[:-3]} == {1}
     assert [s.unit.id for s in ranked[:3]] == ["zy", "xcb", "dx"]  # ties in units.yaml order
 
@@ -130,7 +130,7 @@ def test_weights_come_from_the_data(tmp_path):
     rsj = {s.unit.id: s for s in score.scores(rules.snapshot(project, AS_OF))}["rsj"]
     assert components(rsj)["red_task"] == (1, 20, 20.0)
     assert components(rsj)["extension_rate"] == (1, 8, 2.0)  # 8 × 1/4
-    assert rsj.deducted == 16.83 + 15 + 2
+    assert rsj.deducted == 16.0 + 15 + 2
 
 
 def test_a_plan_without_a_score_section_uses_the_defaults(tmp_path):
@@ -142,7 +142,7 @@ def test_a_plan_without_a_score_section_uses_the_defaults(tmp_path):
     plan.write_text(text[:start] + text[end + 2:], encoding="utf-8")
     project, _ = checks.load_checked(data)
     assert project.plan.score == type(project.plan.score)()
-    assert {s.unit.id: s for s in score.scores(rules.snapshot(project, AS_OF))}["rsj"].score == 83.17
+    assert {s.unit.id: s for s in score.scores(rules.snapshot(project, AS_OF))}["rsj"].score == 84
 
 
 @pytest.mark.parametrize("line, code", [("  red_task: -1 ", "out-of-range"), ("  red_task: 2.5 ", "wrong-type"),
@@ -164,7 +164,7 @@ def test_score_never_goes_below_zero_and_ties_at_zero_rank_by_points_lost(tmp_pa
     project, _ = checks.load_checked(data)
     ranked = score.scores(rules.snapshot(project, AS_OF))
     assert [(s.unit.id, s.score, s.deducted, s.rank) for s in ranked[-2:]] == [("mzj", 0.0, 5.0, 19),
-                                                                                ("rsj", 0.0, 16.83, 20)]
+                                                                                ("rsj", 0.0, 16.0, 20)]
 
 
 # ---------------------------------------------------------------------------- command
@@ -179,11 +179,11 @@ def test_cc_score_json_gives_every_component(tmp_path):
     assert len(doc["units"]) == 20
     rsj = doc["units"][-1]
     assert (rsj["rank"], rsj["id"], rsj["name"], rsj["score"], rsj["deducted"]) == (
-        20, "rsj", "市人力资源和社会保障局", 83.17, 16.83)
+        20, "rsj", "市人力资源和社会保障局", 84.0, 16.0)
     on_time = next(c for c in rsj["components"] if c["key"] == "on_time_rate")
-    assert on_time == {"key": "on_time_rate", "name": "按期结案率", "count": 1, "of": 3, "rate": 0.3333, "weight": 10,
-                       "points": 3.33, "items": ["W2023-0002"],
-                       "explain": "按期结案率66.7%（应结案3个，未按期1个）：10 × 1/3 = 3.33"}
+    assert on_time == {"key": "on_time_rate", "name": "按期整改率", "count": 1, "of": 4, "rate": 0.25, "weight": 10,
+                       "points": 2.5, "items": ["W2023-0002"],
+                       "explain": "按期整改率75%（应完成整改4个，未按期1个）：10 × 1/4 = 2.5"}
     assert [c["key"] for c in rsj["components"]] == list(score.NAMES)
     assert round(sum(c["points"] for c in rsj["components"]), 2) == rsj["deducted"]
 
@@ -198,15 +198,15 @@ def test_cc_score_table_and_one_unit_through_the_installed_command(tmp_path):
     ranked = {line.split()[1]: line.split() for line in lines[3:] if line.split()[0].isdigit()}
     assert len(ranked) == 20 and ranked["卫健委"] == ["1", "卫健委", "100", "—"]
     assert ranked["司法局"] == ["18", "司法局", "99", "1", "牵头单位逾期审核1项", "−1"]
-    assert ranked["人社局"][:4] == ["20", "人社局", "83.17", "16.83"] and "红灯任务1项 −5" in table.stdout
+    assert ranked["人社局"][:4] == ["20", "人社局", "84", "16"] and "红灯任务1项 −5" in table.stdout
     assert lines[-1].startswith("分值见 tasklist.yaml 的 score")
 
     one = run_cc("score", "--unit", "人社局", "--as-of", "2023-07-31", cwd=tmp_path)
     assert one.returncode == 0, one.stderr
     text = one.stdout
     assert "市人力资源和社会保障局 综合评价（截至2023年7月31日）" in text
-    assert "第20名，83.17分（满分100，扣16.83分）" in text
-    assert any(line.split()[:5] == ["按期结案率", "66.7%（2/3）", "10", "3.33", "W2023-0002"]
+    assert "第20名，84分（满分100，扣16分）" in text
+    assert any(line.split()[:5] == ["按期整改率", "75%（3/4）", "10", "2.5", "W2023-0002"]
                for line in text.splitlines())
 
     unknown = run_cc("score", "--unit", "不存在局", "--as-of", "2023-07-31", cwd=tmp_path)

@@ -574,6 +574,9 @@ def log(task: str, unit: str, percent: int, note_text: str, evidence: list[str],
                     "（退回后重新报办结，请用退回之后的日期报送）")
         elif percent == 100:
             msg += "；已报办结，待牵头单位验收销号"
+        if entry.problem:
+            msg += ("\n自查问题已记入本次报送；如需限期整改、复查销号，请登记到问题清单："
+                    f"cc problem add --unit {snap.project.unit_short(u.id)} --source 自查 --task {t.id} --place … --desc …")
         return [entry], [], msg
 
     record(data, as_of, by, dry_run, build, day=day, scope=task_scope(task), evidence=files, tasks_only=True)

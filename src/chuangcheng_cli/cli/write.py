@@ -62,7 +62,8 @@ def log(
                                          show_default=False)],
     note_: Annotated[str, typer.Option("--note", "-n", help="进展情况说明。", show_default=False)],
     evidence: EvidenceOpt = None,
-    problem: Annotated[str, typer.Option("--problem", help="自查发现的问题（立行立改）。")] = "",
+    problem: Annotated[str, typer.Option("--problem", help="自查发现并已立行立改的问题，记入本次报送（周报、报表中列出）；"
+                                         "需要限期整改、复查销号的问题请登记到问题清单：cc problem add --source 自查。")] = "",
     correct: Annotated[str, typer.Option("--correct", help="进度低于上次报送时必填：更正原因。")] = "",
     day: Annotated[Optional[str], typer.Option("--date", help="报送日期 YYYY-MM-DD（也可写 YYYY/M/D、YYYY年M月D日）；默认今天（或 --as-of）。",
                                                show_default=False)] = None,

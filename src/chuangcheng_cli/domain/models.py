@@ -131,7 +131,7 @@ class Score(Strict):
     """Weights of the 综合评价 (cc score, see domain/score.py): a unit starts at `base` and loses
     points for what it answers for. Per item: tasks red or yellow for the unit's own gaps, 督办通知
     received by level, reports to 市领导, problems overdue today, and (the lead unit only) its own
-    reviews past policy.review_days. Per rate: weight × (1 − 按期结案率), weight × 返工率, weight × 延期率."""
+    reviews past policy.review_days. Per rate: weight × (1 − 按期整改率), weight × 返工率, weight × 延期率."""
 
     base: Annotated[int, Field(ge=1, le=1000)] = 100
     red_task: Points = 5

@@ -12,8 +12,11 @@ for itself (the same rule as its lights and notices, see rules.own_gaps):
 - notices: each 督办通知 the unit received, by its level (蓝 1st, 黄 2nd, 红 3rd and later), and
   each report to 市领导 about it. Notices closed since still count: they were issued.
 - problems: each problem it is responsible for that is overdue today (a fix awaiting 复查 is not);
-  weight × (1 − 按期结案率); weight × 返工率; weight × 延期率 (rates as problemlist.rates defines
-  them; a rate with nothing to divide by deducts nothing).
+  weight × (1 − 按期整改率); weight × 返工率; weight × 延期率 (rates as problemlist.rates defines
+  them; a rate with nothing to divide by deducts nothing). 按期整改率 is 按期结案率 with the fixes
+  awaiting 复查 counted by their own verdict: whether a fix was on time is settled when the unit
+  reports it (it is what the 复查 that passes it records), so the unit's score does not wait for the
+  lead unit's recheck, nor move when it comes.
 - the lead unit alone: each item of its own queue (待审核, 待验收, 待复查) past policy.review_days.
 
 Voided entries count nowhere: the Snapshot has already left them out. Points are rounded to two
@@ -39,7 +42,7 @@ NAMES = {
     "notice_red": "督办通知（红）",
     "escalation": "报告市领导",
     "overdue_problem": "逾期未整改问题",
-    "on_time_rate": "按期结案率",
+    "on_time_rate": "按期整改率",
     "rework_rate": "返工率",
     "extension_rate": "延期率",
     "late_review": "牵头单位逾期审核",
@@ -78,7 +81,7 @@ class Component:
             return f"{self.name}：无可计算的问题，不扣分"
         rate = self.rate
         if self.key == "on_time_rate":
-            return (f"{self.name}{problemlist.percent(1 - self.count / self.of)}（应结案{self.of}个，"
+            return (f"{self.name}{problemlist.percent(1 - self.count / self.of)}（应完成整改{self.of}个，"
                     f"未按期{self.count}个）：{self.weight} × {self.count}/{self.of} = {number(self.points)}")
         what = {"rework_rate": ("已复查", "返工"), "extension_rate": ("问题", "延期")}[self.key]
         return (f"{self.name}{problemlist.percent(rate)}（{what[0]}{self.of}个，{what[1]}{self.count}个）："
@@ -163,10 +166,12 @@ def unit_score(snap: rules.Snapshot, us: rules.UnitState) -> UnitScore:
     overdue = tuple(ps.id for ps in us.problems if ps.overdue_days(today))
     add(Component("overdue_problem", len(overdue), weights.overdue_problem,
                   float(len(overdue) * weights.overdue_problem), overdue))
+    fixed = [ps for ps in us.problems if ps.status == problemlist.FIXED]  # awaiting 复查
     late = tuple(ps.id for ps in us.problems if (ps.status == problemlist.CLOSED and not ps.on_time)
-                 or ps.overdue_days(today))
-    add(Component("on_time_rate", r.due - r.on_time, weights.on_time_rate,
-                  _ratio_points(weights.on_time_rate, r.due - r.on_time, r.due), late, r.due))
+                 or ps.overdue_days(today) or (ps.status == problemlist.FIXED and ps.late_fix_days()))
+    due = r.due + len(fixed)  # 应完成整改: 已销号, 逾期未整改, and reported fixed
+    add(Component("on_time_rate", len(late), weights.on_time_rate,
+                  _ratio_points(weights.on_time_rate, len(late), due), late, due))
     reworked = tuple(ps.id for ps in us.problems if ps.reworked)
     add(Component("rework_rate", r.reworked, weights.rework_rate,
                   _ratio_points(weights.rework_rate, r.reworked, r.rechecked), reworked, r.rechecked))

@@ -51,7 +51,7 @@ def short_line(c: dict) -> str:
 
 
 def percent_of(c: dict) -> str:
-    """The rate a component shows: 按期结案率 as achieved (75%), the others as they are."""
+    """The rate a component shows: 按期整改率 as achieved (75%), the others as they are."""
     from ..domain.problemlist import percent
 
     if not c["of"]:
