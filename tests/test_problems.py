@@ -405,6 +405,25 @@ def test_a_re_sent_sheet_with_edits_names_what_the_import_did_not_change(tmp_pat
     assert snapshot_files(repo / "data") == before
 
 
+def test_an_imported_deadline_on_a_rest_day_is_moved_and_said_and_the_same_sheet_is_the_same(tmp_path):
+    """2023-07-23 is a Sunday: the problem gets Monday 7-24 as every 期限 does, the import says so
+    row by row, and importing the unchanged sheet again finds nothing different."""
+    repo = early(tmp_path)
+    sheet = tmp_path / "暗访.csv"
+    sheet.write_text("存在问题,问题点位,责任单位,检查时间,整改期限\n法治宣传栏破损,人民公园,司法局,2023-07-03,2023-07-23\n"
+                     "导诉台无人,诉讼服务中心,市中级人民法院,2023-07-04,2023-07-28\n", encoding="utf-8")
+    out = cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-07-06").stdout
+    assert ("以下问题的整改期限遇休息日，已顺延至下一个工作日：\n  第2行：2023年7月23日为休息日，整改期限顺延至2023年7月24日"
+            in out) and "第3行" not in out
+    assert [p["deadline"] for p in problems(repo, "2023-07-06")] == ["2023-07-24", "2023-07-28"]
+    again = cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-07-07").stdout
+    assert "2 个问题此前都已导入，没有新的问题，未写入任何内容。" in again and "不同" not in again
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace("法治宣传栏破损", "法治宣传栏破损严重"), encoding="utf-8")
+    edited = cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-07-07").stdout
+    assert "已导入 1 个问题（W2023-0003）" in edited
+    assert "第2行（W2023-0003）与已登记的 W2023-0001 发现日期、责任单位、点位都相同，仅问题描述不同" in edited
+
+
 def test_a_totals_row_under_the_list_is_no_problem(tmp_path):
     import openpyxl
 

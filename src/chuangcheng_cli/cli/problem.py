@@ -261,11 +261,15 @@ def _row_where(row) -> str:
 def _differences(row, entry, snap) -> list[str]:
     """What a sheet row says that its recorded problem does not: the 整改期限 (neither the first
     nor the one in force now), the task, the co-units; only what the row states."""
+    from ..domain.deadlines import rectification_deadline
     from ..domain.views import cn_date
 
     out = []
     state = snap.problems.get(entry.problem)
-    if row.deadline and row.deadline not in (entry.deadline, state.deadline if state else entry.deadline):
+    # the row's date as the import recorded it: a rest day moved to the next working day
+    moved = rectification_deadline(entry.date, on=row.deadline, workdays=snap.project.plan.policy.workdays).day \
+        if row.deadline else None
+    if row.deadline and not {row.deadline, moved} & {entry.deadline, state.deadline if state else entry.deadline}:
         out.append(f"整改期限为{cn_date(row.deadline)}，已登记的是{cn_date(state.deadline if state else entry.deadline)}")
     if row.task and row.task != entry.task:
         out.append(f"所属任务为 {row.task}，已登记的是 {entry.task or '（无）'}")
@@ -333,7 +337,7 @@ def import_(
             seen.add(row.key)
             fresh.append(row)
         number = problemlist.next_number(project.journal, stamp.date.year)
-        entries = []
+        entries, moved, alike = [], [], []
         for row in fresh:
             where = _row_where(row)
             if not row.source:
@@ -346,7 +350,7 @@ def import_(
                               f"{twin.problem} 的交办记录再导入")
                 continue
             try:
-                entry, _how = make_problem(
+                entry, how = make_problem(
                     snap, stamp, project.unit(row.unit), row.source, row.place, row.desc, found=row.found,
                     found_by=found_by, task=project.task(row.task) if row.task else None,
                     co_units=[project.unit(u) for u in row.co_units], deadline=row.deadline,
@@ -354,6 +358,13 @@ def import_(
             except UsageError as exc:
                 errors.append(f"{where}：{exc.message}")
                 continue
+            if row.deadline and entry.deadline != row.deadline:  # a rest day: moved, as every 期限 is
+                moved.append(f"{where}：{how}")
+            near = next((ps.id for ps in snap.problems.values()
+                         if (ps.problem.found, ps.problem.unit, ps.problem.place) == (entry.found, entry.unit, entry.place)
+                         and ps.problem.desc != entry.desc), None)
+            if near is not None:  # an edited description is a new row to the key: say which one it may repeat
+                alike.append(f"{where}（{entry.problem}）与已登记的 {near} 发现日期、责任单位、点位都相同，仅问题描述不同")
             entries.append(entry)
             number += 1
         if sourceless:  # one line for them all: the sheet has no 来源 column, as a rule
@@ -382,6 +393,11 @@ def import_(
         msg = f"已导入 {len(entries)} 个问题（{first if first == last else f'{first} 至 {last}'}）"
         if skipped:
             msg += f"；另有 {skipped} 行此前已导入，已跳过"
+        if moved:
+            msg += "\n以下问题的整改期限遇休息日，已顺延至下一个工作日：\n" + "\n".join(f"  {m}" for m in moved)
+        if alike:
+            msg += ("\n以下问题已作为新问题登记，请核对是否与已登记的问题重复：\n" + "\n".join(f"  {a}" for a in alike)
+                    + "\n如是同一问题（只是改了描述），请作废新登记的交办记录：cc void 问题编号 --reason \"重复登记\"。")
         return entries, [], msg + later
 
     record(data, as_of, by, dry_run, build, scope=notices_only)
