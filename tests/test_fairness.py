@@ -648,6 +648,7 @@ def test_a_document_that_cannot_be_written_is_not_said_to_exist(tmp_path):
     (repo / "notices" / "2023").write_text("not a folder", encoding="utf-8")
     failed = cc(repo, "notice", "人社局", "--as-of", "2023-07-05", code=1)
     assert "记录已写入日志，但文书未能生成" in failed.stderr and "已存在" not in failed.stderr
+    assert "后运行 cc reprint 法治督〔2023〕1号 重新生成文书" in failed.stderr
     assert entries(repo)[-1]["kind"] == "notice"
     again = cc(repo, "reprint", "1", "--as-of", "2023-07-05", code=1)
     assert "文书未能生成" in again.stderr

@@ -520,7 +520,7 @@ def write_documents(docs: list, folder: Path) -> list[Path]:
             if not exc.filename:
                 exc.filename = shown_path(target)
             raise Refusal(f"记录已写入日志，但文书未能生成。{os_error_text(exc)}",
-                          "排除问题（磁盘空间、目录权限）后运行 cc reprint 通知 重新生成文书。") from None
+                          f"排除问题（磁盘空间、目录权限）后运行 cc reprint {docs[0][0].doc_no} 重新生成文书。") from None
         written.append(target)
     return written
 
