@@ -338,6 +338,9 @@ def import_(
             fresh.append(row)
         number = problemlist.next_number(project.journal, stamp.date.year)
         entries, moved, alike = [], [], []
+        places: dict = {}  # (found, unit, place) of each recorded problem → [(its id, its description)]
+        for ps in snap.problems.values():
+            places.setdefault((ps.problem.found, ps.problem.unit, ps.problem.place), []).append((ps.id, ps.problem.desc))
         for row in fresh:
             where = _row_where(row)
             if not row.source:
@@ -360,9 +363,8 @@ def import_(
                 continue
             if row.deadline and entry.deadline != row.deadline:  # a rest day: moved, as every 期限 is
                 moved.append(f"{where}：{how}")
-            near = next((ps.id for ps in snap.problems.values()
-                         if (ps.problem.found, ps.problem.unit, ps.problem.place) == (entry.found, entry.unit, entry.place)
-                         and ps.problem.desc != entry.desc), None)
+            near = next((pid for pid, desc in places.get((entry.found, entry.unit, entry.place), ())
+                         if desc != entry.desc), None)
             if near is not None:  # an edited description is a new row to the key: say which one it may repeat
                 alike.append(f"{where}（{entry.problem}）与已登记的 {near} 发现日期、责任单位、点位都相同，仅问题描述不同")
             entries.append(entry)
