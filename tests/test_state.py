@@ -1157,16 +1157,22 @@ def test_a_voided_entry_of_no_known_task_since_the_cut_is_kept_in_no_mark(tmp_pa
     assert _both(monkeypatch, tmp_path, tmp_path / "cache") == _both_full(monkeypatch, tmp_path)
 
 
-def test_a_void_that_leaves_a_later_entry_without_ground_leaves_no_view(tmp_path, monkeypatch):
-    """Voiding T13's 办结报告 (100%) leaves its later 验收 without ground: a check finds that and a
-    read leaves the 验收 out, with a warning. The void itself is allowed (correcting is what it is
-    for), but the view it left was computed without that check and counted the 验收 (found by
-    review): now it leaves none, and the next status answers as the full run."""
+def test_a_void_that_would_leave_a_later_entry_without_ground_is_refused_with_the_store_too(tmp_path, monkeypatch):
+    """Voiding T13's 办结报告 (100%) would leave its later 验收 without ground (it used to be taken,
+    and the view it left counted the 验收: found by review). It is refused, with the store as
+    without it, writing nothing; the 验收 voided first, the report can go, and the next status
+    answers as the full run."""
     plain_repo, fast_repo, env = _two_repos(tmp_path)
-    void = ("void", "20231103-20d0360f", "--reason", "录错。", "--by", "周某某", "--as-of", "2023-12-29")
-    assert run_cc(*void, cwd=plain_repo).returncode == 0
-    assert run_cc(*void, cwd=fast_repo, **env).returncode == 0
-    assert not list((tmp_path / "cache").glob("view-*.json"))
+    before = snapshot_files(fast_repo / "data")
+    report = ("void", "20231103-20d0360f", "--reason", "录错。", "--by", "周某某", "--as-of", "2023-12-29")
+    plain, fast = run_cc(*report, cwd=plain_repo), run_cc(*report, cwd=fast_repo, **env)
+    assert (plain.returncode, plain.stderr) == (fast.returncode, fast.stderr) and fast.returncode == 2
+    assert "的验收销号（记录 " in fast.stderr and "将不再成立" in fast.stderr
+    assert snapshot_files(fast_repo / "data") == before
+    verify = re.search(r"cc void (\S+) --reason", fast.stderr)[1]
+    for repo, extra in ((plain_repo, {}), (fast_repo, env)):
+        assert run_cc("void", verify, "--reason", "验收有误。", "--as-of", "2023-12-29", cwd=repo, **extra).returncode == 0
+        assert run_cc(*report, cwd=repo, **extra).returncode == 0
     answer = _both(monkeypatch, fast_repo, tmp_path / "cache", "2023-12-29")
     assert answer == _both_full(monkeypatch, plain_repo, "2023-12-29")
     assert next(t for t in answer[0]["tasks"] if t["id"] == "T13")["light"] != "done"
