@@ -187,6 +187,16 @@ def test_void_of_an_earlier_notice_takes_back_the_report_that_counted_it(tmp_pat
     row = unit(repo, "2023-08-01", "rsj")
     assert row["notice_count"] == 2 and not row["escalated"]
     assert "数据校验通过" in cc(repo, "validate").stdout
+    # the report cannot come back while a notice it counted stays voided; the notice first, then it
+    before = snapshot_files(repo / "data")
+    alone = cc(repo, "void", voids[1]["id"], "--reason", "误作废", "--as-of", "2023-08-02", code=1)
+    assert "这份报告市领导所依据的督办通知 法治督〔2023〕1号 已作废，不能单独恢复这份报告" in alone.stderr
+    assert f"cc void {voids[0]['id']} --reason" in alone.stderr and snapshot_files(repo / "data") == before
+    back = cc(repo, "void", voids[0]["id"], "--reason", "误作废", "--as-of", "2023-08-02").stdout
+    assert f"随该通知一并作废的报告市领导记录仍为作废；如也应恢复：cc void {voids[1]['id']} --reason" in back
+    cc(repo, "void", voids[1]["id"], "--reason", "误作废", "--as-of", "2023-08-02")
+    row = unit(repo, "2023-08-02", "rsj")
+    assert row["notice_count"] == 3 and row["escalated"]
 
 
 def test_a_void_that_would_break_a_later_record_is_refused(tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 
 import pydantic_core
 import pytest
@@ -78,14 +79,22 @@ def test_a_damaged_foreign_or_other_version_s_schema_is_not_used(tmp_path, monke
         return hashlib.sha256(text).hexdigest().encode() + b"\n" + text
 
     unknown = json.loads(body.replace(b'"$class":"Assign"', b'"$class":"Evil"'))
+    swapped = json.loads(body.replace(b'"$class":"Problem"', b'"$class":"Fix"'))  # a known class in the wrong place
+    factory = json.loads(body.replace(b'{"$factory":"list"}', b'{"$class":"Fix"}', 1))
     other_key = {**doc, "key": "0" * 64}
     for bad in (b"", b"\x00garbage{", good[: len(good) // 2], good.replace(b'"max_length":64', b'"max_length":65'),
-                signed(unknown), signed(other_key), signed({**doc, "format": 99}), signed([doc]),
+                signed(unknown), signed(swapped), signed(factory), signed(other_key), signed({**doc, "format": 99}), signed([doc]),
                 signed({**doc, "schema": {"type": "nonsense"}})):
         path.write_bytes(bad)
         assert store.load_validator(root) is None, bad[:80]
     path.write_bytes(good)
     assert store.load_validator(root) is not None
+    if hasattr(os, "mkfifo"):  # a FIFO in its place is never waited on (POSIX)
+        path.unlink()
+        os.mkfifo(path, 0o600)
+        assert store.load_validator(root) is None
+        path.unlink()
+        path.write_bytes(good)
     monkeypatch.setattr(pydantic_core, "__version__", "0.0.0")  # another pydantic-core: another key
     assert store.load_validator(root) is None
 

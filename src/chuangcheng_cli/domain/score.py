@@ -16,7 +16,9 @@ for itself (the same rule as its lights and notices, see rules.own_gaps):
   them; a rate with nothing to divide by deducts nothing). 按期整改率 is 按期结案率 with the fixes
   awaiting 复查 counted by their own verdict: whether a fix was on time is settled when the unit
   reports it (it is what the 复查 that passes it records), so the unit's score does not wait for the
-  lead unit's recheck, nor move when it comes.
+  lead unit's recheck, nor move when it passes. A 复查 that fails sends the problem back to 整改中
+  under a new 期限: it then counts by its next fix, and the 返工率 counts the failure (the late
+  first fix is not remembered, as 按期结案率 does not remember it either).
 - the lead unit alone: each item of its own queue (待审核, 待验收, 待复查) past policy.review_days.
 
 Voided entries count nowhere: the Snapshot has already left them out. Points are rounded to two

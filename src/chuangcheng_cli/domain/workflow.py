@@ -299,6 +299,14 @@ def make_void(project: models.Project, stamp: Stamp, text: str, reason: str) -> 
                          f"如作废有误，可作废那条作废记录：cc void {v.id} --reason …")
     if stamp.date < target.date:
         raise UsageError(f"作废日期 {rules.cn_date(stamp.date)} 早于被作废记录的日期 {rules.cn_date(target.date)}")
+    restored = next((e for e in project.journal if target.kind == "void" and e.id == target.entry), None)
+    if restored is not None and restored.kind == "escalate":  # it stands only on notices that count
+        gone = [e for e in project.journal if e.kind == "notice" and e.id in voided and e.unit == restored.unit
+                and e.ref in restored.notices]
+        if gone:
+            raise Refusal(f"这份报告市领导所依据的督办通知 {gone[0].doc_no} 已作废，不能单独恢复这份报告",
+                          f"如那份通知是误作废的，请先恢复它：cc void {voided[gone[0].id].id} --reason …，"
+                          "再恢复这份报告。")
     out = [models.make(models.Void, kind="void", entry=target.id, reason=reason, **_base(stamp))]
     if target.kind == "notice":
         esc = rules.triggered_escalation(project, target)

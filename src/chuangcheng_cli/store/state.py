@@ -256,13 +256,10 @@ def read_private(root, name: str) -> bytes | None:
     """The bytes of a store file, or None when it is missing, not a regular file, or (POSIX) owned
     by someone else or writable by others: such a file is not ours to trust."""
     try:
-        with open(os.path.join(os.fspath(root), name), "rb") as fh:
+        with open_regular(os.path.join(os.fspath(root), name)) as fh:  # a FIFO planted here never blocks
             st = os.fstat(fh.fileno())
-            if os.name != "nt":
-                import stat
-
-                if not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid() or st.st_mode & 0o022:
-                    return None
+            if os.name != "nt" and (st.st_uid != os.getuid() or st.st_mode & 0o022):
+                return None
             return fh.read()
     except (OSError, ValueError):
         return None
@@ -419,19 +416,43 @@ def _plain(value):
     return value
 
 
-def _schema_value(value, classes: dict):
-    """_schema_json's JSON back as a core schema; KeyError for a class it does not know."""
+def _schema_value(value, classes: dict, key: str = ""):
+    """_schema_json's JSON back as a core schema; KeyError for a class it does not know, or a class
+    or factory anywhere but where pydantic-core takes one (a `cls`, a `default_factory`)."""
     if type(value) is dict:
         if len(value) == 1 and "$class" in value:
+            if key != "cls":
+                raise KeyError(key)
             return classes[value["$class"]]
         if len(value) == 1 and "$factory" in value:
-            if value["$factory"] != "list":
+            if value["$factory"] != "list" or key != "default_factory":
                 raise KeyError(value["$factory"])
             return list
-        return {k: _schema_value(v, classes) for k, v in value.items()}
+        return {k: _schema_value(v, classes, k) for k, v in value.items()}
     if type(value) is list:
         return [_schema_value(v, classes) for v in value]
     return value
+
+
+def _kinds_match(schema) -> bool:
+    """Whether each choice of the journal's tagged union builds the entry class of its own kind
+    (a file naming Fix for "problem" would build entries the rules cannot read)."""
+    from ..domain import models
+
+    stack, unions = [schema], 0
+    while stack:
+        node = stack.pop()
+        if type(node) is dict:
+            if node.get("type") == "tagged-union":
+                unions += 1
+                choices = node.get("choices")
+                if type(choices) is not dict or choices.keys() != models.ENTRY_TYPES.keys() or any(
+                        type(c) is not dict or c.get("cls") is not models.ENTRY_TYPES[k] for k, c in choices.items()):
+                    return False
+            stack.extend(node.values())
+        elif type(node) is list:
+            stack.extend(node)
+    return unions == 1
 
 
 def keep_validator(root, validator) -> None:
@@ -468,7 +489,10 @@ def load_validator(root):
         if type(doc) is not dict or doc.get("format") != VALIDATOR_FORMAT or doc.get("key") != key:
             return None
         classes = _entry_classes()
-        return SchemaValidator(_schema_value(doc["schema"], classes), _schema_value(doc["config"], classes))
+        schema = _schema_value(doc["schema"], classes)
+        if not _kinds_match(schema):
+            return None
+        return SchemaValidator(schema, _schema_value(doc["config"], classes))
     except (ValueError, TypeError, KeyError, RecursionError, SchemaError):
         return None
 
