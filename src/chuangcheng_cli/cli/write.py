@@ -306,9 +306,8 @@ def void(
             msg += "；它所作废的记录重新计入"
             back = next((e for e in snap.project.journal if e.id == target.entry), None)
             if back is not None and back.kind == "notice":  # the reports voided with it stay voided
-                still = [v for v in snap.voided.values() if any(
-                    e.id == v.entry and e.kind == "escalate" and back.ref in e.notices and e.unit == back.unit
-                    for e in snap.project.journal)]
+                still = [snap.voided[e.id] for e in rules.citing_escalations(snap.project, back)
+                         if e.id in snap.voided]
                 if still:
                     msg += ("\n随该通知一并作废的报告市领导记录仍为作废；如也应恢复：" +
                             "；".join(f"cc void {v.id} --reason …" for v in still))

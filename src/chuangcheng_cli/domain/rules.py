@@ -844,3 +844,11 @@ def triggered_escalation(project: models.Project, entry: models.Notice) -> model
                 not e.trigger and e.unit == entry.unit and e.date == entry.date and e.notices[-1:] == [entry.ref])):
             return e
     return None
+
+
+def citing_escalations(project: models.Project, notice: models.Notice) -> list:
+    """The reports to 市领导 that stand on this notice: the one it triggered, and every one of its
+    unit that counted it (voided or not: the caller says which count)."""
+    esc = triggered_escalation(project, notice)
+    return [e for e in project.journal if e.kind == "escalate"
+            and (e is esc or (e.unit == notice.unit and notice.ref in e.notices))]

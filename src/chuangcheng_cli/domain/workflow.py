@@ -309,10 +309,9 @@ def make_void(project: models.Project, stamp: Stamp, text: str, reason: str) -> 
                           "再恢复这份报告。")
     out = [models.make(models.Void, kind="void", entry=target.id, reason=reason, **_base(stamp))]
     if target.kind == "notice":
-        esc = rules.triggered_escalation(project, target)
-        citing = [e for e in project.journal if e.kind == "escalate" and e.id not in voided
-                  and (e is esc or (e.unit == target.unit and target.ref in e.notices))]
-        for e in citing:
+        for e in rules.citing_escalations(project, target):
+            if e.id in voided:
+                continue
             out.append(models.make(models.Void, kind="void", entry=e.id,
                                    reason=f"所依据的督办通知 {target.doc_no} 已作废：{reason}", **_base(stamp)))
     return out
