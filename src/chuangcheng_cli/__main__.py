@@ -1,5 +1,5 @@
 """`python -m chuangcheng_cli` runs the same program as `cc`."""
 
-from .entry import main
+from .entry import run
 
-main()
+run()

@@ -894,12 +894,14 @@ def _journal_locate(text: str, line_no: int, path: tuple) -> tuple[int, int, int
 
 
 def load_journal(path: Path, display: str) -> JournalFile:
+    from .state import hold
+
     if not path.exists():
         # A new group has no journal yet: that is an empty journal, not an error.
         return JournalFile(Source(path, display, ""), [], [])
     entries = _fast_journal(path, display)
     if entries is not None:
-        return entries
+        return hold(entries)
     # Slow path, only for a journal with problems: line by line, every problem located; the same
     # bytes as the fast path and the store's keys (state.journal_raw), so one command checks and
     # keys one version of the file.
@@ -915,7 +917,7 @@ def load_journal(path: Path, display: str) -> JournalFile:
         if entry is not None:
             entries.append(entry)
             lines.append(line_no)
-    return JournalFile(src, entries, lines, problems)
+    return hold(JournalFile(src, entries, lines, problems))
 
 
 def _fast_journal(path: Path, display: str) -> JournalFile | None:

@@ -138,10 +138,24 @@ def _signature(st) -> tuple:
 
 
 def forget_reads() -> None:
-    """Drop the journal bytes and digests kept so far: called as each command starts, so that the
-    stat signature only ever vouches for a file within one command."""
+    """Drop the journal bytes and digests kept so far, and what the last command held (hold):
+    called as each command starts, so that the stat signature only ever vouches for a file
+    within one command."""
     _SEEN[:] = None, None, None
     _HASHED[:] = None, None, None
+    _HELD.clear()
+
+
+# What a command loaded, held until the next command starts or the process ends: a city's
+# journal is some hundred thousand objects, and a console run leaves without freeing them one
+# by one (entry.run), which it can only skip for what is still alive when it leaves.
+_HELD: list = []
+
+
+def hold(loaded):
+    """loaded, kept alive until forget_reads (see _HELD)."""
+    _HELD.append(loaded)
+    return loaded
 
 
 def journal_raw(path, keep: bool = True) -> bytes | None:

@@ -1,0 +1,83 @@
+"""The console entry (entry.run): it leaves without tearing the interpreter down, yet says and
+flushes everything a normal exit would, and hands over the same exit status."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from chuangcheng_cli.store import state
+from helpers import DATA, cc_env
+
+# main replaced by one that ends as given; what run then does is the subject
+ENDING = """
+import sys
+from chuangcheng_cli import entry
+how = sys.argv[1]
+def main():
+    sys.stdout.write("输出" * 50000)  # more than a pipe's buffer: only a flush gets it out
+    print("说明", file=sys.stderr)
+    if how == "return":
+        return
+    if how == "text":
+        sys.exit("错误：以文字结束")
+    sys.exit(None if how == "none" else int(how))
+entry.main = main
+entry.run()
+print("run returned", file=sys.stderr)  # never: run leaves the process
+"""
+
+
+@pytest.mark.parametrize(("how", "code"), [("return", 0), ("none", 0), ("0", 0), ("2", 2), ("130", 130),
+                                           ("text", 1)])
+def test_run_flushes_both_streams_and_keeps_the_exit_status(how, code):
+    result = subprocess.run([sys.executable, "-c", ENDING, how], capture_output=True, text=True,
+                            env=cc_env(), timeout=60)
+    assert result.returncode == code
+    assert result.stdout == "输出" * 50000
+    assert result.stderr.startswith("说明\n")
+    assert "run returned" not in result.stderr
+    if how == "text":
+        assert result.stderr == "说明\n错误：以文字结束\n"
+
+
+def test_a_reader_that_leaves_early_gets_no_traceback():
+    """`cc report md | head -c 10`: the pipe closes before the answer is all written out."""
+    reader = subprocess.Popen(["head", "-c", "10"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    writer = subprocess.Popen([sys.executable, "-c", ENDING, "return"], stdout=reader.stdin, stderr=subprocess.PIPE,
+                              env=cc_env())
+    reader.stdin.close()
+    err = writer.communicate(timeout=60)[1].decode("utf-8")
+    assert len(reader.stdout.read()) == 10
+    reader.wait(timeout=60)
+    assert err == "说明\n"  # no traceback, no "Exception ignored"
+    assert writer.returncode == 0
+
+
+def test_under_a_profiler_the_interpreter_shuts_down_as_usual(tmp_path):
+    """cProfile (and coverage) write their results at shutdown: run leaves them that."""
+    out = tmp_path / "prof.out"
+    result = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(out), "-m", "chuangcheng_cli", "status",
+                             "--data", str(DATA), "--as-of", "2023-06-30", "--json"],
+                            capture_output=True, text=True, env=cc_env(), timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["summary"]["as_of"] == "2023-06-30"
+    assert out.stat().st_size > 0
+
+
+def test_what_a_command_held_is_let_go_when_the_next_starts():
+    kept = state.hold(object())
+    assert any(x is kept for x in state._HELD)
+    state.forget_reads()
+    assert state._HELD == []
+
+
+def test_the_console_scripts_and_python_m_use_run():
+    root = Path(__file__).resolve().parents[1]
+    text = (root / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'cc = "chuangcheng_cli.entry:run"' in text and 'chuangcheng = "chuangcheng_cli.entry:run"' in text
+    assert "run()" in (root / "src" / "chuangcheng_cli" / "__main__.py").read_text(encoding="utf-8")
