@@ -41,8 +41,9 @@ def test_warm_status_needs_neither_yaml_pydantic_typer_nor_rich(cached):
     """A repeated command prints what it printed before (store/state.py outputs)."""
     cwd, env = cached
     run_cc("status", "--as-of", "2023-09-10", cwd=cwd, **env)
-    probe = ("import sys, runpy; sys.argv=['cc','status','--as-of','2023-09-10']\n"
-             "try:\n    runpy.run_module('chuangcheng_cli', run_name='__main__')\n"
+    probe = ("import sys; sys.argv=['cc','status','--as-of','2023-09-10']\n"
+             "from chuangcheng_cli.entry import main\n"  # main: run leaves before the print below
+             "try:\n    main()\n"
              "except SystemExit: pass\n"
              "print('LOADED', sorted(m for m in ('yaml','pydantic','typer','rich') if m in sys.modules), file=sys.stderr)")
     from helpers import cc_env

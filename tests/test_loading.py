@@ -362,6 +362,28 @@ def test_two_objects_on_one_line(tmp_path):
     assert journal.entries == []
 
 
+EVIDENCE = '{"path":"evidence/%s.pdf","sha256":"%s","size":1}'
+# Lines that are no entries each, yet read as entries when joined into one array with commas: a
+# string left open on one line and closed on the next, or a list left open and closed, with a
+# line of two objects to make the count of entries come out as the count of lines.
+JOINED = {
+    "string": [PROGRESS[:-2] + "}", '{"},' + PROGRESS.replace("43ddef4d", "43ddef4e")],
+    "list": [PROGRESS[:-1] + ',"evidence":[' + EVIDENCE % ("a", "0" * 64),
+             EVIDENCE % ("b", "1" * 64) + "]}",
+             PROGRESS.replace("43ddef4d", "43ddef4e") + "," + PROGRESS.replace("43ddef4d", "43ddef4f")],
+}
+
+
+@pytest.mark.parametrize("case", sorted(JOINED))
+def test_lines_that_are_entries_only_when_joined_are_each_refused(tmp_path, case):
+    text = "\n".join([ASSIGN, *JOINED[case]]) + "\n"
+    journal = load_journal(tmp_path, text)
+    assert [p.line for p in journal.problems] == list(range(2, 2 + len(JOINED[case])))
+    assert {p.code for p in journal.problems} == {"journal-json"}
+    assert [e.id for e in journal.entries] == ["20230420-7f55de93"] and journal.lines == [1]
+    assert loading._fast_journal(tmp_path / "journal.jsonl", "journal.jsonl") is None
+
+
 def test_merge_conflict_markers(tmp_path):
     text = "\n".join([ASSIGN, "<<<<<<< HEAD", PROGRESS, "=======", ">>>>>>> 分支", ""])
     journal = load_journal(tmp_path, text)

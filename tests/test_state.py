@@ -221,6 +221,8 @@ def test_catch_up_numbers_lines_after_blank_ones(tmp_path):
     _line(task="T99"),  # unknown task
     _line(id="20230420-3a0d6903"),  # an id the journal already has
     _line() + _line(),  # the same id twice in the new lines
+    # two lines that are entries only when joined with a comma: a string left open, then closed
+    _line()[:-3] + "}\n" + '{"},' + _line(id="20231230-0000aaab"),
 ])
 def test_catch_up_leaves_trouble_to_the_full_check(tmp_path, tail):
     data = copy_data(tmp_path)
@@ -1006,6 +1008,11 @@ class _Reads:
 
     def validate_json(self, data, *args, **kwargs):
         out = self.real.validate_json(data, *args, **kwargs)
+        self.read.extend(out)
+        return out
+
+    def validate_lines(self, lines):
+        out = self.real.validate_lines(lines)
         self.read.extend(out)
         return out
 

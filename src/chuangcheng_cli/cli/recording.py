@@ -413,7 +413,7 @@ def fold_view(root, plan: str, held, fold, lines: list[str], day) -> bool:
     from .plain import document
 
     with loading.gc_paused():
-        new = loading._ENTRY_LIST.validate_json(("[" + ",".join(lines) + "]").encode("utf-8"))
+        new = loading._ENTRY_LIST.validate_lines([line.encode("utf-8") for line in lines])
         if fold.count + len(new) != len(held.offsets):
             return False
         for k in rules.journal_order(new):
@@ -453,7 +453,7 @@ def leave_view(root, plan: str, project, written: bytes, lines: list[str], day) 
     from ..store import loading, state as store
     from .plain import document
 
-    new = loading._ENTRY_LIST.validate_json(("[" + ",".join(lines) + "]").encode("utf-8"))
+    new = loading._ENTRY_LIST.validate_lines([line.encode("utf-8") for line in lines])
     whole = models.Project(project.plan, project.units, [*project.journal, *new])
     store.store_view(root, store.view_key(plan, store.digest(written)), day.isoformat(),
                      document(rules.snapshot(whole, day)))

@@ -138,7 +138,7 @@ def read_entries(state, raw: bytes, wanted: list[int]) -> dict:
         start = offsets[k]
         end = raw.find(b"\n", start)
         chunks.append(raw[start:] if end < 0 else raw[start:end])
-    entries = loading._ENTRY_LIST.validate_json(b"[" + b",".join(chunks) + b"]") if chunks else []
+    entries = loading._ENTRY_LIST.validate_lines(chunks)
     return dict(zip(wanted, entries))
 
 

@@ -686,6 +686,7 @@ class _EntryList:
         self.validator = None
         self.root = None  # the store to take the schema from, and to keep it in
         self.built = False  # built by pydantic here, so the store may keep its schema
+        self.item = None  # the validator of one entry (validate_lines), False when there is none
 
     def use_store(self, root) -> None:
         self.root = root
@@ -705,9 +706,41 @@ class _EntryList:
     def validate_python(self, data):
         return self.get().validate_python(data)
 
+    def validate_lines(self, lines: typing.Iterable[bytes]) -> list:
+        """Each line read as one entry on its own: a line that is not exactly one JSON object
+        (half of one, or two) raises, whatever the lines around it hold. (Lines joined into one
+        array could pair up: a line that leaves a string or a list open and one that closes it
+        read as one entry, and a line holding two objects makes the count come out even.)
+        pydantic-core takes a line at a time as quickly as a megabyte at a time."""
+        if self.item is None:
+            self.item = self._item_validator()
+        if self.item is not False:
+            return list(map(self.item.validate_json, lines))
+        validate = self.get().validate_json
+        out = []
+        for line in lines:
+            (entry,) = validate(b"[" + line + b"]")  # a line of two objects is two: ValueError
+            out.append(entry)
+        return out
+
+    def _item_validator(self):
+        """The validator of one entry, from the list validator's own core schema (a few ms);
+        False when it is not pydantic-core's own (a pydantic plugin's wrapper)."""
+        from pydantic_core import SchemaValidator
+
+        validator = self.get()
+        if type(validator) is not SchemaValidator:
+            return False
+        schema, config = validator.__reduce__()[1][:2]
+        if schema.get("type") == "definitions":
+            schema = {**schema, "schema": schema["schema"]["items_schema"]}
+        else:
+            schema = schema["items_schema"]
+        return SchemaValidator(schema, config)
+
 
 _ENTRY_LIST = _EntryList()
-_JOURNAL_PIECE = 1024 * 1024  # bytes of journal (whole lines) validated per pydantic call on the fast path
+_JOURNAL_PIECE = 1024 * 1024  # bytes of journal (whole lines) split and validated at a time on the fast path
 
 
 def _journal_pieces(raw: bytes) -> Iterator[bytes]:
@@ -921,8 +954,8 @@ def load_journal(path: Path, display: str) -> JournalFile:
 
 
 def _fast_journal(path: Path, display: str) -> JournalFile | None:
-    """The whole journal validated by pydantic-core, one JSON array of bytes per piece of about a
-    megabyte; None when anything is off (then the slow path finds and explains it)."""
+    """The whole journal validated by pydantic-core, line by line (validate_lines); None when
+    anything is off (then the slow path finds and explains it)."""
     try:
         if path.stat().st_size > MAX_JOURNAL_BYTES:
             return None
@@ -942,22 +975,24 @@ def _fast_journal(path: Path, display: str) -> JournalFile | None:
     line_no = 0  # lines before the current piece
     try:
         for piece in _journal_pieces(raw):
-            # Validated piece by piece, about a megabyte at a time: pydantic-core parses a whole
-            # JSON input before validating it, and one array of a city's journal (with the list
-            # of its lines) would be held all at once, about 140 MB more at 158,000 lines.
+            # A piece (about a megabyte) at a time: the lines of a whole city's journal, split at
+            # once, would be held all together, about 20 MB more at 158,000 lines.
             lines = piece.split(b"\n")
             if max(map(len, lines)) > MAX_LINE_BYTES:
                 return None
-            chunks = [c.strip() for c in lines]
-            # Each line must be one object on its own: {…} — a split or doubled object takes the slow path.
-            if any(c and (c[:1] != b"{" or c[-1:] != b"}") for c in chunks):
-                return None
-            numbered.extend(line_no + i + 1 for i, chunk in enumerate(chunks) if chunk)
+            first = line_no + 1
             line_no += len(lines)
-            entries.extend(_ENTRY_LIST.validate_json(b"[" + b",".join(c for c in chunks if c) + b"]"))
+            if b"" not in lines:
+                try:
+                    entries.extend(_ENTRY_LIST.validate_lines(lines))
+                    numbered.extend(range(first, line_no + 1))
+                    continue
+                except (ValidationError, ValueError):
+                    pass  # a line of white space (no entry), or a bad line: see below
+            kept = [(first + i, line) for i, line in enumerate(lines) if line.strip()]
+            entries.extend(_ENTRY_LIST.validate_lines([line for _, line in kept]))
+            numbered.extend(n for n, _ in kept)
     except (ValidationError, ValueError, RecursionError):
-        return None
-    if len(entries) != len(numbered):  # some line held two objects
         return None
     if may_repeat_keys(entries, _nonempty_lines(raw), raw.count(b'":')):
         return None

@@ -816,7 +816,7 @@ def catch_up(state: JournalState, raw: bytes, h, path, display: str, entries: li
     old = len(state.offsets)
     if entries is None:
         try:
-            new = loading._ENTRY_LIST.validate_json(b"[" + ",".join(t for _, t in numbered).encode() + b"]")
+            new = loading._ENTRY_LIST.validate_lines([t.encode("utf-8") for _, t in numbered])
         except Exception:  # ValidationError, bad JSON: the full check explains it
             return None
     elif len(entries) != old + len(numbered):
@@ -875,7 +875,7 @@ def slice_of(state: JournalState, raw: bytes, path, display: str, tasks: set, re
             end = raw.find(b"\n", start)
             chunks.append(raw[start:] if end < 0 else raw[start:end])
         if chunks:
-            have.update(zip(missing, loading._ENTRY_LIST.validate_json(b"[" + b",".join(chunks) + b"]")))
+            have.update(zip(missing, loading._ENTRY_LIST.validate_lines(chunks)))
         entries = [have[k] for k in positions]
     src = loading.Source(path, display, raw=raw)
     journal = loading.JournalFile(src, list(entries), [state.lines[k] for k in positions])
@@ -911,7 +911,7 @@ def problem_slice(state: JournalState, raw: bytes, path, display: str, key: str)
             end = raw.find(b"\n", offsets[k])
             chunks.append(raw[offsets[k]:] if end < 0 else raw[offsets[k]:end])
         try:
-            entries = loading._ENTRY_LIST.validate_json(b"[" + b",".join(chunks) + b"]")
+            entries = loading._ENTRY_LIST.validate_lines(chunks)
         except Exception:  # pragma: no cover - the state vouches for these very lines
             return None
         known = {k: e for k, e in zip(lines, entries) if e.kind in PROBLEM_KINDS and e.problem == key}
@@ -1008,7 +1008,7 @@ def read_project(root, key: str, raw: bytes, path, display: str):
     with loading.gc_paused():
         chunks = [c for c in (line.strip() for line in raw.split(b"\n")) if c]
         try:
-            entries = loading._ENTRY_LIST.validate_json(b"[" + b",".join(chunks) + b"]")
+            entries = loading._ENTRY_LIST.validate_lines(chunks)
         except Exception:  # ValidationError, bad JSON in the new lines: the full check explains it
             return None
     if how == "grown":
