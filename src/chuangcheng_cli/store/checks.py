@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 
 from . import loading
@@ -495,9 +496,12 @@ def check_journal(project: models.Project, journal: loading.JournalFile,
     # The common case (no duplicate id, nothing dated before the campaign) is settled at C speed.
     all_ids = [e.id for e in entries]
     unique = len(set(all_ids)) == len(all_ids)
-    early = camp.start <= camp.end and min((e.date for e in entries), default=camp.start) < camp.start
+    early = camp.start <= camp.end and min(map(attrgetter("date"), entries), default=camp.start) < camp.start
     first_of_ref: dict[str, int] = {}
-    for i, entry in enumerate(entries):
+    void_refs: set[str] = set()  # notices voided: what is about them is still answerable
+    void_problems: set[str] = set()
+    problem_days: dict[str, dt.date] = {}  # the day each problem was recorded (on its last line of that id)
+    for i, entry in enumerate(entries):  # one pass: a city's journal holds some hundred thousand
         if not unique:
             if entry.id in ids:
                 bad(i, "id", "duplicate-entry-id",
@@ -508,7 +512,11 @@ def check_journal(project: models.Project, journal: loading.JournalFile,
         if early and entry.date < camp.start:
             bad(i, "date", "entry-date-outside-campaign",
                 f"记录日期 {entry.date} 早于创建活动开始日期 {camp.start}", severity=WARNING)
-        if entry.kind == "notice" and entry.id not in voided:
+        kind = entry.kind
+        if kind == "notice":
+            if entry.id in voided:
+                void_refs.add(entry.ref)
+                continue
             if entry.ref in notices:
                 first = first_of_ref[entry.ref]
                 bad(i, "number", "duplicate-notice-number",
@@ -517,11 +525,13 @@ def check_journal(project: models.Project, journal: loading.JournalFile,
                     f"再用 cc notice 重新发文（取下一个编号，原编号不再使用）；作废的通知不计入督办次数。")
             notices.setdefault(entry.ref, entry)
             first_of_ref.setdefault(entry.ref, i)
+        elif kind == "problem":
+            if entry.id in voided:
+                void_problems.add(entry.problem)
+            else:
+                problem_days[entry.problem] = entry.date
     known_ids = set(all_ids) if has_voids else set()
-    void_refs = {e.ref for e in entries if e.kind == "notice" and e.id in voided}  # still answerable
     found_problems: dict[str, _ProblemSeen] = {}
-    void_problems = {e.problem for e in entries if e.kind == "problem" and e.id in voided}
-    problem_days = {e.problem: e.date for e in entries if e.kind == "problem" and e.id not in voided}
 
     for i in order:
         entry = entries[i]
@@ -620,6 +630,9 @@ class _ProblemSeen:
     closed: bool = False
 
 
+_PROBLEM_ID_PARTS = re.compile(r"[A-Za-z]+(\d{4})-(\d+)")  # a problem id's year and number
+
+
 def _check_problem_entry(i, entry, found: dict, void_ids: set, bad, unit_ok, task_ok, labels,
                          later: dict, owners: dict) -> None:
     """The 问题清单's rules (problemlist.py): ids unique, references known, 整改 → 复查 → 销号 in order.
@@ -631,7 +644,7 @@ def _check_problem_entry(i, entry, found: dict, void_ids: set, bad, unit_ok, tas
                 f'两个分支各自登记了同一编号（合并后才发现）。请作废其中一条：cc void {entry.id} --reason "编号重复"，'
                 "再用 cc problem add 重新登记（取下一个编号）。")
             return
-        parts = re.fullmatch(r"[A-Za-z]+(\d{4})-(\d+)", pid)
+        parts = _PROBLEM_ID_PARTS.fullmatch(pid)
         if parts is None or int(parts[1]) != entry.year or int(parts[2]) != entry.number:
             bad(i, "problem", "problem-id-mismatch",
                 f"问题编号 {pid} 与记录的年度 {entry.year}、序号 {entry.number} 不符")
