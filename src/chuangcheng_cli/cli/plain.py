@@ -200,9 +200,10 @@ def snapshot_doc(where: locate.DataDir, today, remember: bool = False, strict: b
     """(snapshot, document or None, view key or None). With remember, also what status/units
     show (document), kept in the store as the view of the data read on that day."""
     from ..store.loading import gc_paused
+    from ..store.state import hold
 
     with gc_paused():  # see there: a city's fold, snapshot and document are some hundred thousand objects
-        return _snapshot_doc(where, today, remember, strict)
+        return hold(_snapshot_doc(where, today, remember, strict))  # freed with the process (entry.run)
 
 
 def _snapshot_doc(where: locate.DataDir, today, remember: bool, strict: bool):
