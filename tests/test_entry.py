@@ -58,6 +58,18 @@ def test_a_reader_that_leaves_early_gets_no_traceback():
     assert writer.returncode == 0
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+def test_output_that_cannot_be_written_is_said_and_fails():
+    """`cc report md > 周报.md` on a full disk: the last of the output fails as it is flushed."""
+    script = ENDING.replace('"输出" * 50000', '"输出"')
+    with open("/dev/full", "w", encoding="utf-8") as full:
+        env = {k: v for k, v in cc_env().items() if k != "PYTHONUNBUFFERED"}  # written out at the end
+        result = subprocess.run([sys.executable, "-c", script, "return"], stdout=full, stderr=subprocess.PIPE,
+                                text=True, env=env, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr == "说明\n错误：输出没有写完：文件操作失败（磁盘空间已满）\n"
+
+
 def test_under_a_profiler_the_interpreter_shuts_down_as_usual(tmp_path):
     """cProfile (and coverage) write their results at shutdown: run leaves them that."""
     out = tmp_path / "prof.out"

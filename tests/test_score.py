@@ -62,6 +62,54 @@ def test_a_unit_with_a_red_task_a_notice_and_a_reworked_problem(by_unit):
         "on_time_rate": 4, "rework_rate": 2, "extension_rate": 4}
 
 
+LATE_FIX = [("problem", "2023-07-01", {"problem": "W2023-0008", "year": 2023, "number": 8, "source": "暗访",
+                                      "found": "2023-07-01", "place": "点位8", "desc": "问题8", "unit": "zy",
+                                      "mode": "限期整改", "deadline": "2023-07-10"}),
+            ("fix", "2023-07-15", {"problem": "W2023-0008", "unit": "zy", "note": "已整改。"})]  # 5 days late
+AFTER_LATE_FIX = {
+    "passed": [("recheck", "2023-07-18", {"problem": "W2023-0008", "passed": True, "note": "通过。"})],
+    "failed, in rework": [("recheck", "2023-07-18", {"problem": "W2023-0008", "passed": False,
+                                                     "deadline": "2023-08-10", "note": "未通过。"})],
+    "failed, then fixed on time": [
+        ("recheck", "2023-07-18", {"problem": "W2023-0008", "passed": False, "deadline": "2023-07-28",
+                                   "note": "未通过。"}),
+        ("fix", "2023-07-25", {"problem": "W2023-0008", "unit": "zy", "note": "已返工。"}),
+        ("recheck", "2023-07-27", {"problem": "W2023-0008", "passed": True, "note": "通过。"})],
+}
+
+
+@pytest.mark.parametrize("after", sorted(AFTER_LATE_FIX))
+def test_a_failed_recheck_never_makes_a_late_fix_score_better(tmp_path, after):
+    """A fix reported after its 期限 is 未按期 for good: a 复查 that fails (the lead unit's verdict)
+    sends the problem back, and adds the 返工; it does not take the late fix out of 按期整改率.
+    (It did: a late fix that failed its 复查 cost 5 points, one that passed cost 10.)"""
+    from chuangcheng_cli.store.checks import load_checked
+    from problem_scenario import _line
+
+    data = make_data(tmp_path)
+    lines = [_line(kind, day, 0x8000 + n, "郑某某" if kind == "fix" else "周某某", **fields)
+             for n, (kind, day, fields) in enumerate(LATE_FIX + AFTER_LATE_FIX[after])]
+    with open(data / "journal.jsonl", "a", encoding="utf-8") as fh:
+        fh.write("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in lines))
+    project, warnings = load_checked(data)
+    assert warnings == [], warnings
+    snap = rules.snapshot(project, AS_OF)
+    zy = next(s for s in score.scores(snap) if s.unit.id == "zy")
+    got = components(zy)
+    assert got["on_time_rate"] == (1, 10, 10.0)  # 未按期 1 of 应完成整改 1, whatever followed the late fix
+    assert got["rework_rate"] == ((0, 5, 0.0) if after == "passed" else (1, 5, 5.0))
+    assert zy.deducted == (10 if after == "passed" else 15)
+    # the store keeps the fact with the problem's others (a closed one as a settled problem)
+    from chuangcheng_cli.store import folds
+
+    body = folds.dump(snap.fold, folds.where(project.journal), len(project.journal), 0, "")
+    back = folds.restore(json.loads(body.partition(b"\n")[2]), project.plan, project.units,
+                         dict(enumerate(project.journal)))
+    assert {pid: ps.late_fixed for pid, ps in back.problems.items()} == \
+        {pid: ps.late_fixed for pid, ps in snap.fold.problems.items()}
+    assert back.problems["W2023-0008"].late_fixed is True
+
+
 def test_every_point_is_explained_in_one_line(by_unit):
     lines = [c.explain() for c in by_unit["rsj"].components if c.points]
     assert lines == [

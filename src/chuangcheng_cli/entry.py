@@ -88,25 +88,42 @@ def run() -> None:
         code = 0
     except SystemExit as exc:
         code = exc.code
+    try:
+        code = _flushed(code)
+    except KeyboardInterrupt:  # Ctrl-C while the last of the output was written out
+        code = 130
+    if sys.gettrace() is not None or sys.getprofile() is not None:
+        sys.exit(code)  # a profiler or coverage writes its results as the interpreter shuts down
+    os._exit(code)
+
+
+def _flushed(code) -> int:
+    """The exit status for SystemExit's code, once what is left in the two streams is written:
+    None is 0, a text is printed and is 1 (as Python does), and output that cannot be written
+    (a full disk behind `cc report md > 周报.md`) is said, and is 1 if nothing else was."""
     if code is None:
         code = 0
-    elif not isinstance(code, int):  # sys.exit("text"): printed, exit status 1, as Python does
-        print(code, file=sys.stderr)
+    elif not isinstance(code, int):
+        _say(str(code))
         code = 1
     try:
         sys.stdout.flush()
     except BrokenPipeError:  # `cc status | head`: the reader left; nothing more to say
         pass
-    except (OSError, ValueError) as exc:  # a full disk behind `cc report md > 周报.md`
-        try:
-            print(f"错误：输出没有写完（{getattr(exc, 'strerror', None) or exc}）", file=sys.stderr)
-        except (OSError, ValueError):
-            pass
+    except (OSError, ValueError) as exc:  # ValueError: a stream closed under us
+        from .diagnostics import os_error_text
+
+        _say("错误：输出没有写完：" + (os_error_text(exc) if isinstance(exc, OSError) else str(exc)))
         code = code or 1
     try:
         sys.stderr.flush()
     except (OSError, ValueError):
         pass
-    if sys.gettrace() is not None or sys.getprofile() is not None:
-        sys.exit(code)  # a profiler or coverage writes its results as the interpreter shuts down
-    os._exit(code)
+    return code
+
+
+def _say(text: str) -> None:
+    try:
+        print(text, file=sys.stderr)
+    except (OSError, ValueError):  # stderr closed or full: there is no one to tell
+        pass

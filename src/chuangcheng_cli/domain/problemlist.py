@@ -53,6 +53,7 @@ class ProblemState:
     reworked: bool = False  # 返工: a 复查 found the fix wanting at least once
     rechecked: bool = False  # 复查 at least once
     extended: bool = False  # at least one approved 延期
+    late_fixed: bool = False  # a fix came after the 期限 then in force, at least once (score.py remembers it)
     # of the problem entry, so that a settled problem needs none
     key: str = ""  # the problem's id (W2023-0001)
     owner: str = ""  # its responsible unit
@@ -105,6 +106,7 @@ class ProblemState:
             if self.pending is None and self.closed_on is None:
                 self.pending = e
                 self.pending_deadline = self.deadline
+                self.late_fixed = self.late_fixed or e.date > self.deadline
         elif e.kind == "recheck":
             self.rechecks.append(e)
             self.rechecked = True

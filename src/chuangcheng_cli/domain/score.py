@@ -16,9 +16,11 @@ for itself (the same rule as its lights and notices, see rules.own_gaps):
   them; a rate with nothing to divide by deducts nothing). 按期整改率 is 按期结案率 with the fixes
   awaiting 复查 counted by their own verdict: whether a fix was on time is settled when the unit
   reports it (it is what the 复查 that passes it records), so the unit's score does not wait for the
-  lead unit's recheck, nor move when it passes. A 复查 that fails sends the problem back to 整改中
-  under a new 期限: it then counts by its next fix, and the 返工率 counts the failure (the late
-  first fix is not remembered, as 按期结案率 does not remember it either).
+  lead unit's recheck, nor move when it passes. A late fix stays late: a 复查 that fails sends the
+  problem back to 整改中 under a new 期限, and a problem that was fixed late before counts as 未按期
+  still (a failed 复查 never makes a score better than a passed one would); one fixed on time
+  before counts again by its next fix. The 返工率 counts the failure itself. (按期结案率 in the
+  reports is the 数字化城管 rate: 销号 problems by the fix that passed, see problemlist.py.)
 - the lead unit alone: each item of its own queue (待审核, 待验收, 待复查) past policy.review_days.
 
 Voided entries count nowhere: the Snapshot has already left them out. Points are rounded to two
@@ -168,12 +170,13 @@ def unit_score(snap: rules.Snapshot, us: rules.UnitState) -> UnitScore:
     overdue = tuple(ps.id for ps in us.problems if ps.overdue_days(today))
     add(Component("overdue_problem", len(overdue), weights.overdue_problem,
                   float(len(overdue) * weights.overdue_problem), overdue))
-    fixed = [ps for ps in us.problems if ps.status == problemlist.FIXED]  # awaiting 复查
-    late = tuple(ps.id for ps in us.problems if (ps.status == problemlist.CLOSED and not ps.on_time)
-                 or ps.overdue_days(today) or (ps.status == problemlist.FIXED and ps.late_fix_days()))
-    due = r.due + len(fixed)  # 应完成整改: 已销号, 逾期未整改, and reported fixed
+    # 应完成整改: 已销号, reported fixed (awaiting 复查), 逾期未整改, and sent back by a failed 复查
+    # after a late fix; 未按期: a fix came late (remembered through a 返工), or overdue now
+    due = [ps for ps in us.problems
+           if ps.status != problemlist.OPEN or ps.late_fixed or ps.overdue_days(today)]
+    late = tuple(ps.id for ps in due if ps.late_fixed or ps.overdue_days(today))
     add(Component("on_time_rate", len(late), weights.on_time_rate,
-                  _ratio_points(weights.on_time_rate, len(late), due), late, due))
+                  _ratio_points(weights.on_time_rate, len(late), len(due)), late, len(due)))
     reworked = tuple(ps.id for ps in us.problems if ps.reworked)
     add(Component("rework_rate", r.reworked, weights.rework_rate,
                   _ratio_points(weights.rework_rate, r.reworked, r.rechecked), reworked, r.rechecked))

@@ -23,7 +23,8 @@ import json
 
 from . import state as store
 
-FORMAT = 5  # 3: its plan key inside; 4: a task's deadline in force after a reopen (due); 5: marks
+FORMAT = 6  # 3: its plan key inside; 4: a task's deadline in force after a reopen (due); 5: marks;
+# 6: a problem's late_fixed
 # A read stores the fold again once this many entries were applied after the stored one: storing
 # a city's fold costs about as much as reading a few thousand entries again on each later read.
 KEEP_AFTER = 2000
@@ -65,7 +66,7 @@ def dump(fold, pos: dict, count: int, size: int, digest: str, plan_key: str = ""
              for uid, us in fold.units.items()}
     problems = []
     for ps in fold.problems.values():
-        facts = [day(ps.deadline), ps.on_time, ps.reworked, ps.rechecked, ps.extended]
+        facts = [day(ps.deadline), ps.on_time, ps.reworked, ps.rechecked, ps.extended, ps.late_fixed]
         if ps.closed_on is not None:  # settled: its facts alone (see problemlist.ProblemState)
             problems.append(["settled", ps.id, ps.unit, ps.task, day(ps.recorded), day(ps.closed_on), *facts])
         else:
@@ -214,16 +215,17 @@ def restore(doc: dict, plan, units: list, entries: dict):
     for row in typed(doc["problems"], list):
         how, *row = typed(row, list)
         if how == "settled":  # without the dataclass's __init__, its fields in one dict: a city has tens of thousands
-            pid, unit, task, recorded, closed_on, deadline, on_time, reworked, rechecked, extended = row
-            if not (type(pid) is type(unit) is type(task) is str
-                    and type(on_time) is type(reworked) is type(rechecked) is type(extended) is bool):
+            pid, unit, task, recorded, closed_on, deadline, on_time, reworked, rechecked, extended, late_fixed = row
+            if not (type(pid) is type(unit) is type(task) is str and type(on_time) is type(reworked)
+                    is type(rechecked) is type(extended) is type(late_fixed) is bool):
                 raise TypeError("settled")
             ps = new(settled)
             ps.__dict__ = {"key": pid, "owner": unit, "task_id": task,
                            "recorded": days.get(recorded) or day(recorded),
                            "closed_on": days.get(closed_on) or day(closed_on),
                            "deadline": days.get(deadline) or day(deadline), "on_time": on_time,
-                           "reworked": reworked, "rechecked": rechecked, "extended": extended}
+                           "reworked": reworked, "rechecked": rechecked, "extended": extended,
+                           "late_fixed": late_fixed}
             if ps.recorded is None or ps.closed_on is None or ps.deadline is None:
                 raise ValueError("dates")
             fold.problems[pid] = ps
@@ -231,7 +233,7 @@ def restore(doc: dict, plan, units: list, entries: dict):
             continue
         if how == "open":
             at, fixes, rechecks, extensions, pending, pending_deadline, deadline, on_time, reworked, rechecked, \
-                extended = row
+                extended, late_fixed = row
             ps = problemlist.ProblemState(entry(at, "problem"))
             ps.history = []
             ps.fixes = [entry(p, "fix") for p in typed(fixes, list)]
@@ -242,6 +244,7 @@ def restore(doc: dict, plan, units: list, entries: dict):
             raise ValueError(how)
         ps.deadline, ps.on_time = day(deadline), typed(on_time, bool)
         ps.reworked, ps.rechecked, ps.extended = typed(reworked, bool), typed(rechecked, bool), typed(extended, bool)
+        ps.late_fixed = typed(late_fixed, bool)
         if ps.deadline is None:
             raise ValueError("deadline")
         fold.problems[ps.id] = ps
