@@ -424,6 +424,35 @@ def test_an_imported_deadline_on_a_rest_day_is_moved_and_said_and_the_same_sheet
     assert "第2行（W2023-0003）与已登记的 W2023-0001 发现日期、责任单位、点位都相同，仅问题描述不同" in edited
 
 
+def test_a_dry_run_of_an_import_says_what_the_import_would_of_its_rows(tmp_path):
+    """--dry-run tells of moved deadlines, rows already imported and rows that look like recorded
+    problems, as the import itself would (it showed the lines alone), and writes nothing."""
+    repo = early(tmp_path)
+    sheet = tmp_path / "暗访.csv"
+    sheet.write_text("存在问题,问题点位,责任单位,检查时间,整改期限\n法治宣传栏破损,人民公园,司法局,2023-07-03,2023-07-23\n",
+                     encoding="utf-8")
+    dry = cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-07-06", "--dry-run").stdout
+    assert dry.rstrip().endswith("以下问题的整改期限遇休息日，将顺延至下一个工作日：\n"
+                                 "  第2行：2023年7月23日为休息日，整改期限顺延至2023年7月24日")
+    assert problems(repo, "2023-07-06") == []
+    cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-07-06")
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace("法治宣传栏破损", "法治宣传栏破损严重")
+                     + "导诉台无人,诉讼服务中心,市中级人民法院,2023-07-04,2023-07-28\n", encoding="utf-8")
+    before = snapshot_files(repo / "data")
+    dry = cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-07-07", "--dry-run").stdout
+    notes = dry.partition("日志行：\n")[2].split("\n", 2)[2]  # after the two journal lines
+    assert notes.startswith("以下问题的整改期限遇休息日，将顺延至下一个工作日：\n  第2行：")
+    assert notes.partition("顺延至2023年7月24日\n")[2].startswith("以下问题将作为新问题登记，请核对是否与已登记的问题重复：\n"
+                            "  第2行（W2023-0002）与已登记的 W2023-0001 发现日期、责任单位、点位都相同，仅问题描述不同\n"
+                            "如是同一问题（只是改了描述），导入后请作废新登记的交办记录")
+    assert snapshot_files(repo / "data") == before
+    sheet.write_text("存在问题,问题点位,责任单位,检查时间,整改期限\n法治宣传栏破损,人民公园,司法局,2023-07-03,2023-07-23\n"
+                     "门口积水,人民公园,司法局,2023-07-05,2023-07-28\n", encoding="utf-8")
+    dry = cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-07-07", "--dry-run").stdout
+    assert dry.rstrip().endswith("另有 1 行此前已导入，将跳过。")
+    assert snapshot_files(repo / "data") == before
+
+
 def test_a_totals_row_under_the_list_is_no_problem(tmp_path):
     import openpyxl
 

@@ -11,7 +11,7 @@ import typer
 from .typer_app import app
 from .common import AsOfOpt, DataOpt, console, group_options, guarded
 from .locate import parse_date
-from .recording import evidence_list, notices_only, problem_limit, when_text
+from .recording import Said, evidence_list, notices_only, problem_limit, when_text
 from .read import StrictOpt
 from .write import ByOpt, DryOpt, EvidenceOpt, record
 from ..diagnostics import UsageError
@@ -292,6 +292,19 @@ def _other_source(row, recorded: dict, snap):
     return None
 
 
+def _import_notes(moved: list[str], alike: list[str], done: str) -> str:
+    """What an import says of its rows besides the count: deadlines moved off a rest day, rows
+    that may repeat a recorded problem. done: 已 (imported) or 将 (a dry run)."""
+    text = ""
+    if moved:
+        text += f"\n以下问题的整改期限遇休息日，{done}顺延至下一个工作日：\n" + "\n".join(f"  {m}" for m in moved)
+    if alike:
+        text += (f"\n以下问题{done}作为新问题登记，请核对是否与已登记的问题重复：\n" + "\n".join(f"  {a}" for a in alike)
+                 + "\n如是同一问题（只是改了描述），" + ("" if done == "已" else "导入后")
+                 + "请作废新登记的交办记录：cc void 问题编号 --reason \"重复登记\"。")
+    return text
+
+
 @problem_app.command("import")
 @guarded
 def import_(
@@ -395,11 +408,11 @@ def import_(
         msg = f"已导入 {len(entries)} 个问题（{first if first == last else f'{first} 至 {last}'}）"
         if skipped:
             msg += f"；另有 {skipped} 行此前已导入，已跳过"
-        if moved:
-            msg += "\n以下问题的整改期限遇休息日，已顺延至下一个工作日：\n" + "\n".join(f"  {m}" for m in moved)
-        if alike:
-            msg += ("\n以下问题已作为新问题登记，请核对是否与已登记的问题重复：\n" + "\n".join(f"  {a}" for a in alike)
-                    + "\n如是同一问题（只是改了描述），请作废新登记的交办记录：cc void 问题编号 --reason \"重复登记\"。")
-        return entries, [], msg + later
+        notes = _import_notes(moved, alike, "已")
+        # a dry run says the same of the rows (as what would happen), after the lines it shows
+        dry = "\n".join(([f"另有 {skipped} 行此前已导入，将跳过。"] if skipped else [])
+                        + ([_import_notes(moved, alike, "将").lstrip("\n")] if moved or alike else [])
+                        + ([later.lstrip("\n")] if later else []))
+        return entries, [], Said(msg + notes + later, dry)
 
     record(data, as_of, by, dry_run, build, scope=notices_only)

@@ -151,6 +151,18 @@ def preview_line(project, e) -> str:
     return for_terminal(text)
 
 
+class Said(str):
+    """A build's message, with what a dry run says too (after the lines it would write): what the
+    command would tell of its input besides "done" (an import's skipped, moved, look-alike rows)."""
+
+    dry: str
+
+    def __new__(cls, text: str, dry: str = ""):
+        said = super().__new__(cls, text)
+        said.dry = dry
+        return said
+
+
 def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_run: bool,
            build: Callable, day: Optional[str] = None, out_dir: Optional[Path] = None,
            scope: Optional[Callable] = None, tolerant: bool = False,
@@ -348,6 +360,8 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
             print("日志行：")
             for line in lines:
                 print(line)
+            if getattr(message, "dry", ""):
+                print(message.dry)
             return
         confirm(entries, docs)
         expected = [e.kind for e in entries]
