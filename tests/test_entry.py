@@ -70,6 +70,19 @@ def test_output_that_cannot_be_written_is_said_and_fails():
     assert result.stderr == "说明\n错误：输出没有写完：文件操作失败（磁盘空间已满）\n"
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="a POSIX shell closes the stream")
+@pytest.mark.parametrize("closed", [">&-", "2>&-"])
+def test_a_command_started_without_an_output_stream_runs_quietly(closed):
+    """`cc status >&-`: Python starts with sys.stdout None; every print used to fail (a traceback)."""
+    from helpers import cc_command
+
+    command = " ".join(f"'{part}'" for part in cc_command())
+    result = subprocess.run(["bash", "-c", f"{command} status --data '{DATA}' --as-of 2023-06-30 {closed}"],
+                            capture_output=True, text=True, env=cc_env(), timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_under_a_profiler_the_interpreter_shuts_down_as_usual(tmp_path):
     """cProfile (and coverage) write their results at shutdown: run leaves them that."""
     out = tmp_path / "prof.out"

@@ -13,6 +13,12 @@ def portable_streams() -> None:
     统信UOS/麒麟), a character it cannot hold becomes "?" instead of a UnicodeEncodeError."""
     import os
 
+    # Started without a stream (`cc status >&-`, pythonw): Python leaves it None, and every print
+    # would fail; what is written there goes nowhere, as the caller asked.
+    if sys.stdout is None:
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is None:
@@ -107,16 +113,21 @@ def _flushed(code) -> int:
         _say(str(code))
         code = 1
     try:
-        sys.stdout.flush()
+        if sys.stdout is not None:  # None: started without one (`cc status >&-`, pythonw)
+            sys.stdout.flush()
     except BrokenPipeError:  # `cc status | head`: the reader left; nothing more to say
         pass
-    except (OSError, ValueError) as exc:  # ValueError: a stream closed under us
+    except OSError as exc:
         from .diagnostics import os_error_text
 
-        _say("错误：输出没有写完：" + (os_error_text(exc) if isinstance(exc, OSError) else str(exc)))
+        _say(f"错误：输出没有写完：{os_error_text(exc)}")
+        code = code or 1
+    except ValueError:  # the stream was closed under us
+        _say("错误：输出没有写完：标准输出已关闭")
         code = code or 1
     try:
-        sys.stderr.flush()
+        if sys.stderr is not None:
+            sys.stderr.flush()
     except (OSError, ValueError):
         pass
     return code
@@ -124,6 +135,7 @@ def _flushed(code) -> int:
 
 def _say(text: str) -> None:
     try:
-        print(text, file=sys.stderr)
+        if sys.stderr is not None:
+            print(text, file=sys.stderr)
     except (OSError, ValueError):  # stderr closed or full: there is no one to tell
         pass
