@@ -83,6 +83,20 @@ def test_a_command_started_without_an_output_stream_runs_quietly(closed):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+def test_a_stored_answer_to_a_full_disk_is_said_not_a_traceback(tmp_path):
+    """The second status prints what the first printed (the store's outputs): to a full disk it
+    fails as the first would, with one Chinese line."""
+    from helpers import cc_command
+
+    env = cc_env(CC_NO_CACHE="", CC_CACHE_DIR=str(tmp_path / "cache"))
+    args = [*cc_command(), "status", "--data", str(DATA), "--as-of", "2023-06-30"]
+    assert subprocess.run(args, capture_output=True, env=env, timeout=120).returncode == 0
+    with open("/dev/full", "w", encoding="utf-8") as full:
+        result = subprocess.run(args, stdout=full, stderr=subprocess.PIPE, text=True, env=env, timeout=120)
+    assert result.returncode == 1 and result.stderr == "错误：文件操作失败（磁盘空间已满）\n"
+
+
 def test_under_a_profiler_the_interpreter_shuts_down_as_usual(tmp_path):
     """cProfile (and coverage) write their results at shutdown: run leaves them that."""
     out = tmp_path / "prof.out"

@@ -384,6 +384,44 @@ def test_lines_that_are_entries_only_when_joined_are_each_refused(tmp_path, case
     assert loading._fast_journal(tmp_path / "journal.jsonl", "journal.jsonl") is None
 
 
+@pytest.mark.parametrize("apart", ['"percent" :', '"percent"\t:', '"percent"  :'])
+def test_a_key_apart_from_its_colon_is_still_a_repeated_key(tmp_path, apart):
+    """JSON allows white space before the colon; the count of `":` that finds repeated keys did
+    not see such a key, and the second value won silently (found by a hostile-input review)."""
+    line = PROGRESS[:-1] + "," + apart + "85}"
+    journal = load_journal(tmp_path, f"{ASSIGN}\n{line}\n")
+    assert [(p.code, p.line) for p in journal.problems] == [("duplicate-key", 2)]
+    assert loading._fast_journal(tmp_path / "journal.jsonl", "journal.jsonl") is None
+    spaced = PROGRESS.replace('"percent":15', '"percent" : 15')  # apart, but not repeated: fine
+    journal = load_journal(tmp_path, f"{ASSIGN}\n{spaced}\n")
+    assert journal.problems == [] and journal.entries[1].percent == 15
+
+
+def test_key_apart_finds_every_quote_before_white_space():
+    """key_apart looks at the bytes before each space, tab and CR, and searches for the pair only
+    past a thousand of one kind: the same answer as searching for the pairs outright."""
+    import random
+
+    def pairs(data):
+        return b'" ' in data or b'"\t' in data or b'"\r' in data
+
+    rng = random.Random(13)
+    for _ in range(5000):
+        data = b"".join(rng.choice([b'"', b" ", b"\t", b"\r", b"a", b":"]) for _ in range(rng.randint(0, 12)))
+        assert loading.key_apart(data) == pairs(data), data
+    for filler in (b"a ", b"}\r", b"a\t"):
+        assert not loading.key_apart(filler * 1500) and loading.key_apart(filler * 1500 + b'"' + filler[1:])
+
+
+@pytest.mark.parametrize("odd", ["\v", "\f", "\x1c", "\u3000", "\u00a0", "\u2028"])
+def test_a_line_of_white_space_json_does_not_know_is_reported_not_skipped(tmp_path, odd):
+    """Only spaces, tabs and a CR make a blank line: a vertical tab, a form feed, U+3000 … alone
+    on a line, or around an entry, are no JSON (str.strip took them for blanks)."""
+    journal = load_journal(tmp_path, f"{ASSIGN}\n{odd}\n{odd}{PROGRESS}\n \t\r\n")
+    assert [(p.code, p.line) for p in journal.problems] == [("journal-json", 2), ("journal-json", 3)]
+    assert "看不见的字符" in journal.problems[0].message and journal.lines == [1]
+
+
 def test_merge_conflict_markers(tmp_path):
     text = "\n".join([ASSIGN, "<<<<<<< HEAD", PROGRESS, "=======", ">>>>>>> 分支", ""])
     journal = load_journal(tmp_path, text)

@@ -223,6 +223,8 @@ def test_catch_up_numbers_lines_after_blank_ones(tmp_path):
     _line() + _line(),  # the same id twice in the new lines
     # two lines that are entries only when joined with a comma: a string left open, then closed
     _line()[:-3] + "}\n" + '{"},' + _line(id="20231230-0000aaab"),
+    _line()[:-1] + "\v\n",  # a vertical tab is no JSON white space (bytes.strip took it for one)
+    _line()[:-1] + ',"percent" :100}\n',  # a key repeated apart from its colon
 ])
 def test_catch_up_leaves_trouble_to_the_full_check(tmp_path, tail):
     data = copy_data(tmp_path)
@@ -427,6 +429,7 @@ def test_anything_but_a_pure_append_is_a_full_run(tmp_path, monkeypatch, change)
 @pytest.mark.parametrize("tail", [
     _line(percent=50),  # a decrease after the 80% of 12-29, without a correction: left out, with a warning
     '{"id": "broken"\n',  # not JSON
+    "\f" + _line(percent=100),  # no JSON either: a form feed before it (counted as 100% once)
 ])
 def test_a_bad_appended_line_is_read_as_the_full_run_reads_it(tmp_path, monkeypatch, tail):
     data = copy_data(tmp_path)

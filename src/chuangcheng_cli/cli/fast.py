@@ -122,6 +122,10 @@ def run_fast(argv: list[str]) -> int | None:
             sys.stdout.flush()
         except BrokenPipeError:  # `cc status | head`: stop quietly, as below
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except OSError as exc:  # a full disk behind `cc status > 进度.txt`: as below
+            from . import plain
+
+            return plain.os_error(exc)
         return 0
     from ..diagnostics import DataError, UsageError
     from . import plain

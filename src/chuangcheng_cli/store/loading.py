@@ -35,6 +35,9 @@ MAX_JOURNAL_BYTES = 256 * 1024 * 1024
 MAX_LINE_BYTES = 1024 * 1024
 # Fields whose text may run over several lines (tab and newline allowed); every other text field
 # is one line. See textguard.py for the characters no field may hold.
+# JSON's white space within a line: a journal line of nothing else is blank (no entry). Not
+# str.strip()'s: a vertical tab, a form feed, U+3000 … are no JSON and make a line to report.
+BLANK = b" \t\r"
 MULTILINE_FIELDS = {"requirement", "content", "method", "note", "reason", "problem", "correction", "gaps",
                     "materials", "desc", "plan"}
 
@@ -759,7 +762,7 @@ def _nonempty_lines(raw: bytes) -> Iterator[bytes]:
     """raw's lines that hold more than white space, stripped, one at a time."""
     for piece in _journal_pieces(raw):
         for line in piece.split(b"\n"):
-            line = line.strip()
+            line = line.strip(BLANK)
             if line:
                 yield line
 
@@ -866,11 +869,20 @@ def _entry_line_problems(src: Source, line_no: int, text: str) -> tuple[object |
         if char and char in _FULLWIDTH:
             message = f"此处用了中文标点 {char} ，应为英文半角的 {_FULLWIDTH[char]}"
             hint = "JSON 中的引号、逗号、冒号和括号必须是英文半角符号；中文标点只能出现在引号内的文字里。"
+        elif char and (char.isspace() or not char.isprintable()) and char not in " \t":
+            import unicodedata
+
+            from ..textguard import describe
+
+            space = unicodedata.category(char) == "Zs"  # a no-break or full-width space …
+            name = f"U+{ord(char):04X}（全角或不换行空格）" if space else describe(char)
+            message = f"此处有一个看不见的字符 {name}，JSON 在引号之外只允许空格和 Tab"
+            hint = "请删除这个字符（多是从别处复制粘贴带进来的）。"
         else:
             said = next((v for k, v in _JSON_MESSAGES.items() if exc.msg.startswith(k)), exc.msg)
             message = "这一行不是有效的 JSON：" + said
             # a line that stops half-way: an interrupted write or sync, or one folded by hand
-            if exc.msg.startswith("Unterminated string") or exc.pos >= len(text.rstrip()):
+            if exc.msg.startswith("Unterminated string") or exc.pos >= len(text.rstrip(" \t")):
                 hint = ("这一行在中途就结束了：可能是写入被中断、文件同步不完整或被手工折行；"
                         "请用 git diff 查看并从 git 恢复这一行。")
             else:
@@ -944,7 +956,8 @@ def load_journal(path: Path, display: str) -> JournalFile:
     if problems:
         return JournalFile(src, [], [], problems)
     entries, lines = [], []
-    for line_no, text in ((i + 1, ln) for i, ln in enumerate(src.lines) if ln.strip()):
+    blank = BLANK.decode()
+    for line_no, text in ((i + 1, ln) for i, ln in enumerate(src.lines) if ln.strip(blank)):
         entry, line_problems = _entry_line_problems(src, line_no, text.rstrip("\r"))
         problems.extend(line_problems)
         if entry is not None:
@@ -989,12 +1002,12 @@ def _fast_journal(path: Path, display: str) -> JournalFile | None:
                     continue
                 except (ValidationError, ValueError):
                     pass  # a line of white space (no entry), or a bad line: see below
-            kept = [(first + i, line) for i, line in enumerate(lines) if line.strip()]
+            kept = [(first + i, line) for i, line in enumerate(lines) if line.strip(BLANK)]
             entries.extend(_ENTRY_LIST.validate_lines([line for _, line in kept]))
             numbered.extend(n for n, _ in kept)
     except (ValidationError, ValueError, RecursionError):
         return None
-    if may_repeat_keys(entries, _nonempty_lines(raw), raw.count(b'":')):
+    if may_repeat_keys(entries, _nonempty_lines(raw), raw.count(b'":'), key_apart(raw)):
         return None
     return JournalFile(Source(path, display, raw=raw), entries, numbered)
 
@@ -1093,16 +1106,19 @@ def _field_counter(cls: type) -> tuple[int, tuple, tuple]:
     return required, tuple(getters), tuple(defaults)
 
 
-def may_repeat_keys(entries: list, chunks: typing.Iterable[bytes], keys: int | None = None) -> bool:
+def may_repeat_keys(entries: list, chunks: typing.Iterable[bytes], keys: int | None = None,
+                    apart: bool | None = None) -> bool:
     """True when some line may hold a key twice (JSON parsers keep the last one silently).
     Without parsing again: a line has at least as many keys as its entry has fields off their
     default, and exactly that many unless a key is repeated or a default written out. Counting
     `":` counts the keys (a quote inside a string is escaped, so `\\":` in a text only adds to
-    the count). When the whole journal's count equals the sum of those least counts, every line
-    has exactly its least, and no key is repeated: one bytes.count and a few C-level maps for a
-    city's 100,000 lines. Otherwise the lines with more are checked exactly (`cc` writes no
-    defaults, so that is rare). keys: the count of `":` in all the chunks, when the caller has
-    the bytes they were cut from (one count over them is quicker than one per line)."""
+    the count), unless white space stands between a key and its colon ("percent" :85), which
+    JSON allows: such lines are checked exactly (see key_apart). When the whole journal's count
+    equals the sum of those least counts and no key stands apart, every line has exactly its
+    least, and no key is repeated: one bytes.count and a few C-level maps for a city's 100,000
+    lines. Otherwise the lines with more, or with a key apart, are checked exactly (`cc` writes
+    neither, so that is rare). keys, apart: the count of `":` in all the chunks and key_apart of
+    them, when the caller has the bytes they were cut from (one pass over them is quicker)."""
     groups: dict[type, list] = {}
     for entry in entries:
         groups.setdefault(type(entry), []).append(entry)
@@ -1113,16 +1129,39 @@ def may_repeat_keys(entries: list, chunks: typing.Iterable[bytes], keys: int | N
         least += required * len(group)
         for getter, default in zip(getters, defaults):
             least += sum(map(ne, map(getter, group), itertools.repeat(default)))
-    if keys is None:
+    if keys is None or apart is None:
         chunks = list(chunks)  # counted here and read again below
-        keys = sum(c.count(b'":') for c in chunks)
-    if keys == least:
+        if keys is None:
+            keys = sum(c.count(b'":') for c in chunks)
+        if apart is None:
+            apart = any(map(key_apart, chunks))
+    if keys == least and not apart:
         return False
     for entry, chunk in zip(entries, chunks):
         required, getters, defaults = _field_counter(type(entry))
-        keys = required + sum(getter(entry) != default for getter, default in zip(getters, defaults))
-        if chunk.count(b'":') != keys and _repeats_a_key(chunk):
+        least = required + sum(getter(entry) != default for getter, default in zip(getters, defaults))
+        if (chunk.count(b'":') != least or (apart and key_apart(chunk))) and _repeats_a_key(chunk):
             return True
+    return False
+
+
+def key_apart(data: bytes) -> bool:
+    """Whether white space may stand between a key and its colon in data ("percent" :85): a quote
+    followed by a space, a tab or a carriage return. `cc` writes none, and such bytes are rare in
+    a journal: each is found by memchr and the byte before it looked at, and only past a thousand
+    of one kind (a CRLF file, English notes) is the pair searched for (a fifth of a second per
+    gigabyte, as the count of `":`)."""
+    for ws in (b" ", b"\t", b"\r"):
+        at = data.find(ws)
+        for _ in range(1000):
+            if at < 0:
+                break
+            if at and data[at - 1] == 0x22:  # a quote before it
+                return True
+            at = data.find(ws, at + 1)
+        else:
+            if b'"' + ws in data:
+                return True
     return False
 
 

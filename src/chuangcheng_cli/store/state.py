@@ -775,7 +775,8 @@ def _tail_lines(state: JournalState, raw: bytes) -> list | None:
 
     tail = raw[state.size:]
     chunks = tail.split(b"\n")
-    if any(c.strip() and (c.strip()[:1] != b"{" or c.strip()[-1:] != b"}") for c in chunks):
+    blank = loading.BLANK
+    if any(c.strip(blank) and (c.strip(blank)[:1] != b"{" or c.strip(blank)[-1:] != b"}") for c in chunks):
         return None
     if max(map(len, chunks)) > loading.MAX_LINE_BYTES or loading._suspect(tail):
         return None
@@ -784,7 +785,7 @@ def _tail_lines(state: JournalState, raw: bytes) -> list | None:
     except UnicodeDecodeError:
         return None
     first_line = _prefix_lines(state, raw) + 1
-    return [(first_line + n, text) for n, text in enumerate(texts) if text.strip()] or None
+    return [(first_line + n, text) for n, text in enumerate(texts) if text.strip(blank.decode())] or None
 
 
 def catch_up(state: JournalState, raw: bytes, h, path, display: str, entries: list | None = None,
@@ -1006,7 +1007,7 @@ def read_project(root, key: str, raw: bytes, path, display: str):
     if how is None or (how == "grown" and _tail_lines(state, raw) is None):
         return None
     with loading.gc_paused():
-        chunks = [c for c in (line.strip() for line in raw.split(b"\n")) if c]
+        chunks = [c for c in (line.strip(loading.BLANK) for line in raw.split(b"\n")) if c]
         try:
             entries = loading._ENTRY_LIST.validate_lines(chunks)
         except Exception:  # ValidationError, bad JSON in the new lines: the full check explains it
