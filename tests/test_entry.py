@@ -97,6 +97,23 @@ def test_a_stored_answer_to_a_full_disk_is_said_not_a_traceback(tmp_path):
     assert result.returncode == 1 and result.stderr == "错误：文件操作失败（磁盘空间已满）\n"
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+def test_a_write_whose_answer_cannot_be_shown_says_it_was_written(tmp_path):
+    """`cc log … > 结果.txt` on a full disk: the record is in the journal, and the error says so
+    (it read as if nothing was recorded; found by a hostile-input review)."""
+    from helpers import cc_command, copy_data
+
+    data = copy_data(tmp_path)
+    before = (data / "journal.jsonl").read_bytes()
+    with open("/dev/full", "w", encoding="utf-8") as full:
+        result = subprocess.run([*cc_command(), "log", "T09", "-u", "rsj", "-p", "85", "-n", "进展。", "--by", "范某某",
+                                 "--data", str(data), "--as-of", "2023-12-31"], stdout=full, stderr=subprocess.PIPE,
+                                text=True, env=cc_env(), timeout=120)
+    assert result.returncode == 1
+    assert "已写入" in result.stderr and "（1 条记录）" in result.stderr and "磁盘空间已满" in result.stderr
+    assert (data / "journal.jsonl").read_bytes().startswith(before) and len((data / "journal.jsonl").read_bytes()) > len(before)
+
+
 def test_under_a_profiler_the_interpreter_shuts_down_as_usual(tmp_path):
     """cProfile (and coverage) write their results at shutdown: run leaves them that."""
     out = tmp_path / "prof.out"

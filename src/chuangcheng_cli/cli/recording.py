@@ -12,6 +12,7 @@ import getpass
 import hashlib
 from dataclasses import replace
 import os
+import sys
 from pathlib import Path
 from typing import Callable, Optional
 
@@ -391,18 +392,26 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
     if whole is not None and root is not None:
         leave_view(root, plan, whole, raw + payload, lines, now)
     written = write_documents(docs, folder)
-    if docs:  # the documents' text, shown once they are really issued
-        from ..documents.officialdoc import render_text
+    try:
+        if docs:  # the documents' text, shown once they are really issued
+            from ..documents.officialdoc import render_text
 
-        for doc, _name in docs:
-            print(render_text(doc))
-            print()
-    print(message)
-    for path in written:
-        print(f"已生成：{shown_path(path)}")
-    archived = [e.path for e in used.evidence if not isinstance(e, str)]
-    if archived:  # the copies are part of the record: they travel with the journal in git
-        print("佐证材料已存入仓库：" + "、".join(archived) + "（请与日志一起提交）")
+            for doc, _name in docs:
+                print(render_text(doc))
+                print()
+        print(message)
+        for path in written:
+            print(f"已生成：{shown_path(path)}")
+        archived = [e.path for e in used.evidence if not isinstance(e, str)]
+        if archived:  # the copies are part of the record: they travel with the journal in git
+            print("佐证材料已存入仓库：" + "、".join(archived) + "（请与日志一起提交）")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError:  # stdout to a full disk: the record and documents are in place, say so first
+        note(f"已写入 {shown_path(journal_path)}（{len(lines)} 条记录）"
+             + "".join(f"，已生成 {shown_path(path)}" for path in written) + "；只是以下输出没能显示出来。")
+        raise
     note(f"已写入 {shown_path(journal_path)}（{len(lines)} 条记录）")
     if whole is None and held is not None and root is not None:
         # A large journal (the state's path, no whole project in hand): the view of the day from
