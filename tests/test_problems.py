@@ -453,6 +453,47 @@ def test_a_dry_run_of_an_import_says_what_the_import_would_of_its_rows(tmp_path)
     assert snapshot_files(repo / "data") == before
 
 
+def test_a_problem_overdue_on_the_day_it_is_recorded_is_said_so(tmp_path):
+    """A 期限 already past when the problem is recorded (交办) makes the unit overdue from its first
+    day: allowed (a backfill of a list the unit had long since received), never silently: add,
+    import and their dry runs say it, and what to do if the unit learns of it only now."""
+    repo = early(tmp_path)
+    args = ("problem", "add", "--unit", "妇联", *AFANG, "--place", "X", "--desc", "Y", "--found", "2023-06-01",
+            "--deadline", "2023-06-20", "--as-of", "2023-07-03")
+    dry = cc(repo, *args, "--dry-run").stdout
+    said = "W2023-0001 的整改期限2023年6月20日早于登记日期2023年7月3日，登记当天即已逾期13天，计入市妇女联合会的逾期问题"
+    assert said in dry.partition("日志行：")[2] and problems(repo, "2023-07-03") == []
+    real = cc(repo, *args).stdout
+    assert said in real and "请作废这一条，再给出新的整改期限（--deadline）重新登记" in real
+    assert problems(repo, "2023-07-03")[0]["overdue_days"] == 13
+    sheet = tmp_path / "暗访.csv"
+    sheet.write_text("存在问题,问题点位,责任单位,检查时间,整改期限\n宣传栏破损,人民公园,司法局,2023-06-09,2023-06-28\n"
+                     "导诉台无人,诉讼服务中心,市中级人民法院,2023-07-01,2023-07-14\n", encoding="utf-8")
+    row = "第2行（W2023-0002）：整改期限2023年6月28日，登记当天即已逾期5天"
+    dry = cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-07-03", "--dry-run").stdout
+    assert row in dry and "请先改正表中的整改期限再导入" in dry and "第3行" not in dry.partition(row)[2]
+    real = cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-07-03").stdout
+    assert row in real and "再用 cc problem add 给出新的整改期限重新登记" in real
+
+
+def test_a_row_whose_problem_was_voided_is_named_not_brought_back(tmp_path):
+    """A re-sent sheet does not bring back a problem the office voided; the import says which rows
+    those are and how to record one anew (it said "imported before", and to void it: a circle)."""
+    repo = early(tmp_path)
+    sheet = tmp_path / "暗访.csv"
+    sheet.write_text("存在问题,问题点位,责任单位,检查时间,整改期限\n宣传栏破损,人民公园,司法局,2023-07-03,2023-07-20\n",
+                     encoding="utf-8")
+    cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-07-03")
+    cc(repo, "void", "W2023-0001", "--reason", "期限有误", "--as-of", "2023-07-04")
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace("2023-07-20", "2023-07-31"), encoding="utf-8")
+    before = snapshot_files(repo / "data")
+    for dry in ([], ["--dry-run"]):
+        out = cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-07-05", *dry).stdout
+        assert "以下行对应的问题已作废，导入不会重新登记：\n  第2行（W2023-0001）\n如确需按表中内容重新登记，请用 cc problem add" in out
+        assert "cc void" not in out
+    assert snapshot_files(repo / "data") == before
+
+
 def test_a_totals_row_under_the_list_is_no_problem(tmp_path):
     import openpyxl
 

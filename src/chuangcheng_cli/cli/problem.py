@@ -78,11 +78,18 @@ def add(
         msg = (f"{entry.problem}\n已登记问题 {entry.problem}：{u.name}，{entry.place}（{entry.source}）；"
                f"{entry.mode}，整改期限{cn_date(entry.deadline)}{_when(how)}"
                f"\n整改完成后登记：cc problem fix {entry.problem} --note …")
+        notes = [f"整改期限{cn_date(entry.deadline)}{_when(how)}"] if how else []  # what a dry run says too
+        if entry.deadline < entry.date:  # overdue on its first day: allowed (a backfill), never silently
+            late = (f"提示：{entry.problem} 的整改期限{cn_date(entry.deadline)}早于登记日期{cn_date(entry.date)}，"
+                    f"登记当天即已逾期{(entry.date - entry.deadline).days}天，计入{u.name}的逾期问题。"
+                    "如该单位此前并未收到交办，请作废这一条，再给出新的整改期限（--deadline）重新登记。")
+            msg += "\n" + late
+            notes.append(late)
         same = _same_problem(snap, entry)
         if same is not None:  # recorded all the same: two problems at one place do happen
             msg += (f"\n提示：{same.id}（{same.status_text(snap.today)}）的责任单位、点位和描述与此相同。"
                     f"如是重复登记，请作废这一条：cc void {entry.problem} --reason \"重复登记\"")
-        return [entry], [], msg
+        return [entry], [], Said(msg, "\n".join(notes))
 
     record(data, as_of, by, dry_run, build, scope=notices_only, evidence=files)
 
@@ -292,9 +299,10 @@ def _other_source(row, recorded: dict, snap):
     return None
 
 
-def _import_notes(moved: list[str], alike: list[str], done: str) -> str:
+def _import_notes(moved: list[str], alike: list[str], overdue: list[str], done: str) -> str:
     """What an import says of its rows besides the count: deadlines moved off a rest day, rows
-    that may repeat a recorded problem. done: 已 (imported) or 将 (a dry run)."""
+    that may repeat a recorded problem, problems overdue on the day they are recorded (allowed: a
+    backfill; never silently). done: 已 (imported) or 将 (a dry run)."""
     text = ""
     if moved:
         text += f"\n以下问题的整改期限遇休息日，{done}顺延至下一个工作日：\n" + "\n".join(f"  {m}" for m in moved)
@@ -302,6 +310,11 @@ def _import_notes(moved: list[str], alike: list[str], done: str) -> str:
         text += (f"\n以下问题{done}作为新问题登记，请核对是否与已登记的问题重复：\n" + "\n".join(f"  {a}" for a in alike)
                  + "\n如是同一问题（只是改了描述），" + ("" if done == "已" else "导入后")
                  + "请作废新登记的交办记录：cc void 问题编号 --reason \"重复登记\"。")
+    if overdue:
+        text += (f"\n提示：以下问题的整改期限早于登记日期，{'登记' if done == '已' else '导入'}当天即计入责任单位的逾期问题：\n"
+                 + "\n".join(f"  {o}" for o in overdue)
+                 + ("\n如单位此前并未收到交办，请先改正表中的整改期限再导入。" if done == "将" else
+                    "\n如单位此前并未收到交办，请作废这些交办记录，再用 cc problem add 给出新的整改期限重新登记。"))
     return text
 
 
@@ -320,6 +333,7 @@ def import_(
 ):
     """导入问题表（.xlsx/.csv）：自动识别表头，全部行无误才导入；同一张表再导入不会重复登记。"""
     from ..domain import problemlist
+    from ..domain.views import cn_date
     from ..domain.workflow import make_problem
     from ..reports.rows import problem_source_key
     from ..diagnostics import ImportRefused
@@ -338,9 +352,12 @@ def import_(
         for e in project.journal:
             if e.kind == "problem" and e.key:
                 recorded.setdefault(e.key, e)
-        fresh, seen, errors, no_source, changed, sourceless = [], set(), [], False, [], []
+        fresh, seen, errors, no_source, changed, sourceless, gone = [], set(), [], False, [], [], []
         for row in rows:
             if row.key in recorded:
+                if recorded[row.key].id in snap.voided:  # voided since: not brought back, but said so
+                    gone.append(f"{_row_where(row)}（{recorded[row.key].problem}）")
+                    continue
                 differs = _differences(row, recorded[row.key], snap)
                 if differs:
                     changed.append(f"{_row_where(row)}（已登记为 {recorded[row.key].problem}）：{'；'.join(differs)}")
@@ -350,7 +367,7 @@ def import_(
             seen.add(row.key)
             fresh.append(row)
         number = problemlist.next_number(project.journal, stamp.date.year)
-        entries, moved, alike = [], [], []
+        entries, moved, alike, overdue = [], [], [], []
         places: dict = {}  # (found, unit, place) of each recorded problem → [(its id, its description)]
         for ps in snap.problems.values():
             places.setdefault((ps.problem.found, ps.problem.unit, ps.problem.place), []).append((ps.id, ps.problem.desc))
@@ -376,6 +393,9 @@ def import_(
                 continue
             if row.deadline and entry.deadline != row.deadline:  # a rest day: moved, as every 期限 is
                 moved.append(f"{where}：{how}")
+            if entry.deadline < entry.date:
+                overdue.append(f"{where}（{entry.problem}）：整改期限{cn_date(entry.deadline)}，"
+                               f"登记当天即已逾期{(entry.date - entry.deadline).days}天")
             near = next((pid for pid, desc in places.get((entry.found, entry.unit, entry.place), ())
                          if desc != entry.desc), None)
             if near is not None:  # an edited description is a new row to the key: say which one it may repeat
@@ -396,6 +416,9 @@ def import_(
             raise refused
         skipped = len(rows) - len(fresh)
         later = ""
+        if gone:  # a voided problem is not brought back by its row: say how to record it anew
+            later += ("\n以下行对应的问题已作废，导入不会重新登记：\n" + "\n".join(f"  {g}" for g in gone)
+                      + "\n如确需按表中内容重新登记，请用 cc problem add 逐个登记。")
         if changed:  # the sheet was edited after the import: say so, and how to change a problem
             later = ("\n以下行与已登记的问题不同，导入不会修改已登记的问题：\n"
                      + "\n".join(f"  {c}" for c in changed)
@@ -408,10 +431,11 @@ def import_(
         msg = f"已导入 {len(entries)} 个问题（{first if first == last else f'{first} 至 {last}'}）"
         if skipped:
             msg += f"；另有 {skipped} 行此前已导入，已跳过"
-        notes = _import_notes(moved, alike, "已")
+        notes = _import_notes(moved, alike, overdue, "已")
         # a dry run says the same of the rows (as what would happen), after the lines it shows
         dry = "\n".join(([f"另有 {skipped} 行此前已导入，将跳过。"] if skipped else [])
-                        + ([_import_notes(moved, alike, "将").lstrip("\n")] if moved or alike else [])
+                        + ([_import_notes(moved, alike, overdue, "将").lstrip("\n")] if moved or alike or overdue
+                           else [])
                         + ([later.lstrip("\n")] if later else []))
         return entries, [], Said(msg + notes + later, dry)
 
