@@ -88,7 +88,14 @@ def plain_width() -> Optional[int]:
 def console(stderr: bool = False):
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False, markup=False)
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            """`cc units | head`: the reader left. rich would exit with status 1 (a data problem
+            to a script under pipefail); raised on, it stops quietly with 0, as plain output does."""
+            self.quiet = True
+            raise BrokenPipeError
+
+    return _Console(stderr=stderr, highlight=False, soft_wrap=False, markup=False)
 
 
 def validate(fmt: Optional[str], strict: bool, where: locate.DataDir) -> int:
