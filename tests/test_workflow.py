@@ -308,3 +308,13 @@ def test_a_command_run_twice_records_once(tmp_path):
     assert run_cc("reject", "4", "--note", "台账不全", *day, cwd=tmp_path).returncode == 0
     again = run_cc("reply", "4", "--note", "已整改到位", "--by", "范某某", *day, cwd=tmp_path)
     assert again.returncode == 0, again.stderr
+
+
+def test_a_reopen_deadline_moved_off_a_rest_day_is_called_the_reopen_deadline(tmp_path):
+    """cc reopen's default 重办期限 falls on a Saturday and moves on: the note names it 重办期限,
+    not 整改期限 (the deadlines module words its note for a 整改期限; found by a new user)."""
+    from helpers import cc_ok, copy_data
+
+    copy_data(tmp_path)
+    out = cc_ok(tmp_path, "reopen", "T14", "--reason", "材料不全", "--by", "周某某", "--as-of", "2023-12-20").stdout
+    assert "重办期限2024年1月2日（2023年12月30日为休息日，重办期限顺延至2024年1月2日）" in out
