@@ -97,6 +97,23 @@ def test_header_on_row_3_under_two_title_rows(tmp_path, project):
         4, "法律援助指引未张贴", "市公共法律服务中心", D(2023, 6, 30), D(2023, 6, 9), "督查")
 
 
+def test_a_header_merged_over_columns_of_their_own_is_refused_not_half_read(tmp_path, project):
+    """发现时间 merged over the 整改时限 column too: the first column was taken and the deadlines
+    under the other dropped silently (found by a hostile-input review). Columns under one merged
+    header that agree (or are empty) are still one column."""
+    rows = [["存在问题", "点位", "责任单位", "发现时间", None],
+            ["宣传栏破损", "人民广场", "司法局", "2023.6.9", "2023.6.30"]]
+    path = write_xlsx(tmp_path / "m.xlsx", rows, merges=("D1:E1",))
+    with pytest.raises(UsageError) as caught:
+        read_problem_sheet(path, project, source="督查")
+    assert caught.value.message == (f"工作表“6月暗访”的表头“发现时间”合并了第4至5列，但第2行这几列的内容不同，"
+                                    f"不知道该取哪一列：{path}")
+    assert "拆开这个合并的表头单元格" in caught.value.hint
+    rows[1][4] = None
+    (row,) = read_problem_sheet(write_xlsx(tmp_path / "n.xlsx", rows, merges=("D1:E1",)), project, source="督查")
+    assert row.found == D(2023, 6, 9) and row.deadline is None
+
+
 def test_headers_with_spaces_notes_and_line_breaks_are_recognised(tmp_path, project):
     rows = [["问 题", "点位\n名称", "责任单位*", "整改时限（年月日）"],
             ["宣传栏破损", "人民广场", "司法局", "2023年7月1日"]]
@@ -319,7 +336,8 @@ def test_no_header_row_says_what_was_looked_for_and_seen(tmp_path, project):
     assert caught.value.message == f"工作表“6月暗访”的前 20 行中找不到表头行：{path}"
     assert caught.value.hint == (
         "要找的表头：问题描述/存在问题/问题/问题内容/具体问题/主要问题；"
-        "点位/问题点位/地点/点位名称/检查点位/问题地点/具体点位；责任单位/整改责任单位/整改单位/责任部门；"
+        "点位/问题点位/地点/点位名称/检查点位/问题地点/具体点位/检查地点/具体地点/点位地址；"
+        "责任单位/整改责任单位/整改单位/责任部门；"
         "整改时限/整改期限/完成时限/整改完成时限；发现时间/发现日期/检查时间/检查日期；来源/问题来源；任务/任务编号。"
         "看到的是：“名称”、“地址”、“电话”。"
         "表头不同时可用 --map 指定，如 --map 问题情况=问题描述；表头是乱码时请另存为 UTF-8 CSV 或 .xlsx。")

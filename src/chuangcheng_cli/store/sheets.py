@@ -47,7 +47,8 @@ SEQ = "seq"  # the 序号 column: read past, never imported
 # 问题类型 is not taken for 问题; a trailing （说明） is dropped before matching.
 HEADERS = {
     "desc": ("问题描述", "存在问题", "问题", "问题内容", "具体问题", "主要问题"),
-    "place": ("点位", "问题点位", "地点", "点位名称", "检查点位", "问题地点", "具体点位"),
+    "place": ("点位", "问题点位", "地点", "点位名称", "检查点位", "问题地点", "具体点位", "检查地点", "具体地点",
+              "点位地址"),
     "unit": ("责任单位", "整改责任单位", "整改单位", "责任部门"),
     "deadline": ("整改时限", "整改期限", "完成时限", "整改完成时限"),
     "found": ("发现时间", "发现日期", "检查时间", "检查日期"),
@@ -456,12 +457,29 @@ def _columns(table: _Table, header: int, mapped: dict[str, str], path: Path) -> 
             a = str(row[chosen[0]]).strip()
             raise UsageError(f"{table.where}的表头“{a}”出现在两列（第{chosen[0] + 1}列和第{twice[0] + 1}列）：{path}",
                              "请删去其中一列，或把不用的那一列改个表头名称后重新导入。")
-        columns[field] = chosen[0]  # one header merged across columns: its first column
+        if len(chosen) > 1:  # one header merged across columns: its first column, when the others agree
+            _one_column_under(table, header, chosen, str(row[chosen[0]]).strip(), path)
+        columns[field] = chosen[0]
     missing = [LABELS[f] for f in REQUIRED if f not in columns]
     if missing:
         raise UsageError(f"{table.where}的表头（第{header}行）缺少必需的列：{'、'.join(missing)}：{path}",
                          f"表头行有：{shown}。表头不同时可用 --map 指定，如 --map 地址=点位。")
     return columns
+
+
+def _one_column_under(table: _Table, header: int, cols: list[int], name: str, path: Path) -> None:
+    """UsageError when the columns under one header merged across them hold different values in
+    some row: the header was merged over columns of their own (发现时间 over 整改时限 too), and
+    taking the first would drop the others silently."""
+    first = cols[0]
+    for r, values in enumerate(table.rows[header:], start=header + 1):
+        for c in cols[1:]:
+            value = values[c] if c < len(values) else None
+            if not _is_blank(value) and (r, c + 1) not in table.filled and value != values[first]:
+                raise UsageError(
+                    f"{table.where}的表头“{name}”合并了第{first + 1}至{cols[-1] + 1}列，但第{r}行这几列的内容不同，"
+                    f"不知道该取哪一列：{path}",
+                    "请拆开这个合并的表头单元格，给每一列写上自己的表头（如 发现时间、整改时限）后重新导入。")
 
 
 # ------------------------------------------------------------------------------------- the rows
