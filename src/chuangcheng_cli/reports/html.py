@@ -827,7 +827,7 @@ def render_html(snap: rules.Snapshot) -> str:
         "</section>",
         notice_block,
         _problems_block(snap),
-        '<section><h2>任务明细<span class="sub">与 cc status 数据一致</span></h2>',
+        '<section><h2>任务明细<span class="sub">按创建指标分组，灯色与进度总表相同</span></h2>',
         _task_table(snap, rows),
         "</section>",
         _notes(snap),
