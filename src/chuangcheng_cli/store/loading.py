@@ -944,9 +944,10 @@ def load_journal(path: Path, display: str) -> JournalFile:
     if not path.exists():
         # A new group has no journal yet: that is an empty journal, not an error.
         return JournalFile(Source(path, display, ""), [], [])
-    entries = _fast_journal(path, display)
-    if entries is not None:
-        return hold(entries)
+    journal = _fast_journal(path, display)
+    if journal is not None:
+        hold(journal.entries)  # the objects, not the file's bytes (one block, freed at once)
+        return journal
     # Slow path, only for a journal with problems: line by line, every problem located; the same
     # bytes as the fast path and the store's keys (state.journal_raw), so one command checks and
     # keys one version of the file.
@@ -963,7 +964,8 @@ def load_journal(path: Path, display: str) -> JournalFile:
         if entry is not None:
             entries.append(entry)
             lines.append(line_no)
-    return hold(JournalFile(src, entries, lines, problems))
+    hold(entries)
+    return JournalFile(src, entries, lines, problems)
 
 
 def _fast_journal(path: Path, display: str) -> JournalFile | None:
