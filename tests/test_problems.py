@@ -463,8 +463,10 @@ def test_a_problem_overdue_on_the_day_it_is_recorded_is_said_so(tmp_path):
     dry = cc(repo, *args, "--dry-run").stdout
     said = "W2023-0001 的整改期限2023年6月20日早于登记日期2023年7月3日，登记当天即已逾期13天，计入市妇女联合会的逾期问题"
     assert said in dry.partition("日志行：")[2] and problems(repo, "2023-07-03") == []
+    assert "请改给新的整改期限（--deadline）再登记" in dry and "作废" not in dry.partition("日志行：")[2]
     real = cc(repo, *args).stdout
-    assert said in real and "请作废这一条，再给出新的整改期限（--deadline）重新登记" in real
+    assert said in real
+    assert "请作废这一条（cc void W2023-0001 --reason \"期限有误\"），再给出新的整改期限（--deadline）重新登记" in real
     assert problems(repo, "2023-07-03")[0]["overdue_days"] == 13
     sheet = tmp_path / "暗访.csv"
     sheet.write_text("存在问题,问题点位,责任单位,检查时间,整改期限\n宣传栏破损,人民公园,司法局,2023-06-09,2023-06-28\n"

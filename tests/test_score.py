@@ -229,7 +229,7 @@ def test_cc_score_json_gives_every_component(tmp_path):
     assert (rsj["rank"], rsj["id"], rsj["name"], rsj["score"], rsj["deducted"]) == (
         20, "rsj", "市人力资源和社会保障局", 84.0, 16.0)
     on_time = next(c for c in rsj["components"] if c["key"] == "on_time_rate")
-    assert on_time == {"key": "on_time_rate", "name": "按期整改率", "count": 1, "of": 4, "rate": 0.25, "weight": 10,
+    assert on_time == {"key": "on_time_rate", "name": "按期整改率", "count": 1, "of": 4, "rate": 0.75, "weight": 10,
                        "points": 2.5, "items": ["W2023-0002"],
                        "explain": "按期整改率75%（应完成整改4个，未按期1个）：10 × 1/4 = 2.5"}
     assert [c["key"] for c in rsj["components"]] == list(score.NAMES)

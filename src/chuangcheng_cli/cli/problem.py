@@ -82,9 +82,10 @@ def add(
         if entry.deadline < entry.date:  # overdue on its first day: allowed (a backfill), never silently
             late = (f"提示：{entry.problem} 的整改期限{cn_date(entry.deadline)}早于登记日期{cn_date(entry.date)}，"
                     f"登记当天即已逾期{(entry.date - entry.deadline).days}天，计入{u.name}的逾期问题。"
-                    "如该单位此前并未收到交办，请作废这一条，再给出新的整改期限（--deadline）重新登记。")
-            msg += "\n" + late
-            notes.append(late)
+                    "如该单位此前并未收到交办，")
+            msg += (f"\n{late}请作废这一条（cc void {entry.problem} --reason \"期限有误\"），"
+                    "再给出新的整改期限（--deadline）重新登记。")
+            notes.append(late + "请改给新的整改期限（--deadline）再登记。")
         same = _same_problem(snap, entry)
         if same is not None:  # recorded all the same: two problems at one place do happen
             msg += (f"\n提示：{same.id}（{same.status_text(snap.today)}）的责任单位、点位和描述与此相同。"
@@ -414,7 +415,7 @@ def import_(
             if no_source:  # what --source supplies: a usage error, exit 2
                 refused.exit_code = 2
             raise refused
-        skipped = len(rows) - len(fresh)
+        skipped = len(rows) - len(fresh) - len(gone)  # imported before (and not voided since)
         later = ""
         if gone:  # a voided problem is not brought back by its row: say how to record it anew
             later += ("\n以下行对应的问题已作废，导入不会重新登记：\n" + "\n".join(f"  {g}" for g in gone)
@@ -426,7 +427,9 @@ def import_(
         if not rows:  # a header and nothing under it
             return [], [], f"问题表 {path.name} 的表头之下没有问题行，未写入任何内容。"
         if not entries:  # recorded before: nothing is written (record() writes no empty append)
-            return [], [], f"问题表 {path.name} 的 {len(rows)} 个问题此前都已导入，没有新的问题，未写入任何内容。" + later
+            head = f"问题表 {path.name} 的 {len(rows) - len(gone)} 个问题此前都已导入，" if len(rows) > len(gone) \
+                else f"问题表 {path.name} 中"
+            return [], [], head + "没有新的问题，未写入任何内容。" + later
         first, last = entries[0].problem, entries[-1].problem
         msg = f"已导入 {len(entries)} 个问题（{first if first == last else f'{first} 至 {last}'}）"
         if skipped:

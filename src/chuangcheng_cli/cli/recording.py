@@ -406,11 +406,10 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
         if archived:  # the copies are part of the record: they travel with the journal in git
             print("佐证材料已存入仓库：" + "、".join(archived) + "（请与日志一起提交）")
         sys.stdout.flush()
-    except BrokenPipeError:
-        raise
-    except OSError:  # stdout to a full disk: the record and documents are in place, say so first
+    except OSError as exc:  # stdout to a full disk, or a reader gone: the record and documents are in place
         note(f"已写入 {shown_path(journal_path)}（{len(lines)} 条记录）"
-             + "".join(f"，已生成 {shown_path(path)}" for path in written) + "；只是以下输出没能显示出来。")
+             + "".join(f"，已生成 {shown_path(path)}" for path in written)
+             + ("" if isinstance(exc, BrokenPipeError) else "；只是以下输出没能显示出来。"))
         raise
     note(f"已写入 {shown_path(journal_path)}（{len(lines)} 条记录）")
     if whole is None and held is not None and root is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -111,7 +112,7 @@ def report_xlsx(out: OutOpt = None, force: ForceOpt = False, strict: StrictOpt =
 
     with gc_paused():  # a city's 进度日志 sheet is some hundred thousand rows of cells, none in a cycle
         write_workbook(snap, path)
-    print(f"已生成：{path}")
+    _generated(path)
 
 
 @report_app.command("html")
@@ -126,7 +127,18 @@ def report_html(out: OutOpt = None, force: ForceOpt = False, strict: StrictOpt =
     from ..store.journal import atomic_write_text
 
     atomic_write_text(path, render_html(snap))
-    print(f"已生成：{path}")
+    _generated(path)
+
+
+def _generated(path) -> None:
+    """已生成：path on stdout; when stdout cannot take it (a full disk, a reader gone), on stderr
+    before the error: the file is there, and a retry without --force would be refused."""
+    try:
+        print(f"已生成：{path}")
+        sys.stdout.flush()
+    except OSError:
+        note(f"已生成：{path}（这一行没能写到标准输出）")
+        raise
 
 
 @report_app.command("md")

@@ -13,7 +13,7 @@ from .common import GLOBALS, AsOfOpt, DataOpt, guarded
 from . import recording
 from .locate import parse_date
 from .locate import report_day
-from .recording import evidence_list, notices_only, shown_path, task_scope, unit_scope, write_documents
+from .recording import Said, evidence_list, notices_only, shown_path, task_scope, unit_scope, write_documents
 from ..diagnostics import UsageError
 
 
@@ -122,14 +122,16 @@ def reopen(
         st = snap.task(t.id)
         entry, how = make_reopen(snap, stamp, t, reason, days, limit)
         named = "重办期限" if st.reworking else "完成时限"
+        dry = ""  # what a dry run says too: how the 重办期限 was set, when it was moved
         if entry.deadline is None:
             when = f"办结报告晚于{named}{cn_date(st.deadline)}，不另给重办期限（退回不抹去逾期）"
         elif entry.deadline > st.deadline:
             how = how.replace("整改期限", "重办期限")  # deadlines.py words it for a 整改期限
             when = f"重办期限{cn_date(entry.deadline)}" + (f"（{how}）" if how else "")
+            dry = f"{when}。" if how else ""
         else:
             when = f"须在{named}{cn_date(st.deadline)}前重新报办结"
-        return [entry], [], f"已退回重办：{t.id}（{t.label}），{when}"
+        return [entry], [], Said(f"已退回重办：{t.id}（{t.label}），{when}", dry)
 
     record(data, as_of, by, dry_run, build, scope=task_scope(task), lead_act="reopen", tasks_only=True)
 

@@ -73,9 +73,12 @@ class Component:
 
     @property
     def rate(self) -> float | None:
-        if self.of is None:
+        """The rate the component is named for, as a fraction: 按期整改率 the share on time (count
+        is the late ones, what is deducted for), the others count / of. None without a rate."""
+        if not self.of:
             return None
-        return round(self.count / self.of, 4) if self.of else None
+        share = self.count / self.of
+        return round(1 - share if self.key == "on_time_rate" else share, 4)
 
     def explain(self) -> str:
         """How the points came about, in one line: 红灯任务2项 × 5 = 10."""
@@ -85,7 +88,7 @@ class Component:
             return f"{self.name}：无可计算的问题，不扣分"
         rate = self.rate
         if self.key == "on_time_rate":
-            return (f"{self.name}{problemlist.percent(1 - self.count / self.of)}（应完成整改{self.of}个，"
+            return (f"{self.name}{problemlist.percent(rate)}（应完成整改{self.of}个，"
                     f"未按期{self.count}个）：{self.weight} × {self.count}/{self.of} = {number(self.points)}")
         what = {"rework_rate": ("已复查", "返工"), "extension_rate": ("问题", "延期")}[self.key]
         return (f"{self.name}{problemlist.percent(rate)}（{what[0]}{self.of}个，{what[1]}{self.count}个）："

@@ -51,11 +51,9 @@ def short_line(c: dict) -> str:
 
 
 def percent_of(c: dict) -> str:
-    """The rate a component shows: 按期整改率 as achieved (75%), the others as they are."""
+    """The rate a component shows (its rate: 按期整改率 as achieved, 75%), or — without one."""
     from ..domain.problemlist import percent
 
     if not c["of"]:
         return "—"
-    if c["key"] == "on_time_rate":
-        return percent(round(1 - c["count"] / c["of"], 4))
     return percent(c["rate"])
