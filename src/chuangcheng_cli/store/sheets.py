@@ -457,9 +457,9 @@ def _columns(table: _Table, header: int, mapped: dict[str, str], path: Path) -> 
             a = str(row[chosen[0]]).strip()
             raise UsageError(f"{table.where}的表头“{a}”出现在两列（第{chosen[0] + 1}列和第{twice[0] + 1}列）：{path}",
                              "请删去其中一列，或把不用的那一列改个表头名称后重新导入。")
-        if len(chosen) > 1:  # one header merged across columns: its first column, when the others agree
-            _one_column_under(table, header, chosen, str(row[chosen[0]]).strip(), path)
-        columns[field] = chosen[0]
+        # one header merged across columns: the one column under it that holds the values
+        columns[field] = _one_column_under(table, header, chosen, str(row[chosen[0]]).strip(), path) \
+            if len(chosen) > 1 else chosen[0]
     missing = [LABELS[f] for f in REQUIRED if f not in columns]
     if missing:
         raise UsageError(f"{table.where}的表头（第{header}行）缺少必需的列：{'、'.join(missing)}：{path}",
@@ -467,19 +467,25 @@ def _columns(table: _Table, header: int, mapped: dict[str, str], path: Path) -> 
     return columns
 
 
-def _one_column_under(table: _Table, header: int, cols: list[int], name: str, path: Path) -> None:
-    """UsageError when the columns under one header merged across them hold different values in
-    some row: the header was merged over columns of their own (发现时间 over 整改时限 too), and
-    taking the first would drop the others silently."""
-    first = cols[0]
+def _one_column_under(table: _Table, header: int, cols: list[int], name: str, path: Path) -> int:
+    """The column to read under one header merged across cols: the first, unless it is empty and
+    one other holds the values. UsageError when two of them hold different values in one row:
+    the header was merged over columns of their own (发现时间 over 整改时限 too), and reading one
+    would drop the other silently. A row with nothing outside cols (a 备注 typed under the
+    table) is no problem row and is not looked at."""
+    used: set[int] = set()
     for r, values in enumerate(table.rows[header:], start=header + 1):
-        for c in cols[1:]:
-            value = values[c] if c < len(values) else None
-            if not _is_blank(value) and (r, c + 1) not in table.filled and value != values[first]:
-                raise UsageError(
-                    f"{table.where}的表头“{name}”合并了第{first + 1}至{cols[-1] + 1}列，但第{r}行这几列的内容不同，"
-                    f"不知道该取哪一列：{path}",
-                    "请拆开这个合并的表头单元格，给每一列写上自己的表头（如 发现时间、整改时限）后重新导入。")
+        cells = {c: values[c] if c < len(values) else None for c in cols}
+        if all(_is_blank(v) for c, v in enumerate(values) if c not in cells):
+            continue
+        held = {c: v for c, v in cells.items() if not _is_blank(v) and (c == cols[0] or (r, c + 1) not in table.filled)}
+        if len({str(v).strip() for v in held.values()}) > 1:
+            raise UsageError(
+                f"{table.where}的表头“{name}”合并了第{cols[0] + 1}至{cols[-1] + 1}列，但第{r}行这几列的内容不同，"
+                f"不知道该取哪一列：{path}",
+                "请拆开这个合并的表头单元格，给每一列写上自己的表头后重新导入。")
+        used.update(held)
+    return cols[0] if cols[0] in used or len(used) != 1 else used.pop()
 
 
 # ------------------------------------------------------------------------------------- the rows
