@@ -492,8 +492,15 @@ def test_a_row_whose_problem_was_voided_is_named_not_brought_back(tmp_path):
     for dry in ([], ["--dry-run"]):
         out = cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-07-05", *dry).stdout
         assert "以下行对应的问题已作废，导入不会重新登记：\n  第2行（W2023-0001）\n如确需按表中内容重新登记，请用 cc problem add" in out
-        assert "cc void" not in out
+        assert "cc void" not in out and "此前都已导入" not in out
     assert snapshot_files(repo / "data") == before
+    # beside a row imported since and edited in the sheet: both are said
+    sheet.write_text(sheet.read_text(encoding="utf-8") + "导诉台无人,诉讼服务中心,市中级人民法院,2023-07-04,2023-07-28\n",
+                     encoding="utf-8")
+    cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-07-05")
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace("2023-07-28", "2023-08-04"), encoding="utf-8")
+    out = cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-07-06").stdout
+    assert "1 个问题此前都已导入" in out and "以下行对应的问题已作废" in out and "以下行与已登记的问题不同" in out
 
 
 def test_a_totals_row_under_the_list_is_no_problem(tmp_path):

@@ -106,7 +106,7 @@ def test_a_header_merged_over_columns_of_their_own_is_refused_not_half_read(tmp_
     path = write_xlsx(tmp_path / "m.xlsx", rows, merges=("D1:E1",))
     with pytest.raises(UsageError) as caught:
         read_problem_sheet(path, project, source="督查")
-    assert caught.value.message == (f"工作表“6月暗访”的表头“发现时间”合并了第4至5列，但第2行这几列的内容不同，"
+    assert caught.value.message == (f"工作表“6月暗访”的表头“发现时间”合并了第4至5列，但到第2行这几列的内容对不上，"
                                     f"不知道该取哪一列：{path}")
     assert caught.value.hint == "请拆开这个合并的表头单元格，给每一列写上自己的表头后重新导入。"
     rows[1][4] = None
@@ -115,6 +115,10 @@ def test_a_header_merged_over_columns_of_their_own_is_refused_not_half_read(tmp_
     rows[1][3:5] = [None, "2023.6.9"]  # the values under the merge's second column: that one is read
     (row,) = read_problem_sheet(write_xlsx(tmp_path / "o.xlsx", rows, merges=("D1:E1",)), project, source="督查")
     assert row.found == D(2023, 6, 9)
+    rows.append(["导诉台无人", "诉讼服务中心", "市中级人民法院", "2023.6.12", None])  # values spread over both
+    with pytest.raises(UsageError) as caught:
+        read_problem_sheet(write_xlsx(tmp_path / "p.xlsx", rows, merges=("D1:E1",)), project, source="督查")
+    assert "但到第3行这几列的内容对不上" in caught.value.message
 
 
 def test_headers_with_spaces_notes_and_line_breaks_are_recognised(tmp_path, project):

@@ -421,7 +421,7 @@ def import_(
             later += ("\n以下行对应的问题已作废，导入不会重新登记：\n" + "\n".join(f"  {g}" for g in gone)
                       + "\n如确需按表中内容重新登记，请用 cc problem add 逐个登记。")
         if changed:  # the sheet was edited after the import: say so, and how to change a problem
-            later = ("\n以下行与已登记的问题不同，导入不会修改已登记的问题：\n"
+            later += ("\n以下行与已登记的问题不同，导入不会修改已登记的问题：\n"
                      + "\n".join(f"  {c}" for c in changed)
                      + "\n如需改期限请用 cc problem extend 问题编号 --to 日期 --reason …；登记有误请 cc void 交办记录后重新登记。")
         if not rows:  # a header and nothing under it

@@ -468,24 +468,27 @@ def _columns(table: _Table, header: int, mapped: dict[str, str], path: Path) -> 
 
 
 def _one_column_under(table: _Table, header: int, cols: list[int], name: str, path: Path) -> int:
-    """The column to read under one header merged across cols: the first, unless it is empty and
-    one other holds the values. UsageError when two of them hold different values in one row:
-    the header was merged over columns of their own (发现时间 over 整改时限 too), and reading one
-    would drop the other silently. A row with nothing outside cols (a 备注 typed under the
-    table) is no problem row and is not looked at."""
-    used: set[int] = set()
+    """The column to read under one header merged across cols: one that holds the value of every
+    row that has one there (the first when it does; it may be empty and another hold them).
+    UsageError when no column does: two hold different values in one row (the header was merged
+    over columns of their own, 发现时间 over 整改时限 too), or the values are spread over several
+    (reading one would drop the others silently). A row with nothing outside cols (a 备注 typed
+    under the table) is no problem row and is not looked at."""
+    fits = set(cols)  # the columns that hold every row's value so far
     for r, values in enumerate(table.rows[header:], start=header + 1):
         cells = {c: values[c] if c < len(values) else None for c in cols}
         if all(_is_blank(v) for c, v in enumerate(values) if c not in cells):
             continue
         held = {c: v for c, v in cells.items() if not _is_blank(v) and (c == cols[0] or (r, c + 1) not in table.filled)}
-        if len({str(v).strip() for v in held.values()}) > 1:
+        if not held:
+            continue
+        fits &= set(held)
+        if len({str(v).strip() for v in held.values()}) > 1 or not fits:
             raise UsageError(
-                f"{table.where}的表头“{name}”合并了第{cols[0] + 1}至{cols[-1] + 1}列，但第{r}行这几列的内容不同，"
+                f"{table.where}的表头“{name}”合并了第{cols[0] + 1}至{cols[-1] + 1}列，但到第{r}行这几列的内容对不上，"
                 f"不知道该取哪一列：{path}",
                 "请拆开这个合并的表头单元格，给每一列写上自己的表头后重新导入。")
-        used.update(held)
-    return cols[0] if cols[0] in used or len(used) != 1 else used.pop()
+    return min(fits, key=cols.index)
 
 
 # ------------------------------------------------------------------------------------- the rows
