@@ -126,7 +126,6 @@ def reopen(
         if entry.deadline is None:
             when = f"办结报告晚于{named}{cn_date(st.deadline)}，不另给重办期限（退回不抹去逾期）"
         elif entry.deadline > st.deadline:
-            how = how.replace("整改期限", "重办期限")  # deadlines.py words it for a 整改期限
             when = f"重办期限{cn_date(entry.deadline)}" + (f"（{how}）" if how else "")
             dry = f"{when}。" if how else ""
         else:

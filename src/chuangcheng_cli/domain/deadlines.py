@@ -31,9 +31,10 @@ def _is_workday(day: dt.date) -> bool | None:
 
 
 def rectification_deadline(issued: dt.date, days: int | None = None, on: dt.date | None = None,
-                           workdays: bool = False) -> Deadline:
+                           workdays: bool = False, what: str = "整改期限") -> Deadline:
     """The 整改期限 of a notice issued on `issued`: `on` as given, or `days` after it (工作日 when
-    workdays); either way moved to the next working day when it falls on a rest day."""
+    workdays); either way moved to the next working day when it falls on a rest day. what: the
+    deadline's name in the note (a reopen's is a 重办期限)."""
     from .views import cn_date
 
     if on is None:
@@ -46,7 +47,7 @@ def rectification_deadline(issued: dt.date, days: int | None = None, on: dt.date
                 if known is None:
                     plain = issued + dt.timedelta(days=days)
                     return Deadline(plain, f"{plain.year}年的节假日安排尚不可知，"
-                                           f"整改期限按{days}个自然日计算", True)
+                                           f"{what}按{days}个自然日计算", True)
                 counted += known
             return Deadline(day, f"{days}个工作日")
         on = issued + dt.timedelta(days=days)
@@ -55,11 +56,11 @@ def rectification_deadline(issued: dt.date, days: int | None = None, on: dt.date
         known = _is_workday(day)
         if known is None:
             if day == on:
-                return Deadline(on, f"{on.year}年的节假日安排尚不可知，未按工作日调整整改期限", True)
+                return Deadline(on, f"{on.year}年的节假日安排尚不可知，未按工作日调整{what}", True)
             break
         if known:
             break
         day += dt.timedelta(days=1)
     if day != on:
-        return Deadline(day, f"{cn_date(on)}为休息日，整改期限顺延至{cn_date(day)}")
+        return Deadline(day, f"{cn_date(on)}为休息日，{what}顺延至{cn_date(day)}")
     return Deadline(day)

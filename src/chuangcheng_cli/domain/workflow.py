@@ -406,7 +406,7 @@ def _sent_back_deadline(snap: rules.Snapshot, stamp: Stamp, days: int | None, de
         raise UsageError(f"{what} {rules.cn_date(deadline)} 应晚于退回日期 {rules.cn_date(stamp.date)}")
     policy = snap.project.plan.policy
     limit = rectification_deadline(stamp.date, days if days is not None else policy.rectification_days,
-                                   deadline, policy.workdays)
+                                   deadline, policy.workdays, what.removeprefix("新的"))
     within_a_year(stamp.date, limit.day, what)  # --days 365 of working days too
     return limit
 

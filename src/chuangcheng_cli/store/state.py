@@ -769,15 +769,13 @@ def _prefix_lines(state: JournalState, raw: bytes) -> int:
 
 def _tail_lines(state: JournalState, raw: bytes) -> list | None:
     """[(line number, text)] of the lines added after state.size, when they pass what loading's
-    fast path checks before it parses (one object per line, no long line, no character textguard
-    forbids, UTF-8); None otherwise (or when there is no such line)."""
+    fast path checks before it parses (no long line, no character textguard forbids, UTF-8; that
+    each is one object, the entry model sees line by line); None otherwise (or when there is no
+    such line)."""
     from . import loading
 
     tail = raw[state.size:]
     chunks = tail.split(b"\n")
-    blank = loading.BLANK
-    if any(c.strip(blank) and (c.strip(blank)[:1] != b"{" or c.strip(blank)[-1:] != b"}") for c in chunks):
-        return None
     if max(map(len, chunks)) > loading.MAX_LINE_BYTES or loading._suspect(tail):
         return None
     try:
@@ -785,7 +783,8 @@ def _tail_lines(state: JournalState, raw: bytes) -> list | None:
     except UnicodeDecodeError:
         return None
     first_line = _prefix_lines(state, raw) + 1
-    return [(first_line + n, text) for n, text in enumerate(texts) if text.strip(blank.decode())] or None
+    blank = loading.BLANK.decode()
+    return [(first_line + n, text) for n, text in enumerate(texts) if text.strip(blank)] or None
 
 
 def catch_up(state: JournalState, raw: bytes, h, path, display: str, entries: list | None = None,
