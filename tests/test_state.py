@@ -546,6 +546,31 @@ def test_a_read_after_a_pull_applies_only_the_new_lines_to_the_fold(tmp_path, mo
     assert _both(monkeypatch, tmp_path, cache) == _both_full(monkeypatch, tmp_path)
 
 
+@pytest.mark.parametrize("keep_after", [0, folds.KEEP_AFTER])
+def test_a_read_after_a_pull_stores_the_state_with_the_fold_only(tmp_path, monkeypatch, keep_after):
+    """A read that checked a pull's few lines leaves the stored state and fold as they were (the
+    next read checks those lines again, cheaper than writing a city's state); once KEEP_AFTER
+    entries were applied after the fold, both are stored, the state the fold was kept against."""
+    monkeypatch.setattr(folds, "KEEP_AFTER", keep_after)
+    data = copy_data(tmp_path)
+    cache = tmp_path / "cache"
+    _status_json(monkeypatch, tmp_path, cache)
+
+    def stored() -> dict:
+        return {p.name: p.read_bytes() for p in cache.iterdir() if p.name.startswith(("state-", "fold-"))}
+
+    before = stored()
+    assert len(before) == 2
+    for line in PULLED:
+        _append(data, line)
+        assert _status_json(monkeypatch, tmp_path, cache, as_of="2024-01-02")[0] == \
+            _full(monkeypatch, tmp_path, as_of="2024-01-02")
+        after = stored()
+        assert (after == before) is (keep_after > 0)
+        assert after.keys() == before.keys()
+    assert _both(monkeypatch, tmp_path, cache) == _both_full(monkeypatch, tmp_path)
+
+
 @pytest.mark.parametrize("earlier", [
     # the same day as T09's last report (80%, 15:13), recorded a minute before it on another branch
     _line(id="20231229-0000b001", task="T09", percent=80, date="2023-12-29", at="2023-12-29T15:12:00+08:00"),

@@ -350,8 +350,11 @@ def read(root, plan_key: str, raw: bytes, path, display: str, today: dt.date, st
     line) has its task folded again: from the task's mark (rules.Fold.marks) when it is dated on
     or after the fold's cut, else from all the task's entries; one that goes before a
     notice's or problem's entry, or a void, or a day before the journal's last entry (the fold
-    holds every entry) means a full read. state: the stored state, when the caller holds it (not
-    read again); it is matched against raw like a loaded one."""
+    holds every entry) means a full read. The state so extended is stored with the fold, once
+    KEEP_AFTER entries were applied after the stored fold: until then the next read checks the few
+    added lines again, cheaper than writing a city's state (and a write extends and stores it).
+    state: the stored state, when the caller holds it (not read again); it is matched against raw
+    like a loaded one."""
     if state is None:
         state = store.load_state(root, plan_key)
     how, h = store.matching(state, raw)
@@ -381,7 +384,6 @@ def read(root, plan_key: str, raw: bytes, path, display: str, today: dt.date, st
                                known=entries)
         if state is None:
             return None
-        store.store_state(root, plan_key, state)
         new = state.added
         entries.update((total + n, e) for n, e in enumerate(new))
         if not _advance(fold, new, state, raw, entries):
@@ -392,6 +394,8 @@ def read(root, plan_key: str, raw: bytes, path, display: str, today: dt.date, st
     if total - count >= KEEP_AFTER:  # else the next read applies these few again, cheaper than storing
         if not _move_cut(fold, state, raw, entries):
             return None
+        if how == "grown":  # the state the fold is kept against (a fold beyond the stored state is not used)
+            store.store_state(root, plan_key, state)
         keep(root, plan_key, fold, {id(e): k for k, e in entries.items()}, total, state.size, state.digest)
     if fold.last_date is not None and fold.last_date > today:
         return None  # the fold holds entries dated after today: a full read leaves them out
