@@ -311,6 +311,25 @@ def test_a_note_row_merged_across_the_table_is_not_a_problem(tmp_path, project):
     assert [r.row for r in read_problem_sheet(path, project)] == [3]
 
 
+def test_a_form_s_footer_rows_are_not_problems(tmp_path, project):
+    """填表人/联系电话/备注 under the list, in cells of their own and not merged, as forms end."""
+    rows = [["问题描述", "点位", "责任单位", "整改时限"], ["热线无人接听", "12348热线", "司法局", "2023-7-5"],
+            ["填表人：张三", None, "联系电话：0000-1234567", "填报日期: 2023年6月8日"],
+            [" 备注：请于7月10日前报送整改情况"], ["注:整改时限为空的按15天计"]]
+    path = write_xlsx(tmp_path / "f.xlsx", rows)
+    assert [r.row for r in read_problem_sheet(path, project)] == [2]
+
+
+def test_a_problem_row_that_starts_with_a_label_is_still_read_or_refused(tmp_path, project):
+    rows = [["问题描述", "点位", "责任单位"], ["注：宣传栏破损", "人民广场", "民政局"], ["说明：热线无人接听", "12348热线", None]]
+    path = write_xlsx(tmp_path / "f.xlsx", rows)
+    with pytest.raises(ImportRefused) as caught:
+        read_problem_sheet(path, project)
+    assert caught.value.messages == ["工作表“6月暗访”第3行：责任单位为空"]
+    path = write_xlsx(tmp_path / "g.xlsx", rows[:2])
+    assert [(r.row, r.desc) for r in read_problem_sheet(path, project)] == [(2, "注：宣传栏破损")]
+
+
 def test_hidden_rows_are_read_and_formulas_give_their_values(tmp_path, project):
     path = write_xlsx(tmp_path / "h.xlsx", [["问题描述", "点位", "责任单位"], ["热线无人接听", "12348热线", "司法局"]])
     book = openpyxl.load_workbook(path)

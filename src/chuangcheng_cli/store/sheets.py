@@ -141,6 +141,8 @@ def read_problem_sheet(path: Path, project: models.Project, *, sheet: str | None
                 continue  # the header again: two lists pasted one under the other, or a page's repeat
             if _is_total(table.rows[number - 1], cells):
                 continue  # 合计 …个问题 under the list: no problem of its own
+            if _is_footer(table.rows[number - 1]):
+                continue  # 填表人：… 联系电话：… under the list, as forms end
             row, reasons = _read_row(table, number, cells, resolver, default_source)
             if row is not None and not reasons:
                 here = f"{table.where}第{number}行"
@@ -507,6 +509,20 @@ def _is_total(row: list, cells: dict) -> bool:
     if not _is_blank(cells.get("place")) or not (_is_blank(unit) or total(unit)):
         return False
     return any(total(v) for v in row)
+
+
+# The labels a form's last rows carry (填表人：张三  联系电话：…  备注：…), a colon after each.
+_FOOTER = re.compile(r"(?:备注|注|说明|填表说明|填表人|填报人|制表人|制表|审核人|审核|复核人|联系人|联系电话|电话|"
+                     r"填表日期|填报日期|制表日期|报送日期|填报单位|报送单位|单位负责人|负责人|分管领导|签字|签名|盖章)"
+                     r"\s*[:：]")
+
+
+def _is_footer(row: list) -> bool:
+    """A form's footer row: each cell that holds anything starts with one of _FOOTER's labels and
+    a colon (填表人：张三 | 联系电话：…). A problem's row never does: its 问题描述, 点位 and 责任单位
+    are not labelled so (one that is, is refused as it was, not skipped)."""
+    texts = [_nfkc(v).strip() if isinstance(v, str) else v for v in row if not _is_blank(v)]
+    return bool(texts) and all(isinstance(t, str) and _FOOTER.match(t) for t in texts)
 
 
 def _is_blank(value) -> bool:
