@@ -109,9 +109,11 @@ def run_fast(argv: list[str]) -> int | None:
     if parsed is None:
         return None
     command, opts = parsed
-    from ..store.state import forget_reads
+    from ..store.state import forget_reads, use_store
+    from .locate import cache_root
 
     forget_reads()  # each command reads the journal afresh (tests run many in one process)
+    use_store(cache_root())
     stored = _replay(command, opts) if command in ("status", "units") else None
     if stored is not None:  # printed before anything else is loaded
         out, err = stored

@@ -43,9 +43,11 @@ def root(
     """
     GLOBALS.data = data
     GLOBALS.as_of = as_of
-    from ..store.state import forget_reads
+    from ..store.state import forget_reads, use_store
+    from .locate import cache_root
 
     forget_reads()  # each command reads the journal afresh (tests run many in one process)
+    use_store(cache_root())  # the journal's validator kept there (store/state.py)
 
 
 from . import read

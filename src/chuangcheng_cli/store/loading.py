@@ -683,24 +683,24 @@ class _EntryList:
     pydantic's TypeAdapter takes about 35 ms to build it (generating the core schema, and importing
     its plugin loader): a tenth of a city's read after a pull. The store keeps the core schema so
     generated (state.keep_validator), and later commands build the very same validator from it in
-    about 4 ms (state.load_validator); use_store names the store before the first use."""
+    about 4 ms (state.load_validator); state.use_store names the store before the first use."""
 
     def __init__(self) -> None:
         self.validator = None
-        self.root = None  # the store to take the schema from, and to keep it in
-        self.built = False  # built by pydantic here, so the store may keep its schema
+        self.built = False  # built by pydantic here and not yet kept, so the store may keep its schema
         self.item = None  # the validator of one entry (validate_lines), False when there is none
-
-    def use_store(self, root) -> None:
-        self.root = root
 
     def get(self):
         if self.validator is None:
             from . import state
 
-            self.validator = state.load_validator(self.root) if self.root is not None else None
+            root = state.store_root()
+            self.validator = state.load_validator(root) if root is not None else None
             if self.validator is None:
                 self.validator, self.built = TypeAdapter(list[models.Entry]).validator, True
+                if root is not None:  # for the next command (best effort, as every store file)
+                    self.built = False
+                    state.keep_validator(root, self.validator)
         return self.validator
 
     def validate_json(self, data):

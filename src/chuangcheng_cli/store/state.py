@@ -30,7 +30,9 @@ validate, and so CI, reports a changed evidence file or a missing document. What
 says of such files (a path that leaves the repository) is the journal's, checked on every line.
 
 The journal's validator is built from the core schema pydantic generated for the entry models,
-kept here too (keep_validator, load_validator; a tenth of a city's read after a pull otherwise).
+kept here too (keep_validator, load_validator): pydantic takes 30-40 ms to build it, a fifth of a
+`cc log` on a small journal and a tenth of a city's read after a pull. Every command names the
+store it may use for it (use_store), small journals (without a state) included.
 
 Keys hash the content, so nothing here is ever stale: a changed byte is a different key. Nothing
 is pickled: the state is JSON and raw int64 arrays with a SHA-256 checksum, rebuilt field by
@@ -135,6 +137,19 @@ _HASHED: list = [None, None, None]  # bytes (kept alive: compared by identity), 
 
 def _signature(st) -> tuple:
     return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
+
+
+_ROOT: list = [None]  # the store a command may take the journal's validator from (use_store)
+
+
+def use_store(root) -> None:
+    """Name the store (or None: none) whose kept journal validator the command's reads use, and
+    where one pydantic builds is kept: called by the command line as each command starts."""
+    _ROOT[0] = root
+
+
+def store_root():
+    return _ROOT[0]
 
 
 def forget_reads() -> None:
@@ -611,7 +626,7 @@ def load_state(root, key: str) -> JournalState | None:
     from ..domain import models
     from . import loading
 
-    loading._ENTRY_LIST.use_store(root)  # the entries this state leads to are read by the kept validator
+    use_store(root)  # the entries this state leads to are read by the kept validator
     raw = read_private(root, _state_name(key))
     head_struct = _head()
     if raw is None or not raw.startswith(MAGIC) or len(raw) < len(MAGIC) + head_struct.size:
