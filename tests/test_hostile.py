@@ -519,3 +519,23 @@ def test_an_imported_file_whose_name_holds_a_newline_is_refused(tmp_path):
     assert "Traceback" not in result.stderr, result.stderr[-1500:]
     assert result.returncode == 2 and "U+000A" in result.stderr
     assert snapshot_files(repo) == before
+
+
+@pytest.mark.parametrize("damage", [b"\xff\n", b"\x00\n", "进展".encode("gb18030") + b"\n"])
+def test_one_undecodable_journal_line_is_skipped_not_the_whole_journal(tmp_path, damage):
+    """A byte that is not UTF-8 (or a NUL) on one line: reads skip that line alone and count the
+    rest (every task read red and every unit scored as if nothing was ever done, with a warning
+    of one record, found by a hostile-input review); writes refuse and change no byte."""
+    data = copy_data(tmp_path)
+    expected = run_cc("status", "--as-of", "2023-12-31", cwd=tmp_path, CC_NO_CACHE="1")
+    with open(data / "journal.jsonl", "ab") as fh:
+        fh.write(damage)
+    shown = run_cc("status", "--as-of", "2023-12-31", cwd=tmp_path, CC_NO_CACHE="1")
+    assert shown.returncode == 0 and shown.stdout == expected.stdout
+    assert shown.stderr.startswith("数据有 1 处问题，1 条记录未计入")
+    checked = run_cc("validate", cwd=tmp_path, CC_NO_CACHE="1")
+    assert checked.returncode == 1 and "[line-encoding]" in checked.stdout and "发现 1 个错误" in checked.stdout
+    before = snapshot_files(tmp_path)
+    refused = run_cc("log", "T09", "-u", "rsj", "-p", "85", "-n", "进展。", "--by", "范某某", "--as-of", "2023-12-31",
+                     cwd=tmp_path, CC_NO_CACHE="1")
+    assert refused.returncode == 1 and snapshot_files(tmp_path) == before

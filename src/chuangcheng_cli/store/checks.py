@@ -121,6 +121,8 @@ def usable_from(checked: Checked) -> Usable:
     if journal is None or any(p.file != shown for p in checked.errors) or checked.plan is None:
         raise DataError(checked.errors or checked.problems)
     bad = {p.line for p in checked.errors}
+    if any(p.code == "file-encoding" for p in checked.errors):  # located at its first bad byte, yet the
+        bad.add(0)  # whole file (saved as GBK, not text): no line of it was read
     if 0 in bad:  # the file as a whole (unreadable, too large …): nothing of it counts
         entries, lines = [], []
     else:
@@ -158,7 +160,7 @@ def warning_line(usable: Usable) -> str:
                 "运行 cc validate 查看。")
     fix = "用 cc void 作废错误的记录"
     if usable.unparsed:
-        fix = (f"其中 {usable.unparsed} 行读不出有效的记录（JSON 损坏或字段值无效），cc void 无法作废，"
+        fix = (f"其中 {usable.unparsed} 行读不出有效的记录（JSON 损坏、编码有误或字段值无效），cc void 无法作废，"
                "只能按 cc validate 给出的行号手工修正"
                + ("，其余用 cc void 作废" if usable.unparsed < usable.skipped else ""))
     return f"数据有 {len(usable.errors)} 处问题，{usable.skipped} 条记录未计入；运行 cc validate 查看，{fix}。"

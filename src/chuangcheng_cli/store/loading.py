@@ -100,9 +100,14 @@ class Source:
 # ------------------------------------------------------------------ reading
 
 
-def read_text(path: Path, display: str, limit: int, reader=None) -> tuple[Source, list[Diagnostic]]:
+def read_text(path: Path, display: str, limit: int, reader=None,
+              by_line: bool = False) -> tuple[Source, list[Diagnostic]]:
     """Read a data file as UTF-8 (a BOM is accepted); explain GBK, binary and oversize files.
-    reader(path): the file's bytes or None (then it is read here), once its size is known to fit."""
+    reader(path): the file's bytes or None (then it is read here), once its size is known to fit.
+    by_line (the journal, whose lines stand alone): a few lines that are not UTF-8 or hold a NUL
+    (a hand edit in another encoding, a damaged line) are each a line-encoding problem, the text
+    decoded with U+FFFD in their place, so that the other lines are still read; only when they
+    are half the lines or more is the file itself the problem (saved as GBK, not a text file)."""
     import errno
     import stat
 
@@ -147,6 +152,10 @@ def read_text(path: Path, display: str, limit: int, reader=None) -> tuple[Source
         return src, [src.problem(0, 0, "file-encoding",
                                  "文件是用 UTF-16（记事本中的“Unicode”）编码保存的，不是 UTF-8",
                                  save_as_utf8.replace("iconv -f GBK", "iconv -f UTF-16"))]
+    if by_line:
+        bad = _bad_lines(src, raw)
+        if bad and 2 * len(bad) < sum(1 for line in raw.split(b"\n") if line.strip(BLANK)):
+            return src, bad
     try:
         src.text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -169,6 +178,38 @@ def read_text(path: Path, display: str, limit: int, reader=None) -> tuple[Source
         return src, [src.problem(line, 0, "file-encoding", "文件中含有空字符（NUL），可能已损坏",
                                  "请从 git 历史中恢复该文件。")]
     return src, []
+
+
+def _bad_lines(src: Source, raw: bytes) -> list[Diagnostic]:
+    """A line-encoding problem for each line of raw that is not UTF-8 or holds a NUL, with src's
+    text set to raw decoded with U+FFFD in their place (the lines keep their numbers); [] (src
+    untouched) when there is none."""
+    if b"\x00" not in raw:
+        try:
+            raw.decode("utf-8")
+            return []
+        except UnicodeDecodeError:
+            pass
+    restore = "请用 git diff 查看这一行的改动，从 git 历史中恢复它；如是手工补写的记录，请删去这一行，再用 cc 命令重新登记。"
+    found, texts = [], []  # (line, column, message); each line's text as shown
+    for number, line in enumerate(raw.split(b"\n"), 1):  # \n is never part of a multi-byte sequence
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            col = len(line[:exc.start].decode("utf-8")) + 1
+            try:
+                text = line.decode("gb18030")  # shown readable
+                what = "这一行似乎是用 GBK（GB2312/GB18030）编码写入的，不是 UTF-8，未计入"
+            except UnicodeDecodeError:
+                text = line.decode("utf-8", errors="replace")
+                what = "这一行含有不是 UTF-8 编码的字节（文件可能在这一行损坏），未计入"
+            found.append((number, col, what))
+        else:
+            if "\x00" in text:
+                found.append((number, text.index("\x00") + 1, "这一行含有空字符（NUL），可能已损坏，未计入"))
+        texts.append(text)
+    src.text = "\n".join(texts)
+    return [src.problem(number, col, "line-encoding", what, restore) for number, col, what in found]
 
 
 # --------------------------------------------------------------------- YAML
@@ -953,12 +994,13 @@ def load_journal(path: Path, display: str) -> JournalFile:
     # keys one version of the file.
     from .state import journal_raw
 
-    src, problems = read_text(path, display, MAX_JOURNAL_BYTES, lambda p: journal_raw(p, keep=False))
-    if problems:
+    src, problems = read_text(path, display, MAX_JOURNAL_BYTES, lambda p: journal_raw(p, keep=False), by_line=True)
+    undecoded = {p.line for p in problems if p.code == "line-encoding"}  # the others are still read
+    if len(undecoded) != len(problems):
         return JournalFile(src, [], [], problems)
     entries, lines = [], []
     blank = BLANK.decode()
-    for line_no, text in ((i + 1, ln) for i, ln in enumerate(src.lines) if ln.strip(blank)):
+    for line_no, text in ((i + 1, ln) for i, ln in enumerate(src.lines) if ln.strip(blank) and i + 1 not in undecoded):
         entry, line_problems = _entry_line_problems(src, line_no, text.rstrip("\r"))
         problems.extend(line_problems)
         if entry is not None:
