@@ -402,7 +402,7 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
         print(message)
         for path in written:
             print(f"已生成：{shown_path(path)}")
-        archived = [e.path for e in used.evidence if not isinstance(e, str)]
+        archived = [shown_path(where.path.parent / e.path) for e in used.evidence if not isinstance(e, str)]
         if archived:  # the copies are part of the record: they travel with the journal in git
             print("佐证材料已存入仓库：" + "、".join(archived) + "（请与日志一起提交）")
         sys.stdout.flush()
