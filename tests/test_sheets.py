@@ -330,6 +330,22 @@ def test_a_problem_row_that_starts_with_a_label_is_still_read_or_refused(tmp_pat
     assert [(r.row, r.desc) for r in read_problem_sheet(path, project)] == [(2, "注：宣传栏破损")]
 
 
+def test_the_workbook_s_own_escapes_are_decoded(tmp_path, project):
+    """Excel stores a line break typed in a cell as _x000D_ and a newline (ECMA-376 ST_Xstring),
+    which openpyxl leaves as text: decoded, so the description reads as typed, a control
+    character so written is refused like any other, and _x005F_ keeps a literal underscore."""
+    rows = [["问题描述", "点位", "责任单位"],
+            ["热线无人接听_x000D_\n未公示值班电话", "12348热线_x005F_x0031_", "司法局"],
+            ["宣传栏破损_x0007_", "人民广场", "民政局"]]
+    path = write_xlsx(tmp_path / "x.xlsx", rows)
+    with pytest.raises(ImportRefused) as caught:
+        read_problem_sheet(path, project)
+    assert caught.value.messages == ["工作表“6月暗访”第3行：问题描述含有不可见的字符 U+0007（控制字符）"]
+    path = write_xlsx(tmp_path / "y.xlsx", rows[:2])
+    assert [(r.desc, r.place) for r in read_problem_sheet(path, project)] == [
+        ("热线无人接听\n未公示值班电话", "12348热线_x0031_")]
+
+
 def test_hidden_rows_are_read_and_formulas_give_their_values(tmp_path, project):
     path = write_xlsx(tmp_path / "h.xlsx", [["问题描述", "点位", "责任单位"], ["热线无人接听", "12348热线", "司法局"]])
     book = openpyxl.load_workbook(path)

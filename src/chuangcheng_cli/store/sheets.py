@@ -324,7 +324,8 @@ def _sheet_table(ws, epoch, path: Path) -> _Table:
     if ws.max_row > MAX_ROWS:
         raise _too_many_rows(where, ws.max_row, path)
     width = min(ws.max_column, MAX_COLUMNS)
-    rows = [list(values) for values in ws.iter_rows(max_col=width, values_only=True)]
+    rows = [[_ooxml_text(v) if type(v) is str and "_x" in v else v for v in values]
+            for values in ws.iter_rows(max_col=width, values_only=True)]
     merges = [m for m in ws.merged_cells.ranges if m.min_row <= len(rows) and m.min_col <= width]
     for merged in merges:  # every cell of a merge shows its top-left value, as Excel draws it
         top = rows[merged.min_row - 1][merged.min_col - 1]
@@ -343,6 +344,17 @@ def _sheet_table(ws, epoch, path: Path) -> _Table:
                        for c in range(merged.min_col, min(merged.max_col, width) + 1)
                        if (r, c) != (merged.min_row, merged.min_col))
     return _Table(ws.title, where, rows, notes, epoch, filled)
+
+
+_OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _ooxml_text(text: str) -> str:
+    """A cell's text with the workbook's escapes decoded (ECMA-376 ST_Xstring: _xHHHH_ is the
+    character U+HHHH, _x005F_ a literal "_"), which openpyxl leaves as they are: Excel writes a
+    line break typed in a cell as _x000D_ and a newline, and a control character so too, which
+    the import must see as what it is (a line break, or a character it refuses), not as text."""
+    return _OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
 
 
 def _too_many_rows(where: str, count: int, path: Path) -> UsageError:
