@@ -346,6 +346,16 @@ def test_the_workbook_s_own_escapes_are_decoded(tmp_path, project):
         ("热线无人接听\n未公示值班电话", "12348热线_x0031_")]
 
 
+def test_invisible_marks_copied_with_a_name_do_not_hide_the_unit(tmp_path, project):
+    """A unit, task or source copied from a web page with a zero-width space or a direction mark:
+    it is the one it looks like (it was "不存在（是否为“市司法局”？）" over a name that read the same)."""
+    rows = [["问题描述", "点位", "责任单位", "任务编号", "来源"],
+            ["热线无人接听", "12348热线", "司法局\u200f、\u200b民政局", "T0\u200b1", "暗\ufeff访"]]
+    path = write_xlsx(tmp_path / "z.xlsx", rows)
+    assert [(r.unit, r.co_units, r.task, r.source) for r in read_problem_sheet(path, project)] == [
+        ("sfj", ("mzj",), "T01", "暗访")]
+
+
 def test_hidden_rows_are_read_and_formulas_give_their_values(tmp_path, project):
     path = write_xlsx(tmp_path / "h.xlsx", [["问题描述", "点位", "责任单位"], ["热线无人接听", "12348热线", "司法局"]])
     book = openpyxl.load_workbook(path)
