@@ -8,7 +8,7 @@ import json
 import re
 from pathlib import Path
 
-from helpers import cc_ok, copy_data, early_copy, snapshot_files
+from helpers import REPO, cc_ok, copy_data, early_copy, snapshot_files
 
 PROBLEM_KINDS = {"problem", "fix", "recheck", "extend"}
 
@@ -576,6 +576,18 @@ def test_a_unit_imports_nothing_for_others(tmp_path):
     refused = cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-07-06",
                  "--by", "贺某某", code=1)
     assert "各单位只能登记本单位自查发现的问题" in refused.stderr
+
+
+def test_a_unit_is_refused_a_sheet_imported_before_not_told_it_was_imported(tmp_path):
+    """Who may register the rows is asked before what the journal holds of them (a liaison was
+    told "21 个问题此前都已导入", exit 0, of a 暗访 sheet only the office may import)."""
+    copy_data(tmp_path)
+    sheet = str(REPO / "data" / "imports" / "2023-06暗访问题清单.xlsx")
+    refused = cc(tmp_path, "problem", "import", sheet, "--source", "暗访", "--as-of", "2023-12-31", "--by", "范某某",
+                 code=1)
+    assert "各单位只能登记本单位自查发现的问题" in refused.stderr and "此前" not in refused.stdout + refused.stderr
+    again = cc(tmp_path, "problem", "import", sheet, "--source", "暗访", "--as-of", "2023-12-31", "--by", "吴某某")
+    assert "此前都已导入" in again.stdout
 
 
 def test_a_bad_problem_line_is_reported_once_and_reads_skip_it_with_its_lifecycle(tmp_path):

@@ -347,6 +347,14 @@ def import_(
     def build(snap, stamp, _folder):
         project = snap.project
         rows = read_problem_sheet(path, project, sheet=sheet, mapping=fields, source=default_source)
+        # who may register these rows, before what the journal already holds of them: a unit's
+        # liaison is told it cannot import a 暗访 sheet, not that its rows were imported before
+        from types import SimpleNamespace
+
+        from .recording import require_authority
+
+        require_authority(project, [SimpleNamespace(kind="problem", source=row.source, unit=row.unit, by=stamp.by)
+                                    for row in rows if row.source])
         # a row already imported is skipped (voided ones too: a re-sent sheet must not bring back
         # a problem the office voided); what it now says differently is named, never applied
         recorded: dict = {}
