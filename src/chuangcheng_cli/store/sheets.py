@@ -164,7 +164,7 @@ def refused_hint(path: Path, errors: list[str]) -> str:
     """What to do about refused rows; for a workbook with an empty cell, the likely cause: a formula
     whose result was never saved (openpyxl reads the values Excel last computed, and there are none)."""
     hint = "请改正这些行后重新导入；所有行都正确时才会导入。"
-    if Path(path).suffix.lower() in (".xlsx", ".xlsm") and any("为空" in e for e in errors):
+    if Path(path).suffix.lower() in (".xlsx", ".xlsm") and any(re.search(r"(问题描述|点位|责任单位)为空", e) for e in errors):
         hint += "看着有内容却说“为空”的格，多半是没有存下计算结果的公式：请在 Excel 中打开该文件、保存一次后再导入。"
     return hint
 
