@@ -501,3 +501,26 @@ def test_the_formula_hint_is_given_for_empty_cells_only(tmp_path):
     assert "公式" not in sheets.refused_hint(tmp_path / "a.xlsx", sourceless)
     assert "公式" in sheets.refused_hint(tmp_path / "a.xlsx", ["工作表“6月暗访”第3行：责任单位为空"])
     assert "公式" not in sheets.refused_hint(tmp_path / "a.csv", ["文件“a.csv”第3行：责任单位为空"])
+
+
+def test_messages_quote_a_huge_cell_by_its_beginning(tmp_path, project):
+    rows = [["问题描述", "点位", "责任单位", "整改时限", "任务编号"],
+            ["热线无人接听", "12348热线", "司法局", "9" * 5000, 1e308]]
+    with pytest.raises(ImportRefused) as caught:
+        read_problem_sheet(write_xlsx(tmp_path / "h.xlsx", rows), project)
+    (message,) = caught.value.messages
+    assert len(message) < 300 and "…（共 5000 字）" in message and "…（共 309 字）" in message
+
+
+def test_a_csv_that_is_a_workbook_or_has_a_huge_cell_is_explained_in_chinese(tmp_path, project):
+    book = write_xlsx(tmp_path / "b.xlsx", [["问题描述", "点位", "责任单位"]])
+    renamed = tmp_path / "b.csv"
+    renamed.write_bytes(book.read_bytes())
+    with pytest.raises(UsageError) as caught:
+        read_problem_sheet(renamed, project)
+    assert "实际上是 Excel 工作簿" in caught.value.message and ".xlsx" in caught.value.hint
+    huge = tmp_path / "h.csv"
+    huge.write_text("问题描述,点位,责任单位\n" + "宣" * 200_000 + ",人民广场,司法局\n", encoding="utf-8")
+    with pytest.raises(UsageError) as caught:
+        read_problem_sheet(huge, project)
+    assert "某一格超过" in caught.value.message and "field" not in caught.value.message

@@ -217,6 +217,9 @@ def _read_csv(path: Path) -> _Table:
                 break
             except UnicodeDecodeError:
                 continue
+    if data.startswith(b"PK\x03\x04"):  # a workbook (a zip) renamed .csv
+        raise UsageError(f"这个文件实际上是 Excel 工作簿（.xlsx），不是 CSV：{path}",
+                         "请把文件的扩展名改为 .xlsx 后再导入。")
     if text is None or "\x00" in text:
         raise UsageError(f"无法识别 CSV 文件的编码：{path}",
                          "请另存为“CSV UTF-8（逗号分隔）”或 .xlsx 后再导入。")
@@ -229,7 +232,9 @@ def _read_csv(path: Path) -> _Table:
                 raise _too_many_rows(f"文件“{path.name}”", len(rows) + 1, path)
             rows.append([v if v.strip() else None for v in record[:MAX_COLUMNS]])
     except csv.Error as exc:
-        raise UsageError(f"CSV 文件格式有误：{path}（第 {len(rows) + 1} 行：{exc}）", _SAVE_AS) from None
+        why = (f"某一格超过 {csv.field_size_limit()} 字" if "field larger than field limit" in str(exc)
+               else "引号不成对或格式不规范")  # csv's own words are English
+        raise UsageError(f"CSV 文件格式有误：{path}（第 {len(rows) + 1} 行：{why}）", _SAVE_AS) from None
     return _Table("", f"文件“{path.name}”", rows, set())
 
 
@@ -551,6 +556,12 @@ def _text(value) -> str:
     return str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
+def _quoted(text: str, limit: int = 40) -> str:
+    """A cell's text as a message quotes it: at most limit characters (a cell of 5,000 nines or
+    a 309-digit number is named by its beginning)."""
+    return text if len(text) <= limit else text[:limit] + f"…（共 {len(text)} 字）"
+
+
 def _bad_char(text: str, what: str, multiline: bool = False) -> str:
     at = find_bad(text, multiline=multiline)
     return f"{what}含有不可见的字符 {describe(text[at])}" if at >= 0 else ""
@@ -639,7 +650,7 @@ def _units(cell: str, resolver: _Resolver) -> tuple[list[str], list[str]]:
         unit = resolver.unit(name)
         if unit is None:
             hint = resolver.unit_hint(name)
-            reasons.append(f"责任单位“{name}”不存在" + (f"（{hint}）" if hint else ""))
+            reasons.append(f"责任单位“{_quoted(name)}”不存在" + (f"（{hint}）" if hint else ""))
             continue
         if unit not in ids:
             ids.append(unit)
@@ -694,7 +705,7 @@ def _date(value, what: str, table: _Table, year: int) -> tuple[dt.date | None, s
 
             return from_excel(value, table.epoch or CALENDAR_WINDOWS_1900).date(), ""
         else:
-            return None, f"{what}“{_text(value)}”不是日期"
+            return None, f"{what}“{_quoted(_text(value))}”不是日期"
     text = _text(value)
     key = re.sub(r"\s+(?=[年月日号])|(?<=[年月])\s+", "", _nfkc(text))
     for pattern, (y, m, d) in _DATE_FORMS:
@@ -703,8 +714,8 @@ def _date(value, what: str, table: _Table, year: int) -> tuple[dt.date | None, s
             try:
                 return dt.date(int(match.group(y)) if y else year, int(match.group(m)), int(match.group(d))), ""
             except ValueError:
-                return None, f"{what}“{text}”不是有效日期"
-    return None, f"{what}“{text}”无法识别为日期（可写 2023-7-5、2023/7/5、2023年7月5日）"
+                return None, f"{what}“{_quoted(text)}”不是有效日期"
+    return None, f"{what}“{_quoted(text)}”无法识别为日期（可写 2023-7-5、2023/7/5、2023年7月5日）"
 
 
 def _read_row(table: _Table, number: int, cells: dict, resolver: _Resolver,
@@ -746,13 +757,13 @@ def _read_row(table: _Table, number: int, cells: dict, resolver: _Resolver,
         task = resolver.task(task_cell) or ""
         if not task:
             shown = "、".join(sorted(resolver.tasks.values())[:3])
-            reasons.append(f"任务“{task_cell}”不存在（任务编号如 {shown}…）")
+            reasons.append(f"任务“{_quoted(task_cell)}”不存在（任务编号如 {shown}…）")
 
     source = default_source
     if source_cell := texts.get("source", ""):
         source = _source(source_cell) or ""
         if not source:
-            reasons.append(f"来源“{source_cell}”无法识别（应为 {'、'.join(SOURCES)} 之一）")
+            reasons.append(f"来源“{_quoted(source_cell)}”无法识别（应为 {'、'.join(SOURCES)} 之一）")
 
     found, why = _date(cells.get("found"), "发现时间", table, resolver.year)
     if why:
