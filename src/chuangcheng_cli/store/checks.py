@@ -163,6 +163,11 @@ def warning_line(usable: Usable) -> str:
         fix = (f"其中 {usable.unparsed} 行读不出有效的记录（JSON 损坏、编码有误或字段值无效），cc void 无法作废，"
                "只能按 cc validate 给出的行号手工修正"
                + ("，其余用 cc void 作废" if usable.unparsed < usable.skipped else ""))
+    twice = "记录 id 重复的（合并时同一行带入了两次），确认两行相同后删除其中一行"  # cc void would void both
+    if all(p.code == "duplicate-entry-id" for p in usable.errors):
+        fix = twice
+    elif any(p.code == "duplicate-entry-id" for p in usable.errors):
+        fix += "；" + twice
     return f"数据有 {len(usable.errors)} 处问题，{usable.skipped} 条记录未计入；运行 cc validate 查看，{fix}。"
 
 
