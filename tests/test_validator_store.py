@@ -28,6 +28,11 @@ def _kept(tmp_path):
     return root, list(root.glob("validator-*.json"))
 
 
+def _journal_s(cache) -> list:
+    """The journal validator's file in the store (the YAML files' models' may be there too)."""
+    return list(cache.glob(f"validator-{store._validator_key()}.json"))
+
+
 def _journal_lines() -> list[bytes]:
     """Every line of the bundled journal and of the invalid examples' journals."""
     out = []
@@ -112,7 +117,7 @@ def test_a_read_after_a_pull_validates_the_new_lines_by_the_kept_schema(tmp_path
     data = copy_data(tmp_path)
     cache = tmp_path / "cache"
     _status(monkeypatch, tmp_path, cache)  # a full run: pydantic builds the validator, the store keeps it
-    assert len(list(cache.glob("validator-*.json"))) == 1
+    assert len(_journal_s(cache)) == 1
     with open(data / "journal.jsonl", "a", encoding="utf-8") as fh:  # a pull
         fh.write(json.dumps({"id": "20231231-0000a001", "date": DAY, "at": "2023-12-31T10:00:00+08:00",
                              "by": "刘某某", "kind": "progress", "task": "T09", "unit": "rsj", "percent": 92,
@@ -144,14 +149,14 @@ def test_a_damaged_kept_schema_means_pydantic_builds_it_again(tmp_path, monkeypa
     copy_data(tmp_path)
     cache = tmp_path / "cache"
     expected = _status(monkeypatch, tmp_path, cache)
-    (path,) = cache.glob("validator-*.json")
+    (path,) = _journal_s(cache)
     if damage == "garbage":
         path.write_bytes(b"\x00garbage{" * 7)
     else:
         path.unlink()
     (tmp_path / "data" / "units.yaml").write_bytes((tmp_path / "data" / "units.yaml").read_bytes() + b"\n# x\n")
     assert _status(monkeypatch, tmp_path, cache) == expected  # a full run, with pydantic's validator
-    (path,) = cache.glob("validator-*.json")  # which the store keeps again
+    (path,) = _journal_s(cache)  # which the store keeps again
     assert store.load_validator(cache) is not None
 
 
@@ -166,3 +171,60 @@ def test_a_schema_that_names_other_classes_is_not_kept(tmp_path):
     store.keep_validator(root, TypeAdapter(list[Other]).validator)
     assert not root.exists() or not list(root.glob("validator-*"))
     assert store.load_validator(root) is None
+
+
+@pytest.mark.parametrize("model", [models.Plan, models.UnitsFile])
+def test_a_yaml_model_s_kept_validator_is_pydantic_s_own(tmp_path, model):
+    """The plan's and the units' validators are kept too (pydantic builds them on first use, the
+    models being defer_build): read back, they give what pydantic's give, errors included."""
+    import yaml
+
+    root = tmp_path / "cache"
+    model.model_rebuild()
+    original = model.__pydantic_validator__
+    store.keep_validator(root, original, model)
+    kept = store.load_validator(root, model)
+    assert kept is not None and store.load_validator(root) is None  # not the journal's
+    assert store.load_validator(root, models.Plan if model is models.UnitsFile else models.UnitsFile) is None
+    name = "tasklist.yaml" if model is models.Plan else "units.yaml"
+    data = yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
+    assert kept.validate_python(data) == original.validate_python(data) == model.model_validate(data)
+    broken = json.loads(json.dumps(data, default=str))
+    first = next(iter(broken))
+    broken[first] = 12
+    broken["nonsense"] = True
+    with pytest.raises(ValidationError) as a:
+        kept.validate_python(broken)
+    with pytest.raises(ValidationError) as b:
+        original.validate_python(broken)
+    assert a.value.errors(include_url=False) == b.value.errors(include_url=False)
+    (path,) = root.glob("validator-*.json")
+    body = path.read_bytes().partition(b"\n")[2]
+    other = "UnitsFile" if model is models.Plan else "Plan"
+    swapped = body.replace(f'"$class":"{model.__name__}"'.encode(), f'"$class":"{other}"'.encode())
+    path.write_bytes(hashlib.sha256(swapped).hexdigest().encode() + b"\n" + swapped)
+    assert store.load_validator(root, model) is None  # a file that builds another class is not used
+
+
+def test_a_command_reads_the_yaml_files_by_the_kept_validators(tmp_path, monkeypatch):
+    """A new process (the models not built yet) takes the plan's and units' validators from the
+    store once one command kept them, and answers the same."""
+    copy_data(tmp_path)
+    cache = tmp_path / "cache"
+    for model in (models.Plan, models.UnitsFile):
+        monkeypatch.setattr(model, "__pydantic_complete__", False)
+    monkeypatch.setattr(store, "_MODEL_VALIDATORS", {})
+    expected = _status(monkeypatch, tmp_path, cache)
+    assert all(list(cache.glob(f"validator-{store._validator_key(m)}.json"))
+               for m in ("Plan", "UnitsFile"))
+    monkeypatch.setattr(store, "_MODEL_VALIDATORS", {})
+    for model in (models.Plan, models.UnitsFile):
+        monkeypatch.setattr(model, "__pydantic_complete__", False)
+
+    def no_rebuild(*args, **kwargs):
+        raise AssertionError("pydantic built a YAML model's validator again")
+
+    monkeypatch.setattr(models.Plan, "model_rebuild", no_rebuild)
+    monkeypatch.setattr(models.UnitsFile, "model_rebuild", no_rebuild)
+    (tmp_path / "data" / "units.yaml").write_bytes((tmp_path / "data" / "units.yaml").read_bytes() + b"\n# x\n")
+    assert _status(monkeypatch, tmp_path, cache) == expected

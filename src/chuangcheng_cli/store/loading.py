@@ -702,8 +702,10 @@ def load_yaml_model(path: Path, display: str, model: type) -> YamlFile:
                                     f"请参照示例数据，文件应以 {next(iter(model.model_fields))}: 开头。"))
         return YamlFile(src, None, problems, locator)
     problems.extend(text_problems(src, data, lambda path: locator.locate(path)))
+    from .state import model_validator
+
     try:
-        obj = model.model_validate(data)
+        obj = model_validator(model).validate_python(data)
     except ValidationError as exc:
         problems.extend(validation_problems(exc, model, src, locator))
         partial = salvage(model, data)

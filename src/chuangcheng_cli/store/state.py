@@ -31,8 +31,9 @@ says of such files (a path that leaves the repository) is the journal's, checked
 
 The journal's validator is built from the core schema pydantic generated for the entry models,
 kept here too (keep_validator, load_validator): pydantic takes 30-40 ms to build it, a fifth of a
-`cc log` on a small journal and a tenth of a city's read after a pull. Every command names the
-store it may use for it (use_store), small journals (without a state) included.
+`cc log` on a small journal and a tenth of a city's read after a pull. So are the YAML files'
+models' (model_validator: 15-20 ms more). Every command names the store it may use for them
+(use_store), small journals (without a state) included.
 
 Keys hash the content, so nothing here is ever stale: a changed byte is a different key. Nothing
 is pickled: the state is JSON and raw int64 arrays with a SHA-256 checksum, rebuilt field by
@@ -397,16 +398,18 @@ def store_output(root, key: str, day: str, command: str, out: str, err: str) -> 
 VALIDATOR_FORMAT = 1
 
 
-def _validator_key() -> str:
-    """Key of the journal validator's core schema: this code (the entry models), pydantic and
-    pydantic-core (which generate and read it) and Python."""
+def _validator_key(name: str = "") -> str:
+    """Key of a validator's core schema: what it validates (name: "" for the journal, else the
+    YAML file's model), this code (the models), pydantic and pydantic-core (which generate and
+    read it) and Python."""
     import sys
 
     import pydantic
     import pydantic_core
 
     return hashlib.sha256(b"\0".join([_code_stamp(), pydantic.VERSION.encode(), pydantic_core.__version__.encode(),
-                                       sys.version.encode(), str(VALIDATOR_FORMAT).encode()])).hexdigest()
+                                       sys.version.encode(), str(VALIDATOR_FORMAT).encode(),
+                                       name.encode()])).hexdigest()
 
 
 def _entry_classes() -> dict:
@@ -445,21 +448,22 @@ def _plain(value):
     return value
 
 
-def _schema_value(value, classes: dict, key: str = ""):
+def _schema_value(value, classes: dict, key: str = "", made: bool = False):
     """_schema_json's JSON back as a core schema; KeyError for a class it does not know, or a class
-    or factory anywhere but where pydantic-core takes one (a `cls`, a `default_factory`)."""
+    or factory anywhere but where pydantic-core takes one (a `cls`, a `default_factory`; a class
+    as a default_factory only when made: a YAML model's Field(default_factory=Documents))."""
     if type(value) is dict:
         if len(value) == 1 and "$class" in value:
-            if key != "cls":
+            if key != "cls" and not (made and key == "default_factory"):
                 raise KeyError(key)
             return classes[value["$class"]]
         if len(value) == 1 and "$factory" in value:
             if value["$factory"] != "list" or key != "default_factory":
                 raise KeyError(value["$factory"])
             return list
-        return {k: _schema_value(v, classes, k) for k, v in value.items()}
+        return {k: _schema_value(v, classes, k, made) for k, v in value.items()}
     if type(value) is list:
-        return [_schema_value(v, classes) for v in value]
+        return [_schema_value(v, classes, "", made) for v in value]
     return value
 
 
@@ -484,9 +488,33 @@ def _kinds_match(schema) -> bool:
     return unions == 1
 
 
-def keep_validator(root, validator) -> None:
-    """Keep the core schema (and config) of the journal validator pydantic built, when it can be
-    written exactly (read back, it is the same schema), for load_validator (best effort)."""
+def _yaml_classes() -> dict:
+    """The classes the YAML files' models' core schemas name (every model of domain/models.py), by name."""
+    from ..domain import models
+
+    out, stack = {}, [models.Strict]
+    while stack:
+        cls = stack.pop()
+        if cls.__module__ == models.__name__:
+            out[cls.__name__] = cls
+        stack.extend(cls.__subclasses__())
+    return out
+
+
+def _builds(model: type):
+    """A check that a core schema builds model at its root (a file naming another class would
+    build objects the rules cannot read)."""
+    def check(schema) -> bool:
+        if type(schema) is dict and schema.get("type") == "definitions":
+            schema = schema.get("schema")
+        return type(schema) is dict and schema.get("type") == "model" and schema.get("cls") is model
+    return check
+
+
+def keep_validator(root, validator, model: type | None = None) -> None:
+    """Keep the core schema (and config) of a validator pydantic built, the journal's (model None)
+    or a YAML file's model's, when it can be written exactly (read back, it is the same schema),
+    for load_validator (best effort)."""
     import json
 
     from pydantic_core import SchemaValidator
@@ -495,35 +523,62 @@ def keep_validator(root, validator) -> None:
         return
     try:
         schema, config = validator.__reduce__()[1][:2]
-        classes = _entry_classes()
+        classes = _entry_classes() if model is None else _yaml_classes()
         names = {cls: name for name, cls in classes.items()}
-        doc = {"format": VALIDATOR_FORMAT, "key": _validator_key(), "schema": _schema_json(schema, names),
+        key = _validator_key("" if model is None else model.__name__)
+        doc = {"format": VALIDATOR_FORMAT, "key": key, "schema": _schema_json(schema, names),
                "config": _schema_json(config, names)}
         body = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        if _schema_value(json.loads(body)["schema"], classes) != _plain(schema):  # not written exactly
+        if _schema_value(json.loads(body)["schema"], classes, made=model is not None) != _plain(schema):  # not exactly
             return
     except (TypeError, ValueError, KeyError, IndexError, RecursionError):
         return
-    store_bytes(root, f"validator-{doc['key']}.json", signed(body), prune="validator-", keep=4)
+    store_bytes(root, f"validator-{key}.json", signed(body), prune="validator-", keep=12)
 
 
-def load_validator(root):
-    """The journal validator built from the core schema keep_validator kept for this code and these
-    versions of pydantic, pydantic-core and Python; None when there is none (or it is damaged)."""
+def load_validator(root, model: type | None = None):
+    """The journal's validator (model None), or a YAML file's model's, built from the core schema
+    keep_validator kept for this code and these versions of pydantic, pydantic-core and Python;
+    None when there is none (or it is damaged, or builds another class)."""
     from pydantic_core import SchemaError, SchemaValidator
 
-    key = _validator_key()
+    key = _validator_key("" if model is None else model.__name__)
     doc = read_signed(root, f"validator-{key}.json")
     try:
         if type(doc) is not dict or doc.get("format") != VALIDATOR_FORMAT or doc.get("key") != key:
             return None
-        classes = _entry_classes()
-        schema = _schema_value(doc["schema"], classes)
-        if not _kinds_match(schema):
+        classes = _entry_classes() if model is None else _yaml_classes()
+        schema = _schema_value(doc["schema"], classes, made=model is not None)
+        if not (_kinds_match(schema) if model is None else _builds(model)(schema)):
             return None
         return SchemaValidator(schema, _schema_value(doc["config"], classes))
     except (ValueError, TypeError, KeyError, RecursionError, SchemaError):
         return None
+
+
+def model_validator(model: type):
+    """The validator of a YAML file's model (models.Plan, models.UnitsFile): pydantic's when it
+    has built it, else the one kept in the store (use_store), else pydantic's, built now (15-20
+    ms for a plan: a tenth of a `cc log`) and kept. The models are defer_build: pydantic builds
+    a model's validator and serializer when first used; a command that only validates needs no
+    serializer."""
+    if model.__pydantic_complete__:
+        return model.__pydantic_validator__
+    found = _MODEL_VALIDATORS.get(model)
+    if found is not None:
+        return found
+    root = store_root()
+    found = load_validator(root, model) if root is not None else None
+    if found is None:
+        model.model_rebuild()
+        found = model.__pydantic_validator__
+        if root is not None:
+            keep_validator(root, found, model)
+    _MODEL_VALIDATORS[model] = found
+    return found
+
+
+_MODEL_VALIDATORS: dict = {}  # model → its validator, once model_validator has it (the same for every store)
 
 
 # ---------------------------------------------------------------------- state
