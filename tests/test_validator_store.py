@@ -228,3 +228,35 @@ def test_a_command_reads_the_yaml_files_by_the_kept_validators(tmp_path, monkeyp
     monkeypatch.setattr(models.UnitsFile, "model_rebuild", no_rebuild)
     (tmp_path / "data" / "units.yaml").write_bytes((tmp_path / "data" / "units.yaml").read_bytes() + b"\n# x\n")
     assert _status(monkeypatch, tmp_path, cache) == expected
+
+
+def test_entries_are_made_and_written_by_the_journal_s_schema_as_pydantic_would(tmp_path):
+    """models.make and models.dump go through the journal's own validator and serializer of one
+    entry (loading._ENTRY_LIST, kept in the store): every entry of the bundled journal comes out
+    as pydantic's per-class adapters make and write it, and a bad field fails alike."""
+    import datetime as dt
+
+    codec = loading._EntryList()
+    entries = codec.validate_lines([line for line in (DATA / "journal.jsonl").read_bytes().split(b"\n") if line.strip()])
+    kinds = set()
+    for entry in entries:
+        cls = type(entry)
+        adapter = TypeAdapter(cls)
+        data = adapter.dump_python(entry, mode="json", exclude_defaults=True)
+        assert codec.dump(entry) == data
+        assert json.dumps(codec.dump(entry), ensure_ascii=False) == json.dumps(data, ensure_ascii=False)
+        fields = adapter.dump_python(entry)
+        assert codec.make(fields) == adapter.validate_python(fields)
+        kinds.add(entry.kind)
+    assert kinds >= {"assign", "progress", "notice", "reply", "close", "escalate", "problem", "fix", "recheck", "verify"}
+    fields = {"kind": "progress", "task": "T09", "unit": "rsj", "percent": 150, "note": "x",
+              "id": "20231231-abcdef12", "date": dt.date(2023, 12, 31), "by": "范某某",
+              "at": dt.datetime(2023, 12, 31, 10, tzinfo=dt.timezone(dt.timedelta(hours=8)))}
+    with pytest.raises(ValidationError) as ours:
+        codec.make(fields)
+    with pytest.raises(ValidationError) as theirs:
+        TypeAdapter(models.Progress).validate_python(fields)
+    assert [e["type"] for e in ours.value.errors()] == [e["type"] for e in theirs.value.errors()]
+    assert models.CODEC == [loading._ENTRY_LIST]
+    with pytest.raises(TypeError):
+        models.make(models.Fix, **{**fields, "percent": 80})  # its kind names another class

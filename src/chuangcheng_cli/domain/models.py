@@ -438,10 +438,20 @@ Entry = Annotated[
     Field(discriminator="kind"),
 ]
 _ADAPTERS: dict = {}
+# The journal's own validator and serializer of one entry (store/loading.py puts it here): what
+# reads the journal also makes and writes its entries, by the same core schema, and pydantic
+# need not build one validator and serializer per entry class for a write.
+CODEC: list = []
 
 
 def make(cls, **fields):
-    """Build an entry with full validation (a dataclass constructor alone does not validate)."""
+    """Build an entry with full validation (a dataclass constructor alone does not validate);
+    fields name its kind."""
+    entry = CODEC[0].make(fields) if CODEC else None
+    if entry is not None:
+        if type(entry) is not cls:  # its kind names another class
+            raise TypeError(f"{cls.__name__}: kind {fields.get('kind')!r}")
+        return entry
     from pydantic import TypeAdapter
 
     adapter = _ADAPTERS.get(cls) or _ADAPTERS.setdefault(cls, TypeAdapter(cls))
@@ -450,6 +460,9 @@ def make(cls, **fields):
 
 def dump(entry) -> dict:
     """The entry as JSON-ready data, fields left at their defaults omitted."""
+    data = CODEC[0].dump(entry) if CODEC else None
+    if data is not None:
+        return data
     from pydantic import TypeAdapter
 
     cls = type(entry)
