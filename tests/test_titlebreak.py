@@ -112,3 +112,22 @@ def test_status_never_loads_jieba_and_notice_prints_nothing_from_it(tmp_path):
                             timeout=120, check=False)
     assert result.returncode == 0
     assert result.stderr == ""  # no "Building prefix dict", no pkg_resources warning
+
+
+@pytest.mark.parametrize("name, expected", [
+    # wider than a line with the words around it: broken before its parenthesised part
+    ("某某市住房和城乡建设局（市人民防空办公室）",
+     ["关于对某某市住房和城乡建设局", "（市人民防空办公室）创城工作", "任务进行督办的通知"]),
+    ("中共某某市委政法委员会（市委依法治市办公室）",
+     ["关于中共某某市委政法委员会", "（市委依法治市办公室）", "创城工作督办情况的报告"]),
+    # kept whole it would leave 关于 alone on a line: broken after an organ within it
+    ("某某经济技术开发区管理委员会社会事务局", ["关于某某经济技术开发区管理委员会", "社会事务局创城工作督办情况的报告"]),
+])
+def test_a_long_name_breaks_between_its_own_words_at_a_seam(name, expected):
+    """A name as wide as a line is not cut into characters (市委依 / 法治市办公室), nor left to
+    push 关于 onto a line of its own: it breaks between its own words, at a seam if it has one
+    (found by a review of rendered notices)."""
+    title = expected[0] + "".join(expected[1:])
+    lines = title_lines(title, MAX, [name])
+    assert lines == expected
+    assert_good_break(title, lines)

@@ -15,13 +15,16 @@ import math
 from collections.abc import Iterable
 
 # Words a segmenter's general dictionary lacks but 创城 titles use.
-DOMAIN_WORDS = ("创城", "创建全国文明城市", "督办", "问效问责", "推进组", "序时进度")
+DOMAIN_WORDS = ("创城", "创城工作", "创建全国文明城市", "督办", "问效问责", "推进组", "序时进度")
 
 # A line should not start with these (they lean on the word before) ...
 NO_LINE_START = frozenset("的之和与及并等了者们地得")
 # ... nor end with these (they lean on the word after).
 NO_LINE_END = frozenset({"关于", "对", "对于", "在", "为", "向", "从", "把", "将", "和", "与", "及", "并", "或"})
 CLOSING = "，。、；：？！）》」』”’〕】"
+NAME_BREAK = 15.0  # breaking a name between its own words (see title_lines)
+NAME_BREAK_AT_SEAM = 5.0  # … before its parenthesised part, or after an organ within it (…管理委员会 / 社会事务局)
+ORGAN_ENDS = ("委员会", "局", "办公室", "政府", "中心", "厅", "院", "部", "委", "办")
 OPENING = "（《「『“‘〔【"
 
 _tokenizer = None
@@ -40,11 +43,24 @@ def title_lines(title: str, max_width: float, names: Iterable[str] = ()) -> list
     title = title.strip()
     if width(title) <= max_width:
         return [title]
-    tagged = tag(title, names)
-    if any(width(w) > max_width for w, _ in tagged):  # a single word longer than a line: split it
-        tagged = [piece for w, f in tagged
-                  for piece in ([(ch, "x") for ch in w] if width(w) > max_width else [(w, f)])]
-    words = [w for w, _ in tagged]
+    # (word, flag, what breaking before it costs besides _break_cost): a name's own words are
+    # parts of one word, broken between only to fit a name wider than a line, or when keeping it
+    # whole leaves a lopsided title (关于 / 某某经济技术开发区管理委员会社会事务局 / …); at a seam
+    # (市住房和城乡建设局 / （市人民防空办公室）, 管理委员会 / 社会事务局) that costs less.
+    tagged = []
+    for w, f in tag(title, names):
+        if f != "name":
+            tagged.append((w, f, 0.0))
+            continue
+        depth = 0  # inside the name's parentheses: no seam there
+        for k, part in enumerate(p.word for p in _jieba().cut(w, HMM=False) if p.word):
+            cheap = part[0] in OPENING or (depth == 0 and tagged[-1][0].endswith(ORGAN_ENDS))
+            tagged.append((part, "name", 0.0 if k == 0 else NAME_BREAK_AT_SEAM if cheap else NAME_BREAK))
+            depth += sum(part.count(c) for c in OPENING) - sum(part.count(c) for c in CLOSING if c in "）》」』”’〕】")
+    if any(width(w) > max_width for w, _, _ in tagged):  # a single word longer than a line: split it
+        tagged = [piece for w, f, glue in tagged
+                  for piece in ([(ch, "x", 0.0) for ch in w] if width(w) > max_width else [(w, f, glue)])]
+    words = [w for w, _, _ in tagged]
     total = width(title)
     least = math.ceil(total / max_width)
     best: tuple[float, list[str]] | None = None
@@ -55,7 +71,7 @@ def title_lines(title: str, max_width: float, names: Iterable[str] = ()) -> list
             if any(width(line) > max_width for line in lines):
                 continue
             score = _shape_cost([width(line) for line in lines]) + (count - least) * 4
-            score += sum(_break_cost(tagged[c - 1], tagged[c]) for c in cuts)
+            score += sum(_break_cost(tagged[c - 1][:2], tagged[c][:2]) + tagged[c][2] for c in cuts)
             if best is None or score < best[0]:
                 best = (score, lines)
         if best is not None and best[0] < 10:  # fewer lines win unless they are clearly worse
