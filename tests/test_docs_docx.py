@@ -222,6 +222,20 @@ def test_body_blocks_fonts_indent_and_line_spacing(tmp_path):
     assert abs(fmt.line_spacing.pt - 28.95) < 0.05
 
 
+def test_headings_keep_with_their_text_and_a_line_break_is_a_paragraph(tmp_path):
+    """A heading never ends a page with its text on the next (found alone at a page's foot in a
+    rendered notice); a reason recorded with a line break or a tab is two paragraphs, not a
+    justified line stretched across the page before a break."""
+    doc = dataclasses.replace(NOTICE, blocks=(*NOTICE.blocks, Block("para", "1. 第一行\t制表符后\n第二行")))
+    document = written(doc, tmp_path)
+    for block in NOTICE.blocks:
+        assert paragraph(document, block.text).paragraph_format.keep_with_next is (True if block.kind != "para" else None)
+    first, second = paragraph(document, "1. 第一行 制表符后"), paragraph(document, "第二行")
+    assert first.paragraph_format.first_line_indent == second.paragraph_format.first_line_indent == Pt(32)
+    xml = first._p.xml + second._p.xml
+    assert "<w:br" not in xml and "<w:tab/>" not in xml
+
+
 def test_normal_style_is_fangsong_16pt_with_east_asian_font(tmp_path):
     styles = written(NOTICE, tmp_path).styles
     normal = styles["Normal"]

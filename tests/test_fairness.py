@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import cc_ok, early_copy, snapshot_files
+from helpers import DATA, cc_ok, early_copy, snapshot_files
 
 
 def early(tmp_path: Path, before: str = "2023-07-01") -> Path:
@@ -137,6 +137,23 @@ def test_third_notice_needs_a_deliberate_yes(tmp_path):
     assert len(list((repo / "notices" / "2023").glob("*.docx"))) == 4
     row = unit(repo, "2023-07-31", "rsj")
     assert row["notice_count"] == 3 and row["escalated"]
+    # a 报告 carries no 请示 (妥否，请批示): new reports close with 特此报告, recorded as their layout
+    assert "特此报告。" in done.stdout and "请批示" not in done.stdout
+    assert entries(repo)[-1]["layout"] == 2
+
+
+def test_a_report_sent_with_the_first_wording_reprints_as_it_was_sent():
+    """The bundled journal's report to 市领导 was recorded before the wording changed (no layout):
+    made again from the record, it closes as it did when it was sent."""
+    from chuangcheng_cli.documents.notice import documents_of
+    from chuangcheng_cli.store import checks
+
+    project, _ = checks.load_checked(DATA)
+    esc = next(e for e in project.journal if e.kind == "escalate")
+    assert esc.layout == 1
+    notice = next(e for e in project.journal if e.kind == "notice" and e.id == esc.trigger)
+    report = documents_of(project, notice)[1][0]
+    assert report.blocks[-1].text == "妥否，请批示。"
 
 
 def test_void_of_the_third_notice_takes_back_the_escalation(tmp_path):
@@ -735,3 +752,12 @@ def test_a_co_unit_notified_for_its_part_is_not_told_its_task_lags(tmp_path):
     # a notice whose wording is the same either way records no layout: a line an older cc still reads
     lead = cc(tmp_path, "notice", "人社局", "--yes", "--dry-run", "--as-of", "2023-12-30").stdout
     assert "推进滞后" in lead and '"layout"' not in lead.split("日志行：\n")[1]
+
+
+def test_a_notice_reason_is_one_item_without_breaks_or_a_dangling_comma(tmp_path):
+    """The reason is an item of the notice (N. 理由。): a line break or tab in it would stretch a
+    justified line, and a trailing comma would read “，。” once the notice adds its full stop."""
+    repo = early(tmp_path)
+    text = cc(repo, "notice", "人社局", "--reason", "宣传栏未更新，\n\t欠薪线索未核查，", "--as-of", "2023-07-05").stdout
+    assert entries(repo)[-1]["reason"] == "宣传栏未更新， 欠薪线索未核查"
+    assert "欠薪线索未核查。" in text and "，。" not in text

@@ -357,7 +357,13 @@ def _block(document, block: Block, fonts) -> None:
     if font is None:
         raise ValueError(f"未知的段落类型: {block.kind!r}")
     # Headings are body paragraphs too: in 公文 every 自然段, heading or not, starts 2 chars in.
-    _indent_chars(_para(document, block.text, font=font), 2)
+    # A line break in the text (a reason recorded with one) is a paragraph of its own: a break
+    # inside a justified paragraph stretches the line before it across the page; a tab is a space.
+    for text in block.text.replace("\t", " ").split("\n"):
+        paragraph = _para(document, text, font=font)
+        _indent_chars(paragraph, 2)
+        if block.kind != "para":  # a heading never ends a page, its text on the next one
+            paragraph.paragraph_format.keep_with_next = True
 
 
 def _attachments(document, names: tuple[str, ...], font: str) -> None:

@@ -107,6 +107,9 @@ def build_notice(snap: rules.Snapshot, stamp: Stamp, unit: models.Unit, task_ids
     project = snap.project
     policy = project.plan.policy
     reason = _clean(reason, "督办理由") if reason.strip() else ""
+    # one item of the notice: its line breaks and tabs as spaces (a line break inside a justified
+    # paragraph stretches the line before it), and no comma left before the 。 the notice adds
+    reason = " ".join(reason.split()).rstrip("，,；;、：: ")
     if force and not reason:
         raise UsageError("--force 须同时用 --reason 写明强制督办的理由", "强制督办及其理由会记入日志并在全程留痕中显示。")
     open_ones = blocking_notices(snap, unit.id)
@@ -178,7 +181,7 @@ def build_notice(snap: rules.Snapshot, stamp: Stamp, unit: models.Unit, task_ids
                               notices=[ns.notice.ref for ns in previous] + [entry.ref],
                               note=f"{unit.name}已被督办{seq}次，报告市领导，建议对主要负责人问效问责",
                               file=f"{where}/{report_name}", trigger=entry.id, number=r_number, doc_no=r_no,
-                              **_base(stamp))
+                              layout=REPORT_LAYOUT, **_base(stamp))
         report = escalation_doc(snap, unit, previous, entry, esc)
         draft = NoticeDraft(entry, doc, file_name, esc, report, report_name, notes)
     return draft
@@ -215,6 +218,7 @@ def authority(project: models.Project) -> str:
 
 
 LAYOUT = 2  # the wording new notices are recorded with (models.Notice.layout), when it differs
+REPORT_LAYOUT = 2  # the wording new reports to 市领导 are recorded with (models.Escalate.layout)
 
 
 def _layout(gaps: list[str], chosen: list) -> int:
@@ -314,7 +318,9 @@ def escalation_doc(snap: rules.Snapshot, unit: models.Unit, previous: list[rules
     blocks.append(Block("para", f"根据{camp.group}督办规则，对累计督办{threshold}次的单位负责人应及时报告市领导，并予以问效问责。"
                                 f"建议由市领导约谈{unit.name}主要负责人{unit.head.name}同志，责令限期整改、书面说明情况；"
                                 f"对整改仍不到位的，按照有关规定予以问效问责。"))
-    blocks.append(Block("para", "妥否，请批示。"))
+    # a 报告 asks for no instructions (党政机关公文处理工作条例: 报告不得夹带请示事项); the first
+    # reports closed with 请示 wording, and reprint as they were sent
+    blocks.append(Block("para", "特此报告。" if esc.layout >= 2 else "妥否，请批示。"))
     return OfficialDoc(
         issuer=camp.issuer, doc_no=esc.doc_no, title=f"关于{unit.name}创城工作督办情况的报告",
         recipient=project.plan.policy.escalate_to, blocks=tuple(blocks), signature=project.plan.documents.signature or camp.issuer,
