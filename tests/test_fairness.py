@@ -761,3 +761,19 @@ def test_a_notice_reason_is_one_item_without_breaks_or_a_dangling_comma(tmp_path
     text = cc(repo, "notice", "人社局", "--reason", "宣传栏未更新，\n\t欠薪线索未核查，", "--as-of", "2023-07-05").stdout
     assert entries(repo)[-1]["reason"] == "宣传栏未更新， 欠薪线索未核查"
     assert "欠薪线索未核查。" in text and "，。" not in text
+
+
+def test_days_waiting_for_the_lead_s_acceptance_are_not_the_unit_s_silence(tmp_path):
+    """T11 was reported 办结 on 11-03; had the lead sat on it until 12-10 and then sent it back,
+    the 37 days of waiting read as the unit's “已37天未报送进度” (found by a fairness review):
+    the report interval counts from the day it was sent back."""
+    from helpers import copy_data
+
+    copy_data(tmp_path)
+    verify = next(e for e in entries(tmp_path) if e["kind"] == "verify" and e["task"] == "T11")
+    cc(tmp_path, "void", verify["id"], "--reason", "误验收", "--as-of", "2023-11-14")
+    cc(tmp_path, "reopen", "T11", "--reason", "台账不全", "--as-of", "2023-12-10")
+    t11 = next(t for t in status(tmp_path, "2023-12-10")["tasks"] if t["id"] == "T11")
+    assert not any("未报送进度" in r for r in t11["reasons"]), t11["reasons"]
+    later = next(t for t in status(tmp_path, "2024-01-15")["tasks"] if t["id"] == "T11")
+    assert "退回重办后已36天未报送进度" in later["reasons"]

@@ -794,9 +794,17 @@ def _light(st: TaskState, units: dict[str, UnitState], today: dt.date, start: dt
             yellow.append(f"进度{st.percent}%，低于序时进度{st.expected}%")
         if today > start:
             since = st.last_report or start
+            # sent back after its 办结 report: the days it waited for the lead unit's 验收 are not
+            # the unit's silence; the interval counts from the day it was sent back
+            reopened_on = st.last_reopen.date if st.last_reopen is not None else None
+            if reopened_on is not None and reopened_on > since:
+                since = reopened_on
             idle = (today - since).days
             if idle > policy.report_interval_days:
-                yellow.append(f"已{idle}天未报送进度" if st.last_report else f"尚未报送进度（已{idle}天）")
+                if since == reopened_on:
+                    yellow.append(f"退回重办后已{idle}天未报送进度")
+                else:
+                    yellow.append(f"已{idle}天未报送进度" if st.last_report else f"尚未报送进度（已{idle}天）")
     if st.reopened and not st.reported_complete:
         yellow.append("已退回重办，尚未重新报送办结"
                       + (f"（重办期限{cn_date(st.deadline)}）" if st.reworking and today <= st.deadline else ""))
