@@ -251,3 +251,11 @@ def test_no_problem_section_lines_before_any_problem(scenario):
     text = render_markdown(rules.snapshot(scenario.project, dt.date(2023, 6, 9)))
     assert "- 问题清单：" not in text
     assert section(text, "## 问题清单").strip() == "尚未登记问题。"
+
+
+def test_a_notice_answered_says_whether_on_time_not_days_left_below_zero(brief):
+    """法治督〔2023〕2号 (整改期限8月3日) was answered on 8月10日 and waits for review: its row said
+    “未超期（剩-7天）” (found by a fairness review)."""
+    text = brief(dt.date(2023, 8, 10))
+    row = next(line for line in section(text, "### 未销号的督办通知").splitlines() if "法治督〔2023〕2号" in line)
+    assert "| 逾期7天反馈 |" in row and "剩-" not in text

@@ -148,6 +148,9 @@ def _deadline_text(ns: rules.NoticeState, today: dt.date) -> str:
     overdue = ns.overdue_days(today)
     if overdue:
         return f"超期{overdue}天"
+    if ns.awaiting_review():  # answered: whether on time, not days left of a deadline it met (剩-11天)
+        late = ns.late_reply_days()
+        return f"逾期{late}天反馈" if late else "按期反馈"
     left = (ns.deadline - today).days
     return "今日到期" if left == 0 else f"未超期（剩{left}天）"
 
