@@ -66,7 +66,7 @@ def test_week_of_the_first_reply(brief):
     assert "| T07 消费维权与放心消费 | 市市场监督管理局 | 2023年7月18日 | 20% → 60% | 按督办要求集中推进" in progress
     assert "T08" not in progress  # no report from 人社局 this week
     notices = section(text, "## 督办通知")
-    assert ("| 法治督〔2023〕1号 | 市市场监督管理局 | 第1次（蓝） | T07 消费维权与放心消费 | 2023年7月20日 | 今日到期 "
+    assert ("| 法治督〔2023〕1号 | 市市场监督管理局 | 第1次（蓝） | T07 消费维权与放心消费 | 2023年7月20日 | 按期反馈 "
             "| 已反馈，待审核 |") in notices
     assert "- 2023年7月18日 市市场监督管理局反馈法治督〔2023〕1号整改情况（按期）。" in notices
     assert "| T09 | 根治欠薪 | 市人力资源和社会保障局 | 10% | 48% | 黄灯 | 进度10%，低于序时进度48%" in text
