@@ -777,3 +777,21 @@ def test_days_waiting_for_the_lead_s_acceptance_are_not_the_unit_s_silence(tmp_p
     assert not any("未报送进度" in r for r in t11["reasons"]), t11["reasons"]
     later = next(t for t in status(tmp_path, "2024-01-15")["tasks"] if t["id"] == "T11")
     assert "退回重办后已36天未报送进度" in later["reasons"]
+
+
+def test_a_lead_act_recorded_into_the_past_says_its_deadline_has_already_passed(tmp_path):
+    """A 退回整改 dated back a month gives a deadline the record has already passed: the unit is
+    late the moment it learns of it (found by a fairness review). It is said, with what to do;
+    a reject in the record's order says nothing of the kind."""
+    from helpers import copy_data
+
+    copy_data(tmp_path)
+    cc(tmp_path, "notice", "残联", "--task", "T14", "--reason", "无障碍设施台账缺失", "--as-of", "2023-10-20", "--yes")
+    cc(tmp_path, "reply", "5", "--note", "已补齐", "--by", "邵某某", "--as-of", "2023-10-25")
+    back = cc(tmp_path, "reject", "5", "--note", "不到位", "--days", "5", "--as-of", "2023-10-26")
+    assert "新期限2023年10月31日早于日志中已有的" in back.stderr and "单位一收到就已逾期" in back.stderr
+    repo = early(tmp_path / "early")
+    three_notices(repo)
+    cc(repo, "reply", "2023-2", "--note", "已整改", "--by", "范某某", "--as-of", "2023-07-20")
+    fresh = cc(repo, "reject", "2023-2", "--note", "不到位", "--as-of", "2023-07-21")
+    assert "已逾期" not in fresh.stderr and "提示：这条" not in fresh.stderr

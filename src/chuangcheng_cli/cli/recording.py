@@ -77,6 +77,39 @@ def local_time(moment: dt.datetime, zone: str) -> dt.datetime:
         return moment.astimezone()
 
 
+# The lead unit's acts that give a unit a new deadline (退回整改, 退回重办, 复查未通过, 延期).
+_NEW_DEADLINE_KINDS = ("reject", "reopen", "recheck", "extend")
+
+
+def _past_deadlines(entries: list, journal: list, raw: Optional[bytes]) -> list[str]:
+    """A note for each of the lead unit's acts recorded into the past, whose new deadline the
+    record has already passed (the journal holds entries dated after it): by the record, the
+    unit is late the moment it learns of it, unless it really was sent then. journal: the
+    entries at hand (a write may hold only a slice), raw: the whole journal, whose last line's
+    date is taken too."""
+    latest = max((e.date for e in journal), default=None)
+    if raw:
+        import json
+
+        last = raw.rstrip().rsplit(b"\n", 1)[-1]
+        try:
+            day = dt.date.fromisoformat(json.loads(last)["date"])
+            latest = day if latest is None else max(latest, day)
+        except (ValueError, KeyError, TypeError, RecursionError):
+            pass
+    out = []
+    for e in entries:
+        due = getattr(e, "deadline", None) if e.kind in _NEW_DEADLINE_KINDS else None
+        if due is None or latest is None or due >= latest:
+            continue
+        from ..domain import models, rules
+
+        out.append(f"提示：这条{models.ENTRY_KIND_NAMES[e.kind]}记录的日期是{rules.cn_date(e.date)}，给出的新期限"
+                   f"{rules.cn_date(due)}早于日志中已有的{rules.cn_date(latest)}的记录：按日志，单位一收到就已逾期。"
+                   "如当时确已下发，可以不理会；如单位是现在才收到，请用 cc void 作废这条记录，再以今天的日期重新登记。")
+    return out
+
+
 def require_authority(project, entries: list) -> None:
     """Refuse (nothing written) when the roster does not let the recorder record an entry."""
     from ..domain.authority import hint, refusal, roster
@@ -338,6 +371,8 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
                              f"冲突位置：{first.file}:{first.line}。补登过去的记录时，请注意与之后的记录保持一致。")
         if stamp.date > project.plan.campaign.end:  # said only of a record that will be written
             note(f"提示：创建活动已于{rules.cn_date(project.plan.campaign.end)}结束（见 tasklist.yaml 的 campaign）。")
+        for text in _past_deadlines(entries, project.journal, raw):
+            note(text)
         # for the view it leaves: not when a read must leave out entries (an error, or one the new lines
         # bring to an earlier entry: a voided report under a later 验收), as only a check finds them
         whole = None if sliced or (tolerant and (checked.errors or broke)) else project
