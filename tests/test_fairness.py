@@ -795,3 +795,18 @@ def test_a_lead_act_recorded_into_the_past_says_its_deadline_has_already_passed(
     cc(repo, "reply", "2023-2", "--note", "已整改", "--by", "范某某", "--as-of", "2023-07-20")
     fresh = cc(repo, "reject", "2023-2", "--note", "不到位", "--as-of", "2023-07-21")
     assert "已逾期" not in fresh.stderr and "提示：这条" not in fresh.stderr
+
+
+def test_the_report_to_the_leaders_tells_the_lead_unit_s_part(tmp_path):
+    """Escalated over forced notices while its on-time reply sat unreviewed: the report the
+    leaders read said only “反馈待审核” (found by a fairness review). It says how long the reply
+    has waited past the lead unit's review time, and which notices were forced."""
+    from helpers import copy_data
+
+    copy_data(tmp_path)
+    cc(tmp_path, "notice", "中院", "--reason", "司法公开栏目未更新", "--as-of", "2023-10-20", "--yes")
+    cc(tmp_path, "reply", "5", "--note", "已更新", "--by", "郑某某", "--as-of", "2023-10-25")
+    cc(tmp_path, "notice", "中院", "--force", "--reason", "再次督办", "--as-of", "2023-11-01", "--yes")
+    text = cc(tmp_path, "notice", "中院", "--force", "--reason", "第三次督办", "--as-of", "2023-11-20", "--yes").stdout
+    assert "反馈待牵头单位审核（已等待26天，超过审核时限21天，牵头单位逾期）" in text
+    assert "法治督〔2023〕6号（第2次督办，黄色，强制督办）" in text and "法治督〔2023〕7号（第3次督办，红色，强制督办）" in text

@@ -303,12 +303,21 @@ def escalation_doc(snap: rules.Snapshot, unit: models.Unit, previous: list[rules
                             f"{unit.deputy.name}{unit.deputy.title}）承担的创城任务推进不力，截至{cn_date(day)}"
                             f"已被督办{n}次。现将有关情况报告如下。"),
               Block("h1", "一、督办情况")]
+    # since layout 2 the report also says which notices were forced (sent while an earlier one was
+    # open: --force --reason) and when a reply waits past the lead unit's review time: the leaders
+    # who read it are told of the lead unit's part too
+    v2 = esc.layout >= 2
+    review = project.plan.policy.review_days if v2 else None
+
+    def kind(e) -> str:
+        return f"第{e.seq}次督办，{e.level}色" + ("，强制督办" if v2 and e.forced else "")
+
     for i, ns in enumerate(previous, 1):
         e = ns.notice
-        blocks.append(Block("para", f"{i}. {cn_date(e.date)}，{e.doc_no}（第{e.seq}次督办，{e.level}色），"
+        blocks.append(Block("para", f"{i}. {cn_date(e.date)}，{e.doc_no}（{kind(e)}），"
                                     f"督办事项：{'、'.join(e.tasks) or e.reason}；整改期限{cn_date(e.deadline)}；"
-                                    f"{notice_outcome(ns, day)}。"))
-    blocks.append(Block("para", f"{n}. {cn_date(entry.date)}，{entry.doc_no}（第{entry.seq}次督办，{entry.level}色），"
+                                    f"{notice_outcome(ns, day, review)}。"))
+    blocks.append(Block("para", f"{n}. {cn_date(entry.date)}，{entry.doc_no}（{kind(entry)}），"
                                 f"督办事项：{'、'.join(entry.tasks) or entry.reason}；整改期限{cn_date(entry.deadline)}。"))
     blocks.append(Block("h1", "二、当前差距"))
     gaps = list(entry.gaps) + ([entry.reason] if entry.reason else [])
@@ -331,9 +340,10 @@ def escalation_doc(snap: rules.Snapshot, unit: models.Unit, previous: list[rules
     )
 
 
-def notice_outcome(ns: rules.NoticeState, day: dt.date) -> str:
+def notice_outcome(ns: rules.NoticeState, day: dt.date, review_days: int | None = None) -> str:
     """What became of an earlier notice by `day`: answered or not, on time or late, rejected,
-    closed — each stated, since the report is what a unit head is held to account on."""
+    closed — each stated, since the report is what a unit head is held to account on.
+    review_days: the lead unit's review time, when a reply that has waited longer is to say so."""
     parts = []
     for deadline, reply, reject in ns.rounds:
         if reply is None:
@@ -346,7 +356,11 @@ def notice_outcome(ns: rules.NoticeState, day: dt.date) -> str:
     if ns.closed is not None:
         parts.append(f"{cn_date(ns.closed.date)}审核销号")
     elif ns.pending is not None:
-        parts.append("反馈待审核")
+        waited = (day - ns.pending.date).days
+        if review_days is not None and waited > review_days:
+            parts.append(f"反馈待牵头单位审核（已等待{waited}天，超过审核时限{waited - review_days}天，牵头单位逾期）")
+        else:
+            parts.append("反馈待审核")
     elif day > ns.deadline:
         parts.append(f"{'退回后' if ns.rejects else ''}逾期{(day - ns.deadline).days}天未反馈")
     else:
