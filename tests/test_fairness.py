@@ -810,3 +810,20 @@ def test_the_report_to_the_leaders_tells_the_lead_unit_s_part(tmp_path):
     text = cc(tmp_path, "notice", "中院", "--force", "--reason", "第三次督办", "--as-of", "2023-11-20", "--yes").stdout
     assert "反馈待牵头单位审核（已等待26天，超过审核时限21天，牵头单位逾期）" in text
     assert "法治督〔2023〕6号（第2次督办，黄色，强制督办）" in text and "法治督〔2023〕7号（第3次督办，红色，强制督办）" in text
+
+
+def test_a_voided_notice_no_longer_sets_the_level_of_later_ones(tmp_path):
+    """Voiding 人社局's first notice left the later ones scored 黄 and 红 and listed in the next
+    report as 第2次, 第3次 beside a new 第3次 (found by a fairness review): they count as the
+    1st and 2nd, as the count of 督办 does, and the report says what they were when sent."""
+    from helpers import copy_data
+
+    copy_data(tmp_path)
+    cc(tmp_path, "void", "法治督〔2023〕2号", "--reason", "发错对象", "--as-of", "2023-12-31")
+    score = json.loads(cc(tmp_path, "score", "--json", "--as-of", "2023-12-31").stdout)
+    rsj = next(u for u in score["units"] if u["id"] == "rsj")
+    notices = {c["key"]: c["items"] for c in rsj["components"] if c["key"].startswith("notice_")}
+    assert notices == {"notice_blue": ["法治督〔2023〕3号"], "notice_yellow": ["法治督〔2023〕4号"], "notice_red": []}
+    text = cc(tmp_path, "notice", "人社局", "--as-of", "2023-12-31", "--yes", "--dry-run").stdout
+    assert "法治督〔2023〕3号（第1次督办，蓝色；发文时为第2次、黄色，此前的通知作废后重计）" in text
+    assert "法治督〔2023〕4号（第2次督办，黄色；发文时为第3次、红色，此前的通知作废后重计）" in text

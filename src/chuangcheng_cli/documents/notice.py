@@ -309,15 +309,19 @@ def escalation_doc(snap: rules.Snapshot, unit: models.Unit, previous: list[rules
     v2 = esc.layout >= 2
     review = project.plan.policy.review_days if v2 else None
 
-    def kind(e) -> str:
-        return f"第{e.seq}次督办，{e.level}色" + ("，强制督办" if v2 and e.forced else "")
+    def kind(e, rank: int) -> str:
+        if not v2 or rank == e.seq:
+            return f"第{e.seq}次督办，{e.level}色" + ("，强制督办" if v2 and e.forced else "")
+        # an earlier notice voided since it was sent: counted by its place among those that count
+        return (f"第{rank}次督办，{rules.notice_level(rank)}色" + ("，强制督办" if e.forced else "")
+                + f"；发文时为第{e.seq}次、{e.level}色，此前的通知作废后重计")
 
     for i, ns in enumerate(previous, 1):
         e = ns.notice
-        blocks.append(Block("para", f"{i}. {cn_date(e.date)}，{e.doc_no}（{kind(e)}），"
+        blocks.append(Block("para", f"{i}. {cn_date(e.date)}，{e.doc_no}（{kind(e, i)}），"
                                     f"督办事项：{'、'.join(e.tasks) or e.reason}；整改期限{cn_date(e.deadline)}；"
                                     f"{notice_outcome(ns, day, review)}。"))
-    blocks.append(Block("para", f"{n}. {cn_date(entry.date)}，{entry.doc_no}（{kind(entry)}），"
+    blocks.append(Block("para", f"{n}. {cn_date(entry.date)}，{entry.doc_no}（{kind(entry, n)}），"
                                 f"督办事项：{'、'.join(entry.tasks) or entry.reason}；整改期限{cn_date(entry.deadline)}。"))
     blocks.append(Block("h1", "二、当前差距"))
     gaps = list(entry.gaps) + ([entry.reason] if entry.reason else [])

@@ -161,8 +161,10 @@ def unit_score(snap: rules.Snapshot, us: rules.UnitState) -> UnitScore:
         add(Component(key, len(ids), getattr(weights, key), float(len(ids) * getattr(weights, key)), tuple(ids)))
 
     by_level: dict[str, list[str]] = {level: [] for level in LEVEL_KEYS}
-    for ns in us.notices:
-        by_level[ns.notice.level].append(ns.notice.doc_no)
+    # the level by the notice's place among those that count (蓝 the 1st …): after an earlier
+    # notice is voided, a later one sent as 黄 counts as the 1st, 蓝, as the count of 督办 does
+    for rank, ns in enumerate(us.notices, 1):
+        by_level[rules.notice_level(rank)].append(ns.notice.doc_no)
     for level, key in LEVEL_KEYS.items():
         nos = by_level[level]
         add(Component(key, len(nos), getattr(weights, key), float(len(nos) * getattr(weights, key)), tuple(nos)))
