@@ -140,7 +140,7 @@ def _signature(st) -> tuple:
     return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
 
 
-_ROOT: list = [None]  # the store a command may take the journal's validator from (use_store)
+_ROOT: list = [None]  # the store a command may take the kept validators from (use_store)
 
 
 def use_store(root) -> None:
