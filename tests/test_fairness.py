@@ -751,7 +751,9 @@ def test_a_co_unit_notified_for_its_part_is_not_told_its_task_lags(tmp_path):
     assert json.loads(out.split("日志行：\n")[1].splitlines()[0])["layout"] == 2
     # a notice whose wording is the same either way records no layout: a line an older cc still reads
     lead = cc(tmp_path, "notice", "人社局", "--yes", "--dry-run", "--as-of", "2023-12-30").stdout
-    assert "推进滞后" in lead and '"layout"' not in lead.split("日志行：\n")[1]
+    notice_line, report_line = lead.split("日志行：\n")[1].splitlines()[:2]
+    assert "推进滞后" in lead and '"layout"' not in notice_line
+    assert json.loads(report_line)["layout"] == 2  # the report to 市领导 closes with 特此报告
 
 
 def test_a_notice_reason_is_one_item_without_breaks_or_a_dangling_comma(tmp_path):
