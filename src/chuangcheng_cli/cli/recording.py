@@ -91,7 +91,10 @@ def _past_deadlines(entries: list, journal: list, raw: Optional[bytes]) -> list[
     if raw:
         import json
 
-        last = raw.rstrip().rsplit(b"\n", 1)[-1]
+        end = len(raw)  # the last line, without copying a city's journal to find it
+        while end and raw[end - 1] in b" \t\r\n":
+            end -= 1
+        last = raw[raw.rfind(b"\n", 0, end) + 1:end]
         try:
             day = dt.date.fromisoformat(json.loads(last)["date"])
             latest = day if latest is None else max(latest, day)
