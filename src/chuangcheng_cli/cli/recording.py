@@ -87,6 +87,8 @@ def _past_deadlines(entries: list, journal: list, raw: Optional[bytes]) -> list[
     unit is late the moment it learns of it, unless it really was sent then. journal: the
     entries at hand (a write may hold only a slice), raw: the whole journal, whose last line's
     date is taken too."""
+    if not any(e.kind in _NEW_DEADLINE_KINDS for e in entries):  # most writes: no journal to scan
+        return []
     latest = max((e.date for e in journal), default=None)
     if raw:
         import json
