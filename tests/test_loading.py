@@ -136,6 +136,66 @@ def test_merge_keys_are_refused():
     assert data is None and [p.code for p in problems] == ["yaml-alias"]
 
 
+YAML_SHAPES = [
+    "a: 1\na: 2\nb:\n  c: 1\n  c: 2\n",
+    "a:\n - b: 1\n   b: 2\n - b: 3\n   c: 4\n   c: 5\nd: 1\nd: 2\n",
+    "a: 2023-02-30\nb: 2023-05-10\nc: 1.10\nd: yes\ne: ~\nf: 0x1f\ng: 1_000\nh: 1:30\ni: .inf\nj: 2023-05-10 08:00:00\n",
+    "1: a\n01: b\n1: c\nnull: x\ntrue: y\n2023-01-01: z\n",
+    "a: !!str 12\nb: !!int '12'\nc: !!binary aGVsbG8=\nd: !!map {b: 1}\ne: !!seq [1]\n",
+    "a: &x 1\nb: *x\n", "a: &y [1]\nb: [*y]\n", "b:\n  <<: {c: 1}\n", "= : 1\n",
+    "a: !!set {x, y}\n", "a: !!omap [x: 1]\n", "? [1, 2]\n: 3\n", "? {a: 1}\n: 3\n", "a: !foo x\n",
+    "a: !!python/name:os.system\n", "x: !!float abc\n", "x: !!int abc\n", "- a\n- [b, {c: d}]\n- ''\n-\n",
+]
+
+
+def _load_both(text: str) -> tuple[str, str]:
+    """What the loader makes of text, and what PyYAML's own construction (with the same loader's
+    constructors and checks) makes of it: values, duplicate keys, or what was refused."""
+    import yaml
+
+    quick = loading._loader_class()
+
+    class Standard(quick):
+        def construct_document(self, node):
+            return yaml.constructor.BaseConstructor.construct_document(self, node)
+
+    def load(cls):
+        loader = cls(text)
+        try:
+            data = loader.get_single_data()
+            return "ok", data, [(k, m.line, m.column, f.line) for k, m, f in sorted(
+                loader.duplicates, key=lambda d: (d[1].line, d[1].column))]
+        except loading._AliasUsed as exc:
+            return "alias", exc.mark.line, exc.mark.column
+        except (yaml.YAMLError, ValueError) as exc:
+            return "error", type(exc).__name__, str(exc)
+        finally:
+            loader.dispose()
+
+    return repr(load(quick)), repr(load(Standard))
+
+
+@pytest.mark.parametrize("text", YAML_SHAPES)
+def test_quick_yaml_construction_gives_pyyaml_values(text):
+    """The loader builds plain documents in one pass (loading._Loader._build); whatever the
+    document, the values, the duplicate keys recorded and what is refused are PyYAML's own."""
+    quick, standard = _load_both(text)
+    assert quick == standard
+
+
+def test_quick_yaml_construction_on_the_bundled_plan():
+    import pathlib
+
+    folder = pathlib.Path(loading.__file__).resolve().parents[1] / "example"
+    for name in ("tasklist.yaml", "units.yaml"):
+        text = (folder / name).read_text(encoding="utf-8")
+        quick, standard = _load_both(text)
+        assert quick.startswith("('ok', {") and quick == standard
+        loader = loading._loader_class()(text)
+        assert loader._build(loader.get_single_node())  # the one pass, not PyYAML's fallback
+        loader.dispose()
+
+
 @pytest.mark.parametrize("text, line, col", [
     ("a: b: c\n", 1, 5),  # a colon in a plain value
     ('name: "市司法局\nyear: 2023\n', 1, 7),  # unclosed quote: at the quote, not at the end
