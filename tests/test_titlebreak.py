@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -112,6 +113,24 @@ def test_status_never_loads_jieba_and_notice_prints_nothing_from_it(tmp_path):
                             timeout=120, check=False)
     assert result.returncode == 0
     assert result.stderr == ""  # no "Building prefix dict", no pkg_resources warning
+
+
+def test_jieba_keeps_its_dictionary_in_the_store_not_the_shared_temp_folder(tmp_path):
+    """The dictionary jieba builds is loaded back with marshal: it lives in the user's own store,
+    never in the temp folder other users can write to."""
+    store, temp = tmp_path / "store", tmp_path / "temp"
+    temp.mkdir()
+    build = ("from chuangcheng_cli.store.state import use_store\n"
+             "from chuangcheng_cli.documents.titlebreak import title_lines\n"
+             f"use_store({str(store)!r})\n"
+             "print(title_lines('关于市人力资源和社会保障局创城工作督办情况的报告', 20))\n")
+    env = {**cc_env(), "TMPDIR": str(temp)}
+    result = subprocess.run([sys.executable, "-c", build], capture_output=True, text=True, env=env,
+                            timeout=120, check=False)
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    assert (store / "jieba.cache").is_file() and not list(temp.iterdir())
+    if os.name != "nt":
+        assert (store.stat().st_mode & 0o777) == 0o700 and ((store / "jieba.cache").stat().st_mode & 0o077) == 0
 
 
 @pytest.mark.parametrize("name, expected", [

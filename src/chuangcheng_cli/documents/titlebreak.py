@@ -105,7 +105,13 @@ def _tag(text: str, names: list[str]) -> list[tuple[str, str]]:
 
 
 def _jieba():
-    """jieba's part-of-speech tokenizer, loaded on first use with its log and warnings silenced."""
+    """jieba's part-of-speech tokenizer, loaded on first use with its log and warnings silenced.
+
+    It is jieba's own (jieba.posseg.dt over jieba.dt): importing jieba.posseg already reads the
+    dictionary's part-of-speech table for it, and a tokenizer of our own would read it again
+    (0.2 s of a `cc notice`). jieba keeps the dictionary it builds (a 9 MB file read back with
+    marshal, 0.6 s) in the command's store (store/state.py: the user's own 0700 folder) rather than
+    in the shared temp directory, where anyone could leave a file for it to load."""
     global _tokenizer
     if _tokenizer is None:
         import logging
@@ -116,12 +122,19 @@ def _jieba():
             import jieba
             import jieba.posseg
         # jieba logs "Building prefix dict ..." to stderr, and a traceback when it cannot write its
-        # cache to the temp directory (harmless: it then rebuilds the dictionary next time).
+        # cache (harmless: it then rebuilds the dictionary next time).
         logging.getLogger("jieba").setLevel(logging.CRITICAL + 1)
-        tokenizer = jieba.Tokenizer()
+        from ..store.state import private_folder, store_root
+
+        root = store_root()
+        if root is not None and not jieba.dt.initialized:
+            try:
+                jieba.dt.tmp_dir = private_folder(root)
+            except OSError:  # a store that cannot be made: jieba's default place
+                pass
         for word in DOMAIN_WORDS:
-            tokenizer.add_word(word)
-        _tokenizer = jieba.posseg.POSTokenizer(tokenizer)
+            jieba.dt.add_word(word)
+        _tokenizer = jieba.posseg.dt
     return _tokenizer
 
 
