@@ -374,3 +374,21 @@ def test_real_plan_matches_the_speech(real):
     assert with_others("市人社局") == 2
     assert with_others("市民政局") == 5
     assert accounted == set(range(14))  # and that is every task
+
+
+def test_a_mistyped_lead_blames_no_journal_entry(tmp_path):
+    """A task's lead mistyped in the plan is the plan's error alone: the problems and reports the
+    journal rightly files under that task are not called another unit's (nor is voiding them
+    suggested) while the plan cannot say who the task's units are (found by a new user's try)."""
+    import shutil
+
+    from helpers import DATA
+
+    folder = tmp_path / "data"
+    shutil.copytree(DATA, folder)
+    plan = folder / "tasklist.yaml"
+    text = plan.read_text(encoding="utf-8")
+    assert "    lead: mzj\n" in text
+    plan.write_text(text.replace("    lead: mzj\n", "    lead: mzjj\n", 1), encoding="utf-8")
+    checked = checks.check_folder(folder, display_base=folder)
+    assert [(p.code, p.file) for p in checked.problems] == [("unknown-unit", "tasklist.yaml")]

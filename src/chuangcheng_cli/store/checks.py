@@ -496,6 +496,7 @@ def check_journal(project: models.Project, journal: loading.JournalFile,
     order = project.order if project.journal is journal.entries else rules.journal_order(journal.entries)
     owners = {t.id: set(t.units) for t in tasks.values()}
     plan_ok = {tid: all(u in units for u in us) for tid, us in owners.items()}  # else reported in the plan
+    known_owners = {tid: us for tid, us in owners.items() if plan_ok[tid]}
     entries = journal.entries
     # Voided entries count nowhere, so no rule between entries applies to them.
     has_voids = any(e.kind == "void" for e in entries)
@@ -622,7 +623,7 @@ def check_journal(project: models.Project, journal: loading.JournalFile,
                 _unsafe_document(i, entry.file, bad)
         elif kind in PROBLEM_KINDS:
             _check_problem_entry(i, entry, found_problems, void_problems, bad, unit_ok, task_ok, labels,
-                                 problem_days, owners)
+                                 problem_days, known_owners)
     return problems
 
 
@@ -643,7 +644,10 @@ _PROBLEM_ID_PARTS = re.compile(r"[A-Za-z]+(\d{4})-(\d+)")  # a problem id's year
 def _check_problem_entry(i, entry, found: dict, void_ids: set, bad, unit_ok, task_ok, labels,
                          later: dict, owners: dict) -> None:
     """The 问题清单's rules (problemlist.py): ids unique, references known, 整改 → 复查 → 销号 in order.
-    owners: each task's units (a problem belongs to a task of its own unit's, or to none)."""
+    owners: each task's units (a problem belongs to a task of its own unit's, or to none), for the
+    tasks whose units are all in units.yaml: a task naming an unknown unit is reported in the plan,
+    and its problems are not judged by a list the plan has wrong (its lead mistyped, a right entry
+    would be called the wrong unit's, and voiding it suggested)."""
     pid = entry.problem
     if entry.kind == "problem":
         if pid in found:
@@ -662,7 +666,7 @@ def _check_problem_entry(i, entry, found: dict, void_ids: set, bad, unit_ok, tas
                 bad(i, "co_units", "co-unit-is-lead", f"配合单位 {labels.get(co, co)} 就是责任单位")
             else:
                 unit_ok(i, "co_units", co)
-        if entry.task and task_ok(i, "task", entry.task) and entry.unit in labels \
+        if entry.task and task_ok(i, "task", entry.task) and entry.unit in labels and entry.task in owners \
                 and entry.unit not in owners[entry.task]:
             bad(i, "task", "problem-unit-not-on-task",
                 f"问题 {pid} 的责任单位 {labels[entry.unit]} 不是任务 {entry.task} 的责任单位",
