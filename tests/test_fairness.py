@@ -265,7 +265,7 @@ def test_a_backfilled_finish_from_before_a_reopen_is_not_called_a_resubmission(t
 def test_co_unit_answers_only_for_its_own_part(tmp_path):
     repo = early(tmp_path)
     refused = cc(repo, "notice", "总工会", "--as-of", "2023-07-05", code=1)
-    assert "目前没有滞后的任务" in refused.stderr
+    assert "目前没有因本单位原因滞后（红灯或黄灯）的任务" in refused.stderr
     cc(repo, "notice", "总工会", "--task", "T08", "--as-of", "2023-07-05", code=2)  # needs --reason
     ok = cc(repo, "notice", "总工会", "--task", "T08", "--reason", "未按要求开展劳动用工法律体检",
             "--as-of", "2023-07-05")
@@ -344,7 +344,7 @@ def test_a_notice_naming_no_task_is_its_units_own_matter(tmp_path):
         red = next(c for c in scored["units"][0]["components"] if c["key"] == "red_task")
         assert red["count"] == 0, (who, red)
     refused = cc(repo, "notice", "宣传部", "--dry-run", "--as-of", "2023-09-06", code=1)
-    assert "没有滞后的任务" in refused.stderr  # as status says: T02 is not red
+    assert "没有因本单位原因滞后（红灯或黄灯）的任务" in refused.stderr  # as status says: T02 is not red
     # replied, the notice waits for the office's review on no task either
     cc(repo, "reply", "3", "--note", "已列入主体班课程", "--by", "许某某", "--as-of", "2023-09-07")
     t02 = task(repo, "2023-09-20", "T02")
@@ -754,6 +754,23 @@ def test_a_co_unit_notified_for_its_part_is_not_told_its_task_lags(tmp_path):
     notice_line, report_line = lead.split("日志行：\n")[1].splitlines()[:2]
     assert "推进滞后" in lead and '"layout"' not in notice_line
     assert json.loads(report_line)["layout"] == 2  # the report to 市领导 closes with 特此报告
+
+
+def test_a_unit_notified_for_its_overdue_problem_alone_is_not_told_its_task_lags(tmp_path):
+    """妇联's only gap on T13 (a task ahead of schedule, led by 民政局) is its own overdue problem:
+    its notice says the task 存在问题, not that its tasks 推进滞后 (found by a new user's try), and
+    records the wording (layout 3) so that cc reprint makes what was sent."""
+    from helpers import copy_data
+
+    copy_data(tmp_path)
+    journal = tmp_path / "data" / "journal.jsonl"
+    lines = journal.read_text(encoding="utf-8").splitlines(keepends=True)
+    journal.write_text("".join(line for line in lines if line.strip() and json.loads(line)["date"] <= "2023-09-10"),
+                       encoding="utf-8")
+    out = cc(tmp_path, "notice", "妇联", "--dry-run", "--as-of", "2023-09-11").stdout
+    assert "你单位承担的以下任务存在问题，现予督办" in out and "推进滞后" not in out
+    assert "存在差距：问题W2023-0018" in out
+    assert json.loads(out.split("日志行：\n")[1].splitlines()[0])["layout"] == 3
 
 
 def test_a_notice_reason_is_one_item_without_breaks_or_a_dangling_comma(tmp_path):

@@ -177,7 +177,7 @@ def _recorded_folder(out: Optional[Path], data: Optional[Path]) -> tuple[str, st
 def notice(
     unit: Annotated[str, typer.Argument(help="被督办单位：id、全称或简称，如 民政局。", show_default=False)],
     task: Annotated[Optional[list[str]], typer.Option(
-        "--task", "-t", help="督办的任务（可重复）；默认为该单位所有红灯、黄灯任务。", show_default=False)] = None,
+        "--task", "-t", help="督办的任务（可重复）；默认为因该单位自身原因亮红灯、黄灯的任务：它牵头且本单位有差距的，和它的问题逾期或返工所在的。", show_default=False)] = None,
     reason: Annotated[str, typer.Option("--reason", "-r", help="督办理由（没有滞后任务时必填）。")] = "",
     days: Annotated[Optional[int], typer.Option("--days", min=1, max=365,
                                                 help="整改期限天数；默认取 policy.rectification_days。",

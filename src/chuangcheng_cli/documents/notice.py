@@ -136,7 +136,7 @@ def build_notice(snap: rules.Snapshot, stamp: Stamp, unit: models.Unit, task_ids
     loose = list(snap.units[unit.id].problem_gaps)  # on no open task: cited on their own
     if not reason and not loose and not any(rules.own_gaps(st, unit.id, snap.today) for st in chosen):
         what = ("所选任务没有该单位负责的滞后问题" if task_ids else
-                f"{unit.name} 目前没有滞后的任务（红灯或黄灯），也没有逾期或返工的问题")
+                f"{unit.name} 目前没有因本单位原因滞后（红灯或黄灯）的任务，也没有逾期或返工的问题")
         hint = "如确有问题需要督办，请用 --reason 说明理由；配合单位只对本单位承担的部分负责。"
         others = _others_lag(snap, unit.id, [st for st in snap.tasks if unit.id in st.task.units])
         if others:  # its tasks that status shows red or yellow: whose they are, so none is blamed on it
@@ -167,7 +167,7 @@ def build_notice(snap: rules.Snapshot, stamp: Stamp, unit: models.Unit, task_ids
                           level=level, tasks=[st.task.id for st in chosen], gaps=gaps, reason=reason,
                           deadline=limit.day, file=f"{where}/{file_name}", forced=bool(open_ones) and force,
                           copy_to=[_clean(c, "抄送机关", 100) for c in copy_to or [] if c.strip()],
-                          problems=[ps.id for ps in cited], layout=_layout(gaps, chosen), **_base(stamp))
+                          problems=[ps.id for ps in cited], layout=_layout(gaps, chosen, _task_lag(chosen, unit.id)), **_base(stamp))
     doc = notice_doc(project, entry)
     notes = (f"整改期限：{limit.note}",) if limit.note else ()
     draft = NoticeDraft(entry, doc, file_name, notes=notes)
@@ -218,14 +218,27 @@ def authority(project: models.Project) -> str:
 
 
 LAYOUT = 2  # the wording new notices are recorded with (models.Notice.layout), when it differs
+PROBLEMS_LAYOUT = 3  # … when the unit's gaps on its tasks are its problems alone
 REPORT_LAYOUT = 2  # the wording new reports to 市领导 are recorded with (models.Escalate.layout)
 
 
-def _layout(gaps: list[str], chosen: list) -> int:
+def _layout(gaps: list[str], chosen: list, task_lag: bool = True) -> int:
     """LAYOUT when a notice's wording differs by layout (tasks with no gap of the unit's own, see
-    notice_doc), else 1, which the journal leaves unwritten: a line an older cc can still read."""
+    notice_doc), PROBLEMS_LAYOUT when its gaps on them are its problems alone (task_lag False: it
+    leads none of them that lags, and no notice of its on them is overdue), else 1, which the
+    journal leaves unwritten: a line an older cc can still read."""
     own = [g for g in gaps[:len(chosen)] if not g.endswith("见督办理由")]
-    return LAYOUT if chosen and not own else 1
+    if chosen and not own:
+        return LAYOUT
+    return PROBLEMS_LAYOUT if chosen and not task_lag else 1
+
+
+def _task_lag(chosen: list, unit_id: str) -> bool:
+    """Whether the unit has a lag of its own on one of these tasks other than its problems: the
+    lateness, lag or silence of a task it leads, or a notice of its on it not answered in time
+    (rules.own_gaps)."""
+    return any((st.task.lead == unit_id and st.lead_gaps) or any(ns.notice.unit == unit_id for ns in st.late_notices)
+               for st in chosen if not st.done)
 
 
 def notice_doc(project: models.Project, entry: models.Notice) -> OfficialDoc:
@@ -240,7 +253,8 @@ def notice_doc(project: models.Project, entry: models.Notice) -> OfficialDoc:
     # since layout 2: tasks are said to lag only when the unit has a lag of its own on one of them
     # (a co-unit notified for its part, with a reason, is not told its tasks lag), and the reason
     # of a notice on one such task is that task's 存在问题, not an item of its own
-    lag = entry.layout < 2 or any(gaps_of.values())
+    # since layout 3: nor when its gaps on them are its problems alone (the task itself may be on time)
+    lag = entry.layout < 2 or (entry.layout == 2 and any(gaps_of.values()))
     reason_on_task = entry.layout >= 2 and entry.reason and len(chosen) == 1 and not any(gaps_of.values())
     blocks = []
     if chosen:

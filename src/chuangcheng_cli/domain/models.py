@@ -308,8 +308,9 @@ class Notice(EntryBase):
     problems: list[ProblemId] = field(default_factory=list)  # problems cited as 问题整改不力
     # the wording of its document (documents/notice.py), so that cc reprint makes what was sent:
     # 1 for notices recorded before 2 (which no longer says "推进滞后" of tasks where the unit has
-    # no lag of its own, and puts the 督办理由 of one such task under it)
-    layout: Annotated[int, Field(strict=True, ge=1, le=2)] = 1
+    # no lag of its own, and puts the 督办理由 of one such task under it); 3: its tasks' gaps are
+    # the unit's problems alone (overdue or in 返工), so they 存在问题 rather than 推进滞后
+    layout: Annotated[int, Field(strict=True, ge=1, le=3)] = 1
 
     @property
     def ref(self) -> str:
