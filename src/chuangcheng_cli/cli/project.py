@@ -11,7 +11,7 @@ from .typer_app import app
 from .common import DataOpt, find_data_dir, guarded
 
 
-@app.command()
+@app.command(short_help="新建一个推进组的数据仓库（示例数据、CI 和提交前校验配置、JSON Schema）。")
 @guarded
 def init(
     directory: Annotated[Path, typer.Argument(help="新数据仓库的目录（不存在则创建）；默认当前目录。",

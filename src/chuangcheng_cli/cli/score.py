@@ -11,7 +11,7 @@ from .typer_app import app
 from .common import AsOfOpt, DataOpt, console, find_data_dir, guarded, today
 
 
-@app.command()
+@app.command(short_help="综合评价：每个单位的得分、排名和扣分明细。")
 @guarded
 def score(
     unit: Annotated[Optional[str], typer.Option(
