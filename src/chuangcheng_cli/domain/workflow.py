@@ -487,7 +487,7 @@ def make_fix(snap: rules.Snapshot, stamp: Stamp, ps: problemlist.ProblemState, n
         raise Refusal(f"问题 {ps.id} 已于{rules.cn_date(ps.closed.date)}复查销号，无需再报整改完成")
     if ps.pending is not None:
         raise Refusal(f"问题 {ps.id} 已于{rules.cn_date(ps.pending.date)}报整改完成，正待复查",
-                      f"复查由推进组办公室办理：cc problem recheck {ps.id} --pass（或 --fail）--note …。")
+                      f"复查由推进组办公室办理：cc problem recheck {ps.id} --pass --note …（未通过用 --fail）。")
     if stamp.date < ps.problem.date:
         raise UsageError(f"整改完成日期 {rules.cn_date(stamp.date)} 早于问题交办日期 {rules.cn_date(ps.problem.date)}")
     return models.make(models.Fix, kind="fix", problem=ps.id, unit=ps.unit, note=_clean(note, "整改情况"),
@@ -525,7 +525,7 @@ def make_extend(snap: rules.Snapshot, stamp: Stamp, ps: problemlist.ProblemState
         raise Refusal(f"问题 {ps.id} 已于{rules.cn_date(ps.closed.date)}复查销号，无需延期")
     if stamp.date > ps.deadline and ps.pending is not None:  # fixed, waiting for the office: nothing to extend
         raise Refusal(f"问题 {ps.id} 已于{rules.cn_date(ps.pending.date)}报整改完成，正待复查，不需要延期",
-                      f"请复查：cc problem recheck {ps.id} --pass（或 --fail）--note …")
+                      f"请复查：cc problem recheck {ps.id} --pass --note …（未通过用 --fail）")
     if stamp.date > ps.deadline:  # 延期 is asked for before the deadline: never one that erases days overdue
         raise Refusal(f"问题 {ps.id} 的整改期限{rules.cn_date(ps.deadline)}已过（已逾期{(stamp.date - ps.deadline).days}天），"
                       "不能再延期",

@@ -404,7 +404,8 @@ def status_lines(rows: list[dict], summary: dict, width: int) -> list[Line]:
 
 
 def queue_text(q: dict, year: int) -> str:
-    """One line of the lead unit's queue: what waits, since when, and whose delay it is."""
+    """One item of the lead unit's queue: what waits, since when, and whose delay it is; then, on a
+    line of its own so that it is not broken in the middle, the command that does it."""
     since = short_date(q["since"], year)
     if q["kind"] == "review":
         text = f"待审核 {q['subject']}（{q['unit']}）{since}反馈"
@@ -417,10 +418,10 @@ def queue_text(q: dict, year: int) -> str:
         if q.get("late"):
             text += f"（逾期{q['late']}天完成）"
         text += f"，已等待{q['days']}天"
-        hint = f"cc problem recheck {q['ref']} --pass（或 --fail）--note …"
+        hint = f"cc problem recheck {q['ref']} --pass --note …（未通过用 --fail）"
     else:
         text = f"待验收 {q['subject']}（{q['unit']}）{since}报办结，已等待{q['days']}天"
         hint = f"cc verify {q['ref']} 或 cc reopen {q['ref']} --reason …"
     if q["overdue"]:
         text += f"，超过审核时限{q['overdue']}天（牵头单位逾期）"
-    return f"{text}：{hint}"
+    return f"{text}：\n{hint}"
