@@ -259,3 +259,14 @@ def test_a_notice_answered_says_whether_on_time_not_days_left_below_zero(brief):
     text = brief(dt.date(2023, 8, 10))
     row = next(line for line in section(text, "### 未销号的督办通知").splitlines() if "法治督〔2023〕2号" in line)
     assert "| 逾期7天反馈 |" in row and "剩-" not in text
+
+
+def test_lagging_table_never_shows_the_lead_lagging_for_a_co_units_problem(brief):
+    """滞后任务 lists each task under its lead unit; T13 is yellow only for 妇联's overdue problem
+    (a co-unit's, named in the reasons), so 民政局's cell says the cause is not its own, as the
+    leaders' page does. T09, red for 人社局's own lateness, keeps the plain name."""
+    rows = {r.split(" | ")[0].lstrip("| "): r.split(" | ") for r in
+            section(brief(dt.date(2023, 9, 10)), "## 滞后任务").splitlines() if r.startswith("| T")}
+    assert rows["T13"][2] == "市民政局（非本单位原因）"
+    assert "妇联" in rows["T13"][6]
+    assert rows["T09"][2] == "市人力资源和社会保障局"

@@ -139,7 +139,16 @@ def _lagging_section(snap: rules.Snapshot) -> list[str]:
     out = ["## 滞后任务", ""]
     if not lagging:
         return out + ["目前没有红灯、黄灯任务。"]
-    body = [[r["id"], r["short_title"], project.unit_label(project.task(r["id"]).lead), f"{r['percent']}%",
+    states = {st.task.id: st for st in snap.tasks}
+
+    def lead(task_id: str) -> str:
+        # red or yellow only for what a co-unit answers for (its notice, its problem, named in the
+        # reasons): the lead unit's column says so, as the leaders' page does, never blaming it
+        st = states[task_id]
+        label = project.unit_label(st.task.lead)
+        return label if rules.own_gaps(st, st.task.lead, snap.today) else label + "（非本单位原因）"
+
+    body = [[r["id"], r["short_title"], lead(r["id"]), f"{r['percent']}%",
              f"{r['expected_percent']}%", rules.LIGHT_NAMES[r["light"]], "；".join(r["reasons"])] for r in lagging]
     return out + table(["编号", "任务", "牵头单位", "进度", "序时进度", "状态", "原因"], body)
 
