@@ -89,7 +89,8 @@ def _past_deadlines(entries: list, journal: list, raw: Optional[bytes]) -> list[
     date is taken too."""
     if not any(e.kind in _NEW_DEADLINE_KINDS for e in entries):  # most writes: no journal to scan
         return []
-    latest = max((e.date for e in journal), default=None)
+    # the record compared with, named so that the note can be checked: (date, kind, id)
+    latest = max(((e.date, i, e.kind, e.id) for i, e in enumerate(journal)), default=None)  # the last of its day
     if raw:
         import json
 
@@ -98,19 +99,25 @@ def _past_deadlines(entries: list, journal: list, raw: Optional[bytes]) -> list[
             end -= 1
         last = raw[raw.rfind(b"\n", 0, end) + 1:end]
         try:
-            day = dt.date.fromisoformat(json.loads(last)["date"])
-            latest = day if latest is None else max(latest, day)
-        except (ValueError, KeyError, TypeError, RecursionError):
+            obj = json.loads(last)
+            day = dt.date.fromisoformat(obj["date"])
+            if latest is None or day > latest[0]:
+                latest = (day, len(journal), str(obj.get("kind", "")), str(obj.get("id", ""))[:40])
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
             pass
     out = []
     for e in entries:
         due = getattr(e, "deadline", None) if e.kind in _NEW_DEADLINE_KINDS else None
-        if due is None or latest is None or due >= latest:
+        if due is None or latest is None or due >= latest[0]:
             continue
         from ..domain import models, rules
+        from ..textguard import for_terminal
 
+        day, _, kind, ref = latest
+        what = models.ENTRY_KIND_NAMES.get(kind, "")
+        named = f"{rules.cn_date(day)}的{what}记录（{for_terminal(ref)}）" if ref else f"{rules.cn_date(day)}的记录"
         out.append(f"提示：这条{models.ENTRY_KIND_NAMES[e.kind]}记录的日期是{rules.cn_date(e.date)}，给出的新期限"
-                   f"{rules.cn_date(due)}早于日志中已有的{rules.cn_date(latest)}的记录：按日志，单位一收到就已逾期。"
+                   f"{rules.cn_date(due)}早于日志中已有的{named}：按日志，单位一收到就已逾期。"
                    "如当时确已下发，可以不理会；如单位是现在才收到，请用 cc void 作废这条记录，再以今天的日期重新登记。")
     return out
 
