@@ -485,3 +485,21 @@ def test_unit_lights_never_show_a_unit_lagging_for_anothers_delay(page):
     assert '<span class="chip yellow">T13 黄灯</span>' in rows["市妇女联合会"]
     assert '<span class="chip other">T13 黄灯（非本单位原因）</span>' in rows["市民政局"]
     assert "chip red" not in rows["市住房和城乡建设局"] and "chip yellow" not in rows["市总工会"]
+
+
+def test_waiting_card_gives_the_lead_units_whole_queue(tmp_path):
+    """On 2023年12月31日 no task waits for 验收 or review, but two problems wait for the lead unit's
+    复查, one past the review time limit (a fresh-eyes try read “待牵头单位 0” as nothing pending):
+    the card's note counts them, as the 牵头单位待办 list below does."""
+    from helpers import copy_data, run_cc
+
+    copy_data(tmp_path)
+    out = tmp_path / "r.html"
+    assert run_cc("report", "html", "--as-of", "2023-12-31", "-o", str(out), cwd=tmp_path).returncode == 0
+    text = out.read_text(encoding="utf-8")
+    doc = json.loads(run_cc("status", "--json", "--as-of", "2023-12-31", cwd=tmp_path).stdout)
+    queue = doc["summary"]["lead_queue"]
+    assert [q["kind"] for q in queue] == ["recheck", "recheck"]
+    assert sum(q["overdue"] > 0 for q in queue) == 1
+    assert figure(text, "waiting") == 0  # tasks: the light figures still add up
+    assert "待验收0项，待审核反馈0项；另有2个问题待复查；1件超过审核时限" in text

@@ -141,6 +141,22 @@ def _figures(snap: rules.Snapshot, summary: dict) -> str:
                              for u in escalated)
     else:
         esc_note = "暂无"
+    # The card counts tasks (so that the light figures add up); its note gives the lead unit's whole
+    # queue as listed below (a reply waiting on a task yellow for another reason, problems to 复查),
+    # and how much of it is past the review time limit: the lead unit's delay is never hidden.
+    waiting_note = f"待验收{lights[rules.ACCEPT]}项，待审核反馈{lights[rules.REVIEW]}项"
+    queue = snap.queue
+    shown = {st.task.id for st in snap.tasks if st.light == rules.REVIEW}
+    replies = sum(ns.awaiting_review() and not shown.intersection(ns.notice.tasks)  # on no task of that light
+                  for ns in snap.notices.values())
+    rechecks = sum(q.kind == rules.RECHECK for q in queue)
+    if replies > 0:
+        waiting_note += f"；另有{replies}份反馈待审核"
+    if rechecks:
+        waiting_note += f"；另有{rechecks}个问题待复查"
+    late = sum(q.overdue > 0 for q in queue)
+    if late:
+        waiting_note += f"；{late}件超过审核时限"
     cards = [
         ("total",
          f'<strong class="num" id="fig-done">{summary["done"]}</strong>'
@@ -155,7 +171,7 @@ def _figures(snap: rules.Snapshot, summary: dict) -> str:
         # what waits for the lead unit, so the figures add up to every task (as status and the md report count them)
         (rules.ACCEPT, f'<strong class="num" id="fig-waiting">{lights[rules.ACCEPT] + lights[rules.REVIEW]}</strong>'
                        '<span class="unit">项</span>',
-         "待牵头单位", f"待验收{lights[rules.ACCEPT]}项，待审核反馈{lights[rules.REVIEW]}项"),
+         "待牵头单位", waiting_note),
         (rules.DONE, f'<strong class="num" id="fig-done-light">{lights[rules.DONE]}</strong><span class="unit">项</span>',
          "已完成", "已验收销号"),
         ("days", *days),
