@@ -72,9 +72,34 @@ def test_init_creates_a_valid_repository_and_refuses_to_overwrite(tmp_path):
 
 
 def test_init_blank_journal(tmp_path):
-    assert run_cc("init", "--blank", "x", cwd=tmp_path).returncode == 0
+    done = run_cc("init", "--blank", "x", cwd=tmp_path)
+    assert done.returncode == 0 and "示例推进组的记录" not in done.stdout
     assert (tmp_path / "x/data/journal.jsonl").read_bytes() == b""
     assert run_cc("validate", cwd=tmp_path / "x").returncode == 0
+
+
+def test_a_group_that_keeps_the_sample_journal_is_told_to_empty_it(tmp_path):
+    """A new group ran cc init without --blank and wrote its own plan: the sample records name
+    tasks it does not have (a fresh-eyes try met 225 errors and a hint to void them one by
+    one). init says so first; validate, reads and writes then say it once, instead of cc void."""
+    import re
+
+    made = run_cc("init", "x", cwd=tmp_path)
+    assert "请清空这个文件（或用 cc init --blank 新建）" in made.stdout
+    repo = tmp_path / "x"
+    plan = repo / "data/tasklist.yaml"
+    plan.write_text(re.sub(r"\bT(\d\d)\b", r"A\1", plan.read_text(encoding="utf-8")), encoding="utf-8")
+    hint = "如果它们是 cc init 带来的示例记录，请清空日志文件 journal.jsonl"
+    checked = run_cc("validate", cwd=repo)
+    assert checked.returncode == 1 and hint in checked.stdout
+    read = run_cc("status", "--as-of", "2023-05-01", cwd=repo, CC_NO_CACHE="1")
+    assert read.returncode == 0 and hint in read.stderr and "用 cc void 作废" not in read.stderr
+    before = snapshot_files(repo)
+    write = run_cc("log", "A01", "-u", "sfj", "-p", "10", "-n", "x", "--by", "吴某某", "--as-of", "2023-05-01", cwd=repo)
+    assert write.returncode == 1 and hint in write.stderr
+    assert snapshot_files(repo) == before
+    (repo / "data/journal.jsonl").write_bytes(b"")
+    assert run_cc("validate", cwd=repo).returncode == 0
 
 
 def _git(*args, cwd, env):

@@ -143,6 +143,22 @@ def summary_line(problems: list[Diagnostic]) -> str:
     return f"发现 {errors} 个错误、{warnings} 个警告。"
 
 
+FOREIGN_MIN = 20  # journal entries naming tasks or units the plan lacks, before foreign_hint speaks
+
+
+def foreign_hint(problems: list[Diagnostic]) -> str:
+    """One line for a journal that mostly names tasks or units the plan does not have: the sample
+    records `cc init` copies, kept after a new group wrote its own plan (a fresh-eyes try met 225
+    errors and a hint to void them one by one), or ids renamed in the plan. "" otherwise."""
+    errors = [p for p in problems if p.is_error]
+    foreign = sum(p.code in ("unknown-task", "unknown-unit") and p.file.endswith("journal.jsonl") for p in errors)
+    if foreign < FOREIGN_MIN or foreign < 0.9 * len(errors):
+        return ""
+    return (f"提示：{foreign} 处错误是日志记录引用了任务清单或单位名册中没有的任务、单位。"
+            "如果它们是 cc init 带来的示例记录，请清空日志文件 journal.jsonl（新推进组的日志从空白开始）；"
+            "如果是改了任务编号或单位 id，请在 tasklist.yaml、units.yaml 中改回原来的编号。")
+
+
 def render_json(problems: list[Diagnostic], files: list[str]) -> str:
     errors = sum(p.is_error for p in problems)
     doc = {

@@ -44,10 +44,13 @@ def os_error(exc: OSError) -> int:
 
 
 def data_error(exc: DataError) -> int:
-    from ..diagnostics import render_text
+    from ..diagnostics import foreign_hint, render_text
 
     note(render_text(exc.problems))
     note(f"数据有误（{len(exc.problems)} 处），请先修正；可运行 cc validate 查看全部问题。")
+    hint = foreign_hint(exc.problems)
+    if hint:
+        note(hint)
     return 1
 
 
@@ -101,7 +104,7 @@ def console(stderr: bool = False):
 def validate(fmt: Optional[str], strict: bool, where: locate.DataDir) -> int:
     """Print every problem of the data folder; the exit code (1 on errors, or warnings with strict)."""
     from ..store.checks import check_folder
-    from ..diagnostics import render_github, render_json, render_text, summary_line
+    from ..diagnostics import foreign_hint, render_github, render_json, render_text, summary_line
 
     if where.bundled:
         note("提示：未找到数据目录，正在校验内置示例数据。")
@@ -127,6 +130,9 @@ def validate(fmt: Optional[str], strict: bool, where: locate.DataDir) -> int:
             print(render_text(problems))
             print()
         print(summary_line(problems))
+        hint = foreign_hint(problems)
+        if hint:
+            print(hint)
     failed = bool(checked.errors) or (strict and bool(problems))
     return 1 if failed else 0
 

@@ -16,7 +16,7 @@ from .common import DataOpt, find_data_dir, guarded
 def init(
     directory: Annotated[Path, typer.Argument(help="新数据仓库的目录（不存在则创建）；默认当前目录。",
                                               show_default=False)] = Path("."),
-    blank: Annotated[bool, typer.Option("--blank", help="日志从空白开始（不带示例记录）。")] = False,
+    blank: Annotated[bool, typer.Option("--blank", help="日志从空白开始（不带示例记录）：正式使用时用它。")] = False,
 ):
     """新建一个推进组的数据仓库：示例数据、.gitattributes、CI 配置、pre-commit 配置和 JSON Schema。"""
     from ..store.scaffold import init_repository
@@ -30,6 +30,9 @@ def init(
     print("请按本推进组的实际情况修改 data/tasklist.yaml（campaign 的名称、起止日期，指标和任务）和 data/units.yaml；"
           "CI 配置中的安装地址也要改为本工具的实际地址。")
     print("CODEOWNERS 中的审核人请改为推进组办公室在代码托管平台上的团队或账号，并把主分支设为受保护分支。")
+    if not blank:
+        print("注意：data/journal.jsonl 中是示例推进组的记录，只供试用；换上本推进组的任务清单和单位名册之前，"
+              "请清空这个文件（或用 cc init --blank 新建），否则 cc validate 会把示例记录逐条报错。")
 
 
 @app.command()

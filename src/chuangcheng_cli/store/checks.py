@@ -168,6 +168,11 @@ def warning_line(usable: Usable) -> str:
         fix = twice
     elif any(p.code == "duplicate-entry-id" for p in usable.errors):
         fix += "；" + twice
+    from ..diagnostics import foreign_hint
+
+    hint = foreign_hint(usable.errors)
+    if hint:  # the sample records of cc init: voiding them one by one is not the way
+        return f"数据有 {len(usable.errors)} 处问题，{usable.skipped} 条记录未计入。" + hint.removeprefix("提示：")
     return f"数据有 {len(usable.errors)} 处问题，{usable.skipped} 条记录未计入；运行 cc validate 查看，{fix}。"
 
 
