@@ -136,6 +136,20 @@ def test_every_date_form_reads_as_the_same_day(tmp_path, project):
     assert [r.found for r in read] == [D(2023, 7, 5)] * len(forms)
 
 
+def test_a_deadline_of_lixingligai_reads_as_fix_at_once(tmp_path, project):
+    """Inspection sheets write 立行立改 (or 立即整改) in the 整改时限 column (found by a fresh-eyes
+    try: the whole sheet was refused as “无法识别为日期”): read as a blank cell, which the import
+    records as 立行立改 with the policy's days; any other word is still refused."""
+    rows = [["问题描述", "点位", "责任单位", "整改时限"], ["问题一", "人民广场", "司法局", "立行立改"],
+            ["问题二", "人民广场", "司法局", " 立即整改 "], ["问题三", "人民广场", "司法局", "2023-7-5"]]
+    read = read_problem_sheet(write_xlsx(tmp_path / "now.xlsx", rows), project)
+    assert [r.deadline for r in read] == [None, None, D(2023, 7, 5)]
+    rows.append(["问题四", "人民广场", "司法局", "尽快"])
+    with pytest.raises(ImportRefused) as refused:
+        read_problem_sheet(write_xlsx(tmp_path / "soon.xlsx", rows), project)
+    assert "整改时限“尽快”无法识别为日期" in str(refused.value)
+
+
 @pytest.mark.parametrize("given, source", [
     ("暗访", "暗访"), ("市创城办暗访", "暗访"), ("第三方测评", "测评反馈"), ("测评", "测评反馈"),
     ("12345热线", "群众反映"), ("市民投诉", "群众反映"), ("群众投诉", "群众反映"), ("新闻报道", "媒体曝光"),

@@ -38,6 +38,9 @@ MAX_PLACE = 200
 SOURCES = models.PROBLEM_SOURCES
 
 FIELDS = ("desc", "place", "unit", "deadline", "found", "source", "task")
+# What inspection sheets write in the 整改时限 column for a problem to fix at once: read as a
+# blank cell, which cc problem import records as 立行立改 with the policy's immediate_days.
+IMMEDIATE = ("立行立改", "立即整改", "立即", "马上整改", "即知即改", "立查立改")
 LABELS = {"desc": "问题描述", "place": "点位", "unit": "责任单位", "deadline": "整改时限",
           "found": "发现时间", "source": "来源", "task": "任务"}
 REQUIRED = ("desc", "place", "unit")
@@ -768,7 +771,10 @@ def _read_row(table: _Table, number: int, cells: dict, resolver: _Resolver,
     found, why = _date(cells.get("found"), "发现时间", table, resolver.year)
     if why:
         reasons.append(why)
-    deadline, why = _date(cells.get("deadline"), "整改时限", table, resolver.year)
+    deadline_cell = cells.get("deadline")
+    if isinstance(deadline_cell, str) and re.sub(r"\s+", "", _nfkc(deadline_cell)) in IMMEDIATE:
+        deadline_cell = None  # 立行立改: no date of its own, the policy's days for it (as a blank cell)
+    deadline, why = _date(deadline_cell, "整改时限", table, resolver.year)
     if why:
         reasons.append(why)
     if found and deadline and deadline < found:
