@@ -66,6 +66,30 @@ def test_status_unit_filter_accepts_id_full_and_short_names(unit):
     assert [t["id"] for t in doc["tasks"]] == ["T10", "T11", "T12", "T13", "T14"]
 
 
+def test_status_of_one_unit_lists_what_it_has_to_answer_and_by_when():
+    """A liaison could not see an open notice's 整改期限 until it was overdue (found by a fresh-eyes
+    try): status --unit lists the unit's notices waiting for its reply and its problems waiting
+    for its fix, the nearest deadline first, each with the command that answers it. What waits
+    for the lead unit is not the unit's to do, and the whole group's status shows no such block."""
+    text = cc("status", "--unit", "人社局", "--as-of", "2023-08-21", COLUMNS="100").output
+    block = text[text.index("本单位待办（市人力资源和社会保障局）："):].splitlines()
+    assert block[1].strip() == ("问题W2023-0008（城南安置房建设项目工地），整改中，整改期限6月27日（已逾期55天）：")
+    assert block[2].strip() == "cc problem fix W2023-0008 --note …"
+    assert block[3].strip() == "督办通知法治督〔2023〕2号，退回整改中，整改期限8月24日（还有3天）："
+    assert block[4].strip() == "cc reply 2023-2 --note …"
+    doc = json.loads(cc("status", "--unit", "rsj", "--json", "--as-of", "2023-08-21").output)
+    assert [(i["kind"], i["ref"], i["overdue"]) for i in doc["summary"]["unit_todo"]["items"]] == [
+        ("problem", "W2023-0008", 55), ("notice", "2023-2", 0)]
+    whole = cc("status", "--as-of", "2023-08-21")
+    assert "本单位待办" not in whole.output
+    assert "unit_todo" not in json.loads(cc("status", "--json", "--as-of", "2023-08-21").output)["summary"]
+    # 工商联's fix of W2023-0021 waits for the lead unit's 复查 from 12-26: no longer the unit's to do
+    before = json.loads(cc("status", "--unit", "gsl", "--json", "--as-of", "2023-12-25").output)
+    assert [i["ref"] for i in before["summary"]["unit_todo"]["items"]] == ["W2023-0021"]
+    after = json.loads(cc("status", "--unit", "gsl", "--json", "--as-of", "2023-12-27").output)
+    assert after["summary"]["unit_todo"] is None
+
+
 def test_status_filters_by_light_and_indicator():
     doc = json.loads(cc("status", "--light", "yellow", "--indicator", "I3", "--json", "--as-of", "2023-06-30").output)
     assert [t["id"] for t in doc["tasks"]] == ["T07", "T08", "T09"]
@@ -224,3 +248,21 @@ def test_attention_rows_of_tasks_and_units_share_their_columns():
     unit = next(line for line in block if "总工会" in line and "●" in line)
     assert unit.index("●") == task.index("●")
     assert unit.index("问题W2023-0026") == task.index("已逾期")
+
+
+def test_a_units_long_to_do_shows_the_nearest_and_says_how_many_more():
+    import datetime as dt
+
+    from chuangcheng_cli.domain import rules, views
+    from chuangcheng_cli.reports import rows as reports
+    from chuangcheng_cli.reports.lines import status_lines
+    from chuangcheng_cli.store import checks
+
+    snap = rules.snapshot(checks.load_checked(DATA)[0], dt.date(2023, 8, 21))
+    base = {**reports.summary_base(snap), "unit_todo": reports.unit_todo(snap, limit=1)}
+    table = reports.status_rows(snap)
+    name = "市人力资源和社会保障局"
+    summary = views.summarize(views.filter_rows(table, name), base, name)
+    assert [i["ref"] for i in summary["unit_todo"]["items"]] == ["W2023-0008"] and summary["unit_todo"]["more"] == 1
+    text = "\n".join(line.plain for line in status_lines(views.filter_rows(table, name), summary, 100))
+    assert f"另有1项，整改期限更晚：cc problem list --unit {name}" in text

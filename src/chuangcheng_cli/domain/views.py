@@ -89,6 +89,10 @@ def summarize(rows: list[dict], base: dict, unit: str | None = None, indicator: 
         summary["unit_problem_gaps"] = [g for g in base.get("unit_problem_gaps", []) if g["unit_name"] == unit]
         if base.get("lead_unit") != unit:  # the lead unit's queue, as far as it concerns this unit
             summary["lead_queue"] = [q for q in base.get("lead_queue", []) if q["unit_name"] == unit]
+        todo = base.get("unit_todo", {}).get(unit)
+        summary["unit_todo"] = {**todo, "unit": unit} if todo else None
+    else:
+        summary.pop("unit_todo", None)  # every unit's: only status --unit shows one unit's
     summary["unit_gaps"] = [g for g in base.get("unit_gaps", []) if (not unit or g["unit_name"] == unit)
                             and (not light or g["light"] == light) and not indicator]
     summary.pop("unit_problems", None)

@@ -385,6 +385,16 @@ def status_lines(rows: list[dict], summary: dict, width: int) -> list[Line]:
             first.append(" " + fit(g["unit"], lead_w) + " " + reasons[0])
             parts.append(first)
             parts += [Line(" " * indent + more) for more in reasons[1:]]
+    todo = summary.get("unit_todo")
+    if todo:
+        parts.append(Line(f"本单位待办（{todo['unit']}）：", style="bold"))
+        for item in todo["items"]:
+            lines = fold_text(todo_text(item, dt.date.fromisoformat(summary["as_of"])), max(width - 3, 20))
+            style = "bold red" if item["overdue"] else ""
+            parts.append(Line(" " + lines[0], style=style))
+            parts += [Line("   " + more, style=style) for more in lines[1:]]
+        if todo["more"]:
+            parts.append(Line(f" 另有{todo['more']}项，整改期限更晚：cc problem list --unit {todo['unit']}"))
     queue = summary.get("lead_queue") or []
     if queue:
         parts.append(Line(f"牵头单位待办（{summary.get('lead_unit', '牵头单位')}）：", style="bold"))
@@ -401,6 +411,25 @@ def status_lines(rows: list[dict], summary: dict, width: int) -> list[Line]:
     if problems:
         parts += map(Line, fold_phrases(problems, width))
     return parts
+
+
+def todo_text(item: dict, today: dt.date) -> str:
+    """One item of a unit's own to-do (reports.rows.unit_todo): what, its 整改期限 and the days
+    left or past; then, on a line of its own, the command that answers it."""
+    deadline = dt.date.fromisoformat(item["deadline"])
+    if item["overdue"]:
+        when = f"已逾期{item['overdue']}天"
+    elif deadline == today:
+        when = "今天到期"
+    else:
+        when = f"还有{(deadline - today).days}天"
+    what = item["subject"] if item["kind"] == "problem" else "督办通知" + item["subject"]
+    text = f"{what}，{item['state']}，整改期限{short_date(item['deadline'], today.year)}（{when}）"
+    if item["kind"] == "notice":
+        hint = f"cc reply {item['ref']} --note …"
+    else:
+        hint = f"cc problem fix {item['ref']} --note …"
+    return f"{text}：\n{hint}"
 
 
 def queue_text(q: dict, year: int) -> str:

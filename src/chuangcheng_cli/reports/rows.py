@@ -158,7 +158,33 @@ def summary_base(snap: rules.Snapshot) -> dict:
                                "light": us.problem_light, "gaps": [ps.gap(snap.today) for ps in us.problem_gaps]}
                               for us in snap.units.values() if us.problem_gaps],
         "unit_gaps": unit_gaps(snap),
+        "unit_todo": unit_todo(snap),
     }
+
+
+TODO_LIMIT = 10  # a unit's to-do items kept for status --unit: the nearest deadlines first
+
+
+def unit_todo(snap: rules.Snapshot, limit: int = TODO_LIMIT) -> dict:
+    """unit name → what the unit itself has to answer and by when (status --unit): its notices
+    waiting for a reply (整改中, 退回整改中) and its problems waiting for a fix (整改中, 返工), the
+    nearest deadlines first, at most `limit` of them and how many more. What waits for the lead
+    unit (a reply to review, a fix to 复查) is not the unit's to do."""
+    today = snap.today
+    out = {}
+    for us in snap.units.values():
+        items = [{"kind": "notice", "subject": ns.notice.doc_no, "ref": ns.notice.ref,
+                  "deadline": ns.deadline.isoformat(), "overdue": ns.overdue_days(today),
+                  "state": "退回整改中" if ns.rejects else "整改中"}
+                 for ns in us.notices if ns.is_open and ns.pending is None]
+        items += [{"kind": "problem", "subject": f"问题{ps.label}", "ref": ps.id,
+                   "deadline": ps.deadline.isoformat(), "overdue": ps.overdue_days(today),
+                   "state": "返工整改中" if ps.in_rework else "整改中"}
+                  for ps in us.problems if ps.status == problemlist.OPEN and ps.deadline is not None]
+        if items:
+            items.sort(key=lambda i: (i["deadline"], i["kind"], i["ref"]))
+            out[us.unit.name] = {"items": items[:limit], "more": max(len(items) - limit, 0)}
+    return out
 
 
 def unit_gaps(snap: rules.Snapshot) -> list[dict]:
