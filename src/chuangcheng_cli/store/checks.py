@@ -67,6 +67,7 @@ def _check_folder(data_dir: Path, display_base: Path | None, authority: bool = T
     problems = units_file.problems + plan_file.problems + journal.problems
     project = None
     if units_file.model is not None:
+        problems = [_unit_id_hint(p, units_file.model.units) for p in problems]
         problems += check_units(units_file)
     if units_file.model is not None and plan_file.model is not None:
         project = models.Project(plan_file.model, units_file.model.units, journal.entries)
@@ -87,6 +88,24 @@ def _check_folder(data_dir: Path, display_base: Path | None, authority: bool = T
     return Checked(project if not any(p.is_error for p in problems) else None, problems,
                    list(shown.values()), journal,
                    project.plan if usable else None, project.units if usable else None)
+
+
+def _unit_id_hint(problem: Diagnostic, units: list) -> Diagnostic:
+    """A unit written by its name where its id belongs (lead: 城管局, co_units: [妇联]): the hint
+    names the id to write, found among the roster's names and short names."""
+    import dataclasses
+    import unicodedata
+
+    if problem.hint != loading.UNIT_ID_HINT:
+        return problem
+    found = re.search(r'文本 "(.+)"$', problem.message)
+    if found is None:
+        return problem
+    typed = unicodedata.normalize("NFKC", found.group(1)).strip()
+    for unit in units:
+        if typed in (unit.name, *unit.short_names):
+            return dataclasses.replace(problem, hint=f"这里要写单位的 id：“{typed}”是 \"{unit.id}\"（{unit.name}），请写 {unit.id}。")
+    return problem
 
 
 @dataclass

@@ -617,6 +617,8 @@ FIELD_NAMES = {
 }
 
 
+UNIT_ID_HINT = "单位 id 只能用小写英文字母、数字和下划线，以字母开头，例如 mzj。"  # checks names the id when it can
+
 MISSING_HINTS = {
     "notice_prefix": "请在 policy 下写明本推进组督办通知文号的机关代字，例如 notice_prefix: 环境督"
                      "（文号即 环境督〔年份〕1号）；代字印在每份通知上，没有默认值。",
@@ -638,6 +640,9 @@ def translate_error(err: dict, root_model: type) -> tuple[str, str, str, bool]:
         parent = _model_at(root_model, loc[:-1])
         names = list(field_types(parent) or {}) if parent else []
         hint = did_you_mean(fld, names) if names else ""
+        chinese = [key for key in names if FIELD_NAMES.get(key) == fld.strip()]  # 联络员: for liaison:
+        if chinese:
+            hint = f"字段名要写英文：{FIELD_NAMES[chinese[0]]}写作 {chinese[0]}:"
         allowed = "、".join(names)
         return ("unknown-field", f'未知字段 "{fld}"',
                 hint or (f"允许的字段：{allowed}" if allowed else "请删除该字段。"), True)
@@ -664,7 +669,7 @@ def translate_error(err: dict, root_model: type) -> tuple[str, str, str, bool]:
     if kind == "string_pattern_mismatch":
         hint = "只能使用英文字母、数字、下划线、短横线或点，并以字母或数字开头，例如 T01、RW01、1.1。"
         if fld in ("id", "lead", "co_units", "unit", "lead_unit") and ctx.get("pattern") == models.UNIT_ID_PATTERN:
-            hint = "单位 id 只能用小写英文字母、数字和下划线，以字母开头，例如 mzj。"
+            hint = UNIT_ID_HINT
         if fld in ("notice", "notices"):
             hint = "督办通知的引用格式为 年份-序号，例如 2023-5。"
         return "invalid-value", f"{label} 的格式不正确：{_describe(value)}", hint, False
