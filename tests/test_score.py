@@ -201,7 +201,7 @@ def test_bad_weights_are_data_errors(tmp_path, line, code):
     plan.write_text(plan.read_text(encoding="utf-8").replace("  red_task: 5 ", line, 1), encoding="utf-8")
     result = run_cc("validate", cwd=tmp_path)
     assert result.returncode == 1
-    assert result.stdout.startswith("data/tasklist.yaml:66:"), result.stdout
+    assert result.stdout.startswith("data/tasklist.yaml:75:"), result.stdout
     assert "red_task" in result.stdout and f"[{code}]" in result.stdout, result.stdout
 
 
