@@ -139,7 +139,7 @@ def test_third_notice_needs_a_deliberate_yes(tmp_path):
     assert row["notice_count"] == 3 and row["escalated"]
     # a 报告 carries no 请示 (妥否，请批示): new reports close with 特此报告, recorded as their layout
     assert "特此报告。" in done.stdout and "请批示" not in done.stdout
-    assert entries(repo)[-1]["layout"] == 2
+    assert entries(repo)[-1]["layout"] == 3
 
 
 def test_a_report_sent_with_the_first_wording_reprints_as_it_was_sent():
@@ -753,7 +753,7 @@ def test_a_co_unit_notified_for_its_part_is_not_told_its_task_lags(tmp_path):
     lead = cc(tmp_path, "notice", "人社局", "--yes", "--dry-run", "--as-of", "2023-12-30").stdout
     notice_line, report_line = lead.split("日志行：\n")[1].splitlines()[:2]
     assert "推进滞后" in lead and '"layout"' not in notice_line
-    assert json.loads(report_line)["layout"] == 2  # the report to 市领导 closes with 特此报告
+    assert json.loads(report_line)["layout"] == 3  # the report to 市领导 closes with 特此报告, names earlier ones
 
 
 def test_a_unit_notified_for_its_overdue_problem_alone_is_not_told_its_task_lags(tmp_path):
@@ -851,3 +851,24 @@ def test_a_voided_notice_no_longer_sets_the_level_of_later_ones(tmp_path):
     text = cc(tmp_path, "notice", "人社局", "--as-of", "2023-12-31", "--yes", "--dry-run").stdout
     assert "法治督〔2023〕3号（第1次督办，蓝色；发文时为第2次、黄色，此前的通知作废后重计）" in text
     assert "法治督〔2023〕4号（第2次督办，黄色；发文时为第3次、红色，此前的通知作废后重计）" in text
+
+
+def test_a_second_report_to_the_leaders_names_the_first(tmp_path):
+    """人社局's fourth notice reports it to 市领导 again: the report listed every notice but never
+    said the leaders had had 法治督报〔2023〕1号 on 10月16日 (found by a fresh-eyes try). Since
+    layout 3 it does; the first report, recorded before, reprints as it was sent."""
+    from helpers import copy_data
+
+    copy_data(tmp_path)
+    text = cc(tmp_path, "notice", "人社局", "--as-of", "2023-12-30", "--yes").stdout
+    assert "此前已于2023年10月16日以法治督报〔2023〕1号报告，本次为第2次报告。" in text.replace("\n", "")
+    report = entries(tmp_path)[-1]
+    assert report["kind"] == "escalate" and report["layout"] == 3
+    from chuangcheng_cli.documents.notice import documents_of
+    from chuangcheng_cli.store import checks
+
+    project, _ = checks.load_checked(tmp_path / "data")
+    first, second = [e for e in project.journal if e.kind == "escalate"]
+    trigger = {e.id: e for e in project.journal if e.kind == "notice"}
+    assert "此前已于" not in documents_of(project, trigger[first.trigger])[1][0].blocks[0].text  # as sent
+    assert "本次为第2次报告" in documents_of(project, trigger[second.trigger])[1][0].blocks[0].text  # reprints so

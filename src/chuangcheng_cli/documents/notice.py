@@ -219,7 +219,7 @@ def authority(project: models.Project) -> str:
 
 LAYOUT = 2  # the wording new notices are recorded with (models.Notice.layout), when it differs
 PROBLEMS_LAYOUT = 3  # … when the unit's gaps on its tasks are its problems alone
-REPORT_LAYOUT = 2  # the wording new reports to 市领导 are recorded with (models.Escalate.layout)
+REPORT_LAYOUT = 3  # the wording new reports to 市领导 are recorded with (models.Escalate.layout)
 
 
 def _layout(gaps: list[str], chosen: list, task_lag: bool = True) -> int:
@@ -312,10 +312,16 @@ def escalation_doc(snap: rules.Snapshot, unit: models.Unit, previous: list[rules
     threshold = project.plan.policy.escalation_threshold
     day = entry.date
     n = len(previous) + 1
+    # since layout 3 a later report names the ones sent before it on the unit (the leaders read
+    # that this is not the first), as the record held them when this notice was sent
+    earlier = ""
+    if esc.layout >= 3 and snap.units[unit.id].escalations:
+        sent = [f"{cn_date(e.date)}" + (f"以{e.doc_no}" if e.doc_no else "") for e in snap.units[unit.id].escalations]
+        earlier = f"此前已于{'、'.join(sent)}报告，本次为第{len(sent) + 1}次报告。"
     blocks = [Block("para", f"按照{camp.name.removesuffix('工作')}工作部署，{camp.group}对各责任单位任务推进情况实行清单化管理和督办。"
                             f"{unit.name}（主要负责人：{unit.head.name}{unit.head.title}；分管领导："
                             f"{unit.deputy.name}{unit.deputy.title}）承担的创城任务推进不力，截至{cn_date(day)}"
-                            f"已被督办{n}次。现将有关情况报告如下。"),
+                            f"已被督办{n}次。{earlier}现将有关情况报告如下。"),
               Block("h1", "一、督办情况")]
     # since layout 2 the report also says which notices were forced (sent while an earlier one was
     # open: --force --reason) and when a reply waits past the lead unit's review time: the leaders

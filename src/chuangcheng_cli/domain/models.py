@@ -359,8 +359,9 @@ class Escalate(EntryBase):
     trigger: str = ""  # id of the notice whose issue reached the threshold (voided with it)
     number: Annotated[int, Field(ge=0)] = 0  # the report's own 文号 series; 0 for older records
     doc_no: str = ""
-    # the report's wording (documents/notice.py): 2 ends 特此报告 (a 报告 carries no 请示), 1 as first sent
-    layout: Annotated[int, Field(strict=True, ge=1, le=2)] = 1
+    # the report's wording (documents/notice.py): 2 ends 特此报告 (a 报告 carries no 请示), 1 as first
+    # sent; 3 also names the reports on the unit sent before it
+    layout: Annotated[int, Field(strict=True, ge=1, le=3)] = 1
 
 
 PROBLEM_SOURCES = ("自查", "互查", "督查", "暗访", "测评反馈", "群众反映", "媒体曝光")
