@@ -538,3 +538,24 @@ def test_a_csv_that_is_a_workbook_or_has_a_huge_cell_is_explained_in_chinese(tmp
     with pytest.raises(UsageError) as caught:
         read_problem_sheet(huge, project)
     assert "某一格超过" in caught.value.message and "field" not in caught.value.message
+
+
+def test_a_stray_quote_in_a_csv_is_refused_not_read_as_one_cell_over_many_lines(tmp_path, project):
+    """An opening " never closed ran on over the next rows: four problems were offered as one,
+    the last row's 点位 on the first row's text (found by a hostile-input try). Refused, with
+    where; quotes as Excel writes them (a cell over two lines, "" inside) still read."""
+    head = "问题描述,点位,责任单位,来源\n"
+    bad = tmp_path / "bad.csv"
+    bad.write_text(head + '"垃圾满溢,广场A,民政局,暗访\n路灯损坏,广场B,民政局,暗访\n他说"好",广场D,民政局,暗访\n',
+                   encoding="utf-8")
+    with pytest.raises(UsageError) as refused:
+        read_problem_sheet(bad, project)
+    assert "引号不成对或格式不规范" in refused.value.message
+    lone = tmp_path / "lone.csv"
+    lone.write_text(head + '"垃圾满溢,广场A,民政局,暗访\n', encoding="utf-8")
+    with pytest.raises(UsageError, match="引号不成对"):
+        read_problem_sheet(lone, project)
+    good = tmp_path / "good.csv"
+    good.write_text(head + '"多行\n描述",广场A,民政局,暗访\n他说"好",广场D,民政局,暗访\n"引""号",广场E,民政局,暗访\n',
+                    encoding="utf-8")
+    assert [r.desc for r in read_problem_sheet(good, project)] == ["多行\n描述", '他说"好"', '引"号']

@@ -229,15 +229,19 @@ def _read_csv(path: Path) -> _Table:
     first = text.split("\n", 1)[0]
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
     rows: list[list] = []
+    # strict: a stray quote (an opening " never closed, or text after a closing one) is refused, not
+    # read as one cell running over the following lines (four problems imported as one)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
-        for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+        for record in reader:
             if len(rows) >= MAX_ROWS:
                 raise _too_many_rows(f"文件“{path.name}”", len(rows) + 1, path)
             rows.append([v if v.strip() else None for v in record[:MAX_COLUMNS]])
     except csv.Error as exc:
         why = (f"某一格超过 {csv.field_size_limit()} 字" if "field larger than field limit" in str(exc)
                else "引号不成对或格式不规范")  # csv's own words are English
-        raise UsageError(f"CSV 文件格式有误：{path}（第 {len(rows) + 1} 行：{why}）", _SAVE_AS) from None
+        raise UsageError(f"CSV 文件格式有误：{path}（第 {len(rows) + 1} 条记录，约第 {reader.line_num} 行：{why}）",
+                         _SAVE_AS) from None
     return _Table("", f"文件“{path.name}”", rows, set())
 
 
