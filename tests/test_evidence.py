@@ -165,3 +165,31 @@ def test_evidence_replaced_by_a_link_or_recorded_outside_evidence_is_never_opene
     checked = run_cc("validate", cwd=tmp_path)
     assert "[unsafe-name]" in checked.stdout and "evidence-changed" not in checked.stdout
     assert "evidence-missing" not in checked.stdout
+
+
+def test_evidence_is_measured_by_what_is_read_not_by_what_stat_says(tmp_path, monkeypatch):
+    """A file that reports 0 bytes and holds more (/proc/self/environ) was recorded as size 0 and
+    past the size limit, and /proc/self/pagemap was read without end (found by a hostile-input
+    try): the size is what is read, and no more than the limit is ever read."""
+    import pytest
+
+    from chuangcheng_cli.diagnostics import UsageError
+    from chuangcheng_cli.store import evidence
+
+    monkeypatch.setattr(evidence, "check_file", lambda source, max_mb: 0)  # as stat says of /proc files
+    small = tmp_path / "环境.txt"
+    small.write_bytes(b"x" * 1344)
+    done = evidence.archive(small, tmp_path / "repo", 2023, 1)
+    assert done.size == 1344 and done.sha256 == hashlib.sha256(b"x" * 1344).hexdigest()
+    assert (tmp_path / "repo" / done.path).read_bytes() == b"x" * 1344
+    big = tmp_path / "大.bin"
+    big.write_bytes(b"y" * (1024 * 1024 + 1))
+    with pytest.raises(UsageError, match="佐证材料过大"):
+        evidence.archive(big, tmp_path / "repo", 2023, 1)
+    # grown between the hash and the copy: refused, not archived under the first hash
+    monkeypatch.setattr(evidence, "digest_of", lambda path: "")
+    seen = evidence.inspect(small, 1)
+    small.write_bytes(b"x" * 2000)
+    monkeypatch.setattr(evidence, "inspect", lambda source, max_mb: seen)
+    with pytest.raises(UsageError, match="被改动"):
+        evidence.archive(small, tmp_path / "other", 2023, 1)

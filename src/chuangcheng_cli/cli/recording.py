@@ -547,7 +547,7 @@ def _evidence(items: list[str], root: Path, year: int, max_mb: int) -> list:
 def _copy_evidence(items: list[str], recorded: tuple, root: Path) -> list[Path]:
     """Copy each --evidence file to where the journal records it; the new files made (to undo).
     A file already there with the same content is kept as it is (content-addressed names)."""
-    from ..store.evidence import digest_of
+    from ..store.evidence import digest_of, read_at_most
     from ..store.journal import atomic_write_bytes
     from ..store.safepath import inside
 
@@ -558,8 +558,8 @@ def _copy_evidence(items: list[str], recorded: tuple, root: Path) -> list[Path]:
         target = inside(root, root / kept.path)
         if target.is_file() and target.stat().st_size == kept.size and digest_of(target) == kept.sha256:
             continue
-        payload = Path(item).expanduser().read_bytes()
-        if hashlib.sha256(payload).hexdigest() != kept.sha256:
+        payload = read_at_most(Path(item).expanduser(), kept.size)  # never more than was measured
+        if len(payload) != kept.size or hashlib.sha256(payload).hexdigest() != kept.sha256:
             raise UsageError(f"佐证材料在登记过程中被改动：{item}", "请确认文件内容后重试。")
         atomic_write_bytes(target, payload)
         made.append(target)

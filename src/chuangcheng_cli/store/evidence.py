@@ -33,11 +33,27 @@ def inspect(source: Path, max_mb: int) -> tuple[str, int]:
     """(sha256, size) of a regular file no larger than max_mb; UsageError (Chinese) otherwise."""
     from ..diagnostics import UsageError
 
-    size = check_file(source, max_mb)
+    check_file(source, max_mb)
+    limit = max_mb * 1024 * 1024
+    # hashed and measured by what is read, not by what stat says: a file may report 0 bytes and
+    # hold more (/proc), or grow while read; never more than the limit is read
+    digest, size = hashlib.sha256(), 0
     try:
-        return digest_of(source), size
+        with open(source, "rb") as fh:
+            while chunk := fh.read(min(1 << 20, limit + 1 - size)):
+                size += len(chunk)
+                if size > limit:
+                    raise UsageError(f"佐证材料过大：{source}（超过上限 {max_mb} MB）", _TOO_LARGE_HINT)
+                digest.update(chunk)
     except OSError as exc:
         raise UsageError(f"无法读取佐证材料：{source}（{exc.strerror}）") from None
+    return digest.hexdigest(), size
+
+
+def read_at_most(source: Path, size: int) -> bytes:
+    """At most size + 1 bytes of source: enough to tell it is no longer the size it was hashed at."""
+    with open(source, "rb") as fh:
+        return fh.read(size + 1)
 
 
 def check_file(source: Path, max_mb: int) -> int:
@@ -56,9 +72,12 @@ def check_file(source: Path, max_mb: int) -> int:
         raise UsageError(f"佐证材料不是普通文件：{source}", "设备、管道等不能作为佐证材料。")
     if info.st_size > max_mb * 1024 * 1024:
         raise UsageError(f"佐证材料过大：{source}（{info.st_size / 1024 / 1024:.1f} MB，上限 {max_mb} MB）",
-                         "大文件请放在共享位置并附上网址，或调整 tasklist.yaml 的 policy.evidence_max_mb"
-                         "（并考虑 git LFS，见 README）。")
+                         _TOO_LARGE_HINT)
     return info.st_size
+
+
+_TOO_LARGE_HINT = ("大文件请放在共享位置并附上网址，或调整 tasklist.yaml 的 policy.evidence_max_mb"
+                   "（并考虑 git LFS，见 README）。")
 
 
 def target_of(name: str, sha256: str, year: int) -> str:
@@ -77,7 +96,12 @@ def archive(source: Path, root: Path, year: int, max_mb: int, write: bool = True
     relative = target_of(source.name, sha256, year)
     target = inside(root, root / relative)
     if write and not (target.is_file() and target.stat().st_size == size and digest_of(target) == sha256):
-        atomic_write_bytes(target, source.read_bytes())
+        payload = read_at_most(source, size)
+        if len(payload) != size or hashlib.sha256(payload).hexdigest() != sha256:
+            from ..diagnostics import UsageError
+
+            raise UsageError(f"佐证材料在登记过程中被改动：{source}", "请确认文件内容后重试。")
+        atomic_write_bytes(target, payload)
     return Archived(relative, sha256, size)
 
 
