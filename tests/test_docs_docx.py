@@ -471,6 +471,37 @@ def test_failure_while_saving_leaves_nothing(tmp_path, monkeypatch):
     assert list(out.iterdir()) == []
 
 
+def test_a_full_disk_while_saving_leaves_no_zip_to_complain_later(tmp_path, monkeypatch):
+    """A full disk failed python-docx's ZipFile halfway; left open, its __del__ printed “Exception
+    ignored … ValueError: seek of closed file” after the error (found by a hostile-input try).
+    The write that fails is a plain one, and nothing is left to complain when collected."""
+    import errno
+    import gc
+    import sys
+
+    class Full(io.RawIOBase):
+        def writable(self):
+            return True
+
+        def write(self, data):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    complaints = []
+    monkeypatch.setattr(sys, "unraisablehook", complaints.append)
+    out = tmp_path / "out"
+    def full_fdopen(fd, *args, **kwargs):
+        docs_docx.os.close(fd)
+        return Full()
+
+    monkeypatch.setattr(docs_docx.os, "fdopen", full_fdopen)
+    with pytest.raises(OSError) as failed:
+        write_docx(NOTICE, out / "notice.docx")
+    assert failed.value.errno == errno.ENOSPC
+    gc.collect()
+    assert complaints == []
+    assert list(out.iterdir()) == []
+
+
 def test_file_appearing_meanwhile_is_not_overwritten(tmp_path, monkeypatch):
     """Another process creates the file between our check and the link: we lose, cleanly."""
     path = tmp_path / "notice.docx"

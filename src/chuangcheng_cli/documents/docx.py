@@ -121,8 +121,14 @@ def write_docx(doc: OfficialDoc, path: pathlib.Path) -> None:
 
 
 def _save(document, handle) -> None:
-    """Separate so tests can make the save step fail."""
-    document.save(handle)
+    """Separate so tests can make the save step fail. The package is zipped in memory, then
+    written: a full disk fails the plain write, never python-docx's ZipFile halfway, which would
+    be left open to complain from its __del__ (a traceback on stderr) after the error is shown."""
+    import io
+
+    buffer = io.BytesIO()
+    document.save(buffer)
+    handle.write(buffer.getvalue())
 
 
 def _create_temp(path: pathlib.Path) -> tuple[pathlib.Path, int]:
