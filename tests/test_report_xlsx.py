@@ -397,3 +397,24 @@ def test_a_cell_never_exceeds_excels_limit():
         assert cut.startswith(text[:100]) and f"全文共 {len(text)} 字" in cut
     cell = xlsx._cell_xml("A1", 0, "B" * 50_000)
     assert "超出 Excel 单元格上限" in cell and cell.count("B") < xlsx.MAX_CELL
+
+
+def test_a_long_note_is_cut_in_the_workbook_itself(tmp_path):
+    """The common cells were written by an inlined path that skipped the cut: a 40,000-character
+    note reached 进度日志 whole (found by a hostile-input try). Every cell of the workbook is
+    within Excel's limit."""
+    import openpyxl
+
+    from helpers import copy_data, run_cc
+    from chuangcheng_cli.reports import xlsx
+
+    copy_data(tmp_path)
+    logged = run_cc("log", "T09", "-u", "人社局", "-p", "40", "-n", "中" * 40_000, "--by", "范某某",
+                    "--as-of", "2023-10-16", cwd=tmp_path)
+    assert logged.returncode == 0, logged.stderr
+    out = tmp_path / "r.xlsx"
+    assert run_cc("report", "xlsx", "--as-of", "2023-10-16", "-o", str(out), cwd=tmp_path).returncode == 0
+    book = openpyxl.load_workbook(out, read_only=True)
+    texts = [c for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert max(len(t) for t in texts) <= xlsx.MAX_CELL
+    assert any("中" * 100 in t and "超出 Excel 单元格上限" in t for t in texts)

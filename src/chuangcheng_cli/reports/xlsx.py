@@ -632,7 +632,7 @@ def _write_sheet(wb: Workbook, name: str, looks: _Looks | None, title: str, cols
                 if value.__class__ is str and colours is None:  # _cell_xml inlined for the common case
                     if not value.isprintable():
                         value = _text(value)
-                    if value and value == value.strip():
+                    if value and value == value.strip() and len(value) <= MAX_CELL // 2:  # longer: _fit_cell
                         if "&" in value or "<" in value or ">" in value:
                             value = _escape(value)
                         cells.append(f'<c r="{letters[j]}{r}" s="{plain[j]}" t="inlineStr"><is><t>{value}</t></is></c>')
