@@ -702,6 +702,24 @@ def test_disk_full_while_saving_a_notice_leaves_nothing(tmp_path, monkeypatch):
     assert not [k for k in after if k.endswith(".tmp")]  # and no temporary file
 
 
+def test_disk_full_while_reprinting_does_not_claim_a_record_was_written(tmp_path, monkeypatch):
+    """cc reprint writes no record: its failure said “记录已写入日志” (found by a hostile-input try)."""
+    from chuangcheng_cli.documents import docx as docs_docx
+
+    copy_data(tmp_path)
+    before = snapshot_files(tmp_path)
+
+    def full(document, handle):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(docs_docx, "_save", full)
+    result = invoke(tmp_path, "reprint", "2023-1", "--out", str(tmp_path / "again"), *AS_OF)
+    assert result.exit_code == 1, result.output
+    assert "文书未能生成" in result.output and "磁盘空间已满" in result.output
+    assert "记录已写入日志" not in result.output and "Traceback" not in result.output
+    assert {k: v for k, v in snapshot_files(tmp_path).items() if not k.startswith("again")} == before
+
+
 def test_no_hard_links_on_this_volume_still_writes_the_notice(tmp_path, monkeypatch):
     copy_data(tmp_path)
 

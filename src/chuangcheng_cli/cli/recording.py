@@ -566,9 +566,10 @@ def _copy_evidence(items: list[str], recorded: tuple, root: Path) -> list[Path]:
     return made
 
 
-def write_documents(docs: list, folder: Path) -> list[Path]:
+def write_documents(docs: list, folder: Path, reprint: bool = False) -> list[Path]:
     """Write each (OfficialDoc, file name) into folder, never over an existing file. The record
-    is already in the journal: a failure here loses nothing, and says how to make them again."""
+    is already in the journal: a failure here loses nothing, and says how to make them again
+    (reprint: cc reprint itself failed, which wrote no record)."""
     written: list[Path] = []
     if not docs:
         return written
@@ -588,6 +589,9 @@ def write_documents(docs: list, folder: Path) -> list[Path]:
 
             if not exc.filename:
                 exc.filename = shown_path(target)
+            if reprint:
+                raise Refusal(f"文书未能生成。{os_error_text(exc)}",
+                              "排除问题（磁盘空间、目录权限）后再运行一次，或用 --out 另选目录。") from None
             raise Refusal(f"记录已写入日志，但文书未能生成。{os_error_text(exc)}",
                           f"排除问题（磁盘空间、目录权限）后运行 cc reprint {docs[0][0].doc_no} 重新生成文书。") from None
         written.append(target)

@@ -371,7 +371,7 @@ def reprint(
         if target.exists():
             print(f"已存在，未覆盖：{shown_path(target)}（如需重新生成，请先移走它或用 --out 另存）")
             continue
-        for path in write_documents([(doc, name)], folder):
+        for path in write_documents([(doc, name)], folder, reprint=True):
             print(f"已生成：{shown_path(path)}")
             written += 1
     if not written:
