@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -76,6 +77,15 @@ def _check_folder(data_dir: Path, display_base: Path | None, authority: bool = T
         problems += check_journal(project, journal, known_bad)
         if authority:
             problems += check_authority(project, journal)
+    if files and not os.path.lexists(paths[loading.JOURNAL]):
+        # an empty journal to reads and writes (a new group has none yet), but said here: a
+        # journal deleted by mistake would otherwise pass validate, and so CI, as "no problems"
+        from ..diagnostics import WARNING
+
+        problems.append(journal.src.problem(
+            0, 0, "missing-file", "找不到日志文件，按空日志处理（还没有任何记录）",
+            "新推进组的第一条记录会创建它（cc init 也会建一个空文件）；如果是误删了，请用 git 恢复"
+            "（git checkout -- data/journal.jsonl）。", severity=WARNING))
     if files:
         problems += check_documents(journal, data_dir.parent)
     if files and any(e.kind in ("progress", "reply") and e.evidence for e in journal.entries):
