@@ -193,3 +193,26 @@ def test_evidence_is_measured_by_what_is_read_not_by_what_stat_says(tmp_path, mo
     monkeypatch.setattr(evidence, "inspect", lambda source, max_mb: seen)
     with pytest.raises(UsageError, match="被改动"):
         evidence.archive(small, tmp_path / "other", 2023, 1)
+
+
+def test_addresses_are_http_with_a_host_and_other_schemes_are_refused():
+    """http:// (no host) and “http://a b” were recorded as addresses, HTTPS://… was looked for as a
+    file, javascript: and ftp:// as missing files (found by a hostile-input try)."""
+    from chuangcheng_cli.store.evidence import is_url, url_problem
+
+    assert is_url("HTTPS://WWW.GOV.CN/x") and url_problem("HTTPS://WWW.GOV.CN/x") == ""
+    assert url_problem("https://www.gov.cn/a?b=1#c") == ""
+    for bad in ("http://", "https:///x", "http://a b", "http://[::1"):
+        assert url_problem(bad) == "网址不完整或含空格", bad
+    for other in ("javascript:alert(1)", "ftp://x/y", "file:///etc/passwd", "data:text/html,x", "smb://srv/a"):
+        assert url_problem(other) == "只接受 http:// 或 https:// 开头的网址", other
+    for path in ("C:/材料/照片.jpg", r"D:\\材料\\a.pdf", "会议纪要.pdf", "note:1.txt", "./a:b.txt"):
+        assert url_problem(path) == "" and not is_url(path), path
+
+
+def test_a_bad_address_is_refused_and_writes_nothing(tmp_path):
+    copy_data(tmp_path)
+    before = snapshot_files(tmp_path)
+    result = run_cc(*LOG, "--evidence", "javascript:alert(1)", *AS_OF, cwd=tmp_path)
+    assert result.returncode == 2 and "佐证材料的网址无效" in result.stderr, result.stderr
+    assert snapshot_files(tmp_path) == before

@@ -148,9 +148,12 @@ def evidence_list(items: Optional[list[str]]) -> list[str]:
         value = item.strip()
         if not value or "\n" in value or "\r" in value:
             raise UsageError(f"佐证材料无效：{item!r}", "每个 --evidence 写一个文件路径或网址。")
-        if not value.startswith(("http://", "https://")):
-            from ..store.evidence import check_file
+        from ..store.evidence import check_file, is_url, url_problem
 
+        why = url_problem(value)
+        if why:
+            raise UsageError(f"佐证材料的网址无效：{value}（{why}）", "网址应形如 https://www.example.gov.cn/…；文件请写路径。")
+        if not is_url(value):
             check_file(Path(value).expanduser(), 2000)  # missing, a folder, a device: refused before any work
         out.append(value)
     return out

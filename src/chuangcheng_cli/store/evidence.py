@@ -26,7 +26,29 @@ class Archived:
 
 
 def is_url(text: str) -> bool:
-    return text.startswith(("http://", "https://"))
+    """An http(s) address (the scheme in any case: HTTPS://… is one too), not a file path."""
+    return text[:8].lower().startswith(("http://", "https://"))
+
+
+def url_problem(text: str) -> str:
+    """Why text, meant as an address, cannot be recorded as one ("" when it can): no host, a space,
+    or a scheme other than http(s) (javascript:, file:, ftp: …: nothing a colleague can open safely)."""
+    import re
+    from urllib.parse import urlsplit
+
+    if is_url(text):
+        try:
+            host = urlsplit(text).hostname
+        except ValueError:  # an invalid IPv6 literal, a bad port
+            host = None
+        if not host or any(ch.isspace() for ch in text):
+            return "网址不完整或含空格"
+        return ""
+    scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):", text)  # one letter is a Windows drive (C:/…)
+    if scheme and len(scheme[1]) > 1 and (text[scheme.end():].startswith("//")
+                                          or scheme[1].lower() in ("javascript", "vbscript", "data", "file", "mailto")):
+        return "只接受 http:// 或 https:// 开头的网址"
+    return ""
 
 
 def inspect(source: Path, max_mb: int) -> tuple[str, int]:
