@@ -31,8 +31,9 @@ def is_url(text: str) -> bool:
 
 
 def url_problem(text: str) -> str:
-    """Why text, meant as an address, cannot be recorded as one ("" when it can): no host, a space,
-    or a scheme other than http(s) (javascript:, file:, ftp: …: nothing a colleague can open safely)."""
+    """Why text, meant as an address, cannot be recorded as one ("" when it can): no host, or a
+    scheme other than http(s) (javascript:, file:, ftp: …: nothing a colleague can open safely).
+    A space is kept: an address copied from a browser's bar may hold one, and browsers open it."""
     import re
     from urllib.parse import urlsplit
 
@@ -41,8 +42,8 @@ def url_problem(text: str) -> str:
             host = urlsplit(text).hostname
         except ValueError:  # an invalid IPv6 literal, a bad port
             host = None
-        if not host or any(ch.isspace() for ch in text):
-            return "网址不完整或含空格"
+        if not host:
+            return "网址不完整：没有网站地址"
         return ""
     scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):", text)  # one letter is a Windows drive (C:/…)
     if scheme and len(scheme[1]) > 1 and (text[scheme.end():].startswith("//")
