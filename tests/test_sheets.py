@@ -559,3 +559,18 @@ def test_a_stray_quote_in_a_csv_is_refused_not_read_as_one_cell_over_many_lines(
     good.write_text(head + '"多行\n描述",广场A,民政局,暗访\n他说"好",广场D,民政局,暗访\n"引""号",广场E,民政局,暗访\n',
                     encoding="utf-8")
     assert [r.desc for r in read_problem_sheet(good, project)] == ["多行\n描述", '他说"好"', '引"号']
+
+
+def test_one_cell_merged_over_two_fields_is_refused_not_copied_into_both(tmp_path, project):
+    """B6:C6 merged over 问题描述 and 点位 gave both the same text, imported without a word (found
+    by a hostile-input try): the row is refused, naming the merge. A cell merged down a column
+    (one unit for several rows) and a note merged across the whole table still read as before."""
+    rows = [["问题描述", "点位", "责任单位", "来源"], ["宣传栏陈旧", "人民公园", "司法局", "暗访"],
+            ["合并单元格", None, "司法局", "暗访"], ["无人值守", "幸福路社区", "民政局", "暗访"],
+            ["导诉台无人", "诉讼服务中心", None, "暗访"]]
+    with pytest.raises(ImportRefused) as refused:
+        read_problem_sheet(write_xlsx(tmp_path / "m.xlsx", rows, merges=("A3:B3",)), project)
+    assert "工作表“6月暗访”第3行：问题描述、点位是同一个合并单元格（A3:B3），无法分开" in str(refused.value)
+    fine = read_problem_sheet(write_xlsx(tmp_path / "ok.xlsx", [rows[0], rows[1], rows[3], rows[4]],
+                                         merges=("C3:C4",)), project)
+    assert [r.unit for r in fine] == ["sfj", "mzj", "mzj"]

@@ -102,6 +102,7 @@ class _Table:
     notes: set[int]  # 1-based rows whose only content is one merged range over several columns
     epoch: dt.datetime | None = None  # the workbook's date system, for serial numbers
     filled: frozenset = frozenset()  # (row, column), 1-based, of cells showing a merge's top-left value
+    across: frozenset = frozenset()  # (row, first column, last column), 1-based: merges over columns
 
 
 # ------------------------------------------------------------------------------------ entry point
@@ -147,6 +148,7 @@ def read_problem_sheet(path: Path, project: models.Project, *, sheet: str | None
             if _is_footer(table.rows[number - 1]):
                 continue  # 填表人：… 联系电话：… under the list, as forms end
             row, reasons = _read_row(table, number, cells, resolver, default_source)
+            reasons += _merged_fields(table, number, columns)
             if row is not None and not reasons:
                 here = f"{table.where}第{number}行"
                 first = seen.setdefault(row.key, here)
@@ -355,7 +357,9 @@ def _sheet_table(ws, epoch, path: Path) -> _Table:
                        for r in range(merged.min_row, min(merged.max_row, len(rows)) + 1)
                        for c in range(merged.min_col, min(merged.max_col, width) + 1)
                        if (r, c) != (merged.min_row, merged.min_col))
-    return _Table(ws.title, where, rows, notes, epoch, filled)
+    across = frozenset((r, m.min_col, min(m.max_col, width)) for m in merges if m.max_col > m.min_col
+                       for r in range(m.min_row, min(m.max_row, len(rows)) + 1))
+    return _Table(ws.title, where, rows, notes, epoch, filled, across)
 
 
 _OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
@@ -723,6 +727,22 @@ def _date(value, what: str, table: _Table, year: int) -> tuple[dt.date | None, s
             except ValueError:
                 return None, f"{what}“{_quoted(text)}”不是有效日期"
     return None, f"{what}“{_quoted(text)}”无法识别为日期（可写 2023-7-5、2023/7/5、2023年7月5日）"
+
+
+def _merged_fields(table: _Table, number: int, columns: dict) -> list[str]:
+    """One cell merged over the columns of two fields of a problem's row (问题描述 over 点位): each
+    would read the same text, so the row is refused rather than half guessed."""
+    out = []
+    for r, first, last in table.across:
+        if r == number:
+            inside = [f for f, c in columns.items() if first <= c + 1 <= last]
+            if len(inside) > 1:
+                from openpyxl.utils import get_column_letter
+
+                names = "、".join(LABELS[f] for f in sorted(inside, key=columns.get))
+                span = f"{get_column_letter(first)}{number}:{get_column_letter(last)}{number}"
+                out.append(f"{names}是同一个合并单元格（{span}），无法分开；请取消合并，各填各的")
+    return out
 
 
 def _read_row(table: _Table, number: int, cells: dict, resolver: _Resolver,
