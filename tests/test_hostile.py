@@ -266,11 +266,10 @@ arg_text = st.one_of(
 def accepted_text(text: str, limit: int = 100_000) -> str | None:
     """What workflow._clean stores for text, or None when it (or the check of every argument in
     entry.py) refuses it: see textguard.py for the characters refused."""
-    from chuangcheng_cli.domain.workflow import _INVISIBLE
-
     value = text.strip()
-    # only spaces or zero-width characters is no text at all (found by hypothesis: "\u200b")
-    if not value.strip(_INVISIBLE + " \t\n\u3000") or len(value) > limit or textguard.find_bad(text) >= 0:
+    # only spaces, zero-width characters or blank fillers is no text at all (found by hypothesis:
+    # "\u200b"; by a hostile-input try: "\u3164")
+    if textguard.looks_blank(value) or len(value) > limit or textguard.find_bad(text) >= 0:
         return None
     return value
 

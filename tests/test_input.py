@@ -240,3 +240,15 @@ def test_text_only_zero_width_characters_make_is_empty(shipped, args):
     result = run_cc(*args, "--as-of", "2023-12-30", cwd=shipped)
     assert result.returncode == 2 and "不能为空" in result.stderr, result.stderr
     assert snapshot_files(shipped) == before
+
+
+def test_text_of_blank_fillers_alone_is_empty():
+    """U+2800 (Braille blank), U+3164 (Hangul filler) and a tag character drew nothing and were
+    accepted as a 问题描述 (found by a hostile-input try); a zero-width space was already refused."""
+    from chuangcheng_cli.textguard import looks_blank
+
+    for blank in ("", " \u3000\t\n", "\u2800\u3164", "\U000E0041", "\u200b\ufeff", "\u115f\u1160\uffa0\u034f",
+                  "\ufe0f\U000E0100"):
+        assert looks_blank(blank), repr(blank)
+    for shown in ("正常", "a", "\u2800x", "🏴\U000E0067\U000E0062\U000E007F", "·", "é"):
+        assert not looks_blank(shown), repr(shown)

@@ -22,6 +22,26 @@ BAD_SINGLE_LINE = re.compile(f"[\t\n{_ALWAYS}]")
 # CR is in the C0 range: a bare CR is refused everywhere (it breaks Markdown lists and CSV lines).
 
 
+# Characters that draw nothing though they are letters or symbols to Unicode: the Braille blank,
+# the Hangul fillers, the combining grapheme joiner. With format characters (Cf: zero-width,
+# soft hyphen, tags), variation selectors and spaces, a text of only these looks empty.
+_FILLERS = frozenset("\u2800\u3164\uffa0\u115f\u1160\u034f")
+
+
+def looks_blank(text: str) -> bool:
+    """Whether text shows nothing: only spaces, invisible format characters and blank fillers."""
+    import unicodedata
+
+    for ch in text:
+        if ch.isspace() or ch in _FILLERS:
+            continue
+        code = ord(ch)
+        if 0xfe00 <= code <= 0xfe0f or 0xe0100 <= code <= 0xe01ef or unicodedata.category(ch) == "Cf":
+            continue
+        return False
+    return True
+
+
 def find_bad(text: str, multiline: bool = True) -> int:
     """Index of the first forbidden character in text, or -1."""
     if text.isprintable():  # C speed; every forbidden character is non-printable

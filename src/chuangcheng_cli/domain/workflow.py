@@ -47,12 +47,13 @@ def _unit_on_task(project: models.Project, task: models.Task, unit: models.Unit)
                          f"该任务的责任单位：{owners}")
 
 
-_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u180e"  # zero-width characters: nothing a reader sees
 
 
 def _clean(text: str, what: str, limit: int = 100_000) -> str:
+    from ..textguard import looks_blank
+
     value = text.strip()
-    if not value.strip(_INVISIBLE + " \t\n\u3000"):  # a reason or note only zero-width characters make is none
+    if looks_blank(value):  # a reason or note only invisible characters or blank fillers make is none
         raise UsageError(f"{what}不能为空", "请写明内容（只有空格或不可见字符的不算）。")
     if len(value) > limit:
         raise UsageError(f"{what}过长（{len(value)} 字，上限 {limit} 字）")

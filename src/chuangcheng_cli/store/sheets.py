@@ -24,6 +24,7 @@ from pathlib import Path
 
 from ..diagnostics import ImportRefused, UsageError, did_you_mean
 from ..domain import models
+from ..textguard import looks_blank
 from ..textguard import describe, find_bad
 
 # Limits against hostile or mistaken input (module constants so tests can lower them).
@@ -757,6 +758,8 @@ def _read_row(table: _Table, number: int, cells: dict, resolver: _Resolver,
     for value, what, limit, multiline in ((desc, "问题描述", MAX_DESC, True), (place, "点位", MAX_PLACE, False)):
         if not value:
             reasons.append(f"{what}为空")
+        elif looks_blank(value):  # only invisible characters or blank fillers (U+3164, U+2800)
+            reasons.append(f"{what}为空（只有看不见的字符）")
         elif bad := _bad_char(value, what, multiline):
             reasons.append(bad)
         elif len(value) > limit:
