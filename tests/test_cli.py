@@ -104,6 +104,12 @@ def test_unknown_unit_is_a_usage_error_with_hint():
 def test_bad_as_of_is_a_usage_error():
     result = cc("status", "--as-of", "2023-13-01")
     assert result.exit_code == 2 and "--as-of 的日期无效" in result.output
+    # an empty --as-of (a script's unset variable) was taken as today (found by a hostile-input try)
+    for args in (["status", "--as-of", ""], ["--as-of", "", "units"]):
+        assert cc(*args).exit_code == 2 and "--as-of 的日期无效" in cc(*args).output
+        assert run_cc(*args, cwd=DATA.parent).returncode == 2  # the fast path too
+    zero = cc("status", "--as-of", "0000-01-01").output
+    assert "0000-06-30" not in zero and "YYYY-MM-DD" in zero
 
 
 @pytest.mark.parametrize("args", [("history", "T08"), ("status", "T08", "T09")])

@@ -52,8 +52,13 @@ def display_base() -> Path:
 parse_date = locate.parse_date
 
 
+def chosen_as_of(as_of: Optional[str]) -> Optional[str]:
+    """The command's --as-of, else the one given before it; "" stays "" (a bad date, not today)."""
+    return as_of if as_of is not None else GLOBALS.as_of
+
+
 def today(as_of: Optional[str]) -> dt.date:
-    return locate.report_day(as_of or GLOBALS.as_of)
+    return locate.report_day(chosen_as_of(as_of))
 
 
 def note(message: str) -> None:

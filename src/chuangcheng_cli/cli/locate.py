@@ -106,7 +106,7 @@ def parse_date(text: str, option: str = "--as-of"):
         # examples in the year the user meant (12/30/2023 means 2023); without one, the forms alone
         # (no example year: a group of another year would read it as a hint to write that one)
         year = re.search(r"(?<!\d)\d{4}(?!\d)", halfwidth(text))
-        if year is None:
+        if year is None or not 1900 <= int(year.group()) <= 2999:  # 0000-01-01: no year to give an example in
             raise _usage(f"{option} 的日期无效：{text!r}",
                          "请写成 YYYY-MM-DD、YYYY/M/D、YYYY.M.D 或 YYYY年M月D日（年份写全四位），"
                          "并确认该日期存在。") from None
@@ -137,7 +137,7 @@ def report_day(value: str | None):
     """The only place that reads the clock."""
     import datetime as dt
 
-    return parse_date(value) if value else dt.date.today()
+    return parse_date(value) if value is not None else dt.date.today()  # --as-of "" is a mistake, not today
 
 
 BUNDLED_NOTE = "提示：正在使用内置示例数据（只读；找不到数据目录时默认用它）。用 cc init 创建自己的数据目录。"

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from .typer_app import app
-from .common import AsOfOpt, DataOpt, console, group_options, guarded
+from .common import AsOfOpt, DataOpt, chosen_as_of, console, group_options, guarded
 from .locate import parse_date
 from .recording import Said, evidence_list, notices_only, problem_limit, when_text
 from .read import StrictOpt
@@ -121,7 +121,7 @@ def fix(
     from . import recording
     from .common import GLOBALS
 
-    recording.problem_fix(problem, note_, evidence or [], by, dry_run, data or GLOBALS.data, as_of or GLOBALS.as_of)
+    recording.problem_fix(problem, note_, evidence or [], by, dry_run, data or GLOBALS.data, chosen_as_of(as_of))
 
 
 @problem_app.command("recheck")
@@ -139,7 +139,7 @@ def recheck(
     from .common import GLOBALS
 
     recording.problem_recheck(problem, note_, passed, failed, days, deadline, by, dry_run, data or GLOBALS.data,
-                              as_of or GLOBALS.as_of)
+                              chosen_as_of(as_of))
 
 
 @problem_app.command("extend")
@@ -154,7 +154,7 @@ def extend(
     from . import recording
     from .common import GLOBALS
 
-    recording.problem_extend(problem, to, reason, by, dry_run, data or GLOBALS.data, as_of or GLOBALS.as_of)
+    recording.problem_extend(problem, to, reason, by, dry_run, data or GLOBALS.data, chosen_as_of(as_of))
 
 
 @problem_app.command("list")

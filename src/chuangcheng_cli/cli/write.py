@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from .typer_app import app
-from .common import GLOBALS, AsOfOpt, DataOpt, guarded
+from .common import GLOBALS, AsOfOpt, DataOpt, chosen_as_of, guarded
 from . import recording
 from .locate import parse_date
 from .locate import report_day
@@ -19,7 +19,7 @@ from ..diagnostics import UsageError
 
 def record(data: Optional[Path], as_of: Optional[str], *args, **kwargs) -> None:
     """recording.record with the options given before the command (cc --data … log …) filled in."""
-    recording.record(data or GLOBALS.data, as_of or GLOBALS.as_of, *args, **kwargs)
+    recording.record(data or GLOBALS.data, chosen_as_of(as_of), *args, **kwargs)
 
 ByOpt = Annotated[Optional[str], typer.Option(
     "--by", help="记录人姓名（须是名册允许办理此事的人）；默认取环境变量 CC_USER，"
@@ -73,7 +73,7 @@ def log(
     from .locate import parse_percent
 
     recording.log(task, unit, parse_percent(percent), note_, evidence or [], problem, correct, day, by, dry_run,
-                  data or GLOBALS.data, as_of or GLOBALS.as_of)
+                  data or GLOBALS.data, chosen_as_of(as_of))
 
 
 @app.command()
@@ -342,7 +342,7 @@ def reprint(
 
     _out_is_a_folder(out)
     where, project = load(data)
-    snap = rules.snapshot(project, report_day(as_of or GLOBALS.as_of))
+    snap = rules.snapshot(project, report_day(chosen_as_of(as_of)))
     ns = find_notice(snap, notice_ref)
     docs = documents_of(project, ns.notice)
     if dry_run:  # reprint writes no journal entry; --by is accepted like every command's
