@@ -648,6 +648,28 @@ def test_import_refuses_rows_the_recording_refuses_one_line_each_exit_1(tmp_path
     assert snapshot_files(repo / "data") == before
 
 
+def test_import_says_which_rows_were_hidden_in_the_workbook(tmp_path):
+    """A hidden or filtered-out row was imported without a word (found by a hostile-input try):
+    every row is read, as before, and the hidden ones are named, in a dry run too."""
+    import openpyxl
+
+    repo = early(tmp_path)
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["问题描述", "点位", "责任单位", "发现时间", "整改时限"])
+    ws.append(["公示栏未更新", "甲点位", "司法局", "2023-07-01", "2023-07-20"])
+    ws.append(["宣传栏破损", "乙点位", "司法局", "2023-07-01", "2023-07-20"])
+    ws.row_dimensions[3].hidden = True
+    sheet = tmp_path / "暗访.xlsx"
+    book.save(sheet)
+    dry = cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-07-06", "--dry-run")
+    assert "以下行在表格中是隐藏的（隐藏或被筛选掉），将照常导入" in dry.stdout + dry.stderr
+    done = cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-07-06")
+    text = done.stdout + done.stderr
+    assert "已导入 2 个问题" in text and "以下行在表格中是隐藏的（隐藏或被筛选掉），已照常导入" in text
+    assert "工作表“Sheet”第3行" in text.split("隐藏的")[1] and "第2行" not in text.split("隐藏的")[1]
+
+
 def test_typos_are_refused_not_guessed(tmp_path):
     repo = early(tmp_path)
     before = snapshot_files(repo / "data")

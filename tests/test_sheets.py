@@ -574,3 +574,24 @@ def test_one_cell_merged_over_two_fields_is_refused_not_copied_into_both(tmp_pat
     fine = read_problem_sheet(write_xlsx(tmp_path / "ok.xlsx", [rows[0], rows[1], rows[3], rows[4]],
                                          merges=("C3:C4",)), project)
     assert [r.unit for r in fine] == ["sfj", "mzj", "mzj"]
+
+
+def test_a_sheet_that_declares_fewer_rows_than_it_holds_is_counted(tmp_path, project, monkeypatch):
+    """A <dimension> of two rows over a million and a half rows was trusted: refused only after
+    20 s and 800 MB (found by a hostile-input try). The rows are counted before the full load."""
+    import re
+    import zipfile
+
+    monkeypatch.setattr(sheets, "MAX_ROWS", 5)
+    rows = [["问题描述", "点位", "责任单位"]] + [[f"问题{n}", "广场", "司法局"] for n in range(10)]
+    honest = write_xlsx(tmp_path / "honest.xlsx", rows)
+    liar = tmp_path / "liar.xlsx"
+    with zipfile.ZipFile(honest) as src, zipfile.ZipFile(liar, "w") as out:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                data = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:C2"/>', data)
+            out.writestr(item, data)
+    monkeypatch.setattr(sheets, "_sheet_table", lambda *a: pytest.fail("loaded in full before counting"))
+    with pytest.raises(UsageError, match="11"):
+        read_problem_sheet(liar, project)

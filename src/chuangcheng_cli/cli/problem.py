@@ -300,11 +300,15 @@ def _other_source(row, recorded: dict, snap):
     return None
 
 
-def _import_notes(moved: list[str], alike: list[str], overdue: list[str], done: str) -> str:
-    """What an import says of its rows besides the count: deadlines moved off a rest day, rows
-    that may repeat a recorded problem, problems overdue on the day they are recorded (allowed: a
-    backfill; never silently). done: 已 (imported) or 将 (a dry run)."""
+def _import_notes(moved: list[str], alike: list[str], overdue: list[str], done: str,
+                  hidden: tuple[str, ...] = ()) -> str:
+    """What an import says of its rows besides the count: rows hidden in the workbook, deadlines
+    moved off a rest day, rows that may repeat a recorded problem, problems overdue on the day
+    they are recorded (allowed: a backfill; never silently). done: 已 (imported) or 将 (a dry run)."""
     text = ""
+    if hidden:  # a filter or a hidden row shows less than the file holds: every row is read
+        text += (f"\n以下行在表格中是隐藏的（隐藏或被筛选掉），{done}照常导入：\n" + "\n".join(f"  {h}" for h in hidden)
+                 + ("\n如不应导入，请在表中删除这些行后再导入。" if done == "将" else ""))
     if moved:
         text += f"\n以下问题的整改期限遇休息日，{done}顺延至下一个工作日：\n" + "\n".join(f"  {m}" for m in moved)
     if alike:
@@ -376,7 +380,7 @@ def import_(
             seen.add(row.key)
             fresh.append(row)
         number = problemlist.next_number(project.journal, stamp.date.year)
-        entries, moved, alike, overdue = [], [], [], []
+        entries, moved, alike, overdue, hidden = [], [], [], [], []
         places: dict = {}  # (found, unit, place) of each recorded problem → [(its id, its description)]
         for ps in snap.problems.values():
             places.setdefault((ps.problem.found, ps.problem.unit, ps.problem.place), []).append((ps.id, ps.problem.desc))
@@ -409,6 +413,8 @@ def import_(
                          if desc != entry.desc), None)
             if near is not None:  # an edited description is a new row to the key: say which one it may repeat
                 alike.append(f"{where}（{entry.problem}）与已登记的 {near} 发现日期、责任单位、点位都相同，仅问题描述不同")
+            if row.hidden:
+                hidden.append(f"{where}（{entry.problem}）")
             entries.append(entry)
             number += 1
         if sourceless:  # one line for them all: the sheet has no 来源 column, as a rule
@@ -442,11 +448,11 @@ def import_(
         msg = f"已导入 {len(entries)} 个问题（{first if first == last else f'{first} 至 {last}'}）"
         if skipped:
             msg += f"；另有 {skipped} 行此前已导入，已跳过"
-        notes = _import_notes(moved, alike, overdue, "已")
+        notes = _import_notes(moved, alike, overdue, "已", tuple(hidden))
         # a dry run says the same of the rows (as what would happen), after the lines it shows
         dry = "\n".join(([f"另有 {skipped} 行此前已导入，将跳过。"] if skipped else [])
-                        + ([_import_notes(moved, alike, overdue, "将").lstrip("\n")] if moved or alike or overdue
-                           else [])
+                        + ([_import_notes(moved, alike, overdue, "将", tuple(hidden)).lstrip("\n")]
+                           if moved or alike or overdue or hidden else [])
                         + ([later.lstrip("\n")] if later else []))
         return entries, [], Said(msg + notes + later, dry)
 

@@ -19,6 +19,7 @@ import os
 import re
 import stat
 import unicodedata
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,6 +92,7 @@ class SheetRow:
     found: dt.date | None  # 发现时间, None when blank (caller uses today)
     source: str  # one of SOURCES; "" when neither column nor default
     key: str  # stable content key for idempotent import
+    hidden: bool = False  # a row hidden in the workbook (by hand or by a filter): read, and said so
 
 
 @dataclass
@@ -104,6 +106,7 @@ class _Table:
     epoch: dt.datetime | None = None  # the workbook's date system, for serial numbers
     filled: frozenset = frozenset()  # (row, column), 1-based, of cells showing a merge's top-left value
     across: frozenset = frozenset()  # (row, first column, last column), 1-based: merges over columns
+    hidden: frozenset = frozenset()  # 1-based rows hidden in the workbook
 
 
 # ------------------------------------------------------------------------------------ entry point
@@ -150,6 +153,8 @@ def read_problem_sheet(path: Path, project: models.Project, *, sheet: str | None
                 continue  # 填表人：… 联系电话：… under the list, as forms end
             row, reasons = _read_row(table, number, cells, resolver, default_source)
             reasons += _merged_fields(table, number, columns)
+            if row is not None and number in table.hidden:
+                row = dataclasses.replace(row, hidden=True)
             if row is not None and not reasons:
                 here = f"{table.where}第{number}行"
                 first = seen.setdefault(row.key, here)
@@ -288,8 +293,11 @@ def _read_xlsx(path: Path, sheet: str | None) -> list[_Table]:
                 declared = ws.max_row  # the <dimension> the writer recorded; None when it left none
             except Exception:  # a malformed dimension: the full load below reports what is wrong
                 declared = None
-            if declared is None:  # a writer that leaves no size (scripts, some exporters): count
-                declared = _count_rows(path, getattr(ws, "_worksheet_path", None))
+            # counted too: a writer may leave no size (scripts, some exporters) or a false one (a
+            # <dimension> of two rows over a million and a half: refused after 20 s and 800 MB)
+            counted = _count_rows(path, getattr(ws, "_worksheet_path", None))
+            if counted is not None:
+                declared = max(declared or 0, counted)
             if declared is not None and declared > MAX_ROWS:
                 raise _too_many_rows(f"工作表“{ws.title}”", declared, path)
     finally:
@@ -360,7 +368,8 @@ def _sheet_table(ws, epoch, path: Path) -> _Table:
                        if (r, c) != (merged.min_row, merged.min_col))
     across = frozenset((r, m.min_col, min(m.max_col, width)) for m in merges if m.max_col > m.min_col
                        for r in range(m.min_row, min(m.max_row, len(rows)) + 1))
-    return _Table(ws.title, where, rows, notes, epoch, filled, across)
+    hidden = frozenset(r for r, dim in ws.row_dimensions.items() if dim.hidden and isinstance(r, int))
+    return _Table(ws.title, where, rows, notes, epoch, filled, across, hidden)
 
 
 _OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
