@@ -410,6 +410,9 @@ def _flow_depth(text: str) -> int:
 
 def parse_yaml(src: Source) -> tuple[object, list[Diagnostic]]:
     """Parse one YAML document; syntax problems, duplicate keys and aliases become Problems."""
+    if "\r" in src.text.strip() and "\n" not in src.text:  # old Mac line ends: one comment line to us
+        return None, [src.problem(0, 0, "file-encoding", "文件的换行符是单独的回车（CR，旧式 Mac 格式），读不出各行",
+                                  "请用记事本、VS Code 等另存为 Windows（CRLF）或 Unix（LF）换行。")]
     if not src.text.strip() or all(
         not ln.strip() or ln.lstrip().startswith("#") for ln in src.lines
     ):
