@@ -52,6 +52,7 @@ def find_data_dir(chosen) -> DataDir:
         chosen, how = os.environ["CC_DATA"], "CC_DATA"
     if chosen is not None:
         path = os.path.expanduser(os.fspath(chosen))
+        path = path or "."  # --data "": the current folder, as the command line's Path("") makes it
         if not os.path.exists(path):
             raise _usage(f"数据目录不存在：{_shown(path)}（由 {how} 指定）", "请检查路径；新建数据目录可用 cc init。")
         if not os.path.isdir(path):

@@ -284,7 +284,8 @@ def make_void(project: models.Project, stamp: Stamp, text: str, reason: str) -> 
             raise UsageError(f"记录 id 至少要写前 4 位：以 {key} 开头的记录有 {short} 条",
                              "请用 cc history 查看记录 id（可只写前几位，能唯一确定即可）；"
                              "督办通知可写 年份-序号（如 2023-2）或发文字号。")
-        raise UsageError(f"找不到记录 {text}", "请用 cc history 查看记录 id（可只写前几位，能唯一确定即可）。")
+        shown = text if len(text) <= 60 else f"{text[:40]}…（共 {len(text)} 字）"  # never a pasted page echoed
+        raise UsageError(f"找不到记录 {shown}", "请用 cc history 查看记录 id（可只写前几位，能唯一确定即可）。")
     if len({e.id for e in hits}) > 1:
         shown = "；".join(f"{e.id}（{models.ENTRY_KIND_NAMES[e.kind]}，{rules.cn_date(e.date)}）" for e in hits[:6])
         raise UsageError(f"{text} 对应多条记录，请写出更完整的记录 id", f"候选：{shown}")
