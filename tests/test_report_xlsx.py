@@ -200,12 +200,18 @@ def test_units_sheet(book):
     snap, wb = book(YEAR_END)
     ws = wb["单位汇总"]
     assert [c.value for c in ws[2]] == ["单位", "牵头任务数", "配合任务数", "已完成", "滞后", "督办次数", "未销号",
-                                        "是否报告市领导", "主要负责人", "联络员", "电话"]
+                                        "问题数", "逾期问题", "是否报告市领导", "主要负责人", "联络员", "电话"]
     rows = by_id(ws)
     assert len(rows) == len(snap.units) == 20
     rsj = [c.value for c in rows["市人力资源和社会保障局"]]
-    assert rsj[1:8] == [2, 0, 1, 1, 3, 3, "已报告（2023年10月16日）"]
-    assert rows["市司法局"][7].value == "否"
+    assert rsj[1:7] == [2, 0, 1, 1, 3, 3] and rsj[9] == "已报告（2023年10月16日）"
+    assert rows["市司法局"][9].value == "否"
+    # the problem columns cc units has (a fresh-eyes try missed them here): the same figures
+    from chuangcheng_cli.reports import rows as reports
+
+    for r in reports.unit_rows(snap):
+        assert [rows[r["name"]][k].value for k in (7, 8)] == [r["problems"]["total"], r["problems"]["overdue"]]
+    assert any(r["problems"]["overdue"] for r in reports.unit_rows(snap))
 
 
 def test_notices_sheet_at_year_end(book):
@@ -370,7 +376,7 @@ def test_score_sheet(scenario_book):
     assert rsj[13].split("\n")[0] == "红灯任务1项 × 5 = 5" and len(rsj[13].split("\n")) == 6
     assert values(rows[0])[2:4] == [100, 0] and values(rows[0])[13] == "无扣分"
     footer = [c.value for c in ws["A"][len(rows) + 3:] if c.value]
-    assert footer[0].startswith("满分100，扣完为止。分值（tasklist.yaml 的 score）：红灯任务每项5分")
+    assert footer[0].startswith("满分100，扣完为止。各项分值：红灯任务每项5分")
 
 
 def test_every_new_sheet_prints_like_the_others(scenario_book):

@@ -127,17 +127,21 @@ def task_table(snap: rules.Snapshot) -> tuple[list[Col], list[list]]:
 def unit_table(snap: rules.Snapshot) -> tuple[list[Col], list[list]]:
     cols = [
         Col("单位", wrap=True, max_width=24), Col("牵头任务数", "int"), Col("配合任务数", "int"), Col("已完成", "int"),
-        Col("滞后", "int"), Col("督办次数", "int"), Col("未销号", "int"), Col("是否报告市领导"),
-        Col("主要负责人"), Col("联络员"), Col("电话"),
+        Col("滞后", "int"), Col("督办次数", "int"), Col("未销号", "int"), Col("问题数", "int"), Col("逾期问题", "int"),
+        Col("是否报告市领导"), Col("主要负责人"), Col("联络员"), Col("电话"),
     ]
     rows = []
     for r in reports.unit_rows(snap):
         escalated = (Cell(f"已报告（{rules.cn_date(_iso(r['escalated_on']))}）", LIGHT_COLOURS[rules.RED])
                      if r["escalated"] else "否")
+        problems = r["problems"]  # as cc units counts them: the unit's own problems, overdue today
+        shade = LIGHT_COLOURS[rules.RED if r["problem_light"] == rules.RED else rules.YELLOW]
+        overdue = Cell(problems["overdue"], shade) if problems["overdue"] else 0
         rows.append([
             r["name"], len(r["led"]), len(r["co"]), r["done"],
             Cell(r["lagging"], LIGHT_COLOURS[rules.YELLOW]) if r["lagging"] else 0,
-            r["notice_count"], r["open_notices"], escalated, r["head"], r["liaison"], r["liaison_phone"] or "—",
+            r["notice_count"], r["open_notices"], problems["total"], overdue, escalated, r["head"], r["liaison"],
+            r["liaison_phone"] or "—",
         ])
     return cols, rows
 
@@ -295,7 +299,7 @@ def score_table(snap: rules.Snapshot) -> tuple[list[Col], list[list], list[str]]
             "\n".join(c["explain"] for c in r["components"] if c["points"] > 0) or "无扣分",
         ])
     w = snap.project.plan.score
-    footer = [f"满分{w.base}，扣完为止。分值（tasklist.yaml 的 score）：红灯任务每项{w.red_task}分，黄灯任务每项{w.yellow_task}分；"
+    footer = [f"满分{w.base}，扣完为止。各项分值：红灯任务每项{w.red_task}分，黄灯任务每项{w.yellow_task}分；"
               f"督办通知每份 蓝{w.notice_blue}分、黄{w.notice_yellow}分、红{w.notice_red}分；报告市领导每次{w.escalation}分；"
               f"逾期未整改问题每个{w.overdue_problem}分；{w.on_time_rate} ×（1 − 按期整改率，待复查的问题按其整改完成报告是否按期计）；{w.rework_rate} × 返工率；"
               f"{w.extension_rate} × 延期率；牵头单位逾期审核每项{w.late_review}分。",
