@@ -116,15 +116,19 @@ def test_headline_figures_equal_status_summary(page, snap):
     assert figure(page, "escalated") == len(summary["escalated_units"]) == 0
 
 
-def test_waiting_figure_counts_what_waits_for_the_lead_unit(tmp_path):
-    """On 2023年10月16日 six tasks are reported complete and wait for 验收: the page says so."""
+def page_and_status(tmp_path, day: str) -> tuple[str, dict]:
+    """The leaders' page and cc status --json of a copy of the bundled data on day."""
     from helpers import copy_data, run_cc
 
     copy_data(tmp_path)
     out = tmp_path / "r.html"
-    assert run_cc("report", "html", "--as-of", "2023-10-16", "-o", str(out), cwd=tmp_path).returncode == 0
-    text = out.read_text(encoding="utf-8")
-    doc = json.loads(run_cc("status", "--json", "--as-of", "2023-10-16", cwd=tmp_path).stdout)
+    assert run_cc("report", "html", "--as-of", day, "-o", str(out), cwd=tmp_path).returncode == 0
+    return out.read_text(encoding="utf-8"), json.loads(run_cc("status", "--json", "--as-of", day, cwd=tmp_path).stdout)
+
+
+def test_waiting_figure_counts_what_waits_for_the_lead_unit(tmp_path):
+    """On 2023年10月16日 six tasks are reported complete and wait for 验收: the page says so."""
+    text, doc = page_and_status(tmp_path, "2023-10-16")
     lights = doc["summary"]["lights"]
     assert lights["accept"] == 6
     assert figure(text, "waiting") == lights["accept"] + lights["review"]
@@ -491,13 +495,7 @@ def test_waiting_card_gives_the_lead_units_whole_queue(tmp_path):
     """On 2023年12月31日 no task waits for 验收 or review, but two problems wait for the lead unit's
     复查, one past the review time limit (a fresh-eyes try read “待牵头单位 0” as nothing pending):
     the card's note counts them, as the 牵头单位待办 list below does."""
-    from helpers import copy_data, run_cc
-
-    copy_data(tmp_path)
-    out = tmp_path / "r.html"
-    assert run_cc("report", "html", "--as-of", "2023-12-31", "-o", str(out), cwd=tmp_path).returncode == 0
-    text = out.read_text(encoding="utf-8")
-    doc = json.loads(run_cc("status", "--json", "--as-of", "2023-12-31", cwd=tmp_path).stdout)
+    text, doc = page_and_status(tmp_path, "2023-12-31")
     queue = doc["summary"]["lead_queue"]
     assert [q["kind"] for q in queue] == ["recheck", "recheck"]
     assert sum(q["overdue"] > 0 for q in queue) == 1
