@@ -170,20 +170,29 @@ def unit_todo(snap: rules.Snapshot, limit: int = TODO_LIMIT) -> dict:
     waiting for a reply (整改中, 退回整改中) and its problems waiting for a fix (整改中, 返工), the
     nearest deadlines first, at most `limit` of them and how many more. What waits for the lead
     unit (a reply to review, a fix to 复查) is not the unit's to do."""
+    import heapq
+
     today = snap.today
     out = {}
     for us in snap.units.values():
-        items = [{"kind": "notice", "subject": ns.notice.doc_no, "ref": ns.notice.ref,
-                  "deadline": ns.deadline.isoformat(), "overdue": ns.overdue_days(today),
-                  "state": "退回整改中" if ns.rejects else "整改中"}
-                 for ns in us.notices if ns.is_open and ns.pending is None]
-        items += [{"kind": "problem", "subject": f"问题{ps.label}", "ref": ps.id,
-                   "deadline": ps.deadline.isoformat(), "overdue": ps.overdue_days(today),
-                   "state": "返工整改中" if ps.in_rework else "整改中"}
-                  for ps in us.problems if ps.status == problemlist.OPEN and ps.deadline is not None]
-        if items:
-            items.sort(key=lambda i: (i["deadline"], i["kind"], i["ref"]))
-            out[us.unit.name] = {"items": items[:limit], "more": max(len(items) - limit, 0)}
+        # (deadline, notice first, ref, state): only the nearest `limit` are made into rows (a
+        # city's unit may have hundreds of open problems; the view keeps ten)
+        found = [(ns.deadline, 0, ns.notice.ref, ns) for ns in us.notices if ns.is_open and ns.pending is None]
+        found += [(ps.deadline, 1, ps.id, ps) for ps in us.problems
+                  if ps.pending is None and ps.closed_on is None and ps.deadline is not None]
+        if not found:
+            continue
+        items = []
+        for deadline, is_problem, ref, state in heapq.nsmallest(limit, found, key=lambda c: c[:3]):
+            if is_problem:
+                items.append({"kind": "problem", "subject": f"问题{state.label}", "ref": ref,
+                              "deadline": deadline.isoformat(), "overdue": state.overdue_days(today),
+                              "state": "返工整改中" if state.in_rework else "整改中"})
+            else:
+                items.append({"kind": "notice", "subject": state.notice.doc_no, "ref": ref,
+                              "deadline": deadline.isoformat(), "overdue": state.overdue_days(today),
+                              "state": "退回整改中" if state.rejects else "整改中"})
+        out[us.unit.name] = {"items": items, "more": max(len(found) - limit, 0)}
     return out
 
 
