@@ -181,18 +181,18 @@ def test_evidence_is_measured_by_what_is_read_not_by_what_stat_says(tmp_path, mo
     small.write_bytes(b"x" * 1344)
     done = evidence.archive(small, tmp_path / "repo", 2023, 1)
     assert done.size == 1344 and done.sha256 == hashlib.sha256(b"x" * 1344).hexdigest()
-    assert (tmp_path / "repo" / done.path).read_bytes() == b"x" * 1344
+    target = tmp_path / "repo" / done.path
+    assert evidence.copy_in(small, target, done.size, done.sha256) and target.read_bytes() == b"x" * 1344
+    assert not evidence.copy_in(small, target, done.size, done.sha256)  # already there: kept
     big = tmp_path / "大.bin"
     big.write_bytes(b"y" * (1024 * 1024 + 1))
     with pytest.raises(UsageError, match="佐证材料过大"):
         evidence.archive(big, tmp_path / "repo", 2023, 1)
     # grown between the hash and the copy: refused, not archived under the first hash
-    monkeypatch.setattr(evidence, "digest_of", lambda path: "")
-    seen = evidence.inspect(small, 1)
     small.write_bytes(b"x" * 2000)
-    monkeypatch.setattr(evidence, "inspect", lambda source, max_mb: seen)
     with pytest.raises(UsageError, match="被改动"):
-        evidence.archive(small, tmp_path / "other", 2023, 1)
+        evidence.copy_in(small, tmp_path / "other" / done.path, done.size, done.sha256)
+    assert not (tmp_path / "other").exists()
 
 
 def test_addresses_are_http_with_a_host_and_other_schemes_are_refused():

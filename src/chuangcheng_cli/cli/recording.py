@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
-import hashlib
 from dataclasses import replace
 import os
 import sys
@@ -542,7 +541,7 @@ def _evidence(items: list[str], root: Path, year: int, max_mb: int) -> list:
         if is_url(item):
             out.append(item)
             continue
-        done = archive(Path(item).expanduser(), root, year, max_mb, write=False)
+        done = archive(Path(item).expanduser(), root, year, max_mb)
         out.append(models.EvidenceFile(path=done.path, sha256=done.sha256, size=done.size))
     return out
 
@@ -550,8 +549,7 @@ def _evidence(items: list[str], root: Path, year: int, max_mb: int) -> list:
 def _copy_evidence(items: list[str], recorded: tuple, root: Path) -> list[Path]:
     """Copy each --evidence file to where the journal records it; the new files made (to undo).
     A file already there with the same content is kept as it is (content-addressed names)."""
-    from ..store.evidence import digest_of, read_at_most
-    from ..store.journal import atomic_write_bytes
+    from ..store.evidence import copy_in
     from ..store.safepath import inside
 
     made = []
@@ -559,12 +557,8 @@ def _copy_evidence(items: list[str], recorded: tuple, root: Path) -> list[Path]:
         if isinstance(kept, str):  # a URL
             continue
         target = inside(root, root / kept.path)
-        if target.is_file() and target.stat().st_size == kept.size and digest_of(target) == kept.sha256:
+        if not copy_in(Path(item).expanduser(), target, kept.size, kept.sha256):
             continue
-        payload = read_at_most(Path(item).expanduser(), kept.size)  # never more than was measured
-        if len(payload) != kept.size or hashlib.sha256(payload).hexdigest() != kept.sha256:
-            raise UsageError(f"佐证材料在登记过程中被改动：{item}", "请确认文件内容后重试。")
-        atomic_write_bytes(target, payload)
         made.append(target)
     return made
 

@@ -73,12 +73,6 @@ def inspect(source: Path, max_mb: int) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def read_at_most(source: Path, size: int) -> bytes:
-    """At most size + 1 bytes of source: enough to tell it is no longer the size it was hashed at."""
-    with open(source, "rb") as fh:
-        return fh.read(size + 1)
-
-
 def check_file(source: Path, max_mb: int) -> int:
     """The size of a regular file no larger than max_mb; UsageError (Chinese) otherwise."""
     from ..diagnostics import UsageError
@@ -110,22 +104,32 @@ def target_of(name: str, sha256: str, year: int) -> str:
     return f"{FOLDER}/{year}/{safe_file_name(f'{sha256[:12]}-{name}', 200)}"
 
 
-def archive(source: Path, root: Path, year: int, max_mb: int, write: bool = True) -> Archived:
-    """Copy source into root/evidence/<year>/ (unless write is False: a dry run) and say where."""
-    from .journal import atomic_write_bytes
+def archive(source: Path, root: Path, year: int, max_mb: int) -> Archived:
+    """Where source goes in root/evidence/<year>/, with its hash and size (nothing copied yet:
+    copy_in does that once the record is written)."""
     from .safepath import inside
 
     sha256, size = inspect(source, max_mb)
     relative = target_of(source.name, sha256, year)
-    target = inside(root, root / relative)
-    if write and not (target.is_file() and target.stat().st_size == size and digest_of(target) == sha256):
-        payload = read_at_most(source, size)
-        if len(payload) != size or hashlib.sha256(payload).hexdigest() != sha256:
-            from ..diagnostics import UsageError
-
-            raise UsageError(f"佐证材料在登记过程中被改动：{source}", "请确认文件内容后重试。")
-        atomic_write_bytes(target, payload)
+    inside(root, root / relative)  # the archive path never leaves the repository
     return Archived(relative, sha256, size)
+
+
+def copy_in(source: Path, target: Path, size: int, sha256: str) -> bool:
+    """Copy source to target if it still is what was measured (size, sha256); True when a new file
+    was made. A file already there with that content is kept (content-addressed names). Reads at
+    most size + 1 bytes; UsageError when the file changed since it was measured."""
+    from ..diagnostics import UsageError
+    from .journal import atomic_write_bytes
+
+    if target.is_file() and target.stat().st_size == size and digest_of(target) == sha256:
+        return False
+    with open(source, "rb") as fh:
+        payload = fh.read(size + 1)
+    if len(payload) != size or hashlib.sha256(payload).hexdigest() != sha256:
+        raise UsageError(f"佐证材料在登记过程中被改动：{source}", "请确认文件内容后重试。")
+    atomic_write_bytes(target, payload)
+    return True
 
 
 def digest_of(path: Path) -> str:
