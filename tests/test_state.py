@@ -129,26 +129,29 @@ def test_catch_up_equals_a_fresh_state(tmp_path):
 
 
 @pytest.mark.parametrize("mark", [1, 7, 64, 1 << 20])
-def test_a_prefix_s_digest_from_the_marks_is_its_sha256(monkeypatch, mark):
+def test_a_prefix_s_digest_from_the_marks_is_its_blake3(monkeypatch, mark):
     """The digest of any prefix, taken from the digest states kept every _MARK bytes, is the
-    SHA-256 of those bytes; the digest state of the whole still extends as sha256 does."""
-    import hashlib
+    BLAKE3 of those bytes; the digest state of the whole still extends as BLAKE3 does."""
+    from blake3 import blake3
+
+    def b3(data: bytes) -> str:
+        return blake3(data).hexdigest()
 
     monkeypatch.setattr(store, "_MARK", mark)
     store.forget_reads()
     raw = "".join(_line(id=f"20231230-{n:08x}") for n in range(40)).encode()
     for size in sorted({0, 1, mark - 1, mark, mark + 1, 2 * mark, len(raw) // 2, len(raw) - 1, len(raw)}):
         if 0 <= size <= len(raw):
-            assert store.digest(raw, size) == hashlib.sha256(raw[:size]).hexdigest(), size
-            assert store.hasher(raw, size).hexdigest() == hashlib.sha256(raw[:size]).hexdigest(), size
+            assert store.digest(raw, size) == b3(raw[:size]), size
+            assert store.hasher(raw, size).hexdigest() == b3(raw[:size]), size
     h = store.hasher(raw)
     h.update(b"more")
-    assert h.hexdigest() == hashlib.sha256(raw + b"more").hexdigest()
-    assert store.hasher(raw).hexdigest() == store.digest(raw) == hashlib.sha256(raw).hexdigest()
+    assert h.hexdigest() == b3(raw + b"more")
+    assert store.hasher(raw).hexdigest() == store.digest(raw) == b3(raw)
     other = raw[:-1] + b" "  # another object: hashed on its own, not taken from the marks of raw
-    assert store.digest(other) == hashlib.sha256(other).hexdigest()
+    assert store.digest(other) == b3(other)
     for size in (-1, -mark - 1, -len(raw) - 5, len(raw) + 3):  # what slicing makes of it, as before
-        assert store.digest(raw, size) == hashlib.sha256(raw[:size]).hexdigest(), size
+        assert store.digest(raw, size) == b3(raw[:size]), size
 
 
 def test_the_journal_is_read_once_per_command_while_the_file_stays_the_same(tmp_path):

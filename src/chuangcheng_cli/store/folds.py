@@ -23,7 +23,7 @@ import json
 
 from . import state as store
 
-FORMAT = 6  # 3: its plan key inside; 4: a task's deadline in force after a reopen (due); 5: marks;
+FORMAT = 7  # 7: journal digests are BLAKE3 (state.py); 3: its plan key inside; 4: a task's deadline in force after a reopen (due); 5: marks;
 # 6: a problem's late_fixed
 # A read stores the fold again once this many entries were applied after the stored one: storing
 # a city's fold costs about as much as reading a few thousand entries again on each later read.

