@@ -279,6 +279,32 @@ def test_co_unit_answers_only_for_its_own_part(tmp_path):
     assert not any("法治督〔2023〕1号" in g for g in lead["gaps"])
 
 
+def test_a_co_unit_s_own_view_shows_its_own_desk_and_notice_count_not_the_lead_s(tmp_path):
+    """cc status --unit for a co-unit: the task's 科室/人 and 督办 columns are that unit's own (on
+    its name's line), never the lead unit's three notices and escalation as if they were its own."""
+    shutil.copytree(DATA, tmp_path / "data")
+    whole = task(tmp_path, "2023-12-31", "T09")
+    assert (whole["notice_count"], whole["escalated"]) == (3, True)  # 人社局's, the lead's
+    zjj = next(v for v in whole["co_unit_views"] if v["unit"] == "市住房和城乡建设局")
+    assert zjj["notice_count"] == 0 and not zjj["escalated"] and zjj["assignee"]
+    mine = json.loads(cc(tmp_path, "status", "--unit", "住建局", "--json", "--as-of", "2023-12-31").stdout)
+    (row,) = mine["tasks"]
+    assert (row["notice_count"], row["escalated"], row["assignee"]) == (0, False, zjj["assignee"])
+    assert row["for_unit"] == "市住房和城乡建设局" and row["own_line"] == 1
+    lead = json.loads(cc(tmp_path, "status", "--unit", "人社局", "--json", "--as-of", "2023-12-31").stdout)
+    t09 = next(t for t in lead["tasks"] if t["id"] == "T09")
+    assert (t09["notice_count"], t09["escalated"]) == (3, True) and "for_unit" not in t09
+    for columns in ("100", "130"):  # narrow and wide layouts: the count sits on 住建局's line
+        out = cc(tmp_path, "status", "--unit", "住建局", "--as-of", "2023-12-31", COLUMNS=columns).stdout
+        lines = out.splitlines()
+        row_line = next(k for k, line in enumerate(lines) if line.startswith("T09"))
+        assert "3!" not in out
+        own = next(line for line in lines[row_line:row_line + 2] if "住建局" in line)
+        assert own.rstrip().endswith(" 0")
+        assert zjj["assignee"].split("/")[0][:4] in own
+        assert "科室/人和督办次数是本单位的" in out
+
+
 def test_finished_work_waits_for_acceptance_not_red(tmp_path):
     repo = early(tmp_path)
     cc(repo, "log", "T04", "--unit", "司法局", "--percent", "100", "--note", "办结", "--as-of", "2023-09-25")

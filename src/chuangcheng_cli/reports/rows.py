@@ -121,6 +121,10 @@ def status_rows(snap: rules.Snapshot, unit: str | None = None, indicator: str | 
             "due": st.deadline.isoformat(),  # the deadline in force: a later 重办期限 when sent back in time
             "notice_count": lead_state.notice_count,
             "escalated": lead_state.escalated,
+            # each co-unit's own: what status --unit shows for it in place of the lead unit's
+            "co_unit_views": [{"unit": project.unit_label(u), "assignee": _assignee(st, u),
+                               "notice_count": snap.units[u].notice_count, "escalated": snap.units[u].escalated}
+                              for u in task.co_units],
         })
     unit_name = project.unit_label(unit) if unit else None
     return views.filter_rows(rows, unit_name, indicator, light)
