@@ -137,6 +137,25 @@ def test_rejected_commands_change_nothing(tmp_path, case):
     assert snapshot_files(tmp_path) == before
 
 
+@pytest.mark.parametrize("args", [
+    ["log", "T09", "--unit", "人社局", "--percent", "90", "--note", "x", "--by", "范某某"],
+    ["notice", "人社局"],
+    ["problem", "add", "-u", "住建局", "-s", "自查", "-p", "某工地", "-d", "围挡破损", "--days", "5"],
+], ids=["log", "notice", "problem-add"])
+def test_a_write_dated_after_today_is_refused_while_a_read_may_look_ahead(tmp_path, args):
+    """--as-of 2999 (a typo for 2023) on a write: an entry every read would hide until that day
+    and then take as the latest. Refused, with the reason, before anything is written; a read
+    as of that day still works (what the lights would be)."""
+    copy_data(tmp_path)
+    before = snapshot_files(tmp_path)
+    result = run_cc(*args, "--as-of", "2999-01-05", cwd=tmp_path, CC_USER="吴某某")
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "--as-of 2999年1月5日 晚于今天" in result.stderr and "不能办理尚未到来的日期的事项" in result.stderr
+    assert "year" not in result.stderr and "Traceback" not in result.stderr
+    assert snapshot_files(tmp_path) == before
+    assert run_cc("status", "--as-of", "2999-01-05", cwd=tmp_path).returncode == 0
+
+
 def test_broken_journal_refuses_to_append_and_names_the_line(tmp_path):
     data = copy_data(tmp_path)
     with open(data / "journal.jsonl", "a", encoding="utf-8") as fh:

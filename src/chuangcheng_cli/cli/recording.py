@@ -249,7 +249,7 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
     if where.bundled and not dry_run:
         raise UsageError("内置示例数据是只读的，不能写入",
                          "请先用 cc init 目录 新建数据目录，或用 --data 指定数据目录。")
-    now = report_day(as_of)
+    now, clock_day = report_day(as_of), report_day(None)
     stamp = Stamp(_who(by, where.path), parse_date(day, "--date") if day else now,
                   dt.datetime.now(dt.timezone.utc))
     stamp_utc = stamp
@@ -325,7 +325,7 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
         checked, held, plan, h, sliced, narrowed = prepare(raw)
         project = checked.project
         stamp = replace(stamp_utc, at=local_time(stamp_utc.at, project.plan.campaign.timezone))
-        check_stamp(project, stamp, now)
+        check_stamp(project, stamp, now, max(stamp.at.date(), clock_day))
         if lead_act:  # who may, before what the record allows: a unit never learns the lead's queue
             from types import SimpleNamespace
 

@@ -29,10 +29,16 @@ def _base(stamp: Stamp) -> dict:
     return {"id": new_entry_id(stamp.date), "date": stamp.date, "at": stamp.at, "by": stamp.by}
 
 
-def check_stamp(project: models.Project, stamp: Stamp, today: dt.date) -> None:
+def check_stamp(project: models.Project, stamp: Stamp, today: dt.date, clock_day: dt.date | None = None) -> None:
+    """clock_day: the latest day it is now where the command runs or in the campaign's time zone
+    (the command line reads the clock): a write dated after it is a typo (2029 for 2025), an
+    entry every read would hide until that day and then take as the latest."""
     camp = project.plan.campaign
     if not stamp.by.strip():
         raise UsageError("记录人不能为空", "请用 --by 指定，或设置环境变量 CC_USER。")
+    if clock_day is not None and today > clock_day:
+        raise UsageError(f"--as-of {rules.cn_date(today)} 晚于今天（{rules.cn_date(clock_day)}），不能办理尚未到来的日期的事项",
+                         "补录以前的事项请写当天或以前的日期；要看将来某天的灯色，用 cc status --as-of。")
     if stamp.date > today:
         raise UsageError(f"日期 {rules.cn_date(stamp.date)} 晚于今天（{rules.cn_date(today)}）",
                          "不能提前登记未来的事项。")
