@@ -384,6 +384,27 @@ def test_import_a_messy_sheet_once(tmp_path):
     assert snapshot_files(repo / "data") == before
 
 
+def test_a_sheet_whose_file_and_sheet_names_hold_a_newline_imports_with_the_names_escaped(tmp_path):
+    """A newline in the file's or the sheet's name (a browser download, a script's sheet): the
+    rows import, and the record says where they came from with the newline shown as \\x0a, not a
+    refusal about an internal field. A long file name is cut so the sheet and row still fit."""
+    import openpyxl
+
+    repo = early(tmp_path)
+    sheet = messy_sheet(tmp_path / "7月\n暗访问题.xlsx")
+    book = openpyxl.load_workbook(sheet)
+    book.active.title = "7月\n暗访"
+    book.save(sheet)
+    out = cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-07-06").stdout
+    assert "已导入 3 个问题" in out
+    assert problems(repo, "2023-07-06")[1]["origin"] == "7月\\x0a暗访问题.xlsx 工作表“7月\\x0a暗访”第5行"
+
+    from chuangcheng_cli.cli.problem import ORIGIN_MAX, _origin
+
+    long = _origin("问" * 400 + ".xlsx", "工作表“7月暗访”第5行")
+    assert len(long) == ORIGIN_MAX and long.endswith("… 工作表“7月暗访”第5行")
+
+
 def test_a_re_sent_sheet_with_edits_names_what_the_import_did_not_change(tmp_path):
     """The office edits a row's 整改期限 and task and imports the sheet again: the problem is not
     recorded twice, and the reply says which rows differ and how to change a problem (never "all

@@ -266,6 +266,22 @@ def _row_where(row) -> str:
     return f"工作表“{row.sheet}”第{row.row}行" if row.sheet else f"第{row.row}行"
 
 
+ORIGIN_MAX = 300  # models.Problem.origin
+
+
+def _origin(file_name: str, where: str) -> str:
+    """Where an imported problem came from (file, sheet, row), as the record keeps it: a newline
+    or control character in a file or sheet name shown as a visible escape (\x0a) rather than
+    refusing the sheet, and a long file name cut (…) so that the sheet and row always fit."""
+    from ..textguard import for_terminal
+
+    name, place = for_terminal(file_name), for_terminal(where)
+    room = ORIGIN_MAX - len(place) - 1
+    if len(name) > room:
+        name = name[:max(room - 1, 0)] + "…"
+    return f"{name} {place}"[:ORIGIN_MAX]
+
+
 def _differences(row, entry, snap) -> list[str]:
     """What a sheet row says that its recorded problem does not: the 整改期限 (neither the first
     nor the one in force now), the task, the co-units; only what the row states."""
@@ -400,7 +416,7 @@ def import_(
                     snap, stamp, project.unit(row.unit), row.source, row.place, row.desc, found=row.found,
                     found_by=found_by, task=project.task(row.task) if row.task else None,
                     co_units=[project.unit(u) for u in row.co_units], deadline=row.deadline,
-                    origin=f"{path.name} {where}", key=row.key, number=number)
+                    origin=_origin(path.name, where), key=row.key, number=number)
             except UsageError as exc:
                 errors.append(f"{where}：{exc.message}")
                 continue
