@@ -359,7 +359,8 @@ def problem_key(text: str) -> str:
 
 def find_problem(snap: rules.Snapshot, text: str) -> problemlist.ProblemState:
     """A problem by id as typed in a hurry: W2023-0001, w2023-1, 2023-1, or the number alone (1,
-    0001) for this year's; full-width characters too. Voided problems are not found."""
+    0001) when one problem has it (or one of those that have it is not yet 销号); full-width
+    characters too. Voided problems are not found."""
     import re
 
     key = problem_key(text)
@@ -370,12 +371,21 @@ def find_problem(snap: rules.Snapshot, text: str) -> problemlist.ProblemState:
         return problems[key]
     m = re.fullmatch(r"([A-Z]*)(\d{4})\s*-\s*0*(\d+)", key) or re.fullmatch(r"()()第?0*(\d+)号?", key)
     if m is not None:
-        prefix, year, number = m[1], int(m[2]) if m[2] else snap.today.year, int(m[3])
+        prefix, year, number = m[1], int(m[2]) if m[2] else None, int(m[3])
         hits = [ps for ps in problems.values()
-                if ps.problem.year == year and ps.problem.number == number
+                if (year is None or ps.problem.year == year) and ps.problem.number == number
                 and (not prefix or ps.id.upper().startswith(prefix))]
         if len(hits) == 1:
             return hits[0]
+        # the number alone, in more than one year (January, and last year's problems still open):
+        # the one not yet 销号, else the full id is asked for, never a guess at the year
+        still_open = [ps for ps in hits if ps.closed is None]
+        if len(still_open) == 1:
+            return still_open[0]
+        if len(hits) > 1:
+            listed = "、".join(f"{ps.id}（{snap.project.unit_label(ps.problem.unit)}，"
+                              f"{'已销号' if ps.closed is not None else '未销号'}）" for ps in hits[:6])
+            raise UsageError(f"序号 {number} 对应多个问题：{listed}", f"请写完整编号，如 {hits[-1].id}。")
     recent = "、".join(list(problems)[-5:]) or "（暂无问题）"
     voided = [e for e in snap.project.journal if e.kind == "problem" and e.id in snap.voided
               and e.problem.upper() == key]
@@ -388,7 +398,7 @@ def find_problem(snap: rules.Snapshot, text: str) -> problemlist.ProblemState:
         raise UsageError(f"问题 {later[0].problem} 于{rules.cn_date(later[0].date)}登记，晚于所办理的日期"
                          f"（{rules.cn_date(snap.today)}）", "请用更晚的 --as-of（或不写，即今天）。")
     raise UsageError(f"找不到问题 {text}", f"可写完整编号或年份-序号，如 W{snap.today.year}-0001、{snap.today.year}-1；"
-                                          f"本年度的也可只写序号。最近的：{recent}")
+                                          f"也可只写序号（只有一个问题是这个序号，或其中只有一个未销号时）。最近的：{recent}")
 
 
 def problem_deadline(snap: rules.Snapshot, start: dt.date, mode: str, days: int | None,
