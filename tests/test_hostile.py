@@ -263,13 +263,17 @@ arg_text = st.one_of(
 # NUL cannot be passed in argv at all; U+FFFE/U+FFFF are covered by a test below.
 
 
-def accepted_text(text: str, limit: int = 100_000) -> str | None:
+def accepted_text(text: str, limit: int = 100_000, multiline: bool = True) -> str | None:
     """What workflow._clean stores for text, or None when it (or the check of every argument in
-    entry.py) refuses it: see textguard.py for the characters refused."""
+    entry.py) refuses it: see textguard.py for the characters refused. multiline=False: a
+    one-line field (a name: 责任人), where a tab or newline left inside once stripped is refused
+    too (found by hypothesis: "0\n0")."""
     value = text.strip()
     # only spaces, zero-width characters or blank fillers is no text at all (found by hypothesis:
     # "\u200b"; by a hostile-input try: "\u3164")
     if textguard.looks_blank(value) or len(value) > limit or textguard.find_bad(text) >= 0:
+        return None
+    if not multiline and textguard.find_bad(value, multiline=False) >= 0:
         return None
     return value
 
@@ -400,10 +404,11 @@ def test_reply_with_hostile_note(note, evidence):
 @given(person=arg_text)
 @example(person=" Robert'); DROP TABLE journal;--" + "王" * 19 + "\n")  # 50 characters once stripped: accepted
 @example(person="王" * 51)  # over the limit
+@example(person="0\n0")  # a newline inside a name: refused (a one-line field)
 def test_assign_with_hostile_person(person):
     with tempfile.TemporaryDirectory() as tmp:
         repo = make_workspace(Path(tmp))
-        stored = accepted_text(person, limit=50)
+        stored = accepted_text(person, limit=50, multiline=False)
         expected = None if stored is None else {"person": stored, "unit": "zjj", "section": "建筑市场监管科"}
         run_and_check(repo, ["assign", "T09", "--unit", "住建局", "--section", "建筑市场监管科", "--person", person],
                       expected)
