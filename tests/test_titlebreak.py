@@ -150,3 +150,33 @@ def test_a_long_name_breaks_between_its_own_words_at_a_seam(name, expected):
     lines = title_lines(title, MAX, [name])
     assert lines == expected
     assert_good_break(title, lines)
+
+
+def test_a_title_broken_once_is_taken_from_the_store_without_loading_jieba(tmp_path, monkeypatch):
+    """A unit's notices share a title: its lines are kept in the store and read back (a `cc
+    notice` then never loads jieba's dictionary); a kept file that is not that title's lines
+    (damaged, or written for another title) is not used; another width or names is another key."""
+    from chuangcheng_cli.documents import titlebreak
+    from chuangcheng_cli.store import state
+
+    monkeypatch.setattr(state, "_ROOT", [str(tmp_path / "store")])
+    title = "关于对市人力资源和社会保障局创城工作任务进行督办的通知"
+    names = ["市人力资源和社会保障局"]
+    first = title_lines(title, 20, names)
+    assert len(first) > 1 and "".join(first) == title
+    (kept,) = (tmp_path / "store").glob("title-*.json")
+
+    def no_jieba():
+        raise AssertionError("jieba loaded")
+
+    monkeypatch.setattr(titlebreak, "_jieba", no_jieba)
+    assert title_lines(title, 20, names) == first
+    assert titlebreak._key(title, 18, names) != titlebreak._key(title, 20, names) != titlebreak._key(title, 20, [])
+
+    body = '["关于对市人力资源", "和社会保障局"]'.encode()  # valid JSON and checksum, not this title's lines
+    kept.write_bytes(state.signed(body))
+    with pytest.raises(AssertionError, match="jieba loaded"):
+        title_lines(title, 20, names)
+    monkeypatch.undo()
+    monkeypatch.setattr(state, "_ROOT", [None])  # no store: computed each time, nothing kept
+    assert title_lines(title, 20, names) == first

@@ -38,11 +38,68 @@ def width(text: str) -> float:
 def title_lines(title: str, max_width: float, names: Iterable[str] = ()) -> list[str]:
     """`title` as lines no wider than `max_width` characters, broken between words.
 
-    `names` are proper names (a unit, an authority) that must never be split.
+    `names` are proper names (a unit, an authority) that must never be split. The lines of a
+    title broken before are taken from the command's store (_kept): a unit's notices and reports
+    share their titles, and loading jieba's dictionary is most of the time a `cc notice` takes.
     """
     title = title.strip()
     if width(title) <= max_width:
         return [title]
+    names = tuple(names)
+    key = _key(title, max_width, names)
+    kept = _kept(key, title, max_width)
+    if kept is not None:
+        return kept
+    lines = _title_lines(title, max_width, names)
+    _keep(key, lines)
+    return lines
+
+
+def _key(title: str, max_width: float, names: tuple) -> str | None:
+    """Store key of a title's lines: the title, the width, the names, this code (state's code
+    stamp), jieba's version and DOMAIN_WORDS; None when there is no store."""
+    from ..store import state
+
+    if state.store_root() is None:
+        return None
+    import hashlib
+    import importlib.metadata
+    import json
+
+    try:
+        version = importlib.metadata.version("jieba")
+    except importlib.metadata.PackageNotFoundError:  # pragma: no cover - a dependency
+        version = ""
+    text = json.dumps([title, max_width, sorted(set(names)), version, DOMAIN_WORDS], ensure_ascii=False)
+    return hashlib.sha256(state._code_stamp() + b"\0" + text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _kept(key: str | None, title: str, max_width: float) -> list[str] | None:
+    """The lines kept for key, when they are the title's own, each fits, and none is empty
+    (a damaged or foreign file is not used)."""
+    if key is None:
+        return None
+    from ..store import state
+
+    lines = state.read_signed(state.store_root(), f"title-{key}.json")
+    if (type(lines) is not list or not lines or any(type(x) is not str or not x or width(x) > max_width for x in lines)
+            or "".join(lines) != title):
+        return None
+    return lines
+
+
+def _keep(key: str | None, lines: list[str]) -> None:
+    if key is None:
+        return
+    import json
+
+    from ..store import state
+
+    body = json.dumps(lines, ensure_ascii=False).encode("utf-8", "surrogatepass")
+    state.store_bytes(state.store_root(), f"title-{key}.json", state.signed(body), prune="title-", keep=200)
+
+
+def _title_lines(title: str, max_width: float, names: tuple) -> list[str]:
     # (word, flag, what breaking before it costs besides _break_cost): a name's own words are
     # parts of one word, broken between only to fit a name wider than a line, or when keeping it
     # whole leaves a lopsided title (关于 / 某某经济技术开发区管理委员会社会事务局 / …); at a seam
