@@ -548,3 +548,28 @@ def test_one_undecodable_journal_line_is_skipped_not_the_whole_journal(tmp_path,
     refused = run_cc("log", "T09", "-u", "rsj", "-p", "85", "-n", "进展。", "--by", "范某某", "--as-of", "2023-12-31",
                      cwd=tmp_path, CC_NO_CACHE="1")
     assert refused.returncode == 1 and snapshot_files(tmp_path) == before
+
+
+HUGE = "9" * 5000  # Python's int() refuses more than 4,300 digits with a ValueError
+
+
+@pytest.mark.parametrize("args, env", [
+    (["log", "T09", "--unit", "人社局", "--percent", HUGE, "--note", "x", "--by", "范某某"], {}),
+    (["reply", HUGE, "--note", "x"], {}),
+    (["reprint", f"2023-{HUGE}"], {}),
+    (["problem", "fix", HUGE, "--note", "x"], {}),
+    (["problem", "show", f"W2023-{HUGE}"], {}),
+    (["problem", "recheck", "W2023-0028", "--fail", "--days", HUGE, "--note", "x"], {}),
+    (["status"], {"COLUMNS": HUGE}),
+    (["units"], {"LINES": HUGE, "COLUMNS": "1" + HUGE}),
+], ids=["percent", "reply", "reprint", "problem-fix", "problem-show", "days", "COLUMNS", "LINES"])
+def test_a_number_of_thousands_of_digits_is_a_message_not_a_traceback(tmp_path, args, env):
+    """Found by a hostile-input try: --percent, a notice's or problem's 序号, COLUMNS of 5,000
+    digits each ended in a ValueError traceback. Each is now refused (exit 1 or 2, nothing
+    written) or, for the environment, ignored."""
+    repo = make_workspace(tmp_path)
+    before = snapshot_files(repo)
+    result = run_cc(*args, "--as-of", "2023-12-30", cwd=repo, CC_USER="吴某某", **env)
+    assert "Traceback" not in result.stderr and "ValueError" not in result.stderr, result.stderr[-1500:]
+    assert result.returncode in ((0,) if env else (1, 2)), result.stderr[-1500:]
+    assert snapshot_files(repo) == before

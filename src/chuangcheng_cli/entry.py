@@ -50,11 +50,13 @@ def refuse_bad_arguments(argv: list[str]) -> int | None:
 
 
 def sane_size_environment() -> None:
-    """COLUMNS/LINES that are no positive number (COLUMNS=0, a script's empty value) are dropped:
-    rich would lay text out 0 cells wide and fail; the terminal's own size (or 80) is used."""
+    """COLUMNS/LINES that are no positive number (COLUMNS=0, a script's empty value) or more than
+    six digits are dropped: rich would lay text out 0 cells wide and fail, and Python reads no
+    number of 4,300 digits; the terminal's own size (or 80) is used."""
     for name in ("COLUMNS", "LINES"):
         value = os.environ.get(name)
-        if value is not None and not (value.strip().isdigit() and int(value) > 0):
+        digits = value.strip() if value is not None else ""
+        if value is not None and not (digits.isascii() and digits.isdigit() and len(digits) <= 6 and int(digits) > 0):
             del os.environ[name]
 
 

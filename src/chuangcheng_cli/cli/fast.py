@@ -89,7 +89,7 @@ def parse(argv: list[str]) -> tuple[str, dict] | None:
         return None
     if "days" in opts:  # typer's own messages for anything but a plain number of days it accepts
         days = opts["days"]
-        if not (days.isascii() and days.isdigit() and 1 <= int(days) <= 365):
+        if not (days.isascii() and days.isdigit() and len(days) <= 3 and 1 <= int(days) <= 365):
             return None
         opts["days"] = int(days)
     if "percent" in opts:

@@ -131,6 +131,8 @@ def parse_percent(text: str, option: str = "--percent") -> int:
     value = halfwidth(text).removesuffix("%").strip()
     if not re.fullmatch(r"-?\d+", value):
         raise _usage(f"{option} 的值 {text!r} 不是整数", "写完成百分比的整数，例如 60 或 60%。")
+    if len(value.lstrip("-").lstrip("0")) > 9:  # Python reads no more than 4,300 digits: a traceback
+        raise _usage(f"{option} 的值超出范围（{len(value)} 位数字）", "写 0 到 100 之间的整数，例如 60 或 60%。")
     return int(value)  # the range is checked where the entry is made, with its own message
 
 

@@ -77,7 +77,7 @@ def plain_width() -> Optional[int]:
             except (AttributeError, ValueError):
                 pass
     columns = env.get("COLUMNS")
-    if columns is not None and columns.isdigit():
+    if columns is not None and columns.isascii() and columns.isdigit() and len(columns) <= 6:
         return int(columns)
     for fd in (0, 1, 2):
         try:

@@ -169,7 +169,7 @@ def find_notice(snap: rules.Snapshot, text: str) -> rules.NoticeState:
          or re.fullmatch(r"(?P<year>\d{4})\s*[-/.年]\s*第?(\d+)号?", key)
          or re.fullmatch(r"(?P<prefix>\D*?)\s*[〔\[(【［（]\s*(?P<year>\d{4})\s*[〕\])】］）]\s*第?(\d+)号?", key))
     if m is not None:
-        number = int(m.groups()[-1])
+        number = _number(m.groups()[-1])
         year = int(m["year"]) if "year" in m.re.groupindex else None
         prefix = m["prefix"] if "prefix" in m.re.groupindex else ""
         hits = [ns for ns in notices if ns.notice.number == number and year in (None, ns.notice.year)
@@ -196,6 +196,12 @@ def find_notice(snap: rules.Snapshot, text: str) -> rules.NoticeState:
     raise UsageError(f"找不到督办通知 {text}", f"可写序号、年份-序号或发文字号，如 {forms}。最近的：{known}")
 
 
+def _number(digits: str) -> int:
+    """A 序号 as typed: -1 (no notice's or problem's) when longer than any can be; Python refuses
+    to read a number of more than 4,300 digits (a traceback, found by a hostile-input try)."""
+    return int(digits) if len(digits) <= 9 else -1
+
+
 def _refuse_voided(snap: rules.Snapshot, key: str, m) -> None:
     """A notice that was voided is named as such, with the reason, not as one never issued: a
     liaison holding the paper copy learns it no longer counts, and what replaced it."""
@@ -208,7 +214,7 @@ def _refuse_voided(snap: rules.Snapshot, key: str, m) -> None:
         if not named and m is not None:
             year = int(m["year"]) if "year" in m.re.groupindex else None
             prefix = m["prefix"] if "prefix" in m.re.groupindex else ""
-            named = (e.number == int(m.groups()[-1]) and year in (None, e.year)
+            named = (e.number == _number(m.groups()[-1]) and year in (None, e.year)
                      and (not prefix or e.doc_no.startswith(prefix)))
         if named:
             void = snap.voided[e.id]
@@ -371,7 +377,7 @@ def find_problem(snap: rules.Snapshot, text: str) -> problemlist.ProblemState:
         return problems[key]
     m = re.fullmatch(r"([A-Z]*)(\d{4})\s*-\s*0*(\d+)", key) or re.fullmatch(r"()()第?0*(\d+)号?", key)
     if m is not None:
-        prefix, year, number = m[1], int(m[2]) if m[2] else None, int(m[3])
+        prefix, year, number = m[1], int(m[2]) if m[2] else None, _number(m[3])
         hits = [ps for ps in problems.values()
                 if (year is None or ps.problem.year == year) and ps.problem.number == number
                 and (not prefix or ps.id.upper().startswith(prefix))]

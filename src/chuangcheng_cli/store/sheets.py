@@ -626,7 +626,7 @@ class _Resolver:
         key = re.sub(r"\s+", "", _unmarked(_nfkc(text))).upper()
         if key in self.tasks:
             return self.tasks[key]
-        m = re.match(r"([A-Z]*)0*(\d+)(?![\d.A-Z])", key)  # T5, T05 人民调解…
+        m = re.match(r"([A-Z]*)0*(\d{1,9})(?![\d.A-Z])", key)  # T5, T05 人民调解… (no int() of 5,000 digits)
         return self.task_numbers.get((m.group(1), int(m.group(2)))) if m else None
 
 
