@@ -287,6 +287,7 @@ def test_a_co_unit_s_own_view_shows_its_own_desk_and_notice_count_not_the_lead_s
     assert (whole["notice_count"], whole["escalated"]) == (3, True)  # 人社局's, the lead's
     zjj = next(v for v in whole["co_unit_views"] if v["unit"] == "市住房和城乡建设局")
     assert zjj["notice_count"] == 0 and not zjj["escalated"] and zjj["assignee"]
+    assert [v["short"] for v in whole["co_unit_views"]] == whole["co_units"]  # paired by name with co_units
     mine = json.loads(cc(tmp_path, "status", "--unit", "住建局", "--json", "--as-of", "2023-12-31").stdout)
     (row,) = mine["tasks"]
     assert (row["notice_count"], row["escalated"], row["assignee"]) == (0, False, zjj["assignee"])
@@ -303,6 +304,14 @@ def test_a_co_unit_s_own_view_shows_its_own_desk_and_notice_count_not_the_lead_s
         assert own.rstrip().endswith(" 0")
         assert zjj["assignee"].split("/")[0][:4] in own
         assert "科室/人和督办次数是本单位的" in out
+    # 总工会 on T08, with 工商联 below it: its 科室/人 on its own line, nothing of it on 工商联's
+    for columns in ("80", "130"):
+        lines = cc(tmp_path, "status", "--unit", "总工会", "--as-of", "2023-12-31", COLUMNS=columns).stdout.splitlines()
+        own = next(line for line in lines if "总工会" in line and "注" not in line)
+        assert "权益保障" in own and own.rstrip().endswith(" 0")
+        assert not any("方某某" in line for line in lines if "工商联" in line)
+    narrow = cc(tmp_path, "status", "--unit", "总工会", "--as-of", "2023-12-31", COLUMNS="60").stdout
+    assert "督办次数是本单位的" in narrow and "科室/人和督办" not in narrow  # no 科室/人 column that narrow
 
 
 def test_finished_work_waits_for_acceptance_not_red(tmp_path):

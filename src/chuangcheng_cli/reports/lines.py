@@ -282,9 +282,13 @@ def _status_cells(row: dict, wide: bool, year: int) -> dict[str, list[str]]:
         cells.update(lead=[row["lead"]], co=list(row["co_units"]) or ["—"], last=[last], deadline=[deadline])
     else:
         cells.update(unit=[row["lead"]] + [f"+{c}" for c in row["co_units"]], dates=[last, deadline])
-    if row.get("own_line"):  # a co-unit's own 科室/人 and 督办 (views.filter_rows): on its name's line
+    if row.get("own_line"):  # a co-unit's own 科室/人 and 督办 (views.filter_rows): on its name's line,
+        # the 科室/人 on that one line when another unit's name follows below (never beside it)
         skip = [""] * (row["own_line"] - (1 if wide else 0))
-        cells["assignee"], cells["notices"] = skip + cells["assignee"], skip + cells["notices"]
+        mine = cells["assignee"]
+        if row["own_line"] < len(row["co_units"]):
+            mine = ["/".join(mine)]
+        cells["assignee"], cells["notices"] = skip + mine, skip + cells["notices"]
     return cells
 
 
@@ -364,7 +368,8 @@ def status_lines(rows: list[dict], summary: dict, width: int) -> list[Line]:
         parts.append(Line("没有符合条件的任务。"))
     mine = next((r["for_unit"] for r in rows if r.get("for_unit")), None)
     if mine:  # not read as the lead unit's 督办 count on a task it only helps with
-        parts += map(Line, fold(f"注：{mine}作为配合单位的任务，科室/人和督办次数是本单位的，与本单位名称同行。", width))
+        shown = "科室/人和督办次数" if any(c[0] == "assignee" for c in columns) else "督办次数"
+        parts += map(Line, fold(f"注：{mine}作为配合单位的任务，{shown}是本单位的，与本单位名称同行。", width))
     attention = [r for r in rows if r["light"] in ("red", "yellow")]
     loose = summary.get("unit_gaps") or []
     # one set of columns for the tasks and the units' own rows: id (blank for a unit), light, name

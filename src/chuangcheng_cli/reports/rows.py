@@ -122,7 +122,7 @@ def status_rows(snap: rules.Snapshot, unit: str | None = None, indicator: str | 
             "notice_count": lead_state.notice_count,
             "escalated": lead_state.escalated,
             # each co-unit's own: what status --unit shows for it in place of the lead unit's
-            "co_unit_views": [{"unit": project.unit_label(u), "assignee": _assignee(st, u),
+            "co_unit_views": [{"unit": project.unit_label(u), "short": project.unit_short(u), "assignee": _assignee(st, u),
                                "notice_count": snap.units[u].notice_count, "escalated": snap.units[u].escalated}
                               for u in task.co_units],
         })
