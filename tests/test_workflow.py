@@ -110,7 +110,7 @@ REJECTED = [
     (["log", "T09", "--unit", "人社局", "--percent", "50", "--note", "x"], "低于上次报送"),
     (["log", "T09", "--unit", "人社局", "--percent", "90", "--note", "x", "--evidence", "无此文件.pdf"], "佐证材料不存在"),
     (["log", "T99", "--unit", "人社局", "--percent", "90", "--note", "x"], "找不到任务"),
-    (["log", "T09", "--unit", "人社局", "--percent", "90", "--note", "x", "--date", "2030-01-01"], "晚于今天"),
+    (["log", "T09", "--unit", "人社局", "--percent", "90", "--note", "x", "--date", "2030-01-01"], "晚于办理日期"),
     (["log", "T01", "--unit", "司法局", "--percent", "100", "--note", "x"], "已于", 1),  # states of the record: 1
     (["assign", "T01", "--unit", "司法局", "--section", "办公室", "--person", "甲"], "没有科室"),
     (["log", "T09", "--unit", "人社局", "--percent", "85", "--note", "x", "--date", "2023-12-19"], "冲突"),

@@ -325,7 +325,7 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
         checked, held, plan, h, sliced, narrowed = prepare(raw)
         project = checked.project
         stamp = replace(stamp_utc, at=local_time(stamp_utc.at, project.plan.campaign.timezone))
-        check_stamp(project, stamp, now, max(stamp.at.date(), clock_day))
+        check_stamp(project, stamp, now, clock_day)
         if lead_act:  # who may, before what the record allows: a unit never learns the lead's queue
             from types import SimpleNamespace
 

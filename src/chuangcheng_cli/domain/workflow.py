@@ -30,9 +30,10 @@ def _base(stamp: Stamp) -> dict:
 
 
 def check_stamp(project: models.Project, stamp: Stamp, today: dt.date, clock_day: dt.date | None = None) -> None:
-    """clock_day: the latest day it is now where the command runs or in the campaign's time zone
-    (the command line reads the clock): a write dated after it is a typo (2029 for 2025), an
-    entry every read would hide until that day and then take as the latest."""
+    """today: the day the command acts as of (--as-of, else the clock's); clock_day: the day it is
+    where the command runs, as reads without --as-of take it (the command line reads the clock).
+    A write dated after clock_day is a typo (2029 for 2025): an entry every read would hide until
+    that day and then take as the latest."""
     camp = project.plan.campaign
     if not stamp.by.strip():
         raise UsageError("记录人不能为空", "请用 --by 指定，或设置环境变量 CC_USER。")
@@ -40,6 +41,9 @@ def check_stamp(project: models.Project, stamp: Stamp, today: dt.date, clock_day
         raise UsageError(f"--as-of {rules.cn_date(today)} 晚于今天（{rules.cn_date(clock_day)}），不能办理尚未到来的日期的事项",
                          "补录以前的事项请写当天或以前的日期；要看将来某天的灯色，用 cc status --as-of。")
     if stamp.date > today:
+        if clock_day is not None and today < clock_day:  # --as-of an earlier day: that is the day meant
+            raise UsageError(f"日期 {rules.cn_date(stamp.date)} 晚于办理日期（--as-of {rules.cn_date(today)}）",
+                             "--date 写事项发生的日期，不能晚于办理日期。")
         raise UsageError(f"日期 {rules.cn_date(stamp.date)} 晚于今天（{rules.cn_date(today)}）",
                          "不能提前登记未来的事项。")
     if stamp.date < camp.start:
