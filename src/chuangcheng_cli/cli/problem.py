@@ -267,19 +267,35 @@ def _row_where(row) -> str:
 
 
 ORIGIN_MAX = 300  # models.Problem.origin
+SHEET_MAX = 60  # of it, for a sheet's name (Excel allows 31 characters; a crafted file more)
 
 
-def _origin(file_name: str, where: str) -> str:
+def _origin(file_name: str, row) -> str:
     """Where an imported problem came from (file, sheet, row), as the record keeps it: a newline
-    or control character in a file or sheet name shown as a visible escape (\x0a) rather than
-    refusing the sheet, and a long file name cut (…) so that the sheet and row always fit."""
+    or control character in a file or sheet name shown as a visible escape (\\x0a) rather than
+    refusing the sheet, and a long name cut (…, never inside an escape) so that the row number
+    always fits."""
+    place = f"第{row.row}行"
+    if row.sheet:
+        place = f"工作表“{_escaped_cut(row.sheet, SHEET_MAX)}”{place}"
+    return f"{_escaped_cut(file_name, ORIGIN_MAX - len(place) - 1)} {place}"
+
+
+def _escaped_cut(text: str, room: int) -> str:
+    """text with forbidden characters escaped (textguard.for_terminal), at most room characters:
+    cut between whole characters or escapes, ending with … when cut."""
     from ..textguard import for_terminal
 
-    name, place = for_terminal(file_name), for_terminal(where)
-    room = ORIGIN_MAX - len(place) - 1
-    if len(name) > room:
-        name = name[:max(room - 1, 0)] + "…"
-    return f"{name} {place}"[:ORIGIN_MAX]
+    pieces = [for_terminal(ch) for ch in text]
+    if sum(map(len, pieces)) <= room:
+        return "".join(pieces)
+    out, used = [], 1  # the …
+    for piece in pieces:
+        if used + len(piece) > room:
+            break
+        out.append(piece)
+        used += len(piece)
+    return "".join(out) + "…"
 
 
 def _differences(row, entry, snap) -> list[str]:
@@ -416,7 +432,7 @@ def import_(
                     snap, stamp, project.unit(row.unit), row.source, row.place, row.desc, found=row.found,
                     found_by=found_by, task=project.task(row.task) if row.task else None,
                     co_units=[project.unit(u) for u in row.co_units], deadline=row.deadline,
-                    origin=_origin(path.name, where), key=row.key, number=number)
+                    origin=_origin(path.name, row), key=row.key, number=number)
             except UsageError as exc:
                 errors.append(f"{where}：{exc.message}")
                 continue

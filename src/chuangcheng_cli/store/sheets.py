@@ -332,10 +332,15 @@ def _count_rows(path: Path, part: str | None) -> int | None:
 
 
 def _chosen(book, sheet: str | None, path: Path) -> list:
-    """The worksheets to read: the one named (exactly, else alike in NFKC), or every visible one."""
+    """The worksheets to read: the one named (exactly, else alike in NFKC, else as the list below
+    shows a name with a control character or bidi mark: escaped, \\x0a, since the name itself
+    cannot be typed or passed), or every visible one."""
+    from ..textguard import for_terminal
+
     names = book.sheetnames
     if sheet is not None:
-        chosen = [n for n in names if n == sheet] or [n for n in names if _nfkc(n).strip() == _nfkc(sheet).strip()]
+        chosen = ([n for n in names if n == sheet] or [n for n in names if _nfkc(n).strip() == _nfkc(sheet).strip()]
+                  or [n for n in names if for_terminal(n) == sheet])
         if not chosen:
             raise UsageError(f"工作表“{sheet}”不存在：{path}", "文件中的工作表有：" + "、".join(f"“{n}”" for n in names))
         return [book[chosen[0]]]
