@@ -173,10 +173,13 @@ def test_a_title_broken_once_is_taken_from_the_store_without_loading_jieba(tmp_p
     assert title_lines(title, 20, names) == first
     assert titlebreak._key(title, 18, names) != titlebreak._key(title, 20, names) != titlebreak._key(title, 20, [])
 
-    body = '["关于对市人力资源", "和社会保障局"]'.encode()  # valid JSON and checksum, not this title's lines
-    kept.write_bytes(state.signed(body))
-    with pytest.raises(AssertionError, match="jieba loaded"):
-        title_lines(title, 20, names)
+    import json
+
+    for forged in (["关于对市人力资源", "和社会保障局"],  # valid JSON and checksum, not this title's lines
+                   list(title)):  # this title's, one character a line: more lines than any layout makes
+        kept.write_bytes(state.signed(json.dumps(forged, ensure_ascii=False).encode()))
+        with pytest.raises(AssertionError, match="jieba loaded"):
+            title_lines(title, 20, names)
     monkeypatch.undo()
     monkeypatch.setattr(state, "_ROOT", [None])  # no store: computed each time, nothing kept
     assert title_lines(title, 20, names) == first

@@ -75,15 +75,16 @@ def _key(title: str, max_width: float, names: tuple) -> str | None:
 
 
 def _kept(key: str | None, title: str, max_width: float) -> list[str] | None:
-    """The lines kept for key, when they are the title's own, each fits, and none is empty
-    (a damaged or foreign file is not used)."""
+    """The lines kept for key, when they are the title's own, each fits, none is empty and there
+    are no more of them than _title_lines ever makes (two more than the fewest that fit): a
+    damaged or foreign file is not used."""
     if key is None:
         return None
     from ..store import state
 
     lines = state.read_signed(state.store_root(), f"title-{key}.json")
     if (type(lines) is not list or not lines or any(type(x) is not str or not x or width(x) > max_width for x in lines)
-            or "".join(lines) != title):
+            or "".join(lines) != title or len(lines) > math.ceil(width(title) / max_width) + 2):
         return None
     return lines
 
