@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field, fields
 from typing import Iterable
 
 from .textguard import BAD, for_terminal
@@ -23,6 +23,8 @@ class Diagnostic:
     severity: str = ERROR
     source: str = ""  # the offending line, without its newline
     width: int = 1  # how many characters the caret underlines
+    # the offending value as read, when a check wants it for its hint (never shown or compared)
+    value: object = field(default=None, compare=False, repr=False)
 
     @property
     def is_error(self) -> bool:
@@ -167,7 +169,7 @@ def render_json(problems: list[Diagnostic], files: list[str]) -> str:
         "error_count": errors,
         "warning_count": len(problems) - errors,
         "problems": [
-            {k: v for k, v in asdict(p).items() if k != "width"} for p in problems
+            {f.name: getattr(p, f.name) for f in fields(p) if f.name not in ("width", "value")} for p in problems
         ],
     }
     return json.dumps(doc, ensure_ascii=False, indent=2)

@@ -106,12 +106,9 @@ def _unit_id_hint(problem: Diagnostic, units: list) -> Diagnostic:
     import dataclasses
     import unicodedata
 
-    if problem.hint != loading.UNIT_ID_HINT:
+    if problem.hint != loading.UNIT_ID_HINT or type(problem.value) is not str:
         return problem
-    found = re.search(r'文本 "(.+)"$', problem.message)
-    if found is None:
-        return problem
-    typed = unicodedata.normalize("NFKC", found.group(1)).strip()
+    typed = unicodedata.normalize("NFKC", problem.value).strip()
     for unit in units:
         if typed in (unit.name, *unit.short_names):
             return dataclasses.replace(problem, hint=f"这里要写单位的 id：“{typed}”是 \"{unit.id}\"（{unit.name}），请写 {unit.id}。")

@@ -700,7 +700,8 @@ def validation_problems(exc: ValidationError, root_model: type, src: Source,
     for err in exc.errors(include_url=False):
         code, message, hint, at_key = translate_error(err, root_model)
         line, col, width = locator.locate(tuple(err["loc"]), key_only=at_key)
-        problems.append(src.problem(line, col, code, message, hint, width=width))
+        problems.append(dataclasses.replace(src.problem(line, col, code, message, hint, width=width),
+                                            value=err.get("input")))
     return problems
 
 
