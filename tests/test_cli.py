@@ -135,6 +135,21 @@ def test_units_shows_escalation_and_counts():
     assert len(doc["units"]) == 20
 
 
+@pytest.mark.parametrize("columns", ["100", "120", "125", "140", "200"])
+def test_units_table_never_cuts_its_headers(tmp_path, columns):
+    """At 120 columns the full names and padded columns did not fit: headers came out as 牵… 配…
+    and phones cut. The wide table is taken only when it fits whole; else the compact one."""
+    result = run_cc("units", "--as-of", "2023-12-31", cwd=tmp_path, COLUMNS=columns, CC_NO_CACHE="1")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    header = next(line for line in lines if "单位" in line and "联络员" in line)
+    assert all(h in header for h in ("牵头", "配合", "完成", "滞后", "督办", "未销号", "问题", "逾期", "报告市领导"))
+    assert "…" not in header and all(cell_len(line.rstrip()) <= int(columns) for line in lines)
+    assert any("0000-60000101" in line for line in lines)  # the liaison's phone whole
+    wide = int(columns) >= 130
+    assert any(line.lstrip().startswith("sfj") and ("市司法局" in line) == wide for line in lines)
+
+
 def test_show_task_has_history_and_assignment():
     result = cc("show", "5", "--as-of", "2023-12-31")
     assert result.exit_code == 0

@@ -314,7 +314,7 @@ def print_units(doc: dict, as_json: bool) -> None:
     from ..reports.tables import units_table
 
     out = console()
-    out.print(units_table(doc["units"], as_of, out.width))
+    out.print(units_table(doc["units"], as_of, out.width, out))
     if queue:  # the lead unit's own pending work, so its delay is never read as a unit's
         year = int(as_of[:4])
         out.print(f"牵头单位待办（{base.get('lead_unit', '牵头单位')}）：")

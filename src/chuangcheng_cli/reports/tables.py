@@ -55,12 +55,27 @@ class Folded:
         return Measurement(min(max(words), options.max_width), min(longest, options.max_width))
 
 
-def units_table(rows: list[dict], as_of: str, width: int) -> Table:
+def units_table(rows: list[dict], as_of: str, width: int, console=None) -> Table:
+    """The units' table: full names and padded columns when width allows them all (measured with
+    console when given: a city's longer names and phones need more than 120 columns), else short
+    names close together, never headers cut to 牵… and 配…."""
+    if width >= WIDE and console is not None:
+        from rich.measure import Measurement
+
+        wide = _units_table(rows, as_of, width, True)
+        natural = Measurement.get(console, console.options.update(width=10_000), wide).maximum  # uncut
+        if natural <= width:
+            return wide
+        return _units_table(rows, as_of, width, False)
+    return _units_table(rows, as_of, width, width >= WIDE)
+
+
+def _units_table(rows: list[dict], as_of: str, width: int, wide: bool) -> Table:
     rows = clean(rows)  # escape controls and bidi marks that reached the data
     table = Table(title=f"责任单位一览（截至{cn_date(dt.date.fromisoformat(as_of))}）", box=box.SIMPLE_HEAD,
-                  show_edge=False, padding=(0, 1 if width >= WIDE else 0), title_justify="left")
+                  show_edge=False, padding=(0, 1 if wide else 0), title_justify="left")
     table.add_column("id", no_wrap=True)
-    table.add_column("单位", no_wrap=True, max_width=24 if width >= WIDE else 10)
+    table.add_column("单位", no_wrap=True, max_width=24 if wide else 10)
     for name in ("牵头", "配合", "完成", "滞后", "督办", "未销号", "问题", "逾期"):
         table.add_column(name, no_wrap=True, justify="right")
     table.add_column("报告市领导", no_wrap=True)
@@ -73,7 +88,7 @@ def units_table(rows: list[dict], as_of: str, width: int) -> Table:
         problems = r.get("problems") or {}
         overdue = Text(str(problems.get("overdue", 0)),
                        style=LIGHT_STYLE.get(r.get("problem_light", ""), "") if problems.get("overdue") else "")
-        table.add_row(r["id"], r["name"] if width >= WIDE else r["short_name"], str(len(r["led"])),
+        table.add_row(r["id"], r["name"] if wide else r["short_name"], str(len(r["led"])),
                       str(len(r["co"])), str(r["done"]), lag, str(r["notice_count"]),
                       str(r["open_notices"]), str(problems.get("total", 0)), overdue, esc, contact)
     return table
