@@ -280,8 +280,9 @@ def test_co_unit_answers_only_for_its_own_part(tmp_path):
 
 
 def test_a_co_unit_s_own_view_shows_its_own_desk_and_notice_count_not_the_lead_s(tmp_path):
-    """cc status --unit for a co-unit: the task's 科室/人 and 督办 columns are that unit's own (on
-    its name's line), never the lead unit's three notices and escalation as if they were its own."""
+    """cc status --unit for a co-unit: the task's 科室/人 and 督办 columns are that unit's own (from
+    its name's line, listed last among the co-units so its 科室 and 人 both fit below it), never the
+    lead unit's three notices and escalation as if they were its own."""
     shutil.copytree(DATA, tmp_path / "data")
     whole = task(tmp_path, "2023-12-31", "T09")
     assert (whole["notice_count"], whole["escalated"]) == (3, True)  # 人社局's, the lead's
@@ -290,8 +291,8 @@ def test_a_co_unit_s_own_view_shows_its_own_desk_and_notice_count_not_the_lead_s
     assert [v["short"] for v in whole["co_unit_views"]] == whole["co_units"]  # paired by name with co_units
     mine = json.loads(cc(tmp_path, "status", "--unit", "住建局", "--json", "--as-of", "2023-12-31").stdout)
     (row,) = mine["tasks"]
-    assert (row["notice_count"], row["escalated"], row["assignee"]) == (0, False, zjj["assignee"])
-    assert row["for_unit"] == "市住房和城乡建设局" and row["own_line"] == 1
+    assert row["for_unit"] == "市住房和城乡建设局" and row["own"] == zjj
+    assert (row["notice_count"], row["escalated"]) == (3, True)  # the row's own keys keep their meaning: the lead's
     lead = json.loads(cc(tmp_path, "status", "--unit", "人社局", "--json", "--as-of", "2023-12-31").stdout)
     t09 = next(t for t in lead["tasks"] if t["id"] == "T09")
     assert (t09["notice_count"], t09["escalated"]) == (3, True) and "for_unit" not in t09
@@ -304,12 +305,13 @@ def test_a_co_unit_s_own_view_shows_its_own_desk_and_notice_count_not_the_lead_s
         assert own.rstrip().endswith(" 0")
         assert zjj["assignee"].split("/")[0][:4] in own
         assert "科室/人和督办次数是本单位的" in out
-    # 总工会 on T08, with 工商联 below it: its 科室/人 on its own line, nothing of it on 工商联's
+    # 总工会 on T08 (listed before 工商联 in the plan): shown last, its 科室 on its line and its 人
+    # on the next, nothing of it beside 工商联
     for columns in ("80", "130"):
         lines = cc(tmp_path, "status", "--unit", "总工会", "--as-of", "2023-12-31", COLUMNS=columns).stdout.splitlines()
-        own = next(line for line in lines if "总工会" in line and "注" not in line)
-        assert "权益保障" in own and own.rstrip().endswith(" 0")
-        assert not any("方某某" in line for line in lines if "工商联" in line)
+        at = next(k for k, line in enumerate(lines) if "总工会" in line and "注" not in line)
+        assert "权益保障部" in lines[at] and lines[at].rstrip().endswith(" 0") and "方某某" in lines[at + 1]
+        assert not any("方某某" in line or "权益保障" in line for line in lines if "工商联" in line)
     narrow = cc(tmp_path, "status", "--unit", "总工会", "--as-of", "2023-12-31", COLUMNS="60").stdout
     assert "督办次数是本单位的" in narrow and "科室/人和督办" not in narrow  # no 科室/人 column that narrow
 

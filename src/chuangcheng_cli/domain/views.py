@@ -69,8 +69,9 @@ def cn_date(day: dt.date | None) -> str:
 def filter_rows(rows: list[dict], unit: str | None = None, indicator: str | None = None,
                 light: str | None = None) -> list[dict]:
     """unit is a full unit name, indicator an id; rows keep plan order. With unit, a task it
-    works on as a co-unit shows that unit's own 科室/人 and 督办 count (for_unit, its place
-    among the task's units in own_line), never the lead unit's as if they were its own."""
+    works on as a co-unit carries that unit's own 科室/人 and 督办 count (own, and for_unit: its
+    name), which the table shows in place of the lead unit's; the row's own keys keep their
+    meaning (the lead unit's), whatever the filter."""
     return [_for_unit(r, unit) for r in rows
             if (not unit or unit in r["units"]) and (not indicator or r["indicator"] == indicator)
             and (not light or r["light"] == light)]
@@ -78,10 +79,7 @@ def filter_rows(rows: list[dict], unit: str | None = None, indicator: str | None
 
 def _for_unit(row: dict, unit: str | None) -> dict:
     mine = next((v for v in row.get("co_unit_views", ()) if v["unit"] == unit), None) if unit else None
-    if mine is None:
-        return row
-    return {**row, "assignee": mine["assignee"], "notice_count": mine["notice_count"], "escalated": mine["escalated"],
-            "for_unit": unit, "own_line": 1 + [v["unit"] for v in row["co_unit_views"]].index(unit)}
+    return row if mine is None else {**row, "for_unit": unit, "own": mine}
 
 
 def summarize(rows: list[dict], base: dict, unit: str | None = None, indicator: str | None = None,

@@ -268,7 +268,13 @@ def _status_columns(wide: bool, dropped: set[str]) -> list[tuple[str, str, int, 
 
 def _status_cells(row: dict, wide: bool, year: int) -> dict[str, list[str]]:
     """Each cell as its lines of text, by column key ("bar" is the progress with its bar, "percent"
-    the number alone, for when the bar is dropped)."""
+    the number alone, for when the bar is dropped). A co-unit's own view (row["own"], see
+    views.filter_rows): its name last among the co-units, its own 科室/人 and 督办 from its line."""
+    own = row.get("own")
+    if own is not None:
+        others = [c for c in row["co_units"] if c != own["short"]]
+        row = {**row, "co_units": [*others, own["short"]], "assignee": own["assignee"],
+               "notice_count": own["notice_count"], "escalated": own["escalated"]}
     assignee = row["assignee"].split("/", 1) if row["assignee"] else ["未分解"]
     last, deadline = short_date(row["last_report"], year), short_date(row["deadline"], year)
     cells = {
@@ -282,13 +288,9 @@ def _status_cells(row: dict, wide: bool, year: int) -> dict[str, list[str]]:
         cells.update(lead=[row["lead"]], co=list(row["co_units"]) or ["—"], last=[last], deadline=[deadline])
     else:
         cells.update(unit=[row["lead"]] + [f"+{c}" for c in row["co_units"]], dates=[last, deadline])
-    if row.get("own_line"):  # a co-unit's own 科室/人 and 督办 (views.filter_rows): on its name's line,
-        # the 科室/人 on that one line when another unit's name follows below (never beside it)
-        skip = [""] * (row["own_line"] - (1 if wide else 0))
-        mine = cells["assignee"]
-        if row["own_line"] < len(row["co_units"]):
-            mine = ["/".join(mine)]
-        cells["assignee"], cells["notices"] = skip + mine, skip + cells["notices"]
+    if own is not None:  # on the line of its name, the last unit line: its 科室 and 人 below it
+        skip = [""] * (len(row["co_units"]) - (1 if wide else 0))
+        cells["assignee"], cells["notices"] = skip + cells["assignee"], skip + cells["notices"]
     return cells
 
 
