@@ -156,6 +156,28 @@ def test_a_write_dated_after_today_is_refused_while_a_read_may_look_ahead(tmp_pa
     assert run_cc("status", "--as-of", "2999-01-05", cwd=tmp_path).returncode == 0
 
 
+def test_the_tool_repository_s_own_example_data_is_read_only(tmp_path):
+    """The README's quick start leaves a new user in a checkout of this tool, whose data/ is found
+    first: a write there is refused (it would dirty the checkout and conflict at the next git
+    pull), as the bundled example is; reads and --dry-run work, and cc init's folder is writable."""
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "chuangcheng-cli"\n', encoding="utf-8")
+    (tmp_path / "src" / "chuangcheng_cli").mkdir(parents=True)
+    (tmp_path / "src" / "chuangcheng_cli" / "__init__.py").write_text("", encoding="utf-8")
+    copy_data(tmp_path)
+    before = snapshot_files(tmp_path)
+    args = ["log", "T09", "--unit", "人社局", "--percent", "90", "--note", "x", "--by", "范某某", "--as-of", "2023-12-30"]
+    refused = run_cc(*args, cwd=tmp_path / "src")
+    assert refused.returncode == 2 and "工具仓库自带的示例数据" in refused.stderr and "cc init" in refused.stderr
+    assert snapshot_files(tmp_path) == before
+    assert run_cc(*args, "--dry-run", cwd=tmp_path).returncode == 0
+    assert run_cc("status", "--as-of", "2023-12-30", cwd=tmp_path).returncode == 0
+    assert snapshot_files(tmp_path) == before
+    mine = tmp_path.parent / (tmp_path.name + "-mine")
+    mine.mkdir()
+    copy_data(mine)
+    assert run_cc(*args, cwd=mine).returncode == 0
+
+
 def test_broken_journal_refuses_to_append_and_names_the_line(tmp_path):
     data = copy_data(tmp_path)
     with open(data / "journal.jsonl", "a", encoding="utf-8") as fh:

@@ -65,6 +65,14 @@ def _git_user(folder: Path) -> str:
         return ""
 
 
+def _tool_repository(data_dir: Path) -> bool:
+    """Whether data_dir is the data/ folder of a checkout of this tool (its README's quick start
+    leaves a new user there): its example, as read-only as the bundled one."""
+    folder = data_dir.resolve().parent
+    return (data_dir.resolve().name == "data" and (folder / "pyproject.toml").is_file()
+            and (folder / "src" / "chuangcheng_cli" / "__init__.py").is_file())
+
+
 def local_time(moment: dt.datetime, zone: str) -> dt.datetime:
     """moment in the campaign's time zone, with its offset (a journal's times read the same on
     every machine); the machine's own zone when that zone is unknown here (no tzdata)."""
@@ -249,6 +257,10 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
     if where.bundled and not dry_run:
         raise UsageError("内置示例数据是只读的，不能写入",
                          "请先用 cc init 目录 新建数据目录，或用 --data 指定数据目录。")
+    if not dry_run and _tool_repository(where.path):
+        raise UsageError(f"这是 chuangcheng-cli 工具仓库自带的示例数据（{shown_path(where.path)}），不能写入",
+                         "请先用 cc init 目录 新建自己的数据目录（可带示例数据），在那里办理；"
+                         "写进工具仓库的记录会在下次 git pull 时冲突。")
     now, clock_day = report_day(as_of), report_day(None)
     stamp = Stamp(_who(by, where.path), parse_date(day, "--date") if day else now,
                   dt.datetime.now(dt.timezone.utc))
