@@ -142,7 +142,11 @@ def test_an_unknown_kind_lists_the_chinese_names(other):
 
 @pytest.mark.parametrize("argv,meant", [(["statu"], "status"), (["stauts"], "status"), (["histroy"], "history"),
                                         (["status", "--unti", "x"], "--unit"), (["log", "T01", "--percnt", "5"],
-                                                                               "--percent")])
+                                                                               "--percent"),
+                                        # a problem command without `problem` (recheck looked like reject)
+                                        (["recheck", "W2023-0001"], "cc problem recheck"),
+                                        (["fix", "8"], "cc problem fix"), (["report", "weekly"], "md"),
+                                        (["督办", "人社局"], "notice")])
 def test_a_mistyped_command_or_option(shipped, argv, meant):
     result = run_cc(*argv, cwd=shipped)
     assert result.returncode == 2

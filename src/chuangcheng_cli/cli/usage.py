@@ -49,6 +49,11 @@ def translate(message: str) -> str:
     return message
 
 
+# words a user may reach for, and the command that does it (cc report weekly → cc report md)
+COMMAND_WORDS = {"weekly": "md", "周报": "md", "markdown": "md", "excel": "xlsx", "台账": "xlsx", "web": "html",
+                 "网页": "html", "issue": "notice", "督办": "notice", "报送": "log", "progress": "log"}
+
+
 def suggestion(exc) -> str:
     """The command or option the user probably meant (statu → status, --unti → --unit), or ""."""
     import difflib
@@ -60,6 +65,13 @@ def suggestion(exc) -> str:
     m = re.match(r"No such command '(.+)'\.", exc.format_message())
     if m:
         word, names = m[1], list(getattr(command, "commands", {}))
+        # a command of a group typed without it (recheck → problem recheck), before any look-alike
+        nested = [f"cc {ctx.command_path.split(' ', 1)[1] + ' ' if ' ' in ctx.command_path else ''}{group} {word}"
+                  for group, sub in getattr(command, "commands", {}).items() if word in getattr(sub, "commands", {})]
+        if nested:
+            return " 或 ".join(nested)
+        if COMMAND_WORDS.get(word.lower()) in names:  # report weekly → md
+            return COMMAND_WORDS[word.lower()]
     elif hasattr(exc, "option_name"):
         word = exc.option_name
         names = [o for p in command.get_params(ctx) for o in (*p.opts, *p.secondary_opts)
