@@ -84,7 +84,8 @@ def test_a_percent_that_is_not_a_number_is_refused(other, percent):
     assert snapshot_files(other) == before
 
 
-DATES = ["2023-9-10", "2023/9/10", "2023.9.10", "2023年9月10日", "2023-09-10", "２０２３年９月１０日", "2023年09月10日"]
+DATES = ["2023-9-10", "2023/9/10", "2023.9.10", "2023年9月10日", "2023-09-10", "２０２３年９月１０日", "2023年09月10日",
+         "20230910", "２０２３０９１０"]
 
 
 @pytest.mark.parametrize("day", DATES)

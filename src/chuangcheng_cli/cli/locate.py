@@ -86,7 +86,7 @@ def halfwidth(text: str) -> str:
 
 
 def parse_date(text: str, option: str = "--as-of"):
-    """2023-09-10, 2023-9-10, 2023/9/10, 2023.9.10 or 2023年9月10日 (full-width digits too)."""
+    """2023-09-10, 2023-9-10, 2023/9/10, 2023.9.10, 2023年9月10日 or 20230910 (full-width digits too)."""
     import datetime as dt
     import re
 
@@ -98,7 +98,7 @@ def parse_date(text: str, option: str = "--as-of"):
             pass  # explained below, as any other
         else:
             return _in_range(day, text, option)
-    m = re.fullmatch(_DATE, halfwidth(text))
+    m = re.fullmatch(_DATE, halfwidth(text)) or re.fullmatch(r"(\d{4})(\d{2})(\d{2})", halfwidth(text))
     try:
         if m is None:
             raise ValueError

@@ -65,7 +65,7 @@ def log(
     problem: Annotated[str, typer.Option("--problem", help="自查发现并已立行立改的问题，记入本次报送（周报、报表中列出）；"
                                          "需要限期整改、复查销号的问题请登记到问题清单：cc problem add --source 自查。")] = "",
     correct: Annotated[str, typer.Option("--correct", help="进度低于上次报送时必填：更正原因。")] = "",
-    day: Annotated[Optional[str], typer.Option("--date", metavar="YYYY-MM-DD", help="报送日期，补录以前的报送时用（也可写 YYYY/M/D、YYYY年M月D日）；默认为办理日期（今天或 --as-of），不得晚于办理日期：--as-of 是办理这件事的日期，按它检查日志。",
+    day: Annotated[Optional[str], typer.Option("--date", metavar="YYYY-MM-DD", help="报送日期，补录以前的报送时用（也可写 YYYY/M/D、YYYY.M.D、YYYY年M月D日、YYYYMMDD）；默认为办理日期（今天或 --as-of），不得晚于办理日期：--as-of 是办理这件事的日期，按它检查日志。",
                                                show_default=False)] = None,
     by: ByOpt = None, dry_run: DryOpt = False, data: DataOpt = None, as_of: AsOfOpt = None,
 ):
@@ -182,7 +182,7 @@ def notice(
     days: Annotated[Optional[int], typer.Option("--days", min=1, max=365,
                                                 help="整改期限天数；默认取 policy.rectification_days。",
                                                 show_default=False)] = None,
-    deadline: Annotated[Optional[str], typer.Option("--deadline", help="整改期限日期 YYYY-MM-DD（也可写 YYYY/M/D、YYYY年M月D日；与 --days 二选一）。",
+    deadline: Annotated[Optional[str], typer.Option("--deadline", help="整改期限日期 YYYY-MM-DD（也可写 YYYY/M/D、YYYY.M.D、YYYY年M月D日、YYYYMMDD；与 --days 二选一）。",
                                                     show_default=False)] = None,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="文书输出目录；默认 notices/<年份>/。",
                                                 show_default=False)] = None,
