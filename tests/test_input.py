@@ -257,3 +257,10 @@ def test_text_of_blank_fillers_alone_is_empty():
         assert looks_blank(blank), repr(blank)
     for shown in ("正常", "a", "\u2800x", "🏴\U000E0067\U000E0062\U000E007F", "·", "é"):
         assert not looks_blank(shown), repr(shown)
+
+
+def test_a_task_id_given_for_a_unit_points_to_cc_show(shipped):
+    result = run_cc("status", "--unit", "T09", "--as-of", "2023-12-30", cwd=shipped)
+    assert result.returncode == 2
+    assert "T09 是任务编号（根治欠薪）；查看这项任务用 cc show T09" in result.stderr
+    assert "市住房和城乡建设局" in result.stderr

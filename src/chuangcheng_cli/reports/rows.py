@@ -30,6 +30,10 @@ def resolve_unit(project: models.Project, text: str) -> models.Unit:
     hint = did_you_mean(key, candidates, names) or "运行 cc units 查看所有单位。"
     if len(matches) > 1:
         hint = "可能是：" + "、".join(u.name for u in matches) + "，请写全称。"
+    task = next((t for t in project.plan.tasks if t.id.upper() == key.upper()), None)
+    if task is not None and not matches:  # --unit T09: a task where a unit belongs
+        hint = (f"{task.id} 是任务编号（{task.label}）；查看这项任务用 cc show {task.id}，"
+                f"它的责任单位：" + "、".join(project.unit_label(u) for u in task.units) + "。")
     raise UsageError(f'找不到单位 "{text}"', hint)
 
 
