@@ -316,6 +316,20 @@ def test_a_co_unit_s_own_view_shows_its_own_desk_and_notice_count_not_the_lead_s
     assert "督办次数是本单位的" in narrow and "科室/人和督办" not in narrow  # no 科室/人 column that narrow
 
 
+def test_a_task_lit_only_by_a_co_unit_s_problem_says_so_beside_the_lead_unit(tmp_path):
+    """T13 is yellow on 2023-09-10 only for 妇联's overdue problem: status --json flags it
+    (not_lead_s_cause) and the 需要关注 line says 非本单位原因 before the reasons, as the weekly
+    report marks 民政局（非本单位原因）; a task lagging for the lead's own reasons is not flagged."""
+    shutil.copytree(DATA, tmp_path / "data")
+    rows = {t["id"]: t for t in status(tmp_path, "2023-09-10")["tasks"]}
+    assert rows["T13"]["light"] == "yellow" and rows["T13"]["not_lead_s_cause"]
+    assert rows["T08"]["light"] == "yellow" and not rows["T08"]["not_lead_s_cause"]
+    assert not rows["T01"]["not_lead_s_cause"]  # not red or yellow at all
+    out = cc(tmp_path, "status", "--as-of", "2023-09-10", COLUMNS="100").stdout
+    assert "T13 ●黄 民政局 非本单位原因：妇联问题W2023-0018" in out
+    assert "非本单位原因" not in next(line for line in out.splitlines() if line.startswith(" T08"))
+
+
 def test_finished_work_waits_for_acceptance_not_red(tmp_path):
     repo = early(tmp_path)
     cc(repo, "log", "T04", "--unit", "司法局", "--percent", "100", "--note", "办结", "--as-of", "2023-09-25")

@@ -381,7 +381,9 @@ def status_lines(rows: list[dict], summary: dict, width: int) -> list[Line]:
     if attention:
         parts.append(Line("需要关注：", style="bold"))
         for r in attention:
-            reasons = fold_text("；".join(r["reasons"]), max(width - indent, 20))
+            # lit only by what co-units answer for: said before the reasons, never read as the lead's
+            cause = "非本单位原因：" if r.get("not_lead_s_cause") else ""
+            reasons = fold_text(cause + "；".join(r["reasons"]), max(width - indent, 20))
             first = Line(" " + fit(r["id"], id_w) + " ")
             first.append(LIGHT_LABEL[r["light"]], style=LIGHT_STYLE[r["light"]])
             first.append(" " + fit(r["lead"], lead_w) + " " + reasons[0])

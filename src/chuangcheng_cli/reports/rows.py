@@ -125,6 +125,9 @@ def status_rows(snap: rules.Snapshot, unit: str | None = None, indicator: str | 
             "due": st.deadline.isoformat(),  # the deadline in force: a later 重办期限 when sent back in time
             "notice_count": lead_state.notice_count,
             "escalated": lead_state.escalated,
+            # red or yellow only for what co-units answer for (their notices, their problems): the
+            # lead unit is named with （非本单位原因）, as the weekly report and leaders' page do
+            "not_lead_s_cause": st.light in (rules.RED, rules.YELLOW) and not rules.own_gaps(st, task.lead, snap.today),
             # each co-unit's own: what status --unit shows for it in place of the lead unit's
             "co_unit_views": [{"unit": project.unit_label(u), "short": project.unit_short(u), "assignee": _assignee(st, u),
                                "notice_count": snap.units[u].notice_count, "escalated": snap.units[u].escalated}
