@@ -147,7 +147,10 @@ def test_an_unknown_kind_lists_the_chinese_names(other):
                                         # a problem command without `problem` (recheck looked like reject)
                                         (["recheck", "W2023-0001"], "cc problem recheck"),
                                         (["fix", "8"], "cc problem fix"), (["report", "weekly"], "md"),
-                                        (["督办", "人社局"], "notice")])
+                                        (["督办", "人社局"], "notice"),
+                                        # a task or unit written without its option
+                                        (["notice", "人社局", "T08"], "--task T08"),
+                                        (["status", "人社局"], "--unit 人社局")])
 def test_a_mistyped_command_or_option(shipped, argv, meant):
     result = run_cc(*argv, cwd=shipped)
     assert result.returncode == 2

@@ -62,6 +62,15 @@ def suggestion(exc) -> str:
     if ctx is None:
         return ""
     command = ctx.command
+    extra = re.match(r"Got unexpected extra argument(?:s|\(s\))? \((.+)\)", exc.format_message())
+    if extra:  # cc notice 人社局 T08: a task or unit written without its option
+        word = extra[1].split()[0].strip("'\"")
+        options = {o for p in command.get_params(ctx) for o in p.opts}
+        if "--task" in options and re.fullmatch(r"[A-Za-z][A-Za-z0-9_.-]{0,31}", word) and any(c.isdigit() for c in word):
+            return f"--task {word}"
+        if "--unit" in options:
+            return f"--unit {word}"
+        return ""
     m = re.match(r"No such command '(.+)'\.", exc.format_message())
     if m:
         word, names = m[1], list(getattr(command, "commands", {}))
