@@ -267,3 +267,17 @@ def test_a_task_id_given_for_a_unit_points_to_cc_show(shipped):
     assert result.returncode == 2
     assert "T09 是任务编号（根治欠薪）；查看这项任务用 cc show T09" in result.stderr
     assert "市住房和城乡建设局" in result.stderr
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a Windows path is a path there")
+def test_a_windows_path_typed_on_linux_or_macos_is_explained(tmp_path):
+    """--out 'C:\\tmp\\a.xlsx' on Linux made one file of that odd name in the current folder; --data
+    '..\\演示' only said 不存在. Both now say the separator here is /."""
+    out = run_cc("report", "xlsx", "--out", "C:\\tmp\\a.xlsx", "--as-of", "2023-12-30", cwd=tmp_path)
+    assert out.returncode == 2 and "是 Windows 的路径写法" in out.stderr and "用 / 分隔" in out.stderr
+    assert list(tmp_path.iterdir()) == []
+    data = run_cc("status", "--data", "..\\演示", cwd=tmp_path)
+    assert data.returncode == 2 and "用 / 分隔，不是 \\" in data.stderr
+    missing = run_cc("report", "html", "--out", str(tmp_path / "无此目录" / "x.html"), "--as-of", "2023-12-30",
+                     cwd=tmp_path)
+    assert missing.returncode == 2 and "输出目录不存在" in missing.stderr and "mkdir" in missing.stderr

@@ -52,6 +52,9 @@ def _target(out: Optional[Path], default: str, force: bool, data=None, suffix: t
     made yet: the shell's trailing slash does not reach us) is not written as a file of that name."""
     from ..store.safepath import output_in
 
+    if out is not None and sys.platform != "win32" and re.match(r"[A-Za-z]:\\|\\\\", str(out)):
+        # C:\报表\周报.md on Linux or macOS: one file of that odd name in the current folder
+        raise UsageError(f"--out {out} 是 Windows 的路径写法", "这台电脑的路径用 / 分隔，例如 --out 报表/周报.md。")
     if out is None:
         path = output_in(Path("."), default)
     elif out.is_dir():
@@ -75,7 +78,8 @@ def _target(out: Optional[Path], default: str, force: bool, data=None, suffix: t
     if path.exists() and not force:
         raise UsageError(f"文件已存在：{path}，不会覆盖", "加 --force 覆盖，或用 --out 指定其他文件名。")
     if not path.parent.exists():
-        raise UsageError(f"输出目录不存在：{path.parent}")
+        raise UsageError(f"输出目录不存在：{path.parent}",
+                         f"请先建好这个文件夹（mkdir {path.parent}），或只写文件名（--out {path.name}）写到当前目录。")
     return path
 
 
