@@ -120,7 +120,7 @@ REJECTED = [
     (["reply", "99", "--note", "x"], "找不到督办通知"),
     (["close", "3"], "尚未收到", 1),
     (["close", "1"], "已于", 1),
-    (["verify", "T09"], "尚未报送办结", 1),
+    (["verify", "T09"], "cc log T09 --unit 人社局 --percent 100", 1),  # the lead named: it reports
     (["reopen", "T09", "--reason", "x"], "无需退回", 1),
 ]
 

@@ -131,12 +131,13 @@ def make_verify(snap: rules.Snapshot, stamp: Stamp, task: models.Task, note: str
     assert state is not None
     if state.done:
         raise Refusal(f"任务 {task.id} 已于{rules.cn_date(state.verified_on)}验收销号")
+    lead = snap.project.unit_short(task.lead)  # who reports a task's progress (make_progress)
     if state.reopened and not state.reported_complete:
         raise Refusal(f"任务 {task.id} 已退回重办，需牵头单位重新报送办结（100%）后才能验收销号",
-                         f"cc log {task.id} --unit … --percent 100 --note …")
+                         f"cc log {task.id} --unit {lead} --percent 100 --note …")
     if not state.reported_complete:
         raise Refusal(f"任务 {task.id} 尚未报送办结（当前进度 {state.percent}%），不能验收销号",
-                         f"责任单位报送 100% 后再验收：cc log {task.id} --unit … --percent 100 --note …")
+                         f"牵头单位报送 100% 后再验收：cc log {task.id} --unit {lead} --percent 100 --note …")
     return models.make(models.Verify, kind="verify", task=task.id, note=note.strip(), **_base(stamp))
 
 
