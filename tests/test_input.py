@@ -281,3 +281,8 @@ def test_a_windows_path_typed_on_linux_or_macos_is_explained(tmp_path):
     missing = run_cc("report", "html", "--out", str(tmp_path / "无此目录" / "x.html"), "--as-of", "2023-12-30",
                      cwd=tmp_path)
     assert missing.returncode == 2 and "输出目录不存在" in missing.stderr and "mkdir" in missing.stderr
+
+
+def test_a_task_id_left_over_is_never_suggested_as_a_unit(shipped):
+    result = run_cc("status", "T09", cwd=shipped)
+    assert result.returncode == 2 and "多余的参数：T09" in result.stderr and "--unit T09" not in result.stderr

@@ -66,11 +66,11 @@ def suggestion(exc) -> str:
     if extra:  # cc notice 人社局 T08: a task or unit written without its option
         word = extra[1].split()[0].strip("'\"")
         options = {o for p in command.get_params(ctx) for o in p.opts}
-        if "--task" in options and re.fullmatch(r"[A-Za-z][A-Za-z0-9_.-]{0,31}", word) and any(c.isdigit() for c in word):
-            return f"--task {word}"
-        if "--unit" in options:
-            return f"--unit {word}"
-        return ""
+        if re.fullmatch(r"[0-9０-９]+[%％]?", word):  # a number: no unit's or task's name
+            return ""
+        if re.fullmatch(r"[A-Za-z][A-Za-z0-9_.-]{0,31}", word) and any(c.isdigit() for c in word):  # a task's id
+            return f"--task {word}" if "--task" in options else ""
+        return f"--unit {word}" if "--unit" in options else ""
     m = re.match(r"No such command '(.+)'\.", exc.format_message())
     if m:
         word, names = m[1], list(getattr(command, "commands", {}))
