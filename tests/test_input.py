@@ -278,6 +278,10 @@ def test_a_windows_path_typed_on_linux_or_macos_is_explained(tmp_path):
     assert list(tmp_path.iterdir()) == []
     data = run_cc("status", "--data", "..\\演示", cwd=tmp_path)
     assert data.returncode == 2 and "用 / 分隔，不是 \\" in data.stderr
+    copy_data(tmp_path)
+    evidence = run_cc("log", "T09", "--unit", "人社局", "--percent", "90", "--note", "x", "--by", "范某某",
+                      "--evidence", "D:\\照片\\现场.jpg", "--as-of", "2023-12-30", cwd=tmp_path)
+    assert evidence.returncode == 2 and "佐证材料不存在" in evidence.stderr and "用 / 分隔" in evidence.stderr
     missing = run_cc("report", "html", "--out", str(tmp_path / "无此目录" / "x.html"), "--as-of", "2023-12-30",
                      cwd=tmp_path)
     assert missing.returncode == 2 and "输出目录不存在" in missing.stderr and "mkdir" in missing.stderr
