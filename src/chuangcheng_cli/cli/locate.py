@@ -54,10 +54,10 @@ def find_data_dir(chosen) -> DataDir:
         path = os.path.expanduser(os.fspath(chosen))
         path = path or "."  # --data "": the current folder, as the command line's Path("") makes it
         if not os.path.exists(path):
-            hint = "请检查路径；新建数据目录可用 cc init。"
-            if "\\" in path and os.sep != "\\":  # C:\创城\data or ..\演示 typed on Linux or macOS
-                hint = "这台电脑的路径用 / 分隔，不是 \\（Windows 的写法）；" + hint
-            raise _usage(f"数据目录不存在：{_shown(path)}（由 {how} 指定）", hint)
+            from ..store.safepath import separator_hint
+
+            raise _usage(f"数据目录不存在：{_shown(path)}（由 {how} 指定）",
+                         separator_hint(path, "请检查路径；新建数据目录可用 cc init。"))
         if not os.path.isdir(path):
             raise _usage(f"不是目录：{_shown(path)}（由 {how} 指定）", "--data 应指向含 tasklist.yaml 的目录。")
         if not os.access(path, os.R_OK | os.X_OK):

@@ -80,10 +80,10 @@ def check_file(source: Path, max_mb: int) -> int:
     try:
         info = os.stat(source)
     except FileNotFoundError:
-        hint = "请检查文件路径（相对于当前目录），或改用网址。"
-        if "\\" in str(source) and os.sep != "\\":  # D:\照片\现场.jpg typed on Linux or macOS
-            hint = "这台电脑的路径用 / 分隔，不是 \\（Windows 的写法）；" + hint
-        raise UsageError(f"佐证材料不存在：{source}", hint) from None
+        from .safepath import separator_hint
+
+        raise UsageError(f"佐证材料不存在：{source}",
+                         separator_hint(str(source), "请检查文件路径（相对于当前目录），或改用网址。")) from None
     except OSError as exc:
         raise UsageError(f"无法读取佐证材料：{source}（{exc.strerror}）") from None
     if stat.S_ISDIR(info.st_mode):

@@ -64,3 +64,11 @@ def inside(folder: Path, path: Path) -> Path:
 def output_in(folder: Path, name: str) -> Path:
     """The path of a file named (after safe_file_name) name inside folder, checked to stay there."""
     return inside(folder, folder / safe_file_name(name))
+
+
+def separator_hint(path: str, hint: str) -> str:
+    """hint, preceded by a word on the separator when path was typed the Windows way (C:\\创城\\data,
+    ..\\演示) on Linux or macOS, where it names no folder."""
+    if "\\" in path and os.sep != "\\":
+        return "这台电脑的路径用 / 分隔，不是 \\（Windows 的写法）；" + hint
+    return hint
