@@ -784,33 +784,40 @@ def test_adding_the_same_problem_again_is_recorded_with_a_hint(tmp_path):
 def test_tally_is_the_rates_and_the_week_s_counts_in_one_pass():
     """problemlist.tally (status and units take every unit's in one pass) gives what rates,
     found_between and closed_between give, on every day of the bundled problem list and for
-    every unit, the settled problems the store brings back (problemlist.Settled) included."""
+    every unit, and with a unit's problems 销号 counted as the store brings them back
+    (problemlist.Settled, keeping the days from six days before the last entry's on)."""
     import datetime as dt
 
     from chuangcheng_cli.domain import problemlist, rules
     from chuangcheng_cli.store import checks
 
     project = checks.load_checked(Path(__file__).resolve().parent.parent / "src" / "chuangcheng_cli" / "example")[0]
-    day, seen = dt.date(2023, 5, 1), 0
+    day, seen, counted = dt.date(2023, 5, 1), 0, 0
     while day <= dt.date(2024, 1, 31):
         snap = rules.snapshot(project, day)
         first = day - dt.timedelta(days=6)
         groups = [list(snap.problems.values())] + [us.problems for us in snap.units.values()]
-        settled = []
-        for ps in snap.problems.values():
-            if ps.closed_on is not None:
-                copy = object.__new__(problemlist.Settled)
-                copy.__dict__ = {"key": ps.id, "owner": ps.unit, "task_id": ps.task, "recorded": ps.recorded,
-                                 "closed_on": ps.closed_on, "deadline": ps.deadline, "on_time": ps.on_time,
-                                 "reworked": ps.reworked, "rechecked": ps.rechecked, "extended": ps.extended}
-                settled.append(copy)
-        groups.append(settled)
         for states in groups:
             assert problemlist.tally(states, day, first) == (
                 problemlist.rates(states, day), problemlist.found_between(states, first, day),
                 problemlist.closed_between(states, first, day)), day
             seen += len(states)
+            # the same problems, those 销号 as a Settled (as of the last day any of them is dated)
+            last = max([ps.recorded for ps in states] + [ps.closed_on for ps in states if ps.closed_on], default=day)
+            for since in (None, last - dt.timedelta(days=6)):
+                settled = problemlist.Settled(since=since)
+                for ps in states:
+                    if ps.closed_on is not None:
+                        settled.add(ps)
+                counted += settled.total
+                for today in {day, last, last + dt.timedelta(days=3)}:
+                    if today >= last:
+                        week = today - dt.timedelta(days=6)
+                        open_ = [ps for ps in states if ps.closed_on is None]
+                        assert problemlist.tally(open_, today, week, settled) == problemlist.tally(states, today, week)
+                        assert problemlist.rates(open_, today, settled) == problemlist.rates(states, today)
         day += dt.timedelta(days=3)
+    assert counted > 100
     assert seen > 1000
 
 

@@ -1282,3 +1282,69 @@ def test_a_mark_that_does_not_fit_the_journal_is_not_used(tmp_path, monkeypatch,
     assert used[0] is False
     monkeypatch.undo()
     assert answer == _both_full(monkeypatch, tmp_path)
+
+
+@pytest.mark.parametrize("edit", ["days from too late", "a day before its since", "more on time than in all",
+                                  "an unknown unit", "a count that is not an int"])
+def test_problems_settled_that_do_not_fit_are_not_used(tmp_path, monkeypatch, edit):
+    """The problems 销号 come back as their units' counts (problemlist.Settled) with the days
+    they were recorded and closed from six days before the fold's last entry on: a stored group
+    that would leave out a day a week's counts may ask of, or is not counts, means a full read."""
+    data = copy_data(tmp_path)
+    cache = tmp_path / "cache"
+    _status_json(monkeypatch, tmp_path, cache)
+    doc = json.loads(next(cache.glob("fold-*.json")).read_bytes().partition(b"\n")[2])
+    assert doc["settled"] and all(len(row) == 8 for row in doc["settled"].values())
+    unit = next(iter(doc["settled"]))
+
+    def change(doc):
+        row = doc["settled"][unit]
+        if edit == "days from too late":
+            row[5] = doc["last_date"]
+        elif edit == "a day before its since":
+            row[6] = row[6] + ["2023-01-02"]
+        elif edit == "more on time than in all":
+            row[1] = row[0] + 1
+        elif edit == "an unknown unit":
+            doc["settled"]["nobody"] = row
+        else:
+            row[0] = True
+
+    _rewrite_fold(cache, change)
+    _append(data, _line(id="20231229-0000b001", task="T09", percent=80, date="2023-12-29",
+                        at="2023-12-29T15:12:00+08:00"))
+    used = _fold_used(monkeypatch)
+    answer = _both(monkeypatch, tmp_path, cache)
+    assert used[0] is False
+    monkeypatch.undo()
+    assert answer == _both_full(monkeypatch, tmp_path)
+
+
+def test_a_problem_closed_by_a_pull_joins_its_unit_s_settled_counts(tmp_path, monkeypatch):
+    """A 复查 that passes, recorded after the fold was stored, closes a problem the fold holds
+    open: the read that applies it answers as the full run, and the fold it stores counts the
+    problem with its unit's others (and those the stored fold brought back as counts)."""
+    monkeypatch.setattr(folds, "KEEP_AFTER", 0)
+    data = copy_data(tmp_path)
+    cache = tmp_path / "cache"
+    _status_json(monkeypatch, tmp_path, cache)
+    before = json.loads(next(cache.glob("fold-*.json")).read_bytes().partition(b"\n")[2])
+    env = {**_stored(tmp_path), "CC_USER": "周某某"}
+    found = run_cc("problem", "list", "--status", "待复查", "--json", "--as-of", "2023-12-31", cwd=tmp_path, **env)
+    assert found.returncode == 0, found.stderr
+    pid = json.loads(found.stdout)["problems"][0]["id"]
+    result = run_cc("problem", "recheck", pid, "--pass", "--note", "复查已整改到位", "--as-of", "2023-12-31",
+                    cwd=tmp_path, **env)
+    assert result.returncode == 0, result.stderr
+    for view in [*cache.glob("view-*.json"), *cache.glob("out-*.txt")]:
+        view.unlink()
+    used = _fold_used(monkeypatch)
+    answer = _both(monkeypatch, tmp_path, cache, "2023-12-31")
+    assert used and all(used)
+    monkeypatch.undo()
+    assert answer == _both_full(monkeypatch, tmp_path, "2023-12-31")
+    after = json.loads(next(cache.glob("fold-*.json")).read_bytes().partition(b"\n")[2])
+    assert sum(r[0] for r in after["settled"].values()) == sum(r[0] for r in before["settled"].values()) + 1
+    assert len(after["problems"]) == len(before["problems"]) - 1
+    assert answer[0]["summary"]["problems"]["closed_this_week"] >= 1
+    del data

@@ -19,6 +19,7 @@ A rate with nothing to divide by is None (shown as "—"), never 100%.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -35,9 +36,9 @@ class ProblemState:
     """One problem and what followed it, in the order the entries took effect.
 
     What the rates, gaps and queue read is kept as plain facts (closed_on, reworked, rechecked,
-    extended …) beside the entries, so that a problem 销号 long ago can come back from the store
-    (store/folds.py) as those facts alone (settled: problem and the entry lists empty): a closed
-    problem takes no further entry (checks: problem-closed), and status and units need no more."""
+    extended …) beside the entries, so that the store (store/folds.py) can keep a problem 销号 as
+    those facts alone, counted with its unit's others (Settled): a closed problem takes no further
+    entry (checks: problem-closed), and status and units need no more."""
 
     problem: models.Problem | None
     fixes: list = field(default_factory=list)
@@ -54,12 +55,11 @@ class ProblemState:
     rechecked: bool = False  # 复查 at least once
     extended: bool = False  # at least one approved 延期
     late_fixed: bool = False  # a fix came after the 期限 then in force, at least once (score.py remembers it)
-    # of the problem entry, so that a settled problem needs none
+    # of the problem entry, read without it
     key: str = ""  # the problem's id (W2023-0001)
     owner: str = ""  # its responsible unit
     task_id: str = ""
     recorded: dt.date | None = None  # the date it was recorded (交办)
-    settled: bool = False
 
     def __post_init__(self) -> None:
         p = self.problem
@@ -100,6 +100,7 @@ class ProblemState:
         return self.status == OPEN and bool(self.rechecks) and not self.rechecks[-1].passed
 
     def apply(self, e) -> None:
+        self.__dict__.pop("_gap", None)  # what gap() worked out no longer holds
         self.history.append(e)
         if e.kind == "fix":
             self.fixes.append(e)
@@ -141,8 +142,24 @@ class ProblemState:
         """Days the pending fix has waited for the office's 复查."""
         return (today - self.pending.date).days if self.pending is not None else 0
 
+    def is_gap(self, today: dt.date) -> bool:
+        """Whether the problem is the unit's 整改不力 today: still 整改中 past its 期限, or in 返工
+        (gap gives the words)."""
+        if self.closed_on is not None or self.pending is not None:
+            return False
+        return today > self.deadline or (bool(self.rechecks) and not self.rechecks[-1].passed)
+
     def gap(self, today: dt.date) -> str:
-        """What makes this problem the unit's 整改不力 today, or "" (see is_gap)."""
+        """What makes this problem the unit's 整改不力 today, or "" (see is_gap). Worked out once a
+        day: status, units and reports ask it of a city's open problems several times each."""
+        memo = self.__dict__.get("_gap")
+        if memo is not None and memo[0] == today:
+            return memo[1]
+        text = self._gap_text(today)
+        self.__dict__["_gap"] = (today, text)
+        return text
+
+    def _gap_text(self, today: dt.date) -> str:
         late = self.overdue_days(today)
         if late:
             again = "返工后" if self.in_rework else ""
@@ -163,14 +180,40 @@ class ProblemState:
         return f"{head}（逾期{late}天）" if late else head
 
 
-class Settled(ProblemState):
-    """A problem 销号 long ago as the store brings it back (store/folds.py): its facts alone, as
-    instance attributes, and no entries: these class attributes (empty tuples, nothing may be
-    added to them). A city has tens of thousands; each holds ten values, not twenty."""
+class Settled:
+    """A unit's problems 销号 as the store brings them back (store/folds.py): what status and units
+    read of them, counted, instead of one object each (a year's list is tens of thousands, most
+    of them 销号, and they change no more: a closed problem takes no further entry). The days they
+    were recorded and 销号 are kept only from `since` on: the store's fold serves no day before
+    its last entry's, and a week's counts (tally) look back six days from there."""
 
-    problem = pending = closed = pending_deadline = None
-    fixes = rechecks = extensions = history = ()
-    settled = True
+    __slots__ = ("total", "on_time", "reworked", "rechecked", "extended", "since", "recorded", "closed")
+
+    def __init__(self, total: int = 0, on_time: int = 0, reworked: int = 0, rechecked: int = 0,
+                 extended: int = 0, since: dt.date | None = None, recorded: list | None = None,
+                 closed: list | None = None):
+        self.total, self.on_time, self.reworked, self.rechecked, self.extended = \
+            total, on_time, reworked, rechecked, extended
+        self.since = since  # the days below are those from here on (None: every one)
+        self.recorded = sorted(recorded or [])  # the days they were recorded, from since on
+        self.closed = sorted(closed or [])  # the days they were 销号, from since on
+
+    def add(self, ps: ProblemState) -> None:
+        """One more problem 销号 (ps.closed_on set)."""
+        self.total += 1
+        self.on_time += ps.on_time
+        self.reworked += ps.reworked
+        self.rechecked += ps.rechecked
+        self.extended += ps.extended
+        if self.since is None or ps.recorded >= self.since:
+            bisect.insort(self.recorded, ps.recorded)
+        if self.since is None or ps.closed_on >= self.since:
+            bisect.insort(self.closed, ps.closed_on)
+
+    def between(self, days: list, first: dt.date, last: dt.date) -> int:
+        """How many of days (recorded or closed) fall in first..last; first is on or after since
+        (the store's fold, the only maker of a since, is used on no day that would ask before it)."""
+        return bisect.bisect_right(days, last) - bisect.bisect_left(days, first)
 
 
 def new_state(entry: models.Problem) -> ProblemState:
@@ -221,14 +264,20 @@ class Rates:
                 "rework_rate": self.rework_rate, "extension_rate": self.extension_rate}
 
 
-def rates(states, today: dt.date) -> Rates:
-    return tally(states, today, today)[0]
+def rates(states, today: dt.date, settled: Settled | None = None) -> Rates:
+    return tally(states, today, today, settled)[0]
 
 
-def tally(states, today: dt.date, first: dt.date) -> tuple[Rates, int, int]:
+def tally(states, today: dt.date, first: dt.date, settled: Settled | None = None) -> tuple[Rates, int, int]:
     """(rates(states, today), found_between(states, first, today), closed_between(states, first,
-    today)) in one pass over the problems: status and units want all three of every unit."""
+    today)) in one pass over the problems: status and units want all three of every unit.
+    settled: more problems, 销号, counted as the store keeps them (Settled)."""
     total = open_ = fixed = closed = overdue = on_time = reworked = rechecked = extended = found = ended = 0
+    if settled is not None:
+        total = closed = settled.total
+        on_time, reworked, rechecked, extended = settled.on_time, settled.reworked, settled.rechecked, settled.extended
+        found = settled.between(settled.recorded, first, today)
+        ended = settled.between(settled.closed, first, today)
     for ps in states:
         total += 1
         closed_on = ps.closed_on

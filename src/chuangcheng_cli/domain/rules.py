@@ -193,6 +193,7 @@ class UnitState:
     notices: list[NoticeState] = field(default_factory=list)  # not voided, in issue order
     escalations: list[models.Escalate] = field(default_factory=list)  # not voided
     problems: list = field(default_factory=list)  # its ProblemStates, not voided, in order
+    settled: problemlist.Settled | None = None  # more of its problems, 销号, as the store counts them
     problem_gaps: list = field(default_factory=list)  # overdue or in 返工, not on an open task
     problem_light: str = GREEN  # from problem_gaps (policy.problem_red): the unit's own row
     notice_gaps: list = field(default_factory=list)  # its open notices past their deadline shown on no open task
@@ -209,7 +210,7 @@ class UnitState:
         return head + [ps.gap(today) for ps in self.problem_gaps]
 
     def problem_rates(self, today: dt.date) -> problemlist.Rates:
-        return problemlist.rates(self.problems, today)
+        return problemlist.rates(self.problems, today, self.settled)
 
     @property
     def notice_count(self) -> int:
@@ -636,7 +637,7 @@ def finish(project: models.Project, fold: Fold, today: dt.date, entries: list) -
         us.notice_gaps = []
         us.problem_light = GREEN
     for ps in problems.values():
-        if ps.closed_on is not None or not ps.gap(today):  # 销号: never a gap (most of a year's list)
+        if ps.closed_on is not None or not ps.is_gap(today):  # 销号: never a gap (most of a year's list)
             continue
         st = states.get(ps.task)
         if st is not None and not st.done:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 
+import dataclasses
 import datetime as dt
 from typing import Iterator
 
@@ -161,9 +162,9 @@ def summary_base(snap: rules.Snapshot) -> dict:
         ],
         "lead_unit": snap.project.unit_label(camp.lead_unit),
         "lead_queue": queue_rows(snap),
-        "problems": problem_counts(snap, snap.problems.values()),
+        "problems": problem_counts(snap),
         "unit_problems": {us.unit.name: _counts(*unit_tallies(snap)[uid]) for uid, us in snap.units.items()
-                          if us.problems},
+                          if us.problems or us.settled},
         # overdue or 返工 problems on no open task (kept for readers of --json)
         "unit_problem_gaps": [{"unit": snap.project.unit_short(us.unit.id), "unit_name": us.unit.name,
                                "light": us.problem_light, "gaps": [ps.gap(snap.today) for ps in us.problem_gaps]}
@@ -215,10 +216,15 @@ def unit_gaps(snap: rules.Snapshot) -> list[dict]:
             for us in snap.units.values() if us.problem_gaps or us.notice_gaps]
 
 
-def problem_counts(snap: rules.Snapshot, states) -> dict:
+def problem_counts(snap: rules.Snapshot) -> dict:
     """The problems line of cc status: open (overdue among them), awaiting 复查, closed, and this
-    week's (the 7 days ending today) new and closed ones."""
-    return _counts(*problemlist.tally(states, snap.today, snap.today - dt.timedelta(days=6)))
+    week's (the 7 days ending today) new and closed ones: the sum of the units' tallies, which
+    status wants anyway (every problem is one unit's: rules.Fold files it under its unit), rather
+    than a second pass over a city's list, the problems 销号 the store counts (Settled) included."""
+    tallies = unit_tallies(snap).values()
+    names = [f.name for f in dataclasses.fields(problemlist.Rates)]
+    total = problemlist.Rates(*(sum(getattr(r, name) for r, _, _ in tallies) for name in names))
+    return _counts(total, sum(found for _, found, _ in tallies), sum(ended for _, _, ended in tallies))
 
 
 def _counts(r: problemlist.Rates, found: int, ended: int) -> dict:
@@ -233,7 +239,7 @@ def unit_tallies(snap: rules.Snapshot) -> dict:
     found = snap.memo.get("unit_tallies")
     if found is None:
         first = snap.today - dt.timedelta(days=6)
-        found = snap.memo["unit_tallies"] = {uid: problemlist.tally(us.problems, snap.today, first)
+        found = snap.memo["unit_tallies"] = {uid: problemlist.tally(us.problems, snap.today, first, us.settled)
                                              for uid, us in snap.units.items()}
     return found
 

@@ -12,8 +12,9 @@ never a copy that could drift from it. Nothing is pickled: the file is JSON, eac
 checked as it is rebuilt; a damaged or foreign file is not used (a full read follows).
 
 What a stored fold leaves out: the tasks' and problems' histories (history), the snapshot's
-entries, and of a problem 销号 everything but the facts its rates need (problemlist.ProblemState,
-settled). Status and units need no more; every other command reads the journal in full.
+entries, and the problems 销号 but as their units' counts (problemlist.Settled: a year's list is
+tens of thousands, most of them 销号, and none of them changes again). Status and units need no
+more; every other command reads the journal in full.
 """
 
 from __future__ import annotations
@@ -23,11 +24,12 @@ import json
 
 from . import state as store
 
-FORMAT = 7  # 7: journal digests are BLAKE3 (state.py); 3: its plan key inside; 4: a task's deadline in force after a reopen (due); 5: marks;
+FORMAT = 8  # 8: problems 销号 counted by unit (settled); 7: journal digests are BLAKE3 (state.py); 3: its plan key inside; 4: a task's deadline in force after a reopen (due); 5: marks;
 # 6: a problem's late_fixed
 # A read stores the fold again once this many entries were applied after the stored one: storing
 # a city's fold costs about as much as reading a few thousand entries again on each later read.
 KEEP_AFTER = 2000
+SETTLED_DAYS = 6  # a week's counts of problems recorded and 销号 end today and begin six days before
 
 
 def _name(plan_key: str) -> str:
@@ -42,6 +44,8 @@ def where(journal: list) -> dict:
 def dump(fold, pos: dict, count: int, size: int, digest: str, plan_key: str = "") -> bytes:
     """The fold as JSON; pos: id of each entry → its position in the journal of count entries,
     size bytes whose digest is given."""
+
+    from ..domain import problemlist
 
     def at(e):
         return None if e is None else pos[id(e)]
@@ -65,20 +69,45 @@ def dump(fold, pos: dict, count: int, size: int, digest: str, plan_key: str = ""
     units = {uid: [[ns.notice.ref for ns in us.notices], [at(e) for e in us.escalations]]
              for uid, us in fold.units.items()}
     problems = []
+    since = _settled_since(fold.last_date)
+    settled = {uid: _regroup(us.settled, since) for uid, us in fold.units.items() if us.settled is not None}
     for ps in fold.problems.values():
-        facts = [day(ps.deadline), ps.on_time, ps.reworked, ps.rechecked, ps.extended, ps.late_fixed]
-        if ps.closed_on is not None:  # settled: its facts alone (see problemlist.ProblemState)
-            problems.append(["settled", ps.id, ps.unit, ps.task, day(ps.recorded), day(ps.closed_on), *facts])
+        if ps.closed_on is not None:  # 销号: counted with the unit's others (problemlist.Settled)
+            group = settled.get(ps.unit)
+            if group is None:
+                group = settled[ps.unit] = problemlist.Settled(since=since)
+            group.add(ps)
         else:
-            problems.append(["open", at(ps.problem), [at(e) for e in ps.fixes], [at(e) for e in ps.rechecks],
-                             [at(e) for e in ps.extensions], at(ps.pending), day(ps.pending_deadline), *facts])
+            problems.append([at(ps.problem), [at(e) for e in ps.fixes], [at(e) for e in ps.rechecks],
+                             [at(e) for e in ps.extensions], at(ps.pending), day(ps.pending_deadline),
+                             day(ps.deadline), ps.on_time, ps.reworked, ps.rechecked, ps.extended, ps.late_fixed])
     doc = {"format": FORMAT, "key": plan_key, "digest": digest, "count": fold.count, "entries": count, "size": size,
            "last_date": day(fold.last_date), "last_family": list(fold.last_family), "tasks": tasks,
            "cut": day(fold.cut), "marks": marks,
            "notices": notices, "units": units, "problems": problems,
+           "settled": {uid: [g.total, g.on_time, g.reworked, g.rechecked, g.extended, day(g.since),
+                             [d.isoformat() for d in g.recorded], [d.isoformat() for d in g.closed]]
+                       for uid, g in settled.items()},
            "voided": [[k, at(v)] for k, v in fold.voided.items()]}
     body = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return store.signed(body)
+
+
+def _settled_since(last_date: dt.date | None) -> dt.date | None:
+    """From which day a stored fold keeps the days its 销号 problems were recorded and closed: a
+    fold serves no day before last_date, and a week's counts look back six days (rows.unit_tallies)."""
+    if last_date is None:
+        return None
+    return last_date - dt.timedelta(days=SETTLED_DAYS) if last_date.toordinal() > SETTLED_DAYS else dt.date.min
+
+
+def _regroup(group, since: dt.date | None):
+    """A copy of a unit's Settled with its days from since on."""
+    from ..domain import problemlist
+
+    keep = (lambda d: True) if since is None else (lambda d: d >= since)
+    return problemlist.Settled(group.total, group.on_time, group.reworked, group.rechecked, group.extended, since,
+                               [d for d in group.recorded if keep(d)], [d for d in group.closed if keep(d)])
 
 
 def keep(root, plan_key: str, fold, pos: dict, count: int, size: int, digest: str) -> None:
@@ -114,12 +143,11 @@ def positions(doc: dict, typed_count: int) -> list[int]:
     for u in doc["units"].values():
         out.update(u[1])
     for p in doc["problems"]:
-        if p[0] == "open":
-            out.add(p[1])
-            for group in p[2:5]:
-                out.update(group)
-            if p[5] is not None:
-                out.add(p[5])
+        out.add(p[0])
+        for group in p[1:4]:
+            out.update(group)
+        if p[4] is not None:
+            out.add(p[4])
     out.update(v for _, v in doc["voided"])
     if not all(type(k) is int for k in out):
         raise TypeError("position")
@@ -187,7 +215,6 @@ def restore(doc: dict, plan, units: list, entries: dict):
         return typed(a, int), typed(b, int)
 
     fold = rules.Fold(plan, units)
-    new, settled = object.__new__, problemlist.Settled
     tasks = typed(doc["tasks"], dict)
     if tasks.keys() != fold.states.keys():
         raise KeyError("tasks")
@@ -212,36 +239,15 @@ def restore(doc: dict, plan, units: list, entries: dict):
         us = fold.units[uid]
         us.notices = [by_ref[typed(r, str)] for r in typed(refs, list)]
         us.escalations = [entry(p, "escalate") for p in typed(escalations, list)]
-    for row in typed(doc["problems"], list):
-        how, *row = typed(row, list)
-        if how == "settled":  # without the dataclass's __init__, its fields in one dict: a city has tens of thousands
-            pid, unit, task, recorded, closed_on, deadline, on_time, reworked, rechecked, extended, late_fixed = row
-            if not (type(pid) is type(unit) is type(task) is str and type(on_time) is type(reworked)
-                    is type(rechecked) is type(extended) is type(late_fixed) is bool):
-                raise TypeError("settled")
-            ps = new(settled)
-            ps.__dict__ = {"key": pid, "owner": unit, "task_id": task,
-                           "recorded": days.get(recorded) or day(recorded),
-                           "closed_on": days.get(closed_on) or day(closed_on),
-                           "deadline": days.get(deadline) or day(deadline), "on_time": on_time,
-                           "reworked": reworked, "rechecked": rechecked, "extended": extended,
-                           "late_fixed": late_fixed}
-            if ps.recorded is None or ps.closed_on is None or ps.deadline is None:
-                raise ValueError("dates")
-            fold.problems[pid] = ps
-            fold.units[unit].problems.append(ps)
-            continue
-        if how == "open":
-            at, fixes, rechecks, extensions, pending, pending_deadline, deadline, on_time, reworked, rechecked, \
-                extended, late_fixed = row
-            ps = problemlist.ProblemState(entry(at, "problem"))
-            ps.history = []
-            ps.fixes = [entry(p, "fix") for p in typed(fixes, list)]
-            ps.rechecks = [entry(p, "recheck") for p in typed(rechecks, list)]
-            ps.extensions = [entry(p, "extend") for p in typed(extensions, list)]
-            ps.pending, ps.pending_deadline = entry(pending, "fix"), day(pending_deadline)
-        else:
-            raise ValueError(how)
+    for row in typed(doc["problems"], list):  # those not 销号
+        at, fixes, rechecks, extensions, pending, pending_deadline, deadline, on_time, reworked, rechecked, \
+            extended, late_fixed = typed(row, list)
+        ps = problemlist.ProblemState(entry(at, "problem"))
+        ps.history = []
+        ps.fixes = [entry(p, "fix") for p in typed(fixes, list)]
+        ps.rechecks = [entry(p, "recheck") for p in typed(rechecks, list)]
+        ps.extensions = [entry(p, "extend") for p in typed(extensions, list)]
+        ps.pending, ps.pending_deadline = entry(pending, "fix"), day(pending_deadline)
         ps.deadline, ps.on_time = day(deadline), typed(on_time, bool)
         ps.reworked, ps.rechecked, ps.extended = typed(reworked, bool), typed(rechecked, bool), typed(extended, bool)
         ps.late_fixed = typed(late_fixed, bool)
@@ -252,6 +258,17 @@ def restore(doc: dict, plan, units: list, entries: dict):
     fold.voided = {typed(k, str): entry(p, "void") for k, p in typed(doc["voided"], list)}
     fold.count = typed(doc["count"], int)
     fold.last_date = day(doc["last_date"])
+    since = _settled_since(fold.last_date)
+    for uid, row in typed(doc["settled"], dict).items():
+        total, on_time, reworked, rechecked, extended, kept_since, recorded, closed = typed(row, list)
+        counts = [typed(n, int) for n in (total, on_time, reworked, rechecked, extended)]
+        kept_since, recorded, closed = day(kept_since), [day(d) for d in typed(recorded, list)], \
+            [day(d) for d in typed(closed, list)]
+        if not all(0 <= n <= total for n in counts) or not total or (kept_since is not None and (
+                since is None or kept_since > since or any(d < kept_since for d in recorded + closed))) \
+                or len(recorded) > total or len(closed) > total or None in recorded or None in closed:
+            raise ValueError("settled")  # days it may be asked of were left out, or it is not counts
+        fold.units[uid].settled = problemlist.Settled(*counts, kept_since, recorded, closed)
     fold.last_family = moment(doc["last_family"])
     fold.cut = day(doc["cut"])
     marks = typed(doc["marks"], dict)
