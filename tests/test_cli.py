@@ -150,6 +150,17 @@ def test_units_table_never_cuts_its_headers(tmp_path, columns):
     assert any(line.lstrip().startswith("sfj") and ("市司法局" in line) == wide for line in lines)
 
 
+@pytest.mark.parametrize("args", [["units"], ["score"], ["show", "T05"], ["problem", "list"], ["problem", "show", "1"]])
+def test_piped_tables_end_their_lines_without_padding(tmp_path, args):
+    """rich pads a table's last column with spaces; piped (no colour), a line ends where its text
+    does, so that a file or a diff of the output holds no trailing spaces (fresh-eyes try)."""
+    result = run_cc(*args, "--as-of", "2023-12-31", cwd=tmp_path, COLUMNS="100", CC_NO_CACHE="1")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.split("\n")
+    assert len(lines) > 5 and not [line for line in lines if line != line.rstrip()]
+    assert result.stdout.endswith("\n")
+
+
 def test_show_task_has_history_and_assignment():
     result = cc("show", "5", "--as-of", "2023-12-31")
     assert result.exit_code == 0

@@ -98,6 +98,17 @@ def console(stderr: bool = False):
             self.quiet = True
             raise BrokenPipeError
 
+        def print(self, *objects, **kwargs) -> None:
+            """Without colour (piped, redirected, NO_COLOR), each line without the spaces rich pads
+            a table's last column with: a file or `diff` of `cc units` shows none at line ends."""
+            if self.color_system is not None or self.record or self.quiet:
+                return super().print(*objects, **kwargs)
+            with self.capture() as captured:
+                super().print(*objects, **kwargs)
+            text = captured.get()
+            self.file.write("\n".join(line.rstrip(" ") for line in text.split("\n")))
+            self.file.flush()
+
     return _Console(stderr=stderr, highlight=False, soft_wrap=False, markup=False)
 
 
