@@ -244,13 +244,12 @@ def _hostile_history_rows() -> list[dict]:
 
 
 def _printed(width: int, colour: str | None, *renderables, lines=None) -> str:
-    """What a console of width prints (colour None: to a pipe) of renderables, or of lines by
-    tables.show_lines in small batches."""
-    from rich.console import Console
+    """What cc's console of width prints (colour None: to a pipe, lines without rich's padding) of
+    renderables, or of lines by tables.show_lines in small batches."""
+    from chuangcheng_cli.cli import plain
 
     out = io.StringIO()
-    console = Console(file=out, width=width, color_system=colour, force_terminal=colour is not None,
-                      highlight=False, soft_wrap=False, markup=False)
+    console = plain.console(file=out, width=width, color_system=colour, force_terminal=colour is not None)
     for renderable in renderables:
         console.print(renderable)
     if lines is not None:

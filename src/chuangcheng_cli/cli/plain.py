@@ -88,7 +88,8 @@ def plain_width() -> Optional[int]:
     return 80
 
 
-def console(stderr: bool = False):
+def console(stderr: bool = False, **options):
+    """The console cc prints with (options: rich's Console's, for tests' files and widths)."""
     from rich.console import Console
 
     class _Console(Console):
@@ -109,7 +110,7 @@ def console(stderr: bool = False):
             self.file.write("\n".join(line.rstrip(" ") for line in text.split("\n")))
             self.file.flush()
 
-    return _Console(stderr=stderr, highlight=False, soft_wrap=False, markup=False)
+    return _Console(stderr=stderr, **{"highlight": False, "soft_wrap": False, "markup": False, **options})
 
 
 def validate(fmt: Optional[str], strict: bool, where: locate.DataDir) -> int:
