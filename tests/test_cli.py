@@ -254,6 +254,11 @@ def test_data_and_as_of_may_stand_between_a_group_and_its_command(tmp_path):
     assert "校验与日期无关" in run_cc("validate", "--help", cwd=tmp_path).stdout
     bad = run_cc("validate", "--as-of", "foo", cwd=tmp_path)
     assert bad.returncode == 2 and "日期无效" in bad.stderr
+    # given to cc itself, before a command that takes no date, a mistyped one was passed over
+    for args in (["--as-of", "foo", "validate"], ["--as-of", "2023-13-01", "init", "新目录"]):
+        bad = run_cc(*args, cwd=tmp_path)
+        assert bad.returncode == 2 and "--as-of 的日期无效" in bad.stderr and "Traceback" not in bad.stderr
+    assert not (tmp_path / "新目录").exists()
     alone = run_cc("problem", "--data", "data", cwd=tmp_path)  # a group with no command: in Chinese
     assert alone.returncode == 2 and "缺少命令" in alone.stderr and "Missing" not in alone.stderr
 

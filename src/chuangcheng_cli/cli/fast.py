@@ -92,6 +92,8 @@ def parse(argv: list[str]) -> tuple[str, dict] | None:
         if not (days.isascii() and days.isdigit() and len(days) <= 3 and 1 <= int(days) <= 365):
             return None
         opts["days"] = int(days)
+    if command == "validate" and "as_of" in opts:
+        return None  # validate takes no date, but a mistyped one is still said (typer_app.root)
     if "percent" in opts:
         from ..diagnostics import UsageError
         from .locate import parse_percent

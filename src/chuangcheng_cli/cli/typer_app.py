@@ -41,6 +41,15 @@ def root(
 
     推进组名称、单位、任务和督办规则都来自数据目录（tasklist.yaml、units.yaml）。
     """
+    if as_of is not None:  # said here, even to a command that takes no date (validate, init)
+        from ..diagnostics import UsageError
+        from .common import fail_usage
+        from .locate import parse_date
+
+        try:
+            parse_date(as_of)
+        except UsageError as exc:
+            raise fail_usage(exc) from None
     GLOBALS.data = data
     GLOBALS.as_of = as_of
     from ..store.state import forget_reads, use_store
