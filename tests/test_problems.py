@@ -372,13 +372,16 @@ def test_a_number_alone_finds_last_year_s_open_problem_and_asks_when_two_years_h
     guessed; a number only one problem has (closed or not) is that one."""
     copy_data(tmp_path)
     day = "2024-01-06"
-    fixed = cc(tmp_path, "problem", "fix", "8", "--note", "欠薪问题已整改。", "--as-of", day, "--by", "范某某").stdout
+    for typed in ("w8", "W0008", "Ｗ８", "W-8"):  # the prefix and the number, as on the list's paper copy
+        assert cc(tmp_path, "problem", "show", typed, "--as-of", day).stdout.startswith("【W2023-0008】")
+    assert "找不到问题 X8" in cc(tmp_path, "problem", "show", "X8", "--as-of", day, code=2).stderr  # another prefix
+    fixed = cc(tmp_path, "problem", "fix", "w8", "--note", "欠薪问题已整改。", "--as-of", day, "--by", "范某某").stdout
     assert "W2023-0008" in fixed
     for n in range(8):  # W2024-0001 … W2024-0008, open
         cc(tmp_path, "problem", "add", "-u", "住建局", "-s", "自查", "-p", f"工地{n + 1}", "-d", "围挡破损",
            "--days", "5", "--as-of", day, CC_USER="吴某某")
     before = snapshot_files(tmp_path)
-    asked = cc(tmp_path, "problem", "recheck", "8", "--pass", "--note", "复查通过。", "--as-of", day,
+    asked = cc(tmp_path, "problem", "recheck", "W8", "--pass", "--note", "复查通过。", "--as-of", day,
                "--by", "吴某某", code=2).stderr
     assert "序号 8 对应多个问题：W2023-0008（市人力资源和社会保障局，未销号）、W2024-0008（市住房和城乡建设局，未销号）" in asked
     assert "请写完整编号" in asked and snapshot_files(tmp_path) == before

@@ -28,7 +28,7 @@ app.add_typer(problem_app, name="problem")
 def _problem_group(data: DataOpt = None, as_of: AsOfOpt = None) -> None:
     group_options(data, as_of)  # `cc problem --as-of … list`, as before and after it
 
-ProblemArg = Annotated[str, typer.Argument(metavar="问题", help="问题编号，如 W2023-0001（也可写 2023-1 或只写序号；几个年度都有这个序号时写完整编号）。",
+ProblemArg = Annotated[str, typer.Argument(metavar="问题", help="问题编号，如 W2023-0001（也可写 2023-1，或只写序号：1、W1；几个年度都有这个序号时写完整编号）。",
                                            show_default=False)]
 DaysOpt = Annotated[Optional[int], typer.Option("--days", min=1, max=365, help="整改期限天数（与 --deadline 二选一）。",
                                                 show_default=False)]

@@ -370,17 +370,19 @@ def problem_key(text: str) -> str:
 
 def find_problem(snap: rules.Snapshot, text: str) -> problemlist.ProblemState:
     """A problem by id as typed in a hurry: W2023-0001, w2023-1, 2023-1, or the number alone (1,
-    0001) when one problem has it (or one of those that have it is not yet 销号); full-width
-    characters too. Voided problems are not found."""
+    0001, or after the prefix: W1, w0001) when one problem has it (or one of those that have it is
+    not yet 销号); full-width characters too. Voided problems are not found."""
     import re
 
     key = problem_key(text)
+    ours, this_year = snap.project.plan.policy.problem_prefix, snap.today.year  # for the hints
     if not key:
-        raise UsageError("问题编号不能为空", f"可写完整编号或年份-序号，如 W{snap.today.year}-0001、{snap.today.year}-1。")
+        raise UsageError("问题编号不能为空", f"可写完整编号或年份-序号，如 {ours}{this_year}-0001、{this_year}-1。")
     problems = snap.problems
     if key in problems:
         return problems[key]
-    m = re.fullmatch(r"([A-Z]*)(\d{4})\s*-\s*0*(\d+)", key) or re.fullmatch(r"()()第?0*(\d+)号?", key)
+    m = re.fullmatch(r"([A-Z]*)(\d{4})\s*-\s*0*(\d+)", key) or re.fullmatch(r"()()第?0*(\d+)号?", key) \
+        or re.fullmatch(r"([A-Z]+)()\s*-?\s*0*(\d+)", key)
     if m is not None:
         prefix, year, number = m[1], int(m[2]) if m[2] else None, _number(m[3])
         hits = [ps for ps in problems.values()
@@ -408,8 +410,8 @@ def find_problem(snap: rules.Snapshot, text: str) -> problemlist.ProblemState:
     if later:
         raise UsageError(f"问题 {later[0].problem} 于{rules.cn_date(later[0].date)}登记，晚于所办理的日期"
                          f"（{rules.cn_date(snap.today)}）", "请用更晚的 --as-of（或不写，即今天）。")
-    raise UsageError(f"找不到问题 {text}", f"可写完整编号或年份-序号，如 W{snap.today.year}-0001、{snap.today.year}-1；"
-                                          f"也可只写序号（只有一个问题是这个序号，或其中只有一个未销号时）。最近的：{recent}")
+    raise UsageError(f"找不到问题 {text}", f"可写完整编号或年份-序号，如 {ours}{this_year}-0001、{this_year}-1；也可只写序号，"
+                                          f"如 1 或 {ours}1（只有一个问题是这个序号，或其中只有一个未销号时）。最近的：{recent}")
 
 
 def problem_deadline(snap: rules.Snapshot, start: dt.date, mode: str, days: int | None,
