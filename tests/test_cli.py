@@ -120,6 +120,29 @@ def test_an_extra_argument_is_named_in_chinese(tmp_path, args):
     assert result.stderr.startswith("错误：多余的参数：T08") and "Got" not in result.stderr
 
 
+def test_values_written_without_their_options_are_named_with_the_missing_option(tmp_path):
+    """cc log T09 市人社局 60 said only 缺少必填选项 --unit: click reports a missing option before the
+    words no parameter took, which were the unit and the percent written without --unit/--percent."""
+    journal = (DATA / "journal.jsonl").read_bytes()
+    result = run_cc("--data", str(DATA), "log", "T09", "市人社局", "60", "--note", "x", "--as-of", "2023-09-10",
+                    cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith("错误：缺少必填选项 --unit（多余的参数：市人社局 60）")
+    assert "提示：是否为 --unit 市人社局 --percent 60？" in result.stderr
+    one = run_cc("--data", str(DATA), "log", "T09", "--unit", "市人社局", "60%", "--note", "x", cwd=tmp_path)
+    assert one.returncode == 2 and "缺少必填选项 --percent（多余的参数：60%）" in one.stderr
+    assert "是否为 --percent 60%？" in one.stderr
+    # nothing left over: the message is as before, with no guess
+    plain = run_cc("--data", str(DATA), "problem", "fix", "W2023-0001", cwd=tmp_path)
+    assert plain.returncode == 2 and plain.stderr.startswith("错误：缺少必填选项 --note\n") and "提示" not in plain.stderr
+    # a word that fits no missing option is named, not guessed at
+    note = run_cc("--data", str(DATA), "log", "T09", "--unit", "市人社局", "--percent", "60", "进展顺利",
+                  cwd=tmp_path)
+    assert note.returncode == 2 and "缺少必填选项 --note（多余的参数：进展顺利）" in note.stderr
+    assert "提示" not in note.stderr
+    assert (DATA / "journal.jsonl").read_bytes() == journal
+
+
 def test_global_as_of_before_the_command():
     a = runner.invoke(app, ["--data", str(DATA), "--as-of", "2023-06-30", "status", "--json"], env=cc_env())
     assert json.loads(a.output)["summary"]["as_of"] == "2023-06-30"

@@ -54,6 +54,38 @@ COMMAND_WORDS = {"weekly": "md", "周报": "md", "markdown": "md", "excel": "xls
                  "网页": "html", "issue": "notice", "督办": "notice", "报送": "log", "progress": "log"}
 
 
+def leftover(exc) -> list[str]:
+    """The words of the command line no parameter took, when a required option is missing:
+    click reports the missing option before them (cc log T09 市人社局 60 → only "缺少必填选项
+    --unit"), though they are often the very value, written without its option."""
+    ctx = getattr(exc, "ctx", None)
+    param = getattr(exc, "param", None)
+    if ctx is None or param is None or getattr(param, "param_type_name", "") != "option":
+        return []
+    try:
+        args, at = sys.argv[1:], 0
+        for name in ctx.command_path.split()[1:]:  # cc problem fix → after "problem", then "fix"
+            at = args.index(name, at) + 1
+        _, extra, _ = ctx.command.make_parser(ctx).parse_args(args=list(args[at:]))
+    except Exception:  # a command line click itself could not take apart: say nothing more
+        return []
+    return [str(word) for word in extra]
+
+
+def _value_for(option: str, word: str) -> bool:
+    """Whether word looks like a value of option: a number for --percent, a task's id for --task,
+    a unit's name for --unit (nothing else: a note or a date is not guessed at)."""
+    number = re.fullmatch(r"[0-9０-９]+(?:\.[0-9]+)?[%％]?", word) is not None
+    task = re.fullmatch(r"[A-Za-z][A-Za-z0-9_.-]{0,31}", word) is not None and any(c.isdigit() for c in word)
+    if option == "--percent":
+        return number
+    if option == "--task":
+        return task
+    if option == "--unit":
+        return not number and not task and not word.startswith("-")
+    return False
+
+
 def suggestion(exc) -> str:
     """The command or option the user probably meant (statu → status, --unti → --unit), or ""."""
     import difflib
@@ -62,6 +94,19 @@ def suggestion(exc) -> str:
     if ctx is None:
         return ""
     command = ctx.command
+    extra_words = leftover(exc)
+    if extra_words:  # cc log T09 市人社局 60: each missing option given the word that fits it
+        options = {o for p in command.get_params(ctx) for o in p.opts}
+        missing = [f"--{p.name}" for p in command.get_params(ctx)
+                   if getattr(p, "required", False) and getattr(p, "param_type_name", "") == "option"
+                   and f"--{p.name}" in options and ctx.params.get(p.name) is None]
+        words, hints = list(extra_words), []
+        for option in missing or [exc.param.opts[0]]:
+            word = next((w for w in words if _value_for(option, w)), None)
+            if word is not None:
+                words.remove(word)
+                hints.append(f"{option} {word}")
+        return " ".join(hints)
     extra = re.match(r"Got unexpected extra argument(?:s|\(s\))? \((.+)\)", exc.format_message())
     if extra:  # cc notice 人社局 T08: a task or unit written without its option
         word = extra[1].split()[0].strip("'\"")
@@ -122,7 +167,9 @@ def run(app) -> int:
         print(exc.ctx.get_help() if exc.ctx else "")
         return 0
     except click.UsageError as exc:
-        print(f"错误：{translate(exc.format_message())}", file=sys.stderr)
+        extra = leftover(exc)
+        told = f"（多余的参数：{' '.join(extra)}）" if extra else ""
+        print(f"错误：{translate(exc.format_message())}{told}", file=sys.stderr)
         hint = suggestion(exc)
         if hint:
             print(f"提示：是否为 {hint}？", file=sys.stderr)
