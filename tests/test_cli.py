@@ -173,6 +173,31 @@ def test_units_table_never_cuts_its_headers(tmp_path, columns):
     assert any(line.lstrip().startswith("sfj") and ("市司法局" in line) == wide for line in lines)
 
 
+@pytest.mark.parametrize("columns", ["56", "60", "70", "80"])
+def test_units_table_on_a_narrow_terminal_drops_columns_before_cutting_headers(tmp_path, columns):
+    """At 60 columns the headers came out as 牵… 配… 完… and the liaisons as 吴某…: the liaison's
+    column goes first, then the ids, then the headers stand on two lines (牵/头); nothing is cut."""
+    result = run_cc("units", "--as-of", "2023-12-31", cwd=tmp_path, COLUMNS=columns, CC_NO_CACHE="1")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    table = lines[:next(i for i, line in enumerate(lines) if line.startswith("牵头单位待办"))]
+    assert not [line for line in table if "…" in line] and all(cell_len(line) <= int(columns) for line in lines)
+    rule = next(i for i, line in enumerate(lines) if line.startswith("──"))
+    header = lines[1:rule]
+    rsj = next(line for line in lines if "人社局" in line)
+    assert "已报告10月16日" in rsj  # the escalation whole
+    if int(columns) >= 80:
+        assert header[0].split() == ["id", "单位", "牵头", "配合", "完成", "滞后", "督办", "未销号", "问题", "逾期",
+                                     "报告市领导", "联络员"] and rsj.startswith("rsj") and "范某某" in rsj
+    elif int(columns) >= 70:
+        assert header[0].split() == ["单位", "牵头", "配合", "完成", "滞后", "督办", "未销号", "问题", "逾期",
+                                     "报告市领导"] and rsj.startswith("人社局")
+    else:
+        assert [line.split() for line in header] == [["牵", "配", "完", "滞", "督", "未销", "问", "逾", "报告"],
+                                                     ["单位", "头", "合", "成", "后", "办", "号", "题", "期", "市领导"]]
+        assert rsj.split()[:6] == ["人社局", "2", "0", "1", "1", "3"]
+
+
 @pytest.mark.parametrize("args", [["units"], ["score"], ["show", "T05"], ["problem", "list"], ["problem", "show", "1"]])
 def test_piped_tables_end_their_lines_without_padding(tmp_path, args):
     """rich pads a table's last column with spaces; piped (no colour), a line ends where its text

@@ -59,28 +59,42 @@ class Folded:
 def units_table(rows: list[dict], as_of: str, width: int, console=None) -> Table:
     """The units' table: full names and padded columns when width allows them all (measured with
     console when given: a city's longer names and phones need more than 120 columns), else short
-    names close together, never headers cut to 牵… and 配…."""
-    if width >= WIDE and console is not None:
-        from rich.measure import Measurement
+    names close together, never headers cut to 牵… and 配…: on a narrower terminal (an 80-column
+    Windows console split in two) the liaison's column goes first, then the ids (a unit is named
+    by its short name as well), then the headers stand on two lines (牵/头), and only below that
+    (some 55 columns) are cells cut."""
+    if console is None:
+        return _units_table(rows, as_of, width, width >= WIDE)
+    from rich.measure import Measurement
 
-        wide = _units_table(rows, as_of, width, True)
-        natural = Measurement.get(console, console.options.update(width=10_000), wide).maximum  # uncut
+    tries = ([(True, frozenset())] if width >= WIDE else []) + [
+        (False, frozenset()), (False, frozenset({"联络员"})), (False, frozenset({"联络员", "id"})),
+        (False, frozenset({"联络员", "id", "stacked"}))]
+    for wide, dropped in tries:
+        table = _units_table(rows, as_of, width, wide, dropped)
+        natural = Measurement.get(console, console.options.update(width=10_000), table).maximum  # uncut
         if natural <= width:
-            return wide
-        return _units_table(rows, as_of, width, False)
-    return _units_table(rows, as_of, width, width >= WIDE)
+            return table
+    return table
 
 
-def _units_table(rows: list[dict], as_of: str, width: int, wide: bool) -> Table:
+STACKED = {"未销号": "未销\n号", "报告市领导": "报告\n市领导"}
+
+
+def _units_table(rows: list[dict], as_of: str, width: int, wide: bool, dropped: frozenset = frozenset()) -> Table:
     rows = clean(rows)  # escape controls and bidi marks that reached the data
     table = Table(title=f"责任单位一览（截至{cn_date(dt.date.fromisoformat(as_of))}）", box=box.SIMPLE_HEAD,
                   show_edge=False, padding=(0, 1 if wide else 0), title_justify="left")
-    table.add_column("id", no_wrap=True)
+    if "id" not in dropped:
+        table.add_column("id", no_wrap=True)
     table.add_column("单位", no_wrap=True, max_width=24 if wide else 10)
+    stacked = "stacked" in dropped  # each header on two lines: 牵/头, 报告/市领导
     for name in ("牵头", "配合", "完成", "滞后", "督办", "未销号", "问题", "逾期"):
-        table.add_column(name, no_wrap=True, justify="right")
-    table.add_column("报告市领导", no_wrap=True)
-    table.add_column("联络员", no_wrap=True)
+        table.add_column(STACKED.get(name, name[0] + "\n" + name[1:]) if stacked else name, no_wrap=True,
+                         justify="right")
+    table.add_column(STACKED["报告市领导"] if stacked else "报告市领导", no_wrap=True)
+    if "联络员" not in dropped:
+        table.add_column("联络员", no_wrap=True)
     for r in rows:
         lag = Text(str(r["lagging"]), style="bold yellow" if r["lagging"] else "")
         esc = (Text("已报告" + short_date(r["escalated_on"], dt.date.fromisoformat(as_of).year), style="bold red")
@@ -89,9 +103,10 @@ def _units_table(rows: list[dict], as_of: str, width: int, wide: bool) -> Table:
         problems = r.get("problems") or {}
         overdue = Text(str(problems.get("overdue", 0)),
                        style=LIGHT_STYLE.get(r.get("problem_light", ""), "") if problems.get("overdue") else "")
-        table.add_row(r["id"], r["name"] if wide else r["short_name"], str(len(r["led"])),
-                      str(len(r["co"])), str(r["done"]), lag, str(r["notice_count"]),
-                      str(r["open_notices"]), str(problems.get("total", 0)), overdue, esc, contact)
+        cells = [r["id"], r["name"] if wide else r["short_name"], str(len(r["led"])),
+                 str(len(r["co"])), str(r["done"]), lag, str(r["notice_count"]),
+                 str(r["open_notices"]), str(problems.get("total", 0)), overdue, esc, contact]
+        table.add_row(*cells[1 if "id" in dropped else 0:-1 if "联络员" in dropped else None])
     return table
 
 
