@@ -143,6 +143,31 @@ def test_values_written_without_their_options_are_named_with_the_missing_option(
     assert (DATA / "journal.jsonl").read_bytes() == journal
 
 
+@pytest.mark.parametrize("args, hint", [
+    # a note with a space, not quoted: the option it belongs to, not --unit (given already)
+    (["log", "T09", "--unit", "人社局", "--percent", "86", "--note", "说明", "额外", "更多"],
+     '提示：是否为 --note "说明 额外 更多"？含空格的文字要整个加引号。'),
+    (["problem", "add", "--place", "城东", "社区"], '提示：是否为 --place "城东 社区"？含空格的文字要整个加引号。'),
+    (["log", "T09", "--unit", "人社局", "--percent", "86", "--note", "x", "--evidence", "a", "b"],
+     '提示：是否为 --evidence "a b"？含空格的文字要整个加引号。多项时每项前都写 --evidence。'),
+    # an option typed with a Chinese input method's dashes
+    (["log", "T09", "--unit", "人社局", "--percent", "86", "--note", "x", "——dry-run"],
+     "提示：是否为 --dry-run？选项前的 -- 要用半角（英文输入法）的减号。"),
+    (["log", "T09", "——unit", "人社局", "--percent", "86", "--note", "x"],
+     "提示：是否为 --unit？选项前的 -- 要用半角（英文输入法）的减号。"),
+    (["log", "T09", "－－单位", "人社局"], "提示：选项前的 -- 要用半角（英文输入法）的减号：－－单位 应写作 --单位。"),
+    # a stray word is never offered to an option given already
+    (["log", "T09", "--unit", "人社局", "民政局", "--percent", "86", "--note", "x"], None),
+])
+def test_stray_words_are_explained_by_what_they_probably_were(tmp_path, args, hint):
+    """A fresh-eyes try: every stray word was offered as --unit, even with --unit given, a note cut at
+    its space or an option typed ——dry-run (a Chinese input method's dash) included."""
+    result = run_cc("--data", str(DATA), *args, "--as-of", "2023-09-10", cwd=tmp_path)
+    assert result.returncode == 2 and result.stderr.startswith("错误：")
+    hints = [line for line in result.stderr.splitlines() if line.startswith("提示")]
+    assert hints == ([hint] if hint else [])
+
+
 def test_global_as_of_before_the_command():
     a = runner.invoke(app, ["--data", str(DATA), "--as-of", "2023-06-30", "status", "--json"], env=cc_env())
     assert json.loads(a.output)["summary"]["as_of"] == "2023-06-30"

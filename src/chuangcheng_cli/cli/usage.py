@@ -54,19 +54,31 @@ COMMAND_WORDS = {"weekly": "md", "周报": "md", "markdown": "md", "excel": "xls
                  "网页": "html", "issue": "notice", "督办": "notice", "报送": "log", "progress": "log"}
 
 
+_EXTRA = r"Got unexpected extra argument(?:s|\(s\))? \((.+)\)"
+# dashes a Chinese input method types for "-": —— is what shift+minus gives in most of them
+_WIDE_DASHES = "—－―–‐‑﹣"
+
+
+def _tail(ctx) -> list[str]:
+    """The words of the command line after the command's own name (cc problem fix W1 → [W1])."""
+    args, at = sys.argv[1:], 0
+    for name in ctx.command_path.split()[1:]:  # cc problem fix → after "problem", then "fix"
+        at = args.index(name, at) + 1
+    return list(args[at:])
+
+
 def leftover(exc) -> list[str]:
-    """The words of the command line no parameter took, when a required option is missing:
-    click reports the missing option before them (cc log T09 市人社局 60 → only "缺少必填选项
-    --unit"), though they are often the very value, written without its option."""
+    """The words of the command line no parameter took: the extra arguments click names, and,
+    when a required option is missing, those too: click reports the missing option before them
+    (cc log T09 市人社局 60 → only "缺少必填选项 --unit"), though they are often the very value,
+    written without its option."""
     ctx = getattr(exc, "ctx", None)
     param = getattr(exc, "param", None)
-    if ctx is None or param is None or getattr(param, "param_type_name", "") != "option":
+    missing = param is not None and getattr(param, "param_type_name", "") == "option"
+    if ctx is None or not (missing or re.match(_EXTRA, exc.format_message())):
         return []
     try:
-        args, at = sys.argv[1:], 0
-        for name in ctx.command_path.split()[1:]:  # cc problem fix → after "problem", then "fix"
-            at = args.index(name, at) + 1
-        _, extra, _ = ctx.command.make_parser(ctx).parse_args(args=list(args[at:]))
+        _, extra, _ = ctx.command.make_parser(ctx).parse_args(args=_tail(ctx))
     except Exception:  # a command line click itself could not take apart: say nothing more
         return []
     return [str(word) for word in extra]
@@ -86,36 +98,70 @@ def _value_for(option: str, word: str) -> bool:
     return False
 
 
+def _stray_hint(ctx, exc, words: list[str]) -> str:
+    """What the words no parameter took were probably meant as, in a whole sentence, or ""."""
+    command = ctx.command
+    params = [p for p in command.get_params(ctx) if getattr(p, "param_type_name", "") == "option"]
+    options = {o for p in params for o in (*p.opts, *p.secondary_opts)}
+    try:
+        tail = _tail(ctx)
+    except ValueError:
+        tail = []
+
+    def given(p) -> bool:
+        return any(t == o or t.startswith(o + "=") for o in p.opts for t in tail)
+
+    # ——dry-run, －－unit: an option typed with a Chinese input method's dash is a word to click
+    for word in words:
+        bare = word.lstrip(_WIDE_DASHES)
+        if bare != word and bare:
+            fixed = ("--" if len(bare) > 1 else "-") + bare
+            if fixed not in options:
+                return f"选项前的 -- 要用半角（英文输入法）的减号：{word} 应写作 {fixed}。"
+            return f"是否为 {fixed}？选项前的 -- 要用半角（英文输入法）的减号。"
+
+    def cut_text(word: str) -> str:
+        """--note 说明 额外: a text with a space, not quoted, is cut at the space; the hint for it."""
+        at = tail.index(word) if word in tail else -1
+        if at < 2 or tail[at - 2] not in options or tail[at - 1].startswith("-"):
+            return ""
+        option = next(p for p in params if tail[at - 2] in (*p.opts, *p.secondary_opts))
+        if option.is_flag or option.count or option.metavar or option.opts[0] in ("--unit", "--task") or re.fullmatch(r"[\d０-９%％.\-/年月日]+", tail[at - 1]):
+            return ""  # a number, a date or a folder (their options name their form): no text cut
+        rest = [tail[at - 1], word]
+        for more in tail[at + 1:]:
+            if more.startswith("-") or more not in words:
+                break
+            rest.append(more)
+        many = f"多项时每项前都写 {tail[at - 2]}。" if option.multiple else ""
+        return f"是否为 {tail[at - 2]} \"{' '.join(rest)}\"？含空格的文字要整个加引号。{many}"
+
+    # cc log T09 市人社局 60, cc notice 人社局 T08: a unit, task or percent written without its
+    # option, each given to the option it fits when that option was not given already (a word
+    # that may be the rest of a text cut at its space is not taken for a unit's name)
+    open_ = [p.opts[0] for p in params if p.opts and p.opts[0] in ("--unit", "--task", "--percent") and not given(p)]
+    rest, hints = list(words), []
+    for option in open_:
+        word = next((w for w in rest if _value_for(option, w) and not (option == "--unit" and cut_text(w))), None)
+        if word is not None:
+            rest.remove(word)
+            hints.append(f"{option} {word}")
+    if hints:
+        return f"是否为 {' '.join(hints)}？"
+    return next((hint for hint in map(cut_text, words) if hint), "")
+
+
 def suggestion(exc) -> str:
-    """The command or option the user probably meant (statu → status, --unti → --unit), or ""."""
+    """What the user probably meant (statu → status, --unti → --unit), as a sentence, or ""."""
     import difflib
 
     ctx = getattr(exc, "ctx", None)
     if ctx is None:
         return ""
     command = ctx.command
-    extra_words = leftover(exc)
-    if extra_words:  # cc log T09 市人社局 60: each missing option given the word that fits it
-        options = {o for p in command.get_params(ctx) for o in p.opts}
-        missing = [f"--{p.name}" for p in command.get_params(ctx)
-                   if getattr(p, "required", False) and getattr(p, "param_type_name", "") == "option"
-                   and f"--{p.name}" in options and ctx.params.get(p.name) is None]
-        words, hints = list(extra_words), []
-        for option in missing or [exc.param.opts[0]]:
-            word = next((w for w in words if _value_for(option, w)), None)
-            if word is not None:
-                words.remove(word)
-                hints.append(f"{option} {word}")
-        return " ".join(hints)
-    extra = re.match(r"Got unexpected extra argument(?:s|\(s\))? \((.+)\)", exc.format_message())
-    if extra:  # cc notice 人社局 T08: a task or unit written without its option
-        word = extra[1].split()[0].strip("'\"")
-        options = {o for p in command.get_params(ctx) for o in p.opts}
-        if re.fullmatch(r"[0-9０-９]+[%％]?", word):  # a number: no unit's or task's name
-            return ""
-        if re.fullmatch(r"[A-Za-z][A-Za-z0-9_.-]{0,31}", word) and any(c.isdigit() for c in word):  # a task's id
-            return f"--task {word}" if "--task" in options else ""
-        return f"--unit {word}" if "--unit" in options else ""
+    words = leftover(exc)
+    if words:
+        return _stray_hint(ctx, exc, words)
     m = re.match(r"No such command '(.+)'\.", exc.format_message())
     if m:
         word, names = m[1], list(getattr(command, "commands", {}))
@@ -123,9 +169,9 @@ def suggestion(exc) -> str:
         nested = [f"cc {ctx.command_path.split(' ', 1)[1] + ' ' if ' ' in ctx.command_path else ''}{group} {word}"
                   for group, sub in getattr(command, "commands", {}).items() if word in getattr(sub, "commands", {})]
         if nested:
-            return " 或 ".join(nested)
+            return f"是否为 {' 或 '.join(nested)}？"
         if COMMAND_WORDS.get(word.lower()) in names:  # report weekly → md
-            return COMMAND_WORDS[word.lower()]
+            return f"是否为 {COMMAND_WORDS[word.lower()]}？"
     elif hasattr(exc, "option_name"):
         word = exc.option_name
         names = [o for p in command.get_params(ctx) for o in (*p.opts, *p.secondary_opts)
@@ -135,7 +181,7 @@ def suggestion(exc) -> str:
     matches = difflib.get_close_matches(word, names, n=2, cutoff=0.6)
     if not matches and word.startswith("--"):  # an abbreviation: --perc → --percent
         matches = [n for n in names if n.startswith(word)][:2]
-    return " 或 ".join(matches)
+    return f"是否为 {' 或 '.join(matches)}？" if matches else ""
 
 
 def click_module():
@@ -167,12 +213,12 @@ def run(app) -> int:
         print(exc.ctx.get_help() if exc.ctx else "")
         return 0
     except click.UsageError as exc:
-        extra = leftover(exc)
+        extra = leftover(exc) if getattr(exc, "param", None) is not None else []  # click names the others
         told = f"（多余的参数：{' '.join(extra)}）" if extra else ""
         print(f"错误：{translate(exc.format_message())}{told}", file=sys.stderr)
         hint = suggestion(exc)
         if hint:
-            print(f"提示：是否为 {hint}？", file=sys.stderr)
+            print(f"提示：{hint}", file=sys.stderr)
         if exc.ctx is not None:
             path = exc.ctx.command_path
             usage = exc.ctx.get_usage().strip()
