@@ -178,7 +178,7 @@ def notice(
     unit: Annotated[str, typer.Argument(help="被督办单位：id、全称或简称，如 民政局。", show_default=False)],
     task: Annotated[Optional[list[str]], typer.Option(
         "--task", "-t", help="督办的任务（可重复）；默认为因该单位自身原因亮红灯、黄灯的任务：它牵头且本单位有差距的，和它的问题逾期或返工所在的。", show_default=False)] = None,
-    reason: Annotated[str, typer.Option("--reason", "-r", help="督办理由（没有滞后任务时必填）。")] = "",
+    reason: Annotated[str, typer.Option("--reason", "-r", help="督办理由（没有滞后任务时必填）：作为一项督办事项写入通知，并记入日志；请写成通知中的一句话。")] = "",
     days: Annotated[Optional[int], typer.Option("--days", min=1, max=365,
                                                 help="整改期限天数；默认取 policy.rectification_days。",
                                                 show_default=False)] = None,
@@ -187,7 +187,7 @@ def notice(
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="文书输出目录；默认 notices/<年份>/。",
                                                 show_default=False)] = None,
     force: Annotated[bool, typer.Option(
-        "--force", help="该单位已有未到期或待审核的督办通知时仍然发文（须用 --reason 写明理由，记入日志）。")] = False,
+        "--force", help="该单位已有未到期或待审核的督办通知时仍然发文（须用 --reason 写明理由：理由写入通知的督办事项，强制督办记入日志）。")] = False,
     yes: Annotated[bool, typer.Option(
         "--yes", "-y", help="本次督办达到报告市领导的次数时，确认同时报告市领导（非交互使用时必须）。")] = False,
     copy_to: Annotated[Optional[list[str]], typer.Option(

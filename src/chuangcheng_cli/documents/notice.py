@@ -95,7 +95,7 @@ def _refuse_open(unit: models.Unit, open_ones: list[rules.NoticeState], today) -
                       f"--note \"退回理由\"（给出新的整改期限）。确需另行督办，加 --force --reason \"理由\"。")
     raise Refusal(f"{unit.name} 的督办通知 {ns.notice.doc_no} 整改期限{cn_date(ns.deadline)}尚未届满，不能再次督办",
                   f"请等整改期限过后再督办（期限内该单位可用 cc reply {ns.notice.ref} 反馈整改情况）。"
-                  f"确需另行督办，加 --force --reason \"理由\"（强制督办及其理由记入日志）。")
+                  f"确需另行督办，加 --force --reason \"理由\"（理由作为督办事项写入通知，强制督办记入日志）。")
 
 
 def build_notice(snap: rules.Snapshot, stamp: Stamp, unit: models.Unit, task_ids: list[str],
@@ -111,7 +111,7 @@ def build_notice(snap: rules.Snapshot, stamp: Stamp, unit: models.Unit, task_ids
     # paragraph stretches the line before it), and no comma left before the 。 the notice adds
     reason = " ".join(reason.split()).rstrip("，,；;、：: ")
     if force and not reason:
-        raise UsageError("--force 须同时用 --reason 写明强制督办的理由", "强制督办及其理由会记入日志并在全程留痕中显示。")
+        raise UsageError("--force 须同时用 --reason 写明强制督办的理由", "理由作为一项督办事项写入通知；强制督办及其理由记入日志，在全程留痕中显示。")
     open_ones = blocking_notices(snap, unit.id)
     if open_ones and not force:
         _refuse_open(unit, open_ones, snap.today)
