@@ -134,6 +134,14 @@ def test_voided_problem_counts_nowhere_and_keeps_its_number(tmp_path):
     late = cc(repo, "problem", "recheck", pid, "--pass", "--note", "复查", "--as-of", "2023-06-20", code=1)
     assert "已于2023年6月9日作废（登记错单位）" in late.stderr
     assert unit(repo, "2023-06-20", "mzj")["problems"]["total"] == 0
+    # by the short forms the hints teach (1, 2023-1, W1) too, while no problem that counts has them
+    # (a fresh-eyes try: 找不到问题 2023-1, and a hint naming today's year, not the campaign's)
+    for short in ("1", "2023-1", "W1"):
+        assert "已作废：登记错单位" in cc(repo, "problem", "show", short, "--as-of", "2023-06-20").stdout
+    assert "已于2023年6月9日作废" in cc(repo, "problem", "fix", "1", "--note", "x", "--as-of", "2023-06-20",
+                                        code=1).stderr
+    missing = cc(repo, "problem", "show", "9", code=2).stderr  # no --as-of: today, years after the campaign
+    assert "如 W2023-0001、2023-1" in missing
     assert add(repo, "2023-06-10", "--unit", "人社局", *AFANG, "--place", "A点", "--desc", "问题一") == "W2023-0002"
     assert cc(repo, "validate").returncode == 0
     history = cc(repo, "history", "--kind", "问题", "--as-of", "2023-06-20").stdout

@@ -340,16 +340,19 @@ def make_void(project: models.Project, stamp: Stamp, text: str, reason: str) -> 
 
 
 def voided_problem(snap: rules.Snapshot, text: str) -> tuple[problemlist.ProblemState, models.Void] | None:
-    """A voided problem by its full id (W2023-0001, as typed in a hurry: any case, full-width),
-    rebuilt from its entries up to the snapshot's day, with the void that voided it; None when
+    """A voided problem by its id (W2023-0001, as typed in a hurry: any case, full-width), or a short
+    form of it (29, 2023-29, W29) that no problem that counts has too, rebuilt from its entries up to the snapshot's day, with the void that voided it; None when
     no voided problem has that id. For showing it (cc problem show): it counts nowhere."""
     import unicodedata
 
-    key = unicodedata.normalize("NFKC", text).strip().upper()
-    found = next((e for e in snap.entries if e.kind == "problem" and e.id in snap.voided
-                  and e.problem.upper() == key), None)
-    if found is None:
+    key = problem_key(text)
+    parts = _problem_parts(key)
+    if parts is not None and any(_has_parts(ps.problem, *parts) for ps in snap.problems.values()):
+        parts = None  # a short form a problem that counts has too: only the full id names a voided one
+    named = _named(key, parts, [e for e in snap.entries if e.kind == "problem" and e.id in snap.voided])
+    if not named:
         return None
+    found = named[0]
     ps = problemlist.new_state(found)
     for e in snap.entries:
         if e.kind in problemlist.PROBLEM_KINDS and e.kind != "problem" and e.problem == found.problem:
@@ -358,6 +361,30 @@ def voided_problem(snap: rules.Snapshot, text: str) -> tuple[problemlist.Problem
             else:
                 ps.apply(e)
     return ps, snap.voided[found.id]
+
+
+def _problem_parts(key: str) -> tuple[str, int | None, int] | None:
+    """(prefix, year or None, number) of a problem id written short (2023-1, W2023-1, 1, W1), or None."""
+    import re
+
+    m = re.fullmatch(r"([A-Z]*)(\d{4})\s*-\s*0*(\d+)", key) or re.fullmatch(r"()()第?0*(\d+)号?", key) \
+        or re.fullmatch(r"([A-Z]+)()\s*-?\s*0*(\d+)", key)
+    return None if m is None else (m[1], int(m[2]) if m[2] else None, _number(m[3]))
+
+
+def _has_parts(problem: models.Problem, prefix: str, year: int | None, number: int) -> bool:
+    return ((year is None or problem.year == year) and problem.number == number
+            and (not prefix or problem.problem.upper().startswith(prefix)))
+
+
+def _named(key: str, parts, entries: list) -> list:
+    """The 交办 entries among entries whose problem is key: by its id, else by a short form of it
+    when only one of them has that form (never a guess between two)."""
+    exact = [e for e in entries if e.problem.upper() == key]
+    if exact or parts is None:
+        return exact
+    short = [e for e in entries if _has_parts(e, *parts)]
+    return short if len({e.problem for e in short}) == 1 else []
 
 
 def problem_key(text: str) -> str:
@@ -375,19 +402,18 @@ def find_problem(snap: rules.Snapshot, text: str) -> problemlist.ProblemState:
     import re
 
     key = problem_key(text)
-    ours, this_year = snap.project.plan.policy.problem_prefix, snap.today.year  # for the hints
+    # for the hints: the campaign's year on its days (the bundled example read in a later year too)
+    camp = snap.project.plan.campaign
+    ours, this_year = snap.project.plan.policy.problem_prefix, min(max(snap.today, camp.start), camp.end).year
     if not key:
         raise UsageError("问题编号不能为空", f"可写完整编号或年份-序号，如 {ours}{this_year}-0001、{this_year}-1。")
     problems = snap.problems
     if key in problems:
         return problems[key]
-    m = re.fullmatch(r"([A-Z]*)(\d{4})\s*-\s*0*(\d+)", key) or re.fullmatch(r"()()第?0*(\d+)号?", key) \
-        or re.fullmatch(r"([A-Z]+)()\s*-?\s*0*(\d+)", key)
-    if m is not None:
-        prefix, year, number = m[1], int(m[2]) if m[2] else None, _number(m[3])
-        hits = [ps for ps in problems.values()
-                if (year is None or ps.problem.year == year) and ps.problem.number == number
-                and (not prefix or ps.id.upper().startswith(prefix))]
+    parts = _problem_parts(key)
+    hits = []
+    if parts is not None:
+        hits = [ps for ps in problems.values() if _has_parts(ps.problem, *parts)]
         if len(hits) == 1:
             return hits[0]
         # the number alone, in more than one year (January, and last year's problems still open):
@@ -398,15 +424,13 @@ def find_problem(snap: rules.Snapshot, text: str) -> problemlist.ProblemState:
         if len(hits) > 1:
             listed = "、".join(f"{ps.id}（{snap.project.unit_label(ps.problem.unit)}，"
                               f"{'已销号' if ps.closed is not None else '未销号'}）" for ps in hits[:6])
-            raise UsageError(f"序号 {number} 对应多个问题：{listed}", f"请写完整编号，如 {hits[-1].id}。")
+            raise UsageError(f"序号 {parts[2]} 对应多个问题：{listed}", f"请写完整编号，如 {hits[-1].id}。")
     recent = "、".join(list(problems)[-5:]) or "（暂无问题）"
-    voided = [e for e in snap.project.journal if e.kind == "problem" and e.id in snap.voided
-              and e.problem.upper() == key]
+    voided = _named(key, parts, [e for e in snap.project.journal if e.kind == "problem" and e.id in snap.voided])
     if voided:
         v = snap.voided[voided[0].id]
         raise Refusal(f"问题 {voided[0].problem} 已于{rules.cn_date(v.date)}作废（{v.reason}）")
-    later = [e for e in snap.project.journal if e.kind == "problem" and e.problem.upper() == key
-             and e.date > snap.today]
+    later = _named(key, parts, [e for e in snap.project.journal if e.kind == "problem" and e.date > snap.today])
     if later:
         raise UsageError(f"问题 {later[0].problem} 于{rules.cn_date(later[0].date)}登记，晚于所办理的日期"
                          f"（{rules.cn_date(snap.today)}）", "请用更晚的 --as-of（或不写，即今天）。")
