@@ -223,6 +223,14 @@ def test_units_table_on_a_narrow_terminal_drops_columns_before_cutting_headers(t
         assert rsj.split()[:6] == ["人社局", "2", "0", "1", "1", "3"]
 
 
+def test_score_title_stays_whole_when_no_unit_has_lost_a_point(tmp_path):
+    """Early in a campaign the table is narrow, and rich wrapped the table's title at its width:
+    综合评价（截至2023年4月20日，满分100 and then ） alone (fresh-eyes try)."""
+    result = run_cc("score", "--as-of", "2023-04-20", cwd=tmp_path, COLUMNS="80", CC_NO_CACHE="1")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[:2] == ["综合评价（截至2023年4月20日，满分100）", "排名 单位       得分 扣分 主要扣分项"]
+
+
 @pytest.mark.parametrize("args", [["units"], ["score"], ["show", "T05"], ["problem", "list"], ["problem", "show", "1"]])
 def test_piped_tables_end_their_lines_without_padding(tmp_path, args):
     """rich pads a table's last column with spaces; piped (no colour), a line ends where its text

@@ -503,15 +503,17 @@ def problem_view(d: dict, as_of: str, width: int = 80) -> Group:
     return Group(*parts)
 
 
-def score_table(rows: list[dict], as_of: str, base: int, width: int = 80) -> Table:
-    """综合评价 (cc score): rank, unit, score, points lost and what cost most."""
+def score_table(rows: list[dict], as_of: str, base: int, width: int = 80) -> Group:
+    """综合评价 (cc score): rank, unit, score, points lost and what cost most. The title is a line
+    of its own above the table, not the table's title, which rich wraps at the table's width:
+    early in a campaign no unit has lost a point, the table is narrow, and the title's "）" stood
+    on a line of its own (fresh-eyes try)."""
     from .scores import deduction_text
 
     rows = clean(rows)
     wide = width >= WIDE
     title = f"综合评价（截至{cn_date(dt.date.fromisoformat(as_of))}，满分{base}）"
-    table = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1 if wide else 0),
-                  title_justify="left")
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1 if wide else 0))
     table.add_column("排名", no_wrap=True, justify="right")
     table.add_column("单位", no_wrap=True, max_width=24 if wide else 10)
     table.add_column("得分", no_wrap=True, justify="right")
@@ -522,7 +524,7 @@ def score_table(rows: list[dict], as_of: str, base: int, width: int = 80) -> Tab
         style = "bold red" if lost >= 20 else "bold yellow" if lost else ""
         table.add_row(str(r["rank"]), r["name"] if wide else r["short_name"], Text(_points(r["score"]), style=style),
                       _points(lost) if lost else "—", deduction_text(r, 3) if lost else "")
-    return table
+    return Group(Folded(Text(title, style="table.title")), table)
 
 
 def score_view(row: dict, as_of: str, base: int, width: int = 80) -> Group:
