@@ -780,8 +780,12 @@ def test_a_refused_notice_says_whose_lag_the_units_tasks_show(tmp_path):
     repo = tmp_path
     refused = cc(repo, "notice", "民政局", "--as-of", "2023-09-10", code=1)
     assert "T13 亮黄灯是市妇女联合会的原因（cc notice 妇联）" in refused.stderr
+    # 民政局 leads T13: told the lead's rule, not the co-unit's (a fresh-eyes try)
+    assert "牵头单位不因配合单位承担部分的滞后被督办" in refused.stderr
+    assert "配合单位只对本单位承担的部分负责" not in refused.stderr
     co = cc(repo, "notice", "住建局", "--as-of", "2023-09-10", code=1)
     assert "T09 亮红灯是市人力资源和社会保障局的原因（cc notice 人社局）" in co.stderr
+    assert "配合单位只对本单位承担的部分负责" in co.stderr and "牵头单位不因" not in co.stderr
 
 
 def test_a_co_unit_notified_for_its_part_is_not_told_its_task_lags(tmp_path):

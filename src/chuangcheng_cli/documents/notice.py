@@ -137,10 +137,20 @@ def build_notice(snap: rules.Snapshot, stamp: Stamp, unit: models.Unit, task_ids
     if not reason and not loose and not any(rules.own_gaps(st, unit.id, snap.today) for st in chosen):
         what = ("所选任务没有该单位负责的滞后问题" if task_ids else
                 f"{unit.name} 目前没有因本单位原因滞后（红灯或黄灯）的任务，也没有逾期或返工的问题")
-        hint = "如确有问题需要督办，请用 --reason 说明理由；配合单位只对本单位承担的部分负责。"
-        others = _others_lag(snap, unit.id, [st for st in snap.tasks if unit.id in st.task.units])
+        hint = "如确有问题需要督办，请用 --reason 说明理由。"
+        mine = [st for st in snap.tasks if unit.id in st.task.units]
+        others = _others_lag(snap, unit.id, mine)
         if others:  # its tasks that status shows red or yellow: whose they are, so none is blamed on it
-            hint = "；".join(others) + "。" + hint
+            # what the unit is to them: a lead is not noticed for a co-unit's part, a co-unit answers
+            # for its own part only (a lead was told the co-unit's rule: a fresh-eyes try)
+            lagging = [st for st in mine if st.light in (rules.RED, rules.YELLOW)
+                       and not rules.own_gaps(st, unit.id, snap.today)]
+            roles = []
+            if any(st.task.lead == unit.id for st in lagging):
+                roles.append("牵头单位不因配合单位承担部分的滞后被督办")
+            if any(st.task.lead != unit.id for st in lagging):
+                roles.append("配合单位只对本单位承担的部分负责")
+            hint = "；".join(others) + "。" + hint + ("；".join(roles) + "。" if roles else "")
         raise Refusal(f"{what}，不需要督办", hint)
     if deadline is not None and deadline <= stamp.date:
         raise UsageError(f"整改期限 {cn_date(deadline)} 应晚于发文日期 {cn_date(stamp.date)}")
