@@ -149,6 +149,18 @@ def test_a_short_name_used_by_two_units(check):
     assert "市民政局" in p.message
 
 
+def test_full_width_commas_in_lists_are_named(check):
+    """[中院，市中院] passed as one short name shown everywhere as 中院，市中…, and [zzb，mzj] was
+    only told an id takes lowercase letters: a full-width comma separates no YAML list (fresh-eyes try)."""
+    checked = check(units=UNITS.replace("short_names: [组织部]", "short_names: [组织部，组织]"))
+    (p,) = checked.problems
+    assert (p.code, p.severity, p.line) == ("invalid-value", "warning", line_of(UNITS, "short_names: [组织部]"))
+    assert "几个简称被写成了一项" in p.message and p.hint.endswith("short_names: [组织部, 组织]")
+    plan = check(plan=PLAN.replace("co_units: [zzb]", "co_units: [zzb，mzj]"))
+    (q,) = [p for p in plan.problems if p.code == "invalid-value"]
+    assert q.line == line_of(PLAN, "co_units: [zzb]") and "例如 [zzb, mzj]" in q.hint and "全角逗号" in q.hint
+
+
 def test_two_sections_of_one_name_even_with_different_heads(check):
     units = UNITS.replace("- {name: 公共法律服务管理科, head: 刘某}", "- {name: 普法与依法治理科, head: 刘某}")
     assert found(check(units=units)) == [("duplicate-section", "units.yaml", line_of(UNITS, "公共法律服务管理科"))]

@@ -213,6 +213,17 @@ def test_yaml_syntax_errors_are_located_and_in_chinese(text, line, col):
     assert p.hint
 
 
+@pytest.mark.parametrize("text, line", [
+    ("campaign:\n  start：2023-04-14\n  end: 2023-12-31\n", 2),  # YAML says 缺少冒号 on the next line
+    ("campaign:\n  year: 2023\n  start：2023-04-14   # 开始\n", 3),
+])
+def test_a_full_width_colon_after_a_key_is_named_where_it_is(text, line):
+    data, problems = parse(text)
+    (p,) = problems
+    assert (p.code, p.line, p.col) == ("yaml-syntax", line, 8)
+    assert p.message == "“start”后面用了全角冒号“：”" and p.hint == "请改为半角冒号加一个空格：start: 2023-04-14"
+
+
 def test_comment_only_file_is_empty():
     assert [p.code for p in parse("# 只有注释\n\n# 还是注释\n")[1]] == ["file-empty"]
 

@@ -324,6 +324,15 @@ def check_units(units_file: loading.YamlFile) -> list[Diagnostic]:
             found = name_problem(src, lambda path=path: loc(path), name, "单位名称" if j == 0 else "单位简称", MAX_NAME_BYTES)
             if found is not None:
                 problems.append(found)
+            elif j and any(mark in name for mark in "，、,；;"):
+                # [中院，市中院]: a full-width comma does not separate YAML's list items, and the two
+                # names became one, shown everywhere as 中院，市中… (a fresh-eyes try)
+                line, col, w = loc(path)
+                parts = [p.strip() for p in re.split(r"[，、,；;]", name) if p.strip()]
+                problems.append(src.problem(
+                    line, col, "invalid-value", f'单位简称 "{name}" 中有逗号、顿号或分号：几个简称被写成了一项',
+                    f"简称各写一项，用半角逗号加空格分开：short_names: [{', '.join(parts)}]", width=w,
+                    severity=WARNING))
         people = [(("units", i, role, "name"), getattr(unit, role).name) for role in ("head", "deputy", "liaison")]
         people += [(("units", i, "staff", k, "name"), p.name) for k, p in enumerate(unit.staff)]
         people += [(("units", i, "sections", k, "head"), s.head) for k, s in enumerate(unit.sections)]

@@ -382,6 +382,9 @@ def _yaml_error_problem(src: Source, exc) -> Diagnostic:
             line, col = context.line + 1, context.column + 1
         else:
             line, col = last, len(src.line_text(last)) + 1
+    wide = _wide_colon(src, line)
+    if wide is not None:
+        return wide
     message = _YAML_MESSAGES.get(problem, f"YAML 语法错误：{problem}")
     hint = "请检查这一行及上一行的缩进、冒号和引号。"
     if "\t" in src.line_text(line) or "'\\t'" in problem or "tab character" in problem:
@@ -394,6 +397,24 @@ def _yaml_error_problem(src: Source, exc) -> Diagnostic:
     elif problem in _AT_CONTEXT:
         hint = "请检查从这里开始的引号或括号是否成对。"
     return src.problem(line, col, "yaml-syntax", message, hint)
+
+
+_WIDE_COLON_KEY = re.compile(r"(\s*(?:-\s+)?)([A-Za-z_][\w-]*)\s*：\s*(.*)")
+
+
+def _wide_colon(src: Source, line: int) -> Diagnostic | None:
+    """start：2023-04-14 (a Chinese input method's colon) is no key to YAML, which then reports a
+    missing colon on the line after it: the key and its colon named where they are, or None."""
+    for n in (line, line - 1):
+        if n < 1:
+            continue
+        text = src.line_text(n)
+        m = _WIDE_COLON_KEY.fullmatch(text.split(" #")[0].rstrip())
+        if m is not None:
+            key, value = m[2], m[3]
+            return src.problem(n, text.index("：") + 1, "yaml-syntax", f"“{key}”后面用了全角冒号“：”",
+                               f"请改为半角冒号加一个空格：{key}: {value}".rstrip())
+    return None
 
 
 MAX_FLOW_DEPTH = 200
@@ -675,6 +696,10 @@ def translate_error(err: dict, root_model: type) -> tuple[str, str, str, bool]:
             hint = UNIT_ID_HINT
         if fld in ("notice", "notices"):
             hint = "督办通知的引用格式为 年份-序号，例如 2023-5。"
+        if isinstance(value, str) and re.search(r"[，、；]", value) and re.sub(r"[，、；\s]", "", value).isascii():
+            # [dx，gaj]: a full-width comma does not separate YAML's list items (a fresh-eyes try)
+            parts = [p.strip() for p in re.split(r"[，、；]", value) if p.strip()]
+            hint = f"其中有全角逗号“，”或顿号“、”：列表的各项请用半角逗号加空格分开，例如 [{', '.join(parts)}]。"
         return "invalid-value", f"{label} 的格式不正确：{_describe(value)}", hint, False
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         bound = ctx.get("ge", ctx.get("gt", ctx.get("le", ctx.get("lt"))))
