@@ -766,6 +766,16 @@ def test_void_of_a_too_short_prefix_says_so(tmp_path):
     before = snapshot_files(repo / "data")
     short = cc(repo, "void", "2", "--reason", "x", "--as-of", "2023-07-05", code=2)
     assert "记录 id 至少要写前 4 位：以 2 开头的记录有" in short.stderr
+    # a number alone names what it may be, as cc void takes each (reply and close take a notice's
+    # number alone; a fresh-eyes try found void only said 找不到记录 5)
+    cc(repo, "notice", "人社局", "--as-of", "2023-07-05")
+    cc(repo, "problem", "add", "--unit", "民政局", "--source", "暗访", "--place", "A点", "--desc", "问题一",
+       "--as-of", "2023-07-05")
+    before = snapshot_files(repo / "data")
+    one = cc(repo, "void", "1", "--reason", "x", "--as-of", "2023-07-05", code=2).stderr
+    assert ("序号 1 可能指：督办通知 法治督〔2023〕1号（cc void 2023-1）、问题 W2023-0001（cc void W2023-0001）；"
+            "作废须写明是哪一条") in one
+    assert "序号 第1号 可能指" in cc(repo, "void", "第1号", "--reason", "x", "--as-of", "2023-07-05", code=2).stderr
     assert "找不到记录 zz" in cc(repo, "void", "zz", "--reason", "x", "--as-of", "2023-07-05", code=2).stderr
     assert snapshot_files(repo / "data") == before
 

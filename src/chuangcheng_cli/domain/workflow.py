@@ -288,6 +288,23 @@ def find_entry(project: models.Project, text: str) -> list:
             or (e.kind == "problem" and e.problem.upper() == key.upper())]
 
 
+def _numbered(project: models.Project, key: str) -> list[str]:
+    """What a number alone (5, 第5号) may name, each as cc void takes it: the notices of that
+    number (any year) and the problems of that number; [] for anything else."""
+    import re
+    import unicodedata
+
+    m = re.fullmatch(r"第?0*(\d{1,9})号?", unicodedata.normalize("NFKC", key).strip())
+    if m is None:
+        return []
+    number = int(m[1])
+    notices = [f"督办通知 {e.doc_no}（cc void {e.ref}）" for e in project.journal
+               if e.kind == "notice" and e.number == number]
+    problems = [f"问题 {e.problem}（cc void {e.problem}）" for e in project.journal
+                if e.kind == "problem" and e.number == number]
+    return notices + problems
+
+
 def make_void(project: models.Project, stamp: Stamp, text: str, reason: str) -> list:
     """作废: a void entry for the entry named by text, and, for a notice a report to 市领导 cites
     (the one that triggered it, or an earlier one it counted), one for that report too: the
@@ -296,13 +313,17 @@ def make_void(project: models.Project, stamp: Stamp, text: str, reason: str) -> 
     hits = find_entry(project, text)
     if not hits:
         key = text.strip()
+        shown = text if len(text) <= 60 else f"{text[:40]}…（共 {len(text)} 字）"  # never a pasted page echoed
+        # cc void 5: reply, close and reprint take a notice's number alone; here it may name a
+        # notice or a problem, and which one is asked, never guessed
+        named = _numbered(project, key)
+        which = f"序号 {shown} 可能指：" + "、".join(named) + "；作废须写明是哪一条（照上面写）。" if named else ""
         short = sum(e.id.startswith(key) for e in project.journal) if 0 < len(key) < 4 else 0
         if short:  # a prefix too short to be taken as one (a slip of the keyboard would void something)
             raise UsageError(f"记录 id 至少要写前 4 位：以 {key} 开头的记录有 {short} 条",
-                             "请用 cc history 查看记录 id（可只写前几位，能唯一确定即可）；"
-                             "督办通知可写 年份-序号（如 2023-2）或发文字号。")
-        shown = text if len(text) <= 60 else f"{text[:40]}…（共 {len(text)} 字）"  # never a pasted page echoed
-        raise UsageError(f"找不到记录 {shown}", "请用 cc history 查看记录 id（可只写前几位，能唯一确定即可）。")
+                             which or "请用 cc history 查看记录 id（可只写前几位，能唯一确定即可）；"
+                                      "督办通知可写 年份-序号（如 2023-2）或发文字号。")
+        raise UsageError(f"找不到记录 {shown}", which or "请用 cc history 查看记录 id（可只写前几位，能唯一确定即可）。")
     if len({e.id for e in hits}) > 1:
         shown = "；".join(f"{e.id}（{models.ENTRY_KIND_NAMES[e.kind]}，{rules.cn_date(e.date)}）" for e in hits[:6])
         raise UsageError(f"{text} 对应多条记录，请写出更完整的记录 id", f"候选：{shown}")
@@ -341,10 +362,9 @@ def make_void(project: models.Project, stamp: Stamp, text: str, reason: str) -> 
 
 def voided_problem(snap: rules.Snapshot, text: str) -> tuple[problemlist.ProblemState, models.Void] | None:
     """A voided problem by its id (W2023-0001, as typed in a hurry: any case, full-width), or a short
-    form of it (29, 2023-29, W29) that no problem that counts has too, rebuilt from its entries up to the snapshot's day, with the void that voided it; None when
-    no voided problem has that id. For showing it (cc problem show): it counts nowhere."""
-    import unicodedata
-
+    form of it (29, 2023-29, W29) that no problem that counts has too, rebuilt from its entries up
+    to the snapshot's day, with the void that voided it; None when no voided problem has that id.
+    For showing it (cc problem show): it counts nowhere."""
     key = problem_key(text)
     parts = _problem_parts(key)
     if parts is not None and any(_has_parts(ps.problem, *parts) for ps in snap.problems.values()):
