@@ -11,6 +11,8 @@ from chuangcheng_cli.store import loading
 from chuangcheng_cli.domain import models
 from chuangcheng_cli.diagnostics import render_text
 
+from helpers import DATA as DATA_DIR
+
 
 def write(tmp_path, name: str, content, dedent: bool = True):
     path = tmp_path / name
@@ -305,6 +307,20 @@ def test_unknown_field_points_at_the_key_with_a_suggestion(tmp_path):
     (p,) = result.problems
     assert (p.code, p.line, p.col, p.width) == ("unknown-field", 19, 5, 7)
     assert p.hint == '是否为 "co_units"？'
+
+
+@pytest.mark.parametrize("typed, hint", [
+    ("mobile", '是否为 "phone"（电话）？'),  # by spelling alone it was "title" (a fresh-eyes try)
+    ("tel", '是否为 "phone"（电话）？'),
+    ("手机", "字段名要写英文：手机写作 phone:"),
+])
+def test_an_unknown_field_is_matched_by_meaning(tmp_path, typed, hint):
+    units = tmp_path / "units.yaml"
+    units.write_text((DATA_DIR / "units.yaml").read_text(encoding="utf-8").replace("    phone: ", f"    {typed}: ", 1),
+                     encoding="utf-8")
+    result = loading.load_yaml_model(units, "units.yaml", models.UnitsFile)
+    (p,) = result.problems
+    assert p.code == "unknown-field" and p.hint == hint
 
 
 def test_missing_field_points_at_the_mapping(tmp_path):

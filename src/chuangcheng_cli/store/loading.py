@@ -641,6 +641,16 @@ FIELD_NAMES = {
 }
 
 
+# words people write for a field, by meaning rather than by spelling (mobile: is phone:, not title:)
+FIELD_ALIASES = {
+    "mobile": "phone", "tel": "phone", "telephone": "phone", "cellphone": "phone", "cell": "phone",
+    "手机": "phone", "手机号": "phone", "电话号码": "phone", "联系电话": "phone", "办公电话": "phone",
+    "shortname": "short_names", "short_name": "short_names", "alias": "short_names", "aliases": "short_names",
+    "leader": "head", "director": "head", "contact_person": "liaison",
+    "due": "deadline", "due_date": "deadline", "截止日期": "deadline", "时限": "deadline",
+    "partners": "co_units", "co": "co_units", "coop_units": "co_units",
+}
+
 UNIT_ID_HINT = "单位 id 只能用小写英文字母、数字和下划线，以字母开头，例如 mzj。"  # checks names the id when it can
 
 MISSING_HINTS = {
@@ -667,6 +677,11 @@ def translate_error(err: dict, root_model: type) -> tuple[str, str, str, bool]:
         chinese = [key for key in names if FIELD_NAMES.get(key) == fld.strip()]  # 联络员: for liaison:
         if chinese:
             hint = f"字段名要写英文：{FIELD_NAMES[chinese[0]]}写作 {chinese[0]}:"
+        alias = FIELD_ALIASES.get(fld.strip().lower())
+        if alias in names:  # mobile: for phone: (spelling alone suggested title:)
+            hint = f'是否为 "{alias}"（{FIELD_NAMES[alias]}）？'
+            if fld.strip() in FIELD_ALIASES and not fld.strip().isascii():
+                hint = f"字段名要写英文：{fld.strip()}写作 {alias}:"
         allowed = "、".join(names)
         return ("unknown-field", f'未知字段 "{fld}"',
                 hint or (f"允许的字段：{allowed}" if allowed else "请删除该字段。"), True)
