@@ -262,6 +262,19 @@ def test_one_bad_row_refuses_the_whole_sheet_and_names_the_row(tmp_path, project
     assert caught.value.message == "表格中有 1 行不能导入，本次没有导入任何问题："
 
 
+def test_a_unit_named_by_part_of_its_name_as_unit_takes_it(tmp_path, project):
+    """--unit 民政 is 市民政局 on the command line; the import refused 民政 (a fresh-eyes try). A part
+    of a name that more than one unit's names hold is still refused, with no guess."""
+    rows = messy_rows()
+    rows[6][3] = "民政、人社"
+    got = read_problem_sheet(write_xlsx(tmp_path / "part.xlsx", rows, merges=("A1:H1",)), project)
+    assert [(r.unit, r.co_units) for r in got if r.place == "阳光社区志愿服务站"] == [("mzj", ("rsj",))]
+    rows[6][3] = "市委"  # 市委宣传部, 市委党校, 市委统战部 …
+    with pytest.raises(ImportRefused) as caught:
+        read_problem_sheet(write_xlsx(tmp_path / "many.xlsx", rows, merges=("A1:H1",)), project)
+    assert "责任单位“市委”不存在" in caught.value.messages[0]
+
+
 def test_every_bad_row_is_listed(tmp_path, project):
     rows = [HEADER,
             [1, "宣传栏破损", "人民广场", "市司法局", "2023-6-5", "2023-6-20", "", "暗访"],

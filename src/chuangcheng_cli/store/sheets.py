@@ -600,10 +600,12 @@ class _Resolver:
         self.year = project.plan.campaign.year
         self.units: dict[str, str] = {}
         self.names: dict[str, str] = {}  # every spelling → the unit's full name, for did-you-mean
+        self.spellings: list[tuple[str, str]] = []  # (a name or short name, its unit's id)
         for unit in project.units:
             for spelling in (unit.name, *unit.short_names):
                 key = _unit_key(spelling)
                 self.units.setdefault(key, unit.id)
+                self.spellings.append((key, unit.id))
                 self.names.setdefault(spelling, unit.name)
             self.units.setdefault(unit.id.lower(), unit.id)
         self.tasks = {t.id.upper(): t.id for t in project.plan.tasks}
@@ -620,6 +622,9 @@ class _Resolver:
             found = self.units.get(key[1:])
         if found is None and not key.startswith("市"):  # 民政局 for 市民政局
             found = self.units.get("市" + key)
+        if found is None and len(key) >= 2:  # 民政 for 市民政局, when only one unit's names hold it, as --unit takes it
+            within = {uid for spelling, uid in self.spellings if key in spelling}
+            found = within.pop() if len(within) == 1 else None
         return found
 
     def unit_hint(self, name: str) -> str:
