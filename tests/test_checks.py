@@ -161,6 +161,20 @@ def test_full_width_commas_in_lists_are_named(check):
     assert q.line == line_of(PLAN, "co_units: [zzb]") and "例如 [zzb, mzj]" in q.hint and "全角逗号" in q.hint
 
 
+def test_a_long_short_title_and_a_milestone_outside_the_campaign_are_explained(check):
+    """short_title is documented as 10个字以内 and was not checked (a long one pushed 科室/责任人 out of
+    cc status); a milestone outside the campaign had no hint, as a deadline outside it has."""
+    checked = check(plan=PLAN.replace("    title: 落实普法责任制\n",
+                                      "    title: 落实普法责任制\n    short_title: 落实普法责任制并开展年度评估\n")
+                    .replace("{date: 2023-06-30, percent: 35}", "{date: 2023-01-30, percent: 35}"))
+    by_code = {p.code: p for p in checked.problems}
+    long = by_code["invalid-value"]
+    assert long.severity == "warning" and long.message == "任务简称有 14 个字，超过 10 个字"
+    assert long.line == line_of(PLAN, "title: 落实普法责任制") + 1
+    outside = by_code["date-outside-campaign"]
+    assert "节点日期 2023-01-30 不在创建活动期间" in outside.message and outside.hint.startswith("请把节点日期改到活动期间内")
+
+
 def test_two_sections_of_one_name_even_with_different_heads(check):
     units = UNITS.replace("- {name: 公共法律服务管理科, head: 刘某}", "- {name: 普法与依法治理科, head: 刘某}")
     assert found(check(units=units)) == [("duplicate-section", "units.yaml", line_of(UNITS, "公共法律服务管理科"))]

@@ -375,6 +375,9 @@ def check_units(units_file: loading.YamlFile) -> list[Diagnostic]:
 # --------------------------------------------------------------------- plan
 
 
+MAX_SHORT_TITLE = 10  # 任务简称（10个字以内）, as the shipped tasklist.yaml says
+
+
 def check_plan(project: models.Project, plan_file: loading.YamlFile,
                units_file: loading.YamlFile) -> list[Diagnostic]:
     plan = project.plan
@@ -454,11 +457,18 @@ def check_plan(project: models.Project, plan_file: loading.YamlFile,
             at(("tasks", i, "deadline"), "date-outside-campaign",
                f"完成时限 {task.deadline} 不在创建活动期间（{camp.start} 至 {camp.end}）",
                "请把完成时限改到活动期间内。")
+        if len(task.short_title) > MAX_SHORT_TITLE:
+            # what the shipped tasklist's comment asks; a long one pushed 科室/责任人 out of cc status
+            at(("tasks", i, "short_title"), "invalid-value",
+               f"任务简称有 {len(task.short_title)} 个字，超过 {MAX_SHORT_TITLE} 个字",
+               "简称用于 cc status 等表格和督办通知中的简短引用，过长会挤掉其他列；请精简到 "
+               f"{MAX_SHORT_TITLE} 个字以内（完整名称写在 title 中）。", severity=WARNING)
         prev_date, prev_pct = camp.start, 0
         for j, ms in enumerate(task.milestones):
             path = ("tasks", i, "milestones", j, "date")
             if dates_ok and not camp.start <= ms.date <= camp.end:
-                at(path, "date-outside-campaign", f"节点日期 {ms.date} 不在创建活动期间（{camp.start} 至 {camp.end}）")
+                at(path, "date-outside-campaign", f"节点日期 {ms.date} 不在创建活动期间（{camp.start} 至 {camp.end}）",
+                   "请把节点日期改到活动期间内（并早于完成时限）。")
             elif ms.date >= task.deadline:
                 at(path, "milestone-order", f"节点日期 {ms.date} 不早于完成时限 {task.deadline}",
                    "节点应在完成时限之前；完成时限本身即 100%。")
