@@ -113,6 +113,9 @@ REJECTED = [
     (["log", "T09", "--unit", "人社局", "--percent", "90", "--note", "x", "--date", "2030-01-01"], "晚于办理日期"),
     (["log", "T01", "--unit", "司法局", "--percent", "100", "--note", "x"], "已于", 1),  # states of the record: 1
     (["assign", "T01", "--unit", "司法局", "--section", "办公室", "--person", "甲"], "没有科室"),
+    # a phone that is no phone number (a fresh-eyes try: --phone abc was recorded)
+    (["assign", "T09", "--unit", "住建局", "--section", "建筑市场监管科", "--person", "甲", "--phone", "abc"],
+     "电话号码“abc”不像电话号码"),
     (["log", "T09", "--unit", "人社局", "--percent", "85", "--note", "x", "--date", "2023-12-19"], "冲突"),
     (["notice", "司法局"], "不需要督办", 1),  # a state of the record, not a bad argument: exit 1
     (["notice", "人社局", "--task", "T01"], "不是任务 T01"),

@@ -86,7 +86,27 @@ def make_assign(project: models.Project, stamp: Stamp, task: models.Task, unit: 
                          (did_you_mean(section, names) + " " if did_you_mean(section, names) else "")
                          + "该单位的科室：" + "、".join(names) + "（科室在 units.yaml 中维护）")
     return models.make(models.Assign, kind="assign", task=task.id, unit=unit.id, section=section.strip(),
-                         person=_clean(person, "责任人", 50), phone=phone.strip(), **_base(stamp))
+                         person=_clean(person, "责任人", 50), phone=_phone(phone), **_base(stamp))
+
+
+def _phone(text: str) -> str:
+    """A telephone number as people write them: 0571-87001234, 138 0000 0000, +86 (571) 8700 1234,
+    0571-87001234转8012, several with 、 or / between; "" for none. Anything with no digit or with
+    letters and words in it (--phone abc, a name pasted in the wrong place) is refused."""
+    import re
+    import unicodedata
+
+    phone = unicodedata.normalize("NFKC", text).strip()
+    if not phone:
+        return ""
+    if len(phone) > 60 or not re.fullmatch(r"[+(]?[\d() +\-]*\d[\d() \-]*(?:(?:转|分机|ext\.?|x)\s*\d+)?"
+                                           r"(?:\s*[、,;/]\s*[+(]?[\d() +\-]*\d[\d() \-]*(?:(?:转|分机|ext\.?|x)\s*\d+)?)*",
+                                           phone, re.IGNORECASE):
+        shown = phone if len(phone) <= 30 else phone[:20] + "…"
+        raise UsageError(f"电话号码“{shown}”不像电话号码",
+                         "请写数字，如 0571-87001234、13800000000，分机写 转8012；不知道可以不写 --phone。")
+    return phone
+
 
 
 def make_progress(snap: rules.Snapshot, stamp: Stamp, task: models.Task, unit: models.Unit,
