@@ -214,6 +214,9 @@ def test_page_prints_on_a4_with_chinese_fonts(page):
     assert '<meta charset="utf-8">' in page
     assert "@page { size: A4; margin: 12mm; }" in page
     assert "break-inside: avoid" in page
+    # the eight headline cards share the A4 width: a grid column of 1fr would not shrink below its
+    # text, and the row ran past the right margin when printed (a fresh-eyes try)
+    assert page.count("grid-template-columns: repeat(8, minmax(0, 1fr))") == 2 and "repeat(8, 1fr)" not in page
     assert '"Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "SimSun", sans-serif' in page
 
 

@@ -229,7 +229,7 @@ def _attention(snap: rules.Snapshot, rows: list[dict]) -> str:
                    f'<span class="why">{_e("；".join(r["reasons"]))}</span></li>')
     for g in loose:
         out.append(f'<li>{_chip(g["light"], rules.LIGHT_NAMES[g["light"]])}'
-                   f'<strong>{_e(g["unit"])}</strong>'
+                   f'<strong class="unit">{_e(g["unit"])}</strong>'
                    f'<span class="why">{_e("；".join(g["gaps"]))}</span></li>')
     out.append("</ul></section>")
     return "".join(out)
@@ -703,7 +703,7 @@ h2 { font-size: 18px; margin: 22px 0 10px; line-height: 1.3; }
 h2::before { content: ""; display: inline-block; width: 5px; height: 1.05em; background: #b71c1c;
   margin-right: 9px; vertical-align: -3px; }
 h2 .sub { font-size: 13px; font-weight: normal; color: #5b6470; margin-left: .6em; }
-.figures { display: grid; grid-template-columns: repeat(8, 1fr); gap: 8px; margin: 14px 0 6px; }
+.figures { display: grid; grid-template-columns: repeat(8, minmax(0, 1fr)); gap: 8px; margin: 14px 0 6px; }
 .card { border: 1px solid #d5dae0; border-top: 4px solid #7b8794; padding: 8px 10px 7px; background: #fafbfc; }
 .card-red { border-top-color: #c62828; } .card-yellow { border-top-color: #e0ac00; }
 .card-green { border-top-color: #2e7d32; } .card-done { border-top-color: #1a4f8b; }
@@ -728,6 +728,7 @@ CHIPS
 .attention li:last-child { border-bottom: 0; }
 .attention .tid { font-weight: bold; margin: 0 .4em 0 .6em; }
 .attention .who { color: #5b6470; }
+.attention .unit { margin-left: .6em; }
 .attention .why { display: block; margin-left: 4.2em; color: #3a424c; font-size: 13px; }
 figure.chart { margin: 6px 0 0; padding: 0; }
 figure.chart figcaption { font-size: 12px; color: #5b6470; margin-top: 2px; }
@@ -765,14 +766,15 @@ table.rates th.c-unit { white-space: nowrap; }
 .notes ol { margin: 0; padding-left: 1.6em; font-size: 12.5px; color: #3a424c; }
 footer { margin-top: 16px; padding-top: 8px; border-top: 1px solid #d5dae0; font-size: 12px; color: #5b6470;
   text-align: center; }
-@media (max-width: 760px) { .figures { grid-template-columns: repeat(2, 1fr); } .page { padding: 16px; } }
+@media (max-width: 760px) { .figures { grid-template-columns: repeat(2, minmax(0, 1fr)); } .page { padding: 16px; } }
 @media (max-width: 560px) { table.rates .opt { display: none; } table.rates { font-size: 12px; }
   table.rates th, table.rates td { padding: 3px 4px; } }
 @media print {
   body { background: #fff; font-size: 10pt; }
   .page { max-width: none; margin: 0; padding: 0; box-shadow: none; }
-  .figures { grid-template-columns: repeat(8, 1fr); gap: 5px; }
-  .card { padding: 5px 6px; }
+  .figures { grid-template-columns: repeat(8, minmax(0, 1fr)); gap: 5px; }
+  .card { padding: 5px 4px; }
+  .card-label { white-space: normal; font-size: 8.5pt; line-height: 1.3; }
   .card-value .num { font-size: 20pt; }
   table { font-size: 9pt; }
   .small { font-size: 8pt; }
