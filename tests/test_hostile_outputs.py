@@ -350,6 +350,13 @@ def test_markdown_escapes_html_links_and_bare_cr():
     assert not re.search(r"(?<!\\)<script|(?<!\\)\]\(javascript:|(?<!\\)!(?<!\\)\[i", text)
     assert "\\<script\\>" in text and "\\[点此\\]" in text
     assert not any(ln.startswith("- 伪造") for ln in text.splitlines())
+    # the units' names too, the lead unit's in its queue's heading included (a hostile-input try
+    # found it raw there, escaped everywhere else)
+    marked = "<img src=x onerror=alert(1)>"
+    units = [u.model_copy(update={"name": marked + u.name, "short_names": [marked + s for s in u.short_names]})
+             for u in project.units]
+    text = report_md.render_markdown(rules.snapshot(dataclasses.replace(project, units=units), TODAY))
+    assert "牵头单位待办（\\<img" in text and not re.search(r"(?<!\\)<img", text)
 
 
 # ------------------------------------------------------- huge numbers, huge lines

@@ -273,7 +273,7 @@ def _void_section(snap: rules.Snapshot, first: dt.date) -> list[str]:
 def _queue_section(snap: rules.Snapshot) -> list[str]:
     """The lead unit's own pending work: replies to review, 办结报告 to verify, problems to 复查."""
     lead = snap.project.unit_label(snap.project.plan.campaign.lead_unit)
-    out = [f"## 牵头单位待办（{lead}）", ""]
+    out = [f"## 牵头单位待办（{md(lead)}）", ""]
     items = []
     for q in reports.queue_rows(snap):
         since = rules.cn_date(dt.date.fromisoformat(q["since"]))
