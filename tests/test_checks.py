@@ -142,6 +142,24 @@ def test_duplicate_unit_id_does_not_make_the_journal_look_at_the_wrong_unit(chec
     assert [p.code for p in checked.problems] == ["duplicate-unit-id"]
 
 
+def test_a_short_name_that_is_another_unit_s_id(check):
+    """[组织部, mzj] passed validation, and --unit mzj then named 组织部, not 民政局 (hostile-input try)."""
+    checked = check(units=UNITS.replace("short_names: [组织部]", "short_names: [组织部, mzj]"))
+    (p,) = checked.problems
+    assert (p.code, p.line) == ("duplicate-unit-name", line_of(UNITS, "short_names: [组织部]"))
+    assert p.message == '名称 "mzj" 是另一个单位（市民政局）的 id'
+    # and an id names its own unit, whatever the order of the units
+    import dataclasses
+
+    from chuangcheng_cli.reports.rows import resolve_unit
+    from helpers import DATA
+
+    project, _ = checks.load_checked(DATA)
+    first = project.units[0].model_copy(update={"short_names": [*project.units[0].short_names, "rsj"]})
+    project = dataclasses.replace(project, units=[first, *project.units[1:]])
+    assert first.id != "rsj" and resolve_unit(project, "rsj").id == "rsj"
+
+
 def test_a_short_name_used_by_two_units(check):
     checked = check(units=UNITS.replace("short_names: [组织部]", "short_names: [组织部, 民政局]"))
     (p,) = checked.problems

@@ -294,8 +294,10 @@ def _status(doc: dict, opts: dict, bundled: bool) -> int | None:
     lookup = doc["lookup"]
     unit = None
     if "unit" in opts:
-        unit = next((lookup["unit_names"][uid] for uid, names in lookup["units"].items() if opts["unit"] in names),
-                    None)
+        # as rows.resolve_unit: an id first, then a name (a name that is another unit's id is an error)
+        by_id = (lookup["unit_names"][uid] for uid in lookup["units"] if opts["unit"] == uid)
+        by_name = (lookup["unit_names"][uid] for uid, names in lookup["units"].items() if opts["unit"] in names)
+        unit = next(by_id, None) or next(by_name, None)
         if unit is None:
             return None
     indicator = None

@@ -17,8 +17,11 @@ from ..diagnostics import UsageError, did_you_mean
 def resolve_unit(project: models.Project, text: str) -> models.Unit:
     """A unit by id, full name or short name (市民政局, 民政局, mzj)."""
     key = text.strip()
+    for unit in project.units:  # an id first: a name that is another unit's id is an error (checks.py)
+        if key == unit.id:
+            return unit
     for unit in project.units:
-        if key == unit.id or key == unit.name or key in unit.short_names:
+        if key == unit.name or key in unit.short_names:
             return unit
     lowered = key.lower()
     matches = [u for u in project.units

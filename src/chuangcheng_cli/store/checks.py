@@ -344,6 +344,7 @@ def check_units(units_file: loading.YamlFile) -> list[Diagnostic]:
                 problems.append(found)
     seen_ids: dict[str, int] = {}
     seen_names: dict[str, models.Unit] = {}
+    ids = {unit.id: unit for unit in reversed(units)}  # a name that is another unit's id: --unit rsj
     for i, unit in enumerate(units):
         if unit.id in seen_ids:
             line, col, w = loc(("units", i, "id"))
@@ -354,7 +355,15 @@ def check_units(units_file: loading.YamlFile) -> list[Diagnostic]:
             seen_ids[unit.id] = i
         for j, name in enumerate([unit.name, *unit.short_names]):
             owner = seen_names.get(name)
-            if owner is not None and owner.id != unit.id:
+            other = ids.get(name)
+            if other is not None and other.id != unit.id:  # [司法局, rsj] with rsj 人社局's id
+                path = ("units", i, "name") if j == 0 else ("units", i, "short_names", j - 1)
+                line, col, w = loc(path)
+                problems.append(src.problem(line, col, "duplicate-unit-name",
+                                            f'名称 "{name}" 是另一个单位（{other.name}）的 id',
+                                            "单位的全称和简称不能与其他单位的 id 相同，否则 --unit "
+                                            f"{name} 无法判断指的是哪个单位。", width=w))
+            elif owner is not None and owner.id != unit.id:
                 path = ("units", i, "name") if j == 0 else ("units", i, "short_names", j - 1)
                 line, col, w = loc(path)
                 problems.append(src.problem(line, col, "duplicate-unit-name",

@@ -601,13 +601,14 @@ class _Resolver:
         self.units: dict[str, str] = {}
         self.names: dict[str, str] = {}  # every spelling → the unit's full name, for did-you-mean
         self.spellings: list[tuple[str, str]] = []  # (a name or short name, its unit's id)
+        for unit in project.units:  # ids first, as rows.resolve_unit takes them
+            self.units.setdefault(unit.id.lower(), unit.id)
         for unit in project.units:
             for spelling in (unit.name, *unit.short_names):
                 key = _unit_key(spelling)
                 self.units.setdefault(key, unit.id)
                 self.spellings.append((key, unit.id))
                 self.names.setdefault(spelling, unit.name)
-            self.units.setdefault(unit.id.lower(), unit.id)
         self.tasks = {t.id.upper(): t.id for t in project.plan.tasks}
         self.task_numbers: dict[tuple[str, int], str] = {}
         for t in project.plan.tasks:
