@@ -232,6 +232,14 @@ def test_a_void_that_would_break_a_later_record_is_refused(tmp_path):
     cc(repo, "void", "20231025-b0bc", "--reason", "验收有误", "--as-of", "2023-12-31")
     cc(repo, "void", "20231016-9276", "--reason", "填错", "--by", "苏某某", "--as-of", "2023-12-31")
     assert "数据校验通过" in cc(repo, "validate").stdout
+    # nor is the verify brought back by voiding its void while its report stays voided (a
+    # hostile-input try: taken, and the record then refused every write)
+    void_of_verify = next(e["id"] for e in entries(repo) if e["kind"] == "void" and e["entry"] == "20231025-b0bc2253")
+    before = snapshot_files(repo / "data")
+    back = cc(repo, "void", void_of_verify, "--reason", "恢复验收", "--as-of", "2023-12-31", code=2)
+    assert "恢复后，日志第 132 行的验收销号（记录 20231025-b0bc2253）不能成立" in back.stderr
+    assert "请先恢复所依据的那条记录" in back.stderr and snapshot_files(repo / "data") == before
+    assert "数据校验通过" in cc(repo, "validate").stdout
     # a void that mends an error already there is what void is for: still taken
     path = repo / "data" / "journal.jsonl"
     path.write_text(path.read_text(encoding="utf-8") + json.dumps(

@@ -380,7 +380,8 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
                 last = max(full.journal.lines, default=0)  # old errors are what void is for
                 broke = any(p.line <= last for p in problems)
                 had = {(p.line, p.code) for p in full.problems if p.is_error}
-                _refuse_breaking(full.journal, [p for p in problems if p.line <= last and (p.line, p.code) not in had])
+                _refuse_breaking(full.journal, [p for p in problems if p.line <= last and (p.line, p.code) not in had],
+                                 entries)
                 problems = [p for p in problems if p.line > last]
         if problems:
             first = problems[0]
@@ -510,11 +511,12 @@ def fold_view(root, plan: str, held, fold, lines: list[str], day) -> bool:
     return True
 
 
-def _refuse_breaking(journal, broken: list) -> None:
+def _refuse_breaking(journal, broken: list, entries: list = ()) -> None:
     """Refuse a void after which an earlier record breaks a rule it kept (a verify whose 100%
     report is voided, a recheck whose fix is): the record would hold an error that refuses every
     unit's writes until someone repairs it. The later record named, to be voided first when it
-    is wrong too."""
+    is wrong too. A void of a void brings back what that one voided: when that very record is
+    what breaks (a verify whose 100% report was voided since), what it stands on is named."""
     if not broken:
         return
     from ..domain import models
@@ -523,6 +525,12 @@ def _refuse_breaking(journal, broken: list) -> None:
     at = journal.lines.index(p.line) if p.line in journal.lines else None
     e = journal.entries[at] if at is not None else None
     what = f"{models.ENTRY_KIND_NAMES[e.kind]}（记录 {e.id}）" if e is not None else "记录"
+    undone = {v.entry for v in entries if getattr(v, "kind", "") == "void"}
+    back = {x.entry for x in journal.entries if x.kind == "void" and x.id in undone}
+    if e is not None and e.id in back:
+        raise UsageError(f"恢复后，日志第 {p.line} 行的{what}不能成立：{p.message}。未写入任何内容",
+                         "它所依据的记录此后已作废。如要恢复它，请先恢复所依据的那条记录（作废那条作废记录，"
+                         "可用 cc history 查看），再恢复这一条；否则这一条应保持作废。")
     raise UsageError(f"作废后，日志第 {p.line} 行的{what}将不再成立：{p.message}。未写入任何内容",
                      "之后的记录以这一条为依据。如那一条也有误，请先作废它" +
                      (f"：cc void {e.id} --reason …" if e is not None else "") +

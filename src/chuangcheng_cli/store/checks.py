@@ -225,7 +225,14 @@ def check_append(checked: Checked, entries: list, lines: list[str], first: int |
     taken = {e.id for e in old.entries}
     if not any(e.id in taken for e in entries):
         touched = {e.task for e in entries if e.kind not in NOTICE_FAMILY}
-        targets = {e.entry for e in entries if e.kind == "void"}  # and the tasks of what they void
+        targets = {e.entry for e in entries if e.kind == "void"}  # and the tasks of what they void,
+        # down a chain of voids: voiding a void brings back what that one voided (a verify whose
+        # 100% report is voided since), whose task is then checked as well (a hostile-input try
+        # un-voided such a verify, and the record held an error that refused every write)
+        frontier = targets
+        while frontier:
+            frontier = {e.entry for e in old.entries if e.id in frontier and e.kind == "void"} - targets
+            targets |= frontier
         touched |= {e.task for e in old.entries if e.id in targets and e.kind not in NOTICE_FAMILY}
         keep = [k for k, e in enumerate(old.entries)
                 if e.kind in NOTICE_FAMILY or e.task in touched or e.id in targets]
