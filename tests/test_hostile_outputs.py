@@ -661,6 +661,40 @@ def test_a_writer_says_it_waits_for_the_lock_and_gives_up_in_the_end(tmp_path, m
     assert said == ["waiting"] and snapshot_files(tmp_path) == before
 
 
+@pytest.mark.skipif(os.name == "nt", reason="flock is POSIX's; Windows' temporary folder is per user")
+def test_the_journal_itself_is_locked_for_another_user(tmp_path, monkeypatch):
+    """The lock file is per user: two users writing one journal (a shared folder) each held their
+    own, and took one problem number twice (a hostile-input try). The journal itself is flocked
+    too, which any process that opens it meets, whoever runs it; a writer waits for it, says so,
+    and gives up in the end as for the lock file."""
+    from chuangcheng_cli.diagnostics import Refusal
+
+    data = copy_data(tmp_path)
+    path = data / "journal.jsonl"
+    probe = [sys.executable, "-c", (
+        "import fcntl, os, sys; fd = os.open(sys.argv[1], os.O_RDONLY)\n"
+        "try:\n    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB); print('free')\n"
+        "except BlockingIOError:\n    print('held')"), str(path)]
+    with journal.locked(path):
+        assert subprocess.run(probe, capture_output=True, text=True).stdout.strip() == "held"
+    assert subprocess.run(probe, capture_output=True, text=True).stdout.strip() == "free"
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import fcntl, os, sys, time; fd = os.open(sys.argv[1], os.O_RDONLY); fcntl.flock(fd, fcntl.LOCK_EX); "
+        "print('held', flush=True); time.sleep(30)"), str(path)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        monkeypatch.setattr(journal, "LOCK_NOTICE_SECONDS", 0.2)
+        monkeypatch.setattr(journal, "LOCK_GIVE_UP_SECONDS", 0.8)
+        said = []
+        with pytest.raises(Refusal, match="日志仍被另一个正在写入的 cc 占用"):
+            with journal.locked(path, waiting=lambda: said.append("waiting")):
+                pass
+        assert said == ["waiting"]
+    finally:
+        holder.kill()
+        holder.wait()
+
+
 @pytest.mark.skipif(os.name == "nt", reason="a shared temporary folder is a POSIX matter")
 def test_a_lock_folder_others_may_write_is_refused(tmp_path, monkeypatch):
     import tempfile

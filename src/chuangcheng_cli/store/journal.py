@@ -70,10 +70,20 @@ def locked(path: Path, waiting=None):
     """Hold an exclusive lock on the journal (created if missing) for read-check-append.
 
     The lock is filelock's (fcntl.flock on Linux and macOS, msvcrt.locking on Windows) on a
-    companion lock file (see lock_path): another `cc` appending to the same journal waits here
-    until this one has read, checked and appended. waiting() is called once when that takes more
+    companion lock file (see lock_path), and, on Linux and macOS, a flock of the journal itself,
+    which another user's `cc` takes too (_lock_the_file): another `cc` appending to the same
+    journal waits here until this one has read, checked and appended. waiting() is called once when that takes more
     than LOCK_NOTICE_SECONDS (the CLI says so); after LOCK_GIVE_UP_SECONDS it is a Refusal."""
+    import time
+
     from filelock import FileLock, Timeout
+
+    started, told = time.monotonic(), []
+
+    def wait_said() -> None:
+        if not told and waiting is not None:
+            waiting()
+        told.append(True)
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -81,15 +91,11 @@ def locked(path: Path, waiting=None):
         try:
             guard.acquire(timeout=LOCK_NOTICE_SECONDS)
         except Timeout:
-            if waiting is not None:
-                waiting()
+            wait_said()
             try:
                 guard.acquire(timeout=LOCK_GIVE_UP_SECONDS - LOCK_NOTICE_SECONDS)
             except Timeout:
-                from ..diagnostics import Refusal
-
-                raise Refusal(f"等待了 {LOCK_GIVE_UP_SECONDS:.0f} 秒，日志仍被另一个正在写入的 cc 占用，未写入任何内容",
-                              "请确认本机没有卡住的 cc 命令（例如数据在很慢的网络盘上），结束它后重试；进程结束时锁随之释放。") from None
+                _give_up()
     except OSError as exc:
         raise with_path(exc, path) from None
     try:
@@ -112,12 +118,50 @@ def locked(path: Path, waiting=None):
             os.set_blocking(fd, True)
         _OPEN[fd] = path
         try:
+            _lock_the_file(fd, started, wait_said)
             yield fd
         finally:
             _OPEN.pop(fd, None)
             os.close(fd)
     finally:
         guard.release()
+
+
+def _give_up() -> None:
+    from ..diagnostics import Refusal
+
+    raise Refusal(f"等待了 {LOCK_GIVE_UP_SECONDS:.0f} 秒，日志仍被另一个正在写入的 cc 占用，未写入任何内容",
+                  "请确认本机没有卡住的 cc 命令（例如数据在很慢的网络盘上），结束它后重试；进程结束时锁随之释放。") from None
+
+
+def _lock_the_file(fd: int, started: float, wait_said) -> None:
+    """flock the journal itself as well, where the system has it (Linux, macOS): the lock file
+    is per user (lock_path), and two users writing one journal (a shared folder on a server, two
+    accounts on one computer) each held their own and took one problem number twice (a
+    hostile-input try). Held until the descriptor is closed. A file system without such locks
+    (ENOLCK, EOPNOTSUPP on some network mounts) leaves the per-user lock alone, as before."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: its temporary folder is per user; see the note in lock_path
+        return
+    import time
+
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            pass
+        except OSError as exc:
+            if exc.errno in (errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS, errno.EINVAL):
+                return
+            raise with_path(exc, _OPEN.get(fd, "journal.jsonl")) from None
+        waited = time.monotonic() - started
+        if waited >= LOCK_GIVE_UP_SECONDS:
+            _give_up()
+        if waited >= LOCK_NOTICE_SECONDS:
+            wait_said()
+        time.sleep(0.02)
 
 
 def append_lines(fd: int, lines: list[str]) -> bytes:
