@@ -76,6 +76,29 @@ def test_a_rewritten_old_line_is_named_with_its_id_and_commit(tmp_path):
     assert gh.startswith("::error file=data/journal.jsonl,line=66,title=journal-rewritten::")
 
 
+def test_deleting_committed_lines_that_never_were_records_is_no_rewrite(tmp_path):
+    """A merge's conflict markers or half a line committed by mistake: cc validate asks to delete
+    them, and audit then called that a rewrite of history (a hostile-input try). A committed line
+    that was a record (a JSON object), valid or not, is still named when it goes: cc void it."""
+    repo(tmp_path)
+    journal = tmp_path / "data" / "journal.jsonl"
+    clean = journal.read_text(encoding="utf-8")
+    junk = "<<<<<<< HEAD\n=======\n>>>>>>> other\n" + '{"id":"20231229-half","kind":"prog\n'
+    journal.write_text(clean + junk, encoding="utf-8")
+    git("commit", "-qam", "误提交了冲突标记", cwd=tmp_path)
+    journal.write_text(clean, encoding="utf-8")
+    git("commit", "-qam", "删除冲突标记", cwd=tmp_path)
+    result = run_cc("audit", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    bad = '{"id":"20231229-beef0001","kind":"progress","percent":150}\n'
+    journal.write_text(clean + bad, encoding="utf-8")
+    git("commit", "-qam", "一条无效记录", cwd=tmp_path)
+    journal.write_text(clean, encoding="utf-8")
+    git("commit", "-qam", "手工删掉它", cwd=tmp_path)
+    gone = run_cc("audit", cwd=tmp_path)
+    assert gone.returncode == 1 and "记录 20231229-beef0001" in gone.stdout and "[journal-rewritten]" in gone.stdout
+
+
 def test_uncommitted_rewrites_are_audited_too(tmp_path):
     repo(tmp_path)
     journal = tmp_path / "data" / "journal.jsonl"

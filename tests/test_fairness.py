@@ -250,6 +250,40 @@ def test_a_void_that_would_break_a_later_record_is_refused(tmp_path):
     assert "数据校验通过" in cc(repo, "validate").stdout
 
 
+@pytest.mark.parametrize("bad", [
+    '"percent":150,"note":"n"',  # out of range
+    '"percent":"85","note":"n"',  # text where a number belongs
+    '"percent":85,"note":"n","extra":1',  # an unknown field
+    '"percent":85,"note":"n","note":"m"',  # a key twice
+])
+def test_a_line_with_an_id_that_is_no_valid_entry_is_voided_by_its_id(tmp_path, bad):
+    """A hand-written line that parses but fails the schema refused every write, and cc void said
+    找不到记录 of the very id validate named: only editing history (which cc audit rejects once
+    committed) mended it (a hostile-input try). Voided, it is a warning and writes go on; the void
+    itself may not be voided (that would bring the error back)."""
+    from helpers import copy_data
+
+    copy_data(tmp_path)
+    repo = tmp_path
+    path = repo / "data" / "journal.jsonl"
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write('{"id":"20231205-beef0001","kind":"progress","date":"2023-12-05","at":"2023-12-05T10:00:00+08:00",'
+                 f'"by":"吴某某","task":"T09","unit":"rsj",{bad}}}\n')
+    assert "1 个错误" in cc(repo, "validate", code=1).stdout
+    done = cc(repo, "void", "20231205-beef", "--reason", "手工录入有误", "--as-of", "2023-12-30").stdout
+    assert "已作废：20231205-beef0001（日志第 231 行，一条无效的记录）" in done
+    checked = cc(repo, "validate").stdout
+    assert "发现 0 个错误、1 个警告" in checked and "已作废（2023年12月30日，手工录入有误）的无效记录" in checked
+    cc(repo, "log", "T09", "--unit", "人社局", "--percent", "90", "--note", "完成核查", "--by", "范某某",
+       "--as-of", "2023-12-30")
+    void = entries(repo)[-2]
+    assert void["kind"] == "void" and void["entry"] == "20231205-beef0001"
+    before = snapshot_files(repo / "data")
+    back = cc(repo, "void", void["id"], "--reason", "恢复", "--as-of", "2023-12-31", code=2)
+    assert "作废的是日志第 231 行一条无效的记录，不能恢复" in back.stderr
+    assert snapshot_files(repo / "data") == before
+
+
 def test_a_backfilled_finish_from_before_a_reopen_is_not_called_a_resubmission(tmp_path):
     """T14 reported finished, sent back on 12-20; a 100% report backfilled with --date 12-19 goes
     before the reopen, so the task still waits for its resubmission: the message says so, as

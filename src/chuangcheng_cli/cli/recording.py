@@ -318,7 +318,7 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
                 raise DataError(checked.errors)
             from ..store.checks import Checked
 
-            whole = models.Project(checked.plan, checked.units, checked.journal.entries)
+            whole = models.Project(checked.plan, checked.units, checked.journal.entries, checked.journal.invalid)
             return Checked(whole, checked.problems, checked.files, checked.journal), None, plan, None, False, False
         checked = require_clean(checked)
         held = h = None

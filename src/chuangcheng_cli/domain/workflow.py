@@ -331,6 +331,15 @@ def make_void(project: models.Project, stamp: Stamp, text: str, reason: str) -> 
     escalation was only as valid as the notices it counted."""
 
     hits = find_entry(project, text)
+    if not hits and project.invalid:  # a line that is no valid entry, named by its id (or a prefix of it)
+        key = text.strip()
+        named = [i for i in project.invalid if i == key] or \
+            ([i for i in project.invalid if i.startswith(key)] if len(key) >= 4 else [])
+        if len(named) == 1:
+            return [models.make(models.Void, kind="void", entry=named[0], reason=_clean(reason, "作废原因"),
+                                **_base(stamp))]
+        if len(named) > 1:
+            raise UsageError(f"{text} 对应多条无效记录，请写出更完整的记录 id", "候选：" + "、".join(named[:6]))
     if not hits:
         key = text.strip()
         shown = text if len(text) <= 60 else f"{text[:40]}…（共 {len(text)} 字）"  # never a pasted page echoed
@@ -359,6 +368,10 @@ def make_void(project: models.Project, stamp: Stamp, text: str, reason: str) -> 
                          f"如作废有误，可作废那条作废记录：cc void {v.id} --reason …")
     if stamp.date < target.date:
         raise UsageError(f"作废日期 {rules.cn_date(stamp.date)} 早于被作废记录的日期 {rules.cn_date(target.date)}")
+    if target.kind == "void" and target.entry in project.invalid:  # it would bring an error back
+        raise UsageError(f"记录 {target.id} 作废的是日志第 {project.invalid[target.entry]} 行一条无效的记录，"
+                         "不能恢复：恢复后它又是一处错误，所有写入都会被拒绝。未写入任何内容",
+                         "如需记下那一行想写的内容，请用相应的命令重新登记一条正确的记录。")
     restored = next((e for e in project.journal if target.kind == "void" and e.id == target.entry), None)
     if restored is not None and restored.kind == "escalate":  # it stands only on notices that count
         gone = [e for e in project.journal if e.kind == "notice" and e.id in voided and e.unit == restored.unit

@@ -71,10 +71,12 @@ def _check_folder(data_dir: Path, display_base: Path | None, authority: bool = T
         problems = [_unit_id_hint(p, units_file.model.units) for p in problems]
         problems += check_units(units_file)
     if units_file.model is not None and plan_file.model is not None:
-        project = models.Project(plan_file.model, units_file.model.units, journal.entries)
+        project = models.Project(plan_file.model, units_file.model.units, journal.entries, journal.invalid)
         problems += check_plan(project, plan_file, units_file)
         known_bad = units_file.dropped.get("units", set()) | plan_file.dropped.get("tasks", set())
         problems += check_journal(project, journal, known_bad)
+        if journal.invalid:
+            problems = _voided_invalid(project, journal, problems)
         if authority:
             problems += check_authority(project, journal)
     if files and not os.path.lexists(paths[loading.JOURNAL]):
@@ -98,6 +100,28 @@ def _check_folder(data_dir: Path, display_base: Path | None, authority: bool = T
     return Checked(project if not any(p.is_error for p in problems) else None, problems,
                    list(shown.values()), journal,
                    project.plan if usable else None, project.units if usable else None)
+
+
+def _voided_invalid(project: models.Project, journal: loading.JournalFile, problems: list) -> list:
+    """The problems of a journal line that is no valid entry but names an id a void voids: a
+    warning that it is voided, no longer an error that refuses every write. A committed line
+    is mended by appending, as every mistake is (a hand edit of history fails cc audit)."""
+    from dataclasses import replace
+
+    from ..diagnostics import WARNING
+    from ..domain import rules
+
+    if not any(e.kind == "void" and e.entry in journal.invalid for e in journal.entries):
+        return problems
+    voided = rules.active_voids([journal.entries[k] for k in project.order])
+    lines = {journal.invalid[i]: voided[i] for i in voided if i in journal.invalid}
+    out = []
+    for p in problems:
+        v = lines.get(p.line) if p.file == journal.src.display and p.is_error else None
+        out.append(p if v is None else replace(
+            p, severity=WARNING, message=f"已作废（{rules.cn_date(v.date)}，{v.reason}）的无效记录：{p.message}",
+            hint="这一行已由作废记录排除，不计入任何统计，无需再处理。"))
+    return out
 
 
 def _unit_id_hint(problem: Diagnostic, units: list) -> Diagnostic:
@@ -236,7 +260,8 @@ def check_append(checked: Checked, entries: list, lines: list[str], first: int |
         touched |= {e.task for e in old.entries if e.id in targets and e.kind not in NOTICE_FAMILY}
         keep = [k for k, e in enumerate(old.entries)
                 if e.kind in NOTICE_FAMILY or e.task in touched or e.id in targets]
-        old = loading.JournalFile(old.src, [old.entries[k] for k in keep], [old.lines[k] for k in keep])
+        old = loading.JournalFile(old.src, [old.entries[k] for k in keep], [old.lines[k] for k in keep],
+                                  invalid=old.invalid)
     raw = old.src.raw
     if first is None and raw is not None:  # count lines in the bytes: decoding a city's journal is not needed
         first = raw.count(b"\n") + (1 if raw.endswith(b"\n") or not raw else 2)
@@ -245,8 +270,8 @@ def check_append(checked: Checked, entries: list, lines: list[str], first: int |
         first = text.count("\n") + (1 if text.endswith("\n") or not text else 2)
     src = _Appended(old.src, first, lines)
     combined = loading.JournalFile(src, [*old.entries, *entries],
-                                   [*old.lines, *range(first, first + len(entries))])
-    project = models.Project(checked.project.plan, checked.project.units, combined.entries)
+                                   [*old.lines, *range(first, first + len(entries))], invalid=old.invalid)
+    project = models.Project(checked.project.plan, checked.project.units, combined.entries, old.invalid)
     # A slice may hold a void whose target lies outside it: the full check that built the
     # slice's source already found every old void's target, so only new lines can miss one.
     return [p for p in check_journal(project, combined)
@@ -614,7 +639,7 @@ def check_journal(project: models.Project, journal: loading.JournalFile,
         entry = entries[i]
         kind = entry.kind
         if kind == "void":
-            if entry.entry not in known_ids:
+            if entry.entry not in known_ids and entry.entry not in journal.invalid:
                 same_day = [k for k in known_ids if k[:9] == entry.entry[:9] and k != entry.id]
                 bad(i, "entry", "unknown-entry", f"找不到要作废的记录 {entry.entry}",
                     did_you_mean(entry.entry, same_day) or "请用 cc history 查看记录 id。")

@@ -959,6 +959,7 @@ class JournalFile:
     entries: list  # validated entries (bad lines left out)
     lines: list[int]  # 1-based line number of each entry in entries
     problems: list[Diagnostic] = field(default_factory=list)
+    invalid: dict = field(default_factory=dict)  # id → line: a JSON object with an id, no valid entry
 
     def locate_key(self, index: int, key: str) -> tuple[int, int]:
         """(line, col) of "key": in the journal line of entry index."""
@@ -1143,7 +1144,7 @@ def load_journal(path: Path, display: str) -> JournalFile:
     undecoded = {p.line for p in problems if p.code == "line-encoding"}  # the others are still read
     if len(undecoded) != len(problems):
         return JournalFile(src, [], [], problems)
-    entries, lines = [], []
+    entries, lines, invalid = [], [], {}
     blank = BLANK.decode()
     for line_no, text in ((i + 1, ln) for i, ln in enumerate(src.lines) if ln.strip(blank) and i + 1 not in undecoded):
         entry, line_problems = _entry_line_problems(src, line_no, text.rstrip("\r"))
@@ -1151,8 +1152,26 @@ def load_journal(path: Path, display: str) -> JournalFile:
         if entry is not None:
             entries.append(entry)
             lines.append(line_no)
+        elif line_problems:
+            named = _named_id(text)
+            if named is not None:
+                invalid.setdefault(named, line_no)
     hold(entries)
-    return JournalFile(src, entries, lines, problems)
+    return JournalFile(src, entries, lines, problems, invalid)
+
+
+def _named_id(text: str) -> str | None:
+    """The id a journal line that is no valid entry still names ("id":"20231205-beef0001" in a
+    line whose percent is 150, or that repeats a key), for cc void to name it; None when the
+    line is no JSON object or its id is no plain id (cc history's form: 4 to 64 letters, digits, -)."""
+    if len(text) > MAX_LINE_BYTES // 4:
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    named = value.get("id") if isinstance(value, dict) else None
+    return named if isinstance(named, str) and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{3,63}", named) else None
 
 
 def _fast_journal(path: Path, display: str) -> JournalFile | None:
