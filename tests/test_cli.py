@@ -168,6 +168,25 @@ def test_stray_words_are_explained_by_what_they_probably_were(tmp_path, args, hi
     assert hints == ([hint] if hint else [])
 
 
+def test_path_errors_are_in_chinese(tmp_path):
+    """A hostile-input try: click's "path '…' is not readable." came out in English, cc init under a
+    file gave the system's English reason, and cc schema --out /dev/null said 文件已存在 (and made
+    missing folders of any depth, where report --out refuses a missing one)."""
+    from chuangcheng_cli.cli.usage import translate
+
+    assert translate("Invalid value for '--data': path '/srv/组' is not readable.") == "--data：没有权限读取 /srv/组"
+    assert translate("Invalid value for '--data': Directory '/x' is not readable.") == "--data：没有权限读取 /x"
+    (tmp_path / "a-file").write_text("x")
+    init = run_cc("init", str(tmp_path / "a-file" / "组"), cwd=tmp_path)
+    assert init.returncode == 2 and "路径中的某一段不是目录" in init.stderr and "directory" not in init.stderr.lower()
+    device = run_cc("schema", "--out", "/dev/null", cwd=tmp_path)
+    assert device.returncode == 2 and "--out 应为目录：/dev/null 不是目录" in device.stderr
+    deep = run_cc("schema", "--out", str(tmp_path / "无" / "此" / "目录"), cwd=tmp_path)
+    assert deep.returncode == 2 and "输出目录的上一级不存在" in deep.stderr and not (tmp_path / "无").exists()
+    made = run_cc("schema", "--out", str(tmp_path / "schemas"), cwd=tmp_path)
+    assert made.returncode == 0 and len(list((tmp_path / "schemas").iterdir())) == 3
+
+
 def test_global_as_of_before_the_command():
     a = runner.invoke(app, ["--data", str(DATA), "--as-of", "2023-06-30", "status", "--json"], env=cc_env())
     assert json.loads(a.output)["summary"]["as_of"] == "2023-06-30"

@@ -208,12 +208,17 @@ _OS_REASONS = {
 }
 
 
-def os_error_text(exc: OSError) -> str:
-    """An OSError as one Chinese sentence naming the path: 无法写入 …：磁盘空间已满."""
+def os_error_reason(exc: OSError) -> str:
+    """Why an OSError happened, in Chinese (磁盘空间已满), the system's words only for a rare one."""
     import errno
 
     name = errno.errorcode.get(exc.errno or 0, "")
-    reason = _OS_REASONS.get(name) or (f"系统错误：{exc.strerror}" if exc.strerror else f"系统错误：{exc}")
+    return _OS_REASONS.get(name) or (f"系统错误：{exc.strerror}" if exc.strerror else f"系统错误：{exc}")
+
+
+def os_error_text(exc: OSError) -> str:
+    """An OSError as one Chinese sentence naming the path: 无法写入 …：磁盘空间已满."""
+    reason = os_error_reason(exc)
     paths = [str(p) for p in (exc.filename, getattr(exc, "filename2", None)) if p is not None]
     where = "、".join(paths)
     return f"文件操作失败：{where}（{reason}）" if where else f"文件操作失败（{reason}）"

@@ -44,12 +44,19 @@ def schema(
     data: DataOpt = None,
 ):
     """生成 JSON Schema（tasklist、units、日志记录），供 VS Code 等编辑器补全和检查。"""
+    from ..diagnostics import UsageError
     from ..store.journal import atomic_write_text
     from ..store.schemas import schema_texts
+    from .recording import shown_path
 
     if out is None:
         where = find_data_dir(data)
         out = Path("schemas") if where.bundled else where.path.parent / "schemas"
+    elif out.exists() and not out.is_dir():  # /dev/null, a file: said so, not 文件已存在
+        raise UsageError(f"--out 应为目录：{shown_path(out)} 不是目录", "请写一个目录，生成的三个 .json 文件放在其中。")
+    elif not out.exists() and not out.parent.is_dir():  # made one level deep at most, as report --out
+        raise UsageError(f"输出目录的上一级不存在：{shown_path(out.parent)}",
+                         f"请先建立它（mkdir -p {shown_path(out.parent)}），或换一个已有的目录。")
     for name, text in schema_texts().items():
         atomic_write_text(out / name, text)
         print(f"已生成：{out / name}")

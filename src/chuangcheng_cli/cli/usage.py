@@ -24,6 +24,13 @@ _PATTERNS = [
      lambda m: f"{m[1]} 的值 {m[2]} 超出范围（{m[3].replace('<=x<=', '–')}）"),
     (r"Invalid value for '?([^':]+)'?: '(.*)' is not one of (.+)\.",
      lambda m: f"{m[1]} 的值 {m[2]!r} 无效，应为以下之一：{m[3]}"),
+    # click's checks of a path (--data DIR a user may not read): the path named, in Chinese
+    (r"Invalid value for '?([^':]+)'?: (?:[Pp]ath|[Ff]ile|[Dd]irectory) ['\"]?(.+?)['\"]? is not readable\.?",
+     lambda m: f"{m[1]}：没有权限读取 {m[2]}"),
+    (r"Invalid value for '?([^':]+)'?: (?:[Pp]ath|[Ff]ile|[Dd]irectory) ['\"]?(.+?)['\"]? is not writable\.?",
+     lambda m: f"{m[1]}：没有权限写入 {m[2]}"),
+    (r"Invalid value for '?([^':]+)'?: (?:[Pp]ath|[Ff]ile|[Dd]irectory) ['\"]?(.+?)['\"]? does not exist\.?",
+     lambda m: f"{m[1]}：{m[2]} 不存在"),
     (r"Invalid value for '?([^':]+)'?: (.+)", lambda m: f"{m[1]} 的值无效：{m[2]}"),
     (r"Invalid value for '?([^':]+)'?: ", lambda m: f"{m[1]} 的值无效"),
 ]

@@ -56,7 +56,9 @@ def init_repository(target: Path, blank_journal: bool = False) -> list[Path]:
     except OSError as exc:
         for path in written:
             path.unlink(missing_ok=True)
-        raise UsageError(f"无法写入 {target}：{exc.strerror}") from None
+        from ..diagnostics import os_error_reason
+
+        raise UsageError(f"无法写入 {target}：{os_error_reason(exc)}") from None
     return written
 
 
