@@ -133,8 +133,9 @@ def _stray_hint(ctx, exc, words: list[str]) -> str:
         if at < 2 or tail[at - 2] not in options or tail[at - 1].startswith("-"):
             return ""
         option = next(p for p in params if tail[at - 2] in (*p.opts, *p.secondary_opts))
-        if option.is_flag or option.count or option.metavar or option.opts[0] in ("--unit", "--task") or re.fullmatch(r"[\d０-９%％.\-/年月日]+", tail[at - 1]):
-            return ""  # a number, a date or a folder (their options name their form): no text cut
+        if (option.is_flag or option.count or option.metavar or option.opts[0] in ("--unit", "--task")
+                or re.fullmatch(r"[\d０-９%％.\-/年月日]+", tail[at - 1])):
+            return ""  # a flag, a name, a number, a date or a folder (their options name their form)
         rest = [tail[at - 1], word]
         for more in tail[at + 1:]:
             if more.startswith("-") or more not in words:
