@@ -108,7 +108,6 @@ def _phone(text: str) -> str:
     return phone
 
 
-
 def make_progress(snap: rules.Snapshot, stamp: Stamp, task: models.Task, unit: models.Unit,
                   percent: int, note: str, evidence: list[str], problem: str = "",
                   correction: str = "") -> models.Progress:
@@ -452,8 +451,6 @@ def find_problem(snap: rules.Snapshot, text: str) -> problemlist.ProblemState:
     """A problem by id as typed in a hurry: W2023-0001, w2023-1, 2023-1, or the number alone (1,
     0001, or after the prefix: W1, w0001) when one problem has it (or one of those that have it is
     not yet 销号); full-width characters too. Voided problems are not found."""
-    import re
-
     key = problem_key(text)
     # for the hints: the campaign's year on its days (the bundled example read in a later year too)
     camp = snap.project.plan.campaign
