@@ -290,8 +290,8 @@ def reject(
 @app.command()
 @guarded
 def void(
-    entry_id: Annotated[str, typer.Argument(metavar="记录", help="要作废的记录 id（cc history 中显示，可只写能唯一确定的前几位），"
-                                                           "或督办通知的发文字号。", show_default=False)],
+    entry_id: Annotated[str, typer.Argument(metavar="记录", help="要作废的记录 id（cc history 中显示，可只写能唯一确定的前几位；"
+                                                           "日志中不合规的一行也按它的 id），或督办通知的发文字号、问题编号。", show_default=False)],
     reason: Annotated[str, typer.Option("--reason", "-r", help="作废原因。", show_default=False)],
     by: ByOpt = None, dry_run: DryOpt = False, data: DataOpt = None, as_of: AsOfOpt = None,
 ):
