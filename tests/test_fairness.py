@@ -284,6 +284,28 @@ def test_a_line_with_an_id_that_is_no_valid_entry_is_voided_by_its_id(tmp_path, 
     assert snapshot_files(repo / "data") == before
 
 
+def test_voids_of_voids_at_any_depth(tmp_path):
+    """A void of a void brings its target back; a void of that one voids the target again (a
+    hostile-input try: the third level was ignored, T09 stayed at 80% while history said voided)."""
+    from helpers import copy_data
+
+    copy_data(tmp_path)
+    repo = tmp_path
+
+    def t09() -> int:
+        return next(t for t in status(repo, "2023-12-30")["tasks"] if t["id"] == "T09")["percent"]
+
+    assert t09() == 80
+    cc(repo, "void", "20231229-00b9", "--reason", "一", "--as-of", "2023-12-30")
+    first = t09()
+    assert first < 80
+    for n, expected in ((2, 80), (3, first), (4, 80)):
+        last = entries(repo)[-1]["id"]
+        cc(repo, "void", last, "--reason", f"第{n}层", "--as-of", "2023-12-30")
+        assert t09() == expected, n
+    assert "数据校验通过" in cc(repo, "validate").stdout
+
+
 def test_a_backfilled_finish_from_before_a_reopen_is_not_called_a_resubmission(tmp_path):
     """T14 reported finished, sent back on 12-20; a 100% report backfilled with --date 12-19 goes
     before the reopen, so the task still waits for its resubmission: the message says so, as

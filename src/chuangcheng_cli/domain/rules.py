@@ -316,20 +316,24 @@ def ordered_entries(journal: list, today: dt.date, order: list[int] | None = Non
 
 
 def active_voids(entries: list) -> dict:
-    """entry id → the Void that voids it, over entries in the order they took effect. A void
-    of a void makes its target count again."""
+    """entry id → the Void that voids it, over entries in the order they took effect. A void is in
+    force unless a void in force voids it, at any depth: a void of a void makes its target count
+    again, and a void of that one voids the target once more (a hostile-input try found the third
+    level ignored: the history said voided, the counts did not). Of two voids in force over one
+    entry, the first is the one named."""
+    voids = [e for e in entries if e.kind == "void"]
+    if not voids:
+        return {}
+    against: dict = {}  # void id → the voids that void it (later ones: a void names what exists)
+    for v in voids:
+        against.setdefault(v.entry, []).append(v)
+    in_force: dict = {}
+    for v in reversed(voids):  # the voids against v come after it: settled before it
+        in_force[v.id] = not any(in_force.get(w.id, False) for w in against.get(v.id, ()))
     voided: dict = {}
-    voids = {}  # the void entries seen so far, by id
-    for e in entries:
-        if e.kind != "void":
-            continue
-        voids[e.id] = e
-        if e.entry in voided:
-            continue  # already void
-        voided[e.entry] = e
-        undone = voids.get(e.entry)
-        if undone is not None:
-            voided.pop(undone.entry, None)  # the voided void's target counts again
+    for v in voids:
+        if in_force[v.id]:
+            voided.setdefault(v.entry, v)
     return voided
 
 
