@@ -271,7 +271,7 @@ def test_a_line_with_an_id_that_is_no_valid_entry_is_voided_by_its_id(tmp_path, 
                  f'"by":"吴某某","task":"T09","unit":"rsj",{bad}}}\n')
     assert "1 个错误" in cc(repo, "validate", code=1).stdout
     done = cc(repo, "void", "20231205-beef", "--reason", "手工录入有误", "--as-of", "2023-12-30").stdout
-    assert "已作废：20231205-beef0001（日志第 231 行，一条无效的记录）" in done
+    assert "已作废：20231205-beef0001（日志第 231 行，不合规的记录）" in done
     checked = cc(repo, "validate").stdout
     assert "发现 0 个错误、1 个警告" in checked and "已作废（2023年12月30日，手工录入有误）的无效记录" in checked
     cc(repo, "log", "T09", "--unit", "人社局", "--percent", "90", "--note", "完成核查", "--by", "范某某",
@@ -280,7 +280,35 @@ def test_a_line_with_an_id_that_is_no_valid_entry_is_voided_by_its_id(tmp_path, 
     assert void["kind"] == "void" and void["entry"] == "20231205-beef0001"
     before = snapshot_files(repo / "data")
     back = cc(repo, "void", void["id"], "--reason", "恢复", "--as-of", "2023-12-31", code=2)
-    assert "作废的是日志第 231 行一条无效的记录，不能恢复" in back.stderr
+    assert "作废的是日志第 231 行不合规的记录，不能恢复" in back.stderr
+    again = cc(repo, "void", "20231205-beef0001", "--reason", "再来", "--as-of", "2023-12-31", code=1)
+    assert "不合规的记录 20231205-beef0001 已于2023年12月30日作废" in again.stderr
+    assert snapshot_files(repo / "data") == before
+
+
+def test_lines_that_share_an_id_are_voided_together_or_not_at_all(tmp_path):
+    """Two bad lines of one id are voided by one void; a bad line copied from a valid one (same
+    id) is named and never voided with it: the void would void the valid record, for good (a
+    hostile-input try of the change above)."""
+    from helpers import copy_data
+
+    copy_data(tmp_path)
+    repo = tmp_path
+    path = repo / "data" / "journal.jsonl"
+    with path.open("a", encoding="utf-8") as fh:
+        for percent in (150, 170):
+            fh.write('{"id":"20231205-beef0001","kind":"progress","date":"2023-12-05","at":"2023-12-05T10:00:00+08:00",'
+                     f'"by":"吴某某","task":"T09","unit":"rsj","percent":{percent},"note":"n"}}\n')
+    done = cc(repo, "void", "20231205-beef", "--reason", "手工录入有误", "--as-of", "2023-12-30").stdout
+    assert "日志第 231、232 行" in done and "发现 0 个错误、2 个警告" in cc(repo, "validate").stdout
+    copied = next(line for line in path.read_text(encoding="utf-8").splitlines() if "20231229-00b9c238" in line)
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(copied.replace('"percent":80', '"percent":150') + "\n")
+    checked = cc(repo, "validate", code=1).stdout
+    assert 'journal.jsonl:234:1: 错误: 这一行的记录 id "20231229-00b9c238" 与一条有效记录相同' in checked
+    before = snapshot_files(repo / "data")
+    refused = cc(repo, "void", "20231229-00b9c238", "--reason", "x", "--as-of", "2023-12-30", code=2)
+    assert "既是一条有效记录的 id，也是日志第 234 行不合规的一行的 id" in refused.stderr
     assert snapshot_files(repo / "data") == before
 
 

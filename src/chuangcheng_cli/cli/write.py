@@ -303,9 +303,9 @@ def void(
         entries = make_void(snap.project, stamp, entry_id, reason)
         target = next((e for e in snap.project.journal if e.id == entries[0].entry), None)
         if target is None:  # a line that is no valid entry (see models.Project.invalid)
-            line = snap.project.invalid[entries[0].entry]
-            return entries, [], (f"已作废：{entries[0].entry}（日志第 {line} 行，一条无效的记录）；"
-                                 "这一行不再计入任何统计，校验只作为警告列出")
+            lines = "、".join(map(str, snap.project.invalid[entries[0].entry]))
+            return entries, [], (f"已作废：{entries[0].entry}（日志第 {lines} 行，不合规的记录）；"
+                                 "不再计入任何统计，校验只作为警告列出")
         what = models.ENTRY_KIND_NAMES[target.kind] + (f" {target.doc_no}" if target.kind == "notice" else "")
         msg = f"已作废：{target.id}（{what}，{rules.cn_date(target.date)}）"
         if target.kind == "void":

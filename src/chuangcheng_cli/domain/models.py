@@ -515,8 +515,8 @@ class Project:
     plan: Plan
     units: list[Unit]
     journal: list  # of Entry models, in file order
-    # id → line of the journal's lines that name an id but are no valid entry (a percent of 150
-    # written by hand): cc void takes them, so that even such a line is mended by appending
+    # id → [lines] of the journal's lines that name an id but are no valid entry (a percent of
+    # 150 written by hand): cc void takes them, so that even such a line is mended by appending
     invalid: dict = field(default_factory=dict, compare=False)
 
     @cached_property

@@ -330,15 +330,25 @@ def make_void(project: models.Project, stamp: Stamp, text: str, reason: str) -> 
     escalation was only as valid as the notices it counted."""
 
     hits = find_entry(project, text)
-    if not hits and project.invalid:  # a line that is no valid entry, named by its id (or a prefix of it)
-        key = text.strip()
-        named = [i for i in project.invalid if i == key] or \
-            ([i for i in project.invalid if i.startswith(key)] if len(key) >= 4 else [])
-        if len(named) == 1:
-            return [models.make(models.Void, kind="void", entry=named[0], reason=_clean(reason, "作废原因"),
-                                **_base(stamp))]
-        if len(named) > 1:
-            raise UsageError(f"{text} 对应多条无效记录，请写出更完整的记录 id", "候选：" + "、".join(named[:6]))
+    key = text.strip()
+    bad = [i for i in project.invalid if i == key] or \
+        ([i for i in project.invalid if i.startswith(key)] if len(key) >= 4 else [])
+    both = [i for i in bad if any(e.id == i for e in hits)]
+    if both:  # a line copied by hand and edited: voiding the id would void the valid one too
+        lines = "、".join(map(str, project.invalid[both[0]]))
+        raise UsageError(f"记录 id {both[0]} 既是一条有效记录的 id，也是日志第 {lines} 行不合规的一行的 id，"
+                         "作废会把两者一起作废。未写入任何内容",
+                         "这是手工复制后改出的一行：请删除那一行不合规的（它从来不是有效记录），"
+                         "需要时用相应的命令重新登记。")
+    if not hits and bad:  # a line that is no valid entry, named by its id (or a prefix of it)
+        if len(bad) > 1:
+            raise UsageError(f"{text} 对应多条无效记录，请写出更完整的记录 id", "候选：" + "、".join(bad[:6]))
+        v = rules.active_voids(rules.ordered_entries(project.journal, dt.date.max, project.order)).get(bad[0])
+        if v is not None:
+            raise Refusal(f"日志第 {'、'.join(map(str, project.invalid[bad[0]]))} 行不合规的记录 {bad[0]} "
+                          f"已于{rules.cn_date(v.date)}作废（{v.reason}）")
+        return [models.make(models.Void, kind="void", entry=bad[0], reason=_clean(reason, "作废原因"),
+                            **_base(stamp))]
     if not hits:
         key = text.strip()
         shown = text if len(text) <= 60 else f"{text[:40]}…（共 {len(text)} 字）"  # never a pasted page echoed
@@ -368,7 +378,8 @@ def make_void(project: models.Project, stamp: Stamp, text: str, reason: str) -> 
     if stamp.date < target.date:
         raise UsageError(f"作废日期 {rules.cn_date(stamp.date)} 早于被作废记录的日期 {rules.cn_date(target.date)}")
     if target.kind == "void" and target.entry in project.invalid:  # it would bring an error back
-        raise UsageError(f"记录 {target.id} 作废的是日志第 {project.invalid[target.entry]} 行一条无效的记录，"
+        raise UsageError(f"记录 {target.id} 作废的是日志第 {'、'.join(map(str, project.invalid[target.entry]))} "
+                         "行不合规的记录，"
                          "不能恢复：恢复后它又是一处错误，所有写入都会被拒绝。未写入任何内容",
                          "如需记下那一行想写的内容，请用相应的命令重新登记一条正确的记录。")
     restored = next((e for e in project.journal if target.kind == "void" and e.id == target.entry), None)

@@ -111,10 +111,16 @@ def _voided_invalid(project: models.Project, journal: loading.JournalFile, probl
     from ..diagnostics import WARNING
     from ..domain import rules
 
-    if not any(e.kind == "void" and e.entry in journal.invalid for e in journal.entries):
+    valid = {e.id for e in journal.entries}
+    for i in journal.invalid.keys() & valid:  # a line copied by hand and edited: named, never voided with it
+        problems = [*problems, *(journal.src.problem(
+            line, 1, "duplicate-entry-id", f'这一行的记录 id "{i}" 与一条有效记录相同',
+            "它是手工复制后改出的一行：请删除这一行（它从来不是有效记录），需要时用相应的命令重新登记。")
+            for line in journal.invalid[i])]
+    if not any(e.kind == "void" and e.entry in journal.invalid and e.entry not in valid for e in journal.entries):
         return problems
     voided = rules.active_voids([journal.entries[k] for k in project.order])
-    lines = {journal.invalid[i]: voided[i] for i in voided if i in journal.invalid}
+    lines = {line: voided[i] for i in voided if i in journal.invalid and i not in valid for line in journal.invalid[i]}
     out = []
     for p in problems:
         v = lines.get(p.line) if p.file == journal.src.display and p.is_error else None

@@ -959,7 +959,7 @@ class JournalFile:
     entries: list  # validated entries (bad lines left out)
     lines: list[int]  # 1-based line number of each entry in entries
     problems: list[Diagnostic] = field(default_factory=list)
-    invalid: dict = field(default_factory=dict)  # id → line: a JSON object with an id, no valid entry
+    invalid: dict = field(default_factory=dict)  # id → [lines]: JSON objects with an id, no valid entry
 
     def locate_key(self, index: int, key: str) -> tuple[int, int]:
         """(line, col) of "key": in the journal line of entry index."""
@@ -1155,7 +1155,7 @@ def load_journal(path: Path, display: str) -> JournalFile:
         elif line_problems:
             named = _named_id(text)
             if named is not None:
-                invalid.setdefault(named, line_no)
+                invalid.setdefault(named, []).append(line_no)
     hold(entries)
     return JournalFile(src, entries, lines, problems, invalid)
 
