@@ -8,7 +8,7 @@ from rich.cells import cell_len
 from typer.testing import CliRunner
 
 from chuangcheng_cli.cli import app
-from helpers import DATA, cc_env, run_cc
+from helpers import DATA, cc_env, copy_data, run_cc, snapshot_files
 
 runner = CliRunner()
 
@@ -185,6 +185,24 @@ def test_path_errors_are_in_chinese(tmp_path):
     assert deep.returncode == 2 and "输出目录的上一级不存在" in deep.stderr and not (tmp_path / "无").exists()
     made = run_cc("schema", "--out", str(tmp_path / "schemas"), cwd=tmp_path)
     assert made.returncode == 0 and len(list((tmp_path / "schemas").iterdir())) == 3
+
+
+def test_an_option_where_a_value_belongs_is_refused_not_written(tmp_path):
+    """--reason --dry-run: click took --dry-run as the reason and the void was written for real; so
+    was cc log --note --dry-run, by the fast path (an adversarial try). Refused, nothing written;
+    --note=--dry-run says the text is meant."""
+    copy_data(tmp_path)
+    before = snapshot_files(tmp_path / "data")
+    void = run_cc("void", "20231229-00b9", "--reason", "--dry-run", "--as-of", "2023-12-30", cwd=tmp_path,
+                  CC_USER="周某某")
+    assert void.returncode == 2 and "--dry-run 是本命令的选项，像是 --reason 后面漏写了内容" in void.stderr
+    log = run_cc("log", "T09", "-u", "人社局", "-p", "90", "--note", "--dry-run", "--by", "范某某",
+                 "--as-of", "2023-12-30", cwd=tmp_path)
+    assert log.returncode == 2 and "像是 --note 后面漏写了内容" in log.stderr
+    assert snapshot_files(tmp_path / "data") == before
+    meant = run_cc("void", "20231229-00b9", "--reason=--dry-run", "--dry-run", "--as-of", "2023-12-30",
+                   cwd=tmp_path, CC_USER="周某某")
+    assert meant.returncode == 0 and "（演练，未写入）" in meant.stdout and "：--dry-run" in meant.stdout
 
 
 def test_global_as_of_before_the_command():

@@ -59,6 +59,8 @@ def parse(argv: list[str]) -> tuple[str, dict] | None:
                     value = inline
                 elif args:
                     value = args.pop(0)
+                    if value.partition("=")[0] in VALUE_OPTIONS or value in FLAGS:
+                        return None  # --note --dry-run: a value left out, which typer refuses (i18n.py)
                 else:
                     return None
                 if value not in CHOICES.get(key, (value,)):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 _WORDS = {
     "Usage:": "用法：",
     "Options": "选项",
@@ -83,5 +85,34 @@ def translate_params(command) -> None:
 
             param.display_type = chinese
             param._chinese_type = True
+        if param.param_type_name == "option" and not getattr(param, "is_flag", False) \
+                and not getattr(param, "count", False) and not getattr(param, "_no_option_value", False):
+            _refuse_option_as_value(param)
     for sub in getattr(command, "commands", {}).values():
         translate_params(sub)
+
+
+def _refuse_option_as_value(param) -> None:
+    """An option's value that is one of the command's own options (cc void X --reason --dry-run,
+    --note --dry-run) is a value left out, not a text: click took --dry-run as the reason and the
+    record was written for real (a hostile-input try). Refused, as a usage error."""
+    process = param.process_value
+
+    def checked(ctx, value):
+        values = value if isinstance(value, (list, tuple)) else [value]
+        names = {o for p in ctx.command.params for o in (*getattr(p, "opts", ()), *getattr(p, "secondary_opts", ()))
+                 if o.startswith("-")}
+        taken = next((v for v in values if isinstance(v, str) and v.partition("=")[0] in names), None)
+        written = taken is not None and any(a == f"{o}={taken}" for o in param.opts for a in sys.argv)
+        if taken is not None and not written:  # --note=--dry-run says the text is meant
+            import importlib
+
+            from .usage import click_module
+
+            raise importlib.import_module(click_module().__name__ + ".exceptions").BadParameter(
+                f"{taken} 是本命令的选项，像是 {param.opts[0]} 后面漏写了内容；"
+                f"确是这段文字时请写成 {param.opts[0]}=\"{taken}\"", ctx=ctx, param=param)
+        return process(ctx, value)
+
+    param.process_value = checked
+    param._no_option_value = True
