@@ -1193,6 +1193,7 @@ def _fast_journal(path: Path, display: str) -> JournalFile | None:
         return None
     numbered: list[int] = []
     entries: list = []
+    bad: list[tuple[int, bytes]] = []  # lines no entry: explained below as the slow path would
     line_no = 0  # lines before the current piece
     try:
         for piece in _journal_pieces(raw):
@@ -1211,13 +1212,65 @@ def _fast_journal(path: Path, display: str) -> JournalFile | None:
                 except (ValidationError, ValueError):
                     pass  # a line of white space (no entry), or a bad line: see below
             kept = [(first + i, line) for i, line in enumerate(lines) if line.strip(BLANK)]
-            entries.extend(_ENTRY_LIST.validate_lines([line for _, line in kept]))
-            numbered.extend(n for n, _ in kept)
+            try:
+                entries.extend(_ENTRY_LIST.validate_lines([line for _, line in kept]))
+                numbered.extend(n for n, _ in kept)
+            except (ValidationError, ValueError):
+                # A bad line among them (one voided by its id stays for good: see checks.py):
+                # each line on its own, so that the rest of a city's journal keeps this path.
+                for n, line in kept:
+                    try:
+                        entries.extend(_ENTRY_LIST.validate_lines([line]))
+                        numbered.append(n)
+                    except (ValidationError, ValueError):
+                        bad.append((n, line))
+                        if len(bad) > MAX_BAD_LINES_FAST:
+                            return None  # a file broken throughout: the slow path says so
     except (ValidationError, ValueError, RecursionError):
         return None
-    if may_repeat_keys(entries, _nonempty_lines(raw), raw.count(b'":'), key_apart(raw)):
+    src = Source(path, display, raw=raw)
+    if not bad:
+        if may_repeat_keys(entries, _nonempty_lines(raw), raw.count(b'":'), key_apart(raw)):
+            return None
+        return JournalFile(src, entries, numbered)
+    problems: list[Diagnostic] = []
+    invalid: dict = {}
+    for n, line in bad:
+        if b"\x00" in line:  # the line-by-line reading names such a line's encoding (line-encoding)
+            return None
+        try:
+            text = line.decode("utf-8").rstrip("\r")
+        except UnicodeDecodeError:
+            return None
+        # the line's own text for the problem's excerpt: not the whole journal decoded to find it
+        entry, found = _entry_line_problems(_OneLine(src, n, text), n, text)
+        if entry is not None or not found:  # the two paths disagree: the slow path decides
+            return None
+        problems.extend(found)
+        named = _named_id(text)
+        if named is not None:
+            invalid.setdefault(named, []).append(n)
+    skipped = {n for n, _ in bad}
+    good = (line.strip(BLANK) for n, line in enumerate(raw.split(b"\n"), 1)  # read only when keys say so
+            if n not in skipped and line.strip(BLANK))
+    keys = raw.count(b'":') - sum(line.count(b'":') for _, line in bad)
+    if may_repeat_keys(entries, good, keys, key_apart(raw)):
         return None
-    return JournalFile(Source(path, display, raw=raw), entries, numbered)
+    return JournalFile(src, entries, numbered, problems, invalid)
+
+
+class _OneLine(Source):
+    """One line of a journal as a Source: its problems name the journal and the line's number."""
+
+    def __init__(self, journal: Source, number: int, text: str):
+        super().__init__(journal.path, journal.display, "")
+        self.number, self.one = number, text
+
+    def line_text(self, line: int) -> str:
+        return self.one if line == self.number else ""
+
+
+MAX_BAD_LINES_FAST = 200  # bad lines the fast path explains one by one; more: the slow path
 
 
 # What the fast path hands to the line-by-line check: UTF-8 of DEL, C1 controls, bidi overrides
