@@ -266,6 +266,10 @@ def _void_section(snap: rules.Snapshot, first: dt.date) -> list[str]:
         what = models.ENTRY_KIND_NAMES.get(target.kind, "记录") if target is not None else "记录"
         if target is not None and target.kind == "notice":
             what += f" {target.doc_no}"
+        if target is not None and target.kind == "void":  # a void undone: what it voided counts again
+            items.append(line(f"- {rules.cn_date(e.date)} 撤销作废（{e.entry}，所作废的记录 {target.entry} 重新计入）："
+                              f"{_clause(e.reason)}。"))
+            continue
         items.append(line(f"- {rules.cn_date(e.date)} 作废{what}（{e.entry}）：{_clause(e.reason)}。"))
     return ["### 作废的记录", "", *items] if items else []
 

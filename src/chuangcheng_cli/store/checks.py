@@ -117,16 +117,21 @@ def _voided_invalid(project: models.Project, journal: loading.JournalFile, probl
             line, 1, "duplicate-entry-id", f'这一行的记录 id "{i}" 与一条有效记录相同',
             "它是手工复制后改出的一行：请删除这一行（它从来不是有效记录），需要时用相应的命令重新登记。")
             for line in journal.invalid[i])]
-    if not any(e.kind == "void" and e.entry in journal.invalid and e.entry not in valid for e in journal.entries):
-        return problems
-    voided = rules.active_voids([journal.entries[k] for k in project.order])
-    lines = {line: voided[i] for i in voided if i in journal.invalid and i not in valid for line in journal.invalid[i]}
+    named = {line: i for i in journal.invalid if i not in valid for line in journal.invalid[i]}
+    voided = {}
+    if any(e.kind == "void" and e.entry in journal.invalid for e in journal.entries):
+        voided = rules.active_voids([journal.entries[k] for k in project.order])
     out = []
     for p in problems:
-        v = lines.get(p.line) if p.file == journal.src.display and p.is_error else None
-        out.append(p if v is None else replace(
-            p, severity=WARNING, message=f"已作废（{rules.cn_date(v.date)}，{v.reason}）的无效记录：{p.message}",
-            hint="这一行已由作废记录排除，不计入任何统计，无需再处理。"))
+        i = named.get(p.line) if p.file == journal.src.display and p.is_error else None
+        v = voided.get(i) if i is not None else None
+        if v is not None:
+            p = replace(p, severity=WARNING, message=f"已作废（{rules.cn_date(v.date)}，{v.reason}）的无效记录：{p.message}",
+                        hint="这一行已由作废记录排除，不计入任何统计，无需再处理。")
+        elif i is not None:  # mended by appending, as every mistake is: the command said
+            joint = "" if not p.hint or p.hint.endswith(("。", "？")) else "；"
+            p = replace(p, hint=f"{p.hint}{joint}这一行写错了又已提交时，可用 cc void {i} --reason … 作废它。")
+        out.append(p)
     return out
 
 
@@ -216,8 +221,8 @@ def warning_line(usable: Usable) -> str:
                 "运行 cc validate 查看。")
     fix = "用 cc void 作废错误的记录"
     if usable.unparsed:
-        fix = (f"其中 {usable.unparsed} 行读不出有效的记录（JSON 损坏、编码有误或字段值无效），cc void 无法作废，"
-               "只能按 cc validate 给出的行号手工修正"
+        fix = (f"其中 {usable.unparsed} 行读不出有效的记录（JSON 损坏、编码有误或字段值无效）：能读出记录 id 的"
+               "也用 cc void <id> 作废，读不出的按 cc validate 给出的行号手工修正"
                + ("，其余用 cc void 作废" if usable.unparsed < usable.skipped else ""))
     twice = "记录 id 重复的（合并时同一行带入了两次），确认两行相同后删除其中一行"  # cc void would void both
     if all(p.code == "duplicate-entry-id" for p in usable.errors):
