@@ -636,26 +636,12 @@ def test_the_journal_lock_excludes_another_holder_and_lives_outside_the_data(tmp
 def test_a_writer_says_it_waits_for_the_lock_and_gives_up_in_the_end(tmp_path, monkeypatch):
     """Another process holding the journal's lock: the writer says once that it waits, and after
     the limit refuses (exit 1, nothing written) instead of waiting for ever in silence."""
-    from chuangcheng_cli.diagnostics import Refusal
-
     data = copy_data(tmp_path)
     path = data / "journal.jsonl"
     before = snapshot_files(tmp_path)
-    holder = subprocess.Popen([sys.executable, "-c", (
+    said = _gives_up_while_held(path, monkeypatch, str(journal.lock_path(path)), (
         "import sys, time; from filelock import FileLock; lock = FileLock(sys.argv[1]); lock.acquire(); "
-        "print('held', flush=True); time.sleep(30)"), str(journal.lock_path(path))], stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout.readline().strip() == "held"
-        monkeypatch.setattr(journal, "LOCK_NOTICE_SECONDS", 0.2)
-        monkeypatch.setattr(journal, "LOCK_GIVE_UP_SECONDS", 0.8)
-        said = []
-        with pytest.raises(Refusal, match="日志仍被另一个正在写入的 cc 占用"):
-            with journal.locked(path, waiting=lambda: said.append("waiting")):
-                pass
-        assert said == ["waiting"]
-    finally:
-        holder.kill()
-        holder.wait()
+        "print('held', flush=True); time.sleep(30)"))
     with journal.locked(path, waiting=lambda: said.append("again")):
         pass
     assert said == ["waiting"] and snapshot_files(tmp_path) == before
@@ -667,8 +653,6 @@ def test_the_journal_itself_is_locked_for_another_user(tmp_path, monkeypatch):
     own, and took one problem number twice (a hostile-input try). The journal itself is flocked
     too, which any process that opens it meets, whoever runs it; a writer waits for it, says so,
     and gives up in the end as for the lock file."""
-    from chuangcheng_cli.diagnostics import Refusal
-
     data = copy_data(tmp_path)
     path = data / "journal.jsonl"
     probe = [sys.executable, "-c", (
@@ -678,14 +662,22 @@ def test_the_journal_itself_is_locked_for_another_user(tmp_path, monkeypatch):
     with journal.locked(path):
         assert subprocess.run(probe, capture_output=True, text=True).stdout.strip() == "held"
     assert subprocess.run(probe, capture_output=True, text=True).stdout.strip() == "free"
-    holder = subprocess.Popen([sys.executable, "-c", (
+    _gives_up_while_held(path, monkeypatch, str(path), (
         "import fcntl, os, sys, time; fd = os.open(sys.argv[1], os.O_RDONLY); fcntl.flock(fd, fcntl.LOCK_EX); "
-        "print('held', flush=True); time.sleep(30)"), str(path)], stdout=subprocess.PIPE, text=True)
+        "print('held', flush=True); time.sleep(30)"))
+
+
+def _gives_up_while_held(path, monkeypatch, held: str, code: str) -> list:
+    """A writer while another process (code, given held) holds a lock: it says once that it
+    waits and, past the limit, refuses. What it said, for the caller to go on with."""
+    from chuangcheng_cli.diagnostics import Refusal
+
+    holder = subprocess.Popen([sys.executable, "-c", code, held], stdout=subprocess.PIPE, text=True)
+    said: list = []
     try:
         assert holder.stdout.readline().strip() == "held"
         monkeypatch.setattr(journal, "LOCK_NOTICE_SECONDS", 0.2)
         monkeypatch.setattr(journal, "LOCK_GIVE_UP_SECONDS", 0.8)
-        said = []
         with pytest.raises(Refusal, match="日志仍被另一个正在写入的 cc 占用"):
             with journal.locked(path, waiting=lambda: said.append("waiting")):
                 pass
@@ -693,6 +685,7 @@ def test_the_journal_itself_is_locked_for_another_user(tmp_path, monkeypatch):
     finally:
         holder.kill()
         holder.wait()
+    return said
 
 
 @pytest.mark.skipif(os.name == "nt", reason="a shared temporary folder is a POSIX matter")
