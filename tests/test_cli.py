@@ -156,8 +156,29 @@ def test_values_written_without_their_options_are_named_with_the_missing_option(
     (["log", "T09", "——unit", "人社局", "--percent", "86", "--note", "x"],
      "提示：是否为 --unit？选项前的 -- 要用半角（英文输入法）的减号。"),
     (["log", "T09", "－－单位", "人社局"], "提示：选项前的 -- 要用半角（英文输入法）的减号：－－单位 应写作 --单位。"),
-    # a stray word is never offered to an option given already
+    # a stray word is never offered to an option given already, -u人社局 and --unit=人社局 included
     (["log", "T09", "--unit", "人社局", "民政局", "--percent", "86", "--note", "x"], None),
+    (["log", "T09", "-u人社局", "民政局", "--percent", "86", "--note", "x"], None),
+    (["log", "T09", "--unit=人社局", "民政局", "--percent", "86", "--note", "x"], None),
+    # a text cut at its space after --note=, or a dash-led continuation of it (——见附件), is a text
+    (["log", "T09", "--unit", "人社局", "--percent", "86", "--note=完成", "情况"],
+     '提示：是否为 --note "完成 情况"？含空格的文字要整个加引号。'),
+    (["log", "T09", "--unit", "人社局", "--percent", "86", "--note", "完成", "——见附件"],
+     '提示：是否为 --note "完成 ——见附件"？含空格的文字要整个加引号。'),
+    # the text's own ASCII quotes would end the hint's quoting: shown as Chinese quotes
+    (["log", "T09", "--unit", "人社局", "--percent", "86", "--note", '完成 "重点"', "工作"],
+     '提示：是否为 --note "完成 “重点” 工作"？含空格的文字要整个加引号；文字中的英文引号请改用中文引号“”。'),
+    # names are repeated with their option, not quoted as one text
+    (["problem", "add", "--unit", "人社局", "--co", "民政局", "公安局", "--source", "暗访", "--place", "x", "--desc", "y"],
+     "提示：是否为 --co 民政局 --co 公安局？多项时每项前都写 --co。"),
+    (["notice", "人社局", "--task", "T08", "T09"], "提示：是否为 --task T08 --task T09？多项时每项前都写 --task。"),
+    # a word of a list goes to its option; a date, a light or a source is never taken for a unit
+    (["problem", "add", "暗访", "--unit", "人社局", "--place", "x", "--desc", "y"], "提示：是否为 --source 暗访？"),
+    (["problem", "list", "暗访", "整改中"], "提示：是否为 --source 暗访 --status 整改中？"),
+    (["status", "红灯"], "提示：是否为 --light 红灯？"),
+    (["log", "T09", "--percent", "60", "--note", "x", "2023-09-01"], "提示：是否为 --date 2023-09-01？"),
+    (["problem", "add", "--source", "暗访", "2023-09-01"], None),  # found or deadline: not guessed
+    (["log", "T09", "W2023-0001", "--unit", "人社局", "--percent", "60", "--note", "x"], None),
 ])
 def test_stray_words_are_explained_by_what_they_probably_were(tmp_path, args, hint):
     """A fresh-eyes try: every stray word was offered as --unit, even with --unit given, a note cut at
@@ -166,6 +187,31 @@ def test_stray_words_are_explained_by_what_they_probably_were(tmp_path, args, hi
     assert result.returncode == 2 and result.stderr.startswith("错误：")
     hints = [line for line in result.stderr.splitlines() if line.startswith("提示")]
     assert hints == ([hint] if hint else [])
+
+
+def test_empty_words_dates_and_arguments_written_as_options_are_explained(tmp_path):
+    """An adversarial try: cc status "" said "Got unexpected extra argument(s) ()" (English) and
+    "是否为 --unit ？"; a date was offered as --unit; cc log --task T08 suggested --data or --as-of and
+    cc notice T08 --unit 人社局 suggested --out; cc ——data 目录 status had no dash hint."""
+    def hints(*args):
+        result = run_cc("--data", str(DATA), *args, cwd=tmp_path)
+        assert result.returncode == 2 and result.stderr.startswith("错误：")
+        return result.stderr.splitlines()[0], [line for line in result.stderr.splitlines() if line.startswith("提示")]
+
+    empty = '提示：参数是空的（""）：可能多写了一对引号，或脚本中的变量没有值。'
+    assert hints("status", "") == ('错误：多余的参数：""', [empty])
+    assert hints("status", "", "") == ('错误：多余的参数："" ""', [empty])
+    assert hints("status", "2023-09-10")[1] == ["提示：是否为 --as-of 2023-09-10？"]
+    assert hints("status", "2023年9月10日")[1] == ["提示：是否为 --as-of 2023年9月10日？"]
+    assert hints("--as-of", "2023-09-10", "status", "2023-09-01")[1] == []  # --as-of given before the command
+    assert hints("log", "--task", "T08", "--unit", "人社局", "-p", "5", "--note", "a b") == (
+        "错误：没有这个选项：--task",
+        ['提示：任务编号直接写在命令名后，不加 --task：是否为 cc log T08 --unit 人社局 -p 5 --note "a b"？'])
+    assert hints("notice", "T08", "--unit", "人社局")[1] == [
+        "提示：单位直接写在命令名后，不加 --unit：是否为 cc notice 人社局 --task T08？"]
+    assert hints("notice", "--unit=人社局")[1] == ["提示：单位直接写在命令名后，不加 --unit：是否为 cc notice 人社局？"]
+    dash = run_cc("——data", str(DATA), "status", cwd=tmp_path)
+    assert dash.returncode == 2 and "提示：选项前的 -- 要用半角（英文输入法）的减号：——data 应写作 --data。" in dash.stderr
 
 
 def test_path_errors_are_in_chinese(tmp_path):

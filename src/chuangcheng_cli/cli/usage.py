@@ -15,7 +15,7 @@ _PATTERNS = [
     (r"Missing parameter: (\S+)", lambda m: f"缺少必填参数 {m[1]}"),
     (r"Option '(.+)' requires an argument\.", lambda m: f"选项 {m[1]} 需要一个值"),
     (r"Option '(.+)' does not take a value\.", lambda m: f"选项 {m[1]} 不带值"),
-    (r"Got unexpected extra argument(?:s|\(s\))? \((.+)\)", lambda m: f"多余的参数：{m[1]}"),
+    (r"Got unexpected extra argument(?:s|\(s\))? \((.*)\)", lambda m: "多余的参数：" + (m[1] or '""')),
     (r"Invalid value for '?([^':]+)'?: (?:Value error, )?'(.*)' is not one of (.+)\.",
      lambda m: f"{m[1]} 的值 {m[2]!r} 无效，应为以下之一：{m[3]}"),
     (r"Invalid value for '?([^':]+)'?: '(.*)' is not a valid integer\.",
@@ -61,7 +61,7 @@ COMMAND_WORDS = {"weekly": "md", "周报": "md", "markdown": "md", "excel": "xls
                  "网页": "html", "issue": "notice", "督办": "notice", "报送": "log", "progress": "log"}
 
 
-_EXTRA = r"Got unexpected extra argument(?:s|\(s\))? \((.+)\)"
+_EXTRA = r"Got unexpected extra argument(?:s|\(s\))? \((.*)\)"
 # dashes a Chinese input method types for "-": —— is what shift+minus gives in most of them
 _WIDE_DASHES = "—－―–‐‑﹣"
 
@@ -91,18 +91,83 @@ def leftover(exc) -> list[str]:
     return [str(word) for word in extra]
 
 
-def _value_for(option: str, word: str) -> bool:
-    """Whether word looks like a value of option: a number for --percent, a task's id for --task,
-    a unit's name for --unit (nothing else: a note or a date is not guessed at)."""
-    number = re.fullmatch(r"[0-9０-９]+(?:\.[0-9]+)?[%％]?", word) is not None
-    task = re.fullmatch(r"[A-Za-z][A-Za-z0-9_.-]{0,31}", word) is not None and any(c.isdigit() for c in word)
-    if option == "--percent":
-        return number
-    if option == "--task":
-        return task
-    if option == "--unit":
-        return not number and not task and not word.startswith("-")
+_DATE = r"\d{4}(?:[-/.年]\d{1,2}[-/.月]\d{1,2}日?|\d{4})|\d{1,2}月\d{1,2}日"
+_PROBLEM_ID = r"[A-Za-z]{1,8}-?\d{4}-\d{1,6}"  # W2023-0008 (problem_prefix, year, number)
+# the options whose value is a word of a fixed list, and the words (the problem list's sources,
+# modes and statuses, the lights): 暗访 written without --source is --source 暗访
+_WORD_OPTIONS = ("--source", "--mode", "--status", "--light")
+
+
+def _words_of(option: str) -> tuple:
+    if option == "--light":
+        from ..domain.views import LIGHT_NAMES, LIGHTS
+
+        return (*LIGHT_NAMES, *LIGHTS)
+    if option == "--status":
+        from ..domain.problemlist import STATUS_NAMES
+
+        return (*STATUS_NAMES.values(), *STATUS_NAMES)
+    from ..domain import models
+
+    return {"--source": models.PROBLEM_SOURCES, "--mode": models.PROBLEM_MODES}.get(option, ())
+
+
+def _kind_of(word: str) -> str:
+    """What a word no parameter took looks like: number, date, problem, task, list (a word of
+    _WORD_OPTIONS' lists), option, empty, or name (anything else: a unit's name, or a text)."""
+    if not word.strip():
+        return "empty"
+    if word.startswith("-"):
+        return "option"
+    if re.fullmatch(r"[0-9０-９]+(?:\.[0-9]+)?[%％]?", word) and not re.fullmatch(r"\d{8}", word):
+        return "number"
+    if re.fullmatch(_DATE, word):
+        return "date"
+    if re.fullmatch(_PROBLEM_ID, word):
+        return "problem"
+    if re.fullmatch(r"[A-Za-z][A-Za-z0-9_.-]{0,31}", word) and any(c.isdigit() for c in word):
+        return "task"
+    if any(word in _words_of(option) for option in _WORD_OPTIONS):
+        return "list"
+    return "name"
+
+
+def _value_for(option: str, word: str, dates: str = "--date") -> bool:
+    """Whether word looks like a value of option: a number for --percent, a task's id for --task, a
+    problem's for --problem, a date for dates (the command's one date option), a word of its list
+    for --source/--mode/--status/--light, a unit's name for --unit (nothing else: a note is not
+    guessed at)."""
+    kind = _kind_of(word)
+    if option in _WORD_OPTIONS:
+        return kind == "list" and word in _words_of(option)
+    return {"--percent": "number", "--task": "task", "--problem": "problem", "--unit": "name",
+            dates: "date"}.get(option) == kind
+
+
+def _shown(words: list[str]) -> str:
+    """Words as the user typed them: an empty one (an unset variable, a quote pair too many) as ""."""
+    return " ".join(w if w.strip() and " " not in w else f'"{w}"' for w in words)
+
+
+def _given(tail: list[str], p) -> bool:
+    """Whether option p is on the command line: --unit X, --unit=X, -u X, or -uX (a short option
+    with its value attached)."""
+    for t in tail:
+        for o in (*p.opts, *getattr(p, "secondary_opts", ())):
+            if t == o or t.startswith(o + "=") or (len(o) == 2 and o[1] != "-" and t.startswith(o) and len(t) > 2
+                                                   and not t.startswith("--")):
+                return True
     return False
+
+
+_NAME_LISTS = ("--co", "--task", "--cc")  # options repeated for many names: --co 甲 --co 乙
+_DATE_OPTIONS = ("--date", "--found", "--deadline", "--to", "--since")
+
+
+def _chinese_quotes(text: str) -> str:
+    """"重点" → “重点”: a text's own ASCII quotes, which would end the quoting a hint shows."""
+    parts = text.split('"')
+    return "".join(part + ("“" if i % 2 == 0 else "”") for i, part in enumerate(parts[:-1])) + parts[-1]
 
 
 def _stray_hint(ctx, exc, words: list[str]) -> str:
@@ -114,49 +179,131 @@ def _stray_hint(ctx, exc, words: list[str]) -> str:
         tail = _tail(ctx)
     except ValueError:
         tail = []
+    if not any(w.strip() for w in words):
+        return '参数是空的（""）：可能多写了一对引号，或脚本中的变量没有值。'
+    words = [w for w in words if w.strip()]
 
-    def given(p) -> bool:
-        return any(t == o or t.startswith(o + "=") for o in p.opts for t in tail)
+    def attached(t: str):
+        """--note=完成 or -n完成: (the option, its value), else None."""
+        if t.startswith("--") and "=" in t and t.split("=", 1)[0] in options:
+            return tuple(t.split("=", 1))
+        if len(t) > 2 and t[0] == "-" and t[1] != "-" and t[:2] in options:
+            return t[:2], t[2:]
+        return None
 
-    # ——dry-run, －－unit: an option typed with a Chinese input method's dash is a word to click
-    for word in words:
-        bare = word.lstrip(_WIDE_DASHES)
-        if bare != word and bare:
-            fixed = ("--" if len(bare) > 1 else "-") + bare
-            if fixed not in options:
-                return f"选项前的 -- 要用半角（英文输入法）的减号：{word} 应写作 {fixed}。"
-            return f"是否为 {fixed}？选项前的 -- 要用半角（英文输入法）的减号。"
+    def option_of(name: str):
+        return next(p for p in params if name in (*p.opts, *p.secondary_opts))
 
     def cut_text(word: str) -> str:
-        """--note 说明 额外: a text with a space, not quoted, is cut at the space; the hint for it."""
+        """--note 说明 额外: a text with a space, not quoted, is cut at the space; the hint for it
+        (--co 甲 乙: names are repeated with their option instead)."""
         at = tail.index(word) if word in tail else -1
-        if at < 2 or tail[at - 2] not in options or tail[at - 1].startswith("-"):
+        if at < 1:
             return ""
-        option = next(p for p in params if tail[at - 2] in (*p.opts, *p.secondary_opts))
-        if (option.is_flag or option.count or option.metavar or option.opts[0] in ("--unit", "--task")
-                or re.fullmatch(r"[\d０-９%％.\-/年月日]+", tail[at - 1])):
-            return ""  # a flag, a name, a number, a date or a folder (their options name their form)
-        rest = [tail[at - 1], word]
+        joined = attached(tail[at - 1])
+        if joined is not None:
+            name, first = joined
+        elif at >= 2 and tail[at - 2] in options and not tail[at - 1].startswith("-"):
+            name, first = tail[at - 2], tail[at - 1]
+        else:
+            return ""
+        option = option_of(name)
+        rest = [first, word]
         for more in tail[at + 1:]:
             if more.startswith("-") or more not in words:
                 break
             rest.append(more)
-        many = f"多项时每项前都写 {tail[at - 2]}。" if option.multiple else ""
-        return f"是否为 {tail[at - 2]} \"{' '.join(rest)}\"？含空格的文字要整个加引号。{many}"
+        if option.opts[0] in _NAME_LISTS and option.multiple:
+            return f"是否为 {' '.join(f'{name} {w}' for w in rest)}？多项时每项前都写 {name}。"
+        if (option.is_flag or option.count or option.metavar or option.opts[0] in ("--unit", "--task", *_WORD_OPTIONS)
+                or re.fullmatch(r"[\d０-９%％.\-/年月日]+", first)):
+            return ""  # a flag, a name, a word of a list, a number, a date or a folder (their forms are named)
+        many = f"多项时每项前都写 {name}。" if option.multiple else ""
+        text = " ".join(rest)
+        quotes = "；文字中的英文引号请改用中文引号“”" if '"' in text else ""
+        return f"是否为 {name} \"{_chinese_quotes(text)}\"？含空格的文字要整个加引号{quotes}。{many}"
 
-    # cc log T09 市人社局 60, cc notice 人社局 T08: a unit, task or percent written without its
-    # option, each given to the option it fits when that option was not given already (a word
-    # that may be the rest of a text cut at its space is not taken for a unit's name)
-    open_ = [p.opts[0] for p in params if p.opts and p.opts[0] in ("--unit", "--task", "--percent") and not given(p)]
+    # ——dry-run, －－unit: an option typed with a Chinese input method's dash is a word to click
+    # (——见附件 after a note is the note's text, cut at its space)
+    for word in words:
+        bare = word.lstrip(_WIDE_DASHES)
+        if bare != word and bare:
+            fixed = ("--" if len(bare) > 1 else "-") + bare
+            if fixed not in options and not re.fullmatch(r"[A-Za-z][A-Za-z-]*", bare) and cut_text(word):
+                return cut_text(word)
+            if fixed not in options:
+                return f"选项前的 -- 要用半角（英文输入法）的减号：{word} 应写作 {fixed}。"
+            return f"是否为 {fixed}？选项前的 -- 要用半角（英文输入法）的减号。"
+
+    # cc log T09 市人社局 60, cc notice 人社局 T08, cc status 2023-12-05, cc problem list 暗访: a
+    # unit, task, percent, date or a word of a list written without its option, each given to the
+    # option it fits when that option was not given already (a word that may be the rest of a text
+    # cut at its space is not taken for a unit's name)
+    line = sys.argv[1:]
+    names = {p.opts[0] for p in params if p.opts}
+    dates = "--date" if "--date" in names else ("--as-of" if not names & set(_DATE_OPTIONS) else "")
+    guessed = ("--unit", "--task", "--percent", dates, *_WORD_OPTIONS)
+    open_ = [p.opts[0] for p in params if p.opts and p.opts[0] in guessed and not _given(line, p)]
     rest, hints = list(words), []
     for option in open_:
-        word = next((w for w in rest if _value_for(option, w) and not (option == "--unit" and cut_text(w))), None)
+        word = next((w for w in rest if _value_for(option, w, dates) and not (option == "--unit" and cut_text(w))),
+                    None)
         if word is not None:
             rest.remove(word)
             hints.append(f"{option} {word}")
     if hints:
         return f"是否为 {' '.join(hints)}？"
     return next((hint for hint in map(cut_text, words) if hint), "")
+
+
+# what an argument is, for "write it without its option" (cc log --task T08 → cc log T08)
+_ARGUMENTS = {"task": "任务编号", "unit": "单位", "notice_ref": "通知编号", "problem": "问题编号",
+              "entry_id": "记录 id", "file": "文件", "directory": "目录"}
+
+
+def _argument_hint(ctx, word: str) -> str:
+    """cc log --task T08, cc notice T08 --unit 人社局: an option named as the command's argument,
+    which is written without one; the command line as it should be, or ""."""
+    name = word.lstrip("-").split("=", 1)[0].replace("-", "_")
+    command = ctx.command
+    params = command.get_params(ctx)
+    argument = next((p for p in params if getattr(p, "param_type_name", "") == "argument" and p.name == name), None)
+    if argument is None:
+        return ""
+    options = {o: p for p in params if getattr(p, "param_type_name", "") == "option"
+               for o in (*p.opts, *p.secondary_opts)}
+    try:
+        tail = _tail(ctx)
+    except ValueError:
+        return ""
+    value, kept, loose, i = None, [], [], 0
+    while i < len(tail):
+        t = tail[i]
+        if t == word or t.startswith(word + "="):
+            if "=" in t:
+                value = t.split("=", 1)[1]
+            elif i + 1 < len(tail):
+                value, i = tail[i + 1], i + 1
+        elif t in options:
+            kept.append(t)
+            if not (options[t].is_flag or options[t].count) and i + 1 < len(tail):
+                kept.append(tail[i + 1])
+                i += 1
+        elif t.startswith("-"):
+            kept.append(t)
+        else:
+            loose.append(t)
+        i += 1
+    label = _ARGUMENTS.get(name, name)
+    said = f"{label}直接写在命令名后，不加 {word}"
+    if value is None:
+        return said + "。"
+    line = [value]
+    for t in loose:  # cc notice T08 --unit 人社局: T08 was taken as the unit; it is a task
+        fits = [o for o in ("--task", "--percent") if o in options and o != word and _value_for(o, t)]
+        line += [fits[0], t] if fits else [t]
+    shown = _shown(line + kept)
+    return f"{said}：是否为 {ctx.command_path} {shown}？"
 
 
 def suggestion(exc) -> str:
@@ -180,8 +327,15 @@ def suggestion(exc) -> str:
             return f"是否为 {' 或 '.join(nested)}？"
         if COMMAND_WORDS.get(word.lower()) in names:  # report weekly → md
             return f"是否为 {COMMAND_WORDS[word.lower()]}？"
+        bare = word.lstrip(_WIDE_DASHES)
+        if bare != word and bare:  # cc ——data 目录 status: an option with a Chinese input method's dash
+            fixed = ("--" if len(bare) > 1 else "-") + bare
+            return f"选项前的 -- 要用半角（英文输入法）的减号：{word} 应写作 {fixed}。"
     elif hasattr(exc, "option_name"):
         word = exc.option_name
+        told = _argument_hint(ctx, word)
+        if told:
+            return told
         names = [o for p in command.get_params(ctx) for o in (*p.opts, *p.secondary_opts)
                  if o.startswith("-") and not getattr(p, "hidden", False)]
     else:
@@ -222,8 +376,11 @@ def run(app) -> int:
         return 0
     except click.UsageError as exc:
         extra = leftover(exc) if getattr(exc, "param", None) is not None else []  # click names the others
-        told = f"（多余的参数：{' '.join(extra)}）" if extra else ""
-        print(f"错误：{translate(exc.format_message())}{told}", file=sys.stderr)
+        told = f"（多余的参数：{_shown(extra)}）" if extra else ""
+        message = translate(exc.format_message())
+        if re.match(_EXTRA, exc.format_message()):  # click's own list shows an empty word as nothing
+            message = "多余的参数：" + _shown(leftover(exc) or [""])
+        print(f"错误：{message}{told}", file=sys.stderr)
         hint = suggestion(exc)
         if hint:
             print(f"提示：{hint}", file=sys.stderr)
