@@ -160,6 +160,27 @@ def test_a_short_name_that_is_another_unit_s_id(check):
     assert first.id != "rsj" and resolve_unit(project, "rsj").id == "rsj"
 
 
+def test_a_short_name_that_is_another_unit_s_id_but_for_case(check):
+    """[组织部, MZJ]: --unit MZJ named 组织部 and --unit mzj 民政局 (an adversarial try)."""
+    checked = check(units=UNITS.replace("short_names: [组织部]", "short_names: [组织部, MZJ]"))
+    (p,) = checked.problems
+    assert (p.code, p.line) == ("duplicate-unit-name", line_of(UNITS, "short_names: [组织部]"))
+    assert p.message == '名称 "MZJ" 是另一个单位（市民政局）的 id "mzj"，只差大小写'
+
+
+def test_a_phone_that_is_no_phone_number_is_a_warning(check):
+    """units.yaml's and the contact's phones went unchecked into the notices' 附注 (--phone is
+    refused for the same: abc, 0, -1, a date)."""
+    checked = check(units=UNITS.replace("phone: 0000-60000101", "phone: '2023-12-05'", 1))
+    (p,) = checked.problems
+    assert (p.code, p.severity, p.line) == ("invalid-value", "warning", line_of(UNITS, "phone: 0000-60000101"))
+    assert p.message == "电话号码“2023-12-05”不像电话号码（像是日期）" and "转8012" in p.hint
+    assert check(units=UNITS.replace("phone: 0000-60000101", "phone: 0571-87001234转8012、13800000000", 1)).problems == []
+    plan = check(plan=PLAN.replace("contact: {name: 周某某}", "contact: {name: 周某某, phone: '-1'}"))
+    assert [(p.code, p.severity) for p in plan.problems] == [("invalid-value", "warning")]
+    assert "不像电话号码" in plan.problems[0].message
+
+
 def test_a_short_name_used_by_two_units(check):
     checked = check(units=UNITS.replace("short_names: [组织部]", "short_names: [组织部, 民政局]"))
     (p,) = checked.problems

@@ -116,6 +116,10 @@ REJECTED = [
     # a phone that is no phone number (a fresh-eyes try: --phone abc was recorded)
     (["assign", "T09", "--unit", "住建局", "--section", "建筑市场监管科", "--person", "甲", "--phone", "abc"],
      "电话号码“abc”不像电话号码"),
+    (["assign", "T09", "--unit", "住建局", "--section", "建筑市场监管科", "--person", "甲", "--phone", "2023-12-05"],
+     "电话号码“2023-12-05”不像电话号码（像是日期）"),
+    (["assign", "T09", "--unit", "住建局", "--section", "建筑市场监管科", "--person", "甲", "--phone", "0"],
+     "电话号码“0”不像电话号码（位数太少）"),
     (["log", "T09", "--unit", "人社局", "--percent", "85", "--note", "x", "--date", "2023-12-19"], "冲突"),
     (["notice", "司法局"], "不需要督办", 1),  # a state of the record, not a bad argument: exit 1
     (["notice", "人社局", "--task", "T01"], "不是任务 T01"),

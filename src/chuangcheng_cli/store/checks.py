@@ -356,6 +356,21 @@ def invisible_problem(src, locate, value: str, what: str) -> Diagnostic | None:
                        "名称要能照着字面输入和比对；请删除这个不可见字符。", width=w, severity=WARNING)
 
 
+def phone_problem(src, loc, path, phone: str) -> Diagnostic | None:
+    """A warning for a phone that is no telephone number (abc, 0, 2023-12-05): it is printed in
+    the notices' 附注 and the liaison lists as it is written (a warning: the record is not wrong)."""
+    from ..domain.workflow import phone_fault
+
+    fault = phone_fault(phone)
+    if not fault:
+        return None
+    line, col, w = loc(path)
+    shown = phone if len(phone) <= 30 else phone[:20] + "…"
+    return src.problem(line, col, "invalid-value", f"电话号码“{shown}”不像电话号码（{fault}）",
+                       "请写数字，如 0571-87001234、13800000000，分机写 转8012，几个号码用顿号分开；不知道可以不填。",
+                       width=w, severity=WARNING)
+
+
 def check_units(units_file: loading.YamlFile) -> list[Diagnostic]:
     units: list[models.Unit] = units_file.model.units  # type: ignore[union-attr]
     loc = units_file.locate
@@ -385,6 +400,13 @@ def check_units(units_file: loading.YamlFile) -> list[Diagnostic]:
                                       "科室名称" if path[2] == "sections" and path[-1] == "name" else "姓名")
             if found is not None:
                 problems.append(found)
+    phones = [(("units", i, role, "phone"), getattr(unit, role).phone) for i, unit in enumerate(units)
+              for role in ("head", "deputy", "liaison")]
+    phones += [(("units", i, "staff", k, "phone"), p.phone) for i, unit in enumerate(units)
+               for k, p in enumerate(unit.staff)]
+    phones += [(("units", i, "sections", k, "phone"), s.phone) for i, unit in enumerate(units)
+               for k, s in enumerate(unit.sections)]
+    problems += [found for path, phone in phones if (found := phone_problem(src, loc, path, phone)) is not None]
     seen_ids: dict[str, int] = {}
     seen_names: dict[str, models.Unit] = {}
     ids = {unit.id: unit for unit in reversed(units)}  # a name that is another unit's id: --unit rsj
@@ -398,12 +420,13 @@ def check_units(units_file: loading.YamlFile) -> list[Diagnostic]:
             seen_ids[unit.id] = i
         for j, name in enumerate([unit.name, *unit.short_names]):
             owner = seen_names.get(name)
-            other = ids.get(name)
+            other = ids.get(name) or ids.get(name.lower())  # RSJ: --unit RSJ and --unit rsj differ
             if other is not None and other.id != unit.id:  # [司法局, rsj] with rsj 人社局's id
                 path = ("units", i, "name") if j == 0 else ("units", i, "short_names", j - 1)
                 line, col, w = loc(path)
+                case = "" if name == other.id else f' "{other.id}"，只差大小写'
                 problems.append(src.problem(line, col, "duplicate-unit-name",
-                                            f'名称 "{name}" 是另一个单位（{other.name}）的 id',
+                                            f'名称 "{name}" 是另一个单位（{other.name}）的 id{case}',
                                             "单位的全称和简称不能与其他单位的 id 相同，否则 --unit "
                                             f"{name} 无法判断指的是哪个单位。", width=w))
             elif owner is not None and owner.id != unit.id:
@@ -444,6 +467,9 @@ def check_plan(project: models.Project, plan_file: loading.YamlFile,
         line, col, w = loc(path)
         problems.append(src.problem(line, col, code, message, hint, severity, width=w))
 
+    found = phone_problem(src, loc, ("campaign", "contact", "phone"), camp.contact.phone)
+    if found is not None:
+        problems.append(found)
     people = [(("campaign", "contact", "name"), camp.contact.name)]
     people += [(("campaign", "office_staff", k), name) for k, name in enumerate(camp.office_staff)]
     for path, name in people:  # the office's people act by these names (--by): as units.yaml's
