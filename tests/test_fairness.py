@@ -869,6 +869,13 @@ def test_void_of_a_too_short_prefix_says_so(tmp_path):
             "作废须写明是哪一条") in one
     assert "序号 第1号 可能指" in cc(repo, "void", "第1号", "--reason", "x", "--as-of", "2023-07-05", code=2).stderr
     assert "找不到记录 zz" in cc(repo, "void", "zz", "--reason", "x", "--as-of", "2023-07-05", code=2).stderr
+    # a problem's short forms, as the problem commands take them (an adversarial try: 找不到记录 W1)
+    for short in ("W1", "w0001", "W-1", "W2023-1"):
+        told = cc(repo, "void", short, "--reason", "x", "--as-of", "2023-07-05", code=2).stderr
+        assert f"{short} 可能指：问题 W2023-0001（cc void W2023-0001）；作废须写明是哪一条" in told, told
+    year = cc(repo, "void", "2023-01", "--reason", "x", "--as-of", "2023-07-05", code=2).stderr
+    assert "2023-01 可能指：督办通知 法治督〔2023〕1号（cc void 2023-1）、问题 W2023-0001（cc void W2023-0001）" in year
+    assert "可能指" not in cc(repo, "void", "X1", "--reason", "x", "--as-of", "2023-07-05", code=2).stderr
     assert snapshot_files(repo / "data") == before
 
 

@@ -330,19 +330,23 @@ def find_entry(project: models.Project, text: str) -> list:
 
 
 def _numbered(project: models.Project, key: str) -> list[str]:
-    """What a number alone (5, 第5号) may name, each as cc void takes it: the notices of that
-    number (any year) and the problems of that number; [] for anything else."""
+    """What a number (5, 第5号), a year and number (2023-5) or a problem's number with its prefix
+    (W5, w0005, W2023-5) may name, each as cc void takes it: the notices of that number (when no
+    prefix is written) and the problems; [] for anything else."""
     import re
     import unicodedata
 
-    m = re.fullmatch(r"第?0*(\d{1,9})号?", unicodedata.normalize("NFKC", key).strip())
+    text = unicodedata.normalize("NFKC", key).strip()
+    m = re.fullmatch(r"第?0*(\d{1,9})号?", text) or re.fullmatch(r"(?:([A-Za-z]+)-?)?(?:(\d{4})-)?0*(\d{1,9})", text)
     if m is None:
         return []
-    number = int(m[1])
+    prefix, year, number = (None, None, m[1]) if m.lastindex == 1 else m.groups()
+    number, year = int(number), int(year) if year else None
     notices = [f"督办通知 {e.doc_no}（cc void {e.ref}）" for e in project.journal
-               if e.kind == "notice" and e.number == number]
+               if prefix is None and e.kind == "notice" and e.number == number and year in (None, e.year)]
     problems = [f"问题 {e.problem}（cc void {e.problem}）" for e in project.journal
-                if e.kind == "problem" and e.number == number]
+                if e.kind == "problem" and e.number == number and year in (None, e.year)
+                and (prefix is None or e.problem.upper().startswith(prefix.upper() + str(e.year)))]
     return notices + problems
 
 
@@ -350,6 +354,7 @@ def make_void(project: models.Project, stamp: Stamp, text: str, reason: str) -> 
     """作废: a void entry for the entry named by text, and, for a notice a report to 市领导 cites
     (the one that triggered it, or an earlier one it counted), one for that report too: the
     escalation was only as valid as the notices it counted."""
+    import re
 
     hits = find_entry(project, text)
     key = text.strip()
@@ -377,7 +382,8 @@ def make_void(project: models.Project, stamp: Stamp, text: str, reason: str) -> 
         # cc void 5: reply, close and reprint take a notice's number alone; here it may name a
         # notice or a problem, and which one is asked, never guessed
         named = _numbered(project, key)
-        which = f"序号 {shown} 可能指：" + "、".join(named) + "；作废须写明是哪一条（照上面写）。" if named else ""
+        said = f"序号 {shown}" if re.fullmatch(r"第?[0-9０-９]+号?", key) else shown
+        which = f"{said} 可能指：" + "、".join(named) + "；作废须写明是哪一条（照上面写）。" if named else ""
         short = sum(e.id.startswith(key) for e in project.journal) if 0 < len(key) < 4 else 0
         if short:  # a prefix too short to be taken as one (a slip of the keyboard would void something)
             raise UsageError(f"记录 id 至少要写前 4 位：以 {key} 开头的记录有 {short} 条",
