@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Annotated, Literal, Union
@@ -29,6 +30,35 @@ class Strict(BaseModel):
 
 
 # ---------------------------------------------------------------- units.yaml
+
+_NUMBER = r"[+(]?\s?\d[\d() \-]*(?:(?:转|分机|ext\.?|x)\s*\d+)?"
+_PLAIN_PHONE = re.compile(r"(?:0\d{2,3}-)?[1-9]\d{6,10}")  # 0571-87001234, 13800000000: most are these
+
+
+def phone_fault(text: str) -> str:
+    """Why text is no telephone number as people write them ("" when it is one, or empty):
+    0571-87001234, 138 0000 0000, +86 (571) 8700 1234, 0571-87001234转8012, several with 、 or /
+    between. Refused: letters and words (--phone abc, a name pasted in the wrong place), a number
+    of fewer than five digits or one led by a minus (0, -1), a date (2023-12-05)."""
+    if not text or _PLAIN_PHONE.fullmatch(text):
+        return ""
+    import unicodedata
+
+    phone = unicodedata.normalize("NFKC", text).strip()
+    if not phone:
+        return ""
+    if len(phone) > 60:
+        return "太长"
+    numbers = re.split(r"\s*[、,;/]\s*", phone)
+    if not all(re.fullmatch(_NUMBER, n, re.IGNORECASE) for n in numbers):
+        return "只能有数字、空格、括号、连字符和分机“转”"
+    for n in numbers:
+        main = re.split(r"转|分机|ext|x", n, maxsplit=1, flags=re.IGNORECASE)[0]
+        if re.fullmatch(r"(?:19|20)\d\d-\d{1,2}-\d{1,2}", main.strip()):
+            return "像是日期"
+        if sum(c.isdigit() for c in main) < 5:
+            return "位数太少"
+    return ""
 
 
 class Person(Strict):

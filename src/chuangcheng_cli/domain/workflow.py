@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass
 
 from . import models, problemlist, rules
+from .models import phone_fault
 from ..diagnostics import Refusal, UsageError, did_you_mean
 
 
@@ -87,34 +88,6 @@ def make_assign(project: models.Project, stamp: Stamp, task: models.Task, unit: 
                          + "该单位的科室：" + "、".join(names) + "（科室在 units.yaml 中维护）")
     return models.make(models.Assign, kind="assign", task=task.id, unit=unit.id, section=section.strip(),
                          person=_clean(person, "责任人", 50), phone=_phone(phone), **_base(stamp))
-
-
-_NUMBER = r"[+(]?\s?\d[\d() \-]*(?:(?:转|分机|ext\.?|x)\s*\d+)?"
-
-
-def phone_fault(text: str) -> str:
-    """Why text is no telephone number as people write them ("" when it is one, or empty):
-    0571-87001234, 138 0000 0000, +86 (571) 8700 1234, 0571-87001234转8012, several with 、 or /
-    between. Refused: letters and words (--phone abc, a name pasted in the wrong place), a number
-    of fewer than five digits or one led by a minus (0, -1), a date (2023-12-05)."""
-    import re
-    import unicodedata
-
-    phone = unicodedata.normalize("NFKC", text).strip()
-    if not phone:
-        return ""
-    if len(phone) > 60:
-        return "太长"
-    numbers = re.split(r"\s*[、,;/]\s*", phone)
-    if not all(re.fullmatch(_NUMBER, n, re.IGNORECASE) for n in numbers):
-        return "只能有数字、空格、括号、连字符和分机“转”"
-    for n in numbers:
-        main = re.split(r"转|分机|ext|x", n, maxsplit=1, flags=re.IGNORECASE)[0]
-        if re.fullmatch(r"(?:19|20)\d\d-\d{1,2}-\d{1,2}", main.strip()):
-            return "像是日期"
-        if sum(c.isdigit() for c in main) < 5:
-            return "位数太少"
-    return ""
 
 
 def _phone(text: str) -> str:

@@ -359,9 +359,7 @@ def invisible_problem(src, locate, value: str, what: str) -> Diagnostic | None:
 def phone_problem(src, loc, path, phone: str) -> Diagnostic | None:
     """A warning for a phone that is no telephone number (abc, 0, 2023-12-05): it is printed in
     the notices' 附注 and the liaison lists as it is written (a warning: the record is not wrong)."""
-    from ..domain.workflow import phone_fault
-
-    fault = phone_fault(phone)
+    fault = models.phone_fault(phone)
     if not fault:
         return None
     line, col, w = loc(path)
