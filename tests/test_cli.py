@@ -210,6 +210,10 @@ def test_empty_words_dates_and_arguments_written_as_options_are_explained(tmp_pa
     assert hints("notice", "T08", "--unit", "人社局")[1] == [
         "提示：单位直接写在命令名后，不加 --unit：是否为 cc notice 人社局 --task T08？"]
     assert hints("notice", "--unit=人社局")[1] == ["提示：单位直接写在命令名后，不加 --unit：是否为 cc notice 人社局？"]
+    assert hints("reply", "--notice", "3", "--note", "已整改")[1] == [
+        '提示：通知编号直接写在命令名后，不加 --notice：是否为 cc reply 3 --note 已整改？']
+    assert hints("void", "--id", "20230710-b17e")[1] == [
+        "提示：记录 id 直接写在命令名后，不加 --id：是否为 cc void 20230710-b17e？"]
     dash = run_cc("——data", str(DATA), "status", cwd=tmp_path)
     assert dash.returncode == 2 and "提示：选项前的 -- 要用半角（英文输入法）的减号：——data 应写作 --data。" in dash.stderr
 

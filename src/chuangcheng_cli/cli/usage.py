@@ -265,6 +265,7 @@ def _argument_hint(ctx, word: str) -> str:
     """cc log --task T08, cc notice T08 --unit 人社局: an option named as the command's argument,
     which is written without one; the command line as it should be, or ""."""
     name = word.lstrip("-").split("=", 1)[0].replace("-", "_")
+    name = {"notice": "notice_ref", "ref": "notice_ref", "id": "entry_id", "entry": "entry_id"}.get(name, name)
     command = ctx.command
     params = command.get_params(ctx)
     argument = next((p for p in params if getattr(p, "param_type_name", "") == "argument" and p.name == name), None)
@@ -295,7 +296,7 @@ def _argument_hint(ctx, word: str) -> str:
             loose.append(t)
         i += 1
     label = _ARGUMENTS.get(name, name)
-    said = f"{label}直接写在命令名后，不加 {word}"
+    said = f"{label}{' ' if label[-1].isascii() else ''}直接写在命令名后，不加 {word}"
     if value is None:
         return said + "。"
     line = [value]
