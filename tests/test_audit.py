@@ -83,7 +83,7 @@ def test_deleting_committed_lines_that_never_were_records_is_no_rewrite(tmp_path
     repo(tmp_path)
     journal = tmp_path / "data" / "journal.jsonl"
     clean = journal.read_text(encoding="utf-8")
-    junk = "<<<<<<< HEAD\n=======\n>>>>>>> other\n" + '{"id":"20231229-half","kind":"prog\n'
+    junk = "<<<<<<< HEAD\n=======\n>>>>>>> other\n" + '{"id":"20231229-half","kind":"prog\n' + "[" * 1000 + "]" * 1000 + "\n"
     journal.write_text(clean + junk, encoding="utf-8")
     git("commit", "-qam", "误提交了冲突标记", cwd=tmp_path)
     journal.write_text(clean, encoding="utf-8")

@@ -530,6 +530,26 @@ def test_an_imported_file_whose_name_holds_a_newline_is_imported_with_the_name_e
     assert last["kind"] == "problem" and last["origin"] == "暗访\\x0a问题.csv 第2行"
 
 
+def test_a_deeply_nested_journal_line_is_skipped_not_a_crash(tmp_path):
+    """[[[…]]] a thousand deep on one journal line took every command down with a RecursionError
+    traceback, cc void and cc audit included (an adversarial try): reading the id a bad line names
+    (for cc void) parsed it with json.loads outside the line's own guarded check."""
+    data = copy_data(tmp_path)
+    expected = run_cc("status", "--as-of", "2023-12-31", cwd=tmp_path, CC_NO_CACHE="1")
+    with open(data / "journal.jsonl", "ab") as fh:
+        fh.write(b"[" * 1000 + b"]" * 1000 + b"\n" + b'{"id":"' + b"[" * 5000 + b'"}\n')
+    for store in ({"CC_NO_CACHE": "1"}, {"CC_CACHE_DIR": str(tmp_path / "store")}):
+        shown = run_cc("status", "--as-of", "2023-12-31", cwd=tmp_path, **store)
+        assert shown.returncode == 0 and shown.stdout == expected.stdout and "Traceback" not in shown.stderr
+        assert shown.stderr.startswith("数据有 2 处问题，2 条记录未计入")
+    checked = run_cc("validate", cwd=tmp_path, CC_NO_CACHE="1")
+    assert checked.returncode == 1 and "这一行嵌套层级过深 [journal-json]" in checked.stdout
+    for args in (["history"], ["void", "20231229-00b9", "--reason", "误报", "--by", "周某某", "--dry-run"]):
+        done = run_cc(*args, "--as-of", "2023-12-31", cwd=tmp_path, CC_NO_CACHE="1")
+        assert "Traceback" not in done.stderr and done.returncode == 0, (args, done.stderr)
+    # (cc audit over such a line in git history: tests/test_audit.py)
+
+
 @pytest.mark.parametrize("damage", [b"\xff\n", b"\x00\n", "进展".encode("gb18030") + b"\n"])
 def test_one_undecodable_journal_line_is_skipped_not_the_whole_journal(tmp_path, damage):
     """A byte that is not UTF-8 (or a NUL) on one line: reads skip that line alone and count the

@@ -1168,7 +1168,7 @@ def _named_id(text: str) -> str | None:
         return None
     try:
         value = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # [[[…]]] a thousand deep: no id, and said by the line's check
         return None
     named = value.get("id") if isinstance(value, dict) else None
     return named if isinstance(named, str) and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{3,63}", named) else None
@@ -1431,6 +1431,6 @@ def _repeats_a_key(chunk: bytes) -> bool:
         json.loads(chunk, object_pairs_hook=_no_duplicates)
     except _DuplicateKey:
         return True
-    except ValueError:
+    except (ValueError, RecursionError):
         return True
     return False
