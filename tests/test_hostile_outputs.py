@@ -814,6 +814,32 @@ def test_outputs_never_land_on_the_record_or_on_a_file_for_a_folder(tmp_path):
         assert snapshot_files(tmp_path) == before, args
 
 
+def test_a_notice_whose_folder_cannot_be_written_is_refused_before_it_is_recorded(tmp_path):
+    """--out /proc (or a folder without write permission): the notice was recorded, counted toward
+    the unit's 督办 and, with --yes, reported to 市领导, and only then its document failed (an
+    adversarial try). The folder is tried first; nothing is written, no folder is left behind."""
+    from helpers import copy_data, run_cc, snapshot_files
+
+    copy_data(tmp_path)
+    before = snapshot_files(tmp_path)
+    unwritable = []
+    if os.path.isdir("/proc/self"):
+        unwritable += ["/proc", "/proc/新目录/子目录"]
+    if os.name == "posix" and os.geteuid() != 0:  # root writes anywhere
+        (tmp_path / "ro").mkdir(mode=0o555)
+        unwritable += [str(tmp_path / "ro"), str(tmp_path / "ro" / "sub")]
+        before = snapshot_files(tmp_path)
+    if not unwritable:
+        pytest.skip("no folder this user cannot write in")
+    for out in unwritable:
+        result = run_cc("notice", "人社局", "--out", out, "--yes", "--as-of", "2023-12-30", cwd=tmp_path)
+        assert result.returncode == 1 and "文书目录无法写入，未写入任何内容" in result.stderr, result.stderr
+        assert snapshot_files(tmp_path) == before, out
+    made = run_cc("notice", "人社局", "--out", "新/子", "--yes", "--as-of", "2023-12-30", cwd=tmp_path)
+    assert made.returncode == 0 and len(list((tmp_path / "新" / "子").glob("*.docx"))) == 2  # with the report to 市领导
+    assert not list((tmp_path / "新" / "子").glob(".cc-probe-*"))
+
+
 def test_extreme_dates_are_refused_in_words(tmp_path):
     """--as-of 0001-01-01 or 9999-12-31 ended in OverflowError tracebacks (the day before, a year
     after); a notice's --deadline 9999-12-31 was recorded (found by a hostile-input try)."""

@@ -426,6 +426,8 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
             if getattr(message, "dry", ""):
                 print(message.dry)
             return
+        if docs:
+            _writable_folder(folder)  # before anyone is asked to confirm what could not be issued
         confirm(entries, docs)
         expected = [e.kind for e in entries]
 
@@ -442,6 +444,8 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
             return
         if confirm is not None and [e.kind for e in entries] != expected:
             raise Refusal("确认期间日志有了新的记录，要写入的内容已不同，未写入", "请重新运行这条命令。")
+        if docs:
+            _writable_folder(folder)
         copied = _copy_evidence(evidence or [], used.evidence, where.path.parent)
         try:
             payload = journal.append_lines(fd, lines)
@@ -581,6 +585,31 @@ def _copy_evidence(items: list[str], recorded: tuple, root: Path) -> list[Path]:
             continue
         made.append(target)
     return made
+
+
+def _writable_folder(folder: Path) -> None:
+    """Refuse, before the record is written, a document folder that cannot be made or written in
+    (--out /proc, a folder without write permission): a notice recorded without its document
+    counts toward the unit's 督办 all the same. Folders made for the probe are removed again."""
+    from ..diagnostics import Refusal, os_error_text
+
+    made: list[Path] = []
+    probe = folder / f".cc-probe-{os.urandom(4).hex()}.tmp"
+    try:
+        for p in reversed([p for p in (folder, *folder.parents) if not p.exists()]):
+            p.mkdir()
+            made.append(p)
+        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        os.unlink(probe)
+    except OSError as exc:
+        for p in reversed(made):
+            try:
+                p.rmdir()
+            except OSError:
+                pass
+        exc.filename, exc.filename2 = shown_path(folder), None
+        raise Refusal(f"文书目录无法写入，未写入任何内容。{os_error_text(exc)}",
+                      "请用 --out 另选一个可以写入的目录，或排除目录权限问题后再运行。") from None
 
 
 def write_documents(docs: list, folder: Path, reprint: bool = False) -> list[Path]:
