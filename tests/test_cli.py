@@ -218,6 +218,30 @@ def test_empty_words_dates_and_arguments_written_as_options_are_explained(tmp_pa
     assert dash.returncode == 2 and "提示：选项前的 -- 要用半角（英文输入法）的减号：——data 应写作 --data。" in dash.stderr
 
 
+def test_an_option_given_twice_with_two_values_is_refused(tmp_path):
+    """--note 甲 --note 乙 recorded only 乙, --light 红 --light 黄 showed only the yellow tasks and
+    --reason 一 --reason 二 put only 二 in the notice: click keeps the last value silently (an
+    adversarial try). Refused with both values named; options that repeat by design still do."""
+    data = copy_data(tmp_path)
+    before = snapshot_files(data)
+    for args, option, values in (
+        (["log", "T09", "-u", "人社局", "-p", "90", "--note", "甲", "--note", "乙"], "--note", "甲、乙"),
+        (["log", "T09", "-u", "人社局", "-u民政局", "-p", "90", "-n", "x"], "--unit", "人社局、民政局"),
+        (["status", "--light", "红", "--light=黄"], "--light", "红、黄"),
+        (["--as-of", "2023-12-01", "status"], "--as-of", "2023-12-01、2023-12-30"),
+        (["notice", "人社局", "--reason", "理由一", "-r", "理由 二", "--yes"], "--reason", '理由一、"理由 二"'),
+    ):
+        result = run_cc(*args, "--as-of", "2023-12-30", "--by", "范某某", cwd=tmp_path)
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.startswith(f"错误：选项 {option} 写了 2 次（{values}），只能写一次；未执行任何操作")
+        assert snapshot_files(data) == before
+    same = run_cc("status", "--light", "红", "--light", "红", "--as-of", "2023-12-30", cwd=tmp_path)
+    assert same.returncode == 0  # the same value twice changes nothing
+    many = run_cc("problem", "add", "-u", "人社局", "--co", "民政局", "--co", "住建局", "-s", "暗访", "-p", "A点",
+                  "-d", "问题", "--as-of", "2023-12-30", "--dry-run", cwd=tmp_path)
+    assert many.returncode == 0, many.stderr
+
+
 def test_path_errors_are_in_chinese(tmp_path):
     """A hostile-input try: click's "path '…' is not readable." came out in English, cc init under a
     file gave the system's English reason, and cc schema --out /dev/null said 文件已存在 (and made

@@ -347,6 +347,43 @@ def suggestion(exc) -> str:
     return f"是否为 {' 或 '.join(matches)}？" if matches else ""
 
 
+def repeated_option(command, args: list[str]) -> tuple[str, list[str]] | None:
+    """(an option given more than once with different values, its values) when the command line
+    has one that takes a single value: click keeps the last one silently (--note 甲 --note 乙
+    recorded only 乙, --light 红 --light 黄 showed only the yellow tasks), else None. Options that
+    repeat by design (--evidence, --co, --task, --cc) and flags are not counted."""
+    current, seen, k = command, {}, 0
+    while k < len(args):
+        word = args[k]
+        k += 1
+        if word == "--":
+            break
+        params = [p for p in getattr(current, "params", []) if getattr(p, "param_type_name", "") == "option"]
+        if word.startswith("-") and len(word) > 1:
+            for p in params:
+                names = (*p.opts, *p.secondary_opts)
+                attached = next((word[len(o) + (1 if o.startswith("--") else 0):] for o in names
+                                 if (o.startswith("--") and word.startswith(o + "="))
+                                 or (not o.startswith("--") and len(o) == 2 and word.startswith(o) and len(word) > 2)),
+                                None)
+                if word not in names and attached is None:
+                    continue
+                if p.is_flag or p.count:
+                    break
+                value = attached if attached is not None else (args[k] if k < len(args) else "")
+                if attached is None:
+                    k += 1
+                if not p.multiple:
+                    seen.setdefault(p.opts[0], []).append(value)
+                break
+        elif hasattr(current, "commands") and word in current.commands:
+            current = current.commands[word]
+    for option, values in seen.items():
+        if len(set(values)) > 1:
+            return option, values
+    return None
+
+
 def click_module():
     """The click that typer runs on: newer typer vendors its own copy as typer._click."""
     try:
@@ -370,6 +407,14 @@ def run(app) -> int:
     prog = os.path.basename(sys.argv[0]) or "cc"
     if prog in ("__main__.py", "-m"):
         prog = "cc"
+    twice = repeated_option(command, sys.argv[1:])
+    if twice is not None:
+        option, values = twice
+        print(f"错误：选项 {option} 写了 {len(values)} 次（{'、'.join(_shown([v]) for v in values)}），只能写一次；"
+              "未执行任何操作", file=sys.stderr)
+        print(f"提示：{option} 只能取一个值。含空格的文字请整个加引号写成一项；帮助中注明“可重复”的选项"
+              "（如 --evidence、--co、--task、--cc）才可以写多次。", file=sys.stderr)
+        return 2
     try:
         result = command.main(args=sys.argv[1:], prog_name=prog, standalone_mode=False)
     except getattr(click, "NoArgsIsHelpError", ()) as exc:
