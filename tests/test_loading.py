@@ -334,6 +334,20 @@ def test_impossible_date_is_located_at_its_line(tmp_path):
     assert "2023-02-30" in p.message and "日期" in p.message
 
 
+def test_yes_or_no_in_chinese_where_true_or_false_belongs(tmp_path):
+    """workdays: 是 came out as pydantic's "Input should be a valid boolean, unable to interpret
+    input" (an adversarial try)."""
+    (p,) = load_plan(tmp_path, PLAN.replace("policy: {notice_prefix: 法治督}",
+                                            "policy: {notice_prefix: 法治督, workdays: 是}")).problems
+    assert (p.code, p.message, p.hint) == ("wrong-type", '"workdays" 应为 true 或 false，实际是文本 "是"',
+                                           "是、否请写作 true、false（不加引号）。")
+    from chuangcheng_cli.store.loading import translate_error
+
+    odd = translate_error({"type": "url_parsing", "loc": ("x",), "input": "a", "msg": "Input should be a valid URL"},
+                          object)
+    assert odd[1] == '"x" 的值不正确：文本 "a"' and "Input" not in " ".join(odd[1:3])
+
+
 def test_text_where_a_date_belongs(tmp_path):
     result = load_plan(tmp_path, PLAN.replace("start: 2023-04-14", "start: 下周一"))
     assert where(result.problems) == [("wrong-type", 6, 10)]

@@ -729,9 +729,16 @@ def translate_error(err: dict, root_model: type) -> tuple[str, str, str, bool]:
         return "unknown-entry-kind", f'未知的记录类型 "{ctx.get("tag", value)}"', f"kind 应为以下之一：{kinds}", False
     if kind == "union_tag_not_found":
         return "missing-field", '缺少记录类型字段 "kind"', "每条记录都要有 kind，例如 \"kind\":\"progress\"。", False
-    if kind == "bool_type":
-        return "wrong-type", f"{label} 应为 true 或 false，实际是{_describe(value)}", "", False
-    return "invalid-value", f"{label} 的值不正确：{err.get('msg', '')}", "", False
+    if kind in ("bool_type", "bool_parsing"):  # workdays: 是 (an adversarial try: pydantic's English)
+        return ("wrong-type", f"{label} 应为 true 或 false，实际是{_describe(value)}",
+                "是、否请写作 true、false（不加引号）。", False)
+    if kind in ("float_type", "float_parsing", "decimal_type", "decimal_parsing"):
+        return "wrong-type", f"{label} 应为数字，实际是{_describe(value)}", "例如 60 或 2.5（不要带单位）。", False
+    if kind == "value_error":  # our validators' own words (Chinese), after pydantic's "Value error, "
+        said = str(err.get("msg", "")).removeprefix("Value error, ")
+        if said and not said.isascii():
+            return "invalid-value", f"{label} 的值不正确：{said}", "", False
+    return "invalid-value", f"{label} 的值不正确：{_describe(value)}", "", False
 
 
 def validation_problems(exc: ValidationError, root_model: type, src: Source,
