@@ -214,6 +214,11 @@ def test_empty_words_dates_and_arguments_written_as_options_are_explained(tmp_pa
         '提示：通知编号直接写在命令名后，不加 --notice：是否为 cc reply 3 --note 已整改？']
     assert hints("void", "--id", "20230710-b17e")[1] == [
         "提示：记录 id 直接写在命令名后，不加 --id：是否为 cc void 20230710-b17e？"]
+    # a Chinese input method's space (U+3000) between an option and its value, or a command and an option
+    assert hints("status", "--unit\u3000人社局")[1] == [
+        "提示：“--unit\u3000人社局”中间是全角空格（中文输入法打出的空格）：应写作 --unit 人社局（用半角空格分开）。"]
+    assert hints("status\u3000--unit", "人社局")[1] == [
+        "提示：“status\u3000--unit”中间是全角空格（中文输入法打出的空格）：应写作 status --unit（用半角空格分开）。"]
     dash = run_cc("——data", str(DATA), "status", cwd=tmp_path)
     assert dash.returncode == 2 and "提示：选项前的 -- 要用半角（英文输入法）的减号：——data 应写作 --data。" in dash.stderr
 

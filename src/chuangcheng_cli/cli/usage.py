@@ -319,6 +319,10 @@ def suggestion(exc) -> str:
     if words:
         return _stray_hint(ctx, exc, words)
     m = re.match(r"No such command '(.+)'\.", exc.format_message())
+    named = m[1].replace("\\u3000", "\u3000") if m else getattr(exc, "option_name", None)  # click's repr() of it
+    if named and "\u3000" in named.strip("\u3000"):  # cc status　--unit, --unit　人社局: a Chinese input method's space
+        fixed = " ".join(named.split("\u3000"))
+        return f"“{named}”中间是全角空格（中文输入法打出的空格）：应写作 {fixed}（用半角空格分开）。"
     if m:
         word, names = m[1], list(getattr(command, "commands", {}))
         # a command of a group typed without it (recheck → problem recheck), before any look-alike
