@@ -135,11 +135,14 @@ def test_values_written_without_their_options_are_named_with_the_missing_option(
     # nothing left over: the message is as before, with no guess
     plain = run_cc("--data", str(DATA), "problem", "fix", "W2023-0001", cwd=tmp_path)
     assert plain.returncode == 2 and plain.stderr.startswith("错误：缺少必填选项 --note\n") and "提示" not in plain.stderr
-    # a word that fits no missing option is named, not guessed at
+    # a text where the one text option missing belongs (--note, --reason): that option
     note = run_cc("--data", str(DATA), "log", "T09", "--unit", "市人社局", "--percent", "60", "进展顺利",
                   cwd=tmp_path)
     assert note.returncode == 2 and "缺少必填选项 --note（多余的参数：进展顺利）" in note.stderr
-    assert "提示" not in note.stderr
+    assert "提示：是否为 --note 进展顺利？" in note.stderr
+    # a word that fits no option is named, not guessed at
+    ref = run_cc("--data", str(DATA), "history", "2023-4", cwd=tmp_path)
+    assert ref.returncode == 2 and "多余的参数：2023-4" in ref.stderr and "提示" not in ref.stderr
     assert (DATA / "journal.jsonl").read_bytes() == journal
 
 
@@ -179,6 +182,18 @@ def test_values_written_without_their_options_are_named_with_the_missing_option(
     (["log", "T09", "--percent", "60", "--note", "x", "2023-09-01"], "提示：是否为 --date 2023-09-01？"),
     (["problem", "add", "--source", "暗访", "2023-09-01"], None),  # found or deadline: not guessed
     (["log", "T09", "W2023-0001", "--unit", "人社局", "--percent", "60", "--note", "x"], None),
+    # kinds of records for history, help words, texts of a missing --note/--reason, 通过 for --pass,
+    # the command's one date option (an adversarial try: each of these was offered as --unit)
+    (["history", "督办"], "提示：是否为 --kind 督办？"),
+    (["history", "notice"], "提示：是否为 --kind notice？"),
+    (["history", "20231220-ca9a"], None),
+    (["status", "/?"], "提示：查看帮助请用 cc status --help。"),
+    (["status", "help"], "提示：查看帮助请用 cc status --help。"),
+    (["reply", "2023-5", "已整改", "完毕"], '提示：是否为 --note "已整改 完毕"？'),
+    (["void", "2023-8", "测试错误"], "提示：是否为 --reason 测试错误？"),
+    (["problem", "extend", "W31", "2024-01-20", "--reason", "施工"], "提示：是否为 --to 2024-01-20？"),
+    (["problem", "recheck", "W28", "通过", "--note", "好"], "提示：是否为 --pass？"),
+    (["notice", "人社局", "2023-10-10"], "提示：是否为 --deadline 2023-10-10？"),
 ])
 def test_stray_words_are_explained_by_what_they_probably_were(tmp_path, args, hint):
     """A fresh-eyes try: every stray word was offered as --unit, even with --unit given, a note cut at
@@ -219,6 +234,21 @@ def test_empty_words_dates_and_arguments_written_as_options_are_explained(tmp_pa
         "提示：“--unit\u3000人社局”中间是全角空格（中文输入法打出的空格）：应写作 --unit 人社局（用半角空格分开）。"]
     assert hints("status\u3000--unit", "人社局")[1] == [
         "提示：“status\u3000--unit”中间是全角空格（中文输入法打出的空格）：应写作 status --unit（用半角空格分开）。"]
+    # an option of the same meaning under another command's name; no look-alike for --since
+    assert hints("problem", "extend", "W2023-0031", "--days", "10", "--reason", "x")[1] == [
+        "提示：是否为 --to？延期写新的整改期限日期，如 --to 2024-01-20。"]
+    assert hints("reopen", "T01", "--note", "x")[1] == ["提示：是否为 --reason？"]
+    assert hints("history", "--since", "2023-12-01")[1] == []  # was 是否为 --strict 或 --kind？
+    assert hints("status", "--lite", "red")[1] == ["提示：是否为 --light？"]
+    # several units where one belongs; a problem's number where a notice's belongs
+    assert hints("--as-of", "2023-12-30", "problem", "add", "-u", "人社局,住建局", "-s", "暗访", "-p", "x", "-d", "y",
+                 "--dry-run")[1] == ["提示：一次只能写一个单位，这里写了 2 个（市人力资源和社会保障局、市住房和城乡建设局）；"
+                                     "问题的配合单位用 --co，每个单位前都写 --co。"]
+    data = copy_data(tmp_path)
+    reply = run_cc("--data", str(data), "--as-of", "2023-12-30", "reply", "W5", "--note", "x", "--by", "范某某",
+                   cwd=tmp_path)
+    assert reply.returncode == 2 and reply.stderr.startswith("错误：找不到督办通知 W5：W5 像是问题清单的问题编号\n"
+                                                             "提示：问题用 cc problem show W5、cc problem fix W5 --note … 等办理")
     dash = run_cc("——data", str(DATA), "status", cwd=tmp_path)
     assert dash.returncode == 2 and "提示：选项前的 -- 要用半角（英文输入法）的减号：——data 应写作 --data。" in dash.stderr
 

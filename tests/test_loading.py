@@ -348,6 +348,12 @@ def test_yes_or_no_in_chinese_where_true_or_false_belongs(tmp_path):
     assert odd[1] == '"x" 的值不正确：文本 "a"' and "Input" not in " ".join(odd[1:3])
 
 
+def test_a_problem_prefix_that_is_no_letters_is_explained_as_one(tmp_path):
+    (p,) = load_plan(tmp_path, PLAN.replace("policy: {notice_prefix: 法治督}",
+                                            "policy: {notice_prefix: 法治督, problem_prefix: '=W'}")).problems
+    assert p.code == "invalid-value" and p.hint.startswith("问题编号的前缀只能用 1 到 8 个英文字母")
+
+
 def test_text_where_a_date_belongs(tmp_path):
     result = load_plan(tmp_path, PLAN.replace("start: 2023-04-14", "start: 下周一"))
     assert where(result.problems) == [("wrong-type", 6, 10)]

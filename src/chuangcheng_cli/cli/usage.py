@@ -95,10 +95,14 @@ _DATE = r"\d{4}(?:[-/.年]\d{1,2}[-/.月]\d{1,2}日?|\d{4})|\d{1,2}月\d{1,2}日
 _PROBLEM_ID = r"[A-Za-z]{1,8}-?\d{4}-\d{1,6}"  # W2023-0008 (problem_prefix, year, number)
 # the options whose value is a word of a fixed list, and the words (the problem list's sources,
 # modes and statuses, the lights): 暗访 written without --source is --source 暗访
-_WORD_OPTIONS = ("--source", "--mode", "--status", "--light")
+_WORD_OPTIONS = ("--source", "--mode", "--status", "--light", "--kind")
 
 
 def _words_of(option: str) -> tuple:
+    if option == "--kind":
+        from ..domain.views import KIND_NAMES, KINDS
+
+        return (*KIND_NAMES, *KINDS)
     if option == "--light":
         from ..domain.views import LIGHT_NAMES, LIGHTS
 
@@ -125,6 +129,8 @@ def _kind_of(word: str) -> str:
         return "date"
     if re.fullmatch(_PROBLEM_ID, word):
         return "problem"
+    if re.fullmatch(r"\d{4}-\d{1,4}|\d{8}-[0-9a-f]{4,}|.*〔\d{4}〕\d+号?", word):
+        return "ref"  # a notice (2023-4, 法治督〔2023〕4号) or an entry's id: no option's value here
     if re.fullmatch(r"[A-Za-z][A-Za-z0-9_.-]{0,31}", word) and any(c.isdigit() for c in word):
         return "task"
     if any(word in _words_of(option) for option in _WORD_OPTIONS):
@@ -140,6 +146,8 @@ def _value_for(option: str, word: str, dates: str = "--date") -> bool:
     kind = _kind_of(word)
     if option in _WORD_OPTIONS:
         return kind == "list" and word in _words_of(option)
+    if option in ("--pass", "--fail"):
+        return word in (_PASS if option == "--pass" else _FAIL)
     return {"--percent": "number", "--task": "task", "--problem": "problem", "--unit": "name",
             dates: "date"}.get(option) == kind
 
@@ -160,6 +168,10 @@ def _given(tail: list[str], p) -> bool:
     return False
 
 
+_PASS = ("通过", "合格", "复查通过", "已整改", "pass")
+_FAIL = ("不通过", "不合格", "复查不通过", "未整改", "fail")
+_HELP_WORDS = ("help", "帮助", "/?", "/h", "-?", "?", "？", "h")
+_TEXT_OPTIONS = ("--note", "--reason")  # cc reply 2023-5 已整改: the text of the one that is missing
 _NAME_LISTS = ("--co", "--task", "--cc")  # options repeated for many names: --co 甲 --co 乙
 _DATE_OPTIONS = ("--date", "--found", "--deadline", "--to", "--since")
 
@@ -182,6 +194,8 @@ def _stray_hint(ctx, exc, words: list[str]) -> str:
     if not any(w.strip() for w in words):
         return '参数是空的（""）：可能多写了一对引号，或脚本中的变量没有值。'
     words = [w for w in words if w.strip()]
+    if any(w.lower() in _HELP_WORDS for w in words):  # cc status help, cc status /? (a Windows habit)
+        return f"查看帮助请用 {ctx.command_path} --help。"
 
     def attached(t: str):
         """--note=完成 or -n完成: (the option, its value), else None."""
@@ -241,8 +255,9 @@ def _stray_hint(ctx, exc, words: list[str]) -> str:
     # cut at its space is not taken for a unit's name)
     line = sys.argv[1:]
     names = {p.opts[0] for p in params if p.opts}
-    dates = "--date" if "--date" in names else ("--as-of" if not names & set(_DATE_OPTIONS) else "")
-    guessed = ("--unit", "--task", "--percent", dates, *_WORD_OPTIONS)
+    own_dates = [o for o in _DATE_OPTIONS if o in names]  # the command's one date option, else --as-of
+    dates = own_dates[0] if len(own_dates) == 1 else ("--as-of" if not own_dates else "")
+    guessed = ("--unit", "--task", "--percent", dates, "--pass", "--fail", *_WORD_OPTIONS)
     open_ = [p.opts[0] for p in params if p.opts and p.opts[0] in guessed and not _given(line, p)]
     rest, hints = list(words), []
     for option in open_:
@@ -250,10 +265,25 @@ def _stray_hint(ctx, exc, words: list[str]) -> str:
                     None)
         if word is not None:
             rest.remove(word)
-            hints.append(f"{option} {word}")
+            hints.append(option if option in ("--pass", "--fail") else f"{option} {word}")
+    # the words left, when no unit is wanted: the text of a missing --note or --reason
+    text = next((p.opts[0] for p in params if p.opts and p.opts[0] in _TEXT_OPTIONS and not _given(line, p)), None)
+    loose = [w for w in rest if _kind_of(w) in ("name", "list")]
+    if text and loose and "--unit" not in open_ and not any(cut_text(w) for w in loose):
+        joined = _chinese_quotes(" ".join(loose))
+        hints.append(f'{text} "{joined}"' if " " in joined else f"{text} {joined}")
     if hints:
         return f"是否为 {' '.join(hints)}？"
     return next((hint for hint in map(cut_text, words) if hint), "")
+
+
+# options of one meaning under different names on different commands
+_SYNONYMS = {"--deadline": ("--to", "--days"), "--days": ("--to", "--deadline"), "--due": ("--deadline", "--to"),
+             "--until": ("--to", "--deadline"), "--to": ("--deadline", "--days"), "--reason": ("--note",),
+             "--note": ("--reason",), "--comment": ("--note", "--reason"), "--message": ("--note", "--reason"),
+             "-m": ("--note", "--reason"), "--desc": ("--note",), "--file": ("--evidence",),
+             "--attach": ("--evidence",)}
+_SYNONYM_NOTES = {"--to": "延期写新的整改期限日期，如 --to 2024-01-20。"}
 
 
 # what an argument is, for "write it without its option" (cc log --task T08 → cc log T08)
@@ -341,11 +371,17 @@ def suggestion(exc) -> str:
         told = _argument_hint(ctx, word)
         if told:
             return told
+        # an option of the same meaning on other commands: cc problem extend --deadline → --to
+        have = {o for p in command.get_params(ctx) for o in (*p.opts, *p.secondary_opts)}
+        same = next((o for o in _SYNONYMS.get(word.split("=", 1)[0], ()) if o in have), None)
+        if same is not None:
+            return f"是否为 {same}？{_SYNONYM_NOTES.get(same, '')}"
         names = [o for p in command.get_params(ctx) for o in (*p.opts, *p.secondary_opts)
                  if o.startswith("-") and not getattr(p, "hidden", False)]
     else:
         return ""
-    matches = difflib.get_close_matches(word, names, n=2, cutoff=0.6)
+    # options share their "--", which alone makes --since look like --strict (0.67): a higher bar for them
+    matches = difflib.get_close_matches(word, names, n=2, cutoff=0.7 if word.startswith("-") else 0.6)
     if not matches and word.startswith("--"):  # an abbreviation: --perc → --percent
         matches = [n for n in names if n.startswith(word)][:2]
     return f"是否为 {' 或 '.join(matches)}？" if matches else ""

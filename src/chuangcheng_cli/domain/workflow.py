@@ -212,6 +212,12 @@ def find_notice(snap: rules.Snapshot, text: str) -> rules.NoticeState:
     known = "、".join(ns.notice.doc_no for ns in notices[-5:]) or "（暂无督办通知）"
     example = notices[-1].notice if notices else None
     forms = (f"{example.number}、{example.number}号、{example.ref}" if example else f"5、5号、{snap.today.year}-5")
+    prefix = snap.project.plan.policy.problem_prefix
+    if re.fullmatch(rf"{re.escape(prefix)}-?(\d{{4}}-)?\d+", unicodedata.normalize("NFKC", key), re.IGNORECASE):
+        # cc reply W5: a problem's number where a notice's belongs
+        raise UsageError(f"找不到督办通知 {text}：{text.strip()} 像是问题清单的问题编号",
+                         f"问题用 cc problem show {text.strip()}、cc problem fix {text.strip()} --note … 等办理；"
+                         f"督办通知可写序号、年份-序号或发文字号，如 {forms}。")
     raise UsageError(f"找不到督办通知 {text}", f"可写序号、年份-序号或发文字号，如 {forms}。最近的：{known}")
 
 

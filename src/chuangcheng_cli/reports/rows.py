@@ -34,6 +34,19 @@ def resolve_unit(project: models.Project, text: str) -> models.Unit:
     hint = did_you_mean(key, candidates, names) or "运行 cc units 查看所有单位。"
     if len(matches) > 1:
         hint = "可能是：" + "、".join(u.name for u in matches) + "，请写全称。"
+    import re
+
+    parts = [p for p in re.split(r"[,，、;；/\s]+", key) if p]
+    if len(parts) > 1 and not matches:  # --unit 人社局,住建局: several units where one belongs
+        named = []
+        for part in parts:
+            try:
+                named.append(resolve_unit(project, part).name)
+            except UsageError:
+                break
+        else:
+            hint = (f"一次只能写一个单位，这里写了 {len(named)} 个（{'、'.join(named)}）；问题的配合单位用 --co，"
+                    "每个单位前都写 --co。")
     task = next((t for t in project.plan.tasks if t.id.upper() == key.upper()), None)
     if task is not None and not matches:  # --unit T09: a task where a unit belongs
         hint = (f"{task.id} 是任务编号（{task.label}）；查看这项任务用 cc show {task.id}，"

@@ -711,6 +711,8 @@ def translate_error(err: dict, root_model: type) -> tuple[str, str, str, bool]:
             hint = UNIT_ID_HINT
         if fld in ("notice", "notices"):
             hint = "督办通知的引用格式为 年份-序号，例如 2023-5。"
+        if fld == "problem_prefix":  # its examples were task ids (an adversarial try)
+            hint = "问题编号的前缀只能用 1 到 8 个英文字母，例如 W（问题编号即 W2023-0001）。"
         if isinstance(value, str) and re.search(r"[，、；]", value) and re.sub(r"[，、；\s]", "", value).isascii():
             # [dx，gaj]: a full-width comma does not separate YAML's list items (a fresh-eyes try)
             parts = [p.strip() for p in re.split(r"[，、；]", value) if p.strip()]
