@@ -63,8 +63,8 @@ def parse(argv: list[str]) -> tuple[str, dict] | None:
                         return None  # --note --dry-run: a value left out, which typer refuses (i18n.py)
                 else:
                     return None
-                if value not in CHOICES.get(key, (value,)):
-                    return None
+                if value not in CHOICES.get(key, (value,)) or (key == "data" and not value.strip()):
+                    return None  # (--data "": typer's path refuses it, see usage.empty_value)
                 if key in REPEATABLE:
                     opts.setdefault(key, []).append(value)
                 else:

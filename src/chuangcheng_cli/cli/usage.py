@@ -387,20 +387,21 @@ def suggestion(exc) -> str:
     return f"是否为 {' 或 '.join(matches)}？" if matches else ""
 
 
-def repeated_option(command, args: list[str]) -> tuple[str, list[str]] | None:
-    """(an option given more than once with different values, its values) when the command line
-    has one that takes a single value: click keeps the last one silently (--note 甲 --note 乙
-    recorded only 乙, --light 红 --light 黄 showed only the yellow tasks), else None. Options that
-    repeat by design (--evidence, --co, --task, --cc) and flags are not counted."""
-    current, seen, k = command, {}, 0
+def _scan(command, args: list[str]) -> list[tuple[object, str]]:
+    """(parameter, value) for each option value and argument on the command line, as click will
+    assign them (an option's value is the next word or what follows = or a short option's
+    letter; arguments in order), walking into the subcommands named; flags are left out."""
+    current, found, k, spare = command, [], 0, []
     while k < len(args):
         word = args[k]
         k += 1
         if word == "--":
             break
-        params = [p for p in getattr(current, "params", []) if getattr(p, "param_type_name", "") == "option"]
+        params = getattr(current, "params", [])
         if word.startswith("-") and len(word) > 1:
             for p in params:
+                if getattr(p, "param_type_name", "") != "option":
+                    continue
                 names = (*p.opts, *p.secondary_opts)
                 attached = next((word[len(o) + (1 if o.startswith("--") else 0):] for o in names
                                  if (o.startswith("--") and word.startswith(o + "="))
@@ -410,17 +411,42 @@ def repeated_option(command, args: list[str]) -> tuple[str, list[str]] | None:
                     continue
                 if p.is_flag or p.count:
                     break
-                value = attached if attached is not None else (args[k] if k < len(args) else "")
                 if attached is None:
+                    attached = args[k] if k < len(args) else None
                     k += 1
-                if not p.multiple:
-                    seen.setdefault(p.opts[0], []).append(value)
+                if attached is not None:
+                    found.append((p, attached))
                 break
         elif hasattr(current, "commands") and word in current.commands:
             current = current.commands[word]
-    for option, values in seen.items():
-        if len(set(values)) > 1:
-            return option, values
+            spare = [p for p in current.params if getattr(p, "param_type_name", "") == "argument"]
+        elif spare:
+            p = spare[0] if spare[0].nargs != 1 else spare.pop(0)
+            found.append((p, word))
+    return found
+
+
+def repeated_option(command, args: list[str]) -> tuple[str, list[str]] | None:
+    """(an option given more than once with different values, its values) when the command line
+    has one that takes a single value: click keeps the last one silently (--note 甲 --note 乙
+    recorded only 乙, --light 红 --light 黄 showed only the yellow tasks), else None. Options that
+    repeat by design (--evidence, --co, --task, --cc) and flags are not counted."""
+    seen: dict[str, list[str]] = {}
+    for p, value in _scan(command, args):
+        if getattr(p, "param_type_name", "") == "option" and not p.multiple:
+            seen.setdefault(p.opts[0], []).append(value)
+    return next(((option, values) for option, values in seen.items() if len(set(values)) > 1), None)
+
+
+def empty_value(command, args: list[str]) -> str | None:
+    """The name of an argument, or of an option naming a file or folder, given as "" (cc init ''
+    made the group in the current folder, --data '' read it, --out '' wrote the default file; an
+    adversarial try), else None. Texts given empty are judged by the commands (不能为空)."""
+    for p, value in _scan(command, args):
+        argument = getattr(p, "param_type_name", "") == "argument"
+        path = type(getattr(p, "type", None)).__name__ == "Path" or (p.opts and p.opts[0] in ("--data", "--out", "--map"))
+        if not value.strip() and (argument or path):
+            return _ARGUMENTS.get(p.name, p.name) if argument else p.opts[0]
     return None
 
 
@@ -447,6 +473,11 @@ def run(app) -> int:
     prog = os.path.basename(sys.argv[0]) or "cc"
     if prog in ("__main__.py", "-m"):
         prog = "cc"
+    empty = empty_value(command, sys.argv[1:])
+    if empty is not None:
+        print(f"错误：{empty}{' ' if empty[-1].isascii() else ''}的值是空的（\"\"）；未执行任何操作", file=sys.stderr)
+        print("提示：可能多写了一对引号，或脚本中的变量没有值；不写这一项时请连同选项名一起去掉。", file=sys.stderr)
+        return 2
     twice = repeated_option(command, sys.argv[1:])
     if twice is not None:
         option, values = twice
