@@ -491,18 +491,22 @@ def test_stored_text_that_looks_like_rich_markup_is_shown_literally(tmp_path):
         assert note in result.stdout
 
 
-@pytest.mark.parametrize("args", [
-    ["problem", "add", "--unit", "人社局", "--source", "暗访", "--place", "工地\t东门", "--desc", "围挡破损"],
-    ["problem", "add", "--unit", "人社局", "--source", "暗访", "--place", "工地\n东门", "--desc", "围挡破损"],
-    ["problem", "add", "--unit", "人社局", "--source", "暗访", "--place", "工地", "--desc", "围挡破损",
-     "--found-by", "暗访组\n第二组"],
-    ["assign", "T09", "--unit", "人社局", "--section", "劳动关系科", "--person", "彭\n某某"],
+@pytest.mark.parametrize("args, named", [
+    (["problem", "add", "--unit", "人社局", "--source", "暗访", "--place", "工地\t东门", "--desc", "围挡破损"],
+     "--place（问题点位）"),
+    (["problem", "add", "--unit", "人社局", "--source", "暗访", "--place", "工地\n东门", "--desc", "围挡破损"],
+     "--place（问题点位）"),
+    (["problem", "add", "--unit", "人社局", "--source", "暗访", "--place", "工地", "--desc", "围挡破损",
+      "--found-by", "暗访组\n第二组"], "--found-by（发现人）"),
+    (["assign", "T09", "--unit", "人社局", "--section", "劳动关系科", "--person", "彭\n某某"], "--person（责任人）"),
 ])
-def test_tab_or_newline_in_a_one_line_field_is_refused_before_writing(tmp_path, args):
+def test_tab_or_newline_in_a_one_line_field_is_refused_before_writing(tmp_path, args, named):
     """Written, such a line passed the journal's fast read but not its line-by-line read: once
-    anything sent the journal the slow way it counted nowhere and blocked every write."""
+    anything sent the journal the slow way it counted nowhere and blocked every write. The
+    option is named as typed ("place" named the journal's field, in English: an adversarial try)."""
     repo = make_workspace(tmp_path)
-    run_and_check(repo, args, None)
+    result, _ = run_and_check(repo, args, None)
+    assert f"参数无效：{named}中含有不允许的字符" in result.stderr, result.stderr
 
 
 def test_a_multiline_problem_description_is_written_and_reads_back_line_by_line(tmp_path):

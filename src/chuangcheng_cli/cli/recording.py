@@ -183,7 +183,21 @@ def _readable(lines: list[str], journal_path: Path) -> None:
     for line in lines:
         _entry, problems = _entry_line_problems(src, 1, line)
         if problems:
-            raise UsageError(f"参数无效：{problems[0].message}", problems[0].hint)
+            raise UsageError(f"参数无效：{as_option(problems[0].message)}", problems[0].hint)
+
+
+# the entry fields a write takes from options, by the option's name (the message names what was typed)
+_OPTION_OF = {"place": "--place", "desc": "--desc", "found_by": "--found-by", "copy_to": "--cc", "note": "--note",
+              "reason": "--reason", "correction": "--correct", "person": "--person", "section": "--section",
+              "phone": "--phone", "plan": "--plan", "problems": "--problem", "evidence": "--evidence"}
+
+
+def as_option(message: str) -> str:
+    """'"place"（问题点位） 中含有…' → '--place（问题点位）中含有…': a journal field as the option it came from."""
+    import re
+
+    return re.sub(r'^"(\w+)"(（[^）]*）)? ?', lambda m: f"{_OPTION_OF[m[1]]}{m[2] or ' '}" if m[1] in _OPTION_OF
+                  else m[0], message)
 
 
 def preview_line(project, e) -> str:
@@ -360,7 +374,7 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
 
             err = exc.errors(include_url=False)[0]
             _code, text, hint, _ = translate_error(err, type(None))
-            raise UsageError(f"参数无效：{text}", hint) from None
+            raise UsageError(f"参数无效：{as_option(text)}", hint) from None
         del snap  # not needed past build: freed before the journal is checked again with the new lines
         if not entries:  # nothing new to record (a sheet imported before): no check, no write
             return entries, docs, [], message, None, plan, None, stamp, None, project

@@ -638,6 +638,16 @@ FIELD_NAMES = {
     "short_title": "任务简称", "at": "记录时间", "by": "记录人", "section": "科室", "person": "责任人",
     "level": "督办等级", "seq": "督办次数", "number": "通知序号", "doc_no": "发文字号",
     "notice": "督办通知", "notices": "督办通知", "evidence": "佐证材料", "correction": "更正原因",
+    # the problem list's, the notices' and the other fields a write may be refused for (an
+    # adversarial try: "place" 中含有不允许的字符 named the field only in English)
+    "place": "问题点位", "desc": "问题描述", "source": "问题来源", "found": "发现日期", "found_by": "发现人",
+    "mode": "整改方式", "problem": "问题", "problems": "问题", "reason": "理由", "copy_to": "抄送机关",
+    "entry": "被作废的记录", "file": "文书文件", "plan": "整改计划", "passed": "复查结论", "staff": "其他经办人",
+    "office_staff": "推进组办公室人员", "git": "git 身份", "units": "单位", "documents": "公文格式",
+    "workdays": "按工作日计算", "timezone": "时区", "problem_prefix": "问题编号前缀", "report_prefix": "报告机关代字",
+    "backfill_days": "补录天数", "review_days": "审核天数", "problem_days": "问题整改天数",
+    "immediate_days": "立行立改天数", "problem_red": "亮红灯的问题个数", "evidence_max_mb": "佐证材料大小上限",
+    "trigger": "触发的督办通知", "forced": "强制督办", "origin": "导入来源", "authority": "工作要求出处", "score": "综合评价",
 }
 
 
