@@ -622,6 +622,12 @@ def test_import_with_a_bad_row_imports_nothing_and_names_it(tmp_path):
     assert no_source.stderr.count("没有问题来源") == 1 and "--source 暗访" in no_source.stderr
     assert "工作表“7月暗访”第3行、工作表“7月暗访”第5行、工作表“7月暗访”第6行没有问题来源" in no_source.stderr
     assert "表格中有 3 行不能导入" in no_source.stderr  # the rows, not the one line naming them
+    # a row the reader refuses and rows the import refuses are named in one refusal, not in two
+    # rounds (an adversarial try: fixing the rows listed first brought up others)
+    both = cc(repo, "problem", "import", str(sheet), "--as-of", "2023-07-06", code=2)
+    assert "工作表“7月暗访”第6行" in both.stderr and "不知道" in both.stderr
+    assert "工作表“7月暗访”第3行、工作表“7月暗访”第5行没有问题来源" in both.stderr
+    assert "表格中有 3 行不能导入" in both.stderr
     assert snapshot_files(repo / "data") == before
 
 

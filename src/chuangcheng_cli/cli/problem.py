@@ -382,7 +382,9 @@ def import_(
 
     def build(snap, stamp, _folder):
         project = snap.project
-        rows = read_problem_sheet(path, project, sheet=sheet, mapping=fields, source=default_source)
+        bad_rows: list[str] = []  # the reader's, refused with this build's own in one list (not in two rounds)
+        rows = read_problem_sheet(path, project, sheet=sheet, mapping=fields, source=default_source,
+                                  bad_rows=bad_rows)
         # who may register these rows, before what the journal already holds of them: a unit's
         # liaison is told it cannot import a 暗访 sheet, not that its rows were imported before
         from types import SimpleNamespace
@@ -453,9 +455,10 @@ def import_(
             shown = "、".join(sourceless[:5]) + (f"等 {len(sourceless)} 行" if len(sourceless) > 5 else "")
             errors.insert(0, f"{shown}没有问题来源（表中无“来源”列或为空），请用 --source 指定，如 --source 暗访")
             no_source = True
-        if errors:  # like the reader's bad rows: one line each (not one line with "\x0a" in it)
+        if errors or bad_rows:  # like the reader's bad rows: one line each (not one line with "\x0a" in it)
             from ..store.sheets import refused_hint
 
+            errors = bad_rows + errors
             refused = ImportRefused(errors, refused_hint(path, errors),
                                     rows=len(errors) - no_source + len(sourceless))
             if no_source:  # what --source supplies: a usage error, exit 2

@@ -113,13 +113,16 @@ class _Table:
 
 
 def read_problem_sheet(path: Path, project: models.Project, *, sheet: str | None = None,
-                       mapping: dict[str, str] | None = None, source: str = "") -> list[SheetRow]:
+                       mapping: dict[str, str] | None = None, source: str = "",
+                       bad_rows: list[str] | None = None) -> list[SheetRow]:
     """Every problem row of the spreadsheet at path, checked against project's units and tasks.
 
     sheet=None reads every visible worksheet whose first rows hold a recognised header (a 说明 or
     汇总 sheet without one is passed over). mapping is the user's 表头 → 字段 pairs; source the
     default 来源 for rows whose 来源 cell is blank. File-level problems raise UsageError; bad rows
-    raise ImportRefused listing every one of them.
+    raise ImportRefused listing every one of them, or, given bad_rows, are added to it and the
+    good rows returned (so that the caller's own checks of those name their faults in the same
+    refusal, not in a second round).
     """
     path = Path(path)
     default_source = _default_source(source)
@@ -166,8 +169,10 @@ def read_problem_sheet(path: Path, project: models.Project, *, sheet: str | None
                 rows.append(row)
     if not found_header:
         raise _no_header(tables[0], mapped, path, others=[t.name for t in tables[1:]])
-    if errors:
+    if errors and bad_rows is None:
         raise ImportRefused(errors, refused_hint(path, errors))
+    if bad_rows is not None:
+        bad_rows.extend(errors)
     return rows
 
 
