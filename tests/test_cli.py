@@ -281,13 +281,13 @@ def test_an_empty_folder_file_or_argument_is_refused(tmp_path):
     """cc init '' made a group's ten files in the current folder, --data '' read the current
     folder, --out '' wrote the default file and cc void '' said 找不到记录 (an adversarial try)."""
     (tmp_path / "keep.txt").write_text("x", encoding="utf-8")
-    for args, what in ((["init", ""], "目录的值是空的"), (["--data", "", "units"], "--data 的值是空的"),
-                       (["status", "--data", " "], "--data 的值是空的"),
-                       (["--data", str(DATA), "report", "md", "--out", ""], "--out 的值是空的"),
-                       (["--data", str(DATA), "void", "", "--reason", "x"], "记录 id 的值是空的"),
-                       (["--data", str(DATA), "show", ""], "任务编号的值是空的")):
+    for args, what in ((["init", ""], "目录"), (["--data", "", "units"], "--data "), (["status", "--data", " "], "--data "),
+                       (["--data", str(DATA), "report", "md", "--out", ""], "--out "),
+                       (["--data", str(DATA), "void", "", "--reason", "x"], "记录 id "),
+                       (["--data", str(DATA), "show", ""], "任务编号")):
         result = run_cc(*args, cwd=tmp_path)
-        assert result.returncode == 2 and result.stderr.startswith(f'错误：{what}（""）；未执行任何操作'), (args, result.stderr)
+        assert result.returncode == 2, (args, result.stderr)
+        assert result.stderr.startswith(f'错误：{what}不能为空（写成了 ""），未执行任何操作'), (args, result.stderr)
         assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.txt"]
 
 

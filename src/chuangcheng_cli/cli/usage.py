@@ -475,7 +475,7 @@ def run(app) -> int:
         prog = "cc"
     empty = empty_value(command, sys.argv[1:])
     if empty is not None:
-        print(f"错误：{empty}{' ' if empty[-1].isascii() else ''}的值是空的（\"\"）；未执行任何操作", file=sys.stderr)
+        print(f"错误：{empty}{' ' if empty[-1].isascii() else ''}不能为空（写成了 \"\"），未执行任何操作", file=sys.stderr)
         print("提示：可能多写了一对引号，或脚本中的变量没有值；不写这一项时请连同选项名一起去掉。", file=sys.stderr)
         return 2
     twice = repeated_option(command, sys.argv[1:])
