@@ -816,17 +816,24 @@ def test_a_document_an_older_cc_recorded_in_a_hidden_folder_stays_valid(tmp_path
 
 
 def test_a_document_that_cannot_be_written_is_not_said_to_exist(tmp_path):
-    """A file where the notices/<year> folder should be: the notice is recorded, and the command says
-    the document could not be made (exit 1, cc reprint), not that it exists already."""
+    """A file where the notices/<year> folder should be: the notice is refused before it is recorded
+    (it was recorded, and counted, with no document), and cc reprint says the document could not
+    be made (exit 1), not that it exists already."""
+    import shutil
+
     repo = early(tmp_path)
     (repo / "notices").mkdir(exist_ok=True)
     (repo / "notices" / "2023").write_text("not a folder", encoding="utf-8")
     failed = cc(repo, "notice", "人社局", "--as-of", "2023-07-05", code=1)
-    assert "记录已写入日志，但文书未能生成" in failed.stderr and "已存在" not in failed.stderr
-    assert "后运行 cc reprint 法治督〔2023〕1号 重新生成文书" in failed.stderr
+    assert "文书目录无法写入，未写入任何内容" in failed.stderr and "已存在" not in failed.stderr
+    assert not any(e["kind"] == "notice" for e in entries(repo))
+    (repo / "notices" / "2023").unlink()
+    cc(repo, "notice", "人社局", "--as-of", "2023-07-05")
     assert entries(repo)[-1]["kind"] == "notice"
+    shutil.rmtree(repo / "notices" / "2023")
+    (repo / "notices" / "2023").write_text("not a folder", encoding="utf-8")
     again = cc(repo, "reprint", "1", "--as-of", "2023-07-05", code=1)
-    assert "文书未能生成" in again.stderr
+    assert "文书未能生成" in again.stderr and "已存在" not in again.stderr
     (repo / "notices" / "2023").unlink()
     assert "已生成：" in cc(repo, "reprint", "1", "--as-of", "2023-07-05").stdout
 
