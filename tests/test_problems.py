@@ -343,7 +343,13 @@ def test_dry_run_and_refusals_write_nothing(tmp_path):
        code=2)
     cc(repo, "problem", "add", "--unit", "民政局", *AFANG, "--place", "P", "--desc", "D", "--mode", "长期整改",
        "--as-of", "2023-06-07", code=2)
+    cc(repo, "problem", "add", "--unit", "民政局", *AFANG, "--place", "P", "--desc", "D", "--mode", "尽快整改",
+       "--as-of", "2023-06-07", code=2)
     assert snapshot_files(repo / "data") == before
+    # the words inspection sheets use, as cc problem import reads them (an adversarial try: refused here)
+    now = cc(repo, "problem", "add", "--unit", "民政局", *AFANG, "--place", "P", "--desc", "D", "--mode", "立即整改",
+             "--dry-run", "--as-of", "2023-06-07").stdout
+    assert '"mode":"立行立改"' in now
 
 
 # ------------------------------------------------------------------------------- import
