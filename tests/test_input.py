@@ -43,7 +43,7 @@ def shipped(tmp_path_factory) -> Path:
 
 
 @pytest.mark.parametrize("ref", ["1", "1号", "第1号", "2026-1", "2026年1号", "市容督〔2026〕1号", "市容督[2026]1号",
-                                 "市容督(2026)1号", "[2026]1号", "市容督〔２０２６〕１号", "１号", "２０２６－１"])
+                                 "市容督(2026)1号", "[2026]1号", "市容督〔２０２６〕１号", "１号", "２０２６－１", "2026—1"])
 def test_a_notice_in_any_form(other, ref):
     before = snapshot_files(other)
     result = run_cc("reply", ref, "--note", "已整改", "--dry-run", "--as-of", "2026-03-01", cwd=other)

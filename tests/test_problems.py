@@ -386,7 +386,8 @@ def test_a_number_alone_finds_last_year_s_open_problem_and_asks_when_two_years_h
     guessed; a number only one problem has (closed or not) is that one."""
     copy_data(tmp_path)
     day = "2024-01-06"
-    for typed in ("w8", "W0008", "Ｗ８", "W-8"):  # the prefix and the number, as on the list's paper copy
+    # the prefix and the number, as on the list's paper copy; with 号, or an input method's dash (an adversarial try)
+    for typed in ("w8", "W0008", "Ｗ８", "W-8", "W2023-0008号", "2023—8", "W2023–8"):
         assert cc(tmp_path, "problem", "show", typed, "--as-of", day).stdout.startswith("【W2023-0008】")
     assert "找不到问题 X8" in cc(tmp_path, "problem", "show", "X8", "--as-of", day, code=2).stderr  # another prefix
     fixed = cc(tmp_path, "problem", "fix", "w8", "--note", "欠薪问题已整改。", "--as-of", day, "--by", "范某某").stdout

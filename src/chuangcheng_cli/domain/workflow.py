@@ -179,7 +179,7 @@ def find_notice(snap: rules.Snapshot, text: str) -> rules.NoticeState:
     import re
     import unicodedata
 
-    key = unicodedata.normalize("NFKC", text).strip()
+    key = unicodedata.normalize("NFKC", text).translate(_DASHES).strip()
     notices = list(snap.notices.values())
     for ns in notices:
         if key in (ns.notice.ref, ns.notice.doc_no, unicodedata.normalize("NFKC", ns.notice.doc_no)):
@@ -462,7 +462,12 @@ def problem_key(text: str) -> str:
     plain, spaces trimmed, upper case (w2023-0001 is W2023-0001)."""
     import unicodedata
 
-    return unicodedata.normalize("NFKC", text).strip().upper()
+    key = unicodedata.normalize("NFKC", text).translate(_DASHES).strip().upper()
+    return key[:-1].rstrip() if key.endswith("号") and key[:-1].rstrip()[-1:].isdigit() else key  # W2023-0008号
+
+
+# dashes an input method types for "-" (NFKC leaves these): W2023—8, 2023–5
+_DASHES = str.maketrans({c: "-" for c in "—―–‐‑‒"})
 
 
 def find_problem(snap: rules.Snapshot, text: str) -> problemlist.ProblemState:
