@@ -181,6 +181,14 @@ def test_a_phone_that_is_no_phone_number_is_a_warning(check):
     assert "不像电话号码" in plan.problems[0].message
 
 
+def test_a_notice_prefix_with_a_year_or_number_is_named(check):
+    """notice_prefix: 法治督〔2023〕9号 passed validate; every 文号 would read 法治督〔2023〕9号〔2023〕1号."""
+    checked = check(plan=PLAN.replace("notice_prefix: 法治督", "notice_prefix: 法治督〔2023〕9号"))
+    (p,) = checked.problems
+    assert (p.code, p.severity) == ("invalid-value", "warning")
+    assert p.message == "督办通知的机关代字“法治督〔2023〕9号”中含有年份或序号" and "notice_prefix: 法治督：" in p.hint
+
+
 def test_a_short_name_used_by_two_units(check):
     checked = check(units=UNITS.replace("short_names: [组织部]", "short_names: [组织部, 民政局]"))
     (p,) = checked.problems

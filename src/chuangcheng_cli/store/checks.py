@@ -449,6 +449,7 @@ def check_units(units_file: loading.YamlFile) -> list[Diagnostic]:
 
 
 MAX_SHORT_TITLE = 10  # 任务简称（10个字以内）, as the shipped tasklist.yaml says
+FIELD_LABELS = {"notice_prefix": "督办通知的机关代字", "report_prefix": "报告市领导的机关代字"}
 
 
 def check_plan(project: models.Project, plan_file: loading.YamlFile,
@@ -485,6 +486,14 @@ def check_plan(project: models.Project, plan_file: loading.YamlFile,
                          MAX_PREFIX_BYTES)
     if found is not None:
         problems.append(found)
+    for field in ("notice_prefix", "report_prefix"):  # 法治督〔2023〕9号 for 法治督: every 文号 would read 法治督〔2023〕9号〔2023〕1号
+        prefix = getattr(plan.policy, field)
+        m = re.search(r"[〔［\[（(]\s*\d{4}|\d+\s*号", prefix)
+        if m:
+            bare = prefix[:m.start()].strip() or "法治督"
+            at(("policy", field), "invalid-value", f"{FIELD_LABELS[field]}“{prefix}”中含有年份或序号",
+               f"只写机关代字本身，如 {field}: {bare}：年份和序号由 cc 按发文日期和次序加上（{bare}〔2023〕1号）。",
+               severity=WARNING)
     if not _known_zone(camp.timezone):
         at(("campaign", "timezone"), "invalid-value", f'未知时区 "{camp.timezone}"',
            "请写 IANA 时区名，如 Asia/Shanghai（省略即为 Asia/Shanghai）。")
