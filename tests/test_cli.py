@@ -291,6 +291,19 @@ def test_an_empty_folder_file_or_argument_is_refused(tmp_path):
         assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.txt"]
 
 
+def test_a_number_of_days_in_full_width_digits_or_with_天_is_taken(tmp_path):
+    """--days １０ and --days 10天 were refused as 应为整数, where --percent ８５ and 85% are taken (an
+    adversarial try); 十 and 10个工作日 still are, in Chinese."""
+    copy_data(tmp_path)
+    add = ["problem", "add", "-u", "人社局", "-s", "暗访", "-p", "x", "-d", "y", "--dry-run", "--as-of", "2023-12-30"]
+    for days in (["--days", "１０"], ["--days", "10天"], ["--days=10 天"]):
+        result = run_cc(*add, *days, cwd=tmp_path)
+        assert result.returncode == 0 and "整改期限2024年1月9日" in result.stdout, (days, result.stderr)
+    for days in ("十", "10个工作日"):
+        result = run_cc(*add, "--days", days, cwd=tmp_path)
+        assert result.returncode == 2 and "--days 的值无效：应为整数" in result.stderr
+
+
 def test_path_errors_are_in_chinese(tmp_path):
     """A hostile-input try: click's "path '…' is not readable." came out in English, cc init under a
     file gave the system's English reason, and cc schema --out /dev/null said 文件已存在 (and made

@@ -387,10 +387,12 @@ def suggestion(exc) -> str:
     return f"是否为 {' 或 '.join(matches)}？" if matches else ""
 
 
-def _scan(command, args: list[str]) -> list[tuple[object, str]]:
-    """(parameter, value) for each option value and argument on the command line, as click will
-    assign them (an option's value is the next word or what follows = or a short option's
-    letter; arguments in order), walking into the subcommands named; flags are left out."""
+def _scan(command, args: list[str]) -> list[tuple[object, str, int, str]]:
+    """(parameter, value, index, head) for each option value and argument on the command line,
+    as click will assign them (an option's value is the next word or what follows = or a short
+    option's letter; arguments in order), walking into the subcommands named; flags are left
+    out. index: the word of args holding the value; head: what comes before the value in that
+    word (--days= of --days=10, -u of -u人社局, else "")."""
     current, found, k, spare = command, [], 0, []
     while k < len(args):
         word = args[k]
@@ -403,27 +405,53 @@ def _scan(command, args: list[str]) -> list[tuple[object, str]]:
                 if getattr(p, "param_type_name", "") != "option":
                     continue
                 names = (*p.opts, *p.secondary_opts)
-                attached = next((word[len(o) + (1 if o.startswith("--") else 0):] for o in names
-                                 if (o.startswith("--") and word.startswith(o + "="))
-                                 or (not o.startswith("--") and len(o) == 2 and word.startswith(o) and len(word) > 2)),
-                                None)
-                if word not in names and attached is None:
+                head = next((o + ("=" if o.startswith("--") else "") for o in names
+                             if (o.startswith("--") and word.startswith(o + "="))
+                             or (not o.startswith("--") and len(o) == 2 and word.startswith(o) and len(word) > 2)),
+                            None)
+                if word not in names and head is None:
                     continue
                 if p.is_flag or p.count:
                     break
-                if attached is None:
-                    attached = args[k] if k < len(args) else None
+                if head is not None:
+                    found.append((p, word[len(head):], k - 1, head))
+                elif k < len(args):
+                    found.append((p, args[k], k, ""))
                     k += 1
-                if attached is not None:
-                    found.append((p, attached))
                 break
         elif hasattr(current, "commands") and word in current.commands:
             current = current.commands[word]
             spare = [p for p in current.params if getattr(p, "param_type_name", "") == "argument"]
         elif spare:
             p = spare[0] if spare[0].nargs != 1 else spare.pop(0)
-            found.append((p, word))
+            found.append((p, word, k - 1, ""))
     return found
+
+
+def _annotation(p):
+    """The Python type a parameter is declared with (int, str, Path …): newer typer keeps it as
+    type_descriptor (click's type is made later), older typer's click type is mapped back."""
+    descriptor = getattr(p, "type_descriptor", None)
+    if descriptor is not None:
+        return getattr(descriptor, "annotation", None)
+    name = type(getattr(p, "type", None)).__name__
+    return {"IntParamType": int, "IntRange": int, "Path": __import__("pathlib").Path}.get(name)
+
+
+def plain_numbers(command, args: list[str]) -> list[str]:
+    """args with each whole-number option's value written as click reads one: --days １０ (full-
+    width digits) and --days 10天 were refused as 应为整数 where --percent ８５ is taken."""
+    import unicodedata
+
+    out = list(args)
+    for p, value, index, head in _scan(command, args):
+        if _annotation(p) is not int:
+            continue
+        plain = unicodedata.normalize("NFKC", value).strip()
+        plain = re.sub(r"(?<=\d)\s*(天|日|个自然日|days?)$", "", plain)
+        if plain != value and re.fullmatch(r"\d{1,6}", plain):
+            out[index] = head + plain
+    return out
 
 
 def repeated_option(command, args: list[str]) -> tuple[str, list[str]] | None:
@@ -432,7 +460,7 @@ def repeated_option(command, args: list[str]) -> tuple[str, list[str]] | None:
     recorded only 乙, --light 红 --light 黄 showed only the yellow tasks), else None. Options that
     repeat by design (--evidence, --co, --task, --cc) and flags are not counted."""
     seen: dict[str, list[str]] = {}
-    for p, value in _scan(command, args):
+    for p, value, _, _ in _scan(command, args):
         if getattr(p, "param_type_name", "") == "option" and not p.multiple:
             seen.setdefault(p.opts[0], []).append(value)
     return next(((option, values) for option, values in seen.items() if len(set(values)) > 1), None)
@@ -442,9 +470,10 @@ def empty_value(command, args: list[str]) -> str | None:
     """The name of an argument, or of an option naming a file or folder, given as "" (cc init ''
     made the group in the current folder, --data '' read it, --out '' wrote the default file; an
     adversarial try), else None. Texts given empty are judged by the commands (不能为空)."""
-    for p, value in _scan(command, args):
+    for p, value, _, _ in _scan(command, args):
         argument = getattr(p, "param_type_name", "") == "argument"
-        path = type(getattr(p, "type", None)).__name__ == "Path" or (p.opts and p.opts[0] in ("--data", "--out", "--map"))
+        path = getattr(_annotation(p), "__name__", "") in ("Path", "PosixPath", "WindowsPath") or \
+            (p.opts and p.opts[0] in ("--data", "--out", "--map"))
         if not value.strip() and (argument or path):
             return _ARGUMENTS.get(p.name, p.name) if argument else p.opts[0]
     return None
@@ -487,7 +516,7 @@ def run(app) -> int:
               "（如 --evidence、--co、--task、--cc）才可以写多次。", file=sys.stderr)
         return 2
     try:
-        result = command.main(args=sys.argv[1:], prog_name=prog, standalone_mode=False)
+        result = command.main(args=plain_numbers(command, sys.argv[1:]), prog_name=prog, standalone_mode=False)
     except getattr(click, "NoArgsIsHelpError", ()) as exc:
         print(exc.ctx.get_help() if exc.ctx else "")
         return 0
