@@ -888,6 +888,9 @@ def test_void_of_a_too_short_prefix_says_so(tmp_path):
     year = cc(repo, "void", "2023-01", "--reason", "x", "--as-of", "2023-07-05", code=2).stderr
     assert "2023-01 可能指：督办通知 法治督〔2023〕1号（cc void 2023-1）、问题 W2023-0001（cc void W2023-0001）" in year
     assert "可能指" not in cc(repo, "void", "X1", "--reason", "x", "--as-of", "2023-07-05", code=2).stderr
+    many = cc(repo, "void", "2023", "--reason", "x", "--as-of", "2023-07-05", code=2).stderr  # the count, not six alone
+    count = sum(1 for e in entries(repo) if e["id"].startswith("2023"))
+    assert f"2023 对应 {count} 条记录" in many and f"等，共 {count} 条；用 cc history 查看全部" in many
     assert snapshot_files(repo / "data") == before
 
 

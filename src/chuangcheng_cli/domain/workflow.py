@@ -371,7 +371,9 @@ def make_void(project: models.Project, stamp: Stamp, text: str, reason: str) -> 
         raise UsageError(f"找不到记录 {shown}", which or "请用 cc history 查看记录 id（可只写前几位，能唯一确定即可）。")
     if len({e.id for e in hits}) > 1:
         shown = "；".join(f"{e.id}（{models.ENTRY_KIND_NAMES[e.kind]}，{rules.cn_date(e.date)}）" for e in hits[:6])
-        raise UsageError(f"{text} 对应多条记录，请写出更完整的记录 id", f"候选：{shown}")
+        count = len({e.id for e in hits})
+        more = f"等，共 {count} 条；用 cc history 查看全部" if count > 6 else ""
+        raise UsageError(f"{text} 对应 {count} 条记录，请写出更完整的记录 id", f"候选：{shown}{more}")
     target = hits[0]
     if len(hits) > 1:  # the same id on two lines (a bad merge): voiding would void both
         raise UsageError(f"记录 id {target.id} 在日志中出现了 {len(hits)} 次，无法只作废其中一条",
