@@ -109,6 +109,8 @@ REJECTED = [
     (["log", "T01", "--unit", "司法局", "--percent", "150", "--note", "x"], "0 到 100 之间"),
     (["log", "T09", "--unit", "人社局", "--percent", "50", "--note", "x"], "低于上次报送"),
     (["log", "T09", "--unit", "人社局", "--percent", "90", "--note", "x", "--evidence", "无此文件.pdf"], "佐证材料不存在"),
+    (["log", "T09", "--unit", "人社局", "--percent", "90", "--note", "x", "--evidence", "www.gov.cn/a"],
+     "如果这是网址，请写完整：https://www.gov.cn/a"),
     (["log", "T99", "--unit", "人社局", "--percent", "90", "--note", "x"], "找不到任务"),
     (["log", "T09", "--unit", "人社局", "--percent", "90", "--note", "x", "--date", "2030-01-01"], "晚于办理日期"),
     (["log", "T01", "--unit", "司法局", "--percent", "100", "--note", "x"], "已于", 1),  # states of the record: 1

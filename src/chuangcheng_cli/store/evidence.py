@@ -82,6 +82,12 @@ def check_file(source: Path, max_mb: int) -> int:
     except FileNotFoundError:
         from .safepath import separator_hint
 
+        import re
+
+        text = str(source).replace("\\", "/")
+        if re.match(r"(www\.|[A-Za-z0-9-]+\.(gov|com|cn|org|net|edu)(\.cn)?/)", text):  # www.gov.cn/a: a web page
+            raise UsageError(f"佐证材料不存在：{source}",
+                             f"如果这是网址，请写完整：https://{text}（网址以 http:// 或 https:// 开头）。") from None
         raise UsageError(f"佐证材料不存在：{source}",
                          separator_hint(str(source), "请检查文件路径（相对于当前目录），或改用网址。")) from None
     except OSError as exc:
