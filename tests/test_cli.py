@@ -1,6 +1,7 @@
 """The read commands end to end through typer's CliRunner, with exact-ish output checks."""
 
 import json
+import os
 import re
 
 import pytest
@@ -302,6 +303,20 @@ def test_a_number_of_days_in_full_width_digits_or_with_天_is_taken(tmp_path):
     for days in ("十", "10个工作日"):
         result = run_cc(*add, "--days", days, cwd=tmp_path)
         assert result.returncode == 2 and "--days 的值无效：应为整数" in result.stderr
+
+
+@pytest.mark.skipif(os.name == "nt", reason="installs into a POSIX shell's start-up file")
+def test_install_completion_speaks_chinese_and_takes_no_stray_word(tmp_path):
+    """cc --install-completion bogus installed bash's completion (and edited ~/.bashrc), saying so in
+    English (an adversarial try)."""
+    home = tmp_path / "home"
+    home.mkdir()
+    refused = run_cc("--install-completion", "bogus", cwd=tmp_path, HOME=str(home), SHELL="/bin/bash")
+    assert refused.returncode == 2 and "多余的参数：bogus" in refused.stderr and not list(home.iterdir())
+    done = run_cc("--install-completion", cwd=tmp_path, HOME=str(home), SHELL="/bin/bash")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("已为 bash 安装命令补全：") and "重新打开终端后生效。" in done.stdout
+    assert "completion" not in done.stdout.replace(str(home), "").replace("bash_completions", "")
 
 
 def test_path_errors_are_in_chinese(tmp_path):

@@ -74,6 +74,8 @@ def translate_params(command) -> None:
     for param in getattr(command, "params", []):
         if param.name in COMPLETION_HELP:
             param.help = COMPLETION_HELP[param.name]
+        if param.name == "install_completion":
+            param.callback = _install_completion
         if param.param_type_name == "argument" and param.metavar is None and param.name in ARGUMENT_NAMES:
             param.metavar = ARGUMENT_NAMES[param.name]
         if hasattr(param, "display_type") and not getattr(param, "_chinese_type", False):
@@ -90,6 +92,33 @@ def translate_params(command) -> None:
             _refuse_option_as_value(param)
     for sub in getattr(command, "commands", {}).values():
         translate_params(sub)
+
+
+def _install_completion(ctx, param, value):
+    """typer's --install-completion, said in Chinese; it printed English and took any word after it
+    (cc --install-completion bogus installed bash's and edited ~/.bashrc: an adversarial try)."""
+    import sys
+
+    if not value or ctx.resilient_parsing:
+        return value
+    extra = [a for a in sys.argv[1:] if a != "--install-completion"]
+    if extra:
+        print(f"错误：--install-completion 不带其他参数（多余的参数：{' '.join(extra)}），未安装任何内容", file=sys.stderr)
+        print("提示：它按当前的 shell（bash/zsh/fish/PowerShell）安装；只想看补全脚本用 cc --show-completion。",
+              file=sys.stderr)
+        sys.exit(2)
+    from typer.completion import install
+
+    try:
+        shell, path = install()
+    except OSError as exc:
+        from ..diagnostics import os_error_text
+
+        print(f"错误：未能安装命令补全。{os_error_text(exc)}", file=sys.stderr)
+        sys.exit(1)
+    print(f"已为 {shell} 安装命令补全：{path}")
+    print("重新打开终端后生效。")
+    sys.exit(0)
 
 
 def _refuse_option_as_value(param) -> None:
