@@ -473,8 +473,12 @@ def test_log_note_that_is_not_utf8(tmp_path):
     result = run_cc("log", "T09", "--unit", "人社局", "--percent", "90", "--note", note, "--as-of", "2023-12-31",
                     cwd=repo)
     assert "Traceback" not in result.stderr, result.stderr[-1500:]
-    assert result.returncode == 2
+    assert result.returncode == 2 and "中有不是 UTF-8 编码的字节" in result.stderr
     assert snapshot_files(repo) == before
+    # a file named in GBK (a Windows zip, a USB stick): said so, not "不成对的代理字符" (an adversarial try)
+    name = "暗访问题".encode("gbk").decode("utf-8", errors="surrogateescape") + ".xlsx"
+    result = run_cc("problem", "import", name, "--source", "督查", "--as-of", "2023-12-31", cwd=repo)
+    assert result.returncode == 2 and "GBK 编码的文件名" in result.stderr and "代理" not in result.stderr
 
 
 def test_stored_text_that_looks_like_rich_markup_is_shown_literally(tmp_path):

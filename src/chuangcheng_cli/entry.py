@@ -42,6 +42,11 @@ def refuse_bad_arguments(argv: list[str]) -> int | None:
 
     for arg in argv:
         at = find_bad(arg)
+        if at >= 0 and "\udc80" <= arg[at] <= "\udcff":  # a byte that is no UTF-8: Python keeps it as U+DC80–DCFF
+            print(f"错误：参数 {for_terminal(arg)} 中有不是 UTF-8 编码的字节", file=sys.stderr)
+            print("提示：常见于 GBK 编码的终端，或从 Windows 压缩包、U 盘拷来的 GBK 编码的文件名：终端请改用 UTF-8"
+                  "（Windows 上先运行 chcp 65001），文件请改名（如 问题表.xlsx）后重试。", file=sys.stderr)
+            return 2
         if at >= 0:
             print(f"错误：参数 {for_terminal(arg)} 中含有不允许的字符 {describe(arg[at])}", file=sys.stderr)
             print("提示：请删除不可见的字符后重试；终端请使用 UTF-8 编码。", file=sys.stderr)
