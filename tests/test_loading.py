@@ -339,7 +339,7 @@ def test_yes_or_no_in_chinese_where_true_or_false_belongs(tmp_path):
     input" (an adversarial try)."""
     (p,) = load_plan(tmp_path, PLAN.replace("policy: {notice_prefix: 法治督}",
                                             "policy: {notice_prefix: 法治督, workdays: 是}")).problems
-    assert (p.code, p.message, p.hint) == ("wrong-type", '"workdays" 应为 true 或 false，实际是文本 "是"',
+    assert (p.code, p.message, p.hint) == ("wrong-type", '"workdays"（按工作日计算） 应为 true 或 false，实际是文本 "是"',
                                            "是、否请写作 true、false（不加引号）。")
     from chuangcheng_cli.store.loading import translate_error
 
