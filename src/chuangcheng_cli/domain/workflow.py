@@ -321,7 +321,9 @@ def _numbered(project: models.Project, key: str) -> list[str]:
         return []
     prefix, year, number = (None, None, m[1]) if m.lastindex == 1 else m.groups()
     number, year = int(number), int(year) if year else None
-    notices = [f"督办通知 {e.doc_no}（cc void {e.ref}）" for e in project.journal
+    both = {(e.year, e.number) for e in project.journal if e.kind == "problem"}  # 2023-4 names both: the 文号
+    notices = [f"督办通知 {e.doc_no}（cc void {e.doc_no if (e.year, e.number) in both else e.ref}）"
+               for e in project.journal
                if prefix is None and e.kind == "notice" and e.number == number and year in (None, e.year)]
     problems = [f"问题 {e.problem}（cc void {e.problem}）" for e in project.journal
                 if e.kind == "problem" and e.number == number and year in (None, e.year)
@@ -334,8 +336,20 @@ def make_void(project: models.Project, stamp: Stamp, text: str, reason: str) -> 
     (the one that triggered it, or an earlier one it counted), one for that report too: the
     escalation was only as valid as the notices it counted."""
     import re
+    import unicodedata
 
-    hits = find_entry(project, text)
+    # as the problem commands and reply take them: an input method's dash (2023—4), W2023-0008号
+    plain = unicodedata.normalize("NFKC", text).translate(_DASHES).strip()
+    if re.fullmatch(r"[A-Za-z]*\d{4}-\d+号", plain):
+        plain = plain[:-1]
+    hits = find_entry(project, plain if plain != text.strip() else text)
+    if re.fullmatch(r"\d{4}-0*\d+", plain) and hits and all(e.kind == "notice" for e in hits):
+        year, number = (int(part) for part in plain.split("-"))
+        if any(e.kind == "problem" and (e.year, e.number) == (year, number) for e in project.journal):
+            # 2023-4 is the notice 2023-4 to reply and reprint, and problem W2023-0004 to the problem
+            # commands: which one to void is asked, never guessed
+            raise UsageError(f"{text.strip()} 对应多条记录，请写明是哪一条",
+                             f"{text.strip()} 可能指：" + "、".join(_numbered(project, plain)) + "。")
     key = text.strip()
     bad = [i for i in project.invalid if i == key] or \
         ([i for i in project.invalid if i.startswith(key)] if len(key) >= 4 else [])
