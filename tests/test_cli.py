@@ -222,14 +222,19 @@ def test_empty_words_dates_and_arguments_written_as_options_are_explained(tmp_pa
     assert hints("--as-of", "2023-09-10", "status", "2023-09-01")[1] == []  # --as-of given before the command
     assert hints("log", "--task", "T08", "--unit", "人社局", "-p", "5", "--note", "a b") == (
         "错误：没有这个选项：--task",
-        ['提示：任务编号直接写在命令名后，不加 --task：是否为 cc log T08 --unit 人社局 -p 5 --note "a b"？'])
+        [f'提示：任务编号直接写在命令名后，不加 --task：是否为 cc --data {DATA} log T08 --unit 人社局 -p 5 --note "a b"？'])
     assert hints("notice", "T08", "--unit", "人社局")[1] == [
-        "提示：单位直接写在命令名后，不加 --unit：是否为 cc notice 人社局 --task T08？"]
-    assert hints("notice", "--unit=人社局")[1] == ["提示：单位直接写在命令名后，不加 --unit：是否为 cc notice 人社局？"]
+        f"提示：单位直接写在命令名后，不加 --unit：是否为 cc --data {DATA} notice 人社局 --task T08？"]
+    # options before the command are kept (a --as-of left out would record on today's date), and
+    # a text's own quotes and $ never break the line when it is pasted (a second adversarial try)
+    assert hints("--as-of", "2023-12-29", "log", "--task", "T09", "-n", '完成 "重点" $HOME')[1] == [
+        f"提示：任务编号直接写在命令名后，不加 --task：是否为 cc --data {DATA} --as-of 2023-12-29 log T09 -n "
+        "'完成 “重点” $HOME'？"]
+    assert hints("notice", "--unit=人社局")[1] == [f"提示：单位直接写在命令名后，不加 --unit：是否为 cc --data {DATA} notice 人社局？"]
     assert hints("reply", "--notice", "3", "--note", "已整改")[1] == [
-        '提示：通知编号直接写在命令名后，不加 --notice：是否为 cc reply 3 --note 已整改？']
+        f'提示：通知编号直接写在命令名后，不加 --notice：是否为 cc --data {DATA} reply 3 --note 已整改？']
     assert hints("void", "--id", "20230710-b17e")[1] == [
-        "提示：记录 id 直接写在命令名后，不加 --id：是否为 cc void 20230710-b17e？"]
+        f"提示：记录 id 直接写在命令名后，不加 --id：是否为 cc --data {DATA} void 20230710-b17e？"]
     # a Chinese input method's space (U+3000) between an option and its value, or a command and an option
     assert hints("status", "--unit\u3000人社局")[1] == [
         "提示：“--unit\u3000人社局”中间是全角空格（中文输入法打出的空格）：应写作 --unit 人社局（用半角空格分开）。"]

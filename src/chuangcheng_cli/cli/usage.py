@@ -152,9 +152,19 @@ def _value_for(option: str, word: str, dates: str = "--date") -> bool:
             dates: "date"}.get(option) == kind
 
 
-def _shown(words: list[str]) -> str:
-    """Words as the user typed them: an empty one (an unset variable, a quote pair too many) as ""."""
-    return " ".join(w if w.strip() and " " not in w else f'"{w}"' for w in words)
+def _shown(words: list[str], paste: bool = False) -> str:
+    """Words as the user typed them: an empty one (an unset variable, a quote pair too many) as "".
+    paste: for a command line to copy, a word's own ASCII quotes as Chinese ones (they would end
+    the quoting) and one with $ or ` in single quotes (a POSIX shell would expand them)."""
+    out = []
+    for w in words:
+        if paste and '"' in w:
+            w = _chinese_quotes(w)
+        if paste and ("$" in w or "`" in w) and "'" not in w:
+            out.append(f"'{w}'")
+        else:
+            out.append(w if w.strip() and " " not in w else f'"{w}"')
+    return " ".join(out)
 
 
 def _given(tail: list[str], p) -> bool:
@@ -333,8 +343,10 @@ def _argument_hint(ctx, word: str) -> str:
     for t in loose:  # cc notice T08 --unit 人社局: T08 was taken as the unit; it is a task
         fits = [o for o in ("--task", "--percent") if o in options and o != word and _value_for(o, t)]
         line += [fits[0], t] if fits else [t]
-    shown = _shown(line + kept)
-    return f"{said}：是否为 {ctx.command_path} {shown}？"
+    typed = sys.argv[1:]
+    before = typed[:len(typed) - len(tail)]  # cc --as-of … log: the options before the command kept
+    shown = _shown(before + line + kept, paste=True)
+    return f"{said}：是否为 {ctx.command_path.split()[0]} {shown}？"
 
 
 def suggestion(exc) -> str:
