@@ -8,7 +8,8 @@ import sys
 
 _PATTERNS = [
     (r"No such option: (\S+)", lambda m: f"没有这个选项：{m[1]}"),  # the suggestion: see suggestion()
-    (r"No such command '(.+)'\.", lambda m: f"没有这个命令：{m[1]}"),
+    (r"No such command '(.*)'\.",
+     lambda m: f"没有这个命令：{m[1]}".replace("\\u3000", "\u3000") if m[1] else '命令是空的（""）'),
     (r"Missing command\.", lambda m: "缺少命令（加 --help 查看有哪些命令）"),
     (r"Missing argument '(.+)'\.", lambda m: f"缺少参数 {m[1]}"),
     (r"Missing option '(.+)'\.", lambda m: f"缺少必填选项 {m[1]}"),
@@ -357,10 +358,19 @@ def suggestion(exc) -> str:
     if ctx is None:
         return ""
     command = ctx.command
+    # a full-width space (U+3000, a Chinese input method's) inside any word: --unit　人社局, status　--unit,
+    # a value typed with the next option ('2023-4　--note')
+    spaced = next((w for w in sys.argv[1:] if re.search(r"\S\u3000+-", w)
+                   or (w.startswith("-") and re.search(r"\S\u3000+\S", w))), None)  # not a note's own spaces
+    if spaced is not None:
+        fixed = " ".join(part for part in spaced.split("\u3000") if part)
+        return f"“{spaced}”中间是全角空格（中文输入法打出的空格）：应写作 {fixed}（用半角空格分开）。"
     words = leftover(exc)
     if words:
         return _stray_hint(ctx, exc, words)
-    m = re.match(r"No such command '(.+)'\.", exc.format_message())
+    m = re.match(r"No such command '(.*)'\.", exc.format_message())
+    if m and not m[1].strip():  # cc "" (an unset variable in a script)
+        return '可能多写了一对引号，或脚本中的变量没有值；运行 cc --help 查看有哪些命令。'
     named = m[1].replace("\\u3000", "\u3000") if m else getattr(exc, "option_name", None)  # click's repr() of it
     if named and "\u3000" in named.strip("\u3000"):  # cc status　--unit, --unit　人社局: a Chinese input method's space
         fixed = " ".join(named.split("\u3000"))
@@ -399,12 +409,12 @@ def suggestion(exc) -> str:
     return f"是否为 {' 或 '.join(matches)}？" if matches else ""
 
 
-def _scan(command, args: list[str]) -> list[tuple[object, str, int, str]]:
+def _scan(command, args: list[str]) -> list[tuple[object, str, int, str, object]]:
     """(parameter, value, index, head) for each option value and argument on the command line,
     as click will assign them (an option's value is the next word or what follows = or a short
     option's letter; arguments in order), walking into the subcommands named; flags are left
     out. index: the word of args holding the value; head: what comes before the value in that
-    word (--days= of --days=10, -u of -u人社局, else "")."""
+    word (--days= of --days=10, -u of -u人社局, else ""); the (sub)command whose parameter it is."""
     current, found, k, spare = command, [], 0, []
     while k < len(args):
         word = args[k]
@@ -426,9 +436,9 @@ def _scan(command, args: list[str]) -> list[tuple[object, str, int, str]]:
                 if p.is_flag or p.count:
                     break
                 if head is not None:
-                    found.append((p, word[len(head):], k - 1, head))
+                    found.append((p, word[len(head):], k - 1, head, current))
                 elif k < len(args):
-                    found.append((p, args[k], k, ""))
+                    found.append((p, args[k], k, "", current))
                     k += 1
                 break
         elif hasattr(current, "commands") and word in current.commands:
@@ -436,7 +446,7 @@ def _scan(command, args: list[str]) -> list[tuple[object, str, int, str]]:
             spare = [p for p in current.params if getattr(p, "param_type_name", "") == "argument"]
         elif spare:
             p = spare[0] if spare[0].nargs != 1 else spare.pop(0)
-            found.append((p, word, k - 1, ""))
+            found.append((p, word, k - 1, "", current))
     return found
 
 
@@ -456,7 +466,7 @@ def plain_numbers(command, args: list[str]) -> list[str]:
     import unicodedata
 
     out = list(args)
-    for p, value, index, head in _scan(command, args):
+    for p, value, index, head, _ in _scan(command, args):
         if _annotation(p) is not int:
             continue
         plain = unicodedata.normalize("NFKC", value).strip()
@@ -471,18 +481,19 @@ def repeated_option(command, args: list[str]) -> tuple[str, list[str]] | None:
     has one that takes a single value: click keeps the last one silently (--note 甲 --note 乙
     recorded only 乙, --light 红 --light 黄 showed only the yellow tasks), else None. Options that
     repeat by design (--evidence, --co, --task, --cc) and flags are not counted."""
-    seen: dict[str, list[str]] = {}
-    for p, value, _, _ in _scan(command, args):
+    seen: dict[tuple, list[str]] = {}
+    for p, value, _, _, owner in _scan(command, args):
+        # by command: cc --data A status --data B is an alias's folder overridden, as before
         if getattr(p, "param_type_name", "") == "option" and not p.multiple:
-            seen.setdefault(p.opts[0], []).append(value)
-    return next(((option, values) for option, values in seen.items() if len(set(values)) > 1), None)
+            seen.setdefault((id(owner), p.opts[0]), []).append(value)
+    return next(((key[1], values) for key, values in seen.items() if len(set(values)) > 1), None)
 
 
 def empty_value(command, args: list[str]) -> str | None:
     """The name of an argument, or of an option naming a file or folder, given as "" (cc init ''
     made the group in the current folder, --data '' read it, --out '' wrote the default file; an
     adversarial try), else None. Texts given empty are judged by the commands (不能为空)."""
-    for p, value, _, _ in _scan(command, args):
+    for p, value, _, _, _ in _scan(command, args):
         argument = getattr(p, "param_type_name", "") == "argument"
         path = getattr(_annotation(p), "__name__", "") in ("Path", "PosixPath", "WindowsPath") or \
             (p.opts and p.opts[0] in ("--data", "--out", "--map"))
@@ -516,15 +527,19 @@ def run(app) -> int:
         prog = "cc"
     empty = empty_value(command, sys.argv[1:])
     if empty is not None:
-        print(f"错误：{empty}{' ' if empty[-1].isascii() else ''}不能为空（写成了 \"\"），未执行任何操作", file=sys.stderr)
-        print("提示：可能多写了一对引号，或脚本中的变量没有值；不写这一项时请连同选项名一起去掉。", file=sys.stderr)
+        label = {"文件": "文件名", "目录": "目录名"}.get(empty, empty)  # 文件不能为空 read as "the file is empty"
+        print(f"错误：{label}{' ' if label[-1].isascii() else ''}不能为空（写成了 \"\"），未执行任何操作", file=sys.stderr)
+        print("提示：可能多写了一对引号，或脚本中的变量没有值" +
+              ("；不写这一项时请连同选项名一起去掉。" if empty.startswith("-") else "。"), file=sys.stderr)
         return 2
     twice = repeated_option(command, sys.argv[1:])
     if twice is not None:
         option, values = twice
         print(f"错误：选项 {option} 写了 {len(values)} 次（{'、'.join(_shown([v]) for v in values)}），只能写一次；"
               "未执行任何操作", file=sys.stderr)
-        print(f"提示：{option} 只能取一个值。含空格的文字请整个加引号写成一项；帮助中注明“可重复”的选项"
+        texts = ("--note", "--reason", "--desc", "--place", "--plan", "--correct", "--problem", "--found-by")
+        spaces = "含空格的文字请整个加引号写成一项；" if option in texts else ""
+        print(f"提示：{option} 只能取一个值，请只写一次。{spaces}帮助中注明“可重复”的选项"
               "（如 --evidence、--co、--task、--cc）才可以写多次。", file=sys.stderr)
         return 2
     try:
@@ -536,6 +551,8 @@ def run(app) -> int:
         extra = leftover(exc) if getattr(exc, "param", None) is not None else []  # click names the others
         told = f"（多余的参数：{_shown(extra)}）" if extra else ""
         message = translate(exc.format_message())
+        if getattr(exc, "option_name", None) and "\u3000" in exc.option_name:  # \S+ stopped at the space
+            message = f"没有这个选项：{exc.option_name}"
         if re.match(_EXTRA, exc.format_message()):  # click's own list shows an empty word as nothing
             message = "多余的参数：" + _shown(leftover(exc) or [""])
         print(f"错误：{message}{told}", file=sys.stderr)
