@@ -168,15 +168,21 @@ def _shown(words: list[str], paste: bool = False) -> str:
     return " ".join(out)
 
 
+def _attached(word: str, names) -> tuple[str, str] | None:
+    """(the option of names, its value) when word is one of them with its value attached
+    (--note=完成, -n完成), else None."""
+    if word.startswith("--"):
+        name, eq, value = word.partition("=")
+        return (name, value) if eq and name in names else None
+    if len(word) > 2 and word[0] == "-" and word[:2] in names:
+        return word[:2], word[2:]
+    return None
+
+
 def _given(tail: list[str], p) -> bool:
-    """Whether option p is on the command line: --unit X, --unit=X, -u X, or -uX (a short option
-    with its value attached)."""
-    for t in tail:
-        for o in (*p.opts, *getattr(p, "secondary_opts", ())):
-            if t == o or t.startswith(o + "=") or (len(o) == 2 and o[1] != "-" and t.startswith(o) and len(t) > 2
-                                                   and not t.startswith("--")):
-                return True
-    return False
+    """Whether option p is on the command line: --unit X, --unit=X, -u X, or -uX."""
+    names = (*p.opts, *getattr(p, "secondary_opts", ()))
+    return any(t in names or _attached(t, names) for t in tail)
 
 
 _PASS = ("通过", "合格", "复查通过", "已整改", "pass")
@@ -208,14 +214,6 @@ def _stray_hint(ctx, exc, words: list[str]) -> str:
     if any(w.lower() in _HELP_WORDS for w in words):  # cc status help, cc status /? (a Windows habit)
         return f"查看帮助请用 {ctx.command_path} --help。"
 
-    def attached(t: str):
-        """--note=完成 or -n完成: (the option, its value), else None."""
-        if t.startswith("--") and "=" in t and t.split("=", 1)[0] in options:
-            return tuple(t.split("=", 1))
-        if len(t) > 2 and t[0] == "-" and t[1] != "-" and t[:2] in options:
-            return t[:2], t[2:]
-        return None
-
     def option_of(name: str):
         return next(p for p in params if name in (*p.opts, *p.secondary_opts))
 
@@ -225,7 +223,7 @@ def _stray_hint(ctx, exc, words: list[str]) -> str:
         at = tail.index(word) if word in tail else -1
         if at < 1:
             return ""
-        joined = attached(tail[at - 1])
+        joined = _attached(tail[at - 1], options)
         if joined is not None:
             name, first = joined
         elif at >= 2 and tail[at - 2] in options and not tail[at - 1].startswith("-"):
@@ -427,10 +425,8 @@ def _scan(command, args: list[str]) -> list[tuple[object, str, int, str, object]
                 if getattr(p, "param_type_name", "") != "option":
                     continue
                 names = (*p.opts, *p.secondary_opts)
-                head = next((o + ("=" if o.startswith("--") else "") for o in names
-                             if (o.startswith("--") and word.startswith(o + "="))
-                             or (not o.startswith("--") and len(o) == 2 and word.startswith(o) and len(word) > 2)),
-                            None)
+                joined = _attached(word, names)
+                head = None if joined is None else word[:len(word) - len(joined[1])]
                 if word not in names and head is None:
                     continue
                 if p.is_flag or p.count:
