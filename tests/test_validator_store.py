@@ -1,5 +1,6 @@
 """The journal's validator built from the core schema the store keeps (store/state.py,
-keep_validator and load_validator): pydantic's own validator, never another one."""
+keep_validator and load_validator), or the package ships (shipped_validator): pydantic's own
+validator, never another one."""
 
 from __future__ import annotations
 
@@ -16,6 +17,20 @@ from chuangcheng_cli.store import loading, state as store
 from helpers import DATA, REPO, copy_data
 
 DAY = "2023-12-31"
+
+
+@pytest.fixture(autouse=True)
+def _without_shipped(monkeypatch):
+    """The store's own path, as a machine with another pydantic (or Python) than the shipped
+    schemas' has it; the tests of the shipped schemas read them again (_shipped)."""
+    monkeypatch.setattr(store, "_SHIPPED_DOC", [None])
+
+
+def _shipped(monkeypatch, path=None):
+    """The shipped schemas read anew (from path, when given)."""
+    monkeypatch.setattr(store, "_SHIPPED_DOC", [])
+    if path is not None:
+        monkeypatch.setattr(store, "SHIPPED", str(path))
 
 
 def _pydantic_validator():
@@ -57,8 +72,7 @@ def test_the_kept_validator_is_pydantic_s_own(tmp_path):
     assert kept is not None
     original = _pydantic_validator()
     # the same core schema (as JSON writes it: tuples become lists, pydantic's metadata dropped)
-    classes = store._entry_classes()
-    names = {cls: name for name, cls in classes.items()}
+    names = store._names(store._entry_classes())
 
     def normal(schema):
         return json.loads(json.dumps(store._schema_json(schema, names)))
@@ -260,3 +274,114 @@ def test_entries_are_made_and_written_by_the_journal_s_schema_as_pydantic_would(
     assert models.CODEC == [loading._ENTRY_LIST]
     with pytest.raises(TypeError):
         models.make(models.Fix, **{**fields, "percent": 80})  # its kind names another class
+
+
+# ------------------------------------------------------------------ shipped schemas
+
+SHIPPED_FILE = REPO / "src" / "chuangcheng_cli" / "store" / "validators.json"
+
+
+def test_the_shipped_schemas_are_current(monkeypatch):
+    """The shipped file is what scripts/build_validators.py writes for this models.py (after a
+    change to the models, or a new pydantic, run it); with other versions than it was written by,
+    it is not used at all."""
+    doc = json.loads(SHIPPED_FILE.read_bytes())
+    assert doc["models"] == hashlib.sha256(store._models_source()).hexdigest(), \
+        "domain/models.py changed: run python scripts/build_validators.py"
+    _shipped(monkeypatch)
+    if {k: doc[k] for k in store.shipped_key()} == store.shipped_key():
+        assert SHIPPED_FILE.read_bytes() == store.shipped_document()
+        assert store.shipped_validator() is not None
+        assert all(store.shipped_validator(m) is not None for m in (models.Plan, models.UnitsFile))
+    else:  # another pydantic, pydantic-core or Python than the file's: pydantic builds them
+        assert store.shipped_validator() is None
+
+
+def test_the_shipped_validators_are_pydantic_s_own(monkeypatch):
+    _shipped(monkeypatch)
+    shipped = store.shipped_validator()
+    assert shipped is not None
+    original = _pydantic_validator()
+    lines = _journal_lines()
+    answers = [_answer(shipped, line) for line in lines]
+    assert answers == [_answer(original, line) for line in lines]
+    assert {how for how, _ in answers} >= {"ok", "error"}
+    import yaml
+
+    for model, name in ((models.Plan, "tasklist.yaml"), (models.UnitsFile, "units.yaml")):
+        kept = store.shipped_validator(model)
+        model.model_rebuild()
+        data = yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
+        assert kept.validate_python(data) == model.__pydantic_validator__.validate_python(data)
+        broken = json.loads(json.dumps(data, default=str))
+        broken[next(iter(broken))] = 12
+        broken["nonsense"] = True
+        with pytest.raises(ValidationError) as a:
+            kept.validate_python(broken)
+        with pytest.raises(ValidationError) as b:
+            model.__pydantic_validator__.validate_python(broken)
+        assert a.value.errors(include_url=False) == b.value.errors(include_url=False)
+
+
+def test_a_shipped_file_for_other_code_versions_or_damaged_is_not_used(tmp_path, monkeypatch):
+    good = SHIPPED_FILE.read_bytes()
+    path = tmp_path / "validators.json"
+    doc = json.loads(good)
+    for bad in (b"", b"\x00garbage{", good[: len(good) // 2], b"[]",
+                json.dumps({**doc, "models": "0" * 64}).encode(), json.dumps({**doc, "format": 99}).encode(),
+                json.dumps({**doc, "python": "2.7"}).encode(),
+                good.replace(b'"$class": "Assign"', b'"$class": "Evil"'),
+                good.replace(b'"$class": "Problem"', b'"$class": "Fix"'),  # a known class in the wrong place
+                good.replace(b'"$factory": "list"', b'"$factory": "eval"', 1),
+                good.replace(b'"$factory": "list"', b'"$class": "Fix"', 1)):
+        path.write_bytes(bad)
+        _shipped(monkeypatch, path)
+        assert store.shipped_validator() is None, bad[:80]
+    path.write_bytes(good)
+    _shipped(monkeypatch, path)
+    assert store.shipped_validator() is not None
+    monkeypatch.setattr(pydantic_core, "__version__", "0.0.0")  # another pydantic-core
+    _shipped(monkeypatch, path)
+    assert store.shipped_validator() is None and store.shipped_validator(models.Plan) is None
+    monkeypatch.undo()
+    _shipped(monkeypatch, tmp_path / "missing.json")  # a checkout where the file was deleted
+    assert store.shipped_validator() is None
+
+
+def test_the_blocks_a_plan_leaves_out_default_as_pydantic_makes_them():
+    """documents:, its fonts: and score: left out of tasklist.yaml are made without validation
+    (models.DEFAULT_FACTORIES), exactly as pydantic's Model() makes them."""
+    for factory, model in ((models.default_documents, models.Documents), (models.default_fonts, models.DocumentFonts),
+                           (models.default_score, models.Score)):
+        made, theirs = factory(), model()
+        assert type(made) is model and made == theirs
+        assert made.model_fields_set == theirs.model_fields_set == set()
+        assert made.model_dump() == theirs.model_dump() and made.model_dump_json() == theirs.model_dump_json()
+    assert models.default_documents().fonts == models.DocumentFonts()
+
+
+def test_a_command_with_no_store_has_pydantic_generate_no_schema(tmp_path, monkeypatch):
+    """CC_NO_CACHE=1 (and a new machine's first command): the validators come from the shipped
+    schemas and the left-out blocks from their factories; pydantic generates nothing, and the
+    answer is the one pydantic's validators give."""
+    import yaml
+
+    data = copy_data(tmp_path)
+    plan = yaml.safe_load((data / "tasklist.yaml").read_text(encoding="utf-8"))
+    del plan["documents"], plan["score"]
+    (data / "tasklist.yaml").write_text(yaml.safe_dump(plan, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    for model in (models.Plan, models.UnitsFile):
+        monkeypatch.setattr(model, "__pydantic_complete__", False)
+    monkeypatch.setattr(store, "_MODEL_VALIDATORS", {})
+    expected = _status(monkeypatch, tmp_path, None)  # pydantic's validators (no shipped schemas here)
+
+    def no_schema(*args, **kwargs):
+        raise AssertionError("pydantic generated a schema")
+
+    _shipped(monkeypatch)
+    monkeypatch.setattr(store, "_MODEL_VALIDATORS", {})
+    for model in (models.Plan, models.UnitsFile, models.Documents, models.DocumentFonts, models.Score):
+        monkeypatch.setattr(model, "__pydantic_complete__", False)
+        monkeypatch.setattr(model, "model_rebuild", no_schema)
+    monkeypatch.setattr(loading, "TypeAdapter", no_schema)
+    assert _status(monkeypatch, tmp_path, None) == expected

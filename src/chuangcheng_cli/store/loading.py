@@ -870,7 +870,9 @@ class _EntryList:
             from . import state
 
             root = state.store_root()
-            self.validator = state.load_validator(root) if root is not None else None
+            self.validator = state.shipped_validator()
+            if self.validator is None and root is not None:
+                self.validator = state.load_validator(root)
             if self.validator is None:
                 self.validator, self.built = TypeAdapter(list[models.Entry]).validator, True
                 if root is not None:  # for the next command (best effort, as every store file)

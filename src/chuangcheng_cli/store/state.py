@@ -33,7 +33,9 @@ The journal's validator is built from the core schema pydantic generated for the
 kept here too (keep_validator, load_validator): pydantic takes 30-40 ms to build it, a fifth of a
 `cc log` on a small journal and a tenth of a city's read after a pull. So are the YAML files'
 models' (model_validator: 15-20 ms more). Every command names the store it may use for them
-(use_store), small journals (without a state) included.
+(use_store), small journals (without a state) included. The package ships the same schemas for
+its own models.py and pydantic (shipped_validator, scripts/build_validators.py), so that a
+command with no store yet does not wait for pydantic either.
 
 Keys hash the content, so nothing here is ever stale: a changed byte is a different key. Nothing
 is pickled: the state is JSON and raw int64 arrays with a SHA-256 checksum, rebuilt field by
@@ -429,11 +431,19 @@ def _entry_classes() -> dict:
     return {cls.__name__: cls for cls in (*models.ENTRY_TYPES.values(), models.EvidenceFile)}
 
 
+def _factories() -> dict:
+    """The default factories a kept schema may name, by name: list, and the models' own
+    (models.DEFAULT_FACTORIES: the blocks a YAML file may leave out)."""
+    from ..domain import models
+
+    return {"list": list, **models.DEFAULT_FACTORIES}
+
+
 def _schema_json(value, names: dict):
-    """A core schema as JSON values: each class it names as {"$class": name} (names: class →
-    name), the list factory as {"$factory": "list"}, metadata (pydantic's JSON-schema hooks,
-    which pydantic-core never reads) left out; TypeError for anything else, so that a schema this
-    cannot write exactly is not kept."""
+    """A core schema as JSON values: each class it names as {"$class": name} (names: class or
+    factory → name, see _factories), each default factory as {"$factory": name}, metadata
+    (pydantic's JSON-schema hooks, which pydantic-core never reads) left out; TypeError for
+    anything else, so that a schema this cannot write exactly is not kept."""
     if type(value) is dict:
         if not all(type(k) is str for k in value):
             raise TypeError("key")
@@ -442,11 +452,16 @@ def _schema_json(value, names: dict):
         return [_schema_json(v, names) for v in value]
     if value is None or type(value) in (str, int, bool):
         return value
-    if value is list:
-        return {"$factory": "list"}
-    if isinstance(value, type) and names.get(value) is not None:
-        return {"$class": names[value]}
+    found = names.get(value) if isinstance(value, type) or callable(value) else None
+    if found is not None:
+        return found
     raise TypeError(type(value).__name__)
+
+
+def _names(classes: dict) -> dict:
+    """What _schema_json writes for each class and factory a schema may name."""
+    return {**{cls: {"$class": name} for name, cls in classes.items()},
+            **{fn: {"$factory": name} for name, fn in _factories().items()}}
 
 
 def _plain(value):
@@ -458,22 +473,23 @@ def _plain(value):
     return value
 
 
-def _schema_value(value, classes: dict, key: str = "", made: bool = False):
-    """_schema_json's JSON back as a core schema; KeyError for a class it does not know, or a class
-    or factory anywhere but where pydantic-core takes one (a `cls`, a `default_factory`; a class
-    as a default_factory only when made: a YAML model's Field(default_factory=Documents))."""
+def _schema_value(value, classes: dict, key: str = "", factories: dict | None = None):
+    """_schema_json's JSON back as a core schema; KeyError for a class or factory it does not know,
+    or one anywhere but where pydantic-core takes it (a class as a `cls`, a factory as a
+    `default_factory`)."""
     if type(value) is dict:
         if len(value) == 1 and "$class" in value:
-            if key != "cls" and not (made and key == "default_factory"):
+            if key != "cls":
                 raise KeyError(key)
             return classes[value["$class"]]
         if len(value) == 1 and "$factory" in value:
-            if value["$factory"] != "list" or key != "default_factory":
-                raise KeyError(value["$factory"])
-            return list
-        return {k: _schema_value(v, classes, k, made) for k, v in value.items()}
+            if key != "default_factory" or type(value["$factory"]) is not str:
+                raise KeyError(key)
+            return (factories if factories is not None else _factories())[value["$factory"]]
+        factories = factories if factories is not None else _factories()
+        return {k: _schema_value(v, classes, k, factories) for k, v in value.items()}
     if type(value) is list:
-        return [_schema_value(v, classes, "", made) for v in value]
+        return [_schema_value(v, classes, "", factories) for v in value]
     return value
 
 
@@ -534,12 +550,12 @@ def keep_validator(root, validator, model: type | None = None) -> None:
     try:
         schema, config = validator.__reduce__()[1][:2]
         classes = _entry_classes() if model is None else _yaml_classes()
-        names = {cls: name for name, cls in classes.items()}
+        names = _names(classes)
         key = _validator_key("" if model is None else model.__name__)
         doc = {"format": VALIDATOR_FORMAT, "key": key, "schema": _schema_json(schema, names),
                "config": _schema_json(config, names)}
         body = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        if _schema_value(json.loads(body)["schema"], classes, made=model is not None) != _plain(schema):  # not exactly
+        if _schema_value(json.loads(body)["schema"], classes) != _plain(schema):  # not exactly
             return
     except (TypeError, ValueError, KeyError, IndexError, RecursionError):
         return
@@ -558,7 +574,124 @@ def load_validator(root, model: type | None = None):
         if type(doc) is not dict or doc.get("format") != VALIDATOR_FORMAT or doc.get("key") != key:
             return None
         classes = _entry_classes() if model is None else _yaml_classes()
-        schema = _schema_value(doc["schema"], classes, made=model is not None)
+        schema = _schema_value(doc["schema"], classes)
+        if not (_kinds_match(schema) if model is None else _builds(model)(schema)):
+            return None
+        return SchemaValidator(schema, _schema_value(doc["config"], classes))
+    except (ValueError, TypeError, KeyError, RecursionError, SchemaError):
+        return None
+
+
+# --------------------------------------------------------- shipped validators
+#
+# The same core schemas, generated when the package is built (scripts/build_validators.py) and
+# shipped beside this module: a command with no store yet (the first after an install or an
+# upgrade, CI's `cc validate` on a fresh machine, CC_NO_CACHE=1) builds its validators from them
+# in a few ms instead of 35-40 ms of pydantic's generation. They are used only for the models.py
+# they were generated from (its bytes' hash) and the same pydantic, pydantic-core and Python
+# (major.minor): anything else and pydantic builds them, as without the file.
+
+SHIPPED = "validators.json"
+SHIPPED_FORMAT = 1
+
+
+def _models_source() -> bytes:
+    from ..domain import models
+
+    with open(models.__file__, "rb") as fh:
+        return fh.read().replace(b"\r\n", b"\n")  # a Windows checkout's line ends: the same code
+
+
+def shipped_key() -> dict:
+    """What the shipped schemas are good for: models.py's hash and the versions that generate them."""
+    import sys
+
+    import pydantic
+    import pydantic_core
+
+    return {"format": SHIPPED_FORMAT, "models": hashlib.sha256(_models_source()).hexdigest(),
+            "pydantic": pydantic.VERSION, "pydantic_core": pydantic_core.__version__,
+            "python": "%d.%d" % sys.version_info[:2]}
+
+
+def shipped_document() -> bytes:
+    """The shipped file's bytes, generated now by pydantic (for scripts/build_validators.py and the
+    test that keeps the file current); ValueError when a schema cannot be written exactly."""
+    import json
+
+    from pydantic import TypeAdapter
+
+    from ..domain import models
+
+    schemas = {}
+    for name, model in (("", None), ("Plan", models.Plan), ("UnitsFile", models.UnitsFile)):
+        if model is None:
+            validator = TypeAdapter(list[models.Entry]).validator
+            classes = _entry_classes()
+        else:
+            model.model_rebuild()
+            validator, classes = model.__pydantic_validator__, _yaml_classes()
+        schema, config = validator.__reduce__()[1][:2]
+        names = _names(classes)
+        try:
+            doc = {"schema": _schema_json(schema, names), "config": _schema_json(config, names)}
+        except TypeError as exc:
+            raise ValueError(f"{name or 'Entry'}: {exc}") from None
+        if _schema_value(json.loads(json.dumps(doc["schema"])), classes) != _plain(schema):
+            raise ValueError(f"{name or 'Entry'}: not written exactly")
+        schemas[name] = _stable_refs(doc)
+    # keys in pydantic's order, not sorted: a union's choices are listed in its errors in that order
+    return (json.dumps({**shipped_key(), "schemas": schemas}, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def _stable_refs(doc: dict) -> dict:
+    """doc with each definition's name (pydantic's "module.Class:<the class's id() in this
+    process>") without the id, so that the file is the same whenever it is generated; ValueError
+    when two would then share a name. The names only pair a definition with its uses."""
+    import json
+    import re
+
+    text = json.dumps(doc, ensure_ascii=False)
+    pattern = re.compile(r'("(?:schema_)?ref": ")([^"]*?):\d+"')
+    before = {m[2] + ":" + m[0].rsplit(":", 1)[1] for m in pattern.finditer(text)}
+    after = {m[2] for m in pattern.finditer(text)}
+    if len(before) != len(after):
+        raise ValueError("two definitions of one name")
+    return json.loads(pattern.sub(r'\1\2"', text))
+
+
+_SHIPPED_DOC: list = []  # [the shipped file's schemas for this code and these versions, or None], once read
+
+
+def _shipped_schemas() -> dict | None:
+    if not _SHIPPED_DOC:
+        import json
+
+        found = None
+        try:
+            with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), SHIPPED), "rb") as fh:
+                doc = json.loads(fh.read())
+            if type(doc) is dict and type(doc.get("schemas")) is dict and \
+                    {k: doc.get(k) for k in shipped_key()} == shipped_key():
+                found = doc["schemas"]
+        except (OSError, ValueError, RecursionError):
+            pass  # not shipped (a source checkout before the script ran) or damaged: pydantic builds them
+        _SHIPPED_DOC.append(found)
+    return _SHIPPED_DOC[0]
+
+
+def shipped_validator(model: type | None = None):
+    """The journal's validator (model None), or a YAML file's model's, built from the shipped
+    schema; None when there is none for this code and these versions (or it builds another class)."""
+    from pydantic_core import SchemaError, SchemaValidator
+
+    schemas = _shipped_schemas()
+    doc = None if schemas is None else schemas.get("" if model is None else model.__name__)
+    if type(doc) is not dict:
+        return None
+    try:
+        classes = _entry_classes() if model is None else _yaml_classes()
+        schema = _schema_value(doc["schema"], classes)
         if not (_kinds_match(schema) if model is None else _builds(model)(schema)):
             return None
         return SchemaValidator(schema, _schema_value(doc["config"], classes))
@@ -568,17 +701,19 @@ def load_validator(root, model: type | None = None):
 
 def model_validator(model: type):
     """The validator of a YAML file's model (models.Plan, models.UnitsFile): pydantic's when it
-    has built it, else the one kept in the store (use_store), else pydantic's, built now (15-20
-    ms for a plan: a tenth of a `cc log`) and kept. The models are defer_build: pydantic builds
-    a model's validator and serializer when first used; a command that only validates needs no
-    serializer."""
+    has built it, else the shipped one (shipped_validator), else the one kept in the store
+    (use_store), else pydantic's, built now (15-20 ms for a plan: a tenth of a `cc log`) and kept.
+    The models are defer_build: pydantic builds a model's validator and serializer when first
+    used; a command that only validates needs no serializer."""
     if model.__pydantic_complete__:
         return model.__pydantic_validator__
     found = _MODEL_VALIDATORS.get(model)
     if found is not None:
         return found
     root = store_root()
-    found = load_validator(root, model) if root is not None else None
+    found = shipped_validator(model)
+    if found is None and root is not None:
+        found = load_validator(root, model)
     if found is None:
         model.model_rebuild()
         found = model.__pydantic_validator__
