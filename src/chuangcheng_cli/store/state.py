@@ -566,13 +566,19 @@ def load_validator(root, model: type | None = None):
     """The journal's validator (model None), or a YAML file's model's, built from the core schema
     keep_validator kept for this code and these versions of pydantic, pydantic-core and Python;
     None when there is none (or it is damaged, or builds another class)."""
-    from pydantic_core import SchemaError, SchemaValidator
-
     key = _validator_key("" if model is None else model.__name__)
     doc = read_signed(root, f"validator-{key}.json")
+    if type(doc) is not dict or doc.get("format") != VALIDATOR_FORMAT or doc.get("key") != key:
+        return None
+    return _validator_from(doc, model)
+
+
+def _validator_from(doc: dict, model: type | None):
+    """The validator of doc's schema and config (_schema_json's JSON), when it builds the journal's
+    entries (model None) or model; None when it is damaged or builds another class."""
+    from pydantic_core import SchemaError, SchemaValidator
+
     try:
-        if type(doc) is not dict or doc.get("format") != VALIDATOR_FORMAT or doc.get("key") != key:
-            return None
         classes = _entry_classes() if model is None else _yaml_classes()
         schema = _schema_value(doc["schema"], classes)
         if not (_kinds_match(schema) if model is None else _builds(model)(schema)):
@@ -683,20 +689,9 @@ def _shipped_schemas() -> dict | None:
 def shipped_validator(model: type | None = None):
     """The journal's validator (model None), or a YAML file's model's, built from the shipped
     schema; None when there is none for this code and these versions (or it builds another class)."""
-    from pydantic_core import SchemaError, SchemaValidator
-
     schemas = _shipped_schemas()
     doc = None if schemas is None else schemas.get("" if model is None else model.__name__)
-    if type(doc) is not dict:
-        return None
-    try:
-        classes = _entry_classes() if model is None else _yaml_classes()
-        schema = _schema_value(doc["schema"], classes)
-        if not (_kinds_match(schema) if model is None else _builds(model)(schema)):
-            return None
-        return SchemaValidator(schema, _schema_value(doc["config"], classes))
-    except (ValueError, TypeError, KeyError, RecursionError, SchemaError):
-        return None
+    return _validator_from(doc, model) if type(doc) is dict else None
 
 
 def model_validator(model: type):
