@@ -671,6 +671,25 @@ def test_documents_are_renderings_of_the_record(tmp_path):
     assert not list(repo.rglob("*.tmp"))
 
 
+def test_a_voided_notice_s_deleted_document_is_not_asked_for(tmp_path):
+    """cc void says a voided notice's document may be deleted and cc reprint makes none: validate
+    (and so CI's --strict) does not ask for it; a notice still in force does."""
+    repo = early(tmp_path)
+    cc(repo, "notice", "人社局", "--as-of", "2023-07-05")
+    cc(repo, "notice", "市场监管局", "--as-of", "2023-07-05")
+    first, second = [e for e in entries(repo) if e["kind"] == "notice"][-2:]
+    voided = cc(repo, "void", first["doc_no"], "--reason", "发错了", "--as-of", "2023-07-06")
+    assert "作废" in voided.stdout
+    (repo / first["file"]).unlink()
+    cc(repo, "validate", "--strict")
+    refused = cc(repo, "reprint", str(first["number"]), "--as-of", "2023-07-06", code=1)
+    assert "作废" in refused.stderr
+    (repo / second["file"]).unlink()
+    warned = cc(repo, "validate")
+    assert warned.stdout.count("document-missing") == 1 and f"cc reprint {second['year']}-{second['number']}" in warned.stdout
+    cc(repo, "validate", "--strict", code=1)
+
+
 def test_stray_document_never_blocks_a_notice(tmp_path):
     repo = early(tmp_path)
     folder = repo / "notices" / "2023"

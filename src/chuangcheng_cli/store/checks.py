@@ -909,11 +909,15 @@ def check_documents(journal: loading.JournalFile, root: Path) -> list[Diagnostic
     """Warnings for recorded documents that are not where the journal says (root: the folder the
     recorded paths are relative to, the data folder's parent). Documents may live elsewhere, so
     this is a warning; cc reprint makes them again from the record. A path that leaves the
-    repository is check_journal's error, and is not looked for."""
+    repository is check_journal's error, and is not looked for. A voided notice's or report's
+    document is not looked for either: cc void says it may be deleted, and cc reprint makes none."""
     problems = []
-    for i, entry in enumerate(journal.entries):
+    entries = journal.entries
+    voided = rules.active_voids([entries[k] for k in rules.journal_order(entries)]) \
+        if any(e.kind == "void" for e in entries) else {}
+    for i, entry in enumerate(entries):
         path = getattr(entry, "file", "") if entry.kind in ("notice", "escalate") else ""
-        if not path or unsafe_document(path):
+        if not path or unsafe_document(path) or entry.id in voided:
             continue
         try:
             present = (root / path).is_file()
