@@ -89,7 +89,8 @@ def _check_folder(data_dir: Path, display_base: Path | None, authority: bool = T
             "新推进组的第一条记录会创建它（cc init 也会建一个空文件）；如果是误删了，请用 git 恢复"
             "（git checkout -- data/journal.jsonl）。", severity=WARNING))
     if files:
-        problems += check_documents(journal, data_dir.parent)
+        known = project.order if project is not None and project.journal is journal.entries else None
+        problems += check_documents(journal, data_dir.parent, known)
     if files and any(e.kind in ("progress", "reply") and e.evidence for e in journal.entries):
         from .evidence import check_archive
 
@@ -905,16 +906,19 @@ def _check_evidence_paths(i: int, entry, bad) -> None:
             return
 
 
-def check_documents(journal: loading.JournalFile, root: Path) -> list[Diagnostic]:
+def check_documents(journal: loading.JournalFile, root: Path, order: list | None = None) -> list[Diagnostic]:
     """Warnings for recorded documents that are not where the journal says (root: the folder the
     recorded paths are relative to, the data folder's parent). Documents may live elsewhere, so
     this is a warning; cc reprint makes them again from the record. A path that leaves the
     repository is check_journal's error, and is not looked for. A voided notice's or report's
-    document is not looked for either: cc void says it may be deleted, and cc reprint makes none."""
+    document is not looked for either: cc void says it may be deleted, and cc reprint makes none.
+    order: the entries' journal_order, when the caller has it."""
     problems = []
     entries = journal.entries
-    voided = rules.active_voids([entries[k] for k in rules.journal_order(entries)]) \
-        if any(e.kind == "void" for e in entries) else {}
+    if any(e.kind == "void" for e in entries):  # order: the project's, when already known
+        voided = rules.active_voids([entries[k] for k in (order if order is not None else rules.journal_order(entries))])
+    else:
+        voided = {}
     for i, entry in enumerate(entries):
         path = getattr(entry, "file", "") if entry.kind in ("notice", "escalate") else ""
         if not path or unsafe_document(path) or entry.id in voided:
