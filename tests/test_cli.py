@@ -458,6 +458,22 @@ def test_history_filters():
     assert cc("history", "--kind", "nonsense").exit_code == 2
 
 
+@pytest.mark.parametrize("word, kinds", [
+    ("问题", {"problem", "fix", "recheck", "extend"}),  # the 问题清单's records, not only 问题交办
+    ("整改", {"reply", "reject", "fix"}),  # under a notice and on a problem: 问题整改完成 was left out
+    ("销号", {"verify", "close"}),  # every kind whose name holds it (it was 未知的记录类型)
+    ("完成", {"fix"}),
+    ("复查", {"recheck"}),
+])
+def test_history_kind_words_that_name_several_kinds(word, kinds):
+    result = cc("history", "--kind", word, "--json")
+    assert result.exit_code == 0, result.output
+    found = {e["kind"] for e in json.loads(result.stdout)["entries"]}
+    assert found == kinds
+    # what a word that is no kind's name was taken for is said
+    assert ("按以下记录类型列出" in result.stderr) == (word != "复查")
+
+
 def test_validate_clean_data_exits_zero():
     result = cc("validate")
     assert result.exit_code == 0 and "数据校验通过" in result.output

@@ -232,7 +232,8 @@ def test_kind_names_cover_every_entry_kind():
     from chuangcheng_cli.domain import models, views
 
     assert views.KINDS == tuple(models.ENTRY_TYPES)
-    assert all(views.kind_key(name) == kind for kind, name in models.ENTRY_KIND_NAMES.items())
+    assert all(views.kind_keys(name) == (kind,) for kind, name in models.ENTRY_KIND_NAMES.items())
+    assert all(views.kind_name(kind) == name for kind, name in models.ENTRY_KIND_NAMES.items())
 
 
 @pytest.mark.parametrize("args", [

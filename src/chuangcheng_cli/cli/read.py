@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from .typer_app import app
-from .common import AsOfOpt, DataOpt, console, find_data_dir, guarded, parse_date, today
+from .common import AsOfOpt, DataOpt, console, find_data_dir, guarded, note, parse_date, today
 
 
 class Format(str, Enum):
@@ -125,7 +125,8 @@ def history(
     kind: Annotated[Optional[str], typer.Option(
         "--kind", "-k", help="只看某类记录：分解交办、进度报送、验收销号、退回重办、督办通知、整改反馈、"
                              "督办销号、报告市领导、问题交办、问题整改完成、问题复查、问题延期、作废（可简写，如 督办、复查；"
-                             "英文名 assign、progress … 亦可）。",
+                             "英文名 assign、progress … 亦可；问题 = 问题清单的四类记录，整改 = 整改反馈、退回整改和"
+                             "问题整改完成，其他词列出名称中含有它的各类，如 销号）。",
         show_default=False)] = None,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
     strict: StrictOpt = False,
@@ -134,13 +135,15 @@ def history(
 ):
     """全程留痕：按日期列出每条记录及其 id（供 cc void 作废），作废的记录标明作废及原因。"""
     from ..reports import rows as reports
-    from ..domain.views import kind_key
+    from ..domain.views import KIND_NAMES, kind_keys, kind_name
 
-    kind = kind_key(kind) if kind else None  # before the data is loaded
+    kinds = kind_keys(kind) if kind else None  # before the data is loaded
+    if kinds is not None and (len(kinds) > 1 or kind.strip() not in KIND_NAMES and kind.strip().lower() != kinds[0]):
+        note(f"提示：“{kind.strip()}”按以下记录类型列出：" + "、".join(kind_name(k) for k in kinds) + "。")
     snap, _ = _snapshot(data, as_of, strict=strict)
     unit_id = reports.resolve_unit(snap.project, unit).id if unit else None
     task_id = reports.resolve_task(snap.project, task).id if task else None
-    rows = reports.history_rows(snap, unit_id, task_id, kind)
+    rows = reports.history_rows(snap, unit_id, task_id, kinds)
     if as_json:
         print(json.dumps({"as_of": snap.today.isoformat(), "entries": rows}, ensure_ascii=False, indent=2))
         return

@@ -101,9 +101,9 @@ _WORD_OPTIONS = ("--source", "--mode", "--status", "--light", "--kind")
 
 def _words_of(option: str) -> tuple:
     if option == "--kind":
-        from ..domain.views import KIND_NAMES, KINDS
+        from ..domain.views import KIND_FAMILIES, KIND_NAMES, KINDS
 
-        return (*KIND_NAMES, *KINDS)
+        return (*KIND_NAMES, *KIND_FAMILIES, *KINDS)
     if option == "--light":
         from ..domain.views import LIGHT_NAMES, LIGHTS
 

@@ -28,35 +28,49 @@ def light_key(text: str) -> str:
 # models.ENTRY_TYPES' keys, repeated here because this module must not import pydantic (fast path).
 KINDS = ("assign", "progress", "verify", "reopen", "notice", "reply", "reject", "close", "escalate", "problem",
          "fix", "recheck", "extend", "void")
-KIND_NAMES = {  # what people call each journal entry kind, besides models.ENTRY_KIND_NAMES
+KIND_NAMES = {  # what people call each journal entry kind, besides models.ENTRY_KIND_NAMES; the first of each is its name
     "分解交办": "assign", "分解": "assign", "交办": "assign",
     "进度报送": "progress", "报送": "progress", "进度": "progress", "进展": "progress",
     "验收销号": "verify", "验收": "verify",
     "退回重办": "reopen", "重办": "reopen",
     "退回整改": "reject", "退回": "reject",
     "督办通知": "notice", "督办": "notice", "通知": "notice",
-    "整改反馈": "reply", "反馈": "reply", "整改": "reply",
+    "整改反馈": "reply", "反馈": "reply",
     "督办销号": "close",
     "报告市领导": "escalate", "报告": "escalate", "问责": "escalate", "问效问责": "escalate",
     "作废": "void", "改错": "void",
-    "问题交办": "problem", "问题": "problem", "问题登记": "problem",
+    "问题交办": "problem", "问题登记": "problem",
     "问题整改完成": "fix", "整改完成": "fix",
     "问题复查": "recheck", "复查": "recheck",
     "问题延期": "extend", "延期": "extend",
 }
+# Words that name several kinds: what a clerk means by them (the 问题清单's four kinds; 整改 is
+# done under a 督办通知 and on a problem, and sent back to be done again).
+KIND_FAMILIES = {"问题": ("problem", "fix", "recheck", "extend"), "问题清单": ("problem", "fix", "recheck", "extend"),
+                 "整改": ("reply", "reject", "fix")}
 
 
-def kind_key(text: str, option: str = "--kind") -> str:
-    """A journal entry kind from its English or Chinese name (督办、督办通知、notice …)."""
+def kind_name(kind: str) -> str:
+    """The Chinese name of a kind (the first of KIND_NAMES for it)."""
+    return next(name for name, k in KIND_NAMES.items() if k == kind)
+
+
+def kind_keys(text: str, option: str = "--kind") -> tuple[str, ...]:
+    """The journal entry kinds text names: a kind by its English or Chinese name (督办、督办通知、
+    notice …), a family (KIND_FAMILIES), or every kind whose name holds text, two characters or more
+    (销号: 验收销号 and 督办销号); UsageError when none does."""
     key = text.strip()
-    key = KIND_NAMES.get(key, key.lower())
-    if key not in KINDS:
-        from ..diagnostics import UsageError
+    if key in KIND_FAMILIES:
+        return KIND_FAMILIES[key]
+    single = KIND_NAMES.get(key, key.lower())
+    if single in KINDS:
+        return (single,)
+    found = tuple(k for k in KINDS if len(key) >= 2 and key in kind_name(k))  # one character (督) says too little
+    if found:
+        return found
+    from ..diagnostics import UsageError
 
-        names = {v: k for k, v in reversed(list(KIND_NAMES.items()))}  # the first (full) name of each
-        raise UsageError(f"未知的记录类型：{text}",
-                         "可选：" + "、".join(f"{names[k]}（{k}）" for k in KINDS))
-    return key
+    raise UsageError(f"未知的记录类型：{text}", "可选：" + "、".join(f"{kind_name(k)}（{k}）" for k in KINDS))
 
 
 def cn_date(day: dt.date | None) -> str:

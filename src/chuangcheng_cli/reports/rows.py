@@ -492,13 +492,14 @@ def _notice_no(project: models.Project, ref: str) -> str:
 
 
 def history_rows(snap: rules.Snapshot, unit: str | None = None, task: str | None = None,
-                 kind: str | None = None) -> list[dict]:
-    """Every entry up to the day, voided ones included and marked, with its id (for cc void)."""
-    return list(iter_history_rows(snap, unit, task, kind))
+                 kinds: tuple[str, ...] | None = None) -> list[dict]:
+    """Every entry up to the day (of kinds, when given), voided ones included and marked, with its
+    id (for cc void)."""
+    return list(iter_history_rows(snap, unit, task, kinds))
 
 
 def iter_history_rows(snap: rules.Snapshot, unit: str | None = None, task: str | None = None,
-                      kind: str | None = None) -> Iterator[dict]:
+                      kinds: tuple[str, ...] | None = None) -> Iterator[dict]:
     """history_rows one at a time: a city's 158,000 rows need not all be held at once."""
     project = snap.project
     by_ref: dict = {}
@@ -537,7 +538,7 @@ def iter_history_rows(snap: rules.Snapshot, unit: str | None = None, task: str |
                 continue
         if task and task not in e_tasks:
             continue
-        if kind and e.kind != kind:
+        if kinds and e.kind not in kinds:
             continue
         void = snap.voided.get(e.id)
         text = describe_entry(project, e)
