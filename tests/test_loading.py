@@ -226,6 +226,22 @@ def test_a_full_width_colon_after_a_key_is_named_where_it_is(text, line):
     assert p.message == "“start”后面用了全角冒号“：”" and p.hint == "请改为半角冒号加一个空格：start: 2023-04-14"
 
 
+def test_a_full_width_colon_in_a_list_item_is_named_not_called_an_indentation_error(tmp_path):
+    """- name：李某 parses (one text, not a mapping): the error says which colon, not 请检查缩进."""
+    import shutil
+
+    path = tmp_path / "units.yaml"
+    shutil.copy(DATA_DIR / "units.yaml", path)
+    text = path.read_text(encoding="utf-8")
+    at = text.index("    staff:")
+    at = text.index("\n", at) + 1
+    path.write_text(text[:at] + "      - name：李某\n" + text[at:], encoding="utf-8")
+    loaded = loading.load_yaml_model(path, "units.yaml", models.UnitsFile)
+    (p,) = [p for p in loaded.problems if p.is_error]
+    assert p.code == "wrong-type" and "“name：李某”" in p.message
+    assert p.hint == "“name”后面用了全角冒号“：”，请改为半角冒号加一个空格：name: 李某"
+
+
 BAD_LINES = [
     '{"id":"20231205-beef0001","kind":"progress","date":"2023-12-05","at":"2023-12-05T10:00:00+08:00",'
     '"by":"吴某某","task":"T09","unit":"rsj","percent":150,"note":"n"}',

@@ -705,6 +705,11 @@ def translate_error(err: dict, root_model: type) -> tuple[str, str, str, bool]:
     if kind == "list_type":
         return "wrong-type", f"{label} 应为列表，实际是{_describe(value)}", "列表的每一项以“- ”开头，各占一行。", False
     if kind in ("dict_type", "model_type", "model_attributes_type"):
+        key, colon, rest = value.partition("：") if isinstance(value, str) else ("", "", "")
+        if colon and key.strip() and " " not in key.strip():  # - name：李某 reads as one text, not name: 李某
+            return ("wrong-type", f"{label} 应为映射（键: 值），实际是文本“{value}”",
+                    f"“{key.strip()}”后面用了全角冒号“：”，请改为半角冒号加一个空格：{key.strip()}: {rest.strip()}",
+                    False)
         return ("wrong-type", f"{label} 应为映射（键: 值），实际是{_describe(value)}",
                 "请检查缩进：下一级内容应比上一级多缩进两个空格。", False)
     if kind in ("too_short", "string_too_short"):  # a list, or a text such as name: ""
