@@ -300,6 +300,33 @@ def test_every_bad_row_is_listed(tmp_path, project):
     ]
 
 
+def test_a_refused_row_is_read_in_full_and_says_what_could_not_be_read(tmp_path, project):
+    """Given bad_rows, the reader hands over each row it refuses with every fault of it (a formula's
+    error value no longer hides the other cells' faults), the fields it could read, and those it
+    could not, which the import must not fault again (an unreadable date is not a blank one)."""
+    rows = [HEADER,
+            [1, "#N/A", "人民广场", "foo", "2023-6-5", "2023-6-20", "T10", "xx"],
+            [2, "宣传栏破损", "", "司法局", "2023-2-30", "下周", "T01", "暗访"],
+            [3, "热线无人", "12348热线", "司法局", "2023-6-5", "", "", ""]]
+    bad: list[SheetRow] = []
+    good = read_problem_sheet(write_xlsx(tmp_path / "b.xlsx", rows, title="督查"), project, bad_rows=bad)
+    assert [(r.row, r.faults, r.unread) for r in good] == [(4, (), frozenset())]
+    assert [(r.where, r.order) for r in (*bad, *good)] == [
+        ("工作表“督查”第2行", 0), ("工作表“督查”第3行", 1), ("工作表“督查”第4行", 2)]
+    first, second = bad
+    assert first.faults == ("问题描述是公式错误值 #N/A", "责任单位“foo”不存在",
+                            "来源“xx”无法识别（应为 自查、互查、督查、暗访、测评反馈、群众反映、媒体曝光 之一）")
+    assert first.unread == {"desc", "unit", "source"} and first.key == ""
+    assert (first.place, first.task, first.found, first.deadline) == ("人民广场", "T10", D(2023, 6, 5), D(2023, 6, 20))
+    assert second.faults == ("点位为空", "发现时间“2023-2-30”不是有效日期",
+                             "整改时限“下周”无法识别为日期（可写 2023-7-5、2023/7/5、2023年7月5日）")
+    assert second.unread == {"found", "deadline"} and second.found is None and second.deadline is None
+    assert (second.unit, second.task, second.source) == ("sfj", "T01", "暗访")
+    with pytest.raises(ImportRefused) as caught:  # without bad_rows: refused as before, every fault named
+        read_problem_sheet(tmp_path / "b.xlsx", project)
+    assert caught.value.messages[0] == "工作表“督查”第2行：" + "；".join(first.faults)
+
+
 def test_a_control_character_in_a_csv_cell_is_a_row_error(tmp_path, project):
     path = tmp_path / "c.csv"
     path.write_text("问题描述,点位,责任单位\n窗口\x1b[2J服务差,政务中心,人社局\n好,政务中心,人社局\r\n", encoding="utf-8")

@@ -371,7 +371,7 @@ def import_(
     """导入问题表（.xlsx/.csv）：自动识别表头，全部行无误才导入；同一张表再导入不会重复登记。"""
     from ..domain import problemlist
     from ..domain.views import cn_date
-    from ..domain.workflow import make_problem
+    from ..domain.workflow import make_problem, problem_faults
     from ..reports.rows import problem_source_key
     from ..diagnostics import ImportRefused
     from ..store.sheets import read_problem_sheet
@@ -382,7 +382,9 @@ def import_(
 
     def build(snap, stamp, _folder):
         project = snap.project
-        bad_rows: list[str] = []  # the reader's, refused with this build's own in one list (not in two rounds)
+        # the rows the reader refuses, with what could be read of them: this build checks that too,
+        # so that every fault of every row is named in one refusal (not some after a first fix)
+        bad_rows: list = []
         rows = read_problem_sheet(path, project, sheet=sheet, mapping=fields, source=default_source,
                                   bad_rows=bad_rows)
         # who may register these rows, before what the journal already holds of them: a unit's
@@ -392,14 +394,14 @@ def import_(
         from .recording import require_authority
 
         require_authority(project, [SimpleNamespace(kind="problem", source=row.source, unit=row.unit, by=stamp.by)
-                                    for row in rows if row.source])
+                                    for row in rows + bad_rows if row.source and row.unit])
         # a row already imported is skipped (voided ones too: a re-sent sheet must not bring back
         # a problem the office voided); what it now says differently is named, never applied
         recorded: dict = {}
         for e in project.journal:
             if e.kind == "problem" and e.key:
                 recorded.setdefault(e.key, e)
-        fresh, seen, errors, no_source, changed, sourceless, gone = [], set(), [], False, [], [], []
+        fresh, seen, changed, sourceless, gone = [], set(), [], [], []
         for row in rows:
             if row.key in recorded:
                 if recorded[row.key].id in snap.voided:  # voided since: not brought back, but said so
@@ -418,16 +420,37 @@ def import_(
         places: dict = {}  # (found, unit, place) of each recorded problem → [(its id, its description)]
         for ps in snap.problems.values():
             places.setdefault((ps.problem.found, ps.problem.unit, ps.problem.place), []).append((ps.id, ps.problem.desc))
+        refused = {row.order: (row, list(row.faults)) for row in bad_rows}  # order → (row, its faults)
+
+        def refuse(row, why: str) -> None:
+            refused.setdefault(row.order, (row, list(row.faults)))[1].append(why)
+
+        def check(row) -> bool:
+            """Name the faults of what the row says, leaving alone what the reader could not read
+            of it (and has said so): False when there is any."""
+            if not row.source and "source" not in row.unread:
+                sourceless.append(row)
+            unit = project.unit(row.unit) if row.unit else None
+            task = project.task(row.task) if row.task else None
+            found = None if "found" in row.unread else row.found or stamp.date
+            deadline = row.deadline
+            if deadline and row.found and deadline < row.found:  # the reader has said so, in its words
+                deadline = None
+            for fault in problem_faults(snap, stamp.date, unit=unit, found=found, deadline=deadline, task=task):
+                refuse(row, fault.message)
+            return bool(row.source) and row.order not in refused
+
+        for row in bad_rows:
+            check(row)
         for row in fresh:
             where = _row_where(row)
-            if not row.source:
-                sourceless.append(where)
+            if not check(row):
                 continue
             twin = _other_source(row, recorded, snap)
             if twin is not None:
-                errors.append(f"{where}：这个问题已以来源“{twin.source}”登记为 {twin.problem}（发现日期、责任单位、点位、"
-                              f"描述都相同），这次来源为“{row.source}”，不再重复登记；如原来源有误，先 cc void 作废 "
-                              f"{twin.problem} 的交办记录再导入")
+                refuse(row, f"这个问题已以来源“{twin.source}”登记为 {twin.problem}（发现日期、责任单位、点位、"
+                            f"描述都相同），这次来源为“{row.source}”，不再重复登记；如原来源有误，先 cc void 作废 "
+                            f"{twin.problem} 的交办记录再导入")
                 continue
             try:
                 entry, how = make_problem(
@@ -436,7 +459,7 @@ def import_(
                     co_units=[project.unit(u) for u in row.co_units], deadline=row.deadline,
                     origin=_origin(path.name, row), key=row.key, number=number)
             except UsageError as exc:
-                errors.append(f"{where}：{exc.message}")
+                refuse(row, exc.message)
                 continue
             if row.deadline and entry.deadline != row.deadline:  # a rest day: moved, as every 期限 is
                 moved.append(f"{where}：{how}")
@@ -451,19 +474,21 @@ def import_(
                 hidden.append(f"{where}（{entry.problem}）")
             entries.append(entry)
             number += 1
-        if sourceless:  # one line for them all: the sheet has no 来源 column, as a rule
-            shown = "、".join(sourceless[:5]) + (f"等 {len(sourceless)} 行" if len(sourceless) > 5 else "")
-            errors.insert(0, f"{shown}没有问题来源（表中无“来源”列或为空），请用 --source 指定，如 --source 暗访")
-            no_source = True
-        if errors or bad_rows:  # like the reader's bad rows: one line each (not one line with "\x0a" in it)
+        if refused or sourceless:  # one line for each row, in the sheet's order, every fault of it on that line
             from ..store.sheets import refused_hint
 
-            errors = bad_rows + errors
-            refused = ImportRefused(errors, refused_hint(path, errors),
-                                    rows=len(errors) - no_source + len(sourceless))
-            if no_source:  # what --source supplies: a usage error, exit 2
-                refused.exit_code = 2
-            raise refused
+            errors = [f"{row.where}：" + "；".join(dict.fromkeys(faults))
+                      for _, (row, faults) in sorted(refused.items())]
+            if sourceless:  # one line for them all, first: the sheet has no 来源 column, as a rule
+                sourceless.sort(key=lambda r: r.order)
+                shown = "、".join(r.where for r in sourceless[:5]) + \
+                    (f"等 {len(sourceless)} 行" if len(sourceless) > 5 else "")
+                errors.insert(0, f"{shown}没有问题来源（表中无“来源”列或为空），请用 --source 指定，如 --source 暗访")
+            refused_rows = ImportRefused(errors, refused_hint(path, errors),
+                                         rows=len(set(refused) | {r.order for r in sourceless}))
+            if sourceless:  # what --source supplies: a usage error, exit 2
+                refused_rows.exit_code = 2
+            raise refused_rows
         skipped = len(rows) - len(fresh) - len(gone)  # imported before (and not voided since)
         later = ""
         if gone:  # a voided problem is not brought back by its row: say how to record it anew

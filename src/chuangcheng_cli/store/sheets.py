@@ -91,8 +91,17 @@ class SheetRow:
     deadline: dt.date | None  # 整改时限, None when blank (the caller then applies policy)
     found: dt.date | None  # 发现时间, None when blank (caller uses today)
     source: str  # one of SOURCES; "" when neither column nor default
-    key: str  # stable content key for idempotent import
+    key: str  # stable content key for idempotent import ("" for a refused row)
     hidden: bool = False  # a row hidden in the workbook (by hand or by a filter): read, and said so
+    # A row the reader refuses (given bad_rows) carries its faults, and the fields it could not
+    # read: those hold "" or None like blank ones, and the caller must not check them again
+    # (an unreadable 发现时间 is not a missing one, an unknown 来源 not an absent one).
+    faults: tuple[str, ...] = ()
+    unread: frozenset[str] = frozenset()
+    # how a refusal names the row (工作表“6月暗访”第3行, 文件“x.csv”第3行), and its place among all
+    # the rows read, good and bad (sheets in the workbook's order): bookkeeping, not the row's content
+    where: str = dataclasses.field(default="", compare=False)
+    order: int = dataclasses.field(default=0, compare=False)
 
 
 @dataclass
@@ -114,15 +123,15 @@ class _Table:
 
 def read_problem_sheet(path: Path, project: models.Project, *, sheet: str | None = None,
                        mapping: dict[str, str] | None = None, source: str = "",
-                       bad_rows: list[str] | None = None) -> list[SheetRow]:
+                       bad_rows: list[SheetRow] | None = None) -> list[SheetRow]:
     """Every problem row of the spreadsheet at path, checked against project's units and tasks.
 
     sheet=None reads every visible worksheet whose first rows hold a recognised header (a 说明 or
     汇总 sheet without one is passed over). mapping is the user's 表头 → 字段 pairs; source the
     default 来源 for rows whose 来源 cell is blank. File-level problems raise UsageError; bad rows
-    raise ImportRefused listing every one of them, or, given bad_rows, are added to it and the
-    good rows returned (so that the caller's own checks of those name their faults in the same
-    refusal, not in a second round).
+    raise ImportRefused listing every one of them, or, given bad_rows, are added to it as SheetRows
+    carrying their faults and what could be read of them, and the good rows returned (so that the
+    caller's own checks name every row's faults in the same refusal, not in a second round).
     """
     path = Path(path)
     default_source = _default_source(source)
@@ -131,6 +140,7 @@ def read_problem_sheet(path: Path, project: models.Project, *, sheet: str | None
     resolver = _Resolver(project)
     rows: list[SheetRow] = []
     errors: list[str] = []
+    refused: list[SheetRow] = []
     seen: dict[str, str] = {}  # key → where it first appeared
     found_header = False
     for table in tables:
@@ -154,17 +164,18 @@ def read_problem_sheet(path: Path, project: models.Project, *, sheet: str | None
                 continue  # 合计 …个问题 under the list: no problem of its own
             if _is_footer(table.rows[number - 1]):
                 continue  # 填表人：… 联系电话：… under the list, as forms end
-            row, reasons = _read_row(table, number, cells, resolver, default_source)
-            reasons += _merged_fields(table, number, columns)
-            if row is not None and number in table.hidden:
-                row = dataclasses.replace(row, hidden=True)
-            if row is not None and not reasons:
+            row = _read_row(table, number, cells, resolver, default_source)
+            reasons = list(row.faults) + _merged_fields(table, number, columns)
+            if not reasons:
                 here = f"{table.where}第{number}行"
                 first = seen.setdefault(row.key, here)
                 if first != here:
                     reasons.append(f"与{first}重复（来源、发现时间、责任单位、点位和问题描述都相同）")
+            row = dataclasses.replace(row, hidden=number in table.hidden, faults=tuple(reasons),
+                                      key="" if reasons else row.key, order=len(rows) + len(refused))
             if reasons:
                 errors.append(f"{table.where}第{number}行：" + "；".join(reasons))
+                refused.append(row)
             else:
                 rows.append(row)
     if not found_header:
@@ -172,7 +183,7 @@ def read_problem_sheet(path: Path, project: models.Project, *, sheet: str | None
     if errors and bad_rows is None:
         raise ImportRefused(errors, refused_hint(path, errors))
     if bad_rows is not None:
-        bad_rows.extend(errors)
+        bad_rows.extend(refused)
     return rows
 
 
@@ -771,16 +782,18 @@ def _merged_fields(table: _Table, number: int, columns: dict) -> list[str]:
     return out
 
 
-def _read_row(table: _Table, number: int, cells: dict, resolver: _Resolver,
-              default_source: str) -> tuple[SheetRow | None, list[str]]:
-    reasons = [f"{LABELS[f]}是公式错误值 {v}" for f, v in cells.items() if isinstance(v, str) and v in ERROR_CODES]
-    if reasons:
-        return None, reasons
-    texts = {f: _text(cells[f]) for f in ("desc", "place", "unit", "source", "task") if f in cells}
+def _read_row(table: _Table, number: int, cells: dict, resolver: _Resolver, default_source: str) -> SheetRow:
+    """The row as read; with faults (every one) and the fields they make unreadable when it is bad."""
+    unread = {f for f, v in cells.items() if isinstance(v, str) and v.strip() in ERROR_CODES}
+    reasons = [f"{LABELS[f]}是公式错误值 {cells[f].strip()}" for f in cells if f in unread]
+    texts = {f: _text(cells[f]) for f in ("desc", "place", "unit", "source", "task") if f in cells and f not in unread}
 
     desc = re.sub(r"[ \t]*\n\s*", "\n", texts.get("desc", ""))  # blank lines and line-end spaces
     place = re.sub(r"\s+", " ", texts.get("place", ""))
-    for value, what, limit, multiline in ((desc, "问题描述", MAX_DESC, True), (place, "点位", MAX_PLACE, False)):
+    for field, value, what, limit, multiline in (("desc", desc, "问题描述", MAX_DESC, True),
+                                                 ("place", place, "点位", MAX_PLACE, False)):
+        if field in unread:
+            continue
         if not value:
             reasons.append(f"{what}为空")
         elif looks_blank(value):  # only invisible characters or blank fillers (U+3164, U+2800)
@@ -792,7 +805,9 @@ def _read_row(table: _Table, number: int, cells: dict, resolver: _Resolver,
 
     units: list[str] = []
     unit_cell = texts.get("unit", "")
-    if not unit_cell:
+    if "unit" in unread:
+        pass
+    elif not unit_cell:
         reasons.append("责任单位为空")
     elif bad := _bad_char(unit_cell, "责任单位", multiline=True):
         reasons.append(bad)
@@ -801,44 +816,58 @@ def _read_row(table: _Table, number: int, cells: dict, resolver: _Resolver,
         reasons += unknown
         if not units and not unknown:
             reasons.append("责任单位为空")
+        if unknown:  # a co-unit not known: the row's units are not what it says
+            units = []
+    if not units:
+        unread.add("unit")
 
     for field in ("task", "source"):
         if bad := _bad_char(texts.get(field, ""), LABELS[field]):
             reasons.append(bad)
-            texts[field] = ""
+            unread.add(field)
 
     task = ""
-    if task_cell := texts.get("task", ""):
+    if (task_cell := texts.get("task", "")) and "task" not in unread:
         task = resolver.task(task_cell) or ""
         if not task:
             shown = "、".join(sorted(resolver.tasks.values())[:3])
             reasons.append(f"任务“{_quoted(task_cell)}”不存在（任务编号如 {shown}…）")
+            unread.add("task")
 
     source = default_source
-    if source_cell := texts.get("source", ""):
+    if "source" in unread:
+        source = ""
+    elif source_cell := texts.get("source", ""):
         source = _source(source_cell) or ""
         if not source:
             reasons.append(f"来源“{_quoted(source_cell)}”无法识别（应为 {'、'.join(SOURCES)} 之一）")
+            unread.add("source")
 
-    found, why = _date(cells.get("found"), "发现时间", table, resolver.year)
-    if why:
-        reasons.append(why)
-    deadline_cell = cells.get("deadline")
-    if isinstance(deadline_cell, str) and re.sub(r"\s+", "", _nfkc(deadline_cell)) in IMMEDIATE:
-        deadline_cell = None  # 立行立改: no date of its own, the policy's days for it (as a blank cell)
-    deadline, why = _date(deadline_cell, "整改时限", table, resolver.year)
-    if why:
-        reasons.append(why)
+    found = deadline = None
+    if "found" not in unread:
+        found, why = _date(cells.get("found"), "发现时间", table, resolver.year)
+        if why:
+            reasons.append(why)
+            unread.add("found")
+    if "deadline" not in unread:
+        deadline_cell = cells.get("deadline")
+        if isinstance(deadline_cell, str) and re.sub(r"\s+", "", _nfkc(deadline_cell)) in IMMEDIATE:
+            deadline_cell = None  # 立行立改: no date of its own, the policy's days for it (as a blank cell)
+        deadline, why = _date(deadline_cell, "整改时限", table, resolver.year)
+        if why:
+            reasons.append(why)
+            unread.add("deadline")
     if found and deadline and deadline < found:
         from ..domain.views import cn_date
 
         reasons.append(f"整改时限（{cn_date(deadline)}）早于发现时间（{cn_date(found)}）")
 
-    if reasons:
-        return None, list(dict.fromkeys(reasons))
-    return SheetRow(sheet=table.name, row=number, desc=desc, place=place, unit=units[0],
-                    co_units=tuple(units[1:]), task=task, deadline=deadline, found=found,
-                    source=source, key=problem_key(source, found, units[0], place, desc)), []
+    unit = units[0] if units else ""
+    return SheetRow(sheet=table.name, row=number, desc=desc, place=place, unit=unit, co_units=tuple(units[1:]),
+                    task=task, deadline=deadline, found=found, source=source,
+                    key="" if reasons else problem_key(source, found, unit, place, desc),
+                    faults=tuple(dict.fromkeys(reasons)), unread=frozenset(unread),
+                    where=f"{table.where}第{number}行")
 
 
 def problem_key(source: str, found: dt.date | None, unit: str, place: str, desc: str) -> str:
