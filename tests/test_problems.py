@@ -595,6 +595,36 @@ def test_a_totals_row_under_the_list_is_no_problem(tmp_path):
     assert "已导入 3 个问题（W2023-0001 至 W2023-0003）" in out
 
 
+def test_a_summary_sheet_s_totals_row_is_not_imported_and_is_said(tmp_path):
+    """A 汇总 sheet with the list's header was read like the month sheets (the --sheet help said
+    only the first sheet was) and its 合计 row, naming a unit and a 点位, became a problem."""
+    import openpyxl
+
+    repo = early(tmp_path)
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "7月"
+    head = ["序号", "问题描述", "点位", "责任单位", "发现时间", "整改时限"]
+    ws.append(head)
+    ws.append([1, "宣传栏破损", "人民广场", "司法局", "2023-7-3", "2023-7-20"])
+    ws.append([2, "调解室无人", "东城街道", "民政局", "2023-7-4", "2023-7-21"])
+    summary = book.create_sheet("汇总")
+    summary.append(head)
+    summary.append(["合  计", "共2个问题", "人民广场等2处", "市司法局", None, None])
+    sheet = tmp_path / "7月暗访.xlsx"
+    book.save(sheet)
+    dry = cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-07-06", "--dry-run")
+    assert "将追加到日志 2 条记录" in dry.stdout and "共2个问题" not in dry.stdout.split("不导入")[0]
+    note = "以下是合计（小计、汇总）行，不是问题，不导入：\n  工作表“汇总”第2行（合计）"
+    assert note in dry.stdout
+    done = cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-07-06")
+    assert "已导入 2 个问题（W2023-0001 至 W2023-0002）" in done.stdout and note in done.stdout
+    assert [e["place"] for e in journal(repo) if e["kind"] == "problem"] == ["人民广场", "东城街道"]
+    helped = cc(repo, "problem", "import", "--help", COLUMNS="200").stdout
+    assert "只导入这一张工作表；默认导入每张有表头的可见工作表（合计、小计行不导入）。" in helped
+    assert "第一个工作表" not in helped
+
+
 def test_the_same_sheet_under_another_source_is_refused(tmp_path):
     repo = early(tmp_path)
     sheet = messy_sheet(tmp_path / "7月暗访问题.xlsx")

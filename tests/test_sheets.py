@@ -427,6 +427,26 @@ def test_every_visible_sheet_with_a_header_is_read_unless_one_is_named(tmp_path,
     assert [r.sheet for r in read_problem_sheet(path, project, sheet="二组")] == ["二组"]
 
 
+def test_a_totals_row_is_never_a_problem_and_is_named(tmp_path, project):
+    """Every visible sheet with the header is read, a 汇总 sheet too: its 合计 row named a unit and
+    a 点位 and was imported as a problem. A row whose 序号 cell or first filled cell says 合计, 小计,
+    总计, 汇总 … is passed over whatever else it holds, and named for the import to say so; a
+    问题描述 that merely starts with such a word is read as the problem it is."""
+    month = [HEADER, [1, "宣传栏破损", "人民广场", "司法局", "2023-6-5", "2023-6-20", "", "暗访"],
+             ["小 计", "1个问题", "1处", "司法局", None, None, None, None],
+             [None, "累计3次投诉未办结", "12345热线", "司法局", "2023-6-6", "", "", "群众反映"]]
+    summary = [HEADER, ["合计", "共2个问题", "人民广场等2处", "市司法局", None, None, None, "暗访"],
+               [None, "汇总：2个问题", "2处", "市司法局", None, None, None, "暗访"],
+               [None, "总计（2）", "", "", None, None, None, None]]
+    path = write_xlsx(tmp_path / "t.xlsx", month, title="6月", more={"汇总": summary})
+    totals: list[str] = []
+    rows = read_problem_sheet(path, project, totals=totals)
+    assert [(r.sheet, r.row, r.desc) for r in rows] == [("6月", 2, "宣传栏破损"), ("6月", 4, "累计3次投诉未办结")]
+    assert totals == ["工作表“6月”第3行（小计）", "工作表“汇总”第2行（合计）", "工作表“汇总”第3行（汇总:2个问题）",
+                      "工作表“汇总”第4行（总计(2)）"]
+    assert len(read_problem_sheet(path, project)) == 2  # the same without asking for the names
+
+
 def test_an_unknown_sheet_name_lists_the_sheets(tmp_path, project):
     path = write_xlsx(tmp_path / "s.xlsx", messy_rows(), more={"5月督查": []})
     with pytest.raises(UsageError) as caught:

@@ -360,7 +360,9 @@ def _import_notes(moved: list[str], alike: list[str], overdue: list[str], done: 
 def import_(
     file: Annotated[Path, typer.Argument(metavar="文件", help="问题表：.xlsx 或 .csv（暗访、督查等问题清单）。",
                                          show_default=False)],
-    sheet: Annotated[Optional[str], typer.Option("--sheet", help="工作表名称；默认为第一个工作表。", show_default=False)] = None,
+    sheet: Annotated[Optional[str], typer.Option(
+        "--sheet", help="只导入这一张工作表；默认导入每张有表头的可见工作表（合计、小计行不导入）。",
+        show_default=False)] = None,
     source: Annotated[Optional[str], typer.Option(
         "--source", "-s", help="问题来源（表中没有“来源”列或该列为空时使用），如 暗访。", show_default=False)] = None,
     mapping: Annotated[Optional[list[str]], typer.Option(
@@ -385,8 +387,9 @@ def import_(
         # the rows the reader refuses, with what could be read of them: this build checks that too,
         # so that every fault of every row is named in one refusal (not some after a first fix)
         bad_rows: list = []
+        totals: list[str] = []  # 合计/小计 rows passed over: said, since a 汇总 sheet is read too
         rows = read_problem_sheet(path, project, sheet=sheet, mapping=fields, source=default_source,
-                                  bad_rows=bad_rows)
+                                  bad_rows=bad_rows, totals=totals)
         # who may register these rows, before what the journal already holds of them: a unit's
         # liaison is told it cannot import a 暗访 sheet, not that its rows were imported before
         from types import SimpleNamespace
@@ -491,6 +494,8 @@ def import_(
             raise refused_rows
         skipped = len(rows) - len(fresh) - len(gone)  # imported before (and not voided since)
         later = ""
+        if totals:  # every sheet with the header is read: a 汇总 sheet's 合计 row is no problem, nor a 小计
+            later += "\n以下是合计（小计、汇总）行，不是问题，不导入：\n" + "\n".join(f"  {t}" for t in totals)
         if gone:  # a voided problem is not brought back by its row: say how to record it anew
             later += ("\n以下行对应的问题已作废，导入不会重新登记：\n" + "\n".join(f"  {g}" for g in gone)
                       + "\n如确需按表中内容重新登记，请用 cc problem add 逐个登记。")
@@ -499,7 +504,7 @@ def import_(
                      + "\n".join(f"  {c}" for c in changed)
                      + "\n如需改期限请用 cc problem extend 问题编号 --to 日期 --reason …；登记有误请 cc void 交办记录后重新登记。")
         if not rows:  # a header and nothing under it
-            return [], [], f"问题表 {path.name} 的表头之下没有问题行，未写入任何内容。"
+            return [], [], f"问题表 {path.name} 的表头之下没有问题行，未写入任何内容。" + later
         if not entries:  # recorded before: nothing is written (record() writes no empty append)
             head = f"问题表 {path.name} 的 {len(rows) - len(gone)} 个问题此前都已导入，" if len(rows) > len(gone) \
                 else f"问题表 {path.name} 中"

@@ -123,7 +123,7 @@ class _Table:
 
 def read_problem_sheet(path: Path, project: models.Project, *, sheet: str | None = None,
                        mapping: dict[str, str] | None = None, source: str = "",
-                       bad_rows: list[SheetRow] | None = None) -> list[SheetRow]:
+                       bad_rows: list[SheetRow] | None = None, totals: list[str] | None = None) -> list[SheetRow]:
     """Every problem row of the spreadsheet at path, checked against project's units and tasks.
 
     sheet=None reads every visible worksheet whose first rows hold a recognised header (a 说明 or
@@ -132,6 +132,9 @@ def read_problem_sheet(path: Path, project: models.Project, *, sheet: str | None
     raise ImportRefused listing every one of them, or, given bad_rows, are added to it as SheetRows
     carrying their faults and what could be read of them, and the good rows returned (so that the
     caller's own checks name every row's faults in the same refusal, not in a second round).
+    A totals row (合计, 小计 …: a 汇总 sheet with the list's header has one, and month sheets have
+    them under the list) is never a problem: it is passed over, and named in totals when given
+    (工作表“汇总”第9行（合计）) for the caller to say so.
     """
     path = Path(path)
     default_source = _default_source(source)
@@ -151,17 +154,20 @@ def read_problem_sheet(path: Path, project: models.Project, *, sheet: str | None
             continue
         found_header = True
         columns = _columns(table, header, mapped, path)
+        seq = _row_fields(table.rows[header - 1], mapped).get(SEQ, [])  # the 序号 column(s)
         for number in range(header + 1, len(table.rows) + 1):
-            if number in table.notes:
-                continue
             cells = {f: table.rows[number - 1][c] if c < len(table.rows[number - 1]) else None
                      for f, c in columns.items()}
+            if said := _total(table.rows[number - 1], cells, seq):
+                if totals is not None:  # 合计 …个问题 under the list, or a 汇总 sheet's: no problem of its own
+                    totals.append(f"{table.where}第{number}行（{_quoted(said, 20)}）")
+                continue
+            if number in table.notes:
+                continue
             if all(_is_blank(v) for v in cells.values()):
                 continue
             if all(_field_of(_header_key(v), mapped) == f for f, v in cells.items()):
                 continue  # the header again: two lists pasted one under the other, or a page's repeat
-            if _is_total(table.rows[number - 1], cells):
-                continue  # 合计 …个问题 under the list: no problem of its own
             if _is_footer(table.rows[number - 1]):
                 continue  # 填表人：… 联系电话：… under the list, as forms end
             row = _read_row(table, number, cells, resolver, default_source)
@@ -555,19 +561,32 @@ def _one_column_under(table: _Table, header: int, cols: list[int], name: str, pa
 # ------------------------------------------------------------------------------------- the rows
 
 
-_TOTALS = {"合计", "总计", "小计", "共计"}
+_TOTAL = r"(?:合计|总计|小计|共计|汇总|累计|总合计|本页小计|本页合计)"
 
 
-def _is_total(row: list, cells: dict) -> bool:
-    """A totals row (合计 | 9个问题): it names neither a 点位 nor a 责任单位, and one of its cells says
-    合计, 总计, 小计 or 共计 (spaces aside)."""
-    def total(v) -> bool:
-        return isinstance(v, str) and re.sub(r"\s+", "", _nfkc(v)).rstrip(":") in _TOTALS
+def _total(row: list, cells: dict, seq: list[int]) -> str:
+    """The words that make a row a totals row, or "". A totals row is one whose 序号 cell starts
+    with 合计, 总计, 小计, 共计, 汇总 or 累计 (the column holds numbers, nothing else); or whose first
+    filled cell is such a word alone or with a colon or bracket after it (合计：9个问题, 小计(3)),
+    whatever the other cells hold (a 汇总 sheet's 合计 row names a unit and 人民广场等9处: it was
+    imported as a problem); or one that names neither a 点位 nor a 责任单位 with such a word alone in
+    some cell. Not a 问题描述 that merely starts so (累计3次投诉未办结), spaces aside."""
+    def key(v) -> str:
+        return re.sub(r"\s+", "", _nfkc(v)) if isinstance(v, str) else ""
 
+    def alone(v) -> bool:
+        return re.fullmatch(_TOTAL + r":?", key(v)) is not None
+
+    for c in seq:
+        if c < len(row) and re.match(_TOTAL, key(row[c])):
+            return key(row[c])
+    first = next((v for v in row if not _is_blank(v)), None)
+    if alone(first) or re.match(_TOTAL + r"[:(\[【]", key(first)):
+        return key(first)
     unit = cells.get("unit")
-    if not _is_blank(cells.get("place")) or not (_is_blank(unit) or total(unit)):
-        return False
-    return any(total(v) for v in row)
+    if _is_blank(cells.get("place")) and (_is_blank(unit) or alone(unit)):
+        return next((key(v) for v in row if alone(v)), "")
+    return ""
 
 
 # The labels a form's last rows carry (填表人：张三  联系电话：…  备注：…), a colon after each.
