@@ -625,6 +625,39 @@ def test_a_summary_sheet_s_totals_row_is_not_imported_and_is_said(tmp_path):
     assert "第一个工作表" not in helped
 
 
+def test_a_summary_sheet_copying_the_month_sheets_imports_each_problem_once(tmp_path):
+    """A workbook of month sheets and a 汇总 sheet of them all was refused, every 汇总 row "重复",
+    with the hint to correct the rows: each problem is imported once, and the rows read once said."""
+    import openpyxl
+
+    repo = early(tmp_path)
+    book = openpyxl.Workbook()
+    head = ["序号", "问题描述", "点位", "责任单位", "发现时间", "整改时限"]
+    june = [["宣传栏破损", "人民广场", "司法局", "2023-6-5", "2023-7-20"],
+            ["调解室无人", "东城街道", "民政局", "2023-6-6", "2023-7-21"]]
+    july = [["窗口无人", "政务中心", "司法局", "2023-7-3", "2023-7-20"]]
+    for ws, rows in ((book.active, june), (book.create_sheet("7月"), july), (book.create_sheet("汇总"), june + july)):
+        ws.append(head)
+        for n, row in enumerate(rows, 1):
+            ws.append([n, *row])
+    book.active.title = "6月"
+    book["汇总"].append(["合计", "共3个问题", None, None, None, None])
+    sheet = tmp_path / "暗访.xlsx"
+    book.save(sheet)
+    before = snapshot_files(repo / "data")
+    dry = cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-07-06", "--dry-run")
+    assert "将追加到日志 3 条记录" in dry.stdout
+    assert snapshot_files(repo / "data") == before
+    done = cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-07-06")
+    assert "已导入 3 个问题（W2023-0001 至 W2023-0003）" in done.stdout
+    assert done.stdout.endswith(
+        "以下是合计（小计、汇总）行，不是问题，不导入：\n  工作表“汇总”第5行（合计）\n"
+        "以下行与前面工作表中的行相同（来源、发现时间、责任单位、点位和问题描述都相同），是同一个问题，只按前面的行登记一次：\n"
+        "  工作表“汇总”第2、3、4行：同工作表“6月”第2行、工作表“6月”第3行、工作表“7月”第2行\n")
+    origins = [e["origin"] for e in journal(repo) if e["kind"] == "problem"]
+    assert origins == ["暗访.xlsx 工作表“6月”第2行", "暗访.xlsx 工作表“6月”第3行", "暗访.xlsx 工作表“7月”第2行"]
+
+
 def test_the_same_sheet_under_another_source_is_refused(tmp_path):
     repo = early(tmp_path)
     sheet = messy_sheet(tmp_path / "7月暗访问题.xlsx")

@@ -447,6 +447,30 @@ def test_a_totals_row_is_never_a_problem_and_is_named(tmp_path, project):
     assert len(read_problem_sheet(path, project)) == 2  # the same without asking for the names
 
 
+def test_a_row_repeating_an_earlier_sheet_s_is_read_once(tmp_path, project):
+    """A 汇总 sheet copying the month sheets' rows refused the whole workbook, every row "重复",
+    with the hint to correct them. Importing the sheets one by one takes a repeated row as the
+    problem already imported; so does one import of them all, naming the rows read once. Two
+    rows alike in one sheet, or alike with no 发现时间, are still refused, to be told apart."""
+    june = [HEADER, [1, "宣传栏破损", "人民广场", "司法局", "2023-6-5", "2023-6-20", "", "暗访"],
+            [2, "调解室无人", "东城街道", "民政局", "", "2023-6-21", "", "暗访"]]
+    summary = [HEADER, [1, "宣传栏破损", "人民广场", "市司法局", dt.datetime(2023, 6, 5), "2023-6-20", "", "暗访"],
+               [2, "窗口无人", "政务中心", "司法局", "2023-6-7", "", "", "暗访"]]
+    path = write_xlsx(tmp_path / "r.xlsx", june, title="6月", more={"汇总": summary})
+    repeats: list = []
+    rows = read_problem_sheet(path, project, repeats=repeats)
+    assert [(r.sheet, r.row) for r in rows] == [("6月", 2), ("6月", 3), ("汇总", 3)]
+    assert repeats == [("工作表“汇总”", 2, "工作表“6月”第2行")]
+    summary.append([3, "调解室无人", "东城街道", "民政局", None, "2023-6-21", "", "暗访"])  # no 发现时间
+    summary.append([4, "窗口无人", "政务中心", "司法局", "2023-6-7", "", "", "暗访"])  # twice in one sheet
+    path = write_xlsx(tmp_path / "r2.xlsx", june, title="6月", more={"汇总": summary})
+    with pytest.raises(ImportRefused) as caught:
+        read_problem_sheet(path, project)
+    assert caught.value.messages == [
+        "工作表“汇总”第4行：与工作表“6月”第3行重复（来源、发现时间、责任单位、点位和问题描述都相同）",
+        "工作表“汇总”第5行：与工作表“汇总”第3行重复（来源、发现时间、责任单位、点位和问题描述都相同）"]
+
+
 def test_an_unknown_sheet_name_lists_the_sheets(tmp_path, project):
     path = write_xlsx(tmp_path / "s.xlsx", messy_rows(), more={"5月督查": []})
     with pytest.raises(UsageError) as caught:

@@ -332,6 +332,20 @@ def _other_source(row, recorded: dict, snap):
     return None
 
 
+def _repeat_lines(repeats: list[tuple[str, int, str]]) -> list[str]:
+    """One line a sheet for the rows read once (a 汇总 sheet's are all of them): 工作表“汇总”第2、3、4行
+    （同工作表“6月”第2行 …）, at most ten rows named."""
+    by_sheet: dict[str, list[tuple[int, str]]] = {}
+    for where, number, first in repeats:
+        by_sheet.setdefault(where, []).append((number, first))
+    lines = []
+    for where, rows in by_sheet.items():
+        shown = "、".join(str(n) for n, _ in rows[:10]) + ("…" if len(rows) > 10 else "")
+        firsts = "、".join(first for _, first in rows[:3]) + ("等" if len(rows) > 3 else "")
+        lines.append(f"{where}第{shown}行" + (f"（共 {len(rows)} 行）" if len(rows) > 10 else "") + f"：同{firsts}")
+    return lines
+
+
 def _import_notes(moved: list[str], alike: list[str], overdue: list[str], done: str,
                   hidden: tuple[str, ...] = ()) -> str:
     """What an import says of its rows besides the count: rows hidden in the workbook, deadlines
@@ -388,8 +402,9 @@ def import_(
         # so that every fault of every row is named in one refusal (not some after a first fix)
         bad_rows: list = []
         totals: list[str] = []  # 合计/小计 rows passed over: said, since a 汇总 sheet is read too
+        repeats: list = []  # rows the same as an earlier sheet's: read once, said
         rows = read_problem_sheet(path, project, sheet=sheet, mapping=fields, source=default_source,
-                                  bad_rows=bad_rows, totals=totals)
+                                  bad_rows=bad_rows, totals=totals, repeats=repeats)
         # who may register these rows, before what the journal already holds of them: a unit's
         # liaison is told it cannot import a 暗访 sheet, not that its rows were imported before
         from types import SimpleNamespace
@@ -496,6 +511,9 @@ def import_(
         later = ""
         if totals:  # every sheet with the header is read: a 汇总 sheet's 合计 row is no problem, nor a 小计
             later += "\n以下是合计（小计、汇总）行，不是问题，不导入：\n" + "\n".join(f"  {t}" for t in totals)
+        if repeats:  # a 汇总 sheet copying the month sheets: each problem once, and said
+            later += ("\n以下行与前面工作表中的行相同（来源、发现时间、责任单位、点位和问题描述都相同），是同一个问题，"
+                      "只按前面的行登记一次：\n" + "\n".join(f"  {line}" for line in _repeat_lines(repeats)))
         if gone:  # a voided problem is not brought back by its row: say how to record it anew
             later += ("\n以下行对应的问题已作废，导入不会重新登记：\n" + "\n".join(f"  {g}" for g in gone)
                       + "\n如确需按表中内容重新登记，请用 cc problem add 逐个登记。")

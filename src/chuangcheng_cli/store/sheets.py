@@ -123,7 +123,8 @@ class _Table:
 
 def read_problem_sheet(path: Path, project: models.Project, *, sheet: str | None = None,
                        mapping: dict[str, str] | None = None, source: str = "",
-                       bad_rows: list[SheetRow] | None = None, totals: list[str] | None = None) -> list[SheetRow]:
+                       bad_rows: list[SheetRow] | None = None, totals: list[str] | None = None,
+                       repeats: list[tuple[str, int, str]] | None = None) -> list[SheetRow]:
     """Every problem row of the spreadsheet at path, checked against project's units and tasks.
 
     sheet=None reads every visible worksheet whose first rows hold a recognised header (a 说明 or
@@ -134,7 +135,12 @@ def read_problem_sheet(path: Path, project: models.Project, *, sheet: str | None
     caller's own checks name every row's faults in the same refusal, not in a second round).
     A totals row (合计, 小计 …: a 汇总 sheet with the list's header has one, and month sheets have
     them under the list) is never a problem: it is passed over, and named in totals when given
-    (工作表“汇总”第9行（合计）) for the caller to say so.
+    (工作表“汇总”第9行（合计）) for the caller to say so. A row the same as one of an earlier sheet
+    (source, 发现时间, unit, 点位 and 问题描述) is that problem again, read once, as importing the
+    sheets one by one would: a 汇总 sheet copying the month sheets, a month's list carrying over an
+    open problem; named in repeats when given, as (its sheet's name as messages give it, its row,
+    where the first is). Two such rows in one sheet, or with no 发现时间 (two months' rows alike
+    may be the problem found again), are refused as repeated, to be told apart.
     """
     path = Path(path)
     default_source = _default_source(source)
@@ -144,7 +150,7 @@ def read_problem_sheet(path: Path, project: models.Project, *, sheet: str | None
     rows: list[SheetRow] = []
     errors: list[str] = []
     refused: list[SheetRow] = []
-    seen: dict[str, str] = {}  # key → where it first appeared
+    seen: dict[str, tuple[str, str]] = {}  # key → (the sheet, where) it first appeared
     found_header = False
     for table in tables:
         header = _find_header(table, mapped)
@@ -174,7 +180,11 @@ def read_problem_sheet(path: Path, project: models.Project, *, sheet: str | None
             reasons = list(row.faults) + _merged_fields(table, number, columns)
             if not reasons:
                 here = f"{table.where}第{number}行"
-                first = seen.setdefault(row.key, here)
+                sheet_of_first, first = seen.setdefault(row.key, (table.where, here))
+                if first != here and sheet_of_first != table.where and row.found is not None:
+                    if repeats is not None:
+                        repeats.append((table.where, number, first))
+                    continue
                 if first != here:
                     reasons.append(f"与{first}重复（来源、发现时间、责任单位、点位和问题描述都相同）")
             row = dataclasses.replace(row, hidden=number in table.hidden, faults=tuple(reasons),
