@@ -227,6 +227,33 @@ def test_csv_in_utf8_with_or_without_bom_and_in_gbk(tmp_path, project, encoding)
     assert rows[0].desc == "劳动保障维权公示牌信息过期，\n投诉电话无法接通"
 
 
+@pytest.mark.parametrize("delimiter", [";", "\t"])
+def test_a_csv_separated_by_semicolons_or_tabs_is_read(tmp_path, project, delimiter):
+    """Excel saves "CSV" with semicolons where the comma is the decimal mark, and its Unicode text
+    with tabs; the separator was guessed from the first line's commas and tabs, so a semicolon
+    file, or a tab file under a title row, was "找不到表头行". The one that finds the header is
+    used, whatever the title row and the cells hold (a 问题描述 with commas in it)."""
+    lines = ["2023年6月暗访问题清单" + delimiter * 4, delimiter.join(["序号", "问题描述", "点位", "责任单位", "来源"]),
+             delimiter.join(["1", "宣传栏破损, 内容陈旧", "人民广场", "司法局", "暗访"]),
+             delimiter.join(["2", '"调解室无人;\n未公示电话"', "东城街道", "民政局", "暗访"])]
+    path = tmp_path / "分号.csv"
+    path.write_bytes("\r\n".join(lines).encode("utf-8-sig"))
+    rows = read_problem_sheet(path, project)
+    assert [(r.row, r.desc, r.place, r.unit) for r in rows] == [
+        (3, "宣传栏破损, 内容陈旧", "人民广场", "sfj"), (4, "调解室无人;\n未公示电话", "东城街道", "mzj")]
+    lines[0] = "2023年6月暗访问题清单"  # a title with no separator at all
+    path.write_bytes("\r\n".join(lines).encode("utf-8"))
+    assert [r.row for r in read_problem_sheet(path, project)] == [3, 4]
+
+
+def test_excel_s_sep_line_names_the_separator_and_is_no_row(tmp_path, project):
+    path = tmp_path / "sep.csv"
+    path.write_text("sep=;\n问题描述;点位;责任单位\n宣传栏破损;人民广场;司法局\n调解室无人;;民政局\n", encoding="utf-8")
+    with pytest.raises(ImportRefused) as caught:  # row 3 as Excel shows it (the sep= line is hidden)
+        read_problem_sheet(path, project)
+    assert caught.value.messages == ["文件“sep.csv”第3行：点位为空"]
+
+
 def test_a_csv_in_no_known_encoding_is_a_usage_error(tmp_path, project):
     path = tmp_path / "乱码.csv"
     path.write_bytes(b"\x81\x30\xff\xfe\x80,\xff\n")

@@ -145,7 +145,7 @@ def read_problem_sheet(path: Path, project: models.Project, *, sheet: str | None
     path = Path(path)
     default_source = _default_source(source)
     mapped = _mapping(mapping or {})
-    tables = _read_tables(path, sheet)
+    tables = _read_tables(path, sheet, mapped)
     resolver = _Resolver(project)
     rows: list[SheetRow] = []
     errors: list[str] = []
@@ -215,7 +215,7 @@ def refused_hint(path: Path, errors: list[str]) -> str:
 # ----------------------------------------------------------------------------- files and sheets
 
 
-def _read_tables(path: Path, sheet: str | None) -> list[_Table]:
+def _read_tables(path: Path, sheet: str | None, mapped: dict[str, str]) -> list[_Table]:
     try:
         info = os.stat(path)
     except FileNotFoundError:
@@ -236,11 +236,11 @@ def _read_tables(path: Path, sheet: str | None) -> list[_Table]:
     if suffix == ".csv":
         if sheet is not None:
             raise UsageError(f"CSV 文件没有工作表，不能指定 --sheet：{path}", "去掉 --sheet 即可。")
-        return [_read_csv(path)]
+        return [_read_csv(path, mapped)]
     return _read_xlsx(path, sheet)
 
 
-def _read_csv(path: Path) -> _Table:
+def _read_csv(path: Path, mapped: dict[str, str]) -> _Table:
     import csv
     import io
 
@@ -266,8 +266,11 @@ def _read_csv(path: Path) -> _Table:
     if text is None or "\x00" in text:
         raise UsageError(f"无法识别 CSV 文件的编码：{path}",
                          "请另存为“CSV UTF-8（逗号分隔）”或 .xlsx 后再导入。")
-    first = text.split("\n", 1)[0]
-    delimiter = "\t" if first.count("\t") > first.count(",") else ","
+    # Excel's "sep=;" line names the separator, and Excel does not show it as a row
+    declared = re.match(r"sep=([,;\t|])\r?\n", text)
+    if declared:
+        text = text[declared.end():]
+    delimiter = declared.group(1) if declared else _delimiter(text, mapped)
     rows: list[list] = []
     # strict: a stray quote (an opening " never closed, or text after a closing one) is refused, not
     # read as one cell running over the following lines (four problems imported as one)
@@ -283,6 +286,36 @@ def _read_csv(path: Path) -> _Table:
         raise UsageError(f"CSV 文件格式有误：{path}（第 {len(rows) + 1} 条记录，约第 {reader.line_num} 行：{why}）",
                          _SAVE_AS) from None
     return _Table("", f"文件“{path.name}”", rows, set())
+
+
+DELIMITERS = (",", "\t", ";")  # Excel's CSV: a comma, or a semicolon where the comma is the decimal
+# mark (German, French … Windows settings, and WPS so set); its "Unicode 文本": tabs
+
+
+def _delimiter(text: str, mapped: dict[str, str]) -> str:
+    """The separator with which the header row is found naming most fields (the first of
+    DELIMITERS on a tie, a comma when none finds it). Not the first line's commas against its
+    tabs: a title row above the header has none of either, or only the semicolons of its empty
+    cells, and a 问题描述 may hold commas in a file separated by semicolons."""
+    import csv
+    import io
+
+    best, best_score = ",", 1
+    for delimiter in DELIMITERS:
+        if delimiter not in text:
+            continue
+        head: list[list] = []
+        try:
+            for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+                head.append(record[:MAX_COLUMNS])
+                if len(head) >= HEADER_SCAN:
+                    break
+        except csv.Error:  # a malformed file: the full read below says what is wrong with it
+            pass
+        scores = [len([f for f in _row_fields(r, mapped) if f != SEQ]) for r in head]
+        if scores and max(scores) > best_score:
+            best, best_score = delimiter, max(scores)
+    return best
 
 
 def _read_xlsx(path: Path, sheet: str | None) -> list[_Table]:
