@@ -752,6 +752,27 @@ def test_import_names_every_fault_of_a_row_at_once_and_none_twice(tmp_path):
     assert snapshot_files(repo / "data") == before
 
 
+def test_a_csv_from_excel_on_chinese_windows_imports_and_a_mixed_one_is_refused_plainly(tmp_path):
+    """Excel's "CSV" on Chinese Windows is GBK with CRLF (semicolons where the comma is the decimal
+    mark): read as typed. A UTF-8 file with a GBK line pasted in is refused naming the line."""
+    repo = early(tmp_path)
+    text = ("2023年7月暗访问题清单;;;;\r\n序号;问题描述;点位;责任单位;发现时间\r\n"
+            "1;宣传栏破损，内容陈旧;人民广场;司法局;2023/7/3\r\n2;调解室无人;𬌗山社区;民政局;2023/7/4\r\n")
+    sheet = tmp_path / "7月暗访.csv"
+    sheet.write_bytes(text.encode("gb18030"))
+    done = cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-07-06")
+    assert "已导入 2 个问题（W2023-0001 至 W2023-0002）" in done.stdout
+    assert [(e["place"], e["desc"], e["origin"]) for e in journal(repo) if e["kind"] == "problem"] == [
+        ("人民广场", "宣传栏破损，内容陈旧", "7月暗访.csv 第3行"), ("𬌗山社区", "调解室无人", "7月暗访.csv 第4行")]
+    before = snapshot_files(repo / "data")
+    mixed = tmp_path / "混合.csv"
+    mixed.write_bytes("问题描述,点位,责任单位\r\n宣传栏破损,东城街道,司法局\r\n".encode("utf-8-sig")
+                      + "窗口服务差,政务中心,人社局\r\n".encode("gbk"))
+    refused = cc(repo, "problem", "import", str(mixed), "--source", "暗访", "--as-of", "2023-07-06", code=2)
+    assert "CSV 文件的编码前后不一致：第 3 行之前是 UTF-8 编码，第 3 行不是" in refused.stderr
+    assert snapshot_files(repo / "data") == before
+
+
 def test_import_dry_run_shows_each_problem_readably(tmp_path):
     """A dry run of an import lists every problem it would register in words (number, unit, task,
     place, deadline) before the journal lines, and writes nothing."""

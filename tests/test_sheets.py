@@ -259,7 +259,41 @@ def test_a_csv_in_no_known_encoding_is_a_usage_error(tmp_path, project):
     path.write_bytes(b"\x81\x30\xff\xfe\x80,\xff\n")
     with pytest.raises(UsageError) as caught:
         read_problem_sheet(path, project)
-    assert caught.value.message == f"无法识别 CSV 文件的编码：{path}"
+    assert caught.value.message == f"无法识别 CSV 文件的编码：{path}（不是 UTF-8，也不是 GBK/GB18030）"
+    assert caught.value.hint == "请在 Excel 或 WPS 中打开，另存为“CSV UTF-8（逗号分隔）”或 .xlsx 后再导入。"
+
+
+def test_a_csv_in_gb18030_keeps_the_characters_gbk_lacks(tmp_path, project):
+    """Excel and WPS on Chinese Windows save "CSV" in the ANSI code page, GBK; GB18030 is its
+    superset, so a rare character of a name (𬌗, four bytes) comes through as typed."""
+    path = tmp_path / "gb.csv"
+    path.write_bytes("问题描述,点位,责任单位\r\n窗口服务差,𬌗山社区,司法局\r\n".encode("gb18030"))
+    assert [r.place for r in read_problem_sheet(path, project)] == ["𬌗山社区"]
+
+
+def test_a_csv_of_two_encodings_names_the_line_where_the_second_starts(tmp_path, project):
+    """A UTF-8 list with a line pasted in from a GBK file (or the other way round) decodes as
+    neither: "无法识别编码" left the user nothing to look for."""
+    head = "问题描述,点位,责任单位\r\n宣传栏破损,人民广场,司法局\r\n"
+    tail = "窗口服务差,政务中心,人社局\r\n"
+    for first, second, name in (("utf-8-sig", "gbk", "UTF-8"), ("gbk", "utf-8", "GBK/GB18030")):
+        path = tmp_path / f"{name[:3]}.csv"
+        path.write_bytes(head.encode(first) + tail.encode(second))
+        with pytest.raises(UsageError) as caught:
+            read_problem_sheet(path, project)
+        assert caught.value.message == f"CSV 文件的编码前后不一致：第 3 行之前是 {name} 编码，第 3 行不是：{path}"
+        assert "重新输入第 3 行起显示为乱码的文字" in caught.value.hint
+
+
+def test_a_csv_neither_utf8_nor_gbk_that_reads_as_gbk_is_said_to_be_read_so(tmp_path, project):
+    """A Big5 file (繁体) decodes as GBK, into nonsense: the message says how it was read."""
+    path = tmp_path / "big5.csv"
+    path.write_bytes("問題描述,點位,責任單位\r\n宣傳欄破損,人民廣場,司法局\r\n".encode("big5"))
+    with pytest.raises(UsageError) as caught:
+        read_problem_sheet(path, project)
+    assert "找不到表头行" in caught.value.message
+    assert caught.value.hint.endswith("文件不是 UTF-8 编码，已按 GBK/GB18030 读取：如看到的是乱码，文件是别的编码（如繁体的 Big5），"
+                                      "请在 Excel 或 WPS 中打开，另存为“CSV UTF-8（逗号分隔）”或 .xlsx 后再导入。")
 
 
 def test_the_same_problems_reordered_and_renumbered_give_the_same_keys(tmp_path, project):

@@ -2,13 +2,14 @@
 
 暗访 and 督查 lists arrive as the sheets people make by hand: title rows and merged cells above the
 header, a 序号 column, blank rows, dates typed as Excel dates or as text, units by their short
-names, GBK-encoded CSV from Excel on Chinese Windows. This module finds the header row by its
-known column names (or the user's `--map 表头=字段`), reads every data row, and either returns
-them all or raises ImportRefused naming every bad row by sheet and row number, because a list
-imported half-way is worse than none. Each row carries a content key (source, found date, unit,
-place, description) so the caller can skip problems already recorded: importing a re-sent sheet,
-re-ordered or re-numbered, adds nothing. No clock, no environment, no printing: the caller
-decides what a blank deadline or found date means.
+names, GBK-encoded CSV from Excel on Chinese Windows (separated by semicolons where the comma is
+the decimal mark). This module finds the header row by its known column names (or the user's
+`--map 表头=字段`), reads every data row, and either returns them all or raises ImportRefused
+naming every bad row by sheet and row number, because a list imported half-way is worse than
+none. Each row carries a content key (source, found date, unit, place, description) so the
+caller can skip problems already recorded: importing a re-sent sheet, re-ordered or re-numbered,
+adds nothing. No clock, no environment, no printing: the caller decides what a blank deadline or
+found date means.
 """
 
 from __future__ import annotations
@@ -116,6 +117,7 @@ class _Table:
     filled: frozenset = frozenset()  # (row, column), 1-based, of cells showing a merge's top-left value
     across: frozenset = frozenset()  # (row, first column, last column), 1-based: merges over columns
     hidden: frozenset = frozenset()  # 1-based rows hidden in the workbook
+    encoding: str = ""  # a CSV's, as it was decoded
 
 
 # ------------------------------------------------------------------------------------ entry point
@@ -246,26 +248,39 @@ def _read_csv(path: Path, mapped: dict[str, str]) -> _Table:
 
     data = path.read_bytes()
     text = None
+    used = ""
+    failed: dict[str, int] = {}  # encoding → the line of its first undecodable byte, after text in it
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode 文本": UTF-16, tab-separated
         try:
-            text = data.decode("utf-16")
+            text, used = data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError:
             pass
     else:
         # Strict decodes, in this order: valid UTF-8 is almost never valid GBK text by accident,
-        # and a wrong guess that still decodes shows up as unrecognised (garbled) headers.
+        # and a wrong guess that still decodes shows up as unrecognised (garbled) headers, which
+        # the message then puts down to the encoding (a Big5 file read as GBK).
         for encoding in ("utf-8-sig", "gb18030"):
             try:
-                text = data.decode(encoding)
+                text, used = data.decode(encoding), encoding
                 break
-            except UnicodeDecodeError:
-                continue
+            except UnicodeDecodeError as exc:
+                # utf-8-sig counts from after its BOM
+                at = exc.start + (3 if encoding == "utf-8-sig" and data.startswith(b"\xef\xbb\xbf") else 0)
+                if not data[:at].isascii():  # ASCII lines are every encoding's: no sign of this one
+                    failed[encoding] = data.count(b"\n", 0, at) + 1
     if data.startswith(b"PK\x03\x04"):  # a workbook (a zip) renamed .csv
         raise UsageError(f"这个文件实际上是 Excel 工作簿（.xlsx），不是 CSV：{path}",
                          "请把文件的扩展名改为 .xlsx 后再导入。")
+    if text is None and failed:
+        # lines of one encoding, then one of another: text pasted in from another file
+        encoding, line = max(failed.items(), key=lambda item: item[1])
+        raise UsageError(f"CSV 文件的编码前后不一致：第 {line} 行之前是 {_ENCODING_NAMES[encoding]} 编码，"
+                         f"第 {line} 行不是：{path}",
+                         f"多半是从别的文件粘贴进来的文字。请用记事本或 Excel 打开，检查并重新输入第 {line} 行起"
+                         "显示为乱码的文字，再另存为“CSV UTF-8（逗号分隔）”或 .xlsx 后导入。")
     if text is None or "\x00" in text:
-        raise UsageError(f"无法识别 CSV 文件的编码：{path}",
-                         "请另存为“CSV UTF-8（逗号分隔）”或 .xlsx 后再导入。")
+        raise UsageError(f"无法识别 CSV 文件的编码：{path}（不是 UTF-8，也不是 GBK/GB18030）",
+                         "请在 Excel 或 WPS 中打开，另存为“CSV UTF-8（逗号分隔）”或 .xlsx 后再导入。")
     # Excel's "sep=;" line names the separator, and Excel does not show it as a row
     declared = re.match(r"sep=([,;\t|])\r?\n", text)
     if declared:
@@ -285,9 +300,10 @@ def _read_csv(path: Path, mapped: dict[str, str]) -> _Table:
                else "引号不成对或格式不规范")  # csv's own words are English
         raise UsageError(f"CSV 文件格式有误：{path}（第 {len(rows) + 1} 条记录，约第 {reader.line_num} 行：{why}）",
                          _SAVE_AS) from None
-    return _Table("", f"文件“{path.name}”", rows, set())
+    return _Table("", f"文件“{path.name}”", rows, set(), encoding=used)
 
 
+_ENCODING_NAMES = {"utf-8-sig": "UTF-8", "gb18030": "GBK/GB18030"}
 DELIMITERS = (",", "\t", ";")  # Excel's CSV: a comma, or a semicolon where the comma is the decimal
 # mark (German, French … Windows settings, and WPS so set); its "Unicode 文本": tabs
 
@@ -537,7 +553,12 @@ def _no_header(table: _Table, mapped: dict[str, str], path: Path, others: list[s
     where = "工作表" + "、".join(f"“{n}”" for n in (table.name, *others)) if others else table.where
     hint = f"要找的表头：{looked}。"
     hint += ("看到的是：" + "、".join(f"“{s}”" for s in seen) + "。") if seen else "这些行都是空的。"
-    hint += "表头不同时可用 --map 指定，如 --map 问题情况=问题描述；表头是乱码时请另存为 UTF-8 CSV 或 .xlsx。"
+    hint += "表头不同时可用 --map 指定，如 --map 问题情况=问题描述；"
+    if table.encoding == "gb18030":  # the one guess that can garble: Big5, Shift-JIS … decode as GBK too
+        hint += ("文件不是 UTF-8 编码，已按 GBK/GB18030 读取：如看到的是乱码，文件是别的编码（如繁体的 Big5），"
+                 "请在 Excel 或 WPS 中打开，另存为“CSV UTF-8（逗号分隔）”或 .xlsx 后再导入。")
+    else:
+        hint += "表头是乱码时请另存为 UTF-8 CSV 或 .xlsx。"
     return UsageError(f"{where}的前 {HEADER_SCAN} 行中找不到表头行：{path}", hint)
 
 
