@@ -317,12 +317,13 @@ def _delimiter(text: str, mapped: dict[str, str]) -> str:
     import io
 
     best, best_score = ",", 1
+    start = text[:1 << 20]  # the header is among the first rows: no copy of a 20 MB file for each guess
     for delimiter in DELIMITERS:
-        if delimiter not in text:
+        if delimiter not in start:
             continue
         head: list[list] = []
         try:
-            for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            for record in csv.reader(io.StringIO(start, newline=""), delimiter=delimiter):
                 head.append(record[:MAX_COLUMNS])
                 if len(head) >= HEADER_SCAN:
                     break
