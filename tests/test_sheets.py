@@ -252,6 +252,10 @@ def test_excel_s_sep_line_names_the_separator_and_is_no_row(tmp_path, project):
     with pytest.raises(ImportRefused) as caught:  # row 3 as Excel shows it (the sep= line is hidden)
         read_problem_sheet(path, project)
     assert caught.value.messages == ["文件“sep.csv”第3行：点位为空"]
+    path.write_text('sep=;\n问题描述;点位;责任单位\n"宣传栏;x;司法局\n', encoding="utf-8")  # a stray quote
+    with pytest.raises(UsageError) as caught:  # the record as Excel counts, the line as a text editor does
+        read_problem_sheet(path, project)
+    assert caught.value.message == f"CSV 文件格式有误：{path}（第 2 条记录，约第 3 行：引号不成对或格式不规范）"
 
 
 def test_a_csv_in_no_known_encoding_is_a_usage_error(tmp_path, project):

@@ -298,7 +298,7 @@ def _read_csv(path: Path, mapped: dict[str, str]) -> _Table:
     except csv.Error as exc:
         why = (f"某一格超过 {csv.field_size_limit()} 字" if "field larger than field limit" in str(exc)
                else "引号不成对或格式不规范")  # csv's own words are English
-        raise UsageError(f"CSV 文件格式有误：{path}（第 {len(rows) + 1} 条记录，约第 {reader.line_num} 行：{why}）",
+        raise UsageError(f"CSV 文件格式有误：{path}（第 {len(rows) + 1} 条记录，约第 {reader.line_num + bool(declared)} 行：{why}）",
                          _SAVE_AS) from None
     return _Table("", f"文件“{path.name}”", rows, set(), encoding=used)
 
