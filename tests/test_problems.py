@@ -595,6 +595,69 @@ def test_a_totals_row_under_the_list_is_no_problem(tmp_path):
     assert "已导入 3 个问题（W2023-0001 至 W2023-0003）" in out
 
 
+def test_a_summary_sheet_s_totals_row_is_not_imported_and_is_said(tmp_path):
+    """A 汇总 sheet with the list's header was read like the month sheets (the --sheet help said
+    only the first sheet was) and its 合计 row, naming a unit and a 点位, became a problem."""
+    import openpyxl
+
+    repo = early(tmp_path)
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "7月"
+    head = ["序号", "问题描述", "点位", "责任单位", "发现时间", "整改时限"]
+    ws.append(head)
+    ws.append([1, "宣传栏破损", "人民广场", "司法局", "2023-7-3", "2023-7-20"])
+    ws.append([2, "调解室无人", "东城街道", "民政局", "2023-7-4", "2023-7-21"])
+    summary = book.create_sheet("汇总")
+    summary.append(head)
+    summary.append(["合  计", "共2个问题", "人民广场等2处", "市司法局", None, None])
+    sheet = tmp_path / "7月暗访.xlsx"
+    book.save(sheet)
+    dry = cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-07-06", "--dry-run")
+    assert "将追加到日志 2 条记录" in dry.stdout and "共2个问题" not in dry.stdout.split("不导入")[0]
+    note = "以下是合计（小计、汇总）行，不是问题，不导入：\n  工作表“汇总”第2行（合计）"
+    assert note in dry.stdout
+    done = cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-07-06")
+    assert "已导入 2 个问题（W2023-0001 至 W2023-0002）" in done.stdout and note in done.stdout
+    assert [e["place"] for e in journal(repo) if e["kind"] == "problem"] == ["人民广场", "东城街道"]
+    helped = cc(repo, "problem", "import", "--help", COLUMNS="200").stdout
+    assert "只导入这一张工作表；默认导入每张有表头的可见工作表（合计、小计行不导入）。" in helped
+    assert "第一个工作表" not in helped
+
+
+def test_a_summary_sheet_copying_the_month_sheets_imports_each_problem_once(tmp_path):
+    """A workbook of month sheets and a 汇总 sheet of them all was refused, every 汇总 row "重复",
+    with the hint to correct the rows: each problem is imported once, and the rows read once said."""
+    import openpyxl
+
+    repo = early(tmp_path)
+    book = openpyxl.Workbook()
+    head = ["序号", "问题描述", "点位", "责任单位", "发现时间", "整改时限"]
+    june = [["宣传栏破损", "人民广场", "司法局", "2023-6-5", "2023-7-20"],
+            ["调解室无人", "东城街道", "民政局", "2023-6-6", "2023-7-21"]]
+    july = [["窗口无人", "政务中心", "司法局", "2023-7-3", "2023-7-20"]]
+    for ws, rows in ((book.active, june), (book.create_sheet("7月"), july), (book.create_sheet("汇总"), june + july)):
+        ws.append(head)
+        for n, row in enumerate(rows, 1):
+            ws.append([n, *row])
+    book.active.title = "6月"
+    book["汇总"].append(["合计", "共3个问题", None, None, None, None])
+    sheet = tmp_path / "暗访.xlsx"
+    book.save(sheet)
+    before = snapshot_files(repo / "data")
+    dry = cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-07-06", "--dry-run")
+    assert "将追加到日志 3 条记录" in dry.stdout
+    assert snapshot_files(repo / "data") == before
+    done = cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-07-06")
+    assert "已导入 3 个问题（W2023-0001 至 W2023-0003）" in done.stdout
+    assert done.stdout.endswith(
+        "以下是合计（小计、汇总）行，不是问题，不导入：\n  工作表“汇总”第5行（合计）\n"
+        "以下行与前面工作表中的行相同（来源、发现时间、责任单位、点位和问题描述都相同），是同一个问题，只按前面的行登记一次：\n"
+        "  工作表“汇总”第2、3、4行：同工作表“6月”第2行、工作表“6月”第3行、工作表“7月”第2行\n")
+    origins = [e["origin"] for e in journal(repo) if e["kind"] == "problem"]
+    assert origins == ["暗访.xlsx 工作表“6月”第2行", "暗访.xlsx 工作表“6月”第3行", "暗访.xlsx 工作表“7月”第2行"]
+
+
 def test_the_same_sheet_under_another_source_is_refused(tmp_path):
     repo = early(tmp_path)
     sheet = messy_sheet(tmp_path / "7月暗访问题.xlsx")
@@ -633,8 +696,80 @@ def test_import_with_a_bad_row_imports_nothing_and_names_it(tmp_path):
     # rounds (an adversarial try: fixing the rows listed first brought up others)
     both = cc(repo, "problem", "import", str(sheet), "--as-of", "2023-07-06", code=2)
     assert "工作表“7月暗访”第6行" in both.stderr and "不知道" in both.stderr
-    assert "工作表“7月暗访”第3行、工作表“7月暗访”第5行没有问题来源" in both.stderr
+    # the row the reader refuses has no source either: named with the others, not after its fix
+    assert "工作表“7月暗访”第3行、工作表“7月暗访”第5行、工作表“7月暗访”第6行没有问题来源" in both.stderr
     assert "表格中有 3 行不能导入" in both.stderr
+    assert snapshot_files(repo / "data") == before
+
+
+def test_import_names_every_fault_of_a_row_at_once_and_none_twice(tmp_path):
+    """A row the reader refused (an empty 点位, an unknown unit, a date it cannot read) was not
+    checked further: after fixing it the user got a second refusal for the same row (no 来源, a
+    发现时间 after the day of import, a task not of its unit). Every fault of every row comes in
+    one refusal, one line a row in the sheet's order; what could not be read is not faulted
+    again (a 发现时间 it cannot read is not also "missing", nor later than the 整改时限)."""
+    import openpyxl
+
+    repo = early(tmp_path)
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "7月暗访"
+    ws.append(["序号", "问题描述", "点位", "责任单位", "发现时间", "整改时限", "任务编号", "来源"])
+    ws.append([1, "宣传栏破损", "人民广场", "市司法局", "2023-6-5", "2023-6-20", "", ""])
+    ws.append([2, "调解室无人", "", "市民政局", "2023-8-30", "2023-9-10", "", ""])
+    ws.append([3, "窗口服务差", "政务中心", "市民正局", "2023-6-5", "2023-6-20", "T10", "暗访"])
+    ws.append([4, "热线无人", "12348热线", "市司法局", "2023-2-30", "2023-6-20", "", ""])
+    ws.append([5, "#N/A", "12348热线", "foo", "2023-6-1", "2023-6-20", "", "xx"])
+    ws.append([6, "调解室无人", "东城街道", "司法局", "2023-6-10", "2023-6-1", "T10", "暗访"])
+    ws.append([7, "窗口\u202e服务差", "政务中心", "司法局", "2023-05-01", "2025-6-1", "T10", "督查"])
+    ws.append([8, "公示栏未更新", "人民广场", "市司法局", "不详", "下周", "T99", ""])
+    sheet = tmp_path / "7月暗访.xlsx"
+    book.save(sheet)
+    before = snapshot_files(repo / "data")
+    refused = cc(repo, "problem", "import", str(sheet), "--as-of", "2023-07-06", code=2)
+    where = "工作表“7月暗访”"
+    assert refused.stderr.splitlines()[1:-1] == [
+        f"  {where}第2行、{where}第3行、{where}第5行、{where}第9行没有问题来源（表中无“来源”列或为空），"
+        "请用 --source 指定，如 --source 暗访",
+        f"  {where}第3行：点位为空；发现日期 2023年8月30日 晚于登记日期 2023年7月6日",
+        f"  {where}第4行：责任单位“市民正局”不存在（是否为“市民政局”？）",
+        f"  {where}第5行：发现时间“2023-2-30”不是有效日期",  # not "整改期限 … 早于发现日期" as well
+        f"  {where}第6行：问题描述是公式错误值 #N/A；责任单位“foo”不存在；"
+        "来源“xx”无法识别（应为 自查、互查、督查、暗访、测评反馈、群众反映、媒体曝光 之一）",
+        f"  {where}第7行：整改时限（2023年6月1日）早于发现时间（2023年6月10日）；"  # said once, by the reader
+        "市司法局不是任务 T10 的责任单位，问题不能归入该任务",
+        f"  {where}第8行：问题描述含有不可见的字符 U+202E（双向文字控制符）；整改期限 2025年6月1日 距今超过1年；"
+        "市司法局不是任务 T10 的责任单位，问题不能归入该任务",
+        f"  {where}第9行：任务“T99”不存在（任务编号如 T01、T02、T03…）；发现时间“不详”无法识别为日期"
+        "（可写 2023-7-5、2023/7/5、2023年7月5日）；整改时限“下周”无法识别为日期（可写 2023-7-5、2023/7/5、2023年7月5日）",
+    ]
+    assert refused.stderr.startswith("错误：表格中有 8 行不能导入，本次没有导入任何问题：\n")
+    assert snapshot_files(repo / "data") == before
+    # with the source given, the same rows and faults but the one about the source: exit 1
+    again = cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-07-06", code=1)
+    assert "没有问题来源" not in again.stderr and "表格中有 7 行不能导入" in again.stderr
+    assert f"{where}第3行：点位为空；发现日期 2023年8月30日 晚于登记日期 2023年7月6日" in again.stderr
+    assert snapshot_files(repo / "data") == before
+
+
+def test_a_csv_from_excel_on_chinese_windows_imports_and_a_mixed_one_is_refused_plainly(tmp_path):
+    """Excel's "CSV" on Chinese Windows is GBK with CRLF (semicolons where the comma is the decimal
+    mark): read as typed. A UTF-8 file with a GBK line pasted in is refused naming the line."""
+    repo = early(tmp_path)
+    text = ("2023年7月暗访问题清单;;;;\r\n序号;问题描述;点位;责任单位;发现时间\r\n"
+            "1;宣传栏破损，内容陈旧;人民广场;司法局;2023/7/3\r\n2;调解室无人;𬌗山社区;民政局;2023/7/4\r\n")
+    sheet = tmp_path / "7月暗访.csv"
+    sheet.write_bytes(text.encode("gb18030"))
+    done = cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-07-06")
+    assert "已导入 2 个问题（W2023-0001 至 W2023-0002）" in done.stdout
+    assert [(e["place"], e["desc"], e["origin"]) for e in journal(repo) if e["kind"] == "problem"] == [
+        ("人民广场", "宣传栏破损，内容陈旧", "7月暗访.csv 第3行"), ("𬌗山社区", "调解室无人", "7月暗访.csv 第4行")]
+    before = snapshot_files(repo / "data")
+    mixed = tmp_path / "混合.csv"
+    mixed.write_bytes("问题描述,点位,责任单位\r\n宣传栏破损,东城街道,司法局\r\n".encode("utf-8-sig")
+                      + "窗口服务差,政务中心,人社局\r\n".encode("gbk"))
+    refused = cc(repo, "problem", "import", str(mixed), "--source", "暗访", "--as-of", "2023-07-06", code=2)
+    assert "CSV 文件的编码前后不一致：第 3 行之前是 UTF-8 编码，第 3 行不是" in refused.stderr
     assert snapshot_files(repo / "data") == before
 
 

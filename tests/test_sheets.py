@@ -227,12 +227,77 @@ def test_csv_in_utf8_with_or_without_bom_and_in_gbk(tmp_path, project, encoding)
     assert rows[0].desc == "劳动保障维权公示牌信息过期，\n投诉电话无法接通"
 
 
+@pytest.mark.parametrize("delimiter", [";", "\t"])
+def test_a_csv_separated_by_semicolons_or_tabs_is_read(tmp_path, project, delimiter):
+    """Excel saves "CSV" with semicolons where the comma is the decimal mark, and its Unicode text
+    with tabs; the separator was guessed from the first line's commas and tabs, so a semicolon
+    file, or a tab file under a title row, was "找不到表头行". The one that finds the header is
+    used, whatever the title row and the cells hold (a 问题描述 with commas in it)."""
+    lines = ["2023年6月暗访问题清单" + delimiter * 4, delimiter.join(["序号", "问题描述", "点位", "责任单位", "来源"]),
+             delimiter.join(["1", "宣传栏破损, 内容陈旧", "人民广场", "司法局", "暗访"]),
+             delimiter.join(["2", '"调解室无人;\n未公示电话"', "东城街道", "民政局", "暗访"])]
+    path = tmp_path / "分号.csv"
+    path.write_bytes("\r\n".join(lines).encode("utf-8-sig"))
+    rows = read_problem_sheet(path, project)
+    assert [(r.row, r.desc, r.place, r.unit) for r in rows] == [
+        (3, "宣传栏破损, 内容陈旧", "人民广场", "sfj"), (4, "调解室无人;\n未公示电话", "东城街道", "mzj")]
+    lines[0] = "2023年6月暗访问题清单"  # a title with no separator at all
+    path.write_bytes("\r\n".join(lines).encode("utf-8"))
+    assert [r.row for r in read_problem_sheet(path, project)] == [3, 4]
+
+
+def test_excel_s_sep_line_names_the_separator_and_is_no_row(tmp_path, project):
+    path = tmp_path / "sep.csv"
+    path.write_text("sep=;\n问题描述;点位;责任单位\n宣传栏破损;人民广场;司法局\n调解室无人;;民政局\n", encoding="utf-8")
+    with pytest.raises(ImportRefused) as caught:  # row 3 as Excel shows it (the sep= line is hidden)
+        read_problem_sheet(path, project)
+    assert caught.value.messages == ["文件“sep.csv”第3行：点位为空"]
+    path.write_text('sep=;\n问题描述;点位;责任单位\n"宣传栏;x;司法局\n', encoding="utf-8")  # a stray quote
+    with pytest.raises(UsageError) as caught:  # the record as Excel counts, the line as a text editor does
+        read_problem_sheet(path, project)
+    assert caught.value.message == f"CSV 文件格式有误：{path}（第 2 条记录，约第 3 行：引号不成对或格式不规范）"
+
+
 def test_a_csv_in_no_known_encoding_is_a_usage_error(tmp_path, project):
     path = tmp_path / "乱码.csv"
     path.write_bytes(b"\x81\x30\xff\xfe\x80,\xff\n")
     with pytest.raises(UsageError) as caught:
         read_problem_sheet(path, project)
-    assert caught.value.message == f"无法识别 CSV 文件的编码：{path}"
+    assert caught.value.message == f"无法识别 CSV 文件的编码：{path}（不是 UTF-8，也不是 GBK/GB18030）"
+    assert caught.value.hint == "请在 Excel 或 WPS 中打开，另存为“CSV UTF-8（逗号分隔）”或 .xlsx 后再导入。"
+
+
+def test_a_csv_in_gb18030_keeps_the_characters_gbk_lacks(tmp_path, project):
+    """Excel and WPS on Chinese Windows save "CSV" in the ANSI code page, GBK; GB18030 is its
+    superset, so a rare character of a name (𬌗, four bytes) comes through as typed."""
+    path = tmp_path / "gb.csv"
+    path.write_bytes("问题描述,点位,责任单位\r\n窗口服务差,𬌗山社区,司法局\r\n".encode("gb18030"))
+    assert [r.place for r in read_problem_sheet(path, project)] == ["𬌗山社区"]
+
+
+def test_a_csv_of_two_encodings_names_the_line_where_the_second_starts(tmp_path, project):
+    """A UTF-8 list with a line pasted in from a GBK file (or the other way round) decodes as
+    neither: "无法识别编码" left the user nothing to look for."""
+    head = "问题描述,点位,责任单位\r\n宣传栏破损,人民广场,司法局\r\n"
+    tail = "窗口服务差,政务中心,人社局\r\n"
+    for first, second, name in (("utf-8-sig", "gbk", "UTF-8"), ("gbk", "utf-8", "GBK/GB18030")):
+        path = tmp_path / f"{name[:3]}.csv"
+        path.write_bytes(head.encode(first) + tail.encode(second))
+        with pytest.raises(UsageError) as caught:
+            read_problem_sheet(path, project)
+        assert caught.value.message == f"CSV 文件的编码前后不一致：第 3 行之前是 {name} 编码，第 3 行不是：{path}"
+        assert "重新输入第 3 行起显示为乱码的文字" in caught.value.hint
+
+
+def test_a_csv_neither_utf8_nor_gbk_that_reads_as_gbk_is_said_to_be_read_so(tmp_path, project):
+    """A Big5 file (繁体) decodes as GBK, into nonsense: the message says how it was read."""
+    path = tmp_path / "big5.csv"
+    path.write_bytes("問題描述,點位,責任單位\r\n宣傳欄破損,人民廣場,司法局\r\n".encode("big5"))
+    with pytest.raises(UsageError) as caught:
+        read_problem_sheet(path, project)
+    assert "找不到表头行" in caught.value.message
+    assert caught.value.hint.endswith("文件不是 UTF-8 编码，已按 GBK/GB18030 读取：如看到的是乱码，文件是别的编码（如繁体的 Big5），"
+                                      "请在 Excel 或 WPS 中打开，另存为“CSV UTF-8（逗号分隔）”或 .xlsx 后再导入。")
 
 
 def test_the_same_problems_reordered_and_renumbered_give_the_same_keys(tmp_path, project):
@@ -298,6 +363,33 @@ def test_every_bad_row_is_listed(tmp_path, project):
         "工作表“督查”第7行：与工作表“督查”第2行重复（来源、发现时间、责任单位、点位和问题描述都相同）",
         "工作表“督查”第8行：问题描述是公式错误值 #N/A",
     ]
+
+
+def test_a_refused_row_is_read_in_full_and_says_what_could_not_be_read(tmp_path, project):
+    """Given bad_rows, the reader hands over each row it refuses with every fault of it (a formula's
+    error value no longer hides the other cells' faults), the fields it could read, and those it
+    could not, which the import must not fault again (an unreadable date is not a blank one)."""
+    rows = [HEADER,
+            [1, "#N/A", "人民广场", "foo", "2023-6-5", "2023-6-20", "T10", "xx"],
+            [2, "宣传栏破损", "", "司法局", "2023-2-30", "下周", "T01", "暗访"],
+            [3, "热线无人", "12348热线", "司法局", "2023-6-5", "", "", ""]]
+    bad: list[SheetRow] = []
+    good = read_problem_sheet(write_xlsx(tmp_path / "b.xlsx", rows, title="督查"), project, bad_rows=bad)
+    assert [(r.row, r.faults, r.unread) for r in good] == [(4, (), frozenset())]
+    assert [(r.where, r.order) for r in (*bad, *good)] == [
+        ("工作表“督查”第2行", 0), ("工作表“督查”第3行", 1), ("工作表“督查”第4行", 2)]
+    first, second = bad
+    assert first.faults == ("问题描述是公式错误值 #N/A", "责任单位“foo”不存在",
+                            "来源“xx”无法识别（应为 自查、互查、督查、暗访、测评反馈、群众反映、媒体曝光 之一）")
+    assert first.unread == {"desc", "unit", "source"} and first.key == ""
+    assert (first.place, first.task, first.found, first.deadline) == ("人民广场", "T10", D(2023, 6, 5), D(2023, 6, 20))
+    assert second.faults == ("点位为空", "发现时间“2023-2-30”不是有效日期",
+                             "整改时限“下周”无法识别为日期（可写 2023-7-5、2023/7/5、2023年7月5日）")
+    assert second.unread == {"found", "deadline"} and second.found is None and second.deadline is None
+    assert (second.unit, second.task, second.source) == ("sfj", "T01", "暗访")
+    with pytest.raises(ImportRefused) as caught:  # without bad_rows: refused as before, every fault named
+        read_problem_sheet(tmp_path / "b.xlsx", project)
+    assert caught.value.messages[0] == "工作表“督查”第2行：" + "；".join(first.faults)
 
 
 def test_a_control_character_in_a_csv_cell_is_a_row_error(tmp_path, project):
@@ -398,6 +490,50 @@ def test_every_visible_sheet_with_a_header_is_read_unless_one_is_named(tmp_path,
     assert [(r.sheet, r.row, r.unit) for r in read_problem_sheet(path, project)] == [
         ("一组", 2, "sfj"), ("二组", 2, "mzj")]
     assert [r.sheet for r in read_problem_sheet(path, project, sheet="二组")] == ["二组"]
+
+
+def test_a_totals_row_is_never_a_problem_and_is_named(tmp_path, project):
+    """Every visible sheet with the header is read, a 汇总 sheet too: its 合计 row named a unit and
+    a 点位 and was imported as a problem. A row whose 序号 cell or first filled cell says 合计, 小计,
+    总计, 汇总 … is passed over whatever else it holds, and named for the import to say so; a
+    问题描述 that merely starts with such a word is read as the problem it is."""
+    month = [HEADER, [1, "宣传栏破损", "人民广场", "司法局", "2023-6-5", "2023-6-20", "", "暗访"],
+             ["小 计", "1个问题", "1处", "司法局", None, None, None, None],
+             [None, "累计3次投诉未办结", "12345热线", "司法局", "2023-6-6", "", "", "群众反映"]]
+    summary = [HEADER, ["合计", "共2个问题", "人民广场等2处", "市司法局", None, None, None, "暗访"],
+               [None, "汇总：2个问题", "2处", "市司法局", None, None, None, "暗访"],
+               [None, "总计（2）", "", "", None, None, None, None]]
+    path = write_xlsx(tmp_path / "t.xlsx", month, title="6月", more={"汇总": summary})
+    totals: list[str] = []
+    rows = read_problem_sheet(path, project, totals=totals)
+    assert [(r.sheet, r.row, r.desc) for r in rows] == [("6月", 2, "宣传栏破损"), ("6月", 4, "累计3次投诉未办结")]
+    assert totals == ["工作表“6月”第3行（小计）", "工作表“汇总”第2行（合计）", "工作表“汇总”第3行（汇总:2个问题）",
+                      "工作表“汇总”第4行（总计(2)）"]
+    assert len(read_problem_sheet(path, project)) == 2  # the same without asking for the names
+
+
+def test_a_row_repeating_an_earlier_sheet_s_is_read_once(tmp_path, project):
+    """A 汇总 sheet copying the month sheets' rows refused the whole workbook, every row "重复",
+    with the hint to correct them. Importing the sheets one by one takes a repeated row as the
+    problem already imported; so does one import of them all, naming the rows read once. Two
+    rows alike in one sheet, or alike with no 发现时间, are still refused, to be told apart."""
+    june = [HEADER, [1, "宣传栏破损", "人民广场", "司法局", "2023-6-5", "2023-6-20", "", "暗访"],
+            [2, "调解室无人", "东城街道", "民政局", "", "2023-6-21", "", "暗访"]]
+    summary = [HEADER, [1, "宣传栏破损", "人民广场", "市司法局", dt.datetime(2023, 6, 5), "2023-6-20", "", "暗访"],
+               [2, "窗口无人", "政务中心", "司法局", "2023-6-7", "", "", "暗访"]]
+    path = write_xlsx(tmp_path / "r.xlsx", june, title="6月", more={"汇总": summary})
+    repeats: list = []
+    rows = read_problem_sheet(path, project, repeats=repeats)
+    assert [(r.sheet, r.row) for r in rows] == [("6月", 2), ("6月", 3), ("汇总", 3)]
+    assert repeats == [("工作表“汇总”", 2, "工作表“6月”第2行")]
+    summary.append([3, "调解室无人", "东城街道", "民政局", None, "2023-6-21", "", "暗访"])  # no 发现时间
+    summary.append([4, "窗口无人", "政务中心", "司法局", "2023-6-7", "", "", "暗访"])  # twice in one sheet
+    path = write_xlsx(tmp_path / "r2.xlsx", june, title="6月", more={"汇总": summary})
+    with pytest.raises(ImportRefused) as caught:
+        read_problem_sheet(path, project)
+    assert caught.value.messages == [
+        "工作表“汇总”第4行：与工作表“6月”第3行重复（来源、发现时间、责任单位、点位和问题描述都相同）",
+        "工作表“汇总”第5行：与工作表“汇总”第3行重复（来源、发现时间、责任单位、点位和问题描述都相同）"]
 
 
 def test_an_unknown_sheet_name_lists_the_sheets(tmp_path, project):

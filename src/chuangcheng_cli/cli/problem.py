@@ -332,6 +332,20 @@ def _other_source(row, recorded: dict, snap):
     return None
 
 
+def _repeat_lines(repeats: list[tuple[str, int, str]]) -> list[str]:
+    """One line a sheet for the rows read once (a 汇总 sheet's are all of them): 工作表“汇总”第2、3、4行
+    （同工作表“6月”第2行 …）, at most ten rows named."""
+    by_sheet: dict[str, list[tuple[int, str]]] = {}
+    for where, number, first in repeats:
+        by_sheet.setdefault(where, []).append((number, first))
+    lines = []
+    for where, rows in by_sheet.items():
+        shown = "、".join(str(n) for n, _ in rows[:10]) + ("…" if len(rows) > 10 else "")
+        firsts = "、".join(first for _, first in rows[:3]) + ("等" if len(rows) > 3 else "")
+        lines.append(f"{where}第{shown}行" + (f"（共 {len(rows)} 行）" if len(rows) > 10 else "") + f"：同{firsts}")
+    return lines
+
+
 def _import_notes(moved: list[str], alike: list[str], overdue: list[str], done: str,
                   hidden: tuple[str, ...] = ()) -> str:
     """What an import says of its rows besides the count: rows hidden in the workbook, deadlines
@@ -360,7 +374,9 @@ def _import_notes(moved: list[str], alike: list[str], overdue: list[str], done: 
 def import_(
     file: Annotated[Path, typer.Argument(metavar="文件", help="问题表：.xlsx 或 .csv（暗访、督查等问题清单）。",
                                          show_default=False)],
-    sheet: Annotated[Optional[str], typer.Option("--sheet", help="工作表名称；默认为第一个工作表。", show_default=False)] = None,
+    sheet: Annotated[Optional[str], typer.Option(
+        "--sheet", help="只导入这一张工作表；默认导入每张有表头的可见工作表（合计、小计行不导入）。",
+        show_default=False)] = None,
     source: Annotated[Optional[str], typer.Option(
         "--source", "-s", help="问题来源（表中没有“来源”列或该列为空时使用），如 暗访。", show_default=False)] = None,
     mapping: Annotated[Optional[list[str]], typer.Option(
@@ -371,7 +387,7 @@ def import_(
     """导入问题表（.xlsx/.csv）：自动识别表头，全部行无误才导入；同一张表再导入不会重复登记。"""
     from ..domain import problemlist
     from ..domain.views import cn_date
-    from ..domain.workflow import make_problem
+    from ..domain.workflow import make_problem, problem_faults
     from ..reports.rows import problem_source_key
     from ..diagnostics import ImportRefused
     from ..store.sheets import read_problem_sheet
@@ -382,9 +398,13 @@ def import_(
 
     def build(snap, stamp, _folder):
         project = snap.project
-        bad_rows: list[str] = []  # the reader's, refused with this build's own in one list (not in two rounds)
+        # the rows the reader refuses, with what could be read of them: this build checks that too,
+        # so that every fault of every row is named in one refusal (not some after a first fix)
+        bad_rows: list = []
+        totals: list[str] = []  # 合计/小计 rows passed over: said, since a 汇总 sheet is read too
+        repeats: list = []  # rows the same as an earlier sheet's: read once, said
         rows = read_problem_sheet(path, project, sheet=sheet, mapping=fields, source=default_source,
-                                  bad_rows=bad_rows)
+                                  bad_rows=bad_rows, totals=totals, repeats=repeats)
         # who may register these rows, before what the journal already holds of them: a unit's
         # liaison is told it cannot import a 暗访 sheet, not that its rows were imported before
         from types import SimpleNamespace
@@ -392,14 +412,14 @@ def import_(
         from .recording import require_authority
 
         require_authority(project, [SimpleNamespace(kind="problem", source=row.source, unit=row.unit, by=stamp.by)
-                                    for row in rows if row.source])
+                                    for row in rows + bad_rows if row.source and row.unit])
         # a row already imported is skipped (voided ones too: a re-sent sheet must not bring back
         # a problem the office voided); what it now says differently is named, never applied
         recorded: dict = {}
         for e in project.journal:
             if e.kind == "problem" and e.key:
                 recorded.setdefault(e.key, e)
-        fresh, seen, errors, no_source, changed, sourceless, gone = [], set(), [], False, [], [], []
+        fresh, seen, changed, sourceless, gone = [], set(), [], [], []
         for row in rows:
             if row.key in recorded:
                 if recorded[row.key].id in snap.voided:  # voided since: not brought back, but said so
@@ -418,16 +438,37 @@ def import_(
         places: dict = {}  # (found, unit, place) of each recorded problem → [(its id, its description)]
         for ps in snap.problems.values():
             places.setdefault((ps.problem.found, ps.problem.unit, ps.problem.place), []).append((ps.id, ps.problem.desc))
+        refused = {row.order: (row, list(row.faults)) for row in bad_rows}  # order → (row, its faults)
+
+        def refuse(row, why: str) -> None:
+            refused.setdefault(row.order, (row, list(row.faults)))[1].append(why)
+
+        def check(row) -> bool:
+            """Name the faults of what the row says, leaving alone what the reader could not read
+            of it (and has said so): False when there is any."""
+            if not row.source and "source" not in row.unread:
+                sourceless.append(row)
+            unit = project.unit(row.unit) if row.unit else None
+            task = project.task(row.task) if row.task else None
+            found = None if "found" in row.unread else row.found or stamp.date
+            deadline = row.deadline
+            if deadline and row.found and deadline < row.found:  # the reader has said so, in its words
+                deadline = None
+            for fault in problem_faults(snap, stamp.date, unit=unit, found=found, deadline=deadline, task=task):
+                refuse(row, fault.message)
+            return bool(row.source) and row.order not in refused
+
+        for row in bad_rows:
+            check(row)
         for row in fresh:
             where = _row_where(row)
-            if not row.source:
-                sourceless.append(where)
+            if not check(row):
                 continue
             twin = _other_source(row, recorded, snap)
             if twin is not None:
-                errors.append(f"{where}：这个问题已以来源“{twin.source}”登记为 {twin.problem}（发现日期、责任单位、点位、"
-                              f"描述都相同），这次来源为“{row.source}”，不再重复登记；如原来源有误，先 cc void 作废 "
-                              f"{twin.problem} 的交办记录再导入")
+                refuse(row, f"这个问题已以来源“{twin.source}”登记为 {twin.problem}（发现日期、责任单位、点位、"
+                            f"描述都相同），这次来源为“{row.source}”，不再重复登记；如原来源有误，先 cc void 作废 "
+                            f"{twin.problem} 的交办记录再导入")
                 continue
             try:
                 entry, how = make_problem(
@@ -436,7 +477,7 @@ def import_(
                     co_units=[project.unit(u) for u in row.co_units], deadline=row.deadline,
                     origin=_origin(path.name, row), key=row.key, number=number)
             except UsageError as exc:
-                errors.append(f"{where}：{exc.message}")
+                refuse(row, exc.message)
                 continue
             if row.deadline and entry.deadline != row.deadline:  # a rest day: moved, as every 期限 is
                 moved.append(f"{where}：{how}")
@@ -451,21 +492,28 @@ def import_(
                 hidden.append(f"{where}（{entry.problem}）")
             entries.append(entry)
             number += 1
-        if sourceless:  # one line for them all: the sheet has no 来源 column, as a rule
-            shown = "、".join(sourceless[:5]) + (f"等 {len(sourceless)} 行" if len(sourceless) > 5 else "")
-            errors.insert(0, f"{shown}没有问题来源（表中无“来源”列或为空），请用 --source 指定，如 --source 暗访")
-            no_source = True
-        if errors or bad_rows:  # like the reader's bad rows: one line each (not one line with "\x0a" in it)
+        if refused or sourceless:  # one line for each row, in the sheet's order, every fault of it on that line
             from ..store.sheets import refused_hint
 
-            errors = bad_rows + errors
-            refused = ImportRefused(errors, refused_hint(path, errors),
-                                    rows=len(errors) - no_source + len(sourceless))
-            if no_source:  # what --source supplies: a usage error, exit 2
-                refused.exit_code = 2
-            raise refused
+            errors = [f"{row.where}：" + "；".join(dict.fromkeys(faults))
+                      for _, (row, faults) in sorted(refused.items())]
+            if sourceless:  # one line for them all, first: the sheet has no 来源 column, as a rule
+                sourceless.sort(key=lambda r: r.order)
+                shown = "、".join(r.where for r in sourceless[:5]) + \
+                    (f"等 {len(sourceless)} 行" if len(sourceless) > 5 else "")
+                errors.insert(0, f"{shown}没有问题来源（表中无“来源”列或为空），请用 --source 指定，如 --source 暗访")
+            refused_rows = ImportRefused(errors, refused_hint(path, errors),
+                                         rows=len(set(refused) | {r.order for r in sourceless}))
+            if sourceless:  # what --source supplies: a usage error, exit 2
+                refused_rows.exit_code = 2
+            raise refused_rows
         skipped = len(rows) - len(fresh) - len(gone)  # imported before (and not voided since)
         later = ""
+        if totals:  # every sheet with the header is read: a 汇总 sheet's 合计 row is no problem, nor a 小计
+            later += "\n以下是合计（小计、汇总）行，不是问题，不导入：\n" + "\n".join(f"  {t}" for t in totals)
+        if repeats:  # a 汇总 sheet copying the month sheets: each problem once, and said
+            later += ("\n以下行与前面工作表中的行相同（来源、发现时间、责任单位、点位和问题描述都相同），是同一个问题，"
+                      "只按前面的行登记一次：\n" + "\n".join(f"  {line}" for line in _repeat_lines(repeats)))
         if gone:  # a voided problem is not brought back by its row: say how to record it anew
             later += ("\n以下行对应的问题已作废，导入不会重新登记：\n" + "\n".join(f"  {g}" for g in gone)
                       + "\n如确需按表中内容重新登记，请用 cc problem add 逐个登记。")
@@ -474,7 +522,7 @@ def import_(
                      + "\n".join(f"  {c}" for c in changed)
                      + "\n如需改期限请用 cc problem extend 问题编号 --to 日期 --reason …；登记有误请 cc void 交办记录后重新登记。")
         if not rows:  # a header and nothing under it
-            return [], [], f"问题表 {path.name} 的表头之下没有问题行，未写入任何内容。"
+            return [], [], f"问题表 {path.name} 的表头之下没有问题行，未写入任何内容。" + later
         if not entries:  # recorded before: nothing is written (record() writes no empty append)
             head = f"问题表 {path.name} 的 {len(rows) - len(gone)} 个问题此前都已导入，" if len(rows) > len(gone) \
                 else f"问题表 {path.name} 中"

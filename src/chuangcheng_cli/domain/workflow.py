@@ -569,6 +569,40 @@ def _not_too_far(start: dt.date, deadline: dt.date | None, mode: str = "") -> No
                          "请检查日期；确需更长的整改，登记为长期整改（--mode 长期整改，最长三年）并写明整改计划。")
 
 
+def problem_faults(snap: rules.Snapshot, today: dt.date, *, unit: models.Unit | None = None,
+                   found: dt.date | None = None, deadline: dt.date | None = None,
+                   task: models.Task | None = None, mode: str = "") -> list[UsageError]:
+    """Every fault in the dates and task of a problem to record on `today`, in the order make_problem
+    names them. A check is made only when the values it needs are given (None: not known), so that
+    cc problem import can check what it could read of a row it refuses and name all the row's
+    faults at once, none twice: an unreadable 发现时间 is not also "later than the 整改时限", nor a
+    发现时间 after today also "later than the 整改时限". found: the 发现日期 to record (the caller
+    puts today for a blank one); deadline: the 整改期限 given, if any."""
+    out: list[UsageError] = []
+    if found is not None and found > today:
+        out.append(UsageError(f"发现日期 {rules.cn_date(found)} 晚于登记日期 {rules.cn_date(today)}"))
+    elif found is not None and found < snap.project.plan.campaign.start:
+        out.append(UsageError(f"发现日期 {rules.cn_date(found)} 早于创建活动开始日期"))
+    if deadline is not None:
+        try:
+            _not_too_far(today, deadline, mode)
+        except UsageError as exc:
+            out.append(exc)
+        if found is not None and found <= today:
+            from .deadlines import rectification_deadline
+
+            moved = rectification_deadline(today, on=deadline, workdays=snap.project.plan.policy.workdays).day
+            if moved < found:  # the date as typed in the message; as moved to a working day compared
+                out.append(UsageError(
+                    f"整改期限 {rules.cn_date(deadline)} 早于发现日期 {rules.cn_date(found)}",
+                    "整改期限应在发现日期之后；发现日期默认为登记当天，较早发现的问题请用 --found 写明。"))
+    if task is not None and unit is not None and unit.id not in task.units:  # its lateness would light a task of others
+        out.append(UsageError(f"{unit.name}不是任务 {task.id} 的责任单位，问题不能归入该任务",
+                              "该任务的责任单位：" + "、".join(snap.project.unit_label(u) for u in task.units)
+                              + "。问题不属于责任单位的任务时，不写所属任务（--task）。"))
+    return out
+
+
 def make_problem(snap: rules.Snapshot, stamp: Stamp, unit: models.Unit, source: str, place: str, desc: str,
                  *, found: dt.date | None = None, found_by: str = "", task: models.Task | None = None,
                  co_units: list[models.Unit] = (), mode: str = "", days: int | None = None,
@@ -593,18 +627,10 @@ def make_problem(snap: rules.Snapshot, stamp: Stamp, unit: models.Unit, source: 
     if mode == "长期整改" and (deadline is None or not plan.strip()):
         raise UsageError("长期整改的问题须写明整改计划和完成期限", "加 --plan \"整改计划\" --deadline 日期。")
     found = found or stamp.date
-    if found > stamp.date:
-        raise UsageError(f"发现日期 {rules.cn_date(found)} 晚于登记日期 {rules.cn_date(stamp.date)}")
-    if found < snap.project.plan.campaign.start:
-        raise UsageError(f"发现日期 {rules.cn_date(found)} 早于创建活动开始日期")
+    faults = problem_faults(snap, stamp.date, unit=unit, found=found, deadline=deadline, task=task, mode=mode)
+    if faults:
+        raise faults[0]
     limit = problem_deadline(snap, stamp.date, mode, days, deadline)
-    if limit.day < found:  # the date as typed, not as moved to a working day
-        raise UsageError(f"整改期限 {rules.cn_date(deadline or limit.day)} 早于发现日期 {rules.cn_date(found)}",
-                         "整改期限应在发现日期之后；发现日期默认为登记当天，较早发现的问题请用 --found 写明。")
-    if task is not None and unit.id not in task.units:  # its lateness would light a task of others
-        raise UsageError(f"{unit.name}不是任务 {task.id} 的责任单位，问题不能归入该任务",
-                         "该任务的责任单位：" + "、".join(snap.project.unit_label(u) for u in task.units)
-                         + "。问题不属于责任单位的任务时，不写所属任务（--task）。")
     co = []
     for other in co_units:
         if other.id == unit.id:

@@ -2,13 +2,14 @@
 
 暗访 and 督查 lists arrive as the sheets people make by hand: title rows and merged cells above the
 header, a 序号 column, blank rows, dates typed as Excel dates or as text, units by their short
-names, GBK-encoded CSV from Excel on Chinese Windows. This module finds the header row by its
-known column names (or the user's `--map 表头=字段`), reads every data row, and either returns
-them all or raises ImportRefused naming every bad row by sheet and row number, because a list
-imported half-way is worse than none. Each row carries a content key (source, found date, unit,
-place, description) so the caller can skip problems already recorded: importing a re-sent sheet,
-re-ordered or re-numbered, adds nothing. No clock, no environment, no printing: the caller
-decides what a blank deadline or found date means.
+names, GBK-encoded CSV from Excel on Chinese Windows (separated by semicolons where the comma is
+the decimal mark). This module finds the header row by its known column names (or the user's
+`--map 表头=字段`), reads every data row, and either returns them all or raises ImportRefused
+naming every bad row by sheet and row number, because a list imported half-way is worse than
+none. Each row carries a content key (source, found date, unit, place, description) so the
+caller can skip problems already recorded: importing a re-sent sheet, re-ordered or re-numbered,
+adds nothing. No clock, no environment, no printing: the caller decides what a blank deadline or
+found date means.
 """
 
 from __future__ import annotations
@@ -91,8 +92,17 @@ class SheetRow:
     deadline: dt.date | None  # 整改时限, None when blank (the caller then applies policy)
     found: dt.date | None  # 发现时间, None when blank (caller uses today)
     source: str  # one of SOURCES; "" when neither column nor default
-    key: str  # stable content key for idempotent import
+    key: str  # stable content key for idempotent import ("" for a refused row)
     hidden: bool = False  # a row hidden in the workbook (by hand or by a filter): read, and said so
+    # A row the reader refuses (given bad_rows) carries its faults, and the fields it could not
+    # read: those hold "" or None like blank ones, and the caller must not check them again
+    # (an unreadable 发现时间 is not a missing one, an unknown 来源 not an absent one).
+    faults: tuple[str, ...] = ()
+    unread: frozenset[str] = frozenset()
+    # how a refusal names the row (工作表“6月暗访”第3行, 文件“x.csv”第3行), and its place among all
+    # the rows read, good and bad (sheets in the workbook's order): bookkeeping, not the row's content
+    where: str = dataclasses.field(default="", compare=False)
+    order: int = dataclasses.field(default=0, compare=False)
 
 
 @dataclass
@@ -107,6 +117,7 @@ class _Table:
     filled: frozenset = frozenset()  # (row, column), 1-based, of cells showing a merge's top-left value
     across: frozenset = frozenset()  # (row, first column, last column), 1-based: merges over columns
     hidden: frozenset = frozenset()  # 1-based rows hidden in the workbook
+    encoding: str = ""  # a CSV's, as it was decoded
 
 
 # ------------------------------------------------------------------------------------ entry point
@@ -114,24 +125,34 @@ class _Table:
 
 def read_problem_sheet(path: Path, project: models.Project, *, sheet: str | None = None,
                        mapping: dict[str, str] | None = None, source: str = "",
-                       bad_rows: list[str] | None = None) -> list[SheetRow]:
+                       bad_rows: list[SheetRow] | None = None, totals: list[str] | None = None,
+                       repeats: list[tuple[str, int, str]] | None = None) -> list[SheetRow]:
     """Every problem row of the spreadsheet at path, checked against project's units and tasks.
 
     sheet=None reads every visible worksheet whose first rows hold a recognised header (a 说明 or
     汇总 sheet without one is passed over). mapping is the user's 表头 → 字段 pairs; source the
     default 来源 for rows whose 来源 cell is blank. File-level problems raise UsageError; bad rows
-    raise ImportRefused listing every one of them, or, given bad_rows, are added to it and the
-    good rows returned (so that the caller's own checks of those name their faults in the same
-    refusal, not in a second round).
+    raise ImportRefused listing every one of them, or, given bad_rows, are added to it as SheetRows
+    carrying their faults and what could be read of them, and the good rows returned (so that the
+    caller's own checks name every row's faults in the same refusal, not in a second round).
+    A totals row (合计, 小计 …: a 汇总 sheet with the list's header has one, and month sheets have
+    them under the list) is never a problem: it is passed over, and named in totals when given
+    (工作表“汇总”第9行（合计）) for the caller to say so. A row the same as one of an earlier sheet
+    (source, 发现时间, unit, 点位 and 问题描述) is that problem again, read once, as importing the
+    sheets one by one would: a 汇总 sheet copying the month sheets, a month's list carrying over an
+    open problem; named in repeats when given, as (its sheet's name as messages give it, its row,
+    where the first is). Two such rows in one sheet, or with no 发现时间 (two months' rows alike
+    may be the problem found again), are refused as repeated, to be told apart.
     """
     path = Path(path)
     default_source = _default_source(source)
     mapped = _mapping(mapping or {})
-    tables = _read_tables(path, sheet)
+    tables = _read_tables(path, sheet, mapped)
     resolver = _Resolver(project)
     rows: list[SheetRow] = []
     errors: list[str] = []
-    seen: dict[str, str] = {}  # key → where it first appeared
+    refused: list[SheetRow] = []
+    seen: dict[str, tuple[str, str]] = {}  # key → (the sheet, where) it first appeared
     found_header = False
     for table in tables:
         header = _find_header(table, mapped)
@@ -141,30 +162,38 @@ def read_problem_sheet(path: Path, project: models.Project, *, sheet: str | None
             continue
         found_header = True
         columns = _columns(table, header, mapped, path)
+        seq = _row_fields(table.rows[header - 1], mapped).get(SEQ, [])  # the 序号 column(s)
         for number in range(header + 1, len(table.rows) + 1):
-            if number in table.notes:
-                continue
             cells = {f: table.rows[number - 1][c] if c < len(table.rows[number - 1]) else None
                      for f, c in columns.items()}
+            if said := _total(table.rows[number - 1], cells, seq):
+                if totals is not None:  # 合计 …个问题 under the list, or a 汇总 sheet's: no problem of its own
+                    totals.append(f"{table.where}第{number}行（{_quoted(said, 20)}）")
+                continue
+            if number in table.notes:
+                continue
             if all(_is_blank(v) for v in cells.values()):
                 continue
             if all(_field_of(_header_key(v), mapped) == f for f, v in cells.items()):
                 continue  # the header again: two lists pasted one under the other, or a page's repeat
-            if _is_total(table.rows[number - 1], cells):
-                continue  # 合计 …个问题 under the list: no problem of its own
             if _is_footer(table.rows[number - 1]):
                 continue  # 填表人：… 联系电话：… under the list, as forms end
-            row, reasons = _read_row(table, number, cells, resolver, default_source)
-            reasons += _merged_fields(table, number, columns)
-            if row is not None and number in table.hidden:
-                row = dataclasses.replace(row, hidden=True)
-            if row is not None and not reasons:
+            row = _read_row(table, number, cells, resolver, default_source)
+            reasons = list(row.faults) + _merged_fields(table, number, columns)
+            if not reasons:
                 here = f"{table.where}第{number}行"
-                first = seen.setdefault(row.key, here)
+                sheet_of_first, first = seen.setdefault(row.key, (table.where, here))
+                if first != here and sheet_of_first != table.where and row.found is not None:
+                    if repeats is not None:
+                        repeats.append((table.where, number, first))
+                    continue
                 if first != here:
                     reasons.append(f"与{first}重复（来源、发现时间、责任单位、点位和问题描述都相同）")
+            row = dataclasses.replace(row, hidden=number in table.hidden, faults=tuple(reasons),
+                                      key="" if reasons else row.key, order=len(rows) + len(refused))
             if reasons:
                 errors.append(f"{table.where}第{number}行：" + "；".join(reasons))
+                refused.append(row)
             else:
                 rows.append(row)
     if not found_header:
@@ -172,7 +201,7 @@ def read_problem_sheet(path: Path, project: models.Project, *, sheet: str | None
     if errors and bad_rows is None:
         raise ImportRefused(errors, refused_hint(path, errors))
     if bad_rows is not None:
-        bad_rows.extend(errors)
+        bad_rows.extend(refused)
     return rows
 
 
@@ -188,7 +217,7 @@ def refused_hint(path: Path, errors: list[str]) -> str:
 # ----------------------------------------------------------------------------- files and sheets
 
 
-def _read_tables(path: Path, sheet: str | None) -> list[_Table]:
+def _read_tables(path: Path, sheet: str | None, mapped: dict[str, str]) -> list[_Table]:
     try:
         info = os.stat(path)
     except FileNotFoundError:
@@ -209,38 +238,54 @@ def _read_tables(path: Path, sheet: str | None) -> list[_Table]:
     if suffix == ".csv":
         if sheet is not None:
             raise UsageError(f"CSV 文件没有工作表，不能指定 --sheet：{path}", "去掉 --sheet 即可。")
-        return [_read_csv(path)]
+        return [_read_csv(path, mapped)]
     return _read_xlsx(path, sheet)
 
 
-def _read_csv(path: Path) -> _Table:
+def _read_csv(path: Path, mapped: dict[str, str]) -> _Table:
     import csv
     import io
 
     data = path.read_bytes()
     text = None
+    used = ""
+    failed: dict[str, int] = {}  # encoding → the line of its first undecodable byte, after text in it
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode 文本": UTF-16, tab-separated
         try:
-            text = data.decode("utf-16")
+            text, used = data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError:
             pass
     else:
         # Strict decodes, in this order: valid UTF-8 is almost never valid GBK text by accident,
-        # and a wrong guess that still decodes shows up as unrecognised (garbled) headers.
+        # and a wrong guess that still decodes shows up as unrecognised (garbled) headers, which
+        # the message then puts down to the encoding (a Big5 file read as GBK).
         for encoding in ("utf-8-sig", "gb18030"):
             try:
-                text = data.decode(encoding)
+                text, used = data.decode(encoding), encoding
                 break
-            except UnicodeDecodeError:
-                continue
+            except UnicodeDecodeError as exc:
+                # utf-8-sig counts from after its BOM
+                at = exc.start + (3 if encoding == "utf-8-sig" and data.startswith(b"\xef\xbb\xbf") else 0)
+                if not data[:at].isascii():  # ASCII lines are every encoding's: no sign of this one
+                    failed[encoding] = data.count(b"\n", 0, at) + 1
     if data.startswith(b"PK\x03\x04"):  # a workbook (a zip) renamed .csv
         raise UsageError(f"这个文件实际上是 Excel 工作簿（.xlsx），不是 CSV：{path}",
                          "请把文件的扩展名改为 .xlsx 后再导入。")
+    if text is None and failed:
+        # lines of one encoding, then one of another: text pasted in from another file
+        encoding, line = max(failed.items(), key=lambda item: item[1])
+        raise UsageError(f"CSV 文件的编码前后不一致：第 {line} 行之前是 {_ENCODING_NAMES[encoding]} 编码，"
+                         f"第 {line} 行不是：{path}",
+                         f"多半是从别的文件粘贴进来的文字。请用记事本或 Excel 打开，检查并重新输入第 {line} 行起"
+                         "显示为乱码的文字，再另存为“CSV UTF-8（逗号分隔）”或 .xlsx 后导入。")
     if text is None or "\x00" in text:
-        raise UsageError(f"无法识别 CSV 文件的编码：{path}",
-                         "请另存为“CSV UTF-8（逗号分隔）”或 .xlsx 后再导入。")
-    first = text.split("\n", 1)[0]
-    delimiter = "\t" if first.count("\t") > first.count(",") else ","
+        raise UsageError(f"无法识别 CSV 文件的编码：{path}（不是 UTF-8，也不是 GBK/GB18030）",
+                         "请在 Excel 或 WPS 中打开，另存为“CSV UTF-8（逗号分隔）”或 .xlsx 后再导入。")
+    # Excel's "sep=;" line names the separator, and Excel does not show it as a row
+    declared = re.match(r"sep=([,;\t|])\r?\n", text)
+    if declared:
+        text = text[declared.end():]
+    delimiter = declared.group(1) if declared else _delimiter(text, mapped)
     rows: list[list] = []
     # strict: a stray quote (an opening " never closed, or text after a closing one) is refused, not
     # read as one cell running over the following lines (four problems imported as one)
@@ -253,9 +298,41 @@ def _read_csv(path: Path) -> _Table:
     except csv.Error as exc:
         why = (f"某一格超过 {csv.field_size_limit()} 字" if "field larger than field limit" in str(exc)
                else "引号不成对或格式不规范")  # csv's own words are English
-        raise UsageError(f"CSV 文件格式有误：{path}（第 {len(rows) + 1} 条记录，约第 {reader.line_num} 行：{why}）",
+        raise UsageError(f"CSV 文件格式有误：{path}（第 {len(rows) + 1} 条记录，约第 {reader.line_num + bool(declared)} 行：{why}）",
                          _SAVE_AS) from None
-    return _Table("", f"文件“{path.name}”", rows, set())
+    return _Table("", f"文件“{path.name}”", rows, set(), encoding=used)
+
+
+_ENCODING_NAMES = {"utf-8-sig": "UTF-8", "gb18030": "GBK/GB18030"}
+DELIMITERS = (",", "\t", ";")  # Excel's CSV: a comma, or a semicolon where the comma is the decimal
+# mark (German, French … Windows settings, and WPS so set); its "Unicode 文本": tabs
+
+
+def _delimiter(text: str, mapped: dict[str, str]) -> str:
+    """The separator with which the header row is found naming most fields (the first of
+    DELIMITERS on a tie, a comma when none finds it). Not the first line's commas against its
+    tabs: a title row above the header has none of either, or only the semicolons of its empty
+    cells, and a 问题描述 may hold commas in a file separated by semicolons."""
+    import csv
+    import io
+
+    best, best_score = ",", 1
+    start = text[:1 << 20]  # the header is among the first rows: no copy of a 20 MB file for each guess
+    for delimiter in DELIMITERS:
+        if delimiter not in start:
+            continue
+        head: list[list] = []
+        try:
+            for record in csv.reader(io.StringIO(start, newline=""), delimiter=delimiter):
+                head.append(record[:MAX_COLUMNS])
+                if len(head) >= HEADER_SCAN:
+                    break
+        except csv.Error:  # a malformed file: the full read below says what is wrong with it
+            pass
+        scores = [len([f for f in _row_fields(r, mapped) if f != SEQ]) for r in head]
+        if scores and max(scores) > best_score:
+            best, best_score = delimiter, max(scores)
+    return best
 
 
 def _read_xlsx(path: Path, sheet: str | None) -> list[_Table]:
@@ -477,7 +554,12 @@ def _no_header(table: _Table, mapped: dict[str, str], path: Path, others: list[s
     where = "工作表" + "、".join(f"“{n}”" for n in (table.name, *others)) if others else table.where
     hint = f"要找的表头：{looked}。"
     hint += ("看到的是：" + "、".join(f"“{s}”" for s in seen) + "。") if seen else "这些行都是空的。"
-    hint += "表头不同时可用 --map 指定，如 --map 问题情况=问题描述；表头是乱码时请另存为 UTF-8 CSV 或 .xlsx。"
+    hint += "表头不同时可用 --map 指定，如 --map 问题情况=问题描述；"
+    if table.encoding == "gb18030":  # the one guess that can garble: Big5, Shift-JIS … decode as GBK too
+        hint += ("文件不是 UTF-8 编码，已按 GBK/GB18030 读取：如看到的是乱码，文件是别的编码（如繁体的 Big5），"
+                 "请在 Excel 或 WPS 中打开，另存为“CSV UTF-8（逗号分隔）”或 .xlsx 后再导入。")
+    else:
+        hint += "表头是乱码时请另存为 UTF-8 CSV 或 .xlsx。"
     return UsageError(f"{where}的前 {HEADER_SCAN} 行中找不到表头行：{path}", hint)
 
 
@@ -544,19 +626,32 @@ def _one_column_under(table: _Table, header: int, cols: list[int], name: str, pa
 # ------------------------------------------------------------------------------------- the rows
 
 
-_TOTALS = {"合计", "总计", "小计", "共计"}
+_TOTAL = r"(?:合计|总计|小计|共计|汇总|累计|总合计|本页小计|本页合计)"
 
 
-def _is_total(row: list, cells: dict) -> bool:
-    """A totals row (合计 | 9个问题): it names neither a 点位 nor a 责任单位, and one of its cells says
-    合计, 总计, 小计 or 共计 (spaces aside)."""
-    def total(v) -> bool:
-        return isinstance(v, str) and re.sub(r"\s+", "", _nfkc(v)).rstrip(":") in _TOTALS
+def _total(row: list, cells: dict, seq: list[int]) -> str:
+    """The words that make a row a totals row, or "". A totals row is one whose 序号 cell starts
+    with 合计, 总计, 小计, 共计, 汇总 or 累计 (the column holds numbers, nothing else); or whose first
+    filled cell is such a word alone or with a colon or bracket after it (合计：9个问题, 小计(3)),
+    whatever the other cells hold (a 汇总 sheet's 合计 row names a unit and 人民广场等9处: it was
+    imported as a problem); or one that names neither a 点位 nor a 责任单位 with such a word alone in
+    some cell. Not a 问题描述 that merely starts so (累计3次投诉未办结), spaces aside."""
+    def key(v) -> str:
+        return re.sub(r"\s+", "", _nfkc(v)) if isinstance(v, str) else ""
 
+    def alone(v) -> bool:
+        return re.fullmatch(_TOTAL + r":?", key(v)) is not None
+
+    for c in seq:
+        if c < len(row) and re.match(_TOTAL, key(row[c])):
+            return key(row[c])
+    first = next((v for v in row if not _is_blank(v)), None)
+    if alone(first) or re.match(_TOTAL + r"[:(\[【]", key(first)):
+        return key(first)
     unit = cells.get("unit")
-    if not _is_blank(cells.get("place")) or not (_is_blank(unit) or total(unit)):
-        return False
-    return any(total(v) for v in row)
+    if _is_blank(cells.get("place")) and (_is_blank(unit) or alone(unit)):
+        return next((key(v) for v in row if alone(v)), "")
+    return ""
 
 
 # The labels a form's last rows carry (填表人：张三  联系电话：…  备注：…), a colon after each.
@@ -771,16 +866,18 @@ def _merged_fields(table: _Table, number: int, columns: dict) -> list[str]:
     return out
 
 
-def _read_row(table: _Table, number: int, cells: dict, resolver: _Resolver,
-              default_source: str) -> tuple[SheetRow | None, list[str]]:
-    reasons = [f"{LABELS[f]}是公式错误值 {v}" for f, v in cells.items() if isinstance(v, str) and v in ERROR_CODES]
-    if reasons:
-        return None, reasons
-    texts = {f: _text(cells[f]) for f in ("desc", "place", "unit", "source", "task") if f in cells}
+def _read_row(table: _Table, number: int, cells: dict, resolver: _Resolver, default_source: str) -> SheetRow:
+    """The row as read; with faults (every one) and the fields they make unreadable when it is bad."""
+    unread = {f for f, v in cells.items() if isinstance(v, str) and v.strip() in ERROR_CODES}
+    reasons = [f"{LABELS[f]}是公式错误值 {cells[f].strip()}" for f in cells if f in unread]
+    texts = {f: _text(cells[f]) for f in ("desc", "place", "unit", "source", "task") if f in cells and f not in unread}
 
     desc = re.sub(r"[ \t]*\n\s*", "\n", texts.get("desc", ""))  # blank lines and line-end spaces
     place = re.sub(r"\s+", " ", texts.get("place", ""))
-    for value, what, limit, multiline in ((desc, "问题描述", MAX_DESC, True), (place, "点位", MAX_PLACE, False)):
+    for field, value, what, limit, multiline in (("desc", desc, "问题描述", MAX_DESC, True),
+                                                 ("place", place, "点位", MAX_PLACE, False)):
+        if field in unread:
+            continue
         if not value:
             reasons.append(f"{what}为空")
         elif looks_blank(value):  # only invisible characters or blank fillers (U+3164, U+2800)
@@ -792,7 +889,9 @@ def _read_row(table: _Table, number: int, cells: dict, resolver: _Resolver,
 
     units: list[str] = []
     unit_cell = texts.get("unit", "")
-    if not unit_cell:
+    if "unit" in unread:
+        pass
+    elif not unit_cell:
         reasons.append("责任单位为空")
     elif bad := _bad_char(unit_cell, "责任单位", multiline=True):
         reasons.append(bad)
@@ -801,44 +900,58 @@ def _read_row(table: _Table, number: int, cells: dict, resolver: _Resolver,
         reasons += unknown
         if not units and not unknown:
             reasons.append("责任单位为空")
+        if unknown:  # a co-unit not known: the row's units are not what it says
+            units = []
+    if not units:
+        unread.add("unit")
 
     for field in ("task", "source"):
         if bad := _bad_char(texts.get(field, ""), LABELS[field]):
             reasons.append(bad)
-            texts[field] = ""
+            unread.add(field)
 
     task = ""
-    if task_cell := texts.get("task", ""):
+    if (task_cell := texts.get("task", "")) and "task" not in unread:
         task = resolver.task(task_cell) or ""
         if not task:
             shown = "、".join(sorted(resolver.tasks.values())[:3])
             reasons.append(f"任务“{_quoted(task_cell)}”不存在（任务编号如 {shown}…）")
+            unread.add("task")
 
     source = default_source
-    if source_cell := texts.get("source", ""):
+    if "source" in unread:
+        source = ""
+    elif source_cell := texts.get("source", ""):
         source = _source(source_cell) or ""
         if not source:
             reasons.append(f"来源“{_quoted(source_cell)}”无法识别（应为 {'、'.join(SOURCES)} 之一）")
+            unread.add("source")
 
-    found, why = _date(cells.get("found"), "发现时间", table, resolver.year)
-    if why:
-        reasons.append(why)
-    deadline_cell = cells.get("deadline")
-    if isinstance(deadline_cell, str) and re.sub(r"\s+", "", _nfkc(deadline_cell)) in IMMEDIATE:
-        deadline_cell = None  # 立行立改: no date of its own, the policy's days for it (as a blank cell)
-    deadline, why = _date(deadline_cell, "整改时限", table, resolver.year)
-    if why:
-        reasons.append(why)
+    found = deadline = None
+    if "found" not in unread:
+        found, why = _date(cells.get("found"), "发现时间", table, resolver.year)
+        if why:
+            reasons.append(why)
+            unread.add("found")
+    if "deadline" not in unread:
+        deadline_cell = cells.get("deadline")
+        if isinstance(deadline_cell, str) and re.sub(r"\s+", "", _nfkc(deadline_cell)) in IMMEDIATE:
+            deadline_cell = None  # 立行立改: no date of its own, the policy's days for it (as a blank cell)
+        deadline, why = _date(deadline_cell, "整改时限", table, resolver.year)
+        if why:
+            reasons.append(why)
+            unread.add("deadline")
     if found and deadline and deadline < found:
         from ..domain.views import cn_date
 
         reasons.append(f"整改时限（{cn_date(deadline)}）早于发现时间（{cn_date(found)}）")
 
-    if reasons:
-        return None, list(dict.fromkeys(reasons))
-    return SheetRow(sheet=table.name, row=number, desc=desc, place=place, unit=units[0],
-                    co_units=tuple(units[1:]), task=task, deadline=deadline, found=found,
-                    source=source, key=problem_key(source, found, units[0], place, desc)), []
+    unit = units[0] if units else ""
+    return SheetRow(sheet=table.name, row=number, desc=desc, place=place, unit=unit, co_units=tuple(units[1:]),
+                    task=task, deadline=deadline, found=found, source=source,
+                    key="" if reasons else problem_key(source, found, unit, place, desc),
+                    faults=tuple(dict.fromkeys(reasons)), unread=frozenset(unread),
+                    where=f"{table.where}第{number}行")
 
 
 def problem_key(source: str, found: dt.date | None, unit: str, place: str, desc: str) -> str:
