@@ -596,3 +596,17 @@ def test_a_units_long_to_do_shows_the_nearest_and_says_how_many_more():
     assert [i["ref"] for i in summary["unit_todo"]["items"]] == ["W2023-0008"] and summary["unit_todo"]["more"] == 1
     text = "\n".join(line.plain for line in status_lines(views.filter_rows(table, name), summary, 100))
     assert f"另有1项，整改期限更晚：cc problem list --unit {name}" in text
+
+
+@pytest.mark.parametrize("typed", ["人社局，", "“人社局”", "「人社局」", " 人社局、"])
+def test_a_unit_typed_with_chinese_quotes_or_a_comma_after_it_is_found(typed):
+    result = cc("status", "--unit", typed, "--json", "--as-of", "2023-12-29")
+    assert result.exit_code == 0, result.output
+    assert {t["id"] for t in json.loads(result.stdout)["tasks"]} == \
+        {t["id"] for t in json.loads(cc("status", "--unit", "rsj", "--json", "--as-of", "2023-12-29").stdout)["tasks"]}
+
+
+def test_a_task_named_by_its_title_is_pointed_to_its_number():
+    result = cc("show", "根治欠薪")
+    assert result.exit_code == 2 and "找不到任务" in result.output and "任务要写编号：T09（根治欠薪）" in result.output
+    assert "T09" in cc("show", "“T09”").output.splitlines()[0]

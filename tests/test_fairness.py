@@ -480,7 +480,7 @@ def test_a_notice_naming_no_task_is_its_units_own_matter(tmp_path):
     own = next(g for g in doc["summary"]["unit_gaps"] if g["unit_name"] == "市委党校")
     assert own["light"] == "red" and own["gaps"][0].startswith("督办通知法治督〔2023〕3号整改超期")
     shown = cc(repo, "status", "--as-of", "2023-09-06", COLUMNS="100").stdout.splitlines()
-    at = shown.index(" 单位自身（不属于某项任务，不计入任务灯色）：")  # not read as part of the task row above it
+    at = shown.index(" 单位自身（不在未销号的任务上，不计入任务灯色）：")  # not read as part of the task row above it
     assert shown[at + 1].split()[:2] == ["●红", "党校"]
     for who in ("党校", "宣传部"):
         scored = json.loads(cc(repo, "score", "--unit", who, "--json", "--as-of", "2023-09-06").stdout)

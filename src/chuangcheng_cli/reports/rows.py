@@ -15,8 +15,9 @@ from ..diagnostics import UsageError, did_you_mean
 
 
 def resolve_unit(project: models.Project, text: str) -> models.Unit:
-    """A unit by id, full name or short name (市民政局, 民政局, mzj)."""
-    key = text.strip()
+    """A unit by id, full name or short name (市民政局, 民政局, mzj); in Chinese quotes or with a
+    comma after it as typed in a Chinese input method (“人社局”, 人社局，) too."""
+    key = _bare(text)
     for unit in project.units:  # an id first: a name that is another unit's id is an error (checks.py)
         if key == unit.id:
             return unit
@@ -82,12 +83,28 @@ def _resolve_id(ids: list[str], text: str) -> tuple[str | None, list[str]]:
     return (hits[0], []) if len(hits) == 1 else (None, hits)
 
 
+# Around a name typed in a Chinese input method: its quotes, and the punctuation typed after it.
+_QUOTES = "“”‘’「」『』《》\"'"
+_AFTER = "，。、；：,.;:！!？?"
+
+
+def _bare(text: str) -> str:
+    return text.strip().strip(_QUOTES).strip().rstrip(_AFTER).strip()
+
+
 def resolve_task(project: models.Project, text: str) -> models.Task:
-    """A task by id (T05, t05), or by its number alone in whatever scheme the plan uses (5, 05)."""
-    found, several = _resolve_id(list(project.tasks_by_id), text)
+    """A task by id (T05, t05), or by its number alone in whatever scheme the plan uses (5, 05);
+    a task's title or part of it is not taken, but named in the hint (cc verify 根治欠薪)."""
+    key = _bare(text) or text
+    found, several = _resolve_id(list(project.tasks_by_id), key)
     if found is None:
-        hint = ("可能是：" + "、".join(several) + "，请写完整编号。" if several else
-                did_you_mean(text.strip(), project.tasks_by_id) or "运行 cc status 查看所有任务。")
+        titled = [t for t in project.plan.tasks if len(key) >= 2 and key in f"{t.title}{t.short_title or ''}"]
+        if titled and not several:
+            hint = ("任务要写编号：" + "、".join(f"{t.id}（{t.label}）" for t in titled[:5])
+                    + ("等" if len(titled) > 5 else "") + "。")
+        else:
+            hint = ("可能是：" + "、".join(several) + "，请写完整编号。" if several else
+                    did_you_mean(key, project.tasks_by_id) or "运行 cc status 查看所有任务。")
         raise UsageError(f'找不到任务 "{text}"', hint)
     return project.tasks_by_id[found]
 
