@@ -6,6 +6,8 @@ import os
 import re
 import sys
 
+from ..textguard import WIDE_DASHES
+
 _PATTERNS = [
     (r"No such option: (\S+)", lambda m: f"没有这个选项：{m[1]}"),  # the suggestion: see suggestion()
     (r"No such command '(.*)'\.",
@@ -63,8 +65,6 @@ COMMAND_WORDS = {"weekly": "md", "周报": "md", "markdown": "md", "excel": "xls
 
 
 _EXTRA = r"Got unexpected extra argument(?:s|\(s\))? \((.*)\)"
-# dashes a Chinese input method types for "-": —— is what shift+minus gives in most of them
-_WIDE_DASHES = "—－―–‐‑﹣"
 
 
 def _tail(ctx) -> list[str]:
@@ -249,7 +249,7 @@ def _stray_hint(ctx, exc, words: list[str]) -> str:
     # ——dry-run, －－unit: an option typed with a Chinese input method's dash is a word to click
     # (——见附件 after a note is the note's text, cut at its space)
     for word in words:
-        bare = word.lstrip(_WIDE_DASHES)
+        bare = word.lstrip(WIDE_DASHES)
         if bare != word and bare:
             fixed = ("--" if len(bare) > 1 else "-") + bare
             if fixed not in options and not re.fullmatch(r"[A-Za-z][A-Za-z-]*", bare) and cut_text(word):
@@ -382,7 +382,7 @@ def suggestion(exc) -> str:
             return f"是否为 {' 或 '.join(nested)}？"
         if COMMAND_WORDS.get(word.lower()) in names:  # report weekly → md
             return f"是否为 {COMMAND_WORDS[word.lower()]}？"
-        bare = word.lstrip(_WIDE_DASHES)
+        bare = word.lstrip(WIDE_DASHES)
         if bare != word and bare:  # cc ——data 目录 status: an option with a Chinese input method's dash
             fixed = ("--" if len(bare) > 1 else "-") + bare
             return f"选项前的 -- 要用半角（英文输入法）的减号：{word} 应写作 {fixed}。"
