@@ -296,7 +296,8 @@ def test_an_empty_folder_file_or_argument_is_refused(tmp_path):
                        (["--data", str(DATA), "show", ""], "任务编号")):
         result = run_cc(*args, cwd=tmp_path)
         assert result.returncode == 2, (args, result.stderr)
-        assert result.stderr.startswith(f'错误：{what}不能为空（写成了 ""），未执行任何操作'), (args, result.stderr)
+        shown = '" "' if " " in args else '""'  # as it was written: a space is no "" (said as "" before)
+        assert result.stderr.startswith(f'错误：{what}不能为空（写成了 {shown}），未执行任何操作'), (args, result.stderr)
         assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.txt"]
 
 

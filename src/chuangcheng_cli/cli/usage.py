@@ -485,16 +485,17 @@ def repeated_option(command, args: list[str]) -> tuple[str, list[str]] | None:
     return next(((key[1], values) for key, values in seen.items() if len(set(values)) > 1), None)
 
 
-def empty_value(command, args: list[str]) -> str | None:
-    """The name of an argument, or of an option naming a file or folder, given as "" (cc init ''
-    made the group in the current folder, --data '' read it, --out '' wrote the default file; an
-    adversarial try), else None. Texts given empty are judged by the commands (不能为空)."""
+def empty_value(command, args: list[str]) -> tuple[str, str] | None:
+    """(the name of an argument, or of an option naming a file or folder, given as "" or only
+    spaces, the value) (cc init '' made the group in the current folder, --data '' read it, --out ''
+    wrote the default file; an adversarial try), else None. Texts given empty are judged by the
+    commands (不能为空)."""
     for p, value, _, _, _ in _scan(command, args):
         argument = getattr(p, "param_type_name", "") == "argument"
         path = getattr(_annotation(p), "__name__", "") in ("Path", "PosixPath", "WindowsPath") or \
             (p.opts and p.opts[0] in ("--data", "--out", "--map"))
         if not value.strip() and (argument or path):
-            return _ARGUMENTS.get(p.name, p.name) if argument else p.opts[0]
+            return (_ARGUMENTS.get(p.name, p.name) if argument else p.opts[0]), value
     return None
 
 
@@ -521,10 +522,11 @@ def run(app) -> int:
     prog = os.path.basename(sys.argv[0]) or "cc"
     if prog in ("__main__.py", "-m"):
         prog = "cc"
-    empty = empty_value(command, sys.argv[1:])
+    empty, written = empty_value(command, sys.argv[1:]) or (None, "")
     if empty is not None:
         label = {"文件": "文件名", "目录": "目录名"}.get(empty, empty)  # 文件不能为空 read as "the file is empty"
-        print(f"错误：{label}{' ' if label[-1].isascii() else ''}不能为空（写成了 \"\"），未执行任何操作", file=sys.stderr)
+        print(f"错误：{label}{' ' if label[-1].isascii() else ''}不能为空（写成了 {_shown([written])}），未执行任何操作",
+              file=sys.stderr)
         print("提示：可能多写了一对引号，或脚本中的变量没有值" +
               ("；不写这一项时请连同选项名一起去掉。" if empty.startswith("-") else "。"), file=sys.stderr)
         return 2
