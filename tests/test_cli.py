@@ -481,6 +481,21 @@ def test_version():
     assert result.exit_code == 0 and result.output.startswith("chuangcheng-cli ")
 
 
+@pytest.mark.parametrize("args, stray", [(["--version", "x"], "x"), (["--version", "status"], "status"),
+                                         (["--version", ""], '""'), (["--version", "T01", "T02"], "T01 T02")])
+def test_version_refuses_a_stray_word(tmp_path, args, stray):
+    """cc --version x printed the version and ignored x; it is refused as any stray word is. cc's own
+    --data/--as-of (an alias may add them) are no stray words."""
+    result = run_cc(*args, cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.startswith(f"错误：--version 不带其他参数（多余的参数：{stray}），未执行任何操作\n提示：")
+    assert runner.invoke(app, args).exit_code == 2
+    assert list(tmp_path.iterdir()) == []
+    for fine in (["--data", str(DATA), "--version"], ["--version", "--as-of=2023-06-30"]):
+        kept = run_cc(*fine, cwd=tmp_path)
+        assert kept.returncode == 0 and kept.stdout.startswith("chuangcheng-cli "), kept.stderr
+
+
 def test_help_shows_no_python_type_names(tmp_path):
     """Every command's help names its values and arguments in Chinese, not <str>/{task}."""
     import typer.main
