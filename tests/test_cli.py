@@ -194,6 +194,16 @@ def test_values_written_without_their_options_are_named_with_the_missing_option(
     (["void", "2023-8", "测试错误"], "提示：是否为 --reason 测试错误？"),
     (["problem", "extend", "W31", "2024-01-20", "--reason", "施工"], "提示：是否为 --to 2024-01-20？"),
     (["problem", "recheck", "W28", "通过", "--note", "好"], "提示：是否为 --pass？"),
+    # a verdict given already: the words after the note are the rest of the note, not the other verdict
+    (["problem", "recheck", "W28", "--pass", "--note", "经复查", "不合格"],
+     '提示：是否为 --note "经复查 不合格"？含空格的文字要整个加引号。'),
+    (["problem", "recheck", "W28", "--fail", "-n", "复查", "通过", "一半", "--days", "5"],
+     '提示：是否为 -n "复查 通过 一半"？含空格的文字要整个加引号。'),
+    # cc verify takes no verdict (it is the pass): where a failed check goes
+    (["verify", "T01", "--pass", "--note", "经复查", "不合格"],
+     f"提示：cc verify 就是验收通过（销号），不写 --pass；验收不通过请退回重办：cc --data {DATA} reopen T01 --reason …。"),
+    (["verify", "T01", "--fail"],
+     f"提示：验收不通过请退回重办：cc --data {DATA} reopen T01 --reason …；cc verify 只用于验收通过（销号）。"),
     (["notice", "人社局", "2023-10-10"], "提示：是否为 --deadline 2023-10-10？"),
 ])
 def test_stray_words_are_explained_by_what_they_probably_were(tmp_path, args, hint):

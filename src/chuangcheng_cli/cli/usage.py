@@ -268,6 +268,9 @@ def _stray_hint(ctx, exc, words: list[str]) -> str:
     dates = own_dates[0] if len(own_dates) == 1 else ("--as-of" if not own_dates else "")
     guessed = ("--unit", "--task", "--percent", dates, "--pass", "--fail", *_WORD_OPTIONS)
     open_ = [p.opts[0] for p in params if p.opts and p.opts[0] in guessed and not _given(line, p)]
+    verdicts = [p for p in params if p.opts and p.opts[0] in ("--pass", "--fail")]
+    if any(_given(line, p) for p in verdicts):  # one verdict given: 不合格 after --pass --note 经复查 is the note's
+        open_ = [o for o in open_ if o not in ("--pass", "--fail")]
     rest, hints = list(words), []
     for option in open_:
         word = next((w for w in rest if _value_for(option, w, dates) and not (option == "--unit" and cut_text(w))),
@@ -348,6 +351,21 @@ def _argument_hint(ctx, word: str) -> str:
     return f"{said}：是否为 {ctx.command_path.split()[0]} {shown}？"
 
 
+def _reopen_line(ctx) -> str:
+    """cc verify T01 --fail: the cc reopen line for the same task, with the options written before
+    the command (cc --data … --as-of …)."""
+    typed = sys.argv[1:]
+    try:
+        tail = _tail(ctx)
+    except ValueError:
+        tail = []
+    task = next((value for p, value, _, _, _ in _scan(ctx.find_root().command, typed)
+                 if getattr(p, "param_type_name", "") == "argument" and p.name == "task"), "")
+    before = typed[:max(len(typed) - len(tail) - 1, 0)]  # the words before the command's name
+    line = _shown([*before, "reopen", task], paste=True) if task.strip() else _shown([*before, "reopen"]) + " 任务编号"
+    return f"{ctx.command_path.split()[0]} {line} --reason …"
+
+
 def suggestion(exc) -> str:
     """What the user probably meant (statu → status, --unti → --unit), as a sentence, or ""."""
     import difflib
@@ -391,6 +409,10 @@ def suggestion(exc) -> str:
         told = _argument_hint(ctx, word)
         if told:
             return told
+        if word in ("--pass", "--fail") and command.name == "verify":  # as cc problem recheck takes them
+            reopen = _reopen_line(ctx)
+            return (f"cc verify 就是验收通过（销号），不写 --pass；验收不通过请退回重办：{reopen}。" if word == "--pass"
+                    else f"验收不通过请退回重办：{reopen}；cc verify 只用于验收通过（销号）。")
         # an option of the same meaning on other commands: cc problem extend --deadline → --to
         have = {o for p in command.get_params(ctx) for o in (*p.opts, *p.secondary_opts)}
         same = next((o for o in _SYNONYMS.get(word.split("=", 1)[0], ()) if o in have), None)
