@@ -154,6 +154,17 @@ def test_values_written_without_their_options_are_named_with_the_missing_option(
     (["problem", "add", "--place", "城东", "社区"], '提示：是否为 --place "城东 社区"？含空格的文字要整个加引号。'),
     (["log", "T09", "--unit", "人社局", "--percent", "86", "--note", "x", "--evidence", "a", "b"],
      '提示：是否为 --evidence "a b"？含空格的文字要整个加引号。多项时每项前都写 --evidence。'),
+    # a required option missing: a word that fits it is its value, not the rest of the option before
+    # (cc log needs --unit, --percent, --note); a name is a unit's when the data's units say so
+    (["log", "T01", "--evidence", "a.pdf", "进展情况"], "提示：是否为 --note 进展情况？另外还缺少必填选项 --percent。"),
+    (["log", "T09", "进展顺利"], "提示：是否为 --note 进展顺利？另外还缺少必填选项 --percent。"),
+    (["log", "T09", "-u", "人社局", "-p", "86", "--problem", "路面", "破损"],
+     '提示：是否为 --note 破损？若“破损”是 --problem 的后半段，应写作 --problem "路面 破损"（含空格的文字要整个加引号）。'),
+    (["log", "T09", "-u", "人社局", "-p", "86", "--evidence", "会议", "纪要.pdf"],  # a file's name, cut
+     '提示：是否为 --evidence "会议 纪要.pdf"？含空格的文字要整个加引号。多项时每项前都写 --evidence。'),
+    (["log", "T09", "--percent", "60", "--note", "完成", "人社局"], "提示：是否为 --unit 人社局？"),
+    (["log", "T09", "--percent", "60", "--note", "完成", "情况"], '提示：是否为 --note "完成 情况"？含空格的文字要整个加引号。'),
+    (["problem", "add", "城东", "--source", "暗访", "--place", "x", "--desc", "y"], None),  # no unit of the data
     # an option typed with a Chinese input method's dashes
     (["log", "T09", "--unit", "人社局", "--percent", "86", "--note", "x", "——dry-run"],
      "提示：是否为 --dry-run？选项前的 -- 要用半角（英文输入法）的减号。"),

@@ -199,6 +199,50 @@ def _chinese_quotes(text: str) -> str:
     return "".join(part + ("“" if i % 2 == 0 else "”") for i, part in enumerate(parts[:-1])) + parts[-1]
 
 
+def _unit_names(ctx) -> list[str] | None:
+    """The ids, names and short names of the data folder's units (units.yaml, the folder as the
+    command would find it), or None when they cannot be read: a hint's guess, never an error.
+    Read as YAML nodes, not loaded: the store's loader needs pydantic, and nodes are not expanded
+    (an alias of an alias stays one node)."""
+    try:
+        import yaml
+
+        from .locate import find_data_dir
+
+        chosen = next((value for p, value, _, _, _ in reversed(_scan(ctx.find_root().command, sys.argv[1:]))
+                       if getattr(p, "opts", None) and p.opts[0] == "--data"), None)
+        path = os.path.join(find_data_dir(chosen).folder, "units.yaml")
+        with open(path, "rb") as handle:
+            raw = handle.read(4_000_001)
+        if len(raw) > 4_000_000:
+            return None
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        root = yaml.compose(raw.decode("utf-8-sig"), Loader=loader)
+        units = next(v for k, v in root.value if k.value == "units")
+        scalar = yaml.ScalarNode  # only a scalar's value is taken: a node's repr walks all it holds
+        names = []
+        for unit in units.value:
+            for key, value in unit.value:
+                if key.value in ("id", "name") and isinstance(value, scalar):
+                    names.append(value.value)
+                elif key.value == "short_names" and isinstance(value, yaml.SequenceNode):
+                    names += [item.value for item in value.value if isinstance(item, scalar)]
+        return [n for n in names if n.strip()] or None
+    except Exception:  # no folder, no file, no YAML, another shape: the guess is made as without it
+        return None
+
+
+def _names_a_unit(word: str, names: list[str]) -> bool:
+    """Whether word names one of the units (names: _unit_names) as --unit would take it: an id, a
+    name or a short name, a part of one, one mistyped (市人设局), or several (人社局,住建局)."""
+    import difflib
+
+    parts = [p for p in re.split(r"[,，、;；/\s]+", word.strip()) if p]
+    return bool(parts) and all(
+        part in names or part.lower() in names or (len(part) > 1 and any(part in n for n in names))
+        or difflib.get_close_matches(part, names, n=1, cutoff=0.6) for part in parts)
+
+
 def _stray_hint(ctx, exc, words: list[str]) -> str:
     """What the words no parameter took were probably meant as, in a whole sentence, or ""."""
     command = ctx.command
@@ -217,25 +261,34 @@ def _stray_hint(ctx, exc, words: list[str]) -> str:
     def option_of(name: str):
         return next(p for p in params if name in (*p.opts, *p.secondary_opts))
 
-    def cut_text(word: str) -> str:
-        """--note 说明 额外: a text with a space, not quoted, is cut at the space; the hint for it
-        (--co 甲 乙: names are repeated with their option instead)."""
+    def cut(word: str) -> tuple[str, list[str]] | None:
+        """(the option, its value and the words after it) when word may be the rest of an option's
+        value cut at a space (--note 说明 额外), else None."""
         at = tail.index(word) if word in tail else -1
         if at < 1:
-            return ""
+            return None
         joined = _attached(tail[at - 1], options)
         if joined is not None:
             name, first = joined
         elif at >= 2 and tail[at - 2] in options and not tail[at - 1].startswith("-"):
             name, first = tail[at - 2], tail[at - 1]
         else:
-            return ""
-        option = option_of(name)
+            return None
         rest = [first, word]
         for more in tail[at + 1:]:
             if more.startswith("-") or more not in words:
                 break
             rest.append(more)
+        return name, rest
+
+    def cut_text(word: str) -> str:
+        """--note 说明 额外: a text with a space, not quoted, is cut at the space; the hint for it
+        (--co 甲 乙: names are repeated with their option instead)."""
+        found = cut(word)
+        if found is None:
+            return ""
+        name, rest = found
+        first, option = rest[0], option_of(name)
         if option.opts[0] in _NAME_LISTS and option.multiple:
             return f"是否为 {' '.join(f'{name} {w}' for w in rest)}？多项时每项前都写 {name}。"
         if (option.is_flag or option.count or option.metavar or option.opts[0] in ("--unit", "--task", *_WORD_OPTIONS)
@@ -271,21 +324,44 @@ def _stray_hint(ctx, exc, words: list[str]) -> str:
     verdicts = [p for p in params if p.opts and p.opts[0] in ("--pass", "--fail")]
     if any(_given(line, p) for p in verdicts):  # one verdict given: 不合格 after --pass --note 经复查 is the note's
         open_ = [o for o in open_ if o not in ("--pass", "--fail")]
+    # A required option missing (cc log T01 --evidence a.pdf 进展情况): a word that fits it is its
+    # value before it is the rest of the option written before it. A name is a unit's only when the
+    # data's units say so; unread, one that may be a cut text is not taken for a unit.
+    missing = [p.opts[0] for p in params if p.opts and p.required and not _given(line, p)]
+    units = _unit_names(ctx) if "--unit" in open_ and any(_kind_of(w) == "name" for w in words) else None
+
+    def fits(option: str, word: str) -> bool:
+        if option == "--unit" and _kind_of(word) == "name":
+            return _names_a_unit(word, units) if units is not None else not cut_text(word)
+        return _value_for(option, word, dates)
+
     rest, hints = list(words), []
     for option in open_:
-        word = next((w for w in rest if _value_for(option, w, dates) and not (option == "--unit" and cut_text(w))),
-                    None)
+        word = next((w for w in rest if fits(option, w)), None)
         if word is not None:
             rest.remove(word)
             hints.append(option if option in ("--pass", "--fail") else f"{option} {word}")
-    # the words left, when no unit is wanted: the text of a missing --note or --reason
+    # the words left, when no unit is wanted (or none of them is one): the text of a missing
+    # --note or --reason; a text cut at its space before it when that one is not required
     text = next((p.opts[0] for p in params if p.opts and p.opts[0] in _TEXT_OPTIONS and not _given(line, p)), None)
     loose = [w for w in rest if _kind_of(w) in ("name", "list")]
-    if text and loose and "--unit" not in open_ and not any(cut_text(w) for w in loose):
+    cuts = [found for found in map(cut, loose) if found is not None and cut_text(found[1][1])]
+    name, cut_rest = cuts[0] if cuts else ("", [])
+    a_file = name in ("--evidence", "-e") and re.search(r"\.\w{1,5}$", cut_rest[-1])  # --evidence 会议 纪要.pdf
+    also = ""
+    if text and loose and ("--unit" not in open_ or units is not None) and (text in missing or not cuts) \
+            and not a_file:
         joined = _chinese_quotes(" ".join(loose))
         hints.append(f'{text} "{joined}"' if " " in joined else f"{text} {joined}")
+        if cuts and name not in ("--evidence", "-e"):  # a file's name cut, without its own ending, it is not
+            also = (f"若“{' '.join(cut_rest[1:])}”是 {name} 的后半段，应写作 {name} "
+                    f"\"{_chinese_quotes(' '.join(cut_rest))}\"（含空格的文字要整个加引号）。")
     if hints:
-        return f"是否为 {' '.join(hints)}？"
+        said = {h.split()[0] for h in hints}
+        named = {getattr(getattr(exc, "param", None), "opts", [""])[0]}
+        more = [o for o in missing if o not in said and o not in named]
+        still = f"另外还缺少必填选项 {'、'.join(more)}。" if more else ""
+        return f"是否为 {' '.join(hints)}？{also}{still}"
     return next((hint for hint in map(cut_text, words) if hint), "")
 
 
