@@ -142,8 +142,21 @@ def test_values_written_without_their_options_are_named_with_the_missing_option(
     assert note.returncode == 2 and "缺少必填选项 --note（多余的参数：进展顺利）" in note.stderr
     assert "提示：是否为 --note 进展顺利？" in note.stderr
     # a word that fits no option is named, not guessed at
+    entry = run_cc("--data", str(DATA), "history", "20231220-ca9a", cwd=tmp_path)
+    assert entry.returncode == 2 and "多余的参数：20231220-ca9a" in entry.stderr and "提示" not in entry.stderr
+    # a notice's number where history takes none: the commands that show it, as lines to paste
     ref = run_cc("--data", str(DATA), "history", "2023-4", cwd=tmp_path)
-    assert ref.returncode == 2 and "多余的参数：2023-4" in ref.stderr and "提示" not in ref.stderr
+    assert ref.returncode == 2 and ref.stderr.startswith("错误：多余的参数：2023-4\n")
+    assert (f"提示：2023-4 像是督办通知的编号，cc history 不带编号：查看这份通知用 cc --data {DATA} reprint 2023-4 "
+            f"--dry-run（只显示，不写入文件）；列出督办通知用 cc --data {DATA} history --kind 督办。"
+            f"若是问题清单的问题：cc --data {DATA} problem show 2023-4。\n") in ref.stderr
+    doc_no = run_cc("--data", str(DATA), "history", "法治督〔2023〕4号", "-u", "人社局", "--as-of", "2023-12-30",
+                    cwd=tmp_path)
+    assert (f"提示：法治督〔2023〕4号 像是督办通知的编号，cc history 不带编号：查看这份通知用 cc --data {DATA} reprint "
+            f"法治督〔2023〕4号 --dry-run --as-of 2023-12-30（只显示，不写入文件）；列出督办通知用 cc --data {DATA} "
+            "history --kind 督办 -u 人社局 --as-of 2023-12-30。\n") in doc_no.stderr
+    shown = run_cc("--data", str(DATA), "reprint", "法治督〔2023〕4号", "--dry-run", "--as-of", "2023-12-30", cwd=tmp_path)
+    assert shown.returncode == 0 and "法治督〔2023〕4号" in shown.stdout and list(tmp_path.iterdir()) == []
     assert (DATA / "journal.jsonl").read_bytes() == journal
 
 

@@ -243,6 +243,40 @@ def _names_a_unit(word: str, names: list[str]) -> bool:
         or difflib.get_close_matches(part, names, n=1, cutoff=0.6) for part in parts)
 
 
+# a 督办通知 as reply, reprint … take it: 2023-4, 4号, 法治督〔2023〕4号 (W2023-0004 is a problem's)
+_NOTICE_REF = re.compile(r"\d{4}\s*[-—－–/.年]\s*第?\d{1,4}号?|第?\d{1,4}号|.*[〔\[(（【［]\d{4}[〕\])）】］]\s*第?\d+号?")
+
+
+def _notice_hint(ctx, ref: str, tail: list[str]) -> str:
+    """cc history 2023-4: no command lists one notice's records by its number; the one that shows
+    the notice (cc reprint … --dry-run writes nothing), history's list of notices, and, for a number
+    a problem may have too (2023-4 is W2023-0004 to the problem commands), cc problem show; each as
+    a command line to paste, with the options written before the command and the folder and date
+    written after it."""
+    typed = sys.argv[1:]
+    before = typed[:max(len(typed) - len(tail) - 1, 0)]  # the words before the command's name
+    common, narrow, k = [], [], 0
+    while k < len(tail):
+        word = tail[k]
+        name = word.partition("=")[0]
+        pair = [word] if "=" in word else tail[k:k + 2]
+        if name in ("--data", "--as-of"):
+            common += pair
+        elif name in ("--unit", "-u", "--task", "-t"):
+            narrow += pair
+        k += len(pair) if name in ("--data", "--as-of", "--unit", "-u", "--task", "-t") else 1
+    prog = ctx.command_path.split()[0]
+
+    def line(*words: str) -> str:
+        return f"{prog} {_shown([*before, *words, *common], paste=True)}"
+
+    said = (f"{ref} 像是督办通知的编号，cc history 不带编号：查看这份通知用 {line('reprint', ref, '--dry-run')}"
+            f"（只显示，不写入文件）；列出督办通知用 {line('history', '--kind', '督办', *narrow)}。")
+    if re.fullmatch(r"\d{4}\s*[-—－–/.]\s*\d{1,4}", ref):
+        said += f"若是问题清单的问题：{line('problem', 'show', ref)}。"
+    return said
+
+
 def _stray_hint(ctx, exc, words: list[str]) -> str:
     """What the words no parameter took were probably meant as, in a whole sentence, or ""."""
     command = ctx.command
@@ -257,6 +291,9 @@ def _stray_hint(ctx, exc, words: list[str]) -> str:
     words = [w for w in words if w.strip()]
     if any(w.lower() in _HELP_WORDS for w in words):  # cc status help, cc status /? (a Windows habit)
         return f"查看帮助请用 {ctx.command_path} --help。"
+    notice = next((w for w in words if _NOTICE_REF.fullmatch(w.strip())), None)
+    if notice is not None and command.name == "history":  # cc history 2023-4: history lists, by no number
+        return _notice_hint(ctx, notice.strip(), tail)
 
     def option_of(name: str):
         return next(p for p in params if name in (*p.opts, *p.secondary_opts))
