@@ -142,8 +142,21 @@ def test_values_written_without_their_options_are_named_with_the_missing_option(
     assert note.returncode == 2 and "缺少必填选项 --note（多余的参数：进展顺利）" in note.stderr
     assert "提示：是否为 --note 进展顺利？" in note.stderr
     # a word that fits no option is named, not guessed at
+    entry = run_cc("--data", str(DATA), "history", "20231220-ca9a", cwd=tmp_path)
+    assert entry.returncode == 2 and "多余的参数：20231220-ca9a" in entry.stderr and "提示" not in entry.stderr
+    # a notice's number where history takes none: the commands that show it, as lines to paste
     ref = run_cc("--data", str(DATA), "history", "2023-4", cwd=tmp_path)
-    assert ref.returncode == 2 and "多余的参数：2023-4" in ref.stderr and "提示" not in ref.stderr
+    assert ref.returncode == 2 and ref.stderr.startswith("错误：多余的参数：2023-4\n")
+    assert (f"提示：2023-4 像是督办通知的编号，cc history 不带编号：查看这份通知用 cc --data {DATA} reprint 2023-4 "
+            f"--dry-run（只显示，不写入文件）；列出督办通知用 cc --data {DATA} history --kind 督办。"
+            f"若是问题清单的问题：cc --data {DATA} problem show 2023-4。\n") in ref.stderr
+    doc_no = run_cc("--data", str(DATA), "history", "法治督〔2023〕4号", "-u", "人社局", "--as-of", "2023-12-30",
+                    cwd=tmp_path)
+    assert (f"提示：法治督〔2023〕4号 像是督办通知的编号，cc history 不带编号：查看这份通知用 cc --data {DATA} reprint "
+            f"法治督〔2023〕4号 --dry-run --as-of 2023-12-30（只显示，不写入文件）；列出督办通知用 cc --data {DATA} "
+            "history --kind 督办 -u 人社局 --as-of 2023-12-30。\n") in doc_no.stderr
+    shown = run_cc("--data", str(DATA), "reprint", "法治督〔2023〕4号", "--dry-run", "--as-of", "2023-12-30", cwd=tmp_path)
+    assert shown.returncode == 0 and "法治督〔2023〕4号" in shown.stdout and list(tmp_path.iterdir()) == []
     assert (DATA / "journal.jsonl").read_bytes() == journal
 
 
@@ -154,6 +167,17 @@ def test_values_written_without_their_options_are_named_with_the_missing_option(
     (["problem", "add", "--place", "城东", "社区"], '提示：是否为 --place "城东 社区"？含空格的文字要整个加引号。'),
     (["log", "T09", "--unit", "人社局", "--percent", "86", "--note", "x", "--evidence", "a", "b"],
      '提示：是否为 --evidence "a b"？含空格的文字要整个加引号。多项时每项前都写 --evidence。'),
+    # a required option missing: a word that fits it is its value, not the rest of the option before
+    # (cc log needs --unit, --percent, --note); a name is a unit's when the data's units say so
+    (["log", "T01", "--evidence", "a.pdf", "进展情况"], "提示：是否为 --note 进展情况？另外还缺少必填选项 --percent。"),
+    (["log", "T09", "进展顺利"], "提示：是否为 --note 进展顺利？另外还缺少必填选项 --percent。"),
+    (["log", "T09", "-u", "人社局", "-p", "86", "--problem", "路面", "破损"],
+     '提示：是否为 --note 破损？若“破损”是 --problem 的后半段，应写作 --problem "路面 破损"（含空格的文字要整个加引号）。'),
+    (["log", "T09", "-u", "人社局", "-p", "86", "--evidence", "会议", "纪要.pdf"],  # a file's name, cut
+     '提示：是否为 --evidence "会议 纪要.pdf"？含空格的文字要整个加引号。多项时每项前都写 --evidence。'),
+    (["log", "T09", "--percent", "60", "--note", "完成", "人社局"], "提示：是否为 --unit 人社局？"),
+    (["log", "T09", "--percent", "60", "--note", "完成", "情况"], '提示：是否为 --note "完成 情况"？含空格的文字要整个加引号。'),
+    (["problem", "add", "城东", "--source", "暗访", "--place", "x", "--desc", "y"], None),  # no unit of the data
     # an option typed with a Chinese input method's dashes
     (["log", "T09", "--unit", "人社局", "--percent", "86", "--note", "x", "——dry-run"],
      "提示：是否为 --dry-run？选项前的 -- 要用半角（英文输入法）的减号。"),
@@ -194,6 +218,16 @@ def test_values_written_without_their_options_are_named_with_the_missing_option(
     (["void", "2023-8", "测试错误"], "提示：是否为 --reason 测试错误？"),
     (["problem", "extend", "W31", "2024-01-20", "--reason", "施工"], "提示：是否为 --to 2024-01-20？"),
     (["problem", "recheck", "W28", "通过", "--note", "好"], "提示：是否为 --pass？"),
+    # a verdict given already: the words after the note are the rest of the note, not the other verdict
+    (["problem", "recheck", "W28", "--pass", "--note", "经复查", "不合格"],
+     '提示：是否为 --note "经复查 不合格"？含空格的文字要整个加引号。'),
+    (["problem", "recheck", "W28", "--fail", "-n", "复查", "通过", "一半", "--days", "5"],
+     '提示：是否为 -n "复查 通过 一半"？含空格的文字要整个加引号。'),
+    # cc verify takes no verdict (it is the pass): where a failed check goes
+    (["verify", "T01", "--pass", "--note", "经复查", "不合格"],
+     f"提示：cc verify 就是验收通过（销号），不写 --pass；验收不通过请退回重办：cc --data {DATA} reopen T01 --reason …。"),
+    (["verify", "T01", "--fail"],
+     f"提示：验收不通过请退回重办：cc --data {DATA} reopen T01 --reason …；cc verify 只用于验收通过（销号）。"),
     (["notice", "人社局", "2023-10-10"], "提示：是否为 --deadline 2023-10-10？"),
 ])
 def test_stray_words_are_explained_by_what_they_probably_were(tmp_path, args, hint):
@@ -296,7 +330,8 @@ def test_an_empty_folder_file_or_argument_is_refused(tmp_path):
                        (["--data", str(DATA), "show", ""], "任务编号")):
         result = run_cc(*args, cwd=tmp_path)
         assert result.returncode == 2, (args, result.stderr)
-        assert result.stderr.startswith(f'错误：{what}不能为空（写成了 ""），未执行任何操作'), (args, result.stderr)
+        shown = '" "' if " " in args else '""'  # as it was written: a space is no "" (said as "" before)
+        assert result.stderr.startswith(f'错误：{what}不能为空（写成了 {shown}），未执行任何操作'), (args, result.stderr)
         assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.txt"]
 
 
@@ -494,6 +529,21 @@ def test_bundled_data_is_used_with_a_note(tmp_path, monkeypatch):
 def test_version():
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0 and result.output.startswith("chuangcheng-cli ")
+
+
+@pytest.mark.parametrize("args, stray", [(["--version", "x"], "x"), (["--version", "status"], "status"),
+                                         (["--version", ""], '""'), (["--version", "T01", "T02"], "T01 T02")])
+def test_version_refuses_a_stray_word(tmp_path, args, stray):
+    """cc --version x printed the version and ignored x; it is refused as any stray word is. cc's own
+    --data/--as-of (an alias may add them) are no stray words."""
+    result = run_cc(*args, cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.startswith(f"错误：--version 不带其他参数（多余的参数：{stray}），未执行任何操作\n提示：")
+    assert runner.invoke(app, args).exit_code == 2
+    assert list(tmp_path.iterdir()) == []
+    for fine in (["--data", str(DATA), "--version"], ["--version", "--as-of=2023-06-30"]):
+        kept = run_cc(*fine, cwd=tmp_path)
+        assert kept.returncode == 0 and kept.stdout.startswith("chuangcheng-cli "), kept.stderr
 
 
 def test_help_shows_no_python_type_names(tmp_path):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from chuangcheng_cli.cli import fast
-from helpers import cc_command, cc_env, copy_data
+from helpers import cc_command, cc_env, copy_data, snapshot_files
 
 TYPER_ONLY = [sys.executable, "-c",
               "import sys; sys.argv[0] = 'cc'; from chuangcheng_cli.cli import main; main()"]
@@ -100,6 +100,8 @@ LOG_CASES = [  # the first, second, fourth and last succeed; the others are refu
     ["log", "T09", "-u", "mzj", "-p", "90", "-n", "说明。"],  # not this task's unit
     ["log", "T99", "-u", "rsj", "-p", "90", "-n", "说明。"],
     ["log", "T09", "-u", "rsj", "-p", "90", "-n", "说明。", "-e", "no/such/file.pdf"],
+    ["log", "", "-u", "rsj", "-p", "90", "-n", "说明。"],  # 任务编号不能为空 on both paths, not 找不到任务 ""
+    ["log", " ", "-u", "rsj", "-p", "90", "-n", "说明。"],
     ["log", "T09", "-u", "rsj", "-p", "90", "-n", "说明。", "--dry-run"],
 ]
 
@@ -142,6 +144,7 @@ FIX_CASES = [  # the first, second, fifth and eighth succeed; the others are ref
     ["problem", "fix", "W2023-0008", "-n", "演练。", "--dry-run", "--by", "范某某"],
     ["problem", "fix", "W2023-0008", "-n", "代报。", "--by", "不在名册的人"],
     ["problem", "fix", "W2023-0008", "-n", "说明。", "-e", "no/such/file.pdf", "--by", "范某某"],
+    ["problem", "fix", "", "-n", "说明。", "--by", "范某某"],  # 问题编号不能为空 on both paths
 ]
 
 
@@ -150,7 +153,8 @@ def test_problem_fix_matches_typer(args, tmp_path):
     result = _written_alike(args, tmp_path, "2023-12-31")
     k = FIX_CASES.index(args)
     assert (result[0] == 0) == (k in (0, 1, 4, 7)), result
-    assert fast.parse(["--as-of", "2023-12-31", *args])[0] == "problem fix"
+    assert fast.parse(["--as-of", "2023-12-31", *args]) is None if not args[2] else \
+        fast.parse(["--as-of", "2023-12-31", *args])[0] == "problem fix"
 
 
 OFFICE_CASES = [  # (command line, whether it succeeds): the office's 复查 and 延期
@@ -167,6 +171,8 @@ OFFICE_CASES = [  # (command line, whether it succeeds): the office's 复查 and
     (["problem", "extend", "W2023-0026", "--to", "2023-12-01", "--reason", "早于原期限。"], False),
     (["problem", "extend", "W2023-0001", "--to", "2024-01-25", "-r", "已销号的。"], False),
     (["problem", "extend", "W2023-0026", "--to", "不是日期", "-r", "写错日期。"], False),
+    (["problem", "recheck", "", "--pass", "-n", "通过。"], False),  # an empty number: 问题编号不能为空
+    (["problem", "extend", "", "--to", "2024-01-25", "-r", "x"], False),
 ]
 
 
@@ -174,7 +180,28 @@ OFFICE_CASES = [  # (command line, whether it succeeds): the office's 复查 and
 def test_problem_recheck_and_extend_match_typer(args, ok, tmp_path):
     result = _written_alike(args, tmp_path, "2023-12-31")
     assert (result[0] == 0) == ok, result
-    assert fast.parse(["--as-of", "2023-12-31", *args])[0] == " ".join(args[:2])
+    assert fast.parse(["--as-of", "2023-12-31", *args]) is None if not args[2] else \
+        fast.parse(["--as-of", "2023-12-31", *args])[0] == " ".join(args[:2])
+
+
+def test_an_empty_argument_is_refused_as_the_typer_app_refuses_it(tmp_path):
+    """cc log '' … said 找不到任务 "" on the fast path where cc show '' says 任务编号不能为空: an
+    empty task or problem number is left to the typer app (usage.empty_value), which says it."""
+    data = copy_data(tmp_path)
+    before = snapshot_files(data)
+    for args, said in ((["log", "", "-u", "rsj", "-p", "90", "-n", "x"], "任务编号"),
+                       (["log", " ", "-u", "rsj", "-p", "90", "-n", "x"], "任务编号"),  # 写成了 " "
+                       (["problem", "fix", "", "-n", "x"], "问题编号"),
+                       (["problem", "recheck", "", "--pass", "-n", "x"], "问题编号"),
+                       (["problem", "extend", "", "--to", "2024-01-25", "-r", "x"], "问题编号"),
+                       (["show", ""], "任务编号")):
+        assert fast.parse(args) is None
+        code, out, err = _run(cc_command(), ["--as-of", "2023-12-29", *args], tmp_path)
+        assert (code, out) == (2, ""), err
+        shown = '" "' if " " in args else '""'
+        assert err.startswith(f"错误：{said}不能为空（写成了 {shown}），未执行任何操作\n"), err
+        assert "Traceback" not in err
+    assert snapshot_files(data) == before
 
 
 def test_log_fast_path_appends_one_valid_line(tmp_path):

@@ -616,6 +616,49 @@ def test_os_error_text_names_the_path():
     assert "只读" in os_error_text(OSError(errno.EROFS, "x", "/a"))
 
 
+def test_a_folder_that_cannot_be_made_says_the_true_reason(tmp_path):
+    """cc notice --out /proc/x.docx said 文件或目录不存在: /proc answers a new folder with ENOENT.
+    Each errno is its own reason, naming the folder it failed in; a system folder is said to be one."""
+    from chuangcheng_cli.diagnostics import cannot_make_text
+
+    here = tmp_path / "文书"
+    assert cannot_make_text(OSError(errno.EACCES, "x"), here, "目录") == f"没有权限在 {tmp_path} 中新建目录 文书"
+    assert cannot_make_text(OSError(errno.EPERM, "x"), here, "目录") == f"系统不允许在 {tmp_path} 中新建目录 文书"
+    assert cannot_make_text(OSError(errno.EROFS, "x"), here / "a.tmp", "文件") == \
+        f"{here} 所在的文件系统是只读的，不能新建文件"
+    tmp_path.joinpath("文书").mkdir()
+    assert cannot_make_text(OSError(errno.ENOENT, "x"), here / "子", "目录") == f"不能在 {here} 中新建目录 子"
+    assert cannot_make_text(OSError(errno.ENOSPC, "x"), here / "子", "目录") == f"文件操作失败：{here / '子'}（磁盘空间已满）"
+    (tmp_path / "f").write_text("", encoding="utf-8")
+    assert cannot_make_text(OSError(errno.ENOTDIR, "x"), tmp_path / "f" / "子", "目录") == f"{tmp_path / 'f'} 是文件，不是目录"
+    if sys.platform.startswith("linux") and os.path.isdir("/proc/self"):
+        assert cannot_make_text(OSError(errno.ENOENT, "x"), Path("/proc/x.docx"), "目录") == \
+            "不能在 /proc 中新建目录 x.docx（/proc 是系统目录，存放运行中的系统信息，不能存放文件）"
+
+
+def test_a_document_folder_without_permission_is_said_so(tmp_path, monkeypatch):
+    """A folder this user may not write in (EACCES; as root only by a stand-in): 没有权限, and how to
+    go on, not 文件或目录不存在."""
+    from chuangcheng_cli.cli import recording
+    from chuangcheng_cli.diagnostics import Refusal
+
+    real_open = os.open
+
+    def denied(path, *args, **kwargs):
+        if ".cc-probe-" in os.fspath(path):
+            raise PermissionError(errno.EACCES, "Permission denied", os.fspath(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", denied)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "文书").mkdir()
+    with pytest.raises(Refusal) as refusal:
+        recording.writable_folder(tmp_path / "文书" / "2023")
+    assert str(refusal.value) == "文书目录无法写入，未写入任何内容：没有权限在 文书/2023 中新建文件"
+    assert "管理员开放该目录的写入权限" in refusal.value.hint
+    assert list((tmp_path / "文书").iterdir()) == []  # the folder made for the try is gone again
+
+
 # ----------------------------------------------------------- lock, portability
 
 
@@ -834,7 +877,12 @@ def test_a_notice_whose_folder_cannot_be_written_is_refused_before_it_is_recorde
     for out in unwritable:
         result = run_cc("notice", "人社局", "--out", out, "--yes", "--as-of", "2023-12-30", cwd=tmp_path)
         assert result.returncode == 1 and "文书目录无法写入，未写入任何内容" in result.stderr, result.stderr
+        assert "文件或目录不存在" not in result.stderr  # /proc answers ENOENT: the folder takes nothing, nothing is missing
         assert snapshot_files(tmp_path) == before, out
+    if os.path.isdir("/proc/self"):  # cc reprint too, before it writes anything
+        result = run_cc("reprint", "2023-4", "--out", "/proc/x.docx", cwd=tmp_path)
+        assert result.returncode == 1 and result.stderr.startswith(
+            "错误：文书未能生成，文书目录无法写入：不能在 /proc 中新建目录 x.docx（/proc 是系统目录"), result.stderr
     made = run_cc("notice", "人社局", "--out", "新/子", "--yes", "--as-of", "2023-12-30", cwd=tmp_path)
     assert made.returncode == 0 and len(list((tmp_path / "新" / "子").glob("*.docx"))) == 2  # with the report to 市领导
     assert not list((tmp_path / "新" / "子").glob(".cc-probe-*"))

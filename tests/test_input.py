@@ -291,3 +291,18 @@ def test_a_windows_path_typed_on_linux_or_macos_is_explained(tmp_path):
 def test_a_task_id_left_over_is_never_suggested_as_a_unit(shipped):
     result = run_cc("status", "T09", cwd=shipped)
     assert result.returncode == 2 and "多余的参数：T09" in result.stderr and "--unit T09" not in result.stderr
+
+
+def test_one_set_of_input_method_dashes_for_options_and_numbers(shipped):
+    """The dashes a Chinese input method types for "-" were listed twice, and differently: an
+    option typed with U+2012 (‒‒dry-run) got no hint while W2023‒8 was read as a problem's number.
+    Both now read textguard.WIDE_DASHES."""
+    from chuangcheng_cli import textguard
+    from chuangcheng_cli.domain.workflow import problem_key
+
+    for dash in textguard.WIDE_DASHES:
+        assert problem_key(f"w2023{dash}0008") == "W2023-0008"
+    result = run_cc("log", "T09", "--unit", "人社局", "--percent", "86", "--note", "x", "\u2012\u2012dry-run",
+                    "--as-of", "2023-09-10", cwd=shipped)
+    assert result.returncode == 2
+    assert "提示：是否为 --dry-run？选项前的 -- 要用半角（英文输入法）的减号。" in result.stderr

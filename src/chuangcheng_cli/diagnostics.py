@@ -224,6 +224,50 @@ def os_error_text(exc: OSError) -> str:
     return f"文件操作失败：{where}（{reason}）" if where else f"文件操作失败（{reason}）"
 
 
+def system_folder(path) -> str | None:
+    """The system folder path lies in (/proc, /sys, /dev: what the running system shows as files,
+    where no document belongs), else None."""
+    import os
+    from pathlib import Path
+
+    if os.name != "posix":
+        return None
+    try:
+        parts = Path(path).absolute().parts
+    except (OSError, ValueError):
+        return None
+    return f"/{parts[1]}" if len(parts) > 1 and parts[1] in ("proc", "sys", "dev") else None
+
+
+def cannot_make_text(exc: OSError, target, what: str, show=str) -> str:
+    """Why target, a folder or file (what: 目录 or 文件) being made in a folder that exists, could
+    not be made, as one Chinese sentence naming that folder: no permission (EACCES), not allowed
+    (EPERM), a read-only file system (EROFS), a file where the folder should be (ENOTDIR), and
+    ENOENT, which there means the folder takes no new entries (/proc), not that something is
+    missing; a system folder is named as such. Other errors: os_error_text of target."""
+    import errno
+    from pathlib import Path
+
+    target = Path(target)
+    place = target.parent
+    where, code = show(place), exc.errno
+    made = f"{what} {target.name}" if what == "目录" else what  # a file made to try the folder has no name to say
+    system = system_folder(place)
+    note = f"（{system} 是系统目录，存放运行中的系统信息，不能存放文件）" if system else ""
+    if code == errno.EACCES:
+        return f"没有权限在 {where} 中新建{made}{note}"
+    if code == errno.EPERM:
+        return f"系统不允许在 {where} 中新建{made}{note}"
+    if code == errno.EROFS:
+        return f"{where} 所在的文件系统是只读的，不能新建{made}{note}"
+    if code == errno.ENOENT and place.is_dir():
+        return f"不能在 {where} 中新建{made}{note}"
+    if code in (errno.ENOTDIR, errno.EEXIST) and place.exists() and not place.is_dir():
+        return f"{where} 是文件，不是目录"
+    named = OSError(code, exc.strerror, show(target))
+    return os_error_text(named) + note
+
+
 def with_path(exc: OSError, path) -> OSError:
     """exc naming path, when it names no file itself (os.write, fsync and friends do not)."""
     if exc.filename is not None:

@@ -1,4 +1,5 @@
-"""The one definition of characters no text field may hold, and how to show them when they still arrive.
+"""The one definition of characters no text field may hold, and how to show them when they still
+arrive; and of the dashes a Chinese input method types where "-" is meant.
 
 Forbidden: C0 controls (tab and newline allowed only where a field is multi-line), DEL, C1
 controls, the Unicode line and paragraph separators (U+2028, U+2029: a line break in Markdown and
@@ -20,6 +21,13 @@ _ALWAYS = f"\x00-\x08\x0b-\x1f\x7f-\x9f{_SEPARATORS}{_BIDI}{_NONCHARS}\ud800-\ud
 BAD = re.compile(f"[{_ALWAYS}]")  # multi-line fields: tab and newline allowed
 BAD_SINGLE_LINE = re.compile(f"[\t\n{_ALWAYS}]")
 # CR is in the C0 range: a bare CR is refused everywhere (it breaks Markdown lists and CSV lines).
+
+# Dashes a Chinese input method types where "-" is meant: —— is what shift+minus gives in most of
+# them; － (full width) and ﹣ (small) become "-" under NFKC, the others NFKC leaves as they are.
+# One set for options typed ——dry-run (cli/usage.py) and for numbers typed 2023—4, W2023–8
+# (domain/workflow.py), so that both read the same dashes.
+WIDE_DASHES = "—－―–‐‑‒﹣"
+DASHES_TO_HYPHEN = str.maketrans(dict.fromkeys(WIDE_DASHES, "-"))
 
 
 # Characters that draw nothing though they are letters or symbols to Unicode: the Braille blank,

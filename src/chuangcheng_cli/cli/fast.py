@@ -89,6 +89,8 @@ def parse(argv: list[str]) -> tuple[str, dict] | None:
     _, nargs, required = COMMANDS[command]
     if len(positional) != nargs or not required <= set(opts):
         return None
+    if any(not arg.strip() for arg in positional):
+        return None  # cc log "" …: typer's 任务编号不能为空 (usage.empty_value), not 找不到任务 ""
     if "days" in opts:  # typer's own messages for anything but a plain number of days it accepts
         days = opts["days"]
         if not (days.isascii() and days.isdigit() and len(days) <= 3 and 1 <= int(days) <= 365):

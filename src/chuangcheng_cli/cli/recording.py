@@ -441,7 +441,7 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
                 print(message.dry)
             return
         if docs:
-            _writable_folder(folder)  # before anyone is asked to confirm what could not be issued
+            writable_folder(folder)  # before anyone is asked to confirm what could not be issued
         confirm(entries, docs)
         expected = [e.kind for e in entries]
 
@@ -459,7 +459,7 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
         if confirm is not None and [e.kind for e in entries] != expected:
             raise Refusal("确认期间日志有了新的记录，要写入的内容已不同，未写入", "请重新运行这条命令。")
         if docs:
-            _writable_folder(folder)
+            writable_folder(folder)
         copied = _copy_evidence(evidence or [], used.evidence, where.path.parent)
         try:
             payload = journal.append_lines(fd, lines)
@@ -601,18 +601,25 @@ def _copy_evidence(items: list[str], recorded: tuple, root: Path) -> list[Path]:
     return made
 
 
-def _writable_folder(folder: Path) -> None:
+def writable_folder(folder: Path, refused: str = "文书目录无法写入，未写入任何内容") -> None:
     """Refuse, before the record is written, a document folder that cannot be made or written in
     (--out /proc, a folder without write permission): a notice recorded without its document
-    counts toward the unit's 督办 all the same. Folders made for the probe are removed again."""
-    from ..diagnostics import Refusal, os_error_text
+    counts toward the unit's 督办 all the same. Folders made for the probe are removed again.
+    The reason names the folder it failed in and why (the errno's own: no permission, read-only,
+    a system folder), not the folder asked for "不存在" (/proc answers a new folder with ENOENT)."""
+    import errno
+
+    from ..diagnostics import Refusal, cannot_make_text, system_folder
 
     made: list[Path] = []
     probe = folder / f".cc-probe-{os.urandom(4).hex()}.tmp"
+    step = probe
     try:
         for p in reversed([p for p in (folder, *folder.parents) if not p.exists()]):
+            step = p
             p.mkdir()
             made.append(p)
+        step = probe
         os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         os.unlink(probe)
     except OSError as exc:
@@ -621,9 +628,18 @@ def _writable_folder(folder: Path) -> None:
                 p.rmdir()
             except OSError:
                 pass
-        exc.filename, exc.filename2 = shown_path(folder), None
-        raise Refusal(f"文书目录无法写入，未写入任何内容。{os_error_text(exc)}",
-                      "请用 --out 另选一个可以写入的目录，或排除目录权限问题后再运行。") from None
+        reason = cannot_make_text(exc, step, "文件" if step == probe else "目录", shown_path)
+        if system_folder(step.parent):
+            hint = "请用 --out 另选一个目录，如 --out notices（不存在时会自动创建）。"
+        elif exc.errno in (errno.EACCES, errno.EPERM):
+            hint = "请用 --out 另选一个可以写入的目录，或请管理员开放该目录的写入权限后再运行。"
+        elif exc.errno == errno.EROFS:
+            hint = "请用 --out 另选一个可以写入的目录（只读挂载的目录、光盘和写保护的 U 盘都不能写入）。"
+        elif reason.endswith("是文件，不是目录"):
+            hint = "请移走这个同名的文件，或用 --out 另选一个目录。"
+        else:
+            hint = "请用 --out 另选一个可以写入的目录，或排除目录权限问题后再运行。"
+        raise Refusal(f"{refused}：{reason}", hint) from None
 
 
 def write_documents(docs: list, folder: Path, reprint: bool = False) -> list[Path]:

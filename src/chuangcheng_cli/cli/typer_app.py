@@ -13,7 +13,17 @@ from .i18n import install as _install_chinese
 
 _install_chinese()
 
+class _Root(typer.core.TyperGroup):
+    """cc itself, keeping the words it was given: --version takes no other one, and an eager
+    option's callback is not told which words are left after it."""
+
+    def parse_args(self, ctx, args):
+        ctx.meta["cc.args"] = list(args)
+        return super().parse_args(ctx, args)
+
+
 app = typer.Typer(
+    cls=_Root,
     name="cc",
     help="创建全国文明城市工作推进组的任务清单与督办工具。",
     no_args_is_help=True,
@@ -24,10 +34,26 @@ app = typer.Typer(
 )
 
 
-def _version(value: bool):
-    if value:
-        print(f"chuangcheng-cli {__version__}")
-        raise typer.Exit()
+def _version(ctx: typer.Context, value: bool):
+    """The version, when --version is all that was asked (cc's own --data/--as-of aside: an alias
+    may add them); a stray word (cc --version x) is refused as everywhere else, not ignored."""
+    if not value or ctx.resilient_parsing:
+        return
+    stray, words = [], list(ctx.meta.get("cc.args", []))
+    while words:
+        word = words.pop(0)
+        if word in ("--data", "--as-of") and words:
+            words.pop(0)
+        elif word != "--version" and not word.startswith(("--data=", "--as-of=")):
+            stray.append(word)
+    if stray:
+        from .usage import _shown
+
+        print(f"错误：--version 不带其他参数（多余的参数：{_shown(stray)}），未执行任何操作", file=sys.stderr)
+        print("提示：查看版本号请只写 cc --version；运行命令时不写 --version。", file=sys.stderr)
+        raise typer.Exit(2)
+    print(f"chuangcheng-cli {__version__}")
+    raise typer.Exit()
 
 
 @app.callback()

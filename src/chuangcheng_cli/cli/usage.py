@@ -6,6 +6,8 @@ import os
 import re
 import sys
 
+from ..textguard import WIDE_DASHES
+
 _PATTERNS = [
     (r"No such option: (\S+)", lambda m: f"没有这个选项：{m[1]}"),  # the suggestion: see suggestion()
     (r"No such command '(.*)'\.",
@@ -63,8 +65,6 @@ COMMAND_WORDS = {"weekly": "md", "周报": "md", "markdown": "md", "excel": "xls
 
 
 _EXTRA = r"Got unexpected extra argument(?:s|\(s\))? \((.*)\)"
-# dashes a Chinese input method types for "-": —— is what shift+minus gives in most of them
-_WIDE_DASHES = "—－―–‐‑﹣"
 
 
 def _tail(ctx) -> list[str]:
@@ -199,6 +199,84 @@ def _chinese_quotes(text: str) -> str:
     return "".join(part + ("“" if i % 2 == 0 else "”") for i, part in enumerate(parts[:-1])) + parts[-1]
 
 
+def _unit_names(ctx) -> list[str] | None:
+    """The ids, names and short names of the data folder's units (units.yaml, the folder as the
+    command would find it), or None when they cannot be read: a hint's guess, never an error.
+    Read as YAML nodes, not loaded: the store's loader needs pydantic, and nodes are not expanded
+    (an alias of an alias stays one node)."""
+    try:
+        import yaml
+
+        from .locate import find_data_dir
+
+        chosen = next((value for p, value, _, _, _ in reversed(_scan(ctx.find_root().command, sys.argv[1:]))
+                       if getattr(p, "opts", None) and p.opts[0] == "--data"), None)
+        path = os.path.join(find_data_dir(chosen).folder, "units.yaml")
+        with open(path, "rb") as handle:
+            raw = handle.read(4_000_001)
+        if len(raw) > 4_000_000:
+            return None
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        root = yaml.compose(raw.decode("utf-8-sig"), Loader=loader)
+        units = next(v for k, v in root.value if k.value == "units")
+        scalar = yaml.ScalarNode  # only a scalar's value is taken: a node's repr walks all it holds
+        names = []
+        for unit in units.value:
+            for key, value in unit.value:
+                if key.value in ("id", "name") and isinstance(value, scalar):
+                    names.append(value.value)
+                elif key.value == "short_names" and isinstance(value, yaml.SequenceNode):
+                    names += [item.value for item in value.value if isinstance(item, scalar)]
+        return [n for n in names if n.strip()] or None
+    except Exception:  # no folder, no file, no YAML, another shape: the guess is made as without it
+        return None
+
+
+def _names_a_unit(word: str, names: list[str]) -> bool:
+    """Whether word names one of the units (names: _unit_names) as --unit would take it: an id, a
+    name or a short name, a part of one, one mistyped (市人设局), or several (人社局,住建局)."""
+    import difflib
+
+    parts = [p for p in re.split(r"[,，、;；/\s]+", word.strip()) if p]
+    return bool(parts) and all(
+        part in names or part.lower() in names or (len(part) > 1 and any(part in n for n in names))
+        or difflib.get_close_matches(part, names, n=1, cutoff=0.6) for part in parts)
+
+
+# a 督办通知 as reply, reprint … take it: 2023-4, 4号, 法治督〔2023〕4号 (W2023-0004 is a problem's)
+_NOTICE_REF = re.compile(r"\d{4}\s*[-—－–/.年]\s*第?\d{1,4}号?|第?\d{1,4}号|.*[〔\[(（【［]\d{4}[〕\])）】］]\s*第?\d+号?")
+
+
+def _notice_hint(ctx, ref: str, tail: list[str]) -> str:
+    """cc history 2023-4: no command lists one notice's records by its number; the one that shows
+    the notice (cc reprint … --dry-run writes nothing), history's list of notices, and, for a number
+    a problem may have too (2023-4 is W2023-0004 to the problem commands), cc problem show; each as
+    a command line to paste, with the options written before the command and the folder and date
+    written after it."""
+    typed = sys.argv[1:]
+    before = typed[:max(len(typed) - len(tail) - 1, 0)]  # the words before the command's name
+    common, narrow, k = [], [], 0
+    while k < len(tail):
+        word = tail[k]
+        name = word.partition("=")[0]
+        pair = [word] if "=" in word else tail[k:k + 2]
+        if name in ("--data", "--as-of"):
+            common += pair
+        elif name in ("--unit", "-u", "--task", "-t"):
+            narrow += pair
+        k += len(pair) if name in ("--data", "--as-of", "--unit", "-u", "--task", "-t") else 1
+    prog = ctx.command_path.split()[0]
+
+    def line(*words: str) -> str:
+        return f"{prog} {_shown([*before, *words, *common], paste=True)}"
+
+    said = (f"{ref} 像是督办通知的编号，cc history 不带编号：查看这份通知用 {line('reprint', ref, '--dry-run')}"
+            f"（只显示，不写入文件）；列出督办通知用 {line('history', '--kind', '督办', *narrow)}。")
+    if re.fullmatch(r"\d{4}\s*[-—－–/.]\s*\d{1,4}", ref):
+        said += f"若是问题清单的问题：{line('problem', 'show', ref)}。"
+    return said
+
+
 def _stray_hint(ctx, exc, words: list[str]) -> str:
     """What the words no parameter took were probably meant as, in a whole sentence, or ""."""
     command = ctx.command
@@ -213,29 +291,41 @@ def _stray_hint(ctx, exc, words: list[str]) -> str:
     words = [w for w in words if w.strip()]
     if any(w.lower() in _HELP_WORDS for w in words):  # cc status help, cc status /? (a Windows habit)
         return f"查看帮助请用 {ctx.command_path} --help。"
+    notice = next((w for w in words if _NOTICE_REF.fullmatch(w.strip())), None)
+    if notice is not None and command.name == "history":  # cc history 2023-4: history lists, by no number
+        return _notice_hint(ctx, notice.strip(), tail)
 
     def option_of(name: str):
         return next(p for p in params if name in (*p.opts, *p.secondary_opts))
 
-    def cut_text(word: str) -> str:
-        """--note 说明 额外: a text with a space, not quoted, is cut at the space; the hint for it
-        (--co 甲 乙: names are repeated with their option instead)."""
+    def cut(word: str) -> tuple[str, list[str]] | None:
+        """(the option, its value and the words after it) when word may be the rest of an option's
+        value cut at a space (--note 说明 额外), else None."""
         at = tail.index(word) if word in tail else -1
         if at < 1:
-            return ""
+            return None
         joined = _attached(tail[at - 1], options)
         if joined is not None:
             name, first = joined
         elif at >= 2 and tail[at - 2] in options and not tail[at - 1].startswith("-"):
             name, first = tail[at - 2], tail[at - 1]
         else:
-            return ""
-        option = option_of(name)
+            return None
         rest = [first, word]
         for more in tail[at + 1:]:
             if more.startswith("-") or more not in words:
                 break
             rest.append(more)
+        return name, rest
+
+    def cut_text(word: str) -> str:
+        """--note 说明 额外: a text with a space, not quoted, is cut at the space; the hint for it
+        (--co 甲 乙: names are repeated with their option instead)."""
+        found = cut(word)
+        if found is None:
+            return ""
+        name, rest = found
+        first, option = rest[0], option_of(name)
         if option.opts[0] in _NAME_LISTS and option.multiple:
             return f"是否为 {' '.join(f'{name} {w}' for w in rest)}？多项时每项前都写 {name}。"
         if (option.is_flag or option.count or option.metavar or option.opts[0] in ("--unit", "--task", *_WORD_OPTIONS)
@@ -249,7 +339,7 @@ def _stray_hint(ctx, exc, words: list[str]) -> str:
     # ——dry-run, －－unit: an option typed with a Chinese input method's dash is a word to click
     # (——见附件 after a note is the note's text, cut at its space)
     for word in words:
-        bare = word.lstrip(_WIDE_DASHES)
+        bare = word.lstrip(WIDE_DASHES)
         if bare != word and bare:
             fixed = ("--" if len(bare) > 1 else "-") + bare
             if fixed not in options and not re.fullmatch(r"[A-Za-z][A-Za-z-]*", bare) and cut_text(word):
@@ -268,21 +358,47 @@ def _stray_hint(ctx, exc, words: list[str]) -> str:
     dates = own_dates[0] if len(own_dates) == 1 else ("--as-of" if not own_dates else "")
     guessed = ("--unit", "--task", "--percent", dates, "--pass", "--fail", *_WORD_OPTIONS)
     open_ = [p.opts[0] for p in params if p.opts and p.opts[0] in guessed and not _given(line, p)]
+    verdicts = [p for p in params if p.opts and p.opts[0] in ("--pass", "--fail")]
+    if any(_given(line, p) for p in verdicts):  # one verdict given: 不合格 after --pass --note 经复查 is the note's
+        open_ = [o for o in open_ if o not in ("--pass", "--fail")]
+    # A required option missing (cc log T01 --evidence a.pdf 进展情况): a word that fits it is its
+    # value before it is the rest of the option written before it. A name is a unit's only when the
+    # data's units say so; unread, one that may be a cut text is not taken for a unit.
+    missing = [p.opts[0] for p in params if p.opts and p.required and not _given(line, p)]
+    units = _unit_names(ctx) if "--unit" in open_ and any(_kind_of(w) == "name" for w in words) else None
+
+    def fits(option: str, word: str) -> bool:
+        if option == "--unit" and _kind_of(word) == "name":
+            return _names_a_unit(word, units) if units is not None else not cut_text(word)
+        return _value_for(option, word, dates)
+
     rest, hints = list(words), []
     for option in open_:
-        word = next((w for w in rest if _value_for(option, w, dates) and not (option == "--unit" and cut_text(w))),
-                    None)
+        word = next((w for w in rest if fits(option, w)), None)
         if word is not None:
             rest.remove(word)
             hints.append(option if option in ("--pass", "--fail") else f"{option} {word}")
-    # the words left, when no unit is wanted: the text of a missing --note or --reason
+    # the words left, when no unit is wanted (or none of them is one): the text of a missing
+    # --note or --reason; a text cut at its space before it when that one is not required
     text = next((p.opts[0] for p in params if p.opts and p.opts[0] in _TEXT_OPTIONS and not _given(line, p)), None)
     loose = [w for w in rest if _kind_of(w) in ("name", "list")]
-    if text and loose and "--unit" not in open_ and not any(cut_text(w) for w in loose):
+    cuts = [found for found in map(cut, loose) if found is not None and cut_text(found[1][1])]
+    name, cut_rest = cuts[0] if cuts else ("", [])
+    a_file = name in ("--evidence", "-e") and re.search(r"\.\w{1,5}$", cut_rest[-1])  # --evidence 会议 纪要.pdf
+    also = ""
+    if text and loose and ("--unit" not in open_ or units is not None) and (text in missing or not cuts) \
+            and not a_file:
         joined = _chinese_quotes(" ".join(loose))
         hints.append(f'{text} "{joined}"' if " " in joined else f"{text} {joined}")
+        if cuts and name not in ("--evidence", "-e"):  # a file's name cut, without its own ending, it is not
+            also = (f"若“{' '.join(cut_rest[1:])}”是 {name} 的后半段，应写作 {name} "
+                    f"\"{_chinese_quotes(' '.join(cut_rest))}\"（含空格的文字要整个加引号）。")
     if hints:
-        return f"是否为 {' '.join(hints)}？"
+        said = {h.split()[0] for h in hints}
+        named = {getattr(getattr(exc, "param", None), "opts", [""])[0]}
+        more = [o for o in missing if o not in said and o not in named]
+        still = f"另外还缺少必填选项 {'、'.join(more)}。" if more else ""
+        return f"是否为 {' '.join(hints)}？{also}{still}"
     return next((hint for hint in map(cut_text, words) if hint), "")
 
 
@@ -348,6 +464,21 @@ def _argument_hint(ctx, word: str) -> str:
     return f"{said}：是否为 {ctx.command_path.split()[0]} {shown}？"
 
 
+def _reopen_line(ctx) -> str:
+    """cc verify T01 --fail: the cc reopen line for the same task, with the options written before
+    the command (cc --data … --as-of …)."""
+    typed = sys.argv[1:]
+    try:
+        tail = _tail(ctx)
+    except ValueError:
+        tail = []
+    task = next((value for p, value, _, _, _ in _scan(ctx.find_root().command, typed)
+                 if getattr(p, "param_type_name", "") == "argument" and p.name == "task"), "")
+    before = typed[:max(len(typed) - len(tail) - 1, 0)]  # the words before the command's name
+    line = _shown([*before, "reopen", task], paste=True) if task.strip() else _shown([*before, "reopen"]) + " 任务编号"
+    return f"{ctx.command_path.split()[0]} {line} --reason …"
+
+
 def suggestion(exc) -> str:
     """What the user probably meant (statu → status, --unti → --unit), as a sentence, or ""."""
     import difflib
@@ -382,7 +513,7 @@ def suggestion(exc) -> str:
             return f"是否为 {' 或 '.join(nested)}？"
         if COMMAND_WORDS.get(word.lower()) in names:  # report weekly → md
             return f"是否为 {COMMAND_WORDS[word.lower()]}？"
-        bare = word.lstrip(_WIDE_DASHES)
+        bare = word.lstrip(WIDE_DASHES)
         if bare != word and bare:  # cc ——data 目录 status: an option with a Chinese input method's dash
             fixed = ("--" if len(bare) > 1 else "-") + bare
             return f"选项前的 -- 要用半角（英文输入法）的减号：{word} 应写作 {fixed}。"
@@ -391,6 +522,10 @@ def suggestion(exc) -> str:
         told = _argument_hint(ctx, word)
         if told:
             return told
+        if word in ("--pass", "--fail") and command.name == "verify":  # as cc problem recheck takes them
+            reopen = _reopen_line(ctx)
+            return (f"cc verify 就是验收通过（销号），不写 --pass；验收不通过请退回重办：{reopen}。" if word == "--pass"
+                    else f"验收不通过请退回重办：{reopen}；cc verify 只用于验收通过（销号）。")
         # an option of the same meaning on other commands: cc problem extend --deadline → --to
         have = {o for p in command.get_params(ctx) for o in (*p.opts, *p.secondary_opts)}
         same = next((o for o in _SYNONYMS.get(word.split("=", 1)[0], ()) if o in have), None)
@@ -485,16 +620,17 @@ def repeated_option(command, args: list[str]) -> tuple[str, list[str]] | None:
     return next(((key[1], values) for key, values in seen.items() if len(set(values)) > 1), None)
 
 
-def empty_value(command, args: list[str]) -> str | None:
-    """The name of an argument, or of an option naming a file or folder, given as "" (cc init ''
-    made the group in the current folder, --data '' read it, --out '' wrote the default file; an
-    adversarial try), else None. Texts given empty are judged by the commands (不能为空)."""
+def empty_value(command, args: list[str]) -> tuple[str, str] | None:
+    """(the name of an argument, or of an option naming a file or folder, given as "" or only
+    spaces, the value) (cc init '' made the group in the current folder, --data '' read it, --out ''
+    wrote the default file; an adversarial try), else None. Texts given empty are judged by the
+    commands (不能为空)."""
     for p, value, _, _, _ in _scan(command, args):
         argument = getattr(p, "param_type_name", "") == "argument"
         path = getattr(_annotation(p), "__name__", "") in ("Path", "PosixPath", "WindowsPath") or \
             (p.opts and p.opts[0] in ("--data", "--out", "--map"))
         if not value.strip() and (argument or path):
-            return _ARGUMENTS.get(p.name, p.name) if argument else p.opts[0]
+            return (_ARGUMENTS.get(p.name, p.name) if argument else p.opts[0]), value
     return None
 
 
@@ -521,10 +657,11 @@ def run(app) -> int:
     prog = os.path.basename(sys.argv[0]) or "cc"
     if prog in ("__main__.py", "-m"):
         prog = "cc"
-    empty = empty_value(command, sys.argv[1:])
+    empty, written = empty_value(command, sys.argv[1:]) or (None, "")
     if empty is not None:
         label = {"文件": "文件名", "目录": "目录名"}.get(empty, empty)  # 文件不能为空 read as "the file is empty"
-        print(f"错误：{label}{' ' if label[-1].isascii() else ''}不能为空（写成了 \"\"），未执行任何操作", file=sys.stderr)
+        print(f"错误：{label}{' ' if label[-1].isascii() else ''}不能为空（写成了 {_shown([written])}），未执行任何操作",
+              file=sys.stderr)
         print("提示：可能多写了一对引号，或脚本中的变量没有值" +
               ("；不写这一项时请连同选项名一起去掉。" if empty.startswith("-") else "。"), file=sys.stderr)
         return 2

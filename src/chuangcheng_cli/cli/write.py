@@ -368,9 +368,11 @@ def reprint(
 
             raise Refusal(f"日志记录的文书路径不是仓库中的 .docx 文件：{recorded}，不予生成",
                           "这一行可能被手工改过，请运行 cc validate 查看，并用 git 查看和恢复。")
-    for doc, recorded in docs:
-        name = Path(recorded).name
-        folder = out if out is not None else inside(base, base / Path(recorded).parent)  # the record is data
+    places = [(doc, Path(recorded).name, out if out is not None else inside(base, base / Path(recorded).parent))
+              for doc, recorded in docs]  # the record is data: its folder is kept inside the repository
+    for folder in dict.fromkeys(folder for _doc, name, folder in places if not (folder / name).exists()):
+        recording.writable_folder(folder, "文书未能生成，文书目录无法写入")  # why (--out /proc), before any is written
+    for doc, name, folder in places:
         target = folder / name
         if target.exists():
             print(f"已存在，未覆盖：{shown_path(target)}（如需重新生成，请先移走它或用 --out 另存）")

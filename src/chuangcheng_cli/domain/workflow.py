@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from . import models, problemlist, rules
 from .models import phone_fault
 from ..diagnostics import Refusal, UsageError, did_you_mean
+from ..textguard import DASHES_TO_HYPHEN
 
 
 def new_entry_id(day: dt.date) -> str:
@@ -179,7 +180,7 @@ def find_notice(snap: rules.Snapshot, text: str) -> rules.NoticeState:
     import re
     import unicodedata
 
-    key = unicodedata.normalize("NFKC", text).translate(_DASHES).strip()
+    key = unicodedata.normalize("NFKC", text).translate(DASHES_TO_HYPHEN).strip()
     notices = list(snap.notices.values())
     for ns in notices:
         if key in (ns.notice.ref, ns.notice.doc_no, unicodedata.normalize("NFKC", ns.notice.doc_no)):
@@ -339,7 +340,7 @@ def make_void(project: models.Project, stamp: Stamp, text: str, reason: str) -> 
     import unicodedata
 
     # as the problem commands and reply take them: an input method's dash (2023—4), W2023-0008号
-    plain = unicodedata.normalize("NFKC", text).translate(_DASHES).strip()
+    plain = unicodedata.normalize("NFKC", text).translate(DASHES_TO_HYPHEN).strip()
     if re.fullmatch(r"[A-Za-z]*\d{4}-\d+号", plain):
         plain = plain[:-1]
     hits = find_entry(project, plain if plain != text.strip() else text)
@@ -478,12 +479,8 @@ def problem_key(text: str) -> str:
     plain, spaces trimmed, upper case (w2023-0001 is W2023-0001)."""
     import unicodedata
 
-    key = unicodedata.normalize("NFKC", text).translate(_DASHES).strip().upper()
+    key = unicodedata.normalize("NFKC", text).translate(DASHES_TO_HYPHEN).strip().upper()
     return key[:-1].rstrip() if key.endswith("号") and key[:-1].rstrip()[-1:].isdigit() else key  # W2023-0008号
-
-
-# dashes an input method types for "-" (NFKC leaves these): W2023—8, 2023–5
-_DASHES = str.maketrans({c: "-" for c in "—―–‐‑‒"})
 
 
 def find_problem(snap: rules.Snapshot, text: str) -> problemlist.ProblemState:
