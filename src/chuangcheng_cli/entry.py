@@ -66,22 +66,29 @@ def sane_size_environment() -> None:
 
 
 def main() -> None:
+    from .interrupts import swallowed, was_swallowed
+
+    sys.unraisablehook = swallowed  # a Ctrl-C a library did not pass on (interrupts.py)
     portable_streams()
     sane_size_environment()
     try:
         code = refuse_bad_arguments(sys.argv[1:])
-        if code is not None:
-            sys.exit(code)
-        from .cli.fast import run_fast
+        if code is None:
+            from .cli.fast import run_fast
 
-        code = run_fast(sys.argv[1:])
+            code = run_fast(sys.argv[1:])
         if code is None:
             from .cli import main as full_main
 
             full_main()  # exits
     except KeyboardInterrupt:  # Ctrl-C while still starting up
         print("已中断。", file=sys.stderr)
-        sys.exit(130)
+        code = 130
+    except SystemExit as exc:
+        code = exc.code
+    if was_swallowed() and code != 130:  # interrupted: what the command said after it is not the answer
+        print("已中断。", file=sys.stderr)
+        code = 130
     sys.exit(code)
 
 

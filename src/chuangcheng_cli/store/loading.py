@@ -24,6 +24,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ..domain import models
 from ..diagnostics import ERROR, Diagnostic, did_you_mean
+from ..interrupts import held
 
 TASKLIST = "tasklist.yaml"
 UNITS = "units.yaml"
@@ -844,7 +845,8 @@ def load_yaml_model(path: Path, display: str, model: type) -> YamlFile:
         obj = model_validator(model).validate_python(data)
     except ValidationError as exc:
         problems.extend(validation_problems(exc, model, src, locator))
-        partial = salvage(model, data)
+        with held():  # the items' models build their validators on first use
+            partial = salvage(model, data)
         if partial is None:
             return YamlFile(src, None, problems, locator)
         obj, dropped, index_map = partial
@@ -879,7 +881,8 @@ class _EntryList:
             if self.validator is None and root is not None:
                 self.validator = state.load_validator(root)
             if self.validator is None:
-                self.validator, self.built = TypeAdapter(list[models.Entry]).validator, True
+                with held():  # a Ctrl-C now would leave its patterns matching nothing (interrupts.py)
+                    self.validator, self.built = TypeAdapter(list[models.Entry]).validator, True
                 if root is not None:  # for the next command (best effort, as every store file)
                     self.built = False
                     state.keep_validator(root, self.validator)
@@ -928,7 +931,10 @@ class _EntryList:
         from pydantic_core import SchemaValidator
 
         found = self._item_schema()
-        return False if found is None else SchemaValidator(*found)
+        if found is None:
+            return False
+        with held():
+            return SchemaValidator(*found)
 
     # A write makes its entries (models.make) and writes them (models.dump) by the same schema:
     # pydantic would build a validator and a serializer per entry class, 15-20 ms of a `cc log`.

@@ -578,12 +578,16 @@ def _validator_from(doc: dict, model: type | None):
     entries (model None) or model; None when it is damaged or builds another class."""
     from pydantic_core import SchemaError, SchemaValidator
 
+    from ..interrupts import held
+
     try:
         classes = _entry_classes() if model is None else _yaml_classes()
         schema = _schema_value(doc["schema"], classes)
         if not (_kinds_match(schema) if model is None else _builds(model)(schema)):
             return None
-        return SchemaValidator(schema, _schema_value(doc["config"], classes))
+        config = _schema_value(doc["config"], classes)
+        with held():  # a Ctrl-C now would leave its patterns matching nothing (interrupts.py)
+            return SchemaValidator(schema, config)
     except (ValueError, TypeError, KeyError, RecursionError, SchemaError):
         return None
 
@@ -710,7 +714,10 @@ def model_validator(model: type):
     if found is None and root is not None:
         found = load_validator(root, model)
     if found is None:
-        model.model_rebuild()
+        from ..interrupts import held
+
+        with held():  # a Ctrl-C now would leave its patterns matching nothing (interrupts.py)
+            model.model_rebuild()
         found = model.__pydantic_validator__
         if root is not None:
             keep_validator(root, found, model)
