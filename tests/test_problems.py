@@ -1020,3 +1020,28 @@ def test_problem_show_marks_a_backfilled_record_as_cc_history_does(tmp_path):
     row = next(r for r in listed["entries"] if r["id"] == "20231212-0000e001")
     assert (row["kind_name"], row["backfill"]) == (fix["kind_name"], fix["backfill"])
     assert "（补录）" in cc(tmp_path, "problem", "show", "W2023-0026", "--as-of", "2023-12-31").stdout
+
+
+def test_a_plan_without_a_deadline_is_refused_not_recorded_as_fix_at_once(tmp_path):
+    """`cc problem add … --plan 分三步` without --mode or a deadline was recorded as 立行立改, due in
+    3 days (a fresh-eyes try): a problem planned over weeks made its unit overdue after three. A
+    plan is for 限期整改 or 长期整改, whose deadline the office decides: refused, saying how to give
+    it, rather than guessed; with a deadline the plan is kept under 限期整改."""
+    repo = early(tmp_path)
+    before = snapshot_files(repo / "data")
+    base = ("--unit", "民政局", *AFANG, "--place", "市救助管理站", "--desc", "无障碍通道被杂物占用")
+    refused = cc(repo, "problem", "add", *base, "--plan", "分三步清理", "--as-of", "2023-06-07", code=2).stderr
+    way = ("按计划整改的问题请给出期限：限期整改加 --deadline 日期（或 --days 天数），"
+           "长期整改加 --mode 长期整改 --deadline 日期；确是立行立改的，去掉 --plan。")
+    assert refused.splitlines() == ["错误：写了整改计划（--plan），却没有给出整改期限",
+                                     f"提示：不给期限时按立行立改登记，3 天内须整改完成，整改计划用不上。{way}"]
+    refused = cc(repo, "problem", "add", *base, "--plan", "分三步清理", "--mode", "立行立改", "--as-of", "2023-06-07",
+                 code=2).stderr
+    assert refused.splitlines() == ["错误：立行立改的问题不写整改计划（--plan）", f"提示：{way}"]
+    assert snapshot_files(repo / "data") == before
+    add(repo, "2023-06-07", *base, "--plan", "分三步清理", "--deadline", "2023-07-07")
+    entry = journal(repo)[-1]
+    assert (entry["mode"], entry["deadline"], entry["plan"]) == ("限期整改", "2023-07-07", "分三步清理")
+    add(repo, "2023-06-07", *base[:-1], "另一处通道被占用")  # no plan: 立行立改, as before
+    assert journal(repo)[-1]["mode"] == "立行立改"
+
