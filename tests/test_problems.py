@@ -1045,3 +1045,26 @@ def test_a_plan_without_a_deadline_is_refused_not_recorded_as_fix_at_once(tmp_pa
     add(repo, "2023-06-07", *base[:-1], "另一处通道被占用")  # no plan: 立行立改, as before
     assert journal(repo)[-1]["mode"] == "立行立改"
 
+
+def test_problem_list_status_takes_the_words_the_list_shows(tmp_path):
+    """The list shows 返工中 for a problem whose 复查 failed, but `--status 返工中` was "未知的问题状态"
+    (a fresh-eyes try). Every word of the 状态 column filters: 返工中 those in rework only, 整改中 every
+    open one (返工中 too, as the counts below the list have it), 逾期 as --overdue; a word it does
+    not know lists those it takes."""
+    repo = early(tmp_path)
+    again, late, fine = (add(repo, "2023-06-07", "--unit", "民政局", *AFANG, "--place", f"点位{k}", "--desc", f"问题{k}",
+                             "--deadline", deadline) for k, deadline in (("甲", "2023-06-20"), ("乙", "2023-06-09"),
+                                                                          ("丙", "2023-06-30")))
+    cc(repo, "problem", "fix", again, "--note", "已整改", "--as-of", "2023-06-08", "--by", "贺某某")
+    cc(repo, "problem", "recheck", again, "--fail", "--note", "未整改到位", "--days", "5", "--as-of", "2023-06-09")
+    shown = cc(repo, "problem", "list", "--as-of", "2023-06-12").stdout
+    assert "返工中" in shown and "整改中（逾期3天）" in shown
+    for word in ("返工中", "rework", "返工整改中", " 返工中 "):
+        assert [r["id"] for r in problems(repo, "2023-06-12", "--status", word)] == [again]
+    assert [r["id"] for r in problems(repo, "2023-06-12", "--status", "整改中")] == [again, late, fine]
+    assert [r["id"] for r in problems(repo, "2023-06-12", "--status", "逾期")] == [late]
+    assert problems(repo, "2023-06-12", "--status", "逾期") == problems(repo, "2023-06-12", "--overdue")
+    unknown = cc(repo, "problem", "list", "--status", "超期", "--as-of", "2023-06-12", code=2).stderr
+    assert unknown.splitlines() == [
+        "错误：未知的问题状态：超期",
+        "提示：可选：整改中（open，含返工中）、返工中（rework）、待复查（fixed）、已销号（closed）、逾期（overdue，同 --overdue）。"]

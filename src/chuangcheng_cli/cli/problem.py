@@ -163,7 +163,7 @@ def list_(
     unit: Annotated[Optional[str], typer.Option("--unit", "-u", help="只看某单位（责任或配合）。", show_default=False)] = None,
     task: Annotated[Optional[str], typer.Option("--task", "-t", help="只看某任务的问题。", show_default=False)] = None,
     source: Annotated[Optional[str], typer.Option("--source", "-s", help="只看某来源，如 暗访。", show_default=False)] = None,
-    status: Annotated[Optional[str], typer.Option("--status", help="只看某状态：整改中、待复查、已销号（open、fixed、closed）。",
+    status: Annotated[Optional[str], typer.Option("--status", help="只看某状态：整改中（含返工中）、返工中、待复查、已销号、逾期（open、rework、fixed、closed、overdue）。",
                                                   show_default=False)] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="只看逾期未整改的问题。")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
