@@ -245,7 +245,8 @@ def show(
 
 FIELDS = {"desc": "desc", "问题描述": "desc", "place": "place", "点位": "place", "unit": "unit", "责任单位": "unit",
           "deadline": "deadline", "整改时限": "deadline", "found": "found", "发现时间": "found", "source": "source",
-          "来源": "source", "task": "task", "任务": "task"}
+          "来源": "source", "task": "task", "任务": "task",
+          "不导入": "不导入", "忽略": "不导入", "skip": "不导入"}  # a column read past, said to be so
 
 
 def _mapping(pairs: Optional[list[str]]) -> dict[str, str]:
@@ -253,11 +254,11 @@ def _mapping(pairs: Optional[list[str]]) -> dict[str, str]:
     for pair in pairs or []:
         header, sep, field = pair.partition("=")
         if not sep or not header.strip() or not field.strip():
-            raise UsageError(f"--map 的写法无效：{pair}", "写成 表头=字段，如 --map 检查点位=点位 或 --map 问题情况=desc。")
+            raise UsageError(f"--map 的写法无效：{pair}", "写成 表头=字段，如 --map 检查点位=点位 或 --map 问题简述=desc。")
         if field.strip() not in FIELDS:
             raise UsageError(f"--map 的字段无效：{field.strip()}",
                              "可选：问题描述（desc）、点位（place）、责任单位（unit）、整改时限（deadline）、"
-                             "发现时间（found）、来源（source）、任务（task）。")
+                             "发现时间（found）、来源（source）、任务（task）；不导入这一列写 不导入。")
         out[header.strip()] = FIELDS[field.strip()]
     return out
 
@@ -380,7 +381,8 @@ def import_(
     source: Annotated[Optional[str], typer.Option(
         "--source", "-s", help="问题来源（表中没有“来源”列或该列为空时使用），如 暗访。", show_default=False)] = None,
     mapping: Annotated[Optional[list[str]], typer.Option(
-        "--map", help="表头对应的字段，写成 表头=字段（可重复），如 --map 检查点位=点位。", show_default=False)] = None,
+        "--map", help="表头对应的字段，写成 表头=字段（可重复），如 --map 检查点位=点位；不导入的列写 --map 表头=不导入。",
+        show_default=False)] = None,
     found_by: Annotated[str, typer.Option("--found-by", help="发现人或检查组，如 市创城办暗访组。")] = "",
     by: ByOpt = None, dry_run: DryOpt = False, data: DataOpt = None, as_of: AsOfOpt = None,
 ):
