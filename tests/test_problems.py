@@ -1068,3 +1068,44 @@ def test_problem_list_status_takes_the_words_the_list_shows(tmp_path):
     assert unknown.splitlines() == [
         "错误：未知的问题状态：超期",
         "提示：可选：整改中（open，含返工中）、返工中（rework）、待复查（fixed）、已销号（closed）、逾期（overdue，同 --overdue）。"]
+
+
+def test_an_import_names_the_columns_it_did_not_read(tmp_path):
+    """A sheet's deadline column headed 完成期限 was dropped without a word: every problem became
+    立行立改 due in 3 days, its 长期整改 and 2024-02-30 never seen (a fresh-eyes try). The usual names
+    are read now, and a column still not read is named, by a dry run and by the import alike, with
+    how to read it (--map with the sheet's own column); a date column that may be the deadline the
+    sheet has no column for is refused until --map says what it is, writing nothing."""
+    import openpyxl
+
+    repo = early(tmp_path)
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "暗访"
+    ws.append(["2023年7月暗访问题清单"])
+    ws.append(["序号", "问题类型", "问题情况", "点位", "责任单位", "发现时间", "完成期限", "备注"])
+    ws.append([1, "环境", "宣传栏破损", "人民广场", "司法局", "2023-07-03", "2023-07-20", "已电话通知"])
+    sheet = tmp_path / "暗访2.xlsx"
+    book.save(sheet)
+    note = ("以下列没有导入：“问题类型”、“备注”。\n如其中有要导入的，用 --map 原列名=字段名 指明，如 --map 问题类型=字段名"
+            "（表中还没有列的字段：来源、任务）。")
+    before = snapshot_files(repo / "data")
+    dry = cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-07-06", "--dry-run").stdout
+    assert "限期整改，整改期限2023年7月20日" in dry and dry.endswith(note + "\n")
+    assert snapshot_files(repo / "data") == before
+    out = cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-07-06").stdout
+    assert out.startswith("已导入 1 个问题（W2023-0001）\n" + note + "\n")
+    assert journal(repo)[-1]["deadline"] == "2023-07-20"
+
+    ws["G2"] = "整改时间"  # the deadline, or the day it was fixed: asked, not guessed
+    ws["C3"] = "导诉台无人"
+    book.save(sheet)
+    before = snapshot_files(repo / "data")
+    refused = cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-07-06", code=2).stderr
+    assert refused.splitlines() == [
+        f"错误：工作表“暗访”的“整改时间”列不知道是不是整改时限；表中没有整改时限列，略过的话，每个问题都会按立行立改登记"
+        f"（整改期限为登记后 3 天）：{sheet}",
+        "提示：如“整改时间”是整改时限，加 --map 整改时间=整改时限；如不用导入（如整改完成的日期），加 --map 整改时间=不导入。"]
+    assert snapshot_files(repo / "data") == before
+    cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-07-06", "--map", "整改时间=整改时限")
+    assert (journal(repo)[-1]["desc"], journal(repo)[-1]["deadline"]) == ("导诉台无人", "2023-07-20")

@@ -370,6 +370,35 @@ def _import_notes(moved: list[str], alike: list[str], overdue: list[str], done: 
     return text
 
 
+def _unread_note(layout: list) -> str:
+    """The columns an import did not read, and how to read one: --map with the sheet's own column
+    and, when one is likely, the field it has no column for (no column is dropped silently: a
+    deadline column so dropped made every problem 立行立改)."""
+    from ..store.sheets import FIELDS, LABELS, likely_field, map_name
+    from ..textguard import for_terminal
+
+    shown = [(sheet.where, [f"“{for_terminal(t)}”" for t in sheet.unread]
+              + [f"第{c}列（无表头）" for c in sheet.unnamed]) for sheet in layout]
+    shown = [(where, names) for where, names in shown if names]
+    if not shown:
+        return ""
+    if len({tuple(names) for _, names in shown}) == 1 and len(shown) == len(layout):
+        text = "以下列没有导入：" + "、".join(shown[0][1])
+    else:
+        text = "以下列没有导入：" + "；".join(f"{where}的{'、'.join(names)}" for where, names in shown)
+    headers = list(dict.fromkeys(t for sheet in layout for t in sheet.unread))
+    free = [f for f in FIELDS if any(f not in sheet.fields for sheet in layout)]
+    if not headers:  # columns with no header: --map cannot name them
+        return text + "。\n如其中有要导入的，请在表中给它写上表头（如“整改时限”）后再导入。"
+    if not free:
+        return text + "（问题清单的字段在表中都已有对应的列）。"
+    likely = next(((h, likely_field(h)) for h in headers if likely_field(h) in free), None)
+    example = (f"--map {for_terminal(map_name(likely[0]))}={LABELS[likely[1]]}" if likely
+               else f"--map {for_terminal(map_name(headers[0]))}=字段名")
+    return (text + f"。\n如其中有要导入的，用 --map 原列名=字段名 指明，如 {example}"
+            f"（表中还没有列的字段：{'、'.join(LABELS[f] for f in free)}）。")
+
+
 @problem_app.command("import")
 @guarded
 def import_(
@@ -405,8 +434,9 @@ def import_(
         bad_rows: list = []
         totals: list[str] = []  # 合计/小计 rows passed over: said, since a 汇总 sheet is read too
         repeats: list = []  # rows the same as an earlier sheet's: read once, said
+        layout: list = []  # each sheet's columns, read and not: those not read are named
         rows = read_problem_sheet(path, project, sheet=sheet, mapping=fields, source=default_source,
-                                  bad_rows=bad_rows, totals=totals, repeats=repeats)
+                                  bad_rows=bad_rows, totals=totals, repeats=repeats, layout=layout)
         # who may register these rows, before what the journal already holds of them: a unit's
         # liaison is told it cannot import a 暗访 sheet, not that its rows were imported before
         from types import SimpleNamespace
@@ -534,6 +564,8 @@ def import_(
         if skipped:
             msg += f"；另有 {skipped} 行此前已导入，已跳过"
         notes = _import_notes(moved, alike, overdue, "已", tuple(hidden))
+        if unread := _unread_note(layout):  # said with what is (or would be) imported: a column not read
+            later = f"\n{unread}" + later
         # a dry run says the same of the rows (as what would happen), after the lines it shows
         dry = "\n".join(([f"另有 {skipped} 行此前已导入，将跳过。"] if skipped else [])
                         + ([_import_notes(moved, alike, overdue, "将", tuple(hidden)).lstrip("\n")]
