@@ -688,17 +688,20 @@ def test_import_with_a_bad_row_imports_nothing_and_names_it(tmp_path):
     assert snapshot_files(repo / "data") == before
     no_source = cc(repo, "problem", "import", str(messy_sheet(tmp_path / "ok.xlsx")), "--as-of", "2023-07-06",
                    code=2)
-    # one line for the three rows (the sheet has no 来源 column), not one per row
-    assert no_source.stderr.count("没有问题来源") == 1 and "--source 暗访" in no_source.stderr
-    assert "工作表“7月暗访”第3行、工作表“7月暗访”第5行、工作表“7月暗访”第6行没有问题来源" in no_source.stderr
-    assert "表格中有 3 行不能导入" in no_source.stderr  # the rows, not the one line naming them
+    # one line for the sheet, which has no 来源 column, not one per row nor a list of them
+    assert no_source.stderr.splitlines() == [
+        "错误：表格中有 3 行不能导入，本次没有导入任何问题：",  # the rows, not the one line naming them
+        "  工作表“7月暗访”没有“来源”列（3 行），也没有用 --source 指定问题来源",
+        "提示：请用 --source 指定问题来源，如 --source 暗访（可写 自查、互查、督查、暗访、测评反馈、群众反映、媒体曝光），"
+        "或在表中加一列“来源”。"]
     # a row the reader refuses and rows the import refuses are named in one refusal, not in two
     # rounds (an adversarial try: fixing the rows listed first brought up others)
     both = cc(repo, "problem", "import", str(sheet), "--as-of", "2023-07-06", code=2)
     assert "工作表“7月暗访”第6行" in both.stderr and "不知道" in both.stderr
-    # the row the reader refuses has no source either: named with the others, not after its fix
-    assert "工作表“7月暗访”第3行、工作表“7月暗访”第5行、工作表“7月暗访”第6行没有问题来源" in both.stderr
+    # the row the reader refuses has no source either: counted with the others, not after its fix
+    assert "  工作表“7月暗访”没有“来源”列（3 行），也没有用 --source 指定问题来源\n" in both.stderr
     assert "表格中有 3 行不能导入" in both.stderr
+    assert "；并改正这些行后重新导入；所有行都正确时才会导入。" in both.stderr
     assert snapshot_files(repo / "data") == before
 
 
@@ -729,8 +732,7 @@ def test_import_names_every_fault_of_a_row_at_once_and_none_twice(tmp_path):
     refused = cc(repo, "problem", "import", str(sheet), "--as-of", "2023-07-06", code=2)
     where = "工作表“7月暗访”"
     assert refused.stderr.splitlines()[1:-1] == [
-        f"  {where}第2行、{where}第3行、{where}第5行、{where}第9行没有问题来源（表中无“来源”列或为空），"
-        "请用 --source 指定，如 --source 暗访",
+        f"  {where}第2、3、5、9行的来源为空，也没有用 --source 指定问题来源",
         f"  {where}第3行：点位为空；发现日期 2023年8月30日 晚于登记日期 2023年7月6日",
         f"  {where}第4行：责任单位“市民正局”不存在（是否为“市民政局”？）",
         f"  {where}第5行：发现时间“2023-2-30”不是有效日期",  # not "整改期限 … 早于发现日期" as well
@@ -747,7 +749,7 @@ def test_import_names_every_fault_of_a_row_at_once_and_none_twice(tmp_path):
     assert snapshot_files(repo / "data") == before
     # with the source given, the same rows and faults but the one about the source: exit 1
     again = cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-07-06", code=1)
-    assert "没有问题来源" not in again.stderr and "表格中有 7 行不能导入" in again.stderr
+    assert "来源为空" not in again.stderr and "表格中有 7 行不能导入" in again.stderr
     assert f"{where}第3行：点位为空；发现日期 2023年8月30日 晚于登记日期 2023年7月6日" in again.stderr
     assert snapshot_files(repo / "data") == before
 
@@ -1109,3 +1111,39 @@ def test_an_import_names_the_columns_it_did_not_read(tmp_path):
     assert snapshot_files(repo / "data") == before
     cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-07-06", "--map", "整改时间=整改时限")
     assert (journal(repo)[-1]["desc"], journal(repo)[-1]["deadline"]) == ("导诉台无人", "2023-07-20")
+
+
+def test_a_sheet_with_no_source_column_is_said_once_with_every_other_fault(tmp_path):
+    """No 来源 column and no --source: the refusal named the rows one by one (工作表“暗访”第3行、
+    工作表“暗访”第4行…等 6 行), hiding which it left out (a fresh-eyes try). It says once that the
+    sheet has no 来源 column and what to add, and still names every other fault of each row, of
+    the rows the reader refuses and of those the recording would."""
+    import openpyxl
+
+    repo = early(tmp_path)
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "暗访"
+    ws.append(["2023年7月暗访问题清单"])
+    ws.append(["序号", "问题描述", "点位", "责任单位", "发现时间", "整改时限", "任务编号"])
+    for n in range(1, 5):
+        ws.append([n, f"宣传栏破损{n}", "人民广场", "司法局", "2023-07-03", "2023-07-20", ""])
+    ws.append([5, "劳动保障公示牌过期", "人力资源市场", "人社局", "2023-07-03", "2023-07-20", "T01"])
+    ws.append([6, "调解室无人值守", "城东街道", "司法具", "2023-07-03", "2023-07-20", ""])
+    sheet = tmp_path / "暗访.xlsx"
+    book.save(sheet)
+    before = snapshot_files(repo / "data")
+    refused = cc(repo, "problem", "import", str(sheet), "--as-of", "2023-07-06", code=2).stderr
+    assert refused.splitlines() == [
+        "错误：表格中有 6 行不能导入，本次没有导入任何问题：",
+        "  工作表“暗访”没有“来源”列（6 行），也没有用 --source 指定问题来源",
+        "  工作表“暗访”第7行：市人力资源和社会保障局不是任务 T01 的责任单位，问题不能归入该任务",
+        "  工作表“暗访”第8行：责任单位“司法具”不存在（是否为“市司法局”？）",
+        "提示：请用 --source 指定问题来源，如 --source 暗访（可写 自查、互查、督查、暗访、测评反馈、群众反映、媒体曝光），"
+        "或在表中加一列“来源”；并改正这些行后重新导入；所有行都正确时才会导入。"]
+    assert snapshot_files(repo / "data") == before
+    again = cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-07-06", code=1).stderr
+    assert again.splitlines()[1:3] == [
+        "  工作表“暗访”第7行：市人力资源和社会保障局不是任务 T01 的责任单位，问题不能归入该任务",
+        "  工作表“暗访”第8行：责任单位“司法具”不存在（是否为“市司法局”？）"]
+    assert snapshot_files(repo / "data") == before

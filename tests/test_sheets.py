@@ -737,7 +737,7 @@ def test_a_header_twice_an_empty_list_and_an_unsaved_formula_are_said_plainly(tm
 
 def test_the_formula_hint_is_given_for_empty_cells_only(tmp_path):
     """An empty cell in a workbook is likely an unsaved formula; a missing 来源 is not a cell."""
-    sourceless = ["第2行等 2 行没有问题来源（表中无“来源”列或为空），请用 --source 指定，如 --source 暗访"]
+    sourceless = ["工作表“6月暗访”第2、3行的来源为空，也没有用 --source 指定问题来源"]
     assert "公式" not in sheets.refused_hint(tmp_path / "a.xlsx", sourceless)
     assert "公式" in sheets.refused_hint(tmp_path / "a.xlsx", ["工作表“6月暗访”第3行：责任单位为空"])
     assert "公式" not in sheets.refused_hint(tmp_path / "a.csv", ["文件“a.csv”第3行：责任单位为空"])

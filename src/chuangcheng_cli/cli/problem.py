@@ -370,6 +370,32 @@ def _import_notes(moved: list[str], alike: list[str], overdue: list[str], done: 
     return text
 
 
+def _row_numbers(rows: list) -> str:
+    """第3、5、6行 for rows of one sheet, at most ten named (第3、4…12行等 20 行)."""
+    numbers = [str(r.row) for r in rows]
+    if len(numbers) > 10:
+        return f"第{'、'.join(numbers[:10])}…行等 {len(numbers)} 行"
+    return f"第{'、'.join(numbers)}行"
+
+
+def _sourceless_line(sourceless: list, layout: list) -> str:
+    """One line for the rows with no 来源: a sheet with no 来源 column once, whatever its rows
+    (工作表“暗访”没有“来源”列（6 行）), a sheet whose column is blank in some rows by their numbers."""
+    by_sheet: dict[str, list] = {}
+    for row in sorted(sourceless, key=lambda r: r.order):
+        by_sheet.setdefault(row.sheet, []).append(row)
+    shape = {sheet.sheet: sheet for sheet in layout}
+    parts = []
+    for name, rows in by_sheet.items():
+        sheet = shape.get(name)
+        where = sheet.where if sheet else (f"工作表“{name}”" if name else "表")
+        if sheet is not None and "source" not in sheet.fields:
+            parts.append(f"{where}没有“来源”列（{len(rows)} 行）")
+        else:
+            parts.append(f"{where}{_row_numbers(rows)}的来源为空")
+    return "；".join(parts) + "，也没有用 --source 指定问题来源"
+
+
 def _unread_note(layout: list) -> str:
     """The columns an import did not read, and how to read one: --map with the sheet's own column
     and, when one is likely, the field it has no column for (no column is dropped silently: a
@@ -421,7 +447,7 @@ def import_(
     from ..domain.workflow import make_problem, problem_faults
     from ..reports.rows import problem_source_key
     from ..diagnostics import ImportRefused
-    from ..store.sheets import read_problem_sheet
+    from ..store.sheets import SOURCES, read_problem_sheet
 
     default_source = problem_source_key(source) if source else ""
     fields = _mapping(mapping)
@@ -488,7 +514,7 @@ def import_(
                 deadline = None
             for fault in problem_faults(snap, stamp.date, unit=unit, found=found, deadline=deadline, task=task):
                 refuse(row, fault.message)
-            return bool(row.source) and row.order not in refused
+            return row.order not in refused
 
         for row in bad_rows:
             check(row)
@@ -496,20 +522,25 @@ def import_(
             where = _row_where(row)
             if not check(row):
                 continue
-            twin = _other_source(row, recorded, snap)
+            twin = _other_source(row, recorded, snap) if row.source else None
             if twin is not None:
                 refuse(row, f"这个问题已以来源“{twin.source}”登记为 {twin.problem}（发现日期、责任单位、点位、"
                             f"描述都相同），这次来源为“{row.source}”，不再重复登记；如原来源有误，先 cc void 作废 "
                             f"{twin.problem} 的交办记录再导入")
                 continue
             try:
+                # a row with no 来源 is checked as any other (with a stand-in source), so that the
+                # refusal asking for --source names its other faults too; it is never recorded
                 entry, how = make_problem(
-                    snap, stamp, project.unit(row.unit), row.source, row.place, row.desc, found=row.found,
+                    snap, stamp, project.unit(row.unit), row.source or SOURCES[0], row.place, row.desc,
+                    found=row.found,
                     found_by=found_by, task=project.task(row.task) if row.task else None,
                     co_units=[project.unit(u) for u in row.co_units], deadline=row.deadline,
                     origin=_origin(path.name, row), key=row.key, number=number)
             except UsageError as exc:
                 refuse(row, exc.message)
+                continue
+            if not row.source:
                 continue
             if row.deadline and entry.deadline != row.deadline:  # a rest day: moved, as every 期限 is
                 moved.append(f"{where}：{how}")
@@ -529,13 +560,14 @@ def import_(
 
             errors = [f"{row.where}：" + "；".join(dict.fromkeys(faults))
                       for _, (row, faults) in sorted(refused.items())]
+            hint = refused_hint(path, errors)
             if sourceless:  # one line for them all, first: the sheet has no 来源 column, as a rule
-                sourceless.sort(key=lambda r: r.order)
-                shown = "、".join(r.where for r in sourceless[:5]) + \
-                    (f"等 {len(sourceless)} 行" if len(sourceless) > 5 else "")
-                errors.insert(0, f"{shown}没有问题来源（表中无“来源”列或为空），请用 --source 指定，如 --source 暗访")
-            refused_rows = ImportRefused(errors, refused_hint(path, errors),
-                                         rows=len(set(refused) | {r.order for r in sourceless}))
+                errors.insert(0, _sourceless_line(sourceless, layout))
+                column = all("source" in s.fields for s in layout if any(r.sheet == s.sheet for r in sourceless))
+                hint = ("请用 --source 指定问题来源，如 --source 暗访（可写 " + "、".join(SOURCES) + "），"
+                        + ("或在空白的“来源”格中填写" if column else "或在表中加一列“来源”")
+                        + ("；并" + hint.removeprefix("请") if refused else "。"))
+            refused_rows = ImportRefused(errors, hint, rows=len(set(refused) | {r.order for r in sourceless}))
             if sourceless:  # what --source supplies: a usage error, exit 2
                 refused_rows.exit_code = 2
             raise refused_rows
