@@ -1147,3 +1147,35 @@ def test_a_sheet_with_no_source_column_is_said_once_with_every_other_fault(tmp_p
         "  工作表“暗访”第7行：市人力资源和社会保障局不是任务 T01 的责任单位，问题不能归入该任务",
         "  工作表“暗访”第8行：责任单位“司法具”不存在（是否为“市司法局”？）"]
     assert snapshot_files(repo / "data") == before
+
+
+def test_a_blank_found_date_with_a_past_deadline_asks_for_the_found_date(tmp_path):
+    """A row with no 发现时间 and a 整改时限 before the day of import was refused as "整改期限 … 早于
+    发现日期 <the day of import>", a date the sheet never held, and (for cc problem add) with a hint
+    to use --found, which cc problem import has not (a fresh-eyes try). It says that the day of
+    import stands for the blank 发现时间 and to fill it in, or to add the column the sheet lacks."""
+    import openpyxl
+
+    repo = early(tmp_path)
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["序号", "问题描述", "点位", "责任单位", "发现时间", "整改时限"])
+    ws.append([1, "宣传栏破损", "人民广场", "司法局", None, "2023-06-30"])
+    ws.append([2, "调解室无人", "城东街道", "司法局", "2023-06-20", "2023-06-30"])  # overdue, and said so
+    sheet = tmp_path / "暗访.xlsx"
+    book.save(sheet)
+    before = snapshot_files(repo / "data")
+    refused = cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-07-06", code=1).stderr
+    assert refused.splitlines() == [
+        "错误：表格中有 1 行不能导入，本次没有导入任何问题：",
+        "  工作表“Sheet”第2行：整改时限 2023年6月30日 早于导入当天 2023年7月6日（发现时间为空，按导入当天计）：请填写发现时间",
+        "提示：请改正这些行后重新导入；所有行都正确时才会导入。"]
+    ws.delete_cols(5)  # no 发现时间 column at all
+    book.save(sheet)
+    refused = cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-07-06", code=1).stderr
+    assert refused.splitlines()[1:3] == [
+        "  工作表“Sheet”第2行：整改时限 2023年6月30日 早于导入当天 2023年7月6日（表中没有发现时间列，发现日期按导入当天计）："
+        "请在表中加一列“发现时间”写明发现日期",
+        "  工作表“Sheet”第3行：整改时限 2023年6月30日 早于导入当天 2023年7月6日（表中没有发现时间列，发现日期按导入当天计）："
+        "请在表中加一列“发现时间”写明发现日期"]
+    assert "--found" not in refused and snapshot_files(repo / "data") == before

@@ -447,6 +447,7 @@ def import_(
     from ..domain.workflow import make_problem, problem_faults
     from ..reports.rows import problem_source_key
     from ..diagnostics import ImportRefused
+    from ..domain.deadlines import rectification_deadline
     from ..store.sheets import SOURCES, read_problem_sheet
 
     default_source = problem_source_key(source) if source else ""
@@ -463,6 +464,7 @@ def import_(
         layout: list = []  # each sheet's columns, read and not: those not read are named
         rows = read_problem_sheet(path, project, sheet=sheet, mapping=fields, source=default_source,
                                   bad_rows=bad_rows, totals=totals, repeats=repeats, layout=layout)
+        shape = {s.sheet: s for s in layout}
         # who may register these rows, before what the journal already holds of them: a unit's
         # liaison is told it cannot import a 暗访 sheet, not that its rows were imported before
         from types import SimpleNamespace
@@ -512,6 +514,16 @@ def import_(
             deadline = row.deadline
             if deadline and row.found and deadline < row.found:  # the reader has said so, in its words
                 deadline = None
+            if deadline and row.found is None and "found" not in row.unread:
+                # no 发现时间: the day of import stands for it, which the sheet's user never typed
+                # (and cc problem import has no --found): say so, and what to fill in
+                moved = rectification_deadline(stamp.date, on=deadline, workdays=project.plan.policy.workdays).day
+                if moved < stamp.date:
+                    has_column = "found" in getattr(shape.get(row.sheet), "fields", ("found",))
+                    refuse(row, f"整改时限 {cn_date(deadline)} 早于导入当天 {cn_date(stamp.date)}"
+                                + ("（发现时间为空，按导入当天计）：请填写发现时间" if has_column else
+                                   "（表中没有发现时间列，发现日期按导入当天计）：请在表中加一列“发现时间”写明发现日期"))
+                    deadline = None
             for fault in problem_faults(snap, stamp.date, unit=unit, found=found, deadline=deadline, task=task):
                 refuse(row, fault.message)
             return row.order not in refused
