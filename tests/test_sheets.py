@@ -229,6 +229,20 @@ def test_the_names_sheets_give_a_deadline_column_are_read(tmp_path, project, hea
         "工作表“6月暗访”第4行：整改时限“2024-02-30”不是有效日期"]
 
 
+def test_an_address_is_the_place_only_when_the_sheet_has_no_other(tmp_path, project):
+    """地址 and 位置 are read as the 点位 of a sheet that has no 点位 column; beside one (a 点位 and its
+    address, as sheets often give them) the 点位 is read and the 地址 named as not read."""
+    rows = [["问题描述", "地址", "责任单位"], ["宣传栏破损", "人民路1号", "司法局"]]
+    (row,) = read_problem_sheet(write_xlsx(tmp_path / "a.xlsx", rows), project)
+    assert row.place == "人民路1号"
+    rows = [["问题描述", "点位", "地址", "责任单位"], ["宣传栏破损", "人民广场", "人民路1号", "司法局"]]
+    layout = []
+    (row,) = read_problem_sheet(write_xlsx(tmp_path / "b.xlsx", rows), project, layout=layout)
+    assert row.place == "人民广场" and layout[0].unread == ("地址",)
+    (row,) = read_problem_sheet(write_xlsx(tmp_path / "b.xlsx", rows), project, mapping={"地址": "点位"}, layout=layout)
+    assert row.place == "人民路1号" and layout[1].unread == ("点位",)  # the user's choice; the other named
+
+
 def test_a_date_column_it_does_not_know_is_refused_when_the_sheet_lacks_that_date(tmp_path, project):
     """整改时间 is written for the deadline and for the day a problem was fixed: not read as either.
     Dropped silently, the sheet's deadlines became 立行立改 ones; so while the sheet has no 整改时限

@@ -73,6 +73,9 @@ HEADERS = {
     "task": ("任务", "任务编号", "所属任务", "所属任务编号"),
     SEQ: ("序号",),
 }
+# Names read only when the sheet has no other column for their field: a sheet often gives a 点位
+# and its 地址 side by side, and the 点位 is the one to read (the 地址 is named as not read).
+SECONDARY = frozenset({"地址", "具体地址", "位置", "具体位置", "所在位置"})
 _HEADER_FIELD = {h: f for f, names in HEADERS.items() for h in names}
 
 # Words that name a source inside a longer description (市创城办暗访, 12345热线 …).
@@ -227,7 +230,7 @@ def read_problem_sheet(path: Path, project: models.Project, *, sheet: str | None
                 rows.append(row)
         if layout is not None:
             layout.append(SheetLayout(table.name, table.where, header, tuple(columns),
-                                      tuple(text for _, text in unread_columns(table, header, mapped)),
+                                      tuple(text for _, text in unread_columns(table, header, mapped, columns)),
                                       tuple(sorted(c + 1 for c in unnamed))))
     if not found_header:
         raise _no_header(tables[0], mapped, path, others=[t.name for t in tables[1:]])
@@ -620,6 +623,8 @@ def _columns(table: _Table, header: int, mapped: dict[str, str], path: Path, day
         if field in (SEQ, SKIP):
             continue
         chosen = [c for c in cols if keys[c] in mapped] or cols  # the user's choice wins
+        if len(set(keys[c] for c in chosen)) > 1:  # 点位 beside 地址: the 点位
+            chosen = [c for c in chosen if keys[c] not in SECONDARY] or chosen
         if len(set(keys[c] for c in chosen)) > 1:
             a, b = (str(row[c]).strip() for c in chosen[:2])
             raise UsageError(f"{table.where}的表头“{a}”和“{b}”都可作为{LABELS[field]}列：{path}",
@@ -632,7 +637,7 @@ def _columns(table: _Table, header: int, mapped: dict[str, str], path: Path, day
         # one header merged across columns: the one column under it that holds the values
         columns[field] = _one_column_under(table, header, chosen, str(row[chosen[0]]).strip(), path) \
             if len(chosen) > 1 else chosen[0]
-    unread = [text for _, text in unread_columns(table, header, mapped)]
+    unread = [text for _, text in unread_columns(table, header, mapped, columns)]
     missing = [f for f in REQUIRED if f not in columns]
     if missing:
         raise UsageError(f"{table.where}的表头（第{header}行）缺少必需的列：{'、'.join(LABELS[f] for f in missing)}：{path}",
@@ -655,15 +660,19 @@ def _columns(table: _Table, header: int, mapped: dict[str, str], path: Path, day
     return columns
 
 
-def unread_columns(table: _Table, header: int, mapped: dict[str, str]) -> list[tuple[int, str]]:
-    """(0-based column, header text) of each column of the header row whose header names no field
-    and that --map … =不导入 does not leave out, each header text once: the columns an import
-    does not read, which it must name (a column dropped silently was a deadline column)."""
+def unread_columns(table: _Table, header: int, mapped: dict[str, str],
+                   columns: dict[str, int]) -> list[tuple[int, str]]:
+    """(0-based column, header text) of each column of the header row that no field is read from
+    (columns: those that are) and that --map … =不导入 does not leave out, each header text once:
+    the columns an import does not read, which it must name (a column dropped silently was a
+    deadline column). A header merged over several columns is read from one of them: not named."""
+    row = table.rows[header - 1]
+    read = {_header_key(row[c]) for c in columns.values()}
     out: list[tuple[int, str]] = []
     seen: set[str] = set()
-    for col, value in enumerate(table.rows[header - 1]):
+    for col, value in enumerate(row):
         key = _header_key(value)
-        if key and _field_of(key, mapped) is None and key not in seen:
+        if key and key not in read and _field_of(key, mapped) not in (SEQ, SKIP) and key not in seen:
             seen.add(key)
             out.append((col, str(value).strip()))
     return out
