@@ -1179,3 +1179,34 @@ def test_a_blank_found_date_with_a_past_deadline_asks_for_the_found_date(tmp_pat
         "  工作表“Sheet”第3行：整改时限 2023年6月30日 早于导入当天 2023年7月6日（表中没有发现时间列，发现日期按导入当天计）："
         "请在表中加一列“发现时间”写明发现日期"]
     assert "--found" not in refused and snapshot_files(repo / "data") == before
+
+
+def test_the_columns_not_read_are_named_sheet_by_sheet_and_a_long_list_is_cut(tmp_path):
+    """Each sheet's own columns not read, a header's line break as a space, a column with values
+    under no header by its number; a sheet of many such columns names twenty (an adversarial try:
+    a workbook two hundred columns wide)."""
+    import openpyxl
+
+    repo = early(tmp_path)
+    book = openpyxl.Workbook()
+    june = book.active
+    june.title = "6月"
+    june.append(["问题描述", "点位", "责任单位", "发现时间", "整改时限", "备注"])
+    june.append(["宣传栏破损", "人民广场", "司法局", "2023-07-03", "2023-07-20", "已通知"])
+    july = book.create_sheet("7月")
+    july.append(["问题描述", "点位", "责任单位", "发现时间", "整改时限", "备注", "整改\n情况", None])
+    july.append(["导诉台无人", "诉讼服务中心", "中院", "2023-07-04", "2023-07-20", "已通知", "未整改", "张某"])
+    sheet = tmp_path / "暗访.xlsx"
+    book.save(sheet)
+    out = cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-07-06").stdout
+    assert out.splitlines()[1:3] == [
+        "以下列没有导入：工作表“6月”的“备注”；工作表“7月”的“备注”、“整改 情况”、第8列（无表头）。",
+        "如其中有要导入的，用 --map 原列名=字段名 指明，如 --map 备注=字段名（表中还没有列的字段：来源、任务）。"]
+    wide = openpyxl.Workbook()
+    ws = wide.active
+    ws.append(["问题描述", "点位", "责任单位", "发现时间", "整改时限", "来源", "任务"] + [f"列{n}" for n in range(1, 31)])
+    ws.append(["宣传栏破损", "东门广场", "司法局", "2023-07-03", "2023-07-20", "暗访", "T01"] + ["x"] * 30)
+    wide.save(sheet)
+    out = cc(repo, "problem", "import", str(sheet), "--as-of", "2023-07-06", "--dry-run").stdout
+    listed = "、".join(f"“列{n}”" for n in range(1, 21))
+    assert out.endswith(f"以下列没有导入：{listed}等 30 列（问题清单的字段在表中都已有对应的列）。\n")

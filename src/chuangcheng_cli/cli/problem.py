@@ -403,15 +403,18 @@ def _unread_note(layout: list) -> str:
     from ..store.sheets import FIELDS, LABELS, likely_field, map_name
     from ..textguard import for_terminal
 
-    shown = [(sheet.where, [f"“{for_terminal(t)}”" for t in sheet.unread]
-              + [f"第{c}列（无表头）" for c in sheet.unnamed]) for sheet in layout]
-    shown = [(where, names) for where, names in shown if names]
+    def names(sheet) -> str:
+        out = [f"“{for_terminal(_cut(t))}”" for t in sheet.unread] + [f"第{c}列（无表头）" for c in sheet.unnamed]
+        return "、".join(out[:20]) + (f"等 {len(out)} 列" if len(out) > 20 else "")
+
+    shown = [(sheet.where, names(sheet)) for sheet in layout]
+    shown = [(where, said) for where, said in shown if said]
     if not shown:
         return ""
-    if len({tuple(names) for _, names in shown}) == 1 and len(shown) == len(layout):
-        text = "以下列没有导入：" + "、".join(shown[0][1])
+    if len({said for _, said in shown}) == 1 and len(shown) == len(layout):
+        text = "以下列没有导入：" + shown[0][1]
     else:
-        text = "以下列没有导入：" + "；".join(f"{where}的{'、'.join(names)}" for where, names in shown)
+        text = "以下列没有导入：" + "；".join(f"{where}的{said}" for where, said in shown)
     headers = list(dict.fromkeys(t for sheet in layout for t in sheet.unread))
     free = [f for f in FIELDS if any(f not in sheet.fields for sheet in layout)]
     if not headers:  # columns with no header: --map cannot name them
@@ -419,10 +422,15 @@ def _unread_note(layout: list) -> str:
     if not free:
         return text + "（问题清单的字段在表中都已有对应的列）。"
     likely = next(((h, likely_field(h)) for h in headers if likely_field(h) in free), None)
-    example = (f"--map {for_terminal(map_name(likely[0]))}={LABELS[likely[1]]}" if likely
-               else f"--map {for_terminal(map_name(headers[0]))}=字段名")
+    header = likely[0] if likely else headers[0]
+    name = for_terminal(map_name(header)) if len(header) <= 30 else "原列名"
+    example = f"--map {name}={LABELS[likely[1]] if likely else '字段名'}"
     return (text + f"。\n如其中有要导入的，用 --map 原列名=字段名 指明，如 {example}"
             f"（表中还没有列的字段：{'、'.join(LABELS[f] for f in free)}）。")
+
+
+def _cut(text: str, limit: int = 30) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 @problem_app.command("import")

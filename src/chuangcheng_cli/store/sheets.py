@@ -674,7 +674,7 @@ def unread_columns(table: _Table, header: int, mapped: dict[str, str],
         key = _header_key(value)
         if key and key not in read and _field_of(key, mapped) not in (SEQ, SKIP) and key not in seen:
             seen.add(key)
-            out.append((col, str(value).strip()))
+            out.append((col, re.sub(r"\s+", " ", str(value).strip())))  # a line break in it shows as a space
     return out
 
 
