@@ -203,6 +203,7 @@ def test_values_written_without_their_options_are_named_with_the_missing_option(
     # a word of a list goes to its option; a date, a light or a source is never taken for a unit
     (["problem", "add", "暗访", "--unit", "人社局", "--place", "x", "--desc", "y"], "提示：是否为 --source 暗访？"),
     (["problem", "list", "暗访", "整改中"], "提示：是否为 --source 暗访 --status 整改中？"),
+    (["problem", "list", "返工中"], "提示：是否为 --status 返工中？"),  # as the list shows it (not --unit 返工中)
     (["status", "红灯"], "提示：是否为 --light 红灯？"),
     (["log", "T09", "--percent", "60", "--note", "x", "2023-09-01"], "提示：是否为 --date 2023-09-01？"),
     (["problem", "add", "--source", "暗访", "2023-09-01"], None),  # found or deadline: not guessed

@@ -192,12 +192,99 @@ def test_a_mapping_naming_a_header_the_sheet_lacks_is_a_usage_error(tmp_path, pr
 
 
 def test_a_missing_required_column_is_a_usage_error(tmp_path, project):
-    path = write_xlsx(tmp_path / "f.xlsx", [["序号", "问题描述", "地址", "责任单位"], [1, "宣传栏破损", "人民广场", "市司法局"]])
+    """The hint's --map example names the sheet's own column likely to be the one missing (it said
+    --map 地址=点位 whatever was missing: a fresh-eyes try); 原列名 when none is."""
+    path = write_xlsx(tmp_path / "f.xlsx", [["序号", "情况说明", "检查区域", "责任单位", "检查组", "发现时间"],
+                                            [1, "宣传栏破损", "人民广场", "市司法局", "一组", "2023-6-5"]])
     with pytest.raises(UsageError) as caught:
         read_problem_sheet(path, project)
-    assert caught.value.message == f"工作表“6月暗访”的表头（第1行）缺少必需的列：点位：{path}"
-    assert caught.value.hint == ("表头行有：“序号”、“问题描述”、“地址”、“责任单位”。"
-                                 "表头不同时可用 --map 指定，如 --map 地址=点位。")
+    assert caught.value.message == f"工作表“6月暗访”的表头（第1行）缺少必需的列：问题描述、点位：{path}"
+    assert caught.value.hint == ("表头行有：“序号”、“情况说明”、“检查区域”、“责任单位”、“检查组”、“发现时间”。"
+                                 "表头不同时可用 --map 原列名=字段名 指定，如 --map 情况说明=问题描述 --map 检查区域=点位。")
+    path = write_xlsx(tmp_path / "g.xlsx", [["序号", "备注", "点位", "责任单位"], [1, "宣传栏破损", "人民广场", "市司法局"]])
+    with pytest.raises(UsageError) as caught:
+        read_problem_sheet(path, project)
+    assert caught.value.message == f"工作表“6月暗访”的表头（第1行）缺少必需的列：问题描述：{path}"
+    assert caught.value.hint.endswith("表头不同时可用 --map 原列名=字段名 指定，如 --map 原列名=问题描述。")
+    (row,) = read_problem_sheet(path, project, mapping={"备注": "问题描述"})
+    assert row.desc == "宣传栏破损"
+
+
+@pytest.mark.parametrize("header", ["完成期限", "时限要求", "完成时限", "整改期限", "截止日期", "要求完成时间",
+                                    "整改时限（年月日）"])
+def test_the_names_sheets_give_a_deadline_column_are_read(tmp_path, project, header):
+    """A deadline column headed 完成期限 (or 时限要求 …) was not read: every row became 立行立改 with
+    the policy's days, and 长期整改 or 2024-02-30 in it passed unseen (a fresh-eyes try)."""
+    rows = [["序号", "问题情况", "点位", "责任单位", "暗访日期", header],
+            [1, "宣传栏破损", "人民广场", "司法局", "2023-12-20", "2024-01-10"]]
+    (row,) = read_problem_sheet(write_xlsx(tmp_path / "t.xlsx", rows), project, source="暗访")
+    assert (row.desc, row.found, row.deadline) == ("宣传栏破损", D(2023, 12, 20), D(2024, 1, 10))
+    rows += [[2, "公示牌过期", "人力资源市场", "人社局", "2023-12-20", "长期整改"],
+             [3, "导诉台无人", "诉讼服务中心", "中院", "2023-12-20", "2024-02-30"]]
+    with pytest.raises(ImportRefused) as caught:
+        read_problem_sheet(write_xlsx(tmp_path / "u.xlsx", rows), project, source="暗访")
+    assert caught.value.messages == [
+        "工作表“6月暗访”第3行：整改时限“长期整改”不是日期：请写明完成期限（长期整改的问题另须整改计划，"
+        "请用 cc problem add --mode 长期整改 --plan … --deadline 日期 逐个登记）",
+        "工作表“6月暗访”第4行：整改时限“2024-02-30”不是有效日期"]
+
+
+def test_an_address_is_the_place_only_when_the_sheet_has_no_other(tmp_path, project):
+    """地址 and 位置 are read as the 点位 of a sheet that has no 点位 column; beside one (a 点位 and its
+    address, as sheets often give them) the 点位 is read and the 地址 named as not read."""
+    rows = [["问题描述", "地址", "责任单位"], ["宣传栏破损", "人民路1号", "司法局"]]
+    (row,) = read_problem_sheet(write_xlsx(tmp_path / "a.xlsx", rows), project)
+    assert row.place == "人民路1号"
+    rows = [["问题描述", "点位", "地址", "责任单位"], ["宣传栏破损", "人民广场", "人民路1号", "司法局"]]
+    layout = []
+    (row,) = read_problem_sheet(write_xlsx(tmp_path / "b.xlsx", rows), project, layout=layout)
+    assert row.place == "人民广场" and layout[0].unread == ("地址",)
+    (row,) = read_problem_sheet(write_xlsx(tmp_path / "b.xlsx", rows), project, mapping={"地址": "点位"}, layout=layout)
+    assert row.place == "人民路1号" and layout[1].unread == ("点位",)  # the user's choice; the other named
+
+
+def test_a_date_column_it_does_not_know_is_refused_when_the_sheet_lacks_that_date(tmp_path, project):
+    """整改时间 is written for the deadline and for the day a problem was fixed: not read as either.
+    Dropped silently, the sheet's deadlines became 立行立改 ones; so while the sheet has no 整改时限
+    column such a column is refused until --map says what it is (or =不导入). Beside a 整改时限
+    column it is only named as not read (SheetLayout), as is any column not known."""
+    rows = [["序号", "问题描述", "点位", "责任单位", "发现时间", "整改时间"],
+            [1, "宣传栏破损", "人民广场", "司法局", "2023-12-20", "2024-01-10"]]
+    path = write_xlsx(tmp_path / "t.xlsx", rows)
+    with pytest.raises(UsageError) as caught:
+        read_problem_sheet(path, project, source="暗访")
+    assert caught.value.message == (f"工作表“6月暗访”的“整改时间”列不知道是不是整改时限；表中没有整改时限列，略过的话，"
+                                    f"每个问题都会按立行立改登记（整改期限为登记后 3 天）：{path}")
+    assert caught.value.hint == ("如“整改时间”是整改时限，加 --map 整改时间=整改时限；"
+                                 "如不用导入（如整改完成的日期），加 --map 整改时间=不导入。")
+    (row,) = read_problem_sheet(path, project, source="暗访", mapping={"整改时间": "整改时限"})
+    assert row.deadline == D(2024, 1, 10)
+    layout = []
+    (row,) = read_problem_sheet(path, project, source="暗访", mapping={"整改时间": "不导入"}, layout=layout)
+    assert row.deadline is None and layout[0].unread == ()  # left out as asked: not named
+    # two of them, one the 发现时间 the sheet lacks too
+    rows = [["问题描述", "点位", "责任单位", "日期", "整改 时间（年月日）"], ["宣传栏破损", "人民广场", "司法局", "2023-12-20", "2024-1-10"]]
+    path = write_xlsx(tmp_path / "u.xlsx", rows)
+    with pytest.raises(UsageError) as caught:
+        read_problem_sheet(path, project, source="暗访")
+    assert caught.value.message == (
+        f"工作表“6月暗访”的“日期”、“整改 时间（年月日）”这几列不知道是什么日期；表中没有发现时间、整改时限列，略过的话，"
+        f"每个问题的发现时间都会记为导入当天；每个问题都会按立行立改登记（整改期限为登记后 3 天）：{path}")
+    assert caught.value.hint == ("如“日期”是发现时间，加 --map 日期=发现时间；"
+                                 "如“整改 时间（年月日）”是整改时限，加 --map 整改时间（年月日）=整改时限；"
+                                 "如不用导入（如整改完成的日期），加 --map 日期=不导入。")
+    (row,) = read_problem_sheet(path, project, source="暗访", mapping={"日期": "found", "整改时间（年月日）": "deadline"})
+    assert (row.found, row.deadline) == (D(2023, 12, 20), D(2024, 1, 10))
+    # beside the sheet's 整改时限 and 发现时间, another date column is only named
+    rows = [["序号", "问题类型", "问题描述", "点位", "责任单位", "发现时间", "整改时限", "整改完成时间", None],
+            [1, "环境", "宣传栏破损", "人民广场", "司法局", "2023-12-20", "2024-01-10", "2024-01-05", "已通知"],
+            [None, None, None, None, None, None, None, None, None],
+            ["填表人：张某", None, None, None, None, None, None, None, "联系电话：123"]]
+    layout = []
+    (row,) = read_problem_sheet(write_xlsx(tmp_path / "v.xlsx", rows), project, source="暗访", layout=layout)
+    assert row.deadline == D(2024, 1, 10)
+    assert layout == [sheets.SheetLayout("6月暗访", "工作表“6月暗访”", 1,
+                                         ("desc", "place", "unit", "found", "deadline"), ("问题类型", "整改完成时间"), (9,))]
 
 
 def test_two_columns_for_one_field_ask_for_a_mapping(tmp_path, project):
@@ -550,12 +637,16 @@ def test_no_header_row_says_what_was_looked_for_and_seen(tmp_path, project):
         read_problem_sheet(path, project)
     assert caught.value.message == f"工作表“6月暗访”的前 20 行中找不到表头行：{path}"
     assert caught.value.hint == (
-        "要找的表头：问题描述/存在问题/问题/问题内容/具体问题/主要问题；"
-        "点位/问题点位/地点/点位名称/检查点位/问题地点/具体点位/检查地点/具体地点/点位地址；"
-        "责任单位/整改责任单位/整改单位/责任部门；"
-        "整改时限/整改期限/完成时限/整改完成时限；发现时间/发现日期/检查时间/检查日期；来源/问题来源；任务/任务编号。"
+        "要找的表头：问题描述/存在问题/问题/问题内容/具体问题等；点位/问题点位/地点/点位名称/检查点位等；"
+        "责任单位/整改责任单位/整改单位/责任部门/整改责任部门等；整改时限/整改期限/完成时限/整改完成时限/完成期限等；"
+        "发现时间/发现日期/检查时间/检查日期/暗访时间等；来源/问题来源/来源渠道/问题来源渠道/发现渠道等；"
+        "任务/任务编号/所属任务/所属任务编号。"
         "看到的是：“名称”、“地址”、“电话”。"
-        "表头不同时可用 --map 指定，如 --map 问题情况=问题描述；表头是乱码时请另存为 UTF-8 CSV 或 .xlsx。")
+        "表头不同时可用 --map 原列名=字段名 指定，如 --map 原列名=问题描述；表头是乱码时请另存为 UTF-8 CSV 或 .xlsx。")
+    path = write_xlsx(tmp_path / "y.xlsx", [[TITLE], ["序号", "情况说明", "所在片区", "责任单位"], [1, "宣传栏破损", "城东", "司法局"]])
+    with pytest.raises(UsageError) as caught:
+        read_problem_sheet(path, project)
+    assert "如 --map 情况说明=问题描述 --map 所在片区=点位；" in caught.value.hint  # the sheet's own, as likely
 
 
 def test_file_level_refusals(tmp_path, project, monkeypatch):
@@ -660,7 +751,7 @@ def test_a_header_twice_an_empty_list_and_an_unsaved_formula_are_said_plainly(tm
 
 def test_the_formula_hint_is_given_for_empty_cells_only(tmp_path):
     """An empty cell in a workbook is likely an unsaved formula; a missing 来源 is not a cell."""
-    sourceless = ["第2行等 2 行没有问题来源（表中无“来源”列或为空），请用 --source 指定，如 --source 暗访"]
+    sourceless = ["工作表“6月暗访”第2、3行的来源为空，也没有用 --source 指定问题来源"]
     assert "公式" not in sheets.refused_hint(tmp_path / "a.xlsx", sourceless)
     assert "公式" in sheets.refused_hint(tmp_path / "a.xlsx", ["工作表“6月暗访”第3行：责任单位为空"])
     assert "公式" not in sheets.refused_hint(tmp_path / "a.csv", ["文件“a.csv”第3行：责任单位为空"])

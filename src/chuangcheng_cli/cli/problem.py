@@ -163,7 +163,7 @@ def list_(
     unit: Annotated[Optional[str], typer.Option("--unit", "-u", help="只看某单位（责任或配合）。", show_default=False)] = None,
     task: Annotated[Optional[str], typer.Option("--task", "-t", help="只看某任务的问题。", show_default=False)] = None,
     source: Annotated[Optional[str], typer.Option("--source", "-s", help="只看某来源，如 暗访。", show_default=False)] = None,
-    status: Annotated[Optional[str], typer.Option("--status", help="只看某状态：整改中、待复查、已销号（open、fixed、closed）。",
+    status: Annotated[Optional[str], typer.Option("--status", help="只看某状态：整改中（含返工中）、返工中、待复查、已销号、逾期（open、rework、fixed、closed、overdue）。",
                                                   show_default=False)] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="只看逾期未整改的问题。")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
@@ -245,7 +245,8 @@ def show(
 
 FIELDS = {"desc": "desc", "问题描述": "desc", "place": "place", "点位": "place", "unit": "unit", "责任单位": "unit",
           "deadline": "deadline", "整改时限": "deadline", "found": "found", "发现时间": "found", "source": "source",
-          "来源": "source", "task": "task", "任务": "task"}
+          "来源": "source", "task": "task", "任务": "task",
+          "不导入": "不导入", "忽略": "不导入", "skip": "不导入"}  # a column read past, said to be so
 
 
 def _mapping(pairs: Optional[list[str]]) -> dict[str, str]:
@@ -253,11 +254,11 @@ def _mapping(pairs: Optional[list[str]]) -> dict[str, str]:
     for pair in pairs or []:
         header, sep, field = pair.partition("=")
         if not sep or not header.strip() or not field.strip():
-            raise UsageError(f"--map 的写法无效：{pair}", "写成 表头=字段，如 --map 检查点位=点位 或 --map 问题情况=desc。")
+            raise UsageError(f"--map 的写法无效：{pair}", "写成 表头=字段，如 --map 检查点位=点位 或 --map 问题简述=desc。")
         if field.strip() not in FIELDS:
             raise UsageError(f"--map 的字段无效：{field.strip()}",
                              "可选：问题描述（desc）、点位（place）、责任单位（unit）、整改时限（deadline）、"
-                             "发现时间（found）、来源（source）、任务（task）。")
+                             "发现时间（found）、来源（source）、任务（task）；不导入这一列写 不导入。")
         out[header.strip()] = FIELDS[field.strip()]
     return out
 
@@ -369,6 +370,69 @@ def _import_notes(moved: list[str], alike: list[str], overdue: list[str], done: 
     return text
 
 
+def _row_numbers(rows: list) -> str:
+    """第3、5、6行 for rows of one sheet, at most ten named (第3、4…12行等 20 行)."""
+    numbers = [str(r.row) for r in rows]
+    if len(numbers) > 10:
+        return f"第{'、'.join(numbers[:10])}…行等 {len(numbers)} 行"
+    return f"第{'、'.join(numbers)}行"
+
+
+def _sourceless_line(sourceless: list, layout: list) -> str:
+    """One line for the rows with no 来源: a sheet with no 来源 column once, whatever its rows
+    (工作表“暗访”没有“来源”列（6 行）), a sheet whose column is blank in some rows by their numbers."""
+    by_sheet: dict[str, list] = {}
+    for row in sorted(sourceless, key=lambda r: r.order):
+        by_sheet.setdefault(row.sheet, []).append(row)
+    shape = {sheet.sheet: sheet for sheet in layout}
+    parts = []
+    for name, rows in by_sheet.items():
+        sheet = shape.get(name)
+        where = sheet.where if sheet else (f"工作表“{name}”" if name else "表")
+        if sheet is not None and "source" not in sheet.fields:
+            parts.append(f"{where}没有“来源”列（{len(rows)} 行）")
+        else:
+            parts.append(f"{where}{_row_numbers(rows)}的来源为空")
+    return "；".join(parts) + "，也没有用 --source 指定问题来源"
+
+
+def _unread_note(layout: list) -> str:
+    """The columns an import did not read, and how to read one: --map with the sheet's own column
+    and, when one is likely, the field it has no column for (no column is dropped silently: a
+    deadline column so dropped made every problem 立行立改)."""
+    from ..store.sheets import FIELDS, LABELS, likely_field, map_name
+    from ..textguard import for_terminal
+
+    def names(sheet) -> str:
+        out = [f"“{for_terminal(_cut(t))}”" for t in sheet.unread] + [f"第{c}列（无表头）" for c in sheet.unnamed]
+        return "、".join(out[:20]) + (f"等 {len(out)} 列" if len(out) > 20 else "")
+
+    shown = [(sheet.where, names(sheet)) for sheet in layout]
+    shown = [(where, said) for where, said in shown if said]
+    if not shown:
+        return ""
+    if len({said for _, said in shown}) == 1 and len(shown) == len(layout):
+        text = "以下列没有导入：" + shown[0][1]
+    else:
+        text = "以下列没有导入：" + "；".join(f"{where}的{said}" for where, said in shown)
+    headers = list(dict.fromkeys(t for sheet in layout for t in sheet.unread))
+    free = [f for f in FIELDS if any(f not in sheet.fields for sheet in layout)]
+    if not headers:  # columns with no header: --map cannot name them
+        return text + "。\n如其中有要导入的，请在表中给它写上表头（如“整改时限”）后再导入。"
+    if not free:
+        return text + "（问题清单的字段在表中都已有对应的列）。"
+    likely = next(((h, likely_field(h)) for h in headers if likely_field(h) in free), None)
+    header = likely[0] if likely else headers[0]
+    name = for_terminal(map_name(header)) if len(header) <= 30 else "原列名"
+    example = f"--map {name}={LABELS[likely[1]] if likely else '字段名'}"
+    return (text + f"。\n如其中有要导入的，用 --map 原列名=字段名 指明，如 {example}"
+            f"（表中还没有列的字段：{'、'.join(LABELS[f] for f in free)}）。")
+
+
+def _cut(text: str, limit: int = 30) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 @problem_app.command("import")
 @guarded
 def import_(
@@ -380,7 +444,8 @@ def import_(
     source: Annotated[Optional[str], typer.Option(
         "--source", "-s", help="问题来源（表中没有“来源”列或该列为空时使用），如 暗访。", show_default=False)] = None,
     mapping: Annotated[Optional[list[str]], typer.Option(
-        "--map", help="表头对应的字段，写成 表头=字段（可重复），如 --map 检查点位=点位。", show_default=False)] = None,
+        "--map", help="表头对应的字段，写成 表头=字段（可重复），如 --map 检查点位=点位；不导入的列写 --map 表头=不导入。",
+        show_default=False)] = None,
     found_by: Annotated[str, typer.Option("--found-by", help="发现人或检查组，如 市创城办暗访组。")] = "",
     by: ByOpt = None, dry_run: DryOpt = False, data: DataOpt = None, as_of: AsOfOpt = None,
 ):
@@ -390,7 +455,8 @@ def import_(
     from ..domain.workflow import make_problem, problem_faults
     from ..reports.rows import problem_source_key
     from ..diagnostics import ImportRefused
-    from ..store.sheets import read_problem_sheet
+    from ..domain.deadlines import rectification_deadline
+    from ..store.sheets import SOURCES, read_problem_sheet
 
     default_source = problem_source_key(source) if source else ""
     fields = _mapping(mapping)
@@ -403,8 +469,10 @@ def import_(
         bad_rows: list = []
         totals: list[str] = []  # 合计/小计 rows passed over: said, since a 汇总 sheet is read too
         repeats: list = []  # rows the same as an earlier sheet's: read once, said
+        layout: list = []  # each sheet's columns, read and not: those not read are named
         rows = read_problem_sheet(path, project, sheet=sheet, mapping=fields, source=default_source,
-                                  bad_rows=bad_rows, totals=totals, repeats=repeats)
+                                  bad_rows=bad_rows, totals=totals, repeats=repeats, layout=layout)
+        shape = {s.sheet: s for s in layout}
         # who may register these rows, before what the journal already holds of them: a unit's
         # liaison is told it cannot import a 暗访 sheet, not that its rows were imported before
         from types import SimpleNamespace
@@ -454,9 +522,19 @@ def import_(
             deadline = row.deadline
             if deadline and row.found and deadline < row.found:  # the reader has said so, in its words
                 deadline = None
+            if deadline and row.found is None and "found" not in row.unread:
+                # no 发现时间: the day of import stands for it, which the sheet's user never typed
+                # (and cc problem import has no --found): say so, and what to fill in
+                moved = rectification_deadline(stamp.date, on=deadline, workdays=project.plan.policy.workdays).day
+                if moved < stamp.date:
+                    has_column = "found" in getattr(shape.get(row.sheet), "fields", ("found",))
+                    refuse(row, f"整改时限 {cn_date(deadline)} 早于导入当天 {cn_date(stamp.date)}"
+                                + ("（发现时间为空，按导入当天计）：请填写发现时间" if has_column else
+                                   "（表中没有发现时间列，发现日期按导入当天计）：请在表中加一列“发现时间”写明发现日期"))
+                    deadline = None
             for fault in problem_faults(snap, stamp.date, unit=unit, found=found, deadline=deadline, task=task):
                 refuse(row, fault.message)
-            return bool(row.source) and row.order not in refused
+            return row.order not in refused
 
         for row in bad_rows:
             check(row)
@@ -464,20 +542,25 @@ def import_(
             where = _row_where(row)
             if not check(row):
                 continue
-            twin = _other_source(row, recorded, snap)
+            twin = _other_source(row, recorded, snap) if row.source else None
             if twin is not None:
                 refuse(row, f"这个问题已以来源“{twin.source}”登记为 {twin.problem}（发现日期、责任单位、点位、"
                             f"描述都相同），这次来源为“{row.source}”，不再重复登记；如原来源有误，先 cc void 作废 "
                             f"{twin.problem} 的交办记录再导入")
                 continue
             try:
+                # a row with no 来源 is checked as any other (with a stand-in source), so that the
+                # refusal asking for --source names its other faults too; it is never recorded
                 entry, how = make_problem(
-                    snap, stamp, project.unit(row.unit), row.source, row.place, row.desc, found=row.found,
+                    snap, stamp, project.unit(row.unit), row.source or SOURCES[0], row.place, row.desc,
+                    found=row.found,
                     found_by=found_by, task=project.task(row.task) if row.task else None,
                     co_units=[project.unit(u) for u in row.co_units], deadline=row.deadline,
                     origin=_origin(path.name, row), key=row.key, number=number)
             except UsageError as exc:
                 refuse(row, exc.message)
+                continue
+            if not row.source:
                 continue
             if row.deadline and entry.deadline != row.deadline:  # a rest day: moved, as every 期限 is
                 moved.append(f"{where}：{how}")
@@ -497,13 +580,14 @@ def import_(
 
             errors = [f"{row.where}：" + "；".join(dict.fromkeys(faults))
                       for _, (row, faults) in sorted(refused.items())]
+            hint = refused_hint(path, errors)
             if sourceless:  # one line for them all, first: the sheet has no 来源 column, as a rule
-                sourceless.sort(key=lambda r: r.order)
-                shown = "、".join(r.where for r in sourceless[:5]) + \
-                    (f"等 {len(sourceless)} 行" if len(sourceless) > 5 else "")
-                errors.insert(0, f"{shown}没有问题来源（表中无“来源”列或为空），请用 --source 指定，如 --source 暗访")
-            refused_rows = ImportRefused(errors, refused_hint(path, errors),
-                                         rows=len(set(refused) | {r.order for r in sourceless}))
+                errors.insert(0, _sourceless_line(sourceless, layout))
+                column = all("source" in s.fields for s in layout if any(r.sheet == s.sheet for r in sourceless))
+                hint = ("请用 --source 指定问题来源，如 --source 暗访（可写 " + "、".join(SOURCES) + "），"
+                        + ("或在空白的“来源”格中填写" if column else "或在表中加一列“来源”")
+                        + ("；并" + hint.removeprefix("请") if refused else "。"))
+            refused_rows = ImportRefused(errors, hint, rows=len(set(refused) | {r.order for r in sourceless}))
             if sourceless:  # what --source supplies: a usage error, exit 2
                 refused_rows.exit_code = 2
             raise refused_rows
@@ -532,6 +616,8 @@ def import_(
         if skipped:
             msg += f"；另有 {skipped} 行此前已导入，已跳过"
         notes = _import_notes(moved, alike, overdue, "已", tuple(hidden))
+        if unread := _unread_note(layout):  # said with what is (or would be) imported: a column not read
+            later = f"\n{unread}" + later
         # a dry run says the same of the rows (as what would happen), after the lines it shows
         dry = "\n".join(([f"另有 {skipped} 行此前已导入，将跳过。"] if skipped else [])
                         + ([_import_notes(moved, alike, overdue, "将", tuple(hidden)).lstrip("\n")]

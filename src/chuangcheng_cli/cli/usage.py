@@ -108,10 +108,10 @@ def _words_of(option: str) -> tuple:
         from ..domain.views import LIGHT_NAMES, LIGHTS
 
         return (*LIGHT_NAMES, *LIGHTS)
-    if option == "--status":
-        from ..domain.problemlist import STATUS_NAMES
+    if option == "--status":  # every word --status takes (返工中, 逾期 too), as cc problem list shows them
+        from ..reports.rows import PROBLEM_STATUS_KEYS
 
-        return (*STATUS_NAMES.values(), *STATUS_NAMES)
+        return tuple(PROBLEM_STATUS_KEYS)
     from ..domain import models
 
     return {"--source": models.PROBLEM_SOURCES, "--mode": models.PROBLEM_MODES}.get(option, ())

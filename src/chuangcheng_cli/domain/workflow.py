@@ -610,6 +610,7 @@ def make_problem(snap: rules.Snapshot, stamp: Stamp, unit: models.Unit, source: 
     days are given, else 立行立改."""
     if source not in models.PROBLEM_SOURCES:
         raise UsageError(f"问题来源“{source}”无效", "可选：" + "、".join(models.PROBLEM_SOURCES))
+    inferred = not mode
     if not mode:
         mode = "限期整改" if deadline is not None or days is not None else "立行立改"
     import re
@@ -623,6 +624,14 @@ def make_problem(snap: rules.Snapshot, stamp: Stamp, unit: models.Unit, source: 
         raise UsageError(f"整改方式“{mode}”无效", "可选：" + "、".join(models.PROBLEM_MODES))
     if mode == "长期整改" and (deadline is None or not plan.strip()):
         raise UsageError("长期整改的问题须写明整改计划和完成期限", "加 --plan \"整改计划\" --deadline 日期。")
+    if mode == "立行立改" and plan.strip():
+        # a plan is for a problem fixed over time; recorded as 立行立改 it would be due in a few days
+        # and the unit overdue after them: which it is, and by when, is the office's to say, not a guess
+        days_now = snap.project.plan.policy.immediate_days
+        raise UsageError("写了整改计划（--plan），却没有给出整改期限" if inferred else "立行立改的问题不写整改计划（--plan）",
+                         (f"不给期限时按立行立改登记，{days_now} 天内须整改完成，整改计划用不上。" if inferred else "")
+                         + "按计划整改的问题请给出期限：限期整改加 --deadline 日期（或 --days 天数），"
+                         "长期整改加 --mode 长期整改 --deadline 日期；确是立行立改的，去掉 --plan。")
     found = found or stamp.date
     faults = problem_faults(snap, stamp.date, unit=unit, found=found, deadline=deadline, task=task, mode=mode)
     if faults:

@@ -347,16 +347,23 @@ def _unit_problem_rates(r: problemlist.Rates) -> dict:
 # ----------------------------------------------------------------- problems
 
 
-PROBLEM_STATUS_KEYS = {"open": problemlist.OPEN, "整改中": problemlist.OPEN, "fixed": problemlist.FIXED,
-                       "待复查": problemlist.FIXED, "closed": problemlist.CLOSED, "已销号": problemlist.CLOSED,
-                       "销号": problemlist.CLOSED}
+REWORK, OVERDUE = "rework", "overdue"  # filters on what the list shows, not statuses of their own
+# The words --status takes: every word the list and cc problem show write in the 状态 column
+# (返工中 is a problem 整改中 again after a failed 复查; 逾期 one past its 期限, as --overdue).
+PROBLEM_STATUS_KEYS = {"open": problemlist.OPEN, "整改中": problemlist.OPEN, "未整改": problemlist.OPEN,
+                       "fixed": problemlist.FIXED, "待复查": problemlist.FIXED, "已报整改完成": problemlist.FIXED,
+                       "closed": problemlist.CLOSED, "已销号": problemlist.CLOSED, "销号": problemlist.CLOSED,
+                       "rework": REWORK, "返工中": REWORK, "返工整改中": REWORK, "返工": REWORK,
+                       "overdue": OVERDUE, "逾期": OVERDUE, "已逾期": OVERDUE, "逾期未整改": OVERDUE}
+STATUS_WORDS = "整改中（open，含返工中）、返工中（rework）、待复查（fixed）、已销号（closed）、逾期（overdue，同 --overdue）"
 
 
 def problem_status_key(text: str) -> str:
-    key = PROBLEM_STATUS_KEYS.get(text.strip().lower()) or PROBLEM_STATUS_KEYS.get(text.strip())
+    """The --status filter a word names: open, fixed, closed, or rework / overdue (problem_rows)."""
+    said = "".join(text.split())
+    key = PROBLEM_STATUS_KEYS.get(said.lower()) or PROBLEM_STATUS_KEYS.get(said)
     if key is None:
-        raise UsageError(f"未知的问题状态：{text}", "可选：整改中（open）、待复查（fixed）、已销号（closed）；"
-                                                  "只看逾期的用 --overdue。")
+        raise UsageError(f"未知的问题状态：{text}", f"可选：{STATUS_WORDS}。")
     return key
 
 
@@ -412,7 +419,13 @@ def problem_rows(snap: rules.Snapshot, unit: str | None = None, task: str | None
             continue
         if source and ps.problem.source != source:
             continue
-        if status and ps.status != status:
+        if status == REWORK:
+            if not ps.in_rework:
+                continue
+        elif status == OVERDUE:
+            if not ps.overdue_days(snap.today):
+                continue
+        elif status and ps.status != status:
             continue
         if overdue and not ps.overdue_days(snap.today):
             continue

@@ -44,24 +44,38 @@ FIELDS = ("desc", "place", "unit", "deadline", "found", "source", "task")
 # What inspection sheets write in the 整改时限 column for a problem to fix at once: read as a
 # blank cell, which cc problem import records as 立行立改 with the policy's immediate_days.
 IMMEDIATE = ("立行立改", "立即整改", "立即", "马上整改", "即知即改", "立查立改")
+LASTING = ("长期整改", "长期", "限期整改", "持续整改", "长期坚持")  # a way to fix it written where its date goes
 LABELS = {"desc": "问题描述", "place": "点位", "unit": "责任单位", "deadline": "整改时限",
           "found": "发现时间", "source": "来源", "task": "任务"}
 REQUIRED = ("desc", "place", "unit")
 SEQ = "seq"  # the 序号 column: read past, never imported
+SKIP = "skip"  # a column the user's --map 表头=不导入 leaves out (and is then not named as unread)
+SKIP_WORDS = ("不导入", "忽略", "skip")
 
 # Header texts (after _header_key: NFKC, no spaces) for each field. Exact matches only, so that
-# 问题类型 is not taken for 问题; a trailing （说明） is dropped before matching.
+# 问题类型 is not taken for 问题; a trailing （说明） is dropped before matching. Words that sheets
+# use for two things are left out on purpose: 整改时间 and 完成时间 (the deadline, or the day it was
+# fixed), 整改完成时间; a sheet's column so headed is named, and refused when it may be the
+# deadline or 发现时间 the sheet otherwise lacks (_date_columns), never dropped silently.
 HEADERS = {
-    "desc": ("问题描述", "存在问题", "问题", "问题内容", "具体问题", "主要问题"),
+    "desc": ("问题描述", "存在问题", "问题", "问题内容", "具体问题", "主要问题", "问题情况", "存在的问题", "问题详情",
+             "问题表现", "存在问题描述"),
     "place": ("点位", "问题点位", "地点", "点位名称", "检查点位", "问题地点", "具体点位", "检查地点", "具体地点",
-              "点位地址"),
-    "unit": ("责任单位", "整改责任单位", "整改单位", "责任部门"),
-    "deadline": ("整改时限", "整改期限", "完成时限", "整改完成时限"),
-    "found": ("发现时间", "发现日期", "检查时间", "检查日期"),
-    "source": ("来源", "问题来源"),
-    "task": ("任务", "任务编号"),
+              "点位地址", "地址", "位置", "具体位置", "问题位置", "所在位置", "所在地点", "具体地址"),
+    "unit": ("责任单位", "整改责任单位", "整改单位", "责任部门", "整改责任部门", "牵头单位", "主责单位", "承办单位",
+             "责任主体"),
+    "deadline": ("整改时限", "整改期限", "完成时限", "整改完成时限", "完成期限", "时限要求", "整改时限要求",
+                 "整改期限要求", "要求完成时间", "要求完成时限", "要求完成日期", "要求整改时间", "要求整改时限",
+                 "整改截止时间", "整改截止日期", "截止时间", "截止日期", "办结时限", "办结期限", "期限", "时限"),
+    "found": ("发现时间", "发现日期", "检查时间", "检查日期", "暗访时间", "暗访日期", "督查时间", "督查日期",
+              "巡查时间", "巡查日期", "发现问题时间"),
+    "source": ("来源", "问题来源", "来源渠道", "问题来源渠道", "发现渠道", "信息来源"),
+    "task": ("任务", "任务编号", "所属任务", "所属任务编号"),
     SEQ: ("序号",),
 }
+# Names read only when the sheet has no other column for their field: a sheet often gives a 点位
+# and its 地址 side by side, and the 点位 is the one to read (the 地址 is named as not read).
+SECONDARY = frozenset({"地址", "具体地址", "位置", "具体位置", "所在位置"})
 _HEADER_FIELD = {h: f for f, names in HEADERS.items() for h in names}
 
 # Words that name a source inside a longer description (市创城办暗访, 12345热线 …).
@@ -105,6 +119,18 @@ class SheetRow:
     order: int = dataclasses.field(default=0, compare=False)
 
 
+@dataclass(frozen=True)
+class SheetLayout:
+    """What of one worksheet's columns an import read: for saying which it did not."""
+
+    sheet: str  # the worksheet's name, as SheetRow.sheet gives it ("" for csv)
+    where: str  # 工作表“6月暗访” / 文件“x.csv”
+    header: int  # the header row, 1-based
+    fields: tuple[str, ...]  # the fields read from a column of it (desc, place, unit …)
+    unread: tuple[str, ...]  # the headers of the columns not read, as the sheet writes them
+    unnamed: tuple[int, ...] = ()  # 1-based columns with no header over values in problem rows
+
+
 @dataclass
 class _Table:
     """One worksheet (or the CSV file) as values, merged ranges already filled in."""
@@ -126,7 +152,8 @@ class _Table:
 def read_problem_sheet(path: Path, project: models.Project, *, sheet: str | None = None,
                        mapping: dict[str, str] | None = None, source: str = "",
                        bad_rows: list[SheetRow] | None = None, totals: list[str] | None = None,
-                       repeats: list[tuple[str, int, str]] | None = None) -> list[SheetRow]:
+                       repeats: list[tuple[str, int, str]] | None = None,
+                       layout: list[SheetLayout] | None = None) -> list[SheetRow]:
     """Every problem row of the spreadsheet at path, checked against project's units and tasks.
 
     sheet=None reads every visible worksheet whose first rows hold a recognised header (a 说明 or
@@ -142,7 +169,9 @@ def read_problem_sheet(path: Path, project: models.Project, *, sheet: str | None
     sheets one by one would: a 汇总 sheet copying the month sheets, a month's list carrying over an
     open problem; named in repeats when given, as (its sheet's name as messages give it, its row,
     where the first is). Two such rows in one sheet, or with no 发现时间 (two months' rows alike
-    may be the problem found again), are refused as repeated, to be told apart.
+    may be the problem found again), are refused as repeated, to be told apart. layout, when
+    given, gets each sheet's SheetLayout: which fields it has a column for, and which of its
+    columns were not read (the caller names them, so that no column is dropped silently).
     """
     path = Path(path)
     default_source = _default_source(source)
@@ -161,8 +190,10 @@ def read_problem_sheet(path: Path, project: models.Project, *, sheet: str | None
                 raise _no_header(table, mapped, path)
             continue
         found_header = True
-        columns = _columns(table, header, mapped, path)
+        columns = _columns(table, header, mapped, path, project.plan.policy.immediate_days)
         seq = _row_fields(table.rows[header - 1], mapped).get(SEQ, [])  # the 序号 column(s)
+        headed = {c for c, v in enumerate(table.rows[header - 1]) if _header_key(v)}
+        unnamed: set[int] = set()  # columns with no header over a problem row's value
         for number in range(header + 1, len(table.rows) + 1):
             cells = {f: table.rows[number - 1][c] if c < len(table.rows[number - 1]) else None
                      for f, c in columns.items()}
@@ -178,6 +209,7 @@ def read_problem_sheet(path: Path, project: models.Project, *, sheet: str | None
                 continue  # the header again: two lists pasted one under the other, or a page's repeat
             if _is_footer(table.rows[number - 1]):
                 continue  # 填表人：… 联系电话：… under the list, as forms end
+            unnamed.update(c for c, v in enumerate(table.rows[number - 1]) if c not in headed and not _is_blank(v))
             row = _read_row(table, number, cells, resolver, default_source)
             reasons = list(row.faults) + _merged_fields(table, number, columns)
             if not reasons:
@@ -196,6 +228,10 @@ def read_problem_sheet(path: Path, project: models.Project, *, sheet: str | None
                 refused.append(row)
             else:
                 rows.append(row)
+        if layout is not None:
+            layout.append(SheetLayout(table.name, table.where, header, tuple(columns),
+                                      tuple(text for _, text in unread_columns(table, header, mapped, columns)),
+                                      tuple(sorted(c + 1 for c in unnamed))))
     if not found_header:
         raise _no_header(tables[0], mapped, path, others=[t.name for t in tables[1:]])
     if errors and bad_rows is None:
@@ -329,7 +365,7 @@ def _delimiter(text: str, mapped: dict[str, str]) -> str:
                     break
         except csv.Error:  # a malformed file: the full read below says what is wrong with it
             pass
-        scores = [len([f for f in _row_fields(r, mapped) if f != SEQ]) for r in head]
+        scores = [len([f for f in _row_fields(r, mapped) if f not in (SEQ, SKIP)]) for r in head]
         if scores and max(scores) > best_score:
             best, best_score = delimiter, max(scores)
     return best
@@ -507,9 +543,12 @@ def _mapping(mapping: dict[str, str]) -> dict[str, str]:
     for header, target in mapping.items():
         name = target.strip()
         field = name if name in FIELDS else by_label.get(_nfkc(name).replace(" ", ""))
+        if field is None and _nfkc(name).replace(" ", "").lower() in SKIP_WORDS:
+            field = SKIP
         if field is None:
             raise UsageError(f"--map {header}={target}：不认识字段“{target}”",
-                             "字段可写：" + "、".join(f"{LABELS[f]}（{f}）" for f in FIELDS))
+                             "字段可写：" + "、".join(f"{LABELS[f]}（{f}）" for f in FIELDS)
+                             + "；不导入这一列写 不导入")
         key = _header_key(header)
         if not key:
             raise UsageError(f"--map {header}={target}：表头不能为空", "写法：--map 表头=字段，如 --map 地址=点位")
@@ -532,7 +571,7 @@ def _find_header(table: _Table, mapped: dict[str, str]) -> int | None:
     best, best_score = None, 1
     for number, row in enumerate(table.rows[:HEADER_SCAN], 1):
         fields = _row_fields(row, mapped)
-        score = len([f for f in fields if f != SEQ])
+        score = len([f for f in fields if f not in (SEQ, SKIP)])
         if score > best_score:
             best, best_score = number, score
     return best
@@ -549,12 +588,14 @@ def _cells_seen(table: _Table) -> list[str]:
 
 
 def _no_header(table: _Table, mapped: dict[str, str], path: Path, others: list[str] = ()) -> UsageError:
-    looked = "；".join("/".join(HEADERS[f]) for f in FIELDS)
+    # the first names of each field: the list of all of them is longer than a terminal's screen
+    looked = "；".join("/".join(HEADERS[f][:5]) + ("等" if len(HEADERS[f]) > 5 else "") for f in FIELDS)
     seen = _cells_seen(table)
     where = "工作表" + "、".join(f"“{n}”" for n in (table.name, *others)) if others else table.where
     hint = f"要找的表头：{looked}。"
     hint += ("看到的是：" + "、".join(f"“{s}”" for s in seen) + "。") if seen else "这些行都是空的。"
-    hint += "表头不同时可用 --map 指定，如 --map 问题情况=问题描述；"
+    unknown = [text for text in seen if _field_of(_header_key(text), mapped) is None]
+    hint += f"表头不同时可用 --map 原列名=字段名 指定，如 {map_example(unknown, REQUIRED)}；"
     if table.encoding == "gb18030":  # the one guess that can garble: Big5, Shift-JIS … decode as GBK too
         hint += ("文件不是 UTF-8 编码，已按 GBK/GB18030 读取：如看到的是乱码，文件是别的编码（如繁体的 Big5），"
                  "请在 Excel 或 WPS 中打开，另存为“CSV UTF-8（逗号分隔）”或 .xlsx 后再导入。")
@@ -563,9 +604,11 @@ def _no_header(table: _Table, mapped: dict[str, str], path: Path, others: list[s
     return UsageError(f"{where}的前 {HEADER_SCAN} 行中找不到表头行：{path}", hint)
 
 
-def _columns(table: _Table, header: int, mapped: dict[str, str], path: Path) -> dict[str, int]:
+def _columns(table: _Table, header: int, mapped: dict[str, str], path: Path, days: int = 0) -> dict[str, int]:
     """field → 0-based column of the header row; UsageError for a missing required column, a
-    mapped header that is not there, or two columns claiming one field."""
+    mapped header that is not there, two columns claiming one field, or a column not known that
+    looks like the 整改时限 or 发现时间 the sheet has no column for (see _date_columns). days: the
+    policy's 立行立改 days, for saying what a dropped deadline column would do."""
     row = table.rows[header - 1]
     keys = [_header_key(v) for v in row]
     texts = [str(v).strip()[:20] for v in row if not _is_blank(v)]
@@ -577,13 +620,15 @@ def _columns(table: _Table, header: int, mapped: dict[str, str], path: Path) -> 
     fields = _row_fields(row, mapped)
     columns: dict[str, int] = {}
     for field, cols in fields.items():
-        if field == SEQ:
+        if field in (SEQ, SKIP):
             continue
         chosen = [c for c in cols if keys[c] in mapped] or cols  # the user's choice wins
+        if len(set(keys[c] for c in chosen)) > 1:  # 点位 beside 地址: the 点位
+            chosen = [c for c in chosen if keys[c] not in SECONDARY] or chosen
         if len(set(keys[c] for c in chosen)) > 1:
             a, b = (str(row[c]).strip() for c in chosen[:2])
             raise UsageError(f"{table.where}的表头“{a}”和“{b}”都可作为{LABELS[field]}列：{path}",
-                             f"请用 --map 指定其中一个，如 --map {a}={LABELS[field]}。")
+                             f"请用 --map 指定其中一个，如 --map {map_name(a)}={LABELS[field]}。")
         twice = [c for c in chosen[1:] if (header, c + 1) not in table.filled]
         if twice:  # the same header in two columns of its own (not one cell merged across them)
             a = str(row[chosen[0]]).strip()
@@ -592,11 +637,102 @@ def _columns(table: _Table, header: int, mapped: dict[str, str], path: Path) -> 
         # one header merged across columns: the one column under it that holds the values
         columns[field] = _one_column_under(table, header, chosen, str(row[chosen[0]]).strip(), path) \
             if len(chosen) > 1 else chosen[0]
-    missing = [LABELS[f] for f in REQUIRED if f not in columns]
+    unread = [text for _, text in unread_columns(table, header, mapped, columns)]
+    missing = [f for f in REQUIRED if f not in columns]
     if missing:
-        raise UsageError(f"{table.where}的表头（第{header}行）缺少必需的列：{'、'.join(missing)}：{path}",
-                         f"表头行有：{shown}。表头不同时可用 --map 指定，如 --map 地址=点位。")
+        raise UsageError(f"{table.where}的表头（第{header}行）缺少必需的列：{'、'.join(LABELS[f] for f in missing)}：{path}",
+                         f"表头行有：{shown}。表头不同时可用 --map 原列名=字段名 指定，如 {map_example(unread, missing)}。")
+    dates = _date_columns(unread, columns)
+    if dates:
+        lacks = list(dict.fromkeys(f for _, f in dates))
+        dropped = {"deadline": "每个问题都会按立行立改登记" + (f"（整改期限为登记后 {days} 天）" if days else ""),
+                   "found": "每个问题的发现时间都会记为导入当天"}
+        if len(dates) == 1:
+            (text, field), = dates
+            what = f"的“{_quoted(text, 20)}”列不知道是不是{LABELS[field]}"
+        else:
+            what = "的" + "、".join(f"“{_quoted(t, 20)}”" for t, _ in dates) + "这几列不知道是什么日期"
+        raise UsageError(
+            f"{table.where}{what}；表中没有{'、'.join(LABELS[f] for f in lacks)}列，略过的话，"
+            f"{'；'.join(dropped[f] for f in lacks)}：{path}",
+            "；".join(f"如“{_quoted(t, 20)}”是{LABELS[f]}，加 --map {map_name(t)}={LABELS[f]}" for t, f in dates)
+            + f"；如不用导入（如整改完成的日期），加 --map {map_name(dates[0][0])}=不导入。")
     return columns
+
+
+def unread_columns(table: _Table, header: int, mapped: dict[str, str],
+                   columns: dict[str, int]) -> list[tuple[int, str]]:
+    """(0-based column, header text) of each column of the header row that no field is read from
+    (columns: those that are) and that --map … =不导入 does not leave out, each header text once:
+    the columns an import does not read, which it must name (a column dropped silently was a
+    deadline column). A header merged over several columns is read from one of them: not named."""
+    row = table.rows[header - 1]
+    read = {_header_key(row[c]) for c in columns.values()}
+    out: list[tuple[int, str]] = []
+    seen: set[str] = set()
+    for col, value in enumerate(row):
+        key = _header_key(value)
+        if key and key not in read and _field_of(key, mapped) not in (SEQ, SKIP) and key not in seen:
+            seen.add(key)
+            out.append((col, re.sub(r"\s+", " ", str(value).strip())))  # a line break in it shows as a space
+    return out
+
+
+# What a header the reader does not know may name: the first pattern that matches, in this order
+# (整改时间 is a date before it is 整改). For a hint's example, and for the date columns that must
+# not be dropped; never to read a column (a guess there would decide deadlines).
+_LIKELY = (
+    ("deadline", re.compile(r"期限|时限|截止|(?:要求|完成|整改|办结|限办).*(?:时间|日期)")),
+    ("found", re.compile(r"(?:发现|检查|暗访|督查|巡查|测评|反映|登记).*(?:时间|日期)")),
+    ("source", re.compile(r"来源|渠道")),
+    ("task", re.compile(r"任务")),
+    ("unit", re.compile(r"单位|部门|主体")),
+    ("place", re.compile(r"点位|地点|地址|位置|场所|区域|片区|部位|路段")),
+    ("desc", re.compile(r"^(?!.*(?:整改|类型|类别|分类|编号|序号|措施|结果)).*(?:问题|描述|情况|内容|现象)")),
+)
+_DATE_WORDS = re.compile(r"期限|时限|日期|时间")
+
+
+def likely_field(header: str) -> str | None:
+    """The field a header not known most likely names (检查结果情况 none, 暗访发现时间 found), or None."""
+    key = _header_key(header)
+    return next((field for field, pattern in _LIKELY if pattern.search(key)), None)
+
+
+def map_name(header: str) -> str:
+    """A header as --map takes it: spaces and a 必填 * left out (matching ignores them), quoted when
+    a shell would read something in it (an ASCII bracket or quote)."""
+    name = re.sub(r"\s+", "", str(header)).strip("*＊").rstrip(":：")
+    return f'"{name}"' if re.search(r"""[()<>|&;$`'"\\!*?\[\]{}#~]""", name) else name
+
+
+def map_example(headers: list[str], fields) -> str:
+    """--map pairs for an example: each field of fields with the first header of headers likely
+    to name it (--map 问题情况=问题描述); --map 原列名=<the first field> when none is."""
+    pairs, used = [], set()
+    for field in fields:
+        header = next((h for h in headers if h not in used and likely_field(h) == field), None)
+        if header is not None:
+            used.add(header)
+            pairs.append(f"--map {map_name(header)}={LABELS[field]}")
+    return " ".join(pairs) if pairs else f"--map 原列名={LABELS[list(fields)[0]]}" if fields else "--map 原列名=字段名"
+
+
+def _date_columns(unread: list[str], columns: dict[str, int]) -> list[tuple[str, str]]:
+    """(header, the field it may be) of each column not read whose header speaks of a date
+    (期限, 时限, 日期, 时间) and may be the 整改时限 or 发现时间 the sheet has no column for: dropping
+    it would put 立行立改 deadlines, or the day of import, in place of the sheet's dates. One whose
+    field the sheet has (整改完成时间 beside 整改时限) is only named as not imported."""
+    out = []
+    for header in unread:
+        if not _DATE_WORDS.search(_header_key(header)):
+            continue
+        likely = likely_field(header)
+        if likely not in ("deadline", "found"):  # 日期, 填报时间: the date the sheet lacks
+            likely = "found" if "found" not in columns else "deadline"
+        if likely not in columns:
+            out.append((header, likely))
+    return out
 
 
 def _one_column_under(table: _Table, header: int, cols: list[int], name: str, path: Path) -> int:
@@ -935,9 +1071,13 @@ def _read_row(table: _Table, number: int, cells: dict, resolver: _Resolver, defa
             unread.add("found")
     if "deadline" not in unread:
         deadline_cell = cells.get("deadline")
-        if isinstance(deadline_cell, str) and re.sub(r"\s+", "", _nfkc(deadline_cell)) in IMMEDIATE:
+        said = re.sub(r"\s+", "", _nfkc(deadline_cell)) if isinstance(deadline_cell, str) else ""
+        if said in IMMEDIATE:
             deadline_cell = None  # 立行立改: no date of its own, the policy's days for it (as a blank cell)
         deadline, why = _date(deadline_cell, "整改时限", table, resolver.year)
+        if why and said in LASTING:  # a mode, not a date: say what such a problem needs
+            why = (f"整改时限“{said}”不是日期：请写明完成期限（长期整改的问题另须整改计划，请用 "
+                   "cc problem add --mode 长期整改 --plan … --deadline 日期 逐个登记）")
         if why:
             reasons.append(why)
             unread.add("deadline")
