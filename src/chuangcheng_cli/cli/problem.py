@@ -412,7 +412,7 @@ def import_(
         from .recording import require_authority
 
         require_authority(project, [SimpleNamespace(kind="problem", source=row.source, unit=row.unit, by=stamp.by)
-                                    for row in rows + bad_rows if row.source and row.unit])
+                                    for row in rows + bad_rows if row.source and row.unit], stamp.by_source)
         # a row already imported is skipped (voided ones too: a re-sent sheet must not bring back
         # a problem the office voided); what it now says differently is named, never applied
         recorded: dict = {}

@@ -24,9 +24,10 @@ def display_base() -> Path:
     return Path.cwd()
 
 
-def _who(by: Optional[str], folder: Optional[Path] = None) -> str:
-    """The recorder's name: --by, else CC_USER, else git's user.name for the data folder, else
-    the OS user. Nobody is authenticated by this (README 安全与权限); the roster only decides
+def _who(by: Optional[str], folder: Optional[Path] = None) -> tuple[str, str]:
+    """(the recorder's name, where it was taken from): --by, else CC_USER, else git's user.name
+    for the data folder, else the OS user. A refusal names the source, since a name the user never
+    typed (a git user.name of "Seed … maintainers") is otherwise a riddle. Nobody is authenticated by this (README 安全与权限); the roster only decides
     whether the name may record what is asked (authority.py)."""
     from ..textguard import describe, find_bad
 
@@ -40,12 +41,12 @@ def _who(by: Optional[str], folder: Optional[Path] = None) -> str:
             try:
                 name, source = getpass.getuser(), "系统用户名"
             except Exception:  # no user name on this system
-                return ""
+                return "", source
     at = find_bad(name, multiline=False)  # one line, no controls or bidi marks (textguard.py)
     if at >= 0:
         raise UsageError(f"记录人（{source}）中含有不允许的字符 {describe(name[at])}",
                          "请删除不可见的字符后重试；终端请使用 UTF-8 编码。")
-    return name
+    return name, source
 
 
 def _git_user(folder: Path) -> str:
@@ -129,8 +130,9 @@ def _past_deadlines(entries: list, journal: list, raw: Optional[bytes]) -> list[
     return out
 
 
-def require_authority(project, entries: list) -> None:
-    """Refuse (nothing written) when the roster does not let the recorder record an entry."""
+def require_authority(project, entries: list, source: str = "") -> None:
+    """Refuse (nothing written) when the roster does not let the recorder record an entry. source:
+    where the recorder's name was taken from (Stamp.by_source), said with the refusal."""
     from ..domain.authority import hint, refusal, roster
     from ..diagnostics import Refusal
 
@@ -143,9 +145,9 @@ def require_authority(project, entries: list) -> None:
                 by_id = {e.id: e for e in project.journal}
                 by_id.update((e.id, e) for e in entries)
             target = by_id.get(entry.entry)
-        why = refusal(ros, entry, target)
+        why = refusal(ros, entry, target, source)
         if why:
-            raise Refusal(why + "，未写入任何内容。", hint(entry, target))
+            raise Refusal(why + "，未写入任何内容。", hint(entry, target, source))
 
 
 def evidence_list(items: Optional[list[str]]) -> list[str]:
@@ -276,8 +278,9 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
                          "请先用 cc init 目录 新建自己的数据目录（可带示例数据），在那里办理；"
                          "写进工具仓库的记录会在下次 git pull 时冲突。")
     now, clock_day = report_day(as_of), report_day(None)
-    stamp = Stamp(_who(by, where.path), parse_date(day, "--date") if day else now,
-                  dt.datetime.now(dt.timezone.utc))
+    who, source = _who(by, where.path)
+    stamp = Stamp(who, parse_date(day, "--date") if day else now, dt.datetime.now(dt.timezone.utc),
+                  by_source=source)
     stamp_utc = stamp
     journal_path = where.path / JOURNAL
     folder = out_dir or (where.path.parent / "notices" / str(stamp.date.year))
@@ -355,7 +358,7 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
         if lead_act:  # who may, before what the record allows: a unit never learns the lead's queue
             from types import SimpleNamespace
 
-            require_authority(project, [SimpleNamespace(kind=lead_act, by=stamp.by)])
+            require_authority(project, [SimpleNamespace(kind=lead_act, by=stamp.by)], stamp.by_source)
         if evidence:  # hashed now, copied into the repository only once everything else passed
             stamp = replace(stamp, evidence=tuple(_evidence(evidence, where.path.parent, stamp.date.year,
                                                             project.plan.policy.evidence_max_mb)))
@@ -378,7 +381,7 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
         del snap  # not needed past build: freed before the journal is checked again with the new lines
         if not entries:  # nothing new to record (a sheet imported before): no check, no write
             return entries, docs, [], message, None, plan, None, stamp, None, project
-        require_authority(project, entries)
+        require_authority(project, entries, stamp.by_source)
         lines = [journal.to_line(e) for e in entries]
         _readable(lines, journal_path)
         problems = None
