@@ -190,7 +190,7 @@ def _replay(command: str, opts: dict) -> tuple[str, str] | None:
         return None
     try:
         where = locate.find_data_dir(opts.get("data"))
-        day = locate.report_day(opts.get("as_of")).isoformat()
+        day = locate.report_day(opts.get("as_of"), where).isoformat()
         from ..store import state
 
         return state.load_output(root, state.data_key(where.folder), day, _output_key(command, opts))
@@ -248,7 +248,7 @@ def _run(command: str, opts: dict) -> int | None:
     where = locate.find_data_dir(opts.get("data"))
     if command == "validate":
         return plain.validate(opts.get("format"), bool(opts.get("strict")), where)
-    day = locate.report_day(opts.get("as_of"))
+    day = locate.report_day(opts.get("as_of"), where)
     root = locate.cache_root()
     if root is None:
         _answer(command, opts, where, day, None)

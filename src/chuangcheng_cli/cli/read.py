@@ -38,7 +38,7 @@ def validate(
     from . import plain
 
     if as_of is not None:
-        parse_date(as_of)  # unused, but a bad date is said to be bad, as every command says it
+        parse_date(as_of, "--as-of", 2000)  # unused, but a bad date is said to be bad, as every command says it
 
     raise typer.Exit(plain.validate(fmt.value if fmt else None, strict, find_data_dir(data)))
 
@@ -46,7 +46,8 @@ def validate(
 def _snapshot(data, as_of, remember: bool = False, strict: bool = False):
     from . import plain
 
-    return plain.snapshot_doc(find_data_dir(data), today(as_of), remember, strict=strict)[:2]
+    where = find_data_dir(data)
+    return plain.snapshot_doc(where, today(as_of, where), remember, strict=strict)[:2]
 
 
 @app.command()

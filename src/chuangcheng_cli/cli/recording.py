@@ -277,9 +277,9 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
         raise UsageError(f"这是 chuangcheng-cli 工具仓库自带的示例数据（{shown_path(where.path)}），不能写入",
                          "请先用 cc init 目录 新建自己的数据目录（可带示例数据），在那里办理；"
                          "写进工具仓库的记录会在下次 git pull 时冲突。")
-    now, clock_day = report_day(as_of), report_day(None)
+    now, clock_day = report_day(as_of, where), report_day(None)
     who, source = _who(by, where.path)
-    stamp = Stamp(who, parse_date(day, "--date") if day else now, dt.datetime.now(dt.timezone.utc),
+    stamp = Stamp(who, parse_date(day, "--date", where) if day else now, dt.datetime.now(dt.timezone.utc),
                   by_source=source)
     stamp_utc = stamp
     journal_path = where.path / JOURNAL
@@ -753,11 +753,23 @@ def problem_fix(problem: str, note_text: str, evidence: list[str], by: Optional[
     record(data, as_of, by, dry_run, build, scope=notices_only, evidence=files, problem=problem)
 
 
-def problem_limit(days: Optional[int], deadline: Optional[str]):
-    """The 整改期限 given by --deadline (a date), or None when --days (or nothing) gives it."""
+def problem_limit(days: Optional[int], deadline: Optional[str], data: Optional[Path] = None,
+                  as_of: Optional[str] = None, after: Optional[dt.date] = None):
+    """The 整改期限 given by --deadline (a date), or None when --days (or nothing) gives it. A
+    deadline without its year (1月5日) is completed after the day it is set from: after, else the
+    --as-of day of the data folder data (see locate.deadline_date)."""
     if days is not None and deadline:
         raise UsageError("--days 和 --deadline 只能用一个")
-    return parse_date(deadline, "--deadline") if deadline else None
+    return deadline_date(deadline, "--deadline", data, as_of, after) if deadline else None
+
+
+def deadline_date(text: str, option: str, data: Optional[Path], as_of: Optional[str],
+                  after: Optional[dt.date] = None) -> dt.date:
+    """A deadline option's date (--deadline, --to): one written without its year takes the
+    campaign's, or the next year's when it falls before the day it is set from (after, else the
+    day the command acts as of: 1月5日 set in December is next January; domain/dates.py)."""
+    where = find_data_dir(data)
+    return parse_date(text, option, where, after or report_day(as_of, where))
 
 
 def when_text(note: str) -> str:
@@ -773,7 +785,7 @@ def problem_recheck(problem: str, note_text: str, passed: bool, failed: bool, da
 
     if passed == failed:  # neither, or both: a result is recorded only as deliberately given
         raise UsageError("请写明复查结果：--pass（通过，销号）或 --fail（未通过，返工），两者只能写一个")
-    limit = problem_limit(days, deadline)
+    limit = problem_limit(days, deadline, data, as_of)
 
     def build(snap, stamp, _folder):
         ps = find_problem(snap, problem)
@@ -794,7 +806,7 @@ def problem_extend(problem: str, to: str, reason: str, by: Optional[str], dry_ru
     from ..domain.rules import cn_date
     from ..domain.workflow import find_problem, make_extend
 
-    day = parse_date(to, "--to")
+    day = deadline_date(to, "--to", data, as_of)
 
     def build(snap, stamp, _folder):
         ps = find_problem(snap, problem)

@@ -35,7 +35,8 @@ def _snapshot(data, as_of, strict: bool = False):
     from . import plain
     from .common import find_data_dir
 
-    return plain.snapshot_doc(find_data_dir(data), today(as_of), strict=strict)[0]
+    where = find_data_dir(data)
+    return plain.snapshot_doc(where, today(as_of, where), strict=strict)[0]
 
 
 def _file_name(snap, what: str, ext: str) -> str:

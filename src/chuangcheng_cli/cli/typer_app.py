@@ -73,7 +73,7 @@ def root(
         from .locate import parse_date
 
         try:
-            parse_date(as_of)
+            parse_date(as_of, "--as-of", 2000)  # its form only (a leap year: 2月29日 is the command's to judge)
         except UsageError as exc:
             raise fail_usage(exc) from None
     GLOBALS.data = data
