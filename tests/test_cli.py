@@ -293,6 +293,44 @@ def test_empty_words_dates_and_arguments_written_as_options_are_explained(tmp_pa
     assert dash.returncode == 2 and "提示：选项前的 -- 要用半角（英文输入法）的减号：——data 应写作 --data。" in dash.stderr
 
 
+def test_an_option_glued_after_chinese_punctuation_is_named_with_the_line(tmp_path):
+    """cc log T08 --unit 人社局，--percent 50 … (a full-width comma glued --percent to the unit) said
+    缺少必填选项 --percent and 是否为 --percent 50？ though --percent was typed (a new user's try); a
+    flag glued on with a full-width space (--note 已完成　--dry-run) was recorded as the note, for
+    real. Each is refused naming the mark, with the command line as meant; nothing is written."""
+    data = copy_data(tmp_path)
+    before = snapshot_files(tmp_path)
+
+    def refused(*args):
+        result = run_cc("--data", str(data), *args, cwd=tmp_path)
+        assert (result.returncode, result.stdout) == (2, ""), result.stderr
+        assert "Traceback" not in result.stderr
+        return result.stderr.splitlines()
+
+    log = ["--as-of", "2023-12-01", "log", "T09"]
+    line = f"cc --data {data} --as-of 2023-12-01 log T09"
+    assert refused(*log, "--unit", "人社局，--percent", "50", "--note", "x", "--by", "范某某") == [
+        "错误：“人社局，--percent”中的 --percent 紧跟在中文标点“，”后面，被当成了 --unit 的值的一部分，未执行任何操作",
+        f"提示：选项前要用半角空格隔开（中文标点后也要空一格）：应写作 {line} --unit 人社局 --percent 50 --note x --by 范某某"]
+    assert refused(*log, "--unit", "人社局", "-p", "95", "--note", "已完成　--dry-run", "--by", "范某某") == [
+        "错误：“已完成　--dry-run”中的 --dry-run 紧跟在全角空格（中文输入法打出的空格）后面，被当成了 --note 的值的一部分，"
+        "未执行任何操作",
+        f"提示：选项前要用半角空格隔开（英文输入法的空格）：应写作 {line} --unit 人社局 -p 95 --note 已完成 --dry-run --by 范某某"]
+    # a sentence keeps its 。; an argument, and an option written with =, are parted alike
+    assert refused(*log, "--unit", "人社局", "-p", "95", "--note", "已完成。--by", "范某某")[1].endswith(
+        "--note 已完成。 --by 范某某")
+    assert refused("--as-of", "2023-12-01", "log", "T09、--unit=人社局；-p", "95", "-n", "x")[:2] == [
+        "错误：“T09、--unit=人社局；-p”中的 --unit 紧跟在中文标点“、”后面，被当成了任务编号的一部分，未执行任何操作",
+        f"提示：选项前要用半角空格隔开（中文标点后也要空一格）：应写作 {line} --unit=人社局 -p 95 -n x"]
+    assert refused("status", "--unit", "人社局，--json")[1] == (
+        f"提示：选项前要用半角空格隔开（中文标点后也要空一格）：应写作 cc --data {data} status --unit 人社局 --json")
+    assert snapshot_files(tmp_path) == before
+    # a note that only holds such punctuation before a dash, or a word that is no option, is a note
+    kept = run_cc("--data", str(data), "--as-of", "2023-12-30", "log", "T09", "--unit", "人社局", "-p", "95", "--note",
+                  "已完成，-见附件", "--by", "范某某", "--dry-run", cwd=tmp_path)
+    assert kept.returncode == 0 and '"note":"已完成，-见附件"' in kept.stdout, kept.stderr
+
+
 def test_an_option_given_twice_with_two_values_is_refused(tmp_path):
     """--note 甲 --note 乙 recorded only 乙, --light 红 --light 黄 showed only the yellow tasks and
     --reason 一 --reason 二 put only 二 in the notice: click keeps the last value silently (an

@@ -92,7 +92,7 @@ def leftover(exc) -> list[str]:
     return [str(word) for word in extra]
 
 
-_DATE = r"\d{4}(?:[-/.年]\d{1,2}[-/.月]\d{1,2}日?|\d{4})|\d{1,2}月\d{1,2}日"
+_DATE = r"\d{4}(?:[-/.年]\d{1,2}[-/.月]\d{1,2}[日号]?|\d{4})|\d{1,2}月\d{1,2}[日号]"
 _PROBLEM_ID = r"[A-Za-z]{1,8}-?\d{4}-\d{1,6}"  # W2023-0008 (problem_prefix, year, number)
 # the options whose value is a word of a fixed list, and the words (the problem list's sources,
 # modes and statuses, the lights): 暗访 written without --source is --source 暗访
@@ -620,6 +620,56 @@ def repeated_option(command, args: list[str]) -> tuple[str, list[str]] | None:
     return next(((key[1], values) for key, values in seen.items() if len(set(values)) > 1), None)
 
 
+# what a Chinese input method types between words instead of a space: the next option is glued on
+_GLUED = re.compile(r"([，、；。\u3000]+) *(?=(--?[A-Za-z][\w-]*)(?:[=\u3000]|$))")
+_TEXT_VALUES = ("--note", "--reason", "--desc", "--plan", "--correct")  # a sentence may end in 。
+
+
+def glued_options(command, args: list[str]) -> list[tuple[int, object, str, list[str]]]:
+    """(index, parameter, the mark, the words it stands for) for each option value or argument of
+    args that holds one of its command's options glued on after Chinese punctuation or a full-width
+    space (--unit 人社局，--percent 50: the shell split at the ASCII space alone, so 人社局，--percent
+    became the unit, and click said --percent was missing though it was typed; a flag so glued,
+    --note 完成，--dry-run, was recorded as the note, for real). The words: the value without the
+    mark (a text keeps its 。), then the option and what the full-width spaces after it part."""
+    out = []
+    for p, value, index, head, owner in _scan(command, args):
+        names = {o for q in getattr(owner, "params", []) for o in (*getattr(q, "opts", ()), *getattr(q, "secondary_opts", ()))
+                 if o.startswith("-")} | {"--help", "-h"}
+        cuts = [m for m in _GLUED.finditer(value) if m[2] in names]
+        if not cuts:
+            continue
+        first = cuts[0]
+        kept = value[:first.start()]
+        if "。" in first[1] and getattr(p, "opts", [""])[0] in _TEXT_VALUES:
+            kept += "。"
+        words = [head + kept]
+        for m, end in zip(cuts, [c.start() for c in cuts[1:]] + [len(value)]):
+            words += [w for w in value[m.end():end].split("\u3000") if w.strip()]
+        out.append((index, p, first[1].strip(" "), words))
+    return out
+
+
+def glued_refusal(command, args: list[str], prog: str) -> tuple[str, str] | None:
+    """(the error, the hint with the corrected command line) for the options glued_options finds."""
+    found = glued_options(command, args)
+    if not found:
+        return None
+    index, p, mark, words = found[0]
+    fixed = list(args)
+    for at, _, _, parts in reversed(found):
+        fixed[at:at + 1] = parts
+    option = words[1].partition("=")[0]
+    what = (f"{p.opts[0]} 的值" if getattr(p, "param_type_name", "") == "option"
+            else _ARGUMENTS.get(p.name, p.name))
+    said = ("全角空格（中文输入法打出的空格）" if set(mark) == {"\u3000"}
+            else f"中文标点“{mark.replace(chr(0x3000), '')}”")
+    error = f"“{args[index]}”中的 {option} 紧跟在{said}后面，被当成了{' ' if what[0].isascii() else ''}{what}的一部分，未执行任何操作"
+    space = "（英文输入法的空格）" if set(mark) == {"\u3000"} else "（中文标点后也要空一格）"
+    hint = f"选项前要用半角空格隔开{space}：应写作 {prog} {_shown(fixed, paste=True)}"
+    return error, hint
+
+
 def empty_value(command, args: list[str]) -> tuple[str, str] | None:
     """(the name of an argument, or of an option naming a file or folder, given as "" or only
     spaces, the value) (cc init '' made the group in the current folder, --data '' read it, --out ''
@@ -664,6 +714,11 @@ def run(app) -> int:
               file=sys.stderr)
         print("提示：可能多写了一对引号，或脚本中的变量没有值" +
               ("；不写这一项时请连同选项名一起去掉。" if empty.startswith("-") else "。"), file=sys.stderr)
+        return 2
+    glued = glued_refusal(command, sys.argv[1:], prog)
+    if glued is not None:
+        print(f"错误：{glued[0]}", file=sys.stderr)
+        print(f"提示：{glued[1]}", file=sys.stderr)
         return 2
     twice = repeated_option(command, sys.argv[1:])
     if twice is not None:
