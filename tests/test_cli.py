@@ -196,6 +196,11 @@ def test_values_written_without_their_options_are_named_with_the_missing_option(
     # the text's own ASCII quotes would end the hint's quoting: shown as Chinese quotes
     (["log", "T09", "--unit", "人社局", "--percent", "86", "--note", '完成 "重点"', "工作"],
      '提示：是否为 --note "完成 “重点” 工作"？含空格的文字要整个加引号；文字中的英文引号请改用中文引号“”。'),
+    # Chinese quotes do not quote: the text is offered without them (“测试 额外” would record them)
+    (["log", "T09", "--unit", "人社局", "--percent", "86", "--note", "“测试", "额外”"],
+     '提示：是否为 --note "测试 额外"？中文引号不起引号作用，请用英文半角引号把含空格的文字整个括起来。'),
+    (["reply", "2023-5", "「已", "整改」"],
+     '提示：是否为 --note "已 整改"？中文引号不起引号作用，请用英文半角引号把含空格的文字整个括起来。'),
     # names are repeated with their option, not quoted as one text
     (["problem", "add", "--unit", "人社局", "--co", "民政局", "公安局", "--source", "暗访", "--place", "x", "--desc", "y"],
      "提示：是否为 --co 民政局 --co 公安局？多项时每项前都写 --co。"),

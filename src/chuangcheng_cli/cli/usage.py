@@ -193,6 +193,18 @@ _NAME_LISTS = ("--co", "--task", "--cc")  # options repeated for many names: --c
 _DATE_OPTIONS = ("--date", "--found", "--deadline", "--to", "--since")
 
 
+_NOT_QUOTES = "中文引号不起引号作用，请用英文半角引号把含空格的文字整个括起来"
+_WRAPPING = ("“”", "‘’", "「」", "『』", "＂＂", "““", "””")  # an input method's pairs, and its slips
+
+
+def _unwrapped(text: str) -> tuple[str, bool]:
+    """(text without the Chinese quotes around the whole of it, whether it had them): “测试 额外”
+    was typed to quote the text, and the shell took the quotes as the text's own characters."""
+    if len(text) > 2 and text[0] + text[-1] in _WRAPPING:
+        return text[1:-1].strip(), True
+    return text, False
+
+
 def _chinese_quotes(text: str) -> str:
     """"重点" → “重点”: a text's own ASCII quotes, which would end the quoting a hint shows."""
     parts = text.split('"')
@@ -332,7 +344,9 @@ def _stray_hint(ctx, exc, words: list[str]) -> str:
                 or re.fullmatch(r"[\d０-９%％.\-/年月日]+", first)):
             return ""  # a flag, a name, a word of a list, a number, a date or a folder (their forms are named)
         many = f"多项时每项前都写 {name}。" if option.multiple else ""
-        text = " ".join(rest)
+        text, wrapped = _unwrapped(" ".join(rest))
+        if wrapped:  # --note “测试 额外”: the shell cut at the space all the same
+            return f"是否为 {name} \"{_chinese_quotes(text)}\"？{_NOT_QUOTES}。{many}"
         quotes = "；文字中的英文引号请改用中文引号“”" if '"' in text else ""
         return f"是否为 {name} \"{_chinese_quotes(text)}\"？含空格的文字要整个加引号{quotes}。{many}"
 
@@ -388,8 +402,11 @@ def _stray_hint(ctx, exc, words: list[str]) -> str:
     also = ""
     if text and loose and ("--unit" not in open_ or units is not None) and (text in missing or not cuts) \
             and not a_file:
-        joined = _chinese_quotes(" ".join(loose))
-        hints.append(f'{text} "{joined}"' if " " in joined else f"{text} {joined}")
+        joined, wrapped = _unwrapped(" ".join(loose))
+        joined = _chinese_quotes(joined)
+        hints.append(f'{text} "{joined}"' if " " in joined or wrapped else f"{text} {joined}")
+        if wrapped:
+            also = f"{_NOT_QUOTES}。"
         if cuts and name not in ("--evidence", "-e"):  # a file's name cut, without its own ending, it is not
             also = (f"若“{' '.join(cut_rest[1:])}”是 {name} 的后半段，应写作 {name} "
                     f"\"{_chinese_quotes(' '.join(cut_rest))}\"（含空格的文字要整个加引号）。")
