@@ -160,6 +160,32 @@ def test_values_written_without_their_options_are_named_with_the_missing_option(
     assert (DATA / "journal.jsonl").read_bytes() == journal
 
 
+def test_a_notice_or_problem_number_given_to_show_or_history_points_to_what_shows_it(tmp_path):
+    """cc show 2023-4 said only 找不到任务 and cc history W2023-0004 only 多余的参数 (a new user's try):
+    each points, as cc history 2023-4 did, to what shows a notice (cc reprint … --dry-run, cc history
+    --kind 督办) or a problem (cc problem show), keeping the folder and date options."""
+    def told(*args):
+        result = run_cc(*args, cwd=tmp_path)
+        assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+        return result.stderr.splitlines()[:2]
+
+    assert told("--data", str(DATA), "show", "2023-4", "--as-of", "2023-12-30") == [
+        '错误：找不到任务 "2023-4"',
+        f"提示：2023-4 像是督办通知的编号，cc show 后面写任务编号：查看这份通知用 cc --data {DATA} reprint 2023-4 "
+        f"--dry-run --as-of 2023-12-30（只显示，不写入文件）；列出督办通知用 cc --data {DATA} history --kind 督办 "
+        f"--as-of 2023-12-30。若是问题清单的问题：cc --data {DATA} problem show 2023-4 --as-of 2023-12-30。"]
+    assert told("show", "W2023-0004", "--data", str(DATA)) == [
+        '错误：找不到任务 "W2023-0004"',
+        f"提示：W2023-0004 像是问题清单的问题编号，cc show 后面写任务编号：查看这个问题用 cc problem show W2023-0004 "
+        f"--data {DATA}；列出问题清单的记录用 cc history --kind 问题 --data {DATA}。"]
+    assert told("--data", str(DATA), "history", "W2023-0004", "-u", "中院") == [
+        "错误：多余的参数：W2023-0004",
+        f"提示：W2023-0004 像是问题清单的问题编号，cc history 不带编号：查看这个问题用 cc --data {DATA} problem show "
+        f"W2023-0004；列出问题清单的记录用 cc --data {DATA} history --kind 问题 -u 中院。"]
+    assert told("--data", str(DATA), "show", "T99")[1] == '提示：是否为 "T09"？'  # a task's number mistyped: as before
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize("args, hint", [
     # a note with a space, not quoted: the option it belongs to, not --unit (given already)
     (["log", "T09", "--unit", "人社局", "--percent", "86", "--note", "说明", "额外", "更多"],

@@ -10,6 +10,7 @@ import typer
 
 from .typer_app import app
 from .common import AsOfOpt, DataOpt, console, find_data_dir, guarded, note, parse_date, today
+from ..diagnostics import UsageError
 
 
 class Format(str, Enum):
@@ -107,7 +108,19 @@ def show(
     from ..reports import rows as reports
 
     snap, _ = _snapshot(data, as_of, strict=strict)
-    task_id = reports.resolve_task(snap.project, task).id
+    try:
+        task_id = reports.resolve_task(snap.project, task).id
+    except UsageError as exc:  # cc show 2023-4, cc show W2023-0004: what shows a notice or a problem
+        import importlib
+
+        from .usage import click_module, ref_pointer
+
+        context = importlib.import_module(click_module().__name__ + ".globals").get_current_context()
+        prog = context.command_path.split()[0]
+        pointer = ref_pointer(prog, "show", task)
+        if not pointer:
+            raise
+        raise UsageError(exc.message, pointer) from None
     detail = reports.task_detail(snap, task_id)
     if as_json:
         print(json.dumps(detail, ensure_ascii=False, indent=2))

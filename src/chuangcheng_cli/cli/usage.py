@@ -260,12 +260,26 @@ _NOTICE_REF = re.compile(r"\d{4}\s*[-—－–/.年]\s*第?\d{1,4}号?|第?\d{1,
 
 
 def _notice_hint(ctx, ref: str, tail: list[str]) -> str:
-    """cc history 2023-4: no command lists one notice's records by its number; the one that shows
-    the notice (cc reprint … --dry-run writes nothing), history's list of notices, and, for a number
-    a problem may have too (2023-4 is W2023-0004 to the problem commands), cc problem show; each as
-    a command line to paste, with the options written before the command and the folder and date
-    written after it."""
+    """cc history 2023-4: no command lists one notice's records by its number (see ref_pointer)."""
+    return ref_pointer(ctx.command_path.split()[0], ctx.command.name, ref, tail)
+
+
+def ref_pointer(prog: str, command: str, ref: str, tail: list[str] | None = None) -> str:
+    """cc history 2023-4, cc show 2023-4, cc history W2023-0004: a notice's or a problem's number
+    given to a command that takes none (history) or takes a task (show); what shows it instead:
+    for a notice the command that shows it (cc reprint … --dry-run writes nothing) and history's
+    list of notices, and, for a number a problem may have too (2023-4 is W2023-0004 to the problem
+    commands), cc problem show; for a problem cc problem show. Each a command line to paste, with
+    the options written before the command and the folder and date written after it (tail: the
+    words after the command's name, else found in the command line); "" for no such number."""
+    ref = ref.strip()
+    problem = re.fullmatch(_PROBLEM_ID, ref) is not None
+    if not problem and not _NOTICE_REF.fullmatch(ref):
+        return ""
     typed = sys.argv[1:]
+    if tail is None:
+        at = max((i for i, t in enumerate(typed) if t == command), default=None)
+        tail = typed[at + 1:] if at is not None else []
     before = typed[:max(len(typed) - len(tail) - 1, 0)]  # the words before the command's name
     common, narrow, k = [], [], 0
     while k < len(tail):
@@ -277,12 +291,15 @@ def _notice_hint(ctx, ref: str, tail: list[str]) -> str:
         elif name in ("--unit", "-u", "--task", "-t"):
             narrow += pair
         k += len(pair) if name in ("--data", "--as-of", "--unit", "-u", "--task", "-t") else 1
-    prog = ctx.command_path.split()[0]
 
     def line(*words: str) -> str:
         return f"{prog} {_shown([*before, *words, *common], paste=True)}"
 
-    said = (f"{ref} 像是督办通知的编号，cc history 不带编号：查看这份通知用 {line('reprint', ref, '--dry-run')}"
+    takes = "cc history 不带编号" if command == "history" else f"cc {command} 后面写任务编号"
+    if problem:
+        return (f"{ref} 像是问题清单的问题编号，{takes}：查看这个问题用 {line('problem', 'show', ref)}；"
+                f"列出问题清单的记录用 {line('history', '--kind', '问题', *narrow)}。")
+    said = (f"{ref} 像是督办通知的编号，{takes}：查看这份通知用 {line('reprint', ref, '--dry-run')}"
             f"（只显示，不写入文件）；列出督办通知用 {line('history', '--kind', '督办', *narrow)}。")
     if re.fullmatch(r"\d{4}\s*[-—－–/.]\s*\d{1,4}", ref):
         said += f"若是问题清单的问题：{line('problem', 'show', ref)}。"
@@ -303,7 +320,8 @@ def _stray_hint(ctx, exc, words: list[str]) -> str:
     words = [w for w in words if w.strip()]
     if any(w.lower() in _HELP_WORDS for w in words):  # cc status help, cc status /? (a Windows habit)
         return f"查看帮助请用 {ctx.command_path} --help。"
-    notice = next((w for w in words if _NOTICE_REF.fullmatch(w.strip())), None)
+    notice = next((w for w in words if _NOTICE_REF.fullmatch(w.strip()) or re.fullmatch(_PROBLEM_ID, w.strip())),
+                  None)
     if notice is not None and command.name == "history":  # cc history 2023-4: history lists, by no number
         return _notice_hint(ctx, notice.strip(), tail)
 
