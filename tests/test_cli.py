@@ -186,6 +186,36 @@ def test_a_notice_or_problem_number_given_to_show_or_history_points_to_what_show
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_commands_option_before_the_command_a_reports_format_and_help_with_a_word(tmp_path):
+    """cc --unit 人社局 status had no hint, cc report pdf none, and cc --help x showed cc's help and
+    passed x over (a new user's try). The option is shown after the command, in the line as meant;
+    report names its formats; --help with a command's name is that command's help, with another
+    word that word is said to be no command."""
+    def told(*args, code=2):
+        result = run_cc("--data", str(DATA), *args, cwd=tmp_path)
+        assert result.returncode == code and "Traceback" not in result.stderr, result.stderr
+        return result.stderr.splitlines()[:2]
+
+    assert told("--unit", "人社局", "status") == [
+        "错误：没有这个选项：--unit",
+        f"提示：--unit 是 cc status 的选项，要写在命令名之后：是否为 cc --data {DATA} status --unit 人社局？"]
+    assert told("--dry-run", "problem", "fix", "W1", "-n", "x")[1] == (
+        f"提示：--dry-run 是 cc problem fix 的选项，要写在命令名之后：是否为 cc --data {DATA} problem fix W1 -n x --dry-run？")
+    assert told("problem", "--source", "暗访", "list")[1] == (
+        f"提示：--source 是 cc problem list 的选项，要写在命令名之后：是否为 cc --data {DATA} problem list --source 暗访？")
+    assert told("--unit", "人社局")[1] == "提示：--unit 是命令的选项，要写在命令名之后，如 cc status --unit …。"
+    assert told("report", "pdf") == [
+        "错误：没有这个命令：pdf",
+        "提示：cc report 的报表格式有：xlsx、html、md，没有 pdf：用 cc report html 生成领导阅览页，在浏览器中打印为 PDF（A4）。"]
+    assert told("report", "foo")[1] == "提示：cc report 的报表格式有：xlsx、html、md。"
+    assert told("--help", "x") == ["错误：没有这个命令：x", "提示：查看某个命令的帮助写 cc 命令 --help（如 cc status --help）。"]
+    for args, usage in ((["--help", "status"], "用法：cc status [选项]"), (["-h", "problem", "list"], "用法：cc problem list"),
+                        (["report", "--help", "md"], "用法：cc report md")):
+        shown = run_cc(*args, cwd=tmp_path)
+        assert shown.returncode == 0 and shown.stdout.startswith(usage), shown.stdout[:80]
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize("args, hint", [
     # a note with a space, not quoted: the option it belongs to, not --unit (given already)
     (["log", "T09", "--unit", "人社局", "--percent", "86", "--note", "说明", "额外", "更多"],

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .typer_app import app
+from .typer_app import Group, app
 from .common import AsOfOpt, DataOpt, chosen_as_of, console, group_options, guarded
 from .locate import parse_date
 from .recording import Said, evidence_list, notices_only, problem_limit, when_text
@@ -17,6 +17,7 @@ from .write import ByOpt, DryOpt, EvidenceOpt, record
 from ..diagnostics import UsageError
 
 problem_app = typer.Typer(
+    cls=Group,
     help="问题清单：登记交办、整改完成、复查销号或返工、延期，查看和导入（暗访、督查问题表）。",
     no_args_is_help=True, rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},

@@ -9,11 +9,11 @@ from typing import Annotated, Optional
 
 import typer
 
-from .typer_app import app
+from .typer_app import Group, app
 from .common import AsOfOpt, DataOpt, group_options, guarded, note, today
 from ..diagnostics import UsageError
 
-report_app = typer.Typer(help="生成报表：台账工作簿（xlsx）、领导阅览页（html）、周报（md）。",
+report_app = typer.Typer(cls=Group, help="生成报表：台账工作簿（xlsx）、领导阅览页（html）、周报（md）。",
                          no_args_is_help=True)
 app.add_typer(report_app, name="report")
 

@@ -552,8 +552,13 @@ def suggestion(exc) -> str:
         if bare != word and bare:  # cc ——data 目录 status: an option with a Chinese input method's dash
             fixed = ("--" if len(bare) > 1 else "-") + bare
             return f"选项前的 -- 要用半角（英文输入法）的减号：{word} 应写作 {fixed}。"
+        if word.lower() in _FORMAT_NOTES and names and ctx.command_path.split()[1:] == ["report"]:
+            return _FORMAT_NOTES[word.lower()]
     elif hasattr(exc, "option_name"):
         word = exc.option_name
+        told = _misplaced_hint(ctx, word)
+        if told:
+            return told
         told = _argument_hint(ctx, word)
         if told:
             return told
@@ -574,7 +579,57 @@ def suggestion(exc) -> str:
     matches = difflib.get_close_matches(word, names, n=2, cutoff=0.7 if word.startswith("-") else 0.6)
     if not matches and word.startswith("--"):  # an abbreviation: --perc → --percent
         matches = [n for n in names if n.startswith(word)][:2]
-    return f"是否为 {' 或 '.join(matches)}？" if matches else ""
+    if matches:
+        return f"是否为 {' 或 '.join(matches)}？"
+    if m and ctx.parent is not None:  # cc report pdf: a group's few commands, named
+        listed = "、".join(n for n, c in command.commands.items() if not getattr(c, "hidden", False))
+        what = "报表格式" if ctx.command_path.split()[1:] == ["report"] else "命令"
+        return f"{ctx.command_path} 的{what}有：{listed}。"
+    if m and any(a in ("-h", "--help") for a in sys.argv[1:]):  # cc --help x (read as cc x --help)
+        return f"查看某个命令的帮助写 {ctx.command_path} 命令 --help（如 {ctx.command_path} status --help）。"
+    return ""
+
+
+# formats cc report does not make, and what does instead
+_FORMAT_NOTES = {
+    "pdf": "cc report 的报表格式有：xlsx、html、md，没有 pdf：用 cc report html 生成领导阅览页，在浏览器中打印为 PDF（A4）。",
+    "docx": "cc report 的报表格式有：xlsx、html、md，没有 docx：周报用 cc report md，督办通知的 .docx 由 cc notice 生成。",
+    "word": "cc report 的报表格式有：xlsx、html、md，没有 Word：周报用 cc report md，督办通知的 .docx 由 cc notice 生成。",
+}
+
+
+def _misplaced_hint(ctx, word: str) -> str:
+    """cc --unit 人社局 status: an option of a command written before the command's name, where
+    cc itself (or cc problem, cc report) has no such option; the line with it moved after the
+    command, or ""."""
+    group = ctx.command
+    if not hasattr(group, "commands"):
+        return ""
+    typed = sys.argv[1:]
+    name = word.partition("=")[0]
+    at = next((i for i, t in enumerate(typed) if t == word or t.startswith(name + "=")), None)
+    if at is None:
+        return ""
+    rest = typed[at + 1:]
+    prog, *inside = ctx.command_path.split()
+
+    def has(command) -> bool:
+        return any(name in (*p.opts, *p.secondary_opts) for p in command.params
+                   if getattr(p, "param_type_name", "") == "option")
+
+    j = next((i for i, t in enumerate(rest) if t in group.commands), None)
+    if j is None:  # cc --unit 人社局: no command named; one that takes it, as an example
+        some = next((n for n, c in group.commands.items() if not hasattr(c, "commands") and has(c)), None)
+        return f"{name} 是命令的选项，要写在命令名之后，如 {' '.join([prog, *inside, some])} {name} …。" if some else ""
+    target, path = group.commands[rest[j]], [rest[j]]
+    while hasattr(target, "commands") and j + len(path) < len(rest) and rest[j + len(path)] in target.commands:
+        target = target.commands[rest[j + len(path)]]
+        path.append(rest[j + len(path)])
+    if not has(target):
+        return ""
+    line = [*typed[:at], *path, *rest[j + len(path):], typed[at], *rest[:j]]  # its value with it, at the end
+    return (f"{name} 是 {' '.join([prog, *inside, *path])} 的选项，要写在命令名之后："
+            f"是否为 {prog} {_shown(line, paste=True)}？")
 
 
 def _scan(command, args: list[str]) -> list[tuple[object, str, int, str, object]]:
