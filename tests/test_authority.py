@@ -188,6 +188,33 @@ def test_the_recorder_defaults_to_git_user_name(tmp_path):
     assert added(data, before)[0]["by"] == "范某某"
 
 
+def test_a_refusal_says_where_the_recorders_name_was_taken_from(tmp_path):
+    """With no --by and no CC_USER, a git user.name like "Seed 9445effd maintainers" was refused as
+    “Seed 9445effd maintainers”不能代…记录 without a word of where that name came from (a new
+    user's try). The refusal names the source (git, CC_USER; --by's is the user's own typing and
+    is said in the hint) and the hint says how to give the right name; nothing is written."""
+    copy_data(tmp_path)
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run(["git", "config", "user.name", "Seed 9445effd maintainers"], cwd=tmp_path, check=True)
+    log = ("log", "T09", "--unit", "人社局", "-p", "90", "-n", "代报")
+    for extra in ((), ("--evidence", "https://x.org/a")):  # the fast path, then the typer app
+        err = refused(tmp_path, *log, *extra, CC_USER="")
+        assert err.startswith("错误：“Seed 9445effd maintainers”（取自 git config user.name）不能代市人力资源和社会保障局"
+                              "记录进度报送：")
+        assert ("提示：没有写 --by，也没有设置环境变量 CC_USER，记录人取自 git config user.name（本机 git 的用户名）："
+                "请在命令后加 --by 姓名，或把环境变量 CC_USER 设为名册中本人的姓名（Windows 命令提示符：setx CC_USER 姓名，"
+                "重新打开窗口后生效）；也可在数据目录中运行 git config user.name 姓名。") in err
+    err = refused(tmp_path, *log, CC_USER="苏某某")
+    assert err.startswith("错误：“苏某某”（取自环境变量 CC_USER）不能代市人力资源和社会保障局记录进度报送：")
+    assert "提示：没有写 --by，记录人取自环境变量 CC_USER：请把 CC_USER 改为名册中本人的姓名" in err
+    err = refused(tmp_path, *log, "--by", "苏某某")
+    assert err.startswith("错误：“苏某某”不能代") and "提示：记录人由 --by 指定：请写名册中本人的姓名。" in err
+    # a lead unit's act refused before the record is read, and an import, say it alike
+    err = refused(tmp_path, "verify", "T09", CC_USER="")
+    assert err.startswith("错误：“Seed 9445effd maintainers”（取自 git config user.name）不能记录验收销号")
+    assert "git config user.name 姓名。这项由推进组办公室办理" in err
+
+
 def test_recording_time_is_local_with_the_campaigns_offset(tmp_path):
     data = copy_data(tmp_path)
     before = (data / "journal.jsonl").read_bytes()

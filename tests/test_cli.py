@@ -160,6 +160,62 @@ def test_values_written_without_their_options_are_named_with_the_missing_option(
     assert (DATA / "journal.jsonl").read_bytes() == journal
 
 
+def test_a_notice_or_problem_number_given_to_show_or_history_points_to_what_shows_it(tmp_path):
+    """cc show 2023-4 said only 找不到任务 and cc history W2023-0004 only 多余的参数 (a new user's try):
+    each points, as cc history 2023-4 did, to what shows a notice (cc reprint … --dry-run, cc history
+    --kind 督办) or a problem (cc problem show), keeping the folder and date options."""
+    def told(*args):
+        result = run_cc(*args, cwd=tmp_path)
+        assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+        return result.stderr.splitlines()[:2]
+
+    assert told("--data", str(DATA), "show", "2023-4", "--as-of", "2023-12-30") == [
+        '错误：找不到任务 "2023-4"',
+        f"提示：2023-4 像是督办通知的编号，cc show 后面写任务编号：查看这份通知用 cc --data {DATA} reprint 2023-4 "
+        f"--dry-run --as-of 2023-12-30（只显示，不写入文件）；列出督办通知用 cc --data {DATA} history --kind 督办 "
+        f"--as-of 2023-12-30。若是问题清单的问题：cc --data {DATA} problem show 2023-4 --as-of 2023-12-30。"]
+    assert told("show", "W2023-0004", "--data", str(DATA)) == [
+        '错误：找不到任务 "W2023-0004"',
+        f"提示：W2023-0004 像是问题清单的问题编号，cc show 后面写任务编号：查看这个问题用 cc problem show W2023-0004 "
+        f"--data {DATA}；列出问题清单的记录用 cc history --kind 问题 --data {DATA}。"]
+    assert told("--data", str(DATA), "history", "W2023-0004", "-u", "中院") == [
+        "错误：多余的参数：W2023-0004",
+        f"提示：W2023-0004 像是问题清单的问题编号，cc history 不带编号：查看这个问题用 cc --data {DATA} problem show "
+        f"W2023-0004；列出问题清单的记录用 cc --data {DATA} history --kind 问题 -u 中院。"]
+    assert told("--data", str(DATA), "show", "T99")[1] == '提示：是否为 "T09"？'  # a task's number mistyped: as before
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_commands_option_before_the_command_a_reports_format_and_help_with_a_word(tmp_path):
+    """cc --unit 人社局 status had no hint, cc report pdf none, and cc --help x showed cc's help and
+    passed x over (a new user's try). The option is shown after the command, in the line as meant;
+    report names its formats; --help with a command's name is that command's help, with another
+    word that word is said to be no command."""
+    def told(*args, code=2):
+        result = run_cc("--data", str(DATA), *args, cwd=tmp_path)
+        assert result.returncode == code and "Traceback" not in result.stderr, result.stderr
+        return result.stderr.splitlines()[:2]
+
+    assert told("--unit", "人社局", "status") == [
+        "错误：没有这个选项：--unit",
+        f"提示：--unit 是 cc status 的选项，要写在命令名之后：是否为 cc --data {DATA} status --unit 人社局？"]
+    assert told("--dry-run", "problem", "fix", "W1", "-n", "x")[1] == (
+        f"提示：--dry-run 是 cc problem fix 的选项，要写在命令名之后：是否为 cc --data {DATA} problem fix W1 -n x --dry-run？")
+    assert told("problem", "--source", "暗访", "list")[1] == (
+        f"提示：--source 是 cc problem list 的选项，要写在命令名之后：是否为 cc --data {DATA} problem list --source 暗访？")
+    assert told("--unit", "人社局")[1] == "提示：--unit 是命令的选项，要写在命令名之后，如 cc status --unit …。"
+    assert told("report", "pdf") == [
+        "错误：没有这个命令：pdf",
+        "提示：cc report 的报表格式有：xlsx、html、md，没有 pdf：用 cc report html 生成领导阅览页，在浏览器中打印为 PDF（A4）。"]
+    assert told("report", "foo")[1] == "提示：cc report 的报表格式有：xlsx、html、md。"
+    assert told("--help", "x") == ["错误：没有这个命令：x", "提示：查看某个命令的帮助写 cc 命令 --help（如 cc status --help）。"]
+    for args, usage in ((["--help", "status"], "用法：cc status [选项]"), (["-h", "problem", "list"], "用法：cc problem list"),
+                        (["report", "--help", "md"], "用法：cc report md")):
+        shown = run_cc(*args, cwd=tmp_path)
+        assert shown.returncode == 0 and shown.stdout.startswith(usage), shown.stdout[:80]
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize("args, hint", [
     # a note with a space, not quoted: the option it belongs to, not --unit (given already)
     (["log", "T09", "--unit", "人社局", "--percent", "86", "--note", "说明", "额外", "更多"],
@@ -196,6 +252,11 @@ def test_values_written_without_their_options_are_named_with_the_missing_option(
     # the text's own ASCII quotes would end the hint's quoting: shown as Chinese quotes
     (["log", "T09", "--unit", "人社局", "--percent", "86", "--note", '完成 "重点"', "工作"],
      '提示：是否为 --note "完成 “重点” 工作"？含空格的文字要整个加引号；文字中的英文引号请改用中文引号“”。'),
+    # Chinese quotes do not quote: the text is offered without them (“测试 额外” would record them)
+    (["log", "T09", "--unit", "人社局", "--percent", "86", "--note", "“测试", "额外”"],
+     '提示：是否为 --note "测试 额外"？中文引号不起引号作用，请用英文半角引号把含空格的文字整个括起来。'),
+    (["reply", "2023-5", "「已", "整改」"],
+     '提示：是否为 --note "已 整改"？中文引号不起引号作用，请用英文半角引号把含空格的文字整个括起来。'),
     # names are repeated with their option, not quoted as one text
     (["problem", "add", "--unit", "人社局", "--co", "民政局", "公安局", "--source", "暗访", "--place", "x", "--desc", "y"],
      "提示：是否为 --co 民政局 --co 公安局？多项时每项前都写 --co。"),
@@ -292,6 +353,44 @@ def test_empty_words_dates_and_arguments_written_as_options_are_explained(tmp_pa
                                                              "提示：问题用 cc problem show W5、cc problem fix W5 --note … 等办理")
     dash = run_cc("——data", str(DATA), "status", cwd=tmp_path)
     assert dash.returncode == 2 and "提示：选项前的 -- 要用半角（英文输入法）的减号：——data 应写作 --data。" in dash.stderr
+
+
+def test_an_option_glued_after_chinese_punctuation_is_named_with_the_line(tmp_path):
+    """cc log T08 --unit 人社局，--percent 50 … (a full-width comma glued --percent to the unit) said
+    缺少必填选项 --percent and 是否为 --percent 50？ though --percent was typed (a new user's try); a
+    flag glued on with a full-width space (--note 已完成　--dry-run) was recorded as the note, for
+    real. Each is refused naming the mark, with the command line as meant; nothing is written."""
+    data = copy_data(tmp_path)
+    before = snapshot_files(tmp_path)
+
+    def refused(*args):
+        result = run_cc("--data", str(data), *args, cwd=tmp_path)
+        assert (result.returncode, result.stdout) == (2, ""), result.stderr
+        assert "Traceback" not in result.stderr
+        return result.stderr.splitlines()
+
+    log = ["--as-of", "2023-12-01", "log", "T09"]
+    line = f"cc --data {data} --as-of 2023-12-01 log T09"
+    assert refused(*log, "--unit", "人社局，--percent", "50", "--note", "x", "--by", "范某某") == [
+        "错误：“人社局，--percent”中的 --percent 紧跟在中文标点“，”后面，被当成了 --unit 的值的一部分，未执行任何操作",
+        f"提示：选项前要用半角空格隔开（中文标点后也要空一格）：应写作 {line} --unit 人社局 --percent 50 --note x --by 范某某"]
+    assert refused(*log, "--unit", "人社局", "-p", "95", "--note", "已完成　--dry-run", "--by", "范某某") == [
+        "错误：“已完成　--dry-run”中的 --dry-run 紧跟在全角空格（中文输入法打出的空格）后面，被当成了 --note 的值的一部分，"
+        "未执行任何操作",
+        f"提示：选项前要用半角空格隔开（英文输入法的空格）：应写作 {line} --unit 人社局 -p 95 --note 已完成 --dry-run --by 范某某"]
+    # a sentence keeps its 。; an argument, and an option written with =, are parted alike
+    assert refused(*log, "--unit", "人社局", "-p", "95", "--note", "已完成。--by", "范某某")[1].endswith(
+        "--note 已完成。 --by 范某某")
+    assert refused("--as-of", "2023-12-01", "log", "T09、--unit=人社局；-p", "95", "-n", "x")[:2] == [
+        "错误：“T09、--unit=人社局；-p”中的 --unit 紧跟在中文标点“、”后面，被当成了任务编号的一部分，未执行任何操作",
+        f"提示：选项前要用半角空格隔开（中文标点后也要空一格）：应写作 {line} --unit=人社局 -p 95 -n x"]
+    assert refused("status", "--unit", "人社局，--json")[1] == (
+        f"提示：选项前要用半角空格隔开（中文标点后也要空一格）：应写作 cc --data {data} status --unit 人社局 --json")
+    assert snapshot_files(tmp_path) == before
+    # a note that only holds such punctuation before a dash, or a word that is no option, is a note
+    kept = run_cc("--data", str(data), "--as-of", "2023-12-30", "log", "T09", "--unit", "人社局", "-p", "95", "--note",
+                  "已完成，-见附件", "--by", "范某某", "--dry-run", cwd=tmp_path)
+    assert kept.returncode == 0 and '"note":"已完成，-见附件"' in kept.stdout, kept.stderr
 
 
 def test_an_option_given_twice_with_two_values_is_refused(tmp_path):

@@ -136,6 +136,17 @@ def test_every_date_form_reads_as_the_same_day(tmp_path, project):
     assert [r.found for r in read] == [D(2023, 7, 5)] * len(forms)
 
 
+def test_a_deadline_without_its_year_after_a_december_finding_is_next_january(tmp_path, project):
+    """整改时限 1月5日 for a problem found 12月20日 read as 2023-01-05, before its finding (refused as
+    such); it is the next year's, as the command line's --deadline 1月5日 (domain/dates.py)."""
+    rows = [["问题描述", "点位", "责任单位", "发现时间", "整改时限"],
+            ["宣传栏破损", "人民广场", "司法局", "12月20日", "1月5日"],
+            ["宣传栏陈旧", "人民公园", "司法局", "12月20日", "12月25号"]]
+    first, second = read_problem_sheet(write_xlsx(tmp_path / "d.xlsx", rows), project)
+    assert (first.found, first.deadline) == (D(2023, 12, 20), D(2024, 1, 5))
+    assert (second.found, second.deadline) == (D(2023, 12, 20), D(2023, 12, 25))
+
+
 def test_a_deadline_of_lixingligai_reads_as_fix_at_once(tmp_path, project):
     """Inspection sheets write 立行立改 (or 立即整改) in the 整改时限 column (found by a fresh-eyes
     try: the whole sheet was refused as “无法识别为日期”): read as a blank cell, which the import

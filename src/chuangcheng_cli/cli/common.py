@@ -19,7 +19,7 @@ DataOpt = Annotated[Optional[Path], typer.Option(
     "--data", metavar="DIR", help="数据目录（含 tasklist.yaml、units.yaml、journal.jsonl）；默认依次为 CC_DATA、"
                    "当前目录向上最近的 data/、内置示例数据。", show_default=False)]
 AsOfOpt = Annotated[Optional[str], typer.Option(
-    "--as-of", metavar="YYYY-MM-DD", help="按指定日期查看或办理，忽略此日期之后的记录；默认今天。也可写 YYYY/M/D、YYYY.M.D、YYYY年M月D日、YYYYMMDD。",
+    "--as-of", metavar="YYYY-MM-DD", help="按指定日期查看或办理，忽略此日期之后的记录；默认今天。也可写 YYYY/M/D、YYYY.M.D、YYYY年M月D日、YYYYMMDD、M月D日（不写年份时取 tasklist.yaml 的 campaign.year）。",
     show_default=False)]
 
 
@@ -57,8 +57,9 @@ def chosen_as_of(as_of: Optional[str]) -> Optional[str]:
     return as_of if as_of is not None else GLOBALS.as_of
 
 
-def today(as_of: Optional[str]) -> dt.date:
-    return locate.report_day(chosen_as_of(as_of))
+def today(as_of: Optional[str], where: Optional[DataDir] = None) -> dt.date:
+    """The day to act as of; where: the data folder, whose campaign year completes a 9月12日."""
+    return locate.report_day(chosen_as_of(as_of), where)
 
 
 def note(message: str) -> None:

@@ -39,6 +39,18 @@ GROUPS = {"problem": {"fix", "recheck", "extend"}}  # command groups: `cc proble
 CHOICES = {"format": ("text", "json", "github")}
 
 
+def _glued(word: str) -> bool:
+    """Whether word may hold an option glued on after Chinese punctuation or a full-width space
+    (人社局，--percent, 完成　--dry-run): the typer app refuses it with the line as meant
+    (usage.glued_options), where this parser would take it as the value, a flag and all."""
+    for mark in "，、；。\u3000":
+        for part in word.split(mark)[1:]:
+            part = part.lstrip(" ，、；。\u3000")
+            if part[:1] == "-" and part[1:2].isascii() and (part[1:2].isalpha() or part[1:2] == "-"):
+                return True
+    return False
+
+
 def parse(argv: list[str]) -> tuple[str, dict] | None:
     """(command, options with "args" the arguments), or None for anything not plain."""
     command, opts, positional = None, {}, []
@@ -63,7 +75,7 @@ def parse(argv: list[str]) -> tuple[str, dict] | None:
                         return None  # --note --dry-run: a value left out, which typer refuses (i18n.py)
                 else:
                     return None
-                if value not in CHOICES.get(key, (value,)) or (key == "data" and not value.strip()):
+                if value not in CHOICES.get(key, (value,)) or (key == "data" and not value.strip()) or _glued(value):
                     return None  # (--data "": typer's path refuses it, see usage.empty_value)
                 if key in REPEATABLE:
                     opts.setdefault(key, []).append(value)
@@ -82,6 +94,8 @@ def parse(argv: list[str]) -> tuple[str, dict] | None:
                 return None
             else:
                 command = arg
+        elif _glued(arg):
+            return None
         else:
             positional.append(arg)
     if command is None:
@@ -190,7 +204,7 @@ def _replay(command: str, opts: dict) -> tuple[str, str] | None:
         return None
     try:
         where = locate.find_data_dir(opts.get("data"))
-        day = locate.report_day(opts.get("as_of")).isoformat()
+        day = locate.report_day(opts.get("as_of"), where).isoformat()
         from ..store import state
 
         return state.load_output(root, state.data_key(where.folder), day, _output_key(command, opts))
@@ -248,7 +262,7 @@ def _run(command: str, opts: dict) -> int | None:
     where = locate.find_data_dir(opts.get("data"))
     if command == "validate":
         return plain.validate(opts.get("format"), bool(opts.get("strict")), where)
-    day = locate.report_day(opts.get("as_of"))
+    day = locate.report_day(opts.get("as_of"), where)
     root = locate.cache_root()
     if root is None:
         _answer(command, opts, where, day, None)

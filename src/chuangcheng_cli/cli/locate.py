@@ -78,7 +78,9 @@ def find_data_dir(chosen) -> DataDir:
         folder = parent
 
 
-_DATE = r"(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?"
+_DATE = r"(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*[日号]?"
+_MONTH_DAY = r"(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?"  # 9月12日: the year from the data (domain/dates.py)
+DATE_FORMS = "YYYY-MM-DD、YYYY/M/D、YYYY.M.D、YYYY年M月D日、YYYYMMDD，或不写年份的 M月D日（年份取 tasklist.yaml 的 campaign.year）"
 
 
 def halfwidth(text: str) -> str:
@@ -88,8 +90,37 @@ def halfwidth(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip()
 
 
-def parse_date(text: str, option: str = "--as-of"):
-    """2023-09-10, 2023-9-10, 2023/9/10, 2023.9.10, 2023年9月10日 or 20230910 (full-width digits too)."""
+def campaign_year(folder) -> int | None:
+    """tasklist.yaml's campaign.year in folder (a DataDir, a path), read from its lines (no YAML:
+    the fast path reads dates before anything is loaded), or None when it is not written there as
+    `  year: 2023` under `campaign:`; the loader checks the file itself."""
+    import re
+
+    path = os.path.join(getattr(folder, "folder", folder), "tasklist.yaml")
+    try:
+        with open(path, "rb") as handle:
+            text = handle.read(2_000_000).decode("utf-8-sig", "replace")
+    except OSError:
+        return None
+    inside = False
+    for line in text.splitlines():
+        if re.match(r"campaign\s*:\s*(#.*)?$", line):
+            inside = True
+        elif inside and line[:1] not in ("", " ", "\t", "#"):
+            return None  # the next top-level key: campaign has no year of its own
+        elif inside:
+            m = re.match(r"\s+year\s*:\s*['\"]?(\d{4})['\"]?\s*(#.*)?$", line)
+            if m:
+                return int(m[1])
+    return None
+
+
+def parse_date(text: str, option: str = "--as-of", where=None, after=None):
+    """2023-09-10, 2023-9-10, 2023/9/10, 2023.9.10, 2023年9月10日 (or 10号), 20230910 (full-width
+    digits too), or 9月10日: a date without its year takes the campaign's (domain/dates.py, as cc
+    problem import reads a sheet's 6月8日). where: the data folder whose tasklist.yaml gives that
+    year, or the year itself; after: for a deadline, the day it is set from (1月5日 set in December
+    is next January)."""
     import datetime as dt
     import re
 
@@ -101,22 +132,24 @@ def parse_date(text: str, option: str = "--as-of"):
             pass  # explained below, as any other
         else:
             return _in_range(day, text, option)
-    m = re.fullmatch(_DATE, halfwidth(text)) or re.fullmatch(r"(\d{4})(\d{2})(\d{2})", halfwidth(text))
+    plain = halfwidth(text)
+    m = re.fullmatch(_DATE, plain) or re.fullmatch(r"(\d{4})(\d{2})(\d{2})", plain)
+    short = None if m else re.fullmatch(_MONTH_DAY, plain)
     try:
+        if short is not None:
+            year = where if isinstance(where, int) else campaign_year(where) if where is not None else None
+            if year is None:
+                raise _usage(f"{option} 的日期没有写年份：{text!r}",
+                             "数据目录的 tasklist.yaml 中没有 campaign.year，无法补全年份：请写全年份，如 "
+                             f"YYYY年{int(short[1])}月{int(short[2])}日。")
+            from ..domain.dates import with_year
+
+            return _in_range(with_year(int(short[1]), int(short[2]), year, after), text, option)
         if m is None:
             raise ValueError
         return _in_range(dt.date(int(m[1]), int(m[2]), int(m[3])), text, option)
     except ValueError:
-        # examples in the year the user meant (12/30/2023 means 2023); without one, the forms alone
-        # (no example year: a group of another year would read it as a hint to write that one)
-        year = re.search(r"(?<!\d)\d{4}(?!\d)", halfwidth(text))
-        if year is None or not 1900 <= int(year.group()) <= 2999:  # 0000-01-01: no year to give an example in
-            raise _usage(f"{option} 的日期无效：{text!r}",
-                         "请写成 YYYY-MM-DD、YYYY/M/D、YYYY.M.D 或 YYYY年M月D日（年份写全四位），"
-                         "并确认该日期存在。") from None
-        y = year.group()
-        raise _usage(f"{option} 的日期无效：{text!r}",
-                     f"请写成 {y}-06-30、{y}/6/30、{y}.6.30 或 {y}年6月30日，并确认该日期存在。") from None
+        raise _usage(f"{option} 的日期无效：{text!r}", f"请写成 {DATE_FORMS}，并确认该日期存在。") from None
 
 
 def _in_range(day, text: str, option: str):
@@ -139,11 +172,11 @@ def parse_percent(text: str, option: str = "--percent") -> int:
     return int(value)  # the range is checked where the entry is made, with its own message
 
 
-def report_day(value: str | None):
-    """The only place that reads the clock."""
+def report_day(value: str | None, where=None):
+    """The only place that reads the clock. where: as parse_date's (a --as-of of 9月12日)."""
     import datetime as dt
 
-    return parse_date(value) if value is not None else dt.date.today()  # --as-of "" is a mistake, not today
+    return parse_date(value, "--as-of", where) if value is not None else dt.date.today()  # --as-of "" is a mistake
 
 
 BUNDLED_NOTE = "提示：正在使用内置示例数据（只读；找不到数据目录时默认用它）。用 cc init 创建自己的数据目录。"

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .typer_app import app
+from .typer_app import Group, app
 from .common import AsOfOpt, DataOpt, chosen_as_of, console, group_options, guarded
 from .locate import parse_date
 from .recording import Said, evidence_list, notices_only, problem_limit, when_text
@@ -17,6 +17,7 @@ from .write import ByOpt, DryOpt, EvidenceOpt, record
 from ..diagnostics import UsageError
 
 problem_app = typer.Typer(
+    cls=Group,
     help="问题清单：登记交办、整改完成、复查销号或返工、延期，查看和导入（暗访、督查问题表）。",
     no_args_is_help=True, rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -33,7 +34,7 @@ ProblemArg = Annotated[str, typer.Argument(metavar="问题", help="问题编号�
 DaysOpt = Annotated[Optional[int], typer.Option("--days", min=1, max=365, help="整改期限天数（与 --deadline 二选一）。",
                                                 show_default=False)]
 DeadlineOpt = Annotated[Optional[str], typer.Option(
-    "--deadline", help="整改期限日期 YYYY-MM-DD（也可写 YYYY/M/D、YYYY.M.D、YYYY年M月D日、YYYYMMDD）。", show_default=False)]
+    "--deadline", help="整改期限日期 YYYY-MM-DD（也可写 YYYY/M/D、YYYY.M.D、YYYY年M月D日、YYYYMMDD、M月D日）。", show_default=False)]
 
 
 _limit, _when = problem_limit, when_text  # also cc problem add's
@@ -49,7 +50,7 @@ def add(
     desc: Annotated[str, typer.Option("--desc", "-d", help="问题描述。", show_default=False)],
     task: Annotated[Optional[str], typer.Option("--task", "-t", help="所属任务编号（已知时）。", show_default=False)] = None,
     co: Annotated[Optional[list[str]], typer.Option("--co", help="配合单位（可重复）。", show_default=False)] = None,
-    found: Annotated[Optional[str], typer.Option("--found", help="发现日期 YYYY-MM-DD（也可写 YYYY/M/D、YYYY.M.D、YYYY年M月D日、YYYYMMDD）；默认为登记当天。", show_default=False)] = None,
+    found: Annotated[Optional[str], typer.Option("--found", help="发现日期 YYYY-MM-DD（也可写 YYYY/M/D、YYYY.M.D、YYYY年M月D日、YYYYMMDD、M月D日）；默认为登记当天。", show_default=False)] = None,
     found_by: Annotated[str, typer.Option("--found-by", help="发现人或检查组，如 市创城办暗访组。")] = "",
     mode: Annotated[str, typer.Option("--mode", help="整改方式：立行立改、限期整改、长期整改；默认有期限时为限期整改，否则立行立改。")] = "",
     days: DaysOpt = None, deadline: DeadlineOpt = None,
@@ -61,10 +62,11 @@ def add(
     from ..domain.rules import cn_date
     from ..domain.workflow import make_problem
     from ..reports.rows import problem_source_key, resolve_task, resolve_unit
+    from .common import GLOBALS, find_data_dir
 
     src = problem_source_key(source)
-    limit = _limit(days, deadline)
-    found_on = parse_date(found, "--found") if found else None
+    found_on = parse_date(found, "--found", find_data_dir(data)) if found else None
+    limit = _limit(days, deadline, data or GLOBALS.data, chosen_as_of(as_of), found_on)  # 1月5日 after 12月20日
     files = evidence_list(evidence)
 
     def build(snap, stamp, _folder):
@@ -146,7 +148,7 @@ def recheck(
 @guarded
 def extend(
     problem: ProblemArg,
-    to: Annotated[str, typer.Option("--to", help="延期后的整改期限 YYYY-MM-DD。", show_default=False)],
+    to: Annotated[str, typer.Option("--to", help="延期后的整改期限 YYYY-MM-DD（也可写 YYYY/M/D、YYYY年M月D日、M月D日；不写年份而早于办理日期的，为次年）。", show_default=False)],
     reason: Annotated[str, typer.Option("--reason", "-r", help="延期理由。", show_default=False)],
     by: ByOpt = None, dry_run: DryOpt = False, data: DataOpt = None, as_of: AsOfOpt = None,
 ):
@@ -480,7 +482,7 @@ def import_(
         from .recording import require_authority
 
         require_authority(project, [SimpleNamespace(kind="problem", source=row.source, unit=row.unit, by=stamp.by)
-                                    for row in rows + bad_rows if row.source and row.unit])
+                                    for row in rows + bad_rows if row.source and row.unit], stamp.by_source)
         # a row already imported is skipped (voided ones too: a re-sent sheet must not bring back
         # a problem the office voided); what it now says differently is named, never applied
         recorded: dict = {}

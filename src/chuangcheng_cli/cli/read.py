@@ -10,6 +10,7 @@ import typer
 
 from .typer_app import app
 from .common import AsOfOpt, DataOpt, console, find_data_dir, guarded, note, parse_date, today
+from ..diagnostics import UsageError
 
 
 class Format(str, Enum):
@@ -38,7 +39,7 @@ def validate(
     from . import plain
 
     if as_of is not None:
-        parse_date(as_of)  # unused, but a bad date is said to be bad, as every command says it
+        parse_date(as_of, "--as-of", 2000)  # unused, but a bad date is said to be bad, as every command says it
 
     raise typer.Exit(plain.validate(fmt.value if fmt else None, strict, find_data_dir(data)))
 
@@ -46,7 +47,8 @@ def validate(
 def _snapshot(data, as_of, remember: bool = False, strict: bool = False):
     from . import plain
 
-    return plain.snapshot_doc(find_data_dir(data), today(as_of), remember, strict=strict)[:2]
+    where = find_data_dir(data)
+    return plain.snapshot_doc(where, today(as_of, where), remember, strict=strict)[:2]
 
 
 @app.command()
@@ -106,7 +108,19 @@ def show(
     from ..reports import rows as reports
 
     snap, _ = _snapshot(data, as_of, strict=strict)
-    task_id = reports.resolve_task(snap.project, task).id
+    try:
+        task_id = reports.resolve_task(snap.project, task).id
+    except UsageError as exc:  # cc show 2023-4, cc show W2023-0004: what shows a notice or a problem
+        import importlib
+
+        from .usage import click_module, ref_pointer
+
+        context = importlib.import_module(click_module().__name__ + ".globals").get_current_context()
+        prog = context.command_path.split()[0]
+        pointer = ref_pointer(prog, "show", task)
+        if not pointer:
+            raise
+        raise UsageError(exc.message, pointer) from None
     detail = reports.task_detail(snap, task_id)
     if as_json:
         print(json.dumps(detail, ensure_ascii=False, indent=2))

@@ -24,9 +24,10 @@ def display_base() -> Path:
     return Path.cwd()
 
 
-def _who(by: Optional[str], folder: Optional[Path] = None) -> str:
-    """The recorder's name: --by, else CC_USER, else git's user.name for the data folder, else
-    the OS user. Nobody is authenticated by this (README 安全与权限); the roster only decides
+def _who(by: Optional[str], folder: Optional[Path] = None) -> tuple[str, str]:
+    """(the recorder's name, where it was taken from): --by, else CC_USER, else git's user.name
+    for the data folder, else the OS user. A refusal names the source, since a name the user never
+    typed (a git user.name of "Seed … maintainers") is otherwise a riddle. Nobody is authenticated by this (README 安全与权限); the roster only decides
     whether the name may record what is asked (authority.py)."""
     from ..textguard import describe, find_bad
 
@@ -40,12 +41,12 @@ def _who(by: Optional[str], folder: Optional[Path] = None) -> str:
             try:
                 name, source = getpass.getuser(), "系统用户名"
             except Exception:  # no user name on this system
-                return ""
+                return "", source
     at = find_bad(name, multiline=False)  # one line, no controls or bidi marks (textguard.py)
     if at >= 0:
         raise UsageError(f"记录人（{source}）中含有不允许的字符 {describe(name[at])}",
                          "请删除不可见的字符后重试；终端请使用 UTF-8 编码。")
-    return name
+    return name, source
 
 
 def _git_user(folder: Path) -> str:
@@ -129,8 +130,9 @@ def _past_deadlines(entries: list, journal: list, raw: Optional[bytes]) -> list[
     return out
 
 
-def require_authority(project, entries: list) -> None:
-    """Refuse (nothing written) when the roster does not let the recorder record an entry."""
+def require_authority(project, entries: list, source: str = "") -> None:
+    """Refuse (nothing written) when the roster does not let the recorder record an entry. source:
+    where the recorder's name was taken from (Stamp.by_source), said with the refusal."""
     from ..domain.authority import hint, refusal, roster
     from ..diagnostics import Refusal
 
@@ -143,9 +145,9 @@ def require_authority(project, entries: list) -> None:
                 by_id = {e.id: e for e in project.journal}
                 by_id.update((e.id, e) for e in entries)
             target = by_id.get(entry.entry)
-        why = refusal(ros, entry, target)
+        why = refusal(ros, entry, target, source)
         if why:
-            raise Refusal(why + "，未写入任何内容。", hint(entry, target))
+            raise Refusal(why + "，未写入任何内容。", hint(entry, target, source))
 
 
 def evidence_list(items: Optional[list[str]]) -> list[str]:
@@ -275,9 +277,10 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
         raise UsageError(f"这是 chuangcheng-cli 工具仓库自带的示例数据（{shown_path(where.path)}），不能写入",
                          "请先用 cc init 目录 新建自己的数据目录（可带示例数据），在那里办理；"
                          "写进工具仓库的记录会在下次 git pull 时冲突。")
-    now, clock_day = report_day(as_of), report_day(None)
-    stamp = Stamp(_who(by, where.path), parse_date(day, "--date") if day else now,
-                  dt.datetime.now(dt.timezone.utc))
+    now, clock_day = report_day(as_of, where), report_day(None)
+    who, source = _who(by, where.path)
+    stamp = Stamp(who, parse_date(day, "--date", where) if day else now, dt.datetime.now(dt.timezone.utc),
+                  by_source=source)
     stamp_utc = stamp
     journal_path = where.path / JOURNAL
     folder = out_dir or (where.path.parent / "notices" / str(stamp.date.year))
@@ -355,7 +358,7 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
         if lead_act:  # who may, before what the record allows: a unit never learns the lead's queue
             from types import SimpleNamespace
 
-            require_authority(project, [SimpleNamespace(kind=lead_act, by=stamp.by)])
+            require_authority(project, [SimpleNamespace(kind=lead_act, by=stamp.by)], stamp.by_source)
         if evidence:  # hashed now, copied into the repository only once everything else passed
             stamp = replace(stamp, evidence=tuple(_evidence(evidence, where.path.parent, stamp.date.year,
                                                             project.plan.policy.evidence_max_mb)))
@@ -378,7 +381,7 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
         del snap  # not needed past build: freed before the journal is checked again with the new lines
         if not entries:  # nothing new to record (a sheet imported before): no check, no write
             return entries, docs, [], message, None, plan, None, stamp, None, project
-        require_authority(project, entries)
+        require_authority(project, entries, stamp.by_source)
         lines = [journal.to_line(e) for e in entries]
         _readable(lines, journal_path)
         problems = None
@@ -750,11 +753,23 @@ def problem_fix(problem: str, note_text: str, evidence: list[str], by: Optional[
     record(data, as_of, by, dry_run, build, scope=notices_only, evidence=files, problem=problem)
 
 
-def problem_limit(days: Optional[int], deadline: Optional[str]):
-    """The 整改期限 given by --deadline (a date), or None when --days (or nothing) gives it."""
+def problem_limit(days: Optional[int], deadline: Optional[str], data: Optional[Path] = None,
+                  as_of: Optional[str] = None, after: Optional[dt.date] = None):
+    """The 整改期限 given by --deadline (a date), or None when --days (or nothing) gives it. A
+    deadline without its year (1月5日) is completed after the day it is set from: after, else the
+    --as-of day of the data folder data (see locate.deadline_date)."""
     if days is not None and deadline:
         raise UsageError("--days 和 --deadline 只能用一个")
-    return parse_date(deadline, "--deadline") if deadline else None
+    return deadline_date(deadline, "--deadline", data, as_of, after) if deadline else None
+
+
+def deadline_date(text: str, option: str, data: Optional[Path], as_of: Optional[str],
+                  after: Optional[dt.date] = None) -> dt.date:
+    """A deadline option's date (--deadline, --to): one written without its year takes the
+    campaign's, or the next year's when it falls before the day it is set from (after, else the
+    day the command acts as of: 1月5日 set in December is next January; domain/dates.py)."""
+    where = find_data_dir(data)
+    return parse_date(text, option, where, after or report_day(as_of, where))
 
 
 def when_text(note: str) -> str:
@@ -770,7 +785,7 @@ def problem_recheck(problem: str, note_text: str, passed: bool, failed: bool, da
 
     if passed == failed:  # neither, or both: a result is recorded only as deliberately given
         raise UsageError("请写明复查结果：--pass（通过，销号）或 --fail（未通过，返工），两者只能写一个")
-    limit = problem_limit(days, deadline)
+    limit = problem_limit(days, deadline, data, as_of)
 
     def build(snap, stamp, _folder):
         ps = find_problem(snap, problem)
@@ -791,7 +806,7 @@ def problem_extend(problem: str, to: str, reason: str, by: Optional[str], dry_ru
     from ..domain.rules import cn_date
     from ..domain.workflow import find_problem, make_extend
 
-    day = parse_date(to, "--to")
+    day = deadline_date(to, "--to", data, as_of)
 
     def build(snap, stamp, _folder):
         ps = find_problem(snap, problem)

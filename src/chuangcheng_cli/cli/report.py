@@ -9,11 +9,11 @@ from typing import Annotated, Optional
 
 import typer
 
-from .typer_app import app
+from .typer_app import Group, app
 from .common import AsOfOpt, DataOpt, group_options, guarded, note, today
 from ..diagnostics import UsageError
 
-report_app = typer.Typer(help="生成报表：台账工作簿（xlsx）、领导阅览页（html）、周报（md）。",
+report_app = typer.Typer(cls=Group, help="生成报表：台账工作簿（xlsx）、领导阅览页（html）、周报（md）。",
                          no_args_is_help=True)
 app.add_typer(report_app, name="report")
 
@@ -35,7 +35,8 @@ def _snapshot(data, as_of, strict: bool = False):
     from . import plain
     from .common import find_data_dir
 
-    return plain.snapshot_doc(find_data_dir(data), today(as_of), strict=strict)[0]
+    where = find_data_dir(data)
+    return plain.snapshot_doc(where, today(as_of, where), strict=strict)[0]
 
 
 def _file_name(snap, what: str, ext: str) -> str:

@@ -27,7 +27,8 @@ def score(
     from ..reports.rows import resolve_unit
     from ..reports.scores import score_doc
 
-    snap = plain.snapshot_doc(find_data_dir(data), today(as_of), strict=strict)[0]
+    where = find_data_dir(data)
+    snap = plain.snapshot_doc(where, today(as_of, where), strict=strict)[0]
     wanted = resolve_unit(snap.project, unit).id if unit else None
     doc = score_doc(snap)
     if wanted:

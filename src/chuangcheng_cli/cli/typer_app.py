@@ -13,7 +13,35 @@ from .i18n import install as _install_chinese
 
 _install_chinese()
 
-class _Root(typer.core.TyperGroup):
+class Group(typer.core.TyperGroup):
+    """A group of commands (cc, cc problem, cc report) whose --help reads the word after it: cc
+    --help status is cc status --help, and cc --help x is cc x --help, which says there is no
+    command x; click's eager --help showed cc's own help and passed x over."""
+
+    def parse_args(self, ctx, args):
+        return super().parse_args(ctx, _help_last(self, list(args)))
+
+
+def _help_last(group, args: list[str]) -> list[str]:
+    """args with the group's first -h/--help moved to the end when a word that is no option (nor
+    the value of one of the group's own: --data, --as-of) follows it."""
+    at = next((i for i, a in enumerate(args) if a in ("-h", "--help")), None)
+    if at is None:
+        return args
+    takes = {o for p in group.params if getattr(p, "param_type_name", "") == "option" and not (p.is_flag or p.count)
+             for o in p.opts}
+    k = at + 1
+    while k < len(args):
+        if args[k] in takes:
+            k += 2
+        elif args[k].startswith("-") and args[k] != "-":
+            k += 1
+        else:
+            return args[:at] + args[at + 1:] + [args[at]]
+    return args
+
+
+class _Root(Group):
     """cc itself, keeping the words it was given: --version takes no other one, and an eager
     option's callback is not told which words are left after it."""
 
@@ -73,7 +101,7 @@ def root(
         from .locate import parse_date
 
         try:
-            parse_date(as_of)
+            parse_date(as_of, "--as-of", 2000)  # its form only (a leap year: 2月29日 is the command's to judge)
         except UsageError as exc:
             raise fail_usage(exc) from None
     GLOBALS.data = data

@@ -92,7 +92,7 @@ def leftover(exc) -> list[str]:
     return [str(word) for word in extra]
 
 
-_DATE = r"\d{4}(?:[-/.年]\d{1,2}[-/.月]\d{1,2}日?|\d{4})|\d{1,2}月\d{1,2}日"
+_DATE = r"\d{4}(?:[-/.年]\d{1,2}[-/.月]\d{1,2}[日号]?|\d{4})|\d{1,2}月\d{1,2}[日号]"
 _PROBLEM_ID = r"[A-Za-z]{1,8}-?\d{4}-\d{1,6}"  # W2023-0008 (problem_prefix, year, number)
 # the options whose value is a word of a fixed list, and the words (the problem list's sources,
 # modes and statuses, the lights): 暗访 written without --source is --source 暗访
@@ -193,6 +193,18 @@ _NAME_LISTS = ("--co", "--task", "--cc")  # options repeated for many names: --c
 _DATE_OPTIONS = ("--date", "--found", "--deadline", "--to", "--since")
 
 
+_NOT_QUOTES = "中文引号不起引号作用，请用英文半角引号把含空格的文字整个括起来"
+_WRAPPING = ("“”", "‘’", "「」", "『』", "＂＂", "““", "””")  # an input method's pairs, and its slips
+
+
+def _unwrapped(text: str) -> tuple[str, bool]:
+    """(text without the Chinese quotes around the whole of it, whether it had them): “测试 额外”
+    was typed to quote the text, and the shell took the quotes as the text's own characters."""
+    if len(text) > 2 and text[0] + text[-1] in _WRAPPING:
+        return text[1:-1].strip(), True
+    return text, False
+
+
 def _chinese_quotes(text: str) -> str:
     """"重点" → “重点”: a text's own ASCII quotes, which would end the quoting a hint shows."""
     parts = text.split('"')
@@ -248,12 +260,26 @@ _NOTICE_REF = re.compile(r"\d{4}\s*[-—－–/.年]\s*第?\d{1,4}号?|第?\d{1,
 
 
 def _notice_hint(ctx, ref: str, tail: list[str]) -> str:
-    """cc history 2023-4: no command lists one notice's records by its number; the one that shows
-    the notice (cc reprint … --dry-run writes nothing), history's list of notices, and, for a number
-    a problem may have too (2023-4 is W2023-0004 to the problem commands), cc problem show; each as
-    a command line to paste, with the options written before the command and the folder and date
-    written after it."""
+    """cc history 2023-4: no command lists one notice's records by its number (see ref_pointer)."""
+    return ref_pointer(ctx.command_path.split()[0], ctx.command.name, ref, tail)
+
+
+def ref_pointer(prog: str, command: str, ref: str, tail: list[str] | None = None) -> str:
+    """cc history 2023-4, cc show 2023-4, cc history W2023-0004: a notice's or a problem's number
+    given to a command that takes none (history) or takes a task (show); what shows it instead:
+    for a notice the command that shows it (cc reprint … --dry-run writes nothing) and history's
+    list of notices, and, for a number a problem may have too (2023-4 is W2023-0004 to the problem
+    commands), cc problem show; for a problem cc problem show. Each a command line to paste, with
+    the options written before the command and the folder and date written after it (tail: the
+    words after the command's name, else found in the command line); "" for no such number."""
+    ref = ref.strip()
+    problem = re.fullmatch(_PROBLEM_ID, ref) is not None
+    if not problem and not _NOTICE_REF.fullmatch(ref):
+        return ""
     typed = sys.argv[1:]
+    if tail is None:
+        at = max((i for i, t in enumerate(typed) if t == command), default=None)
+        tail = typed[at + 1:] if at is not None else []
     before = typed[:max(len(typed) - len(tail) - 1, 0)]  # the words before the command's name
     common, narrow, k = [], [], 0
     while k < len(tail):
@@ -265,12 +291,15 @@ def _notice_hint(ctx, ref: str, tail: list[str]) -> str:
         elif name in ("--unit", "-u", "--task", "-t"):
             narrow += pair
         k += len(pair) if name in ("--data", "--as-of", "--unit", "-u", "--task", "-t") else 1
-    prog = ctx.command_path.split()[0]
 
     def line(*words: str) -> str:
         return f"{prog} {_shown([*before, *words, *common], paste=True)}"
 
-    said = (f"{ref} 像是督办通知的编号，cc history 不带编号：查看这份通知用 {line('reprint', ref, '--dry-run')}"
+    takes = "cc history 不带编号" if command == "history" else f"cc {command} 后面写任务编号"
+    if problem:
+        return (f"{ref} 像是问题清单的问题编号，{takes}：查看这个问题用 {line('problem', 'show', ref)}；"
+                f"列出问题清单的记录用 {line('history', '--kind', '问题', *narrow)}。")
+    said = (f"{ref} 像是督办通知的编号，{takes}：查看这份通知用 {line('reprint', ref, '--dry-run')}"
             f"（只显示，不写入文件）；列出督办通知用 {line('history', '--kind', '督办', *narrow)}。")
     if re.fullmatch(r"\d{4}\s*[-—－–/.]\s*\d{1,4}", ref):
         said += f"若是问题清单的问题：{line('problem', 'show', ref)}。"
@@ -291,7 +320,8 @@ def _stray_hint(ctx, exc, words: list[str]) -> str:
     words = [w for w in words if w.strip()]
     if any(w.lower() in _HELP_WORDS for w in words):  # cc status help, cc status /? (a Windows habit)
         return f"查看帮助请用 {ctx.command_path} --help。"
-    notice = next((w for w in words if _NOTICE_REF.fullmatch(w.strip())), None)
+    notice = next((w for w in words if _NOTICE_REF.fullmatch(w.strip()) or re.fullmatch(_PROBLEM_ID, w.strip())),
+                  None)
     if notice is not None and command.name == "history":  # cc history 2023-4: history lists, by no number
         return _notice_hint(ctx, notice.strip(), tail)
 
@@ -332,7 +362,9 @@ def _stray_hint(ctx, exc, words: list[str]) -> str:
                 or re.fullmatch(r"[\d０-９%％.\-/年月日]+", first)):
             return ""  # a flag, a name, a word of a list, a number, a date or a folder (their forms are named)
         many = f"多项时每项前都写 {name}。" if option.multiple else ""
-        text = " ".join(rest)
+        text, wrapped = _unwrapped(" ".join(rest))
+        if wrapped:  # --note “测试 额外”: the shell cut at the space all the same
+            return f"是否为 {name} \"{_chinese_quotes(text)}\"？{_NOT_QUOTES}。{many}"
         quotes = "；文字中的英文引号请改用中文引号“”" if '"' in text else ""
         return f"是否为 {name} \"{_chinese_quotes(text)}\"？含空格的文字要整个加引号{quotes}。{many}"
 
@@ -388,8 +420,11 @@ def _stray_hint(ctx, exc, words: list[str]) -> str:
     also = ""
     if text and loose and ("--unit" not in open_ or units is not None) and (text in missing or not cuts) \
             and not a_file:
-        joined = _chinese_quotes(" ".join(loose))
-        hints.append(f'{text} "{joined}"' if " " in joined else f"{text} {joined}")
+        joined, wrapped = _unwrapped(" ".join(loose))
+        joined = _chinese_quotes(joined)
+        hints.append(f'{text} "{joined}"' if " " in joined or wrapped else f"{text} {joined}")
+        if wrapped:
+            also = f"{_NOT_QUOTES}。"
         if cuts and name not in ("--evidence", "-e"):  # a file's name cut, without its own ending, it is not
             also = (f"若“{' '.join(cut_rest[1:])}”是 {name} 的后半段，应写作 {name} "
                     f"\"{_chinese_quotes(' '.join(cut_rest))}\"（含空格的文字要整个加引号）。")
@@ -517,8 +552,13 @@ def suggestion(exc) -> str:
         if bare != word and bare:  # cc ——data 目录 status: an option with a Chinese input method's dash
             fixed = ("--" if len(bare) > 1 else "-") + bare
             return f"选项前的 -- 要用半角（英文输入法）的减号：{word} 应写作 {fixed}。"
+        if word.lower() in _FORMAT_NOTES and names and ctx.command_path.split()[1:] == ["report"]:
+            return _FORMAT_NOTES[word.lower()]
     elif hasattr(exc, "option_name"):
         word = exc.option_name
+        told = _misplaced_hint(ctx, word)
+        if told:
+            return told
         told = _argument_hint(ctx, word)
         if told:
             return told
@@ -539,7 +579,57 @@ def suggestion(exc) -> str:
     matches = difflib.get_close_matches(word, names, n=2, cutoff=0.7 if word.startswith("-") else 0.6)
     if not matches and word.startswith("--"):  # an abbreviation: --perc → --percent
         matches = [n for n in names if n.startswith(word)][:2]
-    return f"是否为 {' 或 '.join(matches)}？" if matches else ""
+    if matches:
+        return f"是否为 {' 或 '.join(matches)}？"
+    if m and ctx.parent is not None:  # cc report pdf: a group's few commands, named
+        listed = "、".join(n for n, c in command.commands.items() if not getattr(c, "hidden", False))
+        what = "报表格式" if ctx.command_path.split()[1:] == ["report"] else "命令"
+        return f"{ctx.command_path} 的{what}有：{listed}。"
+    if m and any(a in ("-h", "--help") for a in sys.argv[1:]):  # cc --help x (read as cc x --help)
+        return f"查看某个命令的帮助写 {ctx.command_path} 命令 --help（如 {ctx.command_path} status --help）。"
+    return ""
+
+
+# formats cc report does not make, and what does instead
+_FORMAT_NOTES = {
+    "pdf": "cc report 的报表格式有：xlsx、html、md，没有 pdf：用 cc report html 生成领导阅览页，在浏览器中打印为 PDF（A4）。",
+    "docx": "cc report 的报表格式有：xlsx、html、md，没有 docx：周报用 cc report md，督办通知的 .docx 由 cc notice 生成。",
+    "word": "cc report 的报表格式有：xlsx、html、md，没有 Word：周报用 cc report md，督办通知的 .docx 由 cc notice 生成。",
+}
+
+
+def _misplaced_hint(ctx, word: str) -> str:
+    """cc --unit 人社局 status: an option of a command written before the command's name, where
+    cc itself (or cc problem, cc report) has no such option; the line with it moved after the
+    command, or ""."""
+    group = ctx.command
+    if not hasattr(group, "commands"):
+        return ""
+    typed = sys.argv[1:]
+    name = word.partition("=")[0]
+    at = next((i for i, t in enumerate(typed) if t == word or t.startswith(name + "=")), None)
+    if at is None:
+        return ""
+    rest = typed[at + 1:]
+    prog, *inside = ctx.command_path.split()
+
+    def has(command) -> bool:
+        return any(name in (*p.opts, *p.secondary_opts) for p in command.params
+                   if getattr(p, "param_type_name", "") == "option")
+
+    j = next((i for i, t in enumerate(rest) if t in group.commands), None)
+    if j is None:  # cc --unit 人社局: no command named; one that takes it, as an example
+        some = next((n for n, c in group.commands.items() if not hasattr(c, "commands") and has(c)), None)
+        return f"{name} 是命令的选项，要写在命令名之后，如 {' '.join([prog, *inside, some])} {name} …。" if some else ""
+    target, path = group.commands[rest[j]], [rest[j]]
+    while hasattr(target, "commands") and j + len(path) < len(rest) and rest[j + len(path)] in target.commands:
+        target = target.commands[rest[j + len(path)]]
+        path.append(rest[j + len(path)])
+    if not has(target):
+        return ""
+    line = [*typed[:at], *path, *rest[j + len(path):], typed[at], *rest[:j]]  # its value with it, at the end
+    return (f"{name} 是 {' '.join([prog, *inside, *path])} 的选项，要写在命令名之后："
+            f"是否为 {prog} {_shown(line, paste=True)}？")
 
 
 def _scan(command, args: list[str]) -> list[tuple[object, str, int, str, object]]:
@@ -620,6 +710,56 @@ def repeated_option(command, args: list[str]) -> tuple[str, list[str]] | None:
     return next(((key[1], values) for key, values in seen.items() if len(set(values)) > 1), None)
 
 
+# what a Chinese input method types between words instead of a space: the next option is glued on
+_GLUED = re.compile(r"([，、；。\u3000]+) *(?=(--?[A-Za-z][\w-]*)(?:[=\u3000]|$))")
+_TEXT_VALUES = ("--note", "--reason", "--desc", "--plan", "--correct")  # a sentence may end in 。
+
+
+def glued_options(command, args: list[str]) -> list[tuple[int, object, str, list[str]]]:
+    """(index, parameter, the mark, the words it stands for) for each option value or argument of
+    args that holds one of its command's options glued on after Chinese punctuation or a full-width
+    space (--unit 人社局，--percent 50: the shell split at the ASCII space alone, so 人社局，--percent
+    became the unit, and click said --percent was missing though it was typed; a flag so glued,
+    --note 完成，--dry-run, was recorded as the note, for real). The words: the value without the
+    mark (a text keeps its 。), then the option and what the full-width spaces after it part."""
+    out = []
+    for p, value, index, head, owner in _scan(command, args):
+        names = {o for q in getattr(owner, "params", []) for o in (*getattr(q, "opts", ()), *getattr(q, "secondary_opts", ()))
+                 if o.startswith("-")} | {"--help", "-h"}
+        cuts = [m for m in _GLUED.finditer(value) if m[2] in names]
+        if not cuts:
+            continue
+        first = cuts[0]
+        kept = value[:first.start()]
+        if "。" in first[1] and getattr(p, "opts", [""])[0] in _TEXT_VALUES:
+            kept += "。"
+        words = [head + kept]
+        for m, end in zip(cuts, [c.start() for c in cuts[1:]] + [len(value)]):
+            words += [w for w in value[m.end():end].split("\u3000") if w.strip()]
+        out.append((index, p, first[1].strip(" "), words))
+    return out
+
+
+def glued_refusal(command, args: list[str], prog: str) -> tuple[str, str] | None:
+    """(the error, the hint with the corrected command line) for the options glued_options finds."""
+    found = glued_options(command, args)
+    if not found:
+        return None
+    index, p, mark, words = found[0]
+    fixed = list(args)
+    for at, _, _, parts in reversed(found):
+        fixed[at:at + 1] = parts
+    option = words[1].partition("=")[0]
+    what = (f"{p.opts[0]} 的值" if getattr(p, "param_type_name", "") == "option"
+            else _ARGUMENTS.get(p.name, p.name))
+    said = ("全角空格（中文输入法打出的空格）" if set(mark) == {"\u3000"}
+            else f"中文标点“{mark.replace(chr(0x3000), '')}”")
+    error = f"“{args[index]}”中的 {option} 紧跟在{said}后面，被当成了{' ' if what[0].isascii() else ''}{what}的一部分，未执行任何操作"
+    space = "（英文输入法的空格）" if set(mark) == {"\u3000"} else "（中文标点后也要空一格）"
+    hint = f"选项前要用半角空格隔开{space}：应写作 {prog} {_shown(fixed, paste=True)}"
+    return error, hint
+
+
 def empty_value(command, args: list[str]) -> tuple[str, str] | None:
     """(the name of an argument, or of an option naming a file or folder, given as "" or only
     spaces, the value) (cc init '' made the group in the current folder, --data '' read it, --out ''
@@ -664,6 +804,11 @@ def run(app) -> int:
               file=sys.stderr)
         print("提示：可能多写了一对引号，或脚本中的变量没有值" +
               ("；不写这一项时请连同选项名一起去掉。" if empty.startswith("-") else "。"), file=sys.stderr)
+        return 2
+    glued = glued_refusal(command, sys.argv[1:], prog)
+    if glued is not None:
+        print(f"错误：{glued[0]}", file=sys.stderr)
+        print(f"提示：{glued[1]}", file=sys.stderr)
         return 2
     twice = repeated_option(command, sys.argv[1:])
     if twice is not None:

@@ -11,9 +11,9 @@ import typer
 from .typer_app import app
 from .common import GLOBALS, AsOfOpt, DataOpt, chosen_as_of, guarded
 from . import recording
-from .locate import parse_date
 from .locate import report_day
-from .recording import Said, evidence_list, notices_only, shown_path, task_scope, unit_scope, write_documents
+from .recording import (Said, deadline_date, evidence_list, notices_only, shown_path, task_scope, unit_scope,
+                        write_documents)
 from ..diagnostics import UsageError
 
 
@@ -65,7 +65,7 @@ def log(
     problem: Annotated[str, typer.Option("--problem", help="自查发现并已立行立改的问题，记入本次报送（周报、报表中列出）；"
                                          "需要限期整改、复查销号的问题请登记到问题清单：cc problem add --source 自查。")] = "",
     correct: Annotated[str, typer.Option("--correct", help="进度低于上次报送时必填：更正原因。")] = "",
-    day: Annotated[Optional[str], typer.Option("--date", metavar="YYYY-MM-DD", help="报送日期，补录以前的报送时用（也可写 YYYY/M/D、YYYY.M.D、YYYY年M月D日、YYYYMMDD）；默认为办理日期（今天或 --as-of），不得晚于办理日期：--as-of 是办理这件事的日期，按它检查日志。",
+    day: Annotated[Optional[str], typer.Option("--date", metavar="YYYY-MM-DD", help="报送日期，补录以前的报送时用（也可写 YYYY/M/D、YYYY.M.D、YYYY年M月D日、YYYYMMDD、M月D日）；默认为办理日期（今天或 --as-of），不得晚于办理日期：--as-of 是办理这件事的日期，按它检查日志。",
                                                show_default=False)] = None,
     by: ByOpt = None, dry_run: DryOpt = False, data: DataOpt = None, as_of: AsOfOpt = None,
 ):
@@ -115,7 +115,7 @@ def reopen(
 
     if days is not None and deadline:
         raise UsageError("--days 和 --deadline 只能用一个")
-    limit = parse_date(deadline, "--deadline") if deadline else None
+    limit = deadline_date(deadline, "--deadline", data or GLOBALS.data, chosen_as_of(as_of)) if deadline else None
 
     def build(snap, stamp, _folder):
         t = resolve_task(snap.project, task)
@@ -182,7 +182,7 @@ def notice(
     days: Annotated[Optional[int], typer.Option("--days", min=1, max=365,
                                                 help="整改期限天数；默认取 policy.rectification_days。",
                                                 show_default=False)] = None,
-    deadline: Annotated[Optional[str], typer.Option("--deadline", help="整改期限日期 YYYY-MM-DD（也可写 YYYY/M/D、YYYY.M.D、YYYY年M月D日、YYYYMMDD；与 --days 二选一）。",
+    deadline: Annotated[Optional[str], typer.Option("--deadline", help="整改期限日期 YYYY-MM-DD（也可写 YYYY/M/D、YYYY.M.D、YYYY年M月D日、YYYYMMDD、M月D日；与 --days 二选一）。",
                                                     show_default=False)] = None,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="文书输出目录；默认 notices/<年份>/。",
                                                 show_default=False)] = None,
@@ -201,7 +201,7 @@ def notice(
 
     if days is not None and deadline:
         raise UsageError("--days 和 --deadline 只能用一个")
-    limit = parse_date(deadline, "--deadline") if deadline else None
+    limit = deadline_date(deadline, "--deadline", data or GLOBALS.data, chosen_as_of(as_of)) if deadline else None
 
     _out_is_a_folder(out)
     recorded, outside = _recorded_folder(out, data)
@@ -275,7 +275,7 @@ def reject(
 
     if days is not None and deadline:
         raise UsageError("--days 和 --deadline 只能用一个")
-    limit = parse_date(deadline, "--deadline") if deadline else None
+    limit = deadline_date(deadline, "--deadline", data or GLOBALS.data, chosen_as_of(as_of)) if deadline else None
 
     def build(snap, stamp, _folder):
         ns = find_notice(snap, notice_ref)
@@ -346,7 +346,7 @@ def reprint(
 
     _out_is_a_folder(out)
     where, project = load(data)
-    snap = rules.snapshot(project, report_day(chosen_as_of(as_of)))
+    snap = rules.snapshot(project, report_day(chosen_as_of(as_of), where))
     ns = find_notice(snap, notice_ref)
     docs = documents_of(project, ns.notice)
     if dry_run:  # reprint writes no journal entry; --by is accepted like every command's

@@ -70,11 +70,24 @@ def _names(names: tuple[str, ...]) -> str:
     return "、".join(names) if names else "（名单为空）"
 
 
-def refusal(ros: Roster, entry, target=None) -> str:
-    """Why entry's `by` may not record it (Chinese, naming who may), or "" when they may."""
+# where the command line took the recorder's name from (cli/recording._who), as a refusal says it
+_SOURCE_SAID = {"--by": "由 --by 指定", "环境变量 CC_USER": "取自环境变量 CC_USER",
+                "git config user.name": "取自 git config user.name", "系统用户名": "取自系统用户名"}
+
+
+def source_said(source: str) -> str:
+    """"取自 git config user.name" for a source of _who's, "" for none."""
+    return _SOURCE_SAID.get(source, "")
+
+
+def refusal(ros: Roster, entry, target=None, source: str = "") -> str:
+    """Why entry's `by` may not record it (Chinese, naming who may), or "" when they may. source:
+    where the name was taken from (--by, CC_USER, git, the system's user), said after it."""
     by = same_name(entry.by)
     if ros.is_office(by):
         return ""
+    said = source_said(source) if source != "--by" else ""  # typed on this very line: its hint says so
+    named = f"{by}”（{said}）" if said else f"{by}”"
     what = models.ENTRY_KIND_NAMES.get(entry.kind, entry.kind)
     if entry.kind == "void" and target is not None:
         what += "“" + models.ENTRY_KIND_NAMES.get(target.kind, target.kind) + "”记录"
@@ -82,25 +95,42 @@ def refusal(ros: Roster, entry, target=None) -> str:
     unit_id = acting_unit(entry, target)
     if unit_id is None:
         if entry.kind == "problem":
-            return (f"“{by}”不能登记来源为“{entry.source}”的问题：各单位只能登记本单位自查发现的问题"
+            return (f"“{named}不能登记来源为“{entry.source}”的问题：各单位只能登记本单位自查发现的问题"
                     f"（--source 自查），其他来源的问题由{office}登记交办")
-        return f"“{by}”不能记录{what}：这是牵头单位的职责，只有{office}可以办理"
+        return f"“{named}不能记录{what}：这是牵头单位的职责，只有{office}可以办理"
     if ros.of_unit(unit_id, by):
         return ""
     label = ros.labels.get(unit_id, unit_id)
-    return (f"“{by}”不能代{label}记录{what}：只有该单位的人员（{_names(ros.units.get(unit_id, ()))}）"
+    return (f"“{named}不能代{label}记录{what}：只有该单位的人员（{_names(ros.units.get(unit_id, ()))}）"
             f"或{office}可以办理")
 
 
 _WHO = "记录人取自 --by，其次是环境变量 CC_USER，再次是 git config user.name。"
 
 
-def hint(entry, target=None) -> str:
-    """What to do about a refusal: where to add the person who may record entry. Only the office
-    may record what is no unit's own act, so only campaign.office_staff would let them."""
+_SETX = "（Windows 命令提示符：setx CC_USER 姓名，重新打开窗口后生效）"
+# how to name the right person, by where the wrong name came from (a recorded entry's: unknown)
+_SET_NAME = {
+    "--by": "记录人由 --by 指定：请写名册中本人的姓名。",
+    "环境变量 CC_USER": f"没有写 --by，记录人取自环境变量 CC_USER：请把 CC_USER 改为名册中本人的姓名{_SETX}，"
+                      "或在命令后加 --by 姓名。",
+    "git config user.name": "没有写 --by，也没有设置环境变量 CC_USER，记录人取自 git config user.name（本机 git 的用户名）："
+                            f"请在命令后加 --by 姓名，或把环境变量 CC_USER 设为名册中本人的姓名{_SETX}；"
+                            "也可在数据目录中运行 git config user.name 姓名。",
+    "系统用户名": "没有写 --by，没有设置环境变量 CC_USER，git 也没有设置用户名，记录人取自系统的登录用户名："
+             f"请在命令后加 --by 姓名，或把环境变量 CC_USER 设为名册中本人的姓名{_SETX}。",
+}
+
+
+def hint(entry, target=None, source: str = "") -> str:
+    """What to do about a refusal: how to name the right recorder (by source, where the name was
+    taken from; the order of the sources when unknown), and where to add the person who may record
+    entry. Only the office may record what is no unit's own act, so only campaign.office_staff
+    would let them."""
+    who = _SET_NAME.get(source, _WHO)
     if acting_unit(entry, target) is None:
-        return _WHO + "这项由推进组办公室办理；如确应授权此人，请在 tasklist.yaml 的 campaign.office_staff 中添加。"
-    return (_WHO + "如确应授权此人，请在 units.yaml 该单位的 staff，"
+        return who + "这项由推进组办公室办理；如确应授权此人，请在 tasklist.yaml 的 campaign.office_staff 中添加。"
+    return (who + "如确应授权此人，请在 units.yaml 该单位的 staff，"
             "或 tasklist.yaml 的 campaign.office_staff 中添加。")
 
 

@@ -25,6 +25,7 @@ class Stamp:
     date: dt.date
     at: dt.datetime
     evidence: tuple = ()  # the command's --evidence, archived (models.EvidenceFile) or URLs
+    by_source: str = ""  # where the command line took `by` from (--by, CC_USER, git, the system), for refusals
 
 
 def _base(stamp: Stamp) -> dict:
@@ -38,7 +39,10 @@ def check_stamp(project: models.Project, stamp: Stamp, today: dt.date, clock_day
     that day and then take as the latest."""
     camp = project.plan.campaign
     if not stamp.by.strip():
-        raise UsageError("记录人不能为空", "请用 --by 指定，或设置环境变量 CC_USER。")
+        from .authority import source_said
+
+        said = source_said(stamp.by_source)
+        raise UsageError(f"记录人不能为空{f'（{said}）' if said else ''}", "请用 --by 指定，或设置环境变量 CC_USER。")
     if clock_day is not None and today > clock_day:
         raise UsageError(f"--as-of {rules.cn_date(today)} 晚于今天（{rules.cn_date(clock_day)}），不能办理尚未到来的日期的事项",
                          "补录以前的事项请写当天或以前的日期；要看将来某天的灯色，用 cc status --as-of。")

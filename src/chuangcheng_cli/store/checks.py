@@ -506,8 +506,8 @@ def check_plan(project: models.Project, plan_file: loading.YamlFile,
         years = f"{camp.start.year}" + (f" 或 {camp.end.year}" if camp.end.year != camp.start.year else "")
         at(("campaign", "year"), "campaign-dates",
            f"年度 {camp.year} 与活动起止日期（{camp.start} 至 {camp.end}）不符",
-           f"请把 year 改为 {years}，或检查 start、end 是否写错：导入问题表时，“6月8日”这类不写年份的"
-           "日期按 year 补全年份。", severity=WARNING)
+           f"请把 year 改为 {years}，或检查 start、end 是否写错：导入问题表和命令中的日期写成“6月8日”这类"
+           "不写年份的，按 year 补全年份。", severity=WARNING)
 
     seen: dict[str, int] = {}
     for i, ind in enumerate(plan.indicators):

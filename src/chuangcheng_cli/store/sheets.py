@@ -26,6 +26,7 @@ from pathlib import Path
 
 from ..diagnostics import ImportRefused, UsageError, did_you_mean
 from ..domain import models
+from ..domain.dates import with_year
 from ..textguard import looks_blank
 from ..textguard import describe, find_bad
 
@@ -952,13 +953,15 @@ _DATE_FORMS = (
     (re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})"), (1, 3, 4)),
     (re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})[日号]?"), (1, 2, 3)),
     (re.compile(r"(\d{4})(\d{2})(\d{2})"), (1, 2, 3)),
-    (re.compile(r"(\d{1,2})月(\d{1,2})[日号]?"), (None, 1, 2)),  # the campaign's year
+    (re.compile(r"(\d{1,2})月(\d{1,2})[日号]?"), (None, 1, 2)),  # the campaign's year (domain/dates.py)
 )
 _TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"  # "2023/6/5 0:00" from Excel's CSV
 
 
-def _date(value, what: str, table: _Table, year: int) -> tuple[dt.date | None, str]:
-    """(the date, "") or (None, the reason it is not one); (None, "") for a blank cell."""
+def _date(value, what: str, table: _Table, year: int, after: dt.date | None = None) -> tuple[dt.date | None, str]:
+    """(the date, "") or (None, the reason it is not one); (None, "") for a blank cell. A date
+    without its year (6月8日) is completed as the command line's are (domain/dates.py): year, the
+    campaign's; after, for a 整改时限, the row's 发现时间."""
     if _is_blank(value):
         return None, ""
     if isinstance(value, dt.datetime):
@@ -980,7 +983,9 @@ def _date(value, what: str, table: _Table, year: int) -> tuple[dt.date | None, s
         match = re.fullmatch(pattern.pattern + _TIME, key)
         if match:
             try:
-                return dt.date(int(match.group(y)) if y else year, int(match.group(m)), int(match.group(d))), ""
+                if not y:
+                    return with_year(int(match.group(m)), int(match.group(d)), year, after), ""
+                return dt.date(int(match.group(y)), int(match.group(m)), int(match.group(d))), ""
             except ValueError:
                 return None, f"{what}“{_quoted(text)}”不是有效日期"
     return None, f"{what}“{_quoted(text)}”无法识别为日期（可写 2023-7-5、2023/7/5、2023年7月5日）"
@@ -1074,7 +1079,7 @@ def _read_row(table: _Table, number: int, cells: dict, resolver: _Resolver, defa
         said = re.sub(r"\s+", "", _nfkc(deadline_cell)) if isinstance(deadline_cell, str) else ""
         if said in IMMEDIATE:
             deadline_cell = None  # 立行立改: no date of its own, the policy's days for it (as a blank cell)
-        deadline, why = _date(deadline_cell, "整改时限", table, resolver.year)
+        deadline, why = _date(deadline_cell, "整改时限", table, resolver.year, found)
         if why and said in LASTING:  # a mode, not a date: say what such a problem needs
             why = (f"整改时限“{said}”不是日期：请写明完成期限（长期整改的问题另须整改计划，请用 "
                    "cc problem add --mode 长期整改 --plan … --deadline 日期 逐个登记）")
