@@ -331,3 +331,42 @@ def test_one_set_of_input_method_dashes_for_options_and_numbers(shipped):
                     "--as-of", "2023-09-10", cwd=shipped)
     assert result.returncode == 2
     assert "提示：是否为 --dry-run？选项前的 -- 要用半角（英文输入法）的减号。" in result.stderr
+
+
+# ------------------------------------------------ today, where the campaign is
+#
+# A lead unit's server or a CI machine keeps UTC: from 00:00 to 08:00 北京时间 its date is still
+# yesterday. Without --as-of the day is the campaign's (campaign.timezone, default Asia/Shanghai),
+# as the record's times (at) are.
+
+def test_today_is_the_campaigns_date_not_the_machines():
+    import datetime as dt
+
+    from chuangcheng_cli.cli.locate import campaign_day
+
+    utc = dt.timezone.utc
+    early = dt.datetime(2023, 5, 9, 17, 30, tzinfo=utc)  # 2023-05-10 01:30 北京时间
+    assert campaign_day(early, None) == dt.date(2023, 5, 10)
+    assert campaign_day(early, "Asia/Shanghai") == dt.date(2023, 5, 10)
+    assert campaign_day(early, "Asia/Urumqi") == dt.date(2023, 5, 10)  # 北京时间 officially
+    assert campaign_day(early, "Europe/Berlin") == dt.date(2023, 5, 9)  # another campaign's zone (tzdata)
+    assert campaign_day(dt.datetime(2023, 5, 9, 23, 30, tzinfo=utc), "Europe/Berlin") == dt.date(2023, 5, 10)
+    assert campaign_day(early, "Nowhere/Town") == early.astimezone().date()  # unknown here: the machine's own
+    assert campaign_day(early, "../etc/passwd") == early.astimezone().date()
+
+
+@pytest.mark.parametrize(("lines", "zone", "year"), [
+    ("campaign:\n  name: 工作\n  year: 2023\n  timezone: Asia/Urumqi   # 时区\n", "Asia/Urumqi", 2023),
+    ("campaign:\n  timezone: 'Europe/Berlin'\n  year: \"2024\"\n", "Europe/Berlin", 2024),
+    ("# 说明\ncampaign:   # 工作\n\n  # timezone: Europe/Berlin\n  year: 2023\n", None, 2023),
+    ("campaign:\n  name: 工作\n  fonts:\n    timezone: Europe/Berlin\n    year: 1999\nunits: []\n", None, None),  # not campaign's own
+    ("units: []\ncampaign:\n  year: 23\ntimezone: Europe/Berlin\n", None, None),
+    ("tasks: []\n", None, None),
+])
+def test_the_campaigns_zone_and_year_are_read_from_its_lines(tmp_path, lines, zone, year):
+    from chuangcheng_cli.cli.locate import campaign_year, campaign_zone
+
+    (tmp_path / "tasklist.yaml").write_text(lines, encoding="utf-8")
+    assert campaign_zone(tmp_path) == zone
+    assert campaign_year(tmp_path) == year
+    assert campaign_zone(tmp_path / "nothing") is None and campaign_year(tmp_path / "nothing") is None

@@ -91,27 +91,47 @@ def halfwidth(text: str) -> str:
 
 
 def campaign_year(folder) -> int | None:
-    """tasklist.yaml's campaign.year in folder (a DataDir, a path), read from its lines (no YAML:
-    the fast path reads dates before anything is loaded), or None when it is not written there as
-    `  year: 2023` under `campaign:`; the loader checks the file itself."""
-    import re
+    """tasklist.yaml's campaign.year in folder (a DataDir, a path), or None when it is not written
+    there as `  year: 2023` under `campaign:`; the loader checks the file itself."""
+    value = campaign_scalar(folder, "year")
+    return int(value) if value is not None and len(value) == 4 and value.isascii() and value.isdigit() else None
 
+
+def campaign_zone(folder) -> str | None:
+    """tasklist.yaml's campaign.timezone in folder, or None when it is not written there."""
+    return campaign_scalar(folder, "timezone") or None
+
+
+def campaign_scalar(folder, key: str) -> str | None:
+    """The plain value of key under tasklist.yaml's `campaign:` in folder (a DataDir, a path), read
+    from its lines (no YAML, no re: the fast path reads the day before anything is loaded), its
+    quotes and comment taken off; None when the file or the key is not there."""
     path = os.path.join(getattr(folder, "folder", folder), "tasklist.yaml")
     try:
         with open(path, "rb") as handle:
             text = handle.read(2_000_000).decode("utf-8-sig", "replace")
     except OSError:
         return None
-    inside = False
+    inside, indent = False, None
     for line in text.splitlines():
-        if re.match(r"campaign\s*:\s*(#.*)?$", line):
-            inside = True
-        elif inside and line[:1] not in ("", " ", "\t", "#"):
-            return None  # the next top-level key: campaign has no year of its own
-        elif inside:
-            m = re.match(r"\s+year\s*:\s*['\"]?(\d{4})['\"]?\s*(#.*)?$", line)
-            if m:
-                return int(m[1])
+        bare = line.split(" #", 1)[0].rstrip()
+        if not bare.strip() or bare.lstrip().startswith("#"):
+            continue
+        if bare[:1] not in (" ", "\t"):  # a top-level key
+            if inside:
+                return None  # campaign has no such key of its own
+            inside = bare.replace(" ", "").replace("\t", "") == "campaign:"
+            continue
+        if not inside:
+            continue
+        depth = len(bare) - len(bare.lstrip())
+        indent = depth if indent is None else indent
+        name, colon, value = bare.strip().partition(":")
+        if depth == indent and colon and name.strip() == key:
+            value = value.strip()
+            if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+                value = value[1:-1]
+            return value.strip()
     return None
 
 
@@ -173,10 +193,36 @@ def parse_percent(text: str, option: str = "--percent") -> int:
 
 
 def report_day(value: str | None, where=None):
-    """The only place that reads the clock. where: as parse_date's (a --as-of of 9月12日)."""
+    """The only place that reads the clock: --as-of's day, else today where the campaign is (its
+    campaign.timezone in where's tasklist.yaml; a server or CI machine keeps UTC, where 北京时间
+    00:00–08:00 is still yesterday). where: as parse_date's (a --as-of of 9月12日)."""
     import datetime as dt
 
-    return parse_date(value, "--as-of", where) if value is not None else dt.date.today()  # --as-of "" is a mistake
+    if value is not None:  # --as-of "" is a mistake
+        return parse_date(value, "--as-of", where)
+    zone = campaign_zone(where) if where is not None and not isinstance(where, int) else None
+    return campaign_day(dt.datetime.now(dt.timezone.utc), zone)
+
+
+# The zones of 北京时间 (UTC+8 all year since 1992): their day needs no time zone database.
+CHINA_ZONES = frozenset({"Asia/Shanghai", "Asia/Chongqing", "Asia/Chungking", "Asia/Harbin", "PRC",
+                         "Asia/Hong_Kong", "Asia/Macau", "Asia/Taipei", "Asia/Urumqi"})
+
+
+def campaign_day(now, zone: str | None):
+    """The date at the moment now (an aware datetime) in zone (campaign.timezone; None: not
+    written, its default Asia/Shanghai); the machine's own date when the zone is unknown here
+    (cc validate names an unknown zone)."""
+    import datetime as dt
+
+    if zone is None or zone in CHINA_ZONES:
+        return now.astimezone(dt.timezone(dt.timedelta(hours=8))).date()
+    try:
+        from zoneinfo import ZoneInfo
+
+        return now.astimezone(ZoneInfo(zone)).date()
+    except Exception:  # ZoneInfoNotFoundError, a name that is no path: as the record's times do (recording.local_time)
+        return now.astimezone().date()
 
 
 BUNDLED_NOTE = "提示：正在使用内置示例数据（只读；找不到数据目录时默认用它）。用 cc init 创建自己的数据目录。"

@@ -277,7 +277,7 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
         raise UsageError(f"这是 chuangcheng-cli 工具仓库自带的示例数据（{shown_path(where.path)}），不能写入",
                          "请先用 cc init 目录 新建自己的数据目录（可带示例数据），在那里办理；"
                          "写进工具仓库的记录会在下次 git pull 时冲突。")
-    now, clock_day = report_day(as_of, where), report_day(None)
+    now, clock_day = report_day(as_of, where), report_day(None, where)
     who, source = _who(by, where.path)
     stamp = Stamp(who, parse_date(day, "--date", where) if day else now, dt.datetime.now(dt.timezone.utc),
                   by_source=source)
