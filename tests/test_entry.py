@@ -171,6 +171,7 @@ def test_ctrl_c_while_a_validator_is_built_interrupts_or_leaves_it_whole(monkeyp
 
     monkeypatch.setattr(interrupts, "_SWALLOWED", [])
     monkeypatch.setattr(sys, "unraisablehook", interrupts.swallowed)
+    ignored = signal.signal(signal.SIGINT, signal.default_int_handler)  # as at a terminal (a background job ignores it)
     plan = yaml.safe_load((DATA / "tasklist.yaml").read_text(encoding="utf-8"))
     assert state.shipped_validator(models.Plan) is not None  # the shipped schemas are in use here
     previous = signal.signal(signal.SIGALRM, lambda *_: signal.raise_signal(signal.SIGINT))  # a Ctrl-C, then
@@ -189,6 +190,7 @@ def test_ctrl_c_while_a_validator_is_built_interrupts_or_leaves_it_whole(monkeyp
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        signal.signal(signal.SIGINT, ignored)
     assert interrupted and whole
     assert not interrupts.was_swallowed()
 

@@ -272,6 +272,16 @@ def slow_data(tmp_path_factory) -> Path:
     return root
 
 
+def own_ctrl_c() -> None:
+    """A process group of its own, and Ctrl-C as a terminal gives it: a shell's background job
+    (`pytest … &`) ignores SIGINT, its children with it, and Python then leaves it ignored."""
+    import os
+    import signal
+
+    os.setsid()
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("args", [["validate"], ["show", "T0001"], ["report", "md"]])
 def test_interrupt_is_reported_not_a_traceback(slow_data, args):
     """Ctrl-C on the fast path and on the typer app: 已中断。 and exit code 130."""
@@ -284,7 +294,7 @@ def test_interrupt_is_reported_not_a_traceback(slow_data, args):
     subprocess.run(command, cwd=slow_data, env=cc_env(), capture_output=True, timeout=120)
     whole = time.perf_counter() - started
     proc = subprocess.Popen(command, cwd=slow_data, env=cc_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, preexec_fn=os.setsid)
+                            text=True, preexec_fn=own_ctrl_c)
     time.sleep(max(whole * 0.45, 0.2))  # inside imports or the load, well before the end (a faster cc, a quicker machine)
     os.killpg(proc.pid, signal.SIGINT)
     out, err = proc.communicate(timeout=60)
