@@ -108,8 +108,45 @@ def _state_of(folder):
 
 def _same(a, b) -> bool:
     return (a.digest, a.size, list(a.offsets), list(a.lines), {k: list(v) for k, v in a.by_task.items()},
-            list(a.family)) == (b.digest, b.size, list(b.offsets), list(b.lines),
-                                       {k: list(v) for k, v in b.by_task.items()}, list(b.family))
+            list(a.family), bytes(a.ids)) == (b.digest, b.size, list(b.offsets), list(b.lines),
+                                              {k: list(v) for k, v in b.by_task.items()}, list(b.family), bytes(b.ids))
+
+
+def test_the_states_ids_are_every_entrys_stored_loaded_and_extended(tmp_path):
+    """JournalState.ids: "\n" and each entry's id with a "\n", in journal order, kept through a
+    store and a load and extended by an append (a pull's ids are looked up there, see conflicts)."""
+    from chuangcheng_cli.store.loading import load_journal
+
+    data = copy_data(tmp_path)
+    state, raw = _state_of(data)
+    ids = [e.id for e in load_journal(data / "journal.jsonl", "journal.jsonl").entries]
+    assert bytes(state.ids) == ("\n" + "".join(i + "\n" for i in ids)).encode()
+    root = tmp_path / "store"
+    store.store_state(root, "k", state)
+    loaded = store.load_state(root, "k")
+    assert loaded is not None and _same(loaded, state)
+    (data / "journal.jsonl").write_bytes(raw + _line().encode())
+    new = (data / "journal.jsonl").read_bytes()
+    grown = store.catch_up(loaded, new, store.matching(loaded, new)[1], data / "journal.jsonl", "journal.jsonl")
+    assert grown is not None and bytes(grown.ids).endswith(b"\n" + "\n".join([ids[-1], "20231230-0000aaaa"]).encode() + b"\n")
+    store.store_state(root, "k", grown)
+    assert _same(store.load_state(root, "k"), _state_of(data)[0])
+
+
+def test_an_id_holding_a_line_break_leaves_the_state_without_ids(tmp_path):
+    from types import SimpleNamespace
+
+    state, raw = _state_of(copy_data(tmp_path))
+    before = bytes(state.ids)
+    state.extend([SimpleNamespace(id="20231230-a", kind="void")], [len(raw)], [9001])
+    assert bytes(state.ids) == before + b"20231230-a\n"
+    state.extend([SimpleNamespace(id="20231230-b\nx", kind="void")], [len(raw) + 10], [9002])
+    assert state.ids is None
+    state.extend([SimpleNamespace(id="20231230-c", kind="void")], [len(raw) + 20], [9003])
+    assert state.ids is None  # never again for this state: the next full check builds a new one
+    root = tmp_path / "store"
+    store.store_state(root, "k", state)
+    assert store.load_state(root, "k").ids is None
 
 
 def test_catch_up_equals_a_fresh_state(tmp_path):
@@ -782,6 +819,13 @@ def test_an_id_taken_before_the_stop_is_a_conflict_and_one_after_it_is_not(monke
     assert store.conflicts(None, raw, new, []) is None  # without the stop the new lines' ids are found
     taken = old + _line(id=new[-1].id).encode()  # the last new id is also an old line's
     assert store.conflicts(None, taken + tail, new, [], stop=len(taken)) is None
+    # the same, asked of the state's ids of the journal before the stop (not its bytes)
+    ids = ("\n" + "".join(f"20231130-{n:08x}\n" for n in range(50))).encode()
+    assert store.conflicts(None, raw, new, [], stop=len(old), ids=ids) == []
+    assert store.conflicts(None, raw, new, [], stop=len(old), ids=ids + new[-1].id.encode() + b"\n") is None
+    assert store.conflicts(None, raw, new, [], stop=len(old), ids=ids + new[0].id.encode() + b"x\n") == []  # longer: another id
+    prefix = new[0].id[:-1]  # a shorter id that begins the same way: another id too
+    assert store.conflicts(None, raw, new, [], stop=len(old), ids=ids + prefix.encode() + b"\n") == []
 
 
 def test_the_garbage_collector_is_on_again_after_every_command(tmp_path, monkeypatch):

@@ -389,7 +389,8 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
         if sliced and not (tasks_only and any(e.kind not in rules.TASK_KINDS for e in entries)) \
                 and not (narrowed and any(e.kind not in ("fix", "recheck", "extend") or e.problem != key
                                           for e in entries)):
-            problems = store.conflicts(checked, raw, entries, lines)  # else (never) the full check
+            ids = held.ids if held is not None and held.size == len(raw) else None  # the state's index of raw
+            problems = store.conflicts(checked, raw, entries, lines, ids=ids)  # else (never) the full check
         if problems is None:
             full = checked if not sliced else require_clean(check_folder(where.path, display_base(), files=False))
             problems = check_append(full, entries, lines)

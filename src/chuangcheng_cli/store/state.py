@@ -51,7 +51,7 @@ from __future__ import annotations
 import hashlib
 import os
 
-FORMAT = 8  # of the state file; a state of another format is not used (7: its key inside; 8: BLAKE3)
+FORMAT = 9  # of the state file; a state of another format is not used (7: its key inside; 8: BLAKE3; 9: ids)
 VIEW_FORMAT = 2  # 2: a checksum, its key and day inside
 DATA_FILES = ("tasklist.yaml", "units.yaml", "journal.jsonl")
 KEEP = 64  # views and outputs kept; older ones are pruned
@@ -752,6 +752,10 @@ class JournalState:
         self.family = _positions()  # the entries every check sees (checks.NOTICE_FAMILY)
         self.voids = _positions()  # the family's voids: what a check of one task's entries needs of it
         self.added: list = []  # the entries catch_up last added (see catch_up)
+        # every entry's id, each as "\n" id, then a last "\n" (b"\n" for none), as the entries
+        # read them: whether an added entry's id is taken is found here, not by searching a
+        # city's journal (see conflicts); None when an id holds a line break
+        self.ids: bytes | bytearray | None = bytearray(b"\n")
         self.static = b""  # the plan and units as stored (JSON), kept so that a store need not dump them again
 
     def add(self, entry, offset: int, line: int) -> None:
@@ -764,6 +768,14 @@ class JournalState:
 
         k = len(self.offsets)
         family, voids, by_task = [], [], {}
+        if self.ids is not None and entries:
+            added = "\n".join([entry.id for entry in entries])
+            if added.count("\n") != len(entries) - 1:  # an id holding a line break: no index
+                self.ids = None
+            else:
+                if type(self.ids) is not bytearray:  # as loaded: copied once, then appended to
+                    self.ids = bytearray(self.ids)
+                self.ids += added.encode("utf-8") + b"\n"
         for entry in entries:
             kind = entry.kind
             if kind in NOTICE_FAMILY:
@@ -858,6 +870,14 @@ def load_state(root, key: str) -> JournalState | None:
                 setattr(state, name, items)
             else:
                 state.by_task[name.removeprefix("task:")] = items
+        ids = _typed(head["ids"], int)
+        if ids >= 0:
+            state.ids = bytes(body[at:at + ids])  # a bytearray once extended
+            at += ids
+            if len(state.ids) != ids or not state.ids.startswith(b"\n") or not state.ids.endswith(b"\n"):
+                return None
+        else:
+            state.ids = None
         if at != len(body) or len(state.offsets) != len(state.lines):
             return None
         return state
@@ -881,9 +901,10 @@ def store_state(root, key: str, state: JournalState) -> None:
     arrays = [("offsets", state.offsets), ("lines", state.lines), ("family", state.family), ("voids", state.voids),
               *((f"task:{t}", a) for t, a in state.by_task.items())]
     head = json.dumps({"byteorder": sys.byteorder, "key": key, "digest": state.digest, "size": state.size,
-                       "arrays": [[name, len(a)] for name, a in arrays]},
+                       "arrays": [[name, len(a)] for name, a in arrays],
+                       "ids": -1 if state.ids is None else len(state.ids)},
                       ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    body = b"".join([state.static, head, *(a.tobytes() for _, a in arrays)])
+    body = b"".join([state.static, head, *(a.tobytes() for _, a in arrays), state.ids or b""])
     store_bytes(root, _state_name(key), MAGIC + _head().pack(FORMAT, len(state.static), len(head),
                                                              _journal_hash(body).digest()) + body,
                 prune="state-", keep=KEEP_STATES)
@@ -1052,7 +1073,7 @@ def catch_up(state: JournalState, raw: bytes, h, path, display: str, entries: li
     part = slice_of(state, raw, path, display, touched, entries, family, chosen, known)
     base = _prefix_lines(state, raw) + 1  # the first added line's number
     problems = conflicts(part, raw, new, [t for _, t in numbered],
-                         None if entries is None else {e.id for e in entries[:old]}, base, state.size)
+                         None if entries is None else {e.id for e in entries[:old]}, base, state.size, state.ids)
     if problems is None or problems:
         return None
     starts, at = [], state.size  # of each added line
@@ -1136,13 +1157,36 @@ def problem_slice(state: JournalState, raw: bytes, path, display: str, key: str)
     return slice_of(state, raw, path, display, set(), family=False, positions=positions, known=known)
 
 
+def _ids_taken(ids, wanted: list[str]) -> bool:
+    """Whether one of wanted is in ids (JournalState.ids), or cannot be told (an id holding a line
+    break). The ids beginning as a wanted one does (its day, 20231201-…) are collected, by a quick
+    search for each beginning; for many beginnings (a pull of many days), all of them."""
+    if any("\n" in w for w in wanted):
+        return True
+    heads = {w[:9] for w in wanted}
+    if len(heads) > 8:
+        seen = set(bytes(ids).split(b"\n"))
+    else:
+        seen = set()
+        for head in heads:
+            needle = b"\n" + head.encode("utf-8")
+            at = ids.find(needle)
+            while at >= 0:
+                end = ids.find(b"\n", at + 1)
+                seen.add(bytes(ids[at + 1:end]))
+                at = ids.find(needle, end)
+    return any(w.encode("utf-8") in seen for w in wanted)
+
+
 def conflicts(part, raw: bytes, entries: list, lines: list[str], taken: set | None = None,
-              first: int | None = None, stop: int | None = None) -> list | None:
+              first: int | None = None, stop: int | None = None, ids=None) -> list | None:
     """Errors the new entries would bring, checked against the slice; None when the slice cannot
     tell: a new entry's id appears somewhere in the journal's bytes (entry ids are random, so in
     practice never), and only a full check can say whether that is an entry's id. taken: the ids
-    of every entry of raw, when known (then they are what is compared). stop: the journal's
-    bytes end there (raw[:stop], without copying a city's journal to cut it)."""
+    of every entry of raw, when known (then they are what is compared); ids: the same as the
+    state's index (JournalState.ids) of raw[:stop], searched instead of the journal's bytes (a
+    tenth of their size: a pull's check stays as quick as the journal grows). stop: the
+    journal's bytes end there (raw[:stop], without copying a city's journal to cut it)."""
     import re
 
     from .checks import check_append
@@ -1151,6 +1195,9 @@ def conflicts(part, raw: bytes, entries: list, lines: list[str], taken: set | No
         stop = len(raw)
     if taken is not None:
         if any(entry.id in taken for entry in entries):
+            return None
+    elif ids is not None:
+        if _ids_taken(ids, [entry.id for entry in entries]):
             return None
     elif len(entries) <= 8:
         if any(raw.find(b'"' + entry.id.encode() + b'"', 0, stop) >= 0 for entry in entries):
