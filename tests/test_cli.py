@@ -54,6 +54,21 @@ def test_status_json_agrees_with_table():
     assert t09["light"] == "red" and t09["notice_count"] == 2
 
 
+def test_json_names_units_by_the_ids_cc_units_gives():
+    """Names are for reading; a script joins status, the problem list and units by id."""
+    units = json.loads(cc("units", "--as-of", "2023-12-29", "--json").output)["units"]
+    short = {u["id"]: u["short_name"] for u in units}
+    tasks = json.loads(cc("status", "--as-of", "2023-12-29", "--json").output)["tasks"]
+    t09 = next(t for t in tasks if t["id"] == "T09")
+    assert (t09["lead_id"], t09["co_unit_ids"]) == ("rsj", ["zjj"])
+    for t in tasks:
+        assert short[t["lead_id"]] == t["lead"] and [short[u] for u in t["co_unit_ids"]] == t["co_units"]
+    problems = json.loads(cc("problem", "list", "--as-of", "2023-12-29", "--json").output)["problems"]
+    assert problems
+    for p in problems:
+        assert short[p["unit_id"]] == p["unit"] and [short[u] for u in p["co_unit_ids"]] == p["co_units"]
+
+
 def test_status_today_shows_year_end_story():
     doc = json.loads(cc("status", "--json").output)  # today: long after the campaign ended
     lights = {t["id"]: t["light"] for t in doc["tasks"]}

@@ -149,6 +149,8 @@ def status_rows(snap: rules.Snapshot, unit: str | None = None, indicator: str | 
             "units": [project.unit_label(u) for u in task.units],
             "lead": project.unit_short(task.lead),
             "co_units": [project.unit_short(u) for u in task.co_units],
+            "lead_id": task.lead,  # the units' ids, as cc units --json gives them (names change, ids do not)
+            "co_unit_ids": list(task.co_units),
             "assignee": _assignee(st, task.lead),
             "percent": st.percent,
             "expected_percent": st.expected,
@@ -390,6 +392,8 @@ def problem_row(snap: rules.Snapshot, ps: problemlist.ProblemState) -> dict:
         "unit": project.unit_short(p.unit),
         "unit_name": project.unit_label(p.unit),
         "co_units": [project.unit_short(u) for u in p.co_units],
+        "unit_id": p.unit,  # the units' ids, as cc units --json gives them
+        "co_unit_ids": list(p.co_units),
         "task": p.task,
         "mode": p.mode,
         "deadline": ps.deadline.isoformat(),
