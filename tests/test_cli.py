@@ -69,6 +69,17 @@ def test_json_names_units_by_the_ids_cc_units_gives():
         assert short[p["unit_id"]] == p["unit"] and [short[u] for u in p["co_unit_ids"]] == p["co_units"]
 
 
+def test_units_for_one_unit_shows_its_row_and_what_the_lead_owes_it():
+    out = cc("units", "--as-of", "2023-12-29", "--unit", "市场监管局").output
+    rows = [line for line in out.splitlines() if re.match(r"^[a-z]+ ", line) and not line.startswith("id ")]
+    assert len(rows) == 1 and rows[0].startswith("scjgj 市场监管局")
+    assert "W2023-0028" in out and "W2023-0021" not in out  # 工商联's recheck is not its
+    doc = json.loads(cc("units", "--as-of", "2023-12-29", "-u", "rsj", "--json").output)
+    assert [u["id"] for u in doc["units"]] == ["rsj"] and doc["lead_queue"] == []
+    wrong = cc("units", "-u", "人设局")
+    assert wrong.exit_code == 2 and "人社局" in wrong.output
+
+
 def test_status_today_shows_year_end_story():
     doc = json.loads(cc("status", "--json").output)  # today: long after the campaign ended
     lights = {t["id"]: t["light"] for t in doc["tasks"]}

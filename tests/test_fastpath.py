@@ -41,6 +41,10 @@ READ_CASES = [
     ["status", "--as-of", "２０２３.９.１０", "-u", "人社局"],  # one unit: only its escalation
     ["units"],
     ["units", "--json"],
+    ["--as-of", "2023-12-29", "units", "--unit", "scjgj"],  # its row and what the lead unit owes it
+    ["--as-of", "2023-12-29", "units", "-u", "人社局", "--json"],
+    ["units", "-u", "民政"],  # a partial name: resolved against the data
+    ["units", "-u", "人设局"],
     ["validate"],
     ["validate", "-f", "json"],
     ["validate", "--format=github", "--strict"],

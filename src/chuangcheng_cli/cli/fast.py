@@ -27,7 +27,7 @@ REPEATABLE = {"evidence"}
 GLOBAL = {"data", "as_of"}  # the options `cc` itself takes before the command
 COMMANDS = {  # command: (its options, how many arguments, options it cannot do without)
     "status": ({"data", "as_of", "unit", "indicator", "light", "json", "strict"}, 0, set()),
-    "units": ({"data", "as_of", "json", "strict"}, 0, set()),
+    "units": ({"data", "as_of", "unit", "json", "strict"}, 0, set()),
     "validate": ({"data", "format", "strict"}, 0, set()),
     "log": ({"data", "as_of", "unit", "percent", "note", "evidence", "problem", "correct", "date", "by",
              "dry_run"}, 1, {"unit", "percent", "note"}),
@@ -294,10 +294,12 @@ def _answer(command: str, opts: dict, where, day, root) -> str | None:
             if done is not None:
                 return key
     snap, doc, key = plain.snapshot_doc(where, day, remember=True, strict=bool(opts.get("strict")))
-    if command == "units":
-        plain.print_units(doc, bool(opts.get("json")))
-        return key
     from ..reports import rows as reports
+
+    if command == "units":
+        unit = reports.resolve_unit(snap.project, opts["unit"]).id if "unit" in opts else None
+        plain.print_units(doc, bool(opts.get("json")), unit)
+        return key
 
     unit = reports.resolve_unit(snap.project, opts["unit"]).name if "unit" in opts else None
     indicator = reports.resolve_indicator(snap.project, opts["indicator"]).id if "indicator" in opts else None
@@ -312,12 +314,10 @@ def _status(doc: dict, opts: dict, bundled: bool) -> int | None:
     lookup = doc["lookup"]
     unit = None
     if "unit" in opts:
-        # as rows.resolve_unit: an id first, then a name (a name that is another unit's id is an error)
-        by_id = (lookup["unit_names"][uid] for uid in lookup["units"] if opts["unit"] == uid)
-        by_name = (lookup["unit_names"][uid] for uid, names in lookup["units"].items() if opts["unit"] in names)
-        unit = next(by_id, None) or next(by_name, None)
-        if unit is None:
+        uid = _unit_id(lookup, opts["unit"])
+        if uid is None:
             return None
+        unit = lookup["unit_names"][uid]
     indicator = None
     if "indicator" in opts:
         # as rows.resolve_indicator: a name first, then an id (a name may be another indicator's id)
@@ -331,11 +331,26 @@ def _status(doc: dict, opts: dict, bundled: bool) -> int | None:
     return 0
 
 
-def _units(doc: dict, opts: dict, bundled: bool) -> int:
+def _unit_id(lookup: dict, text: str) -> str | None:
+    """The unit text names, as rows.resolve_unit finds it: an id first, then a name (a name that
+    is another unit's id is an error); None when only the full data can say (a near miss, a
+    name written another way)."""
+    by_id = (uid for uid in lookup["units"] if text == uid)
+    by_name = (uid for uid, names in lookup["units"].items() if text in names)
+    return next(by_id, None) or next(by_name, None)
+
+
+def _units(doc: dict, opts: dict, bundled: bool) -> int | None:
+    """units from a stored view; None when a name needs the full data to resolve."""
     from . import plain
 
+    unit = None
+    if "unit" in opts:
+        unit = _unit_id(doc["lookup"], opts["unit"])
+        if unit is None:
+            return None
     _note(bundled, doc)
-    plain.print_units(doc, bool(opts.get("json")))
+    plain.print_units(doc, bool(opts.get("json")), unit)
     return 0
 
 

@@ -313,20 +313,28 @@ def print_status(doc: dict, unit_name: Optional[str], indicator_id: Optional[str
     show(out, status_lines(rows, summary, out.width))
 
 
-def print_units(doc: dict, as_json: bool) -> None:
+def print_units(doc: dict, as_json: bool, unit_id: Optional[str] = None) -> None:
+    """The units' table and the lead unit's queue; unit_id: that unit's row alone, and the items
+    of the queue that are its (what the lead unit owes it)."""
     base = doc["status"]["base"]
     as_of = base["as_of"]
     from ..textguard import clean
 
-    queue = clean(base.get("lead_queue", []))
+    units = doc["units"]
+    queue = base.get("lead_queue", [])
+    if unit_id is not None:
+        units = [u for u in units if u["id"] == unit_id]
+        names = {u["name"] for u in units}
+        queue = [q for q in queue if q["unit_name"] in names]
+    queue = clean(queue)
     if as_json:
-        print(json.dumps({"as_of": as_of, "units": doc["units"], "lead_queue": queue}, ensure_ascii=False, indent=2))
+        print(json.dumps({"as_of": as_of, "units": units, "lead_queue": queue}, ensure_ascii=False, indent=2))
         return
     from ..reports.lines import queue_text
     from ..reports.tables import units_table
 
     out = console()
-    out.print(units_table(doc["units"], as_of, out.width, out))
+    out.print(units_table(units, as_of, out.width, out))
     if queue:  # the lead unit's own pending work, so its delay is never read as a unit's
         year = int(as_of[:4])
         out.print(f"牵头单位待办（{base.get('lead_unit', '牵头单位')}）：")

@@ -83,16 +83,21 @@ def status(
 @app.command()
 @guarded
 def units(
+    unit: Annotated[Optional[str], typer.Option(
+        "--unit", "-u", help="只看某单位的一行（及牵头单位待办中它的事项）：id、全称或简称均可。",
+        show_default=False)] = None,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
     strict: StrictOpt = False,
     data: DataOpt = None,
     as_of: AsOfOpt = None,
 ):
     """责任单位一览：牵头/配合任务数、完成、滞后、督办次数、是否已报告市领导。"""
+    from ..reports import rows as reports
     from . import plain
 
-    _, doc = _snapshot(data, as_of, remember=True, strict=strict)
-    plain.print_units(doc, as_json)
+    snap, doc = _snapshot(data, as_of, remember=True, strict=strict)
+    unit_id = reports.resolve_unit(snap.project, unit).id if unit else None
+    plain.print_units(doc, as_json, unit_id)
 
 
 @app.command()
