@@ -108,12 +108,20 @@ def campaign_scalar(folder, key: str) -> str | None:
     quotes and comment taken off; None when the file or the key is not there."""
     path = os.path.join(getattr(folder, "folder", folder), "tasklist.yaml")
     try:
-        with open(path, "rb") as handle:
-            text = handle.read(2_000_000).decode("utf-8-sig", "replace")
-    except OSError:
+        # line by line, up to the end of the campaign block (at the top of a city's 500 KB file)
+        with open(path, encoding="utf-8-sig", errors="replace", newline=None) as handle:
+            return _campaign_scalar(handle, key)
+    except (OSError, ValueError):  # ValueError: a line of no end (binary data)
         return None
-    inside, indent = False, None
-    for line in text.splitlines():
+
+
+def _campaign_scalar(handle, key: str) -> str | None:
+    inside, indent, read = False, None, 0
+    for line in handle:
+        read += len(line)
+        if read > 2_000_000:
+            return None
+        line = line.rstrip("\r\n")
         bare = line.split(" #", 1)[0].rstrip()
         if not bare.strip() or bare.lstrip().startswith("#"):
             continue
