@@ -358,6 +358,7 @@ def test_today_is_the_campaigns_date_not_the_machines():
 @pytest.mark.parametrize(("lines", "zone", "year"), [
     ("campaign:\n  name: 工作\n  year: 2023\n  timezone: Asia/Urumqi   # 时区\n", "Asia/Urumqi", 2023),
     ("campaign:\n  timezone: 'Europe/Berlin'\n  year: \"2024\"\n", "Europe/Berlin", 2024),
+    ("campaign:\r\n\tyear: 2025\t# 年度\r\n\ttimezone: Asia/Shanghai#x\r\n", "Asia/Shanghai#x", 2025),
     ("# 说明\ncampaign:   # 工作\n\n  # timezone: Europe/Berlin\n  year: 2023\n", None, 2023),
     ("campaign:\n  name: 工作\n  fonts:\n    timezone: Europe/Berlin\n    year: 1999\nunits: []\n", None, None),  # not campaign's own
     ("units: []\ncampaign:\n  year: 23\ntimezone: Europe/Berlin\n", None, None),

@@ -115,14 +115,21 @@ def campaign_scalar(folder, key: str) -> str | None:
         return None
 
 
+def _uncommented(line: str) -> str:
+    """line without its comment: from a # at its start or after a space or tab (YAML's rule)."""
+    at = line.find("#")
+    while at > 0 and line[at - 1] not in " \t":
+        at = line.find("#", at + 1)
+    return line if at < 0 else line[:at]
+
+
 def _campaign_scalar(handle, key: str) -> str | None:
     inside, indent, read = False, None, 0
     for line in handle:
         read += len(line)
         if read > 2_000_000:
             return None
-        line = line.rstrip("\r\n")
-        bare = line.split(" #", 1)[0].rstrip()
+        bare = _uncommented(line.rstrip("\r\n")).rstrip()
         if not bare.strip() or bare.lstrip().startswith("#"):
             continue
         if bare[:1] not in (" ", "\t"):  # a top-level key
