@@ -190,6 +190,15 @@ def test_a_mapping_names_unusual_headers(tmp_path, project):
         "调解室无调解记录", "东城街道人民调解委员会", "sfj", D(2023, 7, 10))  # the mapped 问题描述 wins over 问题
 
 
+def test_a_mapping_takes_the_words_cc_prints_for_a_field(tmp_path, project):
+    """--map 整改时间=整改期限 was refused (不认识字段“整改期限”) though every notice and problem cc
+    prints says 整改期限, and its header of that name is read (a fresh-eyes try)."""
+    rows = [["问题描述", "点位", "责任单位", "整改时间", "任务号"], ["宣传栏破损", "人民广场", "市司法局", "2023-07-10", "T01"]]
+    path = write_xlsx(tmp_path / "alias.xlsx", rows)
+    (row,) = read_problem_sheet(path, project, mapping={"整改时间": "整改期限", "任务号": "所属任务"})
+    assert (row.deadline, row.task) == (D(2023, 7, 10), "T01")
+
+
 def test_a_mapping_naming_a_header_the_sheet_lacks_is_a_usage_error(tmp_path, project):
     path = write_xlsx(tmp_path / "e.xlsx", [["问题描述", "点位", "责任单位"], ["宣传栏破损", "人民广场", "市司法局"]])
     with pytest.raises(UsageError) as caught:

@@ -48,6 +48,9 @@ IMMEDIATE = ("立行立改", "立即整改", "立即", "马上整改", "即知�
 LASTING = ("长期整改", "长期", "限期整改", "持续整改", "长期坚持")  # a way to fix it written where its date goes
 LABELS = {"desc": "问题描述", "place": "点位", "unit": "责任单位", "deadline": "整改时限",
           "found": "发现时间", "source": "来源", "task": "任务"}
+# Other names --map takes for a field: the words cc itself prints for it (整改期限 in every notice and
+# problem, 所属任务 in cc problem show), which a user copies into --map 整改时间=整改期限.
+MAP_ALIASES = {"整改期限": "deadline", "所属任务": "task", "问题来源": "source", "发现日期": "found"}
 REQUIRED = ("desc", "place", "unit")
 SEQ = "seq"  # the 序号 column: read past, never imported
 SKIP = "skip"  # a column the user's --map 表头=不导入 leaves out (and is then not named as unread)
@@ -539,7 +542,7 @@ def _field_of(key: str, mapped: dict[str, str]) -> str | None:
 
 def _mapping(mapping: dict[str, str]) -> dict[str, str]:
     """The user's 表头 → 字段 pairs with header keys normalised and fields as field names."""
-    by_label = {label: f for f, label in LABELS.items()}
+    by_label = {label: f for f, label in LABELS.items()} | MAP_ALIASES
     out: dict[str, str] = {}
     for header, target in mapping.items():
         name = target.strip()
