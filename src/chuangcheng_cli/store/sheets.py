@@ -959,6 +959,9 @@ _DATE_FORMS = (
     (re.compile(r"(\d{1,2})月(\d{1,2})[日号]?"), (None, 1, 2)),  # the campaign's year (domain/dates.py)
 )
 _TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"  # "2023/6/5 0:00" from Excel's CSV
+# How inspection sheets write a deadline's date: 7月20日前, 2023年7月20日前完成, 7月20日之前整改到位
+# (by that day, the day itself included, as a 整改期限 always is).
+_BY_DAY = r"(?:之?前(?:完成整改|整改完成|整改到位|完成|整改|办结)?)?"
 
 
 def _date(value, what: str, table: _Table, year: int, after: dt.date | None = None) -> tuple[dt.date | None, str]:
@@ -981,9 +984,10 @@ def _date(value, what: str, table: _Table, year: int, after: dt.date | None = No
         else:
             return None, f"{what}“{_quoted(_text(value))}”不是日期"
     text = _text(value)
-    key = re.sub(r"\s+(?=[年月日号])|(?<=[年月])\s+", "", _nfkc(text))
+    key = re.sub(r"\s+(?=[年月日号前之])|(?<=[年月])\s+", "", _nfkc(text))
+    tail = _BY_DAY if what == "整改时限" else ""
     for pattern, (y, m, d) in _DATE_FORMS:
-        match = re.fullmatch(pattern.pattern + _TIME, key)
+        match = re.fullmatch(pattern.pattern + _TIME + tail, key)
         if match:
             try:
                 if not y:
