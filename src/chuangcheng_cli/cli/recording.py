@@ -76,9 +76,16 @@ def _tool_repository(data_dir: Path) -> bool:
 
 def local_time(moment: dt.datetime, zone: str) -> dt.datetime:
     """moment in the campaign's time zone, with its offset (a journal's times read the same on
-    every machine); the machine's own zone when that zone is unknown here (no tzdata)."""
+    every machine); the machine's own zone when that zone is unknown here (no tzdata). The zones
+    whose day is 北京时间 (locate.CHINA_ZONES, Asia/Urumqi among them, +06:00 in tzdata) are written
+    at +08:00, so that a record's time falls on its day (a record of 2023-05-10 was stamped
+    2023-05-09T23:30+06:00)."""
     from zoneinfo import ZoneInfo
 
+    from .locate import CHINA_ZONES
+
+    if zone in CHINA_ZONES:
+        return moment.astimezone(dt.timezone(dt.timedelta(hours=8)))
     try:
         return moment.astimezone(ZoneInfo(zone))
     except Exception:  # ZoneInfoNotFoundError: validate reports an unknown name
