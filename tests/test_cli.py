@@ -786,3 +786,13 @@ def test_a_task_named_by_its_title_is_pointed_to_its_number():
     result = cc("show", "根治欠薪")
     assert result.exit_code == 2 and "找不到任务" in result.output and "任务要写编号：T09（根治欠薪）" in result.output
     assert "T09" in cc("show", "“T09”").output.splitlines()[0]
+
+
+def test_history_help_names_every_kind_of_record(tmp_path):
+    """cc history --help listed the kinds --kind takes but left out 退回整改, which the refusal of an
+    unknown kind and README list (a fresh-eyes try)."""
+    from chuangcheng_cli.domain.models import ENTRY_KIND_NAMES
+
+    shown = re.sub(r"\s+", "", run_cc("history", "--help", cwd=tmp_path, COLUMNS="200").stdout)
+    listed = shown.split("只看某类记录：", 1)[1].split("（", 1)[0].split("、")
+    assert listed == list(ENTRY_KIND_NAMES.values())

@@ -355,6 +355,21 @@ def test_today_is_the_campaigns_date_not_the_machines():
     assert campaign_day(early, "../etc/passwd") == early.astimezone().date()
 
 
+def test_a_records_time_falls_on_its_day_in_every_zone_of_beijing_time():
+    """Asia/Urumqi's day is 北京时间 (campaign_day), but its records were stamped by tzdata's +06:00:
+    at 17:30 UTC a record dated 2023-05-10 had at 2023-05-09T23:30+06:00 (a fresh-eyes try)."""
+    import datetime as dt
+
+    from chuangcheng_cli.cli.locate import CHINA_ZONES, campaign_day
+    from chuangcheng_cli.cli.recording import local_time
+
+    early = dt.datetime(2023, 5, 9, 17, 30, tzinfo=dt.timezone.utc)
+    for zone in sorted(CHINA_ZONES) + ["Europe/Berlin", "America/New_York"]:
+        at = local_time(early, zone)
+        assert at == early and at.date() == campaign_day(early, zone), zone
+    assert local_time(early, "Asia/Urumqi").isoformat() == "2023-05-10T01:30:00+08:00"
+
+
 @pytest.mark.parametrize(("lines", "zone", "year"), [
     ("campaign:\n  name: 工作\n  year: 2023\n  timezone: Asia/Urumqi   # 时区\n", "Asia/Urumqi", 2023),
     ("campaign:\n  timezone: 'Europe/Berlin'\n  year: \"2024\"\n", "Europe/Berlin", 2024),

@@ -1113,6 +1113,16 @@ def test_an_import_names_the_columns_it_did_not_read(tmp_path):
     assert (journal(repo)[-1]["desc"], journal(repo)[-1]["deadline"]) == ("导诉台无人", "2023-07-20")
 
 
+def test_import_maps_a_column_to_the_deadline_by_the_word_cc_prints(tmp_path):
+    """cc problem import … --map 整改时间=整改期限 said “--map 的字段无效：整改期限”: the word every
+    message of cc uses for the deadline (a fresh-eyes try)."""
+    repo = early(tmp_path)
+    sheet = tmp_path / "暗访.csv"
+    sheet.write_text("问题描述,点位,责任单位,整改时间\n宣传栏破损,人民广场,司法局,2023-07-20\n", encoding="utf-8")
+    cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-07-06", "--map", "整改时间=整改期限")
+    assert journal(repo)[-1]["deadline"] == "2023-07-20"
+
+
 def test_a_sheet_with_no_source_column_is_said_once_with_every_other_fault(tmp_path):
     """No 来源 column and no --source: the refusal named the rows one by one (工作表“暗访”第3行、
     工作表“暗访”第4行…等 6 行), hiding which it left out (a fresh-eyes try). It says once that the

@@ -190,6 +190,31 @@ def test_a_mapping_names_unusual_headers(tmp_path, project):
         "调解室无调解记录", "东城街道人民调解委员会", "sfj", D(2023, 7, 10))  # the mapped 问题描述 wins over 问题
 
 
+def test_a_mapping_takes_the_words_cc_prints_for_a_field(tmp_path, project):
+    """--map 整改时间=整改期限 was refused (不认识字段“整改期限”) though every notice and problem cc
+    prints says 整改期限, and its header of that name is read (a fresh-eyes try)."""
+    rows = [["问题描述", "点位", "责任单位", "整改时间", "任务号"], ["宣传栏破损", "人民广场", "市司法局", "2023-07-10", "T01"]]
+    path = write_xlsx(tmp_path / "alias.xlsx", rows)
+    (row,) = read_problem_sheet(path, project, mapping={"整改时间": "整改期限", "任务号": "所属任务"})
+    assert (row.deadline, row.task) == (D(2023, 7, 10), "T01")
+
+
+def test_a_deadline_written_as_by_that_day_is_that_day(tmp_path, project):
+    """暗访 sheets write the 整改时限 as 7月20日前 or 2023年7月20日前完成: each row was refused as
+    无法识别为日期 (a fresh-eyes try). It is that day; a 发现时间 so written is still refused."""
+    rows = [["问题描述", "点位", "责任单位", "发现时间", "整改时限"],
+            ["宣传栏破损", "人民广场", "市司法局", "2023-07-03", "7月20日前"],
+            ["调解室无台账", "城东街道", "市司法局", "2023-07-03", "2023年7月21日 前完成"],
+            ["导诉台无人", "诉讼服务中心", "市司法局", "2023-07-03", "2023/7/22之前整改到位"]]
+    got = read_problem_sheet(write_xlsx(tmp_path / "by.xlsx", rows), project)
+    assert [row.deadline for row in got] == [D(2023, 7, 20), D(2023, 7, 21), D(2023, 7, 22)]
+    rows = [["问题描述", "点位", "责任单位", "发现时间"], ["宣传栏破损", "人民广场", "市司法局", "7月3日前"]]
+    with pytest.raises(ImportRefused) as caught:
+        read_problem_sheet(write_xlsx(tmp_path / "found.xlsx", rows), project)
+    assert caught.value.messages == [
+        "工作表“6月暗访”第2行：发现时间“7月3日前”无法识别为日期（可写 2023-7-5、2023/7/5、2023年7月5日）"]
+
+
 def test_a_mapping_naming_a_header_the_sheet_lacks_is_a_usage_error(tmp_path, project):
     path = write_xlsx(tmp_path / "e.xlsx", [["问题描述", "点位", "责任单位"], ["宣传栏破损", "人民广场", "市司法局"]])
     with pytest.raises(UsageError) as caught:

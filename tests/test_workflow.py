@@ -206,6 +206,19 @@ def test_bundled_data_is_read_only(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_write_outside_any_data_folder_says_where_it_looked(tmp_path):
+    """cc log run in the wrong folder said only 内置示例数据是只读的 and to cc init: a liaison whose
+    data folder exists elsewhere was not told that none was found here (a fresh-eyes try)."""
+    result = run_cc("log", "T09", "--unit", "人社局", "--percent", "90", "--note", "x", "--as-of", "2023-12-30",
+                    cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f"错误：在当前目录（{tmp_path}）及其上级目录中找不到数据目录（含 data/tasklist.yaml 的目录），"
+        "只找到内置示例数据，它是只读的，不能写入",
+        "提示：已有数据目录（cc init 建的目录）的，请先 cd 到该目录再运行，或用 --data 指定它；还没有的，用 cc init 目录 新建。"]
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_dry_run_writes_nothing(tmp_path):
     copy_data(tmp_path)
     before = snapshot_files(tmp_path)

@@ -248,6 +248,8 @@ def show(
 FIELDS = {"desc": "desc", "问题描述": "desc", "place": "place", "点位": "place", "unit": "unit", "责任单位": "unit",
           "deadline": "deadline", "整改时限": "deadline", "found": "found", "发现时间": "found", "source": "source",
           "来源": "source", "task": "task", "任务": "task",
+          # the words cc prints for a field (store.sheets.MAP_ALIASES): 整改期限 as every notice says
+          "整改期限": "deadline", "所属任务": "task", "问题来源": "source", "发现日期": "found",
           "不导入": "不导入", "忽略": "不导入", "skip": "不导入"}  # a column read past, said to be so
 
 

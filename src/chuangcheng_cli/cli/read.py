@@ -143,7 +143,7 @@ def history(
     task: Annotated[Optional[str], typer.Option("--task", "-t", help="只看某任务。", show_default=False)] = None,
     kind: Annotated[Optional[str], typer.Option(
         "--kind", "-k", help="只看某类记录：分解交办、进度报送、验收销号、退回重办、督办通知、整改反馈、"
-                             "督办销号、报告市领导、问题交办、问题整改完成、问题复查、问题延期、作废（可简写，如 督办、复查；"
+                             "退回整改、督办销号、报告市领导、问题交办、问题整改完成、问题复查、问题延期、作废（可简写，如 督办、复查；"
                              "英文名 assign、progress … 亦可；问题 = 问题清单的四类记录，整改 = 整改反馈、退回整改和"
                              "问题整改完成，其他词列出名称中含有它的各类，如 销号）。",
         show_default=False)] = None,

@@ -76,9 +76,16 @@ def _tool_repository(data_dir: Path) -> bool:
 
 def local_time(moment: dt.datetime, zone: str) -> dt.datetime:
     """moment in the campaign's time zone, with its offset (a journal's times read the same on
-    every machine); the machine's own zone when that zone is unknown here (no tzdata)."""
+    every machine); the machine's own zone when that zone is unknown here (no tzdata). The zones
+    whose day is 北京时间 (locate.CHINA_ZONES, Asia/Urumqi among them, +06:00 in tzdata) are written
+    at +08:00, so that a record's time falls on its day (a record of 2023-05-10 was stamped
+    2023-05-09T23:30+06:00)."""
     from zoneinfo import ZoneInfo
 
+    from .locate import CHINA_ZONES
+
+    if zone in CHINA_ZONES:
+        return moment.astimezone(dt.timezone(dt.timedelta(hours=8)))
     try:
         return moment.astimezone(ZoneInfo(zone))
     except Exception:  # ZoneInfoNotFoundError: validate reports an unknown name
@@ -270,6 +277,15 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
     from .locate import cache_root
 
     where = find_data_dir(data)
+    if where.bundled and not dry_run and where.how == "内置示例":  # found no data folder: say where it looked
+        try:
+            here = str(Path.cwd())
+        except OSError:  # the current folder was removed
+            here = "当前目录"
+        raise UsageError(f"在当前目录（{here}）及其上级目录中找不到数据目录（含 data/tasklist.yaml 的目录），"
+                         "只找到内置示例数据，它是只读的，不能写入",
+                         "已有数据目录（cc init 建的目录）的，请先 cd 到该目录再运行，或用 --data 指定它；"
+                         "还没有的，用 cc init 目录 新建。")
     if where.bundled and not dry_run:
         raise UsageError("内置示例数据是只读的，不能写入",
                          "请先用 cc init 目录 新建数据目录，或用 --data 指定数据目录。")

@@ -48,6 +48,9 @@ IMMEDIATE = ("立行立改", "立即整改", "立即", "马上整改", "即知�
 LASTING = ("长期整改", "长期", "限期整改", "持续整改", "长期坚持")  # a way to fix it written where its date goes
 LABELS = {"desc": "问题描述", "place": "点位", "unit": "责任单位", "deadline": "整改时限",
           "found": "发现时间", "source": "来源", "task": "任务"}
+# Other names --map takes for a field: the words cc itself prints for it (整改期限 in every notice and
+# problem, 所属任务 in cc problem show), which a user copies into --map 整改时间=整改期限.
+MAP_ALIASES = {"整改期限": "deadline", "所属任务": "task", "问题来源": "source", "发现日期": "found"}
 REQUIRED = ("desc", "place", "unit")
 SEQ = "seq"  # the 序号 column: read past, never imported
 SKIP = "skip"  # a column the user's --map 表头=不导入 leaves out (and is then not named as unread)
@@ -539,7 +542,7 @@ def _field_of(key: str, mapped: dict[str, str]) -> str | None:
 
 def _mapping(mapping: dict[str, str]) -> dict[str, str]:
     """The user's 表头 → 字段 pairs with header keys normalised and fields as field names."""
-    by_label = {label: f for f, label in LABELS.items()}
+    by_label = {label: f for f, label in LABELS.items()} | MAP_ALIASES
     out: dict[str, str] = {}
     for header, target in mapping.items():
         name = target.strip()
@@ -956,6 +959,9 @@ _DATE_FORMS = (
     (re.compile(r"(\d{1,2})月(\d{1,2})[日号]?"), (None, 1, 2)),  # the campaign's year (domain/dates.py)
 )
 _TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"  # "2023/6/5 0:00" from Excel's CSV
+# How inspection sheets write a deadline's date: 7月20日前, 2023年7月20日前完成, 7月20日之前整改到位
+# (by that day, the day itself included, as a 整改期限 always is).
+_BY_DAY = r"(?:之?前(?:完成整改|整改完成|整改到位|完成|整改|办结)?)?"
 
 
 def _date(value, what: str, table: _Table, year: int, after: dt.date | None = None) -> tuple[dt.date | None, str]:
@@ -978,9 +984,10 @@ def _date(value, what: str, table: _Table, year: int, after: dt.date | None = No
         else:
             return None, f"{what}“{_quoted(_text(value))}”不是日期"
     text = _text(value)
-    key = re.sub(r"\s+(?=[年月日号])|(?<=[年月])\s+", "", _nfkc(text))
+    key = re.sub(r"\s+(?=[年月日号前之])|(?<=[年月])\s+", "", _nfkc(text))
+    tail = _BY_DAY if what == "整改时限" else ""
     for pattern, (y, m, d) in _DATE_FORMS:
-        match = re.fullmatch(pattern.pattern + _TIME, key)
+        match = re.fullmatch(pattern.pattern + _TIME + tail, key)
         if match:
             try:
                 if not y:
