@@ -362,6 +362,17 @@ def test_today_is_the_campaigns_date_not_the_machines():
     ("campaign:\n  name: 工作\n  fonts:\n    timezone: Europe/Berlin\n    year: 1999\nunits: []\n", None, None),  # not campaign's own
     ("units: []\ncampaign:\n  year: 23\ntimezone: Europe/Berlin\n", None, None),
     ("tasks: []\n", None, None),
+    # Spellings the lines alone cannot settle are read as YAML reads them (cc validate passes them):
+    # with the zone's default instead, the day was 北京时间's while the loader's zone was another.
+    ("campaign:\n  year: 2023\t# 年度\n  timezone: Europe/Berlin\t# 时区\n", "Europe/Berlin", 2023),
+    ("campaign:\n  \"timezone\": Europe/Berlin\n  'year': 2023\n", "Europe/Berlin", 2023),
+    ("campaign:\n  timezone: &zone Europe/Berlin\n  year: !!int 2023\n", "Europe/Berlin", 2023),
+    ("campaign:\n  timezone: \"Europe\\x2fBerlin\"\n  year: 0x7E7\n", "Europe/Berlin", 2023),
+    ("campaign:\n  timezone: >-\n    Europe/Berlin\n  year: 2_023\n", "Europe/Berlin", 2023),
+    ("campaign: {year: 2023, timezone: Europe/Berlin}\n", "Europe/Berlin", 2023),
+    ("campaign: {year: 2023, timezone: [Europe/Berlin]}\n", None, 2023),  # no zone: the loader says so
+    ("campaign:\n  timezone: 'Europe/Berlin #1'\n  year: '2023'\n", "Europe/Berlin #1", 2023),
+    ("campaign: [year, 2023\n", None, None),  # no YAML: cc validate explains
 ])
 def test_the_campaigns_zone_and_year_are_read_from_its_lines(tmp_path, lines, zone, year):
     from chuangcheng_cli.cli.locate import campaign_year, campaign_zone

@@ -105,34 +105,91 @@ def campaign_zone(folder) -> str | None:
 def campaign_scalar(folder, key: str) -> str | None:
     """The plain value of key under tasklist.yaml's `campaign:` in folder (a DataDir, a path), read
     from its lines (no YAML, no re: the fast path reads the day before anything is loaded), its
-    quotes and comment taken off; None when the file or the key is not there."""
+    quotes and comment taken off; None when the file or the key is not there. A spelling the lines
+    cannot settle (a quoted key, an escape, a tag or anchor, a block or flow
+    value, `campaign: {...}`) is read with YAML instead: the day must be the one the loader's
+    campaign.timezone gives, which cc validate passes as correct."""
     path = os.path.join(getattr(folder, "folder", folder), "tasklist.yaml")
     try:
         with open(path, "rb") as handle:
             text = handle.read(2_000_000).decode("utf-8-sig", "replace")
     except OSError:
         return None
+    found = _campaign_line_value(text, key)
+    return _campaign_yaml_value(text, key) if found is _UNSURE else found
+
+
+_UNSURE = object()
+_PLAIN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+-/")
+
+
+# Plain words YAML reads as no string (null, true, no…): the loader's value is not the word.
+_YAML_WORDS = frozenset("null ~ true false yes no on off y n".split())
+
+
+def _is_plain(value: str) -> bool:
+    """value reads the same as text and as YAML: letters, digits, _ + - / only, and either all
+    digits (2023) or not begun as YAML begins a number or a date (0x7E7, 2_023, 2023-04-14)."""
+    return bool(value) and set(value) <= _PLAIN and value.lower() not in _YAML_WORDS and (
+        value.isdigit() and value[0] != "0" or not (value[0].isdigit() or value[0] in "+-"))
+
+
+def _unquoted(text: str) -> str:
+    return text[1:-1] if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"" else text
+
+
+def _without_comment(line: str) -> str:
+    """line without a comment: YAML's starts at a # after a space or a tab."""
+    for i, ch in enumerate(line):
+        if ch == "#" and (i == 0 or line[i - 1] in " \t"):
+            return line[:i].rstrip()
+    return line.rstrip()
+
+
+def _campaign_line_value(text: str, key: str):
+    """key's value under campaign: as its lines plainly spell it; None when it is not there;
+    _UNSURE when the lines alone cannot tell (see campaign_scalar)."""
     inside, indent = False, None
     for line in text.splitlines():
-        bare = line.split(" #", 1)[0].rstrip()
-        if not bare.strip() or bare.lstrip().startswith("#"):
+        bare = _without_comment(line)
+        if not bare.strip():
             continue
         if bare[:1] not in (" ", "\t"):  # a top-level key
             if inside:
                 return None  # campaign has no such key of its own
-            inside = bare.replace(" ", "").replace("\t", "") == "campaign:"
+            name, colon, rest = bare.partition(":")
+            if _unquoted(name.strip()) == "campaign" and colon:
+                if rest.strip() or name.strip() != "campaign":
+                    return _UNSURE  # campaign: {year: 2023}, "campaign":, campaign: !!map
+                inside = True
             continue
         if not inside:
             continue
         depth = len(bare) - len(bare.lstrip())
         indent = depth if indent is None else indent
         name, colon, value = bare.strip().partition(":")
-        if depth == indent and colon and name.strip() == key:
+        if depth == indent and colon and _unquoted(name.strip()) == key:
             value = value.strip()
-            if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-                value = value[1:-1]
-            return value.strip()
+            plain = _unquoted(value).strip()
+            if not value:
+                return None
+            if name.strip() != key or not _is_plain(plain) or (value[:1] == '"' and "\\" in value):
+                return _UNSURE
+            return plain
     return None
+
+
+def _campaign_yaml_value(text: str, key: str) -> str | None:
+    """key's value under campaign: as YAML reads text; None when it is not a plain value there
+    (or the file is no YAML: cc validate explains that)."""
+    from ..store import loading
+
+    try:
+        data, _ = loading.parse_yaml(loading.Source(loading.Path("tasklist.yaml"), "tasklist.yaml", text))
+        value = data["campaign"][key]
+    except Exception:  # no mapping there, a syntax error: as if the key were not written
+        return None
+    return str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else None
 
 
 def parse_date(text: str, option: str = "--as-of", where=None, after=None):
