@@ -381,3 +381,17 @@ def test_the_campaigns_zone_and_year_are_read_from_its_lines(tmp_path, lines, zo
     assert campaign_zone(tmp_path) == zone
     assert campaign_year(tmp_path) == year
     assert campaign_zone(tmp_path / "nothing") is None and campaign_year(tmp_path / "nothing") is None
+
+
+def test_the_campaigns_zone_is_read_after_two_megabytes_of_tasks_as_the_loader_reads_it(tmp_path):
+    from chuangcheng_cli.cli.locate import campaign_year, campaign_zone
+    from chuangcheng_cli.store.loading import MAX_YAML_BYTES
+
+    tasks = "tasks:\n" + "".join(f"  - id: T{i:05d}\n    title: {'任务说明' * 40}\n" for i in range(5000))
+    assert 2_000_000 < len(tasks.encode()) < MAX_YAML_BYTES
+    (tmp_path / "tasklist.yaml").write_text(tasks + "campaign:\n  year: 2023\n  timezone: Europe/Berlin\n",
+                                            encoding="utf-8")
+    assert (campaign_zone(tmp_path), campaign_year(tmp_path)) == ("Europe/Berlin", 2023)
+    from chuangcheng_cli.cli import locate
+
+    assert locate._ALL_BYTES == MAX_YAML_BYTES  # no further than the loader reads

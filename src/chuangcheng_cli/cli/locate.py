@@ -112,11 +112,18 @@ def campaign_scalar(folder, key: str) -> str | None:
     path = os.path.join(getattr(folder, "folder", folder), "tasklist.yaml")
     try:
         with open(path, "rb") as handle:
-            text = handle.read(2_000_000).decode("utf-8-sig", "replace")
+            raw = handle.read(_FIRST_BYTES + 1)
+            found = _campaign_line_value(raw[:_FIRST_BYTES].decode("utf-8-sig", "replace"), key)
+            if found is None and len(raw) > _FIRST_BYTES:  # campaign: further on, as the loader reads it
+                raw += handle.read(_ALL_BYTES - len(raw))
+                found = _campaign_line_value(raw.decode("utf-8-sig", "replace"), key)
     except OSError:
         return None
-    found = _campaign_line_value(text, key)
-    return _campaign_yaml_value(text, key) if found is _UNSURE else found
+    return _campaign_yaml_value(raw.decode("utf-8-sig", "replace"), key) if found is _UNSURE else found
+
+
+_FIRST_BYTES = 2_000_000  # where campaign: is in any tasklist written by hand
+_ALL_BYTES = 8 * 1024 * 1024  # as much as the loader reads (store/loading.py MAX_YAML_BYTES)
 
 
 _UNSURE = object()
