@@ -233,3 +233,32 @@ def test_other_unraisable_errors_are_still_printed(monkeypatch, capsys):
     raising_on_del(ValueError)
     assert "ValueError" in capsys.readouterr().err
     assert not interrupts.was_swallowed()
+
+
+@pytest.mark.parametrize("where", ["portable_streams", "sane_size_environment"])
+def test_ctrl_c_in_the_first_milliseconds_is_said_without_a_traceback(monkeypatch, capsys, where):
+    # A Ctrl-C as main imported interrupts.py or set up the streams escaped main as a traceback.
+    from chuangcheng_cli import entry
+
+    def interrupted():
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sys, "unraisablehook", sys.unraisablehook)  # main sets its own; put back after
+    monkeypatch.setattr(entry, where, interrupted)
+    monkeypatch.setattr(sys, "argv", ["cc", "status"])
+    with pytest.raises(SystemExit) as exited:
+        entry.main()
+    assert exited.value.code == 130
+    assert capsys.readouterr().err.strip() == "已中断。"
+
+
+def test_ctrl_c_before_the_streams_are_set_up_is_said_on_any_stream(monkeypatch):
+    import io
+
+    from chuangcheng_cli import entry
+
+    ascii_err = io.TextIOWrapper(io.BytesIO(), encoding="ascii")  # LANG=C, before portable_streams
+    monkeypatch.setattr(sys, "stderr", ascii_err)
+    entry._say("已中断。")
+    ascii_err.flush()
+    assert ascii_err.buffer.getvalue() == b"????\n"

@@ -373,11 +373,22 @@ def test_a_records_time_falls_on_its_day_in_every_zone_of_beijing_time():
 @pytest.mark.parametrize(("lines", "zone", "year"), [
     ("campaign:\n  name: 工作\n  year: 2023\n  timezone: Asia/Urumqi   # 时区\n", "Asia/Urumqi", 2023),
     ("campaign:\n  timezone: 'Europe/Berlin'\n  year: \"2024\"\n", "Europe/Berlin", 2024),
-    ("campaign:\r\n\tyear: 2025\t# 年度\r\n\ttimezone: Asia/Shanghai#x\r\n", "Asia/Shanghai#x", 2025),
+    ("campaign:\r\n  year: 2025\t# 年度\r\n  timezone: Asia/Shanghai#x\r\n", "Asia/Shanghai#x", 2025),
     ("# 说明\ncampaign:   # 工作\n\n  # timezone: Europe/Berlin\n  year: 2023\n", None, 2023),
     ("campaign:\n  name: 工作\n  fonts:\n    timezone: Europe/Berlin\n    year: 1999\nunits: []\n", None, None),  # not campaign's own
     ("units: []\ncampaign:\n  year: 23\ntimezone: Europe/Berlin\n", None, None),
     ("tasks: []\n", None, None),
+    # Spellings the lines alone cannot settle are read as YAML reads them (cc validate passes them):
+    # with the zone's default instead, the day was 北京时间's while the loader's zone was another.
+    ("campaign:\n  year: 2023\t# 年度\n  timezone: Europe/Berlin\t# 时区\n", "Europe/Berlin", 2023),
+    ("campaign:\n  \"timezone\": Europe/Berlin\n  'year': 2023\n", "Europe/Berlin", 2023),
+    ("campaign:\n  timezone: &zone Europe/Berlin\n  year: !!int 2023\n", "Europe/Berlin", 2023),
+    ("campaign:\n  timezone: \"Europe\\x2fBerlin\"\n  year: 0x7E7\n", "Europe/Berlin", 2023),
+    ("campaign:\n  timezone: >-\n    Europe/Berlin\n  year: 2_023\n", "Europe/Berlin", 2023),
+    ("campaign: {year: 2023, timezone: Europe/Berlin}\n", "Europe/Berlin", 2023),
+    ("campaign: {year: 2023, timezone: [Europe/Berlin]}\n", None, 2023),  # no zone: the loader says so
+    ("campaign:\n  timezone: 'Europe/Berlin #1'\n  year: '2023'\n", "Europe/Berlin #1", 2023),
+    ("campaign: [year, 2023\n", None, None),  # no YAML: cc validate explains
 ])
 def test_the_campaigns_zone_and_year_are_read_from_its_lines(tmp_path, lines, zone, year):
     from chuangcheng_cli.cli.locate import campaign_year, campaign_zone
@@ -386,3 +397,17 @@ def test_the_campaigns_zone_and_year_are_read_from_its_lines(tmp_path, lines, zo
     assert campaign_zone(tmp_path) == zone
     assert campaign_year(tmp_path) == year
     assert campaign_zone(tmp_path / "nothing") is None and campaign_year(tmp_path / "nothing") is None
+
+
+def test_the_campaigns_zone_is_read_after_two_megabytes_of_tasks_as_the_loader_reads_it(tmp_path):
+    from chuangcheng_cli.cli.locate import campaign_year, campaign_zone
+    from chuangcheng_cli.store.loading import MAX_YAML_BYTES
+
+    tasks = "tasks:\n" + "".join(f"  - id: T{i:05d}\n    title: {'任务说明' * 40}\n" for i in range(5000))
+    assert 2_000_000 < len(tasks.encode()) < MAX_YAML_BYTES
+    (tmp_path / "tasklist.yaml").write_text(tasks + "campaign:\n  year: 2023\n  timezone: Europe/Berlin\n",
+                                            encoding="utf-8")
+    assert (campaign_zone(tmp_path), campaign_year(tmp_path)) == ("Europe/Berlin", 2023)
+    from chuangcheng_cli.cli import locate
+
+    assert locate._ALL_BYTES == MAX_YAML_BYTES  # no further than the loader reads

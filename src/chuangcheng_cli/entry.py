@@ -66,12 +66,14 @@ def sane_size_environment() -> None:
 
 
 def main() -> None:
-    from .interrupts import swallowed, was_swallowed
+    swallowed_any = bool  # until interrupts.py is in: nothing was swallowed
+    try:  # a Ctrl-C in the first milliseconds (importing interrupts.py, setting up the streams) too
+        from .interrupts import swallowed, was_swallowed
 
-    sys.unraisablehook = swallowed  # a Ctrl-C a library did not pass on (interrupts.py)
-    portable_streams()
-    sane_size_environment()
-    try:
+        sys.unraisablehook = swallowed  # a Ctrl-C a library did not pass on (interrupts.py)
+        swallowed_any = was_swallowed
+        portable_streams()
+        sane_size_environment()
         code = refuse_bad_arguments(sys.argv[1:])
         if code is None:
             from .cli.fast import run_fast
@@ -82,12 +84,12 @@ def main() -> None:
 
             full_main()  # exits
     except KeyboardInterrupt:  # Ctrl-C while still starting up
-        print("已中断。", file=sys.stderr)
+        _say("已中断。")  # the streams may not be set up yet: never a UnicodeEncodeError here
         code = 130
     except SystemExit as exc:
         code = exc.code
-    if was_swallowed() and code != 130:  # interrupted: what the command said after it is not the answer
-        print("已中断。", file=sys.stderr)
+    if swallowed_any() and code != 130:  # interrupted: what the command said after it is not the answer
+        _say("已中断。")
         code = 130
     sys.exit(code)
 
@@ -151,5 +153,8 @@ def _say(text: str) -> None:
     try:
         if sys.stderr is not None:
             print(text, file=sys.stderr)
+    except UnicodeEncodeError:  # before portable_streams: what the stream cannot hold as "?", as it does
+        encoding = getattr(sys.stderr, "encoding", None) or "ascii"
+        _say(text.encode(encoding, "replace").decode(encoding, "replace"))
     except (OSError, ValueError):  # stderr closed or full: there is no one to tell
         pass

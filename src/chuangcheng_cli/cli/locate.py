@@ -105,49 +105,98 @@ def campaign_zone(folder) -> str | None:
 def campaign_scalar(folder, key: str) -> str | None:
     """The plain value of key under tasklist.yaml's `campaign:` in folder (a DataDir, a path), read
     from its lines (no YAML, no re: the fast path reads the day before anything is loaded), its
-    quotes and comment taken off; None when the file or the key is not there."""
+    quotes and comment taken off; None when the file or the key is not there. A spelling the lines
+    cannot settle (a quoted key, an escape, a tag or anchor, a block or flow
+    value, `campaign: {...}`) is read with YAML instead: the day must be the one the loader's
+    campaign.timezone gives, which cc validate passes as correct."""
     path = os.path.join(getattr(folder, "folder", folder), "tasklist.yaml")
     try:
-        # line by line, up to the end of the campaign block (at the top of a city's 500 KB file)
-        with open(path, encoding="utf-8-sig", errors="replace", newline=None) as handle:
-            return _campaign_scalar(handle, key)
-    except (OSError, ValueError):  # ValueError: a line of no end (binary data)
+        with open(path, "rb") as handle:
+            raw = handle.read(_FIRST_BYTES + 1)
+            found = _campaign_line_value(raw[:_FIRST_BYTES].decode("utf-8-sig", "replace"), key)
+            if found is None and len(raw) > _FIRST_BYTES:  # campaign: further on, as the loader reads it
+                raw += handle.read(_ALL_BYTES - len(raw))
+                found = _campaign_line_value(raw.decode("utf-8-sig", "replace"), key)
+    except OSError:
         return None
+    return _campaign_yaml_value(raw.decode("utf-8-sig", "replace"), key) if found is _UNSURE else found
 
 
-def _uncommented(line: str) -> str:
-    """line without its comment: from a # at its start or after a space or tab (YAML's rule)."""
-    at = line.find("#")
-    while at > 0 and line[at - 1] not in " \t":
-        at = line.find("#", at + 1)
-    return line if at < 0 else line[:at]
+_FIRST_BYTES = 2_000_000  # where campaign: is in any tasklist written by hand
+_ALL_BYTES = 8 * 1024 * 1024  # as much as the loader reads (store/loading.py MAX_YAML_BYTES)
 
 
-def _campaign_scalar(handle, key: str) -> str | None:
-    inside, indent, read = False, None, 0
-    for line in handle:
-        read += len(line)
-        if read > 2_000_000:
-            return None
-        bare = _uncommented(line.rstrip("\r\n")).rstrip()
-        if not bare.strip() or bare.lstrip().startswith("#"):
+_UNSURE = object()
+_PLAIN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+-/")
+
+
+# Plain words YAML reads as no string (null, true, no…): the loader's value is not the word.
+_YAML_WORDS = frozenset("null ~ true false yes no on off y n".split())
+
+
+def _is_plain(value: str) -> bool:
+    """value reads the same as text and as YAML: letters, digits, _ + - / only, and either all
+    digits (2023) or not begun as YAML begins a number or a date (0x7E7, 2_023, 2023-04-14)."""
+    return bool(value) and set(value) <= _PLAIN and value.lower() not in _YAML_WORDS and (
+        value.isdigit() and value[0] != "0" or not (value[0].isdigit() or value[0] in "+-"))
+
+
+def _unquoted(text: str) -> str:
+    return text[1:-1] if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"" else text
+
+
+def _without_comment(line: str) -> str:
+    """line without a comment: YAML's starts at a # after a space or a tab."""
+    for i, ch in enumerate(line):
+        if ch == "#" and (i == 0 or line[i - 1] in " \t"):
+            return line[:i].rstrip()
+    return line.rstrip()
+
+
+def _campaign_line_value(text: str, key: str):
+    """key's value under campaign: as its lines plainly spell it; None when it is not there;
+    _UNSURE when the lines alone cannot tell (see campaign_scalar)."""
+    inside, indent = False, None
+    for line in text.splitlines():
+        bare = _without_comment(line)
+        if not bare.strip():
             continue
         if bare[:1] not in (" ", "\t"):  # a top-level key
             if inside:
                 return None  # campaign has no such key of its own
-            inside = bare.replace(" ", "").replace("\t", "") == "campaign:"
+            name, colon, rest = bare.partition(":")
+            if _unquoted(name.strip()) == "campaign" and colon:
+                if rest.strip() or name.strip() != "campaign":
+                    return _UNSURE  # campaign: {year: 2023}, "campaign":, campaign: !!map
+                inside = True
             continue
         if not inside:
             continue
         depth = len(bare) - len(bare.lstrip())
         indent = depth if indent is None else indent
         name, colon, value = bare.strip().partition(":")
-        if depth == indent and colon and name.strip() == key:
+        if depth == indent and colon and _unquoted(name.strip()) == key:
             value = value.strip()
-            if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-                value = value[1:-1]
-            return value.strip()
+            plain = _unquoted(value).strip()
+            if not value:
+                return None
+            if name.strip() != key or not _is_plain(plain) or (value[:1] == '"' and "\\" in value):
+                return _UNSURE
+            return plain
     return None
+
+
+def _campaign_yaml_value(text: str, key: str) -> str | None:
+    """key's value under campaign: as YAML reads text; None when it is not a plain value there
+    (or the file is no YAML: cc validate explains that)."""
+    from ..store import loading
+
+    try:
+        data, _ = loading.parse_yaml(loading.Source(loading.Path("tasklist.yaml"), "tasklist.yaml", text))
+        value = data["campaign"][key]
+    except Exception:  # no mapping there, a syntax error: as if the key were not written
+        return None
+    return str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else None
 
 
 def parse_date(text: str, option: str = "--as-of", where=None, after=None):
