@@ -914,7 +914,7 @@ def test_extreme_dates_are_refused_in_words(tmp_path):
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo") or not os.path.exists("/dev/zero"), reason="POSIX devices and FIFOs")
-@pytest.mark.parametrize("name", ["journal.jsonl", "tasklist.yaml"])
+@pytest.mark.parametrize("name", ["journal.jsonl", "tasklist.yaml", "units.yaml"])
 @pytest.mark.parametrize("kind", ["fifo", "device"])
 def test_a_data_file_that_is_a_device_or_a_pipe_is_refused_not_read(tmp_path, name, kind):
     """/dev/zero has no end (reads ran out of memory) and a FIFO waits for a writer (reads hung):
@@ -936,3 +936,8 @@ def test_a_data_file_that_is_a_device_or_a_pipe_is_refused_not_read(tmp_path, na
             said = result.stdout + result.stderr
             assert "Traceback" not in said and ("不是普通文件" in said or "无法读取" in said), (args, said)
             assert args[0] == "status" or result.returncode in (1, 2), (args, said)  # nothing written
+        # a usage error's hint reads units.yaml (is 人社局 a unit, for the missing --unit?), the
+        # campaign's year and time zone are read before anything is loaded: none waits on a FIFO
+        hinted = run_cc("log", "T09", "--percent", "90", "--note", "x", "人社局", cwd=tmp_path, timeout=60, **env)
+        assert hinted.returncode == 2 and "缺少必填选项 --unit" in hinted.stderr, hinted.stdout + hinted.stderr
+        assert "Traceback" not in hinted.stderr

@@ -109,9 +109,11 @@ def campaign_scalar(folder, key: str) -> str | None:
     cannot settle (a quoted key, an escape, a tag or anchor, a block or flow
     value, `campaign: {...}`) is read with YAML instead: the day must be the one the loader's
     campaign.timezone gives, which cc validate passes as correct."""
+    from ..store.state import open_regular
+
     path = os.path.join(getattr(folder, "folder", folder), "tasklist.yaml")
     try:
-        with open(path, "rb") as handle:
+        with open_regular(path) as handle:  # a FIFO or /dev/zero in its place: not read (cc validate says so)
             raw = handle.read(_FIRST_BYTES + 1)
             found = _campaign_line_value(raw[:_FIRST_BYTES].decode("utf-8-sig", "replace"), key)
             if found is None and len(raw) > _FIRST_BYTES:  # campaign: further on, as the loader reads it

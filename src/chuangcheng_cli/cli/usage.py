@@ -224,7 +224,9 @@ def _unit_names(ctx) -> list[str] | None:
         chosen = next((value for p, value, _, _, _ in reversed(_scan(ctx.find_root().command, sys.argv[1:]))
                        if getattr(p, "opts", None) and p.opts[0] == "--data"), None)
         path = os.path.join(find_data_dir(chosen).folder, "units.yaml")
-        with open(path, "rb") as handle:
+        from ..store.state import open_regular
+
+        with open_regular(path) as handle:  # a FIFO or a device in its place: no hint, never a wait
             raw = handle.read(4_000_001)
         if len(raw) > 4_000_000:
             return None
