@@ -114,18 +114,31 @@ def campaign_scalar(folder, key: str) -> str | None:
     path = os.path.join(getattr(folder, "folder", folder), "tasklist.yaml")
     try:
         with open_regular(path) as handle:  # a FIFO or /dev/zero in its place: not read (cc validate says so)
-            raw = handle.read(_FIRST_BYTES + 1)
-            found = _campaign_line_value(raw[:_FIRST_BYTES].decode("utf-8-sig", "replace"), key)
-            if found is None and len(raw) > _FIRST_BYTES:  # campaign: further on, as the loader reads it
-                raw += handle.read(_ALL_BYTES - len(raw))
-                found = _campaign_line_value(raw.decode("utf-8-sig", "replace"), key)
+            found = _campaign_line_value(_lines(handle), key)  # stops where the campaign block ends
+            if found is not _UNSURE:
+                return found
+            handle.seek(0)
+            raw = handle.read(_ALL_BYTES)
     except OSError:
         return None
-    return _campaign_yaml_value(raw.decode("utf-8-sig", "replace"), key) if found is _UNSURE else found
+    return _campaign_yaml_value(raw.decode("utf-8-sig", "replace"), key)
 
 
-_FIRST_BYTES = 2_000_000  # where campaign: is in any tasklist written by hand
 _ALL_BYTES = 8 * 1024 * 1024  # as much as the loader reads (store/loading.py MAX_YAML_BYTES)
+
+
+def _lines(handle):
+    """The text lines of the first _ALL_BYTES of handle, as str.splitlines gives them of the text,
+    read as they are used: campaign: is near the top of a tasklist written by hand, and a city's
+    is megabytes long."""
+    left, first = _ALL_BYTES, True
+    while left > 0:
+        raw = handle.readline(left)
+        if not raw:
+            return
+        left -= len(raw)
+        yield from raw.decode("utf-8-sig" if first else "utf-8", "replace").splitlines()
+        first = False
 
 
 _UNSURE = object()
@@ -155,11 +168,11 @@ def _without_comment(line: str) -> str:
     return line.rstrip()
 
 
-def _campaign_line_value(text: str, key: str):
-    """key's value under campaign: as its lines plainly spell it; None when it is not there;
-    _UNSURE when the lines alone cannot tell (see campaign_scalar)."""
+def _campaign_line_value(lines, key: str):
+    """key's value under campaign: as lines (an iterable of str) plainly spell it; None when it is
+    not there; _UNSURE when the lines alone cannot tell (see campaign_scalar)."""
     inside, indent = False, None
-    for line in text.splitlines():
+    for line in lines:
         bare = _without_comment(line)
         if not bare.strip():
             continue
