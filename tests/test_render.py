@@ -136,6 +136,41 @@ def test_fold_keeps_a_command_line_option_whole():
     assert lines._tokens("-n x --dry-run -5 a-b") == ["-n", " ", "x", " ", "--dry-run", " ", "-", "5", " ", "a-b"]
 
 
+def test_fold_keeps_a_date_and_a_count_whole():
+    """A reason folded in a narrow terminal read "（整改期限2023" over "年6月27日）" and "已逾期44" over
+    "天": a date as the outputs write it and a count with its measure word are one piece."""
+    text = ("●红 已逾期44天（时限2023年11月15日）；3份督办通知整改超期未反馈（最早超期127天）；"
+            "问题W2023-0008（城南安置房建设项目工地）逾期185天未整改（整改期限2023年6月27日），12月31日前")
+    whole = ("44天", "2023年11月15日", "3份", "127天", "185天", "2023年6月27日", "12月31日")
+    for width in range(16, 80):
+        folded = lines.fold(text, width)
+        assert "".join(folded) == text and all(lines.cell_len(line) <= width for line in folded), width
+        assert all(any(piece in line for line in folded) for piece in whole), (width, folded)
+    assert lines._tokens("2023年6月、6月27日、3个、2023年度") == [
+        "2023年6月", "、", "6月27日", "、", "3个", "、", "2023", "年", "度"]
+
+
+def test_the_problem_lists_state_column_keeps_its_dates_whole():
+    """At 60 columns the list's 状态 was 6 cells wide: "已销号 6月" over "19日"."""
+    import io
+
+    from rich.console import Console
+
+    from chuangcheng_cli.reports.tables import problem_lines
+
+    rows = [{"id": f"W2023-{n:04d}", "source": "暗访", "unit": "人社局", "co_units": ["总工会"],
+             "place": "市劳动人事争议仲裁院办事大厅", "desc": "投诉电话公示不醒目", "deadline": "2023-06-30",
+             "status": "closed", "closed_on": f"2023-{month:02d}-19", "on_time": n % 2 == 0, "overdue_days": 0}
+            for n, month in ((1, 6), (2, 12))]
+    for width in range(46, 72):  # below 46 columns rich lays the list out by itself (_problem_widths None)
+        out = io.StringIO()
+        console = Console(file=out, width=width, color_system=None)
+        for part in problem_lines(rows, "问题清单", 2023, width):
+            console.print(part.rich() if hasattr(part, "rich") else part)
+        text = out.getvalue()
+        assert "6月19日" in text and "12月19日" in text, (width, text)
+
+
 def test_a_line_of_counts_breaks_between_its_phrases():
     """fold_phrases (the counts and rates under cc status and cc problem list): every line fits,
     breaks come after a “·”, “；” or “，” (the space after it dropped), no phrase that fits a

@@ -129,13 +129,18 @@ NO_LINE_END = set("（《「『【〔〈“‘([{")
 _WORD = re.compile(r"[0-9A-Za-z][0-9A-Za-z.%‰:/_+\-]*[0-9A-Za-z%‰]|[0-9A-Za-z]")
 
 
-# at each place: a command line option (--fail, -n), else a word if one starts there, else a character
-_TOKEN = re.compile(r"--?[A-Za-z](?:[A-Za-z0-9-]*[A-Za-z0-9])?|" + _WORD.pattern + "|.", re.S)
+# A date as the outputs write it (2023年6月27日, 6月27日, 2023年6月) and a count with its measure
+# word (44天, 3份): read across a line break, "2023" + "年6月27日" or "44" + "天" is two things.
+_CN_DATE = r"\d(?:\d{3}年\d{1,2}月(?:\d{1,2}日)?|\d?月\d{1,2}日|\d*[天个份次项条](?![0-9A-Za-z]))"
+# at each place: a command line option (--fail, -n), else a date or a count, else a word if one
+# starts there, else a character
+_TOKEN = re.compile(r"--?[A-Za-z](?:[A-Za-z0-9-]*[A-Za-z0-9])?|" + _CN_DATE + "|" + _WORD.pattern + "|.", re.S)
 
 
 def _tokens(text: str) -> list[str]:
-    """Pieces no line break may split: a command line option (--pass), a number or Latin word
-    (12338, 95%, 2023-09-10, 0000-60000112, T01), else a single character."""
+    """Pieces no line break may split: a command line option (--pass), a date or a count
+    (2023年6月27日, 12月31日, 44天), a number or Latin word (12338, 95%, 2023-09-10, 0000-60000112,
+    T01), else a single character."""
     return _TOKEN.findall(text)
 
 

@@ -362,7 +362,7 @@ def _problem_widths(all_cells, width: int, wide: bool) -> list[int] | None:
     """The list's column widths: each as wide as its widest cell, 单位 and 点位 at most 8 and 16
     cells (12 and 24 at WIDE); when that is wider than the terminal, the widest of 问题, 点位,
     状态 and 单位 gives up a cell, then the widest again (as rich narrows a table), down to 8, 8,
-    6 and 4 cells; 编号, 来源 and 期限 stay whole. None when even that does not fit (rich then lays
+    6 (or its widest date) and 4 cells; 编号, 来源 and 期限 stay whole. None when even that does not fit (rich then lays
     the table out itself)."""
     headers = PROBLEM_HEADERS if wide else PROBLEM_HEADERS[:4] + PROBLEM_HEADERS[5:]
     natural = [cell_len(h) for h in headers]
@@ -370,7 +370,9 @@ def _problem_widths(all_cells, width: int, wide: bool) -> list[int] | None:
         natural = [max(n, *map(text_cells, c.split("\n"))) for n, c in zip(natural, cells)]
     caps = {2: 12 if wide else 8, 3: 24 if wide else 16}
     widths = [min(n, caps[k]) if k in caps else n for k, n in enumerate(natural)]
-    floors = {2: 4, 3: 8, len(widths) - 1: 6}
+    # 状态 no narrower than its widest date (已销号 12月19日: "12月" over "19日" reads as two things)
+    dated = max((cell_len(t) for cells, _ in all_cells for t in _tokens(cells[-1])), default=0)
+    floors = {2: 4, 3: 8, len(widths) - 1: min(max(6, dated), widths[-1])}
     if wide:
         floors[4] = 8
     excess = sum(widths) + (3 * len(widths) - 1 if wide else len(widths) - 1) - width
