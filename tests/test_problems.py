@@ -503,6 +503,30 @@ def test_an_imported_deadline_on_a_rest_day_is_moved_and_said_and_the_same_sheet
     assert "第2行（W2023-0003）与已登记的 W2023-0001 发现日期、责任单位、点位都相同，仅问题描述不同" in edited
 
 
+def test_a_deadline_written_as_a_span_counts_from_the_day_of_import_and_a_later_import_agrees(tmp_path):
+    """暗访 sheets often write the 整改时限 as 15天, 10个工作日内完成 or 限期三天整改 (a fresh-eyes
+    try: every such row was refused). It counts from the day the problem is recorded (交办), as
+    --days does, moved off rest days; importing the same sheet days later finds nothing different.
+    15日 alone (the 15th, or 15 days?) is refused and the choice named."""
+    repo = early(tmp_path)
+    sheet = tmp_path / "暗访.csv"
+    sheet.write_text("问题描述,点位,责任单位,发现时间,整改时限\n垃圾未清理,人民公园东门,司法局,2023-07-01,15天\n"
+                     "宣传栏破损,城东街道,民政局,2023-07-01,10个工作日内完成\n"
+                     "公示牌缺失,诉讼服务中心,市中级人民法院,2023-07-01,限期三天整改\n", encoding="utf-8")
+    cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-07-03")  # a Monday
+    assert [p["deadline"] for p in problems(repo, "2023-07-03")] == ["2023-07-18", "2023-07-17", "2023-07-06"]
+    again = cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-07-10").stdout
+    assert "3 个问题此前都已导入，没有新的问题，未写入任何内容。" in again and "不同" not in again
+    odd = tmp_path / "odd.csv"
+    odd.write_text("问题描述,点位,责任单位,发现时间,整改时限\n台账缺失,调解委员会,司法局,2023-07-01,15日\n"
+                   "台账不全,调解委员会,司法局,2023-07-01,400天\n", encoding="utf-8")
+    before = snapshot_files(repo / "data")
+    refused = cc(repo, "problem", "import", str(odd), "--source", "暗访", "--as-of", "2023-07-03", code=1).stderr
+    assert "第2行：整改时限“15日”不明确：是某月15日，还是15日内？请写明日期（如 7月15日）或期限（如 15日内、15天）" in refused
+    assert "第3行：整改时限“400天”超出范围（应为 1 到 365 天）" in refused
+    assert snapshot_files(repo / "data") == before
+
+
 def test_a_dry_run_of_an_import_says_what_the_import_would_of_its_rows(tmp_path):
     """--dry-run tells of moved deadlines, rows already imported and rows that look like recorded
     problems, as the import itself would (it showed the lines alone), and writes nothing."""

@@ -215,6 +215,30 @@ def test_a_deadline_written_as_by_that_day_is_that_day(tmp_path, project):
         "工作表“6月暗访”第2行：发现时间“7月3日前”无法识别为日期（可写 2023-7-5、2023/7/5、2023年7月5日）"]
 
 
+@pytest.mark.parametrize(("said", "days", "workdays"), [
+    ("15天", 15, False), ("15 天", 15, False), ("１５天内", 15, False), ("15日内", 15, False), ("限15日", 15, False),
+    ("限期15天整改", 15, False), ("15天内整改到位", 15, False), ("须在7天内完成", 7, False),
+    ("10个工作日内完成", 10, True), ("10个工作日", 10, True), ("5个自然日", 5, False), ("三天", 3, False),
+    ("两天内", 2, False), ("十五天", 15, False), ("二十五个工作日", 25, True), ("三十天", 30, False)])
+def test_a_deadline_written_as_a_span_is_read_as_days(tmp_path, project, said, days, workdays):
+    rows = [["问题描述", "点位", "责任单位", "发现时间", "整改时限"], ["宣传栏破损", "人民广场", "市司法局", "2023-07-03", said]]
+    (row,) = read_problem_sheet(write_xlsx(tmp_path / "span.xlsx", rows), project)
+    assert (row.deadline, row.days, row.workdays) == (None, days, workdays)
+
+
+@pytest.mark.parametrize(("said", "why"), [
+    ("15日", "整改时限“15日”不明确：是某月15日，还是15日内？请写明日期（如 7月15日）或期限（如 15日内、15天）"),
+    ("0天", "整改时限“0天”超出范围（应为 1 到 365 天）"),
+    ("1000天", "整改时限“1000天”超出范围（应为 1 到 365 天）"),
+    ("十十天", "整改时限“十十天”无法识别为日期（可写 2023-7-5、2023/7/5、2023年7月5日）"),
+    ("15个日", "整改时限“15个日”无法识别为日期（可写 2023-7-5、2023/7/5、2023年7月5日）")])
+def test_a_span_that_is_unclear_or_out_of_range_is_refused(tmp_path, project, said, why):
+    rows = [["问题描述", "点位", "责任单位", "发现时间", "整改时限"], ["宣传栏破损", "人民广场", "市司法局", "2023-07-03", said]]
+    with pytest.raises(ImportRefused) as caught:
+        read_problem_sheet(write_xlsx(tmp_path / "span.xlsx", rows), project)
+    assert caught.value.messages == [f"工作表“6月暗访”第2行：{why}"]
+
+
 def test_a_mapping_naming_a_header_the_sheet_lacks_is_a_usage_error(tmp_path, project):
     path = write_xlsx(tmp_path / "e.xlsx", [["问题描述", "点位", "责任单位"], ["宣传栏破损", "人民广场", "市司法局"]])
     with pytest.raises(UsageError) as caught:

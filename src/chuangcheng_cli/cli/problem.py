@@ -303,6 +303,16 @@ def _escaped_cut(text: str, room: int) -> str:
     return "".join(out) + "…"
 
 
+def row_deadline(row, start):
+    """A sheet row's 整改期限 for a problem recorded (交办) on start: its date, or its span (15天,
+    10个工作日) counted from start and moved off rest days, as --days is; None for a blank cell."""
+    if row.days is None:
+        return row.deadline
+    from ..domain.deadlines import rectification_deadline
+
+    return rectification_deadline(start, row.days, workdays=row.workdays).day
+
+
 def _differences(row, entry, snap) -> list[str]:
     """What a sheet row says that its recorded problem does not: the 整改期限 (neither the first
     nor the one in force now), the task, the co-units; only what the row states."""
@@ -311,11 +321,12 @@ def _differences(row, entry, snap) -> list[str]:
 
     out = []
     state = snap.problems.get(entry.problem)
+    said = row_deadline(row, entry.date)  # a span (15天) from the day it was recorded
     # the row's date as the import recorded it: a rest day moved to the next working day
-    moved = rectification_deadline(entry.date, on=row.deadline, workdays=snap.project.plan.policy.workdays).day \
-        if row.deadline else None
-    if row.deadline and not {row.deadline, moved} & {entry.deadline, state.deadline if state else entry.deadline}:
-        out.append(f"整改期限为{cn_date(row.deadline)}，已登记的是{cn_date(state.deadline if state else entry.deadline)}")
+    moved = rectification_deadline(entry.date, on=said, workdays=snap.project.plan.policy.workdays).day \
+        if said else None
+    if said and not {said, moved} & {entry.deadline, state.deadline if state else entry.deadline}:
+        out.append(f"整改期限为{cn_date(said)}，已登记的是{cn_date(state.deadline if state else entry.deadline)}")
     if row.task and row.task != entry.task:
         out.append(f"所属任务为 {row.task}，已登记的是 {entry.task or '（无）'}")
     if row.co_units and set(row.co_units) != set(entry.co_units):
@@ -523,7 +534,7 @@ def import_(
             unit = project.unit(row.unit) if row.unit else None
             task = project.task(row.task) if row.task else None
             found = None if "found" in row.unread else row.found or stamp.date
-            deadline = row.deadline
+            deadline = row_deadline(row, stamp.date)
             if deadline and row.found and deadline < row.found:  # the reader has said so, in its words
                 deadline = None
             if deadline and row.found is None and "found" not in row.unread:
@@ -559,7 +570,7 @@ def import_(
                     snap, stamp, project.unit(row.unit), row.source or SOURCES[0], row.place, row.desc,
                     found=row.found,
                     found_by=found_by, task=project.task(row.task) if row.task else None,
-                    co_units=[project.unit(u) for u in row.co_units], deadline=row.deadline,
+                    co_units=[project.unit(u) for u in row.co_units], deadline=row_deadline(row, stamp.date),
                     origin=_origin(path.name, row), key=row.key, number=number)
             except UsageError as exc:
                 refuse(row, exc.message)

@@ -107,7 +107,7 @@ class SheetRow:
     unit: str  # responsible unit id (first unit named in the cell)
     co_units: tuple[str, ...]  # other units named in the same cell, in order
     task: str  # task id, "" when the sheet has none / cell blank
-    deadline: dt.date | None  # 整改时限, None when blank (the caller then applies policy)
+    deadline: dt.date | None  # 整改时限, None when blank or a span (the caller then applies policy, or days)
     found: dt.date | None  # 发现时间, None when blank (caller uses today)
     source: str  # one of SOURCES; "" when neither column nor default
     key: str  # stable content key for idempotent import ("" for a refused row)
@@ -121,6 +121,10 @@ class SheetRow:
     # the rows read, good and bad (sheets in the workbook's order): bookkeeping, not the row's content
     where: str = dataclasses.field(default="", compare=False)
     order: int = dataclasses.field(default=0, compare=False)
+    # 整改时限 written as a span (15天, 10个工作日内完成): the days from the problem's 交办, and
+    # whether they are working days (deadline is then None; deadlines.rectification_deadline)
+    days: int | None = None
+    workdays: bool = False
 
 
 @dataclass(frozen=True)
@@ -964,6 +968,35 @@ _TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"  # "2023/6/5 0:00" from E
 _BY_DAY = r"(?:之?前(?:完成整改|整改完成|整改到位|完成|整改|办结)?)?"
 
 
+# How inspection sheets write a deadline as a span from the day the problem is handed over (交办):
+# 15天, 15日内, 限15天, 限期15天整改, 10个工作日内完成, 三天内整改到位.
+_SPAN = re.compile(r"(限期?|须在?|要求在?)?(\d{1,6}|[一二两三四五六七八九十]{1,3})(个)?(工作日|自然日|天|日)"
+                   r"(内|以内|之内)?(?:完成整改|整改完成|整改到位|完成|整改|办结)?")
+_CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+MAX_SPAN_DAYS = 365  # a 整改期限 is at most a year away (workflow.within_a_year)
+
+
+def _span(said: str) -> tuple[int, bool] | None:
+    """(days, whether working days) of a 整改时限 written as a span (see _SPAN), said without
+    white space; None when it is not one."""
+    m = _SPAN.fullmatch(said)
+    if m is None or (m[3] and m[4] not in ("工作日", "自然日")):  # 15个日: no such word
+        return None
+    if m[4] == "日" and not (m[1] or m[5]):  # 15日 alone may be the 15th of a month: not a guess
+        return None
+    number, workdays = m[2], m[4] == "工作日"
+    if number.isdigit():
+        return int(number), workdays
+    tens, _, ones = number.rpartition("十")  # 十五 → ("", 十, 五), 二十 → (二, 十, ""), 五 → ("", "", 五)
+    if "十" in tens or "十" in ones or (not _ and len(number) > 1):
+        return None
+    try:
+        value = (_CN_DIGITS[tens] if tens else 1 if _ else 0) * 10 + (_CN_DIGITS[ones] if ones else 0)
+    except KeyError:
+        return None
+    return value, workdays
+
+
 def _date(value, what: str, table: _Table, year: int, after: dt.date | None = None) -> tuple[dt.date | None, str]:
     """(the date, "") or (None, the reason it is not one); (None, "") for a blank cell. A date
     without its year (6月8日) is completed as the command line's are (domain/dates.py): year, the
@@ -1075,7 +1108,8 @@ def _read_row(table: _Table, number: int, cells: dict, resolver: _Resolver, defa
             reasons.append(f"来源“{_quoted(source_cell)}”无法识别（应为 {'、'.join(SOURCES)} 之一）")
             unread.add("source")
 
-    found = deadline = None
+    found = deadline = days = None
+    workdays = False
     if "found" not in unread:
         found, why = _date(cells.get("found"), "发现时间", table, resolver.year)
         if why:
@@ -1086,13 +1120,24 @@ def _read_row(table: _Table, number: int, cells: dict, resolver: _Resolver, defa
         said = re.sub(r"\s+", "", _nfkc(deadline_cell)) if isinstance(deadline_cell, str) else ""
         if said in IMMEDIATE:
             deadline_cell = None  # 立行立改: no date of its own, the policy's days for it (as a blank cell)
-        deadline, why = _date(deadline_cell, "整改时限", table, resolver.year, found)
+        span = _span(said)
+        if span is not None:
+            days, workdays = span
+            deadline, why = None, "" if 1 <= days <= MAX_SPAN_DAYS else \
+                f"整改时限“{_quoted(said)}”超出范围（应为 1 到 {MAX_SPAN_DAYS} 天）"
+        else:
+            deadline, why = _date(deadline_cell, "整改时限", table, resolver.year, found)
+            day_alone = re.fullmatch(r"(\d{1,2})[日号]", said)
+            if why and day_alone:  # the 15th of a month, or 15 days: which is for the sheet to say
+                why = (f"整改时限“{said}”不明确：是某月{day_alone[1]}日，还是{day_alone[1]}日内？请写明日期"
+                       f"（如 7月{day_alone[1]}日）或期限（如 {day_alone[1]}日内、{day_alone[1]}天）")
         if why and said in LASTING:  # a mode, not a date: say what such a problem needs
             why = (f"整改时限“{said}”不是日期：请写明完成期限（长期整改的问题另须整改计划，请用 "
                    "cc problem add --mode 长期整改 --plan … --deadline 日期 逐个登记）")
         if why:
             reasons.append(why)
             unread.add("deadline")
+            days = None
     if found and deadline and deadline < found:
         from ..domain.views import cn_date
 
@@ -1100,7 +1145,8 @@ def _read_row(table: _Table, number: int, cells: dict, resolver: _Resolver, defa
 
     unit = units[0] if units else ""
     return SheetRow(sheet=table.name, row=number, desc=desc, place=place, unit=unit, co_units=tuple(units[1:]),
-                    task=task, deadline=deadline, found=found, source=source,
+                    task=task, deadline=deadline, days=days, workdays=workdays,
+                    found=found, source=source,
                     key="" if reasons else problem_key(source, found, unit, place, desc),
                     faults=tuple(dict.fromkeys(reasons)), unread=frozenset(unread),
                     where=f"{table.where}第{number}行")
