@@ -27,3 +27,23 @@ def test_with_year(month, day, after, expected):
 def test_a_day_that_does_not_exist_is_a_value_error():
     with pytest.raises(ValueError):
         with_year(2, 30, 2023)
+
+
+def test_working_days_that_reach_an_unannounced_year_are_calendar_days_moved_off_a_known_rest_day(monkeypatch):
+    """20 working days from 2026-12-06 reach 2027, whose holidays are not announced: 20 calendar
+    days (2026-12-26, a Saturday), moved to Monday as any 期限 in a known year; the note named
+    2026 as the unknown year and left the Saturday (found by a fresh-eyes try)."""
+    from chuangcheng_cli.domain import deadlines
+
+    def calendar(day):  # weekends rest through 2026, nothing known after
+        return None if day.year > 2026 else day.weekday() < 5
+
+    monkeypatch.setattr(deadlines, "_is_workday", calendar)
+    got = deadlines.rectification_deadline(D(2026, 12, 6), 20, workdays=True)
+    assert got.day == D(2026, 12, 28) and got.warning
+    assert got.note == ("2027年的节假日安排尚不可知，整改期限按20个自然日计算，"
+                        "2026年12月26日为休息日，整改期限顺延至2026年12月28日")
+    far = deadlines.rectification_deadline(D(2026, 12, 20), 20, workdays=True)  # 2027-01-09: unknown, left
+    assert far == deadlines.Deadline(D(2027, 1, 9), "2027年的节假日安排尚不可知，整改期限按20个自然日计算", True)
+    known = deadlines.rectification_deadline(D(2026, 11, 2), 10, workdays=True)
+    assert known == deadlines.Deadline(D(2026, 11, 16), "10个工作日")

@@ -527,6 +527,35 @@ def test_a_deadline_written_as_a_span_counts_from_the_day_of_import_and_a_later_
     assert snapshot_files(repo / "data") == before
 
 
+def test_an_import_says_which_spans_moved_off_a_rest_day_and_which_met_an_unannounced_year(tmp_path, monkeypatch):
+    """5天 from Monday 2023-07-03 is Saturday 7-08: moved to 7-10 and said, as a date row's move is
+    (it was silent: a fresh-eyes try). A 期限 in a year whose holidays are not announced is counted
+    in calendar days and said too (the real calendar knows every year the campaign has: faked)."""
+    import datetime as dt
+
+    from typer.testing import CliRunner
+
+    from chuangcheng_cli.cli import app
+    from chuangcheng_cli.domain import deadlines
+    from helpers import cc_env
+
+    repo = early(tmp_path)
+    sheet = tmp_path / "暗访.csv"
+    sheet.write_text("问题描述,点位,责任单位,发现时间,整改时限\n垃圾未清理,人民公园东门,司法局,2023-07-01,5天\n"
+                     "宣传栏破损,城东街道,民政局,2023-07-01,30天\n导诉台无人,诉讼服务中心,市中级人民法院,2023-07-01,7天\n",
+                     encoding="utf-8")
+    august = dt.date(2023, 8, 1)
+    monkeypatch.setattr(deadlines, "_is_workday", lambda day: None if day >= august else day.weekday() < 5)
+    result = CliRunner().invoke(app, ["--data", str(repo / "data"), "problem", "import", str(sheet), "--source", "暗访",
+                                      "--as-of", "2023-07-03", "--dry-run"], env=cc_env())
+    assert result.exit_code == 0, result.output
+    assert "以下问题的整改期限遇休息日，将顺延至下一个工作日：\n  第2行：整改时限5天，2023年7月8日为休息日，整改期限顺延至2023年7月10日\n" \
+        in result.output
+    assert ("提示：以下问题的整改期限所在年份的节假日安排尚未公布，未按休息日调整：\n"
+            "  第3行（W2023-0002）：整改期限2023年8月2日，2023年的节假日安排尚不可知，未按工作日调整整改期限") in result.output
+    assert "第4行" not in result.output.partition("以下问题的整改期限遇休息日")[2]  # 7-10, a Monday: nothing to say
+
+
 def test_a_dry_run_of_an_import_says_what_the_import_would_of_its_rows(tmp_path):
     """--dry-run tells of moved deadlines, rows already imported and rows that look like recorded
     problems, as the import itself would (it showed the lines alone), and writes nothing."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Annotated, Optional
@@ -77,6 +78,7 @@ def add(
         entry, how = make_problem(snap, stamp, u, src, place, desc, found=found_on, found_by=found_by, task=t,
                                   co_units=others, mode=mode.strip(), days=days, deadline=limit, plan=plan,
                                   evidence=list(stamp.evidence))
+        how = how.note
         msg = (f"{entry.problem}\n已登记问题 {entry.problem}：{u.name}，{entry.place}（{entry.source}）；"
                f"{entry.mode}，整改期限{cn_date(entry.deadline)}{_when(how)}"
                f"\n整改完成后登记：cc problem fix {entry.problem} --note …")
@@ -306,11 +308,17 @@ def _escaped_cut(text: str, room: int) -> str:
 def row_deadline(row, start):
     """A sheet row's 整改期限 for a problem recorded (交办) on start: its date, or its span (15天,
     10个工作日) counted from start and moved off rest days, as --days is; None for a blank cell."""
+    limit = span_deadline(row, start)
+    return row.deadline if limit is None else limit.day
+
+
+def span_deadline(row, start):
+    """The deadlines.Deadline of a row whose 整改时限 is a span, from start; None for any other row."""
     if row.days is None:
-        return row.deadline
+        return None
     from ..domain.deadlines import rectification_deadline
 
-    return rectification_deadline(start, row.days, workdays=row.workdays).day
+    return rectification_deadline(start, row.days, workdays=row.workdays)
 
 
 def _differences(row, entry, snap) -> list[str]:
@@ -363,16 +371,19 @@ def _repeat_lines(repeats: list[tuple[str, int, str]]) -> list[str]:
 
 
 def _import_notes(moved: list[str], alike: list[str], overdue: list[str], done: str,
-                  hidden: tuple[str, ...] = ()) -> str:
+                  hidden: tuple[str, ...] = (), unknown: tuple[str, ...] = ()) -> str:
     """What an import says of its rows besides the count: rows hidden in the workbook, deadlines
-    moved off a rest day, rows that may repeat a recorded problem, problems overdue on the day
-    they are recorded (allowed: a backfill; never silently). done: 已 (imported) or 将 (a dry run)."""
+    moved off a rest day, deadlines in a year whose holidays are not announced yet (unknown), rows
+    that may repeat a recorded problem, problems overdue on the day they are recorded (allowed: a
+    backfill; never silently). done: 已 (imported) or 将 (a dry run)."""
     text = ""
     if hidden:  # a filter or a hidden row shows less than the file holds: every row is read
         text += (f"\n以下行在表格中是隐藏的（隐藏或被筛选掉），{done}照常导入：\n" + "\n".join(f"  {h}" for h in hidden)
                  + ("\n如不应导入，请在表中删除这些行后再导入。" if done == "将" else ""))
     if moved:
         text += f"\n以下问题的整改期限遇休息日，{done}顺延至下一个工作日：\n" + "\n".join(f"  {m}" for m in moved)
+    if unknown:
+        text += "\n提示：以下问题的整改期限所在年份的节假日安排尚未公布，未按休息日调整：\n" + "\n".join(f"  {u}" for u in unknown)
     if alike:
         text += (f"\n以下问题{done}作为新问题登记，请核对是否与已登记的问题重复：\n" + "\n".join(f"  {a}" for a in alike)
                  + "\n如是同一问题（只是改了描述），" + ("" if done == "已" else "导入后")
@@ -517,7 +528,7 @@ def import_(
             seen.add(row.key)
             fresh.append(row)
         number = problemlist.next_number(project.journal, stamp.date.year)
-        entries, moved, alike, overdue, hidden = [], [], [], [], []
+        entries, moved, alike, overdue, hidden, unknown = [], [], [], [], [], []
         places: dict = {}  # (found, unit, place) of each recorded problem → [(its id, its description)]
         for ps in snap.problems.values():
             places.setdefault((ps.problem.found, ps.problem.unit, ps.problem.place), []).append((ps.id, ps.problem.desc))
@@ -577,8 +588,16 @@ def import_(
                 continue
             if not row.source:
                 continue
-            if row.deadline and entry.deadline != row.deadline:  # a rest day: moved, as every 期限 is
-                moved.append(f"{where}：{how}")
+            span = span_deadline(row, stamp.date)
+            if span is not None:  # 15天: the day it comes to, moved off a rest day as every 期限 is
+                said = f"{row.days}{'个工作日' if row.workdays else '天'}"
+                how = span
+                if not span.warning and span.day != stamp.date + dt.timedelta(days=row.days) and not row.workdays:
+                    moved.append(f"{where}：整改时限{said}，{span.note}")
+            elif row.deadline and entry.deadline != row.deadline:  # a rest day: moved, as every 期限 is
+                moved.append(f"{where}：{how.note}")
+            if how.warning:  # a year whose holidays are not yet announced: counted in calendar days
+                unknown.append(f"{where}（{entry.problem}）：整改期限{cn_date(entry.deadline)}，{how.note}")
             if entry.deadline < entry.date:
                 overdue.append(f"{where}（{entry.problem}）：整改期限{cn_date(entry.deadline)}，"
                                f"登记当天即已逾期{(entry.date - entry.deadline).days}天")
@@ -630,13 +649,13 @@ def import_(
         msg = f"已导入 {len(entries)} 个问题（{first if first == last else f'{first} 至 {last}'}）"
         if skipped:
             msg += f"；另有 {skipped} 行此前已导入，已跳过"
-        notes = _import_notes(moved, alike, overdue, "已", tuple(hidden))
+        notes = _import_notes(moved, alike, overdue, "已", tuple(hidden), tuple(unknown))
         if unread := _unread_note(layout):  # said with what is (or would be) imported: a column not read
             later = f"\n{unread}" + later
         # a dry run says the same of the rows (as what would happen), after the lines it shows
         dry = "\n".join(([f"另有 {skipped} 行此前已导入，将跳过。"] if skipped else [])
-                        + ([_import_notes(moved, alike, overdue, "将", tuple(hidden)).lstrip("\n")]
-                           if moved or alike or overdue or hidden else [])
+                        + ([_import_notes(moved, alike, overdue, "将", tuple(hidden), tuple(unknown)).lstrip("\n")]
+                           if moved or alike or overdue or hidden or unknown else [])
                         + ([later.lstrip("\n")] if later else []))
         return entries, [], Said(msg + notes + later, dry)
 

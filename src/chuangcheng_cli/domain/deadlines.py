@@ -44,10 +44,12 @@ def rectification_deadline(issued: dt.date, days: int | None = None, on: dt.date
             while counted < days:
                 day += dt.timedelta(days=1)
                 known = _is_workday(day)
-                if known is None:
-                    plain = issued + dt.timedelta(days=days)
-                    return Deadline(plain, f"{plain.year}年的节假日安排尚不可知，"
-                                           f"{what}按{days}个自然日计算", True)
+                if known is None:  # the count reaches a year not yet announced: calendar days,
+                    # and that day moved off a rest day where its year is known
+                    plain = rectification_deadline(issued, on=issued + dt.timedelta(days=days), what=what)
+                    moved = f"，{plain.note}" if plain.note and not plain.warning else ""
+                    return Deadline(plain.day, f"{day.year}年的节假日安排尚不可知，"
+                                               f"{what}按{days}个自然日计算{moved}", True)
                 counted += known
             return Deadline(day, f"{days}个工作日")
         on = issued + dt.timedelta(days=days)

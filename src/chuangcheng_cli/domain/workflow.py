@@ -608,9 +608,9 @@ def make_problem(snap: rules.Snapshot, stamp: Stamp, unit: models.Unit, source: 
                  *, found: dt.date | None = None, found_by: str = "", task: models.Task | None = None,
                  co_units: list[models.Unit] = (), mode: str = "", days: int | None = None,
                  deadline: dt.date | None = None, plan: str = "", evidence: list | None = None,
-                 origin: str = "", key: str = "", number: int | None = None) -> tuple[models.Problem, str]:
-    """A problem recorded (交办) today with the next number of the year; the entry and a note on how
-    its deadline was set. mode: 立行立改 / 限期整改 / 长期整改; "" picks 限期整改 when a deadline or
+                 origin: str = "", key: str = "", number: int | None = None) -> tuple[models.Problem, "Deadline"]:
+    """A problem recorded (交办) today with the next number of the year; the entry and how its
+    deadline was set (deadlines.Deadline: its note, and whether the calendar was unknown). mode: 立行立改 / 限期整改 / 长期整改; "" picks 限期整改 when a deadline or
     days are given, else 立行立改."""
     if source not in models.PROBLEM_SOURCES:
         raise UsageError(f"问题来源“{source}”无效", "可选：" + "、".join(models.PROBLEM_SOURCES))
@@ -665,7 +665,7 @@ def make_problem(snap: rules.Snapshot, stamp: Stamp, unit: models.Unit, source: 
         unit=unit.id, co_units=co, task=task.id if task else "", mode=mode, deadline=limit.day,
         plan=_clean(plan, "整改计划", 2000) if plan.strip() else "", evidence=list(evidence or []),
         origin=origin, key=key, **_base(stamp))
-    return entry, limit.note
+    return entry, limit
 
 
 def make_fix(snap: rules.Snapshot, stamp: Stamp, ps: problemlist.ProblemState, note: str,
