@@ -219,7 +219,8 @@ def test_a_deadline_written_as_by_that_day_is_that_day(tmp_path, project):
     ("15天", 15, False), ("15 天", 15, False), ("１５天内", 15, False), ("15日内", 15, False), ("限15日", 15, False),
     ("限期15天整改", 15, False), ("15天内整改到位", 15, False), ("须在7天内完成", 7, False),
     ("10个工作日内完成", 10, True), ("10个工作日", 10, True), ("5个自然日", 5, False), ("三天", 3, False),
-    ("两天内", 2, False), ("十五天", 15, False), ("二十五个工作日", 25, True), ("三十天", 30, False)])
+    ("两天内", 2, False), ("十五天", 15, False), ("二十五个工作日", 25, True), ("三十天", 30, False),
+    ("15天内整改完毕", 15, False), ("限期整改15天", 15, False), ("要求7日内整改到位", 7, False)])
 def test_a_deadline_written_as_a_span_is_read_as_days(tmp_path, project, said, days, workdays):
     rows = [["问题描述", "点位", "责任单位", "发现时间", "整改时限"], ["宣传栏破损", "人民广场", "市司法局", "2023-07-03", said]]
     (row,) = read_problem_sheet(write_xlsx(tmp_path / "span.xlsx", rows), project)
@@ -230,8 +231,10 @@ def test_a_deadline_written_as_a_span_is_read_as_days(tmp_path, project, said, d
     ("15日", "整改时限“15日”不明确：是某月15日，还是15日内？请写明日期（如 7月15日）或期限（如 15日内、15天）"),
     ("0天", "整改时限“0天”超出范围（应为 1 到 365 天）"),
     ("1000天", "整改时限“1000天”超出范围（应为 1 到 365 天）"),
-    ("十十天", "整改时限“十十天”无法识别为日期（可写 2023-7-5、2023/7/5、2023年7月5日）"),
-    ("15个日", "整改时限“15个日”无法识别为日期（可写 2023-7-5、2023/7/5、2023年7月5日）")])
+    ("十五日", "整改时限“十五日”不明确：是某月十五日，还是十五日内？请写明日期（如 7月十五日）或期限（如 十五日内、十五天）"),
+    ("十十天", "整改时限“十十天”无法识别为日期（可写 2023-7-5、2023/7/5、2023年7月5日，或写天数，如 15天、10个工作日）"),
+    ("15个日", "整改时限“15个日”无法识别为日期（可写 2023-7-5、2023/7/5、2023年7月5日，或写天数，如 15天、10个工作日）"),
+    (15, "整改时限“15”不是日期；如指 15 天内整改，请写成 15天")])
 def test_a_span_that_is_unclear_or_out_of_range_is_refused(tmp_path, project, said, why):
     rows = [["问题描述", "点位", "责任单位", "发现时间", "整改时限"], ["宣传栏破损", "人民广场", "市司法局", "2023-07-03", said]]
     with pytest.raises(ImportRefused) as caught:
@@ -501,7 +504,7 @@ def test_every_bad_row_is_listed(tmp_path, project):
         read_problem_sheet(path, project)
     assert caught.value.messages == [
         "工作表“督查”第3行：点位为空；发现时间“2023-2-30”不是有效日期；"
-        "整改时限“下周”无法识别为日期（可写 2023-7-5、2023/7/5、2023年7月5日）",
+        "整改时限“下周”无法识别为日期（可写 2023-7-5、2023/7/5、2023年7月5日，或写天数，如 15天、10个工作日）",
         "工作表“督查”第4行：责任单位“市场局”不存在（是否为“市市场监督管理局”？）；任务“T99”不存在（任务编号如 T01、T02、T03…）；"
         "来源“领导交办”无法识别（应为 自查、互查、督查、暗访、测评反馈、群众反映、媒体曝光 之一）；"
         "整改时限（2023年6月1日）早于发现时间（2023年6月10日）",
@@ -531,7 +534,7 @@ def test_a_refused_row_is_read_in_full_and_says_what_could_not_be_read(tmp_path,
     assert first.unread == {"desc", "unit", "source"} and first.key == ""
     assert (first.place, first.task, first.found, first.deadline) == ("人民广场", "T10", D(2023, 6, 5), D(2023, 6, 20))
     assert second.faults == ("点位为空", "发现时间“2023-2-30”不是有效日期",
-                             "整改时限“下周”无法识别为日期（可写 2023-7-5、2023/7/5、2023年7月5日）")
+                             "整改时限“下周”无法识别为日期（可写 2023-7-5、2023/7/5、2023年7月5日，或写天数，如 15天、10个工作日）")
     assert second.unread == {"found", "deadline"} and second.found is None and second.deadline is None
     assert (second.unit, second.task, second.source) == ("sfj", "T01", "暗访")
     with pytest.raises(ImportRefused) as caught:  # without bad_rows: refused as before, every fault named

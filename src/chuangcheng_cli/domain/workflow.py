@@ -622,7 +622,7 @@ def make_problem(snap: rules.Snapshot, stamp: Stamp, unit: models.Unit, source: 
 
     said = re.sub(r"\s+", "", unicodedata.normalize("NFKC", mode))
     # the words inspection sheets use (cc problem import reads them so, store/sheets.IMMEDIATE)
-    mode = {"立即整改": "立行立改", "立即": "立行立改", "马上整改": "立行立改", "即知即改": "立行立改",
+    mode = {"立即整改": "立行立改", "立即": "立行立改", "马上整改": "立行立改", "即知即改": "立行立改", "即查即改": "立行立改",
             "立查立改": "立行立改", "立行": "立行立改", "限期": "限期整改", "长期": "长期整改"}.get(said, said)
     if mode not in models.PROBLEM_MODES:
         raise UsageError(f"整改方式“{mode}”无效", "可选：" + "、".join(models.PROBLEM_MODES))

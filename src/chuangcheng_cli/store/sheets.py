@@ -44,7 +44,7 @@ SOURCES = models.PROBLEM_SOURCES
 FIELDS = ("desc", "place", "unit", "deadline", "found", "source", "task")
 # What inspection sheets write in the 整改时限 column for a problem to fix at once: read as a
 # blank cell, which cc problem import records as 立行立改 with the policy's immediate_days.
-IMMEDIATE = ("立行立改", "立即整改", "立即", "马上整改", "即知即改", "立查立改")
+IMMEDIATE = ("立行立改", "立即整改", "立即", "马上整改", "即知即改", "立查立改", "即查即改")
 LASTING = ("长期整改", "长期", "限期整改", "持续整改", "长期坚持")  # a way to fix it written where its date goes
 LABELS = {"desc": "问题描述", "place": "点位", "unit": "责任单位", "deadline": "整改时限",
           "found": "发现时间", "source": "来源", "task": "任务"}
@@ -970,8 +970,8 @@ _BY_DAY = r"(?:之?前(?:完成整改|整改完成|整改到位|完成|整改|�
 
 # How inspection sheets write a deadline as a span from the day the problem is handed over (交办):
 # 15天, 15日内, 限15天, 限期15天整改, 10个工作日内完成, 三天内整改到位.
-_SPAN = re.compile(r"(限期?|须在?|要求在?)?(\d{1,6}|[一二两三四五六七八九十]{1,3})(个)?(工作日|自然日|天|日)"
-                   r"(内|以内|之内)?(?:完成整改|整改完成|整改到位|完成|整改|办结)?")
+_SPAN = re.compile(r"(限期整改|限期|限|须在|须|要求在|要求)?(\d{1,6}|[一二两三四五六七八九十]{1,3})(个)?(工作日|自然日|天|日)"
+                   r"(内|以内|之内)?(?:完成整改|整改完成|整改到位|整改完毕|完成|完毕|整改|办结)?")
 _CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 MAX_SPAN_DAYS = 365  # a 整改期限 is at most a year away (workflow.within_a_year)
 
@@ -1015,7 +1015,8 @@ def _date(value, what: str, table: _Table, year: int, after: dt.date | None = No
 
             return from_excel(value, table.epoch or CALENDAR_WINDOWS_1900).date(), ""
         else:
-            return None, f"{what}“{_quoted(_text(value))}”不是日期"
+            days = f"；如指 {value:g} 天内整改，请写成 {value:g}天" if what == "整改时限" and 1 <= value <= 365 else ""
+            return None, f"{what}“{_quoted(_text(value))}”不是日期{days}"
     text = _text(value)
     key = re.sub(r"\s+(?=[年月日号前之])|(?<=[年月])\s+", "", _nfkc(text))
     tail = _BY_DAY if what == "整改时限" else ""
@@ -1028,7 +1029,8 @@ def _date(value, what: str, table: _Table, year: int, after: dt.date | None = No
                 return dt.date(int(match.group(y)), int(match.group(m)), int(match.group(d))), ""
             except ValueError:
                 return None, f"{what}“{_quoted(text)}”不是有效日期"
-    return None, f"{what}“{_quoted(text)}”无法识别为日期（可写 2023-7-5、2023/7/5、2023年7月5日）"
+    forms = "2023-7-5、2023/7/5、2023年7月5日" + ("，或写天数，如 15天、10个工作日" if what == "整改时限" else "")
+    return None, f"{what}“{_quoted(text)}”无法识别为日期（可写 {forms}）"
 
 
 def _merged_fields(table: _Table, number: int, columns: dict) -> list[str]:
@@ -1127,7 +1129,7 @@ def _read_row(table: _Table, number: int, cells: dict, resolver: _Resolver, defa
                 f"整改时限“{_quoted(said)}”超出范围（应为 1 到 {MAX_SPAN_DAYS} 天）"
         else:
             deadline, why = _date(deadline_cell, "整改时限", table, resolver.year, found)
-            day_alone = re.fullmatch(r"(\d{1,2})[日号]", said)
+            day_alone = re.fullmatch(r"(\d{1,2}|[一二三四五六七八九十]{1,3})[日号]", said)
             if why and day_alone:  # the 15th of a month, or 15 days: which is for the sheet to say
                 why = (f"整改时限“{said}”不明确：是某月{day_alone[1]}日，还是{day_alone[1]}日内？请写明日期"
                        f"（如 7月{day_alone[1]}日）或期限（如 {day_alone[1]}日内、{day_alone[1]}天）")
