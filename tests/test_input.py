@@ -389,6 +389,20 @@ def test_a_records_time_falls_on_its_day_in_every_zone_of_beijing_time():
     ("campaign: {year: 2023, timezone: [Europe/Berlin]}\n", None, 2023),  # no zone: the loader says so
     ("campaign:\n  timezone: 'Europe/Berlin #1'\n  year: '2023'\n", "Europe/Berlin #1", 2023),
     ("campaign: [year, 2023\n", None, None),  # no YAML: cc validate explains
+    # Layouts the lines read as "no such key", and the day was 北京时间's while the loader's zone
+    # was another (a hostile-input try): JSON, an indented document, a flow mapping on the next
+    # line, ? keys, a quoted value going on at column 0 or holding a "timezone:" line of its own,
+    # a value on the next line, a flow mapping over two lines.
+    ('{ "campaign": {"year": 2023, "timezone": "Etc/GMT+12"}, "tasks": [] }\n', "Etc/GMT+12", 2023),
+    ("  campaign:\n    year: 2023\n    timezone: Etc/GMT+12\n", "Etc/GMT+12", 2023),
+    ("campaign:\n  {year: 2023, timezone: Etc/GMT+12}\n", "Etc/GMT+12", 2023),
+    ("campaign:\n  year: 2023\n  ? timezone\n  : Etc/GMT+12\n", "Etc/GMT+12", 2023),
+    ("? campaign\n: year: 2023\n  timezone: Etc/GMT+12\n", "Etc/GMT+12", 2023),
+    ('campaign:\n  name: "a\nb"\n  year: 2023\n  timezone: Etc/GMT+12\n', "Etc/GMT+12", 2023),
+    ('campaign:\n  name: "x\n  timezone: Wrong/Zone\n  y"\n  year: 2023\n  timezone: Etc/GMT+12\n', "Etc/GMT+12", 2023),
+    ("campaign:\n  year: 2023\n  timezone:\n    Etc/GMT+12\n", "Etc/GMT+12", 2023),
+    ("campaign:\n  year: 2023\n  contact: {name: a,\n    phone: b}\n  timezone: Etc/GMT+12\n", "Etc/GMT+12", 2023),
+    ("---\ncampaign:\n  year: 2023\n  timezone: Etc/GMT+12\n", "Etc/GMT+12", 2023),
 ])
 def test_the_campaigns_zone_and_year_are_read_from_its_lines(tmp_path, lines, zone, year):
     from chuangcheng_cli.cli.locate import campaign_year, campaign_zone

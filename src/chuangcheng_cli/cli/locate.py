@@ -170,35 +170,66 @@ def _without_comment(line: str) -> str:
 
 def _campaign_line_value(lines, key: str):
     """key's value under campaign: as lines (an iterable of str) plainly spell it; None when it is
-    not there; _UNSURE when the lines alone cannot tell (see campaign_scalar)."""
-    inside, indent = False, None
+    not there; _UNSURE when the lines alone cannot tell (see campaign_scalar). Sure only of a
+    block mapping at the top, each key a plain word at the start of its line and each value on its
+    own line: a document in JSON or flow style, indented, with a `?` key, a value continued on
+    later lines, or anything else the lines do not settle is _UNSURE, and YAML reads it."""
+    inside, indent, seen = False, None, False
     for line in lines:
         bare = _without_comment(line)
-        if not bare.strip():
+        if not bare.strip() or (not seen and bare.rstrip() == "---"):
             continue
         if bare[:1] not in (" ", "\t"):  # a top-level key
             if inside:
                 return None  # campaign has no such key of its own
             name, colon, rest = bare.partition(":")
-            if _unquoted(name.strip()) == "campaign" and colon:
+            if not colon or not _is_key(_unquoted(name.strip())):
+                return _UNSURE  # { "campaign": … } (JSON), ? campaign, a value continued at column 0
+            seen = True
+            if _unquoted(name.strip()) == "campaign":
                 if rest.strip() or name.strip() != "campaign":
                     return _UNSURE  # campaign: {year: 2023}, "campaign":, campaign: !!map
                 inside = True
             continue
+        if not seen:
+            return _UNSURE  # the whole document indented
         if not inside:
             continue
         depth = len(bare) - len(bare.lstrip())
         indent = depth if indent is None else indent
+        if depth > indent:
+            continue  # within a value of campaign's (a block scalar, a list, contact:'s keys)
+        if depth < indent:
+            return _UNSURE
         name, colon, value = bare.strip().partition(":")
-        if depth == indent and colon and _unquoted(name.strip()) == key:
-            value = value.strip()
+        value = value.strip()
+        if not colon or not _is_key(_unquoted(name.strip())) or _open(value):
+            return _UNSURE  # {year: 2023} on its own line, ? timezone, a quote or bracket closed on a later line
+        if _unquoted(name.strip()) == key:
             plain = _unquoted(value).strip()
-            if not value:
-                return None
-            if name.strip() != key or not _is_plain(plain) or (value[:1] == '"' and "\\" in value):
-                return _UNSURE
+            if not value or name.strip() != key or not _is_plain(plain) or (value[:1] == '"' and "\\" in value):
+                return _UNSURE  # timezone: and its value on the next line; "timezone"; an escape
             return plain
     return None
+
+
+_KEY_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+
+
+def _is_key(name: str) -> bool:
+    """A plain key word (campaign, timezone, office_staff): ASCII letters, digits, _ and -, not
+    begun by a digit or -."""
+    return bool(name) and set(name) <= _KEY_CHARS and not (name[0].isdigit() or name[0] == "-")
+
+
+def _open(value: str) -> bool:
+    """Whether value (a line's, its comment off) goes on after the line: a quote or a flow
+    collection not closed on it."""
+    if value[:1] in ("'", '"'):
+        return len(value) < 2 or value[-1] != value[0]
+    if value[:1] in ("{", "["):
+        return value[-1] != {"{": "}", "[": "]"}[value[0]]
+    return False
 
 
 def _campaign_yaml_value(text: str, key: str) -> str | None:
