@@ -809,7 +809,41 @@ def test_a_header_twice_an_empty_list_and_an_unsaved_formula_are_said_plainly(tm
     path = tmp_path / "公式.xlsx"
     book.save(path)
     result = run_cc("problem", "import", str(path), "--as-of", "2023-06-12", cwd=tmp_path)
-    assert result.returncode == 1 and "问题描述为空" in result.stderr and "公式" in result.stderr, result.stderr
+    assert result.returncode == 1 and "第2行：问题描述是公式，文件中没有保存它的计算结果" in result.stderr, result.stderr
+    assert "请在其中打开该文件、保存一次后再导入" in result.stderr
+
+
+def test_a_formula_never_computed_is_not_read_as_a_blank_cell(tmp_path, project):
+    """A 整改时限 of ="15天" in a workbook a script wrote (no saved result) was read as blank: the
+    problem recorded as 立行立改 with the policy's 3 days, unsaid (a hostile-input try). A formula
+    Excel computed (its value saved, "" too) is read as that value; a row of formulas alone is refused."""
+    import zipfile
+
+    rows = [["问题描述", "点位", "责任单位", "发现时间", "整改时限", "来源"],
+            ["宣传栏破损", "人民广场", "市司法局", "2023-07-03", '="15天"', "暗访"],
+            ["=A2", "=B2", "=C2", "=D2", "=E2", "=F2"]]
+    path = write_xlsx(tmp_path / "f.xlsx", rows)
+    with pytest.raises(ImportRefused) as caught:
+        read_problem_sheet(path, project)
+    assert caught.value.messages == [
+        "工作表“6月暗访”第2行：整改时限是公式，文件中没有保存它的计算结果",
+        "工作表“6月暗访”第3行：问题描述、点位、责任单位、发现时间、整改时限、来源是公式，文件中没有保存它们的计算结果"]
+    # the same cell as Excel saves it: its text result ("15天"), or an empty one (t="str", <v></v>)
+    import re
+
+    for cell, days in (('<c r="E2" t="str"><f>"15&#22825;"</f><v>15&#22825;</v></c>', 15),
+                       ('<c r="E2" t="str"><f>""</f><v></v></c>', None)):
+        saved = tmp_path / f"saved{days}.xlsx"
+        with zipfile.ZipFile(path) as src, zipfile.ZipFile(saved, "w") as out:
+            for item in src.infolist():
+                data = src.read(item.filename)
+                if item.filename == "xl/worksheets/sheet1.xml":
+                    data = re.sub(rb'<row r="3">.*?</row>', b"", data.replace(
+                        b'<c r="E2"><f>"15&#22825;"</f><v></v></c>', cell.encode()), flags=re.S)
+                    assert cell.encode() in data and b'r="A3"' not in data
+                out.writestr(item, data)
+        (row,) = read_problem_sheet(saved, project)
+        assert (row.days, row.deadline) == (days, None)  # None, None: blank, 立行立改
 
 
 def test_the_formula_hint_is_given_for_empty_cells_only(tmp_path):

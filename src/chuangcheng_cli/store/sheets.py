@@ -152,6 +152,9 @@ class _Table:
     across: frozenset = frozenset()  # (row, first column, last column), 1-based: merges over columns
     hidden: frozenset = frozenset()  # 1-based rows hidden in the workbook
     encoding: str = ""  # a CSV's, as it was decoded
+    # (row, column), 1-based, of cells holding a formula whose result the file never saved (a
+    # workbook written by a script, not yet opened in Excel): read as blank, they are not
+    unsaved: frozenset = frozenset()
 
 
 # ------------------------------------------------------------------------------------ entry point
@@ -211,14 +214,15 @@ def read_problem_sheet(path: Path, project: models.Project, *, sheet: str | None
                 continue
             if number in table.notes:
                 continue
-            if all(_is_blank(v) for v in cells.values()):
+            formulas = {f for f, c in columns.items() if (number, c + 1) in table.unsaved and _is_blank(cells[f])}
+            if all(_is_blank(v) for v in cells.values()) and not formulas:
                 continue
             if all(_field_of(_header_key(v), mapped) == f for f, v in cells.items()):
                 continue  # the header again: two lists pasted one under the other, or a page's repeat
             if _is_footer(table.rows[number - 1]):
                 continue  # 填表人：… 联系电话：… under the list, as forms end
             unnamed.update(c for c, v in enumerate(table.rows[number - 1]) if c not in headed and not _is_blank(v))
-            row = _read_row(table, number, cells, resolver, default_source)
+            row = _read_row(table, number, cells, resolver, default_source, formulas)
             reasons = list(row.faults) + _merged_fields(table, number, columns)
             if not reasons:
                 here = f"{table.where}第{number}行"
@@ -253,7 +257,9 @@ def refused_hint(path: Path, errors: list[str]) -> str:
     """What to do about refused rows; for a workbook with an empty cell, the likely cause: a formula
     whose result was never saved (openpyxl reads the values Excel last computed, and there are none)."""
     hint = "请改正这些行后重新导入；所有行都正确时才会导入。"
-    if Path(path).suffix.lower() in (".xlsx", ".xlsm") and any(re.search(r"(问题描述|点位|责任单位)为空", e) for e in errors):
+    if any("是公式，文件中没有保存" in e for e in errors):
+        hint += "公式的计算结果要由 Excel（或 WPS）算出并保存：请在其中打开该文件、保存一次后再导入。"
+    elif Path(path).suffix.lower() in (".xlsx", ".xlsm") and any(re.search(r"(问题描述|点位|责任单位)为空", e) for e in errors):
         hint += "看着有内容却说“为空”的格，多半是没有存下计算结果的公式：请在 Excel 中打开该文件、保存一次后再导入。"
     return hint
 
@@ -413,8 +419,10 @@ def _read_xlsx(path: Path, sheet: str | None) -> list[_Table]:
     # First the sheets' sizes as the file declares them (read-only: nothing loaded), so that a
     # sheet of 60,000 rows is refused at once, not after a minute and a quarter of a gigabyte.
     glance = load(True)
+    unsaved: dict[str, frozenset] = {}
     try:
         for ws in _chosen(glance, sheet, path):
+            unsaved[ws.title] = _unsaved_formulas(path, getattr(ws, "_worksheet_path", None))
             try:
                 declared = ws.max_row  # the <dimension> the writer recorded; None when it left none
             except Exception:  # a malformed dimension: the full load below reports what is wrong
@@ -429,7 +437,48 @@ def _read_xlsx(path: Path, sheet: str | None) -> list[_Table]:
     finally:
         glance.close()
     book = load(False)
-    return [_sheet_table(ws, book.epoch, path) for ws in _chosen(book, sheet, path)]
+    return [dataclasses.replace(_sheet_table(ws, book.epoch, path), unsaved=unsaved.get(ws.title, frozenset()))
+            for ws in _chosen(book, sheet, path)]
+
+
+def _unsaved_formulas(path: Path, part: str | None) -> frozenset:
+    """(row, column), 1-based, of the worksheet part's cells that hold a formula (<f>) and no saved
+    value (<v>): openpyxl reads them as empty. Empty when there are none, or the part cannot be
+    read so (the full load says what is wrong)."""
+    import zipfile
+
+    if not part:
+        return frozenset()
+    try:
+        with zipfile.ZipFile(path) as zf, zf.open(part.lstrip("/")) as fh:
+            data = fh.read(MAX_UNZIPPED + 1)
+    except (KeyError, OSError, zipfile.BadZipFile, RuntimeError, ValueError, EOFError):
+        return frozenset()
+    if not _FORMULA_TAG.search(data):
+        return frozenset()
+    from openpyxl.utils import column_index_from_string
+
+    out = set()
+    for m in _CELL.finditer(data):
+        inner = m.group(2)
+        if not inner or not _FORMULA_TAG.search(inner):
+            continue
+        value = _VALUE.search(inner)
+        # saved: a value, or an empty one of a text result (t="str": the formula gave ""); openpyxl
+        # and other scripts write <v></v> or none for a result they did not compute
+        if value is None or not value.group(1) and not _TEXT_RESULT.search(m.group(1)):
+            at = _CELL_REF.search(m.group(1))
+            if at is not None:
+                out.add((int(at.group(2)), column_index_from_string(at.group(1).decode())))
+    return frozenset(out)
+
+
+_NS = rb"(?:[A-Za-z_][\w.-]*:)?"  # a namespace prefix, as some writers put on every element
+_CELL = re.compile(rb"<" + _NS + rb"c\b([^>]*?)(?:/>|>(.*?)</" + _NS + rb"c>)", re.S)
+_FORMULA_TAG = re.compile(rb"<" + _NS + rb"f[\s>/]")
+_VALUE = re.compile(rb"<" + _NS + rb"v(?:\s[^>]*)?(?:/>|>(.*?)</" + _NS + rb"v>)", re.S)
+_TEXT_RESULT = re.compile(rb'\bt="str"')
+_CELL_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]+)"')
 
 
 def _count_rows(path: Path, part: str | None) -> int | None:
@@ -1049,10 +1098,17 @@ def _merged_fields(table: _Table, number: int, columns: dict) -> list[str]:
     return out
 
 
-def _read_row(table: _Table, number: int, cells: dict, resolver: _Resolver, default_source: str) -> SheetRow:
-    """The row as read; with faults (every one) and the fields they make unreadable when it is bad."""
+def _read_row(table: _Table, number: int, cells: dict, resolver: _Resolver, default_source: str,
+              formulas: set = frozenset()) -> SheetRow:
+    """The row as read; with faults (every one) and the fields they make unreadable when it is bad.
+    formulas: the fields whose cell is a formula the file holds no result of (read as blank)."""
     unread = {f for f, v in cells.items() if isinstance(v, str) and v.strip() in ERROR_CODES}
     reasons = [f"{LABELS[f]}是公式错误值 {cells[f].strip()}" for f in cells if f in unread]
+    unsaved = [f for f in cells if f in formulas]  # never a blank 整改时限 (立行立改) or 来源 (the default) for them
+    if unsaved:
+        reasons.append("、".join(LABELS[f] for f in unsaved) + "是公式，文件中没有保存"
+                       + ("它的" if len(unsaved) == 1 else "它们的") + "计算结果")
+        unread.update(unsaved)
     texts = {f: _text(cells[f]) for f in ("desc", "place", "unit", "source", "task") if f in cells and f not in unread}
 
     desc = re.sub(r"[ \t]*\n\s*", "\n", texts.get("desc", ""))  # blank lines and line-end spaces
