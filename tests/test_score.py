@@ -251,7 +251,15 @@ def test_cc_score_table_and_one_unit_through_the_installed_command(tmp_path):
     assert len(ranked) == 20 and ranked["卫健委"] == ["1", "卫健委", "100", "—"]
     assert ranked["司法局"] == ["18", "司法局", "99", "1", "牵头单位逾期审核1项", "−1"]
     assert ranked["人社局"][:4] == ["20", "人社局", "84", "16"] and "红灯任务1项 −5" in table.stdout
-    assert lines[-1].startswith("分值见 tasklist.yaml 的 score")
+    # the footer broken after its "，" at 80 columns (it was one line of 87 columns: a fresh-eyes try)
+    assert lines[-2:] == ["分值见 tasklist.yaml 的 score；cc score --unit 单位 查看逐项扣分，", "--json 输出全部明细。"]
+    from rich.cells import cell_len
+
+    assert max(map(cell_len, lines)) <= 80
+    for width in (50, 60, 70):  # an item's points stay with it (人社局's "…1份" over "−6" read as the next item's)
+        narrow = run_cc("score", "--as-of", "2023-07-31", cwd=tmp_path, COLUMNS=str(width)).stdout.splitlines()
+        assert not any(line.strip().startswith("−") for line in narrow), narrow
+        assert max(map(cell_len, narrow)) <= width, narrow
 
     one = run_cc("score", "--unit", "人社局", "--as-of", "2023-07-31", cwd=tmp_path)
     assert one.returncode == 0, one.stderr

@@ -44,4 +44,7 @@ def score(
         out.print(score_view(doc["units"][0], doc["as_of"], base, out.width))
         return
     out.print(score_table(doc["units"], doc["as_of"], base, out.width))
-    print("分值见 tasklist.yaml 的 score；cc score --unit 单位 查看逐项扣分，--json 输出全部明细。")
+    from ..reports.lines import fold_phrases
+
+    for line in fold_phrases("分值见 tasklist.yaml 的 score；cc score --unit 单位 查看逐项扣分，--json 输出全部明细。", out.width):
+        print(line)

@@ -56,6 +56,27 @@ class Folded:
         return Measurement(min(max(words), options.max_width), min(longest, options.max_width))
 
 
+class Phrased(Folded):
+    """Folded for a list of items (报告市领导1次 −10；按期整改率0% −10): lines break after a “；”
+    or “，” (lines.fold_phrases), so that an item's points stay with it rather than start the next
+    line, where they read as the next item's."""
+
+    def __rich_console__(self, console, options):
+        from .lines import fold_phrases
+
+        for line in fold_phrases(self.text.plain, options.max_width):
+            yield Text(line, style=self.text.style)
+
+    def __rich_measure__(self, console, options):
+        from rich.measure import Measurement
+
+        from .lines import _PHRASE
+
+        phrases = [cell_len((core + sep).strip()) for core, sep, _ in _PHRASE.findall(self.text.plain)] or [1]
+        longest = cell_len(self.text.plain)
+        return Measurement(min(max(phrases), options.max_width), min(longest, options.max_width))
+
+
 def units_table(rows: list[dict], as_of: str, width: int, console=None) -> Table:
     """The units' table: full names and padded columns when width allows them all (measured with
     console when given: a city's longer names and phones need more than 120 columns), else short
@@ -525,7 +546,7 @@ def score_table(rows: list[dict], as_of: str, base: int, width: int = 80) -> Gro
         lost = r["deducted"]
         style = "bold red" if lost >= 20 else "bold yellow" if lost else ""
         table.add_row(str(r["rank"]), r["name"] if wide else r["short_name"], Text(_points(r["score"]), style=style),
-                      _points(lost) if lost else "—", deduction_text(r, 3) if lost else "")
+                      _points(lost) if lost else "—", Phrased(deduction_text(r, 3)) if lost else "")
     return Group(Folded(Text(title, style="table.title")), table)
 
 
