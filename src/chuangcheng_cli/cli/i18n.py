@@ -33,7 +33,13 @@ def install() -> None:
     for module in [sys.modules[f"{base}.{n}"] for n in ("core", "decorators", "formatting")] + [typer.core]:
         if hasattr(module, "_"):
             module._ = _translate  # type: ignore[attr-defined]
-    formatter = sys.modules[f"{base}.formatting"].HelpFormatter
+    formatting = sys.modules[f"{base}.formatting"]
+    if not getattr(formatting.term_len, "_cells", False):
+        formatting.term_len = _term_cells  # the option column's width, as the terminal shows it
+        __import__(f"{base}._textwrap")
+        wrapping = sys.modules[f"{base}._textwrap"]
+        wrapping.TextWrapper = _cell_wrapper(wrapping.TextWrapper)
+    formatter = formatting.HelpFormatter
     write_usage = formatter.write_usage
     if not getattr(write_usage, "_chinese", False):
         def chinese_usage(self, prog, args="", prefix=None):
@@ -53,6 +59,37 @@ def install() -> None:
 
         get_help_option._chinese = True  # type: ignore[attr-defined]
         command.get_help_option = get_help_option
+
+
+def _term_cells(text: str) -> int:
+    """click's term_len counted characters: a help line with Chinese in it was up to 136 columns
+    wide at 80 (a fresh-eyes try). Terminal cells, as lines.cell_len counts them (ANSI codes off)."""
+    import re
+
+    from ..reports.lines import cell_len
+
+    return cell_len(re.sub(r"\033\[[;?0-9]*[a-zA-Z]", "", text))
+
+
+_term_cells._cells = True  # type: ignore[attr-defined]
+
+
+def _cell_wrapper(base: type) -> type:
+    """click's TextWrapper, filling lines by terminal cells with lines.fold_text (a date, a count or
+    an option stays whole, 避头尾 holds) instead of by characters."""
+
+    class CellWrapper(base):
+        def wrap(self, text: str) -> list[str]:
+            from ..reports.lines import fold_text
+
+            text = " ".join(text.split("\n")).strip()
+            if not text:
+                return []
+            room = max(self.width - max(_term_cells(self.initial_indent), _term_cells(self.subsequent_indent)), 10)
+            lines = [line.rstrip() for line in fold_text(text, room)]
+            return [self.initial_indent + lines[0]] + [self.subsequent_indent + line for line in lines[1:]]
+
+    return CellWrapper
 
 
 COMPLETION_HELP = {
