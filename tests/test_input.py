@@ -425,3 +425,18 @@ def test_the_campaigns_zone_is_read_after_two_megabytes_of_tasks_as_the_loader_r
     from chuangcheng_cli.cli import locate
 
     assert locate._ALL_BYTES == MAX_YAML_BYTES  # no further than the loader reads
+
+
+@pytest.mark.parametrize("zone", ["localtime", "right/Asia/Shanghai", "posix/Asia/Shanghai"])
+def test_a_time_zone_of_the_machine_or_a_zone_files_variant_is_refused(tmp_path, zone):
+    """localtime is whatever each computer is set to (two units would count different days), and
+    right/ zones count leap seconds: the zone files hold them, and validate took them (a hostile try)."""
+    from helpers import copy_data, run_cc
+
+    data = copy_data(tmp_path)
+    plan = (data / "tasklist.yaml").read_text(encoding="utf-8")
+    assert "  timezone: Asia/Shanghai" in plan
+    (data / "tasklist.yaml").write_text(plan.replace("  timezone: Asia/Shanghai", f"  timezone: {zone}", 1),
+                                        encoding="utf-8")
+    checked = run_cc("validate", cwd=tmp_path)
+    assert checked.returncode == 1 and f'时区 "{zone}" 不是固定的地区时区' in checked.stdout, checked.stdout

@@ -495,7 +495,11 @@ def check_plan(project: models.Project, plan_file: loading.YamlFile,
             at(("policy", field), "invalid-value", f"{FIELD_LABELS[field]}“{prefix}”中含有年份或序号",
                f"只写机关代字本身，如 {field}: {bare}：年份和序号由 cc 按发文日期和次序加上（{bare}〔2023〕1号）。",
                severity=WARNING)
-    if not _known_zone(camp.timezone):
+    if _machine_zone(camp.timezone):
+        at(("campaign", "timezone"), "invalid-value", f'时区 "{camp.timezone}" 不是固定的地区时区',
+           "localtime 随各单位电脑的设置而变，posix/、right/ 开头的是系统时区库的变体（right/ 含闰秒，"
+           "时间差二十多秒）：请写 IANA 时区名，如 Asia/Shanghai（省略即为 Asia/Shanghai）。")
+    elif not _known_zone(camp.timezone):
         at(("campaign", "timezone"), "invalid-value", f'未知时区 "{camp.timezone}"',
            "请写 IANA 时区名，如 Asia/Shanghai（省略即为 Asia/Shanghai）。")
     # With start after end every date would be "outside the campaign": report the cause once.
@@ -581,6 +585,13 @@ def check_plan(project: models.Project, plan_file: loading.YamlFile,
                 "如该单位不再参与，可从 units.yaml 删除；否则请在 tasklist.yaml 中分配任务。",
                 WARNING, width=w))
     return problems
+
+
+def _machine_zone(name: str) -> bool:
+    """A name the machine's zone files hold that is no campaign's place: localtime (whatever each
+    computer is set to: two units would count different days), posix/… and right/… (variants of
+    every zone; right/ counts leap seconds), Factory."""
+    return name in ("localtime", "Factory") or name.startswith(("posix/", "right/", "posixrules"))
 
 
 def _known_zone(name: str) -> bool:

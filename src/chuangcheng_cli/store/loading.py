@@ -123,7 +123,7 @@ def read_text(path: Path, display: str, limit: int, reader=None,
         size = st.st_size
         if size > limit:
             return src, [src.problem(0, 0, "file-too-large",
-                                     f"文件过大（{size / 1048576:.1f} MB，上限 {limit // 1048576} MB）",
+                                     f"文件过大（{size / 1048576:.2f} MB，上限 {limit // 1048576} MB）",
                                      "请检查是否误放了其他文件，或拆分数据。")]
         raw = reader(path) if reader is not None else None
         if raw is None:

@@ -1019,7 +1019,8 @@ _BY_DAY = r"(?:之?前(?:完成整改|整改完成|整改到位|完成|整改|�
 
 # How inspection sheets write a deadline as a span from the day the problem is handed over (交办):
 # 15天, 15日内, 限15天, 限期15天整改, 10个工作日内完成, 三天内整改到位.
-_SPAN = re.compile(r"(限期整改|限期|限|须在|须|要求在|要求)?(\d{1,6}|[一二两三四五六七八九十]{1,3})(个)?(工作日|自然日|天|日)"
+_ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff]")
+_SPAN = re.compile(r"(限期整改|限期|限|须在|须|要求在|要求)?(\d+|[一二两三四五六七八九十]{1,3})(个)?(工作日|自然日|天|日)"
                    r"(内|以内|之内)?(?:完成整改|整改完成|整改到位|整改完毕|完成|完毕|整改|办结)?")
 _CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 MAX_SPAN_DAYS = 365  # a 整改期限 is at most a year away (workflow.within_a_year)
@@ -1035,7 +1036,7 @@ def _span(said: str) -> tuple[int, bool] | None:
         return None
     number, workdays = m[2], m[4] == "工作日"
     if number.isdigit():
-        return int(number), workdays
+        return (int(number) if len(number) <= 6 else 10 ** 6), workdays  # out of range either way
     tens, _, ones = number.rpartition("十")  # 十五 → ("", 十, 五), 二十 → (二, 十, ""), 五 → ("", "", 五)
     if "十" in tens or "十" in ones or (not _ and len(number) > 1):
         return None
@@ -1067,7 +1068,7 @@ def _date(value, what: str, table: _Table, year: int, after: dt.date | None = No
             days = f"；如指 {value:g} 天内整改，请写成 {value:g}天" if what == "整改时限" and 1 <= value <= 365 else ""
             return None, f"{what}“{_quoted(_text(value))}”不是日期{days}"
     text = _text(value)
-    key = re.sub(r"\s+(?=[年月日号前之])|(?<=[年月])\s+", "", _nfkc(text))
+    key = re.sub(r"\s+(?=[年月日号前之])|(?<=[年月])\s+", "", _ZERO_WIDTH.sub("", _nfkc(text)))
     tail = _BY_DAY if what == "整改时限" else ""
     for pattern, (y, m, d) in _DATE_FORMS:
         match = re.fullmatch(pattern.pattern + _TIME + tail, key)
@@ -1175,7 +1176,9 @@ def _read_row(table: _Table, number: int, cells: dict, resolver: _Resolver, defa
             unread.add("found")
     if "deadline" not in unread:
         deadline_cell = cells.get("deadline")
-        said = re.sub(r"\s+", "", _nfkc(deadline_cell)) if isinstance(deadline_cell, str) else ""
+        # spaces and zero-width characters taken out (１５ 天), not those between digits (1 5天 is no 15天)
+        said = re.sub(r"(?<!\d)\s+|\s+(?!\d)", "", _ZERO_WIDTH.sub("", _nfkc(deadline_cell))) \
+            if isinstance(deadline_cell, str) else ""
         if said in IMMEDIATE:
             deadline_cell = None  # 立行立改: no date of its own, the policy's days for it (as a blank cell)
         span = _span(said)
