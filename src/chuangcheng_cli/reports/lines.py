@@ -397,7 +397,8 @@ def status_lines(rows: list[dict], summary: dict, width: int) -> list[Line]:
     if loose:  # late notices and problems on no open task: the unit's own row (cc units), named here too
         if not attention:
             parts.append(Line("需要关注：", style="bold"))
-        parts.append(Line(" 单位自身（不在未销号的任务上，不计入任务灯色）："))  # not read as the task row above
+        parts += [Line(" " + text) for text in  # not read as the task row above
+                  fold_text("单位自身（不在未销号的任务上，不计入任务灯色）：", max(width - 1, 20))]
         for g in loose:
             reasons = fold_text("；".join(g["gaps"]), max(width - indent, 20))
             first = Line(" " + " " * id_w + " ")
