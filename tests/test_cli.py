@@ -818,3 +818,15 @@ def test_every_help_fits_the_terminal_by_its_cells():
         assert result.returncode == 0, (path, result.stdout + result.stderr)
         widest = max(result.stdout.splitlines(), key=cell_len)
         assert cell_len(widest) <= width, (path, width, widest)
+
+
+def test_a_narrow_history_keeps_who_recorded_an_entry_under_it_not_where_the_dates_stand():
+    """At 50 columns the heading of an entry was wrapped by the terminal and its recorder stood at
+    the start of a line of its own, where each entry's date stands (a fresh-eyes try)."""
+    out = run_cc("history", "--task", "T09", "--as-of", "2023-12-29", cwd=DATA.parent, COLUMNS="50").stdout
+    lines = out.splitlines()
+    assert "4月27日  20230427-a6e8  分解交办  住建局  T09" in lines and "    记录人：唐某某" in lines, out
+    assert all(cell_len(line) <= 50 for line in lines)
+    assert all(line.startswith((" ", "全程留痕")) or line[:1].isdigit() for line in lines), out
+    wide = run_cc("history", "--task", "T09", "--as-of", "2023-12-29", cwd=DATA.parent, COLUMNS="80").stdout
+    assert "4月27日  20230427-a6e8  分解交办  住建局  T09  唐某某" in wide.splitlines() and "记录人：" not in wide

@@ -193,8 +193,15 @@ def history_lines(rows: list[dict], title: str, year: int, width: int):
         head = Line(f"{short_date(clean(r['date']), year)}  {ids[clean(r['id'])]}  ")
         head.append(clean(_kind_cell(r)), style="strike dim" if r.get("voided") else "bold")
         shown = (clean(r["unit"]), ",".join(clean(r["tasks"])), clean(r["by"]))
+        by = shown[2]
+        if by and cell_len(head.plain + "  " + "  ".join(x for x in shown if x)) > width:
+            shown, by = shown[:2], f"    记录人：{by}"  # not wrapped to where the dates stand, as if another entry
+        else:
+            by = ""
         head.append("  " + "  ".join(x for x in shown if x))
         yield from _as_printed(head, width)
+        if by:
+            yield from _as_printed(Line(by), width)
         for line in fold(clean(r["text"]), max(width - 4, 20)):
             yield from _as_printed(Line("    " + line), width)
 
