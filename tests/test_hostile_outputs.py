@@ -215,7 +215,7 @@ def _rich_history_list(rows, title, year, width):
     from rich.console import Group
     from rich.text import Text
 
-    from chuangcheng_cli.reports.lines import fold, short_date
+    from chuangcheng_cli.reports.lines import cell_len, fold, short_date
 
     rows = textguard.clean(rows)
     ids = tables.short_ids([r["id"] for r in rows])
@@ -224,8 +224,13 @@ def _rich_history_list(rows, title, year, width):
         head = Text(f"{short_date(r['date'], year)}  {ids[r['id']]}  ")
         head.append(r["kind_name"] + ("（已作废）" if r.get("voided") else ""),
                     style="strike dim" if r.get("voided") else "bold")
-        head.append("  " + "  ".join(x for x in (r["unit"], ",".join(r["tasks"]), r["by"]) if x))
+        shown = (r["unit"], ",".join(r["tasks"]), r["by"])
+        # a heading too wide for the terminal: 记录人 on a line of its own under it
+        moved = r["by"] and cell_len(head.plain + "  " + "  ".join(x for x in shown if x)) > width
+        head.append("  " + "  ".join(x for x in shown[:2 if moved else 3] if x))
         parts.append(head)
+        if moved:
+            parts.append(Text("    记录人：" + r["by"]))
         parts += [Text("    " + line) for line in fold(r["text"], max(width - 4, 20))]
     return Group(*parts)
 
