@@ -316,12 +316,12 @@ def _hostile_problem_rows() -> list[dict]:
 def test_problem_list_printed_line_by_line_is_rich_s_table(width):
     """`cc problem list` prints its table row by row (a city's year of problems took rich's table a
     quarter of a minute); the text and colours (red for the overdue) are rich's table's, hostile
-    text included, and a terminal too narrow for our widths gets rich's own layout."""
+    text included, and a terminal too narrow for our widths gets a few lines per problem."""
     rows = _hostile_problem_rows()
     title = f"问题清单（截至2023年12月31日，{len(rows)} 个）"
     got = _printed_alike(width, lambda: tables.problems_table(rows, title, 2023, width),
                          lambda: tables.problem_lines(rows, title, 2023, width))
-    if width >= 60:  # narrower, rich's own layout may crop 状态 away
+    if width >= 60:  # narrower, the lines of a problem may not show the overdue one's 状态 on its own
         assert "\x1b[1;31m" in got  # the overdue in red
 
 

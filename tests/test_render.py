@@ -171,6 +171,32 @@ def test_the_problem_lists_state_column_keeps_its_dates_whole():
         assert "6月19日" in text and "12月19日" in text, (width, text)
 
 
+def test_a_problem_list_too_narrow_for_its_table_is_a_few_lines_per_problem():
+    """Below some 46 columns rich squeezed 单位, 点位 and 状态 to a cell or two: 已销号 was lost and
+    6月19日 stood one digit a line (a hostile-input try). Each problem is now a few lines."""
+    import io
+
+    from rich.console import Console
+
+    from chuangcheng_cli.reports.lines import cell_len
+    from chuangcheng_cli.reports.tables import problem_lines
+
+    rows = [{"id": "W2023-0001", "source": "暗访", "unit": "人社局", "co_units": ["总工会"],
+             "place": "市劳动人事争议仲裁院办事大厅", "desc": "投诉电话公示不醒目", "deadline": "2023-06-30",
+             "status": "closed", "closed_on": "2023-12-19", "on_time": False, "overdue_days": 0}]
+    for width in range(24, 46):
+        out = io.StringIO()
+        console = Console(file=out, width=width, color_system=None)
+        for part in problem_lines(rows, "问题清单（截至2023年12月29日，1 个）", 2023, width):
+            console.print(part.rich() if hasattr(part, "rich") else part)
+        lines = out.getvalue().splitlines()
+        assert all(cell_len(line.rstrip()) <= width for line in lines), (width, lines)
+        flat = "".join(lines).replace(" ", "")
+        assert flat == ("问题清单（截至2023年12月29日，1个）W2023-0001暗访人社局+总工会点位：市劳动人事争议仲裁院办事大厅"
+                        "期限：6月30日状态：已销号12月19日（逾期整改）"), (width, lines)
+        assert any("12月19日" in line for line in lines), (width, lines)  # on one line
+
+
 def test_a_line_of_counts_breaks_between_its_phrases():
     """fold_phrases (the counts and rates under cc status and cc problem list): every line fits,
     breaks come after a “·”, “；” or “，” (the space after it dropped), no phrase that fits a

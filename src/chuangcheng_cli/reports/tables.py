@@ -390,8 +390,8 @@ def _problem_widths(all_cells, width: int, wide: bool) -> list[int] | None:
     """The list's column widths: each as wide as its widest cell, 单位 and 点位 at most 8 and 16
     cells (12 and 24 at WIDE); when that is wider than the terminal, the widest of 问题, 点位,
     状态 and 单位 gives up a cell, then the widest again (as rich narrows a table), down to 8, 8,
-    6 (or its widest date) and 4 cells; 编号, 来源 and 期限 stay whole. None when even that does not fit (rich then lays
-    the table out itself)."""
+    6 (or its widest date) and 4 cells; 编号, 来源 and 期限 stay whole. None when even that does
+    not fit (the list is then a few lines per problem: _problem_cards)."""
     headers = PROBLEM_HEADERS if wide else PROBLEM_HEADERS[:4] + PROBLEM_HEADERS[5:]
     natural = [cell_len(h) for h in headers]
     for cells, _ in all_cells:
@@ -429,25 +429,6 @@ def _problems_rich_table(title: str | None, widths: list[int], rows_cells, wide:
     return table
 
 
-def _problems_auto_table(rows: list[dict], title: str, year: int, width: int) -> Table:
-    """The list as rich lays it out by itself, for a terminal too narrow for _problem_widths."""
-    wide = width >= WIDE
-    table = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1 if wide else 0),
-                  title_justify="left")
-    table.add_column("编号", no_wrap=True)
-    table.add_column("来源", no_wrap=True)
-    table.add_column("单位", overflow="fold", max_width=12 if wide else 6)
-    table.add_column("点位", overflow="fold", max_width=24 if wide else 16)
-    if wide:
-        table.add_column("问题", overflow="fold", ratio=1)
-    table.add_column("期限", no_wrap=True)
-    table.add_column("状态", overflow="fold")
-    for r in rows:
-        cells, style = _problem_cells(r, year, wide)
-        table.add_row(*cells[:-1], Text(cells[-1], style=style))
-    return table
-
-
 def _problem_layout(rows: list[dict], year: int, width: int):
     """(rows cleaned, wide, each row's cells and style, the columns' widths or None: see
     _problem_widths)."""
@@ -462,7 +443,7 @@ def problems_table(rows: list[dict], title: str, year: int, width: int = 80) -> 
     _problem_widths (problem_lines prints the same table line by line)."""
     rows, wide, cells, widths = _problem_layout(rows, year, width)
     if widths is None:
-        return _problems_auto_table(rows, title, year, width)
+        return Group(*(part.rich() for part in _problem_cards(title, cells, width)))
     return _problems_rich_table(title, widths, cells, wide)
 
 
@@ -474,12 +455,37 @@ def problem_lines(rows: list[dict], title: str, year: int, width: int):
     character."""
     rows, wide, cells, widths = _problem_layout(rows, year, width)
     if widths is None:
-        yield _problems_auto_table(rows, title, year, width)
+        yield from _problem_cards(title, cells, width)
         return
     plain = [""] * (len(widths) - 1)  # only 状态 is styled
     yield from _table_lines(cells,
                             lambda row, first: _problems_rich_table(title if first else None, widths, [row], wide),
                             lambda row: _row_lines(row[0], widths, 1 if wide else 0, [*plain, row[1]]))
+
+
+def _problem_cards(title: str, cells, width: int):
+    """The list for a terminal too narrow for its table (some 45 columns and less, where rich
+    squeezed 单位, 点位 and 状态 to a cell or two and cut the dates): each problem as a few lines,
+    its id, 来源 and units, then 点位, then 期限 and 状态, each folded to the width."""
+    from .lines import fold_text
+
+    room = max(width, 20)
+    for text in fold_text(title, room):
+        yield from _as_printed(Line(text, style="bold"), width)
+    for (pid, source, unit, place, *_, deadline, status), style in cells:
+        for text in fold_text(f"{pid} {source} {unit.replace(chr(10), ' ')}", room):
+            yield from _as_printed(Line(text), width)
+        for text in fold_text(f"点位：{place}", room - 2):
+            yield from _as_printed(Line("  " + text), width)
+        for k, text in enumerate(fold_text(f"期限：{deadline} 状态：{status}", room - 2)):
+            line = Line("  ")
+            at = text.find("状态：")
+            if at < 0:
+                line.append(text, style=style if k else "")
+            else:
+                line.append(text[:at + 3])
+                line.append(text[at + 3:], style=style)
+            yield from _as_printed(line, width)
 
 
 def problem_status_short(r: dict, year: int) -> str:
