@@ -648,3 +648,11 @@ def test_journal_read_in_pieces_is_read_as_a_whole(tmp_path, monkeypatch, piece,
         assert whole.problems  # found by the slow path, whatever the piece size
     else:
         assert not whole.problems and len(whole.entries) == 40
+
+
+def test_a_file_just_over_the_limit_is_said_to_be_over_it():
+    """8,420,081 bytes read "文件过大（8.0 MB，上限 8 MB）" (a hostile-input try)."""
+    from chuangcheng_cli.store.loading import _megabytes
+
+    limit = 8 * 1048576
+    assert [_megabytes(size, limit) for size in (9 * 1048576, 8_420_081, limit + 1)] == ["9.0", "8.03", "8.000001"]

@@ -123,7 +123,7 @@ def read_text(path: Path, display: str, limit: int, reader=None,
         size = st.st_size
         if size > limit:
             return src, [src.problem(0, 0, "file-too-large",
-                                     f"文件过大（{size / 1048576:.2f} MB，上限 {limit // 1048576} MB）",
+                                     f"文件过大（{_megabytes(size, limit)} MB，上限 {limit // 1048576} MB）",
                                      "请检查是否误放了其他文件，或拆分数据。")]
         raw = reader(path) if reader is not None else None
         if raw is None:
@@ -468,6 +468,16 @@ def parse_yaml(src: Source) -> tuple[object, list[Diagnostic]]:
         for key, mark, first in sorted(loader.duplicates, key=lambda d: (d[1].line, d[1].column))
     ]
     return data, problems
+
+
+def _megabytes(size: int, limit: int) -> str:
+    """size in MB as a message says it over limit: one decimal (9.0), more where one would not show
+    it is over (8.03, not 8.0 over 8)."""
+    for places in (1, 2, 3, 6):
+        shown = f"{size / 1048576:.{places}f}"
+        if float(shown) > limit / 1048576:
+            return shown
+    return shown
 
 
 _LONG_NUMBER = re.compile(r"[-+]?\d[\d_]{99,}")
