@@ -120,6 +120,17 @@ def test_status_of_one_unit_lists_what_it_has_to_answer_and_by_when():
 def test_status_filters_by_light_and_indicator():
     doc = json.loads(cc("status", "--light", "yellow", "--indicator", "I3", "--json", "--as-of", "2023-06-30").output)
     assert [t["id"] for t in doc["tasks"]] == ["T07", "T08", "T09"]
+    assert doc["summary"]["light"] == "yellow" and doc["summary"]["total"] == 3
+
+
+def test_a_light_filters_summary_does_not_count_the_other_lights_as_none():
+    """cc status --light 绿 ended with "红灯 0 · 黄灯 0 · 绿灯 11": a red task was there, filtered out
+    (a leader reads the last line). The line names the light and says the others are not listed."""
+    green = cc("status", "--light", "绿", "--as-of", "2023-09-01").output
+    assert "绿灯 11 项（按灯色筛选，其他灯色未列出）；距活动结束 121 天（2023年12月31日）" in green
+    assert "红灯 0" not in green
+    whole = cc("status", "--as-of", "2023-09-01").output
+    assert "红灯 1 · 黄灯 2 · 绿灯 11 · 已完成 0/14；距活动结束 121 天（2023年12月31日）" in whole
 
 
 def test_unknown_unit_is_a_usage_error_with_hint():

@@ -105,6 +105,8 @@ def summarize(rows: list[dict], base: dict, unit: str | None = None, indicator: 
     those of that light, none under one indicator (they belong to none)."""
     counts = {light: sum(r["light"] == light for r in rows) for light in LIGHTS}
     summary = {**base, "total": len(rows), "done": counts["done"], "lights": counts}
+    if light:  # the rows of one light: the others' counts are not 0, they are not shown
+        summary["light"] = light
     if unit:
         summary["escalated_units"] = [e for e in base["escalated_units"] if e["unit"] == unit]
         summary["problems"] = base.get("unit_problems", {}).get(unit)
@@ -132,13 +134,19 @@ def problems_text(counts: dict | None) -> str:
     return line
 
 
+LIGHT_TITLES = {"red": "红灯", "yellow": "黄灯", "review": "待审核", "accept": "待验收", "green": "绿灯", "done": "已完成"}
+
+
 def summary_text(summary: dict) -> str:
     lights = summary["lights"]
-    line = f"红灯 {lights['red']} · 黄灯 {lights['yellow']} · "
-    for key, name in (("review", "待审核"), ("accept", "待验收")):
-        if lights.get(key):
-            line += f"{name} {lights[key]} · "
-    line += f"绿灯 {lights['green']} · 已完成 {summary['done']}/{summary['total']}"
+    if summary.get("light"):  # --light: "红灯 0 · 黄灯 0" under the green ones read as none lit
+        line = f"{LIGHT_TITLES[summary['light']]} {summary['total']} 项（按灯色筛选，其他灯色未列出）"
+    else:
+        line = f"红灯 {lights['red']} · 黄灯 {lights['yellow']} · "
+        for key, name in (("review", "待审核"), ("accept", "待验收")):
+            if lights.get(key):
+                line += f"{name} {lights[key]} · "
+        line += f"绿灯 {lights['green']} · 已完成 {summary['done']}/{summary['total']}"
     end = dt.date.fromisoformat(summary["campaign_end"])
     today = dt.date.fromisoformat(summary["as_of"])
     start = summary.get("campaign_start")
