@@ -328,7 +328,15 @@ def _read_csv(path: Path, mapped: dict[str, str]) -> _Table:
                          f"第 {line} 行不是：{path}",
                          f"多半是从别的文件粘贴进来的文字。请用记事本或 Excel 打开，检查并重新输入第 {line} 行起"
                          "显示为乱码的文字，再另存为“CSV UTF-8（逗号分隔）”或 .xlsx 后导入。")
-    if text is None or "\x00" in text:
+    if text is not None and "\x00" in text:
+        nul = text.index("\x00")
+        zeros = [k for k, byte in enumerate(data[:65536]) if byte == 0]
+        if len(zeros) < 2 or len({k % 2 for k in zeros}) > 1:  # not every other byte: no BOM-less UTF-16
+            raise UsageError(f"CSV 文件第 {text.count(chr(10), 0, nul) + 1} 行含有空字符（\\x00）：{path}",
+                             "多半是从别的程序复制来的不可见字符。请用记事本或 Excel 打开，删除这一行中看不见的字符"
+                             "（或重新输入这一行）后保存，再导入。")
+        text = None  # UTF-16 with no BOM, or not text at all
+    if text is None:
         raise UsageError(f"无法识别 CSV 文件的编码：{path}（不是 UTF-8，也不是 GBK/GB18030）",
                          "请在 Excel 或 WPS 中打开，另存为“CSV UTF-8（逗号分隔）”或 .xlsx 后再导入。")
     # Excel's "sep=;" line names the separator, and Excel does not show it as a row
