@@ -213,7 +213,7 @@ def _campaign_line_value(lines, key: str):
     return None
 
 
-_KEY_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+_KEY_CHARS = _PLAIN - {"+", "/"}
 
 
 def _is_key(name: str) -> bool:

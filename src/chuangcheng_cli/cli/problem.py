@@ -574,6 +574,7 @@ def import_(
                             f"描述都相同），这次来源为“{row.source}”，不再重复登记；如原来源有误，先 cc void 作废 "
                             f"{twin.problem} 的交办记录再导入")
                 continue
+            span = span_deadline(row, stamp.date)  # 15天: the day it comes to, moved off a rest day as every 期限 is
             try:
                 # a row with no 来源 is checked as any other (with a stand-in source), so that the
                 # refusal asking for --source names its other faults too; it is never recorded
@@ -581,15 +582,14 @@ def import_(
                     snap, stamp, project.unit(row.unit), row.source or SOURCES[0], row.place, row.desc,
                     found=row.found,
                     found_by=found_by, task=project.task(row.task) if row.task else None,
-                    co_units=[project.unit(u) for u in row.co_units], deadline=row_deadline(row, stamp.date),
+                    co_units=[project.unit(u) for u in row.co_units], deadline=span.day if span else row.deadline,
                     origin=_origin(path.name, row), key=row.key, number=number)
             except UsageError as exc:
                 refuse(row, exc.message)
                 continue
             if not row.source:
                 continue
-            span = span_deadline(row, stamp.date)
-            if span is not None:  # 15天: the day it comes to, moved off a rest day as every 期限 is
+            if span is not None:
                 said = f"{row.days}{'个工作日' if row.workdays else '天'}"
                 how = span
                 if not span.warning and span.day != stamp.date + dt.timedelta(days=row.days) and not row.workdays:

@@ -134,6 +134,7 @@ def problems_text(counts: dict | None) -> str:
     return line
 
 
+# rules.LIGHT_NAMES, repeated as KINDS is: this module must not import pydantic (fast path).
 LIGHT_TITLES = {"red": "红灯", "yellow": "黄灯", "review": "待审核", "accept": "待验收", "green": "绿灯", "done": "已完成"}
 
 

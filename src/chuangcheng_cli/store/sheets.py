@@ -430,7 +430,6 @@ def _read_xlsx(path: Path, sheet: str | None) -> list[_Table]:
     unsaved: dict[str, frozenset] = {}
     try:
         for ws in _chosen(glance, sheet, path):
-            unsaved[ws.title] = _unsaved_formulas(path, getattr(ws, "_worksheet_path", None))
             try:
                 declared = ws.max_row  # the <dimension> the writer recorded; None when it left none
             except Exception:  # a malformed dimension: the full load below reports what is wrong
@@ -442,6 +441,7 @@ def _read_xlsx(path: Path, sheet: str | None) -> list[_Table]:
                 declared = max(declared or 0, counted)
             if declared is not None and declared > MAX_ROWS:
                 raise _too_many_rows(f"工作表“{ws.title}”", declared, path)
+            unsaved[ws.title] = _unsaved_formulas(path, getattr(ws, "_worksheet_path", None))  # a sheet not refused
     finally:
         glance.close()
     book = load(False)
@@ -1045,11 +1045,11 @@ def _span(said: str) -> tuple[int, bool] | None:
     number, workdays = m[2], m[4] == "工作日"
     if number.isdigit():
         return (int(number) if len(number) <= 6 else 10 ** 6), workdays  # out of range either way
-    tens, _, ones = number.rpartition("十")  # 十五 → ("", 十, 五), 二十 → (二, 十, ""), 五 → ("", "", 五)
-    if "十" in tens or "十" in ones or (not _ and len(number) > 1):
+    tens, ten, ones = number.rpartition("十")  # 十五 → ("", 十, 五), 二十 → (二, 十, ""), 五 → ("", "", 五)
+    if "十" in tens or "十" in ones or (not ten and len(number) > 1):
         return None
     try:
-        value = (_CN_DIGITS[tens] if tens else 1 if _ else 0) * 10 + (_CN_DIGITS[ones] if ones else 0)
+        value = (_CN_DIGITS[tens] if tens else 1 if ten else 0) * 10 + (_CN_DIGITS[ones] if ones else 0)
     except KeyError:
         return None
     return value, workdays
