@@ -184,14 +184,18 @@ def test_values_written_without_their_options_are_named_with_the_missing_option(
     # a notice's number where history takes none: the commands that show it, as lines to paste
     ref = run_cc("--data", str(DATA), "history", "2023-4", cwd=tmp_path)
     assert ref.returncode == 2 and ref.stderr.startswith("错误：多余的参数：2023-4\n")
-    assert (f"提示：2023-4 像是督办通知的编号，cc history 不带编号：查看这份通知用 cc --data {DATA} reprint 2023-4 "
+    assert (f"提示：2023-4 像是督办通知的编号，cc history 不带编号：这份通知的全程留痕（反馈、退回、销号等）用 "
+            f"cc --data {DATA} history --notice 2023-4；通知全文用 cc --data {DATA} reprint 2023-4 "
             f"--dry-run（只显示，不写入文件）；列出督办通知用 cc --data {DATA} history --kind 督办。"
             f"若是问题清单的问题：cc --data {DATA} problem show 2023-4。\n") in ref.stderr
     doc_no = run_cc("--data", str(DATA), "history", "法治督〔2023〕4号", "-u", "人社局", "--as-of", "2023-12-30",
                     cwd=tmp_path)
-    assert (f"提示：法治督〔2023〕4号 像是督办通知的编号，cc history 不带编号：查看这份通知用 cc --data {DATA} reprint "
+    assert (f"提示：法治督〔2023〕4号 像是督办通知的编号，cc history 不带编号：这份通知的全程留痕（反馈、退回、销号等）用 "
+            f"cc --data {DATA} history --notice 法治督〔2023〕4号 --as-of 2023-12-30；通知全文用 cc --data {DATA} reprint "
             f"法治督〔2023〕4号 --dry-run --as-of 2023-12-30（只显示，不写入文件）；列出督办通知用 cc --data {DATA} "
             "history --kind 督办 -u 人社局 --as-of 2023-12-30。\n") in doc_no.stderr
+    trail = run_cc("--data", str(DATA), "history", "--notice", "法治督〔2023〕4号", "--as-of", "2023-12-30", cwd=tmp_path)
+    assert trail.returncode == 0 and "法治督〔2023〕4号，第3次督办" in trail.stdout and "报告市领导" in trail.stdout
     shown = run_cc("--data", str(DATA), "reprint", "法治督〔2023〕4号", "--dry-run", "--as-of", "2023-12-30", cwd=tmp_path)
     assert shown.returncode == 0 and "法治督〔2023〕4号" in shown.stdout and list(tmp_path.iterdir()) == []
     assert (DATA / "journal.jsonl").read_bytes() == journal
@@ -208,7 +212,8 @@ def test_a_notice_or_problem_number_given_to_show_or_history_points_to_what_show
 
     assert told("--data", str(DATA), "show", "2023-4", "--as-of", "2023-12-30") == [
         '错误：找不到任务 "2023-4"',
-        f"提示：2023-4 像是督办通知的编号，cc show 后面写任务编号：查看这份通知用 cc --data {DATA} reprint 2023-4 "
+        f"提示：2023-4 像是督办通知的编号，cc show 后面写任务编号：这份通知的全程留痕（反馈、退回、销号等）用 "
+        f"cc --data {DATA} history --notice 2023-4 --as-of 2023-12-30；通知全文用 cc --data {DATA} reprint 2023-4 "
         f"--dry-run --as-of 2023-12-30（只显示，不写入文件）；列出督办通知用 cc --data {DATA} history --kind 督办 "
         f"--as-of 2023-12-30。若是问题清单的问题：cc --data {DATA} problem show 2023-4 --as-of 2023-12-30。"]
     assert told("show", "W2023-0004", "--data", str(DATA)) == [
@@ -628,6 +633,56 @@ def test_history_filters():
     result = cc("history", "--kind", "督办通知")
     assert result.exit_code == 0 and "法治督〔2023〕1号" in result.output
     assert cc("history", "--kind", "nonsense").exit_code == 2
+
+
+def _trail(data, ref, *more):
+    result = runner.invoke(app, ["--data", str(data), "history", "--notice", ref, "--json", "--as-of", "2023-12-31",
+                                 *more], env=cc_env())
+    assert result.exit_code == 0, result.output
+    return [(e["kind"], e["voided"]) for e in json.loads(result.stdout)["entries"]]
+
+
+def test_history_notice_lists_one_notice_s_trail(tmp_path):
+    """cc history --notice: the notice, the unit's replies, the lead's rejects and close, and the
+    报告市领导 that names it, whatever form the number is written in; not another notice's records
+    (a user asked what became of 法治督〔2023〕1号 had only cc reprint, which shows the paper)."""
+    assert _trail(DATA, "2023-1") == [("notice", False), ("reply", False), ("close", False)]
+    for form in ("4", "4号", "法治督〔2023〕4号", "2023—4", "法治督[2023]4号"):
+        assert _trail(DATA, form) == [("notice", False), ("escalate", False)], form
+    # the 报告市领导 names all three notices of 人社局: it is on each one's trail
+    assert ("escalate", False) in _trail(DATA, "2023-2") and ("escalate", False) in _trail(DATA, "2023-3")
+    assert _trail(DATA, "2023-2", "--kind", "整改反馈") == [("reply", False)]  # with the other filters
+    assert _trail(DATA, "2023-2", "--unit", "民政局") == []
+
+
+def test_history_notice_shows_a_voided_notice_s_trail_and_its_voids(tmp_path):
+    """A voided notice is still found (write commands refuse it: it no longer counts), its records
+    marked, and the void, and a void of that void, are on its trail."""
+    data = copy_data(tmp_path)
+
+    def run(*args):
+        result = runner.invoke(app, ["--data", str(data), *args, "--as-of", "2023-12-31"], env=cc_env())
+        assert result.exit_code == 0, result.output
+        return result
+
+    run("void", "法治督〔2023〕1号", "--reason", "发错了", "--by", "周某某")
+    assert _trail(data, "2023-1") == [("notice", True), ("reply", False), ("close", False), ("void", False)]
+    assert _trail(data, "法治督〔2023〕1号")[0] == ("notice", True)
+    void_id = json.loads(run("history", "--kind", "作废", "--json").stdout)["entries"][-1]["id"]
+    run("void", void_id, "--reason", "作废错了", "--by", "周某某")
+    assert _trail(data, "2023-1") == [("notice", False), ("reply", False), ("close", False), ("void", True),
+                                      ("void", False)]
+    assert _trail(data, "2023-2")[-1] != ("void", False)  # not on another notice's trail
+
+
+@pytest.mark.parametrize("ref, said", [
+    ("99", "找不到督办通知 99"),
+    ("W2023-0004", "像是问题清单的问题编号"),
+    ("2021-1", "找不到督办通知 2021-1"),
+])
+def test_history_notice_that_is_none_is_refused(ref, said):
+    result = cc("history", "--notice", ref, "--as-of", "2023-12-31")
+    assert result.exit_code == 2 and said in result.output and "Traceback" not in result.output
 
 
 @pytest.mark.parametrize("word, kinds", [

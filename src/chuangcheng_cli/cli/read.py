@@ -147,6 +147,10 @@ def history(
                              "英文名 assign、progress … 亦可；问题 = 问题清单的四类记录，整改 = 整改反馈、退回整改和"
                              "问题整改完成，其他词列出名称中含有它的各类，如 销号）。",
         show_default=False)] = None,
+    notice: Annotated[Optional[str], typer.Option(
+        "--notice", "-n", metavar="通知",
+        help="只看一份督办通知的全程留痕：通知本身、整改反馈、退回整改、督办销号、报告市领导和作废它们的记录"
+             "（写序号、年份-序号如 2023-4，或发文字号；已作废的通知也可查）。", show_default=False)] = None,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
     strict: StrictOpt = False,
     data: DataOpt = None,
@@ -162,7 +166,11 @@ def history(
     snap, _ = _snapshot(data, as_of, strict=strict)
     unit_id = reports.resolve_unit(snap.project, unit).id if unit else None
     task_id = reports.resolve_task(snap.project, task).id if task else None
-    rows = reports.history_rows(snap, unit_id, task_id, kinds)
+    if notice is not None:
+        from ..domain.workflow import notice_trail_ref
+
+        notice = notice_trail_ref(snap, notice)
+    rows = reports.history_rows(snap, unit_id, task_id, kinds, notice)
     if as_json:
         print(json.dumps({"as_of": snap.today.isoformat(), "entries": rows}, ensure_ascii=False, indent=2))
         return

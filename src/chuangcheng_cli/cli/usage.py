@@ -262,16 +262,16 @@ _NOTICE_REF = re.compile(r"\d{4}\s*[-—－–/.年]\s*第?\d{1,4}号?|第?\d{1,
 
 
 def _notice_hint(ctx, ref: str, tail: list[str]) -> str:
-    """cc history 2023-4: no command lists one notice's records by its number (see ref_pointer)."""
+    """cc history 2023-4: the notice's trail is cc history --notice 2023-4 (see ref_pointer)."""
     return ref_pointer(ctx.command_path.split()[0], ctx.command.name, ref, tail)
 
 
 def ref_pointer(prog: str, command: str, ref: str, tail: list[str] | None = None) -> str:
     """cc history 2023-4, cc show 2023-4, cc history W2023-0004: a notice's or a problem's number
     given to a command that takes none (history) or takes a task (show); what shows it instead:
-    for a notice the command that shows it (cc reprint … --dry-run writes nothing) and history's
-    list of notices, and, for a number a problem may have too (2023-4 is W2023-0004 to the problem
-    commands), cc problem show; for a problem cc problem show. Each a command line to paste, with
+    for a notice its trail (cc history --notice), the command that shows it (cc reprint …
+    --dry-run writes nothing) and history's list of notices, and, for a number a problem may have
+    too (2023-4 is W2023-0004 to the problem commands), cc problem show; for a problem cc problem show. Each a command line to paste, with
     the options written before the command and the folder and date written after it (tail: the
     words after the command's name, else found in the command line); "" for no such number."""
     ref = ref.strip()
@@ -301,7 +301,8 @@ def ref_pointer(prog: str, command: str, ref: str, tail: list[str] | None = None
     if problem:
         return (f"{ref} 像是问题清单的问题编号，{takes}：查看这个问题用 {line('problem', 'show', ref)}；"
                 f"列出问题清单的记录用 {line('history', '--kind', '问题', *narrow)}。")
-    said = (f"{ref} 像是督办通知的编号，{takes}：查看这份通知用 {line('reprint', ref, '--dry-run')}"
+    said = (f"{ref} 像是督办通知的编号，{takes}：这份通知的全程留痕（反馈、退回、销号等）用 "
+            f"{line('history', '--notice', ref)}；通知全文用 {line('reprint', ref, '--dry-run')}"
             f"（只显示，不写入文件）；列出督办通知用 {line('history', '--kind', '督办', *narrow)}。")
     if re.fullmatch(r"\d{4}\s*[-—－–/.]\s*\d{1,4}", ref):
         said += f"若是问题清单的问题：{line('problem', 'show', ref)}。"

@@ -226,6 +226,18 @@ def find_notice(snap: rules.Snapshot, text: str) -> rules.NoticeState:
     raise UsageError(f"找不到督办通知 {text}", f"可写序号、年份-序号或发文字号，如 {forms}。最近的：{known}")
 
 
+def notice_trail_ref(snap: rules.Snapshot, text: str) -> str:
+    """The ref of the 督办通知 whose trail cc history --notice lists: a voided one too (its trail
+    says why it no longer counts), by its ref or 发文字号; else as find_notice finds one."""
+    import unicodedata
+
+    key = unicodedata.normalize("NFKC", text).translate(DASHES_TO_HYPHEN).strip()
+    for e in snap.entries:
+        if e.kind == "notice" and key in (e.ref, unicodedata.normalize("NFKC", e.doc_no)):
+            return e.ref
+    return find_notice(snap, text).notice.ref
+
+
 def _number(digits: str) -> int:
     """A 序号 as typed: -1 (no notice's or problem's) when longer than any can be; Python refuses
     to read a number of more than 4,300 digits (a traceback, found by a hostile-input try)."""

@@ -526,14 +526,33 @@ def _notice_no(project: models.Project, ref: str) -> str:
 
 
 def history_rows(snap: rules.Snapshot, unit: str | None = None, task: str | None = None,
-                 kinds: tuple[str, ...] | None = None) -> list[dict]:
+                 kinds: tuple[str, ...] | None = None, notice: str | None = None) -> list[dict]:
     """Every entry up to the day (of kinds, when given), voided ones included and marked, with its
-    id (for cc void)."""
-    return list(iter_history_rows(snap, unit, task, kinds))
+    id (for cc void). notice: a 督办通知's ref (2023-4): its own trail alone (see notice_refs)."""
+    return list(iter_history_rows(snap, unit, task, kinds, notice))
+
+
+def notice_refs(e, by_id: dict) -> tuple[str, ...]:
+    """The refs of the 督办通知 an entry belongs to the trail of: a notice its own, a reply, reject
+    or close the one it answers, a 报告市领导 the notices it reports, a void those of what it voids
+    (through voids of voids)."""
+    seen = set()
+    while e.kind == "void" and e.id not in seen:
+        seen.add(e.id)
+        e = by_id.get(e.entry)
+        if e is None:
+            return ()
+    if e.kind == "notice":
+        return (e.ref,)
+    if e.kind in ("reply", "reject", "close"):
+        return (e.notice,)
+    if e.kind == "escalate":
+        return tuple(e.notices)
+    return ()
 
 
 def iter_history_rows(snap: rules.Snapshot, unit: str | None = None, task: str | None = None,
-                      kinds: tuple[str, ...] | None = None) -> Iterator[dict]:
+                      kinds: tuple[str, ...] | None = None, notice: str | None = None) -> Iterator[dict]:
     """history_rows one at a time: a city's 158,000 rows need not all be held at once."""
     project = snap.project
     by_ref: dict = {}
@@ -573,6 +592,8 @@ def iter_history_rows(snap: rules.Snapshot, unit: str | None = None, task: str |
         if task and task not in e_tasks:
             continue
         if kinds and e.kind not in kinds:
+            continue
+        if notice and notice not in notice_refs(e, by_id):
             continue
         void = snap.voided.get(e.id)
         text = describe_entry(project, e)
