@@ -1013,12 +1013,14 @@ def test_a_lead_act_recorded_into_the_past_says_its_deadline_has_already_passed(
     cc(tmp_path, "notice", "残联", "--task", "T14", "--reason", "无障碍设施台账缺失", "--as-of", "2023-10-20", "--yes")
     cc(tmp_path, "reply", "5", "--note", "已补齐", "--by", "邵某某", "--as-of", "2023-10-25")
     back = cc(tmp_path, "reject", "5", "--note", "不到位", "--days", "5", "--as-of", "2023-10-26")
-    assert "新期限2023年10月31日早于日志中已有的" in back.stderr and "单位一收到就已逾期" in back.stderr
-    # the record compared with is named (its date, kind and id, as cc history lists it)
+    assert "新期限2023年10月31日早于日志已记到的" in back.stderr and "它一收到就已逾期" in back.stderr
+    # the record compared with is named (its date, kind and id, as cc history lists it), as what
+    # shows how far the journal reaches, not as this one's cause (it may be another task's)
     before = entries(tmp_path)[:-1]
     newest = max(e["date"] for e in before)
     last = [e for e in before if e["date"] == newest][-1]  # the last of the newest day
-    assert f"记录（{last['id']}）" in back.stderr.replace("\n", ""), back.stderr
+    said = back.stderr.replace("\n", "")
+    assert f"记录 {last['id']}，不一定与本条有关）" in said, back.stderr
     repo = early(tmp_path / "early")
     three_notices(repo)
     cc(repo, "reply", "2023-2", "--note", "已整改", "--by", "范某某", "--as-of", "2023-07-20")

@@ -325,6 +325,30 @@ def test_reprint_by_the_report_s_own_number_points_to_its_notice(tmp_path):
     assert not list(tmp_path.iterdir())
 
 
+def test_reprint_leaves_out_a_voided_report_to_the_leaders(tmp_path):
+    """Voiding a notice the 报告市领导 counted voids the report too; cc reprint of the notice that
+    triggered it made the report again, counting the voided notice, as if it stood (a fairness
+    review). Now the notice alone is made, and why the report is not is said; the report's own
+    number is refused as voided, not as unknown."""
+    data = copy_data(tmp_path)
+    voided = run_cc("void", "法治督〔2023〕2号", "--reason", "发错对象", "--by", "周某某", "--as-of", "2023-12-31",
+                    cwd=tmp_path)
+    assert voided.returncode == 0 and "同时作废以该通知为依据的报告市领导记录" in voided.stdout, voided.stderr
+    out = tmp_path / "out"
+    again = run_cc("reprint", "2023-4", "--as-of", "2023-12-31", "-o", str(out), cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert [p.name for p in out.iterdir()] == ["法治督〔2023〕4号_市人力资源和社会保障局督办通知.docx"]
+    assert "报告市领导法治督报〔2023〕1号已于2023年12月31日作废" in again.stderr and "不再重新生成" in again.stderr
+    preview = run_cc("reprint", "2023-4", "--dry-run", "--as-of", "2023-12-31", cwd=tmp_path)
+    assert preview.returncode == 0 and "报告" not in preview.stdout.split("（演练，未写入）")[1]
+    own = run_cc("reprint", "法治督报〔2023〕1号", "--as-of", "2023-12-31", cwd=tmp_path)
+    assert own.returncode == 2 and "这份报告已于2023年12月31日作废" in own.stderr and "Traceback" not in own.stderr
+    # before the void, on an earlier day, both are made as they were sent
+    both = run_cc("reprint", "2023-4", "--dry-run", "--as-of", "2023-12-30", cwd=tmp_path)
+    assert both.stdout.count("（演练，未写入）") == 2 and "作废" not in both.stderr
+    assert (data / "journal.jsonl").exists()
+
+
 
 def test_a_backfilled_report_above_a_later_one_is_explained_as_such(tmp_path):
     """45% backfilled on 9月12日 goes before the 40% already reported on a later day: the refusal

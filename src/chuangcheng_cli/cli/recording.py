@@ -130,10 +130,13 @@ def _past_deadlines(entries: list, journal: list, raw: Optional[bytes]) -> list[
 
         day, _, kind, ref = latest
         what = models.ENTRY_KIND_NAMES.get(kind, "")
-        named = f"{rules.cn_date(day)}的{what}记录（{for_terminal(ref)}）" if ref else f"{rules.cn_date(day)}的记录"
+        # the record named only shows how far the journal reaches: it may be another task's or
+        # problem's (a fairness review read it as the reason), so it is said to be no more
+        latest_is = f"（最近的一条：{what}记录 {for_terminal(ref)}，不一定与本条有关）" if ref else ""
         out.append(f"提示：这条{models.ENTRY_KIND_NAMES[e.kind]}记录的日期是{rules.cn_date(e.date)}，给出的新期限"
-                   f"{rules.cn_date(due)}早于日志中已有的{named}：按日志，单位一收到就已逾期。"
-                   "如当时确已下发，可以不理会；如单位是现在才收到，请用 cc void 作废这条记录，再以今天的日期重新登记。")
+                   f"{rules.cn_date(due)}早于日志已记到的{rules.cn_date(day)}{latest_is}。"
+                   "如当时确已下发，可以不理会；如单位是现在才收到，按日志它一收到就已逾期，"
+                   "请用 cc void 作废这条记录，再以今天的日期重新登记。")
     return out
 
 

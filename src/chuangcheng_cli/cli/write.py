@@ -348,7 +348,14 @@ def reprint(
     where, project = load(data)
     snap = rules.snapshot(project, report_day(chosen_as_of(as_of), where))
     ns = find_notice(snap, notice_ref)
-    docs = documents_of(project, ns.notice)
+    docs = documents_of(project, ns.notice, snap.voided)
+    esc = rules.triggered_escalation(project, ns.notice)
+    if esc is not None and esc.id in snap.voided:  # the void took it back: never sent again as if it stood
+        from .plain import note
+
+        void = snap.voided[esc.id]
+        note(f"提示：这份通知引起的报告市领导{esc.doc_no}已于{rules.cn_date(void.date)}作废"
+             f"（{void.reason.strip()}），不再重新生成。")
     if dry_run:  # reprint writes no journal entry; --by is accepted like every command's
         from ..documents.officialdoc import render_text
 

@@ -410,16 +410,18 @@ def before(project: models.Project, entry) -> rules.Snapshot:
     return rules.snapshot(earlier, entry.date)
 
 
-def documents_of(project: models.Project, entry: models.Notice) -> list[tuple[OfficialDoc, str]]:
+def documents_of(project: models.Project, entry: models.Notice,
+                 voided: dict | None = None) -> list[tuple[OfficialDoc, str]]:
     """A recorded notice's documents, made again from the journal: the notice, and the report to
-    市领导 when this notice triggered one (voided ones are not reprinted). (doc, recorded file)."""
+    市领导 when this notice triggered one, unless the report is voided (voided: entry id → its
+    Void, the snapshot's). (doc, recorded file)."""
     unit = project.unit(entry.unit)
     assert unit is not None
     where = f"notices/{entry.year}"  # for records made before file paths were recorded
     out = [(notice_doc(project, entry),
             entry.file or f"{where}/{safe_file_name(f'{entry.doc_no}_{unit.name}督办通知.docx')}")]
     esc = rules.triggered_escalation(project, entry)
-    if esc is not None:
+    if esc is not None and esc.id not in (voided or {}):
         snap = before(project, entry)
         previous = list(snap.units[unit.id].notices)
         name = f"关于{unit.name}创城工作督办情况的报告.docx"

@@ -206,6 +206,13 @@ def find_notice(snap: rules.Snapshot, text: str) -> rules.NoticeState:
         if hits:
             raise UsageError(f"编号 {text.strip()} 在多个年度都有督办通知",
                              "请写成 年份-序号，例如 " + "、".join(ns.notice.ref for ns in hits))
+    for e in snap.entries:  # a voided 报告市领导's own 文号: said so, not 找不到
+        if e.kind == "escalate" and e.id in snap.voided and e.doc_no \
+                and key in (e.doc_no, unicodedata.normalize("NFKC", e.doc_no)):
+            void = snap.voided[e.id]
+            raise UsageError(f"{e.doc_no} 是报告市领导的文号，这份报告已于{rules.cn_date(void.date)}作废"
+                             f"（{void.reason.strip()}），不再重新生成",
+                             "作废的报告不计入问效问责；查看它的记录用 cc history --kind 报告市领导。")
     for us in snap.units.values():  # a 报告市领导's own 文号: the report goes with the notice that triggered it
         for esc in us.escalations:
             if esc.doc_no and key in (esc.doc_no, unicodedata.normalize("NFKC", esc.doc_no)):
