@@ -1079,3 +1079,33 @@ def test_a_second_report_to_the_leaders_names_the_first(tmp_path):
     trigger = {e.id: e for e in project.journal if e.kind == "notice"}
     assert "此前已于" not in documents_of(project, trigger[first.trigger])[1][0].blocks[0].text  # as sent
     assert "本次为第2次报告" in documents_of(project, trigger[second.trigger])[1][0].blocks[0].text  # reprints so
+
+
+def test_after_a_void_the_ledgers_give_each_notice_the_place_cc_score_counts(tmp_path):
+    """Voiding 法治督〔2023〕2号 makes 3号 the unit's 1st notice (蓝) and 4号 its 2nd (黄), as cc score
+    deducts them; the ledgers (md, html, xlsx) still said 第2次（黄）and 第3次（红）, so a reader
+    could not square the 红 with the deduction (a fairness review). They give the place that
+    counts and, beside it, the one it was sent with."""
+    import openpyxl
+
+    from helpers import copy_data
+
+    copy_data(tmp_path)
+    cc(tmp_path, "void", "法治督〔2023〕2号", "--reason", "发错对象", "--as-of", "2023-12-31")
+    scored = json.loads(cc(tmp_path, "score", "--unit", "人社局", "--json", "--as-of", "2023-12-31").stdout)
+    parts = {c["key"]: c["items"] for c in scored["units"][0]["components"]}
+    assert parts["notice_blue"] == ["法治督〔2023〕3号"] and parts["notice_yellow"] == ["法治督〔2023〕4号"]
+    moved3, moved4 = "发文时为第2次、黄色，此前的通知作废后重计", "发文时为第3次、红色，此前的通知作废后重计"
+    md = cc(tmp_path, "report", "md", "--as-of", "2023-12-31", "--out", str(tmp_path / "r.md"))
+    text = (tmp_path / "r.md").read_text(encoding="utf-8")
+    assert f"| 法治督〔2023〕3号 | 市人力资源和社会保障局 | 第1次（蓝）（{moved3}） |" in text, md.stderr
+    assert f"| 法治督〔2023〕4号 | 市人力资源和社会保障局 | 第2次（黄）（{moved4}） |" in text
+    cc(tmp_path, "report", "html", "--as-of", "2023-12-31", "--out", str(tmp_path / "r.html"))
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert f'第2次（黄）</span><div class="small">{moved4}</div>' in page and "第3次（红）" not in page
+    assert '<span class="nowrap">第1次（蓝）</span></td>' in page  # 1号, never moved: nothing beside it
+    cc(tmp_path, "report", "xlsx", "--as-of", "2023-12-31", "--out", str(tmp_path / "r.xlsx"))
+    sheet = openpyxl.load_workbook(tmp_path / "r.xlsx")["督办记录"]
+    rows = {r[0]: r for r in sheet.iter_rows(values_only=True) if r[0] and str(r[0]).startswith("法治督")}
+    assert rows["法治督〔2023〕4号"][3:5] == (f"第2次\n（{moved4}）", "黄")
+    assert rows["法治督〔2023〕1号"][3:5] == ("第1次", "蓝")

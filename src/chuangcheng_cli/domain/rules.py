@@ -44,6 +44,26 @@ def notice_level(seq: int) -> str:
     return LEVELS[min(seq, 3) - 1]
 
 
+def notice_rank(snap: "Snapshot", ns: "NoticeState") -> tuple[int, str]:
+    """(place, level) of a notice among its unit's notices that count, as the 督办 count, the
+    escalation and cc score take it: after an earlier notice is voided, a later one sent as the
+    2nd (黄) is the 1st (蓝). The sent seq and level when the unit's list does not hold it."""
+    us = snap.units.get(ns.notice.unit)
+    rank = next((k for k, n in enumerate(us.notices, 1) if n is ns), None) if us is not None else None
+    if rank is None:
+        return ns.notice.seq, ns.notice.level
+    return rank, notice_level(rank)
+
+
+def rank_note(snap: "Snapshot", ns: "NoticeState") -> str:
+    """What a table of notices says beside a notice's place when an earlier notice's void moved it
+    (notice_rank): the place and level it was sent with; "" when they stand."""
+    rank, _ = notice_rank(snap, ns)
+    if rank == ns.notice.seq:
+        return ""
+    return f"发文时为第{ns.notice.seq}次、{ns.notice.level}色，此前的通知作废后重计"
+
+
 @dataclass
 class NoticeState:
     """A notice and what followed it. A reply hands the notice to the lead unit for review and

@@ -445,9 +445,12 @@ def _notice_table(snap: rules.Snapshot) -> str:
         n = ns.notice
         status = ns.status(snap.today)
         late = ' class="warn"' if ns.overdue_days(snap.today) else ""  # the unit's lateness, as the status says
+        rank, level = rules.notice_rank(snap, ns)  # as cc score counts it: an earlier void moves it
+        moved = rules.rank_note(snap, ns)
         out.append(
             f'<tr><td class="nowrap">{_e(n.doc_no)}</td><td>{_e(project.unit_short(n.unit))}</td>'
-            f'<td class="nowrap">第{n.seq}次（{_e(n.level)}）</td>'
+            f'<td><span class="nowrap">第{rank}次（{_e(level)}）</span>'
+            + (f'<div class="small">{_e(moved)}</div>' if moved else "") + '</td>'
             f'<td class="nowrap">{_e(rules.cn_date(n.date))}</td>'
             f'<td>{_e("、".join(n.tasks) or "—")}</td>'
             f'<td>{_e(reports.notice_deadline(ns))}</td>'

@@ -57,6 +57,14 @@ def _task_name(project: models.Project, task_id: str) -> str:
     return f"{task_id} {task.label}" if task else task_id
 
 
+def _rank_text(snap: rules.Snapshot, ns: rules.NoticeState) -> str:
+    """第2次（黄）: the notice's place among those that count, as cc score takes it; the place it
+    was sent with beside it when an earlier notice's void moved it."""
+    rank, level = rules.notice_rank(snap, ns)
+    moved = rules.rank_note(snap, ns)
+    return f"第{rank}次（{level}）" + (f"（{moved}）" if moved else "")
+
+
 def _notice_no(snap: rules.Snapshot, ref: str) -> str:
     """The 文号 of a notice by its ref; a voided one's marked so (it counts nowhere since)."""
     ns = snap.notices.get(ref)
@@ -172,7 +180,7 @@ def _notice_section(snap: rules.Snapshot, first: dt.date) -> list[str]:
     if open_notices:
         out += table(
             ["文号", "督办单位", "督办次数", "涉及任务", "整改期限", "是否超期", "状态"],
-            [[ns.notice.doc_no, project.unit_label(ns.notice.unit), f"第{ns.notice.seq}次（{ns.notice.level}）",
+            [[ns.notice.doc_no, project.unit_label(ns.notice.unit), _rank_text(snap, ns),
               "、".join(_task_name(project, t) for t in ns.notice.tasks) or "—",
               reports.notice_deadline(ns), _deadline_text(ns, today), ns.status(today)]
              for ns in open_notices])

@@ -168,7 +168,7 @@ def _replies_text(ns: rules.NoticeState) -> str:
 def notice_table(snap: rules.Snapshot) -> tuple[list[Col], list[list]]:
     project = snap.project
     cols = [
-        Col("文号"), Col("日期", "date"), Col("单位", wrap=True, max_width=14), Col("第N次"),
+        Col("文号"), Col("日期", "date"), Col("单位", wrap=True, max_width=14), Col("第N次", wrap=True, max_width=14),
         Col("等级"), Col("督办任务", wrap=True, max_width=16), Col("差距", wrap=True, max_width=30),
         Col("整改期限", "date"), Col("反馈情况", wrap=True, max_width=16), Col("销号日期", "date"),
         Col("状态", wrap=True, max_width=12), Col("是否已报告市领导"),
@@ -179,9 +179,11 @@ def notice_table(snap: rules.Snapshot) -> tuple[list[Col], list[list]]:
         tasks = [f"{t} {project.task(t).label}" if project.task(t) else t for t in n.tasks]
         status_colours = (LIGHT_COLOURS[rules.DONE] if ns.closed else
                           LIGHT_COLOURS[rules.RED] if ns.overdue_days(snap.today) else None)
+        rank, level = rules.notice_rank(snap, ns)  # as cc score counts it: an earlier void moves it
+        moved = rules.rank_note(snap, ns)
         rows.append([
-            n.doc_no, n.date, project.unit_label(n.unit), f"第{n.seq}次",
-            Cell(n.level, LEVEL_COLOURS.get(n.level)), "\n".join(tasks) or _notice_subject(n),
+            n.doc_no, n.date, project.unit_label(n.unit), f"第{rank}次" + (f"\n（{moved}）" if moved else ""),
+            Cell(level, LEVEL_COLOURS.get(level)), "\n".join(tasks) or _notice_subject(n),
             "\n".join(n.gaps) or n.reason or "—", ns.deadline, _replies_text(ns),
             ns.closed.date if ns.closed else "未销号",
             Cell(ns.status(snap.today), status_colours), "是" if ns.escalated else "否",
