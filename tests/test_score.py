@@ -341,3 +341,46 @@ def test_the_ranking_never_hides_a_deduction_behind_an_ellipsis(tmp_path, width)
     result = run_cc("--data", str(DATA), "score", "--as-of", "2023-12-31", cwd=tmp_path, COLUMNS=str(width))
     assert result.returncode == 0 and "…" not in result.stdout
     assert "督办通知（红）1份" in result.stdout.replace("\n", "").replace(" ", "")
+
+
+def test_a_late_review_stays_on_the_lead_unit_s_record_after_it_acts(tmp_path):
+    """The lead unit was deducted for a review past review_days only while it waited: the day it
+    closed the notice (32 days after the reply) its record was clean, while the unit's closed
+    notices count for good (a fairness review). Each review, 验收 and 复查 done late now counts,
+    saying so; one done in time does not; a voided act leaves the wait as it is."""
+    from helpers import cc_ok, early_copy
+
+    repo = early_copy(tmp_path, "2023-05-01")
+
+    def late(day: str) -> list[str]:
+        doc = json.loads(cc_ok(repo, "score", "--unit", "司法局", "--json", "--as-of", day).stdout)
+        return next(c["items"] for c in doc["units"][0]["components"] if c["key"] == "late_review")
+
+    cc_ok(repo, "notice", "人社局", "--yes", "--as-of", "2023-05-20")
+    cc_ok(repo, "reply", "1", "--note", "已报送", "--by", "范某某", "--as-of", "2023-05-29")
+    assert late("2023-06-03") == []  # 5 days: within review_days
+    assert late("2023-06-29") == ["法治督〔2023〕1号"]  # waiting, past them
+    cc_ok(repo, "close", "1", "--note", "整改到位", "--as-of", "2023-06-30")
+    assert late("2023-06-30") == ["法治督〔2023〕1号（超时27天办理）"]
+    assert late("2023-12-31") == ["法治督〔2023〕1号（超时27天办理）"]  # for good, as the unit's notice is
+    close_id = json.loads(cc_ok(repo, "history", "--kind", "督办销号", "--json", "--as-of", "2023-06-30").stdout)
+    cc_ok(repo, "void", close_id["entries"][-1]["id"], "--reason", "销号有误", "--as-of", "2023-07-01")
+    assert late("2023-07-01") == ["法治督〔2023〕1号"]  # the close voided: waiting again
+    # a 办结报告 verified in time, and one reopened late
+    cc_ok(repo, "log", "T04", "--unit", "司法局", "--percent", "100", "--note", "办结", "--by", "吴某某",
+          "--as-of", "2023-07-03")
+    cc_ok(repo, "verify", "T04", "--as-of", "2023-07-05")
+    cc_ok(repo, "log", "T05", "--unit", "司法局", "--percent", "100", "--note", "办结", "--by", "吴某某",
+          "--as-of", "2023-07-03")
+    cc_ok(repo, "reopen", "T05", "--reason", "材料不全", "--as-of", "2023-07-20")
+    assert late("2023-07-20") == ["法治督〔2023〕1号", "T05（超时12天办理）"]
+    # a problem's fix rechecked late
+    cc_ok(repo, "problem", "add", "--unit", "住建局", "--source", "暗访", "--found-by", "暗访组", "--place", "工地",
+          "--desc", "未公示", "--deadline", "2023-07-25", "--as-of", "2023-07-21")
+    cc_ok(repo, "problem", "fix", "W2023-0001", "--note", "已公示", "--by", "唐某某", "--as-of", "2023-07-22")
+    cc_ok(repo, "problem", "recheck", "W2023-0001", "--pass", "--note", "到位", "--as-of", "2023-08-01")
+    assert late("2023-08-01") == ["法治督〔2023〕1号", "T05（超时12天办理）", "W2023-0001（超时5天办理）"]
+    # the other units are never deducted for it
+    doc = json.loads(cc_ok(repo, "score", "--json", "--as-of", "2023-08-01").stdout)
+    assert [u["id"] for u in doc["units"]
+            if any(c["key"] == "late_review" and c["count"] for c in u["components"])] == ["sfj"]

@@ -731,6 +731,64 @@ def lead_queue(snap: Snapshot) -> list[QueueItem]:
     return items
 
 
+@dataclass(frozen=True)
+class LateReview:
+    """One of the lead unit's reviews that took longer than policy.review_days: still waiting
+    (its queue), or done late (done: the 审核, 验收 or 复查 that ended the wait)."""
+
+    kind: str  # REVIEW, ACCEPT or RECHECK
+    subject: str  # the notice's 文号, the task id or the problem id
+    since: dt.date  # the reply, 办结报告 or fix that waited
+    over: int  # days past policy.review_days
+    done: dt.date | None = None
+
+
+def late_reviews(snap: Snapshot) -> list[LateReview]:
+    """Every review the lead unit took longer than policy.review_days over, oldest first: those
+    in its queue now, and those it did late. A unit's late reply stays on its record after the
+    notice is closed; so does the lead unit's late review after it acts (a fairness review found
+    it forgiven the day the lead acted). Voided entries count nowhere."""
+    limit = snap.project.plan.policy.review_days
+    voided = snap.voided
+    out = [LateReview(q.kind, q.subject, q.since, q.overdue) for q in snap.queue if q.overdue]
+
+    def waited(kind: str, subject: str, since, act) -> None:
+        over = (act.date - since.date).days - limit
+        if over > 0:
+            out.append(LateReview(kind, subject, since.date, over, act.date))
+
+    for ns in snap.notices.values():
+        last = len(ns.rounds) - 1
+        for k, (_deadline, reply, reject) in enumerate(ns.rounds):
+            act = reject if reject is not None else (ns.closed if k == last else None)
+            if reply is not None and act is not None:
+                waited(REVIEW, ns.notice.doc_no, reply, act)
+    for st in snap.tasks:
+        report = None  # the 办结报告 waiting for 验收, as _task_entry keeps completed_on
+        for e in st.history:
+            if e.kind not in TASK_KINDS or e.id in voided:
+                continue
+            if e.kind == "progress":
+                report = (report or e) if e.percent == 100 else None
+            elif e.kind in ("verify", "reopen"):
+                if report is not None:
+                    waited(ACCEPT, st.task.id, report, e)
+                report = None
+    for ps in snap.problems.values():
+        fix = None  # the fix waiting for 复查, as ProblemState.apply keeps pending
+        for e in ps.history:
+            if e.id in voided:
+                continue
+            if e.kind == "fix" and fix is None:
+                fix = e
+            elif e.kind == "recheck":
+                if fix is not None:
+                    waited(RECHECK, ps.id, fix, e)
+                fix = None
+    out.sort(key=lambda r: (r.since, r.kind, r.subject))
+    return out
+
+
 def rework_deadline(reopen: models.Reopen, st: TaskState, policy: models.Policy) -> dt.date | None:
     """The deadline in force once reopen sends the task's 办结报告 back (退回重办), st as it was just
     before: when that report came in time (not after the deadline then in force), the later of that

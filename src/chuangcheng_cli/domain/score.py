@@ -21,7 +21,9 @@ for itself (the same rule as its lights and notices, see rules.own_gaps):
   still (a failed 复查 never makes a score better than a passed one would); one fixed on time
   before counts again by its next fix. The 返工率 counts the failure itself. (按期结案率 in the
   reports is the 数字化城管 rate: 销号 problems by the fix that passed, see problemlist.py.)
-- the lead unit alone: each item of its own queue (待审核, 待验收, 待复查) past policy.review_days.
+- the lead unit alone: each review (审核 of a reply, 验收 of a 办结报告, 复查 of a fix) that took
+  longer than policy.review_days: those in its queue now, and those it did late (its lateness
+  stays on its record, as a unit's late reply stays on the unit's; rules.late_reviews).
 
 Voided entries count nowhere: the Snapshot has already left them out. Points are rounded to two
 decimals per component, the total deduction is their sum, and the score is base minus it, never
@@ -189,9 +191,17 @@ def unit_score(snap: rules.Snapshot, us: rules.UnitState) -> UnitScore:
     add(Component("extension_rate", r.extended, weights.extension_rate,
                   _ratio_points(weights.extension_rate, r.extended, r.total), extended, r.total))
 
-    waiting = tuple(q.subject for q in snap.queue if q.overdue) if uid == snap.project.plan.campaign.lead_unit else ()
+    waiting = tuple(_late_review_item(r) for r in rules.late_reviews(snap)) \
+        if uid == snap.project.plan.campaign.lead_unit else ()
     add(Component("late_review", len(waiting), weights.late_review, float(len(waiting) * weights.late_review), waiting))
     return result
+
+
+def _late_review_item(r: rules.LateReview) -> str:
+    """A late review as the score lists it: what waited, and, when it was done, that it was done late."""
+    if r.done is None:
+        return r.subject
+    return f"{r.subject}（超时{r.over}天办理）"
 
 
 def scores(snap: rules.Snapshot) -> list[UnitScore]:
