@@ -1109,3 +1109,34 @@ def test_after_a_void_the_ledgers_give_each_notice_the_place_cc_score_counts(tmp
     rows = {r[0]: r for r in sheet.iter_rows(values_only=True) if r[0] and str(r[0]).startswith("法治督")}
     assert rows["法治督〔2023〕4号"][3:5] == (f"第2次\n（{moved4}）", "黄")
     assert rows["法治督〔2023〕1号"][3:5] == ("第1次", "蓝")
+
+
+def test_a_task_red_for_problems_of_two_units_is_yellow_for_each(tmp_path):
+    """Three overdue problems on T09 make it red: one is 人社局's (its lead), two 住建局's. Neither
+    unit has three of its own; the status showed 人社局 red with no word of the others' share, and
+    the leaders' page put a red chip on it, while cc score deducted its one problem (a fairness review).
+    Each place now says the lead's own light and that the rest is others'."""
+    repo = early_copy(tmp_path, "2023-05-01")
+    cc(repo, "log", "T09", "--unit", "人社局", "--percent", "20", "--note", "推进", "--by", "范某某",
+       "--as-of", "2023-05-05")
+    for unit, place in (("人社局", "工地R"), ("住建局", "工地1"), ("住建局", "工地2")):
+        cc(repo, "problem", "add", "--unit", unit, "--source", "暗访", "--found-by", "暗访组", "--place", place,
+           "--desc", "未公示", "--task", "T09", "--deadline", "2023-05-10", "--as-of", "2023-05-06")
+    t09 = task(repo, "2023-05-20", "T09")
+    assert (t09["light"], t09["lead_light"], t09["not_lead_s_cause"]) == ("red", "yellow", False)
+    shown = cc(repo, "status", "--as-of", "2023-05-20", COLUMNS="200", NO_COLOR="1").stdout
+    line = next(x for x in shown.splitlines() if x.startswith(" T09 ●红 人社局"))
+    assert line.split(None, 3)[3].startswith("牵头单位自身为黄灯，红灯含其他单位原因：问题W2023-0001（工地R）")
+    cc(repo, "report", "html", "--as-of", "2023-05-20", "--out", str(repo / "r.html"))
+    page = (repo / "r.html").read_text(encoding="utf-8")
+    assert page.count("T09 黄灯（任务为红灯，含其他单位原因）") == 2 and "T09 红灯<" not in page
+    scored = json.loads(cc(repo, "score", "--json", "--as-of", "2023-05-20").stdout)
+    lights = {u["id"]: {c["key"]: c["items"] for c in u["components"]} for u in scored["units"]}
+    # problems are deducted as problems, not again through the task's light: its own one only
+    assert "T09" not in lights["rsj"]["red_task"] and lights["rsj"]["overdue_problem"] == ["W2023-0001"]
+    # a third problem of 人社局's own: red for it, and nothing before the reasons
+    for place in ("工地S", "工地T"):
+        cc(repo, "problem", "add", "--unit", "人社局", "--source", "暗访", "--found-by", "暗访组", "--place", place,
+           "--desc", "未公示", "--task", "T09", "--deadline", "2023-05-10", "--as-of", "2023-05-06")
+    t09 = task(repo, "2023-05-20", "T09")
+    assert (t09["light"], t09["lead_light"]) == ("red", "red") and not t09["reasons"][0].startswith("牵头单位")

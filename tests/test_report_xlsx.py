@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from chuangcheng_cli.store import checks
 from chuangcheng_cli.reports import rows as reports
-from chuangcheng_cli.domain import rules
+from chuangcheng_cli.domain import rules, views
 from chuangcheng_cli.cli import app
 from chuangcheng_cli.reports.xlsx import DATE_FORMAT, LIGHT_COLOURS, LINE_HEIGHT, build_workbook, text_width, workbook_bytes, write_workbook
 from helpers import DATA, cc_env
@@ -90,9 +90,11 @@ def test_task_rows_match_status_json(book):
         assert c[6].value == pytest.approx(row["percent"] / 100)
         assert c[7].value == pytest.approx(row["expected_percent"] / 100)
         assert c[6].number_format == c[7].number_format == "0%"
-        assert c[9].value == "；".join(row["reasons"])
+        assert c[9].value == views.cause_prefix(row) + "；".join(row["reasons"])
         assert c[11].value.date() == dt.date.fromisoformat(row["deadline"])
         assert c[12].value == row["notice_count"]
+    # yellow for 妇联's problem alone: the lead unit's row says so, as cc status does (it said nothing)
+    assert cells["T13"][9].value.startswith("非本单位原因：妇联问题W2023-0018")
     t09 = cells["T09"]
     assert (t09[8].value, fill_of(t09[8])) == ("红灯", "FFC7CE")
     assert (cells["T08"][8].value, fill_of(cells["T08"][8])) == ("黄灯", "FFEB9C")

@@ -836,6 +836,24 @@ def own_gaps(st: TaskState, unit_id: str, today: dt.date) -> list[str]:
     return out
 
 
+def unit_light(st: TaskState, unit_id: str, today: dt.date, problem_red: int) -> str | None:
+    """The light a red or yellow task has for what one unit answers for alone (own_gaps): red for
+    the lead unit's lateness or a late notice to the unit, or for as many of its own problems as
+    make a task red (policy.problem_red, counted over the unit's alone); yellow for its other own
+    gaps; None when it answers for none of the task's light. A task red for three problems of
+    two units is yellow for each (a fairness review found the lead shown red for them)."""
+    if st.done or st.light not in (RED, YELLOW) or unit_id not in st.task.units:
+        return None
+    lead = st.task.lead == unit_id
+    mine = [ps for ps in st.problem_gaps if ps.unit == unit_id]
+    if (lead and not st.reported_complete and today > st.deadline) \
+            or any(ns.notice.unit == unit_id for ns in st.late_notices) or (mine and len(mine) >= problem_red):
+        return RED
+    if (lead and st.lead_gaps) or mine:
+        return YELLOW
+    return None
+
+
 def lags(gap: int, threshold: int) -> bool:
     """低于序时进度 N 个百分点以上: a gap of exactly N counts (and any gap when N is 0)."""
     return gap > 0 and gap >= threshold

@@ -138,6 +138,18 @@ def problems_text(counts: dict | None) -> str:
 LIGHT_TITLES = {"red": "红灯", "yellow": "黄灯", "review": "待审核", "accept": "待验收", "green": "绿灯", "done": "已完成"}
 
 
+def cause_prefix(row: dict) -> str:
+    """What goes before a red or yellow task's reasons where the lead unit (whose name the row
+    shows) does not answer for all of its light: 非本单位原因 when for none of it, or its own
+    light when a lesser one (a red task yellow for the lead, red for its co-units' share)."""
+    if row.get("not_lead_s_cause"):
+        return "非本单位原因："
+    own = row.get("lead_light")
+    if row.get("light") == "red" and own == "yellow":
+        return "牵头单位自身为黄灯，红灯含其他单位原因："
+    return ""
+
+
 def summary_text(summary: dict) -> str:
     lights = summary["lights"]
     if summary.get("light"):  # --light: "红灯 0 · 黄灯 0" under the green ones read as none lit

@@ -6,7 +6,7 @@ import bisect
 import datetime as dt
 from html import escape
 
-from ..domain import models, problemlist, rules
+from ..domain import models, problemlist, rules, views
 from . import rows as reports
 from ..textguard import for_terminal
 
@@ -226,7 +226,7 @@ def _attention(snap: rules.Snapshot, rows: list[dict]) -> str:
                    f'<span class="tid">{_e(r["id"])}</span>'
                    f'<strong>{_e(r["short_title"])}</strong>'
                    f'<span class="who">（{_e(r["lead"])}牵头）</span>'
-                   f'<span class="why">{_e("；".join(r["reasons"]))}</span></li>')
+                   f'<span class="why">{_e(views.cause_prefix(r) + "；".join(r["reasons"]))}</span></li>')
     for g in loose:
         out.append(f'<li>{_chip(g["light"], rules.LIGHT_NAMES[g["light"]])}'
                    f'<strong class="unit">{_e(g["unit"])}</strong>'
@@ -387,6 +387,9 @@ def _unit_lights(snap: rules.Snapshot) -> str:
         name = rules.LIGHT_NAMES[st.light]
         if st.light in (rules.RED, rules.YELLOW) and not rules.own_gaps(st, unit_id, snap.today):
             return f'<span class="chip other">{_e(f"{t} {name}（非本单位原因）")}</span>'
+        own = rules.unit_light(st, unit_id, snap.today, snap.project.plan.policy.problem_red)
+        if own is not None and own != st.light:  # red for others' share: the unit's own light, and why
+            return _chip(own, f"{t} {rules.LIGHT_NAMES[own]}（任务为{name}，含其他单位原因）")
         return _chip(st.light, f"{t} {name}")
 
     def chips(task_ids: list[str], unit_id: str) -> str:

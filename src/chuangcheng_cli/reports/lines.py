@@ -14,7 +14,7 @@ import datetime as dt
 import itertools
 import re
 
-from ..domain.views import cn_date, problems_text, summary_text
+from ..domain.views import cause_prefix, cn_date, problems_text, summary_text
 from ..textguard import clean
 
 LIGHT_STYLE = {"red": "bold red", "yellow": "bold yellow", "green": "green", "done": "blue",
@@ -387,7 +387,7 @@ def status_lines(rows: list[dict], summary: dict, width: int) -> list[Line]:
         parts.append(Line("需要关注：", style="bold"))
         for r in attention:
             # lit only by what co-units answer for: said before the reasons, never read as the lead's
-            cause = "非本单位原因：" if r.get("not_lead_s_cause") else ""
+            cause = cause_prefix(r)
             reasons = fold_text(cause + "；".join(r["reasons"]), max(width - indent, 20))
             first = Line(" " + fit(r["id"], id_w) + " ")
             first.append(LIGHT_LABEL[r["light"]], style=LIGHT_STYLE[r["light"]])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from ..domain import models, problemlist, rules
+from ..domain import models, problemlist, rules, views
 from . import rows as reports
 from ..textguard import for_terminal
 
@@ -157,7 +157,8 @@ def _lagging_section(snap: rules.Snapshot) -> list[str]:
         return label if rules.own_gaps(st, st.task.lead, snap.today) else label + "（非本单位原因）"
 
     body = [[r["id"], r["short_title"], lead(r["id"]), f"{r['percent']}%",
-             f"{r['expected_percent']}%", rules.LIGHT_NAMES[r["light"]], "；".join(r["reasons"])] for r in lagging]
+             f"{r['expected_percent']}%", rules.LIGHT_NAMES[r["light"]],
+             ("" if r["not_lead_s_cause"] else views.cause_prefix(r)) + "；".join(r["reasons"])] for r in lagging]
     return out + table(["编号", "任务", "牵头单位", "进度", "序时进度", "状态", "原因"], body)
 
 

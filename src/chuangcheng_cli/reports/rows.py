@@ -164,6 +164,9 @@ def status_rows(snap: rules.Snapshot, unit: str | None = None, indicator: str | 
             # red or yellow only for what co-units answer for (their notices, their problems): the
             # lead unit is named with （非本单位原因）, as the weekly report and leaders' page do
             "not_lead_s_cause": st.light in (rules.RED, rules.YELLOW) and not rules.own_gaps(st, task.lead, snap.today),
+            # the lead unit's own light on it (rules.unit_light): a red task may be yellow for the
+            # lead, the rest being co-units' (views.cause_prefix says so before the reasons)
+            "lead_light": rules.unit_light(st, task.lead, snap.today, project.plan.policy.problem_red),
             # each co-unit's own: what status --unit shows for it in place of the lead unit's
             "co_unit_views": [{"unit": project.unit_label(u), "short": project.unit_short(u), "assignee": _assignee(st, u),
                                "notice_count": snap.units[u].notice_count, "escalated": snap.units[u].escalated}

@@ -25,7 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..store import journal
 from . import rows as reports
-from ..domain import problemlist, rules
+from ..domain import problemlist, rules, views
 from ..textguard import for_terminal
 
 SHEETS = ("任务台账", "单位汇总", "督办记录", "问题清单", "问题整改率", "综合评价", "进度日志")
@@ -116,7 +116,7 @@ def task_table(snap: rules.Snapshot) -> tuple[list[Col], list[list]]:
             row["percent"] / 100,
             row["expected_percent"] / 100,
             Cell(rules.LIGHT_NAMES[row["light"]], LIGHT_COLOURS[row["light"]]),
-            _join(row["reasons"], "；"),
+            views.cause_prefix(row) + _join(row["reasons"], "；"),
             _iso(row["last_report"]) or "未报送",
             _iso(row["deadline"]),
             row["notice_count"],
