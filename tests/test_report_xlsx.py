@@ -369,14 +369,14 @@ def test_score_sheet(scenario_book):
     _, wb = scenario_book
     ws = wb["综合评价"]
     assert [c.value for c in ws[2]] == ["排名", "单位", "得分", "扣分合计", "红灯任务扣分", "黄灯任务扣分", "督办通知扣分",
-                                        "报告市领导扣分", "逾期问题扣分", "按期整改率扣分", "返工率扣分", "延期率扣分",
-                                        "逾期审核扣分", "扣分明细"]
+                                        "报告市领导扣分", "督办整改超期扣分", "逾期问题扣分", "按期整改率扣分", "返工率扣分",
+                                        "延期率扣分", "逾期审核扣分", "扣分明细"]
     rows = data_rows(ws)
     assert len(rows) == 20 and [r[0].value for r in rows][-3:] == [18, 19, 20]
     rsj = values(rows[-1])
-    assert rsj[:13] == [20, "市人力资源和社会保障局", 84, 16, 5, 2, 2, 0, 2, 2.5, 2.5, 0, 0]
-    assert rsj[13].split("\n")[0] == "红灯任务1项 × 5 = 5" and len(rsj[13].split("\n")) == 6
-    assert values(rows[0])[2:4] == [100, 0] and values(rows[0])[13] == "无扣分"
+    assert rsj[:14] == [20, "市人力资源和社会保障局", 84, 16, 0, 2, 2, 0, 5, 2, 2.5, 2.5, 0, 0]
+    assert rsj[14].split("\n")[0] == "黄灯任务1项 × 2 = 2" and len(rsj[14].split("\n")) == 6
+    assert values(rows[0])[2:4] == [100, 0] and values(rows[0])[14] == "无扣分"
     footer = [c.value for c in ws["A"][len(rows) + 3:] if c.value]
     assert footer[0].startswith("满分100，扣完为止。各项分值：红灯任务每项5分")
 

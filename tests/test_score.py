@@ -40,12 +40,13 @@ def components(s: score.UnitScore) -> dict:
 def test_a_unit_with_a_red_task_a_notice_and_a_reworked_problem(by_unit):
     rsj = by_unit["rsj"]
     assert components(rsj) == {
-        "red_task": (1, 5, 5.0),  # T09: its notice 法治督〔2023〕1号 is past its 整改期限, unanswered
+        "red_task": (0, 5, 0.0),  # T09 is red for its late notice alone: counted as that, below
         "yellow_task": (1, 2, 2.0),  # T08: 10% against its 序时进度
         "notice_blue": (1, 2, 2.0),
         "notice_yellow": (0, 4, 0.0),  # 2号 was voided
         "notice_red": (0, 6, 0.0),
         "escalation": (0, 10, 0.0),
+        "late_notice": (1, 5, 5.0),  # 法治督〔2023〕1号 is past its 整改期限, unanswered
         "overdue_problem": (1, 2, 2.0),  # W2023-0002; W2023-0003 awaits 复查, W2023-0007 was voided
         "on_time_rate": (1, 10, 2.5),  # 应完成整改 4 (two closed, one overdue, W2023-0003 fixed in time), 按期 3: 10 × 1/4
         "rework_rate": (1, 5, 2.5),  # W2023-0001 of the two rechecked
@@ -54,7 +55,8 @@ def test_a_unit_with_a_red_task_a_notice_and_a_reworked_problem(by_unit):
     }
     assert rsj.deducted == 16.0 and rsj.score == 84
     items = {c.key: c.items for c in rsj.components}
-    assert items["red_task"] == ("T09",) and items["yellow_task"] == ("T08",)
+    assert items["red_task"] == () and items["yellow_task"] == ("T08",)
+    assert items["late_notice"] == ("法治督〔2023〕1号（超期11天未反馈）",)
     assert items["notice_blue"] == ("法治督〔2023〕1号",) and items["notice_yellow"] == ()
     assert items["overdue_problem"] == ("W2023-0002",)
     assert items["on_time_rate"] == ("W2023-0002",) and items["rework_rate"] == ("W2023-0001",)
@@ -117,15 +119,15 @@ def test_a_failed_recheck_never_makes_a_late_fix_score_better(tmp_path, after):
 def test_every_point_is_explained_in_one_line(by_unit):
     lines = [c.explain() for c in by_unit["rsj"].components if c.points]
     assert lines == [
-        "红灯任务1项 × 5 = 5",
         "黄灯任务1项 × 2 = 2",
         "督办通知（蓝）1份 × 2 = 2",
+        "督办整改超期1份 × 5 = 5",
         "逾期未整改问题1个 × 2 = 2",
         "按期整改率75%（应完成整改4个，未按期1个）：10 × 1/4 = 2.5",
         "返工率50%（已复查2个，返工1个）：5 × 1/2 = 2.5",
     ]
-    assert [c.key for c in by_unit["rsj"].main_deductions()] == ["red_task", "on_time_rate", "rework_rate"]
-    assert by_unit["mzj"].components[7].explain() == "按期整改率：无可计算的问题，不扣分"
+    assert [c.key for c in by_unit["rsj"].main_deductions()] == ["late_notice", "on_time_rate", "rework_rate"]
+    assert by_unit["mzj"].components[8].explain() == "按期整改率：无可计算的问题，不扣分"
 
 
 def test_problems_are_not_deducted_twice_through_the_task_light(snap, by_unit):
@@ -161,7 +163,8 @@ def test_ranking_shares_ranks_and_puts_the_worst_last(snap):
 
 def test_task_light_is_the_units_own(snap):
     t09 = snap.task("T09")
-    assert score.task_light(t09, "rsj", AS_OF) == rules.RED
+    assert t09.light == rules.RED  # for its late notice, which the score counts as one (late_notice)
+    assert score.task_light(t09, "rsj", AS_OF) is None
     assert score.task_light(t09, "zjj", AS_OF) is None
     assert score.task_light(t09, "mzj", AS_OF) is None  # not its task at all
     assert score.task_light(snap.task("T08"), "rsj", AS_OF) == rules.YELLOW
@@ -175,12 +178,13 @@ def test_weights_come_from_the_data(tmp_path):
     data = make_data(tmp_path)
     plan = data / "tasklist.yaml"
     text = plan.read_text(encoding="utf-8")
-    plan.write_text(text.replace("  red_task: 5 ", "  red_task: 20 ").replace("  extension_rate: 0 ", "  extension_rate: 8 "),
+    plan.write_text(text.replace("  late_notice: 5 ", "  late_notice: 20 ").replace("  extension_rate: 0 ",
+                                                                                 "  extension_rate: 8 "),
                     encoding="utf-8")
     project, warnings = checks.load_checked(data)
     assert warnings == []
     rsj = {s.unit.id: s for s in score.scores(rules.snapshot(project, AS_OF))}["rsj"]
-    assert components(rsj)["red_task"] == (1, 20, 20.0)
+    assert components(rsj)["late_notice"] == (1, 20, 20.0)
     assert components(rsj)["extension_rate"] == (1, 8, 2.0)  # 8 × 1/4
     assert rsj.deducted == 16.0 + 15 + 2
 
@@ -250,7 +254,7 @@ def test_cc_score_table_and_one_unit_through_the_installed_command(tmp_path):
     ranked = {line.split()[1]: line.split() for line in lines[3:] if line.split()[0].isdigit()}
     assert len(ranked) == 20 and ranked["卫健委"] == ["1", "卫健委", "100", "—"]
     assert ranked["司法局"] == ["18", "司法局", "99", "1", "牵头单位逾期审核1项", "−1"]
-    assert ranked["人社局"][:4] == ["20", "人社局", "84", "16"] and "红灯任务1项 −5" in table.stdout
+    assert ranked["人社局"][:4] == ["20", "人社局", "84", "16"] and "督办整改超期1份 −5" in table.stdout
     # the footer broken after its "，" at 80 columns (it was one line of 87 columns: a fresh-eyes try)
     assert lines[-2:] == ["分值见 tasklist.yaml 的 score；cc score --unit 单位 查看逐项扣分，", "--json 输出全部明细。"]
     from rich.cells import cell_len
@@ -337,10 +341,11 @@ def test_a_fractional_weight_is_named_a_decimal(tmp_path):
 
 @pytest.mark.parametrize("width", [60, 70, 80, 100])
 def test_the_ranking_never_hides_a_deduction_behind_an_ellipsis(tmp_path, width):
-    """At 80 columns 人社局's third deduction came out as "督办通知（红）1 …": the column folds instead."""
+    """At 80 columns 人社局's third deduction came out as "督办通知（红）1 …": the column folds instead
+    (its third is now 按期整改率0%: the late notices are one deduction, not a red task each)."""
     result = run_cc("--data", str(DATA), "score", "--as-of", "2023-12-31", cwd=tmp_path, COLUMNS=str(width))
     assert result.returncode == 0 and "…" not in result.stdout
-    assert "督办通知（红）1份" in result.stdout.replace("\n", "").replace(" ", "")
+    assert "按期整改率0%−10" in result.stdout.replace("\n", "").replace(" ", "")
 
 
 def test_a_late_review_stays_on_the_lead_unit_s_record_after_it_acts(tmp_path):

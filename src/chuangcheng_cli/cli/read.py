@@ -150,7 +150,7 @@ def history(
     notice: Annotated[Optional[str], typer.Option(
         "--notice", "-n", metavar="通知",
         help="只看一份督办通知的全程留痕：通知本身、整改反馈、退回整改、督办销号、报告市领导和作废它们的记录"
-             "（写序号、年份-序号如 2023-4，或发文字号；已作废的通知也可查）。", show_default=False)] = None,
+             "（写序号、年份-序号如 2025-5，或发文字号；已作废的通知也可查）。", show_default=False)] = None,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
     strict: StrictOpt = False,
     data: DataOpt = None,

@@ -159,9 +159,9 @@ Points = Annotated[int, Field(ge=0, le=100)]  # whole numbers: the journal index
 
 class Score(Strict):
     """Weights of the 综合评价 (cc score, see domain/score.py): a unit starts at `base` and loses
-    points for what it answers for. Per item: tasks red or yellow for the unit's own gaps, 督办通知
-    received by level, reports to 市领导, problems overdue today, and (the lead unit only) its own
-    reviews past policy.review_days. Per rate: weight × (1 − 按期整改率), weight × 返工率, weight × 延期率."""
+    points for what it answers for. Per item: tasks red or yellow for the lead unit's own gaps,
+    督办通知 received by level, reports to 市领导, notices answered late or not at all past their
+    整改期限, problems overdue today, and (the lead unit only) its own reviews past policy.review_days. Per rate: weight × (1 − 按期整改率), weight × 返工率, weight × 延期率."""
 
     base: Annotated[int, Field(ge=1, le=1000)] = 100
     red_task: Points = 5
@@ -170,6 +170,7 @@ class Score(Strict):
     notice_yellow: Points = 4
     notice_red: Points = 6
     escalation: Points = 10
+    late_notice: Points = 5
     overdue_problem: Points = 2
     on_time_rate: Points = 10
     rework_rate: Points = 5

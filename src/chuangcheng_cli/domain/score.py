@@ -3,14 +3,16 @@
 A unit starts at score.base and loses points, component by component, only for what it answers
 for itself (the same rule as its lights and notices, see rules.own_gaps):
 
-- tasks: each unfinished task it leads or co-operates on that is red, or yellow, for the unit's
-  own gaps. Red: the lead unit's task is past its deadline without a 办结报告, or a notice to this
-  unit on the task is past its 整改期限; yellow: any other own gap (the lead's lag or silence, a
-  task sent back). The problems of a task are left out here: they have their own components, so
-  one fact is not deducted twice. Waiting for 验收 or for the review of a reply is the lead
-  unit's queue and never the unit's.
+- tasks: each unfinished task it leads that is red, or yellow, for its own gaps. Red: past its
+  deadline without a 办结报告; yellow: any other gap of the lead's (its lag or silence, a task
+  sent back). The problems and late notices of a task are left out here: they have their own
+  components, so one fact is not deducted twice, nor as often as a notice names tasks. Waiting
+  for 验收 or for the review of a reply is the lead unit's queue and never the unit's.
 - notices: each 督办通知 the unit received, by its level (蓝 1st, 黄 2nd, 红 3rd and later), and
-  each report to 市领导 about it. Notices closed since still count: they were issued.
+  each report to 市领导 about it. Notices closed since still count: they were issued. And each
+  notice the unit answered after its 整改期限 (any round), or has not answered past it: once per
+  notice, whether it names one task, several or none (a fairness review found the same lateness
+  costing 0, 5 or 10 by how many tasks the notice named); answered late, it stays.
 - problems: each problem it is responsible for that is overdue today (a fix awaiting 复查 is not);
   weight × (1 − 按期整改率); weight × 返工率; weight × 延期率 (rates as problemlist.rates defines
   them; a rate with nothing to divide by deducts nothing). 按期整改率 is 按期结案率 with the fixes
@@ -47,6 +49,7 @@ NAMES = {
     "notice_yellow": "督办通知（黄）",
     "notice_red": "督办通知（红）",
     "escalation": "报告市领导",
+    "late_notice": "督办整改超期",
     "overdue_problem": "逾期未整改问题",
     "on_time_rate": "按期整改率",
     "rework_rate": "返工率",
@@ -55,7 +58,7 @@ NAMES = {
 }
 LEVEL_KEYS = {"蓝": "notice_blue", "黄": "notice_yellow", "红": "notice_red"}
 UNITS = {"red_task": "项", "yellow_task": "项", "notice_blue": "份", "notice_yellow": "份", "notice_red": "份",
-         "escalation": "次", "overdue_problem": "个", "late_review": "项"}
+         "escalation": "次", "late_notice": "份", "overdue_problem": "个", "late_review": "项"}
 
 
 @dataclass(frozen=True)
@@ -134,16 +137,25 @@ def is_overdue(st: rules.TaskState, today: dt.date) -> bool:
 
 
 def task_light(st: rules.TaskState, unit_id: str, today: dt.date) -> str | None:
-    """RED or YELLOW when the task is so for the unit's own gaps, problems aside; else None."""
-    if st.done or unit_id not in st.task.units:
+    """RED or YELLOW when the task is so for the lead unit's own gaps, problems and late notices
+    aside (each has a component of its own); else None (always for a co-unit)."""
+    if st.done or st.task.lead != unit_id:
         return None
-    own_notices = [ns for ns in st.late_notices if ns.notice.unit == unit_id]
-    lead = st.task.lead == unit_id
-    if own_notices or (lead and is_overdue(st, today)):
+    if is_overdue(st, today):
         return rules.RED
-    if lead and st.lead_gaps:
+    if st.lead_gaps:
         return rules.YELLOW
     return None
+
+
+def late_notice(ns: rules.NoticeState, today: dt.date) -> str:
+    """A notice the unit answered late or not at all by its 整改期限 (any round of it), as the
+    score lists it: past it and still unanswered, else the latest a reply came; "" when never."""
+    days = ns.overdue_days(today)
+    if days:
+        return f"{ns.notice.doc_no}（超期{days}天未反馈）"
+    late = max((ns.late_reply_days(reply) for _deadline, reply, _reject in ns.rounds if reply is not None), default=0)
+    return f"{ns.notice.doc_no}（超期{late}天反馈）" if late else ""
 
 
 def unit_score(snap: rules.Snapshot, us: rules.UnitState) -> UnitScore:
@@ -172,6 +184,9 @@ def unit_score(snap: rules.Snapshot, us: rules.UnitState) -> UnitScore:
         add(Component(key, len(nos), getattr(weights, key), float(len(nos) * getattr(weights, key)), tuple(nos)))
     reports = tuple(e.doc_no or cn_date(e.date) for e in us.escalations)
     add(Component("escalation", len(reports), weights.escalation, float(len(reports) * weights.escalation), reports))
+    # each notice once, whatever tasks it names (or none): a late answer stays, as a late fix does
+    late = tuple(filter(None, (late_notice(ns, today) for ns in us.notices)))
+    add(Component("late_notice", len(late), weights.late_notice, float(len(late) * weights.late_notice), late))
 
     r = problemlist.rates(us.problems, today)
     overdue = tuple(ps.id for ps in us.problems if ps.overdue_days(today))

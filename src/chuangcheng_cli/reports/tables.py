@@ -583,7 +583,7 @@ def score_view(row: dict, as_of: str, base: int, width: int = 80) -> Group:
             part = c["of"] - c["count"] if c["key"] == "on_time_rate" else c["count"]
             count = f"{percent_of(c)}（{part}/{c['of']}）"
         table.add_row(c["name"], count, str(c["weight"]), _points(c["points"]) if c["points"] else "—",
-                      "、".join(c["items"]))
+                      Phrased("、".join(c["items"])))  # a long list on lines of whole items, not cut with …
     head = Text(f"{row['name']} 综合评价（截至{cn_date(dt.date.fromisoformat(as_of))}）\n"
                 f"第{row['rank']}名，{_points(row['score'])}分（满分{base}，扣{_points(row['deducted'])}分）", style="bold")
     return Group(head, table)

@@ -277,7 +277,7 @@ def problem_rate_table(snap: rules.Snapshot) -> tuple[list[Col], list[list], lis
 SCORE_GROUPS = (  # the columns of the 综合评价 sheet: (header, the components summed in it)
     ("红灯任务", ("red_task",)), ("黄灯任务", ("yellow_task",)),
     ("督办通知", ("notice_blue", "notice_yellow", "notice_red")), ("报告市领导", ("escalation",)),
-    ("逾期问题", ("overdue_problem",)), ("按期整改率", ("on_time_rate",)), ("返工率", ("rework_rate",)),
+    ("督办整改超期", ("late_notice",)), ("逾期问题", ("overdue_problem",)), ("按期整改率", ("on_time_rate",)), ("返工率", ("rework_rate",)),
     ("延期率", ("extension_rate",)), ("逾期审核", ("late_review",)),
 )
 
@@ -303,6 +303,7 @@ def score_table(snap: rules.Snapshot) -> tuple[list[Col], list[list], list[str]]
     w = snap.project.plan.score
     footer = [f"满分{w.base}，扣完为止。各项分值：红灯任务每项{w.red_task}分，黄灯任务每项{w.yellow_task}分；"
               f"督办通知每份 蓝{w.notice_blue}分、黄{w.notice_yellow}分、红{w.notice_red}分；报告市领导每次{w.escalation}分；"
+              f"督办通知超过整改期限未反馈或逾期反馈每份{w.late_notice}分；"
               f"逾期未整改问题每个{w.overdue_problem}分；{w.on_time_rate} ×（1 − 按期整改率，待复查的问题按其整改完成报告是否按期计）；{w.rework_rate} × 返工率；"
               f"{w.extension_rate} × 延期率；牵头单位逾期审核每项{w.late_review}分。",
               "只计本单位自己的原因：牵头单位待审核、待验收、待复查的事项不计入被督办单位；已作废的记录不计。"]
