@@ -236,3 +236,29 @@ def test_a_unit_records_only_its_own_self_found_problems(project):
     # what to do about a refusal: a unit's own act may be opened to its staff, the office's only to office_staff
     assert "该单位的 staff" in authority.hint(own) and "该单位的 staff" not in authority.hint(entry("problem", "范某某"))
     assert "campaign.office_staff" in authority.hint(entry("problem", "范某某"))
+
+
+def test_the_office_acting_on_its_own_unit_s_matter_is_said(tmp_path):
+    """The lead unit's liaison is office staff: it voided the notice to its own unit and verified
+    its own task without a word (a fairness review). Each such act is written (the office sits in
+    the lead unit) and the recorder is told; the same acts by other office staff say nothing."""
+    from helpers import early_copy
+
+    repo = early_copy(tmp_path, "2023-05-01")
+
+    def run(*args, by="周某某"):
+        result = run_cc(*args, "--by", by, cwd=repo)
+        assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+        return result.stderr
+
+    assert "本单位自己的" not in run("notice", "司法局", "--yes", "--as-of", "2023-06-10")
+    said = run("void", "法治督〔2023〕1号", "--reason", "不应督办", "--as-of", "2023-06-10", by="吴某某")
+    assert "提示：记录人 吴某某 是市司法局的人员，这条作废（督办通知）办理的是本单位自己的督办通知法治督〔2023〕1号。" in said
+    run("log", "T01", "--unit", "司法局", "--percent", "100", "--note", "完成", "--as-of", "2023-06-11", by="吴某某")
+    said = run("verify", "T01", "--note", "验收", "--as-of", "2023-06-11", by="吴某某")
+    assert "这条验收销号办理的是本单位自己的任务T01" in said
+    run("log", "T04", "--unit", "司法局", "--percent", "100", "--note", "完成", "--as-of", "2023-06-11", by="吴某某")
+    assert "本单位自己的" not in run("verify", "T04", "--as-of", "2023-06-12")  # by other office staff
+    # a unit's own acts by its own people are what they are for: nothing said
+    assert "本单位自己的" not in run("log", "T09", "--unit", "人社局", "--percent", "20", "--note", "推进",
+                                  "--as-of", "2023-06-12", by="范某某")

@@ -140,6 +140,49 @@ def _past_deadlines(entries: list, journal: list, raw: Optional[bytes]) -> list[
     return out
 
 
+def _own_matter(project, entries: list) -> list[str]:
+    """A note for each of the 推进组办公室's acts (a review, 验收, 复查, notice, or a void of one)
+    that one of the people of the unit it concerns records: the lead unit's liaison is office
+    staff, and could close, verify or void its own unit's notice, task or problem without a word
+    (a fairness review). Not refused (the office sits in the lead unit); said, so that it is seen."""
+    from ..domain.authority import LEAD_KINDS, roster
+    from ..domain.models import ENTRY_KIND_NAMES
+    from ..textguard import for_terminal
+
+    if not any(e.kind in LEAD_KINDS or e.kind == "void" for e in entries):
+        return []
+    ros = roster(project.plan, project.units)
+    by_id = {e.id: e for e in project.journal}
+    notices = {e.ref: e for e in project.journal if e.kind == "notice"}
+    problems = {e.problem: e for e in project.journal if e.kind == "problem"}
+    out = []
+    for e in entries:
+        target = by_id.get(e.entry) if e.kind == "void" else e
+        if target is None or target.kind not in LEAD_KINDS:
+            continue
+        if target.kind == "notice":
+            units, what = [target.unit], f"督办通知{target.doc_no}"
+        elif target.kind == "escalate":
+            units, what = [target.unit], f"报告市领导{target.doc_no}"
+        elif target.kind in ("reject", "close"):
+            n = notices.get(target.notice)
+            units, what = ([n.unit] if n is not None else []), f"督办通知{n.doc_no if n is not None else target.notice}"
+        elif target.kind in ("verify", "reopen"):
+            t = project.tasks_by_id.get(target.task)
+            units, what = (list(t.units) if t is not None else []), f"任务{target.task}"
+        else:  # recheck, extend
+            p = problems.get(target.problem)
+            units, what = ([p.unit, *p.co_units] if p is not None else []), f"问题{target.problem}"
+        mine = next((u for u in units if ros.of_unit(u, e.by)), None)
+        if mine is None:
+            continue
+        act = ENTRY_KIND_NAMES[e.kind] + ("" if e.kind != "void" else f"（{ENTRY_KIND_NAMES[target.kind]}）")
+        out.append(f"提示：记录人 {for_terminal(e.by)} 是{ros.labels.get(mine, mine)}的人员，这条{act}办理的是本单位自己的"
+                   f"{for_terminal(what)}。推进组办公室的审核、验收、作废宜由非本单位的人员办理；"
+                   "如确由本人办理，请在说明中写明经谁同意（记录人会留在日志中）。")
+    return out
+
+
 def require_authority(project, entries: list, source: str = "") -> None:
     """Refuse (nothing written) when the roster does not let the recorder record an entry. source:
     where the recorder's name was taken from (Stamp.by_source), said with the refusal."""
@@ -435,7 +478,7 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
                              f"冲突位置：{first.file}:{first.line}。补登过去的记录时，请注意与之后的记录保持一致。")
         if stamp.date > project.plan.campaign.end:  # said only of a record that will be written
             note(f"提示：创建活动已于{rules.cn_date(project.plan.campaign.end)}结束（见 tasklist.yaml 的 campaign）。")
-        for text in _past_deadlines(entries, project.journal, raw):
+        for text in _past_deadlines(entries, project.journal, raw) + _own_matter(project, entries):
             note(text)
         # for the view it leaves: not when a read must leave out entries (an error, or one the new lines
         # bring to an earlier entry: a voided report under a later 验收), as only a check finds them
