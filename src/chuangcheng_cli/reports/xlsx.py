@@ -98,7 +98,7 @@ def task_table(snap: rules.Snapshot) -> tuple[list[Col], list[list]]:
         Col("牵头单位", wrap=True, max_width=12), Col("配合单位", wrap=True, max_width=14),
         Col("责任科室/责任人", wrap=True, max_width=28), Col("进度", "percent"), Col("序时进度", "percent"),
         Col("状态"), Col("原因", wrap=True, max_width=28), Col("最近报送", "date"), Col("完成时限", "date"),
-        Col("督办次数", "int"),
+        Col("牵头单位被督办次数", "int"),
     ]
     rows = []
     for row in reports.status_rows(snap):
