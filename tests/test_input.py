@@ -308,6 +308,30 @@ def test_a_windows_path_typed_on_linux_or_macos_is_explained(tmp_path):
     evidence = run_cc("log", "T09", "--unit", "人社局", "--percent", "90", "--note", "x", "--by", "范某某",
                       "--evidence", "D:\\照片\\现场.jpg", "--as-of", "2023-12-30", cwd=tmp_path)
     assert evidence.returncode == 2 and "佐证材料不存在" in evidence.stderr and "用 / 分隔" in evidence.stderr
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a Windows path is a path there")
+@pytest.mark.parametrize("args, out, shown", [
+    (["report", "md"], ".\\周报2.md", "--out ./周报2.md"),  # made a hidden file named .\周报2.md
+    (["report", "html"], "reports\\领导.html", "--out reports/领导.html"),
+    (["reprint", "2023-4"], "notices\\2023", "--out notices/2023"),
+    (["schema"], "a\\b", "--out a/b"),
+])
+def test_any_backslash_in_an_output_path_is_the_windows_way(tmp_path, args, out, shown):
+    """Only a drive letter was caught: --out '.\\周报2.md' wrote a file of that name, hidden from ls,
+    and said 已生成 (a fresh-eyes try). Any backslash is refused, with the path written with /."""
+    result = run_cc("--as-of", "2023-12-30", *args, "--out", out, cwd=tmp_path)
+    assert result.returncode == 2 and f"错误：--out {out} 是 Windows 的路径写法" in result.stderr, result.stderr
+    assert f"例如 {shown}。" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a Windows path is a path there")
+def test_a_sheet_path_typed_the_windows_way_says_so(tmp_path):
+    copy_data(tmp_path)
+    result = run_cc("problem", "import", ".\\暗访.csv", "--source", "暗访", "--as-of", "2023-12-01", cwd=tmp_path)
+    assert result.returncode == 2 and "找不到文件：.\\暗访.csv" in result.stderr
+    assert "用 / 分隔，不是 \\（Windows 的写法）" in result.stderr
     missing = run_cc("report", "html", "--out", str(tmp_path / "无此目录" / "x.html"), "--as-of", "2023-12-30",
                      cwd=tmp_path)
     assert missing.returncode == 2 and "输出目录不存在" in missing.stderr and "mkdir" in missing.stderr

@@ -49,6 +49,9 @@ def schema(
     from ..store.schemas import schema_texts
     from .recording import shown_path
 
+    from ..store.safepath import refuse_windows_path
+
+    refuse_windows_path("--out", out, "schemas")
     if out is None:
         where = find_data_dir(data)
         out = Path("schemas") if where.bundled else where.path.parent / "schemas"

@@ -53,9 +53,9 @@ def _target(out: Optional[Path], default: str, force: bool, data=None, suffix: t
     made yet: the shell's trailing slash does not reach us) is not written as a file of that name."""
     from ..store.safepath import output_in
 
-    if out is not None and sys.platform != "win32" and re.match(r"[A-Za-z]:\\|\\\\", str(out)):
-        # C:\报表\周报.md on Linux or macOS: one file of that odd name in the current folder
-        raise UsageError(f"--out {out} 是 Windows 的路径写法", "这台电脑的路径用 / 分隔，例如 --out 报表/周报.md。")
+    from ..store.safepath import refuse_windows_path
+
+    refuse_windows_path("--out", out, "报表/周报.md")
     if out is None:
         path = output_in(Path("."), default)
     elif out.is_dir():

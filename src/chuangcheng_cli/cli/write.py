@@ -140,6 +140,9 @@ def _out_is_a_folder(out: Optional[Path]) -> None:
     refused before a word is written (a file or /dev/null took the record and made no document)."""
     if out is None:
         return
+    from ..store.safepath import refuse_windows_path
+
+    refuse_windows_path("--out", out, "notices/2023")
     try:
         there = out.expanduser().absolute()
         existing = next(p for p in (there, *there.parents) if p.exists())  # the root exists

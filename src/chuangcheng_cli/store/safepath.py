@@ -72,3 +72,21 @@ def separator_hint(path: str, hint: str) -> str:
     if "\\" in path and os.sep != "\\":
         return "这台电脑的路径用 / 分隔，不是 \\（Windows 的写法）；" + hint
     return hint
+
+
+def refuse_windows_path(option: str, value, example: str) -> None:
+    """UsageError for an output path typed the Windows way on Linux or macOS (C:\\报表\\周报.md,
+    .\\周报.md, reports\\领导.html): there a backslash separates no folder, and the file would be
+    made, silently, under that odd name in the current folder (a dot-file .\\周报.md is even hidden
+    from ls; a fresh-eyes try). example: the option written the right way, for a path with a
+    drive or a share (the same path with / would not name a folder here either)."""
+    if value is not None and os.sep != "\\" and "\\" in str(value):
+        import re
+
+        from ..diagnostics import UsageError
+
+        text = str(value)
+        if not re.match(r"[A-Za-z]:|\\\\", text):  # .\周报.md, reports\领导.html: the same with /
+            example = text.replace("\\", "/")
+        raise UsageError(f"{option} {value} 是 Windows 的路径写法",
+                         f"这台电脑的路径用 / 分隔，不是 \\，例如 {option} {example}。")

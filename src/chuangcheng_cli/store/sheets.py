@@ -271,7 +271,9 @@ def _read_tables(path: Path, sheet: str | None, mapped: dict[str, str]) -> list[
     try:
         info = os.stat(path)
     except FileNotFoundError:
-        raise UsageError(f"找不到文件：{path}", "请检查文件路径（相对于当前目录）。") from None
+        from .safepath import separator_hint
+
+        raise UsageError(f"找不到文件：{path}", separator_hint(str(path), "请检查文件路径（相对于当前目录）。")) from None
     if stat.S_ISDIR(info.st_mode):
         raise UsageError(f"这是一个文件夹，不是表格文件：{path}", "请给出 .xlsx 或 .csv 文件。")
     suffix = path.suffix.lower()
