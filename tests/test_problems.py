@@ -1245,6 +1245,26 @@ def test_a_blank_found_date_with_a_past_deadline_asks_for_the_found_date(tmp_pat
     assert "--found" not in refused and snapshot_files(repo / "data") == before
 
 
+def test_a_month_and_day_deadline_without_a_found_date_is_after_the_day_of_import(tmp_path):
+    """A December sheet with no 发现时间 column and 整改时限 “1月5日前” was refused as before the day
+    of import, while with a 发现时间 of December (or cc problem add --deadline 1月5日) it is next
+    January's (a fresh-eyes try): the day of import stands for the 发现时间 in reading it too."""
+    repo = early(tmp_path)
+    sheet = tmp_path / "督查.csv"
+    sheet.write_text("点位,问题描述,责任单位,整改期限\n火车站,屏不亮,司法局,1月5日前\n人民广场,宣传栏破损,司法局,12月30日\n",
+                     encoding="utf-8")
+    done = cc(repo, "problem", "import", str(sheet), "--source", "督查", "--as-of", "2023-12-22")
+    recorded = [json.loads(line) for line in (repo / "data" / "journal.jsonl").read_text(encoding="utf-8").splitlines()
+                if line.strip() and json.loads(line)["kind"] == "problem"][-2:]
+    assert [(p["place"], p["found"], p["deadline"]) for p in recorded] == [
+        ("火车站", "2023-12-22", "2024-01-05"), ("人民广场", "2023-12-22", "2024-01-02")], done.stderr
+    # a date of this year already past is still refused, with what to fill in
+    past = tmp_path / "旧.csv"
+    past.write_text("点位,问题描述,责任单位,整改期限\n城东街道,调解室无人,司法局,2023年12月20日\n", encoding="utf-8")
+    refused = cc(repo, "problem", "import", str(past), "--source", "督查", "--as-of", "2023-12-22", code=1).stderr
+    assert "整改时限 2023年12月20日 早于导入当天 2023年12月22日（表中没有发现时间列" in refused
+
+
 def test_the_columns_not_read_are_named_sheet_by_sheet_and_a_long_list_is_cut(tmp_path):
     """Each sheet's own columns not read, a header's line break as a space, a column with values
     under no header by its number; a sheet of many such columns names twenty (an adversarial try:

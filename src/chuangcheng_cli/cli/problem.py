@@ -497,7 +497,8 @@ def import_(
         repeats: list = []  # rows the same as an earlier sheet's: read once, said
         layout: list = []  # each sheet's columns, read and not: those not read are named
         rows = read_problem_sheet(path, project, sheet=sheet, mapping=fields, source=default_source,
-                                  bad_rows=bad_rows, totals=totals, repeats=repeats, layout=layout)
+                                  bad_rows=bad_rows, totals=totals, repeats=repeats, layout=layout,
+                                  today=stamp.date)
         shape = {s.sheet: s for s in layout}
         # who may register these rows, before what the journal already holds of them: a unit's
         # liaison is told it cannot import a 暗访 sheet, not that its rows were imported before

@@ -164,8 +164,10 @@ def read_problem_sheet(path: Path, project: models.Project, *, sheet: str | None
                        mapping: dict[str, str] | None = None, source: str = "",
                        bad_rows: list[SheetRow] | None = None, totals: list[str] | None = None,
                        repeats: list[tuple[str, int, str]] | None = None,
-                       layout: list[SheetLayout] | None = None) -> list[SheetRow]:
+                       layout: list[SheetLayout] | None = None, today: dt.date | None = None) -> list[SheetRow]:
     """Every problem row of the spreadsheet at path, checked against project's units and tasks.
+    today: the day of the import, which stands for a row's 发现时间 when it has none (so a 整改时限
+    of 1月5日 read in December is next January's, as after a 发现时间 of December).
 
     sheet=None reads every visible worksheet whose first rows hold a recognised header (a 说明 or
     汇总 sheet without one is passed over). mapping is the user's 表头 → 字段 pairs; source the
@@ -189,6 +191,7 @@ def read_problem_sheet(path: Path, project: models.Project, *, sheet: str | None
     mapped = _mapping(mapping or {})
     tables = _read_tables(path, sheet, mapped)
     resolver = _Resolver(project)
+    resolver.today = today
     rows: list[SheetRow] = []
     errors: list[str] = []
     refused: list[SheetRow] = []
@@ -901,6 +904,7 @@ class _Resolver:
 
     def __init__(self, project: models.Project):
         self.year = project.plan.campaign.year
+        self.today: dt.date | None = None  # the day of import (read_problem_sheet)
         self.units: dict[str, str] = {}
         self.names: dict[str, str] = {}  # every spelling → the unit's full name, for did-you-mean
         self.spellings: list[tuple[str, str]] = []  # (a name or short name, its unit's id)
@@ -1197,7 +1201,9 @@ def _read_row(table: _Table, number: int, cells: dict, resolver: _Resolver, defa
             deadline, why = None, "" if 1 <= days <= MAX_SPAN_DAYS else \
                 f"整改时限“{_quoted(said)}”超出范围（应为 1 到 {MAX_SPAN_DAYS} 天）"
         else:
-            deadline, why = _date(deadline_cell, "整改时限", table, resolver.year, found)
+            # without a 发现时间 the day of import stands for it (cc problem import), here too
+            after = found if found is not None or "found" in unread else resolver.today
+            deadline, why = _date(deadline_cell, "整改时限", table, resolver.year, after)
             day_alone = re.fullmatch(r"(\d{1,2}|[一二三四五六七八九十]{1,3})[日号]", said)
             if why and day_alone:  # the 15th of a month, or 15 days: which is for the sheet to say
                 why = (f"整改时限“{said}”不明确：是某月{day_alone[1]}日，还是{day_alone[1]}日内？请写明日期"
