@@ -1294,3 +1294,29 @@ def test_the_columns_not_read_are_named_sheet_by_sheet_and_a_long_list_is_cut(tm
     out = cc(repo, "problem", "import", str(sheet), "--as-of", "2023-07-06", "--dry-run").stdout
     listed = "、".join(f"“列{n}”" for n in range(1, 21))
     assert out.endswith(f"以下列没有导入：{listed}等 30 列（问题清单的字段在表中都已有对应的列）。\n")
+
+
+def test_a_column_of_co_units_is_read(tmp_path):
+    """A sheet with 配合单位 in a column of its own (as inspection tables have it) was told to --map
+    it, and --map 配合单位=配合单位 was refused (a fresh-eyes try): the column is read, after any
+    co-units the 责任单位 cell names; an unknown name in it is the row's fault, said as 配合单位."""
+    repo = early(tmp_path)
+    sheet = tmp_path / "暗访.csv"
+    sheet.write_text("序号,问题点位,问题描述,责任单位(牵头),配合单位,整改时限\n"
+                     "1,人民广场,宣传栏破损,司法局,住建局、民政局,2023-06-20\n"
+                     "2,火车站,屏不亮,司法局 残联,民政局,2023-06-20\n"
+                     "3,车站,灯不亮,司法局,,2023-06-20\n", encoding="utf-8")
+    cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-06-05")
+    recorded = [json.loads(line) for line in (repo / "data" / "journal.jsonl").read_text(encoding="utf-8").splitlines()
+                if line.strip() and json.loads(line)["kind"] == "problem"][-3:]
+    assert [(p["place"], p["unit"], p.get("co_units", [])) for p in recorded] == [
+        ("人民广场", "sfj", ["zjj", "mzj"]), ("火车站", "sfj", ["cl", "mzj"]), ("车站", "sfj", [])]
+    bad = tmp_path / "错.csv"
+    bad.write_text("问题点位,问题描述,责任单位,协办单位,整改时限\n广场,破损,司法局,司法具,2023-06-20\n", encoding="utf-8")
+    refused = cc(repo, "problem", "import", str(bad), "--source", "暗访", "--as-of", "2023-06-05", code=1).stderr
+    assert "第2行：配合单位“司法具”不存在（是否为“市司法局”？）" in refused
+    mapped = tmp_path / "映射.csv"
+    mapped.write_text("问题点位,问题描述,责任单位,协作方,整改时限\n公园,破损,司法局,民政局,2023-06-20\n", encoding="utf-8")
+    cc(repo, "problem", "import", str(mapped), "--source", "暗访", "--map", "协作方=配合单位", "--as-of", "2023-06-05")
+    last = json.loads((repo / "data" / "journal.jsonl").read_text(encoding="utf-8").splitlines()[-1])
+    assert (last["place"], last["co_units"]) == ("公园", ["mzj"])

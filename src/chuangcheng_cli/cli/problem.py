@@ -248,6 +248,7 @@ def show(
 
 
 FIELDS = {"desc": "desc", "问题描述": "desc", "place": "place", "点位": "place", "unit": "unit", "责任单位": "unit",
+          "co": "co", "配合单位": "co", "co_units": "co",
           "deadline": "deadline", "整改时限": "deadline", "found": "found", "发现时间": "found", "source": "source",
           "来源": "source", "task": "task", "任务": "task",
           # the words cc prints for a field (store.sheets.MAP_ALIASES): 整改期限 as every notice says
@@ -263,7 +264,7 @@ def _mapping(pairs: Optional[list[str]]) -> dict[str, str]:
             raise UsageError(f"--map 的写法无效：{pair}", "写成 表头=字段，如 --map 检查点位=点位 或 --map 问题简述=desc。")
         if field.strip() not in FIELDS:
             raise UsageError(f"--map 的字段无效：{field.strip()}",
-                             "可选：问题描述（desc）、点位（place）、责任单位（unit）、整改时限（deadline）、"
+                             "可选：问题描述（desc）、点位（place）、责任单位（unit）、配合单位（co）、整改时限（deadline）、"
                              "发现时间（found）、来源（source）、任务（task）；不导入这一列写 不导入。")
         out[header.strip()] = FIELDS[field.strip()]
     return out

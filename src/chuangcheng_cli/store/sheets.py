@@ -41,16 +41,17 @@ MAX_PLACE = 200
 
 SOURCES = models.PROBLEM_SOURCES
 
-FIELDS = ("desc", "place", "unit", "deadline", "found", "source", "task")
+FIELDS = ("desc", "place", "unit", "co", "deadline", "found", "source", "task")
 # What inspection sheets write in the 整改时限 column for a problem to fix at once: read as a
 # blank cell, which cc problem import records as 立行立改 with the policy's immediate_days.
 IMMEDIATE = ("立行立改", "立即整改", "立即", "马上整改", "即知即改", "立查立改", "即查即改")
 LASTING = ("长期整改", "长期", "限期整改", "持续整改", "长期坚持")  # a way to fix it written where its date goes
-LABELS = {"desc": "问题描述", "place": "点位", "unit": "责任单位", "deadline": "整改时限",
+LABELS = {"desc": "问题描述", "place": "点位", "unit": "责任单位", "co": "配合单位", "deadline": "整改时限",
           "found": "发现时间", "source": "来源", "task": "任务"}
 # Other names --map takes for a field: the words cc itself prints for it (整改期限 in every notice and
 # problem, 所属任务 in cc problem show), which a user copies into --map 整改时间=整改期限.
-MAP_ALIASES = {"整改期限": "deadline", "所属任务": "task", "问题来源": "source", "发现日期": "found"}
+MAP_ALIASES = {"整改期限": "deadline", "所属任务": "task", "问题来源": "source", "发现日期": "found",
+               "co_units": "co"}
 REQUIRED = ("desc", "place", "unit")
 SEQ = "seq"  # the 序号 column: read past, never imported
 SKIP = "skip"  # a column the user's --map 表头=不导入 leaves out (and is then not named as unread)
@@ -68,6 +69,8 @@ HEADERS = {
               "点位地址", "地址", "位置", "具体位置", "问题位置", "所在位置", "所在地点", "具体地址"),
     "unit": ("责任单位", "整改责任单位", "整改单位", "责任部门", "整改责任部门", "牵头单位", "主责单位", "承办单位",
              "责任主体"),
+    # a column of its own for the co-units (they may also follow the responsible unit in its cell)
+    "co": ("配合单位", "配合部门", "协办单位", "协助单位", "协同单位", "配合责任单位", "协办部门"),
     "deadline": ("整改时限", "整改期限", "完成时限", "整改完成时限", "完成期限", "时限要求", "整改时限要求",
                  "整改期限要求", "要求完成时间", "要求完成时限", "要求完成日期", "要求整改时间", "要求整改时限",
                  "整改截止时间", "整改截止日期", "截止时间", "截止日期", "办结时限", "办结期限", "期限", "时限"),
@@ -1124,7 +1127,7 @@ def _read_row(table: _Table, number: int, cells: dict, resolver: _Resolver, defa
         reasons.append("、".join(LABELS[f] for f in unsaved) + "是公式，文件中没有保存"
                        + ("它的" if len(unsaved) == 1 else "它们的") + "计算结果")
         unread.update(unsaved)
-    texts = {f: _text(cells[f]) for f in ("desc", "place", "unit", "source", "task") if f in cells and f not in unread}
+    texts = {f: _text(cells[f]) for f in ("desc", "place", "unit", "co", "source", "task") if f in cells and f not in unread}
 
     desc = re.sub(r"[ \t]*\n\s*", "\n", texts.get("desc", ""))  # blank lines and line-end spaces
     place = re.sub(r"\s+", " ", texts.get("place", ""))
@@ -1158,6 +1161,15 @@ def _read_row(table: _Table, number: int, cells: dict, resolver: _Resolver, defa
             units = []
     if not units:
         unread.add("unit")
+    co_cell = texts.get("co", "")
+    if co_cell and "co" not in unread:
+        if bad := _bad_char(co_cell, "配合单位", multiline=True):
+            reasons.append(bad)
+        else:
+            co, unknown = _units(co_cell, resolver)
+            reasons += [why.replace("责任单位", "配合单位", 1) for why in unknown]
+            if units:  # after those the 责任单位 cell names; the responsible unit is no co-unit of its own
+                units += [u for u in co if u not in units]
 
     for field in ("task", "source"):
         if bad := _bad_char(texts.get(field, ""), LABELS[field]):
