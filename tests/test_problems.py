@@ -1144,7 +1144,7 @@ def test_an_import_names_the_columns_it_did_not_read(tmp_path):
     sheet = tmp_path / "暗访2.xlsx"
     book.save(sheet)
     note = ("以下列没有导入：“问题类型”、“备注”。\n如其中有要导入的，用 --map 原列名=字段名 指明，如 --map 问题类型=字段名"
-            "（表中还没有列的字段：来源、任务）。")
+            "（表中还没有列的字段：配合单位、来源、任务）。")
     before = snapshot_files(repo / "data")
     dry = cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-07-06", "--dry-run").stdout
     assert "限期整改，整改期限2023年7月20日" in dry and dry.endswith(note + "\n")
@@ -1285,11 +1285,12 @@ def test_the_columns_not_read_are_named_sheet_by_sheet_and_a_long_list_is_cut(tm
     out = cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-07-06").stdout
     assert out.splitlines()[1:3] == [
         "以下列没有导入：工作表“6月”的“备注”；工作表“7月”的“备注”、“整改 情况”、第8列（无表头）。",
-        "如其中有要导入的，用 --map 原列名=字段名 指明，如 --map 备注=字段名（表中还没有列的字段：来源、任务）。"]
+        "如其中有要导入的，用 --map 原列名=字段名 指明，如 --map 备注=字段名（表中还没有列的字段：配合单位、来源、任务）。"]
     wide = openpyxl.Workbook()
     ws = wide.active
-    ws.append(["问题描述", "点位", "责任单位", "发现时间", "整改时限", "来源", "任务"] + [f"列{n}" for n in range(1, 31)])
-    ws.append(["宣传栏破损", "东门广场", "司法局", "2023-07-03", "2023-07-20", "暗访", "T01"] + ["x"] * 30)
+    ws.append(["问题描述", "点位", "责任单位", "配合单位", "发现时间", "整改时限", "来源", "任务"]
+              + [f"列{n}" for n in range(1, 31)])
+    ws.append(["宣传栏破损", "东门广场", "司法局", None, "2023-07-03", "2023-07-20", "暗访", "T01"] + ["x"] * 30)
     wide.save(sheet)
     out = cc(repo, "problem", "import", str(sheet), "--as-of", "2023-07-06", "--dry-run").stdout
     listed = "、".join(f"“列{n}”" for n in range(1, 21))
