@@ -896,3 +896,15 @@ def test_a_narrow_history_keeps_who_recorded_an_entry_under_it_not_where_the_dat
     assert all(line.startswith((" ", "全程留痕")) or line[:1].isdigit() for line in lines), out
     wide = run_cc("history", "--task", "T09", "--as-of", "2023-12-29", cwd=DATA.parent, COLUMNS="80").stdout
     assert "4月27日  20230427-a6e8  分解交办  住建局  T09  唐某某" in wide.splitlines() and "记录人：" not in wide
+
+
+@pytest.mark.parametrize("words, shows", [
+    (["help"], "用法：cc [选项] 命令 [参数]..."),
+    (["help", "status"], "用法：cc status [选项]"),
+    (["帮助", "problem", "add"], "用法：cc problem add [选项]"),
+])
+def test_cc_help_is_read_as_help(tmp_path, words, shows):
+    """cc help and cc help status said 没有这个命令：help (a fresh-eyes try): a new user's first guess
+    is read as --help of what follows it."""
+    result = run_cc(*words, cwd=tmp_path)
+    assert result.returncode == 0 and result.stdout.startswith(shows + "\n"), result.stderr

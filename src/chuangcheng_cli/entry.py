@@ -74,6 +74,10 @@ def main() -> None:
         swallowed_any = was_swallowed
         portable_streams()
         sane_size_environment()
+        if sys.argv[1:2] and sys.argv[1].strip().lower() in ("help", "帮助"):
+            # cc help, cc help status, cc help problem add: a new user's first guess (a fresh-eyes
+            # try got 没有这个命令：help), read as --help of what follows
+            sys.argv[1:] = [*sys.argv[2:], "--help"]
         code = refuse_bad_arguments(sys.argv[1:])
         if code is None:
             from .cli.fast import run_fast
