@@ -124,6 +124,25 @@ def test_an_invalid_date_gets_the_one_hint(shipped, day):
         assert result.stderr.splitlines() == [f"错误：{option} 的日期无效：{day!r}", ONE_HINT]
 
 
+@pytest.mark.parametrize("day, said", [
+    ("2023-06-30。", "提示：日期后面多了“。”，应写作：--as-of 2023-06-30"),
+    ("2023-06-30（年中）", "提示：日期后面多了“（年中）”，应写作：--as-of 2023-06-30"),  # README's prose copied
+    ("6月30日，", "提示：日期后面多了“，”，应写作：--as-of 6月30日"),
+])
+def test_a_date_pasted_with_what_follows_it_names_the_extra(shipped, day, said):
+    """Only the general hint was given for a date copied with the punctuation or words after it (a
+    fresh-eyes try); the date is not guessed, but named, with the line to write."""
+    result = run_cc("status", "--as-of", day, cwd=shipped)
+    assert result.returncode == 2 and result.stderr.splitlines() == [f"错误：--as-of 的日期无效：{day!r}", said]
+
+
+def test_a_date_in_chinese_quotes_is_read(shipped):
+    """--unit “人社局” was taken, --as-of “2023-06-30” refused (a fresh-eyes try): the quotes a
+    Chinese input method types around a pasted value are taken off a date too."""
+    result = run_cc("status", "--as-of", "“2023-06-30”", cwd=shipped)
+    assert result.returncode == 0 and "截至2023年6月30日" in result.stdout, result.stderr
+
+
 def test_a_date_without_its_year_takes_the_campaigns_and_a_deadline_the_next_one(shipped):
     """--as-of 9月12日, --found 12月29日, --deadline 1月5日 and 2023年09月12号 were refused while cc problem
     import took 12月22日 (a new user's try). One rule for both (domain/dates.py): the year of

@@ -263,6 +263,9 @@ def parse_date(text: str, option: str = "--as-of", where=None, after=None):
         else:
             return _in_range(day, text, option)
     plain = halfwidth(text)
+    bare = plain.strip("“”‘’\"'「」『』")
+    if bare != plain and bare:  # “2023-06-30” pasted with its quotes: read as --unit “人社局” is
+        return parse_date(bare, option, where, after)
     m = re.fullmatch(_DATE, plain) or re.fullmatch(r"(\d{4})(\d{2})(\d{2})", plain)
     short = None if m else re.fullmatch(_MONTH_DAY, plain)
     try:
@@ -279,7 +282,21 @@ def parse_date(text: str, option: str = "--as-of", where=None, after=None):
             raise ValueError
         return _in_range(dt.date(int(m[1]), int(m[2]), int(m[3])), text, option)
     except ValueError:
-        raise _usage(f"{option} 的日期无效：{text!r}", f"请写成 {DATE_FORMS}，并确认该日期存在。") from None
+        pass
+    # 2023-06-30。 or 2023-06-30（年中）, copied with the words after it: the date named, not guessed
+    from ..diagnostics import UsageError
+
+    head = re.match(r"[\d年月日号/.\-]+", plain)
+    if head is not None and head.group() != plain and head.group()[-1:] != "-":
+        try:
+            parse_date(head.group(), option, where, after)
+        except UsageError:
+            pass
+        else:
+            typed = text.strip()
+            extra = typed[head.end():] if len(typed) == len(plain) else plain[head.end():]  # as typed: （年中）
+            raise _usage(f"{option} 的日期无效：{text!r}", f"日期后面多了“{extra}”，应写作：{option} {head.group()}")
+    raise _usage(f"{option} 的日期无效：{text!r}", f"请写成 {DATE_FORMS}，并确认该日期存在。")
 
 
 def _in_range(day, text: str, option: str):
