@@ -388,6 +388,9 @@ def test_empty_words_dates_and_arguments_written_as_options_are_explained(tmp_pa
     assert hints("--as-of", "2023-12-30", "problem", "add", "-u", "人社局,住建局", "-s", "暗访", "-p", "x", "-d", "y",
                  "--dry-run")[1] == ["提示：一次只能写一个单位，这里写了 2 个（市人力资源和社会保障局、市住房和城乡建设局）；"
                                      "问题的配合单位用 --co，每个单位前都写 --co。"]
+    # a command without --co does not point to it (cc status said to use --co, which it has not)
+    assert hints("--as-of", "2023-12-30", "status", "-u", "人社局、住建局")[1] == [
+        "提示：一次只能写一个单位，这里写了 2 个（市人力资源和社会保障局、市住房和城乡建设局）；请每次写一个单位。"]
     data = copy_data(tmp_path)
     reply = run_cc("--data", str(data), "--as-of", "2023-12-30", "reply", "W5", "--note", "x", "--by", "范某某",
                    cwd=tmp_path)

@@ -72,7 +72,7 @@ def add(
 
     def build(snap, stamp, _folder):
         project = snap.project
-        u = resolve_unit(project, unit)
+        u = resolve_unit(project, unit, "问题的配合单位用 --co，每个单位前都写 --co。")
         t = resolve_task(project, task) if task else None
         others = [resolve_unit(project, c) for c in co or []]
         entry, how = make_problem(snap, stamp, u, src, place, desc, found=found_on, found_by=found_by, task=t,

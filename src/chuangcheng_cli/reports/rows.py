@@ -14,9 +14,10 @@ from ..diagnostics import UsageError, did_you_mean
 # ------------------------------------------------------------------ lookups
 
 
-def resolve_unit(project: models.Project, text: str) -> models.Unit:
+def resolve_unit(project: models.Project, text: str, several: str = "请每次写一个单位。") -> models.Unit:
     """A unit by id, full name or short name (市民政局, 民政局, mzj); in Chinese quotes or with a
-    comma after it as typed in a Chinese input method (“人社局”, 人社局，) too."""
+    comma after it as typed in a Chinese input method (“人社局”, 人社局，) too. several: what to
+    do instead when several units were written in one (a command with --co says to use it)."""
     key = _bare(text)
     for unit in project.units:  # an id first: a name that is another unit's id is an error (checks.py)
         if key == unit.id:
@@ -46,8 +47,7 @@ def resolve_unit(project: models.Project, text: str) -> models.Unit:
             except UsageError:
                 break
         else:
-            hint = (f"一次只能写一个单位，这里写了 {len(named)} 个（{'、'.join(named)}）；问题的配合单位用 --co，"
-                    "每个单位前都写 --co。")
+            hint = f"一次只能写一个单位，这里写了 {len(named)} 个（{'、'.join(named)}）；{several}"
     task = next((t for t in project.plan.tasks if t.id.upper() == key.upper()), None)
     if task is not None and not matches:  # --unit T09: a task where a unit belongs
         hint = (f"{task.id} 是任务编号（{task.label}）；查看这项任务用 cc show {task.id}，"
