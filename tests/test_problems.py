@@ -1160,7 +1160,7 @@ def test_an_import_names_the_columns_it_did_not_read(tmp_path):
     refused = cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-07-06", code=2).stderr
     assert refused.splitlines() == [
         f"错误：工作表“暗访”的“整改时间”列不知道是不是整改时限；表中没有整改时限列，略过的话，每个问题都会按立行立改登记"
-        f"（整改期限为登记后 3 天）：{sheet}",
+        f"（整改期限为登记后 3 天）（{sheet}）",
         "提示：如“整改时间”是整改时限，加 --map 整改时间=整改时限；如不用导入（如整改完成的日期），加 --map 整改时间=不导入。"]
     assert snapshot_files(repo / "data") == before
     cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-07-06", "--map", "整改时间=整改时限")

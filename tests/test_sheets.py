@@ -264,13 +264,13 @@ def test_a_missing_required_column_is_a_usage_error(tmp_path, project):
                                             [1, "宣传栏破损", "人民广场", "市司法局", "一组", "2023-6-5"]])
     with pytest.raises(UsageError) as caught:
         read_problem_sheet(path, project)
-    assert caught.value.message == f"工作表“6月暗访”的表头（第1行）缺少必需的列：问题描述、点位：{path}"
+    assert caught.value.message == f"工作表“6月暗访”的表头（第1行）缺少必需的列：问题描述、点位（{path}）"
     assert caught.value.hint == ("表头行有：“序号”、“情况说明”、“检查区域”、“责任单位”、“检查组”、“发现时间”。"
                                  "表头不同时可用 --map 原列名=字段名 指定，如 --map 情况说明=问题描述 --map 检查区域=点位。")
     path = write_xlsx(tmp_path / "g.xlsx", [["序号", "备注", "点位", "责任单位"], [1, "宣传栏破损", "人民广场", "市司法局"]])
     with pytest.raises(UsageError) as caught:
         read_problem_sheet(path, project)
-    assert caught.value.message == f"工作表“6月暗访”的表头（第1行）缺少必需的列：问题描述：{path}"
+    assert caught.value.message == f"工作表“6月暗访”的表头（第1行）缺少必需的列：问题描述（{path}）"
     assert caught.value.hint.endswith("表头不同时可用 --map 原列名=字段名 指定，如 --map 原列名=问题描述。")
     (row,) = read_problem_sheet(path, project, mapping={"备注": "问题描述"})
     assert row.desc == "宣传栏破损"
@@ -320,7 +320,7 @@ def test_a_date_column_it_does_not_know_is_refused_when_the_sheet_lacks_that_dat
     with pytest.raises(UsageError) as caught:
         read_problem_sheet(path, project, source="暗访")
     assert caught.value.message == (f"工作表“6月暗访”的“整改时间”列不知道是不是整改时限；表中没有整改时限列，略过的话，"
-                                    f"每个问题都会按立行立改登记（整改期限为登记后 3 天）：{path}")
+                                    f"每个问题都会按立行立改登记（整改期限为登记后 3 天）（{path}）")
     assert caught.value.hint == ("如“整改时间”是整改时限，加 --map 整改时间=整改时限；"
                                  "如不用导入（如整改完成的日期），加 --map 整改时间=不导入。")
     (row,) = read_problem_sheet(path, project, source="暗访", mapping={"整改时间": "整改时限"})
@@ -335,7 +335,7 @@ def test_a_date_column_it_does_not_know_is_refused_when_the_sheet_lacks_that_dat
         read_problem_sheet(path, project, source="暗访")
     assert caught.value.message == (
         f"工作表“6月暗访”的“日期”、“整改 时间（年月日）”这几列不知道是什么日期；表中没有发现时间、整改时限列，略过的话，"
-        f"每个问题的发现时间都会记为导入当天；每个问题都会按立行立改登记（整改期限为登记后 3 天）：{path}")
+        f"每个问题的发现时间都会记为导入当天；每个问题都会按立行立改登记（整改期限为登记后 3 天）（{path}）")
     assert caught.value.hint == ("如“日期”是发现时间，加 --map 日期=发现时间；"
                                  "如“整改 时间（年月日）”是整改时限，加 --map 整改时间（年月日）=整改时限；"
                                  "如不用导入（如整改完成的日期），加 --map 日期=不导入。")

@@ -713,7 +713,9 @@ def _columns(table: _Table, header: int, mapped: dict[str, str], path: Path, day
     unread = [text for _, text in unread_columns(table, header, mapped, columns)]
     missing = [f for f in REQUIRED if f not in columns]
     if missing:
-        raise UsageError(f"{table.where}的表头（第{header}行）缺少必需的列：{'、'.join(LABELS[f] for f in missing)}：{path}",
+        # the file in brackets: after a list, "：问题描述：暗访.csv" read as two lists (a fresh-eyes try)
+        raise UsageError(f"{table.where}的表头（第{header}行）缺少必需的列：{'、'.join(LABELS[f] for f in missing)}"
+                         f"（{path}）",
                          f"表头行有：{shown}。表头不同时可用 --map 原列名=字段名 指定，如 {map_example(unread, missing)}。")
     dates = _date_columns(unread, columns)
     if dates:
@@ -727,7 +729,7 @@ def _columns(table: _Table, header: int, mapped: dict[str, str], path: Path, day
             what = "的" + "、".join(f"“{_quoted(t, 20)}”" for t, _ in dates) + "这几列不知道是什么日期"
         raise UsageError(
             f"{table.where}{what}；表中没有{'、'.join(LABELS[f] for f in lacks)}列，略过的话，"
-            f"{'；'.join(dropped[f] for f in lacks)}：{path}",
+            f"{'；'.join(dropped[f] for f in lacks)}（{path}）",
             "；".join(f"如“{_quoted(t, 20)}”是{LABELS[f]}，加 --map {map_name(t)}={LABELS[f]}" for t, f in dates)
             + f"；如不用导入（如整改完成的日期），加 --map {map_name(dates[0][0])}=不导入。")
     return columns
