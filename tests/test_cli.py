@@ -911,3 +911,11 @@ def test_cc_help_is_read_as_help(tmp_path, words, shows):
     is read as --help of what follows it."""
     result = run_cc(*words, cwd=tmp_path)
     assert result.returncode == 0 and result.stdout.startswith(shows + "\n"), result.stderr
+
+
+@pytest.mark.parametrize("said, likely", [("督察", "督查"), ("自检", "自查"), ("明察暗访", "暗访")])
+def test_a_mistyped_source_is_asked_about(said, likely):
+    """--source 督察 got only the list (a fresh-eyes try), while a mistyped unit gets 是否为: the source
+    a homophone or a sheet's word names is asked about, never taken (it decides who may record)."""
+    result = cc("problem", "list", "--source", said, "--as-of", "2023-12-31")
+    assert result.exit_code == 2 and f"提示：是否为 {likely}？可选：自查、互查、督查" in result.output

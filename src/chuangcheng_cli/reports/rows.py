@@ -379,7 +379,19 @@ def problem_source_key(text: str) -> str:
     hits = [s for s in models.PROBLEM_SOURCES if key and key in s]  # 测评 → 测评反馈; never 暗访x → 暗访
     if len(hits) == 1:
         return hits[0]
-    raise UsageError(f"未知的问题来源：{text}", "可选：" + "、".join(models.PROBLEM_SOURCES))
+    # 督察 for 督查, 自检 for 自查 …: a homophone or the word a sheet uses (store/sheets.py reads them
+    # in a 来源 cell); asked about, not taken: the source decides who may record the problem
+    from ..store.sheets import _source
+
+    likely = _source(key) or next(iter(difflib_close(key, models.PROBLEM_SOURCES)), None)
+    hint = f"是否为 {likely}？" if likely else ""
+    raise UsageError(f"未知的问题来源：{text}", hint + "可选：" + "、".join(models.PROBLEM_SOURCES))
+
+
+def difflib_close(word: str, choices) -> list[str]:
+    import difflib
+
+    return difflib.get_close_matches(word, list(choices), n=1, cutoff=0.5)
 
 
 def problem_row(snap: rules.Snapshot, ps: problemlist.ProblemState) -> dict:
