@@ -203,16 +203,21 @@ def test_a_refusal_says_where_the_recorders_name_was_taken_from(tmp_path):
                               "记录进度报送：")
         assert ("提示：没有写 --by，也没有设置环境变量 CC_USER，记录人取自 git config user.name（本机 git 的用户名）："
                 "请在命令后加 --by 姓名，或把环境变量 CC_USER 设为名册中本人的姓名（Windows 命令提示符：setx CC_USER 姓名，"
-                "重新打开窗口后生效）；也可在数据目录中运行 git config user.name 姓名。") in err
+                "重新打开窗口后生效）；也可运行 git config --global user.name 姓名。") in err
     err = refused(tmp_path, *log, CC_USER="苏某某")
     assert err.startswith("错误：“苏某某”（取自环境变量 CC_USER）不能代市人力资源和社会保障局记录进度报送：")
-    assert "提示：没有写 --by，记录人取自环境变量 CC_USER：请把 CC_USER 改为名册中本人的姓名" in err
+    # 苏某某 is 市场监管局's: who does it instead, then, for a colleague's name on a shared PC, how to change it
+    assert ("提示：苏某某 是名册中市市场监督管理局的人员，这项不由其办理：市人力资源和社会保障局的记录请由该单位的人员（范某某）"
+            "或推进组办公室人员（吴某某、周某某）办理。如果您不是苏某某：没有写 --by，记录人取自环境变量 CC_USER："
+            "请把 CC_USER 改为名册中本人的姓名") in err
     err = refused(tmp_path, *log, "--by", "苏某某")
-    assert err.startswith("错误：“苏某某”不能代") and "提示：记录人由 --by 指定：请写名册中本人的姓名。" in err
+    assert err.startswith("错误：“苏某某”不能代") and "如果您不是苏某某：记录人由 --by 指定：请写名册中本人的姓名。" in err
+    err = refused(tmp_path, *log, "--by", "路人甲")  # no one of the roster: the name is what to fix
+    assert "提示：记录人由 --by 指定：请写名册中本人的姓名。如确应授权此人，请在 units.yaml 该单位的 staff" in err
     # a lead unit's act refused before the record is read, and an import, say it alike
     err = refused(tmp_path, "verify", "T09", CC_USER="")
     assert err.startswith("错误：“Seed 9445effd maintainers”（取自 git config user.name）不能记录验收销号")
-    assert "git config user.name 姓名。这项由推进组办公室办理" in err
+    assert "git config --global user.name 姓名。这项由推进组办公室办理" in err
 
 
 def test_recording_time_is_local_with_the_campaigns_offset(tmp_path):

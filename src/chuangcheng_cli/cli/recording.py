@@ -200,7 +200,7 @@ def require_authority(project, entries: list, source: str = "") -> None:
             target = by_id.get(entry.entry)
         why = refusal(ros, entry, target, source)
         if why:
-            raise Refusal(why + "，未写入任何内容。", hint(entry, target, source))
+            raise Refusal(why + "，未写入任何内容。", hint(entry, target, source, ros))
 
 
 def evidence_list(items: Optional[list[str]]) -> list[str]:

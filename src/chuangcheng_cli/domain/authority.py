@@ -116,22 +116,43 @@ _SET_NAME = {
                       "或在命令后加 --by 姓名。",
     "git config user.name": "没有写 --by，也没有设置环境变量 CC_USER，记录人取自 git config user.name（本机 git 的用户名）："
                             f"请在命令后加 --by 姓名，或把环境变量 CC_USER 设为名册中本人的姓名{_SETX}；"
-                            "也可在数据目录中运行 git config user.name 姓名。",
+                            "也可运行 git config --global user.name 姓名。",
     "系统用户名": "没有写 --by，没有设置环境变量 CC_USER，git 也没有设置用户名，记录人取自系统的登录用户名："
              f"请在命令后加 --by 姓名，或把环境变量 CC_USER 设为名册中本人的姓名{_SETX}。",
 }
 
 
-def hint(entry, target=None, source: str = "") -> str:
+def hint(entry, target=None, source: str = "", ros: Roster | None = None) -> str:
     """What to do about a refusal: how to name the right recorder (by source, where the name was
     taken from; the order of the sources when unknown), and where to add the person who may record
     entry. Only the office may record what is no unit's own act, so only campaign.office_staff
-    would let them."""
+    would let them. A person of a unit the roster (ros) names is told who does it instead, then
+    how to give another name (a unit's liaison registering an 暗访 problem was told only to change
+    CC_USER: a fresh-eyes try)."""
+    by = same_name(entry.by)
     who = _SET_NAME.get(source, _WHO)
+    home = next((uid for uid, names in ros.units.items() if by in names), None) if ros is not None else None
+    if home is not None:  # the name may be right (the act is not theirs) or a colleague's (a shared PC)
+        own = acting_unit(entry, target)
+        said = f"{by} 是名册中{ros.labels.get(home, home)}的人员，这项不由其办理："
+        office = f"推进组办公室人员（{_names(ros.office)}）"
+        if entry.kind == "problem" and own is None:
+            said += f"本单位自查发现的问题用 --source 自查 登记，其他来源的问题请{office}登记交办。"
+        elif own is None:
+            said += f"请{office}办理。"
+        else:
+            said += f"{ros.labels.get(own, own)}的记录请由该单位的人员（{_names(ros.units.get(own, ()))}）或{office}办理。"
+        return said + f"如果您不是{by}：" + who + _grant(entry, target)
     if acting_unit(entry, target) is None:
-        return who + "这项由推进组办公室办理；如确应授权此人，请在 tasklist.yaml 的 campaign.office_staff 中添加。"
-    return (who + "如确应授权此人，请在 units.yaml 该单位的 staff，"
-            "或 tasklist.yaml 的 campaign.office_staff 中添加。")
+        return who + "这项由推进组办公室办理；" + _grant(entry, target)
+    return who + _grant(entry, target)
+
+
+def _grant(entry, target) -> str:
+    """Where to add a person who should be let record entry."""
+    if acting_unit(entry, target) is None:
+        return "如确应授权此人，请在 tasklist.yaml 的 campaign.office_staff 中添加。"
+    return "如确应授权此人，请在 units.yaml 该单位的 staff，或 tasklist.yaml 的 campaign.office_staff 中添加。"
 
 
 def git_identities(plan: models.Plan, units: list[models.Unit]) -> dict[str, set[str]]:
