@@ -84,7 +84,8 @@ def test_status_today_shows_year_end_story():
     doc = json.loads(cc("status", "--json").output)  # today: long after the campaign ended
     lights = {t["id"]: t["light"] for t in doc["tasks"]}
     assert lights["T09"] == "red" and sum(v == "done" for v in lights.values()) == 13
-    assert doc["summary"]["escalated_units"] == [{"unit": "市人力资源和社会保障局", "date": "2023-10-16"}]
+    assert doc["summary"]["escalated_units"] == [{"unit": "市人力资源和社会保障局", "date": "2023-10-16",
+                                                  "dates": ["2023-10-16"]}]
 
 
 @pytest.mark.parametrize("unit", ["民政局", "市民政局", "mzj"])

@@ -504,3 +504,32 @@ def test_waiting_card_gives_the_lead_units_whole_queue(tmp_path):
     assert sum(q["overdue"] > 0 for q in queue) == 1
     assert figure(text, "waiting") == 0  # tasks: the light figures still add up
     assert "待验收0项，待审核反馈0项；另有2个问题待复查；1件超过审核时限" in text
+
+
+def test_a_unit_reported_twice_is_shown_twice_and_a_unit_s_own_red_is_counted(tmp_path):
+    """A unit reported to 市领导 twice showed the latest day alone (status, units, the leaders'
+    page, the ledger); and the page's 红灯 card said 0 above a unit's own red row in 需要关注 (a
+    fresh-eyes try). Both days are given, with how often, and the card says there is more."""
+    import openpyxl
+
+    from helpers import copy_data, run_cc
+
+    copy_data(tmp_path)
+
+    def cc(*args):
+        result = run_cc(*args, "--as-of", "2023-12-31", cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    # a notice to 妇联 on its problem on no task, left past its 整改期限: its own row is red
+    assert run_cc("notice", "妇联", "--yes", "--by", "周某某", "--as-of", "2023-12-01", cwd=tmp_path).returncode == 0
+    assert run_cc("notice", "人社局", "--yes", "--by", "周某某", "--as-of", "2023-12-30", cwd=tmp_path).returncode == 0
+    assert "已报告市领导：市人力资源和社会保障局（共2次：2023年10月16日、2023年12月30日），" in cc("status").replace("\n", "")
+    assert "已报告2次，最近12月30日" in cc("units", "--unit", "人社局")
+    cc("report", "html", "--out", str(tmp_path / "r.html"))
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "市人力资源和社会保障局（共2次：10月16日、12月30日）" in page and "已2次报告市领导（最近12月30日）" in page
+    cc("report", "xlsx", "--out", str(tmp_path / "r.xlsx"))
+    sheet = openpyxl.load_workbook(tmp_path / "r.xlsx")["单位汇总"]
+    assert any(c.value == "已报告2次（最近2023年12月30日）" for row in sheet.iter_rows() for c in row)
+    assert "另有1个单位自身亮红灯（不在任务上，见需要关注）" in page

@@ -138,6 +138,15 @@ def problems_text(counts: dict | None) -> str:
 LIGHT_TITLES = {"red": "红灯", "yellow": "黄灯", "review": "待审核", "accept": "待验收", "green": "绿灯", "done": "已完成"}
 
 
+def escalation_dates(esc: dict, short_year: int | None = None) -> str:
+    """The days a unit was reported to 市领导 (summary's escalated_units), for inside brackets:
+    2023年10月16日, or 共2次：2023年10月16日、2023年12月30日; short_year: within it without the
+    year (10月16日)."""
+    days = [dt.date.fromisoformat(d) for d in esc.get("dates") or [esc["date"]]]
+    text = "、".join(f"{d.month}月{d.day}日" if d.year == short_year else cn_date(d) for d in days)
+    return f"共{len(days)}次：{text}" if len(days) > 1 else text
+
+
 def cause_prefix(row: dict) -> str:
     """What goes before a red or yellow task's reasons where the lead unit (whose name the row
     shows) does not answer for all of its light: 非本单位原因 when for none of it, or its own

@@ -137,8 +137,7 @@ def _figures(snap: rules.Snapshot, summary: dict) -> str:
         days = (f'<strong class="num" id="fig-days-left">{summary["days_left"]}</strong><span class="unit">天</span>',
                 "创建活动已结束", f"已于{rules.cn_date(camp.end)}结束")
     if escalated:
-        esc_note = "、".join(f'{u["unit"]}（{_short_date(dt.date.fromisoformat(u["date"]), snap.today.year)}）'
-                             for u in escalated)
+        esc_note = "、".join(f'{u["unit"]}（{views.escalation_dates(u, snap.today.year)}）' for u in escalated)
     else:
         esc_note = "暂无"
     # The card counts tasks (so that the light figures add up); its note gives the lead unit's whole
@@ -154,6 +153,9 @@ def _figures(snap: rules.Snapshot, summary: dict) -> str:
         waiting_note += f"；另有{replies}份反馈待审核"
     if rechecks:
         waiting_note += f"；另有{rechecks}个问题待复查"
+    # the units' own rows (late notices, problems on no open task): a card of 红灯 0 above a red one
+    # in 需要关注 read as a contradiction (a fresh-eyes try)
+    own_red = sum(g["light"] == rules.RED for g in summary.get("unit_gaps") or [])
     late = sum(q.overdue > 0 for q in queue)
     if late:
         waiting_note += f"；{late}件超过审核时限"
@@ -163,7 +165,7 @@ def _figures(snap: rules.Snapshot, summary: dict) -> str:
          f'<span class="unit">/ <span id="fig-total">{summary["total"]}</span> 项</span>',
          "任务已完成（验收销号）", f"完成率{_pct(100 * summary['done'] / summary['total']) if summary['total'] else '—'}"),
         (rules.RED, f'<strong class="num" id="fig-red">{lights[rules.RED]}</strong><span class="unit">项</span>',
-         "红灯", "逾期或督办整改超期"),
+         "红灯", "逾期或督办整改超期" + (f"；另有{own_red}个单位自身亮红灯（不在任务上，见需要关注）" if own_red else "")),
         (rules.YELLOW, f'<strong class="num" id="fig-yellow">{lights[rules.YELLOW]}</strong><span class="unit">项</span>',
          "黄灯", "低于序时进度或久未报送"),
         (rules.GREEN, f'<strong class="num" id="fig-green">{lights[rules.GREEN]}</strong><span class="unit">项</span>',
@@ -433,7 +435,9 @@ def _notice_chart(snap: rules.Snapshot) -> str:
                 x += unit_w
         label = f'督办{r["notice_count"]}次，未销号{r["open_notices"]}次'
         if r["escalated"]:
-            label += f'，已于{_short_date(dt.date.fromisoformat(r["escalated_on"]), snap.today.year)}报告市领导'
+            on = _short_date(dt.date.fromisoformat(r["escalated_on"]), snap.today.year)
+            times = r.get("escalation_count", 1)  # a unit reported twice showed the latest alone
+            label += f'，已于{on}报告市领导' if times == 1 else f'，已{times}次报告市领导（最近{on}）'
         body.append(_text(x + 10, y + 16.5, label, 12.5, fill=OPEN if r["escalated"] else "#1f2328",
                           weight="bold" if r["escalated"] else "normal"))
     return _svg(width, height, "各单位被督办情况", body)

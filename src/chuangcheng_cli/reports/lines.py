@@ -14,7 +14,7 @@ import datetime as dt
 import itertools
 import re
 
-from ..domain.views import cause_prefix, cn_date, problems_text, summary_text
+from ..domain.views import cause_prefix, cn_date, escalation_dates, problems_text, summary_text
 from ..textguard import clean
 
 LIGHT_STYLE = {"red": "bold red", "yellow": "bold yellow", "green": "green", "done": "blue",
@@ -426,7 +426,7 @@ def status_lines(rows: list[dict], summary: dict, width: int) -> list[Line]:
             parts += [Line("   " + more, style=style) for more in lines[1:]]
     for esc in summary["escalated_units"]:
         parts += [Line(text, style="bold red") for text in fold(
-            f"已报告市领导：{esc['unit']}（{cn_date(dt.date.fromisoformat(esc['date']))}），督办列标 !", width)]
+            f"已报告市领导：{esc['unit']}（{escalation_dates(esc)}），督办列标 !", width)]
     parts += map(Line, fold_phrases(summary_text(summary), width))
     problems = problems_text(summary.get("problems"))
     if problems:

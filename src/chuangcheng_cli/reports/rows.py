@@ -195,7 +195,9 @@ def summary_base(snap: rules.Snapshot) -> dict:
         "campaign_start": camp.start.isoformat(),
         "campaign_end": camp.end.isoformat(),
         "escalated_units": [
-            {"unit": us.unit.name, "date": us.escalations[-1].date.isoformat()}
+            # date: the latest, as before; dates: every report (a unit reported twice showed once)
+            {"unit": us.unit.name, "date": us.escalations[-1].date.isoformat(),
+             "dates": [e.date.isoformat() for e in us.escalations]}
             for us in snap.units.values() if us.escalated
         ],
         "lead_unit": snap.project.unit_label(camp.lead_unit),
@@ -334,6 +336,7 @@ def unit_rows(snap: rules.Snapshot) -> list[dict]:
             "pending_review": us.pending_review,
             "escalated": us.escalated,
             "escalated_on": us.escalations[-1].date.isoformat() if us.escalated else None,
+            "escalation_count": len(us.escalations),
             "problems": _unit_problem_rates(unit_tallies(snap)[us.unit.id][0]),
             "problem_light": us.problem_light,
             "problem_gaps": [ps.gap(snap.today) for ps in us.problem_gaps],

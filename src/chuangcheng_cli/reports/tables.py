@@ -118,8 +118,9 @@ def _units_table(rows: list[dict], as_of: str, width: int, wide: bool, dropped: 
         table.add_column("联络员", no_wrap=True)
     for r in rows:
         lag = Text(str(r["lagging"]), style="bold yellow" if r["lagging"] else "")
-        esc = (Text("已报告" + short_date(r["escalated_on"], dt.date.fromisoformat(as_of).year), style="bold red")
-               if r["escalated"] else Text("—"))
+        times = r.get("escalation_count", 1)  # the latest day, and how often when more than once
+        esc = (Text(("已报告" if times == 1 else f"已报告{times}次，最近") + short_date(r["escalated_on"],
+                    dt.date.fromisoformat(as_of).year), style="bold red") if r["escalated"] else Text("—"))
         contact = r["liaison"] + (f" {r['liaison_phone']}" if width >= 100 and r["liaison_phone"] else "")
         problems = r.get("problems") or {}
         overdue = Text(str(problems.get("overdue", 0)),

@@ -132,7 +132,9 @@ def unit_table(snap: rules.Snapshot) -> tuple[list[Col], list[list]]:
     ]
     rows = []
     for r in reports.unit_rows(snap):
-        escalated = (Cell(f"已报告（{rules.cn_date(_iso(r['escalated_on']))}）", LIGHT_COLOURS[rules.RED])
+        times = r.get("escalation_count", 1)
+        escalated = (Cell(f"已报告（{rules.cn_date(_iso(r['escalated_on']))}）" if times == 1 else
+                          f"已报告{times}次（最近{rules.cn_date(_iso(r['escalated_on']))}）", LIGHT_COLOURS[rules.RED])
                      if r["escalated"] else "否")
         problems = r["problems"]  # as cc units counts them: the unit's own problems, overdue today
         shade = LIGHT_COLOURS[rules.RED if r["problem_light"] == rules.RED else rules.YELLOW]
@@ -690,7 +692,7 @@ def build_workbook(snap: rules.Snapshot) -> Workbook:
 
     summary = reports.status_summary(snap, reports.status_rows(snap))
     footer = [reports.summary_text(summary)] + [
-        f"已报告市领导：{e['unit']}（{rules.cn_date(_iso(e['date']))}）" for e in summary["escalated_units"]]
+        f"已报告市领导：{e['unit']}（{views.escalation_dates(e)}）" for e in summary["escalated_units"]]
     tables = {
         "任务台账": (task_table, "没有任务。", footer),
         "单位汇总": (unit_table, "没有责任单位。", []),
