@@ -919,4 +919,4 @@ def test_a_mistyped_source_is_asked_about(said, likely):
     """--source 督察 got only the list (a fresh-eyes try), while a mistyped unit gets 是否为: the source
     a homophone or a sheet's word names is asked about, never taken (it decides who may record)."""
     result = cc("problem", "list", "--source", said, "--as-of", "2023-12-31")
-    assert result.exit_code == 2 and f"提示：是否为 {likely}？可选：自查、互查、督查" in result.output
+    assert result.exit_code == 2 and f'提示：是否为 "{likely}"？可选：自查、互查、督查' in result.output

@@ -386,15 +386,9 @@ def problem_source_key(text: str) -> str:
     # in a 来源 cell); asked about, not taken: the source decides who may record the problem
     from ..store.sheets import _source
 
-    likely = _source(key) or next(iter(difflib_close(key, models.PROBLEM_SOURCES)), None)
-    hint = f"是否为 {likely}？" if likely else ""
+    likely = _source(key)
+    hint = f'是否为 "{likely}"？' if likely else did_you_mean(key, models.PROBLEM_SOURCES)
     raise UsageError(f"未知的问题来源：{text}", hint + "可选：" + "、".join(models.PROBLEM_SOURCES))
-
-
-def difflib_close(word: str, choices) -> list[str]:
-    import difflib
-
-    return difflib.get_close_matches(word, list(choices), n=1, cutoff=0.5)
 
 
 def problem_row(snap: rules.Snapshot, ps: problemlist.ProblemState) -> dict:
