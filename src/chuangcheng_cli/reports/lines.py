@@ -195,18 +195,21 @@ def fold_text(text: str, width: int) -> list[str]:
     return folded[:1] + [line[1:] if line.startswith(" ") and line.strip() else line for line in folded[1:]]
 
 
-_PHRASE = re.compile(r"([^；，、·]*)([；，、·]?)(\s*)")  # words, the separator after them, spaces
+_PHRASE = re.compile(r"([^；，·]*)([；，·]?)(\s*)")  # words, the separator after them, spaces
+# the same for a list of items (T08、T09, the 依据 of a score): a “、” inside a line of counts
+# (本周新增 0、销号 0) is no place to break
+_ITEMS = re.compile(r"([^；，、·]*)([；，、·]?)(\s*)")
 
 
-def fold_phrases(text: str, width: int) -> list[str]:
-    """fold for a line of counts and rates (整改中 3（逾期 3）· 待复查 2 · 已销号 23；结案率 88.5% · …)
-    or a list (T08、T09): a line breaks after a “·”, “；”, “，” or “、” (the spaces there dropped), so that no phrase (返工率
-    4.3%) is split and no line starts with a separator; only a phrase longer than a line is folded
-    within, its separator kept on its last line."""
+def fold_phrases(text: str, width: int, pattern: re.Pattern = _PHRASE) -> list[str]:
+    """fold for a line of counts and rates (整改中 3（逾期 3）· 待复查 2 · 已销号 23；结案率 88.5% · …):
+    a line breaks after a “·”, “；” or “，” (the spaces there dropped), and after a “、” too with
+    pattern _ITEMS (a list), so that no phrase (返工率 4.3%) is split and no line starts with a
+    separator; only a phrase longer than a line is folded within, its separator kept on its last line."""
     width = max(width, 2)
     lines: list[str] = []
     current = ""
-    for core, sep, space in _PHRASE.findall(text):
+    for core, sep, space in pattern.findall(text):
         phrase = core + sep + space
         if not phrase:
             continue

@@ -59,20 +59,27 @@ class Folded:
 class Phrased(Folded):
     """Folded for a list of items (报告市领导1次 −10；按期整改率0% −10): lines break after a “；”
     or “，” (lines.fold_phrases), so that an item's points stay with it rather than start the next
-    line, where they read as the next item's."""
+    line, where they read as the next item's; items=True: after a “、” too (T04（超时5天办理）、T05)."""
+
+    def __init__(self, text, items: bool = False):
+        super().__init__(text)
+        self.items = items
+
+    def _pattern(self):
+        from .lines import _ITEMS, _PHRASE
+
+        return _ITEMS if self.items else _PHRASE
 
     def __rich_console__(self, console, options):
         from .lines import fold_phrases
 
-        for line in fold_phrases(self.text.plain, options.max_width):
+        for line in fold_phrases(self.text.plain, options.max_width, self._pattern()):
             yield Text(line, style=self.text.style)
 
     def __rich_measure__(self, console, options):
         from rich.measure import Measurement
 
-        from .lines import _PHRASE
-
-        phrases = [cell_len((core + sep).strip()) for core, sep, _ in _PHRASE.findall(self.text.plain)] or [1]
+        phrases = [cell_len((core + sep).strip()) for core, sep, _ in self._pattern().findall(self.text.plain)] or [1]
         longest = cell_len(self.text.plain)
         return Measurement(min(max(phrases), options.max_width), min(longest, options.max_width))
 
@@ -584,7 +591,7 @@ def score_view(row: dict, as_of: str, base: int, width: int = 80) -> Group:
             part = c["of"] - c["count"] if c["key"] == "on_time_rate" else c["count"]
             count = f"{percent_of(c)}（{part}/{c['of']}）"
         table.add_row(c["name"], count, str(c["weight"]), _points(c["points"]) if c["points"] else "—",
-                      Phrased("、".join(c["items"])))  # a long list on lines of whole items, not cut with …
+                      Phrased("、".join(c["items"]), items=True))  # lines of whole items, not cut with …
     head = Text(f"{row['name']} 综合评价（截至{cn_date(dt.date.fromisoformat(as_of))}）\n"
                 f"第{row['rank']}名，{_points(row['score'])}分（满分{base}，扣{_points(row['deducted'])}分）", style="bold")
     return Group(head, table)
