@@ -257,6 +257,9 @@ def test_the_office_acting_on_its_own_unit_s_matter_is_said(tmp_path):
         return result.stderr
 
     assert "本单位自己的" not in run("notice", "司法局", "--yes", "--as-of", "2023-06-10")
+    # a notice asks first and builds its entries twice: each note is said once (it was twice)
+    again = run("notice", "司法局", "--reason", "复查", "--force", "--yes", "--as-of", "2023-06-10", by="吴某某")
+    assert again.count("本单位自己的督办通知") == 1, again
     said = run("void", "法治督〔2023〕1号", "--reason", "不应督办", "--as-of", "2023-06-10", by="吴某某")
     assert "提示：记录人 吴某某 是市司法局的人员，这条作废（督办通知）办理的是本单位自己的督办通知法治督〔2023〕1号。" in said
     run("log", "T01", "--unit", "司法局", "--percent", "100", "--note", "完成", "--as-of", "2023-06-11", by="吴某某")
@@ -267,3 +270,14 @@ def test_the_office_acting_on_its_own_unit_s_matter_is_said(tmp_path):
     # a unit's own acts by its own people are what they are for: nothing said
     assert "本单位自己的" not in run("log", "T09", "--unit", "人社局", "--percent", "20", "--note", "推进",
                                   "--as-of", "2023-06-12", by="范某某")
+
+
+def test_the_recorder_s_name_is_recorded_as_the_roster_compares_it(tmp_path):
+    """--by ' 吴某某 ' passed the roster (names compare trimmed) and was written with its spaces
+    (a hostile-input try): the journal names the person as the roster does."""
+    data = copy_data(tmp_path)
+    before = (data / "journal.jsonl").read_bytes()
+    done = run_cc("log", "T09", "--unit", "人社局", "-p", "90", "-n", "说明", "--by", " 范某某\u3000", "--as-of", AS_OF,
+                  cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert added(data, before)[0]["by"] == "范某某"

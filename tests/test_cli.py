@@ -683,9 +683,10 @@ def test_history_notice_shows_a_voided_notice_s_trail_and_its_voids(tmp_path):
     ("99", "找不到督办通知 99"),
     ("W2023-0004", "像是问题清单的问题编号"),
     ("2021-1", "找不到督办通知 2021-1"),
+    ("2023-4", "督办通知 法治督〔2023〕4号 于2023年10月16日发出，晚于查看的日期2023年9月10日"),  # not 找不到
 ])
 def test_history_notice_that_is_none_is_refused(ref, said):
-    result = cc("history", "--notice", ref, "--as-of", "2023-12-31")
+    result = cc("history", "--notice", ref, "--as-of", "2023-09-10")
     assert result.exit_code == 2 and said in result.output and "Traceback" not in result.output
 
 
@@ -906,6 +907,8 @@ def test_a_narrow_history_keeps_who_recorded_an_entry_under_it_not_where_the_dat
     (["help"], "用法：cc [选项] 命令 [参数]..."),
     (["help", "status"], "用法：cc status [选项]"),
     (["帮助", "problem", "add"], "用法：cc problem add [选项]"),
+    (["help", "help"], "用法：cc [选项] 命令 [参数]..."),
+    (["--help", "help"], "用法：cc [选项] 命令 [参数]..."),
 ])
 def test_cc_help_is_read_as_help(tmp_path, words, shows):
     """cc help and cc help status said 没有这个命令：help (a fresh-eyes try): a new user's first guess

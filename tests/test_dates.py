@@ -29,6 +29,17 @@ def test_a_day_that_does_not_exist_is_a_value_error():
         with_year(2, 30, 2023)
 
 
+def test_february_29_set_in_a_common_year_s_december_is_the_next_year_s():
+    """2月29日 written in December 2023 was refused (2023 has none) while 2月28日 became 2024's (a
+    hostile-input try): a deadline takes the next year's when that year has the day, within reach."""
+    assert with_year(2, 29, 2023, D(2023, 12, 1)) == D(2024, 2, 29)
+    for after in (None, D(2023, 6, 1)):  # not a deadline, or the next year's too far ahead
+        with pytest.raises(ValueError):
+            with_year(2, 29, 2023, after)
+    with pytest.raises(ValueError):
+        with_year(2, 30, 2023, D(2023, 12, 1))
+
+
 def test_working_days_that_reach_an_unannounced_year_are_calendar_days_moved_off_a_known_rest_day(monkeypatch):
     """20 working days from 2026-12-06 reach 2027, whose holidays are not announced: 20 calendar
     days (2026-12-26, a Saturday), moved to Monday as any 期限 in a known year; the note named

@@ -1140,3 +1140,30 @@ def test_a_task_red_for_problems_of_two_units_is_yellow_for_each(tmp_path):
            "--desc", "未公示", "--task", "T09", "--deadline", "2023-05-10", "--as-of", "2023-05-06")
     t09 = task(repo, "2023-05-20", "T09")
     assert (t09["light"], t09["lead_light"]) == ("red", "red") and not t09["reasons"][0].startswith("牵头单位")
+
+
+def test_a_reply_a_close_rests_on_cannot_be_voided_alone(tmp_path):
+    """A unit answered 7 days late; the office closed the notice; the unit's liaison then voided
+    its own reply, and the 督办整改超期 deduction was gone, the notice closed unanswered (a hostile-
+    input try). The void is refused (close-without-reply), nothing written, naming the close to
+    void first; a reply still waiting may be voided as before."""
+    from helpers import copy_data, snapshot_files
+
+    copy_data(tmp_path)
+    cc(tmp_path, "notice", "市场监管局", "--reason", "台账不全", "--yes", "--as-of", "2023-11-01")
+    cc(tmp_path, "reply", "5", "--note", "已整改", "--by", "苏某某", "--as-of", "2023-11-20")
+    reply = entries(tmp_path)[-1]["id"]
+    cc(tmp_path, "close", "5", "--note", "整改到位", "--as-of", "2023-11-21")
+    close = entries(tmp_path)[-1]["id"]
+    before = snapshot_files(tmp_path / "data")
+    for by in ("苏某某", "周某某"):
+        refused = cc(tmp_path, "void", reply, "--reason", "重复", "--by", by, "--as-of", "2023-12-01", code=2).stderr
+        assert f"督办销号（记录 {close}）将不再成立" in refused and f"cc void {close} --reason" in refused, refused
+    assert snapshot_files(tmp_path / "data") == before
+    scored = json.loads(cc(tmp_path, "score", "--unit", "市场监管局", "--json", "--as-of", "2023-12-31").stdout)
+    late = next(c["items"] for c in scored["units"][0]["components"] if c["key"] == "late_notice")
+    assert late == ["法治督〔2023〕5号（超期7天反馈）"]
+    # the office voids its close first (deliberately, with a reason); then the reply may go
+    cc(tmp_path, "void", close, "--reason", "销号有误", "--as-of", "2023-12-01")
+    cc(tmp_path, "void", reply, "--reason", "重复", "--by", "苏某某", "--as-of", "2023-12-01")
+    cc(tmp_path, "validate")

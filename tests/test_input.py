@@ -128,6 +128,8 @@ def test_an_invalid_date_gets_the_one_hint(shipped, day):
     ("2023-06-30。", "提示：日期后面多了“。”，应写作：--as-of 2023-06-30"),
     ("2023-06-30（年中）", "提示：日期后面多了“（年中）”，应写作：--as-of 2023-06-30"),  # README's prose copied
     ("6月30日，", "提示：日期后面多了“，”，应写作：--as-of 6月30日"),
+    ("2023-06-30.", "提示：日期后面多了“.”，应写作：--as-of 2023-06-30"),
+    ("2023-06-30\u200b", "提示：日期后面多了“\\u200b”，应写作：--as-of 2023-06-30"),  # an invisible one, shown
 ])
 def test_a_date_pasted_with_what_follows_it_names_the_extra(shipped, day, said):
     """Only the general hint was given for a date copied with the punctuation or words after it (a

@@ -531,5 +531,7 @@ def test_a_unit_reported_twice_is_shown_twice_and_a_unit_s_own_red_is_counted(tm
     assert "市人力资源和社会保障局（共2次：10月16日、12月30日）" in page and "已2次报告市领导（最近12月30日）" in page
     cc("report", "xlsx", "--out", str(tmp_path / "r.xlsx"))
     sheet = openpyxl.load_workbook(tmp_path / "r.xlsx")["单位汇总"]
-    assert any(c.value == "已报告2次（最近2023年12月30日）" for row in sheet.iter_rows() for c in row)
+    assert any(c.value == "已报告（共2次：2023年10月16日、2023年12月30日）" for row in sheet.iter_rows() for c in row)
+    unit = json.loads(cc("units", "--unit", "人社局", "--json"))["units"][0]
+    assert (unit["escalation_count"], unit["escalation_dates"]) == (2, ["2023-10-16", "2023-12-30"])
     assert "另有1个单位自身亮红灯（不在任务上，见需要关注）" in page

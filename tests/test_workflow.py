@@ -405,3 +405,12 @@ def test_a_reopen_deadline_moved_off_a_rest_day_is_called_the_reopen_deadline(tm
     copy_data(tmp_path)
     out = cc_ok(tmp_path, "reopen", "T14", "--reason", "材料不全", "--by", "周某某", "--as-of", "2023-12-20").stdout
     assert "重办期限2024年1月2日（2023年12月30日为休息日，重办期限顺延至2024年1月2日）" in out
+
+
+def test_a_report_to_the_leaders_is_voided_by_its_own_number(tmp_path):
+    """cc reprint knew 法治督报〔2023〕1号, cc void said 找不到记录 (a hostile-input try): the report's
+    own 文号 names its record for a void too."""
+    copy_data(tmp_path)
+    done = run_cc("void", "法治督报〔2023〕1号", "--reason", "报告有误", "--by", "周某某", "--as-of", "2023-12-31",
+                  "--dry-run", cwd=tmp_path)
+    assert done.returncode == 0 and "被作废的记录：2023年10月16日 市人力资源和社会保障局 累计督办3次，报告市领导" in done.stdout

@@ -74,10 +74,14 @@ def main() -> None:
         swallowed_any = was_swallowed
         portable_streams()
         sane_size_environment()
-        if sys.argv[1:2] and sys.argv[1].strip().lower() in ("help", "帮助"):
+        helps = ("help", "帮助")
+        if sys.argv[1:2] and sys.argv[1].strip().lower() in helps:
             # cc help, cc help status, cc help problem add: a new user's first guess (a fresh-eyes
-            # try got 没有这个命令：help), read as --help of what follows
-            sys.argv[1:] = [*sys.argv[2:], "--help"]
+            # try got 没有这个命令：help), read as --help of what follows (cc help help too)
+            rest = [w for w in sys.argv[2:] if w.strip().lower() not in helps]
+            sys.argv[1:] = [*rest, "--help"]
+        elif sys.argv[1:2] in (["--help"], ["-h"]) and all(w.strip().lower() in helps for w in sys.argv[2:]):
+            sys.argv[1:] = ["--help"]  # cc --help help
         code = refuse_bad_arguments(sys.argv[1:])
         if code is None:
             from .cli.fast import run_fast

@@ -286,16 +286,19 @@ def parse_date(text: str, option: str = "--as-of", where=None, after=None):
     # 2023-06-30。 or 2023-06-30（年中）, copied with the words after it: the date named, not guessed
     from ..diagnostics import UsageError
 
-    head = re.match(r"[\d年月日号/.\-]+", plain)
-    if head is not None and head.group() != plain and head.group()[-1:] != "-":
+    head = re.match(r"[\d年月日号/.\-]*\d[年月日号]?", plain)  # a date ends in a digit or its unit: 2023-06-30.
+    if head is not None and head.group() != plain:
         try:
             parse_date(head.group(), option, where, after)
         except UsageError:
             pass
         else:
+            from ..textguard import escape
+
             typed = text.strip()
             extra = typed[head.end():] if len(typed) == len(plain) else plain[head.end():]  # as typed: （年中）
-            raise _usage(f"{option} 的日期无效：{text!r}", f"日期后面多了“{extra}”，应写作：{option} {head.group()}")
+            shown = "".join(c if c.isprintable() else escape(c) for c in extra)  # a zero-width space, seen
+            raise _usage(f"{option} 的日期无效：{text!r}", f"日期后面多了“{shown}”，应写作：{option} {head.group()}")
     raise _usage(f"{option} 的日期无效：{text!r}", f"请写成 {DATE_FORMS}，并确认该日期存在。")
 
 

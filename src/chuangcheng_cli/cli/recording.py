@@ -46,7 +46,9 @@ def _who(by: Optional[str], folder: Optional[Path] = None) -> tuple[str, str]:
     if at >= 0:
         raise UsageError(f"记录人（{source}）中含有不允许的字符 {describe(name[at])}",
                          "请删除不可见的字符后重试；终端请使用 UTF-8 编码。")
-    return name, source
+    # recorded as the roster compares it (authority.same_name): --by ' 吴某某 ' was written with
+    # its spaces, and the journal then named someone the roster does not (a hostile-input try)
+    return name.strip(), source
 
 
 def _git_user(folder: Path) -> str:
@@ -406,6 +408,8 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
             store.store_state(root, plan, held)
         return checked, held, plan, h, False, False
 
+    noted: set[str] = set()
+
     def run(raw: Optional[bytes]):
         from ..store.loading import gc_paused
 
@@ -476,10 +480,12 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
                                  "补登过去的进度不能高于之后已报送的进度；如确需更正当前进度，请以今天报送并用 --correct 写明更正原因。")
             raise UsageError(f"这条记录与日志中已有的记录冲突：{first.message}，未写入任何内容",
                              f"冲突位置：{first.file}:{first.line}。补登过去的记录时，请注意与之后的记录保持一致。")
-        if stamp.date > project.plan.campaign.end:  # said only of a record that will be written
-            note(f"提示：创建活动已于{rules.cn_date(project.plan.campaign.end)}结束（见 tasklist.yaml 的 campaign）。")
-        for text in _past_deadlines(entries, project.journal, raw) + _own_matter(project, entries):
-            note(text)
+        said = [f"提示：创建活动已于{rules.cn_date(project.plan.campaign.end)}结束（见 tasklist.yaml 的 campaign）。"] \
+            if stamp.date > project.plan.campaign.end else []  # said only of a record that will be written
+        for text in said + _past_deadlines(entries, project.journal, raw) + _own_matter(project, entries):
+            if text not in noted:  # once: a write that asks first (cc notice) builds its entries twice
+                noted.add(text)
+                note(text)
         # for the view it leaves: not when a read must leave out entries (an error, or one the new lines
         # bring to an earlier entry: a voided report under a later 验收), as only a check finds them
         whole = None if sliced or (tolerant and (checked.errors or broke)) else project

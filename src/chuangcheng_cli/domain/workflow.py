@@ -242,6 +242,11 @@ def notice_trail_ref(snap: rules.Snapshot, text: str) -> str:
     for e in snap.entries:
         if e.kind == "notice" and key in (e.ref, unicodedata.normalize("NFKC", e.doc_no)):
             return e.ref
+    later = next((e for e in snap.project.journal if e.kind == "notice" and e.date > snap.today
+                  and key in (e.ref, unicodedata.normalize("NFKC", e.doc_no))), None)
+    if later is not None:  # not "找不到": it is in the record, after the day asked about
+        raise UsageError(f"督办通知 {later.doc_no} 于{rules.cn_date(later.date)}发出，晚于查看的日期"
+                         f"{rules.cn_date(snap.today)}", "查看它的全程留痕请用更晚的 --as-of（或不写 --as-of）。")
     return find_notice(snap, text).notice.ref
 
 
@@ -318,7 +323,8 @@ def make_reject(snap: rules.Snapshot, stamp: Stamp, ns: rules.NoticeState, note:
 
 def find_entry(project: models.Project, text: str) -> list:
     """The journal entries an argument names: an entry id or an unambiguous prefix of one (as
-    cc history shows them), else a notice's 文号 or ref, or a problem's id (its 交办 entry).
+    cc history shows them), else a notice's 文号 or ref, a 报告市领导's 文号, or a problem's id (its
+    交办 entry).
     Several when the argument is ambiguous."""
     key = text.strip()
     if len(key) >= 4:
@@ -329,6 +335,7 @@ def find_entry(project: models.Project, text: str) -> list:
         if hits:
             return hits
     return [e for e in project.journal if (e.kind == "notice" and key in (e.doc_no, e.ref))
+            or (e.kind == "escalate" and e.doc_no and key == e.doc_no)  # a 报告市领导 by its own 文号
             or (e.kind == "problem" and e.problem.upper() == key.upper())]
 
 

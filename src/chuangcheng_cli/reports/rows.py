@@ -337,6 +337,7 @@ def unit_rows(snap: rules.Snapshot) -> list[dict]:
             "escalated": us.escalated,
             "escalated_on": us.escalations[-1].date.isoformat() if us.escalated else None,
             "escalation_count": len(us.escalations),
+            "escalation_dates": [e.date.isoformat() for e in us.escalations],
             "problems": _unit_problem_rates(unit_tallies(snap)[us.unit.id][0]),
             "problem_light": us.problem_light,
             "problem_gaps": [ps.gap(snap.today) for ps in us.problem_gaps],

@@ -132,10 +132,9 @@ def unit_table(snap: rules.Snapshot) -> tuple[list[Col], list[list]]:
     ]
     rows = []
     for r in reports.unit_rows(snap):
-        times = r.get("escalation_count", 1)
-        escalated = (Cell(f"已报告（{rules.cn_date(_iso(r['escalated_on']))}）" if times == 1 else
-                          f"已报告{times}次（最近{rules.cn_date(_iso(r['escalated_on']))}）", LIGHT_COLOURS[rules.RED])
-                     if r["escalated"] else "否")
+        escalated = (Cell("已报告（" + views.escalation_dates({"date": r["escalated_on"],
+                                                                "dates": r.get("escalation_dates")}) + "）",
+                          LIGHT_COLOURS[rules.RED]) if r["escalated"] else "否")
         problems = r["problems"]  # as cc units counts them: the unit's own problems, overdue today
         shade = LIGHT_COLOURS[rules.RED if r["problem_light"] == rules.RED else rules.YELLOW]
         overdue = Cell(problems["overdue"], shade) if problems["overdue"] else 0

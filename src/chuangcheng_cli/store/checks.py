@@ -690,6 +690,7 @@ def check_journal(project: models.Project, journal: loading.JournalFile,
                 problem_days[entry.problem] = entry.date
     known_ids = set(all_ids) if has_voids else set()
     found_problems: dict[str, _ProblemSeen] = {}
+    waiting: set[str] = set()  # notices with a reply waiting for review
 
     for i in order:
         entry = entries[i]
@@ -764,6 +765,19 @@ def check_journal(project: models.Project, journal: loading.JournalFile,
                 bad(i, "unit", "reply-wrong-unit",
                     f"督办通知 {notices[entry.notice].doc_no} 发给的是 {labels.get(notices[entry.notice].unit)}，"
                     f"不是 {labels[entry.unit]}")
+            if entry.notice in notices:
+                # a close or reject reviews a reply that waits (as cc close and cc reject require):
+                # a reply voided under one would leave a notice closed unanswered, its lateness gone
+                # from the record (a hostile-input try), so such a void is refused (_refuse_breaking)
+                if kind == "reply":
+                    waiting.add(entry.notice)
+                elif entry.notice in waiting:
+                    waiting.discard(entry.notice)
+                else:
+                    what = "销号" if kind == "close" else "退回整改"
+                    bad(i, "notice", f"{kind}-without-reply",
+                        f"督办通知 {notices[entry.notice].doc_no} 没有待审核的整改反馈，不能{what}",
+                        f"如这条{what}记录有误，请作废它：cc void {entry.id} --reason …")
         elif kind == "escalate":
             unit_ok(i, "unit", entry.unit)
             for ref in entry.notices:
