@@ -154,12 +154,13 @@ def _own_matter(project, entries: list) -> list[str]:
     if not any(e.kind in LEAD_KINDS or e.kind == "void" for e in entries):
         return []
     ros = roster(project.plan, project.units)
-    by_id = {e.id: e for e in project.journal}
-    notices = {e.ref: e for e in project.journal if e.kind == "notice"}
-    problems = {e.problem: e for e in project.journal if e.kind == "problem"}
+
+    def first(kind: str, match):  # the journal scanned only for the entry an act names (a city's is long)
+        return next((x for x in project.journal if x.kind == kind and match(x)), None)
+
     out = []
     for e in entries:
-        target = by_id.get(e.entry) if e.kind == "void" else e
+        target = next((x for x in project.journal if x.id == e.entry), None) if e.kind == "void" else e
         if target is None or target.kind not in LEAD_KINDS:
             continue
         if target.kind == "notice":
@@ -167,13 +168,13 @@ def _own_matter(project, entries: list) -> list[str]:
         elif target.kind == "escalate":
             units, what = [target.unit], f"报告市领导{target.doc_no}"
         elif target.kind in ("reject", "close"):
-            n = notices.get(target.notice)
+            n = first("notice", lambda x: x.ref == target.notice)
             units, what = ([n.unit] if n is not None else []), f"督办通知{n.doc_no if n is not None else target.notice}"
         elif target.kind in ("verify", "reopen"):
             t = project.tasks_by_id.get(target.task)
             units, what = (list(t.units) if t is not None else []), f"任务{target.task}"
         else:  # recheck, extend
-            p = problems.get(target.problem)
+            p = first("problem", lambda x: x.problem == target.problem)
             units, what = ([p.unit, *p.co_units] if p is not None else []), f"问题{target.problem}"
         mine = next((u for u in units if ros.of_unit(u, e.by)), None)
         if mine is None:

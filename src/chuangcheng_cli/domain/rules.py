@@ -55,10 +55,9 @@ def notice_rank(snap: "Snapshot", ns: "NoticeState") -> tuple[int, str]:
     return rank, notice_level(rank)
 
 
-def rank_note(snap: "Snapshot", ns: "NoticeState") -> str:
-    """What a table of notices says beside a notice's place when an earlier notice's void moved it
-    (notice_rank): the place and level it was sent with; "" when they stand."""
-    rank, _ = notice_rank(snap, ns)
+def rank_note(ns: "NoticeState", rank: int) -> str:
+    """What a table of notices says beside a notice's place (notice_rank's) when an earlier
+    notice's void moved it: the place and level it was sent with; "" when they stand."""
     if rank == ns.notice.seq:
         return ""
     return f"发文时为第{ns.notice.seq}次、{ns.notice.level}色，此前的通知作废后重计"
@@ -836,6 +835,12 @@ def own_gaps(st: TaskState, unit_id: str, today: dt.date) -> list[str]:
     return out
 
 
+def lead_overdue(st: TaskState, today: dt.date) -> bool:
+    """The lead unit's red gap of a task (as _light): past its deadline (or a later 重办期限), no
+    办结报告 received."""
+    return not st.done and not st.reported_complete and today > st.deadline
+
+
 def unit_light(st: TaskState, unit_id: str, today: dt.date, problem_red: int) -> str | None:
     """The light a red or yellow task has for what one unit answers for alone (own_gaps): red for
     the lead unit's lateness or a late notice to the unit, or for as many of its own problems as
@@ -846,7 +851,7 @@ def unit_light(st: TaskState, unit_id: str, today: dt.date, problem_red: int) ->
         return None
     lead = st.task.lead == unit_id
     mine = [ps for ps in st.problem_gaps if ps.unit == unit_id]
-    if (lead and not st.reported_complete and today > st.deadline) \
+    if (lead and lead_overdue(st, today)) \
             or any(ns.notice.unit == unit_id for ns in st.late_notices) or (mine and len(mine) >= problem_red):
         return RED
     if (lead and st.lead_gaps) or mine:

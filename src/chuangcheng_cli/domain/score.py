@@ -130,18 +130,12 @@ def _ratio_points(weight: int, part: int, whole: int) -> float:
     return round(weight * part / whole, 2) if whole else 0.0
 
 
-def is_overdue(st: rules.TaskState, today: dt.date) -> bool:
-    """The lead unit's red gap of a task (as rules._light): past its deadline (or a later 重办期限),
-    no 办结报告 received."""
-    return not st.done and not st.reported_complete and today > st.deadline
-
-
 def task_light(st: rules.TaskState, unit_id: str, today: dt.date) -> str | None:
     """RED or YELLOW when the task is so for the lead unit's own gaps, problems and late notices
     aside (each has a component of its own); else None (always for a co-unit)."""
     if st.done or st.task.lead != unit_id:
         return None
-    if is_overdue(st, today):
+    if rules.lead_overdue(st, today):
         return rules.RED
     if st.lead_gaps:
         return rules.YELLOW
