@@ -139,7 +139,7 @@ def test_third_notice_needs_a_deliberate_yes(tmp_path):
     assert row["notice_count"] == 3 and row["escalated"]
     # a 报告 carries no 请示 (妥否，请批示): new reports close with 特此报告, recorded as their layout
     assert "特此报告。" in done.stdout and "请批示" not in done.stdout
-    assert entries(repo)[-1]["layout"] == 3
+    assert entries(repo)[-1]["layout"] == 4
 
 
 def test_a_report_sent_with_the_first_wording_reprints_as_it_was_sent():
@@ -958,7 +958,7 @@ def test_a_co_unit_notified_for_its_part_is_not_told_its_task_lags(tmp_path):
     lead = cc(tmp_path, "notice", "人社局", "--yes", "--dry-run", "--as-of", "2023-12-30").stdout
     notice_line, report_line = lead.split("日志行：\n")[1].splitlines()[:2]
     assert "推进滞后" in lead and '"layout"' not in notice_line
-    assert json.loads(report_line)["layout"] == 3  # the report to 市领导 closes with 特此报告, names earlier ones
+    assert json.loads(report_line)["layout"] == 4  # the report to 市领导 closes with 特此报告, names earlier ones
 
 
 def test_a_unit_notified_for_its_overdue_problem_alone_is_not_told_its_task_lags(tmp_path):
@@ -976,6 +976,39 @@ def test_a_unit_notified_for_its_overdue_problem_alone_is_not_told_its_task_lags
     assert "你单位承担的以下任务存在问题，现予督办" in out and "推进滞后" not in out
     assert "存在差距：问题W2023-0018" in out
     assert json.loads(out.split("日志行：\n")[1].splitlines()[0])["layout"] == 3
+
+
+def test_a_unit_noticed_for_its_problems_alone_is_reported_for_them_by_name(tmp_path):
+    """妇联's notices are on no task, only its overdue problem W2023-0018: the notice was titled
+    创城工作任务, and the report to 市领导 listed each as “督办事项：；” (empty: only task ids were
+    named) and said the unit's 创城任务推进不力 (a review of the documents). Since layout 4 both
+    notice and report say what the record says; those recorded before reprint as they were sent."""
+    from helpers import copy_data
+
+    copy_data(tmp_path)
+    for day in ("2023-12-29", "2024-01-09"):
+        cc(tmp_path, "notice", "妇联", "--yes", "--as-of", day)
+    first = entries(tmp_path)[-2]
+    assert first["kind"] == "notice" and first["layout"] == 4
+    text = cc(tmp_path, "notice", "妇联", "--yes", "--as-of", "2024-01-25", "--reason", "未按要求报送整改台账。").stdout
+    flat = text.replace("\n", "")
+    assert "关于对市妇女联合会创城工作存在问题进行督办的通知" in flat and "创城工作任务进行督办" not in flat
+    assert "督办事项：；" not in flat
+    assert "（主要负责人：孟某某主席；分管领导：黄某副主席）创城工作中存在的问题整改不力，截至2024年1月25日" in flat
+    assert ("1. 2023年12月29日，法治督〔2023〕5号（第1次督办，蓝色），督办事项：问题W2023-0018（城北街道妇女儿童之家）"
+            "整改不力；整改期限2024年1月8日；逾期17天未反馈。") in flat
+    assert ("3. 2024年1月25日，法治督〔2024〕2号（第3次督办，红色），督办事项：问题W2023-0018（城北街道妇女儿童之家）"
+            "整改不力、未按要求报送整改台账；整改期限2024年2月4日。") in flat
+    assert entries(tmp_path)[-1]["kind"] == "escalate" and entries(tmp_path)[-1]["layout"] == 4
+    # the same documents again from the record
+    again = cc(tmp_path, "reprint", "2024-2", "--dry-run", "--as-of", "2024-01-25").stdout.replace("\n", "")
+    assert "创城工作存在问题进行督办的通知" in again and "督办事项：问题W2023-0018（城北街道妇女儿童之家）整改不力；" in again
+    # a report on tasks names them too; the bundled report (layout 1) reprints with ids alone, as sent
+    lead = cc(tmp_path, "notice", "人社局", "--yes", "--dry-run", "--as-of", "2024-01-26").stdout.replace("\n", "")
+    assert "承担的创城任务推进不力，截至2024年1月26日" in lead
+    assert "法治督〔2023〕3号（第2次督办，黄色），督办事项：T09（根治欠薪）、T08（和谐劳动关系）；" in lead
+    old = cc(tmp_path, "reprint", "2023-4", "--dry-run", "--as-of", "2023-12-31").stdout.replace("\n", "")
+    assert "法治督〔2023〕3号（第2次督办，黄色），督办事项：T09、T08；" in old
 
 
 def test_a_notice_reason_is_one_item_without_breaks_or_a_dangling_comma(tmp_path):
@@ -1070,7 +1103,7 @@ def test_a_second_report_to_the_leaders_names_the_first(tmp_path):
     text = cc(tmp_path, "notice", "人社局", "--as-of", "2023-12-30", "--yes").stdout
     assert "此前已于2023年10月16日以法治督报〔2023〕1号报告，本次为第2次报告。" in text.replace("\n", "")
     report = entries(tmp_path)[-1]
-    assert report["kind"] == "escalate" and report["layout"] == 3
+    assert report["kind"] == "escalate" and report["layout"] == 4
     from chuangcheng_cli.documents.notice import documents_of
     from chuangcheng_cli.store import checks
 

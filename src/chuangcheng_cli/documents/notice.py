@@ -229,14 +229,17 @@ def authority(project: models.Project) -> str:
 
 LAYOUT = 2  # the wording new notices are recorded with (models.Notice.layout), when it differs
 PROBLEMS_LAYOUT = 3  # … when the unit's gaps on its tasks are its problems alone
-REPORT_LAYOUT = 3  # the wording new reports to 市领导 are recorded with (models.Escalate.layout)
+NO_TASK_LAYOUT = 4  # … when it is on no task (its problems or its reason alone): titled so
+REPORT_LAYOUT = 4  # the wording new reports to 市领导 are recorded with (models.Escalate.layout)
 
 
 def _layout(gaps: list[str], chosen: list, task_lag: bool = True) -> int:
     """LAYOUT when a notice's wording differs by layout (tasks with no gap of the unit's own, see
     notice_doc), PROBLEMS_LAYOUT when its gaps on them are its problems alone (task_lag False: it
-    leads none of them that lags, and no notice of its on them is overdue), else 1, which the
-    journal leaves unwritten: a line an older cc can still read."""
+    leads none of them that lags, and no notice of its on them is overdue), NO_TASK_LAYOUT when it
+    names no task, else 1, which the journal leaves unwritten: a line an older cc can still read."""
+    if not chosen:
+        return NO_TASK_LAYOUT
     own = [g for g in gaps[:len(chosen)] if not g.endswith("见督办理由")]
     if chosen and not own:
         return LAYOUT
@@ -304,7 +307,8 @@ def notice_doc(project: models.Project, entry: models.Notice) -> OfficialDoc:
     blocks.append(Block("para", consequence))
     return OfficialDoc(
         issuer=camp.issuer, doc_no=entry.doc_no,
-        title=f"关于对{unit.name}创城工作任务进行督办的通知",
+        # since layout 4 a notice on no task (its problems or its reason alone) is not titled 任务
+        title=f"关于对{unit.name}创城工作{'存在问题' if entry.layout >= NO_TASK_LAYOUT and not entry.tasks else '任务'}进行督办的通知",
         recipient=unit.name, blocks=tuple(blocks), signature=project.plan.documents.signature or camp.issuer,
         date=entry.date, note=f"（联系人：{camp.contact.name}；联系电话：{camp.contact.phone}）",
         mark=f"第{entry.seq}次督办（{entry.level}色）",
@@ -328,9 +332,29 @@ def escalation_doc(snap: rules.Snapshot, unit: models.Unit, previous: list[rules
     if esc.layout >= 3 and snap.units[unit.id].escalations:
         sent = [f"{cn_date(e.date)}" + (f"以{e.doc_no}" if e.doc_no else "") for e in snap.units[unit.id].escalations]
         earlier = f"此前已于{'、'.join(sent)}报告，本次为第{len(sent) + 1}次报告。"
+    # since layout 4 each notice's 督办事项 name its tasks and problems (the leaders do not read
+    # task ids), and a unit noticed on problems alone is said to fail at rectifying them
+    v4 = esc.layout >= 4
+    sent = [ns.notice for ns in previous] + [entry]
+    cited = _cited_problems(project, sent) if v4 else {}
+    failing = "承担的创城任务推进不力"
+    if v4 and not any(e.tasks for e in sent):
+        failing = "创城工作中存在的问题整改不力"
+    elif v4 and any(cited[p].task not in e.tasks for e in sent for p in e.problems if p in cited):
+        failing = "承担的创城任务推进和问题整改不力"
+
+    def matters(e: models.Notice) -> str:
+        if not v4:
+            return '、'.join(e.tasks) or e.reason
+        tasks = [f"{t}（{project.task(t).label}）" if project.task(t) is not None else t for t in e.tasks]
+        # a problem on one of the notice's tasks is said with that task (its gap is the task's)
+        loose = [f"问题{p}（{cited[p].place}）整改不力" if p in cited else f"问题{p}整改不力"
+                 for p in e.problems if p not in cited or cited[p].task not in e.tasks]
+        return "、".join(tasks + loose + ([e.reason.rstrip("。")] if e.reason and not e.tasks else [])) or "见督办通知"
+
     blocks = [Block("para", f"按照{camp.name.removesuffix('工作')}工作部署，{camp.group}对各责任单位任务推进情况实行清单化管理和督办。"
                             f"{unit.name}（主要负责人：{unit.head.name}{unit.head.title}；分管领导："
-                            f"{unit.deputy.name}{unit.deputy.title}）承担的创城任务推进不力，截至{cn_date(day)}"
+                            f"{unit.deputy.name}{unit.deputy.title}）{failing}，截至{cn_date(day)}"
                             f"已被督办{n}次。{earlier}现将有关情况报告如下。"),
               Block("h1", "一、督办情况")]
     # since layout 2 the report also says which notices were forced (sent while an earlier one was
@@ -349,10 +373,10 @@ def escalation_doc(snap: rules.Snapshot, unit: models.Unit, previous: list[rules
     for i, ns in enumerate(previous, 1):
         e = ns.notice
         blocks.append(Block("para", f"{i}. {cn_date(e.date)}，{e.doc_no}（{kind(e, i)}），"
-                                    f"督办事项：{'、'.join(e.tasks) or e.reason}；整改期限{cn_date(e.deadline)}；"
+                                    f"督办事项：{matters(e)}；整改期限{cn_date(e.deadline)}；"
                                     f"{notice_outcome(ns, day, review)}。"))
     blocks.append(Block("para", f"{n}. {cn_date(entry.date)}，{entry.doc_no}（{kind(entry, n)}），"
-                                f"督办事项：{'、'.join(entry.tasks) or entry.reason}；整改期限{cn_date(entry.deadline)}。"))
+                                f"督办事项：{matters(entry)}；整改期限{cn_date(entry.deadline)}。"))
     blocks.append(Block("h1", "二、当前差距"))
     gaps = list(entry.gaps) + ([entry.reason] if entry.reason else [])
     for g in gaps or ["暂无红灯、黄灯任务，但督办事项整改未到位。"]:
@@ -372,6 +396,17 @@ def escalation_doc(snap: rules.Snapshot, unit: models.Unit, previous: list[rules
         fonts=project.plan.documents.fonts, signer=project.plan.documents.signer, author=camp.issuer,
         created=entry.at, names=(unit.name,),
     )
+
+
+def _cited_problems(project: models.Project, notices: list[models.Notice]) -> dict[str, models.Problem]:
+    """The problem entries these notices cite, by id, read from the whole journal (a problem
+    closed or voided since keeps its place and task: the report says what was cited)."""
+    wanted = {p for e in notices for p in e.problems}
+    found: dict[str, models.Problem] = {}
+    for e in project.journal if wanted else ():
+        if e.kind == "problem" and e.problem in wanted and e.problem not in found:
+            found[e.problem] = e
+    return found
 
 
 def notice_outcome(ns: rules.NoticeState, day: dt.date, review_days: int | None = None) -> str:

@@ -362,8 +362,9 @@ class Notice(EntryBase):
     # the wording of its document (documents/notice.py), so that cc reprint makes what was sent:
     # 1 for notices recorded before 2 (which no longer says "推进滞后" of tasks where the unit has
     # no lag of its own, and puts the 督办理由 of one such task under it); 3: its tasks' gaps are
-    # the unit's problems alone (overdue or in 返工), so they 存在问题 rather than 推进滞后
-    layout: Annotated[int, Field(strict=True, ge=1, le=3)] = 1
+    # the unit's problems alone (overdue or in 返工), so they 存在问题 rather than 推进滞后; 4: on no
+    # task (its problems or its reason alone), titled 创城工作存在问题 rather than 创城工作任务
+    layout: Annotated[int, Field(strict=True, ge=1, le=4)] = 1
 
     @property
     def ref(self) -> str:
@@ -413,8 +414,9 @@ class Escalate(EntryBase):
     number: Annotated[int, Field(ge=0)] = 0  # the report's own 文号 series; 0 for older records
     doc_no: str = ""
     # the report's wording (documents/notice.py): 2 ends 特此报告 (a 报告 carries no 请示), 1 as first
-    # sent; 3 also names the reports on the unit sent before it
-    layout: Annotated[int, Field(strict=True, ge=1, le=3)] = 1
+    # sent; 3 also names the reports on the unit sent before it; 4 also names each notice's tasks
+    # and problems (not their ids alone), and says 问题整改不力 of a unit noticed for problems alone
+    layout: Annotated[int, Field(strict=True, ge=1, le=4)] = 1
 
 
 PROBLEM_SOURCES = ("自查", "互查", "督查", "暗访", "测评反馈", "群众反映", "媒体曝光")
