@@ -187,6 +187,29 @@ def test_void_of_the_third_notice_takes_back_the_escalation(tmp_path):
     cc(repo, "void", third["id"], "--reason", "再次作废", "--as-of", "2023-08-01", code=1)
 
 
+def test_a_void_recorded_later_corrects_every_earlier_view(tmp_path):
+    """A void corrects a mistake: a view as of a day before it was recorded counts the record as
+    corrected (a fairness review found the voided third notice still escalating the unit as of
+    its month, its 报告市领导 still reprinted); the history says when it was voided."""
+    repo = early(tmp_path)
+    three_notices(repo)
+    cc(repo, "notice", "人社局", "--yes", "--as-of", "2023-07-31")
+    third = [e for e in entries(repo) if e["kind"] == "notice"][-1]
+    assert unit(repo, "2023-07-31", "rsj")["escalated"]
+    cc(repo, "void", third["id"], "--reason", "误发：整改期限内已电话反馈", "--as-of", "2023-09-20")
+    for day in ("2023-07-31", "2023-08-15", "2023-09-20"):
+        row = unit(repo, day, "rsj")
+        assert row["notice_count"] == 2 and not row["escalated"], day
+    marked = cc(repo, "history", "--unit", "人社局", "--as-of", "2023-08-15").stdout
+    assert "【已作废：误发：整改期限内已电话反馈（2023年9月20日" in marked
+    score = json.loads(cc(repo, "score", "--json", "--as-of", "2023-08-15").stdout)
+    rsj = next(u for u in score["units"] if u["id"] == "rsj")
+    parts = {c["key"]: c for c in rsj["components"]}
+    assert parts["escalation"]["count"] == 0 and parts["notice_red"]["count"] == 0
+    refused = cc(repo, "reprint", "3", "--dry-run", "--as-of", "2023-08-01", code=1)
+    assert "已于2023年9月20日作废" in refused.stderr
+
+
 def test_void_of_an_earlier_notice_takes_back_the_report_that_counted_it(tmp_path):
     """The report to 市领导 counted three notices; voiding the first of them (sent in error) leaves
     two: the report goes with it, and the next notice is the third again, deliberately."""

@@ -240,8 +240,8 @@ def test_problem_section_of_the_week(scenario):
 
 def test_problem_section_in_a_quiet_week(scenario):
     text = render_markdown(rules.snapshot(scenario.project, dt.date(2023, 7, 17)))
-    # W2023-0002, 2 days late, and W2023-0007, not voided until 7月30日
-    assert "- 问题清单：本周新交办0个，销号0个；现逾期未整改2个\n" in text
+    # W2023-0002, 2 days late; W2023-0007, voided on 7月30日, counts on no day (a void corrects)
+    assert "- 问题清单：本周新交办0个，销号0个；现逾期未整改1个\n" in text
     for heading, quiet in (("### 本周新交办（0个）", "本周无新交办的问题。"), ("### 本周销号（0个）", "本周无销号的问题。"),
                            ("### 本周返工与延期", "本周无返工或延期的问题。")):
         assert section(text, heading).strip() == quiet

@@ -19,7 +19,7 @@ DataOpt = Annotated[Optional[Path], typer.Option(
     "--data", metavar="DIR", help="数据目录（含 tasklist.yaml、units.yaml、journal.jsonl）；默认依次为 CC_DATA、"
                    "当前目录向上最近的 data/、内置示例数据。", show_default=False)]
 AsOfOpt = Annotated[Optional[str], typer.Option(
-    "--as-of", metavar="YYYY-MM-DD", help="按指定日期查看或办理，忽略此日期之后的记录；默认今天。也可写 YYYY/M/D、YYYY.M.D、YYYY年M月D日、YYYYMMDD、M月D日（不写年份时取 tasklist.yaml 的 campaign.year）。",
+    "--as-of", metavar="YYYY-MM-DD", help="按指定日期查看或办理，忽略此日期之后的记录（作废记录除外：作废的记录在任何日期都不计）；默认今天。也可写 YYYY/M/D、YYYY.M.D、YYYY年M月D日、YYYYMMDD、M月D日（不写年份时取 tasklist.yaml 的 campaign.year）。",
     show_default=False)]
 
 

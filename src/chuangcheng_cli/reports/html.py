@@ -34,7 +34,7 @@ def progress_series(project: models.Project, end: dt.date, step_days: int = 7
 
     The entries are folded once, in order, and read at each point: a city's three years are some
     150 points, and a snapshot for each would fold its 100,000 entries 150 times (20 s). A void
-    changes which earlier entries count, so after a point with a new void the fold starts over."""
+    counts at every point, whatever its date (as in a snapshot): one fold takes them all."""
     if step_days < 1:
         raise ValueError("step_days must be at least 1")
     plan = project.plan
@@ -49,13 +49,9 @@ def progress_series(project: models.Project, end: dt.date, step_days: int = 7
     dates = [e.date for e in entries]
     count = len(plan.tasks)
     series = []
-    fold, done = None, 0  # the fold of entries[:done]
+    fold, done = rules.Fold(plan, project.units, rules.voids_in_force(project, entries)), 0  # of entries[:done]
     for day in days:
         upto = bisect.bisect_right(dates, day)
-        if fold is None or any(e.kind == "void" for e in entries[done:upto]):
-            head = entries[:upto]
-            voided = rules.active_voids(head) if any(e.kind == "void" for e in head) else {}
-            fold, done = rules.Fold(plan, project.units, voided), 0
         for e in entries[done:upto]:
             fold.apply(e)
         done = upto
