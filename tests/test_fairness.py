@@ -210,6 +210,33 @@ def test_a_void_recorded_later_corrects_every_earlier_view(tmp_path):
     assert "已于2023年9月20日作废" in refused.stderr
 
 
+def test_a_notice_sent_for_a_voided_problem_alone_is_voided_with_it(tmp_path):
+    """A notice on no task stands on the problems it cites: voiding the last of them voids the
+    notice (and a report to 市领导 that counted it) in the same write, said with how to undo it; a
+    notice that also cites other matters keeps counting, and the void says so (a fairness review:
+    a unit was reported to 市领导 partly for a mis-registered problem)."""
+    repo = early(tmp_path)
+    for place, day in (("康复中心", "2023-07-03"), ("某社区", "2023-07-04")):
+        cc(repo, "problem", "add", "--unit", "残联", "--source", "督查", "--place", place, "--desc", "坡道破损",
+           "--days", "1", "--by", "周某某", "--as-of", day)
+    cc(repo, "notice", "残联", "--as-of", "2023-07-07", "--by", "周某某")  # W2023-0001 and W2023-0002
+    assert unit(repo, "2023-07-08", "cl")["notice_count"] == 1
+    first = cc(repo, "void", "W2023-0001", "--reason", "登记错了单位", "--by", "周某某", "--as-of", "2023-07-08").stdout
+    assert "也列有该问题，但另有其他督办事项，照常计入督办次数" in first and "同时作废" not in first
+    assert unit(repo, "2023-07-08", "cl")["notice_count"] == 1
+    second = cc(repo, "void", "W2023-0002", "--reason", "重复登记", "--by", "周某某", "--as-of", "2023-07-08").stdout
+    assert "同时作废仅以该问题为依据的督办通知 法治督〔2023〕1号（不再计入督办次数）" in second
+    voids = [e for e in entries(repo) if e["kind"] == "void"]
+    notice = next(e for e in entries(repo) if e["kind"] == "notice")
+    assert voids[-1]["entry"] == notice["id"] and voids[-1]["reason"] == "所依据的问题 W2023-0002 已作废：重复登记"
+    assert f"cc void {voids[-1]['id']} --reason" in second
+    for day in ("2023-07-07", "2023-07-20"):
+        assert unit(repo, day, "cl")["notice_count"] == 0, day
+    # its trail, by the number alone, as by 2023-1 (a fresh-eyes try was refused)
+    trail = cc(repo, "history", "-n", "1", "--as-of", "2023-07-20").stdout
+    assert "督办通知（补录）（已作废）" in trail and "所依据的问题 W2023-0002 已作废" in trail
+
+
 def test_void_of_an_earlier_notice_takes_back_the_report_that_counted_it(tmp_path):
     """The report to 市领导 counted three notices; voiding the first of them (sent in error) leaves
     two: the report goes with it, and the next notice is the third again, deliberately."""

@@ -320,11 +320,28 @@ def void(
                 if still:
                     msg += ("\n随该通知一并作废的报告市领导记录仍为作废；如也应恢复：" +
                             "；".join(f"cc void {v.id} --reason …" for v in still))
-        if len(entries) > 1:
-            msg += f"\n同时作废以该通知为依据的报告市领导记录 {'、'.join(v.entry for v in entries[1:])}"
-        if target.kind == "notice":
+        by_id = {e.id: e for e in snap.project.journal if e.id in {v.entry for v in entries[1:]}}
+        also = [by_id[v.entry] for v in entries[1:] if v.entry in by_id]
+        if target.kind == "problem":
+            from ..domain.workflow import citing_notices
+
+            sent = [e for e in also if e.kind == "notice"]
+            if sent:
+                undo = "；".join(f"cc void {v.id} --reason …" for v in entries[1:]
+                                if v.entry in {e.id for e in sent})
+                msg += ("\n同时作废仅以该问题为依据的督办通知 " + "、".join(e.doc_no for e in sent)
+                        + f"（不再计入督办次数）；如通知另有依据应当保留，可撤销对它的作废：{undo}")
+            others = citing_notices(snap.project, target, snap.voided)
+            if others:
+                msg += ("\n督办通知 " + "、".join(e.doc_no for e in others)
+                        + " 也列有该问题，但另有其他督办事项，照常计入督办次数；如也属误发，请另行作废")
+        escalations = [e for e in also if e.kind == "escalate"]
+        if escalations:
+            msg += f"\n同时作废以该通知为依据的报告市领导记录 {'、'.join(e.id for e in escalations)}"
+        if target.kind == "notice" or any(e.kind == "notice" for e in also):
             msg += "\n作废的督办通知不计入督办次数，其文号不再使用；如需重新发文：cc notice …"
-            files = [e.file for e in snap.project.journal if e.id in {v.entry for v in entries} and e.file]
+            files = [e.file for e in snap.project.journal if e.id in {v.entry for v in entries}
+                     and getattr(e, "file", "")]
             if files:
                 msg += "\n已生成的文书随之作废，请勿再发送（可删除或另行标注）：" + "、".join(files)
         return entries, [], msg

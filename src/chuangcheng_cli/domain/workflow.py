@@ -189,15 +189,10 @@ def find_notice(snap: rules.Snapshot, text: str) -> rules.NoticeState:
     for ns in notices:
         if key in (ns.notice.ref, ns.notice.doc_no, unicodedata.normalize("NFKC", ns.notice.doc_no)):
             return ns
-    m = (re.fullmatch(r"第?(\d+)号?", key)
-         or re.fullmatch(r"(?P<year>\d{4})\s*[-/.年]\s*第?(\d+)号?", key)
-         or re.fullmatch(r"(?P<prefix>\D*?)\s*[〔\[(【［（]\s*(?P<year>\d{4})\s*[〕\])】］）]\s*第?(\d+)号?", key))
+    m = _notice_pattern(key)
     if m is not None:
-        number = _number(m.groups()[-1])
         year = int(m["year"]) if "year" in m.re.groupindex else None
-        prefix = m["prefix"] if "prefix" in m.re.groupindex else ""
-        hits = [ns for ns in notices if ns.notice.number == number and year in (None, ns.notice.year)
-                and (not prefix or ns.notice.doc_no.startswith(prefix))]
+        hits = [ns for ns in notices if _numbered_as(ns.notice, m)]
         same_year = [ns for ns in hits if ns.notice.year == snap.today.year]
         if len(same_year) == 1 and year is None:
             return same_year[0]
@@ -233,6 +228,22 @@ def find_notice(snap: rules.Snapshot, text: str) -> rules.NoticeState:
     raise UsageError(f"找不到督办通知 {text}", f"可写序号、年份-序号或发文字号，如 {forms}。最近的：{known}")
 
 
+def _notice_pattern(key: str):
+    """The match of a notice's number as typed (5, 第5号, 2023-5, 法治督[2023]5号), or None."""
+    import re
+
+    return (re.fullmatch(r"第?(\d+)号?", key)
+            or re.fullmatch(r"(?P<year>\d{4})\s*[-/.年]\s*第?(\d+)号?", key)
+            or re.fullmatch(r"(?P<prefix>\D*?)\s*[〔\[(【［（]\s*(?P<year>\d{4})\s*[〕\])】］）]\s*第?(\d+)号?", key))
+
+
+def _numbered_as(e: models.Notice, m) -> bool:
+    """Whether the notice has the number m (a _notice_pattern match) names."""
+    year = int(m["year"]) if "year" in m.re.groupindex else None
+    prefix = m["prefix"] if "prefix" in m.re.groupindex else ""
+    return e.number == _number(m.groups()[-1]) and year in (None, e.year) and (not prefix or e.doc_no.startswith(prefix))
+
+
 def notice_trail_ref(snap: rules.Snapshot, text: str) -> str:
     """The ref of the 督办通知 whose trail cc history --notice lists: a voided one too (its trail
     says why it no longer counts), by its ref or 发文字号; else as find_notice finds one."""
@@ -242,6 +253,15 @@ def notice_trail_ref(snap: rules.Snapshot, text: str) -> str:
     for e in snap.entries:
         if e.kind == "notice" and key in (e.ref, unicodedata.normalize("NFKC", e.doc_no)):
             return e.ref
+    m = _notice_pattern(key)
+    voided = [e for e in snap.entries if m is not None and e.kind == "notice" and e.id in snap.voided
+              and _numbered_as(e, m)]
+    if voided and not any(_numbered_as(ns.notice, m) for ns in snap.notices.values()):
+        # cc history -n 5 of a voided notice: its trail, as by 2023-5 (a fresh-eyes try was refused)
+        if len({e.ref for e in voided}) == 1:
+            return voided[0].ref
+        raise UsageError(f"编号 {text.strip()} 在多个年度都有（已作废的）督办通知",
+                         "请写成 年份-序号，例如 " + "、".join(e.ref for e in voided))
     later = next((e for e in snap.project.journal if e.kind == "notice" and e.date > snap.today
                   and key in (e.ref, unicodedata.normalize("NFKC", e.doc_no))), None)
     if later is not None:  # not "找不到": it is in the record, after the day asked about
@@ -266,10 +286,7 @@ def _refuse_voided(snap: rules.Snapshot, key: str, m) -> None:
             continue
         named = key in (e.ref, e.doc_no, unicodedata.normalize("NFKC", e.doc_no))
         if not named and m is not None:
-            year = int(m["year"]) if "year" in m.re.groupindex else None
-            prefix = m["prefix"] if "prefix" in m.re.groupindex else ""
-            named = (e.number == _number(m.groups()[-1]) and year in (None, e.year)
-                     and (not prefix or e.doc_no.startswith(prefix)))
+            named = _numbered_as(e, m)
         if named:
             void = snap.voided[e.id]
             later = [ns for ns in snap.notices.values() if ns.notice.unit == e.unit and ns.notice.date >= void.date]
@@ -445,13 +462,39 @@ def make_void(project: models.Project, stamp: Stamp, text: str, reason: str) -> 
                           f"如那份通知是误作废的，请先恢复它：cc void {voided[gone[0].id].id} --reason …，"
                           "再恢复这份报告。")
     out = [models.make(models.Void, kind="void", entry=target.id, reason=reason, **_base(stamp))]
-    if target.kind == "notice":
-        for e in rules.citing_escalations(project, target):
-            if e.id in voided:
+    notices = [target] if target.kind == "notice" else []
+    if target.kind == "problem":
+        # a notice on no task sent for this problem (and problems voided before) rests on nothing
+        # once it is voided: it is voided with it, as a report to 市领导 is with its notice (a
+        # fairness review found a unit reported to 市领导 partly for a mis-registered problem)
+        for e in resting_on_problem(project, target, voided):
+            notices.append(e)
+            out.append(models.make(models.Void, kind="void", entry=e.id,
+                                   reason=f"所依据的问题 {target.problem} 已作废：{reason}", **_base(stamp)))
+    for notice in notices:
+        for e in rules.citing_escalations(project, notice):
+            if e.id in voided or any(v.entry == e.id for v in out):
                 continue
             out.append(models.make(models.Void, kind="void", entry=e.id,
-                                   reason=f"所依据的督办通知 {target.doc_no} 已作废：{reason}", **_base(stamp)))
+                                   reason=f"所依据的督办通知 {notice.doc_no} 已作废：{reason}", **_base(stamp)))
     return out
+
+
+def resting_on_problem(project: models.Project, problem: models.Problem, voided: dict) -> list:
+    """The notices in force that stand on this problem alone: on no task, every problem they cite
+    this one or one voided already."""
+    gone = {e.problem for e in project.journal if e.kind == "problem" and e.id in voided}
+    gone -= {e.problem for e in project.journal if e.kind == "problem" and e.id not in voided}
+    gone.add(problem.problem)
+    return [e for e in project.journal if e.kind == "notice" and e.id not in voided and not e.tasks
+            and problem.problem in e.problems and all(p in gone for p in e.problems)]
+
+
+def citing_notices(project: models.Project, problem: models.Problem, voided: dict) -> list:
+    """The notices in force that cite this problem among other matters: they stand on those."""
+    alone = {e.id for e in resting_on_problem(project, problem, voided)}
+    return [e for e in project.journal if e.kind == "notice" and e.id not in voided and e.id not in alone
+            and problem.problem in e.problems]
 
 
 # ------------------------------------------------------------------ 问题清单 (problemlist.py)
