@@ -645,6 +645,27 @@ def test_workdays_policy_counts_working_days(tmp_path):
     assert "整改期限2023年10月13日" in out.stdout and "10个工作日" in out.stdout
 
 
+def test_workdays_policy_counts_the_lead_unit_s_review_time_in_working_days_too(tmp_path):
+    """With workdays: true the units' 整改期限 skip 国庆; the lead unit's review time did not, and a
+    reply sent the day before the holiday made the office late during it (a fairness review)."""
+    repo = early(tmp_path)
+    plan = repo / "data" / "tasklist.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace(
+        "  rectification_days: 10", "  workdays: true\n  rectification_days: 10"), encoding="utf-8")
+    cc(repo, "notice", "人社局", "--as-of", "2023-09-18")
+    cc(repo, "reply", "1", "--note", "已整改到位", "--by", "范某某", "--as-of", "2023-09-28")
+    # five working days after 9月28日: 10月7日、8日 (调休), 9日, 10日, 11日
+    for day, over in (("2023-10-09", 0), ("2023-10-11", 0), ("2023-10-13", 2)):
+        queue = status(repo, day)["summary"]["lead_queue"]
+        assert [(q["subject"], q["overdue"]) for q in queue] == [("法治督〔2023〕1号", over)], day
+    assert "牵头单位逾期" not in cc(repo, "status", "--as-of", "2023-10-09", COLUMNS="200").stdout
+    cc(repo, "close", "1", "--note", "核查属实", "--as-of", "2023-10-13")
+    score = json.loads(cc(repo, "score", "--json", "--as-of", "2023-10-20").stdout)
+    sfj = next(u for u in score["units"] if u["id"] == "sfj")
+    late = next(c for c in sfj["components"] if c["key"] == "late_review")
+    assert late["count"] == 1 and late["items"] == ["法治督〔2023〕1号（超时2天办理）"]
+
+
 # ----------------------------------------------------------------------------- damaged record
 
 
@@ -1109,6 +1130,24 @@ def test_a_lead_act_recorded_into_the_past_says_its_deadline_has_already_passed(
     cc(repo, "reply", "2023-2", "--note", "已整改", "--by", "范某某", "--as-of", "2023-07-20")
     fresh = cc(repo, "reject", "2023-2", "--note", "不到位", "--as-of", "2023-07-21")
     assert "已逾期" not in fresh.stderr and "提示：这条" not in fresh.stderr
+
+
+def test_a_notice_or_problem_recorded_into_the_past_says_its_deadline_has_already_passed(tmp_path):
+    """A backdated notice or problem whose 整改期限 the record has already passed said nothing, as
+    a reject once did (a fairness review); one in the record's order says nothing of the kind, and
+    a day's import of a past year's sheet is said in a few lines, not one per row."""
+    from helpers import copy_data
+
+    copy_data(tmp_path)
+    sent = cc(tmp_path, "notice", "残联", "--task", "T14", "--reason", "无障碍设施台账缺失", "--as-of", "2023-10-20",
+              "--yes")
+    assert "提示：这条督办通知记录的日期是2023年10月20日，给出的期限2023年10月30日早于日志已记到的" in sent.stderr
+    added = cc(tmp_path, "problem", "add", "--unit", "残联", "--source", "督查", "--place", "康复中心", "--desc", "坡道",
+               "--days", "3", "--as-of", "2023-10-10")
+    assert "提示：这条问题交办记录的日期是2023年10月10日，给出的期限2023年10月13日" in added.stderr
+    repo = early(tmp_path / "early")
+    fresh = cc(repo, "notice", "人社局", "--as-of", "2023-07-05")
+    assert "提示：这条" not in fresh.stderr
 
 
 def test_the_report_to_the_leaders_tells_the_lead_unit_s_part(tmp_path):

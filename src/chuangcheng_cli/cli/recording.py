@@ -94,8 +94,10 @@ def local_time(moment: dt.datetime, zone: str) -> dt.datetime:
         return moment.astimezone()
 
 
-# The lead unit's acts that give a unit a new deadline (退回整改, 退回重办, 复查未通过, 延期).
-_NEW_DEADLINE_KINDS = ("reject", "reopen", "recheck", "extend")
+# The lead unit's acts that give a unit a deadline (督办通知, 问题交办, 退回整改, 退回重办, 复查未通过,
+# 延期): a backdated notice or problem was as silent as a reject once was (a fairness review).
+_NEW_DEADLINE_KINDS = ("notice", "problem", "reject", "reopen", "recheck", "extend")
+_PAST_DEADLINE_NOTES = 3  # an import of a past year's sheet: the first few said, the rest counted
 
 
 def _past_deadlines(entries: list, journal: list, raw: Optional[bytes]) -> list[str]:
@@ -135,7 +137,13 @@ def _past_deadlines(entries: list, journal: list, raw: Optional[bytes]) -> list[
         # the record named only shows how far the journal reaches: it may be another task's or
         # problem's (a fairness review read it as the reason), so it is said to be no more
         latest_is = f"（最近的一条：{what}记录 {for_terminal(ref)}，不一定与本条有关）" if ref else ""
-        out.append(f"提示：这条{models.ENTRY_KIND_NAMES[e.kind]}记录的日期是{rules.cn_date(e.date)}，给出的新期限"
+        if len(out) == _PAST_DEADLINE_NOTES:
+            rest = sum(1 for x in entries[entries.index(e):] if x.kind in _NEW_DEADLINE_KINDS
+                       and getattr(x, "deadline", None) is not None and x.deadline < day)
+            out.append(f"提示：另有{rest}条记录给出的期限同样早于日志已记到的{rules.cn_date(day)}。")
+            break
+        out.append(f"提示：这条{models.ENTRY_KIND_NAMES[e.kind]}记录的日期是{rules.cn_date(e.date)}，给出的"
+                   f"{'' if e.kind in ('notice', 'problem') else '新'}期限"
                    f"{rules.cn_date(due)}早于日志已记到的{rules.cn_date(day)}{latest_is}。"
                    "如当时确已下发，可以不理会；如单位是现在才收到，按日志它一收到就已逾期，"
                    "请用 cc void 作废这条记录，再以今天的日期重新登记。")

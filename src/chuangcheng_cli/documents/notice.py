@@ -361,7 +361,9 @@ def escalation_doc(snap: rules.Snapshot, unit: models.Unit, previous: list[rules
     # open: --force --reason) and when a reply waits past the lead unit's review time: the leaders
     # who read it are told of the lead unit's part too
     v2 = esc.layout >= 2
-    review = project.plan.policy.review_days if v2 else None
+    review = project.plan.policy if v2 else None
+    if review is not None and review.workdays and not v4:  # counted in calendar days before layout 4
+        review = review.model_copy(update={"workdays": False})
 
     def kind(e, rank: int) -> str:
         if not v2 or rank == e.seq:
@@ -409,10 +411,11 @@ def _cited_problems(project: models.Project, notices: list[models.Notice]) -> di
     return found
 
 
-def notice_outcome(ns: rules.NoticeState, day: dt.date, review_days: int | None = None) -> str:
+def notice_outcome(ns: rules.NoticeState, day: dt.date, review: models.Policy | None = None) -> str:
     """What became of an earlier notice by `day`: answered or not, on time or late, rejected,
     closed — each stated, since the report is what a unit head is held to account on.
-    review_days: the lead unit's review time, when a reply that has waited longer is to say so."""
+    review: the policy whose review time (review_days, in 工作日 when workdays) a reply that has
+    waited longer is said to have passed; None: not said (reports before layout 2)."""
     parts = []
     for deadline, reply, reject in ns.rounds:
         if reply is None:
@@ -426,8 +429,9 @@ def notice_outcome(ns: rules.NoticeState, day: dt.date, review_days: int | None 
         parts.append(f"{cn_date(ns.closed.date)}审核销号")
     elif ns.pending is not None:
         waited = (day - ns.pending.date).days
-        if review_days is not None and waited > review_days:
-            parts.append(f"反馈待牵头单位审核（已等待{waited}天，超过审核时限{waited - review_days}天，牵头单位逾期）")
+        over = rules.review_over(review, ns.pending.date, day) if review is not None else 0
+        if over:
+            parts.append(f"反馈待牵头单位审核（已等待{waited}天，超过审核时限{over}天，牵头单位逾期）")
         else:
             parts.append("反馈待审核")
     elif day > ns.deadline:

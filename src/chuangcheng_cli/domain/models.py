@@ -128,8 +128,9 @@ class Policy(Strict):
     # Days the lead unit has to review a reply (close or reject it) or verify a task reported
     # complete; past them the item is the lead unit's overdue item, never the unit's.
     review_days: Annotated[int, Field(ge=1, le=60)] = 5
-    # True: a notice's --days count 工作日 ("10个工作日内"); false: calendar days. Either way a
-    # 整改期限 that falls on a weekend or public holiday moves to the next working day.
+    # True: a notice's --days count 工作日 ("10个工作日内"), and so does review_days (rules.review_over);
+    # false: calendar days. Either way a 整改期限 that falls on a weekend or public holiday moves to
+    # the next working day.
     workdays: bool = False
     # 发文字号 prefix of the reports to 市领导 (their own series, a 上行文); empty: notice_prefix + 报.
     report_prefix: Annotated[str, Field(max_length=20)] = ""

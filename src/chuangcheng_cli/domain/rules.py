@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import itertools
 import operator
 from dataclasses import dataclass, field
@@ -721,24 +722,24 @@ def _entry_tasks(e, notices: dict, problems: dict) -> list[str]:
 def lead_queue(snap: Snapshot) -> list[QueueItem]:
     """The lead unit's pending work, oldest first: replies to review, 办结报告 to verify, problems
     reported fixed to re-inspect (复查)."""
-    limit = snap.project.plan.policy.review_days
+    policy = snap.project.plan.policy
     today = snap.today
     items = []
     for ns in snap.notices.values():
         if ns.awaiting_review():
             days = ns.review_days(today)
             items.append(QueueItem(REVIEW, ns.notice.unit, ns.notice.doc_no, ns.notice.ref, ns.pending.date,
-                                   days, max(days - limit, 0), ns.late_reply_days()))
+                                   days, review_over(policy, ns.pending.date, today), ns.late_reply_days()))
     for st in snap.tasks:
         days = st.accept_days(today)
         if st.reported_complete and not st.done and st.completed_on is not None:
             items.append(QueueItem(ACCEPT, st.task.lead, st.task.id, st.task.id, st.completed_on, days,
-                                   max(days - limit, 0)))
+                                   review_over(policy, st.completed_on, today)))
     for ps in snap.problems.values():
         if ps.pending is not None:
             days = ps.wait_days(today)
-            items.append(QueueItem(RECHECK, ps.unit, ps.id, ps.id, ps.pending.date, days, max(days - limit, 0),
-                                   ps.late_fix_days()))
+            items.append(QueueItem(RECHECK, ps.unit, ps.id, ps.id, ps.pending.date, days,
+                                   review_over(policy, ps.pending.date, today), ps.late_fix_days()))
     items.sort(key=lambda q: (q.since, q.kind, q.subject))
     return items
 
@@ -760,12 +761,12 @@ def late_reviews(snap: Snapshot) -> list[LateReview]:
     in its queue now, and those it did late. A unit's late reply stays on its record after the
     notice is closed; so does the lead unit's late review after it acts (a fairness review found
     it forgiven the day the lead acted). Voided entries count nowhere."""
-    limit = snap.project.plan.policy.review_days
+    policy = snap.project.plan.policy
     voided = snap.voided
     out = [LateReview(q.kind, q.subject, q.since, q.overdue) for q in snap.queue if q.overdue]
 
     def waited(kind: str, subject: str, since, act) -> None:
-        over = (act.date - since.date).days - limit
+        over = review_over(policy, since.date, act.date)
         if over > 0:
             out.append(LateReview(kind, subject, since.date, over, act.date))
 
@@ -825,14 +826,34 @@ def late_notices_reason(late: list[NoticeState], today: dt.date) -> str:
     return f"{len(late)}份督办通知整改超期未反馈（最早超期{max(ns.overdue_days(today) for ns in late)}天）"
 
 
-def review_reason(ns: NoticeState, today: dt.date, limit: int, office: str) -> str:
+def review_reason(ns: NoticeState, today: dt.date, policy: models.Policy, office: str) -> str:
     """office: the lead unit of the group (who reviews), named when its review is late: beside a
     task's own 牵头单位, "牵头单位逾期" would read as that unit's lateness."""
     days = ns.review_days(today)
     text = f"督办通知{ns.notice.doc_no}已于{cn_date(ns.pending.date)}反馈，待牵头单位审核"
-    if days > limit:
-        text += f"（已{days}天，超过审核时限{days - limit}天，{office}逾期）"
+    over = review_over(policy, ns.pending.date, today)
+    if over:
+        text += f"（已{days}天，超过审核时限{over}天，{office}逾期）"
     return text
+
+
+def review_over(policy: models.Policy, since: dt.date, day: dt.date) -> int:
+    """Days past the lead unit's review time (policy.review_days) on day, for a reply, 办结报告 or
+    fix it received on since: calendar days, or 工作日 when policy.workdays, as the units' 整改期限
+    are counted (a fairness review found a 国庆 week counted as the lead unit's lateness while the
+    units' deadlines skipped it)."""
+    if not policy.workdays:
+        return max((day - since).days - policy.review_days, 0)
+    return max((day - _review_due(since, policy.review_days)).days, 0)
+
+
+@functools.lru_cache(maxsize=4096)
+def _review_due(since: dt.date, days: int) -> dt.date:
+    """The last day of a review time of days 工作日 from since (calendar days where the official
+    calendar does not know the year, as for a 整改期限)."""
+    from .deadlines import rectification_deadline
+
+    return rectification_deadline(since, days, workdays=True).day
 
 
 def own_gaps(st: TaskState, unit_id: str, today: dt.date) -> list[str]:
@@ -897,8 +918,9 @@ def _light(st: TaskState, units: dict[str, UnitState], today: dt.date, start: dt
         text = f"已于{cn_date(st.completed_on)}报办结，待验收" if st.completed_on else "已报办结，待验收"
         if st.completed_on and st.completed_on > st.deadline:
             text += f"（办结报告晚于{_deadline_name(st)}{(st.completed_on - st.deadline).days}天）"
-        if days > policy.review_days:
-            text += f"（已{days}天，超过审核时限{days - policy.review_days}天，{office}逾期）"
+        over = review_over(policy, st.completed_on, today) if st.completed_on else 0
+        if over:
+            text += f"（已{days}天，超过审核时限{over}天，{office}逾期）"
         waiting.append(text)
     elif today > st.deadline:
         red.append(f"已逾期{(today - st.deadline).days}天（{'重办期限' if st.reworking else '时限'}{cn_date(st.deadline)}）")
@@ -906,7 +928,7 @@ def _light(st: TaskState, units: dict[str, UnitState], today: dt.date, start: dt
     red += notice_red
     # a co-unit's notice is named with its unit, as its problems are: the line shows the lead's name
     waiting += [("" if ns.notice.unit == task.lead else _short(units, ns.notice.unit))
-                + review_reason(ns, today, policy.review_days, office) for ns in st.review_notices]
+                + review_reason(ns, today, policy, office) for ns in st.review_notices]
     if not st.reported_complete:
         gap = st.expected - st.percent
         if lags(gap, policy.lag_threshold):
