@@ -312,8 +312,14 @@ def void(
         what = models.ENTRY_KIND_NAMES[target.kind] + (f" {target.doc_no}" if target.kind == "notice" else "")
         msg = f"已作废：{target.id}（{what}，{rules.cn_date(target.date)}）"
         if target.kind == "void":
-            msg += "；它所作废的记录重新计入"
             back = next((e for e in snap.project.journal if e.id == target.entry), None)
+            if back is not None and back.kind == "void":  # a void of a void of a void: back in force
+                again = next((e for e in snap.project.journal if e.id == back.entry), None)
+                named = (models.ENTRY_KIND_NAMES[again.kind] + (f" {again.doc_no}" if again.kind == "notice" else "")
+                         + f"（{again.id}）") if again is not None else back.entry
+                msg += f"；它所作废的作废记录 {back.id} 重新生效：{named} 再次作废"
+            else:
+                msg += "；它所作废的记录重新计入"
             if back is not None and back.kind == "notice":  # the reports voided with it stay voided
                 still = [snap.voided[e.id] for e in rules.citing_escalations(snap.project, back)
                          if e.id in snap.voided]

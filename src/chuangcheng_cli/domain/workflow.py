@@ -463,6 +463,16 @@ def make_void(project: models.Project, stamp: Stamp, text: str, reason: str) -> 
                           "再恢复这份报告。")
     out = [models.make(models.Void, kind="void", entry=target.id, reason=reason, **_base(stamp))]
     notices = [target] if target.kind == "notice" else []
+    if target.kind == "void":  # what a void of a void voids again, or brings back, at any depth
+        ordered = rules.ordered_entries(project.journal, dt.date.max, project.order)
+        after = rules.active_voids([*ordered, *out])
+        by_id = {e.id: e for e in project.journal if e.kind == "notice" and (e.id in after) != (e.id in voided)}
+        for e in by_id.values():
+            if e.id in voided:
+                _refuse_restoring(project, e, voided[e.id], after)
+        # a notice voided again (a hostile-input try restored its report in between, and the report
+        # stood on a voided notice): its reports go with it, as with a void of the notice itself
+        notices = [e for e in by_id.values() if e.id in after]
     if target.kind == "problem":
         # a notice on no task sent for this problem (and problems voided before) rests on nothing
         # once it is voided: it is voided with it, as a report to 市领导 is with its notice (a
@@ -475,9 +485,24 @@ def make_void(project: models.Project, stamp: Stamp, text: str, reason: str) -> 
         for e in rules.citing_escalations(project, notice):
             if e.id in voided or any(v.entry == e.id for v in out):
                 continue
+            if target.kind == "void" and e.id in after:  # voided anyway once this void is in force
+                continue
             out.append(models.make(models.Void, kind="void", entry=e.id,
                                    reason=f"所依据的督办通知 {notice.doc_no} 已作废：{reason}", **_base(stamp)))
     return out
+
+
+def _refuse_restoring(project: models.Project, notice: models.Notice, void: models.Void, after: dict) -> None:
+    """A notice brought back once a later one went to its unit would change that one's place (a
+    hostile-input try had two 第3次督办 and two reports to 市领导 on the same notices): refused,
+    with the later ones to void first if the restoring is meant."""
+    later = [e for e in project.journal if e.kind == "notice" and e.unit == notice.unit and e.id not in after
+             and e.id != notice.id and e.date >= void.date]
+    if later:
+        raise Refusal(f"督办通知 {notice.doc_no} 于{rules.cn_date(void.date)}作废后，已向该单位发出 "
+                      + "、".join(e.doc_no for e in later[:3]) + "，它们的次序（和报告市领导）以作废为前提，"
+                      f"不能恢复 {notice.doc_no}",
+                      f"如 {notice.doc_no} 确是误作废的，请先作废之后的通知（cc void {later[0].doc_no} --reason …），再恢复它。")
 
 
 def resting_on_problem(project: models.Project, problem: models.Problem, voided: dict) -> list:

@@ -581,8 +581,11 @@ def iter_history_rows(snap: rules.Snapshot, unit: str | None = None, task: str |
 
     def about(e):
         """The unit and tasks an entry concerns (a void: those of what it voids)."""
-        if e.kind == "void":
-            target = by_id.get(e.entry)
+        if e.kind == "void":  # through a chain of voids of voids to what they are about (by cc history --unit)
+            target, seen = by_id.get(e.entry), {e.id}
+            while target is not None and target.kind == "void" and target.id not in seen:
+                seen.add(target.id)
+                target = by_id.get(target.entry)
             return about(target) if target is not None and target.kind != "void" else (None, [])
         if e.kind in problemlist.PROBLEM_KINDS:
             p = problems.get(e.problem)
