@@ -384,6 +384,67 @@ def test_voids_of_voids_at_any_depth(tmp_path):
     assert "数据校验通过" in cc(repo, "validate").stdout
 
 
+def test_a_notice_voided_again_down_a_chain_of_voids_takes_its_report_with_it(tmp_path):
+    """Void the notice (its report goes too), restore it, restore the report, then void the
+    restoring: the notice is voided again and its report stood on it, counted, reported to 市领导
+    (a hostile-input try). Now the report goes with it, and cc history --unit lists every void of
+    the chain."""
+    from helpers import copy_data
+
+    copy_data(tmp_path)
+    repo = tmp_path
+    cc(repo, "void", "法治督〔2023〕4号", "--reason", "一", "--as-of", "2023-11-01")
+    v1, v2 = (e["id"] for e in entries(repo)[-2:])
+    cc(repo, "void", v1, "--reason", "二", "--as-of", "2023-11-02")
+    v3 = entries(repo)[-1]["id"]
+    cc(repo, "void", v2, "--reason", "三", "--as-of", "2023-11-03")
+    assert unit(repo, "2023-12-31", "rsj")["escalated"]
+    out = cc(repo, "void", v3, "--reason", "四", "--as-of", "2023-11-04").stdout
+    assert f"它所作废的作废记录 {v1} 重新生效：督办通知 法治督〔2023〕4号" in out and "同时作废以该通知为依据的报告市领导记录" in out
+    row = unit(repo, "2023-12-31", "rsj")
+    assert row["notice_count"] == 2 and not row["escalated"]
+    trail = cc(repo, "history", "--unit", "人社局", "--kind", "作废", "--as-of", "2023-12-31").stdout
+    assert all(e["id"][:13] in trail for e in entries(repo) if e["kind"] == "void")
+    assert "数据校验通过" in cc(repo, "validate").stdout
+
+
+def test_a_notice_is_not_restored_once_a_later_one_took_its_place(tmp_path):
+    """Voided, replaced by a new 第3次督办 with its report, then restored: two 第3次督办 and two
+    reports on the same notices (a hostile-input try). Refused, naming the later notice."""
+    from helpers import copy_data
+
+    copy_data(tmp_path)
+    repo = tmp_path
+    cc(repo, "void", "法治督〔2023〕4号", "--reason", "发错", "--as-of", "2023-10-20")
+    v1 = entries(repo)[-2]["id"]
+    cc(repo, "notice", "人社局", "--yes", "--as-of", "2023-11-01", "-o", str(tmp_path / "out"))
+    before = snapshot_files(repo / "data")
+    refused = cc(repo, "void", v1, "--reason", "恢复", "--as-of", "2023-11-05", code=1)
+    assert "已向该单位发出 法治督〔2023〕5号" in refused.stderr and "cc void 法治督〔2023〕5号" in refused.stderr
+    assert snapshot_files(repo / "data") == before
+
+
+def test_a_lead_changed_in_the_tasklist_is_warned_until_the_new_lead_reports(tmp_path):
+    """tasklist.yaml holds the lead unit as it is now: swapping T09's lead and co-unit silently made
+    the new lead answer for all the lag before (a fairness review). validate warns, naming the
+    unit that reported and the lead that never did, until the new lead reports."""
+    from helpers import copy_data
+
+    copy_data(tmp_path)
+    plan = tmp_path / "data" / "tasklist.yaml"
+    text = plan.read_text(encoding="utf-8")
+    t09 = text.index("id: T09")
+    head, tail = text[:t09], text[t09:]
+    tail = tail.replace("lead: rsj", "lead: zjj", 1).replace("co_units: [zjj]", "co_units: [rsj]", 1)
+    plan.write_text(head + tail, encoding="utf-8")
+    out = cc(tmp_path, "validate", code=0).stdout
+    assert "[lead-never-reported]" in out and "任务 T09 的进度都由 市人力资源和社会保障局 报送" in out
+    assert "牵头单位却是 市住房和城乡建设局，从未报送" in out
+    cc(tmp_path, "log", "T09", "--unit", "住建局", "--percent", "80", "--note", "接手牵头", "--by", "唐某某",
+       "--as-of", "2023-12-30")
+    assert "lead-never-reported" not in cc(tmp_path, "validate").stdout
+
+
 def test_a_backfilled_finish_from_before_a_reopen_is_not_called_a_resubmission(tmp_path):
     """T14 reported finished, sent back on 12-20; a 100% report backfilled with --date 12-19 goes
     before the reopen, so the task still waits for its resubmission: the message says so, as

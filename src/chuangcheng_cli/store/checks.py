@@ -619,6 +619,8 @@ def check_journal(project: models.Project, journal: loading.JournalFile,
     ids: dict[str, int] = {}
     notices: dict[str, models.Notice] = {}
     last_percent: dict[str, models.Progress] = {}  # task → its last report
+    by_lead: set[str] = set()  # tasks its lead unit (as tasklist.yaml has it now) reported on
+    by_other: dict = {}  # task → (line index, entry) of its last report by another of its units
     complete: dict[str, bool] = {}
 
     def bad(i, key, code, message, hint="", severity="error"):
@@ -737,6 +739,11 @@ def check_journal(project: models.Project, journal: loading.JournalFile,
                         f"（如补登、合并进来的记录日期或进度填错），请作废那一条：cc void {before.id} --reason …")
                 last_percent[entry.task] = entry
                 complete[entry.task] = entry.percent == 100
+                if entry.task in tasks:
+                    if entry.unit == tasks[entry.task].lead:
+                        by_lead.add(entry.task)
+                    elif entry.unit in owners[entry.task]:
+                        by_other[entry.task] = (i, entry)
                 if entry.evidence:
                     _check_evidence_paths(i, entry, bad)
             elif kind == "verify":
@@ -788,6 +795,16 @@ def check_journal(project: models.Project, journal: loading.JournalFile,
         elif kind in PROBLEM_KINDS:
             _check_problem_entry(i, entry, found_problems, void_problems, bad, unit_ok, task_ok, labels,
                                  problem_days, known_owners)
+    for tid, (i, entry) in by_other.items():
+        if tid not in by_lead:  # tasklist.yaml names a lead that never reported: changed since?
+            lead = tasks[tid].lead
+            bad(i, "unit", "lead-never-reported",
+                f"任务 {tid} 的进度都由 {labels.get(entry.unit, entry.unit)} 报送（最近一次为这一条），"
+                f"tasklist.yaml 中它的牵头单位却是 {labels.get(lead, lead)}，从未报送",
+                "tasklist.yaml 只记现在的牵头单位：改过牵头单位的，此前的滞后、逾期和未报送也都按现在的牵头单位计算"
+                f"（灯色、cc units、cc score 与按以前日期查看都是如此）。如确是改了牵头单位，请由 {labels.get(lead, lead)} "
+                "尽快报送一次进度（cc log），并在 git 提交说明中写明改动的日期；如写错了，请改回 tasklist.yaml。",
+                severity=WARNING)
     return problems
 
 
