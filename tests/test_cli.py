@@ -384,6 +384,7 @@ def test_empty_words_dates_and_arguments_written_as_options_are_explained(tmp_pa
         "提示：是否为 --to？延期写新的整改期限日期，如 --to 2024-01-20。"]
     assert hints("reopen", "T01", "--note", "x")[1] == ["提示：是否为 --reason？"]
     assert hints("history", "--since", "2023-12-01")[1] == []  # was 是否为 --strict 或 --kind？
+    assert hints("history", "--type", "督办通知")[1] == ["提示：是否为 --kind？"]  # README's 类型 (a fresh-eyes try)
     assert hints("status", "--lite", "red")[1] == ["提示：是否为 --light？"]
     # several units where one belongs; a problem's number where a notice's belongs
     assert hints("--as-of", "2023-12-30", "problem", "add", "-u", "人社局,住建局", "-s", "暗访", "-p", "x", "-d", "y",

@@ -91,6 +91,21 @@ def test_reply_in_time_stops_the_clock_and_waits_for_review(tmp_path):
     assert status(repo2, "2023-07-19")["summary"]["lead_queue"][0]["late"] == 2
 
 
+def test_a_review_of_what_the_same_person_entered_is_said(tmp_path):
+    """One office worker entered a unit's reply and closed it at once, without a word: the record
+    could not tell who reported and who reviewed (a fresh-eyes try). Said, not refused."""
+    repo = early(tmp_path)
+    cc(repo, "notice", "人社局", "--as-of", "2023-07-05")
+    cc(repo, "reply", "1", "--note", "电话报来：已整改", "--by", "周某某", "--as-of", "2023-07-12")
+    closed = cc(repo, "close", "1", "--note", "整改到位", "--by", "周某某", "--as-of", "2023-07-13")
+    reply = [e for e in entries(repo) if e["kind"] == "reply"][-1]
+    assert f"这条督办销号所审核的整改反馈（记录 {reply['id']}）也是 周某某 记录的" in closed.stderr.replace("\n", "")
+    other = early(tmp_path / "other")
+    cc(other, "notice", "人社局", "--as-of", "2023-07-05")
+    cc(other, "reply", "1", "--note", "已整改", "--by", "范某某", "--as-of", "2023-07-12")
+    assert "也是" not in cc(other, "close", "1", "--note", "整改到位", "--by", "周某某", "--as-of", "2023-07-13").stderr
+
+
 def test_reject_restarts_the_clock(tmp_path):
     repo = early(tmp_path)
     cc(repo, "notice", "人社局", "--as-of", "2023-07-05")

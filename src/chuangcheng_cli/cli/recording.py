@@ -194,6 +194,37 @@ def _own_matter(project, entries: list) -> list[str]:
     return out
 
 
+def _same_hand(project, entries: list) -> list[str]:
+    """A note for each 审核 (销号, 退回整改, 验收, 退回重办, 复查) recorded by the very person who
+    recorded what it reviews (the reply, 办结报告 or fix): one office worker could enter a unit's
+    reply and close it at once, and the record could not tell who reported and who reviewed (a
+    fresh-eyes try). Said, not refused: an office does enter what a unit phoned in."""
+    from ..domain.models import ENTRY_KIND_NAMES
+    from ..textguard import for_terminal
+
+    acts = [e for e in entries if e.kind in ("close", "reject", "verify", "reopen", "recheck")]
+    if not acts:
+        return []
+    out = []
+    for e in acts:
+        if e.kind in ("close", "reject"):
+            match = lambda x: x.kind == "reply" and x.notice == e.notice  # noqa: E731
+            what = "整改反馈"
+        elif e.kind in ("verify", "reopen"):
+            match = lambda x: x.kind == "progress" and x.task == e.task  # noqa: E731
+            what = "办结报告"
+        else:
+            match = lambda x: x.kind == "fix" and x.problem == e.problem  # noqa: E731
+            what = "整改完成"
+        reviewed = next((x for x in reversed(project.journal) if match(x)), None)  # the latest: what waits
+        if reviewed is None or reviewed.by.strip() != e.by.strip():
+            continue
+        out.append(f"提示：这条{ENTRY_KIND_NAMES[e.kind]}所审核的{what}（记录 {reviewed.id}）也是 {for_terminal(e.by)} "
+                   "记录的。反馈、报送宜由责任单位的人员用自己的名字记录（--by），审核由推进组办公室办理，"
+                   "日志才看得出谁报、谁审；如是代为登记，请在说明中写明由谁报来。")
+    return out
+
+
 def require_authority(project, entries: list, source: str = "") -> None:
     """Refuse (nothing written) when the roster does not let the recorder record an entry. source:
     where the recorder's name was taken from (Stamp.by_source), said with the refusal."""
@@ -491,7 +522,8 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
                              f"冲突位置：{first.file}:{first.line}。补登过去的记录时，请注意与之后的记录保持一致。")
         said = [f"提示：创建活动已于{rules.cn_date(project.plan.campaign.end)}结束（见 tasklist.yaml 的 campaign）。"] \
             if stamp.date > project.plan.campaign.end else []  # said only of a record that will be written
-        for text in said + _past_deadlines(entries, project.journal, raw) + _own_matter(project, entries):
+        for text in said + _past_deadlines(entries, project.journal, raw) + _own_matter(project, entries) \
+                + _same_hand(project, entries):
             if text not in noted:  # once: a write that asks first (cc notice) builds its entries twice
                 noted.add(text)
                 note(text)

@@ -445,7 +445,7 @@ _SYNONYMS = {"--deadline": ("--to", "--days"), "--days": ("--to", "--deadline"),
              "--until": ("--to", "--deadline"), "--to": ("--deadline", "--days"), "--reason": ("--note",),
              "--note": ("--reason",), "--comment": ("--note", "--reason"), "--message": ("--note", "--reason"),
              "-m": ("--note", "--reason"), "--desc": ("--note",), "--file": ("--evidence",),
-             "--attach": ("--evidence",)}
+             "--attach": ("--evidence",), "--type": ("--kind",), "--category": ("--kind",)}
 _SYNONYM_NOTES = {"--to": "延期写新的整改期限日期，如 --to 2024-01-20。"}
 
 
