@@ -247,6 +247,11 @@ def test_a_notice_sent_for_a_voided_problem_alone_is_voided_with_it(tmp_path):
     assert f"cc void {voids[-1]['id']} --reason" in second
     for day in ("2023-07-07", "2023-07-20"):
         assert unit(repo, day, "cl")["notice_count"] == 0, day
+    # the problem restored: the notice voided with it stays voided, and how to restore it is said
+    problem_void = next(e for e in voids if e["entry"] != notice["id"] and e["reason"] == "重复登记")
+    back = cc(repo, "void", problem_void["id"], "--reason", "登记无误", "--by", "周某某", "--as-of", "2023-07-09").stdout
+    assert f"随该问题一并作废的督办通知仍为作废；如也应恢复：cc void {voids[-1]['id']} --reason …" in back
+    assert unit(repo, "2023-07-20", "cl")["notice_count"] == 0
     # its trail, by the number alone, as by 2023-1 (a fresh-eyes try was refused)
     trail = cc(repo, "history", "-n", "1", "--as-of", "2023-07-20").stdout
     assert "督办通知（补录）（已作废）" in trail and "所依据的问题 W2023-0002 已作废" in trail

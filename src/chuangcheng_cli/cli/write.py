@@ -326,6 +326,14 @@ def void(
                 if still:
                     msg += ("\n随该通知一并作废的报告市领导记录仍为作废；如也应恢复：" +
                             "；".join(f"cc void {v.id} --reason …" for v in still))
+            if back is not None and back.kind == "problem":  # the notices voided with it stay voided
+                # the voids written with the problem's (cc void of a problem: one write, one moment)
+                notice_ids = {e.id for e in snap.project.journal if e.kind == "notice"}
+                still = [v for v in {id(v): v for v in snap.voided.values()}.values()
+                         if v.at == target.at and v.by == target.by and v.entry in notice_ids]
+                if still:
+                    msg += ("\n随该问题一并作废的督办通知仍为作废；如也应恢复：" +
+                            "；".join(f"cc void {v.id} --reason …" for v in still))
         by_id = {e.id: e for e in snap.project.journal if e.id in {v.entry for v in entries[1:]}}
         also = [by_id[v.entry] for v in entries[1:] if v.entry in by_id]
         if target.kind == "problem":
