@@ -334,7 +334,8 @@ def void(
                 if still:
                     msg += ("\n随该问题一并作废的督办通知仍为作废；如也应恢复：" +
                             "；".join(f"cc void {v.id} --reason …" for v in still))
-        by_id = {e.id: e for e in snap.project.journal if e.id in {v.entry for v in entries[1:]}}
+        with_it = {v.entry for v in entries[1:]}  # what the write voids with its target
+        by_id = {e.id: e for e in snap.project.journal if e.id in with_it}
         also = [by_id[v.entry] for v in entries[1:] if v.entry in by_id]
         if target.kind == "problem":
             from ..domain.workflow import citing_notices
@@ -354,7 +355,7 @@ def void(
             msg += f"\n同时作废以该通知为依据的报告市领导记录 {'、'.join(e.id for e in escalations)}"
         if target.kind == "notice" or any(e.kind == "notice" for e in also):
             msg += "\n作废的督办通知不计入督办次数，其文号不再使用；如需重新发文：cc notice …"
-            files = [e.file for e in snap.project.journal if e.id in {v.entry for v in entries}
+            files = [e.file for e in snap.project.journal if (e.id in with_it or e.id == target.id)
                      and getattr(e, "file", "")]
             if files:
                 msg += "\n已生成的文书随之作废，请勿再发送（可删除或另行标注）：" + "、".join(files)

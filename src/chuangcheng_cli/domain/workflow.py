@@ -441,7 +441,8 @@ def make_void(project: models.Project, stamp: Stamp, text: str, reason: str) -> 
         raise UsageError(f"记录 id {target.id} 在日志中出现了 {len(hits)} 次，无法只作废其中一条",
                          "这是合并时同一行被带入了两次：确认两行完全相同后，删除其中一行。")
     reason = _clean(reason, "作废原因")
-    voided = rules.active_voids(rules.ordered_entries(project.journal, dt.date.max, project.order))
+    ordered = rules.ordered_entries(project.journal, dt.date.max, project.order)  # the whole journal
+    voided = rules.active_voids(ordered)
     if target.id in voided:
         v = voided[target.id]
         raise Refusal(f"记录 {target.id} 已于{rules.cn_date(v.date)}作废（{v.reason}）",
@@ -464,7 +465,6 @@ def make_void(project: models.Project, stamp: Stamp, text: str, reason: str) -> 
     out = [models.make(models.Void, kind="void", entry=target.id, reason=reason, **_base(stamp))]
     notices = [target] if target.kind == "notice" else []
     if target.kind == "void":  # what a void of a void voids again, or brings back, at any depth
-        ordered = rules.ordered_entries(project.journal, dt.date.max, project.order)
         after = rules.active_voids([*ordered, *out])
         by_id = {e.id: e for e in project.journal if e.kind == "notice" and (e.id in after) != (e.id in voided)}
         for e in by_id.values():
