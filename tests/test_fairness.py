@@ -106,6 +106,93 @@ def test_a_review_of_what_the_same_person_entered_is_said(tmp_path):
     assert "也是" not in cc(other, "close", "1", "--note", "整改到位", "--by", "周某某", "--as-of", "2023-07-13").stderr
 
 
+def test_invisible_characters_copied_into_text_or_a_name_are_dropped(tmp_path):
+    """A zero-width space or direction mark copied from a chat (a hostile-input try) made "周\u200b某某"
+    another recorder than 周某某, so the same-hand note said nothing, and stayed in notes and
+    reasons where no reader sees it. Dropped from what is recorded; a journal that holds some stays
+    valid, and its names compare without them."""
+    repo = early(tmp_path)
+    cc(repo, "notice", "人社局", "--as-of", "2023-07-05")
+    cc(repo, "reply", "1", "--note", "\u200b电话\u200e报来：已\ufeff整改\u00ad", "--by", "周\u200b某某",
+       "--as-of", "2023-07-12")
+    reply = [e for e in entries(repo) if e["kind"] == "reply"][-1]
+    assert reply["note"] == "电话报来：已整改" and reply["by"] == "周某某"
+    closed = cc(repo, "close", "1", "--note", "整改到位", "--by", "\u2060周某某\U000e0041", "--as-of", "2023-07-13")
+    assert "也是 周某某 记录的" in closed.stderr.replace("\n", "")
+    assert [e for e in entries(repo) if e["kind"] == "close"][-1]["by"] == "周某某"
+    # an older journal's name with a zero-width space is the same recorder too
+    other = early(tmp_path / "old")
+    cc(other, "notice", "人社局", "--as-of", "2023-07-05")
+    cc(other, "reply", "1", "--note", "已整改", "--by", "周某某", "--as-of", "2023-07-12")
+    journal = other / "data" / "journal.jsonl"
+    lines = journal.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[-1] = lines[-1].replace('"by":"周某某"', '"by":"周\\u200b某某"')
+    assert "u200b" in lines[-1]
+    journal.write_text("".join(lines), encoding="utf-8")
+    cc(other, "validate", "--as-of", "2023-07-12")
+    closed = cc(other, "close", "1", "--note", "整改到位", "--by", "周某某", "--as-of", "2023-07-13")
+    assert "也是 周某某 记录的" in closed.stderr.replace("\n", "")
+
+
+def test_a_completion_deadline_on_a_holiday_falls_due_on_the_next_working_day(tmp_path):
+    """T04's 完成时限 is 2023年9月30日, inside the 国庆 holiday (9月29日—10月6日; 10月7日 a 调休
+    working Saturday): it was counted 逾期 on each day of the holiday, while every 整改期限 and
+    重办期限 was moved off rest days (a fairness review). Late from the day after 10月7日; the
+    序时进度 stays the plan's."""
+    repo = early(tmp_path)
+    in_holiday = task(repo, "2023-10-03", "T04")
+    assert in_holiday["light"] != "red" and not any("逾期" in r for r in in_holiday["reasons"]), in_holiday
+    assert in_holiday["deadline"] == "2023-09-30" and in_holiday["due"] == "2023-10-07"
+    assert in_holiday["rework"] is False and in_holiday["expected_percent"] == 100
+    assert task(repo, "2023-10-07", "T04")["light"] != "red"
+    late = task(repo, "2023-10-08", "T04")
+    assert late["light"] == "red"
+    assert "已逾期1天（时限2023年10月7日，2023年9月30日为休息日顺延）" in late["reasons"]
+    shown = cc(repo, "show", "T04", "--as-of", "2023-10-08", COLUMNS="200").stdout
+    assert "完成时限：2023年9月30日（为休息日，顺延至2023年10月7日）" in shown
+    weekly = cc(repo, "report", "md", "--as-of", "2023-10-02").stdout
+    assert "完成时限到期（牵头单位：市司法局，当前进度" in weekly and "2023年9月30日为休息日顺延）" in weekly
+    # a deadline on a working day is as written
+    assert task(repo, "2023-11-01", "T05")["due"] == "2023-10-31"
+
+
+def test_a_co_unit_s_own_view_says_its_own_share_of_a_light():
+    """status --unit of a co-unit showed the lead unit's "非本单位原因：" before the co-unit's own
+    problem (read by it as its own excuse), and nothing before a task lit by the lead alone (a try
+    of a new group). Its own view now names it: none of it, or the co-unit's own."""
+    from helpers import cc_ok
+
+    def attention(unit: str) -> str:
+        out = cc_ok(DATA.parent, "status", "--unit", unit, "--data", str(DATA), "--as-of", "2023-09-10",
+                    COLUMNS="200").stdout
+        return out.split("需要关注：")[1].split("红灯")[0]
+
+    assert "T09 ●红 人社局 非本单位（住建局）原因：督办通知法治督〔2023〕2号整改超期" in attention("住建局")
+    own = attention("妇联")  # T13, led by 民政局, yellow for 妇联's problem alone
+    assert "T13 ●黄 民政局 妇联问题W2023-0018" in own and "非本单位" not in own
+    assert "T13 ●黄 民政局 非本单位原因：妇联问题W2023-0018" in attention("民政局")  # the lead's own view, as before
+
+
+def test_a_notice_on_a_problem_in_rework_gives_no_less_time_than_its_rework(tmp_path):
+    """A notice citing a problem in 返工 (复查未通过) asked for the 整改情况 by its default 期限,
+    days before the 返工 期限 the office itself set (a try of a new group): the unit had less time
+    than it was given, and the notice then ran late first. A default 期限 is that day; one given is
+    kept, and said."""
+    repo = early(tmp_path)
+    cc(repo, "problem", "add", "--unit", "总工会", "--source", "暗访", "--place", "职工之家", "--desc", "台账缺失",
+       "--deadline", "2023-07-10", "--as-of", "2023-07-03")
+    cc(repo, "problem", "fix", "1", "--note", "已整改", "--by", "苗某某", "--as-of", "2023-07-05")
+    cc(repo, "problem", "recheck", "1", "--fail", "--note", "未达标", "--deadline", "2023-08-15", "--as-of", "2023-07-06")
+    given = cc(repo, "notice", "总工会", "--days", "5", "--as-of", "2023-07-07")
+    assert "所列问题W2023-0001（职工之家）的返工整改期限2023年8月15日晚于本通知的整改期限2023年7月12日" in given.stdout
+    notice = [e for e in entries(repo) if e["kind"] == "notice"][-1]
+    assert notice["deadline"] == "2023-07-12"
+    cc(repo, "void", notice["id"], "--reason", "期限有误", "--as-of", "2023-07-07")
+    default = cc(repo, "notice", "总工会", "--as-of", "2023-07-07")
+    assert "整改期限2023年8月15日" in default.stdout and "通知的整改期限定为同一天（不早于它）" in default.stdout
+    assert [e for e in entries(repo) if e["kind"] == "notice"][-1]["deadline"] == "2023-08-15"
+
+
 def test_reject_restarts_the_clock(tmp_path):
     repo = early(tmp_path)
     cc(repo, "notice", "人社局", "--as-of", "2023-07-05")

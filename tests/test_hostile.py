@@ -265,10 +265,10 @@ arg_text = st.one_of(
 
 def accepted_text(text: str, limit: int = 100_000, multiline: bool = True) -> str | None:
     """What workflow._clean stores for text, or None when it (or the check of every argument in
-    entry.py) refuses it: see textguard.py for the characters refused. multiline=False: a
+    entry.py) refuses it: see textguard.py for the characters refused and those dropped. multiline=False: a
     one-line field (a name: 责任人), where a tab or newline left inside once stripped is refused
     too (found by hypothesis: "0\n0")."""
-    value = text.strip()
+    value = textguard.unmarked(text).strip()  # zero-width characters and marks dropped (textguard.INVISIBLE)
     # only spaces, zero-width characters or blank fillers is no text at all (found by hypothesis:
     # "\u200b"; by a hostile-input try: "\u3164")
     if textguard.looks_blank(value) or len(value) > limit or textguard.find_bad(text) >= 0:

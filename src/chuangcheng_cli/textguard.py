@@ -22,6 +22,22 @@ BAD = re.compile(f"[{_ALWAYS}]")  # multi-line fields: tab and newline allowed
 BAD_SINGLE_LINE = re.compile(f"[\t\n{_ALWAYS}]")
 # CR is in the C0 range: a bare CR is refused everywhere (it breaks Markdown lists and CSV lines).
 
+# Format characters that draw nothing and that no Chinese text needs: the soft hyphen, the Arabic
+# letter mark, the Mongolian vowel separator, zero-width space, joiners and direction marks
+# (U+200B–U+200F), the word joiner and invisible operators (U+2060–U+2064), a BOM inside text and
+# the tag characters. Text copied from a web page, a chat or Word brings them along; they make two
+# names that look the same differ ("范某某" and "范\u200b某某" are two recorders to a comparison).
+# They are removed from what a command is given to record (unmarked), not refused in what is
+# recorded: journals written before they were removed hold some, and must stay valid.
+_INVISIBLE = "\u00ad\u061c\u180e\u200b-\u200f\u2060-\u2064\ufeff\U000e0000-\U000e007f"
+INVISIBLE = re.compile(f"[{_INVISIBLE}]")
+
+
+def unmarked(text: str) -> str:
+    """text without the invisible format characters above (INVISIBLE)."""
+    return text if text.isprintable() else INVISIBLE.sub("", text)
+
+
 # Dashes a Chinese input method types where "-" is meant: —— is what shift+minus gives in most of
 # them; － (full width) and ﹣ (small) become "-" under NFKC, the others NFKC leaves as they are.
 # One set for options typed ——dry-run (cli/usage.py) and for numbers typed 2023—4, W2023–8

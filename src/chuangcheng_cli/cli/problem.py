@@ -384,7 +384,7 @@ def _import_notes(moved: list[str], alike: list[str], overdue: list[str], done: 
     if moved:
         text += f"\n以下问题的整改期限遇休息日，{done}顺延至下一个工作日：\n" + "\n".join(f"  {m}" for m in moved)
     if unknown:
-        text += "\n提示：以下问题的整改期限所在年份的节假日安排尚未公布，未按休息日调整：\n" + "\n".join(f"  {u}" for u in unknown)
+        text += "\n提示：以下问题的整改期限所在年份的节假日安排尚未公布，只避开了周末、未按节假日调整：\n" + "\n".join(f"  {u}" for u in unknown)
     if alike:
         text += (f"\n以下问题{done}作为新问题登记，请核对是否与已登记的问题重复：\n" + "\n".join(f"  {a}" for a in alike)
                  + "\n如是同一问题（只是改了描述），" + ("" if done == "已" else "导入后")

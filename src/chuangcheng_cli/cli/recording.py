@@ -29,6 +29,7 @@ def _who(by: Optional[str], folder: Optional[Path] = None) -> tuple[str, str]:
     for the data folder, else the OS user. A refusal names the source, since a name the user never
     typed (a git user.name of "Seed … maintainers") is otherwise a riddle. Nobody is authenticated by this (README 安全与权限); the roster only decides
     whether the name may record what is asked (authority.py)."""
+    from ..domain.authority import same_name
     from ..textguard import describe, find_bad
 
     if by is not None:
@@ -48,7 +49,7 @@ def _who(by: Optional[str], folder: Optional[Path] = None) -> tuple[str, str]:
                          "请删除不可见的字符后重试；终端请使用 UTF-8 编码。")
     # recorded as the roster compares it (authority.same_name): --by ' 吴某某 ' was written with
     # its spaces, and the journal then named someone the roster does not (a hostile-input try)
-    return name.strip(), source
+    return same_name(name), source
 
 
 def _git_user(folder: Path) -> str:
@@ -199,6 +200,7 @@ def _same_hand(project, entries: list) -> list[str]:
     recorded what it reviews (the reply, 办结报告 or fix): one office worker could enter a unit's
     reply and close it at once, and the record could not tell who reported and who reviewed (a
     fresh-eyes try). Said, not refused: an office does enter what a unit phoned in."""
+    from ..domain.authority import same_name
     from ..domain.models import ENTRY_KIND_NAMES
     from ..textguard import for_terminal
 
@@ -217,7 +219,7 @@ def _same_hand(project, entries: list) -> list[str]:
             match = lambda x: x.kind == "fix" and x.problem == e.problem  # noqa: E731
             what = "整改完成"
         reviewed = next((x for x in reversed(project.journal) if match(x)), None)  # the latest: what waits
-        if reviewed is None or reviewed.by.strip() != e.by.strip():
+        if reviewed is None or same_name(reviewed.by) != same_name(e.by):
             continue
         out.append(f"提示：这条{ENTRY_KIND_NAMES[e.kind]}所审核的{what}（记录 {reviewed.id}）也是 {for_terminal(e.by)} "
                    "记录的。反馈、报送宜由责任单位的人员用自己的名字记录（--by），审核由推进组办公室办理，"

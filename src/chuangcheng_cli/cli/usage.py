@@ -274,7 +274,9 @@ def ref_pointer(prog: str, command: str, ref: str, tail: list[str] | None = None
     too (2023-4 is W2023-0004 to the problem commands), cc problem show; for a problem cc problem show. Each a command line to paste, with
     the options written before the command and the folder and date written after it (tail: the
     words after the command's name, else found in the command line); "" for no such number."""
-    ref = ref.strip()
+    from ..textguard import unmarked
+
+    ref = unmarked(ref).strip()
     problem = re.fullmatch(_PROBLEM_ID, ref) is not None
     if not problem and not _NOTICE_REF.fullmatch(ref):
         return ""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..domain import models, rules
 from .officialdoc import Block, OfficialDoc, cn_date
@@ -159,6 +159,7 @@ def build_notice(snap: rules.Snapshot, stamp: Stamp, unit: models.Unit, task_ids
     from ..domain.workflow import within_a_year
 
     within_a_year(stamp.date, limit.day, "整改期限")  # --days 365 of working days too
+    limit = _not_before_rework(limit, [*cited, *loose], stamp.date, deadline is None and days is None)
     later = [e for e in project.journal if e.kind == "notice" and e.date > stamp.date]
     if later:
         raise Refusal(f"日志中已有{cn_date(later[-1].date)}发出的督办通知 {later[-1].doc_no}，"
@@ -195,6 +196,22 @@ def build_notice(snap: rules.Snapshot, stamp: Stamp, unit: models.Unit, task_ids
         report = escalation_doc(snap, unit, previous, entry, esc)
         draft = NoticeDraft(entry, doc, file_name, esc, report, report_name, notes)
     return draft
+
+
+def _not_before_rework(limit, problems: list, today: dt.date, default: bool):
+    """The notice's 整改期限 (limit, deadlines.Deadline) beside the problems it cites: one in 返工
+    (复查未通过) and not yet late has a 整改期限 the office itself set, and a notice asking for the
+    整改情况 before that day gave the unit less time than that (a try of a new group). A default
+    期限 is moved to the latest such day; one given (--deadline, --days) is kept, and said."""
+    pending = [ps for ps in problems if ps.deadline is not None and ps.deadline > limit.day and ps.deadline >= today]
+    if not pending:
+        return limit
+    last = max(pending, key=lambda ps: ps.deadline)
+    if default:
+        return replace(limit, day=last.deadline,
+                       note=f"所列问题{last.label}的返工整改期限为{cn_date(last.deadline)}，通知的整改期限定为同一天（不早于它）")
+    return replace(limit, note=(limit.note + "；" if limit.note else "")
+                   + f"所列问题{last.label}的返工整改期限{cn_date(last.deadline)}晚于本通知的整改期限{cn_date(limit.day)}")
 
 
 def free_name(name: str, taken: frozenset[str] | set[str]) -> str:

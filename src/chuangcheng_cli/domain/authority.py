@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..textguard import unmarked
 from . import models
 
 LEAD_KINDS = frozenset({"notice", "reject", "close", "verify", "reopen", "escalate", "recheck", "extend"})
@@ -26,7 +27,9 @@ def _own_act(entry) -> bool:
 
 
 def same_name(name: str) -> str:
-    return name.strip()
+    """A name as the roster compares it: without spaces around it or invisible format characters
+    (textguard.INVISIBLE: "范\u200b某某", copied from a chat, is 范某某)."""
+    return unmarked(name).strip()
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ fall back to calendar days and say so. Pure: the caller passes the day the notic
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 
@@ -18,51 +19,75 @@ class Deadline:
     warning: bool = False  # the note says the calendar was unavailable
 
 
-def _is_workday(day: dt.date) -> bool | None:
-    """True or False by the official calendar; None for a year it does not know."""
+@functools.lru_cache(maxsize=1)
+def _calendar() -> tuple | None:
+    """chinese_calendar's tables (holidays, 调休 workdays) and the first and last year they cover,
+    or None without it. Its own is_workday works the years out again on every call (min and max
+    over the whole table, ~30 µs): a city's thousand tasks' deadlines paid that on every read."""
     try:
         import chinese_calendar
     except ImportError:  # pragma: no cover - a dependency of the package
         return None
-    try:
-        return chinese_calendar.is_workday(day)
-    except NotImplementedError:
+    holidays, workdays = chinese_calendar.holidays, chinese_calendar.workdays
+    return holidays, workdays, min(holidays).year, max(holidays).year
+
+
+def _is_workday(day: dt.date) -> bool | None:
+    """True or False by the official calendar, as chinese_calendar.is_workday says (a 调休 working
+    day, or a weekday that is no holiday); None for a year it does not know."""
+    calendar = _calendar()
+    if calendar is None:  # pragma: no cover - a dependency of the package
         return None
+    holidays, workdays, first, last = calendar
+    if not first <= day.year <= last:
+        return None
+    return day in workdays or (day.weekday() <= 4 and day not in holidays)
+
+
+def _works(day: dt.date) -> tuple[bool, bool]:
+    """(whether day is a working day, whether the official calendar knows its year). A year it
+    does not know yet: Monday to Friday, as every year's weekends are rest days whatever its
+    holidays (a try of a 2027 group found a 重办期限 on a Sunday, counted late the next day)."""
+    known = _is_workday(day)
+    return (day.weekday() <= 4, False) if known is None else (known, True)
+
+
+def _unknown(year: int) -> str:
+    return f"{year}年的节假日安排尚不可知（国务院公布、chinesecalendar 更新后升级即可按节假日计算）"
 
 
 def rectification_deadline(issued: dt.date, days: int | None = None, on: dt.date | None = None,
                            workdays: bool = False, what: str = "整改期限") -> Deadline:
     """The 整改期限 of a notice issued on `issued`: `on` as given, or `days` after it (工作日 when
-    workdays); either way moved to the next working day when it falls on a rest day. what: the
-    deadline's name in the note (a reopen's is a 重办期限)."""
+    workdays); either way moved to the next working day when it falls on a rest day. In a year the
+    calendar does not know yet only weekends are rest days, and the note (a warning) says so.
+    what: the deadline's name in the note (a reopen's is a 重办期限)."""
     from .views import cn_date
 
     if on is None:
         assert days is not None
         if workdays:
-            day, counted = issued, 0
+            day, counted, unknown = issued, 0, None
             while counted < days:
                 day += dt.timedelta(days=1)
-                known = _is_workday(day)
-                if known is None:  # the count reaches a year not yet announced: calendar days,
-                    # and that day moved off a rest day where its year is known
-                    plain = rectification_deadline(issued, on=issued + dt.timedelta(days=days), what=what)
-                    moved = f"，{plain.note}" if plain.note and not plain.warning else ""
-                    return Deadline(plain.day, f"{day.year}年的节假日安排尚不可知，"
-                                               f"{what}按{days}个自然日计算{moved}", True)
-                counted += known
+                works, known = _works(day)
+                if not known and unknown is None:
+                    unknown = day.year
+                counted += works
+            if unknown is not None:
+                return Deadline(day, f"{_unknown(unknown)}，{days}个工作日只跳过了周末", True)
             return Deadline(day, f"{days}个工作日")
         on = issued + dt.timedelta(days=days)
     day = on
     for _ in range(40):  # the longest run of rest days (春节 with its weekends) is far shorter
-        known = _is_workday(day)
-        if known is None:
-            if day == on:
-                return Deadline(on, f"{on.year}年的节假日安排尚不可知，未按工作日调整{what}", True)
-            break
-        if known:
+        works, known = _works(day)
+        if works:
             break
         day += dt.timedelta(days=1)
+    if known:
+        if day != on:
+            return Deadline(day, f"{cn_date(on)}为休息日，{what}顺延至{cn_date(day)}")
+        return Deadline(day)
     if day != on:
-        return Deadline(day, f"{cn_date(on)}为休息日，{what}顺延至{cn_date(day)}")
-    return Deadline(day)
+        return Deadline(day, f"{cn_date(on)}为休息日，{what}顺延至{cn_date(day)}；{_unknown(day.year)}，只避开了周末", True)
+    return Deadline(day, f"{_unknown(day.year)}，未按节假日调整{what}", True)

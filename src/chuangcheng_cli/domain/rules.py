@@ -24,8 +24,21 @@ LEVELS = ("蓝", "黄", "红")
 NOTICE_FAMILY = ("notice", "reply", "reject", "close", "escalate", "void", *problemlist.PROBLEM_KINDS)
 
 
+@functools.lru_cache(maxsize=4096)
+def falls_due(day: dt.date) -> dt.date:
+    """The day a 完成时限 written as day falls due: day, or the next working day when day is a rest
+    day by the official calendar, as every 整改期限 and 重办期限 is moved (deadlines.py; 民法典第二百
+    零三条: a period whose last day is a 法定休假日 ends on the day after it). A fairness review found
+    a task due on 2023年9月30日, in the 国庆 holiday, counted late on each day of it."""
+    from .deadlines import rectification_deadline
+
+    return rectification_deadline(day, on=day).day
+
+
 def expected_percent(task: models.Task, start: dt.date, today: dt.date) -> int:
-    """序时进度: linear from the campaign start to the deadline, through any milestones."""
+    """序时进度: linear from the campaign start to the deadline, through any milestones. The plan's
+    pace, as an office computes it from the dates it wrote: a 完成时限 on a rest day is not moved
+    here (falls_due moves only when the task is late, not how far along it should be)."""
     points = [(start, 0)] + [(m.date, m.percent) for m in task.milestones] + [(task.deadline, 100)]
     if today <= start:
         return 0
@@ -165,13 +178,19 @@ class TaskState:
 
     @property
     def deadline(self) -> dt.date:
-        """The day after which the task is late: its 完成时限, or a later 重办期限 of a reopen."""
-        return self.due or self.task.deadline
+        """The day after which the task is late: its 完成时限 (the next working day when that is a
+        rest day: falls_due), or a later 重办期限 of a reopen."""
+        return self.due or falls_due(self.task.deadline)
 
     @property
     def reworking(self) -> bool:
         """Sent back (退回重办) and given a 重办期限 later than the task's own deadline."""
-        return self.due is not None and self.due != self.task.deadline
+        return self.due is not None and self.due != falls_due(self.task.deadline)
+
+    @property
+    def moved(self) -> bool:
+        """Whether the task's 完成时限 is a rest day and it falls due on a later working day."""
+        return not self.reworking and self.deadline != self.task.deadline
 
     @property
     def done(self) -> bool:
@@ -923,7 +942,8 @@ def _light(st: TaskState, units: dict[str, UnitState], today: dt.date, start: dt
             text += f"（已{days}天，超过审核时限{over}天，{office}逾期）"
         waiting.append(text)
     elif today > st.deadline:
-        red.append(f"已逾期{(today - st.deadline).days}天（{'重办期限' if st.reworking else '时限'}{cn_date(st.deadline)}）")
+        moved = f"，{cn_date(task.deadline)}为休息日顺延" if st.moved else ""
+        red.append(f"已逾期{(today - st.deadline).days}天（{'重办期限' if st.reworking else '时限'}{cn_date(st.deadline)}{moved}）")
     notice_red = _late_by_unit(st.late_notices, task.lead, units, today)
     red += notice_red
     # a co-unit's notice is named with its unit, as its problems are: the line shows the lead's name

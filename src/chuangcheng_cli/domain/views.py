@@ -150,13 +150,28 @@ def escalation_dates(esc: dict, short_year: int | None = None) -> str:
 def cause_prefix(row: dict) -> str:
     """What goes before a red or yellow task's reasons where the lead unit (whose name the row
     shows) does not answer for all of its light: 非本单位原因 when for none of it, or its own
-    light when a lesser one (a red task yellow for the lead, red for its co-units' share)."""
+    light when a lesser one (a red task yellow for the lead, red for its co-units' share).
+
+    In a co-unit's own view (status --unit, filter_rows: for_unit) it is that unit's share that is
+    said, by its name: the lead's "非本单位原因" there read as the co-unit's own excuse, beside its
+    own problem, while a task lit by the lead alone said nothing (a try of a new group)."""
+    own = row.get("own")
+    if own is not None and row.get("light") in ("red", "yellow"):
+        mine, short = own.get("light"), own.get("short") or row.get("for_unit", "")
+        if mine is None:
+            return f"非本单位（{short}）原因："
+        if row.get("lead_light") is not None or mine != row["light"]:
+            return f"本单位（{short}）自身为{_LIGHT_WORDS[mine]}，另有其他单位原因："
+        return ""
     if row.get("not_lead_s_cause"):
         return "非本单位原因："
     own = row.get("lead_light")
     if row.get("light") == "red" and own == "yellow":
         return "牵头单位自身为黄灯，红灯含其他单位原因："
     return ""
+
+
+_LIGHT_WORDS = {"red": "红灯", "yellow": "黄灯"}
 
 
 def summary_text(summary: dict) -> str:

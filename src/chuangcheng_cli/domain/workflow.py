@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from . import models, problemlist, rules
 from .models import phone_fault
 from ..diagnostics import Refusal, UsageError, did_you_mean
-from ..textguard import DASHES_TO_HYPHEN
+from ..textguard import DASHES_TO_HYPHEN, unmarked
 
 
 def new_entry_id(day: dt.date) -> str:
@@ -68,7 +68,7 @@ def _unit_on_task(project: models.Project, task: models.Task, unit: models.Unit)
 def _clean(text: str, what: str, limit: int = 100_000) -> str:
     from ..textguard import looks_blank
 
-    value = text.strip()
+    value = unmarked(text).strip()  # zero-width and direction marks copied along: textguard.INVISIBLE
     if looks_blank(value):  # a reason or note only invisible characters or blank fillers make is none
         raise UsageError(f"{what}不能为空", "请写明内容（只有空格或不可见字符的不算）。")
     if len(value) > limit:
@@ -99,7 +99,7 @@ def _phone(text: str) -> str:
     """A telephone number as phone_fault accepts it, normalized; "" for none; UsageError else."""
     import unicodedata
 
-    phone = unicodedata.normalize("NFKC", text).strip()
+    phone = unicodedata.normalize("NFKC", unmarked(text)).strip()
     fault = phone_fault(phone)
     if fault:
         shown = phone if len(phone) <= 30 else phone[:20] + "…"
@@ -184,7 +184,7 @@ def find_notice(snap: rules.Snapshot, text: str) -> rules.NoticeState:
     import re
     import unicodedata
 
-    key = unicodedata.normalize("NFKC", text).translate(DASHES_TO_HYPHEN).strip()
+    key = unicodedata.normalize("NFKC", unmarked(text)).translate(DASHES_TO_HYPHEN).strip()
     notices = list(snap.notices.values())
     for ns in notices:
         if key in (ns.notice.ref, ns.notice.doc_no, unicodedata.normalize("NFKC", ns.notice.doc_no)):
@@ -249,7 +249,7 @@ def notice_trail_ref(snap: rules.Snapshot, text: str) -> str:
     says why it no longer counts), by its ref or 发文字号; else as find_notice finds one."""
     import unicodedata
 
-    key = unicodedata.normalize("NFKC", text).translate(DASHES_TO_HYPHEN).strip()
+    key = unicodedata.normalize("NFKC", unmarked(text)).translate(DASHES_TO_HYPHEN).strip()
     for e in snap.entries:
         if e.kind == "notice" and key in (e.ref, unicodedata.normalize("NFKC", e.doc_no)):
             return e.ref
@@ -387,7 +387,7 @@ def make_void(project: models.Project, stamp: Stamp, text: str, reason: str) -> 
     import unicodedata
 
     # as the problem commands and reply take them: an input method's dash (2023—4), W2023-0008号
-    plain = unicodedata.normalize("NFKC", text).translate(DASHES_TO_HYPHEN).strip()
+    plain = unicodedata.normalize("NFKC", unmarked(text)).translate(DASHES_TO_HYPHEN).strip()
     if re.fullmatch(r"[A-Za-z]*\d{4}-\d+号", plain):
         plain = plain[:-1]
     hits = find_entry(project, plain if plain != text.strip() else text)
@@ -577,7 +577,7 @@ def problem_key(text: str) -> str:
     plain, spaces trimmed, upper case (w2023-0001 is W2023-0001)."""
     import unicodedata
 
-    key = unicodedata.normalize("NFKC", text).translate(DASHES_TO_HYPHEN).strip().upper()
+    key = unicodedata.normalize("NFKC", unmarked(text)).translate(DASHES_TO_HYPHEN).strip().upper()
     return key[:-1].rstrip() if key.endswith("号") and key[:-1].rstrip()[-1:].isdigit() else key  # W2023-0008号
 
 

@@ -326,8 +326,9 @@ def _next_week_section(snap: rules.Snapshot) -> list[str]:
         task = st.task
         if not st.done and _in(st.deadline, first, last):
             state = "已报办结，待验收" if st.reported_complete else f"当前进度{st.percent}%"
+            moved = f"，{rules.cn_date(task.deadline)}为休息日顺延" if st.moved else ""
             items.append((st.deadline, 0, f"{_task_name(project, task.id)} {'重办期限' if st.reworking else '完成时限'}到期"
-                                            f"（牵头单位：{project.unit_label(task.lead)}，{state}）"))
+                                            f"（牵头单位：{project.unit_label(task.lead)}，{state}{moved}）"))
     for ns in snap.notices.values():
         if ns.is_open and _in(ns.deadline, first, last):
             state = "已反馈，待审核" if ns.pending is not None else "尚未反馈"

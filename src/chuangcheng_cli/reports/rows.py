@@ -89,7 +89,11 @@ _AFTER = "，。、；：,.;:！!？?"
 
 
 def _bare(text: str) -> str:
-    return text.strip().strip(_QUOTES).strip().rstrip(_AFTER).strip()
+    """text as a unit or task is looked up: without quotes, a trailing comma, spaces, or invisible
+    format characters copied along from a chat (textguard.INVISIBLE: 人社\u200b局 is 人社局)."""
+    from ..textguard import unmarked
+
+    return unmarked(text).strip().strip(_QUOTES).strip().rstrip(_AFTER).strip()
 
 
 def resolve_task(project: models.Project, text: str) -> models.Task:
@@ -158,7 +162,10 @@ def status_rows(snap: rules.Snapshot, unit: str | None = None, indicator: str | 
             "reasons": list(st.reasons),
             "last_report": st.last_report.isoformat() if st.last_report else None,
             "deadline": task.deadline.isoformat(),  # its 完成时限, as the plan says
-            "due": st.deadline.isoformat(),  # the deadline in force: a later 重办期限 when sent back in time
+            # the deadline in force: a later 重办期限 when sent back in time (rework), else the 完成时限
+            # or the working day after it when it is a rest day (rules.falls_due)
+            "due": st.deadline.isoformat(),
+            "rework": st.reworking,
             "notice_count": lead_state.notice_count,
             "escalated": lead_state.escalated,
             # red or yellow only for what co-units answer for (their notices, their problems): the
@@ -168,8 +175,10 @@ def status_rows(snap: rules.Snapshot, unit: str | None = None, indicator: str | 
             # lead, the rest being co-units' (views.cause_prefix says so before the reasons)
             "lead_light": rules.unit_light(st, task.lead, snap.today, project.plan.policy.problem_red),
             # each co-unit's own: what status --unit shows for it in place of the lead unit's
+            # (light: the co-unit's own light on it, rules.unit_light, None when it answers for none)
             "co_unit_views": [{"unit": project.unit_label(u), "short": project.unit_short(u), "assignee": _assignee(st, u),
-                               "notice_count": snap.units[u].notice_count, "escalated": snap.units[u].escalated}
+                               "notice_count": snap.units[u].notice_count, "escalated": snap.units[u].escalated,
+                               "light": rules.unit_light(st, u, snap.today, project.plan.policy.problem_red)}
                               for u in task.co_units],
         })
     unit_name = project.unit_label(unit) if unit else None

@@ -351,7 +351,8 @@ def task_view(d: dict, as_of: str, width: int = 80) -> Group:
     head.append(f"标准要求：{d['requirement']}\n")
     head.append(f"完成时限：{cn_date(dt.date.fromisoformat(d['deadline']))}")
     if d.get("due", d["deadline"]) != d["deadline"]:
-        head.append(f"（退回重办，重办期限{cn_date(dt.date.fromisoformat(d['due']))}）")
+        due = cn_date(dt.date.fromisoformat(d["due"]))
+        head.append(f"（退回重办，重办期限{due}）" if d.get("rework", True) else f"（为休息日，顺延至{due}）")
     if d["milestones"]:
         head.append("；节点：" + "，".join(
             f"{short_date(m['date'], year)} {m['percent']}%" for m in d["milestones"]))
