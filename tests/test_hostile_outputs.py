@@ -30,7 +30,7 @@ from chuangcheng_cli.reports import tables
 from chuangcheng_cli import textguard
 from chuangcheng_cli.cli import app
 from chuangcheng_cli.diagnostics import Diagnostic, UsageError, render_text
-from helpers import DATA, TODAY, cc_env, copy_data, run_cc, snapshot_files
+from helpers import DATA, TODAY, cc_command, cc_env, copy_data, run_cc, snapshot_files
 
 AS_OF = ("--as-of", "2023-12-31")
 
@@ -946,3 +946,68 @@ def test_a_data_file_that_is_a_device_or_a_pipe_is_refused_not_read(tmp_path, na
         hinted = run_cc("log", "T09", "--percent", "90", "--note", "x", "人社局", cwd=tmp_path, timeout=60, **env)
         assert hinted.returncode == 2 and "缺少必填选项 --unit" in hinted.stderr, hinted.stdout + hinted.stderr
         assert "Traceback" not in hinted.stderr
+
+
+def test_reports_from_a_journal_with_lines_left_out_say_so_inside(tmp_path):
+    """The leaders read the report, not the terminal: a page, a 周报 or a workbook made while
+    journal lines were left out (errors) said so only on stderr. Each now says it at its top; a
+    journal with not one usable record (Notepad saved it as UTF-16) makes no report at all, as
+    every task would read as never reported (a hostile-input try)."""
+    import openpyxl
+
+    data = copy_data(tmp_path)
+    journal_path = data / "journal.jsonl"
+    lines = journal_path.read_bytes().splitlines(keepends=True)
+    lines[5] = b'{"id": "broken", "kind": "progress"\n'
+    journal_path.write_bytes(b"".join(lines))
+    note = "日志数据有 1 处问题，1 条记录未计入"
+    md = run_cc("report", "md", "--data", str(data), *AS_OF, cwd=tmp_path)
+    assert md.returncode == 0 and f"> **注意**：生成本周报时{note}，以下数字可能不完整" in md.stdout, md.stderr
+    html = run_cc("report", "html", "--data", str(data), "--out", "r.html", *AS_OF, cwd=tmp_path)
+    assert html.returncode == 0, html.stderr
+    assert f'<p class="left-out warn">注意：生成本页时{note}，以下数字可能不完整' in (tmp_path / "r.html").read_text("utf-8")
+    xlsx = run_cc("report", "xlsx", "--data", str(data), "--out", "r.xlsx", *AS_OF, cwd=tmp_path)
+    assert xlsx.returncode == 0, xlsx.stderr
+    book = openpyxl.load_workbook(tmp_path / "r.xlsx", read_only=True)
+    for sheet in book.worksheets:
+        assert f"注意：生成时{note}，数字可能不完整" in next(sheet.iter_rows(max_row=1, values_only=True))[0]
+    clean = run_cc("report", "md", "--data", str(DATA), *AS_OF, cwd=tmp_path)
+    assert "注意" not in clean.stdout.split("## ")[0]
+
+    journal_path.write_bytes(journal_path.read_text("utf-8").encode("utf-16"))
+    before = snapshot_files(tmp_path)
+    for args in (("md",), ("html", "--out", "r2.html"), ("xlsx", "--out", "r2.xlsx")):
+        result = run_cc("report", *args, "--data", str(data), *AS_OF, cwd=tmp_path)
+        refused(result, 1, "日志中没有一条能计入的记录，不生成报表", "cc validate")
+    assert snapshot_files(tmp_path) == before
+
+
+def test_a_write_that_waited_for_the_lock_is_stamped_when_it_appends(tmp_path):
+    """Two `cc log` racing: the one that lost the lock kept the moment it started, before the
+    winner's, so its line sorted before the winner's though appended after it, and a report of the
+    same day was refused as a backfill (a hostile-input try). The moment is read under the lock."""
+    import datetime as dt
+    import time
+
+    data = copy_data(tmp_path)
+    path = data / "journal.jsonl"
+    with journal.locked(path):
+        writer = subprocess.Popen([*cc_command(), "log", "T09", "--unit", "人社局", "--percent", "90", "--note", "x",
+                                   "--by", "范某某", "--data", str(data), *AS_OF],
+                                  env=cc_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(2.5)  # the writer has stamped by now if it stamps before the lock
+        released = dt.datetime.now(dt.timezone.utc)
+    out, err = writer.communicate(timeout=120)
+    assert writer.returncode == 0, err
+    entry = json.loads(path.read_text("utf-8").splitlines()[-1])
+    assert dt.datetime.fromisoformat(entry["at"]) >= released - dt.timedelta(seconds=0.5), (entry["at"], released)
+
+
+def test_a_unit_name_typed_with_a_space_inside_is_that_unit(tmp_path):
+    """--unit "市人力资源 和社会保障局" was "2 个单位" (both halves the same unit): a space inside a
+    Chinese name means nothing; two names so parted are still two (a hostile-input try)."""
+    for typed in ("市人力资源 和社会保障局", "人社\u3000局"):
+        result = run_cc("status", "--unit", typed, *AS_OF, cwd=tmp_path)
+        assert result.returncode == 0 and "T09" in result.stdout, result.stderr
+    two = run_cc("status", "--unit", "人社局 住建局", *AS_OF, cwd=tmp_path)
+    assert two.returncode == 2 and "请每次写一个单位" in two.stderr, two.stderr

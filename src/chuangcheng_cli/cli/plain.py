@@ -164,7 +164,8 @@ def read_project(where: locate.DataDir, strict: bool = False):
 
 
 def _read(where: locate.DataDir, strict: bool = False):
-    """(project, warning text or "", view key or None, plan key, state) for a read; state: the
+    """(project, warning text or "", view key or None, plan key, state, what a report made from it
+    must say it left out: checks.report_note) for a read; state: the
     store's state of the journal when the project's journal is exactly its entries in file order
     (a fold of them may then be kept, store/folds.py), else None.
 
@@ -174,7 +175,7 @@ def _read(where: locate.DataDir, strict: bool = False):
     journal free of errors leaves a state for the next read. The view key is that of the bytes
     read, when they did not change while we read them (None when the store is off)."""
     from ..store import state as store
-    from ..store.checks import check_folder, usable_from, warning_line
+    from ..store.checks import check_folder, report_note, usable_from, warning_line
     from ..store.loading import JOURNAL
 
     if where.bundled:
@@ -188,7 +189,7 @@ def _read(where: locate.DataDir, strict: bool = False):
         if store.usable_raw(raw):
             found = store.read_project(root, plan, raw, journal_path, _shown(journal_path))
             if found is not None:
-                return found[0], "", store.view_key(plan, found[1].digest), plan, found[1]
+                return found[0], "", store.view_key(plan, found[1].digest), plan, found[1], ""
     checked = check_folder(where.path, Path.cwd(), authority=False, files=False)  # as the store's state judges
     key = held = None
     if root is not None and raw is not None and store.data_key(where.folder) == store.view_key(plan, store.digest(raw)):
@@ -199,7 +200,7 @@ def _read(where: locate.DataDir, strict: bool = False):
     usable = usable_from(checked)
     if usable.errors and strict:
         raise DataError(usable.errors)
-    return usable.project, (warning_line(usable) if usable.errors else ""), key, plan, held
+    return usable.project, (warning_line(usable) if usable.errors else ""), key, plan, held, report_note(usable)
 
 
 def _shown(path: Path) -> str:
@@ -239,10 +240,11 @@ def _snapshot_doc(where: locate.DataDir, today, remember: bool, strict: bool):
         found = view_from_fold(where, today, root)
         if found is not None:
             return found
-    project, warning, key, plan, held = _read(where, strict)
+    project, warning, key, plan, held, left_out = _read(where, strict)
     if warning:
         note(warning)
     snap = snapshot(project, today)
+    snap.left_out = left_out
     if held is not None and snap.fold.count == len(project.journal):  # every entry: a fold for later reads
         from ..store import folds
 

@@ -461,7 +461,10 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
     def _run(raw: Optional[bytes]):
         checked, held, plan, h, sliced, narrowed = prepare(raw)
         project = checked.project
-        stamp = replace(stamp_utc, at=local_time(stamp_utc.at, project.plan.campaign.timezone))
+        # the moment read again on each run, the last under the journal's lock: two writes racing
+        # are stamped in the order they are appended (the loser's earlier moment sorted it before
+        # the winner's line, and a report of the same day read as a backfill: a hostile-input try)
+        stamp = replace(stamp_utc, at=local_time(dt.datetime.now(dt.timezone.utc), project.plan.campaign.timezone))
         check_stamp(project, stamp, now, clock_day)
         if lead_act:  # who may, before what the record allows: a unit never learns the lead's queue
             from types import SimpleNamespace
@@ -556,7 +559,7 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
                 print(message.dry)
             return
         if docs:
-            writable_folder(folder)  # before anyone is asked to confirm what could not be issued
+            writable_folder(folder, keep=False)  # before anyone is asked to confirm what could not be issued
         confirm(entries, docs)
         expected = [e.kind for e in entries]
 
@@ -716,10 +719,12 @@ def _copy_evidence(items: list[str], recorded: tuple, root: Path) -> list[Path]:
     return made
 
 
-def writable_folder(folder: Path, refused: str = "文书目录无法写入，未写入任何内容") -> None:
+def writable_folder(folder: Path, refused: str = "文书目录无法写入，未写入任何内容", keep: bool = True) -> None:
     """Refuse, before the record is written, a document folder that cannot be made or written in
     (--out /proc, a folder without write permission): a notice recorded without its document
-    counts toward the unit's 督办 all the same. Folders made for the probe are removed again.
+    counts toward the unit's 督办 all the same. Folders made for the probe are removed again when
+    it fails, or always when not keep (a probe before a question whose answer may be no: a refused
+    notice left an empty notices/2023/ behind, found by a hostile-input try).
     The reason names the folder it failed in and why (the errno's own: no permission, read-only,
     a system folder), not the folder asked for "不存在" (/proc answers a new folder with ENOENT)."""
     import errno
@@ -737,12 +742,10 @@ def writable_folder(folder: Path, refused: str = "文书目录无法写入，未
         step = probe
         os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         os.unlink(probe)
+        if not keep:
+            _remove_made(made)
     except OSError as exc:
-        for p in reversed(made):
-            try:
-                p.rmdir()
-            except OSError:
-                pass
+        _remove_made(made)
         reason = cannot_make_text(exc, step, "文件" if step == probe else "目录", shown_path)
         if system_folder(step.parent):
             hint = "请用 --out 另选一个目录，如 --out notices（不存在时会自动创建）。"
@@ -755,6 +758,14 @@ def writable_folder(folder: Path, refused: str = "文书目录无法写入，未
         else:
             hint = "请用 --out 另选一个可以写入的目录，或排除目录权限问题后再运行。"
         raise Refusal(f"{refused}：{reason}", hint) from None
+
+
+def _remove_made(made: list[Path]) -> None:
+    for p in reversed(made):
+        try:
+            p.rmdir()
+        except OSError:
+            pass
 
 
 def write_documents(docs: list, folder: Path, reprint: bool = False) -> list[Path]:

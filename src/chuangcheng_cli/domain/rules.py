@@ -298,6 +298,9 @@ class Snapshot:
     problems: dict = field(default_factory=dict)  # problem id → ProblemState, not voided, in order
     fold: object = None  # the Fold it was finished from
     memo: dict = field(default_factory=dict, repr=False, compare=False)  # what reports work out once per snapshot
+    # what the read of the data left out (journal lines with errors: store/checks.report_note), ""
+    # when nothing; every report made from the snapshot says it, as the terminal was told
+    left_out: str = ""
 
     @property
     def counted(self) -> list:

@@ -119,6 +119,8 @@ def _masthead(snap: rules.Snapshot) -> str:
         f'<span>截至{_e(rules.cn_date(snap.today))}</span>'
         f'<span>牵头单位：{_e(lead)}</span>'
         '</div></header>'
+        + (f'<p class="left-out warn">注意：生成本页时{_e(snap.left_out)}，以下数字可能不完整；'
+           '请推进组办公室运行 cc validate 查看并修正。</p>' if snap.left_out else "")
     )
 
 
@@ -756,6 +758,7 @@ tr.ind th { background: #f6f3ee; font-size: 13.5px; text-align: left; }
 .muted { color: #5b6470; }
 .quiet { color: #5b6470; }
 .warn { color: #b23b1e; font-weight: bold; }
+.left-out { border: 2px solid #b23b1e; padding: 6px 10px; margin: 8px 0; }
 .nowrap { white-space: nowrap; }
 .wrap { white-space: normal; }
 h3 { font-size: 15px; margin: 16px 0 6px; }

@@ -369,6 +369,8 @@ def render_markdown(snap: rules.Snapshot) -> str:
 
     out = [f"# {md(camp.group)}工作周报（{rules.cn_date(today)}）", "",
            f"{md(camp.name)} · 截至{rules.cn_date(today)}", "",
+           *([f"> **注意**：生成本周报时{md(snap.left_out)}，以下数字可能不完整；请推进组办公室运行 cc validate "
+              "查看并修正。", ""] if snap.left_out else []),
            line(f"- 总体情况：{reports.summary_text(summary)}"),
            f"- 本周动态：进度报送{count['progress']}条，验收销号{count['verify']}项，新发督办通知{count['notice']}份，"
            f"收到整改反馈{count['reply']}份，督办销号{count['close']}份",

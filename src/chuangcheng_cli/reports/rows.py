@@ -25,6 +25,14 @@ def resolve_unit(project: models.Project, text: str, several: str = "请每次�
     for unit in project.units:
         if key == unit.name or key in unit.short_names:
             return unit
+    import re
+
+    squeezed = re.sub(r"\s+", "", key)  # 市人力资源 和社会保障局: a space inside a name means nothing
+    if squeezed and squeezed != key:
+        try:
+            return resolve_unit(project, squeezed, several)
+        except UsageError:
+            pass  # 人社局 住建局: two units, said below
     lowered = key.lower()
     matches = [u for u in project.units
                if u.id == lowered or (key and (key in u.name or any(key in s for s in u.short_names)))]
@@ -36,8 +44,6 @@ def resolve_unit(project: models.Project, text: str, several: str = "请每次�
     hint = did_you_mean(key, candidates, names) or "运行 cc units 查看所有单位。"
     if len(matches) > 1:
         hint = "可能是：" + "、".join(u.name for u in matches) + "，请写全称。"
-    import re
-
     parts = [p for p in re.split(r"[,，、;；/\s]+", key) if p]
     if len(parts) > 1 and not matches:  # --unit 人社局,住建局: several units where one belongs
         named = []

@@ -683,6 +683,8 @@ def build_workbook(snap: rules.Snapshot) -> Workbook:
     """
     camp = snap.project.plan.campaign
     as_of = f"截至{rules.cn_date(snap.today)}"
+    if snap.left_out:  # in every sheet's title: a sheet is printed and read alone
+        as_of += f"；注意：生成时{snap.left_out}，数字可能不完整"
     wb = Workbook(write_only=True)
     wb.properties.title = f"{camp.group}台账（{as_of}）"
     wb.properties.subject = camp.name

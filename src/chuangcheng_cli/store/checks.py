@@ -238,6 +238,17 @@ def warning_line(usable: Usable) -> str:
     return f"数据有 {len(usable.errors)} 处问题，{usable.skipped} 条记录未计入；运行 cc validate 查看，{fix}。"
 
 
+def report_note(usable: Usable) -> str:
+    """What a report made from usable must say it left out ("" when nothing): the leaders read the
+    report, not the terminal its warning went to (a hostile-input try found a page of 14 red
+    tasks, 0 done, made from a journal Notepad had saved in UTF-16, without a word)."""
+    if not usable.errors:
+        return ""
+    if usable.unreadable:
+        return "日志文件无法读取，全部记录未计入"
+    return f"日志数据有 {len(usable.errors)} 处问题，{usable.skipped} 条记录未计入"
+
+
 def load_checked(data_dir: Path, display_base: Path | None = None) -> tuple[models.Project, list[Diagnostic]]:
     """The project, or DataError when any error was found; warnings are returned."""
     checked = require_clean(check_folder(data_dir, display_base))
