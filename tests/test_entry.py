@@ -83,6 +83,63 @@ def test_a_command_started_without_an_output_stream_runs_quietly(closed):
     assert "Traceback" not in result.stderr
 
 
+def test_a_gbk_console_gets_stand_ins_for_the_symbols_it_lacks():
+    """On a GBK console (a GBK locale on 统信UOS/麒麟) a score's deduction read "?10" and a progress
+    bar "██???" (a hostile-input try): − is written as -, ░ as □, ✓ as √; what has no stand-in the
+    encoding holds is still "?"."""
+    from helpers import cc_command
+
+    def run(*args, encoding="gbk"):
+        done = subprocess.run([*cc_command(), *args, "--data", str(DATA), "--as-of", "2023-09-10"],
+                              capture_output=True, env=cc_env(PYTHONIOENCODING=encoding, COLUMNS="120"), timeout=120)
+        assert done.returncode == 0, done.stderr.decode("gbk", "replace")
+        return done.stdout.decode(encoding)
+
+    score = run("score")
+    assert "按期整改率0% -10" in score and "?" not in score
+    status = run("status", "--unit", "人社局")
+    assert "█□□□□" in status and "?" not in status
+    assert "□" not in run("status", "--unit", "人社局", encoding="ascii")  # no stand-in ASCII holds: "?"
+    from chuangcheng_cli import entry
+
+    assert all(sub.encode("gbk") for sub in entry._STAND_INS.values())
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "gbk", "cp1252"])
+def test_json_to_an_output_that_is_not_utf8_is_escaped_not_question_marks(encoding):
+    """`cc units --json` to a console in ASCII or cp1252 wrote the unit names as "????", exit 0 (a
+    hostile-input try): JSON is written with \\u escapes there, and reads back the same."""
+    from helpers import cc_command
+
+    def run(*args, **env):
+        done = subprocess.run([*cc_command(), *args, "--data", str(DATA), "--as-of", "2023-12-30"],
+                              capture_output=True, env=cc_env(**env), timeout=120)
+        assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
+        return done.stdout
+
+    for args in (("units", "--json"), ("validate", "--format", "json"), ("problem", "list", "--json")):
+        escaped = run(*args, PYTHONIOENCODING=encoding)
+        assert escaped.isascii(), escaped[:300]
+        assert json.loads(escaped) == json.loads(run(*args).decode("utf-8"))
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a POSIX shell closes the stream")
+def test_a_question_asked_without_an_input_stream_is_refused_as_from_a_pipe(tmp_path):
+    """`cc notice 人社局 <&-` (a scheduled task, pythonw) at a third notice: the confirmation asked
+    sys.stdin, None there, whether it is a terminal, and a traceback followed (a hostile-input try)."""
+    from helpers import cc_command, copy_data, snapshot_files
+
+    data = copy_data(tmp_path)
+    before = snapshot_files(tmp_path)
+    command = " ".join(f"'{part}'" for part in cc_command())
+    result = subprocess.run(["bash", "-c", f"{command} notice 人社局 --data '{data}' --as-of 2023-12-31 <&-"],
+                            capture_output=True, text=True, env=cc_env(), timeout=120)
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == 1 and "确认后加 --yes 重新运行" in result.stderr, result.stderr
+    assert snapshot_files(tmp_path) == before
+    assert not (tmp_path / "notices").exists()  # the folder probed before the question is not left behind
+
+
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
 def test_a_stored_answer_to_a_full_disk_is_said_not_a_traceback(tmp_path):
     """The second status prints what the first printed (the store's outputs): to a full disk it

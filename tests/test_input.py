@@ -297,6 +297,48 @@ def test_text_only_zero_width_characters_make_is_empty(shipped, args):
     assert snapshot_files(shipped) == before
 
 
+def test_names_and_numbers_with_invisible_characters_copied_along_are_found(shipped):
+    """人社\u200b局 (a zero-width space copied from a chat) was "找不到单位" with a hint naming what
+    looked like the very same text; a task id or 督办通知 number so copied likewise."""
+    unit = run_cc("status", "--unit", "人社\u200b局", "--as-of", "2023-12-30", cwd=shipped)
+    assert unit.returncode == 0 and "T09" in unit.stdout, unit.stderr
+    task = run_cc("show", "\u200eT\u200b09\ufeff", "--as-of", "2023-12-30", cwd=shipped)
+    assert task.returncode == 0 and "【T09】" in task.stdout, task.stderr
+    notice = run_cc("history", "--notice", "法治督〔2023〕\u200b1号", "--as-of", "2023-12-30", cwd=shipped)
+    assert notice.returncode == 0 and "法治督〔2023〕1号，第1次督办" in notice.stdout, notice.stderr
+    problem = run_cc("problem", "show", "W2023-\u200b0001", "--as-of", "2023-12-30", cwd=shipped)
+    assert problem.returncode == 0 and "W2023-0001" in problem.stdout, problem.stderr
+
+
+def test_windows_line_ends_in_arguments(shipped):
+    """A multi-line note pasted from Windows holds CRLF: each is a line end, as LF is. A script saved
+    with CRLF leaves a CR on its last word: said so, not "终端请使用 UTF-8" (a hostile-input try)."""
+    before = snapshot_files(shipped)
+    pasted = run_cc("log", "T09", "--unit", "人社局", "--percent", "90", "--note", "第一行\r\n第二行", "--by", "范某某",
+                    "--dry-run", "--as-of", "2023-12-30", cwd=shipped)
+    assert pasted.returncode == 0 and '"note":"第一行\\n第二行"' in pasted.stdout, pasted.stderr
+    script = run_cc("log", "T09", "--unit", "人社局", "--percent", "90", "--note", "x", "--by", "范某某",
+                    "--as-of", "2023-12-30\r", cwd=shipped)
+    assert script.returncode == 2 and "末尾有回车符" in script.stderr and "dos2unix" in script.stderr, script.stderr
+    inside = run_cc("log", "T09", "--unit", "人社局", "--percent", "90", "--note", "第一\r行", "--by", "范某某",
+                    "--as-of", "2023-12-30", cwd=shipped)
+    assert inside.returncode == 2 and "U+000D" in inside.stderr
+    assert snapshot_files(shipped) == before
+
+
+def test_windows_and_input_method_habits_for_help_and_option_values(shipped):
+    """cc /? said 没有这个命令：/?, cc log /? 缺少必填选项 --unit; --unit＝人社局 (an input method's
+    等号) 是否为 --unit？ though --unit was typed (a hostile-input try)."""
+    for args in (("/?",), ("log", "/?"), ("problem", "add", "-?")):
+        result = run_cc(*args, cwd=shipped)
+        assert result.returncode == 0 and result.stdout.startswith("用法：cc"), (args, result.stderr)
+    noted = run_cc("log", "T09", "--unit", "人社局", "--percent", "90", "--by", "范某某", "--dry-run", "--note", "/?",
+                   "--as-of", "2023-12-30", cwd=shipped)
+    assert noted.returncode == 0 and '"note":"/?"' in noted.stdout, noted.stderr  # an option's value stays
+    wide = run_cc("status", "--unit＝人社局", "--as-of", "2023-12-30", cwd=shipped)
+    assert wide.returncode == 2 and "等号要用半角" in wide.stderr and "--unit=人社局，或 --unit 人社局" in wide.stderr
+
+
 def test_text_of_blank_fillers_alone_is_empty():
     """U+2800 (Braille blank), U+3164 (Hangul filler) and a tag character drew nothing and were
     accepted as a 问题描述 (found by a hostile-input try); a zero-width space was already refused."""

@@ -161,7 +161,8 @@ def foreign_hint(problems: list[Diagnostic]) -> str:
             "如果是改了任务编号或单位 id，请在 tasklist.yaml、units.yaml 中改回原来的编号。")
 
 
-def render_json(problems: list[Diagnostic], files: list[str]) -> str:
+def render_json(problems: list[Diagnostic], files: list[str], ascii_only: bool = False) -> str:
+    """The problems as JSON (ascii_only: with \\u escapes, for an output that is not UTF-8)."""
     errors = sum(p.is_error for p in problems)
     doc = {
         "ok": errors == 0,
@@ -172,7 +173,7 @@ def render_json(problems: list[Diagnostic], files: list[str]) -> str:
             {f.name: getattr(p, f.name) for f in fields(p) if f.name not in ("width", "value")} for p in problems
         ],
     }
-    return json.dumps(doc, ensure_ascii=False, indent=2)
+    return json.dumps(doc, ensure_ascii=ascii_only, indent=2)
 
 
 def _gh_escape(text: str, prop: bool = False) -> str:

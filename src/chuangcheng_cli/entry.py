@@ -10,15 +10,18 @@ def portable_streams() -> None:
     """Chinese output that never dies on encoding. On Windows a console already takes Unicode, but
     a pipe or a file (`cc report md > 周报.md`) gets the ANSI code page (GBK), which lacks ● █ ✓:
     write UTF-8 there, as on the other systems. Anywhere the encoding is not UTF-8 (a GBK locale on
-    统信UOS/麒麟), a character it cannot hold becomes "?" instead of a UnicodeEncodeError."""
+    统信UOS/麒麟), a character it cannot hold becomes a stand-in (_stand_in: − as -, ░ as □) or "?"
+    instead of a UnicodeEncodeError."""
     import os
 
     # Started without a stream (`cc status >&-`, pythonw): Python leaves it None, and every print
-    # would fail; what is written there goes nowhere, as the caller asked.
+    # (or a question's isatty) would fail; what is written there goes nowhere, as the caller asked.
     if sys.stdout is None:
         sys.stdout = open(os.devnull, "w", encoding="utf-8")
     if sys.stderr is None:
         sys.stderr = open(os.devnull, "w", encoding="utf-8")
+    if sys.stdin is None:  # `cc notice … <&-`, a scheduled task: no answer can come, as from a pipe
+        sys.stdin = open(os.devnull, encoding="utf-8")
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is None:
@@ -27,9 +30,33 @@ def portable_streams() -> None:
             if os.name == "nt" and not os.environ.get("PYTHONIOENCODING") and not stream.isatty():
                 reconfigure(encoding="utf-8", errors="replace")
             elif (stream.encoding or "").lower().replace("-", "") not in ("utf8", "utf8sig"):
-                reconfigure(errors="replace")
+                import codecs
+
+                codecs.register_error("cc-stand-in", _stand_in)
+                reconfigure(errors="cc-stand-in")
         except (OSError, ValueError):  # a closed or odd stream: leave it as it is
             pass
+
+
+# What the output draws with that GBK lacks, and the nearest each has that it holds: a score's
+# deduction read "?10" and a bar "██???" on a GBK console (a hostile-input try).
+_STAND_INS = {"\u2212": "-", "\u2591": "□", "\u25d0": "◎", "\u2713": "√", "\u2011": "-", "\u2012": "-"}
+
+
+def _stand_in(exc: UnicodeError) -> tuple[str, int]:
+    """The codec error handler of a stream that is not UTF-8: each character it cannot hold
+    written as its stand-in (_STAND_INS) where the encoding holds that, else as "?"."""
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    out = []
+    for ch in exc.object[exc.start:exc.end]:
+        sub = _STAND_INS.get(ch, "?")
+        try:
+            sub.encode(exc.encoding)
+        except (UnicodeError, LookupError):
+            sub = "?"
+        out.append(sub)
+    return "".join(out), exc.end
 
 
 def refuse_bad_arguments(argv: list[str]) -> int | None:
@@ -42,6 +69,13 @@ def refuse_bad_arguments(argv: list[str]) -> int | None:
 
     for arg in argv:
         at = find_bad(arg)
+        if at >= 0 and arg[at] == "\r" and at == len(arg) - 1 and argv[-1] == arg:
+            # the last word of a line of a script saved with Windows line ends (CRLF): bash splits
+            # at the LF alone, and the CR stays on the word (a hostile-input try)
+            print(f"错误：参数 {for_terminal(arg)} 的末尾有回车符（\\r），未执行任何操作", file=sys.stderr)
+            print("提示：常见于用 Windows 换行（CRLF）保存的脚本：请在编辑器中把换行改为 LF（Unix）"
+                  "后再运行，或用 dos2unix 转换该脚本。", file=sys.stderr)
+            return 2
         if at >= 0 and "\udc80" <= arg[at] <= "\udcff":  # a byte that is no UTF-8: Python keeps it as U+DC80–DCFF
             print(f"错误：参数 {for_terminal(arg)} 中有不是 UTF-8 编码的字节", file=sys.stderr)
             print("提示：常见于 GBK 编码的终端，或从 Windows 压缩包、U 盘拷来的 GBK 编码的文件名：终端请改用 UTF-8"
@@ -82,6 +116,12 @@ def main() -> None:
             sys.argv[1:] = [*rest, "--help"]
         elif sys.argv[1:2] in (["--help"], ["-h"]) and all(w.strip().lower() in helps for w in sys.argv[2:]):
             sys.argv[1:] = ["--help"]  # cc --help help
+        elif sys.argv[-1:] in (["/?"], ["-?"]) and not (len(sys.argv) > 2 and sys.argv[-2].startswith("-")):
+            # cc /?, cc log /?: a Windows user's way to ask for help (a hostile-input try got 没有这个命令：/?,
+            # 缺少必填选项 --unit); not the value of an option (--note /?)
+            sys.argv[-1] = "--help"
+        # a text pasted from Windows (a multi-line --note) holds CRLF line ends: each is a line end
+        sys.argv[1:] = [arg.replace("\r\n", "\n") if "\r\n" in arg else arg for arg in sys.argv[1:]]
         code = refuse_bad_arguments(sys.argv[1:])
         if code is None:
             from .cli.fast import run_fast

@@ -76,6 +76,7 @@ def audit(
     from ..store import audit as core
     from ..store import loading
     from ..diagnostics import render_github, render_json, render_text, summary_line
+    from .plain import ascii_only
 
     where = find_data_dir(data)
     if where.bundled:
@@ -137,7 +138,7 @@ def audit(
         fmt_name = fmt.value
     audited = sum(1 for c in commits if c.oid != core.WORKTREE)
     if fmt_name == "json":
-        print(render_json(problems, [display]))
+        print(render_json(problems, [display], ascii_only()))
     else:
         if problems:
             print(render_github(problems) if fmt_name == "github" else render_text(problems) + "\n")

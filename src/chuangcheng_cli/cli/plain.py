@@ -23,6 +23,19 @@ def note(message: str) -> None:
     print(message, file=sys.stderr)
 
 
+def ascii_only() -> bool:
+    """Whether stdout's encoding is not UTF-8 (a GBK or ASCII console, LANG=C): text it cannot hold
+    becomes "?" there (entry.portable_streams), which JSON must not (unit names read "????", exit 0:
+    a hostile-input try), so JSON is written with \\u escapes, which every JSON reader decodes."""
+    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    return encoding not in ("utf8", "utf8sig")
+
+
+def print_json(doc) -> None:
+    """doc as indented JSON on stdout (ascii_only: escaped where stdout is not UTF-8)."""
+    print(json.dumps(doc, ensure_ascii=ascii_only(), indent=2))
+
+
 def usage_error(exc: UsageError) -> int:
     from ..textguard import for_terminal
 
@@ -132,7 +145,7 @@ def validate(fmt: Optional[str], strict: bool, where: locate.DataDir) -> int:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     problems = checked.problems
     if fmt == "json":
-        print(render_json(problems, checked.files))
+        print(render_json(problems, checked.files, ascii_only()))
     elif fmt == "github":
         if problems:
             print(render_github(problems))
@@ -301,7 +314,7 @@ def print_status(doc: dict, unit_name: Optional[str], indicator_id: Optional[str
     rows = views.filter_rows(doc["status"]["rows"], unit_name, indicator_id, light)
     summary = views.summarize(rows, doc["status"]["base"], unit_name, indicator_id, light)
     if as_json:
-        print(json.dumps({"summary": summary, "tasks": rows}, ensure_ascii=False, indent=2))
+        print_json({"summary": summary, "tasks": rows})
         return
     from ..reports.lines import status_lines
 
@@ -330,7 +343,7 @@ def print_units(doc: dict, as_json: bool, unit_id: Optional[str] = None) -> None
         queue = [q for q in queue if q["unit_name"] in names]
     queue = clean(queue)
     if as_json:
-        print(json.dumps({"as_of": as_of, "units": units, "lead_queue": queue}, ensure_ascii=False, indent=2))
+        print_json({"as_of": as_of, "units": units, "lead_queue": queue})
         return
     from ..reports.lines import queue_text
     from ..reports.tables import units_table

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -16,6 +15,7 @@ from .recording import Said, evidence_list, notices_only, problem_limit, when_te
 from .read import StrictOpt
 from .write import ByOpt, DryOpt, EvidenceOpt, record
 from ..diagnostics import UsageError
+from .plain import print_json
 
 problem_app = typer.Typer(
     cls=Group,
@@ -185,7 +185,7 @@ def list_(
     task_id = reports.resolve_task(snap.project, task).id if task else None
     rows = reports.problem_rows(snap, unit_id, task_id, source_key, status_key, overdue)
     if as_json:
-        print(json.dumps({"as_of": snap.today.isoformat(), "problems": rows}, ensure_ascii=False, indent=2))
+        print_json({"as_of": snap.today.isoformat(), "problems": rows})
         return
     if not rows:
         print("没有符合条件的问题。" if snap.problems else "问题清单为空：用 cc problem add 登记，或 cc problem import 导入问题表。")
@@ -239,7 +239,7 @@ def show(
     if void is not None:
         detail["voided"] = {"date": void.date.isoformat(), "by": void.by, "reason": void.reason, "entry": void.id}
     if as_json:
-        print(json.dumps(detail, ensure_ascii=False, indent=2))
+        print_json(detail)
         return
     from ..reports.tables import problem_view
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from enum import Enum
 from typing import Annotated, Optional
 
@@ -11,6 +10,7 @@ import typer
 from .typer_app import app
 from .common import AsOfOpt, DataOpt, console, find_data_dir, guarded, note, parse_date, today
 from ..diagnostics import UsageError
+from .plain import print_json
 
 
 class Format(str, Enum):
@@ -128,7 +128,7 @@ def show(
         raise UsageError(exc.message, pointer) from None
     detail = reports.task_detail(snap, task_id)
     if as_json:
-        print(json.dumps(detail, ensure_ascii=False, indent=2))
+        print_json(detail)
         return
     from ..reports.tables import task_view
 
@@ -172,7 +172,7 @@ def history(
         notice = notice_trail_ref(snap, notice)
     rows = reports.history_rows(snap, unit_id, task_id, kinds, notice)
     if as_json:
-        print(json.dumps({"as_of": snap.today.isoformat(), "entries": rows}, ensure_ascii=False, indent=2))
+        print_json({"as_of": snap.today.isoformat(), "entries": rows})
         return
     from ..reports.tables import WIDE, history_lines, history_wide_lines, show_lines
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Optional
 
 import typer
 
 from .typer_app import app
 from .common import AsOfOpt, DataOpt, console, find_data_dir, guarded, today
+from .plain import print_json
 
 
 @app.command(short_help="综合评价：每个单位的得分、排名和扣分明细。")
@@ -34,7 +34,7 @@ def score(
     if wanted:
         doc["units"] = [r for r in doc["units"] if r["id"] == wanted]
     if as_json:
-        print(json.dumps(doc, ensure_ascii=False, indent=2))
+        print_json(doc)
         return
     from ..reports.tables import score_table, score_view
 

@@ -567,6 +567,9 @@ def suggestion(exc) -> str:
         told = _argument_hint(ctx, word)
         if told:
             return told
+        name, wide, value = word.partition("＝")  # --unit＝人社局: an input method's 等号 is no "=" to click
+        if wide and any(name in p.opts for p in command.get_params(ctx)):
+            return f"选项与值之间的等号要用半角（英文输入法）：{word} 应写作 {name}={value}，或 {name} {value}。"
         if word in ("--pass", "--fail") and command.name == "verify":  # as cc problem recheck takes them
             reopen = _reopen_line(ctx)
             return (f"cc verify 就是验收通过（销号），不写 --pass；验收不通过请退回重办：{reopen}。" if word == "--pass"
