@@ -516,3 +516,18 @@ def test_file_appearing_meanwhile_is_not_overwritten(tmp_path, monkeypatch):
         write_docx(NOTICE, path)
     assert path.read_bytes() == b"theirs"
     assert [p.name for p in tmp_path.iterdir()] == ["notice.docx"]
+
+
+def test_a_contact_without_a_phone_is_named_without_an_empty_phone(tmp_path):
+    """campaign.contact without phone (it may be left out) printed 附注 （联系人：…；联系电话：） in
+    every notice and report (a try of a new group): the phone is said only when there is one."""
+    from helpers import DATA, cc_ok, copy_data
+
+    data = copy_data(tmp_path)
+    text = (data / "tasklist.yaml").read_text(encoding="utf-8")
+    assert "    phone: 0000-60000100\n" in text
+    (data / "tasklist.yaml").write_text(text.replace("    phone: 0000-60000100\n", ""), encoding="utf-8")
+    out = cc_ok(tmp_path, "notice", "人社局", "--dry-run", "--as-of", "2023-12-31").stdout
+    assert "（联系人：周某某）" in out and "联系电话" not in out
+    with_phone = cc_ok(tmp_path, "notice", "人社局", "--dry-run", "--data", str(DATA), "--as-of", "2023-12-31").stdout
+    assert "（联系人：周某某；联系电话：0000-60000100）" in with_phone

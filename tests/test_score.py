@@ -206,10 +206,12 @@ def test_a_plan_without_a_score_section_uses_the_defaults(tmp_path):
 def test_bad_weights_are_data_errors(tmp_path, line, code):
     data = make_data(tmp_path)
     plan = data / "tasklist.yaml"
-    plan.write_text(plan.read_text(encoding="utf-8").replace("  red_task: 5 ", line, 1), encoding="utf-8")
+    text = plan.read_text(encoding="utf-8")
+    at = text.count("\n", 0, text.index("  red_task: 5 ")) + 1  # the line of the weight, wherever it is
+    plan.write_text(text.replace("  red_task: 5 ", line, 1), encoding="utf-8")
     result = run_cc("validate", cwd=tmp_path)
     assert result.returncode == 1
-    assert result.stdout.startswith("data/tasklist.yaml:75:"), result.stdout
+    assert result.stdout.startswith(f"data/tasklist.yaml:{at}:"), result.stdout
     assert "red_task" in result.stdout and f"[{code}]" in result.stdout, result.stdout
 
 

@@ -27,7 +27,8 @@ def init(
     for path in written:
         print(f"  {path.relative_to(directory)}")
     print(("下一步：" if here else "下一步：cd 到该目录，") + "运行 git init && cc validate；用 pre-commit install 启用提交前校验。")
-    print("请按本推进组的实际情况修改 data/tasklist.yaml（campaign 的名称、起止日期，指标和任务）和 data/units.yaml；"
+    print("请按本推进组的实际情况修改 data/tasklist.yaml（campaign 的名称、起止日期、发文机关和联系人，指标和任务，"
+          "policy 中的督办通知文号代字 notice_prefix，documents 中的署名、印发机关和签发人）和 data/units.yaml；"
           "CI 配置中的安装地址也要改为本工具的实际地址。")
     print("CODEOWNERS 中的审核人请改为推进组办公室在代码托管平台上的团队或账号，并把主分支设为受保护分支。")
     if not blank:

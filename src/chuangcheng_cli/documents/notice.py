@@ -327,7 +327,7 @@ def notice_doc(project: models.Project, entry: models.Notice) -> OfficialDoc:
         # since layout 4 a notice on no task (its problems or its reason alone) is not titled 任务
         title=f"关于对{unit.name}创城工作{'存在问题' if entry.layout >= NO_TASK_LAYOUT and not entry.tasks else '任务'}进行督办的通知",
         recipient=unit.name, blocks=tuple(blocks), signature=project.plan.documents.signature or camp.issuer,
-        date=entry.date, note=f"（联系人：{camp.contact.name}；联系电话：{camp.contact.phone}）",
+        date=entry.date, note=_contact_note(camp),
         mark=f"第{entry.seq}次督办（{entry.level}色）",
         copy_to=tuple(entry.copy_to or project.plan.documents.copy_to), printer=project.plan.documents.printer or camp.office,
         fonts=project.plan.documents.fonts, author=camp.issuer, created=entry.at, names=(unit.name,),
@@ -410,7 +410,7 @@ def escalation_doc(snap: rules.Snapshot, unit: models.Unit, previous: list[rules
     return OfficialDoc(
         issuer=camp.issuer, doc_no=esc.doc_no, title=f"关于{unit.name}创城工作督办情况的报告",
         recipient=project.plan.policy.escalate_to, blocks=tuple(blocks), signature=project.plan.documents.signature or camp.issuer,
-        date=day, note=f"（联系人：{camp.contact.name}；联系电话：{camp.contact.phone}）",
+        date=day, note=_contact_note(camp),
         copy_to=tuple(project.plan.documents.copy_to), printer=project.plan.documents.printer or camp.office,
         fonts=project.plan.documents.fonts, signer=project.plan.documents.signer, author=camp.issuer,
         created=entry.at, names=(unit.name,),
@@ -484,3 +484,10 @@ def documents_of(project: models.Project, entry: models.Notice,
         out.append((escalation_doc(snap, unit, previous, entry, esc),
                     esc.file or f"{where}/{safe_file_name(f'{esc.doc_no or entry.doc_no}_{name}')}"))
     return out
+
+
+def _contact_note(camp) -> str:
+    """The 附注: the office's contact, and the phone when tasklist.yaml gives one (an empty 联系电话：
+    was printed without it, found by a try of a new group)."""
+    phone = camp.contact.phone.strip()
+    return f"（联系人：{camp.contact.name}" + (f"；联系电话：{phone}）" if phone else "）")

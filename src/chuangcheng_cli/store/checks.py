@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 from collections import Counter
@@ -502,10 +503,14 @@ def check_plan(project: models.Project, plan_file: loading.YamlFile,
         prefix = getattr(plan.policy, field)
         m = re.search(r"[〔［\[（(]\s*\d{4}|\d+\s*号", prefix)
         if m:
-            bare = prefix[:m.start()].strip() or "法治督"
+            bare = prefix[:m.start()].strip() or "××督"
             at(("policy", field), "invalid-value", f"{FIELD_LABELS[field]}“{prefix}”中含有年份或序号",
-               f"只写机关代字本身，如 {field}: {bare}：年份和序号由 cc 按发文日期和次序加上（{bare}〔2023〕1号）。",
+               f"只写机关代字本身，如 {field}: {bare}：年份和序号由 cc 按发文日期和次序加上（{bare}〔{camp.year}〕1号）。",
                severity=WARNING)
+    for path, value, group in _example_leftovers(plan):
+        at(path, "example-leftover", f"{'.'.join(path)} 仍是示例数据中{group}的“{value}”，本推进组是“{camp.group}”",
+           "cc init 建的数据从示例推进组改起：督办通知和报告市领导的文号、署名、版记、签发人和附注都取自这里，"
+           "请改为本推进组的" + ("（或删去这一项，用默认值）。" if path[0] == "documents" else "。"), severity=WARNING)
     if _machine_zone(camp.timezone):
         at(("campaign", "timezone"), "invalid-value", f'时区 "{camp.timezone}" 不是固定的地区时区',
            "localtime 随各单位电脑的设置而变，posix/、right/ 开头的是系统时区库的变体（right/ 含闰秒，"
@@ -596,6 +601,55 @@ def check_plan(project: models.Project, plan_file: loading.YamlFile,
                 "如该单位不再参与，可从 units.yaml 删除；否则请在 tasklist.yaml 中分配任务。",
                 WARNING, width=w))
     return problems
+
+
+# What names the example group (its 文号 代字, 署名, 版记, 签发人, 发文机关, contact) in the
+# tasklist.yaml cc init copies: a new group that keeps one issues its documents as the example's.
+_EXAMPLE_FIELDS = (("policy", "notice_prefix"), ("policy", "report_prefix"), ("documents", "signature"),
+                   ("documents", "printer"), ("documents", "signer"), ("campaign", "issuer"),
+                   ("campaign", "office"), ("campaign", "contact", "name"), ("campaign", "contact", "title"),
+                   ("campaign", "contact", "phone"))
+
+
+@functools.lru_cache(maxsize=1)
+def _example_values() -> tuple[str, dict]:
+    """(the example group's name, its value of each of _EXAMPLE_FIELDS it writes) from the
+    tasklist.yaml cc init copies; ("", {}) when it cannot be read."""
+    import yaml
+
+    from .scaffold import EXAMPLE
+
+    try:
+        doc = yaml.load((EXAMPLE / "tasklist.yaml").read_text(encoding="utf-8"),
+                        Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (OSError, ValueError, ImportError, yaml.YAMLError):  # pragma: no cover - the package's own file
+        return "", {}
+    values = {}
+    for path in _EXAMPLE_FIELDS:
+        node = doc
+        for key in path:
+            node = node.get(key) if isinstance(node, dict) else None
+        if isinstance(node, str) and node.strip():
+            values[path] = node.strip()
+    group = (doc.get("campaign") or {}).get("group", "") if isinstance(doc, dict) else ""
+    return (group if isinstance(group, str) else ""), values
+
+
+def _example_leftovers(plan: models.Plan) -> list[tuple[tuple, str, str]]:
+    """(path, value, the example group) of each field a group other than the example's still holds
+    as the example wrote it (found by a try of a new group: its notices were 法治督〔2027〕1号,
+    signed 法治环境工作推进组（市司法局代章）, and cc validate said nothing)."""
+    group, values = _example_values()
+    if not group or plan.campaign.group.strip() == group:
+        return []
+    out = []
+    for path, value in values.items():
+        node = plan
+        for key in path:
+            node = getattr(node, key, None)
+        if isinstance(node, str) and node.strip() == value:
+            out.append((path, value, group))
+    return out
 
 
 def _machine_zone(name: str) -> bool:

@@ -642,7 +642,7 @@ FIELD_NAMES = {
     "milestones": "节点", "materials": "台账材料", "requirement": "标准/要求", "date": "日期",
     "percent": "进度百分比", "unit": "单位", "task": "任务", "note": "说明", "kind": "类型",
     "start": "开始日期", "end": "结束日期", "year": "年度", "lead_unit": "牵头单位",
-    "group": "推进组", "issuer": "发文机关", "office": "署名机关", "contact": "联系人",
+    "group": "推进组", "issuer": "发文机关", "office": "推进组办公室（印发机关）", "contact": "联系人",
     "escalation_threshold": "报告市领导的督办次数", "report_interval_days": "进度报送间隔天数",
     "lag_threshold": "滞后百分点", "rectification_days": "整改天数", "notice_prefix": "机关代字",
     "escalate_to": "报告机关", "content": "测评内容", "method": "测评方式",
