@@ -1011,3 +1011,21 @@ def test_a_unit_name_typed_with_a_space_inside_is_that_unit(tmp_path):
         assert result.returncode == 0 and "T09" in result.stdout, result.stderr
     two = run_cc("status", "--unit", "人社局 住建局", *AS_OF, cwd=tmp_path)
     assert two.returncode == 2 and "请每次写一个单位" in two.stderr, two.stderr
+
+
+def test_os_errors_a_user_can_fix_say_what_to_do(tmp_path):
+    """A journal that is a folder, a read-only file system, a file name too long: one Chinese line
+    naming the file, and nothing said of what to do (a hostile-input try). Each now has a hint;
+    an error of the output itself (no file named: a full disk under `cc status > 文件`) has none."""
+    from chuangcheng_cli.diagnostics import os_error_hint
+
+    data = copy_data(tmp_path)
+    (data / "journal.jsonl").unlink()
+    (data / "journal.jsonl").mkdir()
+    result = run_cc("log", "T09", "--unit", "人社局", "--percent", "95", "--note", "x", "--by", "范某某", *AS_OF,
+                    cwd=tmp_path)
+    refused(result, 1, "（这是一个目录，不是文件）", "提示：这个路径是一个文件夹")
+    for code, said in ((errno.EROFS, "只读挂载"), (errno.ENAMETOOLONG, "缩短文件名"), (errno.EACCES, "权限"),
+                       (errno.EBUSY, "关闭正在使用")):
+        assert said in os_error_hint(OSError(code, os.strerror(code), "journal.jsonl"))
+    assert os_error_hint(OSError(errno.ENOSPC, "No space left on device")) == ""

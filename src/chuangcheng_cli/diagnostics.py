@@ -217,6 +217,29 @@ def os_error_reason(exc: OSError) -> str:
     return _OS_REASONS.get(name) or (f"系统错误：{exc.strerror}" if exc.strerror else f"系统错误：{exc}")
 
 
+# What to do about the errors a user can fix, said after os_error_text when a file is named (an
+# error without one is the output's: a full disk or a closed pipe under `cc status > 文件`).
+_OS_HINTS = {
+    "EISDIR": "这个路径是一个文件夹：请检查路径是否写对，或移走与文件同名的文件夹后重试。",
+    "EROFS": "只读挂载的目录、光盘和写保护的 U 盘都不能写入：请把数据目录复制到可以写入的位置再办理。",
+    "EACCES": "请检查这个文件和所在文件夹的权限；在 Windows 上也可能是文件被设为只读或被其他程序（如 Excel、WPS）打开，"
+              "关闭后重试，仍不行请管理员处理。",
+    "EPERM": "系统不允许这样操作这个文件（可能被设为不可更改、只读，或正被其他程序使用）：请管理员检查该文件的属性。",
+    "ENAMETOOLONG": "请缩短文件名或减少文件夹的层级后重试。",
+    "EBUSY": "请关闭正在使用这个文件的程序（如 Excel、WPS、杀毒软件）后重试。",
+    "ETXTBSY": "请关闭正在使用这个文件的程序后重试。",
+}
+
+
+def os_error_hint(exc: OSError) -> str:
+    """What the user can do about an OSError that names a file ("" when there is nothing to say)."""
+    import errno
+
+    if exc.filename is None:
+        return ""
+    return _OS_HINTS.get(errno.errorcode.get(exc.errno or 0, ""), "")
+
+
 def os_error_text(exc: OSError) -> str:
     """An OSError as one Chinese sentence naming the path: 无法写入 …：磁盘空间已满."""
     reason = os_error_reason(exc)

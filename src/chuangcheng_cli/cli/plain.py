@@ -48,11 +48,15 @@ def usage_error(exc: UsageError) -> int:
 
 
 def os_error(exc: OSError) -> int:
-    """A file the system would not read or write: one Chinese line naming it, exit 1."""
-    from ..diagnostics import os_error_text
+    """A file the system would not read or write: one Chinese line naming it (and what to do where
+    the user can do something), exit 1."""
+    from ..diagnostics import os_error_hint, os_error_text
     from ..textguard import for_terminal
 
     note(f"错误：{for_terminal(os_error_text(exc))}")
+    hint = os_error_hint(exc)
+    if hint:
+        note(f"提示：{hint}")
     return 1
 
 
