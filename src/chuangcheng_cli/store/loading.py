@@ -173,12 +173,37 @@ def read_text(path: Path, display: str, limit: int, reader=None,
             guess = "文件似乎是用 GBK（GB2312/GB18030）编码保存的，不是 UTF-8"
         except UnicodeDecodeError:
             guess = "文件不是有效的 UTF-8 编码"
+        mixed = _mixed_lines(raw)
+        if mixed:  # a line typed in a GBK editor into a UTF-8 file: iconv of the whole would garble the rest
+            lines = raw.split(b"\n")  # each line shown as it reads: the UTF-8 ones as UTF-8, the others as GBK
+            src.text = "\n".join(line.decode("gb18030", errors="replace") if number in mixed else line.decode("utf-8")
+                                 for number, line in enumerate(lines, 1))
+            shown = "、".join(map(str, mixed[:5])) + ("等" if len(mixed) > 5 else "")
+            return src, [src.problem(line, col, "file-encoding", f"第 {shown} 行不是 UTF-8 编码（似乎是 GBK），其余各行是 UTF-8",
+                                     "请只改这几行：在编辑器中删去后重新输入，再以 UTF-8 保存；不要转换整个文件"
+                                     "（iconv 会把其余各行的 UTF-8 文字当作 GBK 读错）。")]
         return src, [src.problem(line, col, "file-encoding", guess, save_as_utf8)]
     if "\x00" in src.text:
         line = src.text.count("\n", 0, src.text.index("\x00")) + 1
         return src, [src.problem(line, 0, "file-encoding", "文件中含有空字符（NUL），可能已损坏",
                                  "请从 git 历史中恢复该文件。")]
     return src, []
+
+
+def _mixed_lines(raw: bytes) -> list[int]:
+    """The numbers of the lines of raw that are not UTF-8 when more of its lines with text beyond
+    ASCII are (a file saved in UTF-8 with a line or two added in a GBK editor), else [] (a file
+    saved in GBK: a few of its lines may be valid UTF-8 by chance)."""
+    bad, good = [], 0
+    for number, line in enumerate(raw.split(b"\n"), 1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+            good += 1
+        except UnicodeDecodeError:
+            bad.append(number)
+    return bad if good > len(bad) else []
 
 
 def _bad_lines(src: Source, raw: bytes) -> list[Diagnostic]:
