@@ -272,6 +272,29 @@ def test_the_office_acting_on_its_own_unit_s_matter_is_said(tmp_path):
                                   "--as-of", "2023-06-12", by="范某某")
 
 
+def test_an_office_member_who_heads_a_section_of_the_unit_is_one_of_its_people(tmp_path):
+    """Office staff who is a 科室 head of the unit (not its liaison or staff) closed its own problem
+    without a word (a try of a new group): a unit's head, deputy and 科室 heads are its people too."""
+    from helpers import early_copy
+
+    repo = early_copy(tmp_path, "2023-05-01")
+    plan = repo / "data" / "tasklist.yaml"
+    text = plan.read_text(encoding="utf-8")
+    plan.write_text(text.replace("    - 周某某      ", "    - 周某某\n    - 陈某某      ", 1), encoding="utf-8")
+    assert "    - 周某某\n    - 陈某某 " in plan.read_text(encoding="utf-8")
+
+    def run(*args, by="周某某"):
+        result = run_cc(*args, "--by", by, cwd=repo)
+        assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+        return result.stderr
+
+    run("problem", "add", "--unit", "司法局", "--source", "暗访", "--place", "法律服务站", "--desc", "无人值守",
+        "--deadline", "2023-06-20", "--as-of", "2023-06-10")
+    run("problem", "fix", "1", "--note", "已安排值守", "--as-of", "2023-06-12", by="吴某某")
+    said = run("problem", "recheck", "1", "--pass", "--note", "复查通过", "--as-of", "2023-06-13", by="陈某某")
+    assert "提示：记录人 陈某某 是市司法局的人员，这条问题复查办理的是本单位自己的问题W2023-0001" in said.replace("\n", ""), said
+
+
 def test_the_recorder_s_name_is_recorded_as_the_roster_compares_it(tmp_path):
     """--by ' 吴某某 ' passed the roster (names compare trimmed) and was written with its spaces
     (a hostile-input try): the journal names the person as the roster does."""

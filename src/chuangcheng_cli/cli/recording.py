@@ -156,13 +156,17 @@ def _own_matter(project, entries: list) -> list[str]:
     that one of the people of the unit it concerns records: the lead unit's liaison is office
     staff, and could close, verify or void its own unit's notice, task or problem without a word
     (a fairness review). Not refused (the office sits in the lead unit); said, so that it is seen."""
-    from ..domain.authority import LEAD_KINDS, roster
+    from ..domain.authority import LEAD_KINDS, roster, same_name
     from ..domain.models import ENTRY_KIND_NAMES
     from ..textguard import for_terminal
 
     if not any(e.kind in LEAD_KINDS or e.kind == "void" for e in entries):
         return []
     ros = roster(project.plan, project.units)
+    # a unit's people here: who may record for it, and its head, deputy and 科室 heads too (a 科室
+    # head of the lead unit on the office staff closed its own problem without a word: a try of a new group)
+    members = {u.id: {same_name(n) for n in (u.head.name, u.deputy.name, *(s.head for s in u.sections),
+                                                *(p.name for p in u.people))} for u in reversed(project.units)}
 
     def first(kind: str, match):  # the journal scanned only for the entry an act names (a city's is long)
         return next((x for x in project.journal if x.kind == kind and match(x)), None)
@@ -185,7 +189,7 @@ def _own_matter(project, entries: list) -> list[str]:
         else:  # recheck, extend
             p = first("problem", lambda x: x.problem == target.problem)
             units, what = ([p.unit, *p.co_units] if p is not None else []), f"问题{target.problem}"
-        mine = next((u for u in units if ros.of_unit(u, e.by)), None)
+        mine = next((u for u in units if same_name(e.by) in members.get(u, ())), None)
         if mine is None:
             continue
         act = ENTRY_KIND_NAMES[e.kind] + ("" if e.kind != "void" else f"（{ENTRY_KIND_NAMES[target.kind]}）")
