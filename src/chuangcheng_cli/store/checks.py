@@ -89,6 +89,8 @@ def _check_folder(data_dir: Path, display_base: Path | None, authority: bool = T
             0, 0, "missing-file", "找不到日志文件，按空日志处理（还没有任何记录）",
             "新推进组的第一条记录会创建它（cc init 也会建一个空文件）；如果是误删了，请用 git 恢复"
             "（git checkout -- data/journal.jsonl）。", severity=WARNING))
+    if files and project is not None:
+        problems += check_leftovers(project.plan, plan_file)
     if files:
         known = project.order if project is not None and project.journal is journal.entries else None
         problems += check_documents(journal, data_dir.parent, known)
@@ -507,10 +509,7 @@ def check_plan(project: models.Project, plan_file: loading.YamlFile,
             at(("policy", field), "invalid-value", f"{FIELD_LABELS[field]}“{prefix}”中含有年份或序号",
                f"只写机关代字本身，如 {field}: {bare}：年份和序号由 cc 按发文日期和次序加上（{bare}〔{camp.year}〕1号）。",
                severity=WARNING)
-    for path, value, group in _example_leftovers(plan):
-        at(path, "example-leftover", f"{'.'.join(path)} 仍是示例数据中{group}的“{value}”，本推进组是“{camp.group}”",
-           "cc init 建的数据从示例推进组改起：督办通知和报告市领导的文号、署名、版记、签发人和附注都取自这里，"
-           "请改为本推进组的" + ("（或删去这一项，用默认值）。" if path[0] == "documents" else "。"), severity=WARNING)
+
     if _machine_zone(camp.timezone):
         at(("campaign", "timezone"), "invalid-value", f'时区 "{camp.timezone}" 不是固定的地区时区',
            "localtime 随各单位电脑的设置而变，posix/、right/ 开头的是系统时区库的变体（right/ 含闰秒，"
@@ -635,12 +634,14 @@ def _example_values() -> tuple[str, dict]:
     return (group if isinstance(group, str) else ""), values
 
 
-def _example_leftovers(plan: models.Plan) -> list[tuple[tuple, str, str]]:
-    """(path, value, the example group) of each field a group other than the example's still holds
-    as the example wrote it (found by a try of a new group: its notices were 法治督〔2027〕1号,
-    signed 法治环境工作推进组（市司法局代章）, and cc validate said nothing)."""
+def check_leftovers(plan: models.Plan, plan_file: loading.YamlFile) -> list[Diagnostic]:
+    """A warning for each field a group other than the example's still holds as the example wrote
+    it (found by a try of a new group: its notices were 法治督〔2027〕1号, signed 法治环境工作推进组
+    （市司法局代章）, and cc validate said nothing). Run by cc validate (check_folder with files):
+    a read shows no warnings, and need not parse the example."""
     group, values = _example_values()
-    if not group or plan.campaign.group.strip() == group:
+    camp = plan.campaign
+    if not group or camp.group.strip() == group:
         return []
     out = []
     for path, value in values.items():
@@ -648,7 +649,12 @@ def _example_leftovers(plan: models.Plan) -> list[tuple[tuple, str, str]]:
         for key in path:
             node = getattr(node, key, None)
         if isinstance(node, str) and node.strip() == value:
-            out.append((path, value, group))
+            line, col, width = plan_file.locate(path)
+            out.append(plan_file.src.problem(
+                line, col, "example-leftover", f"{'.'.join(path)} 仍是示例数据中{group}的“{value}”，本推进组是“{camp.group}”",
+                "cc init 建的数据从示例推进组改起：督办通知和报告市领导的文号、署名、版记、签发人和附注都取自这里，"
+                "请改为本推进组的" + ("（或删去这一项，用默认值）。" if path[0] == "documents" else "。"),
+                WARNING, width=width))
     return out
 
 
