@@ -180,3 +180,22 @@ def test_an_existing_cache_folder_keeps_its_mode_and_files(cached, tmp_path):
     fresh = tmp_path / "new" / "store"
     assert run_cc("status", "--as-of", "2023-09-10", cwd=cwd, CC_NO_CACHE="", CC_CACHE_DIR=str(fresh)).returncode == 0
     assert os.stat(fresh).st_mode & 0o777 == 0o700  # one the store makes is private
+
+
+def test_the_keys_follow_the_holiday_calendar(tmp_path, monkeypatch):
+    """A stored status kept saying 已逾期 after chinesecalendar was upgraded (a fairness review): the
+    keys followed this package's code alone. The calendar's tables are part of them now."""
+    import os
+    import sys
+
+    from chuangcheng_cli.store import state
+
+    tables = tmp_path / "chinese_calendar" / "constants.py"
+    tables.parent.mkdir()
+    tables.write_text("holidays = {}\n", encoding="utf-8")
+    monkeypatch.setattr(sys, "path", [str(tmp_path), *sys.path])
+    before = state._code_stamp()
+    assert f"chinese_calendar:{tables.stat().st_mtime_ns}".encode() in before
+    tables.write_text("holidays = {1: 2}\n", encoding="utf-8")
+    os.utime(tables, ns=(tables.stat().st_atime_ns, tables.stat().st_mtime_ns + 10**9))
+    assert state._code_stamp() != before

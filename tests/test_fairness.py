@@ -156,6 +156,29 @@ def test_a_completion_deadline_on_a_holiday_falls_due_on_the_next_working_day(tm
     assert task(repo, "2023-11-01", "T05")["due"] == "2023-10-31"
 
 
+def test_the_lead_unit_s_review_time_ends_on_a_working_day(tmp_path):
+    """With workdays false the review time (review_days, 5) of a 办结报告 of 9月26日 ended on
+    10月1日, inside 国庆, and the lead unit was 逾期 on 10月2日 (a fairness review): its last day
+    moves off rest days as every 期限 does (10月7日, a 调休 working Saturday). Reports to 市领导
+    recorded before layout 5 say what they said when sent."""
+    import datetime as dt
+
+    from chuangcheng_cli.domain import models, rules
+
+    repo = early(tmp_path, "2023-09-12")
+    cc(repo, "log", "T04", "--unit", "司法局", "--percent", "100", "--note", "办结", "--by", "吴某某", "--as-of", "2023-09-26")
+    in_holiday = task(repo, "2023-10-02", "T04")
+    assert not any("逾期" in r for r in in_holiday["reasons"]), in_holiday
+    assert status(repo, "2023-10-02")["summary"]["lead_queue"][0]["overdue"] == 0
+    late = " ".join(task(repo, "2023-10-08", "T04")["reasons"])
+    assert "超过审核时限1天" in late, late
+    policy = models.Policy.model_validate({"escalation_threshold": 3, "report_interval_days": 30, "lag_threshold": 10,
+                                           "rectification_days": 10, "notice_prefix": "法治督",
+                                           "escalate_to": "市创建全国文明城市指挥部", "backfill_days": 3})
+    since, day = dt.date(2023, 9, 26), dt.date(2023, 10, 2)
+    assert rules.review_over(policy, since, day) == 0 and rules.review_over(policy, since, day, moved=False) == 1
+
+
 def test_a_co_unit_s_own_view_says_its_own_share_of_a_light():
     """status --unit of a co-unit showed the lead unit's "非本单位原因：" before the co-unit's own
     problem (read by it as its own excuse), and nothing before a task lit by the lead alone (a try
@@ -173,6 +196,17 @@ def test_a_co_unit_s_own_view_says_its_own_share_of_a_light():
     assert "T13 ●黄 民政局 非本单位原因：妇联问题W2023-0018" in attention("民政局")  # the lead's own view, as before
 
 
+def test_a_co_unit_s_share_beside_another_co_unit_s_at_the_same_light_is_said(tmp_path):
+    """T12 yellow for a problem of 教育局 and one of 共青团市委, both co-units: 教育局's view said
+    nothing before the reasons, as if the light were its alone (a fairness review)."""
+    repo = early(tmp_path)
+    for unit, place in (("教育局", "学校"), ("团市委", "青年之家")):
+        cc(repo, "problem", "add", "--unit", unit, "--task", "T12", "--source", "暗访", "--place", place,
+           "--desc", "未整改", "--deadline", "2023-07-06", "--as-of", "2023-07-03")
+    out = cc(repo, "status", "--unit", "教育局", "--as-of", "2023-07-10", COLUMNS="200").stdout
+    assert "T12 ●黄 民政局 本单位（教育局）自身为黄灯，另有其他单位原因：教育局问题W2023-0001" in out, out
+
+
 def test_a_notice_on_a_problem_in_rework_gives_no_less_time_than_its_rework(tmp_path):
     """A notice citing a problem in 返工 (复查未通过) asked for the 整改情况 by its default 期限,
     days before the 返工 期限 the office itself set (a try of a new group): the unit had less time
@@ -183,6 +217,8 @@ def test_a_notice_on_a_problem_in_rework_gives_no_less_time_than_its_rework(tmp_
        "--deadline", "2023-07-10", "--as-of", "2023-07-03")
     cc(repo, "problem", "fix", "1", "--note", "已整改", "--by", "苗某某", "--as-of", "2023-07-05")
     cc(repo, "problem", "recheck", "1", "--fail", "--note", "未达标", "--deadline", "2023-08-15", "--as-of", "2023-07-06")
+    dry = cc(repo, "notice", "总工会", "--days", "5", "--dry-run", "--as-of", "2023-07-07")  # said before it is sent too
+    assert "返工整改期限2023年8月15日晚于本通知的整改期限2023年7月12日" in dry.stdout
     given = cc(repo, "notice", "总工会", "--days", "5", "--as-of", "2023-07-07")
     assert "所列问题W2023-0001（职工之家）的返工整改期限2023年8月15日晚于本通知的整改期限2023年7月12日" in given.stdout
     notice = [e for e in entries(repo) if e["kind"] == "notice"][-1]

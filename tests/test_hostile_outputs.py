@@ -1029,3 +1029,21 @@ def test_os_errors_a_user_can_fix_say_what_to_do(tmp_path):
                        (errno.EBUSY, "关闭正在使用")):
         assert said in os_error_hint(OSError(code, os.strerror(code), "journal.jsonl"))
     assert os_error_hint(OSError(errno.ENOSPC, "No space left on device")) == ""
+
+
+def test_a_score_from_a_journal_with_lines_left_out_says_so_and_none_from_an_unreadable_one(tmp_path):
+    """cc score ranked every unit from a journal Notepad had saved as UTF-16 (all tasks red, exit 0),
+    and said lines were left out on stderr alone (a fairness review): the score is what units are
+    ranked and held to account by."""
+    data = copy_data(tmp_path)
+    journal_path = data / "journal.jsonl"
+    lines = journal_path.read_bytes().splitlines(keepends=True)
+    lines[5] = b'{"id": "broken"\n'
+    journal_path.write_bytes(b"".join(lines))
+    table = run_cc("score", "--data", str(data), *AS_OF, cwd=tmp_path)
+    assert table.returncode == 0 and table.stdout.startswith("注意：日志数据有 1 处问题，1 条记录未计入，以下得分可能不准确")
+    doc = json.loads(run_cc("score", "--json", "--data", str(data), *AS_OF, cwd=tmp_path).stdout)
+    assert doc["left_out"] == "日志数据有 1 处问题，1 条记录未计入"
+    assert "left_out" not in json.loads(run_cc("score", "--json", "--data", str(DATA), *AS_OF, cwd=tmp_path).stdout)
+    journal_path.write_bytes(journal_path.read_text("utf-8").encode("utf-16"))
+    refused(run_cc("score", "--data", str(data), *AS_OF, cwd=tmp_path), 1, "不评分", "cc validate")

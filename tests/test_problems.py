@@ -1322,3 +1322,40 @@ def test_a_column_of_co_units_is_read(tmp_path):
     cc(repo, "problem", "import", str(mapped), "--source", "暗访", "--map", "协作方=配合单位", "--as-of", "2023-06-05")
     last = json.loads((repo / "data" / "journal.jsonl").read_text(encoding="utf-8").splitlines()[-1])
     assert (last["place"], last["co_units"]) == ("公园", ["mzj"])
+
+
+def test_rows_differing_by_invisible_characters_alone_are_one_problem(tmp_path):
+    """Two sheets, or two rows of one, that differ only by a zero-width space or a soft hyphen were
+    imported as two problems (recorded with the same text, the characters dropped) and the unit
+    was charged twice (a fairness review). The key of a row leaves them out, and a problem imported
+    with them before is still known by its row."""
+    import json
+
+    repo = early(tmp_path)
+    header = "序号,发现时间,点位,问题描述,责任单位,整改时限\n"
+    first, plain = tmp_path / "a.csv", tmp_path / "b.csv"
+    first.write_text(header + "1,2023-07-03,城南\u200b工地,未公示\u200b维权电话,人社局,2023-07-20\n", encoding="utf-8")
+    plain.write_text(header + "1,2023-07-03,城南工地,未公示维权电话,人社局,2023-07-20\n", encoding="utf-8")
+    out = cc(repo, "problem", "import", str(first), "--source", "暗访", "--as-of", "2023-07-04").stdout
+    assert "已导入 1 个问题" in out
+    again = cc(repo, "problem", "import", str(plain), "--source", "暗访", "--as-of", "2023-07-05").stdout
+    assert "1 个问题此前都已导入" in again
+    twice = tmp_path / "c.csv"
+    twice.write_text(header + "1,2023-07-06,东门,垃圾\u00ad未清,人社局,2023-07-20\n2,2023-07-06,东门,垃圾未清,人社局,2023-07-20\n",
+                     encoding="utf-8")
+    refused = cc(repo, "problem", "import", str(twice), "--source", "暗访", "--as-of", "2023-07-06", code=1).stderr
+    assert "重复" in refused, refused
+    # a journal from before: a problem recorded with the characters and keyed with them
+    journal = repo / "data" / "journal.jsonl"
+    lines = journal.read_text(encoding="utf-8").splitlines(keepends=True)
+    entry = json.loads(lines[-1])
+    assert entry["kind"] == "problem" and entry["place"] == "城南工地"
+    from chuangcheng_cli.store.sheets import problem_key
+
+    entry["place"], entry["desc"] = "城南\u200b工地", "未公示\u200b维权电话"
+    entry["key"] = "0123456789abcdef"  # what a key with them came to: not this row's key now
+    assert problem_key("暗访", None, "rsj", "城南工地", "未公示维权电话") != entry["key"]
+    lines[-1] = json.dumps(entry, ensure_ascii=False, separators=(",", ":")) + "\n"
+    journal.write_text("".join(lines), encoding="utf-8")
+    known = cc(repo, "problem", "import", str(first), "--source", "暗访", "--as-of", "2023-07-07").stdout
+    assert "1 个问题此前都已导入" in known

@@ -84,10 +84,14 @@ DATE_FORMS = "YYYY-MM-DD、YYYY/M/D、YYYY.M.D、YYYY年M月D日、YYYYMMDD，�
 
 
 def halfwidth(text: str) -> str:
-    """Full-width digits, letters and punctuation (２０２３／９／１０, ４６％) as ASCII."""
+    """Full-width digits, letters and punctuation (２０２３／９／１０, ４６％) as ASCII, without the
+    invisible characters a copied date brings along (textguard.unmarked: 2023-08-1\u200b5 is
+    2023-08-15, where the hint for what followed the date named 2023-08-1)."""
     import unicodedata
 
-    return unicodedata.normalize("NFKC", text).strip()
+    from ..textguard import unmarked
+
+    return unicodedata.normalize("NFKC", unmarked(text)).strip()
 
 
 def campaign_year(folder) -> int | None:

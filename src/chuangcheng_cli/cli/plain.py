@@ -239,6 +239,20 @@ def document(snap, warning: str = "") -> dict:
     }
 
 
+def judged_snapshot(where: locate.DataDir, today, strict: bool, refused: str):
+    """The snapshot a report or score judges units by: refused (refused: what is not done, and
+    why) when the journal holds not one usable record (Notepad saved it as UTF-16: every task
+    would read as never reported, every unit as silent); with records left out, snap.left_out
+    says so for the output to say."""
+    snap = snapshot_doc(where, today, strict=strict)[0]
+    if snap.left_out and not snap.project.journal:
+        from ..diagnostics import Refusal
+
+        raise Refusal(f"{snap.left_out}，日志中没有一条能计入的记录，{refused}",
+                      "请先运行 cc validate 查看并修正日志（如文件被另存为 UTF-16 或其他编码，请改回 UTF-8）。")
+    return snap
+
+
 def snapshot_doc(where: locate.DataDir, today, remember: bool = False, strict: bool = False):
     """(snapshot, document or None, view key or None). With remember, also what status/units
     show (document), kept in the store as the view of the data read on that day."""

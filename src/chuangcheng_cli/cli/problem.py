@@ -483,7 +483,8 @@ def import_(
     from ..reports.rows import problem_source_key
     from ..diagnostics import ImportRefused
     from ..domain.deadlines import rectification_deadline
-    from ..store.sheets import SOURCES, read_problem_sheet
+    from ..store.sheets import SOURCES, problem_key, read_problem_sheet
+    from ..textguard import INVISIBLE
 
     default_source = problem_source_key(source) if source else ""
     fields = _mapping(mapping)
@@ -515,6 +516,8 @@ def import_(
         for e in project.journal:
             if e.kind == "problem" and e.key:
                 recorded.setdefault(e.key, e)
+                if INVISIBLE.search(e.place + e.desc):  # imported before keys left such characters out
+                    recorded.setdefault(problem_key(e.source, e.found, e.unit, e.place, e.desc), e)
         fresh, seen, changed, sourceless, gone = [], set(), [], [], []
         for row in rows:
             if row.key in recorded:

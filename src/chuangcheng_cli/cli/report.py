@@ -36,14 +36,7 @@ def _snapshot(data, as_of, strict: bool = False):
     from .common import find_data_dir
 
     where = find_data_dir(data)
-    snap = plain.snapshot_doc(where, today(as_of, where), strict=strict)[0]
-    if snap.left_out and not snap.project.journal:
-        # not one record read: every task would show as never reported, every unit as silent
-        from ..diagnostics import Refusal
-
-        raise Refusal(f"{snap.left_out}，日志中没有一条能计入的记录，不生成报表（报表会把所有任务显示为从未报送）",
-                      "请先运行 cc validate 查看并修正日志（如文件被另存为 UTF-16 或其他编码，请改回 UTF-8）。")
-    return snap
+    return plain.judged_snapshot(where, today(as_of, where), strict, "不生成报表（报表会把所有任务显示为从未报送）")
 
 
 def _file_name(snap, what: str, ext: str) -> str:

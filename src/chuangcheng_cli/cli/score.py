@@ -28,17 +28,21 @@ def score(
     from ..reports.scores import score_doc
 
     where = find_data_dir(data)
-    snap = plain.snapshot_doc(where, today(as_of, where), strict=strict)[0]
+    snap = plain.judged_snapshot(where, today(as_of, where), strict, "不评分（所有单位都会按从未报送扣分）")
     wanted = resolve_unit(snap.project, unit).id if unit else None
     doc = score_doc(snap)
     if wanted:
         doc["units"] = [r for r in doc["units"] if r["id"] == wanted]
+    if snap.left_out:  # in the output, not only on stderr: the score is what units are ranked by
+        doc["left_out"] = snap.left_out
     if as_json:
         print_json(doc)
         return
     from ..reports.tables import score_table, score_view
 
     out = console()
+    if snap.left_out:
+        print(f"注意：{snap.left_out}，以下得分可能不准确；请推进组办公室运行 cc validate 查看并修正。")
     base = doc["weights"]["base"]
     if wanted:
         out.print(score_view(doc["units"][0], doc["as_of"], base, out.width))

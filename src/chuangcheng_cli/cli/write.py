@@ -230,7 +230,7 @@ def notice(
         if outside:
             msg += (f"\n文书另存在{outside}（{shown_path(out)}），日志中记录的是默认位置 notices/{e.year}/；"
                     f"需要时可用 cc reprint {e.ref} 在仓库中重新生成。")
-        return entries, docs, msg
+        return entries, docs, Said(msg, "\n".join(draft.notes))  # a dry run says how the 期限 was set too
 
     def confirm(entries, docs):
         if len(entries) < 2 or yes:

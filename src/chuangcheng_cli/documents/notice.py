@@ -247,7 +247,7 @@ def authority(project: models.Project) -> str:
 LAYOUT = 2  # the wording new notices are recorded with (models.Notice.layout), when it differs
 PROBLEMS_LAYOUT = 3  # … when the unit's gaps on its tasks are its problems alone
 NO_TASK_LAYOUT = 4  # … when it is on no task (its problems or its reason alone): titled so
-REPORT_LAYOUT = 4  # the wording new reports to 市领导 are recorded with (models.Escalate.layout)
+REPORT_LAYOUT = 5  # the wording new reports to 市领导 are recorded with (models.Escalate.layout)
 
 
 def _layout(gaps: list[str], chosen: list, task_lag: bool = True) -> int:
@@ -381,6 +381,7 @@ def escalation_doc(snap: rules.Snapshot, unit: models.Unit, previous: list[rules
     review = project.plan.policy if v2 else None
     if review is not None and review.workdays and not v4:  # counted in calendar days before layout 4
         review = review.model_copy(update={"workdays": False})
+    moved = esc.layout >= 5  # since layout 5 a review time in calendar days ends on a working day
 
     def kind(e, rank: int) -> str:
         if not v2 or rank == e.seq:
@@ -393,7 +394,7 @@ def escalation_doc(snap: rules.Snapshot, unit: models.Unit, previous: list[rules
         e = ns.notice
         blocks.append(Block("para", f"{i}. {cn_date(e.date)}，{e.doc_no}（{kind(e, i)}），"
                                     f"督办事项：{matters(e)}；整改期限{cn_date(e.deadline)}；"
-                                    f"{notice_outcome(ns, day, review)}。"))
+                                    f"{notice_outcome(ns, day, review, moved)}。"))
     blocks.append(Block("para", f"{n}. {cn_date(entry.date)}，{entry.doc_no}（{kind(entry, n)}），"
                                 f"督办事项：{matters(entry)}；整改期限{cn_date(entry.deadline)}。"))
     blocks.append(Block("h1", "二、当前差距"))
@@ -428,11 +429,13 @@ def _cited_problems(project: models.Project, notices: list[models.Notice]) -> di
     return found
 
 
-def notice_outcome(ns: rules.NoticeState, day: dt.date, review: models.Policy | None = None) -> str:
+def notice_outcome(ns: rules.NoticeState, day: dt.date, review: models.Policy | None = None,
+                   moved: bool = True) -> str:
     """What became of an earlier notice by `day`: answered or not, on time or late, rejected,
     closed — each stated, since the report is what a unit head is held to account on.
     review: the policy whose review time (review_days, in 工作日 when workdays) a reply that has
-    waited longer is said to have passed; None: not said (reports before layout 2)."""
+    waited longer is said to have passed; None: not said (reports before layout 2). moved: see
+    rules.review_over."""
     parts = []
     for deadline, reply, reject in ns.rounds:
         if reply is None:
@@ -446,7 +449,7 @@ def notice_outcome(ns: rules.NoticeState, day: dt.date, review: models.Policy | 
         parts.append(f"{cn_date(ns.closed.date)}审核销号")
     elif ns.pending is not None:
         waited = (day - ns.pending.date).days
-        over = rules.review_over(review, ns.pending.date, day) if review is not None else 0
+        over = rules.review_over(review, ns.pending.date, day, moved) if review is not None else 0
         if over:
             parts.append(f"反馈待牵头单位审核（已等待{waited}天，超过审核时限{over}天，牵头单位逾期）")
         else:

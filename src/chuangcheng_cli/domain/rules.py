@@ -859,20 +859,23 @@ def review_reason(ns: NoticeState, today: dt.date, policy: models.Policy, office
     return text
 
 
-def review_over(policy: models.Policy, since: dt.date, day: dt.date) -> int:
+def review_over(policy: models.Policy, since: dt.date, day: dt.date, moved: bool = True) -> int:
     """Days past the lead unit's review time (policy.review_days) on day, for a reply, 办结报告 or
     fix it received on since: calendar days, or 工作日 when policy.workdays, as the units' 整改期限
     are counted (a fairness review found a 国庆 week counted as the lead unit's lateness while the
-    units' deadlines skipped it)."""
+    units' deadlines skipped it); in calendar days its last day moved off a rest day, as every
+    期限 is (a later review found the lead unit late on 10月2日 in that week). moved=False: not
+    moved (what reports to 市领导 before layout 5 said, reprinted as they were sent)."""
     if not policy.workdays:
-        return max((day - since).days - policy.review_days, 0)
+        due = since + dt.timedelta(days=policy.review_days)
+        return max((day - (falls_due(due) if moved else due)).days, 0)
     return max((day - _review_due(since, policy.review_days)).days, 0)
 
 
 @functools.lru_cache(maxsize=4096)
 def _review_due(since: dt.date, days: int) -> dt.date:
-    """The last day of a review time of days 工作日 from since (calendar days where the official
-    calendar does not know the year, as for a 整改期限)."""
+    """The last day of a review time of days 工作日 from since (in a year the official calendar
+    does not know, Monday to Friday, as for a 整改期限)."""
     from .deadlines import rectification_deadline
 
     return rectification_deadline(since, days, workdays=True).day

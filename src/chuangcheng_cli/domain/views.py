@@ -59,7 +59,9 @@ def kind_keys(text: str, option: str = "--kind") -> tuple[str, ...]:
     """The journal entry kinds text names: a kind by its English or Chinese name (督办、督办通知、
     notice …), a family (KIND_FAMILIES), or every kind whose name holds text, two characters or more
     (销号: 验收销号 and 督办销号); UsageError when none does."""
-    key = text.strip()
+    from ..textguard import unmarked
+
+    key = unmarked(text).strip()
     if key in KIND_FAMILIES:
         return KIND_FAMILIES[key]
     single = KIND_NAMES.get(key, key.lower())
@@ -160,7 +162,9 @@ def cause_prefix(row: dict) -> str:
         mine, short = own.get("light"), own.get("short") or row.get("for_unit", "")
         if mine is None:
             return f"非本单位（{short}）原因："
-        if row.get("lead_light") is not None or mine != row["light"]:
+        others = row.get("lead_light") is not None or any(
+            v.get("light") for v in row.get("co_unit_views", ()) if v.get("unit") != row.get("for_unit"))
+        if others or mine != row["light"]:
             return f"本单位（{short}）自身为{_LIGHT_WORDS[mine]}，另有其他单位原因："
         return ""
     if row.get("not_lead_s_cause"):

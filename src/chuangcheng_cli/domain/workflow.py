@@ -86,6 +86,7 @@ def _clean(text: str, what: str, limit: int = 100_000) -> str:
 def make_assign(project: models.Project, stamp: Stamp, task: models.Task, unit: models.Unit,
                 section: str, person: str, phone: str = "") -> models.Assign:
     _unit_on_task(project, task, unit)
+    section = unmarked(section)  # a 科室 name copied from a chat, as units and tasks are looked up
     if unit.section(section.strip()) is None:
         names = [s.name for s in unit.sections]
         raise UsageError(f'{unit.name} 没有科室 "{section}"',

@@ -392,7 +392,9 @@ def problem_status_key(text: str) -> str:
 
 
 def problem_source_key(text: str) -> str:
-    key = text.strip()
+    from ..textguard import unmarked
+
+    key = unmarked(text).strip()
     if key in models.PROBLEM_SOURCES:
         return key
     hits = [s for s in models.PROBLEM_SOURCES if key and key in s]  # 测评 → 测评反馈; never 暗访x → 暗访

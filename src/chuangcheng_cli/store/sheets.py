@@ -28,7 +28,7 @@ from ..diagnostics import ImportRefused, UsageError, did_you_mean
 from ..domain import models
 from ..domain.dates import with_year
 from ..textguard import looks_blank
-from ..textguard import describe, find_bad
+from ..textguard import describe, find_bad, unmarked
 
 # Limits against hostile or mistaken input (module constants so tests can lower them).
 MAX_BYTES = 20 * 1024 * 1024  # the file as stored
@@ -1247,5 +1247,8 @@ def problem_key(source: str, found: dt.date | None, unit: str, place: str, desc:
     """First 16 hex of sha256 over the normalised (source, found, unit, place, desc): the same
     problem in a re-sent sheet (re-ordered, re-numbered, re-wrapped) gets the same key."""
     parts = (source, found.isoformat() if found else "", unit, place, desc)
-    text = "\x1f".join(re.sub(r"\s+", "", _nfkc(p)) for p in parts)
+    # without the invisible characters the record drops (textguard.unmarked): a row differing by a
+    # zero-width space or a soft hyphen alone is the same problem (a fairness review found it
+    # recorded twice, its unit charged twice)
+    text = "\x1f".join(re.sub(r"\s+", "", _nfkc(unmarked(p))) for p in parts)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
