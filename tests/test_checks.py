@@ -286,6 +286,7 @@ def test_deadline_and_milestone_outside_campaign(check):
     ("{date: 2023-09-30, percent: 75}", "{date: 2023-12-30, percent: 75}", "2023-09-30"),  # after deadline
     ("{date: 2023-09-30, percent: 75}", "{date: 2023-06-01, percent: 75}", "2023-09-30"),  # not in order
     ("{date: 2023-09-30, percent: 75}", "{date: 2023-09-30, percent: 30}", "2023-09-30"),  # percent down
+    ("{date: 2023-09-30, percent: 75}", "{date: 2023-09-30, percent: 100}", "2023-09-30"),  # done before the deadline
 ])
 def test_milestone_order(check, old, new, needle):
     assert found(check(plan=PLAN.replace(old, new))) == [

@@ -583,6 +583,11 @@ def check_plan(project: models.Project, plan_file: loading.YamlFile,
             if ms.percent < prev_pct:
                 at(("tasks", i, "milestones", j, "percent"), "milestone-order",
                    f"节点进度 {ms.percent}% 低于上一个节点的 {prev_pct}%", "节点进度应逐步增加。")
+            elif ms.percent >= 100:  # the template says below 100 (a try of a new group passed 100)
+                at(("tasks", i, "milestones", j, "percent"), "milestone-order",
+                   f"节点进度 {ms.percent}% 即已完成，序时进度在节点日期就到 100%",
+                   "节点是完成时限之前的阶段目标，百分比应小于 100；要求在这一天完成的，请把它写成任务的完成时限（deadline）。",
+                   severity=WARNING)
             prev_date, prev_pct = ms.date, ms.percent
 
     if plan_file.partial or units_file.partial:
