@@ -277,7 +277,7 @@ def test_third_notice_needs_a_deliberate_yes(tmp_path):
     assert row["notice_count"] == 3 and row["escalated"]
     # a 报告 carries no 请示 (妥否，请批示): new reports close with 特此报告, recorded as their layout
     assert "特此报告。" in done.stdout and "请批示" not in done.stdout
-    assert entries(repo)[-1]["layout"] == 4
+    assert entries(repo)[-1]["layout"] == 5
 
 
 def test_a_report_sent_with_the_first_wording_reprints_as_it_was_sent():
@@ -1233,7 +1233,7 @@ def test_a_co_unit_notified_for_its_part_is_not_told_its_task_lags(tmp_path):
     lead = cc(tmp_path, "notice", "人社局", "--yes", "--dry-run", "--as-of", "2023-12-30").stdout
     notice_line, report_line = lead.split("日志行：\n")[1].splitlines()[:2]
     assert "推进滞后" in lead and '"layout"' not in notice_line
-    assert json.loads(report_line)["layout"] == 4  # the report to 市领导 closes with 特此报告, names earlier ones
+    assert json.loads(report_line)["layout"] == 5  # the report to 市领导 closes with 特此报告, names earlier ones
 
 
 def test_a_unit_notified_for_its_overdue_problem_alone_is_not_told_its_task_lags(tmp_path):
@@ -1274,7 +1274,7 @@ def test_a_unit_noticed_for_its_problems_alone_is_reported_for_them_by_name(tmp_
             "整改不力；整改期限2024年1月8日；逾期17天未反馈。") in flat
     assert ("3. 2024年1月25日，法治督〔2024〕2号（第3次督办，红色），督办事项：问题W2023-0018（城北街道妇女儿童之家）"
             "整改不力、未按要求报送整改台账；整改期限2024年2月4日。") in flat
-    assert entries(tmp_path)[-1]["kind"] == "escalate" and entries(tmp_path)[-1]["layout"] == 4
+    assert entries(tmp_path)[-1]["kind"] == "escalate" and entries(tmp_path)[-1]["layout"] == 5
     # the same documents again from the record
     again = cc(tmp_path, "reprint", "2024-2", "--dry-run", "--as-of", "2024-01-25").stdout.replace("\n", "")
     assert "创城工作存在问题进行督办的通知" in again and "督办事项：问题W2023-0018（城北街道妇女儿童之家）整改不力；" in again
@@ -1396,7 +1396,7 @@ def test_a_second_report_to_the_leaders_names_the_first(tmp_path):
     text = cc(tmp_path, "notice", "人社局", "--as-of", "2023-12-30", "--yes").stdout
     assert "此前已于2023年10月16日以法治督报〔2023〕1号报告，本次为第2次报告。" in text.replace("\n", "")
     report = entries(tmp_path)[-1]
-    assert report["kind"] == "escalate" and report["layout"] == 4
+    assert report["kind"] == "escalate" and report["layout"] == 5
     from chuangcheng_cli.documents.notice import documents_of
     from chuangcheng_cli.store import checks
 

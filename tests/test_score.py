@@ -368,8 +368,9 @@ def test_a_late_review_stays_on_the_lead_unit_s_record_after_it_acts(tmp_path):
     assert late("2023-06-03") == []  # 5 days: within review_days
     assert late("2023-06-29") == ["法治督〔2023〕1号"]  # waiting, past them
     cc_ok(repo, "close", "1", "--note", "整改到位", "--as-of", "2023-06-30")
-    assert late("2023-06-30") == ["法治督〔2023〕1号（超时27天办理）"]
-    assert late("2023-12-31") == ["法治督〔2023〕1号（超时27天办理）"]  # for good, as the unit's notice is
+    # the review time of 5 days ended on Saturday 6月3日: from Monday 6月5日, as every 期限 (rules.review_over)
+    assert late("2023-06-30") == ["法治督〔2023〕1号（超时25天办理）"]
+    assert late("2023-12-31") == ["法治督〔2023〕1号（超时25天办理）"]  # for good, as the unit's notice is
     close_id = json.loads(cc_ok(repo, "history", "--kind", "督办销号", "--json", "--as-of", "2023-06-30").stdout)
     cc_ok(repo, "void", close_id["entries"][-1]["id"], "--reason", "销号有误", "--as-of", "2023-07-01")
     assert late("2023-07-01") == ["法治督〔2023〕1号"]  # the close voided: waiting again
@@ -380,13 +381,13 @@ def test_a_late_review_stays_on_the_lead_unit_s_record_after_it_acts(tmp_path):
     cc_ok(repo, "log", "T05", "--unit", "司法局", "--percent", "100", "--note", "办结", "--by", "吴某某",
           "--as-of", "2023-07-03")
     cc_ok(repo, "reopen", "T05", "--reason", "材料不全", "--as-of", "2023-07-20")
-    assert late("2023-07-20") == ["法治督〔2023〕1号", "T05（超时12天办理）"]
+    assert late("2023-07-20") == ["法治督〔2023〕1号", "T05（超时10天办理）"]  # 7月8日 a Saturday: from 7月10日
     # a problem's fix rechecked late
     cc_ok(repo, "problem", "add", "--unit", "住建局", "--source", "暗访", "--found-by", "暗访组", "--place", "工地",
           "--desc", "未公示", "--deadline", "2023-07-25", "--as-of", "2023-07-21")
     cc_ok(repo, "problem", "fix", "W2023-0001", "--note", "已公示", "--by", "唐某某", "--as-of", "2023-07-22")
     cc_ok(repo, "problem", "recheck", "W2023-0001", "--pass", "--note", "到位", "--as-of", "2023-08-01")
-    assert late("2023-08-01") == ["法治督〔2023〕1号", "T05（超时12天办理）", "W2023-0001（超时5天办理）"]
+    assert late("2023-08-01") == ["法治督〔2023〕1号", "T05（超时10天办理）", "W2023-0001（超时5天办理）"]
     # the other units are never deducted for it
     doc = json.loads(cc_ok(repo, "score", "--json", "--as-of", "2023-08-01").stdout)
     assert [u["id"] for u in doc["units"]
