@@ -263,12 +263,18 @@ arg_text = st.one_of(
 # NUL cannot be passed in argv at all; U+FFFE/U+FFFF are covered by a test below.
 
 
+def as_passed(text: str) -> str:
+    """An argument as entry.py passes it on: a CRLF line end (pasted from Windows) as a line end."""
+    return text.replace("\r\n", "\n")
+
+
 def accepted_text(text: str, limit: int = 100_000, multiline: bool = True) -> str | None:
     """What workflow._clean stores for text, or None when it (or the check of every argument in
     entry.py) refuses it: see textguard.py for the characters refused and those dropped. multiline=False: a
     one-line field (a name: 责任人), where a tab or newline left inside once stripped is refused
     too (found by hypothesis: "0\n0")."""
-    value = textguard.unmarked(text).strip()  # zero-width characters and marks dropped (textguard.INVISIBLE)
+    text = as_passed(text)
+    value = textguard.unmarked(text).strip()  # zero-width characters and marks dropped (textguard.unmarked)
     # only spaces, zero-width characters or blank fillers is no text at all (found by hypothesis:
     # "\u200b"; by a hostile-input try: "\u3164")
     if textguard.looks_blank(value) or len(value) > limit or textguard.find_bad(text) >= 0:
@@ -310,7 +316,7 @@ def accepted_evidence(items: list[str], cwd: Path) -> list | None:
     from chuangcheng_cli.store.safepath import safe_file_name
 
     out: list = []
-    for item in items:
+    for item in map(as_passed, items):
         value = item.strip()
         if not value or "\n" in value or "\r" in value or textguard.find_bad(item) >= 0:
             return None  # entry.py refuses a control character in any argument, even at its ends
@@ -365,6 +371,7 @@ WRITE_SETTINGS = settings(max_examples=10, deadline=None, database=None,
 @example(note="$(rm -rf /); echo `id` | cat > /tmp/pwned & ~ *", evidence=["../外部 文件.txt", "<ABS>"])
 @example(note=" 前后空格\n第二行\t制表 ", evidence=["  证据 材料.pdf  ", "https://example.com/a b?c=1&d=2"])
 @example(note="ok", evidence=["不存在.pdf"])
+@example(note="0\r\n", evidence=[])  # found by hypothesis: a CRLF line end is a line end (entry.py), stripped
 @example(note="\u200b", evidence=[])  # zero-width only: empty, refused
 @example(note=" \u200b\ufeff\u3000", evidence=[])
 def test_log_with_hostile_note_and_evidence(note, evidence):
@@ -430,7 +437,7 @@ def test_notice_with_hostile_reason_makes_a_readable_document(reason):
         stored = accepted_text(reason)
         # an empty reason is fine (人社局 has a red task); a control character is refused even when
         # strip() would drop it (U+0085 is whitespace to Python, a control character to the argument check)
-        refused = stored is None and (bool(reason.strip()) or textguard.find_bad(reason) >= 0)
+        refused = stored is None and (bool(reason.strip()) or textguard.find_bad(as_passed(reason)) >= 0)
         # stored as one item without breaks or trailing commas (notice.py): ":" alone leaves nothing
         # (found by hypothesis; the oracle had not followed that rule)
         stored = " ".join(stored.split()).rstrip("，,；;、：: ") if stored else stored

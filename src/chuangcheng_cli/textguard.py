@@ -22,20 +22,19 @@ BAD = re.compile(f"[{_ALWAYS}]")  # multi-line fields: tab and newline allowed
 BAD_SINGLE_LINE = re.compile(f"[\t\n{_ALWAYS}]")
 # CR is in the C0 range: a bare CR is refused everywhere (it breaks Markdown lists and CSV lines).
 
-# Format characters that draw nothing and that no Chinese text needs: the soft hyphen, the Arabic
-# letter mark, the Mongolian vowel separator, zero-width space, joiners and direction marks
-# (U+200B–U+200F), the word joiner and invisible operators (U+2060–U+2064), a BOM inside text and
-# the tag characters. Text copied from a web page, a chat or Word brings them along; they make two
-# names that look the same differ ("范某某" and "范\u200b某某" are two recorders to a comparison).
-# They are removed from what a command is given to record (unmarked), not refused in what is
-# recorded: journals written before they were removed hold some, and must stay valid.
-_INVISIBLE = "\u00ad\u061c\u180e\u200b-\u200f\u2060-\u2064\ufeff\U000e0000-\U000e007f"
-INVISIBLE = re.compile(f"[{_INVISIBLE}]")
-
-
 def unmarked(text: str) -> str:
-    """text without the invisible format characters above (INVISIBLE)."""
-    return text if text.isprintable() else INVISIBLE.sub("", text)
+    """text without Unicode format characters (category Cf: zero-width space and joiners, the
+    U+200E/U+200F direction marks, a BOM inside text, the soft hyphen, word joiners, tag
+    characters), which text copied from a web page, a chat or Word brings along. They draw nothing
+    and no Chinese text needs them, yet they make two names that look the same differ ("范某某"
+    and "范\u200b某某" were two recorders to a comparison). The one definition for every command:
+    names, numbers and dates are looked up without them, and what a command is given to record is
+    recorded without them; a journal that holds some (written before) stays valid."""
+    if text.isprintable():  # C speed; every Cf character is non-printable
+        return text
+    import unicodedata
+
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
 
 
 # Dashes a Chinese input method types where "-" is meant: —— is what shift+minus gives in most of

@@ -484,7 +484,7 @@ def import_(
     from ..diagnostics import ImportRefused
     from ..domain.deadlines import rectification_deadline
     from ..store.sheets import SOURCES, problem_key, read_problem_sheet
-    from ..textguard import INVISIBLE
+    from ..textguard import unmarked
 
     default_source = problem_source_key(source) if source else ""
     fields = _mapping(mapping)
@@ -516,7 +516,7 @@ def import_(
         for e in project.journal:
             if e.kind == "problem" and e.key:
                 recorded.setdefault(e.key, e)
-                if INVISIBLE.search(e.place + e.desc):  # imported before keys left such characters out
+                if unmarked(e.place + e.desc) != e.place + e.desc:  # imported before keys left them out
                     recorded.setdefault(problem_key(e.source, e.found, e.unit, e.place, e.desc), e)
         fresh, seen, changed, sourceless, gone = [], set(), [], [], []
         for row in rows:

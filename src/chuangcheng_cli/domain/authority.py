@@ -28,7 +28,7 @@ def _own_act(entry) -> bool:
 
 def same_name(name: str) -> str:
     """A name as the roster compares it: without spaces around it or invisible format characters
-    (textguard.INVISIBLE: "范\u200b某某", copied from a chat, is 范某某)."""
+    (textguard.unmarked: "范\u200b某某", copied from a chat, is 范某某)."""
     return unmarked(name).strip()
 
 

@@ -68,7 +68,7 @@ def _unit_on_task(project: models.Project, task: models.Task, unit: models.Unit)
 def _clean(text: str, what: str, limit: int = 100_000) -> str:
     from ..textguard import looks_blank
 
-    value = unmarked(text).strip()  # zero-width and direction marks copied along: textguard.INVISIBLE
+    value = unmarked(text).strip()  # zero-width and direction marks copied along: textguard.unmarked
     if looks_blank(value):  # a reason or note only invisible characters or blank fillers make is none
         raise UsageError(f"{what}不能为空", "请写明内容（只有空格或不可见字符的不算）。")
     if len(value) > limit:

@@ -96,7 +96,7 @@ _AFTER = "，。、；：,.;:！!？?"
 
 def _bare(text: str) -> str:
     """text as a unit or task is looked up: without quotes, a trailing comma, spaces, or invisible
-    format characters copied along from a chat (textguard.INVISIBLE: 人社\u200b局 is 人社局)."""
+    format characters copied along from a chat (textguard.unmarked: 人社\u200b局 is 人社局)."""
     from ..textguard import unmarked
 
     return unmarked(text).strip().strip(_QUOTES).strip().rstrip(_AFTER).strip()

@@ -946,7 +946,7 @@ class _Resolver:
         return f"是否为“{self.names[best[0]]}”？" if best and best[0] in self.names else ""
 
     def task(self, text: str) -> str | None:
-        key = re.sub(r"\s+", "", _unmarked(_nfkc(text))).upper()
+        key = re.sub(r"\s+", "", unmarked(_nfkc(text))).upper()
         if key in self.tasks:
             return self.tasks[key]
         m = re.match(r"([A-Z]*)0*(\d{1,9})(?![\d.A-Z])", key)  # T5, T05 人民调解… (no int() of 5,000 digits)
@@ -955,15 +955,6 @@ class _Resolver:
 
 def _unit_key(name: str) -> str:
     return re.sub(r"\s+", "", _nfkc(name))
-
-
-def _unmarked(text: str) -> str:
-    """text without invisible format characters (zero-width space and joiners, U+200E/U+200F
-    direction marks, a BOM inside text: Unicode category Cf), which a name copied from a web page
-    or a chat brings along: a unit, task or source so written is the one it looks like."""
-    if text.isprintable():  # C speed; every Cf character is non-printable
-        return text
-    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
 
 
 _UNIT_SPLIT = re.compile(r"[、,;/\n]+")  # after NFKC: ， ； ／ are , ; /
@@ -977,7 +968,7 @@ def _units(cell: str, resolver: _Resolver) -> tuple[list[str], list[str]]:
     lead: str | None = None
     reasons: list[str] = []
     parts = []
-    for part in _UNIT_SPLIT.split(_unmarked(_nfkc(cell))):
+    for part in _UNIT_SPLIT.split(unmarked(_nfkc(cell))):
         words = part.split()
         # "市民政局 市残联": spaces between names that each resolve separate them; otherwise
         # spaces are padding ("市 民政局")
@@ -1008,7 +999,7 @@ def _units(cell: str, resolver: _Resolver) -> tuple[list[str], list[str]]:
 
 
 def _source(text: str) -> str | None:
-    key = re.sub(r"\s+", "", _unmarked(_nfkc(text)))
+    key = re.sub(r"\s+", "", unmarked(_nfkc(text)))
     if key in SOURCES:
         return key
     named = {s for s, words in _SOURCE_WORDS.items() if any(w in key for w in words)}
