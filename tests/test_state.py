@@ -237,6 +237,44 @@ def test_the_journal_is_read_once_per_command_while_the_file_stays_the_same(tmp_
     assert store.journal_raw(tmp_path) is None  # a folder
 
 
+@pytest.mark.parametrize("mark", [1, 7, 64, 1 << 20])
+def test_the_journal_digest_streamed_is_the_digest_of_its_bytes(tmp_path, monkeypatch, mark):
+    """journal_digest (what a warm read hashes: the file a mark at a time, never held whole) is
+    the digest of the file's bytes; a read that then takes the bytes whole uses the marks the
+    stream kept, and every prefix's digest from them is still its BLAKE3; an append or a rewrite
+    in place (same size, new times) is hashed again."""
+    import os
+
+    from blake3 import blake3
+
+    monkeypatch.setattr(store, "_MARK", mark)
+    path = tmp_path / "journal.jsonl"
+    raw = "".join(_line(id=f"20231230-{n:08x}") for n in range(40)).encode()
+    path.write_bytes(raw)
+    store.forget_reads()
+    assert store.journal_digest(tmp_path) == blake3(raw).hexdigest() == store.journal_digest(tmp_path)
+    assert store._STREAMED[0] == os.path.abspath(path) and store._SEEN[2] is None  # streamed, not kept whole
+    whole = store.journal_raw(path)
+    assert whole == raw and store._HASHED[0] is whole and store._HASHED[1] is store._STREAMED[2]
+    for size in sorted({0, 1, mark - 1, mark, mark + 1, len(raw) // 2, len(raw) - 1, len(raw)}):
+        if 0 <= size <= len(raw):
+            assert store.digest(whole, size) == blake3(raw[:size]).hexdigest(), size
+    assert store.journal_digest(tmp_path) == store.digest(whole)
+    with open(path, "ab") as fh:
+        fh.write(b"\n")
+    assert store.journal_digest(tmp_path) == blake3(raw + b"\n").hexdigest()
+    st = os.stat(path)
+    path.write_bytes(raw[:-1] + b" \n")  # same size, in place
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
+    assert store.journal_digest(tmp_path) == blake3(raw[:-1] + b" \n").hexdigest()
+    store.forget_reads()
+    assert store._STREAMED == [None, None, None, None]
+    path.write_bytes(b"")
+    assert store.journal_digest(tmp_path) == blake3(b"").hexdigest()
+    path.unlink()
+    assert store.journal_digest(tmp_path) == "<missing>"
+
+
 def test_catch_up_numbers_lines_after_blank_ones(tmp_path):
     """Blank lines inside and at the end of the stored journal: the added lines' numbers (taken
     from the state's last entry, not by counting the whole journal again) are the full run's."""
