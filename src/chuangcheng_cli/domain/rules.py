@@ -707,10 +707,17 @@ def finish(project: models.Project, fold: Fold, today: dt.date, entries: list) -
         if us.problem_gaps:
             us.problem_light = RED if len(us.problem_gaps) >= policy.problem_red else YELLOW
     office = project.unit_label(plan.campaign.lead_unit)  # who reviews and verifies: named when late
+    # (unit, task) → the unit's notices naming the task, in the unit's order: looked up per task
+    # (a city's record of years holds thousands of notices, each unit's every one met per task)
+    naming: dict[tuple[str, str], list] = {}
+    for unit_id, us in units.items():
+        for ns in us.notices:
+            for tid in dict.fromkeys(ns.notice.tasks):
+                naming.setdefault((unit_id, tid), []).append(ns)
     for st in states.values():
         task = st.task
         st.expected = expected_percent(task, start, today)
-        st.light, st.reasons = _light(st, units, today, start, policy, office)
+        st.light, st.reasons = _light(st, units, today, start, policy, office, naming)
     # A late notice that names no task, or whose every task is done (verified), shows on no task:
     # the unit's own row shows it until the office closes it, as it does a problem on no open task.
     shown = {id(ns) for st in states.values() if not st.done for ns in st.late_notices}
@@ -924,7 +931,7 @@ def lags(gap: int, threshold: int) -> bool:
 
 
 def _light(st: TaskState, units: dict[str, UnitState], today: dt.date, start: dt.date,
-           policy: models.Policy, office: str) -> tuple[str, list[str]]:
+           policy: models.Policy, office: str, naming: dict) -> tuple[str, list[str]]:
     task = st.task
     if st.done:
         return DONE, [f"已于{cn_date(st.verified_on)}验收销号"]
@@ -934,7 +941,7 @@ def _light(st: TaskState, units: dict[str, UnitState], today: dt.date, start: dt
     # A notice shows on the tasks it names; one that names none (about problems on no task, or a
     # reason alone) is its unit's own matter, shown on the unit's own row (finish), never on a task
     # another unit leads.
-    on_task = [ns for unit_id in task.units for ns in units[unit_id].notices if task.id in ns.notice.tasks]
+    on_task = [ns for unit_id in task.units for ns in naming.get((unit_id, task.id), ())]
     st.late_notices = [ns for ns in on_task if ns.overdue_days(today)]
     st.review_notices = [ns for ns in on_task if ns.awaiting_review()]
     if st.reported_complete:
