@@ -1386,6 +1386,32 @@ def test_a_voided_notice_no_longer_sets_the_level_of_later_ones(tmp_path):
     assert "法治督〔2023〕4号（第2次督办，黄色；发文时为第3次、红色，此前的通知作废后重计）" in text
 
 
+def test_a_notice_dated_wrong_is_voided_and_issued_again_on_its_day(tmp_path):
+    """A notice dated after the right day (or a practice run forgetting --as-of: 〔2026〕1号) is
+    voided, as the README says, and issued again on its day; the voided one blocked every earlier
+    notice to any unit (found by a fresh-eyes try). It no longer does, and its 文号 is not issued
+    again; a notice in force still blocks earlier ones, to any unit."""
+    early(tmp_path)
+    cc_ok(tmp_path, "notice", "人社局", "--as-of", "2023-06-05")
+    cc_ok(tmp_path, "notice", "民政局", "--reason", "工作台账不全", "--as-of", "2023-06-06")
+    refused = cc(tmp_path, "notice", "人社局", "--as-of", "2023-06-02", code=1)
+    assert "不能再补发2023年6月2日的督办通知" in refused.stderr
+    assert "2023年6月6日发出的督办通知 法治督〔2023〕2号" in refused.stderr
+    cc_ok(tmp_path, "void", "法治督〔2023〕2号", "--reason", "发文日期登记错误", "--as-of", "2023-06-06")
+    refused = cc(tmp_path, "notice", "民政局", "--reason", "工作台账不全", "--as-of", "2023-06-02", code=1)  # 1号 is in force
+    assert "法治督〔2023〕1号" in refused.stderr
+    cc_ok(tmp_path, "void", "法治督〔2023〕1号", "--reason", "发文日期登记错误，应为6月2日", "--as-of", "2023-06-06")
+    cc_ok(tmp_path, "notice", "人社局", "--as-of", "2023-06-02")
+    cc_ok(tmp_path, "notice", "民政局", "--reason", "工作台账不全", "--as-of", "2023-06-03")
+    issued = [e for e in entries(tmp_path) if e["kind"] == "notice"]
+    assert [(e["doc_no"], e["date"], e["seq"]) for e in issued[-2:]] == [
+        ("法治督〔2023〕3号", "2023-06-02", 1), ("法治督〔2023〕4号", "2023-06-03", 1)]
+    cc_ok(tmp_path, "notice", "司法局", "--reason", "工作台账不全", "--as-of", "2026-12-07")  # a practice run without --as-of
+    cc_ok(tmp_path, "void", "法治督〔2026〕1号", "--reason", "漏写日期", "--as-of", "2026-12-07")
+    cc_ok(tmp_path, "notice", "司法局", "--reason", "工作台账不全", "--as-of", "2023-06-04")
+    assert entries(tmp_path)[-1]["doc_no"] == "法治督〔2023〕5号"
+
+
 def test_a_second_report_to_the_leaders_names_the_first(tmp_path):
     """人社局's fourth notice reports it to 市领导 again: the report listed every notice but never
     said the leaders had had 法治督报〔2023〕1号 on 10月16日 (found by a fresh-eyes try). Since

@@ -160,7 +160,9 @@ def build_notice(snap: rules.Snapshot, stamp: Stamp, unit: models.Unit, task_ids
 
     within_a_year(stamp.date, limit.day, "整改期限")  # --days 365 of working days too
     limit = _not_before_rework(limit, [*cited, *loose], stamp.date, deadline is None and days is None)
-    later = [e for e in project.journal if e.kind == "notice" and e.date > stamp.date]
+    # a voided notice counts in no unit's 督办次数 and sets no order (its 文号 stays burnt:
+    # next_number); a clerk who dated one wrong voids it and issues it again on the right day
+    later = [e for e in project.journal if e.kind == "notice" and e.date > stamp.date and e.id not in snap.voided]
     if later:
         raise Refusal(f"日志中已有{cn_date(later[-1].date)}发出的督办通知 {later[-1].doc_no}，"
                          f"不能再补发{cn_date(stamp.date)}的督办通知",
