@@ -129,7 +129,8 @@ def reopen(
             when = f"重办期限{cn_date(entry.deadline)}" + (f"（{how}）" if how else "")
             dry = f"{when}。" if how else ""
         else:
-            when = f"须在{named}{cn_date(st.deadline)}前重新报办结"
+            when = f"须在{named}{cn_date(st.deadline)}前重新报办结" + (f"（{how}）" if how else "")
+            dry = f"{when}。" if how else ""
         return [entry], [], Said(f"已退回重办：{t.id}（{t.label}），{when}", dry)
 
     record(data, as_of, by, dry_run, build, scope=task_scope(task), lead_act="reopen", tasks_only=True)

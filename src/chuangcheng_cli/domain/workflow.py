@@ -174,9 +174,18 @@ def make_reopen(snap: rules.Snapshot, stamp: Stamp, task: models.Task, reason: s
         raise Refusal(f"任务 {task.id} 尚未报送办结或验收，无需退回重办")
     limit = _sent_back_deadline(snap, stamp, days, deadline, "重办期限")
     late = state.completed_on is None or state.completed_on > state.deadline
+    day, note = (None, "") if late else (limit.day, limit.note)
+    if day is not None and day < state.deadline:
+        # no later than the deadline in force, which stands (rules.rework_deadline): recorded as
+        # that one, so that the trail never shows a 重办期限 the task is not held to (a fresh-eyes
+        # try found 重办期限7月17日 in the trail, the task not late after it, told 10月7日)
+        named = "重办期限" if state.reworking else "完成时限"
+        note = "" if days is None and deadline is None else \
+            f"所给重办期限{rules.cn_date(day)}早于{named}{rules.cn_date(state.deadline)}，按{named}"
+        day = state.deadline
     entry = models.make(models.Reopen, kind="reopen", task=task.id, reason=_clean(reason, "退回原因"),
-                        deadline=None if late else limit.day, **_base(stamp))
-    return entry, limit.note
+                        deadline=day, **_base(stamp))
+    return entry, note
 
 
 def find_notice(snap: rules.Snapshot, text: str) -> rules.NoticeState:

@@ -506,6 +506,23 @@ def progress_details(e) -> list[str]:
     return parts
 
 
+def _rework_due(project: models.Project, e) -> str:
+    """What a reopen's 重办期限 is to the task: none (a late 办结报告 keeps its lateness), the task's
+    own 完成时限 (cc reopen records that one when the 重办期限 would be earlier), or an earlier one
+    recorded before it did, which the task is not held to (rules.rework_deadline)."""
+    task = project.task(e.task)
+    if e.deadline is None:
+        return ""
+    if task is None:
+        return f"，重办期限{views.cn_date(e.deadline)}"
+    own = rules.falls_due(task.deadline)
+    if e.deadline == own:
+        return f"，须在完成时限{views.cn_date(own)}前重新报办结"
+    if e.deadline < own:
+        return f"，重办期限{views.cn_date(e.deadline)}（早于完成时限{views.cn_date(own)}，按完成时限）"
+    return f"，重办期限{views.cn_date(e.deadline)}"
+
+
 def describe_entry(project: models.Project, e) -> str:
     """One line of Chinese saying what an entry records (the unit is shown beside it)."""
     k = e.kind
@@ -516,7 +533,7 @@ def describe_entry(project: models.Project, e) -> str:
     if k == "verify":
         return "验收销号" + (f"：{clause(e.note)}" if e.note else "")
     if k == "reopen":  # the 重办期限 as recorded (it counts only for a 办结报告 that came in time)
-        return "退回重办" + (f"，重办期限{views.cn_date(e.deadline)}" if e.deadline else "") + f"：{clause(e.reason)}"
+        return "退回重办" + _rework_due(project, e) + f"：{clause(e.reason)}"
     if k == "notice":
         parts = [f"{e.doc_no}，第{e.seq}次督办（{e.level}），整改期限{views.cn_date(e.deadline)}"]
         parts += [clause(g) for g in e.gaps]
