@@ -124,6 +124,10 @@ def _masthead(snap: rules.Snapshot) -> str:
     )
 
 
+class _Markup(str):
+    """A card's note built as markup here, of numbers alone (every other note is text, escaped)."""
+
+
 def _figures(snap: rules.Snapshot, summary: dict) -> str:
     lights = summary["lights"]
     camp = snap.project.plan.campaign
@@ -157,15 +161,17 @@ def _figures(snap: rules.Snapshot, summary: dict) -> str:
     late = sum(q.overdue > 0 for q in queue)
     if late:
         waiting_note += f"；{late}件超过审核时限"
+    # the first card the rate, the light cards the counts (已完成 among them): a card of the done
+    # count beside the 已完成 one said the same twice (a fresh-eyes try)
+    rate = _pct(100 * summary['done'] / summary['total']) if summary['total'] else '—'
     cards = [
-        ("total",
-         f'<strong class="num" id="fig-done">{summary["done"]}</strong>'
-         f'<span class="unit">/ <span id="fig-total">{summary["total"]}</span> 项</span>',
-         "任务已完成（验收销号）", f"完成率{_pct(100 * summary['done'] / summary['total']) if summary['total'] else '—'}"),
+        ("total", f'<strong class="num" id="fig-rate">{rate}</strong>', "完成率",
+         _Markup(f'已验收销号<span id="fig-done">{summary["done"]}</span>/'
+                 f'<span id="fig-total">{summary["total"]}</span>项')),
         (rules.RED, f'<strong class="num" id="fig-red">{lights[rules.RED]}</strong><span class="unit">项</span>',
-         "红灯", "逾期或督办整改超期" + (f"；另有{own_red}个单位自身亮红灯（不在任务上，见需要关注）" if own_red else "")),
+         "红灯", "逾期、督办整改超期或问题逾期较多" + (f"；另有{own_red}个单位自身亮红灯（不在任务上，见需要关注）" if own_red else "")),
         (rules.YELLOW, f'<strong class="num" id="fig-yellow">{lights[rules.YELLOW]}</strong><span class="unit">项</span>',
-         "黄灯", "低于序时进度或久未报送"),
+         "黄灯", "进度滞后、久未报送、退回重办或问题逾期"),
         (rules.GREEN, f'<strong class="num" id="fig-green">{lights[rules.GREEN]}</strong><span class="unit">项</span>',
          "绿灯", "进度正常"),
         # what waits for the lead unit, so the figures add up to every task (as status and the md report count them)
@@ -184,7 +190,7 @@ def _figures(snap: rules.Snapshot, summary: dict) -> str:
         out.append(f'<div class="card card-{key}"><div class="card-label">'
                    + (f'<span class="dot {key}" aria-hidden="true"></span>' if key in rules.LIGHTS else "")
                    + f'{_e(label)}</div><div class="card-value">{number}</div>'
-                   f'<div class="card-note">{_e(note)}</div></div>')
+                   f'<div class="card-note">{note if type(note) is _Markup else _e(note)}</div></div>')
     out.append("</section>")
     return "".join(out)
 
@@ -397,14 +403,14 @@ def _unit_lights(snap: rules.Snapshot) -> str:
             return '<span class="quiet">—</span>'
         return " ".join(chip(t, unit_id) for t in task_ids)
 
-    out = ['<table class="units"><thead><tr><th class="c-unit">单位</th><th>牵头任务</th><th>配合任务</th>'
+    out = ['<div class="scroll"><table class="units"><thead><tr><th class="c-unit">单位</th><th>牵头任务</th><th>配合任务</th>'
            '<th class="c-num">已完成</th><th class="c-num">滞后</th></tr></thead><tbody>']
     for row in reports.unit_rows(snap):
         lagging = f'<strong class="warn">{row["lagging"]}</strong>' if row["lagging"] else "0"
         out.append(f'<tr><th scope="row" class="c-unit">{_e(row["name"])}</th>'
                    f'<td>{chips(row["led"], row["id"])}</td><td>{chips(row["co"], row["id"])}</td>'
                    f'<td class="c-num">{row["done"]}</td><td class="c-num">{lagging}</td></tr>')
-    out.append("</tbody></table>")
+    out.append("</tbody></table></div>")  # a phone scrolls the table, not the page (a fresh-eyes try)
     return "".join(out)
 
 
@@ -443,7 +449,7 @@ def _notice_chart(snap: rules.Snapshot) -> str:
 
 def _notice_table(snap: rules.Snapshot) -> str:
     project = snap.project
-    out = ['<table class="notices"><thead><tr><th>文号</th><th>被督办单位</th><th>督办次数</th>'
+    out = ['<div class="scroll"><table class="notices"><thead><tr><th>文号</th><th>被督办单位</th><th>督办次数</th>'
            '<th>下发日期</th><th>涉及任务</th><th>整改期限</th><th>办理状态</th><th>报告市领导</th>'
            '</tr></thead><tbody>']
     for ns in snap.notices.values():
@@ -461,7 +467,7 @@ def _notice_table(snap: rules.Snapshot) -> str:
             f'<td>{_e(reports.notice_deadline(ns))}</td>'
             f'<td{late}>{_e(status)}</td>'
             f'<td>{"已报告" if ns.escalated else "—"}</td></tr>')
-    out.append("</tbody></table>")
+    out.append("</tbody></table></div>")
     return "".join(out)
 
 
@@ -682,8 +688,11 @@ def _notes(snap: rules.Snapshot) -> str:
         '<section class="notes block"><h2>说明</h2><ol>'
         '<li>序时进度：按时间推算“截至当日应当完成的百分比”，从工作开始日期（0%）经各节点推进到完成时限（100%）。'
         '进度条中的竖线为序时进度。</li>'
-        f'<li>红灯：任务已逾期，或督办通知整改超期未反馈；黄灯：实际进度低于序时进度{policy.lag_threshold}个百分点以上，'
-        f'或超过{policy.report_interval_days}天未报送进度；绿灯：进度正常；已完成：已由牵头单位验收销号。</li>'
+        f'<li>红灯：任务已逾期，或督办通知整改超期未反馈，或任务上逾期未整改、返工中的问题达到{policy.problem_red}个；'
+        f'黄灯：实际进度低于序时进度{policy.lag_threshold}个百分点以上，或超过{policy.report_interval_days}天未报送进度，'
+        f'或退回重办后尚未重新报办结，或任务上有逾期未整改、返工中的问题（不足{policy.problem_red}个）；'
+        '绿灯：进度正常；待牵头单位：已报办结待验收，或督办通知已按期反馈待审核（等待牵头单位的时间不算责任单位滞后）；'
+        '已完成：已由牵头单位验收销号。</li>'
         f'<li>任务明细中的“督办”为该任务牵头单位累计被督办次数，“报市领导”表示该单位已被报告市领导；'
         f'累计被督办{policy.escalation_threshold}次的单位报告{_e(policy.escalate_to)}、市领导。</li>'
         '<li>问题清单：结案率 = 已销号 ÷ 应结案数，按期结案率 = 按期销号 ÷ 应结案数（应结案数 = 已销号 + 逾期未整改；'
