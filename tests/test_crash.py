@@ -206,3 +206,104 @@ def test_kill_before_the_journal_append_leaves_nothing(tmp_path):
     assert entries == [] and docs == []
     again = run_cc(*NOTICE, cwd=tmp_path)
     assert again.returncode == 0 and "法治督〔2023〕5号" in again.stdout
+
+
+def _big_import(repo: Path, rows: int = 2000) -> Path:
+    sheet = repo / "rows.csv"
+    sheet.write_text("问题描述,点位,责任单位,发现时间,整改时限\n"
+                     + "".join(f"描述{i},点位{i},司法局,2023-06-05,2023-12-29\n" for i in range(rows)), encoding="utf-8")
+    return sheet
+
+
+def _signal_once_writing(repo: Path, args: list[str], signum: int) -> bytes:
+    """Run cc, send signum as soon as the journal starts to grow; the journal's bytes before."""
+    journal = repo / "data" / "journal.jsonl"
+    before = journal.read_bytes()
+    proc = subprocess.Popen([*cc_command(), *args], cwd=repo, env=cc_env(), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    while proc.poll() is None:
+        if journal.stat().st_size != len(before):
+            proc.send_signal(signum)
+            break
+    proc.wait(timeout=60)
+    return before
+
+
+def test_sigterm_while_a_large_import_is_written_leaves_all_of_it_or_none(tmp_path):
+    """A single write() of a large append is cut short by a fatal signal: a hostile-input try
+    stopped `cc problem import` of 2,000 rows with SIGTERM (what timeout, a cancelled CI job and
+    systemd send) and found 87 problems registered and the last line cut off. SIGTERM and SIGHUP
+    now wait until the write is whole."""
+    copy_data(tmp_path)
+    _big_import(tmp_path)
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        before = _signal_once_writing(tmp_path, ["problem", "import", "rows.csv", "--source", "暗访", "--as-of", AS_OF,
+                                                 "--by", "周某某"], signum)
+        after = (tmp_path / "data" / "journal.jsonl").read_bytes()
+        added = added_entries(before, after)
+        assert len(added) in (0, 2000), len(added)
+        assert_journal_clean(tmp_path)
+
+
+def test_an_append_cut_off_by_sigkill_is_taken_back_by_the_next_write(tmp_path):
+    """SIGKILL cannot wait: the next cc to take the lock finds the append it described beforehand
+    half-written, truncates the journal back to its size before it and says so; the import run
+    again registers every row once."""
+    copy_data(tmp_path)
+    _big_import(tmp_path)
+    args = ["problem", "import", "rows.csv", "--source", "暗访", "--as-of", AS_OF, "--by", "周某某"]
+    journal = tmp_path / "data" / "journal.jsonl"
+    for _ in range(5):  # the kill may land before or after the write: until it lands inside it
+        before = _signal_once_writing(tmp_path, args, signal.SIGKILL)
+        after = journal.read_bytes()
+        if not after.endswith(b"\n"):
+            break
+        journal.write_bytes(before)
+    else:
+        import pytest
+
+        pytest.skip("the kill never landed inside the write")  # pragma: no cover - timing
+    again = run_cc(*args, cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert "写了一半的内容" in again.stderr and "已撤回" in again.stderr
+    added = added_entries(before, journal.read_bytes())
+    assert [e["kind"] for e in added] == ["problem"] * 2000
+    assert_journal_clean(tmp_path)
+
+
+def test_taking_back_a_half_written_append_touches_nothing_else(tmp_path):
+    """_take_back truncates only the journal's size before the append plus a part of the very bytes
+    the append described; an append that completed, a description torn as it was written, or a
+    journal changed otherwise since (a pull over it) is left as it is, and the description goes."""
+    from chuangcheng_cli.store import journal
+
+    path = tmp_path / "journal.jsonl"
+    start = b'{"a":1}\n'
+    payload = b'{"b":2}\n{"c":3}\n'
+    pending = journal._pending_path(path)
+
+    def after_kill(journal_bytes: bytes, torn: bool = False) -> tuple[bytes, list[str]]:
+        path.write_bytes(journal_bytes)
+        journal._write_pending(pending, len(start), payload)
+        if torn:
+            pending.write_bytes(pending.read_bytes()[:-3])
+        said: list[str] = []
+        with journal.locked(path, recovered=said.append):
+            pass
+        assert not pending.exists()
+        return path.read_bytes(), said
+
+    for cut in range(1, len(payload)):
+        kept, said = after_kill(start + payload[:cut])
+        whole = payload[:cut].count(b"\n")
+        assert kept == start and len(said) == 1 and f"{whole} 条完整记录" in said[0], cut
+    assert after_kill(start + payload) == (start + payload, [])  # it completed
+    assert after_kill(start) == (start, [])  # nothing written yet
+    assert after_kill(start + payload[:5], torn=True) == (start + payload[:5], [])
+    assert after_kill(start + b'{"x":9}') == (start + b'{"x":9}', [])  # not these bytes
+    assert after_kill(b'{"a":1}') == (b'{"a":1}', [])  # shorter: rewritten since
+    said: list[str] = []
+    path.write_bytes(start + payload[:4])
+    with journal.locked(path, recovered=said.append):  # no description: nothing to take back
+        pass
+    assert path.read_bytes() == start + payload[:4] and said == []

@@ -541,6 +541,8 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
         whole = None if sliced or (tolerant and (checked.errors or broke)) else project
         return entries, docs, lines, message, held, plan, h, stamp, whole, project
 
+    if confirm is not None and not dry_run and not where.bundled:  # asked on the journal as it stands
+        journal.take_back(journal_path, note)
     if dry_run or confirm is not None:
         raw = journal_path.read_bytes() if journal_path.exists() and not where.bundled else None
         entries, docs, lines, message, *_, project = run(raw)
@@ -567,7 +569,7 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
         confirm(entries, docs)
         expected = [e.kind for e in entries]
 
-    with journal.locked(journal_path, waiting=lambda: note("正在等待另一个 cc 写完日志……")) as fd:
+    with journal.locked(journal_path, waiting=lambda: note("正在等待另一个 cc 写完日志……"), recovered=note) as fd:
         from ..store.state import forget_reads
 
         # Under the lock every read of the journal is a new one: a file system with coarse times

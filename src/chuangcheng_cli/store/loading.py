@@ -1137,8 +1137,9 @@ def _entry_line_problems(src: Source, line_no: int, text: str) -> tuple[object |
             message = "这一行不是有效的 JSON：" + said
             # a line that stops half-way: an interrupted write or sync, or one folded by hand
             if exc.msg.startswith("Unterminated string") or exc.pos >= len(text.rstrip(" \t")):
-                hint = ("这一行在中途就结束了：可能是写入被中断、文件同步不完整或被手工折行；"
-                        "请用 git diff 查看并从 git 恢复这一行。")
+                hint = ("这一行在中途就结束了：可能是写入被中断、文件同步不完整或被手工折行。"
+                        "若是 cc 写入时进程被结束，重新运行那条写入命令即可（写入前会先撤回写了一半的内容）；"
+                        "否则请用 git diff 查看并从 git 恢复这一行。")
             else:
                 hint = "日志每行必须是一个完整的 JSON 对象；请不要手工折行。"
         return None, [src.problem(line_no, exc.colno, "journal-json", message, hint)]
