@@ -380,6 +380,31 @@ def messy_sheet(path: Path, bad: bool = False) -> Path:
     return path
 
 
+def test_a_problem_number_written_wrong_by_hand_is_voided_and_the_year_numbers_on(tmp_path):
+    """W2023-999999999 (cc validate accepts up to nine digits) left no number for the year: every
+    cc problem add and import was refused as an invalid parameter the user never gave (a
+    hostile-input try). The refusal now names the record and the way out; voided, it no longer
+    sets where numbering goes on, and no number is ever given twice, a voided one's neither."""
+    repo = early(tmp_path)
+    journal = repo / "data" / "journal.jsonl"
+    huge = {"id": "20230601-cccc0001", "kind": "problem", "date": "2023-06-01", "at": "2023-06-01T10:00:00+08:00",
+            "by": "周某某", "problem": "W2023-999999999", "year": 2023, "number": 999999999, "source": "暗访",
+            "found": "2023-05-30", "place": "p", "desc": "d", "unit": "sfj", "mode": "限期整改", "deadline": "2023-06-15"}
+    gap = {**huge, "id": "20230601-cccc0002", "problem": "W2023-0003", "number": 3, "desc": "e"}
+    with journal.open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps(huge, ensure_ascii=False) + "\n" + json.dumps(gap, ensure_ascii=False) + "\n")
+    args = ("--unit", "民政局", *AFANG, "--place", "A点", "--deadline", "2023-06-10")
+    refused = cc(repo, "problem", "add", *args, "--desc", "问题一", "--as-of", "2023-06-07", "--by", "周某某", code=1)
+    assert "2023年的问题编号已用到 W2023-999999999（2023年6月1日登记），没有可用的编号" in refused.stderr
+    assert "cc void W2023-999999999" in refused.stderr and "参数无效" not in refused.stderr
+    cc(repo, "void", "W2023-0003", "--reason", "登记重复", "--as-of", "2023-06-07")
+    cc(repo, "void", "W2023-999999999", "--reason", "编号写错", "--as-of", "2023-06-07")
+    first = add(repo, "2023-06-07", *args, "--desc", "问题一")
+    second = add(repo, "2023-06-07", *args, "--desc", "问题二")
+    third = add(repo, "2023-06-07", *args, "--desc", "问题三")
+    assert (first, second, third) == ("W2023-0001", "W2023-0002", "W2023-0004")  # 3 is taken, voided or not
+
+
 def test_a_number_alone_finds_last_year_s_open_problem_and_asks_when_two_years_have_it_open(tmp_path):
     """In January, `cc problem fix 8` means last year's W2023-0008 (still open), not a W2024-0008
     that does not exist; once both years have an open problem 8, the full id is asked for, never

@@ -532,7 +532,7 @@ def import_(
                 continue
             seen.add(row.key)
             fresh.append(row)
-        number = problemlist.next_number(project.journal, stamp.date.year)
+        numbers = problemlist.free_numbers(project.journal, stamp.date.year, snap.voided, len(fresh))
         entries, moved, alike, overdue, hidden, unknown = [], [], [], [], [], []
         places: dict = {}  # (found, unit, place) of each recorded problem → [(its id, its description)]
         for ps in snap.problems.values():
@@ -588,7 +588,7 @@ def import_(
                     found=row.found,
                     found_by=found_by, task=project.task(row.task) if row.task else None,
                     co_units=[project.unit(u) for u in row.co_units], deadline=span.day if span else row.deadline,
-                    origin=_origin(path.name, row), key=row.key, number=number)
+                    origin=_origin(path.name, row), key=row.key, number=numbers[len(entries)])
             except UsageError as exc:
                 refuse(row, exc.message)
                 continue
@@ -613,7 +613,6 @@ def import_(
             if row.hidden:
                 hidden.append(f"{where}（{entry.problem}）")
             entries.append(entry)
-            number += 1
         if refused or sourceless:  # one line for each row, in the sheet's order, every fault of it on that line
             from ..store.sheets import refused_hint
 

@@ -319,7 +319,33 @@ def problem_id(prefix: str, year: int, number: int) -> str:
     return f"{prefix}{year}-{number:04d}"
 
 
-def next_number(journal: list, year: int) -> int:
-    """Numbers run per year and are never reused: voided problems keep theirs."""
-    used = [e.number for e in journal if e.kind == "problem" and e.year == year]
-    return max(used, default=0) + 1
+MAX_NUMBER = 999_999_999  # a problem's number (models.Problem), nine digits in its id at most
+
+
+def free_numbers(journal: list, year: int, voided: dict, count: int = 1) -> list[int]:
+    """The next count numbers of the year's problems. Numbers are never reused: a voided problem
+    keeps its number; but numbering goes on after those in force, so that a number written wrong
+    by hand (W2023-999999999, which cc validate accepts) is voided and the year numbers on
+    (a hostile-input try found every later problem refused, the message naming no record).
+    Refusal when the year has no more numbers."""
+    numbers = [e for e in journal if e.kind == "problem" and e.year == year]
+    used = {e.number for e in numbers}
+    n = max((e.number for e in numbers if e.id not in voided), default=0)
+    out: list[int] = []
+    while len(out) < count:
+        n += 1
+        if n > MAX_NUMBER:
+            from ..diagnostics import Refusal
+
+            top = max(numbers, key=lambda e: e.number)
+            raise Refusal(f"{year}年的问题编号已用到 {top.problem}（{cn_date(top.date)}登记），没有可用的编号，未登记",
+                          f"这样大的编号多半是手工写错的：请核对后用 cc void {top.problem} --reason … 作废它，"
+                          "作废后编号接着其余的问题往下排（作废的编号不会再用）。")
+        if n not in used:
+            out.append(n)
+    return out
+
+
+def next_number(journal: list, year: int, voided: dict | None = None) -> int:
+    """The next number of the year's problems (see free_numbers)."""
+    return free_numbers(journal, year, voided or {}, 1)[0]

@@ -761,7 +761,7 @@ def make_problem(snap: rules.Snapshot, stamp: Stamp, unit: models.Unit, source: 
                               "都与这次相同，未重复登记",
                               f"查看：cc problem show {p.problem}；如确是另一个问题，请在描述中写明不同之处。")
     year = stamp.date.year
-    number = number or problemlist.next_number(snap.project.journal, year)
+    number = number or problemlist.next_number(snap.project.journal, year, snap.voided)
     entry = models.make(
         models.Problem, kind="problem", problem=problemlist.problem_id(policy.problem_prefix, year, number),
         year=year, number=number, source=source, found=found, found_by=_clean(found_by, "发现人", 100)

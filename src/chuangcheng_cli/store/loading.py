@@ -672,7 +672,7 @@ FIELD_NAMES = {
     "lag_threshold": "滞后百分点", "rectification_days": "整改天数", "notice_prefix": "机关代字",
     "escalate_to": "报告机关", "content": "测评内容", "method": "测评方式",
     "short_title": "任务简称", "at": "记录时间", "by": "记录人", "section": "科室", "person": "责任人",
-    "level": "督办等级", "seq": "督办次数", "number": "通知序号", "doc_no": "发文字号",
+    "level": "督办等级", "seq": "督办次数", "number": "序号", "doc_no": "发文字号",
     "notice": "督办通知", "notices": "督办通知", "evidence": "佐证材料", "correction": "更正原因",
     # the problem list's, the notices' and the other fields a write may be refused for (an
     # adversarial try: "place" 中含有不允许的字符 named the field only in English)
