@@ -645,6 +645,57 @@ def test_every_visible_sheet_with_a_header_is_read_unless_one_is_named(tmp_path,
     assert [r.sheet for r in read_problem_sheet(path, project, sheet="二组")] == ["二组"]
 
 
+def test_a_hidden_sheet_with_the_header_is_named_not_imported(tmp_path, project):
+    """A hidden (or veryHidden) worksheet is not read, as Excel does not show it, but one holding
+    the list's header is named with its rows, on an import and in the refusal when no visible
+    sheet has the header (a hostile-input try found its problems passed over without a word);
+    --sheet reads it; a hidden sheet without the header (a list for drop-downs) is not named."""
+    body = [["问题描述", "点位", "责任单位"], ["热线无人接听", "12348热线", "司法局"]]
+    path = write_xlsx(tmp_path / "h.xlsx", body, title="6月",
+                      more={"7月": [body[0], ["宣传栏破损", "人民广场", "民政局"], ["路灯不亮", "解放路", "民政局"]],
+                            "8月": body, "单位": [["市司法局"], ["市民政局"]]})
+    book = openpyxl.load_workbook(path)
+    book["7月"].sheet_state, book["8月"].sheet_state, book["单位"].sheet_state = "hidden", "veryHidden", "hidden"
+    book.save(path)
+    named: list[str] = []
+    assert [r.sheet for r in read_problem_sheet(path, project, hidden_sheets=named)] == ["6月"]
+    assert named == ["工作表“7月”（隐藏，2 行）", "工作表“8月”（深度隐藏，1 行）"]
+    assert [r.row for r in read_problem_sheet(path, project, sheet="7月")] == [2, 3]
+    book = openpyxl.load_workbook(path)
+    book["6月"].delete_rows(1, 2)
+    book["6月"]["A1"] = "本表为7月暗访问题清单"
+    book.save(path)
+    with pytest.raises(UsageError) as refused:
+        read_problem_sheet(path, project)
+    assert "文件中有表头的隐藏工作表：工作表“7月”（隐藏，2 行）、工作表“8月”（深度隐藏，1 行）" in refused.value.hint
+
+
+def test_a_sheet_name_is_shown_escaped_and_recorded_without_format_characters(tmp_path):
+    """A crafted workbook's sheet name with a bidi override, C1 controls or a line separator was
+    printed raw in an import's lines (a hostile-input try): every message shows it escaped, and
+    the record's origin keeps no format character (textguard.unmarked), the rest escaped."""
+    import json
+    import shutil
+
+    from helpers import run_cc
+
+    shutil.copytree(DATA, tmp_path / "data")
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "暗访\u202e\u009b2J\u0085\u2028\u200b"
+    ws.append(["问题描述", "点位", "责任单位", "发现时间", "整改时限"])
+    ws.append(["描述1", "点位1", "司法局", dt.datetime(2023, 6, 5), dt.datetime(2023, 6, 20)])
+    ws.row_dimensions[2].hidden = True
+    book.save(tmp_path / "s.xlsx")
+    done = run_cc("problem", "import", "s.xlsx", "--source", "暗访", "--as-of", "2023-12-31", "--by", "周某某", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    for bad in ("\u202e", "\u009b", "\u0085", "\u2028"):
+        assert bad not in done.stdout + done.stderr
+    assert "工作表“暗访\\u202e\\x9b2J\\x85\\u2028\u200b”第2行" in done.stdout
+    last = (tmp_path / "data" / "journal.jsonl").read_text(encoding="utf-8").splitlines()[-1]
+    assert json.loads(last)["origin"] == "s.xlsx 工作表“暗访\\x9b2J\\x85\\u2028”第2行"
+
+
 def test_a_totals_row_is_never_a_problem_and_is_named(tmp_path, project):
     """Every visible sheet with the header is read, a 汇总 sheet too: its 合计 row named a unit and
     a 点位 and was imported as a problem. A row whose 序号 cell or first filled cell says 合计, 小计,

@@ -271,7 +271,9 @@ def _mapping(pairs: Optional[list[str]]) -> dict[str, str]:
 
 
 def _row_where(row) -> str:
-    return f"工作表“{row.sheet}”第{row.row}行" if row.sheet else f"第{row.row}行"
+    from ..store.sheets import sheet_where
+
+    return f"{sheet_where(row.sheet)}第{row.row}行" if row.sheet else f"第{row.row}行"
 
 
 ORIGIN_MAX = 300  # models.Problem.origin
@@ -283,10 +285,12 @@ def _origin(file_name: str, row) -> str:
     or control character in a file or sheet name shown as a visible escape (\\x0a) rather than
     refusing the sheet, and a long name cut (…, never inside an escape) so that the row number
     always fits."""
+    from ..textguard import unmarked
+
     place = f"第{row.row}行"
-    if row.sheet:
-        place = f"工作表“{_escaped_cut(row.sheet, SHEET_MAX)}”{place}"
-    return f"{_escaped_cut(file_name, ORIGIN_MAX - len(place) - 1)} {place}"
+    if row.sheet:  # format characters dropped, as from any recorded text (textguard.unmarked)
+        place = f"工作表“{_escaped_cut(unmarked(row.sheet), SHEET_MAX)}”{place}"
+    return f"{_escaped_cut(unmarked(file_name), ORIGIN_MAX - len(place) - 1)} {place}"
 
 
 def _escaped_cut(text: str, room: int) -> str:
@@ -408,6 +412,8 @@ def _row_numbers(rows: list) -> str:
 def _sourceless_line(sourceless: list, layout: list) -> str:
     """One line for the rows with no 来源: a sheet with no 来源 column once, whatever its rows
     (工作表“暗访”没有“来源”列（6 行）), a sheet whose column is blank in some rows by their numbers."""
+    from ..store.sheets import sheet_where
+
     by_sheet: dict[str, list] = {}
     for row in sorted(sourceless, key=lambda r: r.order):
         by_sheet.setdefault(row.sheet, []).append(row)
@@ -415,7 +421,7 @@ def _sourceless_line(sourceless: list, layout: list) -> str:
     parts = []
     for name, rows in by_sheet.items():
         sheet = shape.get(name)
-        where = sheet.where if sheet else (f"工作表“{name}”" if name else "表")
+        where = sheet.where if sheet else (sheet_where(name) if name else "表")
         if sheet is not None and "source" not in sheet.fields:
             parts.append(f"{where}没有“来源”列（{len(rows)} 行）")
         else:
@@ -498,9 +504,10 @@ def import_(
         totals: list[str] = []  # 合计/小计 rows passed over: said, since a 汇总 sheet is read too
         repeats: list = []  # rows the same as an earlier sheet's: read once, said
         layout: list = []  # each sheet's columns, read and not: those not read are named
+        hidden_sheets: list[str] = []  # hidden sheets with the header: not imported, named
         rows = read_problem_sheet(path, project, sheet=sheet, mapping=fields, source=default_source,
                                   bad_rows=bad_rows, totals=totals, repeats=repeats, layout=layout,
-                                  today=stamp.date)
+                                  today=stamp.date, hidden_sheets=hidden_sheets)
         shape = {s.sheet: s for s in layout}
         # who may register these rows, before what the journal already holds of them: a unit's
         # liaison is told it cannot import a 暗访 sheet, not that its rows were imported before
@@ -631,6 +638,9 @@ def import_(
             raise refused_rows
         skipped = len(rows) - len(fresh) - len(gone)  # imported before (and not voided since)
         later = ""
+        if hidden_sheets:  # Excel does not show them, nor are they imported: never left out unsaid
+            later += ("\n以下工作表是隐藏的，其中的问题未导入：" + "、".join(hidden_sheets)
+                      + "\n如需导入，请用 --sheet 工作表名 单独导入。")
         if totals:  # every sheet with the header is read: a 汇总 sheet's 合计 row is no problem, nor a 小计
             later += "\n以下是合计（小计、汇总）行，不是问题，不导入：\n" + "\n".join(f"  {t}" for t in totals)
         if repeats:  # a 汇总 sheet copying the month sheets: each problem once, and said

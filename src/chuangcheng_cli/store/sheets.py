@@ -158,6 +158,7 @@ class _Table:
     # (row, column), 1-based, of cells holding a formula whose result the file never saved (a
     # workbook written by a script, not yet opened in Excel): read as blank, they are not
     unsaved: frozenset = frozenset()
+    state: str = "visible"  # a worksheet's: "hidden" or "veryHidden" ones are not imported, but named
 
 
 # ------------------------------------------------------------------------------------ entry point
@@ -167,7 +168,8 @@ def read_problem_sheet(path: Path, project: models.Project, *, sheet: str | None
                        mapping: dict[str, str] | None = None, source: str = "",
                        bad_rows: list[SheetRow] | None = None, totals: list[str] | None = None,
                        repeats: list[tuple[str, int, str]] | None = None,
-                       layout: list[SheetLayout] | None = None, today: dt.date | None = None) -> list[SheetRow]:
+                       layout: list[SheetLayout] | None = None, today: dt.date | None = None,
+                       hidden_sheets: list[str] | None = None) -> list[SheetRow]:
     """Every problem row of the spreadsheet at path, checked against project's units and tasks.
     today: the day of the import, which stands for a row's 发现时间 when it has none (so a 整改时限
     of 1月5日 read in December is next January's, as after a 发现时间 of December).
@@ -188,11 +190,24 @@ def read_problem_sheet(path: Path, project: models.Project, *, sheet: str | None
     may be the problem found again), are refused as repeated, to be told apart. layout, when
     given, gets each sheet's SheetLayout: which fields it has a column for, and which of its
     columns were not read (the caller names them, so that no column is dropped silently).
+    A hidden worksheet (sheet=None) is not read, as Excel does not show it; one whose first rows
+    hold the list's header is named in hidden_sheets when given (工作表“7月”（隐藏，2 行）), and
+    in the refusal when no visible sheet has the header, so that no problem is left out unsaid
+    (a hostile-input try found a hidden sheet's problems passed over without a word).
     """
     path = Path(path)
     default_source = _default_source(source)
     mapped = _mapping(mapping or {})
     tables = _read_tables(path, sheet, mapped)
+    unseen = []  # the hidden sheets with the header: 工作表“7月”（隐藏，2 行）
+    for table in [t for t in tables if t.state != "visible"]:
+        header = _find_header(table, mapped)
+        if header is not None:
+            count = sum(1 for r in table.rows[header:] if any(not _is_blank(v) for v in r))
+            unseen.append(f"{table.where}（{'深度隐藏' if table.state == 'veryHidden' else '隐藏'}，{count} 行）")
+    if hidden_sheets is not None:
+        hidden_sheets.extend(unseen)
+    tables = [t for t in tables if t.state == "visible"]
     resolver = _Resolver(project)
     resolver.today = today
     rows: list[SheetRow] = []
@@ -204,7 +219,7 @@ def read_problem_sheet(path: Path, project: models.Project, *, sheet: str | None
         header = _find_header(table, mapped)
         if header is None:
             if sheet is not None or len(tables) == 1:
-                raise _no_header(table, mapped, path)
+                raise _no_header(table, mapped, path, hidden=unseen)
             continue
         found_header = True
         columns = _columns(table, header, mapped, path, project.plan.policy.immediate_days)
@@ -436,8 +451,9 @@ def _read_xlsx(path: Path, sheet: str | None) -> list[_Table]:
     # sheet of 60,000 rows is refused at once, not after a minute and a quarter of a gigabyte.
     glance = load(True)
     unsaved: dict[str, frozenset] = {}
+    hidden: set[str] = set()  # hidden sheets read to be named (not imported); one too large is left out
     try:
-        for ws in _chosen(glance, sheet, path):
+        for ws in _chosen(glance, sheet, path) + _hidden(glance, sheet):
             try:
                 declared = ws.max_row  # the <dimension> the writer recorded; None when it left none
             except Exception:  # a malformed dimension: the full load below reports what is wrong
@@ -447,14 +463,28 @@ def _read_xlsx(path: Path, sheet: str | None) -> list[_Table]:
             counted = _count_rows(path, getattr(ws, "_worksheet_path", None))
             if counted is not None:
                 declared = max(declared or 0, counted)
+            if ws.sheet_state != "visible" and sheet is None:
+                if declared is None or declared <= MAX_ROWS:
+                    hidden.add(ws.title)
+                continue
             if declared is not None and declared > MAX_ROWS:
-                raise _too_many_rows(f"工作表“{ws.title}”", declared, path)
+                raise _too_many_rows(sheet_where(ws.title), declared, path)
             unsaved[ws.title] = _unsaved_formulas(path, getattr(ws, "_worksheet_path", None))  # a sheet not refused
     finally:
         glance.close()
     book = load(False)
-    return [dataclasses.replace(_sheet_table(ws, book.epoch, path), unsaved=unsaved.get(ws.title, frozenset()))
-            for ws in _chosen(book, sheet, path)]
+    tables = [dataclasses.replace(_sheet_table(ws, book.epoch, path), unsaved=unsaved.get(ws.title, frozenset()))
+              for ws in _chosen(book, sheet, path)]
+    return tables + [dataclasses.replace(_sheet_table(ws, book.epoch, path), state=ws.sheet_state)
+                     for ws in _hidden(book, sheet) if ws.title in hidden]
+
+
+def _hidden(book, sheet: str | None) -> list:
+    """The hidden worksheets _chosen passes over (none when a sheet is named)."""
+    if sheet is not None:
+        return []
+    chosen = {id(ws) for ws in _chosen(book, None, Path())}
+    return [ws for ws in book.worksheets if id(ws) not in chosen]
 
 
 def _unsaved_formulas(path: Path, part: str | None) -> frozenset:
@@ -538,8 +568,17 @@ def _chosen(book, sheet: str | None, path: Path) -> list:
     return [ws for ws in book.worksheets if ws.sheet_state == "visible"] or book.worksheets[:1]
 
 
+def sheet_where(name: str) -> str:
+    """工作表“name”, as every message shows a sheet: a control, bidi or line-separator character a
+    crafted workbook put in its name shown as an escape (\\u202e), never acted on by a terminal
+    (a hostile-input try found the success lines of an import printing them raw)."""
+    from ..textguard import for_terminal
+
+    return f"工作表“{for_terminal(name)}”"
+
+
 def _sheet_table(ws, epoch, path: Path) -> _Table:
-    where = f"工作表“{ws.title}”"
+    where = sheet_where(ws.title)
     if ws.max_row > MAX_ROWS:
         raise _too_many_rows(where, ws.max_row, path)
     width = min(ws.max_column, MAX_COLUMNS)
@@ -660,7 +699,8 @@ def _cells_seen(table: _Table) -> list[str]:
     return fullest[:12]
 
 
-def _no_header(table: _Table, mapped: dict[str, str], path: Path, others: list[str] = ()) -> UsageError:
+def _no_header(table: _Table, mapped: dict[str, str], path: Path, others: list[str] = (),
+               hidden: list[str] = ()) -> UsageError:
     # the first names of each field: the list of all of them is longer than a terminal's screen
     looked = "；".join("/".join(HEADERS[f][:5]) + ("等" if len(HEADERS[f]) > 5 else "") for f in FIELDS)
     seen = _cells_seen(table)
@@ -674,6 +714,8 @@ def _no_header(table: _Table, mapped: dict[str, str], path: Path, others: list[s
                  "请在 Excel 或 WPS 中打开，另存为“CSV UTF-8（逗号分隔）”或 .xlsx 后再导入。")
     else:
         hint += "表头是乱码时请另存为 UTF-8 CSV 或 .xlsx。"
+    if hidden:
+        hint += "文件中有表头的隐藏工作表：" + "、".join(hidden) + "；要导入请用 --sheet 工作表名。"
     return UsageError(f"{where}的前 {HEADER_SCAN} 行中找不到表头行：{path}", hint)
 
 
