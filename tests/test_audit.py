@@ -153,3 +153,18 @@ def test_backfill_is_marked_in_history_and_the_xlsx_log(tmp_path):
     assert run_cc("report", "xlsx", "--out", "t.xlsx", "--as-of", "2023-12-30", cwd=tmp_path).returncode == 0
     log_sheet = openpyxl.load_workbook(tmp_path / "t.xlsx")["进度日志"]
     assert [row[1].value for row in log_sheet.iter_rows(min_row=3)].count("进度报送（补录）") == 1
+
+
+def test_a_yaml_file_a_merge_left_broken_is_said_and_the_journal_audited(tmp_path):
+    """Conflict markers a merge left in tasklist.yaml (or any YAML error): cc audit said so, then
+    raised a traceback building its fallback policy (a fresh-eyes try); it audits the journal with
+    the default backfill days."""
+    repo(tmp_path)
+    plan = tmp_path / "data" / "tasklist.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("rectification_days:", "<<<<<<< HEAD\nrectification_days:", 1),
+                    encoding="utf-8")
+    git("commit", "-qam", "合并", cwd=tmp_path)
+    result = run_cc("audit", cwd=tmp_path)
+    assert "Traceback" not in result.stderr and result.returncode == 0, result.stdout + result.stderr
+    assert "tasklist.yaml 或 units.yaml 有错误，未核对记录人与提交人" in result.stderr
+    assert "审计通过" in result.stdout

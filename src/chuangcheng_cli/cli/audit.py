@@ -173,7 +173,9 @@ def _roster(folder: Path) -> tuple[dict, int]:
     plan = loading.load_yaml_model(folder / loading.TASKLIST, loading.TASKLIST, models.Plan).model
     if units is None or plan is None:
         note("提示：tasklist.yaml 或 units.yaml 有错误，未核对记录人与提交人（cc validate 查看）。")
-        return {}, models.Policy().backfill_days
+        # the field's default (a Policy cannot be built without the group's own notice_prefix: a
+        # traceback when a merge left conflict markers in tasklist.yaml, a fresh-eyes try found)
+        return {}, models.Policy.model_fields["backfill_days"].default
     return git_identities(plan, units.units), plan.policy.backfill_days
 
 
