@@ -224,3 +224,46 @@ def test_same_task_reported_on_two_branches_fails_validation_after_a_clean_merge
     zjj_id = json.loads(lines[zjj_line - 1])["id"]
     ok("void", zjj_id, "--reason", "两个分支重复报送，以90%为准", "--as-of", AS_OF, cwd=tmp_path)
     assert "数据校验通过" in ok("validate", cwd=tmp_path).stdout
+
+
+def test_a_number_issued_twice_on_two_branches_names_the_notice_nothing_depends_on(tmp_path):
+    """Two clerks each issued 法治督〔2023〕N号 (merged afterwards); the unit of the one issued first
+    replied. cc validate named the first in the file to void, already answered: voiding it left
+    the reply pointing at the other notice, and every unit's writes refused (a fresh-eyes try).
+    It names the unanswered one; the reply is no error while the number is doubled; and a reply
+    whose notice was voided by mistake says how to undo it."""
+    import json
+
+    from helpers import cc_ok, early_copy, run_cc
+
+    early_copy(tmp_path, "2023-07-01")
+    journal = tmp_path / "data" / "journal.jsonl"
+    start = journal.read_bytes()
+    cc_ok(tmp_path, "notice", "人社局", "--as-of", "2023-07-03")
+    first = journal.read_bytes()[len(start):]
+    journal.write_bytes(start)
+    cc_ok(tmp_path, "notice", "民政局", "--reason", "工作台账不全", "--as-of", "2023-07-04")
+    second = journal.read_bytes()[len(start):]
+    reply = {"id": "20230705-aaaa0001", "kind": "reply", "date": "2023-07-05", "at": "2023-07-05T09:00:00+08:00",
+             "by": "范某某", "notice": json.loads(first)["year"] and f"2023-{json.loads(first)['number']}",
+             "unit": "rsj", "note": "已整改"}
+    # the merge: the later notice first in the file (who merged decides the order)
+    journal.write_bytes(start + second + first + json.dumps(reply, ensure_ascii=False).encode() + b"\n")
+    out = cc_ok(tmp_path, "validate", code=1).stdout
+    later_id, first_id = json.loads(second)["id"], json.loads(first)["id"]
+    assert "[duplicate-notice-number]" in out and "reply-wrong-unit" not in out
+    assert f"另一份已有市人力资源和社会保障局的整改反馈，请作废没有反馈的这一份（发给市民政局" in out
+    assert f"cc void {later_id}" in out and f"cc void {first_id}" not in out
+    wrong = run_cc("void", first_id, "--reason", "编号重复", "--as-of", "2023-07-05", cwd=tmp_path)
+    assert wrong.returncode != 0, wrong.stdout
+    assert "将不再成立" in wrong.stderr  # the answered one: refused, nothing written
+    cc_ok(tmp_path, "void", later_id, "--reason", "编号重复", "--as-of", "2023-07-05")
+    cc_ok(tmp_path, "validate")
+    # voided by hand all the same (a void line merged in): the reply says how to undo it
+    lines = journal.read_text(encoding="utf-8").splitlines()
+    void = json.loads(lines[-1])
+    lines[-1] = json.dumps({**void, "id": "20230705-bbbb0002", "entry": first_id}, ensure_ascii=False)
+    lines.append(json.dumps({**void, "id": "20230705-bbbb0003", "entry": "20230705-bbbb0002"}, ensure_ascii=False))
+    journal.write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")
+    out = cc_ok(tmp_path, "validate", code=1).stdout
+    assert "[reply-wrong-unit]" in out and "这条反馈是对它的" in out and f"cc void {later_id}" in out

@@ -683,6 +683,27 @@ def _known_zone(name: str) -> bool:
 # ------------------------------------------------------------------ journal
 
 
+def _duplicate_notice(entries: list, lines: list, first: int, later: int, answered: set, labels: dict, bad) -> None:
+    """Two notices of one number (two branches each issued it, merged): said on the later line,
+    naming the one to void: the one nothing is recorded against (a reply by its unit), else the
+    one issued later. A fresh-eyes try found the hint voiding the first in the file, issued first
+    and already answered, which left its unit's reply pointing at the other notice and every
+    unit's writes refused."""
+    a, b = entries[first], entries[later]
+    a_answered, b_answered = ((n.ref, n.unit) in answered and a.unit != b.unit for n in (a, b))
+    if a_answered != b_answered:
+        victim, kept = (b, a) if a_answered else (a, b)
+        why = f"另一份已有{labels.get(kept.unit, kept.unit)}的整改反馈，请作废没有反馈的这一份"
+    else:
+        victim, kept = (b, a) if (b.at, later) >= (a.at, first) else (a, b)
+        why = "请作废后发出的一份"
+    bad(later, "number", "duplicate-notice-number",
+        f"督办通知编号 {b.doc_no} 重复（第 {lines[first]} 行已有，记录 {a.id}）",
+        f"两个分支各自发出了同一编号（合并后才发现）。{why}（发给{labels.get(victim.unit, victim.unit)}，"
+        f'{rules.cn_date(victim.at.date())}{victim.at:%H:%M}记录）：cc void {victim.id} --reason "编号重复"，'
+        f"再用 cc notice 重新发文（取下一个编号，原编号不再使用）；作废的通知不计入督办次数。")
+
+
 def check_journal(project: models.Project, journal: loading.JournalFile,
                   known_bad: set[str] = frozenset()) -> list[Diagnostic]:
     """known_bad: ids of units and tasks that exist but failed validation (already reported)."""
@@ -734,6 +755,9 @@ def check_journal(project: models.Project, journal: loading.JournalFile,
     unique = len(set(all_ids)) == len(all_ids)
     early = camp.start <= camp.end and min(map(attrgetter("date"), entries), default=camp.start) < camp.start
     first_of_ref: dict[str, int] = {}
+    twice: list[tuple[int, int]] = []  # (first, later) notices of one number, neither voided
+    answered: set[tuple[str, str]] = set()  # (notice ref, unit) of the replies in force
+    voided_notices: list = []
     void_refs: set[str] = set()  # notices voided: what is about them is still answerable
     void_problems: set[str] = set()
     problem_days: dict[str, dt.date] = {}  # the day each problem was recorded (on its last line of that id)
@@ -752,20 +776,21 @@ def check_journal(project: models.Project, journal: loading.JournalFile,
         if kind == "notice":
             if entry.id in voided:
                 void_refs.add(entry.ref)
+                voided_notices.append(entry)
                 continue
             if entry.ref in notices:
-                first = first_of_ref[entry.ref]
-                bad(i, "number", "duplicate-notice-number",
-                    f"督办通知编号 {entry.doc_no} 重复（第 {journal.lines[first]} 行已有，记录 {entries[first].id}）",
-                    f'两个分支各自发出了同一编号（合并后才发现）。请作废其中一份：cc void {entry.id} --reason "编号重复"，'
-                    f"再用 cc notice 重新发文（取下一个编号，原编号不再使用）；作废的通知不计入督办次数。")
+                twice.append((first_of_ref[entry.ref], i))  # said after the pass: which one to void
             notices.setdefault(entry.ref, entry)
             first_of_ref.setdefault(entry.ref, i)
+        elif kind == "reply" and entry.id not in voided:
+            answered.add((entry.notice, entry.unit))
         elif kind == "problem":
             if entry.id in voided:
                 void_problems.add(entry.problem)
             else:
                 problem_days[entry.problem] = entry.date
+    for first, later in twice:
+        _duplicate_notice(entries, journal.lines, first, later, answered, labels, bad)
     known_ids = set(all_ids) if has_voids else set()
     found_problems: dict[str, _ProblemSeen] = {}
     waiting: set[str] = set()  # notices with a reply waiting for review
@@ -844,10 +869,17 @@ def check_journal(project: models.Project, journal: loading.JournalFile,
             if entry.notice not in notices:
                 bad(i, "notice", "unknown-notice", f"找不到督办通知 {entry.notice}",
                     did_you_mean(entry.notice, notices))
-            elif kind == "reply" and unit_ok(i, "unit", entry.unit) and entry.unit != notices[entry.notice].unit:
+            elif kind == "reply" and unit_ok(i, "unit", entry.unit) and entry.unit != notices[entry.notice].unit \
+                    and not any(entries[k].unit == entry.unit and entries[k].ref == entry.notice
+                                for pair in twice for k in pair):  # the other notice of a number given twice
+                mine = next((v for v in voided_notices if v.ref == entry.notice and v.unit == entry.unit), None)
                 bad(i, "unit", "reply-wrong-unit",
                     f"督办通知 {notices[entry.notice].doc_no} 发给的是 {labels.get(notices[entry.notice].unit)}，"
-                    f"不是 {labels[entry.unit]}")
+                    f"不是 {labels[entry.unit]}",
+                    "" if mine is None else  # a number given twice, and the answered one voided
+                    f"同一编号发给{labels[entry.unit]}的那一份（记录 {mine.id}）已作废，这条反馈是对它的。如作废错了，"
+                    f"请作废那条作废记录使它恢复：cc void {voided[mine.id].id} --reason \"作废错了\"，"
+                    f"再作废另一份：cc void {notices[entry.notice].id} --reason \"编号重复\"。")
             if entry.notice in notices:
                 # a close or reject reviews a reply that waits (as cc close and cc reject require):
                 # a reply voided under one would leave a notice closed unanswered, its lateness gone
