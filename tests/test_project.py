@@ -61,7 +61,7 @@ def test_init_creates_a_valid_repository_and_refuses_to_overwrite(tmp_path):
                 "schemas/tasklist.schema.json"):
         assert (target / rel).is_file(), rel
     assert "merge=union" in (target / ".gitattributes").read_text(encoding="utf-8")
-    assert "validate --format github" in (target / ".github/workflows/validate.yml").read_text(encoding="utf-8")
+    assert "validate --strict --format github" in (target / ".github/workflows/validate.yml").read_text(encoding="utf-8")
     assert "audit --format github" in (target / ".github/workflows/validate.yml").read_text(encoding="utf-8")
     assert "/data/ @" in (target / "CODEOWNERS").read_text(encoding="utf-8")
     assert run_cc("validate", cwd=target).returncode == 0

@@ -836,8 +836,9 @@ def check_journal(project: models.Project, journal: loading.JournalFile,
                     bad(i, "percent", "progress-decrease",
                         f"进度 {entry.percent}% 低于上次报送的 {before.percent}%"
                         f"（{rules.cn_date(before.date)}，记录 {before.id}），但没有说明更正原因",
-                        '如确需下调，请在记录中写明 "correction"（更正原因）；如上次那条报送有误'
-                        f"（如补登、合并进来的记录日期或进度填错），请作废那一条：cc void {before.id} --reason …")
+                        f"如确需下调，请作废这一条（cc void {entry.id} --reason …），再用 cc log … --correct 更正原因 "
+                        "重新报送；如上次那条报送有误（如补登、合并进来的记录日期或进度填错），请作废那一条："
+                        f"cc void {before.id} --reason …")
                 last_percent[entry.task] = entry
                 complete[entry.task] = entry.percent == 100
                 if entry.task in tasks:
