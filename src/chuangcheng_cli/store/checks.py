@@ -89,6 +89,8 @@ def _check_folder(data_dir: Path, display_base: Path | None, authority: bool = T
             0, 0, "missing-file", "找不到日志文件，按空日志处理（还没有任何记录）",
             "新推进组的第一条记录会创建它（cc init 也会建一个空文件）；如果是误删了，请用 git 恢复"
             "（git checkout -- data/journal.jsonl）。", severity=WARNING))
+    if files:
+        problems += _final_newline(paths[loading.JOURNAL], journal)
     if files and project is not None:
         problems += check_leftovers(project.plan, plan_file)
     if files:
@@ -681,6 +683,25 @@ def _known_zone(name: str) -> bool:
 
 
 # ------------------------------------------------------------------ journal
+
+
+def _final_newline(path: Path, journal) -> list[Diagnostic]:
+    """A journal whose last line has no newline (an editor took it away): the next union merge
+    glues another branch's first line to it, or gives its line twice (a fresh-eyes try found a
+    record doubled, and the way out of that then failed cc audit). cc itself adds one before it
+    appends; said here, so that CI stops it before it is pushed."""
+    from .state import journal_raw
+
+    raw = journal_raw(path, keep=False)
+    if not raw or raw.endswith(b"\n") or not raw.strip(loading.BLANK):
+        return []
+    line = raw.count(b"\n") + 1
+    if any(p.line == line for p in journal.problems):  # a line cut off or damaged: said already
+        return []
+    return [journal.src.problem(line, 0, "journal-final-newline", "日志最后一行的末尾没有换行",
+                                "请在文件末尾加一个换行（多是编辑器去掉的；cc 写入时会先补上）：缺少它，"
+                                "合并分支（merge=union）时这一行会与别处追加的行粘在一起，或被合并成两份。",
+                                severity=WARNING)]
 
 
 def _duplicate_notice(entries: list, lines: list, first: int, later: int, answered: set, labels: dict, bad) -> None:
