@@ -168,3 +168,35 @@ def test_a_yaml_file_a_merge_left_broken_is_said_and_the_journal_audited(tmp_pat
     assert "Traceback" not in result.stderr and result.returncode == 0, result.stdout + result.stderr
     assert "tasklist.yaml 或 units.yaml 有错误，未核对记录人与提交人" in result.stderr
     assert "审计通过" in result.stdout
+
+
+def test_a_line_put_back_as_it_was_or_a_doubled_copy_removed_leaves_ci_green(tmp_path):
+    """Each commit was judged against its parent alone: a line rewritten by hand and put back as
+    the hint says, or one of two identical copies a bad merge left removed as cc validate asks,
+    failed cc audit (and CI) for good (a fresh-eyes try). What the journal holds now decides: put
+    back, it is a warning naming the commit; a copy removed is nothing; a line still changed is
+    an error; and whoever put a line back did not record it (no author warning)."""
+    repo(tmp_path)
+    log(tmp_path, 60, by="范某某")
+    git("commit", "-qam", "报送", cwd=tmp_path, who="范某某 <fan@example.org>")
+    journal = tmp_path / "data" / "journal.jsonl"
+    original = journal.read_text(encoding="utf-8")
+    journal.write_text(original.replace('"note":"进展"', '"note":"进展顺利"'), encoding="utf-8")
+    git("commit", "-qam", "改错字", cwd=tmp_path, who="范某某 <fan@example.org>")
+    edited = run_cc("audit", cwd=tmp_path)
+    assert edited.returncode == 1 and "[journal-rewritten]" in edited.stdout
+    journal.write_text(original, encoding="utf-8")
+    git("commit", "-qam", "恢复原行", cwd=tmp_path, who="吴某某 <wu@example.org>")
+    restored = run_cc("audit", cwd=tmp_path)
+    assert restored.returncode == 0, restored.stdout
+    assert "[journal-restored]" in restored.stdout and "之后已恢复原样" in restored.stdout
+    assert "journal-rewritten" not in restored.stdout and "author-mismatch" not in restored.stdout
+    last = original.splitlines()[-1]
+    journal.write_text(original + last + "\n", encoding="utf-8")  # what a bad merge leaves
+    git("commit", "-qam", "合并", cwd=tmp_path)
+    journal.write_text(original, encoding="utf-8")  # cc validate: delete one of the two
+    git("commit", "-qam", "删除重复行", cwd=tmp_path)
+    assert run_cc("audit", cwd=tmp_path).returncode == 0
+    journal.write_text(original.replace('"percent":60', '"percent":65'), encoding="utf-8")
+    git("commit", "-qam", "又改", cwd=tmp_path)
+    assert run_cc("audit", cwd=tmp_path).returncode == 1
