@@ -267,3 +267,29 @@ def test_a_number_issued_twice_on_two_branches_names_the_notice_nothing_depends_
     journal.write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")
     out = cc_ok(tmp_path, "validate", code=1).stdout
     assert "[reply-wrong-unit]" in out and "这条反馈是对它的" in out and f"cc void {later_id}" in out
+
+
+def test_voiding_one_of_two_notices_of_one_file_keeps_the_other_s_document(tmp_path):
+    """One number issued twice to one unit on two branches: both notices name one .docx, and git
+    kept one side's. cc void of one told the clerk to delete the file the notice in force uses
+    (a fresh-eyes try); it says to keep it, move it away and reprint the notice in force."""
+    import json
+
+    from helpers import cc_ok, early_copy
+
+    early_copy(tmp_path, "2023-07-01")
+    journal = tmp_path / "data" / "journal.jsonl"
+    start = journal.read_bytes()
+    cc_ok(tmp_path, "notice", "人社局", "--as-of", "2023-07-03")
+    first = journal.read_bytes()[len(start):]
+    journal.write_bytes(start)
+    import shutil
+
+    shutil.rmtree(tmp_path / "notices")  # the other branch has none of the first's files
+    cc_ok(tmp_path, "notice", "人社局", "--reason", "台账不全", "--as-of", "2023-07-04")
+    second = journal.read_bytes()[len(start):]
+    journal.write_bytes(start + first + second)
+    assert json.loads(first)["file"] == json.loads(second)["file"]
+    done = cc_ok(tmp_path, "void", json.loads(second)["id"], "--reason", "编号重复", "--as-of", "2023-07-05").stdout
+    assert "已生成的文书随之作废" not in done
+    assert "也是仍然有效的 法治督〔2023〕1号 的文件，不要删除" in done and "cc reprint 2023-1" in done

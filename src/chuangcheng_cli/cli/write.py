@@ -356,10 +356,24 @@ def void(
             msg += f"\n同时作废以该通知为依据的报告市领导记录 {'、'.join(e.id for e in escalations)}"
         if target.kind == "notice" or any(e.kind == "notice" for e in also):
             msg += "\n作废的督办通知不计入督办次数，其文号不再使用；如需重新发文：cc notice …"
-            files = [e.file for e in snap.project.journal if (e.id in with_it or e.id == target.id)
-                     and getattr(e, "file", "")]
+            gone = {target.id, *with_it}
+            files = list(dict.fromkeys(e.file for e in snap.project.journal if e.id in gone and getattr(e, "file", "")))
+            # a notice still in force under the same file name (one number issued twice to one
+            # unit on two branches: git kept one side's document): that file is not to be deleted,
+            # and may hold the voided one's text (a fresh-eyes try was told to delete it)
+            kept = {e.file: e for e in snap.project.journal if e.kind in ("notice", "escalate") and e.id not in gone
+                    and e.id not in snap.voided and getattr(e, "file", "")}
+            shared = [f for f in files if f in kept]
+            files = [f for f in files if f not in kept]
             if files:
                 msg += "\n已生成的文书随之作废，请勿再发送（可删除或另行标注）：" + "、".join(files)
+            notices = {e.id: e for e in snap.project.journal if e.kind == "notice"}
+            for f in shared:
+                other = kept[f]
+                of = other if other.kind == "notice" else notices.get(other.trigger)  # a report: its notice's
+                again = f"再用 cc reprint {of.ref} 按记录重新生成" if of is not None else "再按记录重新生成"
+                msg += (f"\n文书 {f} 也是仍然有效的 {other.doc_no or other.id} 的文件，不要删除；它的内容可能是"
+                        f"被作废的这一份：请移走它，{again}。")
         return entries, [], msg
 
     record(data, as_of, by, dry_run, build, tolerant=True)
