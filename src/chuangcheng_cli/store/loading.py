@@ -411,6 +411,12 @@ def _yaml_error_problem(src: Source, exc) -> Diagnostic:
     wide = _wide_colon(src, line)
     if wide is not None:
         return wide
+    markers = [n for n, text in enumerate(src.lines, 1) if text.startswith(_CONFLICT_MARKERS)]
+    if markers:  # YAML says 缺少冒号 on some line near them (a fresh-eyes try): what they are, where
+        return src.problem(markers[0], 1, "yaml-syntax", "这是 git 合并冲突留下的标记行"
+                           + (f"（共 {len(markers)} 行：第 {'、'.join(map(str, markers[:6]))} 行）" if len(markers) > 1 else ""),
+                           "两人同时改了这个文件，git 没能自动合并：请保留需要的内容，删除 <<<<<<<、=======、>>>>>>> "
+                           "标记行（冲突两边都有的行只留一份），再运行 cc validate。", width=7)
     message = _YAML_MESSAGES.get(problem, f"YAML 语法错误：{problem}")
     hint = "请检查这一行及上一行的缩进、冒号和引号。"
     if "\t" in src.line_text(line) or "'\\t'" in problem or "tab character" in problem:
