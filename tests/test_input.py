@@ -540,3 +540,17 @@ def test_a_time_zone_of_the_machine_or_a_zone_files_variant_is_refused(tmp_path,
                                         encoding="utf-8")
     checked = run_cc("validate", cwd=tmp_path)
     assert checked.returncode == 1 and f'时区 "{zone}" 不是固定的地区时区' in checked.stdout, checked.stdout
+
+
+@pytest.mark.parametrize("args", [
+    ("problem", "list", "--unit", ""), ("problem", "list", "--task", ""), ("problem", "list", "--source", ""),
+    ("problem", "list", "--status", ""), ("history", "--unit", ""), ("history", "--task", ""), ("history", "--kind", ""),
+    ("units", "--unit", ""), ("score", "--unit", ""), ("status", "--indicator", ""),
+])
+def test_an_empty_filter_is_refused_not_read_as_none(tmp_path, args):
+    """`cc problem list --unit "$UNIT"` with UNIT unset listed every unit's problems (a
+    hostile-input try): an empty filter is refused, as cc status --unit '' is, nothing listed."""
+    copy_data(tmp_path)
+    result = _run_cc(*args, "--as-of", "2023-12-31", cwd=tmp_path)
+    assert result.returncode != 0 and result.stdout == "", (args, result.stdout)
+    assert "Traceback" not in result.stderr and "错误：" in result.stderr

@@ -73,7 +73,7 @@ def add(
     def build(snap, stamp, _folder):
         project = snap.project
         u = resolve_unit(project, unit, "问题的配合单位用 --co，每个单位前都写 --co。")
-        t = resolve_task(project, task) if task else None
+        t = resolve_task(project, task) if task is not None else None
         others = [resolve_unit(project, c) for c in co or []]
         entry, how = make_problem(snap, stamp, u, src, place, desc, found=found_on, found_by=found_by, task=t,
                                   co_units=others, mode=mode.strip(), days=days, deadline=limit, plan=plan,
@@ -178,11 +178,13 @@ def list_(
     from ..domain.problemlist import rates, percent
     from .read import _snapshot
 
-    status_key = reports.problem_status_key(status) if status else None
-    source_key = reports.problem_source_key(source) if source else None
+    # an empty value (a script's unset variable) is refused as cc status refuses it, never read
+    # as no filter: every unit's problems listed as one unit's (a hostile-input try)
+    status_key = reports.problem_status_key(status) if status is not None else None
+    source_key = reports.problem_source_key(source) if source is not None else None
     snap, _ = _snapshot(data, as_of, strict=strict)
-    unit_id = reports.resolve_unit(snap.project, unit).id if unit else None
-    task_id = reports.resolve_task(snap.project, task).id if task else None
+    unit_id = reports.resolve_unit(snap.project, unit).id if unit is not None else None
+    task_id = reports.resolve_task(snap.project, task).id if task is not None else None
     rows = reports.problem_rows(snap, unit_id, task_id, source_key, status_key, overdue)
     if as_json:
         print_json({"as_of": snap.today.isoformat(), "problems": rows})
@@ -492,7 +494,7 @@ def import_(
     from ..store.sheets import SOURCES, problem_key, read_problem_sheet
     from ..textguard import unmarked
 
-    default_source = problem_source_key(source) if source else ""
+    default_source = problem_source_key(source) if source is not None else ""
     fields = _mapping(mapping)
     path = file.expanduser()
 

@@ -75,8 +75,8 @@ def status(
 
     light = light_key(light) if light is not None else None  # before the data is loaded
     snap, doc = _snapshot(data, as_of, remember=True, strict=strict)
-    unit_name = reports.resolve_unit(snap.project, unit).name if unit else None
-    ind_id = reports.resolve_indicator(snap.project, indicator).id if indicator else None
+    unit_name = reports.resolve_unit(snap.project, unit).name if unit is not None else None
+    ind_id = reports.resolve_indicator(snap.project, indicator).id if indicator is not None else None
     plain.print_status(doc, unit_name, ind_id, light, as_json)
 
 
@@ -96,7 +96,7 @@ def units(
     from . import plain
 
     snap, doc = _snapshot(data, as_of, remember=True, strict=strict)
-    unit_id = reports.resolve_unit(snap.project, unit).id if unit else None
+    unit_id = reports.resolve_unit(snap.project, unit).id if unit is not None else None
     plain.print_units(doc, as_json, unit_id)
 
 
@@ -160,12 +160,12 @@ def history(
     from ..reports import rows as reports
     from ..domain.views import KIND_NAMES, kind_keys, kind_name
 
-    kinds = kind_keys(kind) if kind else None  # before the data is loaded
+    kinds = kind_keys(kind) if kind is not None else None  # before the data is loaded
     if kinds is not None and (len(kinds) > 1 or kind.strip() not in KIND_NAMES and kind.strip().lower() != kinds[0]):
         note(f"提示：“{kind.strip()}”按以下记录类型列出：" + "、".join(kind_name(k) for k in kinds) + "。")
     snap, _ = _snapshot(data, as_of, strict=strict)
-    unit_id = reports.resolve_unit(snap.project, unit).id if unit else None
-    task_id = reports.resolve_task(snap.project, task).id if task else None
+    unit_id = reports.resolve_unit(snap.project, unit).id if unit is not None else None
+    task_id = reports.resolve_task(snap.project, task).id if task is not None else None
     if notice is not None:
         from ..domain.workflow import notice_trail_ref
 

@@ -29,7 +29,7 @@ def score(
 
     where = find_data_dir(data)
     snap = plain.judged_snapshot(where, today(as_of, where), strict, "不评分（所有单位都会按从未报送扣分）")
-    wanted = resolve_unit(snap.project, unit).id if unit else None
+    wanted = resolve_unit(snap.project, unit).id if unit is not None else None
     doc = score_doc(snap)
     if wanted:
         doc["units"] = [r for r in doc["units"] if r["id"] == wanted]
