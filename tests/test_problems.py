@@ -1384,3 +1384,17 @@ def test_rows_differing_by_invisible_characters_alone_are_one_problem(tmp_path):
     journal.write_text("".join(lines), encoding="utf-8")
     known = cc(repo, "problem", "import", str(first), "--source", "暗访", "--as-of", "2023-07-07").stdout
     assert "1 个问题此前都已导入" in known
+
+
+def test_a_problem_whose_record_was_left_out_is_not_said_not_to_exist(tmp_path):
+    """A problem's 交办 line damaged (reads skip it): cc problem show said 找不到问题 and offered
+    other ids (a hostile-input try); it says records were left out, and where to look."""
+    copy_data(tmp_path)
+    journal = tmp_path / "data" / "journal.jsonl"
+    lines = journal.read_text(encoding="utf-8").split("\n")
+    lines = [ln.replace('"desc":"', '"desc":"\\u001b[31m') if '"kind":"problem"' in ln and '"W2023-0006"' in ln else ln
+             for ln in lines]
+    journal.write_text("\n".join(lines), encoding="utf-8")
+    refused = cc(tmp_path, "problem", "show", "W2023-0006", "--as-of", "2023-12-31", code=2)
+    assert "找不到问题 W2023-0006（日志数据有 5 处问题，5 条记录未计入，它的交办记录可能在其中）" in refused.stderr
+    assert "运行 cc validate 查看未计入的记录和原因" in refused.stderr

@@ -628,6 +628,9 @@ def find_problem(snap: rules.Snapshot, text: str) -> problemlist.ProblemState:
     if later:
         raise UsageError(f"问题 {later[0].problem} 于{rules.cn_date(later[0].date)}登记，晚于所办理的日期"
                          f"（{rules.cn_date(snap.today)}）", "请用更晚的 --as-of（或不写，即今天）。")
+    if snap.left_out:  # its 交办 line may be one of those left out (damaged, or refused by a check)
+        raise UsageError(f"找不到问题 {text}（{snap.left_out}，它的交办记录可能在其中）",
+                         "运行 cc validate 查看未计入的记录和原因；改正后这个问题才会计入。")
     raise UsageError(f"找不到问题 {text}", f"可写完整编号或年份-序号，如 {ours}{this_year}-0001、{this_year}-1；也可只写序号，"
                                           f"如 1 或 {ours}1（只有一个问题是这个序号，或其中只有一个未销号时）。最近的：{recent}")
 
