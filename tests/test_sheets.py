@@ -991,14 +991,15 @@ def test_a_sheet_that_declares_fewer_rows_than_it_holds_is_counted(tmp_path, pro
 
 def test_a_nul_in_a_csv_is_named_with_its_line_and_utf16_without_its_bom_is_an_encoding(tmp_path, project):
     """A NUL pasted into a UTF-8 CSV was reported as "不是 UTF-8，也不是 GBK" (a hostile-input try):
-    the line is named; NULs at every other byte are UTF-16 without its BOM, an encoding."""
+    the line is named; NULs at every other byte are UTF-16 without its BOM, read as such."""
     path = tmp_path / "nul.csv"
     path.write_bytes("问题描述,点位,责任单位\n宣传栏\x00破损,人民广场,市司法局\n".encode())
     with pytest.raises(UsageError) as caught:
         read_problem_sheet(path, project)
     assert caught.value.message == f"CSV 文件第 2 行含有空字符（\\x00）：{path}"
-    wide = tmp_path / "utf16.csv"
-    wide.write_bytes("问题描述,点位,责任单位\n宣传栏破损,人民广场,市司法局\n".encode("utf-16-le"))
-    with pytest.raises(UsageError) as caught:
-        read_problem_sheet(wide, project)
-    assert caught.value.message == f"无法识别 CSV 文件的编码：{wide}（不是 UTF-8，也不是 GBK/GB18030）"
+    # read as what it is (it was refused, and with a tab-separated file called one of mixed
+    # encodings: a hostile-input try), little- or big-endian
+    for codec in ("utf-16-le", "utf-16-be"):
+        wide = tmp_path / f"{codec}.csv"
+        wide.write_bytes("问题描述\t点位\t责任单位\n宣传栏破损\t人民广场\t市司法局\n".encode(codec))
+        assert [(r.desc, r.unit) for r in read_problem_sheet(wide, project)] == [("宣传栏破损", "sfj")]

@@ -328,7 +328,16 @@ def _read_csv(path: Path, mapped: dict[str, str]) -> _Table:
             text, used = data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError:
             pass
-    else:
+    elif data[:65536].count(b"\x00") >= max(2, len(data[:65536]) // 50) \
+            and len({k % 2 for k, byte in enumerate(data[:65536]) if byte == 0}) == 1:
+        # a NUL in every other byte: UTF-16 whose BOM an editor dropped (its ASCII characters'
+        # other halves); read as such (it was called a file of mixed encodings, a hostile-input try)
+        first = data.index(b"\x00")
+        try:
+            text, used = data.decode("utf-16-le" if first % 2 else "utf-16-be"), "utf-16"
+        except UnicodeDecodeError:
+            pass
+    if text is None and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         # Strict decodes, in this order: valid UTF-8 is almost never valid GBK text by accident,
         # and a wrong guess that still decodes shows up as unrecognised (garbled) headers, which
         # the message then puts down to the encoding (a Big5 file read as GBK).
