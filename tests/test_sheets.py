@@ -514,7 +514,7 @@ def test_every_bad_row_is_listed(tmp_path, project):
         "工作表“督查”第5行：问题描述含有不可见的字符 U+202E（双向文字控制符）",
         "工作表“督查”第6行：问题描述过长（2001 字，上限 2000 字）；点位过长（201 字，上限 200 字）；责任单位“foo”不存在",
         "工作表“督查”第7行：与工作表“督查”第2行重复（来源、发现时间、责任单位、点位和问题描述都相同）",
-        "工作表“督查”第8行：问题描述是公式错误值 #N/A",
+        "工作表“督查”第8行：问题描述是错误值 #N/A（公式出错）",
     ]
 
 
@@ -532,7 +532,7 @@ def test_a_refused_row_is_read_in_full_and_says_what_could_not_be_read(tmp_path,
     assert [(r.where, r.order) for r in (*bad, *good)] == [
         ("工作表“督查”第2行", 0), ("工作表“督查”第3行", 1), ("工作表“督查”第4行", 2)]
     first, second = bad
-    assert first.faults == ("问题描述是公式错误值 #N/A", "责任单位“foo”不存在",
+    assert first.faults == ("问题描述是错误值 #N/A（公式出错）", "责任单位“foo”不存在",
                             "来源“xx”无法识别（应为 自查、互查、督查、暗访、测评反馈、群众反映、媒体曝光 之一）")
     assert first.unread == {"desc", "unit", "source"} and first.key == ""
     assert (first.place, first.task, first.found, first.deadline) == ("人民广场", "T10", D(2023, 6, 5), D(2023, 6, 20))

@@ -1165,7 +1165,12 @@ def _read_row(table: _Table, number: int, cells: dict, resolver: _Resolver, defa
     """The row as read; with faults (every one) and the fields they make unreadable when it is bad.
     formulas: the fields whose cell is a formula the file holds no result of (read as blank)."""
     unread = {f for f, v in cells.items() if isinstance(v, str) and v.strip() in ERROR_CODES}
-    reasons = [f"{LABELS[f]}是公式错误值 {cells[f].strip()}" for f in cells if f in unread]
+    # openpyxl gives #VALUE! for a number in a date-formatted cell beyond Excel's dates too (no
+    # formula there: a hostile-input try was sent to look for one)
+    reasons = [f"{LABELS[f]}是错误值 {cells[f].strip()}" + ("（公式出错，或设为日期格式的格中是超出日期范围的数字）"
+                                                      if f in ("found", "deadline") and cells[f].strip() == "#VALUE!"
+                                                      else "（公式出错）")
+               for f in cells if f in unread]
     unsaved = [f for f in cells if f in formulas]  # never a blank 整改时限 (立行立改) or 来源 (the default) for them
     if unsaved:
         reasons.append("、".join(LABELS[f] for f in unsaved) + "是公式，文件中没有保存"
