@@ -1398,3 +1398,16 @@ def test_a_problem_whose_record_was_left_out_is_not_said_not_to_exist(tmp_path):
     refused = cc(tmp_path, "problem", "show", "W2023-0006", "--as-of", "2023-12-31", code=2)
     assert "找不到问题 W2023-0006（日志数据有 5 处问题，5 条记录未计入，它的交办记录可能在其中）" in refused.stderr
     assert "运行 cc validate 查看未计入的记录和原因" in refused.stderr
+
+
+def test_an_import_option_s_fault_is_said_once(tmp_path):
+    """--found-by too long was said once for every row, and two --map of one header for two fields
+    let the last win silently (a hostile-input try): each is refused once, before any row."""
+    copy_data(tmp_path)
+    sheet = tmp_path / "rows.csv"
+    sheet.write_text("问题描述,点位,责任单位\n" + "".join(f"描述{i},点位{i},司法局\n" for i in range(5)), encoding="utf-8")
+    day = ("--source", "暗访", "--as-of", "2023-12-31", "--by", "周某某")
+    long = cc(tmp_path, "problem", "import", "rows.csv", *day, "--found-by", "组" * 500, code=2)
+    assert long.stderr.count("发现人过长") == 1
+    twice = cc(tmp_path, "problem", "import", "rows.csv", *day, "--map", "点位=点位", "--map", "点位=问题描述", code=2)
+    assert "--map 把表头“点位”指定给了两个字段" in twice.stderr

@@ -268,6 +268,10 @@ def _mapping(pairs: Optional[list[str]]) -> dict[str, str]:
             raise UsageError(f"--map 的字段无效：{field.strip()}",
                              "可选：问题描述（desc）、点位（place）、责任单位（unit）、配合单位（co）、整改时限（deadline）、"
                              "发现时间（found）、来源（source）、任务（task）；不导入这一列写 不导入。")
+        known = out.get(header.strip())
+        if known is not None and known != FIELDS[field.strip()]:  # the last one won silently
+            raise UsageError(f"--map 把表头“{header.strip()}”指定给了两个字段",
+                             "一个表头只能对应一个字段；请删去多余的 --map。")
         out[header.strip()] = FIELDS[field.strip()]
     return out
 
@@ -495,6 +499,10 @@ def import_(
     from ..textguard import unmarked
 
     default_source = problem_source_key(source) if source is not None else ""
+    if found_by.strip():  # an option's fault, said once (not once for every row: a hostile-input try)
+        from ..domain.workflow import _clean
+
+        _clean(found_by, "发现人", 100)
     fields = _mapping(mapping)
     path = file.expanduser()
 
