@@ -716,7 +716,7 @@ def _duplicate_notice(entries: list, lines: list, first: int, later: int, answer
         victim, kept = (b, a) if a_answered else (a, b)
         why = f"另一份已有{labels.get(kept.unit, kept.unit)}的整改反馈，请作废没有反馈的这一份"
     else:
-        victim, kept = (b, a) if (b.at, later) >= (a.at, first) else (a, b)
+        victim, kept = (b, a) if (rules.moment(b), later) >= (rules.moment(a), first) else (a, b)
         why = "请作废后发出的一份"
     bad(later, "number", "duplicate-notice-number",
         f"督办通知编号 {b.doc_no} 重复（第 {lines[first]} 行已有，记录 {a.id}）",
