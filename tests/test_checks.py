@@ -356,7 +356,7 @@ def test_notices_replies_and_escalations(check):
     journal = [
         notice(1, "mzj"),
         notice(1, "zzb", date="2023-07-11"),  # the same number again
-        entry("reply", "2023-07-15", notice="2023-1", unit="zzb", note="已整改。"),  # not its notice
+        entry("reply", "2023-07-15", notice="2023-1", unit="sfj", note="已整改。"),  # neither went to sfj
         entry("reply", "2023-07-16", notice="2023-9", unit="mzj", note="已整改。"),
         entry("close", "2023-07-17", notice="2023-8"),
         entry("escalate", "2023-07-18", unit="mzj", notices=["2023-1", "2023-7"]),
@@ -364,6 +364,10 @@ def test_notices_replies_and_escalations(check):
     assert [(p.code, p.line) for p in check(journal=journal).problems] == [
         ("duplicate-notice-number", 2), ("reply-wrong-unit", 3), ("unknown-notice", 4),
         ("unknown-notice", 5), ("unknown-notice", 6)]
+    # a reply by the unit of the other notice of the doubled number is that notice's: no second error
+    journal[2] = entry("reply", "2023-07-15", notice="2023-1", unit="zzb", note="已整改。")
+    assert [(p.code, p.line) for p in check(journal=journal).problems] == [
+        ("duplicate-notice-number", 2), ("unknown-notice", 4), ("unknown-notice", 5), ("unknown-notice", 6)]
 
 
 def test_entry_before_campaign_is_a_warning(check):

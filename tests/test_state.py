@@ -826,13 +826,13 @@ def test_a_write_reads_the_journal_afresh_under_the_lock(tmp_path, monkeypatch):
     real = journal.locked
 
     @contextlib.contextmanager
-    def rewritten_meanwhile(journal_path, waiting=None):
+    def rewritten_meanwhile(journal_path, waiting=None, recovered=None):
         text = path.read_bytes()
         bad = text.replace(b'"percent":85', b'"percent":05', 1)  # a leading zero: not JSON
         assert bad != text and len(bad) == len(text)
         with open(path, "r+b") as fh:
             fh.write(bad)
-        with real(journal_path, waiting) as fd:
+        with real(journal_path, waiting, recovered) as fd:
             yield fd
 
     monkeypatch.setattr(journal, "locked", rewritten_meanwhile)
