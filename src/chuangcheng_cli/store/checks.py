@@ -758,8 +758,13 @@ def check_journal(project: models.Project, journal: loading.JournalFile,
             return True
         if task_id in known_bad:
             return False
+        # a record's task written wrong, or (every record of it reported so) a task renumbered in
+        # tasklist.yaml: the journal is not what to edit (a fresh-eyes try was asked 是否为 "T12a"
+        # on each record after the plan renamed T12)
+        guess = did_you_mean(task_id, tasks)
         bad(i, key, "unknown-task", f'未知任务 "{task_id}"（tasklist.yaml 中没有此任务）',
-            did_you_mean(task_id, tasks))
+            guess + "如是 tasklist.yaml 改了任务编号，请改回原编号（编号一经印发不要再改，"
+            "日志按编号对应任务）；如是这条记录写错了任务，请用 cc void 作废它后重新登记。")
         return False
 
     # the project's cached order when it holds these very entries (it always does here)
