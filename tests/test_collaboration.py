@@ -226,6 +226,27 @@ def test_same_task_reported_on_two_branches_fails_validation_after_a_clean_merge
     assert "数据校验通过" in ok("validate", cwd=tmp_path).stdout
 
 
+def _issued_on_two_branches(tmp_path, second: tuple[str, ...]) -> tuple[Path, bytes, bytes, bytes]:
+    """The early data; 人社局 noticed on 7月3日 on one branch, `second` (a notice command's
+    arguments) on another that had neither that line nor its documents: (journal, the lines
+    before, the first's line, the second's line), the journal left as it was before both."""
+    import shutil
+
+    from helpers import cc_ok, early_copy
+
+    early_copy(tmp_path, "2023-07-01")
+    journal = tmp_path / "data" / "journal.jsonl"
+    start = journal.read_bytes()
+    cc_ok(tmp_path, "notice", "人社局", "--as-of", "2023-07-03")
+    first = journal.read_bytes()[len(start):]
+    journal.write_bytes(start)
+    shutil.rmtree(tmp_path / "notices")  # the other branch has none of the first's files
+    cc_ok(tmp_path, "notice", *second)
+    two = journal.read_bytes()[len(start):]
+    journal.write_bytes(start)
+    return journal, start, first, two
+
+
 def test_a_number_issued_twice_on_two_branches_names_the_notice_nothing_depends_on(tmp_path):
     """Two clerks each issued 法治督〔2023〕N号 (merged afterwards); the unit of the one issued first
     replied. cc validate named the first in the file to void, already answered: voiding it left
@@ -234,16 +255,10 @@ def test_a_number_issued_twice_on_two_branches_names_the_notice_nothing_depends_
     whose notice was voided by mistake says how to undo it."""
     import json
 
-    from helpers import cc_ok, early_copy, run_cc
+    from helpers import cc_ok, run_cc
 
-    early_copy(tmp_path, "2023-07-01")
-    journal = tmp_path / "data" / "journal.jsonl"
-    start = journal.read_bytes()
-    cc_ok(tmp_path, "notice", "人社局", "--as-of", "2023-07-03")
-    first = journal.read_bytes()[len(start):]
-    journal.write_bytes(start)
-    cc_ok(tmp_path, "notice", "民政局", "--reason", "工作台账不全", "--as-of", "2023-07-04")
-    second = journal.read_bytes()[len(start):]
+    journal, start, first, second = _issued_on_two_branches(
+        tmp_path, ("民政局", "--reason", "工作台账不全", "--as-of", "2023-07-04"))
     reply = {"id": "20230705-aaaa0001", "kind": "reply", "date": "2023-07-05", "at": "2023-07-05T09:00:00+08:00",
              "by": "范某某", "notice": json.loads(first)["year"] and f"2023-{json.loads(first)['number']}",
              "unit": "rsj", "note": "已整改"}
@@ -275,19 +290,10 @@ def test_voiding_one_of_two_notices_of_one_file_keeps_the_other_s_document(tmp_p
     (a fresh-eyes try); it says to keep it, move it away and reprint the notice in force."""
     import json
 
-    from helpers import cc_ok, early_copy
+    from helpers import cc_ok
 
-    early_copy(tmp_path, "2023-07-01")
-    journal = tmp_path / "data" / "journal.jsonl"
-    start = journal.read_bytes()
-    cc_ok(tmp_path, "notice", "人社局", "--as-of", "2023-07-03")
-    first = journal.read_bytes()[len(start):]
-    journal.write_bytes(start)
-    import shutil
-
-    shutil.rmtree(tmp_path / "notices")  # the other branch has none of the first's files
-    cc_ok(tmp_path, "notice", "人社局", "--reason", "台账不全", "--as-of", "2023-07-04")
-    second = journal.read_bytes()[len(start):]
+    journal, start, first, second = _issued_on_two_branches(
+        tmp_path, ("人社局", "--reason", "台账不全", "--as-of", "2023-07-04"))
     journal.write_bytes(start + first + second)
     assert json.loads(first)["file"] == json.loads(second)["file"]
     done = cc_ok(tmp_path, "void", json.loads(second)["id"], "--reason", "编号重复", "--as-of", "2023-07-05").stdout
