@@ -1412,6 +1412,19 @@ def test_a_notice_dated_wrong_is_voided_and_issued_again_on_its_day(tmp_path):
     assert entries(tmp_path)[-1]["doc_no"] == "法治督〔2023〕5号"
 
 
+def test_a_misdated_notice_voided_and_issued_again_earlier_cannot_be_brought_back(tmp_path):
+    """Voided as misdated and issued again on its (earlier) day: voiding the void brought the first
+    back beside it, two 第1次督办 in force and one 督办 too many counted (a review found it; the
+    guard looked only at notices dated after the void). A notice recorded after the void counts."""
+    early(tmp_path)
+    cc_ok(tmp_path, "notice", "民政局", "--reason", "工作台账不全", "--as-of", "2023-06-20")
+    cc_ok(tmp_path, "void", "法治督〔2023〕1号", "--reason", "日期写错，应为6月17日", "--as-of", "2023-06-20")
+    cc_ok(tmp_path, "notice", "民政局", "--reason", "工作台账不全", "--as-of", "2023-06-17")
+    void = next(e for e in entries(tmp_path) if e["kind"] == "void")
+    refused = cc(tmp_path, "void", void["id"], "--reason", "作废错了", "--as-of", "2023-06-21", code=1)
+    assert "不能恢复 法治督〔2023〕1号" in refused.stderr and "法治督〔2023〕2号" in refused.stderr
+
+
 def test_a_second_report_to_the_leaders_names_the_first(tmp_path):
     """人社局's fourth notice reports it to 市领导 again: the report listed every notice but never
     said the leaders had had 法治督报〔2023〕1号 on 10月16日 (found by a fresh-eyes try). Since

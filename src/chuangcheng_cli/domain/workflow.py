@@ -506,8 +506,12 @@ def _refuse_restoring(project: models.Project, notice: models.Notice, void: mode
     """A notice brought back once a later one went to its unit would change that one's place (a
     hostile-input try had two 第3次督办 and two reports to 市领导 on the same notices): refused,
     with the later ones to void first if the restoring is meant."""
+    # dated on or after the void, or recorded after it: a notice voided as misdated is issued again
+    # dated before the void (documents/notice.py), and bringing the voided one back then gave the
+    # unit two 第3次督办 and an extra 督办 (a review of that change)
+    recorded = rules.moment(void)[1]
     later = [e for e in project.journal if e.kind == "notice" and e.unit == notice.unit and e.id not in after
-             and e.id != notice.id and e.date >= void.date]
+             and e.id != notice.id and (e.date >= void.date or rules.moment(e)[1] >= recorded)]
     if later:
         raise Refusal(f"督办通知 {notice.doc_no} 于{rules.cn_date(void.date)}作废后，已向该单位发出 "
                       + "、".join(e.doc_no for e in later[:3]) + "，它们的次序（和报告市领导）以作废为前提，"
