@@ -200,3 +200,22 @@ def test_a_line_put_back_as_it_was_or_a_doubled_copy_removed_leaves_ci_green(tmp
     journal.write_text(original.replace('"percent":60', '"percent":65'), encoding="utf-8")
     git("commit", "-qam", "又改", cwd=tmp_path)
     assert run_cc("audit", cwd=tmp_path).returncode == 1
+
+
+def test_since_a_rewrite_already_merged_the_commit_putting_it_back_passes(tmp_path):
+    """A pull request's CI audits --since origin/main: a rewrite already on main, put back in the
+    request as the hint says, was the request's own journal-rewritten error (a review found it);
+    the history before --since shows the line put back is the original."""
+    repo(tmp_path)
+    journal = tmp_path / "data" / "journal.jsonl"
+    original = journal.read_text(encoding="utf-8")
+    journal.write_text(original.replace('"note":"', '"note":"（改）', 1), encoding="utf-8")
+    git("commit", "-qam", "改写", cwd=tmp_path)
+    git("tag", "main-then", cwd=tmp_path)
+    journal.write_text(original, encoding="utf-8")
+    git("commit", "-qam", "恢复原行", cwd=tmp_path)
+    since = run_cc("audit", "--since", "main-then", cwd=tmp_path)
+    assert since.returncode == 0 and "journal-rewritten" not in since.stdout, since.stdout
+    journal.write_text(original.replace('"note":"', '"note":"（又改）', 1), encoding="utf-8")
+    git("commit", "-qam", "又改写", cwd=tmp_path)
+    assert run_cc("audit", "--since", "HEAD~1", cwd=tmp_path).returncode == 1  # a new rewrite still fails

@@ -129,7 +129,14 @@ def audit(
             note("提示：这是浅克隆（只有部分历史），更早的改写无法发现；CI 中请取完整历史"
                  "（actions/checkout 设 fetch-depth: 0）。")
         identities, backfill_days = _roster(folder)
-        problems = core.audit(commits, blobs, reader, display, identities, backfill_days, rel)
+        older = None
+        if since is not None:
+            def older(line: str) -> bool:
+                """Whether the journal held this line at some commit up to --since (git log -S:
+                a commit that added or removed it)."""
+                found = _git(["log", "-1", "--format=%H", "-S", line, since, "--", rel], root)  # rel: from the top
+                return found.returncode == 0 and bool(found.stdout.strip())
+        problems = core.audit(commits, blobs, reader, display, identities, backfill_days, rel, older)
     finally:
         reader.close()
     if fmt is None:

@@ -72,9 +72,18 @@ def _entry(text: str) -> dict:
 
 def audit(commits: list[Commit], blobs: dict[str, Optional[str]], read: Callable[[str], bytes],
           display: str, identities: dict[str, set[str]], backfill_days: int,
-          repo_path: str = "") -> list[Diagnostic]:
+          repo_path: str = "", older: Callable[[str], bool] | None = None) -> list[Diagnostic]:
     """Problems of the commits (parents before children; a parent outside the list is known by
     its blob in `blobs`): rewritten or removed lines (errors), recorder ≠ author and 补录
+    (warnings) among the lines each commit added. older(line): whether the line was in the
+    journal before the commits audited (--since: a rewrite already there, taken back in them)."""
+    return _audit(commits, blobs, read, display, identities, backfill_days, repo_path, older)
+
+
+def _audit(commits: list[Commit], blobs: dict[str, Optional[str]], read: Callable[[str], bytes],
+           display: str, identities: dict[str, set[str]], backfill_days: int,
+           repo_path: str, older) -> list[Diagnostic]:
+    """See audit: rewritten or removed lines (errors), recorder ≠ author and 补录
     (warnings) among the lines each commit added."""
     cache: dict[str, _Version] = {}
 
@@ -107,7 +116,7 @@ def audit(commits: list[Commit], blobs: dict[str, Optional[str]], read: Callable
         for text in before:
             ever.setdefault(text, -1)
         problems += _removed(commit, parent_blobs, child, version, display, repo_path or display,
-                             _Now(now, now_ids, ever))
+                             _Now(now, now_ids, ever, older))
         problems += _added(commit, child, before, display, identities, backfill_days, ever)
         for text in child.counts:
             ever.setdefault(text, k)
@@ -122,6 +131,7 @@ class _Now:
     counts: Counter  # its lines
     ids: dict  # entry id → its line
     ever: dict  # line → the commit it first appeared in (-1: before those audited)
+    older: Callable[[str], bool] | None = None  # see audit
 
     def repaired(self, text: str, entry_id: str) -> bool:
         """The line is there again as it was; or it was itself a later rewrite of a record that
@@ -129,7 +139,13 @@ class _Now:
         if self.counts[text]:
             return True
         held = self.ids.get(entry_id) if entry_id else None
-        return held is not None and held != text and self.ever.get(held, 1 << 62) < self.ever.get(text, 1 << 62)
+        if held is None or held == text:
+            return False
+        if held in self.ever:
+            return self.ever[held] < self.ever.get(text, 1 << 62)
+        # the record as it is now appears in no version audited before: it is the original when
+        # the history before them held it (the rewrite itself came before --since)
+        return self.older is not None and text in self.ever and self.older(held)
 
 
 def _removed(commit: Commit, parent_blobs: list, child: _Version, version, display: str,
