@@ -176,13 +176,12 @@ def make_reopen(snap: rules.Snapshot, stamp: Stamp, task: models.Task, reason: s
     late = state.completed_on is None or state.completed_on > state.deadline
     day, note = (None, "") if late else (limit.day, limit.note)
     if day is not None and day < state.deadline:
-        # no later than the deadline in force, which stands (rules.rework_deadline): recorded as
-        # that one, so that the trail never shows a 重办期限 the task is not held to (a fresh-eyes
-        # try found 重办期限7月17日 in the trail, the task not late after it, told 10月7日)
+        # recorded as given (what the office decided: a later void of an earlier reopen, or a
+        # corrected 完成时限, is judged against it by rules.rework_deadline), but said to count for
+        # nothing while the deadline in force is later; the trail says so too (rows.describe_entry)
         named = "重办期限" if state.reworking else "完成时限"
         note = "" if days is None and deadline is None else \
             f"所给重办期限{rules.cn_date(day)}早于{named}{rules.cn_date(state.deadline)}，按{named}"
-        day = state.deadline
     entry = models.make(models.Reopen, kind="reopen", task=task.id, reason=_clean(reason, "退回原因"),
                         deadline=day, **_base(stamp))
     return entry, note

@@ -507,20 +507,23 @@ def progress_details(e) -> list[str]:
 
 
 def _rework_due(project: models.Project, e) -> str:
-    """What a reopen's 重办期限 is to the task: none (a late 办结报告 keeps its lateness), the task's
-    own 完成时限 (cc reopen records that one when the 重办期限 would be earlier), or an earlier one
-    recorded before it did, which the task is not held to (rules.rework_deadline)."""
-    task = project.task(e.task)
+    """What a reopen's 重办期限 is to the task: none (a late 办结报告 keeps its lateness), or the one
+    recorded, said to count for nothing when it is earlier than the task's own 完成时限 (the later
+    stands: rules.rework_deadline; a fresh-eyes try read 重办期限7月17日 in the trail of a task due
+    10月7日, not late after it)."""
     if e.deadline is None:
         return ""
+    said = f"，重办期限{views.cn_date(e.deadline)}"
+    task = project.task(e.task)
     if task is None:
-        return f"，重办期限{views.cn_date(e.deadline)}"
+        return said
     own = rules.falls_due(task.deadline)
-    if e.deadline == own:
-        return f"，须在完成时限{views.cn_date(own)}前重新报办结"
-    if e.deadline < own:
-        return f"，重办期限{views.cn_date(e.deadline)}（早于完成时限{views.cn_date(own)}，按完成时限）"
-    return f"，重办期限{views.cn_date(e.deadline)}"
+    if e.deadline >= own:
+        return said
+    if own == task.deadline:
+        return said + f"（早于完成时限{views.cn_date(own)}，按完成时限）"
+    return said + (f"（早于完成时限，按完成时限：{views.cn_date(task.deadline)}为休息日，"
+                   f"顺延至{views.cn_date(own)}）")
 
 
 def describe_entry(project: models.Project, e) -> str:
