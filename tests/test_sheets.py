@@ -1001,5 +1001,5 @@ def test_a_nul_in_a_csv_is_named_with_its_line_and_utf16_without_its_bom_is_an_e
     # encodings: a hostile-input try), little- or big-endian
     for codec in ("utf-16-le", "utf-16-be"):
         wide = tmp_path / f"{codec}.csv"
-        wide.write_bytes("问题描述\t点位\t责任单位\n宣传栏破损\t人民广场\t市司法局\n".encode(codec))
-        assert [(r.desc, r.unit) for r in read_problem_sheet(wide, project)] == [("宣传栏破损", "sfj")]
+        wide.write_bytes("问题描述\t点位\t责任单位\n宣传栏破损一处\t人民广场\t市司法局\n".encode(codec))
+        assert [(r.desc, r.unit) for r in read_problem_sheet(wide, project)] == [("宣传栏破损一处", "sfj")]

@@ -328,13 +328,11 @@ def _read_csv(path: Path, mapped: dict[str, str]) -> _Table:
             text, used = data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError:
             pass
-    elif data[:65536].count(b"\x00") >= max(2, len(data[:65536]) // 50) \
-            and len({k % 2 for k, byte in enumerate(data[:65536]) if byte == 0}) == 1:
-        # a NUL in every other byte: UTF-16 whose BOM an editor dropped (its ASCII characters'
+    elif (wide := _bomless_utf16(data[:65536])) is not None:
+        # NULs in every other byte: UTF-16 whose BOM an editor dropped (its ASCII characters'
         # other halves); read as such (it was called a file of mixed encodings, a hostile-input try)
-        first = data.index(b"\x00")
         try:
-            text, used = data.decode("utf-16-le" if first % 2 else "utf-16-be"), "utf-16"
+            text, used = data.decode(wide), "utf-16"
         except UnicodeDecodeError:
             pass
     if text is None and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -391,6 +389,25 @@ def _read_csv(path: Path, mapped: dict[str, str]) -> _Table:
         raise UsageError(f"CSV 文件格式有误：{path}（第 {len(rows) + 1} 条记录，约第 {reader.line_num + bool(declared)} 行：{why}）",
                          _SAVE_AS) from None
     return _Table("", f"文件“{path.name}”", rows, set(), encoding=used)
+
+
+def _bomless_utf16(sample: bytes) -> str | None:
+    """"utf-16-le" or "utf-16-be" when sample looks like UTF-16 without its BOM: NULs frequent
+    (the other halves of a CSV's commas, digits and line ends), most at one parity (not all: 一
+    is U+4E00, its NUL on the other one, a review found), and it decodes so without a NUL left;
+    else None."""
+    zeros = [k % 2 for k, byte in enumerate(sample) if byte == 0]
+    if len(zeros) < max(2, len(sample) // 50):
+        return None
+    odd = sum(zeros)
+    if odd * 2 == len(zeros):
+        return None
+    codec = "utf-16-le" if odd * 2 > len(zeros) else "utf-16-be"
+    try:
+        text = sample[:len(sample) // 2 * 2].decode(codec)
+    except UnicodeDecodeError:  # a surrogate cut at the sample's end reads as one too
+        text = sample[:len(sample) // 2 * 2].decode(codec, "replace")
+    return codec if "\x00" not in text else None
 
 
 _ENCODING_NAMES = {"utf-8-sig": "UTF-8", "gb18030": "GBK/GB18030"}
