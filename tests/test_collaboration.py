@@ -299,3 +299,25 @@ def test_voiding_one_of_two_notices_of_one_file_keeps_the_other_s_document(tmp_p
     done = cc_ok(tmp_path, "void", json.loads(second)["id"], "--reason", "编号重复", "--as-of", "2023-07-05").stdout
     assert "已生成的文书随之作废" not in done
     assert "也是仍然有效的 法治督〔2023〕1号 的文件，不要删除" in done and "cc reprint 2023-1" in done
+
+
+def test_a_number_issued_twice_and_answered_twice_names_both_voids(tmp_path):
+    """Both notices of a doubled number answered by their units: the hint named the later notice
+    to void, which cc void refused while its unit's reply stood (a review found it): the hint
+    names that reply's void first, and following it leaves the record valid."""
+    from helpers import cc_ok
+
+    journal, start, first, second = _issued_on_two_branches(
+        tmp_path, ("民政局", "--reason", "工作台账不全", "--as-of", "2023-07-04"))
+    number = json.loads(first)["number"]
+    replies = [{"id": f"20230705-aaaa000{n}", "kind": "reply", "date": "2023-07-05", "at": "2023-07-05T09:00:00+08:00",
+                "by": by, "notice": f"2023-{number}", "unit": unit, "note": "已整改"}
+               for n, (by, unit) in enumerate((("范某某", "rsj"), ("贺某某", "mzj")), 1)]
+    journal.write_bytes(start + first + second
+                        + b"".join(json.dumps(r, ensure_ascii=False).encode() + b"\n" for r in replies))
+    out = "".join(cc_ok(tmp_path, "validate", code=1).stdout.split())
+    later_id = json.loads(second)["id"]
+    assert f'先作废其单位对它的整改反馈（ccvoid20230705-aaaa0002--reason"编号重复"），再ccvoid{later_id}' in out
+    cc_ok(tmp_path, "void", "20230705-aaaa0002", "--reason", "编号重复", "--as-of", "2023-07-06")
+    cc_ok(tmp_path, "void", later_id, "--reason", "编号重复", "--as-of", "2023-07-06")
+    cc_ok(tmp_path, "validate")

@@ -704,24 +704,29 @@ def _final_newline(path: Path, journal) -> list[Diagnostic]:
                                 severity=WARNING)]
 
 
-def _duplicate_notice(entries: list, lines: list, first: int, later: int, answered: set, labels: dict, bad) -> None:
+def _duplicate_notice(entries: list, lines: list, first: int, later: int, answered: dict, labels: dict, bad) -> None:
     """Two notices of one number (two branches each issued it, merged): said on the later line,
     naming the one to void: the one nothing is recorded against (a reply by its unit), else the
     one issued later. A fresh-eyes try found the hint voiding the first in the file, issued first
     and already answered, which left its unit's reply pointing at the other notice and every
     unit's writes refused."""
     a, b = entries[first], entries[later]
-    a_answered, b_answered = ((n.ref, n.unit) in answered and a.unit != b.unit for n in (a, b))
+    a_answered, b_answered = (bool(answered.get((n.ref, n.unit))) and a.unit != b.unit for n in (a, b))
     if a_answered != b_answered:
         victim, kept = (b, a) if a_answered else (a, b)
         why = f"另一份已有{labels.get(kept.unit, kept.unit)}的整改反馈，请作废没有反馈的这一份"
     else:
         victim, kept = (b, a) if (rules.moment(b), later) >= (rules.moment(a), first) else (a, b)
         why = "请作废后发出的一份"
+    first_void = ""
+    if a_answered and b_answered:  # its unit's replies would answer the other notice: voided first
+        replies = answered[(victim.ref, victim.unit)]
+        first_void = ("先作废其单位对它的整改反馈（" + "、".join(f"cc void {r}" for r in replies[:3])
+                      + ' --reason "编号重复"），再')
     bad(later, "number", "duplicate-notice-number",
         f"督办通知编号 {b.doc_no} 重复（第 {lines[first]} 行已有，记录 {a.id}）",
         f"两个分支各自发出了同一编号（合并后才发现）。{why}（发给{labels.get(victim.unit, victim.unit)}，"
-        f'{rules.cn_date(victim.at.date())}{victim.at:%H:%M}记录）：cc void {victim.id} --reason "编号重复"，'
+        f'{rules.cn_date(victim.date)}发出）：{first_void}cc void {victim.id} --reason "编号重复"，'
         f"再用 cc notice 重新发文（取下一个编号，原编号不再使用）；作废的通知不计入督办次数。")
 
 
@@ -782,7 +787,7 @@ def check_journal(project: models.Project, journal: loading.JournalFile,
     early = camp.start <= camp.end and min(map(attrgetter("date"), entries), default=camp.start) < camp.start
     first_of_ref: dict[str, int] = {}
     twice: list[tuple[int, int]] = []  # (first, later) notices of one number, neither voided
-    answered: set[tuple[str, str]] = set()  # (notice ref, unit) of the replies in force
+    answered: dict[tuple[str, str], list[str]] = {}  # (notice ref, unit) → ids of its replies in force
     voided_notices: list = []
     void_refs: set[str] = set()  # notices voided: what is about them is still answerable
     void_problems: set[str] = set()
@@ -809,7 +814,7 @@ def check_journal(project: models.Project, journal: loading.JournalFile,
             notices.setdefault(entry.ref, entry)
             first_of_ref.setdefault(entry.ref, i)
         elif kind == "reply" and entry.id not in voided:
-            answered.add((entry.notice, entry.unit))
+            answered.setdefault((entry.notice, entry.unit), []).append(entry.id)
         elif kind == "problem":
             if entry.id in voided:
                 void_problems.add(entry.problem)
