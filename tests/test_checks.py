@@ -364,10 +364,11 @@ def test_notices_replies_and_escalations(check):
     assert [(p.code, p.line) for p in check(journal=journal).problems] == [
         ("duplicate-notice-number", 2), ("reply-wrong-unit", 3), ("unknown-notice", 4),
         ("unknown-notice", 5), ("unknown-notice", 6)]
-    # a reply by the unit of the other notice of the doubled number is that notice's: no second error
+    # a reply by the unit of the other notice of the doubled number is that notice's: no second error,
+    # and the first, unanswered, is the one to void (said on its line)
     journal[2] = entry("reply", "2023-07-15", notice="2023-1", unit="zzb", note="已整改。")
     assert [(p.code, p.line) for p in check(journal=journal).problems] == [
-        ("duplicate-notice-number", 2), ("unknown-notice", 4), ("unknown-notice", 5), ("unknown-notice", 6)]
+        ("duplicate-notice-number", 1), ("unknown-notice", 4), ("unknown-notice", 5), ("unknown-notice", 6)]
 
 
 def test_entry_before_campaign_is_a_warning(check):

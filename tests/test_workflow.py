@@ -423,9 +423,10 @@ def test_a_reopen_well_before_the_deadline_says_which_deadline_the_task_is_held_
           "--as-of", "2023-07-05")
     dry = cc_ok(tmp_path, "reopen", "T04", "--reason", "拨测发现热线夜间无人接听", "--deadline", "2023-07-20",
                 "--by", "周某某", "--dry-run", *day).stdout
-    assert "须在完成时限2023年10月7日前重新报办结（所给重办期限2023年7月20日早于完成时限2023年10月7日，按完成时限）" in dry
+    assert ("须在2023年10月7日前重新报办结（完成时限2023年9月30日为休息日，顺延至此；所给重办期限2023年7月20日"
+            "早于完成时限2023年10月7日（顺延后），按完成时限）") in dry
     out = cc_ok(tmp_path, "reopen", "T04", "--reason", "拨测发现热线夜间无人接听", "--by", "周某某", *day).stdout
-    assert "须在完成时限2023年10月7日前重新报办结" in out and "7月17日" not in out
+    assert "须在2023年10月7日前重新报办结（完成时限2023年9月30日为休息日，顺延至此）" in out and "7月17日" not in out
     journal = tmp_path / "data" / "journal.jsonl"
     assert json.loads(journal.read_text(encoding="utf-8").splitlines()[-1])["deadline"] == "2023-07-17"
     trail = "".join(cc_ok(tmp_path, "history", "--task", "T04", "--kind", "reopen", *day).stdout.split())

@@ -128,6 +128,10 @@ def reopen(
         elif entry.deadline > st.deadline:
             when = f"重办期限{cn_date(entry.deadline)}" + (f"（{how}）" if how else "")
             dry = f"{when}。" if how else ""
+        elif st.moved:  # a 完成时限 on a rest day: the one written (cc status shows it) and the day it moved to
+            when = (f"须在{cn_date(st.deadline)}前重新报办结（完成时限{cn_date(t.deadline)}为休息日，顺延至此"
+                    + (f"；{how}" if how else "") + "）")
+            dry = f"{when}。" if how else ""
         else:
             when = f"须在{named}{cn_date(st.deadline)}前重新报办结" + (f"（{how}）" if how else "")
             dry = f"{when}。" if how else ""

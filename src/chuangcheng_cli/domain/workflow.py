@@ -181,7 +181,8 @@ def make_reopen(snap: rules.Snapshot, stamp: Stamp, task: models.Task, reason: s
         # nothing while the deadline in force is later; the trail says so too (rows.describe_entry)
         named = "重办期限" if state.reworking else "完成时限"
         note = "" if days is None and deadline is None else \
-            f"所给重办期限{rules.cn_date(day)}早于{named}{rules.cn_date(state.deadline)}，按{named}"
+            f"所给重办期限{rules.cn_date(day)}早于{named}{rules.cn_date(state.deadline)}" \
+            + ("（顺延后）" if state.moved else "") + f"，按{named}"
     entry = models.make(models.Reopen, kind="reopen", task=task.id, reason=_clean(reason, "退回原因"),
                         deadline=day, **_base(stamp))
     return entry, note

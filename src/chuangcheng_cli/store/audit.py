@@ -100,7 +100,9 @@ def _audit(commits: list[Commit], blobs: dict[str, Optional[str]], read: Callabl
     last = version(commits[-1].blob) if commits else _Version([], Counter())  # HEAD's, or the worktree's
     now = Counter(last.counts)
     now_ids = {}  # entry id → its line now
-    for _, text in last.lines:
+    now_lines: dict[str, int] = {}  # line → its number now
+    for n, text in last.lines:
+        now_lines.setdefault(text, n)
         entry_id = _entry(text).get("id")
         if isinstance(entry_id, str):
             now_ids.setdefault(entry_id, text)
@@ -116,7 +118,7 @@ def _audit(commits: list[Commit], blobs: dict[str, Optional[str]], read: Callabl
         for text in before:
             ever.setdefault(text, -1)
         problems += _removed(commit, parent_blobs, child, version, display, repo_path or display,
-                             _Now(now, now_ids, ever, older))
+                             _Now(now, now_ids, ever, older, now_lines))
         problems += _added(commit, child, before, display, identities, backfill_days, ever)
         for text in child.counts:
             ever.setdefault(text, k)
@@ -132,6 +134,7 @@ class _Now:
     ids: dict  # entry id → its line
     ever: dict  # line → the commit it first appeared in (-1: before those audited)
     older: Callable[[str], bool] | None = None  # see audit
+    lines: dict = None  # line → its number now
 
     def repaired(self, text: str, entry_id: str) -> bool:
         """The line is there again as it was; or it was itself a later rewrite of a record that
@@ -181,9 +184,9 @@ def _removed(commit: Commit, parent_blobs: list, child: _Version, version, displ
             entry_id = _entry(text).get("id")
             entry_id = entry_id if isinstance(entry_id, str) else ""
             ident = f"记录 {entry_id}，" if entry_id else ""
-            if now.counts[text]:  # put back as it was since: repaired, said, no error
+            if now.counts[text]:  # put back as it was since: repaired, said (where it is now), no error
                 problems.append(Diagnostic(
-                    display, n, 0, "journal-restored",
+                    display, (now.lines or {}).get(text, n), 0, "journal-restored",
                     f"已提交的第 {n} 行（{ident}见提交 {parent[:8]}）曾被{commit.label}改写或删除，之后已恢复原样",
                     "", WARNING, text))
                 continue

@@ -722,9 +722,10 @@ def _duplicate_notice(entries: list, lines: list, first: int, later: int, answer
     if a_answered and b_answered:  # its unit's replies would answer the other notice: voided first
         replies = answered[(victim.ref, victim.unit)]
         first_void = ("先作废其单位对它的整改反馈（" + "、".join(f"cc void {r}" for r in replies[:3])
-                      + ' --reason "编号重复"），再')
-    bad(later, "number", "duplicate-notice-number",
-        f"督办通知编号 {b.doc_no} 重复（第 {lines[first]} 行已有，记录 {a.id}）",
+                      + ' --reason "编号重复"），再 ')
+    bad(later if victim is b else first, "number", "duplicate-notice-number",  # on the line of the one to void
+        f"督办通知编号 {b.doc_no} 重复（第 {lines[later if victim is a else first]} 行还有一份，"
+        f"记录 {kept.id}）",
         f"两个分支各自发出了同一编号（合并后才发现）。{why}（发给{labels.get(victim.unit, victim.unit)}，"
         f'{rules.cn_date(victim.date)}发出）：{first_void}cc void {victim.id} --reason "编号重复"，'
         f"再用 cc notice 重新发文（取下一个编号，原编号不再使用）；作废的通知不计入督办次数。")
