@@ -1102,6 +1102,10 @@ def check_documents(journal: loading.JournalFile, root: Path, order: list | None
         voided = rules.active_voids([entries[k] for k in (order if order is not None else rules.journal_order(entries))])
     else:
         voided = {}
+    # a document named by a voided record too (one number issued twice to one unit on two
+    # branches: git kept one side's file, perhaps the voided one's text; a fresh-eyes try found
+    # the official copy of a notice in force to be the voided notice's)
+    gone = {getattr(e, "file", ""): e for e in entries if e.id in voided and e.kind in ("notice", "escalate")}
     for i, entry in enumerate(entries):
         path = getattr(entry, "file", "") if entry.kind in ("notice", "escalate") else ""
         if not path or unsafe_document(path) or entry.id in voided:
@@ -1110,9 +1114,15 @@ def check_documents(journal: loading.JournalFile, root: Path, order: list | None
             present = (root / path).is_file()
         except (OSError, ValueError):
             present = False
+        ref = entry.ref if entry.kind == "notice" else (entry.notices[-1] if entry.notices else "")
         if not present:
-            ref = entry.ref if entry.kind == "notice" else (entry.notices[-1] if entry.notices else "")
             problems.append(journal.problem_at(
                 i, "file", "document-missing", f"记录的文书不存在：{path}",
                 f"如文书另有存放可忽略；重新生成：cc reprint {ref}", WARNING))
+        elif path in gone:
+            other = gone[path]
+            problems.append(journal.problem_at(
+                i, "file", "document-shared",
+                f"文书 {path} 也是已作废的 {getattr(other, 'doc_no', '') or other.id} 的文件，其中可能是那一份的内容",
+                f"请核对；如不是本通知的内容，请移走它，再按记录重新生成：cc reprint {ref}", WARNING))
     return problems
