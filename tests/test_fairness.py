@@ -1532,3 +1532,22 @@ def test_a_reply_a_close_rests_on_cannot_be_voided_alone(tmp_path):
     cc(tmp_path, "void", close, "--reason", "销号有误", "--as-of", "2023-12-01")
     cc(tmp_path, "void", reply, "--reason", "重复", "--by", "苏某某", "--as-of", "2023-12-01")
     cc(tmp_path, "validate")
+
+
+def test_an_earlier_reopen_is_not_voided_under_a_later_one(tmp_path):
+    """T04 (验收 9月22日) sent back on 10月6日 and again on 10月10日 with --deadline 10月11日: the
+    unit was told the first one's later 重办期限. Voiding the first made the task late after 10月11日, silently (a
+    verification of the fixes): refused while the later one stands, with the order to void them."""
+    early(tmp_path, before="2023-10-01")
+    day = lambda d: ("--as-of", d)  # noqa: E731
+    cc_ok(tmp_path, "reopen", "T04", "--reason", "抽查不合格", "--by", "周某某", *day("2023-10-06"))  # 验收 9月22日
+    cc_ok(tmp_path, "log", "T04", "--unit", "司法局", "--percent", "100", "--note", "再次完成", "--by", "吴某某",
+          *day("2023-10-09"))
+    told = cc_ok(tmp_path, "reopen", "T04", "--reason", "三次退回", "--deadline", "2023-10-11", "--by", "周某某",
+                 *day("2023-10-10")).stdout
+    assert "须在重办期限" in told and "10月11日早于重办期限" in told
+    first, second = [e["id"] for e in entries(tmp_path) if e["kind"] == "reopen"][-2:]
+    refused = cc(tmp_path, "void", first, "--reason", "误退回", *day("2023-10-10"), code=1)
+    assert "不能单独作废这一条" in refused.stderr and f"cc void {second}" in refused.stderr
+    cc_ok(tmp_path, "void", second, "--reason", "误退回", *day("2023-10-10"))
+    cc_ok(tmp_path, "void", first, "--reason", "误退回", *day("2023-10-10"))

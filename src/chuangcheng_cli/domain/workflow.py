@@ -472,6 +472,17 @@ def make_void(project: models.Project, stamp: Stamp, text: str, reason: str) -> 
             raise Refusal(f"这份报告市领导所依据的督办通知 {gone[0].doc_no} 已作废，不能单独恢复这份报告",
                           f"如那份通知是误作废的，请先恢复它：cc void {voided[gone[0].id].id} --reason …，"
                           "再恢复这份报告。")
+    if target.kind == "reopen":
+        # a later 退回重办 of the task was told its deadline with this one in force (the later of
+        # the two): voided under it, that deadline would shrink to what the later one gave, and the
+        # unit be late by what it was never told (a verification of the fixes found it)
+        place = {e.id: k for k, e in enumerate(ordered)}
+        later = [e for e in ordered if e.kind == "reopen" and e.task == target.task and e.id not in voided
+                 and place[e.id] > place[target.id]]
+        if later:
+            raise Refusal(f"任务 {target.task} 此后又于{rules.cn_date(later[0].date)}退回重办（记录 {later[0].id}），"
+                          "那次告知单位的期限以这一条为前提，不能单独作废这一条",
+                          f"如两次退回都有误，请先作废后一次（cc void {later[-1].id} --reason …），再作废这一条。")
     out = [models.make(models.Void, kind="void", entry=target.id, reason=reason, **_base(stamp))]
     notices = [target] if target.kind == "notice" else []
     if target.kind == "void":  # what a void of a void voids again, or brings back, at any depth
