@@ -77,14 +77,6 @@ def audit(commits: list[Commit], blobs: dict[str, Optional[str]], read: Callable
     its blob in `blobs`): rewritten or removed lines (errors), recorder ≠ author and 补录
     (warnings) among the lines each commit added. older(line): whether the line was in the
     journal before the commits audited (--since: a rewrite already there, taken back in them)."""
-    return _audit(commits, blobs, read, display, identities, backfill_days, repo_path, older)
-
-
-def _audit(commits: list[Commit], blobs: dict[str, Optional[str]], read: Callable[[str], bytes],
-           display: str, identities: dict[str, set[str]], backfill_days: int,
-           repo_path: str, older) -> list[Diagnostic]:
-    """See audit: rewritten or removed lines (errors), recorder ≠ author and 补录
-    (warnings) among the lines each commit added."""
     cache: dict[str, _Version] = {}
 
     def version(blob: Optional[str]) -> _Version:
@@ -134,7 +126,7 @@ class _Now:
     ids: dict  # entry id → its line
     ever: dict  # line → the commit it first appeared in (-1: before those audited)
     older: Callable[[str], bool] | None = None  # see audit
-    lines: dict = None  # line → its number now
+    lines: Optional[dict] = None  # line → its number now
 
     def repaired(self, text: str, entry_id: str) -> bool:
         """The line is there again as it was; or it was itself a later rewrite of a record that
@@ -215,7 +207,7 @@ def _removed(commit: Commit, parent_blobs: list, child: _Version, version, displ
 
 
 def _added(commit: Commit, child: _Version, before: Counter, display: str,
-           identities: dict[str, set[str]], backfill_days: int, ever: set = frozenset()) -> list[Diagnostic]:
+           identities: dict[str, set[str]], backfill_days: int, ever=()) -> list[Diagnostic]:
     """Recorder against author and 补录, of the lines commit added; ever: lines an earlier version
     held (one put back after a rewrite is not a record added by whoever put it back)."""
     problems: list[Diagnostic] = []
