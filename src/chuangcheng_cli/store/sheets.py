@@ -501,8 +501,13 @@ def _read_xlsx(path: Path, sheet: str | None) -> list[_Table]:
     book = load(False)
     tables = [dataclasses.replace(_sheet_table(ws, book.epoch, path), unsaved=unsaved.get(ws.title, frozenset()))
               for ws in _chosen(book, sheet, path)]
-    return tables + [dataclasses.replace(_sheet_table(ws, book.epoch, path), state=ws.sheet_state)
-                     for ws in _hidden(book, sheet) if ws.title in hidden]
+    for ws in _hidden(book, sheet):
+        if ws.title in hidden:
+            try:
+                tables.append(dataclasses.replace(_sheet_table(ws, book.epoch, path), state=ws.sheet_state))
+            except UsageError:  # a hidden sheet that could not be read: not imported anyway
+                pass
+    return tables
 
 
 def _hidden(book, sheet: str | None) -> list:
