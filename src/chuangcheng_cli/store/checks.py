@@ -690,8 +690,18 @@ def _final_newline(path: Path, journal) -> list[Diagnostic]:
     glues another branch's first line to it, or gives its line twice (a fresh-eyes try found a
     record doubled, and the way out of that then failed cc audit). cc itself adds one before it
     appends; said here, so that CI stops it before it is pushed."""
-    from .state import journal_raw
+    from .state import journal_raw, open_regular
 
+    try:
+        with open_regular(path) as fh:  # its last byte: a city's journal is not read again for it
+            size = os.fstat(fh.fileno()).st_size
+            if size == 0:
+                return []
+            fh.seek(size - 1)
+            if fh.read(1) == b"\n":
+                return []
+    except OSError:  # missing or unreadable: said by the loader
+        return []
     raw = journal_raw(path, keep=False)
     if not raw or raw.endswith(b"\n") or not raw.strip(loading.BLANK):
         return []
