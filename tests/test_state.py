@@ -275,6 +275,51 @@ def test_the_journal_digest_streamed_is_the_digest_of_its_bytes(tmp_path, monkey
     assert store.journal_digest(tmp_path) == "<missing>"
 
 
+@pytest.mark.parametrize("mark", [1, 7, 64, 1 << 20])
+def test_the_journal_streamed_is_read_again_in_parts_as_its_bytes_would_be(tmp_path, monkeypatch, mark):
+    """journal_bytes after journal_digest: a FileBytes that gives what the bytes would (slices,
+    find, count, startswith, decode, each line at a position, every prefix's digest from the
+    stream's marks) without the file read whole; a line longer than a mark, a last line without
+    its newline and positions out of order or past the end included."""
+    import os
+
+    from blake3 import blake3
+
+    monkeypatch.setattr(store, "_MARK", mark)
+    path = tmp_path / "journal.jsonl"
+    lines = [_line(id=f"20231230-{n:08x}", note="说明" * (n * 7 % 50 + 1)) for n in range(30)]
+    raw = ("".join(lines) + "\n  \n" + _line(id="20231230-ffffffff", note="长" * 200).rstrip("\n")).encode()
+    path.write_bytes(raw)
+    store.forget_reads()
+    store.journal_digest(tmp_path)
+    got = store.journal_bytes(path)
+    assert type(got) is store.FileBytes and store._SEEN[2] is None  # never read whole
+    assert len(got) == len(raw) and got.startswith(raw[:5]) and not got.startswith(b"x")
+    assert got.whole() == raw and got.decode("utf-8") == raw.decode("utf-8")
+    cuts = sorted({0, 1, mark - 1, mark, mark + 1, len(raw) // 3, len(raw) - 1, len(raw), len(raw) + 5})
+    for a in cuts:
+        assert got[a:] == raw[a:] and got[:a] == raw[:a]
+        for b in cuts:
+            assert got[a:b] == raw[a:b]
+            assert got.count(b"\n", a, b) == raw.count(b"\n", a, b)
+            for sub in (b"\n", b'"id"', "长长".encode()):
+                assert got.find(sub, a, b) == raw.find(sub, a, b), (sub, a, b)
+        assert got.find(b"\n", a) == raw.find(b"\n", a)
+    starts = [0, *(m.end() for m in re.finditer(b"\n", raw))]
+    wanted = starts[::-1] + [starts[3], len(raw) + 9, starts[-1]]
+    assert got.lines(wanted) == store.lines_at(raw, wanted) == [
+        raw[k:] if raw.find(b"\n", k) < 0 else raw[k:raw.find(b"\n", k)] for k in wanted]
+    for size in cuts:
+        if size <= len(raw):
+            assert store.digest(got, size) == blake3(raw[:size]).hexdigest(), size
+    assert store.hasher(got).hexdigest() == blake3(raw).hexdigest()
+    os.utime(path, ns=(0, 0))  # the file is not the one streamed: every read refuses
+    for read in (lambda: got[0:4], lambda: got.lines([0]), lambda: got.find(b"\n"), got.whole):
+        with pytest.raises(store.Changed):
+            read()
+    assert store.journal_bytes(path) == raw  # read whole, as it is now
+
+
 def test_catch_up_numbers_lines_after_blank_ones(tmp_path):
     """Blank lines inside and at the end of the stored journal: the added lines' numbers (taken
     from the state's last entry, not by counting the whole journal again) are the full run's."""
@@ -1433,3 +1478,47 @@ def test_a_problem_closed_by_a_pull_joins_its_unit_s_settled_counts(tmp_path, mo
     assert len(after["problems"]) == len(before["problems"]) - 1
     assert answer[0]["summary"]["problems"]["closed_this_week"] >= 1
     del data
+
+
+def test_a_journal_changed_while_a_read_takes_its_parts_is_read_in_full(tmp_path, monkeypatch):
+    """A pull's line appended while a read after an earlier pull takes the lines its fold names:
+    the fold is not built from the changed file; the answer is the full run's of the file as it
+    is then, and so is what the store keeps."""
+    data = copy_data(tmp_path)
+    cache = tmp_path / "cache"
+    _status_json(monkeypatch, tmp_path, cache)
+    _append(data, PULLED[0])
+    real = folds.read_entries
+
+    def pulled_meanwhile(state, raw, wanted):
+        if type(raw) is store.FileBytes and not pulled_meanwhile.done:
+            pulled_meanwhile.done = True
+            _append(data, PULLED[1])
+        return real(state, raw, wanted)
+    pulled_meanwhile.done = False
+    monkeypatch.setattr(folds, "read_entries", pulled_meanwhile)
+    used = _fold_used(monkeypatch)
+    answer = _status_json(monkeypatch, tmp_path, cache)[0]
+    assert pulled_meanwhile.done and used == [False]
+    monkeypatch.setattr(folds, "read_entries", real)
+    assert answer == _full(monkeypatch, tmp_path)
+    assert _status_json(monkeypatch, tmp_path, cache, full_allowed=False)[0] == answer
+
+
+def test_a_read_after_a_pull_reads_the_journal_in_parts(tmp_path, monkeypatch):
+    """The read after a pull takes the lines it needs from the file (FileBytes), never the
+    journal whole, and answers as the full run."""
+    data = copy_data(tmp_path)
+    cache = tmp_path / "cache"
+    _status_json(monkeypatch, tmp_path, cache)
+    _append(data, PULLED[0], PULLED[1])
+    real = store.journal_raw
+
+    def whole(*args, **kwargs):
+        raise AssertionError("the journal was read whole")
+
+    monkeypatch.setattr(store, "journal_raw", whole)
+    used = _fold_used(monkeypatch)
+    answer = _status_json(monkeypatch, tmp_path, cache, full_allowed=False)[0]
+    monkeypatch.setattr(store, "journal_raw", real)
+    assert used == [True] and answer == _full(monkeypatch, tmp_path)

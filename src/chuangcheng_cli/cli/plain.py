@@ -306,11 +306,16 @@ def _view_from_fold(where: locate.DataDir, today, root, quiet: bool, state):
     from ..store.loading import JOURNAL
 
     journal_path = where.path / JOURNAL
-    raw = store.journal_raw(journal_path)
-    if not store.usable_raw(raw):
-        return None
+    # the parts of the journal the fold needs, not the whole (store.FileBytes): when the command
+    # has just streamed it for its digest, a city's journal is not read into memory again
+    raw = store.journal_bytes(journal_path)
     plan = store.plan_key(where.folder)
-    found = folds.read(root, plan, raw, journal_path, _shown(journal_path), today, state)
+    try:
+        if not store.usable_raw(raw):
+            return None
+        found = folds.read(root, plan, raw, journal_path, _shown(journal_path), today, state)
+    except store.Changed:  # changed while read: the full read that follows takes it as it is now
+        return None
     if found is None:
         return None
     from ..domain import models, rules

@@ -157,17 +157,13 @@ def positions(doc: dict, typed_count: int) -> list[int]:
     return wanted
 
 
-def read_entries(state, raw: bytes, wanted: list[int]) -> dict:
-    """position → entry, the lines at those positions read by the entry model."""
+def read_entries(state, raw, wanted: list[int]) -> dict:
+    """position → entry, the lines at those positions of raw (bytes or store.FileBytes) read by
+    the entry model."""
     from . import loading
 
-    chunks = []
     offsets = state.offsets
-    for k in wanted:
-        start = offsets[k]
-        end = raw.find(b"\n", start)
-        chunks.append(raw[start:] if end < 0 else raw[start:end])
-    entries = loading._ENTRY_LIST.validate_lines(chunks)
+    entries = loading._ENTRY_LIST.validate_lines(store.lines_at(raw, [offsets[k] for k in wanted]))
     return dict(zip(wanted, entries))
 
 
