@@ -201,3 +201,29 @@ def test_journal_order_in_order_shortcut_agrees_with_the_sort():
             i = rng.randrange(n - 1)
             journal[i], journal[i + 1] = journal[i + 1], journal[i]
         assert rules.journal_order(journal) == reference(journal), journal
+
+
+def test_journal_order_sorts_only_the_days_whose_times_go_back():
+    """Dates that never go back, times that do on some days (an import recording its rows'
+    times, a hand-written line, a merge within one day): only those days are sorted, and the
+    answer is the full sort's, for days at the start, the end, side by side or alone."""
+    import random
+    from types import SimpleNamespace
+
+    zones = [dt.timezone.utc, dt.timezone(dt.timedelta(hours=8)), dt.timezone(dt.timedelta(hours=-5))]
+
+    def reference(journal):
+        def key(k):
+            return journal[k].date, journal[k].at
+        return sorted(range(len(journal)), key=key)
+
+    rng = random.Random(11)
+    for _ in range(300):
+        journal = []
+        for day in range(1, rng.randrange(2, 8)):
+            times = [dt.datetime(2023, 12, day, 8, tzinfo=dt.timezone.utc) + dt.timedelta(minutes=rng.choice([0, 5, 90]) * k)
+                     for k in range(rng.randrange(1, 9))]
+            if rng.random() < 0.5:
+                rng.shuffle(times)
+            journal += [SimpleNamespace(date=dt.date(2023, 12, day), at=t.astimezone(rng.choice(zones))) for t in times]
+        assert rules.journal_order(journal) == reference(journal), journal
