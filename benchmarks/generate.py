@@ -20,8 +20,9 @@ Explicit --groups/--tasks/--units/--entries given together with --scale override
 The campaign runs 2023-04-14 to 2025-12-31 (the 3-year city run). Every generated folder passes
 `cc validate` with exit code 0: all cross-references of checks.py hold, progress never decreases
 without a `correction`, verifies follow a 100% report, notices are numbered consecutively per
-year with seq/level consistent per unit (蓝 1, 黄 2, 红 ≥3), replies/closes/escalations refer to
-existing notices; problems are numbered W2025-00001… with year and number to match, each fix is
+year with seq/level consistent per unit (蓝 1, 黄 2, 红 ≥3), a unit is noticed again only when
+cc notice would (its last notice's 整改期限 passed and no reply awaiting review: else another
+unit that lags is), replies/closes/escalations refer to existing notices; problems are numbered W2025-00001… with year and number to match, each fix is
 its own unit's, each 复查 follows a fix, each 延期 moves the 期限 later. Every dependent entry is
 dated strictly after what it depends on, so the journal (sorted by date, then time) is
 consistent at every prefix.
@@ -302,7 +303,20 @@ def make_journal(rng: random.Random, units: list[dict], tasks: list[dict], n_ent
     levels = ("蓝", "黄", "红")
     extra = 0
     same_day: dict[int, int] = {}
+    # days each unit cannot be noticed again (cc notice refuses it, and cc validate names a notice
+    # sent so: notice-while-open): its notice's 整改期限 not come, or its reply awaiting review
+    blocked: dict[str, list[tuple[int, float]]] = {}
+
+    def free(uid: str, off: int) -> bool:
+        return not any(a <= off <= b for a, b in blocked.get(uid, ()))
+
     for off, _, uid in plan:
+        if not free(uid, off):  # another unit that lags, or none that day
+            others = [u for u in leads if free(u, off)]
+            if not others:
+                extra -= 1  # not sent
+                continue
+            uid = rng.choice(others)
         d = day(off)
         same_day[off] = same_day.get(off, -1) + 1  # notices of one day keep their number order
         numbers[d.year] = numbers.get(d.year, 0) + 1
@@ -320,15 +334,21 @@ def make_journal(rng: random.Random, units: list[dict], tasks: list[dict], n_ent
             j.add(d + dt.timedelta(days=1), "escalate", contact, unit=uid, notices=list(refs_of[uid]),
                   note="累计3次被督办，已报告市领导，建议问效问责。")
             extra += 1
+        blocked.setdefault(uid, []).append((off, off + 10))
         if rng.random() < 0.8:
-            r = d + dt.timedelta(days=rng.randint(1, 15))
+            back = rng.randint(1, 15)
+            r = d + dt.timedelta(days=back)
             j.add(r, "reply", liaison[uid], notice=ref, unit=uid,
                   note=f"关于法治督〔{d.year}〕{num}号督办通知的整改情况报告：已完成整改。")
             extra += 1
             if rng.random() < 0.75:
-                j.add(r + dt.timedelta(days=rng.randint(1, 5)), "close", contact, notice=ref,
+                closed = rng.randint(1, 5)
+                j.add(r + dt.timedelta(days=closed), "close", contact, notice=ref,
                       note="经核查已按要求完成整改，予以销号。")
                 extra += 1
+                blocked[uid].append((off + back, off + back + closed))  # its day: the close may come after
+            else:
+                blocked[uid].append((off + back, float("inf")))
     budget -= n_notice + extra
 
     # 3. outcomes per task: verified (some reopened and verified again) or still in progress

@@ -371,6 +371,42 @@ def test_notices_replies_and_escalations(check):
         ("duplicate-notice-number", 1), ("unknown-notice", 4), ("unknown-notice", 5), ("unknown-notice", 6)]
 
 
+def test_a_notice_sent_while_the_unit_s_last_one_is_open_is_named(check):
+    """A notice, not forced, sent to a unit while its earlier notice was open and blocked a new
+    one (整改期限 not come, or a reply awaiting review): cc notice refuses it, so it came from a
+    merge of two branches, and it counts one 督办 more toward the unit's escalation. Said as a
+    warning on the later one; none after the deadline, a close, a reject's new deadline passed,
+    a void of either, or with --force; a number given twice is left to duplicate-notice-number."""
+    def sent(number, date, unit="mzj", **more):
+        return entry("notice", date, year=2023, number=number, doc_no=f"法治督〔2023〕{number}号", unit=unit,
+                     seq=1, level="蓝", tasks=["T10"], deadline=more.pop("deadline", "2023-07-20"), **more)
+
+    def codes(*journal):
+        return [(p.code, p.line, p.severity) for p in check(journal=list(journal)).problems]
+
+    first = sent(1, "2023-07-10")
+    reply = entry("reply", "2023-07-12", notice="2023-1", unit="mzj", note="已整改。")
+    while_open = ("notice-while-open", 2, "warning")
+    assert codes(first, sent(2, "2023-07-15")) == [while_open]
+    assert codes(first, sent(2, "2023-07-20")) == [while_open]  # the deadline's own day: not yet passed
+    assert codes(first, sent(2, "2023-07-21")) == []
+    assert codes(first, sent(2, "2023-07-15", unit="zzb")) == []  # another unit
+    assert codes(first, sent(2, "2023-07-15", forced=True, reason="另有紧急问题")) == []
+    assert codes(first, reply, sent(2, "2023-07-25")) == [("notice-while-open", 3, "warning")]  # awaiting review
+    assert codes(first, reply, entry("close", "2023-07-13", notice="2023-1"), sent(2, "2023-07-15")) == []
+    reject = entry("reject", "2023-07-13", notice="2023-1", note="不到位。", deadline="2023-07-30")
+    assert codes(first, reply, reject, sent(2, "2023-07-25")) == [("notice-while-open", 4, "warning")]
+    assert codes(first, reply, reject, sent(2, "2023-07-31")) == []
+    later = sent(2, "2023-07-15")
+    void = entry("void", "2023-07-16", entry=json.loads(later)["id"], reason="重复督办")
+    assert codes(first, later, void) == []
+    assert codes(first, sent(1, "2023-07-15")) == [("duplicate-notice-number", 2, "error")]
+    # merged in file order the other way round: said on the later one by date all the same
+    assert codes(sent(2, "2023-07-15"), first) == [("notice-while-open", 1, "warning")]
+    hint = check(journal=[first, later]).problems[0].hint
+    assert f"cc void {json.loads(later)['id']}" in hint and "满3次" in hint
+
+
 def test_entry_before_campaign_is_a_warning(check):
     checked = check(journal=[progress(10, date="2023-03-01")])
     assert [(p.code, p.severity) for p in checked.problems] == [("entry-date-outside-campaign", "warning")]

@@ -741,6 +741,30 @@ def _duplicate_notice(entries: list, lines: list, first: int, later: int, answer
         f"再用 cc notice 重新发文（取下一个编号，原编号不再使用）；作废的通知不计入督办次数。")
 
 
+def _while_open(i: int, entry, earlier: list, waiting: set, in_force: dict, closed: set, labels: dict, policy,
+                bad) -> None:
+    """A notice sent, not forced, while an earlier notice to its unit was open and blocked a new
+    one (its 整改期限 not come, or its reply awaiting review): what cc notice refuses, so two
+    branches each sent one and were merged. Both count toward the unit's 督办 and its
+    escalation, one more than the unit was given the chance to answer: said on this one's line."""
+    for before in earlier:
+        ref = before.ref
+        if ref in closed or (ref not in waiting and entry.date > in_force[ref]):
+            continue
+        unit = labels.get(entry.unit, entry.unit)
+        why = ("已作出整改反馈、正待牵头单位审核" if ref in waiting
+               else f"整改期限{rules.cn_date(in_force[ref])}尚未届满")
+        bad(i, "unit", "notice-while-open",
+            f"督办通知 {entry.doc_no}（第{entry.seq}次督办，{rules.cn_date(entry.date)}）发出时，"
+            f"{unit}的督办通知 {before.doc_no}（记录 {before.id}）{why}，这一份又不是强制督办",
+            "cc notice 不会这样发出，多半是两个分支各自督办了同一单位、合并后才出现。两份都计入该单位的督办次数"
+            f"（满{policy.escalation_threshold}次报告{policy.escalate_to or '市领导'}），比它实际得到的整改机会多算一次。"
+            f"请核实：如属重复，请作废其中一份（一般是这一份：cc void {entry.id} --reason \"重复督办\"；"
+            "该单位已对它反馈的，先作废那条反馈），作废的通知不计入督办次数；如确需两份都有效，请作废这一份后用 "
+            "cc notice --force --reason 说明理由重新发出。", severity=WARNING)
+        return
+
+
 def check_journal(project: models.Project, journal: loading.JournalFile,
                   known_bad: set[str] = frozenset()) -> list[Diagnostic]:
     """known_bad: ids of units and tasks that exist but failed validation (already reported)."""
@@ -836,6 +860,12 @@ def check_journal(project: models.Project, journal: loading.JournalFile,
     known_ids = set(all_ids) if has_voids else set()
     found_problems: dict[str, _ProblemSeen] = {}
     waiting: set[str] = set()  # notices with a reply waiting for review
+    # each unit's notices so far (a number given twice is left to _duplicate_notice), with the
+    # 整改期限 in force and whether closed: a notice cc notice would have refused (see _while_open)
+    given_twice = {entries[k].ref for pair in twice for k in pair}
+    sent: dict[str, list] = {}
+    in_force: dict[str, dt.date] = {}
+    closed: set[str] = set()
 
     for i in order:
         entry = entries[i]
@@ -904,6 +934,12 @@ def check_journal(project: models.Project, journal: loading.JournalFile,
                 task_ok(i, "tasks", t)
             if entry.file and unsafe_document(entry.file):
                 _unsafe_document(i, entry.file, bad)
+            if entry.ref not in given_twice:
+                earlier = sent.setdefault(entry.unit, [])
+                if not entry.forced:
+                    _while_open(i, entry, earlier, waiting, in_force, closed, labels, project.plan.policy, bad)
+                earlier.append(entry)
+                in_force[entry.ref] = entry.deadline
         elif kind in ("reply", "close", "reject"):
             if kind == "reply" and entry.evidence:
                 _check_evidence_paths(i, entry, bad)
@@ -931,6 +967,10 @@ def check_journal(project: models.Project, journal: loading.JournalFile,
                     waiting.add(entry.notice)
                 elif entry.notice in waiting:
                     waiting.discard(entry.notice)
+                    if kind == "close":
+                        closed.add(entry.notice)
+                    else:
+                        in_force[entry.notice] = entry.deadline
                 else:
                     what = "销号" if kind == "close" else "退回整改"
                     bad(i, "notice", f"{kind}-without-reply",
