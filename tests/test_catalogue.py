@@ -5,6 +5,8 @@ A case folder holds only what differs from tests/data/valid:
                                               a directory of that name replaces the file too
   delete.txt    names of files to remove from the copy, one a line
   generate.txt  "<file> <bytes>": pad that file with comment lines to this size (too big to commit)
+  pending.jsonl lines of an append cut off half-way: the first half of its bytes is added to the
+                journal, and the append described beside the lock as cc does before it writes
   code.txt      the problem code the case is about; default: the folder name
   expected.txt  exactly what `cc validate` prints (rewrite with `pytest --update-goldens`)
 A folder named ok-… must validate clean.  Adding a folder adds a test.
@@ -35,7 +37,8 @@ from helpers import cc_env
 VALID = Path(__file__).resolve().parent / "data" / "valid"
 INVALID = VALID.parent / "invalid"
 
-CONTROL_FILES = {"expected.txt", "code.txt", "delete.txt", "generate.txt"}
+CONTROL_FILES = {"expected.txt", "code.txt", "delete.txt", "generate.txt", "pending.jsonl"}
+_PENDING: list[Path] = []  # descriptions written beside the locks (pending.jsonl): removed after the run
 CASES = sorted(p.name for p in INVALID.iterdir() if p.is_dir())
 
 
@@ -64,7 +67,22 @@ def build_case(name: str, target: Path) -> Path:
         missing = int(size) - path.stat().st_size
         with path.open("ab") as f:
             f.write(filler * (missing // len(filler) + 1))
+    if (case / "pending.jsonl").exists():
+        from chuangcheng_cli.store import journal
+
+        path, payload = target / "journal.jsonl", (case / "pending.jsonl").read_bytes()
+        before = path.read_bytes()
+        _PENDING.append(journal._pending_path(path))
+        journal._write_pending(_PENDING[-1], len(before), payload)
+        path.write_bytes(before + payload[:len(payload) // 2])
     return target
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _remove_pending():
+    yield
+    for pending in _PENDING:
+        pending.unlink(missing_ok=True)
 
 
 def _lines(path: Path) -> list[str]:

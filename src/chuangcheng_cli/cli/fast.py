@@ -273,9 +273,9 @@ def _run(command: str, opts: dict) -> int | None:
         key = _answer(command, opts, where, day, root)
     finally:
         sys.stdout, sys.stderr = out._stream, err._stream
-    if key is not None:
-        from ..store import state
+    from ..store import state
 
+    if key is not None and not state.unfinished_seen():  # its note would be replayed after the append ends
         state.store_output(root, key, day.isoformat(), output_key, "".join(out.parts), "".join(err.parts))
     return 0
 

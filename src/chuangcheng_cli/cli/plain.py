@@ -206,6 +206,7 @@ def _read(where: locate.DataDir, strict: bool = False):
         if store.usable_raw(raw):
             found = store.read_project(root, plan, raw, journal_path, _shown(journal_path))
             if found is not None:
+                _say_unfinished(journal_path)
                 return found[0], "", store.view_key(plan, found[1].digest), plan, found[1], ""
     checked = check_folder(where.path, Path.cwd(), authority=False, files=False)  # as the store's state judges
     key = held = None
@@ -217,7 +218,20 @@ def _read(where: locate.DataDir, strict: bool = False):
     usable = usable_from(checked)
     if usable.errors and strict:
         raise DataError(usable.errors)
+    _say_unfinished(journal_path)
     return usable.project, (warning_line(usable) if usable.errors else ""), key, plan, held, report_note(usable)
+
+
+def _say_unfinished(journal_path: Path) -> None:
+    """Say that the journal was read without the part of an append not complete, when it was."""
+    from ..store import state as store
+
+    cut = store.unfinished(journal_path)
+    if cut is not None:
+        from ..store.loading import unfinished_problem, Source
+
+        problem = unfinished_problem(Source(journal_path, "", raw=store.journal_raw(journal_path)), cut)
+        note(f"注意：{problem.message}。{problem.hint}")
 
 
 def _shown(path: Path) -> str:
@@ -323,6 +337,8 @@ def _view_from_fold(where: locate.DataDir, today, root, quiet: bool, state):
     fold, held = found
     if where.bundled and not quiet:
         note(locate.BUNDLED_NOTE)
+    if not quiet:
+        _say_unfinished(journal_path)
     snap = rules.finish(models.Project(held.plan, held.units, []), fold, today, [])
     doc = document(snap)
     key = store.view_key(plan, held.digest)

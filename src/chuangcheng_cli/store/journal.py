@@ -34,6 +34,18 @@ def lock_path(path: Path) -> Path:
     """The lock file of the journal at path: outside the repository (a lock file in data/ would show
     in `git status` and in every copy), in a per-user folder of the system's temporary directory,
     named after the journal's real path so that every process appending to it finds the same one."""
+    folder, name = _lock_place(path)
+    folder.mkdir(mode=0o700, exist_ok=True)
+    if not _ours(folder):  # a shared /tmp: a folder someone else made (or may write) could hold our locks
+        from ..diagnostics import UsageError
+
+        raise UsageError(f"锁文件夹 {folder} 不属于当前用户或他人可写，不能用它保证写入不冲突，未写入任何内容",
+                         "请删除这个文件夹（或请管理员处理）后重试；它只存放写入时的锁文件。")
+    return folder / name
+
+
+def _lock_place(path) -> tuple[Path, str]:
+    """(the lock folder, the lock file's name) of the journal at path, nothing created."""
     import hashlib
     import tempfile
 
@@ -45,17 +57,18 @@ def lock_path(path: Path) -> Path:
     except AttributeError:  # Windows: the temporary directory is per user already
         owner = "user"
     folder = Path(tempfile.gettempdir()) / f"chuangcheng-cli-locks-{owner}"
-    folder.mkdir(mode=0o700, exist_ok=True)
-    if os.name != "nt":  # a shared /tmp: a folder someone else made (or may write) could hold our locks
-        st = os.lstat(folder)
-        import stat
+    return folder, hashlib.sha256(real.encode("utf-8", "surrogateescape")).hexdigest()[:32] + ".lock"
 
-        if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid() or st.st_mode & 0o022:
-            from ..diagnostics import UsageError
 
-            raise UsageError(f"锁文件夹 {folder} 不属于当前用户或他人可写，不能用它保证写入不冲突，未写入任何内容",
-                             "请删除这个文件夹（或请管理员处理）后重试；它只存放写入时的锁文件。")
-    return folder / (hashlib.sha256(real.encode("utf-8", "surrogateescape")).hexdigest()[:32] + ".lock")
+def _ours(folder: Path) -> bool:
+    """Whether folder is a folder of this user's that no one else may write (always on Windows,
+    whose temporary directory is the user's own)."""
+    if os.name == "nt":
+        return True
+    import stat
+
+    st = os.lstat(folder)
+    return stat.S_ISDIR(st.st_mode) and st.st_uid == os.getuid() and not st.st_mode & 0o022
 
 
 _OPEN = {}  # descriptor → journal path, so that an error on write() can name the file
@@ -268,6 +281,41 @@ def _read_pending(pending: Path) -> tuple[int, bytes] | None:
     size, length = struct.unpack_from("<QQ", body)
     payload = body[16:]
     return (size, payload) if len(payload) == length else None
+
+
+def pending(path) -> bool:
+    """Whether an append to the journal at path is described as under way (see unfinished)."""
+    try:
+        folder, name = _lock_place(path)
+        return (folder / name).with_suffix(".pending").exists()
+    except Exception:
+        return False
+
+
+def unfinished(path, raw: bytes) -> tuple[int, int, bool] | None:
+    """When raw, the journal at path as a read just took it, ends in part of an append that is not
+    complete (another cc writing it now, or one killed as it wrote: see append_lines): (the size
+    before that append, the whole lines of it raw holds, whether a cut-off line follows them);
+    else None. A read takes the journal without that part: a write under way completes it, and
+    the next write takes back a killed one (_take_back), so that no read counts entries that may
+    never be (a hostile-input try listed 87 problems of an import killed part-way, gone again at
+    the next write). Nothing is created or changed."""
+    try:
+        folder, name = _lock_place(path)
+        pending = (folder / name).with_suffix(".pending")
+        if not pending.exists() or not _ours(folder):
+            return None
+    except Exception:  # no lock folder, or none to trust: no append is described there
+        return None
+    found = _read_pending(pending)
+    if found is None:
+        return None
+    size, payload = found
+    part = len(raw) - size
+    if not 0 < part < len(payload) or raw[size:] != payload[:part]:
+        return None
+    written = payload[:part].lstrip(b"\n")
+    return size, written.count(b"\n"), not written.endswith(b"\n")
 
 
 def _take_back(fd: int, path) -> str:

@@ -23,7 +23,7 @@ from typing import Iterator
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ..domain import models
-from ..diagnostics import ERROR, Diagnostic, did_you_mean
+from ..diagnostics import ERROR, WARNING, Diagnostic, did_you_mean
 from ..interrupts import held
 
 TASKLIST = "tasklist.yaml"
@@ -1200,6 +1200,30 @@ def _journal_locate(text: str, line_no: int, path: tuple) -> tuple[int, int, int
 
 
 def load_journal(path: Path, display: str) -> JournalFile:
+    journal = _load_journal(path, display)
+    from .state import unfinished
+
+    cut = unfinished(path)
+    if cut is not None:  # the bytes read left out part of an append (state.journal_raw)
+        journal.problems.append(unfinished_problem(journal.src, cut))
+    return journal
+
+
+def unfinished_problem(src: Source, cut: tuple[int, int, bool]) -> Diagnostic:
+    """The warning that a read left out the part of an append not complete (journal.unfinished)."""
+    _, whole, broken = cut
+    data = src.raw if src.raw is not None else src.text.encode("utf-8")  # the bytes read: those before it
+    line = data.count(b"\n") + 1 + (1 if data and not data.endswith(b"\n") else 0)
+    what = f"{whole} 条完整记录" + ("和 1 行残缺记录" if broken else "") if whole else "1 行残缺记录"
+    return src.problem(0, 0, "journal-write-unfinished",
+                       f"日志第 {line} 行起是一次还没有完成的写入（另一个 cc 正在写入，或写入时进程被结束）：其中 "
+                       f"{what}暂不计入",
+                       "正在写入的，稍后重新运行即可；进程被结束的，下一次写入（任何写入命令）会把它撤回，"
+                       "日志恢复为那次写入之前的样子，需要的话请重新运行那条命令。请不要手工修改日志。",
+                       severity=WARNING)
+
+
+def _load_journal(path: Path, display: str) -> JournalFile:
     from .state import hold
 
     if not path.exists():

@@ -178,6 +178,7 @@ def forget_reads() -> None:
     _SEEN[:] = None, None, None
     _HASHED[:] = None, None, None
     _STREAMED[:] = None, None, None, None
+    _UNFINISHED.clear()
     _HELD.clear()
 
 
@@ -205,15 +206,45 @@ def journal_raw(path, keep: bool = True) -> bytes | None:
             if _SEEN[0] == path and _SEEN[1] == seen:
                 return _SEEN[2]
             raw = fh.read()
-            if _signature(os.fstat(fh.fileno())) != seen or len(raw) != seen[2]:
-                return raw  # changing while read: not kept
+            stable = _signature(os.fstat(fh.fileno())) == seen and len(raw) == seen[2]
     except OSError:  # missing, a folder, unreadable: the loader explains it; never stored as good
         return None
+    cut = _unfinished(path, raw)
+    if cut is not None:  # without the part of an append not complete (journal.unfinished)
+        raw = raw[:cut[0]]
+    if not stable:
+        return raw  # changing while read: not kept
     if keep:
         _SEEN[:] = path, seen, raw
-        if _STREAMED[0] == path and _STREAMED[1] == seen:  # hashed as it streamed by: not again
+        if cut is None and _STREAMED[0] == path and _STREAMED[1] == seen:  # hashed as it streamed by: not again
             _HASHED[:] = raw, _STREAMED[2], _STREAMED[3]
     return raw
+
+
+_UNFINISHED: dict = {}  # journal path → what journal.unfinished found in it this command
+
+
+def _unfinished(path: str, raw: bytes):
+    """journal.unfinished of the journal at path read as raw, remembered for unfinished()."""
+    from .journal import unfinished as find
+
+    found = find(path, raw)
+    if found is None:
+        _UNFINISHED.pop(path, None)
+    else:
+        _UNFINISHED[path] = found
+    return found
+
+
+def unfinished_seen() -> bool:
+    """Whether a read of this command left out part of an append not complete (unfinished)."""
+    return bool(_UNFINISHED)
+
+
+def unfinished(path) -> tuple[int, int, bool] | None:
+    """What the last read of the journal at path left out: (the size it was read to, whole lines
+    and whether a cut-off line of an append not complete followed), or None."""
+    return _UNFINISHED.get(os.path.abspath(path))
 
 
 class Changed(OSError):
@@ -355,7 +386,9 @@ def journal_bytes(path):
                 seen = _signature(os.fstat(fh.fileno()))
         except OSError:
             return None
-        if seen == _STREAMED[1]:
+        from .journal import pending
+
+        if seen == _STREAMED[1] and not pending(path):  # else read whole, without what is not written yet
             return FileBytes(path, seen, _STREAMED[2], _STREAMED[3])
     return journal_raw(path)
 
