@@ -46,7 +46,7 @@ def make_broken(folder: Path) -> None:
         lines[at] = new
         path.write_text("\n".join(lines), encoding="utf-8")
 MASKS = [
-    (re.compile(r'"id":"(\d{8})-[0-9a-f]{8}"'), r'"id":"\1-xxxxxxxx"'),
+    (re.compile(r'"id":"(\d{8})-[0-9a-f]{8,12}"'), r'"id":"\1-xxxxxxxx"'),
     (re.compile(r'"at":"[^"]+"'), '"at":"…"'),
 ]
 

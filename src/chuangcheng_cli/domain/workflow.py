@@ -12,9 +12,19 @@ from ..diagnostics import Refusal, UsageError, did_you_mean
 from ..textguard import DASHES_TO_HYPHEN, unmarked
 
 
+_MINTED: set = set()  # the ids this process has given: a batch (an import of thousands) never repeats one
+
+
 def new_entry_id(day: dt.date) -> str:
-    """Unique without coordination: two branches never mint the same id."""
-    return f"{day:%Y%m%d}-{secrets.token_hex(4)}"
+    """Unique without coordination: the day and 48 random bits, so that two branches, or a day's
+    imports of tens of thousands of rows, practically never mint the same id (32 bits, as before,
+    gave two equal ids in about one import of 3,000 rows in 1,500, and one in ten at 30,000: the
+    import refused as a duplicated record); never one this process gave already."""
+    while True:
+        made = f"{day:%Y%m%d}-{secrets.token_hex(6)}"
+        if made not in _MINTED:
+            _MINTED.add(made)
+            return made
 
 
 @dataclass(frozen=True)
