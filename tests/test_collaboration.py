@@ -299,6 +299,14 @@ def test_voiding_one_of_two_notices_of_one_file_keeps_the_other_s_document(tmp_p
     done = cc_ok(tmp_path, "void", json.loads(second)["id"], "--reason", "编号重复", "--as-of", "2023-07-05").stdout
     assert "已生成的文书随之作废" not in done
     assert "也是仍然有效的 法治督〔2023〕1号 的文件，不要删除" in done and "cc reprint 2023-1" in done
+    # the file git kept is the voided one's: said until the notice in force is printed again, and
+    # then no more (it stood for good, and CI with --strict stayed red: a fresh-eyes try)
+    document = tmp_path / json.loads(first)["file"]
+    checked = cc_ok(tmp_path, "validate", "--strict", code=1).stdout
+    assert "[document-shared]" in checked
+    document.rename(tmp_path / "moved.docx")
+    cc_ok(tmp_path, "reprint", "2023-1")
+    assert "[document-shared]" not in cc_ok(tmp_path, "validate", "--strict").stdout
 
 
 def test_a_number_issued_twice_and_answered_twice_names_both_voids(tmp_path):

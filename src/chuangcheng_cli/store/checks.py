@@ -1139,6 +1139,26 @@ def _check_evidence_paths(i: int, entry, bad) -> None:
             return
 
 
+def _made_for(path: Path, entry, other) -> bool:
+    """Whether the .docx at path was made for entry's record and not for other's: its creation
+    time (docx.py writes the record's time, to the second, in UTC) is entry's and not other's.
+    After cc reprint of the notice in force, the file shared with a voided record is its own
+    again (a fresh-eyes try found the warning standing for good, and CI with --strict red)."""
+    import zipfile
+
+    def stamp(e) -> str:
+        at = e.at if e.at.tzinfo is not None else e.at.replace(tzinfo=dt.timezone.utc)
+        return at.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    try:
+        with zipfile.ZipFile(path) as package:
+            core = package.read("docProps/core.xml").decode("utf-8", "replace")
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile, RuntimeError, EOFError):
+        return False
+    found = re.search(r"<dcterms:created[^>]*>\s*([^<\s]+)\s*</dcterms:created>", core)
+    return found is not None and found.group(1) == stamp(entry) != stamp(other)
+
+
 def check_documents(journal: loading.JournalFile, root: Path, order: list | None = None) -> list[Diagnostic]:
     """Warnings for recorded documents that are not where the journal says (root: the folder the
     recorded paths are relative to, the data folder's parent). Documents may live elsewhere, so
@@ -1169,7 +1189,7 @@ def check_documents(journal: loading.JournalFile, root: Path, order: list | None
             problems.append(journal.problem_at(
                 i, "file", "document-missing", f"记录的文书不存在：{path}",
                 f"如文书另有存放可忽略；重新生成：cc reprint {ref}", WARNING))
-        elif path in gone:
+        elif path in gone and not _made_for(root / path, entry, gone[path]):
             other = gone[path]
             problems.append(journal.problem_at(
                 i, "file", "document-shared",
