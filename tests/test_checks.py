@@ -371,27 +371,34 @@ def test_notices_replies_and_escalations(check):
         ("duplicate-notice-number", 1), ("unknown-notice", 4), ("unknown-notice", 5), ("unknown-notice", 6)]
 
 
-def test_a_notice_sent_while_the_unit_s_last_one_is_open_is_named(check):
+def test_a_notice_sent_without_knowing_the_unit_s_earlier_one_is_named(check):
     """A notice, not forced, sent to a unit while its earlier notice was open and blocked a new
     one (整改期限 not come, or a reply awaiting review): cc notice refuses it, so it came from a
-    merge of two branches, and it counts one 督办 more toward the unit's escalation. Said as a
-    warning on the later one; none after the deadline, a close, a reject's new deadline passed,
-    a void of either, or with --force; a number given twice is left to duplicate-notice-number."""
-    def sent(number, date, unit="mzj", **more):
+    merge of two branches, and it counts one 督办 more toward the unit's escalation
+    (notice-while-open). One forced, or sent after the deadline, whose 第N次 counts fewer notices
+    than stand before it was sent without knowing of them too (notice-seq-behind). None after the
+    deadline with the right count, after a close, a reject's new deadline passed, a void of
+    either; a number given twice is left to duplicate-notice-number. Said on the line of the
+    one to void: the one the unit has not replied to, else the later one."""
+    def sent(number, date, unit="mzj", seq=2, **more):
         return entry("notice", date, year=2023, number=number, doc_no=f"法治督〔2023〕{number}号", unit=unit,
-                     seq=1, level="蓝", tasks=["T10"], deadline=more.pop("deadline", "2023-07-20"), **more)
+                     seq=seq, level="蓝", tasks=["T10"], deadline=more.pop("deadline", "2023-07-20"), **more)
 
     def codes(*journal):
         return [(p.code, p.line, p.severity) for p in check(journal=list(journal)).problems]
 
-    first = sent(1, "2023-07-10")
+    first = sent(1, "2023-07-10", seq=1)
     reply = entry("reply", "2023-07-12", notice="2023-1", unit="mzj", note="已整改。")
     while_open = ("notice-while-open", 2, "warning")
+    assert codes(first) == []
     assert codes(first, sent(2, "2023-07-15")) == [while_open]
     assert codes(first, sent(2, "2023-07-20")) == [while_open]  # the deadline's own day: not yet passed
     assert codes(first, sent(2, "2023-07-21")) == []
-    assert codes(first, sent(2, "2023-07-15", unit="zzb")) == []  # another unit
+    assert codes(first, sent(2, "2023-07-21", seq=1)) == [("notice-seq-behind", 2, "warning")]
+    assert codes(first, sent(2, "2023-07-15", unit="zzb", seq=1)) == []  # another unit
     assert codes(first, sent(2, "2023-07-15", forced=True, reason="另有紧急问题")) == []
+    assert codes(first, sent(2, "2023-07-15", seq=1, forced=True, reason="另有紧急问题")) == [
+        ("notice-seq-behind", 2, "warning")]  # forced on two branches: both the 2nd, or both the 1st
     assert codes(first, reply, sent(2, "2023-07-25")) == [("notice-while-open", 3, "warning")]  # awaiting review
     assert codes(first, reply, entry("close", "2023-07-13", notice="2023-1"), sent(2, "2023-07-15")) == []
     reject = entry("reject", "2023-07-13", notice="2023-1", note="不到位。", deadline="2023-07-30")
@@ -404,7 +411,16 @@ def test_a_notice_sent_while_the_unit_s_last_one_is_open_is_named(check):
     # merged in file order the other way round: said on the later one by date all the same
     assert codes(sent(2, "2023-07-15"), first) == [("notice-while-open", 1, "warning")]
     hint = check(journal=[first, later]).problems[0].hint
-    assert f"cc void {json.loads(later)['id']}" in hint and "满3次" in hint
+    assert f"cc void {json.loads(later)['id']}" in hint and "该单位现计 2 次督办" in hint
+    # the unit replied to the later one only: the earlier one is the one to void, said on its line
+    answer = entry("reply", "2023-07-16", notice="2023-2", unit="mzj", note="已整改。")
+    found = check(journal=[first, later, answer]).problems
+    assert [(p.code, p.line) for p in found] == [("notice-while-open", 1)]
+    assert f"cc void {json.loads(first)['id']}" in found[0].hint and "没有反馈的 法治督〔2023〕1号" in found[0].hint
+    third = sent(3, "2023-08-10", seq=2, forced=True, reason="又一份")
+    found = check(journal=[first, sent(2, "2023-07-21"), third]).problems
+    assert [(p.code, p.line) for p in found] == [("notice-seq-behind", 3)]
+    assert "该单位现计 3 次督办，已满报告" in found[0].hint
 
 
 def test_entry_before_campaign_is_a_warning(check):

@@ -296,6 +296,8 @@ def test_voiding_one_of_two_notices_of_one_file_keeps_the_other_s_document(tmp_p
         tmp_path, ("人社局", "--reason", "台账不全", "--as-of", "2023-07-04"))
     journal.write_bytes(start + first + second)
     assert json.loads(first)["file"] == json.loads(second)["file"]
+    said = cc_ok(tmp_path, "validate", code=1).stdout
+    assert "两份发给的是同一单位，作废一份即可，不必重新发文" in said and "重新发文（取下一个编号" not in said
     done = cc_ok(tmp_path, "void", json.loads(second)["id"], "--reason", "编号重复", "--as-of", "2023-07-05").stdout
     assert "已生成的文书随之作废" not in done
     assert "也是仍然有效的 法治督〔2023〕1号 的文件，不要删除" in done and "cc reprint 2023-1" in done

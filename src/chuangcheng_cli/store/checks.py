@@ -733,36 +733,63 @@ def _duplicate_notice(entries: list, lines: list, first: int, later: int, answer
         replies = answered[(victim.ref, victim.unit)]
         first_void = ("先作废其单位对它的整改反馈（" + "、".join(f"cc void {r}" for r in replies[:3])
                       + ' --reason "编号重复"），再 ')
+    # to one unit both: one notice sent twice, voiding one is all (cc notice would refuse another
+    # while the one kept is open: a fresh-eyes try was told to send it again)
+    then = ("两份发给的是同一单位，作废一份即可，不必重新发文" if a.unit == b.unit
+            else "再用 cc notice 重新发文（取下一个编号，原编号不再使用）")
     bad(later if victim is b else first, "number", "duplicate-notice-number",  # on the line of the one to void
         f"督办通知编号 {b.doc_no} 重复（第 {lines[later if victim is a else first]} 行还有一份，"
         f"记录 {kept.id}）",
         f"两个分支各自发出了同一编号（合并后才发现）。{why}（发给{labels.get(victim.unit, victim.unit)}，"
         f'{rules.cn_date(victim.date)}发出）：{first_void}cc void {victim.id} --reason "编号重复"，'
-        f"再用 cc notice 重新发文（取下一个编号，原编号不再使用）；作废的通知不计入督办次数。")
+        f"{then}；作废的通知不计入督办次数。")
 
 
-def _while_open(i: int, entry, earlier: list, waiting: set, in_force: dict, closed: set, labels: dict, policy,
-                bad) -> None:
-    """A notice sent, not forced, while an earlier notice to its unit was open and blocked a new
-    one (its 整改期限 not come, or its reply awaiting review): what cc notice refuses, so two
-    branches each sent one and were merged. Both count toward the unit's 督办 and its
-    escalation, one more than the unit was given the chance to answer: said on this one's line."""
-    for before in earlier:
-        ref = before.ref
-        if ref in closed or (ref not in waiting and entry.date > in_force[ref]):
-            continue
-        unit = labels.get(entry.unit, entry.unit)
-        why = ("已作出整改反馈、正待牵头单位审核" if ref in waiting
-               else f"整改期限{rules.cn_date(in_force[ref])}尚未届满")
-        bad(i, "unit", "notice-while-open",
+def _against_earlier(i: int, entry, earlier: list, waiting: set, in_force: dict, closed: set, answered: dict,
+                     labels: dict, policy, bad) -> None:
+    """A notice that could not have been sent knowing the unit's earlier ones (earlier: (index,
+    notice) of those in force before it): two branches each noticed the unit and were merged.
+    notice-while-open: not forced, while an earlier one was open and blocked a new one (its
+    整改期限 not come, or its reply awaiting review), what cc notice refuses; notice-seq-behind
+    (forced ones too): its 第N次 counts fewer notices than stand before it. Either way both count
+    toward the unit's 督办 and its escalation, one more than it was noticed knowingly. Said on
+    the line of the one to void: the one its unit has not replied to, else the later one (a
+    fresh-eyes try voided the answered one as told, and its unit was then late on the other)."""
+    blocking = None if entry.forced else next(
+        ((k, before) for k, before in earlier if before.ref not in closed
+         and (before.ref in waiting or entry.date <= in_force[before.ref])), None)
+    behind = entry.seq < len(earlier) + 1
+    if blocking is None and not behind:
+        return
+    k, before = blocking or earlier[-1]
+    unit = labels.get(entry.unit, entry.unit)
+    mine, theirs = (bool(answered.get((n.ref, n.unit))) for n in (entry, before))
+    if mine and not theirs:
+        at = k
+        void = (f"这一份 {entry.doc_no} 已有{unit}的整改反馈，请作废没有反馈的 {before.doc_no}："
+                f'cc void {before.id} --reason "重复督办"（作废有反馈的一份，该单位会对另一份按没有反馈计逾期）')
+    else:
+        at = i
+        void = f'请作废这一份 {entry.doc_no}：cc void {entry.id} --reason "重复督办"'
+    threshold = policy.escalation_threshold
+    counted = (f"该单位现计 {len(earlier) + 1} 次督办" + (f"，已满报告{policy.escalate_to}的 {threshold} 次"
+                                                        if len(earlier) + 1 >= threshold else ""))
+    if blocking is not None:
+        why = ("已作出整改反馈、正待牵头单位审核" if before.ref in waiting
+               else f"整改期限{rules.cn_date(in_force[before.ref])}尚未届满")
+        bad(at, "unit", "notice-while-open",
             f"督办通知 {entry.doc_no}（第{entry.seq}次督办，{rules.cn_date(entry.date)}）发出时，"
             f"{unit}的督办通知 {before.doc_no}（记录 {before.id}）{why}，这一份又不是强制督办",
-            "cc notice 不会这样发出，多半是两个分支各自督办了同一单位、合并后才出现。两份都计入该单位的督办次数"
-            f"（满{policy.escalation_threshold}次报告{policy.escalate_to or '市领导'}），比它实际得到的整改机会多算一次。"
-            f"请核实：如属重复，请作废其中一份（一般是这一份：cc void {entry.id} --reason \"重复督办\"；"
-            "该单位已对它反馈的，先作废那条反馈），作废的通知不计入督办次数；如确需两份都有效，请作废这一份后用 "
-            "cc notice --force --reason 说明理由重新发出。", severity=WARNING)
+            f"cc notice 不会这样发出，多半是两个分支各自督办了同一单位、合并后才出现：两份都计入督办次数（{counted}），"
+            f"比它实际得到的整改机会多算一次。请核实：如属重复，{void}，作废的通知不计入督办次数；如确需两份都有效，"
+            f"请作废 {entry.doc_no} 后用 cc notice --force --reason 说明理由重新发出。", severity=WARNING)
         return
+    bad(at, "seq", "notice-seq-behind",
+        f"督办通知 {entry.doc_no}（{rules.cn_date(entry.date)}）写的是第{entry.seq}次督办，按日志此前{unit}已有 "
+        f"{len(earlier)} 份有效的督办通知（最近一份 {before.doc_no}，记录 {before.id}）",
+        f"发文时不知道另一份，多半是两个分支各自督办了同一单位、合并后才出现：{counted}，这一份写的次数不对。"
+        f"请核实：如属重复，{void}，作废的通知不计入督办次数；如两份都应有效，请作废 {entry.doc_no} 后用 "
+        "cc notice --force --reason 说明理由重新发出（按现在的次数编排，达到次数的同时报告市领导）。", severity=WARNING)
 
 
 def check_journal(project: models.Project, journal: loading.JournalFile,
@@ -861,7 +888,7 @@ def check_journal(project: models.Project, journal: loading.JournalFile,
     found_problems: dict[str, _ProblemSeen] = {}
     waiting: set[str] = set()  # notices with a reply waiting for review
     # each unit's notices so far (a number given twice is left to _duplicate_notice), with the
-    # 整改期限 in force and whether closed: a notice cc notice would have refused (see _while_open)
+    # 整改期限 in force and whether closed: a notice sent without knowing of them (_against_earlier)
     given_twice = {entries[k].ref for pair in twice for k in pair}
     sent: dict[str, list] = {}
     in_force: dict[str, dt.date] = {}
@@ -936,9 +963,10 @@ def check_journal(project: models.Project, journal: loading.JournalFile,
                 _unsafe_document(i, entry.file, bad)
             if entry.ref not in given_twice:
                 earlier = sent.setdefault(entry.unit, [])
-                if not entry.forced:
-                    _while_open(i, entry, earlier, waiting, in_force, closed, labels, project.plan.policy, bad)
-                earlier.append(entry)
+                if earlier:
+                    _against_earlier(i, entry, earlier, waiting, in_force, closed, answered, labels,
+                                     project.plan.policy, bad)
+                earlier.append((i, entry))
                 in_force[entry.ref] = entry.deadline
         elif kind in ("reply", "close", "reject"):
             if kind == "reply" and entry.evidence:
