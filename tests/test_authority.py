@@ -304,3 +304,24 @@ def test_the_recorder_s_name_is_recorded_as_the_roster_compares_it(tmp_path):
                   cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert added(data, before)[0]["by"] == "范某某"
+
+
+def test_a_unit_refused_for_an_error_in_the_record_is_told_the_office_fixes_it(tmp_path):
+    """A merge left an error (one 文号 twice): every write is refused until it is fixed, and the
+    hint names a cc void only the office may run. A unit's liaison was told to run it (a
+    fresh-eyes try); the refusal now says the office makes the fix, naming them. The office's
+    own refusal says no such thing."""
+    data = copy_data(tmp_path)
+    lines = (data / "journal.jsonl").read_text(encoding="utf-8").splitlines()
+    first = json.loads(next(ln for ln in lines if '"kind":"notice"' in ln))
+    again = {**first, "id": first["id"][:9] + "0badf00d", "at": first["at"].replace("10:05", "16:05")}
+    (data / "journal.jsonl").write_text("\n".join(lines + [json.dumps(again, ensure_ascii=False)]) + "\n", encoding="utf-8")
+    before = snapshot_files(data)
+    unit = run_cc("log", "T09", "--unit", "人社局", "--percent", "95", "--note", "推进中。", "--as-of", "2023-12-29",
+                  "--by", "范某某", cwd=tmp_path)
+    assert unit.returncode == 1 and "duplicate-notice-number" in unit.stderr
+    assert "由推进组办公室（吴某某、周某某）办理" in unit.stderr and "Traceback" not in unit.stderr
+    office = run_cc("log", "T09", "--unit", "人社局", "--percent", "95", "--note", "推进中。", "--as-of", "2023-12-29",
+                    "--by", "周某某", cwd=tmp_path)
+    assert office.returncode == 1 and "由推进组办公室" not in office.stderr
+    assert snapshot_files(data) == before

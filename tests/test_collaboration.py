@@ -331,3 +331,26 @@ def test_a_number_issued_twice_and_answered_twice_names_both_voids(tmp_path):
     cc_ok(tmp_path, "void", "20230705-aaaa0002", "--reason", "编号重复", "--as-of", "2023-07-06")
     cc_ok(tmp_path, "void", later_id, "--reason", "编号重复", "--as-of", "2023-07-06")
     cc_ok(tmp_path, "validate")
+
+
+def test_two_branches_noticing_one_unit_name_the_unanswered_notice_to_void(tmp_path):
+    """Two clerks noticed one unit on two branches (two numbers); its unit replied to the later.
+    cc validate names the earlier, unanswered one to void; voiding the answered one as well is
+    not silent: the unit would be late on the other (a fresh-eyes try)."""
+    import json
+
+    from helpers import cc_ok
+
+    journal, start, first, second = _issued_on_two_branches(
+        tmp_path, ("人社局", "--reason", "台账不全", "--as-of", "2023-07-04"))
+    other = json.loads(second)
+    other.update(number=other["number"] + 5, doc_no=other["doc_no"].replace(f"〕{other['number']}号", f"〕{other['number'] + 5}号"))
+    reply = {"id": "20230706-aaaa0001", "kind": "reply", "date": "2023-07-06", "at": "2023-07-06T09:00:00+08:00",
+             "by": "范某某", "notice": f"2023-{other['number']}", "unit": "rsj", "note": "已整改。"}
+    journal.write_bytes(start + first + (json.dumps(other, ensure_ascii=False) + "\n").encode()
+                        + (json.dumps(reply, ensure_ascii=False) + "\n").encode())
+    said = cc_ok(tmp_path, "validate").stdout
+    first_id = json.loads(first)["id"]
+    assert "[notice-while-open]" in said and f"请作废没有反馈的 {json.loads(first)['doc_no']}：cc void {first_id}" in said
+    done = cc_ok(tmp_path, "void", other["id"], "--reason", "重复督办", "--as-of", "2023-07-07").stdout
+    assert "已对这份通知作出整改反馈" in done and "将按整改期限计逾期" in done and "作废错了" in done

@@ -34,9 +34,12 @@ class Diagnostic:
 class DataError(Exception):
     """Raised by the core when data cannot be used; carries the problems to show."""
 
-    def __init__(self, problems: list[Diagnostic]):
+    def __init__(self, problems: list[Diagnostic], office: tuple = ()):
         super().__init__(problems[0].message if problems else "数据有误")
         self.problems = problems
+        # the office's names, when the one refused is not of it: the fixes the hints give (cc void
+        # of others' records) are the office's to make (a unit's liaison was told to run one)
+        self.office = office
 
 
 class UsageError(Exception):

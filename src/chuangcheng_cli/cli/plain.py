@@ -65,6 +65,9 @@ def data_error(exc: DataError) -> int:
 
     note(render_text(exc.problems))
     note(f"数据有误（{len(exc.problems)} 处），请先修正；可运行 cc validate 查看全部问题。")
+    if exc.office:
+        note(f"提示：提示中的作废等修正由推进组办公室（{'、'.join(exc.office)}）办理（本单位自己的记录也可由本单位作废）："
+             "请把上面的内容转告办公室；修正之前暂时不能写入。")
     hint = foreign_hint(exc.problems)
     if hint:
         note(hint)

@@ -447,6 +447,12 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
 
             whole = models.Project(checked.plan, checked.units, checked.journal.entries, checked.journal.invalid)
             return Checked(whole, checked.problems, checked.files, checked.journal), None, plan, None, False, False
+        if checked.errors and checked.plan is not None and checked.units is not None:
+            from ..domain.authority import roster
+
+            people = roster(checked.plan, checked.units)
+            if people.office and not people.is_office(stamp_utc.by):
+                raise DataError(checked.errors, people.office)
         checked = require_clean(checked)
         held = h = None
         if use_state and store.usable_raw(raw) and journal_path.exists() and journal_path.read_bytes() == raw:

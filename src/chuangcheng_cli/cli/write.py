@@ -358,6 +358,18 @@ def void(
         escalations = [e for e in also if e.kind == "escalate"]
         if escalations:
             msg += f"\n同时作废以该通知为依据的报告市领导记录 {'、'.join(e.id for e in escalations)}"
+        if target.kind == "notice" and target.unit in snap.units:
+            # its unit answered it, and another notice of the unit stands unanswered: the unit is
+            # now late on that one (a fresh-eyes try voided the answered one of two sent on two branches)
+            answers = [e for e in snap.project.journal if e.kind == "reply" and e.notice == target.ref
+                       and e.unit == target.unit and e.id not in snap.voided]
+            left = [ns.notice.doc_no for ns in snap.units[target.unit].notices
+                    if ns.notice.ref != target.ref and ns.is_open and ns.pending is None]
+            if answers and left:
+                unit = snap.project.unit_label(target.unit)
+                msg += (f"\n注意：{unit}已对这份通知作出整改反馈（{rules.cn_date(answers[-1].date)}），作废后这条反馈不再计入；"
+                        f"它对仍有效的 {'、'.join(left)} 没有反馈，将按整改期限计逾期。如作废的应是另一份："
+                        f'cc void {entries[0].id} --reason "作废错了"，再作废另一份。')
         if target.kind == "notice" or any(e.kind == "notice" for e in also):
             msg += "\n作废的督办通知不计入督办次数，其文号不再使用；如需重新发文：cc notice …"
             gone = {target.id, *with_it}
