@@ -302,7 +302,7 @@ def test_the_journal_streamed_is_read_again_in_parts_as_its_bytes_would_be(tmp_p
         for b in cuts:
             assert got[a:b] == raw[a:b]
             assert got.count(b"\n", a, b) == raw.count(b"\n", a, b)
-            for sub in (b"\n", b'"id"', "长长".encode()):
+            for sub in (b"\n", b'"id"', "长长".encode(), b""):
                 assert got.find(sub, a, b) == raw.find(sub, a, b), (sub, a, b)
         assert got.find(b"\n", a) == raw.find(b"\n", a)
     starts = [0, *(m.end() for m in re.finditer(b"\n", raw))]
@@ -1522,3 +1522,37 @@ def test_a_read_after_a_pull_reads_the_journal_in_parts(tmp_path, monkeypatch):
     answer = _status_json(monkeypatch, tmp_path, cache, full_allowed=False)[0]
     monkeypatch.setattr(store, "journal_raw", real)
     assert used == [True] and answer == _full(monkeypatch, tmp_path)
+
+
+@pytest.mark.parametrize("how", ["deleted", "folder", "replaced"])
+def test_a_journal_gone_while_a_read_takes_its_parts_is_read_in_full(tmp_path, monkeypatch, how):
+    """The journal deleted, made a folder or replaced by a checkout while a read after a pull
+    takes its parts: the read is the full run's of what is there then (a hostile-input try got
+    exit 1: the error of opening it again escaped as a file error)."""
+    import shutil
+
+    data = copy_data(tmp_path)
+    cache = tmp_path / "cache"
+    _status_json(monkeypatch, tmp_path, cache)
+    _append(data, PULLED[0])
+    path = data / "journal.jsonl"
+    replacement = path.read_bytes() + PULLED[1].encode()
+    real = store.matching
+
+    def checkout_meanwhile(state, raw):  # before the first read of its parts, outside the fold's own checks
+        if type(raw) is store.FileBytes and not checkout_meanwhile.done:
+            checkout_meanwhile.done = True
+            path.unlink()
+            if how == "folder":
+                path.mkdir()
+            elif how == "replaced":
+                (data / "new.jsonl").write_bytes(replacement)
+                os.replace(data / "new.jsonl", path)
+        return real(state, raw)
+    checkout_meanwhile.done = False
+    monkeypatch.setattr(store, "matching", checkout_meanwhile)
+    answer = _status_json(monkeypatch, tmp_path, cache)[0]
+    monkeypatch.setattr(store, "matching", real)
+    assert checkout_meanwhile.done and answer == _full(monkeypatch, tmp_path)
+    if how == "folder":
+        shutil.rmtree(path)

@@ -180,14 +180,16 @@ def load_usable(data_dir: Path, display_base: Path | None = None) -> Usable:
 
 
 def usable_from(checked: Checked) -> Usable:
-    """load_usable of what check_folder found."""
-    if not checked.errors:
-        return Usable(checked.project, checked.problems, 0)  # type: ignore[arg-type]
+    """load_usable of what check_folder found. An append not complete (loading.UNFINISHED) was
+    left out as the journal was read: it leaves no entry out here."""
+    errors = [p for p in checked.errors if p.code != loading.UNFINISHED]
+    if not errors and checked.project is not None:
+        return Usable(checked.project, checked.problems, 0)
     journal = checked.journal
     shown = journal.src.display if journal is not None else None
-    if journal is None or any(p.file != shown for p in checked.errors) or checked.plan is None:
+    if journal is None or any(p.file != shown for p in errors) or checked.plan is None:
         raise DataError(checked.errors or checked.problems)
-    bad = {p.line for p in checked.errors}
+    bad = {p.line for p in errors}
     if any(p.code == "file-encoding" for p in checked.errors):  # located at its first bad byte, yet the
         bad.add(0)  # whole file (saved as GBK, not text): no line of it was read
     if 0 in bad:  # the file as a whole (unreadable, too large …): nothing of it counts
@@ -222,6 +224,13 @@ def _skipped_lines(journal: loading.JournalFile, kept: list[int], bad: set[int])
 
 
 def warning_line(usable: Usable) -> str:
+    """What a read says of the errors it left out ("" when none but an append not complete, which
+    it says itself: cli/plain._say_unfinished)."""
+    errors = [p for p in usable.errors if p.code != loading.UNFINISHED]
+    if not errors:
+        return ""
+    usable = Usable(usable.project, [p for p in usable.problems if p.code != loading.UNFINISHED], usable.skipped,
+                    usable.unreadable, usable.unparsed)
     if usable.unreadable:
         return (f"数据有 {len(usable.errors)} 处问题：日志文件 {usable.unreadable} 无法读取，全部记录未计入；"
                 "运行 cc validate 查看。")
@@ -247,11 +256,13 @@ def report_note(usable: Usable) -> str:
     """What a report made from usable must say it left out ("" when nothing): the leaders read the
     report, not the terminal its warning went to (a hostile-input try found a page of 14 red
     tasks, 0 done, made from a journal Notepad had saved in UTF-16, without a word)."""
-    if not usable.errors:
-        return ""
+    errors = [p for p in usable.errors if p.code != loading.UNFINISHED]
+    late = "日志末尾一次还没有完成的写入未计入" if len(errors) != len(usable.errors) else ""
+    if not errors:
+        return late
     if usable.unreadable:
         return "日志文件无法读取，全部记录未计入"
-    return f"日志数据有 {len(usable.errors)} 处问题，{usable.skipped} 条记录未计入"
+    return f"日志数据有 {len(errors)} 处问题，{usable.skipped} 条记录未计入" + (f"；{late}" if late else "")
 
 
 def load_checked(data_dir: Path, display_base: Path | None = None) -> tuple[models.Project, list[Diagnostic]]:

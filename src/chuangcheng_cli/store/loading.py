@@ -23,7 +23,7 @@ from typing import Iterator
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ..domain import models
-from ..diagnostics import ERROR, WARNING, Diagnostic, did_you_mean
+from ..diagnostics import ERROR, Diagnostic, did_you_mean
 from ..interrupts import held
 
 TASKLIST = "tasklist.yaml"
@@ -1143,9 +1143,12 @@ def _entry_line_problems(src: Source, line_no: int, text: str) -> tuple[object |
             message = "这一行不是有效的 JSON：" + said
             # a line that stops half-way: an interrupted write or sync, or one folded by hand
             if exc.msg.startswith("Unterminated string") or exc.pos >= len(text.rstrip(" \t")):
-                hint = ("这一行在中途就结束了：可能是写入被中断、文件同步不完整或被手工折行。"
-                        "若是 cc 写入时进程被结束，重新运行那条写入命令即可（写入前会先撤回写了一半的内容）；"
-                        "否则请用 git diff 查看并从 git 恢复这一行。")
+                # on the computer whose cc was killed, reads leave such a part out and the next
+                # write takes it back (journal.unfinished): met here, it came from elsewhere or
+                # from a hand edit (a fresh-eyes try was told to run the write again, refused)
+                hint = ("这一行在中途就结束了：可能是写入被中断后又被提交进来（在本机中途被结束的写入不会这样显示，"
+                        "下一次写入会自动撤回它）、文件同步不完整或被手工折行。请用 git log -p data/journal.jsonl 查看它的来历："
+                        "是别处半截写入的，删去这半行，请那边的人重新办理那条命令；否则从 git 恢复这一行。")
             else:
                 hint = "日志每行必须是一个完整的 JSON 对象；请不要手工折行。"
         return None, [src.problem(line_no, exc.colno, "journal-json", message, hint)]
@@ -1209,18 +1212,25 @@ def load_journal(path: Path, display: str) -> JournalFile:
     return journal
 
 
+UNFINISHED = "journal-write-unfinished"
+
+
 def unfinished_problem(src: Source, cut: tuple[int, int, bool]) -> Diagnostic:
-    """The warning that a read left out the part of an append not complete (journal.unfinished)."""
+    """What a read left out: the part of an append not complete (journal.unfinished), on the line
+    it begins. An error, so that it is never committed (cc validate in the pre-commit hook and
+    CI): another clone would read a cut-off line, and the take-back would then rewrite a
+    committed history (a fresh-eyes try). Reads leave it out of what they say they skipped
+    (checks.usable_from): no entry of the journal as read is left out for it."""
     _, whole, broken = cut
     data = src.raw if src.raw is not None else src.text.encode("utf-8")  # the bytes read: those before it
     line = data.count(b"\n") + 1 + (1 if data and not data.endswith(b"\n") else 0)
     what = f"{whole} 条完整记录" + ("和 1 行残缺记录" if broken else "") if whole else "1 行残缺记录"
-    return src.problem(0, 0, "journal-write-unfinished",
+    return src.problem(line, 1, UNFINISHED,
                        f"日志第 {line} 行起是一次还没有完成的写入（另一个 cc 正在写入，或写入时进程被结束）：其中 "
                        f"{what}暂不计入",
                        "正在写入的，稍后重新运行即可；进程被结束的，下一次写入（任何写入命令）会把它撤回，"
-                       "日志恢复为那次写入之前的样子，需要的话请重新运行那条命令。请不要手工修改日志。",
-                       severity=WARNING)
+                       "日志恢复为那次写入之前的样子，需要的话请重新运行那条命令。不要手工修改日志，也不要在撤回之前提交"
+                       "（别人的日志里它是一行损坏的记录）。")
 
 
 def _load_journal(path: Path, display: str) -> JournalFile:

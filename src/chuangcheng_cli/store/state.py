@@ -271,13 +271,20 @@ class FileBytes:
         return self.seen[2]
 
     def _read(self, work):
-        """work(file) under the stat check, before and after."""
-        with open_regular(self.path) as fh:
-            if _signature(os.fstat(fh.fileno())) != self.seen:
-                raise Changed(f"{self.path} changed")
-            out = work(fh)
-            if _signature(os.fstat(fh.fileno())) != self.seen:
-                raise Changed(f"{self.path} changed")
+        """work(file) under the stat check, before and after; any failure to read it (gone, a
+        folder or a FIFO now: a checkout replaces the file) is Changed too, so that the full read
+        follows and says what it finds (a hostile-input try got exit 1 instead)."""
+        try:
+            with open_regular(self.path) as fh:
+                if _signature(os.fstat(fh.fileno())) != self.seen:
+                    raise Changed(f"{self.path} changed")
+                out = work(fh)
+                if _signature(os.fstat(fh.fileno())) != self.seen:
+                    raise Changed(f"{self.path} changed")
+        except Changed:
+            raise
+        except OSError as exc:
+            raise Changed(f"{self.path}: {exc}") from None
         return out
 
     def _range(self, start: int, stop: int) -> bytes:
@@ -309,6 +316,11 @@ class FileBytes:
 
     def find(self, sub: bytes, start: int = 0, end: int | None = None) -> int:
         """As bytes.find, reading a mark at a time from start."""
+        if not sub:  # found where the search starts, if that is within the bytes and the range
+            size = len(self)
+            at = max(start + size if start < 0 else start, 0)
+            stop = size if end is None else min(max(end + size if end < 0 else end, 0), size)
+            return at if at <= size and at <= stop else -1
         start, end, _ = slice(start, end).indices(len(self))
         overlap = max(len(sub) - 1, 0)
 
