@@ -227,3 +227,15 @@ def test_journal_order_sorts_only_the_days_whose_times_go_back():
                 rng.shuffle(times)
             journal += [SimpleNamespace(date=dt.date(2023, 12, day), at=t.astimezone(rng.choice(zones))) for t in times]
         assert rules.journal_order(journal) == reference(journal), journal
+
+
+def test_rank_note_says_why_a_notice_s_place_moved():
+    """A notice's place among those that count moves back when an earlier one is voided, and
+    forward when one sent on another branch stands before it (merged): the note says which (it
+    said a notice was voided when none was: a fresh-eyes try)."""
+    from types import SimpleNamespace
+
+    ns = SimpleNamespace(notice=SimpleNamespace(seq=2, level="黄"))
+    assert rules.rank_note(ns, 2) == ""
+    assert rules.rank_note(ns, 1) == "发文时为第2次、黄色，此前的通知作废后重计"
+    assert rules.rank_note(ns, 3) == "发文时为第2次、黄色，与发文时不知道的另一份通知合计重计"

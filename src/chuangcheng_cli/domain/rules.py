@@ -71,9 +71,12 @@ def notice_rank(snap: "Snapshot", ns: "NoticeState") -> tuple[int, str]:
 
 def rank_note(ns: "NoticeState", rank: int) -> str:
     """What a table of notices says beside a notice's place (notice_rank's) when an earlier
-    notice's void moved it: the place and level it was sent with; "" when they stand."""
+    notice's void moved it, or one sent on another branch (merged) stands before it: the place
+    and level it was sent with; "" when they stand."""
     if rank == ns.notice.seq:
         return ""
+    if rank > ns.notice.seq:  # sent without knowing of an earlier one (two branches merged: notice-seq-behind)
+        return f"发文时为第{ns.notice.seq}次、{ns.notice.level}色，与发文时不知道的另一份通知合计重计"
     return f"发文时为第{ns.notice.seq}次、{ns.notice.level}色，此前的通知作废后重计"
 
 
