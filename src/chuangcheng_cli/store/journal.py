@@ -302,12 +302,12 @@ def unfinished(path, raw: bytes) -> tuple[int, int, bool] | None:
     the next write). Nothing is created or changed."""
     try:
         folder, name = _lock_place(path)
-        pending = (folder / name).with_suffix(".pending")
-        if not pending.exists() or not _ours(folder):
+        described = (folder / name).with_suffix(".pending")
+        if not described.exists() or not _ours(folder):
             return None
     except Exception:  # no lock folder, or none to trust: no append is described there
         return None
-    found = _read_pending(pending)
+    found = _read_pending(described)
     if found is None:
         return None
     size, payload = found

@@ -335,7 +335,7 @@ class FileBytes:
                 if at + len(chunk) >= end or not chunk:
                     return -1
                 at += len(chunk) - overlap
-            return -1 if sub or start > len(self) else start
+            return -1
         return self._read(work)
 
     def lines(self, starts: list[int]) -> list[bytes]:
