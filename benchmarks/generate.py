@@ -285,7 +285,8 @@ def make_journal(rng: random.Random, units: list[dict], tasks: list[dict], n_ent
               person=s["head"], phone=s["phone"])
     budget -= n_assign
 
-    # 2. notices (≈1 per 100 entries) with replies, closes and one escalation per unit at seq 3
+    # 2. notices (≈1 per 100 entries) with replies, closes (all but some of the last weeks') and
+    # one escalation per unit at seq 3
     n_notice = min(budget // 3, n_entries // 100)
     tasks_of: dict[str, list[str]] = {}
     for t in tasks:
@@ -341,7 +342,9 @@ def make_journal(rng: random.Random, units: list[dict], tasks: list[dict], n_ent
             j.add(r, "reply", liaison[uid], notice=ref, unit=uid,
                   note=f"关于法治督〔{d.year}〕{num}号督办通知的整改情况报告：已完成整改。")
             extra += 1
-            if rng.random() < 0.75:
+            # the office reviews a reply within days (cc notice refuses the unit another notice
+            # while one waits): only those of the last weeks may still wait at the journal's end
+            if off < SPAN - 70 or rng.random() < 0.75:
                 closed = rng.randint(1, 5)
                 j.add(r + dt.timedelta(days=closed), "close", contact, notice=ref,
                       note="经核查已按要求完成整改，予以销号。")
