@@ -190,8 +190,9 @@ def measure_pair(a: Result, argv_a: list[str], b: Result, argv_b: list[str], env
 
 
 def last_state(data: Path) -> tuple[str, str, str, int, str]:
-    """(last journal date, task, its lead-or-reporting unit, next percent, who last reported it:
-    a person the roster lets report for that unit) for a `cc log` that must succeed."""
+    """(last journal date, task, its lead unit, next percent, who last reported it: a person the
+    roster lets report for that unit) for a `cc log` that must succeed: a task its lead reported
+    last (a co-unit's report, which the generated journal holds as older records may, is refused)."""
     percent: dict[str, int] = {}
     unit: dict[str, str] = {}
     reporter: dict[str, str] = {}
@@ -212,7 +213,11 @@ def last_state(data: Path) -> tuple[str, str, str, int, str]:
                 verified.add(task)
             elif kind == "reopen":
                 verified.discard(task)
-    candidates = sorted(t for t, p in percent.items() if t not in verified and p < 100)
+    import yaml  # the task's lead: a co-unit's report is refused (cc log: the lead reports for the task)
+
+    with open(data / "tasklist.yaml", encoding="utf-8") as fh:
+        leads = {t["id"]: t["lead"] for t in yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))["tasks"]}
+    candidates = sorted(t for t, p in percent.items() if t not in verified and p < 100 and unit[t] == leads.get(t))
     if not candidates:
         raise SystemExit(f"{data}: no task that can take a progress report")
     task = candidates[len(candidates) // 2]
