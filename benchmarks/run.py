@@ -61,6 +61,8 @@ COMMANDS = ["python -c pass", "modelfloor", "floor", "stdfloor", "cc validate", 
 # Sizes whose cold target compares cold status with stdfloor: both timed in turn (measure_pair),
 # this many times at least.
 PAIRED = {"full": 7, "fullp": 7}
+GROWTH_PAIR = ("10k", "500k")  # the sizes whose reads after a pull the growth target compares, timed in turn
+PAIRED_GROWTH = 5
 # At 500,000 entries only what the growth target compares (a cold run takes ~15 s there).
 GROWTH_ONLY = {"python -c pass", "stdfloor", "cc status（冷）", "cc status（热）", "cc status（拉取后）"}
 
@@ -159,17 +161,36 @@ def measure(result: Result, argv: list[str], env: dict, runs: int, work: Path, w
     return result
 
 
+def restorer(data: Path, copy: Path, store: Path, snapshot: Path, pulled: bytes = b""):
+    """A function making copy a fresh copy of data's files and store the snapshot taken after a
+    cc status on it, then adding pulled to the copy's journal (a pull since)."""
+    def restore() -> None:
+        shutil.rmtree(copy, ignore_errors=True)
+        copy.mkdir()
+        for name in ("units.yaml", "tasklist.yaml", "journal.jsonl"):
+            shutil.copyfile(data / name, copy / name)
+        shutil.rmtree(store, ignore_errors=True)
+        shutil.copytree(snapshot, store)
+        if pulled:
+            with open(copy / "journal.jsonl", "ab") as fh:
+                fh.write(pulled)
+    return restore
+
+
 def measure_pair(a: Result, argv_a: list[str], b: Result, argv_b: list[str], env: dict, runs: int, work: Path,
-                 warmup: bool) -> None:
+                 warmup: bool, env_b: dict | None = None, before_a=None, before_b=None) -> None:
     """Time b and a in turn (a, b, a, b …, after a warm-up of each), so that a ratio b / a compares
     runs made under the same conditions: a floor that reads a whole journal into memory varies by
     ±15 % from minute to minute on a shared machine, and timed in a block of its own it may meet a
-    quieter or a busier minute than the command held against it. b.pair_walls gets each pair's ratio."""
+    quieter or a busier minute than the command held against it. b.pair_walls gets each pair's ratio.
+    env_b: b's environment when not env; before_a, before_b: prepare each run of a, of b."""
     errfile = work / "stderr.txt"
     for i in range(runs + (1 if warmup else 0)):
         timed = []
-        for result, argv in ((a, argv_a), (b, argv_b)):
-            wall, cpu, rss, code = run_once(argv, env, errfile)
+        for result, argv, run_env, before in ((a, argv_a, env, before_a), (b, argv_b, env_b or env, before_b)):
+            if before:
+                before()
+            wall, cpu, rss, code = run_once(argv, run_env, errfile)
             if code != 0:
                 tail = errfile.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-3:]
                 result.error = f"exit {code}: {' | '.join(tail)}"[:300]
@@ -349,8 +370,9 @@ class Target:
     within: str = "1 s"  # a reference figure's line
 
 
-def check_targets(results: dict, entries: dict) -> list[Target]:
-    """Issue 13's targets (and issue 12's for the problem list), each with its figure."""
+def check_targets(results: dict, entries: dict, growth: tuple | None = None) -> list[Target]:
+    """Issue 13's targets (and issue 12's for the problem list), each with its figure. growth: the
+    reads after a pull at the two GROWTH_PAIR sizes timed in turn (their ratio decides)."""
     def get(size, cmd) -> Result | None:
         r = results.get((size, cmd))
         return r if r is not None and r.walls else None
@@ -415,10 +437,16 @@ def check_targets(results: dict, entries: dict) -> list[Target]:
         targets.append(Target(f"增长：{SIZE_NAMES[a]} → {SIZE_NAMES[b]}（条数 {grow:.0f}×），cc status（冷）不超过线性",
                               g <= grow, f"{g:.1f}×（CPU {cold_b.cpu / cold_a.cpu:.1f}×）"))
         pa, pb = get(a, "cc status（拉取后）"), get(b, "cc status（拉取后）")
-        if pa and pb:
+        text = f"增长：{SIZE_NAMES[a]} → {SIZE_NAMES[b]}，拉取后的 cc status 持平（≤ 1.5×）"
+        if growth is not None:
+            pa, pb = growth
+            g, walls = statistics.median(pb.pair_walls), pb.pair_walls
+            targets.append(Target(text, g <= 1.5, f"两档交替计时 {len(walls)} 对，每对之比的中位数 {g:.2f}×"
+                                  f"（{min(walls):.2f}–{max(walls):.2f}×；CPU {statistics.median(pb.pair_cpus):.2f}×）；"
+                                  f"中位数 {pa.wall:.2f} s → {pb.wall:.2f} s"))
+        elif pa and pb:
             g = pb.wall / pa.wall
-            targets.append(Target(f"增长：{SIZE_NAMES[a]} → {SIZE_NAMES[b]}，拉取后的 cc status 持平（≤ 1.5×）",
-                                  g <= 1.5, f"{pa.wall:.2f} s → {pb.wall:.2f} s，{g:.1f}×（CPU {pb.cpu / pa.cpu:.1f}×）"))
+            targets.append(Target(text, g <= 1.5, f"{pa.wall:.2f} s → {pb.wall:.2f} s，{g:.1f}×（CPU {pb.cpu / pa.cpu:.1f}×）"))
     else:
         targets.append(Target("增长：1万条 → 50万条", None, "本次未测"))
     for size in ("full", "fullp"):  # the leaders' page: a weekly chart over the whole campaign
@@ -516,6 +544,8 @@ def markdown(info: dict, rows: list[list[str]], targets: list[Target], args, sta
         f"- 城市规模两档的 stdfloor 与 cc status（冷）交替计时（各 {max(PAIRED.values())} 次以上，每次先下限、后 cc），"
         "冷启动目标取每对之比的中位数：标准库下限把整本日志读进内存，同一台机器上分钟之间就相差 ±15%，"
         "分开成两段计时时，两者可能碰上忙闲不同的时段。",
+        f"- 增长目标的拉取后读取也在两档都测完后交替计时（1万条、50万条各 {PAIRED_GROWTH} 次以上），取每对之比的中位数"
+        "（分两段计时时，一次 1万条那段恰逢机器慢了四成，比值从 2.0× 变成 1.2×）。",
         "",
         "机器负载较高时墙钟时间会偏大，CPU 时间受影响较小，可对照阅读。",
         "",
@@ -616,6 +646,8 @@ def main(argv: list[str] | None = None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="cc-bench-"))
     print(f"cc = {' '.join(cc)}；临时目录 {tmp}", file=sys.stderr)
     results: dict[tuple[str, str], Result] = {}
+    pulls: dict[str, tuple] = {}  # size → (argv, env, prepare) of its read after a pull (GROWTH_PAIR)
+    growth = None
     entries: dict[str, int] = {}
     log_tasks: dict[str, str] = {}
     as_of: dict[str, str] = {}
@@ -706,15 +738,8 @@ def main(argv: list[str] | None = None) -> int:
             shutil.copytree(store, store_snapshot)
             store_env = {**base_env, "CC_CACHE_DIR": str(store)}
 
-            def fresh_copy_and_store() -> None:
-                fresh_copy()
-                shutil.rmtree(store, ignore_errors=True)
-                shutil.copytree(store_snapshot, store)
-
-            def fresh_copy_store_and_pull() -> None:
-                fresh_copy_and_store()
-                with open(copy / "journal.jsonl", "ab") as fh:
-                    fh.write(pulled)
+            fresh_copy_and_store = restorer(data, copy, store, store_snapshot)
+            fresh_copy_store_and_pull = restorer(data, copy, store, store_snapshot, pulled)
 
             def after_a_log() -> None:
                 fresh_copy_and_store()
@@ -734,6 +759,8 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 go("cc status（写入后）", status_copy, store_env, before=after_a_log)
                 go("cc status（拉取后）", status_copy, store_env, before=fresh_copy_store_and_pull)
+                if size in GROWTH_PAIR:  # timed again in turn with the other size, once both are ready
+                    pulls[size] = (status_copy, store_env, fresh_copy_store_and_pull)
                 go("cc log（热）", log, store_env, before=fresh_copy_and_store, after=appended_one)
                 go("cc log（拉取后）", log, store_env, before=fresh_copy_store_and_pull, after=appended_after_pull)
                 problem = open_problem(data)
@@ -743,6 +770,20 @@ def main(argv: list[str] | None = None) -> int:
                     go("cc problem fix（热）", fix, store_env, before=fresh_copy_and_store, after=appended_one)
                     go("cc problem fix（拉取后）", fix, store_env, before=fresh_copy_store_and_pull,
                        after=appended_after_pull)
+        growth = None
+        if all(size in pulls for size in GROWTH_PAIR):
+            # the growth target's ratio: a read after a pull at each size, timed in turn (the two
+            # sizes are minutes apart, and a minute's load moved the ratio between runs by half)
+            a, b = GROWTH_PAIR
+            growth = Result(a, "cc status（拉取后）"), Result(b, "cc status（拉取后）")
+            (argv_a, env_a, prep_a), (argv_b, env_b, prep_b) = pulls[a], pulls[b]
+            measure_pair(growth[0], argv_a, growth[1], argv_b, env_a, max(args.runs, PAIRED_GROWTH), tmp,
+                         not args.no_warmup, env_b=env_b, before_a=prep_a, before_b=prep_b)
+            if growth[0].error or growth[1].error:
+                growth = None
+            else:
+                print(f"  增长配对 {len(growth[1].pair_walls)} 对，之比中位数 "
+                      f"{statistics.median(growth[1].pair_walls):.2f}×", file=sys.stderr)
     finally:
         if args.keep:
             print(f"保留生成的数据：{tmp}", file=sys.stderr)
@@ -751,7 +792,7 @@ def main(argv: list[str] | None = None) -> int:
 
     rows = table_rows(results, sizes, entries)
     print_table(rows)
-    targets = check_targets(results, entries)
+    targets = check_targets(results, entries, growth)
     print()
     for t in targets:
         mark = "未测" if t.met is None else ("达到" if t.met else "未达到")
