@@ -770,7 +770,6 @@ def main(argv: list[str] | None = None) -> int:
                     go("cc problem fix（热）", fix, store_env, before=fresh_copy_and_store, after=appended_one)
                     go("cc problem fix（拉取后）", fix, store_env, before=fresh_copy_store_and_pull,
                        after=appended_after_pull)
-        growth = None
         if all(size in pulls for size in GROWTH_PAIR):
             # the growth target's ratio: a read after a pull at each size, timed in turn (the two
             # sizes are minutes apart, and a minute's load moved the ratio between runs by half)
