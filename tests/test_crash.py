@@ -389,8 +389,9 @@ def test_a_read_ignores_a_description_that_does_not_fit_the_journal(tmp_path):
         assert state.unfinished(path) is None
         path.write_bytes(start + payload[:8])
         state.forget_reads()
-        assert journal.unfinished(path, start + payload[:8]) == (len(start), 1, False)
-        assert journal.unfinished(path, start + payload[:10]) == (len(start), 1, True)
+        assert journal.unfinished(path, start + payload[:8]) == (len(start), 2, 1, False)
+        assert journal.unfinished(path, start + payload[:10]) == (len(start), 2, 1, True)
+        assert journal.unfinished(path, start + payload[:3]) == (len(start), 2, 0, True)
     finally:
         pending.unlink()
         state.forget_reads()

@@ -233,7 +233,7 @@ def _say_unfinished(journal_path: Path) -> None:
     if cut is not None:
         from ..store.loading import unfinished_problem, Source
 
-        problem = unfinished_problem(Source(journal_path, "", raw=store.journal_raw(journal_path)), cut)
+        problem = unfinished_problem(Source(journal_path, ""), cut)
         note(f"注意：{problem.message}。{problem.hint}")
 
 

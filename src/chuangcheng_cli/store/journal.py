@@ -292,10 +292,11 @@ def pending(path) -> bool:
         return False
 
 
-def unfinished(path, raw: bytes) -> tuple[int, int, bool] | None:
+def unfinished(path, raw: bytes) -> tuple[int, int, int, bool] | None:
     """When raw, the journal at path as a read just took it, ends in part of an append that is not
     complete (another cc writing it now, or one killed as it wrote: see append_lines): (the size
-    before that append, the whole lines of it raw holds, whether a cut-off line follows them);
+    before that append, the line it begins on, the whole lines of it raw holds, whether a cut-off
+    line follows them);
     else None. A read takes the journal without that part: a write under way completes it, and
     the next write takes back a killed one (_take_back), so that no read counts entries that may
     never be (a hostile-input try listed 87 problems of an import killed part-way, gone again at
@@ -311,11 +312,23 @@ def unfinished(path, raw: bytes) -> tuple[int, int, bool] | None:
     if found is None:
         return None
     size, payload = found
-    part = len(raw) - size
-    if not 0 < part < len(payload) or raw[size:] != payload[:part]:
+    cut = _cut_off(size, payload, len(raw), lambda at, n: raw[at:at + n])
+    if cut is None:
+        return None
+    line = raw.count(b"\n", 0, size) + 1 + (1 if size and raw[size - 1:size] != b"\n" else 0)
+    return size, line, *cut
+
+
+def _cut_off(size: int, payload: bytes, length: int, read) -> tuple[int, bool] | None:
+    """When a journal of length bytes holds, after its first size, part of payload and nothing
+    else (read(at, n): its n bytes from at): (the whole lines of payload it holds, whether a
+    cut-off line follows them); else None (the append completed, had not begun, or the journal
+    changed otherwise since)."""
+    part = length - size
+    if not 0 < part < len(payload) or read(size, part) != payload[:part]:
         return None
     written = payload[:part].lstrip(b"\n")
-    return size, written.count(b"\n"), not written.endswith(b"\n")
+    return written.count(b"\n"), not written.endswith(b"\n")
 
 
 def _take_back(fd: int, path) -> str:
@@ -334,18 +347,18 @@ def _take_back(fd: int, path) -> str:
                 pending.unlink()  # torn as it was written: the journal was not touched yet
         return ""
     size, payload = found
-    now = os.fstat(fd).st_size
-    part = now - size
+    cut = _cut_off(size, payload, os.fstat(fd).st_size, lambda at, n: _read_at(fd, at, n))
     said = ""
-    if 0 < part < len(payload) and _read_at(fd, size, part) == payload[:part]:
+    if cut is not None:
         try:
             os.ftruncate(fd, size)
             os.fsync(fd)
         except OSError as exc:
             raise with_path(exc, path) from None
-        whole = payload[:part].lstrip(b"\n").count(b"\n")
-        said = (f"上一次写入日志时进程在中途被结束，写了一半的内容（{whole} 条完整记录和 1 行残缺记录）已撤回，"
-                "日志恢复为那次写入之前的样子；那条命令没有完成，需要的话请重新运行。")
+        whole, broken = cut
+        said = (f"上一次写入日志时进程在中途被结束，写了一半的内容（{whole} 条完整记录"
+                f"{'和 1 行残缺记录' if broken else ''}）已撤回，日志恢复为那次写入之前的样子；"
+                "那条命令没有完成，需要的话请重新运行。")
     with contextlib.suppress(OSError):
         pending.unlink()
     return said

@@ -1215,15 +1215,13 @@ def load_journal(path: Path, display: str) -> JournalFile:
 UNFINISHED = "journal-write-unfinished"
 
 
-def unfinished_problem(src: Source, cut: tuple[int, int, bool]) -> Diagnostic:
+def unfinished_problem(src: Source, cut: tuple[int, int, int, bool]) -> Diagnostic:
     """What a read left out: the part of an append not complete (journal.unfinished), on the line
     it begins. An error, so that it is never committed (cc validate in the pre-commit hook and
     CI): another clone would read a cut-off line, and the take-back would then rewrite a
     committed history (a fresh-eyes try). Reads leave it out of what they say they skipped
     (checks.usable_from): no entry of the journal as read is left out for it."""
-    _, whole, broken = cut
-    data = src.raw if src.raw is not None else src.text.encode("utf-8")  # the bytes read: those before it
-    line = data.count(b"\n") + 1 + (1 if data and not data.endswith(b"\n") else 0)
+    _, line, whole, broken = cut
     what = f"{whole} 条完整记录" + ("和 1 行残缺记录" if broken else "") if whole else "1 行残缺记录"
     return src.problem(line, 1, UNFINISHED,
                        f"日志第 {line} 行起是一次还没有完成的写入（另一个 cc 正在写入，或写入时进程被结束）：其中 "

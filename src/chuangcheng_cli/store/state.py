@@ -241,9 +241,10 @@ def unfinished_seen() -> bool:
     return bool(_UNFINISHED)
 
 
-def unfinished(path) -> tuple[int, int, bool] | None:
-    """What the last read of the journal at path left out: (the size it was read to, whole lines
-    and whether a cut-off line of an append not complete followed), or None."""
+def unfinished(path) -> tuple[int, int, int, bool] | None:
+    """What the last read of the journal at path left out, as journal.unfinished says it (the size
+    it was read to, the line the append not complete begins on, its whole lines, whether a
+    cut-off line follows), or None."""
     return _UNFINISHED.get(os.path.abspath(path))
 
 
