@@ -1556,3 +1556,47 @@ def test_a_journal_gone_while_a_read_takes_its_parts_is_read_in_full(tmp_path, m
     assert checkout_meanwhile.done and answer == _full(monkeypatch, tmp_path)
     if how == "folder":
         shutil.rmtree(path)
+
+
+@pytest.mark.parametrize("keep_after", [0, folds.KEEP_AFTER])
+def test_a_notice_closed_is_stored_as_its_unit_s_count_and_reads_as_the_full_run(tmp_path, monkeypatch, keep_after):
+    """A notice 销号 is kept in the stored fold as a count on its unit (a city's years hold
+    thousands, each with its reply and close to read again); a pull that brings a reply to it
+    (another branch answered before the 销号 was merged), another notice to its unit and that
+    one's reply and 销号 reads as the full run, the unit's 督办 count included."""
+    monkeypatch.setattr(folds, "KEEP_AFTER", keep_after)
+    data = copy_data(tmp_path)
+    cache = tmp_path / "cache"
+    _status_json(monkeypatch, tmp_path, cache)
+    stored = _stored_fold(cache, data)
+    lines = (data / "journal.jsonl").read_text(encoding="utf-8").splitlines()
+    closed = {json.loads(x)["notice"] for x in lines if '"kind":"close"' in x}
+    assert closed == {"2023-1"}
+    first = next(k for k, x in enumerate(lines) if '"ref"' not in x and '"number":1,' in x and '"notice"' in x)
+    assert all(row[0] != first for row in stored["notices"])  # the 销号 notice's lines are not read again
+    assert stored["units"]["scjgj"][0] == [] and stored["units"]["scjgj"][2] == 1
+    notice = {"id": "20231231-0000d001", "kind": "notice", "date": DAY, "at": "2023-12-31T09:00:00+08:00",
+              "by": "周某某", "year": 2023, "number": 9, "doc_no": "法治督〔2023〕9号", "unit": "scjgj", "seq": 2,
+              "level": "黄", "tasks": ["T07"], "gaps": ["T07 进度滞后"], "reason": "推进缓慢。", "deadline": "2024-01-10"}
+    pulls = [
+        [_line(date=DAY, id="20231231-0000d000", kind="reply", notice="2023-1", unit="scjgj", note="再次报告整改情况。",
+               by="苏某某", task=None, percent=None, at="2023-12-31T08:00:00+08:00")],
+        [json.dumps(notice, ensure_ascii=False) + "\n"],
+        [_line(date=DAY, id="20231231-0000d002", kind="reply", notice="2023-9", unit="scjgj", note="已整改。", task=None, by="苏某某",
+               percent=None, at="2023-12-31T10:00:00+08:00"),
+         _line(date=DAY, id="20231231-0000d003", kind="close", notice="2023-9", note="予以销号。", task=None, percent=None,
+               unit=None, by="周某某", at="2023-12-31T11:00:00+08:00")],
+    ]
+    for lines_ in pulls:
+        _append(data, *(json.dumps({k: v for k, v in json.loads(x).items() if v is not None}, ensure_ascii=False)
+                        + "\n" for x in lines_))
+        used = _fold_used(monkeypatch)
+        answer = _both(monkeypatch, tmp_path, cache)
+        monkeypatch.undo()
+        monkeypatch.setattr(folds, "KEEP_AFTER", keep_after)
+        assert used[0] is True, lines_
+        assert answer == _both_full(monkeypatch, tmp_path)
+    scjgj = next(u for u in answer[1]["units"] if u["id"] == "scjgj")
+    assert (scjgj["notice_count"], scjgj["open_notices"]) == (2, 0)
+    if keep_after == 0:
+        assert _stored_fold(cache, data)["units"]["scjgj"][:3:2] == [[], 2]

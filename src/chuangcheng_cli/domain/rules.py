@@ -61,7 +61,8 @@ def notice_level(seq: int) -> str:
 def notice_rank(snap: "Snapshot", ns: "NoticeState") -> tuple[int, str]:
     """(place, level) of a notice among its unit's notices that count, as the 督办 count, the
     escalation and cc score take it: after an earlier notice is voided, a later one sent as the
-    2nd (黄) is the 1st (蓝). The sent seq and level when the unit's list does not hold it."""
+    2nd (黄) is the 1st (蓝). The sent seq and level when the unit's list does not hold it. Of a
+    snapshot from a full read (the store's fold keeps a unit's open notices alone: UnitState.notices)."""
     us = snap.units.get(ns.notice.unit)
     rank = next((k for k, n in enumerate(us.notices, 1) if n is ns), None) if us is not None else None
     if rank is None:
@@ -232,7 +233,12 @@ class UnitState:
     co: list[str] = field(default_factory=list)
     done: int = 0
     lagging: int = 0
-    notices: list[NoticeState] = field(default_factory=list)  # not voided, in issue order
+    # not voided, in issue order; from the store's fold (store/folds.py), the open ones alone:
+    # those 销号 are counted in notices_closed (nothing after a 销号 changes what status and units
+    # show of a notice, short of a void, which the store reads in full), so a unit's notice's rank
+    # (notice_rank) wants a full read
+    notices: list[NoticeState] = field(default_factory=list)
+    notices_closed: int = 0  # more of its notices, 销号, as the store counts them
     escalations: list[models.Escalate] = field(default_factory=list)  # not voided
     problems: list = field(default_factory=list)  # its ProblemStates, not voided, in order
     settled: problemlist.Settled | None = None  # more of its problems, 销号, as the store counts them
@@ -257,7 +263,7 @@ class UnitState:
     @property
     def notice_count(self) -> int:
         """What counts toward escalation: every notice to the unit that was not voided."""
-        return len(self.notices)
+        return len(self.notices) + self.notices_closed
 
     @property
     def open_notices(self) -> int:
@@ -536,7 +542,9 @@ class Fold:
                         states[t].history.append(e)
                 elif kind in ("reply", "reject", "close"):
                     ns = notices.get(e.notice)
-                    if ns is None:  # about a voided notice: it counts nowhere either
+                    # about a voided notice: it counts nowhere either; or (a fold from the store)
+                    # one 销号, whose open, pending and overdue it no longer changes
+                    if ns is None:
                         continue
                     if kind == "reply":
                         ns.add_reply(e)

@@ -12,9 +12,11 @@ never a copy that could drift from it. Nothing is pickled: the file is JSON, eac
 checked as it is rebuilt; a damaged or foreign file is not used (a full read follows).
 
 What a stored fold leaves out: the tasks' and problems' histories (history), the snapshot's
-entries, and the problems 销号 but as their units' counts (problemlist.Settled: a year's list is
-tens of thousands, most of them 销号, and none of them changes again). Status and units need no
-more; every other command reads the journal in full.
+entries, the problems 销号 but as their units' counts (problemlist.Settled: a year's list is
+tens of thousands, most of them 销号, and none of them changes again), and the notices 销号 but
+as their units' counts (rules.UnitState.notices_closed: what status and units show of a notice
+is settled by its 销号; only a void changes it again, and a void is read in full). Status and
+units need no more; every other command reads the journal in full.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import json
 
 from . import state as store
 
-FORMAT = 8  # 8: problems 销号 counted by unit (settled); 7: journal digests are BLAKE3 (state.py); 3: its plan key inside; 4: a task's deadline in force after a reopen (due); 5: marks;
+FORMAT = 9  # 9: notices 销号 counted by unit (notices_closed); 8: problems 销号 counted by unit (settled); 7: journal digests are BLAKE3 (state.py); 3: its plan key inside; 4: a task's deadline in force after a reopen (due); 5: marks;
 # 6: a problem's late_fixed
 # A read stores the fold again once this many entries were applied after the stored one: storing
 # a city's fold costs about as much as reading a few thousand entries again on each later read.
@@ -63,10 +65,13 @@ def dump(fold, pos: dict, count: int, size: int, digest: str, plan_key: str = ""
     marks = {tid: [before if type(before) is list else row(before),
                    [e if type(e) is int else pos[id(e)] for e in since]]
              for tid, (before, since) in fold.marks.items()}
+    # a notice 销号 is counted with its unit's others (UnitState.notices_closed): a city's record
+    # of years holds thousands, each with its replies, rejects and close to read again
     notices = [[at(ns.notice), [at(r) for r in ns.replies], [at(r) for r in ns.rejects], at(ns.closed),
                 ns.escalated, at(ns.pending), [[day(d), at(r), at(j)] for d, r, j in ns.rounds]]
-               for ns in fold.notices.values()]
-    units = {uid: [[ns.notice.ref for ns in us.notices], [at(e) for e in us.escalations]]
+               for ns in fold.notices.values() if ns.closed is None]
+    units = {uid: [[ns.notice.ref for ns in us.notices if ns.closed is None], [at(e) for e in us.escalations],
+                   us.notices_closed + sum(ns.closed is not None for ns in us.notices)]
              for uid, us in fold.units.items()}
     problems = []
     since = _settled_since(fold.last_date)
@@ -231,10 +236,13 @@ def restore(doc: dict, plan, units: list, entries: dict):
     units_doc = typed(doc["units"], dict)
     if units_doc.keys() != fold.units.keys():
         raise KeyError("units")
-    for uid, (refs, escalations) in units_doc.items():
+    for uid, (refs, escalations, closed) in units_doc.items():
         us = fold.units[uid]
         us.notices = [by_ref[typed(r, str)] for r in typed(refs, list)]
         us.escalations = [entry(p, "escalate") for p in typed(escalations, list)]
+        us.notices_closed = typed(closed, int)
+        if closed < 0 or any(ns.closed is not None or ns.notice.unit != uid for ns in us.notices):
+            raise ValueError("notices")
     for row in typed(doc["problems"], list):  # those not 销号
         at, fixes, rechecks, extensions, pending, pending_deadline, deadline, on_time, reworked, rechecked, \
             extended, late_fixed = typed(row, list)
