@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from chuangcheng_cli.documents.notice import REPORT_LAYOUT
 from helpers import DATA, cc_ok, early_copy, snapshot_files
 
 
@@ -277,7 +278,7 @@ def test_third_notice_needs_a_deliberate_yes(tmp_path):
     assert row["notice_count"] == 3 and row["escalated"]
     # a 报告 carries no 请示 (妥否，请批示): new reports close with 特此报告, recorded as their layout
     assert "特此报告。" in done.stdout and "请批示" not in done.stdout
-    assert entries(repo)[-1]["layout"] == 5
+    assert entries(repo)[-1]["layout"] == REPORT_LAYOUT
 
 
 def test_a_report_sent_with_the_first_wording_reprints_as_it_was_sent():
@@ -1233,7 +1234,7 @@ def test_a_co_unit_notified_for_its_part_is_not_told_its_task_lags(tmp_path):
     lead = cc(tmp_path, "notice", "人社局", "--yes", "--dry-run", "--as-of", "2023-12-30").stdout
     notice_line, report_line = lead.split("日志行：\n")[1].splitlines()[:2]
     assert "推进滞后" in lead and '"layout"' not in notice_line
-    assert json.loads(report_line)["layout"] == 5  # the report to 市领导 closes with 特此报告, names earlier ones
+    assert json.loads(report_line)["layout"] == REPORT_LAYOUT  # the report to 市领导 closes with 特此报告, names earlier ones
 
 
 def test_a_unit_notified_for_its_overdue_problem_alone_is_not_told_its_task_lags(tmp_path):
@@ -1274,7 +1275,7 @@ def test_a_unit_noticed_for_its_problems_alone_is_reported_for_them_by_name(tmp_
             "整改不力；整改期限2024年1月8日；逾期17天未反馈。") in flat
     assert ("3. 2024年1月25日，法治督〔2024〕2号（第3次督办，红色），督办事项：问题W2023-0018（城北街道妇女儿童之家）"
             "整改不力、未按要求报送整改台账；整改期限2024年2月4日。") in flat
-    assert entries(tmp_path)[-1]["kind"] == "escalate" and entries(tmp_path)[-1]["layout"] == 5
+    assert entries(tmp_path)[-1]["kind"] == "escalate" and entries(tmp_path)[-1]["layout"] == REPORT_LAYOUT
     # the same documents again from the record
     again = cc(tmp_path, "reprint", "2024-2", "--dry-run", "--as-of", "2024-01-25").stdout.replace("\n", "")
     assert "创城工作存在问题进行督办的通知" in again and "督办事项：问题W2023-0018（城北街道妇女儿童之家）整改不力；" in again
@@ -1435,7 +1436,7 @@ def test_a_second_report_to_the_leaders_names_the_first(tmp_path):
     text = cc(tmp_path, "notice", "人社局", "--as-of", "2023-12-30", "--yes").stdout
     assert "此前已于2023年10月16日以法治督报〔2023〕1号报告，本次为第2次报告。" in text.replace("\n", "")
     report = entries(tmp_path)[-1]
-    assert report["kind"] == "escalate" and report["layout"] == 5
+    assert report["kind"] == "escalate" and report["layout"] == REPORT_LAYOUT
     from chuangcheng_cli.documents.notice import documents_of
     from chuangcheng_cli.store import checks
 
@@ -1551,3 +1552,40 @@ def test_an_earlier_reopen_is_not_voided_under_a_later_one(tmp_path):
     assert "不能单独作废这一条" in refused.stderr and f"cc void {second}" in refused.stderr
     cc_ok(tmp_path, "void", second, "--reason", "误退回", *day("2023-10-10"))
     cc_ok(tmp_path, "void", first, "--reason", "误退回", *day("2023-10-10"))
+
+
+def test_a_report_names_a_notice_counted_after_a_merged_one_as_such_not_as_after_a_void(tmp_path):
+    """Two branches each sent 市场监管局 a 第2次 notice (法治督〔2023〕9号, 10号), merged: the report to
+    市领导 that the next notice brings lists 10号 as the 3rd, and said 此前的通知作废后重计 although
+    nothing was voided (a fresh-eyes try). Since layout 6 it says the count takes in the other
+    branch's notice; a report recorded before says what it said when sent."""
+    from helpers import copy_data
+
+    data = copy_data(tmp_path)
+    base = {"kind": "notice", "by": "周某某", "year": 2023, "unit": "scjgj", "level": "黄", "tasks": ["T07"],
+            "gaps": ["T07（消费维权与放心消费）进度滞后"], "reason": "推进缓慢。", "seq": 2}
+    with open(data / "journal.jsonl", "a", encoding="utf-8") as fh:
+        for k, day in ((9, 20), (10, 21)):
+            fh.write(json.dumps({**base, "id": f"202312{day}-0000e00{k - 8}", "date": f"2023-12-{day}",
+                                 "at": f"2023-12-{day}T10:00:00+08:00", "number": k, "doc_no": f"法治督〔2023〕{k}号",
+                                 "deadline": f"2023-12-{day + 7}"}, ensure_ascii=False) + "\n")
+    out = cc(tmp_path, "notice", "市场监管局", "--reason", "两份通知均逾期未反馈", "--as-of", "2023-12-31", "--yes").stdout
+    assert "第4次督办" in out
+    report = entries(tmp_path)[-1]
+    assert report["kind"] == "escalate" and report["layout"] == REPORT_LAYOUT == 6
+    merged = "法治督〔2023〕10号（第3次督办，红色；发文时为第2次、黄色，与发文时不知道的另一份通知合计重计）"
+    assert merged in out.replace("\n", "") and "作废后重计" not in out
+
+    from chuangcheng_cli.documents.notice import documents_of
+    from chuangcheng_cli.store import checks
+
+    def reprinted() -> str:  # what cc reprint makes of the report
+        project, _ = checks.load_checked(data)
+        trigger = next(e for e in project.journal if e.id == report["trigger"])
+        return "".join(b.text for b in documents_of(project, trigger)[1][0].blocks)
+
+    assert merged in reprinted()
+    lines = (data / "journal.jsonl").read_text(encoding="utf-8").splitlines()
+    (data / "journal.jsonl").write_text("\n".join([*lines[:-1], json.dumps(report | {"layout": 5}, ensure_ascii=False)])
+                                        + "\n", encoding="utf-8")
+    assert "法治督〔2023〕10号（第3次督办，红色；发文时为第2次、黄色，此前的通知作废后重计）" in reprinted()  # as sent

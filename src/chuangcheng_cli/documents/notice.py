@@ -249,7 +249,7 @@ def authority(project: models.Project) -> str:
 LAYOUT = 2  # the wording new notices are recorded with (models.Notice.layout), when it differs
 PROBLEMS_LAYOUT = 3  # … when the unit's gaps on its tasks are its problems alone
 NO_TASK_LAYOUT = 4  # … when it is on no task (its problems or its reason alone): titled so
-REPORT_LAYOUT = 5  # the wording new reports to 市领导 are recorded with (models.Escalate.layout)
+REPORT_LAYOUT = 6  # the wording new reports to 市领导 are recorded with (models.Escalate.layout)
 
 
 def _layout(gaps: list[str], chosen: list, task_lag: bool = True) -> int:
@@ -388,9 +388,11 @@ def escalation_doc(snap: rules.Snapshot, unit: models.Unit, previous: list[rules
     def kind(e, rank: int) -> str:
         if not v2 or rank == e.seq:
             return f"第{e.seq}次督办，{e.level}色" + ("，强制督办" if v2 and e.forced else "")
-        # an earlier notice voided since it was sent: counted by its place among those that count
-        return (f"第{rank}次督办，{rules.notice_level(rank)}色" + ("，强制督办" if e.forced else "")
-                + f"；发文时为第{e.seq}次、{e.level}色，此前的通知作废后重计")
+        # counted by its place among those that count: an earlier notice voided since it was sent,
+        # or (said so since layout 6; before, as if voided) one sent on another branch, merged
+        moved = (rules.seq_note(e, rank) if esc.layout >= 6
+                 else f"发文时为第{e.seq}次、{e.level}色，此前的通知作废后重计")
+        return f"第{rank}次督办，{rules.notice_level(rank)}色" + ("，强制督办" if e.forced else "") + "；" + moved
 
     for i, ns in enumerate(previous, 1):
         e = ns.notice

@@ -417,8 +417,9 @@ class Escalate(EntryBase):
     # the report's wording (documents/notice.py): 2 ends 特此报告 (a 报告 carries no 请示), 1 as first
     # sent; 3 also names the reports on the unit sent before it; 4 also names each notice's tasks
     # and problems (not their ids alone), and says 问题整改不力 of a unit noticed for problems alone;
-    # 5: a review time in calendar days (policy.workdays false) ends on a working day (rules.review_over)
-    layout: Annotated[int, Field(strict=True, ge=1, le=5)] = 1
+    # 5: a review time in calendar days (policy.workdays false) ends on a working day (rules.review_over);
+    # 6: a notice counted after one sent on another branch (merged) is said to be so, not "此前的通知作废"
+    layout: Annotated[int, Field(strict=True, ge=1, le=6)] = 1
 
 
 PROBLEM_SOURCES = ("自查", "互查", "督查", "暗访", "测评反馈", "群众反映", "媒体曝光")

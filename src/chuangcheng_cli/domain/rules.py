@@ -74,11 +74,16 @@ def rank_note(ns: "NoticeState", rank: int) -> str:
     """What a table of notices says beside a notice's place (notice_rank's) when an earlier
     notice's void moved it, or one sent on another branch (merged) stands before it: the place
     and level it was sent with; "" when they stand."""
-    if rank == ns.notice.seq:
+    return seq_note(ns.notice, rank)
+
+
+def seq_note(notice: models.Notice, rank: int) -> str:
+    """rank_note of a notice entry (a report to 市领导 says it of each notice it lists)."""
+    if rank == notice.seq:
         return ""
-    if rank > ns.notice.seq:  # sent without knowing of an earlier one (two branches merged: notice-seq-behind)
-        return f"发文时为第{ns.notice.seq}次、{ns.notice.level}色，与发文时不知道的另一份通知合计重计"
-    return f"发文时为第{ns.notice.seq}次、{ns.notice.level}色，此前的通知作废后重计"
+    if rank > notice.seq:  # sent without knowing of an earlier one (two branches merged: notice-seq-behind)
+        return f"发文时为第{notice.seq}次、{notice.level}色，与发文时不知道的另一份通知合计重计"
+    return f"发文时为第{notice.seq}次、{notice.level}色，此前的通知作废后重计"
 
 
 @dataclass
