@@ -1572,7 +1572,8 @@ def test_a_notice_closed_is_stored_as_its_unit_s_count_and_reads_as_the_full_run
     lines = (data / "journal.jsonl").read_text(encoding="utf-8").splitlines()
     closed = {json.loads(x)["notice"] for x in lines if '"kind":"close"' in x}
     assert closed == {"2023-1"}
-    first = next(k for k, x in enumerate(lines) if '"ref"' not in x and '"number":1,' in x and '"notice"' in x)
+    first = next(k for k, x in enumerate(lines) if json.loads(x)["kind"] == "notice")
+    assert json.loads(lines[first])["number"] == 1
     assert all(row[0] != first for row in stored["notices"])  # the 销号 notice's lines are not read again
     assert stored["units"]["scjgj"][0] == [] and stored["units"]["scjgj"][2] == 1
     notice = {"id": "20231231-0000d001", "kind": "notice", "date": DAY, "at": "2023-12-31T09:00:00+08:00",
@@ -1582,8 +1583,8 @@ def test_a_notice_closed_is_stored_as_its_unit_s_count_and_reads_as_the_full_run
         [_line(date=DAY, id="20231231-0000d000", kind="reply", notice="2023-1", unit="scjgj", note="再次报告整改情况。",
                by="苏某某", task=None, percent=None, at="2023-12-31T08:00:00+08:00")],
         [json.dumps(notice, ensure_ascii=False) + "\n"],
-        [_line(date=DAY, id="20231231-0000d002", kind="reply", notice="2023-9", unit="scjgj", note="已整改。", task=None, by="苏某某",
-               percent=None, at="2023-12-31T10:00:00+08:00"),
+        [_line(date=DAY, id="20231231-0000d002", kind="reply", notice="2023-9", unit="scjgj", note="已整改。",
+               by="苏某某", task=None, percent=None, at="2023-12-31T10:00:00+08:00"),
          _line(date=DAY, id="20231231-0000d003", kind="close", notice="2023-9", note="予以销号。", task=None, percent=None,
                unit=None, by="周某某", at="2023-12-31T11:00:00+08:00")],
     ]
