@@ -788,6 +788,37 @@ def test_a_fold_that_does_not_fit_the_journal_is_not_used(tmp_path, monkeypatch)
     assert used == [False]
 
 
+
+@pytest.mark.parametrize("case", ["listed twice", "on no list", "closed row", "row twice"])
+def test_a_fold_whose_notices_and_units_disagree_is_not_used(tmp_path, monkeypatch, case):
+    """A unit's 督办 count is the length of its list of open notices plus its closed count: a
+    stored fold (damaged, or written by a faulty build) that lists an open notice twice or on no
+    unit's list, or holds a notice row already 销号 (dump keeps only open ones), would count a
+    unit's notices wrong, the count that reports it to 市领导. Such a fold is not used."""
+    data = copy_data(tmp_path)
+    cache = tmp_path / "cache"
+    _status_json(monkeypatch, tmp_path, cache)
+    fold_file = next(cache.glob("fold-*.json"))
+    doc = json.loads(fold_file.read_bytes().partition(b"\n")[2])
+    unit, (refs, *_) = next((u, row) for u, row in doc["units"].items() if row[0])
+    if case == "listed twice":
+        refs.append(refs[0])
+    elif case == "on no list":
+        refs.pop()
+    elif case == "closed row":
+        lines = (data / "journal.jsonl").read_text(encoding="utf-8").splitlines()
+        doc["notices"][0][3] = next(k for k, x in enumerate(lines) if json.loads(x)["kind"] == "close")
+    else:
+        doc["notices"].append(doc["notices"][0])
+    import hashlib
+
+    body = json.dumps(doc, ensure_ascii=False).encode()
+    fold_file.write_bytes(hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+    _append(data, PULLED[0])
+    used = _fold_used(monkeypatch)
+    assert _status_json(monkeypatch, tmp_path, cache)[0] == _full(monkeypatch, tmp_path)
+    assert used == [False]
+
 PROBLEM_SESSION = [
     ("2023-12-31", "problem", "add", "--unit", "民政局", "--task", "T10", "--source", "暗访", "--found-by", "市创城办暗访组",
      "--place", "人民路社区公共法律服务站", "--desc", "工作时间无人值守", "--found", "2023-12-30",

@@ -232,6 +232,8 @@ def restore(doc: dict, plan, units: list, entries: dict):
         ns.rejects = [entry(p, "reject") for p in typed(rejects, list)]
         ns.closed, ns.escalated, ns.pending = entry(closed, "close"), typed(escalated, bool), entry(pending, "reply")
         ns.rounds = [(day(d), entry(r, "reply"), entry(j, "reject")) for d, r, j in typed(rounds, list)]
+        if ns.closed is not None or ns.notice.ref in by_ref:  # dump writes each open notice once
+            raise ValueError("notices")
         fold.notices[ns.notice.ref] = by_ref[ns.notice.ref] = ns
     units_doc = typed(doc["units"], dict)
     if units_doc.keys() != fold.units.keys():
@@ -241,8 +243,13 @@ def restore(doc: dict, plan, units: list, entries: dict):
         us.notices = [by_ref[typed(r, str)] for r in typed(refs, list)]
         us.escalations = [entry(p, "escalate") for p in typed(escalations, list)]
         us.notices_closed = typed(closed, int)
-        if closed < 0 or any(ns.closed is not None or ns.notice.unit != uid for ns in us.notices):
+        if closed < 0 or any(ns.notice.unit != uid for ns in us.notices):
             raise ValueError("notices")
+    # every open notice on its unit's list, once: a notice listed twice or on no list would be
+    # counted twice or not at all (the 督办 count that reports a unit to 市领导)
+    listed = [id(ns) for us in fold.units.values() for ns in us.notices]
+    if len(listed) != len(by_ref) or len(set(listed)) != len(listed):
+        raise ValueError("notices")
     for row in typed(doc["problems"], list):  # those not 销号
         at, fixes, rechecks, extensions, pending, pending_deadline, deadline, on_time, reworked, rechecked, \
             extended, late_fixed = typed(row, list)
