@@ -1589,3 +1589,45 @@ def test_a_report_names_a_notice_counted_after_a_merged_one_as_such_not_as_after
     (data / "journal.jsonl").write_text("\n".join([*lines[:-1], json.dumps(report | {"layout": 5}, ensure_ascii=False)])
                                         + "\n", encoding="utf-8")
     assert "法治督〔2023〕10号（第3次督办，红色；发文时为第2次、黄色，此前的通知作废后重计）" in reprinted()  # as sent
+
+
+def test_a_notice_counted_after_a_restored_one_is_said_so_not_as_after_a_merge(tmp_path):
+    """法治督〔2023〕9号 (第2次) voided, 10号 sent as the 第2次, then the void of 9号 voided (作废错了):
+    9号 counts again and 10号 is the 3rd. Nothing was merged, so the report to 市领导 and the
+    tables say 9号 was restored, not that 10号 was sent without knowing of it (a review found
+    the merge wording on this record); with a merged notice as well, both are said."""
+    from helpers import copy_data
+
+    data = copy_data(tmp_path)
+    base = {"kind": "notice", "by": "周某某", "year": 2023, "unit": "scjgj", "level": "黄", "tasks": ["T07"],
+            "gaps": ["T07（消费维权与放心消费）进度滞后"], "reason": "推进缓慢。", "seq": 2}
+    void = {"kind": "void", "by": "周某某"}
+    lines = [
+        {**base, "id": "20231220-0000f001", "date": "2023-12-20", "at": "2023-12-20T10:00:00+08:00", "number": 9,
+         "doc_no": "法治督〔2023〕9号", "deadline": "2023-12-27"},
+        {**void, "id": "20231221-0000f002", "date": "2023-12-21", "at": "2023-12-21T10:00:00+08:00",
+         "entry": "20231220-0000f001", "reason": "误发。"},
+        {**base, "id": "20231222-0000f003", "date": "2023-12-22", "at": "2023-12-22T10:00:00+08:00", "number": 10,
+         "doc_no": "法治督〔2023〕10号", "deadline": "2023-12-29"},
+        {**void, "id": "20231223-0000f004", "date": "2023-12-23", "at": "2023-12-23T10:00:00+08:00",
+         "entry": "20231221-0000f002", "reason": "作废错了，9号有效。"},
+    ]
+    with open(data / "journal.jsonl", "a", encoding="utf-8") as fh:
+        fh.writelines(json.dumps(x, ensure_ascii=False) + "\n" for x in lines)
+    restored = "发文时为第2次、黄色，此前作废的通知恢复有效后重计"
+    table = cc(tmp_path, "report", "md", "--as-of", "2023-12-30").stdout
+    assert f"第3次（红）（{restored}）" in table and "不知道" not in table
+    out = cc(tmp_path, "notice", "市场监管局", "--reason", "两份通知均逾期未反馈", "--as-of", "2023-12-31", "--yes").stdout
+    assert "第4次督办" in out and entries(tmp_path)[-1]["layout"] == REPORT_LAYOUT
+    assert f"法治督〔2023〕10号（第3次督办，红色；{restored}）" in out.replace("\n", "") and "不知道" not in out
+
+    # the same, with an 11号 (第2次) from another branch dated before 10号: 10号 is the 4th, one
+    # place for the restored 9号 and one for the merged 11号
+    data = copy_data(tmp_path / "merged")
+    merged = {**base, "id": "20231221-0000f005", "date": "2023-12-21", "at": "2023-12-21T11:00:00+08:00",
+              "number": 11, "doc_no": "法治督〔2023〕11号", "deadline": "2023-12-28"}
+    with open(data / "journal.jsonl", "a", encoding="utf-8") as fh:
+        fh.writelines(json.dumps(x, ensure_ascii=False) + "\n" for x in [*lines, merged])
+    table = cc(tmp_path / "merged", "report", "md", "--as-of", "2023-12-30").stdout
+    both = "发文时为第2次、黄色，此前作废的通知恢复有效、并与发文时不知道的另一份通知合计重计"
+    assert f"第4次（红）（{both}）" in table, table

@@ -235,7 +235,11 @@ def test_rank_note_says_why_a_notice_s_place_moved():
     said a notice was voided when none was: a fresh-eyes try)."""
     from types import SimpleNamespace
 
-    ns = SimpleNamespace(notice=SimpleNamespace(seq=2, level="黄"))
-    assert rules.rank_note(ns, 2) == ""
-    assert rules.rank_note(ns, 1) == "发文时为第2次、黄色，此前的通知作废后重计"
-    assert rules.rank_note(ns, 3) == "发文时为第2次、黄色，与发文时不知道的另一份通知合计重计"
+    notice = SimpleNamespace(seq=2, level="黄")
+    assert rules.seq_note(notice, 2) == ""
+    assert rules.seq_note(notice, 1) == "发文时为第2次、黄色，此前的通知作废后重计"
+    assert rules.seq_note(notice, 3) == "发文时为第2次、黄色，与发文时不知道的另一份通知合计重计"
+    # an earlier notice void when this one was sent, restored since (a void of its void)
+    assert rules.seq_note(notice, 3, restored=1) == "发文时为第2次、黄色，此前作废的通知恢复有效后重计"
+    assert rules.seq_note(notice, 4, restored=1) == \
+        "发文时为第2次、黄色，此前作废的通知恢复有效、并与发文时不知道的另一份通知合计重计"

@@ -70,20 +70,44 @@ def notice_rank(snap: "Snapshot", ns: "NoticeState") -> tuple[int, str]:
     return rank, notice_level(rank)
 
 
-def rank_note(ns: "NoticeState", rank: int) -> str:
+def rank_note(snap: "Snapshot", ns: "NoticeState", rank: int) -> str:
     """What a table of notices says beside a notice's place (notice_rank's) when an earlier
-    notice's void moved it, or one sent on another branch (merged) stands before it: the place
-    and level it was sent with; "" when they stand."""
-    return seq_note(ns.notice, rank)
+    notice's void moved it, or an earlier one counts that did not when it was sent (one sent on
+    another branch and merged, or one void then and restored since): the place and level it was
+    sent with; "" when they stand. Of a snapshot from a full read, as notice_rank."""
+    if rank <= ns.notice.seq:
+        return seq_note(ns.notice, rank)
+    us = snap.units.get(ns.notice.unit)
+    earlier = [n.notice for n in us.notices[:rank - 1]] if us is not None else []
+    return seq_note(ns.notice, rank, restored_before(snap.project, ns.notice, earlier))
 
 
-def seq_note(notice: models.Notice, rank: int) -> str:
-    """rank_note of a notice entry (a report to 市领导 says it of each notice it lists)."""
+def restored_before(project: models.Project, notice: models.Notice, earlier: list) -> int:
+    """How many of earlier (notices that count now, placed before notice) were void when notice
+    was recorded: a void in force then (among the voids that took effect before it) that a void
+    of it has undone since. A notice not in the journal (being written) comes after every void."""
+    voids, places = project.void_steps
+    if not voids or not earlier:
+        return 0
+    place = places.get(notice.id)
+    then = active_voids([v for p, v in voids if place is None or p < place])
+    return sum(e.id in then for e in earlier)
+
+
+def seq_note(notice: models.Notice, rank: int, restored: int = 0) -> str:
+    """rank_note of a notice entry (a report to 市领导 says it of each notice it lists); restored:
+    how many of the notices counted before it were void when it was sent (restored_before)."""
     if rank == notice.seq:
         return ""
-    if rank > notice.seq:  # sent without knowing of an earlier one (two branches merged: notice-seq-behind)
-        return f"发文时为第{notice.seq}次、{notice.level}色，与发文时不知道的另一份通知合计重计"
-    return f"发文时为第{notice.seq}次、{notice.level}色，此前的通知作废后重计"
+    sent = f"发文时为第{notice.seq}次、{notice.level}色，"
+    if rank < notice.seq:
+        return sent + "此前的通知作废后重计"
+    if restored >= rank - notice.seq:  # nothing merged: a void undone since (a void of the void)
+        return sent + "此前作废的通知恢复有效后重计"
+    if restored:
+        return sent + "此前作废的通知恢复有效、并与发文时不知道的另一份通知合计重计"
+    # sent without knowing of an earlier one (two branches merged: notice-seq-behind)
+    return sent + "与发文时不知道的另一份通知合计重计"
 
 
 @dataclass

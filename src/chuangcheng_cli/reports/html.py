@@ -457,7 +457,7 @@ def _notice_table(snap: rules.Snapshot) -> str:
         status = ns.status(snap.today)
         late = ' class="warn"' if ns.overdue_days(snap.today) else ""  # the unit's lateness, as the status says
         rank, level = rules.notice_rank(snap, ns)  # as cc score counts it: an earlier void moves it
-        moved = rules.rank_note(ns, rank)
+        moved = rules.rank_note(snap, ns, rank)
         out.append(
             f'<tr><td class="nowrap">{_e(n.doc_no)}</td><td>{_e(project.unit_short(n.unit))}</td>'
             f'<td><span class="nowrap">第{rank}次（{_e(level)}）</span>'

@@ -61,7 +61,7 @@ def _rank_text(snap: rules.Snapshot, ns: rules.NoticeState) -> str:
     """第2次（黄）: the notice's place among those that count, as cc score takes it; the place it
     was sent with beside it when an earlier notice's void moved it."""
     rank, level = rules.notice_rank(snap, ns)
-    moved = rules.rank_note(ns, rank)
+    moved = rules.rank_note(snap, ns, rank)
     return f"第{rank}次（{level}）" + (f"（{moved}）" if moved else "")
 
 

@@ -181,7 +181,7 @@ def notice_table(snap: rules.Snapshot) -> tuple[list[Col], list[list]]:
         status_colours = (LIGHT_COLOURS[rules.DONE] if ns.closed else
                           LIGHT_COLOURS[rules.RED] if ns.overdue_days(snap.today) else None)
         rank, level = rules.notice_rank(snap, ns)  # as cc score counts it: an earlier void moves it
-        moved = rules.rank_note(ns, rank)
+        moved = rules.rank_note(snap, ns, rank)
         rows.append([
             n.doc_no, n.date, project.unit_label(n.unit), f"第{rank}次" + (f"\n（{moved}）" if moved else ""),
             Cell(level, LEVEL_COLOURS.get(level)), "\n".join(tasks) or _notice_subject(n),
