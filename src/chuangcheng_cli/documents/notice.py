@@ -389,7 +389,8 @@ def escalation_doc(snap: rules.Snapshot, unit: models.Unit, previous: list[rules
         if not v2 or rank == e.seq:
             return f"第{e.seq}次督办，{e.level}色" + ("，强制督办" if v2 and e.forced else "")
         # counted by its place among those that count: an earlier notice voided since it was sent,
-        # or (said so since layout 6; before, as if voided) one sent on another branch, merged
+        # or (said so since layout 6; before, as if voided) one sent on another branch, merged, or
+        # one void when this was sent and restored since
         moved = (rules.seq_note(e, rank, rules.restored_before(snap.project, e, sent[:rank - 1])) if esc.layout >= 6
                  else f"发文时为第{e.seq}次、{e.level}色，此前的通知作废后重计")
         return f"第{rank}次督办，{rules.notice_level(rank)}色" + ("，强制督办" if e.forced else "") + "；" + moved
