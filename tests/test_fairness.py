@@ -1631,3 +1631,45 @@ def test_a_notice_counted_after_a_restored_one_is_said_so_not_as_after_a_merge(t
     table = cc(tmp_path / "merged", "report", "md", "--as-of", "2023-12-30").stdout
     both = "发文时为第2次、黄色，此前作废的通知恢复有效、并与发文时不知道的另一份通知合计重计"
     assert f"第4次（红）（{both}）" in table, table
+
+
+def test_a_report_to_the_city_leaders_states_the_lead_unit_s_late_reviews(tmp_path):
+    """The lead unit took 13 days to send back 人社局's reply to 1号 and 17 to close 2号 (review
+    time 5 days): cc score counts both against 市司法局, and since layout 6 the report to 市领导
+    says so beside each (a fresh-eyes try read only the unit's side of the record there, the README
+    promising the lead unit's own delays too). A report recorded before says what it said."""
+    repo = early(tmp_path)
+    cc(repo, "notice", "人社局", "--as-of", "2023-07-05")  # deadline 2023-07-17
+    cc(repo, "reply", "1", "--note", "已整改", "--as-of", "2023-07-12")
+    cc(repo, "reject", "1", "--note", "台账不全", "--days", "5", "--as-of", "2023-07-25")  # due 7-17: 8 days late
+    cc(repo, "notice", "人社局", "--as-of", "2023-08-01")
+    cc(repo, "reply", "2", "--note", "已整改", "--as-of", "2023-08-03")
+    cc(repo, "close", "2", "--note", "整改到位", "--as-of", "2023-08-20")  # due 8-08: 12 days late
+    out = cc(repo, "notice", "人社局", "--as-of", "2023-08-21", "--yes").stdout.replace("\n", "")
+    first = ("2023年7月12日反馈（按期），2023年7月25日退回整改（新的整改期限2023年7月31日；牵头单位审核超过时限8天），"
+             "退回后逾期21天未反馈。")
+    second = "2023年8月3日反馈（按期），2023年8月20日审核销号（牵头单位审核超过时限12天）。"
+    assert first in out and second in out, out
+    score = cc(repo, "score", "--unit", "司法局", "--as-of", "2023-08-21").stdout
+    assert "法治督〔2023〕1号（超时8天办理）" in score and "法治督〔2023〕2号（超时12天办理）" in score
+
+    from chuangcheng_cli.documents.notice import documents_of
+    from chuangcheng_cli.store import checks
+
+    data = repo / "data"
+    report = entries(repo)[-1]
+    assert report["kind"] == "escalate" and report["layout"] == REPORT_LAYOUT
+
+    def reprinted() -> str:
+        project, _ = checks.load_checked(data)
+        trigger = next(e for e in project.journal if e.id == report["trigger"])
+        return "".join(b.text for b in documents_of(project, trigger)[1][0].blocks)
+
+    assert first in reprinted() and second in reprinted()
+    lines = (data / "journal.jsonl").read_text(encoding="utf-8").splitlines()
+    (data / "journal.jsonl").write_text("\n".join([*lines[:-1], json.dumps(report | {"layout": 5}, ensure_ascii=False)])
+                                        + "\n", encoding="utf-8")
+    sent = reprinted()  # as a layout-5 report was sent
+    assert "审核超过时限" not in sent
+    assert "2023年7月25日退回整改（新的整改期限2023年7月31日），退回后逾期21天未反馈。" in sent
+    assert "2023年8月3日反馈（按期），2023年8月20日审核销号。" in sent

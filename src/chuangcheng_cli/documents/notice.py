@@ -399,7 +399,7 @@ def escalation_doc(snap: rules.Snapshot, unit: models.Unit, previous: list[rules
         e = ns.notice
         blocks.append(Block("para", f"{i}. {cn_date(e.date)}，{e.doc_no}（{kind(e, i)}），"
                                     f"督办事项：{matters(e)}；整改期限{cn_date(e.deadline)}；"
-                                    f"{notice_outcome(ns, day, review, moved)}。"))
+                                    f"{notice_outcome(ns, day, review, moved, esc.layout >= 6)}。"))
     blocks.append(Block("para", f"{n}. {cn_date(entry.date)}，{entry.doc_no}（{kind(entry, n)}），"
                                 f"督办事项：{matters(entry)}；整改期限{cn_date(entry.deadline)}。"))
     blocks.append(Block("h1", "二、当前差距"))
@@ -435,23 +435,37 @@ def _cited_problems(project: models.Project, notices: list[models.Notice]) -> di
 
 
 def notice_outcome(ns: rules.NoticeState, day: dt.date, review: models.Policy | None = None,
-                   moved: bool = True) -> str:
+                   moved: bool = True, reviewed_late: bool = True) -> str:
     """What became of an earlier notice by `day`: answered or not, on time or late, rejected,
     closed — each stated, since the report is what a unit head is held to account on.
     review: the policy whose review time (review_days, in 工作日 when workdays) a reply that has
     waited longer is said to have passed; None: not said (reports before layout 2). moved: see
-    rules.review_over."""
+    rules.review_over. reviewed_late: a 退回 or 销号 the lead unit made after its review time is
+    said so too, as rules.late_reviews (and cc score) count it (reports before layout 6 did not:
+    the leaders read of the unit's lateness and not of the lead unit's)."""
     parts = []
-    for deadline, reply, reject in ns.rounds:
+    last = len(ns.rounds) - 1
+
+    def late_review(reply, act) -> str:
+        over = rules.review_over(review, reply.date, act.date, moved) if review is not None and reviewed_late else 0
+        return f"牵头单位审核超过时限{over}天" if over else ""
+
+    for k, (deadline, reply, reject) in enumerate(ns.rounds):
         if reply is None:
             continue
         late = (reply.date - deadline).days
         said = f"{cn_date(reply.date)}反馈" + (f"（超过整改期限{late}天）" if late > 0 else "（按期）")
         if reject is not None:
-            said += f"，{cn_date(reject.date)}退回整改（新的整改期限{cn_date(reject.deadline)}）"
+            over = late_review(reply, reject)
+            said += (f"，{cn_date(reject.date)}退回整改（新的整改期限{cn_date(reject.deadline)}"
+                     + (f"；{over}" if over else "") + "）")
+        elif k == last and ns.closed is not None:  # the reply the 销号 ends the wait of (rules.late_reviews)
+            over = late_review(reply, ns.closed)
+            said += f"，{cn_date(ns.closed.date)}审核销号" + (f"（{over}）" if over else "")
         parts.append(said)
     if ns.closed is not None:
-        parts.append(f"{cn_date(ns.closed.date)}审核销号")
+        if not (ns.rounds and ns.rounds[-1][1] is not None and ns.rounds[-1][2] is None):  # not said above
+            parts.append(f"{cn_date(ns.closed.date)}审核销号")
     elif ns.pending is not None:
         waited = (day - ns.pending.date).days
         over = rules.review_over(review, ns.pending.date, day, moved) if review is not None else 0
