@@ -1673,3 +1673,19 @@ def test_a_report_to_the_city_leaders_states_the_lead_unit_s_late_reviews(tmp_pa
     assert "审核超过时限" not in sent
     assert "2023年7月25日退回整改（新的整改期限2023年7月31日），退回后逾期21天未反馈。" in sent
     assert "2023年8月3日反馈（按期），2023年8月20日审核销号。" in sent
+
+
+def test_a_void_names_the_id_it_is_written_under_and_how_to_take_it_back(tmp_path):
+    """A wrong void is undone by voiding the void, which needs its id: a fresh-eyes try found it
+    printed only the voided record's id (and a dry run's id, which the write does not reuse), and
+    had to dig the void's out of cc history. The output names it, and the command to undo."""
+    repo = early(tmp_path)
+    cc(repo, "notice", "人社局", "--as-of", "2023-07-05")
+    out = cc(repo, "void", "法治督〔2023〕1号", "--reason", "发错", "--as-of", "2023-07-06").stdout
+    void = entries(repo)[-1]
+    assert void["kind"] == "void"
+    undo = f'cc void {void["id"]} --reason "作废错了"'
+    assert f"作废记录 {void['id']}" in out and undo in out
+    assert unit(repo, "2023-07-06", "rsj")["notice_count"] == 0
+    cc(repo, "void", void["id"], "--reason", "作废错了", "--as-of", "2023-07-06")
+    assert unit(repo, "2023-07-06", "rsj")["notice_count"] == 1
