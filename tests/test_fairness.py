@@ -1344,6 +1344,11 @@ def test_a_notice_or_problem_recorded_into_the_past_says_its_deadline_has_alread
     from helpers import copy_data
 
     copy_data(tmp_path)
+    # before anything is written (a dry run, or a confirmation asked), it is not told to void a
+    # record that does not exist (a fresh-eyes try)
+    dry = cc(tmp_path, "notice", "残联", "--task", "T14", "--reason", "无障碍设施台账缺失", "--as-of", "2023-10-20",
+             "--dry-run")
+    assert "应以今天的日期登记（已写入的，请用 cc void 作废这条记录" in dry.stderr
     sent = cc(tmp_path, "notice", "残联", "--task", "T14", "--reason", "无障碍设施台账缺失", "--as-of", "2023-10-20",
               "--yes")
     assert "提示：这条督办通知记录的日期是2023年10月20日，给出的期限2023年10月30日早于日志已记到的" in sent.stderr

@@ -147,7 +147,8 @@ def _past_deadlines(entries: list, journal: list, raw: Optional[bytes]) -> list[
                    f"{'' if e.kind in ('notice', 'problem') else '新'}期限"
                    f"{rules.cn_date(due)}早于日志已记到的{rules.cn_date(day)}{latest_is}。"
                    "如当时确已下发，可以不理会；如单位是现在才收到，按日志它一收到就已逾期，"
-                   "请用 cc void 作废这条记录，再以今天的日期重新登记。")
+                   # said before a dry run or a confirmation too, when nothing is written yet
+                   "应以今天的日期登记（已写入的，请用 cc void 作废这条记录，再以今天的日期重新登记）。")
     return out
 
 
