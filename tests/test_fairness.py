@@ -1694,3 +1694,19 @@ def test_a_void_names_the_id_it_is_written_under_and_how_to_take_it_back(tmp_pat
     assert unit(repo, "2023-07-06", "rsj")["notice_count"] == 0
     cc(repo, "void", void["id"], "--reason", "作废错了", "--as-of", "2023-07-06")
     assert unit(repo, "2023-07-06", "rsj")["notice_count"] == 1
+
+
+def test_a_reprinted_notice_whose_place_moved_says_what_counts_now(tmp_path):
+    """1号 voided after 2号 went out as the 第2次: cc reprint 2 makes the document as sent (第2次,
+    黄色), and says that the record now counts it as the 1st, as the tables do (a fresh-eyes try
+    read a reprinted 第3次 threatening a report that had been voided, with no word of it)."""
+    repo = early(tmp_path)
+    cc(repo, "notice", "人社局", "--as-of", "2023-07-05")
+    cc(repo, "notice", "人社局", "--as-of", "2023-07-20")
+    same = cc(repo, "reprint", "2", "--out", str(tmp_path / "before"), "--as-of", "2023-07-20")
+    assert "按现在的记录" not in same.stderr
+    cc(repo, "void", "法治督〔2023〕1号", "--reason", "发错", "--as-of", "2023-07-21")
+    out = cc(repo, "reprint", "2", "--out", str(tmp_path / "out"), "--as-of", "2023-07-21")
+    assert ("提示：重新生成的通知与发文时相同，写的是第2次督办（黄色）；按现在的记录它是第1次（蓝色）"
+            "（发文时为第2次、黄色，此前的通知作废后重计）") in out.stderr.replace("\n", "")
+    assert unit(repo, "2023-07-21", "rsj")["notice_count"] == 1

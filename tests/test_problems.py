@@ -8,6 +8,8 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 from helpers import REPO, cc_ok, copy_data, early_copy, snapshot_files
 
 PROBLEM_KINDS = {"problem", "fix", "recheck", "extend"}
@@ -1411,3 +1413,26 @@ def test_an_import_option_s_fault_is_said_once(tmp_path):
     assert long.stderr.count("发现人过长") == 1
     twice = cc(tmp_path, "problem", "import", "rows.csv", *day, "--map", "点位=点位", "--map", "点位=问题描述", code=2)
     assert "--map 把表头“点位”指定给了两个字段" in twice.stderr
+
+
+
+@pytest.mark.parametrize("fixed", [False, True])
+def test_closing_a_notice_says_what_it_leaves_open_of_the_problems_it_cited(tmp_path, fixed):
+    """A notice on 工商联's overdue problem W2023-0021, answered and closed: the 销号 closes the
+    notice, not the problem, which stays 整改中 and overdue (the unit was noticed for it again the
+    next day, and a fresh-eyes try was told nothing of it at the 销号). The close says so, and how
+    the unit records the fix; or, the fix reported, that the problem waits for its 复查."""
+    copy_data(tmp_path)
+    assert "W2023-0021" in cc(tmp_path, "notice", "工商联", "--as-of", "2023-10-19").stdout
+    lines = (tmp_path / "data" / "journal.jsonl").read_text(encoding="utf-8").splitlines()
+    number = str(next(json.loads(x) for x in reversed(lines) if json.loads(x)["kind"] == "notice")["number"])
+    cc(tmp_path, "reply", number, "--note", "已公示服务内容", "--by", "袁某某", "--as-of", "2023-10-20")
+    if fixed:
+        cc(tmp_path, "problem", "fix", "W2023-0021", "--note", "已公示", "--by", "袁某某", "--as-of", "2023-10-20")
+    closed = cc(tmp_path, "close", number, "--note", "整改到位", "--as-of", "2023-10-23").stdout.replace("\n", "")
+    if fixed:
+        assert ("督办事项中的问题 W2023-0021（市民营企业服务中心）已报整改完成、待复查；通知销号不等于问题销号，"
+                "请复查：cc problem recheck W2023-0021 --pass") in closed
+    else:
+        assert ("督办事项中的问题 W2023-0021（市民营企业服务中心）仍为整改中（逾期105天），市工商业联合会尚未报整改完成；"
+                "通知销号不等于问题销号") in closed and "cc problem fix W2023-0021 --note" in closed

@@ -424,6 +424,13 @@ def reprint(
         void = snap.voided[esc.id]
         note(f"提示：这份通知引起的报告市领导{esc.doc_no}已于{rules.cn_date(void.date)}作废"
              f"（{void.reason.strip()}），不再重新生成。")
+    rank, level = rules.notice_rank(snap, ns)
+    if rank != ns.notice.seq:  # the document is the one sent; its reader is told what counts now
+        from .plain import note
+
+        e = ns.notice
+        note(f"提示：重新生成的通知与发文时相同，写的是第{e.seq}次督办（{e.level}色）；按现在的记录它是第{rank}次（{level}色）"
+             f"（{rules.rank_note(snap, ns, rank)}），督办次数、灯色和是否报告市领导都按现在的记录计算（见 cc units、cc report）。")
     if dry_run:  # reprint writes no journal entry; --by is accepted like every command's
         from ..documents.officialdoc import render_text
 
@@ -498,6 +505,29 @@ def close(
 
     def build(snap, stamp, _folder):
         ns = find_notice(snap, notice_ref)
-        return [make_close(snap, stamp, ns, note_)], [], f"已销号：{ns.notice.doc_no}"
+        entry = make_close(snap, stamp, ns, note_)
+        return [entry], [], f"已销号：{ns.notice.doc_no}" + "".join("\n" + t for t in _problems_left(snap, ns, entry.date))
 
     record(data, as_of, by, dry_run, build, scope=notices_only, lead_act="close")
+
+
+def _problems_left(snap, ns, day) -> list[str]:
+    """What a 销号 leaves open of the problems the notice cited: a problem is 销号 by its own 复查,
+    not by its notice's (a fresh-eyes try closed a notice on its unit's reply while the problem
+    cited stayed 整改中, overdue, and the unit was noticed for it again the next day)."""
+    from ..domain import problemlist, rules
+
+    out = []
+    for pid in ns.notice.problems:
+        ps = snap.problems.get(pid)
+        if ps is None or ps.status == problemlist.CLOSED:
+            continue
+        if ps.status == problemlist.FIXED:
+            out.append(f"提示：督办事项中的问题 {ps.label}已报整改完成、待复查；通知销号不等于问题销号，"
+                       f"请复查：cc problem recheck {pid} --pass（或 --fail）--note …")
+            continue
+        late = (day - ps.deadline).days if ps.deadline is not None else 0
+        out.append(f"提示：督办事项中的问题 {ps.label}仍为整改中" + (f"（逾期{late}天）" if late > 0 else "")
+                   + f"，{snap.project.unit_label(ps.unit)}尚未报整改完成；通知销号不等于问题销号，问题仍按整改期限"
+                   f"{rules.cn_date(ps.deadline)}计算。如已整改，请责任单位登记：cc problem fix {pid} --note …")
+    return out
