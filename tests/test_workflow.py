@@ -463,3 +463,35 @@ def test_entry_ids_never_repeat_within_a_command_and_have_48_random_bits(monkeyp
     monkeypatch.setattr(workflow, "_MINTED", set())
     assert [workflow.new_entry_id(day) for _ in range(3)] == [
         "20231121-aaaaaaaaaaaa", "20231121-bbbbbbbbbbbb", "20231121-cccccccccccc"]
+
+
+def test_a_lower_percent_is_refused_with_each_way_to_mend_it(tmp_path):
+    """A percent below the last report: this one mistyped, the last one wrong (void it, as the
+    README's table of corrections says), or a real step back (--correct); a fresh-eyes try was
+    shown only the last."""
+    from helpers import copy_data, run_cc, snapshot_files
+
+    copy_data(tmp_path)
+    before = snapshot_files(tmp_path)
+    result = run_cc("log", "T09", "--unit", "人社局", "--percent", "8", "--note", "推进中", "--by", "范某某",
+                    "--as-of", "2023-12-31", cwd=tmp_path)
+    text = result.stderr.replace("\n", "")
+    assert result.returncode == 2 and "低于上次报送的" in text, text
+    assert "改正后重新运行" in text and "cc history --task T09" in text and 'cc void <id> --reason "进度填错"' in text
+    assert '--correct "更正原因"' in text
+    assert snapshot_files(tmp_path) == before
+
+
+
+def test_a_voided_progress_report_says_how_to_report_again(tmp_path):
+    """A progress report voided (进度填错): the output names the cc log that reports it again, as a
+    voided notice's names cc notice (a fresh-eyes try was left without a next step)."""
+    from helpers import cc_ok, copy_data
+
+    copy_data(tmp_path)
+    cc_ok(tmp_path, "log", "T09", "--unit", "人社局", "--percent", "85", "--note", "推进中", "--by", "范某某",
+          "--as-of", "2023-12-31")
+    lines = (tmp_path / "data" / "journal.jsonl").read_text(encoding="utf-8").splitlines()
+    last = json.loads(lines[-1])["id"]
+    out = cc_ok(tmp_path, "void", last, "--reason", "进度填错", "--by", "范某某", "--as-of", "2023-12-31").stdout
+    assert "如需重新报送：cc log T09 --unit 人社局 --percent … --note …" in out, out

@@ -390,6 +390,9 @@ def void(
                 again = f"再用 cc reprint {of.ref} 按记录重新生成" if of is not None else "再按记录重新生成"
                 msg += (f"\n文书 {f} 也是仍然有效的 {other.doc_no or other.id} 的文件，不要删除；它的内容可能是"
                         f"被作废的这一份：请移走它，{again}。")
+        if target.kind == "progress":  # the usual next step, as after a voided notice
+            msg += (f"\n如需重新报送：cc log {target.task} --unit {snap.project.unit_short(target.unit)} "
+                    "--percent … --note …（低于此前仍有效的报送时加 --correct）")
         if entries[0].id not in msg:  # how to take this void back, with the id it is written under
             msg += f'\n作废记录 {entries[0].id}；如作废错了，可撤销这次作废：cc void {entries[0].id} --reason "作废错了"'
         return entries, [], msg

@@ -136,7 +136,9 @@ def make_progress(snap: rules.Snapshot, stamp: Stamp, task: models.Task, unit: m
                          f"如需重新办理，请由牵头单位先运行 cc reopen {task.id} --reason …")
     if state.reports and percent < state.percent and not correction.strip():
         raise UsageError(f"进度 {percent}% 低于上次报送的 {state.percent}%",
-                         "如确需下调，请加 --correct \"更正原因\"。")
+                         f"如是这次的进度写错了，改正后重新运行；如是上次报送的进度填错了，请作废那一条（cc history --task "
+                         f"{task.id} 查看记录 id，cc void <id> --reason \"进度填错\"）再报送；如进度确需下调，"
+                         "请加 --correct \"更正原因\"。")
     entry = models.make(models.Progress, kind="progress", task=task.id, unit=unit.id, percent=percent,
                         note=_clean(note, "进展说明"), evidence=evidence,
                         problem=_clean(problem, "自查问题") if problem.strip() else "",
