@@ -525,12 +525,13 @@ def _problems_left(snap, ns, day) -> list[str]:
         ps = snap.problems.get(pid)
         if ps is None or ps.status == problemlist.CLOSED:
             continue
+        label = ps.label if ps.problem is not None else pid
         if ps.status == problemlist.FIXED:
-            out.append(f"提示：督办事项中的问题 {ps.label}已报整改完成、待复查；通知销号不等于问题销号，"
+            out.append(f"提示：督办事项中的问题 {label}已报整改完成、待复查；通知销号不等于问题销号，"
                        f"请复查：cc problem recheck {pid} --pass（或 --fail）--note …")
             continue
         late = (day - ps.deadline).days if ps.deadline is not None else 0
-        out.append(f"提示：督办事项中的问题 {ps.label}仍为整改中" + (f"（逾期{late}天）" if late > 0 else "")
+        out.append(f"提示：督办事项中的问题 {label}仍为整改中" + (f"（逾期{late}天）" if late > 0 else "")
                    + f"，{snap.project.unit_label(ps.unit)}尚未报整改完成；通知销号不等于问题销号，问题仍按整改期限"
                    f"{rules.cn_date(ps.deadline)}计算。如已整改，请责任单位登记：cc problem fix {pid} --note …")
     return out
