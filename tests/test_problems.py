@@ -1431,7 +1431,7 @@ def test_closing_a_notice_says_what_it_leaves_open_of_the_problems_it_cited(tmp_
         cc(tmp_path, "problem", "fix", "W2023-0021", "--note", "已公示", "--by", "袁某某", "--as-of", "2023-10-20")
     closed = cc(tmp_path, "close", number, "--note", "整改到位", "--as-of", "2023-10-23").stdout.replace("\n", "")
     if fixed:
-        assert ("督办事项中的问题 W2023-0021（市民营企业服务中心）已报整改完成、待复查；通知销号不等于问题销号，"
+        assert ("督办事项中的问题 W2023-0021（市民营企业服务中心）已报整改完成，待复查（逾期102天完成）；通知销号不等于问题销号，"
                 "请复查：cc problem recheck W2023-0021 --pass") in closed
     else:
         assert ("督办事项中的问题 W2023-0021（市民营企业服务中心）仍为整改中（逾期105天），市工商业联合会尚未报整改完成；"

@@ -421,16 +421,14 @@ def reprint(
     ns = find_notice(snap, notice_ref)
     docs = documents_of(project, ns.notice, snap.voided)
     esc = rules.triggered_escalation(project, ns.notice)
-    if esc is not None and esc.id in snap.voided:  # the void took it back: never sent again as if it stood
-        from .plain import note
+    from .plain import note
 
+    if esc is not None and esc.id in snap.voided:  # the void took it back: never sent again as if it stood
         void = snap.voided[esc.id]
         note(f"提示：这份通知引起的报告市领导{esc.doc_no}已于{rules.cn_date(void.date)}作废"
              f"（{void.reason.strip()}），不再重新生成。")
     rank, level = rules.notice_rank(snap, ns)
     if rank != ns.notice.seq:  # the document is the one sent; its reader is told what counts now
-        from .plain import note
-
         e = ns.notice
         note(f"提示：重新生成的通知与发文时相同，写的是第{e.seq}次督办（{e.level}色）；按现在的记录它是第{rank}次（{level}色）"
              f"（{rules.rank_note(snap, ns, rank)}），督办次数、灯色和是否报告市领导都按现在的记录计算（见 cc units、cc report）。")
@@ -525,13 +523,12 @@ def _problems_left(snap, ns, day) -> list[str]:
         ps = snap.problems.get(pid)
         if ps is None or ps.status == problemlist.CLOSED:
             continue
-        label = ps.label if ps.problem is not None else pid
+        label, state = ps.label if ps.problem is not None else pid, ps.status_text(day)
         if ps.status == problemlist.FIXED:
-            out.append(f"提示：督办事项中的问题 {label}已报整改完成、待复查；通知销号不等于问题销号，"
+            out.append(f"提示：督办事项中的问题 {label}{state}；通知销号不等于问题销号，"
                        f"请复查：cc problem recheck {pid} --pass（或 --fail）--note …")
-            continue
-        late = (day - ps.deadline).days if ps.deadline is not None else 0
-        out.append(f"提示：督办事项中的问题 {label}仍为整改中" + (f"（逾期{late}天）" if late > 0 else "")
-                   + f"，{snap.project.unit_label(ps.unit)}尚未报整改完成；通知销号不等于问题销号，问题仍按整改期限"
-                   f"{rules.cn_date(ps.deadline)}计算。如已整改，请责任单位登记：cc problem fix {pid} --note …")
+        else:
+            out.append(f"提示：督办事项中的问题 {label}仍为{state}，{snap.project.unit_label(ps.unit)}尚未报整改完成；"
+                       f"通知销号不等于问题销号，问题仍按整改期限{rules.cn_date(ps.deadline)}计算。"
+                       f"如已整改，请责任单位登记：cc problem fix {pid} --note …")
     return out

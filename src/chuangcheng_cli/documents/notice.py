@@ -444,7 +444,7 @@ def notice_outcome(ns: rules.NoticeState, day: dt.date, review: models.Policy | 
     said so too, as rules.late_reviews (and cc score) count it (reports before layout 6 did not:
     the leaders read of the unit's lateness and not of the lead unit's)."""
     parts = []
-    last = len(ns.rounds) - 1
+    last, closed_said = len(ns.rounds) - 1, False
 
     def late_review(reply, act) -> str:
         over = rules.review_over(review, reply.date, act.date, moved) if review is not None and reviewed_late else 0
@@ -462,9 +462,10 @@ def notice_outcome(ns: rules.NoticeState, day: dt.date, review: models.Policy | 
         elif k == last and ns.closed is not None:  # the reply the 销号 ends the wait of (rules.late_reviews)
             over = late_review(reply, ns.closed)
             said += f"，{cn_date(ns.closed.date)}审核销号" + (f"（{over}）" if over else "")
+            closed_said = True
         parts.append(said)
     if ns.closed is not None:
-        if not (ns.rounds and ns.rounds[-1][1] is not None and ns.rounds[-1][2] is None):  # not said above
+        if not closed_said:
             parts.append(f"{cn_date(ns.closed.date)}审核销号")
     elif ns.pending is not None:
         waited = (day - ns.pending.date).days
