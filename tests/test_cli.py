@@ -546,6 +546,21 @@ def test_an_option_where_a_value_belongs_is_refused_not_written(tmp_path):
     assert meant.returncode == 0 and "（演练，未写入）" in meant.stdout and "：--dry-run" in meant.stdout
 
 
+def test_an_option_taken_as_a_value_keeps_its_own_value(tmp_path):
+    """cc log T09 --unit --as-of 2023-11-28 (the unit's name left out): --unit took --as-of, and
+    2023-11-28 was called an extra argument and asked 是否为 --date 2023-11-28？ (an office try),
+    though it is --as-of's own value. A flag's next word is still a stray."""
+    copy_data(tmp_path)
+    before = snapshot_files(tmp_path / "data")
+    r = run_cc("log", "T09", "--unit", "--as-of", "2023-11-28", cwd=tmp_path)
+    assert r.returncode == 2
+    assert r.stderr.splitlines()[0] == ('错误：--unit 的值无效：--as-of 是本命令的选项，像是 --unit 后面漏写了内容；'
+                                        '确是这段文字时请写成 --unit="--as-of"')
+    assert "多余的参数" not in r.stderr and "--date" not in r.stderr
+    flag = run_cc("log", "T09", "--unit", "--dry-run", "2023-11-28", cwd=tmp_path)
+    assert flag.returncode == 2 and "（多余的参数：2023-11-28）" in flag.stderr
+    assert snapshot_files(tmp_path / "data") == before
+
 def test_global_as_of_before_the_command():
     a = runner.invoke(app, ["--data", str(DATA), "--as-of", "2023-06-30", "status", "--json"], env=cc_env())
     assert json.loads(a.output)["summary"]["as_of"] == "2023-06-30"

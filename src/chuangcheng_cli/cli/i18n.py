@@ -175,9 +175,11 @@ def _refuse_option_as_value(param) -> None:
 
             from .usage import click_module
 
-            raise importlib.import_module(click_module().__name__ + ".exceptions").BadParameter(
+            exc = importlib.import_module(click_module().__name__ + ".exceptions").BadParameter(
                 f"{taken} 是本命令的选项，像是 {param.opts[0]} 后面漏写了内容；"
                 f"确是这段文字时请写成 {param.opts[0]}=\"{taken}\"", ctx=ctx, param=param)
+            exc.swallowed = taken  # the word after it is its value, not a stray (usage.leftover)
+            raise exc
         return process(ctx, value)
 
     param.process_value = checked

@@ -86,10 +86,20 @@ def leftover(exc) -> list[str]:
     if ctx is None or not (missing or re.match(_EXTRA, exc.format_message())):
         return []
     try:
-        _, extra, _ = ctx.command.make_parser(ctx).parse_args(args=_tail(ctx))
+        tail = _tail(ctx)
+        _, extra, _ = ctx.command.make_parser(ctx).parse_args(args=list(tail))  # it takes the list apart
     except Exception:  # a command line click itself could not take apart: say nothing more
         return []
-    return [str(word) for word in extra]
+    extra = [str(word) for word in extra]
+    # --unit --as-of 2023-11-28: --unit took --as-of (refused: i18n.py), so 2023-11-28 was left over,
+    # though it is --as-of's own value; read as a stray it was asked 是否为 --date 2023-11-28？
+    swallowed = getattr(exc, "swallowed", None)
+    option = next((p for p in ctx.command.params if swallowed in getattr(p, "opts", ())), None)
+    if option is not None and not getattr(option, "is_flag", False) and option.nargs == 1:
+        at = next((k for k in range(1, len(tail)) if tail[k] == swallowed and tail[k - 1] in param.opts), None)
+        if at is not None and at + 1 < len(tail) and tail[at + 1] in extra:
+            extra.remove(tail[at + 1])
+    return extra
 
 
 _DATE = r"\d{4}(?:[-/.年]\d{1,2}[-/.月]\d{1,2}[日号]?|\d{4})|\d{1,2}月\d{1,2}[日号]"
