@@ -9,9 +9,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+from chuangcheng_cli.cli.recording import DRY_RUN_LINES
+
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
 TODAY = dt.date(2023, 6, 30)
+DRY_LINES = DRY_RUN_LINES + "\n"  # what a dry run prints before the journal lines it would write
 
 
 def copy_data(tmp_path: Path) -> Path:

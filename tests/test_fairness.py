@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from chuangcheng_cli.documents.notice import REPORT_LAYOUT
-from helpers import DATA, cc_ok, early_copy, snapshot_files
+from helpers import DATA, DRY_LINES, cc_ok, early_copy, snapshot_files
 
 
 def early(tmp_path: Path, before: str = "2023-07-01") -> Path:
@@ -1229,10 +1229,10 @@ def test_a_co_unit_notified_for_its_part_is_not_told_its_task_lags(tmp_path):
     assert "你单位承担的以下任务存在问题，现予督办" in out and "推进滞后" not in out
     assert "你单位配合；完成时限2023年11月15日）。存在问题：工地维权信息公示牌设置不全。" in out
     assert "\n　　2. " not in out  # the reason is not a second item
-    assert json.loads(out.split("日志行：\n")[1].splitlines()[0])["layout"] == 2
+    assert json.loads(out.split(DRY_LINES)[1].splitlines()[0])["layout"] == 2
     # a notice whose wording is the same either way records no layout: a line an older cc still reads
     lead = cc(tmp_path, "notice", "人社局", "--yes", "--dry-run", "--as-of", "2023-12-30").stdout
-    notice_line, report_line = lead.split("日志行：\n")[1].splitlines()[:2]
+    notice_line, report_line = lead.split(DRY_LINES)[1].splitlines()[:2]
     assert "推进滞后" in lead and '"layout"' not in notice_line
     assert json.loads(report_line)["layout"] == REPORT_LAYOUT  # the report to 市领导 closes with 特此报告, names earlier ones
 
@@ -1251,7 +1251,7 @@ def test_a_unit_notified_for_its_overdue_problem_alone_is_not_told_its_task_lags
     out = cc(tmp_path, "notice", "妇联", "--dry-run", "--as-of", "2023-09-11").stdout
     assert "你单位承担的以下任务存在问题，现予督办" in out and "推进滞后" not in out
     assert "存在差距：问题W2023-0018" in out
-    assert json.loads(out.split("日志行：\n")[1].splitlines()[0])["layout"] == 3
+    assert json.loads(out.split(DRY_LINES)[1].splitlines()[0])["layout"] == 3
 
 
 def test_a_unit_noticed_for_its_problems_alone_is_reported_for_them_by_name(tmp_path):

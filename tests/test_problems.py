@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import REPO, cc_ok, copy_data, early_copy, snapshot_files
+from helpers import DRY_LINES, REPO, cc_ok, copy_data, early_copy, snapshot_files
 
 PROBLEM_KINDS = {"problem", "fix", "recheck", "extend"}
 
@@ -600,7 +600,7 @@ def test_a_dry_run_of_an_import_says_what_the_import_would_of_its_rows(tmp_path)
                      + "导诉台无人,诉讼服务中心,市中级人民法院,2023-07-04,2023-07-28\n", encoding="utf-8")
     before = snapshot_files(repo / "data")
     dry = cc(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-07-07", "--dry-run").stdout
-    notes = dry.partition("日志行：\n")[2].split("\n", 2)[2]  # after the two journal lines
+    notes = dry.partition(DRY_LINES)[2].split("\n", 2)[2]  # after the two journal lines
     assert notes.startswith("以下问题的整改期限遇休息日，将顺延至下一个工作日：\n  第2行：")
     assert notes.partition("顺延至2023年7月24日\n")[2].startswith("以下问题将作为新问题登记，请核对是否与已登记的问题重复：\n"
                             "  第2行（W2023-0002）与已登记的 W2023-0001 发现日期、责任单位、点位都相同，仅问题描述不同\n"
@@ -622,8 +622,8 @@ def test_a_problem_overdue_on_the_day_it_is_recorded_is_said_so(tmp_path):
             "--deadline", "2023-06-20", "--as-of", "2023-07-03")
     dry = cc(repo, *args, "--dry-run").stdout
     said = "W2023-0001 的整改期限2023年6月20日早于登记日期2023年7月3日，登记当天即已逾期13天，计入市妇女联合会的逾期问题"
-    assert said in dry.partition("日志行：")[2] and problems(repo, "2023-07-03") == []
-    assert "请改给新的整改期限（--deadline）再登记" in dry and "作废" not in dry.partition("日志行：")[2]
+    assert said in dry.partition(DRY_LINES)[2] and problems(repo, "2023-07-03") == []
+    assert "请改给新的整改期限（--deadline）再登记" in dry and "作废" not in dry.partition(DRY_LINES)[2]
     real = cc(repo, *args).stdout
     assert said in real
     assert "请作废这一条（cc void W2023-0001 --reason \"期限有误\"），再给出新的整改期限（--deadline）重新登记" in real
@@ -864,7 +864,7 @@ def test_import_dry_run_shows_each_problem_readably(tmp_path):
     before = snapshot_files(repo / "data")
     out = cc(repo, "problem", "import", str(messy_sheet(tmp_path / "ok.xlsx")), "--source", "暗访", "--dry-run",
              "--as-of", "2023-07-06").stdout
-    head, _, journal_lines = out.partition("日志行：\n")
+    head, _, journal_lines = out.partition(DRY_LINES)
     assert head.startswith("（演练，未写入）将追加到日志 3 条记录：\n")
     readable = head.splitlines()[1:]
     assert len(readable) == 3 and all(line.startswith("  2023年7月6日 ") for line in readable)

@@ -20,6 +20,11 @@ from .locate import find_data_dir, parse_date, report_day
 from .plain import note
 
 
+# A dry run's journal lines: their id and time recorded are made when they are written, so the
+# ones shown are an example (an office try took the id shown for the one written, to void it by).
+DRY_RUN_LINES = "日志行（记录 id 和录入时间 at 在正式写入时生成，与此处不同）："
+
+
 def display_base() -> Path:
     return Path.cwd()
 
@@ -565,7 +570,7 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
             print(f"（演练，未写入）将追加到日志 {len(lines)} 条记录：")
             for e in entries:
                 print("  " + preview_line(project, e))
-            print("日志行：")
+            print(DRY_RUN_LINES)
             for line in lines:
                 print(line)
             if getattr(message, "dry", ""):
