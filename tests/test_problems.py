@@ -1436,3 +1436,36 @@ def test_closing_a_notice_says_what_it_leaves_open_of_the_problems_it_cited(tmp_
     else:
         assert ("督办事项中的问题 W2023-0021（市民营企业服务中心）仍为整改中（逾期105天），市工商业联合会尚未报整改完成；"
                 "通知销号不等于问题销号") in closed and "cc problem fix W2023-0021 --note" in closed
+
+
+def test_a_backdated_second_fix_or_verify_is_refused_and_validate_names_it(tmp_path):
+    """cc problem fix --as-of a day before a 整改完成 already waiting for 复查, and cc verify --as-of a
+    day before a 验收 already recorded, were written (the command judged the record as of that
+    day) and validate said nothing: two dates of one act, cc show taking one and the lead unit's
+    review time the other (a fresh-eyes try). Both are refused now, nothing written; the same
+    lines brought in by hand (a merge) are errors that name both records."""
+    copy_data(tmp_path)
+    journal = tmp_path / "data" / "journal.jsonl"
+    before = snapshot_files(tmp_path / "data")
+    fix = cc_ok(tmp_path, "problem", "fix", "W2023-0028", "--note", "补登整改", "--by", "苏某某",
+                "--as-of", "2023-12-21", code=2)
+    assert ("这条记录与日志中已有的记录冲突：问题 W2023-0028 已报整改完成（2023年12月21日，即本次要写入的这条），"
+            "正待复查，不能再报整改完成") in fix.stderr
+    verify = cc_ok(tmp_path, "verify", "T08", "--note", "台账齐全", "--as-of", "2023-12-12", code=2,
+                   CC_USER="周某某")
+    assert ("任务 T08 已验收销号（2023年12月12日，即本次要写入的这条），其后没有退回重办，不能再次验收销号"
+            in verify.stderr)
+    assert snapshot_files(tmp_path / "data") == before
+    lines = journal.read_text(encoding="utf-8").splitlines()
+    first_fix = next(json.loads(line) for line in lines if '"problem":"W2023-0028"' in line and '"kind":"fix"' in line)
+    first_verify = next(json.loads(line) for line in lines if '"kind":"verify"' in line and '"task":"T08"' in line)
+    extra = [{**first_fix, "id": "20231221-0000fb01", "date": "2023-12-21", "at": "2023-12-27T09:00:00+08:00"},
+             {**first_verify, "id": "20231212-0000fb02", "date": "2023-12-12", "at": "2023-12-27T09:00:00+08:00"}]
+    with open(journal, "a", encoding="utf-8") as fh:
+        fh.write("".join(json.dumps(e, ensure_ascii=False, separators=(",", ":")) + "\n" for e in extra))
+    out = cc_ok(tmp_path, "validate", code=1).stdout
+    assert (f"错误: 问题 W2023-0028 已报整改完成（2023年12月21日，记录 20231221-0000fb01），正待复查，不能再报整改完成 "
+            "[fix-while-pending]") in out
+    assert (f"错误: 任务 T08 已验收销号（2023年12月12日，记录 20231212-0000fb02），其后没有退回重办，不能再次验收销号 "
+            "[verify-twice]") in out
+    assert f'cc void {first_verify["id"]} --reason "重复验收"，或 cc void 20231212-0000fb02' in out

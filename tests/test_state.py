@@ -1632,3 +1632,22 @@ def test_a_notice_closed_is_stored_as_its_unit_s_count_and_reads_as_the_full_run
     assert (scjgj["notice_count"], scjgj["open_notices"]) == (2, 0)
     if keep_after == 0:
         assert _stored_fold(cache, data)["units"]["scjgj"][:3:2] == [[], 2]
+
+
+def test_a_pulled_second_verify_reads_as_the_full_run(tmp_path, monkeypatch):
+    """A 验收 pulled for a task already 验收销号 (verify-twice) was checked against the task's last
+    report alone, which names no 验收: the read through the store took it, the full run called it an
+    error. A 验收 is checked against the task's every entry: a proper one is still read through the
+    store, a second one as the full run reads it."""
+    data = copy_data(tmp_path)
+    cache = tmp_path / "cache"
+    _status_json(monkeypatch, tmp_path, cache)
+    verify = {"kind": "verify", "date": DAY, "at": "2023-12-31T10:00:00+08:00", "by": "周某某", "note": "验收。"}
+    _append(data, PULLED[2], json.dumps({**verify, "id": "20231231-0000fb05", "task": "T09"}, ensure_ascii=False) + "\n")
+    answer, _ = _status_json(monkeypatch, tmp_path, cache, full_allowed=False)
+    assert answer == _full(monkeypatch, tmp_path)
+    assert next(t for t in answer["tasks"] if t["id"] == "T09")["light"] == "done"
+    _append(data, json.dumps({**verify, "id": "20231231-0000fb06", "task": "T08"}, ensure_ascii=False) + "\n")
+    answer, full_checks = _status_json(monkeypatch, tmp_path, cache)
+    assert answer == _full(monkeypatch, tmp_path) and full_checks == 1
+    assert "verify-twice" in run_cc("validate", cwd=tmp_path).stdout

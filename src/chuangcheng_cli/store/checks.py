@@ -818,6 +818,7 @@ def check_journal(project: models.Project, journal: loading.JournalFile,
     by_lead: set[str] = set()  # tasks its lead unit (as tasklist.yaml has it now) reported on
     by_other: dict = {}  # task → (line index, entry) of its last report by another of its units
     complete: dict[str, bool] = {}
+    verified: dict[str, models.Verify] = {}  # task → its 验收销号 in force (none after a reopen or a lower report)
 
     def bad(i, key, code, message, hint="", severity="error"):
         problems.append(journal.problem_at(i, key, code, message, hint, severity))
@@ -951,6 +952,8 @@ def check_journal(project: models.Project, journal: loading.JournalFile,
                         f"cc void {before.id} --reason …")
                 last_percent[entry.task] = entry
                 complete[entry.task] = entry.percent == 100
+                if entry.percent < 100:  # as rules._task_entry: no longer 验收销号
+                    verified.pop(entry.task, None)
                 if entry.task in tasks:
                     if entry.unit == tasks[entry.task].lead:
                         by_lead.add(entry.task)
@@ -962,8 +965,21 @@ def check_journal(project: models.Project, journal: loading.JournalFile,
                 if not complete.get(entry.task):
                     bad(i, "task", "verify-before-complete",
                         f"任务 {entry.task} 尚未报送办结（100%），不能验收销号")
+                elif entry.task in verified:
+                    # a 验收 backdated before one already recorded (cc verify --as-of refuses only a
+                    # later one), or a merge's: two dates of one 验收, the views would take one each
+                    # (a fresh-eyes try: cc show the later, the lead unit's review time the earlier)
+                    before = verified[entry.task]
+                    bad(i, "task", "verify-twice",
+                        f"任务 {entry.task} 已验收销号（{rules.cn_date(before.date)}，记录 {before.id}），"
+                        "其后没有退回重办，不能再次验收销号",
+                        "同一次验收只能有一条记录：请作废多余的一条（补登时写错日期的，作废它后按正确日期重新登记）："
+                        f"cc void {entry.id} --reason \"重复验收\"，或 cc void {before.id} --reason \"重复验收\"。")
+                else:
+                    verified[entry.task] = entry
             elif kind == "reopen":
                 complete[entry.task] = False
+                verified.pop(entry.task, None)
                 if entry.deadline is not None and entry.deadline <= entry.date:
                     bad(i, "deadline", "reopen-deadline", f"重办期限 {entry.deadline} 应晚于退回日期 {entry.date}")
         elif kind == "notice":
@@ -1045,7 +1061,7 @@ class _ProblemSeen:
     entry: models.Problem
     line: int
     deadline: dt.date
-    pending: bool = False
+    pending: models.Fix | None = None  # the 整改完成 waiting for 复查
     closed: bool = False
 
 
@@ -1109,7 +1125,16 @@ def _check_problem_entry(i, entry, found: dict, void_ids: set, bad, unit_ok, tas
         if unit_ok(i, "unit", entry.unit) and seen.entry.unit in labels and entry.unit != seen.entry.unit:
             bad(i, "unit", "fix-wrong-unit",
                 f"问题 {pid} 的责任单位是 {labels.get(seen.entry.unit)}，不是 {labels[entry.unit]}")
-        seen.pending = True
+        if seen.pending:
+            # a 整改完成 backdated before one already waiting for 复查 (cc problem fix --as-of refuses
+            # only a later one), or a merge's: which one the 复查 answers, and whether late, is unclear
+            bad(i, "problem", "fix-while-pending",
+                f"问题 {pid} 已报整改完成（{rules.cn_date(seen.pending.date)}，记录 {seen.pending.id}），正待复查，"
+                "不能再报整改完成",
+                "同一次整改完成只能有一条记录：请作废多余的一条（补登时写错日期的，作废它后按正确日期重新登记）："
+                f"cc void {entry.id} --reason \"重复报送\"，或 cc void {seen.pending.id} --reason \"重复报送\"。")
+        else:
+            seen.pending = entry
     elif entry.kind == "recheck":
         if not seen.pending:
             bad(i, "problem", "recheck-without-fix", f"问题 {pid} 没有待复查的整改完成报告，不能复查",
@@ -1121,7 +1146,7 @@ def _check_problem_entry(i, entry, found: dict, void_ids: set, bad, unit_ok, tas
                 bad(i, "deadline", "problem-dates", f"返工的整改期限 {entry.deadline} 应晚于复查日期 {entry.date}")
             else:
                 seen.deadline = entry.deadline
-        seen.pending = False
+        seen.pending = None
         seen.closed = entry.passed
     elif entry.kind == "extend":
         if entry.deadline <= seen.deadline:

@@ -500,12 +500,15 @@ def witnesses(fold, state, where: dict, new: list) -> list | None:
     nothing else of a task's past for such an entry: the last percent, and whether the task
     stands reported complete); for a task with a new entry before some of its own, the same of
     its state at the fold's cut and its entries since (its mark), when all its new entries are
-    dated since the cut, else all its entries; and, for those, the voids. None when new hold
-    anything else (catch_up then takes its whole slice)."""
+    dated since the cut, else all its entries; for a task with a new 验收, all its entries; and,
+    for those, the voids. None when new hold anything else (catch_up then takes its whole slice)."""
     from ..domain import rules
 
     out: set = set()
     whole: dict = {}
+    # a 验收 is checked against the one in force (checks: verify-twice), which neither the last
+    # report nor its mark names: its task's every entry
+    every = {e.task for e in new if e.kind == "verify"}
     for e in new:
         if e.kind not in rules.TASK_KINDS or e.task not in fold.states:
             return None  # a notice's or problem's entry, a void, an unknown task: the whole slice
@@ -520,14 +523,16 @@ def witnesses(fold, state, where: dict, new: list) -> list | None:
                         return None
                     out.add(where[id(w)])
     for t, added in whole.items():
-        if fold.can_refold_from_mark(t, added):
+        if t not in every and fold.can_refold_from_mark(t, added):
             try:
                 out.update(_mark_positions(*fold.marks[t], where, False))
             except (TypeError, KeyError, IndexError):
                 return None
         else:
             out.update(state.by_task.get(t, ()))
-    if whole:
+    for t in every:
+        out.update(state.by_task.get(t, ()))
+    if whole or every:
         out.update(state.voids)
     if any(not 0 <= k < len(state.offsets) for k in out):
         return None
