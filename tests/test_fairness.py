@@ -1696,6 +1696,32 @@ def test_a_void_names_the_id_it_is_written_under_and_how_to_take_it_back(tmp_pat
     assert unit(repo, "2023-07-06", "rsj")["notice_count"] == 1
 
 
+def test_a_unit_s_void_leaves_taking_it_back_and_voiding_the_office_s_records_to_the_office(tmp_path):
+    """Only the office voids a void or the office's own 销号: a unit's liaison was shown, after voiding
+    her own report, 可撤销这次作废：cc void … (refused when she ran it), and, refused a void of a
+    reply the office had reviewed since, 请先作废它：cc void <the 退回整改> (refused again: a fresh-eyes
+    try). Both name the office for it; the office itself is told to do it."""
+    repo = early(tmp_path)
+    cc(repo, "log", "T09", "--unit", "人社局", "--percent", "30", "--note", "进展", "--by", "范某某",
+       "--as-of", "2023-07-05")
+    report = entries(repo)[-1]["id"]
+    out = cc(repo, "void", report, "--reason", "填错", "--by", "范某某", "--as-of", "2023-07-05").stdout
+    void = entries(repo)[-1]["id"]
+    assert (f'作废记录 {void}；如作废错了，请推进组办公室（吴某某、周某某）撤销这次作废：cc void {void} --reason "作废错了"'
+            in out)
+    cc(repo, "notice", "人社局", "--as-of", "2023-07-05")
+    cc(repo, "reply", "1", "--note", "已整改", "--by", "范某某", "--as-of", "2023-07-06")
+    reply = entries(repo)[-1]["id"]
+    cc(repo, "reject", "1", "--note", "材料不全", "--days", "10", "--as-of", "2023-07-07")
+    reject = entries(repo)[-1]["id"]
+    before = snapshot_files(repo / "data")
+    unit_try = cc(repo, "void", reply, "--reason", "反馈写错", "--by", "范某某", "--as-of", "2023-07-08", code=2).stderr
+    assert f"如那一条也有误，请推进组办公室（吴某某、周某某）先作废它：cc void {reject} --reason …，再作废这一条" in unit_try
+    office_try = cc(repo, "void", reply, "--reason", "反馈写错", "--by", "周某某", "--as-of", "2023-07-08", code=2).stderr
+    assert f"如那一条也有误，请先作废它：cc void {reject} --reason …，再作废这一条" in office_try
+    assert snapshot_files(repo / "data") == before
+
+
 def test_a_reprinted_notice_whose_place_moved_says_what_counts_now(tmp_path):
     """1号 voided after 2号 went out as the 第2次: cc reprint 2 makes the document as sent (第2次,
     黄色), and says that the record now counts it as the 1st, as the tables do (a fresh-eyes try

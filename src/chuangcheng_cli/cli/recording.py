@@ -526,7 +526,7 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
                 broke = any(p.line <= last for p in problems)
                 had = {(p.line, p.code) for p in full.problems if p.is_error}
                 _refuse_breaking(full.journal, [p for p in problems if p.line <= last and (p.line, p.code) not in had],
-                                 entries)
+                                 entries, (full.project, stamp.by))
                 problems = [p for p in problems if p.line > last]
         if problems:
             first = problems[0]
@@ -665,12 +665,14 @@ def fold_view(root, plan: str, held, fold, lines: list[str], day) -> bool:
     return True
 
 
-def _refuse_breaking(journal, broken: list, entries: list = ()) -> None:
+def _refuse_breaking(journal, broken: list, entries: list = (), who: tuple | None = None) -> None:
     """Refuse a void after which an earlier record breaks a rule it kept (a verify whose 100%
     report is voided, a recheck whose fix is): the record would hold an error that refuses every
     unit's writes until someone repairs it. The later record named, to be voided first when it
     is wrong too. A void of a void brings back what that one voided: when that very record is
-    what breaks (a verify whose 100% report was voided since), what it stands on is named."""
+    what breaks (a verify whose 100% report was voided since), what it stands on is named.
+    who: (the project, the recorder): a later record the recorder may not void (a unit's liaison,
+    the office's 销号) is left to the office, by name."""
     if not broken:
         return
     from ..domain import models
@@ -685,8 +687,17 @@ def _refuse_breaking(journal, broken: list, entries: list = ()) -> None:
         raise UsageError(f"恢复后，日志第 {p.line} 行的{what}不能成立：{p.message}。未写入任何内容",
                          "它所依据的记录此后已作废。如要恢复它，请先恢复所依据的那条记录（作废那条作废记录，"
                          "可用 cc history 查看），再恢复这一条；否则这一条应保持作废。")
+    first = "请先作废它"
+    if e is not None and who is not None:
+        from types import SimpleNamespace
+
+        from ..domain.authority import refusal, roster
+
+        ros = roster(who[0].plan, who[0].units)
+        if refusal(ros, SimpleNamespace(kind="void", by=who[1], entry=e.id), e):  # a fresh-eyes try was told to void the office's 销号
+            first = f"请推进组办公室（{'、'.join(ros.office)}）先作废它"
     raise UsageError(f"作废后，日志第 {p.line} 行的{what}将不再成立：{p.message}。未写入任何内容",
-                     "之后的记录以这一条为依据。如那一条也有误，请先作废它" +
+                     "之后的记录以这一条为依据。如那一条也有误，" + first +
                      (f"：cc void {e.id} --reason …" if e is not None else "") +
                      "，再作废这一条；如那一条无误，这一条就不应作废。")
 
