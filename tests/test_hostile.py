@@ -264,8 +264,10 @@ arg_text = st.one_of(
 
 
 def as_passed(text: str) -> str:
-    """An argument as entry.py passes it on: a CRLF line end (pasted from Windows) as a line end."""
-    return text.replace("\r\n", "\n")
+    """An argument as entry.py passes it on: a CRLF line end (pasted from Windows) as a line end,
+    and a CR at its end (a text read from a Windows file: these tests never pass it last) dropped."""
+    text = text.replace("\r\n", "\n")
+    return text[:-1] if text.endswith("\r") else text
 
 
 def accepted_text(text: str, limit: int = 100_000, multiline: bool = True) -> str | None:
@@ -373,6 +375,7 @@ WRITE_SETTINGS = settings(max_examples=10, deadline=None, database=None,
 @example(note="ok", evidence=["不存在.pdf"])
 @example(note="0\r\n", evidence=[])  # found by hypothesis: a CRLF line end is a line end (entry.py), stripped
 @example(note="\u200b", evidence=[])  # zero-width only: empty, refused
+@example(note="培训完成\r", evidence=[])  # "$(cat 说明.txt)" of a Windows file: its last CR dropped (entry.py)
 @example(note=" \u200b\ufeff\u3000", evidence=[])
 def test_log_with_hostile_note_and_evidence(note, evidence):
     with tempfile.TemporaryDirectory() as tmp:

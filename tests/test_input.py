@@ -322,7 +322,23 @@ def test_windows_line_ends_in_arguments(shipped):
     inside = run_cc("log", "T09", "--unit", "人社局", "--percent", "90", "--note", "第一\r行", "--by", "范某某",
                     "--as-of", "2023-12-30", cwd=shipped)
     assert inside.returncode == 2 and "U+000D" in inside.stderr
+    assert inside.stderr.startswith("错误：--note 的值 第一\\x0d行 中含有不允许的字符 U+000D")
     assert snapshot_files(shipped) == before
+
+
+@pytest.mark.parametrize("note, recorded", [("已完成培训\r\n三方台账已整理\r", "已完成培训\\n三方台账已整理"),
+                                            ("培训完成\r", "培训完成")])
+def test_a_text_read_from_a_windows_file_loses_its_last_line_end(shipped, note, recorded):
+    """--note "$(cat 说明.txt)" of a file saved on Windows: $(…) cuts the last LF and leaves its CR,
+    which was refused as 不允许的字符 U+000D, naming no option (a fresh-eyes try). It is a line end:
+    dropped, as the LF was; before the last word, or in a text of several lines."""
+    for args in (["--note", note, "--dry-run", "--as-of", "2023-12-30"], ["--dry-run", "--as-of", "2023-12-30",
+                                                                          "--note", note]):
+        out = run_cc("log", "T09", "--unit", "人社局", "--percent", "90", "--by", "范某某", *args, cwd=shipped)
+        if args[-1] == note and "\n" not in note:  # the last word of a line of a CRLF script: said so
+            assert out.returncode == 2 and "末尾有回车符" in out.stderr
+        else:
+            assert out.returncode == 0 and f'"note":"{recorded}"' in out.stdout, out.stderr
 
 
 def test_windows_and_input_method_habits_for_help_and_option_values(shipped):

@@ -59,6 +59,45 @@ def _stand_in(exc: UnicodeError) -> tuple[str, int]:
     return "".join(out), exc.end
 
 
+def windows_line_ends(argv: list[str]) -> list[str]:
+    """Each CRLF of an argument a line end (a multi-line text pasted from Windows), and a CR left at
+    the end of a text read from a Windows file ("$(cat 说明.txt)" cuts the last LF, not its CR: a
+    fresh-eyes try was refused 不允许的字符 U+000D) dropped: of a text of several lines, or of a
+    word before the last. A CR on the last word alone is what a script saved with CRLF leaves on
+    each line: refused (refuse_bad_arguments), so that the script is mended."""
+    out = []
+    for k, arg in enumerate(argv):
+        several = "\r\n" in arg
+        if several:
+            arg = arg.replace("\r\n", "\n")
+        if arg.endswith("\r") and (several or k < len(argv) - 1):
+            arg = arg[:-1]
+        out.append(arg)
+    return out
+
+
+def _flags() -> set[str]:
+    """Every flag (an option that takes no value) of every command; read on an error path only."""
+    try:
+        import typer.main
+
+        from .cli import app
+
+        command = typer.main.get_command(app)
+    except Exception:  # pragma: no cover - the message then names no option
+        return set()
+    out: set[str] = set()
+    todo = [command]
+    while todo:
+        cmd = todo.pop()
+        for p in cmd.params:
+            if getattr(p, "is_flag", False) or getattr(p, "count", False):
+                out.update(p.opts)
+                out.update(p.secondary_opts)
+        todo.extend(getattr(cmd, "commands", {}).values())
+    return out
+
+
 def refuse_bad_arguments(argv: list[str]) -> int | None:
     """Exit code 2 with a message when an argument holds a character no field may hold (see
     textguard.py; tab and newline are allowed, multi-line notes need them), else None. Checked
@@ -82,8 +121,16 @@ def refuse_bad_arguments(argv: list[str]) -> int | None:
                   "（Windows 上先运行 chcp 65001），文件请改名（如 问题表.xlsx）后重试。", file=sys.stderr)
             return 2
         if at >= 0:
-            print(f"错误：参数 {for_terminal(arg)} 中含有不允许的字符 {describe(arg[at])}", file=sys.stderr)
-            print("提示：请删除不可见的字符后重试；终端请使用 UTF-8 编码。", file=sys.stderr)
+            k = argv.index(arg)
+            option, shown = "", arg
+            if arg.startswith("--") and "=" in arg:  # --note=…
+                option, _, shown = arg.partition("=")
+            elif k > 0 and argv[k - 1].startswith("-") and "=" not in argv[k - 1] \
+                    and argv[k - 1] not in _flags():  # --dry-run T0…: no flag's value
+                option = argv[k - 1]
+            which = f"{option} 的值 " if option else "参数 "  # whose value it is (a fresh-eyes try could not tell)
+            print(f"错误：{which}{for_terminal(shown)} 中含有不允许的字符 {describe(arg[at])}，未执行任何操作", file=sys.stderr)
+            print("提示：请删除这个不可见的字符后重试（常见于从网页、聊天软件或其他文件复制来的文字）。", file=sys.stderr)
             return 2
     return None
 
@@ -121,7 +168,7 @@ def main() -> None:
             # 缺少必填选项 --unit); not the value of an option (--note /?)
             sys.argv[-1] = "--help"
         # a text pasted from Windows (a multi-line --note) holds CRLF line ends: each is a line end
-        sys.argv[1:] = [arg.replace("\r\n", "\n") if "\r\n" in arg else arg for arg in sys.argv[1:]]
+        sys.argv[1:] = windows_line_ends(sys.argv[1:])
         code = refuse_bad_arguments(sys.argv[1:])
         if code is None:
             from .cli.fast import run_fast
