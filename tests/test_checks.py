@@ -196,6 +196,21 @@ def test_a_short_name_used_by_two_units(check):
     assert "市民政局" in p.message
 
 
+@pytest.mark.parametrize("unseen, named", [("\u3164", "U+3164（空白的填充字符）"), ("\u2800", "U+2800（空白的填充字符）"),
+                                           ("\ufe0f", "U+FE0F（变体选择符）"), ("\u200b", "U+200B（零宽字符）")])
+def test_a_short_name_that_looks_like_another_unit_s(check, unseen, named):
+    """[组织部, "民政局\u3164"]: a blank filler (U+3164, a Hangul letter to Unicode) passed every check,
+    and cc units showed two units as 民政局 (a hostile-input try); a zero-width space was only a
+    warning. What draws nothing is no part of a name: the names are the same unit's (an error), and
+    the character is named (a warning)."""
+    checked = check(units=UNITS.replace("short_names: [组织部]", f'short_names: [组织部, "民政局{unseen}"]'))
+    dup, mark = checked.problems
+    assert (dup.code, dup.severity, dup.line) == ("duplicate-unit-name", "error", line_of(UNITS, "short_names: [组织部]"))
+    assert (mark.code, mark.severity) == ("invalid-character", "warning") and named in mark.message
+    person = check(units=UNITS.replace("name: 贺某某", f'name: "贺某某{unseen}"', 1))
+    assert [(p.code, p.severity) for p in person.problems] == [("invalid-character", "warning")]
+
+
 def test_full_width_commas_in_lists_are_named(check):
     """[中院，市中院] passed as one short name shown everywhere as 中院，市中…, and [zzb，mzj] was
     only told an id takes lowercase letters: a full-width comma separates no YAML list (fresh-eyes try)."""

@@ -51,18 +51,33 @@ DASHES_TO_HYPHEN = str.maketrans(dict.fromkeys(WIDE_DASHES, "-"))
 _FILLERS = frozenset("\u2800\u3164\uffa0\u115f\u1160\u034f")
 
 
-def looks_blank(text: str) -> bool:
-    """Whether text shows nothing: only spaces, invisible format characters and blank fillers."""
+def _unseen(ch: str) -> bool:
+    """A character that draws nothing and is no space: a format character (Cf), a blank filler, a
+    variation selector."""
     import unicodedata
 
-    for ch in text:
-        if ch.isspace() or ch in _FILLERS:
-            continue
-        code = ord(ch)
-        if 0xfe00 <= code <= 0xfe0f or 0xe0100 <= code <= 0xe01ef or unicodedata.category(ch) == "Cf":
-            continue
-        return False
-    return True
+    code = ord(ch)
+    return ch in _FILLERS or 0xfe00 <= code <= 0xfe0f or 0xe0100 <= code <= 0xe01ef or unicodedata.category(ch) == "Cf"
+
+
+def first_unseen(text: str) -> int:
+    """Index of the first character of text that draws nothing and is no space (see _unseen), or -1:
+    in a name, it makes two that look the same differ ("人社局" and "人社局\u3164", a hostile-input try)."""
+    if text.isascii():
+        return -1
+    return next((k for k, ch in enumerate(text) if _unseen(ch)), -1)
+
+
+def as_seen(text: str) -> str:
+    """text as one sees it: without the characters that draw nothing (see _unseen)."""
+    if text.isascii():
+        return text
+    return "".join(ch for ch in text if not _unseen(ch))
+
+
+def looks_blank(text: str) -> bool:
+    """Whether text shows nothing: only spaces, invisible format characters and blank fillers."""
+    return all(ch.isspace() or _unseen(ch) for ch in text)
 
 
 def find_bad(text: str, multiline: bool = True) -> int:
@@ -90,6 +105,10 @@ def describe(ch: str) -> str:
         kind = "文字方向标记"
     elif 0xfdd0 <= code <= 0xfdef or (code & 0xfffe) == 0xfffe:
         kind = "非字符"
+    elif ch in _FILLERS:
+        kind = "空白的填充字符"
+    elif 0xfe00 <= code <= 0xfe0f or 0xe0100 <= code <= 0xe01ef:
+        kind = "变体选择符"
     else:
         kind = "不可见的格式字符"
     return f"U+{code:04X}（{kind}）"

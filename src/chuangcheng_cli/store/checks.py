@@ -12,6 +12,7 @@ from operator import attrgetter
 from pathlib import Path
 
 from . import loading
+from ..textguard import as_seen
 from ..domain import models, problemlist, rules
 from ..diagnostics import WARNING, DataError, Diagnostic, did_you_mean, sort_key
 
@@ -368,13 +369,9 @@ def invisible_problem(src, locate, value: str, what: str) -> Diagnostic | None:
     """invalid-character for a name holding an invisible format character (a zero-width space,
     a left-to-right mark …): two units that read alike would be told apart by nothing one sees or
     types, and a person so named could never be matched by --by."""
-    if value.isascii():
-        return None
-    import unicodedata
+    from ..textguard import describe, first_unseen
 
-    from ..textguard import describe
-
-    at = next((k for k, ch in enumerate(value) if unicodedata.category(ch) == "Cf"), -1)
+    at = first_unseen(value)  # a format character, a blank filler (U+3164), a variation selector
     if at < 0:
         return None
     line, col, w = locate()
@@ -445,7 +442,8 @@ def check_units(units_file: loading.YamlFile) -> list[Diagnostic]:
         else:
             seen_ids[unit.id] = i
         for j, name in enumerate([unit.name, *unit.short_names]):
-            owner = seen_names.get(name)
+            # as one sees it: "人社局\u3164" (a blank filler) and 人社局 read as one (a hostile-input try)
+            owner = seen_names.get(as_seen(name))
             other = ids.get(name) or ids.get(name.lower())  # RSJ: --unit RSJ and --unit rsj differ
             if other is not None and other.id != unit.id:  # [司法局, rsj] with rsj 人社局's id
                 path = ("units", i, "name") if j == 0 else ("units", i, "short_names", j - 1)
@@ -461,7 +459,7 @@ def check_units(units_file: loading.YamlFile) -> list[Diagnostic]:
                 problems.append(src.problem(line, col, "duplicate-unit-name",
                                             f'名称 "{name}" 已被单位 "{owner.id}"（{owner.name}）使用',
                                             "全称和简称都不能与其他单位重复，否则无法判断指的是哪个单位。", width=w))
-            seen_names.setdefault(name, unit)
+            seen_names.setdefault(as_seen(name), unit)
         section_names: set[str] = set()
         for k, section in enumerate(unit.sections):
             # by name: two sections of one name are ambiguous even when their heads differ
