@@ -124,6 +124,35 @@ def test_xlsx_stores_formula_like_text_as_text(tmp_path):
     texts = [c.value for c in cells if isinstance(c.value, str)]
     assert any(note in t for t in texts) and any(by in t for t in texts)
     assert any(t.startswith(("+1+1", "-2+3", "@SUM")) or "+1+1" in t for t in texts)
+    # and marked as typed with a leading ': editing the cell or saving as CSV does not make it a formula
+    # (a hostile-input try); the look of its column kept (borders, wrapping)
+    like = [c for c in cells if isinstance(c.value, str) and c.value.lstrip(" \u3000").startswith(tuple("=+-@＝＋－＠"))]
+    assert {c.value for c in like} >= {by, "-2+3"} and all(c.quotePrefix for c in like)
+    assert all(c.border.left.style == "thin" for c in like if c.row > 3)
+    assert not [c.coordinate for c in cells if c.quotePrefix and not (isinstance(c.value, str) and c in like)]
+
+
+def test_xlsx_footer_shows_the_group_s_name_as_written(tmp_path):
+    """& is a code in a page footer (&P the page, &F the file, &"Arial,Bold" a font): a group named
+    法治&F&P环境 printed a file name and a page number in it (a hostile-input try); and Excel takes
+    255 characters for a footer."""
+    from chuangcheng_cli.reports.xlsx import FOOTER_ROOM, _footer_text
+
+    assert _footer_text('法治&F&P环境&&"Arial,Bold"') == '法治&&F&&P环境&&&&"Arial,Bold"'
+    long = _footer_text("&" * 300)
+    assert len(long) <= FOOTER_ROOM and long.endswith("…") and long[:-1] == "&" * (len(long) - 1)
+    assert len(long[:-1]) % 2 == 0  # never half of an &&
+    data = copy_data(tmp_path)
+    plan = data / "tasklist.yaml"
+    text = plan.read_text(encoding="utf-8")
+    plan.write_text(text.replace("  group: 法治环境工作推进组", '  group: "法治&F&P环境工作推进组"', 1), encoding="utf-8")
+    out = tmp_path / "台账.xlsx"
+    result = run_cc("report", "xlsx", "--out", str(out), *AS_OF, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    from openpyxl import load_workbook
+
+    footer = load_workbook(out).worksheets[0].oddFooter.left.text
+    assert footer.startswith("法治&&F&&P环境工作推进组")
 
 
 def test_xlsx_survives_control_characters_that_slipped_into_the_data():

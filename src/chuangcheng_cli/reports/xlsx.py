@@ -388,6 +388,18 @@ def _text(value: object) -> object:
     return value
 
 
+_FORMULA_STARTS = tuple("=+-@＝＋－＠\t\r")
+_MAYBE_FORMULA = "".join(_FORMULA_STARTS) + " \u3000"  # a cell's first character, checked at C speed first
+
+
+def _formula_like(text: str) -> bool:
+    """Whether text, typed into a cell, would be read as a formula (=, +, -, @, their full-width
+    forms, after spaces too): stored as text all the same (_cell_xml), it is marked as text typed
+    with a leading ' (quotePrefix), so that editing the cell or saving the sheet as CSV does not
+    make it one (a hostile-input try)."""
+    return text.lstrip(" \u3000").startswith(_FORMULA_STARTS)
+
+
 def _escape(text: str) -> str:
     """text as XML character data (the three characters that need it; textguard removed the rest)."""
     if "&" in text:
@@ -523,7 +535,12 @@ class _Looks:
 
     def _build(self, key: tuple) -> int:
         cell = WriteOnlyCell(self._ws)
-        if key[0] == "title":
+        if key[0] == "quoted":  # ("quoted", a body key): that look, marked as text typed with a leading '
+            from openpyxl.styles.cell_style import StyleArray
+
+            cell._style = StyleArray(self._ws.parent._cell_styles[self.id(key[1])])
+            cell.quotePrefix = True
+        elif key[0] == "title":
             cell.font = TITLE_FONT
             cell.alignment = CENTERED
         elif key[0] == "header":
@@ -628,7 +645,7 @@ def _write_sheet(wb: Workbook, name: str, looks: _Looks | None, title: str, cols
                                     for x, c in zip(letters, cols)], LINE_HEIGHT * header_lines + 4)
         usable = [max(w - PADDING, 1.0) for c, w in zip(cols, widths) if c.wrap]
         plain = [looks.id(("body", c.wrap, None, None)) for c in cols]  # the look of most cells
-        styles: dict[tuple, int] = {}  # (column, number format, colours) → id, for the others
+        styles: dict[tuple, int] = {}  # (column, number format, colours, quoted) → id, for the others
         for r, (values, measured) in enumerate(zip(rows, line_widths), FIRST_ROW):
             cells = []
             for j, value in enumerate(values):
@@ -637,7 +654,8 @@ def _write_sheet(wb: Workbook, name: str, looks: _Looks | None, title: str, cols
                     value, colours = value.value, value.colours
                 if value is None:
                     continue
-                if value.__class__ is str and colours is None:  # _cell_xml inlined for the common case
+                quoted = value.__class__ is str and value[:1] in _MAYBE_FORMULA and _formula_like(value)
+                if value.__class__ is str and colours is None and not quoted:  # _cell_xml inlined for the common case
                     if not value.isprintable():
                         value = _text(value)
                     if value and value == value.strip() and len(value) <= MAX_CELL // 2:  # longer: _fit_cell
@@ -648,9 +666,10 @@ def _write_sheet(wb: Workbook, name: str, looks: _Looks | None, title: str, cols
                     style = plain[j]
                 else:
                     fmt = _number_format(value, cols[j].kind)
-                    style = styles.get((j, fmt, colours))
+                    style = styles.get((j, fmt, colours, quoted))
                     if style is None:
-                        style = styles[j, fmt, colours] = looks.id(("body", cols[j].wrap, fmt, colours))
+                        look = ("body", cols[j].wrap, fmt, colours)
+                        style = styles[j, fmt, colours, quoted] = looks.id(("quoted", look) if quoted else look)
                 cells.append(_cell_xml(f"{letters[j]}{r}", style, value))
             lines = _row_lines(measured, usable) if measured else 1
             yield _row_xml(r, cells, LINE_HEIGHT * lines + 3 if lines > 1 else None)
@@ -661,6 +680,24 @@ def _write_sheet(wb: Workbook, name: str, looks: _Looks | None, title: str, cols
     return looks
 
 
+FOOTER_ROOM = 200  # of the 255 characters Excel takes for a whole footer: the page numbers use the rest
+
+
+def _footer_text(text: str, room: int = FOOTER_ROOM) -> str:
+    """text as a footer shows it: & is a code there (&P the page, &F the file name, &"Arial,Bold"
+    a font), && an ampersand; cut to room (a group's name in the title is the data's: a hostile-input
+    try printed 法治&F&P环境 as the file name and a page number)."""
+    out, used = [], 0
+    for ch in text:
+        piece = "&&" if ch == "&" else ch
+        if used + len(piece) > room - 1:
+            out.append("…")
+            break
+        out.append(piece)
+        used += len(piece)
+    return "".join(out)
+
+
 def _page_setup(ws: WriteOnlyWorksheet, title: str) -> None:
     ws.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
     ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
@@ -669,7 +706,7 @@ def _page_setup(ws: WriteOnlyWorksheet, title: str) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
     ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.6, bottom=0.6, header=0.3, footer=0.3)
-    ws.oddFooter.left.text = title
+    ws.oddFooter.left.text = _footer_text(title)
     ws.oddFooter.left.size = 9
     ws.oddFooter.right.text = "第 &P 页，共 &N 页"
     ws.oddFooter.right.size = 9
