@@ -1469,3 +1469,17 @@ def test_a_backdated_second_fix_or_verify_is_refused_and_validate_names_it(tmp_p
     assert (f"错误: 任务 T08 已验收销号（2023年12月12日，记录 20231212-0000fb02），其后没有退回重办，不能再次验收销号 "
             "[verify-twice]") in out
     assert f'cc void {first_verify["id"]} --reason "重复验收"，或 cc void 20231212-0000fb02' in out
+
+
+def test_a_fix_names_a_recheck_that_runs_as_written(tmp_path):
+    """cc problem fix ended 待牵头单位复查（cc problem recheck W2023-0030 --pass 或 --fail）, and that
+    command, copied, failed: 缺少必填选项 --note (a fresh-eyes try). The one it names now runs."""
+    repo = early_copy(tmp_path, "2023-07-01")
+    cc_ok(repo, "problem", "add", "--source", "暗访", "--place", "人民公园", "--desc", "法治宣传栏破损", "--unit", "司法局",
+          "--found", "2023-06-28", "--days", "10", "--as-of", "2023-06-30", CC_USER="周某某")
+    out = cc_ok(repo, "problem", "fix", "W2023-0001", "--note", "已更换", "--by", "吴某某", "--as-of", "2023-07-03").stdout
+    said = "待牵头单位复查（cc problem recheck W2023-0001 --pass --note …；未通过用 --fail --note …）"
+    assert said in out
+    ran = cc_ok(repo, "problem", "recheck", "W2023-0001", "--pass", "--note", "已核实", "--as-of", "2023-07-04",
+                CC_USER="周某某").stdout
+    assert "W2023-0001" in ran

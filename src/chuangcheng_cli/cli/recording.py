@@ -900,7 +900,7 @@ def problem_fix(problem: str, note_text: str, evidence: list[str], by: Optional[
         late = (f"（晚于整改期限{cn_date(ps.deadline)}{(stamp.date - ps.deadline).days}天）"
                 if stamp.date > ps.deadline else "（按期）")
         return [entry], [], (f"已登记整改完成：{ps.id}（{snap.project.unit_label(ps.unit)}，{ps.problem.place}）{late}，"
-                             f"待牵头单位复查（cc problem recheck {ps.id} --pass 或 --fail）")
+                             f"待牵头单位复查（cc problem recheck {ps.id} --pass --note …；未通过用 --fail --note …）")
 
     record(data, as_of, by, dry_run, build, scope=notices_only, evidence=files, problem=problem)
 
