@@ -943,3 +943,21 @@ def test_a_mistyped_source_is_asked_about(said, likely):
     a homophone or a sheet's word names is asked about, never taken (it decides who may record)."""
     result = cc("problem", "list", "--source", said, "--as-of", "2023-12-31")
     assert result.exit_code == 2 and f'提示：是否为 "{likely}"？可选：自查、互查、督查' in result.output
+
+
+def test_a_dry_run_shows_a_note_s_line_breaks_as_breaks(tmp_path):
+    """A dry run's readable line showed a two-line note as 第一行\\x0a第二行 (a fresh-eyes try), where
+    cc show and cc history break the line; other control characters stay escapes (none can be given)."""
+    copy_data(tmp_path)
+    out = run_cc("log", "T09", "--unit", "人社局", "--percent", "90", "--note", "第一行\n第二行", "--by", "范某某",
+                 "--as-of", "2023-12-30", "--dry-run", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert "  2023年12月30日 市人力资源和社会保障局 T09 报送进度90%：第一行\n    第二行\n" in out.stdout
+    from chuangcheng_cli.cli.recording import preview_line
+    from chuangcheng_cli.domain import models
+    from chuangcheng_cli.store import checks
+
+    project, _ = checks.load_checked(tmp_path / "data")
+    entry = models.make(models.Progress, kind="progress", id="20231230-0000fc01", date="2023-12-30",
+                        at="2023-12-30T10:00:00+08:00", by="范某某", task="T09", unit="rsj", percent=90, note="a\x1b[31mb")
+    assert preview_line(project, entry).endswith("报送进度90%：a\\x1b[31mb")

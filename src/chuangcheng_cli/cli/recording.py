@@ -311,7 +311,7 @@ def as_option(message: str) -> str:
 
 def preview_line(project, e) -> str:
     """One line of Chinese for an entry a --dry-run would append: its day, unit, task and what it
-    records (as cc history says it), every control character shown as an escape."""
+    records (as cc history says it), every control character but a line break shown as an escape."""
     from ..reports.rows import describe_entry
     from ..domain.views import cn_date
     from ..textguard import for_terminal
@@ -327,7 +327,9 @@ def preview_line(project, e) -> str:
         target = next((x for x in project.journal if x.id == e.entry), None)
         if target is not None:
             text += f"（被作废的记录：{line(target)}）"
-    return for_terminal(text)
+    # a note's line breaks as breaks, indented under the line (cc show, cc history show them so; a
+    # fresh-eyes try was shown 第一行\x0a第二行); every other control character as an escape
+    return for_terminal(text, multiline=True).replace("\n", "\n    ")
 
 
 class Said(str):
