@@ -1722,6 +1722,26 @@ def test_a_unit_s_void_leaves_taking_it_back_and_voiding_the_office_s_records_to
     assert snapshot_files(repo / "data") == before
 
 
+def test_a_reply_to_another_unit_s_notice_names_whose_it_is_and_the_unit_s_own(tmp_path):
+    """A liaison who typed another unit's notice number was told it was 已销号 (无需再反馈), or that
+    she may not act for that unit (a fresh-eyes try): it is named as that unit's, with her unit's
+    notices that wait for a reply; nothing written."""
+    repo = early(tmp_path)
+    cc(repo, "notice", "人社局", "--as-of", "2023-07-05")
+    cc(repo, "notice", "民政局", "--reason", "未按要求报送台账", "--as-of", "2023-07-05")
+    before = snapshot_files(repo / "data")
+    wrong = cc(repo, "reply", "2", "--note", "已整改", "--by", "范某某", "--as-of", "2023-07-06", code=1).stderr
+    assert wrong.splitlines() == [
+        "错误：督办通知 法治督〔2023〕2号 是发给市民政局的，不是发给市人力资源和社会保障局的，未写入任何内容",
+        "提示：市人力资源和社会保障局未销号的督办通知：法治督〔2023〕1号（cc reply 2023-1 --note …）。"]
+    none = cc(repo, "reply", "1", "--note", "已整改", "--by", "苗某某", "--as-of", "2023-07-06", code=1).stderr
+    assert "是发给市人力资源和社会保障局的，不是发给市总工会的" in none and "市总工会目前没有未销号的督办通知" in none
+    assert snapshot_files(repo / "data") == before
+    cc(repo, "reply", "2023-1", "--note", "已整改", "--by", "范某某", "--as-of", "2023-07-06")
+    office = cc(repo, "reply", "2", "--note", "代为登记", "--by", "周某某", "--as-of", "2023-07-06")  # the office may
+    assert office.returncode == 0
+
+
 def test_a_reprinted_notice_whose_place_moved_says_what_counts_now(tmp_path):
     """1号 voided after 2号 went out as the 第2次: cc reprint 2 makes the document as sent (第2次,
     黄色), and says that the record now counts it as the 1st, as the tables do (a fresh-eyes try

@@ -319,6 +319,7 @@ def _refuse_voided(snap: rules.Snapshot, key: str, m) -> None:
 
 def make_reply(snap: rules.Snapshot, stamp: Stamp, ns: rules.NoticeState, note: str,
                evidence: list[str]) -> models.Reply:
+    _own_notice(snap, stamp, ns)
     if ns.closed:
         raise Refusal(f"督办通知 {ns.notice.doc_no} 已于{rules.cn_date(ns.closed.date)}销号，无需再反馈")
     if stamp.date < ns.notice.date:
@@ -329,6 +330,26 @@ def make_reply(snap: rules.Snapshot, stamp: Stamp, ns: rules.NoticeState, note: 
     if last is not None and (last.date, last.note, list(last.evidence)) == (entry.date, entry.note, list(entry.evidence)):
         _same_as(last, f"督办通知 {ns.notice.doc_no} 的整改反馈")
     return entry
+
+
+def _own_notice(snap: rules.Snapshot, stamp: Stamp, ns: rules.NoticeState) -> None:
+    """Refuse a reply by a unit's person to a notice sent to another unit, naming whose it is and
+    the notices of their own that wait for a reply: a liaison who typed the wrong number was told
+    the other unit's notice was 已销号, or that she may not act for that unit (a fresh-eyes try)."""
+    from .authority import roster
+
+    ros = roster(snap.project.plan, snap.project.units)
+    if ros.is_office(stamp.by) or ros.of_unit(ns.notice.unit, stamp.by):
+        return
+    mine = [uid for uid in ros.units if ros.of_unit(uid, stamp.by)]
+    if len(mine) != 1 or mine[0] not in snap.units:
+        return  # no unit's, or several units': the roster's refusal says who may
+    label = snap.project.unit_label
+    waiting = [n for n in snap.units[mine[0]].notices if n.is_open]
+    listed = "、".join(f"{n.notice.doc_no}（cc reply {n.notice.ref} --note …）" for n in waiting)
+    raise Refusal(f"督办通知 {ns.notice.doc_no} 是发给{label(ns.notice.unit)}的，不是发给{label(mine[0])}的，未写入任何内容",
+                  f"{label(mine[0])}未销号的督办通知：{listed}。" if waiting else
+                  f"{label(mine[0])}目前没有未销号的督办通知；请核对通知编号（cc history --kind 督办 --unit {snap.project.unit_short(mine[0])}）。")
 
 
 def make_close(snap: rules.Snapshot, stamp: Stamp, ns: rules.NoticeState, note: str = "") -> models.Close:
