@@ -1483,3 +1483,18 @@ def test_a_fix_names_a_recheck_that_runs_as_written(tmp_path):
     ran = cc_ok(repo, "problem", "recheck", "W2023-0001", "--pass", "--note", "已核实", "--as-of", "2023-07-04",
                 CC_USER="周某某").stdout
     assert "W2023-0001" in ran
+
+
+def test_a_problem_added_again_to_mend_it_is_told_to_void_the_first(tmp_path):
+    """cc problem add run again with the --task or --days left out the first time was refused as
+    the same problem, told only 如确是另一个问题，请在描述中写明不同之处 (a fresh-eyes try): the way to
+    mend a registration, voiding it and adding it again, is named with the record's id, and works."""
+    repo = early_copy(tmp_path, "2023-07-01")
+    add = ["problem", "add", "--source", "暗访", "--place", "人民公园", "--desc", "法治宣传栏破损", "--unit", "司法局",
+           "--found", "2023-06-28", "--as-of", "2023-06-30"]
+    cc_ok(repo, *add, "--days", "10", CC_USER="周某某")
+    first = json.loads((repo / "data" / "journal.jsonl").read_text(encoding="utf-8").splitlines()[-1])["id"]
+    again = cc_ok(repo, *add, "--days", "5", "--task", "T04", code=1, CC_USER="周某某").stderr
+    assert f'如是要改正那次登记（如补上所属任务、改整改期限），请先作废它：cc void {first} --reason "登记有误"，再重新登记。' in again
+    cc_ok(repo, "void", first, "--reason", "登记有误", "--as-of", "2023-06-30", CC_USER="周某某")
+    assert "已登记问题 W2023-0002" in cc_ok(repo, *add, "--days", "5", "--task", "T04", CC_USER="周某某").stdout

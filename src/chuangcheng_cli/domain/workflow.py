@@ -810,7 +810,9 @@ def make_problem(snap: rules.Snapshot, stamp: Stamp, unit: models.Unit, source: 
             if (p.source, p.found, p.unit, p.place, p.desc) == same:
                 raise Refusal(f"问题 {p.problem} 已于{rules.cn_date(p.date)}登记，来源、发现日期、责任单位、点位和问题描述"
                               "都与这次相同，未重复登记",
-                              f"查看：cc problem show {p.problem}；如确是另一个问题，请在描述中写明不同之处。")
+                              f"查看：cc problem show {p.problem}；如确是另一个问题，请在描述中写明不同之处；"
+                              f"如是要改正那次登记（如补上所属任务、改整改期限），请先作废它："
+                              f"cc void {p.id} --reason \"登记有误\"，再重新登记。")
     year = stamp.date.year
     number = number or problemlist.next_number(snap.project.journal, year, snap.voided)
     entry = models.make(
