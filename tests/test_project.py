@@ -71,6 +71,39 @@ def test_init_creates_a_valid_repository_and_refuses_to_overwrite(tmp_path):
     assert snapshot_files(target) == before
 
 
+def test_init_writes_through_no_symbolic_link_and_leaves_nothing_when_it_fails(tmp_path, monkeypatch):
+    """cc init into a folder whose .github linked elsewhere wrote the workflow there, and a dangling
+    CODEOWNERS link failed with 文件已存在 naming no file, leaving data/ behind (a hostile-input try)."""
+    from chuangcheng_cli.store import scaffold
+    from chuangcheng_cli.diagnostics import UsageError
+
+    target, outside = tmp_path / "repo", tmp_path / "outside"
+    target.mkdir()
+    outside.mkdir()
+    (target / ".github").symlink_to(outside)
+    linked = run_cc("init", str(target), cwd=tmp_path)
+    assert linked.returncode == 2 and "目标目录中有符号链接：.github，cc init 不会经由它写到别处" in linked.stderr
+    assert list(outside.iterdir()) == [] and [p.name for p in target.iterdir()] == [".github"]
+    (target / ".github").unlink()
+    (target / "CODEOWNERS").symlink_to(tmp_path / "nowhere")
+    dangling = run_cc("init", str(target), cwd=tmp_path)
+    assert dangling.returncode == 2 and "目标目录中有符号链接：CODEOWNERS" in dangling.stderr
+    (target / "CODEOWNERS").unlink()
+    real_open, calls = open, []
+
+    def failing(path, mode="r", *args, **kwargs):
+        if mode == "xb":
+            calls.append(path)
+            if len(calls) == 4:
+                raise PermissionError(13, "Permission denied")
+        return real_open(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(scaffold, "open", failing, raising=False)
+    with pytest.raises(UsageError, match="无法写入"):
+        scaffold.init_repository(target)
+    assert len(calls) == 4 and list(target.iterdir()) == []
+
+
 def test_init_blank_journal(tmp_path):
     done = run_cc("init", "--blank", "x", cwd=tmp_path)
     assert done.returncode == 0 and "示例推进组的记录" not in done.stdout

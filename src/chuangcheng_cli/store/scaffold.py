@@ -41,24 +41,54 @@ def init_repository(target: Path, blank_journal: bool = False) -> list[Path]:
     if target.exists() and not target.is_dir():
         raise UsageError(f"不是目录：{target}")
     files = plan_files(target, blank_journal)
+    # a symbolic link on the way (.github → elsewhere, or a dangling CODEOWNERS) would have init
+    # write outside the target, or fail with 文件已存在 naming no file (a hostile-input try)
+    links = sorted({link for p in files if (link := _link_on_the_way(target, p)) is not None})
+    if links:
+        shown = "、".join(str(p.relative_to(target)) for p in links[:5])
+        raise UsageError(f"目标目录中有符号链接：{shown}{' 等' if len(links) > 5 else ''}，cc init 不会经由它写到别处，"
+                         "未写入任何内容", "请换一个空目录，或先移走这些链接。")
     existing = [p for p in files if p.exists()]
     if existing:
         shown = "、".join(str(p.relative_to(target)) for p in existing[:5])
         raise UsageError(f"目标目录中已有这些文件：{shown}{' 等' if len(existing) > 5 else ''}，不会覆盖",
                          "请换一个空目录，或先移走这些文件。")
-    written = []
+    written: list[Path] = []
+    made: list[Path] = []  # folders made here, removed again when a write fails
     try:
         for path, content in files.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
+            missing = []
+            folder = path.parent
+            while not folder.exists():
+                missing.append(folder)
+                folder = folder.parent
+            for folder in reversed(missing):
+                folder.mkdir()
+                made.append(folder)
             with open(path, "xb") as fh:
                 fh.write(content)
             written.append(path)
     except OSError as exc:
         for path in written:
             path.unlink(missing_ok=True)
+        for folder in reversed(made):
+            try:
+                folder.rmdir()
+            except OSError:
+                pass
         from ..diagnostics import os_error_reason
 
-        raise UsageError(f"无法写入 {target}：{os_error_reason(exc)}") from None
+        raise UsageError(f"无法写入 {target}：{os_error_reason(exc)}", "未写入任何内容。") from None
     return written
+
+
+def _link_on_the_way(target: Path, path: Path) -> Path | None:
+    """The first symbolic link among path and its folders below target, or None."""
+    p = path
+    while p != target and p != p.parent:
+        if p.is_symlink():
+            return p
+        p = p.parent
+    return None
 
 
