@@ -102,7 +102,11 @@ def units_table(rows: list[dict], as_of: str, width: int, console=None) -> Table
         table = _units_table(rows, as_of, width, wide, dropped)
         natural = Measurement.get(console, console.options.update(width=10_000), table).maximum  # uncut
         if natural <= width:
-            return table
+            break
+    left_out = [name for name in ("id", "联络员") if name in dropped]
+    if left_out:  # said, not silently gone (a fresh-eyes try missed the two columns the README shows)
+        table.caption = f"窗口较窄，未显示{'、'.join(left_out)}列；加宽窗口或用 cc units --json 查看。"
+        table.caption_justify = "left"
     return table
 
 
