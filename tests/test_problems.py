@@ -1421,8 +1421,12 @@ def test_closing_a_notice_says_what_it_leaves_open_of_the_problems_it_cited(tmp_
     """A notice on 工商联's overdue problem W2023-0021, answered and closed: the 销号 closes the
     notice, not the problem, which stays 整改中 and overdue (the unit was noticed for it again the
     next day, and a fresh-eyes try was told nothing of it at the 销号). The close says so, and how
-    the unit records the fix; or, the fix reported, that the problem waits for its 复查."""
-    copy_data(tmp_path)
+    the unit records the fix; or, the fix reported, that the problem waits for its 复查. (The record
+    as it stood then: the fix of 12月26日 is a later one, and one before it is refused, fix-while-pending.)"""
+    data = copy_data(tmp_path)
+    journal = data / "journal.jsonl"
+    journal.write_text("".join(line + "\n" for line in journal.read_text(encoding="utf-8").splitlines()
+                               if json.loads(line)["date"] <= "2023-10-19"), encoding="utf-8")
     assert "W2023-0021" in cc(tmp_path, "notice", "工商联", "--as-of", "2023-10-19").stdout
     lines = (tmp_path / "data" / "journal.jsonl").read_text(encoding="utf-8").splitlines()
     number = str(next(json.loads(x) for x in reversed(lines) if json.loads(x)["kind"] == "notice")["number"])
@@ -1498,3 +1502,20 @@ def test_a_problem_added_again_to_mend_it_is_told_to_void_the_first(tmp_path):
     assert f'如是要改正那次登记（如补上所属任务、改整改期限），请先作废它：cc void {first} --reason "登记有误"，再重新登记。' in again
     cc_ok(repo, "void", first, "--reason", "登记有误", "--as-of", "2023-06-30", CC_USER="周某某")
     assert "已登记问题 W2023-0002" in cc_ok(repo, *add, "--days", "5", "--task", "T04", CC_USER="周某某").stdout
+
+
+def test_a_deadline_moved_off_a_rest_day_is_said_by_a_dry_run_and_by_an_import_of_immediate_rows(tmp_path):
+    """A row of 立行立改 imported on 2023-12-07 came to Sunday 12-10 and was moved to 12-11 with no
+    word (rows of 10天 are named), and cc problem extend --to a Saturday --dry-run showed the Monday
+    with no reason, nor that it passes the campaign's end (a fresh-eyes try)."""
+    repo = early_copy(tmp_path, "2023-12-01")
+    sheet = tmp_path / "暗访.csv"
+    sheet.write_text("存在问题,问题点位,责任单位,检查时间,整改时限\n宣传栏破损,人民公园,司法局,2023-12-05,立行立改\n",
+                     encoding="utf-8")
+    out = cc_ok(repo, "problem", "import", str(sheet), "--source", "暗访", "--as-of", "2023-12-07",
+                CC_USER="周某某").stdout
+    assert "以下问题的整改期限遇休息日，已顺延至下一个工作日：\n  第2行：2023年12月10日为休息日，整改期限顺延至2023年12月11日" in out
+    dry = cc_ok(repo, "problem", "extend", "W2023-0001", "--to", "2024-01-06", "--reason", "需要时间", "--dry-run",
+                "--as-of", "2023-12-08", CC_USER="周某某").stdout
+    assert dry.endswith("整改期限将由2023年12月11日延至2024年1月8日（2024年1月6日为休息日，顺延至下一个工作日）\n"
+                        "注意：新的整改期限晚于创建活动结束日期2023年12月31日。\n")

@@ -618,6 +618,10 @@ def import_(
                     moved.append(f"{where}：整改时限{said}，{span.note}")
             elif row.deadline and entry.deadline != row.deadline:  # a rest day: moved, as every 期限 is
                 moved.append(f"{where}：{how.note}")
+            elif not row.deadline and "顺延" in how.note and not how.warning:
+                # the mode's days (立行立改): moved off a rest day as silently as cc problem add says
+                # it (a fresh-eyes try found 12月10日 become 12月11日 with no word)
+                moved.append(f"{where}：{how.note}")
             if how.warning:  # a year whose holidays are not yet announced: counted in calendar days
                 unknown.append(f"{where}（{entry.problem}）：整改期限{cn_date(entry.deadline)}，{how.note}")
             if entry.deadline < entry.date:

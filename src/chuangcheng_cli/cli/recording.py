@@ -967,6 +967,11 @@ def problem_extend(problem: str, to: str, reason: str, by: Optional[str], dry_ru
         before = ps.deadline
         entry = make_extend(snap, stamp, ps, day, reason)
         moved = f"（{cn_date(day)}为休息日，顺延至下一个工作日）" if entry.deadline != day else ""
-        return [entry], [], f"已批准延期：{ps.id} 整改期限由{cn_date(before)}延至{cn_date(entry.deadline)}{moved}"
+        end = snap.project.plan.campaign.end
+        late = (f"\n注意：新的整改期限晚于创建活动结束日期{cn_date(end)}。" if entry.deadline > end else "")
+        # a dry run says why the day moved, and what it passes, as the write does (a fresh-eyes try
+        # was shown 延期至2024年1月2日 for --to 2023-12-30 with no word why)
+        return [entry], [], Said(f"已批准延期：{ps.id} 整改期限由{cn_date(before)}延至{cn_date(entry.deadline)}{moved}{late}",
+                                 (f"整改期限将由{cn_date(before)}延至{cn_date(entry.deadline)}{moved}{late}"))
 
     record(data, as_of, by, dry_run, build, scope=notices_only, lead_act="extend", problem=problem)
