@@ -1733,11 +1733,13 @@ def test_a_reply_to_another_unit_s_notice_names_whose_it_is_and_the_unit_s_own(t
     wrong = cc(repo, "reply", "2", "--note", "已整改", "--by", "范某某", "--as-of", "2023-07-06", code=1).stderr
     assert wrong.splitlines() == [
         "错误：督办通知 法治督〔2023〕2号 是发给市民政局的，不是发给市人力资源和社会保障局的，未写入任何内容",
-        "提示：市人力资源和社会保障局未销号的督办通知：法治督〔2023〕1号（cc reply 2023-1 --note …）。"]
+        "提示：市人力资源和社会保障局未销号的督办通知中，待反馈的：法治督〔2023〕1号（cc reply 2023-1 --note …）。"]
     none = cc(repo, "reply", "1", "--note", "已整改", "--by", "苗某某", "--as-of", "2023-07-06", code=1).stderr
     assert "是发给市人力资源和社会保障局的，不是发给市总工会的" in none and "市总工会目前没有未销号的督办通知" in none
     assert snapshot_files(repo / "data") == before
     cc(repo, "reply", "2023-1", "--note", "已整改", "--by", "范某某", "--as-of", "2023-07-06")
+    replied = cc(repo, "reply", "2", "--note", "已整改", "--by", "范某某", "--as-of", "2023-07-06", code=1).stderr
+    assert "提示：市人力资源和社会保障局未销号的督办通知中，已反馈、待牵头单位审核的：法治督〔2023〕1号。" in replied
     office = cc(repo, "reply", "2", "--note", "代为登记", "--by", "周某某", "--as-of", "2023-07-06")  # the office may
     assert office.returncode == 0
 

@@ -142,6 +142,8 @@ def test_xlsx_footer_shows_the_group_s_name_as_written(tmp_path):
     long = _footer_text("&" * 300)
     assert len(long) <= FOOTER_ROOM and long.endswith("…") and long[:-1] == "&" * (len(long) - 1)
     assert len(long[:-1]) % 2 == 0  # never half of an &&
+    assert _footer_text("法" * FOOTER_ROOM) == "法" * FOOTER_ROOM  # cut only when too long
+    assert _footer_text("法" * (FOOTER_ROOM + 1)) == "法" * (FOOTER_ROOM - 1) + "…"
     data = copy_data(tmp_path)
     plan = data / "tasklist.yaml"
     text = plan.read_text(encoding="utf-8")

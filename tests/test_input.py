@@ -323,6 +323,14 @@ def test_windows_line_ends_in_arguments(shipped):
                     "--as-of", "2023-12-30", cwd=shipped)
     assert inside.returncode == 2 and "U+000D" in inside.stderr
     assert inside.stderr.startswith("错误：--note 的值 第一\\x0d行 中含有不允许的字符 U+000D")
+    # whose value: a known option's only, never a name shown raw, and a flag takes none (a review)
+    for args, said in ((["--note=a\x07b"], "错误：--note 的值 a\\x07b 中"), (["--dry-run", "T\x07"], "错误：参数 T\\x07 中"),
+                       (["--no\x1b[31mte=abc"], "错误：参数 --no\\x1b[31mte=abc 中"),
+                       (["--reason", "--a=b\x01"], "错误：--reason 的值 --a=b\\x01 中"), (["--", "abc\x01"], "错误：参数 abc\\x01 中")):
+        refused = run_cc("log", "T09", "--unit", "人社局", "--percent", "90", *args, cwd=shipped)
+        assert refused.returncode == 2 and refused.stderr.startswith(said) and "\x1b" not in refused.stderr, refused.stderr
+    last = run_cc("log", "T09", "--unit", "人社局", "--percent", "90", "--note", "培训完成\r", cwd=shipped)
+    assert last.stderr.startswith("错误：--note 的值 培训完成\\x0d 的末尾有回车符") and "$(cat 文件)" in last.stderr
     assert snapshot_files(shipped) == before
 
 

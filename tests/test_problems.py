@@ -1451,18 +1451,26 @@ def test_a_backdated_second_fix_or_verify_is_refused_and_validate_names_it(tmp_p
     copy_data(tmp_path)
     journal = tmp_path / "data" / "journal.jsonl"
     before = snapshot_files(tmp_path / "data")
-    fix = cc_ok(tmp_path, "problem", "fix", "W2023-0028", "--note", "补登整改", "--by", "苏某某",
-                "--as-of", "2023-12-21", code=2)
-    assert ("这条记录与日志中已有的记录冲突：问题 W2023-0028 已报整改完成（2023年12月21日，即本次要写入的这条），"
-            "正待复查，不能再报整改完成") in fix.stderr
-    verify = cc_ok(tmp_path, "verify", "T08", "--note", "台账齐全", "--as-of", "2023-12-12", code=2,
-                   CC_USER="周某某")
-    assert ("任务 T08 已验收销号（2023年12月12日，即本次要写入的这条），其后没有退回重办，不能再次验收销号"
-            in verify.stderr)
-    assert snapshot_files(tmp_path / "data") == before
     lines = journal.read_text(encoding="utf-8").splitlines()
     first_fix = next(json.loads(line) for line in lines if '"problem":"W2023-0028"' in line and '"kind":"fix"' in line)
     first_verify = next(json.loads(line) for line in lines if '"kind":"verify"' in line and '"task":"T08"' in line)
+    fix_line = next(k for k, line in enumerate(lines, 1) if first_fix["id"] in line)
+    verify_line = next(k for k, line in enumerate(lines, 1) if first_verify["id"] in line)
+    for store in ("", "0"):  # the full check, and the check of the task's or problem's slice through the store
+        env = {"CC_INDEX_MIN_BYTES": store, "CC_CACHE_DIR": str(tmp_path / "cache")} if store else {}
+        if store:
+            cc_ok(tmp_path, "status", "--as-of", "2023-12-31", **env)
+        fix = cc_ok(tmp_path, "problem", "fix", "W2023-0028", "--note", "补登整改", "--by", "苏某某",
+                    "--as-of", "2023-12-21", code=2, **env)
+        assert fix.stderr.splitlines() == [
+            f"错误：补登的这条记录与日志中其后已有的记录冲突：日志第 {fix_line} 行已有问题 W2023-0028 的整改完成报告"
+            f"（2023年12月22日，记录 {first_fix['id']}），同一次整改完成报告只能有一条记录，未写入任何内容",
+            f"提示：如日志中那一条的日期有误，请作废它（cc void {first_fix['id']} --reason …）后按正确日期重新登记；否则不必补登。"]
+        verify = cc_ok(tmp_path, "verify", "T08", "--note", "台账齐全", "--as-of", "2023-12-12", code=2,
+                       CC_USER="周某某", **env)
+        assert (f"日志第 {verify_line} 行已有任务 T08 的验收销号（{first_verify['date'][:4]}年12月18日，记录 {first_verify['id']}），"
+                "同一次验收销号只能有一条记录") in verify.stderr
+        assert snapshot_files(tmp_path / "data") == before
     extra = [{**first_fix, "id": "20231221-0000fb01", "date": "2023-12-21", "at": "2023-12-27T09:00:00+08:00"},
              {**first_verify, "id": "20231212-0000fb02", "date": "2023-12-12", "at": "2023-12-27T09:00:00+08:00"}]
     with open(journal, "a", encoding="utf-8") as fh:
@@ -1470,9 +1478,14 @@ def test_a_backdated_second_fix_or_verify_is_refused_and_validate_names_it(tmp_p
     out = cc_ok(tmp_path, "validate", code=1).stdout
     assert (f"错误: 问题 W2023-0028 已报整改完成（2023年12月21日，记录 20231221-0000fb01），正待复查，不能再报整改完成 "
             "[fix-while-pending]") in out
-    assert (f"错误: 任务 T08 已验收销号（2023年12月12日，记录 20231212-0000fb02），其后没有退回重办，不能再次验收销号 "
+    assert (f"错误: 任务 T08 已验收销号（2023年12月12日，记录 20231212-0000fb02），其后没有退回重办或下调进度，不能再次验收销号 "
             "[verify-twice]") in out
     assert f'cc void {first_verify["id"]} --reason "重复验收"，或 cc void 20231212-0000fb02' in out
+    # voided (as the hint says), and the void taken back: the other 验收 in force is why it cannot be
+    cc_ok(tmp_path, "void", "20231212-0000fb02", "--reason", "重复验收", "--as-of", "2023-12-31", CC_USER="周某某")
+    void = json.loads(journal.read_text(encoding="utf-8").splitlines()[-1])["id"]
+    back = cc_ok(tmp_path, "void", void, "--reason", "作废错了", "--as-of", "2023-12-31", code=2, CC_USER="周某某").stderr
+    assert back.startswith("错误：恢复后，") and "恢复的那一条与仍然有效的另一条重复：如要恢复它，请先作废另一条" in back
 
 
 def test_a_fix_names_a_recheck_that_runs_as_written(tmp_path):

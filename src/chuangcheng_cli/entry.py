@@ -76,8 +76,9 @@ def windows_line_ends(argv: list[str]) -> list[str]:
     return out
 
 
-def _flags() -> set[str]:
-    """Every flag (an option that takes no value) of every command; read on an error path only."""
+def _options() -> dict[str, bool]:
+    """Every option name of every command, and whether it takes a value (a flag takes none); read
+    on an error path only."""
     try:
         import typer.main
 
@@ -85,17 +86,32 @@ def _flags() -> set[str]:
 
         command = typer.main.get_command(app)
     except Exception:  # pragma: no cover - the message then names no option
-        return set()
-    out: set[str] = set()
+        return {}
+    out: dict[str, bool] = {}
     todo = [command]
     while todo:
         cmd = todo.pop()
         for p in cmd.params:
-            if getattr(p, "is_flag", False) or getattr(p, "count", False):
-                out.update(p.opts)
-                out.update(p.secondary_opts)
+            flag = bool(getattr(p, "is_flag", False) or getattr(p, "count", False))
+            for name in (*getattr(p, "opts", ()), *getattr(p, "secondary_opts", ())):
+                if name.startswith("-"):
+                    out[name] = out.get(name, False) or not flag
         todo.extend(getattr(cmd, "commands", {}).values())
     return out
+
+
+def _whose(argv: list[str], k: int) -> tuple[str, str]:
+    """("--note 的值 ", the value) when argv[k] is an option's value (--note x, --note=x), else
+    ("参数 ", argv[k]): a refused character's message names whose it is (a fresh-eyes try could not
+    tell). Only a known option of a value is named: a name is never shown raw."""
+    arg = argv[k]
+    names = _options()
+    if arg.startswith("--") and "=" in arg and names.get(arg.partition("=")[0]):
+        name, _, value = arg.partition("=")
+        return f"{name} 的值 ", value
+    if k > 0 and names.get(argv[k - 1]):
+        return f"{argv[k - 1]} 的值 ", arg
+    return "参数 ", arg
 
 
 def refuse_bad_arguments(argv: list[str]) -> int | None:
@@ -106,14 +122,17 @@ def refuse_bad_arguments(argv: list[str]) -> int | None:
         return None
     from .textguard import describe, find_bad, for_terminal
 
-    for arg in argv:
+    for k, arg in enumerate(argv):
         at = find_bad(arg)
-        if at >= 0 and arg[at] == "\r" and at == len(arg) - 1 and argv[-1] == arg:
+        if at >= 0 and arg[at] == "\r" and at == len(arg) - 1 and k == len(argv) - 1:
             # the last word of a line of a script saved with Windows line ends (CRLF): bash splits
-            # at the LF alone, and the CR stays on the word (a hostile-input try)
-            print(f"错误：参数 {for_terminal(arg)} 的末尾有回车符（\\r），未执行任何操作", file=sys.stderr)
-            print("提示：常见于用 Windows 换行（CRLF）保存的脚本：请在编辑器中把换行改为 LF（Unix）"
-                  "后再运行，或用 dos2unix 转换该脚本。", file=sys.stderr)
+            # at the LF alone, and the CR stays on the word (a hostile-input try); or a one-line
+            # text read from a Windows file ("$(cat 说明.txt)") given last
+            which, shown = _whose(argv, k)
+            print(f"错误：{which}{for_terminal(shown)} 的末尾有回车符（\\r），未执行任何操作", file=sys.stderr)
+            print("提示：常见于用 Windows 换行（CRLF）保存的脚本或文件：脚本请在编辑器中把换行改为 LF（Unix）"
+                  "后再运行，或用 dos2unix 转换；用 $(cat 文件) 读入的文字，请先转换该文件，或把这个选项写在其他选项之前"
+                  "（不是最后一个词时，末尾的回车符按换行去掉）。", file=sys.stderr)
             return 2
         if at >= 0 and "\udc80" <= arg[at] <= "\udcff":  # a byte that is no UTF-8: Python keeps it as U+DC80–DCFF
             print(f"错误：参数 {for_terminal(arg)} 中有不是 UTF-8 编码的字节", file=sys.stderr)
@@ -121,14 +140,7 @@ def refuse_bad_arguments(argv: list[str]) -> int | None:
                   "（Windows 上先运行 chcp 65001），文件请改名（如 问题表.xlsx）后重试。", file=sys.stderr)
             return 2
         if at >= 0:
-            k = argv.index(arg)
-            option, shown = "", arg
-            if arg.startswith("--") and "=" in arg:  # --note=…
-                option, _, shown = arg.partition("=")
-            elif k > 0 and argv[k - 1].startswith("-") and "=" not in argv[k - 1] \
-                    and argv[k - 1] not in _flags():  # --dry-run T0…: no flag's value
-                option = argv[k - 1]
-            which = f"{option} 的值 " if option else "参数 "  # whose value it is (a fresh-eyes try could not tell)
+            which, shown = _whose(argv, k)
             print(f"错误：{which}{for_terminal(shown)} 中含有不允许的字符 {describe(arg[at])}，未执行任何操作", file=sys.stderr)
             print("提示：请删除这个不可见的字符后重试（常见于从网页、聊天软件或其他文件复制来的文字）。", file=sys.stderr)
             return 2

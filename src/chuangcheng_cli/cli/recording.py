@@ -537,6 +537,8 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
                 said = said.replace(f"，记录 {e.id}）", "，即本次要写入的这条）")
             first = replace(first, message=said)
             existing = raw is not None and first.line <= raw.count(b"\n") + (not raw.endswith(b"\n"))
+            if existing and first.code in ("verify-twice", "fix-while-pending"):
+                _refuse_second(first, checked.journal)  # the new one goes before one recorded
             if existing and first.code == "progress-decrease":  # the new one goes before a later report
                 raise UsageError(f"补登的这条记录与日志中其后已有的记录冲突：日志第 {first.line} 行的{first.message}，"
                                  "未写入任何内容",
@@ -667,6 +669,23 @@ def fold_view(root, plan: str, held, fold, lines: list[str], day) -> bool:
     return True
 
 
+def _refuse_second(problem, journal) -> None:
+    """Refuse a backdated 验收 or 整改完成 that goes before one already recorded (verify-twice,
+    fix-while-pending on the recorded line): the one recorded named, by its date and id (the
+    check's own words named the new one as the one in force: a review)."""
+    from ..domain.rules import cn_date
+
+    at = journal.lines.index(problem.line) if journal is not None and problem.line in journal.lines else None
+    e = journal.entries[at] if at is not None else None
+    if e is None:  # pragma: no cover - the line is the journal's (existing)
+        return
+    verify = problem.code == "verify-twice"
+    subject, what = (f"任务 {e.task}", "验收销号") if verify else (f"问题 {e.problem}", "整改完成报告")
+    raise UsageError(f"补登的这条记录与日志中其后已有的记录冲突：日志第 {problem.line} 行已有{subject} 的{what}"
+                     f"（{cn_date(e.date)}，记录 {e.id}），同一次{what}只能有一条记录，未写入任何内容",
+                     f"如日志中那一条的日期有误，请作废它（cc void {e.id} --reason …）后按正确日期重新登记；否则不必补登。")
+
+
 def _refuse_breaking(journal, broken: list, entries: list = (), who: tuple | None = None) -> None:
     """Refuse a void after which an earlier record breaks a rule it kept (a verify whose 100%
     report is voided, a recheck whose fix is): the record would hold an error that refuses every
@@ -685,6 +704,12 @@ def _refuse_breaking(journal, broken: list, entries: list = (), who: tuple | Non
     what = f"{models.ENTRY_KIND_NAMES[e.kind]}（记录 {e.id}）" if e is not None else "记录"
     undone = {v.entry for v in entries if getattr(v, "kind", "") == "void"}
     back = {x.entry for x in journal.entries if x.kind == "void" and x.id in undone}
+    if back and p.code in ("verify-twice", "fix-while-pending"):
+        # what comes back repeats a 验收 or 整改完成 in force (the one voided as a duplicate): no
+        # record it stands on is missing (a review found it told to restore one)
+        raise UsageError(f"恢复后，日志第 {p.line} 行的{what}不能成立：{p.message}。未写入任何内容",
+                         "同一次验收销号或整改完成只能有一条记录，恢复的那一条与仍然有效的另一条重复：如要恢复它，"
+                         "请先作废另一条；否则应保持作废。")
     if e is not None and e.id in back:
         raise UsageError(f"恢复后，日志第 {p.line} 行的{what}不能成立：{p.message}。未写入任何内容",
                          "它所依据的记录此后已作废。如要恢复它，请先恢复所依据的那条记录（作废那条作废记录，"

@@ -345,10 +345,14 @@ def _own_notice(snap: rules.Snapshot, stamp: Stamp, ns: rules.NoticeState) -> No
     if len(mine) != 1 or mine[0] not in snap.units:
         return  # no unit's, or several units': the roster's refusal says who may
     label = snap.project.unit_label
-    waiting = [n for n in snap.units[mine[0]].notices if n.is_open]
-    listed = "、".join(f"{n.notice.doc_no}（cc reply {n.notice.ref} --note …）" for n in waiting)
+    own = [n for n in snap.units[mine[0]].notices if n.is_open]
+    # the ones to reply to; the ones replied to wait for the lead unit's review (a second reply is no answer)
+    listed = "、".join(f"{n.notice.doc_no}（cc reply {n.notice.ref} --note …）" for n in own if n.pending is None)
+    reviewed = "、".join(n.notice.doc_no for n in own if n.pending is not None)
+    said = "；".join(part for part in (f"待反馈的：{listed}" if listed else "",
+                                      f"已反馈、待牵头单位审核的：{reviewed}" if reviewed else "") if part)
     raise Refusal(f"督办通知 {ns.notice.doc_no} 是发给{label(ns.notice.unit)}的，不是发给{label(mine[0])}的，未写入任何内容",
-                  f"{label(mine[0])}未销号的督办通知：{listed}。" if waiting else
+                  f"{label(mine[0])}未销号的督办通知中，{said}。" if said else
                   f"{label(mine[0])}目前没有未销号的督办通知；请核对通知编号（cc history --kind 督办 --unit {snap.project.unit_short(mine[0])}）。")
 
 

@@ -687,15 +687,17 @@ def _footer_text(text: str, room: int = FOOTER_ROOM) -> str:
     """text as a footer shows it: & is a code there (&P the page, &F the file name, &"Arial,Bold"
     a font), && an ampersand; cut to room (a group's name in the title is the data's: a hostile-input
     try printed 法治&F&P环境 as the file name and a page number)."""
+    whole = text.replace("&", "&&")
+    if len(whole) <= room:
+        return whole
     out, used = [], 0
     for ch in text:
         piece = "&&" if ch == "&" else ch
-        if used + len(piece) > room - 1:
-            out.append("…")
+        if used + len(piece) > room - 1:  # and the "…"
             break
         out.append(piece)
         used += len(piece)
-    return "".join(out)
+    return "".join(out) + "…"
 
 
 def _page_setup(ws: WriteOnlyWorksheet, title: str) -> None:

@@ -970,7 +970,7 @@ def check_journal(project: models.Project, journal: loading.JournalFile,
                     before = verified[entry.task]
                     bad(i, "task", "verify-twice",
                         f"任务 {entry.task} 已验收销号（{rules.cn_date(before.date)}，记录 {before.id}），"
-                        "其后没有退回重办，不能再次验收销号",
+                        "其后没有退回重办或下调进度，不能再次验收销号",
                         "同一次验收只能有一条记录：请作废多余的一条（补登时写错日期的，作废它后按正确日期重新登记）："
                         f"cc void {entry.id} --reason \"重复验收\"，或 cc void {before.id} --reason \"重复验收\"。")
                 else:
