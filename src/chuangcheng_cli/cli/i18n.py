@@ -173,11 +173,11 @@ def _refuse_option_as_value(param) -> None:
         if taken is not None and not written:  # --note=--dry-run says the text is meant
             import importlib
 
-            from .usage import TEXT_OPTIONS, click_module
+            from .usage import FREE_TEXT_OPTIONS, click_module
 
             # a text may be meant as written (--note=--dry-run); a number, a date or a name never is
             # (--percent --note x was told 确是这段文字时请写成 --percent="--note": a fresh-eyes try)
-            text = bool(set(param.opts) & set(TEXT_OPTIONS))
+            text = bool(set(param.opts) & set(FREE_TEXT_OPTIONS))
             exc = importlib.import_module(click_module().__name__ + ".exceptions").BadParameter(
                 f"{taken} 是本命令的选项，像是 {param.opts[0]} 后面漏写了内容" +
                 (f"；确是这段文字时请写成 {param.opts[0]}=\"{taken}\"" if text else ""), ctx=ctx, param=param)

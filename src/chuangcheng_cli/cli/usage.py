@@ -202,7 +202,7 @@ _TEXT_OPTIONS = ("--note", "--reason")  # cc reply 2023-5 已整改: the text of
 _NAME_LISTS = ("--co", "--task", "--cc")  # options repeated for many names: --co 甲 --co 乙
 _DATE_OPTIONS = ("--date", "--found", "--deadline", "--to", "--since")
 # the options whose value is a free text (a note, a reason), which may be meant to begin with "-"
-TEXT_OPTIONS = ("--note", "-n", "--reason", "-r", "--desc", "--place", "--plan", "--correct", "--problem", "--found-by")
+FREE_TEXT_OPTIONS = ("--note", "-n", "--reason", "-r", "--desc", "--place", "--plan", "--correct", "--problem", "--found-by")
 
 
 _NOT_QUOTES = "中文引号不起引号作用，请用英文半角引号把含空格的文字整个括起来"
@@ -835,7 +835,7 @@ def run(app) -> int:
         option, values = twice
         print(f"错误：选项 {option} 写了 {len(values)} 次（{'、'.join(_shown([v]) for v in values)}），只能写一次；"
               "未执行任何操作", file=sys.stderr)
-        spaces = "含空格的文字请整个加引号写成一项；" if option in TEXT_OPTIONS else ""
+        spaces = "含空格的文字请整个加引号写成一项；" if option in FREE_TEXT_OPTIONS else ""
         print(f"提示：{option} 只能取一个值，请只写一次。{spaces}帮助中注明“可重复”的选项"
               "（如 --evidence、--co、--task、--cc）才可以写多次。", file=sys.stderr)
         return 2
