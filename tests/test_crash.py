@@ -208,6 +208,25 @@ def test_kill_while_saving_a_document_leaves_the_record_and_reprint_restores(tmp
     assert run_cc("validate", "--strict", cwd=tmp_path).returncode == 0
 
 
+def test_reprint_removes_a_temporary_file_left_beside_a_whole_document(tmp_path):
+    """A cc notice killed after linking its notice to its name but before removing the temporary
+    file leaves the notice whole, the report missing and the temporary file behind: cc reprint made
+    the report and left the temporary file, as it skips a document that exists (the random kills of
+    test_killed_notice_leaves_no_broken_document hit this once in CI)."""
+    copy_data(tmp_path)
+    original = (tmp_path / "data" / "journal.jsonl").read_bytes()
+    assert run_cc(*NOTICE, cwd=tmp_path).returncode == 0
+    folder = tmp_path / "notices" / "2023"
+    (folder / REPORT_NAME).unlink()
+    stale = folder / f".{NOTICE_NAME}.d0948856.tmp"
+    stale.write_bytes((folder / NOTICE_NAME).read_bytes())
+    again = run_cc("reprint", "2023-5", "--as-of", AS_OF, cwd=tmp_path)
+    assert again.returncode == 0 and "已存在，未覆盖" in again.stdout, again.stderr
+    after: list[str] = []
+    assert check_notice_folder(tmp_path, original, after)[1] == sorted([NOTICE_NAME, REPORT_NAME])
+    assert after == [] and not stale.exists()
+
+
 def test_kill_before_the_journal_append_leaves_nothing(tmp_path):
     copy_data(tmp_path)
     original = (tmp_path / "data" / "journal.jsonl").read_bytes()

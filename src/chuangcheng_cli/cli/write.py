@@ -469,6 +469,9 @@ def reprint(
         target = folder / name
         if target.exists():
             print(f"已存在，未覆盖：{shown_path(target)}（如需重新生成，请先移走它或用 --out 另存）")
+            from ..store.safepath import remove_stale_temps
+
+            remove_stale_temps(target)  # a killed cc notice's, left after the document was whole
             continue
         for path in write_documents([(doc, name)], folder, reprint=True):
             print(f"已生成：{shown_path(path)}")

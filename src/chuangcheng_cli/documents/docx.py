@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
-import glob
 import io
 import math
 import os
@@ -91,9 +90,9 @@ def write_docx(doc: OfficialDoc, path: pathlib.Path) -> None:
     except FileExistsError:  # a file where a folder should be: not "the document exists"
         raise NotADirectoryError(errno.ENOTDIR, "路径中有同名的文件，不是文件夹", str(path.parent)) from None
     # A temp file of the same target left by a killed run is garbage: callers hold the journal lock.
-    for stale in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
-        with contextlib.suppress(OSError):
-            stale.unlink()
+    from ..store.safepath import remove_stale_temps
+
+    remove_stale_temps(path)
     tmp, fd = _create_temp(path)
     try:
         with os.fdopen(fd, "wb") as handle:

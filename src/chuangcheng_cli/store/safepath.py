@@ -90,3 +90,17 @@ def refuse_windows_path(option: str, value, example: str) -> None:
             example = text.replace("\\", "/")
         raise UsageError(f"{option} {value} 是 Windows 的路径写法",
                          f"这台电脑的路径用 / 分隔，不是 \\，例如 {option} {example}。")
+
+
+def remove_stale_temps(path: Path) -> None:
+    """Remove the temporary files a killed run left beside path (.name.<hex>.tmp, documents/docx.py):
+    one killed between linking a finished document to its name and removing its temporary file
+    leaves the document whole and the temporary file behind, and no later save of that name
+    (cc reprint skips a document that exists) would come by to remove it. Safe while path exists:
+    a process building a document of that name now fails at its link (FileExistsError) anyway."""
+    import contextlib
+    import glob
+
+    for stale in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        with contextlib.suppress(OSError):
+            stale.unlink()
