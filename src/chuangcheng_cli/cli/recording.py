@@ -715,14 +715,12 @@ def _refuse_breaking(journal, broken: list, entries: list = (), who: tuple | Non
                          "它所依据的记录此后已作废。如要恢复它，请先恢复所依据的那条记录（作废那条作废记录，"
                          "可用 cc history 查看），再恢复这一条；否则这一条应保持作废。")
     first = "请先作废它"
-    if e is not None and who is not None:
-        from types import SimpleNamespace
+    if e is not None and who is not None:  # a fresh-eyes try was told to void the office's 销号
+        from ..domain.authority import office_to_void, roster
 
-        from ..domain.authority import refusal, roster
-
-        ros = roster(who[0].plan, who[0].units)
-        if refusal(ros, SimpleNamespace(kind="void", by=who[1], entry=e.id), e):  # a fresh-eyes try was told to void the office's 销号
-            first = f"请推进组办公室（{'、'.join(ros.office)}）先作废它"
+        office = office_to_void(roster(who[0].plan, who[0].units), who[1], e)
+        if office:
+            first = f"{office}先作废它"
     raise UsageError(f"作废后，日志第 {p.line} 行的{what}将不再成立：{p.message}。未写入任何内容",
                      "之后的记录以这一条为依据。如那一条也有误，" + first +
                      (f"：cc void {e.id} --reason …" if e is not None else "") +

@@ -394,17 +394,12 @@ def void(
             msg += (f"\n如需重新报送：cc log {target.task} --unit {snap.project.unit_short(target.unit)} "
                     "--percent … --note …（低于此前仍有效的报送时加 --correct）")
         if entries[0].id not in msg:  # how to take this void back, with the id it is written under
-            from types import SimpleNamespace
+            from ..domain.authority import office_to_void, roster
 
-            from ..domain.authority import refusal, roster
-
-            back = f'cc void {entries[0].id} --reason "作废错了"'
-            ros = roster(snap.project.plan, snap.project.units)
-            if not refusal(ros, SimpleNamespace(kind="void", by=stamp.by, entry=entries[0].id), entries[0]):
-                msg += f"\n作废记录 {entries[0].id}；如作废错了，可撤销这次作废：{back}"
-            else:  # only the office takes a void back (a fresh-eyes try was shown a command that refused them)
-                msg += (f"\n作废记录 {entries[0].id}；如作废错了，请推进组办公室（{'、'.join(ros.office)}）"
-                        f"撤销这次作废：{back}")
+            # only the office takes a void back (a fresh-eyes try was shown a command that refused them)
+            office = office_to_void(roster(snap.project.plan, snap.project.units), stamp.by, entries[0])
+            msg += (f"\n作废记录 {entries[0].id}；如作废错了，{office + '撤销' if office else '可撤销'}这次作废："
+                    f'cc void {entries[0].id} --reason "作废错了"')
         return entries, [], msg
 
     record(data, as_of, by, dry_run, build, tolerant=True)

@@ -125,6 +125,17 @@ _SET_NAME = {
 }
 
 
+def office_to_void(ros: Roster, by: str, target) -> str:
+    """"" when `by` may void target, else who may, for a hint ("请推进组办公室（吴某某、周某某）"):
+    a unit's person is never pointed at a void only the office may write (a void's void, the
+    office's own 销号)."""
+    from types import SimpleNamespace
+
+    if not refusal(ros, SimpleNamespace(kind="void", by=by, entry=target.id), target):
+        return ""
+    return f"请推进组办公室（{'、'.join(ros.office)}）"
+
+
 def hint(entry, target=None, source: str = "", ros: Roster | None = None) -> str:
     """What to do about a refusal: how to name the right recorder (by source, where the name was
     taken from; the order of the sources when unknown), and where to add the person who may record
