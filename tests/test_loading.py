@@ -619,7 +619,8 @@ def test_json_messages_are_in_chinese(tmp_path, line):
 
 
 @pytest.mark.parametrize("piece", [1, 50, 300, 5000])
-@pytest.mark.parametrize("shape", ["plain", "blank", "crlf", "no-final-newline", "double-object", "repeated-key"])
+@pytest.mark.parametrize("shape", ["plain", "blank", "crlf", "no-final-newline", "double-object", "repeated-key",
+                                   "bidi-late", "key-apart-late"])
 def test_journal_read_in_pieces_is_read_as_a_whole(tmp_path, monkeypatch, piece, shape):
     """The fast path validates the journal a piece of whole lines at a time (to keep memory
     low); any piece size gives the same entries, line numbers and problems as one piece."""
@@ -636,6 +637,12 @@ def test_journal_read_in_pieces_is_read_as_a_whole(tmp_path, monkeypatch, piece,
         text = "\n".join(lines[:10]) + "\n" + lines[10] + lines[11] + "\n" + "\n".join(lines[12:]) + "\n"
     elif shape == "repeated-key":
         text = "\n".join(lines[:10]) + "\n" + lines[10][:-1] + ', "note": "又一个"}\n' + "\n".join(lines[11:]) + "\n"
+    elif shape == "bidi-late":  # the bytes each piece is scanned for (_suspect), in a late piece
+        text = "\n".join(lines[:35]) + "\n" + lines[35].replace('"by":"', '"by":"\u202e', 1) + "\n" \
+            + "\n".join(lines[36:]) + "\n"
+    elif shape == "key-apart-late":  # a key apart from its colon (key_apart), in a late piece: valid JSON
+        text = "\n".join(lines[:35]) + "\n" + lines[35].replace('"by":"', '"by" :"', 1) + "\n" \
+            + "\n".join(lines[36:]) + "\n"
     else:
         text = "\n".join(lines) + "\n"
     whole = load_journal(tmp_path, text.encode())
@@ -644,7 +651,7 @@ def test_journal_read_in_pieces_is_read_as_a_whole(tmp_path, monkeypatch, piece,
     assert [e.id for e in pieces.entries] == [e.id for e in whole.entries]
     assert pieces.lines == whole.lines
     assert render_text(pieces.problems) == render_text(whole.problems)
-    if shape in ("double-object", "repeated-key"):
+    if shape in ("double-object", "repeated-key", "bidi-late"):
         assert whole.problems  # found by the slow path, whatever the piece size
     else:
         assert not whole.problems and len(whole.entries) == 40

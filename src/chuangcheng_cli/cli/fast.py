@@ -293,17 +293,26 @@ def _answer(command: str, opts: dict, where, day, root) -> str | None:
             done = _status(doc, opts, where.bundled) if command == "status" else _units(doc, opts, where.bundled)
             if done is not None:
                 return key
-    snap, doc, key = plain.snapshot_doc(where, day, remember=True, strict=bool(opts.get("strict")))
     from ..reports import rows as reports
 
+    def status(snap, doc) -> tuple:  # print_status's arguments
+        unit = reports.resolve_unit(snap.project, opts["unit"]).name if "unit" in opts else None
+        indicator = reports.resolve_indicator(snap.project, opts["indicator"]).id if "indicator" in opts else None
+        return doc, unit, indicator, opts.get("light"), bool(opts.get("json"))
+
+    def render(snap, doc):  # status's text, made while a large journal is checked (plain.snapshot_doc)
+        return plain.status_text(*status(snap, doc)) if command == "status" else None
+
+    snap, doc, key, text = plain.snapshot_doc(where, day, remember=True, strict=bool(opts.get("strict")),
+                                              render=render)
     if command == "units":
         unit = reports.resolve_unit(snap.project, opts["unit"]).id if "unit" in opts else None
         plain.print_units(doc, bool(opts.get("json")), unit)
         return key
-
-    unit = reports.resolve_unit(snap.project, opts["unit"]).name if "unit" in opts else None
-    indicator = reports.resolve_indicator(snap.project, opts["indicator"]).id if "indicator" in opts else None
-    plain.print_status(doc, unit, indicator, opts.get("light"), bool(opts.get("json")))
+    if text is not None:
+        sys.stdout.write(text)
+    else:
+        plain.print_status(*status(snap, doc))
     return key
 
 

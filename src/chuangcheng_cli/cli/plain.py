@@ -183,7 +183,7 @@ def read_project(where: locate.DataDir, strict: bool = False):
     return _read(where, strict)[:3]
 
 
-def _read(where: locate.DataDir, strict: bool = False):
+def _read(where: locate.DataDir, strict: bool = False, beside=None):
     """(project, warning text or "", view key or None, plan key, state, what a report made from it
     must say it left out: checks.report_note) for a read; state: the
     store's state of the journal when the project's journal is exactly its entries in file order
@@ -193,7 +193,9 @@ def _read(where: locate.DataDir, strict: bool = False):
     checked again: only lines added since are (a pull, a merge), and the entries are read into
     the project without the checks. Otherwise the full check (checks.load_usable), after which a
     journal free of errors leaves a state for the next read. The view key is that of the bytes
-    read, when they did not change while we read them (None when the store is off)."""
+    read, when they did not change while we read them (None when the store is off).
+    beside: a function of the project, run while a large journal is checked (checks.check_folder);
+    a seventh item is its value for the project returned, or None (then make it here)."""
     from ..store import state as store
     from ..store.checks import check_folder, report_note, usable_from, warning_line
     from ..store.loading import JOURNAL
@@ -210,8 +212,9 @@ def _read(where: locate.DataDir, strict: bool = False):
             found = store.read_project(root, plan, raw, journal_path, _shown(journal_path))
             if found is not None:
                 _say_unfinished(journal_path)
-                return found[0], "", store.view_key(plan, found[1].digest), plan, found[1], ""
-    checked = check_folder(where.path, Path.cwd(), authority=False, files=False)  # as the store's state judges
+                return found[0], "", store.view_key(plan, found[1].digest), plan, found[1], "", None
+    # as the store's state judges
+    checked = check_folder(where.path, Path.cwd(), authority=False, files=False, beside=beside)
     key = held = None
     if root is not None and raw is not None and store.data_key(where.folder) == store.view_key(plan, store.digest(raw)):
         key = store.view_key(plan, store.digest(raw))  # nothing changed while we read
@@ -222,7 +225,9 @@ def _read(where: locate.DataDir, strict: bool = False):
     if usable.errors and strict:
         raise DataError(usable.errors)
     _say_unfinished(journal_path)
-    return usable.project, (warning_line(usable) if usable.errors else ""), key, plan, held, report_note(usable)
+    ahead = checked.ahead if usable.project is checked.project else None
+    return (usable.project, (warning_line(usable) if usable.errors else ""), key, plan, held, report_note(usable),
+            ahead)
 
 
 def _say_unfinished(journal_path: Path) -> None:
@@ -270,28 +275,44 @@ def judged_snapshot(where: locate.DataDir, today, strict: bool, refused: str):
     return snap
 
 
-def snapshot_doc(where: locate.DataDir, today, remember: bool = False, strict: bool = False):
+def snapshot_doc(where: locate.DataDir, today, remember: bool = False, strict: bool = False, render=None):
     """(snapshot, document or None, view key or None). With remember, also what status/units
-    show (document), kept in the store as the view of the data read on that day."""
+    show (document), kept in the store as the view of the data read on that day. render: a
+    function of the snapshot and document making the command's output, run with them while a
+    large journal is checked (checks.check_folder); given, a fourth item is its value, or None
+    when it did not run there or failed (then the caller makes the output itself)."""
     from ..store.loading import gc_paused
     from ..store.state import hold
 
     with gc_paused():  # see there: a city's fold, snapshot and document are some hundred thousand objects
-        return hold(_snapshot_doc(where, today, remember, strict))  # freed with the process (entry.run)
+        found = hold(_snapshot_doc(where, today, remember, strict, render))  # freed with the process (entry.run)
+    return found if render is not None else found[:3]
 
 
-def _snapshot_doc(where: locate.DataDir, today, remember: bool, strict: bool):
+def _snapshot_doc(where: locate.DataDir, today, remember: bool, strict: bool, render=None):
     from ..domain.rules import snapshot
 
     root = locate.cache_root()
     if remember and root is not None:
         found = view_from_fold(where, today, root)
         if found is not None:
-            return found
-    project, warning, key, plan, held, left_out = _read(where, strict)
+            return (*found, None)
+
+    def beside(project):  # while a large journal is checked (store/parallel.py)
+        snap = snapshot(project, today)
+        doc = document(snap) if remember else None
+        text = None
+        if render is not None:
+            try:
+                text = render(snap, doc)
+            except Exception:  # noqa: BLE001 - an unknown --unit, say: said by the caller's own rendering,
+                pass  # after the check's findings, as without this
+        return snap, doc, text
+
+    project, warning, key, plan, held, left_out, ahead = _read(where, strict, beside)
     if warning:
         note(warning)
-    snap = snapshot(project, today)
+    snap, doc, text = ahead if ahead is not None else (snapshot(project, today), None, None)
     snap.left_out = left_out
     if held is not None and snap.fold.count == len(project.journal):  # every entry: a fold for later reads
         from ..store import folds
@@ -299,13 +320,14 @@ def _snapshot_doc(where: locate.DataDir, today, remember: bool, strict: bool):
         folds.keep(root, plan, snap.fold, folds.where(project.journal), len(project.journal), held.size,
                    held.digest)
     if not remember:
-        return snap, None, key
-    doc = document(snap, warning)
+        return snap, None, key, text
+    if doc is None:
+        doc = document(snap, warning)
     if root is not None and key is not None:
         from ..store import state as store
 
         store.store_view(root, key, snap.today.isoformat(), doc)
-    return snap, doc, key
+    return snap, doc, key, text
 
 
 def view_from_fold(where: locate.DataDir, today, root, quiet: bool = False, state=None):
@@ -351,23 +373,37 @@ def _view_from_fold(where: locate.DataDir, today, root, quiet: bool, state):
 
 def print_status(doc: dict, unit_name: Optional[str], indicator_id: Optional[str], light: Optional[str],
                  as_json: bool) -> None:
+    text = status_text(doc, unit_name, indicator_id, light, as_json)
+    if text is not None:
+        sys.stdout.write(text)
+        return
     from ..domain import views
+    from ..reports.lines import status_lines
+    from ..reports.tables import show
 
     rows = views.filter_rows(doc["status"]["rows"], unit_name, indicator_id, light)
     summary = views.summarize(rows, doc["status"]["base"], unit_name, indicator_id, light)
-    if as_json:
-        print_json({"summary": summary, "tasks": rows})
-        return
-    from ..reports.lines import status_lines
-
-    width = plain_width()
-    if width is not None:  # no colour to add: the lines as they are, without loading rich
-        sys.stdout.write("".join(line.plain + "\n" for line in status_lines(rows, summary, width)))
-        return
-    from ..reports.tables import show
-
     out = console()
     show(out, status_lines(rows, summary, out.width))
+
+
+def status_text(doc: dict, unit_name: Optional[str], indicator_id: Optional[str], light: Optional[str],
+                as_json: bool) -> Optional[str]:
+    """What print_status writes, when it is plain text: JSON, or the table's lines where rich
+    would add no colour (plain_width); None when rich lays it out."""
+    from ..domain import views
+
+    width = None if as_json else plain_width()
+    if not as_json and width is None:
+        return None
+    rows = views.filter_rows(doc["status"]["rows"], unit_name, indicator_id, light)
+    summary = views.summarize(rows, doc["status"]["base"], unit_name, indicator_id, light)
+    if as_json:
+        return json.dumps({"summary": summary, "tasks": rows}, ensure_ascii=ascii_only(), indent=2) + "\n"
+    from ..reports.lines import status_lines
+
+    # no colour to add: the lines as they are, without loading rich
+    return "".join(line.plain + "\n" for line in status_lines(rows, summary, width))
 
 
 def print_units(doc: dict, as_json: bool, unit_id: Optional[str] = None) -> None:

@@ -31,6 +31,9 @@ class Checked:
     journal: loading.JournalFile | None = None
     plan: models.Plan | None = None  # set when both YAML files gave a plan free of errors
     units: list | None = None
+    # what check_folder's beside made of project while the journal was checked: set only when
+    # project is (free of errors), else dropped
+    ahead: object = None
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -51,24 +54,43 @@ def _display(path: Path, base: Path | None) -> str:
 
 
 def check_folder(data_dir: Path, display_base: Path | None = None, authority: bool = True,
-                 files: bool = True) -> Checked:
+                 files: bool = True, beside=None, parallel: bool | None = None) -> Checked:
     """Load every data file of data_dir and run every check; never raises for bad data.
     authority=False leaves out check_authority, whose findings are only warnings (reads show none).
     files=False leaves out the checks of files outside the data files (archived evidence changed
     or missing, documents missing): reads and writes judge the record by the three data files
-    alone, as the store's state does (cc validate, and so CI, reports those files)."""
+    alone, as the store's state does (cc validate, and so CI, reports those files).
+    A large journal (parallel.LARGE_JOURNAL bytes) is read while a forked child reads the two
+    YAML files, and checked in a child while beside, a function of the project (a read's
+    snapshot), runs here: its value is Checked.ahead when the project comes out free of errors.
+    Where no child can be forked (parallel.py) all is done here, one after another, and beside
+    is not run (the caller makes its value of Checked.project itself). parallel: True for
+    children whatever the journal's size (where they can be forked), False for none."""
     with loading.gc_paused():
-        return _check_folder(data_dir, display_base, authority, files)
+        return _check_folder(data_dir, display_base, authority, files, beside, parallel)
 
 
-def _check_folder(data_dir: Path, display_base: Path | None, authority: bool = True, files: bool = True) -> Checked:
+def _check_folder(data_dir: Path, display_base: Path | None, authority: bool = True, files: bool = True,
+                  beside=None, parallel: bool | None = None) -> Checked:
+    from . import parallel as children
+
     paths = {name: data_dir / name for name in (loading.TASKLIST, loading.UNITS, loading.JOURNAL)}
     shown = {name: _display(p, display_base) for name, p in paths.items()}
-    units_file = loading.load_yaml_model(paths[loading.UNITS], shown[loading.UNITS], models.UnitsFile)
-    plan_file = loading.load_yaml_model(paths[loading.TASKLIST], shown[loading.TASKLIST], models.Plan)
-    journal = loading.load_journal(paths[loading.JOURNAL], shown[loading.JOURNAL])
+    if parallel is None:
+        parallel = children.large(paths[loading.JOURNAL])
+
+    def yaml_files():
+        return (loading.load_yaml_model(paths[loading.UNITS], shown[loading.UNITS], models.UnitsFile),
+                loading.load_yaml_model(paths[loading.TASKLIST], shown[loading.TASKLIST], models.Plan))
+
+    reading = children.start(yaml_files) if parallel else None
+    try:
+        journal = loading.load_journal(paths[loading.JOURNAL], shown[loading.JOURNAL])
+    finally:
+        read = reading.result() if reading is not None else None  # the child reaped whatever happened here
+    units_file, plan_file = read if read is not None else yaml_files()
     problems = units_file.problems + plan_file.problems + journal.problems
-    project = None
+    project = ahead = failed = None
     if units_file.model is not None:
         problems = [_unit_id_hint(p, units_file.model.units) for p in problems]
         problems += check_units(units_file)
@@ -76,7 +98,9 @@ def _check_folder(data_dir: Path, display_base: Path | None, authority: bool = T
         project = models.Project(plan_file.model, units_file.model.units, journal.entries, journal.invalid)
         problems += check_plan(project, plan_file, units_file)
         known_bad = units_file.dropped.get("units", set()) | plan_file.dropped.get("tasks", set())
-        problems += check_journal(project, journal, known_bad)
+        found, ahead, failed = _journal_beside(project, journal, known_bad, beside if parallel else None,
+                                               not any(p.is_error for p in problems))
+        problems += found
         if journal.invalid:
             problems = _voided_invalid(project, journal, problems)
         if authority:
@@ -104,9 +128,43 @@ def _check_folder(data_dir: Path, display_base: Path | None, authority: bool = T
     problems.sort(key=sort_key)
     plan_errors = any(p.is_error and p.file != shown[loading.JOURNAL] for p in problems)
     usable = project is not None and not plan_errors and not plan_file.partial and not units_file.partial
-    return Checked(project if not any(p.is_error for p in problems) else None, problems,
-                   list(shown.values()), journal,
-                   project.plan if usable else None, project.units if usable else None)
+    clean = not any(p.is_error for p in problems)
+    if failed is not None and clean:
+        raise failed  # beside failed on a record free of errors: a fault of ours, not of the data
+    return Checked(project if clean else None, problems, list(shown.values()), journal,
+                   project.plan if usable else None, project.units if usable else None,
+                   ahead if clean else None)
+
+
+def _journal_beside(project: models.Project, journal: loading.JournalFile, known_bad: set, beside,
+                    clean_so_far: bool) -> tuple[list[Diagnostic], object, Exception | None]:
+    """(check_journal's findings, beside(project) or None, what beside raised or None): the check
+    in a forked child while beside runs here, when no error was found before it (else beside's
+    work would be dropped) and a child can be forked (parallel.py); else the check alone.
+    beside runs before the check has judged the journal: on one with errors (an entry of a task
+    the plan does not have) the fold it makes may fail, and what it raised counts only when the
+    record proves free of errors (the caller raises it then)."""
+    from . import parallel
+
+    pending = None
+    if beside is not None and clean_so_far:
+        if project.journal is journal.entries:
+            project.order  # both sides need it: computed once, before the fork  # noqa: B018
+        pending = parallel.start(lambda: check_journal(project, journal, known_bad))
+    if pending is None:
+        return check_journal(project, journal, known_bad), None, None
+    ahead = failed = None
+    try:
+        ahead = beside(project)
+    except Exception as exc:  # noqa: BLE001 - judged once the check's findings are in (see above)
+        failed = exc
+    except BaseException:  # Ctrl-C: the child is not waited for
+        pending.cancel()
+        raise
+    found = pending.result()
+    if found is None:  # the child gave no answer: the check here, as without one
+        found = check_journal(project, journal, known_bad)
+    return found, ahead, failed
 
 
 def _voided_invalid(project: models.Project, journal: loading.JournalFile, problems: list) -> list:
