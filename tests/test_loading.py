@@ -620,7 +620,7 @@ def test_json_messages_are_in_chinese(tmp_path, line):
 
 @pytest.mark.parametrize("piece", [1, 50, 300, 5000])
 @pytest.mark.parametrize("shape", ["plain", "blank", "crlf", "no-final-newline", "double-object", "repeated-key",
-                                   "bidi-late", "key-apart-late"])
+                                   "bidi-late", "key-apart-late", "tab-escape-late", "crlf-odd-line"])
 def test_journal_read_in_pieces_is_read_as_a_whole(tmp_path, monkeypatch, piece, shape):
     """The fast path validates the journal a piece of whole lines at a time (to keep memory
     low); any piece size gives the same entries, line numbers and problems as one piece."""
@@ -640,6 +640,11 @@ def test_journal_read_in_pieces_is_read_as_a_whole(tmp_path, monkeypatch, piece,
     elif shape == "bidi-late":  # the bytes each piece is scanned for (_suspect), in a late piece
         text = "\n".join(lines[:35]) + "\n" + lines[35].replace('"by":"', '"by":"\u202e', 1) + "\n" \
             + "\n".join(lines[36:]) + "\n"
+    elif shape == "tab-escape-late":  # a \t escape in a one-line field (_escaped_controls), in a late piece
+        text = "\n".join(lines[:35]) + "\n" + lines[35].replace('"by":"', '"by":"\\t', 1) + "\n" \
+            + "\n".join(lines[36:]) + "\n"
+    elif shape == "crlf-odd-line":  # a line of CRLF text that is no entry, a 俾 (E4 BF BE, as U+FFFE ends) first
+        text = "\r\n".join(lines[:20]) + "\r\n俾\r\n" + "\r\n".join(lines[20:]) + "\r\n"
     elif shape == "key-apart-late":  # a key apart from its colon (key_apart), in a late piece: valid JSON
         text = "\n".join(lines[:35]) + "\n" + lines[35].replace('"by":"', '"by" :"', 1) + "\n" \
             + "\n".join(lines[36:]) + "\n"
@@ -651,10 +656,19 @@ def test_journal_read_in_pieces_is_read_as_a_whole(tmp_path, monkeypatch, piece,
     assert [e.id for e in pieces.entries] == [e.id for e in whole.entries]
     assert pieces.lines == whole.lines
     assert render_text(pieces.problems) == render_text(whole.problems)
-    if shape in ("double-object", "repeated-key", "bidi-late"):
+    if shape in ("double-object", "repeated-key", "bidi-late", "tab-escape-late", "crlf-odd-line"):
         assert whole.problems  # found by the slow path, whatever the piece size
     else:
         assert not whole.problems and len(whole.entries) == 40
+
+
+def test_a_deeply_nested_line_with_an_escape_is_a_problem_not_a_crash(tmp_path):
+    """A \\t escape sends a line to be parsed and its texts looked at (_escaped_controls); nested
+    some hundreds deep, that look ran out of stack outside the fast path's guard, and cc validate
+    showed a traceback (a review found it)."""
+    line = '{"id":"x","note":"a\\tb","deep":' + '{"a":[' * 300 + "]}" * 300 + "}"
+    journal = load_journal(tmp_path, (PROGRESS + "\n" + line + "\n").encode())
+    assert len(journal.entries) == 1 and [p.line for p in journal.problems] == [2]
 
 
 def test_a_file_just_over_the_limit_is_said_to_be_over_it():

@@ -98,6 +98,67 @@ def test_no_child_where_fork_is_not_safe_or_not_worth_it(monkeypatch):
     assert parallel.usable()
 
 
+def test_a_ctrl_c_as_the_child_is_made_ends_the_child_not_the_parent_s_work(tmp_path, monkeypatch):
+    """A Ctrl-C reaching the child before it is set up must end it, never let it run on as a
+    copy of the parent (a review found it printing 已中断。 and running the parent's cleanup)."""
+    seen = tmp_path / "seen"
+    real_fork = os.fork
+
+    def fork_then_ctrl_c():
+        pid = real_fork()
+        if pid == 0:
+            blocked = signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, [])
+            seen.write_text("held" if blocked else "not held", encoding="utf-8")
+            if not blocked:
+                os._exit(99)  # this test's own child must not run on either
+            os.kill(os.getpid(), signal.SIGINT)  # waits until the child is set up, then ends it
+        return pid
+
+    monkeypatch.setattr(os, "fork", fork_then_ctrl_c)
+    missing = object()
+    pending = parallel.start(lambda: "答案")
+    assert pending.result(missing) is missing  # ended by the Ctrl-C: no answer, the caller works alone
+    assert seen.read_text(encoding="utf-8") == "held" and _no_children()
+    assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, [])  # the parent's mask as it was
+
+
+def test_a_ctrl_c_waiting_in_the_parent_is_raised_and_its_child_reaped(monkeypatch):
+    real_fork = os.fork
+
+    def fork_in_the_parent_s_ctrl_c():
+        pid = real_fork()
+        if pid:
+            os.kill(os.getpid(), signal.SIGINT)  # held off until the child is made
+        return pid
+
+    monkeypatch.setattr(os, "fork", fork_in_the_parent_s_ctrl_c)
+    with pytest.raises(KeyboardInterrupt):
+        parallel.start(lambda: "答案")
+    assert _no_children()
+
+
+def test_no_child_when_the_system_reaps_children(monkeypatch):
+    """SIGCHLD ignored (some supervisors start programs so): a child's exit could not be read,
+    and every answer would be taken for a failure and the work done twice."""
+    previous = signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    try:
+        assert not parallel.usable()
+    finally:
+        signal.signal(signal.SIGCHLD, previous)
+    assert parallel.usable()
+
+
+def test_a_child_hashes_without_the_parent_s_worker_threads():
+    """BLAKE3's workers (state._journal_hash) are threads of the parent, not of a child: a child
+    that hashed through them would wait for ever."""
+    from chuangcheng_cli.store import state
+
+    data = os.urandom(8 << 20)
+    here = state.digest(data)  # the parent's workers now exist
+    assert parallel.start(lambda: state.digest(data)).result() == here
+    assert not parallel.in_child()
+
+
 def test_no_child_when_fork_fails(monkeypatch):
     def refused():
         raise BlockingIOError(11, "Resource temporarily unavailable")
@@ -215,44 +276,77 @@ def test_a_fault_beside_the_check_counts_only_on_a_record_free_of_errors(tmp_pat
 # ------------------------------------------------------------------ what a user sees
 
 
-def _run(monkeypatch, folder, parallel_on: bool, *args: str) -> tuple[int, str, str]:
+def _run(monkeypatch, folder, parallel_on: bool, *args: str, cache: bool = False) -> tuple[int, str, str, int]:
+    """(exit code, stdout, stderr, children made) of a command run in process, as cc runs it."""
     monkeypatch.chdir(folder)
-    monkeypatch.setenv("CC_NO_CACHE", "1")
+    if cache:
+        monkeypatch.delenv("CC_NO_CACHE", raising=False)
+    else:
+        monkeypatch.setenv("CC_NO_CACHE", "1")
     monkeypatch.setenv("CC_PARALLEL_MIN_BYTES", "0" if parallel_on else str(1 << 40))
-    children = []
-    real = parallel.start
+    children, answers = [], []
+    real_start, real_result = parallel.start, parallel.Pending.result
 
     def counted(call):
-        pending = real(call)
+        pending = real_start(call)
         children.append(pending)
         return pending
 
+    def answered(self, missing=None):
+        found = real_result(self, missing)
+        answers.append(found is not missing)
+        return found
+
     monkeypatch.setattr(parallel, "start", counted)
+    monkeypatch.setattr(parallel.Pending, "result", answered)
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = fast.run_fast(list(args))
     assert _no_children()
-    # the YAML files read in a child, and (with no error before the check) the journal checked in one
-    assert (len(children) >= 1 and None not in children) if parallel_on else not children
-    return code, out.getvalue(), err.getvalue()
+    if parallel_on:  # each child made gave its answer, and it was used
+        assert children and None not in children and answers == [True] * len(children)
+    else:
+        assert not children
+    return code, out.getvalue(), err.getvalue(), len(children)
 
 
 @pytest.mark.parametrize("case", ["bundled", "broken"])
 @pytest.mark.parametrize("args", [["status"], ["status", "--json"], ["status", "--unit", "民政局"],
                                   ["status", "--light", "红"], ["status", "--unit", "没有这个单位"],
-                                  ["units"], ["units", "--json"], ["status", "--strict"]])
-def test_status_and_units_say_the_same_with_the_check_in_a_child(tmp_path, monkeypatch, case, args):
+                                  ["status", "--indicator", "没有这个指标"], ["units"], ["units", "--json"],
+                                  ["status", "--strict"], ["validate"]])
+@pytest.mark.parametrize("cache", [False, True])
+def test_status_and_units_say_the_same_with_the_check_in_a_child(tmp_path, monkeypatch, case, args, cache):
     """Every output and exit code as one after another: the usable part of a damaged journal with
-    what was skipped, an unknown --unit (said after the check's findings), --strict."""
+    what was skipped, an unknown --unit (said after the check's findings), --strict; with the
+    store on, what it keeps for the next read too (the state, the fold, the view)."""
     folder = tmp_path / "repo"
     folder.mkdir()
     data = copy_data(folder) if case == "bundled" else _broken(folder)
     assert data.parent == folder
-    command = [*args, "--as-of", DAY]
+    command = [*args] if args == ["validate"] else [*args, "--as-of", DAY]
     monkeypatch.setenv("COLUMNS", "100")
     monkeypatch.setenv("NO_COLOR", "1")
-    alone = _run(monkeypatch, folder, False, *command)
-    both = _run(monkeypatch, folder, True, *command)
-    assert both == alone
+    stores = []
+    for parallel_on in (False, True):
+        if cache:
+            stores.append(tmp_path / f"store-{parallel_on}")
+            monkeypatch.setenv("CC_CACHE_DIR", str(stores[-1]))
+            monkeypatch.setenv("CC_INDEX_MIN_BYTES", "0")
+        found = _run(monkeypatch, folder, parallel_on, *command, cache=cache)
+        if parallel_on:
+            assert found[:3] == alone[:3]
+            # the YAML files read in one child; the journal checked in another, unless an error
+            # was found before (none here) or the command checks it with others (validate)
+            assert found[3] == (1 if args == ["validate"] else 2)
+        alone = found
+    if cache:  # the same files kept, with the same bytes: the next read answers from them alike
+        kept = [{p.name: p.read_bytes() for p in sorted(store.rglob("*")) if p.is_file()} for store in stores]
+        # a printed output is kept under a digest of the whole environment (fast._output_key),
+        # CC_PARALLEL_MIN_BYTES included, and checked with it: what was printed is compared
+        outputs = [sorted(v.split(b"\n", 2)[2] for k, v in files.items() if k.startswith("out-")) for files in kept]
+        kept = [{k: v for k, v in files.items() if not k.startswith("out-")} for files in kept]
+        assert kept[0] == kept[1] and outputs[0] == outputs[1]
+        assert kept[0] or args == ["validate"] or alone[0] != 0  # validate, a refusal: nothing to keep
     if case == "broken":
         assert "1 条记录未计入" in alone[2] or alone[0] != 0  # the unknown task left out (--strict: refused)

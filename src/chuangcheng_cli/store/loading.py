@@ -1322,8 +1322,8 @@ def _validated_lines(raw: bytes):
             # A piece (about a megabyte) at a time: the lines of a whole city's journal, split at
             # once, would be held all together, about 20 MB more at 158,000 lines. Each scan of
             # the bytes runs on a piece while it is in the processor's cache (as scans of the
-            # whole file, a tenth slower at city scale); a piece holds whole lines, and no byte
-            # the scans look for, nor a character's bytes, spans a line end.
+            # whole file, a tenth slower at city scale); a piece holds whole lines, and each scan
+            # looks within a line (_suspect's window around a byte too).
             if _suspect(piece):
                 return None
             keys += piece.count(b'":')
@@ -1427,7 +1427,9 @@ def _suspect(raw: bytes) -> bool:
     from ..textguard import find_bad
 
     for m in _NONCHAR_TAIL.finditer(raw):
-        window = raw[max(m.start() - 3, 0):m.end()].decode("utf-8", errors="ignore")
+        # the character's bytes, within its own line (a CR ending the line before is no matter)
+        start = max(m.start() - 3, raw.rfind(b"\n", 0, m.start()) + 1)
+        window = raw[start:m.end()].decode("utf-8", errors="ignore")
         if find_bad(window) >= 0:
             return True
     return False

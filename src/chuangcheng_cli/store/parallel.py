@@ -1,25 +1,32 @@
-"""One call run in a forked child beside the parent's own work: a cold read's journal check.
+"""Work in a forked child beside the parent's own: a cold read's YAML files and journal check.
 
-A cold read of a city's journal checks every entry (checks.check_journal, about 0.15 s for
-100,000 lines and 0.3 s with a year's 问题清单) and then folds them into the snapshot that status
-and units show (about 0.1-0.3 s more). Neither needs the other: the check only decides whether
-the snapshot stands. On a machine with a second core the check runs in a child forked after the
-journal is validated, sharing its memory copy-on-write, while the parent folds; the parent takes
-the child's findings (a short list, usually empty) through a pipe and drops its snapshot when they
-hold an error. With the child's findings the answer is the same one the sequential run gives
-(tests/test_parallel.py compares them), only sooner.
+A cold read of a city's journal validates every line (about 0.25 s for 100,000 lines), checks
+every entry against the others (checks.check_journal, about 0.15 s, and 0.3 s with a year's
+问题清单) and folds them into the snapshot that status and units show (about 0.1-0.3 s more).
+The two YAML files need nothing of the journal, and the check and the fold need nothing of each
+other: the check only decides whether the snapshot stands. So, on a machine with a second core,
+the YAML files are read in a child while the journal is validated, and the journal is checked in
+a child forked after it is validated, sharing its memory copy-on-write, while the parent folds
+(checks.check_folder). The parent takes the child's answer through a pipe (the YAML files' models;
+the check's findings, a short list, usually empty) and drops its snapshot when the findings hold
+an error: the answer is the one the sequential run gives (tests/test_parallel.py compares them),
+only sooner.
 
 Only where fork is safe and cheap: Linux (macOS system libraries may not survive a fork without
-exec, and Windows has none), two or more usable cores, no other thread in the process (a lock
-another thread held at the fork would stay held in the child). When the child cannot be started,
-fails or is interrupted, the caller runs the call itself: start returns None, and
-Pending.result says the child gave nothing.
+exec, and Windows has none), two or more usable cores, no other Python thread (a lock another
+thread held at the fork would stay held in the child) and children not reaped by the system
+(SIGCHLD ignored: no answer could be told from a failure). The one other thread there may be is
+one of BLAKE3's workers (state._journal_hash), idle between hashes: a child hashes on one thread
+(in_child), never through the workers it does not have. A Ctrl-C is held off while the child is
+made (else the child could go on as a copy of the parent) and ends the child at once, as the
+system's default. When the child cannot be made, fails or is interrupted, the caller does the
+work itself: start returns None, and Pending.result says the child gave nothing.
 """
 
 from __future__ import annotations
 
 import os
-import pickle
+import signal
 import sys
 from pathlib import Path
 
@@ -27,6 +34,16 @@ from pathlib import Path
 # not worth a process. CC_PARALLEL_MIN_BYTES sets another size (tests: 0), as CC_INDEX_MIN_BYTES
 # does the store's (state.min_bytes).
 LARGE_JOURNAL = 1 << 20
+
+# Signals whose Python handlers must not run in a child before it is set up (see start).
+_HELD = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+_IN_CHILD: list[bool] = []
+
+
+def in_child() -> bool:
+    """Whether this process is a child made by start (it has no other thread: no BLAKE3 workers)."""
+    return bool(_IN_CHILD)
 
 
 def large(journal: Path) -> bool:
@@ -43,10 +60,12 @@ def large(journal: Path) -> bool:
 
 def usable() -> bool:
     """Whether a child may be forked for work beside the parent's (see the module docstring)."""
-    if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
+    if not sys.platform.startswith("linux") or not hasattr(os, "fork") or in_child():
         return False
     threading = sys.modules.get("threading")  # not imported: no thread was started through it
     if threading is not None and threading.active_count() > 1:
+        return False
+    if signal.getsignal(signal.SIGCHLD) == signal.SIG_IGN:
         return False
     try:
         return len(os.sched_getaffinity(0)) >= 2
@@ -62,7 +81,7 @@ class Pending:
 
     def result(self, missing=None):
         """The call's value, or missing when the child gave none (it failed, was killed, or its
-        answer did not arrive whole): the caller then runs the call itself."""
+        answer did not arrive whole): the caller then does the work itself."""
         chunks = []
         try:
             while True:
@@ -77,6 +96,8 @@ class Pending:
             status = self._reap()
         if status != 0 or not chunks:
             return missing
+        import pickle
+
         try:
             # our own child's answer through a pipe of our own, never a file: nothing else can
             # have written it (the store's files, which others could, are never pickled)
@@ -86,31 +107,39 @@ class Pending:
 
     def cancel(self) -> None:
         """Stop the child (the parent's own work failed or was interrupted) and reap it."""
-        import signal
-
-        try:
-            os.kill(self.pid, signal.SIGKILL)
-        except OSError:
-            pass
         try:
             os.close(self.fd)
         except OSError:
             pass
+        self._kill()
         self._reap()
 
+    def _kill(self) -> None:
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except OSError:
+            pass
+
     def _reap(self) -> int | None:
+        """The child's exit code once it has ended (None when the system reaped it); a Ctrl-C
+        while waiting ends the child and is raised once it is reaped (no zombie is left)."""
+        interrupted = None
         while True:
             try:
                 _, status = os.waitpid(self.pid, 0)
             except ChildProcessError:
-                return None
-            except InterruptedError:  # pragma: no cover - retried by Python itself since 3.5
+                status = None
+            except KeyboardInterrupt as exc:
+                interrupted = exc
+                self._kill()
                 continue
-            return os.waitstatus_to_exitcode(status)
+            if interrupted is not None:
+                raise interrupted
+            return None if status is None else os.waitstatus_to_exitcode(status)
 
 
 def start(call) -> Pending | None:
-    """Run call() in a forked child and return at once; None when no child can be forked
+    """Run call() in a forked child and return at once; None when no child can be made
     (usable() says no, or fork fails: too many processes, no memory)."""
     if not usable():
         return None
@@ -118,24 +147,58 @@ def start(call) -> Pending | None:
         read_end, write_end = os.pipe()
     except OSError:
         return None
+    # Held off (blocked) while the child is made: a Ctrl-C arriving between the fork and the
+    # child's try below would raise in the child and run the parent's code on from there.
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
     try:
-        pid = os.fork()
+        pid = _fork()
     except OSError:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
         os.close(read_end)
         os.close(write_end)
         return None
-    if pid == 0:  # the child: never returns, never runs the parent's cleanup, prints nothing
-        code = 1
-        try:
-            os.close(read_end)
-            data = pickle.dumps(call(), protocol=pickle.HIGHEST_PROTOCOL)
-            view = memoryview(data)
-            while view:
-                view = view[os.write(write_end, view):]
-            code = 0
-        except BaseException:  # noqa: BLE001 - any failure, a Ctrl-C too: the parent does the work
-            pass
-        finally:
-            os._exit(code)
-    os.close(write_end)
-    return Pending(pid, read_end)
+    if pid == 0:
+        _child(call, read_end, write_end, held)  # never returns
+    pending = Pending(pid, read_end)
+    try:
+        os.close(write_end)
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)  # a Ctrl-C that waited is raised now
+    except BaseException:
+        pending.cancel()
+        raise
+    return pending
+
+
+def _fork() -> int:
+    import warnings
+
+    with warnings.catch_warnings():
+        # Python 3.12+ warns of a fork while other threads exist: BLAKE3's idle workers, which a
+        # child never uses (see the module docstring)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return os.fork()
+
+
+def _child(call, read_end: int, write_end: int, held) -> None:
+    """The child: runs call, writes its value to the pipe, and ends without running any of the
+    parent's cleanup or printing anything. A Ctrl-C ends it at once (the system's default; an
+    ignored one stays ignored)."""
+    code = 1
+    try:
+        _IN_CHILD.append(True)
+        for signum in _HELD:
+            if callable(signal.getsignal(signum)):
+                signal.signal(signum, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        os.close(read_end)
+        import pickle
+
+        data = pickle.dumps(call(), protocol=pickle.HIGHEST_PROTOCOL)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(write_end, view):]
+        code = 0
+    except BaseException:  # noqa: BLE001 - any failure: the parent does the work
+        pass
+    finally:
+        os._exit(code)

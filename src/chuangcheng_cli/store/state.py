@@ -469,7 +469,10 @@ def _journal_hash(data: bytes = b""):
     15 ms against 62 ms; it is hashed on every run, warm hits included."""
     from blake3 import blake3
 
-    return blake3(data, max_threads=blake3.AUTO)
+    from .parallel import in_child
+
+    # a forked child (parallel.py) has none of the parent's worker threads: it hashes on its own
+    return blake3(data, max_threads=1 if in_child() else blake3.AUTO)
 
 
 def digest(raw: bytes, size: int | None = None) -> str:
