@@ -159,6 +159,25 @@ def test_a_child_hashes_without_the_parent_s_worker_threads():
     assert not parallel.in_child()
 
 
+def test_without_posix_signals_the_module_loads_and_makes_no_child(monkeypatch):
+    """On Windows (no fork, no SIGHUP, SIGCHLD or pthread_sigmask) every read imports this
+    module: it must load, and stand aside."""
+    import importlib.util
+    import types
+
+    windows = types.ModuleType("signal")
+    for name in dir(signal):
+        if name not in ("SIGHUP", "SIGCHLD", "pthread_sigmask", "SIG_BLOCK", "SIG_SETMASK"):
+            setattr(windows, name, getattr(signal, name))
+    monkeypatch.setitem(sys.modules, "signal", windows)
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.delattr(os, "fork")
+    spec = importlib.util.spec_from_file_location("parallel_on_windows", parallel.__file__)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert not module.usable() and module.start(list) is None and not module.in_child()
+
+
 def test_no_child_when_fork_fails(monkeypatch):
     def refused():
         raise BlockingIOError(11, "Resource temporarily unavailable")

@@ -35,8 +35,9 @@ from pathlib import Path
 # does the store's (state.min_bytes).
 LARGE_JOURNAL = 1 << 20
 
-# Signals whose Python handlers must not run in a child before it is set up (see start).
-_HELD = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+# Signals whose Python handlers must not run in a child before it is set up (see start); those
+# the system has (Windows has no SIGHUP, and no child is made there).
+_HELD = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 _IN_CHILD: list[bool] = []
 
