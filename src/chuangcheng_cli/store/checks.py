@@ -158,7 +158,7 @@ def _journal_beside(project: models.Project, journal: loading.JournalFile, known
         ahead = beside(project)
     except Exception as exc:  # noqa: BLE001 - judged once the check's findings are in (see above)
         failed = exc
-    except BaseException:  # Ctrl-C: the child is not waited for
+    except BaseException:  # Ctrl-C: the child is stopped, not waited for
         pending.cancel()
         raise
     found = pending.result()

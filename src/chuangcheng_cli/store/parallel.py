@@ -28,7 +28,10 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from pathlib import Path
+import typing
+
+if typing.TYPE_CHECKING:
+    from pathlib import Path
 
 # A journal of fewer bytes (about 5,000 lines) is read and checked in some tens of milliseconds:
 # not worth a process. CC_PARALLEL_MIN_BYTES sets another size (tests: 0), as CC_INDEX_MIN_BYTES

@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 
 FORMAT = 9  # of the state file; a state of another format is not used (7: its key inside; 8: BLAKE3; 9: ids)
 VIEW_FORMAT = 2  # 2: a checksum, its key and day inside
@@ -469,10 +470,10 @@ def _journal_hash(data: bytes = b""):
     15 ms against 62 ms; it is hashed on every run, warm hits included."""
     from blake3 import blake3
 
-    from .parallel import in_child
-
-    # a forked child (parallel.py) has none of the parent's worker threads: it hashes on its own
-    return blake3(data, max_threads=1 if in_child() else blake3.AUTO)
+    # a forked child (parallel.py, which made it: imported) has none of the parent's worker
+    # threads: it hashes on its own. Not imported here: warm reads hash and need nothing of it.
+    parallel = sys.modules.get(f"{__package__}.parallel")
+    return blake3(data, max_threads=1 if parallel is not None and parallel.in_child() else blake3.AUTO)
 
 
 def digest(raw: bytes, size: int | None = None) -> str:
