@@ -38,14 +38,16 @@ def test_warm_answer_equals_cold(cached, args):
 
 
 def test_warm_status_needs_neither_yaml_pydantic_typer_nor_rich(cached):
-    """A repeated command prints what it printed before (store/state.py outputs)."""
+    """A repeated command prints what it printed before (store/state.py outputs): nor pathlib, nor
+    what a cold read alone uses (store/parallel.py: once asked by every hash, some 4 ms of 40)."""
     cwd, env = cached
     run_cc("status", "--as-of", "2023-09-10", cwd=cwd, **env)
     probe = ("import sys; sys.argv=['cc','status','--as-of','2023-09-10']\n"
              "from chuangcheng_cli.entry import main\n"  # main: run leaves before the print below
              "try:\n    main()\n"
              "except SystemExit: pass\n"
-             "print('LOADED', sorted(m for m in ('yaml','pydantic','typer','rich') if m in sys.modules), file=sys.stderr)")
+             "print('LOADED', sorted(m for m in ('yaml','pydantic','typer','rich','pathlib',"
+             "'chuangcheng_cli.store.parallel') if m in sys.modules), file=sys.stderr)")
     from helpers import cc_env
 
     result = subprocess.run([sys.executable, "-c", probe], cwd=cwd, env=cc_env(**env), capture_output=True,
