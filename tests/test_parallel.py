@@ -71,7 +71,8 @@ def test_a_child_may_answer_none_or_an_empty_list():
 def test_cancel_stops_a_child_still_working_and_reaps_it():
     r, w = os.pipe()
     try:
-        pending = parallel.start(lambda: os.read(r, 1))  # waits for ever: nothing is written
+        # waits for ever (nothing is written); the alarm ends it after a minute should cancel not
+        pending = parallel.start(lambda: (signal.alarm(60), os.read(r, 1)))
         pending.cancel()
         assert _no_children()
     finally:
@@ -155,7 +156,8 @@ def test_a_child_hashes_without_the_parent_s_worker_threads():
 
     data = os.urandom(8 << 20)
     here = state.digest(data)  # the parent's workers now exist
-    assert parallel.start(lambda: state.digest(data)).result() == here
+    # through the workers it would wait for ever: the alarm ends it after a minute
+    assert parallel.start(lambda: (signal.alarm(60), state.digest(data))[1]).result() == here
     assert not parallel.in_child()
 
 
