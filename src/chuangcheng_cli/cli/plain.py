@@ -276,17 +276,16 @@ def judged_snapshot(where: locate.DataDir, today, strict: bool, refused: str):
 
 
 def snapshot_doc(where: locate.DataDir, today, remember: bool = False, strict: bool = False, render=None):
-    """(snapshot, document or None, view key or None). With remember, also what status/units
-    show (document), kept in the store as the view of the data read on that day. render: a
-    function of the snapshot and document making the command's output, run with them while a
-    large journal is checked (checks.check_folder); given, a fourth item is its value, or None
-    when it did not run there or failed (then the caller makes the output itself)."""
+    """(snapshot, document or None, view key or None, output or None). With remember, also what
+    status/units show (document), kept in the store as the view of the data read on that day.
+    render: a function of the snapshot and document making the command's output, run with them
+    while a large journal is checked (checks.check_folder); the output is its value, or None when
+    it did not run there or failed (then the caller makes the output itself)."""
     from ..store.loading import gc_paused
     from ..store.state import hold
 
     with gc_paused():  # see there: a city's fold, snapshot and document are some hundred thousand objects
-        found = hold(_snapshot_doc(where, today, remember, strict, render))  # freed with the process (entry.run)
-    return found if render is not None else found[:3]
+        return hold(_snapshot_doc(where, today, remember, strict, render))  # freed with the process (entry.run)
 
 
 def _snapshot_doc(where: locate.DataDir, today, remember: bool, strict: bool, render=None):
