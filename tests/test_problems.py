@@ -1532,3 +1532,16 @@ def test_a_deadline_moved_off_a_rest_day_is_said_by_a_dry_run_and_by_an_import_o
                 "--as-of", "2023-12-08", CC_USER="周某某").stdout
     assert dry.endswith("整改期限将由2023年12月11日延至2024年1月8日（2024年1月6日为休息日，顺延至下一个工作日）\n"
                         "注意：新的整改期限晚于创建活动结束日期2023年12月31日。\n")
+
+
+def test_a_recheck_missing_its_note_and_its_result_names_both(tmp_path):
+    """cc problem recheck W2023-0001 said only 缺少必填选项 --note; written with --note, it then
+    failed again for want of --pass or --fail (a fresh-eyes try): both are said at once now, and
+    not when the result is there."""
+    repo = early_copy(tmp_path, "2023-07-01")
+    both = cc_ok(repo, "problem", "recheck", "W2023-0001", code=2).stderr
+    assert both.startswith("错误：缺少必填选项 --note\n")
+    assert "提示：另外还要写明复查结果：--pass（通过，销号）或 --fail（未通过，返工），两者写一个。" in both
+    for result in ("--pass", "--fail"):
+        one = cc_ok(repo, "problem", "recheck", "W2023-0001", result, code=2).stderr
+        assert one.startswith("错误：缺少必填选项 --note\n") and "复查结果" not in one

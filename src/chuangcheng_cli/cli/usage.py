@@ -549,6 +549,10 @@ def suggestion(exc) -> str:
     words = leftover(exc)
     if words:
         return _stray_hint(ctx, exc, words)
+    if type(exc).__name__ == "MissingParameter" and command.name == "recheck" \
+            and not {"--pass", "--fail"} & {w.partition("=")[0] for w in sys.argv[1:]}:
+        # the result is no option click requires (recheck checks it): said now, not after --note is added
+        return "另外还要写明复查结果：--pass（通过，销号）或 --fail（未通过，返工），两者写一个。"
     m = re.match(r"No such command '(.*)'\.", exc.format_message())
     if m and not m[1].strip():  # cc "" (an unset variable in a script)
         return '可能多写了一对引号，或脚本中的变量没有值；运行 cc --help 查看有哪些命令。'
