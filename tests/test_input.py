@@ -121,7 +121,7 @@ def test_an_invalid_date_gets_the_one_hint(shipped, day):
                          "-s", "暗访", "-p", "广场", "-d", "问题", "--found", day, "--dry-run"])):
         result = run_cc(*args, cwd=shipped)
         assert result.returncode == 2
-        assert result.stderr.splitlines() == [f"错误：{option} 的日期无效：{day!r}", ONE_HINT]
+        assert result.stderr.splitlines() == [f"错误：{option} 的日期无效：“{day}”", ONE_HINT]
 
 
 @pytest.mark.parametrize("day, said", [
@@ -134,7 +134,7 @@ def test_a_date_pasted_with_what_follows_it_names_the_extra(shipped, day, said):
     """Only the general hint was given for a date copied with the punctuation or words after it (a
     fresh-eyes try); the date is not guessed, but named, with the line to write."""
     result = run_cc("status", "--as-of", day, cwd=shipped)
-    assert result.returncode == 2 and result.stderr.splitlines() == [f"错误：--as-of 的日期无效：{day!r}", said]
+    assert result.returncode == 2 and result.stderr.splitlines() == [f"错误：--as-of 的日期无效：“{day}”", said]
 
 
 def test_a_date_in_chinese_quotes_is_read(shipped):
@@ -578,3 +578,21 @@ def test_an_empty_filter_is_refused_not_read_as_none(tmp_path, args):
     result = _run_cc(*args, "--as-of", "2023-12-31", cwd=tmp_path)
     assert result.returncode != 0 and result.stdout == "", (args, result.stdout)
     assert "Traceback" not in result.stderr and "错误：" in result.stderr
+
+
+@pytest.mark.parametrize("args, said", [
+    (["status", "--light", "紫"], "错误：--light 的值无效：“紫”"),
+    (["validate", "--format", "xml"], "错误：--format 的值 “xml” 无效，应为以下之一：text、json、github"),
+    (["log", "T09", "--unit", "人社局", "--percent", "六十", "--note", "x", "--dry-run"],
+     "错误：--percent 的值 “六十” 不是整数"),
+    (["status", "--as-of", "2023-08-1\u30005"], "错误：--as-of 的日期无效：“2023-08-1\\u30005”"),
+    (["status", "--as-of", "2023-13-0\u200b1"], "错误：--as-of 的日期无效：“2023-13-0\\u200b1”"),
+    (["log", "T09", "--unit", "人社局", "--percent", "60", "--note", "x", "--evidence", "a\nb", "--dry-run"],
+     "错误：佐证材料无效：“a\\x0ab”"),
+])
+def test_a_value_refused_is_named_in_chinese_quotes(shipped, args, said):
+    """Refused values were named with Python's quotes ('紫', and 'text', 'json', 'github' for the
+    choices: a fresh-eyes try). Chinese quotes now, and what shows nothing (a full-width space, a
+    zero-width one, a line break) still shown as an escape, as Python's repr showed it."""
+    result = run_cc(*args, cwd=shipped)
+    assert result.returncode == 2 and result.stderr.splitlines()[0] == said

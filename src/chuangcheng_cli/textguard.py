@@ -128,6 +128,15 @@ def for_terminal(text: str, multiline: bool = False) -> str:
     return pattern.sub(lambda m: escape(m.group()), text)
 
 
+def quoted(text: str) -> str:
+    """text in Chinese quotes for a message (--light 的值无效：“紫”), each character that shows
+    nothing or moves the cursor (a control, a zero-width or format character, a full-width space)
+    as a visible escape such as \\u3000: what Python's repr quotes showed, without its quotes."""
+    if not text.isprintable():
+        text = "".join(ch if ch.isprintable() else escape(ch) for ch in text)
+    return f"“{text}”"
+
+
 def safe_str(text: str) -> str:
     """for_terminal for any value that may not be a str (table cells)."""
     return for_terminal(text) if isinstance(text, str) else text

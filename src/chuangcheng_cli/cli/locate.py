@@ -39,6 +39,12 @@ def _usage(message: str, hint: str = ""):
     return UsageError(message, hint)
 
 
+def _quoted(text: str) -> str:
+    from ..textguard import quoted
+
+    return quoted(text)
+
+
 def _shown(path: str) -> str:
     from pathlib import Path
 
@@ -276,7 +282,7 @@ def parse_date(text: str, option: str = "--as-of", where=None, after=None):
         if short is not None:
             year = where if isinstance(where, int) else campaign_year(where) if where is not None else None
             if year is None:
-                raise _usage(f"{option} 的日期没有写年份：{text!r}",
+                raise _usage(f"{option} 的日期没有写年份：{_quoted(text)}",
                              "数据目录的 tasklist.yaml 中没有 campaign.year，无法补全年份：请写全年份，如 "
                              f"YYYY年{int(short[1])}月{int(short[2])}日。")
             from ..domain.dates import with_year
@@ -302,15 +308,15 @@ def parse_date(text: str, option: str = "--as-of", where=None, after=None):
             typed = text.strip()
             extra = typed[head.end():] if len(typed) == len(plain) else plain[head.end():]  # as typed: （年中）
             shown = "".join(c if c.isprintable() else escape(c) for c in extra)  # a zero-width space, seen
-            raise _usage(f"{option} 的日期无效：{text!r}", f"日期后面多了“{shown}”，应写作：{option} {head.group()}")
-    raise _usage(f"{option} 的日期无效：{text!r}", f"请写成 {DATE_FORMS}，并确认该日期存在。")
+            raise _usage(f"{option} 的日期无效：{_quoted(text)}", f"日期后面多了“{shown}”，应写作：{option} {head.group()}")
+    raise _usage(f"{option} 的日期无效：{_quoted(text)}", f"请写成 {DATE_FORMS}，并确认该日期存在。")
 
 
 def _in_range(day, text: str, option: str):
     """A date a working group can mean: the years 1900 to 2999 (0001-01-01 or 9999-12-31 is a typo,
     and the day before or a year after it does not exist)."""
     if not 1900 <= day.year <= 2999:
-        raise _usage(f"{option} 的日期超出范围：{text!r}", "年份应在 1900 到 2999 之间；请检查日期。")
+        raise _usage(f"{option} 的日期超出范围：{_quoted(text)}", "年份应在 1900 到 2999 之间；请检查日期。")
     return day
 
 
@@ -320,7 +326,7 @@ def parse_percent(text: str, option: str = "--percent") -> int:
 
     value = halfwidth(text).removesuffix("%").strip()
     if not re.fullmatch(r"-?\d+", value):
-        raise _usage(f"{option} 的值 {text!r} 不是整数", "写完成百分比的整数，例如 60 或 60%。")
+        raise _usage(f"{option} 的值 {_quoted(text)} 不是整数", "写完成百分比的整数，例如 60 或 60%。")
     if len(value.lstrip("-").lstrip("0")) > 9:  # Python reads no more than 4,300 digits: a traceback
         raise _usage(f"{option} 的值超出范围（{len(value)} 位数字）", "写 0 到 100 之间的整数，例如 60 或 60%。")
     return int(value)  # the range is checked where the entry is made, with its own message

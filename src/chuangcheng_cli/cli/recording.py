@@ -263,7 +263,9 @@ def evidence_list(items: Optional[list[str]]) -> list[str]:
     for item in items or []:
         value = item.strip()
         if not value or "\n" in value or "\r" in value:
-            raise UsageError(f"佐证材料无效：{item!r}", "每个 --evidence 写一个文件路径或网址。")
+            from ..textguard import quoted
+
+            raise UsageError(f"佐证材料无效：{quoted(item)}", "每个 --evidence 写一个文件路径或网址。")
         from ..store.evidence import check_file, is_url, url_problem
 
         why = url_problem(value)

@@ -6,7 +6,7 @@ import os
 import re
 import sys
 
-from ..textguard import WIDE_DASHES
+from ..textguard import WIDE_DASHES, quoted
 
 _PATTERNS = [
     (r"No such option: (\S+)", lambda m: f"没有这个选项：{m[1]}"),  # the suggestion: see suggestion()
@@ -20,13 +20,13 @@ _PATTERNS = [
     (r"Option '(.+)' does not take a value\.", lambda m: f"选项 {m[1]} 不带值"),
     (r"Got unexpected extra argument(?:s|\(s\))? \((.*)\)", lambda m: "多余的参数：" + (m[1] or '""')),
     (r"Invalid value for '?([^':]+)'?: (?:Value error, )?'(.*)' is not one of (.+)\.",
-     lambda m: f"{m[1]} 的值 {m[2]!r} 无效，应为以下之一：{m[3]}"),
+     lambda m: f"{m[1]} 的值 {quoted(m[2])} 无效，应为以下之一：{_choices(m[3])}"),
     (r"Invalid value for '?([^':]+)'?: '(.*)' is not a valid integer\.",
-     lambda m: f"{m[1]} 的值 {m[2]!r} 不是整数"),
+     lambda m: f"{m[1]} 的值 {quoted(m[2])} 不是整数"),
     (r"Invalid value for '?([^':]+)'?: (.+) is not in the range (.+)\.",
      lambda m: f"{m[1]} 的值 {m[2]} 超出范围（{m[3].replace('<=x<=', '–')}）"),
     (r"Invalid value for '?([^':]+)'?: '(.*)' is not one of (.+)\.",
-     lambda m: f"{m[1]} 的值 {m[2]!r} 无效，应为以下之一：{m[3]}"),
+     lambda m: f"{m[1]} 的值 {quoted(m[2])} 无效，应为以下之一：{_choices(m[3])}"),
     # click's checks of a path (--data DIR a user may not read): the path named, in Chinese
     (r"Invalid value for '?([^':]+)'?: (?:[Pp]ath|[Ff]ile|[Dd]irectory) ['\"]?(.+?)['\"]? is not readable\.?",
      lambda m: f"{m[1]}：没有权限读取 {m[2]}"),
@@ -46,6 +46,12 @@ _PHRASES = [
     (r"Input should be less than or equal to (\S+)", r"不能大于 \1"),
     (r"Value error, ", ""),
 ]
+
+
+def _choices(listed: str) -> str:
+    """click's list of choices ('text', 'json', 'github') as a Chinese list: text、json、github."""
+    names = re.findall(r"'([^']*)'", listed)
+    return "、".join(names) if names else listed
 
 
 def translate(message: str) -> str:

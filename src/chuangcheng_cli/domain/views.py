@@ -19,8 +19,9 @@ def light_key(text: str) -> str:
     key = LIGHT_NAMES.get(key, key.lower())
     if key not in LIGHTS:
         from ..diagnostics import UsageError
+        from ..textguard import quoted
 
-        raise UsageError(f"--light 的值无效：{text!r}",
+        raise UsageError(f"--light 的值无效：{quoted(text)}",
                          "可选：red 红、yellow 黄、review 待审核、accept 待验收、green 绿、done 已完成。")
     return key
 
