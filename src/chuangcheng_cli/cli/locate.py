@@ -303,12 +303,10 @@ def parse_date(text: str, option: str = "--as-of", where=None, after=None):
         except UsageError:
             pass
         else:
-            from ..textguard import escape
-
             typed = text.strip()
             extra = typed[head.end():] if len(typed) == len(plain) else plain[head.end():]  # as typed: （年中）
-            shown = "".join(c if c.isprintable() else escape(c) for c in extra)  # a zero-width space, seen
-            raise _usage(f"{option} 的日期无效：{_quoted(text)}", f"日期后面多了“{shown}”，应写作：{option} {head.group()}")
+            raise _usage(f"{option} 的日期无效：{_quoted(text)}",  # a zero-width space in extra: seen
+                         f"日期后面多了{_quoted(extra)}，应写作：{option} {head.group()}")
     raise _usage(f"{option} 的日期无效：{_quoted(text)}", f"请写成 {DATE_FORMS}，并确认该日期存在。")
 
 
