@@ -12,7 +12,7 @@ from operator import attrgetter
 from pathlib import Path
 
 from . import loading
-from ..textguard import as_seen
+from ..textguard import as_seen, looks_blank
 from ..domain import models, problemlist, rules
 from ..diagnostics import WARNING, DataError, Diagnostic, did_you_mean, sort_key
 
@@ -408,6 +408,10 @@ def name_problem(src, locate, value: str, what: str, limit: int) -> Diagnostic |
     """unsafe-name for a name with a path separator (or nothing but dots), name-too-long for one
     over limit bytes; None for a name fit to be part of a file name. locate() gives (line, col,
     width), called only for a problem (it composes the YAML again)."""
+    if looks_blank(value):  # "   ": no name at all, not a path ("只由点组成" was said of it)
+        line, col, w = locate()
+        return src.problem(line, col, "invalid-value", f"{what}是空白的（只有空格或看不见的字符）",
+                           f"请写上{what}。", width=w)
     size = len(value.encode("utf-8"))
     bad = "/" in value or "\\" in value or set(value.strip()) <= {"."}
     if not bad and size <= limit:

@@ -1129,6 +1129,12 @@ def _entry_line_problems(src: Source, line_no: int, text: str) -> tuple[object |
         if char and char in _FULLWIDTH:
             message = f"此处用了中文标点 {char} ，应为英文半角的 {_FULLWIDTH[char]}"
             hint = "JSON 中的引号、逗号、冒号和括号必须是英文半角符号；中文标点只能出现在引号内的文字里。"
+        elif char and exc.msg.startswith("Invalid control character"):  # inside a string's quotes
+            from ..textguard import describe
+
+            name = "U+0009（Tab）" if char == "\t" else describe(char)
+            message = f"此处有一个看不见的字符 {name}，JSON 的引号内不能直接写控制字符"
+            hint = "请删除这个字符（多是从别处复制粘贴带进来的）；文字中要换行或 Tab 时写 \\n 或 \\t。"
         elif char and (char.isspace() or not char.isprintable()) and char not in " \t":
             import unicodedata
 
