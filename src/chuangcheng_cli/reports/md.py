@@ -23,14 +23,38 @@ _SPECIAL = re.compile(r"([\\`*_\[\]<>#!|~&])")
 _BREAKS = re.compile(r"\r\n|[\r\n\u2028\u2029\x85]")  # a bare CR, too, ends a line in some renderers
 
 
+# A run of ASCII characters with no space, pipe, backtick or angle bracket, and what in such a run
+# a renderer may turn into a link by itself: GFM links www.… , http://… and e-mail addresses, and
+# others (markdown-it's linkify, many editors' previews) any name.tld ("evil.com", even "见evil.com").
+# No backslash stops that (an escaped "\\:" is text again when the linker runs), so such a run is
+# written as code: shown as it is, never a link (a unit's note or evidence is no link in a brief
+# the leaders click through).
+_ASCII_RUN = re.compile(r"[!-;=?-_a-{}~]+")
+_LINKY = re.compile(r"(?i)://|@[a-z0-9]|[a-z0-9]\.[a-z]{2}")
+
+
+def _escaped(text: str) -> str:
+    """text with Markdown's special characters escaped, and every run a renderer could link (see
+    _LINKY) as a code span."""
+    if "." not in text and ":" not in text and "@" not in text:
+        return _SPECIAL.sub(r"\\\1", text)
+    out, last = [], 0
+    for m in _ASCII_RUN.finditer(text):
+        if _LINKY.search(m.group()):
+            out += [_SPECIAL.sub(r"\\\1", text[last:m.start()]), "`", m.group(), "`"]
+            last = m.end()
+    out.append(_SPECIAL.sub(r"\\\1", text[last:]))
+    return "".join(out)
+
+
 def md(text: object) -> str:
     """Data text as literal Markdown inline text: special characters escaped, on one line."""
-    return for_terminal(_BREAKS.sub(" ", _SPECIAL.sub(r"\\\1", str(text))), multiline=True)
+    return for_terminal(_BREAKS.sub(" ", _escaped(str(text))), multiline=True)
 
 
 def cell(text: object) -> str:
     """Text safe inside a Markdown table cell: special characters escaped, line breaks as <br>."""
-    return for_terminal(_BREAKS.sub("<br>", _SPECIAL.sub(r"\\\1", str(text))), multiline=True)
+    return for_terminal(_BREAKS.sub("<br>", _escaped(str(text))), multiline=True)
 
 
 def line(text: str) -> str:
