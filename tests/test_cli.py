@@ -964,3 +964,13 @@ def test_a_dry_run_shows_a_note_s_line_breaks_as_breaks(tmp_path):
     entry = models.make(models.Progress, kind="progress", id="20231230-0000fc01", date="2023-12-30",
                         at="2023-12-30T10:00:00+08:00", by="范某某", task="T09", unit="rsj", percent=90, note="a\x1b[31mb")
     assert preview_line(project, entry).endswith("报送进度90%：a\\x1b[31mb")
+
+
+def test_history_says_how_much_evidence_a_reply_brought(tmp_path):
+    """A 整改反馈 with its 整改情况报告 attached read in cc history (and the 台账's 全程留痕 sheet)
+    as if it brought none: a progress report and a fix said 佐证材料N件, a reply did not."""
+    result = runner.invoke(app, ["--data", str(DATA), "--as-of", "2023-12-29", "history", "--notice", "2023-1",
+                                 "--kind", "整改反馈", "--json"], env=cc_env())
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)["entries"]
+    assert len(rows) == 1 and rows[0]["text"].endswith("；佐证材料1件"), rows

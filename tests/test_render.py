@@ -140,8 +140,8 @@ def test_fold_keeps_a_date_and_a_count_whole():
     """A reason folded in a narrow terminal read "（整改期限2023" over "年6月27日）" and "已逾期44" over
     "天": a date as the outputs write it and a count with its measure word are one piece."""
     text = ("●红 已逾期44天（时限2023年11月15日）；3份督办通知整改超期未反馈（最早超期127天）；"
-            "问题W2023-0008（城南安置房建设项目工地）逾期185天未整改（整改期限2023年6月27日），12月31日前")
-    whole = ("44天", "2023年11月15日", "3份", "127天", "185天", "2023年6月27日", "12月31日")
+            "问题W2023-0008（城南安置房建设项目工地）逾期185天未整改（整改期限2023年6月27日），12月31日前；佐证材料12件")
+    whole = ("44天", "2023年11月15日", "3份", "127天", "185天", "2023年6月27日", "12月31日", "12件")
     for width in range(16, 80):
         folded = lines.fold(text, width)
         assert "".join(folded) == text and all(lines.cell_len(line) <= width for line in folded), width

@@ -131,7 +131,7 @@ _WORD = re.compile(r"[0-9A-Za-z][0-9A-Za-z.%‰:/_+\-]*[0-9A-Za-z%‰]|[0-9A-Za-
 
 # A date as the outputs write it (2023年6月27日, 6月27日, 2023年6月) and a count with its measure
 # word (44天, 3份): read across a line break, "2023" + "年6月27日" or "44" + "天" is two things.
-_CN_DATE = r"\d(?:\d{3}年\d{1,2}月(?:\d{1,2}日)?|\d?月\d{1,2}日|\d*[天个份次项条](?![0-9A-Za-z]))"
+_CN_DATE = r"\d(?:\d{3}年\d{1,2}月(?:\d{1,2}日)?|\d?月\d{1,2}日|\d*[天个份次项条件](?![0-9A-Za-z]))"
 # at each place: a command line option (--fail, -n), else a date or a count, else a word if one
 # starts there, else a character
 _TOKEN = re.compile(r"--?[A-Za-z](?:[A-Za-z0-9-]*[A-Za-z0-9])?|" + _CN_DATE + "|" + _WORD.pattern + "|.", re.S)

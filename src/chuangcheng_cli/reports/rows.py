@@ -546,7 +546,7 @@ def describe_entry(project: models.Project, e) -> str:
             parts.append("强制督办（上一份督办通知尚未办结）")
         return "；".join(parts)
     if k == "reply":
-        return f"对{_notice_no(project, e.notice)}整改反馈：{clause(e.note)}"
+        return f"对{_notice_no(project, e.notice)}整改反馈：{clause(e.note)}" + _evidence_count(e)
     if k == "close":
         return f"{_notice_no(project, e.notice)}销号" + (f"：{clause(e.note)}" if e.note else "")
     if k == "reject":
@@ -557,9 +557,9 @@ def describe_entry(project: models.Project, e) -> str:
     if k == "problem":
         where = f"{e.place}：{clause(e.desc)}"
         return (f"{e.problem}（{e.source}，{views.cn_date(e.found)}发现）{where}；{e.mode}，"
-                f"整改期限{views.cn_date(e.deadline)}")
+                f"整改期限{views.cn_date(e.deadline)}" + _evidence_count(e))
     if k == "fix":
-        return f"{e.problem}整改完成：{clause(e.note)}" + (f"；佐证材料{len(e.evidence)}件" if e.evidence else "")
+        return f"{e.problem}整改完成：{clause(e.note)}" + _evidence_count(e)
     if k == "recheck":
         if e.passed:
             return f"{e.problem}复查通过，销号：{clause(e.note)}"
@@ -569,6 +569,11 @@ def describe_entry(project: models.Project, e) -> str:
     if k == "void":
         return f"作废记录 {e.entry}：{clause(e.reason)}"
     return k
+
+
+def _evidence_count(e) -> str:
+    """"；佐证材料2件" after what an entry with evidence (a reply, a problem, a fix) says, or ""."""
+    return f"；佐证材料{len(e.evidence)}件" if e.evidence else ""
 
 
 def _notice_no(project: models.Project, ref: str) -> str:
