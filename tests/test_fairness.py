@@ -245,6 +245,30 @@ def test_reject_restarts_the_clock(tmp_path):
     assert unit(repo, "2023-07-21", "rsj")["open_notices"] == 0
 
 
+def test_a_reject_never_brings_the_deadline_forward(tmp_path):
+    """A unit that replies early keeps the time the notice gave it: sent back with the default
+    days, it was due before the notice's own 整改期限 and 已逾期 ten days early (a fresh-eyes try).
+    The default is then the notice's 整改期限; a --days or --deadline before it is refused."""
+    repo = early(tmp_path)
+    cc(repo, "notice", "人社局", "--days", "20", "--as-of", "2023-07-05")  # 整改期限 2023-07-25
+    cc(repo, "reply", "1", "--note", "已整改", "--as-of", "2023-07-06")
+    before = snapshot_files(repo)
+    for args, said in ((("--days", "2"), "--days 2 得到的新的整改期限 2023年7月10日 早于原整改期限 2023年7月25日"),
+                       (("--deadline", "2023-07-14"), "新的整改期限 2023年7月14日 早于原整改期限 2023年7月25日")):
+        refused = cc(repo, "reject", "1", "--note", "材料不全", *args, "--as-of", "2023-07-06", code=2)
+        assert said in refused.stderr and "不应因此更早逾期" in refused.stderr, refused.stderr
+        assert snapshot_files(repo) == before
+    kept = cc(repo, "reject", "1", "--note", "材料不全", "--as-of", "2023-07-06")
+    assert "新的整改期限2023年7月25日（原整改期限2023年7月25日尚未到，仍以该日为整改期限）" in kept.stdout, kept.stdout
+    assert [e for e in entries(repo) if e["kind"] == "reject"][-1]["deadline"] == "2023-07-25"
+    assert not any("超期" in r for r in task(repo, "2023-07-25", "T09")["reasons"])
+    assert any("整改超期1天未反馈" in r for r in task(repo, "2023-07-26", "T09")["reasons"])
+    later = cc(repo, "reply", "1", "--note", "补齐", "--as-of", "2023-07-10")
+    assert later.returncode == 0
+    pushed = cc(repo, "reject", "1", "--note", "仍不全", "--deadline", "2023-07-31", "--as-of", "2023-07-10")
+    assert "新的整改期限2023年7月31日" in pushed.stdout  # a later day is the lead's to give
+
+
 # ----------------------------------------------------------------------------- escalation
 
 

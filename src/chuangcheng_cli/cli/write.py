@@ -271,9 +271,9 @@ def reject(
                                               show_default=False)],
     note_: Annotated[str, typer.Option("--note", "-n", help="退回理由（整改不到位之处）。", show_default=False)],
     days: Annotated[Optional[int], typer.Option("--days", min=1, max=365,
-                                                help="新的整改期限天数；默认取 policy.rectification_days。",
+                                                help="新的整改期限天数；默认取 policy.rectification_days（早于原整改期限时仍为原期限）。",
                                                 show_default=False)] = None,
-    deadline: Annotated[Optional[str], typer.Option("--deadline", help="新的整改期限日期 YYYY-MM-DD（与 --days 二选一）。",
+    deadline: Annotated[Optional[str], typer.Option("--deadline", help="新的整改期限日期 YYYY-MM-DD（与 --days 二选一；不早于原整改期限）。",
                                                     show_default=False)] = None,
     by: ByOpt = None, dry_run: DryOpt = False, data: DataOpt = None, as_of: AsOfOpt = None,
 ):

@@ -379,10 +379,28 @@ def make_reject(snap: rules.Snapshot, stamp: Stamp, ns: rules.NoticeState, note:
                          f"被督办单位反馈后才能退回整改：cc reply {ns.notice.ref} --note …")
     if stamp.date < ns.pending.date:
         raise UsageError("退回日期早于整改反馈日期")
+    # A unit that replied early keeps the time it was given: a reject never brings its 整改期限
+    # forward (a reply on 12月31日 to a notice due 1月22日, sent back with the default 7 days, was
+    # due 1月10日 and 已逾期 on 1月12日, ten days before the date the notice had set).
+    current = ns.deadline
+    if deadline is not None and deadline < current:
+        raise UsageError(f"新的整改期限 {rules.cn_date(deadline)} 早于原整改期限 {rules.cn_date(current)}",
+                         _KEEPS_ITS_TIME.format(current=rules.cn_date(current)))
     limit = _sent_back_deadline(snap, stamp, days, deadline, "新的整改期限")
+    if limit.day < current:
+        if days is not None:
+            raise UsageError(f"--days {days} 得到的新的整改期限 {rules.cn_date(limit.day)} 早于原整改期限 "
+                             f"{rules.cn_date(current)}", _KEEPS_ITS_TIME.format(current=rules.cn_date(current)))
+        from .deadlines import Deadline
+
+        limit = Deadline(current, f"原整改期限{rules.cn_date(current)}尚未到，仍以该日为整改期限")
     entry = models.make(models.Reject, kind="reject", notice=ns.notice.ref, note=_clean(note, "退回理由"),
                         deadline=limit.day, **_base(stamp))
     return entry, limit.note
+
+
+_KEEPS_ITS_TIME = ("退回整改不提前整改期限：该单位在期限前反馈，不应因此更早逾期。请写不早于 {current} 的日期，"
+                   "或不写 --days、--deadline（默认按 policy.rectification_days 计算，早于原期限时仍为原期限）。")
 
 
 def find_entry(project: models.Project, text: str) -> list:
