@@ -1088,3 +1088,39 @@ def test_a_score_from_a_journal_with_lines_left_out_says_so_and_none_from_an_unr
     assert "left_out" not in json.loads(run_cc("score", "--json", "--data", str(DATA), *AS_OF, cwd=tmp_path).stdout)
     journal_path.write_bytes(journal_path.read_text("utf-8").encode("utf-16"))
     refused(run_cc("score", "--data", str(data), *AS_OF, cwd=tmp_path), 1, "不评分", "cc validate")
+
+
+# ------------------------------------------------------- a data file that is a symbolic link
+
+
+@pytest.mark.parametrize("name", ["journal.jsonl", "units.yaml", "tasklist.yaml"])
+def test_a_data_file_committed_as_a_symbolic_link_is_never_read_or_written_through(tmp_path, name):
+    """git commits a symbolic link as a link: a unit that puts journal.jsonl → ../secret.env had
+    cc validate print the file's lines into CI's log, and one that points it at a path of its
+    choosing had the office's next cc log write there (a hostile-input try). The link is an
+    error; nothing it points to is read, written or created."""
+    data = copy_data(tmp_path)
+    secret = tmp_path / "secret.env"
+    secret.write_text(f"SECRET_TOKEN=ghp_{name}\n", encoding="utf-8")
+    original = (data / name).read_bytes()
+    (data / name).unlink()
+    (data / name).symlink_to(Path("..") / "secret.env")
+    checked = run_cc("validate", "--data", str(data), cwd=tmp_path)
+    refused(checked, 1, f"{name}: 错误: 这是一个符号链接（指向 ../secret.env），不是数据文件本身", "[unreadable-file]")
+    assert "SECRET_TOKEN" not in checked.stdout + checked.stderr
+    before = snapshot_files(tmp_path)
+    wrote = run_cc("log", "T09", "--unit", "人社局", "--percent", "95", "--note", "链接", "--by", "范某某",
+                   "--data", str(data), *AS_OF, cwd=tmp_path)
+    assert wrote.returncode != 0 and "Traceback" not in wrote.stderr and "SECRET_TOKEN" not in wrote.stderr
+    assert snapshot_files(tmp_path) == before
+    assert secret.read_text(encoding="utf-8") == f"SECRET_TOKEN=ghp_{name}\n"
+    # a link to nowhere is no missing journal (that is an empty one): refused, and nothing is created
+    (data / name).unlink()
+    (data / name).symlink_to(tmp_path / "elsewhere" / "new.txt")
+    refused(run_cc("validate", "--data", str(data), cwd=tmp_path), 1, "[unreadable-file]", "符号链接")
+    wrote = run_cc("log", "T09", "--unit", "人社局", "--percent", "95", "--note", "链接", "--by", "范某某",
+                   "--data", str(data), *AS_OF, cwd=tmp_path)
+    assert wrote.returncode != 0 and not (tmp_path / "elsewhere").exists()
+    (data / name).unlink()
+    (data / name).write_bytes(original)  # put back: the data reads again
+    assert run_cc("validate", "--data", str(data), cwd=tmp_path).returncode == 0

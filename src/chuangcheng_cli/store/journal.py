@@ -114,12 +114,22 @@ def locked(path: Path, waiting=None, recovered=None):
     except OSError as exc:
         raise with_path(exc, path) from None
     try:
+        from .state import LinkedFile, no_link
+
         try:
             # O_BINARY: on Windows a descriptor is otherwise in text mode and writes \r\n;
-            # O_NONBLOCK: a FIFO put in its place is refused below, not waited on
+            # O_NONBLOCK: a FIFO put in its place is refused below, not waited on;
+            # O_NOFOLLOW: a symbolic link (committed in its place) is never written through
+            no_link(path)
             fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND | getattr(os, "O_BINARY", 0)
-                         | getattr(os, "O_NONBLOCK", 0), 0o644)
+                         | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0), 0o644)
         except OSError as exc:
+            if isinstance(exc, LinkedFile) or os.path.islink(path):
+                from ..diagnostics import UsageError
+
+                raise UsageError(f"日志 {path} 是一个符号链接，不是数据文件本身，未写入任何内容",
+                                 "数据文件必须是仓库中的普通文件：写入链接会写到它指向的地方（可能在仓库之外）。"
+                                 "请恢复原文件（git log -- 该文件 查看是谁改成了链接）。") from None
             raise with_path(exc, path) from None
         import stat
 

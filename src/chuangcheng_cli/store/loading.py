@@ -11,6 +11,7 @@ import functools
 import gc
 import itertools
 import json
+import os
 import operator
 import re
 import typing
@@ -101,6 +102,17 @@ class Source:
 # ------------------------------------------------------------------ reading
 
 
+def _link_target(path) -> str:
+    """Where a symbolic link points, for a message: "指向 ../x"; a target that cannot be read, or
+    the name of a junction, is not said."""
+    from ..textguard import for_terminal
+
+    try:
+        return "指向 " + for_terminal(os.readlink(path))[:200]
+    except (OSError, ValueError):
+        return "链接"
+
+
 def read_text(path: Path, display: str, limit: int, reader=None,
               by_line: bool = False) -> tuple[Source, list[Diagnostic]]:
     """Read a data file as UTF-8 (a BOM is accepted); explain GBK, binary and oversize files.
@@ -112,10 +124,12 @@ def read_text(path: Path, display: str, limit: int, reader=None,
     import errno
     import stat
 
-    from .state import NotARegularFile, open_regular
+    from .state import LinkedFile, NotARegularFile, open_regular
 
     src = Source(path, display)
     try:
+        if os.path.islink(path):  # never followed (state.LinkedFile): not even its size is read
+            raise LinkedFile(40, "symbolic link", str(path))
         st = path.stat()
         if not stat.S_ISREG(st.st_mode) and not stat.S_ISDIR(st.st_mode):
             return src, [src.problem(0, 0, "unreadable-file", "这不是普通文件（是设备、管道或套接字）",
@@ -132,6 +146,10 @@ def read_text(path: Path, display: str, limit: int, reader=None,
             if len(raw) > limit:
                 return src, [src.problem(0, 0, "file-too-large", f"文件过大（上限 {limit // 1048576} MB）",
                                          "请检查是否误放了其他文件，或拆分数据。")]
+    except LinkedFile:
+        return src, [src.problem(0, 0, "unreadable-file", f"这是一个符号链接（{_link_target(path)}），不是数据文件本身，不予读取",
+                                 "数据文件必须是仓库中的普通文件：符号链接会把读写引到它指向的地方（可能在仓库之外），"
+                                 "git 提交的是链接本身。请恢复原文件（git log -- 该文件 查看是谁改成了链接）。")]
     except FileNotFoundError:
         return src, [src.problem(0, 0, "missing-file", "找不到该文件",
                                  f"数据目录中应有 {TASKLIST}、{UNITS} 和 {JOURNAL}。")]
@@ -1240,7 +1258,7 @@ def unfinished_problem(src: Source, cut: tuple[int, int, int, bool]) -> Diagnost
 def _load_journal(path: Path, display: str) -> JournalFile:
     from .state import hold
 
-    if not path.exists():
+    if not os.path.lexists(path):  # a link to nowhere is no missing journal: read_text refuses it
         # A new group has no journal yet: that is an empty journal, not an error.
         return JournalFile(Source(path, display, ""), [], [])
     journal = _fast_journal(path, display)

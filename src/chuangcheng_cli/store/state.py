@@ -98,13 +98,36 @@ class NotARegularFile(OSError):
     waits for a writer)."""
 
 
+class LinkedFile(OSError):
+    """A data file that is a symbolic link (git commits the link itself): never followed. A unit
+    that commits journal.jsonl → ../../secret.env would have cc validate print that file's lines
+    into CI's log, and journal.jsonl → a path of its choosing would take the office's next writes
+    out of the repository."""
+
+
+def no_link(path) -> None:
+    """LinkedFile when path itself (not a folder above it) is a symbolic link or a junction: where
+    open cannot refuse one (Windows has no O_NOFOLLOW), and before a file is created there."""
+    if os.path.islink(path) or getattr(os.path, "isjunction", lambda _p: False)(path):
+        raise LinkedFile(40, "symbolic link", os.fspath(path))
+
+
 def open_regular(path):
-    """path opened for reading in binary, when it is a regular file (after symlinks); else OSError
-    (IsADirectoryError for a folder, NotARegularFile for the rest), before a byte is read. A FIFO
-    is opened without waiting for a writer."""
+    """path opened for reading in binary, when it is a regular file and no symbolic link (see
+    LinkedFile); else OSError (IsADirectoryError for a folder, LinkedFile for a link,
+    NotARegularFile for the rest), before a byte is read. A FIFO is opened without waiting for a
+    writer."""
     import stat
 
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0))
+    nofollow = getattr(os, "O_NOFOLLOW", 0)
+    if not nofollow:
+        no_link(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0) | nofollow)
+    except OSError as exc:
+        if nofollow and os.path.islink(path):  # ELOOP on Linux, EMLINK or EFTYPE on the BSDs
+            raise LinkedFile(exc.errno, "symbolic link", os.fspath(path)) from None
+        raise
     try:
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):
