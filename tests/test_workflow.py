@@ -495,3 +495,25 @@ def test_a_voided_progress_report_says_how_to_report_again(tmp_path):
     last = json.loads(lines[-1])["id"]
     out = cc_ok(tmp_path, "void", last, "--reason", "进度填错", "--by", "范某某", "--as-of", "2023-12-31").stdout
     assert "如需重新报送：cc log T09 --unit 人社局 --percent … --note …" in out, out
+
+
+def test_after_a_reopen_a_lower_percent_is_the_task_s_state_not_a_correction(tmp_path):
+    """A task sent back from 100% is not 100% done: the unit's next report (95%) was refused as
+    进度下调 and wanted --correct, or the void of the 100% report that the 验收 rests on (a
+    fresh-eyes try). The first report after a reopen may be lower; the one after it is held to it,
+    and validate agrees with both."""
+    from helpers import cc_ok, early_copy
+
+    early_copy(tmp_path, "2023-07-01")
+    cc_ok(tmp_path, "log", "T04", "--unit", "司法局", "--percent", "100", "--note", "三大平台全部建成", "--by", "吴某某",
+          "--as-of", "2023-07-05")
+    cc_ok(tmp_path, "verify", "T04", "--note", "台账齐全", "--by", "周某某", "--as-of", "2023-07-06")
+    cc_ok(tmp_path, "reopen", "T04", "--reason", "拨测发现热线夜间无人接听", "--by", "周某某", "--as-of", "2023-07-07")
+    lower = cc_ok(tmp_path, "log", "T04", "--unit", "司法局", "--percent", "95", "--note", "夜间值守整改中", "--by", "吴某某",
+                  "--as-of", "2023-07-10")
+    assert "报送进度 95%" in lower.stdout, lower.stdout
+    again = run_cc("log", "T04", "--unit", "司法局", "--percent", "90", "--note", "又下调", "--by", "吴某某",
+                   "--as-of", "2023-07-11", cwd=tmp_path)
+    assert again.returncode == 2 and "进度 90% 低于上次报送的 95%" in again.stderr, again.stderr
+    checked = run_cc("validate", "--strict", cwd=tmp_path)
+    assert checked.returncode == 0 and "progress-decrease" not in checked.stdout, checked.stdout

@@ -134,7 +134,8 @@ def make_progress(snap: rules.Snapshot, stamp: Stamp, task: models.Task, unit: m
     if state.done:
         raise Refusal(f"任务 {task.id} 已于{rules.cn_date(state.verified_on)}验收销号，不能再报送进度",
                          f"如需重新办理，请由牵头单位先运行 cc reopen {task.id} --reason …")
-    if state.reports and percent < state.percent and not correction.strip():
+    # after a 退回重办 a lower percent is the task's real state (100% sent back as 95%), no correction
+    if state.reports and percent < state.percent and not correction.strip() and state.last_reopen is None:
         raise UsageError(f"进度 {percent}% 低于上次报送的 {state.percent}%",
                          f"如是这次的进度写错了，改正后重新运行；如是上次报送的进度填错了，请作废那一条（cc history --task "
                          f"{task.id} 查看记录 id，cc void <id> --reason \"进度填错\"）再报送；如进度确需下调，"

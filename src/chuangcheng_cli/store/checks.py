@@ -1040,6 +1040,7 @@ def check_journal(project: models.Project, journal: loading.JournalFile,
             elif kind == "reopen":
                 complete[entry.task] = False
                 verified.pop(entry.task, None)
+                last_percent.pop(entry.task, None)  # sent back: the next report starts afresh (95% after 100%)
                 if entry.deadline is not None and entry.deadline <= entry.date:
                     bad(i, "deadline", "reopen-deadline", f"重办期限 {entry.deadline} 应晚于退回日期 {entry.date}")
         elif kind == "notice":
