@@ -19,9 +19,11 @@ As of 2023-07-31 (the weekly brief's week: 2023-07-25 — 2023-07-31):
   按期整改率 counts W2023-0003 too, by its fix (on time): 应完成整改 4, 按期 3.
 - 民政局's problems:
     W2023-0005 on T10, recorded 7月20日, 期限 7月27日, fixed 7月26日, 复查 failed 7月28日
-               (new 期限 8月4日): in 返工 this week, not overdue;
+               (new 期限 8月4日): in 返工 this week, not overdue, yet 应结案 (past its own 期限,
+               not 销号: a 返工's 期限 does not take a problem out, problemlist.ProblemState.due_by);
     W2023-0006 recorded 7月27日 (new this week), 期限 8月10日, extended on 7月29日 to 8月20日.
-  返工率 1/1, 延期率 1/2, no 应结案 problem (按期结案率 —).
+  返工率 1/1, 延期率 1/2, 应结案 1 (W2023-0005): 结案率 0/1, 按期结案率 0/1.
+All six: 应结案 4, 销号 2 (both on time): 结案率 and 按期结案率 2/4.
 
 Scores (default weights): 人社局 100 − 5 (T09 red) − 2 (T08 yellow) − 2 (notice 蓝) − 2 (one
 overdue problem) − 2.5 (10 × 1/4) − 2.5 (5 × 1/2) = 84; 民政局 100 − 5 (返工率 100%) = 95 (T10

@@ -227,6 +227,35 @@ def test_rates_on_a_hand_checked_example(tmp_path):
     assert "问题清单：整改中 2（逾期 1）· 待复查 0 · 已销号 2 · 共 4；本周新增 0、销号 0" in line
 
 
+def test_a_rework_neither_brings_a_deadline_forward_nor_takes_a_late_problem_out_of_the_due(tmp_path):
+    """E, due 7月20日, reported fixed early and failed: the default 返工 期限 (15 days) fell before
+    7月20日, so a unit that was early became overdue sooner (as a notice sent back did); the default
+    now keeps 7月20日 and an earlier one is refused. F, fixed 11 days late and failed: its 返工
+    期限 lies ahead, so it is not overdue, but it stays 应结案 (a problem 187 days overdue that failed
+    its 复查 read 结案率 100% for its unit, a fresh-eyes try)."""
+    repo = early(tmp_path)
+    e, f = [add(repo, "2023-06-07", "--unit", "民政局", *AFANG, "--place", f"点位{k}", "--desc", f"问题{k}",
+                "--deadline", day) for k, day in (("E", "2023-07-20"), ("F", "2023-06-20"))]
+    fix = ("--by", "贺某某")
+    cc(repo, "problem", "fix", e, "--note", "ok", "--as-of", "2023-06-10", *fix)
+    before = snapshot_files(repo)
+    for args, said in ((("--days", "3"), "--days 3 得到的新的整改期限 2023年6月15日 早于原整改期限 2023年7月20日"),
+                       (("--deadline", "2023-06-30"), "新的整改期限 2023年6月30日 早于原整改期限 2023年7月20日")):
+        refused = cc(repo, "problem", "recheck", e, "--fail", "--note", "no", *args, "--as-of", "2023-06-12", code=2)
+        assert said in refused.stderr and "不应因此更早逾期" in refused.stderr, refused.stderr
+    assert snapshot_files(repo) == before
+    kept = cc(repo, "problem", "recheck", e, "--fail", "--note", "no", "--as-of", "2023-06-12")
+    assert "新的整改期限2023年7月20日" in kept.stdout, kept.stdout
+    assert journal(repo)[-1]["deadline"] == "2023-07-20"
+    cc(repo, "problem", "fix", f, "--note", "ok", "--as-of", "2023-07-01", *fix)
+    assert unit(repo, "2023-07-01", "mzj")["problems"]["close_rate"] is None  # waiting for 复查: not the unit's
+    cc(repo, "problem", "recheck", f, "--fail", "--note", "no", "--as-of", "2023-07-02")
+    mine = unit(repo, "2023-07-10", "mzj")["problems"]
+    assert (mine["closed"], mine["overdue"], mine["close_rate"]) == (0, 0, 0.0), mine
+    listed = cc(repo, "problem", "list", "--unit", "民政局", "--as-of", "2023-07-10").stdout.replace("\n", " ")
+    assert "结案率 0%" in listed and "结案率 100%" not in listed, listed
+
+
 # ---------------------------------------------------------------------- lights and notices
 
 
@@ -1140,7 +1169,7 @@ def test_problem_list_status_takes_the_words_the_list_shows(tmp_path):
                              "--deadline", deadline) for k, deadline in (("甲", "2023-06-20"), ("乙", "2023-06-09"),
                                                                           ("丙", "2023-06-30")))
     cc(repo, "problem", "fix", again, "--note", "已整改", "--as-of", "2023-06-08", "--by", "贺某某")
-    cc(repo, "problem", "recheck", again, "--fail", "--note", "未整改到位", "--days", "5", "--as-of", "2023-06-09")
+    cc(repo, "problem", "recheck", again, "--fail", "--note", "未整改到位", "--days", "12", "--as-of", "2023-06-09")
     shown = cc(repo, "problem", "list", "--as-of", "2023-06-12").stdout
     assert "返工中" in shown and "整改中（逾期3天）" in shown
     for word in ("返工中", "rework", "返工整改中", " 返工中 "):

@@ -384,13 +384,13 @@ def test_problem_rates_by_unit_and_by_source(scenario):
     _, page = scenario
     section = problems_section(page)
     assert "共6个问题：已销号2，待复查1，整改中3（逾期1）" in section
-    assert "结案率 <strong>66.7%</strong>　按期结案率 <strong>66.7%</strong>　返工率 <strong>66.7%</strong>" in section
+    assert "结案率 <strong>50%</strong>　按期结案率 <strong>50%</strong>　返工率 <strong>66.7%</strong>" in section
     # worst first: the unit with an overdue problem
     assert table_rows(section, "各责任单位") == [
         ["人社局", "4", "2", "1", "1", "1", "66.7%", "66.7%", "50%", "25%"],
-        ["民政局", "2", "0", "0", "2", "0", "—", "—", "100%", "50%"],
+        ["民政局", "2", "0", "0", "2", "0", "0%", "0%", "100%", "50%"],
     ]
-    assert table_rows(section, "按问题来源") == [["暗访", "6", "2", "1", "3", "1", "66.7%", "66.7%", "66.7%", "33.3%"]]
+    assert table_rows(section, "按问题来源") == [["暗访", "6", "2", "1", "3", "1", "50%", "50%", "66.7%", "33.3%"]]
 
 
 def test_problem_trend_counts_found_and_closed_per_week(scenario):

@@ -220,7 +220,7 @@ def test_problem_section_of_the_week(scenario):
     text = render_markdown(scenario)
     assert "- 问题清单：本周新交办1个，销号1个；现逾期未整改1个\n" in text
     body = section(text, "## 问题清单")
-    assert body.startswith("\n共6个问题：已销号2个，待复查1个，整改中3个（逾期1个）；结案率66.7%，按期结案率66.7%，"
+    assert body.startswith("\n共6个问题：已销号2个，待复查1个，整改中3个（逾期1个）；结案率50%，按期结案率50%，"
                            "返工率66.7%，延期率33.3%。\n")
     assert section(text, "### 本周新交办（1个）").strip().split("\n")[2:] == [
         "| W2023-0006 | 暗访 | 市民政局 | 点位6 | 问题6 | 2023年8月10日 |"]

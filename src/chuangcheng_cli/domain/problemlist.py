@@ -8,7 +8,8 @@ done within policy.review_days is the lead unit's overdue item.
 
 The rates are those a 数字化城市管理 centre publishes for its closed loop, over the problems that
 count (not voided) and are recorded by `today`:
-- 应结案数 (due): problems 销号, plus problems still 整改中 past their 期限 (the unit's to finish);
+- 应结案数 (due): problems 销号, plus problems still 整改中 past their 期限 (the unit's to finish): the
+  期限 given or as 延期 moved it, a 返工's new one not taking a problem out (ProblemState.due_by);
 - 结案率 = 销号数 / 应结案数; 按期结案率 = 按期销号数 / 应结案数, where a 销号 is 按期 when the fix
   that passed was reported by the 期限 then in force (an approved 延期 moves it; the office's time
   spent on 复查 never counts against the unit);
@@ -93,6 +94,18 @@ class ProblemState:
     @property
     def failed(self) -> list:
         return [r for r in self.rechecks if not r.passed]
+
+    @property
+    def due_by(self) -> dt.date:
+        """The 期限 after which a problem not 销号 is 应结案 (问题整改的统计口径): its own, or as an
+        approved 延期 set it; a 返工's new 期限 does not move it (a problem 187 days overdue that
+        failed its 复查 got a fortnight more and left the 应结案: its unit read 结案率 100% while
+        it was still open, a fresh-eyes try)."""
+        day = self.problem.deadline
+        for x in self.extensions:
+            if x.deadline > day:
+                day = x.deadline
+        return day
 
     @property
     def in_rework(self) -> bool:
@@ -272,7 +285,7 @@ def tally(states, today: dt.date, first: dt.date, settled: Settled | None = None
     """(rates(states, today), found_between(states, first, today), closed_between(states, first,
     today)) in one pass over the problems: status and units want all three of every unit.
     settled: more problems, 销号, counted as the store keeps them (Settled)."""
-    total = open_ = fixed = closed = overdue = on_time = reworked = rechecked = extended = found = ended = 0
+    total = open_ = fixed = closed = overdue = due = on_time = reworked = rechecked = extended = found = ended = 0
     if settled is not None:
         total = closed = settled.total
         on_time, reworked, rechecked, extended = settled.on_time, settled.reworked, settled.rechecked, settled.extended
@@ -289,12 +302,14 @@ def tally(states, today: dt.date, first: dt.date, settled: Settled | None = None
             fixed += 1
         else:
             open_ += 1
-            overdue += ps.overdue_days(today) > 0
+            late = ps.overdue_days(today) > 0
+            overdue += late
+            due += late or today > ps.due_by  # 应结案: past its own 期限, a 返工's new one or not
         reworked += ps.reworked
         rechecked += ps.rechecked
         extended += ps.extended
         found += first <= ps.recorded <= today
-    rates_ = Rates(total, open_, fixed, closed, overdue, closed + overdue, on_time, reworked, rechecked, extended)
+    rates_ = Rates(total, open_, fixed, closed, overdue, closed + due, on_time, reworked, rechecked, extended)
     return rates_, found, ended
 
 

@@ -400,6 +400,8 @@ def make_reject(snap: rules.Snapshot, stamp: Stamp, ns: rules.NoticeState, note:
     return entry, limit.note
 
 
+_KEEPS_ITS_TIME_PROBLEM = ("返工不提前整改期限：该单位在期限前报了整改完成，不应因此更早逾期。请写不早于 {current} 的日期，"
+                           "或不写 --days、--deadline（默认按 policy.problem_days 计算，早于原期限时仍为原期限）。")
 _KEEPS_ITS_TIME = ("退回整改不提前整改期限：该单位在期限前反馈，不应因此更早逾期。请写不早于 {current} 的日期，"
                    "或不写 --days、--deadline（默认按 policy.rectification_days 计算，早于原期限时仍为原期限）。")
 
@@ -879,7 +881,19 @@ def make_recheck(snap: rules.Snapshot, stamp: Stamp, ps: problemlist.ProblemStat
     if not passed:
         if deadline is not None and deadline <= stamp.date:
             raise UsageError(f"新的整改期限 {rules.cn_date(deadline)} 应晚于复查日期 {rules.cn_date(stamp.date)}")
+        # as a reject's (make_reject): a unit that reported its fix early keeps the time it had
+        current = ps.pending_deadline or ps.deadline
+        if deadline is not None and deadline < current:
+            raise UsageError(f"新的整改期限 {rules.cn_date(deadline)} 早于原整改期限 {rules.cn_date(current)}",
+                             _KEEPS_ITS_TIME_PROBLEM.format(current=rules.cn_date(current)))
         limit = problem_deadline(snap, stamp.date, "限期整改", days, deadline)
+        if limit.day < current:
+            if days is not None:
+                raise UsageError(f"--days {days} 得到的新的整改期限 {rules.cn_date(limit.day)} 早于原整改期限 "
+                                 f"{rules.cn_date(current)}", _KEEPS_ITS_TIME_PROBLEM.format(current=rules.cn_date(current)))
+            from .deadlines import Deadline
+
+            limit = Deadline(current, f"原整改期限{rules.cn_date(current)}尚未到，仍以该日为整改期限")
         new_deadline, how = limit.day, limit.note
     entry = models.make(models.Recheck, kind="recheck", problem=ps.id, passed=passed, note=_clean(note, "复查意见"),
                         deadline=new_deadline, **_base(stamp))

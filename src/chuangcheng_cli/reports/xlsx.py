@@ -270,7 +270,7 @@ def problem_rate_table(snap: rules.Snapshot) -> tuple[list[Col], list[list], lis
         ])
     totals = problemlist.rates(snap.problems.values(), snap.today)
     footer = [_rates_line("合计", totals),
-              "结案率 = 已销号 ÷ 应结案数；按期结案率 = 按期销号 ÷ 应结案数（应结案数 = 已销号 + 逾期未整改）；"
+              "结案率 = 已销号 ÷ 应结案数；按期结案率 = 按期销号 ÷ 应结案数（应结案数 = 已销号 + 过了整改期限仍在整改的，返工中的也计入）；"
               "返工率 = 返工问题 ÷ 已复查问题；延期率 = 延期问题 ÷ 问题数。分母为 0 时记“—”。"] if totals.total else []
     return cols, rows, footer
 
