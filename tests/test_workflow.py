@@ -517,3 +517,18 @@ def test_after_a_reopen_a_lower_percent_is_the_task_s_state_not_a_correction(tmp
     assert again.returncode == 2 and "进度 90% 低于上次报送的 95%" in again.stderr, again.stderr
     checked = run_cc("validate", "--strict", cwd=tmp_path)
     assert checked.returncode == 0 and "progress-decrease" not in checked.stdout, checked.stdout
+
+
+def test_the_same_assignment_twice_is_refused_not_written_again(tmp_path):
+    """cc assign run twice wrote the same 分解 twice (a fresh-eyes try), where log, reply and
+    problem add refuse a repeat. A change of 责任人 is a new assignment; the same one is refused."""
+    copy_data(tmp_path)
+    args = ("assign", "T09", "--unit", "住建局", "--section", "建筑市场监管科", "--person", "唐某某", "--by", "周某某",
+            "--as-of", "2023-12-30")
+    assert run_cc(*args, cwd=tmp_path).returncode == 0
+    before = snapshot_files(tmp_path)
+    again = run_cc(*args, cwd=tmp_path)
+    assert again.returncode == 1 and "已分解到建筑市场监管科，责任人唐某某" in again.stderr, again.stderr
+    assert "与这次相同，未重复登记" in again.stderr and snapshot_files(tmp_path) == before
+    changed = run_cc(*args[:7], "李某", *args[8:], cwd=tmp_path)
+    assert changed.returncode == 0 and "责任人 李某" in changed.stdout, changed.stderr

@@ -46,7 +46,9 @@ def assign(
 
     def build(snap, stamp, _folder):
         t, u = resolve_task(snap.project, task), resolve_unit(snap.project, unit)
-        entry = make_assign(snap.project, stamp, t, u, section, person, phone)
+        state = snap.task(t.id)
+        entry = make_assign(snap.project, stamp, t, u, section, person, phone,
+                            state.assignments.get(u.id) if state is not None else None)
         return [entry], [], f"已分解：{t.id}（{t.label}）{u.name} → {entry.section}，责任人 {entry.person}"
 
     record(data, as_of, by, dry_run, build, scope=task_scope(task), tasks_only=True)

@@ -94,7 +94,9 @@ def _clean(text: str, what: str, limit: int = 100_000) -> str:
 
 
 def make_assign(project: models.Project, stamp: Stamp, task: models.Task, unit: models.Unit,
-                section: str, person: str, phone: str = "") -> models.Assign:
+                section: str, person: str, phone: str = "", current: models.Assign | None = None) -> models.Assign:
+    """分解交办 of task to unit's 科室 and 责任人; current: the unit's assignment of the task in
+    force, if any (the same again is refused, as a progress report run twice is)."""
     _unit_on_task(project, task, unit)
     section = unmarked(section)  # a 科室 name copied from a chat, as units and tasks are looked up
     if unit.section(section.strip()) is None:
@@ -102,8 +104,15 @@ def make_assign(project: models.Project, stamp: Stamp, task: models.Task, unit: 
         raise UsageError(f'{unit.name} 没有科室 "{section}"',
                          (did_you_mean(section, names) + " " if did_you_mean(section, names) else "")
                          + "该单位的科室：" + "、".join(names) + "（科室在 units.yaml 中维护）")
-    return models.make(models.Assign, kind="assign", task=task.id, unit=unit.id, section=section.strip(),
-                         person=_clean(person, "责任人", 50), phone=_phone(phone), **_base(stamp))
+    entry = models.make(models.Assign, kind="assign", task=task.id, unit=unit.id, section=section.strip(),
+                        person=_clean(person, "责任人", 50), phone=_phone(phone), **_base(stamp))
+    if current is not None and (current.section, current.person, current.phone) == (entry.section, entry.person, entry.phone):
+        # a command run twice wrote the same 分解 twice, silently (a fresh-eyes try)
+        raise Refusal(f"{task.id} 的{unit.name}已分解到{current.section}，责任人{current.person}"
+                      + (f"（{current.phone}）" if current.phone else "")
+                      + f"（{rules.cn_date(current.date)}，记录 {current.id}），与这次相同，未重复登记",
+                      "责任科室、责任人或电话有变化时再登记；登记有误可用 cc void 作废。")
+    return entry
 
 
 def _phone(text: str) -> str:
