@@ -532,3 +532,21 @@ def test_the_same_assignment_twice_is_refused_not_written_again(tmp_path):
     assert "与这次相同，未重复登记" in again.stderr and snapshot_files(tmp_path) == before
     changed = run_cc(*args[:7], "李某", *args[8:], cwd=tmp_path)
     assert changed.returncode == 0 and "责任人 李某" in changed.stdout, changed.stderr
+
+
+def test_a_dry_run_on_read_only_example_data_says_the_real_run_will_be_refused(tmp_path):
+    """--dry-run on the tool repository's data (or the built-in example) previewed the record and
+    exited 0, and the same command without --dry-run was refused: the preview now says so."""
+    from helpers import REPO
+
+    args = ("log", "T09", "--unit", "人社局", "--percent", "90", "--note", "演练", "--by", "范某某",
+            "--as-of", "2023-12-31", "--dry-run")
+    for where, said in ((REPO, "工具仓库自带的 data"), (tmp_path, "内置示例")):
+        before = snapshot_files(REPO / "data")
+        dry = run_cc(*args, cwd=where)
+        assert dry.returncode == 0 and "（演练，未写入）" in dry.stdout, dry.stderr
+        assert f"注意：这是只读的示例数据（{said}），去掉 --dry-run 正式运行会被拒绝" in dry.stderr, dry.stderr
+        assert snapshot_files(REPO / "data") == before
+    mine = copy_data(tmp_path / "mine")
+    dry = run_cc(*args, "--data", str(mine), cwd=tmp_path)
+    assert dry.returncode == 0 and "注意" not in dry.stderr

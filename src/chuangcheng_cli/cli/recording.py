@@ -581,6 +581,10 @@ def record(data: Optional[Path], as_of: Optional[str], by: Optional[str], dry_ru
                 print(line)
             if getattr(message, "dry", ""):
                 print(message.dry)
+            if where.bundled or _tool_repository(where.path):  # the preview is all it can do (a
+                # fresh-eyes try read the preview as a yes, then the same command was refused)
+                note("注意：这是只读的示例数据（" + ("内置示例" if where.bundled else "工具仓库自带的 data")
+                     + "），去掉 --dry-run 正式运行会被拒绝；请用 cc init 目录 新建自己的数据目录，在那里办理。")
             return
         if docs:
             writable_folder(folder, keep=False)  # before anyone is asked to confirm what could not be issued
