@@ -137,7 +137,7 @@ def test_a_light_filters_summary_does_not_count_the_other_lights_as_none():
 def test_unknown_unit_is_a_usage_error_with_hint():
     result = cc("status", "--unit", "民正局")
     assert result.exit_code == 2
-    assert "找不到单位 \"民正局\"" in result.output and "民政局" in result.output
+    assert "找不到单位“民正局”" in result.output and "民政局" in result.output
 
 
 def test_bad_as_of_is_a_usage_error():
@@ -212,13 +212,13 @@ def test_a_notice_or_problem_number_given_to_show_or_history_points_to_what_show
         return result.stderr.splitlines()[:2]
 
     assert told("--data", str(DATA), "show", "2023-4", "--as-of", "2023-12-30") == [
-        '错误：找不到任务 "2023-4"',
+        '错误：找不到任务“2023-4”',
         f"提示：2023-4 像是督办通知的编号，cc show 后面写任务编号：这份通知的全程留痕（反馈、退回、销号等）用 "
         f"cc --data {DATA} history --notice 2023-4 --as-of 2023-12-30；通知全文用 cc --data {DATA} reprint 2023-4 "
         f"--dry-run --as-of 2023-12-30（只显示，不写入文件）；列出督办通知用 cc --data {DATA} history --kind 督办 "
         f"--as-of 2023-12-30。若是问题清单的问题：cc --data {DATA} problem show 2023-4 --as-of 2023-12-30。"]
     assert told("show", "W2023-0004", "--data", str(DATA)) == [
-        '错误：找不到任务 "W2023-0004"',
+        '错误：找不到任务“W2023-0004”',
         f"提示：W2023-0004 像是问题清单的问题编号，cc show 后面写任务编号：查看这个问题用 cc problem show W2023-0004 "
         f"--data {DATA}；列出问题清单的记录用 cc history --kind 问题 --data {DATA}。"]
     assert told("--data", str(DATA), "history", "W2023-0004", "-u", "中院") == [

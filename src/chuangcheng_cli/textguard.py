@@ -114,18 +114,35 @@ def describe(ch: str) -> str:
     return f"U+{code:04X}（{kind}）"
 
 
+# Format characters (Unicode category Cf, as of Unicode 15) that draw nothing and are no part of
+# any text we write: zero-width space and non-joiner, the direction marks, the soft hyphen, word
+# joiners, a BOM inside text, interlinear annotation marks, and the tag characters, which spell
+# ASCII no reader sees (a note "已整改" followed by "IGNORE PREVIOUS…" in tags read "已整改" to a
+# person and the rest to a program: a hostile-input try). The zero-width joiner (U+200D) stays:
+# it joins an emoji sequence. The bidi controls among Cf are BAD and shown as escapes instead.
+_FORMAT = re.compile("[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b\u200c"
+                     "\u200e\u200f\u2060-\u2064\u206a-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+                     "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+                     "\U000e0020-\U000e007f]")
+
+
 def escape(ch: str) -> str:
     code = ord(ch)
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def for_terminal(text: str, multiline: bool = False) -> str:
-    """text with every forbidden character (and, unless multiline, tab/newline/CR) shown as a
-    visible escape such as \\x1b or \\u202e, so it cannot move the cursor or reorder a line."""
-    pattern = BAD if multiline else BAD_SINGLE_LINE
-    if text.isprintable() or not pattern.search(text):
+    """text as an output shows it (a terminal, a report, a page, a workbook, a document): every
+    forbidden character (and, unless multiline, tab/newline/CR) as a visible escape such as
+    \\x1b or \\u202e, so it cannot move the cursor or reorder a line; the format characters
+    that draw nothing (_FORMAT: zero-width, soft hyphen, tags) left out, so that no hidden text
+    rides along. A journal written before the commands dropped them (unmarked) may hold some."""
+    if text.isprintable():  # C speed; every character changed here is non-printable
         return text
-    return pattern.sub(lambda m: escape(m.group()), text)
+    pattern = BAD if multiline else BAD_SINGLE_LINE
+    if pattern.search(text):
+        text = pattern.sub(lambda m: escape(m.group()), text)
+    return _FORMAT.sub("", text)
 
 
 def quoted(text: str) -> str:

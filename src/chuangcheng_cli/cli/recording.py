@@ -150,10 +150,13 @@ def _past_deadlines(entries: list, journal: list, raw: Optional[bytes]) -> list[
             break
         out.append(f"提示：这条{models.ENTRY_KIND_NAMES[e.kind]}记录的日期是{rules.cn_date(e.date)}，给出的"
                    f"{'' if e.kind in ('notice', 'problem') else '新'}期限"
-                   f"{rules.cn_date(due)}早于日志已记到的{rules.cn_date(day)}{latest_is}。"
-                   "如当时确已下发，可以不理会；如单位是现在才收到，按日志它一收到就已逾期，"
-                   # said before a dry run or a confirmation too, when nothing is written yet
-                   "应以今天的日期登记（已写入的，请用 cc void 作废这条记录，再以今天的日期重新登记）。")
+                   f"{rules.cn_date(due)}早于日志已记到的{rules.cn_date(day)}"
+                   # the record named once (an import's rows all compare with the same one)
+                   f"{latest_is if len(out) == 0 else ''}。")
+    if out:  # what to do, said once after them (an import's rows repeated it, a fresh-eyes try)
+        out[-1] += ("如当时确已下发，可以不理会；如单位是现在才收到，按日志它一收到就已逾期，"
+                    # said before a dry run or a confirmation too, when nothing is written yet
+                    "应以今天的日期登记（已写入的，请用 cc void 作废这条记录，再以今天的日期重新登记）。")
     return out
 
 

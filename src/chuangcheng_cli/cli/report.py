@@ -22,8 +22,17 @@ app.add_typer(report_app, name="report")
 def _report_group(data: DataOpt = None, as_of: AsOfOpt = None) -> None:
     group_options(data, as_of)  # `cc report --as-of … md`, as before and after it
 
-OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="输出文件或文件夹；默认写到当前文件夹，文件名为推进组名称＋台账/进展/周报＋“_日期”（如 ××推进组台账_YYYY-MM-DD.xlsx）；周报不加此项时输出到屏幕。",
-                                                show_default=False)]
+def _out_option(example: str, screen: bool = False):
+    """--out, its help naming what this report's default file is called."""
+    name = f"××推进组{example}（××为推进组名称）"
+    return Annotated[Optional[Path], typer.Option(
+        "--out", "-o", help=(f"输出文件或文件夹，写到文件夹时文件名为 {name}；不加此项时输出到屏幕。" if screen else
+                             f"输出文件或文件夹；不加此项时写到当前文件夹，文件名为 {name}。"), show_default=False)]
+
+
+XlsxOut = _out_option("台账_YYYY-MM-DD.xlsx")
+HtmlOut = _out_option("进展_YYYY-MM-DD.html")
+MdOut = _out_option("周报_YYYY-MM-DD.md", screen=True)
 ForceOpt = Annotated[bool, typer.Option("--force", help="输出文件已存在时覆盖。")]
 
 
@@ -107,7 +116,7 @@ def _not_a_data_file(path: Path, data) -> None:
 
 @report_app.command("xlsx")
 @guarded
-def report_xlsx(out: OutOpt = None, force: ForceOpt = False, strict: StrictOpt = False,
+def report_xlsx(out: XlsxOut = None, force: ForceOpt = False, strict: StrictOpt = False,
                 data: DataOpt = None, as_of: AsOfOpt = None):
     """台账工作簿：任务台账、单位汇总、督办记录、问题清单、问题整改率、综合评价、进度日志七张表，A4 横向可直接打印。"""
     snap = _snapshot(data, as_of, strict)
@@ -122,7 +131,7 @@ def report_xlsx(out: OutOpt = None, force: ForceOpt = False, strict: StrictOpt =
 
 @report_app.command("html")
 @guarded
-def report_html(out: OutOpt = None, force: ForceOpt = False, strict: StrictOpt = False,
+def report_html(out: HtmlOut = None, force: ForceOpt = False, strict: StrictOpt = False,
                 data: DataOpt = None, as_of: AsOfOpt = None):
     """领导阅览页：单个离线 HTML 文件（内嵌 SVG 图表），可直接打印为 A4。"""
     snap = _snapshot(data, as_of, strict)
@@ -148,7 +157,7 @@ def _generated(path) -> None:
 
 @report_app.command("md")
 @guarded
-def report_md(out: OutOpt = None, force: ForceOpt = False, strict: StrictOpt = False,
+def report_md(out: MdOut = None, force: ForceOpt = False, strict: StrictOpt = False,
                 data: DataOpt = None, as_of: AsOfOpt = None):
     """周报（Markdown）：本周进展、滞后任务、未销号督办、报告市领导情况；默认输出到屏幕。"""
     snap = _snapshot(data, as_of, strict)

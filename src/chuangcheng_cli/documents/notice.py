@@ -164,9 +164,11 @@ def build_notice(snap: rules.Snapshot, stamp: Stamp, unit: models.Unit, task_ids
     # next_number); a clerk who dated one wrong voids it and issues it again on the right day
     later = [e for e in project.journal if e.kind == "notice" and e.date > stamp.date and e.id not in snap.voided]
     if later:
-        raise Refusal(f"日志中已有{cn_date(later[-1].date)}发出的督办通知 {later[-1].doc_no}，"
-                         f"不能再补发{cn_date(stamp.date)}的督办通知",
-                         "督办通知的编号和次数按发文先后计算；请以今天（或更晚的 --as-of）发文。")
+        last = max(later, key=lambda e: e.date)
+        raise Refusal(f"日志中已有{cn_date(last.date)}发出的督办通知 {last.doc_no}，"
+                      f"不能再补发{cn_date(stamp.date)}的督办通知",
+                      "督办通知的编号和次数按发文先后计算：最早只能以"
+                      f"{cn_date(last.date)}发文（--as-of {last.date.isoformat()} 或更晚；不写 --as-of 即为今天）。")
     year = stamp.date.year
     number = next_number(snap, year)
     seq = snap.units[unit.id].notice_count + 1

@@ -45,6 +45,22 @@ class OfficialDoc:
         if isinstance(self.copy_to, str):  # the field used to be one string
             object.__setattr__(self, "copy_to", (self.copy_to,) if self.copy_to else ())
         object.__setattr__(self, "copy_to", tuple(c.strip().rstrip("。") for c in self.copy_to if c.strip()))
+        # what a document prints of the record as every output shows it (textguard.for_terminal):
+        # no hidden format characters, no control characters (python-docx refuses them)
+        from ..textguard import for_terminal
+
+        for name in ("issuer", "doc_no", "title", "recipient", "signature", "note", "mark", "printer", "signer",
+                     "author"):
+            value = getattr(self, name)
+            if not value.isprintable():
+                object.__setattr__(self, name, for_terminal(value))
+        for name in ("attachments", "copy_to", "names"):
+            values = getattr(self, name)
+            if not all(v.isprintable() for v in values):
+                object.__setattr__(self, name, tuple(for_terminal(v) for v in values))
+        if not all(b.text.isprintable() for b in self.blocks):
+            object.__setattr__(self, "blocks", tuple(b if b.text.isprintable() else Block(b.kind, for_terminal(b.text, True))
+                                                     for b in self.blocks))
 
     @property
     def printed_by(self) -> str:

@@ -101,7 +101,9 @@ def make_assign(project: models.Project, stamp: Stamp, task: models.Task, unit: 
     section = unmarked(section)  # a 科室 name copied from a chat, as units and tasks are looked up
     if unit.section(section.strip()) is None:
         names = [s.name for s in unit.sections]
-        raise UsageError(f'{unit.name} 没有科室 "{section}"',
+        from ..textguard import quoted
+
+        raise UsageError(f"{unit.name} 没有科室{quoted(section)}",
                          (did_you_mean(section, names) + " " if did_you_mean(section, names) else "")
                          + "该单位的科室：" + "、".join(names) + "（科室在 units.yaml 中维护）")
     entry = models.make(models.Assign, kind="assign", task=task.id, unit=unit.id, section=section.strip(),

@@ -58,7 +58,9 @@ def resolve_unit(project: models.Project, text: str, several: str = "请每次�
     if task is not None and not matches:  # --unit T09: a task where a unit belongs
         hint = (f"{task.id} 是任务编号（{task.label}）；查看这项任务用 cc show {task.id}，"
                 f"它的责任单位：" + "、".join(project.unit_label(u) for u in task.units) + "。")
-    raise UsageError(f'找不到单位 "{text}"', hint)
+    from ..textguard import quoted
+
+    raise UsageError(f"找不到单位{quoted(text)}", hint)
 
 
 def _numbered(item: str) -> tuple[str, str] | None:
@@ -115,7 +117,18 @@ def resolve_task(project: models.Project, text: str) -> models.Task:
         else:
             hint = ("可能是：" + "、".join(several) + "，请写完整编号。" if several else
                     did_you_mean(key, project.tasks_by_id) or "运行 cc status 查看所有任务。")
-        raise UsageError(f'找不到任务 "{text}"', hint)
+        if not titled and not several:  # cc show 人社局: a unit where a task belongs
+            try:
+                unit = resolve_unit(project, text)
+            except UsageError:
+                unit = None
+            if unit is not None:
+                short = project.unit_short(unit.id)
+                hint = (f"“{short}”是单位（{unit.name}），不是任务编号；查看它的任务用 cc status --unit {short}，"
+                        f"它的督办、问题等用 cc units --unit {short}。")
+        from ..textguard import quoted
+
+        raise UsageError(f"找不到任务{quoted(text)}", hint)
     return project.tasks_by_id[found]
 
 
