@@ -924,7 +924,7 @@ def check_journal(project: models.Project, journal: loading.JournalFile,
     answered: dict[tuple[str, str], list[str]] = {}  # (notice ref, unit) → ids of its replies in force
     voided_notices: list = []
     void_refs: set[str] = set()  # notices voided: what is about them is still answerable
-    void_problems: set[str] = set()
+    void_problems: dict[str, object] = {}  # problem id → the void in force over its 交办
     problem_days: dict[str, dt.date] = {}  # the day each problem was recorded (on its last line of that id)
     for i, entry in enumerate(entries):  # one pass: a city's journal holds some hundred thousand
         if not unique:
@@ -951,7 +951,7 @@ def check_journal(project: models.Project, journal: loading.JournalFile,
             answered.setdefault((entry.notice, entry.unit), []).append(entry.id)
         elif kind == "problem":
             if entry.id in voided:
-                void_problems.add(entry.problem)
+                void_problems[entry.problem] = voided[entry.id]
             else:
                 problem_days[entry.problem] = entry.date
     for first, later in twice:
@@ -1060,7 +1060,12 @@ def check_journal(project: models.Project, journal: loading.JournalFile,
             if kind == "reply" and entry.evidence:
                 _check_evidence_paths(i, entry, bad)
             if entry.notice in void_refs and entry.notice not in notices:
-                continue  # about a notice voided since: it counts nowhere, nor does this
+                # about a notice voided since: it counts nowhere, nor does this; one recorded
+                # after the void (by hand, or merged from where the void was not yet known) is said
+                gone = next((n for n in voided_notices if n.ref == entry.notice), None)
+                if gone is not None:
+                    _after_void(i, entry, f"督办通知 {gone.doc_no}", voided[gone.id], bad)
+                continue
             if entry.notice not in notices:
                 bad(i, "notice", "unknown-notice", f"找不到督办通知 {entry.notice}",
                     did_you_mean(entry.notice, notices))
@@ -1129,6 +1134,21 @@ class _ProblemSeen:
 _PROBLEM_ID_PARTS = re.compile(r"[A-Za-z]+(\d{4})-(\d+)")  # a problem id's year and number
 
 
+def _after_void(i, entry, what: str, void, bad) -> None:
+    """voided-target, a warning, for an entry about what was voided before it (a reply to a voided
+    notice, a 复查 of a voided problem): the commands refuse one, and it counts nowhere, yet
+    validate passed it and cc history listed it as any other (a hostile-input try). One recorded
+    before the void (by its date, or by when it was written: a reply merged from a branch that
+    wrote it before the void was) is the record of what happened then, and is not said."""
+    if entry.date < void.date or entry.at < void.at:
+        return
+    kind = models.ENTRY_KIND_NAMES[entry.kind]
+    bad(i, "notice" if entry.kind in ("reply", "close", "reject") else "problem", "voided-target",
+        f"{what}已于{rules.cn_date(void.date)}作废（记录 {void.id}），这条{kind}在其后，不计入任何统计",
+        f"如是合并进来的、办理时还不知道已作废，可作废这一条：cc void {entry.id} --reason \"所对的已作废\"；"
+        f"如作废错了，作废那条作废记录使它恢复：cc void {void.id} --reason \"作废错了\"。", severity=WARNING)
+
+
 def _check_problem_entry(i, entry, found: dict, void_ids: set, bad, unit_ok, task_ok, labels,
                          later: dict, owners: dict) -> None:
     """The 问题清单's rules (problemlist.py): ids unique, references known, 整改 → 复查 → 销号 in order.
@@ -1173,8 +1193,10 @@ def _check_problem_entry(i, entry, found: dict, void_ids: set, bad, unit_ok, tas
         if pid in later:  # recorded, but on a later day than this entry about it
             bad(i, "date", "problem-dates", f"{models.ENTRY_KIND_NAMES[entry.kind]}日期 {entry.date} 早于问题 {pid} "
                 f"的登记日期 {later[pid]}")
-        elif pid not in void_ids:  # about a problem voided since: it counts nowhere, nor does this
+        elif pid not in void_ids:
             bad(i, "problem", "unknown-problem", f"找不到问题 {pid}", did_you_mean(pid, list(found)))
+        else:  # about a problem voided since: it counts nowhere, nor does this
+            _after_void(i, entry, f"问题 {pid}", void_ids[pid], bad)
         return
     if seen.closed:
         what = models.ENTRY_KIND_NAMES[entry.kind]
