@@ -1782,3 +1782,19 @@ def test_a_reprinted_notice_whose_place_moved_says_what_counts_now(tmp_path):
     assert ("提示：重新生成的通知与发文时相同，写的是第2次督办（黄色）；按现在的记录它是第1次（蓝色）"
             "（发文时为第2次、黄色，此前的通知作废后重计）") in out.stderr.replace("\n", "")
     assert unit(repo, "2023-07-21", "rsj")["notice_count"] == 1
+
+
+def test_voiding_a_middle_notice_says_how_the_later_ones_are_counted_now(tmp_path):
+    """人社局's 法治督〔2023〕3号 (its second) voided as 误发: 4号 was issued as its 第3次 and is now
+    its second, and the next notice is the third again; a hostile-input try saw two "第3次"
+    documents and was told nothing of it."""
+    from helpers import copy_data
+
+    data = copy_data(tmp_path)
+    voided = cc(tmp_path, "void", "法治督〔2023〕3号", "--reason", "误发", "--by", "周某某", "--as-of", "2023-12-30")
+    assert ("市人力资源和社会保障局此后的督办通知按现在的记录重新计次：法治督〔2023〕4号（发文时为第3次，现为第2次）；"
+            "下一次督办为第3次。") in voided.stdout, voided.stdout
+    preview = cc(tmp_path, "notice", "人社局", "--dry-run", "--yes", "--by", "周某某", "--as-of", "2023-12-30")
+    assert "第3次督办（红色）" in preview.stdout and data.exists()
+    other = cc(tmp_path, "void", "法治督〔2023〕1号", "--reason", "误发", "--by", "周某某", "--as-of", "2023-12-30")
+    assert "重新计次" not in other.stdout  # 市场监管局 had no later notice

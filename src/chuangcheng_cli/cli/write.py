@@ -297,6 +297,25 @@ def reject(
     record(data, as_of, by, dry_run, build, scope=notices_only, lead_act="reject")
 
 
+def _recounted(snap, gone: set) -> str:
+    """What a void of notices changes in the count of the later ones of their units: a notice
+    issued as 第3次督办（红色） is the second once an earlier one is voided, and the next notice is
+    the third again (a hostile-input try saw two "第3次" documents and was told nothing). The
+    documents stay as issued; cc reprint says the count they now have."""
+    from ..domain import rules
+
+    units = {e.unit for e in snap.project.journal if e.id in gone and e.kind == "notice"}
+    out = []
+    for unit in sorted(units):
+        standing = [e for e in snap.project.journal if e.kind == "notice" and e.unit == unit
+                    and e.id not in gone and e.id not in snap.voided]
+        moved = [f"{e.doc_no}（发文时为第{e.seq}次，现为第{k}次）" for k, e in enumerate(standing, 1) if e.seq != k]
+        if moved:
+            out.append(f"\n{snap.project.unit_label(unit)}此后的督办通知按现在的记录重新计次：" + "、".join(moved)
+                       + f"；下一次督办为第{len(standing) + 1}次。已发出的文书不变（cc reprint 重印时会说明现在的次数）。")
+    return "".join(out)
+
+
 @app.command()
 @guarded
 def void(
@@ -374,6 +393,7 @@ def void(
                         f'cc void {entries[0].id} --reason "作废错了"，再作废另一份。')
         if target.kind == "notice" or any(e.kind == "notice" for e in also):
             msg += "\n作废的督办通知不计入督办次数，其文号不再使用；如需重新发文：cc notice …"
+            msg += _recounted(snap, {target.id, *with_it})
             gone = {target.id, *with_it}
             files = list(dict.fromkeys(e.file for e in snap.project.journal if e.id in gone and getattr(e, "file", "")))
             # a notice still in force under the same file name (one number issued twice to one
