@@ -535,3 +535,16 @@ def test_a_unit_reported_twice_is_shown_twice_and_a_unit_s_own_red_is_counted(tm
     unit = json.loads(cc("units", "--unit", "人社局", "--json"))["units"][0]
     assert (unit["escalation_count"], unit["escalation_dates"]) == (2, ["2023-10-16", "2023-12-30"])
     assert "另有1个单位自身亮红灯（不在任务上，见需要关注）" in page
+
+
+def test_charts_keep_a_legible_size_on_a_phone(page):
+    """At 390 px the charts (drawn 900 wide, labels 11-13) were scaled to about 4 px text (a
+    fresh-eyes try, Chromium): on a narrow screen a chart keeps at least 760 px, or its own width
+    when narrower, and scrolls sideways within its figure."""
+    phone = page[page.index("@media (max-width: 560px)"):]
+    phone = phone[:phone.index("@media", 10)]
+    assert "figure.chart { overflow-x: auto; }" in phone
+    assert ".chart-svg { min-width: min(760px, var(--w, 760px)); }" in phone
+    assert page.count('<figure class="chart">') == page.count('class="chart-svg"') >= 3
+    narrow = re.findall(r'<svg style="max-width: (\d+)px; --w: (\d+)px" class="chart-svg"', page)
+    assert narrow and all(a == b for a, b in narrow)

@@ -613,7 +613,7 @@ def _problem_trend_chart(snap: rules.Snapshot, unit: str, periods: list) -> str:
     body.append(_text(left, height - 6, f"{caption}新交办、销号的问题数" + ("，横轴为每周最后一天" if unit == "周" else ""),
                       12, fill="#5b6470"))
     return _svg(width, height, f"问题清单：{caption}新交办与销号", body).replace(
-        "<svg ", f'<svg style="max-width: {width}px" ', 1)
+        "<svg ", f'<svg style="max-width: {width}px; --w: {width}px" ', 1)
 
 
 def _rate_cells(r: problemlist.Rates) -> str:
@@ -786,7 +786,9 @@ footer { margin-top: 16px; padding-top: 8px; border-top: 1px solid #d5dae0; font
   text-align: center; }
 @media (max-width: 760px) { .figures { grid-template-columns: repeat(2, minmax(0, 1fr)); } .page { padding: 16px; } }
 @media (max-width: 560px) { table.rates .opt { display: none; } table.rates { font-size: 12px; }
-  table.rates th, table.rates td { padding: 3px 4px; } }
+  table.rates th, table.rates td { padding: 3px 4px; }
+  figure.chart { overflow-x: auto; }
+  .chart-svg { min-width: min(760px, var(--w, 760px)); } }
 @media print {
   body { background: #fff; font-size: 10pt; }
   .page { max-width: none; margin: 0; padding: 0; box-shadow: none; }
