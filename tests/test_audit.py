@@ -219,3 +219,26 @@ def test_since_a_rewrite_already_merged_the_commit_putting_it_back_passes(tmp_pa
     journal.write_text(original.replace('"note":"', '"note":"（又改）', 1), encoding="utf-8")
     git("commit", "-qam", "又改写", cwd=tmp_path)
     assert run_cc("audit", "--since", "HEAD~1", cwd=tmp_path).returncode == 1  # a new rewrite still fails
+
+
+def test_a_journal_committed_as_a_symbolic_link_is_not_audited_through_it(tmp_path):
+    """journal.jsonl committed as a link to ../secret.env: audit followed it, audited the secret
+    file's history ("审计通过：… secret.env") and would print its lines (a review). It refuses the
+    link; once the file is restored, the commit that put the link in its place is named."""
+    repo(tmp_path)
+    original = (tmp_path / "data" / "journal.jsonl").read_bytes()
+    (tmp_path / "secret.env").write_text("SECRET_TOKEN=ghp_x\n", encoding="utf-8")
+    (tmp_path / "data" / "journal.jsonl").unlink()
+    (tmp_path / "data" / "journal.jsonl").symlink_to(Path("..") / "secret.env")
+    git("add", "-A", cwd=tmp_path)
+    git("commit", "-qm", "链接", cwd=tmp_path, who="某单位 <x@example.org>")
+    refused = run_cc("audit", cwd=tmp_path)
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert "日志 data/journal.jsonl 是一个符号链接，不是数据文件本身，不予审计" in refused.stderr
+    assert "SECRET_TOKEN" not in refused.stdout + refused.stderr
+    (tmp_path / "data" / "journal.jsonl").unlink()
+    (tmp_path / "data" / "journal.jsonl").write_bytes(original)
+    git("commit", "-qam", "恢复", cwd=tmp_path)
+    after = run_cc("audit", cwd=tmp_path)
+    assert "[journal-restored]" in after.stdout and "某单位" in after.stdout, after.stdout + after.stderr
+    assert "SECRET_TOKEN" not in after.stdout + after.stderr

@@ -1784,6 +1784,18 @@ def test_a_reprinted_notice_whose_place_moved_says_what_counts_now(tmp_path):
     assert unit(repo, "2023-07-21", "rsj")["notice_count"] == 1
 
 
+def test_a_reject_of_a_late_reply_is_told_its_date_must_come_after_today_not_after_the_old_deadline(tmp_path):
+    """A reply that came after the 整改期限 has no time left to keep: a --deadline before today was
+    told "该单位在期限前反馈" and to write a date after the old deadline, which was then refused as
+    before today (a review). The date before today is said first."""
+    repo = early(tmp_path)
+    cc(repo, "notice", "人社局", "--as-of", "2023-07-05")  # 整改期限 2023-07-17
+    cc(repo, "reply", "1", "--note", "已整改", "--as-of", "2023-07-20")
+    refused = cc(repo, "reject", "1", "--note", "材料不全", "--deadline", "2023-07-15", "--as-of", "2023-07-21", code=2)
+    assert "新的整改期限 2023年7月15日 应晚于退回日期 2023年7月21日" in refused.stderr, refused.stderr
+    assert "期限前反馈" not in refused.stderr
+
+
 def test_voiding_a_middle_notice_says_how_the_later_ones_are_counted_now(tmp_path):
     """人社局's 法治督〔2023〕3号 (its second) voided as 误发: 4号 was issued as its 第3次 and is now
     its second, and the next notice is the third again; a hostile-input try saw two "第3次"

@@ -15,6 +15,7 @@ import io
 import json
 import os
 import re
+import shutil
 import stat
 import subprocess
 import sys
@@ -381,7 +382,7 @@ def test_problem_rendering_escapes_controls_and_bidi():
 def test_markdown_escapes_html_links_and_bare_cr():
     project, _ = checks.load_checked(DATA)
     hostile = ("<script>alert(1)</script>[点此](javascript:alert(1))![i](http://x/a.png)\r- 伪造的列表项 *粗*"
-               "，详见 https://evil.example/a www.evil.example 见evil.example/x 或 a@evil.example")
+               "，详见 https://evil.example/a www.evil.example 见evil.com/x 见例子.com 或 a@例子.cn")
     bad = [dataclasses.replace(e, note=hostile) if e.kind == "progress" else e for e in project.journal]
     bad = [dataclasses.replace(e, reason=hostile) if e.kind == "reopen" else e for e in bad]
     text = report_md.render_markdown(rules.snapshot(dataclasses.replace(project, journal=bad), TODAY))
@@ -394,7 +395,8 @@ def test_markdown_escapes_html_links_and_bare_cr():
     shown = html_module.unescape(re.sub(r"<[^>]+>", "", html))
     assert hostile.split("\r")[0] in shown and hostile.split("\r")[1] in shown
     assert not re.search(r"<(a|img|script)\b", html), re.findall(r"<(?:a|img|script)\b[^>]*>", html)
-    assert "<code>https://evil.example/a</code>" in html and "见<code>evil.example/x</code>" in html
+    assert "<code>https://evil.example/a</code>" in html and "<code>见evil.com/x</code>" in html
+    assert "<code>www.evil.example</code>" in html and "<code>见例子.com</code>" in html and "<code>a@例子.cn</code>" in html
     assert not any(ln.startswith("- 伪造") for ln in text.splitlines())
     # the units' names too, the lead unit's in its queue's heading included (a hostile-input try
     # found it raw there, escaped everywhere else)
@@ -964,17 +966,28 @@ def test_extreme_dates_are_refused_in_words(tmp_path):
 @pytest.mark.parametrize("kind", ["fifo", "device"])
 def test_a_data_file_that_is_a_device_or_a_pipe_is_refused_not_read(tmp_path, name, kind):
     """/dev/zero has no end (reads ran out of memory) and a FIFO waits for a writer (reads hung):
-    neither is read, with or without the store (found by a hostile-input try). The device comes
-    as a symbolic link to /dev/zero (what a commit can hold): a link is never followed, and said so."""
+    neither is read, with or without the store (found by a hostile-input try). The device is a
+    node like /dev/zero where this user may make one (root), else a symbolic link to /dev/zero
+    (what a commit can hold), which is never followed and said to be a link."""
+    import stat
+
     from helpers import copy_data, run_cc
 
     data = copy_data(tmp_path)
     (data / name).unlink()
+    said_of_it = "不是普通文件"
     if kind == "fifo":
         os.mkfifo(data / name)
     else:
-        os.symlink("/dev/zero", data / name)
-    said_of_it = "不是普通文件" if kind == "fifo" else "这是一个符号链接（指向 /dev/zero）"
+        try:
+            os.mknod(data / name, stat.S_IFCHR | 0o600, os.makedev(1, 5))  # /dev/zero's numbers
+            with open(data / name, "rb") as node:
+                node.read(1)
+        except OSError:  # no CAP_MKNOD, or a device cgroup that refuses it
+            if os.path.lexists(data / name):
+                os.unlink(data / name)
+            os.symlink("/dev/zero", data / name)
+            said_of_it = "这是一个符号链接（指向 /dev/zero）"
     for env in ({}, {"CC_NO_CACHE": "", "CC_CACHE_DIR": str(tmp_path / "store")}):
         checked = run_cc("validate", cwd=tmp_path, timeout=60, **env)
         assert checked.returncode == 1 and said_of_it in checked.stdout, checked.stdout + checked.stderr
@@ -1169,3 +1182,19 @@ def test_hidden_text_in_a_hand_written_line_reaches_no_output(tmp_path):
     assert sum("已按要求完成整改隐藏注" in t for t in texts) >= 3, texts[0][-800:]
     for text in texts:
         assert not any(0xE0000 <= ord(c) <= 0xE007F or c in "\u200b\u00ad\ufff9\ufffa\ufffb" for c in text)
+
+
+def test_a_line_after_a_void_with_a_time_of_no_zone_is_compared_not_a_crash(tmp_path):
+    """voided-target compares when a line and the void were written; a hand-written "at" without
+    a zone (the loader reads it as UTC) against the void's aware one raised TypeError in every
+    command (a review). Read as UTC, it is compared as the journal's order compares it."""
+    root = Path(__file__).resolve().parent / "data"
+    shutil.copytree(root / "valid", tmp_path / "data")
+    lines = (root / "invalid" / "voided-target" / "journal.jsonl").read_text(encoding="utf-8").splitlines()
+    lines[-1] = lines[-1].replace('T10:00:00+08:00"', 'T10:00:00"')
+    (tmp_path / "data" / "journal.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    checked = run_cc("validate", cwd=tmp_path)
+    assert checked.returncode == 0 and "[voided-target]" in checked.stdout, checked.stdout + checked.stderr
+    for args in (("status", "--as-of", "2023-06-01"), ("report", "md", "--as-of", "2023-06-01")):
+        result = run_cc(*args, cwd=tmp_path)
+        assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr

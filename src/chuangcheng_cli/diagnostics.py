@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field, fields
 from typing import Iterable
 
-from .textguard import BAD, for_terminal
+from .textguard import _FORMAT, BAD, for_terminal
 
 ERROR = "error"
 WARNING = "warning"
@@ -113,7 +113,7 @@ def render_text(problems: list[Diagnostic]) -> str:
             if p.col:
                 where += f":{p.col}"
         level = "错误" if p.is_error else "警告"
-        out.append(for_terminal(f"{where}: {level}: {p.message} [{p.code}]"))
+        out.append(for_terminal(f"{where}: {level}: {p.message} [{p.code}]", show_unseen=True))
         if p.line and p.source:
             num = str(p.line)
             pad = " " * len(num)
@@ -123,6 +123,8 @@ def render_text(problems: list[Diagnostic]) -> str:
             # DEL, C1, bidi marks, noncharacters, lone surrogates: one visible stand-in each,
             # so the caret below stays in place and nothing reaches the terminal raw
             shown = BAD.sub("\ufffd", shown)
+            # format characters (zero-width, tags that spell hidden text) too: none reaches a CI log
+            shown = _FORMAT.sub("\ufffd", shown)
             col = p.col
             # a long line (a journal entry) whose problem lies past the cut: keep the caret in view
             start = col - 1 - 60 if len(shown) > 160 and col - 1 + max(p.width, 1) > 157 else 0
@@ -136,7 +138,7 @@ def render_text(problems: list[Diagnostic]) -> str:
                 under = shown[col - 1 : col - 1 + max(p.width, 1)]
                 out.append(f"  {pad} | " + " " * before + "^" * max(_display_width(under), 1))
         if p.hint:
-            out.append(f"  提示: {for_terminal(p.hint)}")
+            out.append(f"  提示: {for_terminal(p.hint, show_unseen=True)}")
     return "\n".join(out)
 
 
@@ -180,7 +182,7 @@ def render_json(problems: list[Diagnostic], files: list[str], ascii_only: bool =
 
 
 def _gh_escape(text: str, prop: bool = False) -> str:
-    text = for_terminal(text, multiline=True)  # a CI log is a terminal too
+    text = for_terminal(text, multiline=True, show_unseen=True)  # a CI log is a terminal too
     text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     if prop:
         text = text.replace(":", "%3A").replace(",", "%2C")

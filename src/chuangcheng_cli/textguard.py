@@ -120,29 +120,37 @@ def describe(ch: str) -> str:
 # ASCII no reader sees (a note "已整改" followed by "IGNORE PREVIOUS…" in tags read "已整改" to a
 # person and the rest to a program: a hostile-input try). The zero-width joiner (U+200D) stays:
 # it joins an emoji sequence. The bidi controls among Cf are BAD and shown as escapes instead.
-_FORMAT = re.compile("[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b\u200c"
-                     "\u200e\u200f\u2060-\u2064\u206a-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
-                     "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
-                     "\U000e0020-\U000e007f]")
+_FORMAT_CHARS = ("\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b\u200c\u200e\u200f"
+                 "\u2060-\u2064\u206a-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
+                 "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f")
+_FORMAT = re.compile(f"[{_FORMAT_CHARS}]")
+# what for_terminal changes, in one pass: the forbidden characters and the format characters
+_SHOWN = re.compile(f"[{_ALWAYS}{_FORMAT_CHARS}]")
+_SHOWN_SINGLE_LINE = re.compile(f"[\t\n{_ALWAYS}{_FORMAT_CHARS}]")
 
 
 def escape(ch: str) -> str:
     code = ord(ch)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"  # a tag character: \U000e0041
 
 
-def for_terminal(text: str, multiline: bool = False) -> str:
+def for_terminal(text: str, multiline: bool = False, show_unseen: bool = False) -> str:
     """text as an output shows it (a terminal, a report, a page, a workbook, a document): every
     forbidden character (and, unless multiline, tab/newline/CR) as a visible escape such as
     \\x1b or \\u202e, so it cannot move the cursor or reorder a line; the format characters
     that draw nothing (_FORMAT: zero-width, soft hyphen, tags) left out, so that no hidden text
-    rides along. A journal written before the commands dropped them (unmarked) may hold some."""
+    rides along (a journal written before the commands dropped them, unmarked, may hold some),
+    or, with show_unseen (a message about the text: 姓名 "秦\\u200b某某" 中含有不可见字符), escaped too."""
     if text.isprintable():  # C speed; every character changed here is non-printable
         return text
-    pattern = BAD if multiline else BAD_SINGLE_LINE
-    if pattern.search(text):
-        text = pattern.sub(lambda m: escape(m.group()), text)
-    return _FORMAT.sub("", text)
+    pattern = _SHOWN if multiline else _SHOWN_SINGLE_LINE
+    if not pattern.search(text):  # a multi-line note: one pass, as before format characters were looked for
+        return text
+    if show_unseen:
+        return pattern.sub(lambda m: escape(m.group()), text)
+    return pattern.sub(lambda m: "" if _FORMAT.match(m.group()) else escape(m.group()), text)
 
 
 def quoted(text: str) -> str:

@@ -88,11 +88,15 @@ def audit(
         raise UsageError(f"数据目录 {folder} 不在 git 仓库中，没有提交历史可审计",
                          "数据目录须用 git 管理（git init，提交后才有历史）；审计只检查已提交的历史。")
     root = Path(os.fsdecode(top.stdout.strip()))
-    try:
-        rel = journal.resolve().relative_to(root.resolve()).as_posix()
+    try:  # the journal's own path: a symbolic link in its place is not followed (state.LinkedFile)
+        rel = (journal.parent.resolve() / journal.name).relative_to(root.resolve()).as_posix()
     except ValueError:
         raise UsageError(f"日志 {journal} 不在 git 仓库 {root} 之内") from None
     display = _shown(journal)
+    if os.path.islink(journal):  # its target's history would be audited, and its lines shown (a review)
+        raise UsageError(f"日志 {display} 是一个符号链接，不是数据文件本身，不予审计",
+                         "数据文件必须是仓库中的普通文件（cc validate 同样报错）。请恢复原文件：git log -- "
+                         f"{rel} 查看是哪次提交把它改成了链接。")
     if _git(["rev-parse", "--verify", "-q", "HEAD"], folder).returncode != 0:
         raise UsageError("git 仓库还没有任何提交，没有历史可审计", f"提交 {display} 后再审计。")
     span = "HEAD"
@@ -187,7 +191,7 @@ def _roster(folder: Path) -> tuple[dict, int]:
 
 
 def _shown(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    try:  # the folder resolved, not the file: a link in its place is named as itself
+        return str((path.parent.resolve() / path.name).relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
         return str(path)

@@ -305,10 +305,14 @@ def _recounted(snap, gone: set) -> str:
     from ..domain import rules
 
     units = {e.unit for e in snap.project.journal if e.id in gone and e.kind == "notice"}
+    if not units:
+        return ""
+    # in the order, and up to the day, that the 督办 count takes them (rules.notice_rank)
+    notices = [e for e in rules.ordered_entries(snap.project.journal, snap.today)
+               if e.kind == "notice" and e.unit in units and e.id not in gone and e.id not in snap.voided]
     out = []
     for unit in sorted(units):
-        standing = [e for e in snap.project.journal if e.kind == "notice" and e.unit == unit
-                    and e.id not in gone and e.id not in snap.voided]
+        standing = [e for e in notices if e.unit == unit]
         moved = [f"{e.doc_no}（发文时为第{e.seq}次，现为第{k}次）" for k, e in enumerate(standing, 1) if e.seq != k]
         if moved:
             out.append(f"\n{snap.project.unit_label(unit)}此后的督办通知按现在的记录重新计次：" + "、".join(moved)

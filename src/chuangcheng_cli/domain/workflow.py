@@ -108,7 +108,8 @@ def make_assign(project: models.Project, stamp: Stamp, task: models.Task, unit: 
                          + "该单位的科室：" + "、".join(names) + "（科室在 units.yaml 中维护）")
     entry = models.make(models.Assign, kind="assign", task=task.id, unit=unit.id, section=section.strip(),
                         person=_clean(person, "责任人", 50), phone=_phone(phone), **_base(stamp))
-    if current is not None and (current.section, current.person, current.phone) == (entry.section, entry.person, entry.phone):
+    if current is not None and (current.section, unmarked(current.person).strip(), current.phone) == \
+            (entry.section, entry.person, entry.phone):
         # a command run twice wrote the same 分解 twice, silently (a fresh-eyes try)
         raise Refusal(f"{task.id} 的{unit.name}已分解到{current.section}，责任人{current.person}"
                       + (f"（{current.phone}）" if current.phone else "")
@@ -395,6 +396,8 @@ def make_reject(snap: rules.Snapshot, stamp: Stamp, ns: rules.NoticeState, note:
     # forward (a reply on 12月31日 to a notice due 1月22日, sent back with the default 7 days, was
     # due 1月10日 and 已逾期 on 1月12日, ten days before the date the notice had set).
     current = ns.deadline
+    if deadline is not None and deadline <= stamp.date:  # said first: a late reply's deadline is past
+        raise UsageError(f"新的整改期限 {rules.cn_date(deadline)} 应晚于退回日期 {rules.cn_date(stamp.date)}")
     if deadline is not None and deadline < current:
         raise UsageError(f"新的整改期限 {rules.cn_date(deadline)} 早于原整改期限 {rules.cn_date(current)}",
                          _KEEPS_ITS_TIME.format(current=rules.cn_date(current)))

@@ -23,14 +23,18 @@ _SPECIAL = re.compile(r"([\\`*_\[\]<>#!|~&])")
 _BREAKS = re.compile(r"\r\n|[\r\n\u2028\u2029\x85]")  # a bare CR, too, ends a line in some renderers
 
 
-# A run of ASCII characters with no space, pipe, backtick or angle bracket, and what in such a run
-# a renderer may turn into a link by itself: GFM links www.… , http://… and e-mail addresses, and
-# others (markdown-it's linkify, many editors' previews) any name.tld ("evil.com", even "见evil.com").
-# No backslash stops that (an escaped "\\:" is text again when the linker runs), so such a run is
-# written as code: shown as it is, never a link (a unit's note or evidence is no link in a brief
-# the leaders click through).
-_ASCII_RUN = re.compile(r"[!-;=?-_a-{}~]+")
-_LINKY = re.compile(r"(?i)://|@[a-z0-9]|[a-z0-9]\.[a-z]{2}")
+# A run of characters with no space, no pipe, backtick or angle bracket and no Chinese punctuation,
+# and what in such a run a renderer may turn into a link by itself: GFM links www.… , http://…
+# and e-mail addresses, and others (markdown-it's linkify, many editors' previews) any name.tld,
+# a Chinese name too ("evil.com", "见例子.com", "a@例子.cn"). No backslash stops that (an escaped
+# "\\:" is text again when the linker runs), so such a run is written as code: shown as it is,
+# never a link (a unit's note or evidence is no link in a brief the leaders click through). A
+# name.tld is taken where the part after the dot is a top-level domain (two letters, or one of the
+# common ones), so that 说明.docx or 95.5% stay text.
+_RUN = re.compile(r"[^\s<>`|，。、；：？！“”‘’（）《》【】「」『』〔〕…—·]+")
+_TLDS = ("[a-z]{2}|com|net|org|edu|gov|mil|int|info|biz|name|pro|asia|mobi|museum|tel|travel|top|xyz|site|"
+         "online|shop|club|vip|wang|ltd|tech|store|app|dev|cloud|link|live|work|中国|中國|公司|网络|網絡|政务|公益")
+_LINKY = re.compile(rf"(?i)://|www\.|@[^\W_][\w-]*\.[^\W_]|[^\W_]\.(?:{_TLDS})(?![a-z0-9])")
 
 
 def _escaped(text: str) -> str:
@@ -39,7 +43,7 @@ def _escaped(text: str) -> str:
     if "." not in text and ":" not in text and "@" not in text:
         return _SPECIAL.sub(r"\\\1", text)
     out, last = [], 0
-    for m in _ASCII_RUN.finditer(text):
+    for m in _RUN.finditer(text):
         if _LINKY.search(m.group()):
             out += [_SPECIAL.sub(r"\\\1", text[last:m.start()]), "`", m.group(), "`"]
             last = m.end()

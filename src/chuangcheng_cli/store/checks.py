@@ -1140,7 +1140,7 @@ def _after_void(i, entry, what: str, void, bad) -> None:
     validate passed it and cc history listed it as any other (a hostile-input try). One recorded
     before the void (by its date, or by when it was written: a reply merged from a branch that
     wrote it before the void was) is the record of what happened then, and is not said."""
-    if entry.date < void.date or entry.at < void.at:
+    if rules._order_key(entry)[:2] < rules._order_key(void)[:2]:  # by date, then when written (no zone: UTC)
         return
     kind = models.ENTRY_KIND_NAMES[entry.kind]
     bad(i, "notice" if entry.kind in ("reply", "close", "reject") else "problem", "voided-target",

@@ -129,7 +129,7 @@ def read_text(path: Path, display: str, limit: int, reader=None,
     src = Source(path, display)
     try:
         if os.path.islink(path):  # never followed (state.LinkedFile): not even its size is read
-            raise LinkedFile(40, "symbolic link", str(path))
+            raise LinkedFile(errno.ELOOP, "symbolic link", str(path))
         st = path.stat()
         if not stat.S_ISREG(st.st_mode) and not stat.S_ISDIR(st.st_mode):
             return src, [src.problem(0, 0, "unreadable-file", "这不是普通文件（是设备、管道或套接字）",

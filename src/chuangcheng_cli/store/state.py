@@ -109,7 +109,9 @@ def no_link(path) -> None:
     """LinkedFile when path itself (not a folder above it) is a symbolic link or a junction: where
     open cannot refuse one (Windows has no O_NOFOLLOW), and before a file is created there."""
     if os.path.islink(path) or getattr(os.path, "isjunction", lambda _p: False)(path):
-        raise LinkedFile(40, "symbolic link", os.fspath(path))
+        import errno
+
+        raise LinkedFile(errno.ELOOP, "symbolic link", os.fspath(path))
 
 
 def open_regular(path):
