@@ -1804,7 +1804,7 @@ def test_voiding_a_middle_notice_says_how_the_later_ones_are_counted_now(tmp_pat
 
     data = copy_data(tmp_path)
     voided = cc(tmp_path, "void", "法治督〔2023〕3号", "--reason", "误发", "--by", "周某某", "--as-of", "2023-12-30")
-    assert ("市人力资源和社会保障局此后的督办通知按现在的记录重新计次：法治督〔2023〕4号（发文时为第3次，现为第2次）；"
+    assert ("市人力资源和社会保障局的督办通知按现在的记录重新计次：法治督〔2023〕4号（发文时为第3次，现为第2次）；"
             "下一次督办为第3次。") in voided.stdout, voided.stdout
     preview = cc(tmp_path, "notice", "人社局", "--dry-run", "--yes", "--by", "周某某", "--as-of", "2023-12-30")
     assert "第3次督办（红色）" in preview.stdout and data.exists()

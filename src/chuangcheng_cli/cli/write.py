@@ -315,7 +315,7 @@ def _recounted(snap, gone: set) -> str:
         standing = [e for e in notices if e.unit == unit]
         moved = [f"{e.doc_no}（发文时为第{e.seq}次，现为第{k}次）" for k, e in enumerate(standing, 1) if e.seq != k]
         if moved:
-            out.append(f"\n{snap.project.unit_label(unit)}此后的督办通知按现在的记录重新计次：" + "、".join(moved)
+            out.append(f"\n{snap.project.unit_label(unit)}的督办通知按现在的记录重新计次：" + "、".join(moved)
                        + f"；下一次督办为第{len(standing) + 1}次。已发出的文书不变（cc reprint 重印时会说明现在的次数）。")
     return "".join(out)
 

@@ -52,12 +52,12 @@ class OfficialDoc:
         for name in ("issuer", "doc_no", "title", "recipient", "signature", "note", "mark", "printer", "signer",
                      "author"):
             value = getattr(self, name)
-            if not value.isprintable():
-                object.__setattr__(self, name, for_terminal(value))
+            if not value.isprintable():  # a tab or line break stays as it was (multiline)
+                object.__setattr__(self, name, for_terminal(value, True))
         for name in ("attachments", "copy_to", "names"):
             values = getattr(self, name)
             if not all(v.isprintable() for v in values):
-                object.__setattr__(self, name, tuple(for_terminal(v) for v in values))
+                object.__setattr__(self, name, tuple(for_terminal(v, True) for v in values))
         if not all(b.text.isprintable() for b in self.blocks):
             object.__setattr__(self, "blocks", tuple(b if b.text.isprintable() else Block(b.kind, for_terminal(b.text, True))
                                                      for b in self.blocks))
