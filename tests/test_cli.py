@@ -974,3 +974,19 @@ def test_history_says_how_much_evidence_a_reply_brought(tmp_path):
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)["entries"]
     assert len(rows) == 1 and rows[0]["text"].endswith("；佐证材料1件"), rows
+
+
+def test_a_unit_given_where_a_task_belongs_is_named_as_a_unit(tmp_path):
+    """cc show 人社局 said only 找不到任务: it now says 人社局 is a unit and which commands show a unit's work."""
+    result = runner.invoke(app, ["--data", str(DATA), "--as-of", "2023-12-29", "show", "人社局"], env=cc_env())
+    assert result.exit_code == 2
+    assert "找不到任务“人社局”" in result.output and "“人社局”是单位（市人力资源和社会保障局），不是任务编号" in result.output
+    assert "cc status --unit 人社局" in result.output
+
+
+def test_each_report_s_out_help_names_its_own_file():
+    """cc report md --help gave "××推进组台账_YYYY-MM-DD.xlsx" as its example (a fresh-eyes try)."""
+    for kind, name in (("md", "周报_YYYY-MM-DD.md"), ("html", "进展_YYYY-MM-DD.html"), ("xlsx", "台账_YYYY-MM-DD.xlsx")):
+        shown = "".join(runner.invoke(app, ["report", kind, "--help"], env=cc_env()).output.split())  # unwrapped
+        assert f"××推进组{name}" in shown, shown
+        assert all(other not in shown for other in ("台账_YYYY", "进展_YYYY", "周报_YYYY") if other not in name)

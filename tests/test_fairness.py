@@ -1796,6 +1796,17 @@ def test_a_reject_of_a_late_reply_is_told_its_date_must_come_after_today_not_aft
     assert "期限前反馈" not in refused.stderr
 
 
+def test_a_notice_back_dated_before_one_already_sent_is_told_the_earliest_day_it_may_take(tmp_path):
+    """"请以今天（或更晚的 --as-of）发文" named no day, and today lay years past the practice campaign
+    (a fresh-eyes try): the refusal names the last notice's day as the earliest one."""
+    repo = early(tmp_path)
+    cc(repo, "notice", "人社局", "--as-of", "2023-07-05")
+    before = snapshot_files(repo)
+    late = cc(repo, "notice", "总工会", "--reason", "补发", "--as-of", "2023-07-01", code=1)
+    assert "最早只能以2023年7月5日发文（--as-of 2023-07-05 或更晚；不写 --as-of 即为今天）" in late.stderr, late.stderr
+    assert snapshot_files(repo) == before
+
+
 def test_voiding_a_middle_notice_says_how_the_later_ones_are_counted_now(tmp_path):
     """人社局's 法治督〔2023〕3号 (its second) voided as 误发: 4号 was issued as its 第3次 and is now
     its second, and the next notice is the third again; a hostile-input try saw two "第3次"
